@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Entry point of the one `borela` CLI. Runs the TypeScript sources through tsx,
+// generating the Prisma client first when it is missing or older than the schema.
+import { existsSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { register } from "tsx/esm/api";
+
+const coreDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const schema = path.join(coreDir, "prisma", "schema.prisma");
+const client = path.join(coreDir, "src", "generated", "prisma", "client.ts");
+if (!existsSync(client) || statSync(client).mtimeMs < statSync(schema).mtimeMs) {
+  const prismaCli = path.join(path.dirname(fileURLToPath(import.meta.resolve("prisma/package.json"))), "build", "index.js");
+  execFileSync(process.execPath, [prismaCli, "generate"], { cwd: coreDir, stdio: ["ignore", "ignore", "inherit"] });
+}
+register();
+const { main } = await import("../src/cli.ts");
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,107 @@
+// The only place that reads process.env. Every setting has a default that
+// makes `npm start` work on a fresh machine; flags override env.
+import path from "node:path";
+
+export class ConfigError extends Error {}
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  adminToken: string | null;
+  secretKey: string | null;
+  publicUrl: string;
+  logLevel: string;
+  redisUrl: string | null;
+  sweepIntervalSeconds: number;
+  heartbeatRetentionDays: number;
+  bodyLimitBytes: number;
+  rateLimitPerMinute: number;
+  /** Operator storage for managed replicas (BORELA_S3_*); null when unset. */
+  s3: S3Settings | null;
+  smtpUrl: string | null;
+  mailFrom: string;
+  alertEmail: string[];
+  drillDir: string;
+  litestreamBin: string | null;
+}
+
+export interface S3Settings {
+  bucket: string;
+  endpoint: string | null;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+  /** Role to assume for per-project scoped credentials (AWS STS / MinIO). */
+  roleArn: string | null;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function readInt(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a whole number between ${min} and ${max}`);
+  }
+  return n;
+}
+
+function readUrl(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  try {
+    new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  return raw;
+}
+
+function readS3(env: Env): S3Settings | null {
+  const bucket = env.BORELA_S3_BUCKET;
+  if (!bucket) return null;
+  const accessKeyId = env.BORELA_S3_ACCESS_KEY_ID;
+  const secretAccessKey = env.BORELA_S3_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new ConfigError("BORELA_S3_BUCKET is set but BORELA_S3_ACCESS_KEY_ID or BORELA_S3_SECRET_ACCESS_KEY is missing");
+  }
+  return {
+    bucket,
+    endpoint: readUrl(env, "BORELA_S3_ENDPOINT"),
+    region: env.BORELA_S3_REGION || "us-east-1",
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: (env.BORELA_S3_FORCE_PATH_STYLE ?? (env.BORELA_S3_ENDPOINT ? "true" : "false")) === "true",
+    roleArn: env.BORELA_S3_ROLE_ARN || null,
+  };
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const dataDir = path.resolve(overrides.dataDir ?? env.BORELA_DATA_DIR ?? "./data");
+  const port = overrides.port ?? readInt(env, "BORELA_PORT", 8787, 0, 65535);
+  const host = overrides.host ?? env.BORELA_HOST ?? "127.0.0.1";
+  const config: Config = {
+    host,
+    port,
+    dataDir,
+    adminToken: env.BORELA_ADMIN_TOKEN || null,
+    secretKey: env.BORELA_SECRET_KEY || null,
+    publicUrl: (readUrl(env, "BORELA_PUBLIC_URL") ?? `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/$/, ""),
+    logLevel: env.BORELA_LOG_LEVEL || "info",
+    redisUrl: readUrl(env, "BORELA_REDIS_URL"),
+    sweepIntervalSeconds: readInt(env, "BORELA_SWEEP_INTERVAL_SECONDS", 15, 1, 3600),
+    heartbeatRetentionDays: readInt(env, "BORELA_HEARTBEAT_RETENTION_DAYS", 30, 1, 3650),
+    bodyLimitBytes: readInt(env, "BORELA_BODY_LIMIT_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024),
+    rateLimitPerMinute: readInt(env, "BORELA_RATE_LIMIT_PER_MINUTE", 600, 1, 10_000_000),
+    s3: readS3(env),
+    smtpUrl: readUrl(env, "BORELA_SMTP_URL"),
+    mailFrom: env.BORELA_MAIL_FROM || "borela@localhost",
+    alertEmail: (env.BORELA_ALERT_EMAIL ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    drillDir: path.resolve(env.BORELA_DRILL_DIR ?? path.join(dataDir, "drills")),
+    litestreamBin: env.LITESTREAM_BIN || null,
+  };
+  return { ...config, ...overrides };
+}

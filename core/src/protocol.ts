@@ -1,0 +1,113 @@
+// The wire contract between the agent and the core. Shared by both sides, so a
+// change here is a protocol change: keep it additive.
+import { Type, type Static } from "@sinclair/typebox";
+
+const DateTime = Type.String({ format: "date-time", maxLength: 40 });
+const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Object>>(t: T) =>
+  Type.Union([t, Type.Null()]);
+const Bytes = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+const Message = Type.String({ maxLength: 2000 });
+
+/** A position in Litestream's stream of WAL segments: generation, index, byte offset. */
+export const Position = Type.Object(
+  {
+    generation: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    index: Type.Integer({ minimum: 0 }),
+    offset: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type Position = Static<typeof Position>;
+
+export const ReplicaReport = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    type: Type.String({ minLength: 1, maxLength: 20 }),
+    /** The replica URL with any credentials removed. */
+    url: Type.String({ minLength: 1, maxLength: 1000 }),
+    generation: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+    position: Type.Optional(Type.Union([Position, Type.Null()])),
+    /** Oldest time a database change was seen that this replica has not yet caught up with; null when caught up. */
+    pendingSince: Type.Optional(Nullable(DateTime)),
+    lastSnapshotAt: Type.Optional(Nullable(DateTime)),
+    lastWalAt: Type.Optional(Nullable(DateTime)),
+    storageBytes: Type.Optional(Bytes),
+    lastError: Type.Optional(Nullable(Message)),
+  },
+  { additionalProperties: false },
+);
+export type ReplicaReport = Static<typeof ReplicaReport>;
+
+export const DatabaseReport = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    path: Type.String({ minLength: 1, maxLength: 1000 }),
+    exists: Type.Boolean(),
+    sizeBytes: Type.Optional(Bytes),
+    walBytes: Type.Optional(Bytes),
+    /** The database's own position (Litestream's shadow WAL), when Litestream reports it. */
+    position: Type.Optional(Type.Union([Position, Type.Null()])),
+    /** When the agent last saw the database change. */
+    changedAt: Type.Optional(Nullable(DateTime)),
+    litestreamRunning: Type.Optional(Type.Boolean()),
+    replicas: Type.Array(ReplicaReport, { maxItems: 8 }),
+    tableCounts: Type.Optional(
+      Type.Union([Type.Record(Type.String({ maxLength: 200 }), Type.Integer({ minimum: 0 })), Type.Null()]),
+    ),
+    tableCountsAt: Type.Optional(Nullable(DateTime)),
+    marker: Type.Optional(
+      Type.Union([
+        Type.Object({ value: Type.String({ maxLength: 100 }), at: DateTime }, { additionalProperties: false }),
+        Type.Null(),
+      ]),
+    ),
+    /** Problems that make this database's backup unsafe (missing file, replaced file, storage auth failure...). */
+    errors: Type.Array(Message, { maxItems: 50 }),
+    /** Facts worth showing that are not errors by themselves (e.g. Litestream restarting). */
+    notes: Type.Optional(Type.Array(Message, { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type DatabaseReport = Static<typeof DatabaseReport>;
+
+export const HeartbeatPayload = Type.Object(
+  {
+    agentVersion: Type.String({ minLength: 1, maxLength: 50 }),
+    litestreamVersion: Type.Optional(Nullable(Type.String({ maxLength: 50 }))),
+    /** When the agent measured this heartbeat; queued heartbeats keep their original time. */
+    sentAt: DateTime,
+    /** Agent-local counter; lets the core ignore a heartbeat delivered twice. */
+    sequence: Type.Optional(Type.Integer({ minimum: 0 })),
+    agentId: Type.Optional(Type.String({ maxLength: 100 })),
+    hostname: Type.Optional(Type.String({ maxLength: 255 })),
+    mode: Type.Optional(Type.Union([Type.Literal("managed"), Type.Literal("byo"), Type.Literal("observe")])),
+    databases: Type.Array(DatabaseReport, { maxItems: 32 }),
+    /** Agent-level errors (Litestream cannot start, config unreadable...). */
+    errors: Type.Array(Message, { maxItems: 50 }),
+  },
+  { additionalProperties: false },
+);
+export type HeartbeatPayload = Static<typeof HeartbeatPayload>;
+
+/** What `GET /api/v1/agent/config` returns to an agent in managed mode. */
+export const AgentConfigResponse = Type.Object({
+  projectId: Type.String(),
+  projectName: Type.String(),
+  heartbeatIntervalSeconds: Type.Integer(),
+  /** Null when the operator configured no storage: the agent then needs a bring-your-own replica. */
+  storage: Type.Union([
+    Type.Object({
+      /** Replica URL prefix for this project; the agent appends `/<database name>`. */
+      urlPrefix: Type.String(),
+      endpoint: Type.Union([Type.String(), Type.Null()]),
+      region: Type.String(),
+      forcePathStyle: Type.Boolean(),
+      accessKeyId: Type.String(),
+      secretAccessKey: Type.String(),
+      sessionToken: Type.Union([Type.String(), Type.Null()]),
+      expiresAt: Type.Union([DateTime, Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+});
+export type AgentConfigResponse = Static<typeof AgentConfigResponse>;
