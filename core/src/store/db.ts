@@ -1,0 +1,30 @@
+// Opens the core's own SQLite database: WAL mode, migrations applied, then a
+// Prisma client over the better-sqlite3 driver adapter.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Sqlite from "better-sqlite3";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { migrate } from "./migrate.ts";
+
+export type Store = PrismaClient;
+
+export function databaseFile(dataDir: string): string {
+  return path.join(dataDir, "borela.db");
+}
+
+export async function openStore(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = databaseFile(dataDir);
+  const raw = new Sqlite(file);
+  raw.pragma("journal_mode = WAL");
+  migrate(raw);
+  raw.close();
+  const adapter = new PrismaBetterSQLite3({ url: `file:${file}` });
+  const prisma = new PrismaClient({ adapter });
+  // busy_timeout lets the core, a worker and the CLI share the file; synchronous=NORMAL is safe in WAL mode.
+  await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+  await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  return prisma;
+}
