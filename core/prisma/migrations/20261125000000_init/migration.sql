@@ -51,8 +51,9 @@ CREATE TABLE "Database" (
     "walBytes" BIGINT NOT NULL DEFAULT 0,
     "position" TEXT,
     "lastHeartbeatAt" DATETIME,
-    "pendingSince" DATETIME,
-    "lastError" TEXT,
+    "exists" BOOLEAN NOT NULL DEFAULT true,
+    "errors" TEXT NOT NULL DEFAULT '[]',
+    "notes" TEXT NOT NULL DEFAULT '[]',
     "tableCounts" TEXT,
     "tableCountsAt" DATETIME,
     "markerEnabled" BOOLEAN NOT NULL DEFAULT false,
@@ -69,6 +70,7 @@ CREATE TABLE "Replica" (
     "managedBy" TEXT NOT NULL DEFAULT 'user',
     "generation" TEXT,
     "position" TEXT,
+    "pendingSince" DATETIME,
     "lastSnapshotAt" DATETIME,
     "lastWalAt" DATETIME,
     "storageBytes" BIGINT NOT NULL DEFAULT 0,
@@ -83,6 +85,8 @@ CREATE TABLE "Heartbeat" (
     "projectId" TEXT NOT NULL,
     "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "sentAt" DATETIME NOT NULL,
+    "agentId" TEXT,
+    "sequence" INTEGER,
     "storageBytes" BIGINT NOT NULL DEFAULT 0,
     "payload" TEXT NOT NULL,
     CONSTRAINT "Heartbeat_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
@@ -195,6 +199,9 @@ CREATE UNIQUE INDEX "Replica_databaseId_url_key" ON "Replica"("databaseId", "url
 
 -- CreateIndex
 CREATE INDEX "Heartbeat_projectId_receivedAt_idx" ON "Heartbeat"("projectId", "receivedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Heartbeat_projectId_agentId_sequence_key" ON "Heartbeat"("projectId", "agentId", "sequence");
 
 -- CreateIndex
 CREATE INDEX "Drill_projectId_queuedAt_idx" ON "Drill"("projectId", "queuedAt");

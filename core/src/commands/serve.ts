@@ -1,0 +1,31 @@
+import { parseFlags } from "./args.ts";
+import { startServer } from "../server/start.ts";
+import { readInt } from "../config.ts";
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    host: { type: "string" },
+    port: { type: "string" },
+    "data-dir": { type: "string" },
+  }, false);
+  const server = await startServer({
+    ...(values.host ? { host: values.host } : {}),
+    ...(values.port !== undefined ? { port: readInt({ port: values.port }, "port", 8787, 0, 65535) } : {}),
+    ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
+  });
+  process.stderr.write(`Borela is listening on ${server.url} (data in ${server.config.dataDir})\n`);
+  if (server.generatedAdminToken) {
+    process.stderr.write(`Admin token (shown once, store it now): ${server.generatedAdminToken}\n`);
+  }
+  await waitForSignal();
+  process.stderr.write("Borela is stopping...\n");
+  await server.close();
+  return 0;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+}

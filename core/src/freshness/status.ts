@@ -1,0 +1,113 @@
+// Freshness is position, not time: a database is fresh when every replica has
+// caught up with it (or the change still waiting is younger than the stale
+// threshold), the agent is heard from within its grace, and nothing is in error.
+export const STATUSES = ["fresh", "stale", "silent", "error", "unknown"] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Worst first: the order the overview sorts by and a project takes its status from. */
+const SEVERITY: Record<Status, number> = { silent: 4, error: 3, stale: 2, unknown: 1, fresh: 0 };
+
+export interface Thresholds {
+  staleAfterSeconds: number;
+  heartbeatGraceSeconds: number;
+}
+
+export interface ReplicaState {
+  url: string;
+  pendingSince: Date | null;
+  lastError: string | null;
+}
+
+export interface DatabaseState {
+  name: string;
+  path: string;
+  lastHeartbeatAt: Date | null;
+  exists: boolean;
+  errors: string[];
+  replicas: ReplicaState[];
+}
+
+export interface Verdict {
+  status: Status;
+  reasons: string[];
+}
+
+export function severity(status: Status): number {
+  return SEVERITY[status];
+}
+
+export function worstStatus(statuses: Status[]): Status {
+  return statuses.reduce<Status>((worst, s) => (SEVERITY[s] > SEVERITY[worst] ? s : worst), "fresh");
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60}s` : `${s / 60} min`;
+  if (s < 172800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} days`;
+}
+
+function secondsBetween(from: Date, to: Date): number {
+  return (to.getTime() - from.getTime()) / 1000;
+}
+
+export function silenceVerdict(lastHeartbeatAt: Date | null, t: Thresholds, now: Date): Verdict | null {
+  if (!lastHeartbeatAt) return { status: "unknown", reasons: ["no heartbeat received yet"] };
+  const quiet = secondsBetween(lastHeartbeatAt, now);
+  if (quiet > t.heartbeatGraceSeconds) {
+    return {
+      status: "silent",
+      reasons: [`no heartbeat for ${formatDuration(quiet)} (grace ${formatDuration(t.heartbeatGraceSeconds)}): is the agent running?`],
+    };
+  }
+  return null;
+}
+
+export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): Verdict {
+  const silence = silenceVerdict(db.lastHeartbeatAt, t, now);
+  if (silence) return silence;
+
+  const errors: string[] = [];
+  if (!db.exists) errors.push(`database file missing at ${db.path}`);
+  errors.push(...db.errors);
+  if (db.replicas.length === 0) errors.push(`no replica configured for ${db.path}`);
+  for (const r of db.replicas) if (r.lastError) errors.push(`replica ${r.url}: ${r.lastError}`);
+  if (errors.length > 0) return { status: "error", reasons: dedupe(errors) };
+
+  const stale: string[] = [];
+  for (const r of db.replicas) {
+    if (!r.pendingSince) continue;
+    const waiting = secondsBetween(r.pendingSince, now);
+    if (waiting > t.staleAfterSeconds) {
+      stale.push(
+        `changes to ${db.name} unreplicated for ${formatDuration(waiting)} on ${r.url} (threshold ${formatDuration(t.staleAfterSeconds)})`,
+      );
+    }
+  }
+  if (stale.length > 0) return { status: "stale", reasons: stale };
+
+  const pending = db.replicas.some((r) => r.pendingSince);
+  return { status: "fresh", reasons: [pending ? `${db.name}: replication in progress` : `${db.name}: replicas caught up`] };
+}
+
+export function evaluateProject(
+  project: Thresholds & { lastHeartbeatAt: Date | null },
+  databases: DatabaseState[],
+  agentErrors: string[],
+  now: Date,
+): Verdict & { databases: Verdict[] } {
+  const silence = silenceVerdict(project.lastHeartbeatAt, project, now);
+  const verdicts = databases.map((db) => evaluateDatabase(db, project, now));
+  if (silence) return { ...silence, databases: verdicts.map(() => silence) };
+  if (databases.length === 0) {
+    return { status: "error", reasons: dedupe(["the agent reports no databases", ...agentErrors]), databases: [] };
+  }
+  const status = worstStatus(verdicts.map((v) => v.status));
+  const reasons = verdicts.filter((v) => v.status === status).flatMap((v) => v.reasons);
+  return { status, reasons: dedupe(reasons), databases: verdicts };
+}
+
+function dedupe(items: string[]): string[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,153 @@
+// Litestream 0.3.13's Prometheus endpoint (`addr:` in its config).
+//
+//   parsePrometheusText(text: string): Sample[]
+//   litestreamMetrics(samples: Sample[]): LitestreamMetrics      grouped by database path and replica name
+//   fetchLitestreamMetrics(addr: string, timeoutMs = 2000): Promise<LitestreamMetrics>
+//   metricsUrl(addr: string): string                           ":9090" and "0.0.0.0:9090" → http://127.0.0.1:9090/metrics
+//
+// Names checked against a live `litestream replicate` (file and s3 replicas):
+//   litestream_db_size{db}, litestream_wal_size{db}, litestream_shadow_wal_index{db},
+//   litestream_shadow_wal_size{db}, litestream_total_wal_bytes{db}, litestream_sync_count{db},
+//   litestream_sync_error_count{db}, litestream_sync_seconds{db},
+//   litestream_replica_wal_index{db,name}, litestream_replica_wal_offset{db,name},
+//   litestream_replica_wal_bytes{db,name}, litestream_replica_validation_total{db,name,status},
+//   litestream_replica_operation_total{replica_type,operation}, litestream_replica_operation_bytes{replica_type,operation}
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface ReplicaMetrics {
+  name: string;
+  walIndex: number | null;
+  walOffset: number | null;
+  walBytes: number | null;
+  validationErrors: number;
+}
+
+export interface DatabaseMetrics {
+  path: string;
+  dbSize: number | null;
+  walSize: number | null;
+  shadowWalIndex: number | null;
+  shadowWalSize: number | null;
+  totalWalBytes: number | null;
+  syncCount: number | null;
+  syncErrorCount: number | null;
+  replicas: Map<string, ReplicaMetrics>;
+}
+
+export interface LitestreamMetrics {
+  databases: Map<string, DatabaseMetrics>;
+  /** Operation counts per `<replica_type>:<operation>` (e.g. "s3:PUT"). */
+  operations: Map<string, number>;
+}
+
+const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+function unescapeLabel(v: string): string {
+  return v.replace(/\\(["\\n])/g, (_m, c: string) => (c === "n" ? "\n" : c));
+}
+
+function parseValue(raw: string): number {
+  if (raw === "+Inf") return Infinity;
+  if (raw === "-Inf") return -Infinity;
+  return Number(raw);
+}
+
+export function parsePrometheusText(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const rawLine of text.split("\n")) {
+    const line = rawLine.trim();
+    if (!line || line.startsWith("#")) continue;
+    const m = line.match(LINE);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? "").matchAll(LABEL)) labels[l[1]] = unescapeLabel(l[2]);
+    samples.push({ name: m[1], labels, value: parseValue(m[3]) });
+  }
+  return samples;
+}
+
+function database(map: Map<string, DatabaseMetrics>, p: string): DatabaseMetrics {
+  let db = map.get(p);
+  if (!db) {
+    db = { path: p, dbSize: null, walSize: null, shadowWalIndex: null, shadowWalSize: null, totalWalBytes: null, syncCount: null, syncErrorCount: null, replicas: new Map() };
+    map.set(p, db);
+  }
+  return db;
+}
+
+function replica(db: DatabaseMetrics, name: string): ReplicaMetrics {
+  let r = db.replicas.get(name);
+  if (!r) {
+    r = { name, walIndex: null, walOffset: null, walBytes: null, validationErrors: 0 };
+    db.replicas.set(name, r);
+  }
+  return r;
+}
+
+const DB_FIELDS: Record<string, keyof Omit<DatabaseMetrics, "path" | "replicas">> = {
+  litestream_db_size: "dbSize",
+  litestream_wal_size: "walSize",
+  litestream_shadow_wal_index: "shadowWalIndex",
+  litestream_shadow_wal_size: "shadowWalSize",
+  litestream_total_wal_bytes: "totalWalBytes",
+  litestream_sync_count: "syncCount",
+  litestream_sync_error_count: "syncErrorCount",
+};
+
+const REPLICA_FIELDS: Record<string, "walIndex" | "walOffset" | "walBytes"> = {
+  litestream_replica_wal_index: "walIndex",
+  litestream_replica_wal_offset: "walOffset",
+  litestream_replica_wal_bytes: "walBytes",
+};
+
+export function litestreamMetrics(samples: Sample[]): LitestreamMetrics {
+  const databases = new Map<string, DatabaseMetrics>();
+  const operations = new Map<string, number>();
+  for (const s of samples) {
+    const dbField = DB_FIELDS[s.name];
+    if (dbField && s.labels.db) {
+      database(databases, s.labels.db)[dbField] = s.value;
+      continue;
+    }
+    const replicaField = REPLICA_FIELDS[s.name];
+    if (replicaField && s.labels.db && s.labels.name) {
+      replica(database(databases, s.labels.db), s.labels.name)[replicaField] = s.value;
+      continue;
+    }
+    if (s.name === "litestream_replica_validation_total" && s.labels.status === "error" && s.labels.db && s.labels.name) {
+      replica(database(databases, s.labels.db), s.labels.name).validationErrors = s.value;
+      continue;
+    }
+    if (s.name === "litestream_replica_operation_total") {
+      operations.set(`${s.labels.replica_type}:${s.labels.operation}`, s.value);
+    }
+  }
+  return { databases, operations };
+}
+
+export function metricsUrl(addr: string): string {
+  const i = addr.lastIndexOf(":");
+  if (i === -1) throw new Error(`metrics addr ${JSON.stringify(addr)} has no port`);
+  let host = addr.slice(0, i);
+  const port = addr.slice(i + 1);
+  if (host === "" || host === "0.0.0.0") host = "127.0.0.1";
+  if (host === "[::]") host = "[::1]";
+  return `http://${host}:${port}/metrics`;
+}
+
+export async function fetchLitestreamMetrics(addr: string, timeoutMs = 2000): Promise<LitestreamMetrics> {
+  const url = metricsUrl(addr);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    throw new Error(`Litestream metrics at ${url} unreachable: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`);
+  }
+  if (!res.ok) throw new Error(`Litestream metrics at ${url} answered HTTP ${res.status}`);
+  return litestreamMetrics(parsePrometheusText(await res.text()));
+}

@@ -1,0 +1,81 @@
+// Builds the Fastify app: shared things are decorated once, each resource is
+// a plugin under routes/ that declares its routes with schemas.
+import Fastify, { LogController, type FastifyInstance } from "fastify";
+import type { Logger } from "../logger.ts";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { Config } from "../config.ts";
+import type { Store } from "../store/db.ts";
+import type { HeartbeatWriter } from "../store/heartbeat-writer.ts";
+import type { Sweeper } from "../freshness/sweeper.ts";
+import authPlugin from "./auth.ts";
+import { registerErrorHandling } from "./errors.ts";
+import { validatorCompiler } from "./validation.ts";
+import healthRoutes from "./routes/health.ts";
+import projectRoutes from "./routes/projects.ts";
+import tokenRoutes from "./routes/tokens.ts";
+import heartbeatRoutes from "./routes/heartbeats.ts";
+import incidentRoutes from "./routes/incidents.ts";
+import agentConfigRoutes from "./routes/agent-config.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    config: Config;
+    store: Store;
+    heartbeatWriter: HeartbeatWriter;
+    sweeper: Sweeper;
+    secretKey: Buffer;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  heartbeatWriter: HeartbeatWriter;
+  sweeper: Sweeper;
+  secretKey: Buffer;
+  /** Read on every admin request, so it can be set after the server starts listening. */
+  adminTokenHash: () => string;
+  logger?: Logger;
+  /** Extra decorations and routes contributed by other parts (drills, alerts, dashboard). */
+  extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
+}
+
+export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes];
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.config.bodyLimitBytes,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  registerErrorHandling(app);
+
+  app.decorate("config", deps.config);
+  app.decorate("store", deps.store);
+  app.decorate("heartbeatWriter", deps.heartbeatWriter);
+  app.decorate("sweeper", deps.sweeper);
+  app.decorate("secretKey", deps.secretKey);
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: "too_many_requests",
+      message: `rate limit exceeded: at most ${ctx.max} requests per minute; retry in ${Math.ceil(ctx.ttl / 1000)}s`,
+    }),
+  });
+  await app.register(swagger, {
+    openapi: { info: { title: "Borela API", version: "1" }, components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } }, security: [{ bearer: [] }] },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(authPlugin, { adminTokenHash: deps.adminTokenHash, writer: deps.heartbeatWriter, failuresPerMinute: 30 });
+
+  for (const route of ROUTES) await app.register(route);
+  for (const extend of deps.extensions ?? []) await extend(app);
+  return app;
+}

@@ -1,0 +1,61 @@
+// Every error leaves the API as JSON {error, message} with a 4xx code; a 5xx
+// is only ever our bug, logged with its stack and answered without details.
+import type { FastifyError, FastifyInstance } from "fastify";
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
+export const badRequest = (message: string) => new ApiError(400, "bad_request", message);
+export const conflict = (message: string) => new ApiError(409, "conflict", message);
+
+const CODES: Record<number, string> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "too_many_requests",
+};
+
+type ValidationIssue = NonNullable<FastifyError["validation"]>[number];
+
+/** "body/staleAfterSeconds must be integer", "body has unknown field 'foo'". */
+export function validationMessage(context: string, issues: ValidationIssue[]): string {
+  const first = issues[0];
+  if (!first) return `invalid ${context}`;
+  const where = `${context}${first.instancePath}`;
+  const params = first.params as Record<string, unknown>;
+  if (first.keyword === "additionalProperties") return `${where} has unknown field ${JSON.stringify(params.additionalProperty)}`;
+  return `${where} ${first.message ?? "is invalid"}`;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    if (err instanceof ApiError) {
+      return reply.code(err.statusCode).send({ error: err.code, message: err.message });
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err }, "request failed");
+      return reply.code(500).send({ error: "internal", message: "internal error; see the server log" });
+    }
+    let message = err.message;
+    if (err.validation) message = validationMessage(err.validationContext ?? "request", err.validation);
+    if (err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err.code === "FST_ERR_CTP_EMPTY_JSON_BODY") message = `malformed JSON body: ${err.message}`;
+    return reply.code(status).send({ error: CODES[status] ?? "bad_request", message });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${request.url.split("?")[0]}` }),
+  );
+}

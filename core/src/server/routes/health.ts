@@ -1,0 +1,10 @@
+import type { FastifyInstance } from "fastify";
+import { Type } from "@sinclair/typebox";
+
+export default async function healthRoutes(app: FastifyInstance) {
+  app.get(
+    "/healthz",
+    { schema: { hide: true, response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+    async () => ({ ok: true }),
+  );
+}

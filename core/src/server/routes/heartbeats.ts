@@ -1,0 +1,64 @@
+import type { FastifyInstance } from "fastify";
+import { Type, type Static } from "@sinclair/typebox";
+import { HeartbeatPayload } from "../../protocol.ts";
+import { IdParams } from "../schemas.ts";
+import { notFound } from "../errors.ts";
+import { hashToken, bearerToken } from "../tokens.ts";
+
+const HistoryQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    before: Type.Optional(Type.String({ format: "date-time" })),
+  },
+  { additionalProperties: false },
+);
+
+export default async function heartbeatRoutes(app: FastifyInstance) {
+  app.post(
+    "/api/v1/heartbeats",
+    {
+      onRequest: app.requireAgent,
+      schema: { body: HeartbeatPayload, tags: ["agent"] },
+      config: {
+        rateLimit: {
+          max: app.config.rateLimitPerMinute,
+          timeWindow: 60_000,
+          keyGenerator: (request: { headers: { authorization?: string }; ip: string }) => {
+            const token = bearerToken(request.headers.authorization);
+            return token ? hashToken(token) : request.ip;
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const projectId = request.agent!.projectId;
+      const { duplicate } = app.heartbeatWriter.ingest(projectId, request.body as Static<typeof HeartbeatPayload>, new Date());
+      app.sweeper.touch(projectId);
+      return reply.code(duplicate ? 200 : 201).send({ ok: true, duplicate });
+    },
+  );
+
+  app.get(
+    "/api/v1/projects/:id/heartbeats",
+    { onRequest: app.requireAdmin, schema: { params: IdParams, querystring: HistoryQuery, tags: ["projects"] } },
+    async (request) => {
+      const { id } = request.params as Static<typeof IdParams>;
+      const { limit = 100, before } = request.query as Static<typeof HistoryQuery>;
+      const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
+      if (!project) throw notFound(`project ${id}`);
+      const rows = await app.store.heartbeat.findMany({
+        where: { projectId: id, ...(before ? { sentAt: { lt: new Date(before) } } : {}) },
+        orderBy: { sentAt: "desc" },
+        take: limit,
+      });
+      return rows.map((h) => ({
+        id: h.id,
+        sentAt: h.sentAt,
+        receivedAt: h.receivedAt,
+        sequence: h.sequence,
+        storageBytes: Number(h.storageBytes),
+        payload: JSON.parse(h.payload),
+      }));
+    },
+  );
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from "fastify";
+import { Type, type Static } from "@sinclair/typebox";
+import { IdParams } from "../schemas.ts";
+import { notFound } from "../errors.ts";
+
+const Query = Type.Object(
+  { open: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+  { additionalProperties: false },
+);
+
+export default async function incidentRoutes(app: FastifyInstance) {
+  app.get(
+    "/api/v1/projects/:id/incidents",
+    { onRequest: app.requireAdmin, schema: { params: IdParams, querystring: Query, tags: ["incidents"] } },
+    async (request) => {
+      const { id } = request.params as Static<typeof IdParams>;
+      const { open, limit = 100 } = request.query as Static<typeof Query>;
+      const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
+      if (!project) throw notFound(`project ${id}`);
+      const incidents = await app.store.incident.findMany({
+        where: { projectId: id, ...(open === undefined ? {} : open ? { resolvedAt: null } : { resolvedAt: { not: null } }) },
+        orderBy: { openedAt: "desc" },
+        take: limit,
+      });
+      const names = new Map(
+        (await app.store.database.findMany({ where: { projectId: id }, select: { id: true, name: true } })).map((d) => [d.id, d.name]),
+      );
+      return incidents.map((i) => ({
+        id: i.id,
+        kind: i.kind,
+        reason: i.reason,
+        database: i.databaseId ? (names.get(i.databaseId) ?? null) : null,
+        openedAt: i.openedAt,
+        resolvedAt: i.resolvedAt,
+        open: i.resolvedAt === null,
+      }));
+    },
+  );
+}

@@ -1,0 +1,109 @@
+import type { FastifyInstance } from "fastify";
+import { Type, type Static } from "@sinclair/typebox";
+import { Prisma } from "../../generated/prisma/client.ts";
+import { newId } from "../../store/ids.ts";
+import { badRequest, conflict, notFound } from "../errors.ts";
+import { IdParams, ProjectName } from "../schemas.ts";
+import { projectDetail, projectSummaries } from "../project-view.ts";
+import { issueAgentToken } from "../agent-tokens.ts";
+import { cronError, defaultDrillSchedule } from "../../projects/settings.ts";
+import { randomBytes } from "node:crypto";
+
+const Assertion = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    sql: Type.String({ minLength: 1, maxLength: 4000 }),
+    op: Type.Union([">=", ">", "=", "<=", "<", "!="].map((op) => Type.Literal(op))),
+    value: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+
+const Settings = {
+  staleAfterSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86400 })),
+  heartbeatGraceSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86400 })),
+  drillSchedule: Type.Optional(Type.String({ minLength: 9, maxLength: 100 })),
+  drillGraceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 90 * 86400 })),
+  checkPolicy: Type.Optional(Type.Union([Type.Literal("auto"), Type.Literal("integrity"), Type.Literal("quick")])),
+  rowDropWarnPercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  assertions: Type.Optional(Type.Array(Assertion, { maxItems: 50 })),
+  alertEmails: Type.Optional(Type.Array(Type.String({ format: "email", maxLength: 254 }), { maxItems: 50 })),
+};
+
+const CreateProject = Type.Object({ name: ProjectName, ...Settings }, { additionalProperties: false });
+const UpdateProject = Type.Object({ name: Type.Optional(ProjectName), ...Settings }, { additionalProperties: false, minProperties: 1 });
+
+function settingsData(body: Static<typeof UpdateProject>) {
+  if (body.drillSchedule !== undefined) {
+    const err = cronError(body.drillSchedule);
+    if (err) throw badRequest(err);
+  }
+  const { assertions, alertEmails, ...rest } = body;
+  return {
+    ...rest,
+    ...(assertions !== undefined ? { assertions: JSON.stringify(assertions) } : {}),
+    ...(alertEmails !== undefined ? { alertEmails: alertEmails.length ? alertEmails.join(",") : null } : {}),
+  };
+}
+
+function uniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+}
+
+export default async function projectRoutes(app: FastifyInstance) {
+  app.addHook("onRequest", app.requireAdmin);
+
+  app.post("/api/v1/projects", { schema: { body: CreateProject, tags: ["projects"] } }, async (request, reply) => {
+    const body = request.body as Static<typeof CreateProject>;
+    const id = newId();
+    try {
+      await app.store.project.create({
+        data: {
+          id,
+          ...settingsData(body),
+          name: body.name,
+          drillSchedule: body.drillSchedule ?? defaultDrillSchedule(id),
+          statusReasons: JSON.stringify(["no heartbeat received yet"]),
+          badgeKey: randomBytes(18).toString("base64url"),
+          storagePrefix: `${body.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "project"}-${id.slice(-8)}`,
+        },
+      });
+    } catch (err) {
+      if (uniqueViolation(err)) throw conflict(`a project named ${JSON.stringify(body.name)} already exists`);
+      throw err;
+    }
+    const token = await issueAgentToken(app.store, id);
+    return reply.code(201).send({ id, name: body.name, agentToken: token.agentToken, tokenId: token.id });
+  });
+
+  app.get("/api/v1/projects", { schema: { tags: ["projects"] } }, async () => projectSummaries(app.store));
+
+  app.get("/api/v1/projects/:id", { schema: { params: IdParams, tags: ["projects"] } }, async (request) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    const detail = await projectDetail(app.store, id);
+    if (!detail) throw notFound(`project ${id}`);
+    return detail;
+  });
+
+  app.patch("/api/v1/projects/:id", { schema: { params: IdParams, body: UpdateProject, tags: ["projects"] } }, async (request) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    const body = request.body as Static<typeof UpdateProject>;
+    try {
+      await app.store.project.update({ where: { id }, data: settingsData(body) });
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") throw notFound(`project ${id}`);
+      if (uniqueViolation(err)) throw conflict(`a project named ${JSON.stringify(body.name)} already exists`);
+      throw err;
+    }
+    app.sweeper.touch(id);
+    return projectDetail(app.store, id);
+  });
+
+  app.delete("/api/v1/projects/:id", { schema: { params: IdParams, tags: ["projects"] } }, async (request, reply) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    const { count } = await app.store.project.deleteMany({ where: { id } });
+    if (count === 0) throw notFound(`project ${id}`);
+    return reply.code(204).send();
+  });
+}
+

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { evaluateDatabase, evaluateProject, worstStatus, type DatabaseState } from "../../src/freshness/status.ts";
+
+const now = new Date("2026-11-25T12:00:00Z");
+const ago = (s: number) => new Date(now.getTime() - s * 1000);
+const t = { staleAfterSeconds: 300, heartbeatGraceSeconds: 120 };
+
+function db(over: Partial<DatabaseState> = {}): DatabaseState {
+  return {
+    name: "app",
+    path: "/data/app.sqlite3",
+    lastHeartbeatAt: ago(10),
+    exists: true,
+    errors: [],
+    replicas: [{ url: "s3://bucket/app", pendingSince: null, lastError: null }],
+    ...over,
+  };
+}
+
+describe("evaluateDatabase", () => {
+  const cases: [string, DatabaseState, string, RegExp][] = [
+    ["never reported", db({ lastHeartbeatAt: null }), "unknown", /no heartbeat received yet/],
+    ["caught up", db(), "fresh", /caught up/],
+    ["idle for days is still fresh", db({ replicas: [{ url: "s3://b/a", pendingSince: null, lastError: null }] }), "fresh", /caught up/],
+    ["pending under threshold", db({ replicas: [{ url: "s3://b/a", pendingSince: ago(299), lastError: null }] }), "fresh", /in progress/],
+    ["pending over threshold", db({ replicas: [{ url: "s3://b/a", pendingSince: ago(301), lastError: null }] }), "stale", /unreplicated for 5 min 1s on s3:\/\/b\/a \(threshold 5 min\)/],
+    ["heartbeat beyond grace", db({ lastHeartbeatAt: ago(121) }), "silent", /no heartbeat for 2 min 1s \(grace 2 min\)/],
+    ["heartbeat at grace", db({ lastHeartbeatAt: ago(120) }), "fresh", /caught up/],
+    ["file missing", db({ exists: false }), "error", /database file missing at \/data\/app.sqlite3/],
+    ["agent error", db({ errors: ["litestream cannot start: bad config"] }), "error", /litestream cannot start/],
+    ["replica error", db({ replicas: [{ url: "s3://b/a", pendingSince: null, lastError: "InvalidAccessKeyId" }] }), "error", /replica s3:\/\/b\/a: InvalidAccessKeyId/],
+    ["no replica", db({ replicas: [] }), "error", /no replica configured/],
+    ["error wins over stale", db({ exists: false, replicas: [{ url: "s3://b/a", pendingSince: ago(1000), lastError: null }] }), "error", /missing/],
+    ["silent wins over error", db({ exists: false, lastHeartbeatAt: ago(500) }), "silent", /no heartbeat/],
+  ];
+  it.each(cases)("%s", (_name, state, status, reason) => {
+    const v = evaluateDatabase(state, t, now);
+    expect(v.status).toBe(status);
+    expect(v.reasons.join("\n")).toMatch(reason);
+  });
+
+  it("one stale replica among two makes the database stale", () => {
+    const v = evaluateDatabase(
+      db({
+        replicas: [
+          { url: "s3://b/a", pendingSince: null, lastError: null },
+          { url: "file:///backup/a", pendingSince: ago(900), lastError: null },
+        ],
+      }),
+      t,
+      now,
+    );
+    expect(v.status).toBe("stale");
+    expect(v.reasons).toHaveLength(1);
+    expect(v.reasons[0]).toContain("file:///backup/a");
+  });
+});
+
+describe("evaluateProject", () => {
+  it("takes the worst database status and its reasons", () => {
+    const v = evaluateProject(
+      { ...t, lastHeartbeatAt: ago(5) },
+      [db({ name: "a" }), db({ name: "b", exists: false, path: "/data/b.sqlite3" })],
+      [],
+      now,
+    );
+    expect(v.status).toBe("error");
+    expect(v.reasons).toEqual(["database file missing at /data/b.sqlite3"]);
+    expect(v.databases.map((d) => d.status)).toEqual(["fresh", "error"]);
+  });
+
+  it("is silent when the agent stopped, whatever the databases said last", () => {
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(600) }, [db({ lastHeartbeatAt: ago(600) })], [], now);
+    expect(v.status).toBe("silent");
+    expect(v.databases[0].status).toBe("silent");
+  });
+
+  it("is unknown before the first heartbeat and error when the agent reports no database", () => {
+    expect(evaluateProject({ ...t, lastHeartbeatAt: null }, [], [], now).status).toBe("unknown");
+    const empty = evaluateProject({ ...t, lastHeartbeatAt: ago(1) }, [], [], now);
+    expect(empty.status).toBe("error");
+    expect(empty.reasons[0]).toMatch(/no databases/);
+  });
+});
+
+describe("worstStatus", () => {
+  it("orders silent > error > stale > unknown > fresh", () => {
+    expect(worstStatus(["fresh", "stale", "unknown"])).toBe("stale");
+    expect(worstStatus(["stale", "error"])).toBe("error");
+    expect(worstStatus(["error", "silent", "fresh"])).toBe("silent");
+    expect(worstStatus([])).toBe("fresh");
+  });
+});
