@@ -6,16 +6,22 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
 import { canonicalQuery, EMPTY_SHA256, encodePath, signS3Request } from "../../src/litestream/s3-signer.ts";
 
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (d: SourceData) => (typeof d === "string" ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d));
+
 class NodeSha256 {
   private hash;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret ? createHmac("sha256", secret) : createHash("sha256");
+  constructor(private secret?: SourceData) {
+    this.hash = secret ? createHmac("sha256", bytes(secret)) : createHash("sha256");
   }
-  update(data: string | Uint8Array) {
+  update(data: Uint8Array) {
     this.hash.update(data);
   }
   async digest() {
     return new Uint8Array(this.hash.digest());
+  }
+  reset() {
+    this.hash = this.secret ? createHmac("sha256", bytes(this.secret)) : createHash("sha256");
   }
 }
 
