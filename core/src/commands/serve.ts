@@ -7,6 +7,7 @@ export async function run(args: string[]): Promise<number> {
     host: { type: "string" },
     port: { type: "string" },
     "data-dir": { type: "string" },
+    demo: { type: "boolean" },
   }, false);
   const server = await startServer({
     ...(values.host ? { host: values.host } : {}),

@@ -10,61 +10,54 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-function parseList(json: string): string[] {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
+/** The rows a sweep needs, read in one go (the heartbeat writer's raw connection serves this fast). */
+export interface SweepInput {
+  project: { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: Date | null };
+  databases: (DatabaseState & { id: string; status: string; statusReasons: string })[];
 }
+export type SweepReader = (projectId: string) => SweepInput | null;
 
-export async function sweepProject(store: Store, projectId: string, now = new Date()): Promise<Status | null> {
-  const project = await store.project.findUnique({
-    where: { id: projectId },
-    include: { databases: { include: { replicas: true }, orderBy: { name: "asc" } } },
-  });
-  if (!project) return null;
-  const states: DatabaseState[] = project.databases.map((d) => ({
-    name: d.name,
-    path: d.path,
-    lastHeartbeatAt: d.lastHeartbeatAt,
-    exists: d.exists,
-    errors: parseList(d.errors),
-    replicas: d.replicas.map((r) => ({ url: r.url, pendingSince: r.pendingSince, lastError: r.lastError })),
-  }));
-  const verdict = evaluateProject(project, states, [], now);
-
+export async function sweepProject(store: Store, read: SweepReader, projectId: string, now = new Date()): Promise<Status | null> {
+  const input = read(projectId);
+  if (!input) return null;
+  const { project, databases } = input;
+  const verdict = evaluateProject(project, databases, [], now);
   const reasons = JSON.stringify(verdict.reasons);
+  const changed =
+    project.status !== verdict.status ||
+    databases.some((d, i) => d.status !== verdict.databases[i].status);
+
+  // Incidents first, statuses after: a crash in between is repaired by the next sweep.
+  if (changed) await applyIncidents(store, input, verdict, now);
   if (project.status !== verdict.status || project.statusReasons !== reasons) {
     await store.project.update({
       where: { id: project.id },
-      data: {
-        status: verdict.status,
-        statusReasons: reasons,
-        ...(project.status !== verdict.status ? { statusSince: now } : {}),
-      },
+      data: { status: verdict.status, statusReasons: reasons, ...(project.status !== verdict.status ? { statusSince: now } : {}) },
     });
   }
-  for (const [i, d] of project.databases.entries()) {
+  for (const [i, d] of databases.entries()) {
     const v = verdict.databases[i];
     const dbReasons = JSON.stringify(v.reasons);
     if (d.status !== v.status || d.statusReasons !== dbReasons) {
       await store.database.update({ where: { id: d.id }, data: { status: v.status, statusReasons: dbReasons } });
     }
   }
+  return verdict.status;
+}
 
+async function applyIncidents(store: Store, { project, databases }: SweepInput, verdict: ReturnType<typeof evaluateProject>, now: Date) {
+  const projectId = project.id;
   if (verdict.status === "silent") {
     await openIncident(store, { projectId, kind: "silent", reason: verdict.reasons.join("; ") }, now);
-    return verdict.status;
+    return;
   }
   if (verdict.status !== "unknown") await resolveIncident(store, { projectId, kind: "silent" }, now);
-  if (verdict.status === "error" && project.databases.length === 0) {
+  if (verdict.status === "error" && databases.length === 0) {
     await openIncident(store, { projectId, kind: "error", reason: verdict.reasons.join("; ") }, now);
-    return verdict.status;
+    return;
   }
   await resolveIncident(store, { projectId, kind: "error" }, now);
-  for (const [i, d] of project.databases.entries()) {
+  for (const [i, d] of databases.entries()) {
     const v = verdict.databases[i];
     for (const kind of ["stale", "error"] as const) {
       const key = { projectId, databaseId: d.id, kind };
@@ -72,11 +65,12 @@ export async function sweepProject(store: Store, projectId: string, now = new Da
       else if (v.status === "fresh" || v.status === "stale" || v.status === "error") await resolveIncident(store, key, now);
     }
   }
-  return verdict.status;
 }
 
+const TOUCH_DELAY_MS = 100;
+
 /** Re-evaluates every project on an interval, and one project on demand (coalesced). */
-export function createSweeper(store: Store, intervalSeconds: number, logger: Logger) {
+export function createSweeper(store: Store, read: SweepReader, intervalSeconds: number, logger: Logger) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   const queued = new Set<string>();
@@ -84,7 +78,7 @@ export function createSweeper(store: Store, intervalSeconds: number, logger: Log
 
   async function sweepAll(): Promise<void> {
     const projects = await store.project.findMany({ select: { id: true } });
-    for (const p of projects) await sweepProject(store, p.id);
+    for (const p of projects) await sweepProject(store, read, p.id);
   }
 
   function tick(): Promise<void> {
@@ -98,20 +92,20 @@ export function createSweeper(store: Store, intervalSeconds: number, logger: Log
     while (queued.size > 0) {
       const [id] = queued;
       queued.delete(id);
-      await sweepProject(store, id).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
+      await sweepProject(store, read, id).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
     }
     draining = null;
   }
 
   return {
     tick,
-    /** Called after each heartbeat; several heartbeats of one project in a burst share one evaluation. */
+    /** Called after each heartbeat; heartbeats within TOUCH_DELAY_MS share one evaluation per project. */
     touch(projectId: string): void {
       queued.add(projectId);
-      draining ??= drain();
+      draining ??= new Promise<void>((resolve) => setTimeout(resolve, TOUCH_DELAY_MS)).then(drain);
     },
     async idle(): Promise<void> {
-      await Promise.all([running, draining]);
+      while (running || draining) await Promise.all([running, draining]);
     },
     start(): void {
       timer = setInterval(() => void tick(), intervalSeconds * 1000);

@@ -33,7 +33,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const store = await openStore(config.dataDir);
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
   const heartbeatWriter = new HeartbeatWriter(databaseFile(config.dataDir));
-  const sweeper = createSweeper(store, config.sweepIntervalSeconds, logger);
+  const sweeper = createSweeper(store, (id) => heartbeatWriter.sweepInput(id), config.sweepIntervalSeconds, logger);
 
   // An empty hash matches no token: admin routes refuse until the token is settled below.
   let adminTokenHash = "";

@@ -4,27 +4,44 @@ import Sqlite from "better-sqlite3";
 import type { HeartbeatPayload } from "../protocol.ts";
 import { newId } from "./ids.ts";
 import { storeTime } from "./time.ts";
+import type { SweepInput } from "../freshness/sweeper.ts";
 
 export interface AgentIdentity {
   tokenId: string;
   projectId: string;
 }
 
+interface PendingHeartbeat {
+  projectId: string;
+  hb: HeartbeatPayload;
+  receivedAt: Date;
+  resolve(result: { duplicate: boolean }): void;
+  reject(err: unknown): void;
+}
+
 export type AuthResult = { ok: true; agent: AgentIdentity } | { ok: false; reason: "unknown" | "revoked" | "expired" };
 
 const LAST_USED_EVERY_MS = 60_000;
+const BUSY_RETRIES = 500;
+// Another core process sharing the file sees a revocation within this long.
+const AUTH_CACHE_MS = 2_000;
+const AUTH_CACHE_MAX = 10_000;
 
 export class HeartbeatWriter {
   private readonly db: Sqlite.Database;
   private readonly stmts;
   private readonly lastUsedWritten = new Map<string, number>();
-  readonly ingest: (projectId: string, hb: HeartbeatPayload, receivedAt: Date) => { duplicate: boolean };
+  private readonly ingestBatch: (batch: PendingHeartbeat[]) => { duplicate: boolean }[];
+  private pending: PendingHeartbeat[] = [];
+  private readonly authCache = new Map<string, { result: AuthResult; until: number }>();
 
   constructor(file: string) {
     this.db = new Sqlite(file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
+    // No busy wait: a synchronous wait here would block the event loop while a
+    // Prisma transaction on the same file waits for that loop to commit.
+    this.db.pragma("busy_timeout = 0");
     this.db.pragma("foreign_keys = ON");
     this.stmts = {
       token: this.db.prepare(`SELECT id, projectId, revokedAt, expiresAt FROM AgentToken WHERE hash = ?`),
@@ -54,16 +71,81 @@ export class HeartbeatWriter {
       ),
       replicaUrls: this.db.prepare(`SELECT id, url FROM Replica WHERE databaseId = ?`),
       deleteReplica: this.db.prepare(`DELETE FROM Replica WHERE id = ?`),
+      sweepProject: this.db.prepare(
+        `SELECT id, status, statusReasons, staleAfterSeconds, heartbeatGraceSeconds, lastHeartbeatAt FROM Project WHERE id = ?`,
+      ),
+      sweepDatabases: this.db.prepare(
+        `SELECT id, name, path, status, statusReasons, lastHeartbeatAt, "exists", errors FROM Database WHERE projectId = ? ORDER BY name`,
+      ),
+      sweepReplicas: this.db.prepare(
+        `SELECT r.databaseId, r.url, r.pendingSince, r.lastError FROM Replica r JOIN Database d ON d.id = r.databaseId WHERE d.projectId = ? ORDER BY r.url`,
+      ),
       touchProject: this.db.prepare(
         `UPDATE Project SET lastHeartbeatAt = @at WHERE id = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)`,
       ),
     };
-    this.ingest = this.db.transaction((projectId: string, hb: HeartbeatPayload, receivedAt: Date) =>
-      this.write(projectId, hb, receivedAt),
+    this.ingestBatch = this.db.transaction((batch: PendingHeartbeat[]) =>
+      batch.map((item) => this.write(item.projectId, item.hb, item.receivedAt)),
     );
   }
 
+  /**
+   * Writes a heartbeat; resolves once it is committed. Heartbeats arriving in
+   * the same tick share one transaction (group commit). While the file is
+   * locked by another connection it retries without blocking the event loop.
+   */
+  ingest(projectId: string, hb: HeartbeatPayload, receivedAt: Date): Promise<{ duplicate: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ projectId, hb, receivedAt, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(attempt = 0): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    let results: { duplicate: boolean }[];
+    try {
+      results = this.ingestBatch(batch);
+    } catch (err) {
+      if ((err as { code?: string }).code === "SQLITE_BUSY" && attempt < BUSY_RETRIES) {
+        this.pending = batch.concat(this.pending);
+        await new Promise((r) => setTimeout(r, Math.min(50, 1 + attempt)));
+        return this.flush(attempt + 1);
+      }
+      if (batch.length > 1) {
+        // One bad heartbeat must not fail the others: write them one by one.
+        for (const item of batch) {
+          try {
+            item.resolve(this.ingestBatch([item])[0]);
+          } catch (e) {
+            item.reject(e);
+          }
+        }
+        return;
+      }
+      batch[0].reject(err);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(results[i]));
+  }
+
   authenticate(tokenHash: string, now = new Date()): AuthResult {
+    const cached = this.authCache.get(tokenHash);
+    if (cached && cached.until > now.getTime()) return cached.result;
+    const result = this.lookupToken(tokenHash, now);
+    if (this.authCache.size >= AUTH_CACHE_MAX) this.authCache.clear();
+    this.authCache.set(tokenHash, { result, until: now.getTime() + AUTH_CACHE_MS });
+    return result;
+  }
+
+  /** Revocation and rotation call this so they take effect at once in this process. */
+  forgetTokens(): void {
+    this.authCache.clear();
+  }
+
+  private lookupToken(tokenHash: string, now: Date): AuthResult {
     const row = this.stmts.token.get(tokenHash) as
       | { id: string; projectId: string; revokedAt: string | null; expiresAt: string | null }
       | undefined;
@@ -72,8 +154,12 @@ export class HeartbeatWriter {
     if (row.expiresAt && Date.parse(row.expiresAt) <= now.getTime()) return { ok: false, reason: "expired" };
     const last = this.lastUsedWritten.get(row.id) ?? 0;
     if (now.getTime() - last > LAST_USED_EVERY_MS) {
-      this.lastUsedWritten.set(row.id, now.getTime());
-      this.stmts.touchToken.run(storeTime(now), row.id);
+      try {
+        this.stmts.touchToken.run(storeTime(now), row.id);
+        this.lastUsedWritten.set(row.id, now.getTime());
+      } catch (err) {
+        if ((err as { code?: string }).code !== "SQLITE_BUSY") throw err; // lastUsedAt is advisory: try next time
+      }
     }
     return { ok: true, agent: { tokenId: row.id, projectId: row.projectId } };
   }
@@ -141,11 +227,43 @@ export class HeartbeatWriter {
     return { duplicate: false };
   }
 
-  forgetToken(tokenId: string): void {
-    this.lastUsedWritten.delete(tokenId);
+  /** What the freshness sweeper needs for one project, read on this fast connection. */
+  sweepInput(projectId: string): SweepInput | null {
+    type P = { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null };
+    const p = this.stmts.sweepProject.get(projectId) as P | undefined;
+    if (!p) return null;
+    type D = { id: string; name: string; path: string; status: string; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string };
+    type R = { databaseId: string; url: string; pendingSince: string | null; lastError: string | null };
+    const replicas = this.stmts.sweepReplicas.all(projectId) as R[];
+    const date = (s: string | null) => (s ? new Date(s) : null);
+    return {
+      project: { ...p, lastHeartbeatAt: date(p.lastHeartbeatAt) },
+      databases: (this.stmts.sweepDatabases.all(projectId) as D[]).map((d) => ({
+        id: d.id,
+        name: d.name,
+        path: d.path,
+        status: d.status,
+        statusReasons: d.statusReasons,
+        lastHeartbeatAt: date(d.lastHeartbeatAt),
+        exists: d.exists === 1,
+        errors: parseErrors(d.errors),
+        replicas: replicas
+          .filter((r) => r.databaseId === d.id)
+          .map((r) => ({ url: r.url, pendingSince: date(r.pendingSince), lastError: r.lastError })),
+      })),
+    };
   }
 
   close(): void {
     this.db.close();
+  }
+}
+
+function parseErrors(json: string): string[] {
+  try {
+    const v = JSON.parse(json);
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
   }
 }

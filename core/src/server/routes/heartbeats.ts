@@ -32,7 +32,7 @@ export default async function heartbeatRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const projectId = request.agent!.projectId;
-      const { duplicate } = app.heartbeatWriter.ingest(projectId, request.body as Static<typeof HeartbeatPayload>, new Date());
+      const { duplicate } = await app.heartbeatWriter.ingest(projectId, request.body as Static<typeof HeartbeatPayload>, new Date());
       app.sweeper.touch(projectId);
       return reply.code(duplicate ? 200 : 201).send({ ok: true, duplicate });
     },

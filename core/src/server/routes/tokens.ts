@@ -55,6 +55,7 @@ export default async function tokenRoutes(app: FastifyInstance) {
         await app.store.agentToken.updateMany({ where: { ...active, OR: [{ expiresAt: null }, { expiresAt: { gt: until } }] }, data: { expiresAt: until } });
       }
       const token = await issueAgentToken(app.store, id);
+      app.heartbeatWriter.forgetTokens();
       return reply.code(201).send({ id: token.id, agentToken: token.agentToken, hint: token.hint, previousValidUntil: new Date(now.getTime() + overlap * 1000) });
     },
   );
@@ -65,6 +66,7 @@ export default async function tokenRoutes(app: FastifyInstance) {
       where: { id: tokenId, projectId: id, revokedAt: null },
       data: { revokedAt: new Date() },
     });
+    app.heartbeatWriter.forgetTokens();
     if (count === 0) {
       const exists = await app.store.agentToken.findFirst({ where: { id: tokenId, projectId: id } });
       if (!exists) throw notFound(`token ${tokenId} of project ${id}`);
