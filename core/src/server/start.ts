@@ -9,6 +9,9 @@ import { loadSecretKey } from "../store/secrets.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { buildApp } from "./app.ts";
 import { ensureAdminToken } from "./admin-token.ts";
+import { pruneHeartbeats } from "../store/retention.ts";
+
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface RunningServer {
   url: string;
@@ -46,6 +49,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   sweeper.start();
+  const prune = () =>
+    pruneHeartbeats(store, config.heartbeatRetentionDays).catch((err) => logger.error({ err }, "pruning heartbeats failed"));
+  void prune();
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref();
 
   let closed = false;
   return {
@@ -57,6 +64,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(pruneTimer);
       await app.close();
       await sweeper.stop();
       heartbeatWriter.close();
