@@ -17,6 +17,7 @@ export interface Config {
   heartbeatRetentionDays: number;
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
+  authFailuresPerMinute: number;
   /** Operator storage for managed replicas (BORELA_S3_*); null when unset. */
   s3: S3Settings | null;
   smtpUrl: string | null;
@@ -96,6 +97,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     heartbeatRetentionDays: readInt(env, "BORELA_HEARTBEAT_RETENTION_DAYS", 30, 1, 3650),
     bodyLimitBytes: readInt(env, "BORELA_BODY_LIMIT_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024),
     rateLimitPerMinute: readInt(env, "BORELA_RATE_LIMIT_PER_MINUTE", 600, 1, 10_000_000),
+    authFailuresPerMinute: readInt(env, "BORELA_AUTH_FAILURES_PER_MINUTE", 30, 1, 10_000_000),
     s3: readS3(env),
     smtpUrl: readUrl(env, "BORELA_SMTP_URL"),
     mailFrom: env.BORELA_MAIL_FROM || "borela@localhost",

@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     openapi: { info: { title: "Borela API", version: "1" }, components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } }, security: [{ bearer: [] }] },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
-  await app.register(authPlugin, { adminTokenHash: deps.adminTokenHash, writer: deps.heartbeatWriter, failuresPerMinute: 30 });
+  await app.register(authPlugin, { adminTokenHash: deps.adminTokenHash, writer: deps.heartbeatWriter, failuresPerMinute: deps.config.authFailuresPerMinute });
 
   for (const route of ROUTES) await app.register(route);
   for (const extend of deps.extensions ?? []) await extend(app);
