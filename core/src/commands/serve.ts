@@ -1,6 +1,7 @@
 import { parseFlags } from "./args.ts";
 import { startServer } from "../server/start.ts";
 import { readInt } from "../config.ts";
+import { startDemo, type RunningDemo } from "../demo/demo.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
@@ -15,11 +16,24 @@ export async function run(args: string[]): Promise<number> {
     ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
   });
   process.stderr.write(`Borela is listening on ${server.url} (data in ${server.config.dataDir})\n`);
+  process.stderr.write(`Dashboard: ${server.config.publicUrl === server.url ? server.url : server.config.publicUrl}/\n`);
   if (server.generatedAdminToken) {
     process.stderr.write(`Admin token (shown once, store it now): ${server.generatedAdminToken}\n`);
   }
+  let demo: RunningDemo | null = null;
+  if (values.demo) {
+    demo = await startDemo({
+      store: server.store,
+      dataDir: server.config.dataDir,
+      serverUrl: server.url,
+      onLine: (line) => process.stderr.write(`[demo agent] ${line}\n`),
+    });
+    process.stderr.write(`Demo project "demo": a sample shop database replicated by Litestream, watched by an agent.\n`);
+    process.stderr.write(`Restore the demo database: ${demo.restoreCommand}\n`);
+  }
   await waitForSignal();
   process.stderr.write("Borela is stopping...\n");
+  await demo?.stop();
   await server.close();
   return 0;
 }

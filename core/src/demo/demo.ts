@@ -1,0 +1,120 @@
+// The demo that `npm start` shows on a fresh data dir: a project named "demo",
+// a sample app database written to every few seconds, an agent with
+// Litestream replicating it (and the core's own database: Borela backs itself
+// up) to a local file replica, and the first drill once the backup is fresh.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Store } from "../store/db.ts";
+import { databaseFile } from "../store/db.ts";
+import { createSampleDatabase, startSampleWriter } from "./sample-database.ts";
+import { issueAgentToken } from "../server/agent-tokens.ts";
+import { newId } from "../store/ids.ts";
+import { defaultDrillSchedule } from "../projects/settings.ts";
+import { randomBytes } from "node:crypto";
+
+export const DEMO_PROJECT = "demo";
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/borela.js");
+
+export interface DemoPaths {
+  dir: string;
+  database: string;
+  replica: string;
+  credentials: string;
+  agentState: string;
+}
+
+export function demoPaths(dataDir: string): DemoPaths {
+  const dir = path.join(dataDir, "demo");
+  return {
+    dir,
+    database: path.join(dir, "app.sqlite3"),
+    replica: path.join(dir, "replica"),
+    credentials: path.join(dir, "agent.json"),
+    agentState: path.join(dir, "agent-state"),
+  };
+}
+
+/** Creates the demo project and its files when missing; returns its agent token (kept 0600 in the demo dir). */
+export async function ensureDemo(store: Store, dataDir: string): Promise<{ projectId: string; agentToken: string; created: boolean }> {
+  const paths = demoPaths(dataDir);
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  createSampleDatabase(paths.database);
+  const existing = await store.project.findUnique({ where: { name: DEMO_PROJECT } });
+  if (existing && existsSync(paths.credentials)) {
+    const saved = JSON.parse(readFileSync(paths.credentials, "utf8")) as { projectId: string; agentToken: string };
+    if (saved.projectId === existing.id) return { ...saved, created: false };
+  }
+  let projectId = existing?.id;
+  if (!projectId) {
+    projectId = newId();
+    await store.project.create({
+      data: {
+        id: projectId,
+        name: DEMO_PROJECT,
+        staleAfterSeconds: 60,
+        heartbeatGraceSeconds: 30,
+        drillSchedule: defaultDrillSchedule(projectId),
+        badgeKey: randomBytes(18).toString("base64url"),
+        storagePrefix: `demo-${projectId.slice(-8)}`,
+        statusReasons: JSON.stringify(["no heartbeat received yet"]),
+      },
+    });
+  }
+  const token = await issueAgentToken(store, projectId);
+  writeFileSync(paths.credentials, JSON.stringify({ projectId, agentToken: token.agentToken }), { mode: 0o600 });
+  return { projectId, agentToken: token.agentToken, created: !existing };
+}
+
+export interface RunningDemo {
+  projectId: string;
+  restoreCommand: string;
+  stop(): Promise<void>;
+}
+
+export async function startDemo(opts: { store: Store; dataDir: string; serverUrl: string; onLine?: (line: string) => void }): Promise<RunningDemo> {
+  const paths = demoPaths(opts.dataDir);
+  const { projectId, agentToken } = await ensureDemo(opts.store, opts.dataDir);
+  const writer = startSampleWriter(paths.database, 3_000);
+  mkdirSync(paths.replica, { recursive: true });
+  const agent: ChildProcess = spawn(process.execPath, [BIN, "agent", "--state-dir", paths.agentState, "--status-file", path.join(paths.dir, "agent-status.json")], {
+    env: {
+      ...process.env,
+      BORELA_SERVER: opts.serverUrl,
+      BORELA_AGENT_TOKEN: agentToken,
+      BORELA_DATABASES: [paths.database, databaseFile(opts.dataDir)].join(","),
+      BORELA_REPLICA_URL: `file://${paths.replica}`,
+      BORELA_HEARTBEAT_INTERVAL_SECONDS: "5",
+      BORELA_COUNT_ROWS: "true",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim()) opts.onLine?.(line);
+  };
+  agent.stdout?.on("data", forward);
+  agent.stderr?.on("data", forward);
+  const exited = new Promise<void>((resolve) => agent.once("exit", () => resolve()));
+
+  return {
+    projectId,
+    restoreCommand: `npx borela restore ${DEMO_PROJECT} --database app -o /tmp/app-restored.sqlite3   (or: litestream restore -o /tmp/app-restored.sqlite3 file://${paths.replica}/app)`,
+    async stop() {
+      writer.stop();
+      if (agent.exitCode === null && agent.signalCode === null) {
+        agent.kill("SIGTERM"); // the agent stops Litestream, which does its final sync
+        const timeout = new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref());
+        await Promise.race([exited, timeout]);
+        if (agent.exitCode === null && agent.signalCode === null) agent.kill("SIGKILL");
+      }
+    },
+  };
+}
+
+/** Removes the demo project and its files. */
+export async function resetDemo(store: Store, dataDir: string): Promise<boolean> {
+  const { count } = await store.project.deleteMany({ where: { name: DEMO_PROJECT } });
+  rmSync(demoPaths(dataDir).dir, { recursive: true, force: true });
+  return count > 0;
+}
