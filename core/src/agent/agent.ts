@@ -1,0 +1,368 @@
+// The agent: supervises (or observes) Litestream, samples the databases every
+// few seconds, and every heartbeat interval reports what it saw to the core.
+//
+//   startAgent(settings: AgentSettings, deps?: AgentDeps): Promise<RunningAgent>
+//   RunningAgent: stop() (Litestream gets SIGTERM and its final sync), heartbeatNow(), sampleNow(),
+//                 supervisor, metricsAddr(), lastPayload(), queued()
+//   jitter(ms, fraction = 0.1, random = Math.random): number   pure
+import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import os from "node:os";
+import { litestreamVersion, resolveLitestreamBin } from "../litestream/binary.ts";
+import { writeLitestreamConfig } from "../litestream/config.ts";
+import { fetchLitestreamMetrics, type LitestreamMetrics } from "../litestream/metrics.ts";
+import type { ReplicaTarget } from "../litestream/replica-url.ts";
+import type { AgentConfigResponse, HeartbeatPayload } from "../protocol.ts";
+import { fetchAgentConfig, postHeartbeat, type CallOutcome } from "./core-client.ts";
+import { DatabaseWatch } from "./database-watch.ts";
+import { applyFinding, classifyLogLine, currentErrors, emptyBoard, replicaKey, type ErrorBoard } from "./log-errors.ts";
+import { createAgentLog, type AgentLog } from "./log.ts";
+import { credentialRefreshDelayMs, managedTargets, NO_STORAGE_ERROR, sameTargets } from "./managed.ts";
+import { freeLoopbackPort } from "./port.ts";
+import { HeartbeatSender } from "./sender.ts";
+import type { AgentSettings } from "./settings.ts";
+import { writeStatusFile } from "./status-file.ts";
+import { LitestreamSupervisor } from "./supervisor.ts";
+
+export interface AgentDeps {
+  log?: AgentLog;
+  post?: (payload: HeartbeatPayload) => Promise<CallOutcome<null>>;
+  fetchConfig?: () => Promise<CallOutcome<AgentConfigResponse>>;
+  /** Litestream restart backoff (tests shorten it). */
+  backoff?: { initialMs: number; maxMs: number };
+  queueCapacity?: number;
+  /** How often row counts are refreshed when --count-rows is on (default 10 min). */
+  countRowsEveryMs?: number;
+}
+
+export interface RunningAgent {
+  settings: AgentSettings;
+  supervisor: LitestreamSupervisor | null;
+  agentId: string;
+  metricsAddr(): string | null;
+  lastPayload(): HeartbeatPayload | null;
+  queued(): number;
+  heartbeatNow(): Promise<void>;
+  sampleNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const AGENT_VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+
+export function jitter(ms: number, fraction = 0.1, random = Math.random): number {
+  return Math.max(1, Math.round(ms * (1 - fraction + 2 * fraction * random())));
+}
+
+export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}): Promise<RunningAgent> {
+  const secrets = () => {
+    const out: string[] = [settings.token];
+    for (const w of watches) for (const r of w.replicas) if (r.type === "s3" && r.credentials) out.push(r.credentials.secretAccessKey, r.credentials.sessionToken ?? "");
+    return out;
+  };
+  const log = deps.log ?? createAgentLog({ level: settings.logLevel, secrets });
+  const agentId = `${os.hostname()}-${randomBytes(4).toString("hex")}`;
+  const watches = settings.databases.map((d) => new DatabaseWatch(d));
+  const observe = settings.mode === "observe";
+  const agentErrors = new Map<string, string>();
+  let intervalMs = settings.heartbeatIntervalSeconds * 1000;
+  let sequence = 0;
+  let stopped = false;
+  let board: ErrorBoard = emptyBoard();
+  let metricsAddr: string | null = observe ? (settings.litestreamConfig?.addr ?? null) : null;
+  let lastMetrics: LitestreamMetrics | null = null;
+  let metricsError: string | null = null;
+  let lastPayload: HeartbeatPayload | null = null;
+  let managed: Map<string, ReplicaTarget> | null = null;
+  let managedStorageMissing = false;
+  /** Files found replaced, for a note once Litestream was restarted on the new file. */
+  const replaced = new Map<string, { message: string; at: Date }>();
+  const loggedProblems = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!stopped) fn();
+    }, ms);
+    timers.add(t);
+    return t;
+  };
+
+  // One step at a time: samples and heartbeats share the watches.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  let bin: string | null = null;
+  let version: string | null = null;
+  try {
+    bin = resolveLitestreamBin(settings.litestreamBin);
+    version = await litestreamVersion(bin);
+  } catch (err) {
+    if (!observe) agentErrors.set("litestream", (err as Error).message);
+    log.error("litestream unavailable", { error: (err as Error).message });
+  }
+
+  // ---- Litestream: supervised child, or observed from outside --------------------------
+  const readyWatches = () => watches.filter((w) => w.replicas.length > 0);
+  const supervisor =
+    observe || !bin
+      ? null
+      : new LitestreamSupervisor({
+          bin,
+          restart: settings.restartLitestream,
+          log,
+          initialBackoffMs: deps.backoff?.initialMs,
+          maxBackoffMs: deps.backoff?.maxMs,
+          async prepare() {
+            const ready = readyWatches();
+            if (ready.length === 0) throw new Error("no database has a replica yet");
+            metricsAddr = `127.0.0.1:${await freeLoopbackPort()}`;
+            const written = await writeLitestreamConfig(settings.stateDir, {
+              addr: metricsAddr,
+              databases: ready.map((w) => ({ path: w.path, replicas: w.replicas.map((r) => ({ syncInterval: settings.syncInterval, ...r })) })),
+            });
+            return { configPath: written.path, env: written.env };
+          },
+          onLine(line) {
+            const finding = classifyLogLine(line);
+            if (finding) board = applyFinding(board, finding, new Date());
+            if (finding?.kind === "error") log.warn("litestream", { line: line.slice(0, 1000) });
+            else log.debug("litestream", { line: line.slice(0, 1000) });
+          },
+          onStart() {
+            board = emptyBoard();
+            for (const w of watches) w.resetIdentity();
+          },
+        });
+
+  const startLitestream = async () => {
+    if (!supervisor || readyWatches().length === 0) return;
+    if (supervisor.status().running || supervisor.status().startedAt) await supervisor.restart("replica settings changed");
+    else await supervisor.start();
+  };
+
+  // ---- Managed mode: replica settings from the core ------------------------------------
+  const fetchConfig = deps.fetchConfig ?? (() => fetchAgentConfig(settings.server, settings.token));
+  const managedWatches = watches.filter((w) => w.setting.replicas.length === 0);
+  const refreshManaged = async (): Promise<void> => {
+    const result = await fetchConfig();
+    if (result.kind !== "ok") {
+      const message = result.kind === "rejected" ? `agent token rejected by the core (${result.message})` : `cannot get replica settings from the core: ${result.message}`;
+      agentErrors.set("managed", message);
+      log.warn("managed replica settings unavailable", { message });
+      if (!stopped) later(managed ? intervalMs : Math.min(intervalMs, 5_000), () => void refreshManaged());
+      return;
+    }
+    agentErrors.delete("managed");
+    const config = result.value;
+    if (!settings.intervalExplicit && config.heartbeatIntervalSeconds > 0) intervalMs = config.heartbeatIntervalSeconds * 1000;
+    if (!config.storage) {
+      managedStorageMissing = true;
+      log.error(NO_STORAGE_ERROR);
+      later(credentialRefreshDelayMs(null, new Date()), () => void refreshManaged());
+      return;
+    }
+    managedStorageMissing = false;
+    const targets = managedTargets(managedWatches.map((w) => w.setting.name), config.storage);
+    if (!sameTargets(managed, targets)) {
+      managed = targets;
+      for (const w of managedWatches) w.setReplicas([targets.get(w.setting.name)!]);
+      log.info("managed replica settings received", { prefix: config.storage.urlPrefix, expiresAt: config.storage.expiresAt ?? "never" });
+      await startLitestream();
+    }
+    later(credentialRefreshDelayMs(config.storage.expiresAt, new Date()), () => void refreshManaged());
+  };
+
+  // ---- Sampling ------------------------------------------------------------------------
+  const readMetrics = async (): Promise<LitestreamMetrics | null> => {
+    if (!metricsAddr || (supervisor && !supervisor.status().running)) {
+      lastMetrics = null;
+      return null;
+    }
+    try {
+      lastMetrics = await fetchLitestreamMetrics(metricsAddr, 2000);
+      metricsError = null;
+    } catch (err) {
+      lastMetrics = null;
+      metricsError = (err as Error).message;
+    }
+    return lastMetrics;
+  };
+
+  const sample = (forceStorage: boolean) =>
+    serial(async () => {
+      const now = new Date();
+      const metrics = await readMetrics();
+      for (const w of watches) {
+        const changed = await w.observeFile(now);
+        const live = metrics?.databases.get(w.path) ?? null;
+        // Without a live view, storage is the only evidence: read it when something changed.
+        const readStorage = forceStorage || (!live && (changed || w.anyPending()));
+        if (readStorage) await w.readStorage({ timeoutMs: Math.min(10_000, intervalMs) });
+        w.step(now, changed, live, readStorage);
+        const problem = w.identityProblem();
+        if (problem && !loggedProblems.has(problem)) {
+          loggedProblems.add(problem);
+          log.error(problem);
+        }
+      }
+    });
+
+  // ---- Heartbeats ------------------------------------------------------------------------
+  const sender = new HeartbeatSender({
+    post: deps.post ?? ((p) => postHeartbeat(settings.server, settings.token, p)),
+    log,
+    capacity: deps.queueCapacity,
+    maxRetryMs: intervalMs,
+  });
+
+  const litestreamNotes = (): { running: boolean; errors: string[]; notes: string[] } => {
+    if (observe) {
+      if (!metricsAddr) return { running: true, errors: [], notes: ["observing Litestream without a metrics addr: freshness is read from storage only"] };
+      if (metricsError) return { running: false, errors: [`Litestream is not running: ${metricsError}`], notes: [] };
+      return { running: true, errors: [], notes: [] };
+    }
+    if (!supervisor) return { running: false, errors: [], notes: [] };
+    const s = supervisor.status();
+    const errors: string[] = [];
+    const notes: string[] = [];
+    if (s.startError) errors.push(s.startError);
+    if (!s.running && s.lastExit) {
+      const how = s.lastExit.signal ? `killed by ${s.lastExit.signal}` : `exited with code ${s.lastExit.code}`;
+      notes.push(`Litestream is not running: ${how} at ${s.lastExit.at.toISOString()}${settings.restartLitestream ? "; restarting" : "; restarts are off"}`);
+    }
+    if (s.consecutiveFailures >= 3) errors.push(`Litestream keeps exiting (${s.consecutiveFailures} times in a row)`);
+    if (s.restarts > 0) notes.push(`Litestream restarted ${s.restarts} time(s) since the agent started`);
+    if (s.running && metricsError) notes.push(`Litestream metrics unavailable: ${metricsError}`);
+    return { running: s.running, errors, notes };
+  };
+
+  const buildPayload = async (): Promise<HeartbeatPayload> => {
+    const now = new Date();
+    const errorsNow = currentErrors(board, now, Math.max(60_000, 3 * intervalMs));
+    const ls = litestreamNotes();
+    const databases = await Promise.all(
+      watches.map(async (w) => {
+        const logErrors = new Map<string, string>();
+        for (const name of w.names) {
+          const message = errorsNow.replicas.get(replicaKey(w.path, name));
+          if (message) logErrors.set(name, message);
+        }
+        const errors = [...ls.errors, ...(errorsNow.databases.get(w.path) ?? []), ...(errorsNow.databases.get("") ?? [])];
+        if (w.setting.replicas.length === 0 && managedStorageMissing) errors.push(NO_STORAGE_ERROR);
+        const notes = [...ls.notes];
+        const seen = replaced.get(w.path);
+        if (seen && now.getTime() - seen.at.getTime() < 3_600_000) notes.push(`${seen.message} (seen ${seen.at.toISOString()}; Litestream restarted on the new file)`);
+        return w.report({
+          now,
+          live: lastMetrics?.databases.get(w.path) ?? null,
+          litestreamRunning: ls.running,
+          logErrors,
+          errors,
+          notes,
+          countRows: { enabled: settings.countRows, maxBytes: settings.countRowsMaxBytes, everyMs: deps.countRowsEveryMs ?? 600_000 },
+          secrets: secrets(),
+        });
+      }),
+    );
+    // A replaced file: this heartbeat carries the error; then Litestream is restarted on the new file.
+    const toRestart = supervisor ? watches.filter((w) => w.identityProblem()?.includes("was replaced")) : [];
+    if (toRestart.length > 0) {
+      for (const w of toRestart) replaced.set(w.path, { message: w.identityProblem()!, at: now });
+      void supervisor!.restart(`database file replaced: ${toRestart.map((w) => w.path).join(", ")}`);
+    }
+    return {
+      agentVersion: AGENT_VERSION,
+      litestreamVersion: version,
+      sentAt: now.toISOString(),
+      sequence: sequence++,
+      agentId,
+      hostname: os.hostname().slice(0, 255),
+      mode: settings.mode,
+      databases,
+      errors: [...agentErrors.values()],
+    };
+  };
+
+  let heartbeatRunning: Promise<void> | null = null;
+  const heartbeat = async (): Promise<void> => {
+    await sample(true);
+    const payload = await serial(buildPayload);
+    lastPayload = payload;
+    sender.enqueue(payload);
+    await flush();
+  };
+
+  let retryTimer: NodeJS.Timeout | null = null;
+  let flushing: Promise<void> = Promise.resolve();
+  // One flush at a time, or the head of the queue could be sent twice.
+  const flush = (): Promise<void> => (flushing = flushing.then(flushOnce, flushOnce));
+  const flushOnce = async (): Promise<void> => {
+    const result = await sender.flush();
+    const at = new Date().toISOString();
+    const status = "message" in result ? { ok: false, at, error: result.message } : { ok: true, at };
+    await writeStatusFile(settings.statusFile, status).catch((err) =>
+      log.warn("cannot write the status file", { file: settings.statusFile, error: (err as Error).message }),
+    );
+    if (retryTimer) timers.delete(retryTimer), clearTimeout(retryTimer);
+    retryTimer = null;
+    if (result.outcome === "retry" || (result.outcome === "sent" && sender.queued > 0)) {
+      retryTimer = later(result.outcome === "sent" ? 0 : Math.min(sender.retryDelayMs(), intervalMs), () => void flush());
+    }
+  };
+
+  const heartbeatLoop = () => {
+    heartbeatRunning = heartbeat()
+      .catch((err) => log.error("heartbeat failed", { error: (err as Error).stack ?? String(err) }))
+      .finally(() => {
+        heartbeatRunning = null;
+        later(jitter(intervalMs), heartbeatLoop);
+      });
+  };
+
+  const sampleLoop = () => {
+    void sample(false)
+      .catch((err) => log.error("sample failed", { error: (err as Error).message }))
+      .finally(() => later(jitter(settings.sampleIntervalSeconds * 1000), sampleLoop));
+  };
+
+  // ---- Start -----------------------------------------------------------------------------
+  log.info("borela agent starting", {
+    mode: settings.mode,
+    server: settings.server,
+    databases: settings.databases.map((d) => `${d.name}=${d.path}`).join(","),
+    intervalSeconds: intervalMs / 1000,
+    litestream: version ?? "missing",
+  });
+  await serial(async () => {
+    for (const w of watches) await w.observeFile(new Date());
+  });
+  if (managedWatches.length > 0) await refreshManaged();
+  await startLitestream();
+  later(jitter(settings.sampleIntervalSeconds * 1000), sampleLoop);
+  later(Math.min(1000, intervalMs), heartbeatLoop);
+
+  return {
+    settings,
+    supervisor,
+    agentId,
+    metricsAddr: () => metricsAddr,
+    lastPayload: () => lastPayload,
+    queued: () => sender.queued,
+    heartbeatNow: () => heartbeat(),
+    sampleNow: () => sample(false),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await supervisor?.stop();
+      await heartbeatRunning?.catch(() => undefined);
+      log.info("borela agent stopped");
+    },
+  };
+}

@@ -1,0 +1,187 @@
+// Everything the agent tracks about one database between heartbeats: its file
+// (identity, changes), its replicas' stored state, their pendingSince, and the
+// report it turns into.
+//
+//   new DatabaseWatch(setting: DatabaseSetting)
+//   setReplicas(targets) · resetIdentity() · observeFile(now): Promise<boolean (changed)>
+//   readStorage(options): Promise<void> · step(now, changed, live, storageRead) · report(context): Promise<DatabaseReport>
+import { replicaNames } from "../litestream/config.ts";
+import type { DatabaseMetrics } from "../litestream/metrics.ts";
+import { readReplica, type ReplicaState } from "../litestream/replica-reader.ts";
+import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
+import type { DatabaseReport, Position } from "../protocol.ts";
+import { identityProblem, litestreamGeneration, statDatabase, type FileState } from "./database-file.ts";
+import { initialPending, stepPending, type PendingState, type WalPoint } from "./pending.ts";
+import { redactSecrets } from "./redact.ts";
+import { countTableRows } from "./row-counts.ts";
+import type { DatabaseSetting } from "./settings.ts";
+
+interface Stored {
+  state: ReplicaState | null;
+  error: string | null;
+  code: string | null;
+}
+
+export interface ReportContext {
+  now: Date;
+  live: DatabaseMetrics | null;
+  litestreamRunning: boolean;
+  /** Replica errors from Litestream's log, by replica name. */
+  logErrors: Map<string, string>;
+  errors: string[];
+  notes: string[];
+  countRows: { enabled: boolean; maxBytes: number; everyMs: number };
+  secrets: string[];
+}
+
+const MAX_MESSAGE = 1900;
+const clip = (s: string) => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s);
+
+function livePoints(live: DatabaseMetrics | null, name: string): { database: WalPoint; replica: WalPoint } | null {
+  const r = live?.replicas.get(name);
+  if (!live || !r || live.shadowWalIndex === null || live.shadowWalSize === null || r.walIndex === null || r.walOffset === null) return null;
+  return { database: { index: live.shadowWalIndex, offset: live.shadowWalSize }, replica: { index: r.walIndex, offset: r.walOffset } };
+}
+
+export class DatabaseWatch {
+  replicas: ReplicaTarget[] = [];
+  names: string[] = [];
+  private file: FileState | null = null;
+  private baseline: FileState | null = null;
+  private changedAt: Date | null = null;
+  private pending: PendingState[] = [];
+  private stored: Stored[] = [];
+  private sizeCaches: Array<Map<string, number>> = [];
+  private tableCounts: Record<string, number> | null = null;
+  private tableCountsAt: Date | null = null;
+  private countNote: string | null = null;
+
+  constructor(readonly setting: DatabaseSetting) {
+    this.setReplicas(setting.replicas);
+  }
+
+  get path(): string {
+    return this.setting.path;
+  }
+
+  setReplicas(targets: ReplicaTarget[]): void {
+    this.replicas = targets;
+    this.names = replicaNames(targets);
+    this.pending = targets.map(() => ({ ...initialPending }));
+    this.stored = targets.map(() => ({ state: null, error: null, code: null }));
+    this.sizeCaches = targets.map(() => new Map());
+  }
+
+  /** A (new) Litestream has opened the file as it is now. */
+  resetIdentity(): void {
+    this.baseline = this.file?.exists ? this.file : null;
+  }
+
+  /** The identity problem right now, if any (missing, moved, replaced). */
+  identityProblem(): string | null {
+    return this.file ? identityProblem(this.path, this.baseline, this.file) : null;
+  }
+
+  async observeFile(now: Date): Promise<boolean> {
+    const current = await statDatabase(this.path);
+    const changed = this.file !== null && this.file.fingerprint !== current.fingerprint;
+    if (changed) this.changedAt = now;
+    if (!this.baseline && current.exists) this.baseline = current;
+    this.file = current;
+    return changed;
+  }
+
+  async readStorage(options: { timeoutMs: number }): Promise<void> {
+    await Promise.all(
+      this.replicas.map(async (target, i) => {
+        try {
+          this.stored[i] = { state: await readReplica(target, { timeoutMs: options.timeoutMs, sizeCache: this.sizeCaches[i] }), error: null, code: null };
+        } catch (err) {
+          this.stored[i] = { state: this.stored[i]?.state ?? null, error: (err as Error).message, code: (err as { code?: string }).code ?? null };
+        }
+      }),
+    );
+  }
+
+  /** Advances every replica's pendingSince; `storageRead` says whether readStorage ran for this step. */
+  step(now: Date, changed: boolean, live: DatabaseMetrics | null, storageRead: boolean): void {
+    this.pending = this.pending.map((state, i) =>
+      stepPending(state, {
+        now,
+        databaseChanged: changed,
+        live: livePoints(live, this.names[i]),
+        stored: storageRead && !this.stored[i].error ? (this.stored[i].state?.position ?? null) : undefined,
+      }),
+    );
+  }
+
+  anyPending(): boolean {
+    return this.pending.some((p) => p.pendingSince !== null);
+  }
+
+  private async counts(ctx: ReportContext): Promise<void> {
+    if (!ctx.countRows.enabled || !this.file?.exists) return;
+    if (this.tableCountsAt && ctx.now.getTime() - this.tableCountsAt.getTime() < ctx.countRows.everyMs) return;
+    try {
+      const result = await countTableRows(this.path, ctx.countRows.maxBytes, this.file.sizeBytes);
+      this.countNote = result.skipped;
+      if (result.counts) {
+        this.tableCounts = result.counts;
+        this.tableCountsAt = ctx.now;
+      }
+    } catch (err) {
+      this.countNote = `row counts failed: ${(err as Error).message}`;
+    }
+  }
+
+  async report(ctx: ReportContext): Promise<DatabaseReport> {
+    await this.counts(ctx);
+    const file = this.file ?? (await statDatabase(this.path));
+    const errors = [...ctx.errors];
+    const problem = this.identityProblem();
+    if (problem) errors.push(problem);
+    if (file.error) errors.push(file.error);
+    const notes = [...ctx.notes];
+    if (this.countNote) notes.push(this.countNote);
+    const generation = await litestreamGeneration(this.path);
+    const live = ctx.live;
+    const position: Position | null =
+      live && live.shadowWalIndex !== null && live.shadowWalSize !== null ? { generation, index: live.shadowWalIndex, offset: live.shadowWalSize } : null;
+
+    const replicas = this.replicas.map((target, i) => {
+      const stored = this.stored[i];
+      const points = livePoints(live, this.names[i]);
+      const storedPosition = stored.state?.position ?? null;
+      const livePosition = points ? { generation, index: points.replica.index, offset: points.replica.offset } : null;
+      const lastError = stored.error ?? ctx.logErrors.get(this.names[i]) ?? null;
+      return {
+        name: this.names[i],
+        type: target.type,
+        url: replicaUrl(target),
+        generation: stored.state?.generation ?? null,
+        position: storedPosition ?? livePosition,
+        pendingSince: this.pending[i].pendingSince?.toISOString() ?? null,
+        lastSnapshotAt: stored.state?.lastSnapshotAt?.toISOString() ?? null,
+        lastWalAt: stored.state?.lastWalAt?.toISOString() ?? null,
+        storageBytes: stored.state?.storageBytes ?? 0,
+        lastError: lastError ? clip(redactSecrets(lastError, ctx.secrets)) : null,
+      };
+    });
+
+    return {
+      name: this.setting.name,
+      path: this.path,
+      exists: file.exists,
+      sizeBytes: file.sizeBytes,
+      walBytes: file.walBytes,
+      position,
+      changedAt: this.changedAt?.toISOString() ?? null,
+      litestreamRunning: ctx.litestreamRunning,
+      replicas,
+      tableCounts: this.tableCounts,
+      tableCountsAt: this.tableCountsAt?.toISOString() ?? null,
+      errors: [...new Set(errors)].slice(0, 50).map((e) => clip(redactSecrets(e, ctx.secrets))),
+      notes: [...new Set(notes)].slice(0, 50).map((n) => clip(redactSecrets(n, ctx.secrets))),
+    };
+  }
+}

@@ -1,0 +1,241 @@
+// The agent's configuration: flags > environment > YAML file (--config FILE or
+// BORELA_CONFIG), with `${VAR}` expanded in the file as Litestream does. The only
+// place the agent reads process.env (passed in as `env`).
+//
+//   loadAgentSettings(flags: AgentFlags, env: Env, cwd?: string): Promise<AgentSettings>
+//     throws AgentSettingsError (a ConfigError) naming the bad value and where it came from
+//
+// Environment: BORELA_SERVER, BORELA_AGENT_TOKEN, BORELA_DATABASES (comma-separated absolute paths),
+// BORELA_REPLICA_URL (file:///… or s3://bucket/path; managed mode when unset),
+// BORELA_HEARTBEAT_INTERVAL_SECONDS (30), BORELA_CONFIG, BORELA_AGENT_STATUS_FILE (/tmp/borela-agent.json),
+// BORELA_LITESTREAM_CONFIG, BORELA_OBSERVE, BORELA_COUNT_ROWS, BORELA_COUNT_ROWS_MAX_BYTES,
+// BORELA_SAMPLE_INTERVAL_SECONDS, BORELA_LITESTREAM_SYNC_INTERVAL, BORELA_AGENT_STATE_DIR, BORELA_LOG_LEVEL,
+// LITESTREAM_BIN, and for S3 replicas without keys in their URL: LITESTREAM_ACCESS_KEY_ID /
+// LITESTREAM_SECRET_ACCESS_KEY or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
+import os from "node:os";
+import path from "node:path";
+import { ConfigError } from "../config.ts";
+import { readLitestreamConfigFile } from "../litestream/config-file.ts";
+import { joinReplicaUrl, parseReplicaUrl, type ReplicaTarget, type S3Credentials } from "../litestream/replica-url.ts";
+import { parseAgentFile, type AgentFile } from "./agent-file.ts";
+
+export class AgentSettingsError extends ConfigError {}
+
+type Env = Record<string, string | undefined>;
+
+export interface AgentFlags {
+  server?: string;
+  token?: string;
+  database?: string[];
+  replicaUrl?: string;
+  interval?: string;
+  config?: string;
+  litestreamConfig?: string;
+  observe?: boolean;
+  countRows?: boolean;
+  restartLitestream?: boolean;
+  statusFile?: string;
+  stateDir?: string;
+  sampleInterval?: string;
+  syncInterval?: string;
+}
+
+export interface DatabaseSetting {
+  name: string;
+  path: string;
+  /** Empty in managed mode: the core hands out the replica. */
+  replicas: ReplicaTarget[];
+}
+
+export type AgentMode = "managed" | "byo" | "observe";
+
+export interface AgentSettings {
+  server: string;
+  token: string;
+  heartbeatIntervalSeconds: number;
+  /** False when the interval is the default: the core's suggestion may then apply. */
+  intervalExplicit: boolean;
+  sampleIntervalSeconds: number;
+  databases: DatabaseSetting[];
+  mode: AgentMode;
+  /** Litestream config the databases came from (--litestream-config), with its metrics addr. */
+  litestreamConfig: { path: string; addr: string | null } | null;
+  restartLitestream: boolean;
+  countRows: boolean;
+  countRowsMaxBytes: number;
+  statusFile: string;
+  stateDir: string;
+  litestreamBin: string | null;
+  syncInterval: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+function bool(raw: string | undefined, name: string): boolean | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new AgentSettingsError(`${name}=${JSON.stringify(raw)} is not true or false`);
+}
+
+function int(raw: string | number | undefined, name: string, min: number, max: number): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new AgentSettingsError(`${name}=${JSON.stringify(raw)} is not a whole number between ${min} and ${max}`);
+  return n;
+}
+
+function pick<T>(...candidates: Array<[T | undefined, string]>): [T, string] | [undefined, undefined] {
+  for (const [value, source] of candidates) if (value !== undefined && value !== "") return [value, source];
+  return [undefined, undefined];
+}
+
+/** "production.sqlite3" → "production". */
+export function defaultDatabaseName(file: string): string {
+  const base = path.basename(file);
+  const dot = base.indexOf(".");
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+function checkServer(raw: string | undefined, source: string | undefined, file: AgentFile | null): string {
+  if (!raw) {
+    const hint = file?.unsetVariables.includes("BORELA_SERVER") ? ` (${file.path} uses \${BORELA_SERVER}, which is not set)` : "";
+    throw new AgentSettingsError(`no server: set BORELA_SERVER, --server or server: in the config file${hint}`);
+  }
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new AgentSettingsError(`${source}=${JSON.stringify(raw)} is not a URL (expected http(s)://host:port)`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new AgentSettingsError(`${source}=${JSON.stringify(raw)} is not an http(s) URL`);
+  return raw.replace(/\/+$/, "");
+}
+
+function ambientCredentials(env: Env): S3Credentials | null {
+  const accessKeyId = env.LITESTREAM_ACCESS_KEY_ID || env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.LITESTREAM_SECRET_ACCESS_KEY || env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return null;
+  return { accessKeyId, secretAccessKey, sessionToken: env.LITESTREAM_ACCESS_KEY_ID ? null : env.AWS_SESSION_TOKEN || null };
+}
+
+function parseReplica(url: string, source: string, ambient: S3Credentials | null): ReplicaTarget {
+  let target: ReplicaTarget;
+  try {
+    target = parseReplicaUrl(url);
+  } catch (err) {
+    throw new AgentSettingsError(`${source}: ${(err as Error).message}`);
+  }
+  return target.type === "s3" && !target.credentials && ambient ? { ...target, credentials: ambient } : target;
+}
+
+function checkDatabase(name: string | undefined, file: string, source: string): { name: string; path: string } {
+  if (!path.isAbsolute(file)) throw new AgentSettingsError(`database path ${JSON.stringify(file)} from ${source} is not absolute`);
+  const resolved = path.normalize(file);
+  const dbName = name ?? defaultDatabaseName(resolved);
+  if (!NAME.test(dbName)) throw new AgentSettingsError(`database name ${JSON.stringify(dbName)} from ${source} may only use letters, digits, ".", "_" and "-"`);
+  return { name: dbName, path: resolved };
+}
+
+export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = process.cwd()): Promise<AgentSettings> {
+  const configPath = flags.config ?? env.BORELA_CONFIG;
+  const file = configPath ? await parseAgentFile(path.resolve(cwd, configPath), env) : null;
+  const fileSource = file ? `server: in ${file.path}` : "";
+
+  const [serverRaw, serverSource] = pick<string>([flags.server, "--server"], [env.BORELA_SERVER, "BORELA_SERVER"], [file?.server, fileSource]);
+  const server = checkServer(serverRaw, serverSource, file);
+  const [token] = pick<string>([flags.token, "--token"], [env.BORELA_AGENT_TOKEN, "BORELA_AGENT_TOKEN"], [file?.token, "token"]);
+  if (!token) {
+    const hint = file?.unsetVariables.includes("BORELA_AGENT_TOKEN") ? ` (${file.path} uses \${BORELA_AGENT_TOKEN}, which is not set)` : "";
+    throw new AgentSettingsError(`no agent token: set BORELA_AGENT_TOKEN, --token or token: in the config file${hint}`);
+  }
+  if (/\s/.test(token)) throw new AgentSettingsError("the agent token contains whitespace: check BORELA_AGENT_TOKEN");
+
+  const [intervalRaw, intervalSource] = pick<string | number>(
+    [flags.interval, "--interval"],
+    [env.BORELA_HEARTBEAT_INTERVAL_SECONDS, "BORELA_HEARTBEAT_INTERVAL_SECONDS"],
+    [file?.heartbeatIntervalSeconds, `heartbeatIntervalSeconds in ${file?.path}`],
+  );
+  const interval = int(intervalRaw, intervalSource ?? "", 1, 3600);
+  const [sampleRaw, sampleSource] = pick<string>([flags.sampleInterval, "--sample-interval"], [env.BORELA_SAMPLE_INTERVAL_SECONDS, "BORELA_SAMPLE_INTERVAL_SECONDS"]);
+  const heartbeatIntervalSeconds = interval ?? 30;
+  const sampleIntervalSeconds = int(sampleRaw, sampleSource ?? "", 1, 600) ?? Math.min(5, heartbeatIntervalSeconds);
+
+  const litestreamConfigPath = flags.litestreamConfig ?? env.BORELA_LITESTREAM_CONFIG;
+  const observe = flags.observe ?? bool(env.BORELA_OBSERVE, "BORELA_OBSERVE") ?? false;
+  if (observe && !litestreamConfigPath) {
+    throw new AgentSettingsError("--observe needs --litestream-config FILE: the running Litestream's config tells which databases and replicas to watch");
+  }
+  const ambient = ambientCredentials(env);
+  let databases: DatabaseSetting[];
+  let litestreamConfig: AgentSettings["litestreamConfig"] = null;
+
+  if (litestreamConfigPath) {
+    const resolved = path.resolve(cwd, litestreamConfigPath);
+    let parsed;
+    try {
+      parsed = await readLitestreamConfigFile(resolved, env, { cwd });
+    } catch (err) {
+      throw new AgentSettingsError((err as Error).message);
+    }
+    litestreamConfig = { path: resolved, addr: parsed.addr };
+    databases = parsed.databases.map((db) => ({
+      ...checkDatabase(undefined, db.path, resolved),
+      replicas: db.replicas.map((r) => (r.type === "s3" && !r.credentials && ambient ? { ...r, credentials: ambient } : r)),
+    }));
+  } else {
+    const [globalUrl, globalSource] = pick<string>([flags.replicaUrl, "--replica-url"], [env.BORELA_REPLICA_URL, "BORELA_REPLICA_URL"], [file?.replica, `replica: in ${file?.path}`]);
+    const fromFlags = flags.database?.length ? flags.database.map((p) => ({ path: p, source: "--database" })) : undefined;
+    const fromEnv = env.BORELA_DATABASES
+      ? env.BORELA_DATABASES.split(",").map((p) => p.trim()).filter(Boolean).map((p) => ({ path: p, source: "BORELA_DATABASES" }))
+      : undefined;
+    const fromFile = file?.databases?.map((d) => ({ ...d, source: file.path }));
+    const list: Array<{ name?: string; path: string; replica?: string; source: string }> = fromFlags ?? fromEnv ?? fromFile ?? [];
+    if (list.length === 0) throw new AgentSettingsError("no database to watch: set BORELA_DATABASES, --database or databases: in the config file");
+    databases = list.map((d) => {
+      const db = checkDatabase(d.name, d.path, d.source);
+      let url = d.replica;
+      let source = `replica of ${db.name} in ${d.source}`;
+      if (!url && globalUrl) {
+        url = list.length > 1 ? joinReplicaUrl(globalUrl, db.name) : globalUrl;
+        source = globalSource!;
+      }
+      return { ...db, replicas: url ? [parseReplica(url, source, ambient)] : [] };
+    });
+  }
+
+  const names = new Set<string>();
+  const paths = new Set<string>();
+  for (const db of databases) {
+    if (names.has(db.name)) throw new AgentSettingsError(`two databases are named ${JSON.stringify(db.name)}: give them distinct names (name: in the config file)`);
+    if (paths.has(db.path)) throw new AgentSettingsError(`database ${db.path} is listed twice`);
+    names.add(db.name);
+    paths.add(db.path);
+  }
+  const managed = databases.some((d) => d.replicas.length === 0);
+
+  const logLevel = (env.BORELA_LOG_LEVEL ?? "info").toLowerCase();
+  if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new AgentSettingsError(`BORELA_LOG_LEVEL=${JSON.stringify(env.BORELA_LOG_LEVEL)} is not debug, info, warn or error`);
+  const syncInterval = flags.syncInterval ?? env.BORELA_LITESTREAM_SYNC_INTERVAL ?? "1s";
+  if (!/^\d+(ms|s|m|h)$/.test(syncInterval)) throw new AgentSettingsError(`Litestream sync interval ${JSON.stringify(syncInterval)} is not a duration like 1s or 500ms`);
+
+  return {
+    server,
+    token,
+    heartbeatIntervalSeconds,
+    intervalExplicit: interval !== undefined,
+    sampleIntervalSeconds,
+    databases,
+    mode: observe ? "observe" : managed ? "managed" : "byo",
+    litestreamConfig,
+    restartLitestream: flags.restartLitestream ?? true,
+    countRows: flags.countRows ?? bool(env.BORELA_COUNT_ROWS, "BORELA_COUNT_ROWS") ?? file?.countRows ?? false,
+    countRowsMaxBytes: int(env.BORELA_COUNT_ROWS_MAX_BYTES, "BORELA_COUNT_ROWS_MAX_BYTES", 0, Number.MAX_SAFE_INTEGER) ?? 256 * 1024 * 1024,
+    statusFile: path.resolve(cwd, flags.statusFile ?? env.BORELA_AGENT_STATUS_FILE ?? "/tmp/borela-agent.json"),
+    stateDir: path.resolve(cwd, flags.stateDir ?? env.BORELA_AGENT_STATE_DIR ?? path.join(os.tmpdir(), `borela-agent-${process.getuid?.() ?? "user"}`)),
+    litestreamBin: env.LITESTREAM_BIN || null,
+    syncInterval,
+    logLevel: logLevel as AgentSettings["logLevel"],
+  };
+}

@@ -1,0 +1,133 @@
+// Keeps `litestream replicate` running beside the agent: restarts it with
+// backoff when it exits, hands its log lines on, and on stop sends SIGTERM and
+// waits so Litestream does its final sync.
+//
+//   new LitestreamSupervisor(options: SupervisorOptions)
+//     options.prepare(): Promise<{ configPath, env }>   called before every start (fresh config, fresh port)
+//     options.restart: false → a Litestream that exits stays down (tests: "Litestream died")
+//   start(): Promise<void> · restart(reason): Promise<void> · stop(graceMs?): Promise<void>
+//   status(): SupervisorStatus · kill(): void (SIGKILL the current child, for tests)
+//   nextBackoffMs(failures, initialMs, maxMs): number   pure
+import { spawnReplicate, type ExitInfo, type ReplicateProcess } from "../litestream/replicate.ts";
+import type { AgentLog } from "./log.ts";
+
+export interface SupervisorOptions {
+  bin: string;
+  prepare(): Promise<{ configPath: string; env: Record<string, string> }>;
+  restart: boolean;
+  onLine(line: string): void;
+  /** After every successful spawn (a new Litestream opened the databases). */
+  onStart?(pid: number | undefined): void;
+  log: AgentLog;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A run longer than this resets the backoff. */
+  stableAfterMs?: number;
+}
+
+export interface SupervisorStatus {
+  running: boolean;
+  pid: number | null;
+  startedAt: Date | null;
+  restarts: number;
+  /** Exits in a row that came sooner than stableAfterMs. */
+  consecutiveFailures: number;
+  lastExit: (ExitInfo & { at: Date }) | null;
+  /** Why the last start could not happen (bad config, missing binary...). */
+  startError: string | null;
+}
+
+export function nextBackoffMs(failures: number, initialMs: number, maxMs: number): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.max(0, Math.min(failures - 1, 20)));
+}
+
+export class LitestreamSupervisor {
+  private child: ReplicateProcess | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private state: SupervisorStatus = { running: false, pid: null, startedAt: null, restarts: 0, consecutiveFailures: 0, lastExit: null, startError: null };
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  status(): SupervisorStatus {
+    return { ...this.state, running: this.child?.running() ?? false, pid: this.child?.running() ? (this.child.pid ?? null) : null };
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    await this.spawn();
+  }
+
+  private async spawn(): Promise<void> {
+    if (this.stopping || this.child?.running()) return;
+    let prepared;
+    try {
+      prepared = await this.options.prepare();
+    } catch (err) {
+      this.state.startError = `cannot prepare Litestream's config: ${(err as Error).message}`;
+      this.options.log.error(this.state.startError);
+      this.scheduleRestart();
+      return;
+    }
+    if (this.stopping) return;
+    const child = spawnReplicate({ bin: this.options.bin, configPath: prepared.configPath, env: prepared.env, onLine: (line) => this.options.onLine(line) });
+    this.child = child;
+    this.state.startedAt = new Date();
+    this.state.startError = null;
+    this.options.log.info("litestream started", { pid: child.pid });
+    this.options.onStart?.(child.pid);
+    void child.exited.then((exit) => this.exited(child, exit));
+  }
+
+  private exited(child: ReplicateProcess, exit: ExitInfo): void {
+    if (this.child !== child) return;
+    const ranMs = Date.now() - (this.state.startedAt?.getTime() ?? Date.now());
+    this.state.lastExit = { ...exit, at: new Date() };
+    if (exit.error) this.state.startError = exit.error;
+    if (this.stopping) return;
+    this.state.consecutiveFailures = ranMs >= (this.options.stableAfterMs ?? 30_000) ? 1 : this.state.consecutiveFailures + 1;
+    this.options.log.warn("litestream exited", { code: exit.code, signal: exit.signal, error: exit.error, ranMs, restart: this.options.restart });
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    if (!this.options.restart || this.stopping || this.timer) return;
+    const delay = nextBackoffMs(Math.max(1, this.state.consecutiveFailures), this.options.initialBackoffMs ?? 1000, this.options.maxBackoffMs ?? 60_000);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.state.restarts++;
+      void this.spawn();
+    }, delay);
+  }
+
+  /** Stops the current Litestream (final sync) and starts a new one with a freshly prepared config. */
+  async restart(reason: string): Promise<void> {
+    this.options.log.info("restarting litestream", { reason });
+    const wasStopping = this.stopping;
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.child?.stop(10_000);
+    this.stopping = wasStopping;
+    if (this.stopping) return;
+    this.state.restarts++;
+    this.state.consecutiveFailures = 0;
+    await this.spawn();
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.child?.running()) {
+      this.options.log.info("stopping litestream (final sync)", { pid: this.child.pid });
+      const exit = await this.child.stop(graceMs);
+      this.options.log.info("litestream stopped", { code: exit.code, signal: exit.signal });
+    }
+  }
+
+  /** SIGKILL, no final sync: for tests that need a Litestream that died. */
+  kill(): void {
+    this.child?.kill();
+  }
+}
