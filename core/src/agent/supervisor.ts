@@ -70,7 +70,13 @@ export class LitestreamSupervisor {
       return;
     }
     if (this.stopping) return;
-    const child = spawnReplicate({ bin: this.options.bin, configPath: prepared.configPath, env: prepared.env, onLine: (line) => this.options.onLine(line) });
+    const child = spawnReplicate({
+      bin: this.options.bin,
+      configPath: prepared.configPath,
+      env: prepared.env,
+      parentPid: process.pid,
+      onLine: (line) => this.options.onLine(line),
+    });
     this.child = child;
     this.state.startedAt = new Date();
     this.state.startError = null;

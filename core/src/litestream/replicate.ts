@@ -3,7 +3,9 @@
 // (SIGKILL only after a grace period).
 //
 //   spawnReplicate(options: ReplicateOptions): ReplicateProcess
-//     options: { bin, configPath, env?, onLine?(line: string, stream: "stdout" | "stderr") }
+//     options: { bin, configPath, env?, parentPid?, onLine?(line: string, stream: "stdout" | "stderr") }
+//     parentPid: Litestream shuts down (with its final sync) within ~1 s of that process dying, through
+//     its own -exec: no orphaned Litestream when the agent is SIGKILLed.
 //   ReplicateProcess: { pid, exited: Promise<ExitInfo>, running(): boolean, stop(graceMs = 10_000): Promise<ExitInfo>, kill(): void }
 import { spawn } from "node:child_process";
 
@@ -13,6 +15,7 @@ export interface ReplicateOptions {
   /** Added to the inherited environment (e.g. AWS_SESSION_TOKEN for managed credentials). */
   env?: Record<string, string>;
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  parentPid?: number;
 }
 
 export interface ExitInfo {
@@ -54,7 +57,13 @@ function lines(onLine: ReplicateOptions["onLine"], stream: "stdout" | "stderr") 
 }
 
 export function spawnReplicate(options: ReplicateOptions): ReplicateProcess {
-  const child = spawn(options.bin, ["replicate", "-config", options.configPath, "-no-expand-env"], {
+  const args = ["replicate", "-config", options.configPath, "-no-expand-env"];
+  if (options.parentPid) {
+    if (!Number.isInteger(options.parentPid) || options.parentPid < 1) throw new Error(`parentPid ${options.parentPid} is not a process id`);
+    // The watcher holds none of Litestream's pipes and also ends when Litestream itself is gone ($PPID).
+    args.push("-exec", `sh -c "exec >/dev/null 2>&1 </dev/null; while kill -0 ${options.parentPid} && kill -0 $PPID; do sleep 1; done"`);
+  }
+  const child = spawn(options.bin, args, {
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -68,11 +77,14 @@ export function spawnReplicate(options: ReplicateOptions): ReplicateProcess {
       done = true;
       resolve({ code: null, signal: null, error: `cannot start ${options.bin}: ${e.message}` });
     });
-    child.once("close", (code, signal) => {
+    // "exit", not "close": a stray grandchild holding the pipes must not make a dead Litestream look alive.
+    child.once("exit", (code, signal) => {
       done = true;
+      resolve({ code, signal });
+    });
+    child.once("close", () => {
       out.flush();
       err.flush();
-      resolve({ code, signal });
     });
   });
   return {
