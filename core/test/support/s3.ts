@@ -23,6 +23,8 @@ export interface S3Server {
   stall(): () => void;
   /** Count of requests rejected by the credential hook. */
   rejectedRequests(): number;
+  /** Requests seen per access key id (accepted or not). */
+  requestsByKey(): Map<string, number>;
   /** Stop listening (connections dropped); the data stays in memory. */
   down(): Promise<void>;
   /** Listen again on the same port. */
@@ -70,11 +72,13 @@ export async function startS3(options: S3Options = {}): Promise<S3Server> {
   const known = new Set([accessKeyId, ...(options.extraAccessKeyIds ?? [])]);
   let rejected = 0;
   let gate: Promise<void> | null = null;
+  const byKey = new Map<string, number>();
 
   const app = buildApp({ logger: false });
   app.addHook("onRequest", async (request, reply) => {
     if (gate) await gate;
     const keyId = accessKeyIdOf(request.headers, request.url);
+    byKey.set(keyId ?? "", (byKey.get(keyId ?? "") ?? 0) + 1);
     if (keyId !== null && known.has(keyId)) return;
     rejected++;
     await reply.code(403).header("content-type", "application/xml").send(invalidAccessKeyXml(keyId));
@@ -97,6 +101,7 @@ export async function startS3(options: S3Options = {}): Promise<S3Server> {
     secretAccessKey,
     client,
     rejectedRequests: () => rejected,
+    requestsByKey: () => new Map(byKey),
     stall() {
       let release = () => {};
       gate = new Promise<void>((resolve) => (release = resolve));

@@ -1,0 +1,128 @@
+// Managed mode: no replica URL on the agent; the core hands out its bucket
+// (BORELA_S3_* pointing at fauxqs on loopback), this project's prefix and
+// credentials, and the agent replicates there. Expiring credentials are
+// refreshed before they run out and Litestream restarts with the new ones.
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgentConfigResponse } from "../../src/protocol.ts";
+import { readReplica } from "../../src/litestream/replica-reader.ts";
+import { startS3, type S3Server } from "../support/s3.ts";
+import { startSqliteWriter } from "../support/sqlite-writer.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { createDatabase } from "../litestream/live.ts";
+import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+
+let s3: S3Server;
+beforeAll(async () => {
+  s3 = await startS3({ extraAccessKeyIds: ["ASIAFIRSTKEY", "ASIASECONDKEY"] });
+  await s3.createBucket("managed");
+});
+afterAll(() => s3?.stop());
+
+describe("managed replica from the core", () => {
+  let h: Harness;
+  let agent: TestAgent | null = null;
+  beforeAll(async () => {
+    h = await startHarness({
+      BORELA_S3_BUCKET: "managed",
+      BORELA_S3_ENDPOINT: s3.endpoint,
+      BORELA_S3_REGION: "us-east-1",
+      BORELA_S3_ACCESS_KEY_ID: s3.accessKeyId,
+      BORELA_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      BORELA_S3_FORCE_PATH_STYLE: "true",
+    });
+  });
+  afterAll(async () => {
+    await agent?.stop();
+    await h?.close();
+  });
+
+  it("replicates to <bucket>/<project prefix>/<database> with the core's credentials → fresh", async () => {
+    const p = await h.core.createProject("managed", { staleAfterSeconds: 5, heartbeatGraceSeconds: 10 });
+    const dbPath = path.join(h.dir.path, "primary.sqlite3");
+    createDatabase(dbPath, 10);
+    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path });
+    const writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 20, durationMs: 1500 });
+    await writer.exited;
+    const fresh = await waitForStatus(h.core, p.id, "fresh", 20_000, (x) => (x.databases[0]?.replicas[0]?.storageBytes ?? 0) > 0);
+    const url = fresh.databases[0].replicas[0].url;
+    expect(url).toMatch(/^s3:\/\/managed\/.+\/primary$/);
+    expect(url).not.toContain(s3.secretAccessKey);
+    expect(agent.agent.lastPayload()!.mode).toBe("managed");
+    const prefix = url.replace("s3://managed/", "");
+    const stored = await readReplica({ type: "s3", bucket: "managed", path: prefix, endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    expect(stored.storageBytes).toBeGreaterThan(0);
+    expect(stored.generation).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe("managed mode without storage on the core", () => {
+  let h: Harness;
+  let agent: TestAgent | null = null;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await agent?.stop();
+    await h?.close();
+  });
+
+  it("reports the missing replica as an error that says what to set", async () => {
+    const p = await h.core.createProject("nostorage", { staleAfterSeconds: 5, heartbeatGraceSeconds: 10 });
+    const dbPath = path.join(h.dir.path, "app.sqlite3");
+    createDatabase(dbPath, 1);
+    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path });
+    const e = await waitForStatus(h.core, p.id, "error", 10_000);
+    expect(e.statusReasons.join("\n")).toContain("no replica configured: set BORELA_REPLICA_URL or configure BORELA_S3_* on the core");
+    expect(agent.agent.supervisor!.status().running).toBe(false);
+  });
+});
+
+describe("expiring credentials", () => {
+  let dir: TmpDir;
+  let agent: TestAgent | null = null;
+  afterAll(async () => {
+    await agent?.stop();
+    await dir?.remove();
+  });
+
+  it("are refreshed before expiry and Litestream restarts with the new ones", async () => {
+    dir = await tmpDir();
+    const dbPath = path.join(dir.path, "app.sqlite3");
+    createDatabase(dbPath, 10);
+    const answers: AgentConfigResponse[] = [
+      { projectId: "p", projectName: "p", heartbeatIntervalSeconds: 1, storage: storage("ASIAFIRSTKEY", new Date(Date.now() + 6000).toISOString()) },
+      { projectId: "p", projectName: "p", heartbeatIntervalSeconds: 1, storage: storage("ASIASECONDKEY", null) },
+    ];
+    let calls = 0;
+    agent = await runAgent({
+      server: "http://127.0.0.1:9", // heartbeats go nowhere here; only replication matters
+      token: "brag_test",
+      databases: [dbPath],
+      dir: dir.path,
+      deps: { fetchConfig: async () => ({ kind: "ok", status: 200, value: answers[Math.min(calls++, 1)] }) },
+    });
+    await waitFor(() => (s3.requestsByKey().get("ASIAFIRSTKEY") ?? 0) > 0, { timeoutMs: 10_000, what: "Litestream to use the first key" });
+    await waitFor(() => calls >= 2 && agent!.agent.supervisor!.status().restarts >= 1, { timeoutMs: 15_000, what: "the refresh and a Litestream restart" });
+    const firstCount = s3.requestsByKey().get("ASIAFIRSTKEY") ?? 0;
+    const writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 20, durationMs: 1000 });
+    await writer.exited;
+    await waitFor(() => (s3.requestsByKey().get("ASIASECONDKEY") ?? 0) > 0, { timeoutMs: 10_000, what: "Litestream to use the second key" });
+    expect(s3.requestsByKey().get("ASIAFIRSTKEY")).toBe(firstCount);
+    expect(agent.logs.join("")).not.toContain("secret-for-");
+  });
+
+  function storage(key: string, expiresAt: string | null): NonNullable<AgentConfigResponse["storage"]> {
+    return {
+      urlPrefix: "s3://managed/refresh-test",
+      endpoint: s3.endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      accessKeyId: key,
+      secretAccessKey: `secret-for-${key}`,
+      sessionToken: `session-${key}`,
+      expiresAt,
+    };
+  }
+});
