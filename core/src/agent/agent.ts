@@ -6,13 +6,13 @@
 //                 supervisor, metricsAddr(), lastPayload(), queued()
 //   jitter(ms, fraction = 0.1, random = Math.random): number   pure
 import { randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
 import os from "node:os";
 import { litestreamVersion, resolveLitestreamBin } from "../litestream/binary.ts";
 import { writeLitestreamConfig } from "../litestream/config.ts";
 import { fetchLitestreamMetrics, type LitestreamMetrics } from "../litestream/metrics.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import type { AgentConfigResponse, HeartbeatPayload } from "../protocol.ts";
+import pkg from "../../package.json" with { type: "json" };
 import { fetchAgentConfig, postHeartbeat, type CallOutcome } from "./core-client.ts";
 import { DatabaseWatch } from "./database-watch.ts";
 import { applyFinding, classifyLogLine, currentErrors, emptyBoard, replicaKey, type ErrorBoard } from "./log-errors.ts";
@@ -47,7 +47,7 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-const AGENT_VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+const AGENT_VERSION: string = pkg.version;
 
 export function jitter(ms: number, fraction = 0.1, random = Math.random): number {
   return Math.max(1, Math.round(ms * (1 - fraction + 2 * fraction * random())));

@@ -15,9 +15,8 @@
 import os from "node:os";
 import path from "node:path";
 import { ConfigError } from "../config.ts";
-import { readLitestreamConfigFile } from "../litestream/config-file.ts";
 import { joinReplicaUrl, parseReplicaUrl, type ReplicaTarget, type S3Credentials } from "../litestream/replica-url.ts";
-import { parseAgentFile, type AgentFile } from "./agent-file.ts";
+import type { AgentFile } from "./agent-file.ts";
 
 export class AgentSettingsError extends ConfigError {}
 
@@ -140,7 +139,8 @@ function checkDatabase(name: string | undefined, file: string, source: string): 
 
 export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = process.cwd()): Promise<AgentSettings> {
   const configPath = flags.config ?? env.BORELA_CONFIG;
-  const file = configPath ? await parseAgentFile(path.resolve(cwd, configPath), env) : null;
+  // YAML is loaded only when a file is given: the parser alone weighs ~8 MB of RSS.
+  const file = configPath ? await (await import("./agent-file.ts")).parseAgentFile(path.resolve(cwd, configPath), env) : null;
   const fileSource = file ? `server: in ${file.path}` : "";
 
   const [serverRaw, serverSource] = pick<string>([flags.server, "--server"], [env.BORELA_SERVER, "BORELA_SERVER"], [file?.server, fileSource]);
@@ -175,7 +175,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
     const resolved = path.resolve(cwd, litestreamConfigPath);
     let parsed;
     try {
-      parsed = await readLitestreamConfigFile(resolved, env, { cwd });
+      parsed = await (await import("../litestream/config-file.ts")).readLitestreamConfigFile(resolved, env, { cwd });
     } catch (err) {
       throw new AgentSettingsError((err as Error).message);
     }

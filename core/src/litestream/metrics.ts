@@ -12,6 +12,8 @@
 //   litestream_replica_wal_index{db,name}, litestream_replica_wal_offset{db,name},
 //   litestream_replica_wal_bytes{db,name}, litestream_replica_validation_total{db,name,status},
 //   litestream_replica_operation_total{replica_type,operation}, litestream_replica_operation_bytes{replica_type,operation}
+import http from "node:http";
+
 export interface Sample {
   name: string;
   labels: Record<string, string>;
@@ -140,14 +142,31 @@ export function metricsUrl(addr: string): string {
   return `http://${host}:${port}/metrics`;
 }
 
+/** GET over node:http rather than fetch: undici alone would cost the agent ~10 MB of RSS. */
+function get(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => {
+        if (body.length < 16 * 1024 * 1024) body += c;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+  });
+}
+
 export async function fetchLitestreamMetrics(addr: string, timeoutMs = 2000): Promise<LitestreamMetrics> {
   const url = metricsUrl(addr);
-  let res: Response;
+  let res: { status: number; body: string };
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    res = await get(url, timeoutMs);
   } catch (err) {
-    throw new Error(`Litestream metrics at ${url} unreachable: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`);
+    throw new Error(`Litestream metrics at ${url} unreachable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  if (!res.ok) throw new Error(`Litestream metrics at ${url} answered HTTP ${res.status}`);
-  return litestreamMetrics(parsePrometheusText(await res.text()));
+  if (res.status !== 200) throw new Error(`Litestream metrics at ${url} answered HTTP ${res.status}`);
+  return litestreamMetrics(parsePrometheusText(res.body));
 }
