@@ -18,6 +18,8 @@ import tokenRoutes from "./routes/tokens.ts";
 import heartbeatRoutes from "./routes/heartbeats.ts";
 import incidentRoutes from "./routes/incidents.ts";
 import agentConfigRoutes from "./routes/agent-config.ts";
+import drillRoutes from "./routes/drills.ts";
+import type { DrillService } from "../drills/service.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -26,6 +28,7 @@ declare module "fastify" {
     heartbeatWriter: HeartbeatWriter;
     sweeper: Sweeper;
     secretKey: Buffer;
+    drills: DrillService;
   }
 }
 
@@ -35,6 +38,7 @@ export interface AppDeps {
   heartbeatWriter: HeartbeatWriter;
   sweeper: Sweeper;
   secretKey: Buffer;
+  drills: DrillService;
   /** Read on every admin request, so it can be set after the server starts listening. */
   adminTokenHash: () => string;
   logger?: Logger;
@@ -42,7 +46,7 @@ export interface AppDeps {
   extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
-export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes];
+export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -60,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("heartbeatWriter", deps.heartbeatWriter);
   app.decorate("sweeper", deps.sweeper);
   app.decorate("secretKey", deps.secretKey);
+  app.decorate("drills", deps.drills);
 
   await app.register(rateLimit, {
     global: false,

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "../logger.ts";
 import { buildApp } from "./app.ts";
 import { ensureAdminToken } from "./admin-token.ts";
 import { pruneHeartbeats } from "../store/retention.ts";
+import { createDrillService } from "../drills/service.ts";
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -40,7 +41,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   // An empty hash matches no token: admin routes refuse until the token is settled below.
   let adminTokenHash = "";
-  const app = await buildApp({ config, store, heartbeatWriter, sweeper, secretKey, adminTokenHash: () => adminTokenHash, logger });
+  const drills = createDrillService({ store, config, logger });
+  const app = await buildApp({ config, store, heartbeatWriter, sweeper, secretKey, drills, adminTokenHash: () => adminTokenHash, logger });
   await app.listen({ host: config.host, port: config.port });
   // Only once the port is ours: a failed start must not swallow a generated token nobody saw.
   const admin = await ensureAdminToken(store, config.adminToken);
@@ -49,6 +51,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   sweeper.start();
+  drills.start();
   const prune = () =>
     pruneHeartbeats(store, config.heartbeatRetentionDays).catch((err) => logger.error({ err }, "pruning heartbeats failed"));
   void prune();
@@ -66,6 +69,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       closed = true;
       clearInterval(pruneTimer);
       await app.close();
+      await drills.stop();
       await sweeper.stop();
       heartbeatWriter.close();
       await store.$disconnect();

@@ -1,0 +1,89 @@
+// Pure decisions of a drill: which check to run, what counts as a failure or
+// a warning, and the verdict.
+
+/** Above this size "auto" runs quick_check: integrity_check reads every index entry. */
+export const QUICK_CHECK_ABOVE_BYTES = 2 * 1024 ** 3;
+
+export function chooseCheck(policy: string, sizeBytes: number): "integrity_check" | "quick_check" {
+  if (policy === "quick") return "quick_check";
+  if (policy === "integrity") return "integrity_check";
+  return sizeBytes > QUICK_CHECK_ABOVE_BYTES ? "quick_check" : "integrity_check";
+}
+
+export type Op = ">=" | ">" | "=" | "<=" | "<" | "!=";
+
+export function compare(actual: number, op: Op | string, expected: number): boolean {
+  switch (op) {
+    case ">=":
+      return actual >= expected;
+    case ">":
+      return actual > expected;
+    case "=":
+      return actual === expected;
+    case "<=":
+      return actual <= expected;
+    case "<":
+      return actual < expected;
+    case "!=":
+      return actual !== expected;
+    default:
+      return false;
+  }
+}
+
+/** Compares with the last passing drill: a missing table fails, a drop beyond the threshold warns. */
+export function compareWithPrevious(
+  current: Record<string, number>,
+  previous: Record<string, number> | null,
+  warnPercent: number,
+): { failures: string[]; warnings: string[] } {
+  const failures: string[] = [];
+  const warnings: string[] = [];
+  if (!previous) return { failures, warnings };
+  for (const [table, before] of Object.entries(previous)) {
+    if (!(table in current)) {
+      failures.push(`table ${table} is missing (it had ${before} rows in the last passing drill)`);
+      continue;
+    }
+    const now = current[table];
+    if (before > 0 && now < before) {
+      const drop = ((before - now) / before) * 100;
+      if (drop >= warnPercent) {
+        warnings.push(`table ${table} dropped ${Math.round(drop)}% since the last passing drill (${before} → ${now} rows)`);
+      }
+    }
+  }
+  return { failures, warnings };
+}
+
+/** Compares with the row counts the agent last reported from the live database. */
+export function compareWithLive(
+  current: Record<string, number>,
+  live: Record<string, number> | null,
+  warnPercent: number,
+): string[] {
+  if (!live) return [];
+  const warnings: string[] = [];
+  for (const [table, liveCount] of Object.entries(live)) {
+    if (!(table in current)) {
+      warnings.push(`table ${table} exists in the live database (${liveCount} rows) but not in the backup`);
+      continue;
+    }
+    const restored = current[table];
+    if (liveCount > 0 && restored < liveCount && ((liveCount - restored) / liveCount) * 100 >= warnPercent) {
+      warnings.push(`table ${table} has ${restored} rows in the backup but ${liveCount} in the live database`);
+    }
+  }
+  return warnings;
+}
+
+export function rpoSeconds(restorePoint: Date | null, lastLiveChange: Date | null): number | null {
+  if (!restorePoint) return null;
+  if (!lastLiveChange) return 0;
+  return Math.max(0, (lastLiveChange.getTime() - restorePoint.getTime()) / 1000);
+}
+
+/** Bytes a restore needs free: the replica's bytes (compressed) grow when restored, so keep a margin. */
+export function requiredFreeBytes(replicaBytes: number): number {
+  return Math.ceil(replicaBytes * 3) + 16 * 1024 * 1024;
+}

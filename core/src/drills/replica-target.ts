@@ -1,0 +1,35 @@
+// Turns a Replica row (a URL without secrets) into something Litestream can
+// restore from, with read credentials: the operator's for managed replicas,
+// the worker's environment for bring-your-own S3, none for file replicas.
+import { parseReplicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
+import type { Config } from "../config.ts";
+
+export class MissingCredentialsError extends Error {}
+
+export function managedPrefix(config: Config, storagePrefix: string): string | null {
+  return config.s3 ? `s3://${config.s3.bucket}/${storagePrefix}` : null;
+}
+
+export function restoreTarget(url: string, storagePrefix: string, config: Config, env: Record<string, string | undefined> = process.env): ReplicaTarget {
+  const target = parseReplicaUrl(url);
+  if (target.type !== "s3") return target;
+  const prefix = managedPrefix(config, storagePrefix);
+  if (config.s3 && prefix && (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`))) {
+    return {
+      ...target,
+      endpoint: target.endpoint ?? config.s3.endpoint,
+      region: target.region ?? config.s3.region,
+      forcePathStyle: target.forcePathStyle ?? config.s3.forcePathStyle,
+      credentials: { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey },
+    };
+  }
+  if (target.credentials) return target;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID ?? env.LITESTREAM_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY ?? env.LITESTREAM_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new MissingCredentialsError(
+      `no read credentials for replica ${url}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY where the drill runs (bring-your-own replicas keep their credentials on the agent's host)`,
+    );
+  }
+  return { ...target, credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN ?? null } };
+}

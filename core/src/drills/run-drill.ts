@@ -1,0 +1,229 @@
+// The drill pipeline: pre-check disk, restore into a fresh temp dir, inspect
+// read-only, compare, record RTO/RPO, remove the temp dir in every outcome,
+// open or resolve the drill_failed incident. The Drill row is the record.
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Config } from "../config.ts";
+import type { Store } from "../store/db.ts";
+import { openIncident, resolveIncident } from "../alerts/incidents.ts";
+import { restore, RestoreError } from "../litestream/commands.ts";
+import { listReplicaFiles, summarizeReplica, ReplicaReadError, type ReplicaFile } from "../litestream/replica-reader.ts";
+import { lz4ContentSize } from "../litestream/lz4.ts";
+import { getObject } from "../litestream/s3-objects.ts";
+import type { ReplicaTarget } from "../litestream/replica-url.ts";
+import { readFile } from "node:fs/promises";
+import { chooseCheck, compare, compareWithLive, compareWithPrevious, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
+import { freeSpace as systemFreeSpace, formatBytes, type FreeSpace } from "./disk.ts";
+import { inspectDatabase } from "./inspect.ts";
+import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
+import { MissingCredentialsError, restoreTarget } from "./replica-target.ts";
+import { pickGeneration, walGaps } from "./wal-gaps.ts";
+
+async function segmentSize(target: ReplicaTarget, file: ReplicaFile): Promise<number> {
+  const bytes =
+    target.type === "file"
+      ? await readFile(file.key)
+      : await getObject({ ...target, credentials: target.credentials }, file.key, { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
+  return lz4ContentSize(bytes);
+}
+
+export interface ProgressEvent {
+  step: string;
+  message: string;
+  at: string;
+}
+
+export interface DrillContext {
+  store: Store;
+  config: Config;
+  freeSpace?: FreeSpace;
+  restoreTimeoutMs?: number;
+  checkTimeoutMs?: number;
+  onProgress?: (drillId: string, event: ProgressEvent) => void;
+}
+
+/** Storage could not be reached: worth a retry, unlike a damaged backup. */
+export class InfrastructureError extends Error {}
+
+interface Outcome {
+  status: Exclude<DrillStatus, "queued" | "running">;
+  report: DrillReport;
+}
+
+function parse<T>(json: string | null, fallback: T): T {
+  try {
+    return json ? (JSON.parse(json) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outcome> {
+  const drill = await ctx.store.drill.findUniqueOrThrow({ where: { id: drillId }, include: { project: true } });
+  const progress: ProgressEvent[] = parse(drill.progress, []);
+  const step = async (name: string, message: string) => {
+    const event = { step: name, message, at: new Date().toISOString() };
+    progress.push(event);
+    ctx.onProgress?.(drillId, event);
+    await ctx.store.drill.update({ where: { id: drillId }, data: { progress: JSON.stringify(progress.slice(-50)) } });
+  };
+
+  const database = drill.databaseId
+    ? await ctx.store.database.findUnique({ where: { id: drill.databaseId }, include: { replicas: { orderBy: { url: "asc" } } } })
+    : null;
+  const report = emptyReport(drill.databaseName ?? database?.name ?? "?", database?.replicas[0]?.url ?? null, drill.timestamp);
+  const finish = (status: Outcome["status"], error?: string): Outcome => {
+    if (error) report.error = error;
+    return { status, report };
+  };
+
+  if (!database) return finish("failed", "no database to drill: the agent has not reported one yet");
+  const replica = database.replicas[0];
+  if (!replica) return finish("failed", `no replica configured for ${database.name}: nothing to restore`);
+
+  let target;
+  try {
+    target = restoreTarget(replica.url, drill.project.storagePrefix, ctx.config);
+  } catch (err) {
+    if (err instanceof MissingCredentialsError) return finish("failed", err.message);
+    return finish("failed", `replica ${replica.url} cannot be used: ${(err as Error).message}`);
+  }
+
+  await step("inspect-replica", `reading ${replica.url}`);
+  let files;
+  try {
+    files = await listReplicaFiles(target, { timeoutMs: 30_000 });
+  } catch (err) {
+    const code = err instanceof ReplicaReadError ? err.code : "";
+    if (/InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|NoSuchBucket/.test(code)) return finish("failed", (err as Error).message);
+    throw new InfrastructureError((err as Error).message);
+  }
+  const summary = summarizeReplica(files);
+  if (!summary.generation) return finish("failed", `no backup found in ${replica.url}`);
+  const generationId = pickGeneration(files, drill.timestamp);
+  if (!generationId) return finish("failed", `no backup in ${replica.url} is older than ${drill.timestamp?.toISOString()}`);
+  const generation = summary.generations.find((g) => g.id === generationId)!;
+  report.generation = generationId;
+  report.replicaBytes = generation.bytes;
+  let gaps: string[];
+  try {
+    gaps = await walGaps(files, generationId, drill.timestamp, (f) => segmentSize(target, f));
+  } catch (err) {
+    return finish("failed", `backup is damaged: a WAL segment cannot be read: ${(err as Error).message}`);
+  }
+  if (gaps.length > 0) return finish("failed", `backup is damaged: ${gaps.join("; ")}`);
+  await step("inspect-replica", `generation ${generationId}: ${generation.snapshots} snapshot(s), ${generation.walSegments} WAL segment(s), ${formatBytes(generation.bytes)}`);
+
+  await mkdir(ctx.config.drillDir, { recursive: true, mode: 0o700 });
+  const free = await (ctx.freeSpace ?? systemFreeSpace)(ctx.config.drillDir);
+  const needed = requiredFreeBytes(generation.bytes);
+  if (free < needed) {
+    return finish(
+      "failed",
+      `not enough free disk in ${ctx.config.drillDir}: ${formatBytes(free)} free, ${formatBytes(needed)} needed to restore ${formatBytes(generation.bytes)} of backup`,
+    );
+  }
+
+  const dir = await mkdtemp(path.join(ctx.config.drillDir, `drill-${drillId}-`));
+  try {
+    const output = path.join(dir, `${database.name}.sqlite3`);
+    await step("restore", `litestream restore${drill.timestamp ? ` -timestamp ${drill.timestamp.toISOString()}` : ""} → ${output}`);
+    // Litestream only matches a timestamp inside a generation's time span; a later
+    // timestamp means "as of then", which is that generation's newest state.
+    const generationEnd = files.filter((f) => f.generation === generationId).reduce((t, f) => Math.max(t, f.modifiedAt.getTime()), 0);
+    const timestamp = drill.timestamp && drill.timestamp.getTime() < generationEnd ? drill.timestamp : undefined;
+    const started = Date.now();
+    try {
+      await restore({ replica: target }, {
+        outputPath: output,
+        timestamp,
+        generation: generationId,
+        timeoutMs: ctx.restoreTimeoutMs ?? 30 * 60_000,
+      });
+    } catch (err) {
+      if (err instanceof RestoreError) return finish("failed", `restore failed: ${err.message}`);
+      throw err;
+    }
+    report.restoreSeconds = (Date.now() - started) / 1000;
+    report.restoredBytes = (await stat(output)).size;
+    await step("restore", `restored ${formatBytes(report.restoredBytes)} in ${report.restoreSeconds.toFixed(2)}s`);
+
+    report.check = chooseCheck(drill.project.checkPolicy, report.restoredBytes);
+    const assertions = parse<{ name?: string; sql: string; op: string; value: number }[]>(drill.project.assertions, []);
+    const checkStarted = Date.now();
+    await step("check", `PRAGMA ${report.check}, foreign_key_check, row counts${assertions.length ? `, ${assertions.length} assertion(s)` : ""}`);
+    let inspection;
+    try {
+      inspection = await inspectDatabase(output, { check: report.check, assertions, timeoutMs: ctx.checkTimeoutMs ?? 30 * 60_000 });
+    } catch (err) {
+      return finish("failed", (err as Error).message);
+    }
+    report.checkSeconds = (Date.now() - checkStarted) / 1000;
+    report.integrity = inspection.integrity;
+    report.tables = inspection.tables;
+    report.foreignKeyViolations = inspection.foreignKeyViolations;
+    await step("check", `${report.check}: ${inspection.integrity === "ok" ? "ok" : "FAILED"}; ${Object.keys(inspection.tables).length} table(s), ${Object.values(inspection.tables).reduce((a, b) => a + b, 0)} row(s) in ${report.checkSeconds.toFixed(2)}s`);
+
+    if (inspection.integrity !== "ok") report.failures.push(`${report.check} failed: ${inspection.integrity}`);
+    if (inspection.foreignKeyViolations > 0) report.warnings.push(`${inspection.foreignKeyViolations} foreign key violation(s)`);
+    report.assertions = assertions.map((a, i) => {
+      const r = inspection.assertionValues[i];
+      const actual = "value" in r ? r.value : null;
+      const passed = actual !== null && compare(actual, a.op, a.value);
+      return { name: a.name ?? a.sql, sql: a.sql, op: a.op, expected: a.value, actual, passed, ...("error" in r ? { error: r.error } : {}) };
+    });
+    for (const a of report.assertions) {
+      if (!a.passed) report.failures.push(`assertion ${a.name}: ${a.error ?? `got ${a.actual}, expected ${a.op} ${a.expected}`}`);
+    }
+
+    const previous = await ctx.store.drill.findFirst({
+      where: { projectId: drill.projectId, databaseId: database.id, status: "passed", id: { not: drillId }, timestamp: null },
+      orderBy: { finishedAt: "desc" },
+    });
+    if (!drill.timestamp) {
+      const prevTables = previous ? parse<DrillReport | null>(previous.report, null)?.tables ?? null : null;
+      const cmp = compareWithPrevious(inspection.tables, prevTables, drill.project.rowDropWarnPercent);
+      report.failures.push(...cmp.failures);
+      report.warnings.push(...cmp.warnings);
+      report.warnings.push(...compareWithLive(inspection.tables, parse(database.tableCounts, null), drill.project.rowDropWarnPercent));
+    }
+
+    const restored = files.filter((f) => f.generation === generationId && (!drill.timestamp || f.modifiedAt <= drill.timestamp));
+    const newest = restored.reduce<Date | null>((t, f) => (!t || f.modifiedAt > t ? f.modifiedAt : t), null);
+    const restorePoint = drill.timestamp && newest && drill.timestamp < newest ? drill.timestamp : newest;
+    report.restorePoint = restorePoint ? restorePoint.toISOString() : null;
+    if (!drill.timestamp) {
+      const pending = database.replicas.find((r) => r.id === replica.id)?.pendingSince ?? null;
+      report.rpoSeconds = rpoSeconds(restorePoint, pending && restorePoint && pending > restorePoint ? new Date() : null);
+    }
+    if (database.markerEnabled) {
+      const marker = inspection.marker;
+      const age = marker ? (Date.now() - Date.parse(marker.at)) / 1000 : Infinity;
+      if (age > drill.project.staleAfterSeconds) {
+        report.failures.push(marker ? `newest _borela_marker row is ${Math.round(age)}s old (threshold ${drill.project.staleAfterSeconds}s)` : "no _borela_marker row in the backup");
+      } else {
+        report.rpoSeconds = Math.max(0, age);
+      }
+    }
+    const status = report.failures.length > 0 ? "failed" : "passed";
+    await step("done", `${status}${report.warnings.length ? ` with ${report.warnings.length} warning(s)` : ""}`);
+    return finish(status, report.failures.length ? report.failures.join("; ") : undefined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Records the outcome on the Drill row and opens or resolves the drill_failed incident. */
+export async function recordOutcome(store: Store, drillId: string, outcome: Outcome, now = new Date()): Promise<void> {
+  const drill = await store.drill.update({
+    where: { id: drillId },
+    data: { status: outcome.status, finishedAt: now, leaseUntil: null, report: JSON.stringify(outcome.report), error: outcome.report.error ?? null },
+  });
+  const key = { projectId: drill.projectId, databaseId: drill.databaseId, kind: "drill_failed" as const };
+  if (outcome.status === "passed") {
+    await resolveIncident(store, key, now);
+    await resolveIncident(store, { projectId: drill.projectId, kind: "drill_overdue" }, now);
+  } else if (outcome.status === "failed") {
+    await openIncident(store, { ...key, reason: `drill of ${outcome.report.database} failed: ${outcome.report.error ?? "see the report"}` }, now);
+  }
+}

@@ -1,0 +1,36 @@
+// Pure schedule math: when a project's drill was last due, and whether the
+// proof is overdue (no passing drill within one period plus the grace).
+import { CronExpressionParser } from "cron-parser";
+
+export function previousFire(cron: string, now: Date): Date {
+  return CronExpressionParser.parse(cron, { currentDate: now, tz: "UTC" }).prev().toDate();
+}
+
+export function periodSeconds(cron: string, now: Date): number {
+  const expr = CronExpressionParser.parse(cron, { currentDate: now, tz: "UTC" });
+  const next = expr.next().toDate();
+  const after = expr.next().toDate();
+  return (after.getTime() - next.getTime()) / 1000;
+}
+
+/** A scheduled drill is due when a fire time has passed since the last one we acted on. */
+export function dueFire(cron: string, lastHandled: Date | null, now: Date): Date | null {
+  const prev = previousFire(cron, now);
+  return lastHandled && prev <= lastHandled ? null : prev;
+}
+
+export function overdueReason(
+  cron: string,
+  graceSeconds: number,
+  lastPassedAt: Date | null,
+  since: Date,
+  now: Date,
+): string | null {
+  const allowed = periodSeconds(cron, now) + graceSeconds;
+  const from = lastPassedAt ?? since;
+  const waited = (now.getTime() - from.getTime()) / 1000;
+  if (waited <= allowed) return null;
+  return lastPassedAt
+    ? `no passing drill since ${lastPassedAt.toISOString()} (schedule "${cron}" plus ${graceSeconds}s grace)`
+    : `no passing drill since the project was created ${from.toISOString()} (schedule "${cron}" plus ${graceSeconds}s grace)`;
+}

@@ -1,0 +1,114 @@
+// What `serve` (and the CLI) use to drill: enqueue drills, run the queue
+// (embedded, or BullMQ when BORELA_REDIS_URL is set), fire schedules and
+// notice overdue proofs.
+import { hostname } from "node:os";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import type { Store } from "../store/db.ts";
+import { newId } from "../store/ids.ts";
+import { openIncident } from "../alerts/incidents.ts";
+import { createEmbeddedQueue } from "./embedded-queue.ts";
+import { createDrillQueue, createDrillWorker } from "./bullmq-queue.ts";
+import { dueFire, overdueReason } from "./schedule.ts";
+import type { DrillContext } from "./run-drill.ts";
+
+const SCHEDULE_EVERY_MS = 30_000;
+
+export class DrillRequestError extends Error {}
+
+export interface EnqueueOptions {
+  database?: string;
+  timestamp?: Date;
+  trigger?: "manual" | "schedule" | "demo" | "cli";
+}
+
+export function createDrillService(deps: { store: Store; config: Config; logger: Logger; context?: Partial<DrillContext> }) {
+  const { store, config, logger } = deps;
+  const workerId = `${hostname()}:${process.pid}`;
+  const ctx = { store, config, logger, ...deps.context };
+  const redis = config.redisUrl ? createDrillQueue(config.redisUrl) : null;
+  const embedded = redis ? null : createEmbeddedQueue(ctx, workerId);
+  let worker: ReturnType<typeof createDrillWorker> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  /** Creates one drill per database (or the named one); returns their ids. */
+  async function enqueue(projectId: string, options: EnqueueOptions = {}): Promise<string[]> {
+    const databases = await store.database.findMany({ where: { projectId }, orderBy: { name: "asc" } });
+    const chosen = options.database ? databases.filter((d) => d.name === options.database) : databases;
+    if (options.database && chosen.length === 0) {
+      throw new DrillRequestError(
+        `no database named ${JSON.stringify(options.database)} in this project (known: ${databases.map((d) => d.name).join(", ") || "none yet"})`,
+      );
+    }
+    if (chosen.length === 0) throw new DrillRequestError("this project has no database yet: start its agent first");
+    const ids: string[] = [];
+    for (const db of chosen) {
+      const id = newId();
+      await store.drill.create({
+        data: { id, projectId, databaseId: db.id, databaseName: db.name, timestamp: options.timestamp ?? null, trigger: options.trigger ?? "manual" },
+      });
+      ids.push(id);
+      if (redis) await redis.add(id);
+    }
+    embedded?.wake();
+    return ids;
+  }
+
+  async function handled(projectId: string): Promise<Date | null> {
+    const row = await store.setting.findUnique({ where: { key: `drill-schedule:${projectId}` } });
+    return row ? new Date(row.value) : null;
+  }
+
+  /** Fires due schedules (embedded mode), keeps BullMQ schedulers in step, and opens drill_overdue incidents. */
+  async function scheduleTick(now = new Date()): Promise<void> {
+    const projects = await store.project.findMany({ include: { databases: { select: { id: true } } } });
+    for (const p of projects) {
+      if (p.databases.length === 0) continue;
+      if (redis) await redis.schedule(p.id, p.drillSchedule);
+      else {
+        const last = await handled(p.id);
+        const fire = dueFire(p.drillSchedule, last, now);
+        if (fire) {
+          await store.setting.upsert({
+            where: { key: `drill-schedule:${p.id}` },
+            create: { key: `drill-schedule:${p.id}`, value: fire.toISOString() },
+            update: { value: fire.toISOString() },
+          });
+          // The first look only records where the schedule stands; drills start at the next fire.
+          if (last) await enqueue(p.id, { trigger: "schedule" });
+        }
+      }
+      const lastPassed = await store.drill.findFirst({ where: { projectId: p.id, status: "passed" }, orderBy: { finishedAt: "desc" } });
+      const reason = overdueReason(p.drillSchedule, p.drillGraceSeconds, lastPassed?.finishedAt ?? null, p.createdAt, now);
+      if (reason) await openIncident(store, { projectId: p.id, kind: "drill_overdue", reason }, now);
+    }
+  }
+
+  return {
+    enqueue,
+    scheduleTick,
+    /** Runs whatever is queued now (embedded mode); tests and the CLI use it to wait. */
+    tick: () => embedded?.tick() ?? Promise.resolve(),
+    start(options: { worker?: boolean } = {}): void {
+      embedded?.start();
+      if (redis && options.worker !== false) {
+        worker = createDrillWorker(ctx, config.redisUrl!, {
+          workerId,
+          concurrency: 1,
+          enqueueScheduled: (projectId) => enqueue(projectId, { trigger: "schedule" }),
+        });
+      }
+      const run = () => scheduleTick().catch((err) => logger.error({ err }, "drill schedule failed"));
+      timer = setInterval(run, SCHEDULE_EVERY_MS);
+      timer.unref();
+      void run();
+    },
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      await embedded?.stop();
+      await worker?.close();
+      await redis?.close();
+    },
+  };
+}
+export type DrillService = ReturnType<typeof createDrillService>;

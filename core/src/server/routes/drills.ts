@@ -1,0 +1,51 @@
+import type { FastifyInstance } from "fastify";
+import { Type, type Static } from "@sinclair/typebox";
+import { IdParams } from "../schemas.ts";
+import { badRequest, notFound } from "../errors.ts";
+import { DrillRequestError } from "../../drills/service.ts";
+import { drillView } from "../../drills/view.ts";
+
+const Body = Type.Object(
+  {
+    database: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    timestamp: Type.Optional(Type.String({ format: "date-time" })),
+  },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false });
+
+export default async function drillRoutes(app: FastifyInstance) {
+  app.addHook("onRequest", app.requireAdmin);
+
+  app.post("/api/v1/projects/:id/drills", { schema: { params: IdParams, body: Type.Optional(Body), tags: ["drills"] } }, async (request, reply) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    const body = (request.body ?? {}) as Static<typeof Body>;
+    const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
+    if (!project) throw notFound(`project ${id}`);
+    const timestamp = body.timestamp ? new Date(body.timestamp) : undefined;
+    if (timestamp && timestamp.getTime() > Date.now()) throw badRequest(`timestamp ${body.timestamp} is in the future`);
+    try {
+      const ids = await app.drills.enqueue(id, { database: body.database, timestamp, trigger: "manual" });
+      return reply.code(202).send({ id: ids[0], ids });
+    } catch (err) {
+      if (err instanceof DrillRequestError) throw badRequest(err.message);
+      throw err;
+    }
+  });
+
+  app.get("/api/v1/projects/:id/drills", { schema: { params: IdParams, querystring: ListQuery, tags: ["drills"] } }, async (request) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    const { limit = 50 } = request.query as Static<typeof ListQuery>;
+    const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
+    if (!project) throw notFound(`project ${id}`);
+    const drills = await app.store.drill.findMany({ where: { projectId: id }, orderBy: { queuedAt: "desc" }, take: limit });
+    return drills.map(drillView);
+  });
+
+  app.get("/api/v1/drills/:id", { schema: { params: IdParams, tags: ["drills"] } }, async (request) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    const drill = await app.store.drill.findUnique({ where: { id } });
+    if (!drill) throw notFound(`drill ${id}`);
+    return drillView(drill);
+  });
+}

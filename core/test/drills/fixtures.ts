@@ -1,0 +1,82 @@
+// A source database replicated for real by Litestream to a file replica, and
+// a core that knows it through a heartbeat — what a drill starts from.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { createDatabase, startLitestream } from "../litestream/live.ts";
+import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
+import type { TestCore } from "../support/core-server.ts";
+
+export function tableCounts(file: string): Record<string, number> {
+  const db = new Database(file, { readonly: true });
+  const names = (db.prepare("SELECT name FROM sqlite_schema WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  const counts = Object.fromEntries(names.map((n) => [n, (db.prepare(`SELECT count(*) AS c FROM "${n}"`).get() as { c: number }).c]));
+  db.close();
+  return counts;
+}
+
+export function addRows(file: string, users: number, orders: number): void {
+  const db = new Database(file);
+  db.pragma("busy_timeout = 5000");
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    const base = (db.prepare("SELECT count(*) AS c FROM users").get() as { c: number }).c;
+    for (let i = 0; i < users; i++) db.prepare("INSERT INTO users (email, name, created_at) VALUES (?, ?, ?)").run(`u${base + i}@example.com`, `user ${base + i}`, now);
+    for (let i = 0; i < orders; i++) db.prepare("INSERT INTO orders (user_id, total_cents, status, created_at) VALUES (?, ?, 'paid', ?)").run(1 + (i % Math.max(1, base + users)), 100 + i, now);
+  })();
+  db.close();
+}
+
+/** Writes `batches` through a running Litestream, waiting for each to be replicated. */
+export async function replicate(dir: string, file: string, replica: ReplicaTarget, batches: ((file: string) => void | Promise<void>)[]): Promise<void> {
+  const ls = await startLitestream(dir, file, replica);
+  try {
+    for (const batch of batches) {
+      await batch(file);
+      await ls.caughtUp();
+    }
+  } finally {
+    await ls.stop();
+  }
+}
+
+export function seededDatabase(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "app.sqlite3");
+  createDatabase(file, 25);
+  addRows(file, 10, 40);
+  return file;
+}
+
+/** Tells the core about the database and its replica the way an agent would. */
+export async function reportDatabase(core: TestCore, token: string, file: string, replicaUrl: string, liveCounts?: Record<string, number>) {
+  const now = new Date().toISOString();
+  const res = await core.api("POST", "/api/v1/heartbeats", {
+    token,
+    body: {
+      agentVersion: "test",
+      sentAt: now,
+      databases: [
+        {
+          name: "app",
+          path: file,
+          exists: true,
+          replicas: [{ type: replicaUrl.startsWith("s3") ? "s3" : "file", url: replicaUrl, pendingSince: null }],
+          ...(liveCounts ? { tableCounts: liveCounts, tableCountsAt: now } : {}),
+          errors: [],
+        },
+      ],
+      errors: [],
+    },
+  });
+  if (res.status !== 201) throw new Error(`heartbeat refused: ${res.status} ${JSON.stringify(res.body)}`);
+  await core.app.sweeper.idle();
+}
+
+export async function runDrillNow(core: TestCore, projectId: string, body: Record<string, unknown> = {}) {
+  const res = await core.api("POST", `/api/v1/projects/${projectId}/drills`, { body });
+  if (res.status !== 202) throw new Error(`drill refused: ${res.status} ${JSON.stringify(res.body)}`);
+  await core.app.drills.tick();
+  const drill = await core.api("GET", `/api/v1/drills/${res.body.id}`);
+  return drill.body;
+}
