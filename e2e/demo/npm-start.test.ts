@@ -80,6 +80,14 @@ describe("npm start", () => {
     const detail = await (await fetch(`http://127.0.0.1:${port}/api/v1/projects/${demo.id}`, { headers: { authorization: `Bearer ${adminToken}` } })).json();
     expect(detail.databases.map((d: any) => d.name).sort()).toEqual(["app", "borela"]);
     expect(litestreamProcessesFor(dataDir)).toBe(1);
+    const drill = await waitFor("the first drill to pass", async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/projects/${demo.id}/drills`, { headers: { authorization: `Bearer ${adminToken}` } });
+      const list = (await res.json()) as any[];
+      return list.find((d) => d.status === "passed");
+    }, 60);
+    expect(drill.database).toBe("app");
+    expect(Object.keys(drill.report.tables).sort()).toEqual(["events", "orders", "users"]);
+    expect(drill.report.tables.users).toBe(10);
 
     expect(await stop(first.child)).toBe(0);
     expect(first.output()).toContain("litestream stopped");

@@ -26,6 +26,7 @@ export async function run(args: string[]): Promise<number> {
       store: server.store,
       dataDir: server.config.dataDir,
       serverUrl: server.url,
+      drills: server.app.drills,
       onLine: (line) => process.stderr.write(`[demo agent] ${line}\n`),
     });
     process.stderr.write(`Demo project "demo": a sample shop database replicated by Litestream, watched by an agent.\n`);

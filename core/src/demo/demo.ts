@@ -13,6 +13,7 @@ import { issueAgentToken } from "../server/agent-tokens.ts";
 import { newId } from "../store/ids.ts";
 import { defaultDrillSchedule } from "../projects/settings.ts";
 import { randomBytes } from "node:crypto";
+import type { DrillService } from "../drills/service.ts";
 
 export const DEMO_PROJECT = "demo";
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/borela.js");
@@ -73,7 +74,13 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-export async function startDemo(opts: { store: Store; dataDir: string; serverUrl: string; onLine?: (line: string) => void }): Promise<RunningDemo> {
+export async function startDemo(opts: {
+  store: Store;
+  dataDir: string;
+  serverUrl: string;
+  drills: DrillService;
+  onLine?: (line: string) => void;
+}): Promise<RunningDemo> {
   const paths = demoPaths(opts.dataDir);
   const { projectId, agentToken } = await ensureDemo(opts.store, opts.dataDir);
   const writer = startSampleWriter(paths.database, 3_000);
@@ -96,11 +103,13 @@ export async function startDemo(opts: { store: Store; dataDir: string; serverUrl
   agent.stdout?.on("data", forward);
   agent.stderr?.on("data", forward);
   const exited = new Promise<void>((resolve) => agent.once("exit", () => resolve()));
+  const firstDrill = runFirstDrill(opts.store, opts.drills, projectId, opts.onLine);
 
   return {
     projectId,
     restoreCommand: `npx borela restore ${DEMO_PROJECT} --database app -o /tmp/app-restored.sqlite3   (or: litestream restore -o /tmp/app-restored.sqlite3 file://${paths.replica}/app)`,
     async stop() {
+      firstDrill.cancel();
       writer.stop();
       if (agent.exitCode === null && agent.signalCode === null) {
         agent.kill("SIGTERM"); // the agent stops Litestream, which does its final sync
@@ -118,3 +127,26 @@ export async function resetDemo(store: Store, dataDir: string): Promise<boolean>
   rmSync(demoPaths(dataDir).dir, { recursive: true, force: true });
   return count > 0;
 }
+
+/** Once the demo's backup is fresh, drill it, unless a drill already passed. Polls for at most two minutes. */
+function runFirstDrill(store: Store, drills: DrillService, projectId: string, onLine?: (line: string) => void) {
+  let cancelled = false;
+  void (async () => {
+    if (await store.drill.findFirst({ where: { projectId, status: "passed" } })) return;
+    for (let i = 0; i < 120 && !cancelled; i++) {
+      const project = await store.project.findUnique({ where: { id: projectId }, include: { databases: true } });
+      if (project?.status === "fresh" && project.databases.some((d) => d.name === "app")) {
+        const [id] = await drills.enqueue(projectId, { database: "app", trigger: "demo" });
+        onLine?.(`first restore drill of the demo database queued: ${id}`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })().catch((err) => onLine?.(`first drill not queued: ${(err as Error).message}`));
+  return {
+    cancel() {
+      cancelled = true;
+    },
+  };
+}
+

@@ -22,8 +22,9 @@ try {
   send({ step: "foreign_keys" });
   const foreignKeyViolations = db.prepare("PRAGMA foreign_key_check").all().length;
   send({ step: "counts" });
+  // Litestream's own bookkeeping tables are not the application's data.
   const names = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND substr(name, 1, 12) != '_litestream_' ORDER BY name")
     .all()
     .map((r) => r.name);
   const tables = {};

@@ -9,7 +9,7 @@ import type { TestCore } from "../support/core-server.ts";
 
 export function tableCounts(file: string): Record<string, number> {
   const db = new Database(file, { readonly: true });
-  const names = (db.prepare("SELECT name FROM sqlite_schema WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  const names = (db.prepare("SELECT name FROM sqlite_schema WHERE type='table' AND name NOT LIKE 'sqlite_%' AND substr(name, 1, 12) != '_litestream_' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   const counts = Object.fromEntries(names.map((n) => [n, (db.prepare(`SELECT count(*) AS c FROM "${n}"`).get() as { c: number }).c]));
   db.close();
   return counts;

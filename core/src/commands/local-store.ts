@@ -1,0 +1,32 @@
+// CLI commands that work on the core's store directly (BORELA_DATA_DIR), so
+// they run on the machine where the core runs, with or without it running.
+import { loadConfig, type Config } from "../config.ts";
+import { openStore, type Store } from "../store/db.ts";
+import { UsageError } from "./args.ts";
+
+export async function withStore<T>(fn: (store: Store, config: Config) => Promise<T>, dataDir?: string): Promise<T> {
+  const config = loadConfig(process.env, dataDir ? { dataDir } : {});
+  const store = await openStore(config.dataDir);
+  try {
+    return await fn(store, config);
+  } finally {
+    await store.$disconnect();
+  }
+}
+
+export async function findProject(store: Store, nameOrId: string | undefined) {
+  if (!nameOrId) throw new UsageError("name the project (its name or id)");
+  const project = (await store.project.findUnique({ where: { id: nameOrId } })) ?? (await store.project.findUnique({ where: { name: nameOrId } }));
+  if (!project) {
+    const names = (await store.project.findMany({ select: { name: true }, orderBy: { name: "asc" } })).map((p) => p.name);
+    throw new UsageError(`no project ${JSON.stringify(nameOrId)} (projects: ${names.join(", ") || "none"})`);
+  }
+  return project;
+}
+
+export function parseTimestamp(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const t = new Date(value);
+  if (Number.isNaN(t.getTime())) throw new UsageError(`--timestamp ${JSON.stringify(value)} is not an ISO date-time`);
+  return t;
+}

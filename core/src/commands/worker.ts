@@ -1,0 +1,32 @@
+// borela worker [--concurrency N]: processes drills from the BullMQ queue (BORELA_REDIS_URL).
+import { hostname } from "node:os";
+import { parseFlags, UsageError } from "./args.ts";
+import { loadConfig, readInt } from "../config.ts";
+import { openStore } from "../store/db.ts";
+import { createLogger } from "../logger.ts";
+import { createDrillWorker } from "../drills/bullmq-queue.ts";
+import { createDrillService } from "../drills/service.ts";
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, { concurrency: { type: "string" }, "data-dir": { type: "string" } }, false);
+  const config = loadConfig(process.env, values["data-dir"] ? { dataDir: values["data-dir"] } : {});
+  if (!config.redisUrl) throw new UsageError("borela worker needs BORELA_REDIS_URL (without Redis, `borela serve` runs drills itself)");
+  const concurrency = readInt({ concurrency: values.concurrency }, "concurrency", 1, 1, 64);
+  const logger = createLogger(config.logLevel, process.stderr);
+  const store = await openStore(config.dataDir);
+  const service = createDrillService({ store, config, logger });
+  const worker = createDrillWorker({ store, config, logger }, config.redisUrl, {
+    workerId: `${hostname()}:${process.pid}`,
+    concurrency,
+    enqueueScheduled: (projectId) => service.enqueue(projectId, { trigger: "schedule" }),
+  });
+  process.stderr.write(`borela worker ${process.pid}: processing drills from ${new URL(config.redisUrl).host} (concurrency ${concurrency})\n`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await worker.close();
+  await service.stop();
+  await store.$disconnect();
+  return 0;
+}
