@@ -17,6 +17,7 @@ import { fetchAgentConfig, postHeartbeat, type CallOutcome } from "./core-client
 import { DatabaseWatch } from "./database-watch.ts";
 import { applyFinding, classifyLogLine, currentErrors, emptyBoard, replicaKey, type ErrorBoard } from "./log-errors.ts";
 import { createAgentLog, type AgentLog } from "./log.ts";
+import { redactSecrets } from "./redact.ts";
 import { credentialRefreshDelayMs, managedTargets, NO_STORAGE_ERROR, sameTargets } from "./managed.ts";
 import { freeLoopbackPort } from "./port.ts";
 import { HeartbeatSender } from "./sender.ts";
@@ -60,7 +61,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
     return out;
   };
   const log = deps.log ?? createAgentLog({ level: settings.logLevel, secrets });
-  const agentId = `${os.hostname()}-${randomBytes(4).toString("hex")}`;
+  const agentId = `${os.hostname().slice(0, 80)}-${randomBytes(4).toString("hex")}`;
   const watches = settings.databases.map((d) => new DatabaseWatch(d));
   const observe = settings.mode === "observe";
   const agentErrors = new Map<string, string>();
@@ -284,7 +285,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
       hostname: os.hostname().slice(0, 255),
       mode: settings.mode,
       databases,
-      errors: [...agentErrors.values()],
+      errors: [...agentErrors.values()].slice(0, 50).map((e) => redactSecrets(e, secrets()).slice(0, 1900)),
     };
   };
 

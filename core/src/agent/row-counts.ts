@@ -16,7 +16,8 @@ export async function countTableRows(file: string, maxBytes: number, sizeBytes: 
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_litestream\\_%' ESCAPE '\\' ORDER BY name")
       .all() as Array<{ name: string }>;
     const counts: Record<string, number> = {};
-    for (const { name } of tables.slice(0, 500)) {
+    // The heartbeat schema caps table names at 200 characters.
+    for (const { name } of tables.filter((t) => t.name.length <= 200).slice(0, 500)) {
       counts[name] = (db.prepare(`SELECT count(*) AS n FROM "${name.replace(/"/g, '""')}"`).get() as { n: number }).n;
     }
     return { counts, skipped: null };

@@ -3,7 +3,9 @@
 // stopping: the metrics endpoint goes away and changes stop reaching the replica.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { HeartbeatPayload } from "../../src/protocol.ts";
+import { FormatRegistry } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { HeartbeatPayload } from "../../src/protocol.ts";
 import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -15,6 +17,8 @@ let live: LiveLitestream;
 let agent: TestAgent;
 let dbPath: string;
 const payloads: HeartbeatPayload[] = [];
+// The core validates date-time with ajv; TypeBox's Value needs the format named.
+if (!FormatRegistry.Has("date-time")) FormatRegistry.Set("date-time", (v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)));
 
 beforeAll(async () => {
   dir = await tmpDir();
@@ -52,6 +56,7 @@ describe("agent --observe", () => {
     await live.caughtUp();
     const p = await waitFor(() => payloads.find((x) => x.databases[0]?.replicas[0]?.position && x.databases[0].position), { timeoutMs: 10_000, what: "a heartbeat with positions" });
     expect(p.mode).toBe("observe");
+    expect([...Value.Errors(HeartbeatPayload, p)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
     const db = p.databases[0];
     expect(db).toMatchObject({ name: "app", path: dbPath, exists: true, litestreamRunning: true, errors: [] });
     expect(db.replicas[0]).toMatchObject({ type: "file", url: `file://${path.join(dir.path, "replica")}`, lastError: null });
@@ -70,6 +75,7 @@ describe("agent --observe", () => {
       { timeoutMs: 10_000, what: "a heartbeat showing Litestream gone and changes pending" },
     );
     await writer.stop();
+    expect(Value.Check(HeartbeatPayload, p)).toBe(true);
     expect(p.databases[0].errors.join(" ")).toMatch(/Litestream is not running: Litestream metrics at http:\/\/127\.0\.0\.1:\d+\/metrics unreachable/);
   });
 });
