@@ -18,6 +18,7 @@ import { DatabaseWatch } from "./database-watch.ts";
 import { applyFinding, classifyLogLine, currentErrors, emptyBoard, replicaKey, type ErrorBoard } from "./log-errors.ts";
 import { createAgentLog, type AgentLog } from "./log.ts";
 import { redactSecrets } from "./redact.ts";
+import { litestreamHealth } from "./litestream-health.ts";
 import { credentialRefreshDelayMs, managedTargets, NO_STORAGE_ERROR, sameTargets } from "./managed.ts";
 import { freeLoopbackPort } from "./port.ts";
 import { HeartbeatSender } from "./sender.ts";
@@ -221,26 +222,12 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
     maxRetryMs: intervalMs,
   });
 
-  const litestreamNotes = (): { running: boolean; errors: string[]; notes: string[] } => {
-    if (observe) {
-      if (!metricsAddr) return { running: true, errors: [], notes: ["observing Litestream without a metrics addr: freshness is read from storage only"] };
-      if (metricsError) return { running: false, errors: [`Litestream is not running: ${metricsError}`], notes: [] };
-      return { running: true, errors: [], notes: [] };
-    }
-    if (!supervisor) return { running: false, errors: [], notes: [] };
-    const s = supervisor.status();
-    const errors: string[] = [];
-    const notes: string[] = [];
-    if (s.startError) errors.push(s.startError);
-    if (!s.running && s.lastExit) {
-      const how = s.lastExit.signal ? `killed by ${s.lastExit.signal}` : `exited with code ${s.lastExit.code}`;
-      notes.push(`Litestream is not running: ${how} at ${s.lastExit.at.toISOString()}${settings.restartLitestream ? "; restarting" : "; restarts are off"}`);
-    }
-    if (s.consecutiveFailures >= 3) errors.push(`Litestream keeps exiting (${s.consecutiveFailures} times in a row)`);
-    if (s.restarts > 0) notes.push(`Litestream restarted ${s.restarts} time(s) since the agent started`);
-    if (s.running && metricsError) notes.push(`Litestream metrics unavailable: ${metricsError}`);
-    return { running: s.running, errors, notes };
-  };
+  const litestreamNotes = () =>
+    litestreamHealth(
+      observe
+        ? { mode: "observe", metricsAddr, metricsError }
+        : { mode: "supervised", status: supervisor?.status() ?? null, restartEnabled: settings.restartLitestream, metricsError },
+    );
 
   const buildPayload = async (): Promise<HeartbeatPayload> => {
     const now = new Date();
