@@ -25,6 +25,12 @@ export interface Config {
   alertEmail: string[];
   drillDir: string;
   litestreamBin: string | null;
+  /** An incident must stay open this long before its first alert (flap guard). */
+  alertConfirmSeconds: number;
+  alertReminderHours: number;
+  /** First retry delay of a failed delivery; doubles per attempt. */
+  alertRetrySeconds: number;
+  digestCron: string;
 }
 
 export interface S3Settings {
@@ -104,6 +110,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     alertEmail: (env.BORELA_ALERT_EMAIL ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     drillDir: path.resolve(env.BORELA_DRILL_DIR ?? path.join(dataDir, "drills")),
     litestreamBin: env.LITESTREAM_BIN || null,
+    alertConfirmSeconds: readInt(env, "BORELA_ALERT_CONFIRM_SECONDS", 0, 0, 86_400),
+    alertReminderHours: readInt(env, "BORELA_ALERT_REMINDER_HOURS", 24, 1, 24 * 365),
+    alertRetrySeconds: readInt(env, "BORELA_ALERT_RETRY_SECONDS", 5, 1, 3600),
+    digestCron: env.BORELA_DIGEST_CRON || "0 8 * * 1",
   };
   return { ...config, ...overrides };
 }

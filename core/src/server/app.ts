@@ -19,6 +19,7 @@ import heartbeatRoutes from "./routes/heartbeats.ts";
 import incidentRoutes from "./routes/incidents.ts";
 import agentConfigRoutes from "./routes/agent-config.ts";
 import drillRoutes from "./routes/drills.ts";
+import alertChannelRoutes from "./routes/alert-channels.ts";
 import type { DrillService } from "../drills/service.ts";
 
 declare module "fastify" {
@@ -46,7 +47,7 @@ export interface AppDeps {
   extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
-export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes];
+export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({

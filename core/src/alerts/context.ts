@@ -1,0 +1,47 @@
+// Gathers what an alert says about its project: last good backup, last
+// passing drill, restore commands, the dashboard link.
+import type { Store } from "../store/db.ts";
+import { restoreCommands } from "../server/project-view.ts";
+import type { AlertContext } from "./message.ts";
+import type { AlertEvent } from "./decisions.ts";
+
+export async function alertContext(
+  store: Store,
+  publicUrl: string,
+  incident: { projectId: string; databaseId: string | null; kind: string; reason: string; openedAt: Date; resolvedAt: Date | null },
+  event: AlertEvent | "test",
+  now = new Date(),
+): Promise<AlertContext> {
+  const project = await store.project.findUniqueOrThrow({
+    where: { id: incident.projectId },
+    include: { databases: { include: { replicas: { orderBy: { url: "asc" } } }, orderBy: { name: "asc" } } },
+  });
+  const databases = incident.databaseId ? project.databases.filter((d) => d.id === incident.databaseId) : project.databases;
+  const replicas = databases.flatMap((d) => d.replicas);
+  const lastBackupAt = replicas.reduce<Date | null>((t, r) => {
+    const newest = [r.lastWalAt, r.lastSnapshotAt].filter((x): x is Date => !!x).sort((a, b) => +b - +a)[0] ?? null;
+    return newest && (!t || newest > t) ? newest : t;
+  }, null);
+  const lastPassing = await store.drill.findFirst({
+    where: { projectId: project.id, status: "passed", ...(incident.databaseId ? { databaseId: incident.databaseId } : {}) },
+    orderBy: { finishedAt: "desc" },
+  });
+  const commands = databases.flatMap((d) => {
+    const c = restoreCommands(project.name, d, d.replicas[0]?.url ?? null);
+    return [c.litestream, c.borela].filter((x): x is string => !!x);
+  });
+  return {
+    event,
+    project: { id: project.id, name: project.name },
+    database: incident.databaseId ? (databases[0]?.name ?? null) : null,
+    kind: incident.kind,
+    reason: incident.reason,
+    openedAt: incident.openedAt,
+    resolvedAt: incident.resolvedAt,
+    lastBackupAt,
+    lastPassingDrillAt: lastPassing?.finishedAt ?? null,
+    restoreCommands: commands,
+    dashboardUrl: `${publicUrl}/projects/${project.id}`,
+    now,
+  };
+}
