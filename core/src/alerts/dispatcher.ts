@@ -10,6 +10,7 @@ import { dueNotifications, MAX_DELIVERY_ATTEMPTS, retryDelayMs, type AlertEvent 
 import { channelKey, recipients } from "./recipients.ts";
 import { alertContext } from "./context.ts";
 import { send, type Channel } from "./channels.ts";
+import { digestTick } from "./digest.ts";
 
 const TICK_MS = 2_000;
 const RESOLVED_LOOKBACK_MS = 86_400_000;
@@ -106,6 +107,7 @@ export function createAlertDispatcher(deps: { store: Store; config: Config; secr
       const at = now();
       await plan(at);
       await deliver(at);
+      await digestTick(store, config, at);
     })()
       .catch((err) => logger.error({ err }, "alert dispatch failed"))
       .finally(() => (running = null));

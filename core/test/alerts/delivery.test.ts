@@ -144,3 +144,22 @@ describe("webhooks", () => {
     expect(badUrl.status).toBe(400);
   });
 });
+
+describe("weekly digest", () => {
+  it("lists every project's freshness, last drill, RTO/RPO and storage, once per week", async () => {
+    const { sendDigest, digestTick } = await import("../../src/alerts/digest.ts");
+    const p = await core.createProject("digested");
+    await send(p.agentToken, heartbeat());
+    expect(await sendDigest(core.store, core.config, "2026-W48")).toBe(true);
+    expect(await sendDigest(core.store, core.config, "2026-W48")).toBe(false);
+    const digest = smtp.messages.filter((m) => m.subject?.startsWith("[Borela] Weekly digest"));
+    expect(digest).toHaveLength(1);
+    expect(digest[0].text).toMatch(/digested\s+fresh\s+never drilled\s+-\s+-\s+8\.0 KiB/);
+    expect(digest[0].text).toMatch(/mailshop\s+fresh/);
+    // The schedule: the first look records where it stands, the next fire sends.
+    const monday = new Date("2026-11-30T08:00:30Z");
+    expect(await digestTick(core.store, { ...core.config, digestCron: "0 8 * * 1" }, new Date("2026-11-29T12:00:00Z"))).toBe(false);
+    expect(await digestTick(core.store, { ...core.config, digestCron: "0 8 * * 1" }, monday)).toBe(true);
+    expect(await digestTick(core.store, { ...core.config, digestCron: "0 8 * * 1" }, new Date(monday.getTime() + 60_000))).toBe(false);
+  });
+});
