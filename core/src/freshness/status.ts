@@ -96,8 +96,13 @@ export function evaluateProject(
   databases: DatabaseState[],
   agentErrors: string[],
   now: Date,
+  rejectedToken: { at: Date; reason: string } | null = null,
 ): Verdict & { databases: Verdict[] } {
-  const silence = silenceVerdict(project.lastHeartbeatAt, project, now);
+  let silence = silenceVerdict(project.lastHeartbeatAt, project, now);
+  // An agent still knocking with a revoked token is the likely cause of the silence: say so.
+  if (silence?.status === "silent" && rejectedToken && project.lastHeartbeatAt && rejectedToken.at > project.lastHeartbeatAt) {
+    silence = { status: "silent", reasons: [...silence.reasons, `the agent is sending heartbeats with a ${rejectedToken.reason} agent token: give it the project's current token`] };
+  }
   const verdicts = databases.map((db) => evaluateDatabase(db, project, now));
   if (silence) return { ...silence, databases: verdicts.map(() => silence) };
   if (databases.length === 0) {

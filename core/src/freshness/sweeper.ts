@@ -12,7 +12,15 @@ export interface Logger {
 
 /** The rows a sweep needs, read in one go (the heartbeat writer's raw connection serves this fast). */
 export interface SweepInput {
-  project: { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: Date | null };
+  project: {
+    id: string;
+    status: string;
+    statusReasons: string;
+    staleAfterSeconds: number;
+    heartbeatGraceSeconds: number;
+    lastHeartbeatAt: Date | null;
+    rejectedToken?: { at: Date; reason: string } | null;
+  };
   databases: (DatabaseState & { id: string; status: string; statusReasons: string })[];
 }
 export type SweepReader = (projectId: string) => SweepInput | null;
@@ -21,7 +29,7 @@ export async function sweepProject(store: Store, read: SweepReader, projectId: s
   const input = read(projectId);
   if (!input) return null;
   const { project, databases } = input;
-  const verdict = evaluateProject(project, databases, [], now);
+  const verdict = evaluateProject(project, databases, [], now, project.rejectedToken ?? null);
   const reasons = JSON.stringify(verdict.reasons);
   const changed =
     project.status !== verdict.status ||

@@ -19,7 +19,10 @@ interface PendingHeartbeat {
   reject(err: unknown): void;
 }
 
-export type AuthResult = { ok: true; agent: AgentIdentity } | { ok: false; reason: "unknown" | "revoked" | "expired" };
+export type AuthResult =
+  | { ok: true; agent: AgentIdentity }
+  | { ok: false; reason: "unknown" }
+  | { ok: false; reason: "revoked" | "expired"; projectId: string };
 
 const LAST_USED_EVERY_MS = 60_000;
 const BUSY_RETRIES = 500;
@@ -34,6 +37,8 @@ export class HeartbeatWriter {
   private readonly ingestBatch: (batch: PendingHeartbeat[]) => { duplicate: boolean }[];
   private pending: PendingHeartbeat[] = [];
   private readonly authCache = new Map<string, { result: AuthResult; until: number }>();
+  /** The last time each project's agent came with a revoked or expired token: the likely cause of its silence. */
+  private readonly rejections = new Map<string, { at: Date; reason: "revoked" | "expired" }>();
 
   constructor(file: string) {
     this.db = new Sqlite(file);
@@ -133,10 +138,12 @@ export class HeartbeatWriter {
 
   authenticate(tokenHash: string, now = new Date()): AuthResult {
     const cached = this.authCache.get(tokenHash);
-    if (cached && cached.until > now.getTime()) return cached.result;
-    const result = this.lookupToken(tokenHash, now);
-    if (this.authCache.size >= AUTH_CACHE_MAX) this.authCache.clear();
-    this.authCache.set(tokenHash, { result, until: now.getTime() + AUTH_CACHE_MS });
+    const result = cached && cached.until > now.getTime() ? cached.result : this.lookupToken(tokenHash, now);
+    if (result !== cached?.result) {
+      if (this.authCache.size >= AUTH_CACHE_MAX) this.authCache.clear();
+      this.authCache.set(tokenHash, { result, until: now.getTime() + AUTH_CACHE_MS });
+    }
+    if (!result.ok && result.reason !== "unknown") this.rejections.set(result.projectId, { at: now, reason: result.reason });
     return result;
   }
 
@@ -150,8 +157,8 @@ export class HeartbeatWriter {
       | { id: string; projectId: string; revokedAt: string | null; expiresAt: string | null }
       | undefined;
     if (!row) return { ok: false, reason: "unknown" };
-    if (row.revokedAt) return { ok: false, reason: "revoked" };
-    if (row.expiresAt && Date.parse(row.expiresAt) <= now.getTime()) return { ok: false, reason: "expired" };
+    if (row.revokedAt) return { ok: false, reason: "revoked", projectId: row.projectId };
+    if (row.expiresAt && Date.parse(row.expiresAt) <= now.getTime()) return { ok: false, reason: "expired", projectId: row.projectId };
     const last = this.lastUsedWritten.get(row.id) ?? 0;
     if (now.getTime() - last > LAST_USED_EVERY_MS) {
       try {
@@ -237,7 +244,7 @@ export class HeartbeatWriter {
     const replicas = this.stmts.sweepReplicas.all(projectId) as R[];
     const date = (s: string | null) => (s ? new Date(s) : null);
     return {
-      project: { ...p, lastHeartbeatAt: date(p.lastHeartbeatAt) },
+      project: { ...p, lastHeartbeatAt: date(p.lastHeartbeatAt), rejectedToken: this.rejections.get(projectId) ?? null },
       databases: (this.stmts.sweepDatabases.all(projectId) as D[]).map((d) => ({
         id: d.id,
         name: d.name,

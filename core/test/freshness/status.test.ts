@@ -91,3 +91,13 @@ describe("worstStatus", () => {
     expect(worstStatus([])).toBe("fresh");
   });
 });
+
+describe("silence with a refused token", () => {
+  it("names the revoked token as the cause when the agent kept knocking after its last accepted heartbeat", () => {
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(300) }, [db({ lastHeartbeatAt: ago(300) })], [], now, { at: ago(5), reason: "revoked" });
+    expect(v.status).toBe("silent");
+    expect(v.reasons[1]).toBe("the agent is sending heartbeats with a revoked agent token: give it the project's current token");
+    const older = evaluateProject({ ...t, lastHeartbeatAt: ago(300) }, [db({ lastHeartbeatAt: ago(300) })], [], now, { at: ago(400), reason: "revoked" });
+    expect(older.reasons).toHaveLength(1);
+  });
+});
