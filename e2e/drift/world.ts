@@ -1,0 +1,136 @@
+// The drift suite's world: a core (sweeping every second, alerting by email),
+// fauxqs S3 and an SMTP server on loopback, and for each scenario a project
+// whose database another process writes to, watched by a real agent running
+// real Litestream. Thresholds are short by configuration, not by sleeping.
+import path from "node:path";
+import { expect } from "vitest";
+import type { ParsedMail } from "mailparser";
+import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
+import { startS3, type S3Server } from "../../core/test/support/s3.ts";
+import { startSmtp, type SmtpSink } from "../../core/test/support/smtp.ts";
+import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
+import { startSqliteWriter, type SqliteWriter } from "../../core/test/support/sqlite-writer.ts";
+import { waitFor } from "../../core/test/support/wait-for.ts";
+import { createDatabase } from "../../core/test/litestream/live.ts";
+import { runAgent, s3Env, s3ReplicaUrl, waitForStatus, type ProjectDetail, type TestAgent } from "../../core/test/agent/harness.ts";
+import { recordDetection } from "./figures.ts";
+
+export const STALE_AFTER = 4;
+export const GRACE = 5;
+
+export interface World {
+  core: TestCore;
+  s3: S3Server;
+  smtp: SmtpSink;
+  dir: TmpDir;
+  close(): Promise<void>;
+}
+
+export async function startWorld(env: Record<string, string> = {}): Promise<World> {
+  const smtp = await startSmtp();
+  const s3 = await startS3();
+  await s3.createBucket("backups");
+  const core = await startTestCore({
+    BORELA_SWEEP_INTERVAL_SECONDS: "1",
+    BORELA_LOG_LEVEL: "warn",
+    BORELA_SMTP_URL: smtp.url,
+    BORELA_ALERT_EMAIL: "ops@example.com",
+    BORELA_ALERT_RETRY_SECONDS: "1",
+    // BYO S3 replicas keep their credentials on the agent's host; the drill worker gets read credentials from its environment.
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    ...env,
+  });
+  const dir = await tmpDir("borela-drift-");
+  return {
+    core,
+    s3,
+    smtp,
+    dir,
+    async close() {
+      await core.close();
+      await s3.stop();
+      await smtp.close();
+      await dir.remove();
+    },
+  };
+}
+
+export interface Scenario {
+  world: World;
+  name: string;
+  projectId: string;
+  token: string;
+  dbPath: string;
+  replicaUrl: string;
+  agent: TestAgent | null;
+  writer: SqliteWriter | null;
+  startAgent(options?: { token?: string; accessKeyId?: string; restartLitestream?: boolean }): Promise<TestAgent>;
+  stopAgent(): Promise<void>;
+  mails(): ParsedMail[];
+  cleanup(): Promise<void>;
+}
+
+/** A project replicating for real to S3, fresh, with a writer running. */
+export async function startScenario(world: World, name: string, settings: Record<string, unknown> = {}): Promise<Scenario> {
+  const p = await world.core.createProject(name, { staleAfterSeconds: STALE_AFTER, heartbeatGraceSeconds: GRACE, ...settings });
+  const dbPath = path.join(world.dir.path, name, "app.sqlite3");
+  await import("node:fs/promises").then((fs) => fs.mkdir(path.dirname(dbPath), { recursive: true }));
+  createDatabase(dbPath, 30);
+  const replicaUrl = s3ReplicaUrl(world.s3, "backups", `${name}/app`);
+  const scenario: Scenario = {
+    world,
+    name,
+    projectId: p.id,
+    token: p.agentToken,
+    dbPath,
+    replicaUrl,
+    agent: null,
+    writer: null,
+    async startAgent(options = {}) {
+      scenario.agent = await runAgent({
+        server: world.core.url,
+        token: options.token ?? scenario.token,
+        databases: [dbPath],
+        replicaUrl,
+        env: s3Env(world.s3, options.accessKeyId),
+        flags: options.restartLitestream === false ? { restartLitestream: false } : {},
+        dir: path.dirname(dbPath),
+      });
+      return scenario.agent;
+    },
+    async stopAgent() {
+      await scenario.agent?.stop();
+      scenario.agent = null;
+    },
+    mails: () => world.smtp.messages.filter((m) => m.subject?.includes(` ${name}`)),
+    async cleanup() {
+      await scenario.writer?.stop();
+      await scenario.stopAgent();
+    },
+  };
+  await scenario.startAgent();
+  scenario.writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 5, durationMs: 120_000 });
+  await waitForStatus(world.core, p.id, "fresh", 20_000, (d) => d.storageBytes > 0);
+  return scenario;
+}
+
+/** Waits for the project's status, the one alert email naming the cause, and records the time to detect. */
+export async function expectAlert(s: Scenario, status: string, reason: RegExp, subject: RegExp, since: number, timeoutMs = 30_000): Promise<ProjectDetail> {
+  const detail = await waitForStatus(s.world.core, s.projectId, status, timeoutMs);
+  expect(detail.statusReasons.join("\n")).toMatch(reason);
+  const mail = await waitFor(() => s.mails().find((m) => subject.test(m.subject ?? "")), { timeoutMs: 15_000, what: `an alert email matching ${subject}` });
+  recordDetection(s.name, status, (Date.now() - since) / 1000);
+  expect(s.mails().filter((m) => !m.subject?.includes("RESOLVED")).map((m) => m.subject)).toEqual([mail.subject]);
+  expect(mail.text).toMatch(reason);
+  return detail;
+}
+
+/** After the fix: fresh again and exactly one resolve email. */
+export async function expectResolved(s: Scenario, timeoutMs = 30_000): Promise<void> {
+  await waitForStatus(s.world.core, s.projectId, "fresh", timeoutMs);
+  await waitFor(() => s.mails().find((m) => m.subject?.startsWith("[Borela] RESOLVED")), { timeoutMs: 15_000, what: "the resolve email" });
+  await new Promise((r) => setTimeout(r, 2500)); // a duplicate would arrive within a dispatcher tick
+  expect(s.mails().map((m) => m.subject?.split(" — ")[0].replace(/\(.*\)/, "")).length).toBe(2);
+  expect(s.mails().filter((m) => m.subject?.startsWith("[Borela] RESOLVED"))).toHaveLength(1);
+}
