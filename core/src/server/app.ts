@@ -1,6 +1,6 @@
 // Builds the Fastify app: shared things are decorated once, each resource is
 // a plugin under routes/ that declares its routes with schemas.
-import Fastify, { LogController, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "../logger.ts";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -50,8 +50,9 @@ export interface AppDeps {
 export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+  // Typed as the default instance: route plugins do not care which pino flavour logs.
+  const app: FastifyInstance = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: deps.config.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,

@@ -30,8 +30,9 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
   const limiter = createFailureLimiter(opts.failuresPerMinute, 60_000);
   app.decorateRequest("agent", null);
 
-  function refuse(request: FastifyRequest, status: 401 | 403, message: string): never {
-    limiter.fail(request.ip);
+  /** `guess`: an unknown or missing credential counts towards the brute-force limit; a known but revoked token does not. */
+  function refuse(request: FastifyRequest, status: 401 | 403, message: string, guess = true): never {
+    if (guess) limiter.fail(request.ip);
     throw new ApiError(status, status === 401 ? "unauthorized" : "forbidden", message);
   }
 
@@ -60,7 +61,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
     if (!token) refuse(request, 401, "missing agent token: send Authorization: Bearer <agent token>");
     const result = opts.writer.authenticate(hashToken(token));
     if (!result.ok) {
-      refuse(request, 401, result.reason === "unknown" ? "invalid agent token" : `agent token ${result.reason}`);
+      refuse(request, 401, result.reason === "unknown" ? "invalid agent token" : `agent token ${result.reason}`, result.reason === "unknown");
     }
     request.agent = result.agent;
   });
