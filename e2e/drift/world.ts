@@ -42,6 +42,9 @@ export async function startWorld(env: Record<string, string> = {}): Promise<Worl
     ...env,
   });
   const dir = await tmpDir("borela-drift-");
+  // Drills of bring-your-own S3 replicas read with the worker's own credentials (here: this test process).
+  process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
   return {
     core,
     s3,
@@ -132,5 +135,33 @@ export async function expectResolved(s: Scenario, timeoutMs = 30_000): Promise<v
   await waitFor(() => s.mails().find((m) => m.subject?.startsWith("[Borela] RESOLVED")), { timeoutMs: 15_000, what: "the resolve email" });
   await new Promise((r) => setTimeout(r, 2500)); // a duplicate would arrive within a dispatcher tick
   expect(s.mails().map((m) => m.subject?.split(" — ")[0].replace(/\(.*\)/, "")).length).toBe(2);
+  expect(s.mails().filter((m) => m.subject?.startsWith("[Borela] RESOLVED"))).toHaveLength(1);
+}
+
+/** Runs a drill through the API and waits for its outcome. */
+export async function drill(world: World, projectId: string, timeoutMs = 60_000): Promise<any> {
+  const res = await world.core.api("POST", `/api/v1/projects/${projectId}/drills`, { body: {} });
+  expect(res.status).toBe(202);
+  return waitFor(
+    async () => {
+      const d = (await world.core.api("GET", `/api/v1/drills/${res.body.id}`)).body;
+      return ["passed", "failed", "error"].includes(d.status) ? d : null;
+    },
+    { timeoutMs, what: `drill ${res.body.id} to finish` },
+  );
+}
+
+/** Waits for the one drill alert email of this scenario, and records the time to detect. */
+export async function expectDrillAlert(s: Scenario, subject: RegExp, text: RegExp, since: number): Promise<void> {
+  const mail = await waitFor(() => s.mails().find((m) => subject.test(m.subject ?? "")), { timeoutMs: 20_000, what: `an email matching ${subject}` });
+  recordDetection(s.name, "drill", (Date.now() - since) / 1000);
+  expect(mail.text).toMatch(text);
+  expect(s.mails().map((m) => m.subject)).toEqual([mail.subject]);
+}
+
+export async function expectDrillResolved(s: Scenario): Promise<void> {
+  await waitFor(() => s.mails().find((m) => m.subject?.startsWith("[Borela] RESOLVED")), { timeoutMs: 20_000, what: "the resolve email" });
+  await new Promise((r) => setTimeout(r, 2500));
+  expect(s.mails()).toHaveLength(2);
   expect(s.mails().filter((m) => m.subject?.startsWith("[Borela] RESOLVED"))).toHaveLength(1);
 }

@@ -1,0 +1,127 @@
+// Drift in storage and in the weekly proof: a corrupted snapshot, a removed
+// WAL segment, a deleted generation, a drill that never ran. Each is found
+// by a drill (or the schedule), alerts once naming the cause, and resolves
+// once after the fix.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { drill, expectDrillAlert, expectDrillResolved, startScenario, startWorld, type Scenario, type World } from "./world.ts";
+import { waitFor } from "../../core/test/support/wait-for.ts";
+
+let world: World;
+const scenarios: Scenario[] = [];
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  for (const s of scenarios) await s.cleanup();
+  await world?.close();
+});
+
+async function scenario(name: string, settings: Record<string, unknown> = {}) {
+  // The agent is stopped while storage is damaged: a long grace keeps that from being a drift of its own.
+  const s = await startScenario(world, name, { heartbeatGraceSeconds: 300, ...settings });
+  scenarios.push(s);
+  return s;
+}
+
+async function keys(prefix: string): Promise<string[]> {
+  const out = await world.s3.client().send(new ListObjectsV2Command({ Bucket: "backups", Prefix: prefix }));
+  return (out.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+async function getBytes(key: string): Promise<Buffer> {
+  const out = await world.s3.client().send(new GetObjectCommand({ Bucket: "backups", Key: key }));
+  return Buffer.from(await out.Body!.transformToByteArray());
+}
+
+async function put(key: string, body: Buffer): Promise<void> {
+  await world.s3.client().send(new PutObjectCommand({ Bucket: "backups", Key: key, Body: body }));
+}
+
+/** Stops writes and the agent so storage holds still while a test damages it. */
+async function quiesce(s: Scenario): Promise<void> {
+  await s.writer?.stop();
+  s.writer = null;
+  await s.stopAgent();
+}
+
+describe("drift in storage and in the proof", () => {
+  it("6. the newest snapshot is corrupted → the next drill fails with the reason; repaired → passes", async () => {
+    const s = await scenario("corrupt-snapshot");
+    await quiesce(s);
+    const [snapshot] = (await keys("corrupt-snapshot/app/")).filter((k) => k.includes("/snapshots/"));
+    const good = await getBytes(snapshot);
+    const bad = Buffer.from(good);
+    for (let i = 16; i < bad.length - 8; i += 5) bad[i] ^= 0xa5;
+    await put(snapshot, bad);
+    const t0 = Date.now();
+    const failed = await drill(world, s.projectId);
+    expect(failed.status).toBe("failed");
+    expect(failed.report.error).toMatch(/restore failed|integrity|malformed|lz4|checksum|decompress/i);
+    await expectDrillAlert(s, /^\[Borela\] DRILL FAILED: corrupt-snapshot \/ app/, /drill of app failed: /, t0);
+    const detail = (await world.core.api("GET", `/api/v1/projects/${s.projectId}`)).body;
+    expect(detail.lastDrill).toMatchObject({ status: "failed", error: failed.report.error });
+    await put(snapshot, good);
+    expect((await drill(world, s.projectId)).status).toBe("passed");
+    await expectDrillResolved(s);
+  });
+
+  it("7. a WAL segment is removed from storage → the drill fails naming the hole, never a silent pass", async () => {
+    const s = await scenario("wal-removed");
+    await waitFor(async () => ((await keys("wal-removed/app/")).filter((k) => k.includes("/wal/")).length >= 3 ? true : null), {
+      timeoutMs: 20_000,
+      what: "three WAL segments in storage",
+    });
+    await quiesce(s);
+    const wal = (await keys("wal-removed/app/")).filter((k) => k.includes("/wal/"));
+    const victim = wal[Math.floor(wal.length / 2)];
+    const saved = await getBytes(victim);
+    await world.s3.client().send(new DeleteObjectCommand({ Bucket: "backups", Key: victim }));
+    const t0 = Date.now();
+    const failed = await drill(world, s.projectId);
+    expect(failed.status).toBe("failed");
+    expect(failed.report.error).toMatch(/backup is damaged: WAL index \d+ of generation \w+ (is missing|has a hole)/);
+    await expectDrillAlert(s, /^\[Borela\] DRILL FAILED: wal-removed \/ app/, /WAL index/, t0);
+    await put(victim, saved);
+    expect((await drill(world, s.projectId)).status).toBe("passed");
+    await expectDrillResolved(s);
+  });
+
+  it("8. the generation is deleted from storage → the drill fails naming the missing backup; a new generation → passes", async () => {
+    const s = await scenario("generation-deleted");
+    await quiesce(s);
+    for (const key of await keys("generation-deleted/app/")) {
+      await world.s3.client().send(new DeleteObjectCommand({ Bucket: "backups", Key: key }));
+    }
+    const t0 = Date.now();
+    const failed = await drill(world, s.projectId);
+    expect(failed.status).toBe("failed");
+    expect(failed.report.error).toMatch(/^no backup found in s3:\/\/backups\/generation-deleted\/app/);
+    await expectDrillAlert(s, /^\[Borela\] DRILL FAILED: generation-deleted \/ app/, /no backup found/, t0);
+    // Litestream starts a fresh generation (with a snapshot) once its local shadow copy is gone.
+    await rm(`${path.dirname(s.dbPath)}/.app.sqlite3-litestream`, { recursive: true, force: true });
+    await s.startAgent();
+    await waitFor(async () => ((await keys("generation-deleted/app/")).some((k) => k.includes("/snapshots/")) ? true : null), {
+      timeoutMs: 20_000,
+      what: "a new snapshot in storage",
+    });
+    expect((await drill(world, s.projectId)).status).toBe("passed");
+    await expectDrillResolved(s);
+  });
+
+  it("9. no passing drill within the schedule plus grace → drill_overdue; a passing drill resolves it", async () => {
+    const s = await scenario("never-drilled", { drillSchedule: "0 * * * *", drillGraceSeconds: 60 });
+    // As if the project had been created three hours ago and no drill had run since.
+    await world.core.store.project.update({ where: { id: s.projectId }, data: { createdAt: new Date(Date.now() - 3 * 3600_000) } });
+    const t0 = Date.now();
+    await world.core.app.drills.scheduleTick();
+    const incidents = (await world.core.api("GET", `/api/v1/projects/${s.projectId}/incidents`)).body;
+    expect(incidents.map((i: any) => [i.kind, i.open])).toEqual([["drill_overdue", true]]);
+    expect(incidents[0].reason).toMatch(/no passing drill since the project was created .* \(schedule "0 \* \* \* \*" plus 60s grace\)/);
+    await expectDrillAlert(s, /^\[Borela\] DRILL OVERDUE: never-drilled — no passing drill/, /restore/, t0);
+    expect((await drill(world, s.projectId)).status).toBe("passed");
+    await expectDrillResolved(s);
+  });
+});
