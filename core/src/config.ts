@@ -24,6 +24,8 @@ export interface Config {
   mailFrom: string;
   alertEmail: string[];
   drillDir: string;
+  /** A running drill's lease: a worker that stops renewing it for this long is presumed dead. */
+  drillLeaseSeconds: number;
   litestreamBin: string | null;
   /** An incident must stay open this long before its first alert (flap guard). */
   alertConfirmSeconds: number;
@@ -31,6 +33,8 @@ export interface Config {
   /** First retry delay of a failed delivery; doubles per attempt. */
   alertRetrySeconds: number;
   digestCron: string;
+  /** The built dashboard (dashboard/dist) served at `/`. */
+  dashboardDir: string;
 }
 
 export interface S3Settings {
@@ -109,11 +113,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mailFrom: env.BORELA_MAIL_FROM || "borela@localhost",
     alertEmail: (env.BORELA_ALERT_EMAIL ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     drillDir: path.resolve(env.BORELA_DRILL_DIR ?? path.join(dataDir, "drills")),
+    drillLeaseSeconds: readInt(env, "BORELA_DRILL_LEASE_SECONDS", 30, 1, 3600),
     litestreamBin: env.LITESTREAM_BIN || null,
     alertConfirmSeconds: readInt(env, "BORELA_ALERT_CONFIRM_SECONDS", 0, 0, 86_400),
     alertReminderHours: readInt(env, "BORELA_ALERT_REMINDER_HOURS", 24, 1, 24 * 365),
     alertRetrySeconds: readInt(env, "BORELA_ALERT_RETRY_SECONDS", 5, 1, 3600),
     digestCron: env.BORELA_DIGEST_CRON || "0 8 * * 1",
+    dashboardDir: path.resolve(env.BORELA_DASHBOARD_DIR ?? path.join(import.meta.dirname, "..", "..", "dashboard", "dist")),
   };
   return { ...config, ...overrides };
 }

@@ -58,8 +58,8 @@ export function createDrillWorker(
       }
       const drillId = job.data.drillId!;
       // A stalled job comes back to another worker; the claim makes sure only one runs it.
-      if (!(await claimDrill(ctx.store, drillId, options.workerId))) return { skipped: "already claimed or finished" };
-      const release = renewLease(ctx.store, drillId, options.workerId);
+      if (!(await claimDrill(ctx.store, drillId, options.workerId, ctx.config.drillLeaseSeconds * 1000))) return { skipped: "already claimed or finished" };
+      const release = renewLease(ctx.store, drillId, options.workerId, ctx.config.drillLeaseSeconds * 1000);
       try {
         const result = await executeDrill(ctx, drillId, job.attemptsMade + 1);
         if (result === "retry") throw new Error("storage unreachable; retrying");

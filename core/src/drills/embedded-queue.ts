@@ -16,8 +16,8 @@ export function createEmbeddedQueue(ctx: DrillContext & { logger: Logger }, work
     const queued = await ctx.store.drill.findMany({ where: { status: "queued" }, orderBy: { queuedAt: "asc" }, take: 5 });
     for (const drill of queued) {
       if (stopped) return;
-      if (!(await claimDrill(ctx.store, drill.id, workerId))) continue;
-      const release = renewLease(ctx.store, drill.id, workerId);
+      if (!(await claimDrill(ctx.store, drill.id, workerId, ctx.config.drillLeaseSeconds * 1000))) continue;
+      const release = renewLease(ctx.store, drill.id, workerId, ctx.config.drillLeaseSeconds * 1000);
       try {
         await executeDrill(ctx, drill.id, drill.attempts + 1);
       } finally {

@@ -7,25 +7,23 @@ import type { Store } from "../store/db.ts";
 import { MAX_ATTEMPTS } from "./execute.ts";
 import { emptyReport } from "./report.ts";
 
-export const LEASE_MS = 30_000;
-
-export async function claimDrill(store: Store, drillId: string, workerId: string, now = new Date()): Promise<boolean> {
+export async function claimDrill(store: Store, drillId: string, workerId: string, leaseMs: number, now = new Date()): Promise<boolean> {
   const { count } = await store.drill.updateMany({
     where: {
       id: drillId,
       OR: [{ status: "queued" }, { status: "running", leaseUntil: { lt: now } }],
     },
-    data: { status: "running", workerId, startedAt: now, leaseUntil: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
+    data: { status: "running", workerId, startedAt: now, leaseUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
   });
   return count === 1;
 }
 
-export function renewLease(store: Store, drillId: string, workerId: string) {
+export function renewLease(store: Store, drillId: string, workerId: string, leaseMs: number) {
   const timer = setInterval(() => {
     void store.drill
-      .updateMany({ where: { id: drillId, workerId, status: "running" }, data: { leaseUntil: new Date(Date.now() + LEASE_MS) } })
+      .updateMany({ where: { id: drillId, workerId, status: "running" }, data: { leaseUntil: new Date(Date.now() + leaseMs) } })
       .catch(() => undefined);
-  }, LEASE_MS / 3);
+  }, leaseMs / 3);
   timer.unref();
   return () => clearInterval(timer);
 }
