@@ -10,6 +10,11 @@ import type { Store } from "../store/db.ts";
 import type { HeartbeatWriter } from "../store/heartbeat-writer.ts";
 import type { Sweeper } from "../freshness/sweeper.ts";
 import authPlugin from "./auth.ts";
+import cookie from "@fastify/cookie";
+import { sessionChecker } from "./sessions.ts";
+import sessionRoutes from "./routes/sessions.ts";
+import badgeRoutes from "./routes/badge.ts";
+import dashboardRoutes from "./routes/dashboard.ts";
 import { registerErrorHandling } from "./errors.ts";
 import { validatorCompiler } from "./validation.ts";
 import healthRoutes from "./routes/health.ts";
@@ -80,9 +85,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     openapi: { info: { title: "Borela API", version: "1" }, components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } }, security: [{ bearer: [] }] },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
-  await app.register(authPlugin, { adminTokenHash: deps.adminTokenHash, writer: deps.heartbeatWriter, failuresPerMinute: deps.config.authFailuresPerMinute });
+  await app.register(cookie);
+  await app.register(authPlugin, {
+    adminTokenHash: deps.adminTokenHash,
+    writer: deps.heartbeatWriter,
+    failuresPerMinute: deps.config.authFailuresPerMinute,
+    adminSession: sessionChecker(deps.store),
+  });
 
   for (const route of ROUTES) await app.register(route);
+  await app.register(sessionRoutes, { adminTokenHash: deps.adminTokenHash });
+  await app.register(badgeRoutes);
+  await app.register(dashboardRoutes);
   for (const extend of deps.extensions ?? []) await extend(app);
   return app;
 }

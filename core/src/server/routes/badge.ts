@@ -1,0 +1,47 @@
+// The public status badge, like healthchecks.io's: no auth, found by the
+// project's unguessable badge key, showing only the status and its colour.
+import type { FastifyInstance } from "fastify";
+import { Type, type Static } from "@sinclair/typebox";
+import { notFound } from "../errors.ts";
+
+export const BADGE_COLOURS: Record<string, string> = {
+  fresh: "#2e7d32",
+  stale: "#c25e00",
+  silent: "#b3261e",
+  error: "#b3261e",
+  unknown: "#6b6b6b",
+};
+
+const Params = Type.Object({ file: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
+const FILE = /^([A-Za-z0-9_-]{8,64})\.svg$/;
+
+/** Approximate width of 11px Verdana text, the usual badge font. */
+function textWidth(text: string): number {
+  let w = 0;
+  for (const c of text) w += /[ilj.:,;!|']/.test(c) ? 3.5 : /[mwMW]/.test(c) ? 10 : /[A-Z]/.test(c) ? 7.5 : 6.5;
+  return Math.ceil(w);
+}
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function badgeSvg(label: string, message: string, colour: string): string {
+  const lw = textWidth(label) + 12;
+  const mw = textWidth(message) + 12;
+  const w = lw + mw;
+  const [l, m] = [escape(label), escape(message)];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${l}: ${m}"><title>${l}: ${m}</title><clipPath id="r"><rect width="${w}" height="20" rx="3" fill="#fff"/></clipPath><g clip-path="url(#r)"><rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${colour}"/></g><g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11"><text x="${lw / 2}" y="14">${l}</text><text x="${lw + mw / 2}" y="14">${m}</text></g></svg>`;
+}
+
+export default async function badgeRoutes(app: FastifyInstance) {
+  app.get("/badge/:file", { schema: { params: Params, tags: ["badge"], security: [] } }, async (request, reply) => {
+    const { file } = request.params as Static<typeof Params>;
+    const badgeKey = FILE.exec(file)?.[1];
+    const project = badgeKey ? await app.store.project.findUnique({ where: { badgeKey }, select: { status: true } }) : null;
+    if (!project) throw notFound("badge");
+    const status = project.status in BADGE_COLOURS ? project.status : "unknown";
+    return reply
+      .header("content-type", "image/svg+xml; charset=utf-8")
+      .header("cache-control", "no-cache, max-age=0")
+      .send(badgeSvg("backup", status, BADGE_COLOURS[status]));
+  });
+}
