@@ -31,8 +31,8 @@ export function createDrillQueue(redisUrl: string) {
   const queue = new Queue<DrillJob>(QUEUE_NAME, { connection: redisConnection(redisUrl) });
   return {
     queue,
-    async add(drillId: string): Promise<void> {
-      await queue.add("drill", { drillId }, { jobId: drillId, attempts: MAX_ATTEMPTS, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: 1000, removeOnFail: 1000 });
+    async add(drillId: string, attempt = 1): Promise<void> {
+      await queue.add("drill", { drillId }, { jobId: `${drillId}-${attempt}`, attempts: MAX_ATTEMPTS, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: 1000, removeOnFail: 1000 });
     },
     async schedule(projectId: string, cron: string): Promise<void> {
       await queue.upsertJobScheduler(`project-${projectId}`, { pattern: cron, tz: "UTC" }, { name: "scheduled", data: { projectId } });
@@ -68,7 +68,8 @@ export function createDrillWorker(
         release();
       }
     },
-    { connection: redisConnection(redisUrl), concurrency: options.concurrency, lockDuration: 60_000 },
+    // A killed worker's job is noticed as stalled after the drill lease, like the Drill row's own lease.
+    { connection: redisConnection(redisUrl), concurrency: options.concurrency, lockDuration: ctx.config.drillLeaseSeconds * 1000, stalledInterval: ctx.config.drillLeaseSeconds * 1000 },
   );
   worker.on("failed", (job, err) => ctx.logger.warn({ jobId: job?.id, err: err.message }, "drill job failed"));
   return worker;

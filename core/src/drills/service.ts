@@ -10,6 +10,7 @@ import { openIncident } from "../alerts/incidents.ts";
 import { createEmbeddedQueue } from "./embedded-queue.ts";
 import { createDrillQueue, createDrillWorker } from "./bullmq-queue.ts";
 import { dueFire, overdueReason } from "./schedule.ts";
+import { reclaimExpired } from "./leases.ts";
 import type { DrillContext } from "./run-drill.ts";
 
 const SCHEDULE_EVERY_MS = 30_000;
@@ -61,6 +62,13 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
 
   /** Fires due schedules (embedded mode), keeps BullMQ schedulers in step, and opens drill_overdue incidents. */
   async function scheduleTick(now = new Date()): Promise<void> {
+    if (redis) {
+      // A drill whose job vanished with its worker goes back on the queue (the embedded queue reclaims on its own).
+      for (const id of await reclaimExpired(store, config.drillDir, now)) {
+        const d = await store.drill.findUnique({ where: { id } });
+        if (d?.status === "queued") await redis.add(id, d.attempts + 1);
+      }
+    }
     const projects = await store.project.findMany({ include: { databases: { select: { id: true } } } });
     for (const p of projects) {
       if (p.databases.length === 0) continue;
@@ -102,6 +110,13 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
       timer = setInterval(run, SCHEDULE_EVERY_MS);
       timer.unref();
       void run();
+    },
+    /** Holds this process's BullMQ worker (another process's workers go on); resume() lets it take jobs again. */
+    async pause(): Promise<void> {
+      await worker?.pause();
+    },
+    resume(): void {
+      worker?.resume();
     },
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
