@@ -1,57 +1,39 @@
-// Sending: email over SMTP (nodemailer) and webhooks over HTTP. Each send
-// either resolves with a short detail for the delivery log or throws.
-import { createHmac } from "node:crypto";
-import nodemailer from "nodemailer";
-import { discordPayload, htmlBody, slackPayload, subject, textBody, webhookPayload, type AlertContext } from "./message.ts";
+// A channel is where alerts go: email addresses, a generic signed webhook,
+// Slack or Discord. send() renders the alert for the channel and sends it.
+import { sendEmail } from "./email.ts";
+import { htmlBody, subject, textBody, type AlertContext } from "./message.ts";
+import { discordPayload, slackPayload, webhookPayload } from "./payloads.ts";
+import { postWebhook } from "./webhook.ts";
 
-export type ChannelType = "email" | "webhook" | "slack" | "discord";
+export const CHANNEL_TYPES = ["email", "webhook", "slack", "discord"] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 export interface Channel {
+  /** The AlertChannel row; null for alert emails (Project.alertEmails, BORELA_ALERT_EMAIL). */
   id: string | null;
   type: ChannelType;
   /** Comma-separated addresses (email) or a URL (webhooks). */
   target: string;
+  /** Webhook signing secret, decrypted; null when unsigned. */
   secret: string | null;
 }
 
 export interface Senders {
   smtpUrl: string | null;
   mailFrom: string;
+  /** Per stage of an SMTP session, or for a whole webhook request. */
   timeoutMs?: number;
 }
 
-/** The signature a receiver recomputes: HMAC-SHA256 over "<timestamp>.<body>" with the shared secret. */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
-}
-
-export async function send(channel: Channel, c: AlertContext, senders: Senders): Promise<string> {
-  if (channel.type === "email") return sendEmail(channel.target, c, senders);
-  const payload = channel.type === "slack" ? slackPayload(c) : channel.type === "discord" ? discordPayload(c) : webhookPayload(c);
-  return postJson(channel.target, payload, channel.secret, senders.timeoutMs ?? 10_000);
-}
-
-async function sendEmail(to: string, c: AlertContext, senders: Senders): Promise<string> {
-  if (!senders.smtpUrl) throw new Error("no SMTP server configured: set BORELA_SMTP_URL");
-  const transport = nodemailer.createTransport(senders.smtpUrl, { connectionTimeout: senders.timeoutMs ?? 10_000, greetingTimeout: senders.timeoutMs ?? 10_000 });
-  try {
-    const info = await transport.sendMail({ from: senders.mailFrom, to, subject: subject(c), text: textBody(c), html: htmlBody(c) });
-    return `SMTP accepted for ${info.accepted.join(", ")}: ${info.response}`;
-  } finally {
-    transport.close();
+export function send(channel: Channel, c: AlertContext, senders: Senders): Promise<string> {
+  switch (channel.type) {
+    case "email":
+      return sendEmail(senders, { to: channel.target, subject: subject(c), text: textBody(c), html: htmlBody(c) });
+    case "slack":
+      return postWebhook(channel.target, slackPayload(c), channel.secret, senders.timeoutMs);
+    case "discord":
+      return postWebhook(channel.target, discordPayload(c), channel.secret, senders.timeoutMs);
+    default:
+      return postWebhook(channel.target, webhookPayload(c), channel.secret, senders.timeoutMs);
   }
-}
-
-async function postJson(url: string, payload: unknown, secret: string | null, timeoutMs: number): Promise<string> {
-  const body = JSON.stringify(payload);
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "borela-alerts" };
-  if (secret) {
-    headers["x-borela-timestamp"] = timestamp;
-    headers["x-borela-signature"] = signWebhook(secret, timestamp, body);
-  }
-  const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
-  const text = (await res.text()).slice(0, 200);
-  if (!res.ok) throw new Error(`HTTP ${res.status} from ${new URL(url).host}: ${text}`);
-  return `HTTP ${res.status} from ${new URL(url).host}`;
 }

@@ -1,11 +1,21 @@
 // Pure alert decisions, healthchecks.io style: one notification when an
-// incident opens (after a confirmation delay), one when it resolves (only if
-// the opening was announced), and reminders at a cadence while it stays open.
+// incident opens (after its confirmation delay), one when it resolves (only to
+// channels that heard it open), and reminders at a cadence while it stays open.
+// Decisions are per channel, so a channel added later is told what is still
+// open, not what already cleared.
 export type AlertEvent = "opened" | "resolved" | "reminder";
 
 export interface IncidentTimes {
   openedAt: Date;
   resolvedAt: Date | null;
+}
+
+/** What one channel has been told about one incident so far. */
+export interface ChannelHistory {
+  /** When this channel's "opened" notification was claimed; null if never. */
+  openedClaimedAt: Date | null;
+  /** When the channel was created; null for recipients that are not rows (alert emails). */
+  createdAt: Date | null;
 }
 
 export interface DueNotification {
@@ -19,27 +29,36 @@ export interface AlertTiming {
   reminderHours: number;
 }
 
-export function dueNotifications(incident: IncidentTimes, openedAnnounced: boolean, timing: AlertTiming, now: Date): DueNotification[] {
-  const confirmMs = timing.confirmSeconds * 1000;
-  const lasted = (incident.resolvedAt ?? now).getTime() - incident.openedAt.getTime();
-  const due: DueNotification[] = [];
-  const confirmed = lasted >= confirmMs;
-  if (confirmed && (incident.resolvedAt === null || incident.resolvedAt.getTime() - incident.openedAt.getTime() >= confirmMs)) {
-    due.push({ event: "opened", seq: 0 });
+export function dueNotifications(
+  incident: IncidentTimes,
+  channel: ChannelHistory,
+  announcedAnywhere: boolean,
+  timing: AlertTiming,
+  now: Date,
+): DueNotification[] {
+  const opened = incident.openedAt.getTime();
+  const lasted = (incident.resolvedAt ?? now).getTime() - opened;
+  const confirmed = lasted >= timing.confirmSeconds * 1000;
+
+  if (incident.resolvedAt) {
+    if (channel.openedClaimedAt) return [{ event: "resolved", seq: 0 }];
+    // Nobody heard it open (the core was down for all of it): say once that it happened.
+    const channelExisted = !channel.createdAt || channel.createdAt <= incident.resolvedAt;
+    return confirmed && !announcedAnywhere && channelExisted ? [{ event: "resolved", seq: 0 }] : [];
   }
-  if (incident.resolvedAt && (openedAnnounced || confirmed)) {
-    due.push({ event: "resolved", seq: 0 });
-  }
-  if (!incident.resolvedAt && confirmed) {
-    const reminders = Math.floor(lasted / (timing.reminderHours * 3_600_000));
-    if (reminders >= 1) due.push({ event: "reminder", seq: reminders });
-  }
-  return due;
+  if (!confirmed) return [];
+  if (!channel.openedClaimedAt) return [{ event: "opened", seq: 0 }];
+  const cadence = timing.reminderHours * 3_600_000;
+  const n = Math.floor(lasted / cadence);
+  // Only reminders that fell due after this channel heard it open; missed ones collapse into the latest.
+  if (n >= 1 && opened + n * cadence > channel.openedClaimedAt.getTime()) return [{ event: "reminder", seq: n }];
+  return [];
 }
+
+export const MAX_DELIVERY_ATTEMPTS = 12;
+const MAX_RETRY_DELAY_MS = 3_600_000;
 
 /** Delay before the next attempt of a failed delivery: doubles each time, at most an hour. */
 export function retryDelayMs(attempts: number, baseSeconds: number): number {
-  return Math.min(3_600_000, baseSeconds * 1000 * 2 ** Math.max(0, attempts - 1));
+  return Math.min(MAX_RETRY_DELAY_MS, baseSeconds * 1000 * 2 ** Math.max(0, attempts - 1));
 }
-
-export const MAX_DELIVERY_ATTEMPTS = 8;

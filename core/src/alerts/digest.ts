@@ -1,87 +1,127 @@
 // The weekly digest: every project's freshness, last drill, RTO/RPO and
-// storage growth in one email — the boring weekly loop in one message.
-import nodemailer from "nodemailer";
-import type { Config } from "../config.ts";
+// storage growth in one email — the boring weekly loop in one message. It goes
+// to BORELA_ALERT_EMAIL and the operator's email channels.
 import type { Store } from "../store/db.ts";
-import { newId } from "../store/ids.ts";
-import { Prisma } from "../generated/prisma/client.ts";
 import { formatBytes } from "../drills/disk.ts";
 import { formatDuration } from "../freshness/status.ts";
-import { dueFire } from "../drills/schedule.ts";
+import { claimDelivery } from "./claim.ts";
+import { digestKey } from "./delivery-key.ts";
+import { digestDue, isoWeek } from "./digest-schedule.ts";
+import { sendEmail } from "./email.ts";
+import { PermanentDeliveryError } from "./errors.ts";
+import { escapeHtml } from "./message.ts";
+import { splitEmails } from "./recipients.ts";
+import type { Senders } from "./channels.ts";
 
 const WEEK_MS = 7 * 86_400_000;
 
 export interface DigestRow {
-  name: string;
+  project: string;
   status: string;
   lastDrill: string;
   rto: string;
   rpo: string;
   storage: string;
+  needsAttention: boolean;
 }
 
-export async function digestRows(store: Store, now = new Date()): Promise<DigestRow[]> {
-  const projects = await store.project.findMany({ orderBy: { name: "asc" }, include: { databases: { include: { replicas: true } } } });
+interface DrillReport {
+  restoreSeconds?: number | null;
+  rpoSeconds?: number | null;
+}
+
+function parseReport(json: string | null): DrillReport | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as DrillReport;
+  } catch {
+    return null;
+  }
+}
+
+export async function digestRows(store: Store, now: Date): Promise<DigestRow[]> {
+  const projects = await store.project.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, status: true } });
   const rows: DigestRow[] = [];
   for (const p of projects) {
-    const drill = await store.drill.findFirst({ where: { projectId: p.id, status: { in: ["passed", "failed", "error"] } }, orderBy: { finishedAt: "desc" } });
-    const report = drill?.report ? (JSON.parse(drill.report) as { restoreSeconds?: number | null; rpoSeconds?: number | null }) : null;
-    const storageNow = p.databases.flatMap((d) => d.replicas).reduce((s, r) => s + Number(r.storageBytes), 0);
-    const weekAgo = await store.heartbeat.findFirst({ where: { projectId: p.id, receivedAt: { gte: new Date(now.getTime() - WEEK_MS) } }, orderBy: { receivedAt: "asc" } });
-    const growth = weekAgo ? storageNow - Number(weekAgo.storageBytes) : null;
+    const drill = await store.drill.findFirst({
+      where: { projectId: p.id, status: { in: ["passed", "failed", "error"] }, finishedAt: { lte: now } },
+      orderBy: { finishedAt: "desc" },
+    });
+    const report = parseReport(drill?.report ?? null);
+    const newest = await store.heartbeat.findFirst({ where: { projectId: p.id, receivedAt: { lte: now } }, orderBy: { receivedAt: "desc" } });
+    const weekStart = await store.heartbeat.findFirst({
+      where: { projectId: p.id, receivedAt: { gte: new Date(now.getTime() - WEEK_MS), lte: now } },
+      orderBy: { receivedAt: "asc" },
+    });
+    const storageNow = Number(newest?.storageBytes ?? 0);
+    const growth = weekStart ? storageNow - Number(weekStart.storageBytes) : null;
     rows.push({
-      name: p.name,
+      project: p.name,
       status: p.status,
-      lastDrill: drill ? `${drill.status} ${formatDuration((now.getTime() - (drill.finishedAt ?? drill.queuedAt).getTime()) / 1000)} ago` : "never drilled",
+      lastDrill: drill ? `${drill.status} ${formatDuration((now.getTime() - drill.finishedAt!.getTime()) / 1000)} ago` : "never drilled",
       rto: report?.restoreSeconds != null ? `${report.restoreSeconds.toFixed(1)}s` : "-",
-      rpo: report?.rpoSeconds != null ? `${Math.round(report.rpoSeconds)}s` : "-",
-      storage: `${formatBytes(storageNow)}${growth !== null ? ` (${growth >= 0 ? "+" : "-"}${formatBytes(Math.abs(growth))} this week)` : ""}`,
+      rpo: report?.rpoSeconds != null ? formatDuration(report.rpoSeconds) : "-",
+      storage: newest ? `${formatBytes(storageNow)}${growth !== null ? ` (${growth >= 0 ? "+" : "-"}${formatBytes(Math.abs(growth))} this week)` : ""}` : "-",
+      needsAttention: p.status !== "fresh" || drill?.status !== "passed",
     });
   }
   return rows;
 }
 
-export function renderDigest(rows: DigestRow[], publicUrl: string) {
-  const failing = rows.filter((r) => r.status !== "fresh" || !r.lastDrill.startsWith("passed")).length;
-  const subject = `[Borela] Weekly digest: ${rows.length} project(s), ${failing ? `${failing} need attention` : "all fresh and drilled"}`;
-  const header = ["project", "status", "last drill", "RTO", "RPO", "storage"];
-  const table = [header, ...rows.map((r) => [r.name, r.status, r.lastDrill, r.rto, r.rpo, r.storage])];
+export function renderDigest(rows: DigestRow[], week: string, publicUrl: string) {
+  const attention = rows.filter((r) => r.needsAttention).length;
+  const subject = `[Borela] Weekly digest ${week}: ${rows.length} project${rows.length === 1 ? "" : "s"}, ${attention ? `${attention} need${attention === 1 ? "s" : ""} attention` : "all fresh and drilled"}`;
+  const header = ["project", "freshness", "last drill", "RTO", "RPO", "storage"];
+  const table = [header, ...rows.map((r) => [r.project, r.status, r.lastDrill, r.rto, r.rpo, r.storage])];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  const text = `${table.map((row) => row.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n")}\n\nDashboard: ${publicUrl}/\n`;
-  const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!);
-  const html = `<table border="1" cellpadding="4">${table.map((row, i) => `<tr>${row.map((c) => (i ? `<td>${esc(c)}</td>` : `<th>${esc(c)}</th>`)).join("")}</tr>`).join("")}</table><p><a href="${esc(publicUrl)}/">Open the dashboard</a></p>`;
+  const text = [
+    `Borela weekly digest for ${week}.`,
+    "",
+    ...table.map((row) => row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()),
+    "",
+    "RTO: how long the last drill took to restore. RPO: how much recent data that restore lacked.",
+    `Dashboard: ${publicUrl}/`,
+    "",
+  ].join("\n");
+  const cells = (row: string[], tag: string) => row.map((c) => `<${tag} align="left">${escapeHtml(c)}</${tag}>`).join("");
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif">
+<h2>Borela weekly digest for ${escapeHtml(week)}</h2>
+<table border="1" cellpadding="4" style="border-collapse:collapse"><tr>${cells(header, "th")}</tr>${table.slice(1).map((row) => `<tr>${cells(row, "td")}</tr>`).join("")}</table>
+<p>RTO: how long the last drill took to restore. RPO: how much recent data that restore lacked.</p>
+<p><a href="${escapeHtml(publicUrl)}/">Open the dashboard</a></p>
+</body></html>`;
   return { subject, text, html };
 }
 
-/** Sends the digest to the operator's recipients; the dedupe key makes a second call for the same week a no-op. */
-export async function sendDigest(store: Store, config: Config, key: string, now = new Date()): Promise<boolean> {
-  if (config.alertEmail.length === 0 || !config.smtpUrl) return false;
-  try {
-    await store.delivery.create({ data: { id: newId(), event: "digest", dedupeKey: `digest:${key}`, status: "sending", attempts: 1 } });
-  } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return false;
-    throw err;
-  }
-  const { subject, text, html } = renderDigest(await digestRows(store, now), config.publicUrl);
-  const transport = nodemailer.createTransport(config.smtpUrl);
-  try {
-    const info = await transport.sendMail({ from: config.mailFrom, to: config.alertEmail.join(","), subject, text, html });
-    await store.delivery.updateMany({ where: { dedupeKey: `digest:${key}` }, data: { status: "sent", sentAt: new Date(), log: JSON.stringify([{ at: new Date().toISOString(), ok: true, detail: info.response }]) } });
-    return true;
-  } catch (err) {
-    // Released so the next tick tries again.
-    await store.delivery.deleteMany({ where: { dedupeKey: `digest:${key}` } });
-    throw err;
-  } finally {
-    transport.close();
-  }
+export interface DigestSettings extends Senders {
+  alertEmail: string[];
+  publicUrl: string;
+  digestCron: string;
 }
 
-export async function digestTick(store: Store, config: Config, now = new Date()): Promise<boolean> {
-  const row = await store.setting.findUnique({ where: { key: "digest:last" } });
-  const fire = dueFire(config.digestCron, row ? new Date(row.value) : null, now);
-  if (!fire) return false;
-  await store.setting.upsert({ where: { key: "digest:last" }, create: { key: "digest:last", value: fire.toISOString() }, update: { value: fire.toISOString() } });
-  if (!row) return false; // first look: the next fire sends
-  return sendDigest(store, config, fire.toISOString(), now);
+/** BORELA_ALERT_EMAIL plus the addresses of operator-level email channels. */
+export async function digestRecipients(store: Store, operatorEmails: string[]): Promise<string[]> {
+  const channels = await store.alertChannel.findMany({ where: { projectId: null, type: "email" }, select: { target: true } });
+  return [...new Set([...operatorEmails, ...channels.flatMap((c) => splitEmails(c.target))])];
+}
+
+/** Renders the digest for a week as of now and emails it; resolves with the SMTP answer. */
+export async function sendDigest(store: Store, settings: DigestSettings, week: string, now: Date): Promise<string> {
+  const to = await digestRecipients(store, settings.alertEmail);
+  if (to.length === 0) throw new PermanentDeliveryError("no digest recipients: set BORELA_ALERT_EMAIL or add an operator-level email channel");
+  const { subject, text, html } = renderDigest(await digestRows(store, now), week, settings.publicUrl);
+  return sendEmail(settings, { to: to.join(","), subject, text, html });
+}
+
+/** Sends this week's digest at once, outside the schedule and its dedupe (tests, "send it now"). */
+export function sendDigestNow(store: Store, settings: DigestSettings, now = new Date()): Promise<string> {
+  return sendDigest(store, settings, isoWeek(now), now);
+}
+
+/** Claims this week's digest when its fire time has come; the dispatcher sends it like any delivery. */
+export async function planDigest(store: Store, settings: DigestSettings, at: Date): Promise<boolean> {
+  const due = digestDue(settings.digestCron, at);
+  if (!due || !settings.smtpUrl) return false;
+  if ((await digestRecipients(store, settings.alertEmail)).length === 0) return false;
+  return claimDelivery(store, { dedupeKey: digestKey(due.week), event: "digest", incidentId: null, channelId: null }, at);
 }

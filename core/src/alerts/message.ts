@@ -1,5 +1,7 @@
-// What an alert says, built once and rendered per channel: email (text and
-// HTML), generic JSON webhook, Slack, Discord.
+// What an alert says, built once (AlertContext) and rendered here as email:
+// a subject that names project, database and state, and text and HTML bodies
+// with what happened, since when, the last good backup, the last passing
+// drill, the restore commands and the dashboard link.
 import { formatDuration } from "../freshness/status.ts";
 import type { AlertEvent } from "./decisions.ts";
 
@@ -27,108 +29,95 @@ const LABEL: Record<string, string> = {
   test: "TEST",
 };
 
-export function subject(c: AlertContext): string {
-  const where = c.database ? `${c.project.name} / ${c.database}` : c.project.name;
-  if (c.event === "test") return `[Borela] TEST: alerts for ${c.project.name} reach you`;
-  if (c.event === "resolved") return `[Borela] RESOLVED: ${where} is back (${LABEL[c.kind] ?? c.kind} lasted ${formatDuration(seconds(c.openedAt, c.resolvedAt ?? c.now))})`;
-  const prefix = c.event === "reminder" ? "STILL " : "";
-  return `[Borela] ${prefix}${LABEL[c.kind] ?? c.kind.toUpperCase()}: ${where} — ${firstSentence(c.reason)}`;
+export function stateLabel(kind: string): string {
+  return LABEL[kind] ?? kind.toUpperCase();
 }
 
-function seconds(a: Date, b: Date): number {
-  return (b.getTime() - a.getTime()) / 1000;
+export function where(c: AlertContext): string {
+  return c.database ? `${c.project.name} / ${c.database}` : c.project.name;
 }
 
-function firstSentence(reason: string): string {
+function seconds(from: Date, to: Date): number {
+  return (to.getTime() - from.getTime()) / 1000;
+}
+
+export function lastedFor(c: AlertContext): string {
+  return formatDuration(seconds(c.openedAt, c.resolvedAt ?? c.now));
+}
+
+function firstClause(reason: string): string {
   const s = reason.split("; ")[0];
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+export function subject(c: AlertContext): string {
+  switch (c.event) {
+    case "test":
+      return `[Borela] TEST: alerts for ${c.project.name} reach you`;
+    case "resolved":
+      return `[Borela] RESOLVED: ${where(c)} is back (${stateLabel(c.kind)} lasted ${lastedFor(c)})`;
+    case "reminder":
+      return `[Borela] STILL ${stateLabel(c.kind)}: ${where(c)} — ${firstClause(c.reason)} (open ${lastedFor(c)})`;
+    default:
+      return `[Borela] ${stateLabel(c.kind)}: ${where(c)} — ${firstClause(c.reason)}`;
+  }
+}
+
+function headline(c: AlertContext): string {
+  const state = c.kind.replace("_", " ");
+  switch (c.event) {
+    case "test":
+      return `This is a test alert from Borela for ${c.project.name}: this channel works.`;
+    case "resolved":
+      return `${where(c)} recovered: it was ${state} for ${lastedFor(c)}.`;
+    case "reminder":
+      return `${where(c)} is still ${state}, ${lastedFor(c)} after it started.`;
+    default:
+      return `${where(c)} is ${state}.`;
+  }
 }
 
 function when(d: Date | null, now: Date): string {
   return d ? `${d.toISOString()} (${formatDuration(seconds(d, now))} ago)` : "never";
 }
 
+/** The facts every alert lists, as [label, value] pairs. */
+export function facts(c: AlertContext): [string, string][] {
+  return [
+    ["What happened", c.reason],
+    ["Since", when(c.openedAt, c.now)],
+    ...(c.resolvedAt ? [["Resolved", `${c.resolvedAt.toISOString()} (lasted ${lastedFor(c)})`] as [string, string]] : []),
+    ["Last good backup", when(c.lastBackupAt, c.now)],
+    ["Last passing restore drill", when(c.lastPassingDrillAt, c.now)],
+  ];
+}
+
 export function textBody(c: AlertContext): string {
-  const lines = [
-    c.event === "resolved"
-      ? `${c.project.name}${c.database ? ` / ${c.database}` : ""} recovered: the ${c.kind} incident is resolved.`
-      : c.event === "test"
-        ? `This is a test alert from Borela for project ${c.project.name}.`
-        : `${c.project.name}${c.database ? ` / ${c.database}` : ""} is ${c.kind.replace("_", " ")}.`,
+  return [
+    headline(c),
     "",
-    `What happened: ${c.reason}`,
-    `Since: ${when(c.openedAt, c.now)}`,
-    ...(c.resolvedAt ? [`Resolved: ${c.resolvedAt.toISOString()} (lasted ${formatDuration(seconds(c.openedAt, c.resolvedAt))})`] : []),
-    `Last good backup: ${when(c.lastBackupAt, c.now)}`,
-    `Last passing restore drill: ${when(c.lastPassingDrillAt, c.now)}`,
+    ...facts(c).map(([k, v]) => `${k}: ${v}`),
     "",
-    "Restore command:",
+    "To restore the latest backup:",
     ...c.restoreCommands.map((cmd) => `  ${cmd}`),
     "",
     `Dashboard: ${c.dashboardUrl}`,
-  ];
-  return lines.join("\n") + "\n";
+    "",
+  ].join("\n");
 }
 
-function esc(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 }
 
 export function htmlBody(c: AlertContext): string {
-  const [headline, , ...rest] = textBody(c).trimEnd().split("\n");
-  const restoreAt = rest.indexOf("Restore command:");
-  const facts = rest.slice(0, restoreAt).filter(Boolean);
-  const commands = c.restoreCommands;
+  const rows = facts(c).map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
+  const commands = c.restoreCommands.map((cmd) => `<pre style="background:#f4f4f4;padding:8px">${escapeHtml(cmd)}</pre>`);
   return `<!doctype html><html><body style="font-family:system-ui,sans-serif">
-<h2>${esc(headline)}</h2>
-<ul>${facts.map((f) => `<li>${esc(f)}</li>`).join("")}</ul>
-<p>Restore command:</p>
-${commands.map((cmd) => `<pre style="background:#f4f4f4;padding:8px">${esc(cmd)}</pre>`).join("\n")}
-<p><a href="${esc(c.dashboardUrl)}">Open the dashboard</a></p>
+<h2>${escapeHtml(headline(c))}</h2>
+<table cellpadding="4">${rows.join("")}</table>
+<p>To restore the latest backup:</p>
+${commands.join("\n")}
+<p><a href="${escapeHtml(c.dashboardUrl)}">Open the dashboard</a></p>
 </body></html>`;
-}
-
-export function webhookPayload(c: AlertContext) {
-  return {
-    event: c.event,
-    kind: c.kind,
-    project: c.project,
-    database: c.database,
-    reason: c.reason,
-    openedAt: c.openedAt.toISOString(),
-    resolvedAt: c.resolvedAt?.toISOString() ?? null,
-    lastBackupAt: c.lastBackupAt?.toISOString() ?? null,
-    lastPassingDrillAt: c.lastPassingDrillAt?.toISOString() ?? null,
-    restoreCommands: c.restoreCommands,
-    dashboardUrl: c.dashboardUrl,
-    subject: subject(c),
-  };
-}
-
-export function slackPayload(c: AlertContext) {
-  return {
-    text: subject(c),
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${subject(c)}*\n${c.reason}` } },
-      { type: "section", text: { type: "mrkdwn", text: `Restore: \`${c.restoreCommands[0] ?? "n/a"}\`\n<${c.dashboardUrl}|Open the dashboard>` } },
-    ],
-  };
-}
-
-export function discordPayload(c: AlertContext) {
-  return {
-    content: subject(c),
-    embeds: [
-      {
-        title: subject(c),
-        description: c.reason,
-        url: c.dashboardUrl,
-        color: c.event === "resolved" ? 0x2e7d32 : c.event === "test" ? 0x1565c0 : 0xc62828,
-        fields: [
-          { name: "Last good backup", value: c.lastBackupAt?.toISOString() ?? "never" },
-          { name: "Restore", value: `\`${c.restoreCommands[0] ?? "n/a"}\`` },
-        ],
-      },
-    ],
-  };
 }

@@ -1,27 +1,52 @@
-// Who hears about a project: its own channels and alert emails, then the
-// operator's channels (projectId null) and BORELA_ALERT_EMAIL when it has no
-// email of its own.
+// Who hears about a project: its own channels and alert emails, the
+// operator's channels (projectId null), and BORELA_ALERT_EMAIL when the
+// project names no email recipient of its own.
 import type { Store } from "../store/db.ts";
 import { decryptSecret } from "../store/secrets.ts";
 import type { Channel, ChannelType } from "./channels.ts";
+import { PermanentDeliveryError } from "./errors.ts";
+import { emailTargetOf, parseDeliveryKey } from "./delivery-key.ts";
 
-export async function recipients(store: Store, secretKey: Buffer, projectId: string, operatorEmails: string[]): Promise<Channel[]> {
-  const project = await store.project.findUnique({ where: { id: projectId }, select: { alertEmails: true } });
-  const rows = await store.alertChannel.findMany({ where: { OR: [{ projectId }, { projectId: null }] }, orderBy: { createdAt: "asc" } });
-  const channels: Channel[] = rows.map((r) => ({
-    id: r.id,
-    type: r.type as ChannelType,
-    target: r.target,
-    secret: r.secretEnc ? decryptSecret(secretKey, r.secretEnc) : null,
-  }));
-  const hasProjectEmail = rows.some((r) => r.projectId === projectId && r.type === "email");
-  const emails = project?.alertEmails ? project.alertEmails.split(",").filter(Boolean) : [];
-  if (emails.length > 0) channels.push({ id: null, type: "email", target: emails.join(","), secret: null });
-  else if (!hasProjectEmail && operatorEmails.length > 0) channels.push({ id: null, type: "email", target: operatorEmails.join(","), secret: null });
-  return channels;
+/** A recipient as planning sees it: no secret decrypted. */
+export interface Recipient {
+  id: string | null;
+  type: ChannelType;
+  target: string;
+  createdAt: Date | null;
 }
 
-/** Stable name of a channel inside a dedupe key. */
-export function channelKey(c: Channel): string {
-  return c.id ?? `${c.type}:${c.target}`;
+export function splitEmails(list: string | null | undefined): string[] {
+  return (list ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+export async function recipients(store: Store, projectId: string, operatorEmails: string[]): Promise<Recipient[]> {
+  const project = await store.project.findUnique({ where: { id: projectId }, select: { alertEmails: true } });
+  const rows = await store.alertChannel.findMany({ where: { OR: [{ projectId }, { projectId: null }] }, orderBy: { id: "asc" } });
+  const out: Recipient[] = rows.map((r) => ({ id: r.id, type: r.type as ChannelType, target: r.target, createdAt: r.createdAt }));
+  const projectEmails = splitEmails(project?.alertEmails);
+  const hasEmailChannel = rows.some((r) => r.projectId === projectId && r.type === "email");
+  if (projectEmails.length > 0) out.push({ id: null, type: "email", target: projectEmails.join(","), createdAt: null });
+  else if (!hasEmailChannel && operatorEmails.length > 0) out.push({ id: null, type: "email", target: operatorEmails.join(","), createdAt: null });
+  return out;
+}
+
+/** The channel a planned delivery goes to, secret decrypted; throws a permanent error when it is gone. */
+export async function channelOfDelivery(store: Store, secretKey: Buffer, delivery: { channelId: string | null; dedupeKey: string }): Promise<Channel> {
+  if (delivery.channelId) {
+    const row = await store.alertChannel.findUnique({ where: { id: delivery.channelId } });
+    if (!row) throw new PermanentDeliveryError(`alert channel ${delivery.channelId} no longer exists`);
+    let secret: string | null = null;
+    if (row.secretEnc) {
+      try {
+        secret = decryptSecret(secretKey, row.secretEnc);
+      } catch (err) {
+        throw new PermanentDeliveryError(`cannot decrypt the signing secret of alert channel ${row.id} (was BORELA_SECRET_KEY changed?): ${(err as Error).message}`);
+      }
+    }
+    return { id: row.id, type: row.type as ChannelType, target: row.target, secret };
+  }
+  // Alert emails are not rows: the addresses were fixed in the key when the delivery was planned.
+  const target = emailTargetOf(parseDeliveryKey(delivery.dedupeKey)?.channel ?? "");
+  if (!target) throw new PermanentDeliveryError(`delivery ${delivery.dedupeKey} names no channel`);
+  return { id: null, type: "email", target, secret: null };
 }

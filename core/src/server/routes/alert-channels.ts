@@ -1,30 +1,45 @@
+// Alert channels (email, webhook, slack, discord) per project or for the
+// operator (projectId null), a test send that reports the SMTP/HTTP answer,
+// and each incident's delivery log.
 import type { FastifyInstance } from "fastify";
 import { Type, type Static } from "@sinclair/typebox";
 import { IdParams } from "../schemas.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { newId } from "../../store/ids.ts";
 import { decryptSecret, encryptSecret } from "../../store/secrets.ts";
-import { send, type ChannelType } from "../../alerts/channels.ts";
-import type { AlertContext } from "../../alerts/message.ts";
+import { CHANNEL_TYPES, send, type ChannelType } from "../../alerts/channels.ts";
+import { parseLog } from "../../alerts/attempt.ts";
+import { emailTargetOf, parseDeliveryKey } from "../../alerts/delivery-key.ts";
+import { testAlertContext } from "../../alerts/test-message.ts";
 
-const ChannelBody = Type.Object(
+const TypeField = Type.Union(CHANNEL_TYPES.map((t) => Type.Literal(t)));
+const Target = Type.String({ minLength: 3, maxLength: 2000, description: "comma-separated email addresses, or an http(s) URL" });
+const Secret = Type.String({ minLength: 16, maxLength: 200, description: "generic webhooks only: HMAC-SHA256 signing secret; stored encrypted, never shown again" });
+
+const CreateBody = Type.Object(
   {
-    projectId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
-    type: Type.Union([Type.Literal("email"), Type.Literal("webhook"), Type.Literal("slack"), Type.Literal("discord")]),
-    target: Type.String({ minLength: 3, maxLength: 2000 }),
-    /** Webhook signing secret; stored encrypted, never shown again. */
-    secret: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
+    projectId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], { description: "omit or null for an operator-level channel" })),
+    type: TypeField,
+    target: Target,
+    secret: Type.Optional(Secret),
   },
   { additionalProperties: false },
 );
-const ListQuery = Type.Object({ projectId: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false });
-const EMAIL = /^[^\s@,]+@[^\s@,]+$/;
+const UpdateBody = Type.Object(
+  { type: Type.Optional(TypeField), target: Type.Optional(Target), secret: Type.Optional(Type.Union([Secret, Type.Null()], { description: "null removes it" })) },
+  { additionalProperties: false, minProperties: 1 },
+);
+const ListQuery = Type.Object(
+  { projectId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "a project's channels, or \"operator\" for the operator-level ones" })) },
+  { additionalProperties: false },
+);
+const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+$/;
 
-function validateTarget(type: ChannelType, target: string): string {
+function validTarget(type: ChannelType, target: string): string {
   if (type === "email") {
     const addresses = target.split(",").map((a) => a.trim()).filter(Boolean);
     const bad = addresses.find((a) => !EMAIL.test(a));
-    if (addresses.length === 0 || bad) throw badRequest(`target ${JSON.stringify(bad ?? target)} is not an email address`);
+    if (addresses.length === 0 || bad !== undefined) throw badRequest(`target ${JSON.stringify(bad ?? target)} is not an email address`);
     return addresses.join(",");
   }
   let url: URL;
@@ -33,39 +48,81 @@ function validateTarget(type: ChannelType, target: string): string {
   } catch {
     throw badRequest(`target ${JSON.stringify(target)} is not a URL`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw badRequest(`target ${JSON.stringify(target)} must be an http(s) URL`);
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw badRequest(`target ${JSON.stringify(target)} must be an http(s) URL for a ${type} channel`);
   return url.toString();
 }
 
-function view(c: { id: string; projectId: string | null; type: string; target: string; secretEnc: string | null; createdAt: Date }) {
+function checkSecret(type: ChannelType, secret: string | null | undefined): void {
+  if (secret && type !== "webhook") throw badRequest(`secret signs generic webhooks; ${type} channels have none`);
+}
+
+interface ChannelRow {
+  id: string;
+  projectId: string | null;
+  type: string;
+  target: string;
+  secretEnc: string | null;
+  createdAt: Date;
+}
+
+function view(c: ChannelRow) {
   return { id: c.id, projectId: c.projectId, type: c.type, target: c.target, signed: c.secretEnc !== null, createdAt: c.createdAt };
 }
 
 export default async function alertChannelRoutes(app: FastifyInstance) {
   app.addHook("onRequest", app.requireAdmin);
 
+  async function channelOr404(id: string) {
+    const row = await app.store.alertChannel.findUnique({ where: { id } });
+    if (!row) throw notFound(`alert channel ${id}`);
+    return row;
+  }
+
   app.get("/api/v1/alert-channels", { schema: { querystring: ListQuery, tags: ["alerts"] } }, async (request) => {
     const { projectId } = request.query as Static<typeof ListQuery>;
-    const rows = await app.store.alertChannel.findMany({ where: projectId ? { projectId } : {}, orderBy: { createdAt: "asc" } });
+    const where = projectId === undefined ? {} : { projectId: projectId === "operator" ? null : projectId };
+    const rows = await app.store.alertChannel.findMany({ where, orderBy: { id: "asc" } });
     return rows.map(view);
   });
 
-  app.post("/api/v1/alert-channels", { schema: { body: ChannelBody, tags: ["alerts"] } }, async (request, reply) => {
-    const body = request.body as Static<typeof ChannelBody>;
+  app.get("/api/v1/alert-channels/:id", { schema: { params: IdParams, tags: ["alerts"] } }, async (request) => {
+    return view(await channelOr404((request.params as Static<typeof IdParams>).id));
+  });
+
+  app.post("/api/v1/alert-channels", { schema: { body: CreateBody, tags: ["alerts"] } }, async (request, reply) => {
+    const body = request.body as Static<typeof CreateBody>;
     if (body.projectId && !(await app.store.project.findUnique({ where: { id: body.projectId }, select: { id: true } }))) {
       throw notFound(`project ${body.projectId}`);
     }
-    if (body.secret && body.type === "email") throw badRequest("secret is for webhooks; email channels have none");
+    checkSecret(body.type, body.secret);
     const row = await app.store.alertChannel.create({
       data: {
         id: newId(),
         projectId: body.projectId ?? null,
         type: body.type,
-        target: validateTarget(body.type, body.target),
+        target: validTarget(body.type, body.target),
         secretEnc: body.secret ? encryptSecret(app.secretKey, body.secret) : null,
       },
     });
     return reply.code(201).send(view(row));
+  });
+
+  app.patch("/api/v1/alert-channels/:id", { schema: { params: IdParams, body: UpdateBody, tags: ["alerts"] } }, async (request) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    const body = request.body as Static<typeof UpdateBody>;
+    const row = await channelOr404(id);
+    const type = body.type ?? (row.type as ChannelType);
+    checkSecret(type, body.secret);
+    if (type !== "webhook" && body.secret === undefined && row.secretEnc) throw badRequest(`${type} channels have no secret: send "secret": null to remove it`);
+    const updated = await app.store.alertChannel.update({
+      where: { id },
+      data: {
+        type,
+        target: validTarget(type, body.target ?? row.target),
+        ...(body.secret !== undefined ? { secretEnc: body.secret ? encryptSecret(app.secretKey, body.secret) : null } : {}),
+      },
+    });
+    return view(updated);
   });
 
   app.delete("/api/v1/alert-channels/:id", { schema: { params: IdParams, tags: ["alerts"] } }, async (request, reply) => {
@@ -77,29 +134,13 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
 
   app.post("/api/v1/alert-channels/:id/test", { schema: { params: IdParams, tags: ["alerts"] } }, async (request, reply) => {
     const { id } = request.params as Static<typeof IdParams>;
-    const row = await app.store.alertChannel.findUnique({ where: { id }, include: { project: true } });
+    const row = await app.store.alertChannel.findUnique({ where: { id }, include: { project: { select: { id: true, name: true } } } });
     if (!row) throw notFound(`alert channel ${id}`);
-    const now = new Date();
-    const context: AlertContext = {
-      event: "test",
-      project: { id: row.project?.id ?? "operator", name: row.project?.name ?? "all projects" },
-      database: null,
-      kind: "test",
-      reason: "a test message sent from the Borela dashboard or API",
-      openedAt: now,
-      resolvedAt: null,
-      lastBackupAt: null,
-      lastPassingDrillAt: null,
-      restoreCommands: ["npx borela restore <project> --database <name> -o /tmp/restored.sqlite3"],
-      dashboardUrl: `${app.config.publicUrl}/`,
-      now,
-    };
+    const context = testAlertContext(row.project, app.config.publicUrl, new Date());
     try {
-      const detail = await send(
-        { id: row.id, type: row.type as ChannelType, target: row.target, secret: row.secretEnc ? decryptSecret(app.secretKey, row.secretEnc) : null },
-        context,
-        { smtpUrl: app.config.smtpUrl, mailFrom: app.config.mailFrom, timeoutMs: 10_000 },
-      );
+      const secret = row.secretEnc ? decryptSecret(app.secretKey, row.secretEnc) : null;
+      const channel = { id: row.id, type: row.type as ChannelType, target: row.target, secret };
+      const detail = await send(channel, context, { smtpUrl: app.config.smtpUrl, mailFrom: app.config.mailFrom, timeoutMs: 10_000 });
       return { ok: true, detail };
     } catch (err) {
       return reply.code(502).send({ error: "delivery_failed", message: (err as Error).message });
@@ -108,17 +149,28 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
 
   app.get("/api/v1/incidents/:id/deliveries", { schema: { params: IdParams, tags: ["alerts"] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
-    const incident = await app.store.incident.findUnique({ where: { id }, include: { deliveries: { orderBy: { createdAt: "asc" }, include: { channel: true } } } });
+    const incident = await app.store.incident.findUnique({
+      where: { id },
+      include: { deliveries: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], include: { channel: true } } },
+    });
     if (!incident) throw notFound(`incident ${id}`);
-    return incident.deliveries.map((d) => ({
-      id: d.id,
-      event: d.event,
-      channel: d.channel ? { id: d.channel.id, type: d.channel.type, target: d.channel.target } : { id: null, type: "email", target: d.dedupeKey.split(":").slice(2, -2).join(":") },
-      status: d.status,
-      attempts: d.attempts,
-      sentAt: d.sentAt,
-      lastError: d.lastError,
-      log: JSON.parse(d.log),
-    }));
+    return incident.deliveries.map((d) => {
+      const key = parseDeliveryKey(d.dedupeKey);
+      return {
+        id: d.id,
+        event: d.event,
+        seq: key?.seq ?? 0,
+        channel: d.channel
+          ? { id: d.channel.id, type: d.channel.type, target: d.channel.target }
+          : { id: null, type: "email", target: emailTargetOf(key?.channel ?? "") },
+        status: d.status,
+        attempts: d.attempts,
+        createdAt: d.createdAt,
+        nextAttemptAt: d.status === "pending" ? d.nextAttemptAt : null,
+        sentAt: d.sentAt,
+        lastError: d.lastError,
+        log: parseLog(d.log),
+      };
+    });
   });
 }

@@ -1,0 +1,94 @@
+// Sending: every pending delivery whose time has come gets one attempt, taken
+// under a lease so that two core processes never send the same one at once.
+// Messages to one channel about one incident go out in order: a resolve
+// notice never overtakes the opening it answers.
+import type { Store } from "../store/db.ts";
+import { afterAttempt, type AttemptOutcome } from "./attempt.ts";
+import { send, type Senders } from "./channels.ts";
+import { alertContext } from "./context.ts";
+import type { AlertEvent } from "./decisions.ts";
+import { messageOrder, parseDeliveryKey } from "./delivery-key.ts";
+import { sendDigest, type DigestSettings } from "./digest.ts";
+import { PermanentDeliveryError } from "./errors.ts";
+import { channelOfDelivery } from "./recipients.ts";
+
+/** A "sending" row whose process died is taken over after this long (longer than any send's timeouts). */
+export const SEND_LEASE_MS = 120_000;
+const BATCH = 50;
+
+export interface DeliverSettings extends DigestSettings {
+  retrySeconds: number;
+}
+
+export interface DeliveredAttempt {
+  id: string;
+  event: string;
+  ok: boolean;
+  detail: string;
+  status: string;
+}
+
+function orderOf(dedupeKey: string): number {
+  const key = parseDeliveryKey(dedupeKey);
+  return key ? messageOrder(key.event, key.seq) : 0;
+}
+
+type DeliveryRow = Awaited<ReturnType<Store["delivery"]["findFirstOrThrow"]>>;
+
+export async function deliverPending(store: Store, secretKey: Buffer, settings: DeliverSettings, now: () => Date): Promise<DeliveredAttempt[]> {
+  const at = now();
+  const rows = await store.delivery.findMany({
+    where: { status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: at } },
+    orderBy: { id: "asc" },
+    take: BATCH,
+  });
+  rows.sort((a, b) => orderOf(a.dedupeKey) - orderOf(b.dedupeKey));
+  const done: DeliveredAttempt[] = [];
+  for (const d of rows) {
+    if (await waitsForEarlier(store, d)) continue;
+    // The lease: whoever moves the row from the state it read wins; the others skip it.
+    const { count } = await store.delivery.updateMany({
+      where: { id: d.id, status: d.status, attempts: d.attempts },
+      data: { status: "sending", attempts: d.attempts + 1, nextAttemptAt: new Date(at.getTime() + SEND_LEASE_MS) },
+    });
+    if (count === 0) continue;
+    const outcome = await attempt(store, secretKey, settings, d, now());
+    const update = afterAttempt(d.attempts + 1, d.log, outcome, now(), settings.retrySeconds);
+    await store.delivery.update({ where: { id: d.id }, data: update });
+    if (outcome.ok && d.incidentId) await store.incident.update({ where: { id: d.incidentId }, data: { lastNotifiedAt: update.sentAt } });
+    done.push({ id: d.id, event: d.event, ok: outcome.ok, detail: outcome.detail, status: update.status });
+  }
+  return done;
+}
+
+/** True while an earlier message to the same channel about the same incident is still unsent. */
+async function waitsForEarlier(store: Store, d: DeliveryRow): Promise<boolean> {
+  const key = parseDeliveryKey(d.dedupeKey);
+  if (!d.incidentId || !key) return false;
+  const siblings = await store.delivery.findMany({
+    where: { incidentId: d.incidentId, id: { not: d.id }, status: { in: ["pending", "sending"] }, dedupeKey: { startsWith: `${d.incidentId}:${key.channel}:` } },
+    select: { dedupeKey: true },
+  });
+  const mine = messageOrder(key.event, key.seq);
+  return siblings.some((s) => {
+    const k = parseDeliveryKey(s.dedupeKey);
+    return k !== null && messageOrder(k.event, k.seq) < mine;
+  });
+}
+
+async function attempt(store: Store, secretKey: Buffer, settings: DeliverSettings, d: DeliveryRow, at: Date): Promise<AttemptOutcome> {
+  try {
+    if (d.event === "digest") {
+      return { ok: true, detail: await sendDigest(store, settings, d.dedupeKey.slice("digest:".length), at) };
+    }
+    if (!d.incidentId) throw new PermanentDeliveryError(`delivery ${d.dedupeKey} has no incident`);
+    const incident = await store.incident.findUnique({ where: { id: d.incidentId } });
+    if (!incident) throw new PermanentDeliveryError(`incident ${d.incidentId} no longer exists`);
+    const channel = await channelOfDelivery(store, secretKey, d);
+    const context = await alertContext(store, settings.publicUrl, incident, d.event as AlertEvent, at);
+    const senders: Senders = { smtpUrl: settings.smtpUrl, mailFrom: settings.mailFrom, timeoutMs: settings.timeoutMs };
+    return { ok: true, detail: await send(channel, context, senders) };
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };
+  }
+}

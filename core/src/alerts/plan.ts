@@ -1,0 +1,45 @@
+// Planning: which notifications are due for which channel, claimed as
+// pending Delivery rows. Sending is deliver.ts's job.
+import type { Store } from "../store/db.ts";
+import { claimDelivery } from "./claim.ts";
+import { confirmSecondsFor, type ConfirmDelays } from "./confirm-delay.ts";
+import { dueNotifications } from "./decisions.ts";
+import { channelKey, deliveryKey, parseDeliveryKey } from "./delivery-key.ts";
+import { recipients, type Recipient } from "./recipients.ts";
+
+/** Resolved incidents older than this get no notification any more (the core was down all along). */
+export const RESOLVED_LOOKBACK_MS = 86_400_000;
+
+export interface PlanSettings {
+  confirm: number | ConfirmDelays;
+  reminderHours: number;
+  operatorEmails: string[];
+}
+
+/** Returns how many deliveries this call claimed. */
+export async function planIncidentDeliveries(store: Store, settings: PlanSettings, at: Date): Promise<number> {
+  const incidents = await store.incident.findMany({
+    where: { OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }] },
+    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } } },
+    orderBy: { id: "asc" },
+  });
+  const byProject = new Map<string, Recipient[]>();
+  let claimed = 0;
+  for (const incident of incidents) {
+    if (!byProject.has(incident.projectId)) byProject.set(incident.projectId, await recipients(store, incident.projectId, settings.operatorEmails));
+    const taken = new Set(incident.deliveries.map((d) => d.dedupeKey));
+    const announcedAnywhere = incident.deliveries.some((d) => d.event === "opened");
+    const timing = { confirmSeconds: confirmSecondsFor(incident.kind, settings.confirm), reminderHours: settings.reminderHours };
+    for (const channel of byProject.get(incident.projectId)!) {
+      const key = channelKey(channel);
+      const opened = incident.deliveries.find((d) => d.event === "opened" && parseDeliveryKey(d.dedupeKey)?.channel === key);
+      const due = dueNotifications(incident, { openedClaimedAt: opened?.createdAt ?? null, createdAt: channel.createdAt }, announcedAnywhere, timing, at);
+      for (const n of due) {
+        const dedupeKey = deliveryKey(incident.id, channel, n.event, n.seq);
+        if (taken.has(dedupeKey)) continue;
+        if (await claimDelivery(store, { dedupeKey, event: n.event, incidentId: incident.id, channelId: channel.id }, at)) claimed++;
+      }
+    }
+  }
+  return claimed;
+}

@@ -1,0 +1,341 @@
+// Email alerts end to end over a real SMTP server on loopback: one message
+// per transition, reminders at cadence, the confirmation delay, two core
+// processes on one store, SMTP down then back, bounded retries.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startSmtp, type SmtpSink } from "../support/smtp.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { newId } from "../../src/store/ids.ts";
+import { MAX_DELIVERY_ATTEMPTS } from "../../src/alerts/decisions.ts";
+import { parseConfirmDelays } from "../../src/alerts/confirm-delay.ts";
+import { alertConfig, clock, deliveriesOf, dispatcher, open, resolve, seedProject, tempStore, type TestStore } from "./fixtures.ts";
+
+const T0 = new Date("2026-11-03T09:00:00Z");
+const HOUR = 3600;
+
+let smtp: SmtpSink;
+let db: TestStore;
+beforeAll(async () => {
+  smtp = await startSmtp();
+});
+afterAll(async () => {
+  await smtp?.close();
+});
+afterEach(async () => {
+  await smtp.restart();
+  await db?.close();
+});
+
+/** Another core process over the same data dir; go(at) makes its dispatcher tick a few times at that instant. */
+async function startDispatcherProcess(dataDir: string, smtpUrl: string, alertEmail: string, ticks: number) {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const script = fileURLToPath(new URL("./dispatcher-process.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", tsx, script, dataDir, smtpUrl, alertEmail, String(ticks)], { stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  void exited.then(() => clearTimeout(killer));
+  await waitFor(() => out.includes("ready\n") || child.exitCode !== null, { timeoutMs: 20_000, what: "the dispatcher process to open the store" });
+  if (child.exitCode !== null) throw new Error(`dispatcher process exited with ${child.exitCode}: ${err}`);
+  let answered = 0;
+  return {
+    async go(at: Date): Promise<string[]> {
+      child.stdin.write(`go ${at.toISOString()}\n`);
+      answered++;
+      const lines = await waitFor(() => {
+        const l = out.split("\n").filter((x) => x.startsWith("{"));
+        return l.length >= answered ? l : null;
+      }, { timeoutMs: 20_000, what: `the dispatcher process to tick (stderr: ${err})` });
+      return (JSON.parse(lines[answered - 1]) as { sent: string[] }).sent;
+    },
+    async stop(): Promise<number | null> {
+      child.stdin.end();
+      return exited;
+    },
+  };
+}
+
+function mailsFor(project: string) {
+  return smtp.messages.filter((m) => m.subject?.includes(` ${project} `));
+}
+
+function envelopeOf(subject: string) {
+  return smtp.envelopes[smtp.messages.findIndex((m) => m.subject === subject)];
+}
+
+describe("email alerts", () => {
+  it("one email when an incident opens and one when it resolves, saying what, since when, and how to restore", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const lastBackup = new Date(T0.getTime() - 12 * 60_000);
+    const shop = await seedProject(store, "shop", { lastWalAt: lastBackup });
+    const drillAt = new Date(T0.getTime() - 2 * 86_400_000);
+    await store.drill.create({ data: { id: newId(), projectId: shop.projectId, databaseId: shop.databaseId, status: "passed", queuedAt: drillAt, finishedAt: drillAt } });
+    const c = clock(T0);
+    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com, oncall@example.com" }), c);
+    const { incident } = await open(store, shop, "stale", "changes to primary unreplicated for 12 min (threshold 5 min); Litestream is not running", T0);
+
+    await alerts.tick();
+    await alerts.tick();
+    expect(mailsFor("shop")).toHaveLength(1);
+    const mail = mailsFor("shop")[0];
+    expect(mail.subject).toBe("[Borela] STALE: shop / primary — changes to primary unreplicated for 12 min (threshold 5 min)");
+    expect(envelopeOf(mail.subject!)).toEqual(["ops@example.com", "oncall@example.com"]);
+    expect(mail.from?.value[0].address).toBe("borela@test.local");
+    const text = mail.text!;
+    expect(text).toContain("shop / primary is stale.");
+    expect(text).toContain("What happened: changes to primary unreplicated for 12 min (threshold 5 min); Litestream is not running");
+    expect(text).toContain(`Since: ${T0.toISOString()} (0s ago)`);
+    expect(text).toContain(`Last good backup: ${lastBackup.toISOString()} (12 min ago)`);
+    expect(text).toContain(`Last passing restore drill: ${drillAt.toISOString()} (2 days ago)`);
+    expect(text).toContain("  litestream restore -o /tmp/primary-restored.sqlite3 file:///backups/shop/primary");
+    expect(text).toContain("  npx borela restore shop --database primary -o /tmp/primary-restored.sqlite3");
+    expect(text).toContain(`Dashboard: https://borela.example.com/projects/${shop.projectId}`);
+    expect(mail.html).toContain("litestream restore -o /tmp/primary-restored.sqlite3 file:///backups/shop/primary");
+    expect(mail.html).toContain(`href="https://borela.example.com/projects/${shop.projectId}"`);
+
+    c.advance(30 * 60);
+    await resolve(store, shop, "stale", c.now());
+    await alerts.tick();
+    await alerts.tick();
+    const mails = mailsFor("shop");
+    expect(mails.map((m) => m.subject)).toEqual([mail.subject, "[Borela] RESOLVED: shop / primary is back (STALE lasted 30 min)"]);
+    expect(mails[1].text).toContain("shop / primary recovered: it was stale for 30 min.");
+    expect(mails[1].text).toContain(`Resolved: ${c.now().toISOString()} (lasted 30 min)`);
+    const deliveries = await deliveriesOf(store, incident.id);
+    expect(deliveries.map((d) => [d.event, d.status, d.attempts])).toEqual([
+      ["opened", "sent", 1],
+      ["resolved", "sent", 1],
+    ]);
+  });
+
+  it("never sends twice from two dispatchers sharing one store", async () => {
+    db = await tempStore();
+    const twice = await seedProject(db.store, "twice");
+    const c = clock(T0);
+    const config = alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" });
+    const [a, b] = [dispatcher(db.store, config, c), dispatcher(db.store, config, c)];
+    await open(db.store, twice, "error", "database file missing at /data/primary.sqlite3", T0);
+    await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
+    c.advance(90);
+    await resolve(db.store, twice, "error", c.now());
+    await Promise.all([a.tick(), b.tick(), b.tick(), a.tick()]);
+    await Promise.all([a.tick(), b.tick()]);
+    expect(mailsFor("twice").map((m) => m.subject)).toEqual([
+      "[Borela] ERROR: twice / primary — database file missing at /data/primary.sqlite3",
+      "[Borela] RESOLVED: twice / primary is back (ERROR lasted 90s)",
+    ]);
+  });
+
+  it("never sends twice from three core processes on the same database, one transition after another", async () => {
+    db = await tempStore();
+    const procs = await seedProject(db.store, "procs");
+    const c = clock(T0);
+    const here = dispatcher(db.store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+    const others = await Promise.all([0, 1].map(() => startDispatcherProcess(db.dir.path, smtp.url, "ops@example.com", 6)));
+    try {
+      // The processes tick at once; each reports what it sent.
+      const race = async (withThisOne: boolean) => {
+        const running = others.map((o) => o.go(c.now()));
+        const mine: string[] = [];
+        for (let i = 0; withThisOne && i < 6; i++) for (const d of await here.tick()) if (d.ok) mine.push(d.event);
+        return [mine, ...(await Promise.all(running))].flat();
+      };
+      await open(db.store, procs, "error", "database file missing at /data/primary.sqlite3", T0);
+      expect(await race(true)).toEqual(["opened"]);
+      c.advance(300);
+      await resolve(db.store, procs, "error", c.now());
+      expect(await race(false)).toEqual(["resolved"]);
+      c.advance(60);
+      expect(await race(true)).toEqual([]);
+      expect(mailsFor("procs").map((m) => m.subject?.split(":")[0])).toEqual(["[Borela] ERROR", "[Borela] RESOLVED"]);
+    } finally {
+      expect(await Promise.all(others.map((o) => o.stop()))).toEqual([0, 0]);
+    }
+  });
+
+  it("reminds at the configured cadence while the incident stays open, and collapses missed reminders", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const nag = await seedProject(store, "nag", { alertEmails: "nag-owner@example.com" });
+    const c = clock(T0);
+    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com", BORELA_ALERT_REMINDER_HOURS: "6" }), c);
+    await open(store, nag, "silent", "no heartbeat for 10 min (grace 2 min): is the agent running?", T0);
+    const subjects = async (advanceSeconds: number) => {
+      c.advance(advanceSeconds);
+      await alerts.tick();
+      return mailsFor("nag").map((m) => m.subject!.split(":")[0]);
+    };
+    expect(await subjects(0)).toEqual(["[Borela] SILENT"]);
+    expect(await subjects(5 * HOUR + 59 * 60)).toEqual(["[Borela] SILENT"]);
+    expect(await subjects(60)).toEqual(["[Borela] SILENT", "[Borela] STILL SILENT"]);
+    expect(await subjects(HOUR)).toHaveLength(2);
+    expect(await subjects(5 * HOUR)).toHaveLength(3);
+    // The core was down for a day: one reminder when it is back, not four.
+    expect(await subjects(24 * HOUR)).toHaveLength(4);
+    expect(await subjects(60)).toHaveLength(4);
+    expect(mailsFor("nag")[1].subject).toBe("[Borela] STILL SILENT: nag / primary — no heartbeat for 10 min (grace 2 min): is the agent running? (open 6 h)");
+    expect(envelopeOf(mailsFor("nag")[1].subject!)).toEqual(["nag-owner@example.com"]);
+    await resolve(store, nag, "silent", c.now());
+    expect(await subjects(1)).toEqual(["[Borela] SILENT", "[Borela] STILL SILENT", "[Borela] STILL SILENT", "[Borela] STILL SILENT", "[Borela] RESOLVED"]);
+  });
+
+  it("waits out the confirmation delay: a flap shorter than it sends nothing, errors go at once", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const flap = await seedProject(store, "flap");
+    const c = clock(T0);
+    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com", BORELA_ALERT_CONFIRM_SECONDS: "60" }), c);
+    const { incident } = await open(store, flap, "stale", "changes to primary unreplicated for 6 min", T0);
+    for (let i = 0; i < 5; i++) {
+      c.advance(10);
+      await alerts.tick();
+    }
+    await resolve(store, flap, "stale", c.now());
+    await alerts.tick();
+    c.advance(120);
+    await alerts.tick();
+    expect(mailsFor("flap")).toHaveLength(0);
+    expect(await deliveriesOf(store, incident.id)).toHaveLength(0);
+
+    await open(store, flap, "error", "Litestream: access denied to the replica", c.now());
+    await alerts.tick();
+    expect(mailsFor("flap").map((m) => m.subject?.split(":")[0])).toEqual(["[Borela] ERROR"]);
+
+    await open(store, flap, "stale", "changes to primary unreplicated for 6 min", c.now());
+    c.advance(59);
+    await alerts.tick();
+    expect(mailsFor("flap")).toHaveLength(1);
+    c.advance(1);
+    await alerts.tick();
+    expect(mailsFor("flap").map((m) => m.subject?.split(":")[0])).toEqual(["[Borela] ERROR", "[Borela] STALE"]);
+  });
+
+  it("takes a confirmation delay per kind", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const kinds = await seedProject(store, "kinds");
+    const c = clock(T0);
+    const config = { ...alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), alertConfirmSeconds: parseConfirmDelays("error=20,silent=40") };
+    const alerts = dispatcher(store, config, c);
+    await open(store, kinds, "error", "Litestream: access denied", T0);
+    await open(store, kinds, "stale", "changes to primary unreplicated for 6 min", T0);
+    await alerts.tick();
+    expect(mailsFor("kinds").map((m) => m.subject?.split(":")[0])).toEqual(["[Borela] STALE"]);
+    c.advance(20);
+    await alerts.tick();
+    expect(mailsFor("kinds").map((m) => m.subject?.split(":")[0])).toEqual(["[Borela] STALE", "[Borela] ERROR"]);
+  });
+
+  it("SMTP down, then back: retried, nothing lost, in order, and the log shows each failure then the success", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const down = await seedProject(store, "smtpdown");
+    const c = clock(T0);
+    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+    await smtp.stop();
+    const { incident } = await open(store, down, "error", "Litestream: InvalidAccessKeyId", T0);
+    await alerts.tick();
+    c.advance(1);
+    await alerts.tick();
+    c.advance(120);
+    await resolve(store, down, "error", c.now());
+    await alerts.tick();
+    expect(mailsFor("smtpdown")).toHaveLength(0);
+    let deliveries = await deliveriesOf(store, incident.id);
+    expect(deliveries.map((d) => [d.event, d.status, d.attempts])).toEqual([
+      ["opened", "pending", 3],
+      ["resolved", "pending", 0],
+    ]);
+
+    await smtp.restart();
+    c.advance(10);
+    await alerts.tick();
+    expect(mailsFor("smtpdown").map((m) => m.subject?.split(":")[0])).toEqual(["[Borela] ERROR", "[Borela] RESOLVED"]);
+    deliveries = await deliveriesOf(store, incident.id);
+    expect(deliveries.map((d) => [d.event, d.status, d.attempts])).toEqual([
+      ["opened", "sent", 4],
+      ["resolved", "sent", 1],
+    ]);
+    expect(deliveries[0].log.map((l) => [l.attempt, l.ok])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, true],
+    ]);
+    expect(deliveries[0].log[0].detail).toMatch(/^SMTP 127\.0\.0\.1:\d+ failed: .*ECONNREFUSED/);
+    expect(deliveries[0].log[3].detail).toMatch(/^SMTP 127\.0\.0\.1:\d+ accepted for ops@example.com: 250/);
+    await alerts.tick();
+    expect(mailsFor("smtpdown")).toHaveLength(2);
+  });
+
+  it("gives up after a bounded number of attempts, with backoff between them", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const gone = await seedProject(store, "gone");
+    const c = clock(T0);
+    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+    await smtp.stop();
+    const { incident } = await open(store, gone, "error", "database file missing", T0);
+    const attemptsSeen: number[] = [];
+    for (let i = 0; i < MAX_DELIVERY_ATTEMPTS + 5; i++) {
+      await alerts.tick();
+      attemptsSeen.push((await deliveriesOf(store, incident.id))[0].attempts);
+      c.advance(HOUR);
+    }
+    const [d] = await deliveriesOf(store, incident.id);
+    expect(d).toMatchObject({ status: "failed", attempts: MAX_DELIVERY_ATTEMPTS });
+    expect(d.log).toHaveLength(MAX_DELIVERY_ATTEMPTS);
+    expect(attemptsSeen.at(-1)).toBe(MAX_DELIVERY_ATTEMPTS);
+    expect(attemptsSeen.slice(0, MAX_DELIVERY_ATTEMPTS)).toEqual(Array.from({ length: MAX_DELIVERY_ATTEMPTS }, (_, i) => i + 1));
+    // Backoff: right after the first failure, the next tick (same instant) does not try again.
+    const { incident: second } = await open(store, gone, "stale", "changes unreplicated", c.now());
+    await alerts.tick();
+    await alerts.tick();
+    expect((await deliveriesOf(store, second.id))[0].attempts).toBe(1);
+  });
+
+  it("fails at once, saying why, when no SMTP server is configured", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const nosmtp = await seedProject(store, "nosmtp");
+    const alerts = dispatcher(store, alertConfig({ BORELA_ALERT_EMAIL: "ops@example.com" }), clock(T0));
+    const { incident } = await open(store, nosmtp, "error", "database file missing", T0);
+    await alerts.tick();
+    const [d] = await deliveriesOf(store, incident.id);
+    expect(d).toMatchObject({ status: "failed", attempts: 1, lastError: "cannot email ops@example.com: no SMTP server configured (set BORELA_SMTP_URL)" });
+  });
+});
+
+describe("SMTP credentials", () => {
+  it("never show up in the delivery log or the logs, even when the login fails", async () => {
+    const password = "pa55-w0rd/with:odd@chars";
+    const authed = await startSmtp({ auth: { user: "borela", pass: password } });
+    const wrong = authed.url.replace(encodeURIComponent(password), encodeURIComponent(`${password}-WRONG`));
+    const logged: string[] = [];
+    const logger = { info: (...a: unknown[]) => logged.push(JSON.stringify(a)), warn: (...a: unknown[]) => logged.push(JSON.stringify(a)), error: (...a: unknown[]) => logged.push(JSON.stringify(a)) };
+    try {
+      db = await tempStore();
+      const { store } = db;
+      const creds = await seedProject(store, "creds");
+      const c = clock(T0);
+      const { incident } = await open(store, creds, "error", "database file missing", T0);
+      await dispatcher(store, alertConfig({ BORELA_SMTP_URL: wrong, BORELA_ALERT_EMAIL: "ops@example.com" }), c, logger).tick();
+      const [failed] = await deliveriesOf(store, incident.id);
+      expect(failed.lastError).toMatch(/535|Invalid login|[Aa]uthentication/);
+      c.advance(5);
+      await dispatcher(store, alertConfig({ BORELA_SMTP_URL: authed.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c, logger).tick();
+      expect(authed.messages.map((m) => m.subject)).toEqual(["[Borela] ERROR: creds / primary — database file missing"]);
+      const everything = JSON.stringify(await store.delivery.findMany()) + logged.join("\n");
+      expect(logged.length).toBeGreaterThan(1);
+      for (const secret of [password, encodeURIComponent(password)]) expect(everything).not.toContain(secret);
+    } finally {
+      await authed.close();
+    }
+  });
+});
