@@ -54,7 +54,7 @@ describe("alert messages", () => {
     const long = { ...base, reason: "r".repeat(10_000), restoreCommands: ["c".repeat(5000)] };
     const slack = slackPayload(long);
     expect(slack.text.length).toBeLessThanOrEqual(3000);
-    for (const block of slack.blocks) if ("text" in block) expect(block.text.text.length).toBeLessThanOrEqual(3000);
+    for (const block of slack.blocks) expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(3000);
     expect(slack.blocks[0].text!.text.length).toBeLessThanOrEqual(150);
     const discord = discordPayload(long);
     expect(discord.content.length).toBeLessThanOrEqual(2000);
