@@ -122,7 +122,10 @@ export async function startScenario(world: World, name: string, settings: Record
 export async function expectAlert(s: Scenario, status: string, reason: RegExp, subject: RegExp, since: number, timeoutMs = 30_000): Promise<ProjectDetail> {
   const detail = await waitForStatus(s.world.core, s.projectId, status, timeoutMs);
   expect(detail.statusReasons.join("\n")).toMatch(reason);
-  const mail = await waitFor(() => s.mails().find((m) => subject.test(m.subject ?? "")), { timeoutMs: 15_000, what: `an alert email matching ${subject}` });
+  const mail = await waitFor(() => s.mails().find((m) => subject.test(m.subject ?? "")), { timeoutMs: 30_000, what: `an alert email matching ${subject}` }).catch(async (err) => {
+    const incidents = (await s.world.core.api("GET", `/api/v1/projects/${s.projectId}/incidents`)).body;
+    throw new Error(`${(err as Error).message}\nmails: ${JSON.stringify(s.mails().map((m) => m.subject))}\nincidents: ${JSON.stringify(incidents)}`);
+  });
   recordDetection(s.name, status, (Date.now() - since) / 1000);
   expect(s.mails().filter((m) => !m.subject?.includes("RESOLVED")).map((m) => m.subject)).toEqual([mail.subject]);
   expect(mail.text).toMatch(reason);
@@ -132,7 +135,7 @@ export async function expectAlert(s: Scenario, status: string, reason: RegExp, s
 /** After the fix: fresh again and exactly one resolve email. */
 export async function expectResolved(s: Scenario, timeoutMs = 30_000): Promise<void> {
   await waitForStatus(s.world.core, s.projectId, "fresh", timeoutMs);
-  await waitFor(() => s.mails().find((m) => m.subject?.startsWith("[Borela] RESOLVED")), { timeoutMs: 15_000, what: "the resolve email" });
+  await waitFor(() => s.mails().find((m) => m.subject?.startsWith("[Borela] RESOLVED")), { timeoutMs: 30_000, what: "the resolve email" });
   await new Promise((r) => setTimeout(r, 2500)); // a duplicate would arrive within a dispatcher tick
   expect(s.mails().map((m) => m.subject?.split(" — ")[0].replace(/\(.*\)/, "")).length).toBe(2);
   expect(s.mails().filter((m) => m.subject?.startsWith("[Borela] RESOLVED"))).toHaveLength(1);
