@@ -1,0 +1,46 @@
+// Numbers and times as people read them.
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return "—";
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+export function seconds(s: number | null | undefined): string {
+  if (s === null || s === undefined) return "—";
+  if (s < 1) return `${Math.round(s * 1000)} ms`;
+  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 >= 1 ? ` ${Math.round(s % 60)} s` : ""}`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
+/** "just now", "12 s ago", "3 min ago", "5 h ago", "2 d ago". */
+export function ago(iso: string | null | undefined, now: number): string {
+  if (!iso) return "never";
+  const s = Math.max(0, (now - Date.parse(iso)) / 1000);
+  if (s < 2) return "just now";
+  if (s < 60) return `${Math.floor(s)} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+}
+
+export function count(n: number): string {
+  return n.toLocaleString();
+}
+
+export function position(p: { generation: string | null; index: number; offset: number } | null): string {
+  if (!p) return "—";
+  return `${p.generation ? `${p.generation.slice(0, 8)}/` : ""}${p.index.toString(16).padStart(8, "0")}:${p.offset}`;
+}

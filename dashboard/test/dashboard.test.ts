@@ -1,0 +1,286 @@
+// The dashboard in real Chromium against a real core, a real `borela agent`
+// process and real Litestream with a file replica: sign in, create a project,
+// watch it turn fresh without a reload, run a drill, see it turn stale when
+// Litestream stops, revoke its token. Screenshots go to .artifacts/screenshots.
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
+import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
+import { launchBrowser, type TestBrowser } from "./support/browser.ts";
+import { startAgentProcess, type AgentProcess } from "./support/agent-process.ts";
+import { SAMPLE_COUNTS, createSampleDatabase, openWriter } from "./support/sample-db.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const SHOTS = path.join(ROOT, ".artifacts", "screenshots");
+const STALE_AFTER = 5;
+const GRACE = 5;
+
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [path.join(ROOT, "scripts", "build-dashboard.mjs")], { stdio: "inherit" });
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const rowOf = (page: Page, project: string) => page.locator(`tr[data-project="${project}"]`);
+
+describe("dashboard in Chromium: the whole loop", () => {
+  let core: TestCore;
+  let dir: TmpDir;
+  let page: Page;
+  let agent: AgentProcess | null = null;
+  let writer: ReturnType<typeof openWriter> | null = null;
+  let projectId = "";
+  let agentToken = "";
+  const dbPath = () => path.join(dir.path, "app.sqlite3");
+  const replicaDir = () => path.join(dir.path, "replica");
+
+  beforeAll(async () => {
+    core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
+    dir = await tmpDir("borela-dashboard-e2e-");
+    createSampleDatabase(dbPath());
+    await browser.context.clearCookies();
+    page = await browser.context.newPage();
+  });
+
+  afterAll(async () => {
+    writer?.close();
+    await agent?.stop();
+    await page?.close();
+    await core?.close();
+    await dir?.remove();
+  });
+
+  it("signs in with the admin token into an httpOnly, SameSite=Strict session", async () => {
+    await page.goto(`${core.url}/`);
+    const signIn = page.getByRole("region", { name: "Sign in to Borela" });
+    await signIn.getByLabel("Admin token").fill("bradm_wrong");
+    await signIn.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => signIn.getByRole("alert").textContent()).toContain("wrong admin token");
+
+    await signIn.getByLabel("Admin token").fill(core.adminToken);
+    await signIn.getByLabel("Admin token").press("Enter");
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await page.getByRole("heading", { name: "Watch your first SQLite backup" }).waitFor();
+
+    const cookie = (await browser.context.cookies()).find((c) => c.name === "borela_session");
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/" });
+    expect(await page.evaluate(() => document.cookie)).not.toContain("borela_session");
+  });
+
+  it("creates a project and shows its agent token once, with the two lines to start the agent", async () => {
+    await page.getByLabel("Project name").fill("shop");
+    await page.getByRole("button", { name: "Create project" }).click();
+    const start = page.getByRole("region", { name: "Agent token for shop" });
+    await start.waitFor();
+    agentToken = (await start.getByLabel("agent token", { exact: true }).textContent())!.trim();
+    expect(agentToken).toMatch(/^bra_[A-Za-z0-9_-]{27}$/);
+    const lines = (await start.getByLabel("agent start commands", { exact: true }).textContent())!.split("\n");
+    expect(lines).toEqual([
+      `export BORELA_AGENT_TOKEN=${agentToken}`,
+      `npx borela agent --server ${core.url} --database /path/to/app.sqlite3 --replica-url file:///var/backups/shop`,
+    ]);
+
+    await expect.poll(() => rowOf(page, "shop").locator("[data-status]").first().textContent()).toBe("unknown");
+    const projects = await core.api<{ id: string; name: string }[]>("GET", "/api/v1/projects");
+    projectId = projects.body.find((p) => p.name === "shop")!.id;
+
+    await page.getByRole("button", { name: "I have copied the token" }).click();
+    expect(await page.getByLabel("agent token", { exact: true }).count()).toBe(0);
+  });
+
+  it("saves thresholds from the settings page", async () => {
+    await rowOf(page, "shop").getByRole("link", { name: "shop" }).click();
+    await page.locator("main").getByRole("link", { name: "Settings" }).first().click();
+    await page.getByRole("heading", { name: "Settings of shop" }).waitFor();
+    await page.getByLabel("Stale after (seconds)").fill(String(STALE_AFTER));
+    await page.getByLabel("Heartbeat grace (seconds)").fill(String(GRACE));
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).first().waitFor();
+    const saved = await core.api("GET", `/api/v1/projects/${projectId}`);
+    expect(saved.body).toMatchObject({ staleAfterSeconds: STALE_AFTER, heartbeatGraceSeconds: GRACE });
+
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll("input, select, textarea")]
+        .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute("aria-label"))
+        .map((el) => el.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
+  });
+
+  it("turns fresh without a reload once the agent reports", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    expect(await rowOf(page, "shop").locator("[data-status]").first().textContent()).toBe("unknown");
+
+    agent = startAgentProcess({
+      server: core.url,
+      token: agentToken,
+      database: dbPath(),
+      replicaUrl: `file://${replicaDir()}`,
+      dir: dir.path,
+      args: ["--no-restart-litestream"],
+    });
+    await rowOf(page, "shop").locator('[data-status="fresh"]').first().waitFor({ timeout: 45_000 }).catch((err) => {
+      throw new Error(`${(err as Error).message}\nagent output:\n${agent!.output().slice(-3000)}`);
+    });
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await expect.poll(() => rowOf(page, "shop").locator('td[data-label="Last heartbeat"]').textContent()).toMatch(/just now|\d+ s ago/);
+    await page.screenshot({ path: path.join(SHOTS, "overview.png"), fullPage: true });
+  });
+
+  it("shows the database, its replica and the exact restore commands", async () => {
+    await rowOf(page, "shop").getByRole("link", { name: "shop" }).click();
+    const card = page.locator('[data-database="app"]');
+    await card.waitFor();
+    expect(await card.textContent()).toContain(dbPath());
+    expect(await card.textContent()).toContain(`file://${replicaDir()}`);
+    const litestream = await card.getByLabel("litestream restore command for app", { exact: true }).textContent();
+    expect(litestream).toBe(`litestream restore -o /tmp/app-restored.sqlite3 file://${replicaDir()}`);
+    expect(await card.getByLabel("borela restore command for app", { exact: true }).textContent()).toBe("npx borela restore shop --database app -o /tmp/app-restored.sqlite3");
+    await expect.poll(() => card.getByTestId("lag").textContent()).toBe("caught up");
+  });
+
+  it("runs a drill from the button and shows it pass with the source's row counts", async () => {
+    await page.getByRole("button", { name: "Run drill now" }).click();
+    const progress = page.locator(".drill-progress");
+    await progress.locator('[data-status="passed"], [data-status="failed"], [data-status="error"]').first().waitFor({ timeout: 60_000 });
+    const text = (await progress.textContent())!;
+    expect(text, text).toContain("passed");
+    const total = SAMPLE_COUNTS.customers + SAMPLE_COUNTS.orders;
+    expect(text).toContain(`2 tables, ${total.toLocaleString()} rows, integrity ok`);
+    expect(text).toMatch(/restore/);
+
+    const history = page.locator(".drills li").first();
+    await history.locator('[data-status="passed"]').waitFor();
+    await history.locator("summary").click();
+    const counts = await history.locator("table").first().locator("tbody tr").evaluateAll((rows) =>
+      rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent!.trim()).join(" ")),
+    );
+    expect(counts.sort()).toEqual([`customers ${SAMPLE_COUNTS.customers}`, `orders ${SAMPLE_COUNTS.orders}`]);
+    expect(await page.getByRole("img", { name: /Row counts per drill/ }).count()).toBe(1);
+    expect(await page.getByRole("img", { name: /Restore time \(RTO\) per drill/ }).count()).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, "project.png"), fullPage: true });
+  });
+
+  it("turns stale when the agent's Litestream stops while the app keeps writing", async () => {
+    const litestream = await agent!.litestreamPid();
+    expect(litestream).not.toBeNull();
+    process.kill(litestream!, "SIGKILL");
+    writer = openWriter(dbPath());
+    const heading = page.getByRole("heading", { level: 1 });
+    const deadline = Date.now() + (STALE_AFTER + 30) * 1000;
+    let status = "";
+    for (let i = 0; i < 200 && Date.now() < deadline; i++) {
+      writer.addOrder();
+      status = (await heading.locator("[data-status]").getAttribute("data-status")) ?? "";
+      if (status === "stale") break;
+      await page.waitForTimeout(250);
+    }
+    const api = await core.api("GET", `/api/v1/projects/${projectId}`);
+    expect(status, `UI ${status}; API ${JSON.stringify(api.body).slice(0, 3000)}\nagent: ${agent!.output().slice(-3000)}`).toBe("stale");
+    expect(await page.locator(".reasons").textContent()).toMatch(/unreplicated/);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
+    await rowOf(page, "shop").locator('[data-status="stale"]').first().waitFor();
+  });
+
+  it("revokes the agent token from the settings page; the project goes silent", async () => {
+    await page.goto(`${core.url}/projects/${projectId}/settings`);
+    const tokens = page.locator("tr[data-token]");
+    await tokens.first().waitFor();
+    expect(await tokens.count()).toBe(1);
+    page.once("dialog", (dialog) => void dialog.accept());
+    await tokens.first().getByRole("button", { name: /^Revoke token bra_/ }).click();
+    await expect.poll(() => tokens.first().locator("td").nth(1).textContent()).toBe("revoked");
+    const list = await core.api<{ active: boolean; revokedAt: string | null }[]>("GET", `/api/v1/projects/${projectId}/tokens`);
+    expect(list.body).toEqual([expect.objectContaining({ active: false, revokedAt: expect.any(String) })]);
+
+    await page.getByRole("button", { name: "New token" }).click();
+    const start = page.getByRole("region", { name: "Agent token for shop" });
+    const next = (await start.getByLabel("agent token", { exact: true }).textContent())!.trim();
+    expect(next).toMatch(/^bra_/);
+    expect(next).not.toBe(agentToken);
+    await expect.poll(() => tokens.count()).toBe(2);
+    await page.screenshot({ path: path.join(SHOTS, "settings.png"), fullPage: true });
+
+    await page.goto(`${core.url}/`);
+    await rowOf(page, "shop").locator('[data-status="silent"]').first().waitFor({ timeout: (GRACE + 15) * 1000 });
+  });
+
+  it("is readable on a phone", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${core.url}/`);
+    await rowOf(page, "shop").waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(SHOTS, "overview-phone.png"), fullPage: true });
+    await page.goto(`${core.url}/projects/${projectId}`);
+    await page.locator('[data-database="app"]').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(SHOTS, "project-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
+
+describe("dashboard in Chromium: first-run password", () => {
+  let core: TestCore;
+  let page: Page;
+
+  beforeAll(async () => {
+    core = await startTestCore({ BORELA_LOG_LEVEL: "warn" });
+    await browser.context.clearCookies();
+    page = await browser.context.newPage();
+  });
+
+  afterAll(async () => {
+    await page?.close();
+    await core?.close();
+  });
+
+  it("sets a password with the admin token, signs out, signs back in with the password", async () => {
+    await page.goto(`${core.url}/`);
+    const setup = page.getByRole("region", { name: "Set a dashboard password" });
+    await setup.getByLabel("Admin token").fill("bradm_wrong");
+    await setup.getByLabel("New password").fill("a long dashboard password");
+    await setup.getByLabel("Repeat the password").fill("a long dashboard password");
+    await setup.getByRole("button", { name: "Set password and sign in" }).click();
+    await expect.poll(() => setup.getByRole("alert").textContent()).toContain("wrong admin token");
+
+    await setup.getByLabel("Admin token").fill(core.adminToken);
+    await setup.getByRole("button", { name: "Set password and sign in" }).click();
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    const signIn = page.getByRole("region", { name: "Sign in to Borela" });
+    await signIn.waitFor();
+    expect(await page.getByRole("region", { name: "Set a dashboard password" }).count()).toBe(0);
+    expect((await browser.context.cookies()).find((c) => c.name === "borela_session")).toBeUndefined();
+
+    await signIn.getByLabel("Password", { exact: true }).fill("not the password");
+    await signIn.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => signIn.getByRole("alert").textContent()).toContain("wrong password");
+    await signIn.getByLabel("Password", { exact: true }).fill("a long dashboard password");
+    await signIn.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+  });
+
+  it("reaches every control with the keyboard, starting with a skip link", async () => {
+    await page.goto(`${core.url}/`);
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    const reached = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("Tab");
+      reached.add((await page.evaluate(() => document.activeElement?.getAttribute("name") ?? document.activeElement?.textContent?.trim())) ?? "");
+    }
+    expect([...reached]).toEqual(expect.arrayContaining(["Projects", "Settings", "Sign out", "name", "Create project"]));
+  });
+});
