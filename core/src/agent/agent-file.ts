@@ -26,12 +26,13 @@ export interface AgentFile {
   heartbeatIntervalSeconds?: number | string;
   replica?: string;
   countRows?: boolean;
+  marker?: boolean;
   databases?: Array<{ name?: string; path: string; replica?: string }>;
   /** Variables the file references that are unset or empty (for clearer messages). */
   unsetVariables: string[];
 }
 
-const TOP_KEYS = new Set(["server", "token", "heartbeatIntervalSeconds", "replica", "countRows", "databases"]);
+const TOP_KEYS = new Set(["server", "token", "heartbeatIntervalSeconds", "replica", "countRows", "marker", "databases"]);
 const DB_KEYS = new Set(["name", "path", "replica"]);
 
 function optionalString(v: unknown, where: string): string | undefined {
@@ -65,6 +66,10 @@ export function parseAgentYaml(text: string, env: Record<string, string | undefi
   if (interval !== undefined && interval !== null && interval !== "") {
     if (typeof interval !== "number" && typeof interval !== "string") throw new ConfigError(`heartbeatIntervalSeconds in ${source} must be a number`);
     file.heartbeatIntervalSeconds = interval;
+  }
+  if (root.marker !== undefined && root.marker !== null) {
+    if (typeof root.marker !== "boolean") throw new ConfigError(`marker in ${source} must be true or false, got ${JSON.stringify(root.marker)}`);
+    file.marker = root.marker;
   }
   if (root.countRows !== undefined && root.countRows !== null) {
     if (typeof root.countRows !== "boolean") throw new ConfigError(`countRows in ${source} must be true or false, got ${JSON.stringify(root.countRows)}`);

@@ -253,6 +253,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
           errors,
           notes,
           countRows: { enabled: settings.countRows, maxBytes: settings.countRowsMaxBytes, everyMs: deps.countRowsEveryMs ?? 600_000 },
+          marker: settings.marker,
           secrets: secrets(),
         });
       }),

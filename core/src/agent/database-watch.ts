@@ -13,6 +13,7 @@ import type { DatabaseReport, Position } from "../protocol.ts";
 import { identityProblem, litestreamGeneration, statDatabase, type FileState } from "./database-file.ts";
 import { initialPending, stepPending, type PendingState, type WalPoint } from "./pending.ts";
 import { redactSecrets } from "./redact.ts";
+import { writeMarker } from "./marker.ts";
 import { countTableRows } from "./row-counts.ts";
 import type { DatabaseSetting } from "./settings.ts";
 
@@ -31,6 +32,8 @@ export interface ReportContext {
   errors: string[];
   notes: string[];
   countRows: { enabled: boolean; maxBytes: number; everyMs: number };
+  /** Write a `_borela_marker` row with each report (opt-in round-trip proof). */
+  marker: boolean;
   secrets: string[];
 }
 
@@ -55,6 +58,8 @@ export class DatabaseWatch {
   private tableCounts: Record<string, number> | null = null;
   private tableCountsAt: Date | null = null;
   private countNote: string | null = null;
+  private marker: { value: string; at: string } | null = null;
+  private markerNote: string | null = null;
 
   constructor(readonly setting: DatabaseSetting) {
     this.setReplicas(setting.replicas);
@@ -134,8 +139,19 @@ export class DatabaseWatch {
     }
   }
 
+  private async writeMarker(ctx: ReportContext): Promise<void> {
+    if (!ctx.marker || !this.file?.exists) return;
+    try {
+      this.marker = await writeMarker(this.path, ctx.now);
+      this.markerNote = null;
+    } catch (err) {
+      this.markerNote = `marker not written: ${(err as Error).message}`;
+    }
+  }
+
   async report(ctx: ReportContext): Promise<DatabaseReport> {
     await this.counts(ctx);
+    await this.writeMarker(ctx);
     const file = this.file ?? (await statDatabase(this.path));
     const errors = [...ctx.errors];
     const problem = this.identityProblem();
@@ -143,6 +159,7 @@ export class DatabaseWatch {
     if (file.error) errors.push(file.error);
     const notes = [...ctx.notes];
     if (this.countNote) notes.push(this.countNote);
+    if (this.markerNote) notes.push(this.markerNote);
     const generation = await litestreamGeneration(this.path);
     const live = ctx.live;
     const position: Position | null =
@@ -180,6 +197,7 @@ export class DatabaseWatch {
       replicas,
       tableCounts: this.tableCounts,
       tableCountsAt: this.tableCountsAt?.toISOString() ?? null,
+      marker: this.marker,
       errors: [...new Set(errors)].slice(0, 50).map((e) => clip(redactSecrets(e, ctx.secrets))),
       notes: [...new Set(notes)].slice(0, 50).map((n) => clip(redactSecrets(n, ctx.secrets))),
     };

@@ -32,6 +32,7 @@ export interface AgentFlags {
   litestreamConfig?: string;
   observe?: boolean;
   countRows?: boolean;
+  marker?: boolean;
   restartLitestream?: boolean;
   statusFile?: string;
   stateDir?: string;
@@ -62,6 +63,8 @@ export interface AgentSettings {
   restartLitestream: boolean;
   countRows: boolean;
   countRowsMaxBytes: number;
+  /** Write `_borela_marker` rows for the drills' round-trip proof (writes to the user's database). */
+  marker: boolean;
   statusFile: string;
   stateDir: string;
   litestreamBin: string | null;
@@ -231,6 +234,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
     litestreamConfig,
     restartLitestream: flags.restartLitestream ?? true,
     countRows: flags.countRows ?? bool(env.BORELA_COUNT_ROWS, "BORELA_COUNT_ROWS") ?? file?.countRows ?? false,
+    marker: flags.marker ?? bool(env.BORELA_MARKER, "BORELA_MARKER") ?? file?.marker ?? false,
     countRowsMaxBytes: int(env.BORELA_COUNT_ROWS_MAX_BYTES, "BORELA_COUNT_ROWS_MAX_BYTES", 0, Number.MAX_SAFE_INTEGER) ?? 256 * 1024 * 1024,
     statusFile: path.resolve(cwd, flags.statusFile ?? env.BORELA_AGENT_STATUS_FILE ?? "/tmp/borela-agent.json"),
     stateDir: path.resolve(cwd, flags.stateDir ?? env.BORELA_AGENT_STATE_DIR ?? path.join(os.tmpdir(), `borela-agent-${process.getuid?.() ?? "user"}`)),

@@ -23,6 +23,8 @@ const USAGE = `usage: borela agent [options]
   --litestream-config FILE   take databases and replicas from an existing litestream.yml
   --observe                  watch a Litestream that already runs (needs --litestream-config)
   --count-rows               report live row counts per table (BORELA_COUNT_ROWS)
+  --marker                   write a _borela_marker row each heartbeat, so drills prove live writes
+                             reach storage (writes to your database; BORELA_MARKER)
   --no-restart-litestream    leave Litestream down when it exits
   --status-file FILE         health file for the container, default /tmp/borela-agent.json
   --state-dir DIR            private directory for the rendered litestream.yml
@@ -39,6 +41,7 @@ const OPTIONS = {
   "litestream-config": { type: "string" },
   observe: { type: "boolean" },
   "count-rows": { type: "boolean" },
+  marker: { type: "boolean" },
   "no-restart-litestream": { type: "boolean" },
   "status-file": { type: "string" },
   "state-dir": { type: "string" },
@@ -61,6 +64,7 @@ export function agentFlags(args: string[]): { flags: AgentFlags; checkConfig: bo
       litestreamConfig: values["litestream-config"],
       observe: values.observe,
       countRows: values["count-rows"],
+      marker: values.marker,
       restartLitestream: values["no-restart-litestream"] ? false : undefined,
       statusFile: values["status-file"],
       stateDir: values["state-dir"],

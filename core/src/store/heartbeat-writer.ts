@@ -56,13 +56,14 @@ export class HeartbeatWriter {
          VALUES (@id, @projectId, @receivedAt, @sentAt, @agentId, @sequence, @storageBytes, @payload)`,
       ),
       upsertDatabase: this.db.prepare(
-        `INSERT INTO Database (id, projectId, name, path, sizeBytes, walBytes, position, lastHeartbeatAt, "exists", errors, notes, tableCounts, tableCountsAt)
-         VALUES (@id, @projectId, @name, @path, @sizeBytes, @walBytes, @position, @at, @exists, @errors, @notes, @tableCounts, @tableCountsAt)
+        `INSERT INTO Database (id, projectId, name, path, sizeBytes, walBytes, position, lastHeartbeatAt, "exists", errors, notes, tableCounts, tableCountsAt, markerEnabled)
+         VALUES (@id, @projectId, @name, @path, @sizeBytes, @walBytes, @position, @at, @exists, @errors, @notes, @tableCounts, @tableCountsAt, @markerEnabled)
          ON CONFLICT (projectId, name) DO UPDATE SET
            path = excluded.path, sizeBytes = excluded.sizeBytes, walBytes = excluded.walBytes, position = excluded.position,
            lastHeartbeatAt = excluded.lastHeartbeatAt, "exists" = excluded."exists", errors = excluded.errors, notes = excluded.notes,
            tableCounts = COALESCE(excluded.tableCounts, Database.tableCounts),
-           tableCountsAt = COALESCE(excluded.tableCountsAt, Database.tableCountsAt)
+           tableCountsAt = COALESCE(excluded.tableCountsAt, Database.tableCountsAt),
+           markerEnabled = excluded.markerEnabled
          WHERE Database.lastHeartbeatAt IS NULL OR Database.lastHeartbeatAt <= excluded.lastHeartbeatAt
          RETURNING id`,
       ),
@@ -206,6 +207,8 @@ export class HeartbeatWriter {
         notes: JSON.stringify(d.notes ?? []),
         tableCounts: d.tableCounts ? JSON.stringify(d.tableCounts) : null,
         tableCountsAt: d.tableCounts ? storeTime(d.tableCountsAt ? new Date(d.tableCountsAt) : measuredAt) : null,
+        // An agent that writes markers opts the database into the drill's round-trip proof.
+        markerEnabled: d.marker ? 1 : 0,
       }) as { id: string } | undefined;
       if (!row) continue; // an older, queued heartbeat: history only
       const reported = new Set<string>();
