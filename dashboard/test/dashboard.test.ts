@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
 import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../../core/test/support/webhook-receiver.ts";
 import { launchBrowser, type TestBrowser } from "./support/browser.ts";
 import { startAgentProcess, type AgentProcess } from "./support/agent-process.ts";
 import { SAMPLE_COUNTS, createSampleDatabase, openWriter } from "./support/sample-db.ts";
@@ -108,6 +109,16 @@ describe("dashboard in Chromium: the whole loop", () => {
     const saved = await core.api("GET", `/api/v1/projects/${projectId}`);
     expect(saved.body).toMatchObject({ staleAfterSeconds: STALE_AFTER, heartbeatGraceSeconds: GRACE });
 
+    await page.getByRole("button", { name: "Add assertion" }).click();
+    await page.getByLabel("Name").fill("has customers");
+    await page.getByLabel("SQL").fill("SELECT count(*) FROM customers");
+    await page.getByLabel("Comparison").selectOption(">=");
+    await page.getByLabel("Value").fill("1");
+    await page.getByRole("button", { name: "Save assertions" }).click();
+    await expect
+      .poll(async () => (await core.api("GET", `/api/v1/projects/${projectId}`)).body.assertions)
+      .toEqual([{ name: "has customers", sql: "SELECT count(*) FROM customers", op: ">=", value: 1 }]);
+
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll("input, select, textarea")]
         .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute("aria-label"))
@@ -166,6 +177,9 @@ describe("dashboard in Chromium: the whole loop", () => {
       rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent!.trim()).join(" ")),
     );
     expect(counts.sort()).toEqual([`customers ${SAMPLE_COUNTS.customers}`, `orders ${SAMPLE_COUNTS.orders}`]);
+    const assertion = await history.locator("table").nth(1).locator("tbody tr").first().textContent();
+    expect(assertion).toContain("has customers");
+    expect(assertion).toContain(`>= 1${SAMPLE_COUNTS.customers}passed`);
     expect(await page.getByRole("img", { name: /Row counts per drill/ }).count()).toBe(1);
     expect(await page.getByRole("img", { name: /Restore time \(RTO\) per drill/ }).count()).toBe(1);
     await page.screenshot({ path: path.join(SHOTS, "project.png"), fullPage: true });
@@ -188,6 +202,10 @@ describe("dashboard in Chromium: the whole loop", () => {
     const api = await core.api("GET", `/api/v1/projects/${projectId}`);
     expect(status, `UI ${status}; API ${JSON.stringify(api.body).slice(0, 3000)}\nagent: ${agent!.output().slice(-3000)}`).toBe("stale");
     expect(await page.locator(".reasons").textContent()).toMatch(/unreplicated/);
+    const incident = page.locator("li.open", { hasText: "stale (app)" });
+    await incident.waitFor({ timeout: 15_000 });
+    await incident.locator("summary").click();
+    await incident.getByText("No alert was sent for this incident").waitFor();
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
     await rowOf(page, "shop").locator('[data-status="stale"]').first().waitFor();
   });
@@ -213,6 +231,24 @@ describe("dashboard in Chromium: the whole loop", () => {
 
     await page.goto(`${core.url}/`);
     await rowOf(page, "shop").locator('[data-status="silent"]').first().waitFor({ timeout: (GRACE + 15) * 1000 });
+  });
+
+  it("adds a webhook alert channel and sends it a test message", async () => {
+    const receiver: WebhookReceiver = await startWebhookReceiver();
+    try {
+      await page.goto(`${core.url}/projects/${projectId}/settings`);
+      const form = page.getByRole("form", { name: "Add an alert channel" });
+      await form.getByLabel("Type").selectOption("webhook");
+      await form.getByLabel("URL").fill(receiver.url);
+      await form.getByRole("button", { name: "Add channel" }).click();
+      await page.getByText(receiver.url).waitFor();
+      await page.getByRole("button", { name: "Send test" }).click();
+      await page.getByRole("status").filter({ hasText: /^Sent: / }).waitFor({ timeout: 15_000 });
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0].body).toContain("shop");
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("is readable on a phone", async () => {
