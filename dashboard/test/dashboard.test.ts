@@ -63,6 +63,8 @@ describe("dashboard in Chromium: the whole loop", () => {
   it("signs in with the admin token into an httpOnly, SameSite=Strict session", async () => {
     await page.goto(`${core.url}/`);
     const signIn = page.getByRole("region", { name: "Sign in to Borela" });
+    await signIn.waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "sign-in.png"), fullPage: true });
     await signIn.getByLabel("Admin token").fill("bradm_wrong");
     await signIn.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => signIn.getByRole("alert").textContent()).toContain("wrong admin token");
@@ -71,6 +73,7 @@ describe("dashboard in Chromium: the whole loop", () => {
     await signIn.getByLabel("Admin token").press("Enter");
     await page.getByRole("heading", { name: "Projects" }).waitFor();
     await page.getByRole("heading", { name: "Watch your first SQLite backup" }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "overview-empty.png"), fullPage: true });
 
     const cookie = (await browser.context.cookies()).find((c) => c.name === "borela_session");
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/" });
