@@ -42,9 +42,10 @@ export function dueNotifications(
 
   if (incident.resolvedAt) {
     if (channel.openedClaimedAt) return [{ event: "resolved", seq: 0 }];
-    // Nobody heard it open (the core was down for all of it): say once that it happened.
+    // It cleared before anyone heard it open (between two ticks, or while the core was down):
+    // it was still a real incident, so both messages go, in order.
     const channelExisted = !channel.createdAt || channel.createdAt <= incident.resolvedAt;
-    return confirmed && !announcedAnywhere && channelExisted ? [{ event: "resolved", seq: 0 }] : [];
+    return confirmed && !announcedAnywhere && channelExisted ? [{ event: "opened", seq: 0 }, { event: "resolved", seq: 0 }] : [];
   }
   if (!confirmed) return [];
   if (!channel.openedClaimedAt) return [{ event: "opened", seq: 0 }];

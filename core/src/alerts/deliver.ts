@@ -72,7 +72,7 @@ async function waitsForEarlier(store: Store, d: DeliveryRow): Promise<boolean> {
   const mine = messageOrder(key.event, key.seq);
   return siblings.some((s) => {
     const k = parseDeliveryKey(s.dedupeKey);
-    return k !== null && messageOrder(k.event, k.seq) < mine;
+    return k !== null && k.channel === key.channel && messageOrder(k.event, k.seq) < mine;
   });
 }
 

@@ -216,6 +216,23 @@ describe("email alerts", () => {
     expect(mailsFor("flap").map((m) => m.subject?.split(":")[0])).toEqual(["[Borela] ERROR", "[Borela] STALE"]);
   });
 
+  it("an error that clears between two ticks still sends both messages, in order", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const blip = await seedProject(store, "blip");
+    const c = clock(T0);
+    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+    await open(store, blip, "error", "database file /data/primary.sqlite3 was replaced", T0);
+    c.advance(1);
+    await resolve(store, blip, "error", c.now());
+    await alerts.tick();
+    await alerts.tick();
+    expect(mailsFor("blip").map((m) => m.subject)).toEqual([
+      "[Borela] ERROR: blip / primary — database file /data/primary.sqlite3 was replaced",
+      "[Borela] RESOLVED: blip / primary is back (ERROR lasted 1s)",
+    ]);
+  });
+
   it("takes a confirmation delay per kind", async () => {
     db = await tempStore();
     const { store } = db;
