@@ -51,6 +51,8 @@ export class DatabaseWatch {
   names: string[] = [];
   private file: FileState | null = null;
   private baseline: FileState | null = null;
+  /** The file as the agent first found it: a replacement stays an error until that file is back or the agent restarts. */
+  private original: FileState | null = null;
   private changedAt: Date | null = null;
   private pending: PendingState[] = [];
   private stored: Stored[] = [];
@@ -84,7 +86,14 @@ export class DatabaseWatch {
 
   /** The identity problem right now, if any (missing, moved, replaced). */
   identityProblem(): string | null {
-    return this.file ? identityProblem(this.path, this.baseline, this.file) : null;
+    if (!this.file) return null;
+    const now = identityProblem(this.path, this.baseline, this.file);
+    if (now) return now;
+    // Litestream follows the new file, but the data the app had may be elsewhere: someone must look.
+    if (this.original && this.file.exists && (this.original.ino !== this.file.ino || this.original.dev !== this.file.dev)) {
+      return `database file ${this.path} is not the file the agent started with (inode ${this.original.ino} → ${this.file.ino}): Litestream now backs up the new file; make sure the app writes to it, then restart the agent to accept it`;
+    }
+    return null;
   }
 
   async observeFile(now: Date): Promise<boolean> {
@@ -92,6 +101,7 @@ export class DatabaseWatch {
     const changed = this.file !== null && this.file.fingerprint !== current.fingerprint;
     if (changed) this.changedAt = now;
     if (!this.baseline && current.exists) this.baseline = current;
+    if (!this.original && current.exists) this.original = current;
     this.file = current;
     return changed;
   }
