@@ -12,6 +12,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Most suites wait on real processes (Litestream, agents, drills), not on the CPU.
+    maxWorkers: 3,
     globalSetup: ["core/test/support/global-setup.ts"],
   },
 });
