@@ -1,6 +1,7 @@
 // The only place that reads process.env. Every setting has a default that
 // makes `npm start` work on a fresh machine; flags override env.
 import path from "node:path";
+import { parseConfirmDelays, type ConfirmDelays } from "./alerts/confirm-delay.ts";
 
 export class ConfigError extends Error {}
 
@@ -28,7 +29,7 @@ export interface Config {
   drillLeaseSeconds: number;
   litestreamBin: string | null;
   /** An incident must stay open this long before its first alert (flap guard). */
-  alertConfirmSeconds: number;
+  alertConfirmSeconds: number | ConfirmDelays;
   alertReminderHours: number;
   /** First retry delay of a failed delivery; doubles per attempt. */
   alertRetrySeconds: number;
@@ -90,6 +91,14 @@ function readS3(env: Env): S3Settings | null {
   };
 }
 
+function confirmDelays(raw: string | undefined): ConfirmDelays {
+  try {
+    return parseConfirmDelays(raw);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const dataDir = path.resolve(overrides.dataDir ?? env.BORELA_DATA_DIR ?? "./data");
   const port = overrides.port ?? readInt(env, "BORELA_PORT", 8787, 0, 65535);
@@ -115,7 +124,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     drillDir: path.resolve(env.BORELA_DRILL_DIR ?? path.join(dataDir, "drills")),
     drillLeaseSeconds: readInt(env, "BORELA_DRILL_LEASE_SECONDS", 30, 1, 3600),
     litestreamBin: env.LITESTREAM_BIN || null,
-    alertConfirmSeconds: readInt(env, "BORELA_ALERT_CONFIRM_SECONDS", 0, 0, 86_400),
+    alertConfirmSeconds: confirmDelays(env.BORELA_ALERT_CONFIRM_SECONDS),
     alertReminderHours: readInt(env, "BORELA_ALERT_REMINDER_HOURS", 24, 1, 24 * 365),
     alertRetrySeconds: readInt(env, "BORELA_ALERT_RETRY_SECONDS", 5, 1, 3600),
     digestCron: env.BORELA_DIGEST_CRON || "0 8 * * 1",
