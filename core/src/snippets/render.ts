@@ -1,0 +1,128 @@
+// Every integration snippet, rendered from one input: compose service,
+// `docker run`, Coolify sidecar, Kamal accessory, Docker labels, systemd unit
+// and its env file. The CLI (`borela init`), the API and the dashboard call these.
+import { stringify } from "yaml";
+import { agentEnvironment, resolveInput, type ResolvedInput, type SnippetInput } from "./input.ts";
+
+export const SNIPPET_KINDS = ["compose", "docker-run", "coolify", "kamal", "labels", "systemd", "env-file"] as const;
+export type SnippetKind = (typeof SNIPPET_KINDS)[number];
+
+function composeService(r: ResolvedInput) {
+  return {
+    image: r.image,
+    command: ["agent"],
+    restart: "unless-stopped",
+    // uid 1000 writes the `<db>-litestream` directory beside the database, as the app's user does in Rails 8 images.
+    user: "1000:1000",
+    environment: agentEnvironment(r),
+    volumes: [`${r.volumeName}:${r.mountPath}`],
+    ...(r.hostNetwork ? { network_mode: "host" } : {}),
+    ...(r.serviceName ? { depends_on: [r.serviceName] } : {}),
+  };
+}
+
+function compose(r: ResolvedInput): string {
+  return `# Add beside the "${r.serviceName}" service in your compose file; it shares the volume ${r.volumeName} at the same path.\n# Set BORELA_AGENT_TOKEN in the environment (or an .env file) to the project's agent token.\n${stringify({ services: { borela: composeService(r) } })}`;
+}
+
+function coolify(r: ResolvedInput): string {
+  const service = composeService({ ...r, hostNetwork: false });
+  return `# Coolify: open your application (Docker Compose build pack) → Edit Compose File,\n# add this service beside "${r.serviceName}", then set BORELA_AGENT_TOKEN under Environment Variables and deploy.\n${stringify({ services: { borela: service } })}`;
+}
+
+function dockerRun(r: ResolvedInput): string {
+  const env = Object.entries(agentEnvironment(r)).map(([k, v]) => (k === "BORELA_AGENT_TOKEN" ? `-e ${k}` : `-e ${k}=${shellQuote(v)}`));
+  return [
+    "docker run -d --name borela-agent --restart unless-stopped --user 1000:1000",
+    ...(r.hostNetwork ? ["--network host"] : []),
+    `-v ${r.volumeName}:${r.mountPath}`,
+    ...env,
+    `${r.image} agent`,
+  ].join(" \\\n  ") + "\n";
+}
+
+function kamal(r: ResolvedInput): string {
+  const { BORELA_AGENT_TOKEN: _token, ...clear } = agentEnvironment(r);
+  return `# config/deploy.yml — and BORELA_AGENT_TOKEN=$BORELA_AGENT_TOKEN in .kamal/secrets\n${stringify({
+    accessories: {
+      borela: {
+        image: r.image,
+        host: "<your web host>",
+        cmd: "agent",
+        env: { clear, secret: ["BORELA_AGENT_TOKEN"] },
+        volumes: [`${r.volumeName}:${r.mountPath}`],
+        options: { user: "1000:1000" },
+      },
+    },
+  })}`;
+}
+
+function labels(r: ResolvedInput): string {
+  return `# Labels on the app container; \`borela discover\` starts the sidecar.\n${stringify({
+    labels: {
+      "dev.borela.enable": "true",
+      "dev.borela.project": r.projectName,
+      "dev.borela.databases": r.databases.join(","),
+      ...(r.replicaUrl ? { "dev.borela.replica": r.replicaUrl } : {}),
+      "dev.borela.server": r.serverUrl,
+    },
+  })}`;
+}
+
+/** How systemd starts the agent: node and this checkout's CLI, resolved by `borela init` on the machine it runs on. */
+export const DEFAULT_AGENT_COMMAND = "/usr/bin/node /opt/borela/core/bin/borela.js agent";
+
+export function systemdUnit(r: ResolvedInput, envFile = "/etc/borela/agent.env", agentCommand = DEFAULT_AGENT_COMMAND): string {
+  return `[Unit]
+Description=Borela agent: Litestream replication and backup heartbeats for ${r.projectName}
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=simple
+EnvironmentFile=${envFile}
+ExecStart=${agentCommand}
+Restart=always
+RestartSec=5
+KillSignal=SIGTERM
+TimeoutStopSec=30
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+export function envFile(r: ResolvedInput): string {
+  const env = agentEnvironment(r);
+  return (
+    "# Borela agent settings (mode 0600: it holds the agent token)\n" +
+    Object.entries(env)
+      .map(([k, v]) => (k === "BORELA_AGENT_TOKEN" ? `${k}=paste-the-project-agent-token-here` : `${k}=${v}`))
+      .join("\n") +
+    "\n"
+  );
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+export function renderSnippet(kind: SnippetKind, input: SnippetInput, options: { agentCommand?: string } = {}): string {
+  const r = resolveInput(input);
+  switch (kind) {
+    case "compose":
+      return compose(r);
+    case "coolify":
+      return coolify(r);
+    case "docker-run":
+      return dockerRun(r);
+    case "kamal":
+      return kamal(r);
+    case "labels":
+      return labels(r);
+    case "systemd":
+      return systemdUnit(r, undefined, options.agentCommand);
+    case "env-file":
+      return envFile(r);
+  }
+}
