@@ -25,6 +25,7 @@ import incidentRoutes from "./routes/incidents.ts";
 import agentConfigRoutes from "./routes/agent-config.ts";
 import drillRoutes from "./routes/drills.ts";
 import alertChannelRoutes from "./routes/alert-channels.ts";
+import snippetRoutes from "./routes/snippets.ts";
 import type { DrillService } from "../drills/service.ts";
 
 declare module "fastify" {
@@ -52,7 +53,7 @@ export interface AppDeps {
   extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
-export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes];
+export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Typed as the default instance: route plugins do not care which pino flavour logs.

@@ -126,3 +126,25 @@ describe("borela init", () => {
     }
   });
 });
+
+describe("GET /api/v1/projects/:id/snippets", () => {
+  it("renders every kind from the project's reported databases", async () => {
+    const { startTestCore, heartbeat } = await import("../support/core-server.ts");
+    const core = await startTestCore({ BORELA_PUBLIC_URL: "https://borela.example.com" });
+    try {
+      const p = await core.createProject("snippets");
+      await core.api("POST", "/api/v1/heartbeats", { token: p.agentToken, body: heartbeat() });
+      const res = await core.api("GET", `/api/v1/projects/${p.id}/snippets`);
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body).sort()).toEqual([...SNIPPET_KINDS].sort());
+      const compose = parse(res.body.compose).services.borela;
+      expect(compose.environment.BORELA_SERVER).toBe("https://borela.example.com");
+      expect(compose.environment.BORELA_DATABASES).toBe("/data/app.sqlite3");
+      expect(compose.volumes).toEqual(["app_data:/data"]);
+      expect(JSON.stringify(res.body)).not.toContain(p.agentToken);
+      expect((await core.api("GET", `/api/v1/projects/nope/snippets`)).status).toBe(404);
+    } finally {
+      await core.close();
+    }
+  });
+});
