@@ -45,7 +45,7 @@ describe("dashboard in Chromium: the whole loop", () => {
   const replicaDir = () => path.join(dir.path, "replica");
 
   beforeAll(async () => {
-    core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
+    core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn", BORELA_ALERT_CONFIRM_SECONDS: "0,stale=0,silent=0" });
     dir = await tmpDir("borela-dashboard-e2e-");
     createSampleDatabase(dbPath());
     await browser.context.clearCookies();
@@ -230,14 +230,23 @@ describe("dashboard in Chromium: the whole loop", () => {
     expect(next).toMatch(/^bra_/);
     expect(next).not.toBe(agentToken);
     await expect.poll(() => tokens.count()).toBe(2);
+
+    const compose = page.locator('[data-snippet="compose"]');
+    await compose.locator("summary").click();
+    const snippet = (await compose.getByLabel("Docker Compose service snippet", { exact: true }).textContent())!;
+    expect(snippet).toContain(`BORELA_DATABASES: ${dbPath()}`);
+    expect(snippet).toContain("BORELA_AGENT_TOKEN: ${BORELA_AGENT_TOKEN}");
+    expect(snippet).not.toContain(agentToken);
+    expect(snippet).not.toContain(next);
     await page.screenshot({ path: path.join(SHOTS, "settings.png"), fullPage: true });
 
     await page.goto(`${core.url}/`);
     await rowOf(page, "shop").locator('[data-status="silent"]').first().waitFor({ timeout: (GRACE + 15) * 1000 });
   });
 
-  it("adds a webhook alert channel and sends it a test message", async () => {
+  it("adds a webhook alert channel, sends it a test message, and shows the incident's delivery log", async () => {
     const receiver: WebhookReceiver = await startWebhookReceiver();
+    const events = () => receiver.received.map((r) => JSON.parse(r.body) as { event: string; kind: string; project: { name: string } });
     try {
       await page.goto(`${core.url}/projects/${projectId}/settings`);
       const form = page.getByRole("form", { name: "Add an alert channel" });
@@ -247,8 +256,16 @@ describe("dashboard in Chromium: the whole loop", () => {
       await page.getByText(receiver.url).waitFor();
       await page.getByRole("button", { name: "Send test" }).click();
       await page.getByRole("status").filter({ hasText: /^Sent: / }).waitFor({ timeout: 15_000 });
-      expect(receiver.received).toHaveLength(1);
-      expect(receiver.received[0].body).toContain("shop");
+      expect(events().filter((e) => e.event === "test")).toEqual([expect.objectContaining({ project: expect.objectContaining({ name: "shop" }) })]);
+
+      // The open "silent" incident is delivered to the new channel; its log shows on the project page.
+      await expect.poll(() => events().some((e) => e.kind === "silent" && e.event !== "test"), { timeout: 20_000 }).toBe(true);
+      await page.goto(`${core.url}/projects/${projectId}`);
+      const incident = page.locator("li.open", { hasText: /^\s*silent/ });
+      await incident.locator("summary").click();
+      const delivery = incident.locator("tbody tr", { hasText: `webhook: ${receiver.url}` }).first();
+      await expect.poll(() => delivery.locator("td").nth(2).textContent(), { timeout: 15_000 }).toMatch(/^sent /);
+      expect(await delivery.locator("td").nth(3).textContent()).toMatch(/ok — HTTP 200/);
     } finally {
       await receiver.close();
     }
