@@ -1,0 +1,5 @@
+module Borela
+  module Rails
+    VERSION = "0.1.0"
+  end
+end
