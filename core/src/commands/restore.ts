@@ -3,7 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
-import { restoreTarget } from "../drills/replica-target.ts";
+import { restoreTarget, storedCredentials } from "../drills/replica-target.ts";
 import { restore } from "../litestream/commands.ts";
 import { formatBytes } from "../drills/disk.ts";
 
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
     }
     const replica = database.replicas[0];
     if (!replica) throw new UsageError(`${project.name}/${database.name} has no replica to restore from`);
-    const target = restoreTarget(replica.url, project.storagePrefix, config);
+    const target = restoreTarget(replica.url, project.storagePrefix, config, process.env, await storedCredentials(store, config, project.id));
     process.stdout.write(`restoring ${project.name}/${database.name} from ${replica.url}${timestamp ? ` as of ${timestamp.toISOString()}` : ""}\n`);
     const result = await restore({ replica: target }, {
       outputPath: output,

@@ -16,7 +16,7 @@ import { chooseCheck, compare, compareWithLive, compareWithPrevious, requiredFre
 import { freeSpace as systemFreeSpace, formatBytes, type FreeSpace } from "./disk.ts";
 import { inspectDatabase } from "./inspect.ts";
 import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
-import { MissingCredentialsError, restoreTarget } from "./replica-target.ts";
+import { MissingCredentialsError, restoreTarget, storedCredentials } from "./replica-target.ts";
 import { pickGeneration, walGaps } from "./wal-gaps.ts";
 
 async function segmentSize(target: ReplicaTarget, file: ReplicaFile): Promise<number> {
@@ -83,7 +83,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
 
   let target;
   try {
-    target = restoreTarget(replica.url, drill.project.storagePrefix, ctx.config);
+    target = restoreTarget(replica.url, drill.project.storagePrefix, ctx.config, process.env, await storedCredentials(ctx.store, ctx.config, drill.projectId));
   } catch (err) {
     if (err instanceof MissingCredentialsError) return finish("failed", err.message);
     return finish("failed", `replica ${replica.url} cannot be used: ${(err as Error).message}`);

@@ -26,6 +26,7 @@ import agentConfigRoutes from "./routes/agent-config.ts";
 import drillRoutes from "./routes/drills.ts";
 import alertChannelRoutes from "./routes/alert-channels.ts";
 import snippetRoutes from "./routes/snippets.ts";
+import storageCredentialRoutes from "./routes/storage-credentials.ts";
 import type { DrillService } from "../drills/service.ts";
 
 declare module "fastify" {
@@ -53,7 +54,7 @@ export interface AppDeps {
   extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
-export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes];
+export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes, storageCredentialRoutes];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Typed as the default instance: route plugins do not care which pino flavour logs.

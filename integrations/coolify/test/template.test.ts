@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { substituteMagicVariables } from "../magic-variables.mjs";
+import { substituteMagicVariables } from "../magic-variables.ts";
 
 const file = path.resolve(import.meta.dirname, "../borela.yaml");
 const text = readFileSync(file, "utf8");

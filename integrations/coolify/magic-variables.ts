@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 
 const PATTERN = /\$\{(SERVICE_(?:URL|FQDN|PASSWORD|BASE64|USER)_[A-Z0-9_]+)\}/g;
 
-function generate(name, domain) {
+function generate(name: string, domain: string): string {
   if (name.startsWith("SERVICE_URL_")) return `https://${domain}`;
   if (name.startsWith("SERVICE_FQDN_")) return domain;
   if (name.startsWith("SERVICE_USER_")) return randomBytes(12).toString("base64url").slice(0, 16);
@@ -17,10 +17,10 @@ function generate(name, domain) {
 }
 
 /** Returns the template with every ${SERVICE_...} replaced, and the values chosen. */
-export function substituteMagicVariables(template, domain = "borela.example.com", values = new Map()) {
-  const text = template.replace(PATTERN, (_, name) => {
+export function substituteMagicVariables(template: string, domain = "borela.example.com", values = new Map<string, string>()) {
+  const text = template.replace(PATTERN, (_, name: string) => {
     if (!values.has(name)) values.set(name, generate(name, domain));
-    return values.get(name);
+    return values.get(name)!;
   });
   return { text, values };
 }

@@ -1,0 +1,65 @@
+// Read credentials for a project's bring-your-own S3 replica, so drills can
+// restore it from the core. Stored encrypted (BORELA_SECRET_KEY); the API only
+// ever shows a hint of the key id.
+import type { FastifyInstance } from "fastify";
+import { Type, type Static } from "@sinclair/typebox";
+import { IdParams } from "../schemas.ts";
+import { notFound } from "../errors.ts";
+import { newId } from "../../store/ids.ts";
+import { decryptSecret, encryptSecret } from "../../store/secrets.ts";
+
+const Body = Type.Object(
+  {
+    accessKeyId: Type.String({ minLength: 3, maxLength: 200 }),
+    secretAccessKey: Type.String({ minLength: 8, maxLength: 500 }),
+    endpoint: Type.Optional(Type.String({ format: "uri", maxLength: 500 })),
+    region: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    bucket: Type.String({ minLength: 3, maxLength: 63 }),
+  },
+  { additionalProperties: false },
+);
+
+export default async function storageCredentialRoutes(app: FastifyInstance) {
+  app.addHook("onRequest", app.requireAdmin);
+
+  async function requireProject(id: string) {
+    if (!(await app.store.project.findUnique({ where: { id }, select: { id: true } }))) throw notFound(`project ${id}`);
+  }
+
+  app.put("/api/v1/projects/:id/storage-credentials", { schema: { params: IdParams, body: Body, tags: ["projects"] } }, async (request, reply) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    const body = request.body as Static<typeof Body>;
+    await requireProject(id);
+    await app.store.$transaction([
+      app.store.storageCredential.deleteMany({ where: { projectId: id } }),
+      app.store.storageCredential.create({
+        data: {
+          id: newId(),
+          projectId: id,
+          bucket: body.bucket,
+          endpoint: body.endpoint ?? null,
+          region: body.region ?? "us-east-1",
+          accessKeyIdEnc: encryptSecret(app.secretKey, body.accessKeyId),
+          secretKeyEnc: encryptSecret(app.secretKey, body.secretAccessKey),
+        },
+      }),
+    ]);
+    return reply.code(204).send();
+  });
+
+  app.get("/api/v1/projects/:id/storage-credentials", { schema: { params: IdParams, tags: ["projects"] } }, async (request) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    await requireProject(id);
+    const row = await app.store.storageCredential.findFirst({ where: { projectId: id } });
+    if (!row) return { configured: false };
+    const keyId = decryptSecret(app.secretKey, row.accessKeyIdEnc);
+    return { configured: true, bucket: row.bucket, endpoint: row.endpoint, region: row.region, accessKeyIdHint: `${keyId.slice(0, 4)}…${keyId.slice(-2)}`, createdAt: row.createdAt };
+  });
+
+  app.delete("/api/v1/projects/:id/storage-credentials", { schema: { params: IdParams, tags: ["projects"] } }, async (request, reply) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    await requireProject(id);
+    await app.store.storageCredential.deleteMany({ where: { projectId: id } });
+    return reply.code(204).send();
+  });
+}
