@@ -10,6 +10,8 @@ bash scripts/ensure-node-modules.sh
 node scripts/build-dashboard.mjs
 
 status=0
+echo "type-checking (tsc --noEmit)"
+npx tsc --noEmit -p tsconfig.json || { echo "type check failed"; status=1; }
 npx vitest run --reporter=default --reporter=json --outputFile.json=.artifacts/vitest.json "$@" || status=$?
 
 rails_passed=0; rails_failed=0
