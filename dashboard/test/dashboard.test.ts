@@ -2,7 +2,6 @@
 // process and real Litestream with a file replica: sign in, create a project,
 // watch it turn fresh without a reload, run a drill, see it turn stale when
 // Litestream stops, revoke its token. Screenshots go to .artifacts/screenshots.
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import type { Page } from "playwright-core";
 import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
 import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../core/test/support/webhook-receiver.ts";
+import { ensureDashboardBuilt } from "./support/build.ts";
 import { launchBrowser, type TestBrowser } from "./support/browser.ts";
 import { startAgentProcess, type AgentProcess } from "./support/agent-process.ts";
 import { SAMPLE_COUNTS, createSampleDatabase, openWriter } from "./support/sample-db.ts";
@@ -22,7 +22,7 @@ const GRACE = 5;
 let browser: TestBrowser;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(ROOT, "scripts", "build-dashboard.mjs")], { stdio: "inherit" });
+  await ensureDashboardBuilt();
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchBrowser();
 });

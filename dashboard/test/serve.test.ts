@@ -1,13 +1,11 @@
 // `borela serve` (the CLI, as `npm start` runs it) serves the built dashboard
 // at `/` and below, and the JavaScript of the first load stays within budget.
-import { execFileSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCoreProcess, stopProcess, type CoreProcess } from "../../e2e/support/core-process.ts";
 import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
+import { ensureDashboardBuilt } from "./support/build.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const FIRST_LOAD_JS_BUDGET = 80 * 1024;
 
 describe("borela serve with the built dashboard", () => {
@@ -15,7 +13,7 @@ describe("borela serve with the built dashboard", () => {
   let data: TmpDir;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(ROOT, "scripts", "build-dashboard.mjs")], { stdio: "inherit" });
+    await ensureDashboardBuilt();
     data = await tmpDir("borela-serve-dashboard-");
     core = await startCoreProcess({ BORELA_DATA_DIR: data.path, BORELA_ADMIN_TOKEN: "bradm_serve_dashboard_test" });
   });
