@@ -52,6 +52,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  // Listening on port 0 (tests): the default public URL names the port the system chose.
+  if (config.publicUrl.endsWith(":0")) config.publicUrl = `http://${host}:${port}`;
   sweeper.start();
   drills.start();
   const alerts = createAlertDispatcher({ store, config, secretKey, logger });
