@@ -1,0 +1,72 @@
+// Docker for tests: the engine (started without bridges by scripts/ensure-docker.sh),
+// a local base image (debootstrap + this machine's node), and the Borela image
+// built from sidecar-image/Dockerfile, cached by a hash of its inputs.
+// Every container runs with host networking.
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+export const BASE_IMAGE = "borela-base:bookworm-node20";
+
+let ready = false;
+export function ensureDocker(): void {
+  if (ready) return;
+  execFileSync("bash", [path.join(root, "scripts/ensure-docker.sh")], { stdio: "inherit" });
+  execFileSync("bash", [path.join(root, "scripts/build-base-image.sh"), BASE_IMAGE], { stdio: "inherit", timeout: 900_000 });
+  ready = true;
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name === "test" || entry.name === "generated" || entry.name === "build") continue;
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) hashTree(hash, p);
+    else hash.update(p).update(readFileSync(p));
+  }
+}
+
+/** Builds borela/borela:<hash> (and :latest) unless an image of the same inputs exists; returns its tag. */
+export function buildBorelaImage(): string {
+  ensureDocker();
+  const hash = createHash("sha256");
+  for (const dir of ["core/src", "core/prisma", "core/bin", "sidecar-image"]) hashTree(hash, path.join(root, dir));
+  hash.update(readFileSync(path.join(root, "package-lock.json")));
+  const tag = `borela/borela:${hash.digest("hex").slice(0, 12)}`;
+  if (spawnSync("docker", ["image", "inspect", tag], { stdio: "ignore" }).status === 0) return tag;
+  execFileSync(process.execPath, [path.join(root, "scripts/build-dashboard.mjs")], { stdio: "inherit" });
+  execFileSync(process.execPath, ["--import", "tsx", path.join(root, "core/src/agent/bundle.ts"), path.join(root, "sidecar-image/build/agent.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  statSync(path.join(root, "sidecar-image/build/agent.mjs"));
+  execFileSync("docker", ["build", "--network", "host", "--build-arg", `BASE_IMAGE=${BASE_IMAGE}`, "-f", "sidecar-image/Dockerfile", "-t", tag, "-t", "borela/borela:latest", "."], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    timeout: 900_000,
+  });
+  return tag;
+}
+
+export function docker(...args: string[]): string {
+  return execFileSync("docker", args, { encoding: "utf8" }).trim();
+}
+
+/** Runs a detached container on the host network; returns its id. */
+export function runContainer(
+  image: string,
+  options: { env?: Record<string, string>; mounts?: string[]; args?: string[]; user?: string; entrypoint?: string; healthInterval?: string },
+): string {
+  const flags = ["run", "-d", "--network", "host"];
+  if (options.healthInterval) flags.push("--health-interval", options.healthInterval, "--health-start-period", "1s");
+  for (const [k, v] of Object.entries(options.env ?? {})) flags.push("-e", `${k}=${v}`);
+  for (const m of options.mounts ?? []) flags.push("-v", m);
+  if (options.user) flags.push("--user", options.user);
+  if (options.entrypoint) flags.push("--entrypoint", options.entrypoint);
+  return docker(...flags, image, ...(options.args ?? []));
+}
+
+export function removeContainer(id: string): void {
+  spawnSync("docker", ["rm", "-f", id], { stdio: "ignore" });
+}

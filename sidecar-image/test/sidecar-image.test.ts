@@ -1,0 +1,91 @@
+// The Borela image on a real Docker engine (host networking only): it builds,
+// runs as uid 1000, carries Litestream 0.3.13 and a HEALTHCHECK, and as a
+// sidecar it replicates a database another process writes to and heartbeats
+// to a core on loopback until the project is fresh.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chmodSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { buildBorelaImage, docker, removeContainer, runContainer } from "../../core/test/support/docker.ts";
+import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
+import { startSqliteWriter, type SqliteWriter } from "../../core/test/support/sqlite-writer.ts";
+import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
+import { waitFor } from "../../core/test/support/wait-for.ts";
+import { createDatabase, countRows } from "../../core/test/litestream/live.ts";
+import { execFileSync } from "node:child_process";
+
+let image: string;
+let core: TestCore;
+let tmp: TmpDir;
+let writer: SqliteWriter | null = null;
+const containers: string[] = [];
+
+beforeAll(async () => {
+  image = buildBorelaImage();
+  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1" });
+  tmp = await tmpDir("borela-sidecar-");
+}, 900_000);
+
+afterAll(async () => {
+  for (const id of containers) removeContainer(id);
+  await writer?.stop();
+  await core?.close();
+  await tmp?.remove();
+});
+
+describe("the Borela image", () => {
+  it("runs borela and Litestream 0.3.13 as uid 1000, with a HEALTHCHECK", () => {
+    expect(docker("run", "--rm", "--network", "host", image, "--help")).toMatch(/usage: borela <command>/);
+    expect(docker("run", "--rm", "--network", "host", "--entrypoint", "litestream", image, "version")).toBe("v0.3.13");
+    expect(docker("run", "--rm", "--network", "host", "--entrypoint", "id", image, "-u")).toBe("1000");
+    const health = JSON.parse(docker("image", "inspect", "--format", "{{json .Config.Healthcheck}}", image));
+    expect(health.Test).toEqual(["CMD", "node", "/app/sidecar-image/healthcheck.mjs"]);
+  });
+
+  it("as a sidecar: replicates a database another process writes to, heartbeats, turns fresh and healthy", async () => {
+    const data = path.join(tmp.path, "data");
+    const replica = path.join(tmp.path, "replica");
+    mkdirSync(data, { recursive: true });
+    mkdirSync(replica, { recursive: true });
+    const dbPath = path.join(data, "app.sqlite3");
+    createDatabase(dbPath, 20);
+    // The sidecar runs as uid 1000 and writes `<db>-litestream` beside the database, as in a Rails 8 image.
+    for (const p of [data, replica, dbPath]) chmodSync(p, 0o777);
+    writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 5, durationMs: 90_000 });
+    const project = await core.createProject("sidecar", { staleAfterSeconds: 10, heartbeatGraceSeconds: 10 });
+    const id = runContainer(image, {
+      env: {
+        BORELA_SERVER: core.url,
+        BORELA_AGENT_TOKEN: project.agentToken,
+        BORELA_DATABASES: dbPath,
+        BORELA_REPLICA_URL: `file://${replica}`,
+        BORELA_HEARTBEAT_INTERVAL_SECONDS: "2",
+      },
+      // The app's data volume is mounted at the same path as in the app.
+      mounts: [`${data}:${data}`, `${replica}:${replica}`],
+      healthInterval: "2s",
+    });
+    containers.push(id);
+    const fresh = await waitFor(
+      async () => {
+        const p = (await core.api("GET", `/api/v1/projects/${project.id}`)).body;
+        return p.status === "fresh" && p.storageBytes > 0 ? p : null;
+      },
+      { timeoutMs: 60_000, what: "the sidecar's project to turn fresh" },
+    ).catch((err) => {
+      throw new Error(`${err.message}\n${docker("logs", "--tail", "40", id)}`);
+    });
+    expect(fresh.databases[0]).toMatchObject({ path: dbPath, replicas: [expect.objectContaining({ url: `file://${replica}` })] });
+    await waitFor(() => (docker("inspect", "--format", "{{.State.Health.Status}}", id) === "healthy" ? true : null), {
+      timeoutMs: 30_000,
+      what: "the container to be healthy",
+    });
+
+    await writer.stop();
+    writer = null;
+    await new Promise((r) => setTimeout(r, 3000));
+    docker("stop", "-t", "20", id);
+    const restored = path.join(tmp.path, "restored.sqlite3");
+    execFileSync(path.resolve("node_modules/@flydotio/litestream-linux-x64/litestream"), ["restore", "-o", restored, `file://${replica}`]);
+    expect(countRows(restored, "orders")).toBe(countRows(dbPath, "orders"));
+  }, 180_000);
+});
