@@ -41,7 +41,7 @@ describe("agent-reported errors", () => {
     const { projectId, dbPath, agent } = await setup("moved", (dir) => ({ url: `file://${path.join(dir, "moved-replica")}` }));
     await waitForStatus(h.core, projectId, "fresh", 15_000);
     await rename(dbPath, `${dbPath}.elsewhere`);
-    const p = await waitForStatus(h.core, projectId, "error", 10_000);
+    const p = await waitForStatus(h.core, projectId, "error", 10_000, (d) => d.databases[0]?.exists === false);
     expect(p.databases[0].exists).toBe(false);
     expect(p.statusReasons.join("\n")).toContain(dbPath);
     expect(p.databases[0].errors.join("\n")).toContain(`database file ${dbPath} was moved or deleted`);
