@@ -7,9 +7,11 @@ if ! command -v dockerd >/dev/null; then
   echo "installing Debian's docker.io and debootstrap"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends docker.io debootstrap >/dev/null
+  apt-get install -y -qq --no-install-recommends docker.io debootstrap docker-compose >/dev/null
 fi
-command -v debootstrap >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
+for tool in debootstrap docker-compose; do
+  command -v "$tool" >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends "$tool" >/dev/null; }
+done
 if docker info >/dev/null 2>&1; then exit 0; fi
 log=/var/log/borela-dockerd.log
 echo "starting dockerd (log: $log)"
