@@ -1,6 +1,7 @@
 // The drill pipeline: pre-check disk, restore into a fresh temp dir, inspect
 // read-only, compare, record RTO/RPO, remove the temp dir in every outcome,
 // open or resolve the drill_failed incident. The Drill row is the record.
+import { parseJson } from "../store/json.ts";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config.ts";
@@ -50,17 +51,9 @@ interface Outcome {
   report: DrillReport;
 }
 
-function parse<T>(json: string | null, fallback: T): T {
-  try {
-    return json ? (JSON.parse(json) as T) : fallback;
-  } catch {
-    return fallback;
-  }
-}
-
 export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outcome> {
   const drill = await ctx.store.drill.findUniqueOrThrow({ where: { id: drillId }, include: { project: true } });
-  const progress: ProgressEvent[] = parse(drill.progress, []);
+  const progress: ProgressEvent[] = parseJson(drill.progress, []);
   const step = async (name: string, message: string) => {
     const event = { step: name, message, at: new Date().toISOString() };
     progress.push(event);
@@ -149,7 +142,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
     await step("restore", `restored ${formatBytes(report.restoredBytes)} in ${report.restoreSeconds.toFixed(2)}s`);
 
     report.check = chooseCheck(drill.project.checkPolicy, report.restoredBytes);
-    const assertions = parse<{ name?: string; sql: string; op: string; value: number }[]>(drill.project.assertions, []);
+    const assertions = parseJson<{ name?: string; sql: string; op: string; value: number }[]>(drill.project.assertions, []);
     const checkStarted = Date.now();
     await step("check", `PRAGMA ${report.check}, foreign_key_check, row counts${assertions.length ? `, ${assertions.length} assertion(s)` : ""}`);
     let inspection;
@@ -181,11 +174,11 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
       orderBy: { finishedAt: "desc" },
     });
     if (!drill.timestamp) {
-      const prevTables = previous ? parse<DrillReport | null>(previous.report, null)?.tables ?? null : null;
+      const prevTables = previous ? parseJson<DrillReport | null>(previous.report, null)?.tables ?? null : null;
       const cmp = compareWithPrevious(inspection.tables, prevTables, drill.project.rowDropWarnPercent);
       report.failures.push(...cmp.failures);
       report.warnings.push(...cmp.warnings);
-      report.warnings.push(...compareWithLive(inspection.tables, parse(database.tableCounts, null), drill.project.rowDropWarnPercent));
+      report.warnings.push(...compareWithLive(inspection.tables, parseJson(database.tableCounts, null), drill.project.rowDropWarnPercent));
     }
 
     const restored = files.filter((f) => f.generation === generationId && (!drill.timestamp || f.modifiedAt <= drill.timestamp));

@@ -1,3 +1,4 @@
+import { parseJson } from "../store/json.ts";
 import type { DrillReport } from "./report.ts";
 
 interface DrillRow {
@@ -15,14 +16,6 @@ interface DrillRow {
   report: string | null;
 }
 
-function parse<T>(json: string | null, fallback: T): T {
-  try {
-    return json ? (JSON.parse(json) as T) : fallback;
-  } catch {
-    return fallback;
-  }
-}
-
 /** A drill as the API shows it. */
 export function drillView(d: DrillRow) {
   return {
@@ -36,7 +29,7 @@ export function drillView(d: DrillRow) {
     queuedAt: d.queuedAt,
     startedAt: d.startedAt,
     finishedAt: d.finishedAt,
-    progress: parse<{ step: string; message: string; at: string }[]>(d.progress, []),
-    report: parse<DrillReport | null>(d.report, null),
+    progress: parseJson<{ step: string; message: string; at: string }[]>(d.progress, []),
+    report: parseJson<DrillReport | null>(d.report, null),
   };
 }

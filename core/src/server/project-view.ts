@@ -1,6 +1,6 @@
 // The JSON shapes of a project in the API (list and detail), built from rows.
 import type { Store } from "../store/db.ts";
-import { parseJson } from "./json.ts";
+import { parseJson } from "../store/json.ts";
 
 type ProjectRow = NonNullable<Awaited<ReturnType<typeof loadProjects>>[number]>;
 
