@@ -121,6 +121,9 @@ describe("borela init", () => {
       expect(readFileSync(env, "utf8")).toContain("BORELA_AGENT_TOKEN=paste-the-project-agent-token-here");
       expect(readFileSync(env, "utf8")).toContain("BORELA_DATABASES=/var/lib/app/app.sqlite3");
       expect(res.stdout).toBe("");
+      // systemd's own checker, where the machine has it (it does here and on CI: Debian's systemd).
+      const analyze = spawnSync("systemd-analyze", ["verify", unit], { encoding: "utf8" });
+      if (analyze.error === undefined) expect(analyze.status, analyze.stderr).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
