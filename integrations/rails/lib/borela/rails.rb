@@ -1,4 +1,6 @@
 require "borela/rails/version"
+require "borela/rails/yaml_scalar"
+require "borela/rails/replica_url"
 require "borela/rails/database_config"
-require "borela/rails/agent_config"
 require "borela/rails/kamal"
+require "borela/rails/compose"

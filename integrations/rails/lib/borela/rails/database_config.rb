@@ -1,45 +1,74 @@
 require "erb"
+require "pathname"
 require "yaml"
 
 module Borela
   module Rails
     # Reads config/database.yml (ERB, YAML anchors) and finds the SQLite
-    # databases of one environment, as paths inside the app's container.
+    # databases of one environment, with their paths inside the app's container.
     module DatabaseConfig
       Database = Struct.new(:name, :path, keyword_init: true)
+      # The names the agent accepts; other characters become "-".
+      NAME = /\A[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z/
+
+      class Error < StandardError; end
 
       module_function
 
       def sqlite_databases(file, environment: "production", app_root: "/rails")
-        config = load(file)
-        env = config[environment]
+        env = load(file)[environment]
         return [] unless env.is_a?(Hash)
 
-        entries = single?(env) ? { "primary" => env } : env.select { |_, v| v.is_a?(Hash) }
-        entries.filter_map do |name, settings|
-          next unless sqlite?(settings) && settings["database"].is_a?(String)
-          next if settings["database"] == ":memory:"
-
-          Database.new(name: name, path: container_path(settings["database"], app_root))
+        found = entries(env).filter_map do |name, settings|
+          path = sqlite_path(settings)
+          Database.new(name: agent_name(name), path: container_path(path, app_root)) if path
         end
+        found.uniq(&:path)
       end
 
       def load(file)
-        text = ERB.new(File.read(file)).result
-        YAML.safe_load(text, aliases: true) || {}
+        raise Error, "#{file} does not exist" unless File.exist?(file)
+
+        text = ERB.new(File.read(file), trim_mode: "-").result
+        config = YAML.safe_load(text, aliases: true) || {}
+        raise Error, "#{file} is not a YAML mapping (found #{config.class})" unless config.is_a?(Hash)
+
+        config
+      rescue Psych::Exception => e
+        raise Error, "#{file} is not valid YAML: #{e.message}"
       end
 
-      def single?(env)
-        env.key?("adapter") || env.key?("database")
+      # One database ("adapter:" at the top) or several, Rails 6+ three-tier style.
+      def entries(env)
+        return { "primary" => env } if env.key?("adapter") || env.key?("database") || env.key?("url")
+
+        env.select { |_, settings| settings.is_a?(Hash) }
       end
 
-      def sqlite?(settings)
-        settings["adapter"].to_s.start_with?("sqlite")
+      # The database file of a SQLite entry, or nil. Read replicas point at a
+      # file listed already, and in-memory databases have none.
+      def sqlite_path(settings)
+        return nil if settings["replica"] == true
+
+        url = settings["url"].to_s
+        path = if url.start_with?("sqlite3:")
+                 url.delete_prefix("sqlite3:").sub(%r{\A//(?=/)}, "")
+               elsif settings["adapter"].to_s.start_with?("sqlite")
+                 settings["database"]
+               end
+        return nil unless path.is_a?(String)
+
+        path = path.delete_prefix("file:").split("?", 2).first
+        path.empty? || path == ":memory:" ? nil : path
       end
 
       def container_path(path, app_root)
-        path = path.delete_prefix("file:")
-        path.start_with?("/") ? path : File.join(app_root, path)
+        Pathname.new(app_root).join(path).cleanpath.to_s
+      end
+
+      def agent_name(name)
+        name = name.to_s.gsub(/[^A-Za-z0-9._-]/, "-").sub(/\A[^A-Za-z0-9]+/, "")[0, 100]
+        name.match?(NAME) ? name : "db"
       end
     end
   end
