@@ -1,105 +1,134 @@
 require_relative "test_helper"
-require "fileutils"
-require "tmpdir"
 
+# config/borela.yml from database.yml fixtures: which databases, which paths, which settings.
 class BorelaGeneratorTest < Rails::Generators::TestCase
+  include GeneratorTestSupport
   tests BorelaGenerator
-  destination File.join(Dir.tmpdir, "borela-rails-generator-test")
+  destination File.join(TMP_ROOT, "agent-config")
   setup :prepare_destination
 
-  def app_with(database_yml, deploy: false, compose: false, secrets: false)
-    FileUtils.mkdir_p(File.join(destination_root, "config"))
-    FileUtils.cp(File.join(FIXTURES, database_yml), File.join(destination_root, "config/database.yml"))
-    FileUtils.cp(File.join(FIXTURES, "deploy.yml"), File.join(destination_root, "config/deploy.yml")) if deploy
-    File.write(File.join(destination_root, "compose.yaml"), "services:\n  web:\n    image: shop\n") if compose
-    if secrets
-      FileUtils.mkdir_p(File.join(destination_root, ".kamal"))
-      File.write(File.join(destination_root, ".kamal/secrets"), "RAILS_MASTER_KEY=$(cat config/master.key)\n")
-    end
-  end
-
-  test "Rails 8 four-database layout: every SQLite database, container paths, token as a reference" do
-    app_with "rails8_database.yml"
-    run_generator
-    assert_file "config/borela.yml" do |content|
-      config = YAML.safe_load(content)
-      assert_equal "${BORELA_SERVER}", config["server"]
-      assert_equal "${BORELA_AGENT_TOKEN}", config["token"]
-      assert_equal %w[primary cache queue cable], config["databases"].map { |d| d["name"] }
-      assert_equal "/rails/storage/production.sqlite3", config["databases"][0]["path"]
-      assert_equal "/rails/storage/production_cable.sqlite3", config["databases"][3]["path"]
-      assert(config["databases"].none? { |d| d.key?("replica") })
-    end
-  end
-
-  test "single database with an absolute path, a server and a bring-your-own replica" do
-    app_with "single_database.yml"
-    run_generator %w[--server https://borela.example.com --replica s3://backups/shop/]
-    assert_file "config/borela.yml" do |content|
-      config = YAML.safe_load(content)
-      assert_equal "https://borela.example.com", config["server"]
-      assert_equal [{ "name" => "primary", "path" => "/var/lib/app/production.sqlite3", "replica" => "s3://backups/shop/primary" }], config["databases"]
-    end
-  end
-
-  test "ERB in database.yml is evaluated" do
-    app_with "erb_database.yml"
-    run_generator
-    assert_file "config/borela.yml", %r{path: /rails/storage/production\.sqlite3}
-  end
-
-  test "no SQLite database: a clear message and nothing written" do
-    app_with "postgres_database.yml", deploy: true
+  test "Rails 8 four-database layout: every production database at its path in the container" do
+    app_with "config/database.yml" => "rails8_database.yml"
     output = run_generator
-    assert_match(/no SQLite database for production/, output)
+    assert_match(%r{create\s+config/borela\.yml}, output)
+    config = agent_config
+    assert_equal "${BORELA_SERVER}", config["server"]
+    assert_equal "${BORELA_AGENT_TOKEN}", config["token"]
+    assert_equal 30, config["heartbeatIntervalSeconds"]
+    assert_equal [
+      { "name" => "primary", "path" => "/rails/storage/production.sqlite3" },
+      { "name" => "cache", "path" => "/rails/storage/production_cache.sqlite3" },
+      { "name" => "queue", "path" => "/rails/storage/production_queue.sqlite3" },
+      { "name" => "cable", "path" => "/rails/storage/production_cable.sqlite3" }
+    ], config["databases"]
+  end
+
+  test "the file is written in the agent's format, line for line" do
+    app_with "config/database.yml" => "single_database.yml"
+    run_generator
+    assert_file "config/borela.yml", <<~YAML
+      # config/borela.yml — read by `borela agent --config <file>`; ${VAR} is expanded from the environment.
+      server: ${BORELA_SERVER}
+      token: ${BORELA_AGENT_TOKEN}
+      heartbeatIntervalSeconds: 30
+      databases:
+        - name: primary
+          path: /var/lib/app/production.sqlite3
+    YAML
+  end
+
+  test "single database with an absolute path is kept; --server and --replica are written" do
+    app_with "config/database.yml" => "single_database.yml"
+    run_generator %w[--server https://borela.test:8080 --replica s3://backups/shop/?endpoint=http://127.0.0.1:9000]
+    config = agent_config
+    assert_equal "https://borela.test:8080", config["server"]
+    assert_equal "${BORELA_AGENT_TOKEN}", config["token"]
+    assert_equal [{ "name" => "primary", "path" => "/var/lib/app/production.sqlite3",
+                    "replica" => "s3://backups/shop/primary?endpoint=http://127.0.0.1:9000" }], config["databases"]
+  end
+
+  test "--replica gives each of the four databases its own folder" do
+    app_with "config/database.yml" => "rails8_database.yml"
+    run_generator %w[--replica file:///var/backups/shop]
+    assert_equal %w[primary cache queue cable].map { |n| "file:///var/backups/shop/#{n}" },
+                 agent_config["databases"].map { |d| d["replica"] }
+  end
+
+  test "--app-root moves relative paths and leaves absolute ones" do
+    app_with "config/database.yml" => "rails8_database.yml"
+    run_generator %w[--app-root /srv/shop/]
+    assert_equal "/srv/shop/storage/production_queue.sqlite3", agent_config["databases"][2]["path"]
+  end
+
+  test "ERB in database.yml is evaluated; read replicas of a listed file are not listed again" do
+    app_with "config/database.yml" => "erb_database.yml"
+    ENV["BORELA_TEST_STORAGE_DIR"] = "/data/shop"
+    run_generator
+    assert_equal [%w[primary /data/shop/production.sqlite3], %w[cache /data/shop/production_cache.sqlite3],
+                  %w[queue /data/shop/production_queue.sqlite3]],
+                 agent_config["databases"].map { |d| [d["name"], d["path"]] }
+  ensure
+    ENV.delete("BORELA_TEST_STORAGE_DIR")
+  end
+
+  test "no SQLite database: a clear message and nothing written anywhere" do
+    app_with "config/database.yml" => "postgres_database.yml", "config/deploy.yml" => "rails8_deploy.yml",
+             ".kamal/secrets" => "kamal_secrets", "compose.yaml" => "compose.yaml"
+    before = snapshot
+    output = run_generator
+    assert_match(/config\/database\.yml has no SQLite database for production/, output)
+    assert_match(/nothing was written/, output)
     assert_no_file "config/borela.yml"
-    assert_file "config/deploy.yml" do |content|
-      assert_equal File.read(File.join(FIXTURES, "deploy.yml")), content
-    end
+    assert_equal before, snapshot
+    refute_match(/curl/, output)
   end
 
-  test "Kamal: adds the accessory with the app's volume and first host, keeps comments, adds the secret" do
-    app_with "rails8_database.yml", deploy: true, secrets: true
-    run_generator %w[--server https://borela.example.com]
-    assert_file "config/deploy.yml" do |content|
-      assert_match(/# Use accessory services \(secrets come from .kamal\/secrets\)\./, content)
-      assert_match(/#   image: redis:7.0/, content)
-      borela = YAML.safe_load(content)["accessories"]["borela"]
-      assert_equal "borela/borela:latest", borela["image"]
-      assert_equal "192.0.2.10", borela["host"]
-      assert_equal "agent", borela["cmd"]
-      assert_equal ["shop_storage:/rails/storage"], borela["volumes"]
-      assert_equal ["BORELA_AGENT_TOKEN"], borela["env"]["secret"]
-      assert_equal "https://borela.example.com", borela["env"]["clear"]["BORELA_SERVER"]
-      assert_equal ["config/borela.yml:/rails/config/borela.yml"], borela["files"]
-    end
-    assert_file ".kamal/secrets", /^BORELA_AGENT_TOKEN=\$BORELA_AGENT_TOKEN$/
+  test "no database.yml: the message names the file" do
+    output = run_generator
+    assert_match(%r{cannot read the databases: .*config/database\.yml does not exist}, output)
+    assert_no_file "config/borela.yml"
   end
 
-  test "re-running changes nothing that is already right" do
-    app_with "rails8_database.yml", deploy: true, secrets: true
+  test "re-running with the same settings leaves config/borela.yml identical" do
+    app_with "config/database.yml" => "rails8_database.yml"
+    run_generator %w[--server https://borela.test]
+    before = read("config/borela.yml")
+    output = run_generator %w[--server https://borela.test]
+    assert_match(%r{identical\s+config/borela\.yml}, output)
+    assert_equal before, read("config/borela.yml")
+  end
+
+  test "other settings on a re-run: --skip keeps the file, --force rewrites it" do
+    app_with "config/database.yml" => "rails8_database.yml"
     run_generator
-    before = %w[config/borela.yml config/deploy.yml .kamal/secrets].to_h { |f| [f, File.read(File.join(destination_root, f))] }
-    output = run_generator
-    assert_match(/identical\s+config\/borela.yml/, output)
-    before.each { |file, content| assert_equal content, File.read(File.join(destination_root, file)), file }
+    before = read("config/borela.yml")
+    output = run_generator %w[--server https://other.test --skip]
+    assert_match(%r{skip\s+config/borela\.yml}, output)
+    assert_equal before, read("config/borela.yml")
+    output = run_generator %w[--server https://other.test --force]
+    assert_match(%r{force\s+config/borela\.yml}, output)
+    assert_equal "https://other.test", agent_config["server"]
   end
 
-  test "--skip-kamal leaves deploy.yml alone" do
-    app_with "rails8_database.yml", deploy: true
-    run_generator %w[--skip-kamal]
-    assert_file "config/deploy.yml" do |content|
-      refute_match(/borela/, content)
+  test "bad options are refused with the value" do
+    app_with "config/database.yml" => "rails8_database.yml"
+    [[%w[--server borela.test], /--server "borela.test" is not an http\(s\) URL/],
+     [%w[--replica gs://bucket/shop], %r{--replica "gs://bucket/shop" is not a file:// or s3:// URL}],
+     [%w[--replica s3://AKIA:secret@bucket/shop], /holds credentials/],
+     [%w[--app-root rails], /--app-root "rails" is not an absolute path/]].each do |args, message|
+      error = capture(:stderr) { run_generator args }
+      assert_match message, error
+      assert_no_file "config/borela.yml"
     end
   end
 
-  test "a compose file: prints the compose snippet and the next steps" do
-    app_with "rails8_database.yml", compose: true
+  test "the next steps name the project and never hold a token" do
+    app_with "config/database.yml" => "rails8_database.yml"
     output = run_generator
-    assert_match(/Add this service beside your app in compose.yaml/, output)
-    assert_match(/BORELA_AGENT_TOKEN: \$\{BORELA_AGENT_TOKEN\}/, output)
-    assert_match(%r{storage:/rails/storage}, output)
-    assert_match(%r{curl -X POST "\$BORELA_SERVER/api/v1/projects"}, output)
-    refute_match(/bra_[A-Za-z0-9_-]{10,}/, output)
+    assert_includes output, %(curl -X POST "$BORELA_SERVER/api/v1/projects" -H "Authorization: Bearer $BORELA_ADMIN_TOKEN" ) +
+                            %(-H 'content-type: application/json' -d '{"name":"agent-config"}')
+    assert_match(/kamal accessory boot borela/, output)
+    assert_match(/Borela will watch primary, cache, queue, cable/, output)
+    refute_match(/bra_[A-Za-z0-9_-]{8,}/, output)
   end
 end
