@@ -83,7 +83,18 @@ export function rpoSeconds(restorePoint: Date | null, lastLiveChange: Date | nul
   return Math.max(0, (lastLiveChange.getTime() - restorePoint.getTime()) / 1000);
 }
 
-/** Bytes a restore needs free: the replica's bytes (compressed) grow when restored, so keep a margin. */
-export function requiredFreeBytes(replicaBytes: number): number {
-  return Math.ceil(replicaBytes * 3) + 16 * 1024 * 1024;
+/**
+ * Bytes a restore needs free. The restored file is as large as the live
+ * database the agent last reported (plus its WAL, which the restore replays);
+ * without a report, assume the compressed backup grows threefold. A margin
+ * covers Litestream's temporary files.
+ */
+export function requiredFreeBytes(replicaBytes: number, liveBytes: number | null = null): number {
+  const estimate = Math.max(replicaBytes * 3, liveBytes ?? 0);
+  return Math.ceil(estimate * 1.1) + 16 * 1024 * 1024;
+}
+
+/** Wait before the next attempt of a drill that could not reach storage: 2 s, 4 s, 8 s … capped at 5 min. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 300_000);
 }
