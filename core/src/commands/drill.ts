@@ -2,7 +2,7 @@
 // borela drill list <project>
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
-import { createDrillService, DrillRequestError } from "../drills/service.ts";
+import { createDrillService, DrillRequestError, type DrillService } from "../drills/service.ts";
 import { createLogger } from "../logger.ts";
 import { drillView } from "../drills/view.ts";
 import { formatBytes } from "../drills/disk.ts";
@@ -29,22 +29,45 @@ async function runDrills(args: string[]): Promise<number> {
     const project = await findProject(store, positionals[0]);
     // Logs go to stderr only for warnings: the steps below are the output.
     const drills = createDrillService({ store, config, logger: createLogger("warn", process.stderr) });
-    let ids: string[];
     try {
-      ids = await drills.enqueue(project.id, { database: values.database, timestamp, trigger: "cli" });
-    } catch (err) {
-      if (err instanceof DrillRequestError) throw new UsageError(err.message);
-      throw err;
+      return await enqueueAndFollow(store, drills, project, { database: values.database, timestamp, wait: values.wait === true, redisUrl: config.redisUrl });
+    } finally {
+      await drills.stop();
     }
-    process.stdout.write(`queued ${ids.length} drill(s) for ${project.name}: ${ids.join(", ")}\n`);
-    if (!values.wait) return 0;
-    // Run them here unless a running core's queue claims them first; either way, follow their progress.
-    const running = drills.tick();
-    const statuses = await follow(store, ids);
-    await running;
-    await drills.stop();
-    return statuses.every((s) => s === "passed") ? 0 : 1;
   }, values["data-dir"]);
+}
+
+async function enqueueAndFollow(
+  store: Store,
+  drills: DrillService,
+  project: { id: string; name: string },
+  options: { database?: string; timestamp?: Date; wait: boolean; redisUrl: string | null },
+): Promise<number> {
+  let ids: string[];
+  try {
+    ids = await drills.enqueue(project.id, { database: options.database, timestamp: options.timestamp, trigger: "cli" });
+  } catch (err) {
+    if (err instanceof DrillRequestError) throw new UsageError(err.message);
+    throw err;
+  }
+  process.stdout.write(`queued ${ids.length} drill(s) for ${project.name}: ${ids.join(", ")}\n`);
+  if (!options.wait) return 0;
+  if (options.redisUrl && (await drills.workerCount()) === 0) {
+    process.stderr.write(`no drill worker is connected to ${new URL(options.redisUrl).host}: waiting for \`borela serve\` or \`borela worker\` to take the drill\n`);
+  }
+  // Without Redis this process runs its own drills, unless a running core claims them first
+  // (the claim is conditional, so never both); either way the store shows the progress.
+  let following = true;
+  const runner = (async () => {
+    for (let round = 0; following && round < 100_000; round++) {
+      await drills.tick(ids);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  const statuses = await follow(store, ids);
+  following = false;
+  await runner;
+  return statuses.every((s) => s === "passed") ? 0 : 1;
 }
 
 async function follow(store: Store, ids: string[]): Promise<string[]> {

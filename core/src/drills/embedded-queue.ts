@@ -5,29 +5,40 @@ import type { Logger } from "../logger.ts";
 import type { DrillContext } from "./run-drill.ts";
 import { executeDrill } from "./execute.ts";
 import { claimDrill, reclaimExpired, renewLease } from "./leases.ts";
+import { retryDelayMs } from "./decisions.ts";
 
 export function createEmbeddedQueue(ctx: DrillContext & { logger: Logger }, workerId: string, pollMs = 1_000) {
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
   let stopped = false;
+  // A drill that could not reach storage waits before its next attempt (kept in memory: a restart retries at once).
+  const notBefore = new Map<string, number>();
 
-  async function next(): Promise<void> {
+  async function next(only?: string[]): Promise<void> {
     await reclaimExpired(ctx.store, ctx.config.drillDir);
-    const queued = await ctx.store.drill.findMany({ where: { status: "queued" }, orderBy: { queuedAt: "asc" }, take: 5 });
+    const queued = await ctx.store.drill.findMany({
+      where: { status: "queued", ...(only ? { id: { in: only } } : {}) },
+      orderBy: { queuedAt: "asc" },
+      take: 20,
+    });
     for (const drill of queued) {
       if (stopped) return;
+      if ((notBefore.get(drill.id) ?? 0) > Date.now()) continue;
       if (!(await claimDrill(ctx.store, drill.id, workerId, ctx.config.drillLeaseSeconds * 1000))) continue;
       const release = renewLease(ctx.store, drill.id, workerId, ctx.config.drillLeaseSeconds * 1000);
       try {
-        await executeDrill(ctx, drill.id, drill.attempts + 1);
+        const result = await executeDrill(ctx, drill.id, drill.attempts + 1);
+        if (result === "retry") notBefore.set(drill.id, Date.now() + retryDelayMs(drill.attempts + 1));
+        else notBefore.delete(drill.id);
       } finally {
         release();
       }
     }
   }
 
-  function tick(): Promise<void> {
-    current ??= next()
+  /** Runs queued drills (only the given ones when named); a tick already under way is joined instead. */
+  function tick(only?: string[]): Promise<void> {
+    current ??= next(only)
       .catch((err) => ctx.logger.error({ err }, "drill queue failed"))
       .finally(() => (current = null));
     return current;
@@ -35,9 +46,9 @@ export function createEmbeddedQueue(ctx: DrillContext & { logger: Logger }, work
 
   return {
     tick,
-    /** Runs queued drills now instead of at the next poll. */
-    wake(): void {
-      void tick();
+    /** Runs these queued drills now instead of at the next poll. */
+    wake(only?: string[]): void {
+      void tick(only);
     },
     start(): void {
       stopped = false;

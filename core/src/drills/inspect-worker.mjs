@@ -2,13 +2,15 @@
 // (better-sqlite3 is synchronous). Plain JavaScript: workers do not inherit
 // the TypeScript loader.
 //
-// `part` splits the work between two workers running side by side: "check"
-// runs the integrity (or quick) check, "data" the foreign keys, row counts,
-// assertions and the marker. Each opens its own read-only connection.
+// `part` splits the work between workers: "check" runs the integrity (or
+// quick) check; "data", side by side with it, the foreign keys, row counts and
+// the marker; "assertions" the project's queries from index `from` on, one
+// message per query so the parent can hold each to its own time limit. Each
+// opens its own read-only connection.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
-const { file, check, assertions, part } = workerData;
+const { file, check, assertions, part, from = 0 } = workerData;
 const send = (msg) => parentPort.postMessage(msg);
 
 function quoteIdent(name) {
@@ -35,22 +37,22 @@ function data(db) {
     .map((r) => r.name);
   const tables = {};
   for (const name of names) tables[name] = Number(db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(name)}`).get().n);
-  send({ step: "assertions" });
-  const assertionValues = assertions.map((a) => {
-    try {
-      const stmt = db.prepare(a.sql);
-      if (!stmt.reader) return { error: "not a read-only query" };
-      const row = stmt.raw(true).get();
-      const value = row ? Number(row[0]) : null;
-      return Number.isFinite(value) ? { value } : { error: `returned ${row ? JSON.stringify(row[0]) : "no row"}, not a number` };
-    } catch (err) {
-      return { error: err.message };
-    }
-  });
   const marker = names.includes("_borela_marker")
     ? (db.prepare("SELECT value, at FROM _borela_marker ORDER BY at DESC LIMIT 1").get() ?? null)
     : null;
-  return { foreignKeyViolations, tables, assertionValues, marker };
+  return { foreignKeyViolations, tables, marker };
+}
+
+function runAssertion(db, sql) {
+  try {
+    const stmt = db.prepare(sql);
+    if (!stmt.reader) return { error: "not a read-only query" };
+    const row = stmt.raw(true).get();
+    const value = row && row[0] !== null ? Number(row[0]) : null;
+    return value !== null && Number.isFinite(value) ? { value } : { error: `returned ${row ? JSON.stringify(row[0]) : "no row"}, not a number` };
+  } catch (err) {
+    return { error: err.message };
+  }
 }
 
 try {
@@ -59,7 +61,10 @@ try {
   // Reading the restored copy through a memory map and a larger cache makes the checks I/O-light.
   db.pragma("mmap_size = 4294967296");
   db.pragma("cache_size = -131072");
-  const result = part === "check" ? integrity(db) : data(db);
+  if (part === "assertions") {
+    for (let i = from; i < assertions.length; i++) send({ assertion: runAssertion(db, assertions[i].sql) });
+  }
+  const result = part === "check" ? integrity(db) : part === "data" ? data(db) : {};
   db.close();
   send({ done: result });
 } catch (err) {

@@ -1,37 +1,46 @@
-// Opens a restored copy read-only and inspects it in a worker thread with a
-// time limit: integrity (or quick) check, foreign keys, row counts, assertions.
+// Opens a restored copy read-only and inspects it in worker threads with time
+// limits: integrity (or quick) check, foreign keys, row counts, marker, and the
+// project's assertions, each assertion held to its own limit.
 import { Worker } from "node:worker_threads";
+
+export type AssertionValue = { value: number } | { error: string };
 
 export interface Inspection {
   integrity: string;
   foreignKeyViolations: number;
   tables: Record<string, number>;
-  assertionValues: ({ value: number } | { error: string })[];
+  assertionValues: AssertionValue[];
   marker: { value: string; at: string } | null;
+}
+
+export interface InspectOptions {
+  check: "integrity_check" | "quick_check";
+  assertions: { sql: string }[];
+  /** Limit for the integrity check, and for foreign keys + counts. */
+  timeoutMs: number;
+  /** Limit for each assertion query. */
+  assertionTimeoutMs?: number;
+  onStep?: (step: string) => void;
 }
 
 export class InspectionTimeout extends Error {}
 
-/** Runs the integrity check and the data checks in two workers side by side: a drill is as long as the slower one. */
-export async function inspectDatabase(
-  file: string,
-  options: { check: "integrity_check" | "quick_check"; assertions: { sql: string }[]; timeoutMs: number; onStep?: (step: string) => void },
-): Promise<Inspection> {
+const WORKER = new URL("./inspect-worker.mjs", import.meta.url);
+
+/** The integrity check and the data checks run side by side: a drill is as long as the slower one. */
+export async function inspectDatabase(file: string, options: InspectOptions): Promise<Inspection> {
   const [checked, data] = await Promise.all([
     runPart<{ integrity: string }>(file, "check", options),
-    runPart<Omit<Inspection, "integrity">>(file, "data", options),
+    runPart<Omit<Inspection, "integrity" | "assertionValues">>(file, "data", options).then(async (d) => ({
+      ...d,
+      assertionValues: await runAssertions(file, options.assertions, options.assertionTimeoutMs ?? 60_000),
+    })),
   ]);
   return { ...checked, ...data };
 }
 
-function runPart<T>(
-  file: string,
-  part: "check" | "data",
-  options: { check: "integrity_check" | "quick_check"; assertions: { sql: string }[]; timeoutMs: number; onStep?: (step: string) => void },
-): Promise<T> {
-  const worker = new Worker(new URL("./inspect-worker.mjs", import.meta.url), {
-    workerData: { file, part, check: options.check, assertions: options.assertions.map((a) => ({ sql: a.sql })) },
-  });
+function runPart<T>(file: string, part: "check" | "data", options: InspectOptions): Promise<T> {
+  const worker = new Worker(WORKER, { workerData: { file, part, check: options.check, assertions: [] } });
   return new Promise((resolve, reject) => {
     let step = "open";
     const timer = setTimeout(() => {
@@ -55,5 +64,45 @@ function runPart<T>(
       reject(err);
     });
     worker.on("exit", () => clearTimeout(timer));
+  });
+}
+
+/** Runs every assertion; one that overruns its limit is stopped and recorded as an error, and the rest go on in a fresh worker. */
+async function runAssertions(file: string, assertions: { sql: string }[], limitMs: number): Promise<AssertionValue[]> {
+  const values: AssertionValue[] = [];
+  // Each round ends at least one assertion (answered or timed out), so this ends.
+  while (values.length < assertions.length) values.push(...(await assertionRound(file, assertions, values.length, limitMs)));
+  return values;
+}
+
+function assertionRound(file: string, assertions: { sql: string }[], from: number, limitMs: number): Promise<AssertionValue[]> {
+  const worker = new Worker(WORKER, { workerData: { file, part: "assertions", assertions: assertions.map((a) => ({ sql: a.sql })), from } });
+  const values: AssertionValue[] = [];
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        void worker.terminate();
+        settle(() => resolve([...values, { error: `did not finish within ${limitMs / 1000}s; stopped` }]));
+      }, limitMs);
+    };
+    arm();
+    worker.on("message", (msg: { assertion?: AssertionValue; done?: unknown; failed?: string }) => {
+      if (msg.assertion) {
+        values.push(msg.assertion);
+        arm();
+      } else if (msg.done) settle(() => resolve(values));
+      else if (msg.failed !== undefined) settle(() => reject(new Error(`the restored database cannot be read: ${msg.failed}`)));
+    });
+    worker.on("error", (err) => settle(() => reject(err)));
+    worker.on("exit", (code) => settle(() => reject(new Error(`assertion worker exited with code ${code} before finishing`))));
   });
 }

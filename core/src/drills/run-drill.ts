@@ -25,7 +25,12 @@ async function segmentSize(target: ReplicaTarget, file: ReplicaFile): Promise<nu
     target.type === "file"
       ? await readFile(file.key)
       : await getObject({ ...target, credentials: target.credentials }, file.key, { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
-  return lz4ContentSize(bytes);
+  try {
+    return lz4ContentSize(bytes);
+  } catch (err) {
+    const name = `${file.index.toString(16).padStart(8, "0")}_${file.offset.toString(16).padStart(8, "0")}.wal.lz4`;
+    throw new Error(`WAL segment ${name} of generation ${file.generation} cannot be read: ${(err as Error).message}`);
+  }
 }
 
 export interface ProgressEvent {
@@ -40,6 +45,7 @@ export interface DrillContext {
   freeSpace?: FreeSpace;
   restoreTimeoutMs?: number;
   checkTimeoutMs?: number;
+  assertionTimeoutMs?: number;
   onProgress?: (drillId: string, event: ProgressEvent) => void;
 }
 
@@ -102,20 +108,22 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   try {
     gaps = await walGaps(files, generationId, drill.timestamp, (f) => segmentSize(target, f));
   } catch (err) {
-    return finish("failed", `backup is damaged: a WAL segment cannot be read: ${(err as Error).message}`);
+    return finish("failed", `backup is damaged: ${(err as Error).message}`);
   }
   if (gaps.length > 0) return finish("failed", `backup is damaged: ${gaps.join("; ")}`);
   await step("inspect-replica", `generation ${generationId}: ${generation.snapshots} snapshot(s), ${generation.walSegments} WAL segment(s), ${formatBytes(generation.bytes)}`);
 
   await mkdir(ctx.config.drillDir, { recursive: true, mode: 0o700 });
   const free = await (ctx.freeSpace ?? systemFreeSpace)(ctx.config.drillDir);
-  const needed = requiredFreeBytes(generation.bytes);
+  const liveBytes = database.sizeBytes > 0n ? Number(database.sizeBytes + database.walBytes) : null;
+  const needed = requiredFreeBytes(generation.bytes, liveBytes);
   if (free < needed) {
     return finish(
       "failed",
       `not enough free disk in ${ctx.config.drillDir}: ${formatBytes(free)} free, ${formatBytes(needed)} needed to restore ${formatBytes(generation.bytes)} of backup`,
     );
   }
+  await step("disk", `${formatBytes(free)} free in ${ctx.config.drillDir}, ${formatBytes(needed)} needed`);
 
   const dir = await mkdtemp(path.join(ctx.config.drillDir, `drill-${drillId}-`));
   try {
@@ -132,9 +140,20 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
         timestamp,
         generation: generationId,
         timeoutMs: ctx.restoreTimeoutMs ?? 30 * 60_000,
+        onProgress: (p) => {
+          const at = `${(p.elapsedMs / 1000).toFixed(2)}s`;
+          if (p.stage === "snapshot") void step("restore", `snapshot index ${p.index} of generation ${p.generation} (${at})`).catch(() => undefined);
+          if (p.stage === "wal") void step("restore", `replaying WAL indexes ${p.index}–${p.indexMax} (${at})`).catch(() => undefined);
+        },
       });
     } catch (err) {
-      if (err instanceof RestoreError) return finish("failed", `restore failed: ${err.message}`);
+      if (err instanceof RestoreError) {
+        // The estimate can be beaten by a backup that compresses unusually well.
+        if (/no space left on device/i.test(`${err.message}\n${err.output}`)) {
+          return finish("failed", `not enough free disk in ${ctx.config.drillDir}: the restore ran out of space (${formatBytes(free)} was free before it began): ${err.message}`);
+        }
+        return finish("failed", `restore failed: ${err.message}`);
+      }
       throw err;
     }
     report.restoreSeconds = (Date.now() - started) / 1000;
@@ -147,7 +166,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
     await step("check", `PRAGMA ${report.check}, foreign_key_check, row counts${assertions.length ? `, ${assertions.length} assertion(s)` : ""}`);
     let inspection;
     try {
-      inspection = await inspectDatabase(output, { check: report.check, assertions, timeoutMs: ctx.checkTimeoutMs ?? 30 * 60_000 });
+      inspection = await inspectDatabase(output, { check: report.check, assertions, timeoutMs: ctx.checkTimeoutMs ?? 30 * 60_000, assertionTimeoutMs: ctx.assertionTimeoutMs });
     } catch (err) {
       return finish("failed", (err as Error).message);
     }

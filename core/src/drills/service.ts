@@ -51,7 +51,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
       ids.push(id);
       if (redis) await redis.add(id);
     }
-    embedded?.wake();
+    embedded?.wake(ids);
     return ids;
   }
 
@@ -95,8 +95,10 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
   return {
     enqueue,
     scheduleTick,
-    /** Runs whatever is queued now (embedded mode); tests and the CLI use it to wait. */
-    tick: () => embedded?.tick() ?? Promise.resolve(),
+    /** Runs what is queued now (only the named drills when given; embedded mode); tests and the CLI use it to wait. */
+    tick: (only?: string[]) => embedded?.tick(only) ?? Promise.resolve(),
+    /** Number of BullMQ workers connected to the queue (0 without Redis). */
+    workerCount: async (): Promise<number> => (redis ? (await redis.queue.getWorkers()).length : 0),
     start(options: { worker?: boolean } = {}): void {
       embedded?.start();
       if (redis && options.worker !== false) {

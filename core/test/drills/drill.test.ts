@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readdirSync, rmSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
@@ -25,6 +25,11 @@ async function setup(name: string) {
   return { dir, file, replicaDir, project, url: `file://${replicaDir}` };
 }
 
+/** What drills left in the drill directory (it exists only once a drill got as far as restoring). */
+function leftovers(): string[] {
+  return existsSync(core.config.drillDir) ? readdirSync(core.config.drillDir) : [];
+}
+
 function files(dir: string, kind: "snapshots" | "wal"): string[] {
   const gens = path.join(dir, "generations");
   return readdirSync(gens).flatMap((g) => {
@@ -48,7 +53,7 @@ describe("restore drills on a real Litestream replica", () => {
     expect(drill.report.rpoSeconds).toBe(0);
     expect(drill.report.warnings).toEqual([]);
     expect(drill.progress.map((p: any) => p.step)).toEqual(expect.arrayContaining(["restore", "check", "done"]));
-    expect(readdirSync(core.config.drillDir)).toEqual([]);
+    expect(leftovers()).toEqual([]);
     const detail = await core.api("GET", `/api/v1/projects/${s.project.id}`);
     expect(detail.body.lastDrill).toMatchObject({ id: drill.id, status: "passed" });
   });
@@ -87,7 +92,7 @@ describe("restore drills on a real Litestream replica", () => {
     const drill = await runDrillNow(core, s.project.id);
     expect(drill.status).toBe("failed");
     expect(drill.report.error).toMatch(/restore failed|integrity|malformed|lz4|checksum|decompress/i);
-    expect(readdirSync(core.config.drillDir)).toEqual([]);
+    expect(leftovers()).toEqual([]);
     const incidents = await core.api("GET", `/api/v1/projects/${s.project.id}/incidents`);
     expect(incidents.body.map((i: any) => [i.kind, i.open])).toEqual([["drill_failed", true]]);
   });
@@ -107,6 +112,36 @@ describe("restore drills on a real Litestream replica", () => {
     const drill = await runDrillNow(core, s.project.id);
     expect(drill.status).toBe("failed");
     expect(drill.report.error).toMatch(/backup is damaged: WAL index \d+ of generation \w+ (is missing|has a hole)/);
+  });
+
+  it("fails when a WAL segment is truncated, naming the damaged segment", async () => {
+    const s = await setup("wal-truncated");
+    const batches = Array.from({ length: 3 }, () => async (f: string) => {
+      addRows(f, 2, 2);
+      await new Promise((r) => setTimeout(r, 500));
+    });
+    await replicate(s.dir, s.file, { type: "file", path: s.replicaDir }, batches);
+    await reportDatabase(core, s.project.agentToken, s.file, s.url);
+    const wal = files(s.replicaDir, "wal");
+    const victim = wal[wal.length - 2];
+    truncateSync(victim, Math.floor(statSync(victim).size / 2));
+    const drill = await runDrillNow(core, s.project.id);
+    expect(drill.status).toBe("failed");
+    const name = path.basename(victim);
+    const generation = path.basename(path.dirname(path.dirname(victim)));
+    expect(drill.report.error).toMatch(new RegExp(`^backup is damaged: WAL segment ${name} of generation ${generation} cannot be read: .*(runs past the frame|truncated frame|no end mark)`));
+    expect(drill.report.tables).toEqual({});
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("fails with 'no backup found' for an empty replica", async () => {
+    const s = await setup("empty-replica");
+    mkdirSync(path.join(s.replicaDir, "generations"), { recursive: true });
+    await reportDatabase(core, s.project.agentToken, s.file, s.url);
+    const drill = await runDrillNow(core, s.project.id);
+    expect(drill.status).toBe("failed");
+    expect(drill.report.error).toBe(`no backup found in ${s.url}`);
+    expect(drill.attempts).toBe(1);
   });
 
   it("fails with 'no backup found' when the generation is deleted", async () => {

@@ -6,6 +6,9 @@ import Database from "better-sqlite3";
 import { createDatabase, startLitestream } from "../litestream/live.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import type { TestCore } from "../support/core-server.ts";
+import { newId } from "../../src/store/ids.ts";
+import { executeDrill } from "../../src/drills/execute.ts";
+import type { DrillContext } from "../../src/drills/run-drill.ts";
 
 export function tableCounts(file: string): Record<string, number> {
   const db = new Database(file, { readonly: true });
@@ -79,4 +82,20 @@ export async function runDrillNow(core: TestCore, projectId: string, body: Recor
   await core.app.drills.tick();
   const drill = await core.api("GET", `/api/v1/drills/${res.body.id}`);
   return drill.body;
+}
+
+/**
+ * Runs one drill of the project's database in this process with a drill
+ * context of the test's own (time limits, free-space function, config). The
+ * row is created already running under a long lease, so the core's queue
+ * leaves it alone.
+ */
+export async function runDrillWith(core: TestCore, projectId: string, context: Partial<DrillContext>) {
+  const database = await core.store.database.findFirstOrThrow({ where: { projectId } });
+  const id = newId();
+  await core.store.drill.create({
+    data: { id, projectId, databaseId: database.id, databaseName: database.name, status: "running", workerId: "test", attempts: 1, startedAt: new Date(), leaseUntil: new Date(Date.now() + 3_600_000) },
+  });
+  await executeDrill({ store: core.store, config: core.config, ...context }, id, 1);
+  return (await core.api("GET", `/api/v1/drills/${id}`)).body;
 }

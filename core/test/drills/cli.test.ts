@@ -1,0 +1,103 @@
+// The drill commands as an operator runs them next to a running core (same
+// data dir, as with `npm start` then `npx borela drill run <project> --wait`):
+// exit 0 when the drill passed and 1 when not, with the steps printed;
+// `borela drill list`; `borela restore -o`.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startTestCore, type TestCore } from "../support/core-server.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { addRows, replicate, reportDatabase, seededDatabase, tableCounts } from "./fixtures.ts";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+let core: TestCore;
+let tmp: TmpDir;
+beforeAll(async () => {
+  core = await startTestCore();
+  tmp = await tmpDir("borela-drill-cli-");
+});
+afterAll(async () => {
+  await core?.close();
+  await tmp?.remove();
+});
+
+function borela(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(root, "core/bin/borela.js"), ...args],
+      { cwd: root, env: { ...process.env, BORELA_DATA_DIR: core.config.dataDir, BORELA_LOG_LEVEL: "warn" }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 99) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function replicatedProject(name: string) {
+  const dir = path.join(tmp.path, name);
+  const file = seededDatabase(dir);
+  const replicaDir = path.join(dir, "replica");
+  await replicate(dir, file, { type: "file", path: replicaDir }, [(f) => addRows(f, 3, 7)]);
+  const project = await core.createProject(name);
+  await reportDatabase(core, project.agentToken, file, `file://${replicaDir}`);
+  return { project, file, replicaDir };
+}
+
+describe("borela drill and borela restore", () => {
+  it("drill run --wait prints each step and exits 0 when the drill passed, 1 when it failed", async () => {
+    const good = await replicatedProject("cli-good");
+    const passed = await borela("drill", "run", "cli-good", "--wait");
+    expect(passed.stderr).toBe("");
+    expect(passed.code).toBe(0);
+    const counts = tableCounts(good.file);
+    expect(passed.stdout).toMatch(/^queued 1 drill\(s\) for cli-good: \w+\n/);
+    expect(passed.stdout).toMatch(/\[app\] inspect-replica: generation [0-9a-f]{16}: 1 snapshot\(s\), \d+ WAL segment\(s\), [\d.]+ KiB\n/);
+    expect(passed.stdout).toMatch(/\[app\] disk: [\d.]+ [KMGT]iB free in .+, [\d.]+ MiB needed\n/);
+    expect(passed.stdout).toMatch(/\[app\] restore: restored [\d.]+ KiB in \d+\.\d\ds\n/);
+    expect(passed.stdout).toMatch(/\[app\] check: integrity_check: ok; 3 table\(s\), \d+ row\(s\) in \d+\.\d\ds\n/);
+    expect(passed.stdout).toContain("[app] PASSED\n");
+    for (const [table, n] of Object.entries(counts)) expect(passed.stdout).toMatch(new RegExp(`\\n  ${table} +${n}\\n`));
+
+    const bad = await replicatedProject("cli-bad");
+    const [generation] = readdirSync(path.join(bad.replicaDir, "generations"));
+    const snapshots = path.join(bad.replicaDir, "generations", generation, "snapshots");
+    const snapshot = path.join(snapshots, readdirSync(snapshots)[0]);
+    const bytes = readFileSync(snapshot);
+    for (let i = 20; i < bytes.length - 8; i += 7) bytes[i] ^= 0xff;
+    writeFileSync(snapshot, bytes);
+    const failed = await borela("drill", "run", bad.project.id, "--wait");
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/\[app\] FAILED: restore failed: /);
+
+    const listed = await borela("drill", "list", "cli-good");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trim().split("\n")).toHaveLength(2);
+    expect(listed.stdout).toMatch(/\n\w+ +app +passed +\S+ +\d+\.\ds/);
+  });
+
+  it("drill run without --wait only queues; an unknown project is a usage error naming the known ones", async () => {
+    await replicatedProject("cli-queue");
+    const queued = await borela("drill", "run", "cli-queue");
+    expect(queued.code).toBe(0);
+    const id = queued.stdout.match(/: (\w+)\n$/)![1];
+    expect(await core.store.drill.findUnique({ where: { id } })).toMatchObject({ trigger: "cli" });
+
+    const unknown = await borela("drill", "run", "nope", "--wait");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^borela drill: no project "nope" \(projects: .*cli-queue.*\)\n$/);
+  });
+
+  it("restore -o writes the latest backup and prints its size; it never overwrites a file", async () => {
+    const { file } = await replicatedProject("cli-restore");
+    const output = path.join(tmp.path, "restored.sqlite3");
+    const restored = await borela("restore", "cli-restore", "-o", output);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toMatch(new RegExp(`^restoring cli-restore/app from file://`));
+    expect(restored.stdout).toMatch(new RegExp(`restored [\\d.]+ KiB to ${output} in \\d+\\.\\d\\ds \\(generation [0-9a-f]{16}\\)\\n$`));
+    expect(tableCounts(output)).toEqual(tableCounts(file));
+
+    const again = await borela("restore", "cli-restore", "-o", output);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("already exists; restore never overwrites a file");
+  });
+});
