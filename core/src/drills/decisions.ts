@@ -98,3 +98,14 @@ export function requiredFreeBytes(replicaBytes: number, liveBytes: number | null
 export function retryDelayMs(attempt: number): number {
   return Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 300_000);
 }
+
+/**
+ * Words of the network or of S3 for storage that could not be reached: worth
+ * another attempt, unlike a damaged or missing backup (which fails the drill).
+ * A bare EOF is left out: a truncated backup file reads as one too.
+ */
+export function isStorageUnreachable(message: string): boolean {
+  return /connection refused|connection reset|no such host|i\/o timeout|network is unreachable|TLS handshake timeout|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up|fetch failed|ServiceUnavailable|SlowDown|RequestTimeout|InternalError|status code:? 5\d\d/i.test(
+    message,
+  );
+}

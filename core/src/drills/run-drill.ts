@@ -11,20 +11,26 @@ import { restore, RestoreError } from "../litestream/commands.ts";
 import { listReplicaFiles, summarizeReplica, ReplicaReadError, type ReplicaFile } from "../litestream/replica-reader.ts";
 import { lz4ContentSize } from "../litestream/lz4.ts";
 import { getObject } from "../litestream/s3-objects.ts";
-import type { ReplicaTarget } from "../litestream/replica-url.ts";
+import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import { readFile } from "node:fs/promises";
-import { chooseCheck, compare, compareWithLive, compareWithPrevious, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
+import { chooseCheck, compare, compareWithLive, compareWithPrevious, isStorageUnreachable, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
 import { freeSpace as systemFreeSpace, formatBytes, type FreeSpace } from "./disk.ts";
 import { inspectDatabase } from "./inspect.ts";
 import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
 import { MissingCredentialsError, restoreTarget, storedCredentials } from "./replica-target.ts";
 import { pickGeneration, walGaps } from "./wal-gaps.ts";
 
+/** Uncompressed size of a WAL segment. A frame that does not parse is damage; a read that fails is storage trouble, retried (it may also be retention removing the segment since the listing). */
 async function segmentSize(target: ReplicaTarget, file: ReplicaFile): Promise<number> {
-  const bytes =
-    target.type === "file"
-      ? await readFile(file.key)
-      : await getObject({ ...target, credentials: target.credentials }, file.key, { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
+  let bytes: Uint8Array;
+  try {
+    bytes =
+      target.type === "file"
+        ? await readFile(file.key)
+        : await getObject({ ...target, credentials: target.credentials }, file.key, { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
+  } catch (err) {
+    throw new InfrastructureError(`cannot read WAL segment ${file.key} of ${replicaUrl(target)}: ${(err as Error).message}`);
+  }
   try {
     return lz4ContentSize(bytes);
   } catch (err) {
@@ -108,6 +114,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   try {
     gaps = await walGaps(files, generationId, drill.timestamp, (f) => segmentSize(target, f));
   } catch (err) {
+    if (err instanceof InfrastructureError) throw err;
     return finish("failed", `backup is damaged: ${(err as Error).message}`);
   }
   if (gaps.length > 0) return finish("failed", `backup is damaged: ${gaps.join("; ")}`);
@@ -152,6 +159,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
         if (/no space left on device/i.test(`${err.message}\n${err.output}`)) {
           return finish("failed", `not enough free disk in ${ctx.config.drillDir}: the restore ran out of space (${formatBytes(free)} was free before it began): ${err.message}`);
         }
+        if (!err.timedOut && isStorageUnreachable(`${err.message}\n${err.output}`)) throw new InfrastructureError(err.message);
         return finish("failed", `restore failed: ${err.message}`);
       }
       throw err;

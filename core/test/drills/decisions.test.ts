@@ -7,6 +7,7 @@ import {
   compare,
   compareWithLive,
   compareWithPrevious,
+  isStorageUnreachable,
   QUICK_CHECK_ABOVE_BYTES,
   requiredFreeBytes,
   retryDelayMs,
@@ -104,5 +105,27 @@ describe("retryDelayMs", () => {
   it("doubles from 2 s and stops growing at 5 minutes", () => {
     expect([1, 2, 3, 4].map(retryDelayMs)).toEqual([2_000, 4_000, 8_000, 16_000]);
     expect(retryDelayMs(30)).toBe(300_000);
+  });
+});
+
+describe("isStorageUnreachable", () => {
+  it.each([
+    'litestream restore failed: cannot fetch generations: RequestError: send request failed\ncaused by: Get "http://127.0.0.1:1/b?prefix=x": dial tcp 127.0.0.1:1: connect: connection refused',
+    "cannot read WAL segment k: fetch failed (ECONNRESET)",
+    "dial tcp: lookup storage.example: no such host",
+    "read tcp 127.0.0.1:4000->127.0.0.1:9000: i/o timeout",
+    "ServiceUnavailable: please retry",
+  ])("retries: %s", (message) => {
+    expect(isStorageUnreachable(message)).toBe(true);
+  });
+
+  it.each([
+    "litestream restore failed: cannot restore snapshot: lz4: bad magic number",
+    "cannot decode wal: unexpected EOF",
+    "write /drills/x/app.sqlite3.tmp: no space left on device",
+    "InvalidAccessKeyId: The AWS Access Key Id you provided does not exist",
+    "database disk image is malformed",
+  ])("fails at once: %s", (message) => {
+    expect(isStorageUnreachable(message)).toBe(false);
   });
 });
