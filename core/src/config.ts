@@ -36,6 +36,8 @@ export interface Config {
   digestCron: string;
   /** The built dashboard (dashboard/dist) served at `/`. */
   dashboardDir: string;
+  /** At most this many databases per project (BORELA_MAX_DATABASES_PER_PROJECT); a heartbeat that would add more is refused. */
+  maxDatabasesPerProject: number;
 }
 
 export interface S3Settings {
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     alertRetrySeconds: readInt(env, "BORELA_ALERT_RETRY_SECONDS", 5, 1, 3600),
     digestCron: env.BORELA_DIGEST_CRON || "0 8 * * 1",
     dashboardDir: path.resolve(env.BORELA_DASHBOARD_DIR ?? path.join(import.meta.dirname, "..", "..", "dashboard", "dist")),
+    maxDatabasesPerProject: readInt(env, "BORELA_MAX_DATABASES_PER_PROJECT", 32, 1, 10_000),
   };
   return { ...config, ...overrides };
 }

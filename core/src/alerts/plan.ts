@@ -26,6 +26,8 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
   const byProject = new Map<string, Recipient[]>();
   let claimed = 0;
   for (const incident of incidents) {
+    // Its condition went away and it waits out its hold (freshness/incident-plan.ts): nothing to announce until it returns or resolves.
+    if (!incident.resolvedAt && incident.clearedAt) continue;
     if (!byProject.has(incident.projectId)) byProject.set(incident.projectId, await recipients(store, incident.projectId, settings.operatorEmails));
     const taken = new Set(incident.deliveries.map((d) => d.dedupeKey));
     const announcedAnywhere = incident.deliveries.some((d) => d.event === "opened");

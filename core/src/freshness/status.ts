@@ -12,10 +12,24 @@ export interface Thresholds {
   heartbeatGraceSeconds: number;
 }
 
+/**
+ * A database left out of this many heartbeats in a row, while the agent keeps
+ * sending them, is no longer reported. Three, not one: during a deploy the old
+ * and the new agent can both send a heartbeat or two, and one heartbeat measured
+ * before a config reload may still list the old set; three intervals (90 s at the
+ * agent's default 30 s) is still inside the default 120 s grace, so the cause is
+ * named before anything could look merely silent.
+ */
+export const MISSING_AFTER_HEARTBEATS = 3;
+
 export interface ReplicaState {
   url: string;
   pendingSince: Date | null;
   lastError: string | null;
+  /** Whether the agent reported a replica position (null before Litestream has replicated anything). */
+  hasPosition: boolean;
+  /** The replica's newest snapshot as the agent last read it from storage; null when none exists yet. */
+  lastSnapshotAt: Date | null;
 }
 
 export interface DatabaseState {
@@ -25,6 +39,8 @@ export interface DatabaseState {
   exists: boolean;
   errors: string[];
   replicas: ReplicaState[];
+  /** Heartbeats in a row, newer than this database's last report, that left it out. */
+  missedHeartbeats: number;
 }
 
 export interface Verdict {
@@ -64,7 +80,14 @@ export function silenceVerdict(lastHeartbeatAt: Date | null, t: Thresholds, now:
   return null;
 }
 
+/** The words for a database the agent no longer reports (fault 8). */
+export function notReportedReason(name: string): string {
+  return `the agent no longer reports ${name} — removed from its configuration?`;
+}
+
 export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): Verdict {
+  // Before silence: the agent is heard from, only this database is not in what it says.
+  if (db.missedHeartbeats >= MISSING_AFTER_HEARTBEATS) return { status: "error", reasons: [notReportedReason(db.name)] };
   const silence = silenceVerdict(db.lastHeartbeatAt, t, now);
   if (silence) return silence;
 
@@ -86,6 +109,12 @@ export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): V
     }
   }
   if (stale.length > 0) return { status: "stale", reasons: stale };
+
+  // Nothing restorable exists yet: whatever the positions say, this is not fresh.
+  const noBackup = db.replicas
+    .filter((r) => !r.hasPosition || !r.lastSnapshotAt)
+    .map((r) => `no backup yet: ${db.name} has ${r.lastSnapshotAt ? "no replicated position" : "no snapshot"} on ${r.url}`);
+  if (noBackup.length > 0) return { status: "unknown", reasons: noBackup };
 
   const pending = db.replicas.some((r) => r.pendingSince);
   return { status: "fresh", reasons: [pending ? `${db.name}: replication in progress` : `${db.name}: replicas caught up`] };

@@ -1,8 +1,9 @@
 // Applies the pure freshness verdicts to the store: project and database
-// statuses, and an Incident row opened or resolved on every transition.
+// statuses, and the incidents they imply (one per condition, see incident-plan.ts).
 import type { Store } from "../store/db.ts";
-import { openIncident, resolveIncident } from "../alerts/incidents.ts";
+import { openIncident } from "../alerts/incidents.ts";
 import { evaluateProject, type DatabaseState, type Status } from "./status.ts";
+import { conditionsOf, planIncidents, type IncidentAction, type OpenIncident, type SweptKind } from "./incident-plan.ts";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -22,21 +23,24 @@ export interface SweepInput {
     rejectedToken?: { at: Date; reason: string } | null;
   };
   databases: (DatabaseState & { id: string; status: string; statusReasons: string })[];
+  /** The project's open silent/error/stale incidents. */
+  openIncidents: OpenIncident[];
 }
 export type SweepReader = (projectId: string) => SweepInput | null;
 
-export async function sweepProject(store: Store, read: SweepReader, projectId: string, now = new Date()): Promise<Status | null> {
+/** Seconds a condition must stay away before its incident resolves, per kind. */
+export type HoldSeconds = (kind: SweptKind) => number;
+
+export async function sweepProject(store: Store, read: SweepReader, projectId: string, now = new Date(), hold: HoldSeconds = () => 0): Promise<Status | null> {
   const input = read(projectId);
   if (!input) return null;
   const { project, databases } = input;
   const verdict = evaluateProject(project, databases, [], now, project.rejectedToken ?? null);
   const reasons = JSON.stringify(verdict.reasons);
-  const changed =
-    project.status !== verdict.status ||
-    databases.some((d, i) => d.status !== verdict.databases[i].status);
 
   // Incidents first, statuses after: a crash in between is repaired by the next sweep.
-  if (changed) await applyIncidents(store, input, verdict, now);
+  const conditions = conditionsOf(verdict, databases.map((d) => d.id), project.lastHeartbeatAt !== null);
+  for (const action of planIncidents(input.openIncidents, conditions, now, hold)) await applyIncident(store, project.id, action, now);
   if (project.status !== verdict.status || project.statusReasons !== reasons) {
     await store.project.update({
       where: { id: project.id },
@@ -53,32 +57,28 @@ export async function sweepProject(store: Store, read: SweepReader, projectId: s
   return verdict.status;
 }
 
-async function applyIncidents(store: Store, { project, databases }: SweepInput, verdict: ReturnType<typeof evaluateProject>, now: Date) {
-  const projectId = project.id;
-  if (verdict.status === "silent") {
-    await openIncident(store, { projectId, kind: "silent", reason: verdict.reasons.join("; ") }, now);
-    return;
-  }
-  if (verdict.status !== "unknown") await resolveIncident(store, { projectId, kind: "silent" }, now);
-  if (verdict.status === "error" && databases.length === 0) {
-    await openIncident(store, { projectId, kind: "error", reason: verdict.reasons.join("; ") }, now);
-    return;
-  }
-  await resolveIncident(store, { projectId, kind: "error" }, now);
-  for (const [i, d] of databases.entries()) {
-    const v = verdict.databases[i];
-    for (const kind of ["stale", "error"] as const) {
-      const key = { projectId, databaseId: d.id, kind };
-      if (v.status === kind) await openIncident(store, { ...key, reason: v.reasons.join("; ") }, now);
-      else if (v.status === "fresh" || v.status === "stale" || v.status === "error") await resolveIncident(store, key, now);
-    }
+async function applyIncident(store: Store, projectId: string, action: IncidentAction, now: Date): Promise<void> {
+  switch (action.type) {
+    case "open":
+      await openIncident(store, { projectId, databaseId: action.key.databaseId, kind: action.key.kind, reason: action.reason }, now);
+      return;
+    case "update":
+      await store.incident.update({
+        where: { id: action.id },
+        data: { ...(action.reason !== undefined ? { reason: action.reason } : {}), ...(action.clearedAt !== undefined ? { clearedAt: action.clearedAt } : {}) },
+      });
+      return;
+    case "resolve":
+      // Guarded: another process may have resolved it meanwhile.
+      await store.incident.updateMany({ where: { id: action.id, resolvedAt: null }, data: { resolvedAt: action.at } });
+      return;
   }
 }
 
 const TOUCH_DELAY_MS = 100;
 
 /** Re-evaluates every project on an interval, and one project on demand (coalesced). */
-export function createSweeper(store: Store, read: SweepReader, intervalSeconds: number, logger: Logger) {
+export function createSweeper(store: Store, read: SweepReader, intervalSeconds: number, logger: Logger, hold: HoldSeconds = () => 0) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   const queued = new Set<string>();
@@ -86,7 +86,7 @@ export function createSweeper(store: Store, read: SweepReader, intervalSeconds: 
 
   async function sweepAll(): Promise<void> {
     const projects = await store.project.findMany({ select: { id: true } });
-    for (const p of projects) await sweepProject(store, read, p.id);
+    for (const p of projects) await sweepProject(store, read, p.id, new Date(), hold);
   }
 
   function tick(): Promise<void> {
@@ -100,7 +100,7 @@ export function createSweeper(store: Store, read: SweepReader, intervalSeconds: 
     while (queued.size > 0) {
       const [id] = queued;
       queued.delete(id);
-      await sweepProject(store, read, id).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
+      await sweepProject(store, read, id, new Date(), hold).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
     }
     draining = null;
   }

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from "../config.ts";
 import { openStore, databaseFile, type Store } from "../store/db.ts";
 import { HeartbeatWriter } from "../store/heartbeat-writer.ts";
 import { createSweeper } from "../freshness/sweeper.ts";
+import { confirmSecondsFor } from "../alerts/confirm-delay.ts";
 import { loadSecretKey } from "../store/secrets.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { buildApp } from "./app.ts";
@@ -38,8 +39,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const logger = givenLogger ?? createLogger(config.logLevel, logStream);
   const store = await openStore(config.dataDir);
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
-  const heartbeatWriter = new HeartbeatWriter(databaseFile(config.dataDir));
-  const sweeper = createSweeper(store, (id) => heartbeatWriter.sweepInput(id), config.sweepIntervalSeconds, logger);
+  const heartbeatWriter = new HeartbeatWriter(databaseFile(config.dataDir), { maxDatabasesPerProject: config.maxDatabasesPerProject });
+  // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
+  const hold = (kind: string) => confirmSecondsFor(kind, config.alertConfirmSeconds);
+  const sweeper = createSweeper(store, (id) => heartbeatWriter.sweepInput(id), config.sweepIntervalSeconds, logger, hold);
 
   // An empty hash matches no token: admin routes refuse until the token is settled below.
   let adminTokenHash = "";

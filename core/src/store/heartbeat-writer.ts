@@ -19,6 +19,21 @@ interface PendingHeartbeat {
   reject(err: unknown): void;
 }
 
+/** A heartbeat that would bring its project past BORELA_MAX_DATABASES_PER_PROJECT; nothing of it is written. */
+export class DatabaseLimitError extends Error {
+  constructor(readonly limit: number, readonly wouldHave: number) {
+    super(
+      `databases: this heartbeat would bring the project to ${wouldHave} databases, over the limit of ${limit} per project ` +
+        `(BORELA_MAX_DATABASES_PER_PROJECT); retire the databases the agent no longer reports, or raise the limit`,
+    );
+  }
+}
+
+export interface HeartbeatWriterOptions {
+  /** BORELA_MAX_DATABASES_PER_PROJECT. */
+  maxDatabasesPerProject: number;
+}
+
 export type AuthResult =
   | { ok: true; agent: AgentIdentity }
   | { ok: false; reason: "unknown" }
@@ -40,7 +55,10 @@ export class HeartbeatWriter {
   /** The last time each project's agent came with a revoked or expired token: the likely cause of its silence. */
   private readonly rejections = new Map<string, { at: Date; reason: "revoked" | "expired" }>();
 
-  constructor(file: string) {
+  private readonly maxDatabases: number;
+
+  constructor(file: string, options: HeartbeatWriterOptions = { maxDatabasesPerProject: 32 }) {
+    this.maxDatabases = options.maxDatabasesPerProject;
     this.db = new Sqlite(file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
@@ -63,7 +81,7 @@ export class HeartbeatWriter {
            lastHeartbeatAt = excluded.lastHeartbeatAt, "exists" = excluded."exists", errors = excluded.errors, notes = excluded.notes,
            tableCounts = COALESCE(excluded.tableCounts, Database.tableCounts),
            tableCountsAt = COALESCE(excluded.tableCountsAt, Database.tableCountsAt),
-           markerEnabled = excluded.markerEnabled
+           markerEnabled = excluded.markerEnabled, missedHeartbeats = 0
          WHERE Database.lastHeartbeatAt IS NULL OR Database.lastHeartbeatAt <= excluded.lastHeartbeatAt
          RETURNING id`,
       ),
@@ -75,16 +93,27 @@ export class HeartbeatWriter {
            lastSnapshotAt = excluded.lastSnapshotAt, lastWalAt = excluded.lastWalAt, storageBytes = excluded.storageBytes,
            lastError = excluded.lastError, updatedAt = excluded.updatedAt`,
       ),
+      databaseNames: this.db.prepare(`SELECT name FROM Database WHERE projectId = ?`),
+      // Only heartbeats measured after the database's own last report count as leaving it out.
+      missDatabases: this.db.prepare(
+        `UPDATE Database SET missedHeartbeats = missedHeartbeats + 1
+         WHERE projectId = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)
+           AND name NOT IN (SELECT value FROM json_each(@names))`,
+      ),
       replicaUrls: this.db.prepare(`SELECT id, url FROM Replica WHERE databaseId = ?`),
       deleteReplica: this.db.prepare(`DELETE FROM Replica WHERE id = ?`),
       sweepProject: this.db.prepare(
         `SELECT id, status, statusReasons, staleAfterSeconds, heartbeatGraceSeconds, lastHeartbeatAt FROM Project WHERE id = ?`,
       ),
       sweepDatabases: this.db.prepare(
-        `SELECT id, name, path, status, statusReasons, lastHeartbeatAt, "exists", errors FROM Database WHERE projectId = ? ORDER BY name`,
+        `SELECT id, name, path, status, statusReasons, lastHeartbeatAt, "exists", errors, missedHeartbeats FROM Database WHERE projectId = ? ORDER BY name`,
       ),
       sweepReplicas: this.db.prepare(
-        `SELECT r.databaseId, r.url, r.pendingSince, r.lastError FROM Replica r JOIN Database d ON d.id = r.databaseId WHERE d.projectId = ? ORDER BY r.url`,
+        `SELECT r.databaseId, r.url, r.pendingSince, r.lastError, r.position, r.lastSnapshotAt FROM Replica r JOIN Database d ON d.id = r.databaseId WHERE d.projectId = ? ORDER BY r.url`,
+      ),
+      sweepIncidents: this.db.prepare(
+        `SELECT id, databaseId, kind, reason, clearedAt FROM Incident
+         WHERE projectId = ? AND resolvedAt IS NULL AND kind IN ('silent', 'error', 'stale') ORDER BY openedAt`,
       ),
       touchProject: this.db.prepare(
         `UPDATE Project SET lastHeartbeatAt = @at WHERE id = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)`,
@@ -191,6 +220,7 @@ export class HeartbeatWriter {
       payload: JSON.stringify(hb),
     });
     if (inserted.changes === 0) return { duplicate: true };
+    this.checkDatabaseLimit(projectId, hb);
 
     for (const d of hb.databases) {
       const row = this.stmts.upsertDatabase.get({
@@ -233,8 +263,16 @@ export class HeartbeatWriter {
         if (!reported.has(old.url)) this.stmts.deleteReplica.run(old.id);
       }
     }
+    this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(hb.databases.map((d) => d.name)) });
     this.stmts.touchProject.run({ projectId, at: storeTime(receivedAt) });
     return { duplicate: false };
+  }
+
+  /** Throws DatabaseLimitError (rolling the transaction back) when the heartbeat names too many databases. */
+  private checkDatabaseLimit(projectId: string, hb: HeartbeatPayload): void {
+    const names = new Set((this.stmts.databaseNames.all(projectId) as { name: string }[]).map((r) => r.name));
+    for (const d of hb.databases) names.add(d.name);
+    if (names.size > this.maxDatabases) throw new DatabaseLimitError(this.maxDatabases, names.size);
   }
 
   /** What the freshness sweeper needs for one project, read on this fast connection. */
@@ -242,8 +280,9 @@ export class HeartbeatWriter {
     type P = { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null };
     const p = this.stmts.sweepProject.get(projectId) as P | undefined;
     if (!p) return null;
-    type D = { id: string; name: string; path: string; status: string; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string };
-    type R = { databaseId: string; url: string; pendingSince: string | null; lastError: string | null };
+    type D = { id: string; name: string; path: string; status: string; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string; missedHeartbeats: number };
+    type R = { databaseId: string; url: string; pendingSince: string | null; lastError: string | null; position: string | null; lastSnapshotAt: string | null };
+    type I = { id: string; databaseId: string | null; kind: "silent" | "error" | "stale"; reason: string; clearedAt: string | null };
     const replicas = this.stmts.sweepReplicas.all(projectId) as R[];
     const date = (s: string | null) => (s ? new Date(s) : null);
     return {
@@ -257,10 +296,18 @@ export class HeartbeatWriter {
         lastHeartbeatAt: date(d.lastHeartbeatAt),
         exists: d.exists === 1,
         errors: parseErrors(d.errors),
+        missedHeartbeats: d.missedHeartbeats,
         replicas: replicas
           .filter((r) => r.databaseId === d.id)
-          .map((r) => ({ url: r.url, pendingSince: date(r.pendingSince), lastError: r.lastError })),
+          .map((r) => ({
+            url: r.url,
+            pendingSince: date(r.pendingSince),
+            lastError: r.lastError,
+            hasPosition: r.position !== null,
+            lastSnapshotAt: date(r.lastSnapshotAt),
+          })),
       })),
+      openIncidents: (this.stmts.sweepIncidents.all(projectId) as I[]).map((i) => ({ ...i, clearedAt: date(i.clearedAt) })),
     };
   }
 

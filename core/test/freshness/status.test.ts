@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { evaluateDatabase, evaluateProject, worstStatus, type DatabaseState } from "../../src/freshness/status.ts";
+import { MISSING_AFTER_HEARTBEATS, evaluateDatabase, evaluateProject, worstStatus, type DatabaseState, type ReplicaState } from "../../src/freshness/status.ts";
 
 const now = new Date("2026-11-25T12:00:00Z");
 const ago = (s: number) => new Date(now.getTime() - s * 1000);
 const t = { staleAfterSeconds: 300, heartbeatGraceSeconds: 120 };
+
+function rep(over: Partial<ReplicaState> & { url: string }): ReplicaState {
+  return { pendingSince: null, lastError: null, hasPosition: true, lastSnapshotAt: ago(3600), ...over };
+}
 
 function db(over: Partial<DatabaseState> = {}): DatabaseState {
   return {
@@ -12,7 +16,8 @@ function db(over: Partial<DatabaseState> = {}): DatabaseState {
     lastHeartbeatAt: ago(10),
     exists: true,
     errors: [],
-    replicas: [{ url: "s3://bucket/app", pendingSince: null, lastError: null }],
+    missedHeartbeats: 0,
+    replicas: [rep({ url: "s3://bucket/app", pendingSince: null, lastError: null })],
     ...over,
   };
 }
@@ -21,16 +26,16 @@ describe("evaluateDatabase", () => {
   const cases: [string, DatabaseState, string, RegExp][] = [
     ["never reported", db({ lastHeartbeatAt: null }), "unknown", /no heartbeat received yet/],
     ["caught up", db(), "fresh", /caught up/],
-    ["idle for days is still fresh", db({ replicas: [{ url: "s3://b/a", pendingSince: null, lastError: null }] }), "fresh", /caught up/],
-    ["pending under threshold", db({ replicas: [{ url: "s3://b/a", pendingSince: ago(299), lastError: null }] }), "fresh", /in progress/],
-    ["pending over threshold", db({ replicas: [{ url: "s3://b/a", pendingSince: ago(301), lastError: null }] }), "stale", /unreplicated for 5 min 1s on s3:\/\/b\/a \(threshold 5 min\)/],
+    ["idle for days is still fresh", db({ replicas: [rep({ url: "s3://b/a", pendingSince: null, lastError: null })] }), "fresh", /caught up/],
+    ["pending under threshold", db({ replicas: [rep({ url: "s3://b/a", pendingSince: ago(299), lastError: null })] }), "fresh", /in progress/],
+    ["pending over threshold", db({ replicas: [rep({ url: "s3://b/a", pendingSince: ago(301), lastError: null })] }), "stale", /unreplicated for 5 min 1s on s3:\/\/b\/a \(threshold 5 min\)/],
     ["heartbeat beyond grace", db({ lastHeartbeatAt: ago(121) }), "silent", /no heartbeat for 2 min 1s \(grace 2 min\)/],
     ["heartbeat at grace", db({ lastHeartbeatAt: ago(120) }), "fresh", /caught up/],
     ["file missing", db({ exists: false }), "error", /database file missing at \/data\/app.sqlite3/],
     ["agent error", db({ errors: ["litestream cannot start: bad config"] }), "error", /litestream cannot start/],
-    ["replica error", db({ replicas: [{ url: "s3://b/a", pendingSince: null, lastError: "InvalidAccessKeyId" }] }), "error", /replica s3:\/\/b\/a: InvalidAccessKeyId/],
+    ["replica error", db({ replicas: [rep({ url: "s3://b/a", pendingSince: null, lastError: "InvalidAccessKeyId" })] }), "error", /replica s3:\/\/b\/a: InvalidAccessKeyId/],
     ["no replica", db({ replicas: [] }), "error", /no replica configured/],
-    ["error wins over stale", db({ exists: false, replicas: [{ url: "s3://b/a", pendingSince: ago(1000), lastError: null }] }), "error", /missing/],
+    ["error wins over stale", db({ exists: false, replicas: [rep({ url: "s3://b/a", pendingSince: ago(1000), lastError: null })] }), "error", /missing/],
     ["silent wins over error", db({ exists: false, lastHeartbeatAt: ago(500) }), "silent", /no heartbeat/],
   ];
   it.each(cases)("%s", (_name, state, status, reason) => {
@@ -43,8 +48,8 @@ describe("evaluateDatabase", () => {
     const v = evaluateDatabase(
       db({
         replicas: [
-          { url: "s3://b/a", pendingSince: null, lastError: null },
-          { url: "file:///backup/a", pendingSince: ago(900), lastError: null },
+          rep({ url: "s3://b/a", pendingSince: null, lastError: null }),
+          rep({ url: "file:///backup/a", pendingSince: ago(900), lastError: null }),
         ],
       }),
       t,
@@ -99,5 +104,53 @@ describe("silence with a refused token", () => {
     expect(v.reasons[1]).toBe("the agent is sending heartbeats with a revoked agent token: give it the project's current token");
     const older = evaluateProject({ ...t, lastHeartbeatAt: ago(300) }, [db({ lastHeartbeatAt: ago(300) })], [], now, { at: ago(400), reason: "revoked" });
     expect(older.reasons).toHaveLength(1);
+  });
+});
+
+describe("no backup yet (fault 10)", () => {
+  it.each([
+    ["no replica position", rep({ url: "s3://b/app", hasPosition: false }), /^no backup yet: app has no replicated position on s3:\/\/b\/app$/],
+    ["no snapshot", rep({ url: "s3://b/app", lastSnapshotAt: null }), /^no backup yet: app has no snapshot on s3:\/\/b\/app$/],
+    ["neither", rep({ url: "s3://b/app", hasPosition: false, lastSnapshotAt: null }), /^no backup yet: app has no snapshot on s3:\/\/b\/app$/],
+  ])("%s: unknown, never fresh", (_name, replica, reason) => {
+    const v = evaluateDatabase(db({ replicas: [replica] }), t, now);
+    expect(v.status).toBe("unknown");
+    expect(v.reasons).toHaveLength(1);
+    expect(v.reasons[0]).toMatch(reason);
+  });
+
+  it("an error or a stale change still wins over no backup yet", () => {
+    expect(evaluateDatabase(db({ replicas: [rep({ url: "s3://b/a", lastSnapshotAt: null, lastError: "AccessDenied" })] }), t, now).status).toBe("error");
+    expect(evaluateDatabase(db({ replicas: [rep({ url: "s3://b/a", lastSnapshotAt: null, pendingSince: ago(400) })] }), t, now).status).toBe("stale");
+  });
+
+  it("one database without a backup keeps the whole project from fresh", () => {
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(5) }, [db({ name: "a" }), db({ name: "b", replicas: [rep({ url: "s3://b/b", hasPosition: false })] })], [], now);
+    expect(v.status).toBe("unknown");
+    expect(v.reasons).toEqual(["no backup yet: b has no replicated position on s3://b/b"]);
+  });
+});
+
+describe("a database the agent no longer reports (fault 8)", () => {
+  it.each([
+    [0, "fresh"],
+    [MISSING_AFTER_HEARTBEATS - 1, "fresh"],
+    [MISSING_AFTER_HEARTBEATS, "error"],
+    [MISSING_AFTER_HEARTBEATS + 40, "error"],
+  ])("%i heartbeats without it: %s", (missed, status) => {
+    const v = evaluateDatabase(db({ name: "app.sqlite3", missedHeartbeats: missed }), t, now);
+    expect(v.status).toBe(status);
+    if (status === "error") expect(v.reasons).toEqual(["the agent no longer reports app.sqlite3 — removed from its configuration?"]);
+  });
+
+  it("says so instead of silent, once its own last report is older than the grace, while the agent is heard from", () => {
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(5) }, [db({ name: "gone", lastHeartbeatAt: ago(900), missedHeartbeats: 30 }), db({ name: "kept" })], [], now);
+    expect(v.status).toBe("error");
+    expect(v.reasons).toEqual(["the agent no longer reports gone — removed from its configuration?"]);
+  });
+
+  it("a silent agent stays silent: the database is not blamed", () => {
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(600) }, [db({ lastHeartbeatAt: ago(600), missedHeartbeats: 5 })], [], now);
+    expect(v.status).toBe("silent");
   });
 });

@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { Type, type Static } from "@sinclair/typebox";
 import { HeartbeatPayload } from "../../protocol.ts";
 import { IdParams } from "../schemas.ts";
-import { notFound } from "../errors.ts";
+import { badRequest, notFound } from "../errors.ts";
+import { DatabaseLimitError } from "../../store/heartbeat-writer.ts";
 import { hashToken, bearerToken } from "../tokens.ts";
 
 const HistoryQuery = Type.Object(
@@ -32,7 +33,11 @@ export default async function heartbeatRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const projectId = request.agent!.projectId;
-      const { duplicate } = await app.heartbeatWriter.ingest(projectId, request.body as Static<typeof HeartbeatPayload>, new Date());
+      const { duplicate } = await app.heartbeatWriter
+        .ingest(projectId, request.body as Static<typeof HeartbeatPayload>, new Date())
+        .catch((err) => {
+          throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
+        });
       app.sweeper.touch(projectId);
       return reply.code(duplicate ? 200 : 201).send({ ok: true, duplicate });
     },
