@@ -198,6 +198,8 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
   const sample = (forceStorage: boolean) =>
     serial(async () => {
       const now = new Date();
+      // Shadow WAL first, metrics second: a replica read after the database can only look further along, never falsely behind.
+      for (const w of watches) await w.observeShadow();
       const metrics = await readMetrics();
       for (const w of watches) {
         const changed = await w.observeFile(now);

@@ -4,9 +4,7 @@
 //
 //   statDatabase(path: string): Promise<FileState>
 //   identityProblem(path, baseline: FileState | null, current: FileState): string | null   pure
-//   litestreamGeneration(path: string): Promise<string | null>   Litestream 0.3's `.<name>-litestream/generation`
-import { readFile, stat } from "node:fs/promises";
-import path from "node:path";
+import { stat } from "node:fs/promises";
 
 export interface FileState {
   exists: boolean;
@@ -16,6 +14,8 @@ export interface FileState {
   ino: number;
   /** Changes whenever the database or its WAL is written. */
   fingerprint: string;
+  /** Changes whenever the main database file (not its WAL) is written: checkpoints, or writes from outside SQLite. */
+  mainStamp: string;
   /** Why the file could not be read, when it exists but stat failed (e.g. EACCES). */
   error: string | null;
 }
@@ -26,7 +26,7 @@ export async function statDatabase(file: string): Promise<FileState> {
     db = await stat(file, { bigint: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { exists: false, sizeBytes: 0, walBytes: 0, dev: 0, ino: 0, fingerprint: "missing", error: code === "ENOENT" ? null : `cannot stat ${file}: ${code}` };
+    return { exists: false, sizeBytes: 0, walBytes: 0, dev: 0, ino: 0, fingerprint: "missing", mainStamp: "missing", error: code === "ENOENT" ? null : `cannot stat ${file}: ${code}` };
   }
   const wal = await stat(`${file}-wal`).catch(() => null);
   return {
@@ -36,6 +36,7 @@ export async function statDatabase(file: string): Promise<FileState> {
     dev: db.dev,
     ino: db.ino,
     fingerprint: `${db.ino}:${db.size}:${db.mtimeMs}:${wal?.ino ?? 0}:${wal?.size ?? 0}:${wal?.mtimeMs ?? 0}`,
+    mainStamp: `${db.ino}:${db.size}:${db.mtimeMs}`,
     error: null,
   };
 }
@@ -50,17 +51,4 @@ export function identityProblem(file: string, baseline: FileState | null, curren
     return `database file ${file} was replaced (inode ${baseline.ino} → ${current.ino}): Litestream was replicating the old file`;
   }
   return null;
-}
-
-export function litestreamMetaDir(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}-litestream`);
-}
-
-export async function litestreamGeneration(file: string): Promise<string | null> {
-  try {
-    const g = (await readFile(path.join(litestreamMetaDir(file), "generation"), "utf8")).trim();
-    return /^[0-9a-f]{16}$/.test(g) ? g : null;
-  } catch {
-    return null;
-  }
 }

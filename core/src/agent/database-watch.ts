@@ -3,14 +3,15 @@
 // report it turns into.
 //
 //   new DatabaseWatch(setting: DatabaseSetting)
-//   setReplicas(targets) · resetIdentity() · observeFile(now): Promise<boolean (changed)>
+//   setReplicas(targets) · resetIdentity() · observeFile(now): Promise<boolean (changed)> · observeShadow(): Promise<void>
 //   readStorage(options): Promise<void> · step(now, changed, live, storageRead) · report(context): Promise<DatabaseReport>
 import { replicaNames } from "../litestream/config.ts";
 import type { DatabaseMetrics } from "../litestream/metrics.ts";
 import { readReplica, type ReplicaState } from "../litestream/replica-reader.ts";
+import { readShadowPosition, type ShadowPosition } from "../litestream/shadow-wal.ts";
 import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import type { DatabaseReport, Position } from "../protocol.ts";
-import { identityProblem, litestreamGeneration, statDatabase, type FileState } from "./database-file.ts";
+import { identityProblem, statDatabase, type FileState } from "./database-file.ts";
 import { initialPending, stepPending, type PendingState, type WalPoint } from "./pending.ts";
 import { redactSecrets } from "./redact.ts";
 import { writeMarker } from "./marker.ts";
@@ -40,10 +41,11 @@ export interface ReportContext {
 const MAX_MESSAGE = 1900;
 const clip = (s: string) => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s);
 
-function livePoints(live: DatabaseMetrics | null, name: string): { database: WalPoint; replica: WalPoint } | null {
+/** The database's point is its current shadow WAL file, read from disk: never `litestream_shadow_wal_size` (a total over all files). */
+function livePoints(live: DatabaseMetrics | null, shadow: ShadowPosition | null, name: string): { database: WalPoint; replica: WalPoint } | null {
   const r = live?.replicas.get(name);
-  if (!live || !r || live.shadowWalIndex === null || live.shadowWalSize === null || r.walIndex === null || r.walOffset === null) return null;
-  return { database: { index: live.shadowWalIndex, offset: live.shadowWalSize }, replica: { index: r.walIndex, offset: r.walOffset } };
+  if (!live || !r || !shadow || r.walIndex === null || r.walOffset === null) return null;
+  return { database: { index: shadow.index, offset: shadow.offset }, replica: { index: r.walIndex, offset: r.walOffset } };
 }
 
 export class DatabaseWatch {
@@ -54,6 +56,8 @@ export class DatabaseWatch {
   /** The file as the agent first found it: a replacement stays an error until that file is back or the agent restarts. */
   private original: FileState | null = null;
   private changedAt: Date | null = null;
+  /** The database's position from Litestream's shadow WAL, read at each sample. */
+  private shadow: ShadowPosition | null = null;
   private pending: PendingState[] = [];
   private stored: Stored[] = [];
   private sizeCaches: Array<Map<string, number>> = [];
@@ -106,6 +110,11 @@ export class DatabaseWatch {
     return changed;
   }
 
+  /** Reads the database's position (current shadow WAL index and offset) before Litestream's metrics are read. */
+  async observeShadow(): Promise<void> {
+    this.shadow = await readShadowPosition(this.path);
+  }
+
   async readStorage(options: { timeoutMs: number }): Promise<void> {
     await Promise.all(
       this.replicas.map(async (target, i) => {
@@ -124,7 +133,7 @@ export class DatabaseWatch {
       stepPending(state, {
         now,
         databaseChanged: changed,
-        live: livePoints(live, this.names[i]),
+        live: livePoints(live, this.shadow, this.names[i]),
         stored: storageRead && !this.stored[i].error ? (this.stored[i].state?.position ?? null) : undefined,
       }),
     );
@@ -170,14 +179,13 @@ export class DatabaseWatch {
     const notes = [...ctx.notes];
     if (this.countNote) notes.push(this.countNote);
     if (this.markerNote) notes.push(this.markerNote);
-    const generation = await litestreamGeneration(this.path);
     const live = ctx.live;
-    const position: Position | null =
-      live && live.shadowWalIndex !== null && live.shadowWalSize !== null ? { generation, index: live.shadowWalIndex, offset: live.shadowWalSize } : null;
+    const generation = this.shadow?.generation ?? null;
+    const position: Position | null = this.shadow ? { ...this.shadow } : null;
 
     const replicas = this.replicas.map((target, i) => {
       const stored = this.stored[i];
-      const points = livePoints(live, this.names[i]);
+      const points = livePoints(live, this.shadow, this.names[i]);
       const storedPosition = stored.state?.position ?? null;
       const livePosition = points ? { generation, index: points.replica.index, offset: points.replica.offset } : null;
       const lastError = stored.error ?? ctx.logErrors.get(this.names[i]) ?? null;

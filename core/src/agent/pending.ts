@@ -6,7 +6,10 @@
 //   comparePositions(a, b): number   by WAL index, then offset
 //
 // With Litestream's metrics (live positions): pending iff the replica's
-// (index, offset) is behind the database's shadow WAL (index, size).
+// (index, offset) is behind a database position the agent saw (current shadow
+// WAL index, size of that one file), and pendingSince is when the oldest such
+// position was first seen. A replica that keeps up one sync behind a steady
+// writer is therefore never pending for longer than that one sync.
 // Without them (Litestream dead, or observed without an addr): pending iff the
 // database's files changed after the replica's stored position last advanced.
 import type { Position } from "../protocol.ts";
@@ -23,6 +26,8 @@ export interface PendingState {
   /** Last position read from storage: null for an empty replica, undefined before the first read. */
   storedPosition: Position | null | undefined;
   storedAdvancedAt: Date | null;
+  /** Database positions seen that the replica had not reached, oldest first, each with when it was first seen. */
+  unreplicated: Array<{ point: WalPoint; since: Date }>;
 }
 
 export interface PendingObservation {
@@ -35,7 +40,10 @@ export interface PendingObservation {
   stored?: Position | null;
 }
 
-export const initialPending: PendingState = { pendingSince: null, oldestChangeAt: null, storedPosition: undefined, storedAdvancedAt: null };
+export const initialPending: PendingState = { pendingSince: null, oldestChangeAt: null, storedPosition: undefined, storedAdvancedAt: null, unreplicated: [] };
+
+/** Past this many remembered positions, the two oldest merge (keeping the older time: never understates a lag). */
+export const MAX_UNREPLICATED = 64;
 
 export function comparePositions(a: WalPoint, b: WalPoint): number {
   return a.index !== b.index ? a.index - b.index : a.offset - b.offset;
@@ -54,10 +62,19 @@ export function stepPending(state: PendingState, obs: PendingObservation): Pendi
   const storedAdvancedAt = advanced ? obs.now : state.storedAdvancedAt;
 
   if (obs.live) {
-    const behind = comparePositions(obs.live.replica, obs.live.database) < 0;
-    if (!behind) return { pendingSince: null, oldestChangeAt: null, storedPosition, storedAdvancedAt };
-    const since = state.pendingSince ?? oldest ?? obs.now;
-    return { pendingSince: since, oldestChangeAt: oldest ?? obs.now, storedPosition, storedAdvancedAt };
+    const { database, replica } = obs.live;
+    let queue = state.unreplicated.filter((u) => comparePositions(u.point, replica) > 0);
+    const last = queue[queue.length - 1];
+    // The database went back (a new generation starts at index 0): earlier positions mean nothing now.
+    if (last && comparePositions(database, last.point) < 0) queue = [];
+    if (comparePositions(replica, database) < 0 && (queue.length === 0 || comparePositions(database, queue[queue.length - 1].point) > 0)) {
+      // A change seen while there was no live view dates the first lag; after that, each position dates itself.
+      const since = state.unreplicated.length === 0 ? (oldest ?? obs.now) : obs.now;
+      queue = [...queue, { point: database, since }];
+      if (queue.length > MAX_UNREPLICATED) queue = [{ point: queue[1].point, since: queue[0].since }, ...queue.slice(2)];
+    }
+    if (queue.length === 0) return { pendingSince: null, oldestChangeAt: null, storedPosition, storedAdvancedAt, unreplicated: [] };
+    return { pendingSince: queue[0].since, oldestChangeAt: queue[0].since, storedPosition, storedAdvancedAt, unreplicated: queue };
   }
 
   // No live view: storage moving forward is the only proof that changes got out.
@@ -68,5 +85,6 @@ export function stepPending(state: PendingState, obs: PendingObservation): Pendi
     oldestChangeAt: unreplicated,
     storedPosition,
     storedAdvancedAt,
+    unreplicated: [],
   };
 }

@@ -24,14 +24,15 @@ describe("comparePositions", () => {
 });
 
 describe("stepPending with Litestream's metrics", () => {
-  it("is pending while the replica is behind, since the first unreplicated change", () => {
+  it("is pending while the replica is behind, since the oldest change it has not reached", () => {
     const states = run([
       { at: 0, databaseChanged: false, live: live([0, 100], [0, 100]) },
       { at: 5, databaseChanged: true, live: live([0, 200], [0, 100]) },
       { at: 10, databaseChanged: true, live: live([0, 300], [0, 200]) },
       { at: 15, databaseChanged: false, live: live([0, 300], [0, 300]) },
     ]);
-    expect(states.map((s) => s.pendingSince)).toEqual([null, t(5), t(5), null]);
+    // At 10 the replica has reached what the database had at 5: only the change seen at 10 is pending.
+    expect(states.map((s) => s.pendingSince)).toEqual([null, t(5), t(10), null]);
   });
 
   it("dates a lag first seen in the metrics to the change seen before it", () => {
@@ -111,5 +112,46 @@ describe("stepPending without metrics (Litestream dead or observed without addr)
       { at: 30, databaseChanged: true, live: null },
     ]);
     expect(states.map((s) => s.pendingSince)).toEqual([t(0), t(0)]);
+  });
+});
+
+describe("stepPending keeps the oldest unreplicated database position", () => {
+  it("a replica one sync behind a steady writer is pending only since the position it has not reached yet", () => {
+    // Each sample: the database moved on, the replica reached the previous sample's position.
+    const steps = Array.from({ length: 30 }, (_, i) => ({ at: i, databaseChanged: true, live: live([1, 1000 + 100 * (i + 1)], [1, 1000 + 100 * i]) }));
+    const states = run(steps);
+    states.forEach((s, i) => expect(s.pendingSince).toEqual(t(i)));
+  });
+
+  it("dates a slow replica's lag to the first position it has not reached", () => {
+    const states = run([
+      { at: 0, databaseChanged: true, live: live([1, 200], [1, 100]) },
+      { at: 1, databaseChanged: true, live: live([1, 300], [1, 100]) },
+      { at: 2, databaseChanged: true, live: live([1, 400], [1, 250]) },
+      { at: 3, databaseChanged: false, live: live([1, 400], [1, 400]) },
+    ]);
+    expect(states.map((s) => s.pendingSince)).toEqual([t(0), t(0), t(1), null]);
+  });
+
+  it("forgets positions of an earlier generation when the database goes back to index 0", () => {
+    const states = run([
+      { at: 0, databaseChanged: true, live: live([5, 900], [5, 100]) },
+      { at: 1, databaseChanged: true, live: live([0, 4152], [0, 32]) },
+      { at: 2, databaseChanged: false, live: live([0, 4152], [0, 4152]) },
+    ]);
+    expect(states.map((s) => s.pendingSince)).toEqual([t(0), t(1), null]);
+  });
+
+  it("stays bounded and never understates a lag", () => {
+    const steps = Array.from({ length: 200 }, (_, i) => ({ at: i, databaseChanged: true, live: live([1, 100 * (i + 2)], [1, 100]) }));
+    const states = run(steps);
+    expect(states[199].unreplicated.length).toBeLessThanOrEqual(64);
+    expect(states[199].pendingSince).toEqual(t(0));
+  });
+
+  it("after a checkpoint, an idle caught-up replica (index 1, offset within file 1) is not pending", () => {
+    // Litestream's litestream_shadow_wal_size would say 6068824 here (files 0 and 1 together); the file itself is 4152.
+    const states = run(Array.from({ length: 10 }, (_, i) => ({ at: i, databaseChanged: false, live: live([1, 4152], [1, 4152]) })));
+    expect(states.every((s) => s.pendingSince === null)).toBe(true);
   });
 });
