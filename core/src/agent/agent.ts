@@ -15,7 +15,7 @@ import type { AgentConfigResponse, HeartbeatPayload } from "../protocol.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { fetchAgentConfig, postHeartbeat, type CallOutcome } from "./core-client.ts";
 import { DatabaseWatch } from "./database-watch.ts";
-import { applyFinding, classifyLogLine, currentErrors, emptyBoard, replicaKey, type ErrorBoard } from "./log-errors.ts";
+import { applyFinding, applyMetrics, classifyLogLine, currentErrors, emptyBoard, replicaKey, restartBoard, type ErrorBoard } from "./log-errors.ts";
 import { createAgentLog, type AgentLog } from "./log.ts";
 import { redactSecrets } from "./redact.ts";
 import { litestreamHealth } from "./litestream-health.ts";
@@ -23,8 +23,10 @@ import { credentialRefreshDelayMs, managedTargets, NO_STORAGE_ERROR, sameTargets
 import { freeLoopbackPort } from "./port.ts";
 import { HeartbeatSender } from "./sender.ts";
 import type { AgentSettings } from "./settings.ts";
-import { writeStatusFile } from "./status-file.ts";
+import { agentStatus, writeStatusFile } from "./status-file.ts";
+import { outsideWriteWindowMs } from "./outside-write.ts";
 import { LitestreamSupervisor } from "./supervisor.ts";
+import { WalGuard } from "./wal-guard.ts";
 
 export interface AgentDeps {
   log?: AgentLog;
@@ -35,6 +37,8 @@ export interface AgentDeps {
   queueCapacity?: number;
   /** How often row counts are refreshed when --count-rows is on (default 10 min). */
   countRowsEveryMs?: number;
+  /** A replica that has not moved for afterMs while changes wait is stuck: Litestream is restarted, backing off up to maxBackoffMs (default 60 s, 10 min). */
+  stuck?: { afterMs: number; maxBackoffMs: number };
 }
 
 export interface RunningAgent {
@@ -79,6 +83,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
   /** Files found replaced, for a note once Litestream was restarted on the new file. */
   const replaced = new Map<string, { message: string; at: Date }>();
   const loggedProblems = new Set<string>();
+  const walGuard = new WalGuard((file, message) => log.debug("no WAL guard on the database", { file, error: message }));
   const timers = new Set<NodeJS.Timeout>();
 
   const later = (ms: number, fn: () => void) => {
@@ -136,7 +141,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
             else log.debug("litestream", { line: line.slice(0, 1000) });
           },
           onStart() {
-            board = emptyBoard();
+            board = restartBoard(board);
             for (const w of watches) w.resetIdentity();
           },
         });
@@ -201,18 +206,30 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
       // Shadow WAL first, metrics second: a replica read after the database can only look further along, never falsely behind.
       for (const w of watches) await w.observeShadow();
       const metrics = await readMetrics();
+      if (metrics) board = applyMetrics(board, metrics, now);
+      await walGuard.hold(watches.map((w) => w.path));
       for (const w of watches) {
         const changed = await w.observeFile(now);
         const live = metrics?.databases.get(w.path) ?? null;
         // Without a live view, storage is the only evidence: read it when something changed.
         const readStorage = forceStorage || (!live && (changed || w.anyPending()));
         if (readStorage) await w.readStorage({ timeoutMs: Math.min(10_000, intervalMs) });
-        w.step(now, changed, live, readStorage);
+        w.step(now, changed, live, readStorage, {
+          litestreamRunning: supervisor ? supervisor.status().running : metrics !== null,
+          stuckAfterMs: deps.stuck?.afterMs ?? 60_000,
+          maxRestartBackoffMs: deps.stuck?.maxBackoffMs ?? 600_000,
+          outsideWriteWindowMs: outsideWriteWindowMs(settings.sampleIntervalSeconds * 1000),
+        });
         const problem = w.identityProblem();
         if (problem && !loggedProblems.has(problem)) {
           loggedProblems.add(problem);
           log.error(problem);
         }
+      }
+      const stuck = watches.flatMap((w) => w.stuckRestarts());
+      if (supervisor && stuck.length > 0) {
+        log.warn("replica not moving while changes wait: restarting Litestream", { replicas: stuck.join(", ") });
+        void supervisor.restart(`replica stuck: ${stuck.join(", ")}`);
       }
     });
 
@@ -244,7 +261,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
         }
         const errors = [...ls.errors, ...(errorsNow.databases.get(w.path) ?? []), ...(errorsNow.databases.get("") ?? [])];
         if (w.setting.replicas.length === 0 && managedStorageMissing) errors.push(NO_STORAGE_ERROR);
-        const notes = [...ls.notes];
+        const notes = [...ls.notes, ...(errorsNow.notes.get(w.path) ?? [])];
         const seen = replaced.get(w.path);
         if (seen && now.getTime() - seen.at.getTime() < 3_600_000) notes.push(`${seen.message} (seen ${seen.at.toISOString()}; Litestream restarted on the new file)`);
         return w.report({
@@ -294,8 +311,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
   const flush = (): Promise<void> => (flushing = flushing.then(flushOnce, flushOnce));
   const flushOnce = async (): Promise<void> => {
     const result = await sender.flush();
-    const at = new Date().toISOString();
-    const status = "message" in result ? { ok: false, at, error: result.message } : { ok: true, at };
+    const status = agentStatus(new Date(), "message" in result ? result.message : null, lastPayload?.databases ?? []);
     await writeStatusFile(settings.statusFile, status).catch((err) =>
       log.warn("cannot write the status file", { file: settings.statusFile, error: (err as Error).message }),
     );
@@ -332,6 +348,8 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
   await serial(async () => {
     for (const w of watches) await w.observeFile(new Date());
   });
+  // Held before Litestream starts and released after it exits: see wal-guard.ts.
+  await walGuard.hold(watches.map((w) => w.path));
   if (managedWatches.length > 0) await refreshManaged();
   await startLitestream();
   later(jitter(settings.sampleIntervalSeconds * 1000), sampleLoop);
@@ -352,6 +370,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await supervisor?.stop();
+      walGuard.release();
       await heartbeatRunning?.catch(() => undefined);
       log.info("borela agent stopped");
     },

@@ -1,26 +1,47 @@
-// Litestream's log lines turned into what a heartbeat reports: a replica's
-// lastError, a database's errors. A line that shows a replica working again
-// ("wal segment written", "snapshot written") clears them.
+// Litestream's log lines and metrics turned into what a heartbeat reports: a
+// replica's lastError, a database's errors and notes. One entry per condition:
+// per database, replica and operation (sync, snapshot, upload, retention,
+// storage auth). An entry is cleared only by evidence that the same operation
+// works again, never by another operation succeeding, and its message stays as
+// first worded while the condition lasts (a recurrence only moves lastSeen).
 //
-//   classifyLogLine(line: string): LogFinding | null                          pure
-//   applyFinding(board: ErrorBoard, finding: LogFinding, now: Date): ErrorBoard  pure
-//   currentErrors(board, now, maxAgeMs): { replicas: Map<key, message>, databases: Map<db, message[]> }   pure
+//   classifyLogLine(line: string): LogFinding | null                              pure
+//   applyFinding(board: ErrorBoard, finding: LogFinding, now: Date): ErrorBoard     pure
+//   applyMetrics(board, metrics: SyncCounts, now: Date): ErrorBoard                 pure
+//   restartBoard(board): ErrorBoard   a new Litestream process: keep what it retries only rarely  pure
+//   currentErrors(board, now, maxAgeMs): { replicas, databases, notes }             pure
 //   replicaKey(db: string, replica: string): string
+//
+// Lines and counters as Litestream 0.3.13 prints and exposes them (run against fauxqs):
+//   level=ERROR msg="sync error" db=/d/app.db error="cannot verify wal state: stat /d/app.db: no such file or directory"
+//     (every monitor tick, ~1 s, while the file is gone; litestream_sync_error_count{db} rises with it)
+//   level=ERROR msg="monitor error" db=… replica=s3 error="InvalidAccessKeyId: …"        a WAL segment upload
+//   level=ERROR msg="snapshotter error" db=… replica=s3 error="…"                         a snapshot
+//   level=ERROR msg="retainer error" db=… replica=s3 error="delete snapshots before index: delete snapshot
+//     <generation>/00000000: deleting object x/generations/<generation>/snapshots/00000000.snapshot.lz4: AccessDenied - Access Denied"
+//   level=INFO msg="wal segment written" | "snapshot written" | "snapshot deleted" | "wal segmented deleted before" db=… replica=…
+//   level=WARN msg="init: cannot determine last wal position, clearing generation" db=… error="primary wal header: EOF"
+// A successful sync logs nothing: litestream_sync_count{db} rising while
+// litestream_sync_error_count{db} does not is the only sign of it.
 import { parseLogLine } from "../litestream/log-line.ts";
 import { redactSecrets } from "./redact.ts";
 
-export type ErrorCategory = "auth" | "bucket" | "disk-full" | "locked" | "permission" | "network" | "other";
+export type ErrorCategory = "auth" | "denied" | "bucket" | "disk-full" | "locked" | "permission" | "missing" | "network" | "other";
+export type Operation = "sync" | "snapshot" | "upload" | "retention" | "auth" | "other";
 
 export type LogFinding =
-  | { kind: "error"; db: string | null; replica: string | null; category: ErrorCategory; message: string }
-  | { kind: "ok"; db: string; replica: string };
+  | { kind: "error"; db: string | null; replica: string | null; op: Operation; category: ErrorCategory; message: string }
+  | { kind: "ok"; db: string; replica: string; op: "upload" | "snapshot" | "retention" }
+  | { kind: "note"; db: string | null; message: string };
 
 const CATEGORIES: Array<[ErrorCategory, RegExp, string]> = [
-  ["auth", /InvalidAccessKeyId|AccessDenied|SignatureDoesNotMatch|ExpiredToken|InvalidToken|TokenRefreshRequired|InvalidClientTokenId|NoCredentialProviders|status code: 403/i, "storage rejected the credentials"],
+  ["auth", /InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|TokenRefreshRequired|InvalidClientTokenId|NoCredentialProviders/i, "storage rejected the credentials"],
+  ["denied", /AccessDenied|status code: 403/i, "storage denied access"],
   ["bucket", /NoSuchBucket/, "the bucket does not exist"],
   ["disk-full", /no space left on device|ENOSPC|database or disk is full/i, "disk full"],
   ["locked", /database is locked|SQLITE_BUSY/i, "database is locked"],
   ["permission", /permission denied|EACCES|read-only file system|EROFS|readonly database/i, "permission denied"],
+  ["missing", /no such file or directory|ENOENT/i, "file missing"],
   ["network", /connection refused|no such host|i\/o timeout|connection reset|context deadline exceeded|dial tcp|RequestError: send request failed/i, "storage unreachable"],
 ];
 
@@ -34,20 +55,57 @@ function firstLine(error: string): string {
   return error.split("\n")[0].replace(/,?\s*request id: \S+/gi, "").trim();
 }
 
+/** Which operation a Litestream error line reports on, from its msg (and the error's first words). */
+function operationOf(msg: string, error: string, replica: string | null): Operation {
+  if (msg === "retainer error") return "retention";
+  if (msg === "snapshotter error" || /^snapshot/.test(error)) return "snapshot";
+  if (msg === "sync error" && !replica) return "sync";
+  if (msg === "monitor error" && replica) return "upload";
+  return "other";
+}
+
+/** The words a person reads: what fails, what it means, then Litestream's own error in brackets. */
+function wording(op: Operation, category: ErrorCategory, summary: string | null, detail: string, msg: string): string {
+  if (op === "retention") {
+    if (category === "denied" || category === "auth") return `deletes denied: retention is not running; storage grows (${detail})`;
+    return `retention failed: old snapshots and WAL segments are not deleted; storage grows (${detail})`;
+  }
+  if (op === "auth") return `${summary} (${detail})`;
+  if (op === "sync") {
+    if (category === "missing") return `sync failed: the database file is missing (${detail})`;
+    return `sync failed: ${summary ?? "Litestream cannot read the database"} (${detail})`;
+  }
+  if (op === "upload") return `WAL segment upload failed: ${summary ?? "storage error"} (${detail})`;
+  if (op === "snapshot") return `snapshot failed: ${summary ?? "storage error"} (${detail})`;
+  return summary ? `${summary} (${detail})` : `litestream ${msg ? `${msg}: ` : ""}${detail}`;
+}
+
+const SUCCESS: Record<string, "upload" | "snapshot" | "retention"> = {
+  "wal segment written": "upload",
+  "snapshot written": "snapshot",
+  "snapshot deleted": "retention",
+  "wal segmented deleted before": "retention",
+};
+
 export function classifyLogLine(raw: string): LogFinding | null {
   const line = parseLogLine(raw);
   if (!line) return null;
   const db = line.attrs.db ?? line.attrs.path ?? null;
   const replica = line.attrs.replica ?? null;
-  if ((line.msg === "wal segment written" || line.msg === "snapshot written") && db && replica) {
-    return { kind: "ok", db, replica };
+  const success = SUCCESS[line.msg];
+  if (success) return db && replica ? { kind: "ok", db, replica, op: success } : null;
+  if (/clearing generation/.test(line.msg)) {
+    const why = line.attrs.error ? ` (${redactSecrets(firstLine(line.attrs.error))})` : "";
+    return { kind: "note", db, message: `Litestream started a new generation: it could not find its last WAL position${why}; a new snapshot is uploaded` };
   }
   const text = line.attrs.error ?? (line.level === "ERROR" || /panic|fatal/i.test(line.msg) ? line.msg : null);
   if (!text || (line.level !== "ERROR" && line.level !== "WARN" && !/panic|fatal/i.test(line.msg))) return null;
   const { category, summary } = categorize(text);
   const detail = redactSecrets(firstLine(text));
-  const context = line.attrs.error && line.msg ? `${line.msg}: ` : "";
-  return { kind: "error", db, replica, category, message: summary ? `${summary} (${detail})` : `litestream ${context}${detail}` };
+  let op = operationOf(line.msg, text, replica);
+  if (category === "auth" && replica && op !== "retention") op = "auth";
+  const msg = line.attrs.error ? line.msg : "";
+  return { kind: "error", db, replica, op, category, message: wording(op, category, summary, detail, msg) };
 }
 
 export function replicaKey(db: string, replica: string): string {
@@ -55,50 +113,127 @@ export function replicaKey(db: string, replica: string): string {
 }
 
 export interface BoardEntry {
-  message: string;
+  db: string;
+  replica: string | null;
+  op: Operation;
   category: ErrorCategory;
-  at: Date;
+  message: string;
+  since: Date;
+  lastSeen: Date;
 }
 
 export interface ErrorBoard {
-  replicas: Map<string, BoardEntry>;
-  /** Database-level errors by path; "" holds errors that name no database (they apply to all). */
-  databases: Map<string, BoardEntry[]>;
+  /** By entryKey(db, replica, op); "" as db holds errors that name no database (they apply to all). */
+  entries: Map<string, BoardEntry>;
+  /** The last sync counters seen per database (litestream_sync_count, litestream_sync_error_count). */
+  syncCounts: Map<string, { count: number; errors: number }>;
+  notes: Map<string, Array<{ message: string; at: Date }>>;
 }
 
-export const emptyBoard = (): ErrorBoard => ({ replicas: new Map(), databases: new Map() });
+export const emptyBoard = (): ErrorBoard => ({ entries: new Map(), syncCounts: new Map(), notes: new Map() });
+
+const entryKey = (db: string, replica: string | null, op: Operation) => `${db}\u0000${replica ?? ""}\u0000${op}`;
+
+/** Categories that describe the storage as a whole: any write that reaches it proves them gone. */
+const STORAGE_WIDE = new Set<ErrorCategory>(["auth", "bucket", "network"]);
+
+/** Does a success of `op` on this replica show that the entry's condition is gone? */
+export function clearedBy(entry: BoardEntry, db: string, replica: string, op: "upload" | "snapshot" | "retention"): boolean {
+  if (entry.db !== db || entry.replica !== replica) return false;
+  if (entry.op === op) return true;
+  if (op === "retention" || entry.op === "retention") return false;
+  return entry.op === "auth" || (STORAGE_WIDE.has(entry.category) && (entry.op === "upload" || entry.op === "snapshot"));
+}
 
 export function applyFinding(board: ErrorBoard, finding: LogFinding, now: Date): ErrorBoard {
-  const replicas = new Map(board.replicas);
-  const databases = new Map(board.databases);
-  if (finding.kind === "ok") {
-    replicas.delete(replicaKey(finding.db, finding.replica));
-    databases.delete(finding.db);
-    databases.delete("");
-    return { replicas, databases };
-  }
-  const entry = { message: finding.message, category: finding.category, at: now };
-  if (finding.db && finding.replica) {
-    replicas.set(replicaKey(finding.db, finding.replica), entry);
-  } else {
+  if (finding.kind === "note") {
+    const notes = new Map(board.notes);
     const key = finding.db ?? "";
-    const list = (databases.get(key) ?? []).filter((e) => e.message !== entry.message);
-    databases.set(key, [...list, entry].slice(-10));
+    const list = (notes.get(key) ?? []).filter((n) => n.message !== finding.message);
+    notes.set(key, [...list, { message: finding.message, at: now }].slice(-5));
+    return { ...board, notes };
   }
-  return { replicas, databases };
+  const entries = new Map(board.entries);
+  if (finding.kind === "ok") {
+    for (const [k, e] of entries) if (clearedBy(e, finding.db, finding.replica, finding.op)) entries.delete(k);
+    return { ...board, entries };
+  }
+  const db = finding.db ?? "";
+  const key = entryKey(db, finding.replica, finding.op);
+  const old = entries.get(key);
+  // The same condition keeps its first wording: a recurrence must not look like a new error.
+  if (old && old.category === finding.category) entries.set(key, { ...old, lastSeen: now });
+  else entries.set(key, { db, replica: finding.replica, op: finding.op, category: finding.category, message: finding.message, since: now, lastSeen: now });
+  return { ...board, entries };
+}
+
+export interface SyncCounts {
+  databases: Map<string, { syncCount: number | null; syncErrorCount: number | null }>;
 }
 
 /**
- * Errors still worth reporting. A replica error stays until a success line clears
- * it: Litestream retries a failing sync only when the database changes, so an idle
- * database logs its failure once. Database errors (locked, disk full) expire after
- * maxAgeMs without recurring.
+ * A database's sync errors end when Litestream's sync count rose since the last
+ * sample while its sync error count did not: at least one sync succeeded and none failed.
  */
-export function currentErrors(board: ErrorBoard, now: Date, maxAgeMs: number): { replicas: Map<string, string>; databases: Map<string, string[]> } {
-  const fresh = (e: BoardEntry) => now.getTime() - e.at.getTime() <= maxAgeMs;
-  const replicas = new Map([...board.replicas].map(([k, e]) => [k, e.message]));
-  const databases = new Map(
-    [...board.databases].map(([k, list]) => [k, list.filter(fresh).map((e) => e.message)] as const).filter(([, l]) => l.length > 0),
-  );
-  return { replicas, databases };
+export function applyMetrics(board: ErrorBoard, metrics: SyncCounts, now: Date): ErrorBoard {
+  void now;
+  const syncCounts = new Map(board.syncCounts);
+  let entries = board.entries;
+  for (const [db, m] of metrics.databases) {
+    if (m.syncCount === null || m.syncErrorCount === null) continue;
+    const prev = syncCounts.get(db);
+    syncCounts.set(db, { count: m.syncCount, errors: m.syncErrorCount });
+    if (!prev || m.syncCount < prev.count || m.syncErrorCount < prev.errors) continue; // first sample or a new Litestream
+    if (m.syncCount > prev.count && m.syncErrorCount === prev.errors) {
+      const key = entryKey(db, null, "sync");
+      if (entries.has(key)) {
+        entries = new Map(entries);
+        entries.delete(key);
+      }
+    }
+  }
+  return { ...board, entries, syncCounts };
+}
+
+/**
+ * A new Litestream process retries sync, uploads and snapshots at once, so their
+ * errors come back within a second if they persist; retention runs only every
+ * retention-check-interval (an hour by default), so its error is kept.
+ */
+export function restartBoard(board: ErrorBoard): ErrorBoard {
+  const entries = new Map([...board.entries].filter(([, e]) => e.op === "retention"));
+  return { entries, syncCounts: new Map(), notes: board.notes };
+}
+
+const OP_ORDER: Operation[] = ["auth", "upload", "snapshot", "retention", "sync", "other"];
+
+/**
+ * Errors still worth reporting, and notes younger than an hour. Operation errors
+ * stay until cleared (an idle database logs a failing upload once). Errors of no
+ * operation (locked, disk full at checkpoint) expire after maxAgeMs without recurring.
+ */
+export function currentErrors(
+  board: ErrorBoard,
+  now: Date,
+  maxAgeMs: number,
+): { replicas: Map<string, string>; databases: Map<string, string[]>; notes: Map<string, string[]> } {
+  const live = [...board.entries.values()]
+    .filter((e) => e.op !== "other" || now.getTime() - e.lastSeen.getTime() <= maxAgeMs)
+    .sort((a, b) => OP_ORDER.indexOf(a.op) - OP_ORDER.indexOf(b.op) || a.since.getTime() - b.since.getTime());
+  const replicas = new Map<string, string>();
+  const databases = new Map<string, string[]>();
+  for (const e of live) {
+    if (e.replica) {
+      const k = replicaKey(e.db, e.replica);
+      replicas.set(k, replicas.has(k) ? `${replicas.get(k)}; ${e.message}` : e.message);
+    } else {
+      databases.set(e.db, [...(databases.get(e.db) ?? []), e.message].slice(-10));
+    }
+  }
+  const notes = new Map<string, string[]>();
+  for (const [db, list] of board.notes) {
+    const recent = list.filter((n) => now.getTime() - n.at.getTime() <= 3_600_000).map((n) => n.message);
+    if (recent.length) notes.set(db, recent);
+  }
+  return { replicas, databases, notes };
 }

@@ -31,6 +31,7 @@ function parseReplica(raw: YamlMap, global: YamlMap, where: string, cwd: string)
     syncInterval: str(raw["sync-interval"]),
     snapshotInterval: str(raw["snapshot-interval"]),
     retention: str(raw.retention),
+    retentionCheckInterval: str(raw["retention-check-interval"]),
     validationInterval: str(raw["validation-interval"]),
   };
   const keyId = str(raw["access-key-id"]) ?? str(global["access-key-id"]);

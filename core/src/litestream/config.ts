@@ -78,6 +78,7 @@ function renderReplica(r: ReplicaTarget, name: string, inlineKeys: boolean): Yam
   if (r.syncInterval) out["sync-interval"] = r.syncInterval;
   if (r.snapshotInterval) out["snapshot-interval"] = r.snapshotInterval;
   if (r.retention) out.retention = r.retention;
+  if (r.retentionCheckInterval) out["retention-check-interval"] = r.retentionCheckInterval;
   if (r.validationInterval) out["validation-interval"] = r.validationInterval;
   return out;
 }

@@ -5,9 +5,11 @@
 //     file:///abs/dir
 //     s3://[accessKeyId:secretAccessKey@]bucket[/path][?endpoint=http://host:port&region=r&forcePathStyle=true]
 //     (hosts such as bucket.localhost:9000 or bucket.s3.<region>.backblazeb2.com as Litestream 0.3 parses them)
-//   redactReplicaUrl(url: string): string    credentials and secret-looking query values removed
+//   redactReplicaUrl(url: string): string    credentials and every query key but endpoint/region/forcePathStyle removed
 //   replicaUrl(target: ReplicaTarget): string the target's URL without secrets (what heartbeats report)
 //   joinReplicaUrl(url: string, name: string): string   `<url>/<name>`, query kept
+import { pathToFileURL } from "node:url";
+
 export interface S3Credentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -21,6 +23,7 @@ export interface ReplicaTimings {
   syncInterval?: string;
   snapshotInterval?: string;
   retention?: string;
+  retentionCheckInterval?: string;
   validationInterval?: string;
 }
 
@@ -52,7 +55,6 @@ export type ReplicaTarget = FileReplica | S3Replica;
 
 export class ReplicaUrlError extends Error {}
 
-const SECRET_PARAM = /secret|password|token|signature|credential|^key$|access.?key/i;
 const KEEP_PARAMS = new Set(["endpoint", "region", "forcePathStyle", "force-path-style"]);
 
 export function redactReplicaUrl(url: string): string {
@@ -66,7 +68,8 @@ export function redactReplicaUrl(url: string): string {
   u.username = "";
   u.password = "";
   for (const key of [...u.searchParams.keys()]) {
-    if (SECRET_PARAM.test(key) && !KEEP_PARAMS.has(key)) u.searchParams.delete(key);
+    // Only the keys Borela reads stay (no secret among them): the core refuses any other key in a reported URL.
+    if (!KEEP_PARAMS.has(key)) u.searchParams.delete(key);
   }
   return u.toString();
 }
@@ -160,7 +163,7 @@ export function joinReplicaUrl(url: string, name: string): string {
 
 export function replicaUrl(target: ReplicaTarget): string {
   if (target.url) return redactReplicaUrl(target.url);
-  if (target.type === "file") return `file://${target.path}`;
+  if (target.type === "file") return pathToFileURL(target.path).href;
   const query = target.endpoint ? `?endpoint=${encodeURIComponent(target.endpoint)}` : "";
   return `s3://${target.bucket}${target.path ? `/${target.path}` : ""}${query}`;
 }

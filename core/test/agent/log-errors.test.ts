@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyFinding, classifyLogLine, currentErrors, emptyBoard, replicaKey } from "../../src/agent/log-errors.ts";
+import { applyFinding, applyMetrics, classifyLogLine, currentErrors, emptyBoard, replicaKey, restartBoard } from "../../src/agent/log-errors.ts";
 import { redactSecrets } from "../../src/agent/redact.ts";
 
 // Lines as Litestream 0.3.13 prints them (captured against fauxqs).
@@ -7,47 +7,141 @@ const AUTH = 'time=2026-11-25T03:35:50.021Z level=ERROR msg="monitor error" db=/
 const BUCKET = 'time=2026-11-25T03:35:50.045Z level=ERROR msg="monitor error" db=/data/app.db replica=s3 error="NoSuchBucket: The specified bucket does not exist: missing\\n\\tstatus code: 404, request id: D1F8, host id: fauxqs"';
 const WRITTEN = 'time=2026-11-25T03:35:50.068Z level=INFO msg="wal segment written" db=/data/app.db replica=s3 position=cca1078349c7ea34/00000000:0 elapsed=3.5ms sz=16512';
 
+// Lines Litestream 0.3.13 printed against fauxqs with a hook that answers DeleteObjects as S3 does
+// under a deny policy, and with the database file moved away (see the file's header for the rest).
+const RETENTION = 'time=2026-11-29T10:15:46.628Z level=ERROR msg="retainer error" db=/data/app.db replica=s3 error="delete snapshots before index: delete snapshot ec27aba717b9a570/00000000: deleting object x/generations/ec27aba717b9a570/snapshots/00000000.snapshot.lz4: AccessDenied - Access Denied"';
+const SYNC_MISSING = 'time=2026-11-29T10:15:56.616Z level=ERROR msg="sync error" db=/data/app.db error="cannot verify wal state: stat /data/app.db: no such file or directory"';
+const SNAPSHOT_WRITTEN = 'time=2026-11-29T10:15:47.629Z level=INFO msg="snapshot written" db=/data/app.db replica=s3 position=ec27aba717b9a570/00000003:4152 elapsed=8.8ms sz=919';
+const SNAPSHOT_DELETED = 'time=2026-11-29T10:16:01.631Z level=INFO msg="snapshot deleted" db=/data/app.db replica=s3 generation=ec27aba717b9a570 index=6';
+const WAL_DELETED = 'time=2026-11-29T10:16:01.645Z level=INFO msg="wal segmented deleted before" db=/data/app.db replica=s3 generation=ec27aba717b9a570 index=6 n=14';
+const CLEARING = 'time=2026-11-29T10:13:15.817Z level=WARN msg="init: cannot determine last wal position, clearing generation" db=/data/app.db error="primary wal header: EOF"';
+
 describe("classifyLogLine", () => {
   it.each([
-    [AUTH, "auth", /^storage rejected the credentials \(InvalidAccessKeyId: The AWS Access Key Id/],
-    [BUCKET, "bucket", /^the bucket does not exist \(NoSuchBucket/],
-    ['time=x level=ERROR msg="sync error" db=/data/app.db error="write /data/.app.db-litestream/x: no space left on device"', "disk-full", /^disk full/],
-    ['time=x level=ERROR msg="checkpoint error" db=/data/app.db error="database is locked"', "locked", /^database is locked/],
-    ['time=x level=ERROR msg="monitor error" db=/data/app.db replica=s3 error="AccessDenied: Access Denied"', "auth", /AccessDenied/],
-    ['time=x level=ERROR msg="monitor error" db=/data/app.db replica=s3 error="SignatureDoesNotMatch: x"', "auth", /SignatureDoesNotMatch/],
-    ['time=x level=ERROR msg="init" db=/data/app.db error="mkdir /data/.app.db-litestream: permission denied"', "permission", /^permission denied/],
-    ['time=x level=ERROR msg="monitor error" db=/data/app.db replica=s3 error="RequestError: send request failed\\ncaused by: dial tcp 127.0.0.1:9: connect: connection refused"', "network", /^storage unreachable/],
-    ['2026/11/25 03:36:01 ERROR failed to run error="cannot open db: weird"', "other", /^litestream failed to run: cannot open db: weird/],
-  ])("%#: categorises %s", (line, category, message) => {
+    [AUTH, "auth", "auth", /^storage rejected the credentials \(InvalidAccessKeyId: The AWS Access Key Id/],
+    [BUCKET, "upload", "bucket", /^WAL segment upload failed: the bucket does not exist \(NoSuchBucket/],
+    ['time=x level=ERROR msg="sync error" db=/data/app.db error="write /data/.app.db-litestream/x: no space left on device"', "sync", "disk-full", /^sync failed: disk full/],
+    ['time=x level=ERROR msg="checkpoint error" db=/data/app.db error="database is locked"', "other", "locked", /^database is locked/],
+    ['time=x level=ERROR msg="monitor error" db=/data/app.db replica=s3 error="AccessDenied: Access Denied"', "upload", "denied", /^WAL segment upload failed: storage denied access \(AccessDenied/],
+    ['time=x level=ERROR msg="monitor error" db=/data/app.db replica=s3 error="SignatureDoesNotMatch: x"', "auth", "auth", /SignatureDoesNotMatch/],
+    ['time=x level=ERROR msg="init" db=/data/app.db error="mkdir /data/.app.db-litestream: permission denied"', "other", "permission", /^permission denied/],
+    ['time=x level=ERROR msg="monitor error" db=/data/app.db replica=s3 error="RequestError: send request failed\\ncaused by: dial tcp 127.0.0.1:9: connect: connection refused"', "upload", "network", /^WAL segment upload failed: storage unreachable/],
+    ['time=x level=ERROR msg="snapshotter error" db=/data/app.db replica=s3 error="snapshot: x: connection refused"', "snapshot", "network", /^snapshot failed: storage unreachable/],
+    [RETENTION, "retention", "denied", /^deletes denied: retention is not running; storage grows \(delete snapshots before index: .*AccessDenied/],
+    [SYNC_MISSING, "sync", "missing", /^sync failed: the database file is missing \(cannot verify wal state: stat \/data\/app.db: no such file/],
+    ['2026/11/25 03:36:01 ERROR failed to run error="cannot open db: weird"', "other", "other", /^litestream failed to run: cannot open db: weird/],
+  ])("%#: classifies %s", (line, op, category, message) => {
     const f = classifyLogLine(line);
-    expect(f).toMatchObject({ kind: "error", category });
+    expect(f).toMatchObject({ kind: "error", op, category });
     expect(f?.kind === "error" && f.message).toMatch(message);
     expect(f?.kind === "error" && f.message).not.toMatch(/request id/);
   });
 
-  it("keeps replica and database apart, and ignores ordinary INFO lines", () => {
+  it("keeps replica and database apart, reads successes per operation, and ignores ordinary INFO lines", () => {
     expect(classifyLogLine(AUTH)).toMatchObject({ db: "/data/app.db", replica: "s3" });
-    expect(classifyLogLine('time=x level=ERROR msg="sync error" db=/data/app.db error="database is locked"')).toMatchObject({ db: "/data/app.db", replica: null });
+    expect(classifyLogLine(SYNC_MISSING)).toMatchObject({ db: "/data/app.db", replica: null });
     expect(classifyLogLine('time=x level=INFO msg="initialized db" path=/data/app.db')).toBeNull();
-    expect(classifyLogLine(WRITTEN)).toEqual({ kind: "ok", db: "/data/app.db", replica: "s3" });
+    expect(classifyLogLine(WRITTEN)).toEqual({ kind: "ok", db: "/data/app.db", replica: "s3", op: "upload" });
+    expect(classifyLogLine(SNAPSHOT_WRITTEN)).toEqual({ kind: "ok", db: "/data/app.db", replica: "s3", op: "snapshot" });
+    expect(classifyLogLine(SNAPSHOT_DELETED)).toEqual({ kind: "ok", db: "/data/app.db", replica: "s3", op: "retention" });
+    expect(classifyLogLine(WAL_DELETED)).toEqual({ kind: "ok", db: "/data/app.db", replica: "s3", op: "retention" });
+  });
+
+  it("makes a new generation a note, not an error", () => {
+    expect(classifyLogLine(CLEARING)).toEqual({
+      kind: "note",
+      db: "/data/app.db",
+      message: "Litestream started a new generation: it could not find its last WAL position (primary wal header: EOF); a new snapshot is uploaded",
+    });
   });
 });
 
 describe("error board", () => {
   const t0 = new Date("2026-01-01T00:00:00Z");
   const later = (ms: number) => new Date(t0.getTime() + ms);
+  const key = replicaKey("/data/app.db", "s3");
+  const apply = (board: ReturnType<typeof emptyBoard>, line: string, ms: number) => applyFinding(board, classifyLogLine(line)!, later(ms));
+  const counts = (count: number, errors: number) => ({ databases: new Map([["/data/app.db", { syncCount: count, syncErrorCount: errors }]]) });
 
   it("keeps a replica error until Litestream reports that replica working again", () => {
-    let board = applyFinding(emptyBoard(), classifyLogLine(AUTH)!, t0);
-    expect(currentErrors(board, later(3_600_000), 60_000).replicas.get(replicaKey("/data/app.db", "s3"))).toMatch(/rejected the credentials/);
-    board = applyFinding(board, classifyLogLine(WRITTEN)!, later(5000));
+    let board = apply(emptyBoard(), AUTH, 0);
+    expect(currentErrors(board, later(3_600_000), 60_000).replicas.get(key)).toMatch(/rejected the credentials/);
+    board = apply(board, WRITTEN, 5000);
     expect(currentErrors(board, later(5000), 60_000).replicas.size).toBe(0);
   });
 
-  it("lets database errors expire when they stop recurring", () => {
-    const board = applyFinding(emptyBoard(), classifyLogLine('time=x level=ERROR msg="sync error" db=/data/app.db error="database is locked"')!, t0);
+  it("lets errors of no operation expire when they stop recurring", () => {
+    const board = apply(emptyBoard(), 'time=x level=ERROR msg="checkpoint error" db=/data/app.db error="database is locked"', 0);
     expect(currentErrors(board, later(30_000), 60_000).databases.get("/data/app.db")).toHaveLength(1);
     expect(currentErrors(board, later(61_000), 60_000).databases.size).toBe(0);
+  });
+
+  it("keeps denied deletes through uploads and snapshots, one steady message, until a delete succeeds", () => {
+    let board = emptyBoard();
+    const seen: string[] = [];
+    // Three retention passes, each followed by uploads and a snapshot, as Litestream logged them.
+    for (let pass = 0; pass < 3; pass++) {
+      board = apply(board, RETENTION, pass * 1000);
+      board = apply(board, WRITTEN, pass * 1000 + 300);
+      board = apply(board, SNAPSHOT_WRITTEN, pass * 1000 + 600);
+      seen.push(currentErrors(board, later(pass * 1000 + 900), 60_000).replicas.get(key) ?? "none");
+    }
+    expect(new Set(seen).size).toBe(1);
+    expect(seen[0]).toMatch(/^deletes denied: retention is not running; storage grows/);
+    expect(currentErrors(board, later(3_600_000), 60_000).replicas.get(key)).toBe(seen[0]);
+    board = apply(board, SNAPSHOT_DELETED, 5000);
+    expect(currentErrors(board, later(5000), 60_000).replicas.size).toBe(0);
+    board = apply(apply(emptyBoard(), RETENTION, 0), WAL_DELETED, 10);
+    expect(currentErrors(board, later(20), 60_000).replicas.size).toBe(0);
+  });
+
+  it("does not let an upload clear a snapshot error that was not about the whole storage, nor the other way", () => {
+    let board = apply(emptyBoard(), 'time=x level=ERROR msg="snapshotter error" db=/data/app.db replica=s3 error="snapshot: weird"', 0);
+    board = apply(board, WRITTEN, 10);
+    expect(currentErrors(board, later(20), 60_000).replicas.get(key)).toMatch(/^snapshot failed/);
+    board = apply(board, SNAPSHOT_WRITTEN, 30);
+    expect(currentErrors(board, later(40), 60_000).replicas.size).toBe(0);
+    // Storage unreachable for uploads: a snapshot that reached the storage proves it reachable again.
+    board = apply(emptyBoard(), 'time=x level=ERROR msg="monitor error" db=/data/app.db replica=s3 error="dial tcp 127.0.0.1:9: connect: connection refused"', 0);
+    board = apply(board, SNAPSHOT_WRITTEN, 10);
+    expect(currentErrors(board, later(20), 60_000).replicas.size).toBe(0);
+  });
+
+  it("ends a sync error only when the sync count rises without the error count", () => {
+    let board = applyMetrics(emptyBoard(), counts(10, 0), t0);
+    board = apply(board, SYNC_MISSING, 1000);
+    board = applyMetrics(board, counts(12, 2), later(2000)); // still failing
+    board = apply(board, SYNC_MISSING, 2000);
+    const first = currentErrors(board, later(2000), 60_000).databases.get("/data/app.db");
+    expect(first).toEqual([expect.stringMatching(/^sync failed: the database file is missing/)]);
+    board = applyMetrics(board, counts(12, 2), later(3000)); // no sync at all: nothing proven
+    expect(currentErrors(board, later(3_600_000), 60_000).databases.get("/data/app.db")).toEqual(first);
+    board = applyMetrics(board, counts(14, 2), later(4000)); // the file is back, syncs succeed
+    expect(currentErrors(board, later(4000), 60_000).databases.size).toBe(0);
+  });
+
+  it("takes counters that went down (a new Litestream) as a new baseline, not as a success", () => {
+    let board = applyMetrics(emptyBoard(), counts(50, 5), t0);
+    board = apply(board, SYNC_MISSING, 100);
+    board = applyMetrics(board, counts(3, 0), later(1000));
+    expect(currentErrors(board, later(1000), 60_000).databases.size).toBe(1);
+    board = applyMetrics(board, counts(4, 1), later(2000));
+    expect(currentErrors(board, later(2000), 60_000).databases.size).toBe(1);
+  });
+
+  it("keeps only retention errors when Litestream restarts, and keeps notes for an hour", () => {
+    let board = apply(apply(apply(emptyBoard(), RETENTION, 0), AUTH, 0), CLEARING, 0);
+    board = restartBoard(board);
+    const now = currentErrors(board, later(1000), 60_000);
+    expect(now.replicas.get(key)).toMatch(/^deletes denied/);
+    expect(now.notes.get("/data/app.db")).toEqual([expect.stringMatching(/new generation/)]);
+    expect(currentErrors(board, later(3_600_001), 60_000).notes.size).toBe(0);
+  });
+
+  it("reports two failing operations of one replica in a fixed order", () => {
+    const a = apply(apply(emptyBoard(), RETENTION, 0), AUTH, 10);
+    const b = apply(apply(emptyBoard(), AUTH, 0), RETENTION, 10);
+    expect(currentErrors(a, later(20), 60_000).replicas.get(key)).toBe(currentErrors(b, later(20), 60_000).replicas.get(key));
   });
 });
 

@@ -25,6 +25,13 @@ export interface S3Server {
   rejectedRequests(): number;
   /** Requests seen per access key id (accepted or not). */
   requestsByKey(): Map<string, number>;
+  /**
+   * Answer DeleteObjects for keys under `prefix` ("bucket/key-prefix") as S3 does when a policy denies
+   * s3:DeleteObject: HTTP 200 with a per-key AccessDenied <Error> in the XML body. null: deletes work again.
+   */
+  denyDeletes(prefix: string | null): void;
+  /** DeleteObjects requests answered with AccessDenied so far. */
+  deniedDeletes(): number;
   /** Stop listening (connections dropped); the data stays in memory. */
   down(): Promise<void>;
   /** Listen again on the same port. */
@@ -83,6 +90,21 @@ export async function startS3(options: S3Options = {}): Promise<S3Server> {
     rejected++;
     await reply.code(403).header("content-type", "application/xml").send(invalidAccessKeyXml(keyId));
   });
+  let denyPrefix: string | null = null;
+  let denied = 0;
+  app.addHook("preHandler", async (request, reply) => {
+    if (!denyPrefix || request.method !== "POST" || !/[?&]delete(=|&|$)/.test(request.url)) return;
+    const bucket = request.url.split("?")[0].replace(/^\/+/, "").split("/")[0];
+    const body = Buffer.isBuffer(request.body) ? request.body.toString("utf8") : String(request.body ?? "");
+    const keys = [...body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]);
+    if (!keys.some((k) => `${bucket}/${k}`.startsWith(denyPrefix!))) return;
+    denied++;
+    const errors = keys.map((k) => `<Error><Key>${k}</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`).join("");
+    await reply
+      .code(200)
+      .header("content-type", "application/xml")
+      .send(`<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${errors}</DeleteResult>`);
+  });
   await app.listen({ host: HOST, port: 0 });
   const address = app.server.address();
   if (!address || typeof address !== "object") throw new Error(`fauxqs gave no address: ${JSON.stringify(address)}`);
@@ -101,6 +123,10 @@ export async function startS3(options: S3Options = {}): Promise<S3Server> {
     secretAccessKey,
     client,
     rejectedRequests: () => rejected,
+    denyDeletes(prefix) {
+      denyPrefix = prefix;
+    },
+    deniedDeletes: () => denied,
     requestsByKey: () => new Map(byKey),
     stall() {
       let release = () => {};
