@@ -74,3 +74,86 @@ describe("freshness transitions recorded as incidents", () => {
     expect((await incidents(p.id)).map((i) => [i.kind, i.open])).toEqual([["silent", false]]);
   });
 });
+
+function withReplica(hb: ReturnType<typeof heartbeat>, replica: Record<string, unknown>) {
+  const [db] = hb.databases as { replicas: Record<string, unknown>[] }[];
+  db.replicas[0] = { ...db.replicas[0], ...replica };
+  return hb;
+}
+
+describe("never fresh before a backup exists (fault 10)", () => {
+  it("a first heartbeat with no replica position and no snapshot is unknown, naming the database and replica; fresh once backed up", async () => {
+    const p = await core.createProject("no-backup-yet");
+    await send(p.agentToken, withReplica(heartbeat(), { position: null, generation: null, lastSnapshotAt: null, lastWalAt: null, storageBytes: 0 }));
+    let v = await project(p.id);
+    expect(v.status).toBe("unknown");
+    expect(v.statusReasons).toEqual(["no backup yet: app has no snapshot on file:///backups/app"]);
+    expect(v.databases[0].restoreCommands.litestream).toBe("litestream restore -o /tmp/app-restored.sqlite3 file:///backups/app");
+
+    await send(p.agentToken, withReplica(heartbeat(), { position: null }));
+    expect((await project(p.id)).statusReasons).toEqual(["no backup yet: app has no replicated position on file:///backups/app"]);
+
+    await send(p.agentToken, heartbeat());
+    v = await project(p.id);
+    expect(v.status).toBe("fresh");
+    expect(await incidents(p.id)).toEqual([]);
+  });
+});
+
+describe("one incident per condition", () => {
+  it("(i) an error whose wording changes keeps one open incident and updates its reason", async () => {
+    const p = await core.createProject("rewording");
+    await send(p.agentToken, heartbeat());
+    const words = [
+      "sync error: open /data/app.sqlite3: no such file or directory",
+      "storage rejected the credentials",
+      "deletes denied: retention is not running; storage grows",
+    ];
+    for (const w of words) {
+      await send(p.agentToken, heartbeat({ errors: [w] }));
+      expect((await project(p.id)).statusReasons).toEqual([w]);
+    }
+    const list = await incidents(p.id);
+    expect(list.map((i) => [i.kind, i.open])).toEqual([["error", true]]);
+    expect(list[0].reason).toBe(words[2]);
+  });
+});
+
+describe("one incident per condition, with a confirmation delay", () => {
+  let delayed: typeof core;
+  beforeAll(async () => {
+    delayed = await startTestCore({ BORELA_ALERT_CONFIRM_SECONDS: "error=30" });
+  });
+  afterAll(async () => {
+    await delayed?.close();
+  });
+  const beat = async (token: string, hb: ReturnType<typeof heartbeat>) => {
+    expect((await delayed.api("POST", "/api/v1/heartbeats", { token, body: hb })).status).toBe(201);
+    await delayed.app.sweeper.idle();
+  };
+  const list = async (id: string) => (await delayed.api("GET", `/api/v1/projects/${id}/incidents`)).body as any[];
+
+  it("(ii) fresh for a moment and back within the delay keeps the same incident; it resolves once fresh for the whole delay", async () => {
+    const p = await delayed.createProject("flicker");
+    await beat(p.agentToken, heartbeat());
+    for (let i = 0; i < 4; i++) {
+      await beat(p.agentToken, heartbeat({ lastError: "AccessDenied: deletes denied" }));
+      expect((await delayed.api("GET", `/api/v1/projects/${p.id}`)).body.status).toBe("error");
+      await beat(p.agentToken, heartbeat());
+      expect((await delayed.api("GET", `/api/v1/projects/${p.id}`)).body.status).toBe("fresh");
+    }
+    let incidents = await list(p.id);
+    expect(incidents.map((i) => [i.kind, i.open])).toEqual([["error", true]]);
+    const row = await delayed.store.incident.findUniqueOrThrow({ where: { id: incidents[0].id } });
+    expect(row.clearedAt).not.toBeNull();
+
+    const read = (id: string) => delayed.app.heartbeatWriter.sweepInput(id);
+    await sweepProject(delayed.store, read, p.id, new Date(row.clearedAt!.getTime() + 29_000), () => 30);
+    expect((await list(p.id))[0].open).toBe(true);
+    await sweepProject(delayed.store, read, p.id, new Date(row.clearedAt!.getTime() + 30_000), () => 30);
+    incidents = await list(p.id);
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0].open).toBe(false);
+    expect(new Date(incidents[0].resolvedAt).getTime()).toBe(row.clearedAt!.getTime());
+  });
+});

@@ -8,6 +8,12 @@ import { projectDetail, projectSummaries } from "../project-view.ts";
 import { issueAgentToken } from "../agent-tokens.ts";
 import { cronError, defaultDrillSchedule } from "../../projects/settings.ts";
 import { randomBytes } from "node:crypto";
+import { retireDatabase } from "../../store/retire.ts";
+
+const DatabaseParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }), databaseId: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
 
 const Assertion = Type.Object(
   {
@@ -105,5 +111,16 @@ export default async function projectRoutes(app: FastifyInstance) {
     if (count === 0) throw notFound(`project ${id}`);
     return reply.code(204).send();
   });
-}
 
+  /** Retires a database the agent no longer reports: it leaves the project's status; see store/retire.ts for what else goes. */
+  app.delete("/api/v1/projects/:id/databases/:databaseId", { schema: { params: DatabaseParams, tags: ["projects"] } }, async (request) => {
+    const { id, databaseId } = request.params as Static<typeof DatabaseParams>;
+    const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
+    if (!project) throw notFound(`project ${id}`);
+    const retired = await retireDatabase(app.store, id, databaseId);
+    if (!retired) throw notFound(`database ${databaseId} in project ${id}`);
+    app.sweeper.touch(id);
+    await app.sweeper.idle();
+    return { retired };
+  });
+}

@@ -1,0 +1,24 @@
+// Retiring a database the agent no longer reports (fault 8): its row and
+// replicas go, its open incidents resolve, drills still queued for it are
+// dropped; finished drills stay as history (databaseId cleared by the schema,
+// databaseName kept). An agent that reports the name again creates a new row.
+import type { Store } from "./db.ts";
+
+export interface Retired {
+  id: string;
+  name: string;
+  resolvedIncidents: number;
+  droppedDrills: number;
+}
+
+/** Null when the project has no database with this id. */
+export async function retireDatabase(store: Store, projectId: string, databaseId: string, now = new Date()): Promise<Retired | null> {
+  return store.$transaction(async (tx) => {
+    const db = await tx.database.findFirst({ where: { id: databaseId, projectId }, select: { id: true, name: true } });
+    if (!db) return null;
+    const drills = await tx.drill.deleteMany({ where: { projectId, databaseId, status: "queued" } });
+    const incidents = await tx.incident.updateMany({ where: { projectId, databaseId, resolvedAt: null }, data: { resolvedAt: now } });
+    await tx.database.delete({ where: { id: databaseId } });
+    return { id: db.id, name: db.name, resolvedIncidents: incidents.count, droppedDrills: drills.count };
+  });
+}
