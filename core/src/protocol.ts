@@ -8,6 +8,12 @@ const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof T
 const Bytes = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 const Message = Type.String({ maxLength: 2000 });
 
+/**
+ * What a database may be called: the agent names one after its file ("production.sqlite3" → "production")
+ * or its config's name:, both within this. Names become parts of file paths and commands on the core.
+ */
+export const DATABASE_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
+
 /** A position in Litestream's stream of WAL segments: generation, index, byte offset. */
 export const Position = Type.Object(
   {
@@ -23,7 +29,7 @@ export const ReplicaReport = Type.Object(
   {
     name: Type.Optional(Type.String({ maxLength: 200 })),
     type: Type.String({ minLength: 1, maxLength: 20 }),
-    /** The replica URL with any credentials removed. */
+    /** file:///dir or s3://bucket/path[?endpoint=&region=&forcePathStyle=], without credentials (checked at ingest: reported-values.ts). */
     url: Type.String({ minLength: 1, maxLength: 1000 }),
     generation: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     position: Type.Optional(Type.Union([Position, Type.Null()])),
@@ -40,7 +46,9 @@ export type ReplicaReport = Static<typeof ReplicaReport>;
 
 export const DatabaseReport = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Letters, digits, ".", "_" and "-", starting with a letter or digit (DATABASE_NAME_PATTERN). */
+    name: Type.String({ minLength: 1, maxLength: 128, pattern: DATABASE_NAME_PATTERN }),
+    /** Absolute, no control characters, no ".." segments (checked at ingest: reported-values.ts). */
     path: Type.String({ minLength: 1, maxLength: 1000 }),
     exists: Type.Boolean(),
     sizeBytes: Type.Optional(Bytes),

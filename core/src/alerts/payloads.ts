@@ -2,10 +2,42 @@
 // Discord-compatible {content, embeds}. Lengths stay within what Slack
 // (3000 per text block) and Discord (2000 content, 256 title, 4096
 // description, 1024 per field) accept.
+//
+// Names, reasons and URLs in an alert may come from an agent: chat markup is
+// escaped per provider so reported text renders as text (no mentions, links or
+// formatting), and never leaves the code span a restore command sits in.
 import { facts, stateLabel, subject, type AlertContext } from "./message.ts";
 
 export function clip(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+// Neither Slack nor Discord can escape a backtick inside a code span: it is shown as U+02CB (ˋ), line breaks as spaces.
+function codeText(s: string): string {
+  return s.replace(/`/g, "\u02cb").replace(/[\r\n\u2028\u2029]+/g, " ");
+}
+
+/** Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping): `<!channel>`, `<url|text>` need `<`. */
+export function slackEscape(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A Slack inline code span holding `s` verbatim (escaped, no backtick to close it early). */
+export function slackCode(s: string): string {
+  return `\`${slackEscape(codeText(s))}\``;
+}
+
+/**
+ * Discord markdown made literal: `\` before every character its parser treats as markup (emphasis, code,
+ * spoilers, masked links, mentions, timestamps) and before `#`, `-`, `>` that open a line (headings, lists, quotes).
+ */
+export function discordEscape(s: string): string {
+  return s.replace(/[\\*_~`|[\]<@]/g, "\\$&").replace(/^(\s*)([#>-])/gm, "$1\\$2");
+}
+
+/** A Discord inline code span holding `s` verbatim. */
+export function discordCode(s: string): string {
+  return `\`${codeText(s)}\``;
 }
 
 export function webhookPayload(c: AlertContext) {
@@ -27,16 +59,27 @@ export function webhookPayload(c: AlertContext) {
 }
 
 export function slackPayload(c: AlertContext) {
-  const lines = facts(c).map(([k, v]) => `*${k}:* ${v}`);
+  const lines = facts(c).map(([k, v]) => `*${k}:* ${slackEscape(v)}`);
   return {
-    text: clip(subject(c), 3000),
+    text: clip(slackEscape(subject(c)), 3000),
     blocks: [
       { type: "header", text: { type: "plain_text", text: clip(subject(c), 150) } },
       { type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n"), 3000) } },
-      { type: "section", text: { type: "mrkdwn", text: clip(c.restoreCommands.map((cmd) => `\`${cmd}\``).join("\n") || "no restore command known", 3000) } },
+      { type: "section", text: { type: "mrkdwn", text: clipLines(c.restoreCommands.map(slackCode), 3000) || "no restore command known" } },
       { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open the dashboard" }, url: c.dashboardUrl }] },
     ],
   };
+}
+
+/** Whole lines up to max characters: a code span is never cut open (a cut one would let the rest out of it). */
+function clipLines(lines: string[], max: number): string {
+  let out = "";
+  for (const line of lines) {
+    const next = out ? `${out}\n${line}` : line;
+    if (next.length > max) return out || "restore command too long to show; see the dashboard";
+    out = next;
+  }
+  return out;
 }
 
 const DISCORD_COLOR = { resolved: 0x2e7d32, test: 0x1565c0, alert: 0xc62828 };
@@ -44,16 +87,18 @@ const DISCORD_COLOR = { resolved: 0x2e7d32, test: 0x1565c0, alert: 0xc62828 };
 export function discordPayload(c: AlertContext) {
   const [, ...rest] = facts(c);
   return {
-    content: clip(subject(c), 2000),
+    content: clip(discordEscape(subject(c)), 2000),
+    // Nothing an alert says may ping anyone (@everyone, @here, users, roles).
+    allowed_mentions: { parse: [] as string[] },
     embeds: [
       {
-        title: clip(subject(c), 256),
-        description: clip(c.reason, 4096),
+        title: clip(discordEscape(subject(c)), 256),
+        description: clip(discordEscape(c.reason), 4096),
         url: c.dashboardUrl,
         color: c.event === "resolved" ? DISCORD_COLOR.resolved : c.event === "test" ? DISCORD_COLOR.test : DISCORD_COLOR.alert,
         fields: [
-          ...rest.map(([name, value]) => ({ name, value: clip(value, 1024) })),
-          { name: "Restore", value: clip(c.restoreCommands.map((cmd) => `\`${cmd}\``).join("\n") || "no restore command known", 1024) },
+          ...rest.map(([name, value]) => ({ name, value: clip(discordEscape(value), 1024) })),
+          { name: "Restore", value: clipLines(c.restoreCommands.map(discordCode), 1024) || "no restore command known" },
         ],
       },
     ],

@@ -1,6 +1,10 @@
 // The JSON shapes of a project in the API (list and detail), built from rows.
 import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
+import { restoreCommands } from "../snippets/restore-commands.ts";
+
+// Kept for the callers that import it from here (alerts/context.ts).
+export { restoreCommands };
 
 type ProjectRow = NonNullable<Awaited<ReturnType<typeof loadProjects>>[number]>;
 
@@ -40,15 +44,6 @@ function newest(dates: (Date | null)[]): Date | null {
   let best: Date | null = null;
   for (const d of dates) if (d && (!best || d > best)) best = d;
   return best;
-}
-
-export function restoreCommands(projectName: string, database: { name: string }, replicaUrl: string | null) {
-  const out = `/tmp/${database.name}-restored.sqlite3`;
-  const quotedProject = /^[A-Za-z0-9._-]+$/.test(projectName) ? projectName : JSON.stringify(projectName);
-  return {
-    litestream: replicaUrl ? `litestream restore -o ${out} ${replicaUrl}` : null,
-    borela: `npx borela restore ${quotedProject} --database ${database.name} -o ${out}`,
-  };
 }
 
 function summary(p: ProjectRow, drill: ReturnType<typeof drillSummary>) {

@@ -23,6 +23,24 @@ export interface SnippetInput {
 
 export class SnippetError extends Error {}
 
+/** C0 controls, DEL, C1 controls and the Unicode line and paragraph separators: never written into a snippet. */
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+function refuseControl(input: SnippetInput): void {
+  const fields: Array<[string, string | undefined]> = [
+    ["project name", input.projectName],
+    ["server URL", input.serverUrl],
+    ["replica URL", input.replicaUrl],
+    ["service name", input.serviceName],
+    ["volume", input.volume],
+    ["image", input.image],
+    ...input.databases.map((d): [string, string] => ["database path", d]),
+  ];
+  for (const [field, value] of fields) {
+    if (value !== undefined && CONTROL.test(value)) throw new SnippetError(`${field} ${JSON.stringify(value)} holds a control character (a line break?); it cannot go into a snippet`);
+  }
+}
+
 export interface ResolvedInput extends Required<Omit<SnippetInput, "replicaUrl">> {
   replicaUrl: string | null;
   volumeName: string;
@@ -31,6 +49,7 @@ export interface ResolvedInput extends Required<Omit<SnippetInput, "replicaUrl">
 
 export function resolveInput(input: SnippetInput): ResolvedInput {
   if (input.databases.length === 0) throw new SnippetError("at least one --database PATH is needed");
+  refuseControl(input);
   for (const db of input.databases) {
     if (!path.isAbsolute(db)) throw new SnippetError(`database path ${JSON.stringify(db)} must be absolute (the path inside the app's container)`);
   }

@@ -2,10 +2,16 @@
 // `docker run`, Coolify sidecar, Kamal accessory, Docker labels, systemd unit
 // and its env file. The CLI (`borela init`), the API and the dashboard call these.
 import { stringify } from "yaml";
-import { agentEnvironment, resolveInput, type ResolvedInput, type SnippetInput } from "./input.ts";
+import { agentEnvironment, CONTROL, resolveInput, SnippetError, type ResolvedInput, type SnippetInput } from "./input.ts";
+import { shellQuote } from "./shell.ts";
 
 export const SNIPPET_KINDS = ["compose", "docker-run", "coolify", "kamal", "labels", "systemd", "env-file"] as const;
 export type SnippetKind = (typeof SNIPPET_KINDS)[number];
+
+// Compose interpolates `$`: reported text is written with `$$` so only our ${BORELA_AGENT_TOKEN} reference expands.
+function composeEscape(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, k === "BORELA_AGENT_TOKEN" ? v : v.replace(/\$/g, "$$$$")]));
+}
 
 function composeService(r: ResolvedInput) {
   return {
@@ -14,8 +20,8 @@ function composeService(r: ResolvedInput) {
     restart: "unless-stopped",
     // uid 1000 writes the `<db>-litestream` directory beside the database, as the app's user does in Rails 8 images.
     user: "1000:1000",
-    environment: agentEnvironment(r),
-    volumes: [`${r.volumeName}:${r.mountPath}`],
+    environment: composeEscape(agentEnvironment(r)),
+    volumes: [`${r.volumeName}:${r.mountPath}`.replace(/\$/g, "$$$$")],
     ...(r.hostNetwork ? { network_mode: "host" } : {}),
     ...(r.serviceName ? { depends_on: [r.serviceName] } : {}),
   };
@@ -31,19 +37,24 @@ function coolify(r: ResolvedInput): string {
 }
 
 function dockerRun(r: ResolvedInput): string {
-  const env = Object.entries(agentEnvironment(r)).map(([k, v]) => (k === "BORELA_AGENT_TOKEN" ? `-e ${k}` : `-e ${k}=${shellQuote(v)}`));
+  const env = Object.entries(agentEnvironment(r)).map(([k, v]) => (k === "BORELA_AGENT_TOKEN" ? `-e ${k}` : `-e ${shellQuote(`${k}=${v}`)}`));
   return [
     "docker run -d --name borela-agent --restart unless-stopped --user 1000:1000",
     ...(r.hostNetwork ? ["--network host"] : []),
-    `-v ${r.volumeName}:${r.mountPath}`,
+    `-v ${shellQuote(`${r.volumeName}:${r.mountPath}`)}`,
     ...env,
-    `${r.image} agent`,
+    `${shellQuote(r.image)} agent`,
   ].join(" \\\n  ") + "\n";
+}
+
+// Kamal reads deploy.yml through ERB: `<%` in reported text is written as ERB's literal `<%%`.
+function erbEscape(yaml: string): string {
+  return yaml.replace(/<%/g, "<%%");
 }
 
 function kamal(r: ResolvedInput): string {
   const { BORELA_AGENT_TOKEN: _token, ...clear } = agentEnvironment(r);
-  return `# config/deploy.yml — and BORELA_AGENT_TOKEN=$BORELA_AGENT_TOKEN in .kamal/secrets\n${stringify({
+  return `# config/deploy.yml — and BORELA_AGENT_TOKEN=$BORELA_AGENT_TOKEN in .kamal/secrets\n${erbEscape(stringify({
     accessories: {
       borela: {
         image: r.image,
@@ -54,7 +65,7 @@ function kamal(r: ResolvedInput): string {
         options: { user: "1000:1000" },
       },
     },
-  })}`;
+  }))}`;
 }
 
 function labels(r: ResolvedInput): string {
@@ -74,7 +85,7 @@ export const DEFAULT_AGENT_COMMAND = "/usr/bin/node /opt/borela/core/bin/borela.
 
 export function systemdUnit(r: ResolvedInput, envFile = "/etc/borela/agent.env", agentCommand = DEFAULT_AGENT_COMMAND): string {
   return `[Unit]
-Description=Borela agent: Litestream replication and backup heartbeats for ${r.projectName}
+Description=Borela agent: Litestream replication and backup heartbeats for ${r.projectName.replace(/%/g, "%%")}
 Wants=network-online.target
 After=network-online.target
 
@@ -92,8 +103,15 @@ WantedBy=multi-user.target
 `;
 }
 
+/**
+ * KEY=value lines for systemd's EnvironmentFile (and `node --env-file`). A value holding a line break or
+ * any other control character would add a line (another variable, e.g. NODE_OPTIONS): refused with SnippetError.
+ */
 export function envFile(r: ResolvedInput): string {
   const env = agentEnvironment(r);
+  for (const [k, v] of Object.entries(env)) {
+    if (CONTROL.test(v)) throw new SnippetError(`${k} holds a control character (${JSON.stringify(v)}); it cannot be written to an env file`);
+  }
   return (
     "# Borela agent settings (mode 0600: it holds the agent token)\n" +
     Object.entries(env)
@@ -101,10 +119,6 @@ export function envFile(r: ResolvedInput): string {
       .join("\n") +
     "\n"
   );
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
 export function renderSnippet(kind: SnippetKind, input: SnippetInput, options: { agentCommand?: string } = {}): string {

@@ -9,6 +9,7 @@ import { freePort } from "../support/ports.ts";
 import { encryptSecret } from "../../src/store/secrets.ts";
 import { newId } from "../../src/store/ids.ts";
 import { verifyWebhook } from "../../src/alerts/webhook.ts";
+import { discordEscape } from "../../src/alerts/payloads.ts";
 import type { Store } from "../../src/store/db.ts";
 import { SECRET_KEY, alertConfig, clock, deliveriesOf, dispatcher, open, resolve, seedProject, tempStore, type TestStore } from "./fixtures.ts";
 
@@ -140,9 +141,10 @@ describe("Slack and Discord", () => {
 
     const [discordOpen, discordResolved] = byPath("discord");
     expect(byPath("discord")).toHaveLength(2);
-    expect(discordOpen.content).toBe(slackOpen.text);
+    expect(discordOpen.content).toBe(discordEscape(slackOpen.text));
+    expect(discordOpen.allowed_mentions).toEqual({ parse: [] });
     expect(discordOpen.embeds).toHaveLength(1);
-    expect(discordOpen.embeds[0]).toMatchObject({ title: slackOpen.text, description: "drill of primary failed: integrity_check: row 12 missing from index", url: `https://borela.example.com/projects/${chat.projectId}`, color: 0xc62828 });
+    expect(discordOpen.embeds[0]).toMatchObject({ title: discordEscape(slackOpen.text), description: discordEscape("drill of primary failed: integrity_check: row 12 missing from index"), url: `https://borela.example.com/projects/${chat.projectId}`, color: 0xc62828 });
     expect(discordOpen.embeds[0].fields.map((f: { name: string }) => f.name)).toEqual(["Since", "Last good backup", "Last passing restore drill", "Restore"]);
     expect(discordResolved.embeds[0].color).toBe(0x2e7d32);
     expect(receiver.received.every((r) => r.headers["x-borela-signature"] === undefined)).toBe(true);
