@@ -13,6 +13,9 @@ import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import type { DatabaseReport, Position } from "../protocol.ts";
 import { identityProblem, statDatabase, type FileState } from "./database-file.ts";
 import { initialPending, stepPending, type PendingState, type WalPoint } from "./pending.ts";
+import { initialOutsideWrite, outsideWriteMessage, stepOutsideWrite, type OutsideWriteState } from "./outside-write.ts";
+import { initialStuck, stepStuck, stuckMessage, type StuckState } from "./stuck.ts";
+import { litestreamMetaDir } from "../litestream/shadow-wal.ts";
 import { redactSecrets } from "./redact.ts";
 import { writeMarker } from "./marker.ts";
 import { countTableRows } from "./row-counts.ts";
@@ -22,6 +25,14 @@ interface Stored {
   state: ReplicaState | null;
   error: string | null;
   code: string | null;
+}
+
+/** What a sample knows about Litestream beyond its metrics, and the windows of the stuck and outside-write checks. */
+export interface StepContext {
+  litestreamRunning: boolean;
+  stuckAfterMs: number;
+  maxRestartBackoffMs: number;
+  outsideWriteWindowMs: number;
 }
 
 export interface ReportContext {
@@ -59,6 +70,8 @@ export class DatabaseWatch {
   /** The database's position from Litestream's shadow WAL, read at each sample. */
   private shadow: ShadowPosition | null = null;
   private pending: PendingState[] = [];
+  private stuck: StuckState[] = [];
+  private outside: OutsideWriteState = initialOutsideWrite;
   private stored: Stored[] = [];
   private sizeCaches: Array<Map<string, number>> = [];
   private tableCounts: Record<string, number> | null = null;
@@ -79,6 +92,7 @@ export class DatabaseWatch {
     this.replicas = targets;
     this.names = replicaNames(targets);
     this.pending = targets.map(() => ({ ...initialPending }));
+    this.stuck = targets.map(() => initialStuck);
     this.stored = targets.map(() => ({ state: null, error: null, code: null }));
     this.sizeCaches = targets.map(() => new Map());
   }
@@ -127,8 +141,8 @@ export class DatabaseWatch {
     );
   }
 
-  /** Advances every replica's pendingSince; `storageRead` says whether readStorage ran for this step. */
-  step(now: Date, changed: boolean, live: DatabaseMetrics | null, storageRead: boolean): void {
+  /** Advances every replica's pendingSince, the stuck check and the outside-write check; `storageRead` says whether readStorage ran for this step. */
+  step(now: Date, changed: boolean, live: DatabaseMetrics | null, storageRead: boolean, ctx: StepContext): void {
     this.pending = this.pending.map((state, i) =>
       stepPending(state, {
         now,
@@ -137,6 +151,26 @@ export class DatabaseWatch {
         stored: storageRead && !this.stored[i].error ? (this.stored[i].state?.position ?? null) : undefined,
       }),
     );
+    // While Litestream is down (or being restarted) the stuck check holds still: the supervisor owns that.
+    if (ctx.litestreamRunning) {
+      this.stuck = this.stuck.map((state, i) => {
+        const stored = this.stored[i].state?.position ?? null;
+        const replica = livePoints(live, this.shadow, this.names[i])?.replica ?? (stored ? { index: stored.index, offset: stored.offset } : null);
+        return stepStuck(state, { now, replica, pendingSince: this.pending[i].pendingSince, stuckAfterMs: ctx.stuckAfterMs, maxBackoffMs: ctx.maxRestartBackoffMs });
+      });
+    } else this.stuck = this.stuck.map((s) => ({ ...s, restartNow: false }));
+    this.outside = stepOutsideWrite(this.outside, {
+      now,
+      stamp: this.file?.exists ? this.file.mainStamp : null,
+      position: this.shadow,
+      litestreamLive: ctx.litestreamRunning && live !== null,
+      windowMs: ctx.outsideWriteWindowMs,
+    });
+  }
+
+  /** Replicas judged stuck at this step that Litestream should be restarted for (with backoff). */
+  stuckRestarts(): string[] {
+    return this.stuck.flatMap((s, i) => (s.restartNow ? [replicaUrl(this.replicas[i])] : []));
   }
 
   anyPending(): boolean {
@@ -176,6 +210,12 @@ export class DatabaseWatch {
     const problem = this.identityProblem();
     if (problem) errors.push(problem);
     if (file.error) errors.push(file.error);
+    const outside = outsideWriteMessage(this.outside, this.path, litestreamMetaDir(this.path));
+    if (outside) errors.push(outside);
+    this.stuck.forEach((state, i) => {
+      const message = stuckMessage(state, { now: ctx.now, url: replicaUrl(this.replicas[i]), database: this.shadow });
+      if (message) errors.push(message);
+    });
     const notes = [...ctx.notes];
     if (this.countNote) notes.push(this.countNote);
     if (this.markerNote) notes.push(this.markerNote);

@@ -1,7 +1,10 @@
 // The file the sidecar image's HEALTHCHECK reads, rewritten after every heartbeat
 // attempt: {"ok":true,"at":"<ISO>"} or {"ok":false,"at":"<ISO>","error":"<why>"}.
 // Written to a temp file and renamed, so a reader never sees half a file.
+// Not ok while heartbeats fail, and not ok while any database reports an error
+// (a replica Litestream cannot write to, a file rewritten outside SQLite...).
 //
+//   agentStatus(at: Date, heartbeatError: string | null, databases: Array<{ name, errors }>): AgentStatus   pure
 //   writeStatusFile(file: string, status: AgentStatus): Promise<void>
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -10,6 +13,15 @@ export interface AgentStatus {
   ok: boolean;
   at: string;
   error?: string;
+}
+
+export function agentStatus(at: Date, heartbeatError: string | null, databases: Array<{ name: string; errors: string[] }>): AgentStatus {
+  const problems = [
+    ...(heartbeatError ? [heartbeatError] : []),
+    ...databases.filter((d) => d.errors.length > 0).map((d) => `${d.name}: ${d.errors[0]}${d.errors.length > 1 ? ` (+${d.errors.length - 1} more)` : ""}`),
+  ];
+  const iso = at.toISOString();
+  return problems.length === 0 ? { ok: true, at: iso } : { ok: false, at: iso, error: problems.join("; ").slice(0, 4000) };
 }
 
 export async function writeStatusFile(file: string, status: AgentStatus): Promise<void> {

@@ -1,0 +1,66 @@
+// Is Litestream stuck on a replica? A replica whose position has not moved for
+// `stuckAfterMs` while the database has changes it has not reached is stuck:
+// Litestream 0.3.13 writing to a directory that refuses writes (chattr +i)
+// hangs in "write wal segment", logs nothing and never resumes by itself.
+// The agent reports it and restarts Litestream, with backoff between restarts.
+// The error stays until the replica moves or catches up, across restarts, so
+// one stuck period is one error, not a flapping series.
+//
+//   stepStuck(state: StuckState, obs: StuckObservation): StuckState   pure
+//   stuckMessage(state, input): string | null                          pure
+import { nextBackoffMs } from "./supervisor.ts";
+import { comparePositions, type WalPoint } from "./pending.ts";
+
+export interface StuckState {
+  /** The replica's last known point, and when it last changed (or was first seen). */
+  point: WalPoint | null;
+  movedAt: Date | null;
+  /** Set while stuck: when it was first judged stuck. */
+  stuckSince: Date | null;
+  restarts: number;
+  lastRestartAt: Date | null;
+  /** True for the one step at which Litestream should be restarted. */
+  restartNow: boolean;
+}
+
+export interface StuckObservation {
+  now: Date;
+  /** The replica's position now (Litestream's metrics, else storage); null when unknown. */
+  replica: WalPoint | null;
+  pendingSince: Date | null;
+  stuckAfterMs: number;
+  /** Upper bound of the wait between restarts. */
+  maxBackoffMs: number;
+}
+
+export const initialStuck: StuckState = { point: null, movedAt: null, stuckSince: null, restarts: 0, lastRestartAt: null, restartNow: false };
+
+export function stepStuck(state: StuckState, obs: StuckObservation): StuckState {
+  const moved = obs.replica !== null && (state.point === null || comparePositions(obs.replica, state.point) !== 0);
+  const point = obs.replica ?? state.point;
+  const movedAt = moved ? obs.now : (state.movedAt ?? obs.now);
+  if (!obs.pendingSince) return { ...initialStuck, point, movedAt };
+  const still = obs.now.getTime() - movedAt.getTime() >= obs.stuckAfterMs;
+  const lagging = obs.now.getTime() - obs.pendingSince.getTime() >= obs.stuckAfterMs;
+  if (!still || !lagging) return { ...state, point, movedAt, stuckSince: moved ? null : state.stuckSince, restartNow: false };
+  const waitMs = nextBackoffMs(state.restarts + 1, obs.stuckAfterMs, obs.maxBackoffMs);
+  const restartNow = !state.lastRestartAt || obs.now.getTime() - state.lastRestartAt.getTime() >= waitMs;
+  return {
+    point,
+    movedAt,
+    stuckSince: state.stuckSince ?? obs.now,
+    restarts: state.restarts + (restartNow ? 1 : 0),
+    lastRestartAt: restartNow ? obs.now : state.lastRestartAt,
+    restartNow,
+  };
+}
+
+const at = (p: WalPoint | null) => (p ? `index ${p.index}, offset ${p.offset}` : "unknown");
+
+/** The error for a stuck replica; null when it is not stuck. */
+export function stuckMessage(state: StuckState, input: { now: Date; url: string; database: WalPoint | null }): string | null {
+  if (!state.stuckSince || !state.movedAt) return null;
+  const seconds = Math.round((input.now.getTime() - state.movedAt.getTime()) / 1000);
+  const restarted = state.restarts > 0 ? `; Litestream restarted ${state.restarts} time(s), last at ${state.lastRestartAt!.toISOString()}` : "";
+  return `the replica position has not moved for ${seconds}s while the database changed (database at ${at(input.database)}, replica at ${at(state.point)}): Litestream is stuck or cannot write to ${input.url}${restarted}`;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { initialStuck, stepStuck, stuckMessage, type StuckObservation, type StuckState } from "../../src/agent/stuck.ts";
+
+const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0) + s * 1000);
+const p = (index: number, offset: number) => ({ index, offset });
+
+function run(steps: Array<{ at: number; replica: { index: number; offset: number } | null; pendingSince: number | null }>): StuckState[] {
+  let s = initialStuck;
+  return steps.map(({ at, replica, pendingSince }) => {
+    const obs: StuckObservation = { now: t(at), replica, pendingSince: pendingSince === null ? null : t(pendingSince), stuckAfterMs: 10_000, maxBackoffMs: 60_000 };
+    return (s = stepStuck(s, obs));
+  });
+}
+
+describe("stepStuck", () => {
+  it("an idle caught-up replica that never moves is not stuck", () => {
+    const states = run(Array.from({ length: 100 }, (_, i) => ({ at: i, replica: p(1, 4152), pendingSince: null })));
+    expect(states.every((s) => !s.stuckSince && !s.restartNow)).toBe(true);
+  });
+
+  it("a replica that lags but keeps moving is slow, not stuck", () => {
+    const states = run(Array.from({ length: 60 }, (_, i) => ({ at: i, replica: p(1, 100 * i), pendingSince: 0 })));
+    expect(states.every((s) => !s.stuckSince)).toBe(true);
+  });
+
+  it("a replica that does not move while changes wait is stuck after the window, restarted with backoff", () => {
+    const states = run(Array.from({ length: 80 }, (_, i) => ({ at: i, replica: p(0, 16512), pendingSince: 0 })));
+    expect(states.findIndex((s) => s.stuckSince)).toBe(10);
+    const restarts = states.map((s, i) => (s.restartNow ? i : -1)).filter((i) => i >= 0);
+    // first at once, then after 20 s, then 40 s (10 s doubling)
+    expect(restarts).toEqual([10, 30, 70]);
+    expect(stuckMessage(states[20], { now: t(20), url: "file:///r", database: p(0, 45352) })).toBe(
+      "the replica position has not moved for 20s while the database changed (database at index 0, offset 45352, replica at index 0, offset 16512): Litestream is stuck or cannot write to file:///r; Litestream restarted 1 time(s), last at 2026-01-01T00:00:10.000Z",
+    );
+  });
+
+  it("stays stuck across a restart that loses the live position, and clears when the replica moves", () => {
+    const states = run([
+      ...Array.from({ length: 12 }, (_, i) => ({ at: i, replica: p(0, 16512), pendingSince: 0 })),
+      { at: 12, replica: null, pendingSince: 0 },
+      { at: 13, replica: null, pendingSince: 0 },
+      { at: 14, replica: p(0, 60000), pendingSince: 0 },
+      { at: 15, replica: p(0, 70000), pendingSince: null },
+    ]);
+    expect(states[11].stuckSince).toEqual(t(10));
+    expect(states[13].stuckSince).toEqual(t(10));
+    expect(states[14].stuckSince).toBeNull();
+    expect(states[15]).toMatchObject({ stuckSince: null, restarts: 0 });
+    expect(stuckMessage(states[14], { now: t(14), url: "file:///r", database: null })).toBeNull();
+  });
+});
