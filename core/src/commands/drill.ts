@@ -88,7 +88,7 @@ async function follow(store: Store, ids: string[]): Promise<string[]> {
         const r = view.report;
         process.stdout.write(`[${view.database}] ${view.status.toUpperCase()}${r?.error ? `: ${r.error}` : ""}\n`);
         if (r) {
-          if (r.restoreSeconds !== null) process.stdout.write(`  restore ${r.restoreSeconds.toFixed(2)}s, ${formatBytes(r.restoredBytes ?? 0)}; restore point ${r.restorePoint}; RPO ${r.rpoSeconds ?? "n/a"}s\n`);
+          if (r.restoreSeconds !== null) process.stdout.write(`  restore ${r.restoreSeconds.toFixed(2)}s, ${formatBytes(r.restoredBytes ?? 0)}; restore point ${r.restorePoint}; RPO ${r.rpoSeconds === null ? "not measured" : `${r.rpoSeconds}s`}\n`);
           for (const [table, n] of Object.entries(r.tables)) process.stdout.write(`  ${table.padEnd(24)} ${n}\n`);
           for (const w of r.warnings) process.stdout.write(`  warning: ${w}\n`);
         }

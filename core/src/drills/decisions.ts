@@ -1,5 +1,6 @@
 // Pure decisions of a drill: which check to run, what counts as a failure or
 // a warning, and the verdict.
+import type { Position } from "../protocol.ts";
 
 /** Above this size "auto" runs quick_check: integrity_check reads every index entry. */
 export const QUICK_CHECK_ABOVE_BYTES = 2 * 1024 ** 3;
@@ -77,10 +78,35 @@ export function compareWithLive(
   return warnings;
 }
 
-export function rpoSeconds(restorePoint: Date | null, lastLiveChange: Date | null): number | null {
+/**
+ * Recovery point of a restore, in seconds: how much older the restored state
+ * is than the last live change the agent saw. 0 when the restore reaches the
+ * database's own position (same generation, same or later index/offset); else
+ * the last change's time (agent clock) minus the restore point (creation time
+ * of the newest file restored); null when neither is known — never assumed 0.
+ */
+export function rpoSeconds(input: {
+  restorePoint: Date | null;
+  restored: Position | null;
+  live: Position | null;
+  changedAt: Date | null;
+}): number | null {
+  const { restorePoint, restored, live, changedAt } = input;
   if (!restorePoint) return null;
-  if (!lastLiveChange) return 0;
-  return Math.max(0, (lastLiveChange.getTime() - restorePoint.getTime()) / 1000);
+  if (restored && live && restored.generation === live.generation && (restored.index > live.index || (restored.index === live.index && restored.offset >= live.offset))) return 0;
+  if (!changedAt) return null;
+  return Math.max(0, (changedAt.getTime() - restorePoint.getTime()) / 1000);
+}
+
+/**
+ * Why a restore of the latest backup would not bring back the live database:
+ * the restore uses another generation than the one Litestream writes now
+ * (the agent's `position.generation`). Null when they agree or the live one is unknown.
+ */
+export function generationMismatch(restored: string, live: string | null, inReplica: string[]): string | null {
+  if (!live || live === restored) return null;
+  const where = inReplica.includes(live) ? "a newer backup of it exists but is not what a restore picks" : "it has nothing in the replica yet";
+  return `restored generation ${restored}, but the live database is on generation ${live} (${where}): a restore now would not bring back the live data`;
 }
 
 /**

@@ -8,35 +8,27 @@ import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
 import { openIncident, resolveIncident } from "../alerts/incidents.ts";
 import { restore, RestoreError } from "../litestream/commands.ts";
-import { listReplicaFiles, summarizeReplica, ReplicaReadError, type ReplicaFile } from "../litestream/replica-reader.ts";
-import { lz4ContentSize } from "../litestream/lz4.ts";
-import { getObject } from "../litestream/s3-objects.ts";
-import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
-import { readFile } from "node:fs/promises";
-import { chooseCheck, compare, compareWithLive, compareWithPrevious, isStorageUnreachable, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
+import { listReplicaFiles, summarizeReplica, ReplicaReadError } from "../litestream/replica-reader.ts";
+import { planRestore, segmentName, type RestorePlan } from "../litestream/restore-plan.ts";
+import { overlappingSegments, walHoles } from "../litestream/wal-continuity.ts";
+import { chooseCheck, compare, compareWithLive, compareWithPrevious, generationMismatch, isStorageUnreachable, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
 import { freeSpace as systemFreeSpace, formatBytes, type FreeSpace } from "./disk.ts";
 import { inspectDatabase } from "./inspect.ts";
 import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
 import { MissingCredentialsError, restoreTarget, storedCredentials } from "./replica-target.ts";
-import { pickGeneration, walGaps } from "./wal-gaps.ts";
+import { InfrastructureError } from "./errors.ts";
+import { liveState } from "./live-state.ts";
+import { DamagedSegmentError, readSegments } from "./segments.ts";
 
-/** Uncompressed size of a WAL segment. A frame that does not parse is damage; a read that fails is storage trouble, retried (it may also be retention removing the segment since the listing). */
-async function segmentSize(target: ReplicaTarget, file: ReplicaFile): Promise<number> {
-  let bytes: Uint8Array;
-  try {
-    bytes =
-      target.type === "file"
-        ? await readFile(file.key)
-        : await getObject({ ...target, credentials: target.credentials }, file.key, { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
-  } catch (err) {
-    throw new InfrastructureError(`cannot read WAL segment ${file.key} of ${replicaUrl(target)}: ${(err as Error).message}`);
-  }
-  try {
-    return lz4ContentSize(bytes);
-  } catch (err) {
-    const name = `${file.index.toString(16).padStart(8, "0")}_${file.offset.toString(16).padStart(8, "0")}.wal.lz4`;
-    throw new Error(`WAL segment ${name} of generation ${file.generation} cannot be read: ${(err as Error).message}`);
-  }
+export { InfrastructureError };
+
+/** Litestream's error for a restore, with the file it names by generation and index named by its file. */
+function nameFiles(message: string, plan: RestorePlan): string {
+  if (/cannot restore snapshot/.test(message)) return `${message} (snapshot ${plan.snapshot.key})`;
+  const wal = message.match(/cannot download wal [0-9a-f]{16}\/([0-9a-f]{8})/);
+  if (!wal) return message;
+  const index = parseInt(wal[1], 16);
+  return `${message} (WAL segments of index ${index}: ${plan.wal.filter((f) => f.index === index).map((f) => f.key).join(", ")})`;
 }
 
 export interface ProgressEvent {
@@ -54,9 +46,6 @@ export interface DrillContext {
   assertionTimeoutMs?: number;
   onProgress?: (drillId: string, event: ProgressEvent) => void;
 }
-
-/** Storage could not be reached: worth a retry, unlike a damaged backup. */
-export class InfrastructureError extends Error {}
 
 interface Outcome {
   status: Exclude<DrillStatus, "queued" | "running">;
@@ -105,20 +94,36 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   }
   const summary = summarizeReplica(files);
   if (!summary.generation) return finish("failed", `no backup found in ${replica.url}`);
-  const generationId = pickGeneration(files, drill.timestamp);
-  if (!generationId) return finish("failed", `no backup in ${replica.url} is older than ${drill.timestamp?.toISOString()}`);
+  const planned = planRestore(files, { timestamp: drill.timestamp });
+  if (!planned.ok) return finish("failed", `litestream restore of ${replica.url} would fail: ${planned.reason}`);
+  const plan = planned.plan;
+  const generationId = plan.generation;
   const generation = summary.generations.find((g) => g.id === generationId)!;
   report.generation = generationId;
   report.replicaBytes = generation.bytes;
-  let gaps: string[];
-  try {
-    gaps = await walGaps(files, generationId, drill.timestamp, (f) => segmentSize(target, f));
-  } catch (err) {
-    if (err instanceof InfrastructureError) throw err;
-    return finish("failed", `backup is damaged: ${(err as Error).message}`);
+  const live = await liveState(ctx.store, database);
+  if (!drill.timestamp) {
+    const mismatch = generationMismatch(generationId, live.position?.generation ?? null, summary.generations.map((g) => g.id));
+    if (mismatch) return finish("failed", mismatch);
   }
-  if (gaps.length > 0) return finish("failed", `backup is damaged: ${gaps.join("; ")}`);
-  await step("inspect-replica", `generation ${generationId}: ${generation.snapshots} snapshot(s), ${generation.walSegments} WAL segment(s), ${formatBytes(generation.bytes)}`);
+  let sizes: Map<string, number>;
+  try {
+    sizes = await readSegments(target, plan.wal);
+  } catch (err) {
+    if (err instanceof DamagedSegmentError) return finish("failed", `backup is damaged: ${err.message}`);
+    throw err;
+  }
+  const sizeOf = (f: { key: string }) => sizes.get(f.key);
+  const overlaps = overlappingSegments(plan.wal, sizeOf);
+  if (overlaps.length > 0) return finish("failed", `backup is damaged: ${overlaps.join("; ")}`);
+  const holes = walHoles(plan.wal, sizeOf);
+  if (holes.length > 0) return finish("failed", `backup is damaged: ${holes.join("; ")}`);
+  const last = plan.wal.at(-1);
+  const restoredEnd = last ? { generation: generationId, index: last.index, offset: last.offset + sizes.get(last.key)! } : { generation: generationId, index: plan.snapshot.index, offset: 0 };
+  await step(
+    "inspect-replica",
+    `generation ${generationId}: snapshot ${segmentName(plan.snapshot)}, ${plan.wal.length} WAL segment(s) to apply${last ? ` up to ${segmentName(last)}` : ""}; ${generation.snapshots} snapshot(s), ${generation.walSegments} WAL segment(s), ${formatBytes(generation.bytes)} stored`,
+  );
 
   await mkdir(ctx.config.drillDir, { recursive: true, mode: 0o700 });
   const free = await (ctx.freeSpace ?? systemFreeSpace)(ctx.config.drillDir);
@@ -135,11 +140,8 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   const dir = await mkdtemp(path.join(ctx.config.drillDir, `drill-${drillId}-`));
   try {
     const output = path.join(dir, `${database.name}.sqlite3`);
-    await step("restore", `litestream restore${drill.timestamp ? ` -timestamp ${drill.timestamp.toISOString()}` : ""} → ${output}`);
-    // Litestream only matches a timestamp inside a generation's time span; a later
-    // timestamp means "as of then", which is that generation's newest state.
-    const generationEnd = files.filter((f) => f.generation === generationId).reduce((t, f) => Math.max(t, f.modifiedAt.getTime()), 0);
-    const timestamp = drill.timestamp && drill.timestamp.getTime() < generationEnd ? drill.timestamp : undefined;
+    const timestamp = plan.timestamp ?? undefined;
+    await step("restore", `litestream restore -generation ${generationId}${timestamp ? ` -timestamp ${timestamp.toISOString()}` : ""} → ${output}`);
     const started = Date.now();
     try {
       await restore({ replica: target }, {
@@ -160,7 +162,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
           return finish("failed", `not enough free disk in ${ctx.config.drillDir}: the restore ran out of space (${formatBytes(free)} was free before it began): ${err.message}`);
         }
         if (!err.timedOut && isStorageUnreachable(`${err.message}\n${err.output}`)) throw new InfrastructureError(err.message);
-        return finish("failed", `restore failed: ${err.message}`);
+        return finish("failed", `restore failed: ${nameFiles(err.message, plan)}`);
       }
       throw err;
     }
@@ -208,14 +210,8 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
       report.warnings.push(...compareWithLive(inspection.tables, parseJson(database.tableCounts, null), drill.project.rowDropWarnPercent));
     }
 
-    const restored = files.filter((f) => f.generation === generationId && (!drill.timestamp || f.modifiedAt <= drill.timestamp));
-    const newest = restored.reduce<Date | null>((t, f) => (!t || f.modifiedAt > t ? f.modifiedAt : t), null);
-    const restorePoint = drill.timestamp && newest && drill.timestamp < newest ? drill.timestamp : newest;
-    report.restorePoint = restorePoint ? restorePoint.toISOString() : null;
-    if (!drill.timestamp) {
-      const pending = database.replicas.find((r) => r.id === replica.id)?.pendingSince ?? null;
-      report.rpoSeconds = rpoSeconds(restorePoint, pending && restorePoint && pending > restorePoint ? new Date() : null);
-    }
+    report.restorePoint = plan.restorePoint.toISOString();
+    if (!drill.timestamp) report.rpoSeconds = rpoSeconds({ restorePoint: plan.restorePoint, restored: restoredEnd, live: live.position, changedAt: live.changedAt });
     if (database.markerEnabled) {
       const marker = inspection.marker;
       const age = marker ? (Date.now() - Date.parse(marker.at)) / 1000 : Infinity;

@@ -143,9 +143,11 @@ function runLitestream(bin: string, args: string[], env: Record<string, string>,
   });
 }
 
-/** Litestream's own error line ("failed to run" error=…), else the last non-empty output line. */
+/** Litestream's own error line ("failed to run" error=…), a Go panic's first line, else the last non-empty output line. */
 function failureMessage(run: Run): string {
   const lines = `${run.stdout}\n${run.stderr}`.split("\n").filter((l) => l.trim());
+  const panic = lines.find((l) => l.startsWith("panic: "));
+  if (panic) return `litestream crashed: ${panic.slice(7).trim()}`;
   for (const line of [...lines].reverse()) {
     const parsed = parseLogLine(line);
     if (parsed?.level === "ERROR" && parsed.attrs.error) return parsed.attrs.error;

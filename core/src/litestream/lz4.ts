@@ -5,6 +5,12 @@
 // position exactly.
 //
 //   lz4ContentSize(frame: Uint8Array): number   throws Lz4Error on a damaged frame
+//   lz4Verify(frame: Uint8Array): number        decodes every block and checks the header,
+//                                               block and content checksums (XXH32); returns the
+//                                               content size; throws Lz4Error naming what failed
+// Format: the LZ4 frame and block specifications (github.com/lz4/lz4/blob/dev/doc).
+import { xxh32 } from "./xxh32.ts";
+
 export class Lz4Error extends Error {}
 
 const MAGIC = 0x184d2204;
@@ -72,6 +78,105 @@ export function lz4ContentSize(frame: Uint8Array): number {
       pos += size + (blockChecksum ? 4 : 0);
     }
     pos += contentChecksum ? 4 : 0;
+  }
+  return total;
+}
+
+/** Decodes one compressed block into `out` at `at`; matches may reach into earlier blocks. Returns the new end. */
+function decodeBlock(buf: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
+  let i = start;
+  let o = at;
+  const length = (n: number) => {
+    if (n !== 15) return n;
+    let b: number;
+    do {
+      if (i >= end) throw new Lz4Error(`length runs past the block at byte ${i}`);
+      b = buf[i++];
+      n += b;
+    } while (b === 255);
+    return n;
+  };
+  while (i < end) {
+    const token = buf[i++];
+    const literals = length(token >> 4);
+    if (i + literals > end || o + literals > out.length) throw new Lz4Error(`literals run past the block at byte ${i}`);
+    out.set(buf.subarray(i, i + literals), o);
+    i += literals;
+    o += literals;
+    if (i >= end) break;
+    if (i + 2 > end) throw new Lz4Error(`match offset runs past the block at byte ${i}`);
+    const offset = buf[i] | (buf[i + 1] << 8);
+    i += 2;
+    const match = length(token & 15) + 4;
+    if (offset === 0 || offset > o) throw new Lz4Error(`match offset ${offset} points before the start of the data at byte ${i - 2}`);
+    if (o + match > out.length) throw new Lz4Error(`match runs past the block size at byte ${i}`);
+    for (let k = 0; k < match; k++, o++) out[o] = out[o - offset];
+  }
+  return o;
+}
+
+const BLOCK_MAX = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];
+
+export function lz4Verify(frame: Uint8Array): number {
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  let pos = 0;
+  let total = 0;
+  while (pos < frame.length) {
+    if (pos + 4 > frame.length) throw new Lz4Error(`truncated frame header at byte ${pos}`);
+    const magic = view.getUint32(pos, true);
+    if ((magic & 0xfffffff0) === 0x184d2a50) {
+      pos += 8 + view.getUint32(pos + 4, true);
+      continue;
+    }
+    if (magic !== MAGIC) throw new Lz4Error(`not an LZ4 frame: magic 0x${magic.toString(16)} at byte ${pos}`);
+    const flg = frame[pos + 4];
+    const maxBlock = BLOCK_MAX[(frame[pos + 5] >> 4) & 7];
+    if (flg >> 6 !== 1 || !maxBlock) throw new Lz4Error(`unsupported frame descriptor at byte ${pos + 4}`);
+    const blockChecksum = (flg & 0x10) !== 0;
+    const contentChecksum = (flg & 0x04) !== 0;
+    const descriptorEnd = pos + 6 + (flg & 0x08 ? 8 : 0) + (flg & 0x01 ? 4 : 0);
+    if (descriptorEnd + 1 > frame.length) throw new Lz4Error(`truncated frame header at byte ${pos}`);
+    if (((xxh32(frame.subarray(pos + 4, descriptorEnd)) >>> 8) & 0xff) !== frame[descriptorEnd]) throw new Lz4Error(`invalid header checksum at byte ${descriptorEnd}`);
+    pos = descriptorEnd + 1;
+    const blocks: Uint8Array[] = [];
+    let size = 0;
+    let window = new Uint8Array(0);
+    for (;;) {
+      if (pos + 4 > frame.length) throw new Lz4Error(`truncated frame: no end mark`);
+      const raw = view.getUint32(pos, true);
+      pos += 4;
+      if (raw === 0) break;
+      const length = raw & 0x7fffffff;
+      if (length > maxBlock || pos + length + (blockChecksum ? 4 : 0) > frame.length) throw new Lz4Error(`block of ${length} bytes at byte ${pos} runs past the frame`);
+      if (blockChecksum && xxh32(frame.subarray(pos, pos + length)) !== view.getUint32(pos + length, true)) throw new Lz4Error(`invalid block checksum at byte ${pos}`);
+      let block: Uint8Array;
+      if (raw & 0x80000000) {
+        block = frame.slice(pos, pos + length);
+      } else {
+        // Earlier output (up to 64 KiB) goes in front so matches can reach back across blocks.
+        const out = new Uint8Array(window.length + maxBlock);
+        out.set(window);
+        const end = decodeBlock(frame, pos, pos + length, out, window.length);
+        block = out.slice(window.length, end);
+      }
+      blocks.push(block);
+      size += block.length;
+      const joined = new Uint8Array(Math.min(64 * 1024, window.length + block.length));
+      const tail = Math.min(block.length, joined.length);
+      joined.set(window.subarray(window.length - (joined.length - tail)), 0);
+      joined.set(block.subarray(block.length - tail), joined.length - tail);
+      window = joined;
+      pos += length + (blockChecksum ? 4 : 0);
+    }
+    if (contentChecksum) {
+      if (pos + 4 > frame.length) throw new Lz4Error(`truncated frame: no content checksum`);
+      const content = new Uint8Array(size);
+      let at = 0;
+      for (const b of blocks) content.set(b, (at += b.length) - b.length);
+      if (xxh32(content) !== view.getUint32(pos, true)) throw new Lz4Error(`invalid frame checksum: the content does not match it`);
+      pos += 4;
+    }
+    total += size;
   }
   return total;
 }

@@ -51,7 +51,7 @@ describe("borela drill and borela restore", () => {
     expect(passed.code).toBe(0);
     const counts = tableCounts(good.file);
     expect(passed.stdout).toMatch(/^queued 1 drill\(s\) for cli-good: \w+\n/);
-    expect(passed.stdout).toMatch(/\[app\] inspect-replica: generation [0-9a-f]{16}: 1 snapshot\(s\), \d+ WAL segment\(s\), [\d.]+ KiB\n/);
+    expect(passed.stdout).toMatch(/\[app\] inspect-replica: generation [0-9a-f]{16}: snapshot 00000000\.snapshot\.lz4, \d+ WAL segment\(s\) to apply up to [0-9a-f]{8}_[0-9a-f]{8}\.wal\.lz4; 1 snapshot\(s\), \d+ WAL segment\(s\), [\d.]+ KiB stored\n/);
     expect(passed.stdout).toMatch(/\[app\] disk: [\d.]+ [KMGT]iB free in .+, [\d.]+ MiB needed\n/);
     expect(passed.stdout).toMatch(/\[app\] restore: restored [\d.]+ KiB in \d+\.\d\ds\n/);
     expect(passed.stdout).toMatch(/\[app\] check: integrity_check: ok; 3 table\(s\), \d+ row\(s\) in \d+\.\d\ds\n/);

@@ -7,6 +7,7 @@ import {
   compare,
   compareWithLive,
   compareWithPrevious,
+  generationMismatch,
   isStorageUnreachable,
   QUICK_CHECK_ABOVE_BYTES,
   requiredFreeBytes,
@@ -84,11 +85,35 @@ describe("compareWithLive", () => {
 
 describe("rpoSeconds", () => {
   const point = new Date("2026-01-01T00:00:00Z");
-  it("is the gap between the restore point and the newest live change not in the backup", () => {
-    expect(rpoSeconds(point, new Date("2026-01-01T00:01:30Z"))).toBe(90);
-    expect(rpoSeconds(point, null)).toBe(0);
-    expect(rpoSeconds(point, new Date("2025-12-31T23:59:00Z"))).toBe(0);
-    expect(rpoSeconds(null, new Date())).toBeNull();
+  const G = "1111111111111111";
+  const at = (index: number, offset: number, generation = G) => ({ generation, index, offset });
+  it("is 0 when the restore reaches the live position (same generation, same or later index/offset)", () => {
+    expect(rpoSeconds({ restorePoint: point, restored: at(2, 4152), live: at(2, 4152), changedAt: new Date("2026-01-01T00:00:09Z") })).toBe(0);
+    expect(rpoSeconds({ restorePoint: point, restored: at(3, 0), live: at(2, 8304), changedAt: null })).toBe(0);
+  });
+
+  it("is the last live change minus the restore point when the restore is behind or elsewhere", () => {
+    expect(rpoSeconds({ restorePoint: point, restored: at(2, 4152), live: at(2, 8304), changedAt: new Date("2026-01-01T00:01:30Z") })).toBe(90);
+    expect(rpoSeconds({ restorePoint: point, restored: at(9, 0), live: at(0, 32, "2222222222222222"), changedAt: new Date("2026-01-01T00:00:05Z") })).toBe(5);
+    expect(rpoSeconds({ restorePoint: point, restored: at(2, 0), live: at(2, 8304), changedAt: new Date("2025-12-31T23:59:00Z") })).toBe(0);
+  });
+
+  it("is null, never 0, when it cannot be measured", () => {
+    expect(rpoSeconds({ restorePoint: point, restored: at(2, 0), live: null, changedAt: null })).toBeNull();
+    expect(rpoSeconds({ restorePoint: point, restored: at(2, 0), live: at(2, 8304), changedAt: null })).toBeNull();
+    expect(rpoSeconds({ restorePoint: null, restored: null, live: at(2, 0), changedAt: new Date() })).toBeNull();
+  });
+});
+
+describe("generationMismatch", () => {
+  const [A, B] = ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"];
+  it("says why a restore would not bring back the live data, or null", () => {
+    expect(generationMismatch(A, A, [A])).toBeNull();
+    expect(generationMismatch(A, null, [A])).toBeNull();
+    expect(generationMismatch(A, B, [A])).toBe(
+      `restored generation ${A}, but the live database is on generation ${B} (it has nothing in the replica yet): a restore now would not bring back the live data`,
+    );
+    expect(generationMismatch(A, B, [A, B])).toMatch(/a newer backup of it exists but is not what a restore picks/);
   });
 });
 

@@ -7,6 +7,8 @@ import { createDatabase, startLitestream } from "../litestream/live.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import type { TestCore } from "../support/core-server.ts";
 import { newId } from "../../src/store/ids.ts";
+import type { Position } from "../../src/protocol.ts";
+import { readReplica } from "../../src/litestream/replica-reader.ts";
 import { executeDrill } from "../../src/drills/execute.ts";
 import type { DrillContext } from "../../src/drills/run-drill.ts";
 
@@ -51,9 +53,22 @@ export function seededDatabase(dir: string): string {
   return file;
 }
 
-/** Tells the core about the database and its replica the way an agent would. */
-export async function reportDatabase(core: TestCore, token: string, file: string, replicaUrl: string, liveCounts?: Record<string, number>) {
+/**
+ * Tells the core about the database and its replica the way an agent would.
+ * `live` is the database's position and last change as the agent saw them;
+ * by default, for a file replica, an agent that found it caught up: the
+ * replica's own end position, and no change time.
+ */
+export async function reportDatabase(
+  core: TestCore,
+  token: string,
+  file: string,
+  replicaUrl: string,
+  liveCounts?: Record<string, number>,
+  live?: { position: Position | null; changedAt?: string | null },
+) {
   const now = new Date().toISOString();
+  const state = live ?? { position: replicaUrl.startsWith("file://") ? (await readReplica({ type: "file", path: replicaUrl.slice(7) })).position : null };
   const res = await core.api("POST", "/api/v1/heartbeats", {
     token,
     body: {
@@ -64,6 +79,8 @@ export async function reportDatabase(core: TestCore, token: string, file: string
           name: "app",
           path: file,
           exists: true,
+          position: state.position,
+          changedAt: state.changedAt ?? null,
           replicas: [{ type: replicaUrl.startsWith("s3") ? "s3" : "file", url: replicaUrl, pendingSince: null }],
           ...(liveCounts ? { tableCounts: liveCounts, tableCountsAt: now } : {}),
           errors: [],

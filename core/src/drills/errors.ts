@@ -1,0 +1,2 @@
+/** Storage could not be reached: worth a retry, unlike a damaged backup. */
+export class InfrastructureError extends Error {}
