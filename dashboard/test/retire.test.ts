@@ -1,0 +1,77 @@
+// The Retire button on a database card, in real Chromium against a real core
+// fed heartbeats directly: a database the agent stopped reporting shows why,
+// a cancelled confirm keeps it, an accepted one retires it and the project
+// turns fresh without a reload.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { startTestCore, heartbeat, type TestCore } from "../../core/test/support/core-server.ts";
+import { ensureDashboardBuilt } from "./support/build.ts";
+import { launchBrowser, type TestBrowser } from "./support/browser.ts";
+
+let browser: TestBrowser;
+let core: TestCore;
+let page: Page;
+
+beforeAll(async () => {
+  await ensureDashboardBuilt();
+  browser = await launchBrowser();
+  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await core?.close();
+});
+
+function beat(...names: string[]) {
+  const template = heartbeat().databases[0] as { replicas: { url: string }[] };
+  return heartbeat({
+    databases: names.map((name) => ({ ...template, name, path: `/data/${name}`, replicas: template.replicas.map((r) => ({ ...r, url: `file:///backups/${name}` })) })),
+  });
+}
+
+async function send(token: string, body: unknown) {
+  expect((await core.api("POST", "/api/v1/heartbeats", { token, body })).status).toBe(201);
+  await core.app.sweeper.idle();
+}
+
+describe("Retire on the database card", () => {
+  it("asks first, then retires the database the agent no longer reports; the project turns fresh", async () => {
+    const p = await core.createProject("retire-ui");
+    await send(p.agentToken, beat("app.sqlite3", "jobs.sqlite3"));
+    for (let i = 0; i < 3; i++) await send(p.agentToken, beat("jobs.sqlite3"));
+    expect((await core.api("GET", `/api/v1/projects/${p.id}`)).body.status).toBe("error");
+
+    await page.goto(`${core.url}/`);
+    const signIn = page.getByRole("region", { name: "Sign in to Borela" });
+    await signIn.getByLabel("Admin token").fill(core.adminToken);
+    await signIn.getByLabel("Admin token").press("Enter");
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await page.goto(`${core.url}/projects/${p.id}`);
+
+    const card = page.locator('[data-database="app.sqlite3"]');
+    await card.waitFor();
+    expect(await card.textContent()).toContain("the agent no longer reports app.sqlite3 — removed from its configuration?");
+
+    let question = "";
+    page.once("dialog", (dialog) => {
+      question = dialog.message();
+      void dialog.dismiss();
+    });
+    await card.getByRole("button", { name: "Retire database app.sqlite3" }).click();
+    await expect.poll(() => question).toContain("Retire app.sqlite3?");
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await core.api("GET", `/api/v1/projects/${p.id}`)).body.databases).toHaveLength(2);
+
+    page.once("dialog", (dialog) => void dialog.accept());
+    await card.getByRole("button", { name: "Retire database app.sqlite3" }).click();
+    await card.waitFor({ state: "detached", timeout: 10_000 });
+    await page.locator('[data-database="jobs.sqlite3"]').waitFor();
+    await expect.poll(() => page.locator("h1 [data-status]").first().getAttribute("data-status"), { timeout: 10_000 }).toBe("fresh");
+
+    const incidents = (await core.api("GET", `/api/v1/projects/${p.id}/incidents`)).body;
+    expect(incidents.map((i: { kind: string; open: boolean }) => [i.kind, i.open])).toEqual([["error", false]]);
+  });
+});
