@@ -12,6 +12,8 @@
 //   litestream_replica_wal_index{db,name}, litestream_replica_wal_offset{db,name},
 //   litestream_replica_wal_bytes{db,name}, litestream_replica_validation_total{db,name,status},
 //   litestream_replica_operation_total{replica_type,operation}, litestream_replica_operation_bytes{replica_type,operation}
+// litestream_shadow_wal_size is the total of every shadow WAL file kept, not an offset: a replica's
+// walOffset is within one file. Compare replicas with shadow-wal.ts's readShadowPosition instead.
 import http from "node:http";
 
 export interface Sample {

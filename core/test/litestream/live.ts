@@ -7,6 +7,7 @@ import { writeLitestreamConfig } from "../../src/litestream/config.ts";
 import { fetchLitestreamMetrics, type DatabaseMetrics } from "../../src/litestream/metrics.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import { spawnReplicate, type ReplicateProcess } from "../../src/litestream/replicate.ts";
+import { readShadowPosition } from "../../src/litestream/shadow-wal.ts";
 import { freePort } from "../support/ports.ts";
 import { SCHEMA } from "../support/sqlite-writer.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -17,7 +18,7 @@ export interface LiveLitestream {
   process: ReplicateProcess;
   lines: string[];
   metrics(): Promise<DatabaseMetrics | undefined>;
-  /** Waits until the replica's position equals the database's shadow WAL position. */
+  /** Waits until the replica's position equals the database's position (current shadow WAL file, read from disk). */
   caughtUp(timeoutMs?: number): Promise<DatabaseMetrics>;
   stop(): Promise<void>;
 }
@@ -61,7 +62,8 @@ export async function startLitestream(dir: string, dbPath: string, replica: Repl
         async () => {
           const m = await metrics();
           const r = m && [...m.replicas.values()][0];
-          return m && r && m.shadowWalSize && r.walIndex === m.shadowWalIndex && r.walOffset === m.shadowWalSize ? m : null;
+          const db = await readShadowPosition(dbPath);
+          return m && r && db && db.offset > 0 && r.walIndex === db.index && r.walOffset === db.offset ? m : null;
         },
         { timeoutMs, what: "replica caught up with the shadow WAL" },
       );
