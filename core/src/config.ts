@@ -2,6 +2,7 @@
 // makes `npm start` work on a fresh machine; flags override env.
 import path from "node:path";
 import { parseConfirmDelays, type ConfirmDelays } from "./alerts/confirm-delay.ts";
+import { parseTrustProxy, type TrustProxy } from "./server/trust-proxy.ts";
 
 export class ConfigError extends Error {}
 
@@ -19,6 +20,8 @@ export interface Config {
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
   authFailuresPerMinute: number;
+  /** Proxies whose X-Forwarded-For gives the client address (BORELA_TRUST_PROXY): false, a hop count or CIDR ranges. */
+  trustProxy: TrustProxy;
   /** Operator storage for managed replicas (BORELA_S3_*); null when unset. */
   s3: S3Settings | null;
   smtpUrl: string | null;
@@ -93,6 +96,14 @@ function readS3(env: Env): S3Settings | null {
   };
 }
 
+function trustProxy(raw: string | undefined): TrustProxy {
+  try {
+    return parseTrustProxy(raw);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 function confirmDelays(raw: string | undefined): ConfirmDelays {
   try {
     return parseConfirmDelays(raw);
@@ -119,6 +130,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     bodyLimitBytes: readInt(env, "BORELA_BODY_LIMIT_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024),
     rateLimitPerMinute: readInt(env, "BORELA_RATE_LIMIT_PER_MINUTE", 600, 1, 10_000_000),
     authFailuresPerMinute: readInt(env, "BORELA_AUTH_FAILURES_PER_MINUTE", 30, 1, 10_000_000),
+    trustProxy: trustProxy(env.BORELA_TRUST_PROXY),
     s3: readS3(env),
     smtpUrl: readUrl(env, "BORELA_SMTP_URL"),
     mailFrom: env.BORELA_MAIL_FROM || "borela@localhost",

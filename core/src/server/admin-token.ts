@@ -1,11 +1,22 @@
 // The admin token comes from BORELA_ADMIN_TOKEN, or is generated on first
 // start: only its hash is stored, and the plain token is returned once to print.
+// Dashboard sessions signed in under another admin token end here.
 import type { Store } from "../store/db.ts";
 import { generateToken, hashToken } from "./tokens.ts";
+import { endSessionsOnAdminTokenChange } from "./sessions.ts";
 
 const KEY = "adminTokenHash";
 
-export async function ensureAdminToken(store: Store, configured: string | null): Promise<{ hash: string; generated: string | null }> {
+/** `sessionsEnded`: sessions ended because the admin token differs from the one they were signed in under. */
+export async function ensureAdminToken(
+  store: Store,
+  configured: string | null,
+): Promise<{ hash: string; generated: string | null; sessionsEnded: number }> {
+  const { hash, generated } = await settleAdminToken(store, configured);
+  return { hash, generated, sessionsEnded: await endSessionsOnAdminTokenChange(store, hash) };
+}
+
+async function settleAdminToken(store: Store, configured: string | null): Promise<{ hash: string; generated: string | null }> {
   if (configured) return { hash: hashToken(configured), generated: null };
   const existing = await store.setting.findUnique({ where: { key: KEY } });
   if (existing) return { hash: existing.value, generated: null };

@@ -10,6 +10,7 @@ import type { Store } from "../store/db.ts";
 import type { HeartbeatWriter } from "../store/heartbeat-writer.ts";
 import type { Sweeper } from "../freshness/sweeper.ts";
 import authPlugin from "./auth.ts";
+import { fastifyTrustProxy } from "./trust-proxy.ts";
 import cookie from "@fastify/cookie";
 import { sessionChecker } from "./sessions.ts";
 import sessionRoutes from "./routes/sessions.ts";
@@ -62,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: deps.config.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.setValidatorCompiler(validatorCompiler);

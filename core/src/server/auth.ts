@@ -1,17 +1,22 @@
-// Admin and agent authentication, decorated once on the app. Failed attempts
-// are counted per client address and answered 429 past a limit, so tokens
-// cannot be brute-forced; token hashes are compared in constant time.
+// Admin and agent authentication, decorated once on the app. The credential is
+// checked first: a valid admin token, session or agent token is always let in,
+// whatever others failed from the same address. Requests without one count
+// their failures per client address and get 429 past a limit; token hashes are
+// compared in constant time.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ApiError } from "./errors.ts";
 import { bearerToken, hashesEqual, hashToken } from "./tokens.ts";
 import type { AgentIdentity, HeartbeatWriter } from "../store/heartbeat-writer.ts";
-import { createFailureLimiter } from "./failure-limiter.ts";
+import { authOutcome, createAuthFailures, type AuthFailures } from "./failure-limiter.ts";
+import { SESSION_COOKIE } from "./sessions.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
     requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     requireAgent: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** Failed authentications per client address and per credential, shared by every route that checks one. */
+    authFailures: AuthFailures;
   }
   interface FastifyRequest {
     agent: AgentIdentity | null;
@@ -19,6 +24,7 @@ declare module "fastify" {
 }
 
 export interface AuthOptions {
+  /** SHA-256 (hex) of the admin token; empty until the core has settled it, and then nothing signs in as admin. */
   adminTokenHash: () => string;
   writer: HeartbeatWriter;
   /** Optional second way in for the dashboard: a session cookie checked by the sessions module. */
@@ -26,42 +32,53 @@ export interface AuthOptions {
   failuresPerMinute: number;
 }
 
+/** 429 with Retry-After in whole seconds. */
+export function tooManyFailures(reply: FastifyReply, retryAfterMs: number, what = "failed authentication attempts"): ApiError {
+  reply.header("retry-after", Math.max(1, Math.ceil(retryAfterMs / 1000)));
+  return new ApiError(429, "too_many_requests", `too many ${what} from this address; try again later`);
+}
+
 async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
-  const limiter = createFailureLimiter(opts.failuresPerMinute, 60_000);
+  const failures = createAuthFailures(opts.failuresPerMinute);
+  app.decorate("authFailures", failures);
   app.decorateRequest("agent", null);
 
-  /** `guess`: an unknown or missing credential counts towards the brute-force limit; a known but revoked token does not. */
-  function refuse(request: FastifyRequest, status: 401 | 403, message: string, guess = true): never {
-    if (guess) limiter.fail(request.ip);
+  /**
+   * Ends a request that has no valid credential: 429 while its address is blocked, else 401/403.
+   * `guess`: an unknown credential counts towards the limit; a missing one, a known but revoked token or
+   * a stale session cookie (a browser tab left open) does not.
+   */
+  function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403, message: string, guess: boolean): never {
+    const blocked = failures.blockedFor(request.ip);
+    if (guess) failures.fail(request.ip);
+    if (authOutcome(false, blocked) === "throttle") throw tooManyFailures(reply, blocked);
     throw new ApiError(status, status === 401 ? "unauthorized" : "forbidden", message);
   }
 
-  function checkLimit(request: FastifyRequest, reply: FastifyReply): void {
-    const retryAfter = limiter.blockedFor(request.ip);
-    if (retryAfter > 0) {
-      reply.header("retry-after", Math.ceil(retryAfter / 1000));
-      throw new ApiError(429, "too_many_requests", "too many failed authentication attempts; try again later");
-    }
-  }
-
   app.decorate("requireAdmin", async (request: FastifyRequest, reply: FastifyReply) => {
-    checkLimit(request, reply);
+    const adminHash = opts.adminTokenHash();
     const token = bearerToken(request.headers.authorization);
     if (token) {
-      if (hashesEqual(hashToken(token), opts.adminTokenHash())) return;
-      refuse(request, 401, "invalid admin token");
+      if (adminHash && hashesEqual(hashToken(token), adminHash)) return;
+      refuse(request, reply, 401, "invalid admin token", true);
     }
-    if (opts.adminSession && (await opts.adminSession(request))) return;
-    refuse(request, 401, "missing admin credentials: send Authorization: Bearer <admin token>");
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (cookie !== undefined) {
+      if (adminHash && opts.adminSession && (await opts.adminSession(request))) return;
+      // Ended (signed out elsewhere, revoked, expired, admin token changed): stop the browser sending it.
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      refuse(request, reply, 401, "the session has ended: sign in again", false);
+    }
+    refuse(request, reply, 401, "missing admin credentials: send Authorization: Bearer <admin token>", false);
   });
 
   app.decorate("requireAgent", async (request: FastifyRequest, reply: FastifyReply) => {
-    checkLimit(request, reply);
     const token = bearerToken(request.headers.authorization);
-    if (!token) refuse(request, 401, "missing agent token: send Authorization: Bearer <agent token>");
+    if (!token) refuse(request, reply, 401, "missing agent token: send Authorization: Bearer <agent token>", false);
     const result = opts.writer.authenticate(hashToken(token));
     if (!result.ok) {
-      refuse(request, 401, result.reason === "unknown" ? "invalid agent token" : `agent token ${result.reason}`, result.reason === "unknown");
+      const unknown = result.reason === "unknown";
+      refuse(request, reply, 401, unknown ? "invalid agent token" : `agent token ${result.reason}`, unknown);
     }
     request.agent = result.agent;
   });

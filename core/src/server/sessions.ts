@@ -49,16 +49,29 @@ export async function setFirstPassword(store: Store, password: string): Promise<
   }
 }
 
-export async function createSession(store: Store, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+/** Where a session was signed in from: shown in the session list so the operator can tell sessions apart. */
+export interface SessionOrigin {
+  userAgent: string | null;
+  address: string | null;
+}
+
+export async function createSession(store: Store, origin: SessionOrigin, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + SESSION_TTL_SECONDS * 1000);
   await store.session.deleteMany({ where: { expiresAt: { lte: now } } });
-  await store.session.create({ data: { id: hashToken(token), expiresAt } });
+  await store.session.create({
+    data: { id: hashToken(token), expiresAt, userAgent: origin.userAgent?.slice(0, 300) ?? null, address: origin.address },
+  });
   return { token, expiresAt };
 }
 
 function plausible(token: string | undefined): token is string {
   return typeof token === "string" && /^[A-Za-z0-9_-]{20,100}$/.test(token);
+}
+
+/** A session's id in the API: the SHA-256 (hex) of its cookie value, which is what the table stores. */
+export function sessionIdOf(token: string | undefined): string | null {
+  return plausible(token) ? hashToken(token) : null;
 }
 
 export async function sessionValid(store: Store, token: string | undefined, now = new Date()): Promise<boolean> {
@@ -69,6 +82,50 @@ export async function sessionValid(store: Store, token: string | undefined, now 
 
 export async function deleteSession(store: Store, token: string | undefined): Promise<void> {
   if (plausible(token)) await store.session.deleteMany({ where: { id: hashToken(token) } });
+}
+
+/** Sessions that have not expired, newest first. */
+export async function listSessions(store: Store, now = new Date()) {
+  return store.session.findMany({ where: { expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
+}
+
+/** Ends one session by its id; false when there is no such session. */
+export async function endSession(store: Store, id: string): Promise<boolean> {
+  return (await store.session.deleteMany({ where: { id } })).count > 0;
+}
+
+/** Signs out everywhere: ends every session; returns how many there were. */
+export async function endAllSessions(store: Store): Promise<number> {
+  return (await store.session.deleteMany({})).count;
+}
+
+/** Sets or replaces the dashboard password and ends every session, in one transaction. */
+export async function changePassword(store: Store, password: string): Promise<void> {
+  const value = await hashPassword(password);
+  await store.$transaction([
+    store.setting.upsert({ where: { key: PASSWORD_SETTING }, create: { key: PASSWORD_SETTING, value }, update: { value } }),
+    store.session.deleteMany({}),
+  ]);
+}
+
+const SIGNED_UNDER = "sessionsAdminTokenHash";
+
+/**
+ * Ends every session when the admin token is not the one the sessions were signed in under (the core was
+ * restarted with another BORELA_ADMIN_TOKEN), then remembers the current one. `adminTokenHash` is the
+ * SHA-256 (hex) of the admin token. Returns how many sessions ended. A database from before this check
+ * has no remembered hash: its sessions end once.
+ */
+export async function endSessionsOnAdminTokenChange(store: Store, adminTokenHash: string): Promise<number> {
+  const signedUnder = await store.setting.findUnique({ where: { key: SIGNED_UNDER } });
+  if (signedUnder && (await verifyPassword(adminTokenHash, signedUnder.value))) return 0;
+  // Kept scrypt-hashed: a configured token may be short, and a copy of the database must not help guess it.
+  const value = await hashPassword(adminTokenHash);
+  const [ended] = await store.$transaction([
+    store.session.deleteMany({}),
+    store.setting.upsert({ where: { key: SIGNED_UNDER }, create: { key: SIGNED_UNDER, value }, update: { value } }),
+  ]);
+  return ended.count;
 }
 
 /** The auth plugin's `adminSession` check: a valid session cookie signs the request in. */

@@ -34,12 +34,13 @@ describe("rate limits", () => {
     expect((await core.api("POST", "/api/v1/heartbeats", { token: other.agentToken, body: heartbeat() })).status).toBe(201);
   });
 
-  it("blocks an address after repeated failed authentications, even with a valid token", async () => {
+  it("blocks an address after repeated failed authentications, but never a valid token (issue 13)", async () => {
     const statuses = new Set<number>();
     for (let i = 0; i < 30; i++) statuses.add((await core.api("GET", "/api/v1/projects", { token: `bradm_guess_${i}` })).status);
     expect(statuses).toEqual(new Set([401]));
-    const blocked = await core.api("GET", "/api/v1/projects");
+    const blocked = await core.api("GET", "/api/v1/projects", { token: "bradm_guess_again" });
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect((await core.api("GET", "/api/v1/projects")).status).toBe(200);
   });
 });

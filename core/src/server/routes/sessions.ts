@@ -1,15 +1,23 @@
-// Dashboard sign-in and sign-out. Wrong credentials count against the client
-// address and are answered 429 past the limit, like bearer tokens are.
+// Dashboard sign-in and sign-out, the session list, sign out everywhere and
+// the password. The admin token is checked before any failure count (a right
+// token always signs in); a password is compared only while neither the
+// address nor the password itself is blocked, since it may be guessable.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type, type Static } from "@sinclair/typebox";
-import { ApiError, conflict } from "../errors.ts";
-import { createFailureLimiter } from "../failure-limiter.ts";
+import { ApiError, conflict, notFound } from "../errors.ts";
+import { authOutcome, mayCheckPassword } from "../failure-limiter.ts";
+import { tooManyFailures } from "../auth.ts";
 import { hashesEqual, hashToken } from "../tokens.ts";
 import {
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
+  changePassword,
   createSession,
   deleteSession,
+  endAllSessions,
+  endSession,
+  listSessions,
+  sessionIdOf,
   sessionValid,
   setFirstPassword,
   storedPasswordHash,
@@ -21,38 +29,55 @@ export interface SessionRouteOptions {
 }
 
 const Secret = Type.String({ minLength: 1, maxLength: 200 });
+const NewPassword = Type.String({ minLength: 10, maxLength: 200 });
 const SignIn = Type.Object(
   { token: Type.Optional(Secret), password: Type.Optional(Secret) },
   { additionalProperties: false, minProperties: 1, maxProperties: 1 },
 );
-const FirstPassword = Type.Object(
-  { adminToken: Secret, password: Type.String({ minLength: 10, maxLength: 200 }) },
-  { additionalProperties: false },
+const FirstPassword = Type.Object({ adminToken: Secret, password: NewPassword }, { additionalProperties: false });
+const PasswordChange = Type.Object(
+  { password: NewPassword, currentPassword: Type.Optional(Secret), adminToken: Type.Optional(Secret) },
+  { additionalProperties: false, minProperties: 2, maxProperties: 2, description: "the new password and either currentPassword or adminToken" },
 );
+const SessionParams = Type.Object({ id: Type.String({ pattern: "^[0-9a-f]{64}$" }) }, { additionalProperties: false });
+
+/** The credential a password route checks; `password` is also the key its failures count under. */
+const PASSWORD = "password";
 
 export default async function sessionRoutes(app: FastifyInstance, opts: SessionRouteOptions) {
-  const limiter = createFailureLimiter(app.config.authFailuresPerMinute, 60_000);
   const secure = app.config.publicUrl.startsWith("https:");
+  const failures = app.authFailures;
 
-  function checkLimit(request: FastifyRequest, reply: FastifyReply): void {
-    const retryAfter = limiter.blockedFor(request.ip);
-    if (retryAfter > 0) {
-      reply.header("retry-after", Math.ceil(retryAfter / 1000));
-      throw new ApiError(429, "too_many_requests", "too many failed sign-in attempts; try again later");
-    }
-  }
-
-  function refuse(request: FastifyRequest, message: string): never {
-    limiter.fail(request.ip);
+  function refuse(request: FastifyRequest, reply: FastifyReply, message: string, credential?: string): never {
+    const blocked = failures.blockedFor(request.ip, credential);
+    failures.fail(request.ip, credential);
+    if (authOutcome(false, blocked) === "throttle") throw tooManyFailures(reply, blocked, "failed sign-in attempts");
     throw new ApiError(401, "unauthorized", message);
   }
 
-  const adminTokenMatches = (token: string) => hashesEqual(hashToken(token), opts.adminTokenHash());
+  /** The admin token is 160 random bits: checked first, and a right one is never held back by others' failures. */
+  function requireAdminToken(request: FastifyRequest, reply: FastifyReply, token: string): void {
+    const hash = opts.adminTokenHash();
+    if (!hash || !hashesEqual(hashToken(token), hash)) refuse(request, reply, "wrong admin token");
+  }
 
-  async function signIn(reply: FastifyReply) {
-    const session = await createSession(app.store);
+  /** The password may be guessable: no comparison at all while its address or the password is blocked. */
+  async function requirePassword(request: FastifyRequest, reply: FastifyReply, password: string): Promise<void> {
+    const blocked = failures.blockedFor(request.ip, PASSWORD);
+    if (!mayCheckPassword(blocked)) throw tooManyFailures(reply, blocked, "failed sign-in attempts");
+    const stored = await storedPasswordHash(app.store);
+    if (!stored) refuse(request, reply, "no password is set yet: sign in with the admin token");
+    if (!(await verifyPassword(password, stored))) refuse(request, reply, "wrong password", PASSWORD);
+  }
+
+  async function signIn(request: FastifyRequest, reply: FastifyReply) {
+    const session = await createSession(app.store, { userAgent: request.headers["user-agent"] ?? null, address: request.ip });
     reply.setCookie(SESSION_COOKIE, session.token, { path: "/", httpOnly: true, sameSite: "strict", secure, maxAge: SESSION_TTL_SECONDS });
     return { signedIn: true, expiresAt: session.expiresAt };
+  }
+
+  function clearCookie(reply: FastifyReply) {
+    reply.clearCookie(SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "strict", secure });
   }
 
   app.get("/api/v1/session", { schema: { tags: ["session"] } }, async (request) => ({
@@ -61,30 +86,59 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
   }));
 
   app.post("/api/v1/session", { schema: { body: SignIn, tags: ["session"] } }, async (request, reply) => {
-    checkLimit(request, reply);
     const body = request.body as Static<typeof SignIn>;
-    if (body.token !== undefined) {
-      if (!adminTokenMatches(body.token)) refuse(request, "wrong admin token");
-    } else {
-      const stored = await storedPasswordHash(app.store);
-      if (!stored) refuse(request, "no password is set yet: sign in with the admin token");
-      if (!(await verifyPassword(body.password!, stored))) refuse(request, "wrong password");
-    }
-    return signIn(reply);
+    if (body.token !== undefined) requireAdminToken(request, reply, body.token);
+    else await requirePassword(request, reply, body.password!);
+    return signIn(request, reply);
   });
 
   app.post("/api/v1/session/password", { schema: { body: FirstPassword, tags: ["session"] } }, async (request, reply) => {
-    checkLimit(request, reply);
     const body = request.body as Static<typeof FirstPassword>;
-    if (!adminTokenMatches(body.adminToken)) refuse(request, "wrong admin token");
-    if (!(await setFirstPassword(app.store, body.password))) throw conflict("a dashboard password is already set");
+    requireAdminToken(request, reply, body.adminToken);
+    if (!(await setFirstPassword(app.store, body.password))) throw conflict("a dashboard password is already set: change it with PUT /api/v1/session/password");
     reply.code(201);
-    return signIn(reply);
+    return signIn(request, reply);
+  });
+
+  /** Changes (or sets) the password with the current one or the admin token; every session ends, this browser gets a new one. */
+  app.put("/api/v1/session/password", { schema: { body: PasswordChange, tags: ["session"] } }, async (request, reply) => {
+    const body = request.body as Static<typeof PasswordChange>;
+    if (body.adminToken !== undefined) requireAdminToken(request, reply, body.adminToken);
+    else await requirePassword(request, reply, body.currentPassword!);
+    await changePassword(app.store, body.password);
+    return signIn(request, reply);
   });
 
   app.delete("/api/v1/session", { schema: { tags: ["session"] } }, async (request, reply) => {
     await deleteSession(app.store, request.cookies[SESSION_COOKIE]);
-    reply.clearCookie(SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "strict", secure });
+    clearCookie(reply);
+    return reply.code(204).send();
+  });
+
+  app.get("/api/v1/sessions", { onRequest: app.requireAdmin, schema: { tags: ["session"] } }, async (request) => {
+    const current = sessionIdOf(request.cookies[SESSION_COOKIE]);
+    const sessions = await listSessions(app.store);
+    return sessions.map((s) => ({
+      id: s.id,
+      createdAt: s.createdAt,
+      expiresAt: s.expiresAt,
+      userAgent: s.userAgent,
+      address: s.address,
+      current: s.id === current,
+    }));
+  });
+
+  /** Sign out everywhere, this browser included. */
+  app.delete("/api/v1/sessions", { onRequest: app.requireAdmin, schema: { tags: ["session"] } }, async (_request, reply) => {
+    const ended = await endAllSessions(app.store);
+    clearCookie(reply);
+    return { ended };
+  });
+
+  app.delete("/api/v1/sessions/:id", { onRequest: app.requireAdmin, schema: { params: SessionParams, tags: ["session"] } }, async (request, reply) => {
+    const { id } = request.params as Static<typeof SessionParams>;
+    if (!(await endSession(app.store, id))) throw notFound("session");
+    if (id === sessionIdOf(request.cookies[SESSION_COOKIE])) clearCookie(reply);
     return reply.code(204).send();
   });
 }
