@@ -137,7 +137,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
           onLine(line) {
             const finding = classifyLogLine(line);
             if (finding) board = applyFinding(board, finding, new Date());
-            if (finding?.kind === "error") log.warn("litestream", { line: line.slice(0, 1000) });
+            if (finding && finding.kind !== "ok") log.warn("litestream", { line: line.slice(0, 1000) });
             else log.debug("litestream", { line: line.slice(0, 1000) });
           },
           onStart() {

@@ -102,6 +102,17 @@ async function describe(settings: AgentSettings): Promise<string> {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * What a stop signal means given the ones already received: the first stops (Litestream gets its final
+ * sync); the same signal again forces (Ctrl-C pressed twice). A different one while stopping is the same
+ * request by another route (Ctrl-C reaches the whole process group, and a parent such as `borela serve
+ * --demo` then sends SIGTERM too), so it waits.
+ */
+export function stopDecision(seen: ReadonlySet<NodeJS.Signals>, signal: NodeJS.Signals): "stop" | "force" | "wait" {
+  if (seen.size === 0) return "stop";
+  return seen.has(signal) ? "force" : "wait";
+}
+
 export async function run(args: string[]): Promise<number> {
   const { flags, checkConfig, help } = agentFlags(args);
   if (help) {
@@ -115,15 +126,15 @@ export async function run(args: string[]): Promise<number> {
   }
   const agent = await startAgent(settings);
   await new Promise<void>((resolve) => {
-    let signals = 0;
+    const seen = new Set<NodeJS.Signals>();
     const onSignal = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) {
+      if (stopDecision(seen, signal) === "force") {
         process.stderr.write(`borela agent: second ${signal}, exiting without waiting for Litestream\n`);
         agent.supervisor?.kill();
         process.exit(1);
       }
-      void agent.stop().then(resolve, resolve);
+      seen.add(signal);
+      if (seen.size === 1) void agent.stop().then(resolve, resolve);
     };
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);

@@ -14,6 +14,7 @@ import { newId } from "../store/ids.ts";
 import { defaultDrillSchedule } from "../projects/settings.ts";
 import { randomBytes } from "node:crypto";
 import type { DrillService } from "../drills/service.ts";
+import { WalGuard } from "../agent/wal-guard.ts";
 
 export const DEMO_PROJECT = "demo";
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/borela.js");
@@ -82,7 +83,15 @@ export async function startDemo(opts: {
   onLine?: (line: string) => void;
 }): Promise<RunningDemo> {
   const paths = demoPaths(opts.dataDir);
+  // Both databases keep their WAL while no Litestream runs (before the agent starts, after it stops, and
+  // while the core closes its own database last), so a restart resumes the same generation: see wal-guard.ts.
+  // Held until this process exits, after the core has closed its database.
+  const guarded = [paths.database, databaseFile(opts.dataDir)];
+  const guard = new WalGuard((file, message) => opts.onLine?.(`no WAL guard on ${file}: ${message}`));
+  await guard.hold(guarded);
+  process.once("exit", () => guard.release());
   const { projectId, agentToken } = await ensureDemo(opts.store, opts.dataDir);
+  await guard.hold(guarded);
   const writer = startSampleWriter(paths.database, 3_000);
   mkdirSync(paths.replica, { recursive: true });
   const agent: ChildProcess = spawn(process.execPath, [BIN, "agent", "--state-dir", paths.agentState, "--status-file", path.join(paths.dir, "agent-status.json")], {
