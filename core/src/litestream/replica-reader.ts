@@ -10,11 +10,16 @@
 // ReplicaState.position is where the replica ends: the newest WAL segment of the
 // newest generation, offset = segment offset + its uncompressed size (read from the
 // segment's LZ4 frame) — the same figure Litestream reports as
-// litestream_replica_wal_offset. Throws ReplicaReadError naming the replica (URL without secrets).
+// litestream_replica_wal_offset. ReplicaState.problems names what makes the replica
+// unsafe to restore that the listing shows: overlapping WAL segments in the newest
+// index (two processes replicating to one path; see wal-continuity.ts) — found from
+// the uncompressed sizes of that index's segments, each read once (sizeCache).
+// Throws ReplicaReadError naming the replica (URL without secrets).
 import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Position } from "../protocol.ts";
 import { lz4ContentSize } from "./lz4.ts";
+import { overlappingSegments } from "./wal-continuity.ts";
 import { replicaUrl, type ReplicaTarget } from "./replica-url.ts";
 import { getObject, listObjects, S3RequestError, type S3Store } from "./s3-objects.ts";
 
@@ -53,14 +58,16 @@ export interface ReplicaSummary {
 
 export interface ReplicaState extends ReplicaSummary {
   position: Position | null;
+  /** Problems in words, e.g. "overlapping WAL segments at index 3 of generation …: two processes replicate to this path". */
+  problems: string[];
 }
 
 export interface ReadOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Read the newest WAL segment to state the exact end offset (default true). */
+  /** Read the newest index's WAL segments to state the exact end offset and find overlaps (default true). */
   exactPosition?: boolean;
-  /** Uncompressed sizes of segments already read, by `<key>:<stored size>`; pass the same map between reads. */
+  /** Uncompressed sizes of segments already read, by `<key>:<stored size>`; pass the same map between reads (it keeps the newest index's only). */
   sizeCache?: Map<string, number>;
 }
 
@@ -191,27 +198,32 @@ async function segmentBytes(target: ReplicaTarget, file: ReplicaFile, options: R
 }
 
 export async function readReplica(target: ReplicaTarget, options: ReadOptions = {}): Promise<ReplicaState> {
-  const summary = summarizeReplica(await listReplicaFiles(target, options));
-  let position: Position | null = null;
-  if (summary.newestWal) {
-    let offset = summary.newestWal.offset;
-    if (options.exactPosition !== false) {
-      const cacheKey = `${summary.newestWal.key}:${summary.newestWal.size}`;
-      let size = options.sizeCache?.get(cacheKey);
-      if (size === undefined) {
-        try {
-          size = lz4ContentSize(await segmentBytes(target, summary.newestWal, options));
-        } catch (err) {
-          throw wrap(target, err);
-        }
-        options.sizeCache?.clear(); // only the newest segment is ever asked for again
-        options.sizeCache?.set(cacheKey, size);
-      }
-      offset += size;
-    }
-    position = { generation: summary.newestWal.generation, index: summary.newestWal.index, offset };
-  } else if (summary.newestSnapshot) {
-    position = { generation: summary.newestSnapshot.generation, index: summary.newestSnapshot.index, offset: 0 };
+  const files = await listReplicaFiles(target, options);
+  const summary = summarizeReplica(files);
+  const newest = summary.newestWal;
+  if (!newest || options.exactPosition === false) {
+    const base = newest ?? summary.newestSnapshot;
+    const position = base ? { generation: base.generation, index: base.index, offset: base.offset } : null;
+    return { ...summary, position, problems: [] };
   }
-  return { ...summary, position };
+  const segments = files.filter((f) => f.kind === "wal" && f.generation === newest.generation && f.index === newest.index);
+  const cache = options.sizeCache ?? new Map<string, number>();
+  const keyOf = (f: ReplicaFile) => `${f.key}:${f.size}`;
+  const sizes = new Map<string, number>();
+  for (const f of segments) {
+    let size = cache.get(keyOf(f));
+    if (size === undefined) {
+      try {
+        size = lz4ContentSize(await segmentBytes(target, f, options));
+      } catch (err) {
+        if (f !== newest && (err as NodeJS.ErrnoException).code === "ENOENT") continue; // removed by retention meanwhile
+        throw wrap(target, err);
+      }
+    }
+    sizes.set(keyOf(f), size);
+  }
+  cache.clear(); // only this index's segments are asked for again
+  for (const [k, v] of sizes) cache.set(k, v);
+  const position = { generation: newest.generation, index: newest.index, offset: newest.offset + sizes.get(keyOf(newest))! };
+  return { ...summary, position, problems: overlappingSegments(segments, (f) => sizes.get(keyOf(f))) };
 }
