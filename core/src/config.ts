@@ -37,6 +37,8 @@ export interface Config {
   /** First retry delay of a failed delivery; doubles per attempt. */
   alertRetrySeconds: number;
   digestCron: string;
+  /** BORELA_ALERT_ALLOW_PRIVATE_TARGETS: webhooks may go to loopback and private addresses (link-local never). */
+  alertAllowPrivateTargets: boolean;
   /** The built dashboard (dashboard/dist) served at `/`. */
   dashboardDir: string;
   /** At most this many databases per project (BORELA_MAX_DATABASES_PER_PROJECT); a heartbeat that would add more is refused. */
@@ -64,6 +66,13 @@ export function readInt(env: Env, name: string, fallback: number, min = 0, max =
     throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a whole number between ${min} and ${max}`);
   }
   return n;
+}
+
+function readBool(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "" || raw === "false") return false;
+  if (raw === "true") return true;
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} is not true or false`);
 }
 
 function readUrl(env: Env, name: string): string | null {
@@ -142,6 +151,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     alertReminderHours: readInt(env, "BORELA_ALERT_REMINDER_HOURS", 24, 1, 24 * 365),
     alertRetrySeconds: readInt(env, "BORELA_ALERT_RETRY_SECONDS", 5, 1, 3600),
     digestCron: env.BORELA_DIGEST_CRON || "0 8 * * 1",
+    alertAllowPrivateTargets: readBool(env, "BORELA_ALERT_ALLOW_PRIVATE_TARGETS"),
     dashboardDir: path.resolve(env.BORELA_DASHBOARD_DIR ?? path.join(import.meta.dirname, "..", "..", "dashboard", "dist")),
     maxDatabasesPerProject: readInt(env, "BORELA_MAX_DATABASES_PER_PROJECT", 32, 1, 10_000),
   };

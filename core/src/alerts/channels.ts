@@ -23,6 +23,8 @@ export interface Senders {
   mailFrom: string;
   /** Per stage of an SMTP session, or for a whole webhook request. */
   timeoutMs?: number;
+  /** BORELA_ALERT_ALLOW_PRIVATE_TARGETS: webhooks may go to loopback and private addresses (never link-local). */
+  allowPrivateTargets?: boolean;
 }
 
 export function send(channel: Channel, c: AlertContext, senders: Senders): Promise<string> {
@@ -30,10 +32,10 @@ export function send(channel: Channel, c: AlertContext, senders: Senders): Promi
     case "email":
       return sendEmail(senders, { to: channel.target, subject: subject(c), text: textBody(c), html: htmlBody(c) });
     case "slack":
-      return postWebhook(channel.target, slackPayload(c), channel.secret, senders.timeoutMs);
+      return postWebhook(channel.target, slackPayload(c), channel.secret, senders.timeoutMs, senders.allowPrivateTargets);
     case "discord":
-      return postWebhook(channel.target, discordPayload(c), channel.secret, senders.timeoutMs);
+      return postWebhook(channel.target, discordPayload(c), channel.secret, senders.timeoutMs, senders.allowPrivateTargets);
     default:
-      return postWebhook(channel.target, webhookPayload(c), channel.secret, senders.timeoutMs);
+      return postWebhook(channel.target, webhookPayload(c), channel.secret, senders.timeoutMs, senders.allowPrivateTargets);
   }
 }

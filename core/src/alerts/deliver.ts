@@ -18,6 +18,7 @@ const BATCH = 50;
 
 export interface DeliverSettings extends DigestSettings {
   retrySeconds: number;
+  allowPrivateTargets?: boolean;
 }
 
 export interface DeliveredAttempt {
@@ -86,7 +87,7 @@ async function attempt(store: Store, secretKey: Buffer, settings: DeliverSetting
     if (!incident) throw new PermanentDeliveryError(`incident ${d.incidentId} no longer exists`);
     const channel = await channelOfDelivery(store, secretKey, d);
     const context = await alertContext(store, settings.publicUrl, incident, d.event as AlertEvent, at);
-    const senders: Senders = { smtpUrl: settings.smtpUrl, mailFrom: settings.mailFrom, timeoutMs: settings.timeoutMs };
+    const senders: Senders = { smtpUrl: settings.smtpUrl, mailFrom: settings.mailFrom, timeoutMs: settings.timeoutMs, allowPrivateTargets: settings.allowPrivateTargets };
     return { ok: true, detail: await send(channel, context, senders) };
   } catch (err) {
     return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };

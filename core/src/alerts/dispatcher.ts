@@ -19,7 +19,7 @@ export const DEFAULT_TICK_MS = 2_000;
 export type AlertConfig = Pick<
   Config,
   "smtpUrl" | "mailFrom" | "alertEmail" | "publicUrl" | "alertReminderHours" | "alertRetrySeconds" | "digestCron"
-> & { alertConfirmSeconds: number | ConfirmDelays };
+> & { alertConfirmSeconds: number | ConfirmDelays; alertAllowPrivateTargets?: boolean };
 
 export interface AlertDispatcherDeps {
   store: Store;
@@ -52,6 +52,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     publicUrl: config.publicUrl,
     digestCron: config.digestCron,
     retrySeconds: config.alertRetrySeconds,
+    allowPrivateTargets: config.alertAllowPrivateTargets ?? false,
   };
   const plan = { confirm: config.alertConfirmSeconds, reminderHours: config.alertReminderHours, operatorEmails: config.alertEmail };
   let timer: NodeJS.Timeout | null = null;

@@ -29,10 +29,14 @@ export function slackCode(s: string): string {
 
 /**
  * Discord markdown made literal: `\` before every character its parser treats as markup (emphasis, code,
- * spoilers, masked links, mentions, timestamps) and before `#`, `-`, `>` that open a line (headings, lists, quotes).
+ * spoilers, mentions, timestamps), before the `](` of a masked link, and before `#`, `-`, `>` that open a
+ * line (headings, lists, quotes).
  */
 export function discordEscape(s: string): string {
-  return s.replace(/[\\*_~`|[\]<@]/g, "\\$&").replace(/^(\s*)([#>-])/gm, "$1\\$2");
+  return s
+    .replace(/[\\*_~`|<@]/g, "\\$&")
+    .replace(/\]\(/g, "\\](")
+    .replace(/^(\s*)([#>-])/gm, "$1\\$2");
 }
 
 /** A Discord inline code span holding `s` verbatim. */

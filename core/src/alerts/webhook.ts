@@ -1,6 +1,10 @@
 // Webhooks: a JSON POST, signed when the channel has a secret. See
 // core/src/alerts/README.md for how a receiver verifies the signature.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { PermanentDeliveryError } from "./errors.ts";
+import { checkedLookup, hostProblem, TargetAddressError } from "./target-address.ts";
 
 export const TIMESTAMP_HEADER = "x-borela-timestamp";
 export const SIGNATURE_HEADER = "x-borela-signature";
@@ -19,26 +23,46 @@ export function verifyWebhook(secret: string, timestamp: string, body: string, s
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** POSTs the payload; resolves with "HTTP <status> from <host>", throws on a non-2xx answer or no answer. */
-export async function postWebhook(url: string, payload: unknown, secret: string | null, timeoutMs = 10_000): Promise<string> {
+/**
+ * POSTs the payload; resolves with "HTTP <status> from <host>", throws on a non-2xx answer or no answer
+ * within timeoutMs (the whole request). A target whose address is refused (target-address.ts: link-local
+ * always, private ranges unless allowPrivateTargets) throws PermanentDeliveryError before anything is sent;
+ * names are resolved once, checked, and that address is the one connected to. Redirects are not followed.
+ */
+export async function postWebhook(url: string, payload: unknown, secret: string | null, timeoutMs = 10_000, allowPrivateTargets = false): Promise<string> {
   const body = JSON.stringify(payload);
-  const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "borela-alerts" };
+  const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": "borela-alerts" };
   if (secret) {
     // Wall-clock time, not the dispatcher's clock: receivers compare it with theirs.
     const timestamp = String(Math.floor(Date.now() / 1000));
     headers[TIMESTAMP_HEADER] = timestamp;
     headers[SIGNATURE_HEADER] = signWebhook(secret, timestamp, body);
   }
+  const target = new URL(url);
   // Only the host is ever reported: Slack and Discord webhook URLs carry their secret in the path.
-  const host = new URL(url).host;
-  let res: Response;
-  try {
-    res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-  } catch (err) {
-    const cause = (err as Error & { cause?: Error }).cause;
-    throw new Error(`POST to ${host} failed: ${cause?.message ?? (err as Error).message}`);
-  }
-  const text = (await res.text().catch(() => "")).slice(0, 200).trim();
-  if (res.status < 200 || res.status > 299) throw new Error(`POST to ${host} answered HTTP ${res.status}${text ? `: ${text}` : ""}`);
-  return `HTTP ${res.status} from ${host}`;
+  const host = target.host;
+  const literal = hostProblem(target.hostname, allowPrivateTargets);
+  if (literal) throw new PermanentDeliveryError(`POST to ${host} refused: ${literal}`);
+  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = send(target, { method: "POST", headers, agent: false, lookup: checkedLookup(allowPrivateTargets) }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        if (text.length < 1000) text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on("error", reject);
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on("close", () => clearTimeout(timer));
+    req.on("error", reject);
+    req.end(body);
+  }).catch((err: Error) => {
+    if (err instanceof TargetAddressError) throw new PermanentDeliveryError(`POST to ${host} refused: ${err.message}`);
+    throw new Error(`POST to ${host} failed: ${err.message}`);
+  });
+  const shown = text.slice(0, 200).trim();
+  if (status < 200 || status > 299) throw new Error(`POST to ${host} answered HTTP ${status}${shown ? `: ${shown}` : ""}`);
+  return `HTTP ${status} from ${host}`;
 }

@@ -1,11 +1,11 @@
 // Opens the core's own SQLite database: WAL mode, migrations applied, then a
 // Prisma client over the better-sqlite3 driver adapter.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrate } from "./migrate.ts";
+import { ensurePrivateDir, ensurePrivateFile, restrictIfExists } from "./private-files.ts";
 
 export type Store = PrismaClient;
 
@@ -14,8 +14,11 @@ export function databaseFile(dataDir: string): string {
 }
 
 export async function openStore(dataDir: string): Promise<Store> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dataDir);
   const file = databaseFile(dataDir);
+  // 0600 before SQLite opens it: SQLite gives its -wal and -shm the database file's mode.
+  ensurePrivateFile(file);
+  for (const suffix of ["-wal", "-shm", "-journal"]) restrictIfExists(file + suffix);
   const raw = new Sqlite(file);
   raw.pragma("journal_mode = WAL");
   migrate(raw);

@@ -1,18 +1,18 @@
 // Storage credentials and webhook secrets are stored encrypted (AES-256-GCM)
 // with a key from BORELA_SECRET_KEY, or one generated into the data dir.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { ensurePrivateDir } from "./private-files.ts";
 
 const KEY_FILE = "secret.key";
 
 export function loadSecretKey(dataDir: string, configured: string | null): Buffer {
   if (configured) return createHash("sha256").update(configured).digest();
   const file = path.join(dataDir, KEY_FILE);
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
-  }
+  ensurePrivateDir(dataDir);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+  chmodSync(file, 0o600);
   return createHash("sha256").update(readFileSync(file, "utf8").trim()).digest();
 }
 

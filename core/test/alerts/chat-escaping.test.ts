@@ -52,7 +52,7 @@ describe("Discord", () => {
     expect(p.allowed_mentions).toEqual({ parse: [] });
     const d = p.embeds[0].description;
     expect(d).toContain("\\@everyone");
-    expect(d).toContain("\\[here\\](https://evil.example)");
+    expect(d).toContain("[here\\](https://evil.example)");
     expect(d).toContain("\\*\\*bold\\*\\*");
     expect(d).toContain("\\<!channel>");
     expect(discordEscape("# title\n- item\n> quote")).toBe("\\# title\n\\- item\n\\> quote");

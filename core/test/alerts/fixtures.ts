@@ -26,7 +26,8 @@ export function clock(start: Date): Clock {
 }
 
 export function alertConfig(env: Record<string, string>, overrides: Partial<Config> = {}): Config {
-  return loadConfig({ BORELA_MAIL_FROM: "borela@test.local", BORELA_PUBLIC_URL: "https://borela.example.com", BORELA_ALERT_RETRY_SECONDS: "1", ...env }, overrides);
+  // Receivers listen on 127.0.0.1.
+  return loadConfig({ BORELA_MAIL_FROM: "borela@test.local", BORELA_PUBLIC_URL: "https://borela.example.com", BORELA_ALERT_RETRY_SECONDS: "1", BORELA_ALERT_ALLOW_PRIVATE_TARGETS: "true", ...env }, overrides);
 }
 
 export interface TestStore {

@@ -20,7 +20,8 @@ export async function startTestCore(env: Record<string, string> = {}): Promise<T
   let logText = "";
   logStream.on("data", (chunk) => (logText += chunk.toString()));
   const server = await startServer({
-    env: { BORELA_ADMIN_TOKEN: adminToken, BORELA_LOG_LEVEL: "debug", ...env },
+    // Test receivers listen on 127.0.0.1; suites that test the refusal set it to "false".
+    env: { BORELA_ADMIN_TOKEN: adminToken, BORELA_LOG_LEVEL: "debug", BORELA_ALERT_ALLOW_PRIVATE_TARGETS: "true", ...env },
     dataDir,
     host: "127.0.0.1",
     port: 0,

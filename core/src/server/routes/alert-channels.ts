@@ -11,6 +11,8 @@ import { CHANNEL_TYPES, send, type ChannelType } from "../../alerts/channels.ts"
 import { parseLog } from "../../alerts/attempt.ts";
 import { emailTargetOf, parseDeliveryKey } from "../../alerts/delivery-key.ts";
 import { testAlertContext } from "../../alerts/test-message.ts";
+import { hostProblem } from "../../alerts/target-address.ts";
+import { assertWellFormed } from "../well-formed.ts";
 
 const TypeField = Type.Union(CHANNEL_TYPES.map((t) => Type.Literal(t)));
 const Target = Type.String({ minLength: 3, maxLength: 2000, description: "comma-separated email addresses, or an http(s) URL" });
@@ -35,7 +37,8 @@ const ListQuery = Type.Object(
 );
 const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+$/;
 
-function validTarget(type: ChannelType, target: string): string {
+/** allowPrivate: BORELA_ALERT_ALLOW_PRIVATE_TARGETS. Names are resolved and checked again at every send. */
+function validTarget(type: ChannelType, target: string, allowPrivate: boolean): string {
   if (type === "email") {
     const addresses = target.split(",").map((a) => a.trim()).filter(Boolean);
     const bad = addresses.find((a) => !EMAIL.test(a));
@@ -49,6 +52,8 @@ function validTarget(type: ChannelType, target: string): string {
     throw badRequest(`target ${JSON.stringify(target)} is not a URL`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw badRequest(`target ${JSON.stringify(target)} must be an http(s) URL for a ${type} channel`);
+  const problem = hostProblem(url.hostname, allowPrivate);
+  if (problem) throw badRequest(`target is refused: ${problem}`);
   return url.toString();
 }
 
@@ -91,6 +96,7 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
 
   app.post("/api/v1/alert-channels", { schema: { body: CreateBody, tags: ["alerts"] } }, async (request, reply) => {
     const body = request.body as Static<typeof CreateBody>;
+    assertWellFormed(body);
     if (body.projectId && !(await app.store.project.findUnique({ where: { id: body.projectId }, select: { id: true } }))) {
       throw notFound(`project ${body.projectId}`);
     }
@@ -100,7 +106,7 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
         id: newId(),
         projectId: body.projectId ?? null,
         type: body.type,
-        target: validTarget(body.type, body.target),
+        target: validTarget(body.type, body.target, app.config.alertAllowPrivateTargets),
         secretEnc: body.secret ? encryptSecret(app.secretKey, body.secret) : null,
       },
     });
@@ -110,6 +116,7 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
   app.patch("/api/v1/alert-channels/:id", { schema: { params: IdParams, body: UpdateBody, tags: ["alerts"] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
     const body = request.body as Static<typeof UpdateBody>;
+    assertWellFormed(body);
     const row = await channelOr404(id);
     const type = body.type ?? (row.type as ChannelType);
     checkSecret(type, body.secret);
@@ -118,7 +125,7 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
       where: { id },
       data: {
         type,
-        target: validTarget(type, body.target ?? row.target),
+        target: validTarget(type, body.target ?? row.target, app.config.alertAllowPrivateTargets),
         ...(body.secret !== undefined ? { secretEnc: body.secret ? encryptSecret(app.secretKey, body.secret) : null } : {}),
       },
     });
@@ -140,7 +147,7 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
     try {
       const secret = row.secretEnc ? decryptSecret(app.secretKey, row.secretEnc) : null;
       const channel = { id: row.id, type: row.type as ChannelType, target: row.target, secret };
-      const detail = await send(channel, context, { smtpUrl: app.config.smtpUrl, mailFrom: app.config.mailFrom, timeoutMs: 10_000 });
+      const detail = await send(channel, context, { smtpUrl: app.config.smtpUrl, mailFrom: app.config.mailFrom, timeoutMs: 10_000, allowPrivateTargets: app.config.alertAllowPrivateTargets });
       return { ok: true, detail };
     } catch (err) {
       return reply.code(502).send({ error: "delivery_failed", message: (err as Error).message });

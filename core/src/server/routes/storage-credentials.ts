@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { Type, type Static } from "@sinclair/typebox";
 import { IdParams } from "../schemas.ts";
 import { notFound } from "../errors.ts";
+import { assertWellFormed } from "../well-formed.ts";
 import { newId } from "../../store/ids.ts";
 import { decryptSecret, encryptSecret } from "../../store/secrets.ts";
 
@@ -29,6 +30,7 @@ export default async function storageCredentialRoutes(app: FastifyInstance) {
   app.put("/api/v1/projects/:id/storage-credentials", { schema: { params: IdParams, body: Body, tags: ["projects"] } }, async (request, reply) => {
     const { id } = request.params as Static<typeof IdParams>;
     const body = request.body as Static<typeof Body>;
+    assertWellFormed(body);
     await requireProject(id);
     await app.store.$transaction([
       app.store.storageCredential.deleteMany({ where: { projectId: id } }),
