@@ -210,6 +210,7 @@ export class DatabaseWatch {
     const problem = this.identityProblem();
     if (problem) errors.push(problem);
     if (file.error) errors.push(file.error);
+    for (const stored of this.stored) errors.push(...(stored.state?.problems ?? []));
     const outside = outsideWriteMessage(this.outside, this.path, litestreamMetaDir(this.path));
     if (outside) errors.push(outside);
     this.stuck.forEach((state, i) => {
