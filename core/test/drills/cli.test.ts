@@ -4,7 +4,7 @@
 // `borela drill list`; `borela restore -o`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
@@ -99,5 +99,22 @@ describe("borela drill and borela restore", () => {
     const again = await borela("restore", "cli-restore", "-o", output);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("already exists; restore never overwrites a file");
+  });
+
+  it("restore names the replica and Litestream's reason when the newest generation lost its snapshot: exit 1, no stack trace", async () => {
+    const { file, replicaDir } = await replicatedProject("cli-lost-snapshot");
+    const [older] = readdirSync(path.join(replicaDir, "generations"));
+    rmSync(path.join(path.dirname(file), `.${path.basename(file)}-litestream`), { recursive: true }); // the next replicate starts a new generation
+    await replicate(path.dirname(file), file, { type: "file", path: replicaDir }, [(f) => addRows(f, 9, 9)]);
+    const newest = readdirSync(path.join(replicaDir, "generations")).find((g) => g !== older)!;
+    rmSync(path.join(replicaDir, "generations", newest, "snapshots"), { recursive: true });
+    const output = path.join(tmp.path, "never-written.sqlite3");
+    const result = await borela("restore", "cli-lost-snapshot", "-o", output);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(`^borela restore: cannot restore cli-lost-snapshot/app from file://${replicaDir}: generation ${newest}, the one a restore uses, has no snapshot \\(\\d+ WAL segment\\(s\\) only\\): litestream restore fails with "no snapshots available"\n$`),
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(output)).toBe(false);
   });
 });
