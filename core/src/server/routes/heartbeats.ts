@@ -5,6 +5,7 @@ import { IdParams } from "../schemas.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { DatabaseLimitError } from "../../store/heartbeat-writer.ts";
 import { hashToken, bearerToken } from "../tokens.ts";
+import { checkHeartbeat, ReportedValueError } from "../../reported-values.ts";
 
 const HistoryQuery = Type.Object(
   {
@@ -33,8 +34,15 @@ export default async function heartbeatRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const projectId = request.agent!.projectId;
+      // Names, paths and replica URLs beyond the schema: a 400 naming the field (reported-values.ts).
+      let payload: Static<typeof HeartbeatPayload>;
+      try {
+        payload = checkHeartbeat(request.body as Static<typeof HeartbeatPayload>);
+      } catch (err) {
+        throw err instanceof ReportedValueError ? badRequest(err.message) : err;
+      }
       const { duplicate } = await app.heartbeatWriter
-        .ingest(projectId, request.body as Static<typeof HeartbeatPayload>, new Date())
+        .ingest(projectId, payload, new Date())
         .catch((err) => {
           throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
         });
