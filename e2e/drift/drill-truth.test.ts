@@ -1,0 +1,126 @@
+// Drills that tell the truth, with a real agent replicating to S3 (fauxqs):
+// 4. the newest generation loses its snapshot while an older one is intact;
+// 6. a second `litestream replicate` writes to the same replica path while the
+//    app writes. Each drill is compared with a plain `litestream restore` of the
+//    same replica; each alerts once naming the cause.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { drill, expectDrillAlert, expectDrillResolved, startScenario, startWorld, type Scenario, type World } from "./world.ts";
+import { waitFor } from "../../core/test/support/wait-for.ts";
+import { waitForStatus } from "../../core/test/agent/harness.ts";
+import { startLitestream } from "../../core/test/litestream/live.ts";
+import { tableCounts } from "../../core/test/drills/fixtures.ts";
+import { restore } from "../../core/src/litestream/commands.ts";
+import { parseReplicaUrl, type ReplicaTarget } from "../../core/src/litestream/replica-url.ts";
+
+let world: World;
+const scenarios: Scenario[] = [];
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  for (const s of scenarios) await s.cleanup();
+  await world?.close();
+});
+
+async function scenario(name: string) {
+  // The agent is stopped while storage is changed: a long grace keeps that from being a drift of its own.
+  const s = await startScenario(world, name, { heartbeatGraceSeconds: 300 });
+  scenarios.push(s);
+  return s;
+}
+
+async function keys(prefix: string): Promise<string[]> {
+  const out = await world.s3.client().send(new ListObjectsV2Command({ Bucket: "backups", Prefix: prefix }));
+  return (out.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+async function getBytes(key: string): Promise<Buffer> {
+  const out = await world.s3.client().send(new GetObjectCommand({ Bucket: "backups", Key: key }));
+  return Buffer.from(await out.Body!.transformToByteArray());
+}
+
+function target(s: Scenario): ReplicaTarget {
+  const t = parseReplicaUrl(s.replicaUrl);
+  if (t.type !== "s3") throw new Error("an S3 replica was expected");
+  return { ...t, credentials: { accessKeyId: world.s3.accessKeyId, secretAccessKey: world.s3.secretAccessKey } };
+}
+
+let plainCount = 0;
+/** A plain `litestream restore` of the scenario's replica (Litestream chooses the generation): counts, or its error. */
+async function plainRestore(s: Scenario): Promise<{ tables: Record<string, number> } | { error: string }> {
+  const output = path.join(world.dir.path, `plain-${++plainCount}.sqlite3`);
+  try {
+    await restore({ replica: target(s) }, { outputPath: output, timeoutMs: 60_000 });
+    return { tables: tableCounts(output) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+const total = (t: Record<string, number>) => Object.values(t).reduce((a, b) => a + b, 0);
+
+describe("drills agree with litestream restore", () => {
+  it("4. the newest generation lost its snapshot, an older one is intact → the drill fails as litestream restore does; snapshot back → passes", async () => {
+    const s = await scenario("lost-snapshot");
+    await s.writer?.stop();
+    s.writer = null;
+    await s.stopAgent();
+    const [older] = (await keys("lost-snapshot/app/generations/")).map((k) => k.split("/")[3]);
+    // A new generation, as after Litestream lost its local state.
+    await rm(`${path.dirname(s.dbPath)}/.app.sqlite3-litestream`, { recursive: true, force: true });
+    await s.startAgent();
+    const snapshotOf = async () => (await keys("lost-snapshot/app/generations/")).find((k) => !k.includes(`/${older}/`) && k.includes("/snapshots/")) ?? null;
+    const snapshot = await waitFor(snapshotOf, { timeoutMs: 20_000, what: "a snapshot of the new generation" });
+    const newer = snapshot.split("/")[3];
+    // The agent's heartbeat names the new generation as the live one.
+    await waitFor(async () => {
+      const db = await world.core.store.database.findFirst({ where: { projectId: s.projectId } });
+      return db?.position && JSON.parse(db.position).generation === newer ? true : null;
+    }, { timeoutMs: 20_000, what: "a heartbeat on the new generation" });
+    await s.stopAgent();
+    const saved = await getBytes(snapshot);
+    await world.s3.client().send(new DeleteObjectCommand({ Bucket: "backups", Key: snapshot }));
+
+    const t0 = Date.now();
+    const failed = await drill(world, s.projectId);
+    expect(await plainRestore(s)).toEqual({ error: "litestream restore failed: cannot find snapshot index by timestamp: no snapshots available" });
+    expect(failed.status).toBe("failed");
+    expect(failed.report.error).toMatch(new RegExp(`^litestream restore of s3://backups/lost-snapshot/app.* would fail: generation ${newer}, the one a restore uses, has no snapshot \\(\\d+ WAL segment\\(s\\) only\\): litestream restore fails with "no snapshots available"$`));
+    expect(failed.report.rpoSeconds).toBeNull();
+    await expectDrillAlert(s, /^\[Borela\] DRILL FAILED: lost-snapshot \/ app/, /no snapshots available/, t0);
+
+    await world.s3.client().send(new PutObjectCommand({ Bucket: "backups", Key: snapshot, Body: saved }));
+    const passed = await drill(world, s.projectId);
+    const plain = await plainRestore(s);
+    expect(passed.status).toBe("passed");
+    expect(passed.report.generation).toBe(newer);
+    expect(plain).toEqual({ tables: passed.report.tables });
+    expect(passed.report.tables).toEqual(tableCounts(s.dbPath));
+    expect(passed.report.rpoSeconds).not.toBeNull();
+    await expectDrillResolved(s);
+  });
+
+  it("6. two replicators on one replica → the agent reports it as an error, the drill fails naming the overlapping segments, where litestream restore silently loses rows", async () => {
+    const s = await scenario("two-replicators");
+    const second = await startLitestream(path.join(world.dir.path, "second-replicator"), s.dbPath, target(s));
+    let detail;
+    try {
+      detail = await waitForStatus(world.core, s.projectId, "error", 60_000, (p) => p.statusReasons.some((r) => /overlapping WAL segments/.test(r)));
+    } finally {
+      await second.stop();
+    }
+    expect(detail.statusReasons.join("\n")).toMatch(/overlapping WAL segments at index \d+ of generation [0-9a-f]{16} \(.+\): two processes replicate to this path/);
+    await s.writer?.stop();
+    s.writer = null;
+    await s.stopAgent();
+    const live = tableCounts(s.dbPath);
+    const failed = await drill(world, s.projectId);
+    const plain = await plainRestore(s);
+    expect(failed.status).toBe("failed");
+    expect(failed.report.error).toMatch(/^backup is damaged: overlapping WAL segments at index \d+ of generation [0-9a-f]{16} \(.+\): two processes replicate to this path$/);
+    expect("tables" in plain && total(plain.tables)).toBeLessThan(total(live));
+  });
+});
