@@ -22,12 +22,14 @@ export async function openStore(dataDir: string): Promise<Store> {
   const raw = new Sqlite(file);
   raw.pragma("journal_mode = WAL");
   migrate(raw);
-  raw.close();
   const adapter = new PrismaBetterSQLite3({ url: `file:${file}` });
   const prisma = new PrismaClient({ adapter });
   // busy_timeout lets the core, a worker and the CLI share the file; synchronous=NORMAL is safe in WAL mode.
   await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  // Closed only once Prisma holds the file: closing the last connection would checkpoint and delete the
+  // WAL, and a Litestream replicating this database would then start a new generation.
+  raw.close();
   return prisma;
 }
