@@ -216,7 +216,8 @@ export async function readReplica(target: ReplicaTarget, options: ReadOptions = 
       try {
         size = lz4ContentSize(await segmentBytes(target, f, options));
       } catch (err) {
-        if (f !== newest && (err as NodeJS.ErrnoException).code === "ENOENT") continue; // removed by retention meanwhile
+        const code = err instanceof S3RequestError ? err.code : (err as NodeJS.ErrnoException).code;
+        if (f !== newest && (code === "ENOENT" || code === "NoSuchKey")) continue; // removed by retention meanwhile
         throw wrap(target, err);
       }
     }
