@@ -67,7 +67,7 @@ export function slackPayload(c: AlertContext) {
   return {
     text: clip(slackEscape(subject(c)), 3000),
     blocks: [
-      { type: "header", text: { type: "plain_text", text: clip(subject(c), 150) } },
+      { type: "header", text: { type: "plain_text", text: clip(slackEscape(subject(c)), 150) } },
       { type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n"), 3000) } },
       { type: "section", text: { type: "mrkdwn", text: clipLines(c.restoreCommands.map(slackCode), 3000) || "no restore command known" } },
       { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open the dashboard" }, url: c.dashboardUrl }] },

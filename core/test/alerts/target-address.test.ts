@@ -55,3 +55,13 @@ describe("postWebhook at send time", () => {
     }
   });
 });
+
+describe("checkedLookup", () => {
+  it("refuses a name whose DNS answer is loopback, through the machine's resolver", async () => {
+    const { checkedLookup, TargetAddressError } = await import("../../src/alerts/target-address.ts");
+    const refused = await new Promise<Error | null>((resolve) => checkedLookup(false)("localhost", {}, (err) => resolve(err)));
+    expect(refused).toBeInstanceOf(TargetAddressError);
+    const allowed = await new Promise<string>((resolve, reject) => checkedLookup(true)("localhost", { family: 4 }, (err, address) => (err ? reject(err) : resolve(address as string))));
+    expect(allowed).toBe("127.0.0.1");
+  });
+});
