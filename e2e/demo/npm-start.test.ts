@@ -3,7 +3,7 @@
 // starting again resumes without duplicates; `borela demo --reset` removes it.
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import net from "node:net";
@@ -91,6 +91,11 @@ describe("npm start", () => {
 
     expect(await stop(first.child)).toBe(0);
     expect(first.output()).toContain("litestream stopped");
+    expect(first.output()).not.toMatch(/second SIG\w+, exiting without waiting/);
+    const replicaDir = path.join(dataDir, "demo", "replica");
+    const generations = () => Object.fromEntries(readdirSync(replicaDir).map((db) => [db, readdirSync(path.join(replicaDir, db, "generations")).sort()]));
+    const before = generations();
+    expect(Object.values(before).map((g) => g.length)).toEqual([1, 1]);
     expect(litestreamProcessesFor(dataDir)).toBe(0);
 
     const second = npmStart(port);
@@ -99,6 +104,13 @@ describe("npm start", () => {
       const d = (await projects(port)).find((p) => p.name === "demo");
       return d && new Date(d.lastHeartbeatAt).getTime() > Date.now() - 10_000 && d.status === "fresh" ? d : undefined;
     }, 90);
+    // The restart resumed both databases' generations: no new snapshot, no note, no incident.
+    await waitFor("the restarted agent to replicate", async () => (/litestream started/.test(second.output()) ? true : undefined), 60);
+    await new Promise((r) => setTimeout(r, 12_000));
+    expect(second.output()).not.toMatch(/clearing generation|new generation/);
+    expect(generations()).toEqual(before);
+    const incidents = await (await fetch(`http://127.0.0.1:${port}/api/v1/projects/${demo.id}/incidents`, { headers: { authorization: `Bearer ${adminToken}` } })).json();
+    expect(incidents).toEqual([]);
     const list = await projects(port);
     expect(list.filter((p) => p.name === "demo")).toHaveLength(1);
     expect(list.find((p) => p.name === "demo").id).toBe(demo.id);

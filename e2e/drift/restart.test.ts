@@ -75,7 +75,10 @@ describe("restarts keep the generation", () => {
     let agent = startCliAgent(env);
     let writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 20, durationMs: 120_000 });
     await waitForStatus(h.core, p.id, "fresh", 30_000, (d) => d.storageBytes > 0);
-    const first = await waitFor(async () => (await generations(replica)).length === 1 && (await generations(replica)), { timeoutMs: 10_000, what: "the first generation" });
+    const first = await waitFor(async () => {
+      const g = await generations(replica);
+      return g.length === 1 ? g : null;
+    }, { timeoutMs: 10_000, what: "the first generation" });
 
     for (const how of stops) {
       // The app stops first (its last connection closes), then the sidecar.
@@ -158,7 +161,10 @@ describe("restarts keep the generation", () => {
     const agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], replicaUrl: `file://${replica}`, dir: h.dir.path });
     try {
       await waitForStatus(h.core, p.id, "fresh", 30_000, (d) => d.storageBytes > 0);
-      const first = await waitFor(async () => (await generations(replica)).length === 1 && (await generations(replica)), { timeoutMs: 10_000, what: "the first generation" });
+      const first = await waitFor(async () => {
+      const g = await generations(replica);
+      return g.length === 1 ? g : null;
+    }, { timeoutMs: 10_000, what: "the first generation" });
       // Two restarts: a third within 30 s would rightly read as "Litestream keeps exiting".
       for (let round = 0; round < 2; round++) {
         const pid = agent.agent.supervisor!.status().pid!;

@@ -206,7 +206,10 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
       // Shadow WAL first, metrics second: a replica read after the database can only look further along, never falsely behind.
       for (const w of watches) await w.observeShadow();
       const metrics = await readMetrics();
-      if (metrics) board = applyMetrics(board, metrics, now);
+      if (metrics) {
+        const types = new Map(watches.flatMap((w) => w.names.map((n, i) => [replicaKey(w.path, n), w.replicas[i]?.type ?? ""] as const)));
+        board = applyMetrics(board, metrics, types);
+      }
       await walGuard.hold(watches.map((w) => w.path));
       for (const w of watches) {
         const changed = await w.observeFile(now);

@@ -7,7 +7,7 @@
 //
 //   classifyLogLine(line: string): LogFinding | null                              pure
 //   applyFinding(board: ErrorBoard, finding: LogFinding, now: Date): ErrorBoard     pure
-//   applyMetrics(board, metrics: SyncCounts, now: Date): ErrorBoard                 pure
+//   applyMetrics(board, metrics: MetricsView, replicaTypes: Map<replicaKey, type>): ErrorBoard  pure
 //   restartBoard(board): ErrorBoard   a new Litestream process: keep what it retries only rarely  pure
 //   currentErrors(board, now, maxAgeMs): { replicas, databases, notes }             pure
 //   replicaKey(db: string, replica: string): string
@@ -22,7 +22,9 @@
 //   level=INFO msg="wal segment written" | "snapshot written" | "snapshot deleted" | "wal segmented deleted before" db=… replica=…
 //   level=WARN msg="init: cannot determine last wal position, clearing generation" db=… error="primary wal header: EOF"
 // A successful sync logs nothing: litestream_sync_count{db} rising while
-// litestream_sync_error_count{db} does not is the only sign of it.
+// litestream_sync_error_count{db} does not is the only sign of it. Deleting a
+// whole old generation logs nothing either: litestream_replica_operation_total
+// {replica_type,operation="DELETE"} rising (it counts successful deletes only) is.
 import { parseLogLine } from "../litestream/log-line.ts";
 import { redactSecrets } from "./redact.ts";
 
@@ -120,6 +122,8 @@ export interface BoardEntry {
   message: string;
   since: Date;
   lastSeen: Date;
+  /** Retention: the replica type's DELETE count at the first metrics read after the last failure. */
+  deleteBaseline?: number;
 }
 
 export interface ErrorBoard {
@@ -162,35 +166,41 @@ export function applyFinding(board: ErrorBoard, finding: LogFinding, now: Date):
   const key = entryKey(db, finding.replica, finding.op);
   const old = entries.get(key);
   // The same condition keeps its first wording: a recurrence must not look like a new error.
-  if (old && old.category === finding.category) entries.set(key, { ...old, lastSeen: now });
+  if (old && old.category === finding.category) entries.set(key, { ...old, lastSeen: now, deleteBaseline: undefined });
   else entries.set(key, { db, replica: finding.replica, op: finding.op, category: finding.category, message: finding.message, since: now, lastSeen: now });
   return { ...board, entries };
 }
 
-export interface SyncCounts {
+export interface MetricsView {
   databases: Map<string, { syncCount: number | null; syncErrorCount: number | null }>;
+  /** Counts per "<replica_type>:<operation>", e.g. "s3:DELETE". */
+  operations: Map<string, number>;
 }
 
 /**
- * A database's sync errors end when Litestream's sync count rose since the last
- * sample while its sync error count did not: at least one sync succeeded and none failed.
+ * Evidence from Litestream's counters. A database's sync error ends when its
+ * sync count rose since the last read while its sync error count did not (at
+ * least one sync succeeded, none failed). A replica's retention error ends when
+ * successful DELETEs on its storage type rose since the read after its last
+ * failure. Counters that went down belong to a new Litestream: a new baseline.
  */
-export function applyMetrics(board: ErrorBoard, metrics: SyncCounts, now: Date): ErrorBoard {
-  void now;
+export function applyMetrics(board: ErrorBoard, metrics: MetricsView, replicaTypes: Map<string, string>): ErrorBoard {
   const syncCounts = new Map(board.syncCounts);
-  let entries = board.entries;
+  const entries = new Map(board.entries);
   for (const [db, m] of metrics.databases) {
     if (m.syncCount === null || m.syncErrorCount === null) continue;
     const prev = syncCounts.get(db);
     syncCounts.set(db, { count: m.syncCount, errors: m.syncErrorCount });
-    if (!prev || m.syncCount < prev.count || m.syncErrorCount < prev.errors) continue; // first sample or a new Litestream
-    if (m.syncCount > prev.count && m.syncErrorCount === prev.errors) {
-      const key = entryKey(db, null, "sync");
-      if (entries.has(key)) {
-        entries = new Map(entries);
-        entries.delete(key);
-      }
-    }
+    if (!prev || m.syncCount < prev.count || m.syncErrorCount < prev.errors) continue;
+    if (m.syncCount > prev.count && m.syncErrorCount === prev.errors) entries.delete(entryKey(db, null, "sync"));
+  }
+  for (const [k, e] of entries) {
+    if (e.op !== "retention" || !e.replica) continue;
+    const type = replicaTypes.get(replicaKey(e.db, e.replica));
+    if (!type) continue;
+    const deletes = metrics.operations.get(`${type}:DELETE`) ?? 0;
+    if (e.deleteBaseline === undefined || deletes < e.deleteBaseline) entries.set(k, { ...e, deleteBaseline: deletes });
+    else if (deletes > e.deleteBaseline) entries.delete(k);
   }
   return { ...board, entries, syncCounts };
 }
@@ -201,7 +211,7 @@ export function applyMetrics(board: ErrorBoard, metrics: SyncCounts, now: Date):
  * retention-check-interval (an hour by default), so its error is kept.
  */
 export function restartBoard(board: ErrorBoard): ErrorBoard {
-  const entries = new Map([...board.entries].filter(([, e]) => e.op === "retention"));
+  const entries = new Map([...board.entries].filter(([, e]) => e.op === "retention").map(([k, e]) => [k, { ...e, deleteBaseline: undefined }]));
   return { entries, syncCounts: new Map(), notes: board.notes };
 }
 

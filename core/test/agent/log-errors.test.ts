@@ -28,6 +28,7 @@ describe("classifyLogLine", () => {
     ['time=x level=ERROR msg="monitor error" db=/data/app.db replica=s3 error="RequestError: send request failed\\ncaused by: dial tcp 127.0.0.1:9: connect: connection refused"', "upload", "network", /^WAL segment upload failed: storage unreachable/],
     ['time=x level=ERROR msg="snapshotter error" db=/data/app.db replica=s3 error="snapshot: x: connection refused"', "snapshot", "network", /^snapshot failed: storage unreachable/],
     [RETENTION, "retention", "denied", /^deletes denied: retention is not running; storage grows \(delete snapshots before index: .*AccessDenied/],
+    ['time=x level=ERROR msg="retainer error" db=/data/app.db replica=s3 error="delete generation: 2 errors occurred deleting objects, x/generations/70fc/snapshots/00000000.snapshot.lz4: AccessDenied - (Access Denied (and 1 others)"', "retention", "denied", /^deletes denied: retention is not running; storage grows \(delete generation: 2 errors/],
     [SYNC_MISSING, "sync", "missing", /^sync failed: the database file is missing \(cannot verify wal state: stat \/data\/app.db: no such file/],
     ['2026/11/25 03:36:01 ERROR failed to run error="cannot open db: weird"', "other", "other", /^litestream failed to run: cannot open db: weird/],
   ])("%#: classifies %s", (line, op, category, message) => {
@@ -61,7 +62,11 @@ describe("error board", () => {
   const later = (ms: number) => new Date(t0.getTime() + ms);
   const key = replicaKey("/data/app.db", "s3");
   const apply = (board: ReturnType<typeof emptyBoard>, line: string, ms: number) => applyFinding(board, classifyLogLine(line)!, later(ms));
-  const counts = (count: number, errors: number) => ({ databases: new Map([["/data/app.db", { syncCount: count, syncErrorCount: errors }]]) });
+  const counts = (count: number, errors: number, deletes = 0) => ({
+    databases: new Map([["/data/app.db", { syncCount: count, syncErrorCount: errors }]]),
+    operations: new Map([["s3:DELETE", deletes], ["s3:PUT", count]]),
+  });
+  const types = new Map([[key, "s3"]]);
 
   it("keeps a replica error until Litestream reports that replica working again", () => {
     let board = apply(emptyBoard(), AUTH, 0);
@@ -108,24 +113,39 @@ describe("error board", () => {
   });
 
   it("ends a sync error only when the sync count rises without the error count", () => {
-    let board = applyMetrics(emptyBoard(), counts(10, 0), t0);
+    let board = applyMetrics(emptyBoard(), counts(10, 0), types);
     board = apply(board, SYNC_MISSING, 1000);
-    board = applyMetrics(board, counts(12, 2), later(2000)); // still failing
+    board = applyMetrics(board, counts(12, 2), types); // still failing
     board = apply(board, SYNC_MISSING, 2000);
     const first = currentErrors(board, later(2000), 60_000).databases.get("/data/app.db");
     expect(first).toEqual([expect.stringMatching(/^sync failed: the database file is missing/)]);
-    board = applyMetrics(board, counts(12, 2), later(3000)); // no sync at all: nothing proven
+    board = applyMetrics(board, counts(12, 2), types); // no sync at all: nothing proven
     expect(currentErrors(board, later(3_600_000), 60_000).databases.get("/data/app.db")).toEqual(first);
-    board = applyMetrics(board, counts(14, 2), later(4000)); // the file is back, syncs succeed
+    board = applyMetrics(board, counts(14, 2), types); // the file is back, syncs succeed
     expect(currentErrors(board, later(4000), 60_000).databases.size).toBe(0);
   });
 
+  it("ends a retention error when successful deletes on its storage type rise (a whole old generation deleted logs nothing)", () => {
+    let board = apply(emptyBoard(), RETENTION, 0);
+    board = applyMetrics(board, counts(10, 0, 4), types); // baseline after the failure
+    board = applyMetrics(board, counts(11, 0, 4), types);
+    board = apply(board, RETENTION, 1000); // next pass fails again: a new baseline
+    board = applyMetrics(board, counts(12, 0, 4), types);
+    expect(currentErrors(board, later(2000), 60_000).replicas.get(key)).toMatch(/^deletes denied/);
+    board = applyMetrics(board, counts(13, 0, 6), types);
+    expect(currentErrors(board, later(3000), 60_000).replicas.size).toBe(0);
+    // A replica of another type deleting proves nothing for this one.
+    board = applyMetrics(apply(emptyBoard(), RETENTION, 0), counts(10, 0, 0), types);
+    board = applyMetrics(board, { ...counts(11, 0, 0), operations: new Map([["s3:DELETE", 0], ["file:DELETE", 9]]) }, types);
+    expect(currentErrors(board, later(4000), 60_000).replicas.get(key)).toMatch(/^deletes denied/);
+  });
+
   it("takes counters that went down (a new Litestream) as a new baseline, not as a success", () => {
-    let board = applyMetrics(emptyBoard(), counts(50, 5), t0);
+    let board = applyMetrics(emptyBoard(), counts(50, 5), types);
     board = apply(board, SYNC_MISSING, 100);
-    board = applyMetrics(board, counts(3, 0), later(1000));
+    board = applyMetrics(board, counts(3, 0), types);
     expect(currentErrors(board, later(1000), 60_000).databases.size).toBe(1);
-    board = applyMetrics(board, counts(4, 1), later(2000));
+    board = applyMetrics(board, counts(4, 1), types);
     expect(currentErrors(board, later(2000), 60_000).databases.size).toBe(1);
   });
 

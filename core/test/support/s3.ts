@@ -2,7 +2,9 @@
 // 127.0.0.1 (its CLI would listen on every interface). fauxqs accepts any
 // credentials, so `startS3` adds an onRequest hook that rejects access key ids
 // other than the known ones with S3's own InvalidAccessKeyId error — that is
-// how wrong-credential tests get a real S3 auth failure. `down()`/`up()` close
+// how wrong-credential tests get a real S3 auth failure. `denyDeletes(prefix)`
+// answers DeleteObjects as S3 does under a deny policy: 200 with a per-key
+// AccessDenied <Error> in the body (retention then fails while uploads work). `down()`/`up()` close
 // and re-open the same listener (same port, same in-memory buckets) for
 // "storage down, then back" tests.
 import { buildApp } from "fauxqs";
