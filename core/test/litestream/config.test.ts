@@ -53,6 +53,22 @@ describe("renderLitestreamConfig", () => {
     expect(env).toEqual({ AWS_ACCESS_KEY_ID: "ASIA", AWS_SECRET_ACCESS_KEY: "S", AWS_SESSION_TOKEN: "TOKEN" });
   });
 
+  it("carries retention timings from a user's litestream.yml through to the rendered file", () => {
+    const parsed = parseLitestreamConfig(
+      "dbs:\n  - path: /data/app.db\n    replicas:\n      - type: file\n        path: /backups/app\n        retention: 3s\n        retention-check-interval: 2s\n        snapshot-interval: 1h\n",
+      {},
+    );
+    const { yaml } = renderLitestreamConfig({ addr: null, databases: parsed.databases.map((d) => ({ path: d.path, replicas: d.replicas })) });
+    expect(YAML.parse(yaml).dbs[0].replicas[0]).toEqual({
+      name: "file",
+      type: "file",
+      path: "/backups/app",
+      retention: "3s",
+      "retention-check-interval": "2s",
+      "snapshot-interval": "1h",
+    });
+  });
+
   it("names replicas of the same type apart", () => {
     const { yaml } = renderLitestreamConfig({ addr: null, databases: [{ path: "/d.db", replicas: [{ type: "file", path: "/a" }, { type: "file", path: "/b" }] }] });
     expect(YAML.parse(yaml).dbs[0].replicas.map((r: { name: string }) => r.name)).toEqual(["file1", "file2"]);
