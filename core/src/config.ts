@@ -28,6 +28,8 @@ export interface Config {
   mailFrom: string;
   alertEmail: string[];
   drillDir: string;
+  /** Directories (absolute, resolved) under which `file://` replicas may be drilled (BORELA_FILE_REPLICA_ROOTS; default: the data dir). */
+  fileReplicaRoots: string[];
   /** A running drill's lease: a worker that stops renewing it for this long is presumed dead. */
   drillLeaseSeconds: number;
   litestreamBin: string | null;
@@ -121,6 +123,11 @@ function confirmDelays(raw: string | undefined): ConfirmDelays {
   }
 }
 
+function fileReplicaRoots(raw: string | undefined, dataDir: string): string[] {
+  const roots = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return roots.length > 0 ? roots.map((r) => path.resolve(r)) : [dataDir];
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const dataDir = path.resolve(overrides.dataDir ?? env.BORELA_DATA_DIR ?? "./data");
   const port = overrides.port ?? readInt(env, "BORELA_PORT", 8787, 0, 65535);
@@ -145,6 +152,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mailFrom: env.BORELA_MAIL_FROM || "borela@localhost",
     alertEmail: (env.BORELA_ALERT_EMAIL ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     drillDir: path.resolve(env.BORELA_DRILL_DIR ?? path.join(dataDir, "drills")),
+    fileReplicaRoots: fileReplicaRoots(env.BORELA_FILE_REPLICA_ROOTS, dataDir),
     drillLeaseSeconds: readInt(env, "BORELA_DRILL_LEASE_SECONDS", 30, 1, 3600),
     litestreamBin: env.LITESTREAM_BIN || null,
     alertConfirmSeconds: confirmDelays(env.BORELA_ALERT_CONFIRM_SECONDS),
