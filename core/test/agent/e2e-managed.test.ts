@@ -1,6 +1,7 @@
 // Managed mode: no replica URL on the agent; the core hands out its bucket
-// (BORELA_S3_* pointing at fauxqs on loopback), this project's prefix and
-// credentials, and the agent replicates there. Expiring credentials are
+// (BORELA_S3_* pointing at fauxqs on loopback), this project's prefix and the
+// keys an admin attached to the project (never the operator's own), and the
+// agent replicates there. Expiring credentials are
 // refreshed before they run out and Litestream restarts with the new ones.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +16,7 @@ import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } f
 
 let s3: S3Server;
 beforeAll(async () => {
-  s3 = await startS3({ extraAccessKeyIds: ["ASIAFIRSTKEY", "ASIASECONDKEY"] });
+  s3 = await startS3({ extraAccessKeyIds: ["ASIAFIRSTKEY", "ASIASECONDKEY", "PROJECTKEYMANAGED"] });
   await s3.createBucket("managed");
 });
 afterAll(() => s3?.stop());
@@ -38,8 +39,11 @@ describe("managed replica from the core", () => {
     await h?.close();
   });
 
-  it("replicates to <bucket>/<project prefix>/<database> with the core's credentials → fresh", async () => {
+  it("replicates to <bucket>/<project prefix>/<database> with the project's attached keys → fresh", async () => {
     const p = await h.core.createProject("managed", { staleAfterSeconds: 5, heartbeatGraceSeconds: 10 });
+    const attached = await h.core.api("PUT", `/api/v1/projects/${p.id}/agent-storage-keys`, { body: { accessKeyId: "PROJECTKEYMANAGED", secretAccessKey: "project-secret-managed" } });
+    expect(attached.status).toBe(204);
+    const operatorRequests = s3.requestsByKey().get(s3.accessKeyId) ?? 0;
     const dbPath = path.join(h.dir.path, "primary.sqlite3");
     createDatabase(dbPath, 10);
     agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path });
@@ -50,6 +54,8 @@ describe("managed replica from the core", () => {
     expect(url).toMatch(/^s3:\/\/managed\/.+\/primary$/);
     expect(url).not.toContain(s3.secretAccessKey);
     expect(agent.agent.lastPayload()!.mode).toBe("managed");
+    expect(s3.requestsByKey().get("PROJECTKEYMANAGED") ?? 0).toBeGreaterThan(0);
+    expect(s3.requestsByKey().get(s3.accessKeyId) ?? 0).toBe(operatorRequests);
     const prefix = url.replace("s3://managed/", "");
     const stored = await readReplica({ type: "s3", bucket: "managed", path: prefix, endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
     expect(stored.storageBytes).toBeGreaterThan(0);

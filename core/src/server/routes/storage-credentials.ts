@@ -8,6 +8,7 @@ import { notFound } from "../errors.ts";
 import { assertWellFormed } from "../well-formed.ts";
 import { newId } from "../../store/ids.ts";
 import { decryptSecret, encryptSecret } from "../../store/secrets.ts";
+import agentStorageKeyRoutes from "./agent-storage-keys.ts";
 
 const Body = Type.Object(
   {
@@ -22,6 +23,8 @@ const Body = Type.Object(
 
 export default async function storageCredentialRoutes(app: FastifyInstance) {
   app.addHook("onRequest", app.requireAdmin);
+  // The managed-mode keys of a project's agent: a separate record (see agent-storage-keys.ts), same admin-only hook.
+  await app.register(agentStorageKeyRoutes);
 
   async function requireProject(id: string) {
     if (!(await app.store.project.findUnique({ where: { id }, select: { id: true } }))) throw notFound(`project ${id}`);
