@@ -127,7 +127,7 @@ function drillRun(dataDir) {
   let output = "";
   const seconds = time(() => {
     const r = spawnSync(process.execPath, [borela, "drill", "run", "bench", "--wait"], {
-      env: { ...process.env, BORELA_DATA_DIR: dataDir, BORELA_LOG_LEVEL: "warn" },
+      env: { ...process.env, BORELA_DATA_DIR: dataDir, BORELA_FILE_REPLICA_ROOTS: work, BORELA_LOG_LEVEL: "warn" },
       encoding: "utf8",
     });
     output = r.stdout + r.stderr;

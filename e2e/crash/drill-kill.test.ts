@@ -14,7 +14,8 @@ import { waitFor } from "../../core/test/support/wait-for.ts";
 const dir = mkdtempSync(path.join(tmpdir(), "borela-drill-kill-"));
 const dataDir = path.join(dir, "data");
 const admin = "bradm_drill_kill";
-const env = { BORELA_DATA_DIR: dataDir, BORELA_ADMIN_TOKEN: admin, BORELA_DRILL_LEASE_SECONDS: "2" };
+// The replica lives beside the data dir, in the test's temp dir: the root for file replicas.
+const env = { BORELA_DATA_DIR: dataDir, BORELA_FILE_REPLICA_ROOTS: dir, BORELA_ADMIN_TOKEN: admin, BORELA_DRILL_LEASE_SECONDS: "2" };
 let core: CoreProcess | null = null;
 
 afterAll(async () => {

@@ -36,15 +36,9 @@ export async function startWorld(env: Record<string, string> = {}): Promise<Worl
     BORELA_SMTP_URL: smtp.url,
     BORELA_ALERT_EMAIL: "ops@example.com",
     BORELA_ALERT_RETRY_SECONDS: "1",
-    // BYO S3 replicas keep their credentials on the agent's host; the drill worker gets read credentials from its environment.
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
     ...env,
   });
   const dir = await tmpDir("borela-drift-");
-  // Drills of bring-your-own S3 replicas read with the worker's own credentials (here: this test process).
-  process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
   return {
     core,
     s3,
@@ -77,6 +71,11 @@ export interface Scenario {
 /** A project replicating for real to S3, fresh, with a writer running. */
 export async function startScenario(world: World, name: string, settings: Record<string, unknown> = {}): Promise<Scenario> {
   const p = await world.core.createProject(name, { staleAfterSeconds: STALE_AFTER, heartbeatGraceSeconds: GRACE, ...settings });
+  // Drills read bring-your-own S3 replicas with the endpoint and keys an admin stored for the project.
+  const stored = await world.core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, {
+    body: { accessKeyId: world.s3.accessKeyId, secretAccessKey: world.s3.secretAccessKey, bucket: "backups", endpoint: world.s3.endpoint },
+  });
+  if (stored.status !== 204) throw new Error(`storage credentials for ${name}: ${stored.status} ${JSON.stringify(stored.body)}`);
   const dbPath = path.join(world.dir.path, name, "app.sqlite3");
   await import("node:fs/promises").then((fs) => fs.mkdir(path.dirname(dbPath), { recursive: true }));
   createDatabase(dbPath, 30);

@@ -6,7 +6,8 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
-import { restoreTarget, storedCredentials } from "../drills/replica-target.ts";
+import { readTarget, storedCredentials } from "../drills/replica-target.ts";
+import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { restore } from "../litestream/commands.ts";
 import { listReplicaFiles } from "../litestream/replica-reader.ts";
 import { planRestore } from "../litestream/restore-plan.ts";
@@ -36,9 +37,9 @@ export async function run(args: string[]): Promise<number> {
     }
     const replica = database.replicas[0];
     if (!replica) throw new UsageError(`${project.name}/${database.name} has no replica to restore from`);
-    const what = `${project.name}/${database.name} from ${replica.url}`;
+    const what = `${project.name}/${database.name} from ${redactReplicaUrl(replica.url)}`;
     try {
-      const target = restoreTarget(replica.url, project.storagePrefix, config, process.env, await storedCredentials(store, config, project.id));
+      const target = await readTarget(replica.url, project.storagePrefix, config, await storedCredentials(store, config, project.id));
       const planned = planRestore(await listReplicaFiles(target, { timeoutMs: 60_000 }), { timestamp });
       if (!planned.ok) throw new Error(planned.reason);
       const { plan } = planned;

@@ -1,12 +1,23 @@
-// Turns a Replica row (a URL without secrets) into something Litestream can
-// restore from, with read credentials: the operator's for managed replicas,
-// the worker's environment for bring-your-own S3, none for file replicas.
-import { parseReplicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
+// Where a drill (or `borela restore`) reads a replica: the core decides, never
+// the heartbeat. A Replica row's URL only names the bucket and path (or the
+// directory); everything that says where requests go and with which keys comes
+// from the core:
+//   managed replicas (the operator's bucket, under the project's prefix): endpoint,
+//     region, path style and keys from BORELA_S3_*;
+//   bring-your-own S3: endpoint, region and keys from the storage credentials an
+//     admin stored for the project (PUT /api/v1/projects/:id/storage-credentials);
+//   file replicas: only under BORELA_FILE_REPLICA_ROOTS (file-roots.ts).
+// A URL carrying credentials (user:pass@) is refused; messages show URLs redacted.
+import { parseReplicaUrl, redactReplicaUrl, type ReplicaTarget, type S3Replica } from "../litestream/replica-url.ts";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
 import { decryptSecret, loadSecretKey } from "../store/secrets.ts";
+import { FileReplicaRefusedError, resolveFileReplica } from "./file-roots.ts";
 
+/** The replica cannot be read with what the core holds (no stored credentials, outside the managed prefix). */
 export class MissingCredentialsError extends Error {}
+/** The replica URL asks for something the core never does (inline credentials, "." or ".." segments, outside the file roots). */
+export class ReplicaRefusedError extends Error {}
 
 export function managedPrefix(config: Config, storagePrefix: string): string | null {
   return config.s3 ? `s3://${config.s3.bucket}/${storagePrefix}` : null;
@@ -21,42 +32,58 @@ export interface StoredCredentials {
   region: string;
 }
 
-export function restoreTarget(
-  url: string,
-  storagePrefix: string,
-  config: Config,
-  env: Record<string, string | undefined> = process.env,
-  stored: StoredCredentials | null = null,
-): ReplicaTarget {
+function under(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * The target to read `url` (a Replica row's URL) from, for the project whose managed prefix is
+ * `storagePrefix`: pure, no I/O (file replicas still need resolveFileReplica, see readTarget).
+ * Throws ReplicaUrlError (not a replica URL), ReplicaRefusedError or MissingCredentialsError; every
+ * message shows the URL redacted.
+ */
+export function restoreTarget(url: string, storagePrefix: string, config: Config, stored: StoredCredentials | null = null): ReplicaTarget {
+  const shown = redactReplicaUrl(url);
   const target = parseReplicaUrl(url);
-  if (target.type !== "s3") return target;
-  const prefix = managedPrefix(config, storagePrefix);
-  if (config.s3 && prefix && (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`))) {
-    return {
-      ...target,
-      endpoint: target.endpoint ?? config.s3.endpoint,
-      region: target.region ?? config.s3.region,
-      forcePathStyle: target.forcePathStyle ?? config.s3.forcePathStyle,
-      credentials: { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey },
-    };
-  }
-  if (target.credentials) return target;
-  if (stored && stored.bucket === target.bucket) {
-    return {
-      ...target,
-      endpoint: target.endpoint ?? stored.endpoint,
-      region: target.region ?? stored.region,
-      credentials: { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey },
-    };
-  }
-  const accessKeyId = env.AWS_ACCESS_KEY_ID ?? env.LITESTREAM_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY ?? env.LITESTREAM_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new MissingCredentialsError(
-      `no read credentials for replica ${url}: store them with PUT /api/v1/projects/<id>/storage-credentials, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY where the drill runs (bring-your-own replicas keep their credentials on the agent's host)`,
+  if (target.type === "file") return { type: "file", path: target.path, url: shown };
+  if (target.credentials) {
+    throw new ReplicaRefusedError(
+      `replica URL ${shown} carries credentials (user:pass@); the core never reads with credentials from a reported URL: store them with PUT /api/v1/projects/<id>/storage-credentials and report the URL without them`,
     );
   }
-  return { ...target, credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN ?? null } };
+  if (target.path.split("/").some((s) => s === "." || s === "..")) throw new ReplicaRefusedError(`replica URL ${shown} has "." or ".." segments in its path`);
+  const base = { type: "s3" as const, bucket: target.bucket, path: target.path, url: shown };
+  if (config.s3 && target.bucket === config.s3.bucket && under(target.path, storagePrefix)) {
+    const s3 = config.s3;
+    return { ...base, endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } } satisfies S3Replica;
+  }
+  if (stored && stored.bucket === target.bucket) {
+    return {
+      ...base,
+      endpoint: stored.endpoint,
+      region: stored.region,
+      forcePathStyle: stored.endpoint ? true : null,
+      credentials: { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey },
+    } satisfies S3Replica;
+  }
+  if (config.s3 && target.bucket === config.s3.bucket) {
+    throw new MissingCredentialsError(`replica ${shown} is in the managed bucket outside this project's prefix ${storagePrefix}/: the core reads only the project's own prefix there`);
+  }
+  throw new MissingCredentialsError(
+    `no read credentials for replica ${shown}: store them with PUT /api/v1/projects/<id>/storage-credentials (bucket ${target.bucket}; the core reads bring-your-own replicas only with the endpoint, region and keys stored there, never those of a reported URL)`,
+  );
+}
+
+/** restoreTarget, and for file replicas the directory resolved and checked against config.fileReplicaRoots. */
+export async function readTarget(url: string, storagePrefix: string, config: Config, stored: StoredCredentials | null = null): Promise<ReplicaTarget> {
+  const target = restoreTarget(url, storagePrefix, config, stored);
+  if (target.type !== "file") return target;
+  try {
+    return { ...target, path: await resolveFileReplica(target.path, config.fileReplicaRoots) };
+  } catch (err) {
+    if (err instanceof FileReplicaRefusedError) throw new ReplicaRefusedError(err.message);
+    throw err;
+  }
 }
 
 export async function storedCredentials(store: Store, config: Config, projectId: string): Promise<StoredCredentials | null> {

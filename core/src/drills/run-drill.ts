@@ -15,7 +15,9 @@ import { chooseCheck, compare, compareWithLive, compareWithPrevious, generationM
 import { freeSpace as systemFreeSpace, formatBytes, type FreeSpace } from "./disk.ts";
 import { inspectDatabase } from "./inspect.ts";
 import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
-import { MissingCredentialsError, restoreTarget, storedCredentials } from "./replica-target.ts";
+import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredentials } from "./replica-target.ts";
+import { redactReplicaUrl } from "../litestream/replica-url.ts";
+import { fileInDir, PathEscapeError } from "./inside-dir.ts";
 import { InfrastructureError } from "./errors.ts";
 import { liveState } from "./live-state.ts";
 import { DamagedSegmentError, readSegments } from "./segments.ts";
@@ -65,7 +67,8 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   const database = drill.databaseId
     ? await ctx.store.database.findUnique({ where: { id: drill.databaseId }, include: { replicas: { orderBy: { url: "asc" } } } })
     : null;
-  const report = emptyReport(drill.databaseName ?? database?.name ?? "?", database?.replicas[0]?.url ?? null, drill.timestamp);
+  const shown = database?.replicas[0] ? redactReplicaUrl(database.replicas[0].url) : null;
+  const report = emptyReport(drill.databaseName ?? database?.name ?? "?", shown, drill.timestamp);
   const finish = (status: Outcome["status"], error?: string): Outcome => {
     if (error) report.error = error;
     return { status, report };
@@ -77,13 +80,13 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
 
   let target;
   try {
-    target = restoreTarget(replica.url, drill.project.storagePrefix, ctx.config, process.env, await storedCredentials(ctx.store, ctx.config, drill.projectId));
+    target = await readTarget(replica.url, drill.project.storagePrefix, ctx.config, await storedCredentials(ctx.store, ctx.config, drill.projectId));
   } catch (err) {
-    if (err instanceof MissingCredentialsError) return finish("failed", err.message);
-    return finish("failed", `replica ${replica.url} cannot be used: ${(err as Error).message}`);
+    if (err instanceof MissingCredentialsError || err instanceof ReplicaRefusedError) return finish("failed", err.message);
+    return finish("failed", `replica ${shown} cannot be used: ${(err as Error).message}`);
   }
 
-  await step("inspect-replica", `reading ${replica.url}`);
+  await step("inspect-replica", `reading ${shown}`);
   let files;
   try {
     files = await listReplicaFiles(target, { timeoutMs: 30_000 });
@@ -93,9 +96,9 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
     throw new InfrastructureError((err as Error).message);
   }
   const summary = summarizeReplica(files);
-  if (!summary.generation) return finish("failed", `no backup found in ${replica.url}`);
+  if (!summary.generation) return finish("failed", `no backup found in ${shown}`);
   const planned = planRestore(files, { timestamp: drill.timestamp });
-  if (!planned.ok) return finish("failed", `litestream restore of ${replica.url} would fail: ${planned.reason}`);
+  if (!planned.ok) return finish("failed", `litestream restore of ${shown} would fail: ${planned.reason}`);
   const plan = planned.plan;
   const generationId = plan.generation;
   const generation = summary.generations.find((g) => g.id === generationId)!;
@@ -139,7 +142,13 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
 
   const dir = await mkdtemp(path.join(ctx.config.drillDir, `drill-${drillId}-`));
   try {
-    const output = path.join(dir, `${database.name}.sqlite3`);
+    let output: string;
+    try {
+      output = fileInDir(dir, `${database.name}.sqlite3`);
+    } catch (err) {
+      if (err instanceof PathEscapeError) return finish("failed", `database name ${JSON.stringify(database.name)} cannot name a file: ${err.message}`);
+      throw err;
+    }
     const timestamp = plan.timestamp ?? undefined;
     await step("restore", `litestream restore -generation ${generationId}${timestamp ? ` -timestamp ${timestamp.toISOString()}` : ""} → ${output}`);
     const started = Date.now();

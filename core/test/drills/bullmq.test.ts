@@ -73,7 +73,7 @@ describe("BullMQ drill queue", () => {
     const { project } = await replicatedProject("killed-worker");
     // Stop the core's own worker from taking the job first: a separate `borela worker` process claims it.
     const worker = spawn(process.execPath, [path.join(root, "core/bin/borela.js"), "worker"], {
-      env: { ...process.env, BORELA_REDIS_URL: redis.url, BORELA_DATA_DIR: core.config.dataDir, BORELA_DRILL_LEASE_SECONDS: "2", BORELA_LOG_LEVEL: "warn" },
+      env: { ...process.env, BORELA_REDIS_URL: redis.url, BORELA_DATA_DIR: core.config.dataDir, BORELA_FILE_REPLICA_ROOTS: core.config.fileReplicaRoots.join(","), BORELA_DRILL_LEASE_SECONDS: "2", BORELA_LOG_LEVEL: "warn" },
       stdio: "ignore",
     });
     await core.app.drills.pause();

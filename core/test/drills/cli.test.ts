@@ -27,7 +27,7 @@ function borela(...args: string[]): Promise<{ code: number; stdout: string; stde
     execFile(
       process.execPath,
       [path.join(root, "core/bin/borela.js"), ...args],
-      { cwd: root, env: { ...process.env, BORELA_DATA_DIR: core.config.dataDir, BORELA_LOG_LEVEL: "warn" }, timeout: 60_000 },
+      { cwd: root, env: { ...process.env, BORELA_DATA_DIR: core.config.dataDir, BORELA_FILE_REPLICA_ROOTS: tmp.path, BORELA_LOG_LEVEL: "warn" }, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 99) : 0, stdout, stderr }),
     );
   });

@@ -21,7 +21,8 @@ export async function startTestCore(env: Record<string, string> = {}): Promise<T
   logStream.on("data", (chunk) => (logText += chunk.toString()));
   const server = await startServer({
     // Test receivers listen on 127.0.0.1; suites that test the refusal set it to "false".
-    env: { BORELA_ADMIN_TOKEN: adminToken, BORELA_LOG_LEVEL: "debug", BORELA_ALERT_ALLOW_PRIVATE_TARGETS: "true", ...env },
+    // Test replicas live in temp dirs (support/tmp.ts): drills may read file replicas there.
+    env: { BORELA_ADMIN_TOKEN: adminToken, BORELA_LOG_LEVEL: "debug", BORELA_ALERT_ALLOW_PRIVATE_TARGETS: "true", BORELA_FILE_REPLICA_ROOTS: tmpdir(), ...env },
     dataDir,
     host: "127.0.0.1",
     port: 0,

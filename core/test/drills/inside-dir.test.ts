@@ -1,0 +1,72 @@
+// Defence in depth for names that become paths: whatever the ingest let
+// through, a drill's output file stays a direct child of its directory, and a
+// replica directory is inside a root both as written and with links resolved.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileInDir, isInside, PathEscapeError } from "../../src/drills/inside-dir.ts";
+import { FileReplicaRefusedError, fileRootProblem, resolveFileReplica } from "../../src/drills/file-roots.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+
+describe("fileInDir", () => {
+  it("keeps ordinary names", () => {
+    expect(fileInDir("/data/drills/d1", "app.sqlite3")).toBe("/data/drills/d1/app.sqlite3");
+    expect(fileInDir("/data/drills/d1", "..app.sqlite3")).toBe("/data/drills/d1/..app.sqlite3");
+  });
+
+  it.each(["../../x.sqlite3", "../x", "a/b.sqlite3", "/etc/passwd", "..", ".", "", "x\0y"])("refuses %j", (name) => {
+    expect(() => fileInDir("/data/drills/d1", name)).toThrow(PathEscapeError);
+  });
+});
+
+describe("isInside and fileRootProblem", () => {
+  it("compares whole path segments, resolved", () => {
+    expect(isInside("/srv/r", "/srv/r")).toBe(true);
+    expect(isInside("/srv/r", "/srv/r/a/b")).toBe(true);
+    expect(isInside("/srv/r", "/srv/r/..x")).toBe(true);
+    expect(isInside("/srv/r", "/srv/rx")).toBe(false);
+    expect(isInside("/srv/r", "/srv/r/../x")).toBe(false);
+    expect(isInside("/srv/r", "/")).toBe(false);
+  });
+
+  it("names BORELA_FILE_REPLICA_ROOTS", () => {
+    expect(fileRootProblem("/srv/r/app", ["/srv/r"])).toBeNull();
+    expect(fileRootProblem("/home/u/app", ["/srv/r"])).toMatch(/^file replica \/home\/u\/app is outside BORELA_FILE_REPLICA_ROOTS \(\/srv\/r\)/);
+  });
+});
+
+describe("resolveFileReplica on a real file system", () => {
+  let tmp: TmpDir;
+  let root: string;
+  let outside: string;
+  beforeAll(async () => {
+    tmp = await tmpDir("borela-roots-");
+    root = path.join(tmp.path, "root");
+    outside = path.join(tmp.path, "outside");
+    mkdirSync(path.join(root, "good", "generations", "0123456789abcdef", "wal"), { recursive: true });
+    mkdirSync(path.join(outside, "generations"), { recursive: true });
+    symlinkSync(outside, path.join(root, "escape"));
+    mkdirSync(path.join(root, "linked", "generations"), { recursive: true });
+    writeFileSync(path.join(outside, "secret"), "x");
+    symlinkSync(path.join(outside, "secret"), path.join(root, "linked", "generations", "snap"));
+  });
+  afterAll(async () => tmp?.remove());
+
+  it("returns the real directory of a replica inside a root", async () => {
+    expect(await resolveFileReplica(path.join(root, "good"), [root])).toBe(path.join(root, "good"));
+    expect(await resolveFileReplica(path.join(root, "not-yet"), [root])).toBe(path.join(root, "not-yet"));
+  });
+
+  it("refuses a link that leads out of the roots", async () => {
+    await expect(resolveFileReplica(path.join(root, "escape"), [root])).rejects.toThrow(/outside BORELA_FILE_REPLICA_ROOTS .*resolves to/);
+  });
+
+  it("refuses a replica holding a symbolic link", async () => {
+    await expect(resolveFileReplica(path.join(root, "linked"), [root])).rejects.toThrow(FileReplicaRefusedError);
+    await expect(resolveFileReplica(path.join(root, "linked"), [root])).rejects.toThrow(/holds a symbolic link/);
+  });
+
+  it("refuses a directory outside the roots", async () => {
+    await expect(resolveFileReplica(outside, [root])).rejects.toThrow(/BORELA_FILE_REPLICA_ROOTS/);
+  });
+});
