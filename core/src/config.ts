@@ -30,6 +30,8 @@ export interface Config {
   drillDir: string;
   /** Directories (absolute, resolved) under which `file://` replicas may be drilled (BORELA_FILE_REPLICA_ROOTS; default: the data dir). */
   fileReplicaRoots: string[];
+  /** Where a drill's restore and checks run (BORELA_DRILL_ISOLATION): a sandboxed child process (default) or a container of the Borela image. */
+  drillIsolation: "process" | "docker";
   /** A running drill's lease: a worker that stops renewing it for this long is presumed dead. */
   drillLeaseSeconds: number;
   litestreamBin: string | null;
@@ -123,6 +125,12 @@ function confirmDelays(raw: string | undefined): ConfirmDelays {
   }
 }
 
+function drillIsolation(raw: string | undefined): "process" | "docker" {
+  if (raw === undefined || raw === "" || raw === "process") return "process";
+  if (raw === "docker") return "docker";
+  throw new ConfigError(`BORELA_DRILL_ISOLATION=${JSON.stringify(raw)} is not process or docker`);
+}
+
 function fileReplicaRoots(raw: string | undefined, dataDir: string): string[] {
   const roots = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   return roots.length > 0 ? roots.map((r) => path.resolve(r)) : [dataDir];
@@ -153,6 +161,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     alertEmail: (env.BORELA_ALERT_EMAIL ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     drillDir: path.resolve(env.BORELA_DRILL_DIR ?? path.join(dataDir, "drills")),
     fileReplicaRoots: fileReplicaRoots(env.BORELA_FILE_REPLICA_ROOTS, dataDir),
+    drillIsolation: drillIsolation(env.BORELA_DRILL_ISOLATION),
     drillLeaseSeconds: readInt(env, "BORELA_DRILL_LEASE_SECONDS", 30, 1, 3600),
     litestreamBin: env.LITESTREAM_BIN || null,
     alertConfirmSeconds: confirmDelays(env.BORELA_ALERT_CONFIRM_SECONDS),

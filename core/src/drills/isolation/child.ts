@@ -1,0 +1,22 @@
+// The isolated part's process: reads one IsolatedJob (JSON) from stdin, works
+// in its current directory, writes progress and the result as JSON lines on
+// stdout (protocol.ts). Started by entry.mjs, in a sandboxed child process or
+// a container; it never sees the core's environment.
+import { runIsolatedJob, type IsolatedJob } from "./job.ts";
+
+async function readStdin(): Promise<string> {
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
+const write = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+
+try {
+  const job = JSON.parse(await readStdin()) as IsolatedJob;
+  const result = await runIsolatedJob(job, process.cwd(), (step, message) => write({ step, message }));
+  write({ result });
+} catch (err) {
+  process.stderr.write(`isolated drill: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,92 @@
+// BORELA_DRILL_ISOLATION=process: the isolated part in a child process.
+//
+//   runInChildProcess(job, options): Promise<IsolatedResult>
+//     options: { scratch (a fresh temp dir for this drill), hide (the core's data dir and drill dir),
+//                limits, onStep, entry? (tests: another script in the same sandbox) }
+//     Rejects with IsolationError when the child ends without a result (killed at the
+//     wall-clock limit, crashed, refused by the sandbox).
+//
+// The child gets the job (credentials included) on stdin, never in its argv or
+// environment, and an environment of its own (sandbox.ts childEnv). When the
+// core runs as root and can make a mount namespace, the child runs as nobody
+// with no capabilities, sees its temp dir and the file replica (read-only) at
+// fixed places, and the core's data dir and drill dir covered by an empty
+// tmpfs. Otherwise it runs as the core's user, in its temp dir.
+import { spawn, spawnSync } from "node:child_process";
+import { chmod, chown, mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { Emit, IsolatedJob, IsolatedResult } from "./job.ts";
+import { readChildOutput } from "./child-output.ts";
+import { childEnv, NOBODY, SANDBOX_REPLICA, SANDBOX_WORK, sandboxCommand, type IsolationLimits } from "./sandbox.ts";
+
+export class IsolationError extends Error {}
+
+export const ENTRY = fileURLToPath(new URL("./entry.mjs", import.meta.url));
+
+let probed: { namespace: boolean; prlimit: boolean } | null = null;
+
+/** Whether this host can confine the child (cached): root with unshare and setpriv; prlimit anywhere. */
+export function sandboxSupport(): { namespace: boolean; prlimit: boolean } {
+  if (probed) return probed;
+  const ok = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: "ignore", timeout: 10_000 }).status === 0;
+  const root = process.getuid?.() === 0;
+  const namespace = root && ok("unshare", ["--mount", "--propagation", "private", "true"]) && ok("setpriv", ["--version"]);
+  probed = { namespace, prlimit: ok("prlimit", ["--version"]) };
+  return probed;
+}
+
+export interface ChildProcessOptions {
+  scratch: string;
+  hide: string[];
+  limits: IsolationLimits;
+  onStep: Emit;
+  entry?: string;
+}
+
+export async function runInChildProcess(job: IsolatedJob, options: ChildProcessOptions): Promise<IsolatedResult> {
+  const support = sandboxSupport();
+  const replicaDir = job.replica.type === "file" ? job.replica.path : null;
+  if (support.namespace) {
+    await mkdir(SANDBOX_WORK, { recursive: true, mode: 0o755 });
+    await mkdir(SANDBOX_REPLICA, { recursive: true, mode: 0o755 });
+    await chown(options.scratch, NOBODY.uid, NOBODY.gid);
+  }
+  await chmod(options.scratch, 0o700);
+  const plan = sandboxCommand({
+    node: process.execPath,
+    entry: options.entry ?? ENTRY,
+    scratch: options.scratch,
+    replicaDir,
+    hide: options.hide,
+    limits: options.limits,
+    namespace: support.namespace,
+    prlimit: support.prlimit,
+  });
+  const sent: IsolatedJob = plan.replicaDir && job.replica.type === "file" ? { ...job, replica: { ...job.replica, path: plan.replicaDir } } : job;
+  const child = spawn(plan.command, plan.args, { cwd: options.scratch, env: childEnv(plan.workDir), detached: true, stdio: ["pipe", "pipe", "pipe"] });
+  const output = readChildOutput(child.stdout, child.stderr, options.onStep);
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    // The whole process group: the child, its Litestream and its workers.
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }, options.limits.wallClockMs);
+  child.stdin.on("error", () => undefined);
+  child.stdin.end(JSON.stringify(sent));
+  const exit = await new Promise<{ code: number | null; signal: string | null; error?: Error }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, signal: null, error }));
+    child.once("close", (code, signal) => resolve({ code, signal }));
+  });
+  clearTimeout(timer);
+  await output.done;
+  if (exit.error) throw new IsolationError(`cannot start the isolated drill process (${plan.command}): ${exit.error.message}`);
+  if (killed) throw new IsolationError(`the isolated drill process did not finish within ${Math.round(options.limits.wallClockMs / 1000)}s and was killed`);
+  if (output.protocolError) throw new IsolationError(`the isolated drill process sent a malformed result: ${output.protocolError}`);
+  if (output.result) return output.result;
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  throw new IsolationError(`the isolated drill process ${how} without a result${output.tail() ? `: ${output.tail().split("\n").slice(-5).join(" | ")}` : ""}`);
+}

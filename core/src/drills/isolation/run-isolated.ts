@@ -1,0 +1,30 @@
+// The one call run-drill makes: the isolated part of a drill, where
+// BORELA_DRILL_ISOLATION says.
+import type Docker from "dockerode";
+import type { Emit, IsolatedJob, IsolatedResult } from "./job.ts";
+import { runInChildProcess } from "./process-runner.ts";
+import { runInContainer } from "./docker-runner.ts";
+import { defaultLimits, type IsolationLimits } from "./sandbox.ts";
+
+export { IsolationError } from "./process-runner.ts";
+export type { IsolatedJob, IsolatedResult } from "./job.ts";
+
+export interface IsolationSettings {
+  mode: "process" | "docker";
+  /** Overrides of the default limits (tests use small ones). */
+  limits?: Partial<IsolationLimits>;
+  /** Docker mode: the image (default borela/borela:latest) and the engine. */
+  image?: string;
+  docker?: Docker;
+}
+
+/**
+ * Restores and inspects in isolation, in `scratch` (a fresh directory under
+ * the drill dir, removed by the caller). `hide`: the core's own directories,
+ * which the child must not see.
+ */
+export function runIsolated(job: IsolatedJob, settings: IsolationSettings, where: { scratch: string; hide: string[]; onStep: Emit }): Promise<IsolatedResult> {
+  const limits = defaultLimits(job, settings.limits);
+  if (settings.mode === "docker") return runInContainer(job, { scratch: where.scratch, limits, onStep: where.onStep, image: settings.image, docker: settings.docker });
+  return runInChildProcess(job, { scratch: where.scratch, hide: where.hide, limits, onStep: where.onStep });
+}
