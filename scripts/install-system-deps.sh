@@ -15,3 +15,5 @@ fi
 # Redis is started per suite on a private port; make sure no packaged instance holds the default one.
 if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then systemctl stop redis-server || true; fi
 if [ -f scripts/ensure-docker.sh ]; then bash scripts/ensure-docker.sh; fi
+# MinIO (S3 that enforces policies, for the storage scoping tests): built once per machine with Go.
+bash scripts/install-minio.sh

@@ -1,0 +1,90 @@
+// A real MinIO server for tests that need an S3 server which enforces
+// policies (fauxqs accepts any key and evaluates none). Built from source with
+// the Go toolchain by scripts/install-minio.sh into .tools/bin/minio
+// (BORELA_MINIO_BIN overrides). Listens on 127.0.0.1 only, console and update
+// checks off, data in a temp dir removed on stop. The root user is the
+// "operator": MinIO's STS AssumeRole accepts it and applies a session policy.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { freePort } from "../support/ports.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+
+export const MINIO_BIN = process.env.BORELA_MINIO_BIN ?? path.resolve(import.meta.dirname, "..", "..", "..", ".tools", "bin", "minio");
+
+export interface MinioServer {
+  /** http://127.0.0.1:<port> */
+  endpoint: string;
+  rootUser: string;
+  rootPassword: string;
+  createBucket(name: string): Promise<void>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startMinio(): Promise<MinioServer> {
+  if (!existsSync(MINIO_BIN)) throw new Error(`no MinIO binary at ${MINIO_BIN}: run bash scripts/install-minio.sh`);
+  const dir: TmpDir = await tmpDir("borela-minio-");
+  const port = await freePort();
+  const rootUser = "borelaoperator";
+  const rootPassword = `operator-secret-${Math.random().toString(36).slice(2)}`;
+  let output = "";
+  const child: ChildProcess = spawn(MINIO_BIN, ["server", path.join(dir.path, "data"), "--address", `127.0.0.1:${port}`, "--quiet"], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir.path,
+      MINIO_ROOT_USER: rootUser,
+      MINIO_ROOT_PASSWORD: rootPassword,
+      MINIO_BROWSER: "off",
+      MINIO_UPDATE: "off",
+      MINIO_CALLHOME_ENABLE: "off",
+      MINIO_REGION: "us-east-1",
+      MINIO_CI_CD: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const keep = (c: Buffer) => {
+    if (output.length < 100_000) output += c.toString();
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const endpoint = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + 60_000;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`MinIO exited (${child.exitCode}): ${output.slice(-2000)}`);
+    const ready = await fetch(`${endpoint}/minio/health/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline || i > 600) {
+      child.kill("SIGKILL");
+      throw new Error(`MinIO not ready on ${endpoint} within 60 s: ${output.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    endpoint,
+    rootUser,
+    rootPassword,
+    async createBucket(name) {
+      const client = new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: rootUser, secretAccessKey: rootPassword } });
+      try {
+        await client.send(new CreateBucketCommand({ Bucket: name }));
+      } finally {
+        client.destroy();
+      }
+    },
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const killed = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(killed);
+      }
+      await dir.remove();
+    },
+  };
+}
