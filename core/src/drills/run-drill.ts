@@ -2,22 +2,21 @@
 // read-only, compare, record RTO/RPO, remove the temp dir in every outcome,
 // open or resolve the drill_failed incident. The Drill row is the record.
 import { parseJson } from "../store/json.ts";
-import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
 import { openIncident, resolveIncident } from "../alerts/incidents.ts";
-import { restore, RestoreError } from "../litestream/commands.ts";
+import { resolveLitestreamBin } from "../litestream/binary.ts";
 import { listReplicaFiles, summarizeReplica, ReplicaReadError } from "../litestream/replica-reader.ts";
 import { planRestore, segmentName, type RestorePlan } from "../litestream/restore-plan.ts";
 import { overlappingSegments, walHoles } from "../litestream/wal-continuity.ts";
-import { chooseCheck, compare, compareWithLive, compareWithPrevious, generationMismatch, isStorageUnreachable, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
+import { compare, compareWithLive, compareWithPrevious, generationMismatch, isStorageUnreachable, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
 import { freeSpace as systemFreeSpace, formatBytes, type FreeSpace } from "./disk.ts";
-import { inspectDatabase } from "./inspect.ts";
+import { IsolationError, runIsolated, type IsolationSettings } from "./isolation/run-isolated.ts";
 import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredentials } from "./replica-target.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
-import { fileInDir, PathEscapeError } from "./inside-dir.ts";
 import { InfrastructureError } from "./errors.ts";
 import { liveState } from "./live-state.ts";
 import { DamagedSegmentError, readSegments } from "./segments.ts";
@@ -46,6 +45,8 @@ export interface DrillContext {
   restoreTimeoutMs?: number;
   checkTimeoutMs?: number;
   assertionTimeoutMs?: number;
+  /** Overrides of where and how the restore and checks run (tests); the mode defaults to BORELA_DRILL_ISOLATION. */
+  isolation?: Partial<IsolationSettings>;
   onProgress?: (drillId: string, event: ProgressEvent) => void;
 }
 
@@ -142,54 +143,46 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
 
   const dir = await mkdtemp(path.join(ctx.config.drillDir, `drill-${drillId}-`));
   try {
-    let output: string;
-    try {
-      output = fileInDir(dir, `${database.name}.sqlite3`);
-    } catch (err) {
-      if (err instanceof PathEscapeError) return finish("failed", `database name ${JSON.stringify(database.name)} cannot name a file: ${err.message}`);
-      throw err;
-    }
     const timestamp = plan.timestamp ?? undefined;
-    await step("restore", `litestream restore -generation ${generationId}${timestamp ? ` -timestamp ${timestamp.toISOString()}` : ""} → ${output}`);
-    const started = Date.now();
+    const assertions = parseJson<{ name?: string; sql: string; op: string; value: number }[]>(drill.project.assertions, []);
+    const isolation = { mode: ctx.config.drillIsolation, ...ctx.isolation };
+    await step("restore", `litestream restore -generation ${generationId}${timestamp ? ` -timestamp ${timestamp.toISOString()}` : ""} in an isolated ${isolation.mode === "docker" ? "container" : "process"}`);
+    let result;
     try {
-      await restore({ replica: target }, {
-        outputPath: output,
-        timestamp,
-        generation: generationId,
-        timeoutMs: ctx.restoreTimeoutMs ?? 30 * 60_000,
-        onProgress: (p) => {
-          const at = `${(p.elapsedMs / 1000).toFixed(2)}s`;
-          if (p.stage === "snapshot") void step("restore", `snapshot index ${p.index} of generation ${p.generation} (${at})`).catch(() => undefined);
-          if (p.stage === "wal") void step("restore", `replaying WAL indexes ${p.index}–${p.indexMax} (${at})`).catch(() => undefined);
+      result = await runIsolated(
+        {
+          replica: target,
+          generation: generationId,
+          timestamp: timestamp?.toISOString() ?? null,
+          checkPolicy: drill.project.checkPolicy,
+          assertions: assertions.map((a) => ({ sql: a.sql })),
+          restoreTimeoutMs: ctx.restoreTimeoutMs ?? 30 * 60_000,
+          checkTimeoutMs: ctx.checkTimeoutMs ?? 30 * 60_000,
+          assertionTimeoutMs: ctx.assertionTimeoutMs,
+          litestreamBin: resolveLitestreamBin(ctx.config.litestreamBin),
         },
-      });
+        isolation,
+        { scratch: dir, hide: [ctx.config.dataDir, ctx.config.drillDir], onStep: (name, message) => void step(name, message).catch(() => undefined) },
+      );
     } catch (err) {
-      if (err instanceof RestoreError) {
-        // The estimate can be beaten by a backup that compresses unusually well.
-        if (/no space left on device/i.test(`${err.message}\n${err.output}`)) {
-          return finish("failed", `not enough free disk in ${ctx.config.drillDir}: the restore ran out of space (${formatBytes(free)} was free before it began): ${err.message}`);
-        }
-        if (!err.timedOut && isStorageUnreachable(`${err.message}\n${err.output}`)) throw new InfrastructureError(err.message);
-        return finish("failed", `restore failed: ${nameFiles(err.message, plan)}`);
-      }
+      if (err instanceof IsolationError) return finish("failed", err.message);
       throw err;
     }
-    report.restoreSeconds = (Date.now() - started) / 1000;
-    report.restoredBytes = (await stat(output)).size;
-    await step("restore", `restored ${formatBytes(report.restoredBytes)} in ${report.restoreSeconds.toFixed(2)}s`);
-
-    report.check = chooseCheck(drill.project.checkPolicy, report.restoredBytes);
-    const assertions = parseJson<{ name?: string; sql: string; op: string; value: number }[]>(drill.project.assertions, []);
-    const checkStarted = Date.now();
-    await step("check", `PRAGMA ${report.check}, foreign_key_check, row counts${assertions.length ? `, ${assertions.length} assertion(s)` : ""}`);
-    let inspection;
-    try {
-      inspection = await inspectDatabase(output, { check: report.check, assertions, timeoutMs: ctx.checkTimeoutMs ?? 30 * 60_000, assertionTimeoutMs: ctx.assertionTimeoutMs });
-    } catch (err) {
-      return finish("failed", (err as Error).message);
+    if (!result.ok && result.stage === "restore") {
+      const text = `${result.message}\n${result.output}`;
+      // The estimate can be beaten by a backup that compresses unusually well.
+      if (/no space left on device/i.test(text)) {
+        return finish("failed", `not enough free disk in ${ctx.config.drillDir}: the restore ran out of space (${formatBytes(free)} was free before it began): ${result.message}`);
+      }
+      if (!result.timedOut && isStorageUnreachable(text)) throw new InfrastructureError(result.message);
+      return finish("failed", `restore failed: ${nameFiles(result.message, plan)}`);
     }
-    report.checkSeconds = (Date.now() - checkStarted) / 1000;
+    report.restoreSeconds = result.restoreSeconds;
+    report.restoredBytes = result.restoredBytes;
+    report.check = result.check;
+    if (!result.ok) return finish("failed", result.message);
+    const inspection = result.inspection;
+    report.checkSeconds = result.checkSeconds;
     report.integrity = inspection.integrity;
     report.tables = inspection.tables;
     report.foreignKeyViolations = inspection.foreignKeyViolations;

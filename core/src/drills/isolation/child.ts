@@ -10,13 +10,14 @@ async function readStdin(): Promise<string> {
   return text;
 }
 
-const write = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+const write = (value: unknown, then?: () => void) => process.stdout.write(`${JSON.stringify(value)}\n`, then);
 
 try {
   const job = JSON.parse(await readStdin()) as IsolatedJob;
   const result = await runIsolatedJob(job, process.cwd(), (step, message) => write({ step, message }));
-  write({ result });
+  // Exit at once: a worker stopped inside a long SQLite call keeps running until the call returns.
+  write({ result }, () => process.exit(0));
 } catch (err) {
   process.stderr.write(`isolated drill: ${(err as Error).message}\n`);
-  process.exitCode = 1;
+  process.exit(1);
 }

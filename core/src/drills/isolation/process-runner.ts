@@ -65,23 +65,31 @@ export async function runInChildProcess(job: IsolatedJob, options: ChildProcessO
   const sent: IsolatedJob = plan.replicaDir && job.replica.type === "file" ? { ...job, replica: { ...job.replica, path: plan.replicaDir } } : job;
   const child = spawn(plan.command, plan.args, { cwd: options.scratch, env: childEnv(plan.workDir), detached: true, stdio: ["pipe", "pipe", "pipe"] });
   const output = readChildOutput(child.stdout, child.stderr, options.onStep);
-  let killed = false;
-  const timer = setTimeout(() => {
-    killed = true;
-    // The whole process group: the child, its Litestream and its workers.
+  // The whole process group: the child, its Litestream and its workers.
+  const killGroup = () => {
     try {
       process.kill(-child.pid!, "SIGKILL");
     } catch {
       /* already gone */
     }
+  };
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    killGroup();
   }, options.limits.wallClockMs);
   child.stdin.on("error", () => undefined);
   child.stdin.end(JSON.stringify(sent));
+  // A result is the last word: whatever is still running after it (a worker stuck in SQLite) goes.
+  const reap = setInterval(() => {
+    if (output.result) killGroup();
+  }, 2000);
   const exit = await new Promise<{ code: number | null; signal: string | null; error?: Error }>((resolve) => {
     child.once("error", (error) => resolve({ code: null, signal: null, error }));
     child.once("close", (code, signal) => resolve({ code, signal }));
   });
   clearTimeout(timer);
+  clearInterval(reap);
   await output.done;
   if (exit.error) throw new IsolationError(`cannot start the isolated drill process (${plan.command}): ${exit.error.message}`);
   if (killed) throw new IsolationError(`the isolated drill process did not finish within ${Math.round(options.limits.wallClockMs / 1000)}s and was killed`);
