@@ -67,6 +67,7 @@ const NAMESPACE_SCRIPT = [
   'while [ "$1" != "--" ]; do mount -t tmpfs -o ro,size=4k,mode=000 borela-hidden "$1"; shift; done',
   "shift",
   `cd ${SANDBOX_WORK}`,
+  "unset OLDPWD PWD",
   'exec "$@"',
 ].join("\n");
 

@@ -6,7 +6,9 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 let job = "";
 for await (const chunk of process.stdin) job += chunk;
-const { dataDir, drillDir, replicaDir } = JSON.parse(job).probe;
+const parsed = JSON.parse(job);
+const { dataDir, drillDir } = parsed.probe;
+const replicaDir = parsed.replica.path;
 
 function attempt(fn) {
   try {
