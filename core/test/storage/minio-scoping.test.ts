@@ -68,7 +68,7 @@ async function denied(p: Promise<unknown>): Promise<string> {
 }
 
 function target(prefix: string, c: ReplicaCredentials): ReplicaTarget {
-  return { type: "s3", bucket: BUCKET, path: `${prefix}/app`, endpoint: minio.endpoint, region: "us-east-1", forcePathStyle: true, credentials: c };
+  return { type: "s3", bucket: BUCKET, path: `${prefix}/app`, endpoint: minio.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { ...c, expiresAt: c.expiresAt?.toISOString() ?? null } };
 }
 
 describe("MinIO AssumeRole with the prefix session policy", () => {
