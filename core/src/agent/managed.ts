@@ -1,5 +1,9 @@
 // Managed mode: the core hands out the replica (its bucket, this project's
-// prefix, credentials that may expire). Pure functions over the core's answer.
+// prefix, credentials that reach only that prefix and may expire). Pure
+// functions over the core's answer. `storage: null` means the core has no
+// managed storage (NO_STORAGE_ERROR); a core that has storage but neither a
+// role to assume nor keys attached to this project answers 409 with what the
+// operator must do, which the agent reports as its error and keeps asking.
 //
 //   managedTargets(databases, storage): Map<database name, ReplicaTarget>   `<urlPrefix>/<name>` per database
 //   credentialRefreshDelayMs(expiresAt: string | null, now: Date, periodicMs?): number
