@@ -12,6 +12,7 @@
 // - with BORELA_S3_ROLE_ARN each agent gets AssumeRole credentials limited to
 //   its prefix: project A's cannot list the bucket, read or restore B's rows,
 //   or write into B's prefix, while B's restore the same rows fine.
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -26,6 +27,7 @@ import { ensureDashboardBuilt } from "../../dashboard/test/support/build.ts";
 import { launchBrowser, type TestBrowser } from "../../dashboard/test/support/browser.ts";
 
 const BUCKET = "borela-managed";
+const SHOTS = path.resolve(import.meta.dirname, "..", "..", ".artifacts", "screenshots");
 let minio: MinioServer;
 beforeAll(async () => {
   minio = await startMinio();
@@ -119,11 +121,14 @@ describe("managed mode without BORELA_S3_ROLE_ARN", () => {
     const refusal = panel.getByRole("alert");
     await expect.poll(() => refusal.textContent(), { timeout: 15_000 }).toContain('managed storage is refused for project "sec-keys-dashboard"');
     expect(await refusal.textContent()).toContain("BORELA_S3_ROLE_ARN");
+    await mkdir(SHOTS, { recursive: true });
+    await panel.screenshot({ path: path.join(SHOTS, "managed-storage-refused.png") });
     await panel.getByLabel("Access key id").fill("DASHKEY0001");
     await panel.getByLabel("Secret access key").fill("dash-secret-0001");
     await panel.getByRole("button", { name: "Attach keys" }).click();
     await expect.poll(() => panel.locator("[data-managed-source]").getAttribute("data-managed-source"), { timeout: 15_000 }).toBe("agent-keys");
     expect(await panel.textContent()).toContain("DASH…01");
+    await panel.screenshot({ path: path.join(SHOTS, "managed-storage-keys.png") });
     expect(await panel.textContent()).not.toContain("dash-secret-0001");
     const cfg = await h.core.api<AgentConfigResponse>("GET", "/api/v1/agent/config", { token: p.agentToken });
     expect(cfg.body.storage?.accessKeyId).toBe("DASHKEY0001");
