@@ -4,6 +4,7 @@ import type { Store } from "../store/db.ts";
 import { restoreCommands } from "../server/project-view.ts";
 import type { AlertContext } from "./message.ts";
 import type { AlertEvent } from "./decisions.ts";
+import { conditionStart } from "./condition-start.ts";
 
 export async function alertContext(
   store: Store,
@@ -26,6 +27,18 @@ export async function alertContext(
     where: { projectId: project.id, status: "passed", ...(incident.databaseId ? { databaseId: incident.databaseId } : {}) },
     orderBy: { finishedAt: "desc" },
   });
+  // What the agent said last before the incident opened: when its silence began, or since when changes waited.
+  const before =
+    incident.kind === "silent" || incident.kind === "stale"
+      ? await store.heartbeat.findFirst({ where: { projectId: project.id, receivedAt: { lte: incident.openedAt } }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true, payload: true } })
+      : null;
+  const database = incident.databaseId ? (databases[0]?.name ?? null) : null;
+  const startedAt = conditionStart(incident.kind, incident.openedAt, {
+    lastHeartbeatAt: before?.receivedAt ?? null,
+    pendingSince: before && database ? pendingSinceIn(before.payload, database) : null,
+    staleAfterSeconds: project.staleAfterSeconds,
+    heartbeatGraceSeconds: project.heartbeatGraceSeconds,
+  });
   const commands = databases.flatMap((d) => {
     const c = restoreCommands(project.name, d, d.replicas[0]?.url ?? null);
     return [c.litestream, c.borela].filter((x): x is string => !!x);
@@ -33,9 +46,10 @@ export async function alertContext(
   return {
     event,
     project: { id: project.id, name: project.name },
-    database: incident.databaseId ? (databases[0]?.name ?? null) : null,
+    database,
     kind: incident.kind,
     reason: incident.reason,
+    startedAt,
     openedAt: incident.openedAt,
     resolvedAt: incident.resolvedAt,
     lastBackupAt,
@@ -44,4 +58,17 @@ export async function alertContext(
     dashboardUrl: `${publicUrl}/projects/${project.id}`,
     now,
   };
+}
+
+/** The oldest pendingSince among a database's replicas in a stored heartbeat payload (protocol.ts); null when none or unreadable. */
+export function pendingSinceIn(payload: string, database: string): Date | null {
+  try {
+    const hb = JSON.parse(payload) as { databases?: { name?: string; replicas?: { pendingSince?: string | null }[] }[] };
+    const times = (hb.databases?.find((d) => d.name === database)?.replicas ?? [])
+      .map((r) => (r.pendingSince ? Date.parse(r.pendingSince) : NaN))
+      .filter((t) => Number.isFinite(t));
+    return times.length > 0 ? new Date(Math.min(...times)) : null;
+  } catch {
+    return null;
+  }
 }

@@ -2,8 +2,10 @@
 // incident opens (after its confirmation delay), one when it resolves (only to
 // channels that heard it open), and reminders at a cadence while it stays open.
 // Decisions are per channel, so a channel added later is told what is still
-// open, not what already cleared.
-export type AlertEvent = "opened" | "resolved" | "reminder";
+// open, not what already cleared. An incident that opened and resolved before
+// a channel could hear of it is "missed": it goes out in one summary with the
+// channel's other missed incidents (deliver.ts), never as a burst of pairs.
+export type AlertEvent = "opened" | "resolved" | "reminder" | "missed";
 
 export interface IncidentTimes {
   openedAt: Date;
@@ -20,7 +22,7 @@ export interface ChannelHistory {
 
 export interface DueNotification {
   event: AlertEvent;
-  /** Reminder number (1, 2, ...); 0 for opened and resolved. */
+  /** Reminder number (1, 2, ...); 0 for the other events. */
   seq: number;
 }
 
@@ -42,10 +44,10 @@ export function dueNotifications(
 
   if (incident.resolvedAt) {
     if (channel.openedClaimedAt) return [{ event: "resolved", seq: 0 }];
-    // It cleared before anyone heard it open (between two ticks, or while the core was down):
-    // it was still a real incident, so both messages go, in order.
+    // It cleared before anyone heard it open (between two ticks, the core down, email not configured yet):
+    // it was still a real incident, told once, inside this channel's summary of what it missed.
     const channelExisted = !channel.createdAt || channel.createdAt <= incident.resolvedAt;
-    return confirmed && !announcedAnywhere && channelExisted ? [{ event: "opened", seq: 0 }, { event: "resolved", seq: 0 }] : [];
+    return confirmed && !announcedAnywhere && channelExisted ? [{ event: "missed", seq: 0 }] : [];
   }
   if (!confirmed) return [];
   if (!channel.openedClaimedAt) return [{ event: "opened", seq: 0 }];

@@ -1,7 +1,9 @@
 // Sending: every pending delivery whose time has come gets one attempt, taken
 // under a lease so that two core processes never send the same one at once.
 // Messages to one channel about one incident go out in order: a resolve
-// notice never overtakes the opening it answers.
+// notice never overtakes the opening it answers. A channel's "missed"
+// deliveries (incidents that came and went before it could hear of them) go
+// out together as one summary (missed.ts).
 import type { Store } from "../store/db.ts";
 import { afterAttempt, type AttemptOutcome } from "./attempt.ts";
 import { send, type Senders } from "./channels.ts";
@@ -11,6 +13,7 @@ import { messageOrder, parseDeliveryKey } from "./delivery-key.ts";
 import { sendDigest, type DigestSettings } from "./digest.ts";
 import { PermanentDeliveryError } from "./errors.ts";
 import { channelOfDelivery } from "./recipients.ts";
+import { missedContext } from "./missed.ts";
 
 /** A "sending" row whose process died is taken over after this long (longer than any send's timeouts). */
 export const SEND_LEASE_MS = 120_000;
@@ -45,21 +48,63 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
   });
   rows.sort((a, b) => orderOf(a.dedupeKey) - orderOf(b.dedupeKey));
   const done: DeliveredAttempt[] = [];
+  const taken = new Set<string>();
   for (const d of rows) {
+    if (taken.has(d.id)) continue;
     if (await waitsForEarlier(store, d)) continue;
-    // The lease: whoever moves the row from the state it read wins; the others skip it.
-    const { count } = await store.delivery.updateMany({
-      where: { id: d.id, status: d.status, attempts: d.attempts },
-      data: { status: "sending", attempts: d.attempts + 1, nextAttemptAt: new Date(at.getTime() + SEND_LEASE_MS) },
-    });
-    if (count === 0) continue;
-    const outcome = await attempt(store, secretKey, settings, d, now());
-    const update = afterAttempt(d.attempts + 1, d.log, outcome, now(), settings.retrySeconds);
-    await store.delivery.update({ where: { id: d.id }, data: update });
-    if (outcome.ok && d.incidentId) await store.incident.update({ where: { id: d.incidentId }, data: { lastNotifiedAt: update.sentAt } });
-    done.push({ id: d.id, event: d.event, ok: outcome.ok, detail: outcome.detail, status: update.status });
+    if (!(await lease(store, d, at))) continue;
+    // Every due "missed" delivery to this channel rides in the same message.
+    const batch = d.event === "missed" ? [d, ...(await leaseMissedSiblings(store, d, at))] : [d];
+    for (const b of batch) taken.add(b.id);
+    const outcome = d.event === "missed" ? await attemptMissed(store, secretKey, settings, batch, now()) : await attempt(store, secretKey, settings, d, now());
+    for (const b of batch) {
+      const update = afterAttempt(b.attempts + 1, b.log, outcome, now(), settings.retrySeconds);
+      await store.delivery.update({ where: { id: b.id }, data: update });
+      if (outcome.ok && b.incidentId) await store.incident.update({ where: { id: b.incidentId }, data: { lastNotifiedAt: update.sentAt } });
+      done.push({ id: b.id, event: b.event, ok: outcome.ok, detail: outcome.detail, status: update.status });
+    }
   }
   return done;
+}
+
+/** The lease: whoever moves the row from the state it read wins; the others skip it. */
+async function lease(store: Store, d: DeliveryRow, at: Date): Promise<boolean> {
+  const { count } = await store.delivery.updateMany({
+    where: { id: d.id, status: d.status, attempts: d.attempts },
+    data: { status: "sending", attempts: d.attempts + 1, nextAttemptAt: new Date(at.getTime() + SEND_LEASE_MS) },
+  });
+  return count === 1;
+}
+
+/** The other due "missed" deliveries to d's channel, each leased (a row another process holds is left to it). */
+async function leaseMissedSiblings(store: Store, d: DeliveryRow, at: Date): Promise<DeliveryRow[]> {
+  const channel = parseDeliveryKey(d.dedupeKey)?.channel;
+  if (!channel) return [];
+  const candidates = await store.delivery.findMany({
+    where: { id: { not: d.id }, event: "missed", status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: at }, dedupeKey: { endsWith: `:${channel}:missed:0` } },
+    orderBy: { id: "asc" },
+  });
+  const leased: DeliveryRow[] = [];
+  for (const c of candidates) {
+    if (parseDeliveryKey(c.dedupeKey)?.channel !== channel) continue;
+    if (await lease(store, c, at)) leased.push(c);
+  }
+  return leased;
+}
+
+async function attemptMissed(store: Store, secretKey: Buffer, settings: DeliverSettings, batch: DeliveryRow[], at: Date): Promise<AttemptOutcome> {
+  try {
+    const channel = await channelOfDelivery(store, secretKey, batch[0]);
+    const context = await missedContext(store, settings.publicUrl, batch.map((b) => b.incidentId).filter((id): id is string => !!id), at);
+    const detail = await send(channel, context, senders(settings));
+    return { ok: true, detail: batch.length > 1 ? `${detail} (one summary of ${batch.length} incidents)` : detail };
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };
+  }
+}
+
+function senders(settings: DeliverSettings): Senders {
+  return { smtpUrl: settings.smtpUrl, mailFrom: settings.mailFrom, timeoutMs: settings.timeoutMs, allowPrivateTargets: settings.allowPrivateTargets };
 }
 
 /** True while an earlier message to the same channel about the same incident is still unsent. */
@@ -87,8 +132,7 @@ async function attempt(store: Store, secretKey: Buffer, settings: DeliverSetting
     if (!incident) throw new PermanentDeliveryError(`incident ${d.incidentId} no longer exists`);
     const channel = await channelOfDelivery(store, secretKey, d);
     const context = await alertContext(store, settings.publicUrl, incident, d.event as AlertEvent, at);
-    const senders: Senders = { smtpUrl: settings.smtpUrl, mailFrom: settings.mailFrom, timeoutMs: settings.timeoutMs, allowPrivateTargets: settings.allowPrivateTargets };
-    return { ok: true, detail: await send(channel, context, senders) };
+    return { ok: true, detail: await send(channel, context, senders(settings)) };
   } catch (err) {
     return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };
   }

@@ -54,7 +54,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     retrySeconds: config.alertRetrySeconds,
     allowPrivateTargets: config.alertAllowPrivateTargets ?? false,
   };
-  const plan = { confirm: config.alertConfirmSeconds, reminderHours: config.alertReminderHours, operatorEmails: config.alertEmail };
+  const plan = { confirm: config.alertConfirmSeconds, reminderHours: config.alertReminderHours, operatorEmails: config.alertEmail, emailReady: !!config.smtpUrl };
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<DeliveredAttempt[]> | null = null;
 
@@ -84,6 +84,9 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     tick,
     start() {
       if (timer) return;
+      if (!config.smtpUrl && config.alertEmail.length > 0) {
+        logger.warn({ alertEmail: config.alertEmail }, "BORELA_ALERT_EMAIL is set but BORELA_SMTP_URL is not: no alert email goes out until it is (incidents that come and go meanwhile are summed up in one email then)");
+      }
       timer = setInterval(() => void tick(), deps.tickMs ?? DEFAULT_TICK_MS);
       timer.unref();
       void tick();

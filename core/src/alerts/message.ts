@@ -1,16 +1,24 @@
 // What an alert says, built once (AlertContext) and rendered here as email:
-// a subject that names project, database and state, and text and HTML bodies
-// with what happened, since when, the last good backup, the last passing
-// drill, the restore commands and the dashboard link.
+// a subject that says in words what happened where, a first sentence that
+// reads as one, and the facts (when it began, when it ended, the newest upload,
+// the last passing drill), the restore commands and the dashboard link.
+//
+// Durations run from when the trouble began (condition-start.ts: the last
+// heartbeat, the oldest unreplicated change), not from when the incident
+// crossed its threshold and opened.
 import { formatDuration } from "../freshness/status.ts";
 import type { AlertEvent } from "./decisions.ts";
+import { plainWords } from "./plain-words.ts";
 
 export interface AlertContext {
-  event: AlertEvent | "test";
+  /** "summary": several incidents this channel missed, in `items`. */
+  event: AlertEvent | "test" | "summary";
   project: { id: string; name: string };
   database: string | null;
   kind: string;
   reason: string;
+  /** When the trouble began (condition-start.ts); openedAt or earlier. */
+  startedAt: Date;
   openedAt: Date;
   resolvedAt: Date | null;
   lastBackupAt: Date | null;
@@ -18,6 +26,8 @@ export interface AlertContext {
   restoreCommands: string[];
   dashboardUrl: string;
   now: Date;
+  /** The missed incidents a summary lists (event "missed" each). */
+  items?: AlertContext[];
 }
 
 const LABEL: Record<string, string> = {
@@ -27,12 +37,20 @@ const LABEL: Record<string, string> = {
   drill_failed: "DRILL FAILED",
   drill_overdue: "DRILL OVERDUE",
   test: "TEST",
+  summary: "SUMMARY",
+};
+
+const REMINDER_LABEL: Record<string, string> = {
+  error: "STILL IN ERROR",
+  drill_failed: "DRILL STILL FAILING",
+  drill_overdue: "DRILL STILL OVERDUE",
 };
 
 export function stateLabel(kind: string): string {
   return LABEL[kind] ?? kind.toUpperCase();
 }
 
+/** "project / database", or the project alone. */
 export function where(c: AlertContext): string {
   return c.database ? `${c.project.name} / ${c.database}` : c.project.name;
 }
@@ -41,69 +59,202 @@ function seconds(from: Date, to: Date): number {
   return (to.getTime() - from.getTime()) / 1000;
 }
 
+/** From when the trouble began to when it ended (or now, while open). */
 export function lastedFor(c: AlertContext): string {
-  return formatDuration(seconds(c.openedAt, c.resolvedAt ?? c.now));
+  return formatDuration(seconds(c.startedAt, c.resolvedAt ?? c.now));
 }
 
-function firstClause(reason: string): string {
+/** "2026-11-29 10:31:02 UTC". */
+export function formatTime(d: Date): string {
+  return d.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+}
+
+function firstClause(reason: string, max = 120): string {
   const s = reason.split("; ")[0];
-  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}
+
+/** The first clause in words (plain-words.ts), then cut to fit a subject. */
+function plainClause(reason: string): string {
+  return firstClause(plainWords(reason.split("; ")[0]));
+}
+
+/** A sentence ends once. */
+function sentence(s: string): string {
+  return /[.?!]$/.test(s) ? s : `${s}.`;
+}
+
+/** What a failed drill's reason says after "drill of <db> failed: ". */
+function drillCause(reason: string): string {
+  return reason.replace(/^drill of .+? failed: /, "");
+}
+
+function overdueWords(c: AlertContext): string {
+  return c.lastPassingDrillAt ? `no passing restore drill for ${formatDuration(seconds(c.lastPassingDrillAt, c.now))}` : "no restore drill has passed yet";
+}
+
+/** The open condition in a few words, for subjects: no identifiers, no Litestream positions. */
+function problemWords(c: AlertContext): string {
+  switch (c.kind) {
+    case "stale":
+      return `changes unreplicated for ${lastedFor(c)}`;
+    case "silent":
+      return `no heartbeat for ${lastedFor(c)}`;
+    case "drill_failed":
+      return plainClause(drillCause(c.reason));
+    case "drill_overdue":
+      return overdueWords(c);
+    default:
+      return plainClause(c.reason);
+  }
+}
+
+/** How it ended, in a few words, for subjects. */
+function recoveryWords(c: AlertContext): string {
+  const lasted = lastedFor(c);
+  switch (c.kind) {
+    case "stale":
+      return `replica caught up after ${lasted} unreplicated`;
+    case "silent":
+      return `agent heard from again after ${lasted} of silence`;
+    case "error":
+      return `no longer in error, after ${lasted}`;
+    case "drill_failed":
+      return `restore drill passes again after ${lasted} failing`;
+    case "drill_overdue":
+      return `a restore drill passed after ${lasted} overdue`;
+    default:
+      return `${c.kind.replace(/_/g, " ")} cleared after ${lasted}`;
+  }
 }
 
 export function subject(c: AlertContext): string {
   switch (c.event) {
     case "test":
       return `[Borela] TEST: alerts for ${c.project.name} reach you`;
+    case "summary": {
+      const n = c.items?.length ?? 0;
+      return `[Borela] ${n} incident${n === 1 ? "" : "s"} opened and resolved before ${n === 1 ? "it" : "they"} could be announced`;
+    }
     case "resolved":
-      return `[Borela] RESOLVED: ${where(c)} is back (${stateLabel(c.kind)} lasted ${lastedFor(c)})`;
-    case "reminder":
-      return `[Borela] STILL ${stateLabel(c.kind)}: ${where(c)} — ${firstClause(c.reason)} (open ${lastedFor(c)})`;
+      return `[Borela] RESOLVED: ${where(c)} — ${recoveryWords(c)}`;
+    case "missed":
+      return `[Borela] RESOLVED: ${where(c)} — ${recoveryWords(c)} (not announced while open)`;
+    case "reminder": {
+      const duration = c.kind === "stale" || c.kind === "silent" || c.kind === "drill_overdue" ? "" : ` (for ${lastedFor(c)})`;
+      return `[Borela] ${REMINDER_LABEL[c.kind] ?? `STILL ${stateLabel(c.kind)}`}: ${where(c)} — ${problemWords(c)}${duration}`;
+    }
     default:
-      return `[Borela] ${stateLabel(c.kind)}: ${where(c)} — ${firstClause(c.reason)}`;
+      return `[Borela] ${stateLabel(c.kind)}: ${where(c)} — ${problemWords(c)}`;
   }
 }
 
-function headline(c: AlertContext): string {
-  const state = c.kind.replace("_", " ");
+/** The open condition as a sentence: "demo: app.sqlite3 is in error: …". */
+function problemSentence(c: AlertContext, still: boolean): string {
+  const is = still ? "is still" : "is";
+  const db = c.database ?? "the project";
+  const since = `${formatTime(c.startedAt)} (${lastedFor(c)} ago)`;
+  switch (c.kind) {
+    case "stale":
+      return `${c.project.name}: the backup of ${db} ${is} stale: changes made since ${since} have not reached the replica`;
+    case "silent":
+      return `${c.project.name}: the agent ${is} silent: no heartbeat since ${since}`;
+    case "drill_failed":
+      return `${c.project.name}: the restore drill of ${db} failed${still ? ` ${lastedFor(c)} ago and none has passed since` : ""}: ${firstClause(plainWords(drillCause(c.reason)), 300)}`;
+    case "drill_overdue":
+      return `${c.project.name}: the restore drill ${is} overdue: ${overdueWords(c)}`;
+    default:
+      return c.database
+        ? `${c.project.name}: ${c.database} ${is} in error${still ? ` (for ${lastedFor(c)})` : ""}: ${firstClause(plainWords(c.reason), 300)}`
+        : `${c.project.name} ${is} in error${still ? ` (for ${lastedFor(c)})` : ""}: ${firstClause(plainWords(c.reason), 300)}`;
+  }
+}
+
+/** How it ended, as a sentence. */
+function recoverySentence(c: AlertContext): string {
+  const lasted = lastedFor(c);
+  const db = c.database ?? "the project";
+  switch (c.kind) {
+    case "stale":
+      return `${c.project.name}: the backup of ${db} caught up: changes had waited ${lasted} to reach the replica`;
+    case "silent":
+      return `${c.project.name}: the agent is heard from again after ${lasted} of silence`;
+    case "drill_failed":
+      return `${c.project.name}: a restore drill of ${db} passed again, ${lasted} after one failed`;
+    case "drill_overdue":
+      return `${c.project.name}: a restore drill passed; drills were overdue for ${lasted}`;
+    default:
+      return `${c.project.name}: ${c.database ?? "the project"} is no longer in error, after ${lasted}`;
+  }
+}
+
+export function headline(c: AlertContext): string {
   switch (c.event) {
     case "test":
       return `This is a test alert from Borela for ${c.project.name}: this channel works.`;
+    case "summary": {
+      const n = c.items?.length ?? 0;
+      return `${n} incidents opened and resolved while alerts could not be sent here (no SMTP server configured yet, the core down, or this channel failing). Each one is over; they are listed here once instead of one message each.`;
+    }
     case "resolved":
-      return `${where(c)} recovered: it was ${state} for ${lastedFor(c)}.`;
+      return sentence(recoverySentence(c));
+    case "missed":
+      return `${sentence(recoverySentence(c))} It opened and resolved before this alert could be sent.`;
     case "reminder":
-      return `${where(c)} is still ${state}, ${lastedFor(c)} after it started.`;
+      return sentence(problemSentence(c, true));
     default:
-      return `${where(c)} is ${state}.`;
+      return sentence(problemSentence(c, false));
   }
 }
 
 function when(d: Date | null, now: Date): string {
-  return d ? `${d.toISOString()} (${formatDuration(seconds(d, now))} ago)` : "never";
+  return d ? `${formatTime(d)} (${formatDuration(seconds(d, now))} ago)` : "never";
 }
 
-/** The facts every alert lists, as [label, value] pairs. */
+const START_LABEL: Record<string, string> = { stale: "Oldest unreplicated change", silent: "Last heartbeat" };
+const END_LABEL: Record<string, string> = { stale: "Replica caught up", silent: "Heard from again" };
+
+function newestUpload(c: AlertContext): string {
+  if (!c.lastBackupAt) return "none yet";
+  const text = when(c.lastBackupAt, c.now);
+  // Litestream may keep uploading while older changes still wait: both are true, say how they fit.
+  if (c.kind === "stale" && !c.resolvedAt && c.lastBackupAt > c.startedAt) {
+    return `${text}; uploads go on, but changes made since ${formatTime(c.startedAt)} are not all in the replica yet`;
+  }
+  return text;
+}
+
+/** A summary's line for one missed incident. */
+function summaryLine(i: AlertContext): [string, string] {
+  const span = `${formatTime(i.startedAt)} to ${i.resolvedAt ? formatTime(i.resolvedAt) : "now"}`;
+  return [where(i), `${stateLabel(i.kind).toLowerCase()}, ${recoveryWords(i)} (${span})`];
+}
+
+/** A summary lists this many incidents, then a count of the rest (Discord takes at most 25 fields). */
+export const SUMMARY_LINES = 20;
+
+/** The facts an alert lists, as [label, value] pairs; the first is always what happened. */
 export function facts(c: AlertContext): [string, string][] {
-  return [
+  if (c.event === "summary") {
+    const items = c.items ?? [];
+    const more = items.length - SUMMARY_LINES;
+    return [["What happened", headline(c)], ...items.slice(0, SUMMARY_LINES).map(summaryLine), ...(more > 0 ? [["And", `${more} more: see the dashboard`] as [string, string]] : [])];
+  }
+  if (c.event === "test") return [["What happened", c.reason]];
+  const rows: [string, string][] = [
     ["What happened", c.reason],
-    ["Since", when(c.openedAt, c.now)],
-    ...(c.resolvedAt ? [["Resolved", `${c.resolvedAt.toISOString()} (lasted ${lastedFor(c)})`] as [string, string]] : []),
-    ["Last good backup", when(c.lastBackupAt, c.now)],
-    ["Last passing restore drill", when(c.lastPassingDrillAt, c.now)],
+    [START_LABEL[c.kind] ?? "Since", when(c.startedAt, c.now)],
   ];
+  if (c.resolvedAt) rows.push([END_LABEL[c.kind] ?? "Resolved", `${formatTime(c.resolvedAt)} (lasted ${lastedFor(c)})`]);
+  rows.push(["Newest upload to the replica", newestUpload(c)]);
+  rows.push(["Last passing restore drill", when(c.lastPassingDrillAt, c.now)]);
+  return rows;
 }
 
 export function textBody(c: AlertContext): string {
-  return [
-    headline(c),
-    "",
-    ...facts(c).map(([k, v]) => `${k}: ${v}`),
-    "",
-    "To restore the latest backup:",
-    ...c.restoreCommands.map((cmd) => `  ${cmd}`),
-    "",
-    `Dashboard: ${c.dashboardUrl}`,
-    "",
-  ].join("\n");
+  const restore = c.restoreCommands.length > 0 ? ["To restore the latest backup:", ...c.restoreCommands.map((cmd) => `  ${cmd}`), ""] : [];
+  const rows = c.event === "summary" ? facts(c).slice(1).map(([k, v]) => `- ${k}: ${v}`) : facts(c).map(([k, v]) => `${k}: ${v}`);
+  return [headline(c), "", ...rows, "", ...restore, `Dashboard: ${c.dashboardUrl}`, ""].join("\n");
 }
 
 export function escapeHtml(s: string): string {
@@ -111,13 +262,13 @@ export function escapeHtml(s: string): string {
 }
 
 export function htmlBody(c: AlertContext): string {
-  const rows = facts(c).map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
+  const shown = c.event === "summary" ? facts(c).slice(1) : facts(c);
+  const rows = shown.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
   const commands = c.restoreCommands.map((cmd) => `<pre style="background:#f4f4f4;padding:8px">${escapeHtml(cmd)}</pre>`);
   return `<!doctype html><html><body style="font-family:system-ui,sans-serif">
 <h2>${escapeHtml(headline(c))}</h2>
 <table cellpadding="4">${rows.join("")}</table>
-<p>To restore the latest backup:</p>
-${commands.join("\n")}
+${commands.length > 0 ? `<p>To restore the latest backup:</p>\n${commands.join("\n")}` : ""}
 <p><a href="${escapeHtml(c.dashboardUrl)}">Open the dashboard</a></p>
 </body></html>`;
 }

@@ -6,7 +6,7 @@
 // Names, reasons and URLs in an alert may come from an agent: chat markup is
 // escaped per provider so reported text renders as text (no mentions, links or
 // formatting), and never leaves the code span a restore command sits in.
-import { facts, stateLabel, subject, type AlertContext } from "./message.ts";
+import { facts, headline, stateLabel, subject, type AlertContext } from "./message.ts";
 
 export function clip(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
@@ -44,7 +44,12 @@ export function discordCode(s: string): string {
   return `\`${codeText(s)}\``;
 }
 
-export function webhookPayload(c: AlertContext) {
+/**
+ * Borela's JSON: `startedAt` is when the trouble began (the last heartbeat, the oldest unreplicated change),
+ * `openedAt` when it crossed its threshold, `durationSeconds` from startedAt to resolvedAt (or now).
+ * A summary (`event: "summary"`) lists the missed incidents in `incidents`, each in this same shape.
+ */
+export function webhookPayload(c: AlertContext): Record<string, unknown> {
   return {
     event: c.event,
     kind: c.kind,
@@ -52,24 +57,29 @@ export function webhookPayload(c: AlertContext) {
     project: c.project,
     database: c.database,
     reason: c.reason,
+    startedAt: c.startedAt.toISOString(),
     openedAt: c.openedAt.toISOString(),
     resolvedAt: c.resolvedAt?.toISOString() ?? null,
+    durationSeconds: Math.round(((c.resolvedAt ?? c.now).getTime() - c.startedAt.getTime()) / 1000),
     lastBackupAt: c.lastBackupAt?.toISOString() ?? null,
     lastPassingDrillAt: c.lastPassingDrillAt?.toISOString() ?? null,
     restoreCommands: c.restoreCommands,
     dashboardUrl: c.dashboardUrl,
     subject: subject(c),
+    headline: headline(c),
+    ...(c.items ? { incidents: c.items.map(webhookPayload) } : {}),
   };
 }
 
 export function slackPayload(c: AlertContext) {
-  const lines = facts(c).map(([k, v]) => `*${k}:* ${slackEscape(v)}`);
+  // A summary's labels are project and database names: escaped like every other reported text.
+  const lines = facts(c).map(([k, v]) => `*${slackEscape(k)}:* ${slackEscape(v)}`);
   return {
     text: clip(slackEscape(subject(c)), 3000),
     blocks: [
       { type: "header", text: { type: "plain_text", text: clip(slackEscape(subject(c)), 150) } },
       { type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n"), 3000) } },
-      { type: "section", text: { type: "mrkdwn", text: clipLines(c.restoreCommands.map(slackCode), 3000) || "no restore command known" } },
+      ...(c.event === "summary" ? [] : [{ type: "section", text: { type: "mrkdwn", text: clipLines(c.restoreCommands.map(slackCode), 3000) || "no restore command known" } }]),
       { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open the dashboard" }, url: c.dashboardUrl }] },
     ],
   };
@@ -97,12 +107,12 @@ export function discordPayload(c: AlertContext) {
     embeds: [
       {
         title: clip(discordEscape(subject(c)), 256),
-        description: clip(discordEscape(c.reason), 4096),
+        description: clip(discordEscape(facts(c)[0][1]), 4096),
         url: c.dashboardUrl,
-        color: c.event === "resolved" ? DISCORD_COLOR.resolved : c.event === "test" ? DISCORD_COLOR.test : DISCORD_COLOR.alert,
+        color: c.event === "resolved" || c.event === "missed" || c.event === "summary" ? DISCORD_COLOR.resolved : c.event === "test" ? DISCORD_COLOR.test : DISCORD_COLOR.alert,
         fields: [
-          ...rest.map(([name, value]) => ({ name, value: clip(discordEscape(value), 1024) })),
-          { name: "Restore", value: clipLines(c.restoreCommands.map(discordCode), 1024) || "no restore command known" },
+          ...rest.map(([name, value]) => ({ name: clip(discordEscape(name), 256), value: clip(discordEscape(value), 1024) })),
+          ...(c.event === "summary" ? [] : [{ name: "Restore", value: clipLines(c.restoreCommands.map(discordCode), 1024) || "no restore command known" }]),
         ],
       },
     ],

@@ -14,6 +14,12 @@ export interface PlanSettings {
   confirm: number | ConfirmDelays;
   reminderHours: number;
   operatorEmails: string[];
+  /**
+   * Whether email can be sent (BORELA_SMTP_URL is set). Without it no email delivery is planned: an
+   * incident still open when SMTP arrives is announced then, one that came and went meanwhile goes into
+   * the channel's summary of missed incidents.
+   */
+  emailReady: boolean;
 }
 
 /** Returns how many deliveries this call claimed. */
@@ -30,9 +36,10 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
     if (!incident.resolvedAt && incident.clearedAt) continue;
     if (!byProject.has(incident.projectId)) byProject.set(incident.projectId, await recipients(store, incident.projectId, settings.operatorEmails));
     const taken = new Set(incident.deliveries.map((d) => d.dedupeKey));
-    const announcedAnywhere = incident.deliveries.some((d) => d.event === "opened");
+    const announcedAnywhere = incident.deliveries.some((d) => d.event === "opened" || d.event === "missed");
     const timing = { confirmSeconds: confirmSecondsFor(incident.kind, settings.confirm), reminderHours: settings.reminderHours };
     for (const channel of byProject.get(incident.projectId)!) {
+      if (channel.type === "email" && !settings.emailReady) continue;
       const key = channelKey(channel);
       const opened = incident.deliveries.find((d) => d.event === "opened" && parseDeliveryKey(d.dedupeKey)?.channel === key);
       const due = dueNotifications(incident, { openedClaimedAt: opened?.createdAt ?? null, createdAt: channel.createdAt }, announcedAnywhere, timing, at);

@@ -10,6 +10,7 @@ export function testAlertContext(project: { id: string; name: string } | null, p
     database: null,
     kind: "test",
     reason: "a test message sent from the Borela API; no incident is open",
+    startedAt: now,
     openedAt: now,
     resolvedAt: null,
     lastBackupAt: null,

@@ -47,7 +47,7 @@ describe("alerts from heartbeats", () => {
     await beat(p.agentToken, heartbeat({ pendingSince: new Date(Date.now() - 120_000) }));
     await beat(p.agentToken, heartbeat({ pendingSince: new Date(Date.now() - 130_000) }));
     await core.alerts.tick();
-    expect(mailsFor("mailshop").map((m) => m.subject)).toEqual([expect.stringMatching(/^\[Borela\] STALE: mailshop \/ app — changes to app unreplicated for 2 min/)]);
+    expect(mailsFor("mailshop").map((m) => m.subject)).toEqual([expect.stringMatching(/^\[Borela\] STALE: mailshop \/ app — changes unreplicated for 2 min/)]);
     const opened = mailsFor("mailshop")[0];
     expect((opened.to as { value: { address: string }[] }).value.map((v) => v.address)).toEqual(["ops@example.com", "oncall@example.com"]);
     expect(opened.text).toContain("litestream restore -o /tmp/app-restored.sqlite3 file:///backups/app");

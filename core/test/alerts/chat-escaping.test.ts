@@ -10,6 +10,7 @@ const hostile: AlertContext = {
   database: "app",
   kind: "error",
   reason: "boom <!channel> <https://evil.example|click> @everyone [here](https://evil.example) **bold** & more",
+  startedAt: new Date("2026-11-02T10:00:00Z"),
   openedAt: new Date("2026-11-02T10:00:00Z"),
   resolvedAt: null,
   lastBackupAt: null,

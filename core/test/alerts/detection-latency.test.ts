@@ -58,7 +58,9 @@ describe("detection latency", () => {
 
     const stoppedAt = Date.now();
     agent.agent.supervisor!.kill();
-    const mail = await waitFor(() => smtp.messages.find((m) => m.subject?.includes(" latency ")), {
+    // Only the stale alert: the project's first restore drill may email on its own meanwhile.
+    const staleMails = () => smtp.messages.filter((m) => m.subject?.startsWith("[Borela] STALE: latency "));
+    const mail = await waitFor(() => staleMails()[0], {
       timeoutMs: (BUDGET_SECONDS + 5) * 1000,
       intervalMs: 100,
       what: "the stale alert email",
@@ -67,11 +69,11 @@ describe("detection latency", () => {
 
     expect(latency).toBeLessThanOrEqual(BUDGET_SECONDS);
     expect(latency).toBeGreaterThanOrEqual(STALE_AFTER_SECONDS - 1);
-    expect(mail.subject).toMatch(/^\[Borela\] STALE: latency \/ app — changes to app unreplicated for \d+s/);
+    expect(mail.subject).toMatch(/^\[Borela\] STALE: latency \/ app — changes unreplicated for \d+s$/);
     expect(mail.text).toContain(`litestream restore -o /tmp/app-restored.sqlite3 ${replica}`);
     expect(mail.text).toContain(`Dashboard: https://borela.example.com/projects/${p.id}`);
     await sleep(2500);
-    expect(smtp.messages.filter((m) => m.subject?.includes(" latency "))).toHaveLength(1);
+    expect(staleMails()).toHaveLength(1);
     console.log(`detection latency: ${latency.toFixed(1)} s (threshold ${STALE_AFTER_SECONDS} s, budget ${BUDGET_SECONDS} s)`);
   });
 });

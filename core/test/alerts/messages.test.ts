@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { htmlBody, subject, textBody, type AlertContext } from "../../src/alerts/message.ts";
 import { discordPayload, slackPayload } from "../../src/alerts/payloads.ts";
+import { summaryOf } from "../../src/alerts/missed.ts";
 import { redact } from "../../src/alerts/email.ts";
 import { signWebhook, verifyWebhook } from "../../src/alerts/webhook.ts";
 
@@ -13,6 +14,7 @@ const base: AlertContext = {
   database: "primary",
   kind: "stale",
   reason: "changes to primary unreplicated for 12 min (threshold 5 min); Litestream is not running",
+  startedAt: openedAt,
   openedAt,
   resolvedAt: null,
   lastBackupAt: new Date(openedAt.getTime() - 720_000),
@@ -23,31 +25,77 @@ const base: AlertContext = {
 };
 
 describe("alert messages", () => {
-  it("name project, database and state in the subject, for each event", () => {
-    expect(subject(base)).toBe("[Borela] STALE: shop / primary — changes to primary unreplicated for 12 min (threshold 5 min)");
-    expect(subject({ ...base, event: "reminder", now: new Date(openedAt.getTime() + 2 * 86_400_000) })).toBe(
-      "[Borela] STILL STALE: shop / primary — changes to primary unreplicated for 12 min (threshold 5 min) (open 2 days)",
+  const stale = { ...base, startedAt: new Date(openedAt.getTime() - 300_000), lastBackupAt: new Date(openedAt.getTime() - 720_000) };
+
+  it("subjects say in words what happened where, measured from when it began, for each event", () => {
+    expect(subject(stale)).toBe("[Borela] STALE: shop / primary — changes unreplicated for 5 min");
+    expect(subject({ ...stale, event: "reminder", now: new Date(openedAt.getTime() + 2 * 86_400_000) })).toBe("[Borela] STILL STALE: shop / primary — changes unreplicated for 2 days");
+    expect(subject({ ...stale, event: "resolved", resolvedAt: new Date(openedAt.getTime() + 45 * 60_000) })).toBe("[Borela] RESOLVED: shop / primary — replica caught up after 50 min unreplicated");
+    expect(subject({ ...stale, event: "missed", resolvedAt: new Date(openedAt.getTime() + 60_000) })).toBe(
+      "[Borela] RESOLVED: shop / primary — replica caught up after 6 min unreplicated (not announced while open)",
     );
-    expect(subject({ ...base, event: "resolved", resolvedAt: new Date(openedAt.getTime() + 45 * 60_000) })).toBe("[Borela] RESOLVED: shop / primary is back (STALE lasted 45 min)");
-    expect(subject({ ...base, database: null, kind: "silent", reason: "no heartbeat for 5 min" })).toBe("[Borela] SILENT: shop — no heartbeat for 5 min");
-    expect(subject({ ...base, kind: "drill_overdue", reason: "x".repeat(300) })).toMatch(/^\[Borela\] DRILL OVERDUE: shop \/ primary — x{117}\.\.\.$/);
+    expect(subject({ ...base, database: null, kind: "silent", reason: "no heartbeat for 5 min", startedAt: new Date(openedAt.getTime() - 60_000), now: new Date(openedAt.getTime() + 5_000) })).toBe(
+      "[Borela] SILENT: shop — no heartbeat for 65s",
+    );
+    expect(subject({ ...base, kind: "drill_overdue", database: null, lastPassingDrillAt: new Date(openedAt.getTime() - 9 * 86_400_000) })).toBe(
+      "[Borela] DRILL OVERDUE: shop — no passing restore drill for 9 days",
+    );
+    expect(subject({ ...base, kind: "drill_overdue", database: null })).toBe("[Borela] DRILL OVERDUE: shop — no restore drill has passed yet");
+    expect(subject({ ...base, kind: "error", reason: "x".repeat(300) })).toMatch(/^\[Borela\] ERROR: shop \/ primary — x{117}\.\.\.$/);
   });
 
-  it("say what happened, since when, the last backup and drill, and how to restore, in text and HTML", () => {
-    const text = textBody(base);
+  it("no Litestream identifiers in subjects or first lines; the details keep them", () => {
+    const replaced = {
+      ...base,
+      database: "borela.db",
+      kind: "error",
+      reason: "borela.db changed on disk but Litestream's position did not move for 30s (generation be7a0689c1d2e3f4, index 0, offset 131872): was it replaced outside SQLite?",
+    };
+    expect(subject(replaced)).toBe("[Borela] ERROR: shop / borela.db — borela.db changed on disk but Litestream's position did not move for 30s: was it replaced outside SQLite?");
+    expect(textBody(replaced).split("\n")[0]).toBe("shop: borela.db is in error: borela.db changed on disk but Litestream's position did not move for 30s: was it replaced outside SQLite?");
+    expect(textBody(replaced)).toContain("What happened: borela.db changed on disk but Litestream's position did not move for 30s (generation be7a0689c1d2e3f4, index 0, offset 131872)");
+    const position = { ...replaced, reason: "replica s3://b/x is at be7a0689/00000000:131872, behind the database; WAL segment 00000003_00001000.wal.lz4 of generation be7a0689c1d2e3f4 is damaged" };
+    expect(subject(position)).toBe("[Borela] ERROR: shop / borela.db — replica s3://b/x is at a Litestream position, behind the database");
+    for (const c of [replaced, position]) expect(`${subject(c)}\n${textBody(c).split("\n")[0]}`).not.toMatch(/[0-9a-f]{8}/);
+  });
+
+  it("read as sentences: 'is in error: <cause>', not 'is error.'", () => {
+    const firstLine = (c: AlertContext) => textBody(c).split("\n")[0];
+    expect(firstLine({ ...base, kind: "error", reason: "database file missing at /data/primary.sqlite3" })).toBe("shop: primary is in error: database file missing at /data/primary.sqlite3.");
+    expect(firstLine({ ...base, kind: "error", database: null, reason: "the agent reports no databases" })).toBe("shop is in error: the agent reports no databases.");
+    expect(firstLine({ ...base, kind: "drill_failed", reason: "drill of primary failed: integrity_check: row 12 missing from index idx_orders" })).toBe(
+      "shop: the restore drill of primary failed: integrity_check: row 12 missing from index idx_orders.",
+    );
+    expect(firstLine({ ...base, kind: "silent", database: null, reason: "no heartbeat for 2 min (grace 1 min): is the agent running?", startedAt: new Date(openedAt.getTime() - 120_000) })).toBe(
+      "shop: the agent is silent: no heartbeat since 2026-11-02 09:58:00 UTC (2 min ago).",
+    );
+    expect(firstLine({ ...base, kind: "silent", database: null, event: "resolved", startedAt: new Date(openedAt.getTime() - 60_000), resolvedAt: new Date(openedAt.getTime() + 63_000) })).toBe(
+      "shop: the agent is heard from again after 2 min 3s of silence.",
+    );
+  });
+
+  it("say what happened, since when, the newest upload and the last drill, and how to restore, in text and HTML", () => {
+    const text = textBody(stale);
     expect(text.split("\n").slice(0, 6)).toEqual([
-      "shop / primary is stale.",
+      "shop: the backup of primary is stale: changes made since 2026-11-02 09:55:00 UTC (5 min ago) have not reached the replica.",
       "",
       `What happened: ${base.reason}`,
-      `Since: ${openedAt.toISOString()} (0s ago)`,
-      `Last good backup: ${base.lastBackupAt!.toISOString()} (12 min ago)`,
+      "Oldest unreplicated change: 2026-11-02 09:55:00 UTC (5 min ago)",
+      "Newest upload to the replica: 2026-11-02 09:48:00 UTC (12 min ago)",
       "Last passing restore drill: never",
     ]);
     expect(text).toContain("To restore the latest backup:\n  litestream restore -o /tmp/primary-restored.sqlite3 s3://bucket/shop/primary\n");
-    const html = htmlBody({ ...base, reason: `<script>alert("x")</script>` });
+    const html = htmlBody({ ...stale, reason: `<script>alert("x")</script>` });
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
     expect(html).not.toContain("<script>");
     expect(html).toContain('<pre style="background:#f4f4f4;padding:8px">litestream restore -o /tmp/primary-restored.sqlite3 s3://bucket/shop/primary</pre>');
+  });
+
+  it("a stale backup whose replica still receives uploads says how 'unreplicated' and 'newest upload' fit together", () => {
+    const uploading = { ...stale, lastBackupAt: new Date(openedAt.getTime() - 2_000) };
+    expect(textBody(uploading)).toContain(
+      "Newest upload to the replica: 2026-11-02 09:59:58 UTC (2s ago); uploads go on, but changes made since 2026-11-02 09:55:00 UTC are not all in the replica yet",
+    );
   });
 
   it("keep Slack and Discord payloads within their limits", () => {
@@ -61,6 +109,14 @@ describe("alert messages", () => {
     expect(discord.embeds[0].title.length).toBeLessThanOrEqual(256);
     expect(discord.embeds[0].description.length).toBeLessThanOrEqual(4096);
     for (const f of discord.embeds[0].fields) expect(f.value.length).toBeLessThanOrEqual(1024);
+  });
+
+  it("a summary of many missed incidents stays one message within Discord's 25 fields", () => {
+    const items = Array.from({ length: 40 }, (_, i) => ({ ...stale, event: "missed" as const, database: `db${i}`, resolvedAt: new Date(openedAt.getTime() + 60_000) }));
+    const summary = summaryOf(items, "https://borela.example.com", new Date(openedAt.getTime() + 3_600_000));
+    expect(subject(summary)).toBe("[Borela] 40 incidents opened and resolved before they could be announced");
+    expect(discordPayload(summary).embeds[0].fields.length).toBeLessThanOrEqual(25);
+    expect(textBody(summary)).toContain("- And: 20 more: see the dashboard");
   });
 });
 

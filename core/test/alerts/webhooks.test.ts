@@ -77,8 +77,11 @@ describe("signed webhooks", () => {
       project: { id: hooked.projectId, name: "hooked" },
       database: "primary",
       reason: "Litestream: access denied to s3://bucket/hooked",
+      startedAt: T0.toISOString(),
       openedAt: T0.toISOString(),
       resolvedAt: null,
+      // Open, so measured up to the (third) attempt that reached the receiver.
+      durationSeconds: expect.any(Number),
       lastBackupAt: null,
       lastPassingDrillAt: null,
       restoreCommands: [
@@ -87,6 +90,7 @@ describe("signed webhooks", () => {
       ],
       dashboardUrl: `https://borela.example.com/projects/${hooked.projectId}`,
       subject: "[Borela] ERROR: hooked / primary — Litestream: access denied to s3://bucket/hooked",
+      headline: "hooked: primary is in error: Litestream: access denied to s3://bucket/hooked.",
     });
     const [d] = await deliveriesOf(db.store, incident.id);
     expect(d).toMatchObject({ status: "sent", attempts: 3 });
@@ -132,12 +136,12 @@ describe("Slack and Discord", () => {
     const byPath = (path: string) => receiver!.received.filter((r) => r.path === `/hook/${path}`).map((r) => JSON.parse(r.body));
     const [slackOpen, slackResolved] = byPath("slack");
     expect(byPath("slack")).toHaveLength(2);
-    expect(slackOpen.text).toBe("[Borela] DRILL FAILED: chat / primary — drill of primary failed: integrity_check: row 12 missing from index");
+    expect(slackOpen.text).toBe("[Borela] DRILL FAILED: chat / primary — integrity_check: row 12 missing from index");
     expect(slackOpen.blocks.map((b: { type: string }) => b.type)).toEqual(["header", "section", "section", "actions"]);
     expect(slackOpen.blocks[1].text).toMatchObject({ type: "mrkdwn", text: expect.stringContaining("*What happened:* drill of primary failed") });
     expect(slackOpen.blocks[2].text.text).toContain("`litestream restore -o /tmp/primary-restored.sqlite3 file:///backups/chat/primary`");
     expect(slackOpen.blocks[3].elements[0]).toMatchObject({ type: "button", url: `https://borela.example.com/projects/${chat.projectId}` });
-    expect(slackResolved.text).toBe("[Borela] RESOLVED: chat / primary is back (DRILL FAILED lasted 60 min)");
+    expect(slackResolved.text).toBe("[Borela] RESOLVED: chat / primary — restore drill passes again after 60 min failing");
 
     const [discordOpen, discordResolved] = byPath("discord");
     expect(byPath("discord")).toHaveLength(2);
@@ -145,7 +149,7 @@ describe("Slack and Discord", () => {
     expect(discordOpen.allowed_mentions).toEqual({ parse: [] });
     expect(discordOpen.embeds).toHaveLength(1);
     expect(discordOpen.embeds[0]).toMatchObject({ title: discordEscape(slackOpen.text), description: discordEscape("drill of primary failed: integrity_check: row 12 missing from index"), url: `https://borela.example.com/projects/${chat.projectId}`, color: 0xc62828 });
-    expect(discordOpen.embeds[0].fields.map((f: { name: string }) => f.name)).toEqual(["Since", "Last good backup", "Last passing restore drill", "Restore"]);
+    expect(discordOpen.embeds[0].fields.map((f: { name: string }) => f.name)).toEqual(["Since", "Newest upload to the replica", "Last passing restore drill", "Restore"]);
     expect(discordResolved.embeds[0].color).toBe(0x2e7d32);
     expect(receiver.received.every((r) => r.headers["x-borela-signature"] === undefined)).toBe(true);
   });

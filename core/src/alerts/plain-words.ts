@@ -1,0 +1,22 @@
+// Subjects say what happened in words: Litestream's identifiers (generation
+// ids, positions like be7a0689/00000000:131872, segment file names) stay in
+// the body's details, where the reader has room for them, and out of subjects.
+
+// A generation id: 16 lower-case hex digits (Litestream 0.3); positions and segment names as Litestream prints them.
+const GENERATION = /\bgeneration [0-9a-f]{16}\b/g;
+const POSITION = /\b[0-9a-f]{8,16}\/[0-9a-f]{8}:\d+\b/g;
+const SEGMENT = /\b[0-9a-f]{8}(?:_[0-9a-f]{8})?\.(?:wal|snapshot)\.lz4\b/g;
+// An aside in parentheses that only carries identifiers or offsets: "(generation …, index 3, offset 4152)".
+const JARGON_ASIDE = /\s*\((?=[^()]*(?:\bgeneration\b|\bindex \d|\boffset \d|[0-9a-f]{8}\/|\.lz4\b))[^()]*\)/g;
+
+/** `text` with Litestream identifiers taken out or named in words; whitespace tidied. */
+export function plainWords(text: string): string {
+  return text
+    .replace(JARGON_ASIDE, "")
+    .replace(/ of generation [0-9a-f]{16}\b/g, "")
+    .replace(GENERATION, "a generation")
+    .replace(POSITION, "a Litestream position")
+    .replace(SEGMENT, "a segment file")
+    .replace(/\s{2,}/g, " ")
+    .trim();
+}
