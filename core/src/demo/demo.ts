@@ -1,7 +1,8 @@
 // The demo that `npm start` shows on a fresh data dir: a project named "demo",
 // a sample app database written to every few seconds, an agent with
 // Litestream replicating it (and the core's own database: Borela backs itself
-// up) to a local file replica, and the first drill once the backup is fresh.
+// up) to a local file replica. Its first drill is the general rule: the drill
+// service queues one for every database once the project first turns fresh.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -79,7 +80,8 @@ export async function startDemo(opts: {
   store: Store;
   dataDir: string;
   serverUrl: string;
-  drills: DrillService;
+  /** No longer used (the first drill is the drill service's rule for every project); kept until serve.ts stops passing it. */
+  drills?: DrillService;
   onLine?: (line: string) => void;
 }): Promise<RunningDemo> {
   const paths = demoPaths(opts.dataDir);
@@ -112,13 +114,11 @@ export async function startDemo(opts: {
   agent.stdout?.on("data", forward);
   agent.stderr?.on("data", forward);
   const exited = new Promise<void>((resolve) => agent.once("exit", () => resolve()));
-  const firstDrill = runFirstDrill(opts.store, opts.drills, projectId, opts.onLine);
 
   return {
     projectId,
     restoreCommand: `npx borela restore ${DEMO_PROJECT} --database app -o /tmp/app-restored.sqlite3   (or: litestream restore -o /tmp/app-restored.sqlite3 file://${paths.replica}/app)`,
     async stop() {
-      firstDrill.cancel();
       writer.stop();
       if (agent.exitCode === null && agent.signalCode === null) {
         agent.kill("SIGTERM"); // the agent stops Litestream, which does its final sync
@@ -136,26 +136,3 @@ export async function resetDemo(store: Store, dataDir: string): Promise<boolean>
   rmSync(demoPaths(dataDir).dir, { recursive: true, force: true });
   return count > 0;
 }
-
-/** Once the demo's backup is fresh, drill it, unless a drill already passed. Polls for at most two minutes. */
-function runFirstDrill(store: Store, drills: DrillService, projectId: string, onLine?: (line: string) => void) {
-  let cancelled = false;
-  void (async () => {
-    if (await store.drill.findFirst({ where: { projectId, status: "passed" } })) return;
-    for (let i = 0; i < 120 && !cancelled; i++) {
-      const project = await store.project.findUnique({ where: { id: projectId }, include: { databases: true } });
-      if (project?.status === "fresh" && project.databases.some((d) => d.name === "app")) {
-        const [id] = await drills.enqueue(projectId, { database: "app", trigger: "demo" });
-        onLine?.(`first restore drill of the demo database queued: ${id}`);
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  })().catch((err) => onLine?.(`first drill not queued: ${(err as Error).message}`));
-  return {
-    cancel() {
-      cancelled = true;
-    },
-  };
-}
-

@@ -34,3 +34,17 @@ export function overdueReason(
     ? `no passing drill since ${lastPassedAt.toISOString()} (schedule "${cron}" plus ${graceSeconds}s grace)`
     : `no passing drill since the project was created ${from.toISOString()} (schedule "${cron}" plus ${graceSeconds}s grace)`;
 }
+
+/** The next fire time of a project's drill schedule (5-field cron, read in UTC) strictly after `now`. */
+export function nextFire(cron: string, now: Date): Date {
+  return CronExpressionParser.parse(cron, { currentDate: now, tz: "UTC" }).next().toDate();
+}
+
+/**
+ * Whether a project's first drill is due: it is fresh (a backup exists and has caught up), it has
+ * databases, and no drill was ever queued for it. Alerts otherwise say "last passing drill: never"
+ * until someone clicks.
+ */
+export function firstDrillDue(p: { status: string; databases: number; drills: number }): boolean {
+  return p.status === "fresh" && p.databases > 0 && p.drills === 0;
+}

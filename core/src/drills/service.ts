@@ -9,18 +9,27 @@ import { newId } from "../store/ids.ts";
 import { openIncident } from "../alerts/incidents.ts";
 import { createEmbeddedQueue } from "./embedded-queue.ts";
 import { createDrillQueue, createDrillWorker } from "./bullmq-queue.ts";
-import { dueFire, overdueReason } from "./schedule.ts";
+import { dueFire, firstDrillDue, overdueReason } from "./schedule.ts";
 import { reclaimExpired } from "./leases.ts";
+import { fileRootProblem } from "./file-roots.ts";
 import type { DrillContext } from "./run-drill.ts";
 
 const SCHEDULE_EVERY_MS = 30_000;
 
 export class DrillRequestError extends Error {}
 
+function fileUrlPath(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return url;
+  }
+}
+
 export interface EnqueueOptions {
   database?: string;
   timestamp?: Date;
-  trigger?: "manual" | "schedule" | "demo" | "cli";
+  trigger?: "manual" | "schedule" | "first" | "cli";
 }
 
 export function createDrillService(deps: { store: Store; config: Config; logger: Logger; context?: Partial<DrillContext> }) {
@@ -55,6 +64,38 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     return ids;
   }
 
+  /**
+   * Queues a drill of every database when the project's first drill is due (see firstDrillDue); returns
+   * the drill ids, or [] when nothing was due. The Setting row "first-drill:<project id>" is the claim:
+   * its key is unique, so two processes (or a sweep and a schedule tick) never queue it twice.
+   * A database whose file replica lies outside BORELA_FILE_REPLICA_ROOTS is left to the schedule: the
+   * core can never read it, and its scheduled drill says so.
+   */
+  async function firstDrill(projectId: string, now = new Date()): Promise<string[]> {
+    const p = await store.project.findUnique({
+      where: { id: projectId },
+      select: { status: true, _count: { select: { drills: true } }, databases: { select: { name: true, replicas: { select: { url: true }, orderBy: { url: "asc" }, take: 1 } } } },
+    });
+    if (!p || !firstDrillDue({ status: p.status, databases: p.databases.length, drills: p._count.drills })) return [];
+    const readable = p.databases.filter((d) => {
+      const url = d.replicas[0]?.url;
+      return url !== undefined && !(url.startsWith("file://") && fileRootProblem(fileUrlPath(url), config.fileReplicaRoots));
+    });
+    if (readable.length === 0) return [];
+    const claimed = await store.setting
+      .create({ data: { key: `first-drill:${projectId}`, value: now.toISOString() } })
+      .then(() => true)
+      .catch((err: { code?: string }) => {
+        if (err.code === "P2002") return false;
+        throw err;
+      });
+    if (!claimed) return [];
+    const ids: string[] = [];
+    for (const d of readable) ids.push(...(await enqueue(projectId, { database: d.name, trigger: "first" })));
+    logger.info({ projectId, drills: ids }, "first drill queued: the project turned fresh and was never drilled");
+    return ids;
+  }
+
   async function handled(projectId: string): Promise<Date | null> {
     const row = await store.setting.findUnique({ where: { key: `drill-schedule:${projectId}` } });
     return row ? new Date(row.value) : null;
@@ -72,6 +113,8 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     const projects = await store.project.findMany({ include: { databases: { select: { id: true } } } });
     for (const p of projects) {
       if (p.databases.length === 0) continue;
+      // The sweeper's transition hook queues it at once; this catches a transition missed by a restart.
+      await firstDrill(p.id, now);
       if (redis) await redis.schedule(p.id, p.drillSchedule);
       else {
         const last = await handled(p.id);
@@ -94,6 +137,12 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
 
   return {
     enqueue,
+    firstDrill,
+    /** The sweeper's status-change hook: a project that turns fresh gets its first drill when it never had one. */
+    onProjectStatus(projectId: string, status: string): void {
+      if (status !== "fresh") return;
+      firstDrill(projectId).catch((err) => logger.error({ err, projectId }, "first drill not queued"));
+    },
     scheduleTick,
     /** Runs what is queued now (only the named drills when given; embedded mode); tests and the CLI use it to wait. */
     tick: (only?: string[]) => embedded?.tick(only) ?? Promise.resolve(),

@@ -31,7 +31,17 @@ export type SweepReader = (projectId: string) => SweepInput | null;
 /** Seconds a condition must stay away before its incident resolves, per kind. */
 export type HoldSeconds = (kind: SweptKind) => number;
 
-export async function sweepProject(store: Store, read: SweepReader, projectId: string, now = new Date(), hold: HoldSeconds = () => 0): Promise<Status | null> {
+/** Told after a sweep has stored a project's new status (e.g. the drill service queues a first drill on "fresh"). */
+export type StatusListener = (projectId: string, status: Status, previous: string) => void;
+
+export async function sweepProject(
+  store: Store,
+  read: SweepReader,
+  projectId: string,
+  now = new Date(),
+  hold: HoldSeconds = () => 0,
+  onChange: StatusListener = () => {},
+): Promise<Status | null> {
   const input = read(projectId);
   if (!input) return null;
   const { project, databases } = input;
@@ -54,6 +64,7 @@ export async function sweepProject(store: Store, read: SweepReader, projectId: s
       await store.database.update({ where: { id: d.id }, data: { status: v.status, statusReasons: dbReasons } });
     }
   }
+  if (project.status !== verdict.status) onChange(project.id, verdict.status, project.status);
   return verdict.status;
 }
 
@@ -83,10 +94,14 @@ export function createSweeper(store: Store, read: SweepReader, intervalSeconds: 
   let running: Promise<void> | null = null;
   const queued = new Set<string>();
   let draining: Promise<void> | null = null;
+  const listeners: StatusListener[] = [];
+  const changed: StatusListener = (...args) => {
+    for (const listen of listeners) listen(...args);
+  };
 
   async function sweepAll(): Promise<void> {
     const projects = await store.project.findMany({ select: { id: true } });
-    for (const p of projects) await sweepProject(store, read, p.id, new Date(), hold);
+    for (const p of projects) await sweepProject(store, read, p.id, new Date(), hold, changed);
   }
 
   function tick(): Promise<void> {
@@ -100,13 +115,17 @@ export function createSweeper(store: Store, read: SweepReader, intervalSeconds: 
     while (queued.size > 0) {
       const [id] = queued;
       queued.delete(id);
-      await sweepProject(store, read, id, new Date(), hold).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
+      await sweepProject(store, read, id, new Date(), hold, changed).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
     }
     draining = null;
   }
 
   return {
     tick,
+    /** Adds a listener told of every status change a sweep stores. */
+    onStatusChange(listener: StatusListener): void {
+      listeners.push(listener);
+    },
     /** Called after each heartbeat; heartbeats within TOUCH_DELAY_MS share one evaluation per project. */
     touch(projectId: string): void {
       queued.add(projectId);

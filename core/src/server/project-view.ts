@@ -2,6 +2,10 @@
 import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
 import { restoreCommands } from "../snippets/restore-commands.ts";
+import { drillStatus } from "../drills/drill-status.ts";
+import { nextFire } from "../drills/schedule.ts";
+import { recipients } from "../alerts/recipients.ts";
+import { alertingView } from "./alerting-view.ts";
 
 // Kept for the callers that import it from here (alerts/context.ts).
 export { restoreCommands };
@@ -25,6 +29,46 @@ async function lastDrills(store: Store, projectIds: string[]) {
   return new Map(drills.map((d) => [d.projectId, d]));
 }
 
+/** The last finished drill of each database (drills of retired databases excluded), per project. */
+async function lastDrillsPerDatabase(store: Store, projectIds: string[]) {
+  const drills = await store.drill.findMany({
+    where: { projectId: { in: projectIds }, databaseId: { not: null }, status: { in: ["passed", "failed", "error"] } },
+    orderBy: { finishedAt: "desc" },
+    distinct: ["databaseId"],
+  });
+  return new Map(drills.map((d) => [d.databaseId!, d]));
+}
+
+async function openDrillIncidents(store: Store, projectIds: string[]) {
+  const rows = await store.incident.findMany({
+    where: { projectId: { in: projectIds }, resolvedAt: null, kind: { in: ["drill_failed", "drill_overdue"] } },
+    select: { projectId: true, kind: true },
+  });
+  const kinds = new Map<string, string[]>();
+  for (const r of rows) kinds.set(r.projectId, [...(kinds.get(r.projectId) ?? []), r.kind]);
+  return kinds;
+}
+
+/** What the project views need besides the project rows, read for all of them at once. */
+async function drillFacts(store: Store, projectIds: string[]) {
+  const [last, perDatabase, incidents] = await Promise.all([
+    lastDrills(store, projectIds),
+    lastDrillsPerDatabase(store, projectIds),
+    openDrillIncidents(store, projectIds),
+  ]);
+  return { last, perDatabase, incidents };
+}
+type DrillFacts = Awaited<ReturnType<typeof drillFacts>>;
+
+/** The next scheduled drill in UTC, null when the stored cron cannot be read. */
+function nextDrillAt(cron: string, now: Date): Date | null {
+  try {
+    return nextFire(cron, now);
+  } catch {
+    return null;
+  }
+}
+
 function drillSummary(d: Awaited<ReturnType<typeof lastDrills>> extends Map<string, infer D> ? D | undefined : never) {
   if (!d) return null;
   const report = parseJson<Record<string, unknown>>(d.report, {});
@@ -40,38 +84,68 @@ function drillSummary(d: Awaited<ReturnType<typeof lastDrills>> extends Map<stri
   };
 }
 
+/** A database's last finished drill, with what "did it pass?" needs: the check, tables and rows. */
+function databaseDrill(d: Parameters<typeof drillSummary>[0]) {
+  const base = drillSummary(d);
+  if (!base || !d) return null;
+  const report = parseJson<{ integrity?: string; check?: string; tables?: Record<string, number>; failures?: string[]; restorePoint?: string | null }>(d.report, {});
+  const tables = report.tables ?? {};
+  return {
+    ...base,
+    check: report.check ?? null,
+    integrity: report.integrity ?? null,
+    tables: Object.keys(tables).length,
+    rows: Object.values(tables).reduce((a, b) => a + b, 0),
+    restorePoint: report.restorePoint ?? null,
+    failures: report.failures ?? [],
+  };
+}
+
 function newest(dates: (Date | null)[]): Date | null {
   let best: Date | null = null;
   for (const d of dates) if (d && (!best || d > best)) best = d;
   return best;
 }
 
-function summary(p: ProjectRow, drill: ReturnType<typeof drillSummary>) {
+function summary(p: ProjectRow, facts: DrillFacts, now: Date) {
   const replicas = p.databases.flatMap((d) => d.replicas);
+  const lastPerDatabase = p.databases.flatMap((d) => facts.perDatabase.get(d.id)?.status ?? []);
   return {
     id: p.id,
     name: p.name,
     status: p.status,
+    drillStatus: drillStatus(facts.incidents.get(p.id) ?? [], lastPerDatabase),
     statusSince: p.statusSince,
     lastHeartbeatAt: p.lastHeartbeatAt,
     lastBackupAt: newest(replicas.flatMap((r) => [r.lastWalAt, r.lastSnapshotAt])),
     storageBytes: replicas.reduce((sum, r) => sum + Number(r.storageBytes), 0),
-    lastDrill: drill,
+    lastDrill: drillSummary(facts.last.get(p.id)),
+    nextDrillAt: nextDrillAt(p.drillSchedule, now),
   };
 }
 
-export async function projectSummaries(store: Store) {
+export async function projectSummaries(store: Store, now = new Date()) {
   const projects = await loadProjects(store);
-  const drills = await lastDrills(store, projects.map((p) => p.id));
-  return projects.map((p) => summary(p, drillSummary(drills.get(p.id))));
+  const facts = await drillFacts(store, projects.map((p) => p.id));
+  return projects.map((p) => summary(p, facts, now));
 }
 
-export async function projectDetail(store: Store, id: string, now = new Date()) {
+/** Where alerts go; `smtpConfigured` is whether BORELA_SMTP_URL is set, `operatorEmails` BORELA_ALERT_EMAIL. */
+async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: boolean; operatorEmails: string[] }) {
+  const list = await recipients(store, p.id, alert.operatorEmails);
+  const rows = await store.alertChannel.findMany({ where: { id: { in: list.flatMap((r) => r.id ?? []) } }, select: { id: true, projectId: true } });
+  const owner = new Map(rows.map((r) => [r.id, r.projectId]));
+  const projectEmails = p.alertEmails ? p.alertEmails.split(",") : [];
+  return alertingView(list.map((r) => ({ ...r, projectId: r.id ? owner.get(r.id) : null })), projectEmails, alert.smtpConfigured);
+}
+
+export async function projectDetail(store: Store, id: string, alert: { smtpConfigured: boolean; operatorEmails: string[] }, now = new Date()) {
   const [p] = await loadProjects(store, { id });
   if (!p) return null;
-  const drills = await lastDrills(store, [p.id]);
+  const facts = await drillFacts(store, [p.id]);
   return {
-    ...summary(p, drillSummary(drills.get(p.id))),
+    ...summary(p, facts, now),
+    alerting: await alerting(store, p, alert),
     statusReasons: parseJson<string[]>(p.statusReasons, []),
     staleAfterSeconds: p.staleAfterSeconds,
     heartbeatGraceSeconds: p.heartbeatGraceSeconds,
@@ -105,6 +179,7 @@ export async function projectDetail(store: Store, id: string, now = new Date()) 
         tableCounts: parseJson<Record<string, number> | null>(d.tableCounts, null),
         tableCountsAt: d.tableCountsAt,
         markerEnabled: d.markerEnabled,
+        lastDrill: databaseDrill(facts.perDatabase.get(d.id)),
         restoreCommands: restoreCommands(p.name, d, d.replicas[0]?.url ?? null),
         replicas: d.replicas.map((r) => ({
           id: r.id,

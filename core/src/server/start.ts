@@ -47,6 +47,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // An empty hash matches no token: admin routes refuse until the token is settled below.
   let adminTokenHash = "";
   const drills = createDrillService({ store, config, logger });
+  sweeper.onStatusChange((projectId, status) => drills.onProjectStatus(projectId, status));
   const app = await buildApp({ config, store, heartbeatWriter, sweeper, secretKey, drills, adminTokenHash: () => adminTokenHash, logger });
   await app.listen({ host: config.host, port: config.port });
   // Only once the port is ours: a failed start must not swallow a generated token nobody saw.

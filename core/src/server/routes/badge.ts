@@ -1,8 +1,10 @@
 // The public status badge, like healthchecks.io's: no auth, found by the
-// project's unguessable badge key, showing only the status and its colour.
+// project's unguessable badge key, showing only the status and its colour,
+// and a failed or overdue drill beside it ("fresh, drill failed").
 import type { FastifyInstance } from "fastify";
 import { Type, type Static } from "@sinclair/typebox";
 import { notFound } from "../errors.ts";
+import { drillStatus, type DrillStatus } from "../../drills/drill-status.ts";
 
 export const BADGE_COLOURS: Record<string, string> = {
   fresh: "#2e7d32",
@@ -11,6 +13,14 @@ export const BADGE_COLOURS: Record<string, string> = {
   error: "#b3261e",
   unknown: "#6b6b6b",
 };
+
+/** The badge's message and colour: the freshness status, and a failed or overdue drill when there is one (the worse colour wins). */
+export function badgeMessage(status: string, drill: DrillStatus): { message: string; colour: string } {
+  const s = status in BADGE_COLOURS ? status : "unknown";
+  if (drill === "failed") return { message: `${s}, drill failed`, colour: BADGE_COLOURS.error };
+  if (drill === "overdue") return { message: `${s}, drill overdue`, colour: s === "fresh" || s === "unknown" ? BADGE_COLOURS.stale : BADGE_COLOURS[s] };
+  return { message: s, colour: BADGE_COLOURS[s] };
+}
 
 const Params = Type.Object({ file: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
 const FILE = /^([A-Za-z0-9_-]{8,64})\.svg$/;
@@ -36,12 +46,22 @@ export default async function badgeRoutes(app: FastifyInstance) {
   app.get("/badge/:file", { schema: { params: Params, tags: ["badge"], security: [] } }, async (request, reply) => {
     const { file } = request.params as Static<typeof Params>;
     const badgeKey = FILE.exec(file)?.[1];
-    const project = badgeKey ? await app.store.project.findUnique({ where: { badgeKey }, select: { status: true } }) : null;
+    const project = badgeKey
+      ? await app.store.project.findUnique({
+          where: { badgeKey },
+          select: {
+            status: true,
+            incidents: { where: { resolvedAt: null, kind: { in: ["drill_failed", "drill_overdue"] } }, select: { kind: true } },
+            databases: { select: { drills: { where: { status: { in: ["passed", "failed", "error"] } }, orderBy: { finishedAt: "desc" }, take: 1, select: { status: true } } } },
+          },
+        })
+      : null;
     if (!project) throw notFound("badge");
-    const status = project.status in BADGE_COLOURS ? project.status : "unknown";
+    const drill = drillStatus(project.incidents.map((i) => i.kind), project.databases.flatMap((d) => d.drills.map((x) => x.status)));
+    const { message, colour } = badgeMessage(project.status, drill);
     return reply
       .header("content-type", "image/svg+xml; charset=utf-8")
       .header("cache-control", "no-cache, max-age=0")
-      .send(badgeSvg("backup", status, BADGE_COLOURS[status]));
+      .send(badgeSvg("backup", message, colour));
   });
 }

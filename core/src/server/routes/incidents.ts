@@ -8,7 +8,38 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
+const AllQuery = Type.Object(
+  {
+    open: Type.Optional(Type.Boolean({ description: "true: open incidents only; false: resolved only; absent: all" })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+
 export default async function incidentRoutes(app: FastifyInstance) {
+  /** Incidents of every project, newest first, each naming its project: the dashboard's incidents page. */
+  app.get("/api/v1/incidents", { onRequest: app.requireAdmin, schema: { querystring: AllQuery, tags: ["incidents"] } }, async (request) => {
+    const { open, limit = 100 } = request.query as Static<typeof AllQuery>;
+    const incidents = await app.store.incident.findMany({
+      where: open === undefined ? {} : open ? { resolvedAt: null } : { resolvedAt: { not: null } },
+      orderBy: { openedAt: "desc" },
+      take: limit,
+      include: { project: { select: { id: true, name: true } } },
+    });
+    const ids = [...new Set(incidents.flatMap((i) => i.databaseId ?? []))];
+    const names = new Map((await app.store.database.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((d) => [d.id, d.name]));
+    return incidents.map((i) => ({
+      id: i.id,
+      project: i.project,
+      kind: i.kind,
+      reason: i.reason,
+      database: i.databaseId ? (names.get(i.databaseId) ?? null) : null,
+      openedAt: i.openedAt,
+      resolvedAt: i.resolvedAt,
+      open: i.resolvedAt === null,
+    }));
+  });
+
   app.get(
     "/api/v1/projects/:id/incidents",
     { onRequest: app.requireAdmin, schema: { params: IdParams, querystring: Query, tags: ["incidents"] } },

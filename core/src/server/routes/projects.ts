@@ -83,10 +83,11 @@ export default async function projectRoutes(app: FastifyInstance) {
   });
 
   app.get("/api/v1/projects", { schema: { tags: ["projects"] } }, async () => projectSummaries(app.store));
+  const alerting = { smtpConfigured: app.config.smtpUrl !== null, operatorEmails: app.config.alertEmail };
 
   app.get("/api/v1/projects/:id", { schema: { params: IdParams, tags: ["projects"] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
-    const detail = await projectDetail(app.store, id);
+    const detail = await projectDetail(app.store, id, alerting);
     if (!detail) throw notFound(`project ${id}`);
     return detail;
   });
@@ -102,13 +103,14 @@ export default async function projectRoutes(app: FastifyInstance) {
       throw err;
     }
     app.sweeper.touch(id);
-    return projectDetail(app.store, id);
+    return projectDetail(app.store, id, alerting);
   });
 
   app.delete("/api/v1/projects/:id", { schema: { params: IdParams, tags: ["projects"] } }, async (request, reply) => {
     const { id } = request.params as Static<typeof IdParams>;
     const { count } = await app.store.project.deleteMany({ where: { id } });
     if (count === 0) throw notFound(`project ${id}`);
+    await app.store.setting.deleteMany({ where: { key: { in: [`first-drill:${id}`, `drill-schedule:${id}`] } } });
     return reply.code(204).send();
   });
 
