@@ -28,6 +28,7 @@ import drillRoutes from "./routes/drills.ts";
 import alertChannelRoutes from "./routes/alert-channels.ts";
 import snippetRoutes from "./routes/snippets.ts";
 import storageCredentialRoutes from "./routes/storage-credentials.ts";
+import operatorRoutes from "./routes/operator.ts";
 import type { DrillService } from "../drills/service.ts";
 
 declare module "fastify" {
@@ -55,7 +56,7 @@ export interface AppDeps {
   extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
-export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes, storageCredentialRoutes];
+export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes, storageCredentialRoutes, operatorRoutes];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Typed as the default instance: route plugins do not care which pino flavour logs.
