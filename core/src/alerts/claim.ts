@@ -21,3 +21,15 @@ export async function claimDelivery(store: Store, claim: DeliveryClaim, at: Date
     throw err;
   }
 }
+
+/**
+ * Takes a pending (or lease-expired) delivery for one attempt: moves it to "sending" with attempts + 1 and
+ * the lease's end as nextAttemptAt, only if it is still as read. True when this call won it.
+ */
+export async function leaseDelivery(store: Store, d: { id: string; status: string; attempts: number }, at: Date, leaseMs: number): Promise<boolean> {
+  const { count } = await store.delivery.updateMany({
+    where: { id: d.id, status: d.status, attempts: d.attempts },
+    data: { status: "sending", attempts: d.attempts + 1, nextAttemptAt: new Date(at.getTime() + leaseMs) },
+  });
+  return count === 1;
+}

@@ -3,7 +3,7 @@
 // Messages to one channel about one incident go out in order: a resolve
 // notice never overtakes the opening it answers. A channel's "missed"
 // deliveries (incidents that came and went before it could hear of them) go
-// out together as one summary (missed.ts).
+// out together as one summary (catch-up.ts, missed.ts).
 import type { Store } from "../store/db.ts";
 import { afterAttempt, type AttemptOutcome } from "./attempt.ts";
 import { send, type Senders } from "./channels.ts";
@@ -14,6 +14,8 @@ import { sendDigest, type DigestSettings } from "./digest.ts";
 import { PermanentDeliveryError } from "./errors.ts";
 import { channelOfDelivery } from "./recipients.ts";
 import { missedContext } from "./missed.ts";
+import { isCatchUp, leaseCatchUp } from "./catch-up.ts";
+import { leaseDelivery } from "./claim.ts";
 
 /** A "sending" row whose process died is taken over after this long (longer than any send's timeouts). */
 export const SEND_LEASE_MS = 120_000;
@@ -37,7 +39,7 @@ function orderOf(dedupeKey: string): number {
   return key ? messageOrder(key.event, key.seq) : 0;
 }
 
-type DeliveryRow = Awaited<ReturnType<Store["delivery"]["findFirstOrThrow"]>>;
+export type DeliveryRow = Awaited<ReturnType<Store["delivery"]["findFirstOrThrow"]>>;
 
 export async function deliverPending(store: Store, secretKey: Buffer, settings: DeliverSettings, now: () => Date): Promise<DeliveredAttempt[]> {
   const at = now();
@@ -52,11 +54,12 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
   for (const d of rows) {
     if (taken.has(d.id)) continue;
     if (await waitsForEarlier(store, d)) continue;
-    if (!(await lease(store, d, at))) continue;
-    // Every due "missed" delivery to this channel rides in the same message.
-    const batch = d.event === "missed" ? [d, ...(await leaseMissedSiblings(store, d, at))] : [d];
+    const catchUp = await isCatchUp(store, d);
+    if (!(await leaseDelivery(store, d, at, SEND_LEASE_MS))) continue;
+    // Everything this channel still owes about incidents that are already over rides in the same message.
+    const batch = catchUp ? [d, ...(await leaseCatchUp(store, d, at, SEND_LEASE_MS))] : [d];
     for (const b of batch) taken.add(b.id);
-    const outcome = d.event === "missed" ? await attemptMissed(store, secretKey, settings, batch, now()) : await attempt(store, secretKey, settings, d, now());
+    const outcome = catchUp ? await attemptMissed(store, secretKey, settings, batch, now()) : await attempt(store, secretKey, settings, d, now());
     for (const b of batch) {
       const update = afterAttempt(b.attempts + 1, b.log, outcome, now(), settings.retrySeconds);
       await store.delivery.update({ where: { id: b.id }, data: update });
@@ -67,37 +70,13 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
   return done;
 }
 
-/** The lease: whoever moves the row from the state it read wins; the others skip it. */
-async function lease(store: Store, d: DeliveryRow, at: Date): Promise<boolean> {
-  const { count } = await store.delivery.updateMany({
-    where: { id: d.id, status: d.status, attempts: d.attempts },
-    data: { status: "sending", attempts: d.attempts + 1, nextAttemptAt: new Date(at.getTime() + SEND_LEASE_MS) },
-  });
-  return count === 1;
-}
-
-/** The other due "missed" deliveries to d's channel, each leased (a row another process holds is left to it). */
-async function leaseMissedSiblings(store: Store, d: DeliveryRow, at: Date): Promise<DeliveryRow[]> {
-  const channel = parseDeliveryKey(d.dedupeKey)?.channel;
-  if (!channel) return [];
-  const candidates = await store.delivery.findMany({
-    where: { id: { not: d.id }, event: "missed", status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: at }, dedupeKey: { endsWith: `:${channel}:missed:0` } },
-    orderBy: { id: "asc" },
-  });
-  const leased: DeliveryRow[] = [];
-  for (const c of candidates) {
-    if (parseDeliveryKey(c.dedupeKey)?.channel !== channel) continue;
-    if (await lease(store, c, at)) leased.push(c);
-  }
-  return leased;
-}
-
 async function attemptMissed(store: Store, secretKey: Buffer, settings: DeliverSettings, batch: DeliveryRow[], at: Date): Promise<AttemptOutcome> {
   try {
     const channel = await channelOfDelivery(store, secretKey, batch[0]);
-    const context = await missedContext(store, settings.publicUrl, batch.map((b) => b.incidentId).filter((id): id is string => !!id), at);
+    const incidents = [...new Set(batch.map((b) => b.incidentId).filter((id): id is string => !!id))];
+    const context = await missedContext(store, settings.publicUrl, incidents, at);
     const detail = await send(channel, context, senders(settings));
-    return { ok: true, detail: batch.length > 1 ? `${detail} (one summary of ${batch.length} incidents)` : detail };
+    return { ok: true, detail: incidents.length > 1 ? `${detail} (one summary of ${incidents.length} incidents that were over before this channel could be told)` : detail };
   } catch (err) {
     return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };
   }

@@ -248,7 +248,7 @@ describe("email alerts", () => {
     expect(mailsFor("kinds").map((m) => m.subject?.split(":")[0])).toEqual(["[Borela] STALE", "[Borela] ERROR"]);
   });
 
-  it("SMTP down, then back: retried, nothing lost, in order, and the log shows each failure then the success", async () => {
+  it("SMTP down, then back: retried, nothing lost, an incident that ended meanwhile told in one message, and the log shows each failure then the success", async () => {
     db = await tempStore();
     const { store } = db;
     const down = await seedProject(store, "smtpdown");
@@ -266,17 +266,20 @@ describe("email alerts", () => {
     let deliveries = await deliveriesOf(store, incident.id);
     expect(deliveries.map((d) => [d.event, d.status, d.attempts])).toEqual([
       ["opened", "pending", 3],
-      ["resolved", "pending", 0],
+      // Tried with the opening it answers, as one message, since the incident had ended.
+      ["resolved", "pending", 1],
     ]);
 
     await smtp.restart();
     c.advance(10);
     await alerts.tick();
-    expect(mailsFor("smtpdown").map((m) => m.subject?.split(":")[0])).toEqual(["[Borela] ERROR", "[Borela] RESOLVED"]);
+    // It was over before SMTP came back: one message says it opened and resolved, not two at once.
+    expect(mailsFor("smtpdown").map((m) => m.subject)).toEqual(["[Borela] RESOLVED: smtpdown / primary — no longer in error, after 2 min 1s (not announced while open)"]);
+    expect(mailsFor("smtpdown")[0].text).toContain("What happened: Litestream: InvalidAccessKeyId");
     deliveries = await deliveriesOf(store, incident.id);
     expect(deliveries.map((d) => [d.event, d.status, d.attempts])).toEqual([
       ["opened", "sent", 4],
-      ["resolved", "sent", 1],
+      ["resolved", "sent", 2],
     ]);
     expect(deliveries[0].log.map((l) => [l.attempt, l.ok])).toEqual([
       [1, false],
@@ -287,7 +290,7 @@ describe("email alerts", () => {
     expect(deliveries[0].log[0].detail).toMatch(/^SMTP 127\.0\.0\.1:\d+ failed: .*ECONNREFUSED/);
     expect(deliveries[0].log[3].detail).toMatch(/^SMTP 127\.0\.0\.1:\d+ accepted for ops@example.com: 250/);
     await alerts.tick();
-    expect(mailsFor("smtpdown")).toHaveLength(2);
+    expect(mailsFor("smtpdown")).toHaveLength(1);
   });
 
   it("gives up after a bounded number of attempts, with backoff between them", async () => {

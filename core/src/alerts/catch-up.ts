@@ -1,0 +1,46 @@
+// A channel that could not send while incidents came and went (SMTP not
+// configured or down, its receiver down, the core down) catches up with one
+// message, not a burst: every incident already over that this channel never
+// heard open is told once, together (missed.ts renders it). Its pending
+// opened, reminder and resolved rows are closed by that one message.
+import type { Store } from "../store/db.ts";
+import { leaseDelivery } from "./claim.ts";
+import { parseDeliveryKey } from "./delivery-key.ts";
+import type { DeliveryRow } from "./deliver.ts";
+
+/** True when d tells this channel of an incident that is already over and that it never heard open. */
+export async function isCatchUp(store: Store, d: DeliveryRow): Promise<boolean> {
+  if (d.event === "missed") return true;
+  if (d.event !== "opened" || !d.incidentId) return false;
+  const incident = await store.incident.findUnique({ where: { id: d.incidentId }, select: { resolvedAt: true } });
+  return !!incident?.resolvedAt;
+}
+
+/**
+ * The other pending rows the catch-up message for d's channel covers, each leased (a row another process
+ * holds is left to it): every row of every resolved incident this channel never heard open.
+ */
+export async function leaseCatchUp(store: Store, d: DeliveryRow, at: Date, leaseMs: number): Promise<DeliveryRow[]> {
+  const channel = parseDeliveryKey(d.dedupeKey)?.channel;
+  if (!channel) return [];
+  const candidates = await store.delivery.findMany({
+    where: { id: { not: d.id }, status: { in: ["pending", "sending"] }, incident: { resolvedAt: { not: null } }, dedupeKey: { contains: `:${channel}:` } },
+    orderBy: { id: "asc" },
+  });
+  const heardOpen = new Map<string, boolean>();
+  const leased: DeliveryRow[] = [];
+  for (const c of candidates) {
+    if (!c.incidentId || parseDeliveryKey(c.dedupeKey)?.channel !== channel) continue;
+    if (!heardOpen.has(c.incidentId)) heardOpen.set(c.incidentId, await heardItOpen(store, c.incidentId, channel));
+    if (heardOpen.get(c.incidentId)) continue;
+    // A row still leased by another process is left to it.
+    if (c.status === "sending" && c.nextAttemptAt > at) continue;
+    if (await leaseDelivery(store, c, at, leaseMs)) leased.push(c);
+  }
+  return leased;
+}
+
+async function heardItOpen(store: Store, incidentId: string, channel: string): Promise<boolean> {
+  const sent = await store.delivery.findMany({ where: { incidentId, event: "opened", status: "sent" }, select: { dedupeKey: true } });
+  return sent.some((s) => parseDeliveryKey(s.dedupeKey)?.channel === channel);
+}
