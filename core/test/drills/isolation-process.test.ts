@@ -10,7 +10,7 @@ import path from "node:path";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { addRows, replicate, reportDatabase, runDrillWith, seededDatabase, tableCounts } from "./fixtures.ts";
-import { childEnv, hiddenDirs, sandboxCommand, wallClockMs, defaultLimits } from "../../src/drills/isolation/sandbox.ts";
+import { childEnv, hiddenDirs, othersMayRead, sandboxCommand, wallClockMs, defaultLimits } from "../../src/drills/isolation/sandbox.ts";
 import { checkResult, ChildProtocolError, parseChildLine } from "../../src/drills/isolation/protocol.ts";
 import { sandboxSupport } from "../../src/drills/isolation/process-runner.ts";
 
@@ -27,6 +27,7 @@ describe("process sandbox decisions", () => {
     expect(afterScript).toEqual([
       "/data/drills/d1",
       "/backups/app",
+      "rw",
       "/data",
       "--",
       "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--",
@@ -35,6 +36,16 @@ describe("process sandbox decisions", () => {
     ]);
     expect(plan.workDir).toBe("/run/borela-drill/work");
     expect(plan.replicaDir).toBe("/run/borela-drill/replica");
+  });
+
+  it("a replica only root may read: uid 0 kept but without capabilities, and the script remounts everything read-only", () => {
+    const plan = sandboxCommand({ node: "/usr/bin/node", entry: "/app/entry.mjs", scratch: "/d1", replicaDir: "/backups/app", hide: ["/data"], limits, namespace: true, prlimit: false, keepRoot: true });
+    const rest = plan.args.slice(plan.args.indexOf("borela-drill") + 1);
+    expect(rest).toEqual(["/d1", "/backups/app", "ro", "/data", "--", "setpriv", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--", "/usr/bin/node", "--max-old-space-size=64", "/app/entry.mjs"]);
+    expect(plan.args.join(" ")).toContain("mount -o remount,bind,ro");
+    expect(othersMayRead([{ dir: true, mode: 0o40755 }, { dir: false, mode: 0o100644 }])).toBe(true);
+    expect(othersMayRead([{ dir: true, mode: 0o40700 }, { dir: false, mode: 0o100644 }])).toBe(false);
+    expect(othersMayRead([{ dir: true, mode: 0o40755 }, { dir: false, mode: 0o100600 }])).toBe(false);
   });
 
   it("without root: the core's user, in its temp dir, still limited", () => {

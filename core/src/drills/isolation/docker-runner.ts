@@ -92,8 +92,8 @@ export async function runInContainer(job: IsolatedJob, options: ContainerOptions
     stream.on("error", () => (stdout.end(), stderr.end()));
     const output = readChildOutput(stdout, stderr, options.onStep);
     await container.start();
-    stream.write(JSON.stringify(sent));
-    stream.end();
+    // Stdin stays open: if the core dies, the attach connection and stdin close and the container ends itself.
+    stream.write(`${JSON.stringify(sent)}\n`);
     let killed = false;
     const timer = setTimeout(() => {
       killed = true;

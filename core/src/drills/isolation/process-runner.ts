@@ -6,18 +6,41 @@
 //     Rejects with IsolationError when the child ends without a result (killed at the
 //     wall-clock limit, crashed, refused by the sandbox).
 //
-// The child gets the job (credentials included) on stdin, never in its argv or
+// The child gets the job (credentials included) as one line on stdin, kept open
+// until it ends (the child ends itself when the core dies); never in its argv or
 // environment, and an environment of its own (sandbox.ts childEnv). When the
 // core runs as root and can make a mount namespace, the child runs as nobody
 // with no capabilities, sees its temp dir and the file replica (read-only) at
 // fixed places, and the core's data dir and drill dir covered by an empty
-// tmpfs. Otherwise it runs as the core's user, in its temp dir.
+// tmpfs. A file replica that nobody may not read (owner-only modes) keeps
+// uid 0 but without any capability and with every mount read-only. Without
+// root it runs as the core's user, in its temp dir.
 import { spawn, spawnSync } from "node:child_process";
-import { chmod, chown, mkdir } from "node:fs/promises";
+import { chmod, chown, mkdir, readdir, stat } from "node:fs/promises";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Emit, IsolatedJob, IsolatedResult } from "./job.ts";
 import { readChildOutput } from "./child-output.ts";
-import { childEnv, NOBODY, SANDBOX_REPLICA, SANDBOX_WORK, sandboxCommand, type IsolationLimits } from "./sandbox.ts";
+import { childEnv, NOBODY, othersMayRead, SANDBOX_REPLICA, SANDBOX_WORK, sandboxCommand, type IsolationLimits } from "./sandbox.ts";
+
+/** The modes along a file replica's generation: its dir, generations/, the generation, its snapshots and WAL segments. */
+async function replicaModes(dir: string, generation: string): Promise<{ dir: boolean; mode: number }[]> {
+  const gen = path.join(dir, "generations", generation);
+  const dirs = [dir, path.join(dir, "generations"), gen, path.join(gen, "snapshots"), path.join(gen, "wal")];
+  const entries: { dir: boolean; mode: number }[] = [];
+  for (const d of dirs) {
+    const s = await stat(d).catch(() => null);
+    if (!s) continue;
+    entries.push({ dir: true, mode: s.mode });
+  }
+  for (const sub of dirs.slice(3)) {
+    for (const name of await readdir(sub).catch(() => [] as string[])) {
+      const s = await stat(path.join(sub, name)).catch(() => null);
+      if (s) entries.push({ dir: s.isDirectory(), mode: s.mode });
+    }
+  }
+  return entries;
+}
 
 export class IsolationError extends Error {}
 
@@ -46,10 +69,14 @@ export interface ChildProcessOptions {
 export async function runInChildProcess(job: IsolatedJob, options: ChildProcessOptions): Promise<IsolatedResult> {
   const support = sandboxSupport();
   const replicaDir = job.replica.type === "file" ? job.replica.path : null;
+  // nobody cannot read a replica that only its owner may read (a database in a 0700 dir is replicated 0700).
+  const keepRoot = support.namespace && replicaDir !== null && !othersMayRead(await replicaModes(replicaDir, job.generation));
+  if (support.namespace && !keepRoot) {
+    await chown(options.scratch, NOBODY.uid, NOBODY.gid);
+  }
   if (support.namespace) {
     await mkdir(SANDBOX_WORK, { recursive: true, mode: 0o755 });
     await mkdir(SANDBOX_REPLICA, { recursive: true, mode: 0o755 });
-    await chown(options.scratch, NOBODY.uid, NOBODY.gid);
   }
   await chmod(options.scratch, 0o700);
   const plan = sandboxCommand({
@@ -61,7 +88,9 @@ export async function runInChildProcess(job: IsolatedJob, options: ChildProcessO
     limits: options.limits,
     namespace: support.namespace,
     prlimit: support.prlimit,
+    keepRoot,
   });
+  if (keepRoot) options.onStep("restore", "the replica is readable only by its owner: the isolated process stays uid 0 without capabilities, every mount read-only");
   const sent: IsolatedJob = plan.replicaDir && job.replica.type === "file" ? { ...job, replica: { ...job.replica, path: plan.replicaDir } } : job;
   const child = spawn(plan.command, plan.args, { cwd: options.scratch, env: childEnv(plan.workDir), detached: true, stdio: ["pipe", "pipe", "pipe"] });
   const output = readChildOutput(child.stdout, child.stderr, options.onStep);
@@ -79,7 +108,8 @@ export async function runInChildProcess(job: IsolatedJob, options: ChildProcessO
     killGroup();
   }, options.limits.wallClockMs);
   child.stdin.on("error", () => undefined);
-  child.stdin.end(JSON.stringify(sent));
+  // Stdin stays open: the child ends itself when it closes, i.e. when this process dies.
+  child.stdin.write(`${JSON.stringify(sent)}\n`);
   // A result is the last word: whatever is still running after it (a worker stuck in SQLite) goes.
   const reap = setInterval(() => {
     if (output.result) killGroup();

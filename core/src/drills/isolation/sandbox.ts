@@ -61,11 +61,14 @@ export interface SandboxPlan {
 // directories with an empty tmpfs, then execs the rest (setpriv … node …).
 const NAMESPACE_SCRIPT = [
   "set -e",
+  'ro="$3"',
   `mount --bind "$1" ${SANDBOX_WORK}`,
   `if [ -n "$2" ]; then mount --bind "$2" ${SANDBOX_REPLICA}; mount -o remount,bind,ro ${SANDBOX_REPLICA}; fi`,
-  "shift 2",
+  "shift 3",
   'while [ "$1" != "--" ]; do mount -t tmpfs -o ro,size=4k,mode=000 borela-hidden "$1"; shift; done',
   "shift",
+  // Staying root (a replica only root can read): every other mount read-only, so owning files is not writing them.
+  `if [ "$ro" = ro ]; then awk '{print $5}' /proc/self/mountinfo | while read -r m; do [ "$m" = ${SANDBOX_WORK} ] || mount -o remount,bind,ro "$m" 2>/dev/null || true; done; fi`,
   `cd ${SANDBOX_WORK}`,
   "unset OLDPWD PWD",
   'exec "$@"',
@@ -75,7 +78,8 @@ const NAMESPACE_SCRIPT = [
  * The command that runs `node entry` confined.
  * With `namespace` (the core runs as root and may unshare): a private mount
  * namespace that hides `hide`, then uid/gid nobody with no capabilities and
- * no new privileges. Always: RLIMIT_DATA through prlimit when available, the V8
+ * no new privileges (with `keepRoot`: uid 0 without any capability, every
+ * mount but its temp dir read-only). Always: RLIMIT_DATA through prlimit when available, the V8
  * heap limit.
  */
 export function sandboxCommand(options: {
@@ -87,11 +91,14 @@ export function sandboxCommand(options: {
   limits: IsolationLimits;
   namespace: boolean;
   prlimit: boolean;
+  /** With a namespace: stay root (no capabilities, every mount read-only) because only root can read the file replica. */
+  keepRoot?: boolean;
 }): SandboxPlan {
   const node = [options.node, `--max-old-space-size=${options.limits.heapMb}`, options.entry];
   const limited = options.prlimit ? ["prlimit", `--data=${options.limits.memoryBytes}`, "--", ...node] : node;
   if (!options.namespace) return { command: limited[0], args: limited.slice(1), workDir: options.scratch, replicaDir: options.replicaDir };
-  const drop = ["setpriv", `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, "--clear-groups", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--"];
+  const user = options.keepRoot ? [] : [`--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, "--clear-groups"];
+  const drop = ["setpriv", ...user, "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--"];
   return {
     command: "unshare",
     args: [
@@ -105,6 +112,7 @@ export function sandboxCommand(options: {
       "borela-drill",
       options.scratch,
       options.replicaDir ?? "",
+      options.keepRoot ? "ro" : "rw",
       ...hiddenDirs(options.hide),
       "--",
       ...drop,
@@ -113,4 +121,9 @@ export function sandboxCommand(options: {
     workDir: SANDBOX_WORK,
     replicaDir: options.replicaDir ? SANDBOX_REPLICA : null,
   };
+}
+
+/** Whether the unprivileged child may read a file replica, from the modes along it (others: r on files, r+x on dirs). */
+export function othersMayRead(entries: { dir: boolean; mode: number }[]): boolean {
+  return entries.every((e) => (e.dir ? (e.mode & 0o005) === 0o005 : (e.mode & 0o004) === 0o004));
 }

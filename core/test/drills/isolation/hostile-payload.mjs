@@ -5,8 +5,11 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 let job = "";
-for await (const chunk of process.stdin) job += chunk;
-const parsed = JSON.parse(job);
+for await (const chunk of process.stdin) {
+  job += chunk;
+  if (job.includes("\n")) break;
+}
+const parsed = JSON.parse(job.slice(0, job.indexOf("\n")));
 const { dataDir, drillDir } = parsed.probe;
 const replicaDir = parsed.replica.path;
 
@@ -35,4 +38,4 @@ const findings = {
 };
 writeFileSync("findings.json", JSON.stringify(findings));
 const result = { ok: false, stage: "check", message: "payload done", restoreSeconds: 0, restoredBytes: 0, check: "quick_check" };
-process.stdout.write(`${JSON.stringify({ result })}\n`);
+process.stdout.write(`${JSON.stringify({ result })}\n`, () => process.exit(0));
