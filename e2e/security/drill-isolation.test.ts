@@ -9,7 +9,7 @@
 // drops to nobody in its own mount namespace.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import path from "node:path";
 import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
@@ -82,6 +82,33 @@ describe("the isolated drill cannot reach the core", () => {
     expect(found.replicaListing).toEqual({ ok: true, value: ["generations"] });
     expect(found.replicaWrite).toMatchObject({ ok: false, code: "EROFS" });
     expect(existsSync(path.join(replicaDir, "planted"))).toBe(false);
+    expect(found.hostWrite).toSatisfy(failed);
+  });
+
+  it("with a replica only root may read, the child keeps uid 0 but no capability: the core's files stay hidden and nothing on the host is writable", async () => {
+    const { dataDir, drillDir } = core.config;
+    const replicaDir = path.join(tmp.path, "owner-only", "replica");
+    const file = seededDatabase(path.join(tmp.path, "owner-only"));
+    await replicate(path.dirname(file), file, { type: "file", path: replicaDir }, [(f) => addRows(f, 1, 1)]);
+    execFileSync("chmod", ["-R", "go-rwx", replicaDir]);
+    const generation = readdirSync(path.join(replicaDir, "generations"))[0];
+    const scratch = await mkdtemp(path.join(drillDir, "drill-probe-"));
+    const job = { replica: { type: "file" as const, path: replicaDir }, generation, timestamp: null, checkPolicy: "auto", assertions: [], restoreTimeoutMs: 10_000, checkTimeoutMs: 10_000, litestreamBin: LITESTREAM, probe: { dataDir, drillDir } };
+    const steps: string[] = [];
+    await runInChildProcess(job, { scratch, hide: [dataDir, drillDir], limits: defaultLimits(job), onStep: (_, m) => steps.push(m), entry: PAYLOAD });
+    const found = JSON.parse(readFileSync(path.join(scratch, "findings.json"), "utf8"));
+    const failed = (attempt: { ok: boolean }) => attempt.ok === false;
+    expect(steps).toEqual([expect.stringMatching(/stays uid 0 without capabilities/)]);
+    expect(found.uid).toBe(0);
+    expect(found.secretKey).toSatisfy(failed);
+    expect(found.database).toSatisfy(failed);
+    expect(found.dataDirListing.value ?? []).toEqual([]);
+    expect(found.coreEnviron).toSatisfy(failed);
+    expect(found.throughCoreRoot).toSatisfy(failed);
+    expect(found.replicaListing).toEqual({ ok: true, value: ["generations"] });
+    expect(found.replicaWrite).toMatchObject({ ok: false, code: "EROFS" });
+    expect(found.hostWrite).toMatchObject({ ok: false, code: "EROFS" });
+    expect(existsSync("/etc/borela-drill-planted")).toBe(false);
   });
 
   it("a drill's 500 MB allocation stops at the memory limit as an assertion error; counts still match a plain litestream restore", async () => {

@@ -35,6 +35,7 @@ const findings = {
   throughCoreRoot: attempt(() => readFileSync(`/proc/${process.ppid}/root${dataDir}/secret.key`, "utf8")),
   replicaListing: attempt(() => readdirSync(replicaDir)),
   replicaWrite: attempt(() => writeFileSync(`${replicaDir}/planted`, "x")),
+  hostWrite: attempt(() => writeFileSync("/etc/borela-drill-planted", "x")),
 };
 writeFileSync("findings.json", JSON.stringify(findings));
 const result = { ok: false, stage: "check", message: "payload done", restoreSeconds: 0, restoredBytes: 0, check: "quick_check" };
