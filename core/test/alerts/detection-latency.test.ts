@@ -70,6 +70,14 @@ describe("detection latency", () => {
     expect(latency).toBeLessThanOrEqual(BUDGET_SECONDS);
     expect(latency).toBeGreaterThanOrEqual(STALE_AFTER_SECONDS - 1);
     expect(mail.subject).toMatch(/^\[Borela\] STALE: latency \/ app — changes unreplicated for \d+s$/);
+    // The figures agree with what happened: changes have waited since about when Litestream stopped, and
+    // the newest upload in the replica is from before that (nothing was uploaded since).
+    const unreplicated = Number(/changes unreplicated for (\d+)s$/.exec(mail.subject!)?.[1]);
+    expect(Math.abs(unreplicated - latency)).toBeLessThanOrEqual(3);
+    const newestUploadAgo = Number(/Newest upload to the replica: [^(]+\((\d+)s ago\)$/m.exec(mail.text!)?.[1]);
+    expect(newestUploadAgo).toBeGreaterThanOrEqual(unreplicated - 2);
+    expect(mail.text).not.toContain("uploads go on");
+    console.log(`stale email: changes unreplicated for ${unreplicated} s, newest upload ${newestUploadAgo} s ago, ${latency.toFixed(1)} s after Litestream stopped`);
     expect(mail.text).toContain(`litestream restore -o /tmp/app-restored.sqlite3 ${replica}`);
     expect(mail.text).toContain(`Dashboard: https://borela.example.com/projects/${p.id}`);
     await sleep(2500);
