@@ -90,7 +90,7 @@ function drillCause(reason: string): string {
 }
 
 function overdueWords(c: AlertContext): string {
-  return c.lastPassingDrillAt ? `no passing restore drill for ${formatDuration(seconds(c.lastPassingDrillAt, c.now))}` : "no restore drill has passed yet";
+  return c.lastPassingDrillAt ? `no passing drill for ${formatDuration(seconds(c.lastPassingDrillAt, c.now))}` : "no passing drill yet";
 }
 
 /** The open condition in a few words, for subjects: no identifiers, no Litestream positions. */

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { discordEscape, discordPayload, slackEscape, slackPayload } from "../../src/alerts/payloads.ts";
 import type { AlertContext } from "../../src/alerts/message.ts";
+import { summaryOf } from "../../src/alerts/missed.ts";
 
 const hostile: AlertContext = {
   event: "opened",
@@ -59,5 +60,19 @@ describe("Discord", () => {
     expect(discordEscape("# title\n- item\n> quote")).toBe("\\# title\n\\- item\n\\> quote");
     const restore = p.embeds[0].fields.find((f) => f.name === "Restore")!.value;
     expect(codeSpans(restore)).toHaveLength(2);
+  });
+});
+
+describe("a summary of missed incidents", () => {
+  it("escapes the project and database names it uses as labels, in Slack and Discord", () => {
+    const items = [0, 1].map((i) => ({ ...hostile, event: "missed" as const, database: `app<!channel>@everyone*${i}*`, resolvedAt: new Date("2026-11-02T10:01:00Z") }));
+    const summary = summaryOf(items, "https://borela.example.com", new Date("2026-11-02T10:05:00Z"));
+    const slack = slackPayload(summary);
+    expect(JSON.stringify(slack)).not.toContain("<!channel>");
+    expect(slack.blocks[1].text!.text).toContain("*shop / app&lt;!channel&gt;@everyone*0*:*");
+    const discord = discordPayload(summary);
+    const names = discord.embeds[0].fields.map((f) => f.name);
+    expect(names).toEqual(["shop / app\\<!channel>\\@everyone\\*0\\*", "shop / app\\<!channel>\\@everyone\\*1\\*"]);
+    expect(discord.allowed_mentions).toEqual({ parse: [] });
   });
 });

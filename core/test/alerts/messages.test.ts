@@ -38,9 +38,9 @@ describe("alert messages", () => {
       "[Borela] SILENT: shop — no heartbeat for 65s",
     );
     expect(subject({ ...base, kind: "drill_overdue", database: null, lastPassingDrillAt: new Date(openedAt.getTime() - 9 * 86_400_000) })).toBe(
-      "[Borela] DRILL OVERDUE: shop — no passing restore drill for 9 days",
+      "[Borela] DRILL OVERDUE: shop — no passing drill for 9 days",
     );
-    expect(subject({ ...base, kind: "drill_overdue", database: null })).toBe("[Borela] DRILL OVERDUE: shop — no restore drill has passed yet");
+    expect(subject({ ...base, kind: "drill_overdue", database: null })).toBe("[Borela] DRILL OVERDUE: shop — no passing drill yet");
     expect(subject({ ...base, kind: "error", reason: "x".repeat(300) })).toMatch(/^\[Borela\] ERROR: shop \/ primary — x{117}\.\.\.$/);
   });
 
