@@ -39,6 +39,14 @@ function parseReport(json: string | null): DrillReport | null {
   }
 }
 
+// A drill in "error" never reached a verdict on the backup (storage unreachable, no disk): it could not run.
+const DRILL_WORDS: Record<string, string> = { passed: "passed", failed: "failed", error: "could not run" };
+
+/** Tenths of a second under two minutes ("1.2s"), then minutes and hours (formatDuration). */
+function rtoWords(seconds: number): string {
+  return seconds < 120 ? `${seconds.toFixed(1)}s` : formatDuration(seconds);
+}
+
 export async function digestRows(store: Store, now: Date): Promise<DigestRow[]> {
   const projects = await store.project.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, status: true } });
   const rows: DigestRow[] = [];
@@ -58,8 +66,8 @@ export async function digestRows(store: Store, now: Date): Promise<DigestRow[]> 
     rows.push({
       project: p.name,
       status: p.status,
-      lastDrill: drill ? `${drill.status} ${formatDuration((now.getTime() - drill.finishedAt!.getTime()) / 1000)} ago` : "never drilled",
-      rto: report?.restoreSeconds != null ? `${report.restoreSeconds.toFixed(1)}s` : "-",
+      lastDrill: drill ? `${DRILL_WORDS[drill.status] ?? drill.status} ${formatDuration((now.getTime() - drill.finishedAt!.getTime()) / 1000)} ago` : "never drilled",
+      rto: report?.restoreSeconds != null ? rtoWords(report.restoreSeconds) : "-",
       rpo: report?.rpoSeconds != null ? formatDuration(report.rpoSeconds) : "-",
       storage: newest ? `${formatBytes(storageNow)}${growth !== null ? ` (${growth >= 0 ? "+" : "-"}${formatBytes(Math.abs(growth))} this week)` : ""}` : "-",
       needsAttention: p.status !== "fresh" || drill?.status !== "passed",

@@ -66,6 +66,20 @@ describe("weekly digest", () => {
     expect(mail.html).toContain("<td align=\"left\">24 KiB (+16 KiB this week)</td>");
   });
 
+  it("says a drill that could not run in those words, and a long restore time in minutes", async () => {
+    db = await tempStore();
+    const now = new Date(MONDAY_0800.getTime() + 30_000);
+    const gamma = await seedProject(db.store, "gamma");
+    const delta = await seedProject(db.store, "delta");
+    const finishedAt = new Date(now.getTime() - 3 * 3600_000);
+    await db.store.drill.create({ data: { id: newId(), projectId: gamma.projectId, status: "error", queuedAt: finishedAt, finishedAt, report: JSON.stringify({ restoreSeconds: null }) } });
+    await db.store.drill.create({ data: { id: newId(), projectId: delta.projectId, status: "passed", queuedAt: finishedAt, finishedAt, report: JSON.stringify({ restoreSeconds: 754.2, rpoSeconds: 0 }) } });
+    await sendDigestNow(db.store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), now);
+    const lines = digests()[0].text!.split("\n");
+    expect(lines).toContainEqual(expect.stringMatching(/^gamma\s+fresh\s+could not run 3 h ago\s+-\s+-\s+-$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^delta\s+fresh\s+passed 3 h ago\s+12 min 34s\s+0s\s+-$/));
+  });
+
   it("goes out at the cron's fire time, once per ISO week, whatever the number of dispatchers", async () => {
     db = await tempStore();
     const store = db.store;
