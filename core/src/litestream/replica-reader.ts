@@ -7,18 +7,25 @@
 //   summarizeReplica(files: ReplicaFile[]): ReplicaSummary        pure
 //   parseReplicaKey(key: string): Omit<ReplicaFile, "size" | "modifiedAt" | "key"> | null   pure
 //
-// ReplicaState.position is where the replica ends: the newest WAL segment of the
-// newest generation, offset = segment offset + its uncompressed size (read from the
-// segment's LZ4 frame) — the same figure Litestream reports as
-// litestream_replica_wal_offset. ReplicaState.problems names what makes the replica
-// unsafe to restore that the listing shows: overlapping WAL segments in the newest
-// index (two processes replicating to one path; see wal-continuity.ts) — found from
-// the uncompressed sizes of that index's segments, each read once (sizeCache).
+// The summary describes the generation a plain `litestream restore` would use
+// (planRestore's choice: the one with the newest file): its newest WAL segment,
+// its newest snapshot time. ReplicaState.position is where that generation ends:
+// offset = newest segment's offset + its uncompressed size (read from the
+// segment's LZ4 frame) — the figure Litestream reports as
+// litestream_replica_wal_offset. ReplicaState.problems names what a restore
+// would suffer, in words: a restore that would fail (planRestore's reason), and
+// overlapping WAL segments (two processes replicating to one path; see
+// wal-continuity.ts) in ANY index the restore applies — from its snapshot's index
+// through the newest segment — not only the newest one. Each segment's size is
+// read once (sizeCache, by key and stored size); a read reads at most
+// maxSegmentReads uncached segments (newest first), so a long history is checked
+// over a few reads rather than all at once.
 // Throws ReplicaReadError naming the replica (URL without secrets).
 import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Position } from "../protocol.ts";
 import { lz4ContentSize } from "./lz4.ts";
+import { planRestore } from "./restore-plan.ts";
 import { overlappingSegments } from "./wal-continuity.ts";
 import { replicaUrl, type ReplicaTarget } from "./replica-url.ts";
 import { getObject, listObjects, S3RequestError, type S3Store } from "./s3-objects.ts";
@@ -46,19 +53,22 @@ export interface GenerationSummary {
 
 export interface ReplicaSummary {
   generations: GenerationSummary[];
-  /** The generation with the newest file, as Litestream picks it for restore. */
+  /** The generation with the newest file, as Litestream picks it for restore (ties: the first by name). */
   generation: string | null;
+  /** Newest snapshot and WAL segment times of that generation (a restore cannot use another's). */
   lastSnapshotAt: Date | null;
   lastWalAt: Date | null;
+  /** All generations. */
   storageBytes: number;
-  /** Newest WAL segment of the newest generation. */
+  /** Newest WAL segment of that generation. */
   newestWal: ReplicaFile | null;
   newestSnapshot: ReplicaFile | null;
 }
 
 export interface ReplicaState extends ReplicaSummary {
   position: Position | null;
-  /** Problems in words, e.g. "overlapping WAL segments at index 3 of generation …: two processes replicate to this path". */
+  /** Problems in words, e.g. "overlapping WAL segments at index 3 of generation …: two processes replicate to this path",
+   *  "litestream restore of <url> would fail: generation …, the one a restore uses, has no snapshot …". */
   problems: string[];
 }
 
@@ -67,8 +77,10 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Read the newest index's WAL segments to state the exact end offset and find overlaps (default true). */
   exactPosition?: boolean;
-  /** Uncompressed sizes of segments already read, by `<key>:<stored size>`; pass the same map between reads (it keeps the newest index's only). */
+  /** Uncompressed sizes of segments already read, by `<key>:<stored size>`; pass the same map between reads (it keeps those a restore applies). */
   sizeCache?: Map<string, number>;
+  /** Uncached segments read per call at most (default 1000); the rest wait for the next call. */
+  maxSegmentReads?: number;
 }
 
 export class ReplicaReadError extends Error {
@@ -112,16 +124,17 @@ export function summarizeReplica(files: ReplicaFile[]): ReplicaSummary {
     g.bytes += f.size;
     if (f.modifiedAt > g.lastModifiedAt) g.lastModifiedAt = f.modifiedAt;
   }
-  const generations = [...byGen.values()].sort((a, b) => a.lastModifiedAt.getTime() - b.lastModifiedAt.getTime() || a.id.localeCompare(b.id));
+  // Last = the one a restore picks: newest file, ties to the first by name (restore-plan.ts).
+  const generations = [...byGen.values()].sort((a, b) => a.lastModifiedAt.getTime() - b.lastModifiedAt.getTime() || b.id.localeCompare(a.id));
   const generation = generations.at(-1)?.id ?? null;
   let newestWal: ReplicaFile | null = null;
   let newestSnapshot: ReplicaFile | null = null;
   let lastSnapshotAt: Date | null = null;
   let lastWalAt: Date | null = null;
   for (const f of files) {
+    if (f.generation !== generation) continue;
     if (f.kind === "snapshot" && (!lastSnapshotAt || f.modifiedAt > lastSnapshotAt)) lastSnapshotAt = f.modifiedAt;
     if (f.kind === "wal" && (!lastWalAt || f.modifiedAt > lastWalAt)) lastWalAt = f.modifiedAt;
-    if (f.generation !== generation) continue;
     if (f.kind === "wal") newestWal = later(newestWal, f);
     else newestSnapshot = later(newestSnapshot, f);
   }
@@ -197,34 +210,53 @@ async function segmentBytes(target: ReplicaTarget, file: ReplicaFile, options: R
   return getObject(s3Store(target), file.key, { ...options, maxBytes: 256 * 1024 * 1024 });
 }
 
-export async function readReplica(target: ReplicaTarget, options: ReadOptions = {}): Promise<ReplicaState> {
-  const files = await listReplicaFiles(target, options);
-  const summary = summarizeReplica(files);
-  const newest = summary.newestWal;
-  if (!newest || options.exactPosition === false) {
-    const base = newest ?? summary.newestSnapshot;
-    const position = base ? { generation: base.generation, index: base.index, offset: base.offset } : null;
-    return { ...summary, position, problems: [] };
-  }
-  const segments = files.filter((f) => f.kind === "wal" && f.generation === newest.generation && f.index === newest.index);
+/** Reads the uncompressed size of each segment not in the cache, newest first, at most `budget` of them, 8 at a time. */
+async function readSizes(target: ReplicaTarget, segments: ReplicaFile[], newest: ReplicaFile, options: ReadOptions): Promise<Map<ReplicaFile, number>> {
   const cache = options.sizeCache ?? new Map<string, number>();
   const keyOf = (f: ReplicaFile) => `${f.key}:${f.size}`;
-  const sizes = new Map<string, number>();
+  const sizes = new Map<ReplicaFile, number>();
+  const toRead: ReplicaFile[] = [];
   for (const f of segments) {
-    let size = cache.get(keyOf(f));
-    if (size === undefined) {
+    const size = cache.get(keyOf(f));
+    if (size !== undefined) sizes.set(f, size);
+    else toRead.push(f);
+  }
+  toRead.sort((a, b) => b.index - a.index || b.offset - a.offset);
+  const batch = toRead.slice(0, Math.max(1, options.maxSegmentReads ?? 1000));
+  let next = 0;
+  const worker = async () => {
+    while (next < batch.length) {
+      const f = batch[next++];
       try {
-        size = lz4ContentSize(await segmentBytes(target, f, options));
+        sizes.set(f, lz4ContentSize(await segmentBytes(target, f, options)));
       } catch (err) {
         const code = err instanceof S3RequestError ? err.code : (err as NodeJS.ErrnoException).code;
         if (f !== newest && (code === "ENOENT" || code === "NoSuchKey")) continue; // removed by retention meanwhile
         throw wrap(target, err);
       }
     }
-    sizes.set(keyOf(f), size);
+  };
+  await Promise.all(Array.from({ length: Math.min(8, batch.length) }, worker));
+  cache.clear(); // only segments a restore applies are asked for again
+  for (const [f, size] of sizes) cache.set(keyOf(f), size);
+  return sizes;
+}
+
+export async function readReplica(target: ReplicaTarget, options: ReadOptions = {}): Promise<ReplicaState> {
+  const files = await listReplicaFiles(target, options);
+  const summary = summarizeReplica(files);
+  // An empty replica is "no backup yet", not a failed restore.
+  const planned = files.length > 0 ? planRestore(files) : null;
+  const problems = planned && !planned.ok ? [`litestream restore of ${replicaUrl(target)} would fail: ${planned.reason}`] : [];
+  const newest = summary.newestWal;
+  if (!newest || options.exactPosition === false) {
+    const base = newest ?? summary.newestSnapshot;
+    const position = base ? { generation: base.generation, index: base.index, offset: base.offset } : null;
+    return { ...summary, position, problems };
   }
-  cache.clear(); // only this index's segments are asked for again
-  for (const [k, v] of sizes) cache.set(k, v);
-  const position = { generation: newest.generation, index: newest.index, offset: newest.offset + sizes.get(keyOf(newest))! };
-  return { ...summary, position, problems: overlappingSegments(segments, (f) => sizes.get(keyOf(f))) };
+  const applied = planned?.ok ? planned.plan.wal : [];
+  const segments = applied.includes(newest) ? applied : [...applied, newest];
+  const sizes = await readSizes(target, segments, newest, options);
+  const position = { generation: newest.generation, index: newest.index, offset: newest.offset + sizes.get(newest)! };
+  return { ...summary, position, problems: [...problems, ...overlappingSegments(applied, (f) => sizes.get(f))] };
 }
