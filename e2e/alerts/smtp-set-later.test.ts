@@ -73,7 +73,7 @@ describe("SMTP configured after incidents came and went", () => {
     core = await start({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" });
     // Several dispatcher ticks (every 2 s): a burst would have arrived by then.
     await sleep(7000);
-    expect(smtp.messages.map((m) => m.subject)).toEqual(["[Borela] 6 incidents opened and resolved before they could be announced"]);
+    expect(smtp.messages.map((m) => m.subject)).toEqual(["[Borela] later: 6 incidents opened and resolved before they could be announced"]);
     const lines = smtp.messages[0].text!.split("\n").filter((l) => l.startsWith("- later / app: stale, replica caught up after "));
     expect(lines).toHaveLength(6);
     // Each says how long changes really waited (from the pendingSince the agent reported to the catch-up), to within 2 s.

@@ -134,7 +134,7 @@ export function subject(c: AlertContext): string {
       return `[Borela] TEST: alerts for ${c.project.name} reach you`;
     case "summary": {
       const n = c.items?.length ?? 0;
-      return `[Borela] ${n} incident${n === 1 ? "" : "s"} opened and resolved before ${n === 1 ? "it" : "they"} could be announced`;
+      return `[Borela] ${c.project.name}: ${n} incident${n === 1 ? "" : "s"} opened and resolved before ${n === 1 ? "it" : "they"} could be announced`;
     }
     case "resolved":
       return `[Borela] RESOLVED: ${where(c)} — ${recoveryWords(c)}`;

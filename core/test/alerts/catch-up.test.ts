@@ -57,7 +57,7 @@ describe("catching up after a channel could not send", () => {
     c.advance(600);
     const after = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
     for (let i = 0; i < 3; i++) await after.tick();
-    expect(smtp.messages.map((m) => m.subject)).toEqual(["[Borela] 6 incidents opened and resolved before they could be announced"]);
+    expect(smtp.messages.map((m) => m.subject)).toEqual(["[Borela] burst: 6 incidents opened and resolved before they could be announced"]);
     const text = smtp.messages[0].text!;
     expect(text.split("\n")[0]).toMatch(/^6 incidents opened and resolved while alerts could not be sent here/);
     // Each incident once, with its real span: the oldest unreplicated change (stale threshold before it opened) to when it caught up.
@@ -88,7 +88,7 @@ describe("catching up after a channel could not send", () => {
     const after = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url }), c);
     for (let i = 0; i < 3; i++) await after.tick();
     expect(smtp.messages).toHaveLength(1);
-    expect(smtp.messages[0].subject).toBe("[Borela] 6 incidents opened and resolved before they could be announced");
+    expect(smtp.messages[0].subject).toBe("[Borela] quiet: 6 incidents opened and resolved before they could be announced");
     expect(smtp.envelopes[0]).toEqual(["owner@example.com"]);
     expect(smtp.messages[0].text).not.toContain("database file missing");
     expect(await deliveriesOf(store, old.id)).toEqual([]);
@@ -107,8 +107,8 @@ describe("catching up after a channel could not send", () => {
     const after = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
     for (let i = 0; i < 3; i++) await after.tick();
     expect(smtp.messages.map((m) => m.subject).sort()).toEqual([
-      "[Borela] 6 incidents opened and resolved before they could be announced",
       "[Borela] ERROR: mixed / primary — database file missing at /data/primary.sqlite3",
+      "[Borela] mixed: 6 incidents opened and resolved before they could be announced",
     ]);
   });
 
@@ -138,7 +138,7 @@ describe("catching up after a channel could not send", () => {
     for (let i = 0; i < 3; i++) await alerts.tick();
     expect(receiver.received).toHaveLength(1);
     const body = JSON.parse(receiver.received[0].body);
-    expect(body).toMatchObject({ event: "summary", subject: "[Borela] 3 incidents opened and resolved before they could be announced" });
+    expect(body).toMatchObject({ event: "summary", subject: "[Borela] hooked: 3 incidents opened and resolved before they could be announced" });
     expect(body.incidents.map((i: { event: string; kind: string; reason: string; durationSeconds: number }) => [i.event, i.kind, i.reason, i.durationSeconds])).toEqual([
       ["missed", "error", "Litestream: access denied (0)", 120],
       ["missed", "error", "Litestream: access denied (1)", 120],

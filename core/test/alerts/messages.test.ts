@@ -114,7 +114,7 @@ describe("alert messages", () => {
   it("a summary of many missed incidents stays one message within Discord's 25 fields", () => {
     const items = Array.from({ length: 40 }, (_, i) => ({ ...stale, event: "missed" as const, database: `db${i}`, resolvedAt: new Date(openedAt.getTime() + 60_000) }));
     const summary = summaryOf(items, "https://borela.example.com", new Date(openedAt.getTime() + 3_600_000));
-    expect(subject(summary)).toBe("[Borela] 40 incidents opened and resolved before they could be announced");
+    expect(subject(summary)).toBe("[Borela] shop: 40 incidents opened and resolved before they could be announced");
     expect(discordPayload(summary).embeds[0].fields.length).toBeLessThanOrEqual(25);
     expect(textBody(summary)).toContain("- And: 20 more: see the dashboard");
   });
