@@ -1,8 +1,12 @@
 // The dashboard in real Chromium against a real core, a real `borela agent`
-// process and real Litestream with a file replica: sign in, create a project,
-// watch it turn fresh without a reload, run a drill, see it turn stale when
-// Litestream stops, revoke its token. Screenshots go to .artifacts/screenshots.
+// process and real Litestream with a file replica of two databases: sign in,
+// create a project, watch it turn fresh and get its first drill without a
+// reload, read the four answers at the top of the project page, run a drill,
+// see a failed drill and a stale backup where the project's health shows,
+// revoke its token. Screenshots go to .artifacts/screenshots.
 import { mkdirSync } from "node:fs";
+import type { SmtpSink } from "../../core/test/support/smtp.ts";
+import { startSmtp } from "../../core/test/support/smtp.ts";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -39,15 +43,27 @@ describe("dashboard in Chromium: the whole loop", () => {
   let page: Page;
   let agent: AgentProcess | null = null;
   let writer: ReturnType<typeof openWriter> | null = null;
+  let smtp: SmtpSink;
   let projectId = "";
   let agentToken = "";
-  const dbPath = () => path.join(dir.path, "app.sqlite3");
-  const replicaDir = () => path.join(dir.path, "replica");
+  // Litestream gives the replica the mode of the database's directory, and the isolated drill reads it as nobody.
+  const dataDir = () => path.join(dir.path, "data");
+  const dbPath = () => path.join(dataDir(), "app.sqlite3");
+  const jobsPath = () => path.join(dataDir(), "jobs.sqlite3");
+  const replicaDir = () => path.join(dataDir(), "replica");
 
   beforeAll(async () => {
-    core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn", BORELA_ALERT_CONFIRM_SECONDS: "0,stale=0,silent=0" });
+    smtp = await startSmtp();
+    core = await startTestCore({
+      BORELA_SWEEP_INTERVAL_SECONDS: "1",
+      BORELA_LOG_LEVEL: "warn",
+      BORELA_ALERT_CONFIRM_SECONDS: "0,stale=0,silent=0",
+      BORELA_SMTP_URL: smtp.url,
+    });
     dir = await tmpDir("borela-dashboard-e2e-");
+    mkdirSync(dataDir(), { mode: 0o755 });
     createSampleDatabase(dbPath());
+    createSampleDatabase(jobsPath());
     await browser.context.clearCookies();
     page = await browser.context.newPage();
   });
@@ -57,6 +73,7 @@ describe("dashboard in Chromium: the whole loop", () => {
     await agent?.stop();
     await page?.close();
     await core?.close();
+    await smtp?.close();
     await dir?.remove();
   });
 
@@ -111,6 +128,8 @@ describe("dashboard in Chromium: the whole loop", () => {
     await page.getByRole("status").filter({ hasText: "Saved." }).first().waitFor();
     const saved = await core.api("GET", `/api/v1/projects/${projectId}`);
     expect(saved.body).toMatchObject({ staleAfterSeconds: STALE_AFTER, heartbeatGraceSeconds: GRACE });
+    // Alert emails are entered in one place: the alert channels.
+    expect(await page.getByLabel("Alert emails").count()).toBe(0);
 
     await page.getByRole("button", { name: "Add assertion" }).click();
     await page.getByLabel("Name").fill("has customers");
@@ -138,7 +157,7 @@ describe("dashboard in Chromium: the whole loop", () => {
     agent = startAgentProcess({
       server: core.url,
       token: agentToken,
-      database: dbPath(),
+      database: `${dbPath()},${jobsPath()}`,
       replicaUrl: `file://${replicaDir()}`,
       dir: dir.path,
       args: ["--no-restart-litestream"],
@@ -148,7 +167,18 @@ describe("dashboard in Chromium: the whole loop", () => {
     });
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await expect.poll(() => rowOf(page, "shop").locator('td[data-label="Last heartbeat"]').textContent()).toMatch(/just now|\d+ s ago/);
-    await page.screenshot({ path: path.join(SHOTS, "overview.png"), fullPage: true });
+  });
+
+  it("drills the new project on its own once it is fresh, and says so beside the status", async () => {
+    const freshAt = Date.now();
+    await rowOf(page, "shop").locator('[data-drill-status="passed"]').waitFor({ timeout: 60_000 }).catch(async (err) => {
+      const drills = await core.api("GET", `/api/v1/projects/${projectId}/drills`);
+      throw new Error(`${(err as Error).message}\ndrills: ${JSON.stringify(drills.body).slice(0, 3000)}`);
+    });
+    console.log(`first drills passed ${((Date.now() - freshAt) / 1000).toFixed(1)} s after the overview showed fresh`);
+    expect(await rowOf(page, "shop").locator('td[data-label="Restore"]').textContent()).toBe("drill passed");
+    const drills = (await core.api("GET", `/api/v1/projects/${projectId}/drills`)).body as { database: string; trigger: string; status: string }[];
+    expect(drills.map((d) => `${d.database} ${d.trigger} ${d.status}`).sort()).toEqual(["app first passed", "jobs first passed"]);
   });
 
   it("shows the database, its replica and the exact restore commands", async () => {
@@ -156,18 +186,48 @@ describe("dashboard in Chromium: the whole loop", () => {
     const card = page.locator('[data-database="app"]');
     await card.waitFor();
     expect(await card.textContent()).toContain(dbPath());
-    expect(await card.textContent()).toContain(`file://${replicaDir()}`);
+    expect(await card.textContent()).toContain(`file://${replicaDir()}/app`);
     const litestream = await card.getByLabel("litestream restore command for app", { exact: true }).textContent();
-    expect(litestream).toBe(`litestream restore -o /tmp/app-restored.sqlite3 file://${replicaDir()}`);
+    expect(litestream).toBe(`litestream restore -o /tmp/app-restored.sqlite3 file://${replicaDir()}/app`);
     expect(await card.getByLabel("borela restore command for app", { exact: true }).textContent()).toBe("npx borela restore shop --database app -o /tmp/app-restored.sqlite3");
     await expect.poll(() => card.getByTestId("lag").textContent()).toBe("caught up");
+
+    // Litestream's position in words, its short form and meaning on hover.
+    const position = card.locator("dd .position").first();
+    expect(await position.textContent()).toMatch(/^generation [0-9a-f]{8}, WAL index \d+, offset [\d,]+$/);
+    expect(await position.getAttribute("title")).toMatch(/^Litestream writes this as [0-9a-f]{8}\/[0-9a-f]{8}:\d+\. The generation is/);
+  });
+
+  it("answers the four questions at the top of the project page, in words with a mark each", async () => {
+    const answer = (key: string) => page.locator(`[data-question="${key}"]`);
+    await expect.poll(() => answer("restore").getAttribute("data-mark")).toBe("yes");
+    expect(await answer("fresh").getAttribute("data-mark")).toBe("yes");
+    expect(await page.getByTestId("answer-fresh").textContent()).toMatch(/^Yes: /);
+    expect(await answer("fresh").textContent()).toMatch(/Last backup\s*(just now|\d+ s ago)/);
+    expect(await page.getByTestId("answer-restore").textContent()).toMatch(/^Yes: the last drill restored (app|jobs) in [\d.]+ (ms|s)$/);
+    expect(await page.getByTestId("rto").textContent()).toMatch(/^[\d.]+ (ms|s)$/);
+    expect(await page.getByTestId("rpo").textContent()).toMatch(/^(no change lost|.+ of changes)$/);
+    expect(await page.getByTestId("next-drill").textContent()).toMatch(/^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) \d\d:\d\d UTC \(in \d+ (min|h|days?)\)$/);
+    expect(await page.getByTestId("schedule").textContent()).toMatch(/Next drill: \w{3} \d\d:\d\d UTC \(in .+\), schedule \d+ \d+ \* \* \d in UTC\./);
+    expect(await answer("passed").getAttribute("data-mark")).toBe("yes");
+    const passed = (await answer("passed").textContent())!;
+    const total = SAMPLE_COUNTS.customers + SAMPLE_COUNTS.orders;
+    expect(passed).toContain(`app: integrity_check ok, 2 tables, ${total} rows`);
+    expect(passed).toContain(`jobs: integrity_check ok, 2 tables, ${total} rows`);
+    // No channel yet: nobody would hear.
+    expect(await answer("hear").getAttribute("data-mark")).toBe("no");
+    expect(await answer("hear").textContent()).toContain("No alert channel: nobody hears");
+    expect(await page.locator("main").getByRole("link", { name: /settings/i }).count()).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, "project-fresh.png"), fullPage: true });
   });
 
   it("runs a drill from the button and shows it pass with the source's row counts", async () => {
     await page.getByRole("button", { name: "Run drill now" }).click();
     const progress = page.locator(".drill-progress");
-    await progress.locator('[data-status="passed"], [data-status="failed"], [data-status="error"]').first().waitFor({ timeout: 60_000 });
-    const text = (await progress.textContent())!;
+    // One drill per database, each followed live.
+    await expect.poll(() => progress.locator('[data-status="passed"], [data-status="failed"], [data-status="error"]').count(), { timeout: 60_000 }).toBe(2);
+    const text = (await progress.allTextContents()).join("\n");
+    expect(text).toMatch(/app[\s\S]*jobs/);
     expect(text, text).toContain("passed");
     const total = SAMPLE_COUNTS.customers + SAMPLE_COUNTS.orders;
     expect(text).toContain(`2 tables, ${total.toLocaleString()} rows, integrity ok`);
@@ -183,9 +243,44 @@ describe("dashboard in Chromium: the whole loop", () => {
     const assertion = await history.locator("table").nth(1).locator("tbody tr").first().textContent();
     expect(assertion).toContain("has customers");
     expect(assertion).toContain(`>= 1${SAMPLE_COUNTS.customers}passed`);
-    expect(await page.getByRole("img", { name: /Row counts per drill/ }).count()).toBe(1);
-    expect(await page.getByRole("img", { name: /Restore time \(RTO\) per drill/ }).count()).toBe(1);
+    // One database per chart: two drills of app (first and this one), never the jobs drills beside them.
+    await expect.poll(() => page.getByRole("img", { name: /Restore time \(RTO\) per drill of app\./ }).getAttribute("aria-label")).toMatch(/restore seconds: latest .+, 2 points$/);
+    expect(await page.getByRole("img", { name: /Row counts per drill of app\./ }).count()).toBe(1);
+    await page.getByLabel("Charts of database").selectOption("jobs");
+    expect(await page.getByRole("img", { name: /Restore time \(RTO\) per drill of jobs\./ }).getAttribute("aria-label")).toMatch(/, 2 points$/);
+    expect(await page.getByRole("img", { name: /Row counts per drill of jobs\./ }).count()).toBe(1);
+    expect(await page.getByRole("img", { name: /of app\./ }).count()).toBe(0);
     await page.screenshot({ path: path.join(SHOTS, "project.png"), fullPage: true });
+  });
+
+  it("shows a failed drill beside a fresh backup: in the heading, the answers and the overview, sorted first", async () => {
+    const blog = await core.createProject("blog", { heartbeatGraceSeconds: 3600 });
+    const beat = await import("../../core/test/support/core-server.ts").then((m) => m.heartbeat());
+    expect((await core.api("POST", "/api/v1/heartbeats", { token: blog.agentToken, body: beat })).status).toBe(201);
+    // Restoring to a time before the backup began cannot work: a real failed drill of jobs.
+    const res = await core.api("POST", `/api/v1/projects/${projectId}/drills`, { body: { database: "jobs", timestamp: "2001-01-01T00:00:00Z" } });
+    expect(res.status).toBe(202);
+    const heading = page.getByRole("heading", { level: 1 });
+    await heading.locator('[data-drill-status="failed"]').waitFor({ timeout: 60_000 });
+    expect(await heading.locator("[data-status]").getAttribute("data-status")).toBe("fresh");
+    await expect.poll(() => page.locator('[data-question="restore"]').getAttribute("data-mark")).toBe("no");
+    expect(await page.getByTestId("answer-restore").textContent()).toBe("No: the last drill of jobs failed");
+    expect(await page.locator('[data-question="passed"]').textContent()).toMatch(/jobs: failed: /);
+    await page.screenshot({ path: path.join(SHOTS, "project-drill-failed.png"), fullPage: true });
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
+    await rowOf(page, "blog").locator('[data-status="fresh"]').waitFor();
+    await rowOf(page, "shop").locator('[data-drill-status="failed"]').waitFor();
+    const order = await page.locator("tr[data-project]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-project")));
+    expect(order).toEqual(["shop", "blog"]);
+    expect(await rowOf(page, "shop").locator('td[data-label="Backup"] [data-status]').textContent()).toBe("fresh");
+    await page.screenshot({ path: path.join(SHOTS, "overview.png"), fullPage: true });
+
+    // A passing drill of jobs clears it again.
+    await core.api("POST", `/api/v1/projects/${projectId}/drills`, { body: { database: "jobs" } });
+    await rowOf(page, "shop").locator('[data-drill-status="passed"]').waitFor({ timeout: 60_000 });
+    await rowOf(page, "shop").getByRole("link", { name: "shop" }).click();
+    await page.locator('[data-database="app"]').waitFor();
   });
 
   it("turns stale when the agent's Litestream stops while the app keeps writing", async () => {
@@ -205,10 +300,27 @@ describe("dashboard in Chromium: the whole loop", () => {
     const api = await core.api("GET", `/api/v1/projects/${projectId}`);
     expect(status, `UI ${status}; API ${JSON.stringify(api.body).slice(0, 3000)}\nagent: ${agent!.output().slice(-3000)}`).toBe("stale");
     expect(await page.locator(".reasons").textContent()).toMatch(/unreplicated/);
+    await expect.poll(() => page.locator('[data-question="fresh"]').getAttribute("data-mark")).toBe("no");
+    expect(await page.getByTestId("answer-fresh").textContent()).toMatch(/^No: changes un-replicated for .+, longer than the 5 s threshold$/);
     const incident = page.locator("li.open", { hasText: "stale (app)" });
     await incident.waitFor({ timeout: 15_000 });
+    // The agent's note reaches both databases; it shows once, under "Is the backup fresh?".
+    await expect.poll(() => page.locator('[data-question="fresh"]').textContent()).toContain("Litestream is not running");
+    expect((await page.locator("main").textContent())!.split("Litestream is not running").length - 1).toBe(1);
+    expect(await page.locator("li.open", { hasText: "stale (app)" }).textContent()).toContain('the reason under "Is the backup fresh?"');
+    await page.screenshot({ path: path.join(SHOTS, "project-stale.png"), fullPage: true });
     await incident.locator("summary").click();
     await incident.getByText("No alert was sent for this incident").waitFor();
+
+    // One page lists the incidents of every project.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Incidents" }).click();
+    await page.getByRole("heading", { name: "Incidents" }).waitFor();
+    const open = page.locator('li.open[data-incident="stale"]', { hasText: "shop" });
+    await open.waitFor();
+    expect(await open.textContent()).toMatch(/shop · stale \(app\): .*unreplicated/);
+    await page.getByLabel("all").check();
+    await page.locator('li[data-incident="drill_failed"]', { hasText: "shop" }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "incidents.png"), fullPage: true });
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
     await rowOf(page, "shop").locator('[data-status="stale"]').first().waitFor();
   });
@@ -234,7 +346,7 @@ describe("dashboard in Chromium: the whole loop", () => {
     const compose = page.locator('[data-snippet="compose"]');
     await compose.locator("summary").click();
     const snippet = (await compose.getByLabel("Docker Compose service snippet", { exact: true }).textContent())!;
-    expect(snippet).toContain(`BORELA_DATABASES: ${dbPath()}`);
+    expect(snippet).toContain(`BORELA_DATABASES: ${dbPath()},${jobsPath()}`);
     expect(snippet).toContain("BORELA_AGENT_TOKEN: ${BORELA_AGENT_TOKEN}");
     expect(snippet).not.toContain(agentToken);
     expect(snippet).not.toContain(next);
@@ -266,9 +378,27 @@ describe("dashboard in Chromium: the whole loop", () => {
       const delivery = incident.locator("tbody tr", { hasText: `webhook: ${receiver.url}` }).first();
       await expect.poll(() => delivery.locator("td").nth(2).textContent(), { timeout: 15_000 }).toMatch(/^sent /);
       expect(await delivery.locator("td").nth(3).textContent()).toMatch(/ok — HTTP 200/);
+      // Now someone hears.
+      await expect.poll(() => page.locator('[data-question="hear"]').getAttribute("data-mark"), { timeout: 10_000 }).toBe("yes");
+      expect(await page.locator('[data-question="hear"]').textContent()).toContain(`webhook ${receiver.url} (project)`);
     } finally {
       await receiver.close();
     }
+  });
+
+  it("shows in the operator settings whether SMTP and storage are configured, and sends a test email", async () => {
+    await page.goto(`${core.url}/settings`);
+    const smtpPanel = page.locator('[data-check="smtp"]');
+    await smtpPanel.waitFor();
+    expect(await smtpPanel.textContent()).toContain(`Configured: sends through ${new URL(smtp.url).host}`);
+    await smtpPanel.getByLabel("Send a test email to").fill("ops@example.com");
+    await smtpPanel.getByRole("button", { name: "Send test email" }).click();
+    await smtpPanel.getByRole("status").filter({ hasText: /^Sent: SMTP 127\.0\.0\.1:\d+ accepted for ops@example\.com/ }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => smtp.messages.some((m) => (m.to as { text: string }).text === "ops@example.com")).toBe(true);
+    const storage = page.locator('[data-check="storage"]');
+    expect(await storage.textContent()).toContain("Not configured");
+    expect(await storage.getByRole("button", { name: "Test storage" }).isDisabled()).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, "operator-settings.png"), fullPage: true });
   });
 
   it("is readable on a phone", async () => {

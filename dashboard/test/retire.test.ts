@@ -53,7 +53,11 @@ describe("Retire on the database card", () => {
 
     const card = page.locator('[data-database="app.sqlite3"]');
     await card.waitFor();
-    expect(await card.textContent()).toContain("the agent no longer reports app.sqlite3 — removed from its configuration?");
+    // The reason shows once on the page: under "Is the backup fresh?", not again on the card.
+    const reason = "the agent no longer reports app.sqlite3 — removed from its configuration?";
+    await expect.poll(() => page.locator('[data-question="fresh"]').textContent()).toContain(reason);
+    const mainText = (await page.locator("main").textContent())!;
+    expect(mainText.split(reason).length - 1, mainText).toBe(1);
 
     let question = "";
     page.once("dialog", (dialog) => {

@@ -40,7 +40,33 @@ export function count(n: number): string {
   return n.toLocaleString();
 }
 
+/** Litestream's short form of a position, as its logs print it: "be7a0689/00000000:131872". */
 export function position(p: { generation: string | null; index: number; offset: number } | null): string {
   if (!p) return "—";
   return `${p.generation ? `${p.generation.slice(0, 8)}/` : ""}${p.index.toString(16).padStart(8, "0")}:${p.offset}`;
+}
+
+/** The same position in words: "generation be7a0689, WAL index 0, offset 131872". */
+export function positionWords(p: { generation: string | null; index: number; offset: number } | null): string {
+  if (!p) return "no position yet";
+  return `${p.generation ? `generation ${p.generation.slice(0, 8)}, ` : ""}WAL index ${p.index}, offset ${p.offset.toLocaleString("en")}`;
+}
+
+/** "in 3 days", "in 5 h", "in 12 min", "now" for a future time. */
+export function until(iso: string | null | undefined, now: number): string {
+  if (!iso) return "—";
+  const s = (Date.parse(iso) - now) / 1000;
+  if (s < 60) return "now";
+  if (s < 3600) return `in ${Math.round(s / 60)} min`;
+  if (s < 86400) return `in ${Math.round(s / 3600)} h`;
+  const d = Math.round(s / 86400);
+  return `in ${d} day${d === 1 ? "" : "s"}`;
+}
+
+/** "Sat 11:48 UTC": the schedule runs in UTC, so its times are shown in UTC. */
+export function utcTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getUTCDay()];
+  return `${day} ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")} UTC`;
 }

@@ -13,10 +13,24 @@ export const STATUS_HELP: Record<string, string> = {
   unknown: "no heartbeat received yet",
 };
 
-/** Lower is worse: a failed last drill counts as failing even when the backup is fresh. */
-export function urgency(p: { status: string; lastDrill: { status: string } | null }): number {
-  const drillFailed = p.lastDrill && (p.lastDrill.status === "failed" || p.lastDrill.status === "error");
-  return (RANK[p.status] ?? 3) * 2 + (drillFailed ? 0 : 1);
+// Where a drill status sits on the same scale: a failed drill is as bad as an error, overdue as stale.
+const DRILL_RANK: Record<string, number> = { failed: 1, overdue: 2, none: 3, passed: 4 };
+
+export const DRILL_HELP: Record<string, string> = {
+  passed: "the last drill of every database restored and passed its checks",
+  failed: "a drill failed: the backup may not restore",
+  overdue: "no passing drill within the schedule and its grace",
+  none: "never drilled yet",
+};
+
+/** The words shown for a project's drillStatus. */
+export const DRILL_WORDS: Record<string, string> = { passed: "drill passed", failed: "drill failed", overdue: "drill overdue", none: "not drilled" };
+
+/** Lower is worse: the worse of the two answers first, then the other one. */
+export function urgency(p: { status: string; drillStatus: string }): number {
+  const a = RANK[p.status] ?? 3;
+  const b = DRILL_RANK[p.drillStatus] ?? 3;
+  return Math.min(a, b) * 10 + Math.max(a, b);
 }
 
 export const drillFinished = (status: string) => status !== "queued" && status !== "running";

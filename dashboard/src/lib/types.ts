@@ -16,15 +16,34 @@ export interface DrillSummary {
   error: string | null;
 }
 
+export type ProjectDrillStatus = "passed" | "failed" | "overdue" | "none";
+
 export interface ProjectSummary {
   id: string;
   name: string;
   status: string;
+  drillStatus: ProjectDrillStatus;
+  nextDrillAt: string | null;
   statusSince: string;
   lastHeartbeatAt: string | null;
   lastBackupAt: string | null;
   storageBytes: number;
   lastDrill: DrillSummary | null;
+}
+
+export interface DatabaseDrill extends DrillSummary {
+  check: string | null;
+  integrity: string | null;
+  tables: number;
+  rows: number;
+  restorePoint: string | null;
+  failures: string[];
+}
+
+export interface Alerting {
+  channels: { type: string; target: string; source: string }[];
+  emailConfigured: boolean;
+  warning: string | null;
 }
 
 export interface Replica {
@@ -56,6 +75,7 @@ export interface DatabaseView {
   errors: string[];
   notes: string[];
   tableCounts: Record<string, number> | null;
+  lastDrill: DatabaseDrill | null;
   restoreCommands: { litestream: string | null; borela: string };
   replicas: Replica[];
 }
@@ -78,6 +98,7 @@ export interface ProjectDetail extends ProjectSummary {
   assertions: Assertion[];
   alertEmails: string[];
   badgePath: string;
+  alerting: Alerting;
   databases: DatabaseView[];
 }
 
@@ -113,6 +134,7 @@ export interface Drill {
 
 export interface Incident {
   id: string;
+  project?: { id: string; name: string };
   kind: string;
   reason: string;
   database: string | null;
@@ -160,4 +182,10 @@ export interface Heartbeat {
 export interface Series {
   name: string;
   points: { t: number; v: number }[];
+}
+
+export interface OperatorStatus {
+  smtp: { configured: boolean; server: string | null; from: string };
+  storage: { configured: boolean; bucket: string | null; endpoint: string | null; region: string | null; credentials: string | null };
+  alertEmails: string[];
 }
