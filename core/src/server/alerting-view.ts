@@ -25,7 +25,7 @@ export function alertingView(
   const others = channels.length - emails.length;
   let warning: string | null = null;
   if (channels.length === 0) {
-    warning = "No alert channel: nobody hears when this project's backup fails. Add one in Settings, or set BORELA_ALERT_EMAIL.";
+    warning = "No alert channel: nobody hears when this project's backup fails. Add one in the project settings, or set BORELA_ALERT_EMAIL.";
   } else if (emails.length > 0 && !smtpConfigured) {
     warning =
       others === 0
