@@ -40,11 +40,15 @@ async function put(key: string, body: Buffer): Promise<void> {
   await world.s3.client().send(new PutObjectCommand({ Bucket: "backups", Key: key, Body: body }));
 }
 
-/** Stops writes and the agent so storage holds still while a test damages it. */
+/** Stops writes, the agent and the project's drills (the first one starts when it turns fresh) so storage holds still while a test damages it. */
 async function quiesce(s: Scenario): Promise<void> {
   await s.writer?.stop();
   s.writer = null;
   await s.stopAgent();
+  await waitFor(async () => ((await world.core.store.drill.count({ where: { projectId: s.projectId, status: { in: ["queued", "running"] } } })) === 0 ? true : null), {
+    timeoutMs: 60_000,
+    what: "the project's drills to finish",
+  });
 }
 
 describe("drift in storage and in the proof", () => {
