@@ -1,6 +1,7 @@
 // Keeps `litestream replicate` running beside the agent: restarts it with
 // backoff when it exits, hands its log lines on, and on stop sends SIGTERM and
-// waits so Litestream does its final sync.
+// waits so Litestream does its final sync; any exit without that final sync
+// (see replicate.ts) is logged as a warning.
 //
 //   new LitestreamSupervisor(options: SupervisorOptions)
 //     options.prepare(): Promise<{ configPath, env }>   called before every start (fresh config, fresh port)
@@ -87,6 +88,13 @@ export class LitestreamSupervisor {
 
   private exited(child: ReplicateProcess, exit: ExitInfo): void {
     if (this.child !== child) return;
+    if (!exit.error && !exit.finalSync) {
+      this.options.log.warn("litestream exited without its final sync: changes written since its last sync may be missing from the replica until Litestream runs again", {
+        pid: child.pid,
+        code: exit.code,
+        signal: exit.signal,
+      });
+    }
     const ranMs = Date.now() - (this.state.startedAt?.getTime() ?? Date.now());
     this.state.lastExit = { ...exit, at: new Date() };
     if (exit.error) this.state.startError = exit.error;

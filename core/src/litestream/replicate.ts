@@ -7,6 +7,19 @@
 //     parentPid: Litestream shuts down (with its final sync) within ~1 s of that process dying, through
 //     its own -exec: no orphaned Litestream when the agent is SIGKILLed.
 //   ReplicateProcess: { pid, exited: Promise<ExitInfo>, running(): boolean, stop(graceMs = 10_000): Promise<ExitInfo>, kill(): void }
+//
+// Signals. Litestream 0.3.13 (cmd/litestream/main.go) on SIGINT/SIGTERM sends the
+// same signal to its -exec child and waits for it; only then does it close the
+// databases, which is its final sync. If that child is already gone, it exits
+// "cannot signal exec process: os: process already finished" WITHOUT the final
+// sync. So the child must never die before Litestream signals it:
+// - Litestream runs in its own process group (detached): a terminal's Ctrl-C
+//   (SIGINT to the agent's group) reaches only the agent, which sends SIGTERM.
+// - The watcher traps INT and TERM and lingers 1 s before exiting, so a signal
+//   sent to every process at once (systemd's default KillMode=control-group)
+//   still finds it alive when Litestream forwards its own.
+// Whether the final sync ran is read from Litestream's "litestream shut down"
+// line, logged right after it closed the databases (ExitInfo.finalSync).
 import { spawn } from "node:child_process";
 
 export interface ReplicateOptions {
@@ -23,6 +36,8 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
   /** The spawn itself failed (binary missing, not executable). */
   error?: string;
+  /** Litestream logged "litestream shut down": it closed its databases, which is its final sync. */
+  finalSync?: boolean;
 }
 
 export interface ReplicateProcess {
@@ -61,14 +76,24 @@ export function spawnReplicate(options: ReplicateOptions): ReplicateProcess {
   if (options.parentPid) {
     if (!Number.isInteger(options.parentPid) || options.parentPid < 1) throw new Error(`parentPid ${options.parentPid} is not a process id`);
     // The watcher holds none of Litestream's pipes and also ends when Litestream itself is gone ($PPID).
-    args.push("-exec", `sh -c "exec >/dev/null 2>&1 </dev/null; while kill -0 ${options.parentPid} && kill -0 $PPID; do sleep 1; done"`);
+    // `wait` returns at once on a trapped signal; the trap outlives the signal by 1 s (see above).
+    args.push(
+      "-exec",
+      `sh -c "exec >/dev/null 2>&1 </dev/null; trap 'sleep 1; exit 0' INT TERM; while kill -0 ${options.parentPid} && kill -0 $PPID; do sleep 1 & wait $!; done"`,
+    );
   }
   const child = spawn(options.bin, args, {
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
-  const out = lines(options.onLine, "stdout");
-  const err = lines(options.onLine, "stderr");
+  let shutDown = false;
+  const onLine = (line: string, stream: "stdout" | "stderr") => {
+    if (/msg="litestream shut down"/.test(line)) shutDown = true;
+    options.onLine?.(line, stream);
+  };
+  const out = lines(onLine, "stdout");
+  const err = lines(onLine, "stderr");
   child.stdout.setEncoding("utf8").on("data", out.data);
   child.stderr.setEncoding("utf8").on("data", err.data);
   let done = false;
@@ -77,14 +102,22 @@ export function spawnReplicate(options: ReplicateOptions): ReplicateProcess {
       done = true;
       resolve({ code: null, signal: null, error: `cannot start ${options.bin}: ${e.message}` });
     });
-    // "exit", not "close": a stray grandchild holding the pipes must not make a dead Litestream look alive.
-    child.once("exit", (code, signal) => {
-      done = true;
-      resolve({ code, signal });
-    });
+    // "exit", then the pipes' last lines (for finalSync) for at most 1 s: a stray grandchild holding
+    // the pipes must not make a dead Litestream look alive.
+    let closed: () => void = () => undefined;
+    const drained = new Promise<void>((r) => (closed = r));
     child.once("close", () => {
       out.flush();
       err.flush();
+      closed();
+    });
+    child.once("exit", (code, signal) => {
+      done = true;
+      const timer = setTimeout(closed, 1000);
+      void drained.then(() => {
+        clearTimeout(timer);
+        resolve({ code, signal, finalSync: shutDown });
+      });
     });
   });
   return {

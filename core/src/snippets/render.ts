@@ -96,6 +96,8 @@ ExecStart=${agentCommand}
 Restart=always
 RestartSec=5
 KillSignal=SIGTERM
+# SIGTERM to the agent only; it stops Litestream, which must do its final sync before anything else ends.
+KillMode=mixed
 TimeoutStopSec=30
 
 [Install]
