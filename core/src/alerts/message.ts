@@ -246,7 +246,7 @@ export function facts(c: AlertContext): [string, string][] {
     [START_LABEL[c.kind] ?? "Since", when(c.startedAt, c.now)],
   ];
   if (c.resolvedAt) rows.push([END_LABEL[c.kind] ?? "Resolved", `${formatTime(c.resolvedAt)} (lasted ${lastedFor(c)})`]);
-  rows.push(["Newest upload to the replica", newestUpload(c)]);
+  rows.push(["Last backup (newest upload to the replica)", newestUpload(c)]);
   rows.push(["Last passing restore drill", when(c.lastPassingDrillAt, c.now)]);
   return rows;
 }

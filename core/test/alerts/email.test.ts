@@ -92,7 +92,7 @@ describe("email alerts", () => {
     expect(text.split("\n")[0]).toBe("shop: the backup of primary is stale: changes made since 2026-11-03 08:55:00 UTC (5 min ago) have not reached the replica.");
     expect(text).toContain("What happened: changes to primary unreplicated for 12 min (threshold 5 min); Litestream is not running");
     expect(text).toContain("Oldest unreplicated change: 2026-11-03 08:55:00 UTC (5 min ago)");
-    expect(text).toContain("Newest upload to the replica: 2026-11-03 08:48:00 UTC (12 min ago)");
+    expect(text).toContain("Last backup (newest upload to the replica): 2026-11-03 08:48:00 UTC (12 min ago)");
     expect(text).toContain("Last passing restore drill: 2026-11-01 09:00:00 UTC (2 days ago)");
     expect(text).toContain("  litestream restore -o /tmp/primary-restored.sqlite3 file:///backups/shop/primary");
     expect(text).toContain("  npx borela restore shop --database primary -o /tmp/primary-restored.sqlite3");

@@ -81,7 +81,7 @@ describe("alert messages", () => {
       "",
       `What happened: ${base.reason}`,
       "Oldest unreplicated change: 2026-11-02 09:55:00 UTC (5 min ago)",
-      "Newest upload to the replica: 2026-11-02 09:48:00 UTC (12 min ago)",
+      "Last backup (newest upload to the replica): 2026-11-02 09:48:00 UTC (12 min ago)",
       "Last passing restore drill: never",
     ]);
     expect(text).toContain("To restore the latest backup:\n  litestream restore -o /tmp/primary-restored.sqlite3 s3://bucket/shop/primary\n");
@@ -94,7 +94,7 @@ describe("alert messages", () => {
   it("a stale backup whose replica still receives uploads says how 'unreplicated' and 'newest upload' fit together", () => {
     const uploading = { ...stale, lastBackupAt: new Date(openedAt.getTime() - 2_000) };
     expect(textBody(uploading)).toContain(
-      "Newest upload to the replica: 2026-11-02 09:59:58 UTC (2s ago); uploads go on, but changes made since 2026-11-02 09:55:00 UTC are not all in the replica yet",
+      "Last backup (newest upload to the replica): 2026-11-02 09:59:58 UTC (2s ago); uploads go on, but changes made since 2026-11-02 09:55:00 UTC are not all in the replica yet",
     );
   });
 

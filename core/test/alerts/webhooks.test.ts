@@ -149,7 +149,7 @@ describe("Slack and Discord", () => {
     expect(discordOpen.allowed_mentions).toEqual({ parse: [] });
     expect(discordOpen.embeds).toHaveLength(1);
     expect(discordOpen.embeds[0]).toMatchObject({ title: discordEscape(slackOpen.text), description: discordEscape("drill of primary failed: integrity_check: row 12 missing from index"), url: `https://borela.example.com/projects/${chat.projectId}`, color: 0xc62828 });
-    expect(discordOpen.embeds[0].fields.map((f: { name: string }) => f.name)).toEqual(["Since", "Newest upload to the replica", "Last passing restore drill", "Restore"]);
+    expect(discordOpen.embeds[0].fields.map((f: { name: string }) => f.name)).toEqual(["Since", "Last backup (newest upload to the replica)", "Last passing restore drill", "Restore"]);
     expect(discordResolved.embeds[0].color).toBe(0x2e7d32);
     expect(receiver.received.every((r) => r.headers["x-borela-signature"] === undefined)).toBe(true);
   });
