@@ -13,8 +13,9 @@ export const STATUS_HELP: Record<string, string> = {
   unknown: "no heartbeat received yet",
 };
 
-// Where a drill status sits on the same scale: a failed drill is as bad as an error, overdue as stale.
-const DRILL_RANK: Record<string, number> = { failed: 1, overdue: 2, none: 3, passed: 4 };
+// Where a drill status sits on the same scale, each just after its freshness peer: a failed drill after
+// an agent error, an overdue drill after a stale backup (changes at risk now), never drilled after unknown.
+const DRILL_RANK: Record<string, number> = { failed: 1.5, overdue: 2.5, none: 3.5, passed: 4 };
 
 export const DRILL_HELP: Record<string, string> = {
   passed: "the last drill of every database restored and passed its checks",
