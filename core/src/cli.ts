@@ -1,33 +1,25 @@
-// borela <command> [...]: each command lives in src/commands/<command>.ts and
-// exports `run(args: string[]): Promise<number>` (the exit code).
+// borela <command> [...]: the commands are the table in src/commands/table.ts;
+// each lives in src/commands/<command>.ts and exports
+// `run(args: string[]): Promise<number>` (the exit code). `--help` anywhere
+// prints the command's (or subcommand's) usage from the table, exit 0.
 import { ConfigError } from "./config.ts";
 import { UsageError } from "./commands/args.ts";
-
-const COMMANDS: Record<string, string> = {
-  serve: "start the core: API, dashboard, sweeper and embedded drill queue",
-  agent: "watch databases, supervise Litestream and send heartbeats",
-  worker: "process drills from the BullMQ queue",
-  drill: "run or list restore drills (drill run <project> [--wait], drill list <project>)",
-  restore: "restore a database from its replica",
-  demo: "set up the demo project (demo --reset removes it)",
-  init: "print a snippet: init compose|coolify|docker-run|systemd --database PATH",
-  discover: "start sidecars for containers labelled dev.borela.enable=true",
-};
-
-function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, what]) => `  ${name.padEnd(9)} ${what}`);
-  return `usage: borela <command> [options]\n\ncommands:\n${lines.join("\n")}\n`;
-}
+import { COMMANDS, commandHelp, commandList, helpTarget } from "./commands/table.ts";
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(usage());
+    process.stdout.write(commandList());
     return name ? 0 : 2;
   }
-  if (!(name in COMMANDS)) {
-    process.stderr.write(`borela: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+  if (!Object.hasOwn(COMMANDS, name)) {
+    process.stderr.write(`borela: unknown command ${JSON.stringify(name)}\n\n${commandList()}`);
     return 2;
+  }
+  const help = helpTarget(name, args);
+  if (help) {
+    process.stdout.write(commandHelp(help));
+    return 0;
   }
   try {
     const command = (await import(`./commands/${name}.ts`)) as { run(args: string[]): Promise<number> };

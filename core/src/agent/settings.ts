@@ -7,11 +7,13 @@
 //
 // Environment: BORELA_SERVER, BORELA_AGENT_TOKEN, BORELA_DATABASES (comma-separated absolute paths),
 // BORELA_REPLICA_URL (file:///… or s3://bucket/path; managed mode when unset),
-// BORELA_HEARTBEAT_INTERVAL_SECONDS (30), BORELA_CONFIG, BORELA_AGENT_STATUS_FILE (/tmp/borela-agent.json),
+// BORELA_HEARTBEAT_INTERVAL_SECONDS (30), BORELA_CONFIG, BORELA_AGENT_STATUS_FILE (status.json in the state dir),
 // BORELA_LITESTREAM_CONFIG, BORELA_OBSERVE, BORELA_COUNT_ROWS, BORELA_COUNT_ROWS_MAX_BYTES,
-// BORELA_SAMPLE_INTERVAL_SECONDS, BORELA_LITESTREAM_SYNC_INTERVAL, BORELA_AGENT_STATE_DIR, BORELA_LOG_LEVEL,
+// BORELA_SAMPLE_INTERVAL_SECONDS, BORELA_LITESTREAM_SYNC_INTERVAL, BORELA_AGENT_STATE_DIR (see agentPaths),
+// BORELA_LOG_LEVEL,
 // LITESTREAM_BIN, and for S3 replicas without keys in their URL: LITESTREAM_ACCESS_KEY_ID /
 // LITESTREAM_SECRET_ACCESS_KEY or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
+import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { ConfigError } from "../config.ts";
@@ -91,6 +93,18 @@ function int(raw: string | number | undefined, name: string, min: number, max: n
 function pick<T>(...candidates: Array<[T | undefined, string]>): [T, string] | [undefined, undefined] {
   for (const [value, source] of candidates) if (value !== undefined && value !== "") return [value, source];
   return [undefined, undefined];
+}
+
+/**
+ * Default state dir and status file of one agent: `<tmp>/borela-agent-<uid>-<12 hex>/` and `status.json`
+ * in it. The hex is SHA-256 of the server URL and the sorted database paths, so two agents of one user on
+ * one host (another core, or other databases) never share a rendered litestream.yml or a status file,
+ * while a restarted agent finds its own again. Pure.
+ */
+export function agentPaths(server: string, databasePaths: string[], uid: number | string, tmp: string): { stateDir: string; statusFile: string } {
+  const key = createHash("sha256").update([server, ...[...databasePaths].sort()].join("\n")).digest("hex").slice(0, 12);
+  const stateDir = path.join(tmp, `borela-agent-${uid}-${key}`);
+  return { stateDir, statusFile: path.join(stateDir, "status.json") };
 }
 
 /** "production.sqlite3" → "production". */
@@ -222,6 +236,8 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new AgentSettingsError(`BORELA_LOG_LEVEL=${JSON.stringify(env.BORELA_LOG_LEVEL)} is not debug, info, warn or error`);
   const syncInterval = flags.syncInterval ?? env.BORELA_LITESTREAM_SYNC_INTERVAL ?? "1s";
   if (!/^\d+(ms|s|m|h)$/.test(syncInterval)) throw new AgentSettingsError(`Litestream sync interval ${JSON.stringify(syncInterval)} is not a duration like 1s or 500ms`);
+  const defaults = agentPaths(server, databases.map((d) => d.path), process.getuid?.() ?? "user", os.tmpdir());
+  const stateDir = path.resolve(cwd, flags.stateDir ?? env.BORELA_AGENT_STATE_DIR ?? defaults.stateDir);
 
   return {
     server,
@@ -236,8 +252,8 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
     countRows: flags.countRows ?? bool(env.BORELA_COUNT_ROWS, "BORELA_COUNT_ROWS") ?? file?.countRows ?? false,
     marker: flags.marker ?? bool(env.BORELA_MARKER, "BORELA_MARKER") ?? file?.marker ?? false,
     countRowsMaxBytes: int(env.BORELA_COUNT_ROWS_MAX_BYTES, "BORELA_COUNT_ROWS_MAX_BYTES", 0, Number.MAX_SAFE_INTEGER) ?? 256 * 1024 * 1024,
-    statusFile: path.resolve(cwd, flags.statusFile ?? env.BORELA_AGENT_STATUS_FILE ?? "/tmp/borela-agent.json"),
-    stateDir: path.resolve(cwd, flags.stateDir ?? env.BORELA_AGENT_STATE_DIR ?? path.join(os.tmpdir(), `borela-agent-${process.getuid?.() ?? "user"}`)),
+    statusFile: path.resolve(cwd, flags.statusFile ?? env.BORELA_AGENT_STATUS_FILE ?? path.join(stateDir, "status.json")),
+    stateDir,
     litestreamBin: env.LITESTREAM_BIN || null,
     syncInterval,
     logLevel: logLevel as AgentSettings["logLevel"],

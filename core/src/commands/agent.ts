@@ -3,6 +3,7 @@
 //   borela agent [--config FILE] [--server URL] [--token T] [--database PATH]... [--replica-url URL]
 //                [--interval SECONDS] [--litestream-config FILE [--observe]] [--count-rows]
 //                [--no-restart-litestream] [--status-file FILE] [--state-dir DIR] [--check-config]
+// Usage and options: the agent entry of commands/table.ts.
 // Environment: see src/agent/settings.ts (BORELA_SERVER, BORELA_AGENT_TOKEN, BORELA_DATABASES, ...).
 import { stat } from "node:fs/promises";
 import { resolveLitestreamBin } from "../litestream/binary.ts";
@@ -10,26 +11,8 @@ import { replicaUrl } from "../litestream/replica-url.ts";
 import { startAgent } from "../agent/agent.ts";
 import { loadAgentSettings, type AgentFlags, type AgentSettings } from "../agent/settings.ts";
 import { parseFlags } from "./args.ts";
-
-const USAGE = `usage: borela agent [options]
-
-  --config FILE              agent YAML file (server, token, heartbeatIntervalSeconds, databases)
-  --server URL               the core's URL (BORELA_SERVER)
-  --token TOKEN              the project's agent token (BORELA_AGENT_TOKEN)
-  --database PATH            a database to watch; repeat for several (BORELA_DATABASES, comma-separated)
-  --replica-url URL          bring-your-own replica: file:///dir or s3://bucket/path (BORELA_REPLICA_URL);
-                             without it the core hands out the replica (managed mode)
-  --interval SECONDS         heartbeat interval, default 30 (BORELA_HEARTBEAT_INTERVAL_SECONDS)
-  --litestream-config FILE   take databases and replicas from an existing litestream.yml
-  --observe                  watch a Litestream that already runs (needs --litestream-config)
-  --count-rows               report live row counts per table (BORELA_COUNT_ROWS)
-  --marker                   write a _borela_marker row each heartbeat, so drills prove live writes
-                             reach storage (writes to your database; BORELA_MARKER)
-  --no-restart-litestream    leave Litestream down when it exits
-  --status-file FILE         health file for the container, default /tmp/borela-agent.json
-  --state-dir DIR            private directory for the rendered litestream.yml
-  --check-config             validate the configuration and exit
-`;
+import { fetchAgentConfig } from "../agent/core-client.ts";
+import { tokenHint } from "../server/tokens.ts";
 
 const OPTIONS = {
   config: { type: "string" },
@@ -48,10 +31,9 @@ const OPTIONS = {
   "sample-interval": { type: "string" },
   "sync-interval": { type: "string" },
   "check-config": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
-export function agentFlags(args: string[]): { flags: AgentFlags; checkConfig: boolean; help: boolean } {
+export function agentFlags(args: string[]): { flags: AgentFlags; checkConfig: boolean } {
   const { values } = parseFlags(args, OPTIONS, false);
   return {
     flags: {
@@ -72,16 +54,38 @@ export function agentFlags(args: string[]): { flags: AgentFlags; checkConfig: bo
       syncInterval: values["sync-interval"],
     },
     checkConfig: values["check-config"] ?? false,
-    help: values.help ?? false,
   };
 }
 
-async function describe(settings: AgentSettings): Promise<string> {
+function tokenSource(flags: AgentFlags, env: NodeJS.ProcessEnv): string {
+  if (flags.token) return "--token";
+  if (env.BORELA_AGENT_TOKEN) return "BORELA_AGENT_TOKEN";
+  return `token: in ${flags.config ?? env.BORELA_CONFIG}`;
+}
+
+/**
+ * Asks the core (GET /api/v1/agent/config, agent auth) about the token. `refused`: one line naming the
+ * token (its hint, never the secret) and where it came from, when the core answers 401/403; `note`: what
+ * --check-config prints beside the server (accepted, or why the core could not be asked: the
+ * configuration may be checked before the core is reachable, so that alone does not fail the check).
+ */
+export async function askCore(settings: AgentSettings, source: string): Promise<{ refused: string | null; note: string }> {
+  const hint = tokenHint(settings.token);
+  const answer = await fetchAgentConfig(settings.server, settings.token, 10_000);
+  // 409 in managed mode still means the token is accepted: the agent then reports what the operator must do.
+  if (answer.kind === "ok" || answer.status === 409) return { refused: null, note: `accepts the agent token ${hint}` };
+  if (answer.kind === "rejected") return { refused: `the core at ${settings.server} refuses the agent token ${hint} from ${source}: ${answer.message}`, note: "" };
+  return { refused: null, note: `warning: could not ask the core about the agent token ${hint}: ${answer.message}` };
+}
+
+async function describe(settings: AgentSettings, coreNote: string): Promise<string> {
   const lines = [
     "borela agent: configuration OK",
-    `  server     ${settings.server}`,
+    `  server     ${settings.server} (${coreNote})`,
     `  mode       ${settings.mode}${settings.litestreamConfig ? ` (from ${settings.litestreamConfig.path})` : ""}`,
     `  interval   ${settings.heartbeatIntervalSeconds}s${settings.intervalExplicit ? "" : " (default; the core may suggest another in managed mode)"}`,
+    `  state dir  ${settings.stateDir}`,
+    `  status     ${settings.statusFile}`,
     "  databases",
   ];
   for (const db of settings.databases) {
@@ -114,14 +118,15 @@ export function stopDecision(seen: ReadonlySet<NodeJS.Signals>, signal: NodeJS.S
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { flags, checkConfig, help } = agentFlags(args);
-  if (help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const { flags, checkConfig } = agentFlags(args);
   const settings = await loadAgentSettings(flags, process.env);
   if (checkConfig) {
-    process.stdout.write(await describe(settings));
+    const core = await askCore(settings, tokenSource(flags, process.env));
+    if (core.refused) {
+      process.stderr.write(`borela agent: ${core.refused}\n`);
+      return 1;
+    }
+    process.stdout.write(await describe(settings, core.note));
     return 0;
   }
   const agent = await startAgent(settings);

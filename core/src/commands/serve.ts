@@ -1,5 +1,5 @@
 import { parseFlags } from "./args.ts";
-import { startServer } from "../server/start.ts";
+import { ListenError, startServer, type RunningServer } from "../server/start.ts";
 import { readInt } from "../config.ts";
 import { startDemo, type RunningDemo } from "../demo/demo.ts";
 
@@ -10,11 +10,18 @@ export async function run(args: string[]): Promise<number> {
     "data-dir": { type: "string" },
     demo: { type: "boolean" },
   }, false);
-  const server = await startServer({
-    ...(values.host ? { host: values.host } : {}),
-    ...(values.port !== undefined ? { port: readInt({ port: values.port }, "port", 8787, 0, 65535) } : {}),
-    ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
-  });
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      ...(values.host ? { host: values.host } : {}),
+      ...(values.port !== undefined ? { port: readInt({ port: values.port }, "port", 8787, 0, 65535) } : {}),
+      ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof ListenError)) throw err;
+    process.stderr.write(`borela serve: ${err.message}\n`);
+    return 1;
+  }
   process.stderr.write(`Borela is listening on ${server.url} (data in ${server.config.dataDir})\n`);
   process.stderr.write(`Dashboard: ${server.config.publicUrl === server.url ? server.url : server.config.publicUrl}/\n`);
   if (server.generatedAdminToken) {

@@ -16,6 +16,9 @@ import { createAlertDispatcher } from "../alerts/dispatcher.ts";
 
 const PRUNE_EVERY_MS = 3_600_000;
 
+/** The core could not listen (port in use, not allowed, address not local): the message names the port or address. */
+export class ListenError extends Error {}
+
 export interface RunningServer {
   url: string;
   app: FastifyInstance;
@@ -49,7 +52,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const drills = createDrillService({ store, config, logger });
   sweeper.onStatusChange((projectId, status) => drills.onProjectStatus(projectId, status));
   const app = await buildApp({ config, store, heartbeatWriter, sweeper, secretKey, drills, adminTokenHash: () => adminTokenHash, logger });
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    heartbeatWriter.close();
+    await store.$disconnect();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new ListenError(`port ${config.port} on ${config.host} is already in use: stop what listens there, or choose another port with --port or BORELA_PORT`);
+    if (code === "EACCES") throw new ListenError(`port ${config.port} on ${config.host} is not allowed for this user: choose a port above 1023 with --port or BORELA_PORT`);
+    if (code === "EADDRNOTAVAIL") throw new ListenError(`address ${config.host} is not an address of this machine: set --host or BORELA_HOST`);
+    throw err;
+  }
   // Only once the port is ours: a failed start must not swallow a generated token nobody saw.
   const admin = await ensureAdminToken(store, config.adminToken);
   adminTokenHash = admin.hash;
