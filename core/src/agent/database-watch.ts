@@ -4,7 +4,9 @@
 //
 //   new DatabaseWatch(setting: DatabaseSetting)
 //   setReplicas(targets) · resetIdentity() · observeFile(now): Promise<boolean (changed)> · observeShadow(): Promise<void>
-//   readStorage(options): Promise<void> · step(now, changed, live, storageRead) · report(context): Promise<DatabaseReport>
+//   readStorage(options): Promise<void> · step(now, changed, live, storageRead) · probeReplicas(now, everyMs): Promise<void>
+//   report(context): Promise<DatabaseReport>
+import path from "node:path";
 import { replicaNames } from "../litestream/config.ts";
 import type { DatabaseMetrics } from "../litestream/metrics.ts";
 import { readReplica, type ReplicaState } from "../litestream/replica-reader.ts";
@@ -15,6 +17,7 @@ import { identityProblem, statDatabase, type FileState } from "./database-file.t
 import { initialPending, stepPending, type PendingState, type WalPoint } from "./pending.ts";
 import { initialOutsideWrite, outsideWriteMessage, stepOutsideWrite, type OutsideWriteState } from "./outside-write.ts";
 import { initialStuck, stepStuck, stuckMessage, type StuckState } from "./stuck.ts";
+import { initialProbe, probeDirectories, probeDue, stepProbe, type ProbeState } from "./replica-probe.ts";
 import { litestreamMetaDir } from "../litestream/shadow-wal.ts";
 import { redactSecrets } from "./redact.ts";
 import { writeMarker } from "./marker.ts";
@@ -71,6 +74,7 @@ export class DatabaseWatch {
   private shadow: ShadowPosition | null = null;
   private pending: PendingState[] = [];
   private stuck: StuckState[] = [];
+  private probes: ProbeState[] = [];
   private outside: OutsideWriteState = initialOutsideWrite;
   private stored: Stored[] = [];
   private sizeCaches: Array<Map<string, number>> = [];
@@ -93,6 +97,7 @@ export class DatabaseWatch {
     this.names = replicaNames(targets);
     this.pending = targets.map(() => ({ ...initialPending }));
     this.stuck = targets.map(() => initialStuck);
+    this.probes = targets.map(() => initialProbe);
     this.stored = targets.map(() => ({ state: null, error: null, code: null }));
     this.sizeCaches = targets.map(() => new Map());
   }
@@ -168,6 +173,26 @@ export class DatabaseWatch {
     });
   }
 
+  /** File replicas: a write probe of the replica directory and the live generation's WAL directory while changes wait (see replica-probe.ts). */
+  async probeReplicas(now: Date, everyMs: number): Promise<void> {
+    this.probes = await Promise.all(
+      this.replicas.map(async (target, i) => {
+        const state = { ...this.probes[i], restartNow: false };
+        if (target.type !== "file") return state;
+        const waiting = this.pending[i].pendingSince !== null || this.stuck[i].stuckSince !== null;
+        if (!probeDue(state, { now, everyMs, waiting })) return state;
+        const dirs = [target.path];
+        if (this.shadow) dirs.push(path.join(target.path, "generations", this.shadow.generation, "wal"));
+        return stepProbe(state, { now, failure: await probeDirectories(dirs), waiting });
+      }),
+    );
+  }
+
+  /** File replicas writable again while changes wait: restart Litestream now (0.3.13 does not resume by itself). */
+  probeRestarts(): string[] {
+    return this.probes.flatMap((p, i) => (p.restartNow ? [replicaUrl(this.replicas[i])] : []));
+  }
+
   /** Replicas judged stuck at this step that Litestream should be restarted for (with backoff). */
   stuckRestarts(): string[] {
     return this.stuck.flatMap((s, i) => (s.restartNow ? [replicaUrl(this.replicas[i])] : []));
@@ -211,6 +236,7 @@ export class DatabaseWatch {
     if (problem) errors.push(problem);
     if (file.error) errors.push(file.error);
     for (const stored of this.stored) errors.push(...(stored.state?.problems ?? []));
+    for (const probe of this.probes) if (probe.failure) errors.push(probe.failure);
     const outside = outsideWriteMessage(this.outside, this.path, litestreamMetaDir(this.path));
     if (outside) errors.push(outside);
     this.stuck.forEach((state, i) => {
