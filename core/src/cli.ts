@@ -9,16 +9,16 @@ import { COMMANDS, commandHelp, commandList, helpTarget } from "./commands/table
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(commandList());
+    process.stdout.write(await commandList());
     return name ? 0 : 2;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
-    process.stderr.write(`borela: unknown command ${JSON.stringify(name)}\n\n${commandList()}`);
+    process.stderr.write(`borela: unknown command ${JSON.stringify(name)}\n\n${await commandList()}`);
     return 2;
   }
   const help = helpTarget(name, args);
   if (help) {
-    process.stdout.write(commandHelp(help));
+    process.stdout.write(await commandHelp(help));
     return 0;
   }
   try {

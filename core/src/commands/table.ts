@@ -1,7 +1,9 @@
 // The one table of `borela` commands: what each does, its usage line and its
 // options. cli.ts prints `--help` for every command and subcommand from here and
 // dispatches to src/commands/<module>.ts; no command prints its own help.
-import { SNIPPET_KINDS } from "../snippets/render.ts";
+// `{init-targets}` stands for the snippet kinds: they are read from
+// snippets/render.ts only when help is printed (it loads the YAML writer, which
+// every other command, the agent included, does without).
 
 export interface CommandSpec {
   /** One line for the command list. */
@@ -13,8 +15,6 @@ export interface CommandSpec {
   /** Subcommands, named by their first argument (`drill run`). */
   subcommands?: Record<string, CommandSpec>;
 }
-
-const INIT_TARGETS = SNIPPET_KINDS.join("|");
 
 // Shared by the commands that talk to a core (drill, restore).
 const CORE_ACCESS = `
@@ -109,8 +109,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   --data-dir DIR        the core's store (BORELA_DATA_DIR, default ./data)`,
   },
   init: {
-    summary: `print a sidecar snippet: init ${INIT_TARGETS} --database PATH`,
-    usage: `borela init ${INIT_TARGETS} --database PATH [options]`,
+    summary: `print a sidecar snippet: init {init-targets} --database PATH`,
+    usage: `borela init {init-targets} --database PATH [options]`,
     options: `
   --database PATH       a database of the app, as the sidecar sees it; repeat for several
   --service NAME        the app's service (compose, coolify)
@@ -132,15 +132,26 @@ export const COMMANDS: Record<string, CommandSpec> = {
   --image IMAGE         sidecar image (default borela/borela:latest)
   Needs BORELA_ADMIN_TOKEN to create projects; keeps their agent tokens in $BORELA_DATA_DIR/discover-tokens.json.`,
   },
+  version: {
+    summary: "print Borela's version and the Litestream binaries found",
+    usage: "borela version",
+    options: "",
+  },
 };
 
-export function commandList(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
-  return `Usage: borela <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nborela <command> --help shows a command's options.\n`;
+async function withInitTargets(text: string): Promise<string> {
+  if (!text.includes("{init-targets}")) return text;
+  const { SNIPPET_KINDS } = await import("../snippets/render.ts");
+  return text.replaceAll("{init-targets}", SNIPPET_KINDS.join("|"));
 }
 
-export function commandHelp(spec: CommandSpec): string {
-  return `Usage: ${spec.usage}\n\n${spec.summary}\n${spec.options}\n`;
+export function commandList(): Promise<string> {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
+  return withInitTargets(`Usage: borela <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nborela <command> --help shows a command's options.\n`);
+}
+
+export function commandHelp(spec: CommandSpec): Promise<string> {
+  return withInitTargets(`Usage: ${spec.usage}\n\n${spec.summary}\n${spec.options}\n`);
 }
 
 /** The spec `--help` describes for these arguments: `drill run --help` → drill's run; `drill --help` → drill. */
