@@ -17,3 +17,5 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2
 if [ -f scripts/ensure-docker.sh ]; then bash scripts/ensure-docker.sh; fi
 # MinIO (S3 that enforces policies, for the storage scoping tests): built once per machine with Go.
 bash scripts/install-minio.sh
+# Litestream 0.5 (LTX replicas) beside the npm 0.3.13: built once per machine with Go.
+bash scripts/install-litestream05.sh
