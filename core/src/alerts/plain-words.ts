@@ -6,8 +6,11 @@
 const GENERATION = /\bgeneration [0-9a-f]{16}\b/g;
 const POSITION = /\b[0-9a-f]{8,16}\/[0-9a-f]{8}:\d+\b/g;
 const SEGMENT = /\b[0-9a-f]{8}(?:_[0-9a-f]{8})?\.(?:wal|snapshot)\.lz4\b/g;
+// Litestream 0.5: LTX files "<minTXID>-<maxTXID>.ltx", and any other 16-hex-digit id (a TXID, a generation).
+const LTX_FILE = /\b[0-9a-f]{16}-[0-9a-f]{16}\.ltx\b/g;
+const HEX_ID = /\b(?=[0-9a-f]*\d)[0-9a-f]{16}\b/g;
 // An aside in parentheses that only carries identifiers or offsets: "(generation …, index 3, offset 4152)".
-const JARGON_ASIDE = /\s*\((?=[^()]*(?:\bgeneration\b|\bindex \d|\boffset \d|[0-9a-f]{8}\/|\.lz4\b))[^()]*\)/g;
+const JARGON_ASIDE = /\s*\((?=[^()]*(?:\bgeneration\b|\bindex \d|\boffset \d|[0-9a-f]{8}\/|\.lz4\b|\.ltx\b))[^()]*\)/g;
 
 /** `text` with Litestream identifiers taken out or named in words; whitespace tidied. */
 export function plainWords(text: string): string {
@@ -17,6 +20,9 @@ export function plainWords(text: string): string {
     .replace(GENERATION, "a generation")
     .replace(POSITION, "a Litestream position")
     .replace(SEGMENT, "a segment file")
+    .replace(LTX_FILE, "an LTX file")
+    .replace(/\bTXID [0-9a-f]{16}\b/g, "a TXID")
+    .replace(HEX_ID, "an identifier")
     .replace(/\s{2,}/g, " ")
     .trim();
 }
