@@ -1,8 +1,28 @@
 #!/bin/sh
 # `agent` (the default) runs the bundled agent; anything else is a borela command (serve, drill, restore...).
+# Started as root (no `user:` in the snippet), it drops to the uid:gid that owns the data with setpriv
+# (util-linux), so Litestream can write the database, its -wal and the `<db>-litestream` directory:
+#   agent: the owner of the first database in BORELA_DATABASES, or of its directory while the file
+#          does not exist yet (waited for up to BORELA_WAIT_FOR_DATABASE_SECONDS, default 30);
+#   other commands: the owner of BORELA_DATA_DIR.
+# Root stays root when root owns the data. Started as another user (`user:`, --user), nothing changes.
 set -e
 if [ "${1:-agent}" = "agent" ]; then
   [ $# -gt 0 ] && shift
-  exec node /app/agent.mjs "$@"
+  set -- node /app/agent.mjs "$@"
+  db=$(printf '%s' "${BORELA_DATABASES:-}" | cut -d, -f1 | tr -d ' ')
+  target=""
+  if [ -n "$db" ]; then
+    wait=${BORELA_WAIT_FOR_DATABASE_SECONDS:-30}
+    i=0
+    while [ ! -e "$db" ] && [ "$i" -lt "$wait" ]; do sleep 1; i=$((i + 1)); done
+    if [ -e "$db" ]; then target=$db; else target=$(dirname "$db"); fi
+  fi
+else
+  set -- node /app/core/bin/borela.js "$@"
+  target=${BORELA_DATA_DIR:-/data}
 fi
-exec node /app/core/bin/borela.js "$@"
+if [ "$(id -u)" = 0 ] && [ -n "$target" ] && owner=$(stat -c %u:%g "$target" 2>/dev/null) && [ "$owner" != "0:0" ]; then
+  exec setpriv --reuid="${owner%:*}" --regid="${owner#*:}" --clear-groups -- "$@"
+fi
+exec "$@"

@@ -1,19 +1,28 @@
-// The container's HEALTHCHECK. As the agent: healthy while its last heartbeat
-// attempt succeeded within three intervals (the status file the agent writes).
-// As the core (no status file): healthy while /healthz answers.
-import { readFileSync, existsSync } from "node:fs";
+// The container's HEALTHCHECK. As the agent (PID 1 runs /app/agent.mjs): healthy only while the
+// agent's status is ok — its last heartbeat went through within three intervals and no database
+// reports an error (the status file the agent writes after every heartbeat); no status file yet
+// is unhealthy. As the core: healthy while /healthz answers.
+import { readFileSync } from "node:fs";
 
 const statusFile = process.env.BORELA_AGENT_STATUS_FILE || "/tmp/borela-agent.json";
 const interval = Number(process.env.BORELA_HEARTBEAT_INTERVAL_SECONDS || 30);
 
-if (existsSync(statusFile)) {
+function isAgent() {
+  try {
+    return readFileSync("/proc/1/cmdline", "utf8").split("\0").includes("/app/agent.mjs");
+  } catch {
+    return false;
+  }
+}
+
+if (isAgent()) {
   try {
     const status = JSON.parse(readFileSync(statusFile, "utf8"));
     const age = (Date.now() - Date.parse(status.at)) / 1000;
     if (status.ok && age < 3 * interval) process.exit(0);
-    console.error(status.ok ? `last heartbeat ${Math.round(age)}s ago` : `last heartbeat failed: ${status.error ?? "unknown error"}`);
+    console.error(status.ok ? `last heartbeat ${Math.round(age)}s ago` : `not ok: ${status.error ?? "unknown error"}`);
   } catch (err) {
-    console.error(`unreadable status file ${statusFile}: ${err.message}`);
+    console.error(err.code === "ENOENT" ? `no heartbeat yet (${statusFile} missing)` : `unreadable status file ${statusFile}: ${err.message}`);
   }
   process.exit(1);
 }

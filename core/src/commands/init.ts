@@ -1,4 +1,5 @@
-// borela init compose|coolify|docker-run|systemd|kamal|labels|env-file --database PATH ...
+// borela init compose|coolify|docker-run|systemd|kamal|labels|env-file --database PATH [--user UID:GID] ...
+// borela init core-compose [--server URL] [--replica file:///replicas/...]   the core itself in Docker
 // Prints the snippet to stdout and nothing else there; hints go to stderr.
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -24,6 +25,8 @@ export async function run(args: string[]): Promise<number> {
       project: { type: "string" },
       volume: { type: "string" },
       image: { type: "string" },
+      user: { type: "string" },
+      "replica-volume": { type: "string" },
       "host-network": { type: "boolean" },
       write: { type: "boolean" },
       root: { type: "string" },
@@ -40,6 +43,8 @@ export async function run(args: string[]): Promise<number> {
     volume: values.volume,
     image: values.image,
     hostNetwork: values["host-network"],
+    user: values.user,
+    replicaVolume: values["replica-volume"],
   };
   const agentCommand = `${process.execPath} ${BIN} agent`;
   try {

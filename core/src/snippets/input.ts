@@ -19,7 +19,13 @@ export interface SnippetInput {
   image?: string;
   /** Host networking (our tests; a VPS without a compose network). */
   hostNetwork?: boolean;
+  /** "UID:GID" the sidecar runs as; unset: the image's entrypoint runs it as the database's owner. */
+  user?: string;
+  /** The named volume a `file://` replica lives on, shared with the core for drills (default borela-replicas). */
+  replicaVolume?: string;
 }
+
+export const DEFAULT_REPLICA_VOLUME = "borela-replicas";
 
 export class SnippetError extends Error {}
 
@@ -34,6 +40,8 @@ function refuseControl(input: SnippetInput): void {
     ["service name", input.serviceName],
     ["volume", input.volume],
     ["image", input.image],
+    ["user", input.user],
+    ["replica volume", input.replicaVolume],
     ...input.databases.map((d): [string, string] => ["database path", d]),
   ];
   for (const [field, value] of fields) {
@@ -41,10 +49,33 @@ function refuseControl(input: SnippetInput): void {
   }
 }
 
-export interface ResolvedInput extends Required<Omit<SnippetInput, "replicaUrl">> {
+export interface ResolvedInput extends Required<Omit<SnippetInput, "replicaUrl" | "user" | "replicaVolume">> {
   replicaUrl: string | null;
   volumeName: string;
   mountPath: string;
+  user: string | null;
+  /** The mount a `file://` replica needs, "volume:/path"; null when it is not a file replica or lies on the app's volume already. */
+  replicaMount: { volume: string; path: string } | null;
+}
+
+/**
+ * Where a `file://` replica must be mounted so it outlives the container: null for other URLs and for a path
+ * inside the app's shared volume; otherwise the replica path's first directory ("/replicas" for
+ * file:///replicas/shop), on which the core mounts the same volume for drills.
+ */
+export function replicaMountFor(replicaUrl: string | null, appMountPath: string, volume: string): { volume: string; path: string } | null {
+  if (!replicaUrl?.startsWith("file://")) return null;
+  const replicaPath = path.posix.normalize(decodeURIComponent(new URL(replicaUrl).pathname));
+  if (replicaPath === "/" || !path.posix.isAbsolute(replicaPath)) throw new SnippetError(`replica URL ${JSON.stringify(replicaUrl)} needs an absolute directory, e.g. file:///replicas/shop`);
+  const app = appMountPath.replace(/\/$/, "");
+  if (replicaPath === app || replicaPath.startsWith(`${app}/`)) return null;
+  return { volume, path: `/${replicaPath.split("/")[1]}` };
+}
+
+export function parseUser(user: string | undefined): string | null {
+  if (user === undefined) return null;
+  if (!/^\d{1,10}(:\d{1,10})?$/.test(user)) throw new SnippetError(`user ${JSON.stringify(user)} must be UID:GID in numbers, e.g. 1000:1000 (\`id -u\`:\`id -g\` of the app's user)`);
+  return user.includes(":") ? user : `${user}:${user}`;
 }
 
 export function resolveInput(input: SnippetInput): ResolvedInput {
@@ -69,6 +100,8 @@ export function resolveInput(input: SnippetInput): ResolvedInput {
   for (const db of input.databases) {
     if (!db.startsWith(`${mountPath.replace(/\/$/, "")}/`)) throw new SnippetError(`database ${db} is not inside the shared volume's path ${mountPath}`);
   }
+  const replicaVolume = input.replicaVolume ?? DEFAULT_REPLICA_VOLUME;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(replicaVolume)) throw new SnippetError(`replica volume ${JSON.stringify(replicaVolume)} is not a valid volume name`);
   return {
     projectName: input.projectName,
     serverUrl: input.serverUrl.replace(/\/$/, ""),
@@ -80,6 +113,8 @@ export function resolveInput(input: SnippetInput): ResolvedInput {
     mountPath,
     image: input.image ?? DEFAULT_IMAGE,
     hostNetwork: input.hostNetwork ?? false,
+    user: parseUser(input.user),
+    replicaMount: replicaMountFor(input.replicaUrl ?? null, mountPath, replicaVolume),
   };
 }
 

@@ -1,11 +1,12 @@
 // Every integration snippet, rendered from one input: compose service,
 // `docker run`, Coolify sidecar, Kamal accessory, Docker labels, systemd unit
 // and its env file. The CLI (`borela init`), the API and the dashboard call these.
-import { stringify } from "yaml";
+import { Scalar, stringify } from "yaml";
 import { agentEnvironment, CONTROL, resolveInput, SnippetError, type ResolvedInput, type SnippetInput } from "./input.ts";
 import { shellQuote } from "./shell.ts";
+import { coreCompose } from "./core-compose.ts";
 
-export const SNIPPET_KINDS = ["compose", "docker-run", "coolify", "kamal", "labels", "systemd", "env-file"] as const;
+export const SNIPPET_KINDS = ["compose", "docker-run", "coolify", "kamal", "labels", "systemd", "env-file", "core-compose"] as const;
 export type SnippetKind = (typeof SNIPPET_KINDS)[number];
 
 // Compose interpolates `$`: reported text is written with `$$` so only our ${BORELA_AGENT_TOKEN} reference expands.
@@ -13,35 +14,59 @@ function composeEscape(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, k === "BORELA_AGENT_TOKEN" ? v : v.replace(/\$/g, "$$$$")]));
 }
 
+/** The sidecar's mounts: the app's volume at the same path, and a `file://` replica's volume. */
+function mounts(r: ResolvedInput): string[] {
+  return [`${r.volumeName}:${r.mountPath}`, ...(r.replicaMount ? [`${r.replicaMount.volume}:${r.replicaMount.path}`] : [])];
+}
+
+/** "UID:GID" always quoted: YAML 1.1 parsers (docker-compose 1.x) read 1000:50 as a base-60 number. */
+function quoted(value: string): Scalar {
+  const scalar = new Scalar(value);
+  scalar.type = Scalar.QUOTE_DOUBLE;
+  return scalar;
+}
+
 function composeService(r: ResolvedInput) {
   return {
     image: r.image,
     command: ["agent"],
     restart: "unless-stopped",
-    // uid 1000 writes the `<db>-litestream` directory beside the database, as the app's user does in Rails 8 images.
-    user: "1000:1000",
+    // Without `user:` the image's entrypoint runs the agent as the owner of the database (root for a root app).
+    ...(r.user ? { user: quoted(r.user) } : {}),
     environment: composeEscape(agentEnvironment(r)),
-    volumes: [`${r.volumeName}:${r.mountPath}`.replace(/\$/g, "$$$$")],
+    volumes: mounts(r).map((m) => m.replace(/\$/g, "$$$$")),
     ...(r.hostNetwork ? { network_mode: "host" } : {}),
     ...(r.serviceName ? { depends_on: [r.serviceName] } : {}),
   };
 }
 
+/** Top-level `volumes:` for a file replica: external, so `docker-compose down -v` never deletes the backups. */
+function replicaVolumes(r: ResolvedInput) {
+  return r.replicaMount ? { volumes: { [r.replicaMount.volume]: { external: true } } } : {};
+}
+
+function replicaHint(r: ResolvedInput): string {
+  return r.replicaMount
+    ? `# The file replica lives on the volume ${r.replicaMount.volume} (mounted at ${r.replicaMount.path}, as on the core for drills); create it once: docker volume create ${r.replicaMount.volume}\n`
+    : "";
+}
+
 function compose(r: ResolvedInput): string {
-  return `# Add beside the "${r.serviceName}" service in your compose file; it shares the volume ${r.volumeName} at the same path.\n# Set BORELA_AGENT_TOKEN in the environment (or an .env file) to the project's agent token.\n${stringify({ services: { borela: composeService(r) } })}`;
+  return `# Add beside the "${r.serviceName}" service in your compose file; it shares the volume ${r.volumeName} at the same path.\n# Set BORELA_AGENT_TOKEN in the environment (or an .env file) to the project's agent token.\n${replicaHint(r)}${stringify({ services: { borela: composeService(r) }, ...replicaVolumes(r) })}`;
 }
 
 function coolify(r: ResolvedInput): string {
   const service = composeService({ ...r, hostNetwork: false });
-  return `# Coolify: open your application (Docker Compose build pack) → Edit Compose File,\n# add this service beside "${r.serviceName}", then set BORELA_AGENT_TOKEN under Environment Variables and deploy.\n${stringify({ services: { borela: service } })}`;
+  return `# Coolify: open your application (Docker Compose build pack) → Edit Compose File,\n# add this service beside "${r.serviceName}", then set BORELA_AGENT_TOKEN under Environment Variables and deploy.\n${replicaHint(r)}${stringify({ services: { borela: service }, ...replicaVolumes(r) })}`;
 }
 
 function dockerRun(r: ResolvedInput): string {
   const env = Object.entries(agentEnvironment(r)).map(([k, v]) => (k === "BORELA_AGENT_TOKEN" ? `-e ${k}` : `-e ${shellQuote(`${k}=${v}`)}`));
   return [
-    "docker run -d --name borela-agent --restart unless-stopped --user 1000:1000",
+    "docker run -d --name borela-agent --restart unless-stopped",
+    ...(r.user ? [`--user ${r.user}`] : []),
     ...(r.hostNetwork ? ["--network host"] : []),
-    `-v ${shellQuote(`${r.volumeName}:${r.mountPath}`)}`,
+    ...mounts(r).map((m) => `-v ${shellQuote(m)}`),
     ...env,
     `${shellQuote(r.image)} agent`,
   ].join(" \\\n  ") + "\n";
@@ -61,21 +86,22 @@ function kamal(r: ResolvedInput): string {
         host: "<your web host>",
         cmd: "agent",
         env: { clear, secret: ["BORELA_AGENT_TOKEN"] },
-        volumes: [`${r.volumeName}:${r.mountPath}`],
-        options: { user: "1000:1000" },
+        volumes: mounts(r),
+        ...(r.user ? { options: { user: quoted(r.user) } } : {}),
       },
     },
   }))}`;
 }
 
 function labels(r: ResolvedInput): string {
-  return `# Labels on the app container; \`borela discover\` starts the sidecar.\n${stringify({
+  return `# Labels on the app container; \`borela discover\` starts the sidecar.\n${replicaHint(r)}${stringify({
     labels: {
       "dev.borela.enable": "true",
       "dev.borela.project": r.projectName,
       "dev.borela.databases": r.databases.join(","),
       ...(r.replicaUrl ? { "dev.borela.replica": r.replicaUrl } : {}),
       "dev.borela.server": r.serverUrl,
+      ...(r.user ? { "dev.borela.user": quoted(r.user) } : {}),
     },
   })}`;
 }
@@ -124,6 +150,7 @@ export function envFile(r: ResolvedInput): string {
 }
 
 export function renderSnippet(kind: SnippetKind, input: SnippetInput, options: { agentCommand?: string } = {}): string {
+  if (kind === "core-compose") return coreCompose(input);
   const r = resolveInput(input);
   switch (kind) {
     case "compose":
@@ -141,4 +168,5 @@ export function renderSnippet(kind: SnippetKind, input: SnippetInput, options: {
     case "env-file":
       return envFile(r);
   }
+  throw new SnippetError(`unknown snippet kind ${JSON.stringify(kind)}`);
 }

@@ -20,7 +20,7 @@ function cli(...args: string[]) {
 }
 
 describe("snippets", () => {
-  it("compose: the app's volume at the same path, token referenced, restart policy, uid 1000", () => {
+  it("compose: the app's volume at the same path, token referenced, restart policy, no fixed user", () => {
     const doc = parse(renderSnippet("compose", input));
     const svc = doc.services.borela;
     expect(svc.volumes).toEqual(["shop_storage:/rails/storage"]);
@@ -29,7 +29,9 @@ describe("snippets", () => {
       BORELA_AGENT_TOKEN: "${BORELA_AGENT_TOKEN}",
       BORELA_DATABASES: "/rails/storage/production.sqlite3,/rails/storage/production_queue.sqlite3",
     });
-    expect(svc).toMatchObject({ restart: "unless-stopped", user: "1000:1000", command: ["agent"], depends_on: ["web"] });
+    expect(svc).toMatchObject({ restart: "unless-stopped", command: ["agent"], depends_on: ["web"] });
+    // Without --user the image's entrypoint runs the agent as the database's owner.
+    expect(svc.user).toBeUndefined();
     expect(svc.network_mode).toBeUndefined();
     expect(parse(renderSnippet("compose", { ...input, hostNetwork: true })).services.borela.network_mode).toBe("host");
   });
@@ -97,7 +99,7 @@ describe("borela init", () => {
   it.each([
     [["compose", "--database", "data/app.sqlite3"], /database path "data\/app.sqlite3" must be absolute/],
     [["compose"], /at least one --database PATH/],
-    [["nomad", "--database", "/d/a.db"], /init needs one of compose, docker-run, coolify, kamal, labels, systemd, env-file, not "nomad"/],
+    [["nomad", "--database", "/d/a.db"], /init needs one of compose, docker-run, coolify, kamal, labels, systemd, env-file, core-compose, not "nomad"/],
     [["compose", "--database", "/d/a.db", "--replica", "ftp://x"], /replica URL "ftp:\/\/x"/],
     [["compose", "--database", "/d/a.db", "--server", "not a url"], /server URL "not a url" is not a URL/],
     [["compose", "--database", "/other/a.db", "--volume", "v:/data"], /database \/other\/a.db is not inside the shared volume's path \/data/],
@@ -143,7 +145,8 @@ describe("GET /api/v1/projects/:id/snippets", () => {
       const compose = parse(res.body.compose).services.borela;
       expect(compose.environment.BORELA_SERVER).toBe("https://borela.example.com");
       expect(compose.environment.BORELA_DATABASES).toBe("/data/app.sqlite3");
-      expect(compose.volumes).toEqual(["app_data:/data"]);
+      // The reported file replica gets its volume, as the core mounts it for drills.
+      expect(compose.volumes).toEqual(["app_data:/data", "borela-replicas:/backups"]);
       expect(JSON.stringify(res.body)).not.toContain(p.agentToken);
       expect((await core.api("GET", `/api/v1/projects/nope/snippets`)).status).toBe(404);
     } finally {

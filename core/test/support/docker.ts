@@ -4,7 +4,7 @@
 // Every container runs with host networking.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../../..");
@@ -27,25 +27,46 @@ function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
   }
 }
 
-/** Builds borela/borela:<hash> (and :latest) unless an image of the same inputs exists; returns its tag. */
+/**
+ * Builds borela/borela:<hash> (and :latest) with `npm run image`'s script unless an image of the same inputs
+ * exists; returns its tag. Test files running at once share one build (a lock directory, bounded wait).
+ */
 export function buildBorelaImage(): string {
   ensureDocker();
   const hash = createHash("sha256");
   for (const dir of ["core/src", "core/prisma", "core/bin", "sidecar-image"]) hashTree(hash, path.join(root, dir));
   hash.update(readFileSync(path.join(root, "package-lock.json")));
+  hash.update(readFileSync(path.join(root, "scripts/build-image.mjs")));
   const tag = `borela/borela:${hash.digest("hex").slice(0, 12)}`;
-  if (spawnSync("docker", ["image", "inspect", tag], { stdio: "ignore" }).status === 0) return tag;
-  execFileSync(process.execPath, [path.join(root, "scripts/build-dashboard.mjs")], { stdio: "inherit" });
-  execFileSync(process.execPath, ["--import", "tsx", path.join(root, "core/src/agent/bundle.ts"), path.join(root, "sidecar-image/build/agent.mjs")], {
-    cwd: root,
-    stdio: "inherit",
-  });
-  statSync(path.join(root, "sidecar-image/build/agent.mjs"));
-  execFileSync("docker", ["build", "--network", "host", "--build-arg", `BASE_IMAGE=${BASE_IMAGE}`, "-f", "sidecar-image/Dockerfile", "-t", tag, "-t", "borela/borela:latest", "."], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
-    timeout: 900_000,
-  });
+  const exists = () => spawnSync("docker", ["image", "inspect", tag], { stdio: "ignore" }).status === 0;
+  if (exists()) return tag;
+  const lock = path.join(root, "sidecar-image/build/.lock");
+  mkdirSync(path.dirname(lock), { recursive: true });
+  for (let i = 0; ; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than 20 minutes is a crashed build's.
+      if (i >= 450 || Date.now() - statSync(lock).mtimeMs > 1_200_000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      spawnSync("sleep", ["2"]);
+      if (exists()) return tag;
+    }
+  }
+  try {
+    if (!exists()) {
+      execFileSync(process.execPath, [path.join(root, "scripts/build-image.mjs"), "--tag", tag, "--tag", "borela/borela:latest"], {
+        cwd: root,
+        stdio: ["ignore", "ignore", "inherit"],
+        timeout: 900_000,
+      });
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
   return tag;
 }
 

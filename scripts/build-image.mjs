@@ -1,0 +1,113 @@
+// `npm run image`: builds the Borela image (borela/borela:latest) from a clone after `npm ci`.
+//
+//   node scripts/build-image.mjs [--tag NAME:TAG]...      (default tag borela/borela:latest)
+//   BASE_IMAGE=node:20-bookworm-slim npm run image        a pulled base instead of the local one
+//   LITESTREAM=/path/to/litestream npm run image          pin another Litestream binary
+//
+// Steps: the dashboard (vite build), the agent bundle (esbuild), the Prisma client (generated
+// here, never at run time), a staged context holding only what runs (the core's production
+// packages, without the Prisma CLI and the query engines of other databases), then `docker build`.
+// The base image defaults to borela-base:bookworm-node20, built locally when missing
+// (scripts/build-base-image.sh: debootstrap + this machine's node), so nothing is pulled.
+import { execFileSync } from "node:child_process";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const LOCAL_BASE = "borela-base:bookworm-node20";
+
+/** Packages the core's production tree pulls in but nothing runs at run time (the Prisma CLI and its own dependencies). */
+const UNUSED = ["prisma", "effect", "typescript", "@prisma/config", "@prisma/engines", "@prisma/engines-version", "@prisma/fetch-engine", "@prisma/get-platform", "@flydotio/litestream-linux-x64"];
+/** In @prisma/client/runtime: source maps, the library/binary engines and other databases' compilers (the client is generated with engine "js" for SQLite). */
+const UNUSED_RUNTIME = /(\.map$)|(^query_engine_bg\.)|(^query_compiler_bg\.(cockroachdb|mysql|postgresql|sqlserver)\.)|(^(library|binary|edge|edge-esm|react-native|wasm-engine-edge|wasm-compiler-edge)\.)/;
+
+function run(cmd, args, options = {}) {
+  execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], ...options });
+}
+
+function tags(argv) {
+  const out = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--tag" && argv[i + 1]) out.push(argv[++i]);
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (usage: build-image.mjs [--tag NAME:TAG]...)`);
+  }
+  return out.length ? out : ["borela/borela:latest"];
+}
+
+/**
+ * The Litestream binaries the image carries, { file name in /usr/local/bin: source path }.
+ * `litestream` is 0.3.13 from npm unless LITESTREAM names another binary.
+ * Litestream 0.5 (scripts/install-litestream05.sh, when it lands) goes here as a second entry.
+ */
+function litestreamBinaries() {
+  const require = createRequire(path.join(root, "core/package.json"));
+  const npm = path.join(path.dirname(require.resolve("@flydotio/litestream-linux-x64/package.json")), "litestream");
+  return { litestream: process.env.LITESTREAM || npm };
+}
+
+/** Top-level package folders of the core's production tree (nested node_modules come with their parents). */
+function productionPackages() {
+  const out = execFileSync("npm", ["ls", "--omit=dev", "--all", "--parseable", "--workspace", "core"], { cwd: root, encoding: "utf8", maxBuffer: 16 << 20 });
+  const dirs = new Set();
+  for (const line of out.split("\n")) {
+    const rel = path.relative(root, line.trim());
+    if (!rel.includes("node_modules") || rel.startsWith("..")) continue;
+    if (rel.replace(/^core\//, "").split("/node_modules/").length > 1) continue;
+    dirs.add(rel);
+  }
+  return [...dirs].sort();
+}
+
+function stage(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  const modules = path.join(dir, "modules");
+  const app = path.join(dir, "app");
+  for (const rel of productionPackages()) {
+    const name = rel.replace(/^(core\/)?node_modules\//, "");
+    if (UNUSED.includes(name)) continue;
+    cpSync(path.join(root, rel), path.join(rel.startsWith("core/") ? app : modules, rel), { recursive: true, dereference: false, verbatimSymlinks: true });
+  }
+  const runtime = path.join(modules, "node_modules/@prisma/client/runtime");
+  for (const f of readdirSync(runtime)) if (UNUSED_RUNTIME.test(f)) rmSync(path.join(runtime, f));
+  for (const p of ["package.json", "core/package.json", "core/prisma.config.ts", "core/bin", "core/prisma", "core/src", "dashboard/dist"]) {
+    cpSync(path.join(root, p), path.join(app, p), { recursive: true, filter: (src) => !src.includes(`${path.sep}test${path.sep}`) });
+  }
+  copyFileSync(path.join(root, "sidecar-image/build/agent.mjs"), path.join(app, "agent.mjs"));
+  for (const f of ["entrypoint.sh", "healthcheck.mjs"]) cpSync(path.join(root, "sidecar-image", f), path.join(app, "sidecar-image", f));
+  mkdirSync(path.join(dir, "bin"));
+  for (const [name, src] of Object.entries(litestreamBinaries())) {
+    if (!existsSync(src)) throw new Error(`Litestream binary ${src} not found (LITESTREAM?)`);
+    copyFileSync(src, path.join(dir, "bin", name));
+    chmodSync(path.join(dir, "bin", name), 0o755);
+  }
+  // bin/borela.js regenerates the client when it is older than the schema: keep it newer.
+  const now = new Date();
+  utimesSync(path.join(app, "core/src/generated/prisma/client.ts"), now, now);
+  copyFileSync(path.join(root, "sidecar-image/Dockerfile"), path.join(dir, "Dockerfile"));
+  writeFileSync(path.join(dir, ".dockerignore"), "Dockerfile\n");
+}
+
+export function buildImage(tagList, options = {}) {
+  const started = Date.now();
+  const base = process.env.BASE_IMAGE || LOCAL_BASE;
+  if (base === LOCAL_BASE) run("bash", ["scripts/build-base-image.sh", LOCAL_BASE]);
+  run(process.execPath, ["scripts/build-dashboard.mjs"]);
+  run(process.execPath, ["--import", "tsx", "core/src/agent/bundle.ts", "sidecar-image/build/agent.mjs"], { stdio: ["ignore", "ignore", "inherit"] });
+  run("npx", ["prisma", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
+  const dir = path.join(root, "sidecar-image/build", `context-${process.pid}`);
+  try {
+    stage(dir);
+    const quiet = options.quiet ? ["ignore", "ignore", "inherit"] : ["ignore", "inherit", "inherit"];
+    run("docker", ["build", "--network", "host", "--build-arg", `BASE_IMAGE=${base}`, ...tagList.flatMap((t) => ["-t", t]), dir], { stdio: quiet, timeout: 900_000 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const size = execFileSync("docker", ["image", "inspect", "--format", "{{.Size}}", tagList[0]], { encoding: "utf8" }).trim();
+  process.stderr.write(`built ${tagList.join(", ")} from ${base}: ${Math.round(Number(size) / 1e6)} MB in ${Math.round((Date.now() - started) / 1000)} s\n`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  statSync(path.join(root, "node_modules")); // run `npm ci` first
+  buildImage(tags(process.argv.slice(2)));
+}
