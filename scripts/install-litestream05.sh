@@ -2,8 +2,9 @@
 # Litestream 0.5 (LTX replicas), built from source with the Go toolchain from
 # the Go module proxy, as Litestream's own Dockerfile builds it (CGO on, the
 # version stamped into main.Version). Built once per machine into a cache
-# outside the work tree (CI clones afresh), then linked as
-# .tools/bin/litestream-0.5. Litestream 0.3.13 still comes from npm
+# outside the work tree (CI clones afresh), then copied (not linked) to
+# .tools/bin/litestream-0.5: isolated drills run it as nobody, who cannot
+# reach a cache under a 0700 home directory. Litestream 0.3.13 still comes from npm
 # (@flydotio/litestream-linux-x64); core/src/litestream/binary.ts finds both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +24,7 @@ if [ ! -x "$bin" ]; then
   echo "built Litestream $LITESTREAM05_VERSION in $(( $(date +%s) - started )) s ($(du -h "$bin" | cut -f1))"
 fi
 mkdir -p .tools/bin
-ln -sfn "$bin" .tools/bin/litestream-0.5
+if [ -L .tools/bin/litestream-0.5 ] || ! cmp -s "$bin" .tools/bin/litestream-0.5; then
+  rm -f .tools/bin/litestream-0.5
+  install -m 0755 "$bin" .tools/bin/litestream-0.5
+fi

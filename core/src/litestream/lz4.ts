@@ -8,6 +8,7 @@
 //   lz4Verify(frame: Uint8Array): number        decodes every block and checks the header,
 //                                               block and content checksums (XXH32); returns the
 //                                               content size; throws Lz4Error naming what failed
+//   lz4DecodeBlock(block: Uint8Array, maxSize: number): Uint8Array   one raw LZ4 block (LTX page data)
 // Format: the LZ4 frame and block specifications (github.com/lz4/lz4/blob/dev/doc).
 import { xxh32 } from "./xxh32.ts";
 
@@ -113,6 +114,11 @@ function decodeBlock(buf: Uint8Array, start: number, end: number, out: Uint8Arra
     for (let k = 0; k < match; k++, o++) out[o] = out[o - offset];
   }
   return o;
+}
+
+export function lz4DecodeBlock(block: Uint8Array, maxSize: number): Uint8Array {
+  const out = new Uint8Array(maxSize);
+  return out.subarray(0, decodeBlock(block, 0, block.length, out, 0));
 }
 
 const BLOCK_MAX = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];

@@ -1,0 +1,57 @@
+// The file replica client: LTX files at `<path>/ltx/<level>/<min>-<max>.ltx`
+// (level in decimal; Litestream 0.5 file/replica_client.go, which sets each
+// file's mtime to its LTX header timestamp), 0.3 generations under
+// `<path>/generations/` (replica-reader.ts).
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { listReplicaFiles, ReplicaReadError } from "../replica-reader.ts";
+import { replicaUrl, type FileReplica } from "../replica-url.ts";
+import { parseLtxFileName } from "../ltx.ts";
+import type { LtxFile, ReplicaClient } from "./replica-client.ts";
+
+async function entries(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+}
+
+export function fileReplicaClient(target: FileReplica): ReplicaClient {
+  const url = replicaUrl(target);
+  const fail = (err: unknown) =>
+    err instanceof ReplicaReadError ? err : new ReplicaReadError(`cannot read replica ${url}: ${(err as Error).message}`, (err as NodeJS.ErrnoException).code ?? "Error");
+  return {
+    type: "file",
+    url,
+    async list(options) {
+      try {
+        const ltx: LtxFile[] = [];
+        const ltxDir = path.join(target.path, "ltx");
+        for (const levelName of await entries(ltxDir)) {
+          if (!/^\d$/.test(levelName)) continue;
+          const level = Number(levelName);
+          for (const name of await entries(path.join(ltxDir, levelName))) {
+            const range = parseLtxFileName(name);
+            if (!range) continue;
+            const key = path.join(ltxDir, levelName, name);
+            const st = await stat(key).catch(() => null); // removed by compaction or retention meanwhile
+            if (st) ltx.push({ level, ...range, size: st.size, createdAt: st.mtime, name, key });
+          }
+        }
+        const generations = await listReplicaFiles(target, options);
+        return { ltx, generations };
+      } catch (err) {
+        throw fail(err);
+      }
+    },
+    async read(file) {
+      try {
+        return await readFile(file.key);
+      } catch (err) {
+        throw fail(err);
+      }
+    },
+  };
+}

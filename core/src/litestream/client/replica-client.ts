@@ -1,0 +1,57 @@
+// One replica, read the way Litestream reads it: a client per storage (file,
+// s3) behind one interface, in Litestream's own shape (replica_client.go).
+// Each client alone knows where files live; callers ask for files by what they
+// are (an LTX file of a level, a 0.3 snapshot or WAL segment) and never build a
+// path or an object key themselves.
+//
+//   openReplicaClient(target: ReplicaTarget): ReplicaClient
+//   client.list(options?): Promise<ReplicaListing>   everything both layouts hold, one pass
+//   client.read(file, options?): Promise<Uint8Array>  one file's stored bytes
+// Errors: ReplicaReadError (replica-reader.ts) naming the replica without secrets, with S3's or the OS's code.
+import type { ReplicaFile } from "../replica-reader.ts";
+import type { ReplicaTarget } from "../replica-url.ts";
+import { fileReplicaClient } from "./file.ts";
+import { s3ReplicaClient } from "./s3.ts";
+
+/** An LTX file as a listing shows it (Litestream 0.5: ltx.FileInfo). */
+export interface LtxFile {
+  /** Compaction level: 0 (every sync), 1–8 (compactions), 9 (snapshots). */
+  level: number;
+  minTXID: number;
+  maxTXID: number;
+  /** Stored bytes. */
+  size: number;
+  /** File modification time (file: set by Litestream to the LTX header timestamp) or S3 LastModified (upload time). */
+  createdAt: Date;
+  /** `%016x-%016x.ltx` */
+  name: string;
+  /** Path (file) or object key (s3), opaque to callers. */
+  key: string;
+}
+
+export interface ReplicaListing {
+  /** Litestream 0.5 LTX files of every level. */
+  ltx: LtxFile[];
+  /** Litestream 0.3 snapshots and WAL segments (generations/). */
+  generations: ReplicaFile[];
+}
+
+export interface ClientOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ReplicaClient {
+  readonly type: "file" | "s3";
+  /** The replica's URL without secrets. */
+  readonly url: string;
+  list(options?: ClientOptions): Promise<ReplicaListing>;
+  read(file: { key: string }, options?: ClientOptions & { maxBytes?: number }): Promise<Uint8Array>;
+}
+
+/** Litestream's snapshot level. */
+export const SNAPSHOT_LEVEL = 9;
+
+export function openReplicaClient(target: ReplicaTarget): ReplicaClient {
+  return target.type === "file" ? fileReplicaClient(target) : s3ReplicaClient(target);
+}

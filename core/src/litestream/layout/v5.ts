@@ -1,0 +1,80 @@
+// Verifying the LTX files a Litestream 0.5 restore will apply, before it runs:
+// every file is read whole and checked (verifyLtx: header, pages, page index,
+// CRC-64/ISO file checksum, a snapshot's database checksum), its header must
+// state the TXID range its name states, and where one file starts right after
+// the one before it (min TXID = previous max + 1) and both track database
+// checksums, its pre-apply checksum must equal the previous post-apply one
+// (otherwise the two files come from different databases or histories).
+//
+//   verifyLtxPlan(client, plan, options?): Promise<VerifiedPlan>
+//     throws DamagedLtxError naming the file (`level L <min>-<max>.ltx`, and its path or key) and what is wrong;
+//     throws ReplicaReadError when storage cannot be read (retried by drills as storage trouble).
+import type { ClientOptions, LtxFile, ReplicaClient } from "../client/replica-client.ts";
+import { LtxError, verifyLtx, type LtxVerified } from "../ltx.ts";
+import { ltxLabel, type LtxRestorePlan } from "../ltx-plan.ts";
+import { ReplicaReadError } from "../replica-reader.ts";
+
+export class DamagedLtxError extends Error {
+  constructor(
+    message: string,
+    readonly file: LtxFile,
+  ) {
+    super(message);
+  }
+}
+
+export interface VerifiedPlan {
+  files: { file: LtxFile; verified: LtxVerified }[];
+  /** LTX header timestamp of the last file applied: the restored state is as of then. */
+  restorePoint: Date;
+  /** Stored bytes of the files applied. */
+  bytes: number;
+  pages: number;
+}
+
+const hex = (n: bigint) => n.toString(16).padStart(16, "0");
+
+function damaged(file: LtxFile, what: string): DamagedLtxError {
+  return new DamagedLtxError(`LTX file ${ltxLabel(file)} (${file.key}) ${what}`, file);
+}
+
+export async function verifyLtxPlan(client: ReplicaClient, plan: LtxRestorePlan, options: ClientOptions = {}): Promise<VerifiedPlan> {
+  const files: VerifiedPlan["files"] = [];
+  let bytes = 0;
+  let pages = 0;
+  let previous: { file: LtxFile; verified: LtxVerified } | null = null;
+  for (const file of plan.files) {
+    let data: Uint8Array;
+    try {
+      data = await client.read(file, options);
+    } catch (err) {
+      const code = err instanceof ReplicaReadError ? err.code : "";
+      if (code === "ENOENT" || code === "NoSuchKey") throw damaged(file, "is listed but gone: removed since the listing (compaction or retention), or lost");
+      throw err;
+    }
+    if (data.length !== file.size) throw damaged(file, `changed since the listing: ${data.length} bytes read, ${file.size} listed`);
+    let verified: LtxVerified;
+    try {
+      verified = verifyLtx(data);
+    } catch (err) {
+      if (err instanceof LtxError) throw damaged(file, `is damaged: ${err.message}`);
+      throw err;
+    }
+    const h = verified.header;
+    if (h.minTXID !== file.minTXID || h.maxTXID !== file.maxTXID) {
+      throw damaged(file, `is misnamed: its header holds TXIDs ${h.minTXID}–${h.maxTXID}, its name says ${file.minTXID}–${file.maxTXID}`);
+    }
+    if (previous && file.minTXID === previous.file.maxTXID + 1 && !h.noChecksum && !previous.verified.header.noChecksum && h.preApplyChecksum !== previous.verified.postApplyChecksum) {
+      throw damaged(
+        file,
+        `does not follow ${ltxLabel(previous.file)}: its pre-apply database checksum ${hex(h.preApplyChecksum)} is not the previous file's post-apply checksum ${hex(previous.verified.postApplyChecksum)} (files from different databases or histories)`,
+      );
+    }
+    bytes += data.length;
+    pages += verified.pages;
+    previous = { file, verified };
+    files.push(previous);
+  }
+  if (!previous) throw new Error("verifyLtxPlan: the plan holds no file");
+  return { files, restorePoint: previous.verified.header.timestamp, bytes, pages };
+}
