@@ -4,14 +4,17 @@
 //   dev.borela.project=<name>                    default: the container's name
 //   dev.borela.replica=<url>                     bring-your-own replica (default: managed)
 //   dev.borela.server=<url>                      the core (default: discover's --server)
+//   dev.borela.user=<uid>:<gid>                  the sidecar's user (default: the database's owner)
 export const PREFIX = "dev.borela.";
-const KEYS = new Set(["enable", "databases", "project", "replica", "server", "sidecar-for", "config-hash", "app-name"]);
+const KEYS = new Set(["enable", "databases", "project", "replica", "server", "user", "sidecar-for", "config-hash", "app-name"]);
 
 export interface BorelaLabels {
   project: string;
   databases: string[];
   replica: string | null;
   server: string | null;
+  /** "UID:GID"; null: the image's entrypoint runs the agent as the owner of the database. */
+  user: string | null;
 }
 
 export class LabelError extends Error {}
@@ -43,5 +46,8 @@ export function parseLabels(container: string, labels: Record<string, string>): 
       throw new LabelError(`container ${container}: label ${PREFIX}server ${JSON.stringify(server)} is not a URL`);
     }
   }
-  return { project, databases, replica, server };
+  const rawUser = labels[`${PREFIX}user`] ?? null;
+  if (rawUser !== null && !/^\d{1,10}(:\d{1,10})?$/.test(rawUser)) throw new LabelError(`container ${container}: label ${PREFIX}user ${JSON.stringify(rawUser)} must be UID:GID in numbers, e.g. 1000:1000`);
+  const user = rawUser === null ? null : rawUser.includes(":") ? rawUser : `${rawUser}:${rawUser}`;
+  return { project, databases, replica, server, user };
 }

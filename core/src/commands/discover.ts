@@ -3,13 +3,15 @@
 // and keeps one sidecar per app: same mounts at the same paths, host
 // networking, restart unless-stopped. Full resync at start, on container
 // events and every few minutes, so a crash half-way is repaired by the next.
+// A sidecar whose app stopped gets SIGTERM and STOP_GRACE_SECONDS for
+// Litestream's final sync before SIGKILL, then is removed.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
 import { parseFlags } from "./args.ts";
 import { loadConfig } from "../config.ts";
 import { LabelError, parseLabels, PREFIX } from "../../../integrations/docker/labels.ts";
-import { describe, plan, type Action, type App, type Sidecar } from "../../../integrations/docker/plan.ts";
+import { describe, plan, STOP_GRACE_SECONDS, type Action, type App, type Mount, type Sidecar } from "../../../integrations/docker/plan.ts";
 
 const RESYNC_MS = 180_000;
 
@@ -25,11 +27,23 @@ export async function run(args: string[]): Promise<number> {
   await resync();
   if (values.once || values["dry-run"]) return 0;
   const timer = setInterval(() => void resync().catch(report), RESYNC_MS);
-  const events = await docker.getEvents({ filters: JSON.stringify({ type: ["container"], event: ["start", "die", "destroy"] }) });
+  const events = await docker.getEvents({ filters: JSON.stringify({ type: ["container"], event: ["start", "die", "stop", "destroy"] }) });
+  // One resync at a time; events during one ask for another right after.
   let pending: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  const kick = () => {
+    if (running) return void (again = true);
+    running = resync()
+      .catch(report)
+      .finally(() => {
+        running = null;
+        if (again) (again = false), kick();
+      });
+  };
   events.on("data", () => {
     if (pending) clearTimeout(pending);
-    pending = setTimeout(() => void resync().catch(report), 1000);
+    pending = setTimeout(kick, 200);
   });
   process.stderr.write(`borela discover: watching the engine (resync every ${RESYNC_MS / 60000} min)\n`);
   await new Promise<void>((resolve) => {
@@ -37,7 +51,9 @@ export async function run(args: string[]): Promise<number> {
     process.once("SIGTERM", resolve);
   });
   clearInterval(timer);
+  if (pending) clearTimeout(pending);
   (events as unknown as { destroy(): void }).destroy();
+  await running;
   return 0;
 }
 
@@ -69,8 +85,7 @@ async function sync(
     try {
       const labels = parseLabels(name, c.Labels);
       if (!labels) continue;
-      const mounts = c.Mounts.map((m) => `${m.Type === "volume" ? m.Name : m.Source}:${m.Destination}`).sort();
-      apps.push({ id: c.Id, name, labels, mounts });
+      apps.push({ id: c.Id, name, labels, mounts: c.Mounts.map(mountOf) });
     } catch (err) {
       if (err instanceof LabelError) report(err);
       else throw err;
@@ -86,26 +101,54 @@ async function sync(
   const actions = plan(apps, sidecars, opts.image, opts.server);
   for (const action of actions) {
     process.stdout.write(`${opts.dryRun ? "would " : ""}${describe(action)}\n`);
-    if (!opts.dryRun) await apply(docker, action, opts);
+    if (opts.dryRun) continue;
+    const started = Date.now();
+    try {
+      const done = await apply(docker, action, opts);
+      process.stdout.write(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s${done ? `: ${done}` : ""}\n`);
+    } catch (err) {
+      process.stdout.write(`  failed: ${(err as Error).message}\n`);
+    }
   }
   if (actions.length === 0 && opts.dryRun) process.stdout.write("nothing to change\n");
 }
 
-async function apply(docker: Docker, action: Action, opts: { server: string; image: string; adminToken: string | null; tokens: ReturnType<typeof tokenStore> }) {
+/** Host path for local volumes (by mount point: the sidecar never holds the volume itself), else the volume name or bind source. */
+function mountOf(m: { Type: string; Name?: string; Source: string; Destination: string; Driver?: string; RW: boolean }): Mount {
+  const source = m.Type === "volume" && m.Driver && m.Driver !== "local" ? (m.Name ?? m.Source) : m.Source;
+  return { source, destination: m.Destination, readOnly: !m.RW };
+}
+
+/** SIGTERM, up to STOP_GRACE_SECONDS for Litestream's final sync, then SIGKILL (Docker's stop), then remove. */
+async function stopSidecar(docker: Docker, id: string): Promise<string> {
+  const container = docker.getContainer(id);
+  await container.stop({ t: STOP_GRACE_SECONDS }).catch((err: { statusCode?: number }) => {
+    if (err.statusCode !== 304 && err.statusCode !== 404) throw err; // 304: already stopped
+  });
+  const state = await container.inspect().then((i) => i.State, () => null);
+  await container.remove().catch((err: { statusCode?: number }) => {
+    if (err.statusCode !== 404) throw err;
+  });
+  return state ? `exit code ${state.ExitCode}${state.OOMKilled ? " (out of memory)" : ""}` : "already gone";
+}
+
+async function apply(docker: Docker, action: Action, opts: { server: string; image: string; adminToken: string | null; tokens: ReturnType<typeof tokenStore> }): Promise<string> {
+  let stopped = "";
   if (action.kind === "remove" || action.kind === "replace") {
-    const sidecar = docker.getContainer(action.sidecar.id);
-    await sidecar.remove({ force: true }).catch(() => undefined);
-    if (action.kind === "remove") return;
+    stopped = `stopped ${action.sidecar.name} (${await stopSidecar(docker, action.sidecar.id)}) and removed it`;
+    if (action.kind === "remove") return stopped;
   }
-  const { app } = action;
+  const { app, spec } = action;
   const server = app.labels.server ?? opts.server;
   const token = await projectToken(server, app.labels.project, opts);
   // A leftover of a crash half-way (same name, no matching label) is replaced.
-  await docker.getContainer(action.name).remove({ force: true }).catch(() => undefined);
+  await stopSidecar(docker, action.name).catch(() => undefined);
   const container = await docker.createContainer({
     name: action.name,
-    Image: opts.image,
+    Image: spec.image,
     Cmd: ["agent"],
+    ...(spec.user ? { User: spec.user } : {}),
+    StopTimeout: STOP_GRACE_SECONDS,
     Env: [
       `BORELA_SERVER=${server}`,
       `BORELA_AGENT_TOKEN=${token}`,
@@ -113,9 +156,10 @@ async function apply(docker: Docker, action: Action, opts: { server: string; ima
       ...(app.labels.replica ? [`BORELA_REPLICA_URL=${app.labels.replica}`] : []),
     ],
     Labels: { [`${PREFIX}sidecar-for`]: app.id, [`${PREFIX}config-hash`]: action.configHash, [`${PREFIX}app-name`]: app.name },
-    HostConfig: { NetworkMode: "host", Binds: app.mounts, RestartPolicy: { Name: "unless-stopped" } },
+    HostConfig: { NetworkMode: "host", Binds: spec.binds, RestartPolicy: { Name: "unless-stopped" } },
   });
   await container.start();
+  return `${stopped ? `${stopped}; ` : ""}started ${action.name} (${container.id.slice(0, 12)})`;
 }
 
 /** The agent token of the project, creating the project on first sight (the token is kept 0600 under the data dir). */

@@ -48,7 +48,14 @@ export function buildBorelaImage(): string {
       break;
     } catch {
       // A lock older than 20 minutes is a crashed build's.
-      if (i >= 450 || Date.now() - statSync(lock).mtimeMs > 1_200_000) {
+      const age = (() => {
+        try {
+          return Date.now() - statSync(lock).mtimeMs;
+        } catch {
+          return 0;
+        }
+      })();
+      if (i >= 450 || age > 1_200_000) {
         rmSync(lock, { recursive: true, force: true });
         continue;
       }
