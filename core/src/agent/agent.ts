@@ -223,7 +223,6 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
           maxRestartBackoffMs: deps.stuck?.maxBackoffMs ?? 600_000,
           outsideWriteWindowMs: outsideWriteWindowMs(settings.sampleIntervalSeconds * 1000),
         });
-        await w.probeReplicas(now, settings.sampleIntervalSeconds * 1000);
         const problem = w.identityProblem();
         if (problem && !loggedProblems.has(problem)) {
           loggedProblems.add(problem);
@@ -231,11 +230,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
         }
       }
       const stuck = watches.flatMap((w) => w.stuckRestarts());
-      const writable = watches.flatMap((w) => w.probeRestarts());
-      if (supervisor && writable.length > 0) {
-        log.warn("replica directory writable again while changes wait: restarting Litestream", { replicas: writable.join(", ") });
-        void supervisor.restart(`replica writable again: ${writable.join(", ")}`);
-      } else if (supervisor && stuck.length > 0) {
+      if (supervisor && stuck.length > 0) {
         log.warn("replica not moving while changes wait: restarting Litestream", { replicas: stuck.join(", ") });
         void supervisor.restart(`replica stuck: ${stuck.join(", ")}`);
       }
