@@ -14,6 +14,7 @@ import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import type { AgentConfigResponse, HeartbeatPayload } from "../protocol.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { fetchAgentConfig, postHeartbeat, type CallOutcome } from "./core-client.ts";
+import { containerChecks } from "./container-checks.ts";
 import { DatabaseWatch } from "./database-watch.ts";
 import { applyFinding, applyMetrics, classifyLogLine, currentErrors, emptyBoard, replicaKey, restartBoard, type ErrorBoard } from "./log-errors.ts";
 import { createAgentLog, type AgentLog } from "./log.ts";
@@ -223,6 +224,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
           maxRestartBackoffMs: deps.stuck?.maxBackoffMs ?? 600_000,
           outsideWriteWindowMs: outsideWriteWindowMs(settings.sampleIntervalSeconds * 1000),
         });
+        await w.probeReplicas(now, settings.sampleIntervalSeconds * 1000);
         const problem = w.identityProblem();
         if (problem && !loggedProblems.has(problem)) {
           loggedProblems.add(problem);
@@ -230,7 +232,11 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
         }
       }
       const stuck = watches.flatMap((w) => w.stuckRestarts());
-      if (supervisor && stuck.length > 0) {
+      const writable = watches.flatMap((w) => w.probeRestarts());
+      if (supervisor && writable.length > 0) {
+        log.warn("replica directory writable again while changes wait: restarting Litestream", { replicas: writable.join(", ") });
+        void supervisor.restart(`replica writable again: ${writable.join(", ")}`);
+      } else if (supervisor && stuck.length > 0) {
         log.warn("replica not moving while changes wait: restarting Litestream", { replicas: stuck.join(", ") });
         void supervisor.restart(`replica stuck: ${stuck.join(", ")}`);
       }
@@ -264,6 +270,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
         }
         const errors = [...ls.errors, ...(errorsNow.databases.get(w.path) ?? []), ...(errorsNow.databases.get("") ?? [])];
         if (w.setting.replicas.length === 0 && managedStorageMissing) errors.push(NO_STORAGE_ERROR);
+        errors.push(...(await containerChecks(w.setting)));
         const notes = [...ls.notes, ...(errorsNow.notes.get(w.path) ?? [])];
         const seen = replaced.get(w.path);
         if (seen && now.getTime() - seen.at.getTime() < 3_600_000) notes.push(`${seen.message} (seen ${seen.at.toISOString()}; Litestream restarted on the new file)`);
