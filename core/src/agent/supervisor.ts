@@ -45,7 +45,11 @@ export function nextBackoffMs(failures: number, initialMs: number, maxMs: number
 export class LitestreamSupervisor {
   private child: ReplicateProcess | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Set by stop(), cleared by start(): nothing is spawned while set. */
   private stopping = false;
+  /** The restart under way (requests meanwhile join it) and the child it is stopping. */
+  private restarting: Promise<void> | null = null;
+  private retiring: ReplicateProcess | null = null;
   private state: SupervisorStatus = { running: false, pid: null, startedAt: null, restarts: 0, consecutiveFailures: 0, lastExit: null, startError: null };
 
   constructor(private readonly options: SupervisorOptions) {}
@@ -98,14 +102,14 @@ export class LitestreamSupervisor {
     const ranMs = Date.now() - (this.state.startedAt?.getTime() ?? Date.now());
     this.state.lastExit = { ...exit, at: new Date() };
     if (exit.error) this.state.startError = exit.error;
-    if (this.stopping) return;
+    if (this.stopping || child === this.retiring) return;
     this.state.consecutiveFailures = ranMs >= (this.options.stableAfterMs ?? 30_000) ? 1 : this.state.consecutiveFailures + 1;
     this.options.log.warn("litestream exited", { code: exit.code, signal: exit.signal, error: exit.error, ranMs, restart: this.options.restart });
     this.scheduleRestart();
   }
 
   private scheduleRestart(): void {
-    if (!this.options.restart || this.stopping || this.timer) return;
+    if (!this.options.restart || this.stopping || this.restarting || this.timer) return;
     const delay = nextBackoffMs(Math.max(1, this.state.consecutiveFailures), this.options.initialBackoffMs ?? 1000, this.options.maxBackoffMs ?? 60_000);
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -114,25 +118,37 @@ export class LitestreamSupervisor {
     }, delay);
   }
 
-  /** Stops the current Litestream (final sync) and starts a new one with a freshly prepared config. */
-  async restart(reason: string): Promise<void> {
+  /**
+   * Stops the current Litestream (final sync) and starts a new one with a freshly prepared config.
+   * A request while one is under way joins it (two at once once left Litestream down for good).
+   */
+  restart(reason: string): Promise<void> {
+    if (this.restarting) {
+      this.options.log.info("litestream restart already under way", { reason });
+      return this.restarting;
+    }
     this.options.log.info("restarting litestream", { reason });
-    const wasStopping = this.stopping;
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.child?.stop(10_000);
-    this.stopping = wasStopping;
-    if (this.stopping) return;
-    this.state.restarts++;
-    this.state.consecutiveFailures = 0;
-    await this.spawn();
+    this.restarting = (async () => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.retiring = this.child;
+      await this.child?.stop(10_000);
+      if (this.stopping) return;
+      this.state.restarts++;
+      this.state.consecutiveFailures = 0;
+      await this.spawn();
+    })().finally(() => {
+      this.restarting = null;
+      this.retiring = null;
+    });
+    return this.restarting;
   }
 
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.restarting?.catch(() => undefined);
     if (this.child?.running()) {
       this.options.log.info("stopping litestream (final sync)", { pid: this.child.pid });
       const exit = await this.child.stop(graceMs);
