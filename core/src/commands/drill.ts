@@ -1,43 +1,77 @@
 // borela drill run <project> [--database NAME] [--timestamp ISO] [--wait]
-// borela drill list <project>
+// borela drill list <project> [--limit N]
+// Through the core's API (BORELA_SERVER + BORELA_ADMIN_TOKEN, or --server/--token) from any machine;
+// with --data-dir DIR on the core's host, through its store. Usage: commands/table.ts.
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
+import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByApi, type CoreApi } from "./core-api.ts";
 import { createDrillService, DrillRequestError, type DrillService } from "../drills/service.ts";
 import { createLogger } from "../logger.ts";
 import { drillView } from "../drills/view.ts";
 import { formatBytes } from "../drills/disk.ts";
+import type { DrillReport } from "../drills/report.ts";
 import type { Store } from "../store/db.ts";
 
 const FINAL = new Set(["passed", "failed", "error"]);
+const FOLLOW_MS = 6 * 3600_000;
+
+/** A drill as GET /api/v1/drills/:id answers it (dates as ISO strings). */
+interface DrillJson {
+  id: string;
+  database: string | null;
+  status: string;
+  queuedAt: string;
+  progress: { step: string; message: string }[];
+  report: DrillReport | null;
+}
+
+const asJson = (view: ReturnType<typeof drillView>): DrillJson => JSON.parse(JSON.stringify(view));
 
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === "run") return runDrills(rest);
-  if (sub === "list") return listDrills(rest);
+  try {
+    if (sub === "run") return await runDrills(rest);
+    if (sub === "list") return await listDrills(rest);
+  } catch (err) {
+    if (!(err instanceof CoreApiError)) throw err;
+    process.stderr.write(`borela drill: ${err.message}\n`);
+    return 1;
+  }
   throw new UsageError(`unknown drill command ${JSON.stringify(sub ?? "")}: use \`borela drill run <project> [--wait]\` or \`borela drill list <project>\``);
 }
 
 async function runDrills(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    database: { type: "string" },
-    timestamp: { type: "string" },
-    wait: { type: "boolean" },
-    "data-dir": { type: "string" },
-  });
+  const { values, positionals } = parseFlags(args, { database: { type: "string" }, timestamp: { type: "string" }, wait: { type: "boolean" }, ...ACCESS_OPTIONS });
   const timestamp = parseTimestamp(values.timestamp);
-  return withStore(async (store, config) => {
-    const project = await findProject(store, positionals[0]);
-    // Logs go to stderr only for warnings: the steps below are the output.
-    const drills = createDrillService({ store, config, logger: createLogger("warn", process.stderr) });
-    try {
-      return await enqueueAndFollow(store, drills, project, { database: values.database, timestamp, wait: values.wait === true, redisUrl: config.redisUrl });
-    } finally {
-      await drills.stop();
-    }
-  }, values["data-dir"]);
+  const wait = values.wait === true;
+  if (values["data-dir"]) {
+    return withStore(async (store, config) => {
+      const project = await findProject(store, positionals[0]);
+      // Logs go to stderr only for warnings: the steps below are the output.
+      const drills = createDrillService({ store, config, logger: createLogger("warn", process.stderr) });
+      try {
+        return await enqueueLocally(store, drills, project, { database: values.database, timestamp, wait, redisUrl: config.redisUrl });
+      } finally {
+        await drills.stop();
+      }
+    }, values["data-dir"]);
+  }
+  const api = createCoreApi(coreAccess(values, process.env));
+  const project = await findProjectByApi(api, positionals[0]);
+  let ids: string[];
+  try {
+    ({ ids } = await api.json<{ ids: string[] }>("POST", `/api/v1/projects/${project.id}/drills`, { database: values.database, timestamp: timestamp?.toISOString() }));
+  } catch (err) {
+    if (err instanceof CoreApiError && err.status === 400) throw new UsageError(err.message);
+    throw err;
+  }
+  process.stdout.write(`queued ${ids.length} drill(s) for ${project.name}: ${ids.join(", ")}\n`);
+  if (!wait) return 0;
+  const statuses = await follow(ids, (id) => api.json<DrillJson>("GET", `/api/v1/drills/${id}`));
+  return statuses.every((s) => s === "passed") ? 0 : 1;
 }
 
-async function enqueueAndFollow(
+async function enqueueLocally(
   store: Store,
   drills: DrillService,
   project: { id: string; name: string },
@@ -64,34 +98,31 @@ async function enqueueAndFollow(
       await new Promise((r) => setTimeout(r, 500));
     }
   })();
-  const statuses = await follow(store, ids);
+  const statuses = await follow(ids, async (id) => {
+    const row = await store.drill.findUnique({ where: { id } });
+    return row ? asJson(drillView(row)) : null;
+  });
   following = false;
   await runner;
   return statuses.every((s) => s === "passed") ? 0 : 1;
 }
 
-async function follow(store: Store, ids: string[]): Promise<string[]> {
+/** Prints each drill's new steps until all are final (at most FOLLOW_MS); the final statuses, "running" for any still going. */
+async function follow(ids: string[], read: (id: string) => Promise<DrillJson | null>): Promise<string[]> {
   const printed = new Map<string, number>();
-  const deadline = Date.now() + 6 * 3600_000;
+  const deadline = Date.now() + FOLLOW_MS;
   const statuses = new Map<string, string>();
   while (statuses.size < ids.length && Date.now() < deadline) {
     for (const id of ids) {
       if (statuses.has(id)) continue;
-      const row = await store.drill.findUnique({ where: { id } });
-      if (!row) continue;
-      const view = drillView(row);
+      const view = await read(id);
+      if (!view) continue;
       const seen = printed.get(id) ?? 0;
       for (const p of view.progress.slice(seen)) process.stdout.write(`[${view.database}] ${p.step}: ${p.message}\n`);
       printed.set(id, view.progress.length);
       if (FINAL.has(view.status)) {
         statuses.set(id, view.status);
-        const r = view.report;
-        process.stdout.write(`[${view.database}] ${view.status.toUpperCase()}${r?.error ? `: ${r.error}` : ""}\n`);
-        if (r) {
-          if (r.restoreSeconds !== null) process.stdout.write(`  restore ${r.restoreSeconds.toFixed(2)}s, ${formatBytes(r.restoredBytes ?? 0)}; restore point ${r.restorePoint}; RPO ${r.rpoSeconds === null ? "not measured" : `${r.rpoSeconds}s`}\n`);
-          for (const [table, n] of Object.entries(r.tables)) process.stdout.write(`  ${table.padEnd(24)} ${n}\n`);
-          for (const w of r.warnings) process.stdout.write(`  warning: ${w}\n`);
-        }
+        printOutcome(view);
       }
     }
     if (statuses.size < ids.length) await new Promise((r) => setTimeout(r, 300));
@@ -99,20 +130,37 @@ async function follow(store: Store, ids: string[]): Promise<string[]> {
   return ids.map((id) => statuses.get(id) ?? "running");
 }
 
+function printOutcome(view: DrillJson): void {
+  const r = view.report;
+  process.stdout.write(`[${view.database}] ${view.status.toUpperCase()}${r?.error ? `: ${r.error}` : ""}\n`);
+  if (!r) return;
+  if (r.restoreSeconds !== null) process.stdout.write(`  restore ${r.restoreSeconds.toFixed(2)}s, ${formatBytes(r.restoredBytes ?? 0)}; restore point ${r.restorePoint}; RPO ${r.rpoSeconds === null ? "not measured" : `${r.rpoSeconds}s`}\n`);
+  for (const [table, n] of Object.entries(r.tables)) process.stdout.write(`  ${table.padEnd(24)} ${n}\n`);
+  for (const w of r.warnings) process.stdout.write(`  warning: ${w}\n`);
+}
+
 async function listDrills(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, { "data-dir": { type: "string" }, limit: { type: "string" } });
-  return withStore(async (store) => {
-    const project = await findProject(store, positionals[0]);
-    const limit = Number(values.limit ?? 20);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${JSON.stringify(values.limit)} is not a positive whole number`);
-    const rows = await store.drill.findMany({ where: { projectId: project.id }, orderBy: { queuedAt: "desc" }, take: limit });
-    process.stdout.write(`${"id".padEnd(28)} ${"database".padEnd(12)} ${"status".padEnd(8)} ${"queued".padEnd(24)} restore  error\n`);
-    for (const d of rows.map(drillView)) {
-      const r = d.report;
-      process.stdout.write(
-        `${d.id.padEnd(28)} ${(d.database ?? "?").padEnd(12)} ${d.status.padEnd(8)} ${d.queuedAt.toISOString().padEnd(24)} ${r?.restoreSeconds != null ? `${r.restoreSeconds.toFixed(1)}s`.padEnd(8) : "-".padEnd(8)} ${r?.error ?? ""}\n`,
-      );
-    }
-    return 0;
-  }, values["data-dir"]);
+  const { values, positionals } = parseFlags(args, { limit: { type: "string" }, ...ACCESS_OPTIONS });
+  const limit = Number(values.limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError(`--limit ${JSON.stringify(values.limit)} is not a whole number between 1 and 500`);
+  let rows: DrillJson[];
+  if (values["data-dir"]) {
+    rows = await withStore(async (store) => {
+      const project = await findProject(store, positionals[0]);
+      const found = await store.drill.findMany({ where: { projectId: project.id }, orderBy: { queuedAt: "desc" }, take: limit });
+      return found.map((d) => asJson(drillView(d)));
+    }, values["data-dir"]);
+  } else {
+    const api = createCoreApi(coreAccess(values, process.env));
+    const project = await findProjectByApi(api, positionals[0]);
+    rows = await api.json<DrillJson[]>("GET", `/api/v1/projects/${project.id}/drills?limit=${limit}`);
+  }
+  process.stdout.write(`${"id".padEnd(28)} ${"database".padEnd(12)} ${"status".padEnd(8)} ${"queued".padEnd(24)} restore  error\n`);
+  for (const d of rows) {
+    const r = d.report;
+    process.stdout.write(
+      `${d.id.padEnd(28)} ${(d.database ?? "?").padEnd(12)} ${d.status.padEnd(8)} ${d.queuedAt.padEnd(24)} ${r?.restoreSeconds != null ? `${r.restoreSeconds.toFixed(1)}s`.padEnd(8) : "-".padEnd(8)} ${r?.error ?? ""}\n`,
+    );
+  }
+  return 0;
 }

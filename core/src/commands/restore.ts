@@ -1,61 +1,98 @@
-// borela restore <project> [--database NAME] [--timestamp ISO] -o PATH
-// Restores what `litestream restore` of the replica restores (the same plan the
-// drills follow, core/src/litestream/restore-plan.ts). Anything that stops it
-// is one line on stderr naming the replica and the reason, exit 1 — never a stack trace.
-import { existsSync, statSync } from "node:fs";
+// borela restore <project> -o FILE [--database NAME] [--timestamp ISO] [--force]
+// Through the API (the default, from any machine): the core reads the replica
+// with the credentials it holds, runs the drill's pre-checks, restores what
+// `litestream restore` would (restore-plan.ts) and sends the file; storage
+// credentials never leave the core. With --data-dir DIR, on the core's host,
+// the same restore runs here (drills/restore-database.ts either way).
+// Anything that stops it is one line on stderr, exit 1 — never a stack trace.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
-import { readTarget, storedCredentials } from "../drills/replica-target.ts";
-import { redactReplicaUrl } from "../litestream/replica-url.ts";
-import { restore } from "../litestream/commands.ts";
-import { listReplicaFiles } from "../litestream/replica-reader.ts";
-import { planRestore } from "../litestream/restore-plan.ts";
+import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByApi } from "./core-api.ts";
+import { chooseDatabase, restoreDatabase, RestoreFailedError, RestoreRefusedError, RestoreRequestError, type RestoreOutcome } from "../drills/restore-database.ts";
+import type { RestoreJob } from "../drills/restore-jobs.ts";
 import { formatBytes } from "../drills/disk.ts";
+
+const POLL_MS = 300;
+const WAIT_MS = 6 * 3600_000;
+
+type JobJson = Omit<RestoreJob, "file">;
+
+const printStep = (step: string, message: string) => process.stdout.write(`  ${step}: ${message}\n`);
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     database: { type: "string" },
     timestamp: { type: "string" },
     output: { type: "string", short: "o" },
-    "data-dir": { type: "string" },
+    force: { type: "boolean" },
+    ...ACCESS_OPTIONS,
   });
-  if (!values.output) throw new UsageError("-o PATH is required: where to write the restored database");
+  if (!values.output) throw new UsageError("-o FILE is required: where to write the restored database");
   const output = path.resolve(values.output);
   if (existsSync(output)) throw new UsageError(`-o ${values.output} already exists; restore never overwrites a file`);
   const timestamp = parseTimestamp(values.timestamp);
-  return withStore(async (store, config) => {
-    const project = await findProject(store, positionals[0]);
-    const databases = await store.database.findMany({ where: { projectId: project.id }, include: { replicas: { orderBy: { url: "asc" } } }, orderBy: { name: "asc" } });
-    const database = values.database ? databases.find((d) => d.name === values.database) : databases.length === 1 ? databases[0] : undefined;
-    if (!database) {
-      throw new UsageError(
-        values.database
-          ? `no database named ${JSON.stringify(values.database)} in ${project.name} (known: ${databases.map((d) => d.name).join(", ") || "none"})`
-          : `${project.name} has ${databases.length} databases; choose one with --database (${databases.map((d) => d.name).join(", ")})`,
-      );
-    }
-    const replica = database.replicas[0];
-    if (!replica) throw new UsageError(`${project.name}/${database.name} has no replica to restore from`);
-    const what = `${project.name}/${database.name} from ${redactReplicaUrl(replica.url)}`;
-    try {
-      const target = await readTarget(replica.url, project.storagePrefix, config, await storedCredentials(store, config, project.id));
-      const planned = planRestore(await listReplicaFiles(target, { timeoutMs: 60_000 }), { timestamp });
-      if (!planned.ok) throw new Error(planned.reason);
-      const { plan } = planned;
-      process.stdout.write(`restoring ${what}${timestamp ? ` as of ${timestamp.toISOString()}` : ""} (generation ${plan.generation}, as of ${plan.restorePoint.toISOString()})\n`);
-      const result = await restore({ replica: target }, {
-        outputPath: output,
-        generation: plan.generation,
-        timestamp: plan.timestamp ?? undefined,
-        timeoutMs: 6 * 3600_000,
-        onProgress: (p) => process.stdout.write(`  ${p.stage}${p.index !== undefined ? ` index ${p.index}${p.indexMax !== undefined ? `/${p.indexMax}` : ""}` : ""} (${(p.elapsedMs / 1000).toFixed(1)}s)\n`),
-      });
-      process.stdout.write(`restored ${formatBytes(statSync(output).size)} to ${output} in ${(result.durationMs / 1000).toFixed(2)}s (generation ${result.generation ?? "?"})\n`);
-    } catch (err) {
-      process.stderr.write(`borela restore: cannot restore ${what}: ${(err as Error).message}\n`);
-      return 1;
-    }
+  const options = { database: values.database, timestamp, force: values.force === true, output };
+  try {
+    const outcome = values["data-dir"] ? await restoreLocally(positionals[0], options, values["data-dir"]) : await restoreThroughApi(positionals[0], options, coreAccess(values, process.env));
+    process.stdout.write(`restored ${formatBytes(outcome.bytes)} to ${output} in ${outcome.restoreSeconds.toFixed(2)}s (generation ${outcome.generation}, as of ${outcome.restorePoint})\n`);
     return 0;
-  }, values["data-dir"]);
+  } catch (err) {
+    if (err instanceof RestoreRequestError) throw new UsageError(err.message);
+    if (!(err instanceof RestoreRefusedError || err instanceof RestoreFailedError || err instanceof CoreApiError)) throw err;
+    process.stderr.write(`borela restore: ${err.message}\n`);
+    return 1;
+  }
+}
+
+type Options = { database?: string; timestamp?: Date; force: boolean; output: string };
+
+async function restoreLocally(nameOrId: string | undefined, options: Options, dataDir: string): Promise<RestoreOutcome> {
+  return withStore(async (store, config) => {
+    const project = await findProject(store, nameOrId);
+    const database = await chooseDatabase(store, project, options.database);
+    process.stdout.write(`restoring ${project.name}/${database.name}${options.timestamp ? ` as of ${options.timestamp.toISOString()}` : ""}\n`);
+    try {
+      return await restoreDatabase({ store, config }, project, database, { ...options, onStep: printStep });
+    } catch (err) {
+      if (err instanceof RestoreRefusedError || err instanceof RestoreFailedError || err instanceof RestoreRequestError) throw err;
+      throw new RestoreFailedError(`cannot restore ${project.name}/${database.name}: ${(err as Error).message}`);
+    }
+  }, dataDir);
+}
+
+async function restoreThroughApi(nameOrId: string | undefined, options: Options, access: ReturnType<typeof coreAccess>): Promise<RestoreOutcome> {
+  const api = createCoreApi(access);
+  const project = await findProjectByApi(api, nameOrId);
+  let job: JobJson;
+  try {
+    job = await api.json<JobJson>("POST", `/api/v1/projects/${project.id}/restores`, { database: options.database, timestamp: options.timestamp?.toISOString(), force: options.force || undefined });
+  } catch (err) {
+    if (err instanceof CoreApiError && err.status === 400) throw new RestoreRequestError(err.message.replace(/^.*HTTP 400: /, ""));
+    throw err;
+  }
+  process.stdout.write(`restoring ${project.name}/${job.database}${options.timestamp ? ` as of ${options.timestamp.toISOString()}` : ""} on ${api.server}\n`);
+  let printed = 0;
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    job = await api.json<JobJson>("GET", `/api/v1/restores/${job.id}`);
+    for (const s of job.steps.slice(printed)) printStep(s.step, s.message);
+    printed = job.steps.length;
+    if (job.status !== "running") break;
+    if (Date.now() > deadline) throw new RestoreFailedError(`restore ${job.id} on ${api.server} still running after ${WAIT_MS / 3600_000} h`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  if (job.status === "refused") throw new RestoreRefusedError(job.error ?? "refused");
+  if (job.status === "failed" || !job.outcome) throw new RestoreFailedError(job.error ?? "failed");
+  const total = job.outcome.bytes;
+  let shown = -1;
+  await api.download(`/api/v1/restores/${job.id}/file`, options.output, (received) => {
+    // One line per tenth, so a large file shows it moving without flooding the terminal.
+    const tenth = total > 0 ? Math.floor((received / total) * 10) : 10;
+    if (tenth === shown) return;
+    shown = tenth;
+    printStep("download", `${formatBytes(received)} of ${formatBytes(total)}`);
+  });
+  return job.outcome;
 }

@@ -7,10 +7,16 @@ import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
 import { openIncident, resolveIncident } from "../alerts/incidents.ts";
-import { resolveLitestreamBin } from "../litestream/binary.ts";
-import { listReplicaFiles, summarizeReplica, ReplicaReadError } from "../litestream/replica-reader.ts";
-import { planRestore, segmentName, type RestorePlan } from "../litestream/restore-plan.ts";
-import { overlappingSegments, walHoles } from "../litestream/wal-continuity.ts";
+import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary.ts";
+import { summarizeReplica, ReplicaReadError } from "../litestream/replica-reader.ts";
+import { openReplicaClient } from "../litestream/client/replica-client.ts";
+import { chooseLayout } from "../litestream/layout/detect.ts";
+import { prepareLtxRestore } from "./ltx-check.ts";
+import type { RestoreSource } from "./restore-source.ts";
+import type { LiveState } from "./live-state.ts";
+import type { ReplicaTarget } from "../litestream/replica-url.ts";
+import { segmentName } from "../litestream/restore-plan.ts";
+import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
 import { compare, compareWithLive, compareWithPrevious, generationMismatch, isStorageUnreachable, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
 import { freeSpace as systemFreeSpace, formatBytes, type FreeSpace } from "./disk.ts";
 import { IsolationError, runIsolated, type IsolationSettings } from "./isolation/run-isolated.ts";
@@ -19,18 +25,8 @@ import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredent
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";
 import { liveState } from "./live-state.ts";
-import { DamagedSegmentError, readSegments } from "./segments.ts";
 
 export { InfrastructureError };
-
-/** Litestream's error for a restore, with the file it names by generation and index named by its file. */
-function nameFiles(message: string, plan: RestorePlan): string {
-  if (/cannot restore snapshot/.test(message)) return `${message} (snapshot ${plan.snapshot.key})`;
-  const wal = message.match(/cannot download wal [0-9a-f]{16}\/([0-9a-f]{8})/);
-  if (!wal) return message;
-  const index = parseInt(wal[1], 16);
-  return `${message} (WAL segments of index ${index}: ${plan.wal.filter((f) => f.index === index).map((f) => f.key).join(", ")})`;
-}
 
 export interface ProgressEvent {
   step: string;
@@ -55,8 +51,11 @@ interface Outcome {
   report: DrillReport;
 }
 
+const loadDrill = (store: Store, id: string) => store.drill.findUniqueOrThrow({ where: { id }, include: { project: true } });
+const loadDatabase = (store: Store, id: string) => store.database.findUnique({ where: { id }, include: { replicas: { orderBy: { url: "asc" } } } });
+
 export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outcome> {
-  const drill = await ctx.store.drill.findUniqueOrThrow({ where: { id: drillId }, include: { project: true } });
+  const drill = await loadDrill(ctx.store, drillId);
   const progress: ProgressEvent[] = parseJson(drill.progress, []);
   const step = async (name: string, message: string) => {
     const event = { step: name, message, at: new Date().toISOString() };
@@ -66,7 +65,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   };
 
   const database = drill.databaseId
-    ? await ctx.store.database.findUnique({ where: { id: drill.databaseId }, include: { replicas: { orderBy: { url: "asc" } } } })
+    ? await loadDatabase(ctx.store, drill.databaseId)
     : null;
   const shown = database?.replicas[0] ? redactReplicaUrl(database.replicas[0].url) : null;
   const report = emptyReport(drill.databaseName ?? database?.name ?? "?", shown, drill.timestamp);
@@ -88,78 +87,128 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   }
 
   await step("inspect-replica", `reading ${shown}`);
-  let files;
+  const client = openReplicaClient(target);
+  let listing;
   try {
-    files = await listReplicaFiles(target, { timeoutMs: 30_000 });
+    listing = await client.list({ timeoutMs: 30_000 });
   } catch (err) {
     const code = err instanceof ReplicaReadError ? err.code : "";
     if (/InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|NoSuchBucket/.test(code)) return finish("failed", (err as Error).message);
     throw new InfrastructureError((err as Error).message);
   }
-  const summary = summarizeReplica(files);
-  if (!summary.generation) return finish("failed", `no backup found in ${shown}`);
-  const planned = planRestore(files, { timestamp: drill.timestamp });
-  if (!planned.ok) return finish("failed", `litestream restore of ${shown} would fail: ${planned.reason}`);
-  const plan = planned.plan;
+  const choice = chooseLayout(listing, drill.timestamp);
+  report.layout = choice.layout;
+  // The Litestream that restores: 0.5 for LTX files and for an upgraded app's replica (both layouts), else 0.3.
+  const line = choice.layout === "ltx" || choice.stored === "mixed" ? "0.5" : "0.3";
+  let litestreamBin: string;
+  try {
+    litestreamBin = resolveLitestreamBinFor(line, ctx.config.litestreamBin);
+    report.litestreamVersion = await litestreamVersion(litestreamBin);
+  } catch (err) {
+    return finish("failed", `cannot restore ${shown} (${choice.layout ?? "empty"}) without Litestream ${line}: ${(err as Error).message}`);
+  }
+  const run = { ctx, drillId, drill, database, target, report, step, finish, litestreamBin };
+  if (choice.layout === "ltx") {
+    let prepared;
+    try {
+      prepared = await prepareLtxRestore(client, listing, choice, drill.timestamp);
+    } catch (err) {
+      throw new InfrastructureError((err as Error).message);
+    }
+    if ("failed" in prepared) return finish("failed", prepared.failed);
+    return restoreAndCheck(run, prepared, await liveState(ctx.store, database));
+  }
+  const files = listing.generations;
+  const planned = planFromListing(files, drill.timestamp);
+  if (!planned.ok) return finish("failed", planned.empty ? `no backup found in ${shown}` : `litestream restore of ${shown} would fail: ${planned.reason}`);
+  const { plan, generation } = planned;
   const generationId = plan.generation;
-  const generation = summary.generations.find((g) => g.id === generationId)!;
   report.generation = generationId;
   report.replicaBytes = generation.bytes;
   const live = await liveState(ctx.store, database);
   if (!drill.timestamp) {
-    const mismatch = generationMismatch(generationId, live.position?.generation ?? null, summary.generations.map((g) => g.id));
+    const mismatch = generationMismatch(generationId, live.position?.generation ?? null, summarizeReplica(files).generations.map((g) => g.id));
     if (mismatch) return finish("failed", mismatch);
   }
-  let sizes: Map<string, number>;
-  try {
-    sizes = await readSegments(target, plan.wal);
-  } catch (err) {
-    if (err instanceof DamagedSegmentError) return finish("failed", `backup is damaged: ${err.message}`);
-    throw err;
-  }
-  const sizeOf = (f: { key: string }) => sizes.get(f.key);
-  const overlaps = overlappingSegments(plan.wal, sizeOf);
-  if (overlaps.length > 0) return finish("failed", `backup is damaged: ${overlaps.join("; ")}`);
-  const holes = walHoles(plan.wal, sizeOf);
-  if (holes.length > 0) return finish("failed", `backup is damaged: ${holes.join("; ")}`);
+  const segments = await checkWalSegments(target, plan);
+  if (!segments.ok) return finish("failed", segments.reason);
+  const restoredEnd = segments.end;
   const last = plan.wal.at(-1);
-  const restoredEnd = last ? { generation: generationId, index: last.index, offset: last.offset + sizes.get(last.key)! } : { generation: generationId, index: plan.snapshot.index, offset: 0 };
   await step(
     "inspect-replica",
     `generation ${generationId}: snapshot ${segmentName(plan.snapshot)}, ${plan.wal.length} WAL segment(s) to apply${last ? ` up to ${segmentName(last)}` : ""}; ${generation.snapshots} snapshot(s), ${generation.walSegments} WAL segment(s), ${formatBytes(generation.bytes)} stored`,
   );
+  return restoreAndCheck(
+    run,
+    {
+      layout: "generations",
+      generation: generationId,
+      timestamp: plan.timestamp,
+      restorePoint: plan.restorePoint,
+      restoredEnd,
+      txid: null,
+      bytes: generation.bytes,
+      summary: "",
+      warnings: choice.stored === "mixed" ? [`the replica holds both 0.3 generations and 0.5 LTX files: a 0.5 restore uses the generations because ${choice.because}`] : [],
+      nameFiles: (message) => nameFiles(message, plan),
+    },
+    live,
+  );
+}
 
+/** The shared part of a drill once the source is known: disk, isolated restore, checks, comparisons. */
+async function restoreAndCheck(
+  run: {
+    ctx: DrillContext;
+    drillId: string;
+    drill: Awaited<ReturnType<typeof loadDrill>>;
+    database: NonNullable<Awaited<ReturnType<typeof loadDatabase>>>;
+    target: ReplicaTarget;
+    report: DrillReport;
+    step: (name: string, message: string) => Promise<void>;
+    finish: (status: Outcome["status"], error?: string) => Outcome;
+    litestreamBin: string;
+  },
+  source: RestoreSource,
+  live: LiveState,
+): Promise<Outcome> {
+  const { ctx, drillId, drill, database, target, report, step, finish, litestreamBin } = run;
+  report.layout = source.layout;
+  report.txid = source.txid;
+  report.replicaBytes = source.bytes;
+  report.warnings.push(...source.warnings);
+  if (source.summary) await step("inspect-replica", source.summary);
   await mkdir(ctx.config.drillDir, { recursive: true, mode: 0o700 });
   const free = await (ctx.freeSpace ?? systemFreeSpace)(ctx.config.drillDir);
   const liveBytes = database.sizeBytes > 0n ? Number(database.sizeBytes + database.walBytes) : null;
-  const needed = requiredFreeBytes(generation.bytes, liveBytes);
+  const needed = requiredFreeBytes(source.bytes, liveBytes);
   if (free < needed) {
     return finish(
       "failed",
-      `not enough free disk in ${ctx.config.drillDir}: ${formatBytes(free)} free, ${formatBytes(needed)} needed to restore ${formatBytes(generation.bytes)} of backup`,
+      `not enough free disk in ${ctx.config.drillDir}: ${formatBytes(free)} free, ${formatBytes(needed)} needed to restore ${formatBytes(source.bytes)} of backup`,
     );
   }
   await step("disk", `${formatBytes(free)} free in ${ctx.config.drillDir}, ${formatBytes(needed)} needed`);
 
   const dir = await mkdtemp(path.join(ctx.config.drillDir, `drill-${drillId}-`));
   try {
-    const timestamp = plan.timestamp ?? undefined;
+    const timestamp = source.timestamp ?? undefined;
     const assertions = parseJson<{ name?: string; sql: string; op: string; value: number }[]>(drill.project.assertions, []);
     const isolation = { mode: ctx.config.drillIsolation, ...ctx.isolation };
-    await step("restore", `litestream restore -generation ${generationId}${timestamp ? ` -timestamp ${timestamp.toISOString()}` : ""} in an isolated ${isolation.mode === "docker" ? "container" : "process"}`);
+    await step("restore", `litestream ${report.litestreamVersion} restore${source.generation ? ` -generation ${source.generation}` : ""}${timestamp ? ` -timestamp ${timestamp.toISOString()}` : ""} in an isolated ${isolation.mode === "docker" ? "container" : "process"}`);
     let result;
     try {
       result = await runIsolated(
         {
           replica: target,
-          generation: generationId,
+          generation: source.generation,
           timestamp: timestamp?.toISOString() ?? null,
           checkPolicy: drill.project.checkPolicy,
           assertions: assertions.map((a) => ({ sql: a.sql })),
           restoreTimeoutMs: ctx.restoreTimeoutMs ?? 30 * 60_000,
           checkTimeoutMs: ctx.checkTimeoutMs ?? 30 * 60_000,
           assertionTimeoutMs: ctx.assertionTimeoutMs,
-          litestreamBin: resolveLitestreamBin(ctx.config.litestreamBin),
+          litestreamBin,
         },
         isolation,
         { scratch: dir, hide: [ctx.config.dataDir, ctx.config.drillDir], onStep: (name, message) => void step(name, message).catch(() => undefined) },
@@ -175,7 +224,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
         return finish("failed", `not enough free disk in ${ctx.config.drillDir}: the restore ran out of space (${formatBytes(free)} was free before it began): ${result.message}`);
       }
       if (!result.timedOut && isStorageUnreachable(text)) throw new InfrastructureError(result.message);
-      return finish("failed", `restore failed: ${nameFiles(result.message, plan)}`);
+      return finish("failed", `restore failed: ${source.nameFiles(result.message)}`);
     }
     report.restoreSeconds = result.restoreSeconds;
     report.restoredBytes = result.restoredBytes;
@@ -212,8 +261,8 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
       report.warnings.push(...compareWithLive(inspection.tables, parseJson(database.tableCounts, null), drill.project.rowDropWarnPercent));
     }
 
-    report.restorePoint = plan.restorePoint.toISOString();
-    if (!drill.timestamp) report.rpoSeconds = rpoSeconds({ restorePoint: plan.restorePoint, restored: restoredEnd, live: live.position, changedAt: live.changedAt });
+    report.restorePoint = source.restorePoint.toISOString();
+    if (!drill.timestamp) report.rpoSeconds = rpoSeconds({ restorePoint: source.restorePoint, restored: source.restoredEnd, live: live.position, changedAt: live.changedAt });
     if (database.markerEnabled) {
       const marker = inspection.marker;
       const age = marker ? (Date.now() - Date.parse(marker.at)) / 1000 : Infinity;

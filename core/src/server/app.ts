@@ -29,6 +29,7 @@ import alertChannelRoutes from "./routes/alert-channels.ts";
 import snippetRoutes from "./routes/snippets.ts";
 import storageCredentialRoutes from "./routes/storage-credentials.ts";
 import operatorRoutes from "./routes/operator.ts";
+import restoreRoutes from "./routes/restores.ts";
 import type { DrillService } from "../drills/service.ts";
 
 declare module "fastify" {
@@ -56,7 +57,7 @@ export interface AppDeps {
   extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
-export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes, storageCredentialRoutes, operatorRoutes];
+export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes, storageCredentialRoutes, operatorRoutes, restoreRoutes];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Typed as the default instance: route plugins do not care which pino flavour logs.

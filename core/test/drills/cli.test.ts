@@ -1,5 +1,5 @@
-// The drill commands as an operator runs them next to a running core (same
-// data dir, as with `npm start` then `npx borela drill run <project> --wait`):
+// The drill commands as an operator runs them against a running core (through
+// its API, as with `npm start` then `npx borela drill run <project> --wait`):
 // exit 0 when the drill passed and 1 when not, with the steps printed;
 // `borela drill list`; `borela restore -o`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,7 +27,7 @@ function borela(...args: string[]): Promise<{ code: number; stdout: string; stde
     execFile(
       process.execPath,
       [path.join(root, "core/bin/borela.js"), ...args],
-      { cwd: root, env: { ...process.env, BORELA_DATA_DIR: core.config.dataDir, BORELA_FILE_REPLICA_ROOTS: tmp.path, BORELA_LOG_LEVEL: "warn" }, timeout: 60_000 },
+      { cwd: root, env: { ...process.env, BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken, BORELA_LOG_LEVEL: "warn" }, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 99) : 0, stdout, stderr }),
     );
   });
@@ -80,11 +80,11 @@ describe("borela drill and borela restore", () => {
     const queued = await borela("drill", "run", "cli-queue");
     expect(queued.code).toBe(0);
     const id = queued.stdout.match(/: (\w+)\n$/)![1];
-    expect(await core.store.drill.findUnique({ where: { id } })).toMatchObject({ trigger: "cli" });
+    expect(await core.store.drill.findUnique({ where: { id } })).toMatchObject({ trigger: "manual" });
 
     const unknown = await borela("drill", "run", "nope", "--wait");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^borela drill: no project "nope" \(projects: .*cli-queue.*\)\n$/);
+    expect(unknown.stderr).toMatch(new RegExp(`^borela drill: no project "nope" on ${core.url} \\(projects: .*cli-queue.*\\)\\n$`));
   });
 
   it("restore -o writes the latest backup and prints its size; it never overwrites a file", async () => {
@@ -92,8 +92,8 @@ describe("borela drill and borela restore", () => {
     const output = path.join(tmp.path, "restored.sqlite3");
     const restored = await borela("restore", "cli-restore", "-o", output);
     expect(restored.code).toBe(0);
-    expect(restored.stdout).toMatch(new RegExp(`^restoring cli-restore/app from file://`));
-    expect(restored.stdout).toMatch(new RegExp(`restored [\\d.]+ KiB to ${output} in \\d+\\.\\d\\ds \\(generation [0-9a-f]{16}\\)\\n$`));
+    expect(restored.stdout).toMatch(new RegExp(`^restoring cli-restore/app on ${core.url}\n`));
+    expect(restored.stdout).toMatch(new RegExp(`restored [\\d.]+ KiB to ${output} in \\d+\\.\\d\\ds \\(generation [0-9a-f]{16}, as of \\S+\\)\\n$`));
     expect(tableCounts(output)).toEqual(tableCounts(file));
 
     const again = await borela("restore", "cli-restore", "-o", output);

@@ -1,0 +1,108 @@
+// A restore of one database into a file, as `borela restore` asks for it: the
+// core reads the replica with what it holds (replica-target.ts: its own keys,
+// stored credentials, file roots), runs the drill's pre-checks
+// (restore-check.ts) and refuses a damaged replica unless forced, then runs
+// `litestream restore` of exactly the plan the drill would restore. Used by the
+// API (routes/restores.ts, the file then streamed to the CLI) and by the CLI
+// with --data-dir on the core's host.
+//
+//   chooseDatabase(store, project, name?): Promise<database with replicas>   throws RestoreRequestError
+//   restoreDatabase(ctx, project, database, options): Promise<RestoreOutcome>
+//     throws RestoreRefusedError (one line: what is wrong, naming the replica and the segment) or
+//     RestoreFailedError (Litestream's error, files named); other errors are storage or I/O trouble.
+import { statSync } from "node:fs";
+import type { Config } from "../config.ts";
+import type { Store } from "../store/db.ts";
+import { restore, LitestreamCommandError } from "../litestream/commands.ts";
+import { listReplicaFiles } from "../litestream/replica-reader.ts";
+import { redactReplicaUrl } from "../litestream/replica-url.ts";
+import { segmentName } from "../litestream/restore-plan.ts";
+import { resolveLitestreamBin } from "../litestream/binary.ts";
+import { formatBytes } from "./disk.ts";
+import { readTarget, storedCredentials } from "./replica-target.ts";
+import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
+
+/** The request names no database, or one the project does not have (a 400 / a usage error). */
+export class RestoreRequestError extends Error {}
+/** The pre-checks refuse the replica (or it cannot be read with what the core holds). */
+export class RestoreRefusedError extends Error {}
+/** `litestream restore` failed. */
+export class RestoreFailedError extends Error {}
+
+export interface RestoreOutcome {
+  replica: string;
+  generation: string;
+  restorePoint: string;
+  bytes: number;
+  restoreSeconds: number;
+}
+
+type Project = { id: string; name: string; storagePrefix: string };
+
+export async function chooseDatabase(store: Store, project: Project, name: string | undefined) {
+  const databases = await store.database.findMany({ where: { projectId: project.id }, include: { replicas: { orderBy: { url: "asc" } } }, orderBy: { name: "asc" } });
+  const database = name ? databases.find((d) => d.name === name) : databases.length === 1 ? databases[0] : undefined;
+  if (database) return database;
+  const known = databases.map((d) => d.name).join(", ") || "none";
+  if (name) throw new RestoreRequestError(`no database named ${JSON.stringify(name)} in ${project.name} (known: ${known})`);
+  if (databases.length === 0) throw new RestoreRequestError(`${project.name} has no database yet: its agent has not reported one`);
+  throw new RestoreRequestError(`${project.name} has ${databases.length} databases; choose one with --database (${known})`);
+}
+
+export async function restoreDatabase(
+  ctx: { store: Store; config: Config },
+  project: Project,
+  database: { name: string; replicas: { url: string }[] },
+  options: { output: string; timestamp?: Date; force?: boolean; onStep?: (step: string, message: string) => void },
+): Promise<RestoreOutcome> {
+  const step = options.onStep ?? (() => undefined);
+  const replica = database.replicas[0];
+  if (!replica) throw new RestoreRefusedError(`${project.name}/${database.name} has no replica to restore from`);
+  const shown = redactReplicaUrl(replica.url);
+  const what = `${project.name}/${database.name} from ${shown}`;
+  let target;
+  try {
+    target = await readTarget(replica.url, project.storagePrefix, ctx.config, await storedCredentials(ctx.store, ctx.config, project.id));
+  } catch (err) {
+    throw new RestoreRefusedError(`cannot restore ${what}: ${(err as Error).message}`);
+  }
+  step("inspect-replica", `reading ${shown}`);
+  const files = await listReplicaFiles(target, { timeoutMs: 60_000 });
+  const planned = planFromListing(files, options.timestamp ?? null);
+  if (!planned.ok) throw new RestoreRefusedError(`cannot restore ${what}: ${planned.reason}`);
+  const { plan, generation } = planned;
+  const last = plan.wal.at(-1);
+  step(
+    "inspect-replica",
+    `generation ${plan.generation}: snapshot ${segmentName(plan.snapshot)}, ${plan.wal.length} WAL segment(s) to apply${last ? ` up to ${segmentName(last)}` : ""}; ${formatBytes(generation.bytes)} stored`,
+  );
+  const segments = await checkWalSegments(target, plan);
+  if (!segments.ok) {
+    if (!options.force) throw new RestoreRefusedError(`refusing to restore ${what}: ${segments.reason} (--force restores anyway; the result may lack rows)`);
+    step("check", `warning: ${segments.reason}; restoring anyway (--force)`);
+  } else {
+    step("check", `${plan.wal.length} WAL segment(s) checked: checksums ok, no overlap, no hole`);
+  }
+  step("restore", `litestream restore -generation ${plan.generation}${plan.timestamp ? ` -timestamp ${plan.timestamp.toISOString()}` : ""} (as of ${plan.restorePoint.toISOString()})`);
+  let result;
+  try {
+    result = await restore({ replica: target }, {
+      outputPath: options.output,
+      generation: plan.generation,
+      timestamp: plan.timestamp ?? undefined,
+      timeoutMs: 6 * 3600_000,
+      bin: resolveLitestreamBin(ctx.config.litestreamBin),
+      onProgress: (p) => {
+        if (p.stage === "snapshot" || p.stage === "wal") {
+          step("restore", `${p.stage === "snapshot" ? "snapshot" : "WAL"} index ${p.index}${p.indexMax !== undefined ? ` to ${p.indexMax}` : ""} (${(p.elapsedMs / 1000).toFixed(1)}s)`);
+        }
+      },
+    });
+  } catch (err) {
+    if (err instanceof LitestreamCommandError) throw new RestoreFailedError(`cannot restore ${what}: ${nameFiles(err.message, plan)}`);
+    throw err;
+  }
+  const bytes = statSync(options.output).size;
+  step("restore", `restored ${formatBytes(bytes)} in ${(result.durationMs / 1000).toFixed(2)}s`);
+  return { replica: shown, generation: plan.generation, restorePoint: plan.restorePoint.toISOString(), bytes, restoreSeconds: result.durationMs / 1000 };
+}

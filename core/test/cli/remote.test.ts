@@ -1,0 +1,116 @@
+// `borela drill` and `borela restore` as an operator runs them on a laptop:
+// from a directory that is not the repository, with only BORELA_SERVER and
+// BORELA_ADMIN_TOKEN (or --server/--token), through the API. The old code
+// opened ./data/borela.db in the current directory (creating an empty one) and
+// answered "no project"; this runs them in an empty temp dir and checks that
+// nothing appears there. The restored file is compared with a plain
+// `litestream restore` of the same replica.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { restore } from "../../src/litestream/commands.ts";
+import { startTestCore, type TestCore } from "../support/core-server.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { addRows, replicate, reportDatabase, seededDatabase, tableCounts } from "../drills/fixtures.ts";
+
+const BIN = path.resolve(import.meta.dirname, "../../bin/borela.js");
+const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BORELA_")));
+let core: TestCore;
+let tmp: TmpDir;
+let laptop: string;
+
+beforeAll(async () => {
+  core = await startTestCore();
+  tmp = await tmpDir("borela-remote-cli-");
+  laptop = path.join(tmp.path, "laptop");
+  mkdirSync(laptop);
+});
+afterAll(async () => {
+  await core?.close();
+  await tmp?.remove();
+});
+
+function borela(args: string[], env: Record<string, string> = { BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken }): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: laptop, env: { ...clean, ...env }, timeout: 90_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function replicatedProject(name: string) {
+  const dir = path.join(tmp.path, name);
+  const file = seededDatabase(dir);
+  const replicaDir = path.join(dir, "replica");
+  await replicate(dir, file, { type: "file", path: replicaDir }, [(f) => addRows(f, 3, 7)]);
+  const project = await core.createProject(name);
+  await reportDatabase(core, project.agentToken, file, `file://${replicaDir}`);
+  return { project, file, replicaDir };
+}
+
+describe("drill and restore through the API, from any directory", () => {
+  it("drill run --wait, drill list and restore -o work with BORELA_SERVER and BORELA_ADMIN_TOKEN and create nothing here", async () => {
+    const { file, replicaDir } = await replicatedProject("remote-shop");
+    const plainOutput = path.join(tmp.path, "plain.sqlite3");
+    await restore({ replica: { type: "file", path: replicaDir } }, { outputPath: plainOutput, timeoutMs: 30_000 });
+    const plain = tableCounts(plainOutput);
+    expect(plain).toEqual(tableCounts(file));
+
+    const drill = await borela(["drill", "run", "remote-shop", "--wait"]);
+    expect(drill.stderr).toBe("");
+    expect(drill.code).toBe(0);
+    expect(drill.stdout).toMatch(/^queued 1 drill\(s\) for remote-shop: \w+\n/);
+    expect(drill.stdout).toMatch(/\[app\] restore: restored [\d.]+ KiB in \d+\.\d\ds\n/);
+    expect(drill.stdout).toContain("[app] PASSED\n");
+    for (const [table, n] of Object.entries(plain)) expect(drill.stdout).toMatch(new RegExp(`\\n  ${table} +${n}\\n`));
+
+    const listed = await borela(["drill", "list", "remote-shop"]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trim().split("\n")).toHaveLength(2);
+    expect(listed.stdout).toMatch(/\n\w+ +app +passed +\d{4}-\d\d-\d\dT\S+Z +\d+\.\ds/);
+
+    const output = path.join(laptop, "restored.sqlite3");
+    const restored = await borela(["restore", "remote-shop", "-o", output]);
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toMatch(new RegExp(`^restoring remote-shop/app on ${core.url}\\n`));
+    expect(restored.stdout).toMatch(/\n  inspect-replica: generation [0-9a-f]{16}: snapshot 00000000\.snapshot\.lz4, \d+ WAL segment\(s\) to apply.*; [\d.]+ KiB stored\n/);
+    expect(restored.stdout).toMatch(/\n  check: \d+ WAL segment\(s\) checked: checksums ok, no overlap, no hole\n/);
+    expect(restored.stdout).toMatch(/\n  download: [\d.]+ KiB of [\d.]+ KiB\n/);
+    expect(restored.stdout).toMatch(new RegExp(`restored [\\d.]+ KiB to ${output} in \\d+\\.\\d\\ds \\(generation [0-9a-f]{16}, as of \\S+Z\\)\\n$`));
+    // The core keeps nothing of it once sent; nothing else appears here (checked before SQLite opens the file).
+    expect(readdirSync(core.config.drillDir).filter((d) => d.startsWith("restore-"))).toEqual([]);
+    expect(readdirSync(laptop)).toEqual(["restored.sqlite3"]);
+    expect(existsSync(path.join(laptop, "data"))).toBe(false);
+    expect(tableCounts(output)).toEqual(plain);
+
+    // --server/--token work the same way; a second restore never overwrites.
+    const flags = await borela(["restore", "remote-shop", "-o", output, "--server", core.url, "--token", core.adminToken], {});
+    expect(flags.code).toBe(2);
+    expect(flags.stderr).toContain("already exists; restore never overwrites a file");
+    const viaFlags = await borela(["drill", "list", "remote-shop", "--server", core.url, "--token", core.adminToken], {});
+    expect(viaFlags.code).toBe(0);
+  }, 120_000);
+
+  it("names what is missing or refused in one line, and reads no local store without --data-dir", async () => {
+    const none = await borela(["drill", "list", "remote-shop"], {});
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe(
+      "borela drill: no admin token for the core at http://127.0.0.1:8787: set BORELA_ADMIN_TOKEN or --token (the core prints it on its first start), or on the core's host read its store with --data-dir DIR\n",
+    );
+    const wrong = await borela(["restore", "remote-shop", "-o", path.join(laptop, "x.sqlite3")], { BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: "bradm_wrong" });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(new RegExp(`^borela restore: the core at ${core.url} refuses the admin token \\(HTTP 401: .*\\): check BORELA_ADMIN_TOKEN or --token\\n$`));
+    const unknown = await borela(["drill", "run", "nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(new RegExp(`^borela drill: no project "nope" on ${core.url} \\(projects: .*remote-shop.*\\)\\n$`));
+    expect(readdirSync(laptop).filter((f) => !f.startsWith("restored.sqlite3"))).toEqual([]);
+  }, 60_000);
+
+  it("--data-dir reads the core's store directly on its host", async () => {
+    const local = await borela(["drill", "list", "remote-shop", "--data-dir", core.config.dataDir], { BORELA_FILE_REPLICA_ROOTS: tmp.path });
+    expect(local.code).toBe(0);
+    expect(local.stdout).toMatch(/\n\w+ +app +passed /);
+  }, 60_000);
+});
