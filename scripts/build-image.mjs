@@ -103,8 +103,8 @@ export function buildImage(tagList, options = {}) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const size = execFileSync("docker", ["image", "inspect", "--format", "{{.Size}}", tagList[0]], { encoding: "utf8" }).trim();
-  process.stderr.write(`built ${tagList.join(", ")} from ${base}: ${Math.round(Number(size) / 1e6)} MB in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  const [id, size] = execFileSync("docker", ["image", "inspect", "--format", "{{.Id}} {{.Size}}", tagList[0]], { encoding: "utf8" }).trim().split(" ");
+  process.stdout.write(`built ${tagList.join(", ")} (${id}) from ${base}: ${Math.round(Number(size) / 1e6)} MB in ${Math.round((Date.now() - started) / 1000)} s\n`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
