@@ -32,6 +32,12 @@ export interface DrillReport {
   restoredBytes: number | null;
   replicaBytes: number | null;
   generation: string | null;
+  /** The Litestream that restored, as `litestream version` prints it ("v0.5.16", "v0.3.13"). */
+  litestreamVersion: string | null;
+  /** What the restore read: Litestream 0.5 LTX files ("ltx") or 0.3 generations ("generations"). */
+  layout: "ltx" | "generations" | null;
+  /** Litestream 0.5: the TXID the restored database ends at. */
+  txid: number | null;
   warnings: string[];
   failures: string[];
   error?: string;
@@ -54,6 +60,9 @@ export function emptyReport(database: string, replica: string | null, timestamp:
     restoredBytes: null,
     replicaBytes: null,
     generation: null,
+    litestreamVersion: null,
+    layout: null,
+    txid: null,
     warnings: [],
     failures: [],
   };

@@ -61,6 +61,8 @@ export interface LiveV5 {
   reaches(txid: number, timeoutMs?: number): Promise<void>;
   /** After a write: waits until the replica holds a TXID beyond the newest it held at the previous call; returns it. */
   caughtUp(timeoutMs?: number): Promise<number>;
+  /** Waits until the replica holds a snapshot (level 9). */
+  snapshotted(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,6 +99,12 @@ export async function startLitestream05(dir: string, dbPath: string, replica: Re
         { timeoutMs, what: `the replica beyond TXID ${before} (litestream: ${lines.slice(-3).join(" | ")})` },
       );
       return seen;
+    },
+    async snapshotted(timeoutMs = 15_000) {
+      await waitFor(
+        async () => ((await client.list().catch(() => ({ ltx: [] as { level: number }[] }))).ltx.some((f) => f.level === 9) ? true : null),
+        { timeoutMs, what: `a snapshot (level 9) in the replica (litestream: ${lines.slice(-3).join(" | ")})` },
+      );
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,0 +1,25 @@
+// What a drill restores, whichever Litestream layout it comes from: the part
+// of the drill after the pre-checks (restore, inspect, compare) reads only this.
+import type { Position } from "../protocol.ts";
+
+export interface RestoreSource {
+  /** 0.5 LTX files, or 0.3 generations. */
+  layout: "ltx" | "generations";
+  /** `-generation` for a 0.3 layout; "" for LTX (0.5 has no generations). */
+  generation: string;
+  /** `-timestamp` of a point-in-time restore; null for the latest state. */
+  timestamp: Date | null;
+  /** Time of the newest change the restore reaches (WAL segment creation; LTX header timestamp). */
+  restorePoint: Date;
+  /** Where the restore ends as a 0.3 position (RPO against the live position); null for LTX. */
+  restoredEnd: Position | null;
+  /** The TXID the restore ends at (LTX); null for 0.3. */
+  txid: number | null;
+  /** Stored bytes the restore reads. */
+  bytes: number;
+  /** The inspect-replica step's message. */
+  summary: string;
+  warnings: string[];
+  /** Litestream's restore error with the files it means named. */
+  nameFiles(message: string): string;
+}

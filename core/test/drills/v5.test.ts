@@ -1,0 +1,160 @@
+// Drills of Litestream 0.5 (LTX) replicas written by a real `litestream
+// replicate` 0.5.16, to a file replica and to S3 (fauxqs): the drill restores
+// with the 0.5 binary exactly what a plain `litestream restore` 0.5 of the same
+// replica restores; a flipped byte in an LTX file, or a missing one, fails the
+// drill naming the file before anything is restored; an upgraded app's replica
+// (0.3 generations, then 0.5 LTX files in the same place) is drilled on what a
+// 0.5 restore uses, and the report says so.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startTestCore, type TestCore } from "../support/core-server.ts";
+import { startS3, type S3Server } from "../support/s3.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
+import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
+import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { addRows, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
+
+let core: TestCore;
+let s3: S3Server;
+let tmp: TmpDir;
+beforeAll(async () => {
+  core = await startTestCore();
+  s3 = await startS3();
+  await s3.createBucket("ltx-v5");
+  tmp = await tmpDir("borela-v5-drill-");
+});
+afterAll(async () => {
+  await core?.close();
+  await s3?.stop();
+  await tmp?.remove();
+});
+
+/** Writes batches through a running Litestream 0.5, waiting for each to reach the replica. */
+async function replicate05(dir: string, file: string, replica: ReplicaTarget, batches: number): Promise<void> {
+  const live = await startLitestream05(path.join(dir, "ls05"), file, replica);
+  try {
+    await live.caughtUp();
+    await live.snapshotted(); // Litestream 0.5 takes its first snapshot (level 9) about a second after it starts
+    for (let i = 0; i < batches; i++) {
+      addRows(file, 3 + i, 7 + i);
+      await live.caughtUp();
+    }
+  } finally {
+    await live.stop();
+  }
+}
+
+let plainCount = 0;
+/** A plain `litestream restore` (0.5) of the replica: the counts it restores, or its error. */
+async function plainRestore(replica: ReplicaTarget): Promise<{ tables: Record<string, number> } | { error: string }> {
+  const n = ++plainCount;
+  const output = path.join(tmp.path, `plain-${n}.sqlite3`);
+  const error = await restore05(path.join(tmp.path, `plain-${n}`), replica, output);
+  return error ? { error } : { tables: tableCounts(output) };
+}
+
+async function fileSetup(name: string, batches = 3) {
+  const dir = path.join(tmp.path, name);
+  const file = seededDatabase(dir);
+  const replicaDir = path.join(dir, "replica");
+  const target = { type: "file" as const, path: replicaDir };
+  await replicate05(dir, file, target, batches);
+  const project = await core.createProject(name);
+  await reportDatabase(core, project.agentToken, file, `file://${replicaDir}`, undefined, { position: null });
+  return { dir, file, replicaDir, target, project };
+}
+
+describe("drills of Litestream 0.5 replicas", () => {
+  it("file replica: passes with litestream restore's counts, restored by 0.5, layout ltx", async () => {
+    const { file, target, project } = await fileSetup("file-ok");
+    const drill = await runDrillNow(core, project.id);
+    expect(drill.report.error ?? null).toBeNull();
+    expect(drill.status).toBe("passed");
+    expect(drill.report.layout).toBe("ltx");
+    expect(drill.report.litestreamVersion).toBe("v0.5.16");
+    expect(drill.report.generation).toBeNull();
+    expect(drill.report.txid).toBeGreaterThan(0);
+    const plain = await plainRestore(target);
+    expect(plain).toEqual({ tables: drill.report.tables });
+    expect(drill.report.tables).toEqual(tableCounts(file));
+    expect(drill.report.tables.orders).toBe(40 + 7 + 8 + 9);
+  });
+
+  it("S3 replica (fauxqs) with stored credentials: passes with litestream restore's counts", async () => {
+    const dir = path.join(tmp.path, "s3-ok");
+    const file = seededDatabase(dir);
+    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
+    const target: ReplicaTarget = { type: "s3", bucket: "ltx-v5", path: "shop/app", endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials };
+    await replicate05(dir, file, target, 2);
+    const keys = (await openReplicaClient(target).list()).ltx.map((f) => f.key);
+    expect(keys.some((k) => /^shop\/app\/0000\/[0-9a-f]{16}-[0-9a-f]{16}\.ltx$/.test(k))).toBe(true); // S3: <path>/<%04x level>/
+    const project = await core.createProject("v5-s3");
+    const put = await core.api("PUT", `/api/v1/projects/${project.id}/storage-credentials`, { body: { ...credentials, bucket: "ltx-v5", endpoint: s3.endpoint } });
+    expect(put.status).toBe(204);
+    await reportDatabase(core, project.agentToken, file, `s3://ltx-v5/shop/app?endpoint=${encodeURIComponent(s3.endpoint)}&region=us-east-1`, undefined, { position: null });
+    const drill = await runDrillNow(core, project.id);
+    expect(drill.report.error ?? null).toBeNull();
+    expect(drill.status).toBe("passed");
+    expect(drill.report.layout).toBe("ltx");
+    expect(drill.report.litestreamVersion).toBe("v0.5.16");
+    expect(await plainRestore(target)).toEqual({ tables: drill.report.tables });
+    expect(drill.report.tables).toEqual(tableCounts(file));
+  });
+
+  it("a flipped byte in an LTX file of the chain fails the drill naming the file", async () => {
+    const { target, project } = await fileSetup("flipped");
+    const { ltx } = await openReplicaClient(target).list();
+    const snapshot = ltx.find((f) => f.level === 9)!;
+    const bytes = readFileSync(snapshot.key);
+    bytes[bytes.length - 40] ^= 0x10; // inside the page index, near the end: only the checksum notices
+    writeFileSync(snapshot.key, bytes);
+    const drill = await runDrillNow(core, project.id);
+    expect(drill.status).toBe("failed");
+    expect(drill.report.error).toContain(snapshot.name);
+    expect(drill.report.error).toMatch(/backup is damaged: LTX file level 9 .* file checksum mismatch/);
+    expect(drill.report.tables).toEqual({});
+    // Litestream 0.5 refuses it too, but only after fetching and decoding the whole plan, and without naming the file.
+    const plain = await plainRestore(target);
+    expect(plain).toMatchObject({ error: expect.stringMatching(/decode database: .*close reader 0: file checksum mismatch/) });
+  });
+
+  it("a missing LTX file in the chain fails the drill naming the gap, where litestream restore fails too", async () => {
+    const { replicaDir, target, project } = await fileSetup("missing", 4);
+    const { ltx } = await openReplicaClient(target).list();
+    const snapshotMax = Math.max(...ltx.filter((f) => f.level === 9).map((f) => f.maxTXID));
+    const newest = Math.max(...ltx.map((f) => f.maxTXID));
+    const gone = ltx.find((f) => f.level === 0 && f.minTXID > snapshotMax && f.maxTXID < newest)!;
+    expect(gone).toBeDefined();
+    for (const f of ltx.filter((x) => x.level > 0 && x.level < 9 && x.minTXID <= gone.minTXID && x.maxTXID >= gone.maxTXID)) rmSync(f.key);
+    rmSync(path.join(replicaDir, "ltx", "0", gone.name));
+    const drill = await runDrillNow(core, project.id);
+    expect(drill.status).toBe("failed");
+    expect(drill.report.error).toContain(`TXIDs ${gone.minTXID.toString(16).padStart(16, "0")}`);
+    expect(drill.report.error).toMatch(/are missing: the chain ends at level \d [0-9a-f-]+\.ltx and the next file is level \d [0-9a-f-]+\.ltx/);
+    const plain = await plainRestore(target);
+    expect(plain).toMatchObject({ error: expect.stringMatching(/non-contiguous ltx files/) });
+  });
+
+  it("mixed history (0.3 generations, then 0.5 LTX files in the same place): drilled on what a 0.5 restore uses", async () => {
+    const dir = path.join(tmp.path, "mixed");
+    const file = seededDatabase(dir);
+    const replicaDir = path.join(dir, "replica");
+    const target = { type: "file" as const, path: replicaDir };
+    await replicate(dir, file, target, [(f) => addRows(f, 2, 2)]); // Litestream 0.3.13
+    expect(readdirSync(path.join(replicaDir, "generations")).length).toBe(1);
+    await replicate05(dir, file, target, 2); // the upgrade: 0.5 writes LTX files beside the generations
+    const project = await core.createProject("v5-mixed");
+    await reportDatabase(core, project.agentToken, file, `file://${replicaDir}`, undefined, { position: null });
+    const drill = await runDrillNow(core, project.id);
+    expect(drill.report.error ?? null).toBeNull();
+    expect(drill.status).toBe("passed");
+    expect(drill.report.layout).toBe("ltx");
+    expect(drill.report.litestreamVersion).toBe("v0.5.16");
+    expect(drill.report.warnings.join(" ")).toMatch(/holds both 0\.3 generations and 0\.5 LTX files: a 0\.5 restore uses the LTX files/);
+    const plain = await plainRestore(target);
+    expect(plain).toEqual({ tables: drill.report.tables });
+    expect(drill.report.tables).toEqual(tableCounts(file));
+  });
+});
