@@ -6,6 +6,8 @@
 #          does not exist yet (waited for up to BORELA_WAIT_FOR_DATABASE_SECONDS, default 30);
 #   other commands: the owner of BORELA_DATA_DIR.
 # Root stays root when root owns the data. Started as another user (`user:`, --user), nothing changes.
+# Before dropping, a missing `file://` replica directory (BORELA_REPLICA_URL) is created for that user:
+# a fresh replica volume belongs to root.
 set -e
 if [ "${1:-agent}" = "agent" ]; then
   [ $# -gt 0 ] && shift
@@ -23,6 +25,12 @@ else
   target=${BORELA_DATA_DIR:-/data}
 fi
 if [ "$(id -u)" = 0 ] && [ -n "$target" ] && owner=$(stat -c %u:%g "$target" 2>/dev/null) && [ "$owner" != "0:0" ]; then
+  case "${BORELA_REPLICA_URL:-}" in
+    file:///*)
+      replica=${BORELA_REPLICA_URL#file://}
+      if [ ! -e "$replica" ]; then mkdir -p "$replica" && chown "$owner" "$replica"; fi
+      ;;
+  esac
   exec setpriv --reuid="${owner%:*}" --regid="${owner#*:}" --clear-groups -- "$@"
 fi
 exec "$@"
