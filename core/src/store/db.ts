@@ -1,10 +1,12 @@
-// Opens the core's own SQLite database: WAL mode, migrations applied, then a
-// Prisma client over the better-sqlite3 driver adapter.
+// Opens the core's own SQLite database: WAL mode, migrations applied, stored
+// replica URLs cleared of inline credentials once, then a Prisma client over
+// the better-sqlite3 driver adapter.
 import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrate } from "./migrate.ts";
+import { redactStoredUrls } from "./redact-stored-urls.ts";
 import { ensurePrivateDir, ensurePrivateFile, restrictIfExists } from "./private-files.ts";
 
 export type Store = PrismaClient;
@@ -22,6 +24,7 @@ export async function openStore(dataDir: string): Promise<Store> {
   const raw = new Sqlite(file);
   raw.pragma("journal_mode = WAL");
   migrate(raw);
+  redactStoredUrls(raw);
   const adapter = new PrismaBetterSQLite3({ url: `file:${file}` });
   const prisma = new PrismaClient({ adapter });
   // busy_timeout lets the core, a worker and the CLI share the file; synchronous=NORMAL is safe in WAL mode.
