@@ -17,7 +17,7 @@ import type { LayoutChoice } from "../litestream/layout/detect.ts";
 import type { RestoreSource } from "./restore-source.ts";
 import { SNAPSHOT_LEVEL } from "../litestream/client/replica-client.ts";
 import { ltxLabel, planLtxRestore, type LtxRestorePlan } from "../litestream/ltx-plan.ts";
-import { DamagedLtxError, verifyLtxPlan, type VerifiedPlan } from "../litestream/layout/v5.ts";
+import { DamagedLtxError, verifyLtxPlan, withHeaderTimes, type VerifiedPlan } from "../litestream/layout/v5.ts";
 import { formatBytes } from "./disk.ts";
 
 /** Litestream 0.5's default snapshot retention (snapshot.retention, 24h). */
@@ -74,7 +74,16 @@ export async function prepareLtxRestore(
   choice: LayoutChoice,
   timestamp: Date | null,
 ): Promise<RestoreSource | { failed: string }> {
-  const checked = await checkLtxReplica(client, listing.ltx, { timestamp });
+  let ltx = listing.ltx;
+  if (timestamp && client.type === "s3") {
+    try {
+      ltx = await withHeaderTimes(client, ltx, { timeoutMs: 30_000 });
+    } catch (err) {
+      if (err instanceof DamagedLtxError) return { failed: `backup is damaged: ${err.message}` };
+      throw err;
+    }
+  }
+  const checked = await checkLtxReplica(client, ltx, { timestamp });
   if (!checked.ok) return { failed: checked.reason };
   const { plan, verified } = checked;
   const warnings = [...checked.warnings];

@@ -3,7 +3,7 @@
 //
 //   s3Location(bucket, key, { endpoint, region, forcePathStyle }): { url: URL; region: string }
 //   listObjects(store: S3Store, prefix: string, options?): Promise<S3Object[]>     all pages, bounded
-//   getObject(store: S3Store, key: string, options?): Promise<Buffer>             bounded size
+//   getObject(store: S3Store, key: string, options?): Promise<Buffer>             bounded size; options.range for part of it
 //   S3RequestError: code (e.g. "InvalidAccessKeyId", "NoSuchBucket"), status, and a message naming bucket/key
 import http from "node:http";
 import https from "node:https";
@@ -29,6 +29,8 @@ export interface RequestOptions {
   /** Upper bound on ListObjectsV2 pages (1000 keys each). */
   maxPages?: number;
   maxBytes?: number;
+  /** GetObject of bytes [start, end] only (inclusive, as HTTP Range counts). */
+  range?: [number, number];
 }
 
 export class S3RequestError extends Error {
@@ -81,6 +83,7 @@ function send(store: S3Store, key: string, query: Record<string, string>, option
   const headers: Record<string, string> = store.credentials
     ? signS3Request({ method: "GET", host: url.host, path, query }, store.credentials, region)
     : { host: url.host };
+  if (options.range) headers.range = `bytes=${options.range[0]}-${options.range[1]}`;
   const search = canonicalQuery(query);
   const lib = url.protocol === "https:" ? https : http;
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
@@ -160,6 +163,6 @@ export async function listObjects(store: S3Store, prefix: string, options: Reque
 
 export async function getObject(store: S3Store, key: string, options: RequestOptions = {}): Promise<Buffer> {
   const res = await sendInRegion(store, key, {}, options);
-  if (res.status !== 200) throw failure(res, `s3 GetObject bucket=${store.bucket} key=${key}`);
+  if (res.status !== 200 && !(options.range && res.status === 206)) throw failure(res, `s3 GetObject bucket=${store.bucket} key=${key}`);
   return res.body;
 }

@@ -11,6 +11,7 @@ import path from "node:path";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { startS3, type S3Server } from "../support/s3.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { sleep } from "../support/wait-for.ts";
 import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
@@ -48,10 +49,10 @@ async function replicate05(dir: string, file: string, replica: ReplicaTarget, ba
 
 let plainCount = 0;
 /** A plain `litestream restore` (0.5) of the replica: the counts it restores, or its error. */
-async function plainRestore(replica: ReplicaTarget): Promise<{ tables: Record<string, number> } | { error: string }> {
+async function plainRestore(replica: ReplicaTarget, timestamp?: Date): Promise<{ tables: Record<string, number> } | { error: string }> {
   const n = ++plainCount;
   const output = path.join(tmp.path, `plain-${n}.sqlite3`);
-  const error = await restore05(path.join(tmp.path, `plain-${n}`), replica, output);
+  const error = await restore05(path.join(tmp.path, `plain-${n}`), replica, output, timestamp);
   return error ? { error } : { tables: tableCounts(output) };
 }
 
@@ -101,6 +102,40 @@ describe("drills of Litestream 0.5 replicas", () => {
     expect(drill.report.litestreamVersion).toBe("v0.5.16");
     expect(await plainRestore(target)).toEqual({ tables: drill.report.tables });
     expect(drill.report.tables).toEqual(tableCounts(file));
+  });
+
+  it("S3 point in time: planned on LTX header timestamps, restores litestream restore -timestamp's counts", async () => {
+    const dir = path.join(tmp.path, "s3-pit");
+    const file = seededDatabase(dir);
+    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
+    const target: ReplicaTarget = { type: "s3", bucket: "ltx-v5", path: "pit/app", endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials };
+    const live = await startLitestream05(path.join(dir, "ls05"), file, target);
+    let at: Date;
+    let countsAt: Record<string, number>;
+    try {
+      await live.caughtUp();
+      await live.snapshotted();
+      addRows(file, 4, 9);
+      await live.caughtUp();
+      await sleep(1100);
+      at = new Date();
+      countsAt = tableCounts(file);
+      await sleep(1100);
+      addRows(file, 5, 11);
+      await live.caughtUp();
+    } finally {
+      await live.stop();
+    }
+    const project = await core.createProject("v5-s3-pit");
+    await core.api("PUT", `/api/v1/projects/${project.id}/storage-credentials`, { body: { ...credentials, bucket: "ltx-v5", endpoint: s3.endpoint } });
+    await reportDatabase(core, project.agentToken, file, `s3://ltx-v5/pit/app?endpoint=${encodeURIComponent(s3.endpoint)}&region=us-east-1`, undefined, { position: null });
+    const drill = await runDrillNow(core, project.id, { timestamp: at.toISOString() });
+    expect(drill.report.error ?? null).toBeNull();
+    expect(drill.status).toBe("passed");
+    expect(drill.report.tables).toEqual(countsAt);
+    expect(drill.report.tables).not.toEqual(tableCounts(file));
+    expect(Date.parse(drill.report.restorePoint)).toBeLessThan(at.getTime());
+    expect(await plainRestore(target, at)).toEqual({ tables: drill.report.tables });
   });
 
   it("a flipped byte in an LTX file of the chain fails the drill naming the file", async () => {

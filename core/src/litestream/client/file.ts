@@ -2,7 +2,7 @@
 // (level in decimal; Litestream 0.5 file/replica_client.go, which sets each
 // file's mtime to its LTX header timestamp), 0.3 generations under
 // `<path>/generations/` (replica-reader.ts).
-import { readdir, readFile, stat } from "node:fs/promises";
+import { open, readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { listReplicaFiles, ReplicaReadError } from "../replica-reader.ts";
 import { replicaUrl, type FileReplica } from "../replica-url.ts";
@@ -42,6 +42,20 @@ export function fileReplicaClient(target: FileReplica): ReplicaClient {
         }
         const generations = await listReplicaFiles(target, options);
         return { ltx, generations };
+      } catch (err) {
+        throw fail(err);
+      }
+    },
+    async readStart(file, bytes) {
+      try {
+        const handle = await open(file.key, "r");
+        try {
+          const buf = Buffer.alloc(bytes);
+          const { bytesRead } = await handle.read(buf, 0, bytes, 0);
+          return buf.subarray(0, bytesRead);
+        } finally {
+          await handle.close();
+        }
       } catch (err) {
         throw fail(err);
       }

@@ -7,6 +7,7 @@
 //   openReplicaClient(target: ReplicaTarget): ReplicaClient
 //   client.list(options?): Promise<ReplicaListing>   everything both layouts hold, one pass
 //   client.read(file, options?): Promise<Uint8Array>  one file's stored bytes
+//   client.readStart(file, bytes, options?)            its first bytes (an LTX header)
 // Errors: ReplicaReadError (replica-reader.ts) naming the replica without secrets, with S3's or the OS's code.
 import type { ReplicaFile } from "../replica-reader.ts";
 import type { ReplicaTarget } from "../replica-url.ts";
@@ -47,6 +48,8 @@ export interface ReplicaClient {
   readonly url: string;
   list(options?: ClientOptions): Promise<ReplicaListing>;
   read(file: { key: string }, options?: ClientOptions & { maxBytes?: number }): Promise<Uint8Array>;
+  /** The first `bytes` bytes of a file (fewer when it is shorter). */
+  readStart(file: { key: string }, bytes: number, options?: ClientOptions): Promise<Uint8Array>;
 }
 
 /** Litestream's snapshot level. */

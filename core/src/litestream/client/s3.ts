@@ -58,6 +58,13 @@ export function s3ReplicaClient(target: S3Replica): ReplicaClient {
         throw fail(err);
       }
     },
+    async readStart(file, bytes, options = {}) {
+      try {
+        return await getObject(store, file.key, { timeoutMs: 30_000, ...options, range: [0, bytes - 1], maxBytes: bytes });
+      } catch (err) {
+        throw fail(err);
+      }
+    },
     async read(file, options = {}) {
       try {
         return await getObject(store, file.key, { timeoutMs: 60_000, maxBytes: 1024 * 1024 * 1024, ...options });
