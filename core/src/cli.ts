@@ -6,19 +6,26 @@ import { ConfigError } from "./config.ts";
 import { UsageError } from "./commands/args.ts";
 import { COMMANDS, commandHelp, commandList, helpTarget } from "./commands/table.ts";
 
+/** Help text with `{init-targets}` replaced by the snippet kinds (render.ts is loaded only here). */
+async function withInitTargets(text: string): Promise<string> {
+  if (!text.includes("{init-targets}")) return text;
+  const { SNIPPET_KINDS } = await import("./snippets/render.ts");
+  return text.replaceAll("{init-targets}", SNIPPET_KINDS.join("|"));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(await commandList());
+    process.stdout.write(await withInitTargets(commandList()));
     return name ? 0 : 2;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
-    process.stderr.write(`borela: unknown command ${JSON.stringify(name)}\n\n${await commandList()}`);
+    process.stderr.write(`borela: unknown command ${JSON.stringify(name)}\n\n${await withInitTargets(commandList())}`);
     return 2;
   }
   const help = helpTarget(name, args);
   if (help) {
-    process.stdout.write(await commandHelp(help));
+    process.stdout.write(await withInitTargets(commandHelp(help)));
     return 0;
   }
   try {

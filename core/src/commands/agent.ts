@@ -11,6 +11,7 @@ import { replicaUrl } from "../litestream/replica-url.ts";
 import { startAgent } from "../agent/agent.ts";
 import { loadAgentSettings, type AgentFlags, type AgentSettings } from "../agent/settings.ts";
 import { parseFlags } from "./args.ts";
+import { COMMANDS, commandHelp } from "./table.ts";
 import { fetchAgentConfig } from "../agent/core-client.ts";
 import { tokenHint } from "../server/tokens.ts";
 
@@ -118,6 +119,11 @@ export function stopDecision(seen: ReadonlySet<NodeJS.Signals>, signal: NodeJS.S
 }
 
 export async function run(args: string[]): Promise<number> {
+  // The bundled agent (agent/main.ts, the sidecar image) reaches here without cli.ts: same help, same table.
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(commandHelp(COMMANDS.agent));
+    return 0;
+  }
   const { flags, checkConfig } = agentFlags(args);
   const settings = await loadAgentSettings(flags, process.env);
   if (checkConfig) {

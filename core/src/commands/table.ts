@@ -1,9 +1,9 @@
 // The one table of `borela` commands: what each does, its usage line and its
 // options. cli.ts prints `--help` for every command and subcommand from here and
 // dispatches to src/commands/<module>.ts; no command prints its own help.
-// `{init-targets}` stands for the snippet kinds: they are read from
-// snippets/render.ts only when help is printed (it loads the YAML writer, which
-// every other command, the agent included, does without).
+// `{init-targets}` stands for the snippet kinds: cli.ts reads them from
+// snippets/render.ts only when it prints help (that module loads the YAML
+// writer, which every other command, the bundled agent included, does without).
 
 export interface CommandSpec {
   /** One line for the command list. */
@@ -139,19 +139,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
 };
 
-async function withInitTargets(text: string): Promise<string> {
-  if (!text.includes("{init-targets}")) return text;
-  const { SNIPPET_KINDS } = await import("../snippets/render.ts");
-  return text.replaceAll("{init-targets}", SNIPPET_KINDS.join("|"));
-}
-
-export function commandList(): Promise<string> {
+export function commandList(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
-  return withInitTargets(`Usage: borela <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nborela <command> --help shows a command's options.\n`);
+  return `Usage: borela <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nborela <command> --help shows a command's options.\n`;
 }
 
-export function commandHelp(spec: CommandSpec): Promise<string> {
-  return withInitTargets(`Usage: ${spec.usage}\n\n${spec.summary}\n${spec.options}\n`);
+export function commandHelp(spec: CommandSpec): string {
+  return `Usage: ${spec.usage}\n\n${spec.summary}\n${spec.options}\n`;
 }
 
 /** The spec `--help` describes for these arguments: `drill run --help` → drill's run; `drill --help` → drill. */

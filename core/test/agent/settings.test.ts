@@ -38,7 +38,7 @@ describe("loadAgentSettings from the environment alone", () => {
     expect(s.server).toBe("http://127.0.0.1:8787");
     expect(s.heartbeatIntervalSeconds).toBe(30);
     expect(s.intervalExplicit).toBe(false);
-    expect(s.statusFile).toBe("/tmp/borela-agent.json");
+    expect(s.statusFile).toBe(path.join(s.stateDir, "status.json")); // per agent: see agentPaths
     expect(s.databases).toEqual([
       { name: "app", path: "/data/app.sqlite3", replicas: [] },
       { name: "queue", path: "/data/queue.db", replicas: [] },
