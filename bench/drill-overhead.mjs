@@ -126,7 +126,7 @@ async function prepareStore(dataDir) {
 function drillRun(dataDir) {
   let output = "";
   const seconds = time(() => {
-    const r = spawnSync(process.execPath, [borela, "drill", "run", "bench", "--wait"], {
+    const r = spawnSync(process.execPath, [borela, "drill", "run", "bench", "--wait", "--data-dir", dataDir], {
       env: { ...process.env, BORELA_DATA_DIR: dataDir, BORELA_FILE_REPLICA_ROOTS: work, BORELA_LOG_LEVEL: "warn" },
       encoding: "utf8",
     });
