@@ -5,11 +5,10 @@
 // segment since the listing.
 //
 //   readSegments(target, files: ReplicaFile[]): Promise<Map<string /* key */, number /* bytes */>>
-import { readFile } from "node:fs/promises";
+import { openReplicaClient } from "../litestream/client/replica-client.ts";
 import { lz4Verify } from "../litestream/lz4.ts";
 import type { ReplicaFile } from "../litestream/replica-reader.ts";
 import { segmentName } from "../litestream/restore-plan.ts";
-import { getObject } from "../litestream/s3-objects.ts";
 import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";
 
@@ -17,13 +16,11 @@ export class DamagedSegmentError extends Error {}
 
 export async function readSegments(target: ReplicaTarget, files: ReplicaFile[]): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
+  const client = openReplicaClient(target);
   for (const file of files) {
     let bytes: Uint8Array;
     try {
-      bytes =
-        target.type === "file"
-          ? await readFile(file.key)
-          : await getObject({ ...target, credentials: target.credentials }, file.key, { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
+      bytes = await client.read(file, { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
     } catch (err) {
       throw new InfrastructureError(`cannot read WAL segment ${file.key} of ${replicaUrl(target)}: ${(err as Error).message}`);
     }
