@@ -172,6 +172,47 @@ describe("drills of Litestream 0.5 replicas", () => {
     expect(plain).toMatchObject({ error: expect.stringMatching(/non-contiguous ltx files/) });
   });
 
+  it("point in time with a missing file before it: the drill fails naming the gap, where litestream restore -timestamp silently restores less", async () => {
+    const dir = path.join(tmp.path, "pit-gap");
+    const file = seededDatabase(dir);
+    const replicaDir = path.join(dir, "replica");
+    const target = { type: "file" as const, path: replicaDir };
+    const live = await startLitestream05(path.join(dir, "ls05"), file, target, { l1: "1h" }); // no compaction: each batch stays its own file
+    let at: Date;
+    let countsAt: Record<string, number>;
+    try {
+      await live.caughtUp();
+      await live.snapshotted();
+      for (let i = 0; i < 3; i++) {
+        addRows(file, 2, 5);
+        await live.caughtUp();
+      }
+      await sleep(1100);
+      at = new Date();
+      countsAt = tableCounts(file);
+      await sleep(1100);
+      addRows(file, 2, 5);
+      await live.caughtUp();
+    } finally {
+      await live.stop();
+    }
+    const { ltx } = await openReplicaClient(target).list();
+    const snapshotMax = Math.max(...ltx.filter((f) => f.level === 9).map((f) => f.maxTXID));
+    const before = ltx.filter((f) => f.level === 0 && f.minTXID > snapshotMax && f.createdAt < at).sort((a, b) => a.minTXID - b.minTXID);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    rmSync(before[0].key);
+    const project = await core.createProject("v5-pit-gap");
+    await reportDatabase(core, project.agentToken, file, `file://${replicaDir}`, undefined, { position: null });
+    const drill = await runDrillNow(core, project.id, { timestamp: at.toISOString() });
+    expect(drill.status).toBe("failed");
+    expect(drill.report.error).toContain(`TXIDs ${before[0].minTXID.toString(16).padStart(16, "0")}`);
+    expect(drill.report.error).toMatch(/litestream restore -timestamp would silently restore the state at TXID [0-9a-f]{16} instead/);
+    // Litestream itself restores without a word, and brings back fewer rows than the database held at that time.
+    const plain = await plainRestore(target, at);
+    expect("tables" in plain).toBe(true);
+    if ("tables" in plain) expect(plain.tables.orders).toBeLessThan(countsAt.orders);
+  });
+
   it("mixed history (0.3 generations, then 0.5 LTX files in the same place): drilled on what a 0.5 restore uses", async () => {
     const dir = path.join(tmp.path, "mixed");
     const file = seededDatabase(dir);
