@@ -5,7 +5,8 @@
 // credentials never leave the core. With --data-dir DIR, on the core's host,
 // the same restore runs here (drills/restore-database.ts either way).
 // Anything that stops it is one line on stderr, exit 1 — never a stack trace.
-import { existsSync } from "node:fs";
+import { constants, existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
@@ -17,7 +18,7 @@ import { formatBytes } from "../drills/disk.ts";
 const POLL_MS = 300;
 const WAIT_MS = 6 * 3600_000;
 
-type JobJson = Omit<RestoreJob, "file">;
+type JobJson = Omit<RestoreJob, "file" | "outcome"> & { outcome: Omit<RestoreOutcome, "file"> | null };
 
 const printStep = (step: string, message: string) => process.stdout.write(`  ${step}: ${message}\n`);
 
@@ -48,21 +49,27 @@ export async function run(args: string[]): Promise<number> {
 
 type Options = { database?: string; timestamp?: Date; force: boolean; output: string };
 
-async function restoreLocally(nameOrId: string | undefined, options: Options, dataDir: string): Promise<RestoreOutcome> {
+async function restoreLocally(nameOrId: string | undefined, options: Options, dataDir: string): Promise<Omit<RestoreOutcome, "file">> {
   return withStore(async (store, config) => {
     const project = await findProject(store, nameOrId);
     const database = await chooseDatabase(store, project, options.database);
     process.stdout.write(`restoring ${project.name}/${database.name}${options.timestamp ? ` as of ${options.timestamp.toISOString()}` : ""}\n`);
+    await mkdir(config.drillDir, { recursive: true, mode: 0o700 });
+    const scratch = await mkdtemp(path.join(config.drillDir, "restore-cli-"));
     try {
-      return await restoreDatabase({ store, config }, project, database, { ...options, onStep: printStep });
+      const outcome = await restoreDatabase({ store, config }, project, database, { ...options, scratch, onStep: printStep });
+      await copyFile(outcome.file, options.output, constants.COPYFILE_EXCL);
+      return outcome;
     } catch (err) {
       if (err instanceof RestoreRefusedError || err instanceof RestoreFailedError || err instanceof RestoreRequestError) throw err;
       throw new RestoreFailedError(`cannot restore ${project.name}/${database.name}: ${(err as Error).message}`);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
     }
   }, dataDir);
 }
 
-async function restoreThroughApi(nameOrId: string | undefined, options: Options, access: ReturnType<typeof coreAccess>): Promise<RestoreOutcome> {
+async function restoreThroughApi(nameOrId: string | undefined, options: Options, access: ReturnType<typeof coreAccess>): Promise<Omit<RestoreOutcome, "file">> {
   const api = createCoreApi(access);
   const project = await findProjectByApi(api, nameOrId);
   let job: JobJson;

@@ -2,18 +2,20 @@
 // core reads the replica with what it holds (replica-target.ts: its own keys,
 // stored credentials, file roots), runs the drill's pre-checks
 // (restore-check.ts) and refuses a damaged replica unless forced, then runs
-// `litestream restore` of exactly the plan the drill would restore. Used by the
-// API (routes/restores.ts, the file then streamed to the CLI) and by the CLI
-// with --data-dir on the core's host.
+// `litestream restore` of exactly the plan the drill would restore, isolated
+// as a drill's restore is (BORELA_DRILL_ISOLATION: no core environment, the
+// data dir hidden, limits), followed by a quick_check and row counts of the
+// copy. Used by the API (routes/restores.ts, the file then streamed to the
+// CLI) and by the CLI with --data-dir on the core's host.
 //
 //   chooseDatabase(store, project, name?): Promise<database with replicas>   throws RestoreRequestError
-//   restoreDatabase(ctx, project, database, options): Promise<RestoreOutcome>
+//   restoreDatabase(ctx, project, database, { scratch, ... }): Promise<RestoreOutcome>
+//     the restored file is RestoreOutcome.file, inside `scratch` (a fresh directory under the drill dir)
 //     throws RestoreRefusedError (one line: what is wrong, naming the replica and the segment) or
 //     RestoreFailedError (Litestream's error, files named); other errors are storage or I/O trouble.
-import { statSync } from "node:fs";
+import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
-import { restore, LitestreamCommandError } from "../litestream/commands.ts";
 import { listReplicaFiles } from "../litestream/replica-reader.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { segmentName } from "../litestream/restore-plan.ts";
@@ -21,6 +23,8 @@ import { resolveLitestreamBin } from "../litestream/binary.ts";
 import { formatBytes } from "./disk.ts";
 import { readTarget, storedCredentials } from "./replica-target.ts";
 import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
+import { IsolationError, runIsolated } from "./isolation/run-isolated.ts";
+import { RESTORED_FILE } from "./isolation/job.ts";
 
 /** The request names no database, or one the project does not have (a 400 / a usage error). */
 export class RestoreRequestError extends Error {}
@@ -30,6 +34,8 @@ export class RestoreRefusedError extends Error {}
 export class RestoreFailedError extends Error {}
 
 export interface RestoreOutcome {
+  /** The restored database, inside the scratch directory. */
+  file: string;
   replica: string;
   generation: string;
   restorePoint: string;
@@ -53,7 +59,7 @@ export async function restoreDatabase(
   ctx: { store: Store; config: Config },
   project: Project,
   database: { name: string; replicas: { url: string }[] },
-  options: { output: string; timestamp?: Date; force?: boolean; onStep?: (step: string, message: string) => void },
+  options: { scratch: string; timestamp?: Date; force?: boolean; onStep?: (step: string, message: string) => void },
 ): Promise<RestoreOutcome> {
   const step = options.onStep ?? (() => undefined);
   const replica = database.replicas[0];
@@ -86,23 +92,32 @@ export async function restoreDatabase(
   step("restore", `litestream restore -generation ${plan.generation}${plan.timestamp ? ` -timestamp ${plan.timestamp.toISOString()}` : ""} (as of ${plan.restorePoint.toISOString()})`);
   let result;
   try {
-    result = await restore({ replica: target }, {
-      outputPath: options.output,
-      generation: plan.generation,
-      timestamp: plan.timestamp ?? undefined,
-      timeoutMs: 6 * 3600_000,
-      bin: resolveLitestreamBin(ctx.config.litestreamBin),
-      onProgress: (p) => {
-        if (p.stage === "snapshot" || p.stage === "wal") {
-          step("restore", `${p.stage === "snapshot" ? "snapshot" : "WAL"} index ${p.index}${p.indexMax !== undefined ? ` to ${p.indexMax}` : ""} (${(p.elapsedMs / 1000).toFixed(1)}s)`);
-        }
+    result = await runIsolated(
+      {
+        replica: target,
+        generation: plan.generation,
+        timestamp: plan.timestamp?.toISOString() ?? null,
+        checkPolicy: "quick",
+        assertions: [],
+        restoreTimeoutMs: 6 * 3600_000,
+        checkTimeoutMs: 3600_000,
+        litestreamBin: resolveLitestreamBin(ctx.config.litestreamBin),
       },
-    });
+      { mode: ctx.config.drillIsolation },
+      { scratch: options.scratch, hide: [ctx.config.dataDir, ctx.config.drillDir], onStep: step },
+    );
   } catch (err) {
-    if (err instanceof LitestreamCommandError) throw new RestoreFailedError(`cannot restore ${what}: ${nameFiles(err.message, plan)}`);
+    if (err instanceof IsolationError) throw new RestoreFailedError(`cannot restore ${what}: ${err.message}`);
     throw err;
   }
-  const bytes = statSync(options.output).size;
-  step("restore", `restored ${formatBytes(bytes)} in ${(result.durationMs / 1000).toFixed(2)}s`);
-  return { replica: shown, generation: plan.generation, restorePoint: plan.restorePoint.toISOString(), bytes, restoreSeconds: result.durationMs / 1000 };
+  if (!result.ok && result.stage === "restore") throw new RestoreFailedError(`cannot restore ${what}: ${nameFiles(result.message, plan)}`);
+  if (!result.ok) {
+    step("check", `warning: the restored copy could not be checked: ${result.message}`);
+  } else {
+    const rows = Object.values(result.inspection.tables).reduce((a, b) => a + b, 0);
+    const ok = result.inspection.integrity === "ok";
+    step("check", `${result.check}: ${ok ? "ok" : `warning: ${result.inspection.integrity}`}; ${Object.keys(result.inspection.tables).length} table(s), ${rows} row(s)`);
+  }
+  const bytes = result.restoredBytes;
+  return { file: path.join(options.scratch, RESTORED_FILE), replica: shown, generation: plan.generation, restorePoint: plan.restorePoint.toISOString(), bytes, restoreSeconds: result.restoreSeconds };
 }

@@ -21,7 +21,7 @@ export interface RestoreJob {
   steps: { step: string; message: string; at: string }[];
   error: string | null;
   outcome: RestoreOutcome | null;
-  /** The restored file while status is "ready". */
+  /** The restored file while status is "ready" (never shown by the API: it names a path on the core). */
   file: string | null;
 }
 
@@ -41,13 +41,12 @@ export function createRestoreJobs(ctx: { store: Store; config: Config; logger?: 
     try {
       await mkdir(ctx.config.drillDir, { recursive: true, mode: 0o700 });
       entry.dir = await mkdtemp(path.join(ctx.config.drillDir, `restore-${job.id}-`));
-      const output = path.join(entry.dir, `${database.name}.sqlite3`);
       job.outcome = await restoreDatabase(ctx, project, database, {
         ...options,
-        output,
+        scratch: entry.dir,
         onStep: (step, message) => job.steps.push({ step, message, at: new Date().toISOString() }),
       });
-      job.file = output;
+      job.file = job.outcome.file;
       job.status = "ready";
     } catch (err) {
       job.status = err instanceof RestoreRefusedError ? "refused" : "failed";

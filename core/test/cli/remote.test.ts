@@ -77,6 +77,7 @@ describe("drill and restore through the API, from any directory", () => {
     expect(restored.stdout).toMatch(new RegExp(`^restoring remote-shop/app on ${core.url}\\n`));
     expect(restored.stdout).toMatch(/\n  inspect-replica: generation [0-9a-f]{16}: snapshot 00000000\.snapshot\.lz4, \d+ WAL segment\(s\) to apply.*; [\d.]+ KiB stored\n/);
     expect(restored.stdout).toMatch(/\n  check: \d+ WAL segment\(s\) checked: checksums ok, no overlap, no hole\n/);
+    expect(restored.stdout).toMatch(new RegExp(`\\n  check: quick_check: ok; 3 table\\(s\\), ${Object.values(plain).reduce((a, b) => a + b, 0)} row\\(s\\)\\n`));
     expect(restored.stdout).toMatch(/\n  download: [\d.]+ KiB of [\d.]+ KiB\n/);
     expect(restored.stdout).toMatch(new RegExp(`restored [\\d.]+ KiB to ${output} in \\d+\\.\\d\\ds \\(generation [0-9a-f]{16}, as of \\S+Z\\)\\n$`));
     // The core keeps nothing of it once sent; nothing else appears here (checked before SQLite opens the file).
@@ -108,9 +109,17 @@ describe("drill and restore through the API, from any directory", () => {
     expect(readdirSync(laptop).filter((f) => !f.startsWith("restored.sqlite3"))).toEqual([]);
   }, 60_000);
 
-  it("--data-dir reads the core's store directly on its host", async () => {
+  it("--data-dir reads the core's store directly on its host, with the same checks and restore", async () => {
     const local = await borela(["drill", "list", "remote-shop", "--data-dir", core.config.dataDir], { BORELA_FILE_REPLICA_ROOTS: tmp.path });
     expect(local.code).toBe(0);
     expect(local.stdout).toMatch(/\n\w+ +app +passed /);
+    const output = path.join(tmp.path, "local-restore.sqlite3");
+    const restored = await borela(["restore", "remote-shop", "-o", output, "--data-dir", core.config.dataDir], { BORELA_FILE_REPLICA_ROOTS: tmp.path });
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toMatch(/^restoring remote-shop\/app\n/);
+    expect(restored.stdout).toMatch(/\n  check: \d+ WAL segment\(s\) checked: checksums ok, no overlap, no hole\n/);
+    expect(tableCounts(output)).toEqual(tableCounts(path.join(tmp.path, "plain.sqlite3")));
+    expect(readdirSync(core.config.drillDir).filter((d) => d.startsWith("restore-"))).toEqual([]);
   }, 60_000);
 });

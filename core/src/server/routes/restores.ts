@@ -23,7 +23,10 @@ const Body = Type.Object(
   { additionalProperties: false },
 );
 
-const view = (job: RestoreJob) => ({ id: job.id, project: job.project, database: job.database, status: job.status, steps: job.steps, error: job.error, outcome: job.outcome });
+const view = (job: RestoreJob) => {
+  const outcome = job.outcome && { replica: job.outcome.replica, generation: job.outcome.generation, restorePoint: job.outcome.restorePoint, bytes: job.outcome.bytes, restoreSeconds: job.outcome.restoreSeconds };
+  return { id: job.id, project: job.project, database: job.database, status: job.status, steps: job.steps, error: job.error, outcome };
+};
 
 export default async function restoreRoutes(app: FastifyInstance) {
   app.addHook("onRequest", app.requireAdmin);
