@@ -3,7 +3,8 @@
 // as root on ext4; immutable directories refuse new entries, so Litestream
 // cannot create its WAL segment files). Litestream 0.3.13 then hangs in "write
 // wal segment", logs no error and never resumes by itself. The agent must say
-// so (error), restart Litestream with backoff, set ok:false in its status file,
+// so (error: its write probe names the directory at once, the stuck check the
+// position that does not move), restart Litestream with backoff, set ok:false in its status file,
 // and after the directory is writable again replication resumes and the error
 // clears: one incident, resolved.
 import { execFileSync } from "node:child_process";
@@ -20,6 +21,7 @@ let world: World;
 let agent: TestAgent | null = null;
 let writer: SqliteWriter | null = null;
 let replicaDir = "";
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 const immutable = (on: boolean) => execFileSync("chattr", ["-R", on ? "+i" : "-i", replicaDir]);
 
 beforeAll(async () => {
@@ -56,14 +58,18 @@ describe("a file replica that refuses writes", () => {
     immutable(true);
     const detail = await waitForStatus(world.core, p.id, "error", 40_000);
     const detectSeconds = (Date.now() - t0) / 1000;
-    expect(detail.statusReasons.join("\n")).toMatch(
-      new RegExp(`the replica position has not moved for \\d+s while the database changed \\(database at index \\d+, offset \\d+, replica at index \\d+, offset \\d+\\): Litestream is stuck or cannot write to ${url.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`),
+    // The write probe names the cause at once...
+    expect(detail.statusReasons.join("\n")).toMatch(new RegExp(`cannot write to ${escape(replicaDir)}: EPERM \\(immutable or read-only\\?\\)`));
+    // ...and after the stuck window, the position that does not move too.
+    const stuck = await waitForStatus(world.core, p.id, "error", 40_000, (d) => d.statusReasons.some((r) => /the replica position has not moved/.test(r)));
+    expect(stuck.statusReasons.join("\n")).toMatch(
+      new RegExp(`the replica position has not moved for \\d+s while the database changed \\(database at index \\d+, offset \\d+, replica at index \\d+, offset \\d+\\): Litestream is stuck or cannot write to ${escape(url)}`),
     );
     const status = await waitFor(async () => {
       const s = JSON.parse(await readFile(agent!.statusFile, "utf8"));
       return s.ok === false ? s : null;
     }, { timeoutMs: 10_000, what: "ok:false in the status file" });
-    expect(status.error).toMatch(/app: the replica position has not moved/);
+    expect(status.error).toMatch(/app: (cannot write to|the replica position has not moved)/);
     await waitFor(() => (agent!.agent.supervisor!.status().restarts >= 1 ? true : null), { timeoutMs: 30_000, what: "a Litestream restart" });
     // Still unwritable after the restart: the error stays (no flapping).
     await new Promise((r) => setTimeout(r, 5_000));
