@@ -123,3 +123,37 @@ describe("drill and restore through the API, from any directory", () => {
     expect(readdirSync(core.config.drillDir).filter((d) => d.startsWith("restore-"))).toEqual([]);
   }, 60_000);
 });
+
+describe("the restores API keeps nothing longer than needed", () => {
+  it("a restored file is sent once, then gone; DELETE removes one never fetched", async () => {
+    const project = (await core.api("GET", "/api/v1/projects")).body.find((p: { name: string }) => p.name === "remote-shop");
+    const start = async () => {
+      const res = await core.api("POST", `/api/v1/projects/${project.id}/restores`, { body: {} });
+      expect(res.status).toBe(202);
+      for (let i = 0; i < 200; i++) {
+        const job = await core.api("GET", `/api/v1/restores/${res.body.id}`);
+        if (job.body.status !== "running") return job.body;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error("restore still running after 20 s");
+    };
+    const restoreDirs = () => readdirSync(core.config.drillDir).filter((d) => d.startsWith("restore-"));
+
+    const first = await start();
+    expect(first).toMatchObject({ status: "ready", database: "app", error: null, outcome: { bytes: expect.any(Number) } });
+    expect(JSON.stringify(first)).not.toContain(core.config.drillDir);
+    expect(restoreDirs()).toHaveLength(1);
+    const file = await fetch(`${core.url}/api/v1/restores/${first.id}/file`, { headers: { authorization: `Bearer ${core.adminToken}` } });
+    expect(file.status).toBe(200);
+    expect((await file.arrayBuffer()).byteLength).toBe(first.outcome.bytes);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await core.api("GET", `/api/v1/restores/${first.id}/file`)).status).toBe(404);
+    expect(restoreDirs()).toEqual([]);
+
+    const second = await start();
+    expect((await core.api("DELETE", `/api/v1/restores/${second.id}`)).status).toBe(204);
+    expect(restoreDirs()).toEqual([]);
+    expect((await core.api("POST", `/api/v1/projects/${project.id}/restores`, { body: { database: "nope" } })).body.message).toBe('no database named "nope" in remote-shop (known: app)');
+    expect((await core.api("GET", `/api/v1/restores/${second.id}`, { token: "bradm_wrong" })).status).toBe(401);
+  }, 60_000);
+});
