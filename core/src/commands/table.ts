@@ -21,7 +21,7 @@ const CORE_ACCESS = `
   --server URL          the core's URL (BORELA_SERVER; default http://127.0.0.1:$BORELA_PORT, port 8787)
   --token TOKEN         the admin token (BORELA_ADMIN_TOKEN)
   --data-dir DIR        read the core's store in DIR directly instead of the API (on the core's host only;
-                        without this flag nothing is read or created on this machine)`;
+                        without this flag no store is read and no data dir is created here)`;
 
 export const COMMANDS: Record<string, CommandSpec> = {
   serve: {
