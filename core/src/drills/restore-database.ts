@@ -20,7 +20,8 @@ import { listReplicaFiles } from "../litestream/replica-reader.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { segmentName } from "../litestream/restore-plan.ts";
 import { resolveLitestreamBin } from "../litestream/binary.ts";
-import { formatBytes } from "./disk.ts";
+import { formatBytes, freeSpace } from "./disk.ts";
+import { requiredFreeBytes } from "./decisions.ts";
 import { readTarget, storedCredentials } from "./replica-target.ts";
 import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
 import { IsolationError, runIsolated } from "./isolation/run-isolated.ts";
@@ -58,7 +59,7 @@ export async function chooseDatabase(store: Store, project: Project, name: strin
 export async function restoreDatabase(
   ctx: { store: Store; config: Config },
   project: Project,
-  database: { name: string; replicas: { url: string }[] },
+  database: { name: string; sizeBytes: bigint; walBytes: bigint; replicas: { url: string }[] },
   options: { scratch: string; timestamp?: Date; force?: boolean; onStep?: (step: string, message: string) => void },
 ): Promise<RestoreOutcome> {
   const step = options.onStep ?? (() => undefined);
@@ -88,6 +89,11 @@ export async function restoreDatabase(
     step("check", `warning: ${segments.reason}; restoring anyway (--force)`);
   } else {
     step("check", `${plan.wal.length} WAL segment(s) checked: checksums ok, no overlap, no hole`);
+  }
+  const free = await freeSpace(options.scratch);
+  const needed = requiredFreeBytes(generation.bytes, database.sizeBytes > 0n ? Number(database.sizeBytes + database.walBytes) : null);
+  if (free < needed) {
+    throw new RestoreRefusedError(`cannot restore ${what}: not enough free disk in ${ctx.config.drillDir} on the core: ${formatBytes(free)} free, ${formatBytes(needed)} needed to restore ${formatBytes(generation.bytes)} of backup`);
   }
   step("restore", `litestream restore -generation ${plan.generation}${plan.timestamp ? ` -timestamp ${plan.timestamp.toISOString()}` : ""} (as of ${plan.restorePoint.toISOString()})`);
   let result;
