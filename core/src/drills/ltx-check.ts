@@ -8,8 +8,9 @@
 //     checksum, so this is the only check of the files' content before restoring;
 //   - the newest snapshot's age against the snapshot retention (a warning).
 //
-//   checkLtxReplica(client, ltx: LtxFile[], options): Promise<LtxCheck>
+//   planLtxCheck(url, ltx: LtxFile[], options): LtxPlanCheck   pure
 //     options: { timestamp: Date | null, now?: Date, snapshotRetentionMs?: number }
+//   verifyLtxFiles(client, plan, stored): Promise<{ damaged } | { verified, summary }>
 //     throws ReplicaReadError when storage cannot be read (storage trouble, not damage).
 //   prepareLtxRestore(client, listing, choice, timestamp): Promise<RestoreSource | { failed }>
 import type { LtxFile, ReplicaClient, ReplicaListing } from "../litestream/client/replica-client.ts";
@@ -23,9 +24,7 @@ import { formatBytes } from "./disk.ts";
 /** Litestream 0.5's default snapshot retention (snapshot.retention, 24h). */
 export const DEFAULT_SNAPSHOT_RETENTION_MS = 24 * 3600_000;
 
-export type LtxCheck =
-  | { ok: true; plan: LtxRestorePlan; verified: VerifiedPlan; summary: string; warnings: string[] }
-  | { ok: false; reason: string };
+export type LtxPlanCheck = { ok: true; plan: LtxRestorePlan; warnings: string[] } | { ok: false; reason: string };
 
 const hex = (n: number) => n.toString(16).padStart(16, "0");
 
@@ -42,32 +41,35 @@ export function snapshotAgeWarning(ltx: LtxFile[], now: Date, retentionMs: numbe
   return `the newest snapshot (${ltxLabel(newest)}, ${newest.createdAt.toISOString()}) is ${hours(age)} old, beyond the ${hours(retentionMs)} snapshot retention: Litestream has stopped taking snapshots, and a restore replays ever more files`;
 }
 
-export async function checkLtxReplica(
-  client: ReplicaClient,
-  ltx: LtxFile[],
-  options: { timestamp: Date | null; now?: Date; snapshotRetentionMs?: number },
-): Promise<LtxCheck> {
+/** The plan and what is wrong before reading any file: a restore that would fail, the snapshot's age. */
+export function planLtxCheck(url: string, ltx: LtxFile[], options: { timestamp: Date | null; now?: Date; snapshotRetentionMs?: number }): LtxPlanCheck {
   const planned = planLtxRestore(ltx, { timestamp: options.timestamp });
-  if (!planned.ok) return { ok: false, reason: `litestream restore of ${client.url} would fail: ${planned.reason}` };
-  const plan = planned.plan;
+  if (!planned.ok) return { ok: false, reason: `litestream restore of ${url} would fail: ${planned.reason}` };
+  const age = options.timestamp ? null : snapshotAgeWarning(ltx, options.now ?? new Date(), options.snapshotRetentionMs ?? DEFAULT_SNAPSHOT_RETENTION_MS);
+  return { ok: true, plan: planned.plan, warnings: age ? [age] : [] };
+}
+
+/** Reads and verifies every file of the plan: null when whole, else why the backup is damaged. */
+export async function verifyLtxFiles(client: ReplicaClient, plan: LtxRestorePlan, stored: number): Promise<{ damaged: string } | { verified: VerifiedPlan; summary: string }> {
   let verified: VerifiedPlan;
   try {
     verified = await verifyLtxPlan(client, plan, { timeoutMs: 60_000 });
   } catch (err) {
-    if (err instanceof DamagedLtxError) return { ok: false, reason: `backup is damaged: ${err.message}` };
+    if (err instanceof DamagedLtxError) return { damaged: `backup is damaged: ${err.message}` };
     throw err;
   }
-  const warnings: string[] = [];
-  const age = options.timestamp ? null : snapshotAgeWarning(ltx, options.now ?? new Date(), options.snapshotRetentionMs ?? DEFAULT_SNAPSHOT_RETENTION_MS);
-  if (age) warnings.push(age);
   const levels = [...new Set(plan.files.map((f) => f.level))].sort((a, b) => b - a).join(", ");
   const summary =
     `LTX: ${plan.snapshot ? `snapshot ${plan.snapshot.name}` : "no snapshot"}, ${plan.files.length} file(s) from level(s) ${levels} up to TXID ${hex(plan.maxTXID)}, ` +
-    `${verified.pages} page(s) and ${formatBytes(verified.bytes)} verified (CRC-64/ISO); ${ltx.length} LTX file(s) stored`;
-  return { ok: true, plan, verified, summary, warnings };
+    `${verified.pages} page(s) and ${formatBytes(verified.bytes)} verified (CRC-64/ISO); ${stored} LTX file(s) stored`;
+  return { verified, summary };
 }
 
-/** The LTX side of a drill: the checks above, as the source the restore reads; or why the drill fails before restoring. */
+/**
+ * The LTX side of a drill: the plan (or why a restore would fail) now; the files' verification as `verify`,
+ * which the drill runs beside the restore (both read the same files; on 2 cores the checksums then cost little
+ * time) and awaits before judging anything.
+ */
 export async function prepareLtxRestore(
   client: ReplicaClient,
   listing: ReplicaListing,
@@ -83,23 +85,29 @@ export async function prepareLtxRestore(
       throw err;
     }
   }
-  const checked = await checkLtxReplica(client, ltx, { timestamp });
+  const checked = planLtxCheck(client.url, ltx, { timestamp });
   if (!checked.ok) return { failed: checked.reason };
-  const { plan, verified } = checked;
+  const { plan } = checked;
   const warnings = [...checked.warnings];
   if (choice.stored === "mixed") {
     warnings.push(`the replica holds both 0.3 generations and 0.5 LTX files: a 0.5 restore uses the LTX files because ${choice.because}; the generations are not drilled`);
   }
+  const last = plan.files.at(-1)!;
   return {
     layout: "ltx",
     generation: "",
     timestamp,
-    restorePoint: verified.restorePoint,
+    // The listing's time of the last file (file: its header time; S3: its upload time, or its header time for a point in time).
+    restorePoint: last.createdAt,
     restoredEnd: null,
     txid: plan.maxTXID,
-    bytes: verified.bytes,
-    summary: checked.summary,
+    bytes: plan.files.reduce((n, f) => n + f.size, 0),
+    summary: `LTX plan: ${plan.files.map(ltxLabel).join(", ")}; verifying each file beside the restore`,
     warnings,
+    verify: async () => {
+      const result = await verifyLtxFiles(client, plan, ltx.length);
+      return "damaged" in result ? { damaged: result.damaged } : { summary: result.summary, restorePoint: result.verified.restorePoint };
+    },
     nameFiles: (message) => {
       const m = message.match(/level=(\d+) min=([0-9a-f]{16}) max=([0-9a-f]{16})/);
       const file = m && plan.files.find((f) => f.level === Number(m[1]) && f.minTXID === parseInt(m[2], 16) && f.maxTXID === parseInt(m[3], 16));

@@ -20,6 +20,11 @@ export interface RestoreSource {
   /** The inspect-replica step's message. */
   summary: string;
   warnings: string[];
+  /**
+   * Checks the drill starts beside the restore and awaits before judging it (LTX: every file's checksums):
+   * a damaged backup, or what the checks found (a step message, the exact restore point).
+   */
+  verify?: () => Promise<{ damaged: string } | { summary: string; restorePoint: Date }>;
   /** Litestream's restore error with the files it means named. */
   nameFiles(message: string): string;
 }

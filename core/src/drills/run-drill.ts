@@ -178,6 +178,12 @@ async function restoreAndCheck(
   report.replicaBytes = source.bytes;
   report.warnings.push(...source.warnings);
   if (source.summary) await step("inspect-replica", source.summary);
+  // Started now, awaited once the restore is done: a damaged backup fails the drill whatever the restore did.
+  const verification = source.verify?.().then(
+    (v) => ({ ok: true as const, v }),
+    (err: Error) => ({ ok: false as const, err }),
+  );
+  let restorePoint = source.restorePoint;
   await mkdir(ctx.config.drillDir, { recursive: true, mode: 0o700 });
   const free = await (ctx.freeSpace ?? systemFreeSpace)(ctx.config.drillDir);
   const liveBytes = database.sizeBytes > 0n ? Number(database.sizeBytes + database.walBytes) : null;
@@ -216,6 +222,13 @@ async function restoreAndCheck(
     } catch (err) {
       if (err instanceof IsolationError) return finish("failed", err.message);
       throw err;
+    }
+    const verified = await verification;
+    if (verified && !verified.ok) throw new InfrastructureError(verified.err.message);
+    if (verified && "damaged" in verified.v) return finish("failed", verified.v.damaged);
+    if (verified && "summary" in verified.v) {
+      restorePoint = verified.v.restorePoint;
+      await step("inspect-replica", verified.v.summary);
     }
     if (!result.ok && result.stage === "restore") {
       const text = `${result.message}\n${result.output}`;
@@ -261,8 +274,8 @@ async function restoreAndCheck(
       report.warnings.push(...compareWithLive(inspection.tables, parseJson(database.tableCounts, null), drill.project.rowDropWarnPercent));
     }
 
-    report.restorePoint = source.restorePoint.toISOString();
-    if (!drill.timestamp) report.rpoSeconds = rpoSeconds({ restorePoint: source.restorePoint, restored: source.restoredEnd, live: live.position, changedAt: live.changedAt });
+    report.restorePoint = restorePoint.toISOString();
+    if (!drill.timestamp) report.rpoSeconds = rpoSeconds({ restorePoint, restored: source.restoredEnd, live: live.position, changedAt: live.changedAt });
     if (database.markerEnabled) {
       const marker = inspection.marker;
       const age = marker ? (Date.now() - Date.parse(marker.at)) / 1000 : Infinity;

@@ -136,6 +136,7 @@ export function verifyLtx(bytes: Uint8Array): LtxVerified {
   const lockPgno = Math.floor(PENDING_BYTE / header.pageSize) + 1;
   let dbChecksum = 0n;
   const pageHash = new Uint8Array(4 + header.pageSize);
+  const page = new Uint8Array(header.pageSize);
   let pos = LTX_HEADER_SIZE;
   let pages = 0;
   let prev = 0;
@@ -159,7 +160,7 @@ export function verifyLtx(bytes: Uint8Array): LtxVerified {
     if (pos + size > bytes.length) throw new LtxError(`truncated: ${where} has ${size} bytes of data, the file ends first`);
     let data: Uint8Array;
     try {
-      data = lz4DecodeBlock(bytes.subarray(pos, pos + size), header.pageSize);
+      data = lz4DecodeBlock(bytes.subarray(pos, pos + size), header.pageSize, page);
     } catch (err) {
       throw new LtxError(`${where}: page data does not decode (${(err as Error).message})`);
     }

@@ -8,7 +8,7 @@
 //   lz4Verify(frame: Uint8Array): number        decodes every block and checks the header,
 //                                               block and content checksums (XXH32); returns the
 //                                               content size; throws Lz4Error naming what failed
-//   lz4DecodeBlock(block: Uint8Array, maxSize: number): Uint8Array   one raw LZ4 block (LTX page data)
+//   lz4DecodeBlock(block: Uint8Array, maxSize: number, into?): Uint8Array   one raw LZ4 block (LTX page data)
 // Format: the LZ4 frame and block specifications (github.com/lz4/lz4/blob/dev/doc).
 import { xxh32 } from "./xxh32.ts";
 
@@ -83,41 +83,61 @@ export function lz4ContentSize(frame: Uint8Array): number {
   return total;
 }
 
-/** Decodes one compressed block into `out` at `at`; matches may reach into earlier blocks. Returns the new end. */
+/**
+ * Decodes one compressed block into `out` at `at`; matches may reach into earlier blocks. Returns the new end.
+ * Short copies go byte by byte: a subarray or copyWithin call per sequence costs more than the bytes.
+ */
 function decodeBlock(buf: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
   let i = start;
   let o = at;
-  const length = (n: number) => {
-    if (n !== 15) return n;
-    let b: number;
-    do {
-      if (i >= end) throw new Lz4Error(`length runs past the block at byte ${i}`);
-      b = buf[i++];
-      n += b;
-    } while (b === 255);
-    return n;
-  };
   while (i < end) {
     const token = buf[i++];
-    const literals = length(token >> 4);
+    let literals = token >> 4;
+    if (literals === 15) {
+      let b: number;
+      do {
+        if (i >= end) throw new Lz4Error(`length runs past the block at byte ${i}`);
+        b = buf[i++];
+        literals += b;
+      } while (b === 255);
+    }
     if (i + literals > end || o + literals > out.length) throw new Lz4Error(`literals run past the block at byte ${i}`);
-    out.set(buf.subarray(i, i + literals), o);
-    i += literals;
-    o += literals;
+    if (literals > 32) {
+      out.set(buf.subarray(i, i + literals), o);
+      i += literals;
+      o += literals;
+    } else {
+      for (let k = 0; k < literals; k++) out[o++] = buf[i++];
+    }
     if (i >= end) break;
     if (i + 2 > end) throw new Lz4Error(`match offset runs past the block at byte ${i}`);
     const offset = buf[i] | (buf[i + 1] << 8);
     i += 2;
-    const match = length(token & 15) + 4;
+    let match = token & 15;
+    if (match === 15) {
+      let b: number;
+      do {
+        if (i >= end) throw new Lz4Error(`length runs past the block at byte ${i}`);
+        b = buf[i++];
+        match += b;
+      } while (b === 255);
+    }
+    match += 4;
     if (offset === 0 || offset > o) throw new Lz4Error(`match offset ${offset} points before the start of the data at byte ${i - 2}`);
     if (o + match > out.length) throw new Lz4Error(`match runs past the block size at byte ${i}`);
-    for (let k = 0; k < match; k++, o++) out[o] = out[o - offset];
+    if (match > 32 && offset >= match) {
+      out.copyWithin(o, o - offset, o - offset + match);
+      o += match;
+    } else {
+      for (let k = 0; k < match; k++, o++) out[o] = out[o - offset];
+    }
   }
   return o;
 }
 
-export function lz4DecodeBlock(block: Uint8Array, maxSize: number): Uint8Array {
-  const out = new Uint8Array(maxSize);
+/** `into`: a buffer to decode into (reused between calls), else a new one of maxSize bytes. */
+export function lz4DecodeBlock(block: Uint8Array, maxSize: number, into?: Uint8Array): Uint8Array {
+  const out = into && into.length >= maxSize ? into : new Uint8Array(maxSize);
   return out.subarray(0, decodeBlock(block, 0, block.length, out, 0));
 }
 
