@@ -3,6 +3,8 @@
 // (`litestream restore`, `sqlite3 PRAGMA integrity_check`, `SELECT count(*)`
 // per table) against `borela drill run --wait`. Prints the ratio drill/raw.
 // The database and replica are cached under .bench-tmp/ (git-ignored).
+// BENCH_LITESTREAM=0.5 does the same with Litestream 0.5 (an LTX replica, the
+// binary of scripts/install-litestream05.sh) on a copy of the same database.
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
@@ -11,9 +13,15 @@ import Sqlite from "better-sqlite3";
 const root = path.resolve(import.meta.dirname, "..");
 const work = path.join(root, ".bench-tmp", "drill-overhead");
 const TARGET_MB = Number(process.env.BENCH_DB_MB ?? 1024);
-const dbFile = path.join(work, `app-${TARGET_MB}mb.sqlite3`);
-const replicaDir = path.join(work, `replica-${TARGET_MB}mb`);
-const litestream = path.join(root, "node_modules/@flydotio/litestream-linux-x64/litestream");
+const LINE = process.env.BENCH_LITESTREAM === "0.5" ? "0.5" : "0.3";
+const suffix = LINE === "0.5" ? "-ltx" : "";
+const dbFile = path.join(work, `app-${TARGET_MB}mb${suffix}.sqlite3`);
+const replicaDir = path.join(work, `replica-${TARGET_MB}mb${suffix}`);
+const litestream = LINE === "0.5" ? path.join(root, ".tools/bin/litestream-0.5") : path.join(root, "node_modules/@flydotio/litestream-linux-x64/litestream");
+// What marks a finished replica: 0.3 writes generations/, 0.5 writes ltx/ (a snapshot at level 9).
+const replicaMark = LINE === "0.5" ? path.join(replicaDir, "ltx", "9") : path.join(replicaDir, "generations");
+// Litestream 0.5's S3 client refuses AWS_CA_BUNDLE; nothing here uses S3, but keep its environment plain.
+const { AWS_CA_BUNDLE: _caBundle, ...plainEnv } = process.env;
 const borela = path.join(root, "core/bin/borela.js");
 const TABLES = ["users", "orders", "events"];
 
@@ -22,10 +30,16 @@ function log(msg) {
 }
 
 function buildDatabase() {
-  if (existsSync(dbFile) && existsSync(path.join(replicaDir, "generations"))) return;
+  if (existsSync(dbFile) && existsSync(replicaMark)) return;
   rmSync(dbFile, { force: true });
   rmSync(replicaDir, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
+  const same = path.join(work, `app-${TARGET_MB}mb.sqlite3`);
+  if (LINE === "0.5" && existsSync(same)) {
+    log(`copying ${same} to ${dbFile} (sqlite3 .backup)`);
+    execFileSync("sqlite3", [same, `.backup '${dbFile}'`], { stdio: "ignore", timeout: 600_000 });
+    return replicateDatabase();
+  }
   log(`building a ${TARGET_MB} MB database at ${dbFile}`);
   const db = new Sqlite(dbFile);
   db.pragma("journal_mode = WAL");
@@ -59,9 +73,17 @@ function buildDatabase() {
   }
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
-  log(`replicating to ${replicaDir}`);
+  replicateDatabase();
+}
+
+function replicateDatabase() {
+  log(`replicating to ${replicaDir} with Litestream ${LINE}`);
   // `litestream replicate -exec` replicates, runs the command, then stops with a final sync.
-  execFileSync(litestream, ["replicate", "-exec", "sleep 2", dbFile, `file://${replicaDir}`], { stdio: "ignore", timeout: 600_000 });
+  // 0.5 takes its first level-9 snapshot a moment after the first sync: give it time.
+  const started = Date.now();
+  execFileSync(litestream, ["replicate", "-exec", LINE === "0.5" ? "sleep 20" : "sleep 2", dbFile, `file://${replicaDir}`], { stdio: "ignore", timeout: 600_000, env: plainEnv });
+  log(`replicated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (!existsSync(replicaMark)) throw new Error(`litestream ${LINE} left no ${replicaMark}`);
 }
 
 function time(fn) {
@@ -71,10 +93,10 @@ function time(fn) {
 }
 
 function rawSteps() {
-  const out = path.join(work, "raw-restore.sqlite3");
+  const out = path.join(work, `raw-restore${suffix}.sqlite3`);
   rmSync(out, { force: true });
   const seconds = time(() => {
-    execFileSync(litestream, ["restore", "-o", out, `file://${replicaDir}`], { stdio: "ignore" });
+    execFileSync(litestream, ["restore", "-o", out, `file://${replicaDir}`], { stdio: "ignore", env: plainEnv });
     const check = execFileSync("sqlite3", [out, "PRAGMA integrity_check"], { encoding: "utf8" }).trim();
     if (check !== "ok") throw new Error(`integrity_check: ${check}`);
     execFileSync("sqlite3", [out, TABLES.map((t) => `SELECT count(*) FROM ${t};`).join(" ")], { encoding: "utf8" });
@@ -138,7 +160,7 @@ function drillRun(dataDir) {
 
 buildDatabase();
 const dbBytes = statSync(dbFile).size;
-const dataDir = path.join(work, "borela-data");
+const dataDir = path.join(work, `borela-data${suffix}`);
 await prepareStore(dataDir);
 log("warming the page cache with one restore");
 rawSteps();
@@ -159,6 +181,7 @@ process.stdout.write(lastOutput.split("\n").filter((l) => /restore|check|PASSED/
 console.log(
   JSON.stringify({
     bench: "drill-overhead",
+    litestream: LINE,
     value: Number(value.toFixed(2)),
     unit: "s",
     baseline: Number(baseline.toFixed(2)),
