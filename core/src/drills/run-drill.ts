@@ -142,7 +142,8 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
     run,
     {
       layout: "generations",
-      generation: generationId,
+      // Litestream 0.5 has no -generation flag: it picks the generation itself (its newest snapshot's).
+      generation: choice.stored === "mixed" ? "" : generationId,
       timestamp: plan.timestamp,
       restorePoint: plan.restorePoint,
       restoredEnd,

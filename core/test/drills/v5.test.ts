@@ -233,4 +233,25 @@ describe("drills of Litestream 0.5 replicas", () => {
     expect(plain).toEqual({ tables: drill.report.tables });
     expect(drill.report.tables).toEqual(tableCounts(file));
   });
+
+  it("mixed history where the 0.3 files are newer (a rollback to 0.3): 0.5 restores the generations, and the drill follows", async () => {
+    const dir = path.join(tmp.path, "mixed-rollback");
+    const file = seededDatabase(dir);
+    const replicaDir = path.join(dir, "replica");
+    const target = { type: "file" as const, path: replicaDir };
+    await replicate05(dir, file, target, 1);
+    await sleep(1100);
+    await replicate(dir, file, target, [(f) => addRows(f, 2, 2)]); // Litestream 0.3.13, newest
+    const project = await core.createProject("v5-mixed-rollback");
+    await reportDatabase(core, project.agentToken, file, `file://${replicaDir}`, undefined, { position: null });
+    const drill = await runDrillNow(core, project.id);
+    expect(drill.report.error ?? null).toBeNull();
+    expect(drill.status).toBe("passed");
+    expect(drill.report.layout).toBe("generations");
+    expect(drill.report.litestreamVersion).toBe("v0.5.16");
+    expect(drill.report.warnings.join(" ")).toMatch(/a 0\.5 restore uses the generations because its newest 0\.3 file/);
+    const plain = await plainRestore(target);
+    expect(plain).toEqual({ tables: drill.report.tables });
+    expect(drill.report.tables).toEqual(tableCounts(file));
+  });
 });
