@@ -65,4 +65,19 @@ describe("LitestreamSupervisor.restart", () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(s.status().running).toBe(false);
   }, 30_000);
+
+  it("warns when Litestream exited without its final sync (SIGKILL), not after a clean stop", async () => {
+    const logs: string[] = [];
+    const s = supervisor("warn", logs);
+    await s.start();
+    await new Promise((r) => setTimeout(r, 1000));
+    s.kill();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(logs.join("\n")).toMatch(/WARN +litestream exited without its final sync: changes written since its last sync may be missing from the replica/);
+    const before = logs.length;
+    await new Promise((r) => setTimeout(r, 1500)); // restarted after its backoff
+    await s.stop();
+    expect(logs.slice(before).join("\n")).toMatch(/litestream stopped code=0/);
+    expect(logs.slice(before).join("\n")).not.toMatch(/without its final sync/);
+  }, 30_000);
 });
