@@ -37,7 +37,7 @@ export async function run(args: string[]): Promise<number> {
   const options = { database: values.database, timestamp, force: values.force === true, output };
   try {
     const outcome = values["data-dir"] ? await restoreLocally(positionals[0], options, values["data-dir"]) : await restoreThroughApi(positionals[0], options, coreAccess(values, process.env));
-    process.stdout.write(`restored ${formatBytes(outcome.bytes)} to ${output} in ${outcome.restoreSeconds.toFixed(2)}s (generation ${outcome.generation}, as of ${outcome.restorePoint})\n`);
+    process.stdout.write(`restored ${formatBytes(outcome.bytes)} to ${output} in ${outcome.restoreSeconds.toFixed(2)}s (${outcome.generation ? `generation ${outcome.generation}` : `LTX up to TXID ${outcome.txid}`}, as of ${outcome.restorePoint})\n`);
     return 0;
   } catch (err) {
     if (err instanceof RestoreRequestError) throw new UsageError(err.message);

@@ -1,8 +1,9 @@
 // A restore of one database into a file, as `borela restore` asks for it: the
 // core reads the replica with what it holds (replica-target.ts: its own keys,
 // stored credentials, file roots), runs the drill's pre-checks
-// (restore-check.ts) and refuses a damaged replica unless forced, then runs
-// `litestream restore` of exactly the plan the drill would restore, isolated
+// (restore-check.ts for 0.3 generations, ltx-check.ts for 0.5 LTX files) and
+// refuses a damaged replica unless forced, then runs `litestream restore` (the
+// line the drill would use) of exactly the plan the drill would restore, isolated
 // as a drill's restore is (BORELA_DRILL_ISOLATION: no core environment, the
 // data dir hidden, limits), followed by a quick_check and row counts of the
 // copy. Used by the API (routes/restores.ts, the file then streamed to the
@@ -16,10 +17,14 @@
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
-import { listReplicaFiles } from "../litestream/replica-reader.ts";
+import type { ReplicaFile } from "../litestream/replica-reader.ts";
+import { openReplicaClient, type ReplicaClient, type ReplicaListing } from "../litestream/client/replica-client.ts";
+import { chooseLayout, type LayoutChoice } from "../litestream/layout/detect.ts";
+import type { ReplicaTarget } from "../litestream/replica-url.ts";
+import { prepareLtxRestore } from "./ltx-check.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { segmentName } from "../litestream/restore-plan.ts";
-import { resolveLitestreamBin } from "../litestream/binary.ts";
+import { resolveLitestreamBinFor } from "../litestream/binary.ts";
 import { formatBytes, freeSpace } from "./disk.ts";
 import { requiredFreeBytes } from "./decisions.ts";
 import { readTarget, storedCredentials } from "./replica-target.ts";
@@ -38,11 +43,16 @@ export interface RestoreOutcome {
   /** The restored database, inside the scratch directory. */
   file: string;
   replica: string;
-  generation: string;
+  /** The 0.3 generation restored; null for a 0.5 (LTX) replica, which has none. */
+  generation: string | null;
+  /** The TXID an LTX restore ends at; null for 0.3. */
+  txid: number | null;
   restorePoint: string;
   bytes: number;
   restoreSeconds: number;
 }
+
+type Step = (step: string, message: string) => void;
 
 type Project = { id: string; name: string; storagePrefix: string };
 
@@ -74,40 +84,42 @@ export async function restoreDatabase(
     throw new RestoreRefusedError(`cannot restore ${what}: ${(err as Error).message}`);
   }
   step("inspect-replica", `reading ${shown}`);
-  const files = await listReplicaFiles(target, { timeoutMs: 60_000 });
-  const planned = planFromListing(files, options.timestamp ?? null);
-  if (!planned.ok) throw new RestoreRefusedError(`cannot restore ${what}: ${planned.reason}`);
-  const { plan, generation } = planned;
-  const last = plan.wal.at(-1);
-  step(
-    "inspect-replica",
-    `generation ${plan.generation}: snapshot ${segmentName(plan.snapshot)}, ${plan.wal.length} WAL segment(s) to apply${last ? ` up to ${segmentName(last)}` : ""}; ${formatBytes(generation.bytes)} stored`,
-  );
-  const segments = await checkWalSegments(target, plan);
-  if (!segments.ok) {
-    if (!options.force) throw new RestoreRefusedError(`refusing to restore ${what}: ${segments.reason} (--force restores anyway; the result may lack rows)`);
-    step("check", `warning: ${segments.reason}; restoring anyway (--force)`);
-  } else {
-    step("check", `${plan.wal.length} WAL segment(s) checked: checksums ok, no overlap, no hole`);
+  const client = openReplicaClient(target);
+  const listing = await client.list({ timeoutMs: 60_000 });
+  const timestamp = options.timestamp ?? null;
+  const choice = chooseLayout(listing, timestamp);
+  if (!choice.layout) throw new RestoreRefusedError(`cannot restore ${what}: no backup found`);
+  // As the drill: 0.5 restores LTX files and an upgraded app's replica (both layouts), 0.3 the rest.
+  const line = choice.layout === "ltx" || choice.stored === "mixed" ? "0.5" : "0.3";
+  let litestreamBin: string;
+  try {
+    litestreamBin = resolveLitestreamBinFor(line, ctx.config.litestreamBin);
+  } catch (err) {
+    throw new RestoreFailedError(`cannot restore ${what} (${choice.layout}) without Litestream ${line}: ${(err as Error).message}`);
+  }
+  const source = choice.layout === "ltx" ? await ltxSource(client, listing, choice, timestamp, what, step) : await generationsSource(target, listing.generations, timestamp, what, step);
+  if (source.problem) {
+    if (!options.force) throw new RestoreRefusedError(`refusing to restore ${what}: ${source.problem} (--force restores anyway; the result may lack rows)`);
+    step("check", `warning: ${source.problem}; restoring anyway (--force)`);
   }
   const free = await freeSpace(options.scratch);
-  const needed = requiredFreeBytes(generation.bytes, database.sizeBytes > 0n ? Number(database.sizeBytes + database.walBytes) : null);
+  const needed = requiredFreeBytes(source.bytes, database.sizeBytes > 0n ? Number(database.sizeBytes + database.walBytes) : null);
   if (free < needed) {
-    throw new RestoreRefusedError(`cannot restore ${what}: not enough free disk in ${ctx.config.drillDir} on the core: ${formatBytes(free)} free, ${formatBytes(needed)} needed to restore ${formatBytes(generation.bytes)} of backup`);
+    throw new RestoreRefusedError(`cannot restore ${what}: not enough free disk in ${ctx.config.drillDir} on the core: ${formatBytes(free)} free, ${formatBytes(needed)} needed to restore ${formatBytes(source.bytes)} of backup`);
   }
-  step("restore", `litestream restore -generation ${plan.generation}${plan.timestamp ? ` -timestamp ${plan.timestamp.toISOString()}` : ""} (as of ${plan.restorePoint.toISOString()})`);
+  step("restore", `litestream ${line} restore${source.generation ? ` -generation ${source.generation}` : ""}${source.timestamp ? ` -timestamp ${source.timestamp.toISOString()}` : ""} (as of ${source.restorePoint.toISOString()})`);
   let result;
   try {
     result = await runIsolated(
       {
         replica: target,
-        generation: plan.generation,
-        timestamp: plan.timestamp?.toISOString() ?? null,
+        generation: source.generation,
+        timestamp: source.timestamp?.toISOString() ?? null,
         checkPolicy: "quick",
         assertions: [],
         restoreTimeoutMs: 6 * 3600_000,
         checkTimeoutMs: 3600_000,
-        litestreamBin: resolveLitestreamBin(ctx.config.litestreamBin),
+        litestreamBin,
       },
       { mode: ctx.config.drillIsolation },
       { scratch: options.scratch, hide: [ctx.config.dataDir, ctx.config.drillDir], onStep: step },
@@ -116,7 +128,7 @@ export async function restoreDatabase(
     if (err instanceof IsolationError) throw new RestoreFailedError(`cannot restore ${what}: ${err.message}`);
     throw err;
   }
-  if (!result.ok && result.stage === "restore") throw new RestoreFailedError(`cannot restore ${what}: ${nameFiles(result.message, plan)}`);
+  if (!result.ok && result.stage === "restore") throw new RestoreFailedError(`cannot restore ${what}: ${source.nameFiles(result.message)}`);
   if (!result.ok) {
     step("check", `warning: the restored copy could not be checked: ${result.message}`);
   } else {
@@ -125,5 +137,63 @@ export async function restoreDatabase(
     step("check", `${result.check}: ${ok ? "ok" : `warning: ${result.inspection.integrity}`}; ${Object.keys(result.inspection.tables).length} table(s), ${rows} row(s)`);
   }
   const bytes = result.restoredBytes;
-  return { file: path.join(options.scratch, RESTORED_FILE), replica: shown, generation: plan.generation, restorePoint: plan.restorePoint.toISOString(), bytes, restoreSeconds: result.restoreSeconds };
+  return {
+    file: path.join(options.scratch, RESTORED_FILE),
+    replica: shown,
+    generation: source.generation || null,
+    txid: source.txid,
+    restorePoint: source.restorePoint.toISOString(),
+    bytes,
+    restoreSeconds: result.restoreSeconds,
+  };
+}
+
+/** What the restore restores and what the drill's pre-checks found wrong with it (`problem`, null when whole). */
+interface Source {
+  generation: string;
+  txid: number | null;
+  timestamp: Date | null;
+  restorePoint: Date;
+  bytes: number;
+  problem: string | null;
+  nameFiles(message: string): string;
+}
+
+async function generationsSource(target: ReplicaTarget, files: ReplicaFile[], timestamp: Date | null, what: string, step: Step): Promise<Source> {
+  const planned = planFromListing(files, timestamp);
+  if (!planned.ok) throw new RestoreRefusedError(`cannot restore ${what}: ${planned.reason}`);
+  const { plan, generation } = planned;
+  const last = plan.wal.at(-1);
+  step(
+    "inspect-replica",
+    `generation ${plan.generation}: snapshot ${segmentName(plan.snapshot)}, ${plan.wal.length} WAL segment(s) to apply${last ? ` up to ${segmentName(last)}` : ""}; ${formatBytes(generation.bytes)} stored`,
+  );
+  const segments = await checkWalSegments(target, plan);
+  if (segments.ok) step("check", `${plan.wal.length} WAL segment(s) checked: checksums ok, no overlap, no hole`);
+  return {
+    generation: plan.generation,
+    txid: null,
+    timestamp: plan.timestamp,
+    restorePoint: plan.restorePoint,
+    bytes: generation.bytes,
+    problem: segments.ok ? null : segments.reason,
+    nameFiles: (message) => nameFiles(message, plan),
+  };
+}
+
+async function ltxSource(client: ReplicaClient, listing: ReplicaListing, choice: LayoutChoice, timestamp: Date | null, what: string, step: Step): Promise<Source> {
+  const prepared = await prepareLtxRestore(client, listing, choice, timestamp);
+  if ("failed" in prepared) throw new RestoreRefusedError(`cannot restore ${what}: ${prepared.failed}`);
+  step("inspect-replica", prepared.summary);
+  for (const warning of prepared.warnings) step("inspect-replica", `warning: ${warning}`);
+  // A restore is only as good as its files: verified before restoring (the drill does it beside the restore).
+  const verified = await prepared.verify?.();
+  let restorePoint = prepared.restorePoint;
+  let problem: string | null = null;
+  if (verified && "damaged" in verified) problem = verified.damaged;
+  else if (verified) {
+    step("check", verified.summary);
+    restorePoint = verified.restorePoint;
+  }
+  return { generation: "", txid: prepared.txid, timestamp: prepared.timestamp, restorePoint, bytes: prepared.bytes, problem, nameFiles: prepared.nameFiles };
 }

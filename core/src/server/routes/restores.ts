@@ -24,7 +24,7 @@ const Body = Type.Object(
 );
 
 const view = (job: RestoreJob) => {
-  const outcome = job.outcome && { replica: job.outcome.replica, generation: job.outcome.generation, restorePoint: job.outcome.restorePoint, bytes: job.outcome.bytes, restoreSeconds: job.outcome.restoreSeconds };
+  const outcome = job.outcome && { replica: job.outcome.replica, generation: job.outcome.generation, txid: job.outcome.txid, restorePoint: job.outcome.restorePoint, bytes: job.outcome.bytes, restoreSeconds: job.outcome.restoreSeconds };
   return { id: job.id, project: job.project, database: job.database, status: job.status, steps: job.steps, error: job.error, outcome };
 };
 

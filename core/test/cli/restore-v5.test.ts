@@ -1,0 +1,83 @@
+// `borela restore` of a Litestream 0.5 (LTX) replica written by a real
+// `litestream replicate` 0.5: restored with the 0.5 binary, as the drill does,
+// to the counts a plain `litestream restore` 0.5 gives; a flipped byte in an
+// LTX file is refused naming the file (the drill's check, ltx-check.ts), where
+// the old `borela restore` found "no backup" (it read only 0.3 generations).
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
+import { startTestCore, type TestCore } from "../support/core-server.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { addRows, reportDatabase, seededDatabase, tableCounts } from "../drills/fixtures.ts";
+
+const BIN = path.resolve(import.meta.dirname, "../../bin/borela.js");
+const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BORELA_")));
+let core: TestCore;
+let tmp: TmpDir;
+
+beforeAll(async () => {
+  core = await startTestCore();
+  tmp = await tmpDir("borela-restore-v5-");
+});
+afterAll(async () => {
+  await core?.close();
+  await tmp?.remove();
+});
+
+function borela(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: tmp.path, env: { ...clean, BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken }, timeout: 90_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function ltxProject(name: string) {
+  const dir = path.join(tmp.path, name);
+  const file = seededDatabase(dir);
+  const target = { type: "file" as const, path: path.join(dir, "replica") };
+  const live = await startLitestream05(path.join(dir, "ls05"), file, target);
+  try {
+    await live.caughtUp();
+    await live.snapshotted();
+    for (let i = 0; i < 3; i++) {
+      addRows(file, 3 + i, 7 + i);
+      await live.caughtUp();
+    }
+  } finally {
+    await live.stop();
+  }
+  const project = await core.createProject(name);
+  await reportDatabase(core, project.agentToken, file, `file://${target.path}`, undefined, { position: null });
+  return { file, target };
+}
+
+describe("borela restore of a Litestream 0.5 replica", () => {
+  it("restores what litestream restore 0.5 restores; a flipped byte in an LTX file is refused naming it", async () => {
+    const { file, target } = await ltxProject("ltx-restore");
+    const plainOutput = path.join(tmp.path, "plain.sqlite3");
+    expect(await restore05(path.join(tmp.path, "plain"), target, plainOutput)).toBeNull();
+    const output = path.join(tmp.path, "restored.sqlite3");
+    const ok = await borela("restore", "ltx-restore", "-o", output);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/\n  restore: litestream 0\.5 restore \(as of \S+\)\n/);
+    expect(ok.stdout).toMatch(/\(LTX up to TXID \d+, as of \S+\)\n$/);
+    expect(tableCounts(output)).toEqual(tableCounts(plainOutput));
+    expect(tableCounts(output)).toEqual(tableCounts(file));
+
+    const { ltx } = await openReplicaClient(target).list();
+    const snapshot = ltx.find((f) => f.level === 9)!;
+    const bytes = readFileSync(snapshot.key);
+    bytes[bytes.length - 40] ^= 0x10;
+    writeFileSync(snapshot.key, bytes);
+    const damaged = path.join(tmp.path, "damaged.sqlite3");
+    const refused = await borela("restore", "ltx-restore", "-o", damaged);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`^borela restore: refusing to restore ltx-restore/app from file://${target.path}: backup is damaged: LTX file level 9 .*${snapshot.name}.*file checksum mismatch.* \\(--force restores anyway; the result may lack rows\\)\\n$`));
+    expect(existsSync(damaged)).toBe(false);
+  }, 120_000);
+});
