@@ -115,7 +115,9 @@ async function sync(
 
 /** Host path for local volumes (by mount point: the sidecar never holds the volume itself), else the volume name or bind source. */
 function mountOf(m: { Type: string; Name?: string; Source: string; Destination: string; Driver?: string; RW: boolean }): Mount {
-  const source = m.Type === "volume" && m.Driver && m.Driver !== "local" ? (m.Name ?? m.Source) : m.Source;
+  // The list API leaves Source empty for some volumes (an image's anonymous VOLUME): those go by name.
+  const byPath = m.Type !== "volume" || ((!m.Driver || m.Driver === "local") && m.Source);
+  const source = byPath ? m.Source : (m.Name ?? m.Source);
   return { source, destination: m.Destination, readOnly: !m.RW };
 }
 

@@ -97,8 +97,9 @@ describe("borela discover", () => {
     expect(dry).toMatch(/would create borela-sidecar-discover-app-1 for discover-app-1 \(project discovered-shop/);
     expect(sidecarsFor(app)).toEqual([]);
 
-    expect(await discover("--once")).toMatch(/^create borela-sidecar-discover-app-1/m);
-    expect(sidecarsFor(app)).toHaveLength(1);
+    const created = await discover("--once");
+    expect(created).toMatch(/^create borela-sidecar-discover-app-1 .*\n  done in [\d.]+ s: started borela-sidecar-discover-app-1/m);
+    expect(sidecarsFor(app), created).toHaveLength(1);
     const first = sidecarsFor(app)[0];
     expect(docker("inspect", "--format", "{{.HostConfig.NetworkMode}} {{.HostConfig.RestartPolicy.Name}}", first)).toBe("host unless-stopped");
     await freshProject("discovered-shop");
@@ -109,13 +110,13 @@ describe("borela discover", () => {
     const app2 = startApp("discover-app-2", { ...labels, "dev.borela.project": "discovered-shop-2", "dev.borela.replica": `file://${replica}/shop2` }, data, replica);
     const out = await discover("--once");
     expect(out).toMatch(/create borela-sidecar-discover-app-2/);
-    expect(out).toMatch(/remove borela-sidecar-discover-app-1: its app container is gone/);
+    expect(out).toMatch(/stop \(SIGTERM, SIGKILL after 30 s\) and remove borela-sidecar-discover-app-1: its app container stopped or is gone\n  done in [\d.]+ s: stopped borela-sidecar-discover-app-1 \(exit code 0\) and removed it/);
     expect(sidecarsFor(app)).toEqual([]);
     expect(sidecarsFor(app2)).toHaveLength(1);
     await freshProject("discovered-shop-2");
 
     removeContainer(app2);
-    expect(await discover("--once")).toMatch(/remove borela-sidecar-discover-app-2/);
+    expect(await discover("--once")).toMatch(/and remove borela-sidecar-discover-app-2/);
     expect(sidecarsFor(app2)).toEqual([]);
   }, 240_000);
 
