@@ -120,7 +120,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   --volume SRC:DST      the app's volume (kamal)
   --image IMAGE         sidecar image
   --host-network        network_mode: host (compose)
-  --write [--root DIR]  systemd: install the unit and env file instead of printing them`,
+  --user UID:GID        the sidecar's user (default: the database's owner, found by the image's entrypoint)
+  --replica-volume NAME the volume of a file:// replica, shared with the core (default borela-replicas)
+  --write [--root DIR]  systemd: install the unit and env file instead of printing them
+  core-compose prints the core itself for Docker (host networking, data volume, the replica volume for drills).`,
   },
   discover: {
     summary: "start sidecars for containers labelled dev.borela.enable=true",
