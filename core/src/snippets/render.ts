@@ -31,6 +31,8 @@ function composeService(r: ResolvedInput) {
     image: r.image,
     command: ["agent"],
     restart: "unless-stopped",
+    // Room for Litestream's final sync on `docker-compose stop`/`down` (compose's default is 10 s).
+    stop_grace_period: "30s",
     // Without `user:` the image's entrypoint runs the agent as the owner of the database (root for a root app).
     ...(r.user ? { user: quoted(r.user) } : {}),
     environment: composeEscape(agentEnvironment(r)),
@@ -63,7 +65,7 @@ function coolify(r: ResolvedInput): string {
 function dockerRun(r: ResolvedInput): string {
   const env = Object.entries(agentEnvironment(r)).map(([k, v]) => (k === "BORELA_AGENT_TOKEN" ? `-e ${k}` : `-e ${shellQuote(`${k}=${v}`)}`));
   return [
-    "docker run -d --name borela-agent --restart unless-stopped",
+    "docker run -d --name borela-agent --restart unless-stopped --stop-timeout 30",
     ...(r.user ? [`--user ${r.user}`] : []),
     ...(r.hostNetwork ? ["--network host"] : []),
     ...mounts(r).map((m) => `-v ${shellQuote(m)}`),

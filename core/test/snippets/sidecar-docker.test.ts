@@ -20,6 +20,9 @@ describe("sidecar snippets for Docker", () => {
     expect(parse(renderSnippet("compose", { ...base, user: "0" })).services.borela.user).toBe("0:0");
     expect(() => renderSnippet("compose", { ...base, user: "www-data" })).toThrow(/user "www-data" must be UID:GID in numbers/);
     expect(renderSnippet("docker-run", base)).not.toContain("--user");
+    // Room for Litestream's final sync when the sidecar is stopped.
+    expect(parse(compose).services.borela.stop_grace_period).toBe("30s");
+    expect(renderSnippet("docker-run", base)).toContain("--stop-timeout 30");
   });
 
   it("a file:// replica comes with its mount: an external volume (down -v keeps it) at the replica's first directory", () => {
