@@ -15,7 +15,7 @@ declare module "fastify" {
   interface FastifyInstance {
     requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     requireAgent: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-    /** Failed authentications per client address and per credential, shared by every route that checks one. */
+    /** Failed authentications per client address, shared by every route that checks a credential. */
     authFailures: AuthFailures;
   }
   interface FastifyRequest {

@@ -1,4 +1,4 @@
-// Failed authentications, counted per client address and per credential. The
+// Failed authentications, counted per client address. The
 // counts only ever hold back requests that do not carry a valid credential:
 // anyone can fail on purpose, so a count must never lock out the owners.
 
@@ -34,42 +34,31 @@ export function createFailureLimiter(limit: number, windowMs: number, now = () =
 /**
  * What a request gets, decided after its credential was checked:
  * - `allow`: the credential is valid; no count of anyone's failures holds it back;
- * - `throttle` (429): no valid credential and its address (or credential) is blocked, for `blockedForMs` more;
+ * - `throttle` (429): no valid credential and its address is blocked, for `blockedForMs` more;
  * - `refuse` (401/403): no valid credential, not blocked.
  * Only for credentials of 160 random bits or more (admin, agent and session tokens), where checking one
- * first tells a guesser nothing; a password is a low-entropy secret and uses `mayCheckPassword` instead.
+ * first tells a guesser nothing; a password is a low-entropy secret and goes through `password-guard.ts`.
  */
 export function authOutcome(valid: boolean, blockedForMs: number): "allow" | "throttle" | "refuse" {
   if (valid) return "allow";
   return blockedForMs > 0 ? "throttle" : "refuse";
 }
 
-/** A password is only compared while neither its address nor the password itself is blocked: otherwise a blocked guesser would still learn which guess is right. */
-export function mayCheckPassword(blockedForMs: number): boolean {
-  return blockedForMs <= 0;
-}
-
 export interface AuthFailures {
-  /** Counts one failed attempt against the address and, when given, the credential (e.g. `password`). */
-  fail(address: string, credential?: string): void;
-  /** Milliseconds until attempts from this address (or at this credential) are checked again; 0 when neither is blocked. */
-  blockedFor(address: string, credential?: string): number;
+  /** Counts one failed attempt against the address. */
+  fail(address: string): void;
+  /** Milliseconds until attempts from this address are checked again; 0 when it is not blocked. */
+  blockedFor(address: string): number;
 }
 
 /**
- * Failure counts in one-minute windows, `failuresPerMinute` per address and per credential. Addresses and
- * credentials are kept apart so that many addresses filling the address table cannot reset a credential's count.
+ * Failure counts per client address in one-minute windows, `failuresPerMinute` each. Never per credential:
+ * a count that anyone can raise must not hold back the owner of a right password or token.
  */
 export function createAuthFailures(failuresPerMinute: number, now = () => Date.now()): AuthFailures {
   const addresses = createFailureLimiter(failuresPerMinute, 60_000, now);
-  const credentials = createFailureLimiter(failuresPerMinute, 60_000, now);
   return {
-    fail(address, credential) {
-      addresses.fail(address);
-      if (credential) credentials.fail(credential);
-    },
-    blockedFor(address, credential) {
-      return Math.max(addresses.blockedFor(address), credential ? credentials.blockedFor(credential) : 0);
-    },
+    fail: (address) => addresses.fail(address),
+    blockedFor: (address) => addresses.blockedFor(address),
   };
 }

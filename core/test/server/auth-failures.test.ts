@@ -1,6 +1,7 @@
 // The pure decisions behind authentication limits and BORELA_TRUST_PROXY, without I/O.
 import { describe, expect, it } from "vitest";
-import { authOutcome, createAuthFailures, mayCheckPassword } from "../../src/server/failure-limiter.ts";
+import { authOutcome, createAuthFailures } from "../../src/server/failure-limiter.ts";
+import { createPasswordGuard, PRESSURE_BLOCK_MS } from "../../src/server/password-guard.ts";
 import { fastifyTrustProxy, parseTrustProxy } from "../../src/server/trust-proxy.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
@@ -12,10 +13,6 @@ describe("authOutcome", () => {
   it("throttles an invalid or missing credential only while blocked", () => {
     expect(authOutcome(false, 1)).toBe("throttle");
     expect(authOutcome(false, 0)).toBe("refuse");
-  });
-  it("compares a password only while nothing is blocked", () => {
-    expect(mayCheckPassword(0)).toBe(true);
-    expect(mayCheckPassword(1)).toBe(false);
   });
 });
 
@@ -34,19 +31,61 @@ describe("createAuthFailures", () => {
     expect(failures.blockedFor("10.0.0.1")).toBe(0);
   });
 
-  it("counts a credential across addresses: many addresses guessing the password block the password", () => {
-    const t = 5_000;
-    const failures = createAuthFailures(3, () => t);
-    for (let i = 0; i < 3; i++) failures.fail(`10.0.0.${i}`, "password");
-    expect(failures.blockedFor("10.0.0.9", "password")).toBe(60_000);
-    expect(failures.blockedFor("10.0.0.9")).toBe(0);
+});
+
+describe("createPasswordGuard", () => {
+  function wrong(guard: ReturnType<typeof createPasswordGuard>, address: string) {
+    const turn = guard.begin(address);
+    if (turn.ok) guard.end(address, false);
+    return turn;
+  }
+
+  it("wrong passwords from many addresses never hold back a right one from another address", () => {
+    let t = 1_000_000;
+    const guard = createPasswordGuard(createAuthFailures(3, () => t), 3, () => t);
+    for (let i = 0; i < 100; i++) expect(wrong(guard, `10.20.${i}.1`).ok).toBe(true);
+    expect(guard.begin("10.30.0.1")).toEqual({ ok: true });
+    guard.end("10.30.0.1", true);
+    t += 1;
+    expect(guard.begin("10.30.0.1")).toEqual({ ok: true });
   });
 
-  it("a flood of addresses does not reset the password's count", () => {
-    const failures = createAuthFailures(3, () => 0);
-    for (let i = 0; i < 3; i++) failures.fail("10.0.0.1", "password");
-    for (let i = 0; i < 10_001; i++) failures.fail(`addr-${i}`);
-    expect(failures.blockedFor("10.9.9.9", "password")).toBeGreaterThan(0);
+  it("blocks an address past its own limit, for the rest of its minute", () => {
+    let t = 0;
+    const guard = createPasswordGuard(createAuthFailures(3, () => t), 3, () => t);
+    for (let i = 0; i < 3; i++) expect(wrong(guard, "10.0.0.1").ok).toBe(true);
+    t += 10_000;
+    expect(guard.begin("10.0.0.1")).toEqual({ ok: false, reason: "blocked", retryAfterMs: 50_000 });
+    t += 50_000;
+    expect(guard.begin("10.0.0.1").ok).toBe(true);
+  });
+
+  it("under global pressure a wrong password costs its address a whole minute: one guess per address", () => {
+    let t = 0;
+    const guard = createPasswordGuard(createAuthFailures(3, () => t), 3, () => t);
+    // Below 4 x 3 wrong passwords a minute from everywhere, one wrong guess leaves its address free.
+    for (let i = 0; i < 11; i++) expect(wrong(guard, `10.1.${i}.1`).ok).toBe(true);
+    expect(guard.begin("10.1.0.1").ok).toBe(true);
+    guard.end("10.1.0.1", true);
+    // The twelfth reaches the pressure mark: from now on each wrong guess blocks its own address.
+    expect(wrong(guard, "10.2.0.1").ok).toBe(true);
+    expect(guard.begin("10.2.0.1")).toEqual({ ok: false, reason: "blocked", retryAfterMs: PRESSURE_BLOCK_MS });
+    expect(wrong(guard, "10.2.1.1").ok).toBe(true);
+    expect(guard.begin("10.2.1.1").ok).toBe(false);
+    // A fresh address is still compared, and its right password still gets in.
+    expect(guard.begin("10.3.0.1").ok).toBe(true);
+    guard.end("10.3.0.1", true);
+    t += PRESSURE_BLOCK_MS;
+    expect(guard.begin("10.2.0.1").ok).toBe(true);
+  });
+
+  it("compares one password at a time per address, so concurrent guesses cannot slip past the count", () => {
+    const guard = createPasswordGuard(createAuthFailures(3, () => 0), 3, () => 0);
+    expect(guard.begin("10.0.0.1").ok).toBe(true);
+    expect(guard.begin("10.0.0.1")).toEqual({ ok: false, reason: "busy", retryAfterMs: 1000 });
+    expect(guard.begin("10.0.0.2").ok).toBe(true);
+    guard.end("10.0.0.1", false);
+    expect(guard.begin("10.0.0.1").ok).toBe(true);
   });
 });
 

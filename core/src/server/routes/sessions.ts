@@ -1,11 +1,13 @@
 // Dashboard sign-in and sign-out, the session list, sign out everywhere and
 // the password. The admin token is checked before any failure count (a right
-// token always signs in); a password is compared only while neither the
-// address nor the password itself is blocked, since it may be guessable.
+// token always signs in). A password is compared only while its own address
+// is not blocked (password-guard.ts): others' failures never hold back a right
+// password.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type, type Static } from "@sinclair/typebox";
 import { ApiError, conflict, notFound } from "../errors.ts";
-import { authOutcome, mayCheckPassword } from "../failure-limiter.ts";
+import { authOutcome } from "../failure-limiter.ts";
+import { createPasswordGuard } from "../password-guard.ts";
 import { tooManyFailures } from "../auth.ts";
 import { hashesEqual, hashToken } from "../tokens.ts";
 import {
@@ -41,16 +43,14 @@ const PasswordChange = Type.Object(
 );
 const SessionParams = Type.Object({ id: Type.String({ pattern: "^[0-9a-f]{64}$" }) }, { additionalProperties: false });
 
-/** The credential a password route checks; `password` is also the key its failures count under. */
-const PASSWORD = "password";
-
 export default async function sessionRoutes(app: FastifyInstance, opts: SessionRouteOptions) {
   const secure = app.config.publicUrl.startsWith("https:");
   const failures = app.authFailures;
+  const passwords = createPasswordGuard(failures, app.config.authFailuresPerMinute);
 
-  function refuse(request: FastifyRequest, reply: FastifyReply, message: string, credential?: string): never {
-    const blocked = failures.blockedFor(request.ip, credential);
-    failures.fail(request.ip, credential);
+  function refuse(request: FastifyRequest, reply: FastifyReply, message: string): never {
+    const blocked = failures.blockedFor(request.ip);
+    failures.fail(request.ip);
     if (authOutcome(false, blocked) === "throttle") throw tooManyFailures(reply, blocked, "failed sign-in attempts");
     throw new ApiError(401, "unauthorized", message);
   }
@@ -61,13 +61,23 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
     if (!hash || !hashesEqual(hashToken(token), hash)) refuse(request, reply, "wrong admin token");
   }
 
-  /** The password may be guessable: no comparison at all while its address or the password is blocked. */
+  /** The password may be guessable: no comparison at all while its own address is blocked or already comparing one. */
   async function requirePassword(request: FastifyRequest, reply: FastifyReply, password: string): Promise<void> {
-    const blocked = failures.blockedFor(request.ip, PASSWORD);
-    if (!mayCheckPassword(blocked)) throw tooManyFailures(reply, blocked, "failed sign-in attempts");
     const stored = await storedPasswordHash(app.store);
     if (!stored) refuse(request, reply, "no password is set yet: sign in with the admin token");
-    if (!(await verifyPassword(password, stored))) refuse(request, reply, "wrong password", PASSWORD);
+    const turn = passwords.begin(request.ip);
+    if (!turn.ok) {
+      if (turn.reason === "blocked") throw tooManyFailures(reply, turn.retryAfterMs, "failed sign-in attempts");
+      reply.header("retry-after", Math.ceil(turn.retryAfterMs / 1000));
+      throw new ApiError(429, "too_many_requests", "a password from this address is still being checked; try again in a second");
+    }
+    let correct = false;
+    try {
+      correct = await verifyPassword(password, stored);
+    } finally {
+      passwords.end(request.ip, correct);
+    }
+    if (!correct) throw new ApiError(401, "unauthorized", "wrong password");
   }
 
   async function signIn(request: FastifyRequest, reply: FastifyReply) {
