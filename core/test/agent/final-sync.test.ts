@@ -1,7 +1,7 @@
 // Every way an agent is stopped lets Litestream do its final sync (issue 12,
 // tester's finding 3): write one row, stop at once, restore the replica — the
 // row is there. The stops: a terminal's Ctrl-C (SIGINT to the agent's process
-// group) five times; systemd's default KillMode=control-group (SIGTERM to every
+// group) ten times; systemd's default KillMode=control-group (SIGTERM to every
 // process of the unit at once); `docker stop` (SIGTERM to PID 1 only). Before,
 // the -exec watcher shared the agent's group, died of the Ctrl-C first, and
 // Litestream exited "cannot signal exec process" without its final sync.
@@ -52,7 +52,7 @@ function descendants(pid: number): number[] {
 type Stop = "group-SIGINT" | "systemd-control-group" | "docker-stop";
 
 describe("the agent's stop always includes Litestream's final sync", () => {
-  it("write one row, stop at once (5× Ctrl-C to the group, systemd's SIGTERM to all, docker's SIGTERM to PID 1): the row is in the replica every time", async () => {
+  it("write one row, stop at once (10× Ctrl-C to the group, systemd's SIGTERM to all, docker's SIGTERM to PID 1): the row is in the replica every time", async () => {
     const p = await h.core.createProject("final-sync", { staleAfterSeconds: 60, heartbeatGraceSeconds: 60 });
     const dbPath = path.join(h.dir.path, "app.sqlite3");
     const replica = path.join(h.dir.path, "replica");
@@ -72,7 +72,8 @@ describe("the agent's stop always includes Litestream's final sync", () => {
       BORELA_AGENT_STATE_DIR: path.join(h.dir.path, "state"),
       BORELA_LOG_LEVEL: "debug",
     };
-    const stops: Stop[] = ["group-SIGINT", "group-SIGINT", "group-SIGINT", "group-SIGINT", "group-SIGINT", "systemd-control-group", "docker-stop"];
+    // Ten Ctrl-Cs: the old race lost the row in about one run in five.
+    const stops: Stop[] = [...Array<Stop>(10).fill("group-SIGINT"), "systemd-control-group", "docker-stop"];
     const results: string[] = [];
     for (const [run, how] of stops.entries()) {
       // Its own process group, as a shell gives a foreground job.
@@ -85,6 +86,9 @@ describe("the agent's stop always includes Litestream's final sync", () => {
       // Litestream replicating (its -exec watcher is started last, after the databases are open).
       await waitFor(() => /replicating to/.test(out) && /litestream started/.test(out), { timeoutMs: 30_000, what: `run ${run}: Litestream replicating` });
       await waitFor(async () => (await readReplica({ type: "file", path: replica })).position, { timeoutMs: 20_000, what: `run ${run}: a replica position` });
+      // Past Litestream's own first sync: 0.3.13's final sync can race it (both write one segment, one fails
+      // "error closing db ... .tmp: no such file"), a Litestream bug apart from the one tested here.
+      await new Promise((r) => setTimeout(r, 1500));
 
       const db = new Database(dbPath);
       db.prepare("INSERT INTO events (kind, payload, created_at) VALUES ('last', ?, ?)").run(`last-${run}`, new Date().toISOString());
@@ -99,13 +103,13 @@ describe("the agent's stop always includes Litestream's final sync", () => {
       const check = new Database(restored, { readonly: true });
       const found = (check.prepare("SELECT count(*) AS n FROM events WHERE payload = ?").get(`last-${run}`) as { n: number }).n;
       check.close();
-      results.push(`${how}: exit ${code}, last row ${found === 1 ? "restored" : "MISSING"}`);
+      results.push(`${how}: ${found === 1 ? "restored" : "MISSING"}`);
       expect(found, `run ${run} (${how}): the last row in the replica\n${out.slice(-3000)}`).toBe(1);
       expect(code, `run ${run} (${how})`).toBe(0);
       expect(out).toMatch(/litestream stopped code=0/);
       expect(out).not.toMatch(/cannot signal exec process|without its final sync/);
       expect(out).toMatch(/litestream shut down/);
     }
-    console.log(`[final-sync] ${results.join("; ")}`);
+    console.log(`[final-sync] last row after each stop: ${results.join("; ")}`);
   }, 240_000);
 });
