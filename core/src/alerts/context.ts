@@ -5,6 +5,8 @@ import { restoreCommands } from "../server/project-view.ts";
 import type { AlertContext } from "./message.ts";
 import type { AlertEvent } from "./decisions.ts";
 import { conditionStart } from "./condition-start.ts";
+import type { S3Settings } from "../config.ts";
+import { restoreStorage } from "../storage/restore-storage.ts";
 
 export async function alertContext(
   store: Store,
@@ -12,6 +14,7 @@ export async function alertContext(
   incident: { projectId: string; databaseId: string | null; kind: string; reason: string; openedAt: Date; resolvedAt: Date | null },
   event: AlertEvent | "test",
   now = new Date(),
+  s3: S3Settings | null = null,
 ): Promise<AlertContext> {
   const project = await store.project.findUniqueOrThrow({
     where: { id: incident.projectId },
@@ -39,8 +42,9 @@ export async function alertContext(
     staleAfterSeconds: project.staleAfterSeconds,
     heartbeatGraceSeconds: project.heartbeatGraceSeconds,
   });
+  const storage = await restoreStorage(store, s3, project);
   const commands = databases.flatMap((d) => {
-    const c = restoreCommands(project.name, d, d.replicas[0]?.url ?? null);
+    const c = restoreCommands(project.name, d, d.replicas[0]?.url ?? null, storage);
     return [c.litestream, c.borela].filter((x): x is string => !!x);
   });
   return {

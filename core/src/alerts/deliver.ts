@@ -5,6 +5,7 @@
 // deliveries (incidents that came and went before it could hear of them) go
 // out together as one summary (catch-up.ts, missed.ts).
 import type { Store } from "../store/db.ts";
+import type { S3Settings } from "../config.ts";
 import { afterAttempt, type AttemptOutcome } from "./attempt.ts";
 import { send, type Senders } from "./channels.ts";
 import { alertContext } from "./context.ts";
@@ -24,6 +25,8 @@ const BATCH = 50;
 export interface DeliverSettings extends DigestSettings {
   retrySeconds: number;
   allowPrivateTargets?: boolean;
+  /** BORELA_S3_*: the endpoint the restore commands name for managed replicas. */
+  s3?: S3Settings | null;
 }
 
 export interface DeliveredAttempt {
@@ -110,7 +113,7 @@ async function attempt(store: Store, secretKey: Buffer, settings: DeliverSetting
     const incident = await store.incident.findUnique({ where: { id: d.incidentId } });
     if (!incident) throw new PermanentDeliveryError(`incident ${d.incidentId} no longer exists`);
     const channel = await channelOfDelivery(store, secretKey, d);
-    const context = await alertContext(store, settings.publicUrl, incident, d.event as AlertEvent, at);
+    const context = await alertContext(store, settings.publicUrl, incident, d.event as AlertEvent, at, settings.s3 ?? null);
     return { ok: true, detail: await send(channel, context, senders(settings)) };
   } catch (err) {
     return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };

@@ -19,7 +19,7 @@ export const DEFAULT_TICK_MS = 2_000;
 export type AlertConfig = Pick<
   Config,
   "smtpUrl" | "mailFrom" | "alertEmail" | "publicUrl" | "alertReminderHours" | "alertRetrySeconds" | "digestCron"
-> & { alertConfirmSeconds: number | ConfirmDelays; alertAllowPrivateTargets?: boolean };
+> & { alertConfirmSeconds: number | ConfirmDelays; alertAllowPrivateTargets?: boolean; s3?: Config["s3"] };
 
 export interface AlertDispatcherDeps {
   store: Store;
@@ -53,6 +53,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     digestCron: config.digestCron,
     retrySeconds: config.alertRetrySeconds,
     allowPrivateTargets: config.alertAllowPrivateTargets ?? false,
+    s3: config.s3 ?? null,
   };
   const plan = { confirm: config.alertConfirmSeconds, reminderHours: config.alertReminderHours, operatorEmails: config.alertEmail, emailReady: !!config.smtpUrl };
   let timer: NodeJS.Timeout | null = null;

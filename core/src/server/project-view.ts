@@ -6,6 +6,8 @@ import { drillStatus } from "../drills/drill-status.ts";
 import { nextFire } from "../drills/schedule.ts";
 import { recipients } from "../alerts/recipients.ts";
 import { alertingView } from "./alerting-view.ts";
+import type { S3Settings } from "../config.ts";
+import { restoreStorage } from "../storage/restore-storage.ts";
 
 // Kept for the callers that import it from here (alerts/context.ts).
 export { restoreCommands };
@@ -139,10 +141,12 @@ async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: bo
   return alertingView(list.map((r) => ({ ...r, projectId: r.id ? owner.get(r.id) : null })), projectEmails, alert.smtpConfigured);
 }
 
-export async function projectDetail(store: Store, id: string, alert: { smtpConfigured: boolean; operatorEmails: string[] }, now = new Date()) {
+/** `alert.s3`: BORELA_S3_* (null when unset), for the endpoint of managed replicas in the restore commands. */
+export async function projectDetail(store: Store, id: string, alert: { smtpConfigured: boolean; operatorEmails: string[]; s3?: S3Settings | null }, now = new Date()) {
   const [p] = await loadProjects(store, { id });
   if (!p) return null;
   const facts = await drillFacts(store, [p.id]);
+  const storage = await restoreStorage(store, alert.s3 ?? null, p);
   return {
     ...summary(p, facts, now),
     alerting: await alerting(store, p, alert),
@@ -180,7 +184,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
         tableCountsAt: d.tableCountsAt,
         markerEnabled: d.markerEnabled,
         lastDrill: databaseDrill(facts.perDatabase.get(d.id)),
-        restoreCommands: restoreCommands(p.name, d, d.replicas[0]?.url ?? null),
+        restoreCommands: restoreCommands(p.name, d, d.replicas[0]?.url ?? null, storage),
         replicas: d.replicas.map((r) => ({
           id: r.id,
           type: r.type,

@@ -1,20 +1,78 @@
 // The restore commands shown for a database (API, dashboard, emails, webhooks,
 // chat). Everything in them may come from an agent's heartbeat, so every word
 // goes through shellQuote: pasting them into a shell runs exactly the restore.
+// The replica URL keeps only the bucket and path the agent reported: where the
+// requests go (endpoint, region) comes from the core, as for drills
+// (drills/replica-target.ts): pasting a command must never send the admin's
+// own keys to an endpoint an agent chose.
+import { parseReplicaUrl } from "../litestream/replica-url.ts";
 import { shellCommand } from "./shell.ts";
 
 export interface RestoreCommands {
-  /** `litestream restore -o /tmp/<name>-restored.sqlite3 <replica URL>`; null when no replica is known. */
+  /**
+   * `litestream restore -o /tmp/<name>-restored.sqlite3 <replica URL>`, followed by a `# …` note when the
+   * core does not know the replica's endpoint; null when no replica is known or its URL is unreadable.
+   */
   litestream: string | null;
   /** `npx borela restore <project> --database <name> -o /tmp/<name>-restored.sqlite3`. */
   borela: string;
 }
 
+/** Where the core itself says a project's S3 replicas live; never from a heartbeat. */
+export interface RestoreStorage {
+  /** The operator's managed bucket (BORELA_S3_*) and the project's prefix in it; null when none is configured. */
+  managed: { bucket: string; prefix: string; endpoint: string | null; region: string; forcePathStyle: boolean } | null;
+  /** What an admin stored with PUT /api/v1/projects/:id/storage-credentials; null when nothing is stored. */
+  stored: { bucket: string; endpoint: string | null; region: string } | null;
+}
+
+export const NO_STORAGE: RestoreStorage = { managed: null, stored: null };
+
+/** Said after a command whose endpoint the core does not know: fixed text, nothing reported in it. */
+export const ENDPOINT_NOTE =
+  "# endpoint unknown: for a store other than AWS S3 add ?endpoint=<https://your S3 endpoint>&region=<region> (an admin can store it with PUT /api/v1/projects/<id>/storage-credentials)";
+
+function under(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * The URL a restore command reads, from a reported replica URL: `file:///dir` as reported (without query);
+ * `s3://<bucket>/<path>` with the managed settings' endpoint and region for the project's own prefix in
+ * the managed bucket, the stored credentials' for their bucket, and none otherwise (`endpointKnown`
+ * false). The reported query (`endpoint`, `region`, …), host-borne endpoints (`bucket.localhost:9000`)
+ * and credentials are dropped. Null when the URL cannot be parsed.
+ */
+export function restoreUrl(reported: string, storage: RestoreStorage): { url: string; endpointKnown: boolean } | null {
+  let target;
+  let pathname: string;
+  try {
+    target = parseReplicaUrl(reported);
+    pathname = new URL(reported).pathname;
+  } catch {
+    return null;
+  }
+  if (target.type === "file") return { url: `file://${pathname}`, endpointKnown: true };
+  const base = `s3://${target.bucket}${pathname === "/" ? "" : pathname}`;
+  const { managed, stored } = storage;
+  let where: { endpoint: string | null; region: string; forcePathStyle: boolean } | null = null;
+  if (managed && target.bucket === managed.bucket && under(target.path, managed.prefix)) where = managed;
+  else if (stored && target.bucket === stored.bucket) where = { ...stored, forcePathStyle: stored.endpoint !== null };
+  if (!where) return { url: base, endpointKnown: false };
+  const query = new URLSearchParams();
+  if (where.endpoint) query.set("endpoint", where.endpoint);
+  query.set("region", where.region);
+  if (where.endpoint && where.forcePathStyle) query.set("forcePathStyle", "true");
+  return { url: `${base}?${query}`, endpointKnown: true };
+}
+
 /** Restore commands for one database: project name, database name and replica URL as stored (any text). */
-export function restoreCommands(projectName: string, database: { name: string }, replicaUrl: string | null): RestoreCommands {
+export function restoreCommands(projectName: string, database: { name: string }, replicaUrl: string | null, storage: RestoreStorage = NO_STORAGE): RestoreCommands {
   const out = `/tmp/${database.name}-restored.sqlite3`;
+  const replica = replicaUrl ? restoreUrl(replicaUrl, storage) : null;
+  const litestream = replica ? shellCommand(["litestream", "restore", "-o", out, replica.url]) : null;
   return {
-    litestream: replicaUrl ? shellCommand(["litestream", "restore", "-o", out, replicaUrl]) : null,
+    litestream: litestream && !replica!.endpointKnown ? `${litestream}  ${ENDPOINT_NOTE}` : litestream,
     borela: shellCommand(["npx", "borela", "restore", projectName, "--database", database.name, "-o", out]),
   };
 }

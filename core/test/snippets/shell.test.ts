@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { shellCommand, shellQuote } from "../../src/snippets/shell.ts";
-import { restoreCommands } from "../../src/snippets/restore-commands.ts";
+import { restoreCommands, restoreUrl, type RestoreStorage } from "../../src/snippets/restore-commands.ts";
 
 const HOSTILE = [
   "app;touch /tmp/x;#",
@@ -55,5 +55,44 @@ describe("restoreCommands", () => {
       borela: "npx borela restore shop --database app -o /tmp/app-restored.sqlite3",
     });
     expect(restoreCommands("my shop", { name: "app" }, null)).toEqual({ litestream: null, borela: "npx borela restore 'my shop' --database app -o /tmp/app-restored.sqlite3" });
+  });
+});
+
+describe("restoreUrl: the endpoint comes from the core, never from the reported URL", () => {
+  const ATTACK = "s3://prod-backups/app?endpoint=http://127.0.0.1:19100&region=us-east-1";
+  const managed: RestoreStorage["managed"] = { bucket: "ops", prefix: "p1", endpoint: "https://s3.ops.example", region: "eu-central-1", forcePathStyle: true };
+  const stored: RestoreStorage["stored"] = { bucket: "prod-backups", endpoint: "https://s3.admin.example", region: "eu-west-3" };
+
+  it("no stored credentials: the bucket and path only, endpoint unknown", () => {
+    expect(restoreUrl(ATTACK, { managed, stored: null })).toEqual({ url: "s3://prod-backups/app", endpointKnown: false });
+    expect(restoreUrl("s3://prod-backups.localhost:19100/app", { managed: null, stored: null })).toEqual({ url: "s3://prod-backups/app", endpointKnown: false });
+    expect(restoreUrl("s3://AKIA:secret@prod-backups/app", { managed: null, stored: null })).toEqual({ url: "s3://prod-backups/app", endpointKnown: false });
+  });
+  it("stored credentials for the bucket: their endpoint and region", () => {
+    expect(restoreUrl(ATTACK, { managed, stored })).toEqual({
+      url: "s3://prod-backups/app?endpoint=https%3A%2F%2Fs3.admin.example&region=eu-west-3&forcePathStyle=true",
+      endpointKnown: true,
+    });
+    expect(restoreUrl(ATTACK, { managed: null, stored: { ...stored, endpoint: null } })).toEqual({ url: "s3://prod-backups/app?region=eu-west-3", endpointKnown: true });
+    expect(restoreUrl("s3://other/app?endpoint=http://127.0.0.1:19100", { managed: null, stored })?.endpointKnown).toBe(false);
+  });
+  it("the project's own managed prefix: the operator's endpoint; a prefix that only starts alike gets none", () => {
+    expect(restoreUrl("s3://ops/p1/app?endpoint=http://127.0.0.1:19100", { managed, stored: null })).toEqual({
+      url: "s3://ops/p1/app?endpoint=https%3A%2F%2Fs3.ops.example&region=eu-central-1&forcePathStyle=true",
+      endpointKnown: true,
+    });
+    expect(restoreUrl("s3://ops/p10/app", { managed, stored: null })).toEqual({ url: "s3://ops/p10/app", endpointKnown: false });
+  });
+  it("file replicas as reported without query; unreadable URLs give no command", () => {
+    expect(restoreUrl("file:///backups/app", { managed: null, stored: null })).toEqual({ url: "file:///backups/app", endpointKnown: true });
+    expect(restoreUrl("not a url", { managed: null, stored: null })).toBeNull();
+    expect(restoreCommands("shop", { name: "app" }, "not a url").litestream).toBeNull();
+  });
+  it("a command without a known endpoint ends with a shell comment saying so", () => {
+    const { litestream } = restoreCommands("shop", { name: "app" }, ATTACK);
+    expect(litestream).toMatch(/^litestream restore -o \/tmp\/app-restored.sqlite3 s3:\/\/prod-backups\/app  # endpoint unknown: /);
+    expect(argsFromBash(`node -e 'process.stdout.write(JSON.stringify(process.argv.slice(1)))' ${litestream!.slice("litestream ".length)}`)).toEqual([
+      "restore", "-o", "/tmp/app-restored.sqlite3", "s3://prod-backups/app",
+    ]);
   });
 });

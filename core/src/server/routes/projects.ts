@@ -83,7 +83,7 @@ export default async function projectRoutes(app: FastifyInstance) {
   });
 
   app.get("/api/v1/projects", { schema: { tags: ["projects"] } }, async () => projectSummaries(app.store));
-  const alerting = { smtpConfigured: app.config.smtpUrl !== null, operatorEmails: app.config.alertEmail };
+  const alerting = { smtpConfigured: app.config.smtpUrl !== null, operatorEmails: app.config.alertEmail, s3: app.config.s3 };
 
   app.get("/api/v1/projects/:id", { schema: { params: IdParams, tags: ["projects"] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
