@@ -7,6 +7,7 @@
 //     role         AssumeRole(BORELA_S3_ROLE_ARN) with the prefix session policy (preferred when set)
 //     agent-keys   keys an admin attached to this project (PUT …/agent-storage-keys)
 //     refused      neither: `message` says what the operator must do
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { S3Settings } from "../config.ts";
 
 export type ManagedSource =
@@ -41,13 +42,23 @@ export function managedSource(s3: S3Settings | null, project: ManagedProject, ha
   return { kind: "refused", message: refusalMessage(s3, project) };
 }
 
+/** Equal strings, compared in constant time (SHA-256 digests, so lengths tell nothing either). */
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
+}
+
 /**
  * Why keys offered as a project's agent keys are refused, or null when they are acceptable.
- * The operator's own key id is refused: attaching it would hand the whole bucket to one agent.
+ * The operator's own key id or secret key is refused: attaching either would hand the operator's
+ * secret (and with it the whole bucket) to one agent through GET /api/v1/agent/config.
  */
-export function agentKeysProblem(s3: S3Settings | null, accessKeyId: string): string | null {
-  if (s3 && accessKeyId === s3.accessKeyId) {
+export function agentKeysProblem(s3: S3Settings | null, keys: { accessKeyId: string; secretAccessKey: string }): string | null {
+  if (!s3) return null;
+  if (keys.accessKeyId === s3.accessKeyId) {
     return "accessKeyId is the operator's own key (BORELA_S3_ACCESS_KEY_ID): attach keys limited to this project's prefix";
+  }
+  if (sameSecret(keys.secretAccessKey, s3.secretAccessKey)) {
+    return "secretAccessKey is the operator's own secret key (BORELA_S3_SECRET_ACCESS_KEY): attach keys limited to this project's prefix";
   }
   return null;
 }

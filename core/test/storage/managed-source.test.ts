@@ -44,8 +44,14 @@ describe("managedSource", () => {
 
 describe("agentKeysProblem", () => {
   it("refuses the operator's own key id as a project's keys", () => {
-    expect(agentKeysProblem(s3, "OPERATORKEY")).toMatch(/^accessKeyId is the operator's own key \(BORELA_S3_ACCESS_KEY_ID\)/);
-    expect(agentKeysProblem(s3, "PROJECTKEY")).toBeNull();
-    expect(agentKeysProblem(null, "OPERATORKEY")).toBeNull();
+    expect(agentKeysProblem(s3, { accessKeyId: "OPERATORKEY", secretAccessKey: "project-secret" })).toMatch(/^accessKeyId is the operator's own key \(BORELA_S3_ACCESS_KEY_ID\)/);
+    expect(agentKeysProblem(s3, { accessKeyId: "PROJECTKEY", secretAccessKey: "project-secret" })).toBeNull();
+    expect(agentKeysProblem(null, { accessKeyId: "OPERATORKEY", secretAccessKey: s3.secretAccessKey })).toBeNull();
+  });
+  it("refuses the operator's secret key under another key id, naming the field", () => {
+    expect(agentKeysProblem(s3, { accessKeyId: "PROJECTKEY", secretAccessKey: s3.secretAccessKey })).toMatch(
+      /^secretAccessKey is the operator's own secret key \(BORELA_S3_SECRET_ACCESS_KEY\)/,
+    );
+    expect(agentKeysProblem(s3, { accessKeyId: "PROJECTKEY", secretAccessKey: `${s3.secretAccessKey}x` })).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
 // credentials plugin, so it shares its admin-only hook.
 //
 //   GET    /api/v1/projects/:id/agent-storage-keys  { source, message, prefix, keys: { accessKeyIdHint, createdAt } | null }
-//   PUT    /api/v1/projects/:id/agent-storage-keys  { accessKeyId, secretAccessKey } → 204; 400 for the operator's own key
+//   PUT    /api/v1/projects/:id/agent-storage-keys  { accessKeyId, secretAccessKey } → 204; 400 for the operator's own key id or secret
 //   DELETE /api/v1/projects/:id/agent-storage-keys  → 204
 import type { FastifyInstance } from "fastify";
 import { Type, type Static } from "@sinclair/typebox";
@@ -51,7 +51,7 @@ export default async function agentStorageKeyRoutes(app: FastifyInstance) {
     const body = request.body as Static<typeof Body>;
     assertWellFormed(body);
     const project = await requireProject((request.params as Static<typeof IdParams>).id);
-    const problem = agentKeysProblem(app.config.s3, body.accessKeyId);
+    const problem = agentKeysProblem(app.config.s3, body);
     if (problem) throw badRequest(`body/${problem}`);
     await saveAgentKeys(app.store, app.secretKey, project.id, body);
     return reply.code(204).send();
