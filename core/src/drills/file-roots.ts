@@ -4,9 +4,10 @@
 //
 //   fileRootProblem(dir, roots): string | null          pure: the lexical check
 //   resolveFileReplica(dir, roots): Promise<string>    the lexical check, then the same on real paths
-//     (symlinks resolved) and no symbolic link inside the replica; returns the real directory to read,
+//     (symlinks resolved), no symbolic link and no file with more than one hard link inside the replica;
+//     returns the real directory to read,
 //     throws FileReplicaRefusedError with the reason
-import { readdir, realpath } from "node:fs/promises";
+import { lstat, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { isInside } from "./inside-dir.ts";
 
@@ -34,7 +35,12 @@ async function real(p: string): Promise<string | null> {
   }
 }
 
-async function firstSymlink(dir: string, depth: number): Promise<string | null> {
+/**
+ * The first entry of the replica tree that the core will not read, with why: a symbolic link (it could point
+ * anywhere on the core host) or a file with more than one hard link (a link can bring a file from outside the
+ * roots into them; Litestream writes replica files by creating and renaming, never by linking). Null when none.
+ */
+async function firstRefused(dir: string, depth: number): Promise<string | null> {
   if (depth > MAX_DEPTH) return null;
   let entries;
   try {
@@ -45,19 +51,33 @@ async function firstSymlink(dir: string, depth: number): Promise<string | null> 
   }
   for (const e of entries) {
     const full = path.join(dir, e.name);
-    if (e.isSymbolicLink()) return full;
+    if (e.isSymbolicLink()) return `holds a symbolic link (${full}); the core does not follow links inside a replica`;
     if (e.isDirectory()) {
-      const found = await firstSymlink(full, depth + 1);
+      const found = await firstRefused(full, depth + 1);
       if (found) return found;
+      continue;
+    }
+    const links = await hardLinks(full);
+    if (links > 1) {
+      return `holds ${full} with ${links} hard links: a hard link can bring a file from outside BORELA_FILE_REPLICA_ROOTS into a root, so the core reads only replica files with one link`;
     }
   }
   return null;
 }
 
+async function hardLinks(file: string): Promise<number> {
+  try {
+    return (await lstat(file)).nlink;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return 1;
+    throw err;
+  }
+}
+
 /**
  * The real path of the `file://` replica directory `dir` when it may be read: inside a root both as written
- * and with symlinks resolved, holding no symbolic link (one could point anywhere on the core host). A
- * directory that does not exist passes as written (the drill then finds no backup). Throws
+ * and with symlinks resolved, holding no symbolic link (one could point anywhere on the core host) and
+ * no file with more than one hard link (one could be a file from outside the roots). A directory that does not exist passes as written (the drill then finds no backup). Throws
  * FileReplicaRefusedError otherwise; file system errors other than ENOENT propagate.
  */
 export async function resolveFileReplica(dir: string, roots: string[]): Promise<string> {
@@ -67,7 +87,7 @@ export async function resolveFileReplica(dir: string, roots: string[]): Promise<
   if (realDir === null) return path.resolve(dir);
   const realRoots = (await Promise.all(roots.map(real))).filter((r): r is string => r !== null);
   if (!realRoots.some((root) => isInside(root, realDir))) throw new FileReplicaRefusedError(`${outside(dir, roots)} (it resolves to ${realDir})`);
-  const link = await firstSymlink(realDir, 1);
-  if (link) throw new FileReplicaRefusedError(`file replica ${dir} holds a symbolic link (${link}); the core does not follow links inside a replica`);
+  const refused = await firstRefused(realDir, 1);
+  if (refused) throw new FileReplicaRefusedError(`file replica ${dir} ${refused}`);
   return realDir;
 }

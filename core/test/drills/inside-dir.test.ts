@@ -1,7 +1,7 @@
 // Defence in depth for reported paths: whatever the ingest let through, a file
 // replica's directory is inside a root both as written and with links resolved.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isInside } from "../../src/drills/inside-dir.ts";
 import { FileReplicaRefusedError, fileRootProblem, resolveFileReplica } from "../../src/drills/file-roots.ts";
@@ -37,6 +37,9 @@ describe("resolveFileReplica on a real file system", () => {
     mkdirSync(path.join(root, "linked", "generations"), { recursive: true });
     writeFileSync(path.join(outside, "secret"), "x");
     symlinkSync(path.join(outside, "secret"), path.join(root, "linked", "generations", "snap"));
+    mkdirSync(path.join(root, "hard", "generations", "0123456789abcdef", "snapshots"), { recursive: true });
+    linkSync(path.join(outside, "secret"), path.join(root, "hard", "generations", "0123456789abcdef", "snapshots", "00000000.snapshot.lz4"));
+    writeFileSync(path.join(root, "good", "generations", "0123456789abcdef", "wal", "00000000_00000000.wal.lz4"), "x");
   });
   afterAll(async () => tmp?.remove());
 
@@ -52,6 +55,13 @@ describe("resolveFileReplica on a real file system", () => {
   it("refuses a replica holding a symbolic link", async () => {
     await expect(resolveFileReplica(path.join(root, "linked"), [root])).rejects.toThrow(FileReplicaRefusedError);
     await expect(resolveFileReplica(path.join(root, "linked"), [root])).rejects.toThrow(/holds a symbolic link/);
+  });
+
+  it("refuses a replica holding a file with more than one hard link, naming it and the variable", async () => {
+    const file = path.join(root, "hard", "generations", "0123456789abcdef", "snapshots", "00000000.snapshot.lz4");
+    await expect(resolveFileReplica(path.join(root, "hard"), [root])).rejects.toThrow(
+      `file replica ${path.join(root, "hard")} holds ${file} with 2 hard links: a hard link can bring a file from outside BORELA_FILE_REPLICA_ROOTS into a root`,
+    );
   });
 
   it("refuses a directory outside the roots", async () => {
