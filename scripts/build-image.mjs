@@ -3,6 +3,7 @@
 //   node scripts/build-image.mjs [--tag NAME:TAG]...      (default tag borela/borela:latest)
 //   BASE_IMAGE=node:20-bookworm-slim npm run image        a pulled base instead of the local one
 //   LITESTREAM=/path/to/litestream npm run image          pin another Litestream binary
+//   LITESTREAM05=.tools/bin/litestream-0.5 npm run image  add Litestream 0.5 as litestream-0.5
 //
 // Steps: the dashboard (vite build), the agent bundle (esbuild), the Prisma client (generated
 // here, never at run time), a staged context holding only what runs (the core's production
@@ -37,13 +38,14 @@ function tags(argv) {
 
 /**
  * The Litestream binaries the image carries, { file name in /usr/local/bin: source path }.
- * `litestream` is 0.3.13 from npm unless LITESTREAM names another binary.
- * Litestream 0.5 (scripts/install-litestream05.sh, when it lands) goes here as a second entry.
+ * `litestream` is 0.3.13 from npm unless LITESTREAM names another binary; `litestream-0.5` (found on
+ * PATH by core/src/litestream/binary.ts) only when LITESTREAM05 names one, e.g. the build of
+ * scripts/install-litestream05.sh: LITESTREAM05=.tools/bin/litestream-0.5 npm run image.
  */
 function litestreamBinaries() {
   const require = createRequire(path.join(root, "core/package.json"));
   const npm = path.join(path.dirname(require.resolve("@flydotio/litestream-linux-x64/package.json")), "litestream");
-  return { litestream: process.env.LITESTREAM || npm };
+  return { litestream: process.env.LITESTREAM || npm, ...(process.env.LITESTREAM05 ? { "litestream-0.5": process.env.LITESTREAM05 } : {}) };
 }
 
 /** Top-level package folders of the core's production tree (nested node_modules come with their parents). */
@@ -77,8 +79,8 @@ function stage(dir) {
   for (const f of ["entrypoint.sh", "healthcheck.mjs"]) cpSync(path.join(root, "sidecar-image", f), path.join(app, "sidecar-image", f));
   mkdirSync(path.join(dir, "bin"));
   for (const [name, src] of Object.entries(litestreamBinaries())) {
-    if (!existsSync(src)) throw new Error(`Litestream binary ${src} not found (LITESTREAM?)`);
-    copyFileSync(src, path.join(dir, "bin", name));
+    if (!existsSync(path.resolve(root, src))) throw new Error(`Litestream binary ${src} not found (LITESTREAM, LITESTREAM05?)`);
+    copyFileSync(path.resolve(root, src), path.join(dir, "bin", name));
     chmodSync(path.join(dir, "bin", name), 0o755);
   }
   // bin/borela.js regenerates the client when it is older than the schema: keep it newer.
