@@ -12,6 +12,7 @@ import { createDrillQueue, createDrillWorker } from "./bullmq-queue.ts";
 import { dueFire, firstDrillDue, overdueReason } from "./schedule.ts";
 import { reclaimExpired } from "./leases.ts";
 import { fileRootProblem } from "./file-roots.ts";
+import { restoreTarget, storedCredentials, type StoredCredentials } from "./replica-target.ts";
 import type { DrillContext } from "./run-drill.ts";
 
 const SCHEDULE_EVERY_MS = 30_000;
@@ -23,6 +24,20 @@ function fileUrlPath(url: string): string {
     return decodeURIComponent(new URL(url).pathname);
   } catch {
     return url;
+  }
+}
+
+/**
+ * Whether the core can read `url` with what it holds (operator settings, the project's stored read
+ * credentials, the file replica roots): the same rules as a drill's, without I/O. A replica it
+ * cannot read gets no automatic first drill; its scheduled drill says why.
+ */
+function coreCanRead(url: string, storagePrefix: string, config: Config, stored: StoredCredentials | null): boolean {
+  try {
+    const target = restoreTarget(url, storagePrefix, config, stored);
+    return target.type !== "file" || !fileRootProblem(fileUrlPath(url), config.fileReplicaRoots);
+  } catch {
+    return false;
   }
 }
 
@@ -68,18 +83,24 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
    * Queues a drill of every database when the project's first drill is due (see firstDrillDue); returns
    * the drill ids, or [] when nothing was due. The Setting row "first-drill:<project id>" is the claim:
    * its key is unique, so two processes (or a sweep and a schedule tick) never queue it twice.
-   * A database whose file replica lies outside BORELA_FILE_REPLICA_ROOTS is left to the schedule: the
-   * core can never read it, and its scheduled drill says so.
+   * A database whose replica the core cannot read (a file replica outside BORELA_FILE_REPLICA_ROOTS,
+   * bring-your-own S3 without stored read credentials) is left to the schedule, whose drill says why.
    */
   async function firstDrill(projectId: string, now = new Date()): Promise<string[]> {
     const p = await store.project.findUnique({
       where: { id: projectId },
-      select: { status: true, _count: { select: { drills: true } }, databases: { select: { name: true, replicas: { select: { url: true }, orderBy: { url: "asc" }, take: 1 } } } },
+      select: {
+        status: true,
+        storagePrefix: true,
+        _count: { select: { drills: true } },
+        databases: { select: { name: true, replicas: { select: { url: true }, orderBy: { url: "asc" }, take: 1 } } },
+      },
     });
     if (!p || !firstDrillDue({ status: p.status, databases: p.databases.length, drills: p._count.drills })) return [];
+    const stored = await storedCredentials(store, config, projectId);
     const readable = p.databases.filter((d) => {
       const url = d.replicas[0]?.url;
-      return url !== undefined && !(url.startsWith("file://") && fileRootProblem(fileUrlPath(url), config.fileReplicaRoots));
+      return url !== undefined && coreCanRead(url, p.storagePrefix, config, stored);
     });
     if (readable.length === 0) return [];
     const claimed = await store.setting
