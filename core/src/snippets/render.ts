@@ -9,9 +9,14 @@ import { coreCompose } from "./core-compose.ts";
 export const SNIPPET_KINDS = ["compose", "docker-run", "coolify", "kamal", "labels", "systemd", "env-file", "core-compose"] as const;
 export type SnippetKind = (typeof SNIPPET_KINDS)[number];
 
-// Compose interpolates `$`: reported text is written with `$$` so only our ${BORELA_AGENT_TOKEN} reference expands.
+/** Compose interpolates `$` in every value: `$` is written `$$`, so a reported `${POSTGRES_PASSWORD}` stays text. */
+function composeText(value: string): string {
+  return value.replace(/\$/g, "$$$$");
+}
+
+/** The agent's environment for compose: every value escaped but our ${BORELA_AGENT_TOKEN} reference, which must expand. */
 function composeEscape(env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, k === "BORELA_AGENT_TOKEN" ? v : v.replace(/\$/g, "$$$$")]));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, k === "BORELA_AGENT_TOKEN" ? v : composeText(v)]));
 }
 
 /** The sidecar's mounts: the app's volume at the same path, and a `file://` replica's volume. */
@@ -28,7 +33,7 @@ function quoted(value: string): Scalar {
 
 function composeService(r: ResolvedInput) {
   return {
-    image: r.image,
+    image: composeText(r.image),
     command: ["agent"],
     restart: "unless-stopped",
     // Room for Litestream's final sync on `docker-compose stop`/`down` (compose's default is 10 s).
@@ -36,7 +41,7 @@ function composeService(r: ResolvedInput) {
     // Without `user:` the image's entrypoint runs the agent as the owner of the database (root for a root app).
     ...(r.user ? { user: quoted(r.user) } : {}),
     environment: composeEscape(agentEnvironment(r)),
-    volumes: mounts(r).map((m) => m.replace(/\$/g, "$$$$")),
+    volumes: mounts(r).map(composeText),
     ...(r.hostNetwork ? { network_mode: "host" } : {}),
     ...(r.serviceName ? { depends_on: [r.serviceName] } : {}),
   };
@@ -95,14 +100,15 @@ function kamal(r: ResolvedInput): string {
   }))}`;
 }
 
+// Labels go into a compose file too: every value is escaped for its interpolation.
 function labels(r: ResolvedInput): string {
   return `# Labels on the app container; \`borela discover\` starts the sidecar.\n${replicaHint(r)}${stringify({
     labels: {
       "dev.borela.enable": "true",
-      "dev.borela.project": r.projectName,
-      "dev.borela.databases": r.databases.join(","),
-      ...(r.replicaUrl ? { "dev.borela.replica": r.replicaUrl } : {}),
-      "dev.borela.server": r.serverUrl,
+      "dev.borela.project": composeText(r.projectName),
+      "dev.borela.databases": composeText(r.databases.join(",")),
+      ...(r.replicaUrl ? { "dev.borela.replica": composeText(r.replicaUrl) } : {}),
+      "dev.borela.server": composeText(r.serverUrl),
       ...(r.user ? { "dev.borela.user": quoted(r.user) } : {}),
     },
   })}`;
