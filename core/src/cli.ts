@@ -9,8 +9,8 @@ import { COMMANDS, commandHelp, commandList, helpTarget } from "./commands/table
 /** Help text with `{init-targets}` replaced by the snippet kinds (render.ts is loaded only here). */
 async function withInitTargets(text: string): Promise<string> {
   if (!text.includes("{init-targets}")) return text;
-  const { SNIPPET_KINDS } = await import("./snippets/render.ts");
-  return text.replaceAll("{init-targets}", SNIPPET_KINDS.join("|"));
+  const { INIT_KINDS } = await import("./snippets/render.ts");
+  return text.replaceAll("{init-targets}", INIT_KINDS.join("|"));
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -6,14 +6,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseFlags, UsageError } from "./args.ts";
 import { SnippetError, resolveInput } from "../snippets/input.ts";
-import { envFile, renderSnippet, SNIPPET_KINDS, systemdUnit, type SnippetKind } from "../snippets/render.ts";
+import { envFile, INIT_KINDS, renderSnippet, systemdUnit, type SnippetKind } from "../snippets/render.ts";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/borela.js");
 
 export async function run(args: string[]): Promise<number> {
   const [kind, ...rest] = args;
-  if (!kind || !(SNIPPET_KINDS as readonly string[]).includes(kind)) {
-    throw new UsageError(`init needs one of ${SNIPPET_KINDS.join(", ")}${kind ? `, not ${JSON.stringify(kind)}` : ""}`);
+  if (!kind || !(INIT_KINDS as readonly string[]).includes(kind)) {
+    throw new UsageError(`init needs one of ${INIT_KINDS.join(", ")}${kind ? `, not ${JSON.stringify(kind)}` : ""}`);
   }
   const { values } = parseFlags(
     rest,

@@ -6,8 +6,11 @@ import { agentEnvironment, CONTROL, resolveInput, SnippetError, type ResolvedInp
 import { shellQuote } from "./shell.ts";
 import { coreCompose } from "./core-compose.ts";
 
-export const SNIPPET_KINDS = ["compose", "docker-run", "coolify", "kamal", "labels", "systemd", "env-file", "core-compose"] as const;
-export type SnippetKind = (typeof SNIPPET_KINDS)[number];
+/** The sidecar snippets of a project (API, dashboard, `borela init`). */
+export const SNIPPET_KINDS = ["compose", "docker-run", "coolify", "kamal", "labels", "systemd", "env-file"] as const;
+/** What `borela init` prints: the sidecar snippets, and the core itself in Docker. */
+export const INIT_KINDS = [...SNIPPET_KINDS, "core-compose"] as const;
+export type SnippetKind = (typeof INIT_KINDS)[number];
 
 /** Compose interpolates `$` in every value: `$` is written `$$`, so a reported `${POSTGRES_PASSWORD}` stays text. */
 function composeText(value: string): string {

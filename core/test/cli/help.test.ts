@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SNIPPET_KINDS } from "../../src/snippets/render.ts";
+import { INIT_KINDS } from "../../src/snippets/render.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../bin/borela.js");
 const borela = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 30_000 });
@@ -34,7 +34,7 @@ describe("borela --help", () => {
     const bad = borela("init", "nope");
     expect(bad.status).toBe(2);
     const named = /init needs one of (.*), not "nope"/.exec(bad.stderr)![1].split(", ");
-    expect(named).toEqual([...SNIPPET_KINDS]);
+    expect(named).toEqual([...INIT_KINDS]);
     const listed = /init ([a-z|-]+) --database/.exec(top.stdout)![1].split("|");
     expect(listed).toEqual(named);
   });
