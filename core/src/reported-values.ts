@@ -28,11 +28,13 @@ function hasDotDot(p: string): boolean {
   return p.split("/").includes("..");
 }
 
-/** Null when `p` is an absolute path without control characters or ".." segments; otherwise why not. */
+/** Null when `p` is an absolute path without control characters, commas or ".." segments; otherwise why not. */
 export function databasePathProblem(p: string): string | null {
   if (CONTROL.test(p)) return `holds a control character (${JSON.stringify(p)})`;
   if (!p.startsWith("/")) return `must be an absolute path (got ${JSON.stringify(p)})`;
   if (hasDotDot(p)) return `must not contain ".." segments (got ${JSON.stringify(p)})`;
+  // BORELA_DATABASES and the dev.borela.databases label are comma-separated: in a snippet it would be two databases.
+  if (p.includes(",")) return `must not contain a comma (got ${JSON.stringify(p)}): BORELA_DATABASES is comma-separated`;
   return null;
 }
 

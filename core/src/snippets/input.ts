@@ -83,6 +83,7 @@ export function resolveInput(input: SnippetInput): ResolvedInput {
   refuseControl(input);
   for (const db of input.databases) {
     if (!path.isAbsolute(db)) throw new SnippetError(`database path ${JSON.stringify(db)} must be absolute (the path inside the app's container)`);
+    if (db.includes(",")) throw new SnippetError(`database path ${JSON.stringify(db)} holds a comma: BORELA_DATABASES and dev.borela.databases are comma-separated, so it would become two databases`);
   }
   try {
     new URL(input.serverUrl);
