@@ -71,9 +71,18 @@ export function webhookPayload(c: AlertContext): Record<string, unknown> {
   };
 }
 
+/**
+ * One fact line of a Slack alert. Slack's mrkdwn has no escape for `*`, `_`, `~` or line breaks, so every value
+ * (which may hold reported text: an agent's error, names) is a code span, where nothing is formatted and no
+ * line can be added: an agent cannot forge a row such as `*Last passing restore drill:* …`. Borela's own labels
+ * are bold; a summary's labels are project and database names, so they are code spans too.
+ */
+function slackFact(label: string, value: string, labelIsName: boolean): string {
+  return `${labelIsName ? slackCode(label) : `*${slackEscape(label)}:*`} ${slackCode(value)}`;
+}
+
 export function slackPayload(c: AlertContext) {
-  // A summary's labels are project and database names: escaped like every other reported text.
-  const lines = facts(c).map(([k, v]) => `*${slackEscape(k)}:* ${slackEscape(v)}`);
+  const lines = facts(c).map(([k, v], i) => slackFact(k, v, c.event === "summary" && i > 0 && k !== "And"));
   return {
     text: clip(slackEscape(subject(c)), 3000),
     blocks: [

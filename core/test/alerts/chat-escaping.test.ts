@@ -46,6 +46,25 @@ describe("Slack", () => {
     expect(spans).toHaveLength(2);
     expect(spans[0]).toContain("ˋ&lt;!channel&gt;ˋ");
   });
+
+  it("reported text with line breaks, *, _, ~ and backticks cannot forge a row or formatting in \"What happened\"", () => {
+    const forged = {
+      ...hostile,
+      reason: "litestream: ok\n*Last passing restore drill:* 2 minutes ago\n_all_ ~fine~ ```block```",
+    };
+    const text = slackPayload(forged).blocks[1].text!.text;
+    const lines = text.split("\n");
+    // As many lines as Borela's own facts, each starting with Borela's own bold label.
+    expect(lines.map((l) => l.slice(0, l.indexOf(":*") + 2))).toEqual([
+      "*What happened:*",
+      "*Since:*",
+      "*Last backup (newest upload to the replica):*",
+      "*Last passing restore drill:*",
+    ]);
+    // Every value is one code span: Slack formats nothing inside it.
+    for (const line of lines) expect(line).toMatch(/^\*[^*`]+:\* `[^`]*`$/);
+    expect(lines[0]).toBe("*What happened:* `litestream: ok *Last passing restore drill:* 2 minutes ago _all_ ~fine~ ˋˋˋblockˋˋˋ`");
+  });
 });
 
 describe("Discord", () => {
@@ -69,7 +88,7 @@ describe("a summary of missed incidents", () => {
     const summary = summaryOf(items, "https://borela.example.com", new Date("2026-11-02T10:05:00Z"));
     const slack = slackPayload(summary);
     expect(JSON.stringify(slack)).not.toContain("<!channel>");
-    expect(slack.blocks[1].text!.text).toContain("*shop / app&lt;!channel&gt;@everyone*0*:*");
+    expect(slack.blocks[1].text!.text).toContain("`shop / app&lt;!channel&gt;@everyone*0*` `");
     const discord = discordPayload(summary);
     const names = discord.embeds[0].fields.map((f) => f.name);
     expect(names).toEqual(["shop / app\\<!channel>\\@everyone\\*0\\*", "shop / app\\<!channel>\\@everyone\\*1\\*"]);

@@ -138,7 +138,7 @@ describe("Slack and Discord", () => {
     expect(byPath("slack")).toHaveLength(2);
     expect(slackOpen.text).toBe("[Borela] DRILL FAILED: chat / primary — integrity_check: row 12 missing from index");
     expect(slackOpen.blocks.map((b: { type: string }) => b.type)).toEqual(["header", "section", "section", "actions"]);
-    expect(slackOpen.blocks[1].text).toMatchObject({ type: "mrkdwn", text: expect.stringContaining("*What happened:* drill of primary failed") });
+    expect(slackOpen.blocks[1].text).toMatchObject({ type: "mrkdwn", text: expect.stringContaining("*What happened:* `drill of primary failed") });
     expect(slackOpen.blocks[2].text.text).toContain("`litestream restore -o /tmp/primary-restored.sqlite3 file:///backups/chat/primary`");
     expect(slackOpen.blocks[3].elements[0]).toMatchObject({ type: "button", url: `https://borela.example.com/projects/${chat.projectId}` });
     expect(slackResolved.text).toBe("[Borela] RESOLVED: chat / primary — restore drill passes again after 60 min failing");
