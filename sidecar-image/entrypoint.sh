@@ -14,10 +14,10 @@ if [ "${1:-agent}" = "agent" ]; then
   set -- node /app/agent.mjs "$@"
   db=$(printf '%s' "${BORELA_DATABASES:-}" | cut -d, -f1 | tr -d ' ')
   target=""
-  if [ -n "$db" ]; then
-    wait=${BORELA_WAIT_FOR_DATABASE_SECONDS:-30}
+  if [ -n "$db" ] && [ "$(id -u)" = 0 ]; then
+    limit=${BORELA_WAIT_FOR_DATABASE_SECONDS:-30}
     i=0
-    while [ ! -e "$db" ] && [ "$i" -lt "$wait" ]; do sleep 1; i=$((i + 1)); done
+    while [ ! -e "$db" ] && [ "$i" -lt "$limit" ]; do sleep 1; i=$((i + 1)); done
     if [ -e "$db" ]; then target=$db; else target=$(dirname "$db"); fi
   fi
 else
