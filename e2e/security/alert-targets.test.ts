@@ -23,7 +23,9 @@ async function create(c: TestCore, target: string, type = "webhook") {
 describe("alert-channel targets", () => {
   it("link-local is refused even when private targets are allowed", async () => {
     core = await startTestCore({ BORELA_ALERT_ALLOW_PRIVATE_TARGETS: "true" });
-    for (const target of ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/hook", "http://[::ffff:169.254.169.254]/", "http://0xa9fea9fe/"]) {
+    for (const target of ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/hook", "http://[::ffff:169.254.169.254]/", "http://0xa9fea9fe/",
+      // IPv4 embedded in other IPv6 forms (security tester, issue 13 follow-up): SIIT and 6to4.
+      "http://[::ffff:0:169.254.169.254]/", "http://[2002:a9fe:a9fe::]/"]) {
       const res = await create(core, target, "slack");
       expect(res.status, target).toBe(400);
       expect(res.body.message).toMatch(/link-local/);
@@ -33,7 +35,7 @@ describe("alert-channel targets", () => {
 
   it("loopback and private addresses need BORELA_ALERT_ALLOW_PRIVATE_TARGETS=true", async () => {
     core = await startTestCore({ BORELA_ALERT_ALLOW_PRIVATE_TARGETS: "false" });
-    for (const target of ["http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://10.0.0.5/hook", "http://[::1]:9/hook", "http://192.168.1.10/"]) {
+    for (const target of ["http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://10.0.0.5/hook", "http://[::1]:9/hook", "http://192.168.1.10/", "http://[::ffff:0:127.0.0.1]/"]) {
       const res = await create(core, target);
       expect(res.status, target).toBe(400);
       expect(res.body.message).toMatch(/BORELA_ALERT_ALLOW_PRIVATE_TARGETS=true/);

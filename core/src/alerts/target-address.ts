@@ -35,26 +35,66 @@ const PRIVATE = blockList(
   ["::/128", "::1/128", "fc00::/7", "fec0::/10", "ff00::/8"],
 );
 
-/** An IPv4 address carried inside IPv6 (::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::a.b.c.d), or null. */
-function embeddedIPv4(ip: string): string | null {
-  const lower = ip.toLowerCase();
-  const m = lower.match(/^(?:::ffff:|::|64:ff9b::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/);
-  if (!m || lower === "::" || lower === "::1") return null;
-  if (m[1]) return m[1];
-  const hi = parseInt(m[2], 16);
-  const lo = parseInt(m[3], 16);
+/** The eight 16-bit groups of an IPv6 address (isIP(ip) === 6), a dotted IPv4 tail and a zone allowed. */
+function ipv6Groups(ip: string): number[] {
+  let s = ip.toLowerCase().replace(/%.*$/, "");
+  const tail = s.match(/^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
+  if (tail) {
+    const [a, b, c, d] = tail.slice(2).map(Number);
+    s = `${tail[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, rest] = s.split("::");
+  const h = head ? head.split(":") : [];
+  const t = rest === undefined ? [] : rest ? rest.split(":") : [];
+  const zeros = rest === undefined ? [] : Array(8 - h.length - t.length).fill("0");
+  return [...h, ...zeros, ...t].map((g) => parseInt(g, 16));
+}
+
+function v4(hi: number, lo: number): string {
   return [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
+}
+
+/**
+ * Every IPv4 address an IPv6 address carries, whose host a connection may reach through it: IPv4-mapped
+ * (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d, not :: or ::1), SIIT (::ffff:0:a.b.c.d, RFC 6145), NAT64
+ * (64:ff9b::/96 and the local-use 64:ff9b:1::/48, RFC 6052/8215), 6to4 (2002:AABB:CCDD::/16, RFC 3056),
+ * Teredo (2001:0::/32: server in bits 32-63, client XOR 0xffffffff in the last 32, RFC 4380) and ISATAP
+ * (…:0:5efe:a.b.c.d or …:200:5efe:a.b.c.d, RFC 5214).
+ */
+export function embeddedIPv4(ip: string): string[] {
+  const g = ipv6Groups(ip);
+  const last = v4(g[6], g[7]);
+  const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
+  const found: string[] = [];
+  if (zeroUpTo(5) && g[5] === 0xffff) found.push(last);
+  else if (zeroUpTo(6) && (g[6] !== 0 || g[7] > 1)) found.push(last);
+  else if (zeroUpTo(4) && g[4] === 0xffff && g[5] === 0) found.push(last);
+  if (g[0] === 0x64 && g[1] === 0xff9b && (g.slice(2, 6).every((x) => x === 0) || g[2] === 1)) found.push(last);
+  if (g[0] === 0x2002) found.push(v4(g[1], g[2]));
+  if (g[0] === 0x2001 && g[1] === 0) found.push(v4(g[2], g[3]), v4(g[6] ^ 0xffff, g[7] ^ 0xffff));
+  if ((g[4] === 0 || g[4] === 0x200) && g[5] === 0x5efe) found.push(last);
+  return found;
+}
+
+function problemOf(addr: string, type: "ipv4" | "ipv6", shown: string, allowPrivate: boolean): string | null {
+  if (LINK_LOCAL.check(addr, type)) return `${shown} is a link-local address (cloud metadata lives there); alerts are never sent to it`;
+  if (!allowPrivate && PRIVATE.check(addr, type)) {
+    return `${shown} is a loopback or private address; set BORELA_ALERT_ALLOW_PRIVATE_TARGETS=true to send alerts there`;
+  }
+  return null;
 }
 
 /** Null when alerts may be sent to `ip`; otherwise why not (names BORELA_ALERT_ALLOW_PRIVATE_TARGETS where it applies). */
 export function addressProblem(ip: string, allowPrivate: boolean): string | null {
   const family = isIP(ip);
   if (family === 0) return `${JSON.stringify(ip)} is not an IP address`;
-  const v4 = family === 6 ? embeddedIPv4(ip) : ip;
-  const [addr, type] = v4 ? [v4, "ipv4" as const] : [ip, "ipv6" as const];
-  if (LINK_LOCAL.check(addr, type)) return `${ip} is a link-local address (cloud metadata lives there); alerts are never sent to it`;
-  if (!allowPrivate && PRIVATE.check(addr, type)) {
-    return `${ip} is a loopback or private address; set BORELA_ALERT_ALLOW_PRIVATE_TARGETS=true to send alerts there`;
+  if (family === 4) return problemOf(ip, "ipv4", ip, allowPrivate);
+  // The address itself, then each IPv4 address it embeds, judged as that address (the first refusal wins).
+  const own = problemOf(ip, "ipv6", ip, allowPrivate);
+  if (own) return own;
+  for (const inner of embeddedIPv4(ip)) {
+    const problem = problemOf(inner, "ipv4", `${ip} (embedding ${inner})`, allowPrivate);
+    if (problem) return problem;
   }
   return null;
 }

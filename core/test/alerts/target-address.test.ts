@@ -2,7 +2,7 @@
 // (the machine's resolver answers "localhost" with a loopback address, so no outside network is needed).
 import { describe, expect, it } from "vitest";
 import { createServer } from "node:http";
-import { addressProblem, hostProblem } from "../../src/alerts/target-address.ts";
+import { addressProblem, embeddedIPv4, hostProblem } from "../../src/alerts/target-address.ts";
 import { postWebhook } from "../../src/alerts/webhook.ts";
 import { PermanentDeliveryError } from "../../src/alerts/errors.ts";
 
@@ -20,7 +20,30 @@ describe("addressProblem", () => {
     },
   );
 
-  it.each(["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "172.32.0.1"])("allows public %s", (ip) => {
+  it.each([
+    ["::ffff:0:169.254.169.254", "169.254.169.254"], // SIIT
+    ["::ffff:0:a9fe:a9fe", "169.254.169.254"],
+    ["2002:a9fe:a9fe::", "169.254.169.254"], // 6to4
+    ["2002:a9fe:a9fe:1::1", "169.254.169.254"],
+    ["64:ff9b:1::a9fe:a9fe", "169.254.169.254"], // local-use NAT64
+    ["2001:0:4136:e378:8000:63bf:5601:5601", "169.254.169.254"], // Teredo: client a9fe:a9fe XOR ffff:ffff
+    ["fe80::5efe:169.254.169.254", "169.254.169.254"], // ISATAP (link-local itself too)
+    ["2001:db8::200:5efe:169.254.169.254", "169.254.169.254"],
+  ])("refuses %s, which embeds link-local %s, always", (ip, inner) => {
+    expect(embeddedIPv4(ip)).toContain(inner);
+    expect(addressProblem(ip, true)).toMatch(/link-local/);
+    expect(addressProblem(ip, false)).toMatch(/link-local/);
+  });
+
+  it.each(["::ffff:0:127.0.0.1", "::ffff:0:7f00:1", "2002:7f00:1::", "2002:a00:1::1", "64:ff9b:1::c0a8:101", "::127.0.0.1"])(
+    "refuses %s, which embeds a loopback or private IPv4, unless BORELA_ALERT_ALLOW_PRIVATE_TARGETS",
+    (ip) => {
+      expect(addressProblem(ip, false)).toMatch(/embedding .*BORELA_ALERT_ALLOW_PRIVATE_TARGETS=true/);
+      expect(addressProblem(ip, true)).toBeNull();
+    },
+  );
+
+  it.each(["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "172.32.0.1", "2002:5db8:d822::1", "::ffff:0:1.1.1.1"])("allows public %s", (ip) => {
     expect(addressProblem(ip, false)).toBeNull();
   });
 
