@@ -234,7 +234,7 @@ describe("the sidecar as pasted (issue 15)", () => {
     const appName = sh("docker", ["inspect", "--format", "{{.Name}}", app.container("app")]).replace(/^\//, "");
     const sidecarName = `borela-sidecar-${appName}`;
     const dry = await borela(["discover", "--dry-run", "--server", coreUrl, "--image", image], env);
-    expect(dry).toMatch(new RegExp(`would create ${sidecarName} .*image ${image}, mounts /var/lib/docker/volumes/${name}_app_data/_data:/data ${REPLICA_VOLUME}:/replicas, user the database's owner\\)`));
+    expect(dry).toMatch(new RegExp(`would create ${sidecarName} .*image ${image}, mounts /var/lib/docker/volumes/${name}_app_data/_data:/data ${REPLICA_VOLUME}:/replicas, user the database's owner; replica file://${replica}\\)`));
     expect(await borela(["discover", "--help"], env)).toMatch(/borela discover/);
 
     discover = startDiscover(["--server", coreUrl, "--image", image], env);

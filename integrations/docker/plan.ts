@@ -89,12 +89,16 @@ function specText(spec: SidecarSpec): string {
   return `image ${spec.image}, mounts ${spec.binds.join(" ")}, user ${spec.user ?? "the database's owner"}`;
 }
 
+function replicaText(app: App): string {
+  return app.labels.replica ? `replica ${app.labels.replica}` : "replica managed by the core (it needs BORELA_S3_*; otherwise set dev.borela.replica)";
+}
+
 /** What an action will do, in words (before it runs; the outcome is logged after). */
 export function describe(action: Action): string {
   const stop = `stop (SIGTERM, SIGKILL after ${STOP_GRACE_SECONDS} s) and remove`;
   switch (action.kind) {
     case "create":
-      return `create ${action.name} for ${action.app.name} (project ${action.app.labels.project}: ${action.app.labels.databases.join(", ")}; ${specText(action.spec)})`;
+      return `create ${action.name} for ${action.app.name} (project ${action.app.labels.project}: ${action.app.labels.databases.join(", ")}; ${specText(action.spec)}; ${replicaText(action.app)})`;
     case "replace":
       return `replace ${action.sidecar.name} (${stop} it, then create it: ${specText(action.spec)}): the labels or mounts of ${action.app.name} changed`;
     case "remove":

@@ -55,7 +55,7 @@ describe("discover plan", () => {
   it("says what it will do: image, mounts and user on create; SIGTERM and the grace on remove", () => {
     const [create] = plan([app("1")], [], "borela/borela:latest", "http://core");
     expect(describeAction(create)).toBe(
-      "create borela-sidecar-app-1 for app-1 (project p1: /data/app.db; image borela/borela:latest, mounts /var/lib/docker/volumes/vol/_data:/data, user the database's owner)",
+      "create borela-sidecar-app-1 for app-1 (project p1: /data/app.db; image borela/borela:latest, mounts /var/lib/docker/volumes/vol/_data:/data, user the database's owner; replica managed by the core (it needs BORELA_S3_*; otherwise set dev.borela.replica))",
     );
     const [remove] = plan([], [{ id: "s", name: "borela-sidecar-app-1", appId: "1", configHash: "x" }], "img", "http://core");
     expect(describeAction(remove)).toBe("stop (SIGTERM, SIGKILL after 30 s) and remove borela-sidecar-app-1: its app container stopped or is gone");
