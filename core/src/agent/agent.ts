@@ -7,7 +7,8 @@
 //   jitter(ms, fraction = 0.1, random = Math.random): number   pure
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { litestreamVersion, resolveLitestreamBin } from "../litestream/binary.ts";
+import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary.ts";
+import { litestream05Env } from "../litestream/env05.ts";
 import { writeLitestreamConfig } from "../litestream/config.ts";
 import { fetchLitestreamMetrics, type LitestreamMetrics } from "../litestream/metrics.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
@@ -68,7 +69,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
   };
   const log = deps.log ?? createAgentLog({ level: settings.logLevel, secrets });
   const agentId = `${os.hostname().slice(0, 80)}-${randomBytes(4).toString("hex")}`;
-  const watches = settings.databases.map((d) => new DatabaseWatch(d));
+  const watches = settings.databases.map((d) => new DatabaseWatch(d, settings.litestreamVersion));
   const observe = settings.mode === "observe";
   const agentErrors = new Map<string, string>();
   let intervalMs = settings.heartbeatIntervalSeconds * 1000;
@@ -107,7 +108,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
   let bin: string | null = null;
   let version: string | null = null;
   try {
-    bin = resolveLitestreamBin(settings.litestreamBin);
+    bin = resolveLitestreamBinFor(settings.litestreamVersion, settings.litestreamBin);
     version = await litestreamVersion(bin);
   } catch (err) {
     if (!observe) agentErrors.set("litestream", (err as Error).message);
@@ -130,10 +131,14 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
             if (ready.length === 0) throw new Error("no database has a replica yet");
             metricsAddr = `127.0.0.1:${await freeLoopbackPort()}`;
             const written = await writeLitestreamConfig(settings.stateDir, {
+              line: settings.litestreamVersion,
               addr: metricsAddr,
               databases: ready.map((w) => ({ path: w.path, replicas: w.replicas.map((r) => ({ syncInterval: settings.syncInterval, ...r })) })),
             });
-            return { configPath: written.path, env: written.env };
+            if (settings.litestreamVersion !== "0.5") return { configPath: written.path, env: written.env };
+            const { env, dropped } = litestream05Env(written.env, process.env);
+            if (dropped.length > 0) log.info("Litestream 0.5 runs without variables its S3 client refuses", { dropped: dropped.join(", ") });
+            return { configPath: written.path, env };
           },
           onLine(line) {
             const finding = classifyLogLine(line);
@@ -216,7 +221,8 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
         const changed = await w.observeFile(now);
         const live = metrics?.databases.get(w.path) ?? null;
         // Without a live view, storage is the only evidence: read it when something changed.
-        const readStorage = forceStorage || (!live && (changed || w.anyPending()));
+        // Litestream 0.5 reports no replica position: the replica's newest LTX file is read at every sample.
+        const readStorage = forceStorage || settings.litestreamVersion === "0.5" || (!live && (changed || w.anyPending()));
         if (readStorage) await w.readStorage({ timeoutMs: Math.min(10_000, intervalMs) });
         w.step(now, changed, live, readStorage, {
           litestreamRunning: supervisor ? supervisor.status().running : metrics !== null,

@@ -7,7 +7,9 @@
 //   readStorage(options): Promise<void> · step(now, changed, live, storageRead) · probeReplicas(now, everyMs): Promise<void>
 //   report(context): Promise<DatabaseReport>
 import path from "node:path";
+import type { LitestreamLine } from "../litestream/binary.ts";
 import { replicaNames } from "../litestream/config.ts";
+import { readLtxReplica } from "../litestream/ltx-state.ts";
 import type { DatabaseMetrics } from "../litestream/metrics.ts";
 import { readReplica, type ReplicaState } from "../litestream/replica-reader.ts";
 import { readShadowPosition, type ShadowPosition } from "../litestream/shadow-wal.ts";
@@ -57,9 +59,19 @@ const clip = (s: string) => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)
 
 /** The database's point is its current shadow WAL file, read from disk: never `litestream_shadow_wal_size` (a total over all files). */
 function livePoints(live: DatabaseMetrics | null, shadow: ShadowPosition | null, name: string): { database: WalPoint; replica: WalPoint } | null {
+  if (live?.txid != null) return null; // Litestream 0.5: see txidPoints
   const r = live?.replicas.get(name);
   if (!live || !r || !shadow || r.walIndex === null || r.walOffset === null) return null;
   return { database: { index: shadow.index, offset: shadow.offset }, replica: { index: r.walIndex, offset: r.walOffset } };
+}
+
+/**
+ * Litestream 0.5: the database's TXID (litestream_txid) against the replica's newest LTX max TXID read
+ * from storage at this step, as { index: 0, offset: txid } (see ltx-state.ts).
+ */
+function txidPoints(live: DatabaseMetrics | null, stored: Position | null | undefined): { database: WalPoint; replica: WalPoint } | null {
+  if (live?.txid == null || stored === undefined) return null;
+  return { database: { index: 0, offset: live.txid }, replica: { index: 0, offset: stored?.offset ?? 0 } };
 }
 
 export class DatabaseWatch {
@@ -84,7 +96,10 @@ export class DatabaseWatch {
   private marker: { value: string; at: string } | null = null;
   private markerNote: string | null = null;
 
-  constructor(readonly setting: DatabaseSetting) {
+  constructor(
+    readonly setting: DatabaseSetting,
+    readonly line: LitestreamLine = "0.3",
+  ) {
     this.setReplicas(setting.replicas);
   }
 
@@ -131,14 +146,18 @@ export class DatabaseWatch {
 
   /** Reads the database's position (current shadow WAL index and offset) before Litestream's metrics are read. */
   async observeShadow(): Promise<void> {
-    this.shadow = await readShadowPosition(this.path);
+    this.shadow = this.line === "0.5" ? null : await readShadowPosition(this.path);
   }
 
   async readStorage(options: { timeoutMs: number }): Promise<void> {
     await Promise.all(
       this.replicas.map(async (target, i) => {
         try {
-          this.stored[i] = { state: await readReplica(target, { timeoutMs: options.timeoutMs, sizeCache: this.sizeCaches[i] }), error: null, code: null };
+          const state =
+            this.line === "0.5"
+              ? await readLtxReplica(target, { timeoutMs: options.timeoutMs })
+              : await readReplica(target, { timeoutMs: options.timeoutMs, sizeCache: this.sizeCaches[i] });
+          this.stored[i] = { state, error: null, code: null };
         } catch (err) {
           this.stored[i] = { state: this.stored[i]?.state ?? null, error: (err as Error).message, code: (err as { code?: string }).code ?? null };
         }
@@ -148,19 +167,16 @@ export class DatabaseWatch {
 
   /** Advances every replica's pendingSince, the stuck check and the outside-write check; `storageRead` says whether readStorage ran for this step. */
   step(now: Date, changed: boolean, live: DatabaseMetrics | null, storageRead: boolean, ctx: StepContext): void {
-    this.pending = this.pending.map((state, i) =>
-      stepPending(state, {
-        now,
-        databaseChanged: changed,
-        live: livePoints(live, this.shadow, this.names[i]),
-        stored: storageRead && !this.stored[i].error ? (this.stored[i].state?.position ?? null) : undefined,
-      }),
-    );
+    const points = this.replicas.map((_r, i) => {
+      const stored = storageRead && !this.stored[i].error ? (this.stored[i].state?.position ?? null) : undefined;
+      return { stored, live: this.line === "0.5" ? txidPoints(live, stored) : livePoints(live, this.shadow, this.names[i]) };
+    });
+    this.pending = this.pending.map((state, i) => stepPending(state, { now, databaseChanged: changed, live: points[i].live, stored: points[i].stored }));
     // While Litestream is down (or being restarted) the stuck check holds still: the supervisor owns that.
     if (ctx.litestreamRunning) {
       this.stuck = this.stuck.map((state, i) => {
         const stored = this.stored[i].state?.position ?? null;
-        const replica = livePoints(live, this.shadow, this.names[i])?.replica ?? (stored ? { index: stored.index, offset: stored.offset } : null);
+        const replica = points[i].live?.replica ?? (stored ? { index: stored.index, offset: stored.offset } : null);
         return stepStuck(state, { now, replica, pendingSince: this.pending[i].pendingSince, stuckAfterMs: ctx.stuckAfterMs, maxBackoffMs: ctx.maxRestartBackoffMs });
       });
     } else this.stuck = this.stuck.map((s) => ({ ...s, restartNow: false }));
@@ -248,7 +264,8 @@ export class DatabaseWatch {
     if (this.markerNote) notes.push(this.markerNote);
     const live = ctx.live;
     const generation = this.shadow?.generation ?? null;
-    const position: Position | null = this.shadow ? { ...this.shadow } : null;
+    const txid = this.line === "0.5" ? (ctx.live?.txid ?? null) : null;
+    const position: Position | null = this.shadow ? { ...this.shadow } : txid !== null ? { generation: null, index: 0, offset: txid } : null;
 
     const replicas = this.replicas.map((target, i) => {
       const stored = this.stored[i];

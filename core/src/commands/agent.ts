@@ -31,6 +31,7 @@ const OPTIONS = {
   "state-dir": { type: "string" },
   "sample-interval": { type: "string" },
   "sync-interval": { type: "string" },
+  "litestream-version": { type: "string" },
   "check-config": { type: "boolean" },
 } as const;
 
@@ -53,6 +54,7 @@ export function agentFlags(args: string[]): { flags: AgentFlags; checkConfig: bo
       stateDir: values["state-dir"],
       sampleInterval: values["sample-interval"],
       syncInterval: values["sync-interval"],
+      litestreamVersion: values["litestream-version"],
     },
     checkConfig: values["check-config"] ?? false,
   };

@@ -1,5 +1,6 @@
-// Litestream 0.3.13's config file, as the agent writes it. (Reading a user's
-// existing file is config-file.ts.)
+// Litestream's config file as the agent writes it, for 0.3.13 (`replicas:` per database)
+// or 0.5.16 (`line: "0.5"`: exactly one `replica:` per database; checked against
+// `litestream-0.5 replicate -config x.yml`). (Reading a user's existing file is config-file.ts.)
 //
 //   renderLitestreamConfig(config: LitestreamConfig): { yaml: string; env: Record<string, string> }
 //     The text is JSON, which is YAML too: no YAML library in the agent's memory.
@@ -11,6 +12,7 @@
 //   replicaNames(replicas: ReplicaTarget[]): string[]   the names Litestream reports replicas under
 import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { LitestreamLine } from "./binary.ts";
 import { redactReplicaUrl, type ReplicaTarget, type S3Credentials } from "./replica-url.ts";
 
 export interface LitestreamDatabase {
@@ -24,6 +26,8 @@ export interface LitestreamConfig {
   /** host:port of the Prometheus endpoint; null for none. */
   addr: string | null;
   databases: LitestreamDatabase[];
+  /** Which Litestream reads the file; default "0.3". */
+  line?: LitestreamLine;
 }
 
 export class LitestreamConfigError extends Error {}
@@ -87,6 +91,9 @@ export function renderLitestreamConfig(config: LitestreamConfig): { yaml: string
   for (const db of config.databases) {
     if (!path.isAbsolute(db.path)) throw new LitestreamConfigError(`database path ${JSON.stringify(db.path)} is not absolute`);
     if (db.replicas.length === 0) throw new LitestreamConfigError(`database ${db.path} has no replica`);
+    if (config.line === "0.5" && db.replicas.length > 1) {
+      throw new LitestreamConfigError(`database ${db.path} has ${db.replicas.length} replicas: Litestream 0.5 takes one replica per database`);
+    }
   }
   const session = sessionCredentials(config);
   const doc: YamlMap = {};
@@ -96,7 +103,11 @@ export function renderLitestreamConfig(config: LitestreamConfig): { yaml: string
     const out: YamlMap = { path: db.path };
     if (db.monitorInterval) out["monitor-interval"] = db.monitorInterval;
     if (db.checkpointInterval) out["checkpoint-interval"] = db.checkpointInterval;
-    out.replicas = db.replicas.map((r, i) => renderReplica(r, names[i], true));
+    if (config.line === "0.5") {
+      // 0.5 has no validation; validation-interval would be ignored, so it is not written.
+      const { name: _name, "validation-interval": _v, ...replica } = renderReplica(db.replicas[0], names[0], true);
+      out.replica = replica;
+    } else out.replicas = db.replicas.map((r, i) => renderReplica(r, names[i], true));
     return out;
   });
   const env: Record<string, string> = {};

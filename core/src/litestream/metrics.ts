@@ -1,4 +1,4 @@
-// Litestream 0.3.13's Prometheus endpoint (`addr:` in its config).
+// Litestream's Prometheus endpoint (`addr:` in its config), 0.3.13 and 0.5.16.
 //
 //   parsePrometheusText(text: string): Sample[]
 //   litestreamMetrics(samples: Sample[]): LitestreamMetrics      grouped by database path and replica name
@@ -12,6 +12,9 @@
 //   litestream_replica_wal_index{db,name}, litestream_replica_wal_offset{db,name},
 //   litestream_replica_wal_bytes{db,name}, litestream_replica_validation_total{db,name,status},
 //   litestream_replica_operation_total{replica_type,operation}, litestream_replica_operation_bytes{replica_type,operation}
+// 0.5.16 (checked against a live `litestream-0.5 replicate`): litestream_txid{db} (the database's TXID as
+// Litestream has synced it into its local L0), db_size, wal_size, total_wal_bytes, sync_count,
+// sync_error_count, sync_seconds; no shadow_wal_* and no per-replica position (read the replica's newest LTX file).
 // litestream_shadow_wal_size is the total of every shadow WAL file kept, not an offset: a replica's
 // walOffset is within one file. Compare replicas with shadow-wal.ts's readShadowPosition instead.
 import http from "node:http";
@@ -39,6 +42,8 @@ export interface DatabaseMetrics {
   totalWalBytes: number | null;
   syncCount: number | null;
   syncErrorCount: number | null;
+  /** Litestream 0.5: the database's TXID (litestream_txid); null on 0.3. */
+  txid: number | null;
   replicas: Map<string, ReplicaMetrics>;
 }
 
@@ -78,7 +83,7 @@ export function parsePrometheusText(text: string): Sample[] {
 function database(map: Map<string, DatabaseMetrics>, p: string): DatabaseMetrics {
   let db = map.get(p);
   if (!db) {
-    db = { path: p, dbSize: null, walSize: null, shadowWalIndex: null, shadowWalSize: null, totalWalBytes: null, syncCount: null, syncErrorCount: null, replicas: new Map() };
+    db = { path: p, dbSize: null, walSize: null, shadowWalIndex: null, shadowWalSize: null, totalWalBytes: null, syncCount: null, syncErrorCount: null, txid: null, replicas: new Map() };
     map.set(p, db);
   }
   return db;
@@ -101,6 +106,7 @@ const DB_FIELDS: Record<string, keyof Omit<DatabaseMetrics, "path" | "replicas">
   litestream_total_wal_bytes: "totalWalBytes",
   litestream_sync_count: "syncCount",
   litestream_sync_error_count: "syncErrorCount",
+  litestream_txid: "txid",
 };
 
 const REPLICA_FIELDS: Record<string, "walIndex" | "walOffset" | "walBytes"> = {

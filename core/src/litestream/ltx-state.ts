@@ -1,0 +1,37 @@
+// A Litestream 0.5 replica's state as the agent reports it, from one listing of
+// its LTX files (through the replica client: no path or key built here).
+//
+//   summarizeLtx(files: LtxFile[]): ReplicaState   pure
+//     position: { generation: null, index: 0, offset: <newest max TXID over every level> }
+//     (0.5 has no generations or WAL indexes: the TXID rides in `offset`, so positions
+//     compare with pending.ts's comparePositions unchanged); null for an empty replica.
+//     lastSnapshotAt: newest level-9 file; lastWalAt: newest file of levels 0–8; storageBytes: all files.
+//   readLtxReplica(target: ReplicaTarget, options?): Promise<ReplicaState>
+//     throws ReplicaReadError (replica-reader.ts) when storage cannot be listed.
+import { openReplicaClient, SNAPSHOT_LEVEL, type ClientOptions, type LtxFile } from "./client/replica-client.ts";
+import type { ReplicaState } from "./replica-reader.ts";
+import type { ReplicaTarget } from "./replica-url.ts";
+
+const newest = (files: LtxFile[]): Date | null =>
+  files.reduce<Date | null>((acc, f) => (!acc || f.createdAt > acc ? f.createdAt : acc), null);
+
+export function summarizeLtx(files: LtxFile[]): ReplicaState {
+  const maxTXID = files.reduce((acc, f) => Math.max(acc, f.maxTXID), 0);
+  const snapshots = files.filter((f) => f.level === SNAPSHOT_LEVEL);
+  return {
+    generations: [],
+    generation: null,
+    lastSnapshotAt: newest(snapshots),
+    lastWalAt: newest(files.filter((f) => f.level !== SNAPSHOT_LEVEL)),
+    storageBytes: files.reduce((acc, f) => acc + f.size, 0),
+    newestWal: null,
+    newestSnapshot: null,
+    position: files.length > 0 ? { generation: null, index: 0, offset: maxTXID } : null,
+    problems: [],
+  };
+}
+
+export async function readLtxReplica(target: ReplicaTarget, options: ClientOptions = {}): Promise<ReplicaState> {
+  const listing = await openReplicaClient(target).list(options);
+  return summarizeLtx(listing.ltx);
+}
