@@ -80,6 +80,19 @@ export function silenceVerdict(lastHeartbeatAt: Date | null, t: Thresholds, now:
   return null;
 }
 
+/**
+ * Agentless watching (routes/ping.ts): Litestream 0.5's own `heartbeat-url` ping, sent only when every
+ * database has synced, is the project's only signal. Fresh while pings arrive within the grace, silent otherwise.
+ */
+export function pingVerdict(lastPingAt: Date, t: Thresholds, now: Date): Verdict {
+  const quiet = secondsBetween(lastPingAt, now);
+  const only = "the project's only signal is Litestream's heartbeat-url ping: no agent reports, storage is not listed";
+  if (quiet > t.heartbeatGraceSeconds) {
+    return { status: "silent", reasons: [`no Litestream ping for ${formatDuration(quiet)}: is Litestream running? (grace ${formatDuration(t.heartbeatGraceSeconds)}; ${only})`] };
+  }
+  return { status: "fresh", reasons: [`Litestream pinged ${formatDuration(quiet)} ago: it runs and every database synced (${only})`] };
+}
+
 /** The words for a database the agent no longer reports (fault 8). */
 export function notReportedReason(name: string): string {
   return `the agent no longer reports ${name} — removed from its configuration?`;
@@ -121,12 +134,14 @@ export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): V
 }
 
 export function evaluateProject(
-  project: Thresholds & { lastHeartbeatAt: Date | null },
+  project: Thresholds & { lastHeartbeatAt: Date | null; lastPingAt?: Date | null },
   databases: DatabaseState[],
   agentErrors: string[],
   now: Date,
   rejectedToken: { at: Date; reason: string } | null = null,
 ): Verdict & { databases: Verdict[] } {
+  // No agent has ever reported: a Litestream ping, if one came, is the signal.
+  if (!project.lastHeartbeatAt && project.lastPingAt && databases.length === 0) return { ...pingVerdict(project.lastPingAt, project, now), databases: [] };
   let silence = silenceVerdict(project.lastHeartbeatAt, project, now);
   // An agent still knocking with a revoked token is the likely cause of the silence: say so.
   if (silence?.status === "silent" && rejectedToken && project.lastHeartbeatAt && rejectedToken.at > project.lastHeartbeatAt) {

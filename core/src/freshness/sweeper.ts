@@ -20,6 +20,8 @@ export interface SweepInput {
     staleAfterSeconds: number;
     heartbeatGraceSeconds: number;
     lastHeartbeatAt: Date | null;
+    /** Last Litestream ping (routes/ping.ts); absent or null when none came. */
+    lastPingAt?: Date | null;
     rejectedToken?: { at: Date; reason: string } | null;
   };
   databases: (DatabaseState & { id: string; status: string; statusReasons: string })[];
@@ -49,7 +51,7 @@ export async function sweepProject(
   const reasons = JSON.stringify(verdict.reasons);
 
   // Incidents first, statuses after: a crash in between is repaired by the next sweep.
-  const conditions = conditionsOf(verdict, databases.map((d) => d.id), project.lastHeartbeatAt !== null);
+  const conditions = conditionsOf(verdict, databases.map((d) => d.id), project.lastHeartbeatAt !== null || (project.lastPingAt ?? null) !== null);
   for (const action of planIncidents(input.openIncidents, conditions, now, hold)) await applyIncident(store, project.id, action, now);
   if (project.status !== verdict.status || project.statusReasons !== reasons) {
     await store.project.update({

@@ -15,6 +15,7 @@ import cookie from "@fastify/cookie";
 import { sessionChecker } from "./sessions.ts";
 import sessionRoutes from "./routes/sessions.ts";
 import badgeRoutes from "./routes/badge.ts";
+import pingRoutes from "./routes/ping.ts";
 import dashboardRoutes from "./routes/dashboard.ts";
 import { registerErrorHandling } from "./errors.ts";
 import { validatorCompiler } from "./validation.ts";
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const route of ROUTES) await app.register(route);
   await app.register(sessionRoutes, { adminTokenHash: deps.adminTokenHash });
   await app.register(badgeRoutes);
+  await app.register(pingRoutes);
   await app.register(dashboardRoutes);
   for (const extend of deps.extensions ?? []) await extend(app);
   return app;

@@ -1,4 +1,5 @@
 // The JSON shapes of a project in the API (list and detail), built from rows.
+import { pingUrl } from "./routes/ping.ts";
 import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
 import { restoreCommands } from "../snippets/restore-commands.ts";
@@ -142,7 +143,7 @@ async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: bo
 }
 
 /** `alert.s3`: BORELA_S3_* (null when unset), for the endpoint of managed replicas in the restore commands. */
-export async function projectDetail(store: Store, id: string, alert: { smtpConfigured: boolean; operatorEmails: string[]; s3?: S3Settings | null }, now = new Date()) {
+export async function projectDetail(store: Store, id: string, alert: { smtpConfigured: boolean; operatorEmails: string[]; s3?: S3Settings | null; publicUrl?: string }, now = new Date()) {
   const [p] = await loadProjects(store, { id });
   if (!p) return null;
   const facts = await drillFacts(store, [p.id]);
@@ -160,6 +161,9 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
     assertions: parseJson<unknown[]>(p.assertions, []),
     alertEmails: p.alertEmails ? p.alertEmails.split(",") : [],
     badgePath: `/badge/${p.badgeKey}.svg`,
+    // Litestream 0.5's `heartbeat-url:` for agentless watching (routes/ping.ts).
+    pingUrl: p.pingKey ? pingUrl(alert.publicUrl ?? "", p.pingKey) : null,
+    lastPingAt: p.lastPingAt,
     createdAt: p.createdAt,
     databases: p.databases.map((d) => {
       const oldestPending = d.replicas

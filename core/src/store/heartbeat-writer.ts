@@ -103,7 +103,7 @@ export class HeartbeatWriter {
       replicaUrls: this.db.prepare(`SELECT id, url FROM Replica WHERE databaseId = ?`),
       deleteReplica: this.db.prepare(`DELETE FROM Replica WHERE id = ?`),
       sweepProject: this.db.prepare(
-        `SELECT id, status, statusReasons, staleAfterSeconds, heartbeatGraceSeconds, lastHeartbeatAt FROM Project WHERE id = ?`,
+        `SELECT id, status, statusReasons, staleAfterSeconds, heartbeatGraceSeconds, lastHeartbeatAt, lastPingAt FROM Project WHERE id = ?`,
       ),
       sweepDatabases: this.db.prepare(
         `SELECT id, name, path, status, statusReasons, lastHeartbeatAt, "exists", errors, missedHeartbeats FROM Database WHERE projectId = ? ORDER BY name`,
@@ -277,7 +277,7 @@ export class HeartbeatWriter {
 
   /** What the freshness sweeper needs for one project, read on this fast connection. */
   sweepInput(projectId: string): SweepInput | null {
-    type P = { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null };
+    type P = { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null; lastPingAt: string | number | null };
     const p = this.stmts.sweepProject.get(projectId) as P | undefined;
     if (!p) return null;
     type D = { id: string; name: string; path: string; status: string; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string; missedHeartbeats: number };
@@ -286,7 +286,8 @@ export class HeartbeatWriter {
     const replicas = this.stmts.sweepReplicas.all(projectId) as R[];
     const date = (s: string | null) => (s ? new Date(s) : null);
     return {
-      project: { ...p, lastHeartbeatAt: date(p.lastHeartbeatAt), rejectedToken: this.rejections.get(projectId) ?? null },
+      // lastPingAt is written by Prisma (routes/ping.ts): a number of ms or an ISO string, as its SQLite driver stores it.
+      project: { ...p, lastHeartbeatAt: date(p.lastHeartbeatAt), lastPingAt: p.lastPingAt === null ? null : new Date(p.lastPingAt), rejectedToken: this.rejections.get(projectId) ?? null },
       databases: (this.stmts.sweepDatabases.all(projectId) as D[]).map((d) => ({
         id: d.id,
         name: d.name,

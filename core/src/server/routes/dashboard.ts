@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import fastifyStatic from "@fastify/static";
 import { ApiError } from "../errors.ts";
 
-const API_PATHS = /^\/(api|docs|healthz|badge)(\/|$)/;
+const API_PATHS = /^\/(api|docs|healthz|badge|ping)(\/|$)/;
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Borela</title></head>

@@ -71,6 +71,7 @@ export default async function projectRoutes(app: FastifyInstance) {
           drillSchedule: body.drillSchedule ?? defaultDrillSchedule(id),
           statusReasons: JSON.stringify(["no heartbeat received yet"]),
           badgeKey: randomBytes(18).toString("base64url"),
+          pingKey: randomBytes(18).toString("base64url"),
           storagePrefix: `${body.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "project"}-${id.slice(-8)}`,
         },
       });
@@ -83,7 +84,14 @@ export default async function projectRoutes(app: FastifyInstance) {
   });
 
   app.get("/api/v1/projects", { schema: { tags: ["projects"] } }, async () => projectSummaries(app.store));
-  const alerting = { smtpConfigured: app.config.smtpUrl !== null, operatorEmails: app.config.alertEmail, s3: app.config.s3 };
+  const alerting = {
+    smtpConfigured: app.config.smtpUrl !== null,
+    operatorEmails: app.config.alertEmail,
+    s3: app.config.s3,
+    get publicUrl() {
+      return app.config.publicUrl; // read per request: start.ts sets the port after listen
+    },
+  };
 
   app.get("/api/v1/projects/:id", { schema: { params: IdParams, tags: ["projects"] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;

@@ -1,0 +1,32 @@
+// Agentless watching (issue 16, item 8): Litestream 0.5 itself calls the
+// project's ping URL (`heartbeat-url:` in litestream.yml; a plain GET at most
+// once a minute, sent only when every database has synced). No auth: the
+// unguessable per-project ping key is the credential, as the badge's key is.
+//
+//   GET|POST /ping/<ping key>  → 200 "OK" and the project's lastPingAt set to now; 404 for an unknown key.
+//   pingUrl(publicUrl, pingKey): string   pure
+import type { FastifyInstance } from "fastify";
+import { Type, type Static } from "@sinclair/typebox";
+import { notFound } from "../errors.ts";
+
+const Params = Type.Object({ key: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
+const KEY = /^[A-Za-z0-9_-]{16,64}$/;
+
+export function pingUrl(publicUrl: string, pingKey: string): string {
+  return `${publicUrl.replace(/\/$/, "")}/ping/${pingKey}`;
+}
+
+export default async function pingRoutes(app: FastifyInstance) {
+  const handler = async (request: { params: unknown }, reply: { header(k: string, v: string): unknown; send(body: string): unknown }) => {
+    const { key } = request.params as Static<typeof Params>;
+    const project = KEY.test(key) ? await app.store.project.findUnique({ where: { pingKey: key }, select: { id: true } }) : null;
+    if (!project) throw notFound("ping key");
+    await app.store.project.update({ where: { id: project.id }, data: { lastPingAt: new Date() } });
+    app.sweeper.touch(project.id);
+    reply.header("cache-control", "no-store");
+    return reply.send("OK");
+  };
+  const schema = { params: Params, tags: ["ping"], security: [] };
+  app.get("/ping/:key", { schema }, handler);
+  app.post("/ping/:key", { schema }, handler);
+}
