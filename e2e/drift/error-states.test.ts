@@ -58,8 +58,11 @@ describe("error states: one per condition, steady while it lasts, gone when it i
     await waitForStatus(world.core, s.projectId, "fresh", 20_000);
 
     await rename(s.dbPath, `${s.dbPath}.away`);
-    const down = await waitForStatus(world.core, s.projectId, "error", 20_000);
-    expect(down.statusReasons.join("\n")).toMatch(/sync failed: the database file is missing \(cannot verify wal state: stat .*app\.sqlite3: no such file or directory\)/);
+    // The agent's own stat may report the file gone before Litestream's first sync error is logged:
+    // wait for Litestream's reason, the one this test is about, not the first error that appears.
+    const syncMissing = /sync failed: the database file is missing \(cannot verify wal state: stat .*app\.sqlite3: no such file or directory\)/;
+    const down = await waitForStatus(world.core, s.projectId, "error", 20_000, (p) => syncMissing.test(p.statusReasons.join("\n")));
+    expect(down.statusReasons.join("\n")).toMatch(syncMissing);
     await new Promise((r) => setTimeout(r, 3000));
     await rename(`${s.dbPath}.away`, s.dbPath);
 
