@@ -221,8 +221,9 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
         const changed = await w.observeFile(now);
         const live = metrics?.databases.get(w.path) ?? null;
         // Without a live view, storage is the only evidence: read it when something changed.
-        // Litestream 0.5 reports no replica position: the replica's newest LTX file is read at every sample.
-        const readStorage = forceStorage || settings.litestreamVersion === "0.5" || (!live && (changed || w.anyPending()));
+        // Litestream 0.5 reports no replica position: its newest LTX file is read while the database's TXID is ahead of it
+        // (an idle, caught-up database costs no storage request between heartbeats).
+        const readStorage = forceStorage || w.txidAhead(live) || (!live && (changed || w.anyPending()));
         if (readStorage) await w.readStorage({ timeoutMs: Math.min(10_000, intervalMs) });
         w.step(now, changed, live, readStorage, {
           litestreamRunning: supervisor ? supervisor.status().running : metrics !== null,

@@ -169,7 +169,9 @@ export class DatabaseWatch {
   step(now: Date, changed: boolean, live: DatabaseMetrics | null, storageRead: boolean, ctx: StepContext): void {
     const points = this.replicas.map((_r, i) => {
       const stored = storageRead && !this.stored[i].error ? (this.stored[i].state?.position ?? null) : undefined;
-      return { stored, live: this.line === "0.5" ? txidPoints(live, stored) : livePoints(live, this.shadow, this.names[i]) };
+      // 0.5: between reads the replica is where it was last read (it only moves forward; a read is due whenever the database is ahead).
+      const lastRead = this.stored[i].error ? undefined : (this.stored[i].state?.position ?? null);
+      return { stored, live: this.line === "0.5" ? txidPoints(live, storageRead ? stored : lastRead) : livePoints(live, this.shadow, this.names[i]) };
     });
     this.pending = this.pending.map((state, i) => stepPending(state, { now, databaseChanged: changed, live: points[i].live, stored: points[i].stored }));
     // While Litestream is down (or being restarted) the stuck check holds still: the supervisor owns that.
@@ -212,6 +214,13 @@ export class DatabaseWatch {
   /** Replicas judged stuck at this step that Litestream should be restarted for (with backoff). */
   stuckRestarts(): string[] {
     return this.stuck.flatMap((s, i) => (s.restartNow ? [replicaUrl(this.replicas[i])] : []));
+  }
+
+  /** Litestream 0.5: the database's TXID is beyond a replica's newest LTX file as last read (or that read failed): storage must be read. */
+  txidAhead(live: DatabaseMetrics | null): boolean {
+    const txid = live?.txid;
+    if (txid == null) return false;
+    return this.stored.some((s) => s.error !== null || (s.state?.position?.offset ?? 0) < txid);
   }
 
   anyPending(): boolean {
