@@ -174,7 +174,21 @@ describe("managed mode with BORELA_S3_ROLE_ARN on MinIO", () => {
     agent = await runAgent({ server: h.core.url, token: b.agentToken, databases: [dbPath], dir: h.dir.path });
     const writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 20, durationMs: 1500 });
     await writer.exited;
-    const fresh = await waitForStatus(h.core, b.id, "fresh", 30_000, (x) => (x.databases[0]?.replicas[0]?.storageBytes ?? 0) > 0);
+    const stoppedAt = Date.now();
+    // "fresh" allows a change pending for less than staleAfterSeconds: wait for the replica to have caught up
+    // with the database's position, in a heartbeat sampled after the writer's last row had reached the shadow WAL.
+    const fresh = await waitForStatus(h.core, b.id, "fresh", 30_000, (x) => {
+      const d = x.databases[0];
+      const r = d?.replicas[0];
+      return (
+        (r?.storageBytes ?? 0) > 0 &&
+        Date.parse(x.lastHeartbeatAt ?? "") > stoppedAt + 3000 &&
+        !!d.position &&
+        r?.position?.generation === d.position.generation &&
+        r.position.index === d.position.index &&
+        r.position.offset === d.position.offset
+      );
+    });
     const victimUrl = fresh.databases[0].replicas[0].url;
     const victimPath = victimUrl.replace(`s3://${BUCKET}/`, "");
     const victimPrefix = victimPath.split("/")[0];
