@@ -19,6 +19,7 @@ import { containerChecks } from "./container-checks.ts";
 import { DatabaseWatch } from "./database-watch.ts";
 import { applyFinding, applyMetrics, classifyLogLine, currentErrors, emptyBoard, replicaKey, restartBoard, type ErrorBoard } from "./log-errors.ts";
 import { createAgentLog, type AgentLog } from "./log.ts";
+import { withDatabasePath } from "./log-db.ts";
 import { redactSecrets } from "./redact.ts";
 import { litestreamHealth } from "./litestream-health.ts";
 import { credentialRefreshDelayMs, managedTargets, NO_STORAGE_ERROR, sameTargets } from "./managed.ts";
@@ -141,7 +142,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
             return { configPath: written.path, env };
           },
           onLine(line) {
-            const finding = classifyLogLine(line);
+            const finding = withDatabasePath(classifyLogLine(line), watches.map((w) => w.path));
             if (finding) board = applyFinding(board, finding, new Date());
             if (finding && finding.kind !== "ok") log.warn("litestream", { line: line.slice(0, 1000) });
             else log.debug("litestream", { line: line.slice(0, 1000) });

@@ -5,7 +5,7 @@
 // checkpoint (a 6 MB insert), drills with exactly a plain 0.5 restore's counts,
 // and goes stale when Litestream is killed while writes continue.
 // On the old agent: 0.3 was the only binary and config, and no position moved.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,4 +112,16 @@ describe("agent on Litestream 0.5", () => {
       expect(put.status).toBe(204);
     });
   }, 150_000);
+
+  it("a replica Litestream 0.5 cannot write (its directory under a regular file): error naming why (0.5 logs db=<file name>)", async () => {
+    const p = await h.core.createProject("v5-broken", { staleAfterSeconds: 6, heartbeatGraceSeconds: 10 });
+    const file = seededDatabase(path.join(h.dir.path, "v5-broken"));
+    const blocker = path.join(h.dir.path, "v5-broken", "not-a-dir");
+    writeFileSync(blocker, "x");
+    agents.push(await runAgent({ server: h.core.url, token: p.agentToken, databases: [file], replicaUrl: `file://${blocker}/replica`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.5" } }));
+    const error = await waitForStatus(h.core, p.id, "error", 20_000);
+    // From the agent's own storage read, and from Litestream's log (db=app.sqlite3, mapped to the database's path).
+    expect(error.statusReasons.join(" ")).toMatch(/cannot read replica .*not a directory/);
+    expect(error.statusReasons.some((r) => /^(litestream |sync failed)/.test(r) && r.includes("not a directory")), JSON.stringify(error.statusReasons)).toBe(true);
+  }, 60_000);
 });

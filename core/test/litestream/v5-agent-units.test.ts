@@ -2,6 +2,8 @@
 // database), its metrics (litestream_txid), its environment (no AWS_CA_BUNDLE),
 // a replica's state from its LTX listing, and BORELA_LITESTREAM_VERSION.
 import { describe, expect, it } from "vitest";
+import { withDatabasePath } from "../../src/agent/log-db.ts";
+import { classifyLogLine } from "../../src/agent/log-errors.ts";
 import { loadAgentSettings } from "../../src/agent/settings.ts";
 import { renderLitestreamConfig } from "../../src/litestream/config.ts";
 import { litestream05Env } from "../../src/litestream/env05.ts";
@@ -61,5 +63,15 @@ describe("BORELA_LITESTREAM_VERSION", () => {
     expect((await loadAgentSettings({ litestreamVersion: "0.5" }, base)).litestreamVersion).toBe("0.5");
     await expect(loadAgentSettings({}, { ...base, BORELA_LITESTREAM_VERSION: "0.4" })).rejects.toThrow(/BORELA_LITESTREAM_VERSION="0.4" is not 0.3 or 0.5/);
     await expect(loadAgentSettings({ litestreamVersion: "5" }, base)).rejects.toThrow(/--litestream-version="5"/);
+  });
+});
+
+describe("0.5 log lines name the database by file name", () => {
+  // As litestream-0.5 replicate printed it with its file replica under a regular file.
+  const line = 'time=2026-11-29T12:01:07.316Z level=ERROR msg="sync error" system=store db=db.sqlite error="check database behind replica: get replica position: open /r/ltx/0: not a directory" consecutive_errors=1 backoff=1s';
+  it("gets the one watched path with that name", () => {
+    expect(withDatabasePath(classifyLogLine(line), ["/a/db.sqlite", "/b/other.sqlite"])!.db).toBe("/a/db.sqlite");
+    expect(withDatabasePath(classifyLogLine(line), ["/a/db.sqlite", "/b/db.sqlite"])!.db).toBe("db.sqlite");
+    expect(withDatabasePath(null, ["/a/db.sqlite"])).toBeNull();
   });
 });
