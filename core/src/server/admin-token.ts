@@ -16,6 +16,11 @@ export async function ensureAdminToken(
   return { hash, generated, sessionsEnded: await endSessionsOnAdminTokenChange(store, hash) };
 }
 
+/** Whether ensureAdminToken would generate (and store) a new token: none configured and none stored. */
+export async function mustGenerateAdminToken(store: Store, configured: string | null): Promise<boolean> {
+  return !configured && !(await store.setting.findUnique({ where: { key: KEY } }));
+}
+
 async function settleAdminToken(store: Store, configured: string | null): Promise<{ hash: string; generated: string | null }> {
   if (configured) return { hash: hashToken(configured), generated: null };
   const existing = await store.setting.findUnique({ where: { key: KEY } });

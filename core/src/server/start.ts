@@ -9,7 +9,7 @@ import { confirmSecondsFor } from "../alerts/confirm-delay.ts";
 import { loadSecretKey } from "../store/secrets.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { buildApp } from "./app.ts";
-import { ensureAdminToken } from "./admin-token.ts";
+import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
 import { pruneHeartbeats } from "../store/retention.ts";
 import { createDrillService } from "../drills/service.ts";
 import { createAlertDispatcher } from "../alerts/dispatcher.ts";
@@ -47,8 +47,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const hold = (kind: string) => confirmSecondsFor(kind, config.alertConfirmSeconds);
   const sweeper = createSweeper(store, (id) => heartbeatWriter.sweepInput(id), config.sweepIntervalSeconds, logger, hold);
 
-  // An empty hash matches no token: admin routes refuse until the token is settled below.
-  let adminTokenHash = "";
+  // Settled before the port opens, or /healthz answers while the right admin token is refused (and counted as
+  // a guess) as long as ending sessions signed in under another token takes (an scrypt hash: seconds under load).
+  // Only a token to generate waits for the port (below).
+  const settled = (await mustGenerateAdminToken(store, config.adminToken)) ? null : await ensureAdminToken(store, config.adminToken);
+  // An empty hash matches no token: admin routes refuse until the token is settled.
+  let adminTokenHash = settled?.hash ?? "";
   const drills = createDrillService({ store, config, logger });
   sweeper.onStatusChange((projectId, status) => drills.onProjectStatus(projectId, status));
   const app = await buildApp({ config, store, heartbeatWriter, sweeper, secretKey, drills, adminTokenHash: () => adminTokenHash, logger });
@@ -65,7 +69,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw err;
   }
   // Only once the port is ours: a failed start must not swallow a generated token nobody saw.
-  const admin = await ensureAdminToken(store, config.adminToken);
+  const admin = settled ?? (await ensureAdminToken(store, config.adminToken));
   adminTokenHash = admin.hash;
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
