@@ -16,9 +16,11 @@ import { substituteMagicVariables } from "../magic-variables.ts";
 const project = `borela-coolify-${process.pid}`;
 let tmp: TmpDir;
 let files: string[] = [];
+let image: string;
 
 beforeAll(async () => {
-  buildBorelaImage();
+  // The hash tag of this tree's build: borela/borela:latest (the template's) is retagged by any parallel build.
+  image = buildBorelaImage();
   execFileSync("bash", ["-c", "command -v docker-compose >/dev/null || (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null)"]);
   tmp = await tmpDir("borela-coolify-");
 }, 900_000);
@@ -35,7 +37,7 @@ describe("the Coolify template on a real engine", () => {
     const template = path.join(tmp.path, "docker-compose.yml");
     const override = path.join(tmp.path, "override.yml");
     writeFileSync(template, text);
-    writeFileSync(override, stringify({ services: { borela: { network_mode: "host", environment: [`BORELA_PORT=${port}`, "BORELA_HOST=127.0.0.1"] } } }));
+    writeFileSync(override, stringify({ services: { borela: { image, network_mode: "host", environment: [`BORELA_PORT=${port}`, "BORELA_HOST=127.0.0.1"] } } }));
     files = [template, override];
     execFileSync("docker-compose", ["-p", project, "-f", template, "-f", override, "config"], { stdio: "ignore" });
     execFileSync("docker-compose", ["-p", project, "-f", template, "-f", override, "up", "-d"], { stdio: "ignore" });
@@ -49,6 +51,7 @@ describe("the Coolify template on a real engine", () => {
     expect(health).toEqual({ ok: true });
     // The generated admin token works: Coolify's SERVICE_PASSWORD_64_ADMIN is the admin token.
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/projects`, { headers: { authorization: `Bearer ${values.get("SERVICE_PASSWORD_64_ADMIN")}` } });
-    expect(res.status).toBe(200);
+    const logs = () => execFileSync("docker-compose", ["-p", project, ...files.flatMap((f) => ["-f", f]), "logs", "--no-color", "--tail", "40"], { encoding: "utf8" });
+    expect(res.status, `${await res.text()}\n${logs()}`).toBe(200);
   }, 180_000);
 });
