@@ -116,10 +116,16 @@ describe("expiring credentials", () => {
     });
     await waitFor(() => (s3.requestsByKey().get("ASIAFIRSTKEY") ?? 0) > 0, { timeoutMs: 10_000, what: "Litestream to use the first key" });
     await waitFor(() => calls >= 2 && agent!.agent.supervisor!.status().restarts >= 1, { timeoutMs: 15_000, what: "the refresh and a Litestream restart" });
-    const firstCount = s3.requestsByKey().get("ASIAFIRSTKEY") ?? 0;
-    const writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 20, durationMs: 1000 });
-    await writer.exited;
+    const write = async () => (await startSqliteWriter({ path: dbPath, ratePerSecond: 20, durationMs: 1000 })).exited;
+    await write();
     await waitFor(() => (s3.requestsByKey().get("ASIASECONDKEY") ?? 0) > 0, { timeoutMs: 10_000, what: "Litestream to use the second key" });
+    // Requests begun before the switch (the old Litestream's final sync, a storage read under way) may
+    // still land with the first key; from here on, every write must go out with the second one only.
+    await new Promise((r) => setTimeout(r, 2000));
+    const firstCount = s3.requestsByKey().get("ASIAFIRSTKEY") ?? 0;
+    const secondCount = s3.requestsByKey().get("ASIASECONDKEY") ?? 0;
+    await write();
+    await waitFor(() => (s3.requestsByKey().get("ASIASECONDKEY") ?? 0) > secondCount, { timeoutMs: 10_000, what: "the next writes replicated with the second key" });
     expect(s3.requestsByKey().get("ASIAFIRSTKEY")).toBe(firstCount);
     expect(agent.logs.join("")).not.toContain("secret-for-");
   });
