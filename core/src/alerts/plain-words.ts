@@ -6,6 +6,10 @@
 const GENERATION = /\bgeneration [0-9a-f]{16}\b/g;
 const POSITION = /\b[0-9a-f]{8,16}\/[0-9a-f]{8}:\d+\b/g;
 const SEGMENT = /\b[0-9a-f]{8}(?:_[0-9a-f]{8})?\.(?:wal|snapshot)\.lz4\b/g;
+// The identifier together with the noun naming it, so the sentence still reads: "WAL segment <file> cannot be read" → "a WAL segment cannot be read".
+const NAMED_SEGMENT = /\b(WAL segment|snapshot) [0-9a-f]{8}(?:_[0-9a-f]{8})?\.(?:wal|snapshot)\.lz4\b/g;
+// "generation <id>, the one a restore uses, has …" → "the generation a restore uses has …".
+const GENERATION_THE_ONE = /\bgeneration [0-9a-f]{16}, the one ([^,()]+),/g;
 // Litestream 0.5: LTX files "<minTXID>-<maxTXID>.ltx", and any other 16-hex-digit id (a TXID, a generation).
 const LTX_FILE = /\b[0-9a-f]{16}-[0-9a-f]{16}\.ltx\b/g;
 const HEX_ID = /\b(?=[0-9a-f]*\d)[0-9a-f]{16}\b/g;
@@ -17,6 +21,8 @@ export function plainWords(text: string): string {
   return text
     .replace(JARGON_ASIDE, "")
     .replace(/ of generation [0-9a-f]{16}\b/g, "")
+    .replace(GENERATION_THE_ONE, "the generation $1")
+    .replace(NAMED_SEGMENT, "a $1")
     .replace(GENERATION, "a generation")
     .replace(POSITION, "a Litestream position")
     .replace(SEGMENT, "a segment file")

@@ -2,6 +2,7 @@
 // their identifiers taken out (plain-words.ts). Pure, no I/O.
 import { describe, expect, it } from "vitest";
 import { plainWords } from "../../src/alerts/plain-words.ts";
+import { subject, type AlertContext } from "../../src/alerts/message.ts";
 
 describe("plainWords", () => {
   it.each([
@@ -12,8 +13,18 @@ describe("plainWords", () => {
     ["replica at be7a0689/00000000:131872 is behind", "replica at a Litestream position is behind"],
     [
       "generation be7a0689c1d2e3f4, the one a restore uses, has no snapshot (3 WAL segment(s) only): litestream restore fails with \"no snapshots available\"",
-      "a generation, the one a restore uses, has no snapshot (3 WAL segment(s) only): litestream restore fails with \"no snapshots available\"",
+      "the generation a restore uses has no snapshot (3 WAL segment(s) only): litestream restore fails with \"no snapshots available\"",
     ],
+    // The two reasons a newcomer saw garbled in subjects ("WAL segment a segment file", "a generation, the one …").
+    [
+      "backup is damaged: WAL segment 00000000_00003068.wal.lz4 of generation 5ae7c0ffee123456 (backups/demo/app/generations/5ae7c0ffee123456/wal/00000000_00003068.wal.lz4) cannot be read: invalid frame checksum",
+      "backup is damaged: a WAL segment cannot be read: invalid frame checksum",
+    ],
+    [
+      "litestream restore of file:///tmp/replica/app would fail: generation 7b44a1b2c3d4e5f6, the one a restore uses, has no snapshot (2 WAL segment(s) only): litestream restore fails with \"no snapshots available\"",
+      "litestream restore of file:///tmp/replica/app would fail: the generation a restore uses has no snapshot (2 WAL segment(s) only): litestream restore fails with \"no snapshots available\"",
+    ],
+    ["snapshot 00000003.snapshot.lz4 is empty", "a snapshot is empty"],
     [
       "WAL index 4 of generation be7a0689c1d2e3f4 has no initial segment (the first is 00000004_00001000.wal.lz4): litestream restore fails with \"missing initial wal segment\"",
       "WAL index 4 has no initial segment: litestream restore fails with \"missing initial wal segment\"",
@@ -25,5 +36,40 @@ describe("plainWords", () => {
     ["replica s3://backups/deadbeef/app: InvalidAccessKeyId", "replica s3://backups/deadbeef/app: InvalidAccessKeyId"],
   ])("%s", (reason, words) => {
     expect(plainWords(reason)).toBe(words);
+  });
+});
+
+describe("subjects built from the reasons a newcomer saw garbled", () => {
+  const at = new Date("2026-11-29T10:00:00Z");
+  const context = (kind: string, database: string, reason: string): AlertContext => ({
+    event: "opened",
+    project: { id: "p1", name: "demo" },
+    database,
+    kind,
+    reason,
+    startedAt: at,
+    openedAt: at,
+    resolvedAt: null,
+    lastBackupAt: null,
+    lastPassingDrillAt: null,
+    restoreCommands: [],
+    dashboardUrl: "http://127.0.0.1:8787/projects/p1",
+    now: at,
+  });
+
+  it("a damaged WAL segment reads as a sentence", () => {
+    const reason =
+      "drill of app failed: backup is damaged: WAL segment 00000000_00003068.wal.lz4 of generation 5ae7c0ffee123456 (demo/app/generations/5ae7c0ffee123456/wal/00000000_00003068.wal.lz4) cannot be read: invalid frame checksum";
+    expect(subject(context("drill_failed", "app", reason))).toBe(
+      "[Borela] DRILL FAILED: demo / app — backup is damaged: a WAL segment cannot be read: invalid frame checksum",
+    );
+  });
+
+  it("the generation a restore uses reads as a sentence", () => {
+    const reason =
+      'litestream restore of file:///tmp/r/borela would fail: generation 7b44a1b2c3d4e5f6, the one a restore uses, has no snapshot (2 WAL segment(s) only): litestream restore fails with "no snapshots available"';
+    expect(subject(context("error", "borela", reason))).toBe(
+      "[Borela] ERROR: demo / borela — litestream restore of file:///tmp/r/borela would fail: the generation a restore uses has no snapshot (2 WAL segment(s...",
+    );
   });
 });
