@@ -61,6 +61,8 @@ export async function alertContext(
     restoreCommands: commands,
     dashboardUrl: `${publicUrl}/projects/${project.id}`,
     now,
+    // A silent project outranks whatever its databases last reported.
+    statusNow: project.status === "silent" || !incident.databaseId ? project.status : (databases[0]?.status ?? project.status),
   };
 }
 

@@ -28,6 +28,12 @@ export interface AlertContext {
   now: Date;
   /** The missed incidents a summary lists (event "missed" each). */
   items?: AlertContext[];
+  /**
+   * The status ("fresh", "stale", "error", "silent", …) of the incident's database (or project) when the
+   * alert was built. Incidents do not record why they resolved: a stale incident that ended while this is
+   * "error" or "silent" ended because a worse status took over, not because the replica caught up.
+   */
+  statusNow?: string;
 }
 
 const LABEL: Record<string, string> = {
@@ -109,9 +115,24 @@ function problemWords(c: AlertContext): string {
   }
 }
 
+/** The worse status a stale incident gave way to ("in error", "silent"), or null when it may have caught up. */
+function outrankedBy(c: AlertContext): string | null {
+  if (c.kind !== "stale") return null;
+  if (c.statusNow === "error") return "in error";
+  if (c.statusNow === "silent") return "silent";
+  return null;
+}
+
+/** "now in error (see the ERROR alert)". */
+function nowWorse(c: AlertContext, worse: string): string {
+  return `now ${worse} (see the ${stateLabel(c.statusNow ?? "")} alert)`;
+}
+
 /** How it ended, in a few words, for subjects. */
 function recoveryWords(c: AlertContext): string {
   const lasted = lastedFor(c);
+  const worse = outrankedBy(c);
+  if (worse) return `no longer reported as stale: ${nowWorse(c, worse)}`;
   switch (c.kind) {
     case "stale":
       return `replica caught up after ${lasted} unreplicated`;
@@ -174,6 +195,8 @@ function problemSentence(c: AlertContext, still: boolean): string {
 function recoverySentence(c: AlertContext): string {
   const lasted = lastedFor(c);
   const db = c.database ?? "the project";
+  const worse = outrankedBy(c);
+  if (worse) return `${c.project.name}: ${db} is no longer reported as stale, after ${lasted}: it is ${nowWorse(c, worse)}, and its replica has not been seen to catch up`;
   switch (c.kind) {
     case "stale":
       return `${c.project.name}: the backup of ${db} caught up: changes had waited ${lasted} to reach the replica`;
@@ -245,7 +268,7 @@ export function facts(c: AlertContext): [string, string][] {
     ["What happened", c.reason],
     [START_LABEL[c.kind] ?? "Since", when(c.startedAt, c.now)],
   ];
-  if (c.resolvedAt) rows.push([END_LABEL[c.kind] ?? "Resolved", `${formatTime(c.resolvedAt)} (lasted ${lastedFor(c)})`]);
+  if (c.resolvedAt) rows.push([(outrankedBy(c) ? null : END_LABEL[c.kind]) ?? "Resolved", `${formatTime(c.resolvedAt)} (lasted ${lastedFor(c)})`]);
   rows.push(["Last backup (newest upload to the replica)", newestUpload(c)]);
   rows.push(["Last passing restore drill", when(c.lastPassingDrillAt, c.now)]);
   return rows;
