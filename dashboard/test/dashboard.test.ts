@@ -190,7 +190,7 @@ describe("dashboard in Chromium: the whole loop", () => {
     expect(await card.textContent()).toContain(`file://${replicaDir()}/app`);
     const litestream = await card.getByLabel("litestream restore command for app", { exact: true }).textContent();
     expect(litestream).toBe(`litestream restore -o /tmp/app-restored.sqlite3 file://${replicaDir()}/app`);
-    expect(await card.getByLabel("borela restore command for app", { exact: true }).textContent()).toBe("npx borela restore shop --database app -o /tmp/app-restored.sqlite3");
+    expect(await card.getByLabel("borela restore command for app", { exact: true }).textContent()).toBe(`npx borela restore shop --database app -o /tmp/app-restored.sqlite3 --server ${core.config.publicUrl}`);
     await expect.poll(() => card.getByTestId("lag").textContent()).toBe("caught up");
 
     // Litestream's position in words, its short form and meaning on hover.

@@ -68,7 +68,7 @@ describe("restore commands pasted into bash", () => {
     await core.store.database.update({ where: { id: db.id }, data: { name: hostile } });
     const detail = await core.api("GET", `/api/v1/projects/${project.id}`);
     const commands = detail.body.databases[0].restoreCommands;
-    expect(paste(commands.borela, "npx")).toEqual(["borela", "restore", "sec-paste-name", "--database", hostile, "-o", `/tmp/${hostile}-restored.sqlite3`]);
+    expect(paste(commands.borela, "npx")).toEqual(["borela", "restore", "sec-paste-name", "--database", hostile, "-o", `/tmp/${hostile}-restored.sqlite3`, "--server", core.config.publicUrl]);
     expect(paste(commands.litestream, "litestream")).toEqual(["restore", "-o", `/tmp/${hostile}-restored.sqlite3`, "file:///backups/app"]);
     expect(existsSync(marker)).toBe(false);
   });

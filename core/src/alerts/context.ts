@@ -44,7 +44,7 @@ export async function alertContext(
   });
   const storage = await restoreStorage(store, s3, project);
   const commands = databases.flatMap((d) => {
-    const c = restoreCommands(project.name, d, d.replicas[0]?.url ?? null, storage);
+    const c = restoreCommands(project.name, d, d.replicas[0]?.url ?? null, storage, publicUrl);
     return [c.litestream, c.borela].filter((x): x is string => !!x);
   });
   return {

@@ -16,6 +16,8 @@ import { defaultDrillSchedule } from "../projects/settings.ts";
 import { randomBytes } from "node:crypto";
 import type { DrillService } from "../drills/service.ts";
 import { WalGuard } from "../agent/wal-guard.ts";
+import { NO_STORAGE, restoreCommands } from "../snippets/restore-commands.ts";
+import { shellCommand } from "../snippets/shell.ts";
 
 export const DEMO_PROJECT = "demo";
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/borela.js");
@@ -76,6 +78,18 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
+/**
+ * The restore line printed at startup: the CLI pointed at this core (`--server`, else it tries port 8787),
+ * and the same restore with the Litestream binary Borela installs (@flydotio/litestream's `litestream`
+ * bin; a bare `npx litestream` would fetch an unrelated npm package). `replicaDir`: the demo's file replica.
+ */
+export function demoRestoreCommand(serverUrl: string, replicaDir: string): string {
+  const out = "/tmp/app-restored.sqlite3";
+  const borela = restoreCommands(DEMO_PROJECT, { name: "app" }, null, NO_STORAGE, serverUrl).borela;
+  const litestream = shellCommand(["npx", "--package", "@flydotio/litestream", "litestream", "restore", "-o", out, `file://${replicaDir}/app`]);
+  return `${borela}   (or: ${litestream})`;
+}
+
 export async function startDemo(opts: {
   store: Store;
   dataDir: string;
@@ -117,7 +131,7 @@ export async function startDemo(opts: {
 
   return {
     projectId,
-    restoreCommand: `npx borela restore ${DEMO_PROJECT} --database app -o /tmp/app-restored.sqlite3   (or: litestream restore -o /tmp/app-restored.sqlite3 file://${paths.replica}/app)`,
+    restoreCommand: demoRestoreCommand(opts.serverUrl, paths.replica),
     async stop() {
       writer.stop();
       if (agent.exitCode === null && agent.signalCode === null) {

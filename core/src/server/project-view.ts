@@ -188,7 +188,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
         tableCountsAt: d.tableCountsAt,
         markerEnabled: d.markerEnabled,
         lastDrill: databaseDrill(facts.perDatabase.get(d.id)),
-        restoreCommands: restoreCommands(p.name, d, d.replicas[0]?.url ?? null, storage),
+        restoreCommands: restoreCommands(p.name, d, d.replicas[0]?.url ?? null, storage, alert.publicUrl ?? null),
         replicas: d.replicas.map((r) => ({
           id: r.id,
           type: r.type,

@@ -14,7 +14,7 @@ export interface RestoreCommands {
    * core does not know the replica's endpoint; null when no replica is known or its URL is unreadable.
    */
   litestream: string | null;
-  /** `npx borela restore <project> --database <name> -o /tmp/<name>-restored.sqlite3`. */
+  /** `npx borela restore <project> --database <name> -o /tmp/<name>-restored.sqlite3 [--server <core URL>]`. */
   borela: string;
 }
 
@@ -66,13 +66,23 @@ export function restoreUrl(reported: string, storage: RestoreStorage): { url: st
   return { url: `${base}?${query}`, endpointKnown: true };
 }
 
-/** Restore commands for one database: project name, database name and replica URL as stored (any text). */
-export function restoreCommands(projectName: string, database: { name: string }, replicaUrl: string | null, storage: RestoreStorage = NO_STORAGE): RestoreCommands {
+/**
+ * Restore commands for one database: project name, database name and replica URL as stored (any text).
+ * `server` is the core's URL (BORELA_PUBLIC_URL, config.publicUrl): without `--server` the CLI tries
+ * http://127.0.0.1:8787, wrong on any other port or host; null or "" leaves it out.
+ */
+export function restoreCommands(
+  projectName: string,
+  database: { name: string },
+  replicaUrl: string | null,
+  storage: RestoreStorage = NO_STORAGE,
+  server: string | null = null,
+): RestoreCommands {
   const out = `/tmp/${database.name}-restored.sqlite3`;
   const replica = replicaUrl ? restoreUrl(replicaUrl, storage) : null;
   const litestream = replica ? shellCommand(["litestream", "restore", "-o", out, replica.url]) : null;
   return {
     litestream: litestream && !replica!.endpointKnown ? `${litestream}  ${ENDPOINT_NOTE}` : litestream,
-    borela: shellCommand(["npx", "borela", "restore", projectName, "--database", database.name, "-o", out]),
+    borela: shellCommand(["npx", "borela", "restore", projectName, "--database", database.name, "-o", out, ...(server ? ["--server", server] : [])]),
   };
 }

@@ -86,7 +86,7 @@ describe("signed webhooks", () => {
       lastPassingDrillAt: null,
       restoreCommands: [
         "litestream restore -o /tmp/primary-restored.sqlite3 file:///backups/hooked/primary",
-        "npx borela restore hooked --database primary -o /tmp/primary-restored.sqlite3",
+        "npx borela restore hooked --database primary -o /tmp/primary-restored.sqlite3 --server https://borela.example.com",
       ],
       dashboardUrl: `https://borela.example.com/projects/${hooked.projectId}`,
       subject: "[Borela] ERROR: hooked / primary — Litestream: access denied to s3://bucket/hooked",

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { shellCommand, shellQuote } from "../../src/snippets/shell.ts";
 import { restoreCommands, restoreUrl, type RestoreStorage } from "../../src/snippets/restore-commands.ts";
+import { demoRestoreCommand } from "../../src/demo/demo.ts";
 
 const HOSTILE = [
   "app;touch /tmp/x;#",
@@ -55,6 +56,22 @@ describe("restoreCommands", () => {
       borela: "npx borela restore shop --database app -o /tmp/app-restored.sqlite3",
     });
     expect(restoreCommands("my shop", { name: "app" }, null)).toEqual({ litestream: null, borela: "npx borela restore 'my shop' --database app -o /tmp/app-restored.sqlite3" });
+  });
+
+  it("points the CLI at the core's URL (without --server it tries port 8787)", () => {
+    expect(restoreCommands("shop", { name: "app" }, null, undefined, "http://127.0.0.1:18914").borela).toBe(
+      "npx borela restore shop --database app -o /tmp/app-restored.sqlite3 --server http://127.0.0.1:18914",
+    );
+    expect(restoreCommands("shop", { name: "app" }, null, undefined, "https://b.example/x y'z").borela).toBe(
+      "npx borela restore shop --database app -o /tmp/app-restored.sqlite3 --server 'https://b.example/x y'\\''z'",
+    );
+  });
+
+  it("the demo's startup line names the core and the Litestream binary Borela installs", () => {
+    expect(demoRestoreCommand("http://127.0.0.1:18914", "/data/demo replica")).toBe(
+      "npx borela restore demo --database app -o /tmp/app-restored.sqlite3 --server http://127.0.0.1:18914" +
+        "   (or: npx --package @flydotio/litestream litestream restore -o /tmp/app-restored.sqlite3 'file:///data/demo replica/app')",
+    );
   });
 });
 
