@@ -102,6 +102,12 @@ export function classifyLogLine(raw: string): LogFinding | null {
   }
   const text = line.attrs.error ?? (line.level === "ERROR" || /panic|fatal/i.test(line.msg) ? line.msg : null);
   if (!text || (line.level !== "ERROR" && line.level !== "WARN" && !/panic|fatal/i.test(line.msg))) return null;
+  // Litestream 0.3's file replica writes a segment to <name>.tmp, then renames it; when two syncs of the
+  // same position overlap (at start and at the final sync), the second finds the .tmp gone. The next
+  // sync writes the segment again: a note, not an error that would open an incident.
+  if (/\.tmp: no such file or directory/.test(text)) {
+    return { kind: "note", db, message: `Litestream raced itself writing a WAL segment (${redactSecrets(firstLine(text))}); the next sync writes it again` };
+  }
   const { category, summary } = categorize(text);
   const detail = redactSecrets(firstLine(text));
   let op = operationOf(line.msg, text, replica);

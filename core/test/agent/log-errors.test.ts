@@ -55,6 +55,17 @@ describe("classifyLogLine", () => {
       message: "Litestream started a new generation: it could not find its last WAL position (primary wal header: EOF); a new snapshot is uploaded",
     });
   });
+
+  it("makes Litestream's own .tmp race on a file replica a note, while a missing database stays an error", () => {
+    // Seen in e2e/drift/restart.test.ts when Litestream restarted under a running agent.
+    const race =
+      'time=2026-11-29T12:18:56Z level=ERROR msg="monitor error" db=/data/app.db replica=file error="client write: stat /r/generations/95762ebaa240cbac/wal/00000000_00024380.wal.lz4.tmp: no such file or directory"';
+    const finding = classifyLogLine(race);
+    expect(finding?.kind).toBe("note");
+    expect(finding).toMatchObject({ db: "/data/app.db", message: expect.stringContaining("the next sync writes it again") });
+    const missing = 'time=2026-11-29T12:18:56Z level=ERROR msg="sync error" db=/data/app.db error="cannot verify wal state: stat /data/app.db: no such file or directory"';
+    expect(classifyLogLine(missing)).toMatchObject({ kind: "error", op: "sync", message: expect.stringContaining("the database file is missing") });
+  });
 });
 
 describe("error board", () => {
