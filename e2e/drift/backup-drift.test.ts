@@ -117,6 +117,13 @@ describe("drift in storage and in the proof", () => {
 
   it("9. no passing drill within the schedule plus grace → drill_overdue; a passing drill resolves it", async () => {
     const s = await scenario("never-drilled", { drillSchedule: "0 * * * *", drillGraceSeconds: 60 });
+    // The project's automatic first drill (queued when it turned fresh) would end the overdue incident
+    // before its alert: let it finish, then forget it, as for a project whose drills never ran.
+    await waitFor(async () => ((await world.core.store.drill.count({ where: { projectId: s.projectId, status: { in: ["queued", "running"] } } })) === 0 ? true : null), {
+      timeoutMs: 60_000,
+      what: "the automatic first drill to finish",
+    });
+    await world.core.store.drill.deleteMany({ where: { projectId: s.projectId } });
     // As if the project had been created three hours ago and no drill had run since.
     await world.core.store.project.update({ where: { id: s.projectId }, data: { createdAt: new Date(Date.now() - 3 * 3600_000) } });
     const t0 = Date.now();
