@@ -63,7 +63,7 @@ describe("a file replica that refuses writes", () => {
     // ...and after the stuck window, the position that does not move too.
     const stuck = await waitForStatus(world.core, p.id, "error", 40_000, (d) => d.statusReasons.some((r) => /the replica position has not moved/.test(r)));
     expect(stuck.statusReasons.join("\n")).toMatch(
-      new RegExp(`the replica position has not moved for \\d+s while the database changed \\(database at index \\d+, offset \\d+, replica at index \\d+, offset \\d+\\): Litestream is stuck or cannot write to ${escape(url)}`),
+      new RegExp(`the replica position has not moved for \\d+s while the database changed \\((database at index \\d+, offset \\d+, )?replica stopped at index \\d+, offset \\d+(, the database file changed since)?\\): Litestream is stuck or cannot write to ${escape(url)}`),
     );
     const status = await waitFor(async () => {
       const s = JSON.parse(await readFile(agent!.statusFile, "utf8"));

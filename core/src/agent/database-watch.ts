@@ -18,7 +18,7 @@ import type { DatabaseReport, Position } from "../protocol.ts";
 import { identityProblem, statDatabase, type FileState } from "./database-file.ts";
 import { initialPending, stepPending, type PendingState, type WalPoint } from "./pending.ts";
 import { initialOutsideWrite, outsideWriteMessage, stepOutsideWrite, type OutsideWriteState } from "./outside-write.ts";
-import { initialStuck, stepStuck, stuckMessage, type StuckState } from "./stuck.ts";
+import { databaseReach, initialStuck, stepStuck, stuckMessage, type StuckState } from "./stuck.ts";
 import { initialProbe, probeDirectories, probeDue, stepProbe, type ProbeState } from "./replica-probe.ts";
 import { litestreamMetaDir } from "../litestream/shadow-wal.ts";
 import { redactSecrets } from "./redact.ts";
@@ -265,7 +265,7 @@ export class DatabaseWatch {
     const outside = outsideWriteMessage(this.outside, this.path, litestreamMetaDir(this.path));
     if (outside) errors.push(outside);
     this.stuck.forEach((state, i) => {
-      const message = stuckMessage(state, { now: ctx.now, url: replicaUrl(this.replicas[i]), database: this.shadow });
+      const message = stuckMessage(state, { now: ctx.now, url: replicaUrl(this.replicas[i]), database: databaseReach(this.shadow, this.file?.exists ? this.file.walBytes : null) });
       if (message) errors.push(message);
     });
     const notes = [...ctx.notes];

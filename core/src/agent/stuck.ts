@@ -55,12 +55,31 @@ export function stepStuck(state: StuckState, obs: StuckObservation): StuckState 
   };
 }
 
-const at = (p: WalPoint | null) => (p ? `index ${p.index}, offset ${p.offset}` : "unknown");
+const at = (p: WalPoint) => `index ${p.index}, offset ${p.offset}`;
 
-/** The error for a stuck replica; null when it is not stuck. */
+/**
+ * How far the database has got, as the agent can see it: Litestream's shadow WAL position (index, offset),
+ * or, when the app's WAL file (`walBytes`, its size in bytes) is longer than the shadow's offset, the same
+ * index at the WAL file's end. A stopped or stuck Litestream no longer copies into its shadow WAL, so the
+ * shadow alone stays where the replica stopped while the app keeps writing. In Litestream 0.3 a shadow WAL
+ * offset is the byte offset in the database's WAL file of the same index. Null when neither is known.
+ */
+export function databaseReach(shadow: WalPoint | null, walBytes: number | null): WalPoint | null {
+  if (!shadow) return null;
+  return walBytes !== null && walBytes > shadow.offset ? { index: shadow.index, offset: walBytes } : { index: shadow.index, offset: shadow.offset };
+}
+
+/**
+ * The error for a stuck replica; null when it is not stuck. Quotes where the replica stopped and, when it is
+ * known to be newer, where the database got to (`database`, e.g. from databaseReach); never the same
+ * position twice: when the database's position is not known to be ahead, it says the file changed.
+ */
 export function stuckMessage(state: StuckState, input: { now: Date; url: string; database: WalPoint | null }): string | null {
   if (!state.stuckSince || !state.movedAt) return null;
   const seconds = Math.round((input.now.getTime() - state.movedAt.getTime()) / 1000);
   const restarted = state.restarts > 0 ? `; Litestream restarted ${state.restarts} time(s), last at ${state.lastRestartAt!.toISOString()}` : "";
-  return `the replica position has not moved for ${seconds}s while the database changed (database at ${at(input.database)}, replica at ${at(state.point)}): Litestream is stuck or cannot write to ${input.url}${restarted}`;
+  const replica = state.point ? `replica stopped at ${at(state.point)}` : "replica position unknown";
+  const ahead = input.database && (!state.point || comparePositions(input.database, state.point) > 0);
+  const positions = ahead ? `database at ${at(input.database!)}, ${replica}` : `${replica}, the database file changed since`;
+  return `the replica position has not moved for ${seconds}s while the database changed (${positions}): Litestream is stuck or cannot write to ${input.url}${restarted}`;
 }

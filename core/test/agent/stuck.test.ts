@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { initialStuck, stepStuck, stuckMessage, type StuckObservation, type StuckState } from "../../src/agent/stuck.ts";
+import { databaseReach, initialStuck, stepStuck, stuckMessage, type StuckObservation, type StuckState } from "../../src/agent/stuck.ts";
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0) + s * 1000);
 const p = (index: number, offset: number) => ({ index, offset });
@@ -30,7 +30,7 @@ describe("stepStuck", () => {
     // first at once, then after 20 s, then 40 s (10 s doubling)
     expect(restarts).toEqual([10, 30, 70]);
     expect(stuckMessage(states[20], { now: t(20), url: "file:///r", database: p(0, 45352) })).toBe(
-      "the replica position has not moved for 20s while the database changed (database at index 0, offset 45352, replica at index 0, offset 16512): Litestream is stuck or cannot write to file:///r; Litestream restarted 1 time(s), last at 2026-01-01T00:00:10.000Z",
+      "the replica position has not moved for 20s while the database changed (database at index 0, offset 45352, replica stopped at index 0, offset 16512): Litestream is stuck or cannot write to file:///r; Litestream restarted 1 time(s), last at 2026-01-01T00:00:10.000Z",
     );
   });
 
@@ -47,5 +47,30 @@ describe("stepStuck", () => {
     expect(states[14].stuckSince).toBeNull();
     expect(states[15]).toMatchObject({ stuckSince: null, restarts: 0 });
     expect(stuckMessage(states[14], { now: t(14), url: "file:///r", database: null })).toBeNull();
+  });
+});
+
+describe("stuckMessage positions (issue 14: 'database at X, replica at X')", () => {
+  const stuck: StuckState = { point: p(3, 8272), movedAt: t(0), stuckSince: t(60), restarts: 0, lastRestartAt: null, restartNow: false };
+
+  it("a stopped Litestream leaves its shadow WAL where the replica stopped: the app's WAL file says where the database got to", () => {
+    // The shadow (Litestream's copy) is at the replica's point; the app's WAL file has grown past it.
+    const reach = databaseReach(p(3, 8272), 45_352);
+    expect(reach).toEqual(p(3, 45_352));
+    const message = stuckMessage(stuck, { now: t(70), url: "file:///r", database: reach })!;
+    expect(message).toContain("(database at index 3, offset 45352, replica stopped at index 3, offset 8272)");
+  });
+
+  it("never quotes the same position twice: a database not known to be ahead is said to have changed", () => {
+    const message = stuckMessage(stuck, { now: t(70), url: "file:///r", database: databaseReach(p(3, 8272), 8272) })!;
+    expect(message).toBe(
+      "the replica position has not moved for 70s while the database changed (replica stopped at index 3, offset 8272, the database file changed since): Litestream is stuck or cannot write to file:///r",
+    );
+    expect(stuckMessage(stuck, { now: t(70), url: "file:///r", database: null })).toContain("(replica stopped at index 3, offset 8272, the database file changed since)");
+  });
+
+  it("a shadow ahead of a shorter WAL file (after a WAL restart) keeps the shadow's position", () => {
+    expect(databaseReach(p(4, 9000), 4152)).toEqual(p(4, 9000));
+    expect(databaseReach(null, 4152)).toBeNull();
   });
 });
