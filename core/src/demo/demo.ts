@@ -18,6 +18,7 @@ import type { DrillService } from "../drills/service.ts";
 import { WalGuard } from "../agent/wal-guard.ts";
 import { NO_STORAGE, restoreCommands } from "../snippets/restore-commands.ts";
 import { shellCommand } from "../snippets/shell.ts";
+import { DemoRunningError, readRunningDemo, removeDemoLock, writeDemoLock } from "./lock.ts";
 
 export const DEMO_PROJECT = "demo";
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/borela.js");
@@ -99,6 +100,8 @@ export async function startDemo(opts: {
   onLine?: (line: string) => void;
 }): Promise<RunningDemo> {
   const paths = demoPaths(opts.dataDir);
+  writeDemoLock(paths.dir, opts.serverUrl);
+  process.once("exit", () => removeDemoLock(paths.dir));
   // Both databases keep their WAL while no Litestream runs (before the agent starts, after it stops, and
   // while the core closes its own database last), so a restart resumes the same generation: see wal-guard.ts.
   // Held until this process exits, after the core has closed its database.
@@ -140,12 +143,15 @@ export async function startDemo(opts: {
         await Promise.race([exited, timeout]);
         if (agent.exitCode === null && agent.signalCode === null) agent.kill("SIGKILL");
       }
+      removeDemoLock(paths.dir);
     },
   };
 }
 
-/** Removes the demo project and its files. */
+/** Removes the demo project and its files; throws DemoRunningError (deleting nothing) while a demo runs on this data dir. */
 export async function resetDemo(store: Store, dataDir: string): Promise<boolean> {
+  const running = readRunningDemo(demoPaths(dataDir).dir);
+  if (running) throw new DemoRunningError(running);
   const { count } = await store.project.deleteMany({ where: { name: DEMO_PROJECT } });
   rmSync(demoPaths(dataDir).dir, { recursive: true, force: true });
   return count > 0;
