@@ -13,6 +13,8 @@ import { startSqliteWriter, type SqliteWriter } from "../../core/test/support/sq
 import { waitFor } from "../../core/test/support/wait-for.ts";
 import { createDatabase } from "../../core/test/litestream/live.ts";
 import { runAgent, s3Env, s3ReplicaUrl, waitForStatus, type ProjectDetail, type TestAgent } from "../../core/test/agent/harness.ts";
+import { testLitestreamLine } from "../../core/test/support/litestream-line.ts";
+import type { LitestreamLine } from "../../core/src/litestream/binary.ts";
 import { recordDetection } from "./figures.ts";
 
 export const STALE_AFTER = 4;
@@ -60,6 +62,8 @@ export interface Scenario {
   token: string;
   dbPath: string;
   replicaUrl: string;
+  /** The Litestream line its agent runs: the test's choice, else BORELA_TEST_LITESTREAM (0.3 when unset). */
+  litestream: LitestreamLine;
   agent: TestAgent | null;
   writer: SqliteWriter | null;
   startAgent(options?: { token?: string; accessKeyId?: string; restartLitestream?: boolean }): Promise<TestAgent>;
@@ -69,7 +73,8 @@ export interface Scenario {
 }
 
 /** A project replicating for real to S3, fresh, with a writer running. */
-export async function startScenario(world: World, name: string, settings: Record<string, unknown> = {}): Promise<Scenario> {
+export async function startScenario(world: World, name: string, settings: Record<string, unknown> = {}, options: { litestream?: LitestreamLine } = {}): Promise<Scenario> {
+  const litestream = options.litestream ?? testLitestreamLine();
   const p = await world.core.createProject(name, { staleAfterSeconds: STALE_AFTER, heartbeatGraceSeconds: GRACE, ...settings });
   // Drills read bring-your-own S3 replicas with the endpoint and keys an admin stored for the project.
   const stored = await world.core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, {
@@ -87,6 +92,7 @@ export async function startScenario(world: World, name: string, settings: Record
     token: p.agentToken,
     dbPath,
     replicaUrl,
+    litestream,
     agent: null,
     writer: null,
     async startAgent(options = {}) {
@@ -95,7 +101,7 @@ export async function startScenario(world: World, name: string, settings: Record
         token: options.token ?? scenario.token,
         databases: [dbPath],
         replicaUrl,
-        env: s3Env(world.s3, options.accessKeyId),
+        env: { ...s3Env(world.s3, options.accessKeyId), BORELA_LITESTREAM_VERSION: litestream },
         flags: options.restartLitestream === false ? { restartLitestream: false } : {},
         dir: path.dirname(dbPath),
       });
@@ -164,6 +170,7 @@ export async function expectDrillAlert(s: Scenario, subject: RegExp, text: RegEx
 export async function expectDrillResolved(s: Scenario): Promise<void> {
   await waitFor(() => s.mails().find((m) => m.subject?.startsWith("[Borela] RESOLVED")), { timeoutMs: 20_000, what: "the resolve email" });
   await new Promise((r) => setTimeout(r, 2500));
-  expect(s.mails()).toHaveLength(2);
-  expect(s.mails().filter((m) => m.subject?.startsWith("[Borela] RESOLVED"))).toHaveLength(1);
+  const subjects = s.mails().map((m) => m.subject);
+  expect(subjects, JSON.stringify(subjects)).toHaveLength(2);
+  expect(subjects.filter((x) => x?.startsWith("[Borela] RESOLVED"))).toHaveLength(1);
 }
