@@ -11,7 +11,7 @@
 // BORELA_LITESTREAM_CONFIG, BORELA_OBSERVE, BORELA_COUNT_ROWS, BORELA_COUNT_ROWS_MAX_BYTES,
 // BORELA_SAMPLE_INTERVAL_SECONDS, BORELA_LITESTREAM_SYNC_INTERVAL, BORELA_AGENT_STATE_DIR (see agentPaths),
 // BORELA_LOG_LEVEL,
-// BORELA_LITESTREAM_VERSION (0.3, the default for now, or 0.5; flag --litestream-version),
+// BORELA_LITESTREAM_VERSION (0.5, the default, or 0.3 for a replica 0.3 keeps writing; flag --litestream-version),
 // LITESTREAM_BIN, and for S3 replicas without keys in their URL: LITESTREAM_ACCESS_KEY_ID /
 // LITESTREAM_SECRET_ACCESS_KEY or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
 import { createHash } from "node:crypto";
@@ -241,7 +241,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new AgentSettingsError(`BORELA_LOG_LEVEL=${JSON.stringify(env.BORELA_LOG_LEVEL)} is not debug, info, warn or error`);
   const syncInterval = flags.syncInterval ?? env.BORELA_LITESTREAM_SYNC_INTERVAL ?? "1s";
   if (!/^\d+(ms|s|m|h)$/.test(syncInterval)) throw new AgentSettingsError(`Litestream sync interval ${JSON.stringify(syncInterval)} is not a duration like 1s or 500ms`);
-  const [versionRaw, versionSource] = flags.litestreamVersion !== undefined ? [flags.litestreamVersion, "--litestream-version"] : [env.BORELA_LITESTREAM_VERSION || "0.3", "BORELA_LITESTREAM_VERSION"];
+  const [versionRaw, versionSource] = flags.litestreamVersion !== undefined ? [flags.litestreamVersion, "--litestream-version"] : [env.BORELA_LITESTREAM_VERSION || "0.5", "BORELA_LITESTREAM_VERSION"];
   if (versionRaw !== "0.3" && versionRaw !== "0.5") throw new AgentSettingsError(`${versionSource}=${JSON.stringify(versionRaw)} is not 0.3 or 0.5`);
   const defaults = agentPaths(server, databases.map((d) => d.path), process.getuid?.() ?? "user", os.tmpdir());
   const stateDir = path.resolve(cwd, flags.stateDir ?? env.BORELA_AGENT_STATE_DIR ?? defaults.stateDir);

@@ -57,7 +57,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   --marker                   write a _borela_marker row each heartbeat, so drills prove live writes
                              reach storage (writes to your database; BORELA_MARKER)
   --no-restart-litestream    leave Litestream down when it exits
-  --litestream-version 0.3|0.5  which Litestream the agent runs (BORELA_LITESTREAM_VERSION); default 0.3
+  --litestream-version 0.3|0.5  which Litestream the agent runs (BORELA_LITESTREAM_VERSION); default 0.5
                              for now (0.5 becomes the default later); 0.5 takes one replica per database
   --state-dir DIR            private directory for the rendered litestream.yml (BORELA_AGENT_STATE_DIR);
                              default <tmp>/borela-agent-<uid>-<hash of server and databases>, one per agent

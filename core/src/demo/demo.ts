@@ -19,6 +19,8 @@ import { WalGuard } from "../agent/wal-guard.ts";
 import { NO_STORAGE, restoreCommands } from "../snippets/restore-commands.ts";
 import { shellCommand } from "../snippets/shell.ts";
 import { DemoRunningError, readRunningDemo, removeDemoLock, writeDemoLock } from "./lock.ts";
+import { resolveLitestreamBinFor } from "../litestream/binary.ts";
+import { demoLitestream } from "./demo-litestream.ts";
 
 export const DEMO_PROJECT = "demo";
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/borela.js");
@@ -82,12 +84,14 @@ export interface RunningDemo {
 /**
  * The restore line printed at startup: the CLI pointed at this core (`--server`, else it tries port 8787),
  * and the same restore with the Litestream binary Borela installs (@flydotio/litestream's `litestream`
- * bin; a bare `npx litestream` would fetch an unrelated npm package). `replicaDir`: the demo's file replica.
+ * bin; a bare `npx litestream` would fetch an unrelated npm package), or `litestreamBin` (the demo's 0.5 build).
+ * `replicaDir`: the demo's file replica.
  */
-export function demoRestoreCommand(serverUrl: string, replicaDir: string): string {
+export function demoRestoreCommand(serverUrl: string, replicaDir: string, litestreamBin: string | null = null): string {
   const out = "/tmp/app-restored.sqlite3";
   const borela = restoreCommands(DEMO_PROJECT, { name: "app" }, null, NO_STORAGE, serverUrl).borela;
-  const litestream = shellCommand(["npx", "--package", "@flydotio/litestream", "litestream", "restore", "-o", out, `file://${replicaDir}/app`]);
+  const bin = litestreamBin ? [litestreamBin] : ["npx", "--package", "@flydotio/litestream", "litestream"];
+  const litestream = shellCommand([...bin, "restore", "-o", out, `file://${replicaDir}/app`]);
   return `${borela}   (or: ${litestream})`;
 }
 
@@ -113,6 +117,8 @@ export async function startDemo(opts: {
   await guard.hold(guarded);
   const writer = startSampleWriter(paths.database, 3_000);
   mkdirSync(paths.replica, { recursive: true });
+  const litestream = demoLitestream(process.env, () => resolveLitestreamBinFor("0.5"));
+  if (litestream.note) opts.onLine?.(litestream.note);
   const agent: ChildProcess = spawn(process.execPath, [BIN, "agent", "--state-dir", paths.agentState, "--status-file", path.join(paths.dir, "agent-status.json")], {
     env: {
       ...process.env,
@@ -122,6 +128,7 @@ export async function startDemo(opts: {
       BORELA_REPLICA_URL: `file://${paths.replica}`,
       BORELA_HEARTBEAT_INTERVAL_SECONDS: "5",
       BORELA_COUNT_ROWS: "true",
+      BORELA_LITESTREAM_VERSION: litestream.line,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -134,7 +141,7 @@ export async function startDemo(opts: {
 
   return {
     projectId,
-    restoreCommand: demoRestoreCommand(opts.serverUrl, paths.replica),
+    restoreCommand: demoRestoreCommand(opts.serverUrl, paths.replica, litestream.bin),
     async stop() {
       writer.stop();
       if (agent.exitCode === null && agent.signalCode === null) {

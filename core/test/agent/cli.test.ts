@@ -1,11 +1,14 @@
 // `borela agent` as users run it: a separate process configured by environment
 // alone (BORELA_SERVER, BORELA_AGENT_TOKEN, BORELA_DATABASES, BORELA_REPLICA_URL,
 // BORELA_HEARTBEAT_INTERVAL_SECONDS). SIGTERM → Litestream gets SIGTERM, does
-// its final sync, exits; then the agent exits 0.
+// its final sync, exits; then the agent exits 0. No BORELA_LITESTREAM_VERSION: the default, Litestream 0.5
+// (LTX files in the replica, restored by the 0.5 binary).
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readdir } from "node:fs/promises";
+import { resolveLitestreamBinFor } from "../../src/litestream/binary.ts";
 import { restore } from "../../src/litestream/commands.ts";
 import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -73,7 +76,9 @@ describe("borela agent (CLI process)", () => {
     expect(stderr).not.toContain(p.agentToken);
 
     const out = path.join(h.dir.path, "restored.sqlite3");
-    await restore({ replica: { type: "file", path: replica } }, { outputPath: out, timeoutMs: 30_000 });
+    expect(stderr).toMatch(/litestream=v0\.5\.16/);
+    expect(await readdir(replica)).toEqual(["ltx"]);
+    await restore({ replica: { type: "file", path: replica } }, { outputPath: out, timeoutMs: 30_000, bin: resolveLitestreamBinFor("0.5") });
     expect(countRows(out, "events")).toBe(countRows(dbPath, "events"));
   });
 });

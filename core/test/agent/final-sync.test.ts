@@ -10,7 +10,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveLitestreamBinFor } from "../../src/litestream/binary.ts";
 import { restore } from "../../src/litestream/commands.ts";
+import { testLitestreamLine } from "../support/litestream-line.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
 import { createDatabase } from "../litestream/live.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -71,6 +73,7 @@ describe("the agent's stop always includes Litestream's final sync", () => {
       BORELA_AGENT_STATUS_FILE: path.join(h.dir.path, "status.json"),
       BORELA_AGENT_STATE_DIR: path.join(h.dir.path, "state"),
       BORELA_LOG_LEVEL: "debug",
+      BORELA_LITESTREAM_VERSION: testLitestreamLine(),
     };
     // Ten Ctrl-Cs: the old race lost the row in about one run in five.
     const stops: Stop[] = [...Array<Stop>(10).fill("group-SIGINT"), "systemd-control-group", "docker-stop"];
@@ -99,7 +102,7 @@ describe("the agent's stop always includes Litestream's final sync", () => {
       const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("timeout"), 20_000))]);
 
       const restored = path.join(h.dir.path, `restored-${run}.sqlite3`);
-      await restore({ replica: { type: "file", path: replica } }, { outputPath: restored, timeoutMs: 30_000 });
+      await restore({ replica: { type: "file", path: replica } }, { outputPath: restored, timeoutMs: 30_000, bin: resolveLitestreamBinFor(testLitestreamLine()) });
       const check = new Database(restored, { readonly: true });
       const found = (check.prepare("SELECT count(*) AS n FROM events WHERE payload = ?").get(`last-${run}`) as { n: number }).n;
       check.close();

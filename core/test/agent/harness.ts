@@ -7,6 +7,7 @@ import { createAgentLog } from "../../src/agent/log.ts";
 import { loadAgentSettings, type AgentFlags } from "../../src/agent/settings.ts";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import type { S3Server } from "../support/s3.ts";
+import { testLitestreamLine } from "../support/litestream-line.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -43,6 +44,8 @@ export async function runAgent(run: AgentRun): Promise<TestAgent> {
     BORELA_AGENT_STATUS_FILE: statusFile,
     BORELA_AGENT_STATE_DIR: path.join(run.dir, `agent-state-${Math.random().toString(36).slice(2)}`),
     ...(run.replicaUrl ? { BORELA_REPLICA_URL: run.replicaUrl } : {}),
+    // Always named: the agent's own default is 0.5; harness agents follow BORELA_TEST_LITESTREAM (0.3 when unset).
+    BORELA_LITESTREAM_VERSION: testLitestreamLine(),
     ...run.env,
   };
   const settings = await loadAgentSettings(run.flags ?? {}, env);

@@ -57,10 +57,12 @@ describe("Litestream 0.5 pieces", () => {
 
 describe("BORELA_LITESTREAM_VERSION", () => {
   const base = { BORELA_SERVER: "http://127.0.0.1:1", BORELA_AGENT_TOKEN: "brag_x", BORELA_DATABASES: "/d/a.db", BORELA_REPLICA_URL: "file:///r" };
-  it("0.3 by default for now; 0.5 by variable or flag; anything else names the source", async () => {
-    expect((await loadAgentSettings({}, base)).litestreamVersion).toBe("0.3");
-    expect((await loadAgentSettings({}, { ...base, BORELA_LITESTREAM_VERSION: "0.5" })).litestreamVersion).toBe("0.5");
-    expect((await loadAgentSettings({ litestreamVersion: "0.5" }, base)).litestreamVersion).toBe("0.5");
+  it("0.5 by default (an empty variable too); 0.3 by variable or flag, the flag first; anything else names the source", async () => {
+    expect((await loadAgentSettings({}, base)).litestreamVersion).toBe("0.5");
+    expect((await loadAgentSettings({}, { ...base, BORELA_LITESTREAM_VERSION: "" })).litestreamVersion).toBe("0.5");
+    expect((await loadAgentSettings({}, { ...base, BORELA_LITESTREAM_VERSION: "0.3" })).litestreamVersion).toBe("0.3");
+    expect((await loadAgentSettings({ litestreamVersion: "0.3" }, base)).litestreamVersion).toBe("0.3");
+    expect((await loadAgentSettings({ litestreamVersion: "0.5" }, { ...base, BORELA_LITESTREAM_VERSION: "0.3" })).litestreamVersion).toBe("0.5");
     await expect(loadAgentSettings({}, { ...base, BORELA_LITESTREAM_VERSION: "0.4" })).rejects.toThrow(/BORELA_LITESTREAM_VERSION="0.4" is not 0.3 or 0.5/);
     await expect(loadAgentSettings({ litestreamVersion: "5" }, base)).rejects.toThrow(/--litestream-version="5"/);
   });
