@@ -30,7 +30,8 @@ function freePort(): Promise<number> {
 function npmStart(port: number): { child: ChildProcess; output: () => string } {
   const c = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
     cwd: root,
-    env: { ...process.env, BORELA_DATA_DIR: dataDir, BORELA_PORT: String(port), BORELA_ADMIN_TOKEN: adminToken },
+    // Pinned to 0.3: the restart is judged by its generations (the demo's default is 0.5).
+    env: { ...process.env, BORELA_DATA_DIR: dataDir, BORELA_PORT: String(port), BORELA_ADMIN_TOKEN: adminToken, BORELA_LITESTREAM_VERSION: "0.3" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

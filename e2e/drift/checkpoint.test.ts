@@ -24,7 +24,7 @@ afterAll(async () => {
 
 describe("Litestream checkpoints", () => {
   it("a caught-up database stays fresh after a checkpoint, idle and with a slow writer: zero incidents", async () => {
-    s = await startScenario(world, "checkpoint");
+    s = await startScenario(world, "checkpoint", {}, { litestream: "0.3" });
     const before = (await readShadowPosition(s.dbPath))!;
     const db = new Database(s.dbPath);
     db.prepare("INSERT INTO events (kind, payload, created_at) VALUES ('big', ?, ?)").run("x".repeat(6_000_000), new Date().toISOString());

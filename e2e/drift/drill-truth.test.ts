@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function scenario(name: string) {
   // The agent is stopped while storage is changed: a long grace keeps that from being a drift of its own.
-  const s = await startScenario(world, name, { heartbeatGraceSeconds: 300 });
+  const s = await startScenario(world, name, { heartbeatGraceSeconds: 300 }, { litestream: "0.3" });
   scenarios.push(s);
   return s;
 }

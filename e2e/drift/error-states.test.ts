@@ -127,7 +127,7 @@ describe("error states: one per condition, steady while it lasts, gone when it i
       }),
     );
     world.s3.denyDeletes(`backups/${name}/`);
-    const agent: TestAgent = await runAgent({ server: world.core.url, token: p.agentToken, databases: [], flags: { litestreamConfig: config }, dir });
+    const agent: TestAgent = await runAgent({ server: world.core.url, token: p.agentToken, databases: [], flags: { litestreamConfig: config }, dir, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
     cleanups.push(() => agent.stop());
     const writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 5, durationMs: 120_000 });
     cleanups.push(() => writer.stop());

@@ -68,6 +68,7 @@ describe("restarts keep the generation", () => {
       BORELA_AGENT_STATUS_FILE: path.join(h.dir.path, "status.json"),
       BORELA_AGENT_STATE_DIR: path.join(h.dir.path, "state"),
       BORELA_LOG_LEVEL: "debug",
+      BORELA_LITESTREAM_VERSION: "0.3", // judged by its generations
     };
     const outputs: string[] = [];
     const stops = ["SIGTERM", "group-SIGINT+SIGTERM", "SIGINT"] as const;
@@ -169,7 +170,7 @@ describe("restarts keep the generation", () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    const agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], replicaUrl: `file://${replica}`, dir: h.dir.path });
+    const agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], replicaUrl: `file://${replica}`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
     try {
       await waitForStatus(h.core, p.id, "fresh", 30_000, (d) => d.storageBytes > 0);
       const first = await waitFor(async () => {

@@ -79,7 +79,7 @@ describe("managed mode without BORELA_S3_ROLE_ARN", () => {
     const p = await h.core.createProject("sec-keys-agent", { staleAfterSeconds: 5, heartbeatGraceSeconds: 10 });
     const dbPath = path.join(h.dir.path, "refused.sqlite3");
     createDatabase(dbPath, 3);
-    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path });
+    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
     const e = await waitForStatus(h.core, p.id, "error", 15_000, (x) => x.statusReasons.join("\n").includes("managed storage is refused"));
     expect(e.statusReasons.join("\n")).toContain("BORELA_S3_ROLE_ARN");
     expect(agent.agent.supervisor!.status().running).toBe(false);
@@ -171,7 +171,7 @@ describe("managed mode with BORELA_S3_ROLE_ARN on MinIO", () => {
     const a = await h.core.createProject("sec-role-a");
     const dbPath = path.join(h.dir.path, "victim.sqlite3");
     createDatabase(dbPath, 10);
-    agent = await runAgent({ server: h.core.url, token: b.agentToken, databases: [dbPath], dir: h.dir.path });
+    agent = await runAgent({ server: h.core.url, token: b.agentToken, databases: [dbPath], dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
     const writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 20, durationMs: 1500 });
     await writer.exited;
     const stoppedAt = Date.now();

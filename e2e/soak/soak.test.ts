@@ -45,7 +45,7 @@ describe("soak", () => {
       token: p.agentToken,
       databases: [busy, idle],
       replicaUrl: s3ReplicaUrl(world.s3, "backups", "soak"),
-      env: { ...s3Env(world.s3), BORELA_SAMPLE_INTERVAL_SECONDS: "1" },
+      env: { ...s3Env(world.s3), BORELA_SAMPLE_INTERVAL_SECONDS: "1", BORELA_LITESTREAM_VERSION: "0.3" },
       dir,
       intervalSeconds: 2,
     });

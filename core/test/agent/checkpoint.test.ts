@@ -28,6 +28,7 @@ beforeAll(async () => {
     databases: [dbPath],
     replicaUrl: `file://${path.join(dir.path, "replica")}`,
     dir: dir.path,
+    env: { BORELA_LITESTREAM_VERSION: "0.3" },
     deps: {
       post: async (p) => {
         payloads.push(p);

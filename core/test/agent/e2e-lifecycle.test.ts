@@ -32,6 +32,7 @@ beforeAll(async () => {
     replicaUrl: `file://${path.join(h.dir.path, "replica")}`,
     flags: { restartLitestream: false },
     dir: h.dir.path,
+    env: { BORELA_LITESTREAM_VERSION: "0.3" },
   });
 });
 

@@ -46,7 +46,7 @@ describe("managed replica from the core", () => {
     expect(attached.status).toBe(204);
     const dbPath = path.join(h.dir.path, "primary.sqlite3");
     createDatabase(dbPath, 10);
-    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path });
+    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
     const writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 20, durationMs: 1500 });
     await writer.exited;
     const fresh = await waitForStatus(h.core, p.id, "fresh", 20_000, (x) => (x.databases[0]?.replicas[0]?.storageBytes ?? 0) > 0);
@@ -83,7 +83,7 @@ describe("managed mode without storage on the core", () => {
     const p = await h.core.createProject("nostorage", { staleAfterSeconds: 5, heartbeatGraceSeconds: 10 });
     const dbPath = path.join(h.dir.path, "app.sqlite3");
     createDatabase(dbPath, 1);
-    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path });
+    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
     const e = await waitForStatus(h.core, p.id, "error", 10_000);
     expect(e.statusReasons.join("\n")).toContain("no replica configured: set BORELA_REPLICA_URL or configure BORELA_S3_* on the core");
     expect(agent.agent.supervisor!.status().running).toBe(false);
@@ -112,6 +112,7 @@ describe("expiring credentials", () => {
       token: "brag_test",
       databases: [dbPath],
       dir: dir.path,
+      env: { BORELA_LITESTREAM_VERSION: "0.3" },
       deps: { fetchConfig: async () => ({ kind: "ok", status: 200, value: answers[Math.min(calls++, 1)] }) },
     });
     await waitFor(() => (s3.requestsByKey().get("ASIAFIRSTKEY") ?? 0) > 0, { timeoutMs: 10_000, what: "Litestream to use the first key" });

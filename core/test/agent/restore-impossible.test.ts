@@ -28,7 +28,7 @@ describe("a replica litestream restore cannot restore", () => {
     const dbPath = path.join(h.dir.path, "app.sqlite3");
     const replica = path.join(h.dir.path, "replica");
     createDatabase(dbPath, 30);
-    const run = () => runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], replicaUrl: `file://${replica}`, dir: h.dir.path });
+    const run = () => runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], replicaUrl: `file://${replica}`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
     agent = await run();
     await waitForStatus(h.core, p.id, "fresh", 30_000, (d) => d.storageBytes > 0);
     await agent.stop();
