@@ -1,5 +1,6 @@
 // Gathers what an alert says about its project: last good backup, last
 // passing drill, restore commands, the dashboard link.
+import { renderReason } from "../freshness/reasons.ts";
 import type { Store } from "../store/db.ts";
 import { restoreCommands } from "../server/project-view.ts";
 import type { AlertContext } from "./message.ts";
@@ -43,8 +44,11 @@ export async function alertContext(
     heartbeatGraceSeconds: project.heartbeatGraceSeconds,
   });
   const storage = await restoreStorage(store, s3, project);
-  const commands = databases.flatMap((d) => {
-    const c = restoreCommands(project.name, d, d.replicas[0]?.url ?? null, storage, publicUrl);
+  const lastDrills = await Promise.all(
+    databases.map((d) => store.drill.findFirst({ where: { databaseId: d.id, status: { in: ["passed", "failed", "error"] } }, orderBy: { finishedAt: "desc" }, select: { status: true, error: true } })),
+  );
+  const commands = databases.flatMap((d, i) => {
+    const c = restoreCommands(project.name, d, d.replicas[0]?.url ?? null, storage, publicUrl, lastDrills[i]);
     return [c.litestream, c.borela].filter((x): x is string => !!x);
   });
   return {
@@ -52,7 +56,8 @@ export async function alertContext(
     project: { id: project.id, name: project.name },
     database,
     kind: incident.kind,
-    reason: incident.reason,
+    // A silence is stored as when it began; worded as how long it lasted (until it ended, or now).
+    reason: renderReason(incident.reason, incident.resolvedAt ?? now),
     startedAt,
     openedAt: incident.openedAt,
     resolvedAt: incident.resolvedAt,

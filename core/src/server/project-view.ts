@@ -1,4 +1,5 @@
 // The JSON shapes of a project in the API (list and detail), built from rows.
+import { renderReasons } from "../freshness/reasons.ts";
 import { pingUrl } from "./routes/ping.ts";
 import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
@@ -87,6 +88,12 @@ function drillSummary(d: Awaited<ReturnType<typeof lastDrills>> extends Map<stri
   };
 }
 
+/** What restoreCommands needs of a database's last finished drill (whether the restore would be refused). */
+function drillOutcome(d: Parameters<typeof drillSummary>[0]) {
+  const base = drillSummary(d);
+  return base && { status: base.status, error: typeof base.error === "string" ? base.error : null };
+}
+
 /** A database's last finished drill, with what "did it pass?" needs: the check, tables and rows. */
 function databaseDrill(d: Parameters<typeof drillSummary>[0]) {
   const base = drillSummary(d);
@@ -151,7 +158,8 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
   return {
     ...summary(p, facts, now),
     alerting: await alerting(store, p, alert),
-    statusReasons: parseJson<string[]>(p.statusReasons, []),
+    // Stored stable ("no heartbeat since <time>"), worded at read time (freshness/reasons.ts).
+    statusReasons: renderReasons(parseJson<string[]>(p.statusReasons, []), now),
     staleAfterSeconds: p.staleAfterSeconds,
     heartbeatGraceSeconds: p.heartbeatGraceSeconds,
     drillSchedule: p.drillSchedule,
@@ -175,7 +183,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
         name: d.name,
         path: d.path,
         status: d.status,
-        statusReasons: parseJson<string[]>(d.statusReasons, []),
+        statusReasons: renderReasons(parseJson<string[]>(d.statusReasons, []), now),
         exists: d.exists,
         sizeBytes: Number(d.sizeBytes),
         walBytes: Number(d.walBytes),
@@ -188,7 +196,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
         tableCountsAt: d.tableCountsAt,
         markerEnabled: d.markerEnabled,
         lastDrill: databaseDrill(facts.perDatabase.get(d.id)),
-        restoreCommands: restoreCommands(p.name, d, d.replicas[0]?.url ?? null, storage, alert.publicUrl ?? null),
+        restoreCommands: restoreCommands(p.name, d, d.replicas[0]?.url ?? null, storage, alert.publicUrl ?? null, drillOutcome(facts.perDatabase.get(d.id))),
         replicas: d.replicas.map((r) => ({
           id: r.id,
           type: r.type,

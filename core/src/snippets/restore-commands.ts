@@ -7,6 +7,7 @@
 // own keys to an endpoint an agent chose.
 import { parseReplicaUrl } from "../litestream/replica-url.ts";
 import { shellCommand } from "./shell.ts";
+import { restoreRefusal, type LastDrill } from "./restore-refusal.ts";
 
 export interface RestoreCommands {
   /**
@@ -14,7 +15,10 @@ export interface RestoreCommands {
    * core does not know the replica's endpoint; null when no replica is known or its URL is unreadable.
    */
   litestream: string | null;
-  /** `npx borela restore <project> --database <name> -o /tmp/<name>-restored.sqlite3 [--server <core URL>]`. */
+  /**
+   * `npx borela restore <project> --database <name> -o /tmp/<name>-restored.sqlite3 [--server <core URL>]`;
+   * after a failed drill with `--force` and a `# …` note saying why (restore-refusal.ts).
+   */
   borela: string;
 }
 
@@ -69,7 +73,8 @@ export function restoreUrl(reported: string, storage: RestoreStorage): { url: st
 /**
  * Restore commands for one database: project name, database name and replica URL as stored (any text).
  * `server` is the core's URL (BORELA_PUBLIC_URL, config.publicUrl): without `--server` the CLI tries
- * http://127.0.0.1:8787, wrong on any other port or host; null or "" leaves it out.
+ * http://127.0.0.1:8787, wrong on any other port or host; null or "" leaves it out. `lastDrill`: the
+ * database's last finished drill, which says whether the restore would be refused (restore-refusal.ts).
  */
 export function restoreCommands(
   projectName: string,
@@ -77,12 +82,15 @@ export function restoreCommands(
   replicaUrl: string | null,
   storage: RestoreStorage = NO_STORAGE,
   server: string | null = null,
+  lastDrill: LastDrill | null = null,
 ): RestoreCommands {
   const out = `/tmp/${database.name}-restored.sqlite3`;
   const replica = replicaUrl ? restoreUrl(replicaUrl, storage) : null;
   const litestream = replica ? shellCommand(["litestream", "restore", "-o", out, replica.url]) : null;
+  const refusal = restoreRefusal(lastDrill);
+  const borela = shellCommand(["npx", "borela", "restore", projectName, "--database", database.name, "-o", out, ...(server ? ["--server", server] : []), ...(refusal?.force ? ["--force"] : [])]);
   return {
     litestream: litestream && !replica!.endpointKnown ? `${litestream}  ${ENDPOINT_NOTE}` : litestream,
-    borela: shellCommand(["npx", "borela", "restore", projectName, "--database", database.name, "-o", out, ...(server ? ["--server", server] : [])]),
+    borela: refusal ? `${borela}  ${refusal.note}` : borela,
   };
 }

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { restoreCommands } from "../../src/snippets/restore-commands.ts";
+import { FORCE_NOTE, NO_BACKUP_NOTE, restoreRefusal } from "../../src/snippets/restore-refusal.ts";
+
+const server = "https://borela.example.com";
+const plain = "npx borela restore shop --database app -o /tmp/app-restored.sqlite3 --server https://borela.example.com";
+
+describe("restore commands after the last drill", () => {
+  it("offer the plain command when the last drill passed, could not run, or none ran", () => {
+    for (const last of [null, { status: "passed", error: null }, { status: "error", error: "worker lost its lease" }]) {
+      expect(restoreRefusal(last)).toBeNull();
+      expect(restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, last).borela).toBe(plain);
+    }
+  });
+
+  it("add --force and say why after a failed drill (the restore refuses a damaged backup)", () => {
+    const c = restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, { status: "failed", error: "backup is damaged: hole in index 3" });
+    expect(c.borela).toBe(`${plain} --force  ${FORCE_NOTE}`);
+    expect(c.borela.split("\n")).toHaveLength(1);
+    // The drill's reason (reported text) never reaches the shell comment.
+    expect(c.borela).not.toContain("hole");
+  });
+
+  it("say the restore is refused, without --force, when the drill found no backup", () => {
+    const c = restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, { status: "failed", error: "no backup found in file:///b/app" });
+    expect(c.borela).toBe(`${plain}  ${NO_BACKUP_NOTE}`);
+  });
+});
