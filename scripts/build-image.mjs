@@ -2,8 +2,9 @@
 //
 //   node scripts/build-image.mjs [--tag NAME:TAG]...      (default tag borela/borela:latest)
 //   BASE_IMAGE=node:20-bookworm-slim npm run image        a pulled base instead of the local one
-//   LITESTREAM=/path/to/litestream npm run image          pin another Litestream binary
-//   LITESTREAM05=.tools/bin/litestream-0.5 npm run image  add Litestream 0.5 as litestream-0.5
+//   LITESTREAM=/path/to/litestream npm run image          another Litestream 0.3 binary as `litestream`
+//   LITESTREAM05=/path/to/litestream npm run image        another Litestream 0.5 binary as `litestream-0.5`
+//                                                         (default: scripts/install-litestream05.sh's build)
 //
 // Steps: the dashboard (vite build), the agent bundle (esbuild), the Prisma client (generated
 // here, never at run time), a staged context holding only what runs (the core's production
@@ -37,15 +38,16 @@ function tags(argv) {
 }
 
 /**
- * The Litestream binaries the image carries, { file name in /usr/local/bin: source path }.
- * `litestream` is 0.3.13 from npm unless LITESTREAM names another binary; `litestream-0.5` (found on
- * PATH by core/src/litestream/binary.ts) only when LITESTREAM05 names one, e.g. the build of
- * scripts/install-litestream05.sh: LITESTREAM05=.tools/bin/litestream-0.5 npm run image.
+ * The Litestream binaries the image carries, { file name in /usr/local/bin: source path }, both found on
+ * PATH by core/src/litestream/binary.ts. `litestream-0.5` (the agent's default line) is LITESTREAM05 or
+ * the build of scripts/install-litestream05.sh (run here: cached per machine, so a fresh clone gets it
+ * in seconds once the machine has built it); `litestream` is 0.3.13 from npm unless LITESTREAM names another.
  */
 function litestreamBinaries() {
   const require = createRequire(path.join(root, "core/package.json"));
   const npm = path.join(path.dirname(require.resolve("@flydotio/litestream-linux-x64/package.json")), "litestream");
-  return { litestream: process.env.LITESTREAM || npm, ...(process.env.LITESTREAM05 ? { "litestream-0.5": process.env.LITESTREAM05 } : {}) };
+  if (!process.env.LITESTREAM05) run("bash", ["scripts/install-litestream05.sh"]);
+  return { litestream: process.env.LITESTREAM || npm, "litestream-0.5": process.env.LITESTREAM05 || ".tools/bin/litestream-0.5" };
 }
 
 /** Top-level package folders of the core's production tree (nested node_modules come with their parents). */

@@ -10,7 +10,8 @@ import { ensureDocker } from "../../core/test/support/docker.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
-export const LITESTREAM = path.join(root, "node_modules/@flydotio/litestream-linux-x64/litestream");
+/** The line the image's agents run by default (0.5): plain restores of their replicas use its binary. */
+export const LITESTREAM = path.join(root, ".tools/bin/litestream-0.5");
 /** The replica volume `borela init` names by default; the suite's replicas live under /replicas/e2e-<pid>-*. */
 export const REPLICA_VOLUME = "borela-replicas";
 

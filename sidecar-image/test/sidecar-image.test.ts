@@ -1,7 +1,7 @@
 // The Borela image on a real Docker engine (host networking only): it builds,
-// runs as the owner of its data, carries Litestream 0.3.13 and a HEALTHCHECK, and as a
-// sidecar it replicates a database another process writes to and heartbeats
-// to a core on loopback until the project is fresh.
+// runs as the owner of its data, carries Litestream 0.5.16 (the agent's default) and 0.3.13 and a
+// HEALTHCHECK, and as a sidecar (default settings: Litestream 0.5) it replicates a database another
+// process writes to and heartbeats to a core on loopback until the project is fresh.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chmodSync, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -12,6 +12,8 @@ import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
 import { createDatabase, countRows } from "../../core/test/litestream/live.ts";
 import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { resolveLitestreamBinFor } from "../../core/src/litestream/binary.ts";
 
 let image: string;
 let core: TestCore;
@@ -33,9 +35,11 @@ afterAll(async () => {
 });
 
 describe("the Borela image", () => {
-  it("runs borela and Litestream 0.3.13 as the owner of its data (uid 1000 in the image), with a HEALTHCHECK", () => {
+  it("runs borela, Litestream 0.5.16 and 0.3.13 as the owner of its data (uid 1000 in the image), with a HEALTHCHECK", () => {
     expect(docker("run", "--rm", "--network", "host", image, "--help")).toMatch(/usage: borela <command>/i);
     expect(docker("run", "--rm", "--network", "host", "--entrypoint", "litestream", image, "version")).toBe("v0.3.13");
+    expect(docker("run", "--rm", "--network", "host", "--entrypoint", "litestream-0.5", image, "version")).toBe("v0.5.16");
+    expect(docker("image", "inspect", "--format", "{{json .Config.Env}}", image)).not.toContain("LITESTREAM_BIN");
     // The entrypoint starts as root and drops to the owner of BORELA_DATA_DIR (setpriv).
     expect(docker("run", "--rm", "--network", "host", "--entrypoint", "stat", image, "-c", "%u:%g", "/data")).toBe("1000:1000");
     const health = JSON.parse(docker("image", "inspect", "--format", "{{json .Config.Healthcheck}}", image));
@@ -86,7 +90,8 @@ describe("the Borela image", () => {
     await new Promise((r) => setTimeout(r, 3000));
     docker("stop", "-t", "20", id);
     const restored = path.join(tmp.path, "restored.sqlite3");
-    execFileSync(path.resolve("node_modules/@flydotio/litestream-linux-x64/litestream"), ["restore", "-o", restored, `file://${replica}`]);
+    expect(readdirSync(replica)).toEqual(["ltx"]);
+    execFileSync(resolveLitestreamBinFor("0.5"), ["restore", "-o", restored, `file://${replica}`]);
     expect(countRows(restored, "orders")).toBe(countRows(dbPath, "orders"));
   }, 180_000);
 });
