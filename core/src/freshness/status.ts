@@ -1,6 +1,8 @@
 // Freshness is position, not time: a database is fresh when every replica has
 // caught up with it (or the change still waiting is younger than the stale
 // threshold), the agent is heard from within its grace, and nothing is in error.
+import { pingedAt, silentSince } from "./reasons.ts";
+
 export const STATUSES = ["fresh", "stale", "silent", "error", "unknown"] as const;
 export type Status = (typeof STATUSES)[number];
 
@@ -74,7 +76,8 @@ export function silenceVerdict(lastHeartbeatAt: Date | null, t: Thresholds, now:
   if (quiet > t.heartbeatGraceSeconds) {
     return {
       status: "silent",
-      reasons: [`no heartbeat for ${formatDuration(quiet)} (grace ${formatDuration(t.heartbeatGraceSeconds)}): is the agent running?`],
+      // Stored as the moment the silence began (reasons.ts renders its length when read): stable across sweeps.
+      reasons: [`${silentSince("heartbeat", lastHeartbeatAt)} (grace ${formatDuration(t.heartbeatGraceSeconds)}): is the agent running?`],
     };
   }
   return null;
@@ -88,9 +91,9 @@ export function pingVerdict(lastPingAt: Date, t: Thresholds, now: Date): Verdict
   const quiet = secondsBetween(lastPingAt, now);
   const only = "the project's only signal is Litestream's heartbeat-url ping: no agent reports, storage is not listed";
   if (quiet > t.heartbeatGraceSeconds) {
-    return { status: "silent", reasons: [`no Litestream ping for ${formatDuration(quiet)}: is Litestream running? (grace ${formatDuration(t.heartbeatGraceSeconds)}; ${only})`] };
+    return { status: "silent", reasons: [`${silentSince("Litestream ping", lastPingAt)}: is Litestream running? (grace ${formatDuration(t.heartbeatGraceSeconds)}; ${only})`] };
   }
-  return { status: "fresh", reasons: [`Litestream pinged ${formatDuration(quiet)} ago: it runs and every database synced (${only})`] };
+  return { status: "fresh", reasons: [`${pingedAt(lastPingAt)}: it runs and every database synced (${only})`] };
 }
 
 /** The words for a database the agent no longer reports (fault 8). */

@@ -4,6 +4,7 @@ import type { Store } from "../store/db.ts";
 import { openIncident } from "../alerts/incidents.ts";
 import { evaluateProject, type DatabaseState, type Status } from "./status.ts";
 import { conditionsOf, planIncidents, type IncidentAction, type OpenIncident, type SweptKind } from "./incident-plan.ts";
+import { inStartupGrace } from "./startup-grace.ts";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -43,10 +44,13 @@ export async function sweepProject(
   now = new Date(),
   hold: HoldSeconds = () => 0,
   onChange: StatusListener = () => {},
+  coreStartedAt: Date | null = null,
 ): Promise<Status | null> {
   const input = read(projectId);
   if (!input) return null;
   const { project, databases } = input;
+  // The core's own downtime is no silence of the agent's (startup-grace.ts).
+  if (coreStartedAt && inStartupGrace(project, coreStartedAt, now)) return project.status as Status;
   const verdict = evaluateProject(project, databases, [], now, project.rejectedToken ?? null);
   const reasons = JSON.stringify(verdict.reasons);
 
@@ -91,7 +95,8 @@ async function applyIncident(store: Store, projectId: string, action: IncidentAc
 const TOUCH_DELAY_MS = 100;
 
 /** Re-evaluates every project on an interval, and one project on demand (coalesced). */
-export function createSweeper(store: Store, read: SweepReader, intervalSeconds: number, logger: Logger, hold: HoldSeconds = () => 0) {
+/** `startedAt`: when this core started; every project gets its heartbeat grace from then (startup-grace.ts). */
+export function createSweeper(store: Store, read: SweepReader, intervalSeconds: number, logger: Logger, hold: HoldSeconds = () => 0, startedAt = new Date()) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   const queued = new Set<string>();
@@ -103,7 +108,7 @@ export function createSweeper(store: Store, read: SweepReader, intervalSeconds: 
 
   async function sweepAll(): Promise<void> {
     const projects = await store.project.findMany({ select: { id: true } });
-    for (const p of projects) await sweepProject(store, read, p.id, new Date(), hold, changed);
+    for (const p of projects) await sweepProject(store, read, p.id, new Date(), hold, changed, startedAt);
   }
 
   function tick(): Promise<void> {
@@ -117,7 +122,7 @@ export function createSweeper(store: Store, read: SweepReader, intervalSeconds: 
     while (queued.size > 0) {
       const [id] = queued;
       queued.delete(id);
-      await sweepProject(store, read, id, new Date(), hold, changed).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
+      await sweepProject(store, read, id, new Date(), hold, changed, startedAt).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
     }
     draining = null;
   }

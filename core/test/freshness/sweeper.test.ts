@@ -67,7 +67,8 @@ describe("freshness transitions recorded as incidents", () => {
     expect(await sweepProject(core.store, (id) => core.app.heartbeatWriter.sweepInput(id), p.id, later)).toBe("silent");
     const v = await project(p.id);
     expect(v.status).toBe("silent");
-    expect(v.statusReasons[0]).toMatch(/no heartbeat for 3\ds \(grace 30s\)/);
+    // Swept with a clock 31 s ahead; the API words the silence at its own (real) time.
+    expect(v.statusReasons[0]).toMatch(/^no heartbeat for \d+s \(grace 30s\): is the agent running\?$/);
     expect((await incidents(p.id)).map((i) => [i.kind, i.open])).toEqual([["silent", true]]);
     await send(p.agentToken, heartbeat());
     expect((await project(p.id)).status).toBe("fresh");

@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pingVerdict } from "../../src/freshness/status.ts";
+import { renderReason } from "../../src/freshness/reasons.ts";
 import { litestream05, litestream05Env } from "../litestream/live-v5.ts";
 import { createDatabase } from "../litestream/live.ts";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
@@ -41,7 +42,7 @@ describe("pingVerdict", () => {
     expect(pingVerdict(at, t, new Date(at.getTime() + 120_000)).status).toBe("fresh");
     const silent = pingVerdict(at, t, new Date(at.getTime() + 180_000));
     expect(silent.status).toBe("silent");
-    expect(silent.reasons[0]).toMatch(/^no Litestream ping for 3 min: is Litestream running\?/);
+    expect(renderReason(silent.reasons[0], new Date(at.getTime() + 180_000))).toMatch(/^no Litestream ping for 3 min: is Litestream running\?/);
   });
 });
 
