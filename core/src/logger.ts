@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import { prettyDestination } from "./log-lines.ts";
 
 /** Paths that may hold secrets anywhere in a logged object. */
 export const REDACT = [
@@ -17,7 +18,12 @@ export const REDACT = [
   "*.password",
 ];
 
+/**
+ * pino at `level`, secrets redacted (REDACT). Writes JSON lines to `destination`; without one, to
+ * stdout — as readable lines (log-lines.ts) when stdout is a terminal, JSON otherwise.
+ */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" } }, destination ?? process.stdout);
+  const out = destination ?? (process.stdout.isTTY ? prettyDestination(process.stdout) : process.stdout);
+  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" } }, out as NodeJS.WritableStream);
 }
 export type { Logger };
