@@ -11,7 +11,8 @@
 // BORELA_LITESTREAM_CONFIG, BORELA_OBSERVE, BORELA_COUNT_ROWS, BORELA_COUNT_ROWS_MAX_BYTES,
 // BORELA_SAMPLE_INTERVAL_SECONDS, BORELA_LITESTREAM_SYNC_INTERVAL, BORELA_AGENT_STATE_DIR (see agentPaths),
 // BORELA_LOG_LEVEL,
-// BORELA_LITESTREAM_VERSION (0.5, the default, or 0.3 for a replica 0.3 keeps writing; flag --litestream-version),
+// BORELA_LITESTREAM_VERSION (0.5, the default, or 0.3 for a replica 0.3 keeps writing; flag --litestream-version;
+// unset with --litestream-config: the line whose syntax the file uses),
 // LITESTREAM_BIN, and for S3 replicas without keys in their URL: LITESTREAM_ACCESS_KEY_ID /
 // LITESTREAM_SECRET_ACCESS_KEY or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
 import { createHash } from "node:crypto";
@@ -192,6 +193,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
   const ambient = ambientCredentials(env);
   let databases: DatabaseSetting[];
   let litestreamConfig: AgentSettings["litestreamConfig"] = null;
+  let configLine: LitestreamLine | null = null;
 
   if (litestreamConfigPath) {
     const resolved = path.resolve(cwd, litestreamConfigPath);
@@ -202,6 +204,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
       throw new AgentSettingsError((err as Error).message);
     }
     litestreamConfig = { path: resolved, addr: parsed.addr };
+    configLine = parsed.line ?? null;
     databases = parsed.databases.map((db) => ({
       ...checkDatabase(undefined, db.path, resolved),
       replicas: db.replicas.map((r) => (r.type === "s3" && !r.credentials && ambient ? { ...r, credentials: ambient } : r)),
@@ -241,8 +244,14 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new AgentSettingsError(`BORELA_LOG_LEVEL=${JSON.stringify(env.BORELA_LOG_LEVEL)} is not debug, info, warn or error`);
   const syncInterval = flags.syncInterval ?? env.BORELA_LITESTREAM_SYNC_INTERVAL ?? "1s";
   if (!/^\d+(ms|s|m|h)$/.test(syncInterval)) throw new AgentSettingsError(`Litestream sync interval ${JSON.stringify(syncInterval)} is not a duration like 1s or 500ms`);
-  const [versionRaw, versionSource] = flags.litestreamVersion !== undefined ? [flags.litestreamVersion, "--litestream-version"] : [env.BORELA_LITESTREAM_VERSION || "0.5", "BORELA_LITESTREAM_VERSION"];
-  if (versionRaw !== "0.3" && versionRaw !== "0.5") throw new AgentSettingsError(`${versionSource}=${JSON.stringify(versionRaw)} is not 0.3 or 0.5`);
+  // Unset, an existing litestream.yml's syntax tells which Litestream reads it (0.5's replica:, 0.3's replicas:).
+  const [versionRaw, versionSource] = pick<string>(
+    [flags.litestreamVersion, "--litestream-version"],
+    [env.BORELA_LITESTREAM_VERSION, "BORELA_LITESTREAM_VERSION"],
+    [configLine ?? undefined, `the syntax of ${litestreamConfig?.path}`],
+  );
+  const line = versionRaw ?? "0.5";
+  if (line !== "0.3" && line !== "0.5") throw new AgentSettingsError(`${versionSource}=${JSON.stringify(versionRaw)} is not 0.3 or 0.5`);
   const defaults = agentPaths(server, databases.map((d) => d.path), process.getuid?.() ?? "user", os.tmpdir());
   const stateDir = path.resolve(cwd, flags.stateDir ?? env.BORELA_AGENT_STATE_DIR ?? defaults.stateDir);
 
@@ -262,7 +271,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
     statusFile: path.resolve(cwd, flags.statusFile ?? env.BORELA_AGENT_STATUS_FILE ?? path.join(stateDir, "status.json")),
     stateDir,
     litestreamBin: env.LITESTREAM_BIN || null,
-    litestreamVersion: versionRaw,
+    litestreamVersion: line,
     syncInterval,
     logLevel: logLevel as AgentSettings["logLevel"],
   };

@@ -1,8 +1,11 @@
-// A user's existing litestream.yml (0.3.13 syntax), read the way Litestream
-// reads it: `$VAR`/`${VAR}` expanded from the environment, `~` and relative
-// paths made absolute, global access keys applied to S3 replicas without their own.
+// A user's existing litestream.yml, read the way Litestream reads it: `$VAR`/`${VAR}` expanded from the
+// environment, `~` and relative paths made absolute, global access keys applied to S3 replicas without
+// their own. Both syntaxes: 0.3.13's `replicas:` list per database, and 0.5's single `replica:` mapping
+// (0.5.16's config reference: `dbs: [{path, replica: {url | type, path, bucket, …}}]`).
 //
 //   parseLitestreamConfig(text: string, env, options?: { expandEnv?: boolean; cwd?: string; source?: string }): LitestreamConfig
+//     `line` is "0.5" when any database uses `replica:` (only 0.5 reads it), "0.3" otherwise (the
+//     `replicas:` list is 0.3's documented syntax). Both keys on one database: LitestreamConfigError.
 //   readLitestreamConfigFile(file: string, env, options?): Promise<LitestreamConfig>
 import { readFile } from "node:fs/promises";
 import os from "node:os";
@@ -96,19 +99,28 @@ export function parseLitestreamConfig(
   const root = doc as YamlMap;
   const dbs = Array.isArray(root.dbs) ? (root.dbs as YamlMap[]) : [];
   if (dbs.length === 0) throw new LitestreamConfigError(`${source} lists no databases under dbs:`);
+  let single = false;
   const databases = dbs.map((db, i) => {
     const p = str(db?.path);
     if (!p) throw new LitestreamConfigError(`${source}: dbs[${i}] has no path`);
-    const replicas = Array.isArray(db.replicas) ? (db.replicas as YamlMap[]) : [];
+    const one = db.replica;
+    if (one !== undefined && one !== null && db.replicas !== undefined && db.replicas !== null) {
+      throw new LitestreamConfigError(`${source}: database ${p} has both replica: and replicas: (Litestream 0.5 takes one replica:, 0.3 a replicas: list)`);
+    }
+    if (one !== undefined && one !== null && (typeof one !== "object" || Array.isArray(one))) {
+      throw new LitestreamConfigError(`${source}: dbs[${i}].replica of ${p} must be a mapping (url: or type:, path:, bucket:)`);
+    }
+    single ||= one !== undefined && one !== null;
+    const replicas = one ? [one as YamlMap] : Array.isArray(db.replicas) ? (db.replicas as YamlMap[]) : [];
     if (replicas.length === 0) throw new LitestreamConfigError(`${source}: database ${p} has no replicas`);
     return {
       path: expandHome(p, cwd),
-      replicas: replicas.map((r, j) => parseReplica(r ?? {}, root, `${source}: dbs[${i}].replicas[${j}]`, cwd)),
+      replicas: replicas.map((r, j) => parseReplica(r ?? {}, root, one ? `${source}: dbs[${i}].replica` : `${source}: dbs[${i}].replicas[${j}]`, cwd)),
       monitorInterval: str(db["monitor-interval"]),
       checkpointInterval: str(db["checkpoint-interval"]),
     };
   });
-  return { addr: str(root.addr) ?? null, databases };
+  return { addr: str(root.addr) ?? null, databases, line: single ? "0.5" : "0.3" };
 }
 
 export async function readLitestreamConfigFile(
