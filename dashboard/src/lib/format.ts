@@ -1,14 +1,16 @@
 // Numbers and times as people read them.
+/** Binary units, worded as the core's formatBytes (core/src/drills/disk.ts) words them: "512 B", "2.7 KiB", "16 MiB". */
 export function bytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return "—";
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let v = n;
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n / 1024;
   let i = 0;
   while (v >= 1024 && i < units.length - 1) {
     v /= 1024;
     i++;
   }
-  return `${i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 export function seconds(s: number | null | undefined): string {
