@@ -10,6 +10,8 @@ import { recipients } from "../alerts/recipients.ts";
 import { alertingView } from "./alerting-view.ts";
 import type { S3Settings } from "../config.ts";
 import { restoreStorage } from "../storage/restore-storage.ts";
+import type { DrillReport } from "../drills/report.ts";
+import type { Assertion } from "./schemas.ts";
 
 // Kept for the callers that import it from here (alerts/context.ts).
 export { restoreCommands };
@@ -75,7 +77,7 @@ function nextDrillAt(cron: string, now: Date): Date | null {
 
 function drillSummary(d: Awaited<ReturnType<typeof lastDrills>> extends Map<string, infer D> ? D | undefined : never) {
   if (!d) return null;
-  const report = parseJson<Record<string, unknown>>(d.report, {});
+  const report = parseJson<Partial<Pick<DrillReport, "restoreSeconds" | "rpoSeconds" | "error">>>(d.report, {});
   return {
     id: d.id,
     status: d.status,
@@ -166,7 +168,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
     drillGraceSeconds: p.drillGraceSeconds,
     checkPolicy: p.checkPolicy,
     rowDropWarnPercent: p.rowDropWarnPercent,
-    assertions: parseJson<unknown[]>(p.assertions, []),
+    assertions: parseJson<Assertion[]>(p.assertions, []),
     alertEmails: p.alertEmails ? p.alertEmails.split(",") : [],
     badgePath: `/badge/${p.badgeKey}.svg`,
     // Litestream 0.5's `heartbeat-url:` for agentless watching (routes/ping.ts).

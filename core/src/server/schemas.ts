@@ -1,10 +1,7 @@
-import { Type } from "@sinclair/typebox";
-
-export const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
-export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
-export const ProjectName = Type.String({
-  minLength: 1,
-  maxLength: 100,
-  pattern: "^[A-Za-z0-9][A-Za-z0-9 ._-]*$",
-  description: "letters, digits, space, dot, dash and underscore; starts with a letter or digit",
-});
+// The API's schemas, one place for routes, the OpenAPI document and the
+// dashboard (which imports the wire types, type-only: `import type { ProjectDetail }
+// from "…/core/src/server/schemas.ts"`). Keep this module free of Node-only imports.
+export * from "./schemas/common.ts";
+export * from "./schemas/projects.ts";
+export * from "./schemas/activity.ts";
+export * from "./schemas/admin.ts";

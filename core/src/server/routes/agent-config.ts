@@ -4,6 +4,8 @@
 // to assume and without keys an admin attached to the project, the answer is a
 // 409 whose message says what the operator must do; the agent reports it.
 import type { FastifyInstance } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Errors } from "../schemas.ts";
 import { AgentConfigResponse } from "../../protocol.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { assumeRoleCredentials, type ReplicaCredentials } from "../../storage/scoped-credentials.ts";
@@ -14,10 +16,11 @@ export function managedUrlPrefix(bucket: string, storagePrefix: string): string 
   return `s3://${bucket}/${storagePrefix}`;
 }
 
-export default async function agentConfigRoutes(app: FastifyInstance) {
+export default async function agentConfigRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     "/api/v1/agent/config",
-    { onRequest: app.requireAgent, schema: { response: { 200: AgentConfigResponse }, tags: ["agent"] } },
+    { onRequest: app.requireAgent, schema: { response: { 200: AgentConfigResponse, ...Errors }, tags: ["agent"] } },
     async (request) => {
       const project = await app.store.project.findUnique({ where: { id: request.agent!.projectId } });
       if (!project) throw notFound("project");

@@ -8,8 +8,8 @@
 //   PUT    /api/v1/projects/:id/agent-storage-keys  { accessKeyId, secretAccessKey } → 204; 400 for the operator's own key id or secret
 //   DELETE /api/v1/projects/:id/agent-storage-keys  → 204
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
-import { IdParams } from "../schemas.ts";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { AgentStorageKeysView, Errors, IdParams, NoContent } from "../schemas.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { assertWellFormed } from "../well-formed.ts";
 import { agentKeysProblem, managedSource } from "../../storage/managed-source.ts";
@@ -23,7 +23,8 @@ const Body = Type.Object(
   { additionalProperties: false },
 );
 
-export default async function agentStorageKeyRoutes(app: FastifyInstance) {
+export default async function agentStorageKeyRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   async function requireProject(id: string) {
     const project = await app.store.project.findUnique({ where: { id }, select: { id: true, name: true, storagePrefix: true } });
     if (!project) throw notFound(`project ${id}`);
@@ -31,8 +32,8 @@ export default async function agentStorageKeyRoutes(app: FastifyInstance) {
   }
   const path = "/api/v1/projects/:id/agent-storage-keys";
 
-  app.get(path, { schema: { params: IdParams, tags: ["projects"] } }, async (request) => {
-    const project = await requireProject((request.params as Static<typeof IdParams>).id);
+  app.get(path, { schema: { params: IdParams, response: { 200: AgentStorageKeysView, ...Errors }, tags: ["projects"] } }, async (request) => {
+    const project = await requireProject(request.params.id);
     const keys = await agentKeysSummary(app.store, app.secretKey, project.id);
     const s3 = app.config.s3;
     const source = managedSource(s3, project, keys !== null);
@@ -47,18 +48,18 @@ export default async function agentStorageKeyRoutes(app: FastifyInstance) {
     return { source: source.kind, message, prefix: s3 ? `s3://${s3.bucket}/${project.storagePrefix}/` : null, keys };
   });
 
-  app.put(path, { schema: { params: IdParams, body: Body, tags: ["projects"] } }, async (request, reply) => {
-    const body = request.body as Static<typeof Body>;
+  app.put(path, { schema: { params: IdParams, body: Body, response: { 204: NoContent, ...Errors }, tags: ["projects"] } }, async (request, reply) => {
+    const { body } = request;
     assertWellFormed(body);
-    const project = await requireProject((request.params as Static<typeof IdParams>).id);
+    const project = await requireProject(request.params.id);
     const problem = agentKeysProblem(app.config.s3, body);
     if (problem) throw badRequest(`body/${problem}`);
     await saveAgentKeys(app.store, app.secretKey, project.id, body);
     return reply.code(204).send();
   });
 
-  app.delete(path, { schema: { params: IdParams, tags: ["projects"] } }, async (request, reply) => {
-    const project = await requireProject((request.params as Static<typeof IdParams>).id);
+  app.delete(path, { schema: { params: IdParams, response: { 204: NoContent, ...Errors }, tags: ["projects"] } }, async (request, reply) => {
+    const project = await requireProject(request.params.id);
     await app.store.agentStorageKey.deleteMany({ where: { projectId: project.id } });
     return reply.code(204).send();
   });

@@ -2,8 +2,8 @@
 // operator (projectId null), a test send that reports the SMTP/HTTP answer,
 // and each incident's delivery log.
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
-import { IdParams } from "../schemas.ts";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { AlertChannel, CheckResult, Delivery, Errors, IdParams, NoContent } from "../schemas.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { newId } from "../../store/ids.ts";
 import { decryptSecret, encryptSecret } from "../../store/secrets.ts";
@@ -74,7 +74,8 @@ function view(c: ChannelRow) {
   return { id: c.id, projectId: c.projectId, type: c.type, target: c.target, signed: c.secretEnc !== null, createdAt: c.createdAt };
 }
 
-export default async function alertChannelRoutes(app: FastifyInstance) {
+export default async function alertChannelRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook("onRequest", app.requireAdmin);
 
   async function channelOr404(id: string) {
@@ -83,19 +84,19 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
     return row;
   }
 
-  app.get("/api/v1/alert-channels", { schema: { querystring: ListQuery, tags: ["alerts"] } }, async (request) => {
-    const { projectId } = request.query as Static<typeof ListQuery>;
+  app.get("/api/v1/alert-channels", { schema: { querystring: ListQuery, response: { 200: Type.Array(AlertChannel), ...Errors }, tags: ["alerts"] } }, async (request) => {
+    const { projectId } = request.query;
     const where = projectId === undefined ? {} : { projectId: projectId === "operator" ? null : projectId };
     const rows = await app.store.alertChannel.findMany({ where, orderBy: { id: "asc" } });
     return rows.map(view);
   });
 
-  app.get("/api/v1/alert-channels/:id", { schema: { params: IdParams, tags: ["alerts"] } }, async (request) => {
-    return view(await channelOr404((request.params as Static<typeof IdParams>).id));
+  app.get("/api/v1/alert-channels/:id", { schema: { params: IdParams, response: { 200: AlertChannel, ...Errors }, tags: ["alerts"] } }, async (request) => {
+    return view(await channelOr404(request.params.id));
   });
 
-  app.post("/api/v1/alert-channels", { schema: { body: CreateBody, tags: ["alerts"] } }, async (request, reply) => {
-    const body = request.body as Static<typeof CreateBody>;
+  app.post("/api/v1/alert-channels", { schema: { body: CreateBody, response: { 201: AlertChannel, ...Errors }, tags: ["alerts"] } }, async (request, reply) => {
+    const { body } = request;
     assertWellFormed(body);
     if (body.projectId && !(await app.store.project.findUnique({ where: { id: body.projectId }, select: { id: true } }))) {
       throw notFound(`project ${body.projectId}`);
@@ -113,9 +114,9 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
     return reply.code(201).send(view(row));
   });
 
-  app.patch("/api/v1/alert-channels/:id", { schema: { params: IdParams, body: UpdateBody, tags: ["alerts"] } }, async (request) => {
-    const { id } = request.params as Static<typeof IdParams>;
-    const body = request.body as Static<typeof UpdateBody>;
+  app.patch("/api/v1/alert-channels/:id", { schema: { params: IdParams, body: UpdateBody, response: { 200: AlertChannel, ...Errors }, tags: ["alerts"] } }, async (request) => {
+    const { id } = request.params;
+    const { body } = request;
     assertWellFormed(body);
     const row = await channelOr404(id);
     const type = body.type ?? (row.type as ChannelType);
@@ -132,15 +133,15 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
     return view(updated);
   });
 
-  app.delete("/api/v1/alert-channels/:id", { schema: { params: IdParams, tags: ["alerts"] } }, async (request, reply) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.delete("/api/v1/alert-channels/:id", { schema: { params: IdParams, response: { 204: NoContent, ...Errors }, tags: ["alerts"] } }, async (request, reply) => {
+    const { id } = request.params;
     const { count } = await app.store.alertChannel.deleteMany({ where: { id } });
     if (count === 0) throw notFound(`alert channel ${id}`);
     return reply.code(204).send();
   });
 
-  app.post("/api/v1/alert-channels/:id/test", { schema: { params: IdParams, tags: ["alerts"] } }, async (request, reply) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.post("/api/v1/alert-channels/:id/test", { schema: { params: IdParams, response: { 200: CheckResult, ...Errors }, tags: ["alerts"] } }, async (request, reply) => {
+    const { id } = request.params;
     const row = await app.store.alertChannel.findUnique({ where: { id }, include: { project: { select: { id: true, name: true } } } });
     if (!row) throw notFound(`alert channel ${id}`);
     const context = testAlertContext(row.project, app.config.publicUrl, new Date());
@@ -154,8 +155,8 @@ export default async function alertChannelRoutes(app: FastifyInstance) {
     }
   });
 
-  app.get("/api/v1/incidents/:id/deliveries", { schema: { params: IdParams, tags: ["alerts"] } }, async (request) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.get("/api/v1/incidents/:id/deliveries", { schema: { params: IdParams, response: { 200: Type.Array(Delivery), ...Errors }, tags: ["alerts"] } }, async (request) => {
+    const { id } = request.params;
     const incident = await app.store.incident.findUnique({
       where: { id },
       include: { deliveries: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], include: { channel: true } } },

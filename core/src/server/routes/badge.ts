@@ -2,7 +2,8 @@
 // project's unguessable badge key, showing only the status and its colour,
 // and a failed or overdue drill beside it ("fresh, drill failed").
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Errors, Raw } from "../schemas.ts";
 import { notFound } from "../errors.ts";
 import { drillStatus, type DrillStatus } from "../../drills/drill-status.ts";
 
@@ -42,9 +43,11 @@ export function badgeSvg(label: string, message: string, colour: string): string
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${l}: ${m}"><title>${l}: ${m}</title><clipPath id="r"><rect width="${w}" height="20" rx="3" fill="#fff"/></clipPath><g clip-path="url(#r)"><rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${colour}"/></g><g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11"><text x="${lw / 2}" y="14">${l}</text><text x="${lw + mw / 2}" y="14">${m}</text></g></svg>`;
 }
 
-export default async function badgeRoutes(app: FastifyInstance) {
-  app.get("/badge/:file", { schema: { params: Params, tags: ["badge"], security: [] } }, async (request, reply) => {
-    const { file } = request.params as Static<typeof Params>;
+export default async function badgeRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const response = { 200: Raw("image/svg+xml", "the badge"), ...Errors };
+  app.get("/badge/:file", { schema: { params: Params, response, tags: ["badge"], security: [] } }, async (request, reply) => {
+    const { file } = request.params;
     const badgeKey = FILE.exec(file)?.[1];
     const project = badgeKey
       ? await app.store.project.findUnique({

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
-import { IdParams } from "../schemas.ts";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Drill, Errors, IdParams, QueuedDrills } from "../schemas.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { DrillRequestError } from "../../drills/service.ts";
 import { drillView } from "../../drills/view.ts";
@@ -14,12 +14,13 @@ const Body = Type.Object(
 );
 const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false });
 
-export default async function drillRoutes(app: FastifyInstance) {
+export default async function drillRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook("onRequest", app.requireAdmin);
 
-  app.post("/api/v1/projects/:id/drills", { schema: { params: IdParams, body: Type.Optional(Body), tags: ["drills"] } }, async (request, reply) => {
-    const { id } = request.params as Static<typeof IdParams>;
-    const body = (request.body ?? {}) as Static<typeof Body>;
+  app.post("/api/v1/projects/:id/drills", { schema: { params: IdParams, body: Type.Optional(Body), response: { 202: QueuedDrills, ...Errors }, tags: ["drills"] } }, async (request, reply) => {
+    const { id } = request.params;
+    const body = request.body ?? {};
     const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
     if (!project) throw notFound(`project ${id}`);
     const timestamp = body.timestamp ? new Date(body.timestamp) : undefined;
@@ -33,17 +34,17 @@ export default async function drillRoutes(app: FastifyInstance) {
     }
   });
 
-  app.get("/api/v1/projects/:id/drills", { schema: { params: IdParams, querystring: ListQuery, tags: ["drills"] } }, async (request) => {
-    const { id } = request.params as Static<typeof IdParams>;
-    const { limit = 50 } = request.query as Static<typeof ListQuery>;
+  app.get("/api/v1/projects/:id/drills", { schema: { params: IdParams, querystring: ListQuery, response: { 200: Type.Array(Drill), ...Errors }, tags: ["drills"] } }, async (request) => {
+    const { id } = request.params;
+    const { limit = 50 } = request.query;
     const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
     if (!project) throw notFound(`project ${id}`);
     const drills = await app.store.drill.findMany({ where: { projectId: id }, orderBy: { queuedAt: "desc" }, take: limit });
     return drills.map(drillView);
   });
 
-  app.get("/api/v1/drills/:id", { schema: { params: IdParams, tags: ["drills"] } }, async (request) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.get("/api/v1/drills/:id", { schema: { params: IdParams, response: { 200: Drill, ...Errors }, tags: ["drills"] } }, async (request) => {
+    const { id } = request.params;
     const drill = await app.store.drill.findUnique({ where: { id } });
     if (!drill) throw notFound(`drill ${id}`);
     return drillView(drill);

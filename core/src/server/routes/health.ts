@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { Type } from "@sinclair/typebox";
+import { Type } from "@fastify/type-provider-typebox";
 
 export default async function healthRoutes(app: FastifyInstance) {
   app.get(

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { HeartbeatPayload } from "../../protocol.ts";
-import { IdParams } from "../schemas.ts";
+import { Errors, Heartbeat, HeartbeatAccepted, IdParams } from "../schemas.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { DatabaseLimitError } from "../../store/heartbeat-writer.ts";
 import { hashToken, bearerToken } from "../tokens.ts";
@@ -15,12 +15,13 @@ const HistoryQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export default async function heartbeatRoutes(app: FastifyInstance) {
+export default async function heartbeatRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     "/api/v1/heartbeats",
     {
       onRequest: app.requireAgent,
-      schema: { body: HeartbeatPayload, tags: ["agent"] },
+      schema: { body: HeartbeatPayload, response: { 200: HeartbeatAccepted, 201: HeartbeatAccepted, ...Errors }, tags: ["agent"] },
       config: {
         rateLimit: {
           max: app.config.rateLimitPerMinute,
@@ -35,9 +36,9 @@ export default async function heartbeatRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const projectId = request.agent!.projectId;
       // Names, paths and replica URLs beyond the schema: a 400 naming the field (reported-values.ts).
-      let payload: Static<typeof HeartbeatPayload>;
+      let payload: HeartbeatPayload;
       try {
-        payload = checkHeartbeat(request.body as Static<typeof HeartbeatPayload>);
+        payload = checkHeartbeat(request.body);
       } catch (err) {
         throw err instanceof ReportedValueError ? badRequest(err.message) : err;
       }
@@ -53,10 +54,10 @@ export default async function heartbeatRoutes(app: FastifyInstance) {
 
   app.get(
     "/api/v1/projects/:id/heartbeats",
-    { onRequest: app.requireAdmin, schema: { params: IdParams, querystring: HistoryQuery, tags: ["projects"] } },
+    { onRequest: app.requireAdmin, schema: { params: IdParams, querystring: HistoryQuery, response: { 200: Type.Array(Heartbeat), ...Errors }, tags: ["projects"] } },
     async (request) => {
-      const { id } = request.params as Static<typeof IdParams>;
-      const { limit = 100, before } = request.query as Static<typeof HistoryQuery>;
+      const { id } = request.params;
+      const { limit = 100, before } = request.query;
       const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
       if (!project) throw notFound(`project ${id}`);
       const rows = await app.store.heartbeat.findMany({

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
-import { IdParams } from "../schemas.ts";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Errors, IdParams, Incident } from "../schemas.ts";
 import { notFound } from "../errors.ts";
 
 const Query = Type.Object(
@@ -16,10 +16,11 @@ const AllQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export default async function incidentRoutes(app: FastifyInstance) {
+export default async function incidentRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   /** Incidents of every project, newest first, each naming its project: the dashboard's incidents page. */
-  app.get("/api/v1/incidents", { onRequest: app.requireAdmin, schema: { querystring: AllQuery, tags: ["incidents"] } }, async (request) => {
-    const { open, limit = 100 } = request.query as Static<typeof AllQuery>;
+  app.get("/api/v1/incidents", { onRequest: app.requireAdmin, schema: { querystring: AllQuery, response: { 200: Type.Array(Incident), ...Errors }, tags: ["incidents"] } }, async (request) => {
+    const { open, limit = 100 } = request.query;
     const incidents = await app.store.incident.findMany({
       where: open === undefined ? {} : open ? { resolvedAt: null } : { resolvedAt: { not: null } },
       orderBy: { openedAt: "desc" },
@@ -42,10 +43,10 @@ export default async function incidentRoutes(app: FastifyInstance) {
 
   app.get(
     "/api/v1/projects/:id/incidents",
-    { onRequest: app.requireAdmin, schema: { params: IdParams, querystring: Query, tags: ["incidents"] } },
+    { onRequest: app.requireAdmin, schema: { params: IdParams, querystring: Query, response: { 200: Type.Array(Incident), ...Errors }, tags: ["incidents"] } },
     async (request) => {
-      const { id } = request.params as Static<typeof IdParams>;
-      const { open, limit = 100 } = request.query as Static<typeof Query>;
+      const { id } = request.params;
+      const { open, limit = 100 } = request.query;
       const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
       if (!project) throw notFound(`project ${id}`);
       const incidents = await app.store.incident.findMany({

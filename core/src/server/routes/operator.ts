@@ -2,7 +2,8 @@
 // configured, and a test of each that answers in words. No secret is ever
 // returned: the SMTP URL shows its host only, storage its bucket and endpoint.
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { CheckResult, Errors, OperatorStatus } from "../schemas.ts";
 import { badRequest } from "../errors.ts";
 import { send } from "../../alerts/channels.ts";
 import { testAlertContext } from "../../alerts/test-message.ts";
@@ -18,11 +19,12 @@ function smtpHost(url: string): string {
   }
 }
 
-export default async function operatorRoutes(app: FastifyInstance) {
+export default async function operatorRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook("onRequest", app.requireAdmin);
 
   /** { smtp: { configured, server, from }, storage: { configured, bucket, endpoint, region, credentials }, alertEmails } */
-  app.get("/api/v1/operator/status", { schema: { tags: ["operator"] } }, async () => {
+  app.get("/api/v1/operator/status", { schema: { response: { 200: OperatorStatus, ...Errors }, tags: ["operator"] } }, async () => {
     const { smtpUrl, mailFrom, s3, alertEmail } = app.config;
     return {
       smtp: { configured: smtpUrl !== null, server: smtpUrl ? smtpHost(smtpUrl) : null, from: mailFrom },
@@ -38,8 +40,8 @@ export default async function operatorRoutes(app: FastifyInstance) {
   });
 
   /** Sends a test email through BORELA_SMTP_URL; 200 { ok, detail } with the server's answer, 502 with what failed. */
-  app.post("/api/v1/operator/smtp-test", { schema: { body: SmtpTest, tags: ["operator"] } }, async (request, reply) => {
-    const { to } = request.body as Static<typeof SmtpTest>;
+  app.post("/api/v1/operator/smtp-test", { schema: { body: SmtpTest, response: { 200: CheckResult, ...Errors }, tags: ["operator"] } }, async (request, reply) => {
+    const { to } = request.body;
     if (!app.config.smtpUrl) throw badRequest("no SMTP server is configured: set BORELA_SMTP_URL (e.g. smtp://user:pass@mail.example.com:587) and restart");
     const context = testAlertContext(null, app.config.publicUrl, new Date());
     try {
@@ -51,7 +53,7 @@ export default async function operatorRoutes(app: FastifyInstance) {
   });
 
   /** Writes, reads back and deletes one object in the managed bucket; 200 { ok, detail }, 502 with the failed step. */
-  app.post("/api/v1/operator/storage-test", { schema: { tags: ["operator"] } }, async (_request, reply) => {
+  app.post("/api/v1/operator/storage-test", { schema: { response: { 200: CheckResult, ...Errors }, tags: ["operator"] } }, async (_request, reply) => {
     if (!app.config.s3) throw badRequest("no managed storage is configured: set BORELA_S3_BUCKET, BORELA_S3_ACCESS_KEY_ID and BORELA_S3_SECRET_ACCESS_KEY (and BORELA_S3_ENDPOINT outside AWS)");
     const result = await checkStorage(app.config.s3);
     if (!result.ok) return reply.code(502).send({ error: "storage_failed", message: result.detail });

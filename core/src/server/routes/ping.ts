@@ -6,7 +6,8 @@
 //   GET|POST /ping/<ping key>  → 200 "OK" and the project's lastPingAt set to now; 404 for an unknown key.
 //   pingUrl(publicUrl, pingKey): string   pure
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Errors, Raw } from "../schemas.ts";
 import { notFound } from "../errors.ts";
 
 const Params = Type.Object({ key: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
@@ -16,17 +17,20 @@ export function pingUrl(publicUrl: string, pingKey: string): string {
   return `${publicUrl.replace(/\/$/, "")}/ping/${pingKey}`;
 }
 
-export default async function pingRoutes(app: FastifyInstance) {
-  const handler = async (request: { params: unknown }, reply: { header(k: string, v: string): unknown; send(body: string): unknown }) => {
-    const { key } = request.params as Static<typeof Params>;
-    const project = KEY.test(key) ? await app.store.project.findUnique({ where: { pingKey: key }, select: { id: true } }) : null;
-    if (!project) throw notFound("ping key");
-    await app.store.project.update({ where: { id: project.id }, data: { lastPingAt: new Date() } });
-    app.sweeper.touch(project.id);
-    reply.header("cache-control", "no-store");
-    return reply.send("OK");
-  };
-  const schema = { params: Params, tags: ["ping"], security: [] };
-  app.get("/ping/:key", { schema }, handler);
-  app.post("/ping/:key", { schema }, handler);
+export default async function pingRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  app.route({
+    method: ["GET", "POST"],
+    url: "/ping/:key",
+    schema: { params: Params, response: { 200: Raw("text/plain", "OK"), ...Errors }, tags: ["ping"], security: [] },
+    handler: async (request, reply) => {
+      const { key } = request.params;
+      const project = KEY.test(key) ? await app.store.project.findUnique({ where: { pingKey: key }, select: { id: true } }) : null;
+      if (!project) throw notFound("ping key");
+      await app.store.project.update({ where: { id: project.id }, data: { lastPingAt: new Date() } });
+      app.sweeper.touch(project.id);
+      reply.header("cache-control", "no-store");
+      return reply.send("OK");
+    },
+  });
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
+import { Type, type Static, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { newId } from "../../store/ids.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
-import { IdParams, ProjectName } from "../schemas.ts";
+import { Assertion, CreatedProject, Errors, IdParams, NoContent, ProjectDetail, ProjectName, ProjectSummary, RetiredDatabase } from "../schemas.ts";
 import { projectDetail, projectSummaries } from "../project-view.ts";
 import { issueAgentToken } from "../agent-tokens.ts";
 import { cronError, defaultDrillSchedule } from "../../projects/settings.ts";
@@ -15,15 +15,6 @@ const DatabaseParams = Type.Object(
   { additionalProperties: false },
 );
 
-const Assertion = Type.Object(
-  {
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-    sql: Type.String({ minLength: 1, maxLength: 4000 }),
-    op: Type.Union([">=", ">", "=", "<=", "<", "!="].map((op) => Type.Literal(op))),
-    value: Type.Number(),
-  },
-  { additionalProperties: false },
-);
 
 const Settings = {
   staleAfterSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86400 })),
@@ -56,11 +47,12 @@ function uniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 }
 
-export default async function projectRoutes(app: FastifyInstance) {
+export default async function projectRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook("onRequest", app.requireAdmin);
 
-  app.post("/api/v1/projects", { schema: { body: CreateProject, tags: ["projects"] } }, async (request, reply) => {
-    const body = request.body as Static<typeof CreateProject>;
+  app.post("/api/v1/projects", { schema: { body: CreateProject, response: { 201: CreatedProject, ...Errors }, tags: ["projects"] } }, async (request, reply) => {
+    const { body } = request;
     const id = newId();
     try {
       await app.store.project.create({
@@ -83,7 +75,7 @@ export default async function projectRoutes(app: FastifyInstance) {
     return reply.code(201).send({ id, name: body.name, agentToken: token.agentToken, tokenId: token.id });
   });
 
-  app.get("/api/v1/projects", { schema: { tags: ["projects"] } }, async () => projectSummaries(app.store));
+  app.get("/api/v1/projects", { schema: { response: { 200: Type.Array(ProjectSummary), ...Errors }, tags: ["projects"] } }, async () => projectSummaries(app.store));
   const alerting = {
     smtpConfigured: app.config.smtpUrl !== null,
     operatorEmails: app.config.alertEmail,
@@ -93,16 +85,16 @@ export default async function projectRoutes(app: FastifyInstance) {
     },
   };
 
-  app.get("/api/v1/projects/:id", { schema: { params: IdParams, tags: ["projects"] } }, async (request) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.get("/api/v1/projects/:id", { schema: { params: IdParams, response: { 200: ProjectDetail, ...Errors }, tags: ["projects"] } }, async (request) => {
+    const { id } = request.params;
     const detail = await projectDetail(app.store, id, alerting);
     if (!detail) throw notFound(`project ${id}`);
     return detail;
   });
 
-  app.patch("/api/v1/projects/:id", { schema: { params: IdParams, body: UpdateProject, tags: ["projects"] } }, async (request) => {
-    const { id } = request.params as Static<typeof IdParams>;
-    const body = request.body as Static<typeof UpdateProject>;
+  app.patch("/api/v1/projects/:id", { schema: { params: IdParams, body: UpdateProject, response: { 200: ProjectDetail, ...Errors }, tags: ["projects"] } }, async (request) => {
+    const { id } = request.params;
+    const { body } = request;
     try {
       await app.store.project.update({ where: { id }, data: settingsData(body) });
     } catch (err) {
@@ -111,11 +103,13 @@ export default async function projectRoutes(app: FastifyInstance) {
       throw err;
     }
     app.sweeper.touch(id);
-    return projectDetail(app.store, id, alerting);
+    const detail = await projectDetail(app.store, id, alerting);
+    if (!detail) throw notFound(`project ${id}`);
+    return detail;
   });
 
-  app.delete("/api/v1/projects/:id", { schema: { params: IdParams, tags: ["projects"] } }, async (request, reply) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.delete("/api/v1/projects/:id", { schema: { params: IdParams, response: { 204: NoContent, ...Errors }, tags: ["projects"] } }, async (request, reply) => {
+    const { id } = request.params;
     const { count } = await app.store.project.deleteMany({ where: { id } });
     if (count === 0) throw notFound(`project ${id}`);
     await app.store.setting.deleteMany({ where: { key: { in: [`first-drill:${id}`, `drill-schedule:${id}`] } } });
@@ -123,8 +117,8 @@ export default async function projectRoutes(app: FastifyInstance) {
   });
 
   /** Retires a database the agent no longer reports: it leaves the project's status; see store/retire.ts for what else goes. */
-  app.delete("/api/v1/projects/:id/databases/:databaseId", { schema: { params: DatabaseParams, tags: ["projects"] } }, async (request) => {
-    const { id, databaseId } = request.params as Static<typeof DatabaseParams>;
+  app.delete("/api/v1/projects/:id/databases/:databaseId", { schema: { params: DatabaseParams, response: { 200: RetiredDatabase, ...Errors }, tags: ["projects"] } }, async (request) => {
+    const { id, databaseId } = request.params;
     const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
     if (!project) throw notFound(`project ${id}`);
     const retired = await retireDatabase(app.store, id, databaseId);

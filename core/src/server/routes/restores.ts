@@ -8,8 +8,8 @@
 //   DELETE /api/v1/restores/:id       drop it early
 import type { FastifyInstance } from "fastify";
 import { createReadStream } from "node:fs";
-import { Type, type Static } from "@sinclair/typebox";
-import { IdParams } from "../schemas.ts";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Errors, IdParams, NoContent, Raw, RestoreJobView } from "../schemas.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 import { chooseDatabase, RestoreRequestError } from "../../drills/restore-database.ts";
 import { createRestoreJobs, type RestoreJob } from "../../drills/restore-jobs.ts";
@@ -28,14 +28,15 @@ const view = (job: RestoreJob) => {
   return { id: job.id, project: job.project, database: job.database, status: job.status, steps: job.steps, error: job.error, outcome };
 };
 
-export default async function restoreRoutes(app: FastifyInstance) {
+export default async function restoreRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook("onRequest", app.requireAdmin);
   const jobs = createRestoreJobs({ store: app.store, config: app.config, logger: app.log });
   app.addHook("onClose", () => jobs.close());
 
-  app.post("/api/v1/projects/:id/restores", { schema: { params: IdParams, body: Type.Optional(Body), tags: ["restores"] } }, async (request, reply) => {
-    const { id } = request.params as Static<typeof IdParams>;
-    const body = (request.body ?? {}) as Static<typeof Body>;
+  app.post("/api/v1/projects/:id/restores", { schema: { params: IdParams, body: Type.Optional(Body), response: { 202: RestoreJobView, ...Errors }, tags: ["restores"] } }, async (request, reply) => {
+    const { id } = request.params;
+    const body = request.body ?? {};
     const project = await app.store.project.findUnique({ where: { id } });
     if (!project) throw notFound(`project ${id}`);
     const timestamp = body.timestamp ? new Date(body.timestamp) : undefined;
@@ -51,14 +52,14 @@ export default async function restoreRoutes(app: FastifyInstance) {
     return reply.code(202).send(view(job));
   });
 
-  app.get("/api/v1/restores/:id", { schema: { params: IdParams, tags: ["restores"] } }, async (request) => {
-    const job = jobs.get((request.params as Static<typeof IdParams>).id);
+  app.get("/api/v1/restores/:id", { schema: { params: IdParams, response: { 200: RestoreJobView, ...Errors }, tags: ["restores"] } }, async (request) => {
+    const job = jobs.get(request.params.id);
     if (!job) throw notFound("restore");
     return view(job);
   });
 
-  app.get("/api/v1/restores/:id/file", { schema: { params: IdParams, tags: ["restores"] } }, async (request, reply) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.get("/api/v1/restores/:id/file", { schema: { params: IdParams, response: { 200: Raw("application/octet-stream", "the restored SQLite database"), ...Errors }, tags: ["restores"] } }, async (request, reply) => {
+    const { id } = request.params;
     const job = jobs.get(id);
     if (!job) throw notFound("restore");
     if (job.status !== "ready" || !job.file || !job.outcome) throw conflict(`restore ${id} is ${job.status}${job.error ? `: ${job.error}` : ""}`);
@@ -72,8 +73,8 @@ export default async function restoreRoutes(app: FastifyInstance) {
       .send(stream);
   });
 
-  app.delete("/api/v1/restores/:id", { schema: { params: IdParams, tags: ["restores"] } }, async (request, reply) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.delete("/api/v1/restores/:id", { schema: { params: IdParams, response: { 204: NoContent, ...Errors }, tags: ["restores"] } }, async (request, reply) => {
+    const { id } = request.params;
     if (!jobs.get(id)) throw notFound("restore");
     await jobs.remove(id);
     return reply.code(204).send();

@@ -4,7 +4,8 @@
 // is not blocked (password-guard.ts): others' failures never hold back a right
 // password.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { EndedSessions, Errors, NoContent, SessionState, SessionView, SignedIn } from "../schemas.ts";
 import { ApiError, conflict, notFound } from "../errors.ts";
 import { authOutcome } from "../failure-limiter.ts";
 import { createPasswordGuard } from "../password-guard.ts";
@@ -43,7 +44,8 @@ const PasswordChange = Type.Object(
 );
 const SessionParams = Type.Object({ id: Type.String({ pattern: "^[0-9a-f]{64}$" }) }, { additionalProperties: false });
 
-export default async function sessionRoutes(app: FastifyInstance, opts: SessionRouteOptions) {
+export default async function sessionRoutes(base: FastifyInstance, opts: SessionRouteOptions) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const secure = app.config.publicUrl.startsWith("https:");
   const failures = app.authFailures;
   const passwords = createPasswordGuard(failures, app.config.authFailuresPerMinute);
@@ -90,20 +92,20 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
     reply.clearCookie(SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "strict", secure });
   }
 
-  app.get("/api/v1/session", { schema: { tags: ["session"] } }, async (request) => ({
+  app.get("/api/v1/session", { schema: { response: { 200: SessionState, ...Errors }, tags: ["session"] } }, async (request) => ({
     signedIn: await sessionValid(app.store, request.cookies[SESSION_COOKIE]),
     passwordSet: (await storedPasswordHash(app.store)) !== null,
   }));
 
-  app.post("/api/v1/session", { schema: { body: SignIn, tags: ["session"] } }, async (request, reply) => {
-    const body = request.body as Static<typeof SignIn>;
+  app.post("/api/v1/session", { schema: { body: SignIn, response: { 200: SignedIn, ...Errors }, tags: ["session"] } }, async (request, reply) => {
+    const { body } = request;
     if (body.token !== undefined) requireAdminToken(request, reply, body.token);
     else await requirePassword(request, reply, body.password!);
     return signIn(request, reply);
   });
 
-  app.post("/api/v1/session/password", { schema: { body: FirstPassword, tags: ["session"] } }, async (request, reply) => {
-    const body = request.body as Static<typeof FirstPassword>;
+  app.post("/api/v1/session/password", { schema: { body: FirstPassword, response: { 201: SignedIn, ...Errors }, tags: ["session"] } }, async (request, reply) => {
+    const { body } = request;
     requireAdminToken(request, reply, body.adminToken);
     if (!(await setFirstPassword(app.store, body.password))) throw conflict("a dashboard password is already set: change it with PUT /api/v1/session/password");
     reply.code(201);
@@ -111,21 +113,21 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
   });
 
   /** Changes (or sets) the password with the current one or the admin token; every session ends, this browser gets a new one. */
-  app.put("/api/v1/session/password", { schema: { body: PasswordChange, tags: ["session"] } }, async (request, reply) => {
-    const body = request.body as Static<typeof PasswordChange>;
+  app.put("/api/v1/session/password", { schema: { body: PasswordChange, response: { 200: SignedIn, ...Errors }, tags: ["session"] } }, async (request, reply) => {
+    const { body } = request;
     if (body.adminToken !== undefined) requireAdminToken(request, reply, body.adminToken);
     else await requirePassword(request, reply, body.currentPassword!);
     await changePassword(app.store, body.password);
     return signIn(request, reply);
   });
 
-  app.delete("/api/v1/session", { schema: { tags: ["session"] } }, async (request, reply) => {
+  app.delete("/api/v1/session", { schema: { response: { 204: NoContent, ...Errors }, tags: ["session"] } }, async (request, reply) => {
     await deleteSession(app.store, request.cookies[SESSION_COOKIE]);
     clearCookie(reply);
     return reply.code(204).send();
   });
 
-  app.get("/api/v1/sessions", { onRequest: app.requireAdmin, schema: { tags: ["session"] } }, async (request) => {
+  app.get("/api/v1/sessions", { onRequest: app.requireAdmin, schema: { response: { 200: Type.Array(SessionView), ...Errors }, tags: ["session"] } }, async (request) => {
     const current = sessionIdOf(request.cookies[SESSION_COOKIE]);
     const sessions = await listSessions(app.store);
     return sessions.map((s) => ({
@@ -139,14 +141,14 @@ export default async function sessionRoutes(app: FastifyInstance, opts: SessionR
   });
 
   /** Sign out everywhere, this browser included. */
-  app.delete("/api/v1/sessions", { onRequest: app.requireAdmin, schema: { tags: ["session"] } }, async (_request, reply) => {
+  app.delete("/api/v1/sessions", { onRequest: app.requireAdmin, schema: { response: { 200: EndedSessions, ...Errors }, tags: ["session"] } }, async (_request, reply) => {
     const ended = await endAllSessions(app.store);
     clearCookie(reply);
     return { ended };
   });
 
-  app.delete("/api/v1/sessions/:id", { onRequest: app.requireAdmin, schema: { params: SessionParams, tags: ["session"] } }, async (request, reply) => {
-    const { id } = request.params as Static<typeof SessionParams>;
+  app.delete("/api/v1/sessions/:id", { onRequest: app.requireAdmin, schema: { params: SessionParams, response: { 204: NoContent, ...Errors }, tags: ["session"] } }, async (request, reply) => {
+    const { id } = request.params;
     if (!(await endSession(app.store, id))) throw notFound("session");
     if (id === sessionIdOf(request.cookies[SESSION_COOKIE])) clearCookie(reply);
     return reply.code(204).send();

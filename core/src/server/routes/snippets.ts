@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
-import { IdParams } from "../schemas.ts";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Errors, IdParams, Snippets } from "../schemas.ts";
 import { notFound } from "../errors.ts";
 import { renderSnippet, SNIPPET_KINDS } from "../../snippets/render.ts";
 
@@ -10,10 +10,11 @@ const Query = Type.Object(
 );
 
 /** Every sidecar snippet for a project, from its reported databases (or `?database=/path` before the first heartbeat). */
-export default async function snippetRoutes(app: FastifyInstance) {
-  app.get("/api/v1/projects/:id/snippets", { onRequest: app.requireAdmin, schema: { params: IdParams, querystring: Query, tags: ["projects"] } }, async (request) => {
-    const { id } = request.params as Static<typeof IdParams>;
-    const query = request.query as Static<typeof Query>;
+export default async function snippetRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  app.get("/api/v1/projects/:id/snippets", { onRequest: app.requireAdmin, schema: { params: IdParams, querystring: Query, response: { 200: Snippets, ...Errors }, tags: ["projects"] } }, async (request) => {
+    const { id } = request.params;
+    const { query } = request;
     const project = await app.store.project.findUnique({ where: { id }, include: { databases: { include: { replicas: true }, orderBy: { name: "asc" } } } });
     if (!project) throw notFound(`project ${id}`);
     const databases = project.databases.length ? project.databases.map((d) => d.path) : [query.database ?? "/data/app.sqlite3"];

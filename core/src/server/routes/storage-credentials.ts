@@ -2,8 +2,8 @@
 // restore it from the core. Stored encrypted (BORELA_SECRET_KEY); the API only
 // ever shows a hint of the key id.
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
-import { IdParams } from "../schemas.ts";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Errors, IdParams, NoContent, StorageCredentialView } from "../schemas.ts";
 import { notFound } from "../errors.ts";
 import { assertWellFormed } from "../well-formed.ts";
 import { newId } from "../../store/ids.ts";
@@ -21,7 +21,8 @@ const Body = Type.Object(
   { additionalProperties: false },
 );
 
-export default async function storageCredentialRoutes(app: FastifyInstance) {
+export default async function storageCredentialRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook("onRequest", app.requireAdmin);
   // The managed-mode keys of a project's agent: a separate record (see agent-storage-keys.ts), same admin-only hook.
   await app.register(agentStorageKeyRoutes);
@@ -30,9 +31,9 @@ export default async function storageCredentialRoutes(app: FastifyInstance) {
     if (!(await app.store.project.findUnique({ where: { id }, select: { id: true } }))) throw notFound(`project ${id}`);
   }
 
-  app.put("/api/v1/projects/:id/storage-credentials", { schema: { params: IdParams, body: Body, tags: ["projects"] } }, async (request, reply) => {
-    const { id } = request.params as Static<typeof IdParams>;
-    const body = request.body as Static<typeof Body>;
+  app.put("/api/v1/projects/:id/storage-credentials", { schema: { params: IdParams, body: Body, response: { 204: NoContent, ...Errors }, tags: ["projects"] } }, async (request, reply) => {
+    const { id } = request.params;
+    const { body } = request;
     assertWellFormed(body);
     await requireProject(id);
     await app.store.$transaction([
@@ -52,8 +53,8 @@ export default async function storageCredentialRoutes(app: FastifyInstance) {
     return reply.code(204).send();
   });
 
-  app.get("/api/v1/projects/:id/storage-credentials", { schema: { params: IdParams, tags: ["projects"] } }, async (request) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.get("/api/v1/projects/:id/storage-credentials", { schema: { params: IdParams, response: { 200: StorageCredentialView, ...Errors }, tags: ["projects"] } }, async (request) => {
+    const { id } = request.params;
     await requireProject(id);
     const row = await app.store.storageCredential.findFirst({ where: { projectId: id } });
     if (!row) return { configured: false };
@@ -61,8 +62,8 @@ export default async function storageCredentialRoutes(app: FastifyInstance) {
     return { configured: true, bucket: row.bucket, endpoint: row.endpoint, region: row.region, accessKeyIdHint: `${keyId.slice(0, 4)}…${keyId.slice(-2)}`, createdAt: row.createdAt };
   });
 
-  app.delete("/api/v1/projects/:id/storage-credentials", { schema: { params: IdParams, tags: ["projects"] } }, async (request, reply) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.delete("/api/v1/projects/:id/storage-credentials", { schema: { params: IdParams, response: { 204: NoContent, ...Errors }, tags: ["projects"] } }, async (request, reply) => {
+    const { id } = request.params;
     await requireProject(id);
     await app.store.storageCredential.deleteMany({ where: { projectId: id } });
     return reply.code(204).send();

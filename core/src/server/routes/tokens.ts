@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { Type, type Static } from "@sinclair/typebox";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { notFound } from "../errors.ts";
-import { IdParams } from "../schemas.ts";
+import { AgentToken, Errors, IdParams, IssuedToken, NoContent } from "../schemas.ts";
 import { issueAgentToken } from "../agent-tokens.ts";
 
 const Rotate = Type.Object(
@@ -16,7 +16,8 @@ const TokenParams = Type.Object(
   { additionalProperties: false },
 );
 
-export default async function tokenRoutes(app: FastifyInstance) {
+export default async function tokenRoutes(base: FastifyInstance) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook("onRequest", app.requireAdmin);
 
   async function requireProject(id: string) {
@@ -24,8 +25,8 @@ export default async function tokenRoutes(app: FastifyInstance) {
     if (!project) throw notFound(`project ${id}`);
   }
 
-  app.get("/api/v1/projects/:id/tokens", { schema: { params: IdParams, tags: ["tokens"] } }, async (request) => {
-    const { id } = request.params as Static<typeof IdParams>;
+  app.get("/api/v1/projects/:id/tokens", { schema: { params: IdParams, response: { 200: Type.Array(AgentToken), ...Errors }, tags: ["tokens"] } }, async (request) => {
+    const { id } = request.params;
     await requireProject(id);
     const tokens = await app.store.agentToken.findMany({ where: { projectId: id }, orderBy: { createdAt: "desc" } });
     const now = Date.now();
@@ -42,10 +43,10 @@ export default async function tokenRoutes(app: FastifyInstance) {
 
   app.post(
     "/api/v1/projects/:id/tokens",
-    { schema: { params: IdParams, body: Type.Optional(Rotate), tags: ["tokens"] } },
+    { schema: { params: IdParams, body: Type.Optional(Rotate), response: { 201: IssuedToken, ...Errors }, tags: ["tokens"] } },
     async (request, reply) => {
-      const { id } = request.params as Static<typeof IdParams>;
-      const overlap = (request.body as Static<typeof Rotate> | undefined)?.overlapSeconds ?? 0;
+      const { id } = request.params;
+      const overlap = request.body?.overlapSeconds ?? 0;
       await requireProject(id);
       const now = new Date();
       const active = { projectId: id, revokedAt: null };
@@ -60,8 +61,8 @@ export default async function tokenRoutes(app: FastifyInstance) {
     },
   );
 
-  app.delete("/api/v1/projects/:id/tokens/:tokenId", { schema: { params: TokenParams, tags: ["tokens"] } }, async (request, reply) => {
-    const { id, tokenId } = request.params as Static<typeof TokenParams>;
+  app.delete("/api/v1/projects/:id/tokens/:tokenId", { schema: { params: TokenParams, response: { 204: NoContent, ...Errors }, tags: ["tokens"] } }, async (request, reply) => {
+    const { id, tokenId } = request.params;
     const { count } = await app.store.agentToken.updateMany({
       where: { id: tokenId, projectId: id, revokedAt: null },
       data: { revokedAt: new Date() },

@@ -1,0 +1,147 @@
+// A project as the API shows it (project-view.ts builds it): the list's
+// summary, and the detail with its databases, replicas and where alerts go.
+import { Type } from "@fastify/type-provider-typebox";
+import type { Position as ReportedPosition } from "../../protocol.ts";
+import { DateTime, Json, Nullable, type WireOf } from "./common.ts";
+
+export type Position = ReportedPosition;
+
+export const Assertion = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    sql: Type.String({ minLength: 1, maxLength: 4000 }),
+    op: Type.Union([">=", ">", "=", "<=", "<", "!="].map((op) => Type.Literal(op))),
+    value: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type Assertion = WireOf<typeof Assertion>;
+
+const drillSummaryProperties = {
+  id: Type.String(),
+  status: Type.String({ description: "passed | failed | error" }),
+  database: Nullable(Type.String()),
+  startedAt: Nullable(DateTime),
+  finishedAt: Nullable(DateTime),
+  restoreSeconds: Nullable(Type.Number()),
+  rpoSeconds: Nullable(Type.Number()),
+  error: Nullable(Type.String()),
+};
+/** A project's last finished drill. */
+export const DrillSummary = Type.Object(drillSummaryProperties, { additionalProperties: true });
+export type DrillSummary = WireOf<typeof DrillSummary>;
+
+/** A database's last finished drill, with what "did it pass?" needs. */
+export const DatabaseDrill = Type.Object(
+  {
+    ...drillSummaryProperties,
+    check: Nullable(Type.String()),
+    integrity: Nullable(Type.String()),
+    tables: Type.Number(),
+    rows: Type.Number(),
+    restorePoint: Nullable(Type.String()),
+    failures: Type.Array(Type.String()),
+  },
+  { additionalProperties: true },
+);
+export type DatabaseDrill = WireOf<typeof DatabaseDrill>;
+
+export const ProjectDrillStatus = Type.Union([Type.Literal("passed"), Type.Literal("failed"), Type.Literal("overdue"), Type.Literal("none")]);
+export type ProjectDrillStatus = WireOf<typeof ProjectDrillStatus>;
+
+const summaryProperties = {
+  id: Type.String(),
+  name: Type.String(),
+  status: Type.String({ description: "fresh | stale | silent | error | unknown" }),
+  drillStatus: ProjectDrillStatus,
+  statusSince: DateTime,
+  lastHeartbeatAt: Nullable(DateTime),
+  lastBackupAt: Nullable(DateTime),
+  storageBytes: Type.Number(),
+  lastDrill: Nullable(DrillSummary),
+  nextDrillAt: Nullable(DateTime),
+};
+export const ProjectSummary = Type.Object(summaryProperties, { additionalProperties: true });
+export type ProjectSummary = WireOf<typeof ProjectSummary>;
+
+export const Alerting = Type.Object(
+  {
+    channels: Type.Array(Type.Object({ type: Type.String(), target: Type.String(), source: Type.String() }, { additionalProperties: true })),
+    emailConfigured: Type.Boolean(),
+    warning: Nullable(Type.String()),
+  },
+  { additionalProperties: true },
+);
+export type Alerting = WireOf<typeof Alerting>;
+
+export const Replica = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.String(),
+    url: Type.String(),
+    managedBy: Type.String(),
+    generation: Nullable(Type.String()),
+    position: Json<Position | null>("Litestream's position {generation, index, offset} of the replica, or null"),
+    pendingSince: Nullable(DateTime),
+    lastSnapshotAt: Nullable(DateTime),
+    lastWalAt: Nullable(DateTime),
+    storageBytes: Type.Number(),
+    lastError: Nullable(Type.String()),
+  },
+  { additionalProperties: true },
+);
+export type Replica = WireOf<typeof Replica>;
+
+export const DatabaseView = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    path: Type.String(),
+    status: Type.String(),
+    statusReasons: Type.Array(Type.String()),
+    exists: Type.Boolean(),
+    sizeBytes: Type.Number(),
+    walBytes: Type.Number(),
+    position: Json<Position | null>("Litestream's position {generation, index, offset} of the database, or null"),
+    lastHeartbeatAt: Nullable(DateTime),
+    lagSeconds: Type.Number(),
+    errors: Type.Array(Type.String()),
+    notes: Type.Array(Type.String()),
+    tableCounts: Json<Record<string, number> | null>("row count per table as the agent last reported it, or null"),
+    tableCountsAt: Nullable(DateTime),
+    markerEnabled: Type.Boolean(),
+    lastDrill: Nullable(DatabaseDrill),
+    restoreCommands: Type.Object({ litestream: Nullable(Type.String()), borela: Type.String() }, { additionalProperties: true }),
+    replicas: Type.Array(Replica),
+  },
+  { additionalProperties: true },
+);
+export type DatabaseView = WireOf<typeof DatabaseView>;
+
+export const ProjectDetail = Type.Object(
+  {
+    ...summaryProperties,
+    alerting: Alerting,
+    statusReasons: Type.Array(Type.String()),
+    staleAfterSeconds: Type.Number(),
+    heartbeatGraceSeconds: Type.Number(),
+    drillSchedule: Type.String(),
+    drillGraceSeconds: Type.Number(),
+    checkPolicy: Type.String(),
+    rowDropWarnPercent: Type.Number(),
+    assertions: Json<Assertion[]>("the project's assertion queries [{name?, sql, op, value}]"),
+    alertEmails: Type.Array(Type.String()),
+    badgePath: Type.String(),
+    pingUrl: Nullable(Type.String()),
+    lastPingAt: Nullable(DateTime),
+    createdAt: DateTime,
+    databases: Type.Array(DatabaseView),
+  },
+  { additionalProperties: true },
+);
+export type ProjectDetail = WireOf<typeof ProjectDetail>;
+
+export const CreatedProject = Type.Object({ id: Type.String(), name: Type.String(), agentToken: Type.String(), tokenId: Type.String() });
+export const RetiredDatabase = Type.Object({
+  retired: Type.Object({ id: Type.String(), name: Type.String(), resolvedIncidents: Type.Number(), droppedDrills: Type.Number() }, { additionalProperties: true }),
+});
