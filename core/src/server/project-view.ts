@@ -26,28 +26,54 @@ export function loadProjects(store: Store, where: { id?: string } = {}) {
   });
 }
 
-async function lastDrills(store: Store, projectIds: string[]) {
-  const drills = await store.drill.findMany({
-    where: { projectId: { in: projectIds }, status: { in: ["passed", "failed", "error"] } },
-    orderBy: { finishedAt: "desc" },
-    distinct: ["projectId"],
-  });
+/** A finished drill as the views read it (the columns of the Drill table they use). */
+interface FinishedDrill {
+  id: string;
+  projectId: string;
+  databaseId: string | null;
+  databaseName: string | null;
+  status: string;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  report: string | null;
+  error: string | null;
+}
+
+type DrillRowText = Omit<FinishedDrill, "startedAt" | "finishedAt"> & { startedAt: string | Date | null; finishedAt: string | Date | null };
+
+const asDate = (v: string | Date | null): Date | null => (v === null ? null : new Date(v));
+
+/**
+ * The newest finished drill per `partition` (project or database), of one project or of all of them.
+ * One window query whose SQL does not grow with the number of projects: an `IN` list of every project
+ * id passed SQLite's bound-parameter limit at 995 projects (issue 18).
+ */
+async function newestFinished(store: Store, partition: "projectId" | "databaseId", projectId: string | null): Promise<FinishedDrill[]> {
+  const rows = await store.$queryRawUnsafe<DrillRowText[]>(
+    `SELECT id, projectId, databaseId, databaseName, status, startedAt, finishedAt, report, error FROM (
+       SELECT *, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY finishedAt DESC) AS rn FROM "Drill"
+       WHERE status IN ('passed', 'failed', 'error')${partition === "databaseId" ? " AND databaseId IS NOT NULL" : ""}${projectId === null ? "" : " AND projectId = ?"}
+     ) WHERE rn = 1`,
+    ...(projectId === null ? [] : [projectId]),
+  );
+  return rows.map((r) => ({ ...r, startedAt: asDate(r.startedAt), finishedAt: asDate(r.finishedAt) }));
+}
+
+async function lastDrills(store: Store, projectId: string | null) {
+  const drills = await newestFinished(store, "projectId", projectId);
   return new Map(drills.map((d) => [d.projectId, d]));
 }
 
 /** The last finished drill of each database (drills of retired databases excluded), per project. */
-async function lastDrillsPerDatabase(store: Store, projectIds: string[]) {
-  const drills = await store.drill.findMany({
-    where: { projectId: { in: projectIds }, databaseId: { not: null }, status: { in: ["passed", "failed", "error"] } },
-    orderBy: { finishedAt: "desc" },
-    distinct: ["databaseId"],
-  });
+async function lastDrillsPerDatabase(store: Store, projectId: string | null) {
+  const drills = await newestFinished(store, "databaseId", projectId);
   return new Map(drills.map((d) => [d.databaseId!, d]));
 }
 
-async function openDrillIncidents(store: Store, projectIds: string[]) {
+/** Open drill incidents are few: read them all (or one project's) rather than bind every project id. */
+async function openDrillIncidents(store: Store, projectId: string | null) {
   const rows = await store.incident.findMany({
-    where: { projectId: { in: projectIds }, resolvedAt: null, kind: { in: ["drill_failed", "drill_overdue"] } },
+    where: { ...(projectId === null ? {} : { projectId }), resolvedAt: null, kind: { in: ["drill_failed", "drill_overdue"] } },
     select: { projectId: true, kind: true },
   });
   const kinds = new Map<string, string[]>();
@@ -55,12 +81,12 @@ async function openDrillIncidents(store: Store, projectIds: string[]) {
   return kinds;
 }
 
-/** What the project views need besides the project rows, read for all of them at once. */
-async function drillFacts(store: Store, projectIds: string[]) {
+/** What the project views need besides the project rows, read for one project or for all (null) at once. */
+async function drillFacts(store: Store, projectId: string | null) {
   const [last, perDatabase, incidents] = await Promise.all([
-    lastDrills(store, projectIds),
-    lastDrillsPerDatabase(store, projectIds),
-    openDrillIncidents(store, projectIds),
+    lastDrills(store, projectId),
+    lastDrillsPerDatabase(store, projectId),
+    openDrillIncidents(store, projectId),
   ]);
   return { last, perDatabase, incidents };
 }
@@ -138,7 +164,7 @@ function summary(p: ProjectRow, facts: DrillFacts, now: Date) {
 
 export async function projectSummaries(store: Store, now = new Date()) {
   const projects = await loadProjects(store);
-  const facts = await drillFacts(store, projects.map((p) => p.id));
+  const facts = await drillFacts(store, null);
   return projects.map((p) => summary(p, facts, now));
 }
 
@@ -155,7 +181,7 @@ async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: bo
 export async function projectDetail(store: Store, id: string, alert: { smtpConfigured: boolean; operatorEmails: string[]; s3?: S3Settings | null; publicUrl?: string }, now = new Date()) {
   const [p] = await loadProjects(store, { id });
   if (!p) return null;
-  const facts = await drillFacts(store, [p.id]);
+  const facts = await drillFacts(store, p.id);
   const storage = await restoreStorage(store, alert.s3 ?? null, p);
   return {
     ...summary(p, facts, now),
