@@ -7,8 +7,9 @@ import { formatBytes } from "../../core/src/drills/disk.ts";
 import type { DrillReport } from "../src/lib/types.ts";
 
 const report = (over: Partial<DrillReport>): DrillReport => ({
-  database: "app", tables: {}, integrity: "", check: "", foreignKeyViolations: 0, assertions: [], restoreSeconds: null, checkSeconds: null,
-  restorePoint: null, rpoSeconds: null, restoredBytes: null, warnings: [], failures: [], ...over,
+  database: "app", tables: {}, integrity: "", check: "integrity_check", foreignKeyViolations: 0, assertions: [], restoreSeconds: null, checkSeconds: null,
+  restorePoint: null, rpoSeconds: null, restoredBytes: null, warnings: [], failures: [],
+  replica: null, timestamp: null, replicaBytes: null, generation: null, litestreamVersion: null, layout: null, txid: null, ...over,
 });
 
 describe("drill summary figures", () => {

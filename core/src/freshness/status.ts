@@ -2,12 +2,9 @@
 // caught up with it (or the change still waiting is younger than the stale
 // threshold), the agent is heard from within its grace, and nothing is in error.
 import { pingedAt, silentSince } from "./reasons.ts";
+import { worstStatus, type Status } from "./severity.ts";
 
-export const STATUSES = ["fresh", "stale", "silent", "error", "unknown"] as const;
-export type Status = (typeof STATUSES)[number];
-
-/** Worst first: the order the overview sorts by and a project takes its status from. */
-const SEVERITY: Record<Status, number> = { silent: 4, error: 3, stale: 2, unknown: 1, fresh: 0 };
+export { STATUSES, severity, worstStatus, type Status } from "./severity.ts";
 
 export interface Thresholds {
   staleAfterSeconds: number;
@@ -48,14 +45,6 @@ export interface DatabaseState {
 export interface Verdict {
   status: Status;
   reasons: string[];
-}
-
-export function severity(status: Status): number {
-  return SEVERITY[status];
-}
-
-export function worstStatus(statuses: Status[]): Status {
-  return statuses.reduce<Status>((worst, s) => (SEVERITY[s] > SEVERITY[worst] ? s : worst), "fresh");
 }
 
 export function formatDuration(seconds: number): string {

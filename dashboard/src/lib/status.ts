@@ -1,9 +1,11 @@
 // Status names, their order (worst first) and what they mean in words.
-export type Status = "fresh" | "stale" | "silent" | "error" | "unknown";
+import { SEVERITY, type Status } from "../../../core/src/freshness/severity.ts";
+
+export type { Status };
 export type DrillStatus = "queued" | "running" | "passed" | "failed" | "error";
 
-// The same order as the core's severity (core/src/freshness/status.ts).
-const RANK: Record<string, number> = { silent: 0, error: 1, stale: 2, unknown: 3, fresh: 4 };
+// The core's severity turned around, so lower is worse: silent 0, error 1, stale 2, unknown 3, fresh 4.
+const RANK: Record<string, number> = Object.fromEntries(Object.entries(SEVERITY).map(([s, n]) => [s, SEVERITY.silent - n]));
 
 export const STATUS_HELP: Record<string, string> = {
   fresh: "the backup has caught up with the database",
