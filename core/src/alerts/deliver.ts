@@ -17,6 +17,7 @@ import { channelOfDelivery } from "./recipients.ts";
 import { missedContext } from "./missed.ts";
 import { isCatchUp, leaseCatchUp } from "./catch-up.ts";
 import { leaseDelivery } from "./claim.ts";
+import { groupContext, groupKey, type GroupMember } from "./grouping.ts";
 
 /** A "sending" row whose process died is taken over after this long (longer than any send's timeouts). */
 export const SEND_LEASE_MS = 120_000;
@@ -59,10 +60,15 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
     if (await waitsForEarlier(store, d)) continue;
     const catchUp = await isCatchUp(store, d);
     if (!(await leaseDelivery(store, d, at, SEND_LEASE_MS))) continue;
-    // Everything this channel still owes about incidents that are already over rides in the same message.
-    const batch = catchUp ? [d, ...(await leaseCatchUp(store, d, at, SEND_LEASE_MS))] : [d];
+    // Everything this channel still owes about incidents that are already over rides in the same message;
+    // so do the same news about other databases of the project due in this pass (grouping.ts).
+    const batch = catchUp ? [d, ...(await leaseCatchUp(store, d, at, SEND_LEASE_MS))] : [d, ...(await leaseGroup(store, d, rows, taken, at))];
     for (const b of batch) taken.add(b.id);
-    const outcome = catchUp ? await attemptMissed(store, secretKey, settings, batch, now()) : await attempt(store, secretKey, settings, d, now());
+    const outcome = catchUp
+      ? await attemptMissed(store, secretKey, settings, batch, now())
+      : batch.length > 1
+        ? await attemptGroup(store, secretKey, settings, batch, now())
+        : await attempt(store, secretKey, settings, d, now());
     for (const b of batch) {
       const update = afterAttempt(b.attempts + 1, b.log, outcome, now(), settings.retrySeconds);
       await store.delivery.update({ where: { id: b.id }, data: update });
@@ -80,6 +86,44 @@ async function attemptMissed(store: Store, secretKey: Buffer, settings: DeliverS
     const context = await missedContext(store, settings.publicUrl, incidents, at);
     const detail = await send(channel, context, senders(settings));
     return { ok: true, detail: incidents.length > 1 ? `${detail} (one summary of ${incidents.length} incidents that were over before this channel could be told)` : detail };
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };
+  }
+}
+
+async function memberOf(store: Store, d: DeliveryRow): Promise<GroupMember | null> {
+  const key = parseDeliveryKey(d.dedupeKey);
+  if (!key || !d.incidentId) return null;
+  const incident = await store.incident.findUnique({ where: { id: d.incidentId }, select: { projectId: true, databaseId: true, kind: true, resolvedAt: true } });
+  if (!incident) return null;
+  return { channel: key.channel, event: key.event, seq: key.seq, incident: { ...incident, resolved: incident.resolvedAt !== null } };
+}
+
+/** The other rows due in this pass that say the same news to the same channel about other databases of d's project, each leased. */
+async function leaseGroup(store: Store, d: DeliveryRow, due: DeliveryRow[], taken: Set<string>, at: Date): Promise<DeliveryRow[]> {
+  const mine = await memberOf(store, d);
+  const key = mine && groupKey(mine);
+  if (!key) return [];
+  const leased: DeliveryRow[] = [];
+  for (const other of due) {
+    if (other.id === d.id || taken.has(other.id)) continue;
+    const member = await memberOf(store, other);
+    if (!member || groupKey(member) !== key) continue;
+    if (await waitsForEarlier(store, other)) continue;
+    if (await leaseDelivery(store, other, at, SEND_LEASE_MS)) leased.push(other);
+  }
+  return leased;
+}
+
+async function attemptGroup(store: Store, secretKey: Buffer, settings: DeliverSettings, batch: DeliveryRow[], at: Date): Promise<AttemptOutcome> {
+  try {
+    const channel = await channelOfDelivery(store, secretKey, batch[0]);
+    const incidents = await store.incident.findMany({ where: { id: { in: batch.map((b) => b.incidentId!) } }, orderBy: [{ openedAt: "asc" }, { id: "asc" }] });
+    if (incidents.length === 0) throw new PermanentDeliveryError(`incidents of ${batch.map((b) => b.dedupeKey).join(", ")} no longer exist`);
+    const items = await Promise.all(incidents.map((i) => alertContext(store, settings.publicUrl, i, batch[0].event as AlertEvent, at, settings.s3 ?? null)));
+    items.sort((a, b) => (a.database ?? "").localeCompare(b.database ?? ""));
+    const detail = await send(channel, groupContext(items), senders(settings));
+    return { ok: true, detail: `${detail} (one message for ${items.length} databases: ${items.map((i) => i.database).join(", ")})` };
   } catch (err) {
     return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };
   }

@@ -171,13 +171,18 @@ export function subject(c: AlertContext): string {
 }
 
 /** The open condition as a sentence: "demo: app.sqlite3 is in error: …". */
+/** "is" for one database, "are" for a group of several (grouping.ts). */
+function be(c: AlertContext): string {
+  return c.event !== "summary" && (c.items?.length ?? 0) > 1 ? "are" : "is";
+}
+
 function problemSentence(c: AlertContext, still: boolean): string {
-  const is = still ? "is still" : "is";
+  const is = still ? `${be(c)} still` : be(c);
   const db = c.database ?? "the project";
   const since = `${formatTime(c.startedAt)} (${lastedFor(c)} ago)`;
   switch (c.kind) {
     case "stale":
-      return `${c.project.name}: the backup of ${db} ${is} stale: changes made since ${since} have not reached the replica`;
+      return `${c.project.name}: the backup${be(c) === "are" ? "s" : ""} of ${db} ${is} stale: changes made since ${since} have not reached the replica`;
     case "silent":
       return `${c.project.name}: the agent ${is} silent: no heartbeat since ${since}`;
     case "drill_failed":
@@ -199,7 +204,7 @@ function recoverySentence(c: AlertContext): string {
   if (worse) return `${c.project.name}: ${db} is no longer reported as stale, after ${lasted}: it is ${nowWorse(c, worse)}, and its replica has not been seen to catch up`;
   switch (c.kind) {
     case "stale":
-      return `${c.project.name}: the backup of ${db} caught up: changes had waited ${lasted} to reach the replica`;
+      return `${c.project.name}: the backup${be(c) === "are" ? "s" : ""} of ${db} caught up: changes had waited ${lasted} to reach the replica`;
     case "silent":
       return `${c.project.name}: the agent is heard from again after ${lasted} of silence`;
     case "drill_failed":
@@ -207,7 +212,7 @@ function recoverySentence(c: AlertContext): string {
     case "drill_overdue":
       return `${c.project.name}: a restore drill passed; drills were overdue for ${lasted}`;
     default:
-      return `${c.project.name}: ${c.database ?? "the project"} is no longer in error, after ${lasted}`;
+      return `${c.project.name}: ${c.database ?? "the project"} ${be(c)} no longer in error, after ${lasted}`;
   }
 }
 

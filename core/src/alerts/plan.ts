@@ -1,6 +1,7 @@
 // Planning: which notifications are due for which channel, claimed as
 // pending Delivery rows. Sending is deliver.ts's job.
 import type { Store } from "../store/db.ts";
+import { staleAwaitsHeartbeat, supersedingError } from "./cause.ts";
 import { claimDelivery } from "./claim.ts";
 import { confirmSecondsFor, type ConfirmDelays } from "./confirm-delay.ts";
 import { dueNotifications } from "./decisions.ts";
@@ -26,7 +27,7 @@ export interface PlanSettings {
 export async function planIncidentDeliveries(store: Store, settings: PlanSettings, at: Date): Promise<number> {
   const incidents = await store.incident.findMany({
     where: { OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }] },
-    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } } },
+    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } }, project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true } } },
     orderBy: { id: "asc" },
   });
   const byProject = new Map<string, Recipient[]>();
@@ -37,6 +38,10 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
     if (!byProject.has(incident.projectId)) byProject.set(incident.projectId, await recipients(store, incident.projectId, settings.operatorEmails));
     const taken = new Set(incident.deliveries.map((d) => d.dedupeKey));
     const announcedAnywhere = incident.deliveries.some((d) => d.event === "opened" || d.event === "missed");
+    // One cause, one alert (cause.ts): a stale incident an error took over is told by the error's messages;
+    // one the core's clock opened waits for the agent's next heartbeat to confirm it or name the error.
+    if (supersedingError(incident, incidents)) continue;
+    if (incident.kind === "stale" && !incident.resolvedAt && !announcedAnywhere && (await awaitsHeartbeat(store, incident))) continue;
     const timing = { confirmSeconds: confirmSecondsFor(incident.kind, settings.confirm), reminderHours: settings.reminderHours };
     for (const channel of byProject.get(incident.projectId)!) {
       if (channel.type === "email" && !settings.emailReady) continue;
@@ -51,4 +56,10 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
     }
   }
   return claimed;
+}
+
+async function awaitsHeartbeat(store: Store, incident: { databaseId: string | null; project: { lastHeartbeatAt: Date | null; staleAfterSeconds: number } }): Promise<boolean> {
+  if (!incident.databaseId) return false;
+  const waiting = await store.replica.findFirst({ where: { databaseId: incident.databaseId, pendingSince: { not: null } }, orderBy: { pendingSince: "asc" }, select: { pendingSince: true } });
+  return staleAwaitsHeartbeat({ lastHeartbeatAt: incident.project.lastHeartbeatAt, pendingSince: waiting?.pendingSince ?? null, staleAfterSeconds: incident.project.staleAfterSeconds });
 }

@@ -1,0 +1,68 @@
+// One cause, one alert. A database whose Litestream stops (process alive,
+// replica no longer moving) first crosses its stale threshold by the core's
+// clock, then the agent's next heartbeat names the cause (error: the replica
+// position has not moved). Told as it happened, that is STALE, ERROR, and a
+// stale RESOLVED that only says "now in error": three messages for one cause.
+// Two pure decisions make it one:
+//
+//   staleAwaitsHeartbeat: a stale verdict the core reached from its own clock
+//     (the threshold was crossed after the last heartbeat) is not announced
+//     until a heartbeat received after the crossing confirms it; that
+//     heartbeat either still says stale, or names the error that took over.
+//   supersedingError: a stale incident that gave way to an error on the same
+//     database is never told on its own again (no opened, missed or resolved):
+//     the error's messages carry the story.
+
+export interface IncidentRef {
+  id: string;
+  projectId: string;
+  databaseId: string | null;
+  kind: string;
+  openedAt: Date;
+  resolvedAt: Date | null;
+  clearedAt: Date | null;
+}
+
+/**
+ * The error incident of the same project and database that took `stale` over: opened between the
+ * stale incident's opening and when its condition went away (inclusive: the sweep that clears the stale
+ * condition opens the error with the same time). Null when there is none, when the stale condition has
+ * not gone away, or when `stale` is not a database's stale incident.
+ */
+export function supersedingError(stale: IncidentRef, others: IncidentRef[]): IncidentRef | null {
+  if (stale.kind !== "stale" || !stale.databaseId) return null;
+  // Only a stale condition that went away can have been taken over.
+  const ended = stale.clearedAt ?? stale.resolvedAt;
+  if (!ended) return null;
+  const end = ended.getTime();
+  return (
+    others.find(
+      (o) =>
+        o.kind === "error" &&
+        o.id !== stale.id &&
+        o.projectId === stale.projectId &&
+        o.databaseId === stale.databaseId &&
+        o.openedAt.getTime() >= stale.openedAt.getTime() &&
+        o.openedAt.getTime() <= end,
+    ) ?? null
+  );
+}
+
+export interface StaleEvidence {
+  /** The project's last heartbeat (core clock); null when none came. */
+  lastHeartbeatAt: Date | null;
+  /** The oldest unreplicated change the database's replicas report now; null when none waits. */
+  pendingSince: Date | null;
+  staleAfterSeconds: number;
+}
+
+/**
+ * True while a stale incident must wait for the agent: the stale threshold (pendingSince +
+ * staleAfterSeconds) was crossed after the last heartbeat, so no report has yet said whether the
+ * replica is merely slow or Litestream is stuck. False when a heartbeat came after the crossing, or
+ * when the facts are unknown (nothing to wait for).
+ */
+export function staleAwaitsHeartbeat(e: StaleEvidence): boolean {
+  if (!e.lastHeartbeatAt || !e.pendingSince) return false;
+  return e.lastHeartbeatAt.getTime() < e.pendingSince.getTime() + e.staleAfterSeconds * 1000;
+}
