@@ -111,7 +111,8 @@ function problemWords(c: AlertContext): string {
     case "drill_overdue":
       return overdueWords(c);
     default:
-      return plainClause(c.reason);
+      // A group of databases (grouping.ts): the first one's words; the body lists each.
+      return plainClause(c.event !== "summary" && c.items?.length ? c.items[0].reason : c.reason);
   }
 }
 

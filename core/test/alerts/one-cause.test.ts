@@ -78,7 +78,7 @@ describe("grouping: one message per project, kind and event", () => {
     const group = groupContext([item("app", t(2)), item("borela", t(1))]);
     expect(group.database).toBe("app and borela");
     expect(group.startedAt).toEqual(t(1));
-    expect(subject(group)).toMatch(/^\[Borela\] ERROR: demo \/ app and borela — /);
+    expect(subject(group)).toMatch(/^\[Borela\] ERROR: demo \/ app and borela — the replica position has not moved for 61s/);
     expect(headline(group)).toMatch(/^demo: app and borela are in error: /);
     const text = textBody(group);
     expect(text).toContain(`app: ${reason("app")}`);
