@@ -54,7 +54,7 @@ async function plainRestore(s: Scenario): Promise<Record<string, number> | { err
 const LAYOUT: Record<LitestreamLine, string> = { "0.3": "generations", "0.5": "ltx" };
 
 describe.concurrent("both Litestream lines, one world", () => {
-  it.for(["0.3", "0.5"] as const)("Litestream %s: checkpoint → fresh; drill = plain restore; agent stopped → silent; started → fresh", async (line, { expect }) => {
+  it.for(["0.3", "0.5"] as const)("Litestream %s: checkpoint → fresh; drill = plain restore; agent stopped → silent; started → fresh", { timeout: 180_000 }, async (line, { expect }) => {
     const name = `matrix-${line.replace(".", "")}`;
     const s = await startScenario(world, name, {}, { litestream: line });
     scenarios.push(s);
@@ -97,5 +97,5 @@ describe.concurrent("both Litestream lines, one world", () => {
     await expectAlert(s, "silent", /no heartbeat for .* is the agent running\?/, new RegExp(`^\\[Borela\\] SILENT: ${name}`), t0);
     await s.startAgent();
     await expectResolved(s);
-  }, 180_000);
+  });
 });
