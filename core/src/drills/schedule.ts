@@ -48,3 +48,14 @@ export function nextFire(cron: string, now: Date): Date {
 export function firstDrillDue(p: { status: string; databases: number; drills: number }): boolean {
   return p.status === "fresh" && p.databases > 0 && p.drills === 0;
 }
+
+/**
+ * When the proof turns overdue (overdueReason answers non-null strictly after this instant), with the
+ * period read at `now`: from the last passing drill (or `since`, the project's creation) plus one
+ * period plus `graceSeconds`. For a cron whose gaps vary the scheduler rechecks with overdueReason at
+ * this instant and moves the deadline when it is not overdue yet.
+ */
+export function overdueDeadline(cron: string, graceSeconds: number, lastPassedAt: Date | null, since: Date, now: Date): Date {
+  const from = lastPassedAt ?? since;
+  return new Date(from.getTime() + (periodSeconds(cron, now) + graceSeconds) * 1000);
+}

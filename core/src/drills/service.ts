@@ -9,13 +9,23 @@ import { newId } from "../store/ids.ts";
 import { openIncident } from "../alerts/incidents.ts";
 import { createEmbeddedQueue } from "./embedded-queue.ts";
 import { createDrillQueue, createDrillWorker } from "./bullmq-queue.ts";
-import { dueFire, firstDrillDue, overdueReason } from "./schedule.ts";
+import { firstDrillDue, nextFire, overdueDeadline, overdueReason } from "./schedule.ts";
+import { BATCH, MAX_BATCHES, dueOverdueChecks, dueSchedules, writeDeadlines, type DeadlineWrite } from "./deadlines.ts";
 import { reclaimExpired } from "./leases.ts";
 import { fileRootProblem } from "./file-roots.ts";
 import { restoreTarget, storedCredentials, type StoredCredentials } from "./replica-target.ts";
 import type { DrillContext } from "./run-drill.ts";
 
 const SCHEDULE_EVERY_MS = 30_000;
+// A project found overdue (its incident open) is looked at again this often, so its reason stays current.
+const OVERDUE_RECHECK_MS = 3_600_000;
+// A stored schedule that no longer parses (written before validation) is looked at again this often.
+const BAD_SCHEDULE_RECHECK_MS = 3_600_000;
+
+// The first tick after a start, then this often, queues first drills the sweeper's hook missed.
+const FIRST_DRILL_CATCH_UP_MS = 600_000;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DrillRequestError extends Error {}
 
@@ -117,13 +127,81 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     return ids;
   }
 
-  async function handled(projectId: string): Promise<Date | null> {
-    const row = await store.setting.findUnique({ where: { key: `drill-schedule:${projectId}` } });
-    return row ? new Date(row.value) : null;
+  /**
+   * Projects that turned fresh with databases and were never drilled nor claimed: one indexed query,
+   * not a read of every project (the sweeper's hook queues them at once; this catches a restart).
+   */
+  async function firstDrillCandidates(): Promise<string[]> {
+    const rows = await store.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT p."id" FROM "Project" p
+       WHERE p."status" = 'fresh'
+         AND EXISTS (SELECT 1 FROM "Database" d WHERE d."projectId" = p."id")
+         AND NOT EXISTS (SELECT 1 FROM "Drill" x WHERE x."projectId" = p."id")
+         AND NOT EXISTS (SELECT 1 FROM "Setting" s WHERE s."key" = 'first-drill:' || p."id")`,
+    );
+    return rows.map((r) => r.id);
   }
 
-  /** Fires due schedules (embedded mode), keeps BullMQ schedulers in step, and opens drill_overdue incidents. */
-  async function scheduleTick(now = new Date()): Promise<void> {
+  /** The next fire after `now`, or a later look when the stored cron cannot be read (logged). */
+  function nextLook(projectId: string, cron: string, now: Date): Date {
+    try {
+      return nextFire(cron, now);
+    } catch (err) {
+      logger.warn({ projectId, cron, err: (err as Error).message }, "drill schedule cannot be read; looked at again in an hour");
+      return new Date(now.getTime() + BAD_SCHEDULE_RECHECK_MS);
+    }
+  }
+
+  /**
+   * Fires due schedules: a NULL nextDrillAt is a first look (it only records where the schedule stands;
+   * with BullMQ it upserts the job scheduler, which happens on change only), a passed one queues the
+   * drill (embedded mode; BullMQ fires its own). Reads only due rows, BATCH at a time.
+   */
+  async function fireSchedules(now: Date): Promise<void> {
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const due = await dueSchedules(store, now);
+      const writes: DeadlineWrite[] = [];
+      for (const p of due) {
+        if (p.nextDrillAt === null) {
+          if (redis) await redis.schedule(p.id, p.drillSchedule).catch((err) => logger.error({ err, projectId: p.id }, "drill schedule not set in BullMQ"));
+        } else if (!redis && p.databases > 0) {
+          await enqueue(p.id, { trigger: "schedule" }).catch((err) => logger.error({ err, projectId: p.id }, "scheduled drill not queued"));
+        }
+        writes.push({ id: p.id, was: p.nextDrillAt, at: nextLook(p.id, p.drillSchedule, now) });
+      }
+      await writeDeadlines(store, "nextDrillAt", writes);
+      if (due.length < BATCH) return;
+      await yieldToLoop();
+    }
+  }
+
+  /** Opens drill_overdue incidents, reading only projects whose overdue deadline passed (or was cleared). */
+  async function checkOverdue(now: Date): Promise<void> {
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const due = await dueOverdueChecks(store, now);
+      const writes: DeadlineWrite[] = [];
+      for (const p of due) {
+        let at: Date;
+        try {
+          at = overdueDeadline(p.drillSchedule, p.drillGraceSeconds, p.lastPassedAt, p.createdAt, now);
+          // A project without databases has nothing to drill yet: no incident, looked at again later.
+          const reason = p.databases > 0 && now > at ? overdueReason(p.drillSchedule, p.drillGraceSeconds, p.lastPassedAt, p.createdAt, now) : null;
+          if (reason) await openIncident(store, { projectId: p.id, kind: "drill_overdue", reason }, now);
+          if (reason || at <= now) at = new Date(now.getTime() + OVERDUE_RECHECK_MS);
+        } catch (err) {
+          logger.warn({ projectId: p.id, err: (err as Error).message }, "drill overdue check failed; looked at again in an hour");
+          at = new Date(now.getTime() + BAD_SCHEDULE_RECHECK_MS);
+        }
+        writes.push({ id: p.id, was: p.drillOverdueAt, at });
+      }
+      await writeDeadlines(store, "drillOverdueAt", writes);
+      if (due.length < BATCH) return;
+      await yieldToLoop();
+    }
+  }
+
+  let lastCatchUp: number | null = null;
+  async function tickOnce(now: Date): Promise<void> {
     if (redis) {
       // A drill whose job vanished with its worker goes back on the queue (the embedded queue reclaims on its own).
       for (const id of await reclaimExpired(store, config.drillDir, now)) {
@@ -131,29 +209,27 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
         if (d?.status === "queued") await redis.add(id, d.attempts + 1);
       }
     }
-    const projects = await store.project.findMany({ include: { databases: { select: { id: true } } } });
-    for (const p of projects) {
-      if (p.databases.length === 0) continue;
-      // The sweeper's transition hook queues it at once; this catches a transition missed by a restart.
-      await firstDrill(p.id, now);
-      if (redis) await redis.schedule(p.id, p.drillSchedule);
-      else {
-        const last = await handled(p.id);
-        const fire = dueFire(p.drillSchedule, last, now);
-        if (fire) {
-          await store.setting.upsert({
-            where: { key: `drill-schedule:${p.id}` },
-            create: { key: `drill-schedule:${p.id}`, value: fire.toISOString() },
-            update: { value: fire.toISOString() },
-          });
-          // The first look only records where the schedule stands; drills start at the next fire.
-          if (last) await enqueue(p.id, { trigger: "schedule" });
-        }
-      }
-      const lastPassed = await store.drill.findFirst({ where: { projectId: p.id, status: "passed" }, orderBy: { finishedAt: "desc" } });
-      const reason = overdueReason(p.drillSchedule, p.drillGraceSeconds, lastPassed?.finishedAt ?? null, p.createdAt, now);
-      if (reason) await openIncident(store, { projectId: p.id, kind: "drill_overdue", reason }, now);
+    // Replicas the core cannot read stay candidates; looking at them every tick would cost a read each.
+    if (lastCatchUp === null || now.getTime() - lastCatchUp >= FIRST_DRILL_CATCH_UP_MS || now.getTime() < lastCatchUp) {
+      lastCatchUp = now.getTime();
+      for (const id of await firstDrillCandidates()) await firstDrill(id, now);
     }
+    await fireSchedules(now);
+    await checkOverdue(now);
+  }
+
+  let running: Promise<void> | null = null;
+  /**
+   * Fires due schedules (embedded mode), keeps BullMQ schedulers in step, and opens drill_overdue incidents.
+   * Ticks never overlap: a call during a tick runs after it.
+   */
+  function scheduleTick(now = new Date()): Promise<void> {
+    const mine: Promise<void> = (running ?? Promise.resolve()).catch(() => undefined).then(() => tickOnce(now));
+    running = mine;
+    void mine.catch(() => undefined).finally(() => {
+      if (running === mine) running = null;
+    });
+    return mine;
   }
 
   return {
@@ -178,7 +254,10 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
           enqueueScheduled: (projectId) => enqueue(projectId, { trigger: "schedule" }),
         });
       }
-      const run = () => scheduleTick().catch((err) => logger.error({ err }, "drill schedule failed"));
+      const run = () => {
+        if (running) return; // the previous tick is still going: skip this one rather than queue behind it
+        scheduleTick().catch((err) => logger.error({ err }, "drill schedule failed"));
+      };
       timer = setInterval(run, SCHEDULE_EVERY_MS);
       timer.unref();
       void run();
