@@ -58,11 +58,18 @@ export interface StaleEvidence {
 
 /**
  * True while a stale incident must wait for the agent: the stale threshold (pendingSince +
- * staleAfterSeconds) was crossed after the last heartbeat, so no report has yet said whether the
- * replica is merely slow or Litestream is stuck. False when a heartbeat came after the crossing, or
+ * staleAfterSeconds) was crossed after the last heartbeat (or less than AGENT_SAMPLE_MARGIN_MS before
+ * it), so no report has yet said whether the replica is merely slow or Litestream is stuck. False when a heartbeat came after the crossing, or
  * when the facts are unknown (nothing to wait for).
  */
 export function staleAwaitsHeartbeat(e: StaleEvidence): boolean {
   if (!e.lastHeartbeatAt || !e.pendingSince) return false;
-  return e.lastHeartbeatAt.getTime() < e.pendingSince.getTime() + e.staleAfterSeconds * 1000;
+  return e.lastHeartbeatAt.getTime() < e.pendingSince.getTime() + e.staleAfterSeconds * 1000 + AGENT_SAMPLE_MARGIN_MS;
 }
+
+/**
+ * The agent judges "stuck" at its samples (every 5 s at most by default, BORELA_SAMPLE_INTERVAL_SECONDS):
+ * with a stuck window equal to the stale threshold (60 s each in the demo) it names the error up to one
+ * sample after the core's clock crossed the threshold, so only a heartbeat that much later confirms a stale.
+ */
+export const AGENT_SAMPLE_MARGIN_MS = 5_000;

@@ -86,6 +86,11 @@ describe("stale, then error for the same database", () => {
     await open(store, s, "stale", "changes to primary unreplicated for 60s on file:///r (threshold 1 min)", T0);
     await alerts.tick();
     expect(subjectsFor("confirmed")).toEqual([]);
+    // A heartbeat 2 s after the crossing: the agent may not have sampled its stuck check yet.
+    c.advance(2);
+    await store.project.update({ where: { id: s.projectId }, data: { lastHeartbeatAt: c.now() } });
+    await alerts.tick();
+    expect(subjectsFor("confirmed")).toEqual([]);
     c.advance(4);
     await store.project.update({ where: { id: s.projectId }, data: { lastHeartbeatAt: c.now() } });
     await alerts.tick();
