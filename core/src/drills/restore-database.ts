@@ -90,7 +90,7 @@ export async function restoreDatabase(
   const choice = chooseLayout(listing, timestamp);
   if (!choice.layout) throw new RestoreRefusedError(`cannot restore ${what}: no backup found`);
   // As the drill: 0.5 restores LTX files and an upgraded app's replica (both layouts), 0.3 the rest.
-  const line = choice.layout === "ltx" || choice.stored === "mixed" ? "0.5" : "0.3";
+  const line: "0.3" | "0.5" = choice.layout === "ltx" || choice.stored === "mixed" ? "0.5" : "0.3";
   let litestreamBin: string;
   try {
     litestreamBin = resolveLitestreamBinFor(line, ctx.config.litestreamBin);
@@ -120,6 +120,7 @@ export async function restoreDatabase(
         restoreTimeoutMs: 6 * 3600_000,
         checkTimeoutMs: 3600_000,
         litestreamBin,
+        litestreamLine: line,
       },
       { mode: ctx.config.drillIsolation },
       { scratch: options.scratch, hide: [ctx.config.dataDir, ctx.config.drillDir], onStep: step },

@@ -99,7 +99,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   const choice = chooseLayout(listing, drill.timestamp);
   report.layout = choice.layout;
   // The Litestream that restores: 0.5 for LTX files and for an upgraded app's replica (both layouts), else 0.3.
-  const line = choice.layout === "ltx" || choice.stored === "mixed" ? "0.5" : "0.3";
+  const line: "0.3" | "0.5" = choice.layout === "ltx" || choice.stored === "mixed" ? "0.5" : "0.3";
   let litestreamBin: string;
   try {
     litestreamBin = resolveLitestreamBinFor(line, ctx.config.litestreamBin);
@@ -107,7 +107,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   } catch (err) {
     return finish("failed", `cannot restore ${shown} (${choice.layout ?? "empty"}) without Litestream ${line}: ${(err as Error).message}`);
   }
-  const run = { ctx, drillId, drill, database, target, report, step, finish, litestreamBin };
+  const run = { ctx, drillId, drill, database, target, report, step, finish, litestreamBin, line };
   if (choice.layout === "ltx") {
     let prepared;
     try {
@@ -169,11 +169,12 @@ async function restoreAndCheck(
     step: (name: string, message: string) => Promise<void>;
     finish: (status: Outcome["status"], error?: string) => Outcome;
     litestreamBin: string;
+    line: "0.3" | "0.5";
   },
   source: RestoreSource,
   live: LiveState,
 ): Promise<Outcome> {
-  const { ctx, drillId, drill, database, target, report, step, finish, litestreamBin } = run;
+  const { ctx, drillId, drill, database, target, report, step, finish, litestreamBin, line } = run;
   report.layout = source.layout;
   report.txid = source.txid;
   report.replicaBytes = source.bytes;
@@ -216,6 +217,7 @@ async function restoreAndCheck(
           checkTimeoutMs: ctx.checkTimeoutMs ?? 30 * 60_000,
           assertionTimeoutMs: ctx.assertionTimeoutMs,
           litestreamBin,
+          litestreamLine: line,
         },
         isolation,
         { scratch: dir, hide: [ctx.config.dataDir, ctx.config.drillDir], onStep: (name, message) => void step(name, message).catch(() => undefined) },

@@ -13,6 +13,7 @@ import Docker from "dockerode";
 import { buildBorelaImage, docker } from "../support/docker.ts";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
 import { addRows, replicate, reportDatabase, runDrillWith, seededDatabase, tableCounts } from "./fixtures.ts";
 import { containerSpec } from "../../src/drills/isolation/docker-runner.ts";
 import { defaultLimits } from "../../src/drills/isolation/sandbox.ts";
@@ -20,7 +21,7 @@ import { defaultLimits } from "../../src/drills/isolation/sandbox.ts";
 const LITESTREAM = path.resolve("node_modules/@flydotio/litestream-linux-x64/litestream");
 
 describe("container settings", () => {
-  const job = { generation: "g", timestamp: null, checkPolicy: "auto", assertions: [], restoreTimeoutMs: 1000, checkTimeoutMs: 1000, litestreamBin: null };
+  const job = { generation: "g", timestamp: null, checkPolicy: "auto", assertions: [], restoreTimeoutMs: 1000, checkTimeoutMs: 1000, litestreamBin: null, litestreamLine: "0.3" as const };
   const limits = { memoryBytes: 2 * 1024 ** 3, heapMb: 256, wallClockMs: 1000, cpus: 1.5 };
 
   it("file replica: no network, the replica read-only, non-root, no capabilities, limits", () => {
@@ -105,5 +106,33 @@ describe("drills in a container of the Borela image", () => {
     expect(JSON.stringify(info!.Config.Env)).not.toMatch(/BORELA_S3|SECRET|AWS_/);
     expect(drillContainers()).toEqual([]);
     expect(readdirSync(core.config.drillDir)).toEqual([]);
+  }, 240_000);
+
+  it("a Litestream 0.5 replica (LTX files) is restored in the container by the image's litestream-0.5, with a plain 0.5 restore's counts", async () => {
+    const dir = path.join(tmp.path, "docker-v5");
+    const file = seededDatabase(dir);
+    const replicaDir = path.join(dir, "replica");
+    const live = await startLitestream05(path.join(dir, "ls05"), file, { type: "file", path: replicaDir });
+    try {
+      await live.caughtUp();
+      await live.snapshotted();
+      addRows(file, 4, 9);
+      await live.caughtUp();
+    } finally {
+      await live.stop();
+    }
+    const project = await core.createProject("docker-v5");
+    await reportDatabase(core, project.agentToken, file, `file://${replicaDir}`);
+    const inDocker = await runDrillWith(core, project.id, { isolation: { image } });
+    expect(inDocker.report.error ?? null).toBeNull();
+    expect(inDocker.status).toBe("passed");
+    expect(inDocker.report.layout).toBe("ltx");
+    expect(inDocker.report.litestreamVersion).toMatch(/^v0\.5\./);
+    expect(inDocker.progress.map((p: any) => p.message)).toContainEqual(expect.stringMatching(/in an isolated container$/));
+    const plain = path.join(dir, "plain.sqlite3");
+    expect(await restore05(path.join(dir, "plain"), { type: "file", path: replicaDir }, plain)).toBeNull();
+    expect(inDocker.report.tables).toEqual(tableCounts(plain));
+    expect(inDocker.report.tables).toEqual(tableCounts(file));
+    expect(drillContainers()).toEqual([]);
   }, 240_000);
 });

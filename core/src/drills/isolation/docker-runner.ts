@@ -74,7 +74,7 @@ export async function runInContainer(job: IsolatedJob, options: ContainerOptions
   else await chmod(options.scratch, 0o777);
   const sent: IsolatedJob = {
     ...job,
-    litestreamBin: "/usr/local/bin/litestream",
+    litestreamBin: job.litestreamLine === "0.5" ? "/usr/local/bin/litestream-0.5" : "/usr/local/bin/litestream",
     replica: job.replica.type === "file" ? { ...job.replica, path: REPLICA } : job.replica,
   };
   let container: Docker.Container;

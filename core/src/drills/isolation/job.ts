@@ -25,6 +25,8 @@ export interface IsolatedJob {
   assertionTimeoutMs?: number;
   /** Litestream binary; null: the one found where the job runs (LITESTREAM_BIN, npm, PATH). */
   litestreamBin: string | null;
+  /** Litestream's line that restores this replica: "0.5" for LTX files (and mixed history), "0.3" for generations. */
+  litestreamLine: "0.3" | "0.5";
 }
 
 /** Restored and inspected; `inspection` holds the raw findings, the core judges them. */
