@@ -14,12 +14,17 @@ const Message = Type.String({ maxLength: 2000 });
  */
 export const DATABASE_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
 
-/** A position in Litestream's stream of WAL segments: generation, index, byte offset. */
+/**
+ * A position in Litestream's stream: 0.3's generation, WAL index and byte offset; 0.5 has neither
+ * generations nor WAL indexes and sends `txid` (its transaction ID), also carried as { generation: null,
+ * index: 0, offset: txid } so that positions of both lines compare the same way.
+ */
 export const Position = Type.Object(
   {
     generation: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
     index: Type.Integer({ minimum: 0 }),
     offset: Type.Integer({ minimum: 0 }),
+    txid: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );

@@ -2,7 +2,7 @@
 // overview by both statuses, Litestream positions in words, times in UTC.
 import { describe, expect, it } from "vitest";
 import { freshAnswer, hearAnswer, passedAnswer, restoreAnswer } from "../src/lib/answers.ts";
-import { positionWords, until, utcTime } from "../src/lib/format.ts";
+import { position, positionWords, until, utcTime } from "../src/lib/format.ts";
 import { urgency } from "../src/lib/status.ts";
 import type { DatabaseDrill, DatabaseView, ProjectDetail } from "../src/lib/types.ts";
 
@@ -73,6 +73,9 @@ describe("words for Litestream's terms and the schedule", () => {
   it("says a position in words", () => {
     expect(positionWords({ generation: "be7a0689e3f1c2d4", index: 0, offset: 131872 })).toBe("generation be7a0689, WAL index 0, offset 131,872");
     expect(positionWords(null)).toBe("no position yet");
+    expect(positionWords({ generation: null, index: 0, offset: 4200, txid: 4200 })).toBe("TXID 4,200");
+    expect(position({ generation: null, index: 0, offset: 42, txid: 42 })).toBe("000000000000002a");
+    expect(position({ generation: "be7a0689e3f1c2d4", index: 1, offset: 16 })).toBe("be7a0689/00000001:16");
   });
   it("shows the next drill in UTC with how far away it is", () => {
     const now = Date.parse("2026-11-25T09:00:00Z");

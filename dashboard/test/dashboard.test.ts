@@ -195,8 +195,9 @@ describe("dashboard in Chromium: the whole loop", () => {
 
     // Litestream's position in words, its short form and meaning on hover.
     const position = card.locator("dd .position").first();
-    expect(await position.textContent()).toMatch(/^generation [0-9a-f]{8}, WAL index \d+, offset [\d,]+$/);
-    expect(await position.getAttribute("title")).toMatch(/^Litestream writes this as [0-9a-f]{8}\/[0-9a-f]{8}:\d+\. The generation is/);
+    // The agent runs Litestream 0.5 by default: its position is a TXID.
+    expect(await position.textContent()).toMatch(/^TXID [\d,]+$/);
+    expect(await position.getAttribute("title")).toMatch(/^Litestream 0\.5 writes this as [0-9a-f]{16}\. A TXID numbers/);
   });
 
   it("answers the four questions at the top of the project page, in words with a mark each", async () => {

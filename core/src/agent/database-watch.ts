@@ -274,7 +274,7 @@ export class DatabaseWatch {
     const live = ctx.live;
     const generation = this.shadow?.generation ?? null;
     const txid = this.line === "0.5" ? (ctx.live?.txid ?? null) : null;
-    const position: Position | null = this.shadow ? { ...this.shadow } : txid !== null ? { generation: null, index: 0, offset: txid } : null;
+    const position: Position | null = this.shadow ? { ...this.shadow } : txid !== null ? { generation: null, index: 0, offset: txid, txid } : null;
 
     const replicas = this.replicas.map((target, i) => {
       const stored = this.stored[i];

@@ -26,7 +26,7 @@ export function summarizeLtx(files: LtxFile[]): ReplicaState {
     storageBytes: files.reduce((acc, f) => acc + f.size, 0),
     newestWal: null,
     newestSnapshot: null,
-    position: files.length > 0 ? { generation: null, index: 0, offset: maxTXID } : null,
+    position: files.length > 0 ? { generation: null, index: 0, offset: maxTXID, txid: maxTXID } : null,
     problems: [],
   };
 }

@@ -47,7 +47,7 @@ describe("Litestream 0.5 pieces", () => {
   it("a replica's position is its newest LTX max TXID over every level", () => {
     const f = (level: number, min: number, max: number, t: number) => ({ level, minTXID: min, maxTXID: max, size: 10, createdAt: new Date(t), name: "", key: "" });
     const s = summarizeLtx([f(9, 1, 5, 1000), f(0, 6, 6, 2000), f(1, 1, 7, 3000), f(0, 7, 7, 2500)]);
-    expect(s.position).toEqual({ generation: null, index: 0, offset: 7 });
+    expect(s.position).toEqual({ generation: null, index: 0, offset: 7, txid: 7 });
     expect(s.lastSnapshotAt).toEqual(new Date(1000));
     expect(s.lastWalAt).toEqual(new Date(3000));
     expect(s.storageBytes).toBe(40);

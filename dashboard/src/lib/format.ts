@@ -42,15 +42,19 @@ export function count(n: number): string {
   return n.toLocaleString();
 }
 
-/** Litestream's short form of a position, as its logs print it: "be7a0689/00000000:131872". */
-export function position(p: { generation: string | null; index: number; offset: number } | null): string {
+type AnyPosition = { generation: string | null; index: number; offset: number; txid?: number } | null;
+
+/** Litestream's short form of a position, as its logs print it: 0.3 "be7a0689/00000000:131872", 0.5's TXID "000000000000002a". */
+export function position(p: AnyPosition): string {
   if (!p) return "—";
+  if (p.txid != null) return p.txid.toString(16).padStart(16, "0");
   return `${p.generation ? `${p.generation.slice(0, 8)}/` : ""}${p.index.toString(16).padStart(8, "0")}:${p.offset}`;
 }
 
-/** The same position in words: "generation be7a0689, WAL index 0, offset 131872". */
-export function positionWords(p: { generation: string | null; index: number; offset: number } | null): string {
+/** The same position in words: "generation be7a0689, WAL index 0, offset 131872" or "TXID 42". */
+export function positionWords(p: AnyPosition): string {
   if (!p) return "no position yet";
+  if (p.txid != null) return `TXID ${p.txid.toLocaleString("en")}`;
   return `${p.generation ? `generation ${p.generation.slice(0, 8)}, ` : ""}WAL index ${p.index}, offset ${p.offset.toLocaleString("en")}`;
 }
 

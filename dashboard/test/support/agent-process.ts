@@ -60,7 +60,7 @@ export function startAgentProcess(opts: { server: string; token: string; databas
     pid,
     output: () => output,
     async litestreamPid() {
-      return (await childPids(pid)).find((c) => c.comm === "litestream")?.pid ?? null;
+      return (await childPids(pid)).find((c) => c.comm === "litestream" || c.comm.startsWith("litestream-0."))?.pid ?? null;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
