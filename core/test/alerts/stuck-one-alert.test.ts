@@ -83,6 +83,15 @@ describe("a stuck Litestream over two databases of one project", () => {
     expect(stuck.text).toMatch(/^stuckpair: app and borela are in error: /);
     expect(stuck.text).toMatch(/app: the replica position has not moved for \d+s while the database changed/);
     expect(stuck.text).toMatch(/borela: the replica position has not moved for \d+s while the database changed/);
+    // The reason quotes where the replica stopped and the newer position the database reached (the app's
+    // WAL grew while Litestream's shadow WAL stood still), never one position twice.
+    const quoted = [...stuck.text!.matchAll(/database at index (\d+), offset (\d+), replica stopped at index (\d+), offset (\d+)/g)];
+    console.info(`stuck-one-alert: positions quoted ${JSON.stringify(quoted.map((m) => m[0]))}`);
+    expect(quoted).toHaveLength(2);
+    for (const [, dbIndex, dbOffset, replicaIndex, replicaOffset] of quoted) {
+      expect(Number(dbIndex)).toBe(Number(replicaIndex));
+      expect(Number(dbOffset)).toBeGreaterThan(Number(replicaOffset));
+    }
     // No stale message of its own, whether the stale threshold was crossed before the error came or not.
     expect(subjects.some((s) => /STALE|no longer reported as stale/.test(s))).toBe(false);
     // Litestream is restarted by the agent (SIGKILL after its stop grace) and catches up: at most one resolve per database, grouped when together.
