@@ -41,5 +41,8 @@ describe("the silent reason through the API", () => {
     expect(JSON.parse(rowLater.statusReasons)).toEqual([`no heartbeat since ${lastAt.toISOString()} (grace 2s): is the agent running?`]);
     const incidentLater = await core.store.incident.findUniqueOrThrow({ where: { id: incident.id } });
     expect(incidentLater.reason).toBe(incident.reason);
+    // The incidents list words it the same way.
+    const [listed] = (await core.api("GET", `/api/v1/projects/${p.id}/incidents`)).body;
+    expect(listed.reason).toMatch(/^no heartbeat for \d+s \(grace 2s\): is the agent running\?$/);
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Errors, IdParams, Incident } from "../schemas.ts";
 import { notFound } from "../errors.ts";
+import { renderReason } from "../../freshness/reasons.ts";
 
 const Query = Type.Object(
   { open: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
@@ -33,7 +34,7 @@ export default async function incidentRoutes(base: FastifyInstance) {
       id: i.id,
       project: i.project,
       kind: i.kind,
-      reason: i.reason,
+      reason: renderReason(i.reason, i.resolvedAt ?? new Date()),
       database: i.databaseId ? (names.get(i.databaseId) ?? null) : null,
       openedAt: i.openedAt,
       resolvedAt: i.resolvedAt,
@@ -60,7 +61,7 @@ export default async function incidentRoutes(base: FastifyInstance) {
       return incidents.map((i) => ({
         id: i.id,
         kind: i.kind,
-        reason: i.reason,
+        reason: renderReason(i.reason, i.resolvedAt ?? new Date()),
         database: i.databaseId ? (names.get(i.databaseId) ?? null) : null,
         openedAt: i.openedAt,
         resolvedAt: i.resolvedAt,
