@@ -276,3 +276,8 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
     logLevel: logLevel as AgentSettings["logLevel"],
   };
 }
+
+/** The environment a supervised Litestream inherits from the agent (read here, the agent's one place that reads process.env). */
+export function inheritedEnvironment(): Env {
+  return process.env;
+}

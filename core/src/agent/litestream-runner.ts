@@ -1,0 +1,131 @@
+// The Litestream the agent runs (supervised child) or watches from outside
+// (observe mode), and what its log says: the error board of log-errors.ts.
+//
+//   openLitestream(options: RunnerOptions): Promise<LitestreamRunner>
+//     resolves the binary of settings.litestreamVersion and asks its version; never throws:
+//     a missing binary leaves supervisor null and, in supervised modes, sets binaryError.
+//   LitestreamRunner:
+//     supervisor: LitestreamSupervisor | null   null when observing or without a binary
+//     version: string | null · binaryError: string | null
+//     metricsAddr: "127.0.0.1:<port>" (a fresh free port at each start) | observed config's addr | null
+//     board: ErrorBoard   findings from Litestream's log lines and metrics (log-errors.ts)
+//     start(): Promise<void>   starts, or restarts when the replica settings changed; no-op without ready databases
+//     restart(reason): void · running(): boolean | null (null: not supervised) · health(metricsError) (litestream-health.ts)
+import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary.ts";
+import { writeLitestreamConfig } from "../litestream/config.ts";
+import { litestream05Env } from "../litestream/env05.ts";
+import type { DatabaseWatch } from "./database-watch.ts";
+import { litestreamHealth } from "./litestream-health.ts";
+import { withDatabasePath } from "./log-db.ts";
+import { applyFinding, applyMetrics, classifyLogLine, emptyBoard, replicaKey, restartBoard, type ErrorBoard, type MetricsView } from "./log-errors.ts";
+import type { AgentLog } from "./log.ts";
+import { freeLoopbackPort } from "./port.ts";
+import { inheritedEnvironment, type AgentSettings } from "./settings.ts";
+import { LitestreamSupervisor } from "./supervisor.ts";
+
+export interface RunnerOptions {
+  settings: AgentSettings;
+  watches: DatabaseWatch[];
+  log: AgentLog;
+  /** Restart backoff of the supervisor (ms). */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+export async function openLitestream(options: RunnerOptions): Promise<LitestreamRunner> {
+  const { settings, log } = options;
+  const observe = settings.mode === "observe";
+  try {
+    const bin = resolveLitestreamBinFor(settings.litestreamVersion, settings.litestreamBin);
+    return new LitestreamRunner(options, bin, await litestreamVersion(bin), null);
+  } catch (err) {
+    log.error("litestream unavailable", { error: (err as Error).message });
+    return new LitestreamRunner(options, null, null, observe ? null : (err as Error).message);
+  }
+}
+
+export class LitestreamRunner {
+  readonly supervisor: LitestreamSupervisor | null;
+  metricsAddr: string | null;
+  board: ErrorBoard = emptyBoard();
+
+  constructor(
+    private readonly options: RunnerOptions,
+    bin: string | null,
+    readonly version: string | null,
+    readonly binaryError: string | null,
+  ) {
+    const { settings } = options;
+    const observe = settings.mode === "observe";
+    this.metricsAddr = observe ? (settings.litestreamConfig?.addr ?? null) : null;
+    this.supervisor = observe || !bin ? null : this.supervise(bin);
+  }
+
+  private ready(): DatabaseWatch[] {
+    return this.options.watches.filter((w) => w.replicas.length > 0);
+  }
+
+  private supervise(bin: string): LitestreamSupervisor {
+    const { settings, log, watches, backoff } = this.options;
+    return new LitestreamSupervisor({
+      bin,
+      restart: settings.restartLitestream,
+      log,
+      initialBackoffMs: backoff?.initialMs,
+      maxBackoffMs: backoff?.maxMs,
+      prepare: async () => {
+        const ready = this.ready();
+        if (ready.length === 0) throw new Error("no database has a replica yet");
+        this.metricsAddr = `127.0.0.1:${await freeLoopbackPort()}`;
+        const written = await writeLitestreamConfig(settings.stateDir, {
+          line: settings.litestreamVersion,
+          addr: this.metricsAddr,
+          databases: ready.map((w) => ({ path: w.path, replicas: w.replicas.map((r) => ({ syncInterval: settings.syncInterval, ...r })) })),
+        });
+        if (settings.litestreamVersion !== "0.5") return { configPath: written.path, env: written.env };
+        const { env, dropped } = litestream05Env(written.env, inheritedEnvironment());
+        if (dropped.length > 0) log.info("Litestream 0.5 runs without variables its S3 client refuses", { dropped: dropped.join(", ") });
+        return { configPath: written.path, env };
+      },
+      onLine: (line) => {
+        const finding = withDatabasePath(classifyLogLine(line), watches.map((w) => w.path));
+        if (finding) this.board = applyFinding(this.board, finding, new Date());
+        if (finding && finding.kind !== "ok") log.warn("litestream", { line: line.slice(0, 1000) });
+        else log.debug("litestream", { line: line.slice(0, 1000) });
+      },
+      onStart: () => {
+        this.board = restartBoard(this.board);
+        for (const w of watches) w.resetIdentity();
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    const supervisor = this.supervisor;
+    if (!supervisor || this.ready().length === 0) return;
+    if (supervisor.status().running || supervisor.status().startedAt) await supervisor.restart("replica settings changed");
+    else await supervisor.start();
+  }
+
+  restart(reason: string): void {
+    void this.supervisor?.restart(reason);
+  }
+
+  running(): boolean | null {
+    return this.supervisor ? this.supervisor.status().running : null;
+  }
+
+  /** Folds a metrics sample into the board (upload counters clear log errors of their replica). */
+  noteMetrics(metrics: MetricsView): void {
+    const types = new Map(this.options.watches.flatMap((w) => w.names.map((n, i) => [replicaKey(w.path, n), w.replicas[i]?.type ?? ""] as const)));
+    this.board = applyMetrics(this.board, metrics, types);
+  }
+
+  health(metricsError: string | null): ReturnType<typeof litestreamHealth> {
+    const { settings } = this.options;
+    return litestreamHealth(
+      settings.mode === "observe"
+        ? { mode: "observe", metricsAddr: this.metricsAddr, metricsError }
+        : { mode: "supervised", status: this.supervisor?.status() ?? null, restartEnabled: settings.restartLitestream, metricsError },
+    );
+  }
+}
