@@ -1,12 +1,39 @@
-// The only place that reads process.env. Every setting has a default that
-// makes `npm start` work on a fresh machine; flags override env.
+// The only place in the core that reads process.env (the agent's: agent/settings.ts);
+// everything below receives what it needs as parameters. Every setting has a default
+// that makes `npm start` work on a fresh machine; flags override env.
+//
+//   loadConfig(env = process.env, overrides?): Config       the core (serve, worker, demo, a local store)
+//   processEnv(env = process.env): ProcessEnv               a process without a Config (the drill's isolated child, `borela version`)
+//   cliEnv(env = process.env): CliEnv                       a CLI command that talks to a core over HTTP
+// Errors: ConfigError naming the variable (env-parse.ts).
 import path from "node:path";
 import { parseConfirmDelays, type ConfirmDelays } from "./alerts/confirm-delay.ts";
+import { ConfigError, parseBool, parseList, readInt, type Env } from "./env-parse.ts";
 import { parseTrustProxy, type TrustProxy } from "./server/trust-proxy.ts";
 
-export class ConfigError extends Error {}
+export { ConfigError, readInt };
 
-export interface Config {
+/** This process's environment as the modules below receive it. */
+export interface ProcessEnv {
+  /** What child processes inherit (Litestream, the demo's agent): the environment itself, secrets included, as before. */
+  childEnv: Env;
+  /** Where Litestream binaries are looked for after the npm package and .tools/bin (PATH). */
+  searchPath: string | undefined;
+  /** LITESTREAM_BIN: one binary that overrides both Litestream lines. */
+  litestreamBin: string | null;
+}
+
+/** What a CLI command that talks to a core reads; flags (--server, --token) win over these. */
+export interface CliEnv {
+  /** BORELA_SERVER, trailing slashes kept (each command trims). */
+  server: string | null;
+  /** BORELA_ADMIN_TOKEN. */
+  adminToken: string | null;
+  /** BORELA_PORT as given (the default server URL's port), "8787" when unset. */
+  port: string;
+}
+
+export interface Config extends ProcessEnv {
   host: string;
   port: number;
   dataDir: string;
@@ -34,7 +61,6 @@ export interface Config {
   drillIsolation: "process" | "docker";
   /** A running drill's lease: a worker that stops renewing it for this long is presumed dead. */
   drillLeaseSeconds: number;
-  litestreamBin: string | null;
   /** An incident must stay open this long before its first alert (flap guard). */
   alertConfirmSeconds: number | ConfirmDelays;
   alertReminderHours: number;
@@ -58,25 +84,6 @@ export interface S3Settings {
   forcePathStyle: boolean;
   /** Role to assume for per-project scoped credentials (AWS STS / MinIO). */
   roleArn: string | null;
-}
-
-type Env = Record<string, string | undefined>;
-
-export function readInt(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a whole number between ${min} and ${max}`);
-  }
-  return n;
-}
-
-function readBool(env: Env, name: string): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === "" || raw === "false") return false;
-  if (raw === "true") return true;
-  throw new ConfigError(`${name}=${JSON.stringify(raw)} is not true or false`);
 }
 
 function readUrl(env: Env, name: string): string | null {
@@ -132,8 +139,16 @@ function drillIsolation(raw: string | undefined): "process" | "docker" {
 }
 
 function fileReplicaRoots(raw: string | undefined, dataDir: string): string[] {
-  const roots = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const roots = parseList(raw);
   return roots.length > 0 ? roots.map((r) => path.resolve(r)) : [dataDir];
+}
+
+export function processEnv(env: Env = process.env): ProcessEnv {
+  return { childEnv: env, searchPath: env.PATH, litestreamBin: env.LITESTREAM_BIN || null };
+}
+
+export function cliEnv(env: Env = process.env): CliEnv {
+  return { server: env.BORELA_SERVER || null, adminToken: env.BORELA_ADMIN_TOKEN || null, port: env.BORELA_PORT || "8787" };
 }
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -141,6 +156,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const port = overrides.port ?? readInt(env, "BORELA_PORT", 8787, 0, 65535);
   const host = overrides.host ?? env.BORELA_HOST ?? "127.0.0.1";
   const config: Config = {
+    ...processEnv(env),
     host,
     port,
     dataDir,
@@ -158,17 +174,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     s3: readS3(env),
     smtpUrl: readUrl(env, "BORELA_SMTP_URL"),
     mailFrom: env.BORELA_MAIL_FROM || "borela@localhost",
-    alertEmail: (env.BORELA_ALERT_EMAIL ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    alertEmail: parseList(env.BORELA_ALERT_EMAIL),
     drillDir: path.resolve(env.BORELA_DRILL_DIR ?? path.join(dataDir, "drills")),
     fileReplicaRoots: fileReplicaRoots(env.BORELA_FILE_REPLICA_ROOTS, dataDir),
     drillIsolation: drillIsolation(env.BORELA_DRILL_ISOLATION),
     drillLeaseSeconds: readInt(env, "BORELA_DRILL_LEASE_SECONDS", 30, 1, 3600),
-    litestreamBin: env.LITESTREAM_BIN || null,
     alertConfirmSeconds: confirmDelays(env.BORELA_ALERT_CONFIRM_SECONDS),
     alertReminderHours: readInt(env, "BORELA_ALERT_REMINDER_HOURS", 24, 1, 24 * 365),
     alertRetrySeconds: readInt(env, "BORELA_ALERT_RETRY_SECONDS", 5, 1, 3600),
     digestCron: env.BORELA_DIGEST_CRON || "0 8 * * 1",
-    alertAllowPrivateTargets: readBool(env, "BORELA_ALERT_ALLOW_PRIVATE_TARGETS"),
+    alertAllowPrivateTargets: parseBool(env.BORELA_ALERT_ALLOW_PRIVATE_TARGETS, "BORELA_ALERT_ALLOW_PRIVATE_TARGETS") ?? false,
     dashboardDir: path.resolve(env.BORELA_DASHBOARD_DIR ?? path.join(import.meta.dirname, "..", "..", "dashboard", "dist")),
     maxDatabasesPerProject: readInt(env, "BORELA_MAX_DATABASES_PER_PROJECT", 32, 1, 10_000),
   };

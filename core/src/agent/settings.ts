@@ -1,8 +1,9 @@
 // The agent's configuration: flags > environment > YAML file (--config FILE or
 // BORELA_CONFIG), with `${VAR}` expanded in the file as Litestream does. The only
-// place the agent reads process.env (passed in as `env`).
+// place the agent reads the environment (`env`, this process's by default); values
+// are parsed by env-parse.ts, as the core's config.ts does.
 //
-//   loadAgentSettings(flags: AgentFlags, env: Env, cwd?: string): Promise<AgentSettings>
+//   loadAgentSettings(flags: AgentFlags, env: Env = process.env, cwd?: string): Promise<AgentSettings>
 //     throws AgentSettingsError (a ConfigError) naming the bad value and where it came from
 //
 // Environment: BORELA_SERVER, BORELA_AGENT_TOKEN, BORELA_DATABASES (comma-separated absolute paths),
@@ -19,13 +20,12 @@ import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { ConfigError } from "../config.ts";
+import { parseBool, parseInteger, parseList, type Env } from "../env-parse.ts";
 import type { LitestreamLine } from "../litestream/binary.ts";
 import { joinReplicaUrl, parseReplicaUrl, type ReplicaTarget, type S3Credentials } from "../litestream/replica-url.ts";
 import type { AgentFile } from "./agent-file.ts";
 
 export class AgentSettingsError extends ConfigError {}
-
-type Env = Record<string, string | undefined>;
 
 export interface AgentFlags {
   server?: string;
@@ -58,6 +58,8 @@ export type AgentMode = "managed" | "byo" | "observe";
 export interface AgentSettings {
   server: string;
   token: string;
+  /** Where the token came from, for messages: "--token", "BORELA_AGENT_TOKEN" or "token: in <config file>". */
+  tokenSource: string;
   heartbeatIntervalSeconds: number;
   /** False when the interval is the default: the core's suggestion may then apply. */
   intervalExplicit: boolean;
@@ -81,20 +83,6 @@ export interface AgentSettings {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-
-function bool(raw: string | undefined, name: string): boolean | undefined {
-  if (raw === undefined || raw === "") return undefined;
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new AgentSettingsError(`${name}=${JSON.stringify(raw)} is not true or false`);
-}
-
-function int(raw: string | number | undefined, name: string, min: number, max: number): number | undefined {
-  if (raw === undefined || raw === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new AgentSettingsError(`${name}=${JSON.stringify(raw)} is not a whole number between ${min} and ${max}`);
-  return n;
-}
 
 function pick<T>(...candidates: Array<[T | undefined, string]>): [T, string] | [undefined, undefined] {
   for (const [value, source] of candidates) if (value !== undefined && value !== "") return [value, source];
@@ -160,7 +148,7 @@ function checkDatabase(name: string | undefined, file: string, source: string): 
   return { name: dbName, path: resolved };
 }
 
-export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = process.cwd()): Promise<AgentSettings> {
+export async function loadAgentSettings(flags: AgentFlags, env: Env = process.env, cwd = process.cwd()): Promise<AgentSettings> {
   const configPath = flags.config ?? env.BORELA_CONFIG;
   // YAML is loaded only when a file is given: the parser alone weighs ~8 MB of RSS.
   const file = configPath ? await (await import("./agent-file.ts")).parseAgentFile(path.resolve(cwd, configPath), env) : null;
@@ -168,7 +156,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
 
   const [serverRaw, serverSource] = pick<string>([flags.server, "--server"], [env.BORELA_SERVER, "BORELA_SERVER"], [file?.server, fileSource]);
   const server = checkServer(serverRaw, serverSource, file);
-  const [token] = pick<string>([flags.token, "--token"], [env.BORELA_AGENT_TOKEN, "BORELA_AGENT_TOKEN"], [file?.token, "token"]);
+  const [token, tokenFrom] = pick<string>([flags.token, "--token"], [env.BORELA_AGENT_TOKEN, "BORELA_AGENT_TOKEN"], [file?.token, "token"]);
   if (!token) {
     const hint = file?.unsetVariables.includes("BORELA_AGENT_TOKEN") ? ` (${file.path} uses \${BORELA_AGENT_TOKEN}, which is not set)` : "";
     throw new AgentSettingsError(`no agent token: set BORELA_AGENT_TOKEN, --token or token: in the config file${hint}`);
@@ -180,13 +168,13 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
     [env.BORELA_HEARTBEAT_INTERVAL_SECONDS, "BORELA_HEARTBEAT_INTERVAL_SECONDS"],
     [file?.heartbeatIntervalSeconds, `heartbeatIntervalSeconds in ${file?.path}`],
   );
-  const interval = int(intervalRaw, intervalSource ?? "", 1, 3600);
+  const interval = parseInteger(intervalRaw, intervalSource ?? "", 1, 3600);
   const [sampleRaw, sampleSource] = pick<string>([flags.sampleInterval, "--sample-interval"], [env.BORELA_SAMPLE_INTERVAL_SECONDS, "BORELA_SAMPLE_INTERVAL_SECONDS"]);
   const heartbeatIntervalSeconds = interval ?? 30;
-  const sampleIntervalSeconds = int(sampleRaw, sampleSource ?? "", 1, 600) ?? Math.min(5, heartbeatIntervalSeconds);
+  const sampleIntervalSeconds = parseInteger(sampleRaw, sampleSource ?? "", 1, 600) ?? Math.min(5, heartbeatIntervalSeconds);
 
   const litestreamConfigPath = flags.litestreamConfig ?? env.BORELA_LITESTREAM_CONFIG;
-  const observe = flags.observe ?? bool(env.BORELA_OBSERVE, "BORELA_OBSERVE") ?? false;
+  const observe = flags.observe ?? parseBool(env.BORELA_OBSERVE, "BORELA_OBSERVE") ?? false;
   if (observe && !litestreamConfigPath) {
     throw new AgentSettingsError("--observe needs --litestream-config FILE: the running Litestream's config tells which databases and replicas to watch");
   }
@@ -212,9 +200,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
   } else {
     const [globalUrl, globalSource] = pick<string>([flags.replicaUrl, "--replica-url"], [env.BORELA_REPLICA_URL, "BORELA_REPLICA_URL"], [file?.replica, `replica: in ${file?.path}`]);
     const fromFlags = flags.database?.length ? flags.database.map((p) => ({ path: p, source: "--database" })) : undefined;
-    const fromEnv = env.BORELA_DATABASES
-      ? env.BORELA_DATABASES.split(",").map((p) => p.trim()).filter(Boolean).map((p) => ({ path: p, source: "BORELA_DATABASES" }))
-      : undefined;
+    const fromEnv = env.BORELA_DATABASES ? parseList(env.BORELA_DATABASES).map((p) => ({ path: p, source: "BORELA_DATABASES" })) : undefined;
     const fromFile = file?.databases?.map((d) => ({ ...d, source: file.path }));
     const list: Array<{ name?: string; path: string; replica?: string; source: string }> = fromFlags ?? fromEnv ?? fromFile ?? [];
     if (list.length === 0) throw new AgentSettingsError("no database to watch: set BORELA_DATABASES, --database or databases: in the config file");
@@ -258,6 +244,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
   return {
     server,
     token,
+    tokenSource: tokenFrom === "token" ? `token: in ${configPath}` : tokenFrom!,
     heartbeatIntervalSeconds,
     intervalExplicit: interval !== undefined,
     sampleIntervalSeconds,
@@ -265,9 +252,9 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env, cwd = proce
     mode: observe ? "observe" : managed ? "managed" : "byo",
     litestreamConfig,
     restartLitestream: flags.restartLitestream ?? true,
-    countRows: flags.countRows ?? bool(env.BORELA_COUNT_ROWS, "BORELA_COUNT_ROWS") ?? file?.countRows ?? false,
-    marker: flags.marker ?? bool(env.BORELA_MARKER, "BORELA_MARKER") ?? file?.marker ?? false,
-    countRowsMaxBytes: int(env.BORELA_COUNT_ROWS_MAX_BYTES, "BORELA_COUNT_ROWS_MAX_BYTES", 0, Number.MAX_SAFE_INTEGER) ?? 256 * 1024 * 1024,
+    countRows: flags.countRows ?? parseBool(env.BORELA_COUNT_ROWS, "BORELA_COUNT_ROWS") ?? file?.countRows ?? false,
+    marker: flags.marker ?? parseBool(env.BORELA_MARKER, "BORELA_MARKER") ?? file?.marker ?? false,
+    countRowsMaxBytes: parseInteger(env.BORELA_COUNT_ROWS_MAX_BYTES, "BORELA_COUNT_ROWS_MAX_BYTES", 0, Number.MAX_SAFE_INTEGER) ?? 256 * 1024 * 1024,
     statusFile: path.resolve(cwd, flags.statusFile ?? env.BORELA_AGENT_STATUS_FILE ?? path.join(stateDir, "status.json")),
     stateDir,
     litestreamBin: env.LITESTREAM_BIN || null,

@@ -1,0 +1,36 @@
+// Parsers for environment values, shared by the core's config.ts and the agent's
+// settings.ts (the two modules that read the environment). Pure: values come in
+// as arguments (an env object or one raw value), never from the process itself.
+//
+//   parseInteger(raw, name, min, max): number | undefined     undefined when unset or ""
+//   readInt(env, name, fallback, min, max): number        env[name], or fallback when unset or ""
+//   parseBool(raw, name): boolean | undefined             1/true/yes/on, 0/false/no/off (any case); undefined when unset or ""
+//   parseList(raw): string[]                              comma-separated, items trimmed, empty items dropped
+// Errors: ConfigError naming the variable (or flag) and the value, e.g.
+//   BORELA_PORT="x" is not a whole number between 0 and 65535
+
+export class ConfigError extends Error {}
+
+export type Env = Record<string, string | undefined>;
+
+export function parseInteger(raw: string | number | undefined, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a whole number between ${min} and ${max}`);
+  return n;
+}
+
+export function readInt(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  return parseInteger(env[name], name, min, max) ?? fallback;
+}
+
+export function parseBool(raw: string | undefined, name: string): boolean | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} is not true or false`);
+}
+
+export function parseList(raw: string | undefined): string[] {
+  return (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
