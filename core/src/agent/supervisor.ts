@@ -11,6 +11,7 @@
 //   nextBackoffMs(failures, initialMs, maxMs): number   pure
 import { spawnReplicate, type ExitInfo, type ReplicateProcess } from "../litestream/replicate.ts";
 import type { AgentLog } from "./log.ts";
+import { inheritedEnvironment } from "./settings.ts";
 
 export interface SupervisorOptions {
   bin: string;
@@ -78,6 +79,7 @@ export class LitestreamSupervisor {
     const child = spawnReplicate({
       bin: this.options.bin,
       configPath: prepared.configPath,
+      baseEnv: inheritedEnvironment(),
       env: prepared.env,
       parentPid: process.pid,
       onLine: (line) => this.options.onLine(line),

@@ -60,12 +60,6 @@ export function agentFlags(args: string[]): { flags: AgentFlags; checkConfig: bo
   };
 }
 
-function tokenSource(flags: AgentFlags, env: NodeJS.ProcessEnv): string {
-  if (flags.token) return "--token";
-  if (env.BORELA_AGENT_TOKEN) return "BORELA_AGENT_TOKEN";
-  return `token: in ${flags.config ?? env.BORELA_CONFIG}`;
-}
-
 /**
  * Asks the core (GET /api/v1/agent/config, agent auth) about the token. `refused`: one line naming the
  * token (its hint, never the secret) and where it came from, when the core answers 401/403; `note`: what
@@ -127,9 +121,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const { flags, checkConfig } = agentFlags(args);
-  const settings = await loadAgentSettings(flags, process.env);
+  const settings = await loadAgentSettings(flags);
   if (checkConfig) {
-    const core = await askCore(settings, tokenSource(flags, process.env));
+    const core = await askCore(settings, settings.tokenSource);
     if (core.refused) {
       process.stderr.write(`borela agent: ${core.refused}\n`);
       return 1;

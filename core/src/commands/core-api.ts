@@ -2,13 +2,15 @@
 // admin token (the default; from any machine), or — only with --data-dir DIR —
 // through the store in DIR on the core's own host.
 //
-//   coreAccess(values: { server?, token? }, env): { server, token }   throws UsageError naming what is missing
+//   coreAccess(values: { server?, token? }, env: CliEnv): { server, token }   throws UsageError naming what is missing
+//     env: BORELA_SERVER, BORELA_ADMIN_TOKEN, BORELA_PORT as config.ts cliEnv() read them; flags win
 //   createCoreApi(access): { json(method, route, body?), download(route, file, onBytes) }
 //     throws CoreApiError: one line naming the core and its answer (or why it could not be reached)
 //   findProjectByApi(api, nameOrId): Promise<{ id, name }>   throws UsageError listing the known projects
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { once } from "node:events";
+import type { CliEnv } from "../config.ts";
 import { UsageError } from "./args.ts";
 
 export const ACCESS_OPTIONS = {
@@ -31,8 +33,8 @@ export interface CoreAccess {
   token: string;
 }
 
-export function coreAccess(values: { server?: string; token?: string }, env: NodeJS.ProcessEnv): CoreAccess {
-  const [raw, source] = values.server ? [values.server, "--server"] : env.BORELA_SERVER ? [env.BORELA_SERVER, "BORELA_SERVER"] : [`http://127.0.0.1:${env.BORELA_PORT || 8787}`, "the default"];
+export function coreAccess(values: { server?: string; token?: string }, env: CliEnv): CoreAccess {
+  const [raw, source] = values.server ? [values.server, "--server"] : env.server ? [env.server, "BORELA_SERVER"] : [`http://127.0.0.1:${env.port}`, "the default"];
   let url: URL;
   try {
     url = new URL(raw);
@@ -40,7 +42,7 @@ export function coreAccess(values: { server?: string; token?: string }, env: Nod
     throw new UsageError(`${source} ${JSON.stringify(raw)} is not a URL (expected http(s)://host:port)`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${source} ${JSON.stringify(raw)} is not an http(s) URL`);
-  const token = values.token || env.BORELA_ADMIN_TOKEN;
+  const token = values.token || env.adminToken;
   if (!token) {
     throw new UsageError(
       `no admin token for the core at ${raw.replace(/\/+$/, "")}: set BORELA_ADMIN_TOKEN or --token (the core prints it on its first start), or on the core's host read its store with --data-dir DIR`,

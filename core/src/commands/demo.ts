@@ -8,7 +8,7 @@ import { DemoRunningError } from "../demo/lock.ts";
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, { reset: { type: "boolean" }, "data-dir": { type: "string" } }, false);
   if (!values.reset) throw new UsageError("the demo starts with `npm start` (borela serve --demo); `borela demo --reset` removes it");
-  const config = loadConfig(process.env, values["data-dir"] ? { dataDir: values["data-dir"] } : {});
+  const config = loadConfig(undefined, values["data-dir"] ? { dataDir: values["data-dir"] } : {});
   const store = await openStore(config.dataDir);
   let removed: boolean;
   try {

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import Docker from "dockerode";
 import { parseFlags } from "./args.ts";
-import { loadConfig } from "../config.ts";
+import { cliEnv, loadConfig } from "../config.ts";
 import { LabelError, parseLabels, PREFIX } from "../../../integrations/docker/labels.ts";
 import { describe, plan, STOP_GRACE_SECONDS, type Action, type App, type Mount, type Sidecar } from "../../../integrations/docker/plan.ts";
 
@@ -18,7 +18,7 @@ const RESYNC_MS = 180_000;
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, { "dry-run": { type: "boolean" }, once: { type: "boolean" }, server: { type: "string" }, image: { type: "string" } }, false);
   const config = loadConfig();
-  const server = (values.server || process.env.BORELA_SERVER || `http://127.0.0.1:${config.port}`).replace(/\/$/, "");
+  const server = (values.server || cliEnv().server || `http://127.0.0.1:${config.port}`).replace(/\/$/, "");
   const image = values.image ?? "borela/borela:latest";
   const docker = new Docker();
   const tokens = tokenStore(path.join(config.dataDir, "discover-tokens.json"));

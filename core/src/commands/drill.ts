@@ -2,6 +2,7 @@
 // borela drill list <project> [--limit N]
 // Through the core's API (BORELA_SERVER + BORELA_ADMIN_TOKEN, or --server/--token) from any machine;
 // with --data-dir DIR on the core's host, through its store. Usage: commands/table.ts.
+import { cliEnv } from "../config.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
 import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByApi, type CoreApi } from "./core-api.ts";
@@ -56,7 +57,7 @@ async function runDrills(args: string[]): Promise<number> {
       }
     }, values["data-dir"]);
   }
-  const api = createCoreApi(coreAccess(values, process.env));
+  const api = createCoreApi(coreAccess(values, cliEnv()));
   const project = await findProjectByApi(api, positionals[0]);
   let ids: string[];
   try {
@@ -151,7 +152,7 @@ async function listDrills(args: string[]): Promise<number> {
       return found.map((d) => asJson(drillView(d)));
     }, values["data-dir"]);
   } else {
-    const api = createCoreApi(coreAccess(values, process.env));
+    const api = createCoreApi(coreAccess(values, cliEnv()));
     const project = await findProjectByApi(api, positionals[0]);
     rows = await api.json<DrillJson[]>("GET", `/api/v1/projects/${project.id}/drills?limit=${limit}`);
   }

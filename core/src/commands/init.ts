@@ -4,6 +4,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { cliEnv } from "../config.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { SnippetError, resolveInput } from "../snippets/input.ts";
 import { envFile, INIT_KINDS, renderSnippet, systemdUnit, type SnippetKind } from "../snippets/render.ts";
@@ -33,10 +34,11 @@ export async function run(args: string[]): Promise<number> {
     },
     false,
   );
+  const envServer = cliEnv().server;
   const databases = (values.database ?? []).flatMap((d) => d.split(",")).map((d) => d.trim()).filter(Boolean);
   const input = {
     projectName: values.project ?? values.service ?? "app",
-    serverUrl: values.server || process.env.BORELA_SERVER || "http://127.0.0.1:8787",
+    serverUrl: values.server || envServer || "http://127.0.0.1:8787",
     databases,
     replicaUrl: values.replica,
     serviceName: values.service,
@@ -54,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
     if (err instanceof SnippetError) throw new UsageError(err.message);
     throw err;
   }
-  if (!process.env.BORELA_SERVER && !values.server) process.stderr.write("hint: --server URL sets the core's address (default http://127.0.0.1:8787)\n");
+  if (!envServer && !values.server) process.stderr.write("hint: --server URL sets the core's address (default http://127.0.0.1:8787)\n");
   return 0;
 }
 

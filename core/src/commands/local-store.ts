@@ -5,7 +5,7 @@ import { openStore, type Store } from "../store/db.ts";
 import { UsageError } from "./args.ts";
 
 export async function withStore<T>(fn: (store: Store, config: Config) => Promise<T>, dataDir?: string): Promise<T> {
-  const config = loadConfig(process.env, dataDir ? { dataDir } : {});
+  const config = loadConfig(undefined, dataDir ? { dataDir } : {});
   const store = await openStore(config.dataDir);
   try {
     return await fn(store, config);

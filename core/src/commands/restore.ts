@@ -8,6 +8,7 @@
 import { constants, existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
+import { cliEnv } from "../config.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
 import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByApi } from "./core-api.ts";
@@ -36,7 +37,7 @@ export async function run(args: string[]): Promise<number> {
   const timestamp = parseTimestamp(values.timestamp);
   const options = { database: values.database, timestamp, force: values.force === true, output };
   try {
-    const outcome = values["data-dir"] ? await restoreLocally(positionals[0], options, values["data-dir"]) : await restoreThroughApi(positionals[0], options, coreAccess(values, process.env));
+    const outcome = values["data-dir"] ? await restoreLocally(positionals[0], options, values["data-dir"]) : await restoreThroughApi(positionals[0], options, coreAccess(values, cliEnv()));
     process.stdout.write(`restored ${formatBytes(outcome.bytes)} to ${output} in ${outcome.restoreSeconds.toFixed(2)}s (${outcome.generation ? `generation ${outcome.generation}` : `LTX up to TXID ${outcome.txid}`}, as of ${outcome.restorePoint})\n`);
     return 0;
   } catch (err) {

@@ -33,6 +33,7 @@ export async function run(args: string[]): Promise<number> {
       store: server.store,
       dataDir: server.config.dataDir,
       serverUrl: server.url,
+      env: server.config,
       drills: server.app.drills,
       onLine: (line) => process.stderr.write(`[demo agent] ${line}\n`),
     });

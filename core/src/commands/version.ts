@@ -5,16 +5,17 @@
 //   litestream 0.5: v0.5.16 (/…/.tools/bin/litestream-0.5)
 // LITESTREAM_BIN, when set, is named on its own line: it overrides both.
 import pkg from "../../package.json" with { type: "json" };
+import { processEnv } from "../config.ts";
 import { findLitestreamBinaries, litestreamVersion } from "../litestream/binary.ts";
 import { parseFlags } from "./args.ts";
 
 export async function run(args: string[]): Promise<number> {
   parseFlags(args, {}, false);
   const lines = [`borela ${pkg.version}`];
-  for (const found of await findLitestreamBinaries()) {
+  const { searchPath, litestreamBin: override } = processEnv();
+  for (const found of await findLitestreamBinaries(searchPath)) {
     lines.push(`litestream ${found.line}: ${found.version ?? "does not run"} (${found.path})`);
   }
-  const override = process.env.LITESTREAM_BIN;
   if (override) lines.push(`LITESTREAM_BIN: ${await litestreamVersion(override).catch(() => "does not run")} (${override})`);
   if (lines.length === 1) lines.push("litestream: none found (npm install, scripts/install-litestream05.sh, or LITESTREAM_BIN)");
   process.stdout.write(`${lines.join("\n")}\n`);

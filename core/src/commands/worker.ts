@@ -9,7 +9,7 @@ import { createDrillService } from "../drills/service.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, { concurrency: { type: "string" }, "data-dir": { type: "string" } }, false);
-  const config = loadConfig(process.env, values["data-dir"] ? { dataDir: values["data-dir"] } : {});
+  const config = loadConfig(undefined, values["data-dir"] ? { dataDir: values["data-dir"] } : {});
   if (!config.redisUrl) throw new UsageError("borela worker needs BORELA_REDIS_URL (without Redis, `borela serve` runs drills itself)");
   const concurrency = readInt({ concurrency: values.concurrency }, "concurrency", 1, 1, 64);
   const logger = createLogger(config.logLevel, process.stderr);

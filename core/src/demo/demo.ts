@@ -20,6 +20,7 @@ import { NO_STORAGE, restoreCommands } from "../snippets/restore-commands.ts";
 import { shellCommand } from "../snippets/shell.ts";
 import { DemoRunningError, readRunningDemo, removeDemoLock, writeDemoLock } from "./lock.ts";
 import { resolveLitestreamBinFor } from "../litestream/binary.ts";
+import type { ProcessEnv } from "../config.ts";
 import { demoLitestream } from "./demo-litestream.ts";
 
 export const DEMO_PROJECT = "demo";
@@ -99,6 +100,8 @@ export async function startDemo(opts: {
   store: Store;
   dataDir: string;
   serverUrl: string;
+  /** The core's environment (its Config): the demo's agent inherits it; BORELA_LITESTREAM_VERSION and LITESTREAM_BIN pick the line. */
+  env: ProcessEnv;
   /** No longer used (the first drill is the drill service's rule for every project); kept until serve.ts stops passing it. */
   drills?: DrillService;
   onLine?: (line: string) => void;
@@ -117,11 +120,11 @@ export async function startDemo(opts: {
   await guard.hold(guarded);
   const writer = startSampleWriter(paths.database, 3_000);
   mkdirSync(paths.replica, { recursive: true });
-  const litestream = demoLitestream(process.env, () => resolveLitestreamBinFor("0.5"));
+  const litestream = demoLitestream(opts.env.childEnv, () => resolveLitestreamBinFor("0.5", null, opts.env.searchPath));
   if (litestream.note) opts.onLine?.(litestream.note);
   const agent: ChildProcess = spawn(process.execPath, [BIN, "agent", "--state-dir", paths.agentState, "--status-file", path.join(paths.dir, "agent-status.json")], {
     env: {
-      ...process.env,
+      ...opts.env.childEnv,
       BORELA_SERVER: opts.serverUrl,
       BORELA_AGENT_TOKEN: agentToken,
       BORELA_DATABASES: [paths.database, databaseFile(opts.dataDir)].join(","),

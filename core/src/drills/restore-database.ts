@@ -93,7 +93,7 @@ export async function restoreDatabase(
   const line: "0.3" | "0.5" = choice.layout === "ltx" || choice.stored === "mixed" ? "0.5" : "0.3";
   let litestreamBin: string;
   try {
-    litestreamBin = resolveLitestreamBinFor(line, ctx.config.litestreamBin);
+    litestreamBin = resolveLitestreamBinFor(line, ctx.config.litestreamBin, ctx.config.searchPath);
   } catch (err) {
     throw new RestoreFailedError(`cannot restore ${what} (${choice.layout}) without Litestream ${line}: ${(err as Error).message}`);
   }

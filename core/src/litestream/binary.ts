@@ -1,8 +1,9 @@
 // Where the Litestream binary is, and which version it is.
 //
-//   resolveLitestreamBin(override?: string | null): string
+//   resolveLitestreamBin(override?: string | null, searchPath?): string
 //     override (LITESTREAM_BIN, read by the caller's config) → the binary shipped
 //     by the npm package @flydotio/litestream-<platform>-<arch> → `litestream` on PATH.
+//     searchPath: the PATH to look in, as config.ts read it (Config.searchPath; omitted: processEnv()'s).
 //   resolveLitestreamBinFor(line: "0.3" | "0.5", override?, searchPath?): string
 //     override (LITESTREAM_BIN) → for 0.3: as above; for 0.5: the build of
 //     scripts/install-litestream05.sh (.tools/bin/litestream-0.5 in the repository)
@@ -15,6 +16,7 @@ import { accessSync, constants } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { processEnv } from "../config.ts";
 
 export type LitestreamLine = "0.3" | "0.5";
 
@@ -69,7 +71,7 @@ function onPath(searchPath: string | undefined, name = "litestream"): string | n
   return null;
 }
 
-export function resolveLitestreamBin(override?: string | null, searchPath = process.env.PATH): string {
+export function resolveLitestreamBin(override?: string | null, searchPath = processEnv().searchPath): string {
   if (override) {
     if (!isExecutable(override)) throw new LitestreamNotFoundError(`LITESTREAM_BIN=${override} is not an executable file`);
     return override;
@@ -83,7 +85,7 @@ export function resolveLitestreamBin(override?: string | null, searchPath = proc
   return found;
 }
 
-export function resolveLitestreamBinFor(line: LitestreamLine, override?: string | null, searchPath = process.env.PATH): string {
+export function resolveLitestreamBinFor(line: LitestreamLine, override?: string | null, searchPath = processEnv().searchPath): string {
   if (line === "0.3" || override) return resolveLitestreamBin(override, searchPath);
   const found = toolsBinary("litestream-0.5") ?? onPath(searchPath, "litestream-0.5");
   if (!found) {
@@ -100,7 +102,7 @@ export function litestreamLine(version: string): LitestreamLine | null {
   return m[1] === "3" ? "0.3" : Number(m[1]) >= 5 ? "0.5" : null;
 }
 
-export async function findLitestreamBinaries(searchPath = process.env.PATH): Promise<FoundBinary[]> {
+export async function findLitestreamBinaries(searchPath = processEnv().searchPath): Promise<FoundBinary[]> {
   const found: FoundBinary[] = [];
   for (const line of ["0.3", "0.5"] as const) {
     let bin: string;

@@ -14,6 +14,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { processEnv } from "../config.ts";
 import { resolveLitestreamBin } from "./binary.ts";
 import { writeLitestreamConfig } from "./config.ts";
 import { parseLogLine } from "./log-line.ts";
@@ -107,7 +108,8 @@ interface Run {
 function runLitestream(bin: string, args: string[], env: Record<string, string>, options: CommandOptions, onLine?: (line: string) => void): Promise<Run> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    // This process's environment (config.ts reads it) with the replica's variables over it.
+    const child = spawn(bin, args, { env: { ...processEnv().childEnv, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let timedOut = false;

@@ -4,7 +4,7 @@
 //     { env: Record<string, string>; dropped: string[] }   pure
 //     `env` plus, for each variable 0.5's S3 client refuses, that name mapped to undefined: spawn()
 //     leaves a variable whose value is undefined out of the child's environment, so the
-//     result spread over process.env removes it. `dropped` names what was removed (never values).
+//     result spread over the inherited environment removes it. `dropped` names what was removed (never values).
 //
 // Why: with AWS_CA_BUNDLE set (to any file, even a valid CA bundle), 0.5.16's S3 client
 // refuses to start: "unable to add custom RootCAs HTTPClient" (the AWS SDK cannot add a

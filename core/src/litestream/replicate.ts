@@ -3,7 +3,9 @@
 // (SIGKILL only after a grace period).
 //
 //   spawnReplicate(options: ReplicateOptions): ReplicateProcess
-//     options: { bin, configPath, env?, parentPid?, onLine?(line: string, stream: "stdout" | "stderr") }
+//     options: { bin, configPath, baseEnv?, env?, parentPid?, onLine?(line: string, stream: "stdout" | "stderr") }
+//     Litestream's environment is baseEnv (the agent's settings hand it in; omitted: config.ts processEnv()'s)
+//     with env over it; a variable env maps to undefined is left out.
 //     parentPid: Litestream shuts down (with its final sync) within ~1 s of that process dying, through
 //     its own -exec: no orphaned Litestream when the agent is SIGKILLed.
 //   ReplicateProcess: { pid, exited: Promise<ExitInfo>, running(): boolean, stop(graceMs = 10_000): Promise<ExitInfo>, kill(): void }
@@ -21,11 +23,15 @@
 // Whether the final sync ran is read from Litestream's "litestream shut down"
 // line, logged right after it closed the databases (ExitInfo.finalSync).
 import { spawn } from "node:child_process";
+import { processEnv } from "../config.ts";
+import type { Env } from "../env-parse.ts";
 
 export interface ReplicateOptions {
   bin: string;
   configPath: string;
-  /** Added to the inherited environment (e.g. AWS_SESSION_TOKEN for managed credentials). */
+  /** The environment Litestream inherits; default: this process's, as config.ts reads it. */
+  baseEnv?: Env;
+  /** Added to baseEnv (e.g. AWS_SESSION_TOKEN for managed credentials). */
   env?: Record<string, string>;
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
   parentPid?: number;
@@ -83,7 +89,7 @@ export function spawnReplicate(options: ReplicateOptions): ReplicateProcess {
     );
   }
   const child = spawn(options.bin, args, {
-    env: { ...process.env, ...options.env },
+    env: { ...(options.baseEnv ?? processEnv().childEnv), ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -38,7 +38,7 @@ export interface StartOptions extends Partial<Config> {
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const { env, logger: givenLogger, logStream, ...overrides } = options;
-  const config = loadConfig(env ?? process.env, overrides);
+  const config = loadConfig(env, overrides);
   const logger = givenLogger ?? createLogger(config.logLevel, logStream);
   const store = await openStore(config.dataDir);
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
