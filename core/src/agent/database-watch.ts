@@ -1,6 +1,6 @@
 // Everything the agent tracks about one database between heartbeats: its file
 // (identity, changes), its replicas' stored state, their pendingSince, and the
-// report it turns into.
+// report it turns into (with row counts and the marker: counts-and-marker.ts).
 //
 //   new DatabaseWatch(setting: DatabaseSetting)
 //   setReplicas(targets) · resetIdentity() · observeFile(now): Promise<boolean (changed)> · observeShadow(): Promise<void>
@@ -22,8 +22,7 @@ import { databaseReach, initialStuck, stepStuck, stuckMessage, type StuckState }
 import { initialProbe, probeDirectories, probeDue, stepProbe, type ProbeState } from "./replica-probe.ts";
 import { litestreamMetaDir } from "../litestream/shadow-wal.ts";
 import { redactSecrets } from "./redact.ts";
-import { writeMarker } from "./marker.ts";
-import { countTableRows } from "./row-counts.ts";
+import { CountsAndMarker } from "./counts-and-marker.ts";
 import type { DatabaseSetting } from "./settings.ts";
 
 interface Stored {
@@ -90,11 +89,7 @@ export class DatabaseWatch {
   private outside: OutsideWriteState = initialOutsideWrite;
   private stored: Stored[] = [];
   private sizeCaches: Array<Map<string, number>> = [];
-  private tableCounts: Record<string, number> | null = null;
-  private tableCountsAt: Date | null = null;
-  private countNote: string | null = null;
-  private marker: { value: string; at: string } | null = null;
-  private markerNote: string | null = null;
+  private readonly countsAndMarker = new CountsAndMarker();
 
   constructor(
     readonly setting: DatabaseSetting,
@@ -227,34 +222,8 @@ export class DatabaseWatch {
     return this.pending.some((p) => p.pendingSince !== null);
   }
 
-  private async counts(ctx: ReportContext): Promise<void> {
-    if (!ctx.countRows.enabled || !this.file?.exists) return;
-    if (this.tableCountsAt && ctx.now.getTime() - this.tableCountsAt.getTime() < ctx.countRows.everyMs) return;
-    try {
-      const result = await countTableRows(this.path, ctx.countRows.maxBytes, this.file.sizeBytes);
-      this.countNote = result.skipped;
-      if (result.counts) {
-        this.tableCounts = result.counts;
-        this.tableCountsAt = ctx.now;
-      }
-    } catch (err) {
-      this.countNote = `row counts failed: ${(err as Error).message}`;
-    }
-  }
-
-  private async writeMarker(ctx: ReportContext): Promise<void> {
-    if (!ctx.marker || !this.file?.exists) return;
-    try {
-      this.marker = await writeMarker(this.path, ctx.now);
-      this.markerNote = null;
-    } catch (err) {
-      this.markerNote = `marker not written: ${(err as Error).message}`;
-    }
-  }
-
   async report(ctx: ReportContext): Promise<DatabaseReport> {
-    await this.counts(ctx);
-    await this.writeMarker(ctx);
+    await this.countsAndMarker.refresh(this.path, this.file, ctx);
     const file = this.file ?? (await statDatabase(this.path));
     const errors = [...ctx.errors];
     const problem = this.identityProblem();
@@ -268,9 +237,7 @@ export class DatabaseWatch {
       const message = stuckMessage(state, { now: ctx.now, url: replicaUrl(this.replicas[i]), database: databaseReach(this.shadow, this.file?.exists ? this.file.walBytes : null) });
       if (message) errors.push(message);
     });
-    const notes = [...ctx.notes];
-    if (this.countNote) notes.push(this.countNote);
-    if (this.markerNote) notes.push(this.markerNote);
+    const notes = [...ctx.notes, ...this.countsAndMarker.notes()];
     const live = ctx.live;
     const generation = this.shadow?.generation ?? null;
     const txid = this.line === "0.5" ? (ctx.live?.txid ?? null) : null;
@@ -306,9 +273,9 @@ export class DatabaseWatch {
       changedAt: this.changedAt?.toISOString() ?? null,
       litestreamRunning: ctx.litestreamRunning,
       replicas,
-      tableCounts: this.tableCounts,
-      tableCountsAt: this.tableCountsAt?.toISOString() ?? null,
-      marker: this.marker,
+      tableCounts: this.countsAndMarker.tableCounts,
+      tableCountsAt: this.countsAndMarker.tableCountsAt?.toISOString() ?? null,
+      marker: this.countsAndMarker.marker,
       errors: [...new Set(errors)].slice(0, 50).map((e) => clip(redactSecrets(e, ctx.secrets))),
       notes: [...new Set(notes)].slice(0, 50).map((n) => clip(redactSecrets(n, ctx.secrets))),
     };
