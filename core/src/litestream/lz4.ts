@@ -49,37 +49,70 @@ function blockSize(buf: Uint8Array, start: number, end: number): number {
   return size;
 }
 
-export function lz4ContentSize(frame: Uint8Array): number {
+/** One frame's descriptor, as walkFrames hands it to its visitor. */
+interface Descriptor {
+  maxBlock: number;
+  contentChecksum: boolean;
+}
+
+/** What walkFrames does with one frame's blocks: each block's bytes in place, then the frame's end. */
+interface FrameVisitor {
+  block(frame: Uint8Array, start: number, end: number, compressed: boolean): void;
+  /** `checksumAt`: where the content checksum starts (it is there), or null without one. */
+  end(checksumAt: number | null): void;
+}
+
+const BLOCK_MAX = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];
+
+/**
+ * Walks the frames of `frame` (skippable frames skipped), calling `visit` for each frame and the visitor for
+ * each block. With `verify`, checks the descriptor (version, block size), its header checksum and every
+ * block's checksum. Throws Lz4Error naming the byte where the frame is damaged.
+ */
+function walkFrames(frame: Uint8Array, verify: boolean, visit: (d: Descriptor) => FrameVisitor): void {
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   let pos = 0;
-  let total = 0;
   while (pos < frame.length) {
     if (pos + 4 > frame.length) throw new Lz4Error(`truncated frame header at byte ${pos}`);
     const magic = view.getUint32(pos, true);
     if ((magic & 0xfffffff0) === 0x184d2a50) {
-      // skippable frame
       pos += 8 + view.getUint32(pos + 4, true);
       continue;
     }
     if (magic !== MAGIC) throw new Lz4Error(`not an LZ4 frame: magic 0x${magic.toString(16)} at byte ${pos}`);
     const flg = frame[pos + 4];
+    const maxBlock = BLOCK_MAX[(frame[pos + 5] >> 4) & 7];
+    if (verify && (flg >> 6 !== 1 || !maxBlock)) throw new Lz4Error(`unsupported frame descriptor at byte ${pos + 4}`);
     const blockChecksum = (flg & 0x10) !== 0;
-    const hasContentSize = (flg & 0x08) !== 0;
     const contentChecksum = (flg & 0x04) !== 0;
-    const hasDictId = (flg & 0x01) !== 0;
-    pos += 6 + (hasContentSize ? 8 : 0) + (hasDictId ? 4 : 0) + 1;
+    const descriptorEnd = pos + 6 + (flg & 0x08 ? 8 : 0) + (flg & 0x01 ? 4 : 0);
+    if (descriptorEnd + 1 > frame.length) throw new Lz4Error(`truncated frame header at byte ${pos}`);
+    if (verify && ((xxh32(frame.subarray(pos + 4, descriptorEnd)) >>> 8) & 0xff) !== frame[descriptorEnd]) throw new Lz4Error(`invalid header checksum at byte ${descriptorEnd}`);
+    pos = descriptorEnd + 1;
+    const visitor = visit({ maxBlock, contentChecksum });
     for (;;) {
       if (pos + 4 > frame.length) throw new Lz4Error(`truncated frame: no end mark`);
       const raw = view.getUint32(pos, true);
       pos += 4;
       if (raw === 0) break;
-      const size = raw & 0x7fffffff;
-      if (pos + size > frame.length) throw new Lz4Error(`block of ${size} bytes at byte ${pos} runs past the frame`);
-      total += raw & 0x80000000 ? size : blockSize(frame, pos, pos + size);
-      pos += size + (blockChecksum ? 4 : 0);
+      const length = raw & 0x7fffffff;
+      if ((verify && length > maxBlock) || pos + length + (blockChecksum ? 4 : 0) > frame.length) throw new Lz4Error(`block of ${length} bytes at byte ${pos} runs past the frame`);
+      if (verify && blockChecksum && xxh32(frame.subarray(pos, pos + length)) !== view.getUint32(pos + length, true)) throw new Lz4Error(`invalid block checksum at byte ${pos}`);
+      visitor.block(frame, pos, pos + length, (raw & 0x80000000) === 0);
+      pos += length + (blockChecksum ? 4 : 0);
     }
+    if (contentChecksum && pos + 4 > frame.length) throw new Lz4Error(`truncated frame: no content checksum`);
+    visitor.end(contentChecksum ? pos : null);
     pos += contentChecksum ? 4 : 0;
   }
+}
+
+export function lz4ContentSize(frame: Uint8Array): number {
+  let total = 0;
+  walkFrames(frame, false, () => ({
+    block: (buf, start, end, compressed) => void (total += compressed ? blockSize(buf, start, end) : end - start),
+    end: () => undefined,
+  }));
   return total;
 }
 
@@ -141,68 +174,41 @@ export function lz4DecodeBlock(block: Uint8Array, maxSize: number, into?: Uint8A
   return out.subarray(0, decodeBlock(block, 0, block.length, out, 0));
 }
 
-const BLOCK_MAX = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];
-
 export function lz4Verify(frame: Uint8Array): number {
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  let pos = 0;
   let total = 0;
-  while (pos < frame.length) {
-    if (pos + 4 > frame.length) throw new Lz4Error(`truncated frame header at byte ${pos}`);
-    const magic = view.getUint32(pos, true);
-    if ((magic & 0xfffffff0) === 0x184d2a50) {
-      pos += 8 + view.getUint32(pos + 4, true);
-      continue;
-    }
-    if (magic !== MAGIC) throw new Lz4Error(`not an LZ4 frame: magic 0x${magic.toString(16)} at byte ${pos}`);
-    const flg = frame[pos + 4];
-    const maxBlock = BLOCK_MAX[(frame[pos + 5] >> 4) & 7];
-    if (flg >> 6 !== 1 || !maxBlock) throw new Lz4Error(`unsupported frame descriptor at byte ${pos + 4}`);
-    const blockChecksum = (flg & 0x10) !== 0;
-    const contentChecksum = (flg & 0x04) !== 0;
-    const descriptorEnd = pos + 6 + (flg & 0x08 ? 8 : 0) + (flg & 0x01 ? 4 : 0);
-    if (descriptorEnd + 1 > frame.length) throw new Lz4Error(`truncated frame header at byte ${pos}`);
-    if (((xxh32(frame.subarray(pos + 4, descriptorEnd)) >>> 8) & 0xff) !== frame[descriptorEnd]) throw new Lz4Error(`invalid header checksum at byte ${descriptorEnd}`);
-    pos = descriptorEnd + 1;
+  walkFrames(frame, true, ({ maxBlock }) => {
     const blocks: Uint8Array[] = [];
     let size = 0;
     let window = new Uint8Array(0);
-    for (;;) {
-      if (pos + 4 > frame.length) throw new Lz4Error(`truncated frame: no end mark`);
-      const raw = view.getUint32(pos, true);
-      pos += 4;
-      if (raw === 0) break;
-      const length = raw & 0x7fffffff;
-      if (length > maxBlock || pos + length + (blockChecksum ? 4 : 0) > frame.length) throw new Lz4Error(`block of ${length} bytes at byte ${pos} runs past the frame`);
-      if (blockChecksum && xxh32(frame.subarray(pos, pos + length)) !== view.getUint32(pos + length, true)) throw new Lz4Error(`invalid block checksum at byte ${pos}`);
-      let block: Uint8Array;
-      if (raw & 0x80000000) {
-        block = frame.slice(pos, pos + length);
-      } else {
-        // Earlier output (up to 64 KiB) goes in front so matches can reach back across blocks.
-        const out = new Uint8Array(window.length + maxBlock);
-        out.set(window);
-        const end = decodeBlock(frame, pos, pos + length, out, window.length);
-        block = out.slice(window.length, end);
-      }
-      blocks.push(block);
-      size += block.length;
-      const joined = new Uint8Array(Math.min(64 * 1024, window.length + block.length));
-      const tail = Math.min(block.length, joined.length);
-      joined.set(window.subarray(window.length - (joined.length - tail)), 0);
-      joined.set(block.subarray(block.length - tail), joined.length - tail);
-      window = joined;
-      pos += length + (blockChecksum ? 4 : 0);
-    }
-    if (contentChecksum) {
-      if (pos + 4 > frame.length) throw new Lz4Error(`truncated frame: no content checksum`);
-      const content = new Uint8Array(size);
-      let at = 0;
-      for (const b of blocks) content.set(b, (at += b.length) - b.length);
-      if (xxh32(content) !== view.getUint32(pos, true)) throw new Lz4Error(`invalid frame checksum: the content does not match it`);
-      pos += 4;
-    }
-    total += size;
-  }
+    return {
+      block(buf, start, end, compressed) {
+        let block: Uint8Array;
+        if (!compressed) block = buf.slice(start, end);
+        else {
+          // Earlier output (up to 64 KiB) goes in front so matches can reach back across blocks.
+          const out = new Uint8Array(window.length + maxBlock);
+          out.set(window);
+          block = out.slice(window.length, decodeBlock(buf, start, end, out, window.length));
+        }
+        blocks.push(block);
+        size += block.length;
+        const joined = new Uint8Array(Math.min(64 * 1024, window.length + block.length));
+        const tail = Math.min(block.length, joined.length);
+        joined.set(window.subarray(window.length - (joined.length - tail)), 0);
+        joined.set(block.subarray(block.length - tail), joined.length - tail);
+        window = joined;
+      },
+      end(checksumAt) {
+        if (checksumAt !== null) {
+          const content = new Uint8Array(size);
+          let at = 0;
+          for (const b of blocks) content.set(b, (at += b.length) - b.length);
+          if (xxh32(content) !== view.getUint32(checksumAt, true)) throw new Lz4Error(`invalid frame checksum: the content does not match it`);
+        }
+        total += size;
+      },
+    };
+  });
   return total;
 }
