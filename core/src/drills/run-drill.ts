@@ -1,6 +1,8 @@
 // The drill pipeline: pre-check disk, restore into a fresh temp dir, inspect
 // read-only, compare, record RTO/RPO, remove the temp dir in every outcome,
 // open or resolve the drill_failed incident. The Drill row is the record.
+// What is restored comes from prepareLtxRestore (ltx-check.ts, 0.5) or
+// prepareGenerationsRestore (generations-source.ts, 0.3).
 import { parseJson } from "../store/json.ts";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
@@ -8,16 +10,15 @@ import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
 import { openIncident, resolveIncident } from "../alerts/incidents.ts";
 import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary.ts";
-import { summarizeReplica, ReplicaReadError } from "../litestream/replica-reader.ts";
+import { ReplicaReadError } from "../litestream/replica-reader.ts";
 import { openReplicaClient } from "../litestream/client/replica-client.ts";
 import { chooseLayout } from "../litestream/layout/detect.ts";
 import { prepareLtxRestore } from "./ltx-check.ts";
 import type { RestoreSource } from "./restore-source.ts";
 import type { LiveState } from "./live-state.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
-import { segmentName } from "../litestream/restore-plan.ts";
-import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
-import { compare, compareWithLive, compareWithPrevious, generationMismatch, isStorageUnreachable, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
+import { prepareGenerationsRestore } from "./generations-source.ts";
+import { compare, compareWithLive, compareWithPrevious, isStorageUnreachable, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
 import { freeSpace as systemFreeSpace, formatBytes, type FreeSpace } from "./disk.ts";
 import { IsolationError, runIsolated, type IsolationSettings } from "./isolation/run-isolated.ts";
 import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
@@ -118,43 +119,14 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
     if ("failed" in prepared) return finish("failed", prepared.failed);
     return restoreAndCheck(run, prepared, await liveState(ctx.store, database));
   }
-  const files = listing.generations;
-  const planned = planFromListing(files, drill.timestamp);
-  if (!planned.ok) return finish("failed", planned.empty ? `no backup found in ${shown}` : `litestream restore of ${shown} would fail: ${planned.reason}`);
-  const { plan, generation } = planned;
-  const generationId = plan.generation;
-  report.generation = generationId;
-  report.replicaBytes = generation.bytes;
   const live = await liveState(ctx.store, database);
-  if (!drill.timestamp) {
-    const mismatch = generationMismatch(generationId, live.position?.generation ?? null, summarizeReplica(files).generations.map((g) => g.id));
-    if (mismatch) return finish("failed", mismatch);
+  const prepared = await prepareGenerationsRestore(target, listing, choice, { timestamp: drill.timestamp, shown, liveGeneration: live.position?.generation ?? null });
+  if (prepared.generation) {
+    report.generation = prepared.generation.id;
+    report.replicaBytes = prepared.generation.bytes;
   }
-  const segments = await checkWalSegments(target, plan);
-  if (!segments.ok) return finish("failed", segments.reason);
-  const restoredEnd = segments.end;
-  const last = plan.wal.at(-1);
-  await step(
-    "inspect-replica",
-    `generation ${generationId}: snapshot ${segmentName(plan.snapshot)}, ${plan.wal.length} WAL segment(s) to apply${last ? ` up to ${segmentName(last)}` : ""}; ${generation.snapshots} snapshot(s), ${generation.walSegments} WAL segment(s), ${formatBytes(generation.bytes)} stored`,
-  );
-  return restoreAndCheck(
-    run,
-    {
-      layout: "generations",
-      // Litestream 0.5 has no -generation flag: it picks the generation itself (its newest snapshot's).
-      generation: choice.stored === "mixed" ? "" : generationId,
-      timestamp: plan.timestamp,
-      restorePoint: plan.restorePoint,
-      restoredEnd,
-      txid: null,
-      bytes: generation.bytes,
-      summary: "",
-      warnings: choice.stored === "mixed" ? [`the replica holds both 0.3 generations and 0.5 LTX files: a 0.5 restore uses the generations because ${choice.because}`] : [],
-      nameFiles: (message) => nameFiles(message, plan),
-    },
-    live,
-  );
+  if ("failed" in prepared) return finish("failed", prepared.failed);
+  return restoreAndCheck(run, prepared.source, live);
 }
 
 /** The shared part of a drill once the source is known: disk, isolated restore, checks, comparisons. */
