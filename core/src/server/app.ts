@@ -33,24 +33,22 @@ import operatorRoutes from "./routes/operator.ts";
 import restoreRoutes from "./routes/restores.ts";
 import type { DrillService } from "../drills/service.ts";
 
-declare module "fastify" {
-  interface FastifyInstance {
-    config: Config;
-    store: Store;
-    heartbeatWriter: HeartbeatWriter;
-    sweeper: Sweeper;
-    secretKey: Buffer;
-    drills: DrillService;
-  }
-}
-
-export interface AppDeps {
+/** What every route reaches through the app (Fastify decorations). */
+interface AppServices {
   config: Config;
   store: Store;
   heartbeatWriter: HeartbeatWriter;
   sweeper: Sweeper;
   secretKey: Buffer;
   drills: DrillService;
+}
+
+declare module "fastify" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface FastifyInstance extends AppServices {}
+}
+
+export interface AppDeps extends AppServices {
   /** Read on every admin request, so it can be set after the server starts listening. */
   adminTokenHash: () => string;
   logger?: Logger;
