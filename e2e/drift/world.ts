@@ -142,8 +142,9 @@ export async function expectResolved(s: Scenario, timeoutMs = 30_000): Promise<v
   await waitForStatus(s.world.core, s.projectId, "fresh", timeoutMs);
   await waitFor(() => s.mails().find((m) => m.subject?.startsWith("[Borela] RESOLVED")), { timeoutMs: 30_000, what: "the resolve email" });
   await new Promise((r) => setTimeout(r, 2500)); // a duplicate would arrive within a dispatcher tick
-  expect(s.mails().map((m) => m.subject?.split(" — ")[0].replace(/\(.*\)/, "")).length).toBe(2);
-  expect(s.mails().filter((m) => m.subject?.startsWith("[Borela] RESOLVED"))).toHaveLength(1);
+  const subjects = s.mails().map((m) => m.subject);
+  expect(subjects, JSON.stringify(subjects)).toHaveLength(2);
+  expect(subjects.filter((x) => x?.startsWith("[Borela] RESOLVED")), JSON.stringify(subjects)).toHaveLength(1);
 }
 
 /** Runs a drill through the API and waits for its outcome. */
