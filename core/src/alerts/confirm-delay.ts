@@ -5,7 +5,7 @@
 //   BORELA_ALERT_CONFIRM_SECONDS=60                 every kind but error waits 60 s
 //   BORELA_ALERT_CONFIRM_SECONDS=stale=60,silent=120 per kind; the others wait 0 s
 //   BORELA_ALERT_CONFIRM_SECONDS=30,error=5         both: a default, then exceptions
-import { INCIDENT_KINDS, type IncidentKind } from "./incidents.ts";
+import { INCIDENT_KINDS, type IncidentKind } from "../incidents/kinds.ts";
 
 export interface ConfirmDelays {
   /** Seconds for every kind not named in byKind, except error. */

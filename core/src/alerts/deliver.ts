@@ -6,6 +6,7 @@
 // out together as one summary (catch-up.ts, missed.ts).
 import type { Store } from "../store/db.ts";
 import type { S3Settings } from "../config.ts";
+import { markNotified } from "../incidents/notified.ts";
 import { afterAttempt, type AttemptOutcome } from "./attempt.ts";
 import { send, type Senders } from "./channels.ts";
 import { alertContext } from "./context.ts";
@@ -72,7 +73,7 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
     for (const b of batch) {
       const update = afterAttempt(b.attempts + 1, b.log, outcome, now(), settings.retrySeconds);
       await store.delivery.update({ where: { id: b.id }, data: update });
-      if (outcome.ok && b.incidentId) await store.incident.update({ where: { id: b.incidentId }, data: { lastNotifiedAt: update.sentAt } });
+      if (outcome.ok && b.incidentId) await markNotified(store, b.incidentId, update.sentAt);
       done.push({ id: b.id, event: b.event, ok: outcome.ok, detail: outcome.detail, status: update.status });
     }
   }

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
-import { openIncident, resolveIncident } from "../alerts/incidents.ts";
+import { openIncident, resolveIncident } from "../incidents/open-resolve.ts";
 import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary.ts";
 import { ReplicaReadError } from "../litestream/replica-reader.ts";
 import { openReplicaClient } from "../litestream/client/replica-client.ts";

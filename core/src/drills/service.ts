@@ -6,7 +6,7 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/db.ts";
 import { newId } from "../store/ids.ts";
-import { openIncident } from "../alerts/incidents.ts";
+import { openIncident } from "../incidents/open-resolve.ts";
 import { createEmbeddedQueue } from "./embedded-queue.ts";
 import { createDrillQueue, createDrillWorker } from "./bullmq-queue.ts";
 import { firstDrillDue, nextFire, overdueDeadline, overdueReason } from "./schedule.ts";

@@ -5,13 +5,8 @@
 // kind's alert confirmation delay), so a flicker back within the hold keeps
 // the same incident instead of opening a second one.
 import type { Verdict } from "./status.ts";
-
-export type SweptKind = "silent" | "error" | "stale";
-
-export interface ConditionKey {
-  databaseId: string | null;
-  kind: SweptKind;
-}
+import type { SweptKind } from "../incidents/kinds.ts";
+import type { ConditionKey, IncidentAction } from "../incidents/sweep-actions.ts";
 
 export interface Condition extends ConditionKey {
   reason: string;
@@ -28,11 +23,6 @@ export interface OpenIncident extends ConditionKey {
   reason: string;
   clearedAt: Date | null;
 }
-
-export type IncidentAction =
-  | { type: "open"; key: ConditionKey; reason: string }
-  | { type: "update"; id: string; reason?: string; clearedAt?: Date | null }
-  | { type: "resolve"; id: string; at: Date };
 
 /**
  * The conditions a project verdict implies. A silent project decides only its

@@ -1,9 +1,11 @@
 // Applies the pure freshness verdicts to the store: project and database
-// statuses, and the incidents they imply (one per condition, see incident-plan.ts).
+// statuses, and the incidents they imply (one per condition, see incident-plan.ts),
+// written by incidents/.
 import type { Store } from "../store/db.ts";
-import { openIncident } from "../alerts/incidents.ts";
+import { applyIncidentActions } from "../incidents/sweep-actions.ts";
+import type { SweptKind } from "../incidents/kinds.ts";
 import { evaluateProject, type DatabaseState, type Status } from "./status.ts";
-import { conditionsOf, planIncidents, type IncidentAction, type OpenIncident, type SweptKind } from "./incident-plan.ts";
+import { conditionsOf, planIncidents, type OpenIncident } from "./incident-plan.ts";
 import { inStartupGrace } from "./startup-grace.ts";
 
 export interface Logger {
@@ -56,7 +58,7 @@ export async function sweepProject(
 
   // Incidents first, statuses after: a crash in between is repaired by the next sweep.
   const conditions = conditionsOf(verdict, databases.map((d) => d.id), project.lastHeartbeatAt !== null || (project.lastPingAt ?? null) !== null);
-  for (const action of planIncidents(input.openIncidents, conditions, now, hold)) await applyIncident(store, project.id, action, now);
+  await applyIncidentActions(store, project.id, planIncidents(input.openIncidents, conditions, now, hold), now);
   if (project.status !== verdict.status || project.statusReasons !== reasons) {
     await store.project.update({
       where: { id: project.id },
@@ -72,24 +74,6 @@ export async function sweepProject(
   }
   if (project.status !== verdict.status) onChange(project.id, verdict.status, project.status);
   return verdict.status;
-}
-
-async function applyIncident(store: Store, projectId: string, action: IncidentAction, now: Date): Promise<void> {
-  switch (action.type) {
-    case "open":
-      await openIncident(store, { projectId, databaseId: action.key.databaseId, kind: action.key.kind, reason: action.reason }, now);
-      return;
-    case "update":
-      await store.incident.update({
-        where: { id: action.id },
-        data: { ...(action.reason !== undefined ? { reason: action.reason } : {}), ...(action.clearedAt !== undefined ? { clearedAt: action.clearedAt } : {}) },
-      });
-      return;
-    case "resolve":
-      // Guarded: another process may have resolved it meanwhile.
-      await store.incident.updateMany({ where: { id: action.id, resolvedAt: null }, data: { resolvedAt: action.at } });
-      return;
-  }
 }
 
 const TOUCH_DELAY_MS = 100;

@@ -3,6 +3,7 @@
 // dropped; finished drills stay as history (databaseId cleared by the schema,
 // databaseName kept). An agent that reports the name again creates a new row.
 import type { Store } from "./db.ts";
+import { resolveDatabaseIncidents } from "../incidents/open-resolve.ts";
 
 export interface Retired {
   id: string;
@@ -17,8 +18,8 @@ export async function retireDatabase(store: Store, projectId: string, databaseId
     const db = await tx.database.findFirst({ where: { id: databaseId, projectId }, select: { id: true, name: true } });
     if (!db) return null;
     const drills = await tx.drill.deleteMany({ where: { projectId, databaseId, status: "queued" } });
-    const incidents = await tx.incident.updateMany({ where: { projectId, databaseId, resolvedAt: null }, data: { resolvedAt: now } });
+    const resolvedIncidents = await resolveDatabaseIncidents(tx, projectId, databaseId, now);
     await tx.database.delete({ where: { id: databaseId } });
-    return { id: db.id, name: db.name, resolvedIncidents: incidents.count, droppedDrills: drills.count };
+    return { id: db.id, name: db.name, resolvedIncidents, droppedDrills: drills.count };
   });
 }

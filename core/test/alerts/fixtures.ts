@@ -4,7 +4,8 @@
 import { loadConfig, type Config } from "../../src/config.ts";
 import { openStore, type Store } from "../../src/store/db.ts";
 import { newId } from "../../src/store/ids.ts";
-import { openIncident, resolveIncident, type IncidentKind } from "../../src/alerts/incidents.ts";
+import { openIncident, resolveIncident } from "../../src/incidents/open-resolve.ts";
+import type { IncidentKind } from "../../src/incidents/kinds.ts";
 import { createAlertDispatcher, type AlertConfig } from "../../src/alerts/dispatcher.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 
