@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { drillFigures, replicaWords, splitIsolationNotes } from "../src/lib/drill-words.ts";
 import { bytes } from "../src/lib/format.ts";
-import { formatBytes } from "../../core/src/drills/disk.ts";
+import { formatBytes } from "../../core/src/words/bytes.ts";
 import type { DrillReport } from "../src/lib/types.ts";
 
 const report = (over: Partial<DrillReport>): DrillReport => ({

@@ -1,8 +1,8 @@
 // Gathers what an alert says about its project: last good backup, last
 // passing drill, restore commands, the dashboard link.
-import { renderReason } from "../freshness/reasons.ts";
+import { renderReason } from "../words/reasons.ts";
 import type { Store } from "../store/db.ts";
-import { restoreCommands } from "../server/project-view.ts";
+import { restoreCommands } from "../snippets/restore-commands.ts";
 import type { AlertContext } from "./message.ts";
 import type { AlertEvent } from "./decisions.ts";
 import { conditionStart } from "./condition-start.ts";

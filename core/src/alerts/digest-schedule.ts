@@ -1,7 +1,7 @@
 // When the weekly digest is due (pure). BORELA_DIGEST_CRON (UTC, default
 // Monday 08:00) says when; the ISO week of that fire names the digest, so at
 // most one goes out per week whatever the cron and however many cores run.
-import { previousFire } from "../drills/schedule.ts";
+import { previousFire } from "../schedule/cron.ts";
 
 /** A core that was down at the fire time still sends the digest within this window. */
 export const DIGEST_CATCH_UP_MS = 86_400_000;

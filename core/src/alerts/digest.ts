@@ -2,8 +2,8 @@
 // storage growth in one email — the boring weekly loop in one message. It goes
 // to BORELA_ALERT_EMAIL and the operator's email channels.
 import type { Store } from "../store/db.ts";
-import { formatBytes } from "../drills/disk.ts";
-import { formatDuration } from "../freshness/status.ts";
+import { formatBytes } from "../words/bytes.ts";
+import { formatDuration } from "../words/duration.ts";
 import { claimDelivery } from "./claim.ts";
 import { digestKey } from "./delivery-key.ts";
 import { digestDue, isoWeek } from "./digest-schedule.ts";

@@ -6,7 +6,7 @@
 // Durations run from when the trouble began (condition-start.ts: the last
 // heartbeat, the oldest unreplicated change), not from when the incident
 // crossed its threshold and opened.
-import { formatDuration } from "../freshness/status.ts";
+import { formatDuration } from "../words/duration.ts";
 import type { AlertEvent } from "./decisions.ts";
 import { plainWords } from "./plain-words.ts";
 

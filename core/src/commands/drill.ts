@@ -9,7 +9,7 @@ import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByA
 import { createDrillService, DrillRequestError, type DrillService } from "../drills/service.ts";
 import { createLogger } from "../logger.ts";
 import { drillView } from "../drills/view.ts";
-import { formatBytes } from "../drills/disk.ts";
+import { formatBytes } from "../words/bytes.ts";
 import type { DrillReport } from "../drills/report.ts";
 import type { Store } from "../store/db.ts";
 

@@ -14,7 +14,7 @@ import { findProject, parseTimestamp, withStore } from "./local-store.ts";
 import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByApi } from "./core-api.ts";
 import { chooseDatabase, restoreDatabase, RestoreFailedError, RestoreRefusedError, RestoreRequestError, type RestoreOutcome } from "../drills/restore-database.ts";
 import type { RestoreJob } from "../drills/restore-jobs.ts";
-import { formatBytes } from "../drills/disk.ts";
+import { formatBytes } from "../words/bytes.ts";
 
 const POLL_MS = 300;
 const WAIT_MS = 6 * 3600_000;

@@ -14,7 +14,7 @@ import { summarizeReplica } from "../litestream/replica-reader.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import { segmentName } from "../litestream/restore-plan.ts";
 import { generationMismatch } from "./decisions.ts";
-import { formatBytes } from "./disk.ts";
+import { formatBytes } from "../words/bytes.ts";
 import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
 import type { RestoreSource } from "./restore-source.ts";
 

@@ -19,7 +19,7 @@ import type { RestoreSource } from "./restore-source.ts";
 import { SNAPSHOT_LEVEL } from "../litestream/client/replica-client.ts";
 import { ltxLabel, planLtxRestore, type LtxRestorePlan } from "../litestream/ltx-plan.ts";
 import { DamagedLtxError, verifyLtxPlan, withHeaderTimes, type VerifiedPlan } from "../litestream/layout/v5.ts";
-import { formatBytes } from "./disk.ts";
+import { formatBytes } from "../words/bytes.ts";
 
 /** Litestream 0.5's default snapshot retention (snapshot.retention, 24h). */
 export const DEFAULT_SNAPSHOT_RETENTION_MS = 24 * 3600_000;

@@ -1,17 +1,6 @@
 // Pure schedule math: when a project's drill was last due, and whether the
 // proof is overdue (no passing drill within one period plus the grace).
-import { CronExpressionParser } from "cron-parser";
-
-export function previousFire(cron: string, now: Date): Date {
-  return CronExpressionParser.parse(cron, { currentDate: now, tz: "UTC" }).prev().toDate();
-}
-
-export function periodSeconds(cron: string, now: Date): number {
-  const expr = CronExpressionParser.parse(cron, { currentDate: now, tz: "UTC" });
-  const next = expr.next().toDate();
-  const after = expr.next().toDate();
-  return (after.getTime() - next.getTime()) / 1000;
-}
+import { periodSeconds, previousFire } from "../schedule/cron.ts";
 
 /** A scheduled drill is due when a fire time has passed since the last one we acted on. */
 export function dueFire(cron: string, lastHandled: Date | null, now: Date): Date | null {
@@ -33,11 +22,6 @@ export function overdueReason(
   return lastPassedAt
     ? `no passing drill since ${lastPassedAt.toISOString()} (schedule "${cron}" plus ${graceSeconds}s grace)`
     : `no passing drill since the project was created ${from.toISOString()} (schedule "${cron}" plus ${graceSeconds}s grace)`;
-}
-
-/** The next fire time of a project's drill schedule (5-field cron, read in UTC) strictly after `now`. */
-export function nextFire(cron: string, now: Date): Date {
-  return CronExpressionParser.parse(cron, { currentDate: now, tz: "UTC" }).next().toDate();
 }
 
 /**

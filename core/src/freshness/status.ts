@@ -1,7 +1,8 @@
 // Freshness is position, not time: a database is fresh when every replica has
 // caught up with it (or the change still waiting is younger than the stale
 // threshold), the agent is heard from within its grace, and nothing is in error.
-import { pingedAt, silentSince } from "./reasons.ts";
+import { pingedAt, silentSince } from "../words/reasons.ts";
+import { formatDuration } from "../words/duration.ts";
 import { worstStatus, type Status } from "./severity.ts";
 
 export { STATUSES, severity, worstStatus, type Status } from "./severity.ts";
@@ -45,14 +46,6 @@ export interface DatabaseState {
 export interface Verdict {
   status: Status;
   reasons: string[];
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60}s` : `${s / 60} min`;
-  if (s < 172800) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86400)} days`;
 }
 
 function secondsBetween(from: Date, to: Date): number {

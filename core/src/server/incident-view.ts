@@ -1,7 +1,7 @@
 // What the API shows of incidents: newest first, each with its database's name and its reason worded now.
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Store } from "../store/db.ts";
-import { renderReason } from "../freshness/reasons.ts";
+import { renderReason } from "../words/reasons.ts";
 
 /** `open`: true for open incidents only, false for resolved only, undefined for all. */
 export function openFilter(open: boolean | undefined): Prisma.IncidentWhereInput {

@@ -1,11 +1,11 @@
 // The JSON shapes of a project in the API (list and detail), built from rows.
-import { renderReasons } from "../freshness/reasons.ts";
+import { renderReasons } from "../words/reasons.ts";
 import { pingUrl } from "./routes/ping.ts";
 import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
 import { restoreCommands } from "../snippets/restore-commands.ts";
 import { drillStatus } from "../drills/drill-status.ts";
-import { nextFire } from "../drills/schedule.ts";
+import { nextFire } from "../schedule/cron.ts";
 import { recipients } from "../alerts/recipients.ts";
 import { alertingView } from "./alerting-view.ts";
 import type { S3Settings } from "../config.ts";
@@ -191,7 +191,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
   return {
     ...summary(p, facts, now),
     alerting: await alerting(store, p, alert),
-    // Stored stable ("no heartbeat since <time>"), worded at read time (freshness/reasons.ts).
+    // Stored stable ("no heartbeat since <time>"), worded at read time (words/reasons.ts).
     statusReasons: renderReasons(parseJson<string[]>(p.statusReasons, []), now),
     staleAfterSeconds: p.staleAfterSeconds,
     heartbeatGraceSeconds: p.heartbeatGraceSeconds,

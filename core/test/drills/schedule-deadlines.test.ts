@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { dueOverdueChecks, dueSchedules } from "../../src/drills/deadlines.ts";
-import { nextFire } from "../../src/drills/schedule.ts";
+import { nextFire } from "../../src/schedule/cron.ts";
 
 const N = 300;
 let core: TestCore;

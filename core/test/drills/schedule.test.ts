@@ -1,6 +1,7 @@
 // Schedule math: last fire, period, due fires, and when the proof is overdue.
 import { describe, expect, it } from "vitest";
-import { dueFire, overdueReason, periodSeconds, previousFire } from "../../src/drills/schedule.ts";
+import { dueFire, overdueReason } from "../../src/drills/schedule.ts";
+import { periodSeconds, previousFire } from "../../src/schedule/cron.ts";
 
 const WEEKLY = "30 3 * * 1"; // Mondays 03:30 UTC
 const at = (iso: string) => new Date(iso);

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pingVerdict } from "../../src/freshness/status.ts";
-import { renderReason } from "../../src/freshness/reasons.ts";
+import { renderReason } from "../../src/words/reasons.ts";
 import { litestream05, litestream05Env } from "../litestream/live-v5.ts";
 import { createDatabase } from "../litestream/live.ts";
 import { startTestCore, type TestCore } from "../support/core-server.ts";

@@ -2,7 +2,8 @@
 // first drill, the next scheduled drill, the badge text and "will someone hear".
 import { describe, expect, it } from "vitest";
 import { drillStatus } from "../../src/drills/drill-status.ts";
-import { firstDrillDue, nextFire } from "../../src/drills/schedule.ts";
+import { firstDrillDue } from "../../src/drills/schedule.ts";
+import { nextFire } from "../../src/schedule/cron.ts";
 import { badgeMessage, BADGE_COLOURS } from "../../src/server/routes/badge.ts";
 import { alertingView } from "../../src/server/alerting-view.ts";
 

@@ -1,5 +1,5 @@
 // Numbers and times as people read them.
-/** Binary units, worded as the core's formatBytes (core/src/drills/disk.ts) words them: "512 B", "2.7 KiB", "16 MiB". */
+/** Binary units, worded as the core's formatBytes (core/src/words/bytes.ts) words them: "512 B", "2.7 KiB", "16 MiB". */
 export function bytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return "—";
   if (n < 1024) return `${n} B`;

@@ -8,7 +8,7 @@ import path from "node:path";
 import { restore, RestoreError } from "../../litestream/commands.ts";
 import type { ReplicaTarget } from "../../litestream/replica-url.ts";
 import { chooseCheck } from "../decisions.ts";
-import { formatBytes } from "../disk.ts";
+import { formatBytes } from "../../words/bytes.ts";
 import { inspectDatabase, type Inspection } from "../inspect.ts";
 
 /** What the core sends (as JSON): the replica with read credentials, the generation the plan chose, the checks and limits. */

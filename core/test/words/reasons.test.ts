@@ -2,7 +2,7 @@
 // The reason is stored as when the silence began and worded when read.
 import { describe, expect, it } from "vitest";
 import { pingVerdict, silenceVerdict } from "../../src/freshness/status.ts";
-import { renderReason, renderReasons } from "../../src/freshness/reasons.ts";
+import { renderReason, renderReasons } from "../../src/words/reasons.ts";
 import { inStartupGrace } from "../../src/freshness/startup-grace.ts";
 
 const t0 = new Date("2026-11-29T10:31:02.000Z");

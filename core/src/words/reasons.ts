@@ -6,7 +6,7 @@
 //
 //   stored:   no heartbeat since 2026-11-29T10:31:02.000Z (grace 2 min): is the agent running?
 //   rendered: no heartbeat for 42s (grace 2 min): is the agent running?
-import { formatDuration } from "./status.ts";
+import { formatDuration } from "./duration.ts";
 
 const ISO = "(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?Z)";
 
