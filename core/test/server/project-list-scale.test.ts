@@ -67,13 +67,21 @@ describe("the project list at 1,000+ projects", () => {
     const detail = (await core.api("GET", `/api/v1/projects/${pid(N - 1)}`)).body;
     expect(detail).toMatchObject({ drillStatus: "failed", lastDrill: { id: "d-new-error" }, databases: [{ lastDrill: { id: "d-new-error", status: "error" } }] });
 
-    const times: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      const t0 = performance.now();
-      expect((await core.api("GET", "/api/v1/projects")).status).toBe(200);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    console.log(`GET /api/v1/projects at ${N} projects: p50 ${times[7].toFixed(1)} ms, max ${times[14].toFixed(1)} ms, ${JSON.stringify(res.body).length} bytes`);
+    const p50 = async () => {
+      const times: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const t0 = performance.now();
+        expect((await core.api("GET", "/api/v1/projects")).status).toBe(200);
+        times.push(performance.now() - t0);
+      }
+      return times.sort((a, b) => a - b)[7].toFixed(1);
+    };
+    // Projects made through the store have no stored nextDrillAt until a scheduler tick: the list reads each cron.
+    const cronRead = await p50();
+    await core.app.drills.scheduleTick();
+    const stored = await p50();
+    const after = (await core.api("GET", "/api/v1/projects")).body as any[];
+    expect(after.find((p) => p.id === pid(0)).nextDrillAt).toBe(byId.get(pid(0)).nextDrillAt);
+    console.log(`GET /api/v1/projects at ${N} projects (${JSON.stringify(res.body).length} bytes): p50 ${cronRead} ms reading each cron, ${stored} ms with nextDrillAt stored`);
   }, 60_000);
 });
