@@ -12,6 +12,10 @@
 //   supersedingError: a stale incident that gave way to an error on the same
 //     database is never told on its own again (no opened, missed or resolved):
 //     the error's messages carry the story.
+//   endedInSilence: a stale incident never announced that ended while its
+//     project was silent (or overlapping the silence) was the core's clock
+//     judging a replica nobody could report on: the silence's messages carry
+//     the story, and no "resolved, not announced while open" follows.
 
 export interface IncidentRef {
   id: string;
@@ -44,6 +48,28 @@ export function supersedingError(stale: IncidentRef, others: IncidentRef[]): Inc
         o.databaseId === stale.databaseId &&
         o.openedAt.getTime() >= stale.openedAt.getTime() &&
         o.openedAt.getTime() <= end,
+    ) ?? null
+  );
+}
+
+/**
+ * The project's silent incident that a never-announced stale incident ended within or overlapped: a
+ * database-level stale incident that has ended (resolved or cleared) and whose time open [openedAt, end]
+ * overlaps a silent incident of the same project [openedAt, resolvedAt ?? now]. Null otherwise, and for a
+ * stale incident still open (the heartbeat after the silence confirms or clears it, staleAwaitsHeartbeat).
+ */
+export function endedInSilence(stale: IncidentRef, others: IncidentRef[], now: Date): IncidentRef | null {
+  if (stale.kind !== "stale" || !stale.databaseId) return null;
+  const ended = stale.clearedAt ?? stale.resolvedAt;
+  if (!ended) return null;
+  return (
+    others.find(
+      (o) =>
+        o.kind === "silent" &&
+        o.projectId === stale.projectId &&
+        o.databaseId === null &&
+        o.openedAt.getTime() <= ended.getTime() &&
+        (o.resolvedAt ?? now).getTime() >= stale.openedAt.getTime(),
     ) ?? null
   );
 }

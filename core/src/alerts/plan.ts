@@ -1,7 +1,7 @@
 // Planning: which notifications are due for which channel, claimed as
 // pending Delivery rows. Sending is deliver.ts's job.
 import type { Store } from "../store/db.ts";
-import { staleAwaitsHeartbeat, supersedingError } from "./cause.ts";
+import { endedInSilence, staleAwaitsHeartbeat, supersedingError } from "./cause.ts";
 import { claimDelivery } from "./claim.ts";
 import { confirmSecondsFor, type ConfirmDelays } from "./confirm-delay.ts";
 import { dueNotifications } from "./decisions.ts";
@@ -41,6 +41,7 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
     // One cause, one alert (cause.ts): a stale incident an error took over is told by the error's messages;
     // one the core's clock opened waits for the agent's next heartbeat to confirm it or name the error.
     if (supersedingError(incident, incidents)) continue;
+    if (!announcedAnywhere && endedInSilence(incident, incidents, at)) continue;
     if (incident.kind === "stale" && !incident.resolvedAt && !announcedAnywhere && (await awaitsHeartbeat(store, incident))) continue;
     const timing = { confirmSeconds: confirmSecondsFor(incident.kind, settings.confirm), reminderHours: settings.reminderHours };
     for (const channel of byProject.get(incident.projectId)!) {

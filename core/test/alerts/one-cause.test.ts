@@ -4,7 +4,7 @@
 // on its own; a stale verdict reached by the core's clock waits for the agent's next heartbeat; the same
 // news about several databases of one project goes out as one message naming each.
 import { describe, expect, it } from "vitest";
-import { staleAwaitsHeartbeat, supersedingError, type IncidentRef } from "../../src/alerts/cause.ts";
+import { endedInSilence, staleAwaitsHeartbeat, supersedingError, type IncidentRef } from "../../src/alerts/cause.ts";
 import { groupContext, groupKey, namesInWords, type GroupMember } from "../../src/alerts/grouping.ts";
 import { headline, subject, textBody, type AlertContext } from "../../src/alerts/message.ts";
 
@@ -29,6 +29,24 @@ describe("supersedingError: the error that took a stale incident over", () => {
     expect(supersedingError(inc({ openedAt: t(20), clearedAt: t(30) }), [error])).toBeNull();
     expect(supersedingError(inc({ databaseId: null, clearedAt: t(12) }), [{ ...error, databaseId: null }])).toBeNull();
     expect(supersedingError(error, [inc({ clearedAt: t(12) })])).toBeNull();
+  });
+});
+
+describe("endedInSilence: a stale incident the core's clock judged while nobody could report", () => {
+  const silent = inc({ id: "s1", kind: "silent", databaseId: null, openedAt: t(8), resolvedAt: t(15) });
+
+  it("a stale incident that ended during or overlapping the project's silence is the silence's story", () => {
+    expect(endedInSilence(inc({ openedAt: t(6), resolvedAt: t(15) }), [silent], t(20))).toBe(silent);
+    expect(endedInSilence(inc({ openedAt: t(9), clearedAt: t(12) }), [silent], t(20))).toBe(silent);
+    expect(endedInSilence(inc({ openedAt: t(9), resolvedAt: t(16) }), [{ ...silent, resolvedAt: null }], t(20))).toEqual({ ...silent, resolvedAt: null });
+  });
+
+  it("a stale incident still open, one that ended before the silence or began after it, or another project's silence: its own story", () => {
+    expect(endedInSilence(inc({ openedAt: t(9) }), [silent], t(20))).toBeNull();
+    expect(endedInSilence(inc({ openedAt: t(1), resolvedAt: t(5) }), [silent], t(20))).toBeNull();
+    expect(endedInSilence(inc({ openedAt: t(16), resolvedAt: t(18) }), [silent], t(20))).toBeNull();
+    expect(endedInSilence(inc({ openedAt: t(9), resolvedAt: t(12) }), [{ ...silent, projectId: "other" }], t(20))).toBeNull();
+    expect(endedInSilence(inc({ kind: "error", openedAt: t(9), resolvedAt: t(12) }), [silent], t(20))).toBeNull();
   });
 });
 
