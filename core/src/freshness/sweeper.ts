@@ -4,8 +4,9 @@
 import type { Store } from "../store/db.ts";
 import { applyIncidentActions } from "../incidents/sweep-actions.ts";
 import type { SweptKind } from "../incidents/kinds.ts";
-import { evaluateProject, type DatabaseState, type Status } from "./status.ts";
-import { conditionsOf, planIncidents, type OpenIncident } from "./incident-plan.ts";
+import type { SweepReads } from "../store/sweep-reads.ts";
+import { evaluateProject, type Status } from "./status.ts";
+import { conditionsOf, planIncidents } from "./incident-plan.ts";
 import { inStartupGrace } from "./startup-grace.ts";
 
 export interface Logger {
@@ -14,41 +15,23 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-/** The rows a sweep needs, read in one go (the heartbeat writer's raw connection serves this fast). */
-export interface SweepInput {
-  project: {
-    id: string;
-    status: string;
-    statusReasons: string;
-    staleAfterSeconds: number;
-    heartbeatGraceSeconds: number;
-    lastHeartbeatAt: Date | null;
-    /** Last Litestream ping (routes/ping.ts); absent or null when none came. */
-    lastPingAt?: Date | null;
-    rejectedToken?: { at: Date; reason: string } | null;
-  };
-  databases: (DatabaseState & { id: string; status: string; statusReasons: string })[];
-  /** The project's open silent/error/stale incidents. */
-  openIncidents: OpenIncident[];
-}
-export type SweepReader = (projectId: string) => SweepInput | null;
-
 /** Seconds a condition must stay away before its incident resolves, per kind. */
 export type HoldSeconds = (kind: SweptKind) => number;
 
 /** Told after a sweep has stored a project's new status (e.g. the drill service queues a first drill on "fresh"). */
 export type StatusListener = (projectId: string, status: Status, previous: string) => void;
 
+/** `reads`: the project's rows, read on the heartbeat fast path's connection (store/sweep-reads.ts). */
 export async function sweepProject(
   store: Store,
-  read: SweepReader,
+  reads: SweepReads,
   projectId: string,
   now = new Date(),
   hold: HoldSeconds = () => 0,
   onChange: StatusListener = () => {},
   coreStartedAt: Date | null = null,
 ): Promise<Status | null> {
-  const input = read(projectId);
+  const input = reads.read(projectId);
   if (!input) return null;
   const { project, databases } = input;
   // The core's own downtime is no silence of the agent's (startup-grace.ts).
@@ -76,11 +59,11 @@ export async function sweepProject(
   return verdict.status;
 }
 
-const TOUCH_DELAY_MS = 100;
+const EVALUATE_DELAY_MS = 100;
 
 /** Re-evaluates every project on an interval, and one project on demand (coalesced). */
 /** `startedAt`: when this core started; every project gets its heartbeat grace from then (startup-grace.ts). */
-export function createSweeper(store: Store, read: SweepReader, intervalSeconds: number, logger: Logger, hold: HoldSeconds = () => 0, startedAt = new Date()) {
+export function createSweeper(store: Store, reads: SweepReads, intervalSeconds: number, logger: Logger, hold: HoldSeconds = () => 0, startedAt = new Date()) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   const queued = new Set<string>();
@@ -92,7 +75,7 @@ export function createSweeper(store: Store, read: SweepReader, intervalSeconds: 
 
   async function sweepAll(): Promise<void> {
     const projects = await store.project.findMany({ select: { id: true } });
-    for (const p of projects) await sweepProject(store, read, p.id, new Date(), hold, changed, startedAt);
+    for (const p of projects) await sweepProject(store, reads, p.id, new Date(), hold, changed, startedAt);
   }
 
   function tick(): Promise<void> {
@@ -106,21 +89,23 @@ export function createSweeper(store: Store, read: SweepReader, intervalSeconds: 
     while (queued.size > 0) {
       const [id] = queued;
       queued.delete(id);
-      await sweepProject(store, read, id, new Date(), hold, changed, startedAt).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
+      await sweepProject(store, reads, id, new Date(), hold, changed, startedAt).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
     }
     draining = null;
   }
 
   return {
     tick,
+    /** The store reads every evaluation starts from. */
+    reads,
     /** Adds a listener told of every status change a sweep stores. */
     onStatusChange(listener: StatusListener): void {
       listeners.push(listener);
     },
-    /** Called after each heartbeat; heartbeats within TOUCH_DELAY_MS share one evaluation per project. */
-    touch(projectId: string): void {
+    /** Evaluates the project soon: after each heartbeat, ping or threshold change; those within EVALUATE_DELAY_MS share one evaluation. */
+    evaluate(projectId: string): void {
       queued.add(projectId);
-      draining ??= new Promise<void>((resolve) => setTimeout(resolve, TOUCH_DELAY_MS)).then(drain);
+      draining ??= new Promise<void>((resolve) => setTimeout(resolve, EVALUATE_DELAY_MS)).then(drain);
     },
     async idle(): Promise<void> {
       while (running || draining) await Promise.all([running, draining]);

@@ -7,7 +7,8 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
-import type { HeartbeatWriter } from "../store/heartbeat-writer.ts";
+import type { AgentAuth } from "../store/agent-auth.ts";
+import type { HeartbeatIngest } from "../store/heartbeat-ingest.ts";
 import type { Sweeper } from "../freshness/sweeper.ts";
 import authPlugin from "./auth.ts";
 import { fastifyTrustProxy } from "./trust-proxy.ts";
@@ -37,7 +38,8 @@ import type { DrillService } from "../drills/service.ts";
 interface AppServices {
   config: Config;
   store: Store;
-  heartbeatWriter: HeartbeatWriter;
+  agentAuth: AgentAuth;
+  heartbeatIngest: HeartbeatIngest;
   sweeper: Sweeper;
   secretKey: Buffer;
   drills: DrillService;
@@ -72,7 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.decorate("config", deps.config);
   app.decorate("store", deps.store);
-  app.decorate("heartbeatWriter", deps.heartbeatWriter);
+  app.decorate("agentAuth", deps.agentAuth);
+  app.decorate("heartbeatIngest", deps.heartbeatIngest);
   app.decorate("sweeper", deps.sweeper);
   app.decorate("secretKey", deps.secretKey);
   app.decorate("drills", deps.drills);
@@ -92,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(authPlugin, {
     adminTokenHash: deps.adminTokenHash,
-    writer: deps.heartbeatWriter,
+    agentAuth: deps.agentAuth,
     failuresPerMinute: deps.config.authFailuresPerMinute,
     adminSession: sessionChecker(deps.store),
   });

@@ -1,9 +1,9 @@
-// Starts the core: store, heartbeat writer, sweeper, HTTP server. Used by
+// Starts the core: store, the heartbeat fast path, sweeper, HTTP server. Used by
 // `borela serve` and by tests that need a real core on loopback.
 import type { FastifyInstance } from "fastify";
 import { loadConfig, type Config } from "../config.ts";
 import { openStore, databaseFile, type Store } from "../store/db.ts";
-import { HeartbeatWriter } from "../store/heartbeat-writer.ts";
+import { openFastPath } from "../store/fast-path.ts";
 import { createSweeper } from "../freshness/sweeper.ts";
 import { confirmSecondsFor } from "../alerts/confirm-delay.ts";
 import { loadSecretKey } from "../store/secrets.ts";
@@ -42,10 +42,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const logger = givenLogger ?? createLogger(config.logLevel, logStream);
   const store = await openStore(config.dataDir);
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
-  const heartbeatWriter = new HeartbeatWriter(databaseFile(config.dataDir), { maxDatabasesPerProject: config.maxDatabasesPerProject });
+  const fast = openFastPath(databaseFile(config.dataDir), { maxDatabasesPerProject: config.maxDatabasesPerProject });
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold = (kind: string) => confirmSecondsFor(kind, config.alertConfirmSeconds);
-  const sweeper = createSweeper(store, (id) => heartbeatWriter.sweepInput(id), config.sweepIntervalSeconds, logger, hold);
+  const sweeper = createSweeper(store, fast.sweepReads, config.sweepIntervalSeconds, logger, hold);
 
   // Settled before the port opens, or /healthz answers while the right admin token is refused (and counted as
   // a guess) as long as ending sessions signed in under another token takes (an scrypt hash: seconds under load).
@@ -55,12 +55,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let adminTokenHash = settled?.hash ?? "";
   const drills = createDrillService({ store, config, logger });
   sweeper.onStatusChange((projectId, status) => drills.onProjectStatus(projectId, status));
-  const app = await buildApp({ config, store, heartbeatWriter, sweeper, secretKey, drills, adminTokenHash: () => adminTokenHash, logger });
+  const app = await buildApp({ config, store, agentAuth: fast.auth, heartbeatIngest: fast.ingest, sweeper, secretKey, drills, adminTokenHash: () => adminTokenHash, logger });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await app.close().catch(() => undefined);
-    heartbeatWriter.close();
+    fast.close();
     await store.$disconnect();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new ListenError(`port ${config.port} on ${config.host} is already in use: stop what listens there, or choose another port with --port or BORELA_PORT`);
@@ -101,7 +101,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await drills.stop();
       await alerts.stop();
       await sweeper.stop();
-      heartbeatWriter.close();
+      fast.close();
       await store.$disconnect();
     },
   };

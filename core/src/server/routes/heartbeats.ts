@@ -3,7 +3,7 @@ import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { HeartbeatPayload } from "../../protocol.ts";
 import { Errors, Heartbeat, HeartbeatAccepted, IdParams } from "../schemas.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { DatabaseLimitError } from "../../store/heartbeat-writer.ts";
+import { DatabaseLimitError } from "../../store/heartbeat-ingest.ts";
 import { hashToken, bearerToken } from "../tokens.ts";
 import { checkHeartbeat, ReportedValueError } from "../../reported-values.ts";
 
@@ -42,13 +42,12 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
       } catch (err) {
         throw err instanceof ReportedValueError ? badRequest(err.message) : err;
       }
-      const { duplicate } = await app.heartbeatWriter
-        .ingest(projectId, payload, new Date())
-        .catch((err) => {
-          throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
-        });
-      app.sweeper.touch(projectId);
-      return reply.code(duplicate ? 200 : 201).send({ ok: true, duplicate });
+      // One way: ingest (store/heartbeat-ingest.ts) → evaluate (freshness/sweeper.ts) → incidents/ → alerts/.
+      const ingested = await app.heartbeatIngest.ingest(projectId, payload, new Date()).catch((err) => {
+        throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
+      });
+      app.sweeper.evaluate(ingested.projectId);
+      return reply.code(ingested.duplicate ? 200 : 201).send({ ok: true, duplicate: ingested.duplicate });
     },
   );
 

@@ -28,7 +28,7 @@ export default async function pingRoutes(base: FastifyInstance) {
       const project = KEY.test(key) ? await app.store.project.findUnique({ where: { pingKey: key }, select: { id: true } }) : null;
       if (!project) throw notFound("ping key");
       await app.store.project.update({ where: { id: project.id }, data: { lastPingAt: new Date() } });
-      app.sweeper.touch(project.id);
+      app.sweeper.evaluate(project.id);
       reply.header("cache-control", "no-store");
       return reply.send("OK");
     },

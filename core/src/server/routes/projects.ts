@@ -102,7 +102,7 @@ export default async function projectRoutes(base: FastifyInstance) {
       if (uniqueViolation(err)) throw conflict(`a project named ${JSON.stringify(body.name)} already exists`);
       throw err;
     }
-    app.sweeper.touch(id);
+    app.sweeper.evaluate(id);
     const detail = await projectDetail(app.store, id, alerting);
     if (!detail) throw notFound(`project ${id}`);
     return detail;
@@ -123,7 +123,7 @@ export default async function projectRoutes(base: FastifyInstance) {
     if (!project) throw notFound(`project ${id}`);
     const retired = await retireDatabase(app.store, id, databaseId);
     if (!retired) throw notFound(`database ${databaseId} in project ${id}`);
-    app.sweeper.touch(id);
+    app.sweeper.evaluate(id);
     await app.sweeper.idle();
     return { retired };
   });

@@ -56,7 +56,7 @@ export default async function tokenRoutes(base: FastifyInstance) {
         await app.store.agentToken.updateMany({ where: { ...active, OR: [{ expiresAt: null }, { expiresAt: { gt: until } }] }, data: { expiresAt: until } });
       }
       const token = await issueAgentToken(app.store, id);
-      app.heartbeatWriter.forgetTokens();
+      app.agentAuth.forgetTokens();
       return reply.code(201).send({ id: token.id, agentToken: token.agentToken, hint: token.hint, previousValidUntil: new Date(now.getTime() + overlap * 1000) });
     },
   );
@@ -67,7 +67,7 @@ export default async function tokenRoutes(base: FastifyInstance) {
       where: { id: tokenId, projectId: id, revokedAt: null },
       data: { revokedAt: new Date() },
     });
-    app.heartbeatWriter.forgetTokens();
+    app.agentAuth.forgetTokens();
     if (count === 0) {
       const exists = await app.store.agentToken.findFirst({ where: { id: tokenId, projectId: id } });
       if (!exists) throw notFound(`token ${tokenId} of project ${id}`);

@@ -1,0 +1,27 @@
+// The heartbeat hot path's raw better-sqlite3 connection, beside Prisma's on
+// the same file, and the three things that use it: agent auth, heartbeat
+// ingest and the sweeper's reads.
+import Sqlite from "better-sqlite3";
+import { AgentAuth } from "./agent-auth.ts";
+import { HeartbeatIngest, type HeartbeatIngestOptions } from "./heartbeat-ingest.ts";
+import { SweepReads } from "./sweep-reads.ts";
+
+export interface FastPath {
+  auth: AgentAuth;
+  ingest: HeartbeatIngest;
+  sweepReads: SweepReads;
+  close(): void;
+}
+
+/** `file`: the core's SQLite database (db.ts databaseFile), already migrated by openStore. */
+export function openFastPath(file: string, options: HeartbeatIngestOptions): FastPath {
+  const db = new Sqlite(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  // No busy wait: a synchronous wait here would block the event loop while a
+  // Prisma transaction on the same file waits for that loop to commit.
+  db.pragma("busy_timeout = 0");
+  db.pragma("foreign_keys = ON");
+  const auth = new AgentAuth(db);
+  return { auth, ingest: new HeartbeatIngest(db, options), sweepReads: new SweepReads(db, auth), close: () => db.close() };
+}

@@ -1,0 +1,58 @@
+// Every raw SQL statement of the heartbeat hot path, in one place, so that
+// test/store/fast-sql-schema.test.ts can check their tables and columns
+// against prisma/schema.prisma. Times are stored as storeTime() text (time.ts).
+import type Sqlite from "better-sqlite3";
+
+/** agent-auth.ts: an agent token by its SHA-256 hash, and its advisory lastUsedAt. */
+export const AUTH_SQL = {
+  token: `SELECT id, projectId, revokedAt, expiresAt FROM AgentToken WHERE hash = ?`,
+  touchToken: `UPDATE AgentToken SET lastUsedAt = ? WHERE id = ?`,
+} as const;
+
+/** heartbeat-ingest.ts: one heartbeat's rows, written in one transaction. */
+export const INGEST_SQL = {
+  insertHeartbeat: `INSERT OR IGNORE INTO Heartbeat (id, projectId, receivedAt, sentAt, agentId, sequence, storageBytes, payload)
+    VALUES (@id, @projectId, @receivedAt, @sentAt, @agentId, @sequence, @storageBytes, @payload)`,
+  // Only a report measured after the stored one replaces it; RETURNING nothing means an older, queued heartbeat.
+  upsertDatabase: `INSERT INTO Database (id, projectId, name, path, sizeBytes, walBytes, position, lastHeartbeatAt, "exists", errors, notes, tableCounts, tableCountsAt, markerEnabled)
+    VALUES (@id, @projectId, @name, @path, @sizeBytes, @walBytes, @position, @at, @exists, @errors, @notes, @tableCounts, @tableCountsAt, @markerEnabled)
+    ON CONFLICT (projectId, name) DO UPDATE SET
+      path = excluded.path, sizeBytes = excluded.sizeBytes, walBytes = excluded.walBytes, position = excluded.position,
+      lastHeartbeatAt = excluded.lastHeartbeatAt, "exists" = excluded."exists", errors = excluded.errors, notes = excluded.notes,
+      tableCounts = COALESCE(excluded.tableCounts, Database.tableCounts),
+      tableCountsAt = COALESCE(excluded.tableCountsAt, Database.tableCountsAt),
+      markerEnabled = excluded.markerEnabled, missedHeartbeats = 0
+    WHERE Database.lastHeartbeatAt IS NULL OR Database.lastHeartbeatAt <= excluded.lastHeartbeatAt
+    RETURNING id`,
+  upsertReplica: `INSERT INTO Replica (id, databaseId, type, url, generation, position, pendingSince, lastSnapshotAt, lastWalAt, storageBytes, lastError, updatedAt)
+    VALUES (@id, @databaseId, @type, @url, @generation, @position, @pendingSince, @lastSnapshotAt, @lastWalAt, @storageBytes, @lastError, @at)
+    ON CONFLICT (databaseId, url) DO UPDATE SET
+      type = excluded.type, generation = excluded.generation, position = excluded.position, pendingSince = excluded.pendingSince,
+      lastSnapshotAt = excluded.lastSnapshotAt, lastWalAt = excluded.lastWalAt, storageBytes = excluded.storageBytes,
+      lastError = excluded.lastError, updatedAt = excluded.updatedAt`,
+  databaseNames: `SELECT name FROM Database WHERE projectId = ?`,
+  // Only heartbeats measured after the database's own last report count as leaving it out.
+  missDatabases: `UPDATE Database SET missedHeartbeats = missedHeartbeats + 1
+    WHERE projectId = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)
+      AND name NOT IN (SELECT value FROM json_each(@names))`,
+  replicaUrls: `SELECT id, url FROM Replica WHERE databaseId = ?`,
+  deleteReplica: `DELETE FROM Replica WHERE id = ?`,
+  touchProject: `UPDATE Project SET lastHeartbeatAt = @at WHERE id = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)`,
+} as const;
+
+/** sweep-reads.ts: what the freshness sweeper evaluates for one project. */
+export const SWEEP_SQL = {
+  project: `SELECT id, status, statusReasons, staleAfterSeconds, heartbeatGraceSeconds, lastHeartbeatAt, lastPingAt FROM Project WHERE id = ?`,
+  databases: `SELECT id, name, path, status, statusReasons, lastHeartbeatAt, "exists", errors, missedHeartbeats FROM Database WHERE projectId = ? ORDER BY name`,
+  replicas: `SELECT r.databaseId, r.url, r.pendingSince, r.lastError, r.position, r.lastSnapshotAt
+    FROM Replica r JOIN Database d ON d.id = r.databaseId WHERE d.projectId = ? ORDER BY r.url`,
+  openIncidents: `SELECT id, databaseId, kind, reason, clearedAt FROM Incident
+    WHERE projectId = ? AND resolvedAt IS NULL AND kind IN ('silent', 'error', 'stale') ORDER BY openedAt`,
+} as const;
+
+/** Prepares each statement of a group once; a column the schema lacks fails here, at start. */
+export function prepareAll<K extends string>(db: Sqlite.Database, sql: Readonly<Record<K, string>>): Record<K, Sqlite.Statement> {
+  const out = {} as Record<K, Sqlite.Statement>;
+  for (const key of Object.keys(sql) as K[]) out[key] = db.prepare(sql[key]);
+  return out;
+}

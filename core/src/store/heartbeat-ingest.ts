@@ -1,0 +1,131 @@
+// Heartbeat ingest on the fast connection: one heartbeat's rows (history,
+// databases, replicas, the project's last heartbeat) in one transaction,
+// committed (group commit) before the agent gets its 2xx.
+import type Sqlite from "better-sqlite3";
+import type { HeartbeatPayload } from "../protocol.ts";
+import { newId } from "./ids.ts";
+import { storeTime } from "./time.ts";
+import { INGEST_SQL, prepareAll } from "./fast-sql.ts";
+import { groupCommit } from "./group-commit.ts";
+
+/** A heartbeat that would bring its project past BORELA_MAX_DATABASES_PER_PROJECT; nothing of it is written. */
+export class DatabaseLimitError extends Error {
+  constructor(readonly limit: number, readonly wouldHave: number) {
+    super(
+      `databases: this heartbeat would bring the project to ${wouldHave} databases, over the limit of ${limit} per project ` +
+        `(BORELA_MAX_DATABASES_PER_PROJECT); retire the databases the agent no longer reports, or raise the limit`,
+    );
+  }
+}
+
+export interface HeartbeatIngestOptions {
+  /** BORELA_MAX_DATABASES_PER_PROJECT. */
+  maxDatabasesPerProject: number;
+}
+
+/** What an ingest changed: the project whose state the heartbeat wrote, unless it was a duplicate (same id: nothing written). */
+export interface Ingested {
+  projectId: string;
+  duplicate: boolean;
+}
+
+interface Item {
+  projectId: string;
+  hb: HeartbeatPayload;
+  receivedAt: Date;
+}
+
+export class HeartbeatIngest {
+  private readonly stmts;
+  private readonly commit: (item: Item) => Promise<Ingested>;
+
+  constructor(db: Sqlite.Database, private readonly options: HeartbeatIngestOptions) {
+    this.stmts = prepareAll(db, INGEST_SQL);
+    const transaction = db.transaction((batch: Item[]) => batch.map((item) => this.write(item)));
+    this.commit = groupCommit(transaction);
+  }
+
+  /**
+   * Writes a heartbeat (already checked by schema and reported-values.ts); resolves once committed.
+   * Rejects with DatabaseLimitError when it names too many databases.
+   */
+  ingest(projectId: string, hb: HeartbeatPayload, receivedAt: Date): Promise<Ingested> {
+    return this.commit({ projectId, hb, receivedAt });
+  }
+
+  private write({ projectId, hb, receivedAt }: Item): Ingested {
+    // An agent clock ahead of ours must not push state into the future.
+    const measuredAt = new Date(Math.min(Date.parse(hb.sentAt), receivedAt.getTime()));
+    const at = storeTime(measuredAt);
+    const storageBytes = hb.databases.reduce((sum, d) => sum + d.replicas.reduce((s, r) => s + (r.storageBytes ?? 0), 0), 0);
+    const inserted = this.stmts.insertHeartbeat.run({
+      id: newId(receivedAt.getTime()),
+      projectId,
+      receivedAt: storeTime(receivedAt),
+      sentAt: at,
+      agentId: hb.agentId ?? null,
+      sequence: hb.sequence ?? null,
+      storageBytes,
+      payload: JSON.stringify(hb),
+    });
+    if (inserted.changes === 0) return { projectId, duplicate: true };
+    this.checkDatabaseLimit(projectId, hb);
+
+    for (const d of hb.databases) {
+      const row = this.stmts.upsertDatabase.get({
+        id: newId(receivedAt.getTime()),
+        projectId,
+        name: d.name,
+        path: d.path,
+        sizeBytes: d.sizeBytes ?? 0,
+        walBytes: d.walBytes ?? 0,
+        position: d.position ? JSON.stringify(d.position) : null,
+        at,
+        exists: d.exists ? 1 : 0,
+        errors: JSON.stringify([...d.errors, ...hb.errors]),
+        notes: JSON.stringify(d.notes ?? []),
+        tableCounts: d.tableCounts ? JSON.stringify(d.tableCounts) : null,
+        tableCountsAt: d.tableCounts ? storeTime(d.tableCountsAt ? new Date(d.tableCountsAt) : measuredAt) : null,
+        // An agent that writes markers opts the database into the drill's round-trip proof.
+        markerEnabled: d.marker ? 1 : 0,
+      }) as { id: string } | undefined;
+      if (!row) continue; // an older, queued heartbeat: history only
+      this.writeReplicas(row.id, d.replicas, at, receivedAt);
+    }
+    this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(hb.databases.map((d) => d.name)) });
+    this.stmts.touchProject.run({ projectId, at: storeTime(receivedAt) });
+    return { projectId, duplicate: false };
+  }
+
+  /** Upserts the reported replicas and deletes the ones the database no longer reports. */
+  private writeReplicas(databaseId: string, replicas: HeartbeatPayload["databases"][number]["replicas"], at: string, receivedAt: Date): void {
+    const reported = new Set<string>();
+    for (const r of replicas) {
+      reported.add(r.url);
+      this.stmts.upsertReplica.run({
+        id: newId(receivedAt.getTime()),
+        databaseId,
+        type: r.type,
+        url: r.url,
+        generation: r.generation ?? null,
+        position: r.position ? JSON.stringify(r.position) : null,
+        pendingSince: r.pendingSince ? storeTime(new Date(r.pendingSince)) : null,
+        lastSnapshotAt: r.lastSnapshotAt ? storeTime(new Date(r.lastSnapshotAt)) : null,
+        lastWalAt: r.lastWalAt ? storeTime(new Date(r.lastWalAt)) : null,
+        storageBytes: r.storageBytes ?? 0,
+        lastError: r.lastError ?? null,
+        at,
+      });
+    }
+    for (const old of this.stmts.replicaUrls.all(databaseId) as { id: string; url: string }[]) {
+      if (!reported.has(old.url)) this.stmts.deleteReplica.run(old.id);
+    }
+  }
+
+  /** Throws DatabaseLimitError (rolling the transaction back) when the heartbeat names too many databases. */
+  private checkDatabaseLimit(projectId: string, hb: HeartbeatPayload): void {
+    const names = new Set((this.stmts.databaseNames.all(projectId) as { name: string }[]).map((r) => r.name));
+    for (const d of hb.databases) names.add(d.name);
+    if (names.size > this.options.maxDatabasesPerProject) throw new DatabaseLimitError(this.options.maxDatabasesPerProject, names.size);
+  }
+}

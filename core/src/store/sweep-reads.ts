@@ -1,0 +1,99 @@
+// What the freshness sweeper evaluates for one project, read on the fast
+// connection in one go: the project, its databases with their replicas, its
+// open silent/error/stale incidents, and the agent auth's token rejections.
+import type Sqlite from "better-sqlite3";
+import { SWEEP_SQL, prepareAll } from "./fast-sql.ts";
+import type { AgentAuth, TokenRejection } from "./agent-auth.ts";
+
+export interface SweptReplica {
+  url: string;
+  pendingSince: Date | null;
+  lastError: string | null;
+  /** Whether the agent reported a replica position. */
+  hasPosition: boolean;
+  lastSnapshotAt: Date | null;
+}
+
+export interface SweptDatabase {
+  id: string;
+  name: string;
+  path: string;
+  status: string;
+  /** JSON array of strings, as stored. */
+  statusReasons: string;
+  lastHeartbeatAt: Date | null;
+  exists: boolean;
+  errors: string[];
+  missedHeartbeats: number;
+  replicas: SweptReplica[];
+}
+
+export interface SweepInput {
+  project: {
+    id: string;
+    status: string;
+    statusReasons: string;
+    staleAfterSeconds: number;
+    heartbeatGraceSeconds: number;
+    lastHeartbeatAt: Date | null;
+    /** Last Litestream ping (routes/ping.ts); absent or null when none came. */
+    lastPingAt?: Date | null;
+    rejectedToken?: TokenRejection | null;
+  };
+  /** Ordered by name. */
+  databases: SweptDatabase[];
+  /** The project's open silent/error/stale incidents, oldest first. */
+  openIncidents: { id: string; databaseId: string | null; kind: "silent" | "error" | "stale"; reason: string; clearedAt: Date | null }[];
+}
+
+type ProjectRow = { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null; lastPingAt: string | number | null };
+type DatabaseRow = { id: string; name: string; path: string; status: string; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string; missedHeartbeats: number };
+type ReplicaRow = { databaseId: string; url: string; pendingSince: string | null; lastError: string | null; position: string | null; lastSnapshotAt: string | null };
+type IncidentRow = { id: string; databaseId: string | null; kind: "silent" | "error" | "stale"; reason: string; clearedAt: string | null };
+
+export class SweepReads {
+  private readonly stmts;
+
+  constructor(db: Sqlite.Database, private readonly auth: Pick<AgentAuth, "lastRejection">) {
+    this.stmts = prepareAll(db, SWEEP_SQL);
+  }
+
+  /** One project's sweep input; null when the project does not exist (deleted meanwhile). */
+  read(projectId: string): SweepInput | null {
+    const p = this.stmts.project.get(projectId) as ProjectRow | undefined;
+    if (!p) return null;
+    const replicas = this.stmts.replicas.all(projectId) as ReplicaRow[];
+    return {
+      // lastPingAt is written by Prisma (routes/ping.ts): a number of ms or an ISO string, as its SQLite driver stores it.
+      project: { ...p, lastHeartbeatAt: date(p.lastHeartbeatAt), lastPingAt: p.lastPingAt === null ? null : new Date(p.lastPingAt), rejectedToken: this.auth.lastRejection(projectId) },
+      databases: (this.stmts.databases.all(projectId) as DatabaseRow[]).map((d) => ({
+        id: d.id,
+        name: d.name,
+        path: d.path,
+        status: d.status,
+        statusReasons: d.statusReasons,
+        lastHeartbeatAt: date(d.lastHeartbeatAt),
+        exists: d.exists === 1,
+        errors: parseErrors(d.errors),
+        missedHeartbeats: d.missedHeartbeats,
+        replicas: replicas
+          .filter((r) => r.databaseId === d.id)
+          .map((r) => ({ url: r.url, pendingSince: date(r.pendingSince), lastError: r.lastError, hasPosition: r.position !== null, lastSnapshotAt: date(r.lastSnapshotAt) })),
+      })),
+      openIncidents: (this.stmts.openIncidents.all(projectId) as IncidentRow[]).map((i) => ({ ...i, clearedAt: date(i.clearedAt) })),
+    };
+  }
+}
+
+function date(s: string | null): Date | null {
+  return s ? new Date(s) : null;
+}
+
+function parseErrors(json: string): string[] {
+  try {
+    const v = JSON.parse(json);
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}
