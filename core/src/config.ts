@@ -9,7 +9,7 @@
 import path from "node:path";
 import { parseConfirmDelays, type ConfirmDelays } from "./alerts/confirm-delay.ts";
 import { ConfigError, parseBool, parseList, readInt, type Env } from "./env-parse.ts";
-import { parseTrustProxy, type TrustProxy } from "./server/trust-proxy.ts";
+import { parseTrustProxy, type TrustProxy } from "./trust-proxy-setting.ts";
 
 export { ConfigError, readInt };
 

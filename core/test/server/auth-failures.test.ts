@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { authOutcome, createAuthFailures } from "../../src/server/failure-limiter.ts";
 import { createPasswordGuard, PRESSURE_BLOCK_MS } from "../../src/server/password-guard.ts";
-import { fastifyTrustProxy, parseTrustProxy } from "../../src/server/trust-proxy.ts";
+import { fastifyTrustProxy } from "../../src/server/trust-proxy.ts";
+import { parseTrustProxy } from "../../src/trust-proxy-setting.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
 describe("authOutcome", () => {
