@@ -56,6 +56,59 @@ function readmeTableVariables(readme: string): Set<string> {
   return new Set(firstCells.flatMap((cell) => [...cell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1])));
 }
 
+/** Rule: incident rows are written only in core/src/incidents/ (Prisma writes, nested writes, raw SQL). */
+const INCIDENT_WRITE = new RegExp(
+  [
+    String.raw`\.incident\s*\.\s*(create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)\b`,
+    String.raw`\bincidents?\s*:\s*\{\s*(create|createMany|connectOrCreate|update|updateMany|upsert|delete|deleteMany|set)\b`,
+    String.raw`\b(INSERT\s+(OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(\s+OR\s+\w+)?|DELETE\s+FROM)\s+["'\x60\[]?Incident\b`,
+  ].join("|"),
+  "g",
+);
+
+/** "file:line: text" for each incident write outside core/src/incidents/ (a match may span lines). */
+function incidentWritesOutside(files: SourceFile[]): string[] {
+  return files
+    .filter((f) => !f.path.startsWith("incidents/"))
+    .flatMap((f) =>
+      [...f.text.matchAll(INCIDENT_WRITE)].map((m) => {
+        const line = f.text.slice(0, m.index).split("\n").length;
+        return `${f.path}:${line}: ${f.text.split("\n")[line - 1].trim()}`;
+      }),
+    );
+}
+
+/** Rule: alerts/ reaches nothing in server/, drills/ or freshness/, directly or through the modules it imports. */
+const BELOW_ALERTS_FORBIDDEN = /^(server|drills|freshness)\//;
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g;
+
+/** Relative imports of one file, resolved against core/src ("alerts/x.ts" importing "../store/db.ts" → "store/db.ts"). */
+function importsOf(file: SourceFile): string[] {
+  return [...file.text.matchAll(IMPORT_SPECIFIER)]
+    .map((m) => m[1])
+    .filter((spec) => spec.startsWith("."))
+    .map((spec) => path.posix.normalize(path.posix.join(path.posix.dirname(file.path), spec)));
+}
+
+/** Import chains ("alerts/a.ts -> config.ts -> server/x.ts") from files under `from` to a forbidden folder. */
+function forbiddenChains(files: SourceFile[], from: string, forbidden: RegExp): string[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const seen = new Set<string>();
+  const queue = files.filter((f) => f.path.startsWith(from)).map((f) => [f.path]);
+  const chains: string[] = [];
+  while (queue.length > 0) {
+    const chain = queue.shift()!;
+    const file = byPath.get(chain[chain.length - 1]);
+    if (!file || seen.has(file.path)) continue;
+    seen.add(file.path);
+    for (const target of importsOf(file)) {
+      if (forbidden.test(target)) chains.push([...chain, target].join(" -> "));
+      else queue.push([...chain, target]);
+    }
+  }
+  return chains;
+}
+
 describe("house rules (issue 17)", () => {
   it("the finders see what they look for", () => {
     const sample = [{ path: "server/routes/x.ts", text: "const a = 1;\n  const { id } = request.params as Static<typeof IdParams>;\n" }];
@@ -89,5 +142,35 @@ describe("house rules (issue 17)", () => {
     expect(read.length).toBeGreaterThan(40);
     const documented = readmeTableVariables(readFileSync(path.join(CORE_SRC, "../../README.md"), "utf8"));
     expect(read.filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it("core/src/incidents/ is the only code that creates, changes or resolves incident rows", () => {
+    const samples: SourceFile[] = [
+      { path: "freshness/x.ts", text: "await store.incident.update({ where });\nawait tx.incident\n  .updateMany({});\nstore.incident.findFirst({});" },
+      { path: "store/y.ts", text: 'db.prepare("UPDATE Incident SET resolvedAt = ?");\nawait store.project.update({ data: { incidents: { create: {} } } });\n// SELECT * FROM Incident' },
+      { path: "incidents/open-resolve.ts", text: "await store.incident.create({ data });" },
+    ];
+    expect(incidentWritesOutside(samples)).toEqual([
+      "freshness/x.ts:1: await store.incident.update({ where });",
+      "freshness/x.ts:2: await tx.incident",
+      'store/y.ts:1: db.prepare("UPDATE Incident SET resolvedAt = ?");',
+      "store/y.ts:2: await store.project.update({ data: { incidents: { create: {} } } });",
+    ]);
+    expect(incidentWritesOutside(sources())).toEqual([]);
+    expect(sources("incidents").length).toBeGreaterThan(0);
+  });
+
+  it("no import from core/src/alerts/ reaches core/src/server/, core/src/drills/ or core/src/freshness/", () => {
+    const samples: SourceFile[] = [
+      { path: "alerts/a.ts", text: 'import { x } from "./b.ts";\nimport type { C } from "../config.ts";' },
+      { path: "alerts/b.ts", text: 'export { f } from "../words/f.ts";\nconst m = await import("../drills/disk.ts");' },
+      { path: "config.ts", text: 'import { p } from "./server/trust-proxy.ts";' },
+      { path: "words/f.ts", text: 'import { g } from "node:fs";' },
+    ];
+    expect(forbiddenChains(samples, "alerts/", BELOW_ALERTS_FORBIDDEN).sort()).toEqual([
+      "alerts/a.ts -> config.ts -> server/trust-proxy.ts",
+      "alerts/b.ts -> drills/disk.ts",
+    ]);
+    expect(forbiddenChains(sources(), "alerts/", BELOW_ALERTS_FORBIDDEN)).toEqual([]);
   });
 });
