@@ -2,7 +2,8 @@
 // few seconds, and every heartbeat interval reports what it saw to the core.
 // This file wires the parts: litestream-runner.ts (Litestream and its log),
 // managed-refresh.ts (replica settings from the core), sampler.ts (one sample),
-// heartbeat-payload.ts (what a heartbeat says), heartbeat-loop.ts (when it is sent).
+// heartbeat-builder.ts over heartbeat-payload.ts (what a heartbeat says),
+// heartbeat-loop.ts (when it is sent), timers.ts (timers that stop with the agent).
 //
 //   startAgent(settings: AgentSettings, deps?: AgentDeps): Promise<RunningAgent>
 //   RunningAgent: stop() (Litestream gets SIGTERM and its final sync), heartbeatNow(), sampleNow(),
@@ -11,14 +12,11 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { AgentConfigResponse, HeartbeatPayload } from "../protocol.ts";
-import pkg from "../../package.json" with { type: "json" };
-import { containerChecks } from "./container-checks.ts";
 import { fetchAgentConfig, postHeartbeat, type CallOutcome } from "./core-client.ts";
 import { DatabaseWatch } from "./database-watch.ts";
 import { HeartbeatLoop } from "./heartbeat-loop.ts";
-import { databaseInputs, filesReplaced, heartbeatPayload, logErrorWindowMs, type Replaced } from "./heartbeat-payload.ts";
+import { HeartbeatBuilder } from "./heartbeat-builder.ts";
 import { openLitestream } from "./litestream-runner.ts";
-import { currentErrors } from "./log-errors.ts";
 import { createAgentLog, type AgentLog } from "./log.ts";
 import { ManagedRefresh } from "./managed-refresh.ts";
 import { Sampler } from "./sampler.ts";
@@ -55,8 +53,6 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-const AGENT_VERSION: string = pkg.version;
-
 export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}): Promise<RunningAgent> {
   const watches = settings.databases.map((d) => new DatabaseWatch(d, settings.litestreamVersion));
   const secrets = () => {
@@ -70,13 +66,12 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
   const serial = serialQueue();
   let intervalMs = settings.heartbeatIntervalSeconds * 1000;
   const interval = () => intervalMs;
-  let sequence = 0;
-  const replaced = new Map<string, Replaced>();
   const walGuard = new WalGuard((file, message) => log.debug("no WAL guard on the database", { file, error: message }));
 
   const litestream = await openLitestream({ settings, watches, log, backoff: deps.backoff });
+  const managedWatches = watches.filter((w) => w.setting.replicas.length === 0);
   const managed = new ManagedRefresh({
-    watches: watches.filter((w) => w.setting.replicas.length === 0),
+    watches: managedWatches,
     fetchConfig: deps.fetchConfig ?? (() => fetchAgentConfig(settings.server, settings.token)),
     intervalExplicit: settings.intervalExplicit,
     intervalMs: interval,
@@ -88,52 +83,17 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
   const sampler = new Sampler({ settings, watches, litestream, walGuard, log, intervalMs: interval, stuck: deps.stuck });
   const sample = (forceStorage: boolean) => serial(() => sampler.sample(forceStorage));
 
-  const buildPayload = async (): Promise<HeartbeatPayload> => {
-    const now = new Date();
-    const current = currentErrors(litestream.board, now, logErrorWindowMs(intervalMs));
-    const health = litestream.health(sampler.metricsError);
-    const databases = await Promise.all(
-      watches.map(async (w) => {
-        const inputs = databaseInputs({
-          path: w.path,
-          replicaNames: w.names,
-          managed: w.setting.replicas.length === 0,
-          managedStorageMissing: managed.storageMissing,
-          current,
-          litestream: health,
-          replaced: replaced.get(w.path),
-          now,
-        });
-        inputs.errors.push(...(await containerChecks(w.setting)));
-        return w.report({
-          ...inputs,
-          now,
-          live: sampler.metrics?.databases.get(w.path) ?? null,
-          litestreamRunning: health.running,
-          countRows: { enabled: settings.countRows, maxBytes: settings.countRowsMaxBytes, everyMs: deps.countRowsEveryMs ?? 600_000 },
-          marker: settings.marker,
-          secrets: secrets(),
-        });
-      }),
-    );
-    const toRestart = litestream.supervisor ? filesReplaced(watches.map((w) => ({ path: w.path, problem: w.identityProblem() })), now) : [];
-    if (toRestart.length > 0) {
-      for (const r of toRestart) replaced.set(r.path, r);
-      litestream.restart(`database file replaced: ${toRestart.map((r) => r.path).join(", ")}`);
-    }
-    return heartbeatPayload({
-      agentVersion: AGENT_VERSION,
-      litestreamVersion: litestream.version,
-      now,
-      sequence: sequence++,
-      agentId,
-      hostname: os.hostname(),
-      mode: settings.mode,
-      databases,
-      agentErrors: [litestream.binaryError, managed.error].filter((e): e is string => e !== null),
-      secrets: secrets(),
-    });
-  };
+  const builder = new HeartbeatBuilder({
+    settings,
+    watches,
+    litestream,
+    sampler,
+    managed,
+    agentId,
+    intervalMs: interval,
+    secrets,
+    countRowsEveryMs: deps.countRowsEveryMs,
+  });
 
   const sender = new HeartbeatSender({
     post: deps.post ?? ((p) => postHeartbeat(settings.server, settings.token, p)),
@@ -149,7 +109,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
     log,
     next: async () => {
       await sample(true);
-      return serial(buildPayload);
+      return serial(() => builder.build());
     },
   });
   const sampleLoop = () => {
@@ -170,7 +130,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
   });
   // Held before Litestream starts and released after it exits: see wal-guard.ts.
   await walGuard.hold(watches.map((w) => w.path));
-  if (watches.some((w) => w.setting.replicas.length === 0)) await managed.refresh();
+  if (managedWatches.length > 0) await managed.refresh();
   await litestream.start();
   timers.later(jitter(settings.sampleIntervalSeconds * 1000), sampleLoop);
   heartbeats.start(Math.min(1000, intervalMs));
