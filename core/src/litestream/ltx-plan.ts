@@ -15,6 +15,10 @@
 //   A point-in-time restore does not: it silently restores the state before
 //   the gap. Borela reports that gap as a failure too (`gap`).
 //
+// - no chain at all (no snapshot, no file from TXID 1): litestream fails with
+//   "no matching backup files available" (0.5.16's words, also for an empty
+//   replica and for a timestamp before every file).
+//
 //   planLtxRestore(files: LtxFile[], options?: { timestamp?: Date | null }): LtxPlanResult   pure
 import { SNAPSHOT_LEVEL, type LtxFile } from "./client/replica-client.ts";
 
@@ -30,6 +34,12 @@ export interface LtxRestorePlan {
 export type LtxPlanResult = { ok: true; plan: LtxRestorePlan } | { ok: false; reason: string };
 
 const txid = (n: number) => n.toString(16).padStart(16, "0");
+
+/**
+ * What `litestream restore` 0.5.16 prints when no chain can start: no LTX file, or no snapshot and no file
+ * from TXID 1 (at a timestamp: none created before it). Checked against the real binary (ltx-quoted-errors.test.ts).
+ */
+export const NO_BACKUP_FILES = "no matching backup files available";
 /** `<level>/<name>`, how reports name a file. */
 export const ltxLabel = (f: LtxFile) => `level ${f.level} ${f.name}`;
 
@@ -90,9 +100,9 @@ export function planLtxRestore(files: LtxFile[], options: { timestamp?: Date | n
     next.candidate = null;
   }
   if (chain.length === 0) {
-    const first = files.filter((f) => f.level < SNAPSHOT_LEVEL).sort(byName)[0];
+    const first = files.filter((f) => f.level < SNAPSHOT_LEVEL && (!timestamp || f.createdAt < timestamp)).sort(byName)[0];
     const why = first ? `no snapshot (level ${SNAPSHOT_LEVEL})${at}, and the oldest LTX file ${ltxLabel(first)} does not start at TXID 1` : `no LTX file${at}`;
-    return { ok: false, reason: `${why}: litestream restore fails with "transaction not available"` };
+    return { ok: false, reason: `${why}: litestream restore fails with "${NO_BACKUP_FILES}"` };
   }
   // The first file past the chain's end that starts beyond it: a latest restore fails on it, a point-in-time one stops before it.
   let gap: LtxFile | null = null;
