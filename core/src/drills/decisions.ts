@@ -78,12 +78,31 @@ export function compareWithLive(
   return warnings;
 }
 
+/** The TXID of a Litestream 0.5 position (`generation` null, the TXID in `txid` or `offset`); null for a 0.3 one. */
+export function positionTxid(p: Position | null): number | null {
+  if (!p || p.generation !== null) return null;
+  return p.txid ?? p.offset;
+}
+
+/**
+ * Whether a restore ending at `restored` reaches the database's position `live`
+ * as the agent last reported it. 0.3: same generation, same or later
+ * index/offset. 0.5: restored TXID at or past the database's TXID.
+ */
+export function reachesLive(restored: Position | null, live: Position | null): boolean {
+  if (!restored || !live) return false;
+  const restoredTxid = positionTxid(restored);
+  const liveTxid = positionTxid(live);
+  if (restoredTxid !== null || liveTxid !== null) return restoredTxid !== null && liveTxid !== null && restoredTxid >= liveTxid;
+  return restored.generation === live.generation && (restored.index > live.index || (restored.index === live.index && restored.offset >= live.offset));
+}
+
 /**
  * Recovery point of a restore, in seconds: how much older the restored state
  * is than the last live change the agent saw. 0 when the restore reaches the
- * database's own position (same generation, same or later index/offset); else
- * the last change's time (agent clock) minus the restore point (creation time
- * of the newest file restored); null when neither is known — never assumed 0.
+ * database's own position (reachesLive: 0.3 generation/index/offset, 0.5 TXID);
+ * else the last change's time (agent clock) minus the restore point (creation
+ * time of the newest file restored); null when neither is known — never assumed 0.
  */
 export function rpoSeconds(input: {
   restorePoint: Date | null;
@@ -93,7 +112,7 @@ export function rpoSeconds(input: {
 }): number | null {
   const { restorePoint, restored, live, changedAt } = input;
   if (!restorePoint) return null;
-  if (restored && live && restored.generation === live.generation && (restored.index > live.index || (restored.index === live.index && restored.offset >= live.offset))) return 0;
+  if (reachesLive(restored, live)) return 0;
   if (!changedAt) return null;
   return Math.max(0, (changedAt.getTime() - restorePoint.getTime()) / 1000);
 }
@@ -107,6 +126,27 @@ export function generationMismatch(restored: string, live: string | null, inRepl
   if (!live || live === restored) return null;
   const where = inReplica.includes(live) ? "a newer backup of it exists but is not what a restore picks" : "it has nothing in the replica yet";
   return `restored generation ${restored}, but the live database is on generation ${live} (${where}): a restore now would not bring back the live data`;
+}
+
+const hexTxid = (n: number) => `0x${n.toString(16)}`;
+
+/**
+ * The 0.5 counterpart of generationMismatch: why a restore of the latest
+ * backup brings back less than storage held. `restoredTxid`: where the restore
+ * plan ends; `replica`: the replica's position in the agent's latest heartbeat
+ * (its newest LTX file's max TXID over every level, read from storage; a
+ * compaction keeps it, since a level-1 file ends where its level-0 files did),
+ * seen at `seenAt`. Fails when the restore ends below it: files that were
+ * stored are gone. Null when it reaches it, when the replica position is
+ * unknown or a 0.3 one, and for a point-in-time drill (`timestamp`), which
+ * legitimately restores less.
+ */
+export function ltxBelowReplica(input: { restoredTxid: number; replica: Position | null; seenAt: Date | null; timestamp: Date | null }): string | null {
+  const seen = positionTxid(input.replica);
+  if (input.timestamp || seen === null || input.restoredTxid >= seen) return null;
+  const at = input.seenAt ? ` at ${input.seenAt.toISOString()}` : "";
+  const missing = input.restoredTxid + 1 === seen ? `TXID ${hexTxid(seen)}` : `TXIDs ${hexTxid(input.restoredTxid + 1)}–${hexTxid(seen)}`;
+  return `storage holds up to TXID ${hexTxid(input.restoredTxid)} but the agent saw the replica reach TXID ${hexTxid(seen)}${at}: the newest LTX files are missing (${missing}), and a restore now would not bring back the data they held`;
 }
 
 /**

@@ -1,9 +1,10 @@
 // What the agent last said about the live database, for comparing a restore
-// with it: its position (generation, index, offset; from the Database row) and
-// when it last saw the file change (`changedAt`, kept only in the newest
-// heartbeat's payload).
+// with it: its position (0.3 generation, index, offset; 0.5 TXID; from the
+// Database row), the drilled replica's position (its first replica's row: 0.5,
+// the newest LTX file's max TXID) with when that heartbeat arrived, and when it
+// last saw the file change (`changedAt`, kept only in the newest heartbeat's payload).
 //
-//   liveState(store, database: { projectId, name, position }): Promise<LiveState>
+//   liveState(store, database: { projectId, name, position, replicas? }): Promise<LiveState>
 import type { Position } from "../protocol.ts";
 import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
@@ -11,13 +12,21 @@ import { parseJson } from "../store/json.ts";
 export interface LiveState {
   position: Position | null;
   changedAt: Date | null;
+  /** The drilled replica (the database's first) as the latest heartbeat reported it; null when never reported. */
+  replica: { position: Position; seenAt: Date } | null;
 }
 
-export async function liveState(store: Store, database: { projectId: string; name: string; position: string | null }): Promise<LiveState> {
+export async function liveState(
+  store: Store,
+  database: { projectId: string; name: string; position: string | null; replicas?: { position: string | null; updatedAt: Date }[] },
+): Promise<LiveState> {
   const position = parseJson<Position | null>(database.position, null);
+  const first = database.replicas?.[0];
+  const replicaPosition = first ? parseJson<Position | null>(first.position, null) : null;
+  const replica = first && replicaPosition ? { position: replicaPosition, seenAt: first.updatedAt } : null;
   const heartbeat = await store.heartbeat.findFirst({ where: { projectId: database.projectId }, orderBy: { receivedAt: "desc" }, select: { payload: true } });
   const payload = parseJson<{ databases?: { name?: string; changedAt?: string | null }[] } | null>(heartbeat?.payload ?? null, null);
   const raw = payload?.databases?.find((d) => d.name === database.name)?.changedAt ?? null;
   const changedAt = raw ? new Date(raw) : null;
-  return { position, changedAt: changedAt && !Number.isNaN(changedAt.getTime()) ? changedAt : null };
+  return { position, changedAt: changedAt && !Number.isNaN(changedAt.getTime()) ? changedAt : null, replica };
 }

@@ -99,7 +99,7 @@ export async function prepareLtxRestore(
     timestamp,
     // The listing's time of the last file (file: its header time; S3: its upload time, or its header time for a point in time).
     restorePoint: last.createdAt,
-    restoredEnd: null,
+    restoredEnd: { generation: null, index: 0, offset: plan.maxTXID, txid: plan.maxTXID },
     txid: plan.maxTXID,
     bytes: plan.files.reduce((n, f) => n + f.size, 0),
     summary: `LTX plan: ${plan.files.map(ltxLabel).join(", ")}; verifying each file beside the restore`,

@@ -11,7 +11,7 @@ export interface RestoreSource {
   timestamp: Date | null;
   /** Time of the newest change the restore reaches (WAL segment creation; LTX header timestamp). */
   restorePoint: Date;
-  /** Where the restore ends as a 0.3 position (RPO against the live position); null for LTX. */
+  /** Where the restore ends, as the agent reports positions (RPO against the live one): 0.3 generation/index/offset; LTX `{ generation: null, index: 0, offset: TXID, txid: TXID }`. */
   restoredEnd: Position | null;
   /** The TXID the restore ends at (LTX); null for 0.3. */
   txid: number | null;

@@ -18,7 +18,7 @@ import type { RestoreSource } from "./restore-source.ts";
 import type { LiveState } from "./live-state.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import { prepareGenerationsRestore } from "./generations-source.ts";
-import { compare, compareWithLive, compareWithPrevious, isStorageUnreachable, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
+import { compare, compareWithLive, compareWithPrevious, isStorageUnreachable, ltxBelowReplica, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
 import { freeSpace as systemFreeSpace, type FreeSpace } from "./disk.ts";
 import { formatBytes } from "../words/bytes.ts";
 import { IsolationError, runIsolated, type IsolationSettings } from "./isolation/run-isolated.ts";
@@ -118,7 +118,13 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
       throw new InfrastructureError((err as Error).message);
     }
     if ("failed" in prepared) return finish("failed", prepared.failed);
-    return restoreAndCheck(run, prepared, await liveState(ctx.store, database));
+    const live = await liveState(ctx.store, database);
+    const below = ltxBelowReplica({ restoredTxid: prepared.txid ?? 0, replica: live.replica?.position ?? null, seenAt: live.replica?.seenAt ?? null, timestamp: drill.timestamp });
+    if (below) {
+      report.txid = prepared.txid;
+      return finish("failed", below);
+    }
+    return restoreAndCheck(run, prepared, live);
   }
   const live = await liveState(ctx.store, database);
   const prepared = await prepareGenerationsRestore(target, listing, choice, { timestamp: drill.timestamp, shown, liveGeneration: live.position?.generation ?? null });

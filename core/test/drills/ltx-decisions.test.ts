@@ -1,0 +1,56 @@
+// The Litestream 0.5 (TXID) side of a drill's pure decisions: a latest restore
+// ending below the replica TXID the agent last saw fails (the counterpart of
+// 0.3's generationMismatch), and RPO is 0 when the restore reaches the
+// database's TXID.
+import { describe, expect, it } from "vitest";
+import { ltxBelowReplica, positionTxid, reachesLive, rpoSeconds } from "../../src/drills/decisions.ts";
+
+const tx = (txid: number) => ({ generation: null, index: 0, offset: txid, txid });
+const seenAt = new Date("2026-11-29T10:00:00Z");
+
+describe("ltxBelowReplica", () => {
+  it("fails a latest restore that ends below the replica TXID of the latest heartbeat, naming both", () => {
+    expect(ltxBelowReplica({ restoredTxid: 0x11, replica: tx(0x13), seenAt, timestamp: null })).toBe(
+      "storage holds up to TXID 0x11 but the agent saw the replica reach TXID 0x13 at 2026-11-29T10:00:00.000Z: the newest LTX files are missing (TXIDs 0x12–0x13), and a restore now would not bring back the data they held",
+    );
+    expect(ltxBelowReplica({ restoredTxid: 0x12, replica: tx(0x13), seenAt: null, timestamp: null })).toMatch(/^storage holds up to TXID 0x12 but the agent saw the replica reach TXID 0x13: .*\(TXID 0x13\)/);
+  });
+
+  it("reads the TXID from offset when a heartbeat's position has no txid field", () => {
+    expect(ltxBelowReplica({ restoredTxid: 5, replica: { generation: null, index: 0, offset: 9 }, seenAt, timestamp: null })).toMatch(/reach TXID 0x9/);
+  });
+
+  it("passes when the restore reaches the replica TXID or beyond it (the replica moved on after the heartbeat; compaction keeps max TXIDs)", () => {
+    expect(ltxBelowReplica({ restoredTxid: 0x13, replica: tx(0x13), seenAt, timestamp: null })).toBeNull();
+    expect(ltxBelowReplica({ restoredTxid: 0x20, replica: tx(0x13), seenAt, timestamp: null })).toBeNull();
+  });
+
+  it("does not judge a point-in-time drill (a timestamp legitimately restores less), a 0.3 replica position, or none", () => {
+    expect(ltxBelowReplica({ restoredTxid: 3, replica: tx(0x13), seenAt, timestamp: new Date("2026-11-29T09:00:00Z") })).toBeNull();
+    expect(ltxBelowReplica({ restoredTxid: 3, replica: { generation: "1111111111111111", index: 9, offset: 4152 }, seenAt, timestamp: null })).toBeNull();
+    expect(ltxBelowReplica({ restoredTxid: 3, replica: null, seenAt: null, timestamp: null })).toBeNull();
+  });
+});
+
+describe("RPO against a 0.5 position", () => {
+  const point = new Date("2026-11-29T10:00:00Z");
+  const changedAt = new Date("2026-11-29T10:00:02.865Z");
+  it("is 0 when the restored TXID equals or passes the database's TXID as last reported", () => {
+    expect(rpoSeconds({ restorePoint: point, restored: tx(33), live: tx(33), changedAt })).toBe(0);
+    expect(rpoSeconds({ restorePoint: point, restored: tx(34), live: { generation: null, index: 0, offset: 33 }, changedAt })).toBe(0);
+  });
+
+  it("is measured when the restore is behind the database's TXID, or when the lines differ", () => {
+    expect(rpoSeconds({ restorePoint: point, restored: tx(32), live: tx(33), changedAt })).toBe(2.865);
+    const generations = { generation: "1111111111111111", index: 0, offset: 33 };
+    expect(rpoSeconds({ restorePoint: point, restored: generations, live: tx(33), changedAt })).toBe(2.865);
+    expect(rpoSeconds({ restorePoint: point, restored: tx(33), live: generations, changedAt })).toBe(2.865);
+  });
+
+  it("reachesLive and positionTxid tell 0.3 positions from 0.5 ones", () => {
+    expect(positionTxid(tx(7))).toBe(7);
+    expect(positionTxid({ generation: "1111111111111111", index: 1, offset: 7 })).toBeNull();
+    expect(reachesLive({ generation: "g", index: 2, offset: 10 }, { generation: "g", index: 2, offset: 10 })).toBe(true);
+    expect(reachesLive(tx(1), null)).toBe(false);
+  });
+});
