@@ -65,3 +65,18 @@ const MAX_RETRY_DELAY_MS = 3_600_000;
 export function retryDelayMs(attempts: number, baseSeconds: number): number {
   return Math.min(MAX_RETRY_DELAY_MS, baseSeconds * 1000 * 2 ** Math.max(0, attempts - 1));
 }
+
+/**
+ * When an open incident next needs planning if nothing else happens to it (no transition, no new
+ * channel): when its confirmation delay ends, then at its next reminder. Null for a resolved incident
+ * (its notices are planned when it resolves). Planning earlier is harmless, later would delay a notice.
+ */
+export function nextPlanAt(incident: IncidentTimes, timing: AlertTiming, now: Date): Date | null {
+  if (incident.resolvedAt) return null;
+  const opened = incident.openedAt.getTime();
+  const confirmAt = opened + timing.confirmSeconds * 1000;
+  if (now.getTime() < confirmAt) return new Date(confirmAt);
+  const cadence = timing.reminderHours * 3_600_000;
+  const n = Math.floor((now.getTime() - opened) / cadence);
+  return new Date(opened + (n + 1) * cadence);
+}

@@ -1,5 +1,5 @@
 // The alert loop: every few seconds, claim the notifications that fell due
-// (incidents, the weekly digest) and send the pending ones whose time has
+// (incidents the outbox or the clock says to look at, see plan-scope.ts; the weekly digest) and send the pending ones whose time has
 // come. Delivery state lives in the database, so restarts and several core
 // processes never send twice.
 //
@@ -12,6 +12,7 @@ import type { ConfirmDelays } from "./confirm-delay.ts";
 import { deliverPending, type DeliveredAttempt } from "./deliver.ts";
 import { planDigest } from "./digest.ts";
 import { planIncidentDeliveries } from "./plan.ts";
+import { createPlanScope } from "./plan-scope.ts";
 
 export const DEFAULT_TICK_MS = 2_000;
 
@@ -56,12 +57,15 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     s3: config.s3 ?? null,
   };
   const plan = { confirm: config.alertConfirmSeconds, reminderHours: config.alertReminderHours, operatorEmails: config.alertEmail, emailReady: !!config.smtpUrl };
+  const scope = createPlanScope(store);
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<DeliveredAttempt[]> | null = null;
 
   async function pass(): Promise<DeliveredAttempt[]> {
     const at = now();
-    await planIncidentDeliveries(store, plan, at);
+    const s = await scope.next(at);
+    const planned = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, plan, at, s.all ? undefined : s.projectIds) : null;
+    scope.planned(s, planned?.nextDue ?? new Map());
     await planDigest(store, settings, at);
     const done = await deliverPending(store, deps.secretKey, settings, now);
     for (const d of done) {

@@ -4,7 +4,7 @@ import type { Store } from "../store/db.ts";
 import { endedInSilence, staleAwaitsHeartbeat, supersedingError } from "./cause.ts";
 import { claimDelivery } from "./claim.ts";
 import { confirmSecondsFor, type ConfirmDelays } from "./confirm-delay.ts";
-import { dueNotifications } from "./decisions.ts";
+import { dueNotifications, nextPlanAt, type AlertTiming } from "./decisions.ts";
 import { channelKey, deliveryKey, parseDeliveryKey } from "./delivery-key.ts";
 import { recipients, type Recipient } from "./recipients.ts";
 
@@ -23,27 +23,42 @@ export interface PlanSettings {
   emailReady: boolean;
 }
 
-/** Returns how many deliveries this call claimed. */
-export async function planIncidentDeliveries(store: Store, settings: PlanSettings, at: Date): Promise<number> {
+export interface PlanResult {
+  /** How many deliveries this call claimed. */
+  claimed: number;
+  /** Per project planned, the earliest time one of its open incidents needs planning again (plan-scope.ts); absent: none. */
+  nextDue: Map<string, Date>;
+}
+
+/** Plans the incidents of `projectIds` (every project when undefined). */
+export async function planIncidentDeliveries(store: Store, settings: PlanSettings, at: Date, projectIds?: string[]): Promise<PlanResult> {
   const incidents = await store.incident.findMany({
-    where: { OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }] },
+    where: {
+      ...(projectIds ? { projectId: { in: projectIds } } : {}),
+      OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }],
+    },
     include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } }, project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true } } },
     orderBy: { id: "asc" },
   });
   const byProject = new Map<string, Recipient[]>();
   let claimed = 0;
-  for (const incident of incidents) {
+  const nextDue = new Map<string, Date>();
+  const dueAt = (projectId: string, when: Date | null) => {
+    const known = nextDue.get(projectId);
+    if (when && (!known || when < known)) nextDue.set(projectId, when);
+  };
+  // False when the incident waits on something other than the clock (skipped below): plan it again next pass.
+  async function planOne(incident: (typeof incidents)[number], timing: AlertTiming): Promise<boolean> {
     // Its condition went away and it waits out its hold (freshness/incident-plan.ts): nothing to announce until it returns or resolves.
-    if (!incident.resolvedAt && incident.clearedAt) continue;
+    if (!incident.resolvedAt && incident.clearedAt) return false;
     if (!byProject.has(incident.projectId)) byProject.set(incident.projectId, await recipients(store, incident.projectId, settings.operatorEmails));
     const taken = new Set(incident.deliveries.map((d) => d.dedupeKey));
     const announcedAnywhere = incident.deliveries.some((d) => d.event === "opened" || d.event === "missed");
     // One cause, one alert (cause.ts): a stale incident an error took over is told by the error's messages;
     // one the core's clock opened waits for the agent's next heartbeat to confirm it or name the error.
-    if (supersedingError(incident, incidents)) continue;
-    if (!announcedAnywhere && endedInSilence(incident, incidents, at)) continue;
-    if (incident.kind === "stale" && !incident.resolvedAt && !announcedAnywhere && (await awaitsHeartbeat(store, incident))) continue;
-    const timing = { confirmSeconds: confirmSecondsFor(incident.kind, settings.confirm), reminderHours: settings.reminderHours };
+    if (supersedingError(incident, incidents)) return false;
+    if (!announcedAnywhere && endedInSilence(incident, incidents, at)) return false;
+    if (incident.kind === "stale" && !incident.resolvedAt && !announcedAnywhere && (await awaitsHeartbeat(store, incident))) return false;
     for (const channel of byProject.get(incident.projectId)!) {
       if (channel.type === "email" && !settings.emailReady) continue;
       const key = channelKey(channel);
@@ -55,8 +70,14 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
         if (await claimDelivery(store, { dedupeKey, event: n.event, incidentId: incident.id, channelId: channel.id }, at)) claimed++;
       }
     }
+    return true;
   }
-  return claimed;
+  for (const incident of incidents) {
+    const timing = { confirmSeconds: confirmSecondsFor(incident.kind, settings.confirm), reminderHours: settings.reminderHours };
+    const planned = await planOne(incident, timing);
+    if (!incident.resolvedAt) dueAt(incident.projectId, planned ? nextPlanAt(incident, timing, at) : at);
+  }
+  return { claimed, nextDue };
 }
 
 async function awaitsHeartbeat(store: Store, incident: { databaseId: string | null; project: { lastHeartbeatAt: Date | null; staleAfterSeconds: number } }): Promise<boolean> {

@@ -31,7 +31,7 @@ export async function applyIncidentActions(store: IncidentStore, projectId: stri
         break;
       case "resolve":
         // Guarded: another process may have resolved it meanwhile.
-        await resolveIncidentById(store, action.id, action.at);
+        await resolveIncidentById(store, projectId, action.id, action.at);
         break;
     }
   }

@@ -1,0 +1,65 @@
+// Which projects a planning pass looks at. The incident outbox
+// (IncidentTransition rows, written by core/src/incidents/) says which
+// projects had an incident open or resolve since the last pass; the last pass
+// said when each project's open incidents next need planning (confirmation
+// delay, reminders). A pass plans only those projects instead of reloading
+// every open incident every tick. Every project is planned on the first pass,
+// when the alert channels or a project's settings changed (recipients), and
+// at least every `fullPassMs` (another core's progress, anything the outbox
+// does not carry).
+import type { Store } from "../store/db.ts";
+
+export const FULL_PASS_MS = 60_000;
+
+/** Every project, or these projects (possibly none). */
+export type Scope = { all: true } | { all: false; projectIds: string[] };
+
+export interface PlanScope {
+  /** The scope of the pass at `at`; reads the outbox after its cursor. */
+  next(at: Date): Promise<Scope>;
+  /** After a pass over `scope` succeeded: each planned project's next due time (plan.ts's `nextDue`). */
+  planned(scope: Scope, nextDue: Map<string, Date>): void;
+}
+
+export function createPlanScope(store: Store, fullPassMs = FULL_PASS_MS): PlanScope {
+  let cursor: number | null = null;
+  let lastFullAt: number | null = null;
+  let lastStamp: string | null = null;
+  let due = new Map<string, number>();
+  // A pass that failed between next() and planned() may have lost its transitions: the next one plans everything.
+  let unfinished = false;
+
+  return {
+    async next(at) {
+      const stamp = await recipientsStamp(store);
+      const t = at.getTime();
+      const full = unfinished || cursor === null || stamp !== lastStamp || lastFullAt === null || t - lastFullAt >= fullPassMs || t < lastFullAt;
+      lastStamp = stamp;
+      unfinished = true;
+      if (full) {
+        const last = await store.incidentTransition.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
+        cursor = last?.id ?? 0;
+        lastFullAt = t;
+        return { all: true };
+      }
+      const moved = await store.incidentTransition.findMany({ where: { id: { gt: cursor! } }, orderBy: { id: "asc" }, select: { id: true, projectId: true } });
+      if (moved.length > 0) cursor = moved[moved.length - 1].id;
+      const projectIds = new Set(moved.map((m) => m.projectId));
+      for (const [projectId, when] of due) if (when <= t) projectIds.add(projectId);
+      return { all: false, projectIds: [...projectIds] };
+    },
+    planned(scope, nextDue) {
+      unfinished = false;
+      if (scope.all) due = new Map();
+      else for (const projectId of scope.projectIds) due.delete(projectId);
+      for (const [projectId, when] of nextDue) due.set(projectId, when.getTime());
+    },
+  };
+}
+
+/** Changes whenever who hears about a project may have changed: a channel added, edited or removed, a project's settings (its alert emails) updated. */
+async function recipientsStamp(store: Store): Promise<string> {
+  const channels = await store.alertChannel.findMany({ select: { id: true, projectId: true, type: true, target: true }, orderBy: { id: "asc" } });
+  const projects = await store.project.aggregate({ _count: { _all: true }, _max: { updatedAt: true } });
+  return JSON.stringify([channels, projects._count._all, projects._max.updatedAt?.getTime() ?? null]);
+}

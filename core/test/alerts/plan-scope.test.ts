@@ -1,0 +1,74 @@
+// The planner reads the incident outbox instead of reloading every open
+// incident every tick: a pass plans the projects whose incidents moved or
+// whose next notice fell due, every project only on the first pass, when
+// recipients change, after a failed pass, and every FULL_PASS_MS.
+import { afterEach, describe, expect, it } from "vitest";
+import { nextPlanAt } from "../../src/alerts/decisions.ts";
+import { createPlanScope, FULL_PASS_MS } from "../../src/alerts/plan-scope.ts";
+import { planIncidentDeliveries } from "../../src/alerts/plan.ts";
+import { openIncident, resolveIncident } from "../../src/incidents/open-resolve.ts";
+import { newId } from "../../src/store/ids.ts";
+import { seedProject, tempStore, type TestStore } from "./fixtures.ts";
+
+let db: TestStore | null = null;
+afterEach(async () => {
+  await db?.close();
+  db = null;
+});
+
+const T0 = new Date("2026-11-29T10:00:00Z");
+const at = (s: number) => new Date(T0.getTime() + s * 1000);
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+describe("nextPlanAt", () => {
+  const timing = { confirmSeconds: 60, reminderHours: 24 };
+  it("is the end of the confirmation delay, then the next reminder; null once resolved", () => {
+    expect(iso(nextPlanAt({ openedAt: T0, resolvedAt: null }, timing, at(10)))).toBe(iso(at(60)));
+    expect(iso(nextPlanAt({ openedAt: T0, resolvedAt: null }, timing, at(60)))).toBe(iso(at(86_400)));
+    expect(iso(nextPlanAt({ openedAt: T0, resolvedAt: null }, timing, at(86_400)))).toBe(iso(at(2 * 86_400)));
+    expect(nextPlanAt({ openedAt: T0, resolvedAt: at(5) }, timing, at(10))).toBeNull();
+  });
+});
+
+describe("plan scope", () => {
+  it("plans only the projects the outbox or the clock names; everything on recipients' changes, failures and every full-pass period", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const settings = { confirm: 60, reminderHours: 24, operatorEmails: ["ops@example.com"], emailReady: true };
+    const projects = [];
+    for (let i = 0; i < 20; i++) projects.push(await seedProject(store, `p${i}`));
+    // Nineteen projects with an incident open and announced long ago: nothing to do for a day.
+    for (const p of projects.slice(1)) await openIncident(store, { projectId: p.projectId, databaseId: p.databaseId, kind: "error", reason: "stuck" }, at(-3600));
+    const scope = createPlanScope(store, FULL_PASS_MS * 10);
+    const pass = async (t: Date) => {
+      const s = await scope.next(t);
+      const result = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, settings, t, s.all ? undefined : s.projectIds) : null;
+      scope.planned(s, result?.nextDue ?? new Map());
+      return { scope: s.all ? "all" : s.projectIds, claimed: result?.claimed ?? 0 };
+    };
+
+    expect(await pass(at(0))).toEqual({ scope: "all", claimed: 19 });
+    expect(await pass(at(2))).toEqual({ scope: [], claimed: 0 });
+
+    // An incident opens in project 0: only project 0 is planned, and again when its confirmation delay ends.
+    const p0 = projects[0];
+    await openIncident(store, { projectId: p0.projectId, databaseId: p0.databaseId, kind: "stale", reason: "unreplicated" }, at(3));
+    expect(await pass(at(4))).toEqual({ scope: [p0.projectId], claimed: 0 });
+    expect(await pass(at(6))).toEqual({ scope: [], claimed: 0 });
+    expect(await pass(at(63))).toEqual({ scope: [p0.projectId], claimed: 1 });
+    await resolveIncident(store, { projectId: p0.projectId, databaseId: p0.databaseId, kind: "stale" }, at(64));
+    expect(await pass(at(65))).toEqual({ scope: [p0.projectId], claimed: 1 });
+
+    // A channel added: everything is planned (it hears what is open).
+    await store.alertChannel.create({ data: { id: newId(), projectId: null, type: "webhook", target: "http://127.0.0.1:9/hook" } });
+    expect(await pass(at(66))).toEqual({ scope: "all", claimed: 19 });
+    expect(await pass(at(67))).toEqual({ scope: [], claimed: 0 });
+
+    // A pass that failed after reading the outbox: the next plans everything.
+    await scope.next(at(68));
+    expect((await pass(at(69))).scope).toBe("all");
+    expect((await pass(at(70))).scope).toEqual([]);
+    expect((await pass(at(68 + FULL_PASS_MS / 100))).scope).toEqual([]);
+    expect((await pass(at(69 + FULL_PASS_MS / 100))).scope).toBe("all");
+  });
+});
