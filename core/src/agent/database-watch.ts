@@ -5,6 +5,7 @@
 //   new DatabaseWatch(setting: DatabaseSetting)
 //   setReplicas(targets) · resetIdentity() · observeFile(now): Promise<boolean (changed)> · observeShadow(): Promise<void>
 //   readStorage(options): Promise<void> · step(now, changed, live, storageRead) · probeReplicas(now, everyMs): Promise<void>
+//   storedTxids(): Map<replicaKey, TXID>   0.5: each replica's stored TXID as last read (empty on 0.3)
 //   report(context): Promise<DatabaseReport>
 import path from "node:path";
 import type { LitestreamLine } from "../litestream/binary.ts";
@@ -19,6 +20,8 @@ import { identityProblem, statDatabase, type FileState } from "./database-file.t
 import { initialPending, stepPending, type PendingState, type WalPoint } from "./pending.ts";
 import { initialOutsideWrite, outsideWriteMessage, stepOutsideWrite, type OutsideWriteState } from "./outside-write.ts";
 import { databaseReach, initialStuck, stepStuck, stuckMessage, type StuckState } from "./stuck.ts";
+import { replicaKey } from "./log-errors.ts";
+import { initialRewind, rewindMessage, stepRewind, type RewindState } from "./replica-rewind.ts";
 import { initialProbe, probeDirectories, probeDue, stepProbe, type ProbeState } from "./replica-probe.ts";
 import { litestreamMetaDir } from "../litestream/shadow-wal.ts";
 import { redactSecrets } from "./redact.ts";
@@ -85,6 +88,9 @@ export class DatabaseWatch {
   private shadow: ShadowPosition | null = null;
   private pending: PendingState[] = [];
   private stuck: StuckState[] = [];
+  private rewinds: RewindState[] = [];
+  /** 0.5: the database's TXID at the last sample with metrics. */
+  private txid: number | null = null;
   private probes: ProbeState[] = [];
   private outside: OutsideWriteState = initialOutsideWrite;
   private stored: Stored[] = [];
@@ -107,6 +113,7 @@ export class DatabaseWatch {
     this.names = replicaNames(targets);
     this.pending = targets.map(() => ({ ...initialPending }));
     this.stuck = targets.map(() => initialStuck);
+    this.rewinds = targets.map(() => initialRewind);
     this.probes = targets.map(() => initialProbe);
     this.stored = targets.map(() => ({ state: null, error: null, code: null }));
     this.sizeCaches = targets.map(() => new Map());
@@ -169,6 +176,16 @@ export class DatabaseWatch {
       return { stored, live: this.line === "0.5" ? txidPoints(live, storageRead ? stored : lastRead) : livePoints(live, this.shadow, this.names[i]) };
     });
     this.pending = this.pending.map((state, i) => stepPending(state, { now, databaseChanged: changed, live: points[i].live, stored: points[i].stored }));
+    if (this.line === "0.5") {
+      if (live?.txid != null) this.txid = live.txid;
+      this.rewinds = this.rewinds.map((state, i) =>
+        stepRewind(state, {
+          replicaTxid: points[i].stored === undefined ? undefined : (points[i].stored?.offset ?? 0),
+          snapshotTxid: points[i].stored === undefined ? null : (this.stored[i].state?.snapshotTxid ?? null),
+          databaseTxid: live?.txid ?? null,
+        }),
+      );
+    }
     // While Litestream is down (or being restarted) the stuck check holds still: the supervisor owns that.
     if (ctx.litestreamRunning) {
       this.stuck = this.stuck.map((state, i) => {
@@ -218,6 +235,15 @@ export class DatabaseWatch {
     return this.stored.some((s) => s.error !== null || (s.state?.position?.offset ?? 0) < txid);
   }
 
+  storedTxids(): Map<string, number> {
+    const out = new Map<string, number>();
+    if (this.line !== "0.5") return out;
+    this.stored.forEach((s, i) => {
+      if (!s.error && s.state) out.set(replicaKey(this.path, this.names[i]), s.state.position?.offset ?? 0);
+    });
+    return out;
+  }
+
   anyPending(): boolean {
     return this.pending.some((p) => p.pendingSince !== null);
   }
@@ -233,8 +259,13 @@ export class DatabaseWatch {
     for (const probe of this.probes) if (probe.failure) errors.push(probe.failure);
     const outside = outsideWriteMessage(this.outside, this.path, litestreamMetaDir(this.path));
     if (outside) errors.push(outside);
+    for (const state of this.rewinds) {
+      const message = rewindMessage(state);
+      if (message) errors.push(message);
+    }
+    const database = this.line === "0.5" ? (this.txid !== null ? { index: 0, offset: this.txid } : null) : databaseReach(this.shadow, this.file?.exists ? this.file.walBytes : null);
     this.stuck.forEach((state, i) => {
-      const message = stuckMessage(state, { now: ctx.now, url: replicaUrl(this.replicas[i]), database: databaseReach(this.shadow, this.file?.exists ? this.file.walBytes : null) });
+      const message = stuckMessage(state, { now: ctx.now, url: replicaUrl(this.replicas[i]), database, version: this.line });
       if (message) errors.push(message);
     });
     const notes = [...ctx.notes, ...this.countsAndMarker.notes()];

@@ -11,13 +11,25 @@
 //     board: ErrorBoard   findings from Litestream's log lines and metrics (log-errors.ts)
 //     start(): Promise<void>   starts, or restarts when the replica settings changed; no-op without ready databases
 //     restart(reason): void · running(): boolean | null (null: not supervised) · health(metricsError) (litestream-health.ts)
+//     noteMetrics(metrics) · noteReplicaTxids(Map<replicaKey, TXID>): fold evidence of success into the board
 import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary.ts";
 import { writeLitestreamConfig } from "../litestream/config.ts";
 import { litestream05Env } from "../litestream/env05.ts";
 import type { DatabaseWatch } from "./database-watch.ts";
 import { litestreamHealth } from "./litestream-health.ts";
 import { withDatabasePath } from "./log-db.ts";
-import { applyFinding, applyMetrics, classifyLogLine, emptyBoard, replicaKey, restartBoard, type ErrorBoard, type MetricsView } from "./log-errors.ts";
+import {
+  applyFinding,
+  applyMetrics,
+  applyReplicaTxids,
+  classifyLogLine,
+  emptyBoard,
+  replicaKey,
+  restartBoard,
+  shutdownFinding,
+  type ErrorBoard,
+  type MetricsView,
+} from "./log-errors.ts";
 import type { AgentLog } from "./log.ts";
 import { freeLoopbackPort } from "./port.ts";
 import { inheritedEnvironment, type AgentSettings } from "./settings.ts";
@@ -87,7 +99,8 @@ export class LitestreamRunner {
         return { configPath: written.path, env };
       },
       onLine: (line) => {
-        const finding = withDatabasePath(classifyLogLine(line), watches.map((w) => w.path));
+        const raw = withDatabasePath(classifyLogLine(line, settings.litestreamVersion), watches.map((w) => w.path));
+        const finding = raw && shutdownFinding(raw, this.supervisor?.stopRequested() ?? false);
         if (finding) this.board = applyFinding(this.board, finding, new Date());
         if (finding && finding.kind !== "ok") log.warn("litestream", { line: line.slice(0, 1000) });
         else log.debug("litestream", { line: line.slice(0, 1000) });
@@ -118,6 +131,11 @@ export class LitestreamRunner {
   noteMetrics(metrics: MetricsView): void {
     const types = new Map(this.options.watches.flatMap((w) => w.names.map((n, i) => [replicaKey(w.path, n), w.replicas[i]?.type ?? ""] as const)));
     this.board = applyMetrics(this.board, metrics, types);
+  }
+
+  /** Litestream 0.5: each replica's stored TXID as last read, by replicaKey (a rise clears its upload errors). */
+  noteReplicaTxids(txids: Map<string, number>): void {
+    this.board = applyReplicaTxids(this.board, txids);
   }
 
   health(metricsError: string | null): ReturnType<typeof litestreamHealth> {

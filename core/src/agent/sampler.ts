@@ -88,7 +88,10 @@ export class Sampler {
       // Litestream 0.5 reports no replica position: its newest LTX file is read while the database's TXID is ahead of it
       // (an idle, caught-up database costs no storage request between heartbeats).
       const readStorage = forceStorage || w.txidAhead(live) || (!live && (changed || w.anyPending()));
-      if (readStorage) await w.readStorage({ timeoutMs: Math.min(10_000, this.options.intervalMs()) });
+      if (readStorage) {
+        await w.readStorage({ timeoutMs: Math.min(10_000, this.options.intervalMs()) });
+        litestream.noteReplicaTxids(w.storedTxids());
+      }
       w.step(now, changed, live, readStorage, {
         litestreamRunning: litestream.running() ?? metrics !== null,
         stuckAfterMs: stuck?.afterMs ?? 60_000,

@@ -55,7 +55,8 @@ export function stepStuck(state: StuckState, obs: StuckObservation): StuckState 
   };
 }
 
-const at = (p: WalPoint) => `index ${p.index}, offset ${p.offset}`;
+/** 0.3: "index 3, offset 4152"; 0.5 (positions carry the TXID in offset, index 0): "TXID 73". */
+const at = (p: WalPoint, version: "0.3" | "0.5") => (version === "0.5" ? `TXID ${p.offset}` : `index ${p.index}, offset ${p.offset}`);
 
 /**
  * How far the database has got, as the agent can see it: Litestream's shadow WAL position (index, offset),
@@ -73,13 +74,15 @@ export function databaseReach(shadow: WalPoint | null, walBytes: number | null):
  * The error for a stuck replica; null when it is not stuck. Quotes where the replica stopped and, when it is
  * known to be newer, where the database got to (`database`, e.g. from databaseReach); never the same
  * position twice: when the database's position is not known to be ahead, it says the file changed.
+ * `version` "0.5" words positions as TXIDs ({ index: 0, offset: txid }); default "0.3".
  */
-export function stuckMessage(state: StuckState, input: { now: Date; url: string; database: WalPoint | null }): string | null {
+export function stuckMessage(state: StuckState, input: { now: Date; url: string; database: WalPoint | null; version?: "0.3" | "0.5" }): string | null {
+  const version = input.version ?? "0.3";
   if (!state.stuckSince || !state.movedAt) return null;
   const seconds = Math.round((input.now.getTime() - state.movedAt.getTime()) / 1000);
   const restarted = state.restarts > 0 ? `; Litestream restarted ${state.restarts} time(s), last at ${state.lastRestartAt!.toISOString()}` : "";
-  const replica = state.point ? `replica stopped at ${at(state.point)}` : "replica position unknown";
+  const replica = state.point ? `replica stopped at ${at(state.point, version)}` : "replica position unknown";
   const ahead = input.database && (!state.point || comparePositions(input.database, state.point) > 0);
-  const positions = ahead ? `database at ${at(input.database!)}, ${replica}` : `${replica}, the database file changed since`;
+  const positions = ahead ? `database at ${at(input.database!, version)}, ${replica}` : `${replica}, the database file changed since`;
   return `the replica position has not moved for ${seconds}s while the database changed (${positions}): Litestream is stuck or cannot write to ${input.url}${restarted}`;
 }

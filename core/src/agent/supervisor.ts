@@ -8,6 +8,7 @@
 //     options.restart: false → a Litestream that exits stays down (tests: "Litestream died")
 //   start(): Promise<void> · restart(reason): Promise<void> · stop(graceMs?): Promise<void>
 //   status(): SupervisorStatus · kill(): void (SIGKILL the current child, for tests)
+//   stopRequested(): boolean   the agent is stopping or restarting Litestream now (its final-sync lines are expected)
 //   nextBackoffMs(failures, initialMs, maxMs): number   pure
 import { spawnReplicate, type ExitInfo, type ReplicateProcess } from "../litestream/replicate.ts";
 import type { AgentLog } from "./log.ts";
@@ -57,6 +58,10 @@ export class LitestreamSupervisor {
 
   status(): SupervisorStatus {
     return { ...this.state, running: this.child?.running() ?? false, pid: this.child?.running() ? (this.child.pid ?? null) : null };
+  }
+
+  stopRequested(): boolean {
+    return this.stopping || this.restarting !== null;
   }
 
   async start(): Promise<void> {

@@ -57,8 +57,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   --marker                   write a _borela_marker row each heartbeat, so drills prove live writes
                              reach storage (writes to your database; BORELA_MARKER)
   --no-restart-litestream    leave Litestream down when it exits
-  --litestream-version 0.3|0.5  which Litestream the agent runs (BORELA_LITESTREAM_VERSION); default 0.5
-                             for now (0.5 becomes the default later); 0.5 takes one replica per database
+  --litestream-version 0.3|0.5  which Litestream the agent runs (BORELA_LITESTREAM_VERSION); default 0.5;
+                             0.3 for existing 0.3 replicas; 0.5 takes one replica per database
   --state-dir DIR            private directory for the rendered litestream.yml (BORELA_AGENT_STATE_DIR);
                              default <tmp>/borela-agent-<uid>-<hash of server and databases>, one per agent
   --status-file FILE         last heartbeat result for a HEALTHCHECK (BORELA_AGENT_STATUS_FILE);

@@ -5,7 +5,7 @@
 //     position: { generation: null, index: 0, offset: <newest max TXID over every level> }
 //     (0.5 has no generations or WAL indexes: the TXID rides in `offset`, so positions
 //     compare with pending.ts's comparePositions unchanged); null for an empty replica.
-//     lastSnapshotAt: newest level-9 file; lastWalAt: newest file of levels 0–8; storageBytes: all files.
+//     lastSnapshotAt: newest level-9 file; snapshotTxid: its highest max TXID (null: none); lastWalAt: newest file of levels 0–8; storageBytes: all files.
 //   readLtxReplica(target: ReplicaTarget, options?): Promise<ReplicaState>
 //     throws ReplicaReadError (replica-reader.ts) when storage cannot be listed.
 import { openReplicaClient, SNAPSHOT_LEVEL, type ClientOptions, type LtxFile } from "./client/replica-client.ts";
@@ -27,6 +27,7 @@ export function summarizeLtx(files: LtxFile[]): ReplicaState {
     newestWal: null,
     newestSnapshot: null,
     position: files.length > 0 ? { generation: null, index: 0, offset: maxTXID, txid: maxTXID } : null,
+    snapshotTxid: snapshots.length > 0 ? snapshots.reduce((acc, f) => Math.max(acc, f.maxTXID), 0) : null,
     problems: [],
   };
 }

@@ -67,6 +67,8 @@ export interface ReplicaSummary {
 
 export interface ReplicaState extends ReplicaSummary {
   position: Position | null;
+  /** Litestream 0.5: the newest snapshot's (level 9) max TXID; null without one; absent on 0.3. */
+  snapshotTxid?: number | null;
   /** Problems in words, e.g. "overlapping WAL segments at index 3 of generation …: two processes replicate to this path",
    *  "litestream restore of <url> would fail: generation …, the one a restore uses, has no snapshot …". */
   problems: string[];
