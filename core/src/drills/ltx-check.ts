@@ -10,7 +10,7 @@
 //
 //   planLtxCheck(url, ltx: LtxFile[], options): LtxPlanCheck   pure
 //     options: { timestamp: Date | null, now?: Date, snapshotRetentionMs?: number }
-//   verifyLtxFiles(client, plan, stored): Promise<{ damaged } | { verified, summary }>
+//   verifyLtxFiles(client, plan, stored): Promise<{ damaged, file } | { verified, summary }>
 //     throws ReplicaReadError when storage cannot be read (storage trouble, not damage).
 //   prepareLtxRestore(client, listing, choice, timestamp): Promise<RestoreSource | { failed }>
 import type { LtxFile, ReplicaClient, ReplicaListing } from "../litestream/client/replica-client.ts";
@@ -50,12 +50,12 @@ export function planLtxCheck(url: string, ltx: LtxFile[], options: { timestamp: 
 }
 
 /** Reads and verifies every file of the plan: null when whole, else why the backup is damaged. */
-export async function verifyLtxFiles(client: ReplicaClient, plan: LtxRestorePlan, stored: number): Promise<{ damaged: string } | { verified: VerifiedPlan; summary: string }> {
+export async function verifyLtxFiles(client: ReplicaClient, plan: LtxRestorePlan, stored: number): Promise<{ damaged: string; file: LtxFile } | { verified: VerifiedPlan; summary: string }> {
   let verified: VerifiedPlan;
   try {
     verified = await verifyLtxPlan(client, plan, { timeoutMs: 60_000 });
   } catch (err) {
-    if (err instanceof DamagedLtxError) return { damaged: `backup is damaged: ${err.message}` };
+    if (err instanceof DamagedLtxError) return { damaged: `backup is damaged: ${err.message}`, file: err.file };
     throw err;
   }
   const levels = [...new Set(plan.files.map((f) => f.level))].sort((a, b) => b - a).join(", ");
@@ -106,7 +106,7 @@ export async function prepareLtxRestore(
     warnings,
     verify: async () => {
       const result = await verifyLtxFiles(client, plan, ltx.length);
-      return "damaged" in result ? { damaged: result.damaged } : { summary: result.summary, restorePoint: result.verified.restorePoint };
+      return "damaged" in result ? { damaged: result.damaged, file: result.file } : { summary: result.summary, restorePoint: result.verified.restorePoint };
     },
     nameFiles: (message) => {
       const m = message.match(/level=(\d+) min=([0-9a-f]{16}) max=([0-9a-f]{16})/);

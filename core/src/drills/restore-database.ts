@@ -2,7 +2,9 @@
 // core reads the replica with what it holds (replica-target.ts: its own keys,
 // stored credentials, file roots), runs the drill's pre-checks
 // (restore-check.ts for 0.3 generations, ltx-check.ts for 0.5 LTX files) and
-// refuses a damaged replica unless forced, then runs `litestream restore` (the
+// refuses a damaged replica unless forced (never for LTX content damage, on
+// which Litestream fails too: ltx-damage.ts names a point in time before the
+// damaged file instead), then runs `litestream restore` (the
 // line the drill would use) of exactly the plan the drill would restore, isolated
 // as a drill's restore is (BORELA_DRILL_ISOLATION: no core environment, the
 // data dir hidden, limits), followed by a quick_check and row counts of the
@@ -22,6 +24,7 @@ import { openReplicaClient, type ReplicaClient, type ReplicaListing } from "../l
 import { chooseLayout, type LayoutChoice } from "../litestream/layout/detect.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import { prepareLtxRestore } from "./ltx-check.ts";
+import { damageEscapeWords, litestreamFailsOnDamage, restoreBefore } from "../litestream/ltx-damage.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { segmentName } from "../litestream/restore-plan.ts";
 import { resolveLitestreamBinFor } from "../litestream/binary.ts";
@@ -100,6 +103,7 @@ export async function restoreDatabase(
   }
   const source = choice.layout === "ltx" ? await ltxSource(client, listing, choice, timestamp, what, step) : await generationsSource(target, listing.generations, timestamp, what, step);
   if (source.problem) {
+    if (source.noForce) throw new RestoreRefusedError(`refusing to restore ${what}: ${source.problem}; ${source.noForce}`);
     if (!options.force) throw new RestoreRefusedError(`refusing to restore ${what}: ${source.problem} (--force restores anyway; the result may lack rows)`);
     step("check", `warning: ${source.problem}; restoring anyway (--force)`);
   }
@@ -158,6 +162,8 @@ interface Source {
   restorePoint: Date;
   bytes: number;
   problem: string | null;
+  /** Why --force cannot get past `problem` and what to do instead (LTX content damage, on which Litestream fails too); null when it can. */
+  noForce: string | null;
   nameFiles(message: string): string;
 }
 
@@ -179,6 +185,7 @@ async function generationsSource(target: ReplicaTarget, files: ReplicaFile[], ti
     restorePoint: plan.restorePoint,
     bytes: generation.bytes,
     problem: segments.ok ? null : segments.reason,
+    noForce: null,
     nameFiles: (message) => nameFiles(message, plan),
   };
 }
@@ -192,10 +199,13 @@ async function ltxSource(client: ReplicaClient, listing: ReplicaListing, choice:
   const verified = await prepared.verify?.();
   let restorePoint = prepared.restorePoint;
   let problem: string | null = null;
-  if (verified && "damaged" in verified) problem = verified.damaged;
-  else if (verified) {
+  let noForce: string | null = null;
+  if (verified && "damaged" in verified) {
+    problem = verified.damaged;
+    if (litestreamFailsOnDamage(problem)) noForce = damageEscapeWords(verified.file ? restoreBefore(listing.ltx, verified.file) : null);
+  } else if (verified) {
     step("check", verified.summary);
     restorePoint = verified.restorePoint;
   }
-  return { generation: "", txid: prepared.txid, timestamp: prepared.timestamp, restorePoint, bytes: prepared.bytes, problem, nameFiles: prepared.nameFiles };
+  return { generation: "", txid: prepared.txid, timestamp: prepared.timestamp, restorePoint, bytes: prepared.bytes, problem, noForce, nameFiles: prepared.nameFiles };
 }

@@ -1,6 +1,7 @@
 // What a drill restores, whichever Litestream layout it comes from: the part
 // of the drill after the pre-checks (restore, inspect, compare) reads only this.
 import type { Position } from "../protocol.ts";
+import type { LtxFile } from "../litestream/client/replica-client.ts";
 
 export interface RestoreSource {
   /** 0.5 LTX files, or 0.3 generations. */
@@ -22,9 +23,9 @@ export interface RestoreSource {
   warnings: string[];
   /**
    * Checks the drill starts beside the restore and awaits before judging it (LTX: every file's checksums):
-   * a damaged backup, or what the checks found (a step message, the exact restore point).
+   * a damaged backup (and the damaged file, when one is), or what the checks found (a step message, the exact restore point).
    */
-  verify?: () => Promise<{ damaged: string } | { summary: string; restorePoint: Date }>;
+  verify?: () => Promise<{ damaged: string; file: LtxFile | null } | { summary: string; restorePoint: Date }>;
   /** Litestream's restore error with the files it means named. */
   nameFiles(message: string): string;
 }

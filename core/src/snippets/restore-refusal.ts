@@ -2,7 +2,10 @@
 // drill: the restore runs the drill's pre-checks (drills/restore-database.ts) and refuses a backup
 // they find damaged unless --force, and refuses outright when there is no backup. The restore
 // commands offered (API, dashboard, emails) say so instead of offering a command that fails.
+// A damaged LTX file's content (Litestream 0.5) is refused even with --force, since Litestream fails on
+// it too (litestream/ltx-damage.ts): no --force then, the note says what to do instead.
 // Notes are fixed text: nothing a heartbeat or a report carries goes after the shell's `#`.
+import { litestreamFailsOnDamage } from "../litestream/ltx-damage.ts";
 
 /** A database's last finished drill: `status` passed | failed | error; `error` the report's reason. */
 export interface LastDrill {
@@ -13,6 +16,8 @@ export interface LastDrill {
 export const FORCE_NOTE =
   "# the last drill failed: borela restore refuses a backup its checks find damaged, --force restores it anyway (the copy may lack the damaged part's rows)";
 export const NO_BACKUP_NOTE = "# the last drill found no backup: borela restore refuses until Litestream has uploaded one";
+export const LTX_DAMAGE_NOTE =
+  "# the last drill found a damaged LTX file: litestream restore fails on it too, so --force cannot help; borela restore names a --timestamp before the damaged file";
 
 /**
  * What to add to the borela restore command: `force` (append --force) and a one-line shell comment;
@@ -21,5 +26,6 @@ export const NO_BACKUP_NOTE = "# the last drill found no backup: borela restore 
 export function restoreRefusal(lastDrill: LastDrill | null): { force: boolean; note: string } | null {
   if (lastDrill?.status !== "failed") return null;
   if (lastDrill.error?.startsWith("no backup found")) return { force: false, note: NO_BACKUP_NOTE };
+  if (lastDrill.error && litestreamFailsOnDamage(lastDrill.error)) return { force: false, note: LTX_DAMAGE_NOTE };
   return { force: true, note: FORCE_NOTE };
 }

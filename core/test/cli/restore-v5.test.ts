@@ -2,7 +2,8 @@
 // `litestream replicate` 0.5: restored with the 0.5 binary, as the drill does,
 // to the counts a plain `litestream restore` 0.5 gives; a flipped byte in an
 // LTX file is refused naming the file (the drill's check, ltx-check.ts), where
-// the old `borela restore` found "no backup" (it read only 0.3 generations).
+// the old `borela restore` found "no backup" (it read only 0.3 generations), and
+// without offering --force: litestream restore fails on that file too.
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -77,7 +78,8 @@ describe("borela restore of a Litestream 0.5 replica", () => {
     const damaged = path.join(tmp.path, "damaged.sqlite3");
     const refused = await borela("restore", "ltx-restore", "-o", damaged);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(new RegExp(`^borela restore: refusing to restore ltx-restore/app from file://${target.path}: backup is damaged: LTX file level 9 .*${snapshot.name}.*file checksum mismatch.* \\(--force restores anyway; the result may lack rows\\)\\n$`));
+    expect(refused.stderr).toMatch(new RegExp(`^borela restore: refusing to restore ltx-restore/app from file://${target.path}: backup is damaged: LTX file level 9 .*${snapshot.name}.*file checksum mismatch.*; litestream restore fails on this file too, so --force cannot help; (restore the state before it with --timestamp \\S+ \\(up to TXID 0x[0-9a-f]+, as of \\S+\\)|no earlier point in time can be restored .*)\\n$`));
+    expect(refused.stderr).not.toContain("--force restores anyway");
     expect(existsSync(damaged)).toBe(false);
   }, 120_000);
 });

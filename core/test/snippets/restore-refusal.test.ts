@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { restoreCommands } from "../../src/snippets/restore-commands.ts";
-import { FORCE_NOTE, NO_BACKUP_NOTE, restoreRefusal } from "../../src/snippets/restore-refusal.ts";
+import { FORCE_NOTE, LTX_DAMAGE_NOTE, NO_BACKUP_NOTE, restoreRefusal } from "../../src/snippets/restore-refusal.ts";
 
 const server = "https://borela.example.com";
 const plain = "npx borela restore shop --database app -o /tmp/app-restored.sqlite3 --server https://borela.example.com";
@@ -19,6 +19,16 @@ describe("restore commands after the last drill", () => {
     expect(c.borela.split("\n")).toHaveLength(1);
     // The drill's reason (reported text) never reaches the shell comment.
     expect(c.borela).not.toContain("hole");
+  });
+
+  it("carry no --force after a drill found a damaged LTX file's content (litestream restore fails on it too)", () => {
+    const error =
+      "backup is damaged: LTX file level 0 0000000000000005-0000000000000005.ltx (/b/app/ltx/0/0000000000000005-0000000000000005.ltx) is damaged: file checksum mismatch: the trailer says 1, the content gives 2 (CRC-64/ISO)";
+    const c = restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, { status: "failed", error });
+    expect(c.borela).toBe(`${plain}  ${LTX_DAMAGE_NOTE}`);
+    // Borela's own stricter check (a misnamed file), which Litestream does not make, keeps --force.
+    const misnamed = error.replace(/is damaged: .*/, "is misnamed: its header holds TXIDs 5–6, its name says 5–5");
+    expect(restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, { status: "failed", error: misnamed }).borela).toBe(`${plain} --force  ${FORCE_NOTE}`);
   });
 
   it("say the restore is refused, without --force, when the drill found no backup", () => {
