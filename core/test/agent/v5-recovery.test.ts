@@ -1,0 +1,150 @@
+// The agent on a real Litestream 0.5.16 (a fresh tester's findings 1 and 2):
+// 1. A replica made unwritable while the app writes turns `error`; made writable again, Litestream 0.5
+//    resumes by itself and the error clears (0.5's "ltx file uploaded" / "replica sync recovered" lines, or
+//    the replica's stored TXID advancing): one error incident, resolved, and no Litestream restart.
+//    On the old agent only 0.3's success lines cleared it: `error` stayed for 7+ minutes, until a restart.
+//    The replica's level-0 directory refuses writes by `chattr +i` where the file system allows it (root too),
+//    else by chmod 0500 (not as root: root writes through it).
+// 2. LTX files removed from storage: the replica's TXID goes back while the database's does not: `error` at
+//    once, naming both TXIDs. On the old agent: pending, then `stale` after the threshold, cause unknown.
+import { execFileSync } from "node:child_process";
+import { chmodSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { seededDatabase } from "../drills/fixtures.ts";
+import { startSqliteWriter, type SqliteWriter } from "../support/sqlite-writer.ts";
+import { sleep, waitFor } from "../support/wait-for.ts";
+import { project, runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+
+let h: Harness;
+const agents: TestAgent[] = [];
+const writers: SqliteWriter[] = [];
+const unblock: Array<() => void> = [];
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  for (const u of unblock) u();
+  for (const w of writers) await w.stop().catch(() => undefined);
+  for (const a of agents) await a.stop().catch(() => undefined);
+  await h?.close();
+});
+
+/** Makes `dir` refuse new files (chattr +i, else chmod 0500 when not root); returns how, and the undo. */
+function refuseWrites(dir: string): { how: string; undo: () => void } {
+  const probe = () => {
+    try {
+      writeFileSync(path.join(dir, ".probe"), "x");
+      rmSync(path.join(dir, ".probe"));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    execFileSync("chattr", ["+i", dir], { stdio: "ignore" });
+    if (!probe()) return { how: "chattr +i", undo: () => execFileSync("chattr", ["-i", dir], { stdio: "ignore" }) };
+    execFileSync("chattr", ["-i", dir], { stdio: "ignore" });
+  } catch {
+    // no chattr, or a file system without the immutable flag
+  }
+  chmodSync(dir, 0o500);
+  if (!probe()) return { how: "chmod 0500", undo: () => chmodSync(dir, 0o755) };
+  chmodSync(dir, 0o755);
+  throw new Error(`cannot make ${dir} refuse writes here (no chattr +i, and root ignores chmod)`);
+}
+
+type Incident = { kind: string; open: boolean; reason?: string };
+const incidents = async (id: string) => (await h.core.api("GET", `/api/v1/projects/${id}/incidents`)).body as Incident[];
+
+async function startV5(name: string, staleAfterSeconds: number) {
+  const p = await h.core.createProject(name, { staleAfterSeconds, heartbeatGraceSeconds: 15 });
+  const file = seededDatabase(path.join(h.dir.path, name));
+  const replica = path.join(h.dir.path, `${name}-replica`);
+  const agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [file], replicaUrl: `file://${replica}`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.5" } });
+  agents.push(agent);
+  return { p, file, replica, agent };
+}
+
+describe("agent on Litestream 0.5: errors that clear, a replica that goes back", () => {
+  it("replica unwritable, then writable: error, then fresh by itself; one incident, resolved; no restart", async () => {
+    const { p, file, replica, agent } = await startV5("v5-recover", 60);
+    const writer = await startSqliteWriter({ path: file, ratePerSecond: 5, durationMs: 120_000 });
+    writers.push(writer);
+    await waitForStatus(h.core, p.id, "fresh", 30_000, (x) => (x.databases[0]?.replicas[0]?.position?.offset ?? 0) > 1);
+
+    const level0 = path.join(replica, "ltx", "0");
+    const t0 = Date.now();
+    const blocked = refuseWrites(level0);
+    unblock.push(blocked.undo);
+    const error = await waitForStatus(h.core, p.id, "error", 20_000);
+    const toError = (Date.now() - t0) / 1000;
+    const reason = error.statusReasons.join("\n");
+    expect(reason).toMatch(/LTX file upload failed: permission denied \(write ltx file: open .*\.ltx\.tmp: (operation not permitted|permission denied)\)/);
+    expect(reason).not.toMatch(/WAL segment/);
+    await sleep(5000);
+    expect((await project(h.core, p.id)).status).toBe("error");
+
+    const t1 = Date.now();
+    blocked.undo();
+    unblock.pop();
+    // Litestream 0.5 retries by itself (backoff up to 32 s): the replica catches up, the error clears.
+    const fresh = await waitForStatus(h.core, p.id, "fresh", 60_000, (x) => x.databases[0].replicas[0].lastError === null && x.databases[0].replicas[0].pendingSince === null);
+    const toFresh = (Date.now() - t1) / 1000;
+    expect(fresh.databases[0].replicas[0].position!.offset).toBeGreaterThanOrEqual(fresh.databases[0].position!.offset);
+    // Writes go on: it stays fresh, and heartbeats carry no lastError.
+    await sleep(4000);
+    const later = await project(h.core, p.id);
+    expect(later.status).toBe("fresh");
+    expect(agent.agent.lastPayload()!.databases[0].replicas[0].lastError).toBeNull();
+    expect(agent.agent.supervisor!.status().restarts).toBe(0);
+    const list = await incidents(p.id);
+    expect(list.map((i) => [i.kind, i.open])).toEqual([["error", false]]);
+    console.log(`[v5-recovery] ${blocked.how} on ltx/0: error after ${toError.toFixed(1)} s; writable again: fresh after ${toFresh.toFixed(1)} s; Litestream restarts: 0`);
+    await writer.stop();
+  }, 150_000);
+
+  it("LTX files removed from storage: the replica went back in TXID while the database did not: error at once", async () => {
+    const { p, file, replica } = await startV5("v5-rewind", 6);
+    const writer = await startSqliteWriter({ path: file, ratePerSecond: 5, durationMs: 3000 });
+    await writer.exited;
+    const caughtUp = await waitForStatus(h.core, p.id, "fresh", 30_000, (x) => {
+      const db = x.databases[0];
+      return (db?.position?.offset ?? 0) > 3 && db.replicas[0].position?.offset === db.position!.offset;
+    });
+    const high = caughtUp.databases[0].position!.offset;
+
+    // Remove every non-snapshot file holding the newest TXIDs (a level-1 file may hold them too).
+    const client = openReplicaClient({ type: "file", path: replica });
+    const removed: string[] = [];
+    for (const level of readdirSync(path.join(replica, "ltx"))) {
+      if (level === "9") continue;
+      for (const name of readdirSync(path.join(replica, "ltx", level))) {
+        const max = Number.parseInt(name.split("-")[1] ?? "", 16);
+        if (max >= high - 1) {
+          rmSync(path.join(replica, "ltx", level, name));
+          removed.push(`${level}/${name}`);
+        }
+      }
+    }
+    expect(removed.length).toBeGreaterThan(0);
+    const left = Math.max(0, ...(await client.list()).ltx.map((f) => f.maxTXID));
+    expect(left).toBeLessThan(high);
+
+    const t0 = Date.now();
+    const error = await waitForStatus(h.core, p.id, "error", 5_000);
+    const seconds = (Date.now() - t0) / 1000;
+    const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
+    expect(error.statusReasons.join("\n")).toContain(`the replica went back from TXID ${hex(high)} to ${hex(left)}: LTX files were removed from storage`);
+    expect(error.databases[0].position!.offset).toBe(high); // the database did not go back
+    // New writes carry Litestream past the old TXID, but the hole stays: still an error, never "replication in progress".
+    await (await startSqliteWriter({ path: file, ratePerSecond: 5, durationMs: 2000 })).exited;
+    await waitFor(async () => ((await project(h.core, p.id)).databases[0].replicas[0].position!.offset > high ? true : null), { timeoutMs: 15_000, what: "the replica past the old TXID" });
+    const after = await project(h.core, p.id);
+    expect(after.status).toBe("error");
+    expect(after.statusReasons.join("\n")).toContain(`went back from TXID ${hex(high)} to ${hex(left)}`);
+    expect((await incidents(p.id)).map((i) => i.kind)).toEqual(["error"]);
+    console.log(`[v5-recovery] removed ${removed.join(", ")}: error after ${seconds.toFixed(1)} s (TXID ${high} → ${left})`);
+  }, 90_000);
+});
