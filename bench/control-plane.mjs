@@ -329,3 +329,5 @@ try {
   for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }
+// Heartbeats still in flight to the stopped core (and fetch's keep-alive sockets) would hold the process open.
+process.exit(0);
