@@ -5,6 +5,8 @@
 // credentials never leave the core. With --data-dir DIR, on the core's host,
 // the same restore runs here (drills/restore-database.ts either way).
 // Anything that stops it is one line on stderr, exit 1 — never a stack trace.
+// --force gets past a damage refusal only where Litestream itself can restore:
+// never a damaged LTX file (the refusal names a --timestamp before it instead).
 import { constants, existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
@@ -38,7 +40,7 @@ export async function run(args: string[]): Promise<number> {
   const options = { database: values.database, timestamp, force: values.force === true, output };
   try {
     const outcome = values["data-dir"] ? await restoreLocally(positionals[0], options, values["data-dir"]) : await restoreThroughApi(positionals[0], options, coreAccess(values, cliEnv()));
-    process.stdout.write(`restored ${formatBytes(outcome.bytes)} to ${output} in ${outcome.restoreSeconds.toFixed(2)}s (${outcome.generation ? `generation ${outcome.generation}` : `LTX up to TXID ${outcome.txid}`}, as of ${outcome.restorePoint})\n`);
+    process.stdout.write(`restored ${formatBytes(outcome.bytes)} to ${output} in ${outcome.restoreSeconds.toFixed(2)}s (${outcome.generation ? `generation ${outcome.generation}` : `LTX up to TXID 0x${(outcome.txid ?? 0).toString(16)}`}, as of ${outcome.restorePoint})\n`);
     return 0;
   } catch (err) {
     if (err instanceof RestoreRequestError) throw new UsageError(err.message);

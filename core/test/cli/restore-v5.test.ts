@@ -66,7 +66,7 @@ describe("borela restore of a Litestream 0.5 replica", () => {
     expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/\n  restore: litestream 0\.5 restore \(as of \S+\)\n/);
-    expect(ok.stdout).toMatch(/\(LTX up to TXID \d+, as of \S+\)\n$/);
+    expect(ok.stdout).toMatch(/\(LTX up to TXID 0x[0-9a-f]+, as of \S+\)\n$/);
     expect(tableCounts(output)).toEqual(tableCounts(plainOutput));
     expect(tableCounts(output)).toEqual(tableCounts(file));
 
