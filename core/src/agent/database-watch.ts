@@ -14,6 +14,7 @@ import { readLtxReplica } from "../litestream/ltx-state.ts";
 import type { DatabaseMetrics } from "../litestream/metrics.ts";
 import { readReplica, type ReplicaState } from "../litestream/replica-reader.ts";
 import { readShadowPosition, type ShadowPosition } from "../litestream/shadow-wal.ts";
+import { readLocalTxid } from "../litestream/local-ltx.ts";
 import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import type { DatabaseReport, Position } from "../protocol.ts";
 import { identityProblem, statDatabase, type FileState } from "./database-file.ts";
@@ -91,6 +92,8 @@ export class DatabaseWatch {
   private rewinds: RewindState[] = [];
   /** 0.5: the database's TXID at the last sample with metrics. */
   private txid: number | null = null;
+  /** 0.5: the newest TXID in Litestream's local level 0 (local-ltx.ts), read at each sample: the position without metrics. */
+  private localTxid: number | null = null;
   private probes: ProbeState[] = [];
   private outside: OutsideWriteState = initialOutsideWrite;
   private stored: Stored[] = [];
@@ -146,9 +149,10 @@ export class DatabaseWatch {
     return changed;
   }
 
-  /** Reads the database's position (current shadow WAL index and offset) before Litestream's metrics are read. */
+  /** Reads the database's position (0.3: current shadow WAL index and offset; 0.5: local L0's TXID) before Litestream's metrics are read. */
   async observeShadow(): Promise<void> {
     this.shadow = this.line === "0.5" ? null : await readShadowPosition(this.path);
+    this.localTxid = this.line === "0.5" ? await readLocalTxid(this.path) : null;
   }
 
   async readStorage(options: { timeoutMs: number }): Promise<void> {
@@ -263,7 +267,8 @@ export class DatabaseWatch {
       const message = rewindMessage(state);
       if (message) errors.push(message);
     }
-    const database = this.line === "0.5" ? (this.txid !== null ? { index: 0, offset: this.txid } : null) : databaseReach(this.shadow, this.file?.exists ? this.file.walBytes : null);
+    const known = ctx.live?.txid ?? this.txid ?? this.localTxid;
+    const database = this.line === "0.5" ? (known !== null ? { index: 0, offset: known } : null) : databaseReach(this.shadow, this.file?.exists ? this.file.walBytes : null);
     this.stuck.forEach((state, i) => {
       const message = stuckMessage(state, { now: ctx.now, url: replicaUrl(this.replicas[i]), database, version: this.line });
       if (message) errors.push(message);
@@ -271,7 +276,8 @@ export class DatabaseWatch {
     const notes = [...ctx.notes, ...this.countsAndMarker.notes()];
     const live = ctx.live;
     const generation = this.shadow?.generation ?? null;
-    const txid = this.line === "0.5" ? (ctx.live?.txid ?? null) : null;
+    // 0.5 without metrics (observe mode, no addr): Litestream's local L0 holds the same TXID.
+    const txid = this.line === "0.5" ? (ctx.live?.txid ?? this.localTxid) : null;
     const position: Position | null = this.shadow ? { ...this.shadow } : txid !== null ? { generation: null, index: 0, offset: txid, txid } : null;
 
     const replicas = this.replicas.map((target, i) => {
