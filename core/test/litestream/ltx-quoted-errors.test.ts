@@ -1,14 +1,18 @@
 // Every Litestream 0.5 error that Borela quotes when a restore plan is impossible
 // (ltx-plan.ts: `litestream restore fails with "…"`) is checked against what the
 // real `litestream-0.5 restore` prints for the same replica: no snapshot and no
-// TXID 1, an empty replica, a timestamp before every file, a gap in the TXIDs.
+// TXID 1, an empty replica, a timestamp before every file, a gap in the TXIDs;
+// and every kind of content damage for which Borela withholds --force
+// (ltx-damage.ts) makes the real restore fail too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { restore05, startLitestream05 } from "./live-v5.ts";
 import { openReplicaClient, type LtxFile } from "../../src/litestream/client/replica-client.ts";
 import { planLtxRestore } from "../../src/litestream/ltx-plan.ts";
+import { DamagedLtxError, verifyLtxPlan } from "../../src/litestream/layout/v5.ts";
+import { litestreamFailsOnDamage } from "../../src/litestream/ltx-damage.ts";
 import { addRows, seededDatabase } from "../drills/fixtures.ts";
 
 let tmp: TmpDir;
@@ -76,5 +80,31 @@ describe("Litestream 0.5 errors Borela quotes, against litestream-0.5 restore", 
     expect(empty.reason).toMatch(/^no LTX file: /);
     expect(empty.real).toContain(empty.quoted!);
     expect(empty.quoted).toBe("no matching backup files available");
+  }, 60_000);
+
+  it("content damage Borela withholds --force for (checksum, page data, truncation) fails litestream restore too", async () => {
+    const { dir, target, list } = await replica("damage");
+    const planned = planLtxRestore(await list());
+    if (!planned.ok) throw new Error(planned.reason);
+    const file = planned.plan.files.at(-1)!;
+    const original = readFileSync(file.key);
+    const damages: [string, (b: Buffer) => Buffer][] = [
+      ["page index byte", (b) => (b[b.length - 40] ^= 0x10, b)],
+      ["page data byte", (b) => (b[100 + 6 + 20] ^= 0xff, b)],
+      ["truncated", (b) => b.subarray(0, b.length - 100)],
+    ];
+    for (const [what, damage] of damages) {
+      writeFileSync(file.key, damage(Buffer.from(original)));
+      const client = openReplicaClient(target);
+      const fresh = planLtxRestore((await client.list()).ltx);
+      const borela = await verifyLtxPlan(client, fresh.ok ? fresh.plan : planned.plan).then(
+        () => "whole",
+        (err: Error) => (err instanceof DamagedLtxError ? err.message : `not damage: ${err.message}`),
+      );
+      expect(litestreamFailsOnDamage(borela), `${what}: ${borela}`).toBe(true);
+      const real = await restore05(path.join(dir, `plain-${what.replace(/ /g, "-")}`), target, path.join(dir, `out-${what.replace(/ /g, "-")}.sqlite3`));
+      expect(real, `${what}: Borela says ${borela}`).toMatch(/decode (database|page).*(file checksum mismatch|unexpected EOF)/);
+    }
+    writeFileSync(file.key, original);
   }, 60_000);
 });
