@@ -2,7 +2,9 @@
 // read-only, compare, record RTO/RPO, remove the temp dir in every outcome,
 // open or resolve the drill_failed incident. The Drill row is the record.
 // What is restored comes from prepareLtxRestore (ltx-check.ts, 0.5) or
-// prepareGenerationsRestore (generations-source.ts, 0.3).
+// prepareGenerationsRestore (generations-source.ts, 0.3); an LTX plan ending
+// below the replica TXID of the agent's latest heartbeat fails before restoring
+// (ltxBelowReplica, 0.3's live-generation rule in TXIDs).
 import { parseJson } from "../store/json.ts";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
