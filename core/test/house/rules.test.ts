@@ -56,12 +56,12 @@ function readmeTableVariables(readme: string): Set<string> {
   return new Set(firstCells.flatMap((cell) => [...cell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1])));
 }
 
-/** Rule: incident rows are written only in core/src/incidents/ (Prisma writes, nested writes, raw SQL). */
+/** Rule: incident rows and their transitions (the outbox) are written only in core/src/incidents/ (Prisma writes, nested writes, raw SQL). */
 const INCIDENT_WRITE = new RegExp(
   [
-    String.raw`\.incident\s*\.\s*(create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)\b`,
-    String.raw`\bincidents?\s*:\s*\{\s*(create|createMany|connectOrCreate|update|updateMany|upsert|delete|deleteMany|set)\b`,
-    String.raw`\b(INSERT\s+(OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(\s+OR\s+\w+)?|DELETE\s+FROM)\s+["'\x60\[]?Incident\b`,
+    String.raw`\.incident(Transition)?\s*\.\s*(create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)\b`,
+    String.raw`\b(incidents?|transitions)\s*:\s*\{\s*(create|createMany|connectOrCreate|update|updateMany|upsert|delete|deleteMany|set)\b`,
+    String.raw`\b(INSERT\s+(OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(\s+OR\s+\w+)?|DELETE\s+FROM)\s+["'\x60\[]?Incident(Transition)?\b`,
   ].join("|"),
   "g",
 );
@@ -144,10 +144,11 @@ describe("house rules (issue 17)", () => {
     expect(read.filter((name) => !documented.has(name))).toEqual([]);
   });
 
-  it("core/src/incidents/ is the only code that creates, changes or resolves incident rows", () => {
+  it("core/src/incidents/ is the only code that creates, changes or resolves incident rows (and writes their transitions)", () => {
     const samples: SourceFile[] = [
       { path: "freshness/x.ts", text: "await store.incident.update({ where });\nawait tx.incident\n  .updateMany({});\nstore.incident.findFirst({});" },
       { path: "store/y.ts", text: 'db.prepare("UPDATE Incident SET resolvedAt = ?");\nawait store.project.update({ data: { incidents: { create: {} } } });\n// SELECT * FROM Incident' },
+      { path: "alerts/z.ts", text: 'store.incidentTransition.deleteMany({});\nINSERT INTO "IncidentTransition" (id) VALUES (1)\nstore.incidentTransition.findMany({});' },
       { path: "incidents/open-resolve.ts", text: "await store.incident.create({ data });" },
     ];
     expect(incidentWritesOutside(samples)).toEqual([
@@ -155,6 +156,8 @@ describe("house rules (issue 17)", () => {
       "freshness/x.ts:2: await tx.incident",
       'store/y.ts:1: db.prepare("UPDATE Incident SET resolvedAt = ?");',
       "store/y.ts:2: await store.project.update({ data: { incidents: { create: {} } } });",
+      "alerts/z.ts:1: store.incidentTransition.deleteMany({});",
+      'alerts/z.ts:2: INSERT INTO "IncidentTransition" (id) VALUES (1)',
     ]);
     expect(incidentWritesOutside(sources())).toEqual([]);
     expect(sources("incidents").length).toBeGreaterThan(0);
