@@ -1,6 +1,7 @@
 // Pure decisions of a drill: which check to run, what counts as a failure or
 // a warning, and the verdict.
 import type { Position } from "../protocol.ts";
+import { NEWEST_LTX_MISSING } from "../litestream/ltx-damage.ts";
 
 /** Above this size "auto" runs quick_check: integrity_check reads every index entry. */
 export const QUICK_CHECK_ABOVE_BYTES = 2 * 1024 ** 3;
@@ -146,7 +147,7 @@ export function ltxBelowReplica(input: { restoredTxid: number; replica: Position
   if (input.timestamp || seen === null || input.restoredTxid >= seen) return null;
   const at = input.seenAt ? ` at ${input.seenAt.toISOString()}` : "";
   const missing = input.restoredTxid + 1 === seen ? `TXID ${hexTxid(seen)}` : `TXIDs ${hexTxid(input.restoredTxid + 1)}–${hexTxid(seen)}`;
-  return `storage holds up to TXID ${hexTxid(input.restoredTxid)} but the agent saw the replica reach TXID ${hexTxid(seen)}${at}: the newest LTX files are missing (${missing}), and a restore now would not bring back the data they held`;
+  return `storage holds up to TXID ${hexTxid(input.restoredTxid)} but the agent saw the replica reach TXID ${hexTxid(seen)}${at}: ${NEWEST_LTX_MISSING} (${missing}), and a restore now would not bring back the data they held`;
 }
 
 /**

@@ -16,6 +16,9 @@
 import type { LtxFile } from "./client/replica-client.ts";
 import { planLtxRestore } from "./ltx-plan.ts";
 
+/** How a drill names newest LTX files lost after the agent saw them stored (drills/decisions.ts ltxBelowReplica): a restore does not refuse that. */
+export const NEWEST_LTX_MISSING = "the newest LTX files are missing";
+
 const CONTENT_DAMAGE = /LTX file level \d+ [0-9a-f]{16}-[0-9a-f]{16}\.ltx \(.*\) is damaged: /;
 
 export function litestreamFailsOnDamage(message: string): boolean {

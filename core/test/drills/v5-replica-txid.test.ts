@@ -16,6 +16,7 @@ import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
 import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
 import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { LTX_NEWEST_MISSING_NOTE } from "../../src/snippets/restore-refusal.ts";
 import { addRows, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 
 let core: TestCore;
@@ -113,6 +114,10 @@ describe("0.5 drills against the replica TXID the agent saw", () => {
       new RegExp(`^storage holds up to TXID ${hex(newest - 2)} but the agent saw the replica reach TXID ${hex(newest)} at \\S+Z: the newest LTX files are missing \\(TXIDs ${hex(newest - 1)}–${hex(newest)}\\)`),
     );
     expect(drill.report.txid).toBe(newest - 2);
+    // The restore offered then carries no --force: borela restore does not refuse what is left.
+    const offered = (await core.api("GET", `/api/v1/projects/${project.id}`)).body.databases[0].restoreCommands.borela as string;
+    expect(offered.split("  #")[0]).not.toContain("--force");
+    expect(offered).toContain(LTX_NEWEST_MISSING_NOTE);
     // Litestream restores without a word, and brings back fewer rows than the replica held.
     const plain = await plainRestore(replicaDir);
     expect("tables" in plain).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { restoreCommands } from "../../src/snippets/restore-commands.ts";
-import { FORCE_NOTE, LTX_DAMAGE_NOTE, NO_BACKUP_NOTE, restoreRefusal } from "../../src/snippets/restore-refusal.ts";
+import { ltxBelowReplica } from "../../src/drills/decisions.ts";
+import { FORCE_NOTE, LTX_DAMAGE_NOTE, LTX_NEWEST_MISSING_NOTE, NO_BACKUP_NOTE, restoreRefusal } from "../../src/snippets/restore-refusal.ts";
 
 const server = "https://borela.example.com";
 const plain = "npx borela restore shop --database app -o /tmp/app-restored.sqlite3 --server https://borela.example.com";
@@ -29,6 +30,12 @@ describe("restore commands after the last drill", () => {
     // Borela's own stricter check (a misnamed file), which Litestream does not make, keeps --force.
     const misnamed = error.replace(/is damaged: .*/, "is misnamed: its header holds TXIDs 5–6, its name says 5–5");
     expect(restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, { status: "failed", error: misnamed }).borela).toBe(`${plain} --force  ${FORCE_NOTE}`);
+  });
+
+  it("carry no --force after a drill found the newest LTX files missing (the restore brings back what is left)", () => {
+    const error = ltxBelowReplica({ restoredTxid: 0x11, replica: { generation: null, index: 0, offset: 0x13, txid: 0x13 }, seenAt: new Date(), timestamp: null })!;
+    const c = restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, { status: "failed", error });
+    expect(c.borela).toBe(`${plain}  ${LTX_NEWEST_MISSING_NOTE}`);
   });
 
   it("say the restore is refused, without --force, when the drill found no backup", () => {
