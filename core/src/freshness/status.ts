@@ -121,7 +121,6 @@ export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): V
 export function evaluateProject(
   project: Thresholds & { lastHeartbeatAt: Date | null; lastPingAt?: Date | null },
   databases: DatabaseState[],
-  agentErrors: string[],
   now: Date,
   rejectedToken: { at: Date; reason: string } | null = null,
 ): Verdict & { databases: Verdict[] } {
@@ -135,7 +134,7 @@ export function evaluateProject(
   const verdicts = databases.map((db) => evaluateDatabase(db, project, now));
   if (silence) return { ...silence, databases: verdicts.map(() => silence) };
   if (databases.length === 0) {
-    return { status: "error", reasons: dedupe(["the agent reports no databases", ...agentErrors]), databases: [] };
+    return { status: "error", reasons: ["the agent reports no databases"], databases: [] };
   }
   const status = worstStatus(verdicts.map((v) => v.status));
   const reasons = verdicts.filter((v) => v.status === status).flatMap((v) => v.reasons);

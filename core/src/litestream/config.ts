@@ -13,7 +13,7 @@
 import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { LitestreamLine } from "./binary.ts";
-import { redactReplicaUrl, type ReplicaTarget, type S3Credentials } from "./replica-url.ts";
+import type { ReplicaTarget, S3Credentials } from "./replica-url.ts";
 
 export interface LitestreamDatabase {
   path: string;
@@ -134,11 +134,4 @@ export async function writeLitestreamConfig(
   await chmod(tmp, 0o600);
   await rename(tmp, target);
   return { path: target, env };
-}
-
-/** A one-line description of a config's replicas for logs: URLs without secrets. */
-export function describeConfig(config: LitestreamConfig): string {
-  return config.databases
-    .map((db) => `${db.path} → ${db.replicas.map((r) => (r.url ? redactReplicaUrl(r.url) : `${r.type}:${r.type === "file" ? r.path : `${r.bucket}/${r.path}`}`)).join(", ")}`)
-    .join("; ");
 }

@@ -66,7 +66,6 @@ describe("evaluateProject", () => {
     const v = evaluateProject(
       { ...t, lastHeartbeatAt: ago(5) },
       [db({ name: "a" }), db({ name: "b", exists: false, path: "/data/b.sqlite3" })],
-      [],
       now,
     );
     expect(v.status).toBe("error");
@@ -75,14 +74,14 @@ describe("evaluateProject", () => {
   });
 
   it("is silent when the agent stopped, whatever the databases said last", () => {
-    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(600) }, [db({ lastHeartbeatAt: ago(600) })], [], now);
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(600) }, [db({ lastHeartbeatAt: ago(600) })], now);
     expect(v.status).toBe("silent");
     expect(v.databases[0].status).toBe("silent");
   });
 
   it("is unknown before the first heartbeat and error when the agent reports no database", () => {
-    expect(evaluateProject({ ...t, lastHeartbeatAt: null }, [], [], now).status).toBe("unknown");
-    const empty = evaluateProject({ ...t, lastHeartbeatAt: ago(1) }, [], [], now);
+    expect(evaluateProject({ ...t, lastHeartbeatAt: null }, [], now).status).toBe("unknown");
+    const empty = evaluateProject({ ...t, lastHeartbeatAt: ago(1) }, [], now);
     expect(empty.status).toBe("error");
     expect(empty.reasons[0]).toMatch(/no databases/);
   });
@@ -99,10 +98,10 @@ describe("worstStatus", () => {
 
 describe("silence with a refused token", () => {
   it("names the revoked token as the cause when the agent kept knocking after its last accepted heartbeat", () => {
-    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(300) }, [db({ lastHeartbeatAt: ago(300) })], [], now, { at: ago(5), reason: "revoked" });
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(300) }, [db({ lastHeartbeatAt: ago(300) })], now, { at: ago(5), reason: "revoked" });
     expect(v.status).toBe("silent");
     expect(v.reasons[1]).toBe("the agent is sending heartbeats with a revoked agent token: give it the project's current token");
-    const older = evaluateProject({ ...t, lastHeartbeatAt: ago(300) }, [db({ lastHeartbeatAt: ago(300) })], [], now, { at: ago(400), reason: "revoked" });
+    const older = evaluateProject({ ...t, lastHeartbeatAt: ago(300) }, [db({ lastHeartbeatAt: ago(300) })], now, { at: ago(400), reason: "revoked" });
     expect(older.reasons).toHaveLength(1);
   });
 });
@@ -125,7 +124,7 @@ describe("no backup yet (fault 10)", () => {
   });
 
   it("one database without a backup keeps the whole project from fresh", () => {
-    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(5) }, [db({ name: "a" }), db({ name: "b", replicas: [rep({ url: "s3://b/b", hasPosition: false })] })], [], now);
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(5) }, [db({ name: "a" }), db({ name: "b", replicas: [rep({ url: "s3://b/b", hasPosition: false })] })], now);
     expect(v.status).toBe("unknown");
     expect(v.reasons).toEqual(["no backup yet: b has no replicated position on s3://b/b"]);
   });
@@ -144,13 +143,13 @@ describe("a database the agent no longer reports (fault 8)", () => {
   });
 
   it("says so instead of silent, once its own last report is older than the grace, while the agent is heard from", () => {
-    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(5) }, [db({ name: "gone", lastHeartbeatAt: ago(900), missedHeartbeats: 30 }), db({ name: "kept" })], [], now);
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(5) }, [db({ name: "gone", lastHeartbeatAt: ago(900), missedHeartbeats: 30 }), db({ name: "kept" })], now);
     expect(v.status).toBe("error");
     expect(v.reasons).toEqual(["the agent no longer reports gone — removed from its configuration?"]);
   });
 
   it("a silent agent stays silent: the database is not blamed", () => {
-    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(600) }, [db({ lastHeartbeatAt: ago(600), missedHeartbeats: 5 })], [], now);
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(600) }, [db({ lastHeartbeatAt: ago(600), missedHeartbeats: 5 })], now);
     expect(v.status).toBe("silent");
   });
 });
