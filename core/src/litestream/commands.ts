@@ -2,14 +2,10 @@
 //
 //   type ReplicaSource = { replica: ReplicaTarget }                 // a temporary private config is written for the call
 //                      | { configPath: string; dbPath: string; env?: Record<string, string> }
-//   generations(source, options?): Promise<GenerationRow[]>
-//   snapshots(source, options?): Promise<SnapshotRow[]>
-//   walSegments(source, options?): Promise<WalRow[]>
 //   restore(source, options: RestoreOptions): Promise<RestoreResult>
 //     options: { outputPath, timestamp?: Date, generation?, replicaName?, ifReplicaExists?, timeoutMs?, bin?, onProgress?(p: RestoreProgress) }
 //     Rejects with RestoreError (message = Litestream's own error, e.g. "no matching backups found";
 //     `timedOut` when the limit was hit, the child then killed). outputPath must not exist yet.
-//   parseTable(text: string): Array<Record<string, string>>   Litestream's column-aligned tables
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
@@ -26,26 +22,6 @@ export interface CommandOptions {
   bin?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
-}
-
-export interface GenerationRow {
-  replica: string;
-  generation: string;
-  lag: string;
-  start: Date;
-  end: Date;
-}
-
-export interface SnapshotRow {
-  replica: string;
-  generation: string;
-  index: number;
-  size: number;
-  createdAt: Date;
-}
-
-export interface WalRow extends SnapshotRow {
-  offset: number;
 }
 
 export interface RestoreProgress {
@@ -87,16 +63,6 @@ export class LitestreamCommandError extends Error {
   }
 }
 export class RestoreError extends LitestreamCommandError {}
-
-export function parseTable(text: string): Array<Record<string, string>> {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  if (lines.length === 0) return [];
-  const header = lines[0].trim().split(/\s+/);
-  return lines.slice(1).map((line) => {
-    const cells = line.trim().split(/\s+/);
-    return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ""]));
-  });
-}
 
 interface Run {
   stdout: string;
@@ -167,53 +133,6 @@ async function withSource<T>(source: ReplicaSource, fn: (configPath: string, dbP
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-async function list(command: string, source: ReplicaSource, options: CommandOptions): Promise<Array<Record<string, string>>> {
-  const bin = options.bin ?? resolveLitestreamBin();
-  return withSource(source, async (configPath, dbPath, env) => {
-    const run = await runLitestream(bin, [command, "-config", configPath, "-no-expand-env", dbPath], env, options);
-    if (run.timedOut) throw new LitestreamCommandError(`litestream ${command} timed out after ${options.timeoutMs ?? 60_000} ms`, run.code, true, run.stderr);
-    if (run.code !== 0) throw new LitestreamCommandError(`litestream ${command} failed: ${failureMessage(run)}`, run.code, false, run.stderr);
-    return parseTable(run.stdout);
-  });
-}
-
-function date(raw: string, what: string): Date {
-  const d = new Date(raw);
-  if (Number.isNaN(d.getTime())) throw new Error(`litestream printed ${what}=${JSON.stringify(raw)}, not a time`);
-  return d;
-}
-
-export async function generations(source: ReplicaSource, options: CommandOptions = {}): Promise<GenerationRow[]> {
-  return (await list("generations", source, options)).map((r) => ({
-    replica: r.name,
-    generation: r.generation,
-    lag: r.lag,
-    start: date(r.start, "start"),
-    end: date(r.end, "end"),
-  }));
-}
-
-export async function snapshots(source: ReplicaSource, options: CommandOptions = {}): Promise<SnapshotRow[]> {
-  return (await list("snapshots", source, options)).map((r) => ({
-    replica: r.replica,
-    generation: r.generation,
-    index: Number(r.index),
-    size: Number(r.size),
-    createdAt: date(r.created, "created"),
-  }));
-}
-
-export async function walSegments(source: ReplicaSource, options: CommandOptions = {}): Promise<WalRow[]> {
-  return (await list("wal", source, options)).map((r) => ({
-    replica: r.replica,
-    generation: r.generation,
-    index: Number(r.index),
-    offset: Number(r.offset),
-    size: Number(r.size),
-    createdAt: date(r.created, "created"),
-  }));
 }
 
 export async function restore(source: ReplicaSource, options: RestoreOptions): Promise<RestoreResult> {

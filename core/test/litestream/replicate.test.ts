@@ -5,7 +5,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generations, restore, snapshots, walSegments, type RestoreProgress } from "../../src/litestream/commands.ts";
+import { restore, type RestoreProgress } from "../../src/litestream/commands.ts";
+import { generations, snapshots, walSegments } from "../support/litestream-lists.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import { startS3, type S3Server } from "../support/s3.ts";
