@@ -2,9 +2,6 @@
 import { createHash } from "node:crypto";
 import { CronExpressionParser } from "cron-parser";
 
-export const DEFAULT_STALE_AFTER_SECONDS = 300;
-export const DEFAULT_HEARTBEAT_GRACE_SECONDS = 120;
-
 /** Weekly, at a time spread by the project's id so drills of many projects do not all start at once. */
 export function defaultDrillSchedule(projectId: string): string {
   const h = createHash("sha256").update(projectId).digest();
