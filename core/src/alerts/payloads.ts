@@ -6,6 +6,7 @@
 // Names, reasons and URLs in an alert may come from an agent: chat markup is
 // escaped per provider so reported text renders as text (no mentions, links or
 // formatting), and never leaves the code span a restore command sits in.
+import { escapeHtml } from "../words/html.ts";
 import { facts, headline, stateLabel, subject, type AlertContext } from "./message.ts";
 
 export function clip(s: string, max: number): string {
@@ -19,7 +20,7 @@ function codeText(s: string): string {
 
 /** Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping): `<!channel>`, `<url|text>` need `<`. */
 export function slackEscape(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return escapeHtml(s, "&<>");
 }
 
 /** A Slack inline code span holding `s` verbatim (escaped, no backtick to close it early). */
