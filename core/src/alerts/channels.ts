@@ -1,7 +1,8 @@
 // A channel is where alerts go: email addresses, a generic signed webhook,
 // Slack or Discord. send() renders the alert for the channel and sends it.
 import { sendEmail } from "./email.ts";
-import { htmlBody, subject, textBody, type AlertContext } from "./message.ts";
+import { htmlBody, textBody } from "./email-body.ts";
+import { subject, type AlertContext } from "./message.ts";
 import { discordPayload, slackPayload, webhookPayload } from "./payloads.ts";
 import { postWebhook } from "./webhook.ts";
 

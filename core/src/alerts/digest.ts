@@ -9,7 +9,7 @@ import { digestKey } from "./delivery-key.ts";
 import { digestDue, isoWeek } from "./digest-schedule.ts";
 import { sendEmail } from "./email.ts";
 import { PermanentDeliveryError } from "./errors.ts";
-import { escapeHtml } from "./message.ts";
+import { escapeHtml } from "../words/html.ts";
 import { splitEmails } from "./recipients.ts";
 import type { Senders } from "./channels.ts";
 

@@ -1,7 +1,8 @@
-// What an alert says, built once (AlertContext) and rendered here as email:
-// a subject that says in words what happened where, a first sentence that
-// reads as one, and the facts (when it began, when it ended, the newest upload,
-// the last passing drill), the restore commands and the dashboard link.
+// What an alert says, built once (AlertContext) and worded here for every
+// channel: a subject that says in words what happened where, a first sentence
+// that reads as one, and the facts (when it began, when it ended, the newest
+// upload, the last passing drill). Email bodies: email-body.ts; chat and
+// webhook bodies: payloads.ts.
 //
 // Durations run from when the trouble began (condition-start.ts: the last
 // heartbeat, the oldest unreplicated change), not from when the incident
@@ -278,26 +279,4 @@ export function facts(c: AlertContext): [string, string][] {
   rows.push(["Last backup (newest upload to the replica)", newestUpload(c)]);
   rows.push(["Last passing restore drill", when(c.lastPassingDrillAt, c.now)]);
   return rows;
-}
-
-export function textBody(c: AlertContext): string {
-  const restore = c.restoreCommands.length > 0 ? ["To restore the latest backup:", ...c.restoreCommands.map((cmd) => `  ${cmd}`), ""] : [];
-  const rows = c.event === "summary" ? facts(c).slice(1).map(([k, v]) => `- ${k}: ${v}`) : facts(c).map(([k, v]) => `${k}: ${v}`);
-  return [headline(c), "", ...rows, "", ...restore, `Dashboard: ${c.dashboardUrl}`, ""].join("\n");
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
-}
-
-export function htmlBody(c: AlertContext): string {
-  const shown = c.event === "summary" ? facts(c).slice(1) : facts(c);
-  const rows = shown.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
-  const commands = c.restoreCommands.map((cmd) => `<pre style="background:#f4f4f4;padding:8px">${escapeHtml(cmd)}</pre>`);
-  return `<!doctype html><html><body style="font-family:system-ui,sans-serif">
-<h2>${escapeHtml(headline(c))}</h2>
-<table cellpadding="4">${rows.join("")}</table>
-${commands.length > 0 ? `<p>To restore the latest backup:</p>\n${commands.join("\n")}` : ""}
-<p><a href="${escapeHtml(c.dashboardUrl)}">Open the dashboard</a></p>
-</body></html>`;
 }

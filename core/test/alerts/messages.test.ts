@@ -1,7 +1,8 @@
 // Rendering, without I/O: subjects, bodies, HTML escaping, payload limits,
 // and the SMTP password kept out of messages.
 import { describe, expect, it } from "vitest";
-import { htmlBody, subject, textBody, type AlertContext } from "../../src/alerts/message.ts";
+import { htmlBody, textBody } from "../../src/alerts/email-body.ts";
+import { subject, type AlertContext } from "../../src/alerts/message.ts";
 import { discordPayload, slackPayload } from "../../src/alerts/payloads.ts";
 import { summaryOf } from "../../src/alerts/missed.ts";
 import { redact } from "../../src/alerts/email.ts";

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { endedInSilence, staleAwaitsHeartbeat, supersedingError, type IncidentRef } from "../../src/alerts/cause.ts";
 import { groupContext, groupKey, namesInWords, type GroupMember } from "../../src/alerts/grouping.ts";
-import { headline, subject, textBody, type AlertContext } from "../../src/alerts/message.ts";
+import { textBody } from "../../src/alerts/email-body.ts";
+import { headline, subject, type AlertContext } from "../../src/alerts/message.ts";
 
 const t = (s: number) => new Date(Date.UTC(2026, 10, 29, 12, 0, 0) + s * 1000);
 const inc = (over: Partial<IncidentRef>): IncidentRef => ({ id: "s1", projectId: "p", databaseId: "db1", kind: "stale", openedAt: t(0), resolvedAt: null, clearedAt: null, ...over });

@@ -1,7 +1,8 @@
 // A stale incident that ends because a worse status took over (Litestream stopped → error, the agent
 // silent) must not say the replica caught up. Pure rendering, no I/O.
 import { describe, expect, it } from "vitest";
-import { headline, subject, textBody, type AlertContext } from "../../src/alerts/message.ts";
+import { textBody } from "../../src/alerts/email-body.ts";
+import { headline, subject, type AlertContext } from "../../src/alerts/message.ts";
 import { slackPayload } from "../../src/alerts/payloads.ts";
 
 const openedAt = new Date("2026-11-29T10:00:00Z");
