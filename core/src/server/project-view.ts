@@ -18,7 +18,7 @@ export { restoreCommands };
 
 type ProjectRow = NonNullable<Awaited<ReturnType<typeof loadProjects>>[number]>;
 
-export function loadProjects(store: Store, where: { id?: string } = {}) {
+export function loadProjects(store: Store, where: { id?: string | { in: string[] } } = {}) {
   return store.project.findMany({
     where,
     orderBy: { name: "asc" },
@@ -43,35 +43,45 @@ type DrillRowText = Omit<FinishedDrill, "startedAt" | "finishedAt"> & { startedA
 
 const asDate = (v: string | Date | null): Date | null => (v === null ? null : new Date(v));
 
+/** Which projects a read covers: one project's id, a page of ids (bound as one JSON array), or all (null). */
+type Scope = string | readonly string[] | null;
+
+function scopeSql(scope: Scope): { sql: string; args: string[] } {
+  if (scope === null) return { sql: "", args: [] };
+  if (typeof scope === "string") return { sql: " AND projectId = ?", args: [scope] };
+  return { sql: " AND projectId IN (SELECT value FROM json_each(?))", args: [JSON.stringify(scope)] };
+}
+
 /**
- * The newest finished drill per `partition` (project or database), of one project or of all of them.
+ * The newest finished drill per `partition` (project or database), of the projects in `scope`.
  * One window query whose SQL does not grow with the number of projects: an `IN` list of every project
- * id passed SQLite's bound-parameter limit at 995 projects (issue 18).
+ * id passed SQLite's bound-parameter limit at 995 projects (issue 18); a page's ids go in as one JSON array.
  */
-async function newestFinished(store: Store, partition: "projectId" | "databaseId", projectId: string | null): Promise<FinishedDrill[]> {
+async function newestFinished(store: Store, partition: "projectId" | "databaseId", scope: Scope): Promise<FinishedDrill[]> {
+  const where = scopeSql(scope);
   const rows = await store.$queryRawUnsafe<DrillRowText[]>(
     `SELECT id, projectId, databaseId, databaseName, status, startedAt, finishedAt, report, error FROM (
        SELECT *, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY finishedAt DESC) AS rn FROM "Drill"
-       WHERE status IN ('passed', 'failed', 'error')${partition === "databaseId" ? " AND databaseId IS NOT NULL" : ""}${projectId === null ? "" : " AND projectId = ?"}
+       WHERE status IN ('passed', 'failed', 'error')${partition === "databaseId" ? " AND databaseId IS NOT NULL" : ""}${where.sql}
      ) WHERE rn = 1`,
-    ...(projectId === null ? [] : [projectId]),
+    ...where.args,
   );
   return rows.map((r) => ({ ...r, startedAt: asDate(r.startedAt), finishedAt: asDate(r.finishedAt) }));
 }
 
-async function lastDrills(store: Store, projectId: string | null) {
-  const drills = await newestFinished(store, "projectId", projectId);
+async function lastDrills(store: Store, scope: Scope) {
+  const drills = await newestFinished(store, "projectId", scope);
   return new Map(drills.map((d) => [d.projectId, d]));
 }
 
 /** The last finished drill of each database (drills of retired databases excluded), per project. */
-async function lastDrillsPerDatabase(store: Store, projectId: string | null) {
-  const drills = await newestFinished(store, "databaseId", projectId);
+async function lastDrillsPerDatabase(store: Store, scope: Scope) {
+  const drills = await newestFinished(store, "databaseId", scope);
   return new Map(drills.map((d) => [d.databaseId!, d]));
 }
 
-/** Open drill incidents are few: read them all (or one project's) rather than bind every project id. */
-async function openDrillIncidents(store: Store, projectId: string | null) {
+/** Kinds of open drill incidents per project id. They are few: read them all (or one project's) rather than bind every project id. */
+export async function openDrillIncidents(store: Store, projectId: string | null) {
   const rows = await store.incident.findMany({
     where: { ...(projectId === null ? {} : { projectId }), resolvedAt: null, kind: { in: ["drill_failed", "drill_overdue"] } },
     select: { projectId: true, kind: true },
@@ -82,11 +92,11 @@ async function openDrillIncidents(store: Store, projectId: string | null) {
 }
 
 /** What the project views need besides the project rows, read for one project or for all (null) at once. */
-async function drillFacts(store: Store, projectId: string | null) {
+async function drillFacts(store: Store, scope: Scope) {
   const [last, perDatabase, incidents] = await Promise.all([
-    lastDrills(store, projectId),
-    lastDrillsPerDatabase(store, projectId),
-    openDrillIncidents(store, projectId),
+    lastDrills(store, scope),
+    lastDrillsPerDatabase(store, scope),
+    openDrillIncidents(store, typeof scope === "string" ? scope : null),
   ]);
   return { last, perDatabase, incidents };
 }
@@ -167,9 +177,10 @@ function summary(p: ProjectRow, facts: DrillFacts, now: Date) {
   };
 }
 
-export async function projectSummaries(store: Store, now = new Date()) {
-  const projects = await loadProjects(store);
-  const facts = await drillFacts(store, null);
+/** The list's view of every project, or of the projects `ids` names (a page: at most a few hundred ids), in name order. */
+export async function projectSummaries(store: Store, now = new Date(), ids: readonly string[] | null = null) {
+  const projects = await loadProjects(store, ids === null ? {} : { id: { in: [...ids] } });
+  const facts = await drillFacts(store, ids);
   return projects.map((p) => summary(p, facts, now));
 }
 

@@ -3,8 +3,11 @@ import { Type, type Static, type TypeBoxTypeProvider } from "@fastify/type-provi
 import { Prisma } from "../../generated/prisma/client.ts";
 import { newId } from "../../store/ids.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
-import { Assertion, CreatedProject, Errors, IdParams, NoContent, ProjectDetail, ProjectName, ProjectSummary, RetiredDatabase } from "../schemas.ts";
-import { projectDetail, projectSummaries } from "../project-view.ts";
+import { Assertion, CreatedProject, Errors, IdParams, NoContent, ProjectDetail, ProjectListQuery, ProjectName, ProjectPage, ProjectSummary, RetiredDatabase } from "../schemas.ts";
+import { projectDetail } from "../project-view.ts";
+import { listAll, listPage } from "../project-list.ts";
+import { decodeCursor } from "../project-page.ts";
+import { notModified, weakEtag } from "../etag.ts";
 import { issueAgentToken } from "../agent-tokens.ts";
 import { cronError, defaultDrillSchedule } from "../../projects/settings.ts";
 import { randomBytes } from "node:crypto";
@@ -43,6 +46,14 @@ function settingsData(body: Static<typeof UpdateProject>) {
   };
 }
 
+function readCursor(text: string) {
+  try {
+    return decodeCursor(text);
+  } catch (err) {
+    throw badRequest((err as Error).message);
+  }
+}
+
 function uniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 }
@@ -75,7 +86,28 @@ export default async function projectRoutes(base: FastifyInstance) {
     return reply.code(201).send({ id, name: body.name, agentToken: token.agentToken, tokenId: token.id });
   });
 
-  app.get("/api/v1/projects", { schema: { response: { 200: Type.Array(ProjectSummary), ...Errors }, tags: ["projects"] } }, async () => projectSummaries(app.store));
+  app.get(
+    "/api/v1/projects",
+    {
+      schema: {
+        querystring: ProjectListQuery,
+        response: { 200: Type.Union([ProjectPage, Type.Array(ProjectSummary)]), 304: NoContent, ...Errors },
+        tags: ["projects"],
+      },
+    },
+    async (request, reply) => {
+      const { limit, cursor, status, q } = request.query;
+      const filters = { status: status ? status.split(",") : [], q: q ?? null };
+      const body =
+        limit === undefined && cursor === undefined
+          ? await listAll(app.store, filters)
+          : await listPage(app.store, { ...filters, limit: limit ?? 100, cursor: cursor === undefined ? null : readCursor(cursor) });
+      const etag = weakEtag(body);
+      reply.header("etag", etag).header("cache-control", "no-cache");
+      if (notModified(request.headers["if-none-match"], etag)) return reply.code(304).send();
+      return body;
+    },
+  );
   const alerting = {
     smtpConfigured: app.config.smtpUrl !== null,
     operatorEmails: app.config.alertEmail,

@@ -145,3 +145,40 @@ export const CreatedProject = Type.Object({ id: Type.String(), name: Type.String
 export const RetiredDatabase = Type.Object({
   retired: Type.Object({ id: Type.String(), name: Type.String(), resolvedIncidents: Type.Number(), droppedDrills: Type.Number() }, { additionalProperties: true }),
 });
+
+const LIST_STATUSES = ["fresh", "stale", "silent", "error", "unknown", "failed", "overdue", "none", "passed"];
+
+/** GET /api/v1/projects: with `limit` or `cursor` the answer is a ProjectPage, without it the plain array of every project. */
+export const ProjectListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: "page size; asks for the paged answer {projects, nextCursor, matched, summary}" })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400, description: "nextCursor of the previous page, as it came" })),
+    status: Type.Optional(
+      Type.String({
+        pattern: `^(${LIST_STATUSES.join("|")})(,(${LIST_STATUSES.join("|")}))*$`,
+        description: "comma list of statuses or drill statuses: fresh, stale, silent, error, unknown, failed, overdue, none, passed",
+      }),
+    ),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "name contains this, case-insensitive" })),
+  },
+  { additionalProperties: false },
+);
+
+const Counts = Type.Record(Type.String(), Type.Integer());
+
+/** Counts of every project, whatever the filters: the overview's headline. */
+export const ProjectListSummary = Type.Object({
+  total: Type.Integer(),
+  statuses: Counts,
+  drillStatuses: Counts,
+});
+export type ProjectListSummary = WireOf<typeof ProjectListSummary>;
+
+/** One page of the list, worst first: the worse of status and drillStatus, then the other, then name. */
+export const ProjectPage = Type.Object({
+  projects: Type.Array(ProjectSummary),
+  nextCursor: Nullable(Type.String({ description: "pass as `cursor` for the next page; null on the last one" })),
+  matched: Type.Integer({ description: "projects matching status and q, over all pages" }),
+  summary: ProjectListSummary,
+});
+export type ProjectPage = WireOf<typeof ProjectPage>;

@@ -1,0 +1,103 @@
+// One page of the project list: filter, order worst first, cut after a cursor, count. Pure: the rows
+// come from project-list.ts, which reads them for every project without binding any id.
+import { STATUSES } from "../freshness/severity.ts";
+import { DRILL_STATUSES } from "../drills/drill-status.ts";
+import { compareKeys, urgency, type OrderKey } from "./project-order.ts";
+
+/** What ordering and counting need of a project. */
+export interface OrderRow {
+  id: string;
+  name: string;
+  status: string;
+  drillStatus: string;
+}
+
+/** `status`: only projects whose freshness status or drillStatus is one of these; `q`: name contains it, case-insensitive. */
+export interface ListQuery {
+  limit: number;
+  cursor: OrderKey | null;
+  status: readonly string[];
+  q: string | null;
+}
+
+/** Counts of every project (not only the filtered ones): total, per status, per drillStatus (every key present). */
+export interface ListSummary {
+  total: number;
+  statuses: Record<string, number>;
+  drillStatuses: Record<string, number>;
+}
+
+export interface Page {
+  /** The page's project ids, worst first. */
+  ids: string[];
+  /** Where the next page starts; null on the last page. */
+  nextCursor: OrderKey | null;
+  /** How many projects match the filters (all pages). */
+  matched: number;
+  summary: ListSummary;
+}
+
+export function summarize(rows: readonly OrderRow[]): ListSummary {
+  const statuses: Record<string, number> = Object.fromEntries(STATUSES.map((s) => [s, 0]));
+  const drillStatuses: Record<string, number> = Object.fromEntries(DRILL_STATUSES.map((s) => [s, 0]));
+  for (const r of rows) {
+    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    drillStatuses[r.drillStatus] = (drillStatuses[r.drillStatus] ?? 0) + 1;
+  }
+  return { total: rows.length, statuses, drillStatuses };
+}
+
+export const orderKey = (r: OrderRow): OrderKey => ({ urgency: urgency(r), name: r.name, id: r.id });
+
+/** Whether a project passes the filters: `status` names its status or its drillStatus (any when empty), its name contains `q`. */
+export function matches(r: OrderRow, query: Pick<ListQuery, "status" | "q">): boolean {
+  if (query.status.length > 0 && !query.status.includes(r.status) && !query.status.includes(r.drillStatus)) return false;
+  return query.q === null || r.name.toLowerCase().includes(query.q.toLowerCase());
+}
+
+/** Every matching row's key, worst first. */
+export function ordered(rows: readonly OrderRow[], query: Pick<ListQuery, "status" | "q">): OrderKey[] {
+  return rows
+    .filter((r) => matches(r, query))
+    .map(orderKey)
+    .sort(compareKeys);
+}
+
+export function page(rows: readonly OrderRow[], query: ListQuery): Page {
+  const keys = ordered(rows, query);
+  const start = query.cursor === null ? 0 : firstAfter(keys, query.cursor);
+  const slice = keys.slice(start, start + query.limit);
+  const more = start + query.limit < keys.length;
+  return { ids: slice.map((k) => k.id), nextCursor: more ? slice[slice.length - 1]! : null, matched: keys.length, summary: summarize(rows) };
+}
+
+/** Index of the first key after `cursor` (binary search): the cursor's own project may have moved or gone. */
+function firstAfter(keys: readonly OrderKey[], cursor: OrderKey): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareKeys(keys[mid]!, cursor) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The cursor on the wire: base64url of the JSON array [urgency, name, id]. */
+export function encodeCursor(k: OrderKey): string {
+  return Buffer.from(JSON.stringify([k.urgency, k.name, k.id])).toString("base64url");
+}
+
+/** Throws an Error naming `cursor` when it is not one encodeCursor wrote. */
+export function decodeCursor(text: string): OrderKey {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+  } catch {
+    v = null;
+  }
+  if (!Array.isArray(v) || v.length !== 3 || !Number.isInteger(v[0]) || typeof v[1] !== "string" || typeof v[2] !== "string") {
+    throw new Error("cursor: not a cursor this list returned (pass nextCursor as it came)");
+  }
+  return { urgency: v[0], name: v[1], id: v[2] };
+}
