@@ -5,6 +5,8 @@
 // open, not what already cleared. An incident that opened and resolved before
 // a channel could hear of it is "missed": it goes out in one summary with the
 // channel's other missed incidents (deliver.ts), never as a burst of pairs.
+import { backoffMs } from "../backoff.ts";
+
 export type AlertEvent = "opened" | "resolved" | "reminder" | "missed";
 
 export interface IncidentTimes {
@@ -63,7 +65,7 @@ const MAX_RETRY_DELAY_MS = 3_600_000;
 
 /** Delay before the next attempt of a failed delivery: doubles each time, at most an hour. */
 export function retryDelayMs(attempts: number, baseSeconds: number): number {
-  return Math.min(MAX_RETRY_DELAY_MS, baseSeconds * 1000 * 2 ** Math.max(0, attempts - 1));
+  return backoffMs(attempts, baseSeconds * 1000, MAX_RETRY_DELAY_MS);
 }
 
 /**

@@ -1,5 +1,6 @@
 // Pure decisions of a drill: which check to run, what counts as a failure or
 // a warning, and the verdict.
+import { backoffMs } from "../backoff.ts";
 import type { Position } from "../protocol.ts";
 import { NEWEST_LTX_MISSING } from "../litestream/ltx-damage.ts";
 
@@ -163,7 +164,7 @@ export function requiredFreeBytes(replicaBytes: number, liveBytes: number | null
 
 /** Wait before the next attempt of a drill that could not reach storage: 2 s, 4 s, 8 s … capped at 5 min. */
 export function retryDelayMs(attempt: number): number {
-  return Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 300_000);
+  return backoffMs(attempt, 2_000, 300_000);
 }
 
 /**
