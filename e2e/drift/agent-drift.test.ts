@@ -57,13 +57,14 @@ describe("drift on the agent's side", () => {
     await expectResolved(s);
   });
 
-  it("4. Litestream alone stops while the app keeps writing → stale; Litestream back → fresh", async () => {
+  it("4. Litestream alone stops (restarts off) while the app keeps writing → error naming it; Litestream back → fresh", async () => {
     const s = await scenario("litestream-stopped");
     await s.stopAgent();
     await s.startAgent({ restartLitestream: false });
     const t0 = Date.now();
     s.agent!.agent.supervisor!.kill();
-    await expectAlert(s, "stale", /changes to app unreplicated for/, /^\[Borela\] STALE: litestream-stopped \/ app/, t0);
+    // The agent knows the cause: an error naming it, not a stale of unknown cause (core/test/agent/e2e-lifecycle.test.ts).
+    await expectAlert(s, "error", /Litestream is not running: killed by SIGKILL/, /^\[Borela\] ERROR: litestream-stopped \/ app/, t0);
     await s.stopAgent();
     await s.startAgent();
     await expectResolved(s);

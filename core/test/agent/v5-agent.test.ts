@@ -3,7 +3,7 @@
 // `replica:` per database), compares the database's TXID (litestream_txid) with
 // the replica's newest LTX max TXID, turns fresh, stays fresh through a
 // checkpoint (a 6 MB insert), drills with exactly a plain 0.5 restore's counts,
-// and goes stale when Litestream is killed while writes continue.
+// and is an error naming Litestream when it is killed (restarts off) while writes continue.
 // On the old agent: 0.3 was the only binary and config, and no position moved.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -89,22 +89,23 @@ async function scenario(name: string, replicaUrl: string, target: ReplicaTarget,
   expect(drill.report.tables).toEqual(plain);
   expect(plain).toEqual(tableCounts(file));
 
-  // Litestream killed (the agent does not restart it) while the app writes: stale.
+  // Litestream killed (the agent does not restart it) while the app writes: an error naming it, as on 0.3
+  // (e2e-lifecycle.test.ts), not a stale of unknown cause; the changes wait all the same.
   agent.agent.supervisor!.kill();
   const writer = await startSqliteWriter({ path: file, ratePerSecond: 5, durationMs: 15_000 });
-  const stale = await waitForStatus(h.core, p.id, "stale", 20_000);
-  expect(stale.databases[0].replicas[0].pendingSince).not.toBeNull();
+  const error = await waitForStatus(h.core, p.id, "error", 20_000, (x) => x.databases[0].replicas[0].pendingSince !== null);
+  expect(error.statusReasons.join(" ")).toMatch(/Litestream is not running: killed by SIGKILL at \S+; restarts are off/);
   await writer.exited;
 }
 
 describe("agent on Litestream 0.5", () => {
-  it("file replica: fresh, fresh through a checkpoint, drill = litestream restore, stale when Litestream is killed", async () => {
+  it("file replica: fresh, fresh through a checkpoint, drill = litestream restore, error naming Litestream when it is killed", async () => {
     const replica = path.join(h.dir.path, "file-replica");
     await scenario("v5-file", `file://${replica}`, { type: "file", path: replica }, {});
     expect(readdirSync(path.join(replica, "ltx")).sort()).toContain("9"); // the 0.5 layout, written by the 0.5 binary
   }, 150_000);
 
-  it("S3 replica (fauxqs), AWS_CA_BUNDLE set: fresh, fresh through a checkpoint, drill = litestream restore, stale when killed", async () => {
+  it("S3 replica (fauxqs), AWS_CA_BUNDLE set: fresh, fresh through a checkpoint, drill = litestream restore, error naming Litestream when killed", async () => {
     const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
     const target: ReplicaTarget = { type: "s3", bucket: "v5agent", path: "app/primary", endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials };
     await scenario("v5-s3", s3ReplicaUrl(s3, "v5agent", "app/primary"), target, s3Env(s3), async (id) => {

@@ -47,7 +47,9 @@ describe("detection latency", () => {
       token: p.agentToken,
       databases: [dbPath],
       replicaUrl: replica,
-      flags: { restartLitestream: false },
+      // Restarts on, but not within the test: a Litestream the agent restarts is a note and its cost shows as
+      // stale; with restarts off it would be an error naming it at once (core/test/agent/e2e-lifecycle.test.ts).
+      deps: { backoff: { initialMs: 600_000, maxMs: 600_000 } },
       dir: h.dir.path,
       intervalSeconds: 5,
     });
