@@ -27,3 +27,13 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   return pino({ level, redact: { paths: REDACT, censor: "[redacted]" } }, out as NodeJS.WritableStream);
 }
 export type { Logger };
+
+/**
+ * The logging a core module needs: pino's `(object, message)` methods. A pino Logger is one; tests pass
+ * their own. (The agent has its own line log, agent/log.ts: pino alone would cost 9 MB of its 60 MB.)
+ */
+export interface Log {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

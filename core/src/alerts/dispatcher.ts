@@ -6,7 +6,7 @@
 //   const alerts = createAlertDispatcher({ store, config, secretKey, logger });
 //   alerts.start();  ...  await alerts.stop();
 import type { Config } from "../config.ts";
-import type { Logger } from "../logger.ts";
+import type { Log } from "../logger.ts";
 import type { Store } from "../store/db.ts";
 import type { ConfirmDelays } from "./confirm-delay.ts";
 import { deliverPending, type DeliveredAttempt } from "./deliver.ts";
@@ -27,7 +27,7 @@ export interface AlertDispatcherDeps {
   config: AlertConfig;
   /** Decrypts webhook signing secrets (loadSecretKey). */
   secretKey: Buffer;
-  logger: Pick<Logger, "info" | "warn" | "error">;
+  logger: Log;
   /** The clock; tests move it to see reminders and retries without waiting. */
   now?: () => Date;
   tickMs?: number;

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config.ts";
+import type { Log } from "../logger.ts";
 import type { Store } from "../store/db.ts";
 import { restoreDatabase, RestoreFailedError, RestoreRefusedError, type RestoreOutcome } from "./restore-database.ts";
 
@@ -25,7 +26,7 @@ export interface RestoreJob {
   file: string | null;
 }
 
-export function createRestoreJobs(ctx: { store: Store; config: Config; logger?: { warn(obj: object, msg: string): void } }) {
+export function createRestoreJobs(ctx: { store: Store; config: Config; logger?: Pick<Log, "warn"> }) {
   const jobs = new Map<string, { job: RestoreJob; dir: string | null; timer: NodeJS.Timeout | null }>();
 
   async function remove(id: string): Promise<void> {

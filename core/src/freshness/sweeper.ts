@@ -8,12 +8,7 @@ import type { SweepReads } from "../store/sweep-reads.ts";
 import { evaluateProject, type Status } from "./status.ts";
 import { conditionsOf, planIncidents } from "./incident-plan.ts";
 import { inStartupGrace } from "./startup-grace.ts";
-
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { Log } from "../logger.ts";
 
 /** Seconds a condition must stay away before its incident resolves, per kind. */
 export type HoldSeconds = (kind: SweptKind) => number;
@@ -63,7 +58,7 @@ const EVALUATE_DELAY_MS = 100;
 
 /** Re-evaluates every project on an interval, and one project on demand (coalesced). */
 /** `startedAt`: when this core started; every project gets its heartbeat grace from then (startup-grace.ts). */
-export function createSweeper(store: Store, reads: SweepReads, intervalSeconds: number, logger: Logger, hold: HoldSeconds = () => 0, startedAt = new Date()) {
+export function createSweeper(store: Store, reads: SweepReads, intervalSeconds: number, logger: Log, hold: HoldSeconds = () => 0, startedAt = new Date()) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   const queued = new Set<string>();
