@@ -2,6 +2,7 @@
 // server's answer for the delivery log; throws with what failed. The SMTP
 // password never appears in either.
 import nodemailer from "nodemailer";
+import { withoutSecrets } from "../redact.ts";
 import { PermanentDeliveryError } from "./errors.ts";
 
 export interface SmtpSettings {
@@ -44,22 +45,9 @@ function smtpHost(url: string): string {
 
 /** Removes the SMTP password (raw and URL-decoded) from a message. */
 export function redact(text: string, smtpUrl: string): string {
-  let password = "";
   try {
-    password = new URL(smtpUrl).password;
+    return withoutSecrets(text, [new URL(smtpUrl).password]);
   } catch {
     return text;
-  }
-  if (!password) return text;
-  let out = text;
-  for (const secret of new Set([password, safeDecode(password)])) if (secret) out = out.split(secret).join("[redacted]");
-  return out;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
   }
 }

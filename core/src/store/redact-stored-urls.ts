@@ -6,17 +6,11 @@
 // then records that it ran (Setting `cleanup.inline-credentials`), so a large
 // heartbeat history is scanned once, not at every start.
 //
-//   withoutUserinfo(text: string): string   pure: "s3://K:S@b/x and smtp://u:p@h" → "s3://b/x and smtp://h"
 //   redactStoredUrls(db: better-sqlite3 Database, now?: Date): { replicas: number; texts: number }
 import type { Database } from "better-sqlite3";
+import { withoutUserinfo } from "../redact.ts";
 
 const DONE_KEY = "cleanup.inline-credentials";
-// scheme://userinfo@ — userinfo stops at the first "/", "?", "#", whitespace or quote (URL syntax; quotes for JSON text).
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s"'\\]+@/gi;
-
-export function withoutUserinfo(text: string): string {
-  return text.replace(USERINFO, "$1");
-}
 
 /** Columns that may quote a replica URL, each a [table, id column, text column]. */
 const TEXTS: Array<[string, string, string]> = [

@@ -8,7 +8,7 @@ import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { databaseFile, openStore } from "../../src/store/db.ts";
-import { withoutUserinfo } from "../../src/store/redact-stored-urls.ts";
+import { withoutUserinfo } from "../../src/redact.ts";
 import { startServer } from "../../src/server/start.ts";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "borela-redact-"));
