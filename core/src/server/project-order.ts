@@ -26,11 +26,12 @@ export interface OrderKey {
   id: string;
 }
 
-/** Negative when `a` comes first. Plain code-unit comparison (no locale), so the cursor is stable across hosts. */
-export function compareKeys(a: OrderKey, b: OrderKey): number {
+/**
+ * Negative when `a` comes first. Plain code-unit comparison (no locale), so the cursor is stable across hosts.
+ * `la`/`lb`: the names lowercased, when the caller sorting thousands has them already.
+ */
+export function compareKeys(a: OrderKey, b: OrderKey, la = a.name.toLowerCase(), lb = b.name.toLowerCase()): number {
   if (a.urgency !== b.urgency) return a.urgency - b.urgency;
-  const la = a.name.toLowerCase();
-  const lb = b.name.toLowerCase();
   if (la !== lb) return la < lb ? -1 : 1;
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

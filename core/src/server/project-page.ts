@@ -59,8 +59,9 @@ export function matches(r: OrderRow, query: Pick<ListQuery, "status" | "q">): bo
 export function ordered(rows: readonly OrderRow[], query: Pick<ListQuery, "status" | "q">): OrderKey[] {
   return rows
     .filter((r) => matches(r, query))
-    .map(orderKey)
-    .sort(compareKeys);
+    .map((r) => ({ key: orderKey(r), lower: r.name.toLowerCase() }))
+    .sort((a, b) => (a.key.urgency !== b.key.urgency ? a.key.urgency - b.key.urgency : compareKeys(a.key, b.key, a.lower, b.lower)))
+    .map((k) => k.key);
 }
 
 export function page(rows: readonly OrderRow[], query: ListQuery): Page {
