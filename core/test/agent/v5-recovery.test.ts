@@ -5,6 +5,8 @@
 //    On the old agent only 0.3's success lines cleared it: `error` stayed for 7+ minutes, until a restart.
 //    The replica's level-0 directory refuses writes by `chattr +i` where the file system allows it (root too),
 //    else by chmod 0500 (not as root: root writes through it).
+// 3. The agent restarts Litestream while the replica refuses writes: 0.5's "shutdown sync failed, retrying
+//    (press Ctrl+C again to skip)" lines become a note in the dashboard's words, never an error reason.
 // 2. LTX files removed from storage: the replica's TXID goes back while the database's does not: `error` at
 //    once, naming both TXIDs. On the old agent: pending, then `stale` after the threshold, cause unknown.
 import { execFileSync } from "node:child_process";
@@ -104,6 +106,30 @@ describe("agent on Litestream 0.5: errors that clear, a replica that goes back",
     console.log(`[v5-recovery] ${blocked.how} on ltx/0: error after ${toError.toFixed(1)} s; writable again: fresh after ${toFresh.toFixed(1)} s; Litestream restarts: 0`);
     await writer.stop();
   }, 150_000);
+
+  it("the agent restarts Litestream while the replica refuses writes: the failed final sync is a note, worded without Ctrl+C", async () => {
+    const { p, file, replica, agent } = await startV5("v5-shutdown", 60);
+    await waitForStatus(h.core, p.id, "fresh", 30_000, (x) => (x.databases[0]?.replicas[0]?.position?.offset ?? 0) > 0);
+    const blocked = refuseWrites(path.join(replica, "ltx", "0"));
+    unblock.push(blocked.undo);
+    await (await startSqliteWriter({ path: file, ratePerSecond: 5, durationMs: 1500 })).exited;
+    await waitForStatus(h.core, p.id, "error", 20_000);
+    await agent.agent.supervisor!.restart("test: restart while the replica refuses writes");
+    expect(agent.logs.join("\n")).toMatch(/shutdown sync failed, retrying/); // Litestream did print it
+    const withNote = await waitFor(
+      () => {
+        const db = agent.agent.lastPayload()?.databases[0];
+        return db?.notes?.some((n) => n.startsWith("Litestream's final sync before its restart failed, retrying: write ltx file: open ")) ? db : null;
+      },
+      { timeoutMs: 10_000, what: "the final-sync note" },
+    );
+    const detail = await project(h.core, p.id);
+    for (const text of [...withNote.errors, ...detail.statusReasons, ...withNote.notes!]) expect(text).not.toMatch(/Ctrl\+C|shutdown sync/);
+    expect(detail.statusReasons.join("\n")).not.toMatch(/final sync/);
+    blocked.undo();
+    unblock.pop();
+    await waitForStatus(h.core, p.id, "fresh", 60_000, (x) => x.databases[0].replicas[0].lastError === null);
+  }, 120_000);
 
   it("LTX files removed from storage: the replica went back in TXID while the database did not: error at once", async () => {
     const { p, file, replica } = await startV5("v5-rewind", 6);
