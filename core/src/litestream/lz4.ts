@@ -16,33 +16,33 @@ export class Lz4Error extends Error {}
 
 const MAGIC = 0x184d2204;
 
+/**
+ * A literal or match length: its 4-bit start `nibble` from the token, and when that is 15 the bytes from `i`
+ * added to it until one is not 255 (the LZ4 block format). Returns [the length, the index after its bytes].
+ */
+function readLength(buf: Uint8Array, i: number, end: number, nibble: number, what: string): [number, number] {
+  if (nibble !== 15) return [nibble, i];
+  let length = nibble;
+  for (let at = i; at < end; at++) {
+    length += buf[at];
+    if (buf[at] !== 255) return [length, at + 1];
+  }
+  throw new Lz4Error(`${what} length runs past the block at byte ${end}`);
+}
+
 function blockSize(buf: Uint8Array, start: number, end: number): number {
   let i = start;
   let size = 0;
   while (i < end) {
     const token = buf[i++];
-    let literals = token >> 4;
-    if (literals === 15) {
-      let b: number;
-      do {
-        if (i >= end) throw new Lz4Error(`literal length runs past the block at byte ${i}`);
-        b = buf[i++];
-        literals += b;
-      } while (b === 255);
-    }
+    let literals: number;
+    [literals, i] = readLength(buf, i, end, token >> 4, "literal");
     i += literals;
     size += literals;
     if (i >= end) break; // the last sequence has literals only
     i += 2; // match offset
-    let match = token & 15;
-    if (match === 15) {
-      let b: number;
-      do {
-        if (i >= end) throw new Lz4Error(`match length runs past the block at byte ${i}`);
-        b = buf[i++];
-        match += b;
-      } while (b === 255);
-    }
+    let match: number;
+    [match, i] = readLength(buf, i, end, token & 15, "match");
     size += match + 4;
   }
   if (i !== end) throw new Lz4Error(`block ends at byte ${i}, expected ${end}`);
@@ -125,15 +125,8 @@ function decodeBlock(buf: Uint8Array, start: number, end: number, out: Uint8Arra
   let o = at;
   while (i < end) {
     const token = buf[i++];
-    let literals = token >> 4;
-    if (literals === 15) {
-      let b: number;
-      do {
-        if (i >= end) throw new Lz4Error(`length runs past the block at byte ${i}`);
-        b = buf[i++];
-        literals += b;
-      } while (b === 255);
-    }
+    let literals: number;
+    [literals, i] = readLength(buf, i, end, token >> 4, "literal");
     if (i + literals > end || o + literals > out.length) throw new Lz4Error(`literals run past the block at byte ${i}`);
     if (literals > 32) {
       out.set(buf.subarray(i, i + literals), o);
@@ -146,15 +139,8 @@ function decodeBlock(buf: Uint8Array, start: number, end: number, out: Uint8Arra
     if (i + 2 > end) throw new Lz4Error(`match offset runs past the block at byte ${i}`);
     const offset = buf[i] | (buf[i + 1] << 8);
     i += 2;
-    let match = token & 15;
-    if (match === 15) {
-      let b: number;
-      do {
-        if (i >= end) throw new Lz4Error(`length runs past the block at byte ${i}`);
-        b = buf[i++];
-        match += b;
-      } while (b === 255);
-    }
+    let match: number;
+    [match, i] = readLength(buf, i, end, token & 15, "match");
     match += 4;
     if (offset === 0 || offset > o) throw new Lz4Error(`match offset ${offset} points before the start of the data at byte ${i - 2}`);
     if (o + match > out.length) throw new Lz4Error(`match runs past the block size at byte ${i}`);
