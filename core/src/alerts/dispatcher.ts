@@ -45,13 +45,10 @@ export interface AlertDispatcher {
 export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatcher {
   const { store, config, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const { smtpUrl, mailFrom, alertEmail, publicUrl, digestCron } = config;
   const settings = {
-    smtpUrl: config.smtpUrl,
-    mailFrom: config.mailFrom,
+    ...{ smtpUrl, mailFrom, alertEmail, publicUrl, digestCron },
     timeoutMs: deps.sendTimeoutMs ?? 10_000,
-    alertEmail: config.alertEmail,
-    publicUrl: config.publicUrl,
-    digestCron: config.digestCron,
     retrySeconds: config.alertRetrySeconds,
     allowPrivateTargets: config.alertAllowPrivateTargets ?? false,
     s3: config.s3 ?? null,
