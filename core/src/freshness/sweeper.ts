@@ -1,14 +1,17 @@
 // Applies the pure freshness verdicts to the store: project and database
-// statuses, and the incidents they imply (one per condition, see incident-plan.ts),
-// written by incidents/.
-import type { Store } from "../store/db.ts";
-import { applyIncidentActions } from "../incidents/sweep-actions.ts";
-import type { SweptKind } from "../incidents/kinds.ts";
-import type { SweepReads } from "../store/sweep-reads.ts";
+// statuses, and the incidents they imply (one per condition, see incident-plan.ts,
+// written by incidents/sweep-sql.ts). A sweep evaluates only the projects whose
+// deadline passed (deadline.ts) or was cleared by a change, in batches: each
+// batch is one SQLite transaction on the fast connection, and the event loop
+// gets a turn between batches, so a mass silence is a few short transactions,
+// not a frozen core.
+import type { SweepStore } from "../store/fast-path.ts";
 import { evaluateProject, type Status } from "./status.ts";
 import { conditionsOf, planIncidents } from "./incident-plan.ts";
 import { inStartupGrace } from "./startup-grace.ts";
 import type { Log } from "../logger.ts";
+import { nextSweepAt } from "./deadline.ts";
+import type { SweptKind } from "../incidents/kinds.ts";
 
 /** Seconds a condition must stay away before its incident resolves, per kind. */
 export type HoldSeconds = (kind: SweptKind) => number;
@@ -16,49 +19,100 @@ export type HoldSeconds = (kind: SweptKind) => number;
 /** Told after a sweep has stored a project's new status (e.g. the drill service queues a first drill on "fresh"). */
 export type StatusListener = (projectId: string, status: Status, previous: string) => void;
 
-/** `reads`: the project's rows, read on the heartbeat fast path's connection (store/sweep-reads.ts). */
+/** Projects per transaction; between batches the event loop runs (setImmediate). */
+export const SWEEP_BATCH = 200;
+const BUSY_RETRIES = 200;
+
+interface Swept {
+  status: Status;
+  previous: string;
+}
+
+/**
+ * Evaluates one project and writes what changed: incidents first, then statuses, then its next deadline.
+ * Synchronous, for the caller's transaction. Null when the project does not exist (deleted meanwhile).
+ */
+function sweepOne(sweep: SweepStore, projectId: string, now: Date, hold: HoldSeconds, coreStartedAt: Date | null): Swept | null {
+  const input = sweep.reads.read(projectId);
+  if (!input) return null;
+  const { project, databases } = input;
+  // The core's own downtime is no silence of the agent's (startup-grace.ts).
+  if (coreStartedAt && inStartupGrace(project, coreStartedAt, now)) {
+    const graceEndsAt = new Date(coreStartedAt.getTime() + project.heartbeatGraceSeconds * 1000 + 1);
+    sweep.writes.deadline(project.id, nextSweepAt({ ...project, databases }, input.openIncidents, [], now, hold, graceEndsAt));
+    return { status: project.status as Status, previous: project.status };
+  }
+  const verdict = evaluateProject(project, databases, now, project.rejectedToken ?? null);
+  const reasons = JSON.stringify(verdict.reasons);
+
+  const conditions = conditionsOf(verdict, databases.map((d) => d.id), project.lastHeartbeatAt !== null || (project.lastPingAt ?? null) !== null);
+  const actions = planIncidents(input.openIncidents, conditions, now, hold);
+  sweep.incidents.apply(project.id, actions, now);
+  if (project.status !== verdict.status || project.statusReasons !== reasons) {
+    sweep.writes.projectStatus(project.id, verdict.status, reasons, project.status !== verdict.status ? now : null, now);
+  }
+  for (const [i, d] of databases.entries()) {
+    const v = verdict.databases[i];
+    const dbReasons = JSON.stringify(v.reasons);
+    if (d.status !== v.status || d.statusReasons !== dbReasons) sweep.writes.databaseStatus(d.id, v.status, dbReasons);
+  }
+  // Last: the incident writes above clear it (SQL triggers).
+  sweep.writes.deadline(project.id, nextSweepAt({ ...project, databases }, input.openIncidents, actions, now, hold));
+  return { status: verdict.status, previous: project.status };
+}
+
+/**
+ * Evaluates these projects in one transaction at `now` and tells `onChange` of each stored status change
+ * once committed. SQLITE_BUSY (Prisma's connection holds the write lock) is retried on timers, never by
+ * blocking the event loop; other errors reject and nothing of the batch is stored.
+ */
+export async function sweepBatch(
+  sweep: SweepStore,
+  projectIds: string[],
+  now: Date,
+  hold: HoldSeconds = () => 0,
+  onChange: StatusListener = () => {},
+  coreStartedAt: Date | null = null,
+): Promise<Map<string, Status>> {
+  let results: [string, Swept | null][] = [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      results = sweep.writes.transaction(() => projectIds.map((id) => [id, sweepOne(sweep, id, now, hold, coreStartedAt)] as [string, Swept | null]));
+      break;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "SQLITE_BUSY" || attempt >= BUSY_RETRIES) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(50, 1 + attempt)));
+    }
+  }
+  const statuses = new Map<string, Status>();
+  for (const [id, swept] of results) {
+    if (!swept) continue;
+    statuses.set(id, swept.status);
+    if (swept.status !== swept.previous) onChange(id, swept.status, swept.previous);
+  }
+  return statuses;
+}
+
+/** Evaluates one project at `now` in its own transaction; its status, or null when it does not exist. */
 export async function sweepProject(
-  store: Store,
-  reads: SweepReads,
+  sweep: SweepStore,
   projectId: string,
   now = new Date(),
   hold: HoldSeconds = () => 0,
   onChange: StatusListener = () => {},
   coreStartedAt: Date | null = null,
 ): Promise<Status | null> {
-  const input = reads.read(projectId);
-  if (!input) return null;
-  const { project, databases } = input;
-  // The core's own downtime is no silence of the agent's (startup-grace.ts).
-  if (coreStartedAt && inStartupGrace(project, coreStartedAt, now)) return project.status as Status;
-  const verdict = evaluateProject(project, databases, now, project.rejectedToken ?? null);
-  const reasons = JSON.stringify(verdict.reasons);
-
-  // Incidents first, statuses after: a crash in between is repaired by the next sweep.
-  const conditions = conditionsOf(verdict, databases.map((d) => d.id), project.lastHeartbeatAt !== null || (project.lastPingAt ?? null) !== null);
-  await applyIncidentActions(store, project.id, planIncidents(input.openIncidents, conditions, now, hold), now);
-  if (project.status !== verdict.status || project.statusReasons !== reasons) {
-    await store.project.update({
-      where: { id: project.id },
-      data: { status: verdict.status, statusReasons: reasons, ...(project.status !== verdict.status ? { statusSince: now } : {}) },
-    });
-  }
-  for (const [i, d] of databases.entries()) {
-    const v = verdict.databases[i];
-    const dbReasons = JSON.stringify(v.reasons);
-    if (d.status !== v.status || d.statusReasons !== dbReasons) {
-      await store.database.update({ where: { id: d.id }, data: { status: v.status, statusReasons: dbReasons } });
-    }
-  }
-  if (project.status !== verdict.status) onChange(project.id, verdict.status, project.status);
-  return verdict.status;
+  return (await sweepBatch(sweep, [projectId], now, hold, onChange, coreStartedAt)).get(projectId) ?? null;
 }
 
 const EVALUATE_DELAY_MS = 100;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Re-evaluates every project on an interval, and one project on demand (coalesced). */
-/** `startedAt`: when this core started; every project gets its heartbeat grace from then (startup-grace.ts). */
-export function createSweeper(store: Store, reads: SweepReads, intervalSeconds: number, logger: Log, hold: HoldSeconds = () => 0, startedAt = new Date()) {
+/**
+ * Sweeps the due projects on an interval, and one project on demand (coalesced).
+ * `startedAt`: when this core started; every project gets its heartbeat grace from then (startup-grace.ts).
+ */
+export function createSweeper(sweep: SweepStore, intervalSeconds: number, logger: Log, hold: HoldSeconds = () => 0, startedAt = new Date()) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   const queued = new Set<string>();
@@ -67,14 +121,21 @@ export function createSweeper(store: Store, reads: SweepReads, intervalSeconds: 
   const changed: StatusListener = (...args) => {
     for (const listen of listeners) listen(...args);
   };
+  let lastSweepAt = new Date(0);
 
-  async function sweepAll(): Promise<void> {
-    const projects = await store.project.findMany({ select: { id: true } });
-    for (const p of projects) await sweepProject(store, reads, p.id, new Date(), hold, changed, startedAt);
+  /** The due projects (and those whose agent came with a rejected token since the last sweep), SWEEP_BATCH at a time. */
+  async function sweepDue(): Promise<void> {
+    const now = new Date();
+    const ids = [...new Set([...sweep.reads.due(now), ...sweep.reads.rejectedSince(lastSweepAt)])];
+    lastSweepAt = now;
+    for (let i = 0; i < ids.length; i += SWEEP_BATCH) {
+      if (i > 0) await yieldToLoop();
+      await sweepBatch(sweep, ids.slice(i, i + SWEEP_BATCH), new Date(), hold, changed, startedAt);
+    }
   }
 
   function tick(): Promise<void> {
-    running ??= sweepAll()
+    running ??= sweepDue()
       .catch((err) => logger.error({ err }, "freshness sweep failed"))
       .finally(() => (running = null));
     return running;
@@ -82,22 +143,23 @@ export function createSweeper(store: Store, reads: SweepReads, intervalSeconds: 
 
   async function drain(): Promise<void> {
     while (queued.size > 0) {
-      const [id] = queued;
-      queued.delete(id);
-      await sweepProject(store, reads, id, new Date(), hold, changed, startedAt).catch((err) => logger.error({ err, projectId: id }, "freshness sweep failed"));
+      const ids = [...queued].slice(0, SWEEP_BATCH);
+      for (const id of ids) queued.delete(id);
+      await sweepBatch(sweep, ids, new Date(), hold, changed, startedAt).catch((err) => logger.error({ err, projects: ids.length }, "freshness sweep failed"));
+      if (queued.size > 0) await yieldToLoop();
     }
     draining = null;
   }
 
   return {
     tick,
-    /** The store reads every evaluation starts from. */
-    reads,
+    /** What every evaluation reads and writes (store/fast-path.ts). */
+    store: sweep,
     /** Adds a listener told of every status change a sweep stores. */
     onStatusChange(listener: StatusListener): void {
       listeners.push(listener);
     },
-    /** Evaluates the project soon: after each heartbeat, ping or threshold change; those within EVALUATE_DELAY_MS share one evaluation. */
+    /** Evaluates the project soon: after each heartbeat, ping or threshold change; those within EVALUATE_DELAY_MS share one transaction. */
     evaluate(projectId: string): void {
       queued.add(projectId);
       draining ??= new Promise<void>((resolve) => setTimeout(resolve, EVALUATE_DELAY_MS)).then(drain);

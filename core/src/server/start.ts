@@ -45,7 +45,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const fast = openFastPath(databaseFile(config.dataDir), { maxDatabasesPerProject: config.maxDatabasesPerProject });
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold = (kind: string) => confirmSecondsFor(kind, config.alertConfirmSeconds);
-  const sweeper = createSweeper(store, fast.sweepReads, config.sweepIntervalSeconds, logger, hold);
+  const sweeper = createSweeper(fast.sweep, config.sweepIntervalSeconds, logger, hold);
 
   // Settled before the port opens, or /healthz answers while the right admin token is refused (and counted as
   // a guess) as long as ending sessions signed in under another token takes (an scrypt hash: seconds under load).

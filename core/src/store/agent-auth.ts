@@ -57,6 +57,11 @@ export class AgentAuth {
     return this.rejections.get(projectId) ?? null;
   }
 
+  /** Projects whose agent came with a revoked or expired token after `at` (the sweeper words their silence anew). */
+  rejectedSince(at: Date): string[] {
+    return [...this.rejections].filter(([, r]) => r.at > at).map(([projectId]) => projectId);
+  }
+
   private lookup(tokenHash: string, now: Date): AuthResult {
     const row = this.stmts.token.get(tokenHash) as
       | { id: string; projectId: string; revokedAt: string | null; expiresAt: string | null }

@@ -1,15 +1,24 @@
 // The heartbeat hot path's raw better-sqlite3 connection, beside Prisma's on
 // the same file, and the three things that use it: agent auth, heartbeat
-// ingest and the sweeper's reads.
+// ingest and the sweeper's reads and writes.
 import Sqlite from "better-sqlite3";
 import { AgentAuth } from "./agent-auth.ts";
 import { HeartbeatIngest, type HeartbeatIngestOptions } from "./heartbeat-ingest.ts";
 import { SweepReads } from "./sweep-reads.ts";
+import { SweepWrites } from "./sweep-writes.ts";
+import { IncidentSweepWrites } from "../incidents/sweep-sql.ts";
+
+/** What the freshness sweeper reads and writes, on the fast connection. */
+export interface SweepStore {
+  reads: SweepReads;
+  writes: SweepWrites;
+  incidents: IncidentSweepWrites;
+}
 
 export interface FastPath {
   auth: AgentAuth;
   ingest: HeartbeatIngest;
-  sweepReads: SweepReads;
+  sweep: SweepStore;
   close(): void;
 }
 
@@ -23,5 +32,5 @@ export function openFastPath(file: string, options: HeartbeatIngestOptions): Fas
   db.pragma("busy_timeout = 0");
   db.pragma("foreign_keys = ON");
   const auth = new AgentAuth(db);
-  return { auth, ingest: new HeartbeatIngest(db, options), sweepReads: new SweepReads(db, auth), close: () => db.close() };
+  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db, auth), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db) }, close: () => db.close() };
 }

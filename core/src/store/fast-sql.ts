@@ -48,6 +48,15 @@ export const SWEEP_SQL = {
     FROM Replica r JOIN Database d ON d.id = r.databaseId WHERE d.projectId = ? ORDER BY r.url`,
   openIncidents: `SELECT id, databaseId, kind, reason, clearedAt FROM Incident
     WHERE projectId = ? AND resolvedAt IS NULL AND kind IN ('silent', 'error', 'stale') ORDER BY openedAt`,
+  // Projects whose deadline passed or was cleared (freshness/deadline.ts), by index.
+  due: `SELECT id FROM Project WHERE sweepAt IS NULL OR sweepAt <= ? ORDER BY sweepAt`,
+} as const;
+
+/** sweep-writes.ts: what a sweep stores besides incidents (those: incidents/sweep-sql.ts). */
+export const SWEEP_WRITE_SQL = {
+  projectStatus: `UPDATE Project SET status = @status, statusReasons = @reasons, statusSince = COALESCE(@since, statusSince), updatedAt = @now WHERE id = @id`,
+  databaseStatus: `UPDATE Database SET status = @status, statusReasons = @reasons WHERE id = @id`,
+  deadline: `UPDATE Project SET sweepAt = @at WHERE id = @id`,
 } as const;
 
 /** Prepares each statement of a group once; a column the schema lacks fails here, at start. */

@@ -4,6 +4,7 @@
 import type Sqlite from "better-sqlite3";
 import { SWEEP_SQL, prepareAll } from "./fast-sql.ts";
 import type { AgentAuth, TokenRejection } from "./agent-auth.ts";
+import { storeTime } from "./time.ts";
 
 export interface SweptReplica {
   url: string;
@@ -54,8 +55,18 @@ type IncidentRow = { id: string; databaseId: string | null; kind: "silent" | "er
 export class SweepReads {
   private readonly stmts;
 
-  constructor(db: Sqlite.Database, private readonly auth: Pick<AgentAuth, "lastRejection">) {
+  constructor(db: Sqlite.Database, private readonly auth: Pick<AgentAuth, "lastRejection" | "rejectedSince">) {
     this.stmts = prepareAll(db, SWEEP_SQL);
+  }
+
+  /** Ids of the projects whose sweep deadline passed by `now` or was cleared (NULL), earliest first. */
+  due(now: Date): string[] {
+    return (this.stmts.due.all(storeTime(now)) as { id: string }[]).map((r) => r.id);
+  }
+
+  /** Projects whose agent came with a revoked or expired token after `at` (agent-auth.ts). */
+  rejectedSince(at: Date): string[] {
+    return this.auth.rejectedSince(at);
   }
 
   /** One project's sweep input; null when the project does not exist (deleted meanwhile). */

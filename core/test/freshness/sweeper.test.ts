@@ -64,7 +64,7 @@ describe("freshness transitions recorded as incidents", () => {
     const p = await core.createProject("silent", { heartbeatGraceSeconds: 30 });
     await send(p.agentToken, heartbeat());
     const later = new Date(Date.now() + 31_000);
-    expect(await sweepProject(core.store, core.app.sweeper.reads, p.id, later)).toBe("silent");
+    expect(await sweepProject(core.app.sweeper.store, p.id, later)).toBe("silent");
     const v = await project(p.id);
     expect(v.status).toBe("silent");
     // Swept with a clock 31 s ahead; the API words the silence at its own (real) time.
@@ -148,10 +148,10 @@ describe("one incident per condition, with a confirmation delay", () => {
     const row = await delayed.store.incident.findUniqueOrThrow({ where: { id: incidents[0].id } });
     expect(row.clearedAt).not.toBeNull();
 
-    const read = delayed.app.sweeper.reads;
-    await sweepProject(delayed.store, read, p.id, new Date(row.clearedAt!.getTime() + 29_000), () => 30);
+    const read = delayed.app.sweeper.store;
+    await sweepProject(read, p.id, new Date(row.clearedAt!.getTime() + 29_000), () => 30);
     expect((await list(p.id))[0].open).toBe(true);
-    await sweepProject(delayed.store, read, p.id, new Date(row.clearedAt!.getTime() + 30_000), () => 30);
+    await sweepProject(read, p.id, new Date(row.clearedAt!.getTime() + 30_000), () => 30);
     incidents = await list(p.id);
     expect(incidents).toHaveLength(1);
     expect(incidents[0].open).toBe(false);

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { AUTH_SQL, INGEST_SQL, SWEEP_SQL, prepareAll } from "../../src/store/fast-sql.ts";
+import { AUTH_SQL, INGEST_SQL, SWEEP_SQL, SWEEP_WRITE_SQL, prepareAll } from "../../src/store/fast-sql.ts";
+import { INCIDENT_SWEEP_SQL } from "../../src/incidents/sweep-sql.ts";
 import { databaseFile, openStore } from "../../src/store/db.ts";
 
 const SCHEMA = readFileSync(path.resolve(import.meta.dirname, "../../prisma/schema.prisma"), "utf8");
@@ -16,6 +17,8 @@ const STATEMENTS: Record<string, string> = {
   ...prefixed("auth", AUTH_SQL),
   ...prefixed("ingest", INGEST_SQL),
   ...prefixed("sweep", SWEEP_SQL),
+  ...prefixed("sweepWrite", SWEEP_WRITE_SQL),
+  ...prefixed("incidentSweep", INCIDENT_SWEEP_SQL),
 };
 
 function prefixed(group: string, sql: Record<string, string>): Record<string, string> {
