@@ -109,6 +109,17 @@ function forbiddenChains(files: SourceFile[], from: string, forbidden: RegExp): 
   return chains;
 }
 
+/** Rule: small files, one concept each: no file in core/src/ (generated code excluded) over MAX_LINES lines. */
+const MAX_LINES = 300;
+
+/** "file: N lines" for each file over the limit; a trailing newline ends the last line, it does not add one. */
+function filesOverLimit(files: SourceFile[], max = MAX_LINES): string[] {
+  return files.flatMap((f) => {
+    const lines = f.text.split("\n").length - (f.text.endsWith("\n") ? 1 : 0);
+    return lines > max ? [`${f.path}: ${lines} lines`] : [];
+  });
+}
+
 describe("house rules (issue 17)", () => {
   it("the finders see what they look for", () => {
     const sample = [{ path: "server/routes/x.ts", text: "const a = 1;\n  const { id } = request.params as Static<typeof IdParams>;\n" }];
@@ -175,5 +186,16 @@ describe("house rules (issue 17)", () => {
       "alerts/b.ts -> drills/disk.ts",
     ]);
     expect(forbiddenChains(sources(), "alerts/", BELOW_ALERTS_FORBIDDEN)).toEqual([]);
+  });
+
+  it("no file in core/src/ is over 300 lines (generated code excluded)", () => {
+    const samples: SourceFile[] = [
+      { path: "a.ts", text: "x\n".repeat(3) },
+      { path: "b.ts", text: "x\n".repeat(4) },
+      { path: "c.ts", text: "x\n".repeat(3) + "x" },
+    ];
+    expect(filesOverLimit(samples, 3)).toEqual(["b.ts: 4 lines", "c.ts: 4 lines"]);
+    expect(sources().some((f) => f.path.startsWith("generated/"))).toBe(false);
+    expect(filesOverLimit(sources())).toEqual([]);
   });
 });
