@@ -31,6 +31,8 @@
 //   level=INFO msg="snapshot complete" db=app.db txid=… size=… · "compaction complete" db=app.db level=1 …
 //   level=WARN msg="shutdown sync failed, retrying (press Ctrl+C again to skip)" attempts=1 error="write ltx file: …"
 //   level=ERROR msg="shutdown sync failed after timeout" attempts=… error=…  (db.go: the final sync on SIGTERM)
+//   level=ERROR msg="compaction failed" db=app.db level=1 error="write ltx file: …: non-contiguous transaction ids in input files: …"
+//   level=ERROR msg="retention enforcement failed" | "l0 retention enforcement failed" error=…   (store.go)
 // 0.5 has no metric for a replica's position: its stored TXID (the newest LTX file's max TXID) is read from storage.
 // A successful sync logs nothing: litestream_sync_count{db} rising while
 // litestream_sync_error_count{db} does not is the only sign of it. Deleting a
@@ -74,7 +76,7 @@ function firstLine(error: string): string {
 
 /** Which operation a Litestream error line reports on, from its msg (and the error's first words). */
 function operationOf(msg: string, error: string, replica: string | null): Operation {
-  if (msg === "retainer error") return "retention";
+  if (msg === "retainer error" || /retention enforcement failed$/.test(msg)) return "retention";
   if (msg === "snapshotter error" || /^snapshot/.test(error)) return "snapshot";
   if (msg === "sync error" && !replica) return "sync";
   if (msg === "monitor error" && replica) return "upload";
@@ -95,6 +97,7 @@ function wording(op: Operation, category: ErrorCategory, summary: string | null,
   }
   if (op === "upload") return `${version === "0.5" ? "LTX file" : "WAL segment"} upload failed: ${summary ?? "storage error"} (${detail})`;
   if (op === "snapshot") return `snapshot failed: ${summary ?? "storage error"} (${detail})`;
+  if (msg.startsWith("compaction failed")) return `LTX compaction${msg.slice("compaction failed".length)} failed: ${summary ?? "old LTX files are not merged into higher levels"} (${detail})`;
   return summary ? `${summary} (${detail})` : `litestream ${msg ? `${msg}: ` : ""}${detail}`;
 }
 
@@ -143,7 +146,8 @@ export function classifyLogLine(raw: string, version: LitestreamVersionLine = "0
   const detail = redactSecrets(firstLine(text));
   let op = operationOf(line.msg, text, replica);
   if (category === "auth" && replica && op !== "retention") op = "auth";
-  const msg = line.attrs.error ? stripHints(line.msg) : "";
+  const level = line.msg === "compaction failed" && line.attrs.level ? ` into level ${line.attrs.level}` : "";
+  const msg = line.attrs.error ? `${stripHints(line.msg)}${level}` : "";
   return { kind: "error", db, replica, op, category, message: wording(op, category, summary, detail, msg, version) };
 }
 

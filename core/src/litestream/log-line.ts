@@ -1,4 +1,4 @@
-// One line of Litestream 0.3.13's log, in any of its three shapes:
+// One line of Litestream's log (0.3.13, and 0.5.16's slog text), in any of its three shapes:
 //   slog text (after the config is read):  time=… level=ERROR msg="monitor error" db=/x replica=s3 error="…"
 //   Go's default logger (before):          2026/11/25 03:36:01 ERROR failed to run error="…"
 //   slog JSON (logging.type: json):        {"time":"…","level":"ERROR","msg":"…","error":"…"}
@@ -51,11 +51,18 @@ export function parseLogLine(raw: string): LogLine | null {
     return { level: std[1], msg: msg.trim(), attrs: firstAttr === -1 ? {} : parseAttrs(rest.slice(firstAttr)) };
   }
   if (line.startsWith("time=") || line.startsWith("level=")) {
-    const attrs = parseAttrs(line);
-    const { level = "INFO", msg = "" } = attrs;
-    delete attrs.level;
-    delete attrs.msg;
-    return { level: level.toUpperCase(), msg, attrs };
+    // The record's own level and msg come first; 0.5 adds attributes of the same name later
+    // (msg="compaction failed" … level=1): those stay attributes.
+    let level: string | null = null;
+    let msg: string | null = null;
+    const attrs: Record<string, string> = {};
+    for (const m of line.matchAll(PAIR)) {
+      const value = m[2].startsWith('"') ? unquote(m[2]) : m[2];
+      if (m[1] === "level" && level === null) level = value;
+      else if (m[1] === "msg" && msg === null) msg = value;
+      else attrs[m[1]] = value;
+    }
+    return { level: (level ?? "INFO").toUpperCase(), msg: msg ?? "", attrs };
   }
   return { level: "INFO", msg: line, attrs: {} };
 }

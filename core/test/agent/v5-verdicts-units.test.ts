@@ -63,6 +63,21 @@ describe("0.5 errors clear when the operation works again", () => {
   });
 });
 
+describe("0.5's other error lines", () => {
+  it("words compaction and retention failures in 0.5's terms", () => {
+    const compaction = classifyLogLine(
+      'time=2026-11-29T14:10:30.000Z level=ERROR msg="compaction failed" system=store db=/data/app.db level=1 error="write ltx file: extract timestamp from LTX header: non-contiguous transaction ids in input files: (0000000000000008,0000000000000008) -> (000000000000000b,000000000000000b)"',
+      "0.5",
+    );
+    expect(compaction).toMatchObject({ kind: "error", op: "other" });
+    expect(compaction?.kind === "error" && compaction.message).toBe(
+      "LTX compaction into level 1 failed: old LTX files are not merged into higher levels (write ltx file: extract timestamp from LTX header: non-contiguous transaction ids in input files: (0000000000000008,0000000000000008) -> (000000000000000b,000000000000000b))",
+    );
+    const retention = classifyLogLine('time=x level=ERROR msg="retention enforcement failed" system=store db=/data/app.db replica=file error="remove x: weird"', "0.5");
+    expect(retention).toMatchObject({ kind: "error", op: "retention", message: "retention failed: old LTX files are not deleted; storage grows (remove x: weird)" });
+  });
+});
+
 describe("Litestream's final-sync lines", () => {
   it("are a note during the agent's restart of Litestream, worded without Ctrl+C", () => {
     const f = classifyLogLine(SHUTDOWN, "0.5")!;

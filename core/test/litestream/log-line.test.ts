@@ -36,3 +36,10 @@ describe("parseLogLine", () => {
     expect(parseLogLine("   ")).toBeNull();
   });
 });
+
+describe("parseLogLine on Litestream 0.5.16", () => {
+  it("keeps the record's level when an attribute is also called level (0.5's compaction lines)", () => {
+    const line = parseLogLine('time=2026-11-29T14:10:30.000Z level=ERROR msg="compaction failed" system=store db=app.db level=1 error="write ltx file: x"');
+    expect(line).toEqual({ level: "ERROR", msg: "compaction failed", attrs: { time: "2026-11-29T14:10:30.000Z", system: "store", db: "app.db", level: "1", error: "write ltx file: x" } });
+  });
+});
