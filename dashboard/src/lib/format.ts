@@ -33,13 +33,17 @@ export function ago(iso: string | null | undefined, now: number): string {
   return `${Math.floor(s / 86400)} d ago`;
 }
 
+// Made once: toLocaleString builds a formatter on every call, which thousands of rows felt (issue 18).
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const COUNT = new Intl.NumberFormat();
+
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return "—";
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+  return DATE_TIME.format(Date.parse(iso));
 }
 
 export function count(n: number): string {
-  return n.toLocaleString();
+  return COUNT.format(n);
 }
 
 type AnyPosition = { generation: string | null; index: number; offset: number; txid?: number } | null;

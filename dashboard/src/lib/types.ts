@@ -18,6 +18,8 @@ export type {
   Position,
   ProjectDetail,
   ProjectDrillStatus,
+  ProjectListSummary,
+  ProjectPage,
   ProjectSummary,
   Replica,
 } from "../../../core/src/server/schemas.ts";

@@ -1,0 +1,119 @@
+// Issue 18: the overview at 1,500 projects in real Chromium. Projects are written straight into the
+// core's store (not 1,500 HTTP calls). The first page (100 rows, worst first) and the summary of every
+// project render quickly; "Load more", a status filter and a name search ask the core, and an unchanged
+// poll is answered 304 (If-None-Match) instead of the whole page again.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
+import { ensureDashboardBuilt } from "./support/build.ts";
+import { launchBrowser, type TestBrowser } from "./support/browser.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const SHOTS = path.join(ROOT, ".artifacts", "screenshots");
+const N = 1_500;
+const statusOf = (i: number) => (i % 10 === 0 ? "silent" : i % 25 === 1 ? "error" : i % 3 === 0 ? "stale" : "fresh");
+const SILENT = Math.floor((N - 1) / 10) + 1;
+
+let browser: TestBrowser;
+let core: TestCore;
+let page: Page;
+
+beforeAll(async () => {
+  await ensureDashboardBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchBrowser();
+  // The sweeper stays out of the way: the statuses below are written as they are.
+  core = await startTestCore({ BORELA_LOG_LEVEL: "warn", BORELA_SWEEP_INTERVAL_SECONDS: "3600" });
+  const ids = Array.from({ length: N }, (_, i) => i);
+  const now = Date.now();
+  await core.store.project.createMany({
+    data: ids.map((i) => ({
+      id: `ov-${i}`,
+      name: `proj-${String(i).padStart(4, "0")}`,
+      status: statusOf(i),
+      statusSince: new Date(now - i * 60_000),
+      lastHeartbeatAt: new Date(now - (i % 50) * 1000),
+      drillSchedule: "0 3 * * 0",
+      badgeKey: `ov-badge-${i}`,
+      storagePrefix: `ov/${i}`,
+    })),
+  });
+  page = await browser.context.newPage();
+}, 120_000);
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await core?.close();
+});
+
+const rows = () => page.locator("tr[data-project]");
+const names = () => rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-project")));
+
+describe(`the overview at ${N.toLocaleString("en")} projects`, () => {
+  it("renders the summary and the first 100 failing projects first, then pages, filters and searches", async () => {
+    await page.goto(`${core.url}/`);
+    const signIn = page.getByRole("region", { name: "Sign in to Borela" });
+    await signIn.getByLabel("Admin token").fill(core.adminToken);
+    await signIn.getByLabel("Admin token").press("Enter");
+    await rows().first().waitFor({ timeout: 30_000 });
+
+    // A fresh load of the page, timed to the first row and the summary.
+    const lists: number[] = [];
+    page.on("response", (res) => {
+      if (new URL(res.url()).pathname === "/api/v1/projects") lists.push(res.status());
+    });
+    const t0 = Date.now();
+    await page.goto(`${core.url}/`);
+    await rows().first().waitFor({ timeout: 30_000 });
+    await page.locator('[data-filter="silent"]').waitFor();
+    const firstRenderMs = Date.now() - t0;
+    const nodes = await page.evaluate(() => document.getElementsByTagName("*").length);
+
+    expect(await rows().count()).toBe(100);
+    const first = await names();
+    // Worst first: every silent project (by name) before anything else; the first page is all silent.
+    expect(first[0]).toBe("proj-0000");
+    expect(first.slice(0, 3)).toEqual(["proj-0000", "proj-0010", "proj-0020"]);
+    expect(await rows().first().locator("[data-status]").first().textContent()).toBe("silent");
+    expect(await page.locator('[data-filter="silent"]').textContent()).toBe(`${SILENT} silent`);
+    expect(await page.getByTestId("shown").textContent()).toBe(`100 of ${N.toLocaleString("en")} shown`);
+    await page.screenshot({ path: path.join(SHOTS, "overview-1500.png") });
+
+    // Load more: the next page follows, no project twice.
+    await page.getByRole("button", { name: "Load 100 more" }).click();
+    await expect.poll(() => rows().count()).toBe(200);
+    const two = await names();
+    expect(new Set(two).size).toBe(200);
+    expect(two.slice(0, 100)).toEqual(first);
+    // Silent projects (150) end inside page two; errors come next.
+    expect(await rows().nth(SILENT).locator("[data-status]").first().textContent()).toBe("error");
+
+    // An unchanged poll (every 5 s, both pages) costs 304s.
+    const before = lists.length;
+    await expect.poll(() => lists.slice(before).filter((s) => s === 304).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    expect(lists.slice(before).every((s) => s === 304)).toBe(true);
+
+    // A change shows on the next poll: the first silent project turns fresh and leaves the top.
+    await core.store.project.update({ where: { id: "ov-0" }, data: { status: "fresh" } });
+    await expect.poll(() => names().then((n) => n[0]), { timeout: 15_000 }).toBe("proj-0010");
+    expect(await page.locator('[data-filter="silent"]').textContent()).toBe(`${SILENT - 1} silent`);
+
+    // The status filter asks the core for projects in error only.
+    await page.locator('[data-filter="error"]').click();
+    await expect.poll(() => page.getByTestId("shown").textContent(), { timeout: 15_000 }).toMatch(/^\d+ of \d+ shown$/);
+    await expect.poll(async () => (await rows().locator('td[data-label="Backup"] [data-status]').allTextContents()).every((s) => s === "error") && (await rows().count()) > 0).toBe(true);
+    await page.locator('[data-filter="error"]').click();
+
+    // A name search.
+    await page.getByLabel("Search projects by name").fill("proj-1234");
+    await expect.poll(() => names(), { timeout: 15_000 }).toEqual(["proj-1234"]);
+    await page.getByLabel("Search projects by name").fill("");
+    await expect.poll(() => rows().count(), { timeout: 15_000 }).toBe(100);
+
+    console.log(`overview at ${N} projects: first page and summary rendered ${firstRenderMs} ms after navigation, ${nodes} DOM nodes`);
+    expect(firstRenderMs).toBeLessThan(10_000);
+  }, 120_000);
+});
