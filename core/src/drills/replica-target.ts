@@ -19,10 +19,6 @@ export class MissingCredentialsError extends Error {}
 /** The replica URL asks for something the core never does (inline credentials, "." or ".." segments, outside the file roots). */
 export class ReplicaRefusedError extends Error {}
 
-export function managedPrefix(config: Config, storagePrefix: string): string | null {
-  return config.s3 ? `s3://${config.s3.bucket}/${storagePrefix}` : null;
-}
-
 /** Read credentials the operator stored for the project (decrypted), for bring-your-own S3 replicas. */
 export interface StoredCredentials {
   accessKeyId: string;

@@ -74,5 +74,3 @@ export function createRestoreJobs(ctx: { store: Store; config: Config; logger?: 
     },
   };
 }
-
-export type RestoreJobs = ReturnType<typeof createRestoreJobs>;
