@@ -72,7 +72,7 @@ export async function alertContext(
 }
 
 /** The oldest pendingSince among a database's replicas in a stored heartbeat payload (protocol.ts); null when none or unreadable. */
-export function pendingSinceIn(payload: string, database: string): Date | null {
+function pendingSinceIn(payload: string, database: string): Date | null {
   try {
     const hb = JSON.parse(payload) as { databases?: { name?: string; replicas?: { pendingSince?: string | null }[] }[] };
     const times = (hb.databases?.find((d) => d.name === database)?.replicas ?? [])

@@ -21,7 +21,7 @@ import { leaseDelivery } from "./claim.ts";
 import { groupContext, groupKey, type GroupMember } from "./grouping.ts";
 
 /** A "sending" row whose process died is taken over after this long (longer than any send's timeouts). */
-export const SEND_LEASE_MS = 120_000;
+const SEND_LEASE_MS = 120_000;
 const BATCH = 50;
 
 export interface DeliverSettings extends DigestSettings {

@@ -4,7 +4,7 @@
 import { previousFire } from "../schedule/cron.ts";
 
 /** A core that was down at the fire time still sends the digest within this window. */
-export const DIGEST_CATCH_UP_MS = 86_400_000;
+const DIGEST_CATCH_UP_MS = 86_400_000;
 
 /** "2026-W48": the ISO 8601 week (weeks start on Monday; week 1 holds the year's first Thursday). */
 export function isoWeek(d: Date): string {

@@ -47,7 +47,7 @@ function rtoWords(seconds: number): string {
   return seconds < 120 ? `${seconds.toFixed(1)}s` : formatDuration(seconds);
 }
 
-export async function digestRows(store: Store, now: Date): Promise<DigestRow[]> {
+async function digestRows(store: Store, now: Date): Promise<DigestRow[]> {
   const projects = await store.project.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, status: true } });
   const rows: DigestRow[] = [];
   for (const p of projects) {
@@ -76,7 +76,7 @@ export async function digestRows(store: Store, now: Date): Promise<DigestRow[]> 
   return rows;
 }
 
-export function renderDigest(rows: DigestRow[], week: string, publicUrl: string) {
+function renderDigest(rows: DigestRow[], week: string, publicUrl: string) {
   const attention = rows.filter((r) => r.needsAttention).length;
   const subject = `[Borela] Weekly digest ${week}: ${rows.length} project${rows.length === 1 ? "" : "s"}, ${attention ? `${attention} need${attention === 1 ? "s" : ""} attention` : "all fresh and drilled"}`;
   const header = ["project", "freshness", "last drill", "RTO", "RPO", "storage"];
@@ -108,7 +108,7 @@ export interface DigestSettings extends Senders {
 }
 
 /** BORELA_ALERT_EMAIL plus the addresses of operator-level email channels. */
-export async function digestRecipients(store: Store, operatorEmails: string[]): Promise<string[]> {
+async function digestRecipients(store: Store, operatorEmails: string[]): Promise<string[]> {
   const channels = await store.alertChannel.findMany({ where: { projectId: null, type: "email" }, select: { target: true } });
   return [...new Set([...operatorEmails, ...channels.flatMap((c) => splitEmails(c.target))])];
 }

@@ -14,7 +14,7 @@ import { planDigest } from "./digest.ts";
 import { planIncidentDeliveries } from "./plan.ts";
 import { createPlanScope } from "./plan-scope.ts";
 
-export const DEFAULT_TICK_MS = 2_000;
+const DEFAULT_TICK_MS = 2_000;
 
 /** The config the alerts read; alertConfirmSeconds may be per kind (see confirm-delay.ts). */
 export type AlertConfig = Pick<

@@ -67,7 +67,7 @@ function seconds(from: Date, to: Date): number {
 }
 
 /** From when the trouble began to when it ended (or now, while open). */
-export function lastedFor(c: AlertContext): string {
+function lastedFor(c: AlertContext): string {
   return formatDuration(seconds(c.startedAt, c.resolvedAt ?? c.now));
 }
 
@@ -261,7 +261,7 @@ function summaryLine(i: AlertContext): [string, string] {
 }
 
 /** A summary lists this many incidents, then a count of the rest (Discord takes at most 25 fields). */
-export const SUMMARY_LINES = 20;
+const SUMMARY_LINES = 20;
 
 /** The facts an alert lists, as [label, value] pairs; the first is always what happened. */
 export function facts(c: AlertContext): [string, string][] {

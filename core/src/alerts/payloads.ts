@@ -24,7 +24,7 @@ export function slackEscape(s: string): string {
 }
 
 /** A Slack inline code span holding `s` verbatim (escaped, no backtick to close it early). */
-export function slackCode(s: string): string {
+function slackCode(s: string): string {
   return `\`${slackEscape(codeText(s))}\``;
 }
 
@@ -41,7 +41,7 @@ export function discordEscape(s: string): string {
 }
 
 /** A Discord inline code span holding `s` verbatim. */
-export function discordCode(s: string): string {
+function discordCode(s: string): string {
   return `\`${codeText(s)}\``;
 }
 

@@ -6,8 +6,8 @@ import { request as httpsRequest } from "node:https";
 import { PermanentDeliveryError } from "./errors.ts";
 import { checkedLookup, hostProblem, TargetAddressError } from "./target-address.ts";
 
-export const TIMESTAMP_HEADER = "x-borela-timestamp";
-export const SIGNATURE_HEADER = "x-borela-signature";
+const TIMESTAMP_HEADER = "x-borela-timestamp";
+const SIGNATURE_HEADER = "x-borela-signature";
 
 /** HMAC-SHA256 over "<timestamp>.<body>" with the shared secret, as "sha256=<hex>". */
 export function signWebhook(secret: string, timestamp: string, body: string): string {

@@ -35,7 +35,7 @@ const OPTIONS = {
   "check-config": { type: "boolean" },
 } as const;
 
-export function agentFlags(args: string[]): { flags: AgentFlags; checkConfig: boolean } {
+function agentFlags(args: string[]): { flags: AgentFlags; checkConfig: boolean } {
   const { values } = parseFlags(args, OPTIONS, false);
   return {
     flags: {
@@ -66,7 +66,7 @@ export function agentFlags(args: string[]): { flags: AgentFlags; checkConfig: bo
  * --check-config prints beside the server (accepted, or why the core could not be asked: the
  * configuration may be checked before the core is reachable, so that alone does not fail the check).
  */
-export async function askCore(settings: AgentSettings, source: string): Promise<{ refused: string | null; note: string }> {
+async function askCore(settings: AgentSettings, source: string): Promise<{ refused: string | null; note: string }> {
   const hint = tokenHint(settings.token);
   const answer = await fetchAgentConfig(settings.server, settings.token, 10_000);
   // 409 in managed mode still means the token is accepted: the agent then reports what the operator must do.

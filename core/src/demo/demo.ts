@@ -23,7 +23,7 @@ import { resolveLitestreamBinFor } from "../litestream/binary.ts";
 import type { ProcessEnv } from "../config.ts";
 import { demoLitestream } from "./demo-litestream.ts";
 
-export const DEMO_PROJECT = "demo";
+const DEMO_PROJECT = "demo";
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/borela.js");
 
 export interface DemoPaths {
@@ -34,7 +34,7 @@ export interface DemoPaths {
   agentState: string;
 }
 
-export function demoPaths(dataDir: string): DemoPaths {
+function demoPaths(dataDir: string): DemoPaths {
   const dir = path.join(dataDir, "demo");
   return {
     dir,
@@ -46,7 +46,7 @@ export function demoPaths(dataDir: string): DemoPaths {
 }
 
 /** Creates the demo project and its files when missing; returns its agent token (kept 0600 in the demo dir). */
-export async function ensureDemo(store: Store, dataDir: string): Promise<{ projectId: string; agentToken: string; created: boolean }> {
+async function ensureDemo(store: Store, dataDir: string): Promise<{ projectId: string; agentToken: string; created: boolean }> {
   const paths = demoPaths(dataDir);
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   createSampleDatabase(paths.database);

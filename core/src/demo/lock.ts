@@ -12,7 +12,7 @@ export interface DemoLock {
 }
 
 /** `<demo dir>/running.json`. */
-export function demoLockFile(demoDir: string): string {
+function demoLockFile(demoDir: string): string {
   return path.join(demoDir, "running.json");
 }
 
@@ -43,7 +43,7 @@ export function runningDemoMessage(lock: DemoLock): string {
 }
 
 /** True while a process with this pid exists (signal 0; EPERM means it exists but is someone else's). */
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

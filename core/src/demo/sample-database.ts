@@ -24,7 +24,7 @@ export function createSampleDatabase(file: string): void {
 }
 
 /** Writes one order and one event; returns the new order id. */
-export function writeSampleActivity(db: Sqlite.Database, random = Math.random): number {
+function writeSampleActivity(db: Sqlite.Database, random = Math.random): number {
   const users = (db.prepare("SELECT count(*) AS n FROM users").get() as { n: number }).n;
   const now = new Date().toISOString();
   const userId = 1 + Math.floor(random() * users);

@@ -26,7 +26,7 @@ import { Crc64 } from "./crc64.ts";
 import { lz4DecodeBlock } from "./lz4.ts";
 
 export const LTX_HEADER_SIZE = 100;
-export const LTX_TRAILER_SIZE = 16;
+const LTX_TRAILER_SIZE = 16;
 const PAGE_HEADER_SIZE = 6;
 const FLAG_NO_CHECKSUM = 1 << 1;
 const PAGE_FLAG_SIZE = 1;

@@ -45,7 +45,7 @@ export class S3RequestError extends Error {
 
 const DEFAULT_REGION = "us-east-1";
 
-export function s3Location(store: Pick<S3Store, "bucket" | "endpoint" | "region" | "forcePathStyle">, key: string): { url: URL; path: string } {
+function s3Location(store: Pick<S3Store, "bucket" | "endpoint" | "region" | "forcePathStyle">, key: string): { url: URL; path: string } {
   const region = store.region ?? DEFAULT_REGION;
   const base = new URL(store.endpoint ?? `https://s3.${region}.amazonaws.com`);
   const pathStyle = store.forcePathStyle ?? store.endpoint !== null;

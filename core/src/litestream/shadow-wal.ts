@@ -17,8 +17,8 @@
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 
-export const WAL_HEADER_SIZE = 32;
-export const WAL_FRAME_HEADER_SIZE = 24;
+const WAL_HEADER_SIZE = 32;
+const WAL_FRAME_HEADER_SIZE = 24;
 
 export interface ShadowPosition {
   generation: string;

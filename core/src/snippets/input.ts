@@ -72,7 +72,7 @@ export function replicaMountFor(replicaUrl: string | null, appMountPath: string,
   return { volume, path: `/${replicaPath.split("/")[1]}` };
 }
 
-export function parseUser(user: string | undefined): string | null {
+function parseUser(user: string | undefined): string | null {
   if (user === undefined) return null;
   if (!/^\d{1,10}(:\d{1,10})?$/.test(user)) throw new SnippetError(`user ${JSON.stringify(user)} must be UID:GID in numbers, e.g. 1000:1000 (\`id -u\`:\`id -g\` of the app's user)`);
   return user.includes(":") ? user : `${user}:${user}`;

@@ -118,7 +118,7 @@ function labels(r: ResolvedInput): string {
 }
 
 /** How systemd starts the agent: node and this checkout's CLI, resolved by `borela init` on the machine it runs on. */
-export const DEFAULT_AGENT_COMMAND = "/usr/bin/node /opt/borela/core/bin/borela.js agent";
+const DEFAULT_AGENT_COMMAND = "/usr/bin/node /opt/borela/core/bin/borela.js agent";
 
 export function systemdUnit(r: ResolvedInput, envFile = "/etc/borela/agent.env", agentCommand = DEFAULT_AGENT_COMMAND): string {
   return `[Unit]

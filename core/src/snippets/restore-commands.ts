@@ -33,7 +33,7 @@ export interface RestoreStorage {
 export const NO_STORAGE: RestoreStorage = { managed: null, stored: null };
 
 /** Said after a command whose endpoint the core does not know: fixed text, nothing reported in it. */
-export const ENDPOINT_NOTE =
+const ENDPOINT_NOTE =
   "# endpoint unknown: for a store other than AWS S3 add ?endpoint=<https://your S3 endpoint>&region=<region> (an admin can store it with PUT /api/v1/projects/<id>/storage-credentials)";
 
 function under(path: string, prefix: string): boolean {

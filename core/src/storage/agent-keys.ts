@@ -24,7 +24,7 @@ export async function saveAgentKeys(store: Store, key: Buffer, projectId: string
 }
 
 /** `AKIA…XY` style hint of the key id: never the secret. */
-export function keyHint(accessKeyId: string): string {
+function keyHint(accessKeyId: string): string {
   return `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-2)}`;
 }
 

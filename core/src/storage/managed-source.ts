@@ -22,11 +22,11 @@ export interface ManagedProject {
   storagePrefix: string;
 }
 
-export function agentKeysPath(projectId: string): string {
+function agentKeysPath(projectId: string): string {
   return `/api/v1/projects/${projectId}/agent-storage-keys`;
 }
 
-export function refusalMessage(s3: S3Settings, project: ManagedProject): string {
+function refusalMessage(s3: S3Settings, project: ManagedProject): string {
   return (
     `managed storage is refused for project ${JSON.stringify(project.name)}: the core never hands its own S3 keys to an agent. ` +
     `An admin must either set BORELA_S3_ROLE_ARN on the core (each agent then gets short-lived credentials limited to its prefix), ` +

@@ -15,7 +15,7 @@ export interface ReplicaCredentials {
 }
 
 /** RoleSessionName: `borela-<prefix>`, at most 64 characters of `[\w+=,.@-]`. */
-export function roleSessionName(prefix: string): string {
+function roleSessionName(prefix: string): string {
   return `borela-${prefix}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
 }
 
