@@ -77,20 +77,20 @@ export function endedInSilence(stale: IncidentRef, others: IncidentRef[], now: D
 export interface StaleEvidence {
   /** The project's last heartbeat (core clock); null when none came. */
   lastHeartbeatAt: Date | null;
-  /** The oldest unreplicated change the database's replicas report now; null when none waits. */
-  pendingSince: Date | null;
-  staleAfterSeconds: number;
+  /** When the stale incident opened: the sweep that saw the threshold crossed (core clock). */
+  openedAt: Date;
 }
 
 /**
- * True while a stale incident must wait for the agent: the stale threshold (pendingSince +
- * staleAfterSeconds) was crossed after the last heartbeat (or less than AGENT_SAMPLE_MARGIN_MS before
- * it), so no report has yet said whether the replica is merely slow or Litestream is stuck. False when a heartbeat came after the crossing, or
- * when the facts are unknown (nothing to wait for).
+ * True while a stale incident must wait for the agent: no heartbeat has come at or after the incident's
+ * opening + AGENT_SAMPLE_MARGIN_MS, so no report has yet said whether the replica is merely slow or
+ * Litestream is stuck. The wait is bounded by the incident itself: the replica's pendingSince can move
+ * (an agent that restarts Litestream reports a new one) and must not push the crossing into the future.
+ * False once such a heartbeat came, or when none ever came (nothing to wait for; silence tells that story).
  */
 export function staleAwaitsHeartbeat(e: StaleEvidence): boolean {
-  if (!e.lastHeartbeatAt || !e.pendingSince) return false;
-  return e.lastHeartbeatAt.getTime() < e.pendingSince.getTime() + e.staleAfterSeconds * 1000 + AGENT_SAMPLE_MARGIN_MS;
+  if (!e.lastHeartbeatAt) return false;
+  return e.lastHeartbeatAt.getTime() < e.openedAt.getTime() + AGENT_SAMPLE_MARGIN_MS;
 }
 
 /**
@@ -98,4 +98,4 @@ export function staleAwaitsHeartbeat(e: StaleEvidence): boolean {
  * with a stuck window equal to the stale threshold (60 s each in the demo) it names the error up to one
  * sample after the core's clock crossed the threshold, so only a heartbeat that much later confirms a stale.
  */
-export const AGENT_SAMPLE_MARGIN_MS = 5_000;
+const AGENT_SAMPLE_MARGIN_MS = 5_000;

@@ -51,19 +51,24 @@ describe("endedInSilence: a stale incident the core's clock judged while nobody 
   });
 });
 
-describe("staleAwaitsHeartbeat: a threshold the core's clock crossed waits for the agent's word", () => {
-  it("crossed after the last heartbeat: wait; a heartbeat after the crossing: announce", () => {
-    // Changes wait since t(0), threshold 60 s: crossed at t(60).
-    expect(staleAwaitsHeartbeat({ pendingSince: t(0), staleAfterSeconds: 60, lastHeartbeatAt: t(55) })).toBe(true);
+describe("staleAwaitsHeartbeat: a stale incident the core's clock opened waits for the agent's word", () => {
+  it("opened after the last heartbeat: wait; a heartbeat at or after the opening + one sample: announce", () => {
+    // The sweep at t(60) opened it (the crossing).
+    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(55) })).toBe(true);
     // The agent samples its stuck check every few seconds: a heartbeat just after the crossing may not know yet.
-    expect(staleAwaitsHeartbeat({ pendingSince: t(0), staleAfterSeconds: 60, lastHeartbeatAt: t(62) })).toBe(true);
-    expect(staleAwaitsHeartbeat({ pendingSince: t(0), staleAfterSeconds: 60, lastHeartbeatAt: t(65) })).toBe(false);
-    expect(staleAwaitsHeartbeat({ pendingSince: t(0), staleAfterSeconds: 60, lastHeartbeatAt: t(85) })).toBe(false);
+    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(62) })).toBe(true);
+    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(65) })).toBe(false);
+    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(85) })).toBe(false);
   });
-  it("a heartbeat that itself reported a change older than the threshold is its own confirmation; unknown facts wait for nothing", () => {
-    expect(staleAwaitsHeartbeat({ pendingSince: t(-120), staleAfterSeconds: 60, lastHeartbeatAt: t(0) })).toBe(false);
-    expect(staleAwaitsHeartbeat({ pendingSince: null, staleAfterSeconds: 60, lastHeartbeatAt: t(0) })).toBe(false);
-    expect(staleAwaitsHeartbeat({ pendingSince: t(0), staleAfterSeconds: 60, lastHeartbeatAt: null })).toBe(false);
+  it("no heartbeat ever: nothing to wait for", () => {
+    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: null })).toBe(false);
+  });
+  it("bounded by the incident: a pendingSince the agent reset (Litestream restarted) does not move the crossing", () => {
+    // Issue 14: frozen Litestream, stale opened at t(60); the agent restarted Litestream and its reported
+    // pendingSince became t(80), so pendingSince + threshold (t(140)) kept moving ahead of every heartbeat.
+    // The heartbeats at t(70) and t(90) come after the opening: the stale incident is announced.
+    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(70) })).toBe(false);
+    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(90) })).toBe(false);
   });
 });
 

@@ -96,4 +96,34 @@ describe("stale, then error for the same database", () => {
     await alerts.tick();
     expect(subjectsFor("confirmed")).toEqual(["[Borela] STALE: confirmed / primary"]);
   });
+
+  it("Litestream restarted by the agent resets pendingSince: the STALE still goes out on the next heartbeat, then its RESOLVED", async () => {
+    // Issue 14: SIGSTOP'd Litestream, stale for ~32 s, the agent restarted Litestream; the only email was
+    // "RESOLVED … (not announced while open)" because the crossing was computed from the replica's current
+    // pendingSince, which the restart kept moving into the future.
+    db = await tempStore();
+    const { store } = db;
+    const s = await seedProject(store, "frozen");
+    await store.project.update({ where: { id: s.projectId }, data: { staleAfterSeconds: 60, lastHeartbeatAt: at(-3) } });
+    await store.replica.updateMany({ where: { databaseId: s.databaseId }, data: { pendingSince: at(-60) } });
+    const c = clock(T0);
+    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+    await open(store, s, "stale", "changes to primary unreplicated for 60s on file:///r (threshold 1 min)", T0);
+    await alerts.tick();
+    expect(subjectsFor("frozen")).toEqual([]);
+    // Heartbeats every 5 s; each reports a pendingSince just reset by the restarted Litestream.
+    for (let i = 0; i < 4; i++) {
+      c.advance(5);
+      await store.project.update({ where: { id: s.projectId }, data: { lastHeartbeatAt: c.now() } });
+      await store.replica.updateMany({ where: { databaseId: s.databaseId }, data: { pendingSince: new Date(c.now().getTime() - 1000) } });
+      await alerts.tick();
+    }
+    expect(subjectsFor("frozen")).toEqual(["[Borela] STALE: frozen / primary"]);
+    c.advance(12);
+    await resolve(store, s, "stale", c.now());
+    await alerts.tick();
+    await alerts.tick();
+    expect(subjectsFor("frozen")).toEqual(["[Borela] STALE: frozen / primary", "[Borela] RESOLVED: frozen / primary"]);
+    expect(smtp.messages.some((m) => m.subject?.includes(" frozen ") && /not announced while open/.test(m.subject))).toBe(false);
+  });
 });
