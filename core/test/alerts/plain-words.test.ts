@@ -34,6 +34,16 @@ describe("plainWords", () => {
     // Ordinary words and paths stay as they are.
     ["database file missing at /data/app.sqlite3", "database file missing at /data/app.sqlite3"],
     ["replica s3://backups/deadbeef/app: InvalidAccessKeyId", "replica s3://backups/deadbeef/app: InvalidAccessKeyId"],
+    // Issue 14: nothing is rewritten inside a path ("…/shop/ltx/0/an LTX file: permission denied").
+    [
+      "litestream l0 retention enforcement failed: remove /tmp/tester14/replicas/shop/ltx/0/0000000000000001-0000000000000003.ltx: permission denied",
+      "litestream l0 retention enforcement failed: remove /tmp/tester14/replicas/shop/ltx/0/0000000000000001-0000000000000003.ltx: permission denied",
+    ],
+    // Issue 14: "LTX file level 2 an LTX file is damaged … the trailer says an identifier": the level names the file; checksums shortened.
+    [
+      "backup is damaged: LTX file level 2 0000000000000001-0000000000000005.ltx (shop/ltx/2/0000000000000001-0000000000000005.ltx) is damaged: file checksum mismatch: the trailer says 9c1f0e22a0b3d4e5, the content gives 3a7be0c15d2f9a61 (CRC-64/ISO)",
+      "backup is damaged: LTX file level 2 is damaged: file checksum mismatch: the trailer says 9c1f0e22…, the content gives 3a7be0c1… (CRC-64/ISO)",
+    ],
   ])("%s", (reason, words) => {
     expect(plainWords(reason)).toBe(words);
   });
@@ -71,5 +81,16 @@ describe("subjects built from the reasons a newcomer saw garbled", () => {
     expect(subject(context("error", "borela", reason))).toBe(
       "[Borela] ERROR: demo / borela — litestream restore of file:///tmp/r/borela would fail: the generation a restore uses has no snapshot (2 WAL segment(s...",
     );
+  });
+});
+
+describe("issue 14: the DRILL FAILED subject of a damaged LTX file reads as a sentence", () => {
+  it("no 'an LTX file' after the level, no 'an identifier' for a checksum", () => {
+    const at = new Date("2026-11-29T10:00:00Z");
+    const reason =
+      "drill of app failed: backup is damaged: LTX file level 2 0000000000000001-0000000000000005.ltx (shop/ltx/2/0000000000000001-0000000000000005.ltx) is damaged: file checksum mismatch: the trailer says 9c1f0e22a0b3d4e5, the content gives 3a7be0c15d2f9a61 (CRC-64/ISO)";
+    const s = subject({ event: "opened", project: { id: "p1", name: "shop" }, database: "app", kind: "drill_failed", reason, startedAt: at, openedAt: at, resolvedAt: null, lastBackupAt: null, lastPassingDrillAt: null, restoreCommands: [], dashboardUrl: "http://127.0.0.1:8787/projects/p1", now: at } as AlertContext);
+    expect(s.startsWith("[Borela] DRILL FAILED: shop / app — backup is damaged: LTX file level 2 is damaged: file checksum mismatch: the trailer says 9c1f0e22…")).toBe(true);
+    expect(s).not.toMatch(/an LTX file|an identifier/);
   });
 });
