@@ -24,6 +24,7 @@ const STALE_AFTER = 5;
 const GRACE = 5;
 
 let browser: TestBrowser;
+let frozen: number | null = null;
 
 beforeAll(async () => {
   await ensureDashboardBuilt();
@@ -70,6 +71,7 @@ describe("dashboard in Chromium: the whole loop", () => {
 
   afterAll(async () => {
     writer?.close();
+    if (frozen) process.kill(frozen, "SIGCONT");
     await agent?.stop();
     await page?.close();
     await core?.close();
@@ -288,7 +290,10 @@ describe("dashboard in Chromium: the whole loop", () => {
   it("turns stale when the agent's Litestream stops while the app keeps writing", async () => {
     const litestream = await agent!.litestreamPid();
     expect(litestream).not.toBeNull();
-    process.kill(litestream!, "SIGKILL");
+    // Frozen, not killed: a cause the agent does not know, so stale (a Litestream killed with restarts off
+    // is an error naming it: core/test/agent/e2e-lifecycle.test.ts). It is let go in afterAll.
+    process.kill(litestream!, "SIGSTOP");
+    frozen = litestream;
     writer = openWriter(dbPath());
     const heading = page.getByRole("heading", { level: 1 });
     const deadline = Date.now() + (STALE_AFTER + 30) * 1000;
@@ -307,8 +312,8 @@ describe("dashboard in Chromium: the whole loop", () => {
     const incident = page.locator("li.open", { hasText: "stale (app)" });
     await incident.waitFor({ timeout: 15_000 });
     // The agent's note reaches both databases; it shows once, under "Is the backup fresh?".
-    await expect.poll(() => page.locator('[data-question="fresh"]').textContent()).toContain("Litestream is not running");
-    expect((await page.locator("main").textContent())!.split("Litestream is not running").length - 1).toBe(1);
+    await expect.poll(() => page.locator('[data-question="fresh"]').textContent()).toContain("Litestream metrics unavailable");
+    expect((await page.locator("main").textContent())!.split("Litestream metrics unavailable").length - 1).toBe(1);
     expect(await page.locator("li.open", { hasText: "stale (app)" }).textContent()).toContain('the reason under "Is the backup fresh?"');
     await page.screenshot({ path: path.join(SHOTS, "project-stale.png"), fullPage: true });
     await incident.locator("summary").click();
