@@ -3,7 +3,7 @@
 // `run(args: string[]): Promise<number>` (the exit code). `--help` anywhere
 // prints the command's (or subcommand's) usage from the table, exit 0.
 import { ConfigError } from "./config.ts";
-import { UsageError } from "./commands/args.ts";
+import { UnknownOptionError, unknownOptionMessage, UsageError } from "./commands/args.ts";
 import { COMMANDS, commandHelp, commandList, helpTarget } from "./commands/table.ts";
 
 /** Help text with `{init-targets}` replaced by the snippet kinds (render.ts is loaded only here). */
@@ -11,6 +11,12 @@ async function withInitTargets(text: string): Promise<string> {
   if (!text.includes("{init-targets}")) return text;
   const { INIT_KINDS } = await import("./snippets/render.ts");
   return text.replaceAll("{init-targets}", INIT_KINDS.join("|"));
+}
+
+/** The command's words for its `--help`: `drill run` when the first argument names a subcommand, else `drill`. */
+export function commandPath(name: string, args: string[]): string {
+  const sub = args[0];
+  return sub !== undefined && COMMANDS[name]?.subcommands && Object.hasOwn(COMMANDS[name].subcommands, sub) ? `${name} ${sub}` : name;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -32,6 +38,10 @@ export async function main(argv: string[]): Promise<number> {
     const command = (await import(`./commands/${name}.ts`)) as { run(args: string[]): Promise<number> };
     return await command.run(args);
   } catch (err) {
+    if (err instanceof UnknownOptionError) {
+      process.stderr.write(`borela ${name}: ${unknownOptionMessage(err.option, commandPath(name, args))}\n`);
+      return 2;
+    }
     if (err instanceof UsageError || err instanceof ConfigError) {
       process.stderr.write(`borela ${name}: ${err.message}\n`);
       return 2;

@@ -2,6 +2,18 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 
 export class UsageError extends Error {}
 
+/** A flag the command does not know (`--wiat`); cli.ts adds which `--help` to read. */
+export class UnknownOptionError extends UsageError {
+  constructor(readonly option: string) {
+    super(`unknown option ${option}`);
+  }
+}
+
+/** "unknown option --wiat (see borela drill run --help)"; `command` is the words after `borela`. */
+export function unknownOptionMessage(option: string, command: string): string {
+  return `unknown option ${option} (see borela ${command} --help)`;
+}
+
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /**
@@ -23,11 +35,17 @@ export function joinNegativeValues(args: string[], options: Options): string[] {
   return out;
 }
 
-/** node:util parseArgs with errors that name the bad flag as a UsageError. */
+/**
+ * node:util parseArgs with errors that name the bad flag as a UsageError; an unknown flag is an
+ * UnknownOptionError (parseArgs' ERR_PARSE_ARGS_UNKNOWN_OPTION names it as `'--flag'` in its message).
+ */
 export function parseFlags<T extends Options>(args: string[], options: T, allowPositionals = true) {
   try {
     return parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    const e = err as NodeJS.ErrnoException;
+    const option = e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(-[^']*)'/.exec(e.message)?.[1] : undefined;
+    if (option) throw new UnknownOptionError(option.split("=")[0]);
+    throw new UsageError(e.message);
   }
 }
