@@ -1,7 +1,9 @@
 import { parseFlags } from "./args.ts";
 import { ListenError, startServer, type RunningServer } from "../server/start.ts";
-import { readInt } from "../config.ts";
+import { loadConfig, readInt, type Config } from "../config.ts";
 import { startDemo, type RunningDemo } from "../demo/demo.ts";
+import { DataDirInUseError, lockDataDir } from "../server/data-dir-lock.ts";
+import { entriesBefore, removeLeftovers } from "../server/start-leftovers.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
@@ -10,18 +12,34 @@ export async function run(args: string[]): Promise<number> {
     "data-dir": { type: "string" },
     demo: { type: "boolean" },
   }, false);
+  const overrides: Partial<Config> = {
+    ...(values.host ? { host: values.host } : {}),
+    ...(values.port !== undefined ? { port: readInt({ port: values.port }, "port", 8787, 0, 65535) } : {}),
+    ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
+  };
+  const { dataDir, port } = loadConfig(undefined, overrides);
+  // Before anything touches the data dir: a second serve on it is refused, and a start that fails
+  // before serving leaves the dir as it found it.
+  const before = entriesBefore(dataDir);
+  let lock;
+  try {
+    lock = lockDataDir(dataDir, { command: values.demo ? "borela serve --demo" : "borela serve", port });
+  } catch (err) {
+    if (!(err instanceof DataDirInUseError)) throw err;
+    process.stderr.write(`borela serve: ${err.message}\n`);
+    return 1;
+  }
   let server: RunningServer;
   try {
-    server = await startServer({
-      ...(values.host ? { host: values.host } : {}),
-      ...(values.port !== undefined ? { port: readInt({ port: values.port }, "port", 8787, 0, 65535) } : {}),
-      ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
-    });
+    server = await startServer({ ...overrides, dataDir });
   } catch (err) {
+    lock.release();
+    removeLeftovers(dataDir, before);
     if (!(err instanceof ListenError)) throw err;
     process.stderr.write(`borela serve: ${err.message}\n`);
     return 1;
   }
+  lock.setPort(server.config.port);
   process.stderr.write(`Borela is listening on ${server.url} (data in ${server.config.dataDir})\n`);
   process.stderr.write(`Dashboard: ${server.config.publicUrl === server.url ? server.url : server.config.publicUrl}/\n`);
   if (server.generatedAdminToken) {
@@ -44,6 +62,7 @@ export async function run(args: string[]): Promise<number> {
   process.stderr.write("Borela is stopping...\n");
   await demo?.stop();
   await server.close();
+  lock.release();
   return 0;
 }
 

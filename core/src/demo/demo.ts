@@ -4,7 +4,7 @@
 // up) to a local file replica. Its first drill is the general rule: the drill
 // service queues one for every database once the project first turns fresh.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Store } from "../store/db.ts";
@@ -22,6 +22,7 @@ import { DemoRunningError, readRunningDemo, removeDemoLock, writeDemoLock } from
 import { resolveLitestreamBinFor } from "../litestream/binary.ts";
 import type { ProcessEnv } from "../config.ts";
 import { demoLitestream } from "./demo-litestream.ts";
+import { removeDemoFiles } from "./remove-files.ts";
 
 const DEMO_PROJECT = "demo";
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/borela.js");
@@ -158,11 +159,14 @@ export async function startDemo(opts: {
   };
 }
 
-/** Removes the demo project and its files; throws DemoRunningError (deleting nothing) while a demo runs on this data dir. */
+/**
+ * Removes the demo project and its files; throws DemoRunningError (deleting nothing) while a demo runs on this
+ * data dir, DemoFilesError when files stay (see remove-files.ts). The caller holds the data dir lock.
+ */
 export async function resetDemo(store: Store, dataDir: string): Promise<boolean> {
   const running = readRunningDemo(demoPaths(dataDir).dir);
   if (running) throw new DemoRunningError(running);
   const { count } = await store.project.deleteMany({ where: { name: DEMO_PROJECT } });
-  rmSync(demoPaths(dataDir).dir, { recursive: true, force: true });
+  removeDemoFiles(demoPaths(dataDir).dir);
   return count > 0;
 }

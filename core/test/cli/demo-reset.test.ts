@@ -1,5 +1,6 @@
 // `borela demo --reset` while the demo runs refuses (one line naming pid and port, exit 1, nothing
-// deleted); after a clean stop, or with a lock left by a process that is gone, it removes the demo.
+// deleted); so does a second `npm start` on the same data dir (it must not take over the demo's lock file);
+// after a clean stop, or with a lock left by a process that is gone, reset removes the demo.
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -44,11 +45,15 @@ describe("borela demo --reset", () => {
   it("refuses while the demo runs, and works after it stopped or when its lock is stale", async () => {
     const demo = await startDemo();
     child = demo.child;
+    const inUse = `the data dir ${dataDir} is in use by borela serve --demo (pid ${demo.child.pid}, port ${demo.port}): stop it first or choose another --data-dir`;
+    const lockBefore = readFileSync(path.join(demoDir, "running.json"), "utf8");
+    const second = spawnSync(process.execPath, [bin, "serve", "--demo", "--port", "0"], { cwd: root, env, encoding: "utf8", timeout: 30_000 });
+    expect(second.status).toBe(1);
+    expect(second.stderr.trim().split("\n")).toEqual([`borela serve: ${inUse}`]);
+    expect(readFileSync(path.join(demoDir, "running.json"), "utf8")).toBe(lockBefore);
     const refused = reset();
     expect(refused.status).toBe(1);
-    expect(refused.stderr.trim().split("\n")).toEqual([
-      `borela demo: the demo is running (pid ${demo.child.pid}, port ${demo.port}): stop it first (Ctrl-C in its terminal, or kill ${demo.child.pid})`,
-    ]);
+    expect(refused.stderr.trim().split("\n")).toEqual([`borela demo: ${inUse}`]);
     expect(existsSync(path.join(demoDir, "app.sqlite3"))).toBe(true);
     expect(existsSync(path.join(demoDir, "agent.json"))).toBe(true);
     // The project is still there: the running core still lists it.
