@@ -79,18 +79,25 @@ export interface StaleEvidence {
   lastHeartbeatAt: Date | null;
   /** When the stale incident opened: the sweep that saw the threshold crossed (core clock). */
   openedAt: Date;
+  /** The oldest unreplicated change the database's replicas report now; null when none waits. */
+  pendingSince: Date | null;
+  staleAfterSeconds: number;
 }
 
 /**
- * True while a stale incident must wait for the agent: no heartbeat has come at or after the incident's
- * opening + AGENT_SAMPLE_MARGIN_MS, so no report has yet said whether the replica is merely slow or
- * Litestream is stuck. The wait is bounded by the incident itself: the replica's pendingSince can move
- * (an agent that restarts Litestream reports a new one) and must not push the crossing into the future.
- * False once such a heartbeat came, or when none ever came (nothing to wait for; silence tells that story).
+ * True while a stale incident must wait for the agent: no report yet says whether the replica is merely
+ * slow or Litestream is stuck. A heartbeat confirms the stale verdict when it came at or after the
+ * incident's opening + AGENT_SAMPLE_MARGIN_MS (the bound: the wait never outlasts the next heartbeat), or
+ * when it reported a change already older than the threshold (+ the margin) itself. The second test alone
+ * is not enough: an agent that restarts a stuck Litestream reports a new pendingSince, and a crossing
+ * computed from it keeps moving into the future. False when no heartbeat ever came (nothing to wait for).
  */
 export function staleAwaitsHeartbeat(e: StaleEvidence): boolean {
   if (!e.lastHeartbeatAt) return false;
-  return e.lastHeartbeatAt.getTime() < e.openedAt.getTime() + AGENT_SAMPLE_MARGIN_MS;
+  const heard = e.lastHeartbeatAt.getTime();
+  if (heard >= e.openedAt.getTime() + AGENT_SAMPLE_MARGIN_MS) return false;
+  if (e.pendingSince && heard >= e.pendingSince.getTime() + e.staleAfterSeconds * 1000 + AGENT_SAMPLE_MARGIN_MS) return false;
+  return true;
 }
 
 /**

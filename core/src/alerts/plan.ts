@@ -37,7 +37,7 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
       ...(projectIds ? { projectId: { in: projectIds } } : {}),
       OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }],
     },
-    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } }, project: { select: { lastHeartbeatAt: true } } },
+    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } }, project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true } } },
     orderBy: { id: "asc" },
   });
   const byProject = new Map<string, Recipient[]>();
@@ -58,7 +58,7 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
     // one the core's clock opened waits for the agent's next heartbeat to confirm it or name the error.
     if (supersedingError(incident, incidents)) return false;
     if (!announcedAnywhere && endedInSilence(incident, incidents, at)) return false;
-    if (incident.kind === "stale" && !incident.resolvedAt && !announcedAnywhere && awaitsHeartbeat(incident)) return false;
+    if (incident.kind === "stale" && !incident.resolvedAt && !announcedAnywhere && (await awaitsHeartbeat(store, incident))) return false;
     for (const channel of byProject.get(incident.projectId)!) {
       if (channel.type === "email" && !settings.emailReady) continue;
       const key = channelKey(channel);
@@ -80,7 +80,13 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
   return { claimed, nextDue };
 }
 
-function awaitsHeartbeat(incident: { databaseId: string | null; openedAt: Date; project: { lastHeartbeatAt: Date | null } }): boolean {
+async function awaitsHeartbeat(store: Store, incident: { databaseId: string | null; openedAt: Date; project: { lastHeartbeatAt: Date | null; staleAfterSeconds: number } }): Promise<boolean> {
   if (!incident.databaseId) return false;
-  return staleAwaitsHeartbeat({ lastHeartbeatAt: incident.project.lastHeartbeatAt, openedAt: incident.openedAt });
+  const waiting = await store.replica.findFirst({ where: { databaseId: incident.databaseId, pendingSince: { not: null } }, orderBy: { pendingSince: "asc" }, select: { pendingSince: true } });
+  return staleAwaitsHeartbeat({
+    lastHeartbeatAt: incident.project.lastHeartbeatAt,
+    openedAt: incident.openedAt,
+    pendingSince: waiting?.pendingSince ?? null,
+    staleAfterSeconds: incident.project.staleAfterSeconds,
+  });
 }

@@ -52,23 +52,25 @@ describe("endedInSilence: a stale incident the core's clock judged while nobody 
 });
 
 describe("staleAwaitsHeartbeat: a stale incident the core's clock opened waits for the agent's word", () => {
+  // Changes wait since t(0), threshold 60 s: the sweep at t(60) opened the incident.
+  const e = { openedAt: t(60), pendingSince: t(0), staleAfterSeconds: 60 };
   it("opened after the last heartbeat: wait; a heartbeat at or after the opening + one sample: announce", () => {
-    // The sweep at t(60) opened it (the crossing).
-    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(55) })).toBe(true);
+    expect(staleAwaitsHeartbeat({ ...e, lastHeartbeatAt: t(55) })).toBe(true);
     // The agent samples its stuck check every few seconds: a heartbeat just after the crossing may not know yet.
-    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(62) })).toBe(true);
-    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(65) })).toBe(false);
-    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(85) })).toBe(false);
+    expect(staleAwaitsHeartbeat({ ...e, lastHeartbeatAt: t(62) })).toBe(true);
+    expect(staleAwaitsHeartbeat({ ...e, lastHeartbeatAt: t(65) })).toBe(false);
+    expect(staleAwaitsHeartbeat({ ...e, lastHeartbeatAt: t(85) })).toBe(false);
   });
-  it("no heartbeat ever: nothing to wait for", () => {
-    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: null })).toBe(false);
+  it("a heartbeat that itself reported a change older than the threshold is its own confirmation; no heartbeat: nothing to wait for", () => {
+    expect(staleAwaitsHeartbeat({ openedAt: t(0), pendingSince: t(-120), staleAfterSeconds: 60, lastHeartbeatAt: t(0) })).toBe(false);
+    expect(staleAwaitsHeartbeat({ ...e, pendingSince: null, lastHeartbeatAt: t(55) })).toBe(true);
+    expect(staleAwaitsHeartbeat({ ...e, lastHeartbeatAt: null })).toBe(false);
   });
   it("bounded by the incident: a pendingSince the agent reset (Litestream restarted) does not move the crossing", () => {
     // Issue 14: frozen Litestream, stale opened at t(60); the agent restarted Litestream and its reported
-    // pendingSince became t(80), so pendingSince + threshold (t(140)) kept moving ahead of every heartbeat.
-    // The heartbeats at t(70) and t(90) come after the opening: the stale incident is announced.
-    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(70) })).toBe(false);
-    expect(staleAwaitsHeartbeat({ openedAt: t(60), lastHeartbeatAt: t(90) })).toBe(false);
+    // pendingSince became t(69), then t(89): pendingSince + threshold kept moving ahead of every heartbeat.
+    expect(staleAwaitsHeartbeat({ ...e, pendingSince: t(69), lastHeartbeatAt: t(70) })).toBe(false);
+    expect(staleAwaitsHeartbeat({ ...e, pendingSince: t(89), lastHeartbeatAt: t(90) })).toBe(false);
   });
 });
 
