@@ -47,11 +47,20 @@ describe("the four answers", () => {
 
   it("will someone hear: no channel, email without SMTP, a webhook beside unsent email, all good", () => {
     expect(hearAnswer(project())).toMatchObject({ mark: "no", headline: "No: no alert channel" });
-    const email = { type: "email", target: "ops@example.com", source: "BORELA_ALERT_EMAIL" };
-    const hook = { type: "webhook", target: "https://example.com/h", source: "project" };
+    const email = { type: "email", target: "ops@example.com", source: "BORELA_ALERT_EMAIL", failing: null };
+    const hook = { type: "webhook", target: "https://example.com/h", source: "project", failing: null };
     expect(hearAnswer(project({ alerting: { channels: [email], emailConfigured: false, warning: "w" } })).mark).toBe("no");
     expect(hearAnswer(project({ alerting: { channels: [email, hook], emailConfigured: false, warning: "w" } })).mark).toBe("warn");
     expect(hearAnswer(project({ alerting: { channels: [email, hook], emailConfigured: true, warning: null } }))).toMatchObject({ mark: "yes", headline: "Yes: 2 channels" });
+  });
+
+  it("will someone hear: not a plain yes while the only channel's attempts are failing (issue 14, SMTP down)", () => {
+    const failing = { attempts: 4, since: "2026-11-29T14:02:00.000Z", lastError: "connect ECONNREFUSED 127.0.0.1:2614" };
+    const email = { type: "email", target: "ops@example.com", source: "BORELA_ALERT_EMAIL", failing };
+    const hook = { type: "webhook", target: "https://example.com/h", source: "project", failing: null };
+    const warning = "email: the last 4 attempts failed since 14:02: connect ECONNREFUSED 127.0.0.1:2614. Nobody hears until it answers again.";
+    expect(hearAnswer(project({ alerting: { channels: [email], emailConfigured: true, warning } }))).toMatchObject({ mark: "no", headline: "No: email delivery is failing (4 failed attempts in a row)" });
+    expect(hearAnswer(project({ alerting: { channels: [email, hook], emailConfigured: true, warning } }))).toMatchObject({ mark: "warn", headline: "Partly: 1 of 2 channels hear; email delivery is failing" });
   });
 });
 

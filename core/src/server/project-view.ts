@@ -8,6 +8,8 @@ import { drillStatus } from "../drills/drill-status.ts";
 import { nextFire } from "../schedule/cron.ts";
 import { recipients } from "../alerts/recipients.ts";
 import { alertingView } from "./alerting-view.ts";
+import { channelStreaks } from "../alerts/channel-streaks.ts";
+import { channelKey } from "../alerts/delivery-key.ts";
 import type { S3Settings } from "../config.ts";
 import { restoreStorage } from "../storage/restore-storage.ts";
 import type { DrillReport } from "../drills/report.ts";
@@ -190,7 +192,8 @@ async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: bo
   const rows = await store.alertChannel.findMany({ where: { id: { in: list.flatMap((r) => r.id ?? []) } }, select: { id: true, projectId: true } });
   const owner = new Map(rows.map((r) => [r.id, r.projectId]));
   const projectEmails = p.alertEmails ? p.alertEmails.split(",") : [];
-  return alertingView(list.map((r) => ({ ...r, projectId: r.id ? owner.get(r.id) : null })), projectEmails, alert.smtpConfigured);
+  const streaks = await channelStreaks(store, p.id, list);
+  return alertingView(list.map((r) => ({ ...r, projectId: r.id ? owner.get(r.id) : null, failing: streaks.get(channelKey(r)) ?? null })), projectEmails, alert.smtpConfigured);
 }
 
 /** `alert.s3`: BORELA_S3_* (null when unset), for the endpoint of managed replicas in the restore commands. */

@@ -72,6 +72,10 @@ describe("alerts from heartbeats", () => {
       await beat(p.agentToken, heartbeat({ lastError: "InvalidAccessKeyId: The AWS access key Id you provided does not exist" }));
       await core.alerts.tick();
       expect(mailsFor("smtpdown")).toHaveLength(0);
+      // Issue 14: "Will someone hear?" said "Yes: 1 channel" with a null warning while the email failed.
+      const detail = (await core.api("GET", `/api/v1/projects/${p.id}`)).body;
+      expect(detail.alerting.warning).toMatch(/^email: the last attempt failed at \d\d:\d\d: SMTP .*ECONNREFUSED 127\.0\.0\.1:\d+\. Nobody hears until it answers again\.$/);
+      expect(detail.alerting.channels[0].failing).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/ECONNREFUSED/) });
     } finally {
       await smtp.restart();
     }
@@ -91,6 +95,10 @@ describe("alerts from heartbeats", () => {
     expect(deliveries[0].log[0]).toMatchObject({ attempt: 1, ok: false, detail: expect.stringMatching(/ECONNREFUSED/) });
     expect(deliveries[0].log.at(-1)).toMatchObject({ ok: true, detail: expect.stringMatching(/accepted for owner@example.com/) });
     expect(deliveries[0].attempts).toBe(deliveries[0].log.length);
+    // Once a retry got through, the channel is no longer failing.
+    const after = (await core.api("GET", `/api/v1/projects/${p.id}`)).body;
+    expect(after.alerting.warning).toBeNull();
+    expect(after.alerting.channels[0].failing).toBeNull();
   });
 
   it("answers 404 for the deliveries of an unknown incident", async () => {

@@ -67,6 +67,14 @@ export function hearAnswer(p: ProjectDetail): Answer {
   const q = { key: "hear" as const, question: "Will someone hear?" };
   const { channels, warning } = p.alerting;
   if (channels.length === 0) return { ...q, mark: "no", headline: "No: no alert channel" };
+  // A channel whose latest attempts all failed hears nothing until it answers again.
+  const failing = channels.filter((c) => c.failing && !(c.type === "email" && !p.alerting.emailConfigured));
+  if (failing.length > 0) {
+    const names = failing.map((c) => c.type).join(" and ");
+    const attempts = failing.reduce((n, c) => n + c.failing!.attempts, 0);
+    if (failing.length === channels.length) return { ...q, mark: "no", headline: `No: ${names} delivery is failing (${attempts} failed attempt${attempts === 1 ? "" : "s"} in a row)` };
+    return { ...q, mark: "warn", headline: `Partly: ${channels.length - failing.length} of ${channels.length} channels hear; ${names} delivery is failing` };
+  }
   if (warning && !channels.some((c) => c.type !== "email")) return { ...q, mark: "no", headline: "No: alerts go only to email and no SMTP server is configured" };
   if (warning) return { ...q, mark: "warn", headline: `Partly: ${channels.filter((c) => c.type !== "email").length} channel(s) hear, email is not sent` };
   return { ...q, mark: "yes", headline: `Yes: ${channels.length} channel${channels.length === 1 ? "" : "s"}` };

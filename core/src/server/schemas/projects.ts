@@ -66,7 +66,19 @@ export type ProjectSummary = WireOf<typeof ProjectSummary>;
 
 export const Alerting = Type.Object(
   {
-    channels: Type.Array(Type.Object({ type: Type.String(), target: Type.String(), source: Type.String() }, { additionalProperties: true })),
+    channels: Type.Array(
+      Type.Object(
+        {
+          type: Type.String(),
+          target: Type.String(),
+          source: Type.String(),
+          failing: Nullable(
+            Type.Object({ attempts: Type.Number(), since: DateTime, lastError: Type.String() }, { description: "the failed attempts since the channel's last success; null when its latest attempt succeeded" }),
+          ),
+        },
+        { additionalProperties: true },
+      ),
+    ),
     emailConfigured: Type.Boolean(),
     warning: Nullable(Type.String()),
   },
