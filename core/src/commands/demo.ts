@@ -3,7 +3,6 @@ import { loadConfig } from "../config.ts";
 import { openStore } from "../store/db.ts";
 import { resetDemo } from "../demo/demo.ts";
 import { DemoFilesError } from "../demo/remove-files.ts";
-import { DemoRunningError } from "../demo/lock.ts";
 import { DataDirInUseError, lockDataDir } from "../server/data-dir-lock.ts";
 
 /** `borela demo --reset` removes the demo project and its files; `npm start` (serve --demo) creates it. */
@@ -29,7 +28,7 @@ export async function run(args: string[]): Promise<number> {
       await store.$disconnect();
     }
   } catch (err) {
-    if (!(err instanceof DemoRunningError || err instanceof DemoFilesError)) throw err;
+    if (!(err instanceof DemoFilesError)) throw err;
     process.stderr.write(`borela demo: ${err.message}\n`);
     return 1;
   } finally {

@@ -18,7 +18,6 @@ import type { DrillService } from "../drills/service.ts";
 import { WalGuard } from "../agent/wal-guard.ts";
 import { NO_STORAGE, restoreCommands } from "../snippets/restore-commands.ts";
 import { shellCommand } from "../snippets/shell.ts";
-import { DemoRunningError, readRunningDemo, removeDemoLock, writeDemoLock } from "./lock.ts";
 import { resolveLitestreamBinFor } from "../litestream/binary.ts";
 import type { ProcessEnv } from "../config.ts";
 import { demoLitestream } from "./demo-litestream.ts";
@@ -108,8 +107,6 @@ export async function startDemo(opts: {
   onLine?: (line: string) => void;
 }): Promise<RunningDemo> {
   const paths = demoPaths(opts.dataDir);
-  writeDemoLock(paths.dir, opts.serverUrl);
-  process.once("exit", () => removeDemoLock(paths.dir));
   // Both databases keep their WAL while no Litestream runs (before the agent starts, after it stops, and
   // while the core closes its own database last), so a restart resumes the same generation: see wal-guard.ts.
   // Held until this process exits, after the core has closed its database.
@@ -154,18 +151,15 @@ export async function startDemo(opts: {
         await Promise.race([exited, timeout]);
         if (agent.exitCode === null && agent.signalCode === null) agent.kill("SIGKILL");
       }
-      removeDemoLock(paths.dir);
     },
   };
 }
 
 /**
- * Removes the demo project and its files; throws DemoRunningError (deleting nothing) while a demo runs on this
- * data dir, DemoFilesError when files stay (see remove-files.ts). The caller holds the data dir lock.
+ * Removes the demo project and its files; throws DemoFilesError when files stay (see remove-files.ts).
+ * The caller holds the data dir lock (server/data-dir-lock.ts), so no demo runs meanwhile.
  */
 export async function resetDemo(store: Store, dataDir: string): Promise<boolean> {
-  const running = readRunningDemo(demoPaths(dataDir).dir);
-  if (running) throw new DemoRunningError(running);
   const { count } = await store.project.deleteMany({ where: { name: DEMO_PROJECT } });
   removeDemoFiles(demoPaths(dataDir).dir);
   return count > 0;

@@ -1,6 +1,6 @@
 // `borela demo --reset` while the demo runs refuses (one line naming pid and port, exit 1, nothing
-// deleted); so does a second `npm start` on the same data dir (it must not take over the demo's lock file);
-// after a clean stop, or with a lock left by a process that is gone, reset removes the demo.
+// deleted); so does a second `npm start` on the same data dir (it must not touch the first's lock or files);
+// after a clean stop, or with a holder record left by a process that is gone, reset removes the demo.
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -46,11 +46,11 @@ describe("borela demo --reset", () => {
     const demo = await startDemo();
     child = demo.child;
     const inUse = `the data dir ${dataDir} is in use by borela serve --demo (pid ${demo.child.pid}, port ${demo.port}): stop it first or choose another --data-dir`;
-    const lockBefore = readFileSync(path.join(demoDir, "running.json"), "utf8");
+    const holderBefore = readFileSync(path.join(dataDir, "serve.json"), "utf8");
     const second = spawnSync(process.execPath, [bin, "serve", "--demo", "--port", "0"], { cwd: root, env, encoding: "utf8", timeout: 30_000 });
     expect(second.status).toBe(1);
     expect(second.stderr.trim().split("\n")).toEqual([`borela serve: ${inUse}`]);
-    expect(readFileSync(path.join(demoDir, "running.json"), "utf8")).toBe(lockBefore);
+    expect(readFileSync(path.join(dataDir, "serve.json"), "utf8")).toBe(holderBefore);
     const refused = reset();
     expect(refused.status).toBe(1);
     expect(refused.stderr.trim().split("\n")).toEqual([`borela demo: ${inUse}`]);
@@ -62,11 +62,10 @@ describe("borela demo --reset", () => {
 
     await stopProcess(demo.child, "SIGINT");
     child = null;
-    expect(existsSync(path.join(demoDir, "running.json"))).toBe(false);
+    expect(existsSync(path.join(dataDir, "serve.json"))).toBe(false);
 
-    // A lock left behind by a process that is gone (kill -9) does not block.
-    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
-    writeFileSync(path.join(demoDir, "running.json"), JSON.stringify({ pid: Number(gone.stdout), serverUrl: `http://127.0.0.1:${demo.port}` }));
+    // Only the lock blocks: a holder record left behind (kill -9), even naming a live pid (reused), does not.
+    writeFileSync(path.join(dataDir, "serve.json"), JSON.stringify({ pid: process.pid, command: "borela serve --demo", port: Number(demo.port), startedAt: new Date().toISOString() }));
     const done = reset();
     expect(done.stderr).toBe("demo project removed\n");
     expect(done.status).toBe(0);
