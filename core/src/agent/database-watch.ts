@@ -18,7 +18,8 @@ import { readLocalTxid } from "../litestream/local-ltx.ts";
 import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import type { DatabaseReport, Position } from "../protocol.ts";
 import { identityProblem, statDatabase, type FileState } from "./database-file.ts";
-import { initialPending, stepPending, type PendingState, type WalPoint } from "./pending.ts";
+import { initialPending, stepPending, type PendingState } from "./pending.ts";
+import { livePoints, txidPoints } from "./live-points.ts";
 import { initialOutsideWrite, outsideWriteMessage, stepOutsideWrite, type OutsideWriteState } from "./outside-write.ts";
 import { databaseReach, initialStuck, stepStuck, stuckMessage, type StuckState } from "./stuck.ts";
 import { replicaKey } from "./log-errors.ts";
@@ -59,23 +60,6 @@ export interface ReportContext {
 
 const MAX_MESSAGE = 1900;
 const clip = (s: string) => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s);
-
-/** The database's point is its current shadow WAL file, read from disk: never `litestream_shadow_wal_size` (a total over all files). */
-function livePoints(live: DatabaseMetrics | null, shadow: ShadowPosition | null, name: string): { database: WalPoint; replica: WalPoint } | null {
-  if (live?.txid != null) return null; // Litestream 0.5: see txidPoints
-  const r = live?.replicas.get(name);
-  if (!live || !r || !shadow || r.walIndex === null || r.walOffset === null) return null;
-  return { database: { index: shadow.index, offset: shadow.offset }, replica: { index: r.walIndex, offset: r.walOffset } };
-}
-
-/**
- * Litestream 0.5: the database's TXID (litestream_txid) against the replica's newest LTX max TXID read
- * from storage at this step, as { index: 0, offset: txid } (see ltx-state.ts).
- */
-function txidPoints(live: DatabaseMetrics | null, stored: Position | null | undefined): { database: WalPoint; replica: WalPoint } | null {
-  if (live?.txid == null || stored === undefined) return null;
-  return { database: { index: 0, offset: live.txid }, replica: { index: 0, offset: stored?.offset ?? 0 } };
-}
 
 export class DatabaseWatch {
   replicas: ReplicaTarget[] = [];
@@ -240,12 +224,8 @@ export class DatabaseWatch {
   }
 
   storedTxids(): Map<string, number> {
-    const out = new Map<string, number>();
-    if (this.line !== "0.5") return out;
-    this.stored.forEach((s, i) => {
-      if (!s.error && s.state) out.set(replicaKey(this.path, this.names[i]), s.state.position?.offset ?? 0);
-    });
-    return out;
+    if (this.line !== "0.5") return new Map();
+    return new Map(this.stored.flatMap((s, i) => (!s.error && s.state ? [[replicaKey(this.path, this.names[i]), s.state.position?.offset ?? 0] as const] : [])));
   }
 
   anyPending(): boolean {
@@ -263,10 +243,7 @@ export class DatabaseWatch {
     for (const probe of this.probes) if (probe.failure) errors.push(probe.failure);
     const outside = outsideWriteMessage(this.outside, this.path, litestreamMetaDir(this.path));
     if (outside) errors.push(outside);
-    for (const state of this.rewinds) {
-      const message = rewindMessage(state);
-      if (message) errors.push(message);
-    }
+    errors.push(...this.rewinds.flatMap((state) => rewindMessage(state) ?? []));
     const known = ctx.live?.txid ?? this.txid ?? this.localTxid;
     const database = this.line === "0.5" ? (known !== null ? { index: 0, offset: known } : null) : databaseReach(this.shadow, this.file?.exists ? this.file.walBytes : null);
     this.stuck.forEach((state, i) => {

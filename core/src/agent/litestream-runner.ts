@@ -18,18 +18,8 @@ import { litestream05Env } from "../litestream/env05.ts";
 import type { DatabaseWatch } from "./database-watch.ts";
 import { litestreamHealth } from "./litestream-health.ts";
 import { withDatabasePath } from "./log-db.ts";
-import {
-  applyFinding,
-  applyMetrics,
-  applyReplicaTxids,
-  classifyLogLine,
-  emptyBoard,
-  replicaKey,
-  restartBoard,
-  shutdownFinding,
-  type ErrorBoard,
-  type MetricsView,
-} from "./log-errors.ts";
+import { applyFinding, applyMetrics, applyReplicaTxids, emptyBoard, replicaKey, restartBoard, type ErrorBoard, type MetricsView } from "./log-errors.ts";
+import { classifyLogLine, shutdownFinding } from "./log-lines.ts";
 import type { AgentLog } from "./log.ts";
 import { freeLoopbackPort } from "./port.ts";
 import { inheritedEnvironment, type AgentSettings } from "./settings.ts";

@@ -5,7 +5,7 @@
 //     a finding whose db is a bare file name gets the one watched path with that name;
 //     unchanged when db is already a path, or when no or several watched paths have that name.
 import path from "node:path";
-import type { LogFinding } from "./log-errors.ts";
+import type { LogFinding } from "./log-lines.ts";
 
 export function withDatabasePath(finding: LogFinding | null, paths: string[]): LogFinding | null {
   if (!finding || !finding.db || path.isAbsolute(finding.db)) return finding;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyFinding, applyMetrics, classifyLogLine, currentErrors, emptyBoard, replicaKey, restartBoard } from "../../src/agent/log-errors.ts";
+import { applyFinding, applyMetrics, currentErrors, emptyBoard, replicaKey, restartBoard } from "../../src/agent/log-errors.ts";
+import { classifyLogLine } from "../../src/agent/log-lines.ts";
 import { redactSecrets } from "../../src/agent/redact.ts";
 
 // Lines as Litestream 0.3.13 prints them (captured against fauxqs).

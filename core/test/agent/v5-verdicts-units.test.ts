@@ -5,7 +5,8 @@
 // On the old code: only 0.3's success lines cleared an error (it stayed 7+ minutes), a rewind was a lag,
 // the final-sync line was an error saying "press Ctrl+C", and the words were "WAL segment" and "index 0, offset 73".
 import { describe, expect, it } from "vitest";
-import { applyFinding, applyReplicaTxids, classifyLogLine, currentErrors, emptyBoard, replicaKey, shutdownFinding } from "../../src/agent/log-errors.ts";
+import { applyFinding, applyReplicaTxids, currentErrors, emptyBoard, replicaKey } from "../../src/agent/log-errors.ts";
+import { classifyLogLine, shutdownFinding } from "../../src/agent/log-lines.ts";
 import { initialRewind, rewindMessage, stepRewind, type RewindObservation } from "../../src/agent/replica-rewind.ts";
 import { initialStuck, stepStuck, stuckMessage } from "../../src/agent/stuck.ts";
 import { COMMANDS, commandHelp } from "../../src/commands/table.ts";

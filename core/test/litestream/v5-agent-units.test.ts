@@ -3,7 +3,7 @@
 // a replica's state from its LTX listing, and BORELA_LITESTREAM_VERSION.
 import { describe, expect, it } from "vitest";
 import { withDatabasePath } from "../../src/agent/log-db.ts";
-import { classifyLogLine } from "../../src/agent/log-errors.ts";
+import { classifyLogLine } from "../../src/agent/log-lines.ts";
 import { loadAgentSettings } from "../../src/agent/settings.ts";
 import { renderLitestreamConfig } from "../../src/litestream/config.ts";
 import { litestream05Env } from "../../src/litestream/env05.ts";

@@ -1,0 +1,26 @@
+// Where the database and a replica stand, from what Litestream's metrics say at
+// one sample, as WAL points pending.ts and stuck.ts compare (pure, no I/O).
+//
+//   livePoints(live, shadow, replicaName): { database, replica } | null   Litestream 0.3
+//   txidPoints(live, stored): { database, replica } | null                Litestream 0.5
+import type { DatabaseMetrics } from "../litestream/metrics.ts";
+import type { ShadowPosition } from "../litestream/shadow-wal.ts";
+import type { Position } from "../protocol.ts";
+import type { WalPoint } from "./pending.ts";
+
+/** The database's point is its current shadow WAL file, read from disk: never `litestream_shadow_wal_size` (a total over all files). */
+export function livePoints(live: DatabaseMetrics | null, shadow: ShadowPosition | null, name: string): { database: WalPoint; replica: WalPoint } | null {
+  if (live?.txid != null) return null; // Litestream 0.5: see txidPoints
+  const r = live?.replicas.get(name);
+  if (!live || !r || !shadow || r.walIndex === null || r.walOffset === null) return null;
+  return { database: { index: shadow.index, offset: shadow.offset }, replica: { index: r.walIndex, offset: r.walOffset } };
+}
+
+/**
+ * Litestream 0.5: the database's TXID (litestream_txid) against the replica's newest LTX max TXID read
+ * from storage at this step, as { index: 0, offset: txid } (see ltx-state.ts).
+ */
+export function txidPoints(live: DatabaseMetrics | null, stored: Position | null | undefined): { database: WalPoint; replica: WalPoint } | null {
+  if (live?.txid == null || stored === undefined) return null;
+  return { database: { index: 0, offset: live.txid }, replica: { index: 0, offset: stored?.offset ?? 0 } };
+}
