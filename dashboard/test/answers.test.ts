@@ -36,6 +36,11 @@ describe("the four answers", () => {
     expect(restoreAnswer(failed)).toMatchObject({ mark: "no", headline: "No: the last drill of jobs failed" });
     expect(restoreAnswer(project({ drillStatus: "overdue" })).mark).toBe("warn");
     expect(restoreAnswer(project({ drillStatus: "none", status: "stale" })).headline).toBe("Not yet: the first drill runs once the backup is fresh");
+    // Issue 14: a replica the core cannot read gets no first drill; "on its way" promised one that never came.
+    const outside = "file replica /srv/r is outside BORELA_FILE_REPLICA_ROOTS (/data): the core drills file replicas only under those directories; add the replica's directory to BORELA_FILE_REPLICA_ROOTS where the drill runs";
+    const blocked = restoreAnswer(project({ drillStatus: "none", status: "fresh", databases: [db("app", { drillProblem: outside })] }));
+    expect(blocked).toMatchObject({ mark: "no", headline: `No: drills cannot run: app: ${outside}` });
+    expect(blocked.headline).not.toMatch(/on its way/);
   });
 
   it("did it pass: per database, warning while some database was never drilled", () => {

@@ -13,8 +13,8 @@ import { firstDrillDue, overdueDeadline, overdueReason } from "./schedule.ts";
 import { nextFire } from "../schedule/cron.ts";
 import { BATCH, MAX_BATCHES, dueOverdueChecks, dueSchedules, writeDeadlines, type DeadlineWrite } from "./deadlines.ts";
 import { reclaimExpired } from "./leases.ts";
-import { fileRootProblem } from "./file-roots.ts";
-import { restoreTarget, storedCredentials, type StoredCredentials } from "./replica-target.ts";
+import { replicaReadProblem } from "./read-problem.ts";
+import { storedCredentials, type StoredCredentials } from "./replica-target.ts";
 import type { DrillContext } from "./run-drill.ts";
 
 const SCHEDULE_EVERY_MS = 30_000;
@@ -30,26 +30,12 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DrillRequestError extends Error {}
 
-function fileUrlPath(url: string): string {
-  try {
-    return decodeURIComponent(new URL(url).pathname);
-  } catch {
-    return url;
-  }
-}
-
 /**
- * Whether the core can read `url` with what it holds (operator settings, the project's stored read
- * credentials, the file replica roots): the same rules as a drill's, without I/O. A replica it
- * cannot read gets no automatic first drill; its scheduled drill says why.
+ * Whether the core can read `url` with what it holds: a replica it cannot read gets no automatic
+ * first drill; its scheduled drill says why (read-problem.ts).
  */
 function coreCanRead(url: string, storagePrefix: string, config: Config, stored: StoredCredentials | null): boolean {
-  try {
-    const target = restoreTarget(url, storagePrefix, config, stored);
-    return target.type !== "file" || !fileRootProblem(fileUrlPath(url), config.fileReplicaRoots);
-  } catch {
-    return false;
-  }
+  return replicaReadProblem(url, storagePrefix, config, stored) === null;
 }
 
 export interface EnqueueOptions {

@@ -10,7 +10,9 @@ import { recipients } from "../alerts/recipients.ts";
 import { alertingView } from "./alerting-view.ts";
 import { channelStreaks } from "../alerts/channel-streaks.ts";
 import { channelKey } from "../alerts/delivery-key.ts";
-import type { S3Settings } from "../config.ts";
+import type { Config, S3Settings } from "../config.ts";
+import { replicaReadProblem } from "../drills/read-problem.ts";
+import { storedCredentials } from "../drills/replica-target.ts";
 import { restoreStorage } from "../storage/restore-storage.ts";
 import type { DrillReport } from "../drills/report.ts";
 import type { Assertion } from "./schemas.ts";
@@ -197,10 +199,14 @@ async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: bo
 }
 
 /** `alert.s3`: BORELA_S3_* (null when unset), for the endpoint of managed replicas in the restore commands. */
-export async function projectDetail(store: Store, id: string, alert: { smtpConfigured: boolean; operatorEmails: string[]; s3?: S3Settings | null; publicUrl?: string }, now = new Date()) {
+export async function projectDetail(store: Store, id: string, alert: { smtpConfigured: boolean; operatorEmails: string[]; s3?: S3Settings | null; publicUrl?: string; config?: Config }, now = new Date()) {
   const [p] = await loadProjects(store, { id });
   if (!p) return null;
   const facts = await drillFacts(store, p.id);
+  // Why no drill can read a database's replica (a file replica outside BORELA_FILE_REPLICA_ROOTS, …).
+  const config = alert.config;
+  const stored = config ? await storedCredentials(store, config, p.id) : null;
+  const drillProblem = (url: string | undefined) => (config && url ? replicaReadProblem(url, p.storagePrefix, config, stored) : null);
   const storage = await restoreStorage(store, alert.s3 ?? null, p);
   return {
     ...summary(p, facts, now),
@@ -243,6 +249,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
         tableCountsAt: d.tableCountsAt,
         markerEnabled: d.markerEnabled,
         lastDrill: databaseDrill(facts.perDatabase.get(d.id)),
+        drillProblem: drillProblem(d.replicas[0]?.url),
         restoreCommands: restoreCommands(p.name, d, d.replicas[0]?.url ?? null, storage, alert.publicUrl ?? null, drillOutcome(facts.perDatabase.get(d.id))),
         replicas: d.replicas.map((r) => ({
           id: r.id,

@@ -148,6 +148,9 @@ describe("first drill once a project first turns fresh", () => {
     expect(await core.app.drills.firstDrill(p.id)).toEqual([]);
     await core.app.drills.scheduleTick();
     expect((await core.api("GET", `/api/v1/projects/${p.id}/drills`)).body).toEqual([]);
-    expect((await core.api("GET", `/api/v1/projects/${p.id}`)).body).toMatchObject({ status: "fresh", drillStatus: "none", lastDrill: null });
+    const detail = (await core.api("GET", `/api/v1/projects/${p.id}`)).body;
+    expect(detail).toMatchObject({ status: "fresh", drillStatus: "none", lastDrill: null });
+    // Issue 14: the dashboard promised "the first drill is on its way"; the project says why none can run.
+    expect(detail.databases[0].drillProblem).toMatch(/outside BORELA_FILE_REPLICA_ROOTS/);
   });
 });

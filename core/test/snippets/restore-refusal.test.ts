@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { restoreCommands } from "../../src/snippets/restore-commands.ts";
 import { ltxBelowReplica } from "../../src/drills/decisions.ts";
-import { FORCE_NOTE, LTX_DAMAGE_NOTE, LTX_NEWEST_MISSING_NOTE, NO_BACKUP_NOTE, restoreRefusal } from "../../src/snippets/restore-refusal.ts";
+import { FORCE_NOTE, LTX_DAMAGE_NOTE, LTX_NEWEST_MISSING_NOTE, NO_BACKUP_NOTE, UNREADABLE_NOTE, restoreRefusal } from "../../src/snippets/restore-refusal.ts";
 
 const server = "https://borela.example.com";
 const plain = "npx borela restore shop --database app -o /tmp/app-restored.sqlite3 --server https://borela.example.com";
@@ -28,7 +28,8 @@ describe("restore commands after the last drill", () => {
     const c = restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, { status: "failed", error });
     expect(c.borela).toBe(`${plain}  ${LTX_DAMAGE_NOTE}`);
     // Borela's own stricter check (a misnamed file), which Litestream does not make, keeps --force.
-    const misnamed = error.replace(/is damaged: .*/, "is misnamed: its header holds TXIDs 5–6, its name says 5–5");
+    // (as ltx-check.ts words it: "backup is damaged: LTX file … is misnamed: …")
+    const misnamed = error.replace(/\) is damaged: .*/, ") is misnamed: its header holds TXIDs 5–6, its name says 5–5");
     expect(restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, { status: "failed", error: misnamed }).borela).toBe(`${plain} --force  ${FORCE_NOTE}`);
   });
 
@@ -41,5 +42,19 @@ describe("restore commands after the last drill", () => {
   it("say the restore is refused, without --force, when the drill found no backup", () => {
     const c = restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, { status: "failed", error: "no backup found in file:///b/app" });
     expect(c.borela).toBe(`${plain}  ${NO_BACKUP_NOTE}`);
+  });
+
+  it("issue 14: no --force after a drill that could not read the replica (outside BORELA_FILE_REPLICA_ROOTS): the restore refuses that too", () => {
+    const error =
+      "file replica /srv/replicas/app is outside BORELA_FILE_REPLICA_ROOTS (/data): the core drills file replicas only under those directories; add the replica's directory to BORELA_FILE_REPLICA_ROOTS where the drill runs";
+    const c = restoreCommands("shop", { name: "app" }, "file:///srv/replicas/app", undefined, server, { status: "failed", error });
+    expect(c.borela.split("  #")[0]).not.toContain("--force");
+    expect(c.borela).not.toContain("refuses a backup its checks find damaged");
+    expect(c.borela).toBe(`${plain}  ${UNREADABLE_NOTE}`);
+  });
+
+  it("no --force after a drill that restored but failed its checks: borela restore does not refuse that", () => {
+    const c = restoreCommands("shop", { name: "app" }, "file:///b/app", undefined, server, { status: "failed", error: "integrity_check: row 12 missing from index idx_orders" });
+    expect(c.borela).toBe(plain);
   });
 });

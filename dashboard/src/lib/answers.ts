@@ -48,8 +48,12 @@ export function restoreAnswer(p: ProjectDetail): Answer {
     }
     case "overdue":
       return { ...q, mark: "warn", headline: "Unproven: no passing drill within the schedule and its grace" };
-    default:
+    default: {
+      // No first drill comes for a replica the core cannot read: say why instead of promising one.
+      const blocked = p.databases.find((db) => db.drillProblem);
+      if (blocked) return { ...q, mark: "no", headline: `No: drills cannot run: ${blocked.name}: ${blocked.drillProblem}` };
       return { ...q, mark: "unknown", headline: p.status === "fresh" ? "Not yet: the first drill is on its way" : "Not yet: the first drill runs once the backup is fresh" };
+    }
   }
 }
 

@@ -112,6 +112,7 @@ export default async function projectRoutes(base: FastifyInstance) {
     smtpConfigured: app.config.smtpUrl !== null,
     operatorEmails: app.config.alertEmail,
     s3: app.config.s3,
+    config: app.config,
     get publicUrl() {
       return app.config.publicUrl; // read per request: start.ts sets the port after listen
     },

@@ -123,6 +123,7 @@ export const DatabaseView = Type.Object(
     tableCountsAt: Nullable(DateTime),
     markerEnabled: Type.Boolean(),
     lastDrill: Nullable(DatabaseDrill),
+    drillProblem: Nullable(Type.String({ description: "why no drill can read this database's replica (e.g. a file replica outside BORELA_FILE_REPLICA_ROOTS); null when drills can run" })),
     restoreCommands: Type.Object({ litestream: Nullable(Type.String()), borela: Type.String() }, { additionalProperties: true }),
     replicas: Type.Array(Replica),
   },
