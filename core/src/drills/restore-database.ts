@@ -119,6 +119,7 @@ export async function restoreDatabase(
       {
         replica: target,
         generation: source.generation,
+        txid: source.timestamp ? null : source.txid,
         timestamp: source.timestamp?.toISOString() ?? null,
         checkPolicy: "quick",
         assertions: [],

@@ -3,7 +3,7 @@
 //   type ReplicaSource = { replica: ReplicaTarget }                 // a temporary private config is written for the call
 //                      | { configPath: string; dbPath: string; env?: Record<string, string> }
 //   restore(source, options: RestoreOptions): Promise<RestoreResult>
-//     options: { outputPath, timestamp?: Date, generation?, replicaName?, ifReplicaExists?, timeoutMs?, bin?, onProgress?(p: RestoreProgress) }
+//     options: { outputPath, timestamp?: Date, generation?, txid?: number (0.5), replicaName?, ifReplicaExists?, timeoutMs?, bin?, onProgress?(p: RestoreProgress) }
 //     Rejects with RestoreError (message = Litestream's own error, e.g. "no matching backups found";
 //     `timedOut` when the limit was hit, the child then killed). outputPath must not exist yet.
 import { spawn } from "node:child_process";
@@ -36,6 +36,8 @@ export interface RestoreOptions extends CommandOptions {
   outputPath: string;
   timestamp?: Date;
   generation?: string;
+  /** Litestream 0.5's `-txid`: restore up to this transaction ID (inclusive); not with `timestamp`. */
+  txid?: number;
   replicaName?: string;
   /** Exit 0 without a file when the replica holds no backup. */
   ifReplicaExists?: boolean;
@@ -171,6 +173,7 @@ export async function restore(source: ReplicaSource, options: RestoreOptions): P
     if (options.replicaName) args.push("-replica", options.replicaName);
     if (options.generation) args.push("-generation", options.generation);
     if (options.timestamp) args.push("-timestamp", options.timestamp.toISOString());
+    if (options.txid !== undefined) args.push("-txid", options.txid.toString(16).padStart(16, "0"));
     if (options.ifReplicaExists) args.push("-if-replica-exists");
     args.push(dbPath);
     const run = await runLitestream(bin, args, env, options, onLine);

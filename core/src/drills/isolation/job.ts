@@ -25,6 +25,11 @@ export interface IsolatedJob {
   assertionTimeoutMs?: number;
   /** Litestream binary; null: the one found where the job runs (LITESTREAM_BIN, npm, PATH). */
   litestreamBin: string | null;
+  /**
+   * `-txid` of a latest Litestream 0.5 restore: the end of the plan the core verified, so LTX files
+   * written after the plan are not restored unchecked; null for 0.3 and for point-in-time restores.
+   */
+  txid: number | null;
   /** Litestream's line that restores this replica: "0.5" for LTX files (and mixed history), "0.3" for generations. */
   litestreamLine: "0.3" | "0.5";
 }
@@ -77,6 +82,7 @@ export async function runIsolatedJob(job: IsolatedJob, dir: string, emit: Emit):
         outputPath: output,
         timestamp,
         generation: job.generation,
+        txid: job.txid ?? undefined,
         timeoutMs: job.restoreTimeoutMs,
         bin: job.litestreamBin ?? undefined,
         onProgress: (p) => {
