@@ -101,12 +101,17 @@ function overdueWords(c: AlertContext): string {
 }
 
 /** The open condition in a few words, for subjects: no identifiers, no Litestream positions. */
+const REFUSED_TOKEN = /^the agent is sending heartbeats with an? .+ agent token\b/;
+
 function problemWords(c: AlertContext): string {
   switch (c.kind) {
     case "stale":
       return `changes unreplicated for ${lastedFor(c)}`;
-    case "silent":
-      return `no heartbeat for ${lastedFor(c)}`;
+    case "silent": {
+      // The agent still knocks with a token the core refuses (freshness/status.ts puts that reason first): that is the news.
+      const token = c.reason.split("; ").find((r) => REFUSED_TOKEN.test(r));
+      return token ? `${token.replace(/: give it .*$/, "")}; none accepted for ${lastedFor(c)}` : `no heartbeat for ${lastedFor(c)}`;
+    }
     case "drill_failed":
       return plainClause(drillCause(c.reason));
     case "drill_overdue":

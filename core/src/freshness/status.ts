@@ -90,11 +90,12 @@ export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): V
   if (silence) return silence;
 
   const errors: string[] = [];
-  if (!db.exists) errors.push(`database file missing at ${db.path}`);
+  // The agent's own words about the missing file (moved or deleted, …) say it better: one sentence, not two.
+  if (!db.exists && !db.errors.some((e) => e.includes(db.path))) errors.push(`database file missing at ${db.path}`);
   errors.push(...db.errors);
   if (db.replicas.length === 0) errors.push(`no replica configured for ${db.path}`);
   for (const r of db.replicas) if (r.lastError) errors.push(`replica ${r.url}: ${r.lastError}`);
-  if (errors.length > 0) return { status: "error", reasons: dedupe(errors) };
+  if (errors.length > 0) return { status: "error", reasons: dedupe(byCause(errors)) };
 
   const stale: string[] = [];
   for (const r of db.replicas) {
@@ -129,7 +130,7 @@ export function evaluateProject(
   let silence = silenceVerdict(project.lastHeartbeatAt, project, now);
   // An agent still knocking with a revoked token is the likely cause of the silence: say so.
   if (silence?.status === "silent" && rejectedToken && project.lastHeartbeatAt && rejectedToken.at > project.lastHeartbeatAt) {
-    silence = { status: "silent", reasons: [...silence.reasons, `the agent is sending heartbeats with a ${rejectedToken.reason} agent token: give it the project's current token`] };
+    silence = { status: "silent", reasons: [`the agent is sending heartbeats with a ${rejectedToken.reason} agent token: give it the project's current token`, ...silence.reasons] };
   }
   const verdicts = databases.map((db) => evaluateDatabase(db, project, now));
   if (silence) return { ...silence, databases: verdicts.map(() => silence) };
@@ -139,6 +140,17 @@ export function evaluateProject(
   const status = worstStatus(verdicts.map((v) => v.status));
   const reasons = verdicts.filter((v) => v.status === status).flatMap((v) => v.reasons);
   return { status, reasons: dedupe(reasons), databases: verdicts };
+}
+
+// A replica write failure is the cause; retention and compaction failures (old files not deleted or merged)
+// follow from it or matter less: the write failure leads the reason, and the alert's subject.
+const WRITE_FAILURE = /\b(?:upload failed|snapshot failed|cannot write|could not write|write failed|not writable|read-only file system)\b/i;
+const MAINTENANCE = /\b(?:retention|compaction)\b/i;
+
+/** `errors` ordered by cause, stable within a rank: replica write failures, then the rest, then retention and compaction failures. */
+export function byCause(errors: string[]): string[] {
+  const rank = (e: string) => (WRITE_FAILURE.test(e) ? 0 : MAINTENANCE.test(e) ? 2 : 1);
+  return errors.map((e, i) => ({ e, i, r: rank(e) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.e);
 }
 
 function dedupe(items: string[]): string[] {

@@ -38,6 +38,11 @@ describe("alert messages", () => {
     expect(subject({ ...base, database: null, kind: "silent", reason: "no heartbeat for 5 min", startedAt: new Date(openedAt.getTime() - 60_000), now: new Date(openedAt.getTime() + 5_000) })).toBe(
       "[Borela] SILENT: shop — no heartbeat for 65s",
     );
+    // Issue 14: "SILENT: shop — no heartbeat for 84s" said nothing of the revoked token the agent kept sending.
+    const revoked = "the agent is sending heartbeats with a revoked agent token: give it the project's current token; no heartbeat since 2026-11-02 09:58:36 UTC (grace 1 min): is the agent running?";
+    expect(subject({ ...base, database: null, kind: "silent", reason: revoked, startedAt: new Date(openedAt.getTime() - 84_000), now: openedAt })).toBe(
+      "[Borela] SILENT: shop — the agent is sending heartbeats with a revoked agent token; none accepted for 84s",
+    );
     expect(subject({ ...base, kind: "drill_overdue", database: null, lastPassingDrillAt: new Date(openedAt.getTime() - 9 * 86_400_000) })).toBe(
       "[Borela] DRILL OVERDUE: shop — no passing drill for 9 days",
     );

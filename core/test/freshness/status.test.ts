@@ -100,7 +100,9 @@ describe("silence with a refused token", () => {
   it("names the revoked token as the cause when the agent kept knocking after its last accepted heartbeat", () => {
     const v = evaluateProject({ ...t, lastHeartbeatAt: ago(300) }, [db({ lastHeartbeatAt: ago(300) })], now, { at: ago(5), reason: "revoked" });
     expect(v.status).toBe("silent");
-    expect(v.reasons[1]).toBe("the agent is sending heartbeats with a revoked agent token: give it the project's current token");
+    // Issue 14: the cause first, so the alert's subject names it (not only "is the agent running?").
+    expect(v.reasons[0]).toBe("the agent is sending heartbeats with a revoked agent token: give it the project's current token");
+    expect(v.reasons[1]).toMatch(/is the agent running\?$/);
     const older = evaluateProject({ ...t, lastHeartbeatAt: ago(300) }, [db({ lastHeartbeatAt: ago(300) })], now, { at: ago(400), reason: "revoked" });
     expect(older.reasons).toHaveLength(1);
   });
@@ -151,5 +153,19 @@ describe("a database the agent no longer reports (fault 8)", () => {
   it("a silent agent stays silent: the database is not blamed", () => {
     const v = evaluateProject({ ...t, lastHeartbeatAt: ago(600) }, [db({ lastHeartbeatAt: ago(600), missedHeartbeats: 5 })], now);
     expect(v.status).toBe("silent");
+  });
+});
+
+describe("issue 14: reasons lead with the cause, each said once", () => {
+  it("an unwritable replica: the write failure comes before the retention failure it causes", () => {
+    const retention = "litestream l0 retention enforcement failed: remove /tmp/tester14/replicas/shop/ltx/0/0000000000000001-0000000000000003.ltx: permission denied";
+    const upload = "LTX file upload failed: permission denied (open /tmp/tester14/replicas/shop/ltx/0/0000000000000004-0000000000000004.ltx.tmp: permission denied)";
+    const v = evaluateDatabase(db({ errors: [retention], replicas: [rep({ url: "file:///tmp/tester14/replicas/shop", lastError: upload })] }), t, now);
+    expect(v.status).toBe("error");
+    expect(v.reasons).toEqual([`replica file:///tmp/tester14/replicas/shop: ${upload}`, retention]);
+  });
+  it("a moved database file is told once, in the agent's words", () => {
+    const moved = "database file /data/app.sqlite3 was moved or deleted: nothing at /data/app.sqlite3 any more, Litestream still holds the old file";
+    expect(evaluateDatabase(db({ exists: false, errors: [moved] }), t, now).reasons).toEqual([moved]);
   });
 });
