@@ -27,7 +27,7 @@ describe("drift on the agent's side", () => {
     const tokens = (await world.core.api("GET", `/api/v1/projects/${s.projectId}/tokens`)).body;
     const t0 = Date.now();
     expect((await world.core.api("DELETE", `/api/v1/projects/${s.projectId}/tokens/${tokens[0].id}`)).status).toBe(204);
-    await expectAlert(s, "silent", /revoked agent token/, /^\[Borela\] SILENT: revoked — no heartbeat/, t0);
+    await expectAlert(s, "silent", /revoked agent token/, /^\[Borela\] SILENT: revoked — the agent is sending heartbeats with a revoked agent token; none accepted for /, t0);
     expect(s.agent!.logs.join("")).toMatch(/revoked|401/);
     const fresh = await world.core.api("POST", `/api/v1/projects/${s.projectId}/tokens`, { body: {} });
     await s.stopAgent();
