@@ -40,7 +40,7 @@ export function nextSweepAt(
   };
   after(p.lastHeartbeatAt, grace);
   after(p.lastPingAt, grace);
-  after(graceEndsAt, 0);
+  if (graceEndsAt) candidates.push(graceEndsAt.getTime());
   for (const d of p.databases) {
     after(d.lastHeartbeatAt, grace);
     for (const r of d.replicas) after(r.pendingSince, p.staleAfterSeconds * 1000);
