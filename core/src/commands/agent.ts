@@ -6,7 +6,7 @@
 // Usage and options: the agent entry of commands/table.ts.
 // Environment: see src/agent/settings.ts (BORELA_SERVER, BORELA_AGENT_TOKEN, BORELA_DATABASES, ...).
 import { stat } from "node:fs/promises";
-import { resolveLitestreamBin } from "../litestream/binary.ts";
+import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary.ts";
 import { replicaUrl } from "../litestream/replica-url.ts";
 import { startAgent } from "../agent/agent.ts";
 import { loadAgentSettings, type AgentFlags, type AgentSettings } from "../agent/settings.ts";
@@ -95,7 +95,10 @@ async function describe(settings: AgentSettings, coreNote: string): Promise<stri
   }
   if (settings.mode !== "observe") {
     try {
-      lines.push(`  litestream ${resolveLitestreamBin(settings.litestreamBin)}`);
+      // The binary and line the agent will run (agent/litestream-runner.ts resolves it the same way).
+      const bin = resolveLitestreamBinFor(settings.litestreamVersion, settings.litestreamBin);
+      const version = await litestreamVersion(bin).catch((err: Error) => `[warning: ${err.message}]`);
+      lines.push(`  litestream ${bin} (${version}, line ${settings.litestreamVersion})`);
     } catch (err) {
       lines.push(`  litestream [warning: ${(err as Error).message}]`);
     }

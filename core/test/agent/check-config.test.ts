@@ -34,6 +34,23 @@ describe("borela agent --check-config", () => {
     expect(r.stderr).toContain(message);
   });
 
+  it.each([[[] as string[]], [["--litestream-version", "0.5"]]])("names the Litestream 0.5 binary and version the agent will run (%j), not the npm 0.3.13 one", async (args) => {
+    const env = { BORELA_SERVER: "http://127.0.0.1:9", BORELA_AGENT_TOKEN: "brag_x", BORELA_DATABASES: "/data/app.sqlite3", BORELA_REPLICA_URL: "file:///tmp/r" };
+    const r = await check(env, args);
+    expect(r.code).toBe(0);
+    const line = r.stdout.split("\n").find((l) => l.trim().startsWith("litestream")) ?? "";
+    expect(line).toContain(path.join(".tools", "bin", "litestream-0.5"));
+    expect(line).toMatch(/\(v0\.5\.\d+, line 0\.5\)/);
+    expect(line).not.toContain("node_modules");
+  });
+
+  it("names the npm 0.3.13 binary with --litestream-version 0.3", async () => {
+    const env = { BORELA_SERVER: "http://127.0.0.1:9", BORELA_AGENT_TOKEN: "brag_x", BORELA_DATABASES: "/data/app.sqlite3", BORELA_REPLICA_URL: "file:///tmp/r" };
+    const r = await check(env, ["--litestream-version", "0.3"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/litestream .*node_modules.*\(v0\.3\.13, line 0\.3\)/);
+  });
+
   it("rejects an unknown flag by name", async () => {
     const r = await check({}, ["--databse", "/a.db"]);
     expect(r.code).not.toBe(0);
