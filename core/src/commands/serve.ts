@@ -23,7 +23,8 @@ export async function run(args: string[]): Promise<number> {
   const before = entriesBefore(dataDir);
   let lock;
   try {
-    lock = lockDataDir(dataDir, { command: values.demo ? "borela serve --demo" : "borela serve", port });
+    // Port 0 is known only once bound (setPort below).
+    lock = lockDataDir(dataDir, { command: values.demo ? "borela serve --demo" : "borela serve", port: port || null });
   } catch (err) {
     if (!(err instanceof DataDirInUseError)) throw err;
     process.stderr.write(`borela serve: ${err.message}\n`);
