@@ -1,7 +1,7 @@
 // Control plane at scale (issue 18): one real `borela serve` on SQLite with N projects (default 10,000)
 // written straight into its store, one heartbeat each, then 333 heartbeats/s (10,000 agents at the
-// default 30 s interval) for --duration seconds (default 60) over loopback while GET /api/v1/projects
-// is polled. Reports heartbeat p50/p99, the longest event-loop stall (from /healthz?details=true),
+// default 30 s interval) for --duration seconds (default 60) over loopback while GET /api/v1/projects?limit=100
+// (the overview's first page) is polled. Reports heartbeat p50/p99, the longest event-loop stall (from /healthz?details=true),
 // list p95 and RSS (the stall of the 20 s after the first heartbeats, when every project turns fresh, apart
 // as settleStallMs); the baseline is heartbeat p99 at the same rate with 20 projects.
 // --silence: then stops every heartbeat and reports, while all N projects go silent, /healthz p99,
@@ -243,7 +243,8 @@ try {
     rssMax = Math.max(rssMax, rssMb(core.child.pid) ?? 0);
   }, 1_000);
   const list = poller(async () => {
-    const r = await timed(`${core.url}/api/v1/projects`, { headers: auth });
+    // The overview's poll: the first page of 100, worst first, with the summary.
+    const r = await timed(`${core.url}/api/v1/projects?limit=100`, { headers: auth });
     if (r.status === 200) {
       listTimes.push(r.ms);
       listBytes = r.bytes;
@@ -299,8 +300,8 @@ try {
     }, 500);
     const limit = (SILENCE_GRACE_SECONDS + 150) * 1000;
     while (performance.now() - silenceStart < limit) {
-      const r = await timed(`${core.url}/api/v1/projects`, { headers: auth });
-      if (r.status === 200 && JSON.parse(r.body).filter((p) => p.status === "silent").length === PROJECTS) {
+      const r = await timed(`${core.url}/api/v1/projects?limit=1`, { headers: auth });
+      if (r.status === 200 && JSON.parse(r.body).summary.statuses.silent === PROJECTS) {
         allSilentSeconds = Number(((performance.now() - silenceStart) / 1000).toFixed(1));
         break;
       }
