@@ -10,6 +10,7 @@ import { createDrillService, DrillRequestError, type DrillService } from "../dri
 import { createLogger } from "../logger.ts";
 import { drillView } from "../drills/view.ts";
 import { formatBytes } from "../words/bytes.ts";
+import { formatElapsed } from "../words/duration.ts";
 import type { DrillReport } from "../drills/report.ts";
 import type { Store } from "../store/db.ts";
 
@@ -160,7 +161,7 @@ async function listDrills(args: string[]): Promise<number> {
   for (const d of rows) {
     const r = d.report;
     process.stdout.write(
-      `${d.id.padEnd(28)} ${(d.database ?? "?").padEnd(12)} ${d.status.padEnd(8)} ${d.queuedAt.padEnd(24)} ${r?.restoreSeconds != null ? `${r.restoreSeconds.toFixed(1)}s`.padEnd(8) : "-".padEnd(8)} ${r?.error ?? ""}\n`,
+      `${d.id.padEnd(28)} ${(d.database ?? "?").padEnd(12)} ${d.status.padEnd(8)} ${d.queuedAt.padEnd(24)} ${(r?.restoreSeconds != null ? formatElapsed(r.restoreSeconds) : "-").padEnd(8)} ${r?.error ?? ""}\n`,
     );
   }
   return 0;

@@ -68,7 +68,7 @@ describe("drill and restore through the API, from any directory", () => {
     const listed = await borela(["drill", "list", "remote-shop"]);
     expect(listed.code).toBe(0);
     expect(listed.stdout.trim().split("\n")).toHaveLength(2);
-    expect(listed.stdout).toMatch(/\n\w+ +app +passed +\d{4}-\d\d-\d\dT\S+Z +\d+\.\ds/);
+    expect(listed.stdout).toMatch(/\n\w+ +app +passed +\d{4}-\d\d-\d\dT\S+Z +(?:\d+ ms|\d+\.\ds|\d+s)/);
 
     const output = path.join(laptop, "restored.sqlite3");
     const restored = await borela(["restore", "remote-shop", "-o", output]);

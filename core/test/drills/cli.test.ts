@@ -72,7 +72,7 @@ describe("borela drill and borela restore", () => {
     const listed = await borela("drill", "list", "cli-good");
     expect(listed.code).toBe(0);
     expect(listed.stdout.trim().split("\n")).toHaveLength(2);
-    expect(listed.stdout).toMatch(/\n\w+ +app +passed +\S+ +\d+\.\ds/);
+    expect(listed.stdout).toMatch(/\n\w+ +app +passed +\S+ +(?:\d+ ms|\d+\.\ds|\d+s)/);
   });
 
   it("drill run without --wait only queues; an unknown project is a usage error naming the known ones", async () => {

@@ -33,6 +33,18 @@ export function ago(iso: string | null | undefined, now: number): string {
   return `${Math.floor(s / 86400)} d ago`;
 }
 
+/** "1 project", "2 projects": the noun agrees with its count. */
+export function plural(n: number, noun: string): string {
+  return n === 1 ? noun : `${noun}s`;
+}
+
+/** How long something has lasted since `iso`: "for 42 s", "for 3 min", "for 2 d"; "for a moment" under 2 s. */
+export function lasting(iso: string | null | undefined, now: number): string {
+  if (!iso) return "never";
+  const words = ago(iso, now);
+  return words === "just now" ? "for a moment" : `for ${words.replace(/ ago$/, "")}`;
+}
+
 // Made once: toLocaleString builds a formatter on every call, which thousands of rows felt (issue 18).
 const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 const COUNT = new Intl.NumberFormat();
