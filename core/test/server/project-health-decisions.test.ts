@@ -59,7 +59,7 @@ describe("alerting view", () => {
     const email = { id: null, type: "email", target: "ops@example.com" };
     const hook = { id: "c1", type: "webhook", target: "https://example.com/h", projectId: "p1" };
     expect(alertingView([email], [], false)).toEqual({
-      channels: [{ type: "email", target: "ops@example.com", source: "BORELA_ALERT_EMAIL" }],
+      channels: [{ type: "email", target: "ops@example.com", source: "BORELA_ALERT_EMAIL", failing: null }],
       emailConfigured: false,
       warning: expect.stringMatching(/only to email, but no SMTP server is configured \(BORELA_SMTP_URL\): nobody hears/),
     });
