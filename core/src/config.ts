@@ -38,6 +38,8 @@ export interface Config extends ProcessEnv {
   port: number;
   dataDir: string;
   adminToken: string | null;
+  /** BORELA_METRICS_TOKEN: a bearer token that may read GET /metrics and nothing else; null when unset. */
+  metricsToken: string | null;
   secretKey: string | null;
   publicUrl: string;
   logLevel: string;
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     port,
     dataDir,
     adminToken: env.BORELA_ADMIN_TOKEN || null,
+    metricsToken: env.BORELA_METRICS_TOKEN || null,
     secretKey: env.BORELA_SECRET_KEY || null,
     publicUrl: (readUrl(env, "BORELA_PUBLIC_URL") ?? `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/$/, ""),
     logLevel: env.BORELA_LOG_LEVEL || "info",

@@ -19,6 +19,7 @@ import { missedContext } from "./missed.ts";
 import { isCatchUp, leaseCatchUp } from "./catch-up.ts";
 import { leaseDelivery } from "./claim.ts";
 import { groupContext, groupKey, type GroupMember } from "./grouping.ts";
+import { countDelivery } from "../metrics/counters.ts";
 
 /** A "sending" row whose process died is taken over after this long (longer than any send's timeouts). */
 const SEND_LEASE_MS = 120_000;
@@ -73,6 +74,7 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
     for (const b of batch) {
       const update = afterAttempt(b.attempts + 1, b.log, outcome, now(), settings.retrySeconds);
       await store.delivery.update({ where: { id: b.id }, data: update });
+      countDelivery(outcome.ok);
       if (outcome.ok && b.incidentId) await markNotified(store, b.incidentId, update.sentAt);
       done.push({ id: b.id, event: b.event, ok: outcome.ok, detail: outcome.detail, status: update.status });
     }

@@ -28,6 +28,7 @@ import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredentials } from "./replica-target.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";
+import { countDrillFinished } from "../metrics/counters.ts";
 import { liveState } from "./live-state.ts";
 
 export { InfrastructureError };
@@ -284,6 +285,7 @@ export async function recordOutcome(store: Store, drillId: string, outcome: Outc
     where: { id: drillId },
     data: { status: outcome.status, finishedAt: now, leaseUntil: null, report: JSON.stringify(outcome.report), error: outcome.report.error ?? null },
   });
+  countDrillFinished(outcome.status);
   const key = { projectId: drill.projectId, databaseId: drill.databaseId, kind: "drill_failed" as const };
   if (outcome.status === "passed") {
     await resolveIncident(store, key, now);

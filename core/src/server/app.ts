@@ -32,6 +32,7 @@ import snippetRoutes from "./routes/snippets.ts";
 import storageCredentialRoutes from "./routes/storage-credentials.ts";
 import operatorRoutes from "./routes/operator.ts";
 import restoreRoutes from "./routes/restores.ts";
+import metricsRoutes from "./routes/metrics.ts";
 import type { DrillService } from "../drills/service.ts";
 
 /** What every route reaches through the app (Fastify decorations). */
@@ -58,7 +59,7 @@ export interface AppDeps extends AppServices {
   extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
-export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes, storageCredentialRoutes, operatorRoutes, restoreRoutes];
+export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes, storageCredentialRoutes, operatorRoutes, restoreRoutes, metricsRoutes];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Typed as the default instance: route plugins do not care which pino flavour logs.

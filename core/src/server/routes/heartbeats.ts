@@ -6,6 +6,7 @@ import { badRequest, notFound } from "../errors.ts";
 import { DatabaseLimitError } from "../../store/heartbeat-ingest.ts";
 import { hashToken, bearerToken } from "../tokens.ts";
 import { checkHeartbeat, ReportedValueError } from "../../reported-values.ts";
+import { countHeartbeat } from "../../metrics/counters.ts";
 
 const HistoryQuery = Type.Object(
   {
@@ -46,6 +47,7 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
       const ingested = await app.heartbeatIngest.ingest(projectId, payload, new Date()).catch((err) => {
         throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
       });
+      countHeartbeat();
       app.sweeper.evaluate(ingested.projectId);
       return reply.code(ingested.duplicate ? 200 : 201).send({ ok: true, duplicate: ingested.duplicate });
     },

@@ -1,0 +1,68 @@
+// What a scrape reads from the store: three aggregate queries whatever the
+// number of projects (no per-project query, no bound list of ids).
+import type { Store } from "../store/db.ts";
+
+/** Stored times come back as ISO 8601 text (store/time.ts); null when never set. */
+type Time = string | Date | null;
+type Num = number | bigint | null;
+
+export interface ProjectRow {
+  project: string;
+  status: string;
+  lastHeartbeatAt: Time;
+  openIncidents: Num;
+}
+
+export interface DatabaseRow {
+  project: string;
+  database: string;
+  status: string;
+  lastHeartbeatAt: Time;
+  /** The oldest replica's pendingSince: un-replicated changes since then; null when every replica caught up. */
+  pendingSince: Time;
+  storageBytes: Num;
+  /** The last finished drill of this database (passed, failed or error), null when never drilled. */
+  lastDrillStatus: string | null;
+  lastDrillAt: Time;
+  restoreSeconds: Num;
+  rpoSeconds: Num;
+  lastSuccessAt: Time;
+}
+
+export interface ScrapeRows {
+  projects: ProjectRow[];
+  databases: DatabaseRow[];
+}
+
+const PROJECTS = `
+  SELECT p."name" AS project, p."status" AS status, p."lastHeartbeatAt" AS lastHeartbeatAt, COALESCE(o.n, 0) AS openIncidents
+  FROM "Project" p
+  LEFT JOIN (SELECT "projectId", COUNT(*) AS n FROM "Incident" WHERE "resolvedAt" IS NULL GROUP BY "projectId") o ON o."projectId" = p."id"`;
+
+const REPORT = (field: string) => `CASE WHEN json_valid(l."report") THEN json_extract(l."report", '$.${field}') END`;
+
+const DATABASES = `
+  WITH
+    storage AS (SELECT "databaseId", MIN("pendingSince") AS pendingSince, SUM("storageBytes") AS storageBytes FROM "Replica" GROUP BY "databaseId"),
+    finished AS (
+      SELECT "databaseId", "status", "finishedAt", "report",
+        ROW_NUMBER() OVER (PARTITION BY "databaseId" ORDER BY "finishedAt" DESC) AS rn
+      FROM "Drill" WHERE "databaseId" IS NOT NULL AND "finishedAt" IS NOT NULL AND "status" IN ('passed', 'failed', 'error')),
+    passed AS (SELECT "databaseId", MAX("finishedAt") AS at FROM "Drill" WHERE "databaseId" IS NOT NULL AND "status" = 'passed' GROUP BY "databaseId")
+  SELECT p."name" AS project, d."name" AS database, d."status" AS status, d."lastHeartbeatAt" AS lastHeartbeatAt,
+    s.pendingSince AS pendingSince, COALESCE(s.storageBytes, 0) AS storageBytes,
+    l."status" AS lastDrillStatus, l."finishedAt" AS lastDrillAt,
+    ${REPORT("restoreSeconds")} AS restoreSeconds, ${REPORT("rpoSeconds")} AS rpoSeconds,
+    ok.at AS lastSuccessAt
+  FROM "Database" d
+  JOIN "Project" p ON p."id" = d."projectId"
+  LEFT JOIN storage s ON s."databaseId" = d."id"
+  LEFT JOIN finished l ON l."databaseId" = d."id" AND l.rn = 1
+  LEFT JOIN passed ok ON ok."databaseId" = d."id"`;
+
+/** Reads every project and database for one scrape (two statements, each one pass over its tables). */
+export async function readScrapeRows(store: Store): Promise<ScrapeRows> {
+  const projects = await store.$queryRawUnsafe<ProjectRow[]>(PROJECTS);
+  const databases = await store.$queryRawUnsafe<DatabaseRow[]>(DATABASES);
+  return { projects, databases };
+}

@@ -1,0 +1,141 @@
+// GET /metrics against a real core: a real Litestream replica, heartbeats
+// through the API and a real drill; the gauges must follow what happened.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import path from "node:path";
+import { startTestCore, type TestCore } from "../support/core-server.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { addRows, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "../drills/fixtures.ts";
+import { sampleValue } from "./scrape-text.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { readReplica } from "../../src/litestream/replica-reader.ts";
+
+const METRICS_TOKEN = "brmet_test_scrape_token_0123456789";
+let core: TestCore;
+let tmp: TmpDir;
+beforeAll(async () => {
+  core = await startTestCore({ BORELA_METRICS_TOKEN: METRICS_TOKEN });
+  tmp = await tmpDir("borela-metrics-");
+});
+afterAll(async () => {
+  await core?.close();
+  await tmp?.remove();
+});
+
+async function scrape(token: string | null = METRICS_TOKEN) {
+  const res = await fetch(`${core.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
+}
+
+/** A heartbeat as an agent sends it after a snapshot: the replica's own position, waiting since `pendingSince` (null: caught up). */
+async function heartbeat(token: string, file: string, replicaDir: string, pendingSince: Date | null, storageBytes: number) {
+  const now = new Date().toISOString();
+  const { position } = await readReplica({ type: "file", path: replicaDir });
+  const res = await core.api("POST", "/api/v1/heartbeats", {
+    token,
+    body: {
+      agentVersion: "test",
+      sentAt: now,
+      databases: [
+        {
+          name: "app",
+          path: file,
+          exists: true,
+          position,
+          changedAt: pendingSince?.toISOString() ?? null,
+          replicas: [{ type: "file", url: `file://${replicaDir}`, position, pendingSince: pendingSince?.toISOString() ?? null, lastSnapshotAt: now, storageBytes }],
+          errors: [],
+        },
+      ],
+      errors: [],
+    },
+  });
+  expect(res.status).toBe(201);
+  await core.app.sweeper.idle();
+}
+
+describe("GET /metrics", () => {
+  it("refuses a scrape without a token or with a wrong one, and takes the metrics token and the admin token", async () => {
+    expect((await scrape(null)).status).toBe(401);
+    expect((await scrape("brmet_wrong_token_0123456789")).status).toBe(401);
+    const withMetrics = await scrape();
+    expect(withMetrics.status).toBe(200);
+    expect(withMetrics.type).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(withMetrics.text).toMatch(/^process_cpu_user_seconds_total /m);
+    const withAdmin = await scrape(core.adminToken);
+    expect(withAdmin.status).toBe(200);
+    // The metrics token opens /metrics only.
+    expect((await core.api("GET", "/api/v1/projects", { token: METRICS_TOKEN })).status).toBe(401);
+  });
+
+  it("follows a project through a heartbeat, a replication lag and a drill", async () => {
+    const dir = path.join(tmp.path, "shop");
+    const file = seededDatabase(dir);
+    const replicaDir = path.join(dir, "replica");
+    const url = `file://${replicaDir}`;
+    const project = await core.createProject("shop");
+    const shop = { project: "shop" };
+    const db = { project: "shop", database: "app" };
+
+    let m = (await scrape()).text;
+    expect(sampleValue(m, "borela_project_status", { ...shop, status: "unknown" })).toBe(1);
+    expect(sampleValue(m, "borela_project_status", { ...shop, status: "fresh" })).toBe(0);
+    expect(sampleValue(m, "borela_database_replication_lag_seconds", db)).toBeUndefined();
+    expect(sampleValue(m, "borela_drill_last_success_timestamp_seconds", db)).toBeUndefined();
+    const heartbeatsBefore = sampleValue(m, "borela_heartbeats_received_total")!;
+    const passedBefore = sampleValue(m, "borela_drills_finished_total", { result: "passed" })!;
+
+    await replicate(dir, file, { type: "file", path: replicaDir }, [(f) => addRows(f, 5, 20)]);
+    await reportDatabase(core, project.agentToken, file, url, tableCounts(file));
+    m = (await scrape()).text;
+    expect(sampleValue(m, "borela_project_status", { ...shop, status: "unknown" })).toBe(1);
+    expect(sampleValue(m, "borela_heartbeats_received_total")).toBe(heartbeatsBefore + 1);
+    await heartbeat(project.agentToken, file, replicaDir, null, 65_536);
+    m = (await scrape()).text;
+    expect(sampleValue(m, "borela_project_status", { ...shop, status: "fresh" })).toBe(1);
+    expect(sampleValue(m, "borela_project_status", { ...shop, status: "unknown" })).toBe(0);
+    expect(sampleValue(m, "borela_database_status", { ...db, status: "fresh" })).toBe(1);
+    expect(sampleValue(m, "borela_database_replication_lag_seconds", db)).toBe(0);
+    expect(sampleValue(m, "borela_database_heartbeat_age_seconds", db)).toBeLessThan(30);
+    expect(sampleValue(m, "borela_project_open_incidents", shop)).toBe(0);
+    expect(sampleValue(m, "borela_database_storage_bytes", db)).toBe(65_536);
+    expect(sampleValue(m, "borela_heartbeats_received_total")).toBe(heartbeatsBefore + 2);
+
+    const queued = await runDrillNow(core, project.id);
+    // The embedded queue may be busy with a drill the first snapshot scheduled: wait for ours to finish.
+    const drill = await waitFor(async () => {
+      await core.app.drills.tick();
+      const d = (await core.api("GET", `/api/v1/drills/${queued.id}`)).body;
+      return d.finishedAt ? d : null;
+    }, { timeoutMs: 60_000, intervalMs: 250, what: "the drill to finish" });
+    const drills = await core.store.drill.findMany({ where: { projectId: project.id }, select: { id: true, status: true, trigger: true } });
+    // The first snapshot scheduled a drill of its own ("first"): both count.
+    expect(drills.map((d) => d.trigger).sort()).toEqual(["first", "manual"]);
+    expect(drills.every((d) => d.status === "passed")).toBe(true);
+    expect(drill.status).toBe("passed");
+    m = (await scrape()).text;
+    expect(sampleValue(m, "borela_drill_last_success_timestamp_seconds", db)).toBe(Date.parse(drill.finishedAt) / 1000);
+    expect(sampleValue(m, "borela_drill_last_timestamp_seconds", db)).toBe(Date.parse(drill.finishedAt) / 1000);
+    expect(sampleValue(m, "borela_drill_last_result", { ...db, result: "passed" })).toBe(1);
+    expect(sampleValue(m, "borela_drill_last_result", { ...db, result: "failed" })).toBe(0);
+    expect(sampleValue(m, "borela_drill_last_rto_seconds", db)).toBe(drill.report.restoreSeconds);
+    expect(sampleValue(m, "borela_drill_last_rpo_seconds", db)).toBe(drill.report.rpoSeconds);
+    expect(sampleValue(m, "borela_drills_finished_total", { result: "passed" })).toBe(passedBefore + 2);
+
+    // A change waiting 400 s, past the project's 300 s threshold: stale, with the lag and an open incident.
+    const pendingSince = new Date(Date.now() - 400_000);
+    await heartbeat(project.agentToken, file, replicaDir, pendingSince, 123_456);
+    const scrapedAt = Date.now();
+    m = (await scrape()).text;
+    expect(sampleValue(m, "borela_project_status", { ...shop, status: "stale" })).toBe(1);
+    expect(sampleValue(m, "borela_project_status", { ...shop, status: "fresh" })).toBe(0);
+    const lag = sampleValue(m, "borela_database_replication_lag_seconds", db)!;
+    expect(lag).toBeGreaterThanOrEqual(400);
+    expect(lag).toBeLessThanOrEqual((scrapedAt + 5_000 - pendingSince.getTime()) / 1000);
+    expect(sampleValue(m, "borela_database_storage_bytes", db)).toBe(123_456);
+    const open = await core.store.incident.count({ where: { projectId: project.id, resolvedAt: null } });
+    expect(open).toBeGreaterThan(0);
+    expect(sampleValue(m, "borela_project_open_incidents", shop)).toBe(open);
+    // The last success stays the drill's, whatever happened since.
+    expect(sampleValue(m, "borela_drill_last_success_timestamp_seconds", db)).toBe(Date.parse(drill.finishedAt) / 1000);
+  });
+});
