@@ -21,7 +21,7 @@ import { identityProblem, statDatabase, type FileState } from "./database-file.t
 import { initialPending, stepPending, type PendingState } from "./pending.ts";
 import { livePoints, txidPoints } from "./live-points.ts";
 import { initialOutsideWrite, outsideWriteMessage, stepOutsideWrite, type OutsideWriteState } from "./outside-write.ts";
-import { databaseReach, initialStuck, stepStuck, stuckMessage, type StuckState } from "./stuck.ts";
+import { databaseReach, initialStuck, stepStuck, stuckMessage, type RestartRecord, type StuckState } from "./stuck.ts";
 import { replicaKey } from "./log-errors.ts";
 import { initialRewind, rewindMessage, stepRewind, type RewindState } from "./replica-rewind.ts";
 import { initialProbe, probeDirectories, probeDue, stepProbe, type ProbeState } from "./replica-probe.ts";
@@ -55,6 +55,8 @@ export interface ReportContext {
   countRows: { enabled: boolean; maxBytes: number; everyMs: number };
   /** Write a `_borela_marker` row with each report (opt-in round-trip proof). */
   marker: boolean;
+  /** The supervisor's restarts, for the stuck error; absent when Litestream is not supervised. */
+  restarts?: RestartRecord;
   secrets: string[];
 }
 
@@ -247,7 +249,7 @@ export class DatabaseWatch {
     const known = ctx.live?.txid ?? this.txid ?? this.localTxid;
     const database = this.line === "0.5" ? (known !== null ? { index: 0, offset: known } : null) : databaseReach(this.shadow, this.file?.exists ? this.file.walBytes : null);
     this.stuck.forEach((state, i) => {
-      const message = stuckMessage(state, { now: ctx.now, url: replicaUrl(this.replicas[i]), database, version: this.line });
+      const message = stuckMessage(state, { now: ctx.now, url: replicaUrl(this.replicas[i]), database, version: this.line, restarts: ctx.restarts });
       if (message) errors.push(message);
     });
     const notes = [...ctx.notes, ...this.countsAndMarker.notes()];

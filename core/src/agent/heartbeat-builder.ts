@@ -67,6 +67,7 @@ export class HeartbeatBuilder {
           countRows: { enabled: settings.countRows, maxBytes: settings.countRowsMaxBytes, everyMs: this.options.countRowsEveryMs ?? 600_000 },
           marker: settings.marker,
           secrets: secrets(),
+          restarts: litestream.supervisor ? { enabled: settings.restartLitestream, startedAt: litestream.supervisor.status().restartedAt } : undefined,
         });
       }),
     );

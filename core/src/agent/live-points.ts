@@ -18,9 +18,10 @@ export function livePoints(live: DatabaseMetrics | null, shadow: ShadowPosition 
 
 /**
  * Litestream 0.5: the database's TXID (litestream_txid) against the replica's newest LTX max TXID read
- * from storage at this step, as { index: 0, offset: txid } (see ltx-state.ts).
+ * from storage at this step, as { index: 0, offset: txid } (see ltx-state.ts); null while litestream_txid is 0.
  */
 export function txidPoints(live: DatabaseMetrics | null, stored: Position | null | undefined): { database: WalPoint; replica: WalPoint } | null {
-  if (live?.txid == null || stored === undefined) return null;
+  // 0: a Litestream just (re)started has not synced the database yet (the gauge's zero value), not a database that went back.
+  if (!live?.txid || stored === undefined) return null;
   return { database: { index: 0, offset: live.txid }, replica: { index: 0, offset: stored?.offset ?? 0 } };
 }

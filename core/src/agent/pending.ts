@@ -8,8 +8,10 @@
 // With Litestream's metrics (live positions): pending iff the replica's
 // (index, offset) is behind a database position the agent saw (current shadow
 // WAL index, size of that one file), and pendingSince is when the oldest such
-// position was first seen. A replica that keeps up one sync behind a steady
-// writer is therefore never pending for longer than that one sync.
+// position was first seen (by the agent, with the database ahead at it: never
+// earlier). A replica that keeps up one sync behind a steady writer is therefore
+// never pending for longer than that one sync, and a gap closed by the next
+// sample is never older than one sampling interval.
 // Without them (Litestream dead, or observed without an addr): pending iff the
 // database's files changed after the replica's stored position last advanced.
 import type { Position } from "../protocol.ts";
@@ -68,9 +70,9 @@ export function stepPending(state: PendingState, obs: PendingObservation): Pendi
     // The database went back (a new generation starts at index 0): earlier positions mean nothing now.
     if (last && comparePositions(database, last.point) < 0) queue = [];
     if (comparePositions(replica, database) < 0 && (queue.length === 0 || comparePositions(database, queue[queue.length - 1].point) > 0)) {
-      // A change seen while there was no live view dates the first lag; after that, each position dates itself.
-      const since = state.unreplicated.length === 0 ? (oldest ?? obs.now) : obs.now;
-      queue = [...queue, { point: database, since }];
+      // Each position dates itself: when the agent first saw the database ahead at it, never earlier (a change
+      // seen without a live view may have been replicated meanwhile: the live view replaces that guess).
+      queue = [...queue, { point: database, since: obs.now }];
       if (queue.length > MAX_UNREPLICATED) queue = [{ point: queue[1].point, since: queue[0].since }, ...queue.slice(2)];
     }
     if (queue.length === 0) return { pendingSince: null, oldestChangeAt: null, storedPosition, storedAdvancedAt, unreplicated: [] };
@@ -78,13 +80,14 @@ export function stepPending(state: PendingState, obs: PendingObservation): Pendi
   }
 
   // No live view: storage moving forward is the only proof that changes got out.
-  // Changes seen before the advance count as replicated; later ones do not.
+  // Changes seen before the advance count as replicated; later ones do not. Without an advance the positions
+  // seen unreplicated stay so: a Litestream restart (metrics gone, then a new process) changes nothing about them.
   const unreplicated = advanced ? null : oldest;
   return {
     pendingSince: unreplicated ? (state.pendingSince ?? unreplicated) : null,
     oldestChangeAt: unreplicated,
     storedPosition,
     storedAdvancedAt,
-    unreplicated: [],
+    unreplicated: advanced ? [] : state.unreplicated,
   };
 }

@@ -109,7 +109,8 @@ export class Sampler {
       watches.flatMap((w) => w.stuckRestarts()),
       watches.flatMap((w) => w.probeRestarts()),
     );
-    if (litestream.supervisor && decision) {
+    // --no-restart-litestream: a stuck Litestream is reported (stuck.ts says restarts are off), never killed or restarted.
+    if (litestream.supervisor && decision && settings.restartLitestream) {
       log.warn(decision.warning, { replicas: decision.replicas });
       litestream.restart(decision.reason);
     }

@@ -2,7 +2,8 @@
 // `stuckAfterMs` while the database has changes it has not reached is stuck:
 // Litestream 0.3.13 writing to a directory that refuses writes (chattr +i)
 // hangs in "write wal segment", logs nothing and never resumes by itself.
-// The agent reports it and restarts Litestream, with backoff between restarts.
+// The agent reports it and restarts Litestream, with backoff between restarts
+// (unless restarts are off: then it only reports it).
 // The error stays until the replica moves or catches up, across restarts, so
 // one stuck period is one error, not a flapping series.
 //
@@ -70,17 +71,36 @@ export function databaseReach(shadow: WalPoint | null, walBytes: number | null):
   return walBytes !== null && walBytes > shadow.offset ? { index: shadow.index, offset: walBytes } : { index: shadow.index, offset: shadow.offset };
 }
 
+/** What the supervisor did about Litestream: whether it may restart it, and when each restart's Litestream started. */
+export interface RestartRecord {
+  enabled: boolean;
+  startedAt: Date[];
+}
+
+/** The stuck message's tail: every restart since the replica stopped moving and when the last one started; or that restarts are off. */
+function restartsWords(movedAt: Date, restarts: RestartRecord | undefined): string {
+  if (!restarts) return "";
+  if (!restarts.enabled) return "; restarts are off (--no-restart-litestream): the agent leaves Litestream as it is";
+  const since = restarts.startedAt.filter((t) => t.getTime() >= movedAt.getTime());
+  return since.length > 0 ? `; Litestream restarted ${since.length} time(s), last at ${since[since.length - 1].toISOString()}` : "";
+}
+
 /**
  * The error for a stuck replica; null when it is not stuck. Quotes where the replica stopped and, when it is
  * known to be newer, where the database got to (`database`, e.g. from databaseReach); never the same
  * position twice: when the database's position is not known to be ahead, it says the file changed.
  * `version` "0.5" words positions as TXIDs ({ index: 0, offset: txid }); default "0.3".
+ * `restarts` (the supervisor's record; absent when not supervised): counts the restarts since the replica
+ * stopped moving and quotes when the last Litestream started, or says restarts are off.
  */
-export function stuckMessage(state: StuckState, input: { now: Date; url: string; database: WalPoint | null; version?: "0.3" | "0.5" }): string | null {
+export function stuckMessage(
+  state: StuckState,
+  input: { now: Date; url: string; database: WalPoint | null; version?: "0.3" | "0.5"; restarts?: RestartRecord },
+): string | null {
   const version = input.version ?? "0.3";
   if (!state.stuckSince || !state.movedAt) return null;
   const seconds = Math.round((input.now.getTime() - state.movedAt.getTime()) / 1000);
-  const restarted = state.restarts > 0 ? `; Litestream restarted ${state.restarts} time(s), last at ${state.lastRestartAt!.toISOString()}` : "";
+  const restarted = restartsWords(state.movedAt, input.restarts);
   const replica = state.point ? `replica stopped at ${at(state.point, version)}` : "replica position unknown";
   const ahead = input.database && (!state.point || comparePositions(input.database, state.point) > 0);
   const positions = ahead ? `database at ${at(input.database!, version)}, ${replica}` : `${replica}, the database file changed since`;

@@ -38,7 +38,11 @@ export interface SupervisorStatus {
   lastExit: (ExitInfo & { at: Date }) | null;
   /** Why the last start could not happen (bad config, missing binary...). */
   startError: string | null;
+  /** When each restart's Litestream started, oldest first (the last MAX_RESTART_TIMES). */
+  restartedAt: Date[];
 }
+
+const MAX_RESTART_TIMES = 100;
 
 export function nextBackoffMs(failures: number, initialMs: number, maxMs: number): number {
   return Math.min(maxMs, initialMs * 2 ** Math.max(0, Math.min(failures - 1, 20)));
@@ -52,12 +56,12 @@ export class LitestreamSupervisor {
   /** The restart under way (requests meanwhile join it) and the child it is stopping. */
   private restarting: Promise<void> | null = null;
   private retiring: ReplicateProcess | null = null;
-  private state: SupervisorStatus = { running: false, pid: null, startedAt: null, restarts: 0, consecutiveFailures: 0, lastExit: null, startError: null };
+  private state: SupervisorStatus = { running: false, pid: null, startedAt: null, restarts: 0, consecutiveFailures: 0, lastExit: null, startError: null, restartedAt: [] };
 
   constructor(private readonly options: SupervisorOptions) {}
 
   status(): SupervisorStatus {
-    return { ...this.state, running: this.child?.running() ?? false, pid: this.child?.running() ? (this.child.pid ?? null) : null };
+    return { ...this.state, restartedAt: [...this.state.restartedAt], running: this.child?.running() ?? false, pid: this.child?.running() ? (this.child.pid ?? null) : null };
   }
 
   stopRequested(): boolean {
@@ -69,7 +73,7 @@ export class LitestreamSupervisor {
     await this.spawn();
   }
 
-  private async spawn(): Promise<void> {
+  private async spawn(restart = false): Promise<void> {
     if (this.stopping || this.child?.running()) return;
     let prepared;
     try {
@@ -92,6 +96,7 @@ export class LitestreamSupervisor {
     this.child = child;
     this.state.startedAt = new Date();
     this.state.startError = null;
+    if (restart) this.state.restartedAt = [...this.state.restartedAt, this.state.startedAt].slice(-MAX_RESTART_TIMES);
     this.options.log.info("litestream started", { pid: child.pid });
     this.options.onStart?.(child.pid);
     void child.exited.then((exit) => this.exited(child, exit));
@@ -121,7 +126,7 @@ export class LitestreamSupervisor {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.state.restarts++;
-      void this.spawn();
+      void this.spawn(true);
     }, delay);
   }
 
@@ -143,7 +148,7 @@ export class LitestreamSupervisor {
       if (this.stopping) return;
       this.state.restarts++;
       this.state.consecutiveFailures = 0;
-      await this.spawn();
+      await this.spawn(true);
     })().finally(() => {
       this.restarting = null;
       this.retiring = null;

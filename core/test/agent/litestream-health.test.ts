@@ -3,7 +3,7 @@ import { litestreamHealth } from "../../src/agent/litestream-health.ts";
 import type { SupervisorStatus } from "../../src/agent/supervisor.ts";
 
 const at = new Date("2026-01-01T00:00:00Z");
-const status = (over: Partial<SupervisorStatus>): SupervisorStatus => ({ running: true, pid: 1, startedAt: at, restarts: 0, consecutiveFailures: 0, lastExit: null, startError: null, ...over });
+const status = (over: Partial<SupervisorStatus>): SupervisorStatus => ({ running: true, pid: 1, startedAt: at, restarts: 0, consecutiveFailures: 0, lastExit: null, startError: null, restartedAt: [], ...over });
 
 describe("litestreamHealth", () => {
   it("a supervised Litestream that died is a note while the agent restarts it (staleness shows the cost)", () => {

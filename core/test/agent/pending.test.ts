@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { txidPoints } from "../../src/agent/live-points.ts";
 import { comparePositions, initialPending, stepPending, type PendingObservation, type PendingState } from "../../src/agent/pending.ts";
+import type { DatabaseMetrics } from "../../src/litestream/metrics.ts";
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 const live = (db: [number, number], replica: [number, number]) => ({ database: { index: db[0], offset: db[1] }, replica: { index: replica[0], offset: replica[1] } });
@@ -35,13 +37,14 @@ describe("stepPending with Litestream's metrics", () => {
     expect(states.map((s) => s.pendingSince)).toEqual([null, t(5), t(10), null]);
   });
 
-  it("dates a lag first seen in the metrics to the change seen before it", () => {
+  it("dates a lag to when the metrics first show the database ahead, not to a change seen without them", () => {
     const states = run([
       { at: 0, databaseChanged: false, live: live([1, 0], [1, 0]) },
       { at: 3, databaseChanged: true, live: null },
       { at: 6, databaseChanged: false, live: live([1, 500], [1, 0]) },
     ]);
-    expect(states[2].pendingSince).toEqual(t(3));
+    expect(states[1].pendingSince).toEqual(t(3)); // a guess while there is no live view
+    expect(states[2].pendingSince).toEqual(t(6)); // the live view replaces it
   });
 
   it("counts a new WAL index on the database as ahead of any offset in the old one", () => {
@@ -153,5 +156,72 @@ describe("stepPending keeps the oldest unreplicated database position", () => {
     // Litestream's litestream_shadow_wal_size would say 6068824 here (files 0 and 1 together); the file itself is 4152.
     const states = run(Array.from({ length: 10 }, (_, i) => ({ at: i, databaseChanged: false, live: live([1, 4152], [1, 4152]) })));
     expect(states.every((s) => s.pendingSince === null)).toBe(true);
+  });
+});
+
+// A newcomer's findings on Litestream 0.5 (TXIDs as { index: 0, offset: txid }, built by txidPoints as the agent does).
+const txid = (n: number) => ({ index: 0, offset: n });
+const metrics = (n: number): DatabaseMetrics => ({ path: "/db", dbSize: null, walSize: null, shadowWalIndex: null, shadowWalSize: null, totalWalBytes: null, syncCount: null, syncErrorCount: null, txid: n, replicas: new Map() });
+const stored = (n: number) => ({ generation: null, index: 0, offset: n, txid: n });
+
+describe("stepPending across a Litestream restart (finding 1: lag jumped from 1 min 20 s to 7.4 s)", () => {
+  it("keeps pendingSince while the replica stays at TXID 160: metrics gone, then a new Litestream whose litestream_txid reads 0", () => {
+    const steps: Array<Omit<PendingObservation, "now"> & { at: number }> = [
+      { at: 0, databaseChanged: true, live: txidPoints(metrics(170), stored(160)), stored: stored(160) },
+      { at: 5, databaseChanged: true, live: txidPoints(metrics(175), stored(160)), stored: stored(160) },
+      { at: 10, databaseChanged: true, live: null, stored: stored(160) }, // stopping: no metrics
+      { at: 15, databaseChanged: false, live: txidPoints(metrics(0), stored(160)), stored: stored(160) }, // new process, not synced yet
+      { at: 20, databaseChanged: true, live: txidPoints(metrics(180), stored(160)), stored: stored(160) },
+      { at: 25, databaseChanged: true, live: txidPoints(metrics(185), stored(160)), stored: stored(160) },
+    ];
+    expect(run(steps).map((s) => s.pendingSince)).toEqual([t(0), t(0), t(0), t(0), t(0), t(0)]);
+  });
+
+  it("remembers which positions were pending across a stretch without metrics: the oldest not reached dates the lag", () => {
+    const states = run([
+      { at: 0, databaseChanged: true, live: live([0, 170], [0, 160]) },
+      { at: 5, databaseChanged: true, live: live([0, 180], [0, 160]) },
+      { at: 10, databaseChanged: false, live: null },
+      { at: 15, databaseChanged: false, live: live([0, 180], [0, 175]) },
+      { at: 20, databaseChanged: false, live: live([0, 180], [0, 180]) },
+    ]);
+    // At 15 the replica passed 170 (seen at 0) but not 180 (seen at 5).
+    expect(states.map((s) => s.pendingSince)).toEqual([t(0), t(0), t(0), t(5), null]);
+  });
+
+  it("a storage advance during the stretch without metrics still counts as progress", () => {
+    const states = run([
+      { at: 0, databaseChanged: true, live: live([0, 170], [0, 160]), stored: stored(160) },
+      { at: 5, databaseChanged: false, live: null, stored: stored(170) },
+    ]);
+    expect(states.map((s) => s.pendingSince)).toEqual([t(0), null]);
+  });
+});
+
+describe("stepPending and the sampling interval (finding 5: a one-transaction gap shown as 22 s of changes waiting)", () => {
+  it("dates a gap to the sample that first saw the database ahead at that TXID, after a sample without metrics", () => {
+    const states = run([
+      { at: 0, databaseChanged: false, live: live([0, 389], [0, 389]) },
+      { at: 3, databaseChanged: true, live: null }, // one metrics read that failed while the database changed
+      { at: 5, databaseChanged: false, live: live([0, 389], [0, 389]) },
+      { at: 25, databaseChanged: true, live: live([0, 390], [0, 389]) },
+      { at: 30, databaseChanged: false, live: live([0, 390], [0, 390]) },
+    ]);
+    expect(states.map((s) => s.pendingSince)).toEqual([null, t(3), null, t(25), null]);
+  });
+
+  it("a gap that closes by the next sample never dates back further than one sampling interval", () => {
+    const every = 5;
+    // A database one TXID ahead at every other sample, with metrics missing at times in between.
+    const steps: Array<Omit<PendingObservation, "now"> & { at: number }> = [];
+    for (let i = 0; i < 40; i++) {
+      const n = 389 + Math.floor(i / 2);
+      const ahead = i % 2 === 0;
+      steps.push({ at: i * every, databaseChanged: ahead || i % 3 === 0, live: i % 5 === 4 ? null : live([0, ahead ? n + 1 : n], [0, n]) });
+    }
+    const states = run(steps);
+    states.forEach((s, i) => {
+      if (s.pendingSince && steps[i].live) expect(steps[i].at * 1000 - s.pendingSince.getTime() + t(0).getTime()).toBeLessThanOrEqual(every * 1000);
+    });
   });
 });

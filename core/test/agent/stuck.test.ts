@@ -29,9 +29,24 @@ describe("stepStuck", () => {
     const restarts = states.map((s, i) => (s.restartNow ? i : -1)).filter((i) => i >= 0);
     // first at once, then after 20 s, then 40 s (10 s doubling)
     expect(restarts).toEqual([10, 30, 70]);
-    expect(stuckMessage(states[20], { now: t(20), url: "file:///r", database: p(0, 45352) })).toBe(
-      "the replica position has not moved for 20s while the database changed (database at index 0, offset 45352, replica stopped at index 0, offset 16512): Litestream is stuck or cannot write to file:///r; Litestream restarted 1 time(s), last at 2026-01-01T00:00:10.000Z",
+    // The supervisor's record: the restart decided at 10 s had Litestream running again at 20.5 s (a 10 s final sync).
+    expect(stuckMessage(states[25], { now: t(25), url: "file:///r", database: p(0, 45352), restarts: { enabled: true, startedAt: [t(20.5)] } })).toBe(
+      "the replica position has not moved for 25s while the database changed (database at index 0, offset 45352, replica stopped at index 0, offset 16512): Litestream is stuck or cannot write to file:///r; Litestream restarted 1 time(s), last at 2026-01-01T00:00:20.500Z",
     );
+  });
+
+  it("counts every restart since the replica stopped moving and quotes when the last one started (finding 2)", () => {
+    const states = run(Array.from({ length: 60 }, (_, i) => ({ at: i, replica: p(0, 16512), pendingSince: 0 })));
+    // A restart before the replica stopped (at -5 s) is not part of this stuck period.
+    const restarts = { enabled: true, startedAt: [t(-5), t(20.5), t(46.1)] };
+    expect(stuckMessage(states[59], { now: t(59), url: "file:///r", database: null, restarts })).toMatch(/; Litestream restarted 2 time\(s\), last at 2026-01-01T00:00:46\.100Z$/);
+  });
+
+  it("with restarts off, says so and counts none (finding 3)", () => {
+    const states = run(Array.from({ length: 30 }, (_, i) => ({ at: i, replica: p(0, 16512), pendingSince: 0 })));
+    const message = stuckMessage(states[29], { now: t(29), url: "file:///r", database: null, restarts: { enabled: false, startedAt: [] } })!;
+    expect(message).toMatch(/restarts are off \(--no-restart-litestream\): the agent leaves Litestream as it is$/);
+    expect(message).not.toMatch(/restarted/);
   });
 
   it("stays stuck across a restart that loses the live position, and clears when the replica moves", () => {
