@@ -5,7 +5,9 @@ import path from "node:path";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { addRows, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "../drills/fixtures.ts";
-import { sampleValue } from "./scrape-text.ts";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { grafanaMetricNames, sampledNames, sampleValue } from "./scrape-text.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
 
@@ -137,5 +139,14 @@ describe("GET /metrics", () => {
     expect(sampleValue(m, "borela_project_open_incidents", shop)).toBe(open);
     // The last success stays the drill's, whatever happened since.
     expect(sampleValue(m, "borela_drill_last_success_timestamp_seconds", db)).toBe(Date.parse(drill.finishedAt) / 1000);
+  });
+
+  // After the flow above, so drills and heartbeats have left samples of every gauge.
+  it("has samples of every metric the Grafana dashboard queries", async () => {
+    const file = fileURLToPath(new URL("../../../integrations/grafana/borela.json", import.meta.url));
+    const queried = grafanaMetricNames(JSON.parse(readFileSync(file, "utf8")));
+    expect(queried).toEqual(expect.arrayContaining(["borela_project_status", "borela_database_replication_lag_seconds", "borela_drill_last_success_timestamp_seconds", "borela_project_open_incidents"]));
+    const sampled = sampledNames((await scrape()).text);
+    expect(queried.filter((name) => !sampled.has(name))).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-// Reads Prometheus text for assertions: sample values by name and labels, and the declared metric names.
+// Reads Prometheus text for assertions (sample values, sampled names) and the metric names a Grafana dashboard queries.
 
 /** The value of the one sample of `name` whose labels include `labels`; undefined when none. */
 export function sampleValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -10,13 +10,14 @@ export function sampleValue(text: string, name: string, labels: Record<string, s
   return matches.length ? Number(matches[0].slice(matches[0].lastIndexOf(" ") + 1)) : undefined;
 }
 
-/** Names declared by `# TYPE` lines, with the series names a histogram or summary adds. */
-export function declaredNames(text: string): Set<string> {
-  const names = new Set<string>();
-  for (const m of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
-    names.add(m[1]);
-    if (m[2] === "histogram") for (const s of ["_bucket", "_sum", "_count"]) names.add(m[1] + s);
-    if (m[2] === "summary") for (const s of ["_sum", "_count"]) names.add(m[1] + s);
-  }
-  return names;
+/** Metric names that have at least one sample line (a histogram's `_bucket`, `_sum`, `_count` each count). */
+export function sampledNames(text: string): Set<string> {
+  return new Set(text.split("\n").filter((line) => line && !line.startsWith("#")).map((line) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)![0]));
+}
+
+/** The metric names in every `expr` of a Grafana dashboard's panels (Borela's and Node's process metrics by prefix). */
+export function grafanaMetricNames(dashboard: { panels: { targets?: { expr?: string }[] }[] }): string[] {
+  const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr ?? "");
+  if (exprs.some((e) => !/\b(borela|process|nodejs)_/.test(e))) throw new Error(`a panel queries no Borela or process metric: ${JSON.stringify(exprs)}`);
+  return [...new Set(exprs.flatMap((e) => [...e.matchAll(/\b(?:borela|process|nodejs)_[a-z0-9_]+\b/g)].map((m) => m[0])))].sort();
 }
