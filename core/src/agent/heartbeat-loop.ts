@@ -4,7 +4,8 @@
 // each flush the status file says how the last send went.
 //
 //   new HeartbeatLoop(options: HeartbeatLoopOptions)
-//   start(firstMs): void          the first heartbeat after firstMs (ms), then every jitter(intervalMs())
+//   start(firstMs): void          the first heartbeat after firstMs (ms), then every jitter(intervalMs()) counted
+//                                 from the start of the previous one (nextBeatDelayMs, pure)
 //   beat(): Promise<void>         one heartbeat now: next(), queued, flushed; rejects when next() does
 //   lastPayload: HeartbeatPayload | null
 //   settled(): Promise<void>      waits for a heartbeat of the loop under way (never rejects)
@@ -23,6 +24,14 @@ export interface HeartbeatLoopOptions {
   log: AgentLog;
   /** Samples and builds the next heartbeat. */
   next: () => Promise<HeartbeatPayload>;
+}
+
+/**
+ * The wait (ms) before the next heartbeat: the interval counts from the start of the previous one, so time
+ * spent sampling and sending (a frozen Litestream's metrics timeout, a slow core) does not stretch it.
+ */
+export function nextBeatDelayMs(intervalMs: number, spentMs: number): number {
+  return Math.max(0, intervalMs - Math.max(0, spentMs));
 }
 
 export class HeartbeatLoop {
@@ -49,11 +58,12 @@ export class HeartbeatLoop {
   }
 
   private loop(): void {
+    const startedAt = Date.now();
     this.running = this.beat()
       .catch((err) => this.options.log.error("heartbeat failed", { error: (err as Error).stack ?? String(err) }))
       .finally(() => {
         this.running = null;
-        this.options.timers.later(jitter(this.options.intervalMs()), () => this.loop());
+        this.options.timers.later(nextBeatDelayMs(jitter(this.options.intervalMs()), Date.now() - startedAt), () => this.loop());
       });
   }
 

@@ -47,7 +47,11 @@ export function restartDecision(stuck: string[], writable: string[]): RestartDec
   return null;
 }
 
-const METRICS_TIMEOUT_MS = 2000;
+/**
+ * A Litestream on loopback answers in milliseconds; a frozen one (SIGSTOP) accepts the connection and never
+ * answers. Each sample then costs at most this, so heartbeats keep their schedule.
+ */
+export const METRICS_TIMEOUT_MS = 750;
 
 export class Sampler {
   metrics: LitestreamMetrics | null = null;
