@@ -24,3 +24,14 @@ export function inStartupGrace(p: LastSignal, startedAt: Date, now: Date): boole
   if (last >= startedAt.getTime()) return false;
   return now.getTime() - startedAt.getTime() <= p.heartbeatGraceSeconds * 1000;
 }
+
+/**
+ * When a database was last heard from, as the silence check should see it after the core's start: a
+ * database's time is when its report was sent, so heartbeats the agent queued while the core was down
+ * and sends on its return carry times from the downtime. While `now` is within `graceSeconds` of
+ * `startedAt`, a time before the start counts as the start; afterwards (a real silence) the time itself.
+ */
+export function heardFromForJudging(lastHeartbeatAt: Date | null, startedAt: Date, graceSeconds: number, now: Date): Date | null {
+  if (!lastHeartbeatAt || lastHeartbeatAt.getTime() >= startedAt.getTime()) return lastHeartbeatAt;
+  return now.getTime() - startedAt.getTime() <= graceSeconds * 1000 ? startedAt : lastHeartbeatAt;
+}

@@ -8,7 +8,7 @@
 import type { SweepStore } from "../store/fast-path.ts";
 import { evaluateProject, type Status } from "./status.ts";
 import { conditionsOf, planIncidents } from "./incident-plan.ts";
-import { inStartupGrace } from "./startup-grace.ts";
+import { heardFromForJudging, inStartupGrace } from "./startup-grace.ts";
 import type { Log } from "../logger.ts";
 import { nextSweepAt } from "./deadline.ts";
 import type { SweptKind } from "../incidents/kinds.ts";
@@ -35,7 +35,11 @@ interface Swept {
 function sweepOne(sweep: SweepStore, projectId: string, now: Date, hold: HoldSeconds, coreStartedAt: Date | null): Swept | null {
   const input = sweep.reads.read(projectId);
   if (!input) return null;
-  const { project, databases } = input;
+  const { project } = input;
+  // Reports the agent queued while the core was down carry times from the downtime (startup-grace.ts).
+  const databases = coreStartedAt
+    ? input.databases.map((d) => ({ ...d, lastHeartbeatAt: heardFromForJudging(d.lastHeartbeatAt, coreStartedAt, project.heartbeatGraceSeconds, now) }))
+    : input.databases;
   // The core's own downtime is no silence of the agent's (startup-grace.ts).
   if (coreStartedAt && inStartupGrace(project, coreStartedAt, now)) {
     const graceEndsAt = new Date(coreStartedAt.getTime() + project.heartbeatGraceSeconds * 1000 + 1);
