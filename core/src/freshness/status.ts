@@ -132,7 +132,13 @@ export function evaluateProject(
   if (silence?.status === "silent" && rejectedToken && project.lastHeartbeatAt && rejectedToken.at > project.lastHeartbeatAt) {
     silence = { status: "silent", reasons: [`the agent is sending heartbeats with a ${rejectedToken.reason} agent token: give it the project's current token`, ...silence.reasons] };
   }
-  const verdicts = databases.map((db) => evaluateDatabase(db, project, now));
+  // A database in the project's latest heartbeat (none missed) is heard from when the project is: its own
+  // time is when that report was sent, a little older, which would make it silent a moment before the project.
+  const heard = (db: DatabaseState): DatabaseState =>
+    db.missedHeartbeats === 0 && project.lastHeartbeatAt && (!db.lastHeartbeatAt || db.lastHeartbeatAt < project.lastHeartbeatAt)
+      ? { ...db, lastHeartbeatAt: project.lastHeartbeatAt }
+      : db;
+  const verdicts = databases.map((db) => evaluateDatabase(heard(db), project, now));
   if (silence) return { ...silence, databases: verdicts.map(() => silence) };
   if (databases.length === 0) {
     return { status: "error", reasons: ["the agent reports no databases"], databases: [] };

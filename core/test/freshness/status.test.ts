@@ -79,6 +79,16 @@ describe("evaluateProject", () => {
     expect(v.databases[0].status).toBe("silent");
   });
 
+  it("a database in the latest heartbeat is not silent before its project: its time (when sent) is a little older", () => {
+    // Sent 0.3 s before the core received it: 120.1 s later the database alone would be past the grace.
+    const v = evaluateProject({ ...t, lastHeartbeatAt: ago(119.8) }, [db({ lastHeartbeatAt: ago(120.1) })], now);
+    expect(v.status).toBe("fresh");
+    expect(v.databases[0].status).toBe("fresh");
+    // A database the latest heartbeats left out keeps its own time.
+    const left = evaluateProject({ ...t, lastHeartbeatAt: ago(5) }, [db({ lastHeartbeatAt: ago(200), missedHeartbeats: 1 })], now);
+    expect(left.databases[0].status).toBe("silent");
+  });
+
   it("is unknown before the first heartbeat and error when the agent reports no database", () => {
     expect(evaluateProject({ ...t, lastHeartbeatAt: null }, [], now).status).toBe("unknown");
     const empty = evaluateProject({ ...t, lastHeartbeatAt: ago(1) }, [], now);
