@@ -115,8 +115,10 @@ describe("BORELA_MAX_DATABASES_PER_PROJECT", () => {
     const project = { name: "capped-db", token: p.agentToken };
 
     const two = await startAgentWith(project, ["a.sqlite3", "b.sqlite3"]);
-    const before = await waitForStatus(world.core, p.id, "fresh", 30_000, (d) => d.databases.length === 2 && d.databases.every((db) => db.replicas[0]?.storageBytes > 0));
+    await waitForStatus(world.core, p.id, "fresh", 30_000, (d) => d.databases.length === 2 && d.databases.every((db) => db.replicas[0]?.storageBytes > 0));
     await stop(two);
+    // Read after the stop: the agent's last heartbeat (its final sync) comes while it stops.
+    const before = (await world.core.api("GET", `/api/v1/projects/${p.id}`)).body as { databases: { lastHeartbeatAt: string }[] };
 
     const three = await startAgentWith(project, ["a.sqlite3", "b.sqlite3", "c.sqlite3"]);
     const refused = await waitFor(() => three.logs.find((l) => l.includes("core refused a heartbeat")), { timeoutMs: 15_000, what: "the agent's log of the refusal" });
@@ -127,6 +129,6 @@ describe("BORELA_MAX_DATABASES_PER_PROJECT", () => {
       ["a.sqlite3", 1],
       ["b.sqlite3", 1],
     ]);
-    expect(after.databases.map((d: { lastHeartbeatAt: string }) => d.lastHeartbeatAt)).toEqual(before.databases.map((d) => (d as unknown as { lastHeartbeatAt: string }).lastHeartbeatAt));
+    expect(after.databases.map((d: { lastHeartbeatAt: string }) => d.lastHeartbeatAt)).toEqual(before.databases.map((d) => d.lastHeartbeatAt));
   });
 });

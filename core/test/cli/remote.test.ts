@@ -146,7 +146,8 @@ describe("the restores API keeps nothing longer than needed", () => {
     const file = await fetch(`${core.url}/api/v1/restores/${first.id}/file`, { headers: { authorization: `Bearer ${core.adminToken}` } });
     expect(file.status).toBe(200);
     expect((await file.arrayBuffer()).byteLength).toBe(first.outcome.bytes);
-    await new Promise((r) => setTimeout(r, 200));
+    // The file is removed once the response has ended: poll (bounded) rather than guess how long that takes under load.
+    for (let i = 0; i < 100 && restoreDirs().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await core.api("GET", `/api/v1/restores/${first.id}/file`)).status).toBe(404);
     expect(restoreDirs()).toEqual([]);
 
