@@ -9,17 +9,22 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { grafanaMetricNames, sampledNames, sampleValue } from "./scrape-text.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
 
 const METRICS_TOKEN = "brmet_test_scrape_token_0123456789";
 let core: TestCore;
 let tmp: TmpDir;
+let receiver: WebhookReceiver;
 beforeAll(async () => {
-  core = await startTestCore({ BORELA_METRICS_TOKEN: METRICS_TOKEN });
+  core = await startTestCore({ BORELA_METRICS_TOKEN: METRICS_TOKEN, BORELA_ALERT_RETRY_SECONDS: "1" });
   tmp = await tmpDir("borela-metrics-");
+  // The first webhook attempt is refused, the retry accepted: one failed and one sent delivery.
+  receiver = await startWebhookReceiver([500]);
 });
 afterAll(async () => {
   await core?.close();
+  await receiver?.close();
   await tmp?.remove();
 });
 
@@ -123,6 +128,10 @@ describe("GET /metrics", () => {
     expect(sampleValue(m, "borela_drill_last_rpo_seconds", db)).toBe(drill.report.rpoSeconds);
     expect(sampleValue(m, "borela_drills_finished_total", { result: "passed" })).toBe(passedBefore + 2);
 
+    const channel = await core.api("POST", "/api/v1/alert-channels", { body: { projectId: project.id, type: "webhook", target: receiver.url } });
+    expect(channel.status).toBe(201);
+    const sentBefore = sampleValue(m, "borela_alert_deliveries_total", { result: "sent" })!;
+    const failedBefore = sampleValue(m, "borela_alert_deliveries_total", { result: "failed" })!;
     // A change waiting 400 s, past the project's 300 s threshold: stale, with the lag and an open incident.
     const pendingSince = new Date(Date.now() - 400_000);
     await heartbeat(project.agentToken, file, replicaDir, pendingSince, 123_456);
@@ -137,6 +146,14 @@ describe("GET /metrics", () => {
     const open = await core.store.incident.count({ where: { projectId: project.id, resolvedAt: null } });
     expect(open).toBeGreaterThan(0);
     expect(sampleValue(m, "borela_project_open_incidents", shop)).toBe(open);
+    await waitFor(async () => {
+      await core.alerts.tick();
+      return receiver.received.some((r) => r.status === 200);
+    }, { timeoutMs: 20_000, intervalMs: 250, what: "the webhook's retry to be accepted" });
+    m = (await scrape()).text;
+    expect(receiver.received.map((r) => r.status)).toEqual([500, 200]);
+    expect(sampleValue(m, "borela_alert_deliveries_total", { result: "failed" })).toBe(failedBefore + 1);
+    expect(sampleValue(m, "borela_alert_deliveries_total", { result: "sent" })).toBe(sentBefore + 1);
     // The last success stays the drill's, whatever happened since.
     expect(sampleValue(m, "borela_drill_last_success_timestamp_seconds", db)).toBe(Date.parse(drill.finishedAt) / 1000);
   });
