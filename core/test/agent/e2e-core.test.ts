@@ -111,7 +111,8 @@ describe("core down, then back", () => {
     expect(sequences).toEqual(Array.from({ length: sequences.length }, (_, i) => i));
     const during = history.filter((h) => Date.parse(h.sentAt) > downAt && Date.parse(h.sentAt) < upAt);
     expect(during.length).toBeGreaterThanOrEqual(3);
-    expect(JSON.parse(await readFile(agent.statusFile, "utf8"))).toMatchObject({ ok: true });
+    // The status file is written after the flush that drained the queue returns.
+    await waitFor(async () => (JSON.parse(await readFile(agent!.statusFile, "utf8")).ok === true ? true : null), { timeoutMs: 10_000, what: "the status file to say ok" });
     expect(agent.logs.some((l) => l.includes("core reachable again"))).toBe(true);
   });
 });
