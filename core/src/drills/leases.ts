@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Store } from "../store/db.ts";
 import { MAX_ATTEMPTS } from "./execute.ts";
 import { emptyReport } from "./report.ts";
+import { countDrillFinished } from "../metrics/counters.ts";
 
 export async function claimDrill(store: Store, drillId: string, workerId: string, leaseMs: number, now = new Date()): Promise<boolean> {
   const { count } = await store.drill.updateMany({
@@ -37,10 +38,11 @@ export async function reclaimExpired(store: Store, drillDir: string, now = new D
       await store.drill.updateMany({ where: { id: d.id, status: "running" }, data: { status: "queued", leaseUntil: null, workerId: null } });
     } else {
       const report = { ...emptyReport(d.databaseName ?? "?", null, d.timestamp), error: `the worker stopped during the drill ${d.attempts} times; giving up` };
-      await store.drill.updateMany({
+      const ended = await store.drill.updateMany({
         where: { id: d.id, status: "running" },
         data: { status: "error", finishedAt: now, leaseUntil: null, report: JSON.stringify(report), error: report.error },
       });
+      if (ended.count) countDrillFinished("error");
     }
   }
   return expired.map((d) => d.id);

@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { grafanaMetricNames, sampledNames, sampleValue } from "./scrape-text.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.ts";
+import { reclaimExpired } from "../../src/drills/leases.ts";
+import { newId } from "../../src/store/ids.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
 
 const METRICS_TOKEN = "brmet_test_scrape_token_0123456789";
@@ -165,5 +167,22 @@ describe("GET /metrics", () => {
     expect(queried).toEqual(expect.arrayContaining(["borela_project_status", "borela_database_replication_lag_seconds", "borela_drill_last_success_timestamp_seconds", "borela_project_open_incidents"]));
     const sampled = sampledNames((await scrape()).text);
     expect(queried.filter((name) => !sampled.has(name))).toEqual([]);
+  });
+
+  it("counts a drill the core gave up on (its worker stopped three times) as an error, and shows it as the last result", async () => {
+    const project = await core.createProject("abandoned");
+    const database = await core.store.database.create({ data: { id: newId(), projectId: project.id, name: "app", path: "/data/app.sqlite3" } });
+    const before = sampleValue((await scrape()).text, "borela_drills_finished_total", { result: "error" })!;
+    const id = newId();
+    await core.store.drill.create({
+      data: { id, projectId: project.id, databaseId: database.id, databaseName: "app", status: "running", workerId: "gone", attempts: 3, startedAt: new Date(Date.now() - 120_000), leaseUntil: new Date(Date.now() - 60_000) },
+    });
+    expect(await reclaimExpired(core.store, core.config.drillDir)).toContain(id);
+    const m = (await scrape()).text;
+    const db = { project: "abandoned", database: "app" };
+    expect(sampleValue(m, "borela_drills_finished_total", { result: "error" })).toBe(before + 1);
+    expect(sampleValue(m, "borela_drill_last_result", { ...db, result: "error" })).toBe(1);
+    expect(sampleValue(m, "borela_drill_last_result", { ...db, result: "passed" })).toBe(0);
+    expect(sampleValue(m, "borela_drill_last_success_timestamp_seconds", db)).toBeUndefined();
   });
 });
