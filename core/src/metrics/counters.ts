@@ -3,9 +3,16 @@
 // countDrillFinished(status), countDelivery(ok).
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 
-/** The process-wide registry: default process metrics (`process_*`, `nodejs_*`) and the counters below. */
+/** The process-wide registry: default process metrics (`process_*`, `nodejs_*`, once startProcessMetrics ran) and the counters below. */
 export const processRegistry = new Registry();
-collectDefaultMetrics({ register: processRegistry });
+
+let processMetrics = false;
+/** Starts prom-client's default metrics, once per process: only a core that serves /metrics pays for them, not the CLI or a drill's child. */
+export function startProcessMetrics(): void {
+  if (processMetrics) return;
+  processMetrics = true;
+  collectDefaultMetrics({ register: processRegistry });
+}
 
 const heartbeats = new Counter({
   name: "borela_heartbeats_received_total",

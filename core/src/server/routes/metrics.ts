@@ -5,9 +5,11 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Errors, Raw } from "../schemas.ts";
 import { bearerToken, hashesEqual, hashToken } from "../tokens.ts";
 import { METRICS_CONTENT_TYPE, scrapeMetrics } from "../../metrics/scrape.ts";
+import { startProcessMetrics } from "../../metrics/counters.ts";
 
 export default async function metricsRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  startProcessMetrics();
   const metricsHash = app.config.metricsToken ? hashToken(app.config.metricsToken) : null;
 
   /** The metrics token lets in; anything else goes through the admin check (401, failure counting, 429). */
