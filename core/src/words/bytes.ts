@@ -1,5 +1,5 @@
 // How the core words a size, one wording for drill reports, the CLI and the digest
-// (dashboard/src/lib/format.ts words it the same way).
+// (the dashboard imports it: dashboard/src/lib/format.ts).
 
 /** Bytes in binary units: "512 B", "2.7 KiB", "16 MiB". */
 export function formatBytes(n: number): string {

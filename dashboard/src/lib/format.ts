@@ -1,16 +1,9 @@
 // Numbers and times as people read them.
-/** Binary units, worded as the core's formatBytes (core/src/words/bytes.ts) words them: "512 B", "2.7 KiB", "16 MiB". */
+import { formatBytes } from "../../../core/src/words/bytes.ts";
+
+/** Binary units, as the core words them (core/src/words/bytes.ts): "512 B", "2.7 KiB", "16 MiB"; "—" for none. */
 export function bytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return "—";
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  return n === null || n === undefined ? "—" : formatBytes(n);
 }
 
 export function seconds(s: number | null | undefined): string {
