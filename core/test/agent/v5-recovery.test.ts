@@ -163,7 +163,7 @@ describe("agent on Litestream 0.5: errors that clear, a replica that goes back",
     const seconds = (Date.now() - t0) / 1000;
     const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
     expect(error.statusReasons.join("\n")).toContain(`the replica went back from TXID ${hex(high)} to ${hex(left)}: LTX files were removed from storage`);
-    expect(error.databases[0].position!.offset).toBe(high); // the database did not go back
+    expect(error.databases[0].position!.offset).toBeGreaterThanOrEqual(high); // the database did not go back (Litestream may add a TXID of its own meanwhile)
     // New writes carry Litestream past the old TXID, but the hole stays: still an error, never "replication in progress".
     await (await startSqliteWriter({ path: file, ratePerSecond: 5, durationMs: 2000 })).exited;
     await waitFor(async () => ((await project(h.core, p.id)).databases[0].replicas[0].position!.offset > high ? true : null), { timeoutMs: 15_000, what: "the replica past the old TXID" });
