@@ -170,7 +170,8 @@ describe("agent on Litestream 0.5: errors that clear, a replica that goes back",
     const after = await project(h.core, p.id);
     expect(after.status).toBe("error");
     expect(after.statusReasons.join("\n")).toContain(`went back from TXID ${hex(high)} to ${hex(left)}`);
-    expect((await incidents(p.id)).map((i) => i.kind)).toEqual(["error"]);
+    // One freshness incident; the project's automatic first drill may also run on the hole and fail (rightly: drill_failed).
+    expect((await incidents(p.id)).map((i) => i.kind).filter((k) => !k.startsWith("drill_"))).toEqual(["error"]);
     console.log(`[v5-recovery] removed ${removed.join(", ")}: error after ${seconds.toFixed(1)} s (TXID ${high} → ${left})`);
   }, 90_000);
 });
