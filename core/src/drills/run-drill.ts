@@ -185,14 +185,14 @@ async function restoreAndCheck(
     const timestamp = source.timestamp ?? undefined;
     const assertions = parseJson<{ name?: string; sql: string; op: string; value: number }[]>(drill.project.assertions, []);
     const isolation = { mode: ctx.config.drillIsolation, ...ctx.isolation };
-    await step("restore", `litestream ${report.litestreamVersion} restore${source.generation ? ` -generation ${source.generation}` : ""}${timestamp ? ` -timestamp ${timestamp.toISOString()}` : ""} in an isolated ${isolation.mode === "docker" ? "container" : "process"}`);
+    await step("restore", `litestream ${report.litestreamVersion} restore${source.generation ? ` -generation ${source.generation}` : ""}${timestamp ? ` -timestamp ${timestamp.toISOString()}` : source.txid !== null ? ` -txid ${source.txid.toString(16).padStart(16, "0")}` : ""} in an isolated ${isolation.mode === "docker" ? "container" : "process"}`);
     let result;
     try {
       result = await runIsolated(
         {
           replica: target,
           generation: source.generation,
-          txid: null,
+          txid: timestamp ? null : source.txid,
           timestamp: timestamp?.toISOString() ?? null,
           checkPolicy: drill.project.checkPolicy,
           assertions: assertions.map((a) => ({ sql: a.sql })),
