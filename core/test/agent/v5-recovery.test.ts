@@ -9,8 +9,7 @@
 //    (press Ctrl+C again to skip)" lines become a note in the dashboard's words, never an error reason.
 // 2. LTX files removed from storage: the replica's TXID goes back while the database's does not: `error` at
 //    once, naming both TXIDs. On the old agent: pending, then `stale` after the threshold, cause unknown.
-import { execFileSync } from "node:child_process";
-import { chmodSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
@@ -18,6 +17,7 @@ import { seededDatabase } from "../drills/fixtures.ts";
 import { startSqliteWriter, type SqliteWriter } from "../support/sqlite-writer.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
 import { project, runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+import { refuseWrites } from "./refuse-writes.ts";
 
 let h: Harness;
 const agents: TestAgent[] = [];
@@ -32,30 +32,6 @@ afterAll(async () => {
   for (const a of agents) await a.stop().catch(() => undefined);
   await h?.close();
 });
-
-/** Makes `dir` refuse new files (chattr +i, else chmod 0500 when not root); returns how, and the undo. */
-function refuseWrites(dir: string): { how: string; undo: () => void } {
-  const probe = () => {
-    try {
-      writeFileSync(path.join(dir, ".probe"), "x");
-      rmSync(path.join(dir, ".probe"));
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  try {
-    execFileSync("chattr", ["+i", dir], { stdio: "ignore" });
-    if (!probe()) return { how: "chattr +i", undo: () => execFileSync("chattr", ["-i", dir], { stdio: "ignore" }) };
-    execFileSync("chattr", ["-i", dir], { stdio: "ignore" });
-  } catch {
-    // no chattr, or a file system without the immutable flag
-  }
-  chmodSync(dir, 0o500);
-  if (!probe()) return { how: "chmod 0500", undo: () => chmodSync(dir, 0o755) };
-  chmodSync(dir, 0o755);
-  throw new Error(`cannot make ${dir} refuse writes here (no chattr +i, and root ignores chmod)`);
-}
 
 type Incident = { kind: string; open: boolean; reason?: string };
 const incidents = async (id: string) => (await h.core.api("GET", `/api/v1/projects/${id}/incidents`)).body as Incident[];
