@@ -28,6 +28,7 @@ import { lz4ContentSize } from "./lz4.ts";
 import { planRestore } from "./restore-plan.ts";
 import { overlappingSegments } from "./wal-continuity.ts";
 import { replicaUrl, type ReplicaTarget } from "./replica-url.ts";
+import { statFileTime } from "./client/file-time.ts";
 import { getObject, listObjects, S3RequestError, type S3Store } from "./s3-objects.ts";
 
 export interface ReplicaFile {
@@ -173,7 +174,7 @@ async function listFileReplica(root: string): Promise<ReplicaFile[]> {
         const parsed = parseReplicaKey(`generations/${gen}/${sub}/${name}`);
         if (!parsed) continue;
         const full = path.join(dir, name);
-        const st = await stat(full).catch(() => null); // removed by retention meanwhile
+        const st = await statFileTime(full);
         if (st) files.push({ ...parsed, size: st.size, modifiedAt: st.mtime, key: full });
       }
     }

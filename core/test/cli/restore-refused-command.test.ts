@@ -3,8 +3,8 @@
 // offered command carries no --force, and `borela restore` (with or without --force) refuses, naming a
 // --timestamp before the damaged file — and that --timestamp restore, run as printed, brings back what
 // a plain `litestream restore -timestamp` brings back.
-import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
@@ -74,6 +74,10 @@ describe("restore commands offered after a drill failed on a damaged LTX file", 
     const bytes = readFileSync(last!.key);
     bytes[bytes.length - 40] ^= 0x10; // inside the page index: only the file checksum notices
     writeFileSync(last!.key, bytes);
+    // The rewrite left a nanosecond mtime; make its sub-millisecond part one that Node's stat().mtime rounds up,
+    // so a --timestamp taken from a rounded time would let litestream restore take the damaged file.
+    const rewritten = statSync(last!.key).mtime;
+    execFileSync("touch", ["-d", `${new Date(rewritten.getTime() + 1).toISOString().slice(0, 23)}700000Z`, last!.key]);
     const failed = await runDrillNow(core, project.id);
     expect(failed.status).toBe("failed");
     expect(failed.report.error).toMatch(/backup is damaged: LTX file level 0 .* is damaged: file checksum mismatch/);

@@ -2,11 +2,12 @@
 // (level in decimal; Litestream 0.5 file/replica_client.go, which sets each
 // file's mtime to its LTX header timestamp), 0.3 generations under
 // `<path>/generations/` (replica-reader.ts).
-import { open, readdir, readFile, stat } from "node:fs/promises";
+import { open, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { listReplicaFiles, ReplicaReadError } from "../replica-reader.ts";
 import { replicaUrl, type FileReplica } from "../replica-url.ts";
 import { parseLtxFileName } from "../ltx.ts";
+import { statFileTime } from "./file-time.ts";
 import type { LtxFile, ReplicaClient } from "./replica-client.ts";
 
 async function entries(dir: string): Promise<string[]> {
@@ -36,7 +37,7 @@ export function fileReplicaClient(target: FileReplica): ReplicaClient {
             const range = parseLtxFileName(name);
             if (!range) continue;
             const key = path.join(ltxDir, levelName, name);
-            const st = await stat(key).catch(() => null); // removed by compaction or retention meanwhile
+            const st = await statFileTime(key);
             if (st) ltx.push({ level, ...range, size: st.size, createdAt: st.mtime, name, key });
           }
         }
