@@ -6,7 +6,7 @@
 //   const writer = await startSqliteWriter({ path, ratePerSecond: 20, durationMs: 10_000 });
 //   ... await writer.stop()  // → { transactions }
 //
-// Run directly (child side): node --import tsx sqlite-writer.ts <path> <rate> <durationMs>
+// Run directly (child side): node --import tsx sqlite-writer.ts <path> <rate> <durationMs> [walAutocheckpoint]
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -29,6 +29,8 @@ export interface WriterOptions {
   ratePerSecond?: number;
   /** Hard upper bound on the writer's life. */
   durationMs?: number;
+  /** PRAGMA wal_autocheckpoint for the app's connection (SQLite's default 1000 pages; 0 turns it off, as litestream.io/tips advises under a high write load). */
+  walAutocheckpoint?: number;
 }
 
 const SELF = fileURLToPath(import.meta.url);
@@ -44,7 +46,7 @@ export async function startSqliteWriter(options: WriterOptions): Promise<SqliteW
   const rate = options.ratePerSecond ?? 10;
   const duration = Math.min(options.durationMs ?? 30_000, 10 * 60_000);
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  const child = spawn(process.execPath, ["--import", tsx, SELF, options.path, String(rate), String(duration)], {
+  const child = spawn(process.execPath, ["--import", tsx, SELF, options.path, String(rate), String(duration), String(options.walAutocheckpoint ?? 1000)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -91,11 +93,12 @@ async function waitForReady(child: ChildProcess, out: () => string, err: () => s
   }
 }
 
-async function runChild(dbPath: string, rate: number, durationMs: number): Promise<void> {
+async function runChild(dbPath: string, rate: number, durationMs: number, walAutocheckpoint: number): Promise<void> {
   const { default: Database } = await import("better-sqlite3");
   const db = new Database(dbPath);
   db.pragma("journal_mode = WAL");
   db.pragma("busy_timeout = 5000");
+  db.pragma(`wal_autocheckpoint = ${walAutocheckpoint}`);
   db.exec(SCHEMA);
   const addUser = db.prepare("INSERT INTO users (email, name, created_at) VALUES (?, ?, ?)");
   const addOrder = db.prepare("INSERT INTO orders (user_id, total_cents, status, created_at) VALUES (?, ?, ?, ?)");
@@ -129,6 +132,6 @@ async function runChild(dbPath: string, rate: number, durationMs: number): Promi
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
-  const [dbPath, rate, duration] = process.argv.slice(2);
-  await runChild(dbPath, Number(rate), Number(duration));
+  const [dbPath, rate, duration, walAutocheckpoint] = process.argv.slice(2);
+  await runChild(dbPath, Number(rate), Number(duration), Number(walAutocheckpoint ?? 1000));
 }
