@@ -76,11 +76,16 @@ describe.concurrent("both Litestream lines, one world", () => {
     // Writer stopped and the replica caught up: the drill, a plain restore and the live database agree.
     await s.writer!.stop();
     s.writer = null;
+    // The database's position is Litestream's view of it: only a heartbeat sampled a few of Litestream's sync
+    // intervals (1 s) after the last commit can say the replica holds every row the file has.
+    const settledAfter = Date.now() + 5_000;
     const caughtUp = await waitFor(
       async () => {
-        const d = (await project(world.core, s.projectId)).databases[0];
+        const detail = await project(world.core, s.projectId);
+        const d = detail.databases[0];
         const r = d.replicas[0]?.position;
-        return d.position && r && r.generation === d.position.generation && r.index === d.position.index && r.offset === d.position.offset ? d : null;
+        const settled = Date.parse(detail.lastHeartbeatAt ?? "") > settledAfter;
+        return settled && d.position && r && r.generation === d.position.generation && r.index === d.position.index && r.offset === d.position.offset ? d : null;
       },
       { timeoutMs: 30_000, what: `Litestream ${line}: the replica to catch up with the database` },
     );

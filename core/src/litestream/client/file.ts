@@ -30,8 +30,10 @@ export function fileReplicaClient(target: FileReplica): ReplicaClient {
       try {
         const ltx: LtxFile[] = [];
         const ltxDir = path.join(target.path, "ltx");
-        for (const levelName of await entries(ltxDir)) {
-          if (!/^\d$/.test(levelName)) continue;
+        // Lowest level first: Litestream writes a compacted or snapshot file before it deletes the files it
+        // covers, so a listing racing a compaction sees one or the other, never neither (readdir has no order).
+        const levels = (await entries(ltxDir)).filter((name) => /^\d$/.test(name)).sort();
+        for (const levelName of levels) {
           const level = Number(levelName);
           for (const name of await entries(path.join(ltxDir, levelName))) {
             const range = parseLtxFileName(name);
