@@ -7,6 +7,7 @@ import { confirmSecondsFor, type ConfirmDelays } from "./confirm-delay.ts";
 import { dueNotifications, nextPlanAt, type AlertTiming } from "./decisions.ts";
 import { channelKey, deliveryKey, parseDeliveryKey } from "./delivery-key.ts";
 import { recipients, type Recipient } from "./recipients.ts";
+import { pauseDecision } from "./pause.ts";
 
 /** Resolved incidents older than this get no notification any more (the core was down all along). */
 const RESOLVED_LOOKBACK_MS = 86_400_000;
@@ -37,7 +38,7 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
       ...(projectIds ? { projectId: { in: projectIds } } : {}),
       OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }],
     },
-    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } }, project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true } } },
+    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } }, project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true, pausedAt: true, pausedUntil: true } } },
     orderBy: { id: "asc" },
   });
   const byProject = new Map<string, Recipient[]>();
@@ -74,6 +75,11 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
   }
   for (const incident of incidents) {
     const timing = { confirmSeconds: confirmSecondsFor(incident.kind, settings.confirm), reminderHours: settings.reminderHours };
+    // A paused project (pause.ts): nothing until its window ends, then what is still news.
+    const announced = incident.deliveries.some((d) => d.event === "opened" || d.event === "missed");
+    const paused = pauseDecision(incident, incident.project, announced, at);
+    if (paused === "hold") dueAt(incident.projectId, incident.project.pausedUntil);
+    if (paused) continue;
     const planned = await planOne(incident, timing);
     if (!incident.resolvedAt) dueAt(incident.projectId, planned ? nextPlanAt(incident, timing, at) : at);
   }
