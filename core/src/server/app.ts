@@ -33,6 +33,7 @@ import storageCredentialRoutes from "./routes/storage-credentials.ts";
 import operatorRoutes from "./routes/operator.ts";
 import restoreRoutes from "./routes/restores.ts";
 import metricsRoutes from "./routes/metrics.ts";
+import pauseRoutes from "./routes/pause.ts";
 import type { DrillService } from "../drills/service.ts";
 
 /** What every route reaches through the app (Fastify decorations). */
@@ -59,7 +60,7 @@ export interface AppDeps extends AppServices {
   extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
-export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes, storageCredentialRoutes, operatorRoutes, restoreRoutes, metricsRoutes];
+export const ROUTES = [healthRoutes, projectRoutes, tokenRoutes, heartbeatRoutes, incidentRoutes, agentConfigRoutes, drillRoutes, alertChannelRoutes, snippetRoutes, storageCredentialRoutes, operatorRoutes, restoreRoutes, metricsRoutes, pauseRoutes];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Typed as the default instance: route plugins do not care which pino flavour logs.

@@ -1,5 +1,7 @@
 // The JSON shapes of a project in the API (list and detail), built from rows.
 import { renderReasons } from "../words/reasons.ts";
+import { pausedWords } from "../words/pause.ts";
+import { isPaused } from "../alerts/pause.ts";
 import { pingUrl } from "./routes/ping.ts";
 import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
@@ -178,6 +180,9 @@ function summary(p: ProjectRow, facts: DrillFacts, now: Date) {
     storageBytes: replicas.reduce((sum, r) => sum + Number(r.storageBytes), 0),
     lastDrill: drillSummary(facts.last.get(p.id)),
     nextDrillAt: nextDrillAt(p.drillSchedule, p.nextDrillAt, now),
+    // Alerts are held while paused (alerts/pause.ts); null when the project is not paused now.
+    pausedUntil: isPaused(p, now) ? p.pausedUntil : null,
+    pauseReason: isPaused(p, now) ? p.pauseReason : null,
   };
 }
 
@@ -212,7 +217,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
     ...summary(p, facts, now),
     alerting: await alerting(store, p, alert),
     // Stored stable ("no heartbeat since <time>"), worded at read time (words/reasons.ts).
-    statusReasons: renderReasons(parseJson<string[]>(p.statusReasons, []), now),
+    statusReasons: [...(isPaused(p, now) ? [pausedWords(p.pausedUntil!, p.pauseReason, now)] : []), ...renderReasons(parseJson<string[]>(p.statusReasons, []), now)],
     staleAfterSeconds: p.staleAfterSeconds,
     heartbeatGraceSeconds: p.heartbeatGraceSeconds,
     drillSchedule: p.drillSchedule,

@@ -6,6 +6,7 @@ import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Errors, Raw } from "../schemas.ts";
 import { notFound } from "../errors.ts";
 import { drillStatus, type DrillStatus } from "../../drills/drill-status.ts";
+import { isPaused } from "../../alerts/pause.ts";
 
 export const BADGE_COLOURS: Record<string, string> = {
   fresh: "#2e7d32",
@@ -54,6 +55,8 @@ export default async function badgeRoutes(base: FastifyInstance) {
           where: { badgeKey },
           select: {
             status: true,
+            pausedAt: true,
+            pausedUntil: true,
             incidents: { where: { resolvedAt: null, kind: { in: ["drill_failed", "drill_overdue"] } }, select: { kind: true } },
             databases: { select: { drills: { where: { status: { in: ["passed", "failed", "error"] } }, orderBy: { finishedAt: "desc" }, take: 1, select: { status: true } } } },
           },
@@ -65,6 +68,7 @@ export default async function badgeRoutes(base: FastifyInstance) {
     return reply
       .header("content-type", "image/svg+xml; charset=utf-8")
       .header("cache-control", "no-cache, max-age=0")
-      .send(badgeSvg("backup", message, colour));
+      // A paused project's alerts are held (alerts/pause.ts): the badge says so beside its status.
+      .send(badgeSvg("backup", isPaused(project, new Date()) ? `${message}, paused` : message, colour));
   });
 }

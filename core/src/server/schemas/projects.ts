@@ -60,6 +60,9 @@ const summaryProperties = {
   storageBytes: Type.Number(),
   lastDrill: Nullable(DrillSummary),
   nextDrillAt: Nullable(DateTime),
+  /** Alerts are held until then (POST …/pause); null when not paused. */
+  pausedUntil: Nullable(DateTime),
+  pauseReason: Nullable(Type.String({ description: "why it is paused, as given; null when not paused or none given" })),
 };
 export const ProjectSummary = Type.Object(summaryProperties, { additionalProperties: true });
 export type ProjectSummary = WireOf<typeof ProjectSummary>;
