@@ -45,6 +45,8 @@ export interface Config extends ProcessEnv {
   logLevel: string;
   redisUrl: string | null;
   sweepIntervalSeconds: number;
+  /** How often the core lists the replicas stored for agentless watching (BORELA_LISTING_INTERVAL_SECONDS). */
+  listingIntervalSeconds: number;
   heartbeatRetentionDays: number;
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
@@ -169,6 +171,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: env.BORELA_LOG_LEVEL || "info",
     redisUrl: readUrl(env, "BORELA_REDIS_URL"),
     sweepIntervalSeconds: readInt(env, "BORELA_SWEEP_INTERVAL_SECONDS", 15, 1, 3600),
+    listingIntervalSeconds: readInt(env, "BORELA_LISTING_INTERVAL_SECONDS", 60, 1, 86400),
     heartbeatRetentionDays: readInt(env, "BORELA_HEARTBEAT_RETENTION_DAYS", 30, 1, 3650),
     bodyLimitBytes: readInt(env, "BORELA_BODY_LIMIT_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024),
     rateLimitPerMinute: readInt(env, "BORELA_RATE_LIMIT_PER_MINUTE", 600, 1, 10_000_000),

@@ -16,6 +16,8 @@ export interface DeadlineInput {
   heartbeatGraceSeconds: number;
   lastHeartbeatAt: Date | null;
   lastPingAt?: Date | null;
+  /** The core's storage listing (agentless.ts): its newest LTX file turns stale at newestLtxAt + threshold. */
+  listing?: { newestLtxAt: Date | null } | null;
   databases: { lastHeartbeatAt: Date | null; replicas: { pendingSince: Date | null }[] }[];
 }
 
@@ -40,6 +42,7 @@ export function nextSweepAt(
   };
   after(p.lastHeartbeatAt, grace);
   after(p.lastPingAt, grace);
+  after(p.listing?.newestLtxAt, p.staleAfterSeconds * 1000);
   if (graceEndsAt) candidates.push(graceEndsAt.getTime());
   for (const d of p.databases) {
     after(d.lastHeartbeatAt, grace);

@@ -45,6 +45,8 @@ export function conditionsOf(
   if (silent || heardFrom) judge({ databaseId: null, kind: "silent" }, silent, verdict.reasons);
   if (silent) return { decided, present };
   judge({ databaseId: null, kind: "error" }, verdict.status === "error" && databaseIds.length === 0, verdict.reasons);
+  // A project without databases (agentless.ts: no agent) turns stale on its own storage listing.
+  if (databaseIds.length === 0) judge({ databaseId: null, kind: "stale" }, verdict.status === "stale", verdict.reasons);
   for (const [i, databaseId] of databaseIds.entries()) {
     const v = verdict.databases[i];
     if (v.status !== "fresh" && v.status !== "stale" && v.status !== "error") continue;

@@ -1,7 +1,8 @@
 // Freshness is position, not time: a database is fresh when every replica has
 // caught up with it (or the change still waiting is younger than the stale
 // threshold), the agent is heard from within its grace, and nothing is in error.
-import { pingedAt, silentSince } from "../words/reasons.ts";
+import { silentSince } from "../words/reasons.ts";
+import { agentlessVerdict, type StorageListing } from "./agentless.ts";
 import { formatDuration } from "../words/duration.ts";
 import { worstStatus, type Status } from "./severity.ts";
 
@@ -65,17 +66,9 @@ export function silenceVerdict(lastHeartbeatAt: Date | null, t: Thresholds, now:
   return null;
 }
 
-/**
- * Agentless watching (routes/ping.ts): Litestream 0.5's own `heartbeat-url` ping, sent only when every
- * database has synced, is the project's only signal. Fresh while pings arrive within the grace, silent otherwise.
- */
+/** A project watched by Litestream's ping alone (no agent, no stored replica): agentless.ts. */
 export function pingVerdict(lastPingAt: Date, t: Thresholds, now: Date): Verdict {
-  const quiet = secondsBetween(lastPingAt, now);
-  const only = "the project's only signal is Litestream's heartbeat-url ping: no agent reports, storage is not listed";
-  if (quiet > t.heartbeatGraceSeconds) {
-    return { status: "silent", reasons: [`${silentSince("Litestream ping", lastPingAt)}: is Litestream running? (grace ${formatDuration(t.heartbeatGraceSeconds)}; ${only})`] };
-  }
-  return { status: "fresh", reasons: [`${pingedAt(lastPingAt)}: it runs and every database synced (${only})`] };
+  return agentlessVerdict({ lastPingAt, listing: null }, t, now);
 }
 
 /** The words for a database the agent no longer reports (fault 8). */
@@ -120,13 +113,15 @@ export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): V
 }
 
 export function evaluateProject(
-  project: Thresholds & { lastHeartbeatAt: Date | null; lastPingAt?: Date | null },
+  project: Thresholds & { lastHeartbeatAt: Date | null; lastPingAt?: Date | null; listing?: StorageListing | null },
   databases: DatabaseState[],
   now: Date,
   rejectedToken: { at: Date; reason: string } | null = null,
 ): Verdict & { databases: Verdict[] } {
-  // No agent has ever reported: a Litestream ping, if one came, is the signal.
-  if (!project.lastHeartbeatAt && project.lastPingAt && databases.length === 0) return { ...pingVerdict(project.lastPingAt, project, now), databases: [] };
+  // No agent has ever reported: a Litestream ping and the core's own storage listing, if either exists, are the signals.
+  if (!project.lastHeartbeatAt && databases.length === 0 && (project.lastPingAt || project.listing)) {
+    return { ...agentlessVerdict({ lastPingAt: project.lastPingAt ?? null, listing: project.listing ?? null }, project, now), databases: [] };
+  }
   let silence = silenceVerdict(project.lastHeartbeatAt, project, now);
   // An agent still knocking with a revoked token is the likely cause of the silence: say so.
   if (silence?.status === "silent" && rejectedToken && project.lastHeartbeatAt && rejectedToken.at > project.lastHeartbeatAt) {

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from "../config.ts";
 import { openStore, databaseFile, type Store } from "../store/db.ts";
 import { openFastPath } from "../store/fast-path.ts";
 import { createSweeper } from "../freshness/sweeper.ts";
+import { createStorageLister } from "../freshness/storage-listing.ts";
 import { confirmSecondsFor } from "../alerts/confirm-delay.ts";
 import { loadSecretKey } from "../store/secrets.ts";
 import { createLogger, type Logger } from "../logger.ts";
@@ -77,6 +78,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Listening on port 0 (tests): the default public URL names the port the system chose.
   if (config.publicUrl.endsWith(":0")) config.publicUrl = `http://${host}:${port}`;
   sweeper.start();
+  const lister = createStorageLister({ store, config, logger });
+  lister.start();
   drills.start();
   const alerts = createAlertDispatcher({ store, config, secretKey, logger });
   alerts.start();
@@ -101,6 +104,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await drills.stop();
       await alerts.stop();
       await sweeper.stop();
+      await lister.stop();
       fast.close();
       await store.$disconnect();
     },

@@ -5,6 +5,7 @@ import type Sqlite from "better-sqlite3";
 import { SWEEP_SQL, prepareAll } from "./fast-sql.ts";
 import type { AgentAuth, TokenRejection } from "./agent-auth.ts";
 import { storeTime } from "./time.ts";
+import type { StorageListing } from "../freshness/agentless.ts";
 
 export interface SweptReplica {
   url: string;
@@ -39,6 +40,8 @@ export interface SweepInput {
     lastHeartbeatAt: Date | null;
     /** Last Litestream ping (routes/ping.ts); absent or null when none came. */
     lastPingAt?: Date | null;
+    /** The core's own listing of the replica stored for agentless watching; absent or null when none is stored. */
+    listing?: StorageListing | null;
     rejectedToken?: TokenRejection | null;
   };
   /** Ordered by name. */
@@ -47,7 +50,8 @@ export interface SweepInput {
   openIncidents: { id: string; databaseId: string | null; kind: "silent" | "error" | "stale"; reason: string; clearedAt: Date | null }[];
 }
 
-type ProjectRow = { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null; lastPingAt: string | number | null };
+type ProjectRow = { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null; lastPingAt: string | number | null;
+  replicaUrl: string | null; newestLtxAt: string | number | null; listedAt: string | number | null; listError: string | null };
 type DatabaseRow = { id: string; name: string; path: string; status: string; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string; missedHeartbeats: number };
 type ReplicaRow = { databaseId: string; url: string; pendingSince: string | null; lastError: string | null; position: string | null; lastSnapshotAt: string | null };
 type IncidentRow = { id: string; databaseId: string | null; kind: "silent" | "error" | "stale"; reason: string; clearedAt: string | null };
@@ -75,8 +79,13 @@ export class SweepReads {
     if (!p) return null;
     const replicas = this.stmts.replicas.all(projectId) as ReplicaRow[];
     return {
-      // lastPingAt is written by Prisma (routes/ping.ts): a number of ms or an ISO string, as its SQLite driver stores it.
-      project: { ...p, lastHeartbeatAt: date(p.lastHeartbeatAt), lastPingAt: p.lastPingAt === null ? null : new Date(p.lastPingAt), rejectedToken: this.auth.lastRejection(projectId) },
+      project: {
+        ...p,
+        lastHeartbeatAt: date(p.lastHeartbeatAt),
+        lastPingAt: prismaDate(p.lastPingAt),
+        listing: p.replicaUrl === null ? null : { url: p.replicaUrl, newestLtxAt: prismaDate(p.newestLtxAt), listedAt: prismaDate(p.listedAt), error: p.listError },
+        rejectedToken: this.auth.lastRejection(projectId),
+      },
       databases: (this.stmts.databases.all(projectId) as DatabaseRow[]).map((d) => ({
         id: d.id,
         name: d.name,
@@ -98,6 +107,11 @@ export class SweepReads {
 
 function date(s: string | null): Date | null {
   return s ? new Date(s) : null;
+}
+
+/** A time written by Prisma (routes/ping.ts, freshness/storage-listing.ts): a number of ms or an ISO string, as its SQLite driver stores it. */
+function prismaDate(v: string | number | null): Date | null {
+  return v === null ? null : new Date(v);
 }
 
 function parseErrors(json: string): string[] {

@@ -20,13 +20,19 @@ export function pingedAt(at: Date): string {
   return `Litestream pinged at ${at.toISOString()}`;
 }
 
+/** "newest LTX file written <ISO>" (the core's storage listing, freshness/agentless.ts), for a reason to be stored. */
+export function ltxWrittenAt(at: Date): string {
+  return `newest LTX file written ${at.toISOString()}`;
+}
+
 const secondsSince = (iso: string, now: Date) => (now.getTime() - Date.parse(iso)) / 1000;
 
 /** A stored reason as read at `now`: the moments above become durations; any other text is left as it is. */
 export function renderReason(reason: string, now: Date): string {
   return reason
     .replace(new RegExp(`no (heartbeat|Litestream ping) since ${ISO}`, "g"), (_m, what: string, iso: string) => `no ${what} for ${formatDuration(secondsSince(iso, now))}`)
-    .replace(new RegExp(`Litestream pinged at ${ISO}`, "g"), (_m, iso: string) => `Litestream pinged ${formatDuration(secondsSince(iso, now))} ago`);
+    .replace(new RegExp(`Litestream pinged at ${ISO}`, "g"), (_m, iso: string) => `Litestream pinged ${formatDuration(secondsSince(iso, now))} ago`)
+    .replace(new RegExp(`newest LTX file written ${ISO}`, "g"), (_m, iso: string) => `newest LTX file written ${formatDuration(secondsSince(iso, now))} ago`);
 }
 
 export function renderReasons(reasons: string[], now: Date): string[] {

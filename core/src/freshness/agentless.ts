@@ -1,0 +1,86 @@
+// Agentless watching (issue 16, item 8): a project with no Borela agent, watched
+// by two signals the core gets without one:
+//   the Litestream ping: Litestream 0.5's own `heartbeat-url` GET (routes/ping.ts),
+//     sent only while every database has synced: Litestream runs and keeps up;
+//   the storage listing: the core itself lists the replica the operator stored for
+//     the project (replica-listing.ts), with the project's stored credentials: the
+//     newest LTX file's time says backups reach storage.
+// Fresh when the ping came within the grace and the newest LTX file is younger
+// than the stale threshold; otherwise the reasons name the signal that is missing.
+// The reasons also say which signals the project lacks and what that leaves unseen.
+import { ltxWrittenAt, pingedAt, silentSince } from "../words/reasons.ts";
+import { formatDuration } from "../words/duration.ts";
+import { worstStatus, type Status } from "./severity.ts";
+import type { Thresholds, Verdict } from "./status.ts";
+
+/** What the core's last listing of the project's stored replica found (Project.replicaUrl and its columns). */
+export interface StorageListing {
+  /** The stored replica's URL, redacted (no secrets). */
+  url: string;
+  /** createdAt of the newest LTX file of any level; null when the listing found none. */
+  newestLtxAt: Date | null;
+  /** When the core last listed it successfully; null before its first success. */
+  listedAt: Date | null;
+  /** Why the last listing failed; null after a success. */
+  error: string | null;
+}
+
+export interface AgentlessSignals {
+  /** Last Litestream ping; null when none came. */
+  lastPingAt: Date | null;
+  /** Null when no replica is stored for the core to list. */
+  listing: StorageListing | null;
+}
+
+/** The words for each signal a project lacks (agent, Litestream ping, storage listing): what nobody watches then. */
+export const MISSING_SIGNAL = {
+  agent: "no Borela agent: nothing reports the databases' own positions, files or row counts",
+  ping: "no Litestream ping yet: nothing says Litestream runs and has synced every database (set heartbeat-url in litestream.yml to the project's ping URL)",
+  listing: "storage not listed: no replica stored for the core to list, so nothing checks that backups reach storage (store the project's replicaUrl)",
+} as const;
+
+interface Part {
+  status: Status;
+  reasons: string[];
+}
+
+function pingPart(lastPingAt: Date | null, t: Thresholds, now: Date): Part {
+  if (!lastPingAt) return { status: "unknown", reasons: [MISSING_SIGNAL.ping] };
+  if ((now.getTime() - lastPingAt.getTime()) / 1000 > t.heartbeatGraceSeconds) {
+    return { status: "silent", reasons: [`${silentSince("Litestream ping", lastPingAt)}: is Litestream running? (grace ${formatDuration(t.heartbeatGraceSeconds)})`] };
+  }
+  return { status: "fresh", reasons: [`${pingedAt(lastPingAt)}: it runs and every database synced`] };
+}
+
+function listingPart(l: StorageListing | null, t: Thresholds, now: Date): Part {
+  if (!l) return { status: "fresh", reasons: [] };
+  if (l.error) return { status: "error", reasons: [`storage listing: the core cannot list ${l.url}: ${l.error}`] };
+  if (!l.listedAt) return { status: "fresh", reasons: [`storage listing: ${l.url} not listed yet`] };
+  if (!l.newestLtxAt) {
+    return { status: "stale", reasons: [`storage listing: no LTX file on ${l.url}: is it the replica litestream.yml writes to?`] };
+  }
+  const age = (now.getTime() - l.newestLtxAt.getTime()) / 1000;
+  if (age > t.staleAfterSeconds) {
+    return {
+      status: "stale",
+      reasons: [
+        `storage listing: ${ltxWrittenAt(l.newestLtxAt)} on ${l.url} (threshold ${formatDuration(t.staleAfterSeconds)}): storage has not advanced — is it the replica litestream.yml writes to? (an idle database writes no LTX files)`,
+      ],
+    };
+  }
+  return { status: "fresh", reasons: [`storage listing: ${ltxWrittenAt(l.newestLtxAt)} on ${l.url}`] };
+}
+
+/**
+ * The verdict of a project without an agent, from its Litestream ping and its storage listing.
+ * Status: the worse of the two parts (no ping yet: unknown; ping past the grace: silent; listing
+ * failed: error; no LTX file, or the newest older than staleAfterSeconds: stale). Reasons: the worst
+ * part's first, then the other's, then one line per missing signal (MISSING_SIGNAL).
+ */
+export function agentlessVerdict(s: AgentlessSignals, t: Thresholds, now: Date): Verdict {
+  const parts = [pingPart(s.lastPingAt, t, now), listingPart(s.listing, t, now)];
+  const status = worstStatus(parts.map((p) => p.status));
+  const ordered = [...parts.filter((p) => p.status === status), ...parts.filter((p) => p.status !== status)];
+  const missing = [MISSING_SIGNAL.agent, ...(s.listing ? [] : [MISSING_SIGNAL.listing])];
+  return { status, reasons: [...ordered.flatMap((p) => p.reasons), ...missing] };
+}
