@@ -12,7 +12,7 @@ import { restoreStorage } from "../storage/restore-storage.ts";
 export async function alertContext(
   store: Store,
   publicUrl: string,
-  incident: { projectId: string; databaseId: string | null; kind: string; reason: string; openedAt: Date; resolvedAt: Date | null },
+  incident: { id?: string; projectId: string; databaseId: string | null; kind: string; reason: string; openedAt: Date; resolvedAt: Date | null },
   event: AlertEvent | "test",
   now = new Date(),
   s3: S3Settings | null = null,
@@ -53,6 +53,7 @@ export async function alertContext(
   });
   return {
     event,
+    ...(incident.id ? { incidentId: incident.id } : {}),
     project: { id: project.id, name: project.name },
     database,
     kind: incident.kind,

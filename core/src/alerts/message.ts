@@ -14,6 +14,8 @@ import { plainWords } from "./plain-words.ts";
 export interface AlertContext {
   /** "summary": several incidents this channel missed, in `items`. */
   event: AlertEvent | "test" | "summary";
+  /** The incident this message is about (PagerDuty's dedup_key, Opsgenie's alias); absent for tests, groups and summaries, whose items carry theirs. */
+  incidentId?: string;
   project: { id: string; name: string };
   database: string | null;
   kind: string;

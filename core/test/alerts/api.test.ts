@@ -7,7 +7,7 @@ import { startSmtp, type SmtpSink } from "../support/smtp.ts";
 import { startWebhookReceiver } from "../support/webhook-receiver.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { decryptSecret } from "../../src/store/secrets.ts";
-import { verifyWebhook } from "../../src/alerts/webhook.ts";
+import { verifyWebhook } from "../../src/alerts/channels/webhook.ts";
 
 let core: TestCore;
 let smtp: SmtpSink;
@@ -145,7 +145,7 @@ describe("alert channel routes", () => {
     ["a bad address", { type: "email", target: "not-an-address" }, 'target "not-an-address" is not an email address'],
     ["a non-http URL", { type: "webhook", target: "ftp://x.example.com" }, 'target "ftp://x.example.com" must be an http(s) URL for a webhook channel'],
     ["not a URL", { type: "slack", target: "hooks slack com" }, 'target "hooks slack com" is not a URL'],
-    ["a secret on an email channel", { type: "email", target: "a@example.com", secret: "0123456789abcdef" }, "secret signs generic webhooks; email channels have none"],
+    ["a secret on an email channel", { type: "email", target: "a@example.com", secret: "0123456789abcdef" }, "secret: email channels take none"],
     ["an unknown type", { type: "sms", target: "+3312345678" }, "body/type"],
     ["an unknown field", { type: "email", target: "a@example.com", cc: "x@example.com" }, 'body has unknown field "cc"'],
     ["a short secret", { type: "webhook", target: "https://x.example.com", secret: "short" }, "body/secret"],

@@ -1,7 +1,8 @@
 // What a hostile agent can put in an alert (database name, reason, replica URL) renders as text in
 // Slack and Discord: no mention, no link, no way out of the restore command's code span.
 import { describe, expect, it } from "vitest";
-import { discordEscape, discordPayload, slackEscape, slackPayload } from "../../src/alerts/payloads.ts";
+import { discordEscape, discordPayload } from "../../src/alerts/channels/discord.ts";
+import { slackEscape, slackPayload } from "../../src/alerts/channels/slack.ts";
 import type { AlertContext } from "../../src/alerts/message.ts";
 import { summaryOf } from "../../src/alerts/missed.ts";
 

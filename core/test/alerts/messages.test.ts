@@ -3,10 +3,11 @@
 import { describe, expect, it } from "vitest";
 import { htmlBody, textBody } from "../../src/alerts/email-body.ts";
 import { subject, type AlertContext } from "../../src/alerts/message.ts";
-import { discordPayload, slackPayload } from "../../src/alerts/payloads.ts";
+import { discordPayload } from "../../src/alerts/channels/discord.ts";
+import { slackPayload } from "../../src/alerts/channels/slack.ts";
 import { summaryOf } from "../../src/alerts/missed.ts";
 import { redact } from "../../src/alerts/email.ts";
-import { signWebhook, verifyWebhook } from "../../src/alerts/webhook.ts";
+import { signWebhook, verifyWebhook } from "../../src/alerts/channels/webhook.ts";
 
 const openedAt = new Date("2026-11-02T10:00:00Z");
 const base: AlertContext = {

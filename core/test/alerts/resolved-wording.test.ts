@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { textBody } from "../../src/alerts/email-body.ts";
 import { headline, subject, type AlertContext } from "../../src/alerts/message.ts";
-import { slackPayload } from "../../src/alerts/payloads.ts";
+import { slackPayload } from "../../src/alerts/channels/slack.ts";
 
 const openedAt = new Date("2026-11-29T10:00:00Z");
 const stale: AlertContext = {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import { addressProblem, embeddedIPv4, hostProblem } from "../../src/alerts/target-address.ts";
-import { postWebhook } from "../../src/alerts/webhook.ts";
+import { postWebhook } from "../../src/alerts/channels/webhook.ts";
 import { PermanentDeliveryError } from "../../src/alerts/errors.ts";
 
 describe("addressProblem", () => {

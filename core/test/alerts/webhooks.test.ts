@@ -8,8 +8,8 @@ import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-r
 import { freePort } from "../support/ports.ts";
 import { encryptSecret } from "../../src/store/secrets.ts";
 import { newId } from "../../src/store/ids.ts";
-import { verifyWebhook } from "../../src/alerts/webhook.ts";
-import { discordEscape } from "../../src/alerts/payloads.ts";
+import { verifyWebhook } from "../../src/alerts/channels/webhook.ts";
+import { discordEscape } from "../../src/alerts/channels/discord.ts";
 import type { Store } from "../../src/store/db.ts";
 import { SECRET_KEY, alertConfig, clock, deliveriesOf, dispatcher, open, resolve, seedProject, tempStore, type TestStore } from "./fixtures.ts";
 

@@ -1,6 +1,7 @@
-// Alert channels (email, webhook, slack, discord) per project or for the
-// operator (projectId null), a test send that reports the SMTP/HTTP answer,
-// and each incident's delivery log.
+// Alert channels (email, webhook, chat, push and pager providers:
+// alerts/channels/registry.ts) per project or for the operator (projectId
+// null), a test send that reports the SMTP/HTTP answer, and each incident's
+// delivery log.
 import type { FastifyInstance } from "fastify";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { AlertChannel, CheckResult, Delivery, Errors, IdParams, NoContent } from "../schemas.ts";
@@ -11,12 +12,21 @@ import { CHANNEL_TYPES, send, type ChannelType } from "../../alerts/channels.ts"
 import { parseLog } from "../../alerts/attempt.ts";
 import { emailTargetOf, parseDeliveryKey } from "../../alerts/delivery-key.ts";
 import { testAlertContext } from "../../alerts/test-message.ts";
-import { hostProblem } from "../../alerts/target-address.ts";
+import { PROVIDERS } from "../../alerts/channels/registry.ts";
+import { ChannelFieldError } from "../../alerts/channels/provider.ts";
 import { assertWellFormed } from "../well-formed.ts";
 
 const TypeField = Type.Union(CHANNEL_TYPES.map((t) => Type.Literal(t)));
-const Target = Type.String({ minLength: 3, maxLength: 2000, description: "comma-separated email addresses, or an http(s) URL" });
-const Secret = Type.String({ minLength: 16, maxLength: 200, description: "generic webhooks only: HMAC-SHA256 signing secret; stored encrypted, never shown again" });
+const Target = Type.String({
+  minLength: 3,
+  maxLength: 2000,
+  description: `per type: ${CHANNEL_TYPES.map((t) => `${t}: ${PROVIDERS[t].targetHelp}`).join(" ")}`,
+});
+const Secret = Type.String({
+  minLength: 8,
+  maxLength: 1000,
+  description: `stored encrypted, never shown again; per type: ${CHANNEL_TYPES.filter((t) => PROVIDERS[t].secret).map((t) => `${t}: ${PROVIDERS[t].secret!.help}`).join("; ")}`,
+});
 
 const CreateBody = Type.Object(
   {
@@ -35,30 +45,27 @@ const ListQuery = Type.Object(
   { projectId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "a project's channels, or \"operator\" for the operator-level ones" })) },
   { additionalProperties: false },
 );
-const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+$/;
-
-/** allowPrivate: BORELA_ALERT_ALLOW_PRIVATE_TARGETS. Names are resolved and checked again at every send. */
+/** The target as the provider stores it; 400 naming the field. allowPrivate: BORELA_ALERT_ALLOW_PRIVATE_TARGETS (names are checked again at every send). */
 function validTarget(type: ChannelType, target: string, allowPrivate: boolean): string {
-  if (type === "email") {
-    const addresses = target.split(",").map((a) => a.trim()).filter(Boolean);
-    const bad = addresses.find((a) => !EMAIL.test(a));
-    if (addresses.length === 0 || bad !== undefined) throw badRequest(`target ${JSON.stringify(bad ?? target)} is not an email address`);
-    return addresses.join(",");
-  }
-  let url: URL;
   try {
-    url = new URL(target);
-  } catch {
-    throw badRequest(`target ${JSON.stringify(target)} is not a URL`);
+    return PROVIDERS[type].checkTarget(target, allowPrivate);
+  } catch (err) {
+    if (err instanceof ChannelFieldError) throw badRequest(err.message);
+    throw err;
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw badRequest(`target ${JSON.stringify(target)} must be an http(s) URL for a ${type} channel`);
-  const problem = hostProblem(url.hostname, allowPrivate);
-  if (problem) throw badRequest(`target is refused: ${problem}`);
-  return url.toString();
 }
 
-function checkSecret(type: ChannelType, secret: string | null | undefined): void {
-  if (secret && type !== "webhook") throw badRequest(`secret signs generic webhooks; ${type} channels have none`);
+/** secret: the one given (null removes it, undefined keeps the stored one); `stored` whether the row has one. */
+function checkSecret(type: ChannelType, secret: string | null | undefined, stored = false): void {
+  const rule = PROVIDERS[type].secret;
+  if (!rule) {
+    if (secret) throw badRequest(`secret: ${type} channels take none (a secret signs generic webhooks, or holds an ntfy, Gotify or Matrix token)`);
+    if (secret === undefined && stored) throw badRequest(`${type} channels have no secret: send "secret": null to remove it`);
+    return;
+  }
+  if (secret && rule.minLength && secret.length < rule.minLength) throw badRequest(`secret must be at least ${rule.minLength} characters for a ${type} channel`);
+  const present = secret ? true : secret === undefined && stored;
+  if (rule.required && !present) throw badRequest(`secret is required for a ${type} channel: ${rule.help}`);
 }
 
 interface ChannelRow {
@@ -120,8 +127,7 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
     assertWellFormed(body);
     const row = await channelOr404(id);
     const type = body.type ?? (row.type as ChannelType);
-    checkSecret(type, body.secret);
-    if (type !== "webhook" && body.secret === undefined && row.secretEnc) throw badRequest(`${type} channels have no secret: send "secret": null to remove it`);
+    checkSecret(type, body.secret, row.secretEnc !== null);
     const updated = await app.store.alertChannel.update({
       where: { id },
       data: {

@@ -1,0 +1,57 @@
+// Discord webhooks: {content, embeds}, within Discord's limits (2000 content,
+// 256 title, 4096 description, 1024 per field). Reported text renders as text
+// and pings no one.
+import { facts, subject, type AlertContext } from "../message.ts";
+import { postWebhook } from "./webhook.ts";
+import type { Provider } from "./provider.ts";
+import { urlTarget } from "./target.ts";
+import { clip, clipLines, codeText } from "./text.ts";
+
+/**
+ * Discord markdown made literal: `\` before every character its parser treats as markup (emphasis, code,
+ * spoilers, mentions, timestamps), before the `](` of a masked link, and before `#`, `-`, `>` that open a
+ * line (headings, lists, quotes).
+ */
+export function discordEscape(s: string): string {
+  return s
+    .replace(/[\\*_~`|<@]/g, "\\$&")
+    .replace(/\]\(/g, "\\](")
+    .replace(/^(\s*)([#>-])/gm, "$1\\$2");
+}
+
+/** A Discord inline code span holding `s` verbatim. */
+function discordCode(s: string): string {
+  return `\`${codeText(s)}\``;
+}
+
+const DISCORD_COLOR = { resolved: 0x2e7d32, test: 0x1565c0, alert: 0xc62828 };
+
+export function discordPayload(c: AlertContext) {
+  const [, ...rest] = facts(c);
+  return {
+    content: clip(discordEscape(subject(c)), 2000),
+    // Nothing an alert says may ping anyone (@everyone, @here, users, roles).
+    allowed_mentions: { parse: [] as string[] },
+    embeds: [
+      {
+        title: clip(discordEscape(subject(c)), 256),
+        description: clip(discordEscape(facts(c)[0][1]), 4096),
+        url: c.dashboardUrl,
+        color: c.event === "resolved" || c.event === "missed" || c.event === "summary" ? DISCORD_COLOR.resolved : c.event === "test" ? DISCORD_COLOR.test : DISCORD_COLOR.alert,
+        fields: [
+          ...rest.map(([name, value]) => ({ name: clip(discordEscape(name), 256), value: clip(discordEscape(value), 1024) })),
+          ...(c.event === "summary" ? [] : [{ name: "Restore", value: clipLines(c.restoreCommands.map(discordCode), 1024) || "no restore command known" }]),
+        ],
+      },
+    ],
+  };
+}
+
+export const discord: Provider = {
+  targetHelp: "A Discord channel webhook URL (https://discord.com/api/webhooks/…).",
+  secret: null,
+  resolves: "notice",
+  checkTarget: (target, allowPrivate) => urlTarget(target, "discord", allowPrivate).toString(),
+  render: (c) => discordPayload(c),
+  send: (channel, c, s) => postWebhook(channel.target, discordPayload(c), null, s.timeoutMs, s.allowPrivateTargets),
+};

@@ -1,0 +1,21 @@
+// Email: the plain-text and HTML bodies of email-body.ts, sent over SMTP (../email.ts).
+import { sendEmail } from "../email.ts";
+import { htmlBody, textBody } from "../email-body.ts";
+import { subject } from "../message.ts";
+import { ChannelFieldError, type Provider } from "./provider.ts";
+
+const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+$/;
+
+export const email: Provider = {
+  targetHelp: "Email addresses, comma-separated; needs BORELA_SMTP_URL.",
+  secret: null,
+  resolves: "notice",
+  checkTarget(target) {
+    const addresses = target.split(",").map((a) => a.trim()).filter(Boolean);
+    const bad = addresses.find((a) => !EMAIL.test(a));
+    if (addresses.length === 0 || bad !== undefined) throw new ChannelFieldError(`target ${JSON.stringify(bad ?? target)} is not an email address`);
+    return addresses.join(",");
+  },
+  render: (c) => ({ subject: subject(c), text: textBody(c), html: htmlBody(c) }),
+  send: (channel, c, senders) => sendEmail(senders, { to: channel.target, subject: subject(c), text: textBody(c), html: htmlBody(c) }),
+};

@@ -1,0 +1,63 @@
+// One HTTP request to a provider, with the core's network rules: the target's
+// address is checked (target-address.ts: link-local always refused, loopback and
+// private ranges unless allowPrivateTargets), names are resolved once and the
+// checked address is the one connected to, redirects are not followed.
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { PermanentDeliveryError } from "../errors.ts";
+import { checkedLookup, hostProblem, TargetAddressError } from "../target-address.ts";
+
+export interface HttpCall {
+  method?: "POST" | "PUT";
+  url: string;
+  /** Sent as is; "content-type" defaults to application/json. */
+  headers?: Record<string, string>;
+  body: string;
+  /** The whole request, in ms (10 s by default). */
+  timeoutMs?: number;
+  allowPrivateTargets?: boolean;
+}
+
+/**
+ * Sends the request; resolves with "HTTP <status> from <host>", throws on a non-2xx answer (with the first
+ * 200 characters of the answer) or no answer within timeoutMs. A refused address throws
+ * PermanentDeliveryError before anything is sent. Only the host is ever reported: Slack, Discord, Teams and
+ * Telegram URLs carry their secret in the path or query.
+ */
+export async function sendHttp(call: HttpCall): Promise<string> {
+  const method = call.method ?? "POST";
+  const timeoutMs = call.timeoutMs ?? 10_000;
+  const allowPrivate = call.allowPrivateTargets ?? false;
+  const headers: Record<string, string | number> = {
+    "content-type": "application/json",
+    "user-agent": "borela-alerts",
+    ...call.headers,
+    "content-length": Buffer.byteLength(call.body),
+  };
+  const target = new URL(call.url);
+  const host = target.host;
+  const literal = hostProblem(target.hostname, allowPrivate);
+  if (literal) throw new PermanentDeliveryError(`${method} to ${host} refused: ${literal}`);
+  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = send(target, { method, headers, agent: false, lookup: checkedLookup(allowPrivate) }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        if (text.length < 1000) text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on("error", reject);
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on("close", () => clearTimeout(timer));
+    req.on("error", reject);
+    req.end(call.body);
+  }).catch((err: Error) => {
+    if (err instanceof TargetAddressError) throw new PermanentDeliveryError(`${method} to ${host} refused: ${err.message}`);
+    throw new Error(`${method} to ${host} failed: ${err.message}`);
+  });
+  const shown = text.slice(0, 200).trim();
+  if (status < 200 || status > 299) throw new Error(`${method} to ${host} answered HTTP ${status}${shown ? `: ${shown}` : ""}`);
+  return `HTTP ${status} from ${host}`;
+}

@@ -1,0 +1,60 @@
+// Matrix: an m.room.message event sent with the client-server API
+// (PUT /_matrix/client/v3/rooms/{roomId}/send/m.room.message/{txnId},
+// https://spec.matrix.org/v1.11/client-server-api/#put_matrixclientv3roomsroomidsendeventtypetxnid)
+// with the bot user's access token (the channel's secret). The HTML body
+// escapes reported text; an empty m.mentions says the message mentions no one,
+// so neither @room nor a name in reported text notifies anybody.
+//
+// Target: "<homeserver URL>/<room id>", e.g. "https://matrix.example.org/!abcdef:example.org".
+import { randomUUID } from "node:crypto";
+import { escapeHtml } from "../../words/html.ts";
+import { textBody } from "../email-body.ts";
+import { facts, headline, subject, type AlertContext } from "../message.ts";
+import { sendHttp } from "./http.ts";
+import { ChannelFieldError, type Provider } from "./provider.ts";
+import { urlTarget } from "./target.ts";
+
+const ROOM_ID = /^![^\s/:]+:[^\s/]+$/;
+
+export function matrixHtml(c: AlertContext): string {
+  const rows = (c.event === "summary" ? facts(c).slice(1) : facts(c)).map(([k, v]) => `<li><b>${escapeHtml(k)}:</b> ${escapeHtml(v)}</li>`);
+  const commands = c.event === "summary" ? [] : c.restoreCommands.map((cmd) => `<pre><code>${escapeHtml(cmd)}</code></pre>`);
+  return [
+    `<h4>${escapeHtml(subject(c))}</h4>`,
+    `<p>${escapeHtml(headline(c))}</p>`,
+    `<ul>${rows.join("")}</ul>`,
+    ...(commands.length ? ["<p>To restore the latest backup:</p>", ...commands] : []),
+    `<p><a href="${escapeHtml(c.dashboardUrl)}">Open the dashboard</a></p>`,
+  ].join("\n");
+}
+
+export function matrixPayload(c: AlertContext) {
+  return { msgtype: "m.text", body: `${subject(c)}\n\n${textBody(c)}`, format: "org.matrix.custom.html", formatted_body: matrixHtml(c), "m.mentions": {} };
+}
+
+/** The homeserver's base URL and the room id, from the target. */
+export function matrixRoom(target: string): { homeserver: string; room: string } {
+  const url = new URL(target);
+  const segments = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  const room = segments.pop() ?? "";
+  return { homeserver: `${url.origin}${segments.map((s) => `/${s}`).join("")}`, room };
+}
+
+export const matrix: Provider = {
+  targetHelp: "<homeserver URL>/<room id>, e.g. https://matrix.example.org/!abcdef:example.org; the secret is the bot user's access token.",
+  secret: { required: true, help: "access token of the user that posts (it must have joined the room)" },
+  resolves: "notice",
+  checkTarget(target, allowPrivate) {
+    urlTarget(target, "matrix", allowPrivate);
+    const { homeserver, room } = matrixRoom(target);
+    if (!ROOM_ID.test(room)) throw new ChannelFieldError("target must end with the room id (!…:server, under Room settings → Advanced), e.g. https://matrix.example.org/!abcdef:example.org");
+    return `${homeserver}/${room}`;
+  },
+  render: (c) => matrixPayload(c),
+  send(channel, c, s) {
+    const { homeserver, room } = matrixRoom(channel.target);
+    // A fresh transaction id per attempt: the homeserver treats a repeated one as the same event.
+    const url = `${homeserver}/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message/borela-${randomUUID()}`;
+    return sendHttp({ method: "PUT", url, headers: { authorization: `Bearer ${channel.secret ?? ""}` }, body: JSON.stringify(matrixPayload(c)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
+  },
+};

@@ -1,0 +1,39 @@
+// Mattermost incoming webhooks (https://developers.mattermost.com/integrate/webhooks/incoming/):
+// {text} in Mattermost's Markdown. Reported text is made literal: a backslash
+// before each Markdown punctuation character (CommonMark escapes), and a
+// zero-width space after "@" so @channel, @all, @here and @user mention no one.
+import { facts, subject, type AlertContext } from "../message.ts";
+import { sendHttp } from "./http.ts";
+import type { Provider } from "./provider.ts";
+import { urlTarget } from "./target.ts";
+import { clip, clipLines, codeText } from "./text.ts";
+
+export function mattermostEscape(s: string): string {
+  return s.replace(/[\\`*_[\]()!|<>~&:]/g, "\\$&").replace(/@/g, "@\u200b").replace(/[\r\n\u2028\u2029]+/g, " ");
+}
+
+/** A code span (nothing in it is Markdown or a mention); a backtick cannot close it early. */
+function mattermostCode(s: string): string {
+  return `\`${codeText(s)}\``;
+}
+
+export function mattermostPayload(c: AlertContext) {
+  const rows = (c.event === "summary" ? facts(c).slice(1) : facts(c)).map(([k, v]) => `**${mattermostEscape(k)}:** ${mattermostEscape(clip(v, 2000))}`);
+  const commands = c.event === "summary" ? [] : c.restoreCommands.map(mattermostCode);
+  const text = [
+    `#### ${mattermostEscape(subject(c))}`,
+    clipLines(rows, 10_000, "see the dashboard"),
+    ...(commands.length ? ["To restore the latest backup:", clipLines(commands, 4000)] : []),
+    `[Open the dashboard](${c.dashboardUrl})`,
+  ].join("\n\n");
+  return { text, username: "Borela" };
+}
+
+export const mattermost: Provider = {
+  targetHelp: "A Mattermost incoming-webhook URL (https://chat.example.com/hooks/…).",
+  secret: null,
+  resolves: "notice",
+  checkTarget: (target, allowPrivate) => urlTarget(target, "mattermost", allowPrivate).toString(),
+  render: (c) => mattermostPayload(c),
+  send: (channel, c, s) => sendHttp({ url: channel.target, body: JSON.stringify(mattermostPayload(c)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets }),
+};

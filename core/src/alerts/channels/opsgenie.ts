@@ -1,0 +1,75 @@
+// Opsgenie Alert API (https://docs.opsgenie.com/docs/alert-api): create an
+// alert while an incident is open (alias = the incident id, so a reminder is
+// deduplicated) and close it by alias when the incident ends (pager.ts).
+// Opsgenie shows these fields as plain text. Authorization: GenieKey <API key>.
+//
+// Target: "<API key>" of an API integration (a UUID); an API URL may come first
+// (https://api.eu.opsgenie.com/<key> for the EU instance), https://api.opsgenie.com by default.
+import { textBody } from "../email-body.ts";
+import { subject, where, type AlertContext } from "../message.ts";
+import { sendHttp } from "./http.ts";
+import { pagerActions, type PagerAction } from "./pager.ts";
+import type { Provider } from "./provider.ts";
+import { keyedTarget, keyedTargetString } from "./target.ts";
+import { clip } from "./text.ts";
+
+const API = "https://api.opsgenie.com";
+const KEYS = [{ name: "API key", pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, example: "eb243592-faa2-4ba2-a551-1afdf565c889" }];
+
+const PRIORITY: Record<string, string> = { error: "P1", drill_failed: "P2", silent: "P2", stale: "P2", drill_overdue: "P3", test: "P5" };
+
+export interface OpsgenieRequest {
+  action: "create" | "close";
+  alias: string;
+  /** Path and query under the API base. */
+  path: string;
+  body: Record<string, unknown>;
+}
+
+function request(a: PagerAction): OpsgenieRequest {
+  const c = a.about;
+  if (a.action === "close") {
+    return { action: "close", alias: a.key, path: `/v2/alerts/${encodeURIComponent(a.key)}/close?identifierType=alias`, body: { source: "Borela", user: "Borela", note: clip(subject(c), 25_000) } };
+  }
+  return {
+    action: "create",
+    alias: a.key,
+    path: "/v2/alerts",
+    body: {
+      message: clip(subject(c), 130),
+      alias: a.key,
+      description: clip(textBody(c), 15_000),
+      priority: PRIORITY[c.kind] ?? "P2",
+      source: "Borela",
+      entity: clip(where(c), 512),
+      tags: ["borela", c.kind],
+      details: { project: c.project.name, database: c.database ?? "", kind: c.kind, dashboard: c.dashboardUrl },
+    },
+  };
+}
+
+/** The requests to make, in order. */
+export function opsgenieRequests(c: AlertContext): OpsgenieRequest[] {
+  return pagerActions(c).map(request);
+}
+
+function parse(target: string, allowPrivate: boolean) {
+  return keyedTarget(target, "opsgenie", API, KEYS, allowPrivate);
+}
+
+export const opsgenie: Provider = {
+  targetHelp: "The API key of an Opsgenie API integration (https://api.eu.opsgenie.com/<key> for the EU instance); the alert closes itself when Borela's incident does.",
+  secret: null,
+  resolves: "closes",
+  checkTarget: (target, allowPrivate) => keyedTargetString(parse(target, allowPrivate), API),
+  render: (c) => opsgenieRequests(c),
+  async send(channel, c, s) {
+    const { base, keys } = parse(channel.target, s.allowPrivateTargets ?? false);
+    const answers: string[] = [];
+    for (const r of opsgenieRequests(c)) {
+      const answer = await sendHttp({ url: `${base}${r.path}`, headers: { authorization: `GenieKey ${keys[0]}` }, body: JSON.stringify(r.body), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
+      answers.push(`${r.action} ${r.alias}: ${answer}`);
+    }
+    return answers.join("; ");
+  },
+};

@@ -1,0 +1,57 @@
+// Microsoft Teams through a Workflows webhook ("Post to a channel when a
+// webhook request is received"): a message whose one attachment is an
+// Adaptive Card. Reported text goes only in TextRuns, which Adaptive Cards
+// render without Markdown (https://adaptivecards.io/explorer/TextRun.html);
+// "{{" is broken so no DATE()/TIME() function is evaluated in it.
+import { facts, headline, subject, type AlertContext } from "../message.ts";
+import { sendHttp } from "./http.ts";
+import type { Provider } from "./provider.ts";
+import { urlTarget } from "./target.ts";
+import { clip } from "./text.ts";
+
+/** Adaptive Card text as plain text: no `{{…}}` function can form. */
+export function teamsText(s: string): string {
+  return s.replace(/\{\{/g, "{\u200b{");
+}
+
+function run(text: string, style: Record<string, unknown> = {}) {
+  return { type: "TextRun", text: teamsText(text), ...style };
+}
+
+function block(inlines: unknown[], extra: Record<string, unknown> = {}) {
+  return { type: "RichTextBlock", inlines, ...extra };
+}
+
+const ALERTING = new Set(["opened", "reminder"]);
+
+export function teamsCard(c: AlertContext) {
+  const shown = c.event === "summary" ? facts(c).slice(1) : facts(c);
+  const commands = c.event === "summary" ? [] : c.restoreCommands;
+  return {
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    type: "AdaptiveCard",
+    version: "1.4",
+    body: [
+      block([run(clip(subject(c), 400), { weight: "Bolder", size: "Medium", color: ALERTING.has(c.event) ? "Attention" : c.event === "test" ? "Accent" : "Good" })]),
+      block([run(clip(headline(c), 2000))], { spacing: "Small" }),
+      ...shown.map(([k, v]) => block([run(`${k}: `, { weight: "Bolder" }), run(clip(v, 1000))], { spacing: "Small" })),
+      ...(commands.length ? [block([run("To restore the latest backup:", { weight: "Bolder" })])] : []),
+      ...commands.map((cmd) => block([run(clip(cmd, 2000), { fontType: "Monospace" })], { spacing: "None" })),
+    ],
+    actions: [{ type: "Action.OpenUrl", title: "Open the dashboard", url: c.dashboardUrl }],
+  };
+}
+
+/** The body a Workflows webhook takes (Teams' "message" with an Adaptive Card attachment). */
+export function teamsPayload(c: AlertContext) {
+  return { type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content: teamsCard(c) }] };
+}
+
+export const teams: Provider = {
+  targetHelp: "The HTTP POST URL of a Teams Workflows webhook (\"Post to a channel when a webhook request is received\").",
+  secret: null,
+  resolves: "notice",
+  checkTarget: (target, allowPrivate) => urlTarget(target, "teams", allowPrivate).toString(),
+  render: (c) => teamsPayload(c),
+  send: (channel, c, s) => sendHttp({ url: channel.target, body: JSON.stringify(teamsPayload(c)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets }),
+};
