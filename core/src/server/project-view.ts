@@ -3,6 +3,7 @@ import { renderReasons } from "../words/reasons.ts";
 import { pausedWords } from "../words/pause.ts";
 import { isPaused } from "../alerts/pause.ts";
 import { pingUrl } from "./routes/ping.ts";
+import { watchingView } from "./watching-view.ts";
 import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
 import { restoreCommands } from "../snippets/restore-commands.ts";
@@ -230,6 +231,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
     // Litestream 0.5's `heartbeat-url:` for agentless watching (routes/ping.ts).
     pingUrl: p.pingKey ? pingUrl(alert.publicUrl ?? "", p.pingKey) : null,
     lastPingAt: p.lastPingAt,
+    ...watchingView(p, alert.publicUrl ?? ""),
     createdAt: p.createdAt,
     databases: p.databases.map((d) => {
       const oldestPending = d.replicas

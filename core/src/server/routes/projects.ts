@@ -12,6 +12,7 @@ import { issueAgentToken } from "../agent-tokens.ts";
 import { cronError, defaultDrillSchedule } from "../../projects/settings.ts";
 import { randomBytes } from "node:crypto";
 import { retireDatabase } from "../../store/retire.ts";
+import { storedReplicaData } from "../stored-replica.ts";
 
 const DatabaseParams = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 64 }), databaseId: Type.String({ minLength: 1, maxLength: 64 }) },
@@ -31,14 +32,22 @@ const Settings = {
 };
 
 const CreateProject = Type.Object({ name: ProjectName, ...Settings }, { additionalProperties: false });
-const UpdateProject = Type.Object({ name: Type.Optional(ProjectName), ...Settings }, { additionalProperties: false, minProperties: 1 });
+const UpdateProject = Type.Object(
+  {
+    name: Type.Optional(ProjectName),
+    ...Settings,
+    // The replica the core lists itself when no agent reports (stored-replica.ts); null stops listing.
+    replicaUrl: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 function settingsData(body: Static<typeof UpdateProject>) {
   if (body.drillSchedule !== undefined) {
     const err = cronError(body.drillSchedule);
     if (err) throw badRequest(err);
   }
-  const { assertions, alertEmails, ...rest } = body;
+  const { assertions, alertEmails, replicaUrl: _stored, ...rest } = body as Static<typeof UpdateProject>;
   return {
     ...rest,
     ...(assertions !== undefined ? { assertions: JSON.stringify(assertions) } : {}),
@@ -129,7 +138,8 @@ export default async function projectRoutes(base: FastifyInstance) {
     const { id } = request.params;
     const { body } = request;
     try {
-      await app.store.project.update({ where: { id }, data: settingsData(body) });
+      const stored = body.replicaUrl !== undefined ? await storedReplicaData(app.store, app.config, id, body.replicaUrl) : {};
+      await app.store.project.update({ where: { id }, data: { ...settingsData(body), ...stored } });
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") throw notFound(`project ${id}`);
       if (uniqueViolation(err)) throw conflict(`a project named ${JSON.stringify(body.name)} already exists`);

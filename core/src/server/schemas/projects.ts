@@ -150,6 +150,12 @@ export const ProjectDetail = Type.Object(
     badgePath: Type.String(),
     pingUrl: Nullable(Type.String()),
     lastPingAt: Nullable(DateTime),
+    // Agentless watching (server/watching-view.ts).
+    pingLine: Nullable(Type.String({ description: "the line to paste at the top level of litestream.yml (Litestream 0.5), e.g. heartbeat-url: \"https://…/ping/<key>\"" })),
+    signals: Type.Object({ agent: Type.Boolean(), ping: Type.Boolean(), storageListing: Type.Boolean() }),
+    storageListing: Nullable(
+      Type.Object({ replicaUrl: Type.String(), newestLtxAt: Nullable(DateTime), listedAt: Nullable(DateTime), error: Nullable(Type.String()) }),
+    ),
     createdAt: DateTime,
     databases: Type.Array(DatabaseView),
   },

@@ -1,0 +1,130 @@
+// Agentless watching end to end (issue 16, item 8): an unmodified Litestream 0.5.16
+// `replicate` with `heartbeat-url:` pointing at a real core, no Borela agent, and
+// the replica directory stored as the project's replica (PATCH replicaUrl), which
+// the core lists itself on its own timer. Time is compressed: staleAfter 15 s,
+// listing and sweep every second.
+//   both signals good            → fresh
+//   pings go on, storage frozen  → stale, naming the storage listing (stored target pointed at a frozen copy)
+//   Litestream stopped           → silent, naming the missing ping, with a silent incident
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { litestream05, litestream05Env } from "../litestream/live-v5.ts";
+import { createDatabase } from "../litestream/live.ts";
+import { startTestCore, type TestCore } from "../support/core-server.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+let core: TestCore;
+let tmp: TmpDir;
+let child: ChildProcess | null = null;
+let writer: NodeJS.Timeout | null = null;
+beforeAll(async () => {
+  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LISTING_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
+  tmp = await tmpDir("borela-agentless-");
+});
+afterAll(async () => {
+  if (writer) clearInterval(writer);
+  child?.kill("SIGKILL");
+  await core?.close();
+  await tmp?.remove();
+});
+
+interface Detail {
+  status: string;
+  statusReasons: string[];
+  pingUrl: string;
+  pingLine: string;
+  signals: { agent: boolean; ping: boolean; storageListing: boolean };
+  storageListing: { replicaUrl: string; newestLtxAt: string | null; listedAt: string | null; error: string | null } | null;
+}
+const detail = async (id: string) => (await core.api<Detail>("GET", `/api/v1/projects/${id}`)).body;
+const until = (id: string, status: string, timeoutMs: number, what: () => string) =>
+  waitFor(async () => {
+    const d = await detail(id);
+    return d.status === status ? d : null;
+  }, { timeoutMs, intervalMs: 250, what: what() });
+
+it("fresh on a real Litestream 0.5's pings and the core's own listing; stale when storage stops advancing; silent when Litestream stops", async () => {
+  const started = Date.now();
+  const p = await core.createProject("agentless", { staleAfterSeconds: 15, heartbeatGraceSeconds: 90 });
+  const replica = path.join(tmp.path, "replica");
+  const frozen = path.join(tmp.path, "frozen");
+
+  // The stored target is checked like a drill's: outside BORELA_FILE_REPLICA_ROOTS or with inline keys, refused naming the field.
+  const outside = await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { replicaUrl: "file:///var/lib/elsewhere" } });
+  expect(outside.status).toBe(400);
+  expect(outside.body.message).toMatch(/^replicaUrl: /);
+  const inline = await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { replicaUrl: "s3://AKIA:secret@bucket/db" } });
+  expect(inline.status).toBe(400);
+  expect(inline.body.message).toMatch(/^replicaUrl: .*carries credentials/);
+  expect(JSON.stringify(inline.body)).not.toContain("secret");
+  expect((await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { replicaUrl: `file://${replica}` } })).status).toBe(200);
+
+  // Listed before Litestream runs: no LTX file, and no ping yet: not fresh, and the page says what is missing.
+  const before = await waitFor(async () => {
+    const d = await detail(p.id);
+    return d.storageListing?.listedAt ? d : null;
+  }, { timeoutMs: 10_000, what: "the core's first listing" });
+  expect(before.status).toBe("unknown");
+  expect(before.statusReasons.join("\n")).toMatch(/no Litestream ping yet: .*set heartbeat-url/);
+  expect(before.statusReasons.join("\n")).toMatch(/no Borela agent/);
+  expect(before.signals).toEqual({ agent: false, ping: false, storageListing: true });
+  expect(before.pingLine).toBe(`heartbeat-url: "${before.pingUrl}"`);
+
+  // Litestream 0.5 with the page's line at the top level of its config; an app writing every half second.
+  const db = path.join(tmp.path, "app.sqlite3");
+  createDatabase(db, 5);
+  const config = path.join(tmp.path, "litestream.yml");
+  writeFileSync(
+    config,
+    [
+      before.pingLine,
+      `heartbeat-interval: 1m`, // 0.5.16's minimum; its monitor checks every 15 s
+      `dbs:`,
+      `  - path: ${JSON.stringify(db)}`,
+      `    monitor-interval: 100ms`,
+      `    replica: { type: file, path: ${JSON.stringify(replica)}, sync-interval: 100ms }`,
+      "",
+    ].join("\n"),
+  );
+  const lines: string[] = [];
+  child = spawn(litestream05(), ["replicate", "-config", config], { env: litestream05Env(), stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr!.on("data", (c: Buffer) => lines.length < 1000 && lines.push(c.toString()));
+  const app = new Database(db);
+  let n = 0;
+  writer = setInterval(() => n < 400 && app.prepare("INSERT INTO events (kind, payload, created_at) VALUES ('app', ?, ?)").run(`row ${n++}`, new Date().toISOString()), 500);
+
+  const fresh = await until(p.id, "fresh", 40_000, () => `fresh on ping and listing (litestream: ${lines.join("").slice(-400)})`);
+  const freshWords = fresh.statusReasons.join("\n");
+  expect(freshWords).toMatch(/Litestream pinged \d+s ago: it runs and every database synced/);
+  expect(freshWords).toContain(`storage listing: newest LTX file written`);
+  expect(freshWords).toContain(`on file://${replica}`);
+  expect(fresh.signals).toEqual({ agent: false, ping: true, storageListing: true });
+
+  // Pings go on (grace 90 s), but the stored target now holds a copy nobody writes to: past staleAfter, stale naming the listing.
+  cpSync(replica, frozen, { recursive: true, preserveTimestamps: true });
+  expect((await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { replicaUrl: `file://${frozen}` } })).status).toBe(200);
+  const stale = await until(p.id, "stale", 40_000, () => "stale once storage stops advancing");
+  expect(stale.statusReasons[0]).toMatch(new RegExp(`^storage listing: newest LTX file written \\d+s ago on file://${frozen} \\(threshold 15s\\): storage has not advanced`));
+  expect(stale.statusReasons.join("\n")).toMatch(/Litestream pinged \d+s ago/);
+  const incidents = async () => (await core.api<{ kind: string; reason: string; resolvedAt: string | null }[]>("GET", `/api/v1/projects/${p.id}/incidents?open=true`)).body;
+  expect((await incidents()).map((i) => i.kind)).toContain("stale");
+  expect(child.exitCode).toBeNull(); // Litestream kept running all along
+
+  // Litestream stops: no more pings. The grace is shortened to 5 s so the test need not wait 90 s.
+  clearInterval(writer);
+  app.close();
+  child.kill("SIGKILL");
+  expect((await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { heartbeatGraceSeconds: 5 } })).status).toBe(200);
+  const silent = await until(p.id, "silent", 20_000, () => "silent once pings stop");
+  expect(silent.statusReasons[0]).toMatch(/^no Litestream ping for \d+s: is Litestream running\? \(grace 5s\)/);
+  const open = await waitFor(async () => {
+    const list = await incidents();
+    return list.find((i) => i.kind === "silent") ?? null;
+  }, { timeoutMs: 10_000, what: "a silent incident" });
+  expect(open.reason).toMatch(/Litestream ping/);
+  expect(Date.now() - started).toBeLessThan(110_000);
+}, 120_000);
