@@ -8,7 +8,7 @@
 // Errors: ConfigError naming the variable (env-parse.ts).
 import path from "node:path";
 import { parseConfirmDelays, type ConfirmDelays } from "./alerts/confirm-delay.ts";
-import { ConfigError, parseBool, parseList, readInt, type Env } from "./env-parse.ts";
+import { ConfigError, parseBool, parseHttpUrl, parseList, readInt, type Env } from "./env-parse.ts";
 import { parseTrustProxy, type TrustProxy } from "./trust-proxy-setting.ts";
 
 export { ConfigError, readInt };
@@ -45,6 +45,8 @@ export interface Config extends ProcessEnv {
   logLevel: string;
   redisUrl: string | null;
   sweepIntervalSeconds: number;
+  /** BORELA_SELF_HEARTBEAT_URL: pinged (GET) after every completed sweep so an outside check hears when the core stops; null when unset. */
+  selfHeartbeatUrl: string | null;
   /** How often the core lists the replicas stored for agentless watching (BORELA_LISTING_INTERVAL_SECONDS). */
   listingIntervalSeconds: number;
   heartbeatRetentionDays: number;
@@ -171,6 +173,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: env.BORELA_LOG_LEVEL || "info",
     redisUrl: readUrl(env, "BORELA_REDIS_URL"),
     sweepIntervalSeconds: readInt(env, "BORELA_SWEEP_INTERVAL_SECONDS", 15, 1, 3600),
+    selfHeartbeatUrl: parseHttpUrl(env.BORELA_SELF_HEARTBEAT_URL, "BORELA_SELF_HEARTBEAT_URL") ?? null,
     listingIntervalSeconds: readInt(env, "BORELA_LISTING_INTERVAL_SECONDS", 60, 1, 86400),
     heartbeatRetentionDays: readInt(env, "BORELA_HEARTBEAT_RETENTION_DAYS", 30, 1, 3650),
     bodyLimitBytes: readInt(env, "BORELA_BODY_LIMIT_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024),

@@ -6,6 +6,7 @@
 //   readInt(env, name, fallback, min, max): number        env[name], or fallback when unset or ""
 //   parseBool(raw, name): boolean | undefined             1/true/yes/on, 0/false/no/off (any case); undefined when unset or ""
 //   parseList(raw): string[]                              comma-separated, items trimmed, empty items dropped
+//   parseHttpUrl(raw, name): string | undefined           an absolute http: or https: URL with a host; undefined when unset or ""
 // Errors: ConfigError naming the variable (or flag) and the value, e.g.
 //   BORELA_PORT="x" is not a whole number between 0 and 65535
 
@@ -29,6 +30,19 @@ export function parseBool(raw: string | undefined, name: string): boolean | unde
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(`${name}=${JSON.stringify(raw)} is not true or false`);
+}
+
+export function parseHttpUrl(raw: string | undefined, name: string): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL (expected http://… or https://…)`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`${name} must be an http:// or https:// URL, not ${url.protocol}`);
+  if (!url.hostname) throw new ConfigError(`${name} has no host`);
+  return raw;
 }
 
 export function parseList(raw: string | undefined): string[] {

@@ -126,6 +126,19 @@ export function createSweeper(sweep: SweepStore, intervalSeconds: number, logger
     for (const listen of listeners) listen(...args);
   };
   let lastSweepAt = new Date(0);
+  let completedAt: Date | null = null;
+  const completedListeners: Array<(at: Date) => void> = [];
+
+  /** Marks a completed sweep in memory and in the store (for peers); a busy store keeps the memory mark until the next one. */
+  function completed(at: Date): void {
+    completedAt = at;
+    try {
+      sweep.mark.record(at);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "SQLITE_BUSY") logger.warn({ err }, "cannot store the time of the last completed sweep");
+    }
+    for (const listen of completedListeners) listen(at);
+  }
 
   /** The due projects (and those whose agent came with a rejected token since the last sweep), SWEEP_BATCH at a time. */
   async function sweepDue(): Promise<void> {
@@ -136,6 +149,7 @@ export function createSweeper(sweep: SweepStore, intervalSeconds: number, logger
       if (i > 0) await yieldToLoop();
       await sweepBatch(sweep, ids.slice(i, i + SWEEP_BATCH), new Date(), hold, changed, startedAt);
     }
+    completed(new Date());
   }
 
   function tick(): Promise<void> {
@@ -159,6 +173,23 @@ export function createSweeper(sweep: SweepStore, intervalSeconds: number, logger
     tick,
     /** What every evaluation reads and writes (store/fast-path.ts). */
     store: sweep,
+    /** When this core started (the stale-sweep limit counts from it until a first sweep completes). */
+    startedAt,
+    /** The latest completed sweep, this process's or a peer's (store), or null when none completed yet. */
+    lastCompletedAt(): Date | null {
+      let stored: Date | null = null;
+      try {
+        stored = sweep.mark.latest();
+      } catch {
+        /* an unreadable store: this process's own mark still tells */
+      }
+      if (!stored) return completedAt;
+      return completedAt && completedAt > stored ? completedAt : stored;
+    },
+    /** Adds a listener told after every completed interval sweep (not after on-demand evaluations), with its end time. */
+    onSweepCompleted(listener: (at: Date) => void): void {
+      completedListeners.push(listener);
+    },
     /** Adds a listener told of every status change a sweep stores. */
     onStatusChange(listener: StatusListener): void {
       listeners.push(listener);

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from "../config.ts";
 import { openStore, databaseFile, type Store } from "../store/db.ts";
 import { openFastPath } from "../store/fast-path.ts";
 import { createSweeper } from "../freshness/sweeper.ts";
+import { createSelfHeartbeat } from "../freshness/self-heartbeat.ts";
 import { createStorageLister } from "../freshness/storage-listing.ts";
 import { confirmSecondsFor } from "../alerts/confirm-delay.ts";
 import { loadSecretKey } from "../store/secrets.ts";
@@ -47,6 +48,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold = (kind: string) => confirmSecondsFor(kind, config.alertConfirmSeconds);
   const sweeper = createSweeper(fast.sweep, config.sweepIntervalSeconds, logger, hold);
+  const selfHeartbeat = config.selfHeartbeatUrl ? createSelfHeartbeat(config.selfHeartbeatUrl, logger) : null;
+  if (selfHeartbeat) sweeper.onSweepCompleted(() => selfHeartbeat.ping());
 
   // Settled before the port opens, or /healthz answers while the right admin token is refused (and counted as
   // a guess) as long as ending sessions signed in under another token takes (an scrypt hash: seconds under load).
@@ -104,6 +107,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await drills.stop();
       await alerts.stop();
       await sweeper.stop();
+      await selfHeartbeat?.idle();
       await lister.stop();
       fast.close();
       await store.$disconnect();

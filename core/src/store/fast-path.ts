@@ -7,12 +7,15 @@ import { HeartbeatIngest, type HeartbeatIngestOptions } from "./heartbeat-ingest
 import { SweepReads } from "./sweep-reads.ts";
 import { SweepWrites } from "./sweep-writes.ts";
 import { IncidentSweepWrites } from "../incidents/sweep-sql.ts";
+import { SweepMark } from "./sweep-mark.ts";
 
 /** What the freshness sweeper reads and writes, on the fast connection. */
 export interface SweepStore {
   reads: SweepReads;
   writes: SweepWrites;
   incidents: IncidentSweepWrites;
+  /** When a sweep last completed, this process's or a peer's (sweep-mark.ts). */
+  mark: SweepMark;
 }
 
 export interface FastPath {
@@ -32,5 +35,5 @@ export function openFastPath(file: string, options: HeartbeatIngestOptions): Fas
   db.pragma("busy_timeout = 0");
   db.pragma("foreign_keys = ON");
   const auth = new AgentAuth(db);
-  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db, auth), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db) }, close: () => db.close() };
+  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db, auth), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db), mark: new SweepMark(db) }, close: () => db.close() };
 }

@@ -1,0 +1,90 @@
+// Issue 20 item 3, "who watches the watcher": a real core (1 s sweeps) pings BORELA_SELF_HEARTBEAT_URL,
+// a receiver on loopback, after every completed sweep. A failing or hanging receiver costs one log line
+// per streak (no URL secret in it), never a storm of pings and never a sweep. When the sweep loop stops
+// (the sweeper's own stop(), the seam), the pings stop and /healthz turns 503 naming the stale sweep.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestCore, type TestCore } from "../support/core-server.ts";
+import { sleep, waitFor } from "../support/wait-for.ts";
+
+const SECRET = "5f3c1b2a-check-uuid-0123456789ab";
+type Mode = "ok" | "fail" | "hang";
+let mode: Mode = "ok";
+const pings: Array<{ at: number; path: string; method: string }> = [];
+let receiver: http.Server;
+let core: TestCore;
+
+beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    pings.push({ at: Date.now(), path: req.url ?? "", method: req.method ?? "" });
+    if (mode === "hang") return; // never answers: the core's 5 s timeout ends it
+    res.writeHead(mode === "ok" ? 200 : 500).end(mode === "ok" ? "OK" : "down");
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const { port } = receiver.address() as AddressInfo;
+  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_SELF_HEARTBEAT_URL: `http://127.0.0.1:${port}/ping/${SECRET}`, BORELA_LOG_LEVEL: "info" });
+});
+afterAll(async () => {
+  await core?.close();
+  receiver?.closeAllConnections();
+  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+});
+
+const health = () => core.api("GET", "/healthz?details=true", { token: null });
+const logLines = (needle: string) => core.logs().split("\n").filter((l) => l.includes(needle));
+
+describe("the core's self heartbeat and stale-sweep /healthz", () => {
+  it("pings after sweeps, logs one line per failing streak, never storms, and goes quiet with 503 when sweeps stop", async () => {
+    // Sweeps every second: pings arrive, GET on the configured path; /healthz reports the last sweep.
+    await waitFor(() => pings.length >= 3, { timeoutMs: 10_000, what: "three pings" });
+    expect(pings.every((p) => p.method === "GET" && p.path === `/ping/${SECRET}`)).toBe(true);
+    const ok = await health();
+    expect(ok.status).toBe(200);
+    expect(Date.now() - Date.parse(ok.body.details.sweep.lastSweepAt)).toBeLessThan(3_000);
+    expect(ok.body.details.sweep.staleAfterSeconds).toBe(10);
+    expect((await core.store.setting.findUnique({ where: { key: "sweep:last-completed" } }))?.value).toBeTruthy();
+
+    // The receiver fails, then hangs: one error line for the whole streak, the URL's path never logged.
+    mode = "fail";
+    await waitFor(() => logLines("self heartbeat").length >= 1, { timeoutMs: 5_000, what: "the failure line" });
+    mode = "hang";
+    const hangStart = pings.length;
+    const hangFrom = Date.now();
+    await sleep(7_000);
+    // One ping at a time with a 5 s timeout: about one ping per 5 s while sweeps go on every second.
+    const hung = pings.length - hangStart;
+    expect(hung).toBeGreaterThanOrEqual(1);
+    expect(hung).toBeLessThanOrEqual(Math.ceil((Date.now() - hangFrom) / 5_000) + 1);
+    const during = await health();
+    expect(during.status).toBe(200); // the sweep never waits for the ping
+    expect(Date.now() - Date.parse(during.body.details.sweep.lastSweepAt)).toBeLessThan(3_000);
+    mode = "ok";
+    await waitFor(() => logLines("delivered again").length === 1, { timeoutMs: 10_000, what: "the recovery line" });
+    const failed = logLines("self heartbeat to");
+    expect(failed.filter((l) => l.includes("failed"))).toHaveLength(1);
+    expect(failed[0]).toContain("http://127.0.0.1:");
+    expect(core.logs()).not.toContain(SECRET);
+
+    // The sweep loop stops: no ping after the last sweep's, /healthz 503 once 10 s passed without a sweep.
+    await core.app.sweeper.stop();
+    const stoppedAt = Date.now();
+    await sleep(1_000); // the last sweep's ping may still be on its way
+    const after = pings.length;
+    const stale = await waitFor(
+      async () => {
+        const res = await health();
+        return res.status === 503 ? res : null;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: "/healthz 503" },
+    );
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(9_000);
+    expect(pings.length).toBe(after);
+    expect(stale.body).toMatchObject({ ok: false, error: "sweep_stale" });
+    expect(stale.body.message).toMatch(/^no freshness sweep completed for 1\d s \(last at .+; limit 10 s\): the core answers but does not judge$/);
+    expect(stale.body.message).toContain(stale.body.lastSweepAt);
+    const plain = await core.api("GET", "/healthz", { token: null });
+    expect(plain.status).toBe(503);
+    expect(plain.body.details).toBeUndefined();
+  }, 60_000);
+});
