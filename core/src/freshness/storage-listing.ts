@@ -4,8 +4,8 @@
 // which keys (drills/replica-target.ts: the project's stored credentials, the
 // managed prefix, BORELA_FILE_REPLICA_ROOTS), never anything an agent reported.
 // It stores the newest LTX file's time, or why it could not list; the sweeper
-// judges from the stored columns (SQL triggers clear the project's deadline
-// when they change).
+// judges from the stored columns (an SQL trigger clears the project's deadline
+// at every write, so each listing is judged at once).
 //
 //   newestLtxAt(listing): Date | null                     pure
 //   createStorageLister({ store, config, logger }): { tick, start, stop }

@@ -5,8 +5,9 @@ ALTER TABLE "Project" ADD COLUMN "replicaUrl" TEXT;
 ALTER TABLE "Project" ADD COLUMN "newestLtxAt" DATETIME;
 ALTER TABLE "Project" ADD COLUMN "listedAt" DATETIME;
 ALTER TABLE "Project" ADD COLUMN "listError" TEXT;
--- A listing that changes what the verdict reads clears the sweep deadline (as Project_sweep_inputs does).
-CREATE TRIGGER "Project_listing_inputs" AFTER UPDATE OF "replicaUrl", "newestLtxAt", "listError" ON "Project"
+-- A listing clears the sweep deadline (as Project_sweep_inputs does): what it found, and that it listed at all
+-- (a first listing that finds no LTX file changes the verdict while newestLtxAt stays null).
+CREATE TRIGGER "Project_listing_inputs" AFTER UPDATE OF "replicaUrl", "newestLtxAt", "listedAt", "listError" ON "Project"
 BEGIN
   UPDATE "Project" SET "sweepAt" = NULL WHERE "id" = NEW."id";
 END;

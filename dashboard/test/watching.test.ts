@@ -1,0 +1,68 @@
+// The project page's Signals panel (agentless watching), in real Chromium against a
+// real core: the litestream.yml line with the project's ping URL, which signals the
+// project has (a real ping to the URL), and the replica the core lists, stored from
+// the page (a refused URL shows the core's reason naming the field).
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
+import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
+import { ensureDashboardBuilt } from "./support/build.ts";
+import { launchBrowser, type TestBrowser } from "./support/browser.ts";
+
+let browser: TestBrowser;
+let core: TestCore;
+let page: Page;
+let tmp: TmpDir;
+
+beforeAll(async () => {
+  await ensureDashboardBuilt();
+  browser = await launchBrowser();
+  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LISTING_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
+  tmp = await tmpDir("borela-watching-ui-");
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await core?.close();
+  await tmp?.remove();
+});
+
+it("shows the heartbeat-url line to paste, the signals the project has, and stores the replica the core lists", async () => {
+  const p = await core.createProject("watching-ui");
+  const { pingUrl } = (await core.api("GET", `/api/v1/projects/${p.id}`)).body as { pingUrl: string };
+  expect((await fetch(pingUrl)).status).toBe(200);
+
+  await page.goto(`${core.url}/`);
+  const signIn = page.getByRole("region", { name: "Sign in to Borela" });
+  await signIn.getByLabel("Admin token").fill(core.adminToken);
+  await signIn.getByLabel("Admin token").press("Enter");
+  await page.getByRole("heading", { name: "Projects" }).waitFor();
+  await page.goto(`${core.url}/projects/${p.id}`);
+
+  const panel = page.getByRole("region", { name: "Signals" });
+  await panel.waitFor();
+  expect(await panel.getByLabel("litestream.yml heartbeat-url line", { exact: true }).textContent()).toBe(`heartbeat-url: "${pingUrl}"`);
+  const signals = panel.getByTestId("signals");
+  await expect.poll(() => signals.textContent()).toMatch(/Litestream ping: Litestream runs and every database synced \(last ping/);
+  expect(await signals.textContent()).toContain("Borela agent: none — nothing reports the databases' own positions");
+  expect(await signals.textContent()).toContain("Storage listing: none — nothing checks that backups reach storage");
+
+  // A URL the core would never read is refused, with the core's reason.
+  await panel.getByLabel(/Replica the core lists/).fill("file:///var/lib/not-a-root");
+  await panel.getByRole("button", { name: "Save" }).click();
+  await expect.poll(() => panel.textContent()).toMatch(/replicaUrl: /);
+
+  const replica = path.join(tmp.path, "replica");
+  mkdirSync(replica);
+  await panel.getByLabel(/Replica the core lists/).fill(`file://${replica}`);
+  await panel.getByRole("button", { name: "Save" }).click();
+  // Listed by the core: an empty directory holds no LTX file, and the project says so.
+  await expect.poll(() => signals.textContent(), { timeout: 15_000 }).toContain(`Storage listing: the core lists file://${replica}`);
+  await expect
+    .poll(async () => ((await core.api("GET", `/api/v1/projects/${p.id}`)).body as { statusReasons: string[] }).statusReasons[0], { timeout: 15_000 })
+    .toBe(`storage listing: no LTX file on file://${replica}: is it the replica litestream.yml writes to?`);
+}, 90_000);
