@@ -7,7 +7,8 @@ import { confirmSecondsFor, type ConfirmDelays } from "./confirm-delay.ts";
 import { dueNotifications, nextPlanAt, type AlertTiming } from "./decisions.ts";
 import { channelKey, deliveryKey, parseDeliveryKey } from "./delivery-key.ts";
 import { recipients, type Recipient } from "./recipients.ts";
-import { pauseDecision } from "./pause.ts";
+import { pauseDecision, type PauseSpan } from "./pause.ts";
+import { parseJson } from "../store/json.ts";
 
 /** Resolved incidents older than this get no notification any more (the core was down all along). */
 const RESOLVED_LOOKBACK_MS = 86_400_000;
@@ -38,7 +39,7 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
       ...(projectIds ? { projectId: { in: projectIds } } : {}),
       OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }],
     },
-    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } }, project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true, pausedAt: true, pausedUntil: true } } },
+    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } }, project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true, pausedAt: true, pausedUntil: true, pausedBefore: true } } },
     orderBy: { id: "asc" },
   });
   const byProject = new Map<string, Recipient[]>();
@@ -77,7 +78,7 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
     const timing = { confirmSeconds: confirmSecondsFor(incident.kind, settings.confirm), reminderHours: settings.reminderHours };
     // A paused project (pause.ts): nothing until its window ends, then what is still news.
     const announced = incident.deliveries.some((d) => d.event === "opened" || d.event === "missed");
-    const paused = pauseDecision(incident, incident.project, announced, at);
+    const paused = pauseDecision(incident, incident.project, parseJson<PauseSpan[]>(incident.project.pausedBefore, []), announced, at);
     if (paused === "hold") dueAt(incident.projectId, incident.project.pausedUntil);
     if (paused) continue;
     const planned = await planOne(incident, timing);

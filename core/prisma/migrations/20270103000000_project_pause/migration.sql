@@ -5,3 +5,6 @@
 ALTER TABLE "Project" ADD COLUMN "pausedAt" DATETIME;
 ALTER TABLE "Project" ADD COLUMN "pausedUntil" DATETIME;
 ALTER TABLE "Project" ADD COLUMN "pauseReason" TEXT;
+-- Earlier windows that ended within the last day, JSON [{from, until}] (ISO): a new pause must not make an
+-- incident that came and went inside the previous one news again.
+ALTER TABLE "Project" ADD COLUMN "pausedBefore" TEXT NOT NULL DEFAULT '[]';

@@ -5,7 +5,8 @@ import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { badRequest, notFound } from "../errors.ts";
 import { Errors, IdParams, ProjectDetail } from "../schemas.ts";
 import { projectDetail } from "../project-view.ts";
-import { isPaused, pauseWindow } from "../../alerts/pause.ts";
+import { isPaused, pauseWindow, type PauseSpan } from "../../alerts/pause.ts";
+import { parseJson } from "../../store/json.ts";
 
 export const PAUSE_REASON_MAX = 200;
 
@@ -34,7 +35,7 @@ export default async function pauseRoutes(base: FastifyInstance) {
     if (!d) throw notFound(`project ${id}`);
     return d;
   };
-  const windowOf = (id: string) => app.store.project.findUnique({ where: { id }, select: { pausedAt: true, pausedUntil: true } });
+  const windowOf = (id: string) => app.store.project.findUnique({ where: { id }, select: { pausedAt: true, pausedUntil: true, pausedBefore: true } });
 
   app.post("/api/v1/projects/:id/pause", { schema: { params: IdParams, body: PauseBody, response: { 200: ProjectDetail, ...Errors }, tags: ["projects"] } }, async (request) => {
     const { id } = request.params;
@@ -43,12 +44,12 @@ export default async function pauseRoutes(base: FastifyInstance) {
     const now = new Date();
     let window;
     try {
-      window = pauseWindow(current, new Date(request.body.until), now);
+      window = pauseWindow(current, parseJson<PauseSpan[]>(current.pausedBefore, []), new Date(request.body.until), now);
     } catch (err) {
       throw badRequest((err as Error).message);
     }
     const reason = request.body.reason?.trim() || null;
-    await app.store.project.update({ where: { id }, data: { ...window, pauseReason: reason } });
+    await app.store.project.update({ where: { id }, data: { ...window, pausedBefore: JSON.stringify(window.pausedBefore), pauseReason: reason } });
     request.log.info({ projectId: id, pausedUntil: window.pausedUntil }, "project paused: alerts held");
     return detail(id);
   });
