@@ -12,6 +12,7 @@ export const STATUS_HELP: Record<string, string> = {
   silent: "no heartbeat from the agent within its grace",
   error: "the agent reports an error",
   unknown: "no heartbeat received yet",
+  paused: "alerts are held until the pause ends; status and incidents are still recorded",
 };
 
 export const DRILL_HELP: Record<string, string> = {
