@@ -40,7 +40,7 @@ export async function channelOfDelivery(store: Store, secretKey: Buffer, deliver
       try {
         secret = decryptSecret(secretKey, row.secretEnc);
       } catch (err) {
-        throw new PermanentDeliveryError(`cannot decrypt the signing secret of alert channel ${row.id} (was BORELA_SECRET_KEY changed?): ${(err as Error).message}`);
+        throw new PermanentDeliveryError(`cannot decrypt the secret (signing secret or access token) of alert channel ${row.id} (was BORELA_SECRET_KEY changed?): ${(err as Error).message}`);
       }
     }
     return { id: row.id, type: row.type as ChannelType, target: row.target, secret };

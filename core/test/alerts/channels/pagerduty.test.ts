@@ -83,7 +83,7 @@ describe("pagerduty", () => {
   });
 
   it("carries reported text as plain JSON strings, unchanged", () => {
-    const [e] = pagerdutyEvents(hostile(), KEY) as { payload: { summary: string; custom_details: Record<string, string> } }[];
+    const [e] = pagerdutyEvents(hostile(), KEY) as unknown as { payload: { summary: string; custom_details: Record<string, unknown> } }[];
     expect(e.payload.custom_details["What happened"]).toBe(HOSTILE_REASON);
     expect(e.payload.summary).toContain("<i>db</i>@here");
   });
