@@ -29,7 +29,11 @@ describe("conditionsOf", () => {
   });
 
   it("before any heartbeat nothing about silence is decided", () => {
-    expect(conditionsOf(verdict("unknown", []), [], false).decided).toEqual([{ databaseId: null, kind: "error" }]);
+    // A project without databases judges its own error and stale (agentless watching: no agent, storage listed).
+    expect(conditionsOf(verdict("unknown", []), [], false).decided).toEqual([
+      { databaseId: null, kind: "error" },
+      { databaseId: null, kind: "stale" },
+    ]);
   });
 
   it("an error database is present as error and absent as stale", () => {
