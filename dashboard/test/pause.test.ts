@@ -47,6 +47,10 @@ describe("Pause alerts on the project page", () => {
     expect(until).toBeLessThanOrEqual(Date.now() + 3_600_000 + 1000);
     expect(paused.pauseReason).toBe("migrating");
     await page.locator('h1 [data-status="paused"]').waitFor();
+    // The overview's row says so too.
+    await page.goto(`${core.url}/`);
+    await page.locator('[data-status="paused"]').waitFor();
+    await page.goto(`${core.url}/projects/${p.id}`);
     expect(await panel.textContent()).toContain(": migrating.");
     await expect.poll(() => page.locator("main").textContent()).toContain(paused.statusReasons[0]);
     expect(paused.statusReasons[0]).toMatch(/^paused until (\d{4}-\d\d-\d\d )?\d\d:\d\d UTC: migrating$/);
