@@ -27,7 +27,7 @@ describe("a silent reason is stored stable and worded when read", () => {
   it("Litestream pings the same way; other reasons are left as they are", () => {
     const [silent] = pingVerdict(t0, grace, at(60)).reasons;
     expect(pingVerdict(t0, grace, at(90)).reasons[0]).toBe(silent);
-    expect(renderReason(silent, at(61))).toMatch(/^no Litestream ping for 61s: is Litestream running\? \(grace 30s;/);
+    expect(renderReason(silent, at(61))).toMatch(/^no Litestream ping for 61s: is Litestream running\? \(grace 30s\)$/);
     const [fresh] = pingVerdict(t0, grace, at(5)).reasons;
     expect(renderReason(fresh, at(7))).toMatch(/^Litestream pinged 7s ago: it runs/);
     expect(renderReasons(["changes to app unreplicated for 5 min on file:///r (threshold 1 min)"], at(9))).toEqual([
