@@ -15,6 +15,7 @@ import type { AgentConfigResponse, HeartbeatPayload } from "../protocol.ts";
 import { fetchAgentConfig, postHeartbeat, type CallOutcome } from "./core-client.ts";
 import { DatabaseWatch } from "./database-watch.ts";
 import { HeartbeatLoop } from "./heartbeat-loop.ts";
+import { CoreWatch, GRACE_INTERVALS } from "./core-watch.ts";
 import { HeartbeatBuilder } from "./heartbeat-builder.ts";
 import { openLitestream } from "./litestream-runner.ts";
 import { createAgentLog, type AgentLog } from "./log.ts";
@@ -107,6 +108,7 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
     intervalMs: interval,
     statusFile: settings.statusFile,
     log,
+    coreWatch: new CoreWatch(log, () => GRACE_INTERVALS * intervalMs, settings.server),
     next: async () => {
       await sample(true);
       return serial(() => builder.build());

@@ -13,6 +13,7 @@ import type { HeartbeatPayload } from "../protocol.ts";
 import type { AgentLog } from "./log.ts";
 import type { HeartbeatSender } from "./sender.ts";
 import { agentStatus, writeStatusFile } from "./status-file.ts";
+import type { CoreOutcome, CoreWatch } from "./core-watch.ts";
 import { jitter, type AgentTimers } from "./timers.ts";
 
 export interface HeartbeatLoopOptions {
@@ -24,7 +25,11 @@ export interface HeartbeatLoopOptions {
   log: AgentLog;
   /** Samples and builds the next heartbeat. */
   next: () => Promise<HeartbeatPayload>;
+  /** Told of every flush: logs and marks a core unreachable past the grace (core-watch.ts). */
+  coreWatch?: CoreWatch;
 }
+
+const CORE_OUTCOME: Record<string, CoreOutcome> = { sent: "reachable", rejected: "reachable", retry: "unreachable", empty: "unknown" };
 
 /**
  * The wait (ms) before the next heartbeat: the interval counts from the start of the previous one, so time
@@ -76,7 +81,9 @@ export class HeartbeatLoop {
   private async flushOnce(): Promise<void> {
     const { sender, timers, statusFile, log } = this.options;
     const result = await sender.flush();
-    const status = agentStatus(new Date(), "message" in result ? result.message : null, this.lastPayload?.databases ?? []);
+    const now = new Date();
+    const unreachable = this.options.coreWatch?.observe(CORE_OUTCOME[result.outcome], now) ?? null;
+    const status = agentStatus(now, "message" in result ? result.message : null, this.lastPayload?.databases ?? [], unreachable);
     await writeStatusFile(statusFile, status).catch((err) => log.warn("cannot write the status file", { file: statusFile, error: (err as Error).message }));
     timers.cancel(this.retryTimer);
     this.retryTimer = null;
