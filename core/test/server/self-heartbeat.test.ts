@@ -3,9 +3,11 @@
 // per streak (no URL secret in it), never a storm of pings and never a sweep. When the sweep loop stops
 // (the sweeper's own stop(), the seam), the pings stop and /healthz turns 503 naming the stale sweep.
 import http from "node:http";
+import Sqlite from "better-sqlite3";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
+import { databaseFile } from "../../src/store/db.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
 
 const SECRET = "5f3c1b2a-check-uuid-0123456789ab";
@@ -86,5 +88,50 @@ describe("the core's self heartbeat and stale-sweep /healthz", () => {
     const plain = await core.api("GET", "/healthz", { token: null });
     expect(plain.status).toBe(503);
     expect(plain.body.details).toBeUndefined();
+  }, 60_000);
+});
+
+describe("a sweep loop blocked by a held write lock", () => {
+  let locked: TestCore;
+  let raw: Sqlite.Database | null = null;
+  const path = `/ping/${SECRET}-locked`;
+  const mine = () => pings.filter((p) => p.path === path).length;
+  beforeAll(async () => {
+    mode = "ok";
+    const { port } = receiver.address() as AddressInfo;
+    locked = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_SELF_HEARTBEAT_URL: `http://127.0.0.1:${port}${path}`, BORELA_LOG_LEVEL: "warn" });
+  });
+  afterAll(async () => {
+    if (raw?.inTransaction) raw.exec("ROLLBACK");
+    raw?.close();
+    await locked?.close();
+  });
+
+  it("no sweep completes while another connection holds the write lock: pings stop, /healthz 503; released, both come back", async () => {
+    await locked.createProject("judged");
+    await waitFor(() => mine() >= 2, { timeoutMs: 10_000, what: "pings from the second core" });
+    raw = new Sqlite(databaseFile(locked.config.dataDir));
+    raw.pragma("busy_timeout = 2000");
+    // Synchronous, so no sweep runs between them: the project is due on every sweep, and no sweep can write.
+    raw.exec(`UPDATE "Project" SET sweepAt = NULL`);
+    raw.exec("BEGIN IMMEDIATE");
+    const lockedAt = Date.now();
+    await sleep(1_000);
+    const before = mine();
+    const stale = await waitFor(
+      async () => {
+        const res = await locked.api("GET", "/healthz", { token: null });
+        return res.status === 503 ? res : null;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, what: "/healthz 503 under the lock" },
+    );
+    expect(Date.now() - lockedAt).toBeGreaterThanOrEqual(9_000);
+    expect(stale.body.message).toMatch(/^no freshness sweep completed for 1\d s /);
+    expect(mine()).toBe(before);
+    expect(locked.logs()).toContain("freshness sweep failed");
+
+    raw.exec("COMMIT");
+    await waitFor(async () => (await locked.api("GET", "/healthz", { token: null })).status === 200, { timeoutMs: 15_000, what: "/healthz 200 after the lock" });
+    await waitFor(() => mine() > before, { timeoutMs: 10_000, what: "pings again" });
   }, 60_000);
 });
