@@ -1,7 +1,8 @@
 // The container's HEALTHCHECK. As the agent (PID 1 runs /app/agent.mjs): healthy only while the
 // agent's status is ok — its last heartbeat went through within three intervals and no database
 // reports an error (the status file the agent writes after every heartbeat); no status file yet
-// is unhealthy. As the core: healthy while /healthz answers.
+// is unhealthy. As the core: healthy while /healthz answers 200; a 503 (no freshness sweep completed
+// for 4 sweep intervals: the core answers but does not judge) is unhealthy, its reason printed.
 import { readFileSync } from "node:fs";
 
 const statusFile = process.env.BORELA_AGENT_STATUS_FILE || "/tmp/borela-agent.json";
@@ -28,5 +29,8 @@ if (isAgent()) {
 }
 const port = process.env.BORELA_PORT || 8787;
 fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(4000) })
-  .then((r) => process.exit(r.ok ? 0 : 1))
+  .then(async (r) => {
+    if (!r.ok) console.error(`/healthz ${r.status}: ${(await r.json().catch(() => ({}))).message ?? "no reason given"}`);
+    process.exit(r.ok ? 0 : 1);
+  })
   .catch(() => process.exit(1));
