@@ -1,5 +1,7 @@
 // Gotify against a receiver on loopback that checks POST /message as
 // https://gotify.net/docs/pushmsg and the API's X-Gotify-Key header document it.
+// The real server is open source, but it cannot be installed on these machines: the Go
+// module proxy answers 403 for github.com/gotify/server/v2. The receiver stands in for it.
 import { afterEach, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook-receiver.ts";
 import { send } from "../../../src/alerts/channels.ts";
