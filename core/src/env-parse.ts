@@ -6,7 +6,7 @@
 //   readInt(env, name, fallback, min, max): number        env[name], or fallback when unset or ""
 //   parseBool(raw, name): boolean | undefined             1/true/yes/on, 0/false/no/off (any case); undefined when unset or ""
 //   parseList(raw): string[]                              comma-separated, items trimmed, empty items dropped
-//   parseHttpUrl(raw, name): string | undefined           an absolute http: or https: URL with a host; undefined when unset or ""
+//   parseHttpUrl(raw, name): string | undefined           an absolute http: or https: URL with a host and no user:password@; undefined when unset or ""
 // Errors: ConfigError naming the variable (or flag) and the value, e.g.
 //   BORELA_PORT="x" is not a whole number between 0 and 65535
 
@@ -42,6 +42,8 @@ export function parseHttpUrl(raw: string | undefined, name: string): string | un
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`${name} must be an http:// or https:// URL, not ${url.protocol}`);
   if (!url.hostname) throw new ConfigError(`${name} has no host`);
+  // fetch refuses credentials in a URL, so such a setting could never work.
+  if (url.username || url.password) throw new ConfigError(`${name} must not carry user:password@ (fetch refuses it): put the secret in the path or query`);
   return raw;
 }
 

@@ -33,7 +33,7 @@ describe("BORELA_SELF_HEARTBEAT_URL", () => {
   });
 
   it("refuses anything else with an error naming the variable", () => {
-    for (const bad of ["hc-ping.com/abc", "ftp://example.com/x", "file:///etc/passwd", "mailto:ops@example.com"]) {
+    for (const bad of ["hc-ping.com/abc", "ftp://example.com/x", "file:///etc/passwd", "mailto:ops@example.com", "https://user:secret@example.com/ping"]) {
       expect(() => loadConfig({ BORELA_SELF_HEARTBEAT_URL: bad }), bad).toThrow(ConfigError);
       expect(() => loadConfig({ BORELA_SELF_HEARTBEAT_URL: bad }), bad).toThrow(/^BORELA_SELF_HEARTBEAT_URL /);
     }
