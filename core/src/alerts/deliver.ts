@@ -50,7 +50,8 @@ export type DeliveryRow = Awaited<ReturnType<Store["delivery"]["findFirstOrThrow
 export async function deliverPending(store: Store, secretKey: Buffer, settings: DeliverSettings, now: () => Date): Promise<DeliveredAttempt[]> {
   const at = now();
   const rows = await store.delivery.findMany({
-    where: { status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: at } },
+    // A paused project's deliveries wait for its window to end (pause.ts), those claimed before it too.
+    where: { status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: at }, OR: [{ incidentId: null }, { incident: { project: { OR: [{ pausedUntil: null }, { pausedUntil: { lte: at } }] } } }] },
     orderBy: { id: "asc" },
     take: BATCH,
   });

@@ -2,7 +2,7 @@
 // loopback: verdicts and incidents go on while paused and nothing is sent; a
 // pause that ends (DELETE, or its time passing) with the problem still there
 // alerts exactly once; a problem that opened and closed inside the window is
-// never told. Stale verdicts come from heartbeats naming an old unreplicated
+// never told; a delivery claimed before the pause waits for its end. Stale verdicts come from heartbeats naming an old unreplicated
 // change (staleAfterSeconds 60, the change 2 min old): no minutes of waiting.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, heartbeat, type TestCore } from "../support/core-server.ts";
@@ -92,6 +92,27 @@ describe("a paused project", () => {
     await passes();
     expect(hooksFor("maint-expire").map((h) => [h.event, h.kind])).toEqual([["opened", "stale"]]);
     expect((await core.api("GET", `/api/v1/projects/${p.id}`)).body.pausedUntil).toBeNull();
+  });
+
+  it("a delivery claimed before the pause and failing is not retried until the window ends", async () => {
+    const refusing = await startWebhookReceiver([500]);
+    try {
+      const p = await core.createProject("maint-retry", { staleAfterSeconds: 60 });
+      expect((await core.api("POST", "/api/v1/alert-channels", { body: { projectId: p.id, type: "webhook", target: refusing.url } })).status).toBe(201);
+      await beat(p.agentToken, heartbeat());
+      await goStale(p.agentToken);
+      await waitFor(() => refusing.received.length > 0, { timeoutMs: 10_000, intervalMs: 50, what: "the first, refused attempt" });
+      const until = new Date(Date.now() + 4_000);
+      await pause(p.id, until);
+      // BORELA_ALERT_RETRY_SECONDS=1: without the hold the retry would go out within a second or two.
+      await sleep(Math.max(0, until.getTime() - Date.now() - 500));
+      await passes();
+      expect(refusing.received.map((r) => r.status)).toEqual([500]);
+      await waitFor(() => refusing.received.length > 1, { timeoutMs: 10_000, intervalMs: 100, what: "the retry after the pause" });
+      expect(refusing.received.map((r) => [r.status, JSON.parse(r.body).event])).toEqual([[500, "opened"], [200, "opened"]]);
+    } finally {
+      await refusing.close();
+    }
   });
 
   it("a problem that opened and closed inside the window sends nothing, after the window either", async () => {
