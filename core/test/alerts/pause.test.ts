@@ -2,8 +2,9 @@
 // loopback: verdicts and incidents go on while paused and nothing is sent; a
 // pause that ends (DELETE, or its time passing) with the problem still there
 // alerts exactly once; a problem that opened and closed inside the window is
-// never told; a delivery claimed before the pause waits for its end. Stale verdicts come from heartbeats naming an old unreplicated
-// change (staleAfterSeconds 60, the change 2 min old): no minutes of waiting.
+// never told; a delivery claimed before the pause waits for its end. Stale
+// verdicts come from heartbeats naming an old unreplicated change
+// (staleAfterSeconds 60, the change 2 min old): no minutes of waiting.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, heartbeat, type TestCore } from "../support/core-server.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.ts";
