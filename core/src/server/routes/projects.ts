@@ -47,7 +47,7 @@ function settingsData(body: Static<typeof UpdateProject>) {
     const err = cronError(body.drillSchedule);
     if (err) throw badRequest(err);
   }
-  const { assertions, alertEmails, replicaUrl: _stored, ...rest } = body as Static<typeof UpdateProject>;
+  const { assertions, alertEmails, replicaUrl: _stored, ...rest } = body;
   return {
     ...rest,
     ...(assertions !== undefined ? { assertions: JSON.stringify(assertions) } : {}),
