@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { AgentConfigResponse, HeartbeatPayload } from "../protocol.ts";
-import { fetchAgentConfig, postHeartbeat, type CallOutcome } from "./core-client.ts";
+import { fetchAgentConfig, postHeartbeat, type CallOutcome, type HeartbeatAnswer } from "./core-client.ts";
 import { DatabaseWatch } from "./database-watch.ts";
 import { HeartbeatLoop } from "./heartbeat-loop.ts";
 import { CoreWatch, GRACE_INTERVALS } from "./core-watch.ts";
@@ -31,7 +31,7 @@ export { jitter };
 
 export interface AgentDeps {
   log?: AgentLog;
-  post?: (payload: HeartbeatPayload) => Promise<CallOutcome<null>>;
+  post?: (payload: HeartbeatPayload) => Promise<CallOutcome<HeartbeatAnswer>>;
   fetchConfig?: () => Promise<CallOutcome<AgentConfigResponse>>;
   /** Litestream restart backoff (tests shorten it). */
   backoff?: { initialMs: number; maxMs: number };
@@ -108,7 +108,8 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
     intervalMs: interval,
     statusFile: settings.statusFile,
     log,
-    coreWatch: new CoreWatch(log, () => GRACE_INTERVALS * intervalMs, settings.server),
+    // The project's grace once the core has named it, else GRACE_INTERVALS intervals (core-watch.ts).
+    coreWatch: new CoreWatch(log, () => (sender.coreGraceSeconds ?? 0) * 1000 || GRACE_INTERVALS * intervalMs, settings.server),
     next: async () => {
       await sample(true);
       return serial(() => builder.build());

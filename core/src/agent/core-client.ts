@@ -1,7 +1,7 @@
 // The agent's two calls to the core, over node:http(s) (lighter than fetch in
 // a process whose budget is 60 MB), each answer sorted into what the agent does next.
 //
-//   postHeartbeat(server, token, payload, timeoutMs?): Promise<CallOutcome<null>>
+//   postHeartbeat(server, token, payload, timeoutMs?): Promise<CallOutcome<HeartbeatAnswer>>
 //   fetchAgentConfig(server, token, timeoutMs?): Promise<CallOutcome<AgentConfigResponse>>
 //   CallOutcome: { kind: "ok", value } | { kind: "rejected" (401/403: the token), status, message }
 //              | { kind: "retry" (network, 5xx, 429, 404), status, message } | { kind: "invalid" (other 4xx: never retried), status, message }
@@ -76,8 +76,21 @@ async function call<T>(method: string, server: string, route: string, token: str
   }
 }
 
-export function postHeartbeat(server: string, token: string, payload: HeartbeatPayload, timeoutMs = 10_000): Promise<CallOutcome<null>> {
-  return call("POST", server, "api/v1/heartbeats", token, payload, timeoutMs, () => null);
+/** What an accepted heartbeat's answer tells the agent: the project's heartbeat grace (s); null from a core that names none. */
+export type HeartbeatAnswer = { heartbeatGraceSeconds: number } | null;
+
+/** Pure: the answer body ({"ok":true,"duplicate":…,"heartbeatGraceSeconds":120}, schemas/activity.ts HeartbeatAccepted). */
+export function heartbeatAnswer(body: string): HeartbeatAnswer {
+  try {
+    const grace = (JSON.parse(body) as { heartbeatGraceSeconds?: unknown }).heartbeatGraceSeconds;
+    return typeof grace === "number" && Number.isInteger(grace) && grace > 0 ? { heartbeatGraceSeconds: grace } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function postHeartbeat(server: string, token: string, payload: HeartbeatPayload, timeoutMs = 10_000): Promise<CallOutcome<HeartbeatAnswer>> {
+  return call("POST", server, "api/v1/heartbeats", token, payload, timeoutMs, heartbeatAnswer);
 }
 
 export function fetchAgentConfig(server: string, token: string, timeoutMs = 10_000): Promise<CallOutcome<AgentConfigResponse>> {

@@ -1,11 +1,12 @@
 // The agent's watch on the core (issue 20, "who watches the watcher"): heartbeats that reach no core
 // are judged by nobody, so an agent whose core stays unreachable longer than the grace says so loudly:
 // one error line per streak, a reminder every REMIND_EVERY_MS, and a mark in the status file; one info
-// line when the core answers again. The agent is not told its project's heartbeat grace, so the grace
-// is GRACE_INTERVALS heartbeat intervals: 120 s at the default 30 s, the core's default grace.
+// line when the core answers again. The grace is the project's heartbeat grace as the core's answer to the
+// last accepted heartbeat named it; until one did (an agent started while its core is down, an older core),
+// GRACE_INTERVALS heartbeat intervals: 120 s at the default 30 s, the core's default grace.
 //
 //   coreWatchStep(state, outcome, nowMs, graceMs, remindEveryMs): CoreWatchStep     pure
-//   new CoreWatch(log, graceMs: () => number): observe(outcome, now): UnreachableMark | null
+//   new CoreWatch(log, graceMs: () => number, server): observe(outcome, now): UnreachableMark | null
 import type { AgentLog } from "./log.ts";
 
 export const GRACE_INTERVALS = 4;

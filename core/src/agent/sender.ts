@@ -6,13 +6,13 @@
 //   new HeartbeatSender(options: SenderOptions)
 //   enqueue(payload) · flush(): Promise<FlushResult> · retryDelayMs(): number · queued · dropped
 import type { HeartbeatPayload } from "../protocol.ts";
-import type { CallOutcome } from "./core-client.ts";
+import type { CallOutcome, HeartbeatAnswer } from "./core-client.ts";
 import { HeartbeatQueue } from "./heartbeat-queue.ts";
 import type { AgentLog } from "./log.ts";
 import { nextBackoffMs } from "./supervisor.ts";
 
 export interface SenderOptions {
-  post(payload: HeartbeatPayload): Promise<CallOutcome<null>>;
+  post(payload: HeartbeatPayload): Promise<CallOutcome<HeartbeatAnswer>>;
   log: AgentLog;
   capacity?: number;
   /** Longest wait between retries (the heartbeat interval). */
@@ -30,6 +30,8 @@ export class HeartbeatSender {
   private failures = 0;
   private rejectedMessage: string | null = null;
   private lastRetryMessage: string | null = null;
+  /** The project's heartbeat grace (s) as the core last answered it; null until a core names one. */
+  coreGraceSeconds: number | null = null;
 
   constructor(private readonly options: SenderOptions) {
     this.queue = new HeartbeatQueue(options.capacity ?? 1000);
@@ -64,6 +66,7 @@ export class HeartbeatSender {
       if (!next) return { outcome: sent ? "sent" : "empty", sent };
       const result = await this.options.post(next);
       if (result.kind === "ok") {
+        if (result.value) this.coreGraceSeconds = result.value.heartbeatGraceSeconds;
         this.queue.shift();
         sent++;
         this.recovered();

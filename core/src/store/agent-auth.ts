@@ -8,6 +8,8 @@ import { AUTH_SQL, prepareAll } from "./fast-sql.ts";
 export interface AgentIdentity {
   tokenId: string;
   projectId: string;
+  /** The project's heartbeat grace (s) at lookup time (cached with the token, AUTH_CACHE_MS). */
+  heartbeatGraceSeconds: number;
 }
 
 export type AuthResult =
@@ -64,7 +66,7 @@ export class AgentAuth {
 
   private lookup(tokenHash: string, now: Date): AuthResult {
     const row = this.stmts.token.get(tokenHash) as
-      | { id: string; projectId: string; revokedAt: string | null; expiresAt: string | null }
+      | { id: string; projectId: string; revokedAt: string | null; expiresAt: string | null; heartbeatGraceSeconds: number }
       | undefined;
     if (!row) return { ok: false, reason: "unknown" };
     if (row.revokedAt) return { ok: false, reason: "revoked", projectId: row.projectId };
@@ -78,6 +80,6 @@ export class AgentAuth {
         if ((err as { code?: string }).code !== "SQLITE_BUSY") throw err; // lastUsedAt is advisory: try next time
       }
     }
-    return { ok: true, agent: { tokenId: row.id, projectId: row.projectId } };
+    return { ok: true, agent: { tokenId: row.id, projectId: row.projectId, heartbeatGraceSeconds: row.heartbeatGraceSeconds } };
   }
 }

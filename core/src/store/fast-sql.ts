@@ -5,7 +5,8 @@ import type Sqlite from "better-sqlite3";
 
 /** agent-auth.ts: an agent token by its SHA-256 hash, and its advisory lastUsedAt. */
 export const AUTH_SQL = {
-  token: `SELECT id, projectId, revokedAt, expiresAt FROM AgentToken WHERE hash = ?`,
+  // The project's heartbeat grace rides along: the heartbeat answer tells the agent (agent/core-watch.ts).
+  token: `SELECT t.id, t.projectId, t.revokedAt, t.expiresAt, p.heartbeatGraceSeconds FROM AgentToken t JOIN Project p ON p.id = t.projectId WHERE t.hash = ?`,
   touchToken: `UPDATE AgentToken SET lastUsedAt = ? WHERE id = ?`,
 } as const;
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { coreWatchStep, REACHABLE, type CoreOutcome, type CoreWatchState } from "../../src/agent/core-watch.ts";
 import { agentStatus } from "../../src/agent/status-file.ts";
+import { heartbeatAnswer } from "../../src/agent/core-client.ts";
 
 const GRACE = 120_000;
 const REMIND = 600_000;
@@ -59,6 +60,16 @@ describe("coreWatchStep", () => {
     const unknown = coreWatchStep(state, "unknown", 130_000, GRACE);
     expect(unknown).toMatchObject({ log: "loud", marked: true });
     expect(coreWatchStep(unknown.state, "reachable", 131_000, GRACE).log).toBe("back");
+  });
+});
+
+describe("heartbeatAnswer", () => {
+  it("takes the project's grace from the core's answer; none from an older core or a strange body", () => {
+    expect(heartbeatAnswer('{"ok":true,"duplicate":false,"heartbeatGraceSeconds":300}')).toEqual({ heartbeatGraceSeconds: 300 });
+    expect(heartbeatAnswer('{"ok":true,"duplicate":false}')).toBeNull();
+    expect(heartbeatAnswer('{"heartbeatGraceSeconds":"300"}')).toBeNull();
+    expect(heartbeatAnswer('{"heartbeatGraceSeconds":0}')).toBeNull();
+    expect(heartbeatAnswer("<html>")).toBeNull();
   });
 });
 

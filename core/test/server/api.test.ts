@@ -189,7 +189,7 @@ describe("heartbeats", () => {
     const newer = heartbeat({ sentAt: new Date(now), sequence: 2, errors: [] });
     const older = heartbeat({ sentAt: new Date(now - 60_000), sequence: 1, exists: false });
     expect((await core.api("POST", "/api/v1/heartbeats", { token: p.agentToken, body: newer })).status).toBe(201);
-    expect((await core.api("POST", "/api/v1/heartbeats", { token: p.agentToken, body: newer })).body).toEqual({ ok: true, duplicate: true });
+    expect((await core.api("POST", "/api/v1/heartbeats", { token: p.agentToken, body: newer })).body).toEqual({ ok: true, duplicate: true, heartbeatGraceSeconds: 120 });
     expect((await core.api("POST", "/api/v1/heartbeats", { token: p.agentToken, body: older })).status).toBe(201);
     await core.app.sweeper.idle();
     const detail = await core.api("GET", `/api/v1/projects/${p.id}`);

@@ -49,7 +49,7 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
       });
       countHeartbeat();
       app.sweeper.evaluate(ingested.projectId);
-      return reply.code(ingested.duplicate ? 200 : 201).send({ ok: true, duplicate: ingested.duplicate });
+      return reply.code(ingested.duplicate ? 200 : 201).send({ ok: true, duplicate: ingested.duplicate, heartbeatGraceSeconds: request.agent!.heartbeatGraceSeconds });
     },
   );
 

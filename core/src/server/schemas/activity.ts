@@ -77,4 +77,8 @@ export const Heartbeat = Type.Object(
 );
 export type Heartbeat = WireOf<typeof Heartbeat>;
 
-export const HeartbeatAccepted = Type.Object({ ok: Type.Boolean(), duplicate: Type.Boolean({ description: "true when this sequence was already received" }) });
+export const HeartbeatAccepted = Type.Object({
+  ok: Type.Boolean(),
+  duplicate: Type.Boolean({ description: "true when this sequence was already received" }),
+  heartbeatGraceSeconds: Type.Integer({ description: "the project's heartbeat grace: the agent calls the core unreachable once it has not reached it for this long" }),
+});
