@@ -28,17 +28,26 @@ else
 fi
 full=$work/full
 root=$work/root
-# The files of these packages, without docs, locales and glibc's iconv modules (node carries ICU).
-packages="libc6 libgcc-s1 libstdc++6 dash coreutils libacl1 libattr1 libselinux1 libpcre2-8-0 libgmp10 libcap-ng0"
-for p in $packages; do chroot "$full" dpkg -L "$p"; done \
-  | grep -Ev '^/usr/share/(doc|man|info|locale|lintian)/|/gconv/' \
+# The files of these packages, without docs, locales and glibc's iconv modules (node carries ICU),
+# and of coreutils the tools a shell in the container commonly needs (the entrypoint uses cut, tr,
+# dirname, id, sleep, stat, mkdir and chown).
+coreutils_kept=" basename cat chgrp chmod chown cp cut date dd df dirname du echo env false head id ln ls mkdir mktemp mv nproc printf pwd readlink realpath rm rmdir sleep sort stat tail tee test [ touch tr true uname wc whoami "
+packages="libc6 libgcc-s1 libstdc++6 dash coreutils libacl1 libattr1 libselinux1 libpcre2-8-0 libcap-ng0"
+for p in $packages; do
+  if [ "$p" = coreutils ]; then
+    chroot "$full" dpkg -L coreutils | while read -r f; do
+      case "$f" in /usr/bin/*|/bin/*) [[ $coreutils_kept == *" ${f##*/} "* ]] && echo "$f" ;; *) echo "$f" ;; esac
+    done
+  else chroot "$full" dpkg -L "$p"; fi
+done \
+  | grep -Ev '^/usr/share/(doc|man|info|locale|lintian)/|/gconv/|/libmvec\.' \
   | sed -E 's#^/(bin|lib|lib64|sbin)/#/usr/\1/#' | sort -u | while read -r f; do
       if [ -L "$full$f" ] || [ -f "$full$f" ]; then echo ".$f"; fi
     done >"$work/files"
 echo ./usr/bin/setpriv >>"$work/files" # util-linux's, alone
 (cd "$full" && tar -cf - --no-recursion -T "$work/files") | tar -C "$root" -xf -
 # Merged /usr: /bin, /lib, /lib64 and /sbin are links, as in Debian.
-for l in bin lib lib64 sbin; do cp -a "$full/$l" "$root/$l"; done
+for l in bin lib lib64 sbin; do rm -f "$root/$l"; cp -a "$full/$l" "$root/$l"; done
 mkdir -p "$root/etc/ssl/certs" "$root/usr/local/bin" "$root/tmp" "$root/root" "$root/proc" "$root/sys" "$root/dev" "$root/run" "$root/var/tmp"
 chmod 1777 "$root/tmp" "$root/var/tmp"
 chmod 0700 "$root/root"
@@ -47,7 +56,12 @@ for f in passwd group shadow nsswitch.conf os-release debian_version; do cp -aL 
 cp -aL "$full/usr/lib/os-release" "$root/usr/lib/os-release"
 ln -sf dash "$root/usr/bin/sh"
 install -m 0755 "$node_bin" "$root/usr/local/bin/node"
-# What the entrypoint and the healthcheck run must start in that root.
+# Every program in that root must find its libraries, and what the entrypoint runs must start.
+for b in "$root"/usr/bin/* "$root"/usr/local/bin/node; do
+  if chroot "$root" "${b#"$root"}" --version 2>&1 </dev/null | grep -q "error while loading shared libraries"; then
+    echo "build-base-image: ${b#"$root"} misses a library in the slim root" >&2; exit 1
+  fi
+done
 chroot "$root" /bin/sh -c 'node --version >/dev/null && setpriv --help >/dev/null && stat -c %u / >/dev/null && id -u >/dev/null && cut --version >/dev/null' \
   || { echo "build-base-image: the slim root misses a file the image needs" >&2; exit 1; }
 tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' - "$tag" >/dev/null

@@ -1,6 +1,8 @@
 // `npm run image`: builds the Borela image (borela/borela:latest) from a clone after `npm ci`.
 //
 //   node scripts/build-image.mjs [--tag NAME:TAG]...      (default tag borela/borela:latest)
+//   node scripts/build-image.mjs --agent [--tag ...]      the agent alone (default tag borela/borela:agent):
+//                                                         no core, no dashboard, no `borela serve|drill|...`
 //   BASE_IMAGE=node:20-bookworm-slim npm run image        a pulled base instead of the local one
 //   LITESTREAM=/path/to/litestream npm run image          another Litestream 0.3 binary as `litestream`
 //   LITESTREAM05=/path/to/litestream npm run image        another Litestream 0.5 binary as `litestream-0.5`
@@ -32,14 +34,20 @@ function run(cmd, args, options = {}) {
   execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], ...options });
 }
 
-function tags(argv) {
+/** The command line: { tags: string[], agent: boolean }. */
+function parseArgs(argv) {
   const out = [];
+  let agent = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--tag" && argv[i + 1]) out.push(argv[++i]);
-    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (usage: build-image.mjs [--tag NAME:TAG]...)`);
+    else if (argv[i] === "--agent") agent = true;
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (usage: build-image.mjs [--agent] [--tag NAME:TAG]...)`);
   }
-  return out.length ? out : ["borela/borela:latest"];
+  return { tags: out.length ? out : [agent ? "borela/borela:agent" : "borela/borela:latest"], agent };
 }
+
+/** What the agent bundle loads outside itself (better-sqlite3, external in core/src/agent/bundle.ts, and its dependencies). */
+const AGENT_PACKAGES = ["node_modules/better-sqlite3", "node_modules/bindings", "node_modules/file-uri-to-path"];
 
 /**
  * The Litestream binaries the image carries, { file name in /usr/local/bin: source path }, both found on
@@ -119,21 +127,20 @@ function prune(modules, betterSqlite) {
   walk(modules);
 }
 
-function stage(dir, betterSqlite) {
+function stage(dir, betterSqlite, agent) {
   rmSync(dir, { recursive: true, force: true });
   const modules = path.join(dir, "modules");
   const app = path.join(dir, "app");
-  for (const rel of productionPackages()) {
+  for (const rel of agent ? AGENT_PACKAGES : productionPackages()) {
     const name = rel.replace(/^(core\/)?node_modules\//, "");
     if (UNUSED.includes(name)) continue;
     cpSync(path.join(root, rel), path.join(rel.startsWith("core/") ? app : modules, rel), { recursive: true, dereference: false, verbatimSymlinks: true });
   }
   const runtime = path.join(modules, "node_modules/@prisma/client/runtime");
-  for (const f of readdirSync(runtime)) if (UNUSED_RUNTIME.test(f)) rmSync(path.join(runtime, f));
+  if (!agent) for (const f of readdirSync(runtime)) if (UNUSED_RUNTIME.test(f)) rmSync(path.join(runtime, f));
   prune(path.join(modules, "node_modules"), betterSqlite);
-  for (const p of ["package.json", "core/package.json", "core/prisma.config.ts", "core/bin", "core/prisma", "core/src", "dashboard/dist"]) {
-    cpSync(path.join(root, p), path.join(app, p), { recursive: true, filter: (src) => !src.includes(`${path.sep}test${path.sep}`) });
-  }
+  if (!agent) stageCore(app);
+  mkdirSync(app, { recursive: true });
   copyFileSync(path.join(root, "sidecar-image/build/agent.mjs"), path.join(app, "agent.mjs"));
   for (const f of ["entrypoint.sh", "healthcheck.mjs"]) cpSync(path.join(root, "sidecar-image", f), path.join(app, "sidecar-image", f));
   mkdirSync(path.join(dir, "bin"));
@@ -142,27 +149,35 @@ function stage(dir, betterSqlite) {
     copyFileSync(path.resolve(root, src), path.join(dir, "bin", name));
     chmodSync(path.join(dir, "bin", name), 0o755);
   }
-  // bin/borela.js regenerates the client when it is older than the schema: keep it newer.
-  const now = new Date();
-  utimesSync(path.join(app, "core/src/generated/prisma/client.ts"), now, now);
   copyFileSync(path.join(root, "sidecar-image/Dockerfile"), path.join(dir, "Dockerfile"));
   writeFileSync(path.join(dir, ".dockerignore"), "Dockerfile\n");
 }
 
+/** The core's sources (with the generated Prisma client), its migrations and the built dashboard, under app/. */
+function stageCore(app) {
+  for (const p of ["package.json", "core/package.json", "core/prisma.config.ts", "core/bin", "core/prisma", "core/src", "dashboard/dist"]) {
+    cpSync(path.join(root, p), path.join(app, p), { recursive: true, filter: (src) => !src.includes(`${path.sep}test${path.sep}`) });
+  }
+  // bin/borela.js regenerates the client when it is older than the schema: keep it newer.
+  const now = new Date();
+  utimesSync(path.join(app, "core/src/generated/prisma/client.ts"), now, now);
+}
+
 export function buildImage(tagList, options = {}) {
+  const agent = Boolean(options.agent);
   const started = Date.now();
   const base = process.env.BASE_IMAGE || LOCAL_BASE;
   if (base === LOCAL_BASE) run("bash", ["scripts/build-base-image.sh", LOCAL_BASE]);
   // A pulled base brings its own Node: the tree's better-sqlite3 build is kept as it is.
   const betterSqlite = base === LOCAL_BASE ? betterSqliteFor(execFileSync("bash", ["sidecar-image/install-node24.sh"], { cwd: root, encoding: "utf8" }).trim()) : null;
-  run(process.execPath, ["scripts/build-dashboard.mjs"]);
+  if (!agent) run(process.execPath, ["scripts/build-dashboard.mjs"]);
   run(process.execPath, ["--import", "tsx", "core/src/agent/bundle.ts", "sidecar-image/build/agent.mjs"], { stdio: ["ignore", "ignore", "inherit"] });
-  run("npx", ["prisma", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
+  if (!agent) run("npx", ["prisma", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
   const dir = path.join(root, "sidecar-image/build", `context-${process.pid}`);
   try {
-    stage(dir, betterSqlite);
+    stage(dir, betterSqlite, agent);
     const quiet = options.quiet ? ["ignore", "ignore", "inherit"] : ["ignore", "inherit", "inherit"];
-    run("docker", ["build", "--network", "host", "--build-arg", `BASE_IMAGE=${base}`, ...tagList.flatMap((t) => ["-t", t]), dir], { stdio: quiet, timeout: 900_000 });
+    run("docker", ["build", "--network", "host", "--build-arg", `BASE_IMAGE=${base}`, "--build-arg", `VARIANT=${agent ? "agent" : "full"}`, ...tagList.flatMap((t) => ["-t", t]), dir], { stdio: quiet, timeout: 900_000 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -172,5 +187,6 @@ export function buildImage(tagList, options = {}) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   statSync(path.join(root, "node_modules")); // run `npm ci` first
-  buildImage(tags(process.argv.slice(2)));
+  const { tags, agent } = parseArgs(process.argv.slice(2));
+  buildImage(tags, { agent });
 }

@@ -21,6 +21,10 @@ if [ "${1:-agent}" = "agent" ]; then
     if [ -e "$db" ]; then target=$db; else target=$(dirname "$db"); fi
   fi
 else
+  if [ ! -f /app/core/bin/borela.js ]; then
+    echo "borela: this is the agent-only image (borela/borela:agent): it runs the agent alone, not \`$1\`; use borela/borela:latest" >&2
+    exit 2
+  fi
   set -- node /app/core/bin/borela.js "$@"
   target=${BORELA_DATA_DIR:-/data}
 fi
