@@ -1,7 +1,8 @@
 // Issue 20 item 3, "who watches the watcher": a real core (1 s sweeps) pings BORELA_SELF_HEARTBEAT_URL,
 // a receiver on loopback, after every completed sweep. A failing or hanging receiver costs one log line
 // per streak (no URL secret in it), never a storm of pings and never a sweep. When the sweep loop stops
-// (the sweeper's own stop(), the seam), the pings stop and /healthz turns 503 naming the stale sweep.
+// (the sweeper's own stop(), the seam), the pings stop and /healthz turns 503 naming the stale sweep, until
+// a peer's completed sweep shows in the shared store.
 import http from "node:http";
 import Sqlite from "better-sqlite3";
 import type { AddressInfo } from "node:net";
@@ -88,6 +89,18 @@ describe("the core's self heartbeat and stale-sweep /healthz", () => {
     const plain = await core.api("GET", "/healthz", { token: null });
     expect(plain.status).toBe(503);
     expect(plain.body.details).toBeUndefined();
+
+    // A peer on the same store completes a sweep (its mark in the Setting table): this core reports it, healthy.
+    const peer = new Sqlite(databaseFile(core.config.dataDir));
+    const peerAt = new Date();
+    try {
+      peer.prepare(`UPDATE "Setting" SET value = ? WHERE key = 'sweep:last-completed'`).run(peerAt.toISOString().replace("Z", "+00:00"));
+    } finally {
+      peer.close();
+    }
+    const healed = await health();
+    expect(healed.status).toBe(200);
+    expect(healed.body.details.sweep.lastSweepAt).toBe(peerAt.toISOString());
   }, 60_000);
 });
 
