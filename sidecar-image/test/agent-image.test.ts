@@ -1,0 +1,97 @@
+// The agent-only image (`npm run image -- --agent`) on a real Docker engine (host networking only):
+// it runs Node 24, refuses core commands with a clear message, and as a sidecar replicates a database
+// another process writes to until the project is fresh and the container healthy; a plain
+// `litestream restore` of its replica has the database's rows.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { docker, ensureDocker, removeContainer, runContainer } from "../../core/test/support/docker.ts";
+import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
+import { startSqliteWriter, type SqliteWriter } from "../../core/test/support/sqlite-writer.ts";
+import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
+import { waitFor } from "../../core/test/support/wait-for.ts";
+import { createDatabase, countRows } from "../../core/test/litestream/live.ts";
+import { resolveLitestreamBinFor } from "../../core/src/litestream/binary.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const image = `borela/borela:agent-test-${process.pid}`;
+let core: TestCore;
+let tmp: TmpDir;
+let writer: SqliteWriter | null = null;
+const containers: string[] = [];
+
+beforeAll(async () => {
+  ensureDocker();
+  execFileSync(process.execPath, [path.join(root, "scripts/build-image.mjs"), "--agent", "--tag", image], { cwd: root, stdio: ["ignore", "ignore", "inherit"], timeout: 900_000 });
+  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1" });
+  tmp = await tmpDir("borela-agent-image-");
+}, 900_000);
+
+afterAll(async () => {
+  await writer?.stop();
+  for (const id of containers) removeContainer(id);
+  spawnSync("docker", ["rmi", image], { stdio: "ignore" });
+  await core?.close();
+  await tmp?.remove();
+});
+
+describe("the agent-only image", () => {
+  it("runs Node 24 and both Litestream lines, keeps the HEALTHCHECK, and refuses core commands", () => {
+    expect(docker("run", "--rm", "--network", "host", "--entrypoint", "node", image, "--version")).toMatch(/^v24\./);
+    expect(docker("run", "--rm", "--network", "host", "--entrypoint", "litestream-0.5", image, "version")).toBe("v0.5.16");
+    expect(docker("run", "--rm", "--network", "host", "--entrypoint", "litestream", image, "version")).toBe("v0.3.13");
+    expect(JSON.parse(docker("image", "inspect", "--format", "{{json .Config.Healthcheck}}", image)).Test).toContain("/app/sidecar-image/healthcheck.mjs");
+    const serve = spawnSync("docker", ["run", "--rm", "--network", "host", image, "serve"], { encoding: "utf8" });
+    expect(serve.status).toBe(2);
+    expect(serve.stderr).toMatch(/agent-only image .* not `serve`/);
+  });
+
+  it("as a sidecar: replicates a database another process writes to, turns fresh and healthy, as the database's owner", async () => {
+    const data = path.join(tmp.path, "data");
+    const replica = path.join(tmp.path, "replica");
+    mkdirSync(data, { recursive: true });
+    mkdirSync(replica, { recursive: true });
+    const dbPath = path.join(data, "app.sqlite3");
+    createDatabase(dbPath, 20);
+    for (const p of [data, replica, dbPath]) chmodSync(p, 0o777);
+    writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 5, durationMs: 90_000 });
+    const project = await core.createProject("agent-image", { staleAfterSeconds: 10, heartbeatGraceSeconds: 10 });
+    const id = runContainer(image, {
+      env: {
+        BORELA_SERVER: core.url,
+        BORELA_AGENT_TOKEN: project.agentToken,
+        BORELA_DATABASES: dbPath,
+        BORELA_REPLICA_URL: `file://${replica}`,
+        BORELA_HEARTBEAT_INTERVAL_SECONDS: "2",
+      },
+      mounts: [`${data}:${data}`, `${replica}:${replica}`],
+      healthInterval: "2s",
+    });
+    containers.push(id);
+    await waitFor(
+      async () => {
+        const p = (await core.api("GET", `/api/v1/projects/${project.id}`)).body;
+        return p.status === "fresh" && p.storageBytes > 0 ? p : null;
+      },
+      { timeoutMs: 60_000, what: "the agent image's project to turn fresh" },
+    ).catch((err) => {
+      throw new Error(`${err.message}\n${docker("logs", "--tail", "40", id)}`);
+    });
+    await waitFor(() => (docker("inspect", "--format", "{{.State.Health.Status}}", id) === "healthy" ? true : null), {
+      timeoutMs: 30_000,
+      what: "the agent container to be healthy",
+    });
+    // Started as root, the entrypoint runs the agent as the database's owner.
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(docker("exec", id, "cat", "/proc/1/status"))?.[1]);
+    expect(uid).toBe(statSync(dbPath).uid);
+
+    await writer.stop();
+    writer = null;
+    await new Promise((r) => setTimeout(r, 3000));
+    docker("stop", "-t", "20", id);
+    const restored = path.join(tmp.path, "restored.sqlite3");
+    execFileSync(resolveLitestreamBinFor("0.5"), ["restore", "-o", restored, `file://${replica}`]);
+    expect(countRows(restored, "orders")).toBe(countRows(dbPath, "orders"));
+  }, 180_000);
+});
