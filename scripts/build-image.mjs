@@ -11,9 +11,11 @@
 // Steps: the dashboard (vite build), the agent bundle (esbuild), the Prisma client (generated
 // here, never at run time), a staged context holding only what runs (the core's production
 // packages, without the Prisma CLI and the query engines of other databases), then `docker build`.
-// The base image defaults to borela-base:bookworm-node24, built locally when missing
-// (scripts/build-base-image.sh: a slim Debian root + Node 24 from the npm package node@24), so
-// nothing is pulled; better-sqlite3 is compiled for that Node's ABI (cached per machine).
+// The base image defaults to borela-base:slim-node20, built locally when missing
+// (scripts/build-base-image.sh: a slim Debian root + this machine's Node 20), so nothing is pulled.
+// BASE_IMAGE=borela-base:slim-node24 takes Node 24 from the npm package node@24 and compiles
+// better-sqlite3 for its ABI (cached per machine), but better-sqlite3 11 (what @prisma/adapter-better-sqlite3
+// 6.19 asks for) aborts the process on Node 24 when a statement is collected: not usable before 12.
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -21,7 +23,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const LOCAL_BASE = "borela-base:bookworm-node24";
+const LOCAL_BASE = "borela-base:slim-node20";
 /** Files of the production tree that nothing loads at run time: type declarations, source maps, docs. */
 const UNUSED_FILES = /\.(d\.[mc]?ts|map|md|markdown)$/i;
 
@@ -107,11 +109,13 @@ function betterSqliteFor(nodeDir) {
 
 /** Removes what nothing loads at run time from the staged node_modules (see UNUSED_FILES), and native builds made for another Node. */
 function prune(modules, betterSqlite) {
+  // better-sqlite3 keeps its lib and its one addon (its sources and intermediate build are 29 MB).
+  const bs = path.join(modules, "better-sqlite3");
+  const addon = betterSqlite ?? path.join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node");
+  for (const d of ["deps", "src", "build", "binding.gyp"]) rmSync(path.join(bs, d), { recursive: true, force: true });
+  mkdirSync(path.join(bs, "build/Release"), { recursive: true });
+  copyFileSync(addon, path.join(bs, "build/Release/better_sqlite3.node"));
   if (betterSqlite) {
-    const bs = path.join(modules, "better-sqlite3");
-    for (const d of ["deps", "src", "build", "binding.gyp"]) rmSync(path.join(bs, d), { recursive: true, force: true });
-    mkdirSync(path.join(bs, "build/Release"), { recursive: true });
-    copyFileSync(betterSqlite, path.join(bs, "build/Release/better_sqlite3.node"));
     // ssh2 (dockerode's, for ssh:// engines) falls back to JavaScript without these builds for this machine's Node.
     for (const d of ["ssh2/lib/protocol/crypto/build", "cpu-features"]) rmSync(path.join(modules, d), { recursive: true, force: true });
   }
@@ -167,9 +171,10 @@ export function buildImage(tagList, options = {}) {
   const agent = Boolean(options.agent);
   const started = Date.now();
   const base = process.env.BASE_IMAGE || LOCAL_BASE;
-  if (base === LOCAL_BASE) run("bash", ["scripts/build-base-image.sh", LOCAL_BASE]);
-  // A pulled base brings its own Node: the tree's better-sqlite3 build is kept as it is.
-  const betterSqlite = base === LOCAL_BASE ? betterSqliteFor(execFileSync("bash", ["sidecar-image/install-node24.sh"], { cwd: root, encoding: "utf8" }).trim()) : null;
+  if (base.startsWith("borela-base:")) run("bash", ["scripts/build-base-image.sh", base]);
+  // Another base brings this machine's Node (or its own): the tree's better-sqlite3 build is kept.
+  const node24 = base === "borela-base:slim-node24";
+  const betterSqlite = node24 ? betterSqliteFor(execFileSync("bash", ["sidecar-image/install-node24.sh"], { cwd: root, encoding: "utf8" }).trim()) : null;
   if (!agent) run(process.execPath, ["scripts/build-dashboard.mjs"]);
   run(process.execPath, ["--import", "tsx", "core/src/agent/bundle.ts", "sidecar-image/build/agent.mjs"], { stdio: ["ignore", "ignore", "inherit"] });
   if (!agent) run("npx", ["prisma", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
