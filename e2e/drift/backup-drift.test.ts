@@ -125,7 +125,19 @@ describe("drift in storage and in the proof", () => {
       timeoutMs: 20_000,
       what: "a new snapshot in storage",
     });
-    expect((await drill(world, s.projectId)).status).toBe("passed");
+    // The drill judges storage against what the agent last saw: wait until a heartbeat reports the replica
+    // caught up in a generation that storage holds (under load the snapshot lands well before that heartbeat).
+    await waitFor(
+      async () => {
+        const d = (await world.core.api("GET", `/api/v1/projects/${s.projectId}`)).body;
+        const stored = await keys("generation-deleted/app/");
+        const r = d.databases[0]?.replicas[0];
+        return d.status === "fresh" && r?.pendingSince === null && r.position && stored.some((k) => k.includes(`/${r.position.generation}/`)) ? true : null;
+      },
+      { timeoutMs: 30_000, what: "a heartbeat with the replica caught up in the new generation" },
+    );
+    const passed = await drill(world, s.projectId);
+    expect(passed.status, JSON.stringify(passed.report)).toBe("passed");
     await expectDrillResolved(s);
   });
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { restore } from "../../core/src/litestream/commands.ts";
 import { startSqliteWriter } from "../../core/test/support/sqlite-writer.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
+import { expectCleanLitestreamStop } from "../../core/test/support/litestream-stop.ts";
 import { countRows, createDatabase } from "../../core/test/litestream/live.ts";
 import Database from "better-sqlite3";
 import { project, runAgent, startHarness, waitForStatus, type Harness } from "../../core/test/agent/harness.ts";
@@ -101,7 +102,7 @@ describe("restarts keep the generation", () => {
       outputs.push(agent.output());
       expect(code, `${how}: exit code\n${agent.output().slice(-3000)}`).toBe(0);
       expect(agent.output()).not.toMatch(/second SIG\w+, exiting without waiting/);
-      expect(agent.output()).toMatch(/litestream stopped code=0/);
+      expectCleanLitestreamStop(agent.output());
       // The final sync reached the replica: a plain restore has every row written before the stop.
       const out = path.join(h.dir.path, `restored-${how}.sqlite3`);
       await restore({ replica: { type: "file", path: replica } }, { outputPath: out, timeoutMs: 30_000 });

@@ -74,7 +74,7 @@ describe("sessions and the admin token", () => {
     expect((await call("GET", "/api/v1/sessions", { bearer: SECOND_TOKEN })).body).toEqual([]);
     expect((await call("GET", "/api/v1/projects", { bearer: FIRST_TOKEN })).status).toBe(401);
     expect((await call("GET", "/api/v1/projects", { bearer: SECOND_TOKEN })).status).toBe(200);
-  });
+  }, 150_000); // two real restarts of `borela serve`: each can take 20 s and more on a loaded 2-core machine
 });
 
 describe("sessions and the password", () => {

@@ -11,6 +11,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveLitestreamBinFor } from "../../src/litestream/binary.ts";
+import { expectCleanLitestreamStop } from "../support/litestream-stop.ts";
 import { restore } from "../../src/litestream/commands.ts";
 import { testLitestreamLine } from "../support/litestream-line.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
@@ -109,10 +110,11 @@ describe("the agent's stop always includes Litestream's final sync", () => {
       results.push(`${how}: ${found === 1 ? "restored" : "MISSING"}`);
       expect(found, `run ${run} (${how}): the last row in the replica\n${out.slice(-3000)}`).toBe(1);
       expect(code, `run ${run} (${how})`).toBe(0);
-      expect(out).toMatch(/litestream stopped code=0/);
+      expectCleanLitestreamStop(out);
       expect(out).not.toMatch(/cannot signal exec process|without its final sync/);
       expect(out).toMatch(/litestream shut down/);
     }
     console.log(`[final-sync] last row after each stop: ${results.join("; ")}`);
   }, 240_000);
 });
+
