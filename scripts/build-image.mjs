@@ -15,7 +15,8 @@
 // (scripts/build-base-image.sh: a slim Debian root + this machine's Node 20), so nothing is pulled.
 // BASE_IMAGE=borela-base:slim-node24 takes Node 24 from the npm package node@24 and compiles
 // better-sqlite3 for its ABI (cached per machine), but better-sqlite3 11 (what @prisma/adapter-better-sqlite3
-// 6.19 asks for) aborts the process on Node 24 when a statement is collected: not usable before 12.
+// 6.19 asks for) aborts the process on Node 24 when a statement is collected (12.x too, as reported;
+// better-sqlite3 13 is the line reported to fix it).
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
