@@ -9,9 +9,9 @@ import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 import { clip } from "./text.ts";
 
-/** Adaptive Card text as plain text: no `{{…}}` function can form. */
+/** Adaptive Card text as plain text: no `{{…}}` function can form (a zero-width space after each "{" followed by another, so "{{{" is broken twice). */
 export function teamsText(s: string): string {
-  return s.replace(/\{\{/g, "{\u200b{");
+  return s.replace(/\{(?=\{)/g, "{\u200b");
 }
 
 function run(text: string, style: Record<string, unknown> = {}) {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook-receiver.ts";
 import { send } from "../../../src/alerts/channels.ts";
-import { teams, teamsCard } from "../../../src/alerts/channels/teams.ts";
+import { teams, teamsCard, teamsText } from "../../../src/alerts/channels/teams.ts";
 import { hostile, LOOPBACK, opened } from "./contexts.ts";
 
 let receiver: WebhookReceiver | null = null;
@@ -49,5 +49,11 @@ describe("teams", () => {
     expect(text).toContain("**bold** _it_");
     expect(text).not.toContain("{{DATE(");
     expect(text).toContain("{\u200b{DATE(");
+  });
+
+  it("leaves no two braces together after three or four: {{{TIME(…)}}} stays text", () => {
+    expect(teamsText("{{{TIME(2026-01-01T00:00:00Z)}}} {{{{x}}")).toBe("{\u200b{\u200b{TIME(2026-01-01T00:00:00Z)}}} {\u200b{\u200b{\u200b{x}}");
+    const all = JSON.stringify(teamsCard(hostile({ reason: "{{{DATE(2026-01-01T00:00:00Z)}}}", database: "{{{{db" })));
+    expect(all).not.toContain("{{");
   });
 });
