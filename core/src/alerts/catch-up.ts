@@ -5,7 +5,7 @@
 // opened, reminder and resolved rows are closed by that one message.
 import type { Store } from "../store/db.ts";
 import { leaseDelivery } from "./claim.ts";
-import { parseDeliveryKey } from "./delivery-key.ts";
+import { deliveryChannel } from "./delivery-key.ts";
 import type { DeliveryRow } from "./deliver.ts";
 
 /** True when d tells this channel of an incident that is already over and that it never heard open. */
@@ -21,17 +21,16 @@ export async function isCatchUp(store: Store, d: DeliveryRow): Promise<boolean> 
  * holds is left to it): every row of every resolved incident this channel never heard open.
  */
 export async function leaseCatchUp(store: Store, d: DeliveryRow, at: Date, leaseMs: number): Promise<DeliveryRow[]> {
-  const channel = parseDeliveryKey(d.dedupeKey)?.channel;
-  if (!channel) return [];
+  if (!deliveryChannel(d)) return [];
   const candidates = await store.delivery.findMany({
-    where: { id: { not: d.id }, status: { in: ["pending", "sending"] }, incident: { resolvedAt: { not: null } }, dedupeKey: { contains: `:${channel}:` } },
+    where: { id: { not: d.id }, status: { in: ["pending", "sending"] }, incident: { resolvedAt: { not: null } }, ...sameChannel(d) },
     orderBy: { id: "asc" },
   });
   const heardOpen = new Map<string, boolean>();
   const leased: DeliveryRow[] = [];
   for (const c of candidates) {
-    if (!c.incidentId || parseDeliveryKey(c.dedupeKey)?.channel !== channel) continue;
-    if (!heardOpen.has(c.incidentId)) heardOpen.set(c.incidentId, await heardItOpen(store, c.incidentId, channel));
+    if (!c.incidentId) continue;
+    if (!heardOpen.has(c.incidentId)) heardOpen.set(c.incidentId, await heardItOpen(store, c.incidentId, d));
     if (heardOpen.get(c.incidentId)) continue;
     // A row still leased by another process is left to it.
     if (c.status === "sending" && c.nextAttemptAt > at) continue;
@@ -40,7 +39,11 @@ export async function leaseCatchUp(store: Store, d: DeliveryRow, at: Date, lease
   return leased;
 }
 
-async function heardItOpen(store: Store, incidentId: string, channel: string): Promise<boolean> {
-  const sent = await store.delivery.findMany({ where: { incidentId, event: "opened", status: "sent" }, select: { dedupeKey: true } });
-  return sent.some((s) => parseDeliveryKey(s.dedupeKey)?.channel === channel);
+async function heardItOpen(store: Store, incidentId: string, d: DeliveryRow): Promise<boolean> {
+  return (await store.delivery.count({ where: { incidentId, event: "opened", status: "sent", ...sameChannel(d) } })) > 0;
+}
+
+/** The rows to d's channel: the same channel row, or no row and the same alert-email recipients. */
+function sameChannel(d: { channelId: string | null; target: string | null }) {
+  return d.channelId ? { channelId: d.channelId } : { channelId: null, target: d.target };
 }

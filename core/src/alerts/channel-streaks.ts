@@ -3,7 +3,7 @@
 import type { Store } from "../store/db.ts";
 import { parseLog } from "./attempt.ts";
 import { failingStreak, type FailingStreak } from "./channel-health.ts";
-import { channelKey, parseDeliveryKey, type ChannelRef } from "./delivery-key.ts";
+import { channelKey, deliveryChannel, type ChannelRef } from "./delivery-key.ts";
 
 /** Deliveries read per pass: enough for a dozen retries of several messages. */
 const LATEST = 50;
@@ -11,7 +11,7 @@ const LATEST = 50;
 /**
  * channelKey(recipient) → its failing streak (null when its latest attempt succeeded or it has none).
  * Channel rows are read by channelId (an operator channel's attempts for any project count); alert emails
- * that are not rows by their delivery key, among this project's incidents.
+ * that are not rows by their delivery target, among this project's incidents.
  */
 export async function channelStreaks(store: Store, projectId: string, recipients: ChannelRef[]): Promise<Map<string, FailingStreak | null>> {
   const ids = recipients.flatMap((r) => r.id ?? []);
@@ -19,12 +19,12 @@ export async function channelStreaks(store: Store, projectId: string, recipients
     where: { attempts: { gt: 0 }, OR: [{ channelId: { in: ids } }, { channelId: null, incident: { projectId } }] },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: LATEST,
-    select: { channelId: true, dedupeKey: true, log: true },
+    select: { channelId: true, target: true, log: true },
   });
   const streaks = new Map<string, FailingStreak | null>();
   for (const r of recipients) {
     const key = channelKey(r);
-    const mine = rows.filter((d) => (d.channelId ?? parseDeliveryKey(d.dedupeKey)?.channel) === key);
+    const mine = rows.filter((d) => deliveryChannel(d) === key);
     streaks.set(key, failingStreak(mine.flatMap((d) => parseLog(d.log))));
   }
   return streaks;

@@ -9,6 +9,8 @@ export interface DeliveryClaim {
   event: string;
   incidentId: string | null;
   channelId: string | null;
+  /** Alert-email recipients (delivery-key.ts deliveryTarget); null for a channel row and the digest. */
+  target: string | null;
 }
 
 /** True when this call created the row; false when someone already had. */

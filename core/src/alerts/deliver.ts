@@ -11,7 +11,7 @@ import { afterAttempt, type AttemptOutcome } from "./attempt.ts";
 import { send, type Senders } from "./channels.ts";
 import { alertContext } from "./context.ts";
 import type { AlertEvent } from "./decisions.ts";
-import { messageOrder, parseDeliveryKey } from "./delivery-key.ts";
+import { deliveryChannel, messageOrder, parseDeliveryKey } from "./delivery-key.ts";
 import { sendDigest, type DigestSettings } from "./digest.ts";
 import { PermanentDeliveryError } from "./errors.ts";
 import { channelOfDelivery } from "./recipients.ts";
@@ -97,10 +97,11 @@ async function attemptMissed(store: Store, secretKey: Buffer, settings: DeliverS
 
 async function memberOf(store: Store, d: DeliveryRow): Promise<GroupMember | null> {
   const key = parseDeliveryKey(d.dedupeKey);
-  if (!key || !d.incidentId) return null;
+  const channel = deliveryChannel(d);
+  if (!key || !channel || !d.incidentId) return null;
   const incident = await store.incident.findUnique({ where: { id: d.incidentId }, select: { projectId: true, databaseId: true, kind: true, resolvedAt: true } });
   if (!incident) return null;
-  return { channel: key.channel, event: key.event, seq: key.seq, incident: { ...incident, resolved: incident.resolvedAt !== null } };
+  return { channel, event: key.event, seq: key.seq, incident: { ...incident, resolved: incident.resolvedAt !== null } };
 }
 
 /** The other rows due in this pass that say the same news to the same channel about other databases of d's project, each leased. */

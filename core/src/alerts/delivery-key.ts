@@ -1,7 +1,8 @@
 // A delivery's dedupe key names exactly one message: the unique constraint on
 // it is the claim that keeps restarts and several core processes from sending
 // twice.  "<incidentId>:<channel>:<event>:<n>", where <channel> is the channel
-// row's id, or "email:<addresses>" for alert emails that are not rows.
+// row's id, or "email:<addresses>" for alert emails that are not rows. The
+// addresses are also the row's target column, which is what code reads.
 import type { AlertEvent } from "./decisions.ts";
 
 export interface ChannelRef {
@@ -41,7 +42,23 @@ export function messageOrder(event: string, seq: number): number {
   return 0;
 }
 
-/** The recipients of an alert-email delivery, read back from its key ("email:a@x,b@y"). */
+/**
+ * A delivery row's channel key (as channelKey gives it), from its columns: the channel row's id, or
+ * "email:<target>" for alert emails; null for a row of neither (the weekly digest).
+ */
+export function deliveryChannel(d: { channelId: string | null; target: string | null }): string | null {
+  return d.channelId ?? (d.target ? `email:${d.target}` : null);
+}
+
+/** The stored target of a delivery to `channel`: alert-email recipients; null for a channel row, which keeps its own. */
+export function deliveryTarget(channel: ChannelRef): string | null {
+  return channel.id ? null : channel.target;
+}
+
+/**
+ * The recipients inside a channel key ("email:a@x,b@y" → "a@x,b@y"); null for a channel row's id. The
+ * inverse the migration 20270105000000_delivery_target backfills Delivery.target by, in SQL.
+ */
 export function emailTargetOf(channel: string): string | null {
   return channel.startsWith("email:") ? channel.slice("email:".length) : null;
 }

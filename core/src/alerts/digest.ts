@@ -131,5 +131,5 @@ export async function planDigest(store: Store, settings: DigestSettings, at: Dat
   const due = digestDue(settings.digestCron, at);
   if (!due || !settings.smtpUrl) return false;
   if ((await digestRecipients(store, settings.alertEmail)).length === 0) return false;
-  return claimDelivery(store, { dedupeKey: digestKey(due.week), event: "digest", incidentId: null, channelId: null }, at);
+  return claimDelivery(store, { dedupeKey: digestKey(due.week), event: "digest", incidentId: null, channelId: null, target: null }, at);
 }

@@ -5,7 +5,7 @@ import { endedInSilence, staleAwaitsHeartbeat, supersedingError } from "./cause.
 import { claimDelivery } from "./claim.ts";
 import { confirmSecondsFor, type ConfirmDelays } from "./confirm-delay.ts";
 import { dueNotifications, nextPlanAt, type AlertTiming } from "./decisions.ts";
-import { channelKey, deliveryKey, parseDeliveryKey } from "./delivery-key.ts";
+import { channelKey, deliveryChannel, deliveryKey, deliveryTarget } from "./delivery-key.ts";
 import { recipients, type Recipient } from "./recipients.ts";
 import { pauseDecision, type PauseSpan } from "./pause.ts";
 import { parseJson } from "../store/json.ts";
@@ -39,7 +39,7 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
       ...(projectIds ? { projectId: { in: projectIds } } : {}),
       OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }],
     },
-    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true } }, project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true, pausedAt: true, pausedUntil: true, pausedBefore: true } } },
+    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true, channelId: true, target: true } }, project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true, pausedAt: true, pausedUntil: true, pausedBefore: true } } },
     orderBy: { id: "asc" },
   });
   const byProject = new Map<string, Recipient[]>();
@@ -64,12 +64,12 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
     for (const channel of byProject.get(incident.projectId)!) {
       if (channel.type === "email" && !settings.emailReady) continue;
       const key = channelKey(channel);
-      const opened = incident.deliveries.find((d) => d.event === "opened" && parseDeliveryKey(d.dedupeKey)?.channel === key);
+      const opened = incident.deliveries.find((d) => d.event === "opened" && deliveryChannel(d) === key);
       const due = dueNotifications(incident, { openedClaimedAt: opened?.createdAt ?? null, createdAt: channel.createdAt }, announcedAnywhere, timing, at);
       for (const n of due) {
         const dedupeKey = deliveryKey(incident.id, channel, n.event, n.seq);
         if (taken.has(dedupeKey)) continue;
-        if (await claimDelivery(store, { dedupeKey, event: n.event, incidentId: incident.id, channelId: channel.id }, at)) claimed++;
+        if (await claimDelivery(store, { dedupeKey, event: n.event, incidentId: incident.id, channelId: channel.id, target: deliveryTarget(channel) }, at)) claimed++;
       }
     }
     return true;

@@ -5,7 +5,6 @@ import type { Store } from "../store/db.ts";
 import { decryptSecret } from "../store/secrets.ts";
 import type { Channel, ChannelType } from "./channels.ts";
 import { PermanentDeliveryError } from "./errors.ts";
-import { emailTargetOf, parseDeliveryKey } from "./delivery-key.ts";
 
 /** A recipient as planning sees it: no secret decrypted. */
 export interface Recipient {
@@ -31,7 +30,7 @@ export async function recipients(store: Store, projectId: string, operatorEmails
 }
 
 /** The channel a planned delivery goes to, secret decrypted; throws a permanent error when it is gone. */
-export async function channelOfDelivery(store: Store, secretKey: Buffer, delivery: { channelId: string | null; dedupeKey: string }): Promise<Channel> {
+export async function channelOfDelivery(store: Store, secretKey: Buffer, delivery: { channelId: string | null; target: string | null; dedupeKey: string }): Promise<Channel> {
   if (delivery.channelId) {
     const row = await store.alertChannel.findUnique({ where: { id: delivery.channelId } });
     if (!row) throw new PermanentDeliveryError(`alert channel ${delivery.channelId} no longer exists`);
@@ -45,8 +44,8 @@ export async function channelOfDelivery(store: Store, secretKey: Buffer, deliver
     }
     return { id: row.id, type: row.type as ChannelType, target: row.target, secret };
   }
-  // Alert emails are not rows: the addresses were fixed in the key when the delivery was planned.
-  const target = emailTargetOf(parseDeliveryKey(delivery.dedupeKey)?.channel ?? "");
+  // Alert emails are not rows: the addresses were fixed in the delivery's target when it was planned.
+  const target = delivery.target;
   if (!target) throw new PermanentDeliveryError(`delivery ${delivery.dedupeKey} names no channel`);
   return { id: null, type: "email", target, secret: null };
 }

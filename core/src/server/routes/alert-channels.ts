@@ -10,7 +10,7 @@ import { newId } from "../../store/ids.ts";
 import { decryptSecret, encryptSecret } from "../../store/secrets.ts";
 import { CHANNEL_TYPES, send, type ChannelType } from "../../alerts/channels.ts";
 import { parseLog } from "../../alerts/attempt.ts";
-import { emailTargetOf, parseDeliveryKey } from "../../alerts/delivery-key.ts";
+import { parseDeliveryKey } from "../../alerts/delivery-key.ts";
 import { testAlertContext } from "../../alerts/test-message.ts";
 import { PROVIDERS } from "../../alerts/channels/registry.ts";
 import { ChannelFieldError } from "../../alerts/channels/provider.ts";
@@ -176,7 +176,7 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
         seq: key?.seq ?? 0,
         channel: d.channel
           ? { id: d.channel.id, type: d.channel.type, target: d.channel.target }
-          : { id: null, type: "email", target: emailTargetOf(key?.channel ?? "") },
+          : { id: null, type: "email", target: d.target },
         status: d.status,
         attempts: d.attempts,
         createdAt: d.createdAt,
