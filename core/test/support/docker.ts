@@ -1,5 +1,5 @@
 // Docker for tests: the engine (started without bridges by scripts/ensure-docker.sh),
-// a local base image (debootstrap + this machine's node), and the Borela image
+// the local base image (a slim Debian root + this machine's node), and the Borela image
 // built from sidecar-image/Dockerfile, cached by a hash of its inputs.
 // Every container runs with host networking.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../../..");
-export const BASE_IMAGE = "borela-base:bookworm-node20";
+export const BASE_IMAGE = "borela-base:slim-node20"; // the base `npm run image` builds on (scripts/build-base-image.sh)
 
 let ready = false;
 export function ensureDocker(): void {
