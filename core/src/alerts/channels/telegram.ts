@@ -1,7 +1,7 @@
 // Telegram: the Bot API's sendMessage (https://core.telegram.org/bots/api#sendmessage)
 // with parse_mode HTML, where only <, > and & are markup in text
 // (https://core.telegram.org/bots/api#html-style): reported text is escaped,
-// link previews are off.
+// "@" in it broken (no mention), link previews are off.
 //
 // Target: "<bot token>/<chat id>", e.g. "123456789:AAE…/-1001234567890" or
 // "123456789:AAE…/@mychannel"; a Bot API server URL may come first
@@ -23,11 +23,16 @@ function html(s: string): string {
   return escapeHtml(s, "&<>");
 }
 
+/** Reported text outside code: escaped, and a zero-width space after "@", which Telegram would make a mention (a ping) of that username. */
+function prose(s: string): string {
+  return html(s).replace(/@/g, "@\u200b");
+}
+
 /** sendMessage's text (at most 4096 characters): each value cut before it is escaped, so no entity is cut open. */
 export function telegramText(c: AlertContext): string {
-  const rows = (c.event === "summary" ? facts(c).slice(1) : facts(c)).map(([k, v]) => `<b>${html(clip(k, 200))}:</b> ${html(clip(v, 600))}`);
+  const rows = (c.event === "summary" ? facts(c).slice(1) : facts(c)).map(([k, v]) => `<b>${html(clip(k, 200))}:</b> ${prose(clip(v, 600))}`);
   const commands = c.event === "summary" ? [] : c.restoreCommands.map((cmd) => `<code>${html(clip(cmd, 600))}</code>`);
-  const head = `<b>${html(clip(subject(c), 300))}</b>`;
+  const head = `<b>${prose(clip(subject(c), 300))}</b>`;
   const link = `<a href="${escapeHtml(c.dashboardUrl)}">Open the dashboard</a>`;
   const room = 4096 - head.length - link.length - 4;
   const body = clipLines([...rows, ...(commands.length ? ["To restore the latest backup:", ...commands] : [])], room, "see the dashboard");

@@ -44,6 +44,13 @@ describe("telegram", () => {
     expect(text.match(/<a /g)).toHaveLength(1);
   });
 
+  it("breaks @ in reported text so no username is mentioned; restore commands in <code> stay as written", () => {
+    const text = telegramText(hostile());
+    expect(text.replace(/<code>[^<]*<\/code>/g, "")).not.toMatch(/@\w/);
+    expect(text).toContain("@\u200beveryone");
+    expect(text).toContain("`@channel'</code>");
+  });
+
   it("keeps the default API host out of the stored target and names the wrong part of a bad one", () => {
     expect(telegram.checkTarget(`${TOKEN}/@borela_alerts`, false)).toBe(`${TOKEN}/@borela_alerts`);
     expect(telegram.checkTarget(`https://api.telegram.org/${TOKEN}/42`, false)).toBe(`${TOKEN}/42`);
