@@ -10,7 +10,7 @@ const DASHBOARD = "https://borela.example.com";
 const HOSTILE = [
   "<!channel> @channel @here @everyone @all @room",
   '<a href="https://evil.example/a">x</a> <b>bold</b> <i>it</i> &lt;b&gt; &amp;',
-  "[click](https://evil.example/m) **md** _it_ ~town :smile: #### head",
+  "[click](https://evil.example/m) www.evil.example/w **md** _it_ ~town :smile: #### head",
   // Teams evaluates {{DATE(…)}} / {{TIME(…)}} in card text; three braces must not leave two together.
   "{{DATE(2026-01-01T00:00:00Z, SHORT)}} {{{TIME(2026-01-01T00:00:00Z)}}} {{{{x}}",
 ].join(" ");
@@ -143,8 +143,9 @@ describe("provider alerts from a hostile heartbeat", () => {
     const prose = mattermostProse(mattermost);
     expect(prose).toContain("\\<\\!channel\\>");
     expect(prose).not.toMatch(/@\w/);
-    expect(prose).toContain("\\[click\\]\\(https\\://evil.example/m\\)");
-    for (const m of prose.matchAll(/[*_[\]()<>~|:`!]/g)) {
+    expect(prose).toContain("\\[click\\]\\(https\\://evil\\.example/m\\) www\\.evil\\.example/w");
+    // "." too: Mattermost makes www.host a link, as ":" after a scheme.
+    for (const m of prose.matchAll(/[*_[\]()<>~|:`!.]/g)) {
       expect(prose[m.index! - 1], `unescaped ${m[0]} in …${prose.slice(Math.max(0, m.index! - 30), m.index! + 10)}`).toBe("\\");
     }
 

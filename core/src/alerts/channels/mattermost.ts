@@ -1,6 +1,7 @@
 // Mattermost incoming webhooks (https://developers.mattermost.com/integrate/webhooks/incoming/):
 // {text} in Mattermost's Markdown. Reported text is made literal: a backslash
-// before each Markdown punctuation character (CommonMark escapes), and a
+// before each Markdown punctuation character (CommonMark escapes; ":" and "."
+// too, so neither https://host nor www.host is linked), and a
 // zero-width space after "@" so @channel, @all, @here and @user mention no one.
 import { facts, subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
@@ -9,7 +10,7 @@ import { urlTarget } from "./target.ts";
 import { clip, clipLines, codeText } from "./text.ts";
 
 export function mattermostEscape(s: string): string {
-  return s.replace(/[\\`*_[\]()!|<>~&:]/g, "\\$&").replace(/@/g, "@\u200b").replace(/[\r\n\u2028\u2029]+/g, " ");
+  return s.replace(/[\\`*_[\]()!|<>~&:.]/g, "\\$&").replace(/@/g, "@\u200b").replace(/[\r\n\u2028\u2029]+/g, " ");
 }
 
 /** A code span (nothing in it is Markdown or a mention); a backtick cannot close it early. */

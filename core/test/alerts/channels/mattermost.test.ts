@@ -32,12 +32,13 @@ describe("mattermost", () => {
     const { text } = mattermostPayload(hostile());
     const reason = text.split("\n").find((l) => l.startsWith("**What happened:**"))!;
     expect(reason).toContain("\\*\\*bold\\*\\*");
-    expect(reason).toContain("\\[here\\]\\(https\\://evil.example\\)");
+    expect(reason).toContain("\\[here\\]\\(https\\://evil\\.example\\)");
     expect(reason).not.toMatch(/@(everyone|here|channel|all)\b/);
     expect(reason).toContain("@\u200beveryone");
     expect(text.split("\n").filter((l) => l.startsWith("**Last passing restore drill:**"))).toHaveLength(1);
     // The restore command stays in its code span: a backtick in it cannot close it.
     expect(text).toContain("`litestream restore -o /tmp/a.sqlite3 's3://b/x\u02cb<b>y</b>\u02cb@channel'`");
     expect(mattermostEscape("a_b")).toBe("a\\_b");
+    expect(mattermostEscape("see www.evil.example")).toBe("see www\\.evil\\.example");
   });
 });
