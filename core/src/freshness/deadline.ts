@@ -7,6 +7,7 @@
 import type { SweptKind } from "../incidents/kinds.ts";
 import type { IncidentAction } from "../incidents/sweep-actions.ts";
 import type { OpenIncident } from "./incident-plan.ts";
+import { pingSilentAfterSeconds } from "./agentless.ts";
 
 /** Every project is looked at at least this often, whatever its deadlines (a backstop, not a schedule). */
 export const MAX_SWEEP_GAP_MS = 60 * 60 * 1000;
@@ -16,14 +17,12 @@ export interface DeadlineInput {
   heartbeatGraceSeconds: number;
   lastHeartbeatAt: Date | null;
   lastPingAt?: Date | null;
-  /** The core's storage listing (agentless.ts): its newest LTX file turns stale at newestLtxAt + threshold. */
-  listing?: { newestLtxAt: Date | null } | null;
   databases: { lastHeartbeatAt: Date | null; replicas: { pendingSince: Date | null }[] }[];
 }
 
 /**
- * The next deadline after `now` (ms precision): a silence begins 1 ms after last heartbeat (or ping) +
- * grace, for the project and for each database; a replica's change turns stale 1 ms after pendingSince +
+ * The next deadline after `now` (ms precision): a silence begins 1 ms after last heartbeat + grace (last
+ * Litestream ping + one ping interval + grace, agentless.ts), for the project and for each database; a replica's change turns stale 1 ms after pendingSince +
  * threshold; a cleared incident resolves at clearedAt + its hold (`actions`: this sweep's plan, applied to
  * `open`); the core's startup grace ends at `graceEndsAt`. At most MAX_SWEEP_GAP_MS after `now`.
  */
@@ -41,8 +40,7 @@ export function nextSweepAt(
     if (t) candidates.push(t.getTime() + ms + 1);
   };
   after(p.lastHeartbeatAt, grace);
-  after(p.lastPingAt, grace);
-  after(p.listing?.newestLtxAt, p.staleAfterSeconds * 1000);
+  after(p.lastPingAt, pingSilentAfterSeconds(p.heartbeatGraceSeconds) * 1000);
   if (graceEndsAt) candidates.push(graceEndsAt.getTime());
   for (const d of p.databases) {
     after(d.lastHeartbeatAt, grace);

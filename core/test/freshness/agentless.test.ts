@@ -1,8 +1,10 @@
 // The pure decision of agentless watching (freshness/agentless.ts): a project with no
 // agent, judged from Litestream's heartbeat-url ping and the core's own listing of the
-// stored replica. Fresh needs both; each missing or failing signal is named.
+// stored replica. Fresh needs both; each missing or failing signal is named. The
+// ping is silent only after Litestream's ping interval + the grace; the listing
+// never judges the newest LTX file's age (an idle database writes none).
 import { describe, expect, it } from "vitest";
-import { agentlessVerdict, MISSING_SIGNAL, type StorageListing } from "../../src/freshness/agentless.ts";
+import { agentlessVerdict, MISSING_SIGNAL, pingGraceWarning, type StorageListing } from "../../src/freshness/agentless.ts";
 import { evaluateProject } from "../../src/freshness/status.ts";
 import { conditionsOf } from "../../src/freshness/incident-plan.ts";
 import { nextSweepAt } from "../../src/freshness/deadline.ts";
@@ -17,22 +19,22 @@ const listing = (over: Partial<StorageListing> = {}): StorageListing => ({ url, 
 const words = (reasons: string[]) => renderReasons(reasons, now).join("\n");
 
 describe("agentlessVerdict", () => {
-  it("fresh when the ping came within the grace and the newest LTX file is younger than staleAfter", () => {
+  it("fresh when the ping came within interval + grace and the listing holds LTX files", () => {
     const v = agentlessVerdict({ lastPingAt: at(-30), listing: listing() }, t, now);
     expect(v.status).toBe("fresh");
     expect(words(v.reasons)).toMatch(/Litestream pinged 30s ago: it runs and every database synced/);
-    expect(words(v.reasons)).toMatch(/storage listing: newest LTX file written 10s ago on file:\/\/\/srv\/replica/);
+    expect(words(v.reasons)).toContain(
+      "storage listing: newest LTX file written 10s ago on file:///srv/replica (an idle database writes none; without an agent nothing compares it with the database)",
+    );
     // Both present: only the agent is named as missing.
     expect(v.reasons).toContain(MISSING_SIGNAL.agent);
     expect(v.reasons).not.toContain(MISSING_SIGNAL.listing);
   });
 
-  it("stale naming the storage listing when pings continue but the newest LTX file is older than staleAfter", () => {
-    const v = agentlessVerdict({ lastPingAt: at(-30), listing: listing({ newestLtxAt: at(-61) }) }, t, now);
-    expect(v.status).toBe("stale");
-    expect(words(v.reasons)).toMatch(/^storage listing: newest LTX file written 61s ago on file:\/\/\/srv\/replica \(threshold 60s\): storage has not advanced/);
-    // The ping is still said to be fine.
-    expect(words(v.reasons)).toMatch(/Litestream pinged 30s ago/);
+  it("an idle database: the newest LTX file far older than staleAfter stays fresh while pings come (its age is told, not judged)", () => {
+    const v = agentlessVerdict({ lastPingAt: at(-30), listing: listing({ newestLtxAt: at(-86_400) }) }, t, now);
+    expect(v.status).toBe("fresh");
+    expect(words(v.reasons)).toMatch(/storage listing: newest LTX file written 24 h ago on file:\/\/\/srv\/replica \(an idle database writes none/);
   });
 
   it("stale when the listing finds no LTX file at all", () => {
@@ -41,11 +43,23 @@ describe("agentlessVerdict", () => {
     expect(v.reasons[0]).toBe(`storage listing: no LTX file on ${url}: is it the replica litestream.yml writes to?`);
   });
 
-  it("silent when the ping stops, whatever storage shows; the ping's reason leads", () => {
-    const v = agentlessVerdict({ lastPingAt: at(-91), listing: listing({ newestLtxAt: at(-120) }) }, t, now);
+  it("silent only after Litestream's 1 min ping interval + the grace; the ping's reason leads and says so", () => {
+    // Grace 90 s: a ping 91 s ago is within the 60 s interval + grace (the old rule called it silent).
+    expect(agentlessVerdict({ lastPingAt: at(-91), listing: listing() }, t, now).status).toBe("fresh");
+    expect(agentlessVerdict({ lastPingAt: at(-150), listing: listing() }, t, now).status).toBe("fresh");
+    const v = agentlessVerdict({ lastPingAt: at(-151), listing: listing({ newestLtxAt: at(-120) }) }, t, now);
     expect(v.status).toBe("silent");
-    expect(words(v.reasons)).toMatch(/^no Litestream ping for 91s: is Litestream running\? \(grace 90s\)/);
+    expect(words(v.reasons)).toMatch(/^no Litestream ping for 2 min 31s: is Litestream running\? \(grace 90s after one heartbeat-interval: 1m\)/);
     expect(v.reasons[1]).toMatch(/^storage listing: newest LTX file written/);
+  });
+
+  it("a grace shorter than the interval (30 s): silent after 90 s, not between two pings a minute apart; a warning says why", () => {
+    const short = { ...t, heartbeatGraceSeconds: 30 };
+    expect(agentlessVerdict({ lastPingAt: at(-75), listing: null }, short, now).status).toBe("fresh");
+    expect(agentlessVerdict({ lastPingAt: at(-91), listing: null }, short, now).status).toBe("silent");
+    expect(pingGraceWarning(30)).toMatch(/^heartbeatGraceSeconds \(30s\) is shorter than Litestream's smallest heartbeat-interval: 1m: the Litestream ping is judged silent only after 90s \(interval \+ grace\)$/);
+    expect(pingGraceWarning(60)).toBeNull();
+    expect(pingGraceWarning(120)).toBeNull();
   });
 
   it("error when the core cannot list the stored replica, naming it", () => {
@@ -77,13 +91,14 @@ describe("agentlessVerdict", () => {
 describe("evaluateProject without an agent", () => {
   const project = { ...t, lastHeartbeatAt: null };
   it("judges from the ping and the listing; a stored replica alone is enough to be judged", () => {
-    expect(evaluateProject({ ...project, lastPingAt: at(-30), listing: listing({ newestLtxAt: at(-100) }) }, [], now).status).toBe("stale");
+    expect(evaluateProject({ ...project, lastPingAt: at(-30), listing: listing({ newestLtxAt: null }) }, [], now).status).toBe("stale");
+    expect(evaluateProject({ ...project, lastPingAt: at(-30), listing: listing({ newestLtxAt: at(-100) }) }, [], now).status).toBe("fresh");
     expect(evaluateProject({ ...project, lastPingAt: null, listing: listing() }, [], now).status).toBe("unknown");
     expect(evaluateProject({ ...project, lastPingAt: null, listing: null }, [], now).reasons).toEqual(["no heartbeat received yet"]);
   });
 
   it("a project-level stale incident follows (no databases to hang it on)", () => {
-    const v = evaluateProject({ ...project, lastPingAt: at(-30), listing: listing({ newestLtxAt: at(-100) }) }, [], now);
+    const v = evaluateProject({ ...project, lastPingAt: at(-30), listing: listing({ newestLtxAt: null }) }, [], now);
     const c = conditionsOf(v, [], true);
     expect(c.present).toEqual([expect.objectContaining({ databaseId: null, kind: "stale", reason: expect.stringMatching(/^storage listing: /) })]);
     const fresh = conditionsOf(evaluateProject({ ...project, lastPingAt: at(-30), listing: listing() }, [], now), [], true);
@@ -92,10 +107,10 @@ describe("evaluateProject without an agent", () => {
   });
 });
 
-describe("nextSweepAt with a storage listing", () => {
-  it("is 1 ms past the newest LTX file's time + staleAfter when that comes before the ping's grace", () => {
-    const p = { ...t, lastHeartbeatAt: null, lastPingAt: at(-10), listing: { newestLtxAt: at(-50) }, databases: [] };
-    expect(nextSweepAt(p, [], [], now, () => 0)).toEqual(new Date(at(10).getTime() + 1));
+describe("nextSweepAt without an agent", () => {
+  it("is 1 ms past the last ping + Litestream's 1 min interval + the grace; the newest LTX file's age sets no deadline", () => {
+    const p = { ...t, lastHeartbeatAt: null, lastPingAt: at(-10), databases: [] };
+    expect(nextSweepAt(p, [], [], now, () => 0)).toEqual(new Date(at(-10 + 60 + 90).getTime() + 1));
   });
 });
 
