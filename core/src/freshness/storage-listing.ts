@@ -3,7 +3,8 @@
 // has no agent (Project.replicaUrl), with the core's own idea of where and with
 // which keys (drills/replica-target.ts: the project's stored credentials, the
 // managed prefix, BORELA_FILE_REPLICA_ROOTS), never anything an agent reported.
-// It stores the newest LTX file's time, or why it could not list; the sweeper
+// It stores the newest LTX file's time, or why it could not list (a file
+// replica's directory that does not exist included); the sweeper
 // judges from the stored columns (an SQL trigger clears the project's deadline
 // at every write, so each listing is judged at once).
 //
@@ -11,6 +12,7 @@
 //   createStorageLister({ store, config, logger }): { tick, start, stop }
 // Bounded: at most LISTING_BATCH projects a round (those listed longest ago first), one at a time,
 // each listing under LISTING_TIMEOUT_MS; a round never overlaps the previous one.
+import { stat } from "node:fs/promises";
 import type { Config } from "../config.ts";
 import type { Log } from "../logger.ts";
 import type { Store } from "../store/db.ts";
@@ -27,6 +29,16 @@ export function newestLtxAt(listing: Pick<ReplicaListing, "ltx">): Date | null {
   return newest;
 }
 
+async function exists(dir: string): Promise<boolean> {
+  try {
+    await stat(dir);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw err;
+  }
+}
+
 interface Row {
   id: string;
   storagePrefix: string;
@@ -39,6 +51,8 @@ interface Row {
 async function listOne(store: Store, config: Config, p: Row & { replicaUrl: string }, now: () => Date) {
   try {
     const target = await readTarget(p.replicaUrl, p.storagePrefix, config, await storedCredentials(store, config, p.id));
+    // A missing directory lists as empty; say so rather than "no LTX file" (the PATCH accepts one Litestream has not made yet).
+    if (target.type === "file" && !(await exists(target.path))) throw new Error(`${target.url} does not exist (Litestream creates it on its first sync: is it the path litestream.yml writes to?)`);
     const newest = newestLtxAt(await openReplicaClient(target).list({ timeoutMs: LISTING_TIMEOUT_MS }));
     return {
       listedAt: now(),

@@ -1,25 +1,46 @@
 // The replica an operator stores for agentless watching (PATCH /api/v1/projects/:id
 // {"replicaUrl": "file:///…" | "s3://bucket/path" | null}): checked with the same
-// rules as a drill's read (drills/read-problem.ts), so a URL the core would never
-// read (inline credentials, outside BORELA_FILE_REPLICA_ROOTS, no stored read
-// credentials for its bucket) is refused at once, naming the field.
+// rules as a drill's read (drills/replica-target.ts readTarget), so a URL the core
+// would never read (inline credentials, outside BORELA_FILE_REPLICA_ROOTS as written
+// or once symlinks are resolved, no stored read credentials for its bucket, a regular
+// file) is refused at once, naming the field. A project with an agent is refused
+// too: its replicas come from the agent's heartbeat, and the core lists only
+// projects without one (freshness/storage-listing.ts).
+import { stat } from "node:fs/promises";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
-import { replicaReadProblem } from "../drills/read-problem.ts";
-import { storedCredentials } from "../drills/replica-target.ts";
+import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredentials } from "../drills/replica-target.ts";
+import { ReplicaUrlError } from "../litestream/replica-url.ts";
 import { badRequest, notFound } from "./errors.ts";
+
+/** The error's message when the core would refuse to read `url` for the project; null when it would read it. */
+async function readProblem(store: Store, config: Config, projectId: string, storagePrefix: string, url: string): Promise<string | null> {
+  let target;
+  try {
+    target = await readTarget(url, storagePrefix, config, await storedCredentials(store, config, projectId));
+  } catch (err) {
+    if (err instanceof ReplicaUrlError || err instanceof ReplicaRefusedError || err instanceof MissingCredentialsError) return err.message;
+    throw err;
+  }
+  if (target.type !== "file") return null;
+  // A directory Litestream has not created yet is fine: the listing says it does not exist until it does.
+  const st = await stat(target.path).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : Promise.reject(err)));
+  return st && !st.isDirectory() ? `${target.url} is not a directory: a file replica is the directory litestream.yml's replica path names` : null;
+}
 
 /**
  * The Project columns to write for `url` (null: stop listing): the URL, and the last listing's columns
  * cleared, so nothing found at the previous URL is judged against the new one.
- * Throws ApiError 400 naming replicaUrl, or 404 when the project does not exist.
+ * Throws ApiError 400 naming replicaUrl (a URL the core would not read, or a project with an agent),
+ * or 404 when the project does not exist.
  */
 export async function storedReplicaData(store: Store, config: Config, projectId: string, url: string | null) {
   const cleared = { replicaUrl: url, newestLtxAt: null, listedAt: null, listError: null };
   if (url === null) return cleared;
-  const project = await store.project.findUnique({ where: { id: projectId }, select: { storagePrefix: true } });
+  const project = await store.project.findUnique({ where: { id: projectId }, select: { storagePrefix: true, lastHeartbeatAt: true } });
   if (!project) throw notFound(`project ${projectId}`);
-  const problem = replicaReadProblem(url, project.storagePrefix, config, await storedCredentials(store, config, projectId));
+  if (project.lastHeartbeatAt) throw badRequest("replicaUrl: this project has an agent: its replicas come from the agent's heartbeat");
+  const problem = await readProblem(store, config, projectId, project.storagePrefix, url);
   if (problem) throw badRequest(`replicaUrl: ${problem}`);
   return cleared;
 }

@@ -1,6 +1,7 @@
 // The storage lister's shell (freshness/storage-listing.ts) against a real core's
 // store: it lists only projects without an agent, with the core's own credentials
-// (none stored: it says so and reads nothing), and a failing listing turns the
+// (none stored: it says so and reads nothing), a directory that does not exist is
+// said not to exist, and a failing listing turns the
 // project to error naming the storage listing, without secrets.
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -30,6 +31,7 @@ it("records the newest LTX file's time, a listing failure, and missing credentia
   const broken = await core.createProject("lister-broken");
   const noKeys = await core.createProject("lister-nokeys");
   const agent = await core.createProject("lister-agent");
+  const notYet = await core.createProject("lister-not-yet");
 
   // A Litestream 0.5 file replica's layout: ltx/<level>/<min>-<max>.ltx, mtime = the LTX header time.
   const replica = path.join(tmp.path, "replica");
@@ -42,6 +44,8 @@ it("records the newest LTX file's time, a listing failure, and missing credentia
   await core.store.project.update({ where: { id: broken.id }, data: { replicaUrl: `file://${notADir}` } });
   await core.store.project.update({ where: { id: noKeys.id }, data: { replicaUrl: "s3://their-bucket/app" } });
   await core.store.project.update({ where: { id: agent.id }, data: { replicaUrl: `file://${replica}`, lastHeartbeatAt: new Date() } });
+  const absent = path.join(tmp.path, "not-written-yet");
+  await core.store.project.update({ where: { id: notYet.id }, data: { replicaUrl: `file://${absent}` } });
 
   await lister.tick();
   const g = await row(good.id);
@@ -50,6 +54,8 @@ it("records the newest LTX file's time, a listing failure, and missing credentia
   expect((await row(broken.id)).listError).toMatch(/not a directory|ENOTDIR/i);
   expect((await row(noKeys.id)).listError).toMatch(/^no read credentials for replica s3:\/\/their-bucket\/app: store them/);
   expect((await row(agent.id)).listedAt).toBeNull(); // an agent reports: the core does not list for it
+  // A directory Litestream has not made yet is said not to exist, not listed as holding no LTX file.
+  expect((await row(notYet.id)).listError).toBe(`file://${absent} does not exist (Litestream creates it on its first sync: is it the path litestream.yml writes to?)`);
 
   const status = (id: string, want: string) =>
     waitFor(async () => {

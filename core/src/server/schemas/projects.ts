@@ -151,7 +151,8 @@ export const ProjectDetail = Type.Object(
     pingUrl: Nullable(Type.String()),
     lastPingAt: Nullable(DateTime),
     // Agentless watching (server/watching-view.ts).
-    pingLine: Nullable(Type.String({ description: "the line to paste at the top level of litestream.yml (Litestream 0.5), e.g. heartbeat-url: \"https://…/ping/<key>\"" })),
+    pingLine: Nullable(Type.String({ description: "the lines to paste at the top level of litestream.yml (Litestream 0.5): heartbeat-url: \"https://…/ping/<key>\" and heartbeat-interval: 1m" })),
+    pingWarning: Nullable(Type.String({ description: "without an agent: the grace is shorter than Litestream's smallest heartbeat-interval (1 min), so the ping is judged silent only after interval + grace" })),
     signals: Type.Object({ agent: Type.Boolean(), ping: Type.Boolean(), storageListing: Type.Boolean() }),
     storageListing: Nullable(
       Type.Object({ replicaUrl: Type.String(), newestLtxAt: Nullable(DateTime), listedAt: Nullable(DateTime), error: Nullable(Type.String()) }),
