@@ -30,6 +30,9 @@ const CODES: Record<number, string> = {
 
 type ValidationIssue = NonNullable<FastifyError["validation"]>[number];
 
+/** The pattern of single-line text fields (no C0 control characters, no DEL), as the schemas write it. */
+export const CONTROL_FREE = "^[^\\u0000-\\u001f\\u007f]*$";
+
 /** "body/staleAfterSeconds must be integer", "body has unknown field 'foo'". */
 export function validationMessage(context: string, issues: ValidationIssue[]): string {
   const first = issues[0];
@@ -37,6 +40,10 @@ export function validationMessage(context: string, issues: ValidationIssue[]): s
   const where = `${context}${first.instancePath}`;
   const params = first.params as Record<string, unknown>;
   if (first.keyword === "additionalProperties") return `${where} has unknown field ${JSON.stringify(params.additionalProperty)}`;
+  // A union of literals (Type.Union of Type.Literal) fails as one "must be equal to constant" per branch.
+  const allowed = issues.filter((i) => i.keyword === "const" && i.instancePath === first.instancePath).map((i) => (i.params as { allowedValue?: unknown }).allowedValue);
+  if (first.keyword === "const" && allowed.length > 1) return `${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (first.keyword === "pattern" && params.pattern === CONTROL_FREE) return `${where} must not contain control characters (line breaks, tabs)`;
   return `${where} ${first.message ?? "is invalid"}`;
 }
 

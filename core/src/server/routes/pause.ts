@@ -2,7 +2,7 @@
 // Verdicts and incidents go on while paused; only alerts are held.
 import type { FastifyInstance } from "fastify";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { badRequest, notFound } from "../errors.ts";
+import { badRequest, CONTROL_FREE, notFound } from "../errors.ts";
 import { Errors, IdParams, ProjectDetail } from "../schemas.ts";
 import { projectDetail } from "../project-view.ts";
 import { isPaused, pauseWindow, type PauseSpan } from "../../alerts/pause.ts";
@@ -13,7 +13,7 @@ export const PAUSE_REASON_MAX = 200;
 const PauseBody = Type.Object(
   {
     until: Type.String({ format: "date-time", maxLength: 40, description: "ISO 8601 date-time in the future, at most 30 days ahead" }),
-    reason: Type.Optional(Type.String({ maxLength: PAUSE_REASON_MAX, pattern: "^[^\\u0000-\\u001f\\u007f]*$", description: "why, shown as given: \"paused until 14:00 UTC: migrating\"" })),
+    reason: Type.Optional(Type.String({ maxLength: PAUSE_REASON_MAX, pattern: CONTROL_FREE, description: "why, shown as given: \"paused until 14:00 UTC: migrating\"" })),
   },
   { additionalProperties: false },
 );
