@@ -3,9 +3,10 @@
 // channel whose latest attempts are failing). Pure: the recipients come from
 // alerts/recipients.ts, their failing streaks from alerts/channel-health.ts.
 import { streakWords, type FailingStreak } from "../alerts/channel-health.ts";
+import { displayTarget } from "../alerts/channels/registry.ts";
 
 export interface AlertingView {
-  /** Each place alerts go: an AlertChannel row, the project's alert emails, or BORELA_ALERT_EMAIL. */
+  /** Each place alerts go: an AlertChannel row, the project's alert emails, or BORELA_ALERT_EMAIL; target in its display form (no secret). */
   channels: { type: string; target: string; source: "project" | "operator" | "project emails" | "BORELA_ALERT_EMAIL"; failing: FailingStreak | null }[];
   /** Whether BORELA_SMTP_URL is set (email can be sent at all). */
   emailConfigured: boolean;
@@ -20,7 +21,7 @@ export function alertingView(
 ): AlertingView {
   const channels = recipients.map((r) => ({
     type: r.type,
-    target: r.target,
+    target: displayTarget(r.type, r.target),
     source: r.id ? (r.projectId ? ("project" as const) : ("operator" as const)) : projectEmails.length ? ("project emails" as const) : ("BORELA_ALERT_EMAIL" as const),
     failing: r.failing ?? null,
   }));

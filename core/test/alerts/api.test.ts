@@ -114,7 +114,7 @@ describe("alert channel routes", () => {
     const secret = "a-shared-secret-of-some-length";
     const created = await core.api("POST", "/api/v1/alert-channels", { body: { projectId: p.id, type: "webhook", target: "https://hooks.example.com/borela", secret } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ projectId: p.id, type: "webhook", target: "https://hooks.example.com/borela", signed: true });
+    expect(created.body).toMatchObject({ projectId: p.id, type: "webhook", target: "https://hooks.example.com/bo…", signed: true });
     expect(JSON.stringify(created.body)).not.toContain(secret);
     const row = await core.store.alertChannel.findUniqueOrThrow({ where: { id: created.body.id } });
     expect(row.secretEnc).not.toContain(secret);
@@ -131,9 +131,9 @@ describe("alert channel routes", () => {
 
     const patched = await core.api("PATCH", `/api/v1/alert-channels/${created.body.id}`, { body: { target: "https://hooks.example.com/v2", secret: null } });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ target: "https://hooks.example.com/v2", signed: false });
+    expect(patched.body).toMatchObject({ target: "https://hooks.example.com/v2…", signed: false });
     const toSlack = await core.api("PATCH", `/api/v1/alert-channels/${created.body.id}`, { body: { type: "slack" } });
-    expect(toSlack.body).toMatchObject({ type: "slack", target: "https://hooks.example.com/v2" });
+    expect(toSlack.body).toMatchObject({ type: "slack", target: "https://hooks.example.com/v2…" });
 
     expect((await core.api("DELETE", `/api/v1/alert-channels/${email.body.id}`)).status).toBe(204);
     expect((await core.api("DELETE", `/api/v1/alert-channels/${email.body.id}`)).status).toBe(404);

@@ -3,6 +3,7 @@
 // and pings no one.
 import { facts, subject, type AlertContext } from "../message.ts";
 import { postWebhook } from "./webhook.ts";
+import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 import { clip, clipLines, codeText } from "./text.ts";
@@ -51,6 +52,7 @@ export const discord: Provider = {
   targetHelp: "A Discord channel webhook URL (https://discord.com/api/webhooks/…).",
   secret: null,
   resolves: "notice",
+  display: (target) => maskedUrl(target, 2),
   checkTarget: (target, allowPrivate) => urlTarget(target, "discord", allowPrivate).toString(),
   render: (c) => discordPayload(c),
   send: (channel, c, s) => postWebhook(channel.target, discordPayload(c), null, s.timeoutMs, s.allowPrivateTargets),

@@ -10,6 +10,7 @@ export const email: Provider = {
   targetHelp: "Email addresses, comma-separated; needs BORELA_SMTP_URL.",
   secret: null,
   resolves: "notice",
+  display: (target) => target,
   checkTarget(target) {
     const addresses = target.split(",").map((a) => a.trim()).filter(Boolean);
     const bad = addresses.find((a) => !EMAIL.test(a));

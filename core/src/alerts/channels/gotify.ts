@@ -5,6 +5,7 @@
 import { textBody } from "../email-body.ts";
 import { subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
+import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 import { clip } from "./text.ts";
@@ -30,6 +31,7 @@ export const gotify: Provider = {
   targetHelp: "The Gotify server URL, e.g. https://gotify.example.com; the secret is an application token.",
   secret: { required: true, help: "the application token Gotify gave (Apps → Create application)" },
   resolves: "notice",
+  display: (target) => maskedUrl(target, 0),
   checkTarget: (target, allowPrivate) => urlTarget(target, "gotify", allowPrivate).toString().replace(/\/message\/?$/, "/"),
   render: (c) => gotifyPayload(c),
   send: (channel, c, s) =>

@@ -11,6 +11,7 @@ import { escapeHtml } from "../../words/html.ts";
 import { textBody } from "../email-body.ts";
 import { facts, headline, subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
+import { maskedUrl } from "./display.ts";
 import { ChannelFieldError, type Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 
@@ -44,6 +45,7 @@ export const matrix: Provider = {
   targetHelp: "<homeserver URL>/<room id>, e.g. https://matrix.example.org/!abcdef:example.org; the secret is the bot user's access token.",
   secret: { required: true, help: "access token of the user that posts (it must have joined the room)" },
   resolves: "notice",
+  display: (target) => maskedUrl(target, 0),
   checkTarget(target, allowPrivate) {
     urlTarget(target, "matrix", allowPrivate);
     const { homeserver, room } = matrixRoom(target);

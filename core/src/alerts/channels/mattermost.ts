@@ -5,6 +5,7 @@
 // zero-width space after "@" so @channel, @all, @here and @user mention no one.
 import { facts, subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
+import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 import { clip, clipLines, codeText } from "./text.ts";
@@ -34,6 +35,7 @@ export const mattermost: Provider = {
   targetHelp: "A Mattermost incoming-webhook URL (https://chat.example.com/hooks/…).",
   secret: null,
   resolves: "notice",
+  display: (target) => maskedUrl(target, 1),
   checkTarget: (target, allowPrivate) => urlTarget(target, "mattermost", allowPrivate).toString(),
   render: (c) => mattermostPayload(c),
   send: (channel, c, s) => sendHttp({ url: channel.target, body: JSON.stringify(mattermostPayload(c)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets }),

@@ -6,6 +6,7 @@
 import { textBody } from "../email-body.ts";
 import { subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
+import { maskedUrl } from "./display.ts";
 import { ChannelFieldError, type Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 import { clip } from "./text.ts";
@@ -39,6 +40,7 @@ export const ntfy: Provider = {
   targetHelp: "The topic URL, e.g. https://ntfy.sh/my-borela-alerts; the secret, if set, is an access token (tk_…).",
   secret: { required: false, help: "access token for a protected topic (tk_…)" },
   resolves: "notice",
+  display: (target) => maskedUrl(target, 1),
   checkTarget(target, allowPrivate) {
     const url = urlTarget(target, "ntfy", allowPrivate);
     const topic = url.pathname.split("/").filter(Boolean).pop();

@@ -9,6 +9,7 @@ import { textBody } from "../email-body.ts";
 import { subject, where, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
 import { pagerActions, type PagerAction } from "./pager.ts";
+import { basePrefix, keyTail, stored } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { keyedTarget, keyedTargetString } from "./target.ts";
 import { clip } from "./text.ts";
@@ -62,6 +63,10 @@ export const opsgenie: Provider = {
   secret: null,
   resolves: "closes",
   checkTarget: (target, allowPrivate) => keyedTargetString(parse(target, allowPrivate), API),
+  display(target) {
+    const t = stored(() => parse(target, true));
+    return t ? `${basePrefix(t.base, API)}key ${keyTail(t.keys[0])}` : "…";
+  },
   render: (c) => opsgenieRequests(c),
   async send(channel, c, s) {
     const { base, keys } = parse(channel.target, s.allowPrivateTargets ?? false);

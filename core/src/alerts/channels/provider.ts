@@ -38,6 +38,8 @@ export interface Provider {
   resolves: "notice" | "closes";
   /** The target as stored (normalized), or ChannelFieldError naming the field. allowPrivate: BORELA_ALERT_ALLOW_PRIVATE_TARGETS. */
   checkTarget(target: string, allowPrivate: boolean): string;
+  /** Pure: the target as the API and the dashboard show it, without the secret it may hold (display.ts). */
+  display(target: string): string;
   /** Pure: the body (or bodies, in order) the provider receives for this alert, addressed to `target`; never holds the secret. */
   render(c: AlertContext, target: string): unknown;
   /** Renders and sends; resolves with what the receiver answered ("HTTP 202 from events.pagerduty.com"). */

@@ -7,6 +7,7 @@
 import { escapeHtml } from "../../words/html.ts";
 import { facts, subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
+import { basePrefix, keyTail, stored } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { keyedTarget, keyedTargetString } from "./target.ts";
 import { clip, clipLines } from "./text.ts";
@@ -49,6 +50,10 @@ export const pushover: Provider = {
   secret: null,
   resolves: "notice",
   checkTarget: (target, allowPrivate) => keyedTargetString(parse(target, allowPrivate), API),
+  display(target) {
+    const t = stored(() => parse(target, true));
+    return t ? `${basePrefix(t.base, API)}app ${keyTail(t.keys[0])}/user ${keyTail(t.keys[1])}` : "…";
+  },
   render: (c) => pushoverFields(c),
   send(channel, c, s) {
     const { base, keys } = parse(channel.target, s.allowPrivateTargets ?? false);

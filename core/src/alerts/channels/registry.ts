@@ -28,3 +28,8 @@ export function isChannelType(type: string): type is ChannelType {
 export function providerOf(type: string): Provider | undefined {
   return isChannelType(type) ? PROVIDERS[type] : undefined;
 }
+
+/** What the API and the dashboard show of a channel's target (the provider's display form); "…" for an unknown type. */
+export function displayTarget(type: string, target: string): string {
+  return providerOf(type)?.display(target) ?? "…";
+}

@@ -4,6 +4,7 @@
 import { escapeHtml } from "../../words/html.ts";
 import { facts, subject, type AlertContext } from "../message.ts";
 import { postWebhook } from "./webhook.ts";
+import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 import { clip, clipLines, codeText } from "./text.ts";
@@ -45,6 +46,7 @@ export const slack: Provider = {
   targetHelp: "A Slack incoming-webhook URL (https://hooks.slack.com/services/…).",
   secret: null,
   resolves: "notice",
+  display: (target) => maskedUrl(target, 3),
   checkTarget: (target, allowPrivate) => urlTarget(target, "slack", allowPrivate).toString(),
   render: (c) => slackPayload(c),
   send: (channel, c, s) => postWebhook(channel.target, slackPayload(c), null, s.timeoutMs, s.allowPrivateTargets),

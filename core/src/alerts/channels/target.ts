@@ -13,9 +13,15 @@ export function urlTarget(target: string, type: string, allowPrivate: boolean): 
     throw new ChannelFieldError(`target ${JSON.stringify(target)} is not a URL`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new ChannelFieldError(`target ${JSON.stringify(target)} must be an http(s) URL for a ${type} channel`);
+  // fetch-style senders never turn userinfo into an Authorization header: refuse it rather than drop it.
+  if (url.username || url.password) throw new ChannelFieldError(`target: credentials in the URL (user:password@) are not sent; remove them${secretHint(type)}`);
   const problem = hostProblem(url.hostname, allowPrivate);
   if (problem) throw new ChannelFieldError(`target is refused: ${problem}`);
   return url;
+}
+
+function secretHint(type: string): string {
+  return type === "webhook" || type === "ntfy" || type === "gotify" || type === "matrix" ? " and use the secret field" : "";
 }
 
 export interface KeyedTarget {

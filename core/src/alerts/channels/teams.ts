@@ -5,6 +5,7 @@
 // "{{" is broken so no DATE()/TIME() function is evaluated in it.
 import { facts, headline, subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
+import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 import { clip } from "./text.ts";
@@ -51,6 +52,7 @@ export const teams: Provider = {
   targetHelp: "The HTTP POST URL of a Teams Workflows webhook (\"Post to a channel when a webhook request is received\").",
   secret: null,
   resolves: "notice",
+  display: (target) => maskedUrl(target),
   checkTarget: (target, allowPrivate) => urlTarget(target, "teams", allowPrivate).toString(),
   render: (c) => teamsPayload(c),
   send: (channel, c, s) => sendHttp({ url: channel.target, body: JSON.stringify(teamsPayload(c)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets }),

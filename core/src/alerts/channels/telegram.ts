@@ -9,6 +9,7 @@
 import { escapeHtml } from "../../words/html.ts";
 import { facts, subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
+import { basePrefix, stored } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { keyedTarget, keyedTargetString } from "./target.ts";
 import { clip, clipLines } from "./text.ts";
@@ -52,6 +53,11 @@ export const telegram: Provider = {
   secret: null,
   resolves: "notice",
   checkTarget: (target, allowPrivate) => keyedTargetString(parse(target, allowPrivate), API),
+  display(target) {
+    const t = stored(() => parse(target, true));
+    // The bot token's number is the bot's public user id; the rest is the password.
+    return t ? `${basePrefix(t.base, API)}bot ${t.keys[0].split(":")[0]}:…/chat ${t.keys[1]}` : "…";
+  },
   render: (c, target) => telegramPayload(c, parse(target, true).keys[1]),
   send(channel, c, s) {
     const { base, keys } = parse(channel.target, s.allowPrivateTargets ?? false);

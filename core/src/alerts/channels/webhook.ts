@@ -3,6 +3,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { headline, stateLabel, subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
+import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 
@@ -70,6 +71,7 @@ export const webhook: Provider = {
   targetHelp: "Any http(s) URL; receives Borela's JSON, signed with HMAC-SHA256 when a secret is set.",
   secret: { required: false, help: "signing secret, 16+ characters (HMAC-SHA256 over the body)", minLength: 16 },
   resolves: "notice",
+  display: (target) => maskedUrl(target),
   checkTarget: (target, allowPrivate) => urlTarget(target, "webhook", allowPrivate).toString(),
   render: (c) => webhookPayload(c),
   send: (channel, c, s) => postWebhook(channel.target, webhookPayload(c), channel.secret, s.timeoutMs, s.allowPrivateTargets),

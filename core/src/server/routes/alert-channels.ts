@@ -12,7 +12,7 @@ import { CHANNEL_TYPES, send, type ChannelType } from "../../alerts/channels.ts"
 import { parseLog } from "../../alerts/attempt.ts";
 import { parseDeliveryKey } from "../../alerts/delivery-key.ts";
 import { testAlertContext } from "../../alerts/test-message.ts";
-import { PROVIDERS } from "../../alerts/channels/registry.ts";
+import { displayTarget, PROVIDERS } from "../../alerts/channels/registry.ts";
 import { ChannelFieldError } from "../../alerts/channels/provider.ts";
 import { assertWellFormed } from "../well-formed.ts";
 
@@ -78,7 +78,7 @@ interface ChannelRow {
 }
 
 function view(c: ChannelRow) {
-  return { id: c.id, projectId: c.projectId, type: c.type, target: c.target, signed: c.secretEnc !== null, createdAt: c.createdAt };
+  return { id: c.id, projectId: c.projectId, type: c.type, target: displayTarget(c.type, c.target), signed: c.secretEnc !== null, createdAt: c.createdAt };
 }
 
 export default async function alertChannelRoutes(base: FastifyInstance) {
@@ -175,7 +175,7 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
         event: d.event,
         seq: key?.seq ?? 0,
         channel: d.channel
-          ? { id: d.channel.id, type: d.channel.type, target: d.channel.target }
+          ? { id: d.channel.id, type: d.channel.type, target: displayTarget(d.channel.type, d.channel.target) }
           : { id: null, type: "email", target: d.target },
         status: d.status,
         attempts: d.attempts,

@@ -25,7 +25,7 @@ export const AlertChannel = Type.Object({
   id: Type.String(),
   projectId: Nullable(Type.String()),
   type: Type.String(),
-  target: Type.String(),
+  target: Type.String({ description: "the target without the secret it may hold: a chat webhook URL's path cut short, a bot token or key as its last characters; email addresses as given" }),
   signed: Type.Boolean({ description: "a generic webhook with a signing secret" }),
   createdAt: DateTime,
 });
