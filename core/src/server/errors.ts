@@ -43,6 +43,7 @@ export function validationMessage(context: string, issues: ValidationIssue[]): s
   // A union of literals (Type.Union of Type.Literal) fails as one "must be equal to constant" per branch.
   const allowed = issues.filter((i) => i.keyword === "const" && i.instancePath === first.instancePath).map((i) => (i.params as { allowedValue?: unknown }).allowedValue);
   if (first.keyword === "const" && allowed.length > 1) return `${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (first.keyword === "format" && params.format === "date-time") return `${where} must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T14:00:00Z`;
   if (first.keyword === "pattern" && params.pattern === CONTROL_FREE) return `${where} must not contain control characters (line breaks, tabs)`;
   return `${where} ${first.message ?? "is invalid"}`;
 }

@@ -10,7 +10,7 @@ beforeAll(async () => {
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
   const Body = Type.Object(
-    { type: Type.Union([Type.Literal("email"), Type.Literal("webhook"), Type.Literal("slack")]), note: Type.Optional(Type.String({ pattern: CONTROL_FREE })), n: Type.Optional(Type.Integer()) },
+    { type: Type.Union([Type.Literal("email"), Type.Literal("webhook"), Type.Literal("slack")]), note: Type.Optional(Type.String({ pattern: CONTROL_FREE })), n: Type.Optional(Type.Integer()), at: Type.Optional(Type.String({ format: "date-time" })) },
     { additionalProperties: false },
   );
   app.post("/t", { schema: { body: Body } }, async () => ({ ok: true }));
@@ -26,6 +26,9 @@ describe("validation messages", () => {
   });
   it("a control character in a single-line field is named in words", async () => {
     expect((await post({ type: "email", note: "a\nb" })).message).toBe("body/note must not contain control characters (line breaks, tabs)");
+  });
+  it("a date-time without a time zone says what is expected", async () => {
+    expect((await post({ type: "email", at: "2026-12-01T14:00" })).message).toBe("body/at must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T14:00:00Z");
   });
   it("other keywords keep Ajv's words, with the field", async () => {
     expect((await post({ type: "email", n: 1.5 })).message).toBe("body/n must be integer");
