@@ -105,6 +105,11 @@ function overdueWords(c: AlertContext): string {
 /** The open condition in a few words, for subjects: no identifiers, no Litestream positions. */
 const REFUSED_TOKEN = /^the agent is sending heartbeats with an? .+ agent token\b/;
 
+/** A project without an agent, silent because Litestream's own heartbeat-url ping stopped (freshness/agentless.ts). */
+function pingSilence(c: AlertContext): boolean {
+  return c.kind === "silent" && /^no Litestream ping (since|for) /.test(c.reason);
+}
+
 function problemWords(c: AlertContext): string {
   switch (c.kind) {
     case "stale":
@@ -112,6 +117,7 @@ function problemWords(c: AlertContext): string {
     case "silent": {
       // The agent still knocks with a token the core refuses (freshness/status.ts puts that reason first): that is the news.
       const token = c.reason.split("; ").find((r) => REFUSED_TOKEN.test(r));
+      if (pingSilence(c)) return `no Litestream ping for ${lastedFor(c)}: is Litestream running?`;
       return token ? `${token.replace(/: give it .*$/, "")}; none accepted for ${lastedFor(c)}` : `no heartbeat for ${lastedFor(c)}`;
     }
     case "drill_failed":
@@ -146,7 +152,7 @@ function recoveryWords(c: AlertContext): string {
     case "stale":
       return `replica caught up after ${lasted} unreplicated`;
     case "silent":
-      return `agent heard from again after ${lasted} of silence`;
+      return pingSilence(c) ? `Litestream pinged again after ${lasted} of silence` : `agent heard from again after ${lasted} of silence`;
     case "error":
       return `no longer in error, after ${lasted}`;
     case "drill_failed":
@@ -193,6 +199,7 @@ function problemSentence(c: AlertContext, still: boolean): string {
     case "stale":
       return `${c.project.name}: the backup${be(c) === "are" ? "s" : ""} of ${db} ${is} stale: changes made since ${since} have not reached the replica`;
     case "silent":
+      if (pingSilence(c)) return `${c.project.name}: Litestream ${is} silent: no Litestream ping since ${since}: is Litestream running?`;
       return `${c.project.name}: the agent ${is} silent: no heartbeat since ${since}`;
     case "drill_failed":
       return `${c.project.name}: the restore drill of ${db} failed${still ? ` ${lastedFor(c)} ago and none has passed since` : ""}: ${firstClause(plainWords(drillCause(c.reason)), 300)}`;
@@ -215,6 +222,7 @@ function recoverySentence(c: AlertContext): string {
     case "stale":
       return `${c.project.name}: the backup${be(c) === "are" ? "s" : ""} of ${db} caught up: changes had waited ${lasted} to reach the replica`;
     case "silent":
+      if (pingSilence(c)) return `${c.project.name}: Litestream pinged again after ${lasted} of silence`;
       return `${c.project.name}: the agent is heard from again after ${lasted} of silence`;
     case "drill_failed":
       return `${c.project.name}: a restore drill of ${db} passed again, ${lasted} after one failed`;
@@ -280,9 +288,9 @@ export function facts(c: AlertContext): [string, string][] {
   if (c.event === "test") return [["What happened", c.reason]];
   const rows: [string, string][] = [
     ["What happened", c.reason],
-    [START_LABEL[c.kind] ?? "Since", when(c.startedAt, c.now)],
+    [pingSilence(c) ? "Last Litestream ping" : (START_LABEL[c.kind] ?? "Since"), when(c.startedAt, c.now)],
   ];
-  if (c.resolvedAt) rows.push([(outrankedBy(c) ? null : END_LABEL[c.kind]) ?? "Resolved", `${formatTime(c.resolvedAt)} (lasted ${lastedFor(c)})`]);
+  if (c.resolvedAt) rows.push([(outrankedBy(c) ? null : pingSilence(c) ? "Pinged again" : END_LABEL[c.kind]) ?? "Resolved", `${formatTime(c.resolvedAt)} (lasted ${lastedFor(c)})`]);
   rows.push(["Last backup (newest upload to the replica)", newestUpload(c)]);
   rows.push(["Last passing restore drill", when(c.lastPassingDrillAt, c.now)]);
   return rows;
