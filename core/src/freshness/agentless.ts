@@ -13,18 +13,10 @@ import { ltxWrittenAt, pingedAt, silentSince } from "../words/reasons.ts";
 import { formatDuration } from "../words/duration.ts";
 import { worstStatus, type Status } from "./severity.ts";
 import type { Thresholds, Verdict } from "./status.ts";
+import type { StorageListing } from "../store/storage-listing.ts";
 
-/** What the core's last listing of the project's stored replica found (Project.replicaUrl and its columns). */
-export interface StorageListing {
-  /** The stored replica's URL, redacted (no secrets). */
-  url: string;
-  /** createdAt of the newest LTX file of any level; null when the listing found none. */
-  newestLtxAt: Date | null;
-  /** When the core last listed it successfully; null before its first success. */
-  listedAt: Date | null;
-  /** Why the last listing failed; null after a success. */
-  error: string | null;
-}
+export type { StorageListing };
+
 
 export interface AgentlessSignals {
   /** Last Litestream ping; null when none came. */

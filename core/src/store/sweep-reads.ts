@@ -5,7 +5,7 @@ import type Sqlite from "better-sqlite3";
 import { SWEEP_SQL, prepareAll } from "./fast-sql.ts";
 import type { AgentAuth, TokenRejection } from "./agent-auth.ts";
 import { storeTime } from "./time.ts";
-import type { StorageListing } from "../freshness/agentless.ts";
+import type { StorageListing } from "./storage-listing.ts";
 
 export interface SweptReplica {
   url: string;
