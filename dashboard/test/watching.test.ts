@@ -45,11 +45,20 @@ it("shows the heartbeat-url line to paste, the signals the project has, and stor
 
   const panel = page.getByRole("region", { name: "Signals" });
   await panel.waitFor();
-  expect(await panel.getByLabel("litestream.yml heartbeat-url line", { exact: true }).textContent()).toBe(`heartbeat-url: "${pingUrl}"`);
+  // Both lines: without heartbeat-interval Litestream 0.5.16 pings every 5 min, past the 2 min grace.
+  expect(await panel.getByLabel("litestream.yml heartbeat lines", { exact: true }).textContent()).toBe(`heartbeat-url: "${pingUrl}"\nheartbeat-interval: 1m`);
+  expect((await panel.textContent())!.replace(/\s+/g, " ")).toContain("once every heartbeat-interval (5 minutes unless set; 1 minute at least)");
+  expect(await panel.textContent()).not.toContain("at most once a minute");
+  expect(await panel.getByTestId("ping-warning").count()).toBe(0);
   const signals = panel.getByTestId("signals");
   await expect.poll(() => signals.textContent()).toMatch(/Litestream ping: Litestream runs and every database synced \(last ping/);
   expect(await signals.textContent()).toContain("Borela agent: none — nothing reports the databases' own positions");
   expect(await signals.textContent()).toContain("Storage listing: none — nothing checks that backups reach storage");
+  // No agent: the facts name the last ping, not a heartbeat that never comes, and the lag is not "no recent heartbeat".
+  const fresh = page.locator('[data-question="fresh"]');
+  expect(await fresh.textContent()).toMatch(/Last ping\s*\d+\s*s ago|Last ping\s*(just now|\d)/);
+  expect(await fresh.textContent()).not.toContain("Last heartbeat");
+  expect(await fresh.textContent()).toContain("unknown: no agent reports it");
 
   // A URL the core would never read is refused, with the core's reason.
   await panel.getByLabel(/Replica the core lists/).fill("file:///var/lib/not-a-root");
@@ -65,4 +74,11 @@ it("shows the heartbeat-url line to paste, the signals the project has, and stor
   await expect
     .poll(async () => ((await core.api("GET", `/api/v1/projects/${p.id}`)).body as { statusReasons: string[] }).statusReasons[0], { timeout: 15_000 })
     .toBe(`storage listing: no LTX file on file://${replica}: is it the replica litestream.yml writes to?`);
+
+  // A grace shorter than Litestream's smallest interval is accepted, and the page says what it means.
+  expect((await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { heartbeatGraceSeconds: 30 } })).status).toBe(200);
+  await page.reload();
+  await expect
+    .poll(() => page.getByTestId("ping-warning").textContent(), { timeout: 10_000 })
+    .toMatch(/^heartbeatGraceSeconds \(30s\) is shorter than Litestream's smallest heartbeat-interval: 1m: the Litestream ping is judged silent only after 90s/);
 }, 90_000);

@@ -21,6 +21,14 @@ const threshold = (n: number) => (n < 60 ? `${n} s` : seconds(n));
 export function freshAnswer(p: ProjectDetail): Answer {
   const lag = Math.max(0, ...p.databases.map((d) => d.lagSeconds));
   const q = { key: "fresh" as const, question: "Is the backup fresh?" };
+  // Without an agent (agentless watching) the signals are Litestream's ping and the core's listing: the reasons say which failed.
+  if (p.signals?.agent === false && (p.status === "silent" || p.status === "stale" || p.status === "error")) {
+    const headline = p.status === "silent" ? "No one knows: Litestream stopped pinging" : `No: ${p.status === "stale" ? "the storage listing finds no backup" : "the core cannot list the replica"}`;
+    return { ...q, mark: "no", headline };
+  }
+  if (p.signals?.agent === false && p.status === "fresh") {
+    return { ...q, mark: "yes", headline: "Yes, by Litestream's ping: every database synced (no agent compares the replica with the database)" };
+  }
   switch (p.status) {
     case "fresh":
       return { ...q, mark: "yes", headline: lag > 0 ? `Yes: ${seconds(lag)} of changes waiting, within the ${threshold(p.staleAfterSeconds)} threshold` : "Yes: the replica has caught up with the database" };
