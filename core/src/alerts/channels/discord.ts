@@ -6,7 +6,7 @@ import { postWebhook } from "./webhook.ts";
 import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
-import { clip, clipLines, codeText } from "./text.ts";
+import { clip, clipLines, codeText, oneLine } from "./text.ts";
 
 /**
  * Discord markdown made literal: `\` before every character its parser treats as markup (emphasis, code,
@@ -30,12 +30,12 @@ const DISCORD_COLOR = { resolved: 0x2e7d32, test: 0x1565c0, alert: 0xc62828 };
 export function discordPayload(c: AlertContext) {
   const [, ...rest] = facts(c);
   return {
-    content: clip(discordEscape(subject(c)), 2000),
+    content: clip(discordEscape(oneLine(subject(c))), 2000),
     // Nothing an alert says may ping anyone (@everyone, @here, users, roles).
     allowed_mentions: { parse: [] as string[] },
     embeds: [
       {
-        title: clip(discordEscape(subject(c)), 256),
+        title: clip(discordEscape(oneLine(subject(c))), 256),
         description: clip(discordEscape(facts(c)[0][1]), 4096),
         url: c.dashboardUrl,
         color: c.event === "resolved" || c.event === "missed" || c.event === "summary" ? DISCORD_COLOR.resolved : c.event === "test" ? DISCORD_COLOR.test : DISCORD_COLOR.alert,

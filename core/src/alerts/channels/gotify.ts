@@ -8,14 +8,14 @@ import { sendHttp } from "./http.ts";
 import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
-import { clip } from "./text.ts";
+import { clip, oneLine } from "./text.ts";
 
 /** Gotify priorities: 0–10; Android notifies with sound from 4 and pops up from 8. */
 const PRIORITY: Record<string, number> = { opened: 8, reminder: 8, test: 2 };
 
 export function gotifyPayload(c: AlertContext) {
   return {
-    title: clip(subject(c), 250),
+    title: clip(oneLine(subject(c)), 250),
     message: clip(textBody(c), 8000),
     priority: PRIORITY[c.event] ?? 5,
     extras: { "client::display": { contentType: "text/plain" }, "client::notification": { click: { url: c.dashboardUrl } } },

@@ -14,23 +14,37 @@ import { sendHttp } from "./http.ts";
 import { maskedUrl } from "./display.ts";
 import { ChannelFieldError, type Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
+import { clip, clipLines, jsonBytes, oneLine } from "./text.ts";
 
 const ROOM_ID = /^![^\s/:]+:[^\s/]+$/;
 
+/**
+ * A homeserver refuses an event over 65,536 bytes (https://spec.matrix.org/v1.11/client-server-api/#size-limits),
+ * envelope and signatures included; the two bodies share this much of it, in bytes as the event's JSON holds them.
+ */
+const BODY_BYTES = 20_000;
+const HTML_BYTES = 36_000;
+
+/** s escaped, cut (before escaping, so no entity is cut open) to at most maxBytes in the event's JSON. */
+function html(s: string, maxBytes: number): string {
+  return escapeHtml(clip(s, maxBytes, (x) => jsonBytes(escapeHtml(x))));
+}
+
+/** The HTML body, at most HTML_BYTES in JSON: each value cut before it is escaped, then whole rows and commands kept. */
 export function matrixHtml(c: AlertContext): string {
-  const rows = (c.event === "summary" ? facts(c).slice(1) : facts(c)).map(([k, v]) => `<li><b>${escapeHtml(k)}:</b> ${escapeHtml(v)}</li>`);
-  const commands = c.event === "summary" ? [] : c.restoreCommands.map((cmd) => `<pre><code>${escapeHtml(cmd)}</code></pre>`);
+  const rows = (c.event === "summary" ? facts(c).slice(1) : facts(c)).map(([k, v]) => `<li><b>${html(k, 600)}:</b> ${html(v, 6000)}</li>`);
+  const commands = c.event === "summary" ? [] : c.restoreCommands.map((cmd) => `<pre><code>${html(cmd, 3000)}</code></pre>`);
   return [
-    `<h4>${escapeHtml(subject(c))}</h4>`,
-    `<p>${escapeHtml(headline(c))}</p>`,
-    `<ul>${rows.join("")}</ul>`,
-    ...(commands.length ? ["<p>To restore the latest backup:</p>", ...commands] : []),
+    `<h4>${html(oneLine(subject(c)), 1000)}</h4>`,
+    `<p>${html(headline(c), 4000)}</p>`,
+    `<ul>${clipLines(rows, HTML_BYTES / 2, "<li>see the dashboard</li>", jsonBytes).replace(/\n/g, "")}</ul>`,
+    ...(commands.length ? ["<p>To restore the latest backup:</p>", clipLines(commands, HTML_BYTES / 4, "<p>restore command too long to show; see the dashboard</p>", jsonBytes)] : []),
     `<p><a href="${escapeHtml(c.dashboardUrl)}">Open the dashboard</a></p>`,
   ].join("\n");
 }
 
 export function matrixPayload(c: AlertContext) {
-  return { msgtype: "m.text", body: `${subject(c)}\n\n${textBody(c)}`, format: "org.matrix.custom.html", formatted_body: matrixHtml(c), "m.mentions": {} };
+  return { msgtype: "m.text", body: clip(`${oneLine(subject(c))}\n\n${textBody(c)}`, BODY_BYTES, jsonBytes), format: "org.matrix.custom.html", formatted_body: matrixHtml(c), "m.mentions": {} };
 }
 
 /** The homeserver's base URL and the room id, from the target. */

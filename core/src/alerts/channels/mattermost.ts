@@ -8,7 +8,7 @@ import { sendHttp } from "./http.ts";
 import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
-import { clip, clipLines, codeText } from "./text.ts";
+import { clip, clipLines, codeText, oneLine } from "./text.ts";
 
 export function mattermostEscape(s: string): string {
   return s.replace(/[\\`*_[\]()!|<>~&:.]/g, "\\$&").replace(/@/g, "@\u200b").replace(/[\r\n\u2028\u2029]+/g, " ");
@@ -19,11 +19,15 @@ function mattermostCode(s: string): string {
   return `\`${codeText(s)}\``;
 }
 
+/**
+ * {text, username}: text at most 16,383 characters, a post's limit (counted in runes by Mattermost; String.length
+ * here, never fewer): subject ≤ 800 escaped, rows ≤ 10,000, commands ≤ 4,000, each value cut before it is escaped.
+ */
 export function mattermostPayload(c: AlertContext) {
-  const rows = (c.event === "summary" ? facts(c).slice(1) : facts(c)).map(([k, v]) => `**${mattermostEscape(k)}:** ${mattermostEscape(clip(v, 2000))}`);
+  const rows = (c.event === "summary" ? facts(c).slice(1) : facts(c)).map(([k, v]) => `**${mattermostEscape(clip(k, 200))}:** ${mattermostEscape(clip(v, 2000))}`);
   const commands = c.event === "summary" ? [] : c.restoreCommands.map(mattermostCode);
   const text = [
-    `#### ${mattermostEscape(subject(c))}`,
+    `#### ${mattermostEscape(clip(oneLine(subject(c)), 400))}`,
     clipLines(rows, 10_000, "see the dashboard"),
     ...(commands.length ? ["To restore the latest backup:", clipLines(commands, 4000)] : []),
     `[Open the dashboard](${c.dashboardUrl})`,

@@ -9,7 +9,7 @@ import { sendHttp } from "./http.ts";
 import { maskedUrl } from "./display.ts";
 import { ChannelFieldError, type Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
-import { clip } from "./text.ts";
+import { clip, clipBytes, oneLine } from "./text.ts";
 
 /** ntfy priorities: 1 min … 5 max (https://docs.ntfy.sh/publish/#message-priority). */
 const PRIORITY: Record<string, number> = { opened: 4, reminder: 4, test: 2 };
@@ -27,9 +27,9 @@ export function ntfyTopic(target: string): { server: string; topic: string } {
 export function ntfyPayload(c: AlertContext, topic: string) {
   return {
     topic,
-    title: clip(subject(c), 250),
-    // ntfy turns a message over 4096 bytes into an attachment; stay under it.
-    message: clip(textBody(c), 3500),
+    title: clip(oneLine(subject(c)), 250),
+    // ntfy turns a message over 4096 bytes (UTF-8; message-size-limit, https://docs.ntfy.sh/config/) into an attachment.
+    message: clipBytes(textBody(c), 4096),
     priority: PRIORITY[c.event] ?? 3,
     tags: [...(TAGS[c.event] ?? ["white_check_mark"]), "borela"],
     click: c.dashboardUrl,

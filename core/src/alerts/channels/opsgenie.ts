@@ -12,7 +12,7 @@ import { pagerActions, type PagerAction } from "./pager.ts";
 import { basePrefix, keyTail, stored } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { keyedTarget, keyedTargetString } from "./target.ts";
-import { clip } from "./text.ts";
+import { clip, oneLine } from "./text.ts";
 
 const API = "https://api.opsgenie.com";
 const KEYS = [{ name: "API key", pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, example: "eb243592-faa2-4ba2-a551-1afdf565c889" }];
@@ -30,14 +30,14 @@ export interface OpsgenieRequest {
 function request(a: PagerAction): OpsgenieRequest {
   const c = a.about;
   if (a.action === "close") {
-    return { action: "close", alias: a.key, path: `/v2/alerts/${encodeURIComponent(a.key)}/close?identifierType=alias`, body: { source: "Borela", user: "Borela", note: clip(subject(c), 25_000) } };
+    return { action: "close", alias: a.key, path: `/v2/alerts/${encodeURIComponent(a.key)}/close?identifierType=alias`, body: { source: "Borela", user: "Borela", note: clip(oneLine(subject(c)), 25_000) } };
   }
   return {
     action: "create",
     alias: a.key,
     path: "/v2/alerts",
     body: {
-      message: clip(subject(c), 130),
+      message: clip(oneLine(subject(c)), 130),
       alias: a.key,
       description: clip(textBody(c), 15_000),
       priority: PRIORITY[c.kind] ?? "P2",

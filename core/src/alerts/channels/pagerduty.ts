@@ -12,7 +12,7 @@ import { pagerActions, type PagerAction } from "./pager.ts";
 import { basePrefix, keyTail, stored } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { keyedTarget, keyedTargetString } from "./target.ts";
-import { clip } from "./text.ts";
+import { clip, oneLine } from "./text.ts";
 
 const API = "https://events.pagerduty.com";
 const KEYS = [{ name: "integration key", pattern: /^[A-Za-z0-9]{32}$/, example: "R0123456789abcdef0123456789abcde (32 characters)" }];
@@ -27,7 +27,7 @@ function event(a: PagerAction, routingKey: string) {
     event_action: "trigger",
     dedup_key: a.key,
     payload: {
-      summary: clip(subject(c), 1024),
+      summary: clip(oneLine(subject(c)), 1024),
       source: clip(where(c), 255),
       severity: SEVERITY[c.kind] ?? "error",
       timestamp: c.openedAt.toISOString(),

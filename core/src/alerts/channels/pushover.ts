@@ -10,7 +10,7 @@ import { sendHttp } from "./http.ts";
 import { basePrefix, keyTail, stored } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { keyedTarget, keyedTargetString } from "./target.ts";
-import { clip, clipLines } from "./text.ts";
+import { clip, clipLines, oneLine } from "./text.ts";
 
 const API = "https://api.pushover.net";
 const KEY = /^[A-Za-z0-9]{30}$/;
@@ -31,7 +31,7 @@ export function pushoverMessage(c: AlertContext): string {
 /** The form fields, without the two keys (added at send time from the target). */
 export function pushoverFields(c: AlertContext): Record<string, string> {
   return {
-    title: clip(subject(c), 250),
+    title: clip(oneLine(subject(c)), 250),
     message: pushoverMessage(c),
     html: "1",
     priority: String(PRIORITY[c.event] ?? 0),

@@ -7,7 +7,7 @@ import { postWebhook } from "./webhook.ts";
 import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
-import { clip, clipLines, codeText } from "./text.ts";
+import { clip, clipLines, codeText, oneLine } from "./text.ts";
 
 /** Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping): `<!channel>`, `<url|text>` need `<`. */
 export function slackEscape(s: string): string {
@@ -32,9 +32,10 @@ function slackFact(label: string, value: string, labelIsName: boolean): string {
 export function slackPayload(c: AlertContext) {
   const lines = facts(c).map(([k, v], i) => slackFact(k, v, c.event === "summary" && i > 0 && k !== "And"));
   return {
-    text: clip(slackEscape(subject(c)), 3000),
+    // The notification's fallback is mrkdwn too: the subject (names from the agent) is one code span, like the facts.
+    text: slackCode(clip(oneLine(subject(c)), 2900)),
     blocks: [
-      { type: "header", text: { type: "plain_text", text: clip(slackEscape(subject(c)), 150) } },
+      { type: "header", text: { type: "plain_text", text: clip(slackEscape(oneLine(subject(c))), 150) } },
       { type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n"), 3000) } },
       ...(c.event === "summary" ? [] : [{ type: "section", text: { type: "mrkdwn", text: clipLines(c.restoreCommands.map(slackCode), 3000) || "no restore command known" } }]),
       { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open the dashboard" }, url: c.dashboardUrl }] },

@@ -8,7 +8,7 @@ import { sendHttp } from "./http.ts";
 import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
-import { clip } from "./text.ts";
+import { clip, jsonBytes, oneLine } from "./text.ts";
 
 /** Adaptive Card text as plain text: no `{{…}}` function can form (a zero-width space after each "{" followed by another, so "{{{" is broken twice). */
 export function teamsText(s: string): string {
@@ -25,20 +25,45 @@ function block(inlines: unknown[], extra: Record<string, unknown> = {}) {
 
 const ALERTING = new Set(["opened", "reminder"]);
 
+/**
+ * Teams refuses a message over about 28 KB (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/format-your-bot-messages):
+ * the card's blocks take at most this many bytes of JSON, the rest of the payload a few hundred.
+ */
+const BLOCK_BYTES = 24_000;
+
+/** s cut (before "{{" is broken) to at most maxBytes in the card's JSON. */
+function cut(s: string, maxBytes: number): string {
+  return clip(s, maxBytes, (x) => jsonBytes(teamsText(x)));
+}
+
+const bytesOf = (b: unknown) => Buffer.byteLength(JSON.stringify(b));
+
 export function teamsCard(c: AlertContext) {
   const shown = c.event === "summary" ? facts(c).slice(1) : facts(c);
   const commands = c.event === "summary" ? [] : c.restoreCommands;
+  const body = [
+    block([run(cut(oneLine(subject(c)), 1200), { weight: "Bolder", size: "Medium", color: ALERTING.has(c.event) ? "Attention" : c.event === "test" ? "Accent" : "Good" })]),
+    block([run(cut(headline(c), 4000))], { spacing: "Small" }),
+  ];
+  const rest = [
+    ...shown.map(([k, v]) => block([run(cut(`${k}: `, 600), { weight: "Bolder" }), run(cut(v, 6000))], { spacing: "Small" })),
+    ...(commands.length ? [block([run("To restore the latest backup:", { weight: "Bolder" })])] : []),
+    ...commands.map((cmd) => block([run(cut(cmd, 3000), { fontType: "Monospace" })], { spacing: "None" })),
+  ];
+  let used = bytesOf(body);
+  for (const b of rest) {
+    used += bytesOf(b) + 1;
+    if (used > BLOCK_BYTES) {
+      body.push(block([run("More in the dashboard.")], { spacing: "Small" }));
+      break;
+    }
+    body.push(b);
+  }
   return {
     $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
     type: "AdaptiveCard",
     version: "1.4",
-    body: [
-      block([run(clip(subject(c), 400), { weight: "Bolder", size: "Medium", color: ALERTING.has(c.event) ? "Attention" : c.event === "test" ? "Accent" : "Good" })]),
-      block([run(clip(headline(c), 2000))], { spacing: "Small" }),
-      ...shown.map(([k, v]) => block([run(`${k}: `, { weight: "Bolder" }), run(clip(v, 1000))], { spacing: "Small" })),
-      ...(commands.length ? [block([run("To restore the latest backup:", { weight: "Bolder" })])] : []),
-      ...commands.map((cmd) => block([run(clip(cmd, 2000), { fontType: "Monospace" })], { spacing: "None" })),
-    ],
+    body,
     actions: [{ type: "Action.OpenUrl", title: "Open the dashboard", url: c.dashboardUrl }],
   };
 }

@@ -12,7 +12,7 @@ import { sendHttp } from "./http.ts";
 import { basePrefix, stored } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { keyedTarget, keyedTargetString } from "./target.ts";
-import { clip, clipLines } from "./text.ts";
+import { clip, clipLines, oneLine } from "./text.ts";
 
 const API = "https://api.telegram.org";
 const KEYS = [
@@ -33,7 +33,7 @@ function prose(s: string): string {
 export function telegramText(c: AlertContext): string {
   const rows = (c.event === "summary" ? facts(c).slice(1) : facts(c)).map(([k, v]) => `<b>${html(clip(k, 200))}:</b> ${prose(clip(v, 600))}`);
   const commands = c.event === "summary" ? [] : c.restoreCommands.map((cmd) => `<code>${html(clip(cmd, 600))}</code>`);
-  const head = `<b>${prose(clip(subject(c), 300))}</b>`;
+  const head = `<b>${prose(clip(oneLine(subject(c)), 300))}</b>`;
   const link = `<a href="${escapeHtml(c.dashboardUrl)}">Open the dashboard</a>`;
   const room = 4096 - head.length - link.length - 4;
   const body = clipLines([...rows, ...(commands.length ? ["To restore the latest backup:", ...commands] : [])], room, "see the dashboard");

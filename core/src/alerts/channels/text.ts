@@ -1,19 +1,47 @@
-// Text helpers the providers share: cutting to a provider's limit without
-// cutting a code span or an entity open, and what a code span may hold.
+// Text helpers the providers share: cutting to a provider's limit (in UTF-16
+// characters or in UTF-8 bytes, as the provider counts) without cutting a code
+// span, an entity or a surrogate pair open, and what a code span may hold.
 
-export function clip(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+/** How a provider measures a text: UTF-16 code units (String.length), or UTF-8 bytes. */
+export type Measure = (s: string) => number;
+export const chars: Measure = (s) => s.length;
+export const utf8Bytes: Measure = (s) => Buffer.byteLength(s, "utf8");
+/** Bytes the text takes inside a JSON body (escapes included), for limits on a whole event (Matrix). */
+export const jsonBytes: Measure = (s) => Buffer.byteLength(JSON.stringify(s), "utf8") - 2;
+
+/** s, or its longest prefix of whole code points plus "…" whose measure is at most max. */
+export function clip(s: string, max: number, measure: Measure = chars): string {
+  if (measure(s) <= max) return s;
+  const points = [...s];
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(`${points.slice(0, mid).join("")}…`) <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${points.slice(0, lo).join("")}…`;
 }
 
-/** Whole lines up to max characters: a code span or an entity is never cut open (a cut one would let the rest out of it). */
-export function clipLines(lines: string[], max: number, tooLong = "restore command too long to show; see the dashboard"): string {
+/** clip by UTF-8 bytes. */
+export function clipBytes(s: string, maxBytes: number): string {
+  return clip(s, maxBytes, utf8Bytes);
+}
+
+/** Whole lines up to max (characters by default): a code span or an entity is never cut open (a cut one would let the rest out of it). */
+export function clipLines(lines: string[], max: number, tooLong = "restore command too long to show; see the dashboard", measure: Measure = chars): string {
   let out = "";
   for (const line of lines) {
     const next = out ? `${out}\n${line}` : line;
-    if (next.length > max) return out || tooLong;
+    if (measure(next) > max) return out || tooLong;
     out = next;
   }
   return out;
+}
+
+/** A title or subject on one line: line breaks (and runs of them) become one space. */
+export function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, " ");
 }
 
 /** Chat code spans cannot escape a backtick: it is shown as U+02CB (ˋ), line breaks as spaces. */
