@@ -27,22 +27,39 @@ function discordCode(s: string): string {
 
 const DISCORD_COLOR = { resolved: 0x2e7d32, test: 0x1565c0, alert: 0xc62828 };
 
+/** Discord refuses a message whose embed titles, descriptions and fields add up to more than 6000 characters. */
+const EMBED_CHARS = 6000;
+const MORE = { name: "And", value: "more in the dashboard" };
+
 export function discordPayload(c: AlertContext) {
   const [, ...rest] = facts(c);
+  const title = clip(discordEscape(oneLine(subject(c))), 256);
+  const description = clip(discordEscape(facts(c)[0][1]), 3000);
+  const candidates = [
+    ...rest.map(([name, value]) => ({ name: clip(discordEscape(name), 256), value: clip(discordEscape(value), 1024) })),
+    ...(c.event === "summary" ? [] : [{ name: "Restore", value: clipLines(c.restoreCommands.map(discordCode), 1024) || "no restore command known" }]),
+  ];
+  const fields: { name: string; value: string }[] = [];
+  let used = title.length + description.length + MORE.name.length + MORE.value.length;
+  for (const f of candidates) {
+    used += f.name.length + f.value.length;
+    if (used > EMBED_CHARS) {
+      fields.push(MORE);
+      break;
+    }
+    fields.push(f);
+  }
   return {
     content: clip(discordEscape(oneLine(subject(c))), 2000),
     // Nothing an alert says may ping anyone (@everyone, @here, users, roles).
     allowed_mentions: { parse: [] as string[] },
     embeds: [
       {
-        title: clip(discordEscape(oneLine(subject(c))), 256),
-        description: clip(discordEscape(facts(c)[0][1]), 4096),
+        title,
+        description,
         url: c.dashboardUrl,
         color: c.event === "resolved" || c.event === "missed" || c.event === "summary" ? DISCORD_COLOR.resolved : c.event === "test" ? DISCORD_COLOR.test : DISCORD_COLOR.alert,
-        fields: [
-          ...rest.map(([name, value]) => ({ name: clip(discordEscape(name), 256), value: clip(discordEscape(value), 1024) })),
-          ...(c.event === "summary" ? [] : [{ name: "Restore", value: clipLines(c.restoreCommands.map(discordCode), 1024) || "no restore command known" }]),
-        ],
+        fields,
       },
     ],
   };

@@ -87,6 +87,16 @@ describe("clipping", () => {
     expect(p.title).not.toMatch(/[\r\n]/);
   });
 
+  it("discord: the embed's title, description and fields add up to at most 6,000 characters", () => {
+    const summary = opened({ event: "summary", items: Array.from({ length: 30 }, () => opened({ reason: ERRORS, database: "d*".repeat(150) })) });
+    for (const c of [huge(), summary]) {
+      const e = discordPayload(c).embeds[0];
+      expect(e.title.length + e.description.length + e.fields.reduce((n, f) => n + f.name.length + f.value.length, 0)).toBeLessThanOrEqual(6000);
+      expect(e.fields.length).toBeLessThanOrEqual(25);
+    }
+    expect(discordPayload(summary).embeds[0].fields.at(-1)).toEqual({ name: "And", value: "more in the dashboard" });
+  });
+
   it("slack, discord, pagerduty, opsgenie: titles and subjects on one line, within their limits", () => {
     const c = huge();
     const s = slackPayload(c);
