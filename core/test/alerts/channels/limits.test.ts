@@ -59,7 +59,7 @@ describe("clipping", () => {
     expect(json(p)).toBeLessThanOrEqual(26_000);
     expect(JSON.stringify(p)).toContain("error 0: é€😀");
     expect(JSON.stringify(p)).toContain("Open the dashboard");
-    expect(p.attachments[0].content.body[0].inlines[0].text).not.toMatch(/[\r\n]/);
+    expect((p.attachments[0].content.body[0].inlines[0] as { text: string }).text).not.toMatch(/[\r\n]/);
   });
 
   it("mattermost: the post is at most 16,383 characters", () => {
