@@ -25,9 +25,10 @@ describe("a silent reason is stored stable and worded when read", () => {
   });
 
   it("Litestream pings the same way; other reasons are left as they are", () => {
-    const [silent] = pingVerdict(t0, grace, at(60)).reasons;
-    expect(pingVerdict(t0, grace, at(90)).reasons[0]).toBe(silent);
-    expect(renderReason(silent, at(61))).toMatch(/^no Litestream ping for 61s: is Litestream running\? \(grace 30s\)$/);
+    // Silent after Litestream's 1 min ping interval + the grace (freshness/agentless.ts).
+    const [silent] = pingVerdict(t0, grace, at(91)).reasons;
+    expect(pingVerdict(t0, grace, at(120)).reasons[0]).toBe(silent);
+    expect(renderReason(silent, at(92))).toMatch(/^no Litestream ping for (92s|1 min 32s): is Litestream running\? \(grace 30s after one heartbeat-interval: 1m\)$/);
     const [fresh] = pingVerdict(t0, grace, at(5)).reasons;
     expect(renderReason(fresh, at(7))).toMatch(/^Litestream pinged 7s ago: it runs/);
     expect(renderReasons(["changes to app unreplicated for 5 min on file:///r (threshold 1 min)"], at(9))).toEqual([
