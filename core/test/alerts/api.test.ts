@@ -205,7 +205,7 @@ describe("test send", () => {
       const [hook, s, d] = receiver.received;
       expect(verifyWebhook(secret, String(hook.headers["x-borela-timestamp"]), hook.body, String(hook.headers["x-borela-signature"]))).toBe(true);
       expect(JSON.parse(hook.body)).toMatchObject({ event: "test", project: { id: p.id, name: "testhooks" } });
-      expect(JSON.parse(s.body)).toMatchObject({ text: "[Borela] TEST: alerts for testhooks reach you", blocks: expect.any(Array) });
+      expect(JSON.parse(s.body)).toMatchObject({ text: "`[Borela] TEST: alerts for testhooks reach you`", blocks: expect.any(Array) });
       expect(JSON.parse(d.body)).toMatchObject({ content: "[Borela] TEST: alerts for testhooks reach you", embeds: [expect.objectContaining({ title: expect.any(String) })] });
       expect(s.headers["x-borela-signature"]).toBeUndefined();
     } finally {

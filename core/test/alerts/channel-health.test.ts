@@ -41,7 +41,7 @@ describe("alerting view with a failing channel", () => {
       [],
       true,
     );
-    expect(v.warning).toBe(`webhook http://127.0.0.1:9/h: the last attempt failed at 14:02: ${refused}.`);
+    expect(v.warning).toBe(`webhook http://127.0.0.1:9/h…: the last attempt failed at 14:02: ${refused}.`);
   });
   it("no failures: no warning", () => {
     expect(alertingView([{ id: null, type: "email", target: "ops@example.com", failing: null }], [], true).warning).toBeNull();

@@ -136,19 +136,19 @@ describe("Slack and Discord", () => {
     const byPath = (path: string) => receiver!.received.filter((r) => r.path === `/hook/${path}`).map((r) => JSON.parse(r.body));
     const [slackOpen, slackResolved] = byPath("slack");
     expect(byPath("slack")).toHaveLength(2);
-    expect(slackOpen.text).toBe("[Borela] DRILL FAILED: chat / primary — integrity_check: row 12 missing from index");
+    expect(slackOpen.text).toBe("`[Borela] DRILL FAILED: chat / primary — integrity_check: row 12 missing from index`");
     expect(slackOpen.blocks.map((b: { type: string }) => b.type)).toEqual(["header", "section", "section", "actions"]);
     expect(slackOpen.blocks[1].text).toMatchObject({ type: "mrkdwn", text: expect.stringContaining("*What happened:* `drill of primary failed") });
     expect(slackOpen.blocks[2].text.text).toContain("`litestream restore -o /tmp/primary-restored.sqlite3 file:///backups/chat/primary`");
     expect(slackOpen.blocks[3].elements[0]).toMatchObject({ type: "button", url: `https://borela.example.com/projects/${chat.projectId}` });
-    expect(slackResolved.text).toBe("[Borela] RESOLVED: chat / primary — restore drill passes again after 60 min failing");
+    expect(slackResolved.text).toBe("`[Borela] RESOLVED: chat / primary — restore drill passes again after 60 min failing`");
 
     const [discordOpen, discordResolved] = byPath("discord");
     expect(byPath("discord")).toHaveLength(2);
-    expect(discordOpen.content).toBe(discordEscape(slackOpen.text));
+    expect(discordOpen.content).toBe(discordEscape(slackOpen.text.slice(1, -1)));
     expect(discordOpen.allowed_mentions).toEqual({ parse: [] });
     expect(discordOpen.embeds).toHaveLength(1);
-    expect(discordOpen.embeds[0]).toMatchObject({ title: discordEscape(slackOpen.text), description: discordEscape("drill of primary failed: integrity_check: row 12 missing from index"), url: `https://borela.example.com/projects/${chat.projectId}`, color: 0xc62828 });
+    expect(discordOpen.embeds[0]).toMatchObject({ title: discordEscape(slackOpen.text.slice(1, -1)), description: discordEscape("drill of primary failed: integrity_check: row 12 missing from index"), url: `https://borela.example.com/projects/${chat.projectId}`, color: 0xc62828 });
     expect(discordOpen.embeds[0].fields.map((f: { name: string }) => f.name)).toEqual(["Since", "Last backup (newest upload to the replica)", "Last passing restore drill", "Restore"]);
     expect(discordResolved.embeds[0].color).toBe(0x2e7d32);
     expect(receiver.received.every((r) => r.headers["x-borela-signature"] === undefined)).toBe(true);
