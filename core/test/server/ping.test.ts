@@ -38,11 +38,11 @@ const detail = async (id: string) => (await core.api<Detail>("GET", `/api/v1/pro
 describe("pingVerdict", () => {
   const t = { staleAfterSeconds: 60, heartbeatGraceSeconds: 120 };
   const at = new Date("2026-01-01T00:00:00Z");
-  it("fresh within the grace, silent past it, naming the missing ping", () => {
-    expect(pingVerdict(at, t, new Date(at.getTime() + 120_000)).status).toBe("fresh");
-    const silent = pingVerdict(at, t, new Date(at.getTime() + 180_000));
+  it("fresh within Litestream's 1 min ping interval + the grace, silent past it, naming the missing ping", () => {
+    expect(pingVerdict(at, t, new Date(at.getTime() + 180_000)).status).toBe("fresh");
+    const silent = pingVerdict(at, t, new Date(at.getTime() + 181_000));
     expect(silent.status).toBe("silent");
-    expect(renderReason(silent.reasons[0], new Date(at.getTime() + 180_000))).toMatch(/^no Litestream ping for 3 min: is Litestream running\?/);
+    expect(renderReason(silent.reasons[0], new Date(at.getTime() + 181_000))).toMatch(/^no Litestream ping for 3 min 1s: is Litestream running\?/);
   });
 });
 
@@ -96,13 +96,13 @@ describe("GET|POST /ping/<ping key>", () => {
     }, { timeoutMs: 80_000, intervalMs: 1000, what: "Litestream's second ping" });
     expect(Date.parse(second.lastPingAt!) - Date.parse(first)).toBeGreaterThanOrEqual(55_000);
 
-    // Litestream stops; the grace (shortened to 5 s, so the test need not wait 75 s) runs out: silent.
+    // Litestream stops; one 1 min interval + the grace (shortened to 5 s, so the test need not wait 75 s more) runs out: silent.
     child.kill("SIGKILL");
     expect((await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { heartbeatGraceSeconds: 5 } })).status).toBe(200);
     const silent = await waitFor(async () => {
       const d = await detail(p.id);
       return d.status === "silent" ? d : null;
-    }, { timeoutMs: 15_000, intervalMs: 500, what: "silent once pings stop" });
-    expect(silent.statusReasons[0]).toMatch(/^no Litestream ping for \d+s: is Litestream running\?/);
-  }, 120_000);
+    }, { timeoutMs: 80_000, intervalMs: 500, what: "silent once pings stop" });
+    expect(silent.statusReasons[0]).toMatch(/^no Litestream ping for (1 min \d+s|6\ds): is Litestream running\?/);
+  }, 200_000);
 });
