@@ -13,6 +13,7 @@ import type { Page } from "playwright-core";
 import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
 import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../core/test/support/webhook-receiver.ts";
+import { displayTarget } from "../../core/src/alerts/channels/registry.ts";
 import { ensureDashboardBuilt } from "./support/build.ts";
 import { launchBrowser, type TestBrowser } from "./support/browser.ts";
 import { startAgentProcess, type AgentProcess } from "./support/agent-process.ts";
@@ -381,7 +382,10 @@ describe("dashboard in Chromium: the whole loop", () => {
       await form.getByLabel("Type").selectOption("webhook");
       await form.getByLabel("URL").fill(receiver.url);
       await form.getByRole("button", { name: "Add channel" }).click();
-      await page.getByText(receiver.url).waitFor();
+      // A webhook URL may carry a secret in its path: the dashboard shows the channel's display form.
+      const shown = displayTarget("webhook", receiver.url);
+      expect(shown).not.toBe(receiver.url);
+      await page.getByText(shown).waitFor();
       await page.getByRole("button", { name: "Send test" }).click();
       await page.getByRole("status").filter({ hasText: /^Sent: / }).waitFor({ timeout: 15_000 });
       expect(events().filter((e) => e.event === "test")).toEqual([expect.objectContaining({ project: expect.objectContaining({ name: "shop" }) })]);
@@ -391,12 +395,12 @@ describe("dashboard in Chromium: the whole loop", () => {
       await page.goto(`${core.url}/projects/${projectId}`);
       const incident = page.locator("li.open", { hasText: /^\s*silent/ });
       await incident.locator("summary").click();
-      const delivery = incident.locator("tbody tr", { hasText: `webhook: ${receiver.url}` }).first();
+      const delivery = incident.locator("tbody tr", { hasText: `webhook: ${shown}` }).first();
       await expect.poll(() => delivery.locator("td").nth(2).textContent(), { timeout: 15_000 }).toMatch(/^sent /);
       expect(await delivery.locator("td").nth(3).textContent()).toMatch(/ok — HTTP 200/);
       // Now someone hears.
       await expect.poll(() => page.locator('[data-question="hear"]').getAttribute("data-mark"), { timeout: 10_000 }).toBe("yes");
-      expect(await page.locator('[data-question="hear"]').textContent()).toContain(`webhook ${receiver.url} (project)`);
+      expect(await page.locator('[data-question="hear"]').textContent()).toContain(`webhook ${shown} (project)`);
     } finally {
       await receiver.close();
     }
