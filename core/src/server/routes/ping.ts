@@ -4,6 +4,8 @@
 // unguessable per-project ping key is the credential, as the badge's key is.
 //
 //   GET|POST /ping/<ping key>  → 200 "OK" and the project's lastPingAt set to now; 404 for an unknown key.
+//   HEAD /ping/<ping key>      → 200 for a known key, 404 otherwise, recording nothing: link unfurlers and
+//                                uptime checkers send HEAD, and must not keep a project fresh.
 //   pingUrl(publicUrl, pingKey): string   pure
 import type { FastifyInstance } from "fastify";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -20,16 +22,18 @@ export function pingUrl(publicUrl: string, pingKey: string): string {
 export default async function pingRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.route({
-    method: ["GET", "POST"],
+    method: ["GET", "POST", "HEAD"],
     url: "/ping/:key",
+    exposeHeadRoute: false, // Fastify's implicit HEAD would run the GET handler and record a ping
     schema: { params: Params, response: { 200: Raw("text/plain", "OK"), ...Errors }, tags: ["ping"], security: [] },
     handler: async (request, reply) => {
       const { key } = request.params;
       const project = KEY.test(key) ? await app.store.project.findUnique({ where: { pingKey: key }, select: { id: true } }) : null;
       if (!project) throw notFound("ping key");
+      reply.header("cache-control", "no-store");
+      if (request.method === "HEAD") return reply.send();
       await app.store.project.update({ where: { id: project.id }, data: { lastPingAt: new Date() } });
       app.sweeper.evaluate(project.id);
-      reply.header("cache-control", "no-store");
       return reply.send("OK");
     },
   });

@@ -13,6 +13,7 @@ import { cronError, defaultDrillSchedule } from "../../projects/settings.ts";
 import { randomBytes } from "node:crypto";
 import { retireDatabase } from "../../store/retire.ts";
 import { storedReplicaData } from "../stored-replica.ts";
+import { managedPrefix } from "../../storage/managed-replica.ts";
 
 const DatabaseParams = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 64 }), databaseId: Type.String({ minLength: 1, maxLength: 64 }) },
@@ -84,7 +85,7 @@ export default async function projectRoutes(base: FastifyInstance) {
           statusReasons: JSON.stringify(["no heartbeat received yet"]),
           badgeKey: randomBytes(18).toString("base64url"),
           pingKey: randomBytes(18).toString("base64url"),
-          storagePrefix: `${body.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "project"}-${id.slice(-8)}`,
+          storagePrefix: managedPrefix({ name: body.name, id }),
         },
       });
     } catch (err) {
@@ -146,6 +147,17 @@ export default async function projectRoutes(base: FastifyInstance) {
       throw err;
     }
     app.sweeper.evaluate(id);
+    const detail = await projectDetail(app.store, id, alerting);
+    if (!detail) throw notFound(`project ${id}`);
+    return detail;
+  });
+
+  // A new ping key: the old ping URL answers 404 at once (a leaked litestream.yml can no longer keep the
+  // project fresh). The key is stored in plain text, like the badge key: it must be shown again in the detail.
+  app.post("/api/v1/projects/:id/ping-key", { schema: { params: IdParams, response: { 200: ProjectDetail, ...Errors }, tags: ["projects"] } }, async (request) => {
+    const { id } = request.params;
+    const { count } = await app.store.project.updateMany({ where: { id }, data: { pingKey: randomBytes(18).toString("base64url") } });
+    if (count === 0) throw notFound(`project ${id}`);
     const detail = await projectDetail(app.store, id, alerting);
     if (!detail) throw notFound(`project ${id}`);
     return detail;
