@@ -82,3 +82,18 @@ it("shows the heartbeat-url line to paste, the signals the project has, and stor
     .poll(() => page.getByTestId("ping-warning").textContent(), { timeout: 10_000 })
     .toMatch(/^heartbeatGraceSeconds \(30s\) is shorter than Litestream's smallest heartbeat-interval: 1m: the Litestream ping is judged silent only after 90s/);
 }, 90_000);
+
+it("New ping URL issues a new key: the page shows the new line and the old URL answers 404", async () => {
+  const p = await core.createProject("watching-ui-rotate");
+  const { pingUrl } = (await core.api("GET", `/api/v1/projects/${p.id}`)).body as { pingUrl: string };
+  await page.goto(`${core.url}/projects/${p.id}`);
+  const panel = page.getByRole("region", { name: "Signals" });
+  const lines = panel.getByLabel("litestream.yml heartbeat lines", { exact: true });
+  await expect.poll(() => lines.textContent()).toContain(pingUrl);
+  page.once("dialog", (d) => void d.accept());
+  await panel.getByRole("button", { name: "New ping URL" }).click();
+  await expect.poll(() => lines.textContent(), { timeout: 10_000 }).not.toContain(pingUrl);
+  const fresh = (await core.api("GET", `/api/v1/projects/${p.id}`)).body as { pingUrl: string };
+  expect(await lines.textContent()).toContain(fresh.pingUrl);
+  expect((await fetch(pingUrl)).status).toBe(404);
+}, 60_000);
