@@ -4,7 +4,7 @@
 //   s3Location(bucket, key, { endpoint, region, forcePathStyle }): { url: URL; region: string }
 //   listObjects(store: S3Store, prefix: string, options?): Promise<S3Object[]>     all pages, bounded
 //   getObject(store: S3Store, key: string, options?): Promise<Buffer>             bounded size; options.range for part of it
-//   S3RequestError: code (e.g. "InvalidAccessKeyId", "NoSuchBucket"), status, and a message naming bucket/key
+//   S3RequestError: code (e.g. "InvalidAccessKeyId", "NoSuchBucket"; "NotS3Listing" for a 200 that is no ListBucketResult), status, and a message naming bucket/key
 import http from "node:http";
 import https from "node:https";
 import { canonicalQuery, encodePath, signS3Request, type SigningCredentials } from "./s3-signer.ts";
@@ -130,6 +130,16 @@ function failure(res: Response, what: string): S3RequestError {
   return new S3RequestError(`${what}: ${code} (HTTP ${res.status})${message ? `: ${message}` : ""}`, code, res.status);
 }
 
+function notListing(store: S3Store, prefix: string, res: Response): S3RequestError {
+  const endpoint = s3Location(store, "").url.origin;
+  const type = typeof res.headers["content-type"] === "string" ? res.headers["content-type"] : "no content-type";
+  return new S3RequestError(
+    `s3 ListObjectsV2 bucket=${store.bucket} prefix=${prefix}: ${endpoint} answered HTTP ${res.status} (${type}) without a ListBucketResult: is it an S3 endpoint?`,
+    "NotS3Listing",
+    res.status,
+  );
+}
+
 /** Sends, and on AWS's wrong-region answer retries once in the region S3 names. */
 async function sendInRegion(store: S3Store, key: string, query: Record<string, string>, options: RequestOptions): Promise<Response> {
   const res = await send(store, key, query, options);
@@ -150,6 +160,8 @@ export async function listObjects(store: S3Store, prefix: string, options: Reque
     const res = await sendInRegion(store, "", query, options);
     if (res.status !== 200) throw failure(res, `s3 ListObjectsV2 bucket=${store.bucket} prefix=${prefix}`);
     const xml = res.body.toString("utf8");
+    // A 200 that is not a ListBucketResult (a web server, an API answering JSON) lists nothing; it must not read as an empty replica.
+    if (!/<ListBucketResult[\s>]/.test(xml)) throw notListing(store, prefix, res);
     for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
       const key = xmlText(m[1], "Key");
       if (key === null) continue;
