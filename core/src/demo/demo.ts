@@ -13,6 +13,7 @@ import { createSampleDatabase, startSampleWriter } from "./sample-database.ts";
 import { issueAgentToken } from "../server/agent-tokens.ts";
 import { newId } from "../store/ids.ts";
 import { defaultDrillSchedule } from "../projects/settings.ts";
+import { managedPrefix } from "../storage/managed-replica.ts";
 import { randomBytes } from "node:crypto";
 import type { DrillService } from "../drills/service.ts";
 import { WalGuard } from "../agent/wal-guard.ts";
@@ -66,7 +67,7 @@ async function ensureDemo(store: Store, dataDir: string): Promise<{ projectId: s
         heartbeatGraceSeconds: 30,
         drillSchedule: defaultDrillSchedule(projectId),
         badgeKey: randomBytes(18).toString("base64url"),
-        storagePrefix: `demo-${projectId.slice(-8)}`,
+        storagePrefix: managedPrefix({ name: DEMO_PROJECT, id: projectId }),
         statusReasons: JSON.stringify(["no heartbeat received yet"]),
       },
     });
