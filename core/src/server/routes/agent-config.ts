@@ -1,6 +1,6 @@
 // What an agent in managed mode gets from the core: its project's prefix in the
 // operator's bucket and credentials that reach only that prefix. The operator's
-// own keys never leave the core (see storage/managed-source.ts): without a role
+// own keys never leave the core (storage/managed-credentials.ts decides): without a role
 // to assume and without keys an admin attached to the project, the answer is a
 // 409 whose message says what the operator must do; the agent reports it.
 import type { FastifyInstance } from "fastify";
@@ -8,13 +8,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Errors } from "../schemas.ts";
 import { AgentConfigResponse } from "../../protocol.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { assumeRoleCredentials, type ReplicaCredentials } from "../../storage/scoped-credentials.ts";
-import { managedSource } from "../../storage/managed-source.ts";
-import { readAgentKeys } from "../../storage/agent-keys.ts";
-
-export function managedUrlPrefix(bucket: string, storagePrefix: string): string {
-  return `s3://${bucket}/${storagePrefix}`;
-}
+import { managedCredentials } from "../../storage/managed-credentials.ts";
+import { managedUrlPrefix } from "../../storage/managed-replica.ts";
 
 export default async function agentConfigRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -25,24 +20,17 @@ export default async function agentConfigRoutes(base: FastifyInstance) {
       const project = await app.store.project.findUnique({ where: { id: request.agent!.projectId } });
       if (!project) throw notFound("project");
       const s3 = app.config.s3;
-      const agentKeys = s3 && !s3.roleArn ? await readAgentKeys(app.store, app.secretKey, project.id) : null;
-      const source = managedSource(s3, project, agentKeys !== null);
+      const managed = await managedCredentials(app.store, app.secretKey, s3, project);
+      if (managed.kind === "refused") throw new ApiError(409, "managed_storage_refused", managed.message);
+      if (managed.kind === "unavailable") {
+        request.log.warn({ project: project.id, reason: managed.reason }, "AssumeRole failed");
+        throw new ApiError(503, "storage_unavailable", managed.message);
+      }
       let storage = null;
-      if (s3 && source.kind !== "off") {
-        let creds: ReplicaCredentials;
-        if (source.kind === "refused") throw new ApiError(409, "managed_storage_refused", source.message);
-        if (source.kind === "role") {
-          try {
-            creds = await assumeRoleCredentials(s3, project.storagePrefix);
-          } catch (err) {
-            request.log.warn({ project: project.id, reason: (err as Error).message }, "AssumeRole failed");
-            throw new ApiError(503, "storage_unavailable", `cannot get scoped credentials: AssumeRole ${source.roleArn} failed: ${(err as Error).message}`);
-          }
-        } else {
-          creds = { ...agentKeys!, sessionToken: null, expiresAt: null };
-        }
+      if (s3 && managed.kind === "ok") {
+        const creds = managed.credentials;
         storage = {
-          urlPrefix: managedUrlPrefix(s3.bucket, project.storagePrefix),
+          urlPrefix: managedUrlPrefix(s3, project.storagePrefix),
           endpoint: s3.endpoint,
           region: s3.region,
           forcePathStyle: s3.forcePathStyle,
