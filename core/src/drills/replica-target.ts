@@ -13,6 +13,7 @@ import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
 import { decryptSecret, loadSecretKey } from "../store/secrets.ts";
 import { FileReplicaRefusedError, resolveFileReplica } from "./file-roots.ts";
+import { inManagedPrefix } from "../storage/managed-replica.ts";
 
 /** The replica cannot be read with what the core holds (no stored credentials, outside the managed prefix). */
 export class MissingCredentialsError extends Error {}
@@ -26,10 +27,6 @@ export interface StoredCredentials {
   bucket: string;
   endpoint: string | null;
   region: string;
-}
-
-function under(path: string, prefix: string): boolean {
-  return path === prefix || path.startsWith(`${prefix}/`);
 }
 
 /**
@@ -49,7 +46,7 @@ export function restoreTarget(url: string, storagePrefix: string, config: Config
   }
   if (target.path.split("/").some((s) => s === "." || s === "..")) throw new ReplicaRefusedError(`replica URL ${shown} has "." or ".." segments in its path`);
   const base = { type: "s3" as const, bucket: target.bucket, path: target.path, url: shown };
-  if (config.s3 && target.bucket === config.s3.bucket && under(target.path, storagePrefix)) {
+  if (config.s3 && inManagedPrefix(config.s3, storagePrefix, target)) {
     const s3 = config.s3;
     return { ...base, endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } } satisfies S3Replica;
   }

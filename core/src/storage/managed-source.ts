@@ -9,6 +9,7 @@
 //     refused      neither: `message` says what the operator must do
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { S3Settings } from "../config.ts";
+import { managedUrlPrefix } from "./managed-replica.ts";
 
 export type ManagedSource =
   | { kind: "off" }
@@ -30,7 +31,7 @@ function refusalMessage(s3: S3Settings, project: ManagedProject): string {
   return (
     `managed storage is refused for project ${JSON.stringify(project.name)}: the core never hands its own S3 keys to an agent. ` +
     `An admin must either set BORELA_S3_ROLE_ARN on the core (each agent then gets short-lived credentials limited to its prefix), ` +
-    `or attach keys that can only reach s3://${s3.bucket}/${project.storagePrefix}/ with PUT ${agentKeysPath(project.id)} ` +
+    `or attach keys that can only reach ${managedUrlPrefix(s3, project.storagePrefix)}/ with PUT ${agentKeysPath(project.id)} ` +
     `(dashboard: project settings, Managed storage); or give the agent its own replica with BORELA_REPLICA_URL`
   );
 }

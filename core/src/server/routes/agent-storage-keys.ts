@@ -14,6 +14,7 @@ import { badRequest, notFound } from "../errors.ts";
 import { assertWellFormed } from "../well-formed.ts";
 import { agentKeysProblem, managedSource } from "../../storage/managed-source.ts";
 import { agentKeysSummary, saveAgentKeys } from "../../storage/agent-keys.ts";
+import { managedUrlPrefix } from "../../storage/managed-replica.ts";
 
 const Body = Type.Object(
   {
@@ -45,7 +46,7 @@ export default async function agentStorageKeyRoutes(base: FastifyInstance) {
           : source.kind === "role"
             ? `agents get short-lived credentials from AssumeRole ${source.roleArn}, limited to their prefix${keys ? " (the attached keys are not used while a role is set)" : ""}`
             : "agents use the keys attached to this project";
-    return { source: source.kind, message, prefix: s3 ? `s3://${s3.bucket}/${project.storagePrefix}/` : null, keys };
+    return { source: source.kind, message, prefix: s3 ? `${managedUrlPrefix(s3, project.storagePrefix)}/` : null, keys };
   });
 
   app.put(path, { schema: { params: IdParams, body: Body, response: { 204: NoContent, ...Errors }, tags: ["projects"] } }, async (request, reply) => {
