@@ -14,6 +14,7 @@ const BUILDERS: { name: string; pattern: RegExp }[] = [
   { name: "storage prefix built in place", pattern: /storagePrefix\s*:\s*`/ },
   { name: "name slug of the prefix", pattern: /\.replace\(\/\[\^a-z0-9\]\+\/g,\s*"-"\)/ },
   { name: "s3://<bucket>/<prefix> built by hand", pattern: /s3:\/\/\$\{[^}]*bucket\}\/\$\{[^}]*[pP]refix/ },
+  { name: "own-prefix check by hand", pattern: /startsWith\(`\$\{[^}]*[pP]refix[^}]*\}\/`\)/ },
 ];
 
 function sources(dir: string): string[] {
@@ -37,6 +38,7 @@ describe("managed replicas have one owner", () => {
       "storagePrefix: `demo-${projectId.slice(-8)}`,",
       "  return `s3://${bucket}/${storagePrefix}`;",
       "prefix: s3 ? `s3://${s3.bucket}/${project.storagePrefix}/` : null",
+      "  return path === prefix || path.startsWith(`${prefix}/`);",
     ];
     expect(builderHits(old.map((text, i) => ({ file: `old${i}`, text })))).toHaveLength(old.length + 1);
   });
@@ -47,6 +49,13 @@ describe("managed replicas have one owner", () => {
       .map((f) => ({ file: path.relative(SRC, f), text: readFileSync(f, "utf8") }));
     expect(files.length).toBeGreaterThan(50);
     expect(builderHits(files)).toEqual([]);
+  });
+
+  it("the agent imports nothing from storage/ (its bundle stays free of the AWS SDK and Prisma): it takes the URL prefix /agent/config sends", () => {
+    const agentFiles = sources(path.join(SRC, "agent")).map((f) => ({ file: path.relative(SRC, f), text: readFileSync(f, "utf8") }));
+    expect(agentFiles.length).toBeGreaterThan(10);
+    const imports = agentFiles.filter(({ text }) => /from\s+"\.\.\/storage\//.test(text)).map(({ file }) => file);
+    expect(imports).toEqual([]);
   });
 
   it("storage/ holds the builder", () => {
