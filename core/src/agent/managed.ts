@@ -6,6 +6,7 @@
 // operator must do, which the agent reports as its error and keeps asking.
 //
 //   managedTargets(databases, storage): Map<database name, ReplicaTarget>   `<urlPrefix>/<name>` per database
+//     (the agent builds no prefix: the core's storage/managed-replica.ts does, and joins names the same way)
 //   credentialRefreshDelayMs(expiresAt: string | null, now: Date, periodicMs?): number
 //   sameTargets(a, b): boolean
 import type { AgentConfigResponse } from "../protocol.ts";

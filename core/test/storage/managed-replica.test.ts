@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { inManagedPrefix, managedPrefix, managedReplicaUrl, managedUrlPrefix } from "../../src/storage/managed-replica.ts";
 import { parseReplicaUrl } from "../../src/litestream/replica-url.ts";
 import { prefixPolicy } from "../../src/storage/prefix-policy.ts";
+import { managedTargets } from "../../src/agent/managed.ts";
 
 const s3 = { bucket: "borela-managed" };
 const id = "01jabcdefghjkmnpqrstvwxyz0";
@@ -38,6 +39,23 @@ describe("managed URLs", () => {
     if (target.type !== "s3") throw new Error("expected s3");
     expect(inManagedPrefix(s3, "shop-stvwxyz0", target)).toBe(true);
     expect(inManagedPrefix(s3, "shop", target)).toBe(false);
+  });
+});
+
+describe("the agent's side", () => {
+  it("an agent given managedUrlPrefix replicates each database to the core's managedReplicaUrl", () => {
+    const storage = {
+      urlPrefix: managedUrlPrefix(s3, "shop-stvwxyz0"),
+      endpoint: "http://127.0.0.1:9000",
+      region: "us-east-1",
+      forcePathStyle: true,
+      accessKeyId: "SCOPED",
+      secretAccessKey: "scoped-secret",
+      sessionToken: null,
+      expiresAt: null,
+    };
+    const targets = managedTargets(["primary", "queue db"], storage);
+    for (const name of ["primary", "queue db"]) expect(targets.get(name)?.url).toBe(managedReplicaUrl(s3, "shop-stvwxyz0", name));
   });
 });
 
