@@ -5,31 +5,41 @@
 // or once symlinks are resolved, no stored read credentials for its bucket, a regular
 // file) is refused at once, naming the field. A project with an agent is refused
 // too: its replicas come from the agent's heartbeat, and the core lists only
-// projects without one (freshness/storage-listing.ts).
+// projects without one (freshness/storage-listing.ts). An S3 URL whose `?endpoint=` is not the
+// one the core lists (the stored credentials' endpoint wins) is stored as the URL the core lists,
+// so reasons and the page never name an endpoint nobody reads.
 import { stat } from "node:fs/promises";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredentials } from "../drills/replica-target.ts";
-import { ReplicaUrlError } from "../litestream/replica-url.ts";
+import { parseReplicaUrl, replicaUrl, ReplicaUrlError, type ReplicaTarget } from "../litestream/replica-url.ts";
 import { badRequest, notFound } from "./errors.ts";
 
-/** The error's message when the core would refuse to read `url` for the project; null when it would read it. */
-async function readProblem(store: Store, config: Config, projectId: string, storagePrefix: string, url: string): Promise<string | null> {
+/** The error's message when the core would refuse to read `url` for the project; else the target it would read. */
+async function readProblem(store: Store, config: Config, projectId: string, storagePrefix: string, url: string): Promise<{ problem: string } | { target: ReplicaTarget }> {
   let target;
   try {
     target = await readTarget(url, storagePrefix, config, await storedCredentials(store, config, projectId));
   } catch (err) {
-    if (err instanceof ReplicaUrlError || err instanceof ReplicaRefusedError || err instanceof MissingCredentialsError) return err.message;
+    if (err instanceof ReplicaUrlError || err instanceof ReplicaRefusedError || err instanceof MissingCredentialsError) return { problem: err.message };
     throw err;
   }
-  if (target.type !== "file") return null;
+  if (target.type !== "file") return { target };
   // A directory Litestream has not created yet is fine: the listing says it does not exist until it does.
   const st = await stat(target.path).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : Promise.reject(err)));
-  return st && !st.isDirectory() ? `${target.url} is not a directory: a file replica is the directory litestream.yml's replica path names` : null;
+  return st && !st.isDirectory() ? { problem: `${target.url} is not a directory: a file replica is the directory litestream.yml's replica path names` } : { target };
+}
+
+/** `url` itself, or for an S3 URL naming an endpoint other than the one the core reads, the URL the core lists. */
+function listedUrl(url: string, target: ReplicaTarget): string {
+  if (target.type !== "s3") return url;
+  const named = parseReplicaUrl(url);
+  const bare = (e: string | null) => e?.replace(/\/+$/, "") ?? null;
+  return named.type === "s3" && bare(named.endpoint) !== bare(target.endpoint) ? replicaUrl({ ...target, url: undefined }) : url;
 }
 
 /**
- * The Project columns to write for `url` (null: stop listing): the URL, and the last listing's columns
+ * The Project columns to write for `url` (null: stop listing): the URL the core lists, and the last listing's columns
  * cleared, so nothing found at the previous URL is judged against the new one.
  * Throws ApiError 400 naming replicaUrl (a URL the core would not read, or a project with an agent),
  * or 404 when the project does not exist.
@@ -40,7 +50,7 @@ export async function storedReplicaData(store: Store, config: Config, projectId:
   const project = await store.project.findUnique({ where: { id: projectId }, select: { storagePrefix: true, lastHeartbeatAt: true } });
   if (!project) throw notFound(`project ${projectId}`);
   if (project.lastHeartbeatAt) throw badRequest("replicaUrl: this project has an agent: its replicas come from the agent's heartbeat");
-  const problem = await readProblem(store, config, projectId, project.storagePrefix, url);
-  if (problem) throw badRequest(`replicaUrl: ${problem}`);
-  return cleared;
+  const read = await readProblem(store, config, projectId, project.storagePrefix, url);
+  if ("problem" in read) throw badRequest(`replicaUrl: ${read.problem}`);
+  return { ...cleared, replicaUrl: listedUrl(url, read.target) };
 }

@@ -3,17 +3,21 @@
 // the field, symlinks resolved (one pointing outside the roots is refused), a regular file refused, a
 // directory not made yet accepted; a project with an agent refused. The project JSON gives both
 // litestream.yml heartbeat lines, and warns when a project without an agent has a grace shorter
-// than Litestream's smallest heartbeat-interval.
+// than Litestream's smallest heartbeat-interval. An S3 URL naming an endpoint other than the stored
+// credentials' is stored, and named in reasons, as the URL the core really lists.
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createStorageLister } from "../../src/freshness/storage-listing.ts";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
+import { startS3, type S3Server } from "../support/s3.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 
 let core: TestCore;
 let tmp: TmpDir;
 beforeAll(async () => {
-  core = await startTestCore({ BORELA_LISTING_INTERVAL_SECONDS: "3600", BORELA_LOG_LEVEL: "warn" });
+  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LISTING_INTERVAL_SECONDS: "3600", BORELA_LOG_LEVEL: "warn" });
   tmp = await tmpDir("borela-stored-replica-");
 });
 afterAll(async () => {
@@ -62,4 +66,37 @@ it("gives both heartbeat lines and warns of a grace shorter than Litestream's he
   // With an agent the grace is the agent's: no warning.
   await core.store.project.update({ where: { id: p.id }, data: { lastHeartbeatAt: new Date() } });
   expect((await core.api<Detail>("GET", `/api/v1/projects/${p.id}`)).body.pingWarning).toBeNull();
+});
+
+it("stores an S3 URL whose ?endpoint= is not the stored credentials' as the URL the core lists, and the listing's reason names it", async () => {
+  const s3: S3Server = await startS3();
+  try {
+    await s3.createBucket("their-bucket");
+    const p = await core.createProject("stored-replica-endpoint");
+    const creds = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, endpoint: s3.endpoint, region: s3.region, bucket: "their-bucket" };
+    expect((await core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: creds })).status).toBe(204);
+    const listed = `s3://their-bucket/app?endpoint=${encodeURIComponent(s3.endpoint)}`;
+
+    const other = await core.api<{ storageListing: { replicaUrl: string } }>("PATCH", `/api/v1/projects/${p.id}`, {
+      body: { replicaUrl: "s3://their-bucket/app?endpoint=http://127.0.0.1:1" },
+    });
+    expect(other.status).toBe(200);
+    expect(other.body.storageListing.replicaUrl).toBe(listed);
+
+    const lister = createStorageLister({ store: core.store, config: core.config, logger: core.app.log as never });
+    await lister.tick();
+    await lister.stop();
+    const d = await waitFor(async () => {
+      const body = (await core.api<{ status: string; statusReasons: string[] }>("GET", `/api/v1/projects/${p.id}`)).body;
+      return body.status === "stale" ? body : null;
+    }, { timeoutMs: 10_000, what: "stale on an empty listing" });
+    expect(d.statusReasons).toContain(`storage listing: no LTX file on ${listed}: is it the replica litestream.yml writes to?`);
+    expect(d.statusReasons.join(" ")).not.toContain("127.0.0.1:1/");
+
+    // The same endpoint as stored (trailing slash aside): kept as written.
+    const same = `s3://their-bucket/app?endpoint=${s3.endpoint}/`;
+    expect((await core.api<{ storageListing: { replicaUrl: string } }>("PATCH", `/api/v1/projects/${p.id}`, { body: { replicaUrl: same } })).body.storageListing.replicaUrl).toBe(same);
+  } finally {
+    await s3.stop();
+  }
 });
