@@ -1,6 +1,7 @@
 // "Will someone hear?": where a project's alerts go, and a warning in words
 // when nobody would hear (no channel at all, only email without SMTP, or a
-// channel whose latest attempts are failing). Pure: the recipients come from
+// channel whose latest attempts are failing), and while the project is paused,
+// that alerts are held until the window ends. Pure: the recipients come from
 // alerts/recipients.ts, their failing streaks from alerts/channel-health.ts.
 import { streakWords, type FailingStreak } from "../alerts/channel-health.ts";
 import { displayTarget } from "../alerts/channels/registry.ts";
@@ -10,7 +11,7 @@ export interface AlertingView {
   channels: { type: string; target: string; source: "project" | "operator" | "project emails" | "BORELA_ALERT_EMAIL"; failing: FailingStreak | null }[];
   /** Whether BORELA_SMTP_URL is set (email can be sent at all). */
   emailConfigured: boolean;
-  /** null when alerts can reach someone. */
+  /** null when alerts can reach someone now (not paused). */
   warning: string | null;
 }
 
@@ -18,6 +19,8 @@ export function alertingView(
   recipients: { id: string | null; type: string; target: string; projectId?: string | null; failing?: FailingStreak | null }[],
   projectEmails: string[],
   smtpConfigured: boolean,
+  /** The pause in words (words/pause.ts pausedWords: "paused until 14:00 UTC: migrating") while paused; null otherwise. */
+  paused: string | null = null,
 ): AlertingView {
   const channels = recipients.map((r) => ({
     type: r.type,
@@ -44,5 +47,6 @@ export function alertingView(
     const nobody = failing.length === channels.length ? " Nobody hears until it answers again." : "";
     warning = [warning, `${words}.${nobody}`].filter(Boolean).join(" ");
   }
+  if (paused) warning = [`${paused} — alerts are held until then.`, warning].filter(Boolean).join(" ");
   return { channels, emailConfigured: smtpConfigured, warning };
 }

@@ -195,13 +195,18 @@ export async function projectSummaries(store: Store, now = new Date(), ids: read
 }
 
 /** Where alerts go; `smtpConfigured` is whether BORELA_SMTP_URL is set, `operatorEmails` BORELA_ALERT_EMAIL. */
-async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: boolean; operatorEmails: string[] }) {
+async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: boolean; operatorEmails: string[] }, now: Date) {
   const list = await recipients(store, p.id, alert.operatorEmails);
   const rows = await store.alertChannel.findMany({ where: { id: { in: list.flatMap((r) => r.id ?? []) } }, select: { id: true, projectId: true } });
   const owner = new Map(rows.map((r) => [r.id, r.projectId]));
   const projectEmails = p.alertEmails ? p.alertEmails.split(",") : [];
   const streaks = await channelStreaks(store, p.id, list);
-  return alertingView(list.map((r) => ({ ...r, projectId: r.id ? owner.get(r.id) : null, failing: streaks.get(channelKey(r)) ?? null })), projectEmails, alert.smtpConfigured);
+  return alertingView(
+    list.map((r) => ({ ...r, projectId: r.id ? owner.get(r.id) : null, failing: streaks.get(channelKey(r)) ?? null })),
+    projectEmails,
+    alert.smtpConfigured,
+    isPaused(p, now) ? pausedWords(p.pausedUntil!, p.pauseReason, now) : null,
+  );
 }
 
 /** `alert.s3`: BORELA_S3_* (null when unset), for the endpoint of managed replicas in the restore commands. */
@@ -216,7 +221,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
   const storage = await restoreStorage(store, alert.s3 ?? null, p);
   return {
     ...summary(p, facts, now),
-    alerting: await alerting(store, p, alert),
+    alerting: await alerting(store, p, alert, now),
     // Stored stable ("no heartbeat since <time>"), worded at read time (words/reasons.ts).
     statusReasons: [...(isPaused(p, now) ? [pausedWords(p.pausedUntil!, p.pauseReason, now)] : []), ...renderReasons(parseJson<string[]>(p.statusReasons, []), now)],
     staleAfterSeconds: p.staleAfterSeconds,

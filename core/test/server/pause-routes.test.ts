@@ -1,6 +1,6 @@
 // POST and DELETE /api/v1/projects/:id/pause through a real core: the project
 // JSON carries pausedUntil and pauseReason, its reasons say "paused until …",
-// the badge says paused; bad input is a 400 naming the field, an unknown
+// the badge says paused, "Will someone hear?" says alerts are held; bad input is a 400 naming the field, an unknown
 // project a 404, no token a 401.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
@@ -33,11 +33,14 @@ describe("pause routes", () => {
     expect(listed).toMatchObject({ pausedUntil: until, pauseReason: "migrating" });
     const badge = await core.api("GET", paused.body.badgePath, { token: null });
     expect(badge.body).toContain("unknown, paused");
+    // "Will someone hear?" says the alerts are held, whatever channels there are.
+    expect(paused.body.alerting.warning).toMatch(new RegExp(`^paused until [^:]*${hhmm(until)} UTC: migrating — alerts are held until then\\.`));
 
     const lifted = await core.api("DELETE", `/api/v1/projects/${p.id}/pause`);
     expect(lifted.status).toBe(200);
     expect(lifted.body).toMatchObject({ pausedUntil: null, pauseReason: null, statusReasons: ["no heartbeat received yet"] });
     expect((await core.api("GET", paused.body.badgePath, { token: null })).body).not.toContain("paused");
+    expect(lifted.body.alerting.warning ?? "").not.toContain("paused");
     // Lifting again changes nothing.
     expect((await core.api("DELETE", `/api/v1/projects/${p.id}/pause`)).body.pausedUntil).toBeNull();
   });

@@ -66,4 +66,13 @@ describe("alerting view", () => {
     expect(alertingView([hook, email], ["ops@example.com"], false).warning).toMatch(/^Alert emails are not sent/);
     expect(alertingView([hook, email], ["ops@example.com"], true)).toMatchObject({ warning: null, channels: [{ source: "project" }, { source: "project emails" }] });
   });
+  it("while paused, says alerts are held until the window ends, before any other warning", () => {
+    const hook = { id: "c1", type: "webhook", target: "https://example.com/h", projectId: "p1" };
+    const email = { id: null, type: "email", target: "ops@example.com" };
+    expect(alertingView([hook], [], true, "paused until 14:00 UTC: migrating").warning).toBe("paused until 14:00 UTC: migrating — alerts are held until then.");
+    expect(alertingView([hook, email], ["ops@example.com"], false, "paused until 14:00 UTC").warning).toBe(
+      "paused until 14:00 UTC — alerts are held until then. Alert emails are not sent: no SMTP server is configured (BORELA_SMTP_URL). The other channels still hear.",
+    );
+    expect(alertingView([hook], [], true, null).warning).toBeNull();
+  });
 });
