@@ -6,7 +6,6 @@
 // (drills/replica-target.ts): pasting a command must never send the admin's
 // own keys to an endpoint an agent chose.
 import { parseReplicaUrl } from "../litestream/replica-url.ts";
-import { inManagedPrefix } from "../storage/managed-replica.ts";
 import { shellCommand } from "./shell.ts";
 import { restoreRefusal, type LastDrill } from "./restore-refusal.ts";
 
@@ -37,6 +36,10 @@ export const NO_STORAGE: RestoreStorage = { managed: null, stored: null };
 const ENDPOINT_NOTE =
   "# endpoint unknown: for a store other than AWS S3 add ?endpoint=<https://your S3 endpoint>&region=<region> (an admin can store it with PUT /api/v1/projects/<id>/storage-credentials)";
 
+function under(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
 /**
  * The URL a restore command reads, from a reported replica URL: `file:///dir` as reported (without query);
  * `s3://<bucket>/<path>` with the managed settings' endpoint and region for the project's own prefix in
@@ -57,7 +60,7 @@ export function restoreUrl(reported: string, storage: RestoreStorage): { url: st
   const base = `s3://${target.bucket}${pathname === "/" ? "" : pathname}`;
   const { managed, stored } = storage;
   let where: { endpoint: string | null; region: string; forcePathStyle: boolean } | null = null;
-  if (managed && inManagedPrefix(managed, managed.prefix, target)) where = managed;
+  if (managed && target.bucket === managed.bucket && under(target.path, managed.prefix)) where = managed;
   else if (stored && target.bucket === stored.bucket) where = { ...stored, forcePathStyle: stored.endpoint !== null };
   if (!where) return { url: base, endpointKnown: false };
   const query = new URLSearchParams();
