@@ -69,6 +69,26 @@ describe("the four answers", () => {
   });
 });
 
+describe("will someone hear while paused", () => {
+  const hook = { type: "webhook", target: "https://example.com/h", source: "project", failing: null };
+  const email = { type: "email", target: "ops@example.com", source: "BORELA_ALERT_EMAIL", failing: null };
+  const pausedUntil = "2026-11-28T14:00:00.000Z";
+  it("is not a plain yes: alerts are held until the window ends, then the channels hear", () => {
+    const warning = "paused until 14:00 UTC: migrating — alerts are held until then.";
+    const all = { channels: Array(13).fill(hook), emailConfigured: true, warning };
+    expect(hearAnswer(project({ pausedUntil, pauseReason: "migrating", alerting: all }))).toMatchObject({
+      mark: "warn",
+      headline: "Not until Sat 14:00 UTC: alerts are held while paused (then 13 channels)",
+    });
+    // A pause is not read as email without SMTP.
+    expect(hearAnswer(project({ pausedUntil, alerting: { channels: [email], emailConfigured: true, warning } })).headline).toBe(
+      "Not until Sat 14:00 UTC: alerts are held while paused (then 1 channel)",
+    );
+    expect(hearAnswer(project({ pausedUntil, alerting: { channels: [], emailConfigured: true, warning } }))).toMatchObject({ mark: "no", headline: "No: no alert channel" });
+    expect(hearAnswer(project({ pausedUntil: null, alerting: { ...all, warning: null } }))).toMatchObject({ mark: "yes", headline: "Yes: 13 channels" });
+  });
+});
+
 describe("overview order", () => {
   it("puts the worse of the two answers first: a fresh project with a failed drill before a fresh undrilled one, after a silent one", () => {
     const rows = [

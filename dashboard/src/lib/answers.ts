@@ -1,7 +1,7 @@
 // Borela's four questions about a project, answered from its JSON: a mark and
 // a headline each. Relative times are rendered by the page (they keep moving).
 import type { ProjectDetail } from "./types.ts";
-import { seconds } from "./format.ts";
+import { seconds, utcTime } from "./format.ts";
 
 export type Mark = "yes" | "no" | "warn" | "unknown";
 
@@ -76,18 +76,26 @@ export function passedAnswer(p: ProjectDetail): Answer {
 }
 
 export function hearAnswer(p: ProjectDetail): Answer {
+  const answer = hearWithoutPause(p);
+  // While paused nobody is told (alerts are held until the window ends): never a plain yes.
+  if (!p.pausedUntil || answer.mark === "no") return answer;
+  return { ...answer, mark: "warn", headline: `Not until ${utcTime(p.pausedUntil)}: alerts are held while paused (then ${answer.headline.replace(/^\w+: /, "")})` };
+}
+
+function hearWithoutPause(p: ProjectDetail): Answer {
   const q = { key: "hear" as const, question: "Will someone hear?" };
-  const { channels, warning } = p.alerting;
+  const { channels, emailConfigured } = p.alerting;
   if (channels.length === 0) return { ...q, mark: "no", headline: "No: no alert channel" };
   // A channel whose latest attempts all failed hears nothing until it answers again.
-  const failing = channels.filter((c) => c.failing && !(c.type === "email" && !p.alerting.emailConfigured));
+  const failing = channels.filter((c) => c.failing && !(c.type === "email" && !emailConfigured));
   if (failing.length > 0) {
     const names = failing.map((c) => c.type).join(" and ");
     const attempts = failing.reduce((n, c) => n + c.failing!.attempts, 0);
     if (failing.length === channels.length) return { ...q, mark: "no", headline: `No: ${names} delivery is failing (${attempts} failed attempt${attempts === 1 ? "" : "s"} in a row)` };
     return { ...q, mark: "warn", headline: `Partly: ${channels.length - failing.length} of ${channels.length} channels hear; ${names} delivery is failing` };
   }
-  if (warning && !channels.some((c) => c.type !== "email")) return { ...q, mark: "no", headline: "No: alerts go only to email and no SMTP server is configured" };
-  if (warning) return { ...q, mark: "warn", headline: `Partly: ${channels.filter((c) => c.type !== "email").length} channel(s) hear, email is not sent` };
+  const unsent = !emailConfigured && channels.some((c) => c.type === "email");
+  if (unsent && !channels.some((c) => c.type !== "email")) return { ...q, mark: "no", headline: "No: alerts go only to email and no SMTP server is configured" };
+  if (unsent) return { ...q, mark: "warn", headline: `Partly: ${channels.filter((c) => c.type !== "email").length} channel(s) hear, email is not sent` };
   return { ...q, mark: "yes", headline: `Yes: ${channels.length} channel${channels.length === 1 ? "" : "s"}` };
 }
