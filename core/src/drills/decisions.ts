@@ -44,7 +44,8 @@ export function compareWithPrevious(
   const warnings: string[] = [];
   if (!previous) return { failures, warnings };
   for (const [table, before] of Object.entries(previous)) {
-    if (!(table in current)) {
+    // Own keys only: a table named "constructor" or "toString" must not be found on Object.prototype.
+    if (!Object.hasOwn(current, table)) {
       failures.push(`table ${table} is missing (it had ${before} rows in the last passing drill)`);
       continue;
     }
@@ -68,7 +69,7 @@ export function compareWithLive(
   if (!live) return [];
   const warnings: string[] = [];
   for (const [table, liveCount] of Object.entries(live)) {
-    if (!(table in current)) {
+    if (!Object.hasOwn(current, table)) {
       warnings.push(`table ${table} exists in the live database (${liveCount} rows) but not in the backup`);
       continue;
     }
