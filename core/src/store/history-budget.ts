@@ -1,0 +1,66 @@
+// Bounds the heartbeat history one project holds by bytes (BORELA_HEARTBEAT_HISTORY_MB_PER_PROJECT):
+// one agent token may send 600 heartbeats a minute at the body limit, and the
+// day-based retention alone would keep gigabytes of them. Pruned periodically,
+// oldest rows first, in short transactions, never the project's newest row.
+import type { Store } from "./db.ts";
+
+/** Rows deleted per transaction, like the sweeper's batches: no long write lock. */
+export const PRUNE_BATCH_ROWS = 200;
+
+export interface HistoryPruneOptions {
+  /** Bytes of stored payload (octet_length) a project's history may hold. */
+  budgetBytes: number;
+  /** Most rows one call deletes; the rest waits for the next call. */
+  maxRows?: number;
+}
+
+/** What one call did: rows deleted, and whether an over-budget project is left for the next call. */
+export interface HistoryPruneResult {
+  deleted: number;
+  more: boolean;
+}
+
+/**
+ * Deletes the oldest heartbeat rows of each project whose payloads sum past budgetBytes, until it fits
+ * (its newest row is always kept, whatever its size), in transactions of PRUNE_BATCH_ROWS rows and at most
+ * maxRows (default 10,000) rows per call. Sizes are SQLite's octet_length(payload), read from the record
+ * header without loading the payload.
+ */
+export async function pruneHistoryOverBudget(store: Store, options: HistoryPruneOptions): Promise<HistoryPruneResult> {
+  const maxRows = options.maxRows ?? 10_000;
+  const over = await store.$queryRawUnsafe<{ projectId: string }[]>(
+    `SELECT projectId FROM Heartbeat GROUP BY projectId HAVING SUM(octet_length(payload)) > ?`,
+    options.budgetBytes,
+  );
+  let deleted = 0;
+  for (const { projectId } of over) {
+    for (;;) {
+      const room = Math.min(PRUNE_BATCH_ROWS, maxRows - deleted);
+      if (room <= 0) return { deleted, more: true };
+      const ids = await overBudgetRows(store, projectId, options.budgetBytes, room);
+      if (ids.length === 0) break;
+      // One statement: its own short transaction.
+      const { count } = await store.heartbeat.deleteMany({ where: { id: { in: ids } } });
+      deleted += count;
+      if (ids.length < room) break;
+    }
+  }
+  return { deleted, more: false };
+}
+
+/** Up to `limit` ids of the project's oldest rows that lie past the budget counted from its newest row. */
+async function overBudgetRows(store: Store, projectId: string, budgetBytes: number, limit: number): Promise<string[]> {
+  const rows = await store.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT id FROM (
+       SELECT id, receivedAt,
+         SUM(octet_length(payload)) OVER (ORDER BY receivedAt DESC, id DESC ROWS UNBOUNDED PRECEDING) AS kept,
+         ROW_NUMBER() OVER (ORDER BY receivedAt DESC, id DESC) AS n
+       FROM Heartbeat WHERE projectId = ?
+     ) WHERE kept > ? AND n > 1
+     ORDER BY receivedAt ASC, id ASC LIMIT ?`,
+    projectId,
+    budgetBytes,
+    limit,
+  );
+  return rows.map((r) => r.id);
+}
