@@ -59,16 +59,18 @@ export interface SandboxPlan {
 // Runs as root inside a fresh mount namespace: binds the temp dir and the file
 // replica (read-only) where the child will see them, covers the core's
 // directories with an empty tmpfs, then execs the rest (setpriv … node …).
-const NAMESPACE_SCRIPT = [
+export const NAMESPACE_SCRIPT = [
   "set -e",
   'ro="$3"',
   `mount --bind "$1" ${SANDBOX_WORK}`,
-  `if [ -n "$2" ]; then mount --bind "$2" ${SANDBOX_REPLICA}; mount -o remount,bind,ro ${SANDBOX_REPLICA}; fi`,
+  // nosymfollow: a symbolic link inside the replica is never followed, so a link swapped in after the core
+  // checked the replica (against BORELA_FILE_REPLICA_ROOTS and for links) cannot lead the restore outside it.
+  `if [ -n "$2" ]; then mount --bind "$2" ${SANDBOX_REPLICA}; mount -o remount,bind,ro,nosymfollow ${SANDBOX_REPLICA}; fi`,
   "shift 3",
   'while [ "$1" != "--" ]; do mount -t tmpfs -o ro,size=4k,mode=000 borela-hidden "$1"; shift; done',
   "shift",
   // Staying root (a replica only root can read): every other mount read-only, so owning files is not writing them.
-  `if [ "$ro" = ro ]; then awk '{print $5}' /proc/self/mountinfo | while read -r m; do [ "$m" = ${SANDBOX_WORK} ] || mount -o remount,bind,ro "$m" 2>/dev/null || true; done; fi`,
+  `if [ "$ro" = ro ]; then awk '{print $5}' /proc/self/mountinfo | while read -r m; do [ "$m" = ${SANDBOX_WORK} ] || [ "$m" = ${SANDBOX_REPLICA} ] || mount -o remount,bind,ro "$m" 2>/dev/null || true; done; fi`,
   `cd ${SANDBOX_WORK}`,
   "unset OLDPWD PWD",
   'exec "$@"',
