@@ -50,6 +50,8 @@ export interface Config extends ProcessEnv {
   /** How often the core lists the replicas stored for agentless watching (BORELA_LISTING_INTERVAL_SECONDS). */
   listingIntervalSeconds: number;
   heartbeatRetentionDays: number;
+  /** Bytes of heartbeat history one project may hold (BORELA_HEARTBEAT_HISTORY_MB_PER_PROJECT, in MiB); the oldest rows past it are pruned. */
+  heartbeatHistoryBytesPerProject: number;
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
   authFailuresPerMinute: number;
@@ -176,6 +178,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     selfHeartbeatUrl: parseHttpUrl(env.BORELA_SELF_HEARTBEAT_URL, "BORELA_SELF_HEARTBEAT_URL") ?? null,
     listingIntervalSeconds: readInt(env, "BORELA_LISTING_INTERVAL_SECONDS", 60, 1, 86400),
     heartbeatRetentionDays: readInt(env, "BORELA_HEARTBEAT_RETENTION_DAYS", 30, 1, 3650),
+    heartbeatHistoryBytesPerProject: readInt(env, "BORELA_HEARTBEAT_HISTORY_MB_PER_PROJECT", 20, 1, 100_000) * 1024 * 1024,
     bodyLimitBytes: readInt(env, "BORELA_BODY_LIMIT_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024),
     rateLimitPerMinute: readInt(env, "BORELA_RATE_LIMIT_PER_MINUTE", 600, 1, 10_000_000),
     authFailuresPerMinute: readInt(env, "BORELA_AUTH_FAILURES_PER_MINUTE", 30, 1, 10_000_000),

@@ -13,10 +13,13 @@ import { createLogger, type Logger } from "../logger.ts";
 import { buildApp } from "./app.ts";
 import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
 import { pruneHeartbeats } from "../store/retention.ts";
+import { pruneHistoryOverBudget } from "../store/history-budget.ts";
 import { createDrillService } from "../drills/service.ts";
 import { createAlertDispatcher } from "../alerts/dispatcher.ts";
 
 const PRUNE_EVERY_MS = 3_600_000;
+/** Often: a flooding agent writes ~150 MB a minute at the body and rate limits. */
+const BUDGET_PRUNE_EVERY_MS = 60_000;
 
 /** The core could not listen (port in use, not allowed, address not local): the message names the port or address. */
 export class ListenError extends Error {}
@@ -90,6 +93,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     pruneHeartbeats(store, config.heartbeatRetentionDays).catch((err) => logger.error({ err }, "pruning heartbeats failed"));
   void prune();
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref();
+  let budgetPruning = false;
+  const budgetTimer = setInterval(() => {
+    if (budgetPruning) return;
+    budgetPruning = true;
+    pruneHistoryOverBudget(store, { budgetBytes: config.heartbeatHistoryBytesPerProject })
+      .catch((err) => logger.error({ err }, "pruning heartbeat history over budget failed"))
+      .finally(() => (budgetPruning = false));
+  }, BUDGET_PRUNE_EVERY_MS).unref();
 
   let closed = false;
   return {
@@ -103,6 +114,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       if (closed) return;
       closed = true;
       clearInterval(pruneTimer);
+      clearInterval(budgetTimer);
       await app.close();
       await drills.stop();
       await alerts.stop();
