@@ -32,6 +32,7 @@ import { freeSpace } from "./disk.ts";
 import { formatBytes } from "../words/bytes.ts";
 import { requiredFreeBytes } from "./decisions.ts";
 import { readTarget, storedCredentials } from "./replica-target.ts";
+import { sharedFileReplicaProblem } from "./replica-claims.ts";
 import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
 import { IsolationError, runIsolated } from "./isolation/run-isolated.ts";
 import { RESTORED_FILE } from "./isolation/job.ts";
@@ -87,6 +88,8 @@ export async function restoreDatabase(
   } catch (err) {
     throw new RestoreRefusedError(`cannot restore ${what}: ${(err as Error).message}`);
   }
+  const shared = target.type === "file" ? await sharedFileReplicaProblem(ctx.store, project.id, replica.url) : null;
+  if (shared) throw new RestoreRefusedError(`cannot restore ${what}: ${shared}`);
   step("inspect-replica", `reading ${shown}`);
   const client = openReplicaClient(target);
   const listing = await client.list({ timeoutMs: 60_000 });

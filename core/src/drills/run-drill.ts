@@ -26,6 +26,7 @@ import { formatBytes } from "../words/bytes.ts";
 import { IsolationError, runIsolated, type IsolationSettings } from "./isolation/run-isolated.ts";
 import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredentials } from "./replica-target.ts";
+import { sharedFileReplicaProblem } from "./replica-claims.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";
 import { countDrillFinished } from "../metrics/counters.ts";
@@ -90,6 +91,8 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
     if (err instanceof MissingCredentialsError || err instanceof ReplicaRefusedError) return finish("failed", err.message);
     return finish("failed", `replica ${shown} cannot be used: ${(err as Error).message}`);
   }
+  const shared = target.type === "file" ? await sharedFileReplicaProblem(ctx.store, drill.projectId, replica.url) : null;
+  if (shared) return finish("failed", shared);
 
   await step("inspect-replica", `reading ${shown}`);
   const client = openReplicaClient(target);
