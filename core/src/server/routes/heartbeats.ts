@@ -6,6 +6,7 @@ import { badRequest, notFound } from "../errors.ts";
 import { DatabaseLimitError } from "../../store/heartbeat-ingest.ts";
 import { hashToken, bearerToken } from "../tokens.ts";
 import { checkHeartbeat, ReportedValueError } from "../../reported-values.ts";
+import { capReportedTimes } from "../../reported-times.ts";
 import { countHeartbeat } from "../../metrics/counters.ts";
 
 const HistoryQuery = Type.Object(
@@ -43,8 +44,11 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
       } catch (err) {
         throw err instanceof ReportedValueError ? badRequest(err.message) : err;
       }
+      // No reported time may lie ahead of ours (reported-times.ts).
+      const receivedAt = new Date();
+      payload = capReportedTimes(payload, receivedAt);
       // One way: ingest (store/heartbeat-ingest.ts) → evaluate (freshness/sweeper.ts) → incidents/ → alerts/.
-      const ingested = await app.heartbeatIngest.ingest(projectId, payload, new Date()).catch((err) => {
+      const ingested = await app.heartbeatIngest.ingest(projectId, payload, receivedAt).catch((err) => {
         throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
       });
       countHeartbeat();
