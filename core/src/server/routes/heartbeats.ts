@@ -8,6 +8,7 @@ import { hashToken, bearerToken } from "../tokens.ts";
 import { checkHeartbeat, ReportedValueError } from "../../reported-values.ts";
 import { capReportedTimes } from "../../reported-times.ts";
 import { countHeartbeat } from "../../metrics/counters.ts";
+import { readHistoryPage } from "../../store/history-page.ts";
 
 const HistoryQuery = Type.Object(
   {
@@ -60,16 +61,14 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
   app.get(
     "/api/v1/projects/:id/heartbeats",
     { onRequest: app.requireAdmin, schema: { params: IdParams, querystring: HistoryQuery, response: { 200: Type.Array(Heartbeat), ...Errors }, tags: ["projects"] } },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
       const { limit = 100, before } = request.query;
       const project = await app.store.project.findUnique({ where: { id }, select: { id: true } });
       if (!project) throw notFound(`project ${id}`);
-      const rows = await app.store.heartbeat.findMany({
-        where: { projectId: id, ...(before ? { sentAt: { lt: new Date(before) } } : {}) },
-        orderBy: { sentAt: "desc" },
-        take: limit,
-      });
+      const { rows, truncated } = await readHistoryPage(app.store, id, limit, before ? new Date(before) : null);
+      // Left off for bytes: the next page is ?before=<this value>.
+      if (truncated) reply.header("x-borela-next-before", rows.at(-1)!.sentAt.toISOString());
       return rows.map((h) => ({
         id: h.id,
         sentAt: h.sentAt,
