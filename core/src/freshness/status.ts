@@ -5,6 +5,8 @@ import { silentSince } from "../words/reasons.ts";
 import { agentlessVerdict, type StorageListing } from "./agentless.ts";
 import { formatDuration } from "../words/duration.ts";
 import { worstStatus, type Status } from "./severity.ts";
+import { replicaReach } from "./replica-reach.ts";
+import type { Position } from "../protocol.ts";
 
 export { STATUSES, severity, worstStatus, type Status } from "./severity.ts";
 
@@ -31,6 +33,8 @@ export interface ReplicaState {
   hasPosition: boolean;
   /** The replica's newest snapshot as the agent last read it from storage; null when none exists yet. */
   lastSnapshotAt: Date | null;
+  /** The replica's position as reported; absent or null when not reported. */
+  position?: Position | null;
 }
 
 export interface DatabaseState {
@@ -42,6 +46,8 @@ export interface DatabaseState {
   replicas: ReplicaState[];
   /** Heartbeats in a row, newer than this database's last report, that left it out. */
   missedHeartbeats: number;
+  /** The database's own position as reported; absent or null when not reported. */
+  position?: Position | null;
 }
 
 export interface Verdict {
@@ -108,8 +114,14 @@ export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): V
     .map((r) => `no backup yet: ${db.name} has ${r.lastSnapshotAt ? "no replicated position" : "no snapshot"} on ${r.url}`);
   if (noBackup.length > 0) return { status: "unknown", reasons: noBackup };
 
-  const pending = db.replicas.some((r) => r.pendingSince);
-  return { status: "fresh", reasons: [pending ? `${db.name}: replication in progress` : `${db.name}: replicas caught up`] };
+  // A replica reported behind its database with no pendingSince is not "caught up"; honest agents send that
+  // too (the replica's position is read from storage less often than the database's), so only the words change.
+  const reach = db.replicas.map((r) => replicaReach(db.position, r.position));
+  const pending = db.replicas.some((r, i) => r.pendingSince || reach[i] === "behind");
+  const ahead = db.replicas
+    .filter((_r, i) => reach[i] === "ahead")
+    .map((r) => `${db.name}: the replica ${r.url} is ahead of the database: the database was replaced or restored?`);
+  return { status: "fresh", reasons: [pending ? `${db.name}: replication in progress` : `${db.name}: replicas caught up`, ...ahead] };
 }
 
 export function evaluateProject(

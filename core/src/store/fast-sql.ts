@@ -45,7 +45,7 @@ export const INGEST_SQL = {
 export const SWEEP_SQL = {
   project: `SELECT id, status, statusReasons, staleAfterSeconds, heartbeatGraceSeconds, lastHeartbeatAt, lastPingAt,
     replicaUrl, newestLtxAt, listedAt, listError FROM Project WHERE id = ?`,
-  databases: `SELECT id, name, path, status, statusReasons, lastHeartbeatAt, "exists", errors, missedHeartbeats FROM Database WHERE projectId = ? ORDER BY name`,
+  databases: `SELECT id, name, path, status, statusReasons, lastHeartbeatAt, "exists", errors, missedHeartbeats, position FROM Database WHERE projectId = ? ORDER BY name`,
   replicas: `SELECT r.databaseId, r.url, r.pendingSince, r.lastError, r.position, r.lastSnapshotAt
     FROM Replica r JOIN Database d ON d.id = r.databaseId WHERE d.projectId = ? ORDER BY r.url`,
   openIncidents: `SELECT id, databaseId, kind, reason, clearedAt FROM Incident

@@ -6,6 +6,7 @@ import { SWEEP_SQL, prepareAll } from "./fast-sql.ts";
 import type { AgentAuth, TokenRejection } from "./agent-auth.ts";
 import { storeTime } from "./time.ts";
 import type { StorageListing } from "./storage-listing.ts";
+import type { Position } from "../protocol.ts";
 
 export interface SweptReplica {
   url: string;
@@ -14,6 +15,8 @@ export interface SweptReplica {
   /** Whether the agent reported a replica position. */
   hasPosition: boolean;
   lastSnapshotAt: Date | null;
+  /** As the agent reported it; null when not reported or unreadable. */
+  position: Position | null;
 }
 
 export interface SweptDatabase {
@@ -27,6 +30,8 @@ export interface SweptDatabase {
   exists: boolean;
   errors: string[];
   missedHeartbeats: number;
+  /** The database's position as the agent reported it; null when not reported or unreadable. */
+  position: Position | null;
   replicas: SweptReplica[];
 }
 
@@ -52,7 +57,7 @@ export interface SweepInput {
 
 type ProjectRow = { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null; lastPingAt: string | number | null;
   replicaUrl: string | null; newestLtxAt: string | number | null; listedAt: string | number | null; listError: string | null };
-type DatabaseRow = { id: string; name: string; path: string; status: string; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string; missedHeartbeats: number };
+type DatabaseRow = { id: string; name: string; path: string; status: string; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string; missedHeartbeats: number; position: string | null };
 type ReplicaRow = { databaseId: string; url: string; pendingSince: string | null; lastError: string | null; position: string | null; lastSnapshotAt: string | null };
 type IncidentRow = { id: string; databaseId: string | null; kind: "silent" | "error" | "stale"; reason: string; clearedAt: string | null };
 
@@ -96,9 +101,10 @@ export class SweepReads {
         exists: d.exists === 1,
         errors: parseErrors(d.errors),
         missedHeartbeats: d.missedHeartbeats,
+        position: parsePosition(d.position),
         replicas: replicas
           .filter((r) => r.databaseId === d.id)
-          .map((r) => ({ url: r.url, pendingSince: date(r.pendingSince), lastError: r.lastError, hasPosition: r.position !== null, lastSnapshotAt: date(r.lastSnapshotAt) })),
+          .map((r) => ({ url: r.url, pendingSince: date(r.pendingSince), lastError: r.lastError, hasPosition: r.position !== null, lastSnapshotAt: date(r.lastSnapshotAt), position: parsePosition(r.position) })),
       })),
       openIncidents: (this.stmts.openIncidents.all(projectId) as IncidentRow[]).map((i) => ({ ...i, clearedAt: date(i.clearedAt) })),
     };
@@ -112,6 +118,18 @@ function date(s: string | null): Date | null {
 /** A time written by Prisma (routes/ping.ts, freshness/storage-listing.ts): a number of ms or an ISO string, as its SQLite driver stores it. */
 function prismaDate(v: string | number | null): Date | null {
   return v === null ? null : new Date(v);
+}
+
+/** A stored Position (JSON written at ingest, protocol.ts); null when absent or not of that shape. */
+function parsePosition(json: string | null): Position | null {
+  if (!json) return null;
+  try {
+    const v = JSON.parse(json) as Position;
+    const n = (x: unknown) => typeof x === "number" && Number.isFinite(x);
+    return v && (v.generation === null || typeof v.generation === "string") && n(v.index) && n(v.offset) ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 function parseErrors(json: string): string[] {
