@@ -34,16 +34,15 @@ export async function pruneHistoryOverBudget(store: Store, options: HistoryPrune
   );
   let deleted = 0;
   for (const { projectId } of over) {
-    for (;;) {
-      const room = Math.min(PRUNE_BATCH_ROWS, maxRows - deleted);
-      if (room <= 0) return { deleted, more: true };
-      const ids = await overBudgetRows(store, projectId, options.budgetBytes, room);
-      if (ids.length === 0) break;
+    const room = maxRows - deleted;
+    if (room <= 0) return { deleted, more: true };
+    const ids = await overBudgetRows(store, projectId, options.budgetBytes, room + 1);
+    for (let i = 0; i < Math.min(ids.length, room); i += PRUNE_BATCH_ROWS) {
       // One statement: its own short transaction.
-      const { count } = await store.heartbeat.deleteMany({ where: { id: { in: ids } } });
-      deleted += count;
-      if (ids.length < room) break;
+      const batch = ids.slice(i, Math.min(i + PRUNE_BATCH_ROWS, room));
+      deleted += (await store.heartbeat.deleteMany({ where: { id: { in: batch } } })).count;
     }
+    if (ids.length > room) return { deleted, more: true };
   }
   return { deleted, more: false };
 }
