@@ -118,10 +118,10 @@ export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): V
   // too (the replica's position is read from storage less often than the database's), so only the words change.
   const reach = db.replicas.map((r) => replicaReach(db.position, r.position));
   const pending = db.replicas.some((r, i) => r.pendingSince || reach[i] === "behind");
-  const ahead = db.replicas
-    .filter((_r, i) => reach[i] === "ahead")
-    .map((r) => `${db.name}: the replica ${r.url} is ahead of the database: the database was replaced or restored?`);
-  return { status: "fresh", reasons: [pending ? `${db.name}: replication in progress` : `${db.name}: replicas caught up`, ...ahead] };
+  // A replica reported ahead of its database is no reason of its own: an honest agent reads the database's
+  // position before the replica's, so a sync in between shows one on a steady writer (a database replaced or
+  // restored is caught by the agent: identity and rewind checks).
+  return { status: "fresh", reasons: [pending ? `${db.name}: replication in progress` : `${db.name}: replicas caught up`] };
 }
 
 export function evaluateProject(

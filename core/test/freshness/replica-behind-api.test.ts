@@ -1,6 +1,7 @@
 // Fault: a real core said "replicas caught up" for a replica reported at TXID 5 behind its database at TXID 20
 // (pendingSince null). The status stays fresh (honest agents send that between storage reads); the words say
-// replication is in progress. A replica ahead of its database adds a reason.
+// replication is in progress. A replica ahead of its database adds no reason (an honest agent's read order shows
+// one for a heartbeat on a steady writer).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, heartbeat, type TestCore } from "../support/core-server.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -32,7 +33,7 @@ async function verdictAfter(token: string, projectId: string, body: unknown, sen
 }
 
 describe("replica positions against the database's, through a real core", () => {
-  it("words a replica behind as in progress, an even one as caught up, an ahead one with a reason", async () => {
+  it("words a replica behind as in progress, an even one and an ahead one as caught up", async () => {
     const p = await core.createProject("reach", { staleAfterSeconds: 300, heartbeatGraceSeconds: 120 });
     let t = Date.now() - 1;
     const behind = await verdictAfter(p.agentToken, p.id, v5Heartbeat(20, 5), t);
@@ -46,14 +47,7 @@ describe("replica positions against the database's, through a real core", () => 
     expect([even.status, even.statusReasons]).toEqual(["fresh", ["app: replicas caught up"]]);
 
     t = Date.now() - 1;
-    const ahead = await waitFor(async () => {
-      const v = await verdictAfter(p.agentToken, p.id, v5Heartbeat(5, 20), t);
-      return v.statusReasons.length > 1 ? v : null;
-    }, { timeoutMs: 8_000, intervalMs: 100, what: "ahead reason" });
-    expect(ahead.status).toBe("fresh");
-    expect(ahead.statusReasons).toEqual([
-      "app: replicas caught up",
-      "app: the replica file:///backups/app is ahead of the database: the database was replaced or restored?",
-    ]);
+    const ahead = await verdictAfter(p.agentToken, p.id, v5Heartbeat(5, 20), t);
+    expect([ahead.status, ahead.statusReasons]).toEqual(["fresh", ["app: replicas caught up"]]);
   });
 });
