@@ -7,6 +7,19 @@ import type { Store } from "./db.ts";
 /** Rows deleted per transaction, like the sweeper's batches: no long write lock. */
 export const PRUNE_BATCH_ROWS = 200;
 
+// Sizes come from the index on (projectId, receivedAt, octet_length(payload)) (migration
+// 20270106000000_heartbeat_bytes): neither statement reads a payload.
+/** Projects whose history passes the budget (parameter: bytes). */
+export const OVER_BUDGET_PROJECTS_SQL = `SELECT projectId FROM Heartbeat GROUP BY projectId HAVING SUM(octet_length(payload)) > ?`;
+/** A project's oldest rows past the budget counted from its newest row, which never counts as past (parameters: projectId, bytes, limit). */
+export const OVER_BUDGET_ROWS_SQL = `SELECT id FROM (
+    SELECT id, receivedAt,
+      SUM(octet_length(payload)) OVER (ORDER BY receivedAt DESC, id DESC ROWS UNBOUNDED PRECEDING) AS kept,
+      ROW_NUMBER() OVER (ORDER BY receivedAt DESC, id DESC) AS n
+    FROM Heartbeat INDEXED BY Heartbeat_projectId_receivedAt_bytes_idx WHERE projectId = ?
+  ) WHERE kept > ? AND n > 1
+  ORDER BY receivedAt ASC, id ASC LIMIT ?`;
+
 export interface HistoryPruneOptions {
   /** Bytes of stored payload (octet_length) a project's history may hold. */
   budgetBytes: number;
@@ -23,15 +36,11 @@ export interface HistoryPruneResult {
 /**
  * Deletes the oldest heartbeat rows of each project whose payloads sum past budgetBytes, until it fits
  * (its newest row is always kept, whatever its size), in transactions of PRUNE_BATCH_ROWS rows and at most
- * maxRows (default 10,000) rows per call. Sizes are SQLite's octet_length(payload), read from the record
- * header without loading the payload.
+ * maxRows (default 10,000) rows per call. Sizes are SQLite's octet_length(payload), read from an index.
  */
 export async function pruneHistoryOverBudget(store: Store, options: HistoryPruneOptions): Promise<HistoryPruneResult> {
   const maxRows = options.maxRows ?? 10_000;
-  const over = await store.$queryRawUnsafe<{ projectId: string }[]>(
-    `SELECT projectId FROM Heartbeat GROUP BY projectId HAVING SUM(octet_length(payload)) > ?`,
-    options.budgetBytes,
-  );
+  const over = await store.$queryRawUnsafe<{ projectId: string }[]>(OVER_BUDGET_PROJECTS_SQL, options.budgetBytes);
   let deleted = 0;
   for (const { projectId } of over) {
     const room = maxRows - deleted;
@@ -49,17 +58,6 @@ export async function pruneHistoryOverBudget(store: Store, options: HistoryPrune
 
 /** Up to `limit` ids of the project's oldest rows that lie past the budget counted from its newest row. */
 async function overBudgetRows(store: Store, projectId: string, budgetBytes: number, limit: number): Promise<string[]> {
-  const rows = await store.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT id FROM (
-       SELECT id, receivedAt,
-         SUM(octet_length(payload)) OVER (ORDER BY receivedAt DESC, id DESC ROWS UNBOUNDED PRECEDING) AS kept,
-         ROW_NUMBER() OVER (ORDER BY receivedAt DESC, id DESC) AS n
-       FROM Heartbeat WHERE projectId = ?
-     ) WHERE kept > ? AND n > 1
-     ORDER BY receivedAt ASC, id ASC LIMIT ?`,
-    projectId,
-    budgetBytes,
-    limit,
-  );
+  const rows = await store.$queryRawUnsafe<{ id: string }[]>(OVER_BUDGET_ROWS_SQL, projectId, budgetBytes, limit);
   return rows.map((r) => r.id);
 }

@@ -57,7 +57,9 @@ afterAll(async () => {
 
 describe("migration 20270105000000_delivery_target on a database with deliveries", () => {
   it("applies once, after every earlier migration", () => {
-    expect(applied).toEqual([MIGRATION]);
+    // Later migrations follow it in the same run.
+    expect(applied[0]).toBe(MIGRATION);
+    expect(applied.filter((name) => name === MIGRATION)).toHaveLength(1);
   });
 
   it("backfills every alert-email row's recipients from its key, as the key's parser reads them; channel rows and the digest stay null", async () => {

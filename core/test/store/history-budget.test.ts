@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/db.ts";
-import { pruneHistoryOverBudget } from "../../src/store/history-budget.ts";
+import { OVER_BUDGET_PROJECTS_SQL, OVER_BUDGET_ROWS_SQL, pruneHistoryOverBudget } from "../../src/store/history-budget.ts";
 
 let store: Store | null = null;
 let dir = "";
@@ -98,5 +98,13 @@ describe("pruneHistoryOverBudget", () => {
     expect(left).toHaveLength(100);
     expect(left[0]).toBe("many-010000");
     expect(left.at(-1)).toBe("many-010099");
+  });
+
+  it("reads sizes from the migration's index, not the payloads", async () => {
+    const s = await open();
+    const plan = async (sql: string, ...params: unknown[]) =>
+      (await s.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, ...params)).map((r) => r.detail).join(" | ");
+    expect(await plan(OVER_BUDGET_PROJECTS_SQL, 1)).toContain("COVERING INDEX Heartbeat_projectId_receivedAt_bytes_idx");
+    expect(await plan(OVER_BUDGET_ROWS_SQL, "p", 1, 1)).toContain("INDEX Heartbeat_projectId_receivedAt_bytes_idx");
   });
 });
