@@ -33,7 +33,10 @@ export async function readHistoryPage(
   const ids = (await store.heartbeat.findMany({ where, orderBy: { sentAt: "desc" }, take: limit, select: { id: true } })).map((r) => r.id);
   if (ids.length === 0) return { rows: [], truncated: false };
   const sized = await store.$queryRawUnsafe<{ id: string; bytes: number | bigint }[]>(
-    `SELECT id, octet_length(payload) AS bytes FROM Heartbeat WHERE id IN (SELECT value FROM json_each(?))`,
+    // The size comes from the index of migration 20270106000000_heartbeat_bytes, not the payload.
+    `SELECT id, octet_length(payload) AS bytes FROM Heartbeat INDEXED BY Heartbeat_projectId_receivedAt_bytes_idx
+     WHERE projectId = ? AND id IN (SELECT value FROM json_each(?))`,
+    projectId,
     JSON.stringify(ids),
   );
   const bytesOf = new Map(sized.map((r) => [r.id, Number(r.bytes)]));
