@@ -113,12 +113,13 @@ describe("a drill restores what litestream restore restores", () => {
     expect(caughtUp.report.tables).toEqual((plain as { tables: Record<string, number> }).tables);
     expect(caughtUp.report.rpoSeconds).toBe(0);
 
-    // Behind: live changes the replica does not hold; RPO = last change − restore point.
-    const changedAt = new Date(Date.now() + 7_000);
+    // Behind: live changes the replica does not hold; RPO = last change − restore point (a change reported in the
+    // future would be capped at the heartbeat's receive time, so the change is now).
+    const changedAt = new Date();
     await reportDatabase(core, s.project.agentToken, s.file, s.url, counts, { position: { ...end, offset: end.offset + 4120 }, changedAt: changedAt.toISOString() });
     const behind = await runDrillNow(core, s.project.id);
     expect(behind.report.rpoSeconds).toBeCloseTo((changedAt.getTime() - Date.parse(behind.report.restorePoint)) / 1000, 3);
-    expect(behind.report.rpoSeconds).toBeGreaterThan(6);
+    expect(behind.report.rpoSeconds).toBeGreaterThan(0);
 
     // Nothing known about the live database: not measured, never 0.
     await reportDatabase(core, s.project.agentToken, s.file, s.url, counts, { position: null, changedAt: null });
