@@ -57,7 +57,7 @@ export async function startLitestream(dir: string, dbPath: string, replica: Repl
     process: proc,
     lines,
     metrics,
-    async caughtUp(timeoutMs = 15_000) {
+    async caughtUp(timeoutMs = 30_000) {
       return waitFor(
         async () => {
           const m = await metrics();
