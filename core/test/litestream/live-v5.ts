@@ -88,7 +88,7 @@ export async function startLitestream05(dir: string, dbPath: string, replica: Re
         { timeoutMs, what: `LTX files up to TXID ${txid} (litestream: ${lines.slice(-3).join(" | ")})` },
       );
     },
-    async caughtUp(timeoutMs = 15_000) {
+    async caughtUp(timeoutMs = 30_000) {
       const before = seen;
       seen = await waitFor(
         async () => {
