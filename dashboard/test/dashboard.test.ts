@@ -315,7 +315,8 @@ describe("dashboard in Chromium: the whole loop", () => {
     // The agent's note reaches both databases; it shows once, under "Is the backup fresh?".
     await expect.poll(() => page.locator('[data-question="fresh"]').textContent()).toContain("Litestream metrics unavailable");
     expect((await page.locator("main").textContent())!.split("Litestream metrics unavailable").length - 1).toBe(1);
-    expect(await page.locator("li.open", { hasText: "stale (app)" }).textContent()).toContain('the reason under "Is the backup fresh?"');
+    // The incident's line picks the note up on its own refresh, a moment after the answer does.
+    await expect.poll(() => page.locator("li.open", { hasText: "stale (app)" }).textContent(), { timeout: 10_000 }).toContain('the reason under "Is the backup fresh?"');
     await page.screenshot({ path: path.join(SHOTS, "project-stale.png"), fullPage: true });
     await incident.locator("summary").click();
     await incident.getByText("No alert was sent for this incident").waitFor();
