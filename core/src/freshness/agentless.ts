@@ -55,6 +55,21 @@ export function pingGraceWarning(heartbeatGraceSeconds: number): string | null {
   return `heartbeatGraceSeconds (${formatDuration(heartbeatGraceSeconds)}) is shorter than Litestream's smallest ${PING_INTERVAL_LINE}: the Litestream ping is judged silent only after ${formatDuration(pingSilentAfterSeconds(heartbeatGraceSeconds))} (interval + grace)`;
 }
 
+/**
+ * A stored file replica's directory that does not exist yet (a missing directory lists as empty) is awaited until
+ * Litestream says it synced: while no ping came before the listing began, Litestream may not have synced yet (it
+ * creates the directory then), so the project waits (unknown); a listing begun after a ping that still finds none
+ * is an error (the ping is sent only once every database synced: the path is not the one litestream.yml writes to).
+ * The grace is thus one listing round after the first ping. Pure; `lastPingAt` as read before the listing began.
+ */
+export function missingDirectoryWords(url: string, lastPingAt: Date | null): string {
+  return lastPingAt === null
+    ? `${url} ${DIRECTORY_AWAITED}`
+    : `${url} does not exist, though Litestream pinged (it pings only once every database synced): is it the path litestream.yml writes to?`;
+}
+/** The words that mark a listing error as an awaited directory (missingDirectoryWords before any ping). */
+export const DIRECTORY_AWAITED = "does not exist yet: Litestream creates it on its first sync; waiting for it (no Litestream ping yet)";
+
 interface Part {
   status: Status;
   reasons: string[];
@@ -74,6 +89,7 @@ function pingPart(lastPingAt: Date | null, t: Thresholds, now: Date): Part {
 // store.go CompactDB ErrNoCompaction, v0.5.16), so without an agent an old newest file is no sign of a frozen replica.
 function listingPart(l: StorageListing | null): Part {
   if (!l) return { status: "fresh", reasons: [] };
+  if (l.error?.endsWith(DIRECTORY_AWAITED)) return { status: "unknown", reasons: [`storage listing: ${l.error}`] };
   if (l.error) return { status: "error", reasons: [`storage listing: the core cannot list ${l.url}: ${l.error}`] };
   if (!l.listedAt) return { status: "fresh", reasons: [`storage listing: ${l.url} not listed yet`] };
   if (!l.newestLtxAt) {
@@ -88,7 +104,7 @@ function listingPart(l: StorageListing | null): Part {
 /**
  * The verdict of a project without an agent, from its Litestream ping and its storage listing.
  * Status: the worse of the two parts (no ping yet: unknown; no ping for one Litestream interval + the
- * grace: silent; listing failed (a file replica's directory missing too): error; no LTX file: stale; the newest
+ * grace: silent; a file replica's directory awaited (missingDirectoryWords): unknown; listing failed: error; no LTX file: stale; the newest
  * LTX file's age is reported, never judged). Reasons: the worst
  * part's first, then the other's, then one line per missing signal (MISSING_SIGNAL).
  */

@@ -4,7 +4,8 @@
 // which keys (drills/replica-target.ts: the project's stored credentials, the
 // managed prefix, BORELA_FILE_REPLICA_ROOTS), never anything an agent reported.
 // It stores the newest LTX file's time, or why it could not list (a file
-// replica's directory that does not exist included); the sweeper
+// replica's directory that does not exist: awaited before Litestream's first
+// ping, an error after, agentless.ts missingDirectoryWords); the sweeper
 // judges from the stored columns (an SQL trigger clears the project's deadline
 // at every write, so each listing is judged at once).
 //
@@ -18,6 +19,7 @@ import type { Log } from "../logger.ts";
 import type { Store } from "../store/db.ts";
 import { openReplicaClient, type ReplicaListing } from "../litestream/client/replica-client.ts";
 import { readTarget, storedCredentials } from "../drills/replica-target.ts";
+import { missingDirectoryWords } from "./agentless.ts";
 
 export const LISTING_BATCH = 50;
 export const LISTING_TIMEOUT_MS = 15_000;
@@ -45,6 +47,8 @@ interface Row {
   replicaUrl: string | null;
   newestLtxAt: Date | null;
   listError: string | null;
+  /** Read before the listing began (agentless.ts missingDirectoryWords). */
+  lastPingAt: Date | null;
 }
 
 /** Lists one project's stored replica; the columns to write (only those that changed, and listedAt on success). */
@@ -52,7 +56,7 @@ async function listOne(store: Store, config: Config, p: Row & { replicaUrl: stri
   try {
     const target = await readTarget(p.replicaUrl, p.storagePrefix, config, await storedCredentials(store, config, p.id));
     // A missing directory lists as empty; say so rather than "no LTX file" (the PATCH accepts one Litestream has not made yet).
-    if (target.type === "file" && !(await exists(target.path))) throw new Error(`${target.url} does not exist (Litestream creates it on its first sync: is it the path litestream.yml writes to?)`);
+    if (target.type === "file" && !(await exists(target.path))) throw new Error(missingDirectoryWords(target.url ?? p.replicaUrl, p.lastPingAt));
     const newest = newestLtxAt(await openReplicaClient(target).list({ timeoutMs: LISTING_TIMEOUT_MS }));
     return {
       listedAt: now(),
@@ -75,7 +79,7 @@ export function createStorageLister(deps: { store: Store; config: Config; logger
   async function round(): Promise<void> {
     const projects = await store.project.findMany({
       where: { replicaUrl: { not: null }, lastHeartbeatAt: null },
-      select: { id: true, storagePrefix: true, replicaUrl: true, newestLtxAt: true, listError: true },
+      select: { id: true, storagePrefix: true, replicaUrl: true, newestLtxAt: true, listError: true, lastPingAt: true },
       orderBy: { listedAt: { sort: "asc", nulls: "first" } },
       take: LISTING_BATCH,
     });

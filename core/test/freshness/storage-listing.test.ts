@@ -1,7 +1,7 @@
 // The storage lister's shell (freshness/storage-listing.ts) against a real core's
 // store: it lists only projects without an agent, with the core's own credentials
 // (none stored: it says so and reads nothing), a directory that does not exist is
-// said not to exist, and a failing listing turns the
+// awaited before the first Litestream ping and an error after one, and a failing listing turns the
 // project to error naming the storage listing, without secrets.
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -54,8 +54,8 @@ it("records the newest LTX file's time, a listing failure, and missing credentia
   expect((await row(broken.id)).listError).toMatch(/not a directory|ENOTDIR/i);
   expect((await row(noKeys.id)).listError).toMatch(/^no read credentials for replica s3:\/\/their-bucket\/app: store them/);
   expect((await row(agent.id)).listedAt).toBeNull(); // an agent reports: the core does not list for it
-  // A directory Litestream has not made yet is said not to exist, not listed as holding no LTX file.
-  expect((await row(notYet.id)).listError).toBe(`file://${absent} does not exist (Litestream creates it on its first sync: is it the path litestream.yml writes to?)`);
+  // A directory Litestream has not made yet is said not to exist, not listed as holding no LTX file; before any ping it is awaited.
+  expect((await row(notYet.id)).listError).toBe(`file://${absent} does not exist yet: Litestream creates it on its first sync; waiting for it (no Litestream ping yet)`);
 
   const status = (id: string, want: string) =>
     waitFor(async () => {
@@ -65,5 +65,23 @@ it("records the newest LTX file's time, a listing failure, and missing credentia
   const err = await status(noKeys.id, "error");
   expect(err.statusReasons[0]).toMatch(/^storage listing: the core cannot list s3:\/\/their-bucket\/app: no read credentials/);
   expect(err.statusReasons).toContain("no Litestream ping yet: nothing says Litestream runs and has synced every database (set heartbeat-url in litestream.yml to the project's ping URL)");
+
+  // Awaited: unknown, not error, and no incident, until a Litestream ping came before a listing that still finds none.
+  const awaited = `storage listing: file://${absent} does not exist yet: Litestream creates it on its first sync; waiting for it (no Litestream ping yet)`;
+  const waiting = await waitFor(async () => {
+    const d = (await core.api("GET", `/api/v1/projects/${notYet.id}`)).body as { status: string; statusReasons: string[] };
+    return d.statusReasons.includes(awaited) ? d : null;
+  }, { timeoutMs: 10_000, what: "the awaited directory's reason" });
+  expect(waiting.status).toBe("unknown");
+  const incidents = async (id: string) => (await core.api<{ kind: string }[]>("GET", `/api/v1/projects/${id}/incidents?open=true`)).body.map((i) => i.kind);
+  expect(await incidents(notYet.id)).toEqual([]);
+  // The ping (the real route Litestream's heartbeat-url calls) says every database synced; the next listing still finds no directory.
+  const pingUrl = ((await core.api("GET", `/api/v1/projects/${notYet.id}`)).body as { pingUrl: string }).pingUrl;
+  expect((await fetch(pingUrl)).status).toBe(200);
+  await lister.tick();
+  expect((await row(notYet.id)).listError).toMatch(/does not exist, though Litestream pinged \(it pings only once every database synced\): is it the path litestream.yml writes to\?$/);
+  const wrong = await status(notYet.id, "error");
+  expect(wrong.statusReasons[0]).toMatch(/^storage listing: the core cannot list file:\/\/.*not-written-yet: .* does not exist, though Litestream pinged/);
+  await waitFor(async () => ((await incidents(notYet.id)).includes("error") ? true : null), { timeoutMs: 10_000, what: "an error incident" });
   await lister.stop();
 });
