@@ -2,10 +2,7 @@
 // 256 title, 4096 description, 1024 per field). Reported text renders as text
 // and pings no one.
 import { facts, subject, type AlertContext } from "../message.ts";
-import { postWebhook } from "./webhook.ts";
-import { maskedUrl } from "./display.ts";
-import type { Provider } from "./provider.ts";
-import { urlTarget } from "./target.ts";
+import { chatWebhook } from "./chat-webhook.ts";
 import { clip, clipLines, codeText, oneLine } from "./text.ts";
 
 /**
@@ -65,12 +62,4 @@ export function discordPayload(c: AlertContext) {
   };
 }
 
-export const discord: Provider = {
-  targetHelp: "A Discord channel webhook URL (https://discord.com/api/webhooks/…).",
-  secret: null,
-  resolves: "notice",
-  display: (target) => maskedUrl(target, 2),
-  checkTarget: (target, allowPrivate) => urlTarget(target, "discord", allowPrivate).toString(),
-  render: (c) => discordPayload(c),
-  send: (channel, c, s) => postWebhook(channel.target, discordPayload(c), null, s.timeoutMs, s.allowPrivateTargets),
-};
+export const discord = chatWebhook("discord", "A Discord channel webhook URL (https://discord.com/api/webhooks/…).", discordPayload, 2);

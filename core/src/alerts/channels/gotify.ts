@@ -4,7 +4,7 @@
 // as Markdown.
 import { textBody } from "../email-body.ts";
 import { subject, type AlertContext } from "../message.ts";
-import { sendHttp } from "./http.ts";
+import { postJson } from "./http.ts";
 import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
@@ -34,6 +34,5 @@ export const gotify: Provider = {
   display: (target) => maskedUrl(target, 0),
   checkTarget: (target, allowPrivate) => urlTarget(target, "gotify", allowPrivate).toString().replace(/\/message\/?$/, "/"),
   render: (c) => gotifyPayload(c),
-  send: (channel, c, s) =>
-    sendHttp({ url: gotifyMessageUrl(channel.target), headers: { "x-gotify-key": channel.secret ?? "" }, body: JSON.stringify(gotifyPayload(c)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets }),
+  send: (channel, c, s) => postJson(s, gotifyMessageUrl(channel.target), gotifyPayload(c), { "x-gotify-key": channel.secret ?? "" }),
 };

@@ -6,6 +6,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { PermanentDeliveryError } from "../errors.ts";
 import { checkedLookup, hostProblem, TargetAddressError } from "../target-address.ts";
+import type { Senders } from "./provider.ts";
 
 export interface HttpCall {
   method?: "POST" | "PUT";
@@ -60,4 +61,9 @@ export async function sendHttp(call: HttpCall): Promise<string> {
   const shown = text.slice(0, 200).trim();
   if (status < 200 || status > 299) throw new Error(`${method} to ${host} answered HTTP ${status}${shown ? `: ${shown}` : ""}`);
   return `HTTP ${status} from ${host}`;
+}
+
+/** sendHttp with `payload` as the JSON body, under the senders' timeout and private-target rule; POST unless `method` is PUT. */
+export function postJson(s: Senders, url: string, payload: unknown, headers?: Record<string, string>, method?: "POST" | "PUT"): Promise<string> {
+  return sendHttp({ method, url, headers, body: JSON.stringify(payload), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
 }

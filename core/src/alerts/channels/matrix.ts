@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { escapeHtml } from "../../words/html.ts";
 import { textBody } from "../email-body.ts";
 import { facts, headline, subject, type AlertContext } from "../message.ts";
-import { sendHttp } from "./http.ts";
+import { postJson } from "./http.ts";
 import { maskedUrl } from "./display.ts";
 import { ChannelFieldError, type Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
@@ -71,6 +71,6 @@ export const matrix: Provider = {
     const { homeserver, room } = matrixRoom(channel.target);
     // A fresh transaction id per attempt: the homeserver treats a repeated one as the same event.
     const url = `${homeserver}/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message/borela-${randomUUID()}`;
-    return sendHttp({ method: "PUT", url, headers: { authorization: `Bearer ${channel.secret ?? ""}` }, body: JSON.stringify(matrixPayload(c)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
+    return postJson(s, url, matrixPayload(c), { authorization: `Bearer ${channel.secret ?? ""}` }, "PUT");
   },
 };

@@ -4,10 +4,7 @@
 // too, so neither https://host nor www.host is linked), and a
 // zero-width space after "@" so @channel, @all, @here and @user mention no one.
 import { facts, subject, type AlertContext } from "../message.ts";
-import { sendHttp } from "./http.ts";
-import { maskedUrl } from "./display.ts";
-import type { Provider } from "./provider.ts";
-import { urlTarget } from "./target.ts";
+import { chatWebhook } from "./chat-webhook.ts";
 import { clip, clipLines, codeText, oneLine } from "./text.ts";
 
 export function mattermostEscape(s: string): string {
@@ -35,12 +32,4 @@ export function mattermostPayload(c: AlertContext) {
   return { text, username: "Borela" };
 }
 
-export const mattermost: Provider = {
-  targetHelp: "A Mattermost incoming-webhook URL (https://chat.example.com/hooks/…).",
-  secret: null,
-  resolves: "notice",
-  display: (target) => maskedUrl(target, 1),
-  checkTarget: (target, allowPrivate) => urlTarget(target, "mattermost", allowPrivate).toString(),
-  render: (c) => mattermostPayload(c),
-  send: (channel, c, s) => sendHttp({ url: channel.target, body: JSON.stringify(mattermostPayload(c)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets }),
-};
+export const mattermost = chatWebhook("mattermost", "A Mattermost incoming-webhook URL (https://chat.example.com/hooks/…).", mattermostPayload, 1);

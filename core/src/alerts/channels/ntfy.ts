@@ -5,7 +5,7 @@
 // token (Authorization: Bearer).
 import { textBody } from "../email-body.ts";
 import { subject, type AlertContext } from "../message.ts";
-import { sendHttp } from "./http.ts";
+import { postJson } from "./http.ts";
 import { maskedUrl } from "./display.ts";
 import { ChannelFieldError, type Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
@@ -52,6 +52,6 @@ export const ntfy: Provider = {
   send(channel, c, s) {
     const { server, topic } = ntfyTopic(channel.target);
     const headers: Record<string, string> = channel.secret ? { authorization: `Bearer ${channel.secret}` } : {};
-    return sendHttp({ url: server, headers, body: JSON.stringify(ntfyPayload(c, topic)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
+    return postJson(s, server, ntfyPayload(c, topic), headers);
   },
 };

@@ -3,10 +3,7 @@
 // links or formatting, and never leaves the code span a value sits in.
 import { escapeHtml } from "../../words/html.ts";
 import { facts, subject, type AlertContext } from "../message.ts";
-import { postWebhook } from "./webhook.ts";
-import { maskedUrl } from "./display.ts";
-import type { Provider } from "./provider.ts";
-import { urlTarget } from "./target.ts";
+import { chatWebhook } from "./chat-webhook.ts";
 import { clip, clipLines, codeText, oneLine } from "./text.ts";
 
 /** Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping): `<!channel>`, `<url|text>` need `<`. */
@@ -43,12 +40,4 @@ export function slackPayload(c: AlertContext) {
   };
 }
 
-export const slack: Provider = {
-  targetHelp: "A Slack incoming-webhook URL (https://hooks.slack.com/services/…).",
-  secret: null,
-  resolves: "notice",
-  display: (target) => maskedUrl(target, 3),
-  checkTarget: (target, allowPrivate) => urlTarget(target, "slack", allowPrivate).toString(),
-  render: (c) => slackPayload(c),
-  send: (channel, c, s) => postWebhook(channel.target, slackPayload(c), null, s.timeoutMs, s.allowPrivateTargets),
-};
+export const slack = chatWebhook("slack", "A Slack incoming-webhook URL (https://hooks.slack.com/services/…).", slackPayload, 3);

@@ -4,10 +4,7 @@
 // render without Markdown (https://adaptivecards.io/explorer/TextRun.html);
 // "{{" is broken so no DATE()/TIME() function is evaluated in it.
 import { facts, headline, subject, type AlertContext } from "../message.ts";
-import { sendHttp } from "./http.ts";
-import { maskedUrl } from "./display.ts";
-import type { Provider } from "./provider.ts";
-import { urlTarget } from "./target.ts";
+import { chatWebhook } from "./chat-webhook.ts";
 import { clip, jsonBytes, oneLine } from "./text.ts";
 
 /** Adaptive Card text as plain text: no `{{…}}` function can form (a zero-width space after each "{" followed by another, so "{{{" is broken twice). */
@@ -73,12 +70,4 @@ export function teamsPayload(c: AlertContext) {
   return { type: "message", attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content: teamsCard(c) }] };
 }
 
-export const teams: Provider = {
-  targetHelp: "The HTTP POST URL of a Teams Workflows webhook (\"Post to a channel when a webhook request is received\").",
-  secret: null,
-  resolves: "notice",
-  display: (target) => maskedUrl(target),
-  checkTarget: (target, allowPrivate) => urlTarget(target, "teams", allowPrivate).toString(),
-  render: (c) => teamsPayload(c),
-  send: (channel, c, s) => sendHttp({ url: channel.target, body: JSON.stringify(teamsPayload(c)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets }),
-};
+export const teams = chatWebhook("teams", "The HTTP POST URL of a Teams Workflows webhook (\"Post to a channel when a webhook request is received\").", teamsPayload);
