@@ -7,15 +7,12 @@
 // (https://api.eu.opsgenie.com/<key> for the EU instance), https://api.opsgenie.com by default.
 import { textBody } from "../email-body.ts";
 import { subject, where, type AlertContext } from "../message.ts";
-import { sendHttp } from "./http.ts";
-import { pagerActions, type PagerAction } from "./pager.ts";
-import { basePrefix, keyTail, stored } from "./display.ts";
-import type { Provider } from "./provider.ts";
-import { keyedTarget, keyedTargetString } from "./target.ts";
+import { pagerActions, pagerProvider, type PagerAction } from "./pager.ts";
+import { keyedApi } from "./keyed.ts";
 import { clip, oneLine } from "./text.ts";
 
 const API = "https://api.opsgenie.com";
-const KEYS = [{ name: "API key", pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, example: "eb243592-faa2-4ba2-a551-1afdf565c889" }];
+const api = keyedApi("opsgenie", API, [{ name: "API key", pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, example: "eb243592-faa2-4ba2-a551-1afdf565c889" }]);
 
 const PRIORITY: Record<string, string> = { error: "P1", drill_failed: "P2", silent: "P2", stale: "P2", drill_overdue: "P3", test: "P5" };
 
@@ -54,27 +51,9 @@ export function opsgenieRequests(c: AlertContext): OpsgenieRequest[] {
   return pagerActions(c).map(request);
 }
 
-function parse(target: string, allowPrivate: boolean) {
-  return keyedTarget(target, "opsgenie", API, KEYS, allowPrivate);
-}
-
-export const opsgenie: Provider = {
-  targetHelp: "The API key of an Opsgenie API integration (https://api.eu.opsgenie.com/<key> for the EU instance); the alert closes itself when Borela's incident does.",
-  secret: null,
-  resolves: "closes",
-  checkTarget: (target, allowPrivate) => keyedTargetString(parse(target, allowPrivate), API),
-  display(target) {
-    const t = stored(() => parse(target, true));
-    return t ? `${basePrefix(t.base, API)}key ${keyTail(t.keys[0])}` : "…";
-  },
-  render: (c) => opsgenieRequests(c),
-  async send(channel, c, s) {
-    const { base, keys } = parse(channel.target, s.allowPrivateTargets ?? false);
-    const answers: string[] = [];
-    for (const r of opsgenieRequests(c)) {
-      const answer = await sendHttp({ url: `${base}${r.path}`, headers: { authorization: `GenieKey ${keys[0]}` }, body: JSON.stringify(r.body), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
-      answers.push(`${r.action} ${r.alias}: ${answer}`);
-    }
-    return answers.join("; ");
-  },
-};
+export const opsgenie = pagerProvider(
+  api,
+  "The API key of an Opsgenie API integration (https://api.eu.opsgenie.com/<key> for the EU instance); the alert closes itself when Borela's incident does.",
+  (c) => opsgenieRequests(c),
+  (c, base, key) => opsgenieRequests(c).map((r) => ({ label: `${r.action} ${r.alias}`, url: `${base}${r.path}`, headers: { authorization: `GenieKey ${key}` }, payload: r.body })),
+);

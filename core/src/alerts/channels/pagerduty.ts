@@ -7,15 +7,12 @@
 // integration); an API URL may come first ("http://127.0.0.1:8080/R0…"),
 // https://events.pagerduty.com by default.
 import { facts, subject, where, type AlertContext } from "../message.ts";
-import { sendHttp } from "./http.ts";
-import { pagerActions, type PagerAction } from "./pager.ts";
-import { basePrefix, keyTail, stored } from "./display.ts";
-import type { Provider } from "./provider.ts";
-import { keyedTarget, keyedTargetString } from "./target.ts";
+import { pagerActions, pagerProvider, type PagerAction } from "./pager.ts";
+import { keyedApi } from "./keyed.ts";
 import { clip, oneLine } from "./text.ts";
 
 const API = "https://events.pagerduty.com";
-const KEYS = [{ name: "integration key", pattern: /^[A-Za-z0-9]{32}$/, example: "R0123456789abcdef0123456789abcde (32 characters)" }];
+const api = keyedApi("pagerduty", API, [{ name: "integration key", pattern: /^[A-Za-z0-9]{32}$/, example: "R0123456789abcdef0123456789abcde (32 characters)" }]);
 
 const SEVERITY: Record<string, "critical" | "error" | "warning" | "info"> = { error: "critical", drill_failed: "critical", silent: "error", stale: "error", drill_overdue: "warning", test: "info" };
 
@@ -47,27 +44,9 @@ export function pagerdutyEvents(c: AlertContext, routingKey: string) {
   return pagerActions(c).map((a) => event(a, routingKey));
 }
 
-function parse(target: string, allowPrivate: boolean) {
-  return keyedTarget(target, "pagerduty", API, KEYS, allowPrivate);
-}
-
-export const pagerduty: Provider = {
-  targetHelp: "The integration key of a service's Events API v2 integration (32 characters); the incident resolves itself when Borela's does.",
-  secret: null,
-  resolves: "closes",
-  checkTarget: (target, allowPrivate) => keyedTargetString(parse(target, allowPrivate), API),
-  display(target) {
-    const t = stored(() => parse(target, true));
-    return t ? `${basePrefix(t.base, API)}key ${keyTail(t.keys[0])}` : "…";
-  },
-  render: (c, target) => pagerdutyEvents(c, parse(target, true).keys[0]),
-  async send(channel, c, s) {
-    const { base, keys } = parse(channel.target, s.allowPrivateTargets ?? false);
-    const answers: string[] = [];
-    for (const e of pagerdutyEvents(c, keys[0])) {
-      const answer = await sendHttp({ url: `${base}/v2/enqueue`, body: JSON.stringify(e), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
-      answers.push(`${e.event_action} ${e.dedup_key}: ${answer}`);
-    }
-    return answers.join("; ");
-  },
-};
+export const pagerduty = pagerProvider(
+  api,
+  "The integration key of a service's Events API v2 integration (32 characters); the incident resolves itself when Borela's does.",
+  (c, target) => pagerdutyEvents(c, api.parse(target, true).keys[0]),
+  (c, base, key) => pagerdutyEvents(c, key).map((e) => ({ label: `${e.event_action} ${e.dedup_key}`, url: `${base}/v2/enqueue`, payload: e })),
+);

@@ -7,17 +7,17 @@
 import { escapeHtml } from "../../words/html.ts";
 import { facts, subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
-import { basePrefix, keyTail, stored } from "./display.ts";
+import { keyTail } from "./display.ts";
+import { keyedApi } from "./keyed.ts";
 import type { Provider } from "./provider.ts";
-import { keyedTarget, keyedTargetString } from "./target.ts";
 import { clip, clipLines, oneLine } from "./text.ts";
 
 const API = "https://api.pushover.net";
 const KEY = /^[A-Za-z0-9]{30}$/;
-const KEYS = [
+const api = keyedApi("pushover", API, [
   { name: "application token", pattern: KEY, example: "azGDORePK8gMaC0QOYAMyEEuzJnyUi (30 characters)" },
   { name: "user key", pattern: KEY, example: "uQiRzpo4DXghDmr9QzzfQu27cmVRsG (30 characters)" },
-];
+]);
 
 /** Pushover priorities: -2 … 2; 1 bypasses the user's quiet hours. */
 const PRIORITY: Record<string, number> = { opened: 1, reminder: 1, test: -1 };
@@ -41,22 +41,15 @@ export function pushoverFields(c: AlertContext): Record<string, string> {
   };
 }
 
-function parse(target: string, allowPrivate: boolean) {
-  return keyedTarget(target, "pushover", API, KEYS, allowPrivate);
-}
-
 export const pushover: Provider = {
   targetHelp: "<application token>/<user key>, e.g. azGD…/uQiR… (create an application at pushover.net/apps).",
   secret: null,
   resolves: "notice",
-  checkTarget: (target, allowPrivate) => keyedTargetString(parse(target, allowPrivate), API),
-  display(target) {
-    const t = stored(() => parse(target, true));
-    return t ? `${basePrefix(t.base, API)}app ${keyTail(t.keys[0])}/user ${keyTail(t.keys[1])}` : "…";
-  },
+  checkTarget: api.checkTarget,
+  display: (target) => api.display(target, (keys) => `app ${keyTail(keys[0])}/user ${keyTail(keys[1])}`),
   render: (c) => pushoverFields(c),
   send(channel, c, s) {
-    const { base, keys } = parse(channel.target, s.allowPrivateTargets ?? false);
+    const { base, keys } = api.parse(channel.target, s.allowPrivateTargets ?? false);
     const body = new URLSearchParams({ token: keys[0], user: keys[1], ...pushoverFields(c) }).toString();
     return sendHttp({ url: `${base}/1/messages.json`, headers: { "content-type": "application/x-www-form-urlencoded" }, body, timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
   },

@@ -8,17 +8,16 @@
 // ("http://127.0.0.1:8081/123456789:AAE…/-100123"), https://api.telegram.org by default.
 import { escapeHtml } from "../../words/html.ts";
 import { facts, subject, type AlertContext } from "../message.ts";
-import { sendHttp } from "./http.ts";
-import { basePrefix, stored } from "./display.ts";
+import { postJson } from "./http.ts";
+import { keyedApi } from "./keyed.ts";
 import type { Provider } from "./provider.ts";
-import { keyedTarget, keyedTargetString } from "./target.ts";
 import { clip, clipLines, oneLine } from "./text.ts";
 
 const API = "https://api.telegram.org";
-const KEYS = [
+const api = keyedApi("telegram", API, [
   { name: "bot token", pattern: /^\d{3,15}:[A-Za-z0-9_-]{20,100}$/, example: "123456789:AAE… from @BotFather" },
   { name: "chat id", pattern: /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/, example: "-1001234567890 or @channelname" },
-];
+]);
 
 function html(s: string): string {
   return escapeHtml(s, "&<>");
@@ -44,24 +43,19 @@ export function telegramPayload(c: AlertContext, chatId: string) {
   return { chat_id: chatId, text: telegramText(c), parse_mode: "HTML", link_preview_options: { is_disabled: true } };
 }
 
-function parse(target: string, allowPrivate: boolean) {
-  return keyedTarget(target, "telegram", API, KEYS, allowPrivate);
-}
-
 export const telegram: Provider = {
   targetHelp: "<bot token>/<chat id>, e.g. 123456789:AAE…/-1001234567890 (token from @BotFather; a Bot API server URL may come first).",
   secret: null,
   resolves: "notice",
-  checkTarget: (target, allowPrivate) => keyedTargetString(parse(target, allowPrivate), API),
-  display(target) {
-    const t = stored(() => parse(target, true));
-    // The bot token's number is the bot's public user id; the rest is the password.
-    return t ? `${basePrefix(t.base, API)}bot ${t.keys[0].split(":")[0]}:…/chat ${t.keys[1]}` : "…";
-  },
-  render: (c, target) => telegramPayload(c, parse(target, true).keys[1]),
+  checkTarget: api.checkTarget,
+  // The bot token's number is the bot's public user id; the rest is the password.
+  display: (target) => api.display(target, ([token, chatId]) => `bot ${token.split(":")[0]}:…/chat ${chatId}`),
+  render: (c, target) => telegramPayload(c, api.parse(target, true).keys[1]),
   send(channel, c, s) {
-    const { base, keys } = parse(channel.target, s.allowPrivateTargets ?? false);
-    const [token, chatId] = keys;
-    return sendHttp({ url: `${base}/bot${token}/sendMessage`, body: JSON.stringify(telegramPayload(c, chatId)), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
+    const {
+      base,
+      keys: [token, chatId],
+    } = api.parse(channel.target, s.allowPrivateTargets ?? false);
+    return postJson(s, `${base}/bot${token}/sendMessage`, telegramPayload(c, chatId));
   },
 };
