@@ -13,7 +13,7 @@ import { replicaNames } from "../litestream/config.ts";
 import { readLtxReplica } from "../litestream/ltx-state.ts";
 import type { DatabaseMetrics } from "../litestream/metrics.ts";
 import { readReplica, type ReplicaState } from "../litestream/replica-reader.ts";
-import { readShadowPosition, type ShadowPosition } from "../litestream/shadow-wal.ts";
+import { litestreamMetaDir, readShadowPosition, type ShadowPosition } from "../litestream/shadow-wal.ts";
 import { readLocalTxid } from "../litestream/local-ltx.ts";
 import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import type { DatabaseReport, Position } from "../protocol.ts";
@@ -21,11 +21,11 @@ import { identityProblem, statDatabase, type FileState } from "./database-file.t
 import { initialPending, stepPending, type PendingState } from "./pending.ts";
 import { livePoints, txidPoints } from "./live-points.ts";
 import { initialOutsideWrite, outsideWriteMessage, stepOutsideWrite, type OutsideWriteState } from "./outside-write.ts";
+import { initialOutsideWriteLtx, LTX_RULES, outsideWriteLtxMessage, type TxidKey } from "./outside-write-ltx.ts";
 import { databaseReach, initialStuck, stepStuck, stuckMessage, type RestartRecord, type StuckState } from "./stuck.ts";
 import { replicaKey } from "./log-errors.ts";
 import { initialRewind, rewindMessage, stepRewind, type RewindState } from "./replica-rewind.ts";
 import { initialProbe, probeDirectories, probeDue, stepProbe, type ProbeState } from "./replica-probe.ts";
-import { litestreamMetaDir } from "../litestream/shadow-wal.ts";
 import { redactSecrets } from "./redact.ts";
 import { CountsAndMarker } from "./counts-and-marker.ts";
 import type { DatabaseSetting } from "./settings.ts";
@@ -82,6 +82,7 @@ export class DatabaseWatch {
   private localTxid: number | null = null;
   private probes: ProbeState[] = [];
   private outside: OutsideWriteState = initialOutsideWrite;
+  private outsideLtx: OutsideWriteState<TxidKey> = initialOutsideWriteLtx;
   private stored: Stored[] = [];
   private sizeCaches: Array<Map<string, number>> = [];
   private readonly countsAndMarker = new CountsAndMarker();
@@ -171,7 +172,7 @@ export class DatabaseWatch {
       this.rewinds = this.rewinds.map((state, i) =>
         stepRewind(state, {
           replicaTxid: points[i].stored === undefined ? undefined : (points[i].stored?.offset ?? 0),
-          snapshotTxid: points[i].stored === undefined ? null : (this.stored[i].state?.snapshotTxid ?? null),
+          chainTxid: points[i].stored === undefined ? null : (this.stored[i].state?.chainTxid ?? null),
           databaseTxid: live?.txid ?? null,
         }),
       );
@@ -184,13 +185,12 @@ export class DatabaseWatch {
         return stepStuck(state, { now, replica, pendingSince: this.pending[i].pendingSince, stuckAfterMs: ctx.stuckAfterMs, maxBackoffMs: ctx.maxRestartBackoffMs });
       });
     } else this.stuck = this.stuck.map((s) => ({ ...s, restartNow: false }));
-    this.outside = stepOutsideWrite(this.outside, {
-      now,
-      stamp: this.file?.exists ? this.file.mainStamp : null,
-      position: this.shadow,
-      litestreamLive: ctx.litestreamRunning && live !== null,
-      windowMs: ctx.outsideWriteWindowMs,
-    });
+    const seen = { now, stamp: this.file?.exists ? this.file.mainStamp : null, windowMs: ctx.outsideWriteWindowMs };
+    if (this.line === "0.5") {
+      const txid = live?.txid ?? this.localTxid;
+      const position = txid === null ? null : { txid, snapshotTxid: this.stored[0]?.state?.snapshotTxid ?? null };
+      this.outsideLtx = stepOutsideWrite(this.outsideLtx, { ...seen, position, litestreamLive: ctx.litestreamRunning && position !== null }, LTX_RULES);
+    } else this.outside = stepOutsideWrite(this.outside, { ...seen, position: this.shadow, litestreamLive: ctx.litestreamRunning && live !== null });
   }
 
   /** File replicas: a write probe of the replica directory and the live generation's WAL directory while changes wait (see replica-probe.ts). */
@@ -243,7 +243,7 @@ export class DatabaseWatch {
     if (file.error) errors.push(file.error);
     for (const stored of this.stored) errors.push(...(stored.state?.problems ?? []));
     for (const probe of this.probes) if (probe.failure) errors.push(probe.failure);
-    const outside = outsideWriteMessage(this.outside, this.path, litestreamMetaDir(this.path));
+    const outside = this.line === "0.5" ? outsideWriteLtxMessage(this.outsideLtx, this.path) : outsideWriteMessage(this.outside, this.path, litestreamMetaDir(this.path));
     if (outside) errors.push(outside);
     errors.push(...this.rewinds.flatMap((state) => rewindMessage(state) ?? []));
     const known = ctx.live?.txid ?? this.txid ?? this.localTxid;

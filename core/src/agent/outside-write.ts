@@ -6,8 +6,9 @@
 // interval (1 s). So a main file that changed while the position stayed put for
 // `windowMs` was written by something else. The replica then no longer matches
 // the file, so the error stays until Litestream starts a new generation.
+// The step is generic over the position (`rules`): 0.5's TXID uses it too (outside-write-ltx.ts).
 //
-//   stepOutsideWrite(state: OutsideWriteState, obs: OutsideWriteObservation): OutsideWriteState   pure
+//   stepOutsideWrite<P>(state: OutsideWriteState<P>, obs: OutsideWriteObservation<P>, rules = GENERATION_RULES): OutsideWriteState<P>   pure
 //   outsideWriteMessage(state, file: string, metaDir: string): string | null                      pure
 //   outsideWriteWindowMs(sampleIntervalMs: number): number                                        pure
 import path from "node:path";
@@ -18,24 +19,30 @@ export interface ShadowKey {
   offset: number;
 }
 
-export interface OutsideWriteState {
+export interface OutsideWriteState<P = ShadowKey> {
   /** Main file stamp (inode:size:mtime) and the database's position at the previous sample. */
   stamp: string | null;
-  position: ShadowKey | null;
+  position: P | null;
   /** When a main-file change was first seen that the position has not followed yet, and the position before it. */
   changedAt: Date | null;
-  positionBefore: ShadowKey | null;
+  positionBefore: P | null;
   /** Set once judged a write from outside: when, and the position it was stuck at. */
-  flagged: { at: Date; seconds: number; position: ShadowKey } | null;
+  flagged: { at: Date; seconds: number; position: P } | null;
 }
 
-export interface OutsideWriteObservation {
+export interface OutsideWriteObservation<P = ShadowKey> {
   now: Date;
   stamp: string | null;
-  position: ShadowKey | null;
+  position: P | null;
   /** Litestream is running and reporting: only then must a checkpoint move the position. */
   litestreamLive: boolean;
   windowMs: number;
+}
+
+/** How a Litestream line's position compares: `same` (did it move?) and `renewed` (the replica matches the file again: a new history). */
+export interface PositionRules<P> {
+  same(a: P, b: P): boolean;
+  renewed(flagged: P, now: P): boolean;
 }
 
 export const initialOutsideWrite: OutsideWriteState = { stamp: null, position: null, changedAt: null, positionBefore: null, flagged: null };
@@ -44,11 +51,19 @@ export function outsideWriteWindowMs(sampleIntervalMs: number): number {
   return Math.max(10_000, 3 * sampleIntervalMs);
 }
 
-const same = (a: ShadowKey | null, b: ShadowKey | null) => (a && b ? a.generation === b.generation && a.index === b.index && a.offset === b.offset : a === b);
+/** 0.3: a new generation snapshots the file as it is now, so the replica matches it again. */
+export const GENERATION_RULES: PositionRules<ShadowKey> = {
+  same: (a, b) => a.generation === b.generation && a.index === b.index && a.offset === b.offset,
+  renewed: (flagged, now) => now.generation !== flagged.generation,
+};
 
-export function stepOutsideWrite(state: OutsideWriteState, obs: OutsideWriteObservation): OutsideWriteState {
-  // A new generation snapshots the file as it is now: the replica matches it again.
-  const flagged = state.flagged && obs.position && obs.position.generation !== state.flagged.position.generation ? null : state.flagged;
+export function stepOutsideWrite<P = ShadowKey>(
+  state: OutsideWriteState<P>,
+  obs: OutsideWriteObservation<P>,
+  rules: PositionRules<P> = GENERATION_RULES as unknown as PositionRules<P>,
+): OutsideWriteState<P> {
+  const same = (a: P | null, b: P | null) => (a && b ? rules.same(a, b) : a === b);
+  const flagged = state.flagged && obs.position && rules.renewed(state.flagged.position, obs.position) ? null : state.flagged;
   const base = { stamp: obs.stamp, position: obs.position, flagged };
   if (!obs.litestreamLive || !obs.position || !obs.stamp || flagged) return { ...base, changedAt: null, positionBefore: null };
   let changedAt = state.changedAt;

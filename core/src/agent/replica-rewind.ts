@@ -2,9 +2,11 @@
 // goes back while the database's TXID did not is missing LTX files someone or
 // something removed from storage: Litestream keeps uploading after its own
 // in-memory position, so the chain now has a hole a restore cannot cross.
-// That is an error at once, not a lag. It lasts until a snapshot (level 9)
-// reaches the highest TXID seen (a restore starts there, past the hole), or
-// the database itself goes back (a restore or a new database: a new history).
+// That is an error at once, not a lag. It lasts until the chain a restore
+// would use is whole up to the highest TXID seen: the files put back (by the
+// operator, or re-uploaded), or a snapshot (level 9) at or past that TXID (a
+// restore starts there, past the hole); or until the database itself goes back
+// (a restore or a new database: a new history).
 //
 //   stepRewind(state: RewindState, obs: RewindObservation): RewindState   pure
 //   rewindMessage(state: RewindState): string | null                      pure
@@ -22,8 +24,8 @@ export interface RewindState {
 export interface RewindObservation {
   /** The replica's stored TXID read at this step (0 for an empty replica); undefined when storage was not read. */
   replicaTxid: number | undefined;
-  /** The replica's newest snapshot's max TXID; null when it has none or storage was not read. */
-  snapshotTxid: number | null;
+  /** The TXID a latest restore reaches over the replica's contiguous LTX chain (LtxState.chainTxid); null when the chain is broken, empty, or storage was not read. */
+  chainTxid: number | null;
   /** The database's TXID (litestream_txid); null when unknown. */
   databaseTxid: number | null;
 }
@@ -38,11 +40,11 @@ export function stepRewind(state: RewindState, obs: RewindObservation): RewindSt
   if (obs.replicaTxid === undefined) return { ...state, databaseTxid };
   const txid = obs.replicaTxid;
   if (state.high === null || txid >= state.high) {
-    const healed = state.rewound && obs.snapshotTxid !== null && obs.snapshotTxid >= state.rewound.from;
+    const healed = state.rewound && obs.chainTxid !== null && obs.chainTxid >= state.rewound.from;
     return { high: txid, databaseTxid, rewound: healed ? null : state.rewound };
   }
   const rewound = state.rewound ? { from: state.rewound.from, to: Math.min(state.rewound.to, txid) } : { from: state.high, to: txid };
-  const healed = obs.snapshotTxid !== null && obs.snapshotTxid >= rewound.from;
+  const healed = obs.chainTxid !== null && obs.chainTxid >= rewound.from;
   return { high: state.high, databaseTxid, rewound: healed ? null : rewound };
 }
 

@@ -6,9 +6,11 @@
 //     (0.5 has no generations or WAL indexes: the TXID rides in `offset`, so positions
 //     compare with pending.ts's comparePositions unchanged); null for an empty replica.
 //     lastSnapshotAt: newest level-9 file; snapshotTxid: its highest max TXID (null: none); lastWalAt: newest file of levels 0–8; storageBytes: all files.
+//     chainTxid: where a latest restore's contiguous chain ends (planLtxRestore); null when it would fail (a hole, no start).
 //   readLtxReplica(target: ReplicaTarget, options?): Promise<ReplicaState>
 //     throws ReplicaReadError (replica-reader.ts) when storage cannot be listed.
 import { openReplicaClient, SNAPSHOT_LEVEL, type ClientOptions, type LtxFile } from "./client/replica-client.ts";
+import { planLtxRestore } from "./ltx-plan.ts";
 import type { ReplicaState } from "./replica-reader.ts";
 import type { ReplicaTarget } from "./replica-url.ts";
 
@@ -18,6 +20,7 @@ const newest = (files: LtxFile[]): Date | null =>
 export function summarizeLtx(files: LtxFile[]): ReplicaState {
   const maxTXID = files.reduce((acc, f) => Math.max(acc, f.maxTXID), 0);
   const snapshots = files.filter((f) => f.level === SNAPSHOT_LEVEL);
+  const planned = files.length > 0 ? planLtxRestore(files) : null;
   return {
     generations: [],
     generation: null,
@@ -28,6 +31,7 @@ export function summarizeLtx(files: LtxFile[]): ReplicaState {
     newestSnapshot: null,
     position: files.length > 0 ? { generation: null, index: 0, offset: maxTXID, txid: maxTXID } : null,
     snapshotTxid: snapshots.length > 0 ? snapshots.reduce((acc, f) => Math.max(acc, f.maxTXID), 0) : null,
+    chainTxid: planned?.ok ? planned.plan.maxTXID : null,
     problems: [],
   };
 }

@@ -70,6 +70,8 @@ export interface ReplicaState extends ReplicaSummary {
   position: Position | null;
   /** Litestream 0.5: the newest snapshot's (level 9) max TXID; null without one; absent on 0.3. */
   snapshotTxid?: number | null;
+  /** Litestream 0.5: the TXID a latest restore reaches over the contiguous LTX chain (ltx-plan.ts); null when no restore would succeed; absent on 0.3. */
+  chainTxid?: number | null;
   /** Problems in words, e.g. "overlapping WAL segments at index 3 of generation …: two processes replicate to this path",
    *  "litestream restore of <url> would fail: generation …, the one a restore uses, has no snapshot …". */
   problems: string[];

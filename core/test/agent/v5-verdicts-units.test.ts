@@ -103,7 +103,7 @@ describe("Litestream's final-sync lines", () => {
 });
 
 describe("a replica going back in TXID (0.5)", () => {
-  const obs = (replicaTxid: number | undefined, databaseTxid: number | null, snapshotTxid: number | null = null): RewindObservation => ({ replicaTxid, databaseTxid, snapshotTxid });
+  const obs = (replicaTxid: number | undefined, databaseTxid: number | null, chainTxid: number | null = null): RewindObservation => ({ replicaTxid, databaseTxid, chainTxid });
 
   it("is an error at once when the database did not go back, and stays while Litestream writes past the hole", () => {
     let s = stepRewind(initialRewind, obs(12, 12));
