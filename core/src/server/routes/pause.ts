@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { badRequest, CONTROL_FREE, notFound } from "../errors.ts";
 import { Errors, IdParams, ProjectDetail } from "../schemas.ts";
-import { projectDetail } from "../project-view.ts";
+import { projectDetailOr404 } from "../project-detail.ts";
 import { isPaused, pauseWindow, type PauseSpan } from "../../alerts/pause.ts";
 import { parseJson } from "../../store/json.ts";
 
@@ -21,20 +21,6 @@ const PauseBody = Type.Object(
 export default async function pauseRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook("onRequest", app.requireAdmin);
-  const view = {
-    smtpConfigured: app.config.smtpUrl !== null,
-    operatorEmails: app.config.alertEmail,
-    s3: app.config.s3,
-    config: app.config,
-    get publicUrl() {
-      return app.config.publicUrl;
-    },
-  };
-  const detail = async (id: string) => {
-    const d = await projectDetail(app.store, id, view);
-    if (!d) throw notFound(`project ${id}`);
-    return d;
-  };
   const windowOf = (id: string) => app.store.project.findUnique({ where: { id }, select: { pausedAt: true, pausedUntil: true, pausedBefore: true } });
 
   app.post("/api/v1/projects/:id/pause", { schema: { params: IdParams, body: PauseBody, response: { 200: ProjectDetail, ...Errors }, tags: ["projects"] } }, async (request) => {
@@ -51,7 +37,7 @@ export default async function pauseRoutes(base: FastifyInstance) {
     const reason = request.body.reason?.trim() || null;
     await app.store.project.update({ where: { id }, data: { ...window, pausedBefore: JSON.stringify(window.pausedBefore), pauseReason: reason } });
     request.log.info({ projectId: id, pausedUntil: window.pausedUntil }, "project paused: alerts held");
-    return detail(id);
+    return projectDetailOr404(app, id);
   });
 
   app.delete("/api/v1/projects/:id/pause", { schema: { params: IdParams, response: { 200: ProjectDetail, ...Errors }, tags: ["projects"] } }, async (request) => {
@@ -61,6 +47,6 @@ export default async function pauseRoutes(base: FastifyInstance) {
     const now = new Date();
     // The window ends now and is kept: incidents that came and went inside it stay untold (alerts/pause.ts).
     if (isPaused(current, now)) await app.store.project.update({ where: { id }, data: { pausedUntil: now } });
-    return detail(id);
+    return projectDetailOr404(app, id);
   });
 }

@@ -4,7 +4,7 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import { newId } from "../../store/ids.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 import { Assertion, CreatedProject, Errors, IdParams, NoContent, ProjectDetail, ProjectListQuery, ProjectName, ProjectPage, ProjectSummary, RetiredDatabase } from "../schemas.ts";
-import { projectDetail } from "../project-view.ts";
+import { projectDetailOr404 } from "../project-detail.ts";
 import { listAll, listPage } from "../project-list.ts";
 import { decodeCursor } from "../project-page.ts";
 import { notModified, weakEtag } from "../etag.ts";
@@ -118,21 +118,9 @@ export default async function projectRoutes(base: FastifyInstance) {
       return body;
     },
   );
-  const alerting = {
-    smtpConfigured: app.config.smtpUrl !== null,
-    operatorEmails: app.config.alertEmail,
-    s3: app.config.s3,
-    config: app.config,
-    get publicUrl() {
-      return app.config.publicUrl; // read per request: start.ts sets the port after listen
-    },
-  };
-
   app.get("/api/v1/projects/:id", { schema: { params: IdParams, response: { 200: ProjectDetail, ...Errors }, tags: ["projects"] } }, async (request) => {
     const { id } = request.params;
-    const detail = await projectDetail(app.store, id, alerting);
-    if (!detail) throw notFound(`project ${id}`);
-    return detail;
+    return projectDetailOr404(app, id);
   });
 
   app.patch("/api/v1/projects/:id", { schema: { params: IdParams, body: UpdateProject, response: { 200: ProjectDetail, ...Errors }, tags: ["projects"] } }, async (request) => {
@@ -147,9 +135,7 @@ export default async function projectRoutes(base: FastifyInstance) {
       throw err;
     }
     app.sweeper.evaluate(id);
-    const detail = await projectDetail(app.store, id, alerting);
-    if (!detail) throw notFound(`project ${id}`);
-    return detail;
+    return projectDetailOr404(app, id);
   });
 
   // A new ping key: the old ping URL answers 404 at once (a leaked litestream.yml can no longer keep the
@@ -158,9 +144,7 @@ export default async function projectRoutes(base: FastifyInstance) {
     const { id } = request.params;
     const { count } = await app.store.project.updateMany({ where: { id }, data: { pingKey: randomBytes(18).toString("base64url") } });
     if (count === 0) throw notFound(`project ${id}`);
-    const detail = await projectDetail(app.store, id, alerting);
-    if (!detail) throw notFound(`project ${id}`);
-    return detail;
+    return projectDetailOr404(app, id);
   });
 
   app.delete("/api/v1/projects/:id", { schema: { params: IdParams, response: { 204: NoContent, ...Errors }, tags: ["projects"] } }, async (request, reply) => {
