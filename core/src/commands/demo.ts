@@ -3,7 +3,7 @@ import { loadConfig } from "../config.ts";
 import { openStore } from "../store/db.ts";
 import { resetDemo } from "../demo/demo.ts";
 import { DemoFilesError } from "../demo/remove-files.ts";
-import { DataDirInUseError, lockDataDir } from "../server/data-dir-lock.ts";
+import { lockOrSay } from "./data-dir.ts";
 
 /** `borela demo --reset` removes the demo project and its files; `npm start` (serve --demo) creates it. */
 export async function run(args: string[]): Promise<number> {
@@ -11,14 +11,8 @@ export async function run(args: string[]): Promise<number> {
   if (!values.reset) throw new UsageError("the demo starts with `npm start` (borela serve --demo); `borela demo --reset` removes it");
   const config = loadConfig(undefined, values["data-dir"] ? { dataDir: values["data-dir"] } : {});
   // Held through the reset: no serve runs on this data dir meanwhile, and none starts.
-  let lock;
-  try {
-    lock = lockDataDir(config.dataDir, { command: "borela demo --reset", port: null });
-  } catch (err) {
-    if (!(err instanceof DataDirInUseError)) throw err;
-    process.stderr.write(`borela demo: ${err.message}\n`);
-    return 1;
-  }
+  const lock = lockOrSay("borela demo", config.dataDir, { command: "borela demo --reset", port: null });
+  if (!lock) return 1;
   let removed: boolean;
   try {
     const store = await openStore(config.dataDir);

@@ -2,7 +2,7 @@ import { parseFlags } from "./args.ts";
 import { ListenError, startServer, type RunningServer } from "../server/start.ts";
 import { loadConfig, readInt, type Config } from "../config.ts";
 import { startDemo, type RunningDemo } from "../demo/demo.ts";
-import { DataDirInUseError, lockDataDir } from "../server/data-dir-lock.ts";
+import { lockOrSay } from "./data-dir.ts";
 import { entriesBefore, removeLeftovers } from "../server/start-leftovers.ts";
 
 export async function run(args: string[]): Promise<number> {
@@ -21,15 +21,9 @@ export async function run(args: string[]): Promise<number> {
   // Before anything touches the data dir: a second serve on it is refused, and a start that fails
   // before serving leaves the dir as it found it.
   const before = entriesBefore(dataDir);
-  let lock;
-  try {
-    // Port 0 is known only once bound (setPort below).
-    lock = lockDataDir(dataDir, { command: values.demo ? "borela serve --demo" : "borela serve", port: port || null });
-  } catch (err) {
-    if (!(err instanceof DataDirInUseError)) throw err;
-    process.stderr.write(`borela serve: ${err.message}\n`);
-    return 1;
-  }
+  // Port 0 is known only once bound (setPort below).
+  const lock = lockOrSay("borela serve", dataDir, { command: values.demo ? "borela serve --demo" : "borela serve", port: port || null });
+  if (!lock) return 1;
   let server: RunningServer;
   try {
     server = await startServer({ ...overrides, dataDir });
