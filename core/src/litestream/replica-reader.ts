@@ -156,7 +156,8 @@ function s3Store(target: Extract<ReplicaTarget, { type: "s3" }>): S3Store {
   };
 }
 
-async function listDir(dir: string): Promise<string[]> {
+/** A directory's entry names; [] when it does not exist (yet). */
+export async function listDir(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (err) {

@@ -2,22 +2,13 @@
 // (level in decimal; Litestream 0.5 file/replica_client.go, which sets each
 // file's mtime to its LTX header timestamp), 0.3 generations under
 // `<path>/generations/` (replica-reader.ts).
-import { open, readdir, readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import path from "node:path";
-import { listReplicaFiles, ReplicaReadError } from "../replica-reader.ts";
+import { listDir, listReplicaFiles, ReplicaReadError } from "../replica-reader.ts";
 import { replicaUrl, type FileReplica } from "../replica-url.ts";
 import { parseLtxFileName } from "../ltx.ts";
 import { statFileTime } from "./file-time.ts";
 import type { LtxFile, ReplicaClient } from "./replica-client.ts";
-
-async function entries(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw err;
-  }
-}
 
 export function fileReplicaClient(target: FileReplica): ReplicaClient {
   const url = replicaUrl(target);
@@ -32,10 +23,10 @@ export function fileReplicaClient(target: FileReplica): ReplicaClient {
         const ltxDir = path.join(target.path, "ltx");
         // Lowest level first: Litestream writes a compacted or snapshot file before it deletes the files it
         // covers, so a listing racing a compaction sees one or the other, never neither (readdir has no order).
-        const levels = (await entries(ltxDir)).filter((name) => /^\d$/.test(name)).sort();
+        const levels = (await listDir(ltxDir)).filter((name) => /^\d$/.test(name)).sort();
         for (const levelName of levels) {
           const level = Number(levelName);
-          for (const name of await entries(path.join(ltxDir, levelName))) {
+          for (const name of await listDir(path.join(ltxDir, levelName))) {
             const range = parseLtxFileName(name);
             if (!range) continue;
             const key = path.join(ltxDir, levelName, name);
