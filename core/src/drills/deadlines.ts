@@ -4,6 +4,10 @@
 // migration 20261231000000_drill_deadlines after a schedule, grace, creation time or passing drill changed).
 import type { Store } from "../store/db.ts";
 import { storeTime } from "../store/time.ts";
+import { STORED_DRILLABLE_SQL } from "./stored-subject.ts";
+
+// What a project drills: its databases, or the replica stored for a project without an agent (stored-subject.ts).
+const DRILLED_COUNT_SQL = `((SELECT COUNT(*) FROM "Database" d WHERE d."projectId" = p."id") + ${STORED_DRILLABLE_SQL})`;
 
 /** Rows read per query; one tick reads at most MAX_BATCHES of them and yields to the event loop between. */
 // 100 rows cost about 20-50 ms of cron math (cron-parser: ~170 µs a parse on the 2-core machine).
@@ -34,7 +38,7 @@ const asDate = (v: Time): Date | null => (v === null ? null : new Date(v));
 export async function dueSchedules(store: Store, now: Date): Promise<DueSchedule[]> {
   // Raw SQL: Prisma's per-query overhead, paid ~4 times a batch, was most of a first tick at 10,000 projects.
   const rows = await store.$queryRawUnsafe<{ id: string; drillSchedule: string; nextDrillAt: Time; databases: number | bigint }[]>(
-    `SELECT p."id", p."drillSchedule", p."nextDrillAt", (SELECT COUNT(*) FROM "Database" d WHERE d."projectId" = p."id") AS databases
+    `SELECT p."id", p."drillSchedule", p."nextDrillAt", ${DRILLED_COUNT_SQL} AS databases
      FROM "Project" p WHERE p."nextDrillAt" IS NULL OR p."nextDrillAt" <= ? LIMIT ${BATCH}`,
     storeTime(now),
   );
@@ -45,7 +49,7 @@ export async function dueSchedules(store: Store, now: Date): Promise<DueSchedule
 export async function dueOverdueChecks(store: Store, now: Date): Promise<DueOverdueCheck[]> {
   const rows = await store.$queryRawUnsafe<{ id: string; drillSchedule: string; drillGraceSeconds: number | bigint; createdAt: Time; drillOverdueAt: Time; databases: number | bigint; lastPassedAt: Time }[]>(
     `SELECT p."id", p."drillSchedule", p."drillGraceSeconds", p."createdAt", p."drillOverdueAt",
-       (SELECT COUNT(*) FROM "Database" d WHERE d."projectId" = p."id") AS databases,
+       ${DRILLED_COUNT_SQL} AS databases,
        (SELECT MAX(x."finishedAt") FROM "Drill" x WHERE x."projectId" = p."id" AND x."status" = 'passed') AS lastPassedAt
      FROM "Project" p WHERE p."drillOverdueAt" IS NULL OR p."drillOverdueAt" <= ? LIMIT ${BATCH}`,
     storeTime(now),

@@ -1,6 +1,7 @@
 // Which other projects report a file replica directory that overlaps one of this project's
 // (replica-overlap.ts decides): a query over the live Replica rows of every other project
-// (rows of databases retired or no longer reported are deleted, so every row is live).
+// (rows of databases retired or no longer reported are deleted, so every row is live), and the
+// replicas operators stored for agentless watching (Project.replicaUrl).
 //
 //   sharedFileReplicaProblem(store, projectId, url): Promise<string | null>
 //     null when `url` is not a file replica or no other project reports an overlapping directory;
@@ -33,6 +34,9 @@ export async function sharedFileReplicaProblem(store: Store, projectId: string, 
     where: { database: { projectId: { not: projectId } } },
     select: { url: true, database: { select: { project: { select: { name: true } } } } },
   });
+  // Replicas operators stored for projects without an agent are claimed the same way (stored-subject.ts).
+  const stored = await store.project.findMany({ where: { id: { not: projectId }, replicaUrl: { not: null } }, select: { name: true, replicaUrl: true } });
+  for (const p of stored) rows.push({ url: p.replicaUrl!, database: { project: { name: p.name } } });
   const others = [];
   for (const r of rows) {
     const dirs = await fileDirs(r.url);

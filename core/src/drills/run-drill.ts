@@ -4,7 +4,7 @@
 // What is restored comes from prepareLtxRestore (ltx-check.ts, 0.5) or
 // prepareGenerationsRestore (generations-source.ts, 0.3); an LTX plan ending
 // below the replica TXID of the agent's latest heartbeat fails before restoring
-// (ltxBelowReplica, 0.3's live-generation rule in TXIDs).
+// (ltxBelowReplica, 0.3's live-generation rule in TXIDs). No agent: the stored replica (stored-subject.ts).
 import { parseJson } from "../store/json.ts";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
@@ -27,6 +27,7 @@ import { IsolationError, runIsolated, type IsolationSettings } from "./isolation
 import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredentials } from "./replica-target.ts";
 import { sharedFileReplicaProblem } from "./replica-claims.ts";
+import { storedDatabase, type DrilledDatabase } from "./stored-subject.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";
 import { countDrillFinished } from "../metrics/counters.ts";
@@ -70,9 +71,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
     await ctx.store.drill.update({ where: { id: drillId }, data: { progress: JSON.stringify(progress.slice(-50)) } });
   };
 
-  const database = drill.databaseId
-    ? await loadDatabase(ctx.store, drill.databaseId)
-    : null;
+  const database: DrilledDatabase | null = drill.databaseId ? await loadDatabase(ctx.store, drill.databaseId) : storedDatabase(drill.project);
   const shown = database?.replicas[0] ? redactReplicaUrl(database.replicas[0].url) : null;
   const report = emptyReport(drill.databaseName ?? database?.name ?? "?", shown, drill.timestamp);
   const finish = (status: Outcome["status"], error?: string): Outcome => {
@@ -148,7 +147,7 @@ async function restoreAndCheck(
     ctx: DrillContext;
     drillId: string;
     drill: Awaited<ReturnType<typeof loadDrill>>;
-    database: NonNullable<Awaited<ReturnType<typeof loadDatabase>>>;
+    database: DrilledDatabase;
     target: ReplicaTarget;
     report: DrillReport;
     step: (name: string, message: string) => Promise<void>;

@@ -13,9 +13,11 @@ import { firstDrillDue, overdueDeadline, overdueReason } from "./schedule.ts";
 import { nextFire } from "../schedule/cron.ts";
 import { BATCH, MAX_BATCHES, dueOverdueChecks, dueSchedules, writeDeadlines, type DeadlineWrite } from "./deadlines.ts";
 import { reclaimExpired } from "./leases.ts";
+import { createFirstDrillQueue } from "./first-drill.ts";
 import { replicaReadProblem } from "./read-problem.ts";
 import { storedCredentials, type StoredCredentials } from "./replica-target.ts";
 import type { DrillContext } from "./run-drill.ts";
+import { STORED_DRILLABLE_SQL, storedDrillable, storedReplicaName } from "./stored-subject.ts";
 
 const SCHEDULE_EVERY_MS = 30_000;
 // A project found overdue (its incident open) is looked at again this often, so its reason stays current.
@@ -55,14 +57,19 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
 
   /** Creates one drill per database (or the named one); returns their ids. */
   async function enqueue(projectId: string, options: EnqueueOptions = {}): Promise<string[]> {
-    const databases = await store.database.findMany({ where: { projectId }, orderBy: { name: "asc" } });
+    const databases: { id: string | null; name: string }[] = await store.database.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+    // A project without an agent is drilled on the replica the operator stored (stored-subject.ts).
+    if (databases.length === 0) {
+      const p = await store.project.findUnique({ where: { id: projectId }, select: { replicaUrl: true, lastHeartbeatAt: true } });
+      if (p && storedDrillable(p)) databases.push({ id: null, name: storedReplicaName(p.replicaUrl!) });
+    }
     const chosen = options.database ? databases.filter((d) => d.name === options.database) : databases;
     if (options.database && chosen.length === 0) {
       throw new DrillRequestError(
         `no database named ${JSON.stringify(options.database)} in this project (known: ${databases.map((d) => d.name).join(", ") || "none yet"})`,
       );
     }
-    if (chosen.length === 0) throw new DrillRequestError("this project has no database yet: start its agent first");
+    if (chosen.length === 0) throw new DrillRequestError("this project has no database yet: start its agent first, or store its replicaUrl");
     const ids: string[] = [];
     for (const db of chosen) {
       const id = newId();
@@ -89,10 +96,13 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
       select: {
         status: true,
         storagePrefix: true,
+        replicaUrl: true,
+        lastHeartbeatAt: true,
         _count: { select: { drills: true } },
         databases: { select: { name: true, replicas: { select: { url: true }, orderBy: { url: "asc" }, take: 1 } } },
       },
     });
+    if (p && p.databases.length === 0 && storedDrillable(p)) p.databases.push({ name: storedReplicaName(p.replicaUrl!), replicas: [{ url: p.replicaUrl! }] });
     if (!p || !firstDrillDue({ status: p.status, databases: p.databases.length, drills: p._count.drills })) return [];
     const stored = await storedCredentials(store, config, projectId);
     const readable = p.databases.filter((d) => {
@@ -122,7 +132,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     const rows = await store.$queryRawUnsafe<{ id: string }[]>(
       `SELECT p."id" FROM "Project" p
        WHERE p."status" = 'fresh'
-         AND EXISTS (SELECT 1 FROM "Database" d WHERE d."projectId" = p."id")
+         AND (EXISTS (SELECT 1 FROM "Database" d WHERE d."projectId" = p."id") OR ${STORED_DRILLABLE_SQL})
          AND NOT EXISTS (SELECT 1 FROM "Drill" x WHERE x."projectId" = p."id")
          AND NOT EXISTS (SELECT 1 FROM "Setting" s WHERE s."key" = 'first-drill:' || p."id")`,
     );
@@ -187,6 +197,8 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     }
   }
 
+  // Transitions to fresh and the catch-up's candidates, looked at in batches (first-drill.ts).
+  const firstDrills = createFirstDrillQueue(store, (projectId) => firstDrill(projectId), (err, projectId) => logger.error({ err, projectId }, "first drill not queued"));
   let lastCatchUp: number | null = null;
   async function tickOnce(now: Date): Promise<void> {
     if (redis) {
@@ -199,7 +211,8 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     // Replicas the core cannot read stay candidates; looking at them every tick would cost a read each.
     if (lastCatchUp === null || now.getTime() - lastCatchUp >= FIRST_DRILL_CATCH_UP_MS || now.getTime() < lastCatchUp) {
       lastCatchUp = now.getTime();
-      for (const id of await firstDrillCandidates()) await firstDrill(id, now);
+      for (const id of await firstDrillCandidates()) firstDrills.add(id);
+      await firstDrills.idle();
     }
     await fireSchedules(now);
     await checkOverdue(now);
@@ -224,8 +237,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     firstDrill,
     /** The sweeper's status-change hook: a project that turns fresh gets its first drill when it never had one. */
     onProjectStatus(projectId: string, status: string): void {
-      if (status !== "fresh") return;
-      firstDrill(projectId).catch((err) => logger.error({ err, projectId }, "first drill not queued"));
+      if (status === "fresh") firstDrills.add(projectId);
     },
     scheduleTick,
     /** Runs what is queued now (only the named drills when given; embedded mode); tests and the CLI use it to wait. */
