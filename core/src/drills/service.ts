@@ -13,7 +13,6 @@ import { firstDrillDue, overdueDeadline, overdueReason } from "./schedule.ts";
 import { nextFire } from "../schedule/cron.ts";
 import { BATCH, MAX_BATCHES, dueOverdueChecks, dueSchedules, writeDeadlines, type DeadlineWrite } from "./deadlines.ts";
 import { reclaimExpired } from "./leases.ts";
-import { createFirstDrillQueue } from "./first-drill.ts";
 import { replicaReadProblem } from "./read-problem.ts";
 import { storedCredentials, type StoredCredentials } from "./replica-target.ts";
 import type { DrillContext } from "./run-drill.ts";
@@ -197,8 +196,6 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     }
   }
 
-  // Transitions to fresh and the catch-up's candidates, looked at in batches (first-drill.ts).
-  const firstDrills = createFirstDrillQueue(store, (projectId) => firstDrill(projectId), (err, projectId) => logger.error({ err, projectId }, "first drill not queued"));
   let lastCatchUp: number | null = null;
   async function tickOnce(now: Date): Promise<void> {
     if (redis) {
@@ -211,8 +208,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     // Replicas the core cannot read stay candidates; looking at them every tick would cost a read each.
     if (lastCatchUp === null || now.getTime() - lastCatchUp >= FIRST_DRILL_CATCH_UP_MS || now.getTime() < lastCatchUp) {
       lastCatchUp = now.getTime();
-      for (const id of await firstDrillCandidates()) firstDrills.add(id);
-      await firstDrills.idle();
+      for (const id of await firstDrillCandidates()) await firstDrill(id, now);
     }
     await fireSchedules(now);
     await checkOverdue(now);
@@ -237,7 +233,8 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     firstDrill,
     /** The sweeper's status-change hook: a project that turns fresh gets its first drill when it never had one. */
     onProjectStatus(projectId: string, status: string): void {
-      if (status === "fresh") firstDrills.add(projectId);
+      if (status !== "fresh") return;
+      firstDrill(projectId).catch((err) => logger.error({ err, projectId }, "first drill not queued"));
     },
     scheduleTick,
     /** Runs what is queued now (only the named drills when given; embedded mode); tests and the CLI use it to wait. */
