@@ -6,8 +6,9 @@
 //            min TXID u64, max TXID u64, timestamp (ms since epoch) u64,
 //            pre-apply checksum u64, WAL offset u64, WAL size u64,
 //            WAL salt1 u32, salt2 u32, node id u64, 20 reserved bytes
-//   pages    per page: pgno u32, flags u16; flag 1: size u32 then an LZ4 block
-//            (older writers: an LZ4 frame, not supported here); a zero header ends them
+//   pages    per page: pgno u32, flags u16; flag 1 (ltx v0.5.2+, Litestream v0.5.16+): size u32 then
+//            an LZ4 block; no flag (ltx v0.5.0–v0.5.1, Litestream v0.5.0–v0.5.15): one whole LZ4
+//            frame (its own end mark and XXH32 content checksum, verified too); a zero header ends them
 //   index    uvarints (pgno, offset, size)… 0, then the index's size u64
 //   trailer  post-apply checksum u64, file checksum u64
 //
@@ -23,7 +24,7 @@
 //   parseLtxFileName(name: string): { minTXID, maxTXID } | null
 // TXIDs are numbers: a TXID above 2^53 is refused (LtxError), never rounded.
 import { Crc64 } from "./crc64.ts";
-import { lz4DecodeBlock } from "./lz4.ts";
+import { lz4DecodeBlock, lz4ReadFrame } from "./lz4.ts";
 
 export const LTX_HEADER_SIZE = 100;
 const LTX_TRAILER_SIZE = 16;
@@ -152,17 +153,27 @@ export function verifyLtx(bytes: Uint8Array): LtxVerified {
     if (pgno > header.commit) throw new LtxError(`${where}: page number beyond the database's ${header.commit} pages`);
     if (pgno <= prev) throw new LtxError(`${where}: page numbers out of order (after page ${prev})`);
     if (header.isSnapshot && pgno !== prev + 1 && !(prev + 1 === lockPgno && pgno === prev + 2)) throw new LtxError(`${where}: a snapshot must hold every page, page ${prev + 1} is missing`);
-    if ((flags & PAGE_FLAG_SIZE) === 0) throw new LtxError(`${where}: page data in the older LZ4-frame encoding, which Borela does not verify`);
-    if (pos + 4 > bytes.length) throw new LtxError(`truncated: ${where} has no data size`);
-    const size = view.getUint32(pos);
-    hash.update(bytes.subarray(pos, pos + 4));
-    pos += 4;
-    if (pos + size > bytes.length) throw new LtxError(`truncated: ${where} has ${size} bytes of data, the file ends first`);
     let data: Uint8Array;
-    try {
-      data = lz4DecodeBlock(bytes.subarray(pos, pos + size), header.pageSize, page);
-    } catch (err) {
-      throw new LtxError(`${where}: page data does not decode (${(err as Error).message})`);
+    if ((flags & PAGE_FLAG_SIZE) === 0) {
+      try {
+        const frame = lz4ReadFrame(bytes, pos);
+        data = frame.data;
+        pos = frame.end;
+      } catch (err) {
+        throw new LtxError(`${where}: page data (an LZ4 frame, as Litestream before v0.5.16 writes it) does not decode (${(err as Error).message})`);
+      }
+    } else {
+      if (pos + 4 > bytes.length) throw new LtxError(`truncated: ${where} has no data size`);
+      const size = view.getUint32(pos);
+      hash.update(bytes.subarray(pos, pos + 4));
+      pos += 4;
+      if (pos + size > bytes.length) throw new LtxError(`truncated: ${where} has ${size} bytes of data, the file ends first`);
+      try {
+        data = lz4DecodeBlock(bytes.subarray(pos, pos + size), header.pageSize, page);
+      } catch (err) {
+        throw new LtxError(`${where}: page data does not decode (${(err as Error).message})`);
+      }
+      pos += size;
     }
     if (data.length !== header.pageSize) throw new LtxError(`${where}: page data decodes to ${data.length} bytes, expected the page size ${header.pageSize}`);
     hash.update(data);
@@ -171,7 +182,6 @@ export function verifyLtx(bytes: Uint8Array): LtxVerified {
       pageHash.set(data, 4);
       dbChecksum ^= CHECKSUM_FLAG | new Crc64().update(pageHash).digest();
     }
-    pos += size;
     prev = pgno;
     pages++;
   }

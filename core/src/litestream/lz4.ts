@@ -9,6 +9,9 @@
 //                                               block and content checksums (XXH32); returns the
 //                                               content size; throws Lz4Error naming what failed
 //   lz4DecodeBlock(block: Uint8Array, maxSize: number, into?): Uint8Array   one raw LZ4 block (LTX page data)
+//   lz4ReadFrame(bytes: Uint8Array, at: number): { data, end }   the one frame starting at `at`, verified as
+//                                               lz4Verify does; `end`: the index after it (LTX pages of
+//                                               superfly/ltx v0.5.0–v0.5.1, Litestream v0.5.0–v0.5.15)
 // Format: the LZ4 frame and block specifications (github.com/lz4/lz4/blob/dev/doc).
 import { xxh32 } from "./xxh32.ts";
 
@@ -69,7 +72,7 @@ const BLOCK_MAX = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 10
  * each block. With `verify`, checks the descriptor (version, block size), its header checksum and every
  * block's checksum. Throws Lz4Error naming the byte where the frame is damaged.
  */
-function walkFrames(frame: Uint8Array, verify: boolean, visit: (d: Descriptor) => FrameVisitor): void {
+function walkFrames(frame: Uint8Array, verify: boolean, visit: (d: Descriptor) => FrameVisitor, once = false): number {
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   let pos = 0;
   while (pos < frame.length) {
@@ -104,7 +107,9 @@ function walkFrames(frame: Uint8Array, verify: boolean, visit: (d: Descriptor) =
     if (contentChecksum && pos + 4 > frame.length) throw new Lz4Error(`truncated frame: no content checksum`);
     visitor.end(contentChecksum ? pos : null);
     pos += contentChecksum ? 4 : 0;
+    if (once) break;
   }
+  return pos;
 }
 
 export function lz4ContentSize(frame: Uint8Array): number {
@@ -160,41 +165,57 @@ export function lz4DecodeBlock(block: Uint8Array, maxSize: number, into?: Uint8A
   return out.subarray(0, decodeBlock(block, 0, block.length, out, 0));
 }
 
+/**
+ * Decodes every block of a frame (matches reach back across blocks) and checks its content checksum;
+ * `onContent` gets the content when `keep` (else only its size: a WAL segment need not be held twice).
+ */
+function contentVisitor(view: DataView, maxBlock: number, keep: boolean, onContent: (size: number, content: Uint8Array | null) => void): FrameVisitor {
+  const blocks: Uint8Array[] = [];
+  let size = 0;
+  let window = new Uint8Array(0);
+  return {
+    block(buf, start, end, compressed) {
+      let block: Uint8Array;
+      if (!compressed) block = buf.slice(start, end);
+      else {
+        // Earlier output (up to 64 KiB) goes in front so matches can reach back across blocks.
+        const out = new Uint8Array(window.length + maxBlock);
+        out.set(window);
+        block = out.slice(window.length, decodeBlock(buf, start, end, out, window.length));
+      }
+      blocks.push(block);
+      size += block.length;
+      const joined = new Uint8Array(Math.min(64 * 1024, window.length + block.length));
+      const tail = Math.min(block.length, joined.length);
+      joined.set(window.subarray(window.length - (joined.length - tail)), 0);
+      joined.set(block.subarray(block.length - tail), joined.length - tail);
+      window = joined;
+    },
+    end(checksumAt) {
+      let content: Uint8Array | null = null;
+      if (checksumAt !== null || keep) {
+        content = new Uint8Array(size);
+        let at = 0;
+        for (const b of blocks) content.set(b, (at += b.length) - b.length);
+      }
+      if (checksumAt !== null && xxh32(content!) !== view.getUint32(checksumAt, true)) throw new Lz4Error(`invalid frame checksum: the content does not match it`);
+      onContent(size, keep ? content : null);
+    },
+  };
+}
+
 export function lz4Verify(frame: Uint8Array): number {
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   let total = 0;
-  walkFrames(frame, true, ({ maxBlock }) => {
-    const blocks: Uint8Array[] = [];
-    let size = 0;
-    let window = new Uint8Array(0);
-    return {
-      block(buf, start, end, compressed) {
-        let block: Uint8Array;
-        if (!compressed) block = buf.slice(start, end);
-        else {
-          // Earlier output (up to 64 KiB) goes in front so matches can reach back across blocks.
-          const out = new Uint8Array(window.length + maxBlock);
-          out.set(window);
-          block = out.slice(window.length, decodeBlock(buf, start, end, out, window.length));
-        }
-        blocks.push(block);
-        size += block.length;
-        const joined = new Uint8Array(Math.min(64 * 1024, window.length + block.length));
-        const tail = Math.min(block.length, joined.length);
-        joined.set(window.subarray(window.length - (joined.length - tail)), 0);
-        joined.set(block.subarray(block.length - tail), joined.length - tail);
-        window = joined;
-      },
-      end(checksumAt) {
-        if (checksumAt !== null) {
-          const content = new Uint8Array(size);
-          let at = 0;
-          for (const b of blocks) content.set(b, (at += b.length) - b.length);
-          if (xxh32(content) !== view.getUint32(checksumAt, true)) throw new Lz4Error(`invalid frame checksum: the content does not match it`);
-        }
-        total += size;
-      },
-    };
-  });
+  walkFrames(frame, true, ({ maxBlock }) => contentVisitor(view, maxBlock, false, (size) => void (total += size)));
   return total;
+}
+
+export function lz4ReadFrame(bytes: Uint8Array, at: number): { data: Uint8Array; end: number } {
+  const frame = bytes.subarray(at);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const got: { data: Uint8Array | null } = { data: null };
+  const length = walkFrames(frame, true, ({ maxBlock }) => contentVisitor(view, maxBlock, true, (_size, content) => void (got.data = content)), true);
+  if (!got.data) throw new Lz4Error(`no LZ4 frame at byte ${at}`);
+  return { data: got.data, end: at + length };
 }
