@@ -2,28 +2,31 @@
 // (better-sqlite3 is synchronous). Plain JavaScript: workers do not inherit
 // the TypeScript loader.
 //
-// `part` splits the work between workers: "check" runs the integrity (or
-// quick) check; "data", side by side with it, the foreign keys, row counts and
-// the marker; "assertions" the project's queries from index `from` on, one
-// message per query so the parent can hold each to its own time limit. Each
-// opens its own read-only connection.
+// `part` splits the work between workers: "check" runs statements of the
+// integrity check's plan (check-plan.ts), several such workers at once;
+// "data", beside them, the foreign keys, row counts and the marker;
+// "assertions" the project's queries from index `from` on, one message per
+// query (after a "ready" once open) so the parent can hold each to its own
+// time limit. Each opens its own read-only connection.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
-const { file, check, assertions, part, from = 0 } = workerData;
+const { file, statements, claim, assertions, part, from = 0 } = workerData;
 const send = (msg) => parentPort.postMessage(msg);
 
 function quoteIdent(name) {
   return `"${String(name).replace(/"/g, '""')}"`;
 }
 
+// Takes statements of the check plan (check-plan.ts) by index from a counter
+// shared by every check worker, until none is left: one answer each.
 function integrity(db) {
-  send({ step: "check" });
-  const lines = db
-    .prepare(`PRAGMA ${check === "quick_check" ? "quick_check" : "integrity_check"}`)
-    .all()
-    .map((r) => Object.values(r)[0]);
-  return { integrity: lines.length === 1 && lines[0] === "ok" ? "ok" : lines.slice(0, 50).join("\n") };
+  const next = new Int32Array(claim);
+  for (let i = Atomics.add(next, 0, 1); i < statements.length; i = Atomics.add(next, 0, 1)) {
+    send({ step: `check ${i + 1}/${statements.length}` });
+    send({ answer: { index: i, lines: db.prepare(statements[i]).all().map((r) => String(Object.values(r)[0])) } });
+  }
+  return {};
 }
 
 function data(db) {
@@ -62,6 +65,7 @@ try {
   db.pragma("mmap_size = 4294967296");
   db.pragma("cache_size = -131072");
   if (part === "assertions") {
+    send({ ready: true });
     for (let i = from; i < assertions.length; i++) send({ assertion: runAssertion(db, assertions[i].sql) });
   }
   const result = part === "check" ? integrity(db) : part === "data" ? data(db) : {};
