@@ -6,6 +6,7 @@ import { agentlessVerdict, type StorageListing } from "./agentless.ts";
 import { formatDuration } from "../words/duration.ts";
 import { worstStatus, type Status } from "./severity.ts";
 import { replicaReach } from "./replica-reach.ts";
+import { noDatabasesVerdict, type RetiredDatabase } from "./retired.ts";
 import type { Position } from "../protocol.ts";
 
 export { STATUSES, severity, worstStatus, type Status } from "./severity.ts";
@@ -125,7 +126,7 @@ export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): V
 }
 
 export function evaluateProject(
-  project: Thresholds & { lastHeartbeatAt: Date | null; lastPingAt?: Date | null; listing?: StorageListing | null },
+  project: Thresholds & { lastHeartbeatAt: Date | null; lastPingAt?: Date | null; listing?: StorageListing | null; retired?: RetiredDatabase | null },
   databases: DatabaseState[],
   now: Date,
   rejectedToken: { at: Date; reason: string } | null = null,
@@ -147,9 +148,7 @@ export function evaluateProject(
       : db;
   const verdicts = databases.map((db) => evaluateDatabase(heard(db), project, now));
   if (silence) return { ...silence, databases: verdicts.map(() => silence) };
-  if (databases.length === 0) {
-    return { status: "error", reasons: ["the agent reports no databases"], databases: [] };
-  }
+  if (databases.length === 0) return { ...noDatabasesVerdict(project.retired ?? null), databases: [] };
   const status = worstStatus(verdicts.map((v) => v.status));
   const reasons = verdicts.filter((v) => v.status === status).flatMap((v) => v.reasons);
   return { status, reasons: dedupe(reasons), databases: verdicts };

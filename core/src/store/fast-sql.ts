@@ -44,7 +44,7 @@ export const INGEST_SQL = {
 /** sweep-reads.ts: what the freshness sweeper evaluates for one project. */
 export const SWEEP_SQL = {
   project: `SELECT id, status, statusReasons, staleAfterSeconds, heartbeatGraceSeconds, lastHeartbeatAt, lastPingAt,
-    replicaUrl, newestLtxAt, listedAt, listError FROM Project WHERE id = ?`,
+    replicaUrl, newestLtxAt, listedAt, listError, retiredName, retiredAt FROM Project WHERE id = ?`,
   databases: `SELECT id, name, path, status, statusReasons, lastHeartbeatAt, "exists", errors, missedHeartbeats, position FROM Database WHERE projectId = ? ORDER BY name`,
   replicas: `SELECT r.databaseId, r.url, r.pendingSince, r.lastError, r.position, r.lastSnapshotAt
     FROM Replica r JOIN Database d ON d.id = r.databaseId WHERE d.projectId = ? ORDER BY r.url`,

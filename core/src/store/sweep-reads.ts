@@ -48,6 +48,8 @@ export interface SweepInput {
     /** The core's own listing of the replica stored for agentless watching; absent or null when none is stored. */
     listing?: StorageListing | null;
     rejectedToken?: TokenRejection | null;
+    /** The last database the operator retired (freshness/retired.ts); absent or null when none was. */
+    retired?: { name: string; at: Date } | null;
   };
   /** Ordered by name. */
   databases: SweptDatabase[];
@@ -56,7 +58,7 @@ export interface SweepInput {
 }
 
 type ProjectRow = { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null; lastPingAt: string | number | null;
-  replicaUrl: string | null; newestLtxAt: string | number | null; listedAt: string | number | null; listError: string | null };
+  replicaUrl: string | null; newestLtxAt: string | number | null; listedAt: string | number | null; listError: string | null; retiredName: string | null; retiredAt: string | number | null };
 type DatabaseRow = { id: string; name: string; path: string; status: string; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string; missedHeartbeats: number; position: string | null };
 type ReplicaRow = { databaseId: string; url: string; pendingSince: string | null; lastError: string | null; position: string | null; lastSnapshotAt: string | null };
 type IncidentRow = { id: string; databaseId: string | null; kind: "silent" | "error" | "stale"; reason: string; clearedAt: string | null };
@@ -90,6 +92,7 @@ export class SweepReads {
         lastPingAt: prismaDate(p.lastPingAt),
         listing: p.replicaUrl === null ? null : { url: p.replicaUrl, newestLtxAt: prismaDate(p.newestLtxAt), listedAt: prismaDate(p.listedAt), error: p.listError },
         rejectedToken: this.auth.lastRejection(projectId),
+        retired: p.retiredName === null || p.retiredAt === null ? null : { name: p.retiredName, at: prismaDate(p.retiredAt)! },
       },
       databases: (this.stmts.databases.all(projectId) as DatabaseRow[]).map((d) => ({
         id: d.id,
