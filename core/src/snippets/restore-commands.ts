@@ -4,8 +4,12 @@
 // The replica URL keeps only the bucket and path the agent reported: where the
 // requests go (endpoint, region) comes from the core, as for drills
 // (drills/replica-target.ts): pasting a command must never send the admin's
-// own keys to an endpoint an agent chose.
+// own keys to an endpoint an agent chose. Whether a replica is the project's
+// own managed one is storage/'s call (inManagedPrefix); snippets/ sits above
+// storage/, which imports nothing from here.
 import { parseReplicaUrl } from "../litestream/replica-url.ts";
+import { inManagedPrefix } from "../storage/managed-replica.ts";
+import type { RestoreStorage } from "../storage/restore-storage.ts";
 import { shellCommand } from "./shell.ts";
 import { restoreRefusal, type LastDrill } from "./restore-refusal.ts";
 
@@ -22,23 +26,13 @@ export interface RestoreCommands {
   borela: string;
 }
 
-/** Where the core itself says a project's S3 replicas live; never from a heartbeat. */
-export interface RestoreStorage {
-  /** The operator's managed bucket (BORELA_S3_*) and the project's prefix in it; null when none is configured. */
-  managed: { bucket: string; prefix: string; endpoint: string | null; region: string; forcePathStyle: boolean } | null;
-  /** What an admin stored with PUT /api/v1/projects/:id/storage-credentials; null when nothing is stored. */
-  stored: { bucket: string; endpoint: string | null; region: string } | null;
-}
+export type { RestoreStorage };
 
 export const NO_STORAGE: RestoreStorage = { managed: null, stored: null };
 
 /** Said after a command whose endpoint the core does not know: fixed text, nothing reported in it. */
 const ENDPOINT_NOTE =
   "# endpoint unknown: for a store other than AWS S3 add ?endpoint=<https://your S3 endpoint>&region=<region> (an admin can store it with PUT /api/v1/projects/<id>/storage-credentials)";
-
-function under(path: string, prefix: string): boolean {
-  return path === prefix || path.startsWith(`${prefix}/`);
-}
 
 /**
  * The URL a restore command reads, from a reported replica URL: `file:///dir` as reported (without query);
@@ -60,7 +54,7 @@ export function restoreUrl(reported: string, storage: RestoreStorage): { url: st
   const base = `s3://${target.bucket}${pathname === "/" ? "" : pathname}`;
   const { managed, stored } = storage;
   let where: { endpoint: string | null; region: string; forcePathStyle: boolean } | null = null;
-  if (managed && target.bucket === managed.bucket && under(target.path, managed.prefix)) where = managed;
+  if (managed && inManagedPrefix(managed, managed.prefix, target)) where = managed;
   else if (stored && target.bucket === stored.bucket) where = { ...stored, forcePathStyle: stored.endpoint !== null };
   if (!where) return { url: base, endpointKnown: false };
   const query = new URLSearchParams();

@@ -4,7 +4,14 @@
 // stored for bring-your-own S3. No secret is read.
 import type { S3Settings } from "../config.ts";
 import type { Store } from "../store/db.ts";
-import type { RestoreStorage } from "../snippets/restore-commands.ts";
+
+/** Where the core itself says a project's S3 replicas live; never from a heartbeat. */
+export interface RestoreStorage {
+  /** The operator's managed bucket (BORELA_S3_*) and the project's prefix in it; null when none is configured. */
+  managed: { bucket: string; prefix: string; endpoint: string | null; region: string; forcePathStyle: boolean } | null;
+  /** What an admin stored with PUT /api/v1/projects/:id/storage-credentials; null when nothing is stored. */
+  stored: { bucket: string; endpoint: string | null; region: string } | null;
+}
 
 /** `s3`: the core's BORELA_S3_* settings (null when unset); `project`: its id and managed storage prefix. */
 export async function restoreStorage(store: Store, s3: S3Settings | null, project: { id: string; storagePrefix: string }): Promise<RestoreStorage> {
