@@ -2,7 +2,8 @@
 //
 //   runInChildProcess(job, options): Promise<IsolatedResult>
 //     options: { scratch (a fresh temp dir for this drill), hide (the core's data dir and drill dir),
-//                limits, onStep, entry? (tests: another script in the same sandbox) }
+//                limits, onStep, entry? (tests: another script in the same sandbox; by default
+//                the bundled child of child-bundle.ts, or entry.mjs with tsx without it) }
 //     Rejects with IsolationError when the child ends without a result (killed at the
 //     wall-clock limit, crashed, refused by the sandbox).
 //
@@ -20,6 +21,7 @@ import { chmod, chown, mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Emit, IsolatedJob, IsolatedResult } from "./job.ts";
+import { bundledChildEntry } from "./child-bundle.ts";
 import { readChildOutput } from "./child-output.ts";
 import { childEnv, NOBODY, othersMayRead, SANDBOX_REPLICA, SANDBOX_WORK, sandboxCommand, type IsolationLimits } from "./sandbox.ts";
 
@@ -81,7 +83,7 @@ export async function runInChildProcess(job: IsolatedJob, options: ChildProcessO
   await chmod(options.scratch, 0o700);
   const plan = sandboxCommand({
     node: process.execPath,
-    entry: options.entry ?? ENTRY,
+    entry: options.entry ?? (await bundledChildEntry()) ?? ENTRY,
     scratch: options.scratch,
     replicaDir,
     hide: options.hide,
