@@ -49,6 +49,20 @@ export const ReplicaReport = Type.Object(
 );
 export type ReplicaReport = Static<typeof ReplicaReport>;
 
+/**
+ * Litestream 0.5's snapshot interval and retention a database runs with (its litestream.yml's `snapshot:`,
+ * as the agent rendered or adopted it; Litestream's defaults filled in), in seconds. Data, checked here:
+ * whole seconds from 1 s to ten years.
+ */
+export const SnapshotReport = Type.Object(
+  {
+    intervalSeconds: Type.Integer({ minimum: 1, maximum: 10 * 366 * 86_400 }),
+    retentionSeconds: Type.Integer({ minimum: 1, maximum: 10 * 366 * 86_400 }),
+  },
+  { additionalProperties: false },
+);
+export type SnapshotReport = Static<typeof SnapshotReport>;
+
 export const DatabaseReport = Type.Object(
   {
     /** Letters, digits, ".", "_" and "-", starting with a letter or digit (DATABASE_NAME_PATTERN). */
@@ -78,6 +92,8 @@ export const DatabaseReport = Type.Object(
     errors: Type.Array(Message, { maxItems: 50 }),
     /** Facts worth showing that are not errors by themselves (e.g. Litestream restarting). */
     notes: Type.Optional(Type.Array(Message, { maxItems: 50 })),
+    /** Litestream 0.5 only. */
+    snapshot: Type.Optional(SnapshotReport),
   },
   { additionalProperties: false },
 );

@@ -16,6 +16,7 @@ import type { LitestreamRunner } from "./litestream-runner.ts";
 import { currentErrors } from "./log-errors.ts";
 import type { ManagedRefresh } from "./managed-refresh.ts";
 import type { Sampler } from "./sampler.ts";
+import { snapshotReport } from "../litestream/snapshot-config.ts";
 import type { AgentSettings } from "./settings.ts";
 
 export interface BuilderOptions {
@@ -59,7 +60,7 @@ export class HeartbeatBuilder {
           now,
         });
         inputs.errors.push(...(await containerChecks(w.setting)));
-        return w.report({
+        const report = await w.report({
           ...inputs,
           now,
           live: sampler.metrics?.databases.get(w.path) ?? null,
@@ -69,6 +70,7 @@ export class HeartbeatBuilder {
           secrets: secrets(),
           restarts: litestream.supervisor ? { enabled: settings.restartLitestream, startedAt: litestream.supervisor.status().restartedAt } : undefined,
         });
+        return settings.litestreamVersion === "0.5" ? { ...report, snapshot: snapshotReport(settings.litestreamConfig?.snapshot ?? null) } : report;
       }),
     );
     const toRestart = litestream.supervisor ? filesReplaced(watches.map((w) => ({ path: w.path, problem: w.identityProblem() })), now) : [];

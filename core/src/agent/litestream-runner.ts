@@ -81,6 +81,7 @@ export class LitestreamRunner {
         const written = await writeLitestreamConfig(settings.stateDir, {
           line: settings.litestreamVersion,
           addr: this.metricsAddr,
+          snapshot: settings.litestreamConfig?.snapshot ?? null,
           databases: ready.map((w) => ({ path: w.path, replicas: w.replicas.map((r) => ({ syncInterval: settings.syncInterval, ...r })) })),
         });
         if (settings.litestreamVersion !== "0.5") return { configPath: written.path, env: written.env };

@@ -23,6 +23,7 @@ import { ConfigError } from "../config.ts";
 import { parseBool, parseInteger, parseList, type Env } from "../env-parse.ts";
 import type { LitestreamLine } from "../litestream/binary.ts";
 import { joinReplicaUrl, parseReplicaUrl, type ReplicaTarget, type S3Credentials } from "../litestream/replica-url.ts";
+import type { SnapshotSettings } from "../litestream/snapshot-config.ts";
 import type { AgentFile } from "./agent-file.ts";
 
 export class AgentSettingsError extends ConfigError {}
@@ -67,7 +68,8 @@ export interface AgentSettings {
   databases: DatabaseSetting[];
   mode: AgentMode;
   /** Litestream config the databases came from (--litestream-config), with its metrics addr. */
-  litestreamConfig: { path: string; addr: string | null } | null;
+  /** The adopted litestream.yml (--litestream-config): its path, metrics addr and 0.5 `snapshot:` settings. */
+  litestreamConfig: { path: string; addr: string | null; snapshot?: SnapshotSettings | null } | null;
   restartLitestream: boolean;
   countRows: boolean;
   countRowsMaxBytes: number;
@@ -191,7 +193,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env = process.en
     } catch (err) {
       throw new AgentSettingsError((err as Error).message);
     }
-    litestreamConfig = { path: resolved, addr: parsed.addr };
+    litestreamConfig = { path: resolved, addr: parsed.addr, snapshot: parsed.snapshot ?? null };
     configLine = parsed.line ?? null;
     databases = parsed.databases.map((db) => ({
       ...checkDatabase(undefined, db.path, resolved),

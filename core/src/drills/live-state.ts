@@ -2,7 +2,8 @@
 // with it: its position (0.3 generation, index, offset; 0.5 TXID; from the
 // Database row), the drilled replica's position (its first replica's row: 0.5,
 // the newest LTX file's max TXID) with when that heartbeat arrived, and when it
-// last saw the file change (`changedAt`, kept only in the newest heartbeat's payload).
+// last saw the file change (`changedAt`, kept only in the newest heartbeat's payload), and
+// the snapshot retention it reported (0.5: `snapshot.retentionSeconds`, seconds, schema-checked at ingest).
 //
 //   liveState(store, database: { projectId, name, position, replicas? }): Promise<LiveState>
 import type { Position } from "../protocol.ts";
@@ -14,6 +15,8 @@ export interface LiveState {
   changedAt: Date | null;
   /** The drilled replica (the database's first) as the latest heartbeat reported it; null when never reported. */
   replica: { position: Position; seenAt: Date } | null;
+  /** Reported as data: ltx-check.ts snapshotRetention bounds it again. */
+  snapshotRetentionSeconds: unknown;
 }
 
 export async function liveState(
@@ -25,8 +28,9 @@ export async function liveState(
   const replicaPosition = first ? parseJson<Position | null>(first.position, null) : null;
   const replica = first && replicaPosition ? { position: replicaPosition, seenAt: first.updatedAt } : null;
   const heartbeat = await store.heartbeat.findFirst({ where: { projectId: database.projectId }, orderBy: { receivedAt: "desc" }, select: { payload: true } });
-  const payload = parseJson<{ databases?: { name?: string; changedAt?: string | null }[] } | null>(heartbeat?.payload ?? null, null);
-  const raw = payload?.databases?.find((d) => d.name === database.name)?.changedAt ?? null;
+  const payload = parseJson<{ databases?: { name?: string; changedAt?: string | null; snapshot?: { retentionSeconds?: unknown } }[] } | null>(heartbeat?.payload ?? null, null);
+  const reported = payload?.databases?.find((d) => d.name === database.name);
+  const raw = reported?.changedAt ?? null;
   const changedAt = raw ? new Date(raw) : null;
-  return { position, changedAt: changedAt && !Number.isNaN(changedAt.getTime()) ? changedAt : null, replica };
+  return { position, changedAt: changedAt && !Number.isNaN(changedAt.getTime()) ? changedAt : null, replica, snapshotRetentionSeconds: reported?.snapshot?.retentionSeconds ?? null };
 }

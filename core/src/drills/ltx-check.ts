@@ -6,10 +6,14 @@
 //   - every file of that plan read whole and verified (layout/v5.ts: header,
 //     pages, CRC-64/ISO file checksum, name vs header): 0.5 writes no database
 //     checksum, so this is the only check of the files' content before restoring;
-//   - the newest snapshot's age against the snapshot retention (a warning).
+//   - the newest snapshot's age against the snapshot retention (a warning): the one the
+//     agent reported for the database (its litestream.yml's `snapshot.retention`,
+//     protocol.ts SnapshotReport), else Litestream 0.5's default (24 h).
 //
+//   snapshotRetention(reportedSeconds: unknown): { ms, source: "reported" | "default" }   pure; anything but
+//     a whole number of seconds within SnapshotReport's bounds is the default
 //   planLtxCheck(url, ltx: LtxFile[], options): LtxPlanCheck   pure
-//     options: { timestamp: Date | null, now?: Date, snapshotRetentionMs?: number }
+//     options: { timestamp: Date | null, now?: Date, snapshotRetention?: SnapshotRetention }
 //   verifyLtxFiles(client, plan, stored): Promise<{ damaged, file } | { verified, summary }>
 //     throws ReplicaReadError when storage cannot be read (storage trouble, not damage).
 //   prepareLtxRestore(client, listing, choice, timestamp): Promise<RestoreSource | { failed }>
@@ -19,33 +23,47 @@ import type { RestoreSource } from "./restore-source.ts";
 import { SNAPSHOT_LEVEL } from "../litestream/client/replica-client.ts";
 import { ltxLabel, planLtxRestore, type LtxRestorePlan } from "../litestream/ltx-plan.ts";
 import { DamagedLtxError, verifyLtxPlan, withHeaderTimes, type VerifiedPlan } from "../litestream/layout/v5.ts";
+import { DEFAULT_SNAPSHOT, MAX_SNAPSHOT_SECONDS } from "../litestream/snapshot-config.ts";
 import { formatBytes } from "../words/bytes.ts";
 
 /** Litestream 0.5's default snapshot retention (snapshot.retention, 24h). */
-export const DEFAULT_SNAPSHOT_RETENTION_MS = 24 * 3600_000;
+export const DEFAULT_SNAPSHOT_RETENTION_MS = DEFAULT_SNAPSHOT.retentionMs;
+
+export interface SnapshotRetention {
+  ms: number;
+  /** "reported": the database's agent reported it from its litestream.yml; "default": Litestream 0.5's. */
+  source: "reported" | "default";
+}
+
+export function snapshotRetention(reportedSeconds: unknown): SnapshotRetention {
+  const ok = typeof reportedSeconds === "number" && Number.isInteger(reportedSeconds) && reportedSeconds >= 1 && reportedSeconds <= MAX_SNAPSHOT_SECONDS;
+  return ok ? { ms: reportedSeconds * 1000, source: "reported" } : { ms: DEFAULT_SNAPSHOT_RETENTION_MS, source: "default" };
+}
 
 export type LtxPlanCheck = { ok: true; plan: LtxRestorePlan; warnings: string[] } | { ok: false; reason: string };
 
 const hex = (n: number) => n.toString(16).padStart(16, "0");
 
 function hours(ms: number): string {
+  if (ms < 2 * 3600_000) return `${Math.round(ms / 60_000)} min`;
   return ms >= 48 * 3600_000 ? `${Math.round(ms / 86_400_000)} d` : `${Math.round(ms / 3600_000)} h`;
 }
 
-export function snapshotAgeWarning(ltx: LtxFile[], now: Date, retentionMs: number): string | null {
+export function snapshotAgeWarning(ltx: LtxFile[], now: Date, retention: SnapshotRetention): string | null {
+  const retentionMs = retention.ms;
   const snapshots = ltx.filter((f) => f.level === SNAPSHOT_LEVEL);
   if (snapshots.length === 0) return `the replica holds no snapshot (level ${SNAPSHOT_LEVEL}): a restore replays every LTX file from TXID 1`;
   const newest = snapshots.reduce((a, f) => (f.createdAt > a.createdAt ? f : a));
   const age = now.getTime() - newest.createdAt.getTime();
-  if (age <= retentionMs + 3600_000) return null;
-  return `the newest snapshot (${ltxLabel(newest)}, ${newest.createdAt.toISOString()}) is ${hours(age)} old, beyond the ${hours(retentionMs)} snapshot retention: Litestream has stopped taking snapshots, and a restore replays ever more files`;
+  if (age <= retentionMs + Math.min(3600_000, retentionMs)) return null;
+  return `the newest snapshot (${ltxLabel(newest)}, ${newest.createdAt.toISOString()}) is ${hours(age)} old, beyond the ${retention.source === "reported" ? `${hours(retentionMs)} snapshot retention its agent reported` : `${hours(retentionMs)} snapshot retention (Litestream 0.5's default; no agent reported one)`}: Litestream has stopped taking snapshots, and a restore replays ever more files`;
 }
 
 /** The plan and what is wrong before reading any file: a restore that would fail, the snapshot's age. */
-export function planLtxCheck(url: string, ltx: LtxFile[], options: { timestamp: Date | null; now?: Date; snapshotRetentionMs?: number }): LtxPlanCheck {
+export function planLtxCheck(url: string, ltx: LtxFile[], options: { timestamp: Date | null; now?: Date; snapshotRetention?: SnapshotRetention }): LtxPlanCheck {
   const planned = planLtxRestore(ltx, { timestamp: options.timestamp });
   if (!planned.ok) return { ok: false, reason: `litestream restore of ${url} would fail: ${planned.reason}` };
-  const age = options.timestamp ? null : snapshotAgeWarning(ltx, options.now ?? new Date(), options.snapshotRetentionMs ?? DEFAULT_SNAPSHOT_RETENTION_MS);
+  const age = options.timestamp ? null : snapshotAgeWarning(ltx, options.now ?? new Date(), options.snapshotRetention ?? snapshotRetention(null));
   return { ok: true, plan: planned.plan, warnings: age ? [age] : [] };
 }
 
@@ -75,6 +93,7 @@ export async function prepareLtxRestore(
   listing: ReplicaListing,
   choice: LayoutChoice,
   timestamp: Date | null,
+  retention: SnapshotRetention = snapshotRetention(null),
 ): Promise<RestoreSource | { failed: string }> {
   let ltx = listing.ltx;
   if (timestamp && client.type === "s3") {
@@ -85,7 +104,7 @@ export async function prepareLtxRestore(
       throw err;
     }
   }
-  const checked = planLtxCheck(client.url, ltx, { timestamp });
+  const checked = planLtxCheck(client.url, ltx, { timestamp, snapshotRetention: retention });
   if (!checked.ok) return { failed: checked.reason };
   const { plan } = checked;
   const warnings = [...checked.warnings];

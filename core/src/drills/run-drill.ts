@@ -15,7 +15,7 @@ import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary
 import { ReplicaReadError } from "../litestream/replica-reader.ts";
 import { openReplicaClient } from "../litestream/client/replica-client.ts";
 import { chooseLayout } from "../litestream/layout/detect.ts";
-import { prepareLtxRestore } from "./ltx-check.ts";
+import { prepareLtxRestore, snapshotRetention } from "./ltx-check.ts";
 import type { RestoreSource } from "./restore-source.ts";
 import type { LiveState } from "./live-state.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
@@ -116,14 +116,14 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   }
   const run = { ctx, drillId, drill, database, target, report, step, finish, litestreamBin, line };
   if (choice.layout === "ltx") {
+    const live = await liveState(ctx.store, database);
     let prepared;
     try {
-      prepared = await prepareLtxRestore(client, listing, choice, drill.timestamp);
+      prepared = await prepareLtxRestore(client, listing, choice, drill.timestamp, snapshotRetention(live.snapshotRetentionSeconds));
     } catch (err) {
       throw new InfrastructureError((err as Error).message);
     }
     if ("failed" in prepared) return finish("failed", prepared.failed);
-    const live = await liveState(ctx.store, database);
     const below = ltxBelowReplica({ restoredTxid: prepared.txid ?? 0, replica: live.replica?.position ?? null, seenAt: live.replica?.seenAt ?? null, timestamp: drill.timestamp });
     if (below) {
       report.txid = prepared.txid;

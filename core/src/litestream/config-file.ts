@@ -7,6 +7,8 @@
 //     `line` is "0.5" when any database uses `replica:` (only 0.5 reads it), "0.3" otherwise (the
 //     `replicas:` list is 0.3's documented syntax). Both keys on one database: LitestreamConfigError.
 //   readLitestreamConfigFile(file: string, env, options?): Promise<LitestreamConfig>
+//   `snapshot`: 0.5's `snapshot: {interval, retention}` (top level, else agreed per database), null when unset
+//   (snapshot-config.ts; a bad duration: LitestreamConfigError naming the field).
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +16,7 @@ import YAML from "yaml";
 import { LitestreamConfigError, type LitestreamConfig } from "./config.ts";
 import { expandEnv } from "./expand-env.ts";
 import { parseReplicaUrl, type ReplicaTarget } from "./replica-url.ts";
+import { readSnapshotSettings } from "./snapshot-config.ts";
 
 type Env = Record<string, string | undefined>;
 type YamlMap = Record<string, unknown>;
@@ -120,7 +123,7 @@ export function parseLitestreamConfig(
       checkpointInterval: str(db["checkpoint-interval"]),
     };
   });
-  return { addr: str(root.addr) ?? null, databases, line: single ? "0.5" : "0.3" };
+  return { addr: str(root.addr) ?? null, databases, line: single ? "0.5" : "0.3", snapshot: readSnapshotSettings(root, dbs, source) };
 }
 
 export async function readLitestreamConfigFile(

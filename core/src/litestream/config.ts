@@ -14,6 +14,7 @@ import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { LitestreamLine } from "./binary.ts";
 import type { ReplicaTarget, S3Credentials } from "./replica-url.ts";
+import { goDuration, type SnapshotSettings } from "./snapshot-config.ts";
 
 export interface LitestreamDatabase {
   path: string;
@@ -28,6 +29,8 @@ export interface LitestreamConfig {
   databases: LitestreamDatabase[];
   /** Which Litestream reads the file; default "0.3". */
   line?: LitestreamLine;
+  /** 0.5's top-level `snapshot:` block (snapshot-config.ts); written only for 0.5, only what is set. */
+  snapshot?: SnapshotSettings | null;
 }
 
 export class LitestreamConfigError extends Error {}
@@ -98,6 +101,13 @@ export function renderLitestreamConfig(config: LitestreamConfig): { yaml: string
   const session = sessionCredentials(config);
   const doc: YamlMap = {};
   if (config.addr) doc.addr = config.addr;
+  const snapshot = config.line === "0.5" ? config.snapshot : null;
+  if (snapshot?.intervalMs || snapshot?.retentionMs) {
+    doc.snapshot = {
+      ...(snapshot.intervalMs ? { interval: goDuration(snapshot.intervalMs) } : {}),
+      ...(snapshot.retentionMs ? { retention: goDuration(snapshot.retentionMs) } : {}),
+    };
+  }
   doc.dbs = config.databases.map((db) => {
     const names = replicaNames(db.replicas);
     const out: YamlMap = { path: db.path };

@@ -10,7 +10,7 @@ import type { ReplicaFile } from "../../src/litestream/replica-reader.ts";
 import { ltxFileName } from "../../src/litestream/ltx.ts";
 import { planLtxRestore } from "../../src/litestream/ltx-plan.ts";
 import { chooseLayout, detectLayout } from "../../src/litestream/layout/detect.ts";
-import { snapshotAgeWarning } from "../../src/drills/ltx-check.ts";
+import { snapshotAgeWarning, snapshotRetention } from "../../src/drills/ltx-check.ts";
 
 const t0 = Date.parse("2026-11-01T00:00:00Z");
 function ltx(level: number, min: number, max: number, secondsAfter = max): LtxFile {
@@ -80,8 +80,8 @@ describe("layouts", () => {
 describe("snapshotAgeWarning", () => {
   it("warns when the newest snapshot is older than the retention (plus an hour), or missing", () => {
     const now = new Date(t0 + 30 * 3600_000);
-    expect(snapshotAgeWarning([ltx(9, 1, 5, 0)], now, 24 * 3600_000)).toMatch(/is 30 h old, beyond the 24 h snapshot retention/);
-    expect(snapshotAgeWarning([ltx(9, 1, 5, 8 * 3600)], now, 24 * 3600_000)).toBeNull();
-    expect(snapshotAgeWarning([ltx(0, 1, 5)], now, 24 * 3600_000)).toMatch(/holds no snapshot/);
+    expect(snapshotAgeWarning([ltx(9, 1, 5, 0)], now, snapshotRetention(null))).toMatch(/is 30 h old, beyond the 24 h snapshot retention/);
+    expect(snapshotAgeWarning([ltx(9, 1, 5, 8 * 3600)], now, snapshotRetention(null))).toBeNull();
+    expect(snapshotAgeWarning([ltx(0, 1, 5)], now, snapshotRetention(null))).toMatch(/holds no snapshot/);
   });
 });
