@@ -1,12 +1,13 @@
 // The project page's Signals panel (agentless watching), in real Chromium against a
 // real core: the litestream.yml line with the project's ping URL, which signals the
 // project has (a real ping to the URL), and the replica the core lists, stored from
-// the page (a refused URL shows the core's reason naming the field).
+// the page (a refused URL shows the core's reason naming the field); the lag and the
+// Overview's column speak of the Litestream ping, not of heartbeats that never come.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
+import { heartbeat, startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
 import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
 import { ensureDashboardBuilt } from "./support/build.ts";
 import { launchBrowser, type TestBrowser } from "./support/browser.ts";
@@ -58,7 +59,26 @@ it("shows the heartbeat-url line to paste, the signals the project has, and stor
   const fresh = page.locator('[data-question="fresh"]');
   expect(await fresh.textContent()).toMatch(/Last ping\s*\d+\s*s ago|Last ping\s*(just now|\d)/);
   expect(await fresh.textContent()).not.toContain("Last heartbeat");
-  expect(await fresh.textContent()).toContain("unknown: no agent reports it");
+  expect(await fresh.textContent()).toMatch(/unknown: no agent reports it \(last ping (just now|\d+ s ago)\)/);
+
+  // The Overview speaks of pings for it too: alone, the column is "Last ping"; beside a project with an agent,
+  // "Last heartbeat or ping", and its row names the Litestream ping.
+  await page.goto(`${core.url}/`);
+  const row = page.locator('tr[data-project="watching-ui"]');
+  await row.waitFor();
+  expect(await page.locator("table.projects thead").textContent()).toContain("Last ping");
+  expect(await page.locator("table.projects thead").textContent()).not.toContain("Last heartbeat");
+  expect(await row.getByTestId("last-heard").getAttribute("data-label")).toBe("Last ping");
+  expect(await row.getByTestId("last-heard").textContent()).toMatch(/^(just now|\d+ s ago)$/);
+  const agent = await core.createProject("watching-ui-agent");
+  expect((await core.api("POST", "/api/v1/heartbeats", { token: agent.agentToken, body: heartbeat() })).status).toBe(201);
+  await expect.poll(() => page.locator("table.projects thead").textContent(), { timeout: 15_000 }).toContain("Last heartbeat or ping");
+  expect(await row.getByTestId("last-heard").textContent()).toMatch(/^(just now|\d+ s ago) \(Litestream ping\)$/);
+  const agentRow = page.locator('tr[data-project="watching-ui-agent"]');
+  expect(await agentRow.getByTestId("last-heard").getAttribute("data-label")).toBe("Last heartbeat");
+  expect(await agentRow.getByTestId("last-heard").textContent()).toMatch(/\(agent heartbeat\)$/);
+  await page.goto(`${core.url}/projects/${p.id}`);
+  await panel.waitFor();
 
   // A URL the core would never read is refused, with the core's reason.
   await panel.getByLabel(/Replica the core lists/).fill("file:///var/lib/not-a-root");

@@ -3,7 +3,7 @@ import { renderReasons } from "../words/reasons.ts";
 import { pausedWords } from "../words/pause.ts";
 import { isPaused } from "../alerts/pause.ts";
 import { pingUrl } from "./routes/ping.ts";
-import { watchingView } from "./watching-view.ts";
+import { watchingSignals, watchingView } from "./watching-view.ts";
 import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
 import { restoreCommands } from "../snippets/restore-commands.ts";
@@ -178,6 +178,8 @@ function summary(p: ProjectRow, facts: DrillFacts, now: Date) {
     drillStatus: drillStatus(facts.incidents.get(p.id) ?? [], lastPerDatabase),
     statusSince: p.statusSince,
     lastHeartbeatAt: p.lastHeartbeatAt,
+    lastPingAt: p.lastPingAt,
+    signals: watchingSignals(p),
     lastBackupAt: newest(replicas.flatMap((r) => [r.lastWalAt, r.lastSnapshotAt])),
     storageBytes: replicas.reduce((sum, r) => sum + Number(r.storageBytes), 0),
     lastDrill: drillSummary(facts.last.get(p.id)),
@@ -238,7 +240,6 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
     badgePath: `/badge/${p.badgeKey}.svg`,
     // Litestream 0.5's `heartbeat-url:` for agentless watching (routes/ping.ts).
     pingUrl: p.pingKey ? pingUrl(alert.publicUrl ?? "", p.pingKey) : null,
-    lastPingAt: p.lastPingAt,
     ...watchingView(p, alert.publicUrl ?? ""),
     createdAt: p.createdAt,
     databases: p.databases.map((d) => {

@@ -16,6 +16,11 @@ interface Row {
   listError: string | null;
 }
 
+/** Whether each signal was ever received or configured: agent heartbeats, Litestream's ping, the core's storage listing. */
+export function watchingSignals(p: Pick<Row, "lastHeartbeatAt" | "lastPingAt" | "replicaUrl">) {
+  return { agent: p.lastHeartbeatAt !== null, ping: p.lastPingAt !== null, storageListing: p.replicaUrl !== null };
+}
+
 /**
  * `pingLine`: the two top-level lines of Litestream 0.5's litestream.yml (cmd/litestream/main.go Config,
  * v0.5.16; global settings, not per database or replica), `heartbeat-url: "<url>"` and `heartbeat-interval: 1m`
@@ -28,7 +33,7 @@ export function watchingView(p: Row, publicUrl: string) {
   return {
     pingLine: url ? `heartbeat-url: ${JSON.stringify(url)}\n${PING_INTERVAL_LINE}` : null,
     pingWarning: p.lastHeartbeatAt === null ? pingGraceWarning(p.heartbeatGraceSeconds) : null,
-    signals: { agent: p.lastHeartbeatAt !== null, ping: p.lastPingAt !== null, storageListing: p.replicaUrl !== null },
+    signals: watchingSignals(p),
     storageListing: p.replicaUrl === null ? null : { replicaUrl: p.replicaUrl, newestLtxAt: p.newestLtxAt, listedAt: p.listedAt, error: p.listError },
   };
 }

@@ -56,6 +56,10 @@ const summaryProperties = {
   drillStatus: ProjectDrillStatus,
   statusSince: DateTime,
   lastHeartbeatAt: Nullable(DateTime),
+  /** Last Litestream ping (agentless watching); null when none came. */
+  lastPingAt: Nullable(DateTime),
+  /** Which signals watch the project (server/watching-view.ts): an agent, Litestream's ping, the core's storage listing. */
+  signals: Type.Object({ agent: Type.Boolean(), ping: Type.Boolean(), storageListing: Type.Boolean() }),
   lastBackupAt: Nullable(DateTime),
   storageBytes: Type.Number(),
   lastDrill: Nullable(DrillSummary),
@@ -149,11 +153,9 @@ export const ProjectDetail = Type.Object(
     alertEmails: Type.Array(Type.String()),
     badgePath: Type.String(),
     pingUrl: Nullable(Type.String()),
-    lastPingAt: Nullable(DateTime),
     // Agentless watching (server/watching-view.ts).
     pingLine: Nullable(Type.String({ description: "the lines to paste at the top level of litestream.yml (Litestream 0.5): heartbeat-url: \"https://…/ping/<key>\" and heartbeat-interval: 1m" })),
     pingWarning: Nullable(Type.String({ description: "without an agent: the grace is shorter than Litestream's smallest heartbeat-interval (1 min), so the ping is judged silent only after interval + grace" })),
-    signals: Type.Object({ agent: Type.Boolean(), ping: Type.Boolean(), storageListing: Type.Boolean() }),
     storageListing: Nullable(
       Type.Object({ replicaUrl: Type.String(), newestLtxAt: Nullable(DateTime), listedAt: Nullable(DateTime), error: Nullable(Type.String()) }),
     ),
