@@ -71,8 +71,12 @@ function heartbeatBody(i) {
   });
 }
 
-function startCore(dataDir) {
-  const child = spawn(process.execPath, [path.join(root, "core", "bin", "borela.js"), "serve", "--port", "0"], {
+// BENCH_CORE_NODE_ARGS: extra node arguments for the measured core only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// (the profile is written when the core exits on the SIGTERM at the end).
+const CORE_NODE_ARGS = (process.env.BENCH_CORE_NODE_ARGS ?? "").split(" ").filter(Boolean);
+
+function startCore(dataDir, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, "core", "bin", "borela.js"), "serve", "--port", "0"], {
     cwd: root,
     env: { ...process.env, BORELA_DATA_DIR: dataDir, BORELA_ADMIN_TOKEN: ADMIN, BORELA_RATE_LIMIT_PER_MINUTE: "10000000", BORELA_LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -215,7 +219,7 @@ try {
 
   const dataDir = mkdtempSync(path.join(tmpdir(), "borela-bench-cp-"));
   dirs.push(dataDir);
-  const core = await startCore(dataDir);
+  const core = await startCore(dataDir, CORE_NODE_ARGS);
   children.push(core.child);
   let t0 = performance.now();
   const tokens = createProjects(dataDir, PROJECTS);
@@ -320,6 +324,8 @@ try {
     });
   }
   core.child.kill("SIGTERM");
+  // A profiled core writes its profile on the way out.
+  if (CORE_NODE_ARGS.length > 0 && core.child.exitCode === null) await Promise.race([new Promise((r) => core.child.once("exit", r)), sleep(60_000)]);
   console.log(
     `${PROJECTS} projects, ${RATE} heartbeats/s for ${DURATION} s: heartbeat p50 ${result.heartbeatP50Ms} ms, p99 ${result.heartbeatP99Ms} ms; ` +
       `longest stall ${result.eventLoopMaxStallMs} ms; list p95 ${result.listP95Ms} ms (${listBytes} bytes); RSS ${result.rssMb} MB`,

@@ -3,6 +3,7 @@
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Store } from "../store/db.ts";
 import { newId } from "../store/ids.ts";
+import { storeTime } from "../store/time.ts";
 
 export interface DeliveryClaim {
   dedupeKey: string;
@@ -22,6 +23,31 @@ export async function claimDelivery(store: Store, claim: DeliveryClaim, at: Date
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return false;
     throw err;
   }
+}
+
+// Rows per INSERT: 8 bound values each stays under SQLite's 999 bound parameters.
+const CLAIM_CHUNK = 100;
+
+/**
+ * Claims many deliveries with one INSERT … ON CONFLICT DO NOTHING per CLAIM_CHUNK rows (a planning batch
+ * of a mass silence: thousands of rows, not thousands of Prisma calls). Returns how many rows this call
+ * created; a claim whose dedupeKey exists already (another process, an earlier pass) is skipped, as
+ * claimDelivery skips it.
+ */
+export async function claimDeliveries(store: Store, claims: DeliveryClaim[], at: Date): Promise<number> {
+  let created = 0;
+  const t = storeTime(at);
+  for (let i = 0; i < claims.length; i += CLAIM_CHUNK) {
+    const chunk = claims.slice(i, i + CLAIM_CHUNK);
+    const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, 'pending', ?, ?)").join(", ");
+    const params = chunk.flatMap((c) => [newId(), c.incidentId, c.channelId, c.event, c.dedupeKey, c.target, t, t]);
+    created += await store.$executeRawUnsafe(
+      `INSERT INTO "Delivery" ("id", "incidentId", "channelId", "event", "dedupeKey", "target", "status", "createdAt", "nextAttemptAt")
+       VALUES ${values} ON CONFLICT ("dedupeKey") DO NOTHING`,
+      ...params,
+    );
+  }
+  return created;
 }
 
 /**

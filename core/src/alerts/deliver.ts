@@ -56,6 +56,7 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
     take: BATCH,
   });
   rows.sort((a, b) => orderOf(a.dedupeKey) - orderOf(b.dedupeKey));
+  const members = await membersOf(store, rows);
   const done: DeliveredAttempt[] = [];
   const taken = new Set<string>();
   for (const d of rows) {
@@ -65,7 +66,7 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
     if (!(await leaseDelivery(store, d, at, SEND_LEASE_MS))) continue;
     // Everything this channel still owes about incidents that are already over rides in the same message;
     // so do the same news about other databases of the project due in this pass (grouping.ts).
-    const batch = catchUp ? [d, ...(await leaseCatchUp(store, d, at, SEND_LEASE_MS))] : [d, ...(await leaseGroup(store, d, rows, taken, at))];
+    const batch = catchUp ? [d, ...(await leaseCatchUp(store, d, at, SEND_LEASE_MS))] : [d, ...(await leaseGroup(store, d, rows, members, taken, at))];
     for (const b of batch) taken.add(b.id);
     const outcome = catchUp
       ? await attemptMissed(store, secretKey, settings, batch, now())
@@ -95,24 +96,33 @@ async function attemptMissed(store: Store, secretKey: Buffer, settings: DeliverS
   }
 }
 
-async function memberOf(store: Store, d: DeliveryRow): Promise<GroupMember | null> {
-  const key = parseDeliveryKey(d.dedupeKey);
-  const channel = deliveryChannel(d);
-  if (!key || !channel || !d.incidentId) return null;
-  const incident = await store.incident.findUnique({ where: { id: d.incidentId }, select: { projectId: true, databaseId: true, kind: true, resolvedAt: true } });
-  if (!incident) return null;
-  return { channel, event: key.event, seq: key.seq, incident: { ...incident, resolved: incident.resolvedAt !== null } };
+/** Each due row's grouping facts (grouping.ts), its incident read once for the whole pass: one query, not one per pair of rows. */
+async function membersOf(store: Store, rows: DeliveryRow[]): Promise<Map<string, GroupMember>> {
+  const ids = [...new Set(rows.map((d) => d.incidentId).filter((id): id is string => !!id))];
+  const incidents = new Map(
+    (await store.incident.findMany({ where: { id: { in: ids } }, select: { id: true, projectId: true, databaseId: true, kind: true, resolvedAt: true } })).map((i) => [i.id, i]),
+  );
+  const members = new Map<string, GroupMember>();
+  for (const d of rows) {
+    const key = parseDeliveryKey(d.dedupeKey);
+    const channel = deliveryChannel(d);
+    const incident = d.incidentId ? incidents.get(d.incidentId) : undefined;
+    if (!key || !channel || !incident) continue;
+    const { projectId, databaseId, kind, resolvedAt } = incident;
+    members.set(d.id, { channel, event: key.event, seq: key.seq, incident: { projectId, databaseId, kind, resolved: resolvedAt !== null } });
+  }
+  return members;
 }
 
 /** The other rows due in this pass that say the same news to the same channel about other databases of d's project, each leased. */
-async function leaseGroup(store: Store, d: DeliveryRow, due: DeliveryRow[], taken: Set<string>, at: Date): Promise<DeliveryRow[]> {
-  const mine = await memberOf(store, d);
+async function leaseGroup(store: Store, d: DeliveryRow, due: DeliveryRow[], members: Map<string, GroupMember>, taken: Set<string>, at: Date): Promise<DeliveryRow[]> {
+  const mine = members.get(d.id);
   const key = mine && groupKey(mine);
   if (!key) return [];
   const leased: DeliveryRow[] = [];
   for (const other of due) {
     if (other.id === d.id || taken.has(other.id)) continue;
-    const member = await memberOf(store, other);
+    const member = members.get(other.id);
     if (!member || groupKey(member) !== key) continue;
     if (await waitsForEarlier(store, other)) continue;
     if (await leaseDelivery(store, other, at, SEND_LEASE_MS)) leased.push(other);

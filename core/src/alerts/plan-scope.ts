@@ -4,9 +4,10 @@
 // said when each project's open incidents next need planning (confirmation
 // delay, reminders). A pass plans only those projects instead of reloading
 // every open incident every tick. Every project is planned on the first pass,
-// when the alert channels or a project's settings changed (recipients), and
-// at least every `fullPassMs` (another core's progress, anything the outbox
-// does not carry).
+// when the alert channels changed (recipients of many projects), and at least
+// every `fullPassMs` (another core's progress, anything the outbox does not
+// carry); a project whose row changed (its alert emails, a pause, a status) is
+// planned on its own: one changed project never costs a pass over all of them.
 import type { Store } from "../store/db.ts";
 
 export const FULL_PASS_MS = 60_000;
@@ -25,13 +26,15 @@ export function createPlanScope(store: Store, fullPassMs = FULL_PASS_MS): PlanSc
   let cursor: number | null = null;
   let lastFullAt: number | null = null;
   let lastStamp: string | null = null;
+  // The newest Project.updatedAt seen: projects updated after it are planned next pass.
+  let projectsSeen: Date | null = null;
   let due = new Map<string, number>();
   // A pass that failed between next() and planned() may have lost its transitions: the next one plans everything.
   let unfinished = false;
 
   return {
     async next(at) {
-      const stamp = await recipientsStamp(store);
+      const stamp = await channelsStamp(store);
       const t = at.getTime();
       const full = unfinished || cursor === null || stamp !== lastStamp || lastFullAt === null || t - lastFullAt >= fullPassMs || t < lastFullAt;
       lastStamp = stamp;
@@ -39,12 +42,17 @@ export function createPlanScope(store: Store, fullPassMs = FULL_PASS_MS): PlanSc
       if (full) {
         const last = await store.incidentTransition.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
         cursor = last?.id ?? 0;
+        projectsSeen = (await store.project.aggregate({ _max: { updatedAt: true } }))._max.updatedAt ?? new Date(0);
         lastFullAt = t;
         return { all: true };
       }
       const moved = await store.incidentTransition.findMany({ where: { id: { gt: cursor! } }, orderBy: { id: "asc" }, select: { id: true, projectId: true } });
       if (moved.length > 0) cursor = moved[moved.length - 1].id;
       const projectIds = new Set(moved.map((m) => m.projectId));
+      for (const p of await store.project.findMany({ where: { updatedAt: { gt: projectsSeen! } }, select: { id: true, updatedAt: true } })) {
+        projectIds.add(p.id);
+        if (p.updatedAt > projectsSeen!) projectsSeen = p.updatedAt;
+      }
       for (const [projectId, when] of due) if (when <= t) projectIds.add(projectId);
       return { all: false, projectIds: [...projectIds] };
     },
@@ -57,9 +65,8 @@ export function createPlanScope(store: Store, fullPassMs = FULL_PASS_MS): PlanSc
   };
 }
 
-/** Changes whenever who hears about a project may have changed: a channel added, edited or removed, a project's settings (its alert emails) updated. */
-async function recipientsStamp(store: Store): Promise<string> {
+/** Changes whenever a channel is added, edited or removed (a project's alert emails: its updatedAt, above). */
+async function channelsStamp(store: Store): Promise<string> {
   const channels = await store.alertChannel.findMany({ select: { id: true, projectId: true, type: true, target: true }, orderBy: { id: "asc" } });
-  const projects = await store.project.aggregate({ _count: { _all: true }, _max: { updatedAt: true } });
-  return JSON.stringify([channels, projects._count._all, projects._max.updatedAt?.getTime() ?? null]);
+  return JSON.stringify(channels);
 }

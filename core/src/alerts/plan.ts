@@ -2,11 +2,11 @@
 // pending Delivery rows. Sending is deliver.ts's job.
 import type { Store } from "../store/db.ts";
 import { endedInSilence, staleAwaitsHeartbeat, supersedingError } from "./cause.ts";
-import { claimDelivery } from "./claim.ts";
+import { claimDeliveries, type DeliveryClaim } from "./claim.ts";
 import { confirmSecondsFor, type ConfirmDelays } from "./confirm-delay.ts";
 import { dueNotifications, nextPlanAt, type AlertTiming } from "./decisions.ts";
 import { channelKey, deliveryChannel, deliveryKey, deliveryTarget } from "./delivery-key.ts";
-import { recipients, type Recipient } from "./recipients.ts";
+import { recipientsOfMany } from "./recipients.ts";
 import { pauseDecision, type PauseSpan } from "./pause.ts";
 import { parseJson } from "../store/json.ts";
 
@@ -32,36 +32,57 @@ export interface PlanResult {
   nextDue: Map<string, Date>;
 }
 
-/** Plans the incidents of `projectIds` (every project when undefined). */
+/** Projects per batch: one read of their incidents and one of their recipients, then a turn for the event loop. */
+export const PLAN_BATCH = 50;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Plans the incidents of `projectIds` (every project with an incident open or recently resolved when
+ * undefined), PLAN_BATCH projects at a time with a yield to the event loop between batches: a mass
+ * silence's thousands of new incidents are planned in short slices, not one long hold of the loop.
+ */
 export async function planIncidentDeliveries(store: Store, settings: PlanSettings, at: Date, projectIds?: string[]): Promise<PlanResult> {
+  const recent = { OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }] };
+  const ids = projectIds ?? (await store.incident.findMany({ where: recent, select: { projectId: true }, distinct: ["projectId"], orderBy: { projectId: "asc" } })).map((r) => r.projectId);
+  const result: PlanResult = { claimed: 0, nextDue: new Map() };
+  for (let i = 0; i < ids.length; i += PLAN_BATCH) {
+    if (i > 0) await yieldToLoop();
+    await planBatch(store, settings, at, ids.slice(i, i + PLAN_BATCH), recent, result);
+  }
+  return result;
+}
+
+async function planBatch(store: Store, settings: PlanSettings, at: Date, projectIds: string[], recent: object, result: PlanResult): Promise<void> {
   const incidents = await store.incident.findMany({
-    where: {
-      ...(projectIds ? { projectId: { in: projectIds } } : {}),
-      OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }],
+    where: { projectId: { in: projectIds }, ...recent },
+    include: {
+      deliveries: { select: { dedupeKey: true, event: true, createdAt: true, channelId: true, target: true } },
+      project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true, pausedAt: true, pausedUntil: true, pausedBefore: true, alertEmails: true } },
     },
-    include: { deliveries: { select: { dedupeKey: true, event: true, createdAt: true, channelId: true, target: true } }, project: { select: { lastHeartbeatAt: true, staleAfterSeconds: true, pausedAt: true, pausedUntil: true, pausedBefore: true } } },
     orderBy: { id: "asc" },
   });
-  const byProject = new Map<string, Recipient[]>();
-  let claimed = 0;
-  const nextDue = new Map<string, Date>();
+  if (incidents.length === 0) return;
+  const byProject = await recipientsOfMany(store, new Map(incidents.map((i) => [i.projectId, i.project.alertEmails])), settings.operatorEmails);
+  const { nextDue } = result;
   const dueAt = (projectId: string, when: Date | null) => {
     const known = nextDue.get(projectId);
     if (when && (!known || when < known)) nextDue.set(projectId, when);
   };
+  const claims: DeliveryClaim[] = [];
   // False when the incident waits on something other than the clock (skipped below): plan it again next pass.
   async function planOne(incident: (typeof incidents)[number], timing: AlertTiming): Promise<boolean> {
     // Its condition went away and it waits out its hold (freshness/incident-plan.ts): nothing to announce until it returns or resolves.
     if (!incident.resolvedAt && incident.clearedAt) return false;
-    if (!byProject.has(incident.projectId)) byProject.set(incident.projectId, await recipients(store, incident.projectId, settings.operatorEmails));
     const taken = new Set(incident.deliveries.map((d) => d.dedupeKey));
     const announcedAnywhere = incident.deliveries.some((d) => d.event === "opened" || d.event === "missed");
     // One cause, one alert (cause.ts): a stale incident an error took over is told by the error's messages;
     // one the core's clock opened waits for the agent's next heartbeat to confirm it or name the error.
+    // A project's incidents are all in its batch, so `incidents` holds the ones these decisions compare.
     if (supersedingError(incident, incidents)) return false;
     if (!announcedAnywhere && endedInSilence(incident, incidents, at)) return false;
     if (incident.kind === "stale" && !incident.resolvedAt && !announcedAnywhere && (await awaitsHeartbeat(store, incident))) return false;
-    for (const channel of byProject.get(incident.projectId)!) {
+    for (const channel of byProject.get(incident.projectId) ?? []) {
       if (channel.type === "email" && !settings.emailReady) continue;
       const key = channelKey(channel);
       const opened = incident.deliveries.find((d) => d.event === "opened" && deliveryChannel(d) === key);
@@ -69,7 +90,7 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
       for (const n of due) {
         const dedupeKey = deliveryKey(incident.id, channel, n.event, n.seq);
         if (taken.has(dedupeKey)) continue;
-        if (await claimDelivery(store, { dedupeKey, event: n.event, incidentId: incident.id, channelId: channel.id, target: deliveryTarget(channel) }, at)) claimed++;
+        claims.push({ dedupeKey, event: n.event, incidentId: incident.id, channelId: channel.id, target: deliveryTarget(channel) });
       }
     }
     return true;
@@ -84,7 +105,7 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
     const planned = await planOne(incident, timing);
     if (!incident.resolvedAt) dueAt(incident.projectId, planned ? nextPlanAt(incident, timing, at) : at);
   }
-  return { claimed, nextDue };
+  result.claimed += await claimDeliveries(store, claims, at);
 }
 
 async function awaitsHeartbeat(store: Store, incident: { databaseId: string | null; openedAt: Date; project: { lastHeartbeatAt: Date | null; staleAfterSeconds: number } }): Promise<boolean> {

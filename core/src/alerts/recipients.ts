@@ -18,14 +18,43 @@ export function splitEmails(list: string | null | undefined): string[] {
   return (list ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
+/** A channel row as recipients are chosen from it. */
+export interface ChannelRow {
+  id: string;
+  projectId: string | null;
+  type: string;
+  target: string;
+  createdAt: Date;
+}
+
+/**
+ * Pure: who hears about `projectId`, from the channel rows that may concern it (its own and the
+ * operator's, in id order; rows of other projects are ignored) and its alertEmails (comma-separated).
+ */
+export function recipientsFrom(projectId: string, alertEmails: string | null | undefined, rows: ChannelRow[], operatorEmails: string[]): Recipient[] {
+  const mine = rows.filter((r) => r.projectId === projectId || r.projectId === null);
+  const out: Recipient[] = mine.map((r) => ({ id: r.id, type: r.type as ChannelType, target: r.target, createdAt: r.createdAt }));
+  const projectEmails = splitEmails(alertEmails);
+  const hasEmailChannel = mine.some((r) => r.projectId === projectId && r.type === "email");
+  if (projectEmails.length > 0) out.push({ id: null, type: "email", target: projectEmails.join(","), createdAt: null });
+  else if (!hasEmailChannel && operatorEmails.length > 0) out.push({ id: null, type: "email", target: operatorEmails.join(","), createdAt: null });
+  return out;
+}
+
 export async function recipients(store: Store, projectId: string, operatorEmails: string[]): Promise<Recipient[]> {
   const project = await store.project.findUnique({ where: { id: projectId }, select: { alertEmails: true } });
   const rows = await store.alertChannel.findMany({ where: { OR: [{ projectId }, { projectId: null }] }, orderBy: { id: "asc" } });
-  const out: Recipient[] = rows.map((r) => ({ id: r.id, type: r.type as ChannelType, target: r.target, createdAt: r.createdAt }));
-  const projectEmails = splitEmails(project?.alertEmails);
-  const hasEmailChannel = rows.some((r) => r.projectId === projectId && r.type === "email");
-  if (projectEmails.length > 0) out.push({ id: null, type: "email", target: projectEmails.join(","), createdAt: null });
-  else if (!hasEmailChannel && operatorEmails.length > 0) out.push({ id: null, type: "email", target: operatorEmails.join(","), createdAt: null });
+  return recipientsFrom(projectId, project?.alertEmails, rows, operatorEmails);
+}
+
+/**
+ * Who hears about each of `projects` (id → alertEmails, as the caller read them): one read of the
+ * channel rows for all of them (bind at most a few hundred ids: SQLite's bound-parameter limit).
+ */
+export async function recipientsOfMany(store: Store, projects: Map<string, string | null>, operatorEmails: string[]): Promise<Map<string, Recipient[]>> {
+  const rows = await store.alertChannel.findMany({ where: { OR: [{ projectId: { in: [...projects.keys()] } }, { projectId: null }] }, orderBy: { id: "asc" } });
+  const out = new Map<string, Recipient[]>();
+  for (const [projectId, alertEmails] of projects) out.set(projectId, recipientsFrom(projectId, alertEmails, rows, operatorEmails));
   return out;
 }
 

@@ -20,7 +20,7 @@ export type HoldSeconds = (kind: SweptKind) => number;
 export type StatusListener = (projectId: string, status: Status, previous: string) => void;
 
 /** Projects per transaction; between batches the event loop runs (setImmediate). */
-export const SWEEP_BATCH = 200;
+export const SWEEP_BATCH = 100;
 const BUSY_RETRIES = 200;
 
 interface Swept {

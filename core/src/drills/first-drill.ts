@@ -1,0 +1,77 @@
+// First drills come in bursts: a mass recovery (thousands of agents heard
+// again at once, or a core's first sweep) turns thousands of projects fresh in
+// one sweep, and each transition asks for a first drill. Looking at each one
+// at once is a chain of reads per project with no turn for the event loop in
+// between. They are queued instead and looked at in batches: one indexed query
+// keeps only the projects still never drilled nor claimed, and the event loop
+// runs between batches.
+import type { Store } from "../store/db.ts";
+
+/** Projects per batch (one query, then at most this many first-drill checks). */
+export const FIRST_DRILL_BATCH = 25;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Of `projectIds` (at most a few hundred), those that have never been drilled and whose first drill
+ * nobody claimed (no Setting "first-drill:<id>"): one query, the ids bound as one JSON array.
+ */
+export async function neverDrilled(store: Store, projectIds: string[]): Promise<string[]> {
+  if (projectIds.length === 0) return [];
+  const rows = await store.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT j.value AS id FROM json_each(?) j
+     WHERE NOT EXISTS (SELECT 1 FROM "Drill" x WHERE x."projectId" = j.value)
+       AND NOT EXISTS (SELECT 1 FROM "Setting" s WHERE s."key" = 'first-drill:' || j.value)`,
+    JSON.stringify(projectIds),
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface FirstDrillQueue {
+  /** Queues a look at the project's first drill (a transition to fresh, or the catch-up's candidates). */
+  add(projectId: string): void;
+  /** Resolves once everything queued so far has been looked at. */
+  idle(): Promise<void>;
+}
+
+/**
+ * Looks at queued projects FIRST_DRILL_BATCH at a time: `check` (the service's firstDrill) runs only
+ * for those neverDrilled keeps; its errors go to `onError` and the queue goes on.
+ */
+export function createFirstDrillQueue(store: Store, check: (projectId: string) => Promise<unknown>, onError: (err: unknown, projectId: string | null) => void): FirstDrillQueue {
+  const queued = new Set<string>();
+  let draining: Promise<void> | null = null;
+
+  async function drain(): Promise<void> {
+    while (queued.size > 0) {
+      const batch = [...queued].slice(0, FIRST_DRILL_BATCH);
+      for (const id of batch) queued.delete(id);
+      try {
+        for (const id of await neverDrilled(store, batch)) await check(id).catch((err) => onError(err, id));
+      } catch (err) {
+        onError(err, null);
+      }
+      await yieldToLoop();
+    }
+  }
+
+  function kick(): void {
+    draining ??= yieldToLoop()
+      .then(drain)
+      .finally(() => {
+        draining = null;
+        // Added between the drain's last look and here.
+        if (queued.size > 0) kick();
+      });
+  }
+
+  return {
+    add(projectId) {
+      queued.add(projectId);
+      kick();
+    },
+    async idle() {
+      while (draining) await draining;
+    },
+  };
+}
