@@ -193,7 +193,7 @@ export async function loadAgentSettings(flags: AgentFlags, env: Env = process.en
     } catch (err) {
       throw new AgentSettingsError((err as Error).message);
     }
-    litestreamConfig = { path: resolved, addr: parsed.addr, snapshot: parsed.snapshot ?? null };
+    litestreamConfig = { path: resolved, addr: parsed.addr, ...(parsed.snapshot ? { snapshot: parsed.snapshot } : {}) };
     configLine = parsed.line ?? null;
     databases = parsed.databases.map((db) => ({
       ...checkDatabase(undefined, db.path, resolved),
