@@ -1,17 +1,26 @@
 // Runs a restored copy's integrity check as its plan (check-plan.ts) on as
-// many worker threads as the machine has, each on its own read-only
+// many worker threads as the machine has to spare, each on its own read-only
 // connection, under one time limit.
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { mergeCheckLines, planCheck } from "./check-plan.ts";
+import { mergeCheckLines, planCheck, spareThreads, type CheckPlan } from "./check-plan.ts";
 
 export class InspectionTimeout extends Error {}
 
 export const WORKER = new URL("./inspect-worker.mjs", import.meta.url);
 
+function readLoadavg(): string | null {
+  try {
+    return readFileSync("/proc/loadavg", "utf8");
+  } catch {
+    return null;
+  }
+}
+
 /** The copy's ordinary tables (a root page: not virtual); throws "cannot be read" as the workers do. */
-function tableNames(file: string): string[] {
+export function tableNames(file: string): string[] {
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
@@ -37,8 +46,18 @@ export async function runIntegrityCheck(
   timeoutMs: number,
   onStep?: (step: string) => void,
 ): Promise<{ integrity: string }> {
-  const threads = availableParallelism();
-  const plan = planCheck(check, tableNames(file), threads);
+  const threads = spareThreads(availableParallelism(), readLoadavg());
+  return runCheckPlan(file, planCheck(check, tableNames(file), threads), threads, timeoutMs, onStep);
+}
+
+/** Runs `plan`'s statements on `threads` workers (at most one per statement); the answers merged as runIntegrityCheck's. */
+export async function runCheckPlan(
+  file: string,
+  plan: CheckPlan,
+  threads: number,
+  timeoutMs: number,
+  onStep?: (step: string) => void,
+): Promise<{ integrity: string }> {
   const claim = new SharedArrayBuffer(4);
   const answers: string[][] = plan.map(() => []);
   const workers = Array.from({ length: Math.min(plan.length, threads) }, () => new Worker(WORKER, { workerData: { file, part: "check", statements: plan, claim } }));

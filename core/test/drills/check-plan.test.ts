@@ -1,7 +1,7 @@
 // The integrity check's split (pure): which statements keep a full
 // integrity_check's guarantees, and how their answers become one verdict.
 import { describe, expect, it } from "vitest";
-import { mergeCheckLines, planCheck } from "../../src/drills/check-plan.ts";
+import { mergeCheckLines, planCheck, spareThreads } from "../../src/drills/check-plan.ts";
 
 describe("planCheck", () => {
   it("two threads and two tables or more: the whole-file quick_check plus integrity_check of each table", () => {
@@ -36,5 +36,20 @@ describe("mergeCheckLines", () => {
 
   it("keeps at most max lines", () => {
     expect(mergeCheckLines([["a", "b"], ["c"]], 2)).toBe("a\nb");
+  });
+});
+
+describe("spareThreads", () => {
+  it("the cpus less the other runnable threads of /proc/loadavg (the reader counts itself)", () => {
+    expect(spareThreads(2, "0.50 0.40 0.30 1/300 1234\n")).toBe(2);
+    expect(spareThreads(2, "1.90 1.40 1.30 2/300 1234\n")).toBe(1);
+    expect(spareThreads(2, "15.0 14.0 13.0 19/300 1234\n")).toBe(1);
+    expect(spareThreads(8, "3.0 3.0 3.0 4/300 1234\n")).toBe(5);
+  });
+
+  it("all cpus when the text cannot be read (not Linux), never below one", () => {
+    expect(spareThreads(4, null)).toBe(4);
+    expect(spareThreads(4, "garbage")).toBe(4);
+    expect(spareThreads(0, null)).toBe(1);
   });
 });
