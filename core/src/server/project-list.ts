@@ -2,6 +2,7 @@
 // not grow with the number of projects, then builds full summaries only for one page.
 import type { Store } from "../store/db.ts";
 import { drillStatus } from "../drills/drill-status.ts";
+import { STORED_DRILLABLE_SQL } from "../drills/stored-subject.ts";
 import { openDrillIncidents, projectSummaries } from "./project-view.ts";
 import { compareKeys } from "./project-order.ts";
 import { encodeCursor, matches, orderKey, page, type ListQuery, type ListSummary, type OrderRow } from "./project-page.ts";
@@ -10,12 +11,18 @@ import { encodeCursor, matches, orderKey, page, type ListQuery, type ListSummary
 export async function orderRows(store: Store): Promise<OrderRow[]> {
   const [projects, lastPerDatabase, incidents] = await Promise.all([
     store.$queryRawUnsafe<{ id: string; name: string; status: string }[]>(`SELECT id, name, status FROM "Project"`),
-    // Each database's newest finished drill; databases retired (rows gone) drop out with the join.
+    // Each database's newest finished drill; databases retired (rows gone) drop out with the join. A project
+    // drilled on its stored replica (no agent, drills/stored-subject.ts): its newest finished drill.
     store.$queryRawUnsafe<{ projectId: string; status: string }[]>(
       `SELECT d.projectId AS projectId, l.status AS status FROM "Database" d JOIN (
          SELECT databaseId, status, ROW_NUMBER() OVER (PARTITION BY databaseId ORDER BY finishedAt DESC) AS rn FROM "Drill"
          WHERE status IN ('passed', 'failed', 'error') AND databaseId IS NOT NULL
-       ) l ON l.databaseId = d.id AND l.rn = 1`,
+       ) l ON l.databaseId = d.id AND l.rn = 1
+       UNION ALL
+       SELECT p.id AS projectId, s.status AS status FROM "Project" p JOIN (
+         SELECT projectId, status, ROW_NUMBER() OVER (PARTITION BY projectId ORDER BY finishedAt DESC) AS rn FROM "Drill"
+         WHERE status IN ('passed', 'failed', 'error') AND databaseId IS NULL
+       ) s ON s.projectId = p.id AND s.rn = 1 WHERE ${STORED_DRILLABLE_SQL}`,
     ),
     openDrillIncidents(store, null),
   ]);

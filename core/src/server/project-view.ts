@@ -8,6 +8,7 @@ import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
 import { restoreCommands } from "../snippets/restore-commands.ts";
 import { drillStatus } from "../drills/drill-status.ts";
+import { storedDrillable } from "../drills/stored-subject.ts";
 import { nextFire } from "../schedule/cron.ts";
 import { recipients } from "../alerts/recipients.ts";
 import { alertingView } from "./alerting-view.ts";
@@ -170,7 +171,10 @@ function newest(dates: (Date | null)[]): Date | null {
 
 function summary(p: ProjectRow, facts: DrillFacts, now: Date) {
   const replicas = p.databases.flatMap((d) => d.replicas);
-  const lastPerDatabase = p.databases.flatMap((d) => facts.perDatabase.get(d.id)?.status ?? []);
+  // Without an agent the stored replica is the one drilled database (drills/stored-subject.ts).
+  const lastPerDatabase = storedDrillable(p) && p.databases.length === 0
+    ? [facts.last.get(p.id)?.status ?? []].flat()
+    : p.databases.flatMap((d) => facts.perDatabase.get(d.id)?.status ?? []);
   return {
     id: p.id,
     name: p.name,

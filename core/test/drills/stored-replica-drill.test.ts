@@ -112,6 +112,13 @@ it("a ping-only project is drilled on its stored replica: first drill, API and C
   expect(first.report.tables).toEqual(counts);
   expect(first.report.tables.orders).toBe(40 + 9);
 
+  // The project list's Restore column reads the stored replica's drill.
+  const listed = async () => (await core.api<{ name: string; drillStatus: string }[]>("GET", "/api/v1/projects")).body;
+  expect((await listed()).find((x) => x.name === "stored-drill")?.drillStatus).toBe("passed");
+  // The paged list filters on the same drill status (its ordering rows read it in SQL).
+  const passedPage = (await core.api<{ projects: { name: string }[] }>("GET", "/api/v1/projects?status=passed&limit=10")).body.projects;
+  expect(passedPage.map((x) => x.name)).toContain("stored-drill");
+
   // The CLI's drill of the same project passes with the same counts.
   const cli = await borela("drill", "run", "stored-drill", "--wait");
   expect(cli.stderr).toBe("");
@@ -148,6 +155,8 @@ it("a ping-only project is drilled on its stored replica: first drill, API and C
   expect(await restore05(path.join(tmp.path, "plain-damaged"), { type: "file", path: replica }, path.join(tmp.path, "plain-damaged.sqlite3"))).toMatch(/checksum mismatch/);
   const incidents = (await core.api<{ kind: string; reason: string }[]>("GET", `/api/v1/projects/${p.id}/incidents?open=true`)).body;
   expect(incidents.find((i) => i.kind === "drill_failed")?.reason).toContain(`drill of replica replica failed: `);
+  expect((await listed()).find((x) => x.name === "stored-drill")?.drillStatus).toBe("failed");
+
 
   // Another project storing the same directory: the replica belongs to neither as far as drills go.
   const other = await core.createProject("stored-drill-twin");
