@@ -71,4 +71,26 @@ describe("plan scope", () => {
     expect((await pass(at(68 + FULL_PASS_MS / 100))).scope).toEqual([]);
     expect((await pass(at(69 + FULL_PASS_MS / 100))).scope).toBe("all");
   });
+
+  it("a project's own change (its alert emails, a status the sweep writes) plans that project alone, not every project", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const settings = { confirm: 60, reminderHours: 24, operatorEmails: ["ops@example.com"], emailReady: true };
+    const projects = [];
+    for (let i = 0; i < 5; i++) projects.push(await seedProject(store, `q${i}`));
+    for (const p of projects) await openIncident(store, { projectId: p.projectId, databaseId: p.databaseId, kind: "error", reason: "stuck" }, at(-3600));
+    const scope = createPlanScope(store, FULL_PASS_MS * 10);
+    const pass = async (t: Date) => {
+      const s = await scope.next(t);
+      const result = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, settings, t, s.all ? undefined : s.projectIds) : null;
+      scope.planned(s, result?.nextDue ?? new Map());
+      return { scope: s.all ? "all" : s.projectIds, claimed: result?.claimed ?? 0 };
+    };
+    expect(await pass(at(0))).toEqual({ scope: "all", claimed: 5 });
+    expect(await pass(at(2))).toEqual({ scope: [], claimed: 0 });
+    // New alert emails for q2: only q2 is planned, and its new recipients hear the open incident.
+    await store.project.update({ where: { id: projects[2].projectId }, data: { alertEmails: "q2-team@example.com" } });
+    expect(await pass(at(4))).toEqual({ scope: [projects[2].projectId], claimed: 1 });
+    expect(await pass(at(6))).toEqual({ scope: [], claimed: 0 });
+  });
 });
