@@ -1,7 +1,7 @@
 // Drills of a project watched without an agent (issue 16 item 8): a real Litestream
 // 0.5.16 `replicate` with heartbeat-url at the core's ping route writes a real database
-// to a file replica; the operator stores that replica on the project (PATCH replicaUrl);
-// no agent ever reports. The project turns fresh on the ping and the core's listing,
+// to a file replica; the operator stores that replica on the project (PATCH replicaUrl)
+// before Litestream first syncs (its directory awaited, not an error); no agent ever reports. The project turns fresh on the ping and the core's listing,
 // gets its first drill from that alone (no Database row exists), which passes with the
 // counts a plain `litestream restore` of the same replica gives; `borela drill run
 // <project> --wait` and the schedule drill it too; a flipped byte in an LTX file fails the drill naming
@@ -57,8 +57,14 @@ it("a ping-only project is drilled on its stored replica: first drill, API and C
   const p = await core.createProject("stored-drill", { staleAfterSeconds: 15, heartbeatGraceSeconds: 90 });
   const replica = path.join(tmp.path, "replica");
   expect((await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { replicaUrl: `file://${replica}` } })).status).toBe(200);
-  // Nothing to drill is no reason to refuse: the stored replica is the project's one drilled replica.
   const pingLine = ((await core.api("GET", `/api/v1/projects/${p.id}`)).body as { pingLine: string }).pingLine;
+  // Before Litestream's first sync the directory does not exist: awaited (unknown, no incident), not an error.
+  const awaited = await waitFor(async () => {
+    const d = (await core.api<{ status: string; statusReasons: string[] }>("GET", `/api/v1/projects/${p.id}`)).body;
+    return d.statusReasons.some((r) => r.includes("does not exist yet: Litestream creates it on its first sync")) ? d : null;
+  }, { timeoutMs: 10_000, what: "the awaited directory's reason" });
+  expect(awaited.status).toBe("unknown");
+  expect((await core.api<unknown[]>("GET", `/api/v1/projects/${p.id}/incidents?open=true`)).body).toEqual([]);
 
   const db = seededDatabase(path.join(tmp.path, "app"));
   const config = path.join(tmp.path, "litestream.yml");
