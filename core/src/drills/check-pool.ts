@@ -45,9 +45,12 @@ export async function runIntegrityCheck(
   check: "integrity_check" | "quick_check",
   timeoutMs: number,
   onStep?: (step: string) => void,
+  onPlan?: (plan: CheckPlan, threads: number) => void,
 ): Promise<{ integrity: string }> {
   const threads = spareThreads(availableParallelism(), readLoadavg());
-  return runCheckPlan(file, planCheck(check, tableNames(file), threads), threads, timeoutMs, onStep);
+  const plan = planCheck(check, tableNames(file), threads);
+  onPlan?.(plan, Math.min(plan.length, threads));
+  return runCheckPlan(file, plan, threads, timeoutMs, onStep);
 }
 
 /** Runs `plan`'s statements on `threads` workers (at most one per statement); the answers merged as runIntegrityCheck's. */

@@ -24,12 +24,14 @@ export interface InspectOptions {
   /** Limit for each assertion query. */
   assertionTimeoutMs?: number;
   onStep?: (step: string) => void;
+  /** Told once how the integrity check runs: its statements (check-plan.ts) and the threads they share. */
+  onPlan?: (plan: string[], threads: number) => void;
 }
 
 /** The integrity check (split over threads, check-plan.ts) and the data checks run side by side. */
 export async function inspectDatabase(file: string, options: InspectOptions): Promise<Inspection> {
   const [checked, data] = await Promise.all([
-    runIntegrityCheck(file, options.check, options.timeoutMs, options.onStep),
+    runIntegrityCheck(file, options.check, options.timeoutMs, options.onStep, options.onPlan),
     runData(file, options).then(async (d) => ({
       ...d,
       assertionValues: await runAssertions(file, options.assertions, options.assertionTimeoutMs ?? 60_000),

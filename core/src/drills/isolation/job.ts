@@ -109,6 +109,7 @@ export async function runIsolatedJob(job: IsolatedJob, dir: string, emit: Emit):
       assertions: job.assertions,
       timeoutMs: job.checkTimeoutMs,
       assertionTimeoutMs: job.assertionTimeoutMs,
+      onPlan: (plan, threads) => emit("check", plan.length === 1 ? `${plan[0]} in one pass` : `integrity_check split in ${plan.length} parts on ${threads} threads: quick_check over the whole file, integrity_check of each table`),
     });
     return { ok: true, restoreSeconds, restoredBytes, check, checkSeconds: (Date.now() - checkStarted) / 1000, inspection };
   } catch (err) {
