@@ -10,7 +10,7 @@
 //     throws InfrastructureError (via checkWalSegments) when storage cannot be read.
 import type { ReplicaListing } from "../litestream/client/replica-client.ts";
 import type { LayoutChoice } from "../litestream/layout/detect.ts";
-import { summarizeReplica } from "../litestream/replica-reader.ts";
+import { summarizeReplica } from "../litestream/replica-files.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import { segmentName } from "../litestream/restore-plan.ts";
 import { generationMismatch } from "./decisions.ts";

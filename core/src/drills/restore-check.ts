@@ -11,8 +11,8 @@
 //   checkWalSegments(target, plan): Promise<{ ok: true, sizes, end: Position } | { ok: false, reason }>
 //     throws InfrastructureError when storage cannot be read (retry later).
 import type { Position } from "../protocol.ts";
-import type { GenerationSummary, ReplicaFile } from "../litestream/replica-reader.ts";
-import { summarizeReplica } from "../litestream/replica-reader.ts";
+import type { GenerationSummary, ReplicaFile } from "../litestream/replica-files.ts";
+import { summarizeReplica } from "../litestream/replica-files.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import { planRestore, type RestorePlan } from "../litestream/restore-plan.ts";
 import { overlappingSegments, walHoles } from "../litestream/wal-continuity.ts";

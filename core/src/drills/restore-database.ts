@@ -19,8 +19,9 @@
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
-import type { ReplicaFile } from "../litestream/replica-reader.ts";
-import { openReplicaClient, type ReplicaClient, type ReplicaListing } from "../litestream/client/replica-client.ts";
+import type { ReplicaFile } from "../litestream/replica-files.ts";
+import type { ReplicaClient, ReplicaListing } from "../litestream/client/replica-client.ts";
+import { openReplicaClient } from "../storage/replica-clients.ts";
 import { chooseLayout, type LayoutChoice } from "../litestream/layout/detect.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import { prepareLtxRestore } from "./ltx-check.ts";

@@ -5,9 +5,9 @@
 // segment since the listing.
 //
 //   readSegments(target, files: ReplicaFile[]): Promise<Map<string /* key */, number /* bytes */>>
-import { openReplicaClient } from "../litestream/client/replica-client.ts";
+import { openReplicaClient } from "../storage/replica-clients.ts";
 import { lz4Verify } from "../litestream/lz4.ts";
-import type { ReplicaFile } from "../litestream/replica-reader.ts";
+import type { ReplicaFile } from "../litestream/replica-files.ts";
 import { segmentName } from "../litestream/restore-plan.ts";
 import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";

@@ -17,7 +17,8 @@ import { stat } from "node:fs/promises";
 import type { Config } from "../config.ts";
 import type { Log } from "../logger.ts";
 import type { Store } from "../store/db.ts";
-import { openReplicaClient, type ReplicaListing } from "../litestream/client/replica-client.ts";
+import type { ReplicaListing } from "../litestream/client/replica-client.ts";
+import { openReplicaClient } from "../storage/replica-clients.ts";
 import { readTarget, storedCredentials } from "../drills/replica-target.ts";
 import { missingDirectoryWords } from "./agentless.ts";
 

@@ -8,8 +8,9 @@
 //     lastSnapshotAt: newest level-9 file; snapshotTxid: its highest max TXID (null: none); lastWalAt: newest file of levels 0–8; storageBytes: all files.
 //     chainTxid: where a latest restore's contiguous chain ends (planLtxRestore); null when it would fail (a hole, no start).
 //   readLtxReplica(target: ReplicaTarget, options?): Promise<ReplicaState>
-//     throws ReplicaReadError (replica-reader.ts) when storage cannot be listed.
-import { openReplicaClient, SNAPSHOT_LEVEL, type ClientOptions, type LtxFile } from "./client/replica-client.ts";
+//     throws ReplicaReadError (replica-files.ts) when storage cannot be listed; S3 through the agent's signed transport.
+import { SNAPSHOT_LEVEL, type ClientOptions, type LtxFile } from "./client/replica-client.ts";
+import { openSignedReplicaClient } from "./client/signed.ts";
 import { planLtxRestore } from "./ltx-plan.ts";
 import type { ReplicaState } from "./replica-reader.ts";
 import type { ReplicaTarget } from "./replica-url.ts";
@@ -37,6 +38,6 @@ export function summarizeLtx(files: LtxFile[]): ReplicaState {
 }
 
 export async function readLtxReplica(target: ReplicaTarget, options: ClientOptions = {}): Promise<ReplicaState> {
-  const listing = await openReplicaClient(target).list(options);
+  const listing = await openSignedReplicaClient(target).list(options);
   return summarizeLtx(listing.ltx);
 }

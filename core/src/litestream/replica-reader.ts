@@ -4,8 +4,7 @@
 //
 //   readReplica(target: ReplicaTarget, options?: ReadOptions): Promise<ReplicaState>
 //   listReplicaFiles(target, options?): Promise<ReplicaFile[]>
-//   summarizeReplica(files: ReplicaFile[]): ReplicaSummary        pure
-//   parseReplicaKey(key: string): Omit<ReplicaFile, "size" | "modifiedAt" | "key"> | null   pure
+// (parseReplicaKey, summarizeReplica and the file listing: replica-files.ts)
 //
 // The summary describes the generation a plain `litestream restore` would use
 // (planRestore's choice: the one with the newest file): its newest WAL segment,
@@ -21,50 +20,18 @@
 // maxSegmentReads uncached segments (newest first), so a long history is checked
 // over a few reads rather than all at once.
 // Throws ReplicaReadError naming the replica (URL without secrets).
-import { readFile, readdir, stat } from "node:fs/promises";
-import path from "node:path";
+// The agent's reader: S3 through the signed transport (s3-objects.ts).
+import { readFile } from "node:fs/promises";
 import type { Position } from "../protocol.ts";
 import { lz4ContentSize } from "./lz4.ts";
 import { planRestore } from "./restore-plan.ts";
 import { overlappingSegments } from "./wal-continuity.ts";
 import { replicaUrl, type ReplicaTarget } from "./replica-url.ts";
-import { statFileTime } from "./client/file-time.ts";
-import { getObject, listObjects, S3RequestError, type S3Store } from "./s3-objects.ts";
+import { listFileReplicaFiles, parseReplicaKey, ReplicaReadError, summarizeReplica, type ReplicaFile, type ReplicaSummary } from "./replica-files.ts";
+import { signedS3 } from "./s3-objects.ts";
+import { S3RequestError, type S3Store } from "./s3-transport.ts";
 
-export interface ReplicaFile {
-  generation: string;
-  kind: "snapshot" | "wal";
-  index: number;
-  /** WAL segments only; 0 for snapshots. */
-  offset: number;
-  /** Stored (compressed) bytes. */
-  size: number;
-  modifiedAt: Date;
-  /** Path (file) or object key (s3), for fetching. */
-  key: string;
-}
-
-export interface GenerationSummary {
-  id: string;
-  snapshots: number;
-  walSegments: number;
-  bytes: number;
-  lastModifiedAt: Date;
-}
-
-export interface ReplicaSummary {
-  generations: GenerationSummary[];
-  /** The generation with the newest file, as Litestream picks it for restore (ties: the first by name). */
-  generation: string | null;
-  /** Newest snapshot and WAL segment times of that generation (a restore cannot use another's). */
-  lastSnapshotAt: Date | null;
-  lastWalAt: Date | null;
-  /** All generations. */
-  storageBytes: number;
-  /** Newest WAL segment of that generation. */
-  newestWal: ReplicaFile | null;
-  newestSnapshot: ReplicaFile | null;
-}
+export type { ReplicaFile } from "./replica-files.ts";
 
 export interface ReplicaState extends ReplicaSummary {
   position: Position | null;
@@ -88,64 +55,6 @@ export interface ReadOptions {
   maxSegmentReads?: number;
 }
 
-export class ReplicaReadError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
-const GENERATION = /^[0-9a-f]{16}$/;
-const KEY = /(?:^|\/)generations\/([0-9a-f]{16})\/(snapshots|wal)\/([0-9a-f]{8})(?:_([0-9a-f]{8}))?\.(snapshot|wal)\.lz4$/;
-
-export function parseReplicaKey(key: string): Pick<ReplicaFile, "generation" | "kind" | "index" | "offset"> | null {
-  const m = key.match(KEY);
-  if (!m) return null;
-  const kind = m[2] === "snapshots" ? "snapshot" : "wal";
-  if ((kind === "snapshot") !== (m[5] === "snapshot") || (kind === "wal" && m[4] === undefined) || (kind === "snapshot" && m[4] !== undefined)) return null;
-  return { generation: m[1], kind, index: parseInt(m[3], 16), offset: m[4] ? parseInt(m[4], 16) : 0 };
-}
-
-function later(a: ReplicaFile | null, b: ReplicaFile): ReplicaFile {
-  if (!a) return b;
-  if (b.index !== a.index) return b.index > a.index ? b : a;
-  return b.offset > a.offset ? b : a;
-}
-
-export function summarizeReplica(files: ReplicaFile[]): ReplicaSummary {
-  const byGen = new Map<string, GenerationSummary>();
-  let storageBytes = 0;
-  for (const f of files) {
-    storageBytes += f.size;
-    let g = byGen.get(f.generation);
-    if (!g) {
-      g = { id: f.generation, snapshots: 0, walSegments: 0, bytes: 0, lastModifiedAt: f.modifiedAt };
-      byGen.set(f.generation, g);
-    }
-    if (f.kind === "snapshot") g.snapshots++;
-    else g.walSegments++;
-    g.bytes += f.size;
-    if (f.modifiedAt > g.lastModifiedAt) g.lastModifiedAt = f.modifiedAt;
-  }
-  // Last = the one a restore picks: newest file, ties to the first by name (restore-plan.ts).
-  const generations = [...byGen.values()].sort((a, b) => a.lastModifiedAt.getTime() - b.lastModifiedAt.getTime() || b.id.localeCompare(a.id));
-  const generation = generations.at(-1)?.id ?? null;
-  let newestWal: ReplicaFile | null = null;
-  let newestSnapshot: ReplicaFile | null = null;
-  let lastSnapshotAt: Date | null = null;
-  let lastWalAt: Date | null = null;
-  for (const f of files) {
-    if (f.generation !== generation) continue;
-    if (f.kind === "snapshot" && (!lastSnapshotAt || f.modifiedAt > lastSnapshotAt)) lastSnapshotAt = f.modifiedAt;
-    if (f.kind === "wal" && (!lastWalAt || f.modifiedAt > lastWalAt)) lastWalAt = f.modifiedAt;
-    if (f.kind === "wal") newestWal = later(newestWal, f);
-    else newestSnapshot = later(newestSnapshot, f);
-  }
-  return { generations, generation, lastSnapshotAt, lastWalAt, storageBytes, newestWal, newestSnapshot };
-}
-
 function s3Store(target: Extract<ReplicaTarget, { type: "s3" }>): S3Store {
   return {
     bucket: target.bucket,
@@ -156,44 +65,11 @@ function s3Store(target: Extract<ReplicaTarget, { type: "s3" }>): S3Store {
   };
 }
 
-/** A directory's entry names; [] when it does not exist (yet). */
-export async function listDir(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw err;
-  }
-}
-
-async function listFileReplica(root: string): Promise<ReplicaFile[]> {
-  const files: ReplicaFile[] = [];
-  const generationsDir = path.join(root, "generations");
-  for (const gen of await listDir(generationsDir)) {
-    if (!GENERATION.test(gen)) continue;
-    for (const sub of ["snapshots", "wal"]) {
-      const dir = path.join(generationsDir, gen, sub);
-      for (const name of await listDir(dir)) {
-        const parsed = parseReplicaKey(`generations/${gen}/${sub}/${name}`);
-        if (!parsed) continue;
-        const full = path.join(dir, name);
-        const st = await statFileTime(full);
-        if (st) files.push({ ...parsed, size: st.size, modifiedAt: st.mtime, key: full });
-      }
-    }
-  }
-  return files;
-}
-
 export async function listReplicaFiles(target: ReplicaTarget, options: ReadOptions = {}): Promise<ReplicaFile[]> {
   try {
-    if (target.type === "file") {
-      const st = await stat(target.path).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : Promise.reject(err)));
-      if (!st) return [];
-      return await listFileReplica(target.path);
-    }
+    if (target.type === "file") return await listFileReplicaFiles(target.path);
     const prefix = `${target.path ? `${target.path}/` : ""}generations/`;
-    const objects = await listObjects(s3Store(target), prefix, options);
+    const objects = await signedS3.listObjects(s3Store(target), prefix, options);
     const files: ReplicaFile[] = [];
     for (const o of objects) {
       const parsed = parseReplicaKey(o.key.slice(target.path ? target.path.length + 1 : 0));
@@ -213,7 +89,7 @@ function wrap(target: ReplicaTarget, err: unknown): ReplicaReadError {
 
 async function segmentBytes(target: ReplicaTarget, file: ReplicaFile, options: ReadOptions): Promise<Buffer> {
   if (target.type === "file") return readFile(file.key);
-  return getObject(s3Store(target), file.key, { ...options, maxBytes: 256 * 1024 * 1024 });
+  return signedS3.getObject(s3Store(target), file.key, { ...options, maxBytes: 256 * 1024 * 1024 });
 }
 
 /** Reads the uncompressed size of each segment not in the cache, newest first, at most `budget` of them, 8 at a time. */

@@ -19,7 +19,7 @@
 //
 //   planRestore(files: ReplicaFile[], options?: { timestamp?: Date | null; generation?: string }): PlanResult   pure
 //   segmentName(file: ReplicaFile): string   "00000002_00001f40.wal.lz4" / "00000002.snapshot.lz4"
-import type { ReplicaFile } from "./replica-reader.ts";
+import type { ReplicaFile } from "./replica-files.ts";
 
 export interface RestorePlan {
   generation: string;

@@ -1,59 +1,36 @@
-// The two S3 calls the replica reader needs — ListObjectsV2 and GetObject —
-// over node:http(s) with SigV4 (see s3-signer.ts for why not the SDK).
+// The signed S3 transport (s3-transport.ts): ListObjectsV2 and GetObject over
+// node:http(s) with the small SigV4 signer (s3-signer.ts), for the agent, whose
+// 60 MB budget has no room for @aws-sdk/client-s3. The core reads S3 through
+// the SDK (storage/s3-sdk-objects.ts) with the same options and errors.
 //
-//   s3Location(bucket, key, { endpoint, region, forcePathStyle }): { url: URL; region: string }
+//   signedS3: S3Transport
 //   listObjects(store: S3Store, prefix: string, options?): Promise<S3Object[]>     all pages, bounded
 //   getObject(store: S3Store, key: string, options?): Promise<Buffer>             bounded size; options.range for part of it
-//   S3RequestError: code (e.g. "InvalidAccessKeyId", "NoSuchBucket"; "NotS3Listing" for a 200 that is no ListBucketResult), status, and a message naming bucket/key
+// Errors: S3RequestError (s3-transport.ts). No retries, except once in the region
+// AWS names when it answers a request sent to the wrong one.
 import http from "node:http";
 import https from "node:https";
-import { canonicalQuery, encodePath, signS3Request, type SigningCredentials } from "./s3-signer.ts";
-
-export interface S3Store {
-  bucket: string;
-  endpoint: string | null;
-  region: string | null;
-  forcePathStyle: boolean | null;
-  credentials: SigningCredentials | null;
-}
-
-export interface S3Object {
-  key: string;
-  size: number;
-  lastModified: Date;
-}
-
-export interface RequestOptions {
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /** Upper bound on ListObjectsV2 pages (1000 keys each). */
-  maxPages?: number;
-  maxBytes?: number;
-  /** GetObject of bytes [start, end] only (inclusive, as HTTP Range counts). */
-  range?: [number, number];
-}
-
-export class S3RequestError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly status: number | null,
-  ) {
-    super(message);
-  }
-}
-
-const DEFAULT_REGION = "us-east-1";
-
-function s3Location(store: Pick<S3Store, "bucket" | "endpoint" | "region" | "forcePathStyle">, key: string): { url: URL; path: string } {
-  const region = store.region ?? DEFAULT_REGION;
-  const base = new URL(store.endpoint ?? `https://s3.${region}.amazonaws.com`);
-  const pathStyle = store.forcePathStyle ?? store.endpoint !== null;
-  if (!pathStyle) base.hostname = `${store.bucket}.${base.hostname}`;
-  const root = `${base.pathname.replace(/\/+$/, "")}${pathStyle ? `/${store.bucket}` : ""}`;
-  const path = key ? `${root}/${key}` : root || "/";
-  return { url: base, path };
-}
+import { canonicalQuery, encodePath, signS3Request } from "./s3-signer.ts";
+import {
+  answeredError,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_PAGES,
+  DEFAULT_REGION,
+  DEFAULT_TIMEOUT_MS,
+  getWhat,
+  listWhat,
+  networkError,
+  notListingError,
+  s3Location,
+  S3RequestError,
+  timeoutError,
+  tooLargeError,
+  tooManyPagesError,
+  type RequestOptions,
+  type S3Object,
+  type S3Store,
+  type S3Transport,
+} from "./s3-transport.ts";
 
 function xmlText(xml: string, tag: string): string | null {
   const m = xml.match(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`));
@@ -86,7 +63,8 @@ function send(store: S3Store, key: string, query: Record<string, string>, option
   if (options.range) headers.range = `bytes=${options.range[0]}-${options.range[1]}`;
   const search = canonicalQuery(query);
   const lib = url.protocol === "https:" ? https : http;
-  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const req = lib.request(
       {
@@ -96,7 +74,7 @@ function send(store: S3Store, key: string, query: Record<string, string>, option
         method: "GET",
         path: `${encodePath(path)}${search ? `?${search}` : ""}`,
         headers,
-        timeout: options.timeoutMs ?? 10_000,
+        timeout: timeoutMs,
         signal: options.signal,
         agent: false,
       },
@@ -106,7 +84,10 @@ function send(store: S3Store, key: string, query: Record<string, string>, option
         res.on("data", (c: Buffer) => {
           size += c.length;
           if (size > maxBytes) {
-            req.destroy(new S3RequestError(`s3 response for ${store.bucket}/${key} exceeds ${maxBytes} bytes`, "TooLarge", res.statusCode ?? null));
+            // Reject before destroying: a destroyed response may still end, which would resolve what was read so far.
+            const err = tooLargeError(store, key, maxBytes, res.statusCode ?? null);
+            reject(err);
+            req.destroy(err);
             return;
           }
           chunks.push(c);
@@ -115,29 +96,15 @@ function send(store: S3Store, key: string, query: Record<string, string>, option
         res.on("error", reject);
       },
     );
-    req.on("timeout", () => req.destroy(new S3RequestError(`s3 request to ${url.host} timed out after ${options.timeoutMs ?? 10_000} ms`, "Timeout", null)));
-    req.on("error", (err) =>
-      reject(err instanceof S3RequestError ? err : new S3RequestError(`s3 request to ${url.host} failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`, (err as NodeJS.ErrnoException).code ?? "NetworkError", null)),
-    );
+    req.on("timeout", () => req.destroy(timeoutError(store, timeoutMs)));
+    req.on("error", (err) => reject(err instanceof S3RequestError ? err : networkError(store, err)));
     req.end();
   });
 }
 
 function failure(res: Response, what: string): S3RequestError {
   const xml = res.body.toString("utf8");
-  const code = xmlText(xml, "Code") ?? `HTTP${res.status}`;
-  const message = xmlText(xml, "Message") ?? "";
-  return new S3RequestError(`${what}: ${code} (HTTP ${res.status})${message ? `: ${message}` : ""}`, code, res.status);
-}
-
-function notListing(store: S3Store, prefix: string, res: Response): S3RequestError {
-  const endpoint = s3Location(store, "").url.origin;
-  const type = typeof res.headers["content-type"] === "string" ? res.headers["content-type"] : "no content-type";
-  return new S3RequestError(
-    `s3 ListObjectsV2 bucket=${store.bucket} prefix=${prefix}: ${endpoint} answered HTTP ${res.status} (${type}) without a ListBucketResult: is it an S3 endpoint?`,
-    "NotS3Listing",
-    res.status,
-  );
+  return answeredError(what, xmlText(xml, "Code"), res.status, xmlText(xml, "Message"));
 }
 
 /** Sends, and on AWS's wrong-region answer retries once in the region S3 names. */
@@ -152,16 +119,18 @@ async function sendInRegion(store: S3Store, key: string, query: Record<string, s
 
 export async function listObjects(store: S3Store, prefix: string, options: RequestOptions = {}): Promise<S3Object[]> {
   const objects: S3Object[] = [];
-  const maxPages = options.maxPages ?? 1000;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   let token: string | null = null;
   for (let page = 0; page < maxPages; page++) {
     const query: Record<string, string> = { "list-type": "2", prefix };
     if (token) query["continuation-token"] = token;
     const res = await sendInRegion(store, "", query, options);
-    if (res.status !== 200) throw failure(res, `s3 ListObjectsV2 bucket=${store.bucket} prefix=${prefix}`);
+    if (res.status !== 200) throw failure(res, listWhat(store, prefix));
     const xml = res.body.toString("utf8");
-    // A 200 that is not a ListBucketResult (a web server, an API answering JSON) lists nothing; it must not read as an empty replica.
-    if (!/<ListBucketResult[\s>]/.test(xml)) throw notListing(store, prefix, res);
+    if (!/<ListBucketResult[\s>]/.test(xml)) {
+      const type = res.headers["content-type"];
+      throw notListingError(store, prefix, res.status, typeof type === "string" ? type : null);
+    }
     for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
       const key = xmlText(m[1], "Key");
       if (key === null) continue;
@@ -170,11 +139,13 @@ export async function listObjects(store: S3Store, prefix: string, options: Reque
     token = xmlText(xml, "IsTruncated") === "true" ? xmlText(xml, "NextContinuationToken") : null;
     if (!token) return objects;
   }
-  throw new S3RequestError(`s3 ListObjectsV2 bucket=${store.bucket} prefix=${prefix}: more than ${maxPages} pages`, "TooManyPages", null);
+  throw tooManyPagesError(store, prefix, maxPages);
 }
 
 export async function getObject(store: S3Store, key: string, options: RequestOptions = {}): Promise<Buffer> {
   const res = await sendInRegion(store, key, {}, options);
-  if (res.status !== 200 && !(options.range && res.status === 206)) throw failure(res, `s3 GetObject bucket=${store.bucket} key=${key}`);
+  if (res.status !== 200 && !(options.range && res.status === 206)) throw failure(res, getWhat(store, key));
   return res.body;
 }
+
+export const signedS3: S3Transport = { listObjects, getObject };

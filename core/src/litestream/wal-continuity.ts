@@ -10,7 +10,7 @@
 //   overlappingSegments(files: ReplicaFile[], sizeOf: (f) => number | undefined): string[]   pure
 //   walHoles(files: ReplicaFile[], sizeOf): string[]                                          pure
 // Segments whose size is unknown are skipped (never guessed). One message per index.
-import type { ReplicaFile } from "./replica-reader.ts";
+import type { ReplicaFile } from "./replica-files.ts";
 import { segmentName } from "./restore-plan.ts";
 
 type SizeOf = (file: ReplicaFile) => number | undefined;

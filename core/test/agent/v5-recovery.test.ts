@@ -12,7 +12,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { seededDatabase } from "../drills/fixtures.ts";
 import { startSqliteWriter, type SqliteWriter } from "../support/sqlite-writer.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, renameSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { seededDatabase } from "../drills/fixtures.ts";
 import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";

@@ -7,7 +7,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { planLtxRestore } from "../../src/litestream/ltx-plan.ts";
 import { LTX_DAMAGE_NOTE } from "../../src/snippets/restore-refusal.ts";
 import { restore05, startLitestream05 } from "../litestream/live-v5.ts";

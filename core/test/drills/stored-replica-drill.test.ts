@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { litestream05, litestream05Env, restore05 } from "../litestream/live-v5.ts";
-import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor } from "../support/wait-for.ts";

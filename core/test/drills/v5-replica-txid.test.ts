@@ -15,7 +15,7 @@ import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
 import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
-import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { LTX_NEWEST_MISSING_NOTE } from "../../src/snippets/restore-refusal.ts";
 import { addRows, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 

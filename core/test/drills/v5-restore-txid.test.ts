@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { run05, startLitestream05, litestream05 } from "../litestream/live-v5.ts";
-import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { runIsolatedJob } from "../../src/drills/isolation/job.ts";
 import { addRows, seededDatabase, tableCounts } from "./fixtures.ts";
 

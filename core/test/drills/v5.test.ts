@@ -14,7 +14,7 @@ import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { sleep } from "../support/wait-for.ts";
 import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
-import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { addRows, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 
 let core: TestCore;

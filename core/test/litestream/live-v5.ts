@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { resolveLitestreamBinFor } from "../../src/litestream/binary.ts";
-import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import { waitFor } from "../support/wait-for.ts";
 

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openReplicaClient } from "../../src/litestream/client/replica-client.ts";
+import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { DamagedLtxError, verifyLtxPlan } from "../../src/litestream/layout/v5.ts";
 import { verifyLtx } from "../../src/litestream/ltx.ts";
 import { planLtxRestore } from "../../src/litestream/ltx-plan.ts";

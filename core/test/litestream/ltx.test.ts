@@ -12,7 +12,8 @@ import { sleep } from "../support/wait-for.ts";
 import { crc64Iso } from "../../src/litestream/crc64.ts";
 import { LtxError, parseLtxHeader, verifyLtx } from "../../src/litestream/ltx.ts";
 import { planLtxRestore } from "../../src/litestream/ltx-plan.ts";
-import { openReplicaClient, type LtxFile } from "../../src/litestream/client/replica-client.ts";
+import type { LtxFile } from "../../src/litestream/client/replica-client.ts";
+import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { litestreamPlan, restore05, startLitestream05 } from "./live-v5.ts";
 
 let tmp: TmpDir;

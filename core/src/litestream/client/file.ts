@@ -1,10 +1,10 @@
 // The file replica client: LTX files at `<path>/ltx/<level>/<min>-<max>.ltx`
 // (level in decimal; Litestream 0.5 file/replica_client.go, which sets each
 // file's mtime to its LTX header timestamp), 0.3 generations under
-// `<path>/generations/` (replica-reader.ts).
+// `<path>/generations/` (replica-files.ts).
 import { open, readFile } from "node:fs/promises";
 import path from "node:path";
-import { listDir, listReplicaFiles, ReplicaReadError } from "../replica-reader.ts";
+import { listDir, listFileReplicaFiles, ReplicaReadError } from "../replica-files.ts";
 import { replicaUrl, type FileReplica } from "../replica-url.ts";
 import { parseLtxFileName } from "../ltx.ts";
 import { statFileTime } from "./file-time.ts";
@@ -17,7 +17,7 @@ export function fileReplicaClient(target: FileReplica): ReplicaClient {
   return {
     type: "file",
     url,
-    async list(options) {
+    async list() {
       try {
         const ltx: LtxFile[] = [];
         const ltxDir = path.join(target.path, "ltx");
@@ -34,7 +34,7 @@ export function fileReplicaClient(target: FileReplica): ReplicaClient {
             if (st) ltx.push({ level, ...range, size: st.size, createdAt: st.mtime, name, key });
           }
         }
-        const generations = await listReplicaFiles(target, options);
+        const generations = await listFileReplicaFiles(target.path);
         return { ltx, generations };
       } catch (err) {
         throw fail(err);

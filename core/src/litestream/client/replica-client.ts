@@ -4,15 +4,18 @@
 // are (an LTX file of a level, a 0.3 snapshot or WAL segment) and never build a
 // path or an object key themselves.
 //
-//   openReplicaClient(target: ReplicaTarget): ReplicaClient
+//   replicaClientOpener(s3: S3Transport): OpenReplicaClient   pure; the process picks its S3 transport once:
+//     the core in storage/replica-clients.ts (SDK), the agent in client/signed.ts (small signer)
+//   open(target: ReplicaTarget): ReplicaClient
 //   client.list(options?): Promise<ReplicaListing>   everything both layouts hold, one pass
 //   client.read(file, options?): Promise<Uint8Array>  one file's stored bytes
 //   client.readStart(file, bytes, options?)            its first bytes (an LTX header)
 // Errors: ReplicaReadError (replica-reader.ts) naming the replica without secrets, with S3's or the OS's code.
-import type { ReplicaFile } from "../replica-reader.ts";
+import type { ReplicaFile } from "../replica-files.ts";
 import type { ReplicaTarget } from "../replica-url.ts";
 import { fileReplicaClient } from "./file.ts";
 import { s3ReplicaClient } from "./s3.ts";
+import type { S3Transport } from "../s3-transport.ts";
 
 /** An LTX file as a listing shows it (Litestream 0.5: ltx.FileInfo). */
 export interface LtxFile {
@@ -55,6 +58,8 @@ export interface ReplicaClient {
 /** Litestream's snapshot level. */
 export const SNAPSHOT_LEVEL = 9;
 
-export function openReplicaClient(target: ReplicaTarget): ReplicaClient {
-  return target.type === "file" ? fileReplicaClient(target) : s3ReplicaClient(target);
+export type OpenReplicaClient = (target: ReplicaTarget) => ReplicaClient;
+
+export function replicaClientOpener(s3: S3Transport): OpenReplicaClient {
+  return (target) => (target.type === "file" ? fileReplicaClient(target) : s3ReplicaClient(target, s3));
 }

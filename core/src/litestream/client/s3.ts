@@ -2,15 +2,19 @@
 // (Litestream 0.5 s3/replica_client.go joins `Path + "/" + …`, so an empty
 // path gives keys starting with "/"), 0.3 files at `<path>/generations/…`.
 // One ListObjectsV2 pass over the replica's prefix serves both layouts.
-import { parseReplicaKey, ReplicaReadError, type ReplicaFile } from "../replica-reader.ts";
+// S3 is reached through the transport the caller's process chose
+// (s3-transport.ts: signed for the agent, the SDK for the core).
+//
+//   s3ReplicaClient(target: S3Replica, s3: S3Transport): ReplicaClient
+import { parseReplicaKey, ReplicaReadError, type ReplicaFile } from "../replica-files.ts";
 import { replicaUrl, type S3Replica } from "../replica-url.ts";
-import { getObject, listObjects, S3RequestError, type S3Store } from "../s3-objects.ts";
+import { S3RequestError, type S3Store, type S3Transport } from "../s3-transport.ts";
 import { parseLtxFileName } from "../ltx.ts";
 import type { LtxFile, ReplicaClient } from "./replica-client.ts";
 
 const LTX_KEY = /^([0-9a-f]{4})\/([0-9a-f]{16}-[0-9a-f]{16}\.ltx)$/;
 
-export function s3ReplicaClient(target: S3Replica): ReplicaClient {
+export function s3ReplicaClient(target: S3Replica, s3: S3Transport): ReplicaClient {
   const url = replicaUrl(target);
   const store: S3Store = {
     bucket: target.bucket,
@@ -32,8 +36,8 @@ export function s3ReplicaClient(target: S3Replica): ReplicaClient {
     url,
     async list(options) {
       try {
-        const objects = await listObjects(store, target.path ? `${target.path}/` : "", options);
-        if (!target.path) objects.push(...(await listObjects(store, "/", options)));
+        const objects = await s3.listObjects(store, target.path ? `${target.path}/` : "", options);
+        if (!target.path) objects.push(...(await s3.listObjects(store, "/", options)));
         const ltx: LtxFile[] = [];
         const generations: ReplicaFile[] = [];
         const seen = new Set<string>();
@@ -60,14 +64,14 @@ export function s3ReplicaClient(target: S3Replica): ReplicaClient {
     },
     async readStart(file, bytes, options = {}) {
       try {
-        return await getObject(store, file.key, { timeoutMs: 30_000, ...options, range: [0, bytes - 1], maxBytes: bytes });
+        return await s3.getObject(store, file.key, { timeoutMs: 30_000, ...options, range: [0, bytes - 1], maxBytes: bytes });
       } catch (err) {
         throw fail(err);
       }
     },
     async read(file, options = {}) {
       try {
-        return await getObject(store, file.key, { timeoutMs: 60_000, maxBytes: 1024 * 1024 * 1024, ...options });
+        return await s3.getObject(store, file.key, { timeoutMs: 60_000, maxBytes: 1024 * 1024 * 1024, ...options });
       } catch (err) {
         throw fail(err);
       }

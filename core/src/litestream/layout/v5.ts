@@ -13,7 +13,7 @@
 import type { ClientOptions, LtxFile, ReplicaClient } from "../client/replica-client.ts";
 import { LTX_HEADER_SIZE, LtxError, parseLtxHeader, verifyLtx, type LtxVerified } from "../ltx.ts";
 import { ltxLabel, type LtxRestorePlan } from "../ltx-plan.ts";
-import { ReplicaReadError } from "../replica-reader.ts";
+import { ReplicaReadError } from "../replica-files.ts";
 
 export class DamagedLtxError extends Error {
   constructor(
