@@ -6,7 +6,8 @@
 //   - every file of that plan read whole and verified (layout/v5.ts: header,
 //     pages, CRC-64/ISO file checksum, name vs header): 0.5 writes no database
 //     checksum, so this is the only check of the files' content before restoring;
-//   - the newest snapshot's age against the snapshot retention (a warning): the one the
+//   - the newest snapshot's age against the snapshot retention (a warning, only when
+//     later LTX files exist: an idle database gets no new snapshot), the retention the
 //     agent reported for the database (its litestream.yml's `snapshot.retention`,
 //     protocol.ts SnapshotReport), else Litestream 0.5's default (24 h).
 //
@@ -54,6 +55,9 @@ export function snapshotAgeWarning(ltx: LtxFile[], now: Date, retention: Snapsho
   const snapshots = ltx.filter((f) => f.level === SNAPSHOT_LEVEL);
   if (snapshots.length === 0) return `the replica holds no snapshot (level ${SNAPSHOT_LEVEL}): a restore replays every LTX file from TXID 1`;
   const newest = snapshots.reduce((a, f) => (f.createdAt > a.createdAt ? f : a));
+  // Litestream 0.5 takes no snapshot at a TXID its newest snapshot already holds (store.go CompactDB:
+  // ErrNoCompaction): an idle database's old snapshot is the whole history, however old.
+  if (!ltx.some((f) => f.level !== SNAPSHOT_LEVEL && f.maxTXID > newest.maxTXID)) return null;
   const age = now.getTime() - newest.createdAt.getTime();
   if (age <= retentionMs + Math.min(3600_000, retentionMs)) return null;
   return `the newest snapshot (${ltxLabel(newest)}, ${newest.createdAt.toISOString()}) is ${hours(age)} old, beyond the ${retention.source === "reported" ? `${hours(retentionMs)} snapshot retention its agent reported` : `${hours(retentionMs)} snapshot retention (Litestream 0.5's default; no agent reported one)`}: Litestream has stopped taking snapshots, and a restore replays ever more files`;

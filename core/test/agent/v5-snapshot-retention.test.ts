@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededDatabase } from "../drills/fixtures.ts";
+import { addRows, seededDatabase } from "../drills/fixtures.ts";
 import { run05 } from "../litestream/live-v5.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
@@ -46,6 +46,11 @@ describe("Litestream 0.5's configured snapshot retention", () => {
     expect(snapshots.length).toBeGreaterThan(0);
     const old = new Date(Date.now() - 5 * 3600_000);
     for (const name of snapshots) utimesSync(path.join(level9, name), old, old);
+    // Writes after that snapshot: an idle database's old snapshot is its whole history and warns of nothing.
+    const snapshotTxid = Math.max(...snapshots.map((n) => parseInt(n.split("-")[1], 16)));
+    addRows(file, 3, 3);
+    const past = () => readdirSync(path.join(replica, "ltx")).filter((l) => l !== "9").some((l) => readdirSync(path.join(replica, "ltx", l)).some((n) => parseInt(n.split("-")[1], 16) > snapshotTxid));
+    await waitFor(() => past() || null, { timeoutMs: 30_000, what: "an LTX file past the snapshot" });
 
     const started = await h.core.api("POST", `/api/v1/projects/${p.id}/drills`, { body: {} });
     expect(started.status).toBe(202);

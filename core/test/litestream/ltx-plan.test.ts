@@ -78,10 +78,17 @@ describe("layouts", () => {
 });
 
 describe("snapshotAgeWarning", () => {
-  it("warns when the newest snapshot is older than the retention (plus an hour), or missing", () => {
+  it("warns when the newest snapshot is older than the retention (plus an hour) while later LTX files exist, or missing", () => {
     const now = new Date(t0 + 30 * 3600_000);
-    expect(snapshotAgeWarning([ltx(9, 1, 5, 0)], now, snapshotRetention(null))).toMatch(/is 30 h old, beyond the 24 h snapshot retention/);
-    expect(snapshotAgeWarning([ltx(9, 1, 5, 8 * 3600)], now, snapshotRetention(null))).toBeNull();
+    const later = ltx(0, 6, 6, 29 * 3600);
+    expect(snapshotAgeWarning([ltx(9, 1, 5, 0), later], now, snapshotRetention(null))).toMatch(/is 30 h old, beyond the 24 h snapshot retention/);
+    expect(snapshotAgeWarning([ltx(9, 1, 5, 8 * 3600), later], now, snapshotRetention(null))).toBeNull();
     expect(snapshotAgeWarning([ltx(0, 1, 5)], now, snapshotRetention(null))).toMatch(/holds no snapshot/);
+  });
+
+  it("an idle database's old snapshot is its whole history: Litestream 0.5 takes no snapshot at an unchanged TXID", () => {
+    const now = new Date(t0 + 30 * 3600_000);
+    expect(snapshotAgeWarning([ltx(9, 1, 5, 0)], now, snapshotRetention(null))).toBeNull();
+    expect(snapshotAgeWarning([ltx(9, 1, 5, 0), ltx(0, 5, 5, 0), ltx(1, 1, 5, 0)], now, snapshotRetention(null))).toBeNull();
   });
 });

@@ -79,7 +79,10 @@ describe("the reported snapshot settings (heartbeat data)", () => {
 
 describe("the drill's snapshot age against the retention", () => {
   const now = new Date(Date.UTC(2026, 0, 2, 6));
-  const snap = (hoursAgo: number): LtxFile => ({ level: 9, minTXID: 1, maxTXID: 5, size: 1, createdAt: new Date(now.getTime() - hoursAgo * 3600_000), name: "0000000000000001-0000000000000005.ltx", key: "k" });
+  const snapshot = (hoursAgo: number): LtxFile => ({ level: 9, minTXID: 1, maxTXID: 5, size: 1, createdAt: new Date(now.getTime() - hoursAgo * 3600_000), name: "0000000000000001-0000000000000005.ltx", key: "k" });
+  const written: LtxFile = { level: 0, minTXID: 6, maxTXID: 6, size: 1, createdAt: new Date(now.getTime() - 600_000), name: "0000000000000006-0000000000000006.ltx", key: "k6" };
+  // A snapshot with writes after it (an idle database's old snapshot warns of nothing: ltx-plan.test.ts).
+  const snap = (hoursAgo: number): LtxFile[] => [snapshot(hoursAgo), written];
 
   it("uses the reported retention; anything out of bounds or missing is the default", () => {
     expect(snapshotRetention(7200)).toEqual({ ms: 7_200_000, source: "reported" });
@@ -87,14 +90,14 @@ describe("the drill's snapshot age against the retention", () => {
   });
 
   it("a 5 h old snapshot: a warning with a reported 2 h retention, none with the default 24 h", () => {
-    expect(snapshotAgeWarning([snap(5)], now, snapshotRetention(7200))).toMatch(/is 5 h old, beyond the 2 h snapshot retention its agent reported: Litestream has stopped taking snapshots/);
-    expect(snapshotAgeWarning([snap(5)], now, snapshotRetention(null))).toBeNull();
-    expect(snapshotAgeWarning([snap(30)], now, snapshotRetention(null))).toMatch(/beyond the 24 h snapshot retention \(Litestream 0\.5's default; no agent reported one\)/);
+    expect(snapshotAgeWarning(snap(5), now, snapshotRetention(7200))).toMatch(/is 5 h old, beyond the 2 h snapshot retention its agent reported: Litestream has stopped taking snapshots/);
+    expect(snapshotAgeWarning(snap(5), now, snapshotRetention(null))).toBeNull();
+    expect(snapshotAgeWarning(snap(30), now, snapshotRetention(null))).toMatch(/beyond the 24 h snapshot retention \(Litestream 0\.5's default; no agent reported one\)/);
   });
 
   it("a long reported retention keeps a day-old snapshot quiet", () => {
-    expect(snapshotAgeWarning([snap(30)], now, snapshotRetention(7 * 86_400))).toBeNull();
-    const checked = planLtxCheck("file:///b", [snap(30)], { timestamp: null, now, snapshotRetention: snapshotRetention(7 * 86_400) });
+    expect(snapshotAgeWarning(snap(30), now, snapshotRetention(7 * 86_400))).toBeNull();
+    const checked = planLtxCheck("file:///b", snap(30), { timestamp: null, now, snapshotRetention: snapshotRetention(7 * 86_400) });
     expect(checked.ok && checked.warnings).toEqual([]);
   });
 });
