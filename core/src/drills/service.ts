@@ -273,6 +273,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     },
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
+      await firstDrills.idle();
       await embedded?.stop();
       await worker?.close();
       await redis?.close();
