@@ -32,7 +32,7 @@ describe("process sandbox decisions", () => {
       "--",
       "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--",
       "prlimit", "--data=1024", "--",
-      "/usr/bin/node", "--max-old-space-size=64", "/app/entry.mjs",
+      "/usr/bin/node", "--jitless", "--max-old-space-size=64", "/app/entry.mjs",
     ]);
     expect(plan.workDir).toBe("/run/borela-drill/work");
     expect(plan.replicaDir).toBe("/run/borela-drill/replica");
@@ -41,7 +41,7 @@ describe("process sandbox decisions", () => {
   it("a replica only root may read: uid 0 kept but without capabilities, and the script remounts everything read-only", () => {
     const plan = sandboxCommand({ node: "/usr/bin/node", entry: "/app/entry.mjs", scratch: "/d1", replicaDir: "/backups/app", hide: ["/data"], limits, namespace: true, prlimit: false, keepRoot: true });
     const rest = plan.args.slice(plan.args.indexOf("borela-drill") + 1);
-    expect(rest).toEqual(["/d1", "/backups/app", "ro", "/data", "--", "setpriv", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--", "/usr/bin/node", "--max-old-space-size=64", "/app/entry.mjs"]);
+    expect(rest).toEqual(["/d1", "/backups/app", "ro", "/data", "--", "setpriv", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--", "/usr/bin/node", "--jitless", "--max-old-space-size=64", "/app/entry.mjs"]);
     expect(plan.args.join(" ")).toContain("mount -o remount,bind,ro");
     expect(othersMayRead([{ dir: true, mode: 0o40755 }, { dir: false, mode: 0o100644 }])).toBe(true);
     expect(othersMayRead([{ dir: true, mode: 0o40700 }, { dir: false, mode: 0o100644 }])).toBe(false);
@@ -50,7 +50,7 @@ describe("process sandbox decisions", () => {
 
   it("without root: the core's user, in its temp dir, still limited", () => {
     const plan = sandboxCommand({ node: "/usr/bin/node", entry: "/app/entry.mjs", scratch: "/data/drills/d1", replicaDir: null, hide: ["/data"], limits, namespace: false, prlimit: true });
-    expect([plan.command, ...plan.args]).toEqual(["prlimit", "--data=1024", "--", "/usr/bin/node", "--max-old-space-size=64", "/app/entry.mjs"]);
+    expect([plan.command, ...plan.args]).toEqual(["prlimit", "--data=1024", "--", "/usr/bin/node", "--jitless", "--max-old-space-size=64", "/app/entry.mjs"]);
     expect(plan.workDir).toBe("/data/drills/d1");
   });
 
