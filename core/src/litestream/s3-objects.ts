@@ -12,24 +12,8 @@ import http from "node:http";
 import https from "node:https";
 import { canonicalQuery, encodePath, signS3Request } from "./s3-signer.ts";
 import {
-  answeredError,
-  DEFAULT_MAX_BYTES,
-  DEFAULT_MAX_PAGES,
-  DEFAULT_REGION,
-  DEFAULT_TIMEOUT_MS,
-  getWhat,
-  listWhat,
-  networkError,
-  notListingError,
-  s3Location,
-  S3RequestError,
-  timeoutError,
-  tooLargeError,
-  tooManyPagesError,
-  type RequestOptions,
-  type S3Object,
-  type S3Store,
-  type S3Transport,
+  answeredError, DEFAULT_MAX_BYTES, DEFAULT_REGION, DEFAULT_TIMEOUT_MS, getWhat, listPages, listWhat, networkError, notListingError, s3Location, S3RequestError,
+  timeoutError, tooLargeError, type RequestOptions, type S3Object, type S3Store, type S3Transport,
 } from "./s3-transport.ts";
 
 function xmlText(xml: string, tag: string): string | null {
@@ -117,11 +101,8 @@ async function sendInRegion(store: S3Store, key: string, query: Record<string, s
   return res;
 }
 
-export async function listObjects(store: S3Store, prefix: string, options: RequestOptions = {}): Promise<S3Object[]> {
-  const objects: S3Object[] = [];
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  let token: string | null = null;
-  for (let page = 0; page < maxPages; page++) {
+export function listObjects(store: S3Store, prefix: string, options: RequestOptions = {}): Promise<S3Object[]> {
+  return listPages(store, prefix, options, async (token) => {
     const query: Record<string, string> = { "list-type": "2", prefix };
     if (token) query["continuation-token"] = token;
     const res = await sendInRegion(store, "", query, options);
@@ -131,15 +112,14 @@ export async function listObjects(store: S3Store, prefix: string, options: Reque
       const type = res.headers["content-type"];
       throw notListingError(store, prefix, res.status, typeof type === "string" ? type : null);
     }
+    const objects: S3Object[] = [];
     for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
       const key = xmlText(m[1], "Key");
       if (key === null) continue;
       objects.push({ key, size: Number(xmlText(m[1], "Size") ?? 0), lastModified: new Date(xmlText(m[1], "LastModified") ?? 0) });
     }
-    token = xmlText(xml, "IsTruncated") === "true" ? xmlText(xml, "NextContinuationToken") : null;
-    if (!token) return objects;
-  }
-  throw tooManyPagesError(store, prefix, maxPages);
+    return { objects, next: xmlText(xml, "IsTruncated") === "true" ? xmlText(xml, "NextContinuationToken") : null };
+  });
 }
 
 export async function getObject(store: S3Store, key: string, options: RequestOptions = {}): Promise<Buffer> {

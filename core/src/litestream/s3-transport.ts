@@ -6,6 +6,7 @@
 //   S3Transport.listObjects(store, prefix, options?): Promise<S3Object[]>   all pages (ListObjectsV2), at most options.maxPages
 //   S3Transport.getObject(store, key, options?): Promise<Buffer>            at most options.maxBytes; options.range for bytes [start, end]
 //   s3Location(store, key): { url: URL; path: string }                      pure: endpoint (path or virtual-host style) and raw path
+//   listPages(store, prefix, options, page): Promise<S3Object[]>            a listing's pages in order, at most options.maxPages
 //   S3RequestError: code ("NoSuchKey", "InvalidAccessKeyId", …; "NotS3Listing", "Timeout", "TooLarge",
 //     "TooManyPages", or the socket's errno such as "ECONNREFUSED"), status (HTTP, or null without an answer)
 
@@ -109,6 +110,19 @@ export function tooLargeError(store: S3Store, key: string, maxBytes: number, sta
   return new S3RequestError(`s3 response for ${store.bucket}/${key} exceeds ${maxBytes} bytes`, "TooLarge", status);
 }
 
-export function tooManyPagesError(store: S3Store, prefix: string, maxPages: number): S3RequestError {
-  return new S3RequestError(`${listWhat(store, prefix)}: more than ${maxPages} pages`, "TooManyPages", null);
+/** One ListObjectsV2 page: its objects and the continuation token of the next (null: the last page). */
+export type ListPage = (token: string | null) => Promise<{ objects: S3Object[]; next: string | null }>;
+
+/** Reads pages until one has no continuation token; TooManyPages past options.maxPages (default 1000). */
+export async function listPages(store: S3Store, prefix: string, options: RequestOptions, page: ListPage): Promise<S3Object[]> {
+  const objects: S3Object[] = [];
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  let token: string | null = null;
+  for (let n = 0; n < maxPages; n++) {
+    const { objects: listed, next } = await page(token);
+    objects.push(...listed);
+    if (!next) return objects;
+    token = next;
+  }
+  throw new S3RequestError(`${listWhat(store, prefix)}: more than ${maxPages} pages`, "TooManyPages", null);
 }

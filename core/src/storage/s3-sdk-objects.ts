@@ -12,37 +12,19 @@ import http from "node:http";
 import https from "node:https";
 import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import {
-  answeredError,
-  DEFAULT_MAX_BYTES,
-  DEFAULT_MAX_PAGES,
-  DEFAULT_REGION,
-  DEFAULT_TIMEOUT_MS,
-  getWhat,
-  listWhat,
-  networkError,
-  notListingError,
-  S3RequestError,
-  timeoutError,
-  tooLargeError,
-  tooManyPagesError,
-  type RequestOptions,
-  type S3Object,
-  type S3Store,
-  type S3Transport,
-} from "../litestream/s3-transport.ts";
+import * as s3 from "../litestream/s3-transport.ts";
 
-const clients = new WeakMap<S3Store, Map<number, S3Client>>();
+const clients = new WeakMap<s3.S3Store, Map<number, S3Client>>();
 
 /** One client per store and timeout (the SDK sets the socket timeout per client). */
-function clientFor(store: S3Store, timeoutMs: number): S3Client {
+function clientFor(store: s3.S3Store, timeoutMs: number): S3Client {
   let byTimeout = clients.get(store);
   if (!byTimeout) clients.set(store, (byTimeout = new Map()));
   let client = byTimeout.get(timeoutMs);
   if (!client) {
     const unsigned = store.credentials === null;
     client = new S3Client({
-      region: store.region ?? DEFAULT_REGION,
+      region: store.region ?? s3.DEFAULT_REGION,
       endpoint: store.endpoint ?? undefined,
       forcePathStyle: store.forcePathStyle ?? store.endpoint !== null,
       followRegionRedirects: store.endpoint === null,
@@ -66,19 +48,19 @@ function clientFor(store: S3Store, timeoutMs: number): S3Client {
 }
 
 /** The SDK's failure in the signed transport's words. */
-function mapError(store: S3Store, what: string, timeoutMs: number, err: unknown): S3RequestError {
-  if (err instanceof S3RequestError) return err;
+function mapError(store: s3.S3Store, what: string, timeoutMs: number, err: unknown): s3.S3RequestError {
+  if (err instanceof s3.S3RequestError) return err;
   const e = err as Error & { $metadata?: { httpStatusCode?: number }; $response?: { statusCode: number }; code?: string };
-  if (e.name === "TimeoutError" || e.code === "ETIMEDOUT") return timeoutError(store, timeoutMs);
+  if (e.name === "TimeoutError" || e.code === "ETIMEDOUT") return s3.timeoutError(store, timeoutMs);
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   if (err instanceof S3ServiceException && status) {
     // Without an error body the SDK says "Unknown"/"UnknownError": the signed transport's HTTP<status>, no message.
     const named = e.name && e.name !== "Unknown" && !/^\d+$/.test(e.name) ? e.name : null;
     const message = e.message && e.message !== "UnknownError" && e.message !== named ? e.message : null;
-    return answeredError(what, named, status, message);
+    return s3.answeredError(what, named, status, message);
   }
-  if (status) return answeredError(what, null, status, e.message);
-  return networkError(store, err);
+  if (status) return s3.answeredError(what, null, status, e.message);
+  return s3.networkError(store, err);
 }
 
 /** The raw answer's status and content type, for a listing the SDK read as empty or could not parse. */
@@ -87,8 +69,8 @@ function rawAnswer(x: unknown): { status: number; contentType: string | null } |
   return response ? { status: response.statusCode, contentType: response.headers["content-type"] ?? null } : null;
 }
 
-async function listPage(store: S3Store, prefix: string, token: string | undefined, options: RequestOptions): Promise<ListObjectsV2CommandOutput> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+async function listPage(store: s3.S3Store, prefix: string, token: string | undefined, options: s3.RequestOptions): Promise<ListObjectsV2CommandOutput> {
+  const timeoutMs = options.timeoutMs ?? s3.DEFAULT_TIMEOUT_MS;
   const command = new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix, ContinuationToken: token });
   // A page with no <Name> is no ListBucketResult (an HTML page parses to an empty output).
   command.middlewareStack.add(
@@ -96,11 +78,11 @@ async function listPage(store: S3Store, prefix: string, token: string | undefine
       try {
         const result = await next(args);
         const raw = result.response as { statusCode: number; headers: Record<string, string> };
-        if (!(result.output as ListObjectsV2CommandOutput).Name) throw notListingError(store, prefix, raw.statusCode, raw.headers["content-type"] ?? null);
+        if (!(result.output as ListObjectsV2CommandOutput).Name) throw s3.notListingError(store, prefix, raw.statusCode, raw.headers["content-type"] ?? null);
         return result;
       } catch (err) {
-        const raw = err instanceof S3RequestError ? null : rawAnswer(err);
-        if (raw && raw.status === 200) throw notListingError(store, prefix, raw.status, raw.contentType);
+        const raw = err instanceof s3.S3RequestError ? null : rawAnswer(err);
+        if (raw && raw.status === 200) throw s3.notListingError(store, prefix, raw.status, raw.contentType);
         throw err;
       }
     },
@@ -109,29 +91,21 @@ async function listPage(store: S3Store, prefix: string, token: string | undefine
   try {
     return await clientFor(store, timeoutMs).send(command, { abortSignal: options.signal });
   } catch (err) {
-    throw mapError(store, listWhat(store, prefix), timeoutMs, err);
+    throw mapError(store, s3.listWhat(store, prefix), timeoutMs, err);
   }
 }
 
-export async function listObjects(store: S3Store, prefix: string, options: RequestOptions = {}): Promise<S3Object[]> {
-  const objects: S3Object[] = [];
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  let token: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const out = await listPage(store, prefix, token, options);
-    for (const o of out.Contents ?? []) {
-      if (o.Key === undefined) continue;
-      objects.push({ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) });
-    }
-    token = out.IsTruncated ? out.NextContinuationToken : undefined;
-    if (!token) return objects;
-  }
-  throw tooManyPagesError(store, prefix, maxPages);
+export function listObjects(store: s3.S3Store, prefix: string, options: s3.RequestOptions = {}): Promise<s3.S3Object[]> {
+  return s3.listPages(store, prefix, options, async (token) => {
+    const out = await listPage(store, prefix, token ?? undefined, options);
+    const objects = (out.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) }]));
+    return { objects, next: out.IsTruncated ? (out.NextContinuationToken ?? null) : null };
+  });
 }
 
-export async function getObject(store: S3Store, key: string, options: RequestOptions = {}): Promise<Buffer> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+export async function getObject(store: s3.S3Store, key: string, options: s3.RequestOptions = {}): Promise<Buffer> {
+  const timeoutMs = options.timeoutMs ?? s3.DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxBytes ?? s3.DEFAULT_MAX_BYTES;
   const range = options.range ? `bytes=${options.range[0]}-${options.range[1]}` : undefined;
   try {
     const out = await clientFor(store, timeoutMs).send(new GetObjectCommand({ Bucket: store.bucket, Key: key, Range: range }), { abortSignal: options.signal });
@@ -143,14 +117,14 @@ export async function getObject(store: S3Store, key: string, options: RequestOpt
       size += chunk.length;
       if (size > maxBytes) {
         body.destroy?.();
-        throw tooLargeError(store, key, maxBytes, out.$metadata.httpStatusCode ?? null);
+        throw s3.tooLargeError(store, key, maxBytes, out.$metadata.httpStatusCode ?? null);
       }
       chunks.push(Buffer.from(chunk));
     }
     return Buffer.concat(chunks);
   } catch (err) {
-    throw mapError(store, getWhat(store, key), timeoutMs, err);
+    throw mapError(store, s3.getWhat(store, key), timeoutMs, err);
   }
 }
 
-export const sdkS3: S3Transport = { listObjects, getObject };
+export const sdkS3: s3.S3Transport = { listObjects, getObject };
