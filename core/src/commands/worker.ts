@@ -1,10 +1,8 @@
 // borela worker [--concurrency N]: processes drills from the BullMQ queue (BORELA_REDIS_URL).
-import { hostname } from "node:os";
 import { parseFlags, UsageError } from "./args.ts";
 import { loadConfig, readInt } from "../config.ts";
 import { openStore } from "../store/db.ts";
 import { createLogger } from "../logger.ts";
-import { createDrillWorker } from "../drills/bullmq-queue.ts";
 import { createDrillService } from "../drills/service.ts";
 
 export async function run(args: string[]): Promise<number> {
@@ -14,18 +12,14 @@ export async function run(args: string[]): Promise<number> {
   const concurrency = readInt({ concurrency: values.concurrency }, "concurrency", 1, 1, 64);
   const logger = createLogger(config.logLevel, process.stderr);
   const store = await openStore(config.dataDir);
+  // The service's Redis connection carries the worker; the schedule tick stays with `borela serve`.
   const service = createDrillService({ store, config, logger });
-  const worker = createDrillWorker({ store, config, logger }, config.redisUrl, {
-    workerId: `${hostname()}:${process.pid}`,
-    concurrency,
-    enqueueScheduled: (projectId) => service.enqueue(projectId, { trigger: "schedule" }),
-  });
+  service.startWorker(concurrency);
   process.stderr.write(`borela worker ${process.pid}: processing drills from ${new URL(config.redisUrl).host} (concurrency ${concurrency})\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
-  await worker.close();
   await service.stop();
   await store.$disconnect();
   return 0;

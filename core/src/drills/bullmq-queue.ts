@@ -1,7 +1,8 @@
-// The queue on Redis: BullMQ carries drill ids and per-project schedules;
-// the Drill row stays the record of truth. Workers may run on other machines
-// (`borela worker`) against the same store.
-import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+// The queue on Redis: BullMQ carries drill ids only; the Drill row stays the record of truth and the core's
+// own deadlines (Project.nextDrillAt, deadlines.ts) decide when a scheduled drill is due, so a Redis that
+// lost everything loses no schedule. Workers may run on other machines (`borela worker`) against the same store.
+import { Queue, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
 import type { DrillContext } from "./run-drill.ts";
 import { executeDrill, MAX_ATTEMPTS } from "./execute.ts";
@@ -10,53 +11,48 @@ import { claimDrill, renewLease } from "./leases.ts";
 export const QUEUE_NAME = "borela-drills";
 
 export interface DrillJob {
-  drillId?: string;
-  /** A scheduled job names the project; the worker enqueues one drill per database. */
-  projectId?: string;
+  drillId: string;
 }
 
-export function redisConnection(url: string): ConnectionOptions {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
-    maxRetriesPerRequest: null,
-  };
-}
+/** Job schedulers of versions that let BullMQ fire schedules were named `project-<project id>`. */
+export const isOldScheduler = (key: string): boolean => key.startsWith("project-");
 
-export function createDrillQueue(redisUrl: string) {
-  const queue = new Queue<DrillJob>(QUEUE_NAME, { connection: redisConnection(redisUrl) });
+/** The producer side on `connection` (shared, not closed here): add(drillId) queues one attempt of a drill. */
+export function createDrillQueue(connection: Redis, logger: Logger) {
+  const queue = new Queue<DrillJob>(QUEUE_NAME, { connection });
+  queue.on("error", (err) => logger.warn({ err: err.message }, "drill queue: Redis error"));
   return {
     queue,
+    /** Adds one attempt of `drillId` (job id `<drillId>-<attempt>`, so adding it twice is a no-op). */
     async add(drillId: string, attempt = 1): Promise<void> {
       await queue.add("drill", { drillId }, { jobId: `${drillId}-${attempt}`, attempts: MAX_ATTEMPTS, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: 1000, removeOnFail: 1000 });
     },
-    async schedule(projectId: string, cron: string): Promise<void> {
-      await queue.upsertJobScheduler(`project-${projectId}`, { pattern: cron, tz: "UTC" }, { name: "scheduled", data: { projectId } });
-    },
-    async unschedule(projectId: string): Promise<void> {
-      await queue.removeJobScheduler(`project-${projectId}`);
+    /** Removes the `project-*` job schedulers an older version left in Redis; returns how many. */
+    async removeOldSchedulers(): Promise<number> {
+      let removed = 0;
+      // Bounded: a page of 1,000 at a time, at most 1,000 pages.
+      for (let page = 0; page < 1_000; page++) {
+        const old = (await queue.getJobSchedulers(0, 999)).filter((s) => isOldScheduler(s.key));
+        if (old.length === 0) break;
+        for (const s of old) if (await queue.removeJobScheduler(s.key)) removed++;
+      }
+      return removed;
     },
     close: () => queue.close(),
   };
 }
 
-export function createDrillWorker(
-  ctx: DrillContext & { logger: Logger },
-  redisUrl: string,
-  options: { workerId: string; concurrency: number; enqueueScheduled: (projectId: string) => Promise<string[]> },
-) {
+/**
+ * A BullMQ worker on `connection` (BullMQ duplicates it for its blocking reads; the shared client is not
+ * closed by worker.close()). Each job claims its Drill row first, so a job delivered twice runs once.
+ */
+export function createDrillWorker(ctx: DrillContext & { logger: Logger }, connection: Redis, options: { workerId: string; concurrency: number }) {
   const worker = new Worker<DrillJob>(
     QUEUE_NAME,
     async (job: Job<DrillJob>) => {
-      if (job.data.projectId) {
-        const ids = await options.enqueueScheduled(job.data.projectId);
-        return { enqueued: ids };
-      }
-      const drillId = job.data.drillId!;
+      const { drillId } = job.data;
+      // Jobs of older versions' schedulers name a project, not a drill: nothing to run (the core's tick fires schedules now).
+      if (!drillId) return { skipped: "not a drill job" };
       // A stalled job comes back to another worker; the claim makes sure only one runs it.
       if (!(await claimDrill(ctx.store, drillId, options.workerId, ctx.config.drillLeaseSeconds * 1000))) return { skipped: "already claimed or finished" };
       const release = renewLease(ctx.store, drillId, options.workerId, ctx.config.drillLeaseSeconds * 1000);
@@ -69,8 +65,9 @@ export function createDrillWorker(
       }
     },
     // A killed worker's job is noticed as stalled after the drill lease, like the Drill row's own lease.
-    { connection: redisConnection(redisUrl), concurrency: options.concurrency, lockDuration: ctx.config.drillLeaseSeconds * 1000, stalledInterval: ctx.config.drillLeaseSeconds * 1000 },
+    { connection, concurrency: options.concurrency, lockDuration: ctx.config.drillLeaseSeconds * 1000, stalledInterval: ctx.config.drillLeaseSeconds * 1000 },
   );
   worker.on("failed", (job, err) => ctx.logger.warn({ jobId: job?.id, err: err.message }, "drill job failed"));
+  worker.on("error", (err) => ctx.logger.warn({ err: err.message }, "drill worker: Redis error"));
   return worker;
 }

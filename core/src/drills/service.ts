@@ -9,6 +9,7 @@ import { newId } from "../store/ids.ts";
 import { openIncident } from "../incidents/open-resolve.ts";
 import { createEmbeddedQueue } from "./embedded-queue.ts";
 import { createDrillQueue, createDrillWorker } from "./bullmq-queue.ts";
+import { openRedis, type RedisHealth } from "../queue/redis.ts";
 import { firstDrillDue, overdueDeadline, overdueReason } from "./schedule.ts";
 import { nextFire } from "../schedule/cron.ts";
 import { BATCH, MAX_BATCHES, dueOverdueChecks, dueSchedules, writeDeadlines, type DeadlineWrite } from "./deadlines.ts";
@@ -50,7 +51,9 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
   const { store, config, logger } = deps;
   const workerId = `${hostname()}:${process.pid}`;
   const ctx = { store, config, logger, ...deps.context };
-  const redis = config.redisUrl ? createDrillQueue(config.redisUrl) : null;
+  // With BORELA_REDIS_URL: one connection for the queue, this process's worker and /healthz (queue/redis.ts).
+  const connection = config.redisUrl ? openRedis(config.redisUrl) : null;
+  const redis = connection ? createDrillQueue(connection.client, logger) : null;
   const embedded = redis ? null : createEmbeddedQueue(ctx, workerId);
   let worker: ReturnType<typeof createDrillWorker> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -150,9 +153,9 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
   }
 
   /**
-   * Fires due schedules: a NULL nextDrillAt is a first look (it only records where the schedule stands;
-   * with BullMQ it upserts the job scheduler, which happens on change only), a passed one queues the
-   * drill (embedded mode; BullMQ fires its own). Reads only due rows, BATCH at a time.
+   * Fires due schedules: a NULL nextDrillAt is a first look (it only records where the schedule stands),
+   * a passed one queues the drill through enqueue (the embedded queue, or a BullMQ job per drill).
+   * Reads only due rows, BATCH at a time.
    */
   async function fireSchedules(now: Date): Promise<void> {
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
@@ -160,9 +163,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
       const writes: DeadlineWrite[] = [];
       for (const [i, p] of due.entries()) {
         if (i > 0 && i % 25 === 0) await yieldToLoop();
-        if (p.nextDrillAt === null) {
-          if (redis) await redis.schedule(p.id, p.drillSchedule).catch((err) => logger.error({ err, projectId: p.id }, "drill schedule not set in BullMQ"));
-        } else if (!redis && p.databases > 0) {
+        if (p.nextDrillAt !== null && p.databases > 0) {
           await enqueue(p.id, { trigger: "schedule" }).catch((err) => logger.error({ err, projectId: p.id }, "scheduled drill not queued"));
         }
         writes.push({ id: p.id, was: p.nextDrillAt, at: nextLook(p.id, p.drillSchedule, now) });
@@ -221,9 +222,22 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     await checkOverdue(now);
   }
 
+  let startup: Promise<void> | null = null;
+  // Removes older versions' per-project job schedulers; re-adds queued drills' jobs (a Redis that lost its data loses no drill).
+  async function redisStartup(): Promise<void> {
+    const removed = await redis!.removeOldSchedulers();
+    if (removed) logger.info({ removed }, "drill queue: removed BullMQ job schedulers of an older version");
+    const queued = await store.drill.findMany({ where: { status: "queued" }, select: { id: true, attempts: true } });
+    for (const d of queued) await redis!.add(d.id, d.attempts + 1);
+  }
+  function startWorker(concurrency: number): void {
+    if (!connection) throw new Error("a BullMQ worker needs BORELA_REDIS_URL");
+    worker ??= createDrillWorker(ctx, connection.client, { workerId, concurrency });
+  }
+
   let running: Promise<void> | null = null;
   /**
-   * Fires due schedules (embedded mode), keeps BullMQ schedulers in step, and opens drill_overdue incidents.
+   * Fires due schedules and opens drill_overdue incidents.
    * Ticks never overlap: a call during a tick runs after it.
    */
   function scheduleTick(now = new Date()): Promise<void> {
@@ -247,15 +261,14 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     tick: (only?: string[]) => embedded?.tick(only) ?? Promise.resolve(),
     /** Number of BullMQ workers connected to the queue (0 without Redis). */
     workerCount: async (): Promise<number> => (redis ? (await redis.queue.getWorkers()).length : 0),
+    /** Redis reachability for /healthz?details=true (a PING, at most 1 s); null without BORELA_REDIS_URL. */
+    redisHealth: (): Promise<RedisHealth | null> => connection?.ping() ?? Promise.resolve(null),
+    /** Starts this process's BullMQ worker (`borela worker`, or serve's own); needs BORELA_REDIS_URL. Closed by stop(). */
+    startWorker,
     start(options: { worker?: boolean } = {}): void {
       embedded?.start();
-      if (redis && options.worker !== false) {
-        worker = createDrillWorker(ctx, config.redisUrl!, {
-          workerId,
-          concurrency: 1,
-          enqueueScheduled: (projectId) => enqueue(projectId, { trigger: "schedule" }),
-        });
-      }
+      if (redis && options.worker !== false) startWorker(1);
+      startup = redis ? redisStartup().catch((err) => logger.error({ err: (err as Error).message }, "drill queue: Redis start-up work failed")) : null;
       const run = () => {
         if (running) return; // the previous tick is still going: skip this one rather than queue behind it
         scheduleTick().catch((err) => logger.error({ err }, "drill schedule failed"));
@@ -274,9 +287,11 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       await firstDrills.idle();
+      await startup;
       await embedded?.stop();
       await worker?.close();
       await redis?.close();
+      await connection?.close();
     },
   };
 }

@@ -10,6 +10,7 @@ import { waitFor } from "../support/wait-for.ts";
 import { addRows, replicate, reportDatabase, seededDatabase, tableCounts } from "./fixtures.ts";
 import { createDrillWorker } from "../../src/drills/bullmq-queue.ts";
 import { createLogger } from "../../src/logger.ts";
+import { openRedis } from "../../src/queue/redis.ts";
 
 let redis: RedisServer;
 let core: TestCore;
@@ -50,11 +51,8 @@ async function finished(ids: string[], timeoutMs = 60_000) {
 
 describe("BullMQ drill queue", () => {
   it("two workers process a batch without running any drill twice", async () => {
-    const second = createDrillWorker({ store: core.store, config: core.config, logger: createLogger("silent") }, redis.url, {
-      workerId: "second-worker",
-      concurrency: 1,
-      enqueueScheduled: async () => [],
-    });
+    const connection = openRedis(redis.url);
+    const second = createDrillWorker({ store: core.store, config: core.config, logger: createLogger("silent") }, connection.client, { workerId: "second-worker", concurrency: 1 });
     try {
       const { project, counts } = await replicatedProject("batch");
       const ids: string[] = [];
@@ -66,6 +64,7 @@ describe("BullMQ drill queue", () => {
       for (const r of rows) expect(JSON.parse(r.report!).tables).toEqual(counts);
     } finally {
       await second.close();
+      await connection.close();
     }
   });
 

@@ -5,7 +5,9 @@ import { sweepHealth } from "../../freshness/sweep-health.ts";
 
 const EventLoop = Type.Object({ p50Ms: Type.Number(), p99Ms: Type.Number(), maxMs: Type.Number(), maxSinceStartMs: Type.Number(), windowSeconds: Type.Number() });
 const Sweep = Type.Object({ lastSweepAt: Type.Union([Type.String(), Type.Null()]), staleAfterSeconds: Type.Number() });
-const Details = Type.Object({ eventLoop: EventLoop, sweep: Sweep });
+// Present only with BORELA_REDIS_URL: a PING answered within 1 s, or why not (queue/redis.ts).
+const Redis = Type.Union([Type.Object({ ok: Type.Literal(true), latencyMs: Type.Number() }), Type.Object({ ok: Type.Literal(false), error: Type.String() })]);
+const Details = Type.Object({ eventLoop: EventLoop, sweep: Sweep, redis: Type.Optional(Redis) });
 
 export default async function healthRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -28,7 +30,11 @@ export default async function healthRoutes(base: FastifyInstance) {
     async (request, reply) => {
       const { sweeper, config } = app;
       const sweep = sweepHealth(sweeper.lastCompletedAt(), sweeper.startedAt, config.sweepIntervalSeconds, new Date());
-      const details = request.query.details ? { details: { eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds } } } : {};
+      // Redis down keeps the answer 200: the core still watches freshness and alerts; only drills wait (queued in the store).
+      const redis = request.query.details ? await app.drills.redisHealth() : null;
+      const details = request.query.details
+        ? { details: { eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds }, ...(redis ? { redis } : {}) } }
+        : {};
       if (!sweep.ok) return reply.code(503).send({ ok: false, error: "sweep_stale", message: sweep.reason ?? "sweep stale", lastSweepAt: sweep.lastSweepAt, ...details });
       return { ok: true, ...details };
     },
