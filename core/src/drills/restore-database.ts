@@ -11,7 +11,8 @@
 // copy. Used by the API (routes/restores.ts, the file then streamed to the
 // CLI) and by the CLI with --data-dir on the core's host.
 //
-//   chooseDatabase(store, project, name?): Promise<database with replicas>   throws RestoreRequestError
+//   chooseDatabase(store, project, name?): Promise<DrilledDatabase>   throws RestoreRequestError; a project
+//     without an agent that stores a replicaUrl restores that replica (storedDatabase)
 //   restoreDatabase(ctx, project, database, { scratch, ... }): Promise<RestoreOutcome>
 //     the restored file is RestoreOutcome.file, inside `scratch` (a fresh directory under the drill dir)
 //     throws RestoreRefusedError (one line: what is wrong, naming the replica and the segment) or
@@ -36,6 +37,7 @@ import { readTarget, storedCredentials } from "./replica-target.ts";
 import { sharedFileReplicaProblem } from "./replica-claims.ts";
 import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
 import { IsolationError, runIsolated } from "./isolation/run-isolated.ts";
+import { storedDatabase } from "./stored-subject.ts";
 import { RESTORED_FILE } from "./isolation/job.ts";
 
 /** The request names no database, or one the project does not have (a 400 / a usage error). */
@@ -63,12 +65,15 @@ type Step = (step: string, message: string) => void;
 type Project = { id: string; name: string; storagePrefix: string };
 
 export async function chooseDatabase(store: Store, project: Project, name: string | undefined) {
-  const databases = await store.database.findMany({ where: { projectId: project.id }, include: { replicas: { orderBy: { url: "asc" } } }, orderBy: { name: "asc" } });
+  const reported = await store.database.findMany({ where: { projectId: project.id }, include: { replicas: { orderBy: { url: "asc" } } }, orderBy: { name: "asc" } });
+  // A project watched without an agent restores the replica the operator stored, as its drills do (stored-subject.ts).
+  const stored = reported.length === 0 ? storedDatabase(await store.project.findUniqueOrThrow({ where: { id: project.id }, select: { id: true, replicaUrl: true, lastHeartbeatAt: true, updatedAt: true } })) : null;
+  const databases = stored ? [stored] : reported;
   const database = name ? databases.find((d) => d.name === name) : databases.length === 1 ? databases[0] : undefined;
   if (database) return database;
   const known = databases.map((d) => d.name).join(", ") || "none";
   if (name) throw new RestoreRequestError(`no database named ${JSON.stringify(name)} in ${project.name} (known: ${known})`);
-  if (databases.length === 0) throw new RestoreRequestError(`${project.name} has no database yet: its agent has not reported one`);
+  if (databases.length === 0) throw new RestoreRequestError(`${project.name} has no database yet: its agent has not reported one, and no replica is stored on it (replicaUrl)`);
   throw new RestoreRequestError(`${project.name} has ${databases.length} databases; choose one with --database (${known})`);
 }
 

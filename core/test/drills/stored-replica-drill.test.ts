@@ -4,7 +4,7 @@
 // before Litestream first syncs (its directory awaited, not an error); no agent ever reports. The project turns fresh on the ping and the core's listing,
 // gets its first drill from that alone (no Database row exists), which passes with the
 // counts a plain `litestream restore` of the same replica gives; `borela drill run
-// <project> --wait` and the schedule drill it too; a flipped byte in an LTX file fails the drill naming
+// <project> --wait` and the schedule drill it too, and `borela restore` restores it; a flipped byte in an LTX file fails the drill naming
 // the file and opens the drill incident; the project stays what agentless.ts decides;
 // a second project storing the same directory makes both refuse it.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -131,6 +131,13 @@ it("a ping-only project is drilled on its stored replica: first drill, API and C
   expect(cli.code).toBe(0);
   expect(cli.stdout).toContain("[replica replica] PASSED\n");
   for (const [table, n] of Object.entries(plain)) expect(cli.stdout).toMatch(new RegExp(`\\n  ${table} +${n}\\n`));
+
+  // `borela restore` of the project restores the same stored replica, as litestream restore does.
+  const restoredOut = path.join(tmp.path, "restored-by-borela.sqlite3");
+  const restored = await borela("restore", "stored-drill", "-o", restoredOut);
+  expect(restored.stderr).toBe("");
+  expect(restored.code).toBe(0);
+  expect(tableCounts(restoredOut)).toEqual(plain);
 
   // The weekly schedule fires for it too (its fire time moved to the past rather than waited for).
   await core.store.project.update({ where: { id: p.id }, data: { nextDrillAt: new Date(Date.now() - 1000) } });
