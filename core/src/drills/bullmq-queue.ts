@@ -23,9 +23,12 @@ export function createDrillQueue(connection: Redis, logger: Logger) {
   queue.on("error", (err) => logger.warn({ err: err.message }, "drill queue: Redis error"));
   return {
     queue,
-    /** Adds one attempt of `drillId` (job id `<drillId>-<attempt>`, so adding it twice is a no-op). */
+    /**
+     * Adds one attempt of `drillId` (job id `<drillId>-<attempt>`: adding a waiting one again is a no-op).
+     * Finished jobs are removed at once: the Drill row keeps the outcome, so a deleted project leaves no job behind.
+     */
     async add(drillId: string, attempt = 1): Promise<void> {
-      await queue.add("drill", { drillId }, { jobId: `${drillId}-${attempt}`, attempts: MAX_ATTEMPTS, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: 1000, removeOnFail: 1000 });
+      await queue.add("drill", { drillId }, { jobId: `${drillId}-${attempt}`, attempts: MAX_ATTEMPTS, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: true, removeOnFail: true });
     },
     /** Removes the `project-*` job schedulers an older version left in Redis; returns how many. */
     async removeOldSchedulers(): Promise<number> {

@@ -289,7 +289,8 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
       await firstDrills.idle();
       await startup;
       await embedded?.stop();
-      await worker?.close();
+      // A graceful close waits for Redis forever when it is down: then force (a drill left running loses its lease).
+      await worker?.close(connection?.client.status !== "ready");
       await redis?.close();
       await connection?.close();
     },
