@@ -4,6 +4,8 @@
 import { Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
+import type { Store } from "../store/db.ts";
+import type { RedisConnection } from "../queue/redis.ts";
 import type { DrillContext } from "./run-drill.ts";
 import { executeDrill, MAX_ATTEMPTS } from "./execute.ts";
 import { claimDrill, renewLease } from "./leases.ts";
@@ -17,31 +19,60 @@ export interface DrillJob {
 /** Job schedulers of versions that let BullMQ fire schedules were named `project-<project id>`. */
 export const isOldScheduler = (key: string): boolean => key.startsWith("project-");
 
-/** The producer side on `connection` (shared, not closed here): add(drillId) queues one attempt of a drill. */
-export function createDrillQueue(connection: Redis, logger: Logger) {
-  const queue = new Queue<DrillJob>(QUEUE_NAME, { connection });
+/**
+ * The producer side on `connection` (shared: closed by its owner, after this). add(drillId) queues one attempt
+ * of a drill. start() removes older versions' job schedulers and, now and each time Redis (re)connects, adds
+ * the job of every queued Drill row again (job ids dedupe): a drill queued while Redis was down, or a Redis
+ * that lost its data, loses no drill. Errors are logged, never thrown from start().
+ */
+export function createDrillQueue(connection: RedisConnection, store: Store, logger: Logger) {
+  const queue = new Queue<DrillJob>(QUEUE_NAME, { connection: connection.client });
   queue.on("error", (err) => logger.warn({ err: err.message }, "drill queue: Redis error"));
+  let work: Promise<void> = Promise.resolve();
+  const later = (what: string, fn: () => Promise<void>) => {
+    work = work.then(fn).catch((err) => logger.error({ err: (err as Error).message }, `drill queue: ${what} failed`));
+  };
+
+  /**
+   * Adds one attempt of `drillId` (job id `<drillId>-<attempt>`: adding a waiting one again is a no-op).
+   * Not connected within 2 s, it adds nothing (the re-add on reconnect does): a command would wait for Redis.
+   * Finished jobs are removed at once: the Drill row keeps the outcome, so a deleted project leaves no job behind.
+   */
+  async function add(drillId: string, attempt = 1): Promise<void> {
+    if (!(await connection.ready(2_000))) return;
+    await queue.add("drill", { drillId }, { jobId: `${drillId}-${attempt}`, attempts: MAX_ATTEMPTS, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: true, removeOnFail: true });
+  }
+
+  async function removeOldSchedulers(): Promise<void> {
+    let removed = 0;
+    // Bounded: a page of 1,000 at a time, at most 1,000 pages.
+    for (let page = 0; page < 1_000; page++) {
+      const old = (await queue.getJobSchedulers(0, 999)).filter((s) => isOldScheduler(s.key));
+      if (old.length === 0) break;
+      for (const s of old) if (await queue.removeJobScheduler(s.key)) removed++;
+    }
+    if (removed) logger.info({ removed }, "drill queue: removed BullMQ job schedulers of an older version");
+  }
+
+  async function addQueued(): Promise<void> {
+    const queued = await store.drill.findMany({ where: { status: "queued" }, select: { id: true, attempts: true } });
+    for (const d of queued) await add(d.id, d.attempts + 1);
+  }
+  const onReady = () => later("adding queued drills", addQueued);
+
   return {
     queue,
-    /**
-     * Adds one attempt of `drillId` (job id `<drillId>-<attempt>`: adding a waiting one again is a no-op).
-     * Finished jobs are removed at once: the Drill row keeps the outcome, so a deleted project leaves no job behind.
-     */
-    async add(drillId: string, attempt = 1): Promise<void> {
-      await queue.add("drill", { drillId }, { jobId: `${drillId}-${attempt}`, attempts: MAX_ATTEMPTS, backoff: { type: "exponential", delay: 2_000 }, removeOnComplete: true, removeOnFail: true });
+    add,
+    start(): void {
+      later("removing old job schedulers", removeOldSchedulers);
+      connection.client.on("ready", onReady);
+      if (connection.client.status === "ready") onReady();
     },
-    /** Removes the `project-*` job schedulers an older version left in Redis; returns how many. */
-    async removeOldSchedulers(): Promise<number> {
-      let removed = 0;
-      // Bounded: a page of 1,000 at a time, at most 1,000 pages.
-      for (let page = 0; page < 1_000; page++) {
-        const old = (await queue.getJobSchedulers(0, 999)).filter((s) => isOldScheduler(s.key));
-        if (old.length === 0) break;
-        for (const s of old) if (await queue.removeJobScheduler(s.key)) removed++;
-      }
-      return removed;
+    async close(): Promise<void> {
+      connection.client.off("ready", onReady);
+      await work;
+      await queue.close();
     },
-    close: () => queue.close(),
   };
 }
 

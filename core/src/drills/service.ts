@@ -53,7 +53,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
   const ctx = { store, config, logger, ...deps.context };
   // With BORELA_REDIS_URL: one connection for the queue, this process's worker and /healthz (queue/redis.ts).
   const connection = config.redisUrl ? openRedis(config.redisUrl) : null;
-  const redis = connection ? createDrillQueue(connection.client, logger) : null;
+  const redis = connection ? createDrillQueue(connection, store, logger) : null;
   const embedded = redis ? null : createEmbeddedQueue(ctx, workerId);
   let worker: ReturnType<typeof createDrillWorker> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -222,14 +222,6 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     await checkOverdue(now);
   }
 
-  let startup: Promise<void> | null = null;
-  // Removes older versions' per-project job schedulers; re-adds queued drills' jobs (a Redis that lost its data loses no drill).
-  async function redisStartup(): Promise<void> {
-    const removed = await redis!.removeOldSchedulers();
-    if (removed) logger.info({ removed }, "drill queue: removed BullMQ job schedulers of an older version");
-    const queued = await store.drill.findMany({ where: { status: "queued" }, select: { id: true, attempts: true } });
-    for (const d of queued) await redis!.add(d.id, d.attempts + 1);
-  }
   function startWorker(concurrency: number): void {
     if (!connection) throw new Error("a BullMQ worker needs BORELA_REDIS_URL");
     worker ??= createDrillWorker(ctx, connection.client, { workerId, concurrency });
@@ -268,7 +260,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     start(options: { worker?: boolean } = {}): void {
       embedded?.start();
       if (redis && options.worker !== false) startWorker(1);
-      startup = redis ? redisStartup().catch((err) => logger.error({ err: (err as Error).message }, "drill queue: Redis start-up work failed")) : null;
+      redis?.start();
       const run = () => {
         if (running) return; // the previous tick is still going: skip this one rather than queue behind it
         scheduleTick().catch((err) => logger.error({ err }, "drill schedule failed"));
@@ -287,7 +279,6 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       await firstDrills.idle();
-      await startup;
       await embedded?.stop();
       // A graceful close waits for Redis forever when it is down: then force (a drill left running loses its lease).
       await worker?.close(connection?.client.status !== "ready");

@@ -10,6 +10,11 @@ export interface RedisConnection {
   client: Redis;
   /** PINGs Redis; never throws, never waits longer than `timeoutMs` (default 1,000 ms). */
   ping(timeoutMs?: number): Promise<RedisHealth>;
+  /**
+   * Whether the client is connected; only while its first attempt to connect is under way, waits up to
+   * `timeoutMs` for it (a fresh CLI process must not skip Redis; a Redis found down costs no wait). Never throws.
+   */
+  ready(timeoutMs: number): Promise<boolean>;
   /** Quits the client (once; later calls do nothing). Close BullMQ's queues and workers first. */
   close(): Promise<void>;
 }
@@ -22,14 +27,37 @@ export interface RedisConnection {
 export function openRedis(url: string, onError: (message: string) => void = () => undefined): RedisConnection {
   const client = new Redis(url, { maxRetriesPerRequest: null, connectionName: "borela" });
   let lastError: string | null = null;
+  // The first attempt to connect ended (connected, or failed).
+  let firstAttemptEnded = false;
   client.on("error", (err: Error) => {
+    firstAttemptEnded = true;
     lastError = err.message;
     onError(err.message);
   });
-  client.on("ready", () => (lastError = null));
+  client.on("ready", () => {
+    firstAttemptEnded = true;
+    lastError = null;
+  });
   let closing: Promise<void> | null = null;
   return {
     client,
+    ready(timeoutMs) {
+      if (client.status === "ready") return Promise.resolve(true);
+      if (firstAttemptEnded || client.status === "end") return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        const done = (ok: boolean) => {
+          clearTimeout(timer);
+          client.off("ready", onReady);
+          client.off("error", onFailed);
+          resolve(ok);
+        };
+        const onReady = () => done(true);
+        const onFailed = () => done(false);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        client.on("ready", onReady);
+        client.on("error", onFailed);
+      });
+    },
     async ping(timeoutMs = 1_000) {
       // Not connected: a PING would wait in ioredis's offline queue until Redis comes back.
       if (client.status !== "ready") return { ok: false, error: `not connected (${client.status}${lastError ? `: ${lastError}` : ""})` };
