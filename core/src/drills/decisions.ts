@@ -139,15 +139,27 @@ const hexTxid = (n: number) => `0x${n.toString(16)}`;
  * plan ends; `replica`: the replica's position in the agent's latest heartbeat
  * (its newest LTX file's max TXID over every level, read from storage; a
  * compaction keeps it, since a level-1 file ends where its level-0 files did),
- * seen at `seenAt`. Fails when the restore ends below it: files that were
- * stored are gone. Null when it reaches it, when the replica position is
- * unknown or a 0.3 one, and for a point-in-time drill (`timestamp`), which
- * legitimately restores less.
+ * seen at `seenAt`; `high`: the highest replica TXID the core kept from
+ * heartbeats in the database's current history (store/replica-high-mark.ts),
+ * first seen at `high.seenAt` — the agent re-reads storage, so after files are
+ * removed only this mark still shows what was stored. Fails when the restore
+ * ends below the higher of the two: files that were stored are gone. Null when
+ * it reaches it, when neither is known (or the position is a 0.3 one), and for
+ * a point-in-time drill (`timestamp`), which legitimately restores less.
  */
-export function ltxBelowReplica(input: { restoredTxid: number; replica: Position | null; seenAt: Date | null; timestamp: Date | null }): string | null {
-  const seen = positionTxid(input.replica);
+export function ltxBelowReplica(input: {
+  restoredTxid: number;
+  replica: Position | null;
+  seenAt: Date | null;
+  high?: { txid: number; seenAt: Date | null } | null;
+  timestamp: Date | null;
+}): string | null {
+  const latest = positionTxid(input.replica);
+  const fromHigh = input.high && (latest === null || input.high.txid > latest);
+  const seen = fromHigh ? input.high!.txid : latest;
+  const seenAt = fromHigh ? input.high!.seenAt : input.seenAt;
   if (input.timestamp || seen === null || input.restoredTxid >= seen) return null;
-  const at = input.seenAt ? ` at ${input.seenAt.toISOString()}` : "";
+  const at = seenAt ? ` at ${seenAt.toISOString()}` : "";
   const missing = input.restoredTxid + 1 === seen ? `TXID ${hexTxid(seen)}` : `TXIDs ${hexTxid(input.restoredTxid + 1)}–${hexTxid(seen)}`;
   return `storage holds up to TXID ${hexTxid(input.restoredTxid)} but the agent saw the replica reach TXID ${hexTxid(seen)}${at}: ${NEWEST_LTX_MISSING} (${missing}), and a restore now would not bring back the data they held`;
 }

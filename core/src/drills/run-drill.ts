@@ -124,7 +124,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
       throw new InfrastructureError((err as Error).message);
     }
     if ("failed" in prepared) return finish("failed", prepared.failed);
-    const below = ltxBelowReplica({ restoredTxid: prepared.txid ?? 0, replica: live.replica?.position ?? null, seenAt: live.replica?.seenAt ?? null, timestamp: drill.timestamp });
+    const below = ltxBelowReplica({ restoredTxid: prepared.txid ?? 0, replica: live.replica?.position ?? null, seenAt: live.replica?.seenAt ?? null, high: live.replicaHigh, timestamp: drill.timestamp });
     if (below) {
       report.txid = prepared.txid;
       return finish("failed", below);

@@ -25,18 +25,19 @@ export const INGEST_SQL = {
       markerEnabled = excluded.markerEnabled, missedHeartbeats = 0
     WHERE Database.lastHeartbeatAt IS NULL OR Database.lastHeartbeatAt <= excluded.lastHeartbeatAt
     RETURNING id`,
-  upsertReplica: `INSERT INTO Replica (id, databaseId, type, url, generation, position, pendingSince, lastSnapshotAt, lastWalAt, storageBytes, lastError, updatedAt)
-    VALUES (@id, @databaseId, @type, @url, @generation, @position, @pendingSince, @lastSnapshotAt, @lastWalAt, @storageBytes, @lastError, @at)
+  // highTxid, highTxidAt: computed from replicaUrls' row by store/replica-high-mark.ts.
+  upsertReplica: `INSERT INTO Replica (id, databaseId, type, url, generation, position, pendingSince, lastSnapshotAt, lastWalAt, storageBytes, lastError, highTxid, highTxidAt, updatedAt)
+    VALUES (@id, @databaseId, @type, @url, @generation, @position, @pendingSince, @lastSnapshotAt, @lastWalAt, @storageBytes, @lastError, @highTxid, @highTxidAt, @at)
     ON CONFLICT (databaseId, url) DO UPDATE SET
       type = excluded.type, generation = excluded.generation, position = excluded.position, pendingSince = excluded.pendingSince,
       lastSnapshotAt = excluded.lastSnapshotAt, lastWalAt = excluded.lastWalAt, storageBytes = excluded.storageBytes,
-      lastError = excluded.lastError, updatedAt = excluded.updatedAt`,
+      lastError = excluded.lastError, highTxid = excluded.highTxid, highTxidAt = excluded.highTxidAt, updatedAt = excluded.updatedAt`,
   databaseNames: `SELECT name FROM Database WHERE projectId = ?`,
   // Only heartbeats measured after the database's own last report count as leaving it out.
   missDatabases: `UPDATE Database SET missedHeartbeats = missedHeartbeats + 1
     WHERE projectId = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)
       AND name NOT IN (SELECT value FROM json_each(@names))`,
-  replicaUrls: `SELECT id, url FROM Replica WHERE databaseId = ?`,
+  replicaUrls: `SELECT id, url, highTxid, highTxidAt FROM Replica WHERE databaseId = ?`,
   deleteReplica: `DELETE FROM Replica WHERE id = ?`,
   touchProject: `UPDATE Project SET lastHeartbeatAt = @at WHERE id = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)`,
 } as const;

@@ -7,6 +7,7 @@ import { newId } from "./ids.ts";
 import { storeTime } from "./time.ts";
 import { INGEST_SQL, prepareAll } from "./fast-sql.ts";
 import { groupCommit } from "./group-commit.ts";
+import { nextHighMark, reportedTxid } from "./replica-high-mark.ts";
 
 /** A heartbeat that would bring its project past BORELA_MAX_DATABASES_PER_PROJECT; nothing of it is written. */
 export class DatabaseLimitError extends Error {
@@ -90,18 +91,26 @@ export class HeartbeatIngest {
         markerEnabled: d.marker ? 1 : 0,
       }) as { id: string } | undefined;
       if (!row) continue; // an older, queued heartbeat: history only
-      this.writeReplicas(row.id, d.replicas, at, receivedAt);
+      this.writeReplicas(row.id, d.replicas, reportedTxid(d.position), at, receivedAt);
     }
     this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(hb.databases.map((d) => d.name)) });
     this.stmts.touchProject.run({ projectId, at: storeTime(receivedAt) });
     return { projectId, duplicate: false };
   }
 
-  /** Upserts the reported replicas and deletes the ones the database no longer reports. */
-  private writeReplicas(databaseId: string, replicas: HeartbeatPayload["databases"][number]["replicas"], at: string, receivedAt: Date): void {
+  /**
+   * Upserts the reported replicas (with each one's TXID high mark, replica-high-mark.ts; `databaseTxid`:
+   * the database's own TXID in this heartbeat) and deletes the ones the database no longer reports.
+   */
+  private writeReplicas(databaseId: string, replicas: HeartbeatPayload["databases"][number]["replicas"], databaseTxid: number | null, at: string, receivedAt: Date): void {
+    const stored = this.stmts.replicaUrls.all(databaseId) as { id: string; url: string; highTxid: number | bigint | null; highTxidAt: string | null }[];
+    const byUrl = new Map(stored.map((s) => [s.url, s]));
     const reported = new Set<string>();
     for (const r of replicas) {
       reported.add(r.url);
+      const old = byUrl.get(r.url);
+      const oldMark = old && old.highTxid !== null && old.highTxidAt ? { txid: Number(old.highTxid), at: old.highTxidAt } : null;
+      const mark = nextHighMark(oldMark, reportedTxid(r.position), databaseTxid, at);
       this.stmts.upsertReplica.run({
         id: newId(receivedAt.getTime()),
         databaseId,
@@ -114,10 +123,12 @@ export class HeartbeatIngest {
         lastWalAt: r.lastWalAt ? storeTime(new Date(r.lastWalAt)) : null,
         storageBytes: r.storageBytes ?? 0,
         lastError: r.lastError ?? null,
+        highTxid: mark?.txid ?? null,
+        highTxidAt: mark?.at ?? null,
         at,
       });
     }
-    for (const old of this.stmts.replicaUrls.all(databaseId) as { id: string; url: string }[]) {
+    for (const old of stored) {
       if (!reported.has(old.url)) this.stmts.deleteReplica.run(old.id);
     }
   }

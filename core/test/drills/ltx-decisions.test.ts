@@ -25,6 +25,18 @@ describe("ltxBelowReplica", () => {
     expect(ltxBelowReplica({ restoredTxid: 0x20, replica: tx(0x13), seenAt, timestamp: null })).toBeNull();
   });
 
+  it("compares with the replica's high mark when the latest heartbeat already shows the lowered TXID (the agent re-reads storage)", () => {
+    const high = { txid: 0x44, seenAt };
+    expect(ltxBelowReplica({ restoredTxid: 0x41, replica: tx(0x41), seenAt: new Date("2026-11-29T10:05:00Z"), high, timestamp: null })).toBe(
+      "storage holds up to TXID 0x41 but the agent saw the replica reach TXID 0x44 at 2026-11-29T10:00:00.000Z: the newest LTX files are missing (TXIDs 0x42–0x44), and a restore now would not bring back the data they held",
+    );
+    expect(ltxBelowReplica({ restoredTxid: 0x41, replica: null, seenAt: null, high, timestamp: null })).toMatch(/reach TXID 0x44 at /);
+    expect(ltxBelowReplica({ restoredTxid: 0x44, replica: tx(0x41), seenAt, high, timestamp: null })).toBeNull();
+    expect(ltxBelowReplica({ restoredTxid: 0x41, replica: tx(0x41), seenAt, high, timestamp: new Date("2026-11-29T09:00:00Z") })).toBeNull();
+    // A latest report above the mark (none kept yet) still counts.
+    expect(ltxBelowReplica({ restoredTxid: 0x41, replica: tx(0x45), seenAt, high, timestamp: null })).toMatch(/reach TXID 0x45 at .*\(TXIDs 0x42–0x45\)/);
+  });
+
   it("does not judge a point-in-time drill (a timestamp legitimately restores less), a 0.3 replica position, or none", () => {
     expect(ltxBelowReplica({ restoredTxid: 3, replica: tx(0x13), seenAt, timestamp: new Date("2026-11-29T09:00:00Z") })).toBeNull();
     expect(ltxBelowReplica({ restoredTxid: 3, replica: { generation: "1111111111111111", index: 9, offset: 4152 }, seenAt, timestamp: null })).toBeNull();
