@@ -1,0 +1,156 @@
+// PATCH /api/v1/projects/:id {"replicaUrl"} against a real core (BORELA_FILE_REPLICA_ROOTS: the OS temp dir,
+// as core-server.ts sets it), with bad input: a control character (raw or percent-encoded, NUL included, file
+// and S3 forms) is a 400 naming the field and changes nothing; a replica another project's agent reports, or
+// another project stores (equal, inside or holding it; S3: same endpoint, bucket and prefix) is a 400 naming
+// that project; a directory not made yet under a symlink leading outside the roots is refused like the link.
+// The drill's refusal says "stored on" when the other side is a stored replicaUrl. The ping route answers a
+// short 404 for any wrong key, whatever its length or the request's content type.
+import { mkdirSync, symlinkSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { sharedFileReplicaProblem } from "../../src/drills/replica-claims.ts";
+import { FileReplicaRefusedError, resolveFileReplica } from "../../src/drills/file-roots.ts";
+import { heartbeat, startTestCore, type TestCore } from "../support/core-server.ts";
+import { startS3, type S3Server } from "../support/s3.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+
+let core: TestCore;
+let tmp: TmpDir;
+let replicas: string;
+beforeAll(async () => {
+  core = await startTestCore({ BORELA_LISTING_INTERVAL_SECONDS: "3600", BORELA_LOG_LEVEL: "warn" });
+  tmp = await tmpDir("borela-stored-input-");
+  replicas = path.join(tmp.path, "replicas");
+  mkdirSync(replicas);
+});
+afterAll(async () => {
+  await core?.close();
+  await tmp?.remove();
+});
+
+const patch = (id: string, body: object) => core.api<{ message: string; storageListing: { replicaUrl: string } | null }>("PATCH", `/api/v1/projects/${id}`, { body });
+const stored = async (id: string) => (await core.store.project.findUniqueOrThrow({ where: { id }, select: { replicaUrl: true } })).replicaUrl;
+
+it("refuses a NUL byte or any other control character in replicaUrl, raw or percent-encoded, with 400 naming the field, changing nothing", async () => {
+  const p = await core.createProject("input-p3");
+  const good = `file://${replicas}/p3`;
+  expect((await patch(p.id, { replicaUrl: good })).status).toBe(200);
+  const raw = ["\u0000x", "\nfake all good", "\tx", "\u001b[31mred", "\u007f"];
+  for (const bad of raw) {
+    const res = await patch(p.id, { replicaUrl: `${good}${bad}` });
+    expect(res.status, JSON.stringify(bad)).toBe(400);
+    expect(res.body.message).toBe("body/replicaUrl must not contain control characters (line breaks, tabs)");
+  }
+  for (const bad of ["%00x", "%0Afake", "%09x", "%1B[31m"]) {
+    const res = await patch(p.id, { replicaUrl: `${good}${bad}` });
+    expect(res.status, bad).toBe(400);
+    expect(res.body.message).toMatch(/^replicaUrl: must not contain control characters/);
+  }
+  // The S3 form: bucket path, endpoint and region alike.
+  for (const bad of ["s3://bucket/pa\nth?endpoint=http://127.0.0.1:9000", "s3://bucket/path?endpoint=http://127.0.0.1:9000%0A", "s3://bucket/p%1Bth", "s3://bucket/path?region=x%00"]) {
+    const res = await patch(p.id, { replicaUrl: bad });
+    expect(res.status, bad).toBe(400);
+    expect(res.body.message).toMatch(/replicaUrl:? must not contain control characters/);
+  }
+  const malformed = await patch(p.id, { replicaUrl: `${good}%E0` });
+  expect(malformed.status).toBe(400);
+  expect(malformed.body.message).toMatch(/^replicaUrl: .*malformed percent-encoding/);
+  expect(await stored(p.id)).toBe(good);
+});
+
+it("a drill's check of a path holding a NUL refuses it instead of throwing the file system's TypeError", async () => {
+  await expect(resolveFileReplica(`${replicas}/p3\u0000x`, [tmp.path])).rejects.toBeInstanceOf(FileReplicaRefusedError);
+  expect(await sharedFileReplicaProblem(core.store, "none", `file://${replicas}/p3%00x`)).toBeNull();
+});
+
+it("refuses a directory another project's agent reports or another project stores (equal, inside or holding it), naming that project", async () => {
+  const p1 = await core.createProject("input-p1");
+  const hb = heartbeat() as any;
+  hb.databases[0].replicas[0].url = `file://${replicas}/p1`;
+  expect((await core.api("POST", "/api/v1/heartbeats", { token: p1.agentToken, body: hb })).status).toBe(201);
+  const p3 = await core.createProject("input-p3b");
+  for (const dir of ["p1", "p1/", "p1/sub", "."]) {
+    const res = await patch(p3.id, { replicaUrl: `file://${path.join(replicas, dir)}` });
+    expect(res.status, dir).toBe(400);
+    expect(res.body.message).toMatch(/^replicaUrl: file:\/\/.* overlaps a replica reported by another project \("input-p1"\)/);
+  }
+  // Through a symlink to p1 too, while p1 is not made yet and once it is.
+  symlinkSync(path.join(replicas, "p1"), path.join(replicas, "to-p1"));
+  expect((await patch(p3.id, { replicaUrl: `file://${replicas}/to-p1` })).body.message).toMatch(/reported by another project \("input-p1"\)/);
+  mkdirSync(path.join(replicas, "p1"));
+  expect((await patch(p3.id, { replicaUrl: `file://${replicas}/to-p1/x` })).body.message).toMatch(/reported by another project \("input-p1"\)/);
+  expect(await stored(p3.id)).toBeNull();
+
+  const p4 = await core.createProject("input-p4");
+  expect((await patch(p4.id, { replicaUrl: `file://${replicas}/p4` })).status).toBe(200);
+  expect((await patch(p4.id, { replicaUrl: `file://${replicas}/p4/` })).status).toBe(200); // its own: fine
+  const taken = await patch(p3.id, { replicaUrl: `file://${replicas}/p4/inner` });
+  expect(taken.status).toBe(400);
+  expect(taken.body.message).toMatch(/overlaps a replica stored on another project \("input-p4"\)/);
+  // A sibling with a common prefix is another directory.
+  expect((await patch(p3.id, { replicaUrl: `file://${replicas}/p4b` })).status).toBe(200);
+
+  // Stored before this check existed: the drill's refusal says "stored on".
+  await core.store.project.update({ where: { id: p3.id }, data: { replicaUrl: `file://${replicas}/p4` } });
+  expect(await sharedFileReplicaProblem(core.store, p3.id, `file://${replicas}/p4`)).toBe(
+    `file replica file://${replicas}/p4 is also stored on another project ("input-p4"): drills and restores refuse it until only one project reports it`,
+  );
+  expect(await sharedFileReplicaProblem(core.store, p1.id, `file://${replicas}/p1`)).toBeNull();
+});
+
+it("refuses an S3 bucket and prefix another project stores at the same endpoint", async () => {
+  const s3: S3Server = await startS3();
+  try {
+    await s3.createBucket("shared-bucket");
+    const creds = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, endpoint: s3.endpoint, region: s3.region, bucket: "shared-bucket" };
+    const [a, b] = [await core.createProject("input-s3-a"), await core.createProject("input-s3-b")];
+    for (const p of [a, b]) expect((await core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: creds })).status).toBe(204);
+    const url = (p: string) => `s3://shared-bucket/${p}?endpoint=${encodeURIComponent(s3.endpoint)}`;
+    expect((await patch(a.id, { replicaUrl: url("app") })).status).toBe(200);
+    for (const p of ["app", "app/db", ""]) {
+      const res = await patch(b.id, { replicaUrl: url(p) });
+      expect(res.status, p).toBe(400);
+      expect(res.body.message).toMatch(/^replicaUrl: s3:\/\/shared-bucket.* overlaps a replica stored on another project \("input-s3-a"\)/);
+    }
+    expect((await patch(b.id, { replicaUrl: url("app2") })).status).toBe(200);
+  } finally {
+    await s3.stop();
+  }
+});
+
+it("refuses a directory not made yet under a symlink leading outside the roots, as it refuses the link", async () => {
+  const p = await core.createProject("input-linkout");
+  symlinkSync("/usr", path.join(replicas, "linkout"));
+  const link = await patch(p.id, { replicaUrl: `file://${replicas}/linkout` });
+  expect(link.status).toBe(400);
+  expect(link.body.message).toMatch(/^replicaUrl: .*outside BORELA_FILE_REPLICA_ROOTS.*resolves to \/usr\)$/);
+  // A dangling link leading outside: judged where the directory would be made.
+  symlinkSync("/nonexistent-borela-outside", path.join(replicas, "dangling"));
+  const dangling = await patch(p.id, { replicaUrl: `file://${replicas}/dangling/sub` });
+  expect(dangling.status).toBe(400);
+  expect(dangling.body.message).toMatch(/resolves to \/nonexistent-borela-outside\/sub\)$/);
+  for (const leaf of ["linkout/sub", "linkout/a/b"]) {
+    const res = await patch(p.id, { replicaUrl: `file://${replicas}/${leaf}` });
+    expect(res.status, leaf).toBe(400);
+    expect(res.body.message).toMatch(new RegExp(`^replicaUrl: .*outside BORELA_FILE_REPLICA_ROOTS.*resolves to /usr/${leaf.slice("linkout/".length)}\\)$`));
+  }
+  expect(await stored(p.id)).toBeNull();
+  expect((await patch(p.id, { replicaUrl: `file://${replicas}/inside/not-yet` })).status).toBe(200);
+});
+
+it("answers a wrong ping key with a short 404, however long the key and whatever the content type", async () => {
+  const long = "k".repeat(10_000);
+  const res = await fetch(`${core.url}/ping/${long}`);
+  expect(res.status).toBe(404);
+  const text = await res.text();
+  expect(text.length).toBeLessThan(200);
+  expect(text).not.toContain("kkkkkkkkkk");
+  const form = { "content-type": "application/x-www-form-urlencoded" };
+  expect((await fetch(`${core.url}/ping/wrong-key-0123456789`, { method: "POST", headers: form, body: "a=b" })).status).toBe(404);
+  const p = await core.createProject("input-ping");
+  const { pingUrl } = (await core.api<{ pingUrl: string }>("GET", `/api/v1/projects/${p.id}`)).body;
+  const key = pingUrl.split("/ping/")[1];
+  expect((await fetch(`${core.url}/ping/${key}`, { method: "POST", headers: form, body: "a=b" })).status).toBe(200);
+  expect((await fetch(`${core.url}/ping/${key}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" })).status).toBe(200);
+  expect((await core.store.project.findUniqueOrThrow({ where: { id: p.id }, select: { lastPingAt: true } })).lastPingAt).not.toBeNull();
+});
