@@ -3,11 +3,13 @@
 // agent token could make the drill worker read any directory of the core host.
 //
 //   fileRootProblem(dir, roots): string | null          pure: the lexical check
+//   realReplicaPath(dir): Promise<string | null>       `dir` with symlinks resolved; for a path not made yet, its deepest
+//     existing ancestor resolved and the rest appended; null when it holds a control character
 //   resolveFileReplica(dir, roots): Promise<string>    the lexical check, then the same on real paths
-//     (symlinks resolved), no symbolic link and no file with more than one hard link inside the replica;
+//     (symlinks resolved, up to the deepest existing ancestor), no symbolic link and no file with more than one hard link inside the replica;
 //     returns the real directory to read,
 //     throws FileReplicaRefusedError with the reason
-import { lstat, readdir, realpath } from "node:fs/promises";
+import { lstat, readdir, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 import { isInside } from "./inside-dir.ts";
 
@@ -20,8 +22,12 @@ function outside(dir: string, roots: string[]): string {
   return `file replica ${dir} is outside BORELA_FILE_REPLICA_ROOTS (${roots.join(", ")}): the core drills file replicas only under those directories; add the replica's directory to BORELA_FILE_REPLICA_ROOTS where the drill runs`;
 }
 
+// C0 controls and DEL: a NUL makes every fs call throw, and none belongs in a directory name shown to people.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** Null when `dir` (absolute) is one of `roots` or below one; otherwise the reason, naming BORELA_FILE_REPLICA_ROOTS. */
 export function fileRootProblem(dir: string, roots: string[]): string | null {
+  if (CONTROL.test(dir)) return `file replica ${JSON.stringify(dir)} must not contain control characters (line breaks, tabs, NUL)`;
   if (!path.isAbsolute(dir)) return `file replica ${JSON.stringify(dir)} is not an absolute path`;
   return roots.some((root) => isInside(root, dir)) ? null : outside(dir, roots);
 }
@@ -30,9 +36,40 @@ async function real(p: string): Promise<string | null> {
   try {
     return await realpath(p);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return null;
     throw err;
   }
+}
+
+/** Links followed while resolving a path not made yet before giving up (Linux's own limit). */
+const MAX_LINK_HOPS = 40;
+
+/**
+ * `dir` (absolute) with symbolic links resolved. When it does not exist yet, its deepest existing ancestor is
+ * resolved and the missing segments appended (a dangling link among them followed), so a directory to be made
+ * under a link leading elsewhere is judged where it would really be. Null for a path holding a control
+ * character (the file system refuses a NUL).
+ */
+export async function realReplicaPath(dir: string): Promise<string | null> {
+  if (CONTROL.test(dir)) return null;
+  let p = path.resolve(dir);
+  for (let hop = 0; hop < MAX_LINK_HOPS; hop++) {
+    let existing = p;
+    const missing: string[] = [];
+    let found: string | null;
+    while ((found = await real(existing)) === null) {
+      const parent = path.dirname(existing);
+      if (parent === existing) return p;
+      missing.unshift(path.basename(existing));
+      existing = parent;
+    }
+    if (missing.length === 0) return found;
+    const link = await readlink(path.join(found, missing[0]!)).catch(() => null);
+    if (link === null) return path.join(found, ...missing);
+    p = path.resolve(found, link, ...missing.slice(1));
+  }
+  return p;
 }
 
 /**
@@ -77,16 +114,18 @@ async function hardLinks(file: string): Promise<number> {
 /**
  * The real path of the `file://` replica directory `dir` when it may be read: inside a root both as written
  * and with symlinks resolved, holding no symbolic link (one could point anywhere on the core host) and
- * no file with more than one hard link (one could be a file from outside the roots). A directory that does not exist passes as written (the drill then finds no backup). Throws
+ * no file with more than one hard link (one could be a file from outside the roots). A directory that does not exist
+ * passes as written (the drill then finds no backup) when its deepest existing ancestor resolves inside a root. Throws
  * FileReplicaRefusedError otherwise; file system errors other than ENOENT propagate.
  */
 export async function resolveFileReplica(dir: string, roots: string[]): Promise<string> {
   const lexical = fileRootProblem(dir, roots);
   if (lexical) throw new FileReplicaRefusedError(lexical);
-  const realDir = await real(dir);
-  if (realDir === null) return path.resolve(dir);
+  const made = (await real(dir)) !== null;
+  const realDir = (await realReplicaPath(dir))!;
   const realRoots = (await Promise.all(roots.map(real))).filter((r): r is string => r !== null);
   if (!realRoots.some((root) => isInside(root, realDir))) throw new FileReplicaRefusedError(`${outside(dir, roots)} (it resolves to ${realDir})`);
+  if (!made) return path.resolve(dir);
   const refused = await firstRefused(realDir, 1);
   if (refused) throw new FileReplicaRefusedError(`file replica ${dir} ${refused}`);
   return realDir;

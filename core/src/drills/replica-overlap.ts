@@ -1,12 +1,16 @@
-// Whether two projects report the same file replica: a directory one project's agent reports
-// that equals, holds or lies inside a directory another project reports. An agent token may
-// report only its own project's state (DESIGN.md "The trust boundary"), and nothing but the
-// reports says which project owns a directory under BORELA_FILE_REPLICA_ROOTS, so a directory
-// more than one project reports belongs to none of them as far as drills and restores go.
+// Whether two projects claim the same replica: a file directory one project's agent reports (or an
+// operator stored on a project without an agent) that equals, holds or lies inside a directory
+// another project claims; for S3, the same endpoint and bucket with one key prefix equal to or
+// inside the other. An agent token may report only its own project's state (DESIGN.md "The trust
+// boundary"), and nothing but the claims says which project owns a directory under
+// BORELA_FILE_REPLICA_ROOTS, so a directory more than one project claims belongs to none of them
+// as far as drills and restores go, and storing one already claimed is refused.
 //
 //   fileReplicasOverlap(a, b): boolean                         pure: equal, or one inside the other
-//   overlappingProjects(mine, others): string[]                pure: names of the others that overlap
-//   sharedFileReplicaWords(shownUrl, projects): string         the admin-facing refusal
+//   s3ReplicasOverlap(a, b): boolean                           pure: same endpoint and bucket, prefixes overlap
+//   overlappingProjects(mine, others): Claimant[]              pure: the others that overlap, each once
+//   distinctClaimants(hit): Claimant[]                         pure: each claimant once, sorted
+//   sharedFileReplicaWords(shownUrl, claimants): string        the admin-facing refusal of a drill or restore
 import { isInside } from "./inside-dir.ts";
 
 /**
@@ -17,20 +21,56 @@ export function fileReplicasOverlap(a: string, b: string): boolean {
   return isInside(a, b) || isInside(b, a);
 }
 
-/** A reported file replica directory as written in its URL and with symbolic links resolved (the same when it does not exist). */
+/** An S3 replica as compared: endpoint (null for AWS), bucket, and key prefix without leading or trailing slash. */
+export interface S3Place {
+  endpoint: string | null;
+  bucket: string;
+  path: string;
+}
+
+const bareEndpoint = (e: string | null) => (e ? e.replace(/\/+$/, "").toLowerCase() : null);
+const keyInside = (outer: string, inner: string) => outer === "" || inner === outer || inner.startsWith(`${outer}/`);
+
+/** True when `a` and `b` name the same endpoint (trailing slash and case aside) and bucket, and one key prefix is or holds the other, by whole segments. */
+export function s3ReplicasOverlap(a: S3Place, b: S3Place): boolean {
+  if (bareEndpoint(a.endpoint) !== bareEndpoint(b.endpoint) || a.bucket !== b.bucket) return false;
+  return keyInside(a.path, b.path) || keyInside(b.path, a.path);
+}
+
+/** A claimed file replica directory as written in its URL and with symbolic links resolved (the same when it does not exist). */
 export interface ReplicaDirs {
   written: string;
   real: string;
 }
 
-/** The distinct names (sorted) of the `others` whose directory overlaps `mine`, as written or once resolved. */
-export function overlappingProjects(mine: ReplicaDirs, others: (ReplicaDirs & { project: string })[]): string[] {
-  const hit = others.filter((o) => fileReplicasOverlap(mine.written, o.written) || fileReplicasOverlap(mine.real, o.real));
-  return [...new Set(hit.map((o) => o.project))].sort();
+/** Another project claiming a replica: by its agent's report, or `stored` by an operator (Project.replicaUrl). */
+export interface Claimant {
+  project: string;
+  stored: boolean;
+}
+
+/** The distinct claimants (sorted by project, a report before a store) of the `others` whose directory overlaps `mine`, as written or once resolved. */
+export function overlappingProjects(mine: ReplicaDirs, others: (ReplicaDirs & Claimant)[]): Claimant[] {
+  return distinctClaimants(others.filter((o) => fileReplicasOverlap(mine.written, o.written) || fileReplicasOverlap(mine.real, o.real)));
+}
+
+/** Each (project, stored) of `hit` once, sorted by project, a report before a store. */
+export function distinctClaimants(hit: Claimant[]): Claimant[] {
+  const seen = new Map<string, Claimant>();
+  for (const o of hit) seen.set(`${o.project}\u0000${o.stored}`, { project: o.project, stored: o.stored });
+  return [...seen.values()].sort((a, b) => (a.project === b.project ? Number(a.stored) - Number(b.stored) : a.project < b.project ? -1 : 1));
+}
+
+/** "reported by another project ("a") and stored on another project ("b")": who else claims a replica. */
+export function claimantWords(claimants: Claimant[]): string {
+  const named = (stored: boolean) => claimants.filter((c) => c.stored === stored).map((c) => JSON.stringify(c.project)).join(", ");
+  const parts = [];
+  if (claimants.some((c) => !c.stored)) parts.push(`reported by another project (${named(false)})`);
+  if (claimants.some((c) => c.stored)) parts.push(`stored on another project (${named(true)})`);
+  return parts.join(" and ");
 }
 
 /** The refusal for a drill or a restore of `shownUrl` (already redacted): admin-facing, so it names the other projects. */
-export function sharedFileReplicaWords(shownUrl: string, projects: string[]): string {
-  const named = projects.map((p) => JSON.stringify(p)).join(", ");
-  return `file replica ${shownUrl} is also reported by another project (${named}): drills and restores refuse it until only one project reports it`;
+export function sharedFileReplicaWords(shownUrl: string, claimants: Claimant[]): string {
+  return `file replica ${shownUrl} is also ${claimantWords(claimants)}: drills and restores refuse it until only one project reports it`;
 }

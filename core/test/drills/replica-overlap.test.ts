@@ -1,8 +1,10 @@
 // The decision behind refusing a file replica more than one project reports (replica-overlap.ts), without I/O.
 import { describe, expect, it } from "vitest";
-import { fileReplicasOverlap, overlappingProjects, sharedFileReplicaWords } from "../../src/drills/replica-overlap.ts";
+import { claimantWords, fileReplicasOverlap, overlappingProjects, s3ReplicasOverlap, sharedFileReplicaWords } from "../../src/drills/replica-overlap.ts";
 
 const dirs = (p: string, real = p) => ({ written: p, real });
+const reported = (project: string) => ({ project, stored: false });
+const names = (cs: { project: string }[]) => cs.map((c) => c.project);
 
 describe("fileReplicasOverlap", () => {
   it("equal directories overlap, after resolving trailing slashes, '.' and '..'", () => {
@@ -27,25 +29,59 @@ describe("fileReplicasOverlap", () => {
 describe("overlappingProjects", () => {
   it("names each other project once, sorted, whose directory overlaps as written", () => {
     const others = [
-      { ...dirs("/r/B"), project: "projB" },
-      { ...dirs("/r/B/"), project: "projB" },
-      { ...dirs("/r/B2"), project: "projB2" },
-      { ...dirs("/r"), project: "projAll" },
+      { ...dirs("/r/B"), ...reported("projB") },
+      { ...dirs("/r/B/"), ...reported("projB") },
+      { ...dirs("/r/B2"), ...reported("projB2") },
+      { ...dirs("/r"), ...reported("projAll") },
     ];
-    expect(overlappingProjects(dirs("/r/B"), others)).toEqual(["projAll", "projB"]);
-    expect(overlappingProjects(dirs("/r/C"), others)).toEqual(["projAll"]);
+    expect(names(overlappingProjects(dirs("/r/B"), others))).toEqual(["projAll", "projB"]);
+    expect(names(overlappingProjects(dirs("/r/C"), others))).toEqual(["projAll"]);
     expect(overlappingProjects(dirs("/elsewhere"), others)).toEqual([]);
   });
   it("finds a directory reached through a symbolic link by its resolved path", () => {
-    expect(overlappingProjects(dirs("/r/link-to-B", "/r/B"), [{ ...dirs("/r/B"), project: "projB" }])).toEqual(["projB"]);
-    expect(overlappingProjects(dirs("/r/link-to-B", "/r/B"), [{ ...dirs("/r/link-to-B2", "/r/B2"), project: "projB2" }])).toEqual([]);
+    expect(names(overlappingProjects(dirs("/r/link-to-B", "/r/B"), [{ ...dirs("/r/B"), ...reported("projB") }]))).toEqual(["projB"]);
+    expect(overlappingProjects(dirs("/r/link-to-B", "/r/B"), [{ ...dirs("/r/link-to-B2", "/r/B2"), ...reported("projB2") }])).toEqual([]);
+  });
+  it("keeps whether each project reports or stores the directory, a report first", () => {
+    const others = [
+      { ...dirs("/r/B"), project: "p", stored: true },
+      { ...dirs("/r/B/x"), project: "p", stored: false },
+      { ...dirs("/r/B"), project: "a", stored: true },
+    ];
+    expect(overlappingProjects(dirs("/r/B"), others)).toEqual([
+      { project: "a", stored: true },
+      { project: "p", stored: false },
+      { project: "p", stored: true },
+    ]);
+  });
+});
+
+describe("s3ReplicasOverlap", () => {
+  const at = (bucket: string, path: string, endpoint: string | null = "http://127.0.0.1:9000") => ({ bucket, path, endpoint });
+  it("the same endpoint and bucket with equal or nested key prefixes overlap", () => {
+    expect(s3ReplicasOverlap(at("b", "app"), at("b", "app"))).toBe(true);
+    expect(s3ReplicasOverlap(at("b", "app"), at("b", "app/db", "http://127.0.0.1:9000/"))).toBe(true);
+    expect(s3ReplicasOverlap(at("b", ""), at("b", "anything"))).toBe(true);
+    expect(s3ReplicasOverlap(at("b", "app", null), at("b", "app", null))).toBe(true);
+  });
+  it("another bucket, endpoint or sibling prefix does not", () => {
+    expect(s3ReplicasOverlap(at("b", "app"), at("c", "app"))).toBe(false);
+    expect(s3ReplicasOverlap(at("b", "app"), at("b", "app2"))).toBe(false);
+    expect(s3ReplicasOverlap(at("b", "app"), at("b", "app", "http://127.0.0.1:9001"))).toBe(false);
+    expect(s3ReplicasOverlap(at("b", "app"), at("b", "app", null))).toBe(false);
   });
 });
 
 describe("sharedFileReplicaWords", () => {
   it("says what is refused, until when, and names the other projects", () => {
-    expect(sharedFileReplicaWords("file:///r/B", ["projB"])).toBe(
+    expect(sharedFileReplicaWords("file:///r/B", [reported("projB")])).toBe(
       'file replica file:///r/B is also reported by another project ("projB"): drills and restores refuse it until only one project reports it',
     );
+  });
+  it('says "stored on" for a replica an operator stored on the other project', () => {
+    expect(sharedFileReplicaWords("file:///r/B", [{ project: "p1", stored: true }])).toBe(
+      'file replica file:///r/B is also stored on another project ("p1"): drills and restores refuse it until only one project reports it',
+    );
+    expect(claimantWords([reported("a"), reported("b"), { project: "c", stored: true }])).toBe('reported by another project ("a", "b") and stored on another project ("c")');
   });
 });

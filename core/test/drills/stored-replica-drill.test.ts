@@ -171,11 +171,15 @@ it("a ping-only project is drilled on its stored replica: first drill, API and C
   expect((await listed()).find((x) => x.name === "stored-drill")?.drillStatus).toBe("failed");
 
 
-  // Another project storing the same directory: the replica belongs to neither as far as drills go.
+  // Another project storing the same directory is refused at once; one stored before that check existed
+  // makes the replica belong to neither as far as drills go.
   const other = await core.createProject("stored-drill-twin");
-  expect((await core.api("PATCH", `/api/v1/projects/${other.id}`, { body: { replicaUrl: `file://${replica}` } })).status).toBe(200);
+  const refused = await core.api<{ message: string }>("PATCH", `/api/v1/projects/${other.id}`, { body: { replicaUrl: `file://${replica}` } });
+  expect(refused.status).toBe(400);
+  expect(refused.body.message).toMatch(/^replicaUrl: .* stored on another project \("stored-drill"\)/);
+  await core.store.project.update({ where: { id: other.id }, data: { replicaUrl: `file://${replica}` } });
   const twin = (await runDrillNow(core, other.id)) as Drill;
   expect(twin.status).toBe("failed");
-  expect(twin.report.error).toMatch(/is also reported by another project \("stored-drill"\)/);
+  expect(twin.report.error).toMatch(/is also stored on another project \("stored-drill"\)/);
   expect(Date.now() - started).toBeLessThan(90_000);
 }, 120_000);

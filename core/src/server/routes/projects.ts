@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { Type, type Static, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { newId } from "../../store/ids.ts";
-import { badRequest, conflict, notFound } from "../errors.ts";
+import { badRequest, conflict, CONTROL_FREE, notFound } from "../errors.ts";
 import { Assertion, CreatedProject, Errors, IdParams, NoContent, ProjectDetail, ProjectListQuery, ProjectName, ProjectPage, ProjectSummary, RetiredDatabase } from "../schemas.ts";
 import { projectDetailOr404 } from "../project-detail.ts";
 import { listAll, listPage } from "../project-list.ts";
@@ -38,7 +38,7 @@ const UpdateProject = Type.Object(
     name: Type.Optional(ProjectName),
     ...Settings,
     // The replica the core lists itself when no agent reports (stored-replica.ts); null stops listing.
-    replicaUrl: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()])),
+    replicaUrl: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2000, pattern: CONTROL_FREE }), Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );
