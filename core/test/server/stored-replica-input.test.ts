@@ -145,6 +145,8 @@ it("answers a wrong ping key with a short 404, however long the key and whatever
   const text = await res.text();
   expect(text.length).toBeLessThan(200);
   expect(text).not.toContain("kkkkkkkkkk");
+  expect(JSON.parse(text)).toEqual({ error: "not_found", message: "ping key not found" });
+  expect((await fetch(`${core.url}/ping/${long}`, { method: "HEAD" })).status).toBe(404);
   const form = { "content-type": "application/x-www-form-urlencoded" };
   expect((await fetch(`${core.url}/ping/wrong-key-0123456789`, { method: "POST", headers: form, body: "a=b" })).status).toBe(404);
   const p = await core.createProject("input-ping");

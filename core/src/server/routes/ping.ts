@@ -13,9 +13,7 @@ import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Errors, Raw } from "../schemas.ts";
 import { notFound } from "../errors.ts";
 
-// A wildcard, not `:key`: a parameter over the router's maxParamLength matches no route, and the
-// generic 404 echoes the whole URL back.
-const Params = Type.Object({ "*": Type.String() }, { additionalProperties: false });
+const Params = Type.Object({ key: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
 const KEY = /^[A-Za-z0-9_-]{16,64}$/;
 
 export function pingUrl(publicUrl: string, pingKey: string): string {
@@ -32,11 +30,11 @@ export default async function pingRoutes(base: FastifyInstance) {
   });
   app.route({
     method: ["GET", "POST", "HEAD"],
-    url: "/ping/*",
+    url: "/ping/:key",
     exposeHeadRoute: false, // Fastify's implicit HEAD would run the GET handler and record a ping
     schema: { params: Params, response: { 200: Raw("text/plain", "OK"), ...Errors }, tags: ["ping"], security: [] },
     handler: async (request, reply) => {
-      const key = request.params["*"];
+      const { key } = request.params;
       const project = KEY.test(key) ? await app.store.project.findUnique({ where: { pingKey: key }, select: { id: true } }) : null;
       if (!project) throw notFound("ping key");
       reply.header("cache-control", "no-store");
@@ -44,6 +42,17 @@ export default async function pingRoutes(base: FastifyInstance) {
       await app.store.project.update({ where: { id: project.id }, data: { lastPingAt: new Date() } });
       app.sweeper.evaluate(project.id);
       return reply.send("OK");
+    },
+  });
+  // A key over the router's maxParamLength (or holding a slash) matches no `:key`; without this the
+  // generic 404 would echo the whole URL back.
+  app.route({
+    method: ["GET", "POST", "HEAD"],
+    url: "/ping/*",
+    exposeHeadRoute: false,
+    schema: { hide: true },
+    handler: async () => {
+      throw notFound("ping key");
     },
   });
 }
