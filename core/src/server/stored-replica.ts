@@ -29,7 +29,7 @@ async function readProblem(store: Store, config: Config, projectId: string, stor
     target = await readTarget(url, storagePrefix, config, await storedCredentials(store, config, projectId));
   } catch (err) {
     if (err instanceof ReplicaUrlError || err instanceof ReplicaRefusedError || err instanceof MissingCredentialsError) return { problem: err.message };
-    if (err instanceof URIError) return { problem: `${JSON.stringify(url)} holds a malformed percent-encoding` };
+    if (err instanceof URIError) return { problem: `${redactReplicaUrl(url)} holds a malformed percent-encoding` };
     throw err;
   }
   if (target.type !== "file") return { target };

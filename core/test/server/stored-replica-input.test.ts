@@ -5,7 +5,7 @@
 // that project; a directory not made yet under a symlink leading outside the roots is refused like the link.
 // The drill's refusal says "stored on" when the other side is a stored replicaUrl. The ping route answers a
 // short 404 for any wrong key, whatever its length or the request's content type.
-import { mkdirSync, symlinkSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sharedFileReplicaProblem } from "../../src/drills/replica-claims.ts";
@@ -136,6 +136,11 @@ it("refuses a directory not made yet under a symlink leading outside the roots, 
   }
   expect(await stored(p.id)).toBeNull();
   expect((await patch(p.id, { replicaUrl: `file://${replicas}/inside/not-yet` })).status).toBe(200);
+  // Below a regular file: never a directory, a 400 rather than the file system's ENOTDIR.
+  writeFileSync(path.join(replicas, "a-file"), "x");
+  const underFile = await patch(p.id, { replicaUrl: `file://${replicas}/a-file/sub` });
+  expect(underFile.status).toBe(400);
+  expect(underFile.body.message).toMatch(/^replicaUrl: .*a-file\/sub is not a directory/);
 });
 
 it("answers a wrong ping key with a short 404, however long the key and whatever the content type", async () => {
