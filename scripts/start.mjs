@@ -10,10 +10,13 @@
 import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { node24Binary } from "../core/bin/node24.js";
 
 const root = path.resolve(import.meta.dirname, "..");
-execFileSync(process.execPath, [path.join(root, "scripts", "build-dashboard.mjs")], { stdio: "inherit" });
-const child = spawn(process.execPath, [path.join(root, "core", "bin", "borela.js"), "serve", "--demo", ...process.argv.slice(2)], {
+// Borela runs on Node 24 LTS: an older Node here fetches it once (scripts/install-node24.sh).
+const node = node24Binary();
+execFileSync(node, [path.join(root, "scripts", "build-dashboard.mjs")], { stdio: "inherit" });
+const child = spawn(node, [path.join(root, "core", "bin", "borela.js"), "serve", "--demo", ...process.argv.slice(2)], {
   stdio: "inherit",
   cwd: root,
   detached: true,

@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 mkdir -p .artifacts
 
 bash scripts/install-system-deps.sh
+# Every suite runs on Node 24 (the machine's own Node may be older): npm, vitest and every node they spawn.
+node24=$(bash scripts/install-node24.sh)
+export PATH="$node24/bin:$PATH" npm_config_nodedir="$node24"
+echo "node $(node --version)"
 bash scripts/ensure-node-modules.sh
 node scripts/build-dashboard.mjs
 

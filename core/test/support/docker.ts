@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../../..");
-export const BASE_IMAGE = "borela-base:slim-node20"; // the base `npm run image` builds on (scripts/build-base-image.sh)
+export const BASE_IMAGE = "borela-base:slim-node24"; // the base `npm run image` builds on (scripts/build-base-image.sh)
 
 let ready = false;
 export function ensureDocker(): void {

