@@ -32,10 +32,20 @@ export const DEFAULT_SNAPSHOT = { intervalMs: 24 * 3600_000, retentionMs: 24 * 3
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, "μs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3600_000 };
 const PART = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
 
-/** Go's duration syntax: "24h", "1h30m", "1.5h", "90s", "500ms"; "0" alone. Negative and unit-less values are refused. */
+/** Go's largest time.Duration (2^63−1 ns) in ms: time.ParseDuration refuses anything longer ("invalid duration"). */
+const MAX_GO_DURATION_MS = 9_223_372_036_854.775;
+
+/**
+ * Go's duration syntax: "24h", "1h30m", "1.5h", "90s", "500ms"; "0" alone. Unit-less values, values past Go's
+ * largest duration (2562047h47m16.854775807s) and negative ones ("must be greater than 0", as Litestream says) are refused.
+ */
 export function parseGoDuration(text: string, field: string): number {
   const bad = () => new LitestreamConfigError(`${field}: ${JSON.stringify(text)} is not a duration (Go syntax: 24h, 1h30m, 90s)`);
   if (text === "0") return 0;
+  if (/^-\d|^-\./.test(text)) {
+    parseGoDuration(text.slice(1), field);
+    throw new LitestreamConfigError(`${field}: must be greater than 0 (Litestream refuses ${JSON.stringify(text)})`);
+  }
   let rest = text.trim();
   if (rest === "" || rest !== text) throw bad();
   let ms = 0;
@@ -46,6 +56,7 @@ export function parseGoDuration(text: string, field: string): number {
     rest = rest.slice(m[0].length);
   }
   if (!Number.isFinite(ms)) throw bad();
+  if (ms > MAX_GO_DURATION_MS) throw new LitestreamConfigError(`${field}: ${JSON.stringify(text)} is longer than Go's largest duration (2562047h47m16.854775807s): Litestream refuses it`);
   return Math.round(ms);
 }
 

@@ -25,8 +25,16 @@ describe("Go durations (time.ParseDuration's syntax)", () => {
   });
 
   it("refuses anything else, naming the field", () => {
-    for (const bad of ["", "24", "1d", "-1h", " 1h", "h", "1h 30m", "1e3s"]) {
+    for (const bad of ["", "24", "1d", " 1h", "h", "1h 30m", "1e3s", "-1d"]) {
       expect(() => parseGoDuration(bad, "snapshot.retention")).toThrow(new RegExp(`^snapshot\\.retention: .* is not a duration`));
+    }
+  });
+
+  it("refuses negative durations and those past Go's largest, as Litestream does", () => {
+    expect(() => parseGoDuration("-1h", "snapshot.retention")).toThrow(/^snapshot\.retention: must be greater than 0 \(Litestream refuses "-1h"\)/);
+    expect(parseGoDuration("2562047h", "f")).toBe(2562047 * 3600_000);
+    for (const long of ["2562048h", "99999999999h"]) {
+      expect(() => parseGoDuration(long, "snapshot.retention")).toThrow(/^snapshot\.retention: .* is longer than Go's largest duration/);
     }
   });
 });
