@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { restore05 } from "../litestream/live-v5.ts";
 import { runDrillNow, seededDatabase, tableCounts } from "../drills/fixtures.ts";
-import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { project, runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+import { writePastSnapshot } from "./writes-past-snapshot.ts";
 
 let h: Harness;
 let agent: TestAgent | null = null;
@@ -39,11 +39,7 @@ describe("agent on Litestream 0.5: a drill long after the newest LTX files were 
     const file = seededDatabase(path.join(h.dir.path, "v5-drill-rewind"));
     const replica = path.join(h.dir.path, "v5-drill-rewind-replica");
     agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [file], replicaUrl: `file://${replica}`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.5" } });
-    await (await startSqliteWriter({ path: file, ratePerSecond: 5, durationMs: 3000 })).exited;
-    const caughtUp = await waitForStatus(h.core, p.id, "fresh", 30_000, (x) => {
-      const db = x.databases[0];
-      return (db?.position?.offset ?? 0) > 2 && db.replicas[0].position?.offset === db.position!.offset;
-    });
+    const caughtUp = await writePastSnapshot(h.core, p.id, file, replica);
     const high = caughtUp.databases[0].position!.offset;
     const live = tableCounts(file);
 

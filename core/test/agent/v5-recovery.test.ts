@@ -18,6 +18,7 @@ import { startSqliteWriter, type SqliteWriter } from "../support/sqlite-writer.t
 import { sleep, waitFor } from "../support/wait-for.ts";
 import { project, runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
 import { refuseWrites } from "./refuse-writes.ts";
+import { writePastSnapshot } from "./writes-past-snapshot.ts";
 
 let h: Harness;
 const agents: TestAgent[] = [];
@@ -109,12 +110,7 @@ describe("agent on Litestream 0.5: errors that clear, a replica that goes back",
 
   it("LTX files removed from storage: the replica went back in TXID while the database did not: error at once", async () => {
     const { p, file, replica } = await startV5("v5-rewind", 6);
-    const writer = await startSqliteWriter({ path: file, ratePerSecond: 5, durationMs: 3000 });
-    await writer.exited;
-    const caughtUp = await waitForStatus(h.core, p.id, "fresh", 30_000, (x) => {
-      const db = x.databases[0];
-      return (db?.position?.offset ?? 0) > 2 && db.replicas[0].position?.offset === db.position!.offset;
-    });
+    const caughtUp = await writePastSnapshot(h.core, p.id, file, replica);
     const high = caughtUp.databases[0].position!.offset;
 
     // Remove every non-snapshot file holding the newest TXIDs (a level-1 file may hold them too).

@@ -7,8 +7,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { seededDatabase } from "../drills/fixtures.ts";
-import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+import { writePastSnapshot } from "./writes-past-snapshot.ts";
 
 let h: Harness;
 let agent: TestAgent | null = null;
@@ -26,11 +26,7 @@ describe("agent on Litestream 0.5: a hole in the replica, repaired", () => {
     const file = seededDatabase(path.join(h.dir.path, "v5-repair"));
     const replica = path.join(h.dir.path, "v5-repair-replica");
     agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [file], replicaUrl: `file://${replica}`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.5" } });
-    await (await startSqliteWriter({ path: file, ratePerSecond: 5, durationMs: 3000 })).exited;
-    const caughtUp = await waitForStatus(h.core, p.id, "fresh", 30_000, (x) => {
-      const db = x.databases[0];
-      return (db?.position?.offset ?? 0) > 2 && db.replicas[0].position?.offset === db.position!.offset;
-    });
+    const caughtUp = await writePastSnapshot(h.core, p.id, file, replica);
     const high = caughtUp.databases[0].position!.offset;
     const client = openReplicaClient({ type: "file", path: replica });
     const snapshots = (await client.list()).ltx.filter((f) => f.level === 9);
