@@ -131,7 +131,8 @@ describe("agent on Litestream 0.5: errors that clear, a replica that goes back",
     expect(left).toBeLessThan(high);
 
     const t0 = Date.now();
-    const error = await waitForStatus(h.core, p.id, "error", 5_000);
+    // The next heartbeat reads storage: within 10 s, as the other rewind tests wait.
+    const error = await waitForStatus(h.core, p.id, "error", 10_000);
     const seconds = (Date.now() - t0) / 1000;
     const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
     expect(error.statusReasons.join("\n")).toContain(`the replica went back from TXID ${hex(high)} to ${hex(left)}: LTX files were removed from storage`);
