@@ -16,6 +16,7 @@ import { stat } from "node:fs/promises";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredentials } from "../drills/replica-target.ts";
+import { CONTROL } from "../drills/file-roots.ts";
 import { replicaClaimants } from "../drills/replica-claims.ts";
 import { claimantWords } from "../drills/replica-overlap.ts";
 import { parseReplicaUrl, redactReplicaUrl, replicaUrl, ReplicaUrlError, type ReplicaTarget } from "../litestream/replica-url.ts";
@@ -37,8 +38,6 @@ async function readProblem(store: Store, config: Config, projectId: string, stor
   const st = await stat(target.path).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : err.code === "ENOTDIR" ? "file" : Promise.reject(err)));
   return st === "file" || (st && !st.isDirectory()) ? { problem: `${target.url} is not a directory: a file replica is the directory litestream.yml's replica path names` } : { target };
 }
-
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** True when `url` holds a control character once percent-decoded (path, bucket, ?endpoint= alike). Throws URIError on a bad escape. */
 function decodedControl(url: string): boolean {
