@@ -4,39 +4,18 @@
 // create, POST /v2/alerts/{alias}/close?identifierType=alias to close, each with
 // "Authorization: GenieKey <key>". An incident opened and closed through the
 // real dispatcher creates then closes one alert under the same alias.
-import { afterEach, describe, expect, it } from "vitest";
-import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook-receiver.ts";
+import { describe, expect, it } from "vitest";
 import { opsgenie, opsgenieRequests } from "../../../src/alerts/channels/opsgenie.ts";
-import { newId } from "../../../src/store/ids.ts";
-import { alertConfig, clock, deliveriesOf, dispatcher, open, resolve, seedProject, tempStore, type TestStore } from "../fixtures.ts";
+import { deliveriesOf } from "../fixtures.ts";
+import { useRoundTrip } from "./round-trip.ts";
 import { HOSTILE_REASON, hostile } from "./contexts.ts";
 
 const KEY = "eb243592-faa2-4ba2-a551-1afdf565c889";
-let receiver: WebhookReceiver | null = null;
-let db: TestStore | null = null;
-afterEach(async () => {
-  await receiver?.close();
-  await db?.close();
-  receiver = null;
-  db = null;
-});
+const { roundTrip } = useRoundTrip();
 
 describe("opsgenie", () => {
   it("an incident that opens and resolves through the dispatcher creates then closes one Opsgenie alert (alias = incident id)", async () => {
-    db = await tempStore();
-    receiver = await startWebhookReceiver([202, 202]);
-    const seeded = await seedProject(db.store, "genie");
-    const target = opsgenie.checkTarget(`${receiver.url.replace(/\/hook$/, "")}/${KEY}`, true);
-    await db.store.alertChannel.create({ data: { id: newId(), projectId: seeded.projectId, type: "opsgenie", target } });
-    const T0 = new Date("2026-11-04T12:00:00Z");
-    const c = clock(T0);
-    const alerts = dispatcher(db.store, alertConfig({}), c);
-
-    const { incident } = await open(db.store, seeded, "error", "Litestream: access denied to s3://bucket/genie", T0);
-    await alerts.tick();
-    c.advance(90);
-    await resolve(db.store, seeded, "error", c.now());
-    await alerts.tick();
+    const { db, receiver, seeded, incident, openedAt: T0 } = await roundTrip("genie", "opsgenie", opsgenie.checkTarget, KEY);
 
     const id = incident!.id;
     expect(receiver.received.map((r) => [r.method, r.path])).toEqual([

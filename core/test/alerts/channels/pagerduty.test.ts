@@ -3,40 +3,19 @@
 // https://developer.pagerduty.com/docs/events-api-v2/trigger-events/ documents it.
 // An incident opened and closed through the real dispatcher (plan, deliver)
 // reaches it as trigger then resolve with the same dedup_key: the page clears itself.
-import { afterEach, describe, expect, it } from "vitest";
-import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook-receiver.ts";
+import { describe, expect, it } from "vitest";
 import { send } from "../../../src/alerts/channels.ts";
 import { pagerduty, pagerdutyEvents } from "../../../src/alerts/channels/pagerduty.ts";
-import { newId } from "../../../src/store/ids.ts";
-import { alertConfig, clock, deliveriesOf, dispatcher, open, resolve, seedProject, tempStore, type TestStore } from "../fixtures.ts";
+import { deliveriesOf } from "../fixtures.ts";
+import { useRoundTrip } from "./round-trip.ts";
 import { HOSTILE_REASON, hostile, LOOPBACK, opened } from "./contexts.ts";
 
 const KEY = "R0123456789abcdef0123456789abcde";
-let receiver: WebhookReceiver | null = null;
-let db: TestStore | null = null;
-afterEach(async () => {
-  await receiver?.close();
-  await db?.close();
-  receiver = null;
-  db = null;
-});
+const { roundTrip, receiver: startReceiver } = useRoundTrip();
 
 describe("pagerduty", () => {
   it("an incident that opens and resolves through the dispatcher triggers then resolves one PagerDuty alert (dedup_key = incident id)", async () => {
-    db = await tempStore();
-    receiver = await startWebhookReceiver([202, 202]);
-    const seeded = await seedProject(db.store, "paged");
-    const target = pagerduty.checkTarget(`${receiver.url.replace(/\/hook$/, "")}/${KEY}`, true);
-    await db.store.alertChannel.create({ data: { id: newId(), projectId: seeded.projectId, type: "pagerduty", target } });
-    const T0 = new Date("2026-11-04T12:00:00Z");
-    const c = clock(T0);
-    const alerts = dispatcher(db.store, alertConfig({}), c);
-
-    const { incident } = await open(db.store, seeded, "error", "Litestream: access denied to s3://bucket/paged", T0);
-    await alerts.tick();
-    c.advance(90);
-    await resolve(db.store, seeded, "error", c.now());
-    await alerts.tick();
+    const { db, receiver, seeded, incident, openedAt: T0 } = await roundTrip("paged", "pagerduty", pagerduty.checkTarget, KEY);
 
     expect(receiver.received.map((r) => [r.method, r.path])).toEqual([
       ["POST", "/v2/enqueue"],
@@ -72,7 +51,7 @@ describe("pagerduty", () => {
   });
 
   it("a test send triggers and at once resolves its own key, so nothing stays open", async () => {
-    receiver = await startWebhookReceiver([202, 202]);
+    const receiver = await startReceiver([202, 202]);
     const target = `${receiver.url.replace(/\/hook$/, "")}/${KEY}`;
     await send({ id: "c1", type: "pagerduty", target, secret: null }, opened({ event: "test", kind: "test", incidentId: undefined }), LOOPBACK);
     const [a, b] = receiver.received.map((r) => JSON.parse(r.body));
