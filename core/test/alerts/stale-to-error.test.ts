@@ -23,13 +23,29 @@ afterAll(async () => {
 
 const subjectsFor = (project: string) => smtp.messages.filter((m) => m.subject?.includes(` ${project} `)).map((m) => m.subject!.split(" — ")[0]);
 
+/**
+ * A seeded project and a dispatcher mailing ops@example.com, its clock at T0. With `crossed`, the
+ * project's changes wait since T0 - 60 s under a 60 s threshold (crossed at T0) and its last heartbeat
+ * came at T0 - 3 s.
+ */
+async function world(project: string, options: { crossed?: boolean } = {}) {
+  db = await tempStore();
+  const { store } = db;
+  const s = await seedProject(store, project);
+  if (options.crossed) {
+    await store.project.update({ where: { id: s.projectId }, data: { staleAfterSeconds: 60, lastHeartbeatAt: at(-3) } });
+    await store.replica.updateMany({ where: { databaseId: s.databaseId }, data: { pendingSince: at(-60) } });
+  }
+  const c = clock(T0);
+  const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+  /** A heartbeat arrives now, by the test clock. */
+  const heartbeat = () => store.project.update({ where: { id: s.projectId }, data: { lastHeartbeatAt: c.now() } });
+  return { store, s, c, alerts, heartbeat };
+}
+
 describe("stale, then error for the same database", () => {
   it("after a STALE that went out: ERROR, then the error's RESOLVED; no stale RESOLVED 'now in error'", async () => {
-    db = await tempStore();
-    const { store } = db;
-    const s = await seedProject(store, "escalate");
-    const c = clock(T0);
-    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+    const { store, s, c, alerts } = await world("escalate");
     const { incident: stale } = await open(store, s, "stale", "changes to primary unreplicated for 61s on file:///r (threshold 1 min)", T0);
     await alerts.tick();
     // The sweep that sees the error clears the stale condition and opens the error, at one time.
@@ -49,14 +65,8 @@ describe("stale, then error for the same database", () => {
   });
 
   it("a stale threshold crossed after the last heartbeat waits; the next heartbeat names the error: only the ERROR goes out", async () => {
-    db = await tempStore();
-    const { store } = db;
-    const s = await seedProject(store, "clocked");
     // Changes wait since T0 - 60 s, threshold 60 s: crossed at T0; the last heartbeat came at T0 - 3 s.
-    await store.project.update({ where: { id: s.projectId }, data: { staleAfterSeconds: 60, lastHeartbeatAt: at(-3) } });
-    await store.replica.updateMany({ where: { databaseId: s.databaseId }, data: { pendingSince: at(-60) } });
-    const c = clock(T0);
-    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+    const { store, s, c, alerts, heartbeat } = await world("clocked", { crossed: true });
     const { incident: stale } = await open(store, s, "stale", "changes to primary unreplicated for 60s on file:///r (threshold 1 min)", T0);
     for (let i = 0; i < 3; i++) {
       c.advance(1);
@@ -65,7 +75,7 @@ describe("stale, then error for the same database", () => {
     expect(subjectsFor("clocked")).toEqual([]);
     // The next heartbeat (T0 + 4 s) says Litestream is stuck: the sweep clears stale and opens error.
     c.advance(1);
-    await store.project.update({ where: { id: s.projectId }, data: { lastHeartbeatAt: c.now() } });
+    await heartbeat();
     await store.incident.update({ where: { id: stale.id }, data: { clearedAt: c.now(), resolvedAt: c.now() } });
     await open(store, s, "error", "the replica position has not moved for 64s while the database changed: Litestream is stuck or cannot write to file:///r", c.now());
     for (let i = 0; i < 3; i++) {
@@ -76,23 +86,17 @@ describe("stale, then error for the same database", () => {
   });
 
   it("a heartbeat after the crossing that still says stale: the STALE goes out then", async () => {
-    db = await tempStore();
-    const { store } = db;
-    const s = await seedProject(store, "confirmed");
-    await store.project.update({ where: { id: s.projectId }, data: { staleAfterSeconds: 60, lastHeartbeatAt: at(-3) } });
-    await store.replica.updateMany({ where: { databaseId: s.databaseId }, data: { pendingSince: at(-60) } });
-    const c = clock(T0);
-    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+    const { store, s, c, alerts, heartbeat } = await world("confirmed", { crossed: true });
     await open(store, s, "stale", "changes to primary unreplicated for 60s on file:///r (threshold 1 min)", T0);
     await alerts.tick();
     expect(subjectsFor("confirmed")).toEqual([]);
     // A heartbeat 2 s after the crossing: the agent may not have sampled its stuck check yet.
     c.advance(2);
-    await store.project.update({ where: { id: s.projectId }, data: { lastHeartbeatAt: c.now() } });
+    await heartbeat();
     await alerts.tick();
     expect(subjectsFor("confirmed")).toEqual([]);
     c.advance(4);
-    await store.project.update({ where: { id: s.projectId }, data: { lastHeartbeatAt: c.now() } });
+    await heartbeat();
     await alerts.tick();
     expect(subjectsFor("confirmed")).toEqual(["[Borela] STALE: confirmed / primary"]);
   });
@@ -101,20 +105,14 @@ describe("stale, then error for the same database", () => {
     // Issue 14: SIGSTOP'd Litestream, stale for ~32 s, the agent restarted Litestream; the only email was
     // "RESOLVED … (not announced while open)" because the crossing was computed from the replica's current
     // pendingSince, which the restart kept moving into the future.
-    db = await tempStore();
-    const { store } = db;
-    const s = await seedProject(store, "frozen");
-    await store.project.update({ where: { id: s.projectId }, data: { staleAfterSeconds: 60, lastHeartbeatAt: at(-3) } });
-    await store.replica.updateMany({ where: { databaseId: s.databaseId }, data: { pendingSince: at(-60) } });
-    const c = clock(T0);
-    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+    const { store, s, c, alerts, heartbeat } = await world("frozen", { crossed: true });
     await open(store, s, "stale", "changes to primary unreplicated for 60s on file:///r (threshold 1 min)", T0);
     await alerts.tick();
     expect(subjectsFor("frozen")).toEqual([]);
     // Heartbeats every 5 s; each reports a pendingSince just reset by the restarted Litestream.
     for (let i = 0; i < 4; i++) {
       c.advance(5);
-      await store.project.update({ where: { id: s.projectId }, data: { lastHeartbeatAt: c.now() } });
+      await heartbeat();
       await store.replica.updateMany({ where: { databaseId: s.databaseId }, data: { pendingSince: new Date(c.now().getTime() - 1000) } });
       await alerts.tick();
     }
