@@ -5,20 +5,16 @@
 // from a hand-written 0.5 file; the agent, told nothing about the version, reads its metrics
 // (litestream_txid) and the replica's LTX files, reports the replica caught up, then catches it stopping.
 // The old parser refused the file: "database … has no replicas".
-import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAgentSettings } from "../../src/agent/settings.ts";
 import { parseLitestreamConfig } from "../../src/litestream/config-file.ts";
-import type { HeartbeatPayload } from "../../src/protocol.ts";
 import { freePort } from "../support/ports.ts";
 import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { createDatabase } from "../litestream/live.ts";
-import { litestream05, litestream05Env } from "../litestream/live-v5.ts";
-import { runAgent, type TestAgent } from "./harness.ts";
+import { useObservedLitestream05 } from "../support/observed-litestream05.ts";
 
 const V5 = `
 addr: 127.0.0.1:9091
@@ -77,40 +73,10 @@ describe("the agent's line with --litestream-config", () => {
 });
 
 describe("agent --observe on a running Litestream 0.5 (real binary)", () => {
-  let dir: TmpDir;
-  let child: ChildProcess | null = null;
-  let agent: TestAgent | null = null;
-  const payloads: HeartbeatPayload[] = [];
-  afterAll(async () => {
-    await agent?.stop();
-    if (child && child.exitCode === null) child.kill("SIGKILL");
-    await dir?.remove();
-  });
+  const start = useObservedLitestream05();
 
   it("reads litestream_txid and the replica's LTX files: caught up, then Litestream stopped with writes pending", async () => {
-    dir = await tmpDir();
-    const dbPath = path.join(dir.path, "app.sqlite3");
-    const replica = path.join(dir.path, "replica");
-    createDatabase(dbPath, 10);
-    const port = await freePort();
-    const config = path.join(dir.path, "litestream.yml");
-    writeFileSync(config, `addr: 127.0.0.1:${port}\ndbs:\n  - path: ${dbPath}\n    monitor-interval: 100ms\n    replica:\n      type: file\n      path: ${replica}\n      sync-interval: 100ms\n`);
-    const lines: string[] = [];
-    child = spawn(litestream05(), ["replicate", "-config", config], { env: litestream05Env(), stdio: ["ignore", "pipe", "pipe"] });
-    child.stderr!.on("data", (c) => lines.length < 2000 && lines.push(String(c)));
-    child.stdout!.on("data", (c) => lines.length < 2000 && lines.push(String(c)));
-    const exited = new Promise((r) => child!.once("exit", r));
-
-    agent = await runAgent({
-      server: "http://127.0.0.1:9",
-      token: "brag_observe5",
-      databases: [],
-      flags: { litestreamConfig: config, observe: true },
-      // No version: the file's replica: says 0.5 (the harness would otherwise name BORELA_TEST_LITESTREAM's line).
-      env: { BORELA_DATABASES: "", BORELA_LITESTREAM_VERSION: "" },
-      dir: dir.path,
-      deps: { post: async (p) => (payloads.push(p), { kind: "ok", status: 201, value: null }) },
-    });
+    const { dbPath, replica, child, exited, lines, agent, payloads } = await start("brag_observe5", await freePort());
     expect(agent.agent.settings.litestreamVersion).toBe("0.5");
     expect(agent.agent.supervisor).toBeNull();
 
