@@ -9,26 +9,20 @@
 //                                                         (default: scripts/install-litestream05.sh's build)
 //
 // Steps: the dashboard (vite build), the agent bundle (esbuild), the Prisma client (generated
-// here, never at run time), a staged context holding only what runs (the core's production
-// packages, without the Prisma CLI and the query engines of other databases), then `docker build`.
+// here, never at run time), the core's bundles (scripts/bundle-core.mjs: the CLI and the drill
+// child, with every dependency but better-sqlite3 inside), a staged context holding only what runs
+// (those bundles, the files they read beside them, better-sqlite3), then `docker build`.
 // The base image defaults to borela-base:slim-node24, built locally when missing
 // (scripts/build-base-image.sh: a slim Debian root + Node 24 LTS from the npm package node@24), so
 // nothing is pulled. better-sqlite3 13 ships Node-API prebuilds: the image keeps the linux-x64 one.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { bundleCore } from "./bundle-core.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const LOCAL_BASE = "borela-base:slim-node24";
-/** Files of the production tree that nothing loads at run time: type declarations, source maps, docs. */
-const UNUSED_FILES = /\.(d\.[mc]?ts|map|md|markdown)$/i;
-
-/** Packages the core's production tree pulls in but nothing runs at run time (the Prisma CLI and its own dependencies). */
-const UNUSED = ["prisma", "effect", "typescript", "@prisma/config", "@prisma/engines", "@prisma/engines-version", "@prisma/fetch-engine", "@prisma/get-platform", "@flydotio/litestream-linux-x64"];
-/** In @prisma/client/runtime: source maps, the library/binary engines and other databases' compilers (the client is generated with engine "js" for SQLite). */
-const UNUSED_RUNTIME = /(\.map$)|(^query_engine_bg\.)|(^query_compiler_bg\.(cockroachdb|mysql|postgresql|sqlserver)\.)|(^(library|binary|edge|edge-esm|react-native|wasm-engine-edge|wasm-compiler-edge)\.)/;
-
 function run(cmd, args, options = {}) {
   execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], ...options });
 }
@@ -45,8 +39,8 @@ function parseArgs(argv) {
   return { tags: out.length ? out : [agent ? "borela/borela:agent" : "borela/borela:latest"], agent };
 }
 
-/** What the agent bundle loads outside itself (better-sqlite3, external in core/src/agent/bundle.ts, and its dependencies). */
-const AGENT_PACKAGES = ["node_modules/better-sqlite3"];
+/** What the bundles load outside themselves: better-sqlite3 (native; external in core/src/agent/bundle.ts and scripts/bundle-core.mjs). */
+const PACKAGES = ["node_modules/better-sqlite3"];
 
 /**
  * The Litestream binaries the image carries, { file name in /usr/local/bin: source path }, both found on
@@ -61,53 +55,23 @@ function litestreamBinaries() {
   return { litestream: process.env.LITESTREAM || npm, "litestream-0.5": process.env.LITESTREAM05 || ".tools/bin/litestream-0.5" };
 }
 
-/** Top-level package folders of the core's production tree (nested node_modules come with their parents). */
-function productionPackages() {
-  const out = execFileSync("npm", ["ls", "--omit=dev", "--all", "--parseable", "--workspace", "core"], { cwd: root, encoding: "utf8", maxBuffer: 16 << 20 });
-  const dirs = new Set();
-  for (const line of out.split("\n")) {
-    const rel = path.relative(root, line.trim());
-    if (!rel.includes("node_modules") || rel.startsWith("..")) continue;
-    if (rel.replace(/^core\//, "").split("/node_modules/").length > 1) continue;
-    dirs.add(rel);
-  }
-  return [...dirs].sort();
-}
-
-/** Removes what nothing loads at run time from the staged node_modules (see UNUSED_FILES). */
+/** Removes from the staged better-sqlite3 what nothing loads at run time. */
 function prune(modules) {
   // better-sqlite3 keeps its lib and the linux-x64 (glibc) prebuild: its sources and the other platforms' builds are 26 MB.
   const bs = path.join(modules, "better-sqlite3");
-  for (const d of ["deps", "src", "build", "binding.gyp"]) rmSync(path.join(bs, d), { recursive: true, force: true });
+  for (const d of ["deps", "src", "build"]) rmSync(path.join(bs, d), { recursive: true, force: true });
   for (const f of readdirSync(path.join(bs, "prebuilds"))) if (f !== "linux-x64.node") rmSync(path.join(bs, "prebuilds", f));
-  // ssh2 (dockerode's, for ssh:// engines) falls back to JavaScript without these builds, made for the Node that ran npm ci.
-  for (const d of ["ssh2/lib/protocol/crypto/build", "cpu-features"]) rmSync(path.join(modules, d), { recursive: true, force: true });
-  // esbuild's copy of its binary is for its CLI; tsx's calls resolve @esbuild/linux-x64's (esbuild's lib/main.js).
-  rmSync(path.join(modules, "esbuild/bin/esbuild"), { force: true });
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && UNUSED_FILES.test(e.name)) rmSync(p);
-    }
-  };
-  walk(modules);
+  for (const f of ["README.md", "binding.gyp"]) rmSync(path.join(bs, f), { force: true });
 }
 
-function stage(dir, agent) {
+async function stage(dir, agent) {
   rmSync(dir, { recursive: true, force: true });
   const modules = path.join(dir, "modules");
   const app = path.join(dir, "app");
-  for (const rel of agent ? AGENT_PACKAGES : productionPackages()) {
-    const name = rel.replace(/^(core\/)?node_modules\//, "");
-    if (UNUSED.includes(name)) continue;
-    cpSync(path.join(root, rel), path.join(rel.startsWith("core/") ? app : modules, rel), { recursive: true, dereference: false, verbatimSymlinks: true });
-  }
-  const runtime = path.join(modules, "node_modules/@prisma/client/runtime");
-  if (!agent) for (const f of readdirSync(runtime)) if (UNUSED_RUNTIME.test(f)) rmSync(path.join(runtime, f));
+  for (const rel of PACKAGES) cpSync(path.join(root, rel), path.join(modules, rel), { recursive: true, verbatimSymlinks: true });
   prune(path.join(modules, "node_modules"));
-  if (!agent) stageCore(app);
   mkdirSync(app, { recursive: true });
+  if (!agent) await stageCore(app);
   copyFileSync(path.join(root, "sidecar-image/build/agent.mjs"), path.join(app, "agent.mjs"));
   for (const f of ["entrypoint.sh", "healthcheck.mjs"]) cpSync(path.join(root, "sidecar-image", f), path.join(app, "sidecar-image", f));
   mkdirSync(path.join(dir, "bin"));
@@ -120,17 +84,20 @@ function stage(dir, agent) {
   writeFileSync(path.join(dir, ".dockerignore"), "Dockerfile\n");
 }
 
-/** The core's sources (with the generated Prisma client), its migrations and the built dashboard, under app/. */
-function stageCore(app) {
-  for (const p of ["package.json", "core/package.json", "core/prisma.config.ts", "core/bin", "core/prisma", "core/src", "dashboard/dist"]) {
-    cpSync(path.join(root, p), path.join(app, p), { recursive: true, filter: (src) => !src.includes(`${path.sep}test${path.sep}`) });
-  }
-  // bin/borela.js regenerates the client when it is older than the schema: keep it newer.
-  const now = new Date();
-  utimesSync(path.join(app, "core/src/generated/prisma/client.ts"), now, now);
+/**
+ * The core under app/ in the repository's layout: its bundles (the CLI as core/bin/borela.js, where the
+ * entrypoint, `borela init` and the demo expect it), core/package.json (type: module), and what the bundles
+ * read beside their modules (migrations, dashboard, inspect worker, swagger-ui's files).
+ */
+async function stageCore(app) {
+  const { files, assets } = await bundleCore(app);
+  for (const f of files) process.stdout.write(`bundled ${f.file}: ${(f.bytes / 1e6).toFixed(2)} MB\n`);
+  for (const p of ["core/package.json", ...assets]) cpSync(path.join(root, p), path.join(app, p), { recursive: true });
+  // A drill container (drills/isolation/docker-runner.ts) starts this entry, which runs the bundled child (no tsx here).
+  writeFileSync(path.join(app, "core/src/drills/isolation/entry.mjs"), 'import "./drill-child.mjs";\n');
 }
 
-export function buildImage(tagList, options = {}) {
+export async function buildImage(tagList, options = {}) {
   const agent = Boolean(options.agent);
   const started = Date.now();
   const base = process.env.BASE_IMAGE || LOCAL_BASE;
@@ -140,7 +107,7 @@ export function buildImage(tagList, options = {}) {
   if (!agent) run("npx", ["prisma", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
   const dir = path.join(root, "sidecar-image/build", `context-${process.pid}`);
   try {
-    stage(dir, agent);
+    await stage(dir, agent);
     const quiet = options.quiet ? ["ignore", "ignore", "inherit"] : ["ignore", "inherit", "inherit"];
     run("docker", ["build", "--network", "host", "--build-arg", `BASE_IMAGE=${base}`, "--build-arg", `VARIANT=${agent ? "agent" : "full"}`, ...tagList.flatMap((t) => ["-t", t]), dir], { stdio: quiet, timeout: 900_000 });
   } finally {
@@ -153,5 +120,5 @@ export function buildImage(tagList, options = {}) {
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   statSync(path.join(root, "node_modules")); // run `npm ci` first
   const { tags, agent } = parseArgs(process.argv.slice(2));
-  buildImage(tags, { agent });
+  await buildImage(tags, { agent });
 }

@@ -6,7 +6,8 @@
 // beside it, since check-pool.ts finds the worker next to its own module.
 //
 //   bundledChildEntry(): Promise<string | null>
-//     the bundle's path (world-readable: the child may run as nobody), or null
+//     drill-child.mjs beside this module when it exists (the image's, built ahead of time by
+//     scripts/bundle-core.mjs: the image has no esbuild), else the bundle's path (world-readable: the child may run as nobody), or null
 //     when it cannot be built or written (read-only install, no esbuild): the
 //     caller then starts entry.mjs with tsx, as before.
 import { createHash } from "node:crypto";
@@ -17,11 +18,12 @@ import { fileURLToPath } from "node:url";
 
 const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 const WORKER = fileURLToPath(new URL("../inspect-worker.mjs", import.meta.url));
+const PREBUILT = fileURLToPath(new URL("./drill-child.mjs", import.meta.url));
 
 let built: Promise<string | null> | null = null;
 
 export function bundledChildEntry(): Promise<string | null> {
-  built ??= buildChild().catch(() => null);
+  built ??= stat(PREBUILT).then(() => PREBUILT, () => buildChild()).catch(() => null);
   return built;
 }
 
