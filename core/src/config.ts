@@ -41,6 +41,8 @@ export interface Config extends ProcessEnv {
   /** BORELA_METRICS_TOKEN: a bearer token that may read GET /metrics and nothing else; null when unset. */
   metricsToken: string | null;
   secretKey: string | null;
+  /** The key stored secrets are encrypted with (store/secrets.ts), from secretKey or the data dir's key file: read once at start (withSecretKey); null until then. */
+  encryptionKey: Buffer | null;
   publicUrl: string;
   logLevel: string;
   redisUrl: string | null;
@@ -171,6 +173,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     adminToken: env.BORELA_ADMIN_TOKEN || null,
     metricsToken: env.BORELA_METRICS_TOKEN || null,
     secretKey: env.BORELA_SECRET_KEY || null,
+    encryptionKey: null,
     publicUrl: (readUrl(env, "BORELA_PUBLIC_URL") ?? `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/$/, ""),
     logLevel: env.BORELA_LOG_LEVEL || "info",
     redisUrl: readUrl(env, "BORELA_REDIS_URL"),

@@ -13,6 +13,7 @@ import path from "node:path";
 import { cliEnv } from "../config.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
+import { withSecretKey } from "../store/secrets.ts";
 import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByApi } from "./core-api.ts";
 import { chooseDatabase, restoreDatabase, RestoreFailedError, RestoreRefusedError, RestoreRequestError, type RestoreOutcome } from "../drills/restore-database.ts";
 import type { RestoreJob } from "../drills/restore-jobs.ts";
@@ -60,7 +61,7 @@ async function restoreLocally(nameOrId: string | undefined, options: Options, da
     await mkdir(config.drillDir, { recursive: true, mode: 0o700 });
     const scratch = await mkdtemp(path.join(config.drillDir, "restore-cli-"));
     try {
-      const outcome = await restoreDatabase({ store, config }, project, database, { ...options, scratch, onStep: printStep });
+      const outcome = await restoreDatabase({ store, config: withSecretKey(config) }, project, database, { ...options, scratch, onStep: printStep });
       await copyFile(outcome.file, options.output, constants.COPYFILE_EXCL);
       return outcome;
     } catch (err) {

@@ -2,20 +2,22 @@
 import { parseFlags, UsageError } from "./args.ts";
 import { loadConfig, readInt } from "../config.ts";
 import { openStore } from "../store/db.ts";
+import { withSecretKey } from "../store/secrets.ts";
 import { createLogger } from "../logger.ts";
 import { createDrillService } from "../drills/service.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, { concurrency: { type: "string" }, "data-dir": { type: "string" } }, false);
-  const config = loadConfig(undefined, values["data-dir"] ? { dataDir: values["data-dir"] } : {});
-  if (!config.redisUrl) throw new UsageError("borela worker needs BORELA_REDIS_URL (without Redis, `borela serve` runs drills itself)");
+  const loaded = loadConfig(undefined, values["data-dir"] ? { dataDir: values["data-dir"] } : {});
+  if (!loaded.redisUrl) throw new UsageError("borela worker needs BORELA_REDIS_URL (without Redis, `borela serve` runs drills itself)");
   const concurrency = readInt({ concurrency: values.concurrency }, "concurrency", 1, 1, 64);
-  const logger = createLogger(config.logLevel, process.stderr);
-  const store = await openStore(config.dataDir);
+  const logger = createLogger(loaded.logLevel, process.stderr);
+  const store = await openStore(loaded.dataDir);
+  const config = withSecretKey(loaded);
   // The service's Redis connection carries the worker; the schedule tick stays with `borela serve`.
   const service = createDrillService({ store, config, logger });
   service.startWorker(concurrency);
-  process.stderr.write(`borela worker ${process.pid}: processing drills from ${new URL(config.redisUrl).host} (concurrency ${concurrency})\n`);
+  process.stderr.write(`borela worker ${process.pid}: processing drills from ${new URL(loaded.redisUrl).host} (concurrency ${concurrency})\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

@@ -4,7 +4,8 @@
 // promising a first drill that never comes.
 import type { Config } from "../config.ts";
 import { fileRootProblem } from "./file-roots.ts";
-import { restoreTarget, type StoredCredentials } from "./replica-target.ts";
+import { restoreTarget } from "./replica-target.ts";
+import type { StoredCredentials } from "../storage/stored-credentials.ts";
 
 function fileUrlPath(url: string): string {
   try {

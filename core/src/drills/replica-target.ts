@@ -11,8 +11,7 @@
 // A URL carrying credentials (user:pass@) is refused; messages show URLs redacted.
 import { parseReplicaUrl, redactReplicaUrl, type ReplicaTarget, type S3Replica } from "../litestream/replica-url.ts";
 import type { Config } from "../config.ts";
-import type { Store } from "../store/db.ts";
-import { decryptSecret, loadSecretKey } from "../store/secrets.ts";
+import type { StoredCredentials } from "../storage/stored-credentials.ts";
 import { FileReplicaRefusedError, resolveFileReplica } from "./file-roots.ts";
 import { inManagedPrefix } from "../storage/managed-replica.ts";
 
@@ -20,15 +19,6 @@ import { inManagedPrefix } from "../storage/managed-replica.ts";
 export class MissingCredentialsError extends Error {}
 /** The replica URL asks for something the core never does (inline credentials, "." or ".." segments, outside the file roots). */
 export class ReplicaRefusedError extends Error {}
-
-/** Read credentials the operator stored for the project (decrypted), for bring-your-own S3 replicas. */
-export interface StoredCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  bucket: string;
-  endpoint: string | null;
-  region: string;
-}
 
 /**
  * The target to read `url` (a Replica row's URL) from, for the project whose managed prefix is
@@ -78,17 +68,4 @@ export async function readTarget(url: string, storagePrefix: string, config: Con
     if (err instanceof FileReplicaRefusedError) throw new ReplicaRefusedError(err.message);
     throw err;
   }
-}
-
-export async function storedCredentials(store: Store, config: Config, projectId: string): Promise<StoredCredentials | null> {
-  const row = await store.storageCredential.findFirst({ where: { projectId } });
-  if (!row) return null;
-  const key = loadSecretKey(config.dataDir, config.secretKey);
-  return {
-    accessKeyId: decryptSecret(key, row.accessKeyIdEnc),
-    secretAccessKey: decryptSecret(key, row.secretKeyEnc),
-    bucket: row.bucket,
-    endpoint: row.endpoint,
-    region: row.region,
-  };
 }

@@ -33,7 +33,8 @@ import { resolveLitestreamBinFor } from "../litestream/binary.ts";
 import { freeSpace } from "./disk.ts";
 import { formatBytes } from "../words/bytes.ts";
 import { requiredFreeBytes } from "./decisions.ts";
-import { readTarget, storedCredentials } from "./replica-target.ts";
+import { readTarget } from "./replica-target.ts";
+import { storedCredentials } from "../storage/stored-credentials.ts";
 import { sharedFileReplicaProblem } from "./replica-claims.ts";
 import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
 import { IsolationError, runIsolated } from "./isolation/run-isolated.ts";
@@ -90,7 +91,7 @@ export async function restoreDatabase(
   const what = `${project.name}/${database.name} from ${shown}`;
   let target;
   try {
-    target = await readTarget(replica.url, project.storagePrefix, ctx.config, await storedCredentials(ctx.store, ctx.config, project.id));
+    target = await readTarget(replica.url, project.storagePrefix, ctx.config, await storedCredentials(ctx.store, ctx.config.encryptionKey, project.id));
   } catch (err) {
     throw new RestoreRefusedError(`cannot restore ${what}: ${(err as Error).message}`);
   }

@@ -25,7 +25,8 @@ import { freeSpace as systemFreeSpace, type FreeSpace } from "./disk.ts";
 import { formatBytes } from "../words/bytes.ts";
 import { IsolationError, runIsolated, type IsolationSettings } from "./isolation/run-isolated.ts";
 import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
-import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredentials } from "./replica-target.ts";
+import { MissingCredentialsError, readTarget, ReplicaRefusedError } from "./replica-target.ts";
+import { storedCredentials } from "../storage/stored-credentials.ts";
 import { sharedFileReplicaProblem } from "./replica-claims.ts";
 import { storedDatabase, type DrilledDatabase } from "./stored-subject.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
@@ -85,7 +86,7 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
 
   let target;
   try {
-    target = await readTarget(replica.url, drill.project.storagePrefix, ctx.config, await storedCredentials(ctx.store, ctx.config, drill.projectId));
+    target = await readTarget(replica.url, drill.project.storagePrefix, ctx.config, await storedCredentials(ctx.store, ctx.config.encryptionKey, drill.projectId));
   } catch (err) {
     if (err instanceof MissingCredentialsError || err instanceof ReplicaRefusedError) return finish("failed", err.message);
     return finish("failed", `replica ${shown} cannot be used: ${(err as Error).message}`);

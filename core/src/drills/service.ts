@@ -16,7 +16,7 @@ import { BATCH, MAX_BATCHES, dueOverdueChecks, dueSchedules, writeDeadlines, typ
 import { reclaimExpired } from "./leases.ts";
 import { createFirstDrillQueue } from "./first-drill.ts";
 import { replicaReadProblem } from "./read-problem.ts";
-import { storedCredentials, type StoredCredentials } from "./replica-target.ts";
+import { storedCredentials, type StoredCredentials } from "../storage/stored-credentials.ts";
 import type { DrillContext } from "./run-drill.ts";
 import { STORED_DRILLABLE_SQL, storedDrillable, storedReplicaName } from "./stored-subject.ts";
 
@@ -107,7 +107,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     });
     if (p && p.databases.length === 0 && storedDrillable(p)) p.databases.push({ name: storedReplicaName(p.replicaUrl!), replicas: [{ url: p.replicaUrl! }] });
     if (!p || !firstDrillDue({ status: p.status, databases: p.databases.length, drills: p._count.drills })) return [];
-    const stored = await storedCredentials(store, config, projectId);
+    const stored = await storedCredentials(store, config.encryptionKey, projectId);
     const readable = p.databases.filter((d) => {
       const url = d.replicas[0]?.url;
       return url !== undefined && coreCanRead(url, p.storagePrefix, config, stored);

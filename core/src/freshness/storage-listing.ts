@@ -19,7 +19,8 @@ import type { Log } from "../logger.ts";
 import type { Store } from "../store/db.ts";
 import type { ReplicaListing } from "../litestream/client/replica-client.ts";
 import { openReplicaClient } from "../storage/replica-clients.ts";
-import { readTarget, storedCredentials } from "../drills/replica-target.ts";
+import { readTarget } from "../drills/replica-target.ts";
+import { storedCredentials } from "../storage/stored-credentials.ts";
 import { missingDirectoryWords } from "./agentless.ts";
 
 export const LISTING_BATCH = 50;
@@ -55,7 +56,7 @@ interface Row {
 /** Lists one project's stored replica; the columns to write (only those that changed, and listedAt on success). */
 async function listOne(store: Store, config: Config, p: Row & { replicaUrl: string }, now: () => Date) {
   try {
-    const target = await readTarget(p.replicaUrl, p.storagePrefix, config, await storedCredentials(store, config, p.id));
+    const target = await readTarget(p.replicaUrl, p.storagePrefix, config, await storedCredentials(store, config.encryptionKey, p.id));
     // A missing directory lists as empty; say so rather than "no LTX file" (the PATCH accepts one Litestream has not made yet).
     if (target.type === "file" && !(await exists(target.path))) throw new Error(missingDirectoryWords(target.url ?? p.replicaUrl, p.lastPingAt));
     const newest = newestLtxAt(await openReplicaClient(target).list({ timeoutMs: LISTING_TIMEOUT_MS }));

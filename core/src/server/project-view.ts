@@ -17,7 +17,7 @@ import { channelKey } from "../alerts/delivery-key.ts";
 import type { Config, S3Settings } from "../config.ts";
 import { replicaReadProblem } from "../drills/read-problem.ts";
 import { sharedFileReplicaProblem } from "../drills/replica-claims.ts";
-import { storedCredentials } from "../drills/replica-target.ts";
+import { storedCredentials } from "../storage/stored-credentials.ts";
 import { restoreStorage } from "../storage/restore-storage.ts";
 import type { DrillReport } from "../drills/report.ts";
 import type { Assertion } from "./schemas.ts";
@@ -223,7 +223,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
   const facts = await drillFacts(store, p.id);
   // Why no drill can read a database's replica (a file replica outside BORELA_FILE_REPLICA_ROOTS, …).
   const config = alert.config;
-  const stored = config ? await storedCredentials(store, config, p.id) : null;
+  const stored = config ? await storedCredentials(store, config.encryptionKey, p.id) : null;
   const shared = new Map<string, string | null>();
   for (const url of p.databases.flatMap((d) => d.replicas.slice(0, 1).map((r) => r.url))) shared.set(url, await sharedFileReplicaProblem(store, p.id, url));
   const drillProblem = (url: string | undefined) => (config && url ? (replicaReadProblem(url, p.storagePrefix, config, stored) ?? shared.get(url) ?? null) : null);

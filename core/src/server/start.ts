@@ -8,7 +8,7 @@ import { createSweeper } from "../freshness/sweeper.ts";
 import { createSelfHeartbeat } from "../freshness/self-heartbeat.ts";
 import { createStorageLister } from "../freshness/storage-listing.ts";
 import { confirmSecondsFor } from "../alerts/confirm-delay.ts";
-import { loadSecretKey } from "../store/secrets.ts";
+import { withSecretKey } from "../store/secrets.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { buildApp } from "./app.ts";
 import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
@@ -43,10 +43,12 @@ export interface StartOptions extends Partial<Config> {
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const { env, logger: givenLogger, logStream, ...overrides } = options;
-  const config = loadConfig(env, overrides);
-  const logger = givenLogger ?? createLogger(config.logLevel, logStream);
-  const store = await openStore(config.dataDir);
-  const secretKey = loadSecretKey(config.dataDir, config.secretKey);
+  const loaded = loadConfig(env, overrides);
+  const logger = givenLogger ?? createLogger(loaded.logLevel, logStream);
+  const store = await openStore(loaded.dataDir);
+  // The one read of the secret key: everything that reads or writes stored secrets is handed it.
+  const config = withSecretKey(loaded);
+  const secretKey = config.encryptionKey;
   const fast = openFastPath(databaseFile(config.dataDir), { maxDatabasesPerProject: config.maxDatabasesPerProject });
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold = (kind: string) => confirmSecondsFor(kind, config.alertConfirmSeconds);

@@ -15,7 +15,8 @@
 import { stat } from "node:fs/promises";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
-import { MissingCredentialsError, readTarget, ReplicaRefusedError, storedCredentials } from "../drills/replica-target.ts";
+import { MissingCredentialsError, readTarget, ReplicaRefusedError } from "../drills/replica-target.ts";
+import { storedCredentials } from "../storage/stored-credentials.ts";
 import { CONTROL } from "../drills/file-roots.ts";
 import { replicaClaimants } from "../drills/replica-claims.ts";
 import { claimantWords } from "../drills/replica-overlap.ts";
@@ -27,7 +28,7 @@ async function readProblem(store: Store, config: Config, projectId: string, stor
   let target;
   try {
     if (decodedControl(url)) return { problem: "must not contain control characters (line breaks, tabs), percent-encoded or not" };
-    target = await readTarget(url, storagePrefix, config, await storedCredentials(store, config, projectId));
+    target = await readTarget(url, storagePrefix, config, await storedCredentials(store, config.encryptionKey, projectId));
   } catch (err) {
     if (err instanceof ReplicaUrlError || err instanceof ReplicaRefusedError || err instanceof MissingCredentialsError) return { problem: err.message };
     if (err instanceof URIError) return { problem: `${redactReplicaUrl(url)} holds a malformed percent-encoding` };

@@ -3,6 +3,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { Config } from "../config.ts";
 import { ensurePrivateDir } from "./private-files.ts";
 
 const KEY_FILE = "secret.key";
@@ -14,6 +15,11 @@ export function loadSecretKey(dataDir: string, configured: string | null): Buffe
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
   chmodSync(file, 0o600);
   return createHash("sha256").update(readFileSync(file, "utf8").trim()).digest();
+}
+
+/** The config with its encryptionKey loaded (once, at the start of a process that reads or writes stored secrets). */
+export function withSecretKey(config: Config): Config & { encryptionKey: Buffer } {
+  return { ...config, encryptionKey: config.encryptionKey ?? loadSecretKey(config.dataDir, config.secretKey) };
 }
 
 export function encryptSecret(key: Buffer, plaintext: string): string {
