@@ -5,35 +5,20 @@
 // On the old agent the check ran only on 0.3's shadow WAL position: the project stayed `fresh`.
 import { execFileSync } from "node:child_process";
 import { stat } from "node:fs/promises";
-import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { waitForStatus } from "../../core/test/agent/harness.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
-import { startScenario, startWorld, type Scenario, type World } from "./world.ts";
+import { editedCopy } from "./outside-edit.ts";
+import { useWorld } from "./use-world.ts";
 
-let world: World;
-let s: Scenario | null = null;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await s?.cleanup();
-  await world?.close();
-});
+const world = useWorld();
 
 describe("a database file rewritten outside SQLite under Litestream 0.5", () => {
   it("cp over the live file → error saying it was rewritten outside SQLite with the TXID it stuck at, one incident", async () => {
-    s = await startScenario(world, "outside-write-v5", {}, { litestream: "0.5" });
+    const s = await world.scenario("outside-write-v5", {}, { litestream: "0.5" });
     await s.writer!.stop();
     await new Promise((r) => setTimeout(r, 3_000)); // let Litestream take the last writes
-    const edited = `${s.dbPath}.edited`;
-    const db = new Database(s.dbPath, { readonly: true });
-    await db.backup(edited);
-    db.close();
-    const e = new Database(edited);
-    e.pragma("journal_mode = DELETE");
-    e.prepare("INSERT INTO events (kind, payload, created_at) VALUES ('edited', 'by hand', ?)").run(new Date().toISOString());
-    e.close();
+    const edited = await editedCopy(s.dbPath);
     const inode = (await stat(s.dbPath)).ino;
     const before = s.agent!.agent.lastPayload()!.databases[0].position!.offset;
     const t0 = Date.now();

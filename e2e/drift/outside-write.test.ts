@@ -4,33 +4,19 @@
 // put: an error naming what happened, one incident, one alert email.
 import { execFileSync } from "node:child_process";
 import { stat } from "node:fs/promises";
-import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAlert, startScenario, startWorld, type Scenario, type World } from "./world.ts";
+import { describe, expect, it } from "vitest";
+import { expectAlert } from "./world.ts";
+import { editedCopy } from "./outside-edit.ts";
+import { useWorld } from "./use-world.ts";
 
-let world: World;
-let s: Scenario | null = null;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await s?.cleanup();
-  await world?.close();
-});
+const world = useWorld();
 
 describe("a database file rewritten outside SQLite", () => {
   it("cp over the live file → error saying it was rewritten outside SQLite, one incident", async () => {
-    s = await startScenario(world, "outside-write");
+    const s = await world.scenario("outside-write");
     await s.writer!.stop();
     await new Promise((r) => setTimeout(r, 3_000)); // let Litestream take the last writes
-    const edited = `${s.dbPath}.edited`;
-    const db = new Database(s.dbPath, { readonly: true });
-    await db.backup(edited);
-    db.close();
-    const e = new Database(edited);
-    e.pragma("journal_mode = DELETE");
-    e.prepare("INSERT INTO events (kind, payload, created_at) VALUES ('edited', 'by hand', ?)").run(new Date().toISOString());
-    e.close();
+    const edited = await editedCopy(s.dbPath);
     const inode = (await stat(s.dbPath)).ino;
     const t0 = Date.now();
     execFileSync("cp", [edited, s.dbPath]);
