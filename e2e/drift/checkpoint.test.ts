@@ -5,26 +5,18 @@
 // agent compared the replica's offset with the total of all shadow WAL files
 // and turned `stale` a few seconds after the checkpoint, forever.
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readShadowPosition } from "../../core/src/litestream/shadow-wal.ts";
 import { project } from "../../core/test/agent/harness.ts";
 import { startSqliteWriter } from "../../core/test/support/sqlite-writer.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
-import { startScenario, startWorld, type Scenario, type World } from "./world.ts";
+import { useWorld } from "./use-world.ts";
 
-let world: World;
-let s: Scenario | null = null;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await s?.cleanup();
-  await world?.close();
-});
+const world = useWorld();
 
 describe("Litestream checkpoints", () => {
   it("a caught-up database stays fresh after a checkpoint, idle and with a slow writer: zero incidents", async () => {
-    s = await startScenario(world, "checkpoint", {}, { litestream: "0.3" });
+    const s = await world.scenario("checkpoint", {}, { litestream: "0.3" });
     const before = (await readShadowPosition(s.dbPath))!;
     const db = new Database(s.dbPath);
     db.prepare("INSERT INTO events (kind, payload, created_at) VALUES ('big', ?, ?)").run("x".repeat(6_000_000), new Date().toISOString());
