@@ -91,7 +91,7 @@ async function stage(dir, agent) {
  */
 async function stageCore(app) {
   const { files, assets } = await bundleCore(app);
-  for (const f of files) process.stdout.write(`bundled ${f.file}: ${(f.bytes / 1e6).toFixed(2)} MB\n`);
+  for (const f of files) process.stdout.write(`bundled ${f.file}: ${Math.round(f.bytes / 1e3)} kB\n`);
   for (const p of ["core/package.json", ...assets]) cpSync(path.join(root, p), path.join(app, p), { recursive: true });
   // A drill container (drills/isolation/docker-runner.ts) starts this entry, which runs the bundled child (no tsx here).
   writeFileSync(path.join(app, "core/src/drills/isolation/entry.mjs"), 'import "./drill-child.mjs";\n');

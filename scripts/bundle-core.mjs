@@ -4,14 +4,14 @@
 //   core/src/drills/isolation/drill-child.mjs   the isolated drill child (child.ts; child-bundle.ts finds it)
 // better-sqlite3 stays external (native): the image keeps node_modules/better-sqlite3 alone.
 //
-//   bundleCore(outDir): Promise<{ files: string[], assets: string[] }>
-//     writes the bundles under outDir at those paths; files: the bundles (outDir-relative);
+//   bundleCore(outDir): Promise<{ files: { file: string, bytes: number }[], assets: string[] }>
+//     writes the bundles under outDir at those paths; files: the bundles (outDir-relative) and their sizes;
 //     assets: the repository-relative files and folders the bundles read at run time, which the image
 //     must hold at the same places (migrations, the dashboard, the drill's inspect worker, swagger-ui's static files).
 //
 // Modules find files beside themselves (import.meta.url, import.meta.dirname, CommonJS __dirname), and a
 // bundle has one place for all of them: each module's own place is kept, written relative to the bundle
-// (new URL("../src/store/migrate.ts", import.meta.url) in effect), so every such path resolves in the image as in
+// (store/migrate.ts's import.meta.url becomes new URL("../src/store/migrate.ts", <the bundle's URL>)), so every such path resolves in the image as in
 // the repository as long as the image keeps the repository's layout under /app.
 import { build } from "esbuild";
 import { readFile } from "node:fs/promises";
@@ -93,5 +93,5 @@ export async function bundleCore(outDir) {
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const outDir = path.resolve(process.argv[2] ?? "sidecar-image/build/core-bundle");
   const { files } = await bundleCore(outDir);
-  for (const f of files) process.stdout.write(`${path.join(outDir, f.file)}: ${(f.bytes / 1e6).toFixed(1)} MB\n`);
+  for (const f of files) process.stdout.write(`${path.join(outDir, f.file)}: ${Math.round(f.bytes / 1e3)} kB\n`);
 }
