@@ -7,6 +7,7 @@
 //   checkHeartbeat(payload): HeartbeatPayload   replica URLs normalised; throws ReportedValueError
 //   normaliseReplicaUrl(url): string            throws ReportedValueError (reason only)
 import type { HeartbeatPayload } from "./protocol.ts";
+import { CONTROL } from "./control.ts";
 
 export class ReportedValueError extends Error {
   /** field: where in the body, e.g. "body/databases/0/replicas/1/url". */
@@ -18,8 +19,6 @@ export class ReportedValueError extends Error {
   }
 }
 
-// C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** The query keys our replica URLs use (litestream/replica-url.ts); any other key is refused. */
 export const REPLICA_URL_KEYS = new Set(["endpoint", "region", "forcePathStyle", "force-path-style"]);

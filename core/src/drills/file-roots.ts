@@ -12,6 +12,7 @@
 import { lstat, readdir, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 import { isInside } from "./inside-dir.ts";
+import { CONTROL } from "../control.ts";
 
 export class FileReplicaRefusedError extends Error {}
 
@@ -22,8 +23,6 @@ function outside(dir: string, roots: string[]): string {
   return `file replica ${dir} is outside BORELA_FILE_REPLICA_ROOTS (${roots.join(", ")}): the core drills file replicas only under those directories; add the replica's directory to BORELA_FILE_REPLICA_ROOTS where the drill runs`;
 }
 
-/** C0 controls and DEL: a NUL makes every fs call throw, and none belongs in a replica's name shown to people. */
-export const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Null when `dir` (absolute) is one of `roots` or below one; otherwise the reason, naming BORELA_FILE_REPLICA_ROOTS. */
 export function fileRootProblem(dir: string, roots: string[]): string | null {

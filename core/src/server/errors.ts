@@ -1,6 +1,7 @@
 // Every error leaves the API as JSON {error, message} with a 4xx code; a 5xx
 // is only ever our bug, logged with its stack and answered without details.
 import type { FastifyError, FastifyInstance } from "fastify";
+import { CONTROL_FREE } from "../control.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -29,9 +30,6 @@ const CODES: Record<number, string> = {
 };
 
 type ValidationIssue = NonNullable<FastifyError["validation"]>[number];
-
-/** The pattern of single-line text fields (no C0 control characters, no DEL), as the schemas write it. */
-export const CONTROL_FREE = "^[^\\u0000-\\u001f\\u007f]*$";
 
 /** "body/staleAfterSeconds must be integer", "body has unknown field 'foo'". */
 export function validationMessage(context: string, issues: ValidationIssue[]): string {

@@ -17,7 +17,7 @@ import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError } from "../drills/replica-target.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
-import { CONTROL } from "../drills/file-roots.ts";
+import { CONTROL } from "../control.ts";
 import { replicaClaimants } from "../drills/replica-claims.ts";
 import { claimantWords } from "../drills/replica-overlap.ts";
 import { parseReplicaUrl, redactReplicaUrl, replicaUrl, ReplicaUrlError, type ReplicaTarget } from "../litestream/replica-url.ts";

@@ -2,6 +2,7 @@
 // holds a real secret; the agent token is always referenced as
 // ${BORELA_AGENT_TOKEN} (or an env file the user fills in).
 import path from "node:path";
+import { CONTROL } from "../control.ts";
 
 export const DEFAULT_IMAGE = "borela/borela:latest";
 
@@ -29,8 +30,6 @@ export const DEFAULT_REPLICA_VOLUME = "borela-replicas";
 
 export class SnippetError extends Error {}
 
-/** C0 controls, DEL, C1 controls and the Unicode line and paragraph separators: never written into a snippet. */
-export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function refuseControl(input: SnippetInput): void {
   const fields: Array<[string, string | undefined]> = [

@@ -2,7 +2,8 @@
 // `docker run`, Coolify sidecar, Kamal accessory, Docker labels, systemd unit
 // and its env file. The CLI (`borela init`), the API and the dashboard call these.
 import { Scalar, stringify } from "yaml";
-import { agentEnvironment, CONTROL, resolveInput, SnippetError, type ResolvedInput, type SnippetInput } from "./input.ts";
+import { CONTROL } from "../control.ts";
+import { agentEnvironment, resolveInput, SnippetError, type ResolvedInput, type SnippetInput } from "./input.ts";
 import { shellQuote } from "./shell.ts";
 import { coreCompose } from "./core-compose.ts";
 

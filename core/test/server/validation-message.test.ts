@@ -2,7 +2,8 @@
 import Fastify from "fastify";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTROL_FREE, registerErrorHandling } from "../../src/server/errors.ts";
+import { registerErrorHandling } from "../../src/server/errors.ts";
+import { CONTROL_FREE } from "../../src/control.ts";
 import { validatorCompiler } from "../../src/server/validation.ts";
 
 const app = Fastify().withTypeProvider<TypeBoxTypeProvider>();

@@ -2,7 +2,8 @@
 // Verdicts and incidents go on while paused; only alerts are held.
 import type { FastifyInstance } from "fastify";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { badRequest, CONTROL_FREE, notFound } from "../errors.ts";
+import { badRequest, notFound } from "../errors.ts";
+import { CONTROL_FREE } from "../../control.ts";
 import { Errors, IdParams, ProjectDetail } from "../schemas.ts";
 import { projectDetailOr404 } from "../project-detail.ts";
 import { isPaused, pauseWindow, type PauseSpan } from "../../alerts/pause.ts";
