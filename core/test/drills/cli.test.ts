@@ -2,46 +2,24 @@
 // its API, as with `npm start` then `npx borela drill run <project> --wait`):
 // exit 0 when the drill passed and 1 when not, with the steps printed;
 // `borela drill list`; `borela restore -o`.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
+import { describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { addRows, replicate, reportDatabase, seededDatabase, tableCounts } from "./fixtures.ts";
+import { runBorela } from "../support/borela-cli.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
+import { addRows, replicate, tableCounts } from "./fixtures.ts";
+import { replicatedProject as replicatedProjectOn } from "./replicated-project.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
-let core: TestCore;
-let tmp: TmpDir;
-beforeAll(async () => {
-  core = await startTestCore();
-  tmp = await tmpDir("borela-drill-cli-");
-});
-afterAll(async () => {
-  await core?.close();
-  await tmp?.remove();
-});
+const core = useTestCore();
+const tmp = useTmpDir("borela-drill-cli-");
 
-function borela(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, "core/bin/borela.js"), ...args],
-      { cwd: root, env: { ...process.env, BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken, BORELA_LOG_LEVEL: "warn" }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 99) : 0, stdout, stderr }),
-    );
-  });
+function borela(...args: string[]) {
+  return runBorela(args, { cwd: root, env: { ...process.env, BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken, BORELA_LOG_LEVEL: "warn" }, timeoutMs: 60_000 });
 }
 
-async function replicatedProject(name: string) {
-  const dir = path.join(tmp.path, name);
-  const file = seededDatabase(dir);
-  const replicaDir = path.join(dir, "replica");
-  await replicate(dir, file, { type: "file", path: replicaDir }, [(f) => addRows(f, 3, 7)]);
-  const project = await core.createProject(name);
-  await reportDatabase(core, project.agentToken, file, `file://${replicaDir}`);
-  return { project, file, replicaDir };
-}
+const replicatedProject = (name: string) => replicatedProjectOn(core, tmp.path, name);
 
 describe("borela drill and borela restore", () => {
   it("drill run --wait prints each step and exits 0 when the drill passed, 1 when it failed", async () => {
