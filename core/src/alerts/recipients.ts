@@ -3,10 +3,11 @@
 // project names no email recipient of its own.
 import type { Store } from "../store/db.ts";
 import { decryptSecret } from "../store/secrets.ts";
+import { openTarget } from "./channels/sealed-target.ts";
 import type { Channel, ChannelType } from "./channels.ts";
 import { PermanentDeliveryError } from "./errors.ts";
 
-/** A recipient as planning sees it: no secret decrypted. */
+/** A recipient as planning sees it: no secret decrypted, a channel row's target as stored (maybe sealed: channels/sealed-target.ts). */
 export interface Recipient {
   id: string | null;
   type: ChannelType;
@@ -71,7 +72,13 @@ export async function channelOfDelivery(store: Store, secretKey: Buffer, deliver
         throw new PermanentDeliveryError(`cannot decrypt the secret (signing secret or access token) of alert channel ${row.id} (was BORELA_SECRET_KEY changed?): ${(err as Error).message}`);
       }
     }
-    return { id: row.id, type: row.type as ChannelType, target: row.target, secret };
+    let target: string;
+    try {
+      target = openTarget(secretKey, row.target);
+    } catch (err) {
+      throw new PermanentDeliveryError(`alert channel ${row.id}: ${(err as Error).message}`);
+    }
+    return { id: row.id, type: row.type as ChannelType, target, secret };
   }
   // Alert emails are not rows: the addresses were fixed in the delivery's target when it was planned.
   const target = delivery.target;

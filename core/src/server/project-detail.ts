@@ -6,9 +6,9 @@ import { notFound } from "./errors.ts";
 import { projectDetail } from "./project-view.ts";
 
 /** The body of GET /api/v1/projects/:id; notFound (404) when no project has this id. */
-export async function projectDetailOr404(app: Pick<FastifyInstance, "store" | "config">, id: string) {
+export async function projectDetailOr404(app: Pick<FastifyInstance, "store" | "config" | "secretKey">, id: string) {
   const { config } = app;
-  const detail = await projectDetail(app.store, id, { smtpConfigured: config.smtpUrl !== null, operatorEmails: config.alertEmail, s3: config.s3, publicUrl: config.publicUrl, config });
+  const detail = await projectDetail(app.store, id, { smtpConfigured: config.smtpUrl !== null, operatorEmails: config.alertEmail, secretKey: app.secretKey, s3: config.s3, publicUrl: config.publicUrl, config });
   if (!detail) throw notFound(`project ${id}`);
   return detail;
 }

@@ -11,6 +11,7 @@ import { drillStatus } from "../drills/drill-status.ts";
 import { storedDrillable } from "../drills/stored-subject.ts";
 import { nextFire } from "../schedule/cron.ts";
 import { recipients } from "../alerts/recipients.ts";
+import { openTarget } from "../alerts/channels/sealed-target.ts";
 import { alertingView } from "./alerting-view.ts";
 import { channelStreaks } from "../alerts/channel-streaks.ts";
 import { channelKey } from "../alerts/delivery-key.ts";
@@ -201,15 +202,24 @@ export async function projectSummaries(store: Store, now = new Date(), ids: read
   return projects.map((p) => summary(p, facts, now));
 }
 
+/** A channel row's stored target opened for display; "" (shown as "…") when it cannot be decrypted. */
+function readableTarget(key: Buffer, stored: string): string {
+  try {
+    return openTarget(key, stored);
+  } catch {
+    return "";
+  }
+}
+
 /** Where alerts go; `smtpConfigured` is whether BORELA_SMTP_URL is set, `operatorEmails` BORELA_ALERT_EMAIL. */
-async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: boolean; operatorEmails: string[] }, now: Date) {
+async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: boolean; operatorEmails: string[]; secretKey: Buffer }, now: Date) {
   const list = await recipients(store, p.id, alert.operatorEmails);
   const rows = await store.alertChannel.findMany({ where: { id: { in: list.flatMap((r) => r.id ?? []) } }, select: { id: true, projectId: true } });
   const owner = new Map(rows.map((r) => [r.id, r.projectId]));
   const projectEmails = p.alertEmails ? p.alertEmails.split(",") : [];
   const streaks = await channelStreaks(store, p.id, list);
   return alertingView(
-    list.map((r) => ({ ...r, projectId: r.id ? owner.get(r.id) : null, failing: streaks.get(channelKey(r)) ?? null })),
+    list.map((r) => ({ ...r, target: readableTarget(alert.secretKey, r.target), projectId: r.id ? owner.get(r.id) : null, failing: streaks.get(channelKey(r)) ?? null })),
     projectEmails,
     alert.smtpConfigured,
     isPaused(p, now) ? pausedWords(p.pausedUntil!, p.pauseReason, now) : null,
@@ -217,7 +227,7 @@ async function alerting(store: Store, p: ProjectRow, alert: { smtpConfigured: bo
 }
 
 /** `alert.s3`: BORELA_S3_* (null when unset), for the endpoint of managed replicas in the restore commands. */
-export async function projectDetail(store: Store, id: string, alert: { smtpConfigured: boolean; operatorEmails: string[]; s3?: S3Settings | null; publicUrl?: string; config?: Config }, now = new Date()) {
+export async function projectDetail(store: Store, id: string, alert: { smtpConfigured: boolean; operatorEmails: string[]; secretKey: Buffer; s3?: S3Settings | null; publicUrl?: string; config?: Config }, now = new Date()) {
   const [p] = await loadProjects(store, { id });
   if (!p) return null;
   const facts = await drillFacts(store, p.id);

@@ -9,6 +9,7 @@ import { createSelfHeartbeat } from "../freshness/self-heartbeat.ts";
 import { createStorageLister } from "../freshness/storage-listing.ts";
 import { confirmSecondsFor } from "../alerts/confirm-delay.ts";
 import { withSecretKey } from "../store/secrets.ts";
+import { compactAfterSealing, sealChannelTargets } from "../store/seal-channel-targets.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { buildApp } from "./app.ts";
 import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
@@ -49,6 +50,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // The one read of the secret key: everything that reads or writes stored secrets is handed it.
   const config = withSecretKey(loaded);
   const secretKey = config.encryptionKey;
+  const sealed = await sealChannelTargets(store, secretKey);
+  if (sealed > 0) {
+    logger.info({ channels: sealed }, "alert channel targets encrypted at rest (one-time upgrade); rewriting the database file so no plaintext copy stays in it");
+    await compactAfterSealing(store).catch((err) => logger.warn({ err }, "VACUUM after encrypting alert channel targets failed: run VACUUM on borela.db while Borela is stopped"));
+  }
   const fast = openFastPath(databaseFile(config.dataDir), { maxDatabasesPerProject: config.maxDatabasesPerProject });
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold = (kind: string) => confirmSecondsFor(kind, config.alertConfirmSeconds);

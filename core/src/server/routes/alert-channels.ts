@@ -12,8 +12,9 @@ import { CHANNEL_TYPES, send, type ChannelType } from "../../alerts/channels.ts"
 import { parseLog } from "../../alerts/attempt.ts";
 import { parseDeliveryKey } from "../../alerts/delivery-key.ts";
 import { testAlertContext } from "../../alerts/test-message.ts";
-import { displayTarget, PROVIDERS } from "../../alerts/channels/registry.ts";
+import { PROVIDERS } from "../../alerts/channels/registry.ts";
 import { ChannelFieldError } from "../../alerts/channels/provider.ts";
+import { openTarget, sealTarget, shownTarget } from "../../alerts/channels/sealed-target.ts";
 import { assertWellFormed } from "../well-formed.ts";
 
 const TypeField = Type.Union(CHANNEL_TYPES.map((t) => Type.Literal(t)));
@@ -77,13 +78,22 @@ interface ChannelRow {
   createdAt: Date;
 }
 
-function view(c: ChannelRow) {
-  return { id: c.id, projectId: c.projectId, type: c.type, target: displayTarget(c.type, c.target), signed: c.secretEnc !== null, createdAt: c.createdAt };
+function view(key: Buffer, c: ChannelRow) {
+  return { id: c.id, projectId: c.projectId, type: c.type, target: shownTarget(key, c.type, c.target), signed: c.secretEnc !== null, createdAt: c.createdAt };
 }
 
 export default async function alertChannelRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook("onRequest", app.requireAdmin);
+
+  /** A stored target to check again on PATCH; 400 when it cannot be decrypted (a new target replaces it). */
+  function storedTarget(stored: string): string {
+    try {
+      return openTarget(app.secretKey, stored);
+    } catch (err) {
+      throw badRequest(`target: ${(err as Error).message}; send a new target`);
+    }
+  }
 
   async function channelOr404(id: string) {
     const row = await app.store.alertChannel.findUnique({ where: { id } });
@@ -95,11 +105,11 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
     const { projectId } = request.query;
     const where = projectId === undefined ? {} : { projectId: projectId === "operator" ? null : projectId };
     const rows = await app.store.alertChannel.findMany({ where, orderBy: { id: "asc" } });
-    return rows.map(view);
+    return rows.map((r) => view(app.secretKey, r));
   });
 
   app.get("/api/v1/alert-channels/:id", { schema: { params: IdParams, response: { 200: AlertChannel, ...Errors }, tags: ["alerts"] } }, async (request) => {
-    return view(await channelOr404(request.params.id));
+    return view(app.secretKey, await channelOr404(request.params.id));
   });
 
   app.post("/api/v1/alert-channels", { schema: { body: CreateBody, response: { 201: AlertChannel, ...Errors }, tags: ["alerts"] } }, async (request, reply) => {
@@ -114,11 +124,11 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
         id: newId(),
         projectId: body.projectId ?? null,
         type: body.type,
-        target: validTarget(body.type, body.target, app.config.alertAllowPrivateTargets),
+        target: sealTarget(app.secretKey, body.type, validTarget(body.type, body.target, app.config.alertAllowPrivateTargets)),
         secretEnc: body.secret ? encryptSecret(app.secretKey, body.secret) : null,
       },
     });
-    return reply.code(201).send(view(row));
+    return reply.code(201).send(view(app.secretKey, row));
   });
 
   app.patch("/api/v1/alert-channels/:id", { schema: { params: IdParams, body: UpdateBody, response: { 200: AlertChannel, ...Errors }, tags: ["alerts"] } }, async (request) => {
@@ -132,11 +142,11 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
       where: { id },
       data: {
         type,
-        target: validTarget(type, body.target ?? row.target, app.config.alertAllowPrivateTargets),
+        target: sealTarget(app.secretKey, type, validTarget(type, body.target ?? storedTarget(row.target), app.config.alertAllowPrivateTargets)),
         ...(body.secret !== undefined ? { secretEnc: body.secret ? encryptSecret(app.secretKey, body.secret) : null } : {}),
       },
     });
-    return view(updated);
+    return view(app.secretKey, updated);
   });
 
   app.delete("/api/v1/alert-channels/:id", { schema: { params: IdParams, response: { 204: NoContent, ...Errors }, tags: ["alerts"] } }, async (request, reply) => {
@@ -153,7 +163,7 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
     const context = testAlertContext(row.project, app.config.publicUrl, new Date());
     try {
       const secret = row.secretEnc ? decryptSecret(app.secretKey, row.secretEnc) : null;
-      const channel = { id: row.id, type: row.type as ChannelType, target: row.target, secret };
+      const channel = { id: row.id, type: row.type as ChannelType, target: openTarget(app.secretKey, row.target), secret };
       const detail = await send(channel, context, { smtpUrl: app.config.smtpUrl, mailFrom: app.config.mailFrom, timeoutMs: 10_000, allowPrivateTargets: app.config.alertAllowPrivateTargets });
       return { ok: true, detail };
     } catch (err) {
@@ -175,7 +185,7 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
         event: d.event,
         seq: key?.seq ?? 0,
         channel: d.channel
-          ? { id: d.channel.id, type: d.channel.type, target: displayTarget(d.channel.type, d.channel.target) }
+          ? { id: d.channel.id, type: d.channel.type, target: shownTarget(app.secretKey, d.channel.type, d.channel.target) }
           : { id: null, type: "email", target: d.target },
         status: d.status,
         attempts: d.attempts,

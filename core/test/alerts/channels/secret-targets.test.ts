@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { heartbeat, startTestCore, type TestCore } from "../../support/core-server.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook-receiver.ts";
 import { PROVIDERS } from "../../../src/alerts/channels/registry.ts";
+import { openTarget } from "../../../src/alerts/channels/sealed-target.ts";
 
 let core: TestCore;
 let receiver: WebhookReceiver;
@@ -51,9 +52,9 @@ describe("channel targets that hold a secret", () => {
       expect(created.body.target, type).toBe(shown);
       expect((await core.api("GET", `/api/v1/alert-channels/${created.body.id}`)).body.target, type).toBe(shown);
     }
-    // The stored target is unchanged: sending still needs the secret.
+    // The stored target, once decrypted (sealed-target.ts), is the checked one: sending still needs the secret.
     const stored = await core.store.alertChannel.findMany({ where: { projectId: p.id }, orderBy: { id: "asc" } });
-    expect(stored.map((r) => r.target).sort()).toEqual(cases.map(([type, target]) => PROVIDERS[type as "slack"].checkTarget(target, true)).sort());
+    expect(stored.map((r) => openTarget(core.app.secretKey, r.target)).sort()).toEqual(cases.map(([type, target]) => PROVIDERS[type as "slack"].checkTarget(target, true)).sort());
 
     const listed = await core.api("GET", `/api/v1/alert-channels?projectId=${p.id}`);
     const project = await core.api("GET", `/api/v1/projects/${p.id}`);

@@ -1,0 +1,30 @@
+// The one-time upgrade of alert channel rows written before targets were
+// sealed (alerts/channels/sealed-target.ts): each plaintext target of a
+// secret-bearing type is encrypted in place. Idempotent: a sealed row is left
+// alone, and each update only applies while the row still holds the plaintext
+// it read, so two cores starting together cannot seal a target twice. Then
+// the file is rewritten once so freed pages keep no plaintext; older backups
+// of the core's database still hold it (docs/security.md).
+import type { Store } from "./db.ts";
+import { isSealedTarget, sealsTarget, sealTarget } from "../alerts/channels/sealed-target.ts";
+
+/** Seals every plaintext target of a type that seals; resolves with how many rows it changed. */
+export async function sealChannelTargets(store: Store, key: Buffer): Promise<number> {
+  const rows = await store.alertChannel.findMany({ select: { id: true, type: true, target: true } });
+  const plain = rows.filter((r) => sealsTarget(r.type) && !isSealedTarget(r.target));
+  let sealed = 0;
+  for (const row of plain) {
+    const { count } = await store.alertChannel.updateMany({ where: { id: row.id, target: row.target }, data: { target: sealTarget(key, row.type, row.target) } });
+    sealed += count;
+  }
+  return sealed;
+}
+
+/**
+ * Rewrites the database file (VACUUM) after sealChannelTargets changed rows: SQLite keeps the bytes of
+ * replaced rows and freed pages in the file, so the plaintext targets would otherwise stay readable there.
+ * Takes as long as copying the file once; rejects when another process holds the database past busy_timeout.
+ */
+export async function compactAfterSealing(store: Store): Promise<void> {
+  await store.$executeRawUnsafe("VACUUM");
+}
