@@ -5,49 +5,31 @@
 // answered "no project"; this runs them in an empty temp dir and checks that
 // nothing appears there. The restored file is compared with a plain
 // `litestream restore` of the same replica.
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { restore } from "../../src/litestream/commands.ts";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { addRows, replicate, reportDatabase, seededDatabase, tableCounts } from "../drills/fixtures.ts";
+import { cleanEnv, runBorela } from "../support/borela-cli.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
+import { tableCounts } from "../drills/fixtures.ts";
+import { replicatedProject as replicatedProjectOn } from "../drills/replicated-project.ts";
 
-const BIN = path.resolve(import.meta.dirname, "../../bin/borela.js");
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BORELA_")));
-let core: TestCore;
-let tmp: TmpDir;
+const clean = cleanEnv();
+const core = useTestCore();
+const tmp = useTmpDir("borela-remote-cli-");
 let laptop: string;
 
 beforeAll(async () => {
-  core = await startTestCore();
-  tmp = await tmpDir("borela-remote-cli-");
   laptop = path.join(tmp.path, "laptop");
   mkdirSync(laptop);
 });
-afterAll(async () => {
-  await core?.close();
-  await tmp?.remove();
-});
 
-function borela(args: string[], env: Record<string, string> = { BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken }): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: laptop, env: { ...clean, ...env }, timeout: 90_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
+function borela(args: string[], env: Record<string, string> = { BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken }) {
+  return runBorela(args, { cwd: laptop, env: { ...clean, ...env } });
 }
 
-async function replicatedProject(name: string) {
-  const dir = path.join(tmp.path, name);
-  const file = seededDatabase(dir);
-  const replicaDir = path.join(dir, "replica");
-  await replicate(dir, file, { type: "file", path: replicaDir }, [(f) => addRows(f, 3, 7)]);
-  const project = await core.createProject(name);
-  await reportDatabase(core, project.agentToken, file, `file://${replicaDir}`);
-  return { project, file, replicaDir };
-}
+const replicatedProject = (name: string) => replicatedProjectOn(core, tmp.path, name);
 
 describe("drill and restore through the API, from any directory", () => {
   it("drill run --wait, drill list and restore -o work with BORELA_SERVER and BORELA_ADMIN_TOKEN and create nothing here", async () => {
