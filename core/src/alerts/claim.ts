@@ -1,6 +1,7 @@
 // Inserting a Delivery row is claiming its message: the unique dedupeKey lets
 // exactly one process (or one restart) win.
 import { Prisma } from "../generated/prisma/client.ts";
+import type { DeliveryStatus } from "../generated/prisma/enums.ts";
 import type { Store } from "../store/db.ts";
 import { newId } from "../store/ids.ts";
 import { storeTime } from "../store/time.ts";
@@ -54,7 +55,7 @@ export async function claimDeliveries(store: Store, claims: DeliveryClaim[], at:
  * Takes a pending (or lease-expired) delivery for one attempt: moves it to "sending" with attempts + 1 and
  * the lease's end as nextAttemptAt, only if it is still as read. True when this call won it.
  */
-export async function leaseDelivery(store: Store, d: { id: string; status: string; attempts: number }, at: Date, leaseMs: number): Promise<boolean> {
+export async function leaseDelivery(store: Store, d: { id: string; status: DeliveryStatus; attempts: number }, at: Date, leaseMs: number): Promise<boolean> {
   const { count } = await store.delivery.updateMany({
     where: { id: d.id, status: d.status, attempts: d.attempts },
     data: { status: "sending", attempts: d.attempts + 1, nextAttemptAt: new Date(at.getTime() + leaseMs) },

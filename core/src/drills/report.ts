@@ -1,6 +1,6 @@
 // The drill report: what a drill found, stored as JSON on the Drill row and
 // returned by GET /api/v1/drills/:id.
-export type DrillStatus = "queued" | "running" | "passed" | "failed" | "error";
+export type { DrillStatus } from "../generated/prisma/enums.ts";
 
 export interface AssertionResult {
   name: string;

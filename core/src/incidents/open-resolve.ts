@@ -67,7 +67,7 @@ async function resolveEach(store: IncidentStore, projectId: string, incidents: {
   let resolved = 0;
   for (const { id } of incidents) {
     // Guarded by resolvedAt: null, so a resolve that lost a race writes neither the time nor a transition.
-    const data = { resolvedAt: at, transitions: { create: { projectId, event: "resolved", at } } };
+    const data = { resolvedAt: at, transitions: { create: { projectId, event: "resolved" as const, at } } };
     if (await store.incident.update({ where: { id, resolvedAt: null }, data }).then(() => true, notFound)) resolved++;
   }
   return resolved;

@@ -4,6 +4,7 @@
 import type Sqlite from "better-sqlite3";
 import { SWEEP_WRITE_SQL, prepareAll } from "./fast-sql.ts";
 import { storeTime } from "./time.ts";
+import type { FreshnessStatus } from "../generated/prisma/enums.ts";
 
 export class SweepWrites {
   private readonly stmts;
@@ -16,11 +17,11 @@ export class SweepWrites {
   }
 
   /** `since`: when the status changed (statusSince), or null when only the reasons did. `reasons`: JSON array text. */
-  projectStatus(id: string, status: string, reasons: string, since: Date | null, now: Date): void {
+  projectStatus(id: string, status: FreshnessStatus, reasons: string, since: Date | null, now: Date): void {
     this.stmts.projectStatus.run({ id, status, reasons, since: since ? storeTime(since) : null, now: storeTime(now) });
   }
 
-  databaseStatus(id: string, status: string, reasons: string): void {
+  databaseStatus(id: string, status: FreshnessStatus, reasons: string): void {
     this.stmts.databaseStatus.run({ id, status, reasons });
   }
 

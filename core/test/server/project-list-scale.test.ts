@@ -3,6 +3,7 @@
 // the store (not 1,050 HTTP calls), must list with 200 and each project's own drillStatus.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
+import type { DrillStatus } from "../../src/generated/prisma/enums.ts";
 
 const N = 1_050;
 let core: TestCore;
@@ -26,7 +27,7 @@ describe("the project list at 1,000+ projects", () => {
     });
     await store.database.createMany({ data: ids.map((i) => ({ id: dbid(i), projectId: pid(i), name: "app", path: "/data/app.sqlite3" })) });
     const t = (minutes: number) => new Date(Date.now() - minutes * 60_000);
-    const drill = (id: string, i: number, status: string, finishedMinutesAgo: number) => ({
+    const drill = (id: string, i: number, status: DrillStatus, finishedMinutesAgo: number) => ({
       id,
       projectId: pid(i),
       databaseId: dbid(i),
