@@ -2,23 +2,14 @@
 // file, a sidecar that did not come back after a reboot, Litestream stopped
 // while the app keeps writing, storage credentials that stopped working.
 import { rename, writeFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAlert, expectResolved, startScenario, startWorld, type Scenario, type World } from "./world.ts";
+import { describe, expect, it } from "vitest";
+import { expectAlert, expectResolved } from "./world.ts";
+import { useWorld } from "./use-world.ts";
 
-let world: World;
-const scenarios: Scenario[] = [];
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  for (const s of scenarios) await s.cleanup();
-  await world?.close();
-});
+const world = useWorld();
 
 async function scenario(name: string) {
-  const s = await startScenario(world, name);
-  scenarios.push(s);
-  return s;
+  return world.scenario(name);
 }
 
 describe("drift on the agent's side", () => {
