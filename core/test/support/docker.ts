@@ -36,7 +36,7 @@ export function buildBorelaImage(): string {
   const hash = createHash("sha256");
   for (const dir of ["core/src", "core/prisma", "core/bin", "sidecar-image"]) hashTree(hash, path.join(root, dir));
   hash.update(readFileSync(path.join(root, "package-lock.json")));
-  hash.update(readFileSync(path.join(root, "scripts/build-image.mjs")));
+  for (const script of ["scripts/build-image.mjs", "scripts/bundle-core.mjs"]) hash.update(readFileSync(path.join(root, script)));
   const tag = `borela/borela:${hash.digest("hex").slice(0, 12)}`;
   const exists = () => spawnSync("docker", ["image", "inspect", tag], { stdio: "ignore" }).status === 0;
   if (exists()) return tag;
