@@ -4,59 +4,30 @@
 // rows; a flipped byte in a WAL segment gave only Litestream's "cannot download
 // wal …: lz4: invalid frame checksum" without the segment's file. Each case
 // also runs a plain `litestream restore` of the same replica, for comparison.
-import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { restore } from "../../src/litestream/commands.ts";
-import { startLitestream } from "../litestream/live.ts";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { startSqliteWriter } from "../support/sqlite-writer.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { addRows, replicate, reportDatabase, seededDatabase, tableCounts } from "./fixtures.ts";
+import { describe, expect, it } from "vitest";
+import { cleanEnv, runBorela } from "../support/borela-cli.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
+import { fileReplicaCase, plainRestorer } from "./file-replica-case.ts";
+import { twoReplicators } from "./two-replicators.ts";
+import { addRows, replicate, reportDatabase, tableCounts } from "./fixtures.ts";
 
-const BIN = path.resolve(import.meta.dirname, "../../bin/borela.js");
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BORELA_")));
+const clean = cleanEnv();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const total = (t: Record<string, number>) => Object.values(t).reduce((a, b) => a + b, 0);
-let core: TestCore;
-let tmp: TmpDir;
+const core = useTestCore();
+const tmp = useTmpDir("borela-restore-checks-");
 
-beforeAll(async () => {
-  core = await startTestCore();
-  tmp = await tmpDir("borela-restore-checks-");
-});
-afterAll(async () => {
-  await core?.close();
-  await tmp?.remove();
-});
 
-function borela(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: tmp.path, env: { ...clean, BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken }, timeout: 90_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
+function borela(...args: string[]) {
+  return runBorela(args, { cwd: tmp.path, env: { ...clean, BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken } });
 }
 
-async function setup(name: string) {
-  const dir = path.join(tmp.path, name);
-  const file = seededDatabase(dir);
-  const replicaDir = path.join(dir, "replica");
-  const project = await core.createProject(name);
-  return { dir, file, replicaDir, project, url: `file://${replicaDir}`, target: { type: "file" as const, path: replicaDir } };
-}
+const setup = (name: string) => fileReplicaCase(core, tmp.path, name);
 
-let plainCount = 0;
-async function plainRestore(replicaDir: string): Promise<{ tables: Record<string, number> } | { error: string }> {
-  const output = path.join(tmp.path, `plain-${++plainCount}.sqlite3`);
-  try {
-    await restore({ replica: { type: "file", path: replicaDir } }, { outputPath: output, timeoutMs: 30_000 });
-    return { tables: tableCounts(output) };
-  } catch (err) {
-    return { error: (err as Error).message };
-  }
-}
+const plainRestore = plainRestorer(() => tmp.path);
 
 describe("borela restore runs the drill's pre-checks", () => {
   it("a flipped byte in a WAL segment: refused naming the segment's file; --force gets Litestream's error with the files named", async () => {
@@ -96,18 +67,7 @@ describe("borela restore runs the drill's pre-checks", () => {
 
   it("overlapping WAL segments (two replicators): refused naming the overlap, where litestream restore silently loses rows; --force restores what it restores", async () => {
     const s = await setup("restore-overlap");
-    const first = await startLitestream(path.join(s.dir, "one"), s.file, s.target);
-    let second: Awaited<ReturnType<typeof startLitestream>> | null = null;
-    try {
-      await first.caughtUp();
-      second = await startLitestream(path.join(s.dir, "two"), s.file, s.target);
-      const writer = await startSqliteWriter({ path: s.file, ratePerSecond: 25, durationMs: 4_000 });
-      await writer.exited;
-      await sleep(1_500);
-    } finally {
-      await second?.stop();
-      await first.stop();
-    }
+    await twoReplicators(s);
     const live = tableCounts(s.file);
     await reportDatabase(core, s.project.agentToken, s.file, s.url, live);
     const plain = await plainRestore(s.replicaDir);
