@@ -1,6 +1,7 @@
 // Pure: the store's rows at scrape time → gauge samples. Times are Unix
 // seconds, ages and durations seconds, sizes bytes (Prometheus base units).
 import { STATUSES } from "../freshness/severity.ts";
+import { isPaused } from "../alerts/pause.ts";
 import type { ScrapeRows } from "./scrape-rows.ts";
 
 export type Labels = Record<string, string>;
@@ -14,6 +15,8 @@ export const GAUGES = {
   borela_project_status: { help: "1 for the project's current freshness status, 0 for the others", labels: ["project", "status"] },
   borela_project_heartbeat_age_seconds: { help: "Seconds since the project's last heartbeat (absent before the first)", labels: ["project"] },
   borela_project_open_incidents: { help: "Open incidents of the project", labels: ["project"] },
+  borela_project_paused: { help: "1 while the project's pause window is on (verdicts and incidents go on, alerts are held), 0 otherwise", labels: ["project"] },
+  borela_project_paused_until_timestamp_seconds: { help: "Unix time the project's pause window ends (only while paused)", labels: ["project"] },
   borela_database_status: { help: "1 for the database's current freshness status, 0 for the others", labels: ["project", "database", "status"] },
   borela_database_heartbeat_age_seconds: { help: "Seconds since a heartbeat last reported the database (absent before the first)", labels: ["project", "database"] },
   borela_database_replication_lag_seconds: { help: "Seconds the oldest un-replicated change has waited (0 when every replica caught up)", labels: ["project", "database"] },
@@ -49,6 +52,10 @@ export function gaugeSamples(rows: ScrapeRows, now: Date): Record<GaugeName, Sam
     out.borela_project_status.push(...oneHot(labels, "status", STATUSES, p.status));
     if (p.lastHeartbeatAt) add("borela_project_heartbeat_age_seconds", labels, ageSeconds(p.lastHeartbeatAt, now));
     add("borela_project_open_incidents", labels, p.openIncidents ?? 0);
+    const window = { pausedAt: p.pausedAt ? new Date(p.pausedAt) : null, pausedUntil: p.pausedUntil ? new Date(p.pausedUntil) : null };
+    const paused = isPaused(window, now);
+    add("borela_project_paused", labels, paused ? 1 : 0);
+    if (paused) add("borela_project_paused_until_timestamp_seconds", labels, unixSeconds(window.pausedUntil!));
   }
   for (const d of rows.databases) {
     const labels = { project: d.project, database: d.database };

@@ -11,6 +11,9 @@ export interface ProjectRow {
   status: string;
   lastHeartbeatAt: Time;
   openIncidents: Num;
+  /** The project's last pause window (alerts/pause.ts); both null when never paused. */
+  pausedAt: Time;
+  pausedUntil: Time;
 }
 
 export interface DatabaseRow {
@@ -35,7 +38,8 @@ export interface ScrapeRows {
 }
 
 const PROJECTS = `
-  SELECT p."name" AS project, p."status" AS status, p."lastHeartbeatAt" AS lastHeartbeatAt, COALESCE(o.n, 0) AS openIncidents
+  SELECT p."name" AS project, p."status" AS status, p."lastHeartbeatAt" AS lastHeartbeatAt, COALESCE(o.n, 0) AS openIncidents,
+    p."pausedAt" AS pausedAt, p."pausedUntil" AS pausedUntil
   FROM "Project" p
   LEFT JOIN (SELECT "projectId", COUNT(*) AS n FROM "Incident" WHERE "resolvedAt" IS NULL GROUP BY "projectId") o ON o."projectId" = p."id"`;
 

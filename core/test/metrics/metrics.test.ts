@@ -160,7 +160,25 @@ describe("GET /metrics", () => {
     expect(sampleValue(m, "borela_drill_last_success_timestamp_seconds", db)).toBe(Date.parse(drill.finishedAt) / 1000);
   });
 
-  // After the flow above, so drills and heartbeats have left samples of every gauge.
+  it("shows a paused project as paused until its window's end, and 0 with no end once it resumes", async () => {
+    const held = await core.createProject("held");
+    const resumed = await core.createProject("resumed");
+    const until = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3_600_000);
+    for (const p of [held, resumed]) {
+      const res = await core.api("POST", `/api/v1/projects/${p.id}/pause`, { body: { until: until.toISOString(), reason: "migrating" } });
+      expect(res.status).toBe(200);
+    }
+    expect((await core.api("DELETE", `/api/v1/projects/${resumed.id}/pause`)).status).toBe(200);
+    const m = (await scrape()).text;
+    expect(sampleValue(m, "borela_project_paused", { project: "held" })).toBe(1);
+    expect(sampleValue(m, "borela_project_paused_until_timestamp_seconds", { project: "held" })).toBe(until.getTime() / 1000);
+    expect(sampleValue(m, "borela_project_paused", { project: "resumed" })).toBe(0);
+    expect(sampleValue(m, "borela_project_paused_until_timestamp_seconds", { project: "resumed" })).toBeUndefined();
+    // The reason is free text an admin typed: not a label.
+    expect(m).not.toContain("migrating");
+  });
+
+  // After the flows above, so drills, heartbeats and a pause still on have left samples of every gauge.
   it("has samples of every metric the Grafana dashboard queries", async () => {
     const file = fileURLToPath(new URL("../../../integrations/grafana/borela.json", import.meta.url));
     const queried = grafanaMetricNames(JSON.parse(readFileSync(file, "utf8")));

@@ -22,7 +22,7 @@ const database = (over: Partial<DatabaseRow>): DatabaseRow => ({
 
 describe("gaugeSamples", () => {
   it("gives one status sample per status, 1 only for the current one, and keeps an unexpected status visible", () => {
-    const out = gaugeSamples({ projects: [{ project: "shop", status: "stale", lastHeartbeatAt: null, openIncidents: 2n }, { project: "odd", status: "mystery", lastHeartbeatAt: null, openIncidents: 0 }], databases: [] }, now);
+    const out = gaugeSamples({ projects: [{ project: "shop", status: "stale", lastHeartbeatAt: null, openIncidents: 2n, pausedAt: null, pausedUntil: null }, { project: "odd", status: "mystery", lastHeartbeatAt: null, openIncidents: 0, pausedAt: null, pausedUntil: null }], databases: [] }, now);
     const shop = out.borela_project_status.filter((s) => s.labels.project === "shop");
     expect(shop.filter((s) => s.value === 1).map((s) => s.labels.status)).toEqual(["stale"]);
     expect(shop.map((s) => s.labels.status).sort()).toEqual(["error", "fresh", "silent", "stale", "unknown"]);
@@ -30,6 +30,23 @@ describe("gaugeSamples", () => {
     expect(out.borela_project_open_incidents).toEqual([{ labels: { project: "shop" }, value: 2 }, { labels: { project: "odd" }, value: 0 }]);
     // No heartbeat yet: no age at all rather than a made-up one.
     expect(out.borela_project_heartbeat_age_seconds).toEqual([]);
+  });
+
+  it("says 1 and the window's end while a pause is on, 0 and no end before it starts or after it ended", () => {
+    const project = (name: string, pausedAt: string | null, pausedUntil: string | null) => ({ project: name, status: "stale", lastHeartbeatAt: null, openIncidents: 0, pausedAt, pausedUntil });
+    const out = gaugeSamples(
+      {
+        projects: [
+          project("on", "2026-11-29T11:00:00.000+00:00", "2026-11-29T14:00:00.000+00:00"),
+          project("ended", "2026-11-29T09:00:00.000+00:00", "2026-11-29T12:00:00.000+00:00"),
+          project("never", null, null),
+        ],
+        databases: [],
+      },
+      now,
+    );
+    expect(out.borela_project_paused).toEqual([{ labels: { project: "on" }, value: 1 }, { labels: { project: "ended" }, value: 0 }, { labels: { project: "never" }, value: 0 }]);
+    expect(out.borela_project_paused_until_timestamp_seconds).toEqual([{ labels: { project: "on" }, value: Date.parse("2026-11-29T14:00:00Z") / 1000 }]);
   });
 
   it("measures ages from now, times in Unix seconds, and leaves out a drill that never ran", () => {
