@@ -1,5 +1,6 @@
 // The weekly digest: every project's freshness, last drill, RTO/RPO and
-// storage growth in one email — the boring weekly loop in one message. It goes
+// storage growth in one email — the boring weekly loop in one message — and the
+// projects still paused, with until when and why. It goes
 // to BORELA_ALERT_EMAIL and the operator's email channels.
 import type { Store } from "../store/db.ts";
 import { formatBytes } from "../words/bytes.ts";
@@ -11,6 +12,8 @@ import { sendEmail } from "./email.ts";
 import { PermanentDeliveryError } from "./errors.ts";
 import { escapeHtml } from "../words/html.ts";
 import { splitEmails } from "./recipients.ts";
+import { isPaused } from "./pause.ts";
+import { pausedWords } from "../words/pause.ts";
 import type { Senders } from "./channels.ts";
 
 const WEEK_MS = 7 * 86_400_000;
@@ -23,6 +26,8 @@ export interface DigestRow {
   rpo: string;
   storage: string;
   needsAttention: boolean;
+  /** While the project's pause window is on: "paused until 2026-12-01 14:00 UTC: migrating (paused 2 days ago)"; else null. */
+  paused: string | null;
 }
 
 interface DrillReport {
@@ -48,7 +53,7 @@ function rtoWords(seconds: number): string {
 }
 
 async function digestRows(store: Store, now: Date): Promise<DigestRow[]> {
-  const projects = await store.project.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, status: true } });
+  const projects = await store.project.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, status: true, pausedAt: true, pausedUntil: true, pauseReason: true } });
   const rows: DigestRow[] = [];
   for (const p of projects) {
     const drill = await store.drill.findFirst({
@@ -71,6 +76,7 @@ async function digestRows(store: Store, now: Date): Promise<DigestRow[]> {
       rpo: report?.rpoSeconds != null ? formatDuration(report.rpoSeconds) : "-",
       storage: newest ? `${formatBytes(storageNow)}${growth !== null ? ` (${growth >= 0 ? "+" : "-"}${formatBytes(Math.abs(growth))} this week)` : ""}` : "-",
       needsAttention: p.status !== "fresh" || drill?.status !== "passed",
+      paused: isPaused(p, now) ? `${pausedWords(p.pausedUntil!, p.pauseReason, now)} (paused ${formatDuration((now.getTime() - p.pausedAt!.getTime()) / 1000)} ago)` : null,
     });
   }
   return rows;
@@ -78,7 +84,10 @@ async function digestRows(store: Store, now: Date): Promise<DigestRow[]> {
 
 function renderDigest(rows: DigestRow[], week: string, publicUrl: string) {
   const attention = rows.filter((r) => r.needsAttention).length;
-  const subject = `[Borela] Weekly digest ${week}: ${rows.length} project${rows.length === 1 ? "" : "s"}, ${attention ? `${attention} need${attention === 1 ? "s" : ""} attention` : "all fresh and drilled"}`;
+  // A pause someone forgot holds every alert of its project: the digest names each one still on.
+  const paused = rows.filter((r) => r.paused !== null);
+  const subject = `[Borela] Weekly digest ${week}: ${rows.length} project${rows.length === 1 ? "" : "s"}, ${attention ? `${attention} need${attention === 1 ? "s" : ""} attention` : "all fresh and drilled"}${paused.length ? `, ${paused.length} paused` : ""}`;
+  const pausedTitle = "Paused: no alert is sent for these projects until their window ends.";
   const header = ["project", "freshness", "last drill", "RTO", "RPO", "storage"];
   const table = [header, ...rows.map((r) => [r.project, r.status, r.lastDrill, r.rto, r.rpo, r.storage])];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
@@ -87,6 +96,7 @@ function renderDigest(rows: DigestRow[], week: string, publicUrl: string) {
     "",
     ...table.map((row) => row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()),
     "",
+    ...(paused.length ? [pausedTitle, ...paused.map((r) => `  ${r.project}: ${r.paused}`), ""] : []),
     "RTO: how long the last drill took to restore. RPO: how much recent data that restore lacked.",
     `Dashboard: ${publicUrl}/`,
     "",
@@ -95,7 +105,7 @@ function renderDigest(rows: DigestRow[], week: string, publicUrl: string) {
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif">
 <h2>Borela weekly digest for ${escapeHtml(week)}</h2>
 <table border="1" cellpadding="4" style="border-collapse:collapse"><tr>${cells(header, "th")}</tr>${table.slice(1).map((row) => `<tr>${cells(row, "td")}</tr>`).join("")}</table>
-<p>RTO: how long the last drill took to restore. RPO: how much recent data that restore lacked.</p>
+${paused.length ? `<p>${escapeHtml(pausedTitle)}</p>\n<ul>${paused.map((r) => `<li>${escapeHtml(r.project)}: ${escapeHtml(r.paused!)}</li>`).join("")}</ul>\n` : ""}<p>RTO: how long the last drill took to restore. RPO: how much recent data that restore lacked.</p>
 <p><a href="${escapeHtml(publicUrl)}/">Open the dashboard</a></p>
 </body></html>`;
   return { subject, text, html };
