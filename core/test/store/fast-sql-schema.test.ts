@@ -3,7 +3,7 @@
 // prisma/schema.prisma, so that renaming a column in the schema fails here
 // instead of on the first heartbeat in production. The statements must also
 // prepare on a database migrated by the committed migrations.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
@@ -47,7 +47,8 @@ function schemaTables(schema: string): Map<string, Set<string>> {
 }
 
 const KEYWORDS = new Set(
-  "SELECT FROM WHERE AND OR NOT IN IS NULL INSERT IGNORE INTO VALUES ON CONFLICT DO UPDATE SET RETURNING ORDER BY JOIN DELETE ASC DESC LIMIT".split(" "),
+  ("SELECT FROM WHERE AND OR NOT IN IS NULL INSERT IGNORE INTO VALUES ON CONFLICT DO UPDATE SET RETURNING ORDER BY JOIN DELETE ASC DESC LIMIT " +
+    "AS LIKE GROUP HAVING OVER ROWS UNBOUNDED PRECEDING INDEXED EXISTS DISTINCT CASE WHEN THEN ELSE END").split(" "),
 );
 const TABLE_AFTER = new Set(["FROM", "INTO", "UPDATE", "JOIN"]);
 
@@ -60,6 +61,8 @@ interface Token {
 
 /** The tables and columns one statement names that the schema lacks; `checked` counts the names it resolved. */
 function unknownNames(sql: string, tables: Map<string, Set<string>>): { problems: string[]; checked: number } {
+  // Names a statement defines itself: result aliases (AS n) and the index INDEXED BY names.
+  const defined = new Set([...sql.matchAll(/\b(?:AS|INDEXED\s+BY)\s+"?(\w+)"?/gi)].map((m) => m[1]));
   const text = sql.replace(/'[^']*'/g, "''").replace(/[@:$]\w+/g, "?");
   const tokens: Token[] = [...text.matchAll(/"?([A-Za-z_]\w*)"?(?:\s*\.\s*"?([A-Za-z_]\w*)"?)?(\()?/g)].map((m) => ({
     name: m[1],
@@ -89,7 +92,7 @@ function unknownNames(sql: string, tables: Map<string, Set<string>>): { problems
   if (inserted) named.set("excluded", inserted);
   const pseudo = tokens.some((t) => t.call && t.name === "json_each") ? new Set(["value"]) : new Set<string>();
   tokens.forEach((t, i) => {
-    if (used.has(i) || t.call || KEYWORDS.has(t.name.toUpperCase())) return;
+    if (used.has(i) || t.call || KEYWORDS.has(t.name.toUpperCase()) || (defined.has(t.name) && t.column === undefined)) return;
     if (t.column !== undefined) {
       const table = named.get(t.name);
       if (!table) problems.push(`table or alias ${t.name}`);
@@ -103,6 +106,23 @@ function unknownNames(sql: string, tables: Map<string, Set<string>>): { problems
     else checked++;
   });
   return { problems, checked };
+}
+
+/**
+ * The static SQL in core/src/store's source (template literals that begin with a statement and hold no ${…}),
+ * as [file:line, sql]; the migration runner's ledger statements name Prisma's own table, not the schema's.
+ */
+function storeStatements(): [string, string][] {
+  const dir = path.resolve(import.meta.dirname, "../../src/store");
+  const out: [string, string][] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") && !["migrate.ts", "prisma-ledger.ts", "fast-sql.ts"].includes(f))) {
+    const source = readFileSync(path.join(dir, file), "utf8");
+    for (const m of source.matchAll(/`\s*((?:SELECT|INSERT|UPDATE|DELETE|WITH)\b[^`]*)`/g)) {
+      if (m[1].includes("${")) continue;
+      out.push([`${file}:${source.slice(0, m.index).split("\n").length}`, m[1]]);
+    }
+  }
+  return out;
 }
 
 describe("raw SQL of the fast path against prisma/schema.prisma", () => {
@@ -136,6 +156,17 @@ describe("raw SQL of the fast path against prisma/schema.prisma", () => {
     expect(unknownNames(SWEEP_SQL.replicas.replace("r.lastError", "r.lastErr"), tables).problems).toEqual(["column Replica.lastErr"]);
     expect(unknownNames(AUTH_SQL.token.replace("AgentToken", "AgentTokens"), tables).problems).toContain("table AgentTokens");
     expect(unknownNames(INGEST_SQL.upsertReplica.replace("excluded.lastWalAt", "excluded.lastWal"), tables).problems).toEqual(["column Replica.lastWal"]);
+  });
+
+  it("every other raw statement in core/src/store names only tables and columns the schema has", () => {
+    const found = storeStatements();
+    // The ones this is for: history budget and page, stored-URL redaction, the sweep mark.
+    expect(found.map(([where]) => where.split(":")[0])).toEqual(
+      expect.arrayContaining(["history-budget.ts", "history-page.ts", "redact-stored-urls.ts", "sweep-mark.ts"]),
+    );
+    const failing = found.map(([where, sql]) => [where, unknownNames(sql, tables).problems]).filter(([, problems]) => problems.length > 0);
+    expect(failing).toEqual([]);
+    expect(unknownNames(found.find(([w]) => w.startsWith("sweep-mark.ts"))![1].replace("value", "valu"), tables).problems).toEqual(["column valu (in Setting)"]);
   });
 
   it("every statement prepares on a database the committed migrations built", async () => {
