@@ -3,7 +3,6 @@
 // `<path>/generations/<id>/wal/<index>_<offset>.wal.lz4` (index and offset in hex).
 //
 //   readReplica(target: ReplicaTarget, options?: ReadOptions): Promise<ReplicaState>
-//   listReplicaFiles(target, options?): Promise<ReplicaFile[]>
 // (parseReplicaKey, summarizeReplica and the file listing: replica-files.ts)
 //
 // The summary describes the generation a plain `litestream restore` would use
@@ -19,17 +18,17 @@
 // read once (sizeCache, by key and stored size); a read reads at most
 // maxSegmentReads uncached segments (newest first), so a long history is checked
 // over a few reads rather than all at once.
-// Throws ReplicaReadError naming the replica (URL without secrets).
-// The agent's reader: S3 through the signed transport (s3-objects.ts).
-import { readFile } from "node:fs/promises";
+// Throws ReplicaReadError naming the replica (URL without secrets), with S3's or the OS's code.
+// Storage is read through the agent's replica client (client/signed.ts: the small signer for S3),
+// which alone knows where the files live; this module only decides what to read.
 import type { Position } from "../protocol.ts";
 import { lz4ContentSize } from "./lz4.ts";
 import { planRestore } from "./restore-plan.ts";
+import type { ReplicaTarget } from "./replica-url.ts";
+import { summarizeReplica, type ReplicaFile, type ReplicaSummary } from "./replica-files.ts";
+import type { ClientOptions, ReplicaClient } from "./client/replica-client.ts";
+import { openSignedReplicaClient } from "./client/signed.ts";
 import { overlappingSegments } from "./wal-continuity.ts";
-import { replicaUrl, type ReplicaTarget } from "./replica-url.ts";
-import { listFileReplicaFiles, parseReplicaKey, ReplicaReadError, summarizeReplica, type ReplicaFile, type ReplicaSummary } from "./replica-files.ts";
-import { signedS3 } from "./s3-objects.ts";
-import { S3RequestError, type S3Store } from "./s3-transport.ts";
 
 export type { ReplicaFile } from "./replica-files.ts";
 
@@ -55,45 +54,10 @@ export interface ReadOptions {
   maxSegmentReads?: number;
 }
 
-function s3Store(target: Extract<ReplicaTarget, { type: "s3" }>): S3Store {
-  return {
-    bucket: target.bucket,
-    endpoint: target.endpoint,
-    region: target.region,
-    forcePathStyle: target.forcePathStyle,
-    credentials: target.credentials,
-  };
-}
-
-export async function listReplicaFiles(target: ReplicaTarget, options: ReadOptions = {}): Promise<ReplicaFile[]> {
-  try {
-    if (target.type === "file") return await listFileReplicaFiles(target.path);
-    const prefix = `${target.path ? `${target.path}/` : ""}generations/`;
-    const objects = await signedS3.listObjects(s3Store(target), prefix, options);
-    const files: ReplicaFile[] = [];
-    for (const o of objects) {
-      const parsed = parseReplicaKey(o.key.slice(target.path ? target.path.length + 1 : 0));
-      if (parsed) files.push({ ...parsed, size: o.size, modifiedAt: o.lastModified, key: o.key });
-    }
-    return files;
-  } catch (err) {
-    throw wrap(target, err);
-  }
-}
-
-function wrap(target: ReplicaTarget, err: unknown): ReplicaReadError {
-  if (err instanceof ReplicaReadError) return err;
-  const code = err instanceof S3RequestError ? err.code : ((err as NodeJS.ErrnoException).code ?? "Error");
-  return new ReplicaReadError(`cannot read replica ${replicaUrl(target)}: ${(err as Error).message}`, code);
-}
-
-async function segmentBytes(target: ReplicaTarget, file: ReplicaFile, options: ReadOptions): Promise<Buffer> {
-  if (target.type === "file") return readFile(file.key);
-  return signedS3.getObject(s3Store(target), file.key, { ...options, maxBytes: 256 * 1024 * 1024 });
-}
+const clientOptions = (o: ReadOptions): ClientOptions => ({ ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }), ...(o.signal && { signal: o.signal }) });
 
 /** Reads the uncompressed size of each segment not in the cache, newest first, at most `budget` of them, 8 at a time. */
-async function readSizes(target: ReplicaTarget, segments: ReplicaFile[], newest: ReplicaFile, options: ReadOptions): Promise<Map<ReplicaFile, number>> {
+async function readSizes(client: ReplicaClient, segments: ReplicaFile[], newest: ReplicaFile, options: ReadOptions): Promise<Map<ReplicaFile, number>> {
   const cache = options.sizeCache ?? new Map<string, number>();
   const keyOf = (f: ReplicaFile) => `${f.key}:${f.size}`;
   const sizes = new Map<ReplicaFile, number>();
@@ -110,11 +74,11 @@ async function readSizes(target: ReplicaTarget, segments: ReplicaFile[], newest:
     while (next < batch.length) {
       const f = batch[next++];
       try {
-        sizes.set(f, lz4ContentSize(await segmentBytes(target, f, options)));
+        sizes.set(f, lz4ContentSize(await client.read(f, { ...clientOptions(options), maxBytes: 256 * 1024 * 1024 })));
       } catch (err) {
-        const code = err instanceof S3RequestError ? err.code : (err as NodeJS.ErrnoException).code;
+        const code = (err as { code?: string }).code;
         if (f !== newest && (code === "ENOENT" || code === "NoSuchKey")) continue; // removed by retention meanwhile
-        throw wrap(target, err);
+        throw err;
       }
     }
   };
@@ -125,11 +89,12 @@ async function readSizes(target: ReplicaTarget, segments: ReplicaFile[], newest:
 }
 
 export async function readReplica(target: ReplicaTarget, options: ReadOptions = {}): Promise<ReplicaState> {
-  const files = await listReplicaFiles(target, options);
+  const client = openSignedReplicaClient(target);
+  const files = (await client.list(clientOptions(options))).generations;
   const summary = summarizeReplica(files);
   // An empty replica is "no backup yet", not a failed restore.
   const planned = files.length > 0 ? planRestore(files) : null;
-  const problems = planned && !planned.ok ? [`litestream restore of ${replicaUrl(target)} would fail: ${planned.reason}`] : [];
+  const problems = planned && !planned.ok ? [`litestream restore of ${client.url} would fail: ${planned.reason}`] : [];
   const newest = summary.newestWal;
   if (!newest || options.exactPosition === false) {
     const base = newest ?? summary.newestSnapshot;
@@ -138,7 +103,7 @@ export async function readReplica(target: ReplicaTarget, options: ReadOptions = 
   }
   const applied = planned?.ok ? planned.plan.wal : [];
   const segments = applied.includes(newest) ? applied : [...applied, newest];
-  const sizes = await readSizes(target, segments, newest, options);
+  const sizes = await readSizes(client, segments, newest, options);
   const position = { generation: newest.generation, index: newest.index, offset: newest.offset + sizes.get(newest)! };
   return { ...summary, position, problems: [...problems, ...overlappingSegments(applied, (f) => sizes.get(f))] };
 }
