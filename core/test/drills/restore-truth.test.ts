@@ -5,37 +5,22 @@
 // WAL segment. Every case runs the real binary twice: through the drill, and
 // as a plain `litestream restore` (no -generation: Litestream chooses) of the
 // same replica, and compares.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { startSqliteWriter } from "../support/sqlite-writer.ts";
-import { startLitestream } from "../litestream/live.ts";
-import { restore } from "../../src/litestream/commands.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
+import { fileReplicaCase, plainRestorer } from "./file-replica-case.ts";
+import { twoReplicators } from "./two-replicators.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
-import { addRows, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
+import { addRows, replicate, reportDatabase, runDrillNow, tableCounts } from "./fixtures.ts";
 
-let core: TestCore;
-let tmp: TmpDir;
-beforeAll(async () => {
-  core = await startTestCore();
-  tmp = await tmpDir("borela-truth-");
-});
-afterAll(async () => {
-  await core?.close();
-  await tmp?.remove();
-});
+const core = useTestCore();
+const tmp = useTmpDir("borela-truth-");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function setup(name: string) {
-  const dir = path.join(tmp.path, name);
-  const file = seededDatabase(dir);
-  const replicaDir = path.join(dir, "replica");
-  const project = await core.createProject(name);
-  return { dir, file, replicaDir, project, url: `file://${replicaDir}`, target: { type: "file" as const, path: replicaDir } };
-}
+const setup = (name: string) => fileReplicaCase(core, tmp.path, name);
 
 /** Litestream's own state next to the database: without it, the next `replicate` starts a new generation. */
 function forgetGeneration(file: string): void {
@@ -45,17 +30,7 @@ function forgetGeneration(file: string): void {
 const generations = (replicaDir: string) => readdirSync(path.join(replicaDir, "generations")).sort();
 const dirOf = (replicaDir: string, generation: string, kind: "snapshots" | "wal") => path.join(replicaDir, "generations", generation, kind);
 
-let plainCount = 0;
-/** A plain `litestream restore` of the replica: the counts it restores, or its error. */
-async function plainRestore(replicaDir: string, timestamp?: Date): Promise<{ tables: Record<string, number> } | { error: string }> {
-  const output = path.join(tmp.path, `plain-${++plainCount}.sqlite3`);
-  try {
-    await restore({ replica: { type: "file", path: replicaDir } }, { outputPath: output, timestamp, timeoutMs: 30_000 });
-    return { tables: tableCounts(output) };
-  } catch (err) {
-    return { error: (err as Error).message };
-  }
-}
+const plainRestore = plainRestorer(() => tmp.path);
 
 /** Two generations: the first with `first` rows added, the second (newest) with `second` more. */
 async function twoGenerations(s: Awaited<ReturnType<typeof setup>>) {
@@ -217,20 +192,10 @@ describe("a drill restores what litestream restore restores", () => {
 describe("two replicators on one replica", () => {
   it("fails the drill naming the overlapping segments, where a plain litestream restore silently loses rows; the replica reader reports it", async () => {
     const s = await setup("two-replicators");
-    const first = await startLitestream(path.join(s.dir, "one"), s.file, s.target);
-    let second: Awaited<ReturnType<typeof startLitestream>> | null = null;
-    try {
-      await first.caughtUp();
-      second = await startLitestream(path.join(s.dir, "two"), s.file, s.target);
-      const writer = await startSqliteWriter({ path: s.file, ratePerSecond: 25, durationMs: 4_000 });
-      await writer.exited;
-      await sleep(1_500);
+    await twoReplicators(s, async () => {
       const state = await readReplica(s.target);
       expect(state.problems).toEqual([expect.stringMatching(/^overlapping WAL segments at index \d+ of generation [0-9a-f]{16} \([0-9a-f_]+\.wal\.lz4 ends at byte \d+, [0-9a-f_]+\.wal\.lz4 starts at \d+.*\): two processes replicate to this path$/)]);
-    } finally {
-      await second?.stop();
-      await first.stop();
-    }
+    });
     const live = tableCounts(s.file);
     await reportDatabase(core, s.project.agentToken, s.file, s.url, live);
     const drill = await runDrillNow(core, s.project.id);
