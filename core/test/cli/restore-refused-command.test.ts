@@ -3,39 +3,27 @@
 // offered command carries no --force, and `borela restore` (with or without --force) refuses, naming a
 // --timestamp before the damaged file — and that --timestamp restore, run as printed, brings back what
 // a plain `litestream restore -timestamp` brings back.
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { planLtxRestore } from "../../src/litestream/ltx-plan.ts";
 import { LTX_DAMAGE_NOTE } from "../../src/snippets/restore-refusal.ts";
 import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { cleanEnv, runBorela } from "../support/borela-cli.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
 import { sleep } from "../support/wait-for.ts";
 import { addRows, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "../drills/fixtures.ts";
 
-const BIN = path.resolve(import.meta.dirname, "../../bin/borela.js");
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BORELA_")));
-let core: TestCore;
-let tmp: TmpDir;
+const clean = cleanEnv();
+const core = useTestCore();
+const tmp = useTmpDir("borela-restore-refused-");
 
-beforeAll(async () => {
-  core = await startTestCore();
-  tmp = await tmpDir("borela-restore-refused-");
-});
-afterAll(async () => {
-  await core?.close();
-  await tmp?.remove();
-});
 
-function borela(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: tmp.path, env: { ...clean, BORELA_ADMIN_TOKEN: core.adminToken }, timeout: 90_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
+function borela(args: string[]) {
+  return runBorela(args, { cwd: tmp.path, env: { ...clean, BORELA_ADMIN_TOKEN: core.adminToken } });
 }
 
 /** The offered command's words, as a shell would split them (no quoting needed here), without the note and `npx borela`. */

@@ -4,36 +4,23 @@
 // LTX file is refused naming the file (the drill's check, ltx-check.ts), where
 // the old `borela restore` found "no backup" (it read only 0.3 generations), and
 // without offering --force: litestream restore fails on that file too.
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { cleanEnv, runBorela } from "../support/borela-cli.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
 import { addRows, reportDatabase, seededDatabase, tableCounts } from "../drills/fixtures.ts";
 
-const BIN = path.resolve(import.meta.dirname, "../../bin/borela.js");
-const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("BORELA_")));
-let core: TestCore;
-let tmp: TmpDir;
+const clean = cleanEnv();
+const core = useTestCore();
+const tmp = useTmpDir("borela-restore-v5-");
 
-beforeAll(async () => {
-  core = await startTestCore();
-  tmp = await tmpDir("borela-restore-v5-");
-});
-afterAll(async () => {
-  await core?.close();
-  await tmp?.remove();
-});
 
-function borela(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: tmp.path, env: { ...clean, BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken }, timeout: 90_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
+function borela(...args: string[]) {
+  return runBorela(args, { cwd: tmp.path, env: { ...clean, BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken } });
 }
 
 async function ltxProject(name: string) {
