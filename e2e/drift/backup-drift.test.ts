@@ -2,43 +2,23 @@
 // WAL segment, a deleted generation, a drill that never ran. Each is found
 // by a drill (or the schedule), alerts once naming the cause, and resolves
 // once after the fix.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { describe, expect, it } from "vitest";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { drill, expectDrillAlert, expectDrillResolved, startScenario, startWorld, type Scenario, type World } from "./world.ts";
+import { drill, expectDrillAlert, expectDrillResolved, type Scenario } from "./world.ts";
+import { backupsBucket } from "./bucket.ts";
+import { useWorld } from "./use-world.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
 
-let world: World;
-const scenarios: Scenario[] = [];
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  for (const s of scenarios) await s.cleanup();
-  await world?.close();
-});
+const world = useWorld();
 
 async function scenario(name: string, settings: Record<string, unknown> = {}) {
   // The agent is stopped while storage is damaged: a long grace keeps that from being a drift of its own.
-  const s = await startScenario(world, name, { heartbeatGraceSeconds: 300, ...settings }, { litestream: "0.3" });
-  scenarios.push(s);
-  return s;
+  return world.scenario(name, { heartbeatGraceSeconds: 300, ...settings }, { litestream: "0.3" });
 }
 
-async function keys(prefix: string): Promise<string[]> {
-  const out = await world.s3.client().send(new ListObjectsV2Command({ Bucket: "backups", Prefix: prefix }));
-  return (out.Contents ?? []).map((o) => o.Key!).sort();
-}
-
-async function getBytes(key: string): Promise<Buffer> {
-  const out = await world.s3.client().send(new GetObjectCommand({ Bucket: "backups", Key: key }));
-  return Buffer.from(await out.Body!.transformToByteArray());
-}
-
-async function put(key: string, body: Buffer): Promise<void> {
-  await world.s3.client().send(new PutObjectCommand({ Bucket: "backups", Key: key, Body: body }));
-}
+const { keys, getBytes, put } = backupsBucket(world);
 
 /** Stops writes, the agent and the project's drills (the first one starts when it turns fresh) so storage holds still while a test damages it. */
 async function quiesce(s: Scenario): Promise<void> {
