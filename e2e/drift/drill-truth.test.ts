@@ -4,11 +4,13 @@
 //    app writes; the error stays after it exits and Litestream moves to a new
 //    WAL index, as a restore still applies the overlapping one. Each drill is compared with a plain `litestream restore` of the
 //    same replica; each alerts once naming the cause.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { describe, expect, it } from "vitest";
+import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { drill, expectDrillAlert, expectDrillResolved, startScenario, startWorld, type Scenario, type World } from "./world.ts";
+import { drill, expectDrillAlert, expectDrillResolved, type Scenario } from "./world.ts";
+import { backupsBucket } from "./bucket.ts";
+import { useWorld } from "./use-world.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
 import { project, waitForStatus } from "../../core/test/agent/harness.ts";
 import Database from "better-sqlite3";
@@ -18,32 +20,14 @@ import { tableCounts } from "../../core/test/drills/fixtures.ts";
 import { restore } from "../../core/src/litestream/commands.ts";
 import { parseReplicaUrl, type ReplicaTarget } from "../../core/src/litestream/replica-url.ts";
 
-let world: World;
-const scenarios: Scenario[] = [];
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  for (const s of scenarios) await s.cleanup();
-  await world?.close();
-});
+const world = useWorld();
 
 async function scenario(name: string) {
   // The agent is stopped while storage is changed: a long grace keeps that from being a drift of its own.
-  const s = await startScenario(world, name, { heartbeatGraceSeconds: 300 }, { litestream: "0.3" });
-  scenarios.push(s);
-  return s;
+  return world.scenario(name, { heartbeatGraceSeconds: 300 }, { litestream: "0.3" });
 }
 
-async function keys(prefix: string): Promise<string[]> {
-  const out = await world.s3.client().send(new ListObjectsV2Command({ Bucket: "backups", Prefix: prefix }));
-  return (out.Contents ?? []).map((o) => o.Key!).sort();
-}
-
-async function getBytes(key: string): Promise<Buffer> {
-  const out = await world.s3.client().send(new GetObjectCommand({ Bucket: "backups", Key: key }));
-  return Buffer.from(await out.Body!.transformToByteArray());
-}
+const { keys, getBytes } = backupsBucket(world);
 
 function target(s: Scenario): ReplicaTarget {
   const t = parseReplicaUrl(s.replicaUrl);
