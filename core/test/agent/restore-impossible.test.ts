@@ -5,22 +5,15 @@
 // use (none), not the older generation's snapshot.
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { restore } from "../../src/litestream/commands.ts";
 import { createDatabase } from "../litestream/live.ts";
 import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+import { waitForStatus } from "./harness.ts";
+import { useHarness } from "./use-harness.ts";
 
-let h: Harness;
-let agent: TestAgent | null = null;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await agent?.stop();
-  await h?.close();
-});
+const h = useHarness();
 
 describe("a replica litestream restore cannot restore", () => {
   it("is an error naming why, with lastSnapshotAt of the generation a restore would use", async () => {
@@ -28,8 +21,8 @@ describe("a replica litestream restore cannot restore", () => {
     const dbPath = path.join(h.dir.path, "app.sqlite3");
     const replica = path.join(h.dir.path, "replica");
     createDatabase(dbPath, 30);
-    const run = () => runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], replicaUrl: `file://${replica}`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
-    agent = await run();
+    const run = () => h.runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], replicaUrl: `file://${replica}`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
+    let agent = await run();
     await waitForStatus(h.core, p.id, "fresh", 30_000, (d) => d.storageBytes > 0);
     await agent.stop();
     // Litestream loses its local state: the next start begins a newer generation.
