@@ -1,21 +1,14 @@
 // The round-trip proof: an agent with markers on writes `_borela_marker` rows;
 // the drill finds a recent one in the restored copy (exact RPO), and fails when
 // the newest marker that reached storage is older than the stale threshold.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import path from "node:path";
 import { createDatabase } from "../litestream/live.ts";
-import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "../agent/harness.ts";
+import { waitForStatus } from "../agent/harness.ts";
+import { useHarness } from "../agent/use-harness.ts";
 import { waitFor, sleep } from "../support/wait-for.ts";
 
-let h: Harness;
-let agent: TestAgent | null = null;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await agent?.stop();
-  await h?.close();
-});
+const h = useHarness();
 
 async function drill(projectId: string) {
   const res = await h.core.api("POST", `/api/v1/projects/${projectId}/drills`, { body: {} });
@@ -32,7 +25,7 @@ describe("marker round trip", () => {
     const p = await h.core.createProject("marker", { staleAfterSeconds: 4, heartbeatGraceSeconds: 30 });
     const dbPath = path.join(h.dir.path, "marker.sqlite3");
     createDatabase(dbPath, 5);
-    agent = await runAgent({
+    const agent = await h.runAgent({
       server: h.core.url,
       token: p.agentToken,
       databases: [dbPath],
