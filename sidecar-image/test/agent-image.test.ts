@@ -4,14 +4,15 @@
 // `litestream restore` of its replica has the database's rows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
-import { docker, ensureDocker, removeContainer, runContainer } from "../../core/test/support/docker.ts";
+import { docker, ensureDocker, removeContainer } from "../../core/test/support/docker.ts";
 import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
 import { startSqliteWriter, type SqliteWriter } from "../../core/test/support/sqlite-writer.ts";
 import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
-import { createDatabase, countRows } from "../../core/test/litestream/live.ts";
+import { runSidecar, sidecarDatabase, waitFreshProject } from "./sidecar-run.ts";
+import { countRows } from "../../core/test/litestream/live.ts";
 import { resolveLitestreamBinFor } from "../../core/src/litestream/binary.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -48,36 +49,13 @@ describe("the agent-only image", () => {
   });
 
   it("as a sidecar: replicates a database another process writes to, turns fresh and healthy, as the database's owner", async () => {
-    const data = path.join(tmp.path, "data");
-    const replica = path.join(tmp.path, "replica");
-    mkdirSync(data, { recursive: true });
-    mkdirSync(replica, { recursive: true });
-    const dbPath = path.join(data, "app.sqlite3");
-    createDatabase(dbPath, 20);
-    for (const p of [data, replica, dbPath]) chmodSync(p, 0o777);
+    const sidecar = sidecarDatabase(tmp.path);
+    const { replica, dbPath } = sidecar;
     writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 5, durationMs: 90_000 });
     const project = await core.createProject("agent-image", { staleAfterSeconds: 10, heartbeatGraceSeconds: 10 });
-    const id = runContainer(image, {
-      env: {
-        BORELA_SERVER: core.url,
-        BORELA_AGENT_TOKEN: project.agentToken,
-        BORELA_DATABASES: dbPath,
-        BORELA_REPLICA_URL: `file://${replica}`,
-        BORELA_HEARTBEAT_INTERVAL_SECONDS: "2",
-      },
-      mounts: [`${data}:${data}`, `${replica}:${replica}`],
-      healthInterval: "2s",
-    });
+    const id = runSidecar(image, core, project.agentToken, sidecar);
     containers.push(id);
-    await waitFor(
-      async () => {
-        const p = (await core.api("GET", `/api/v1/projects/${project.id}`)).body;
-        return p.status === "fresh" && p.storageBytes > 0 ? p : null;
-      },
-      { timeoutMs: 60_000, what: "the agent image's project to turn fresh" },
-    ).catch((err) => {
-      throw new Error(`${err.message}\n${docker("logs", "--tail", "40", id)}`);
-    });
+    await waitFreshProject(core, project.id, id, "the agent image's project to turn fresh");
     await waitFor(() => (docker("inspect", "--format", "{{.State.Health.Status}}", id) === "healthy" ? true : null), {
       timeoutMs: 30_000,
       what: "the agent container to be healthy",

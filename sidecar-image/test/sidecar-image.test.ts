@@ -3,14 +3,14 @@
 // HEALTHCHECK, and as a sidecar (default settings: Litestream 0.5) it replicates a database another
 // process writes to and heartbeats to a core on loopback until the project is fresh.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chmodSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { buildBorelaImage, docker, removeContainer, runContainer } from "../../core/test/support/docker.ts";
+import { buildBorelaImage, docker, removeContainer } from "../../core/test/support/docker.ts";
 import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
 import { startSqliteWriter, type SqliteWriter } from "../../core/test/support/sqlite-writer.ts";
 import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
-import { createDatabase, countRows } from "../../core/test/litestream/live.ts";
+import { runSidecar, sidecarDatabase, waitFreshProject } from "./sidecar-run.ts";
+import { countRows } from "../../core/test/litestream/live.ts";
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { resolveLitestreamBinFor } from "../../core/src/litestream/binary.ts";
@@ -47,38 +47,13 @@ describe("the Borela image", () => {
   });
 
   it("as a sidecar: replicates a database another process writes to, heartbeats, turns fresh and healthy", async () => {
-    const data = path.join(tmp.path, "data");
-    const replica = path.join(tmp.path, "replica");
-    mkdirSync(data, { recursive: true });
-    mkdirSync(replica, { recursive: true });
-    const dbPath = path.join(data, "app.sqlite3");
-    createDatabase(dbPath, 20);
-    // The sidecar runs as the database's owner and writes `<db>-litestream` beside the database.
-    for (const p of [data, replica, dbPath]) chmodSync(p, 0o777);
+    const sidecar = sidecarDatabase(tmp.path);
+    const { replica, dbPath } = sidecar;
     writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 5, durationMs: 90_000 });
     const project = await core.createProject("sidecar", { staleAfterSeconds: 10, heartbeatGraceSeconds: 10 });
-    const id = runContainer(image, {
-      env: {
-        BORELA_SERVER: core.url,
-        BORELA_AGENT_TOKEN: project.agentToken,
-        BORELA_DATABASES: dbPath,
-        BORELA_REPLICA_URL: `file://${replica}`,
-        BORELA_HEARTBEAT_INTERVAL_SECONDS: "2",
-      },
-      // The app's data volume is mounted at the same path as in the app.
-      mounts: [`${data}:${data}`, `${replica}:${replica}`],
-      healthInterval: "2s",
-    });
+    const id = runSidecar(image, core, project.agentToken, sidecar);
     containers.push(id);
-    const fresh = await waitFor(
-      async () => {
-        const p = (await core.api("GET", `/api/v1/projects/${project.id}`)).body;
-        return p.status === "fresh" && p.storageBytes > 0 ? p : null;
-      },
-      { timeoutMs: 60_000, what: "the sidecar's project to turn fresh" },
-    ).catch((err) => {
-      throw new Error(`${err.message}\n${docker("logs", "--tail", "40", id)}`);
-    });
+    const fresh = await waitFreshProject(core, project.id, id, "the sidecar's project to turn fresh");
     expect(fresh.databases[0]).toMatchObject({ path: dbPath, replicas: [expect.objectContaining({ url: `file://${replica}` })] });
     await waitFor(() => (docker("inspect", "--format", "{{.State.Health.Status}}", id) === "healthy" ? true : null), {
       timeoutMs: 30_000,
