@@ -11,25 +11,18 @@ import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
 import { createDatabase } from "../litestream/live.ts";
-import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+import { runAgent, waitForStatus, type TestAgent } from "./harness.ts";
+import { useHarness } from "./use-harness.ts";
 
 describe("revoked agent token", () => {
-  let h: Harness;
-  let agent: TestAgent | null = null;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await agent?.stop();
-    await h?.close();
-  });
+  const h = useHarness();
 
   it("core rejects, agent logs it once, project goes silent, Litestream keeps replicating", async () => {
     const p = await h.core.createProject("revoked", { staleAfterSeconds: 5, heartbeatGraceSeconds: 3 });
     const dbPath = path.join(h.dir.path, "app.sqlite3");
     createDatabase(dbPath, 5);
     const replica = path.join(h.dir.path, "replica");
-    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], replicaUrl: `file://${replica}`, dir: h.dir.path });
+    const agent = await h.runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], replicaUrl: `file://${replica}`, dir: h.dir.path });
     await waitForStatus(h.core, p.id, "fresh", 15_000);
 
     const tokens = await h.core.api<Array<{ id: string }>>("GET", `/api/v1/projects/${p.id}/tokens`);

@@ -13,7 +13,8 @@ import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { createDatabase } from "../litestream/live.ts";
-import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+import { runAgent, waitForStatus, type TestAgent } from "./harness.ts";
+import { useHarness } from "./use-harness.ts";
 
 let s3: S3Server;
 beforeAll(async () => {
@@ -23,22 +24,14 @@ beforeAll(async () => {
 afterAll(() => s3?.stop());
 
 describe("managed replica from the core", () => {
-  let h: Harness;
-  let agent: TestAgent | null = null;
-  beforeAll(async () => {
-    h = await startHarness({
-      BORELA_S3_BUCKET: "managed",
-      BORELA_S3_ENDPOINT: s3.endpoint,
-      BORELA_S3_REGION: "us-east-1",
-      BORELA_S3_ACCESS_KEY_ID: s3.accessKeyId,
-      BORELA_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      BORELA_S3_FORCE_PATH_STYLE: "true",
-    });
-  });
-  afterAll(async () => {
-    await agent?.stop();
-    await h?.close();
-  });
+  const h = useHarness(() => ({
+    BORELA_S3_BUCKET: "managed",
+    BORELA_S3_ENDPOINT: s3.endpoint,
+    BORELA_S3_REGION: "us-east-1",
+    BORELA_S3_ACCESS_KEY_ID: s3.accessKeyId,
+    BORELA_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    BORELA_S3_FORCE_PATH_STYLE: "true",
+  }));
 
   it("replicates to <bucket>/<project prefix>/<database> with the project's attached keys → fresh", async () => {
     const p = await h.core.createProject("managed", { staleAfterSeconds: 5, heartbeatGraceSeconds: 10 });
@@ -46,7 +39,7 @@ describe("managed replica from the core", () => {
     expect(attached.status).toBe(204);
     const dbPath = path.join(h.dir.path, "primary.sqlite3");
     createDatabase(dbPath, 10);
-    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
+    const agent = await h.runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
     const writer = await startSqliteWriter({ path: dbPath, ratePerSecond: 20, durationMs: 1500 });
     await writer.exited;
     const fresh = await waitForStatus(h.core, p.id, "fresh", 20_000, (x) => (x.databases[0]?.replicas[0]?.storageBytes ?? 0) > 0);
@@ -69,21 +62,13 @@ describe("managed replica from the core", () => {
 });
 
 describe("managed mode without storage on the core", () => {
-  let h: Harness;
-  let agent: TestAgent | null = null;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await agent?.stop();
-    await h?.close();
-  });
+  const h = useHarness();
 
   it("reports the missing replica as an error that says what to set", async () => {
     const p = await h.core.createProject("nostorage", { staleAfterSeconds: 5, heartbeatGraceSeconds: 10 });
     const dbPath = path.join(h.dir.path, "app.sqlite3");
     createDatabase(dbPath, 1);
-    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
+    const agent = await h.runAgent({ server: h.core.url, token: p.agentToken, databases: [dbPath], dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.3" } });
     const e = await waitForStatus(h.core, p.id, "error", 10_000);
     expect(e.statusReasons.join("\n")).toContain("no replica configured: set BORELA_REPLICA_URL or configure BORELA_S3_* on the core");
     expect(agent.agent.supervisor!.status().running).toBe(false);
