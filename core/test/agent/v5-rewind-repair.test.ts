@@ -4,28 +4,18 @@
 // the error stayed for a day after the repair.
 import { mkdirSync, readdirSync, renameSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
-import { seededDatabase } from "../drills/fixtures.ts";
-import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+import { waitForStatus } from "./harness.ts";
+import { useHarness } from "./use-harness.ts";
+import { v5AgentProject } from "./v5-agent-project.ts";
 import { writePastSnapshot } from "./writes-past-snapshot.ts";
 
-let h: Harness;
-let agent: TestAgent | null = null;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await agent?.stop().catch(() => undefined);
-  await h?.close();
-});
+const h = useHarness();
 
 describe("agent on Litestream 0.5: a hole in the replica, repaired", () => {
   it("LTX files removed then put back: error, then fresh again without a snapshot", async () => {
-    const p = await h.core.createProject("v5-repair", { staleAfterSeconds: 6, heartbeatGraceSeconds: 15 });
-    const file = seededDatabase(path.join(h.dir.path, "v5-repair"));
-    const replica = path.join(h.dir.path, "v5-repair-replica");
-    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [file], replicaUrl: `file://${replica}`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.5" } });
+    const { p, file, replica, agent } = await v5AgentProject(h, "v5-repair", { staleAfterSeconds: 6, heartbeatGraceSeconds: 15 });
     const caughtUp = await writePastSnapshot(h.core, p.id, file, replica);
     const high = caughtUp.databases[0].position!.offset;
     const client = openReplicaClient({ type: "file", path: replica });

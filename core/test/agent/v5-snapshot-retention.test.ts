@@ -7,21 +7,14 @@
 import { readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addRows, seededDatabase } from "../drills/fixtures.ts";
 import { run05 } from "../litestream/live-v5.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+import { waitForStatus } from "./harness.ts";
+import { useHarness } from "./use-harness.ts";
 
-let h: Harness;
-let agent: TestAgent | null = null;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await agent?.stop().catch(() => undefined);
-  await h?.close();
-});
+const h = useHarness();
 
 describe("Litestream 0.5's configured snapshot retention", () => {
   it("adopted from litestream.yml, reported in heartbeats, used by the drill's snapshot-age warning", async () => {
@@ -30,7 +23,7 @@ describe("Litestream 0.5's configured snapshot retention", () => {
     const replica = path.join(h.dir.path, "v5-retention-replica");
     const config = path.join(h.dir.path, "litestream.yml");
     writeFileSync(config, `snapshot:\n  interval: 1h\n  retention: 2h\ndbs:\n  - path: ${file}\n    replica:\n      type: file\n      path: ${replica}\n`);
-    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [], dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.5" }, flags: { litestreamConfig: config } });
+    const agent = await h.runAgent({ server: h.core.url, token: p.agentToken, databases: [], dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.5" }, flags: { litestreamConfig: config } });
     await waitForStatus(h.core, p.id, "fresh", 30_000, (x) => (x.databases[0]?.replicas[0]?.position?.offset ?? 0) > 0);
 
     // The config the agent rendered carries the block, and Litestream 0.5.16 runs with it.
