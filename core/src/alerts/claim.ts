@@ -1,14 +1,14 @@
 // Inserting a Delivery row is claiming its message: the unique dedupeKey lets
 // exactly one process (or one restart) win.
 import { Prisma } from "../generated/prisma/client.ts";
-import type { DeliveryStatus } from "../generated/prisma/enums.ts";
+import type { DeliveryEvent, DeliveryStatus } from "../generated/prisma/enums.ts";
 import type { Store } from "../store/db.ts";
 import { newId } from "../store/ids.ts";
 import { storeTime } from "../store/time.ts";
 
 export interface DeliveryClaim {
   dedupeKey: string;
-  event: string;
+  event: DeliveryEvent;
   incidentId: string | null;
   channelId: string | null;
   /** Alert-email recipients (delivery-key.ts deliveryTarget); null for a channel row and the digest. */

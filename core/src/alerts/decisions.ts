@@ -6,8 +6,9 @@
 // a channel could hear of it is "missed": it goes out in one summary with the
 // channel's other missed incidents (deliver.ts), never as a burst of pairs.
 import { backoffMs } from "../backoff.ts";
+import type { DeliveryEvent } from "../generated/prisma/enums.ts";
 
-export type AlertEvent = "opened" | "resolved" | "reminder" | "missed";
+export type AlertEvent = Exclude<DeliveryEvent, "digest">;
 
 export interface IncidentTimes {
   openedAt: Date;

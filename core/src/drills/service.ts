@@ -6,6 +6,7 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/db.ts";
 import { newId } from "../store/ids.ts";
+import type { DrillTrigger } from "../generated/prisma/enums.ts";
 import { openIncident } from "../incidents/open-resolve.ts";
 import { createEmbeddedQueue } from "./embedded-queue.ts";
 import { createDrillQueue, createDrillWorker } from "./bullmq-queue.ts";
@@ -44,7 +45,7 @@ function coreCanRead(url: string, storagePrefix: string, config: Config, stored:
 export interface EnqueueOptions {
   database?: string;
   timestamp?: Date;
-  trigger?: "manual" | "schedule" | "first" | "cli";
+  trigger?: DrillTrigger;
 }
 
 export function createDrillService(deps: { store: Store; config: Config; logger: Logger; context?: Partial<DrillContext> }) {
