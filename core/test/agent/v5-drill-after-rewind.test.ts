@@ -6,23 +6,17 @@
 // TXIDs. Files put back, the drill passes with the counts of a plain `litestream restore`.
 import { mkdirSync, readdirSync, renameSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { restore05 } from "../litestream/live-v5.ts";
-import { runDrillNow, seededDatabase, tableCounts } from "../drills/fixtures.ts";
+import { runDrillNow, tableCounts } from "../drills/fixtures.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { project, runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+import { project, waitForStatus } from "./harness.ts";
+import { useHarness } from "./use-harness.ts";
+import { v5AgentProject } from "./v5-agent-project.ts";
 import { writePastSnapshot } from "./writes-past-snapshot.ts";
 
-let h: Harness;
-let agent: TestAgent | null = null;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await agent?.stop().catch(() => undefined);
-  await h?.close();
-});
+const h = useHarness();
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
@@ -35,10 +29,7 @@ async function plainRestoreCounts(name: string, replica: string): Promise<Record
 
 describe("agent on Litestream 0.5: a drill long after the newest LTX files were removed", () => {
   it("fails naming the missing TXIDs after two more heartbeats reported the lowered TXID; passes once they are back", async () => {
-    const p = await h.core.createProject("v5-drill-rewind", { staleAfterSeconds: 6, heartbeatGraceSeconds: 15 });
-    const file = seededDatabase(path.join(h.dir.path, "v5-drill-rewind"));
-    const replica = path.join(h.dir.path, "v5-drill-rewind-replica");
-    agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [file], replicaUrl: `file://${replica}`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.5" } });
+    const { p, file, replica, agent } = await v5AgentProject(h, "v5-drill-rewind", { staleAfterSeconds: 6, heartbeatGraceSeconds: 15 });
     const caughtUp = await writePastSnapshot(h.core, p.id, file, replica);
     const high = caughtUp.databases[0].position!.offset;
     const live = tableCounts(file);
