@@ -152,14 +152,15 @@ function senders(settings: DeliverSettings): Senders {
 async function waitsForEarlier(store: Store, d: DeliveryRow): Promise<boolean> {
   const key = parseDeliveryKey(d.dedupeKey);
   if (!d.incidentId || !key) return false;
+  // The same channel: the same channel row, or (no row) the same alert-email recipients, read from the columns.
   const siblings = await store.delivery.findMany({
-    where: { incidentId: d.incidentId, id: { not: d.id }, status: { in: ["pending", "sending"] }, dedupeKey: { startsWith: `${d.incidentId}:${key.channel}:` } },
+    where: { incidentId: d.incidentId, id: { not: d.id }, status: { in: ["pending", "sending"] }, channelId: d.channelId, target: d.target },
     select: { dedupeKey: true },
   });
   const mine = messageOrder(key.event, key.seq);
   return siblings.some((s) => {
     const k = parseDeliveryKey(s.dedupeKey);
-    return k !== null && k.channel === key.channel && messageOrder(k.event, k.seq) < mine;
+    return k !== null && messageOrder(k.event, k.seq) < mine;
   });
 }
 
@@ -172,7 +173,7 @@ async function attempt(store: Store, secretKey: Buffer, settings: DeliverSetting
     const incident = await store.incident.findUnique({ where: { id: d.incidentId } });
     if (!incident) throw new PermanentDeliveryError(`incident ${d.incidentId} no longer exists`);
     const channel = await channelOfDelivery(store, secretKey, d);
-    const context = await alertContext(store, settings.publicUrl, incident, d.event as AlertEvent, at, settings.s3 ?? null);
+    const context = await alertContext(store, settings.publicUrl, incident, d.event, at, settings.s3 ?? null);
     return { ok: true, detail: await send(channel, context, senders(settings)) };
   } catch (err) {
     return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };
