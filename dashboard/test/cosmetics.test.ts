@@ -1,31 +1,14 @@
 // Issue 14 cosmetics in real Chromium against a real core fed heartbeats: a long replica URL stays
 // inside its card (wrapped, the full value in its title), the replica's owner in plain words, binary
 // byte units, and a failed drill's summary shows its failure instead of "RTO — · RPO — · 0 tables".
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import path from "node:path";
-import type { Page } from "playwright-core";
-import { startTestCore, heartbeat, type TestCore } from "../../core/test/support/core-server.ts";
+import { heartbeat } from "../../core/test/support/core-server.ts";
 import { newId } from "../../core/src/store/ids.ts";
-import { ensureDashboardBuilt } from "./support/build.ts";
-import { launchBrowser, type TestBrowser } from "./support/browser.ts";
+import { openProjectPage, useDashboard } from "./support/use-dashboard.ts";
 
 const SHOTS = path.resolve(import.meta.dirname, "../../.artifacts/screenshots");
-let browser: TestBrowser;
-let core: TestCore;
-let page: Page;
-
-beforeAll(async () => {
-  await ensureDashboardBuilt();
-  browser = await launchBrowser();
-  core = await startTestCore({ BORELA_LOG_LEVEL: "warn" });
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await core?.close();
-});
+const { core, page } = useDashboard({ BORELA_LOG_LEVEL: "warn" });
 
 describe("project page cosmetics", () => {
   it("wraps a long replica URL, words its owner, uses KiB, and shows a failed drill's reason", async () => {
@@ -44,12 +27,7 @@ describe("project page cosmetics", () => {
       data: { id: newId(), projectId: p.id, databaseId: database.id, databaseName: "app", status: "failed", trigger: "manual", queuedAt: at, startedAt: at, finishedAt: at, report: JSON.stringify(report), error: reason },
     });
 
-    await page.goto(`${core.url}/`);
-    const signIn = page.getByRole("region", { name: "Sign in to Borela" });
-    await signIn.getByLabel("Admin token").fill(core.adminToken);
-    await signIn.getByLabel("Admin token").press("Enter");
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
-    await page.goto(`${core.url}/projects/${p.id}`);
+    await openProjectPage(page, core, p.id);
     const card = page.locator('[data-database="app"]');
     await card.waitFor();
 

@@ -1,40 +1,17 @@
 // The pause button on the project page, in real Chromium against a real core:
 // "1 h" pauses (badge, "paused until …" among the reasons, the API's
 // pausedUntil), "Resume alerts" lifts it, and a time typed in UTC pauses until then.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
-import { ensureDashboardBuilt } from "./support/build.ts";
-import { launchBrowser, type TestBrowser } from "./support/browser.ts";
+import { describe, expect, it } from "vitest";
+import { openProjectPage, useDashboard } from "./support/use-dashboard.ts";
 
-let browser: TestBrowser;
-let core: TestCore;
-let page: Page;
-
-beforeAll(async () => {
-  await ensureDashboardBuilt();
-  browser = await launchBrowser();
-  core = await startTestCore({ BORELA_LOG_LEVEL: "warn" });
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await core?.close();
-});
+const { core, page } = useDashboard({ BORELA_LOG_LEVEL: "warn" });
 
 const detail = async (id: string) => (await core.api("GET", `/api/v1/projects/${id}`)).body;
 
 describe("Pause alerts on the project page", () => {
   it("pauses for 1 h with a reason, shows it, resumes; pauses until a UTC time", async () => {
     const p = await core.createProject("pause-ui");
-    await page.goto(`${core.url}/`);
-    const signIn = page.getByRole("region", { name: "Sign in to Borela" });
-    await signIn.getByLabel("Admin token").fill(core.adminToken);
-    await signIn.getByLabel("Admin token").press("Enter");
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
-    await page.goto(`${core.url}/projects/${p.id}`);
+    await openProjectPage(page, core, p.id);
 
     const panel = page.getByRole("region", { name: "Pause alerts" });
     await panel.getByLabel("reason").fill("migrating");

@@ -2,28 +2,11 @@
 // fed heartbeats directly: a database the agent stopped reporting shows why,
 // a cancelled confirm keeps it, an accepted one retires it and the project
 // turns fresh without a reload.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { startTestCore, heartbeat, type TestCore } from "../../core/test/support/core-server.ts";
-import { ensureDashboardBuilt } from "./support/build.ts";
-import { launchBrowser, type TestBrowser } from "./support/browser.ts";
+import { describe, expect, it } from "vitest";
+import { heartbeat } from "../../core/test/support/core-server.ts";
+import { openProjectPage, useDashboard } from "./support/use-dashboard.ts";
 
-let browser: TestBrowser;
-let core: TestCore;
-let page: Page;
-
-beforeAll(async () => {
-  await ensureDashboardBuilt();
-  browser = await launchBrowser();
-  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await core?.close();
-});
+const { core, page } = useDashboard({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
 
 function beat(...names: string[]) {
   const template = heartbeat().databases[0] as { replicas: { url: string }[] };
@@ -44,12 +27,7 @@ describe("Retire on the database card", () => {
     for (let i = 0; i < 3; i++) await send(p.agentToken, beat("jobs.sqlite3"));
     expect((await core.api("GET", `/api/v1/projects/${p.id}`)).body.status).toBe("error");
 
-    await page.goto(`${core.url}/`);
-    const signIn = page.getByRole("region", { name: "Sign in to Borela" });
-    await signIn.getByLabel("Admin token").fill(core.adminToken);
-    await signIn.getByLabel("Admin token").press("Enter");
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
-    await page.goto(`${core.url}/projects/${p.id}`);
+    await openProjectPage(page, core, p.id);
 
     const card = page.locator('[data-database="app.sqlite3"]');
     await card.waitFor();
