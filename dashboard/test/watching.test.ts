@@ -5,44 +5,20 @@
 // Overview's column speak of the Litestream ping, not of heartbeats that never come.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { heartbeat, startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
-import { tmpDir, type TmpDir } from "../../core/test/support/tmp.ts";
-import { ensureDashboardBuilt } from "./support/build.ts";
-import { launchBrowser, type TestBrowser } from "./support/browser.ts";
+import { expect, it } from "vitest";
+import { heartbeat } from "../../core/test/support/core-server.ts";
+import { openProjectPage, useDashboard } from "./support/use-dashboard.ts";
+import { useTmpDir } from "../../core/test/support/use-tmp.ts";
 
-let browser: TestBrowser;
-let core: TestCore;
-let page: Page;
-let tmp: TmpDir;
-
-beforeAll(async () => {
-  await ensureDashboardBuilt();
-  browser = await launchBrowser();
-  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LISTING_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
-  tmp = await tmpDir("borela-watching-ui-");
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await core?.close();
-  await tmp?.remove();
-});
+const { core, page } = useDashboard({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LISTING_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
+const tmp = useTmpDir("borela-watching-ui-");
 
 it("shows the heartbeat-url line to paste, the signals the project has, and stores the replica the core lists", async () => {
   const p = await core.createProject("watching-ui");
   const { pingUrl } = (await core.api("GET", `/api/v1/projects/${p.id}`)).body as { pingUrl: string };
   expect((await fetch(pingUrl)).status).toBe(200);
 
-  await page.goto(`${core.url}/`);
-  const signIn = page.getByRole("region", { name: "Sign in to Borela" });
-  await signIn.getByLabel("Admin token").fill(core.adminToken);
-  await signIn.getByLabel("Admin token").press("Enter");
-  await page.getByRole("heading", { name: "Projects" }).waitFor();
-  await page.goto(`${core.url}/projects/${p.id}`);
+  await openProjectPage(page, core, p.id);
 
   const panel = page.getByRole("region", { name: "Signals" });
   await panel.waitFor();
