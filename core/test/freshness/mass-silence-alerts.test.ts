@@ -6,17 +6,18 @@
 // dispatcher sending to a real SMTP server on loopback, real drill service; the loop is watched with a
 // 5 ms timer. One email per project: each silent project's incident is news to its own recipients.
 import { loadavg } from "node:os";
-import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
-import { databaseFile, openStore, type Store } from "../../src/store/db.ts";
-import { openFastPath, type FastPath } from "../../src/store/fast-path.ts";
+import type Sqlite from "better-sqlite3";
+import type { Store } from "../../src/store/db.ts";
+import type { FastPath } from "../../src/store/fast-path.ts";
 import { storeTime } from "../../src/store/time.ts";
 import { createSweeper } from "../../src/freshness/sweeper.ts";
 import { createAlertDispatcher, type AlertDispatcher } from "../../src/alerts/dispatcher.ts";
 import { createDrillService } from "../../src/drills/service.ts";
 import { startSmtp, type SmtpSink } from "../support/smtp.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import type { TmpDir } from "../support/tmp.ts";
+import { silentFleet, type SilentFleet } from "./silent-fleet.ts";
 
 const PROJECTS = 2_000;
 const GRACE_SECONDS = 30;
@@ -30,6 +31,7 @@ const errors: unknown[] = [];
 const logger = { info() {}, warn() {}, debug() {}, error: (obj: object) => void errors.push(obj), child: () => logger } as never;
 const startedAt = new Date(Date.now() - 3_600_000);
 
+let fleet: SilentFleet;
 let dir: TmpDir;
 let store: Store;
 let fast: FastPath;
@@ -38,27 +40,10 @@ let smtp: SmtpSink;
 let alerts: AlertDispatcher;
 
 beforeAll(async () => {
-  dir = await tmpDir("borela-mass-silence-alerts-");
-  store = await openStore(dir.path);
-  fast = openFastPath(databaseFile(dir.path), { maxDatabasesPerProject: 10 });
-  raw = new Sqlite(databaseFile(dir.path));
-  smtp = await startSmtp();
-  const heard = storeTime(new Date(Date.now() - 60_000));
-  const now = storeTime(new Date());
-  const project = raw.prepare(`INSERT INTO "Project" (id, name, drillSchedule, heartbeatGraceSeconds, badgeKey, storagePrefix, status, statusReasons, statusSince, lastHeartbeatAt, createdAt, updatedAt)
-    VALUES (?, ?, '0 3 * * 0', ?, ?, ?, 'fresh', '["app: replicas caught up"]', ?, ?, ?, ?)`);
-  const database = raw.prepare(`INSERT INTO "Database" (id, projectId, name, path, status, statusReasons, lastHeartbeatAt, createdAt)
-    VALUES (?, ?, 'app', '/data/app.sqlite3', 'fresh', '["app: replicas caught up"]', ?, ?)`);
   // An S3 replica the core holds no credentials for: first drills are looked at, none can run.
-  const replica = raw.prepare(`INSERT INTO "Replica" (id, databaseId, type, url, position, lastSnapshotAt, updatedAt) VALUES (?, ?, 's3', 's3://bucket/app', '{}', ?, ?)`);
-  raw.transaction(() => {
-    for (let i = 0; i < PROJECTS; i++) {
-      const id = `p${String(i).padStart(5, "0")}`;
-      project.run(id, `mass-${i}`, GRACE_SECONDS, `badge-${i}`, `prefix-${i}`, now, heard, now, now);
-      database.run(`d${id}`, id, heard, now);
-      replica.run(`r${id}`, `d${id}`, heard, now);
-    }
-  })();
+  fleet = await silentFleet("borela-mass-silence-alerts-", PROJECTS, GRACE_SECONDS, "0 3 * * 0");
+  ({ dir, store, fast, raw } = fleet);
+  smtp = await startSmtp();
   alerts = createAlertDispatcher({
     store,
     config: {
@@ -80,11 +65,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await alerts?.stop();
-  raw?.close();
-  fast?.close();
   await smtp?.close();
-  await store?.$disconnect();
-  await dir?.remove();
+  await fleet?.close();
 });
 
 interface Stall {
