@@ -3,42 +3,22 @@
 // going back below the mark, is not newest LTX files lost — the drill passes with litestream restore's
 // counts; in the new history, newest files removed are caught again even after further heartbeats
 // reported the lowered TXID.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
 import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
+import { postV5Heartbeat } from "./v5-heartbeat.ts";
 import { addRows, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 
-let core: TestCore;
-let tmp: TmpDir;
-beforeAll(async () => {
-  core = await startTestCore();
-  tmp = await tmpDir("borela-v5-history-");
-});
-afterAll(async () => {
-  await core?.close();
-  await tmp?.remove();
-});
+const core = useTestCore();
+const tmp = useTmpDir("borela-v5-history-");
 
-const tx = (txid: number) => ({ generation: null, index: 0, offset: txid, txid });
 const hex = (n: number) => `0x${n.toString(16)}`;
-
-async function heartbeat(token: string, file: string, replicaDir: string, databaseTxid: number, replicaTxid: number) {
-  const res = await core.api("POST", "/api/v1/heartbeats", {
-    token,
-    body: {
-      agentVersion: "test",
-      sentAt: new Date().toISOString(),
-      databases: [{ name: "app", path: file, exists: true, position: tx(databaseTxid), replicas: [{ type: "file", url: `file://${replicaDir}`, position: tx(replicaTxid), pendingSince: null }], errors: [] }],
-      errors: [],
-    },
-  });
-  expect(res.status).toBe(201);
-  await core.app.sweeper.idle();
-}
+const heartbeat = (token: string, file: string, replicaDir: string, databaseTxid: number, replicaTxid: number) =>
+  postV5Heartbeat(core, token, file, replicaDir, databaseTxid, replicaTxid);
 
 async function plainRestore(name: string, replicaDir: string): Promise<Record<string, number>> {
   const output = path.join(tmp.path, `${name}.sqlite3`);

@@ -8,55 +8,25 @@
 //   by design), and so does a replica whose level-0 files were compacted into
 //   level 1 and removed (compaction keeps the max TXID);
 // - a restore that reaches the database's TXID has an RPO of 0.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { sleep, waitFor } from "../support/wait-for.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { LTX_NEWEST_MISSING_NOTE } from "../../src/snippets/restore-refusal.ts";
+import { writeAroundPointInTime } from "./point-in-time.ts";
+import { postV5Heartbeat } from "./v5-heartbeat.ts";
 import { addRows, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 
-let core: TestCore;
-let tmp: TmpDir;
-beforeAll(async () => {
-  core = await startTestCore();
-  tmp = await tmpDir("borela-v5-txid-");
-});
-afterAll(async () => {
-  await core?.close();
-  await tmp?.remove();
-});
+const core = useTestCore();
+const tmp = useTmpDir("borela-v5-txid-");
 
-const tx = (txid: number) => ({ generation: null, index: 0, offset: txid, txid });
 const hex = (n: number) => `0x${n.toString(16)}`;
-
-/** A heartbeat as a 0.5 agent sends it: the database's TXID and the replica's newest stored TXID. */
-async function heartbeat(token: string, file: string, replicaDir: string, databaseTxid: number, replicaTxid: number, changedAt: Date) {
-  const res = await core.api("POST", "/api/v1/heartbeats", {
-    token,
-    body: {
-      agentVersion: "test",
-      sentAt: new Date().toISOString(),
-      databases: [
-        {
-          name: "app",
-          path: file,
-          exists: true,
-          position: tx(databaseTxid),
-          changedAt: changedAt.toISOString(),
-          replicas: [{ type: "file", url: `file://${replicaDir}`, position: tx(replicaTxid), pendingSince: null }],
-          errors: [],
-        },
-      ],
-      errors: [],
-    },
-  });
-  expect(res.status).toBe(201);
-  await core.app.sweeper.idle();
-}
+const heartbeat = (token: string, file: string, replicaDir: string, databaseTxid: number, replicaTxid: number, changedAt: Date) =>
+  postV5Heartbeat(core, token, file, replicaDir, databaseTxid, replicaTxid, changedAt);
 
 let plainCount = 0;
 async function plainRestore(replicaDir: string, timestamp?: Date): Promise<{ tables: Record<string, number> } | { error: string }> {
@@ -73,24 +43,17 @@ describe("0.5 drills against the replica TXID the agent saw", () => {
     const replicaDir = path.join(dir, "replica");
     const target = { type: "file" as const, path: replicaDir };
     const live = await startLitestream05(path.join(dir, "ls05"), file, target, { l1: "1h" }); // no compaction: one level-0 file per sync
-    let at: Date;
-    let countsAt: Record<string, number>;
-    try {
-      await live.caughtUp();
-      await live.snapshotted();
-      addRows(file, 2, 5);
-      await live.caughtUp();
-      await sleep(1100);
-      at = new Date();
-      countsAt = tableCounts(file);
-      await sleep(1100);
-      for (let i = 0; i < 2; i++) {
-        addRows(file, 1, 3);
-        await live.caughtUp();
-      }
-    } finally {
-      await live.stop();
-    }
+    const { at, countsAt } = await writeAroundPointInTime(
+      live,
+      file,
+      () => addRows(file, 2, 5),
+      async () => {
+        for (let i = 0; i < 2; i++) {
+          addRows(file, 1, 3);
+          await live.caughtUp();
+        }
+      },
+    );
     const { ltx } = await openReplicaClient(target).list();
     const newest = Math.max(...ltx.map((f) => f.maxTXID));
     const project = await core.createProject("v5-newest-lost");

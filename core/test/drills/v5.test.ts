@@ -5,32 +5,22 @@
 // drill naming the file before anything is restored; an upgraded app's replica
 // (0.3 generations, then 0.5 LTX files in the same place) is drilled on what a
 // 0.5 restore uses, and the report says so.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { startS3, type S3Server } from "../support/s3.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useS3 } from "../support/use-s3.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
 import { sleep } from "../support/wait-for.ts";
 import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
+import { writeAroundPointInTime } from "./point-in-time.ts";
 import { addRows, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 
-let core: TestCore;
-let s3: S3Server;
-let tmp: TmpDir;
-beforeAll(async () => {
-  core = await startTestCore();
-  s3 = await startS3();
-  await s3.createBucket("ltx-v5");
-  tmp = await tmpDir("borela-v5-drill-");
-});
-afterAll(async () => {
-  await core?.close();
-  await s3?.stop();
-  await tmp?.remove();
-});
+const core = useTestCore();
+const s3 = useS3("ltx-v5");
+const tmp = useTmpDir("borela-v5-drill-");
 
 /** Writes batches through a running Litestream 0.5, waiting for each to reach the replica. */
 async function replicate05(dir: string, file: string, replica: ReplicaTarget, batches: number): Promise<void> {
@@ -110,22 +100,15 @@ describe("drills of Litestream 0.5 replicas", () => {
     const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
     const target: ReplicaTarget = { type: "s3", bucket: "ltx-v5", path: "pit/app", endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials };
     const live = await startLitestream05(path.join(dir, "ls05"), file, target);
-    let at: Date;
-    let countsAt: Record<string, number>;
-    try {
-      await live.caughtUp();
-      await live.snapshotted();
-      addRows(file, 4, 9);
-      await live.caughtUp();
-      await sleep(1100);
-      at = new Date();
-      countsAt = tableCounts(file);
-      await sleep(1100);
-      addRows(file, 5, 11);
-      await live.caughtUp();
-    } finally {
-      await live.stop();
-    }
+    const { at, countsAt } = await writeAroundPointInTime(
+      live,
+      file,
+      () => addRows(file, 4, 9),
+      async () => {
+        addRows(file, 5, 11);
+        await live.caughtUp();
+      },
+    );
     const project = await core.createProject("v5-s3-pit");
     await core.api("PUT", `/api/v1/projects/${project.id}/storage-credentials`, { body: { ...credentials, bucket: "ltx-v5", endpoint: s3.endpoint } });
     await reportDatabase(core, project.agentToken, file, `s3://ltx-v5/pit/app?endpoint=${encodeURIComponent(s3.endpoint)}&region=us-east-1`, undefined, { position: null });
