@@ -3,6 +3,7 @@
 // projects still paused, with until when and why. It goes
 // to BORELA_ALERT_EMAIL and the operator's email channels.
 import type { Store } from "../store/db.ts";
+import { parseJson } from "../store/json.ts";
 import { formatBytes } from "../words/bytes.ts";
 import { formatDuration } from "../words/duration.ts";
 import { claimDelivery } from "./claim.ts";
@@ -30,18 +31,10 @@ export interface DigestRow {
   paused: string | null;
 }
 
-interface DrillReport {
+/** The two fields of a stored drill report (drills/report.ts) the digest shows. */
+interface ReportTimes {
   restoreSeconds?: number | null;
   rpoSeconds?: number | null;
-}
-
-function parseReport(json: string | null): DrillReport | null {
-  if (!json) return null;
-  try {
-    return JSON.parse(json) as DrillReport;
-  } catch {
-    return null;
-  }
 }
 
 // A drill in "error" never reached a verdict on the backup (storage unreachable, no disk): it could not run.
@@ -60,7 +53,7 @@ async function digestRows(store: Store, now: Date): Promise<DigestRow[]> {
       where: { projectId: p.id, status: { in: ["passed", "failed", "error"] }, finishedAt: { lte: now } },
       orderBy: { finishedAt: "desc" },
     });
-    const report = parseReport(drill?.report ?? null);
+    const report = parseJson<ReportTimes | null>(drill?.report, null);
     const newest = await store.heartbeat.findFirst({ where: { projectId: p.id, receivedAt: { lte: now } }, orderBy: { receivedAt: "desc" } });
     const weekStart = await store.heartbeat.findFirst({
       where: { projectId: p.id, receivedAt: { gte: new Date(now.getTime() - WEEK_MS), lte: now } },

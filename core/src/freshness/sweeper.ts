@@ -44,7 +44,7 @@ function sweepOne(sweep: SweepStore, projectId: string, now: Date, hold: HoldSec
   if (coreStartedAt && inStartupGrace(project, coreStartedAt, now)) {
     const graceEndsAt = new Date(coreStartedAt.getTime() + project.heartbeatGraceSeconds * 1000 + 1);
     sweep.writes.deadline(project.id, nextSweepAt({ ...project, databases }, input.openIncidents, [], now, hold, graceEndsAt));
-    return { status: project.status as Status, previous: project.status };
+    return { status: project.status, previous: project.status };
   }
   const verdict = evaluateProject(project, databases, now, project.rejectedToken ?? null);
   const reasons = JSON.stringify(verdict.reasons);

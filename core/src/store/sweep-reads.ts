@@ -7,6 +7,7 @@ import type { AgentAuth, TokenRejection } from "./agent-auth.ts";
 import { storeTime } from "./time.ts";
 import type { StorageListing } from "./storage-listing.ts";
 import type { Position } from "../protocol.ts";
+import type { FreshnessStatus } from "../generated/prisma/enums.ts";
 
 export interface SweptReplica {
   url: string;
@@ -23,7 +24,7 @@ export interface SweptDatabase {
   id: string;
   name: string;
   path: string;
-  status: string;
+  status: FreshnessStatus;
   /** JSON array of strings, as stored. */
   statusReasons: string;
   lastHeartbeatAt: Date | null;
@@ -38,7 +39,7 @@ export interface SweptDatabase {
 export interface SweepInput {
   project: {
     id: string;
-    status: string;
+    status: FreshnessStatus;
     statusReasons: string;
     staleAfterSeconds: number;
     heartbeatGraceSeconds: number;
@@ -57,9 +58,9 @@ export interface SweepInput {
   openIncidents: { id: string; databaseId: string | null; kind: "silent" | "error" | "stale"; reason: string; clearedAt: Date | null }[];
 }
 
-type ProjectRow = { id: string; status: string; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null; lastPingAt: string | number | null;
+type ProjectRow = { id: string; status: FreshnessStatus; statusReasons: string; staleAfterSeconds: number; heartbeatGraceSeconds: number; lastHeartbeatAt: string | null; lastPingAt: string | number | null;
   replicaUrl: string | null; newestLtxAt: string | number | null; listedAt: string | number | null; listError: string | null; retiredName: string | null; retiredAt: string | number | null };
-type DatabaseRow = { id: string; name: string; path: string; status: string; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string; missedHeartbeats: number; position: string | null };
+type DatabaseRow = { id: string; name: string; path: string; status: FreshnessStatus; statusReasons: string; lastHeartbeatAt: string | null; exists: number; errors: string; missedHeartbeats: number; position: string | null };
 type ReplicaRow = { databaseId: string; url: string; pendingSince: string | null; lastError: string | null; position: string | null; lastSnapshotAt: string | null };
 type IncidentRow = { id: string; databaseId: string | null; kind: "silent" | "error" | "stale"; reason: string; clearedAt: string | null };
 
