@@ -89,3 +89,24 @@ export async function writeDeadlines(store: Store, column: "nextDrillAt" | "dril
     json,
   );
 }
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Walks the rows `due()` reads (BATCH at a time, at most MAX_BATCHES batches): `visit` acts on a row and gives
+ * its next deadline, written to `column` once per batch. Cron math costs ~0.5 ms a project, so the loop gets
+ * a turn every quarter batch and between batches.
+ */
+export async function walkDeadlines<T>(store: Store, column: "nextDrillAt" | "drillOverdueAt", due: () => Promise<T[]>, visit: (row: T) => Promise<DeadlineWrite>): Promise<void> {
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    const rows = await due();
+    const writes: DeadlineWrite[] = [];
+    for (const [i, row] of rows.entries()) {
+      if (i > 0 && i % 25 === 0) await yieldToLoop();
+      writes.push(await visit(row));
+    }
+    await writeDeadlines(store, column, writes);
+    if (rows.length < BATCH) return;
+    await yieldToLoop();
+  }
+}

@@ -13,7 +13,7 @@ import { createDrillQueue, createDrillWorker } from "./bullmq-queue.ts";
 import { openRedis, type RedisHealth } from "../queue/redis.ts";
 import { firstDrillDue, overdueDeadline, overdueReason } from "./schedule.ts";
 import { nextFire } from "../schedule/cron.ts";
-import { BATCH, MAX_BATCHES, dueOverdueChecks, dueSchedules, writeDeadlines, type DeadlineWrite } from "./deadlines.ts";
+import { dueOverdueChecks, dueSchedules, walkDeadlines } from "./deadlines.ts";
 import { reclaimExpired } from "./leases.ts";
 import { createFirstDrillQueue } from "./first-drill.ts";
 import { replicaReadProblem } from "./read-problem.ts";
@@ -29,8 +29,6 @@ const BAD_SCHEDULE_RECHECK_MS = 3_600_000;
 
 // The first tick after a start, then this often, queues first drills the sweeper's hook missed.
 const FIRST_DRILL_CATCH_UP_MS = 600_000;
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DrillRequestError extends Error {}
 
@@ -159,47 +157,30 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
    * Reads only due rows, BATCH at a time.
    */
   async function fireSchedules(now: Date): Promise<void> {
-    for (let batch = 0; batch < MAX_BATCHES; batch++) {
-      const due = await dueSchedules(store, now);
-      const writes: DeadlineWrite[] = [];
-      for (const [i, p] of due.entries()) {
-        if (i > 0 && i % 25 === 0) await yieldToLoop();
-        if (p.nextDrillAt !== null && p.databases > 0) {
-          await enqueue(p.id, { trigger: "schedule" }).catch((err) => logger.error({ err, projectId: p.id }, "scheduled drill not queued"));
-        }
-        writes.push({ id: p.id, was: p.nextDrillAt, at: nextLook(p.id, p.drillSchedule, now) });
+    await walkDeadlines(store, "nextDrillAt", () => dueSchedules(store, now), async (p) => {
+      if (p.nextDrillAt !== null && p.databases > 0) {
+        await enqueue(p.id, { trigger: "schedule" }).catch((err) => logger.error({ err, projectId: p.id }, "scheduled drill not queued"));
       }
-      await writeDeadlines(store, "nextDrillAt", writes);
-      if (due.length < BATCH) return;
-      await yieldToLoop();
-    }
+      return { id: p.id, was: p.nextDrillAt, at: nextLook(p.id, p.drillSchedule, now) };
+    });
   }
 
   /** Opens drill_overdue incidents, reading only projects whose overdue deadline passed (or was cleared). */
   async function checkOverdue(now: Date): Promise<void> {
-    for (let batch = 0; batch < MAX_BATCHES; batch++) {
-      const due = await dueOverdueChecks(store, now);
-      const writes: DeadlineWrite[] = [];
-      for (const [i, p] of due.entries()) {
-        // Cron math costs ~0.5 ms a project here: the loop gets a turn every quarter batch.
-        if (i > 0 && i % 25 === 0) await yieldToLoop();
-        let at: Date;
-        try {
-          at = overdueDeadline(p.drillSchedule, p.drillGraceSeconds, p.lastPassedAt, p.createdAt, now);
-          // A project without databases has nothing to drill yet: no incident, looked at again later.
-          const reason = p.databases > 0 && now > at ? overdueReason(p.drillSchedule, p.drillGraceSeconds, p.lastPassedAt, p.createdAt, now) : null;
-          if (reason) await openIncident(store, { projectId: p.id, kind: "drill_overdue", reason }, now);
-          if (reason || at <= now) at = new Date(now.getTime() + OVERDUE_RECHECK_MS);
-        } catch (err) {
-          logger.warn({ projectId: p.id, err: (err as Error).message }, "drill overdue check failed; looked at again in an hour");
-          at = new Date(now.getTime() + BAD_SCHEDULE_RECHECK_MS);
-        }
-        writes.push({ id: p.id, was: p.drillOverdueAt, at });
+    await walkDeadlines(store, "drillOverdueAt", () => dueOverdueChecks(store, now), async (p) => {
+      let at: Date;
+      try {
+        at = overdueDeadline(p.drillSchedule, p.drillGraceSeconds, p.lastPassedAt, p.createdAt, now);
+        // A project without databases has nothing to drill yet: no incident, looked at again later.
+        const reason = p.databases > 0 && now > at ? overdueReason(p.drillSchedule, p.drillGraceSeconds, p.lastPassedAt, p.createdAt, now) : null;
+        if (reason) await openIncident(store, { projectId: p.id, kind: "drill_overdue", reason }, now);
+        if (reason || at <= now) at = new Date(now.getTime() + OVERDUE_RECHECK_MS);
+      } catch (err) {
+        logger.warn({ projectId: p.id, err: (err as Error).message }, "drill overdue check failed; looked at again in an hour");
+        at = new Date(now.getTime() + BAD_SCHEDULE_RECHECK_MS);
       }
-      await writeDeadlines(store, "drillOverdueAt", writes);
-      if (due.length < BATCH) return;
-      await yieldToLoop();
-    }
+      return { id: p.id, was: p.drillOverdueAt, at };
+    });
   }
 
   // Transitions to fresh and the catch-up's candidates, looked at in batches (first-drill.ts).
