@@ -3,7 +3,7 @@
 // unchanged. This checks: the columns the migrations built are TEXT with the enum's default; every string
 // literal raw SQL in core/src compares an enum column with is one of its values; what the raw sweep writes
 // (statuses, incident kinds, transition events) Prisma reads back as the enum; the code's own lists are the enum.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,13 +92,16 @@ describe("Prisma enums on SQLite and the raw fast path", () => {
     }
   });
 
-  it("every string raw SQL in core/src compares an enum column with is one of that column's values", () => {
+  it("every string raw SQL in core/src and the migrations' triggers compares an enum column with is one of that column's values", () => {
     const valuesOf = new Map<string, Set<string>>();
     for (const c of columns) valuesOf.set(c.column, new Set([...(valuesOf.get(c.column) ?? []), ...enums.get(c.type)!]));
     const pattern = new RegExp(`(?:\\w+\\.)?"?(${[...valuesOf.keys()].join("|")})"?\\s*(?:=|<>|!=|NOT IN|IN)\\s*\\(?((?:'[^']*'\\s*,?\\s*)+)`, "g");
     const found: string[] = [];
     const bad: string[] = [];
-    for (const file of sourceFiles(path.join(CORE, "src"))) {
+    const migrations = readdirSync(path.join(CORE, "prisma/migrations"))
+      .map((name) => path.join(CORE, "prisma/migrations", name, "migration.sql"))
+      .filter((file) => existsSync(file));
+    for (const file of [...sourceFiles(path.join(CORE, "src")), ...migrations]) {
       for (const m of readFileSync(file, "utf8").matchAll(pattern)) {
         for (const [, literal] of m[2].matchAll(/'([^']*)'/g)) {
           const where = `${path.relative(CORE, file)}: ${m[1]} '${literal}'`;
@@ -110,6 +113,7 @@ describe("Prisma enums on SQLite and the raw fast path", () => {
     expect(bad).toEqual([]);
     // The scan reaches the raw statements it is for (fast-sql.ts's open-incident read, the drill reads).
     expect(found).toContain("src/store/fast-sql.ts: kind 'silent'");
+    expect(found).toContain("prisma/migrations/20270102000000_sweep_deadlines/migration.sql: kind 'stale'");
     expect(found.length).toBeGreaterThan(10);
     // And would catch a misspelt one.
     expect(`WHERE status IN ('passed', 'faild')`.match(pattern)).not.toBeNull();
