@@ -6,31 +6,20 @@
 import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { restore } from "../../src/litestream/commands.ts";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { startS3, type S3Server } from "../support/s3.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useS3 } from "../support/use-s3.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
 import { addRows, replicate, reportDatabase, seededDatabase, tableCounts } from "../drills/fixtures.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../bin/borela.js");
 // No BORELA_*, AWS_* or LITESTREAM_* variable reaches the CLI.
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(BORELA_|AWS_|LITESTREAM_)/.test(k)));
-let core: TestCore;
-let s3: S3Server;
-let tmp: TmpDir;
+const core = useTestCore();
+const s3 = useS3("byo-cli");
+const tmp = useTmpDir("borela-remote-s3-");
 
-beforeAll(async () => {
-  core = await startTestCore();
-  s3 = await startS3();
-  await s3.createBucket("byo-cli");
-  tmp = await tmpDir("borela-remote-s3-");
-});
-afterAll(async () => {
-  await core?.close();
-  await s3?.stop();
-  await tmp?.remove();
-});
 
 describe("borela restore of an S3 replica through the core", () => {
   it("restores with the core's stored credentials; the CLI never holds them", async () => {

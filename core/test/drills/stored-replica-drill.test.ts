@@ -8,40 +8,27 @@
 // the file and opens the drill incident; the project stays what agentless.ts decides;
 // a second project storing the same directory makes both refuse it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { litestream05, litestream05Env, restore05 } from "../litestream/live-v5.ts";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { runBorela } from "../support/borela-cli.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { addRows, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
-let core: TestCore;
-let tmp: TmpDir;
+const core = useTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LISTING_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
+const tmp = useTmpDir("borela-stored-drill-");
 let child: ChildProcess | null = null;
-beforeAll(async () => {
-  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LISTING_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
-  tmp = await tmpDir("borela-stored-drill-");
-});
 afterAll(async () => {
   child?.kill("SIGKILL");
-  await core?.close();
-  await tmp?.remove();
 });
 
-function borela(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, "core/bin/borela.js"), ...args],
-      { cwd: root, env: { ...process.env, BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken, BORELA_LOG_LEVEL: "warn" }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 99) : 0, stdout, stderr }),
-    );
-  });
+function borela(...args: string[]) {
+  return runBorela(args, { cwd: root, env: { ...process.env, BORELA_SERVER: core.url, BORELA_ADMIN_TOKEN: core.adminToken, BORELA_LOG_LEVEL: "warn" }, timeoutMs: 60_000 });
 }
 
 interface Drill {

@@ -3,21 +3,15 @@
 // plan are not restored unchecked. Checked with the isolated job itself against
 // a real replica whose newest files come after the TXID given, and compared
 // with a plain `litestream-0.5 restore -txid` of the same replica.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import path from "node:path";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
 import { run05, startLitestream05, litestream05 } from "../litestream/live-v5.ts";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { runIsolatedJob } from "../../src/drills/isolation/job.ts";
 import { addRows, seededDatabase, tableCounts } from "./fixtures.ts";
 
-let tmp: TmpDir;
-beforeAll(async () => {
-  tmp = await tmpDir("borela-v5-restore-txid-");
-});
-afterAll(async () => {
-  await tmp?.remove();
-});
+const tmp = useTmpDir("borela-v5-restore-txid-");
 
 describe("a latest 0.5 restore ends at the TXID the plan verified", () => {
   it("restores up to the given TXID although newer LTX files are stored, with a plain restore -txid's counts", async () => {
