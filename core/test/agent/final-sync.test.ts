@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { resolveLitestreamBinFor } from "../../src/litestream/binary.ts";
 import { expectCleanLitestreamStop } from "../support/litestream-stop.ts";
 import { restore } from "../../src/litestream/commands.ts";
@@ -17,18 +17,14 @@ import { testLitestreamLine } from "../support/litestream-line.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
 import { createDatabase } from "../litestream/live.ts";
 import { waitFor } from "../support/wait-for.ts";
-import { startHarness, type Harness } from "./harness.ts";
+import { useHarness } from "./use-harness.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../bin/borela.js");
 
-let h: Harness;
+const h = useHarness();
 const children: ChildProcess[] = [];
-beforeAll(async () => {
-  h = await startHarness();
-});
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  await h?.close();
 });
 
 /** Every process below pid (Litestream, its -exec watcher, the watcher's sleep), from /proc. */
