@@ -85,9 +85,11 @@ export function readLedger(db: Database): LedgerState {
  * rather than as pending). Returns the adopted names; none when there is no old ledger.
  */
 export function adoptLegacyLedger(db: Database, scriptOf: (name: string) => Buffer | null): string[] {
-  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(LEGACY_LEDGER);
-  if (!exists) return [];
+  const exists = () => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(LEGACY_LEDGER) !== undefined;
+  if (!exists()) return [];
   return db.transaction(() => {
+    // Another process opening the same file may have adopted it since.
+    if (!exists()) return [];
     const known = readLedger(db).applied;
     const old = db.prepare(`SELECT name, appliedAt FROM "${LEGACY_LEDGER}" ORDER BY name`).all() as { name: string; appliedAt: string }[];
     const adopted: string[] = [];
