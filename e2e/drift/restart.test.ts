@@ -9,25 +9,22 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { restore } from "../../core/src/litestream/commands.ts";
 import { startSqliteWriter } from "../../core/test/support/sqlite-writer.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
 import { expectCleanLitestreamStop } from "../../core/test/support/litestream-stop.ts";
 import { countRows, createDatabase } from "../../core/test/litestream/live.ts";
 import Database from "better-sqlite3";
-import { project, runAgent, startHarness, waitForStatus, type Harness } from "../../core/test/agent/harness.ts";
+import { project, runAgent, waitForStatus } from "../../core/test/agent/harness.ts";
+import { useHarness } from "../../core/test/agent/use-harness.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../core/bin/borela.js");
 
-let h: Harness;
+const h = useHarness();
 const children: ChildProcess[] = [];
-beforeAll(async () => {
-  h = await startHarness();
-});
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  await h?.close();
 });
 
 interface CliAgent {

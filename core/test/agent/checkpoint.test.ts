@@ -12,6 +12,7 @@ import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { createDatabase } from "../litestream/live.ts";
 import { runAgent, type TestAgent } from "./harness.ts";
+import { keepHeartbeats } from "./kept-heartbeats.ts";
 
 let dir: TmpDir;
 let agent: TestAgent;
@@ -29,12 +30,7 @@ beforeAll(async () => {
     replicaUrl: `file://${path.join(dir.path, "replica")}`,
     dir: dir.path,
     env: { BORELA_LITESTREAM_VERSION: "0.3" },
-    deps: {
-      post: async (p) => {
-        payloads.push(p);
-        return { kind: "ok", status: 201, value: null };
-      },
-    },
+    deps: { post: keepHeartbeats(payloads) },
   });
 });
 

@@ -11,6 +11,7 @@ import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { createDatabase, startLitestream, type LiveLitestream } from "../litestream/live.ts";
 import { runAgent, type TestAgent } from "./harness.ts";
+import { keepHeartbeats } from "./kept-heartbeats.ts";
 
 let dir: TmpDir;
 let live: LiveLitestream;
@@ -32,12 +33,7 @@ beforeAll(async () => {
     flags: { litestreamConfig: live.configPath, observe: true },
     env: { BORELA_DATABASES: "" },
     dir: dir.path,
-    deps: {
-      post: async (p) => {
-        payloads.push(p);
-        return { kind: "ok", status: 201, value: null };
-      },
-    },
+    deps: { post: keepHeartbeats(payloads) },
   });
 });
 

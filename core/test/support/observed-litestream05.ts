@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll } from "vitest";
 import type { HeartbeatPayload } from "../../src/protocol.ts";
 import { runAgent, type TestAgent } from "../agent/harness.ts";
+import { keepHeartbeats } from "../agent/kept-heartbeats.ts";
 import { createDatabase } from "../litestream/live.ts";
 import { litestream05, litestream05Env } from "../litestream/live-v5.ts";
 import { tmpDir, type TmpDir } from "./tmp.ts";
@@ -64,7 +65,7 @@ export function useObservedLitestream05() {
       // No version: the file's replica: says 0.5 (the harness would otherwise name BORELA_TEST_LITESTREAM's line).
       env: { BORELA_DATABASES: "", BORELA_LITESTREAM_VERSION: "" },
       dir: dir.path,
-      deps: { post: async (p) => (payloads.push(p), { kind: "ok", status: 201, value: null }) },
+      deps: { post: keepHeartbeats(payloads) },
     });
     return { dir, dbPath, replica, child: started, exited, lines, agent, payloads };
   };
