@@ -6,42 +6,20 @@
 // 3. With --no-restart-litestream the agent leaves a stuck Litestream alone and says restarts are off.
 // The stuck window is shortened to 3 s (AgentDeps.stuck), the restart backoff to 3-6 s.
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededDatabase } from "../drills/fixtures.ts";
-import { startSqliteWriter, type SqliteWriter } from "../support/sqlite-writer.ts";
+import { describe, expect, it } from "vitest";
+import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
-import { runAgent, startHarness, type Harness, type TestAgent } from "./harness.ts";
+import type { TestAgent } from "./harness.ts";
+import { useHarness } from "./use-harness.ts";
+import { useHeldWrites } from "./held-writes.ts";
+import { v5AgentProject } from "./v5-agent-project.ts";
 import { refuseWrites } from "./refuse-writes.ts";
 
-let h: Harness;
-const agents: TestAgent[] = [];
-const writers: SqliteWriter[] = [];
-const unblock: Array<() => void> = [];
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  for (const u of unblock) u();
-  for (const w of writers) await w.stop().catch(() => undefined);
-  for (const a of agents) await a.stop().catch(() => undefined);
-  await h?.close();
-});
+const h = useHarness();
+const { writers, unblock } = useHeldWrites();
 
 async function stuckV5(name: string, flags: { restartLitestream?: boolean } = {}) {
-  const p = await h.core.createProject(name, { staleAfterSeconds: 600, heartbeatGraceSeconds: 15 });
-  const file = seededDatabase(path.join(h.dir.path, name));
-  const replica = path.join(h.dir.path, `${name}-replica`);
-  const agent = await runAgent({
-    server: h.core.url,
-    token: p.agentToken,
-    databases: [file],
-    replicaUrl: `file://${replica}`,
-    dir: h.dir.path,
-    env: { BORELA_LITESTREAM_VERSION: "0.5" },
-    flags,
-    deps: { stuck: { afterMs: 3000, maxBackoffMs: 6000 } },
-  });
-  agents.push(agent);
+  const { file, replica, agent } = await v5AgentProject(h, name, { staleAfterSeconds: 600, heartbeatGraceSeconds: 15 }, { flags, deps: { stuck: { afterMs: 3000, maxBackoffMs: 6000 } } });
   const writer = await startSqliteWriter({ path: file, ratePerSecond: 5, durationMs: 90_000 });
   writers.push(writer);
   const replicaTxid = () => agent.agent.lastPayload()?.databases[0]?.replicas[0]?.position?.offset ?? 0;
