@@ -11,23 +11,18 @@
 //       one incident, through at least three retention passes; cleared once deletes work.
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { startSqliteWriter } from "../../core/test/support/sqlite-writer.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
 import { createDatabase, startLitestream } from "../../core/test/litestream/live.ts";
 import { project, runAgent, waitForStatus, type TestAgent } from "../../core/test/agent/harness.ts";
-import { GRACE, STALE_AFTER, startScenario, startWorld, type Scenario, type World } from "./world.ts";
+import { GRACE, STALE_AFTER } from "./world.ts";
+import { useWorld } from "./use-world.ts";
 
-let world: World;
-const scenarios: Scenario[] = [];
+const world = useWorld();
 const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  world = await startWorld();
-});
 afterAll(async () => {
   for (const c of cleanups) await c().catch(() => undefined);
-  for (const s of scenarios) await s.cleanup();
-  await world?.close();
 });
 
 async function incidents(projectId: string): Promise<Array<{ kind: string; reason: string; open: boolean; resolvedAt: string | null }>> {
@@ -50,8 +45,7 @@ async function watchStates(projectId: string, until: () => boolean, timeoutMs: n
 
 describe("error states: one per condition, steady while it lasts, gone when it is", () => {
   it("(a) the file moved away and back while idle → error 'the database file is missing', cleared once it is back; one incident", async () => {
-    const s = await startScenario(world, "moved-idle");
-    scenarios.push(s);
+    const s = await world.scenario("moved-idle");
     await s.writer!.stop();
     s.writer = null;
     await new Promise((r) => setTimeout(r, 2000)); // idle: the last changes replicated, nothing more to write
