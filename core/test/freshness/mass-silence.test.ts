@@ -1,13 +1,13 @@
 // Issue 18: thousands of agents going silent at once (a network cut) must cost a few short
 // transactions, not a frozen core. Projects are written straight into a real store (SQLite,
 // committed migrations), the real sweeper sweeps them; the event loop is watched with a 5 ms timer.
-import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseFile, openStore, type Store } from "../../src/store/db.ts";
-import { openFastPath, type FastPath } from "../../src/store/fast-path.ts";
+import type Sqlite from "better-sqlite3";
+import type { Store } from "../../src/store/db.ts";
+import type { FastPath } from "../../src/store/fast-path.ts";
 import { storeTime } from "../../src/store/time.ts";
 import { createSweeper, SWEEP_BATCH } from "../../src/freshness/sweeper.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { silentFleet, type SilentFleet } from "./silent-fleet.ts";
 
 const PROJECTS = 3_000;
 const GRACE_SECONDS = 30;
@@ -17,37 +17,17 @@ const logger = { info() {}, warn() {}, error: (obj: object) => void errors.push(
 const startedAt = new Date(Date.now() - 3_600_000);
 const sweeperOf = (fast: FastPath) => createSweeper(fast.sweep, 3600, logger, () => 0, startedAt);
 
-let dir: TmpDir;
+let fleet: SilentFleet;
 let store: Store;
 let fast: FastPath;
 let raw: Sqlite.Database;
 
 beforeAll(async () => {
-  dir = await tmpDir("borela-mass-silence-");
-  store = await openStore(dir.path);
-  fast = openFastPath(databaseFile(dir.path), { maxDatabasesPerProject: 10 });
-  raw = new Sqlite(databaseFile(dir.path));
-  const heard = storeTime(new Date(Date.now() - 60_000)); // every agent last heard 60 s ago: past the 30 s grace
-  const now = storeTime(new Date());
-  const project = raw.prepare(`INSERT INTO "Project" (id, name, drillSchedule, heartbeatGraceSeconds, badgeKey, storagePrefix, status, statusReasons, statusSince, lastHeartbeatAt, createdAt, updatedAt)
-    VALUES (?, ?, '0 3 * * *', ?, ?, ?, 'fresh', '["app: replicas caught up"]', ?, ?, ?, ?)`);
-  const database = raw.prepare(`INSERT INTO "Database" (id, projectId, name, path, status, statusReasons, lastHeartbeatAt, createdAt)
-    VALUES (?, ?, 'app', '/data/app.sqlite3', 'fresh', '["app: replicas caught up"]', ?, ?)`);
-  const replica = raw.prepare(`INSERT INTO "Replica" (id, databaseId, type, url, position, lastSnapshotAt, updatedAt) VALUES (?, ?, 's3', 's3://bucket/app', '{}', ?, ?)`);
-  raw.transaction(() => {
-    for (let i = 0; i < PROJECTS; i++) {
-      const id = `p${String(i).padStart(5, "0")}`;
-      project.run(id, `mass-${i}`, GRACE_SECONDS, `badge-${i}`, `prefix-${i}`, now, heard, now, now);
-      database.run(`d${id}`, id, heard, now);
-      replica.run(`r${id}`, `d${id}`, heard, now);
-    }
-  })();
+  fleet = await silentFleet("borela-mass-silence-", PROJECTS, GRACE_SECONDS, "0 3 * * *"); // every agent last heard 60 s ago: past the 30 s grace
+  ({ store, fast, raw } = fleet);
 });
 afterAll(async () => {
-  raw?.close();
-  fast?.close();
-  await store?.$disconnect();
-  await dir?.remove();
+  await fleet?.close();
 });
 
 /** Runs `fn` while a 5 ms timer measures the event loop; returns the longest gap between its ticks (ms). */
