@@ -11,39 +11,25 @@
 //    once, naming both TXIDs. On the old agent: pending, then `stale` after the threshold, cause unknown.
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
-import { seededDatabase } from "../drills/fixtures.ts";
-import { startSqliteWriter, type SqliteWriter } from "../support/sqlite-writer.ts";
+import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
-import { project, runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "./harness.ts";
+import { project, waitForStatus } from "./harness.ts";
+import { useHarness } from "./use-harness.ts";
+import { useHeldWrites } from "./held-writes.ts";
+import { v5AgentProject } from "./v5-agent-project.ts";
 import { refuseWrites } from "./refuse-writes.ts";
 import { writePastSnapshot } from "./writes-past-snapshot.ts";
 
-let h: Harness;
-const agents: TestAgent[] = [];
-const writers: SqliteWriter[] = [];
-const unblock: Array<() => void> = [];
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  for (const u of unblock) u();
-  for (const w of writers) await w.stop().catch(() => undefined);
-  for (const a of agents) await a.stop().catch(() => undefined);
-  await h?.close();
-});
+const h = useHarness();
+const { writers, unblock } = useHeldWrites();
 
 type Incident = { kind: string; open: boolean; reason?: string };
 const incidents = async (id: string) => (await h.core.api("GET", `/api/v1/projects/${id}/incidents`)).body as Incident[];
 
 async function startV5(name: string, staleAfterSeconds: number) {
-  const p = await h.core.createProject(name, { staleAfterSeconds, heartbeatGraceSeconds: 15 });
-  const file = seededDatabase(path.join(h.dir.path, name));
-  const replica = path.join(h.dir.path, `${name}-replica`);
-  const agent = await runAgent({ server: h.core.url, token: p.agentToken, databases: [file], replicaUrl: `file://${replica}`, dir: h.dir.path, env: { BORELA_LITESTREAM_VERSION: "0.5" } });
-  agents.push(agent);
-  return { p, file, replica, agent };
+  return v5AgentProject(h, name, { staleAfterSeconds, heartbeatGraceSeconds: 15 });
 }
 
 describe("agent on Litestream 0.5: errors that clear, a replica that goes back", () => {
