@@ -31,6 +31,20 @@ export async function refreshPages(pages: readonly LoadedPage[], want: number, f
   return next;
 }
 
+/**
+ * The pages and the one after the last (one request, however many pages are loaded: the keyset cursor
+ * places it right even when the list changed since the last refresh; rowsOf drops a project seen twice).
+ * The pages unchanged when the last one has no next; the first page when there are none.
+ */
+export async function appendPage(pages: readonly LoadedPage[], fetchPage: FetchPage): Promise<LoadedPage[]> {
+  const last = pages[pages.length - 1];
+  if (last && last.data.nextCursor === null) return [...pages];
+  const cursor = last ? last.data.nextCursor : null;
+  const got = await fetchPage(cursor, null);
+  if (got === null) throw new Error("the core answered 304 to a page asked without an ETag");
+  return [...pages, { cursor, etag: got.etag, data: got.data }];
+}
+
 /** The pages' projects in order, each once (a project that moved up between two page reads shows where it was first seen). */
 export function rowsOf(pages: readonly LoadedPage[]): ProjectSummary[] {
   const seen = new Set<string>();
