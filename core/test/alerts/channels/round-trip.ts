@@ -2,7 +2,9 @@
 // pointed at a loopback receiver that stands in for a cloud alert API.
 import { afterEach } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook-receiver.ts";
+import type { Store } from "../../../src/store/db.ts";
 import { newId } from "../../../src/store/ids.ts";
+import type { ChannelType } from "../../../src/alerts/channels/registry.ts";
 import { alertConfig, clock, dispatcher, open, resolve, seedProject, tempStore, type Seeded, type TestStore } from "../fixtures.ts";
 
 export interface RoundTrip {
@@ -13,6 +15,9 @@ export interface RoundTrip {
   /** When the incident opened; it resolves 90 s later. */
   openedAt: Date;
 }
+
+/** An alert channel's type as the store takes it. */
+type ChannelTypeName = Parameters<Store["alertChannel"]["create"]>[0]["data"]["type"];
 
 export const ROUND_TRIP_T0 = new Date("2026-11-04T12:00:00Z");
 
@@ -34,7 +39,7 @@ export function useRoundTrip() {
     started.receiver = await startWebhookReceiver(statuses);
     return started.receiver;
   }
-  async function roundTrip(project: string, type: string, checkTarget: (target: string, allowPrivate: boolean) => string, key: string): Promise<RoundTrip> {
+  async function roundTrip(project: string, type: ChannelType, checkTarget: (target: string, allowPrivate: boolean) => string, key: string): Promise<RoundTrip> {
     const db = await tempStore();
     started.db = db;
     const receiver = await startWebhookReceiver([202, 202]);
