@@ -8,6 +8,7 @@ import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-r
 import { freePort } from "../support/ports.ts";
 import { encryptSecret } from "../../src/store/secrets.ts";
 import { newId } from "../../src/store/ids.ts";
+import type { ChannelType } from "../../src/alerts/channels/registry.ts";
 import { verifyWebhook } from "../../src/alerts/channels/webhook.ts";
 import { discordEscape } from "../../src/alerts/channels/discord.ts";
 import type { Store } from "../../src/store/db.ts";
@@ -23,7 +24,7 @@ afterEach(async () => {
   db = null;
 });
 
-async function addChannel(store: Store, projectId: string | null, type: string, target: string, secret?: string) {
+async function addChannel(store: Store, projectId: string | null, type: ChannelType, target: string, secret?: string) {
   const id = newId();
   await store.alertChannel.create({ data: { id, projectId, type, target, secretEnc: secret ? encryptSecret(SECRET_KEY, secret) : null } });
   return id;

@@ -66,7 +66,7 @@ afterAll(async () => {
 describe("Prisma enums on SQLite and the raw fast path", () => {
   it("the schema declares the statuses, kinds and events as enums", () => {
     expect(columns.map((c) => `${c.table}.${c.column}`).sort()).toEqual(
-      ["Database.status", "Delivery.event", "Delivery.status", "Drill.status", "Drill.trigger", "Incident.kind", "IncidentTransition.event", "Project.status"].sort(),
+      ["AlertChannel.type", "Database.status", "Delivery.event", "Delivery.status", "Drill.status", "Drill.trigger", "Incident.kind", "IncidentTransition.event", "Project.status"].sort(),
     );
   });
 
@@ -103,6 +103,8 @@ describe("Prisma enums on SQLite and the raw fast path", () => {
       .filter((file) => existsSync(file));
     for (const file of [...sourceFiles(path.join(CORE, "src")), ...migrations]) {
       for (const m of readFileSync(file, "utf8").matchAll(pattern)) {
+        // SQLite's own catalogue has a `type` column too ('table', 'index'): not AlertChannel.type.
+        if (/sqlite_(?:master|schema) WHERE $/.test(m.input.slice(Math.max(0, m.index - 40), m.index))) continue;
         for (const [, literal] of m[2].matchAll(/'([^']*)'/g)) {
           const where = `${path.relative(CORE, file)}: ${m[1]} '${literal}'`;
           found.push(where);

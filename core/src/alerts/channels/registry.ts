@@ -1,5 +1,6 @@
 // Channel type → provider. The `type` strings are part of the API
 // (POST /api/v1/alert-channels) and stored in AlertChannel rows: keep them.
+import { ChannelType } from "../../generated/prisma/enums.ts";
 import { discord } from "./discord.ts";
 import { email } from "./email.ts";
 import { gotify } from "./gotify.ts";
@@ -15,8 +16,9 @@ import { teams } from "./teams.ts";
 import { telegram } from "./telegram.ts";
 import { webhook } from "./webhook.ts";
 
-export const CHANNEL_TYPES = ["email", "webhook", "slack", "discord", "teams", "telegram", "ntfy", "pushover", "gotify", "matrix", "mattermost", "pagerduty", "opsgenie"] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+// The list is the schema's enum ChannelType (prisma/schema.prisma).
+export { ChannelType };
+export const CHANNEL_TYPES: readonly ChannelType[] = Object.values(ChannelType);
 
 export const PROVIDERS: Record<ChannelType, Provider> = { email, webhook, slack, discord, teams, telegram, ntfy, pushover, gotify, matrix, mattermost, pagerduty, opsgenie };
 

@@ -16,6 +16,7 @@ import { waitFor } from "../../support/wait-for.ts";
 import { startServer, type RunningServer } from "../../../src/server/start.ts";
 import { databaseFile } from "../../../src/store/db.ts";
 import { newId } from "../../../src/store/ids.ts";
+import type { ChannelType } from "../../../src/alerts/channels/registry.ts";
 import { isSealedTarget } from "../../../src/alerts/channels/sealed-target.ts";
 import { sealChannelTargets } from "../../../src/store/seal-channel-targets.ts";
 
@@ -177,7 +178,7 @@ describe("channel targets at rest", () => {
     // The older core: its rows hold the checked target as it is (what POST stored before targets were sealed).
     const old = await start();
     const project = (await api(old, "POST", "/api/v1/projects", { name: "upgraded", staleAfterSeconds: 60 })).body;
-    const plain = [
+    const plain: { type: ChannelType; target: string }[] = [
       { type: "telegram", target: `${base}/${TG}/-100123` },
       { type: "pagerduty", target: `${base}/${PD}` },
       { type: "slack", target: `${base}/services/${SLACK}` },
@@ -185,7 +186,7 @@ describe("channel targets at rest", () => {
     for (const c of plain) await old.store.alertChannel.create({ data: { id: newId(), projectId: project.id, type: c.type, target: c.target } });
     // Room on the rows' page (rows an admin removed): the sealed rows are written there, and the plaintext
     // cells they replace are freed in place, where SQLite keeps their bytes unless secure_delete zeroes them.
-    const spare = Array.from({ length: 12 }, (_, i) => ({ id: newId(), projectId: project.id, type: "email", target: `removed-${i}-${"x".repeat(200)}@example.com` }));
+    const spare = Array.from({ length: 12 }, (_, i) => ({ id: newId(), projectId: project.id, type: "email" as const, target: `removed-${i}-${"x".repeat(200)}@example.com` }));
     await old.store.alertChannel.createMany({ data: spare });
     await old.store.alertChannel.deleteMany({ where: { id: { in: spare.map((r) => r.id) } } });
     await old.store.alertChannel.create({ data: { id: newId(), projectId: project.id, type: "email", target: "ops@example.com" } });
