@@ -54,7 +54,7 @@ describe("the isolated drill cannot reach the core", () => {
       replica: { type: "file" as const, path: replicaDir },
       generation: "0000000000000000",
       timestamp: null,
-      checkPolicy: "auto",
+      checkPolicy: "auto" as const,
       assertions: [],
       restoreTimeoutMs: 10_000,
       checkTimeoutMs: 10_000,
@@ -95,7 +95,7 @@ describe("the isolated drill cannot reach the core", () => {
     execFileSync("chmod", ["-R", "go-rwx", replicaDir]);
     const generation = readdirSync(path.join(replicaDir, "generations"))[0];
     const scratch = await mkdtemp(path.join(drillDir, "drill-probe-"));
-    const job = { replica: { type: "file" as const, path: replicaDir }, generation, timestamp: null, checkPolicy: "auto", assertions: [], restoreTimeoutMs: 10_000, checkTimeoutMs: 10_000, litestreamBin: LITESTREAM, litestreamLine: "0.3" as const, txid: null, probe: { dataDir, drillDir } };
+    const job = { replica: { type: "file" as const, path: replicaDir }, generation, timestamp: null, checkPolicy: "auto" as const, assertions: [], restoreTimeoutMs: 10_000, checkTimeoutMs: 10_000, litestreamBin: LITESTREAM, litestreamLine: "0.3" as const, txid: null, probe: { dataDir, drillDir } };
     const steps: string[] = [];
     await runInChildProcess(job, { scratch, hide: [dataDir, drillDir], limits: defaultLimits(job), onStep: (_, m) => steps.push(m), entry: PAYLOAD });
     const found = JSON.parse(readFileSync(path.join(scratch, "findings.json"), "utf8"));

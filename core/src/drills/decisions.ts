@@ -3,11 +3,12 @@
 import { backoffMs } from "../backoff.ts";
 import type { Position } from "../protocol.ts";
 import { NEWEST_LTX_MISSING } from "../litestream/ltx-damage.ts";
+import type { CheckPolicy } from "../generated/prisma/enums.ts";
 
 /** Above this size "auto" runs quick_check: integrity_check reads every index entry. */
 export const QUICK_CHECK_ABOVE_BYTES = 2 * 1024 ** 3;
 
-export function chooseCheck(policy: string, sizeBytes: number): "integrity_check" | "quick_check" {
+export function chooseCheck(policy: CheckPolicy, sizeBytes: number): "integrity_check" | "quick_check" {
   if (policy === "quick") return "quick_check";
   if (policy === "integrity") return "integrity_check";
   return sizeBytes > QUICK_CHECK_ABOVE_BYTES ? "quick_check" : "integrity_check";

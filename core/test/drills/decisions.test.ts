@@ -14,11 +14,12 @@ import {
   retryDelayMs,
   rpoSeconds,
 } from "../../src/drills/decisions.ts";
+import type { CheckPolicy } from "../../src/generated/prisma/enums.ts";
 
 const MiB = 1024 * 1024;
 
 describe("chooseCheck", () => {
-  it.each([
+  it.each<[CheckPolicy, number, string]>([
     ["integrity", 10 * QUICK_CHECK_ABOVE_BYTES, "integrity_check"],
     ["quick", 1, "quick_check"],
     ["auto", QUICK_CHECK_ABOVE_BYTES, "integrity_check"],

@@ -21,7 +21,7 @@ import { defaultLimits } from "../../src/drills/isolation/sandbox.ts";
 const LITESTREAM = path.resolve("node_modules/@flydotio/litestream-linux-x64/litestream");
 
 describe("container settings", () => {
-  const job = { generation: "g", timestamp: null, checkPolicy: "auto", assertions: [], restoreTimeoutMs: 1000, checkTimeoutMs: 1000, litestreamBin: null, litestreamLine: "0.3" as const, txid: null };
+  const job = { generation: "g", timestamp: null, checkPolicy: "auto" as const, assertions: [], restoreTimeoutMs: 1000, checkTimeoutMs: 1000, litestreamBin: null, litestreamLine: "0.3" as const, txid: null };
   const limits = { memoryBytes: 2 * 1024 ** 3, heapMb: 256, wallClockMs: 1000, cpus: 1.5 };
 
   it("file replica: no network, the replica read-only, non-root, no capabilities, limits", () => {

@@ -102,7 +102,7 @@ async function drillDamaged(name: string, damage: (file: string) => void) {
   const generation = execFileSync(LITESTREAM, ["generations", `file://${replica.path}`], { encoding: "utf8" }).split("\n")[1].split(/\s+/)[1];
   const jobDir = path.join(dir, "job");
   mkdirSync(jobDir);
-  const job = { replica, generation, timestamp: null, checkPolicy: "integrity", assertions: [], restoreTimeoutMs: 60_000, checkTimeoutMs: 60_000, litestreamBin: LITESTREAM, litestreamLine: "0.3" as const, txid: null };
+  const job = { replica, generation, timestamp: null, checkPolicy: "integrity" as const, assertions: [], restoreTimeoutMs: 60_000, checkTimeoutMs: 60_000, litestreamBin: LITESTREAM, litestreamLine: "0.3" as const, txid: null };
   const result = await runIsolatedJob(job, jobDir, () => undefined);
   const plain = path.join(dir, "plain.sqlite3");
   execFileSync(LITESTREAM, ["restore", "-o", plain, `file://${replica.path}`]);

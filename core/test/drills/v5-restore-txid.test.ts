@@ -34,7 +34,7 @@ describe("a latest 0.5 restore ends at the TXID the plan verified", () => {
       await live.stop();
     }
     const steps: string[] = [];
-    const job = { replica, generation: "", timestamp: null, checkPolicy: "integrity", assertions: [], restoreTimeoutMs: 60_000, checkTimeoutMs: 60_000, litestreamBin: litestream05(), litestreamLine: "0.5" as const, txid: planned };
+    const job = { replica, generation: "", timestamp: null, checkPolicy: "integrity" as const, assertions: [], restoreTimeoutMs: 60_000, checkTimeoutMs: 60_000, litestreamBin: litestream05(), litestreamLine: "0.5" as const, txid: planned };
     const jobDir = path.join(dir, "job");
     await import("node:fs/promises").then((fs) => fs.mkdir(jobDir));
     const result = await runIsolatedJob(job, jobDir, (_s, m) => steps.push(m));

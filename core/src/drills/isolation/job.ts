@@ -8,6 +8,7 @@ import path from "node:path";
 import { restore, RestoreError } from "../../litestream/commands.ts";
 import type { ReplicaTarget } from "../../litestream/replica-url.ts";
 import { chooseCheck } from "../decisions.ts";
+import type { CheckPolicy } from "../../generated/prisma/enums.ts";
 import { formatBytes } from "../../words/bytes.ts";
 import { inspectDatabase, type Inspection } from "../inspect.ts";
 
@@ -17,8 +18,8 @@ export interface IsolatedJob {
   generation: string;
   /** ISO time of a point-in-time restore; null for the latest. */
   timestamp: string | null;
-  /** The project's check policy: "auto" | "integrity" | "quick". */
-  checkPolicy: string;
+  /** The project's check policy. */
+  checkPolicy: CheckPolicy;
   assertions: { sql: string }[];
   restoreTimeoutMs: number;
   checkTimeoutMs: number;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { Type, type Static, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Prisma } from "../../generated/prisma/client.ts";
+import { CheckPolicy } from "../../generated/prisma/enums.ts";
 import { newId } from "../../store/ids.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 import { CONTROL_FREE } from "../../control.ts";
@@ -27,7 +28,7 @@ const Settings = {
   heartbeatGraceSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86400 })),
   drillSchedule: Type.Optional(Type.String({ minLength: 9, maxLength: 100 })),
   drillGraceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 90 * 86400 })),
-  checkPolicy: Type.Optional(Type.Union([Type.Literal("auto"), Type.Literal("integrity"), Type.Literal("quick")])),
+  checkPolicy: Type.Optional(Type.Enum(CheckPolicy)),
   rowDropWarnPercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   assertions: Type.Optional(Type.Array(Assertion, { maxItems: 50 })),
   alertEmails: Type.Optional(Type.Array(Type.String({ format: "email", maxLength: 254 }), { maxItems: 50 })),

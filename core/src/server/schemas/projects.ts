@@ -3,6 +3,7 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { Position as ReportedPosition } from "../../protocol.ts";
 import { DateTime, Json, Nullable, type WireOf } from "./common.ts";
+import { CheckPolicy, ReplicaManager } from "../../generated/prisma/enums.ts";
 
 export type Position = ReportedPosition;
 
@@ -98,7 +99,7 @@ export const Replica = Type.Object(
     id: Type.String(),
     type: Type.String(),
     url: Type.String(),
-    managedBy: Type.String(),
+    managedBy: Type.Enum(ReplicaManager),
     generation: Nullable(Type.String()),
     position: Json<Position | null>("Litestream's position {generation, index, offset} of the replica, or null"),
     pendingSince: Nullable(DateTime),
@@ -147,7 +148,7 @@ export const ProjectDetail = Type.Object(
     heartbeatGraceSeconds: Type.Number(),
     drillSchedule: Type.String(),
     drillGraceSeconds: Type.Number(),
-    checkPolicy: Type.String(),
+    checkPolicy: Type.Enum(CheckPolicy),
     rowDropWarnPercent: Type.Number(),
     assertions: Json<Assertion[]>("the project's assertion queries [{name?, sql, op, value}]"),
     alertEmails: Type.Array(Type.String()),
