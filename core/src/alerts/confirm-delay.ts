@@ -32,9 +32,9 @@ export function parseConfirmDelays(raw: string | undefined, name = "BORELA_ALERT
 }
 
 /** A plain number (the config's original form) is the default for every kind but error. */
-export function confirmSecondsFor(kind: string, setting: number | ConfirmDelays): number {
+export function confirmSecondsFor(kind: IncidentKind, setting: number | ConfirmDelays): number {
   const delays = typeof setting === "number" ? { default: setting, byKind: {} } : setting;
-  const named = delays.byKind[kind as IncidentKind];
+  const named = delays.byKind[kind];
   if (named !== undefined) return named;
   return kind === "error" ? 0 : delays.default;
 }

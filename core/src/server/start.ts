@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { loadConfig, type Config } from "../config.ts";
 import { openStore, databaseFile, type Store } from "../store/db.ts";
 import { openFastPath } from "../store/fast-path.ts";
-import { createSweeper } from "../freshness/sweeper.ts";
+import { createSweeper, type HoldSeconds } from "../freshness/sweeper.ts";
 import { createSelfHeartbeat } from "../freshness/self-heartbeat.ts";
 import { createStorageLister } from "../freshness/storage-listing.ts";
 import { confirmSecondsFor } from "../alerts/confirm-delay.ts";
@@ -57,7 +57,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const fast = openFastPath(databaseFile(config.dataDir), { maxDatabasesPerProject: config.maxDatabasesPerProject });
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
-  const hold = (kind: string) => confirmSecondsFor(kind, config.alertConfirmSeconds);
+  const hold: HoldSeconds = (kind) => confirmSecondsFor(kind, config.alertConfirmSeconds);
   const sweeper = createSweeper(fast.sweep, config.sweepIntervalSeconds, logger, hold);
   const selfHeartbeat = config.selfHeartbeatUrl ? createSelfHeartbeat(config.selfHeartbeatUrl, logger) : null;
   if (selfHeartbeat) sweeper.onSweepCompleted(() => selfHeartbeat.ping());

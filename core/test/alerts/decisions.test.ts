@@ -76,7 +76,7 @@ describe("dueNotifications", () => {
 describe("confirmation delay per kind", () => {
   it("a plain number applies to every kind but error", () => {
     const d = parseConfirmDelays("60");
-    expect(["stale", "silent", "drill_failed", "drill_overdue", "error"].map((k) => confirmSecondsFor(k, d))).toEqual([60, 60, 60, 60, 0]);
+    expect((["stale", "silent", "drill_failed", "drill_overdue", "error"] as const).map((k) => confirmSecondsFor(k, d))).toEqual([60, 60, 60, 60, 0]);
     expect(confirmSecondsFor("error", 60)).toBe(0);
     expect(confirmSecondsFor("stale", 60)).toBe(60);
   });
