@@ -3,8 +3,8 @@
 // of opened + resolved pairs: the fault was 12 emails at once after setting
 // BORELA_SMTP_URL and restarting. Real SMTP server and webhook receiver on
 // loopback; each "restart" is a new dispatcher over the same store.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSmtp, type SmtpSink } from "../support/smtp.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { useSmtp } from "../support/use-smtp.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.ts";
 import { newId } from "../../src/store/ids.ts";
 import { alertConfig, clock, deliveriesOf, dispatcher, open, resolve, seedProject, tempStore, type Clock, type Seeded, type TestStore } from "./fixtures.ts";
@@ -12,18 +12,10 @@ import type { Store } from "../../src/store/db.ts";
 
 const T0 = new Date("2026-11-10T08:00:00Z");
 
-let smtp: SmtpSink;
+const smtp = useSmtp();
 let db: TestStore;
 let receiver: WebhookReceiver | null = null;
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp?.close();
-});
 afterEach(async () => {
-  smtp.messages.length = 0;
-  smtp.envelopes.length = 0;
   await receiver?.close();
   receiver = null;
   await db?.close();

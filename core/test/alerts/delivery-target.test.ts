@@ -4,8 +4,8 @@
 // column's addresses, and the deliveries API shows them. Real SMTP server on loopback; the first attempt
 // fails while it is down, the test moves the column's recipients (the key still names the old ones), the
 // retry goes where the column says.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSmtp, type SmtpSink } from "../support/smtp.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { useSmtp } from "../support/use-smtp.ts";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { newId } from "../../src/store/ids.ts";
 import { parseDeliveryKey } from "../../src/alerts/delivery-key.ts";
@@ -15,18 +15,10 @@ import { alertConfig, clock, deliveriesOf, dispatcher, open, seedProject, tempSt
 const T0 = new Date("2026-11-10T08:00:00Z");
 const SECRET_HOOK = "http://127.0.0.1:9/hook/T000/B000/secretpath";
 
-let smtp: SmtpSink;
+const smtp = useSmtp();
 let db: TestStore | null = null;
 let core: TestCore | null = null;
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp?.close();
-});
 afterEach(async () => {
-  smtp.messages.length = 0;
-  smtp.envelopes.length = 0;
   await db?.close();
   db = null;
   await core?.close();

@@ -1,27 +1,19 @@
 // The weekly digest over a real SMTP server names every project still paused,
 // with the window's end, its reason and how long it has been on, so a pause
 // nobody remembers holding alerts is seen; an ended window is not listed.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSmtp, type SmtpSink } from "../support/smtp.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { useSmtp } from "../support/use-smtp.ts";
 import { sendDigestNow } from "../../src/alerts/digest.ts";
 import { alertConfig, seedProject, tempStore, type TestStore } from "./fixtures.ts";
 
 const DAY = 86_400_000;
 const NOW = new Date("2026-11-30T08:00:30Z"); // ISO week 2026-W49
 
-let smtp: SmtpSink;
+const smtp = useSmtp();
 let db: TestStore | null = null;
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp?.close();
-});
 afterEach(async () => {
   await db?.close();
   db = null;
-  smtp.messages.length = 0;
-  smtp.envelopes.length = 0;
 });
 
 describe("weekly digest and pause windows", () => {

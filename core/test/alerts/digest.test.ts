@@ -1,8 +1,8 @@
 // The weekly digest over a real SMTP server: every project's freshness, last
 // drill, RTO/RPO and storage growth; sent at the cron's fire time, once per
 // ISO week however many dispatchers run, retried when SMTP is down.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSmtp, type SmtpSink } from "../support/smtp.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { useSmtp } from "../support/use-smtp.ts";
 import { newId } from "../../src/store/ids.ts";
 import type { Store } from "../../src/store/db.ts";
 import { sendDigestNow } from "../../src/alerts/digest.ts";
@@ -11,20 +11,11 @@ import { alertConfig, clock, dispatcher, seedProject, tempStore, type TestStore 
 const DAY = 86_400_000;
 const MONDAY_0800 = new Date("2026-11-30T08:00:00Z"); // ISO week 2026-W49
 
-let smtp: SmtpSink;
+const smtp = useSmtp();
 let db: TestStore | null = null;
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp?.close();
-});
 afterEach(async () => {
-  await smtp.restart();
   await db?.close();
   db = null;
-  smtp.messages.length = 0;
-  smtp.envelopes.length = 0;
 });
 
 async function heartbeatAt(store: Store, projectId: string, at: Date, storageBytes: number) {

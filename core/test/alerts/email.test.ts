@@ -1,8 +1,9 @@
 // Email alerts end to end over a real SMTP server on loopback: one message
 // per transition, reminders at cadence, the confirmation delay, two core
 // processes on one store, SMTP down then back, bounded retries.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSmtp, type SmtpSink } from "../support/smtp.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { useSmtp } from "../support/use-smtp.ts";
+import { startSmtp } from "../support/smtp.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -15,16 +16,9 @@ import { alertConfig, clock, deliveriesOf, dispatcher, open, resolve, seedProjec
 const T0 = new Date("2026-11-03T09:00:00Z");
 const HOUR = 3600;
 
-let smtp: SmtpSink;
+const smtp = useSmtp();
 let db: TestStore;
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp?.close();
-});
 afterEach(async () => {
-  await smtp.restart();
   await db?.close();
 });
 
