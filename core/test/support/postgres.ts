@@ -1,0 +1,109 @@
+// A private PostgreSQL cluster for tests: Debian's server binaries (/usr/lib/postgresql/<major>/bin,
+// installed by scripts/install-system-deps.sh), initdb in a temp dir, listening on 127.0.0.1 only
+// (a free port) with its unix socket inside that temp dir. As root the server runs as the
+// `postgres` user (PostgreSQL refuses root). Durability is off (fsync, synchronous_commit): a
+// test cluster is thrown away. stop() stops it (pg_ctl fast, then SIGKILL) and removes the dir.
+//
+//   startPostgres(): Promise<PostgresCluster>
+//   cluster.createDatabase(name): Promise<string>     a fresh database, its postgresql:// URL
+import { execFile, spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { chown, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { freePort } from "./ports.ts";
+import { waitFor } from "./wait-for.ts";
+
+const run = promisify(execFile);
+const USER = "borela";
+
+export interface PostgresCluster {
+  port: number;
+  /** The temp dir holding the data directory and the unix socket. */
+  dir: string;
+  /** postgresql://borela@127.0.0.1:<port>/<database> */
+  url(database: string): string;
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The newest installed major's bin dir; throws naming the package to install. */
+export function postgresBinDir(root = "/usr/lib/postgresql"): string {
+  const majors = existsSync(root) ? readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a)) : [];
+  const dir = majors.map((m) => path.join(root, m, "bin")).find((d) => existsSync(path.join(d, "initdb")));
+  if (!dir) throw new Error(`no PostgreSQL server under ${root}: install Debian's postgresql (scripts/install-system-deps.sh)`);
+  return dir;
+}
+
+/** As root: the command run as `postgres` through runuser; otherwise as it is. */
+function asPostgres(bin: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args];
+}
+
+export async function startPostgres(): Promise<PostgresCluster> {
+  const bin = postgresBinDir();
+  const dir = await mkdtemp(path.join(tmpdir(), "borela-pg-"));
+  if (process.getuid?.() === 0) {
+    const { stdout } = await run("id", ["-u", "postgres"]);
+    const { stdout: gid } = await run("id", ["-g", "postgres"]);
+    await chown(dir, Number(stdout.trim()), Number(gid.trim()));
+  }
+  const data = path.join(dir, "data");
+  await run(...asPostgres(path.join(bin, "initdb"), ["-D", data, "-U", USER, "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]), {
+    timeout: 60_000,
+  });
+  const port = await freePort();
+  const [cmd, args] = asPostgres(path.join(bin, "postgres"), [
+    "-D", data, "-k", dir, "-h", "127.0.0.1", "-p", String(port),
+    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+  ]);
+  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+  const url = (database: string) => `postgresql://${USER}@127.0.0.1:${port}/${database}`;
+  const query = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url("postgres"), connectionTimeoutMillis: 2_000 });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      await run(...asPostgres(path.join(bin, "pg_ctl"), ["stop", "-D", data, "-m", "fast", "-w", "-t", "10"]), { timeout: 15_000 }).catch(() => {
+        child.kill("SIGKILL");
+      });
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`postgres exited ${child.exitCode}: ${stderr}`);
+        await query("SELECT 1");
+        return true;
+      },
+      { timeoutMs: 30_000, what: `postgres on 127.0.0.1:${port}` },
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    port,
+    dir,
+    url,
+    async createDatabase(name) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name ${JSON.stringify(name)}: lower-case letters, digits and _ only`);
+      await query(`CREATE DATABASE ${name}`);
+      return url(name);
+    },
+    stop,
+  };
+}
