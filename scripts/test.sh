@@ -14,8 +14,8 @@ bash scripts/ensure-node-modules.sh
 node scripts/build-dashboard.mjs
 
 status=0
-# The Prisma client is generated code (git-ignored): the type check needs it.
-(cd core && npx prisma generate >/dev/null)
+# The Prisma clients (SQLite and PostgreSQL) are generated code (git-ignored): the type check needs them.
+(cd core && npm run --silent generate >/dev/null)
 echo "type-checking (tsc --noEmit)"
 npx tsc --noEmit -p tsconfig.json || { echo "type check failed"; status=1; }
 npx vitest run --reporter=default --reporter=json --outputFile.json=.artifacts/vitest.json "$@" || status=$?
