@@ -1,6 +1,7 @@
 // A temp store with projects, databases, replicas and incidents written
 // directly, a dispatcher over it with a clock the test moves, and an SMTP
 // sink: everything the alert tests need, on loopback.
+import { afterEach } from "vitest";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { openStore, type Store } from "../../src/store/db.ts";
 import { newId } from "../../src/store/ids.ts";
@@ -46,6 +47,21 @@ export async function tempStore(): Promise<TestStore> {
     async close() {
       await store.$disconnect();
       await dir.remove();
+    },
+  };
+}
+
+/** Registers an afterEach that closes every store the test opened with open() (tempStore()'s). */
+export function useTempStores(): { open(): Promise<TestStore> } {
+  const opened: TestStore[] = [];
+  afterEach(async () => {
+    for (const db of opened.splice(0)) await db.close();
+  });
+  return {
+    async open() {
+      const db = await tempStore();
+      opened.push(db);
+      return db;
     },
   };
 }

@@ -2,23 +2,33 @@
 // incident every tick: a pass plans the projects whose incidents moved or
 // whose next notice fell due, every project only on the first pass, when
 // recipients change, after a failed pass, and every FULL_PASS_MS.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { nextPlanAt } from "../../src/alerts/decisions.ts";
 import { createPlanScope, FULL_PASS_MS } from "../../src/alerts/plan-scope.ts";
 import { planIncidentDeliveries } from "../../src/alerts/plan.ts";
 import { openIncident, resolveIncident } from "../../src/incidents/open-resolve.ts";
 import { newId } from "../../src/store/ids.ts";
-import { seedProject, tempStore, type TestStore } from "./fixtures.ts";
+import type { Store } from "../../src/store/db.ts";
+import { seedProject, useTempStores } from "./fixtures.ts";
 
-let db: TestStore | null = null;
-afterEach(async () => {
-  await db?.close();
-  db = null;
-});
+const stores = useTempStores();
 
 const T0 = new Date("2026-11-29T10:00:00Z");
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
 const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** A planner whose passes plan the projects its scope names; pass(t) tells the scope and how many deliveries it claimed. */
+function scopedPlanner(store: Store) {
+  const settings = { confirm: 60, reminderHours: 24, operatorEmails: ["ops@example.com"], emailReady: true };
+  const scope = createPlanScope(store, FULL_PASS_MS * 10);
+  const pass = async (t: Date) => {
+    const s = await scope.next(t);
+    const result = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, settings, t, s.all ? undefined : s.projectIds) : null;
+    scope.planned(s, result?.nextDue ?? new Map());
+    return { scope: s.all ? "all" : s.projectIds, claimed: result?.claimed ?? 0 };
+  };
+  return { scope, pass };
+}
 
 describe("nextPlanAt", () => {
   const timing = { confirmSeconds: 60, reminderHours: 24 };
@@ -32,20 +42,12 @@ describe("nextPlanAt", () => {
 
 describe("plan scope", () => {
   it("plans only the projects the outbox or the clock names; everything on recipients' changes, failures and every full-pass period", async () => {
-    db = await tempStore();
-    const { store } = db;
-    const settings = { confirm: 60, reminderHours: 24, operatorEmails: ["ops@example.com"], emailReady: true };
+    const { store } = await stores.open();
     const projects = [];
     for (let i = 0; i < 20; i++) projects.push(await seedProject(store, `p${i}`));
     // Nineteen projects with an incident open and announced long ago: nothing to do for a day.
     for (const p of projects.slice(1)) await openIncident(store, { projectId: p.projectId, databaseId: p.databaseId, kind: "error", reason: "stuck" }, at(-3600));
-    const scope = createPlanScope(store, FULL_PASS_MS * 10);
-    const pass = async (t: Date) => {
-      const s = await scope.next(t);
-      const result = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, settings, t, s.all ? undefined : s.projectIds) : null;
-      scope.planned(s, result?.nextDue ?? new Map());
-      return { scope: s.all ? "all" : s.projectIds, claimed: result?.claimed ?? 0 };
-    };
+    const { scope, pass } = scopedPlanner(store);
 
     expect(await pass(at(0))).toEqual({ scope: "all", claimed: 19 });
     expect(await pass(at(2))).toEqual({ scope: [], claimed: 0 });
@@ -73,19 +75,11 @@ describe("plan scope", () => {
   });
 
   it("a project's own change (its alert emails, a status the sweep writes) plans that project alone, not every project", async () => {
-    db = await tempStore();
-    const { store } = db;
-    const settings = { confirm: 60, reminderHours: 24, operatorEmails: ["ops@example.com"], emailReady: true };
+    const { store } = await stores.open();
     const projects = [];
     for (let i = 0; i < 5; i++) projects.push(await seedProject(store, `q${i}`));
     for (const p of projects) await openIncident(store, { projectId: p.projectId, databaseId: p.databaseId, kind: "error", reason: "stuck" }, at(-3600));
-    const scope = createPlanScope(store, FULL_PASS_MS * 10);
-    const pass = async (t: Date) => {
-      const s = await scope.next(t);
-      const result = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, settings, t, s.all ? undefined : s.projectIds) : null;
-      scope.planned(s, result?.nextDue ?? new Map());
-      return { scope: s.all ? "all" : s.projectIds, claimed: result?.claimed ?? 0 };
-    };
+    const { pass } = scopedPlanner(store);
     expect(await pass(at(0))).toEqual({ scope: "all", claimed: 5 });
     expect(await pass(at(2))).toEqual({ scope: [], claimed: 0 });
     // New alert emails for q2: only q2 is planned, and its new recipients hear the open incident.

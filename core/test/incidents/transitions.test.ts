@@ -1,23 +1,18 @@
 // The incident outbox: every opening and every resolve writes one transition
 // row, written with it; keeping an open incident or losing a resolve race
 // writes none.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openIncident, resolveDatabaseIncidents, resolveIncident, resolveIncidentById } from "../../src/incidents/open-resolve.ts";
-import { seedProject, tempStore, type TestStore } from "../alerts/fixtures.ts";
+import { seedProject, useTempStores } from "../alerts/fixtures.ts";
 
-let db: TestStore | null = null;
-afterEach(async () => {
-  await db?.close();
-  db = null;
-});
+const stores = useTempStores();
 
 const T0 = new Date("2026-11-29T10:00:00Z");
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
 
 describe("incident transitions (the outbox)", () => {
   it("one 'opened' per opening, one 'resolved' per resolve, none for a kept or already resolved incident", async () => {
-    db = await tempStore();
-    const { store } = db;
+    const { store } = await stores.open();
     const s = await seedProject(store, "outbox");
     const key = { projectId: s.projectId, databaseId: s.databaseId, kind: "stale" as const };
     const first = await openIncident(store, { ...key, reason: "unreplicated for 61s" }, at(0));
@@ -37,8 +32,7 @@ describe("incident transitions (the outbox)", () => {
   });
 
   it("retiring a database resolves each of its open incidents with its transition, in one store transaction", async () => {
-    db = await tempStore();
-    const { store } = db;
+    const { store } = await stores.open();
     const s = await seedProject(store, "retired");
     await openIncident(store, { projectId: s.projectId, databaseId: s.databaseId, kind: "stale", reason: "r1" }, at(0));
     await openIncident(store, { projectId: s.projectId, databaseId: s.databaseId, kind: "error", reason: "r2" }, at(1));
