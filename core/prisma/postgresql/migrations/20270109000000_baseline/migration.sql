@@ -1,5 +1,6 @@
 -- The PostgreSQL store's baseline: the schema the SQLite migrations reach at
--- 20270108000000_replica_high_txid. Tables, enums, keys and indexes are Prisma's DDL
+-- 20270108000000_replica_high_txid, with schema.prisma's enums (CheckPolicy and
+-- ReplicaManager included) as PostgreSQL enum types. Tables, enums, keys and indexes are Prisma's DDL
 -- for prisma/postgresql/schema.prisma (`prisma migrate diff --from-empty`); the
 -- expression index and the deadline triggers below are the SQLite migrations' own,
 -- translated (SQLite's `IS NOT` is `IS DISTINCT FROM`; its triggers are per row).
@@ -31,6 +32,12 @@ CREATE TYPE "ChannelType" AS ENUM ('email', 'webhook', 'slack', 'discord', 'team
 -- CreateEnum
 CREATE TYPE "DeliveryStatus" AS ENUM ('pending', 'sending', 'sent', 'failed');
 
+-- CreateEnum
+CREATE TYPE "CheckPolicy" AS ENUM ('auto', 'integrity', 'quick');
+
+-- CreateEnum
+CREATE TYPE "ReplicaManager" AS ENUM ('user', 'borela');
+
 -- CreateTable
 CREATE TABLE "Setting" (
     "key" TEXT NOT NULL,
@@ -47,7 +54,7 @@ CREATE TABLE "Project" (
     "heartbeatGraceSeconds" INTEGER NOT NULL DEFAULT 120,
     "drillSchedule" TEXT NOT NULL,
     "drillGraceSeconds" INTEGER NOT NULL DEFAULT 86400,
-    "checkPolicy" TEXT NOT NULL DEFAULT 'auto',
+    "checkPolicy" "CheckPolicy" NOT NULL DEFAULT 'auto',
     "rowDropWarnPercent" INTEGER NOT NULL DEFAULT 50,
     "assertions" TEXT NOT NULL DEFAULT '[]',
     "alertEmails" TEXT,
@@ -122,7 +129,7 @@ CREATE TABLE "Replica" (
     "databaseId" TEXT NOT NULL,
     "type" TEXT NOT NULL,
     "url" TEXT NOT NULL,
-    "managedBy" TEXT NOT NULL DEFAULT 'user',
+    "managedBy" "ReplicaManager" NOT NULL DEFAULT 'user',
     "generation" TEXT,
     "position" TEXT,
     "pendingSince" TIMESTAMP(3),
