@@ -47,10 +47,13 @@ export function dueNotifications(
 
   if (incident.resolvedAt) {
     if (channel.openedClaimedAt) return [{ event: "resolved", seq: 0 }];
-    // It cleared before anyone heard it open (between two ticks, the core down, email not configured yet):
-    // it was still a real incident, told once, inside this channel's summary of what it missed.
+    // It cleared before this channel heard it open (between two ticks, the core down, email not configured
+    // yet): it was still a real incident, told once, inside this channel's summary of what it missed. Other
+    // channels having heard it does not excuse this one, unless it was added while the incident was open
+    // (it joined a story the others had already told).
     const channelExisted = !channel.createdAt || channel.createdAt <= incident.resolvedAt;
-    return confirmed && !announcedAnywhere && channelExisted ? [{ event: "missed", seq: 0 }] : [];
+    const joinedLate = !!channel.createdAt && channel.createdAt > incident.openedAt;
+    return confirmed && channelExisted && !(announcedAnywhere && joinedLate) ? [{ event: "missed", seq: 0 }] : [];
   }
   if (!confirmed) return [];
   if (!channel.openedClaimedAt) return [{ event: "opened", seq: 0 }];

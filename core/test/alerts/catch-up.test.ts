@@ -104,6 +104,35 @@ describe("catching up after a channel could not send", () => {
     ]);
   });
 
+  it("a webhook heard seven incidents come and go while SMTP was not set: the email still gets its one summary once SMTP is set", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const told = await seedProject(store, "told");
+    receiver = await startWebhookReceiver();
+    await store.alertChannel.create({ data: { id: newId(), projectId: told.projectId, type: "webhook", target: receiver.url } });
+    const c = clock(T0);
+    const env = { BORELA_ALERT_EMAIL: "ops@example.com", BORELA_ALERT_ALLOW_PRIVATE_TARGETS: "true" };
+    const before = dispatcher(store, alertConfig(env), c);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const { incident } = await open(store, told, "error", `Litestream: access denied (${i})`, c.now());
+      ids.push(incident.id);
+      await before.tick();
+      c.advance(90);
+      await resolve(store, told, "error", c.now());
+      await before.tick();
+      c.advance(60);
+    }
+    await before.stop();
+    expect(receiver.received.map((r) => JSON.parse(r.body).event)).toEqual(Array.from({ length: 7 }, () => ["opened", "resolved"]).flat());
+
+    const after = dispatcher(store, alertConfig({ ...env, BORELA_SMTP_URL: smtp.url }), c);
+    for (let i = 0; i < 3; i++) await after.tick();
+    expect(smtp.messages.map((m) => m.subject)).toEqual(["[Borela] told: 7 incidents opened and resolved before they could be announced"]);
+    expect(smtp.envelopes[0]).toEqual(["ops@example.com"]);
+    expect(receiver.received).toHaveLength(14);
+  });
+
   it("a webhook receiver down while three incidents came and went gets one summary POST listing them when it is back", async () => {
     db = await tempStore();
     const { store } = db;

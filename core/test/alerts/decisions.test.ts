@@ -28,7 +28,8 @@ describe("dueNotifications", () => {
     ["resolved after being told: resolved", { openedAt: t0, resolvedAt: at(600) }, told(61), true, at(601), ["resolved:0"]],
     ["resolved, no reminder any more", { openedAt: t0, resolvedAt: at(2 * DAY) }, told(61), true, at(3 * DAY), ["resolved:0"]],
     ["resolved before anybody was told, after the delay: one missed notice (summed up per channel), not a pair", { openedAt: t0, resolvedAt: at(600) }, fresh, false, at(601), ["missed:0"]],
-    ["resolved, others were told but not this channel: nothing", { openedAt: t0, resolvedAt: at(600) }, fresh, true, at(601), []],
+    ["resolved, others were told but this channel, there all along, never heard it (email not configured yet): missed", { openedAt: t0, resolvedAt: at(600) }, fresh, true, at(601), ["missed:0"]],
+    ["resolved, others were told and this channel was added while it was open: nothing", { openedAt: t0, resolvedAt: at(600) }, { openedClaimedAt: null, createdAt: at(300) }, true, at(601), []],
   ] as const)("%s", (_label, incident, channel, announced, now, expected) => {
     expect(due(incident, channel, announced, timing, now)).toEqual(expected);
   });
