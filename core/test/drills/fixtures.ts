@@ -54,6 +54,17 @@ export function seededDatabase(dir: string): string {
 }
 
 /**
+ * POSTs a heartbeat (sent at `sentAt`, ISO) reporting one database: `database` over name "app", exists and no
+ * errors; returns the API's answer.
+ */
+export function postDatabaseHeartbeat(core: TestCore, token: string, sentAt: string, database: Record<string, unknown>) {
+  return core.api("POST", "/api/v1/heartbeats", {
+    token,
+    body: { agentVersion: "test", sentAt, databases: [{ name: "app", exists: true, errors: [], ...database }], errors: [] },
+  });
+}
+
+/**
  * Tells the core about the database and its replica the way an agent would.
  * `live` is the database's position and last change as the agent saw them;
  * by default, for a file replica, an agent that found it caught up: the
@@ -69,25 +80,12 @@ export async function reportDatabase(
 ) {
   const now = new Date().toISOString();
   const state = live ?? { position: replicaUrl.startsWith("file://") ? (await readReplica({ type: "file", path: replicaUrl.slice(7) })).position : null };
-  const res = await core.api("POST", "/api/v1/heartbeats", {
-    token,
-    body: {
-      agentVersion: "test",
-      sentAt: now,
-      databases: [
-        {
-          name: "app",
-          path: file,
-          exists: true,
-          position: state.position,
-          changedAt: state.changedAt ?? null,
-          replicas: [{ type: replicaUrl.startsWith("s3") ? "s3" : "file", url: replicaUrl, pendingSince: null }],
-          ...(liveCounts ? { tableCounts: liveCounts, tableCountsAt: now } : {}),
-          errors: [],
-        },
-      ],
-      errors: [],
-    },
+  const res = await postDatabaseHeartbeat(core, token, now, {
+    path: file,
+    position: state.position,
+    changedAt: state.changedAt ?? null,
+    replicas: [{ type: replicaUrl.startsWith("s3") ? "s3" : "file", url: replicaUrl, pendingSince: null }],
+    ...(liveCounts ? { tableCounts: liveCounts, tableCountsAt: now } : {}),
   });
   if (res.status !== 201) throw new Error(`heartbeat refused: ${res.status} ${JSON.stringify(res.body)}`);
   await core.app.sweeper.idle();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { addRows, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "../drills/fixtures.ts";
+import { addRows, postDatabaseHeartbeat, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "../drills/fixtures.ts";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { grafanaMetricNames, sampledNames, sampleValue } from "./scrape-text.ts";
@@ -39,24 +39,11 @@ async function scrape(token: string | null = METRICS_TOKEN) {
 async function heartbeat(token: string, file: string, replicaDir: string, pendingSince: Date | null, storageBytes: number) {
   const now = new Date().toISOString();
   const { position } = await readReplica({ type: "file", path: replicaDir });
-  const res = await core.api("POST", "/api/v1/heartbeats", {
-    token,
-    body: {
-      agentVersion: "test",
-      sentAt: now,
-      databases: [
-        {
-          name: "app",
-          path: file,
-          exists: true,
-          position,
-          changedAt: pendingSince?.toISOString() ?? null,
-          replicas: [{ type: "file", url: `file://${replicaDir}`, position, pendingSince: pendingSince?.toISOString() ?? null, lastSnapshotAt: now, storageBytes }],
-          errors: [],
-        },
-      ],
-      errors: [],
-    },
+  const res = await postDatabaseHeartbeat(core, token, now, {
+    path: file,
+    position,
+    changedAt: pendingSince?.toISOString() ?? null,
+    replicas: [{ type: "file", url: `file://${replicaDir}`, position, pendingSince: pendingSince?.toISOString() ?? null, lastSnapshotAt: now, storageBytes }],
   });
   expect(res.status).toBe(201);
   await core.app.sweeper.idle();
