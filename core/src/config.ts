@@ -161,7 +161,25 @@ export function cliEnv(env: Env = process.env): CliEnv {
   return { server: env.BORELA_SERVER || null, adminToken: env.BORELA_ADMIN_TOKEN || null, port: env.BORELA_PORT || "8787" };
 }
 
+/**
+ * BORELA_DATABASE_URL: the core's store is SQLite in BORELA_DATA_DIR for now. PostgreSQL (issue 20) has
+ * its schema, migrations and client (store/postgres-*.ts) but not the raw hot path, so a postgresql://
+ * URL is refused at start rather than silently ignored. Errors: ConfigError naming the variable and the
+ * URL's scheme only (the URL may hold a password).
+ */
+export function checkDatabaseUrl(raw: string | undefined): void {
+  if (raw === undefined || raw === "") return;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase() ?? null;
+  if (scheme === "postgresql" || scheme === "postgres") {
+    throw new ConfigError(
+      "BORELA_DATABASE_URL is a postgresql:// URL, but PostgreSQL support is not finished: the core cannot run on it yet. Unset BORELA_DATABASE_URL to use the embedded SQLite store in BORELA_DATA_DIR",
+    );
+  }
+  throw new ConfigError(`BORELA_DATABASE_URL (scheme ${scheme ?? "none"}) is not supported: unset it to use the embedded SQLite store in BORELA_DATA_DIR`);
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  checkDatabaseUrl(env.BORELA_DATABASE_URL);
   const dataDir = path.resolve(overrides.dataDir ?? env.BORELA_DATA_DIR ?? "./data");
   const port = overrides.port ?? readInt(env, "BORELA_PORT", 8787, 0, 65535);
   const host = overrides.host ?? env.BORELA_HOST ?? "127.0.0.1";
