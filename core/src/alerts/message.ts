@@ -68,9 +68,40 @@ function seconds(from: Date, to: Date): number {
   return (to.getTime() - from.getTime()) / 1000;
 }
 
-/** From when the trouble began to when it ended (or now, while open). */
-function lastedFor(c: AlertContext): string {
+/** The databases of a grouped message (grouping.ts), each with its own context; null for one incident, a summary or a test. */
+function groupItems(c: AlertContext): AlertContext[] | null {
+  return c.event !== "summary" && c.event !== "test" && (c.items?.length ?? 0) > 1 ? c.items! : null;
+}
+
+function ownDuration(c: AlertContext): string {
   return formatDuration(seconds(c.startedAt, c.resolvedAt ?? c.now));
+}
+
+/**
+ * From when the trouble began to when it ended (or now, while open). A group whose databases lasted
+ * differently says the range ("1 min to 5 min"): the earliest start to the latest end is no database's own.
+ */
+function lastedFor(c: AlertContext): string {
+  const group = groupItems(c);
+  if (!group) return ownDuration(c);
+  const spans = group.map((i) => seconds(i.startedAt, i.resolvedAt ?? i.now));
+  const [shortest, longest] = [formatDuration(Math.min(...spans)), formatDuration(Math.max(...spans))];
+  return shortest === longest ? longest : `${shortest} to ${longest}`;
+}
+
+/**
+ * A group's reasons when its databases have different ones: each database with its own ("app: disk
+ * full; lt: credentials refused") when that fits `max`, else how many reasons ("2 reasons, one per
+ * database below"). Null when there is one reason for all (or no group): the caller words that one.
+ */
+function groupReasons(c: AlertContext, max: number, clause: (reason: string) => string): string | null {
+  const group = groupItems(c);
+  if (!group) return null;
+  const own = group.map((i) => clause(i.reason));
+  const distinct = new Set(own).size;
+  if (distinct === 1) return null;
+  const each = group.map((i, n) => `${i.database ?? i.project.name}: ${own[n]}`).join("; ");
+  return each.length <= max ? each : `${distinct} reasons, one per database (see each)`;
 }
 
 /** "2026-11-29 10:31:02 UTC". */
@@ -121,12 +152,12 @@ function problemWords(c: AlertContext): string {
       return token ? `${token.replace(/: give it .*$/, "")}; none accepted for ${lastedFor(c)}` : `no heartbeat for ${lastedFor(c)}`;
     }
     case "drill_failed":
-      return plainClause(drillCause(c.reason));
+      return groupReasons(c, 120, (r) => plainClause(drillCause(r))) ?? plainClause(drillCause(groupItems(c)?.[0].reason ?? c.reason));
     case "drill_overdue":
       return overdueWords(c);
     default:
-      // A group of databases (grouping.ts): the first one's words; the body lists each.
-      return plainClause(c.event !== "summary" && c.items?.length ? c.items[0].reason : c.reason);
+      // A group of databases (grouping.ts): one reason named once, or each database's own.
+      return groupReasons(c, 120, plainClause) ?? plainClause(groupItems(c)?.[0].reason ?? c.reason);
   }
 }
 
@@ -202,14 +233,21 @@ function problemSentence(c: AlertContext, still: boolean): string {
       if (pingSilence(c)) return `${c.project.name}: Litestream ${is} silent: no Litestream ping since ${since}: is Litestream running?`;
       return `${c.project.name}: the agent ${is} silent: no heartbeat since ${since}`;
     case "drill_failed":
-      return `${c.project.name}: the restore drill of ${db} failed${still ? ` ${lastedFor(c)} ago and none has passed since` : ""}: ${firstClause(plainWords(drillCause(c.reason)), 300)}`;
+      return `${c.project.name}: the restore drill of ${db} failed${still ? ` ${lastedFor(c)} ago and none has passed since` : ""}: ${reasonsInSentence(c, (r) => firstClause(plainWords(drillCause(r)), 300))}`;
     case "drill_overdue":
       return `${c.project.name}: the restore drill ${is} overdue: ${overdueWords(c)}`;
-    default:
+    default: {
+      const reasons = reasonsInSentence(c, (r) => firstClause(plainWords(r), 300));
       return c.database
-        ? `${c.project.name}: ${c.database} ${is} in error${still ? ` (for ${lastedFor(c)})` : ""}: ${firstClause(plainWords(c.reason), 300)}`
-        : `${c.project.name} ${is} in error${still ? ` (for ${lastedFor(c)})` : ""}: ${firstClause(plainWords(c.reason), 300)}`;
+        ? `${c.project.name}: ${c.database} ${is} in error${still ? ` (for ${lastedFor(c)})` : ""}: ${reasons}`
+        : `${c.project.name} ${is} in error${still ? ` (for ${lastedFor(c)})` : ""}: ${reasons}`;
+    }
   }
+}
+
+/** The reason a sentence gives: the one reason, or each database's own in a group (up to 600 characters). */
+function reasonsInSentence(c: AlertContext, clause: (reason: string) => string): string {
+  return groupReasons(c, 600, clause) ?? clause(groupItems(c)?.[0].reason ?? c.reason);
 }
 
 /** How it ended, as a sentence. */
