@@ -7,11 +7,11 @@
 // <project> --wait` and the schedule drill it too, and `borela restore` restores it; a flipped byte in an LTX file fails the drill naming
 // the file and opens the drill incident; the project stays what agentless.ts decides;
 // a second project storing the same directory makes both refuse it.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { litestream05, litestream05Env, restore05 } from "../litestream/live-v5.ts";
+import { replicateToFile05, restore05 } from "../litestream/live-v5.ts";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { runBorela } from "../support/borela-cli.ts";
 import { useTestCore } from "../support/use-core.ts";
@@ -54,22 +54,9 @@ it("a ping-only project is drilled on its stored replica: first drill, API and C
   expect((await core.api<unknown[]>("GET", `/api/v1/projects/${p.id}/incidents?open=true`)).body).toEqual([]);
 
   const db = seededDatabase(path.join(tmp.path, "app"));
-  const config = path.join(tmp.path, "litestream.yml");
-  writeFileSync(
-    config,
-    [
-      pingLine,
-      `snapshot: { interval: 1h }`,
-      `dbs:`,
-      `  - path: ${JSON.stringify(db)}`,
-      `    monitor-interval: 100ms`,
-      `    replica: { type: file, path: ${JSON.stringify(replica)}, sync-interval: 100ms }`,
-      "",
-    ].join("\n"),
-  );
-  const lines: string[] = [];
-  child = spawn(litestream05(), ["replicate", "-config", config], { env: litestream05Env(), stdio: ["ignore", "pipe", "pipe"] });
-  child.stderr!.on("data", (c: Buffer) => lines.length < 1000 && lines.push(c.toString()));
+  const live = replicateToFile05(tmp.path, db, replica, [pingLine, `snapshot: { interval: 1h }`]);
+  child = live.child;
+  const { lines } = live;
   const client = openReplicaClient({ type: "file", path: replica });
   const maxTxid = async () => Math.max(0, ...(await client.list().catch(() => ({ ltx: [] as { maxTXID: number }[] }))).ltx.map((f) => f.maxTXID));
   const snapshotted = await waitFor(async () => ((await client.list().catch(() => ({ ltx: [] as { level: number }[] }))).ltx.some((f) => f.level === 9) ? true : null), {

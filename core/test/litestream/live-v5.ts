@@ -117,6 +117,30 @@ export async function startLitestream05(dir: string, dbPath: string, replica: Re
   };
 }
 
+/**
+ * Writes `<dir>/litestream.yml` by hand: the `top` lines (heartbeat-url, snapshot…), then `dbPath` with a file replica in
+ * `replica`, 100 ms monitor and sync intervals; starts `replicate` on it. Returns the child (the caller stops it) and its
+ * stderr in chunks (at most 1000).
+ */
+export function replicateToFile05(dir: string, dbPath: string, replica: string, top: string[]): { child: ChildProcess; lines: string[] } {
+  const config = path.join(dir, "litestream.yml");
+  writeFileSync(
+    config,
+    [
+      ...top,
+      `dbs:`,
+      `  - path: ${JSON.stringify(dbPath)}`,
+      `    monitor-interval: 100ms`,
+      `    replica: { type: file, path: ${JSON.stringify(replica)}, sync-interval: 100ms }`,
+      "",
+    ].join("\n"),
+  );
+  const lines: string[] = [];
+  const child = spawn(litestream05(), ["replicate", "-config", config], { env: litestream05Env(), stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr!.on("data", (c: Buffer) => lines.length < 1000 && lines.push(c.toString()));
+  return { child, lines };
+}
+
 export interface Run05 {
   code: number | null;
   stdout: string;

@@ -8,30 +8,24 @@
 //   the app goes idle, pings go on          → still fresh past staleAfter (an idle database writes no LTX file)
 //   stored target an empty directory        → stale, naming the storage listing (wrong place)
 //   Litestream stopped                      → silent after one interval + grace, naming the missing ping, with a silent incident
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { litestream05, litestream05Env } from "../litestream/live-v5.ts";
+import { afterAll, expect, it } from "vitest";
+import { replicateToFile05 } from "../litestream/live-v5.ts";
 import { createDatabase } from "../litestream/live.ts";
-import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { useTestCore } from "../support/use-core.ts";
+import { useTmpDir } from "../support/use-tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-let core: TestCore;
-let tmp: TmpDir;
+const core = useTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LISTING_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
+const tmp = useTmpDir("borela-agentless-");
 let child: ChildProcess | null = null;
 let writer: NodeJS.Timeout | null = null;
-beforeAll(async () => {
-  core = await startTestCore({ BORELA_SWEEP_INTERVAL_SECONDS: "1", BORELA_LISTING_INTERVAL_SECONDS: "1", BORELA_LOG_LEVEL: "warn" });
-  tmp = await tmpDir("borela-agentless-");
-});
 afterAll(async () => {
   if (writer) clearInterval(writer);
   child?.kill("SIGKILL");
-  await core?.close();
-  await tmp?.remove();
 });
 
 interface Detail {
@@ -80,21 +74,10 @@ it("fresh on a real Litestream 0.5's pings and the core's own listing, idle too;
   // Litestream 0.5 with the page's line at the top level of its config; an app writing every half second.
   const db = path.join(tmp.path, "app.sqlite3");
   createDatabase(db, 5);
-  const config = path.join(tmp.path, "litestream.yml");
-  writeFileSync(
-    config,
-    [
-      before.pingLine, // heartbeat-url and heartbeat-interval: 1m (0.5.16's minimum; its monitor checks every 15 s)
-      `dbs:`,
-      `  - path: ${JSON.stringify(db)}`,
-      `    monitor-interval: 100ms`,
-      `    replica: { type: file, path: ${JSON.stringify(replica)}, sync-interval: 100ms }`,
-      "",
-    ].join("\n"),
-  );
-  const lines: string[] = [];
-  child = spawn(litestream05(), ["replicate", "-config", config], { env: litestream05Env(), stdio: ["ignore", "pipe", "pipe"] });
-  child.stderr!.on("data", (c: Buffer) => lines.length < 1000 && lines.push(c.toString()));
+  // before.pingLine: heartbeat-url and heartbeat-interval: 1m (0.5.16's minimum; its monitor checks every 15 s)
+  const live = replicateToFile05(tmp.path, db, replica, [before.pingLine]);
+  child = live.child;
+  const { lines } = live;
   const app = new Database(db);
   let n = 0;
   writer = setInterval(() => n < 400 && app.prepare("INSERT INTO events (kind, payload, created_at) VALUES ('app', ?, ?)").run(`row ${n++}`, new Date().toISOString()), 500);
