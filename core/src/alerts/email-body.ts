@@ -3,11 +3,12 @@
 // Everything shown in HTML is escaped: names and reasons may come from an agent.
 import { escapeHtml } from "../words/html.ts";
 import { facts, headline, type AlertContext } from "./message.ts";
+import { oneLine } from "./channels/text.ts";
 
 export function textBody(c: AlertContext): string {
   const restore = c.restoreCommands.length > 0 ? ["To restore the latest backup:", ...c.restoreCommands.map((cmd) => `  ${cmd}`), ""] : [];
   const rows = c.event === "summary" ? facts(c).slice(1).map(([k, v]) => `- ${k}: ${v}`) : facts(c).map(([k, v]) => `${k}: ${v}`);
-  return [headline(c), "", ...rows, "", ...restore, `Dashboard: ${c.dashboardUrl}`, ""].join("\n");
+  return [oneLine(headline(c)), "", ...rows, "", ...restore, `Dashboard: ${c.dashboardUrl}`, ""].join("\n");
 }
 
 export function htmlBody(c: AlertContext): string {

@@ -3,6 +3,7 @@ import { sendEmail } from "../email.ts";
 import { htmlBody, textBody } from "../email-body.ts";
 import { subject } from "../message.ts";
 import { ChannelFieldError, type Provider } from "./provider.ts";
+import { oneLine } from "./text.ts";
 
 const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+$/;
 
@@ -17,6 +18,6 @@ export const email: Provider = {
     if (addresses.length === 0 || bad !== undefined) throw new ChannelFieldError(`target ${JSON.stringify(bad ?? target)} is not an email address`);
     return addresses.join(",");
   },
-  render: (c) => ({ subject: subject(c), text: textBody(c), html: htmlBody(c) }),
-  send: (channel, c, senders) => sendEmail(senders, { to: channel.target, subject: subject(c), text: textBody(c), html: htmlBody(c) }),
+  render: (c) => ({ subject: oneLine(subject(c)), text: textBody(c), html: htmlBody(c) }),
+  send: (channel, c, senders) => sendEmail(senders, { to: channel.target, subject: oneLine(subject(c)), text: textBody(c), html: htmlBody(c) }),
 };

@@ -40,7 +40,7 @@ export function teamsCard(c: AlertContext) {
   const commands = c.event === "summary" ? [] : c.restoreCommands;
   const body = [
     block([run(cut(oneLine(subject(c)), 1200), { weight: "Bolder", size: "Medium", color: ALERTING.has(c.event) ? "Attention" : c.event === "test" ? "Accent" : "Good" })]),
-    block([run(cut(headline(c), 4000))], { spacing: "Small" }),
+    block([run(cut(oneLine(headline(c)), 4000))], { spacing: "Small" }),
   ];
   const rest = [
     ...shown.map(([k, v]) => block([run(cut(`${k}: `, 600), { weight: "Bolder" }), run(cut(v, 6000))], { spacing: "Small" })),

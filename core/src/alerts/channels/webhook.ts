@@ -6,6 +6,7 @@ import { sendHttp } from "./http.ts";
 import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
+import { oneLine } from "./text.ts";
 
 const TIMESTAMP_HEADER = "x-borela-timestamp";
 const SIGNATURE_HEADER = "x-borela-signature";
@@ -45,8 +46,8 @@ export function webhookPayload(c: AlertContext): Record<string, unknown> {
     lastPassingDrillAt: c.lastPassingDrillAt?.toISOString() ?? null,
     restoreCommands: c.restoreCommands,
     dashboardUrl: c.dashboardUrl,
-    subject: subject(c),
-    headline: headline(c),
+    subject: oneLine(subject(c)),
+    headline: oneLine(headline(c)),
     ...(c.items ? { incidents: c.items.map(webhookPayload) } : {}),
   };
 }
