@@ -6,24 +6,13 @@ import { describe, expect, it } from "vitest";
 import { evaluateDatabase, type DatabaseState } from "../../src/freshness/status.ts";
 import { replicaReach } from "../../src/freshness/replica-reach.ts";
 import type { Position } from "../../src/protocol.ts";
+import { ago, db as healthy, now, rep, t } from "./states.ts";
 
-const now = new Date("2026-11-25T12:00:00Z");
-const ago = (s: number) => new Date(now.getTime() - s * 1000);
-const t = { staleAfterSeconds: 300, heartbeatGraceSeconds: 120 };
 const txid = (n: number): Position => ({ generation: null, index: 0, offset: n, txid: n });
 const wal = (index: number, offset: number, generation = "0123456789abcdef"): Position => ({ generation, index, offset });
 
-function db(database: Position | null, replica: Position | null, pendingSince: Date | null = null): DatabaseState {
-  return {
-    name: "app",
-    path: "/data/app.sqlite3",
-    lastHeartbeatAt: ago(10),
-    exists: true,
-    errors: [],
-    missedHeartbeats: 0,
-    position: database,
-    replicas: [{ url: "s3://bucket/app", pendingSince, lastError: null, hasPosition: replica !== null, lastSnapshotAt: ago(3600), position: replica }],
-  };
+function db(position: Position | null, replica: Position | null, pendingSince: Date | null = null): DatabaseState {
+  return healthy({ position, replicas: [rep({ url: "s3://bucket/app", pendingSince, hasPosition: replica !== null, position: replica })] });
 }
 
 describe("replicaReach", () => {

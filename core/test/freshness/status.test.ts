@@ -1,26 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MISSING_AFTER_HEARTBEATS, evaluateDatabase, evaluateProject, worstStatus, type DatabaseState, type ReplicaState } from "../../src/freshness/status.ts";
-
-const now = new Date("2026-11-25T12:00:00Z");
-const ago = (s: number) => new Date(now.getTime() - s * 1000);
-const t = { staleAfterSeconds: 300, heartbeatGraceSeconds: 120 };
-
-function rep(over: Partial<ReplicaState> & { url: string }): ReplicaState {
-  return { pendingSince: null, lastError: null, hasPosition: true, lastSnapshotAt: ago(3600), ...over };
-}
-
-function db(over: Partial<DatabaseState> = {}): DatabaseState {
-  return {
-    name: "app",
-    path: "/data/app.sqlite3",
-    lastHeartbeatAt: ago(10),
-    exists: true,
-    errors: [],
-    missedHeartbeats: 0,
-    replicas: [rep({ url: "s3://bucket/app", pendingSince: null, lastError: null })],
-    ...over,
-  };
-}
+import { MISSING_AFTER_HEARTBEATS, evaluateDatabase, evaluateProject, worstStatus, type DatabaseState } from "../../src/freshness/status.ts";
+import { ago, db, now, rep, t } from "./states.ts";
 
 describe("evaluateDatabase", () => {
   const cases: [string, DatabaseState, string, RegExp][] = [
