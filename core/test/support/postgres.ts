@@ -7,7 +7,7 @@
 //   startPostgres(): Promise<PostgresCluster>
 //   cluster.createDatabase(name): Promise<string>     a fresh database, its postgresql:// URL
 import { execFile, spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -35,6 +35,14 @@ export function postgresBinDir(root = "/usr/lib/postgresql"): string {
   const dir = majors.map((m) => path.join(root, m, "bin")).find((d) => existsSync(path.join(d, "initdb")));
   if (!dir) throw new Error(`no PostgreSQL server under ${root}: install Debian's postgresql (scripts/install-system-deps.sh)`);
   return dir;
+}
+
+function readFileSafe(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 /** As root: the command run as `postgres` through runuser; otherwise as it is. */
@@ -76,6 +84,15 @@ export async function startPostgres(): Promise<PostgresCluster> {
     if (child.exitCode === null) {
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
       await run(...asPostgres(path.join(bin, "pg_ctl"), ["stop", "-D", data, "-m", "fast", "-w", "-t", "10"]), { timeout: 15_000 }).catch(() => {
+        // The child is runuser as root: the server's own pid is in postmaster.pid.
+        const pid = Number(readFileSafe(path.join(data, "postmaster.pid")).split("\n")[0]);
+        if (pid > 0) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
         child.kill("SIGKILL");
       });
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
