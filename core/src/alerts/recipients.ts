@@ -2,8 +2,7 @@
 // operator's channels (projectId null), and BORELA_ALERT_EMAIL when the
 // project names no email recipient of its own.
 import type { Store } from "../store/db.ts";
-import { decryptSecret } from "../store/secrets.ts";
-import { openTarget } from "./channels/sealed-target.ts";
+import { openSecret, openTarget } from "./channels/sealed-target.ts";
 import type { Channel, ChannelType } from "./channels.ts";
 import { PermanentDeliveryError } from "./errors.ts";
 
@@ -67,9 +66,9 @@ export async function channelOfDelivery(store: Store, secretKey: Buffer, deliver
     let secret: string | null = null;
     if (row.secretEnc) {
       try {
-        secret = decryptSecret(secretKey, row.secretEnc);
+        secret = openSecret(secretKey, row.secretEnc);
       } catch (err) {
-        throw new PermanentDeliveryError(`cannot decrypt the secret (signing secret or access token) of alert channel ${row.id} (was BORELA_SECRET_KEY changed?): ${(err as Error).message}`);
+        throw new PermanentDeliveryError(`alert channel ${row.id}: ${(err as Error).message}`);
       }
     }
     let target: string;
@@ -78,10 +77,10 @@ export async function channelOfDelivery(store: Store, secretKey: Buffer, deliver
     } catch (err) {
       throw new PermanentDeliveryError(`alert channel ${row.id}: ${(err as Error).message}`);
     }
-    return { id: row.id, type: row.type as ChannelType, target, secret };
+    return { id: row.id, type: row.type as ChannelType, target, secret, deliveryKey: delivery.dedupeKey };
   }
   // Alert emails are not rows: the addresses were fixed in the delivery's target when it was planned.
   const target = delivery.target;
   if (!target) throw new PermanentDeliveryError(`delivery ${delivery.dedupeKey} names no channel`);
-  return { id: null, type: "email", target, secret: null };
+  return { id: null, type: "email", target, secret: null, deliveryKey: delivery.dedupeKey };
 }

@@ -9,7 +9,7 @@ import { createSelfHeartbeat } from "../freshness/self-heartbeat.ts";
 import { createStorageLister } from "../freshness/storage-listing.ts";
 import { confirmSecondsFor } from "../alerts/confirm-delay.ts";
 import { withSecretKey } from "../store/secrets.ts";
-import { compactAfterSealing, sealChannelTargets } from "../store/seal-channel-targets.ts";
+import { compactAfterSealing, countUndecryptableChannelSecrets, sealChannelTargets } from "../store/seal-channel-targets.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { buildApp } from "./app.ts";
 import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
@@ -55,6 +55,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     logger.info({ channels: sealed }, "alert channel targets encrypted at rest (one-time upgrade); rewriting the database file so no plaintext copy stays in it");
     await compactAfterSealing(store).catch((err) => logger.warn({ err }, "VACUUM after encrypting alert channel targets failed: run VACUUM on borela.db while Borela is stopped"));
   }
+  const unreadable = await countUndecryptableChannelSecrets(store, secretKey);
+  if (unreadable > 0) logger.warn({ count: unreadable }, `${unreadable} stored alert channel target(s) or secret(s) cannot be decrypted with this core's secret key (BORELA_SECRET_KEY, or secret.key in the data dir): those channels cannot send. Start with the key that sealed them, or save each channel again`);
   const fast = openFastPath(databaseFile(config.dataDir), { maxDatabasesPerProject: config.maxDatabasesPerProject });
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold: HoldSeconds = (kind) => confirmSecondsFor(kind, config.alertConfirmSeconds);

@@ -6,7 +6,7 @@
 // the file is rewritten once so freed pages keep no plaintext; older backups
 // of the core's database still hold it (docs/security.md).
 import type { Store } from "./db.ts";
-import { isSealedTarget, sealsTarget, sealTarget } from "../alerts/channels/sealed-target.ts";
+import { countUndecryptable, isSealedTarget, sealsTarget, sealTarget } from "../alerts/channels/sealed-target.ts";
 
 /** Seals every plaintext target of a type that seals; resolves with how many rows it changed. */
 export async function sealChannelTargets(store: Store, key: Buffer): Promise<number> {
@@ -27,4 +27,9 @@ export async function sealChannelTargets(store: Store, key: Buffer): Promise<num
  */
 export async function compactAfterSealing(store: Store): Promise<void> {
   await store.$executeRawUnsafe("VACUUM");
+}
+
+/** How many stored channel targets and secrets this key cannot decrypt (a changed BORELA_SECRET_KEY or key file); for one warning at start. */
+export async function countUndecryptableChannelSecrets(store: Store, key: Buffer): Promise<number> {
+  return countUndecryptable(key, await store.alertChannel.findMany({ select: { target: true, secretEnc: true } }));
 }

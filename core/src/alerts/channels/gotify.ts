@@ -29,7 +29,7 @@ export function gotifyMessageUrl(target: string): string {
 
 export const gotify: Provider = {
   targetHelp: "The Gotify server URL, e.g. https://gotify.example.com; the secret is an application token.",
-  secret: { required: true, help: "the application token Gotify gave (Apps → Create application)" },
+  secret: { required: true, help: "the application token Gotify gave (Apps → Create application)", inHeader: true },
   resolves: "notice",
   display: (target) => maskedUrl(target, 0),
   checkTarget: (target, allowPrivate) => urlTarget(target, "gotify", allowPrivate).toString().replace(/\/message\/?$/, "/"),

@@ -6,7 +6,7 @@
 // so neither @room nor a name in reported text notifies anybody.
 //
 // Target: "<homeserver URL>/<room id>", e.g. "https://matrix.example.org/!abcdef:example.org".
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { escapeHtml } from "../../words/html.ts";
 import { textBody } from "../email-body.ts";
 import { facts, headline, subject, type AlertContext } from "../message.ts";
@@ -36,7 +36,7 @@ export function matrixHtml(c: AlertContext): string {
   const commands = c.event === "summary" ? [] : c.restoreCommands.map((cmd) => `<pre><code>${html(cmd, 3000)}</code></pre>`);
   return [
     `<h4>${html(oneLine(subject(c)), 1000)}</h4>`,
-    `<p>${html(headline(c), 4000)}</p>`,
+    `<p>${html(oneLine(headline(c)), 4000)}</p>`,
     `<ul>${clipLines(rows, HTML_BYTES / 2, "<li>see the dashboard</li>", jsonBytes).replace(/\n/g, "")}</ul>`,
     ...(commands.length ? ["<p>To restore the latest backup:</p>", clipLines(commands, HTML_BYTES / 4, "<p>restore command too long to show; see the dashboard</p>", jsonBytes)] : []),
     `<p><a href="${escapeHtml(c.dashboardUrl)}">Open the dashboard</a></p>`,
@@ -55,9 +55,18 @@ export function matrixRoom(target: string): { homeserver: string; room: string }
   return { homeserver: `${url.origin}${segments.map((s) => `/${s}`).join("")}`, room };
 }
 
+/**
+ * The event's transaction id: derived from the delivery's dedupe key, so every attempt of one delivery
+ * (a retry after a timeout whose PUT did arrive) is the same transaction and the homeserver posts it once
+ * (https://spec.matrix.org/v1.11/client-server-api/#transaction-identifiers); a test send has no delivery: a fresh one.
+ */
+export function matrixTxnId(deliveryKey: string | undefined): string {
+  return `borela-${deliveryKey ? createHash("sha256").update(deliveryKey).digest("hex").slice(0, 32) : randomUUID()}`;
+}
+
 export const matrix: Provider = {
   targetHelp: "<homeserver URL>/<room id>, e.g. https://matrix.example.org/!abcdef:example.org; the secret is the bot user's access token.",
-  secret: { required: true, help: "access token of the user that posts (it must have joined the room)" },
+  secret: { required: true, help: "access token of the user that posts (it must have joined the room)", inHeader: true },
   resolves: "notice",
   display: (target) => maskedUrl(target, 0),
   checkTarget(target, allowPrivate) {
@@ -69,8 +78,7 @@ export const matrix: Provider = {
   render: (c) => matrixPayload(c),
   send(channel, c, s) {
     const { homeserver, room } = matrixRoom(channel.target);
-    // A fresh transaction id per attempt: the homeserver treats a repeated one as the same event.
-    const url = `${homeserver}/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message/borela-${randomUUID()}`;
+    const url = `${homeserver}/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message/${matrixTxnId(channel.deliveryKey)}`;
     return postJson(s, url, matrixPayload(c), { authorization: `Bearer ${channel.secret ?? ""}` }, "PUT");
   },
 };

@@ -12,6 +12,8 @@ export interface Channel {
   target: string;
   /** The channel's secret, decrypted (a webhook's signing secret, an access token); null when none. */
   secret: string | null;
+  /** The dedupe key of the delivery being sent (Delivery.dedupeKey), the same at every attempt; absent for a test send. */
+  deliveryKey?: string;
 }
 
 export interface Senders {
@@ -30,7 +32,8 @@ export interface Provider {
   /** One line for the dashboard and the API: what the target is. */
   targetHelp: string;
   /** What the channel's secret holds for this provider; null when it takes none. */
-  secret: { required: boolean; help: string; minLength?: number } | null;
+  /** inHeader: the provider sends it in an HTTP header, so it must be visible ASCII (secret-rules.ts). */
+  secret: { required: boolean; help: string; minLength?: number; inHeader?: boolean } | null;
   /**
    * How an incident's end reaches the receiver: "notice", a RESOLVED message; "closes", the alert the
    * opening created is closed (same dedup key), so a pager clears itself.

@@ -24,18 +24,45 @@ export function sealTarget(key: Buffer, type: string, target: string): string {
   return sealsTarget(type) && !isSealedTarget(target) ? encryptSecret(key, target) : target;
 }
 
+/** Why a sealed value does not open, and what to do: the key differs from the one that sealed it. */
+export function undecryptable(what: string): string {
+  return `the stored ${what} cannot be decrypted with this core's secret key (BORELA_SECRET_KEY, or the key file secret.key in the data dir when that is not set): it was sealed with another key. Start the core with the key that sealed it, or save the channel again with its ${what}`;
+}
+
 /**
  * The target a stored row holds: decrypted when sealed, as stored otherwise (email, and rows written
- * before targets were sealed, which start.ts seals once). Throws "cannot decrypt the target…" when the
- * key is not the one that sealed it (BORELA_SECRET_KEY changed); the message never holds the target.
+ * before targets were sealed, which start.ts seals once). Throws undecryptable("target") when the
+ * key is not the one that sealed it; the message never holds the target.
  */
 export function openTarget(key: Buffer, stored: string): string {
   if (!isSealedTarget(stored)) return stored;
   try {
     return decryptSecret(key, stored);
-  } catch (err) {
-    throw new Error(`cannot decrypt the target (was BORELA_SECRET_KEY changed?): ${(err as Error).message}`);
+  } catch {
+    throw new Error(undecryptable("target"));
   }
+}
+
+/** A channel's stored secret (AlertChannel.secretEnc) decrypted; throws undecryptable("secret") under another key. */
+export function openSecret(key: Buffer, secretEnc: string): string {
+  try {
+    return decryptSecret(key, secretEnc);
+  } catch {
+    throw new Error(undecryptable("secret"));
+  }
+}
+
+/** Pure: how many of the rows' sealed targets and secrets do not open with this key (counted, never shown). */
+export function countUndecryptable(key: Buffer, rows: { target: string; secretEnc: string | null }[]): number {
+  const opens = (f: () => unknown) => {
+    try {
+      f();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return rows.reduce((n, r) => n + (opens(() => openTarget(key, r.target)) ? 0 : 1) + (r.secretEnc && !opens(() => openSecret(key, r.secretEnc!)) ? 1 : 0), 0);
 }
 
 /** What the API shows of a stored target: the provider's display form (registry.ts), "…" when it cannot be decrypted. */

@@ -55,7 +55,8 @@ describe("sealed channel targets", () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toMatch(/^cannot decrypt the target \(was BORELA_SECRET_KEY changed\?\)/);
+    expect(message).toMatch(/^the stored target cannot be decrypted with this core's secret key \(BORELA_SECRET_KEY, or the key file/);
+    expect(message).toContain("Start the core with the key that sealed it");
     expect(message).not.toContain("AAEh");
     expect(shownTarget(randomBytes(32), "telegram", stored)).toBe("…");
   });
