@@ -69,7 +69,8 @@ describe("secrets in a provider's error answer", () => {
     let logText = "";
     logStream.on("data", (d) => (logText += d.toString()));
     const c = clock(new Date("2026-11-04T12:00:00Z"));
-    const alerts = dispatcher(db.store, alertConfig({}), c, createLogger("debug", logStream));
+    // The core's own logger (pino), writing where the test reads; the fixture's parameter is typed for its silent stand-in.
+    const alerts = dispatcher(db.store, alertConfig({}), c, createLogger("debug", logStream) as unknown as Parameters<typeof dispatcher>[3]);
     const { incident } = await open(db.store, seeded, "error", "Litestream: access denied", c.now());
     await alerts.tick();
     expect(receiver.received.length).toBeGreaterThanOrEqual(1);
