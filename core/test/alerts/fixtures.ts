@@ -1,14 +1,13 @@
 // A temp store with projects, databases, replicas and incidents written
 // directly, a dispatcher over it with a clock the test moves, and an SMTP
 // sink: everything the alert tests need, on loopback.
-import { afterEach } from "vitest";
 import { loadConfig, type Config } from "../../src/config.ts";
-import { openStore, type Store } from "../../src/store/db.ts";
+import type { Store } from "../../src/store/db.ts";
 import { newId } from "../../src/store/ids.ts";
 import { openIncident, resolveIncident } from "../../src/incidents/open-resolve.ts";
 import type { IncidentKind } from "../../src/incidents/kinds.ts";
 import { createAlertDispatcher, type AlertConfig } from "../../src/alerts/dispatcher.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { tempStore as tempStoreIn, useTempStores as useTempStoresIn } from "../support/use-store.ts";
 
 export const SECRET_KEY = Buffer.alloc(32, 7);
 
@@ -32,39 +31,9 @@ export function alertConfig(env: Record<string, string>, overrides: Partial<Conf
   return loadConfig({ BORELA_MAIL_FROM: "borela@test.local", BORELA_PUBLIC_URL: "https://borela.example.com", BORELA_ALERT_RETRY_SECONDS: "1", BORELA_ALERT_ALLOW_PRIVATE_TARGETS: "true", ...env }, overrides);
 }
 
-export interface TestStore {
-  store: Store;
-  dir: TmpDir;
-  close(): Promise<void>;
-}
-
-export async function tempStore(): Promise<TestStore> {
-  const dir = await tmpDir("borela-alerts-");
-  const store = await openStore(dir.path);
-  return {
-    store,
-    dir,
-    async close() {
-      await store.$disconnect();
-      await dir.remove();
-    },
-  };
-}
-
-/** Registers an afterEach that closes every store the test opened with open() (tempStore()'s). */
-export function useTempStores(): { open(): Promise<TestStore> } {
-  const opened: TestStore[] = [];
-  afterEach(async () => {
-    for (const db of opened.splice(0)) await db.close();
-  });
-  return {
-    async open() {
-      const db = await tempStore();
-      opened.push(db);
-      return db;
-    },
-  };
-}
+export type { TestStore } from "../support/use-store.ts";
+export const tempStore = () => tempStoreIn("borela-alerts-");
+export const useTempStores = () => useTempStoresIn("borela-alerts-");
 
 export interface Seeded {
   projectId: string;

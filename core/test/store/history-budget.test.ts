@@ -1,26 +1,15 @@
 // The per-project byte budget of heartbeat history (store/history-budget.ts)
 // on a real migrated SQLite store: one project flooded past the budget is
 // pruned back under it, oldest rows first, newest kept; the other is untouched.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { openStore, type Store } from "../../src/store/db.ts";
+import { describe, expect, it } from "vitest";
+import type { Store } from "../../src/store/db.ts";
+import { useTempStores } from "../support/use-store.ts";
 import { OVER_BUDGET_PROJECTS_SQL, OVER_BUDGET_ROWS_SQL, pruneHistoryOverBudget } from "../../src/store/history-budget.ts";
 
-let store: Store | null = null;
-let dir = "";
-
-afterEach(async () => {
-  await store?.$disconnect();
-  store = null;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const stores = useTempStores("borela-history-");
 
 async function open(): Promise<Store> {
-  dir = mkdtempSync(path.join(tmpdir(), "borela-history-"));
-  store = await openStore(dir);
-  return store;
+  return (await stores.open()).store;
 }
 
 async function project(s: Store, name: string): Promise<string> {

@@ -1,21 +1,11 @@
 // A history page (store/history-page.ts) is bounded by payload bytes as well
 // as rows: 100 rows of 250 KB come back a few at a time, newest first, with
 // truncated set so the caller pages on.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { openStore, type Store } from "../../src/store/db.ts";
+import { describe, expect, it } from "vitest";
+import { useTempStores } from "../support/use-store.ts";
 import { HISTORY_PAGE_MAX_BYTES, readHistoryPage, rowsWithinBytes } from "../../src/store/history-page.ts";
 
-let store: Store | null = null;
-let dir = "";
-
-afterEach(async () => {
-  await store?.$disconnect();
-  store = null;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const stores = useTempStores("borela-page-");
 
 describe("rowsWithinBytes", () => {
   it("takes rows while the sum stays within the limit, and always the first", () => {
@@ -28,8 +18,7 @@ describe("rowsWithinBytes", () => {
 
 describe("readHistoryPage", () => {
   it("cuts 100 rows of 250 KB at the byte limit, newest first, and pages on with before", async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "borela-page-"));
-    const s = (store = await openStore(dir));
+    const s = (await stores.open()).store;
     await s.project.create({ data: { id: "p", name: "p", drillSchedule: "0 3 * * *", badgeKey: "b", storagePrefix: "x" } });
     const t0 = Date.parse("2026-11-01T00:00:00Z");
     const bytes = 250_000;
