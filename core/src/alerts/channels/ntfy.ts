@@ -38,9 +38,10 @@ export function ntfyPayload(c: AlertContext, topic: string) {
 
 export const ntfy: Provider = {
   targetHelp: "The topic URL, e.g. https://ntfy.sh/my-borela-alerts; the secret, if set, is an access token (tk_…).",
-  secret: { required: false, help: "access token for a protected topic (tk_…)" },
+  secret: { required: false, help: "access token for a protected topic (tk_…)", inHeader: true },
   resolves: "notice",
-  display: (target) => maskedUrl(target, 1),
+  // The path before the topic may be a secret too (a proxy's token), and a topic is one on a public server.
+  display: (target) => maskedUrl(target),
   checkTarget(target, allowPrivate) {
     const url = urlTarget(target, "ntfy", allowPrivate);
     const topic = url.pathname.split("/").filter(Boolean).pop();

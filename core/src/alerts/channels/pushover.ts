@@ -10,7 +10,7 @@ import { sendHttp } from "./http.ts";
 import { keyTail } from "./display.ts";
 import { keyedApi } from "./keyed.ts";
 import type { Provider } from "./provider.ts";
-import { clip, clipLines, oneLine } from "./text.ts";
+import { clip, fitRows, oneLine } from "./text.ts";
 
 const API = "https://api.pushover.net";
 const KEY = /^[A-Za-z0-9]{30}$/;
@@ -22,10 +22,10 @@ const api = keyedApi("pushover", API, [
 /** Pushover priorities: -2 … 2; 1 bypasses the user's quiet hours. */
 const PRIORITY: Record<string, number> = { opened: 1, reminder: 1, test: -1 };
 
-/** The message (at most 1024 characters): values cut before they are escaped, whole lines kept. */
+/** The message (at most 1024 characters): values cut before they are escaped; the row that passes the limit cut short, then "see the dashboard". */
 export function pushoverMessage(c: AlertContext): string {
-  const rows = (c.event === "summary" ? facts(c).slice(1) : facts(c)).map(([k, v]) => `<b>${escapeHtml(clip(k, 100))}:</b> ${escapeHtml(clip(v, 300))}`);
-  return clipLines(rows, 1024, "see the dashboard");
+  const rows = c.event === "summary" ? facts(c).slice(1) : facts(c);
+  return fitRows(rows, (k, v) => `<b>${escapeHtml(clip(k, 100))}:</b> ${escapeHtml(clip(v, 300))}`, 1024, "see the dashboard");
 }
 
 /** The form fields, without the two keys (added at send time from the target). */

@@ -4,7 +4,7 @@
 import { escapeHtml } from "../../words/html.ts";
 import { facts, subject, type AlertContext } from "../message.ts";
 import { chatWebhook } from "./chat-webhook.ts";
-import { clip, clipLines, codeText, oneLine } from "./text.ts";
+import { clip, clipLines, codeText, fitRows, oneLine } from "./text.ts";
 
 /** Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping): `<!channel>`, `<url|text>` need `<`. */
 export function slackEscape(s: string): string {
@@ -27,13 +27,13 @@ function slackFact(label: string, value: string, labelIsName: boolean): string {
 }
 
 export function slackPayload(c: AlertContext) {
-  const lines = facts(c).map(([k, v], i) => slackFact(k, v, c.event === "summary" && i > 0 && k !== "And"));
+  const fact = (k: string, v: string, i: number) => slackFact(k, v, c.event === "summary" && i > 0 && k !== "And");
   return {
     // The notification's fallback is mrkdwn too: the subject (names from the agent) is one code span, like the facts.
     text: slackCode(clip(oneLine(subject(c)), 2900)),
     blocks: [
       { type: "header", text: { type: "plain_text", text: clip(slackEscape(oneLine(subject(c))), 150) } },
-      { type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n"), 3000) } },
+      { type: "section", text: { type: "mrkdwn", text: fitRows(facts(c), fact, 3000, "_see the dashboard_") } },
       ...(c.event === "summary" ? [] : [{ type: "section", text: { type: "mrkdwn", text: clipLines(c.restoreCommands.map(slackCode), 3000) || "no restore command known" } }]),
       { type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open the dashboard" }, url: c.dashboardUrl }] },
     ],

@@ -39,6 +39,28 @@ export function clipLines(lines: string[], max: number, tooLong = "restore comma
   return out;
 }
 
+/**
+ * Rendered rows joined by "\n", at most max (in `measure`): whole rows while they fit; the first that does not
+ * is kept with its value cut at a character boundary before rendering (so no entity, tag or code span is cut
+ * open) and "…", then `more` on its own line. render(label, value, index) escapes and formats one row.
+ */
+export function fitRows(rows: [string, string][], render: (label: string, value: string, i: number) => string, max: number, more: string, measure: Measure = chars): string {
+  const lines: string[] = [];
+  const size = (ls: string[]) => measure(ls.join("\n"));
+  for (const [i, [k, v]] of rows.entries()) {
+    const line = render(k, v, i);
+    if (size([...lines, line]) <= max) {
+      lines.push(line);
+      continue;
+    }
+    const cut = clip(v, max, (x) => size([...lines, render(k, x, i), more]));
+    if (size([...lines, render(k, cut, i), more]) <= max) lines.push(render(k, cut, i));
+    if (size([...lines, more]) <= max) lines.push(more);
+    break;
+  }
+  return lines.join("\n");
+}
+
 /** A title or subject on one line: line breaks (and runs of them) become one space. */
 export function oneLine(s: string): string {
   return s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, " ");

@@ -12,6 +12,8 @@ describe("display forms", () => {
     ["teams", "https://prod-01.westus.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=SECRET", "https://prod-01.westus.logic.azure.com/wo…/…?…"],
     ["webhook", "https://hooks.example.com/catch/SECRET?token=SECRET", "https://hooks.example.com/ca…/…?…"],
     ["ntfy", "https://ntfy.sh/SECRETtopic", "https://ntfy.sh/SE…"],
+    // The path before the topic is masked too (a proxy may put a token there).
+    ["ntfy", "http://127.0.0.1:18790/fail/123456789:AASECRET/-100123", "http://127.0.0.1:18790/fa…/…"],
     ["gotify", "https://gotify.example.com/", "https://gotify.example.com"],
     ["matrix", "https://matrix.example.org/!room:example.org", "https://matrix.example.org/!room:example.org"],
     ["telegram", "123456789:AAEhBOweik6ad6PsVMRxjeQKqOsUNfmBDgg/-1001234567890", "bot 123456789:…/chat -1001234567890"],
