@@ -7,14 +7,15 @@ import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { AlertChannel, CheckResult, Delivery, Errors, IdParams, NoContent } from "../schemas.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { newId } from "../../store/ids.ts";
-import { decryptSecret, encryptSecret } from "../../store/secrets.ts";
+import { encryptSecret } from "../../store/secrets.ts";
 import { CHANNEL_TYPES, send, type ChannelType } from "../../alerts/channels.ts";
 import { parseLog } from "../../alerts/attempt.ts";
 import { parseDeliveryKey } from "../../alerts/delivery-key.ts";
 import { testAlertContext } from "../../alerts/test-message.ts";
 import { PROVIDERS } from "../../alerts/channels/registry.ts";
 import { ChannelFieldError } from "../../alerts/channels/provider.ts";
-import { openTarget, sealTarget, shownTarget } from "../../alerts/channels/sealed-target.ts";
+import { openSecret, openTarget, sealTarget, shownTarget } from "../../alerts/channels/sealed-target.ts";
+import { trimmedSecret } from "../../alerts/channels/secret-rules.ts";
 import { assertWellFormed } from "../well-formed.ts";
 
 const TypeField = Type.Union(CHANNEL_TYPES.map((t) => Type.Literal(t)));
@@ -56,17 +57,28 @@ function validTarget(type: ChannelType, target: string, allowPrivate: boolean): 
   }
 }
 
-/** secret: the one given (null removes it, undefined keeps the stored one); `stored` whether the row has one. */
-function checkSecret(type: ChannelType, secret: string | null | undefined, stored = false): void {
+/**
+ * secret: the one given (null removes it, undefined keeps the stored one); `stored` whether the row has one.
+ * Returns the secret to store: trimmed, checked (secret-rules.ts); 400 naming the field.
+ */
+function checkSecret<S extends string | null | undefined>(type: ChannelType, given: S, stored = false): S {
   const rule = PROVIDERS[type].secret;
+  let secret = given;
+  try {
+    if (given) secret = trimmedSecret(given, rule) as S;
+  } catch (err) {
+    if (err instanceof ChannelFieldError) throw badRequest(err.message);
+    throw err;
+  }
   if (!rule) {
     if (secret) throw badRequest(`secret: ${type} channels take none (a secret signs generic webhooks, or holds an ntfy, Gotify or Matrix token)`);
     if (secret === undefined && stored) throw badRequest(`${type} channels have no secret: send "secret": null to remove it`);
-    return;
+    return secret;
   }
   if (secret && rule.minLength && secret.length < rule.minLength) throw badRequest(`secret must be at least ${rule.minLength} characters for a ${type} channel`);
   const present = secret ? true : secret === undefined && stored;
   if (rule.required && !present) throw badRequest(`secret is required for a ${type} channel: ${rule.help}`);
+  return secret;
 }
 
 interface ChannelRow {
@@ -86,12 +98,22 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook("onRequest", app.requireAdmin);
 
-  /** A stored target to check again on PATCH; 400 when it cannot be decrypted (a new target replaces it). */
-  function storedTarget(stored: string): string {
+  /**
+   * The stored target checked again for `type` on PATCH; 400 when it cannot be decrypted or does not suit the
+   * new type. The message shows the stored target only in its display form: it may be a secret.
+   */
+  function storedTargetFor(type: ChannelType, row: ChannelRow): string {
+    let target: string;
     try {
-      return openTarget(app.secretKey, stored);
+      target = openTarget(app.secretKey, row.target);
     } catch (err) {
-      throw badRequest(`target: ${(err as Error).message}; send a new target`);
+      throw badRequest(`target: ${(err as Error).message}; or send a new target`);
+    }
+    try {
+      return PROVIDERS[type].checkTarget(target, app.config.alertAllowPrivateTargets);
+    } catch (err) {
+      if (!(err instanceof ChannelFieldError)) throw err;
+      throw badRequest(`target: the stored target (${shownTarget(app.secretKey, row.type, row.target)}) does not suit a ${type} channel: send a new target with the type`);
     }
   }
 
@@ -103,6 +125,9 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
 
   app.get("/api/v1/alert-channels", { schema: { querystring: ListQuery, response: { 200: Type.Array(AlertChannel), ...Errors }, tags: ["alerts"] } }, async (request) => {
     const { projectId } = request.query;
+    if (projectId !== undefined && projectId !== "operator" && !(await app.store.project.findUnique({ where: { id: projectId }, select: { id: true } }))) {
+      throw notFound(`projectId: project ${projectId}`);
+    }
     const where = projectId === undefined ? {} : { projectId: projectId === "operator" ? null : projectId };
     const rows = await app.store.alertChannel.findMany({ where, orderBy: { id: "asc" } });
     return rows.map((r) => view(app.secretKey, r));
@@ -118,14 +143,14 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
     if (body.projectId && !(await app.store.project.findUnique({ where: { id: body.projectId }, select: { id: true } }))) {
       throw notFound(`project ${body.projectId}`);
     }
-    checkSecret(body.type, body.secret);
+    const secret = checkSecret(body.type, body.secret);
     const row = await app.store.alertChannel.create({
       data: {
         id: newId(),
         projectId: body.projectId ?? null,
         type: body.type,
         target: sealTarget(app.secretKey, body.type, validTarget(body.type, body.target, app.config.alertAllowPrivateTargets)),
-        secretEnc: body.secret ? encryptSecret(app.secretKey, body.secret) : null,
+        secretEnc: secret ? encryptSecret(app.secretKey, secret) : null,
       },
     });
     return reply.code(201).send(view(app.secretKey, row));
@@ -137,13 +162,14 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
     assertWellFormed(body);
     const row = await channelOr404(id);
     const type = body.type ?? (row.type as ChannelType);
-    checkSecret(type, body.secret, row.secretEnc !== null);
+    const secret = checkSecret(type, body.secret, row.secretEnc !== null);
+    const target = body.target === undefined ? storedTargetFor(type, row) : validTarget(type, body.target, app.config.alertAllowPrivateTargets);
     const updated = await app.store.alertChannel.update({
       where: { id },
       data: {
         type,
-        target: sealTarget(app.secretKey, type, validTarget(type, body.target ?? storedTarget(row.target), app.config.alertAllowPrivateTargets)),
-        ...(body.secret !== undefined ? { secretEnc: body.secret ? encryptSecret(app.secretKey, body.secret) : null } : {}),
+        target: sealTarget(app.secretKey, type, target),
+        ...(secret !== undefined ? { secretEnc: secret ? encryptSecret(app.secretKey, secret) : null } : {}),
       },
     });
     return view(app.secretKey, updated);
@@ -162,7 +188,7 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
     if (!row) throw notFound(`alert channel ${id}`);
     const context = testAlertContext(row.project, app.config.publicUrl, new Date());
     try {
-      const secret = row.secretEnc ? decryptSecret(app.secretKey, row.secretEnc) : null;
+      const secret = row.secretEnc ? openSecret(app.secretKey, row.secretEnc) : null;
       const channel = { id: row.id, type: row.type as ChannelType, target: openTarget(app.secretKey, row.target), secret };
       const detail = await send(channel, context, { smtpUrl: app.config.smtpUrl, mailFrom: app.config.mailFrom, timeoutMs: 10_000, allowPrivateTargets: app.config.alertAllowPrivateTargets });
       return { ok: true, detail };
