@@ -8,7 +8,7 @@ import type { Store } from "../store/db.ts";
 import type { S3Settings } from "../config.ts";
 import { markNotified } from "../incidents/notified.ts";
 import { afterAttempt, type AttemptOutcome } from "./attempt.ts";
-import { send, type Senders } from "./channels.ts";
+import { send, type Channel, type Senders } from "./channels.ts";
 import { alertContext } from "./context.ts";
 import type { AlertEvent } from "./decisions.ts";
 import { deliveryChannel, messageOrder, parseDeliveryKey } from "./delivery-key.ts";
@@ -20,6 +20,14 @@ import { isCatchUp, leaseCatchUp } from "./catch-up.ts";
 import { leaseDelivery } from "./claim.ts";
 import { groupContext, groupKey, type GroupMember } from "./grouping.ts";
 import { countDelivery } from "../metrics/counters.ts";
+import { boundChannel, raisedTargets, usedColumns } from "./pager-closes.ts";
+
+/** One attempt's outcome and the channel it used (what the delivery log shows); several for a pager closed at each key it was raised at. */
+type Sent = AttemptOutcome & { used?: Channel[] };
+
+function usedData(secretKey: Buffer, used: Channel[] | undefined, event: string) {
+  return used?.length ? usedColumns(secretKey, used, event) : {};
+}
 
 /** A "sending" row whose process died is taken over after this long (longer than any send's timeouts). */
 const SEND_LEASE_MS = 120_000;
@@ -75,7 +83,7 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
         : await attempt(store, secretKey, settings, d, now());
     for (const b of batch) {
       const update = afterAttempt(b.attempts + 1, b.log, outcome, now(), settings.retrySeconds);
-      await store.delivery.update({ where: { id: b.id }, data: update });
+      await store.delivery.update({ where: { id: b.id }, data: { ...update, ...usedData(secretKey, outcome.used, b.event) } });
       countDelivery(outcome.ok);
       if (outcome.ok && b.incidentId) await markNotified(store, b.incidentId, update.sentAt);
       done.push({ id: b.id, event: b.event, ok: outcome.ok, detail: outcome.detail, status: update.status });
@@ -84,15 +92,16 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
   return done;
 }
 
-async function attemptMissed(store: Store, secretKey: Buffer, settings: DeliverSettings, batch: DeliveryRow[], at: Date): Promise<AttemptOutcome> {
+async function attemptMissed(store: Store, secretKey: Buffer, settings: DeliverSettings, batch: DeliveryRow[], at: Date): Promise<Sent> {
+  let channel: Channel | undefined;
   try {
-    const channel = await channelOfDelivery(store, secretKey, batch[0]);
+    channel = await channelOfDelivery(store, secretKey, batch[0]);
     const incidents = [...new Set(batch.map((b) => b.incidentId).filter((id): id is string => !!id))];
     const context = await missedContext(store, settings.publicUrl, incidents, at);
     const detail = await send(channel, context, senders(settings));
-    return { ok: true, detail: incidents.length > 1 ? `${detail} (one summary of ${incidents.length} incidents that were over before this channel could be told)` : detail };
+    return { ok: true, detail: incidents.length > 1 ? `${detail} (one summary of ${incidents.length} incidents that were over before this channel could be told)` : detail, used: [channel] };
   } catch (err) {
-    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };
+    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, used: channel && [channel] };
   }
 }
 
@@ -102,8 +111,18 @@ async function membersOf(store: Store, rows: DeliveryRow[]): Promise<Map<string,
   const incidents = new Map(
     (await store.incident.findMany({ where: { id: { in: ids } }, select: { id: true, projectId: true, databaseId: true, kind: true, resolvedAt: true } })).map((i) => [i.id, i]),
   );
+  // A pager's resolve closes at the keys its own incident was raised at (pager-closes.ts): it goes alone.
+  const raisedAtPager = new Set(
+    (
+      await store.delivery.findMany({
+        where: { incidentId: { in: ids }, event: { in: ["opened", "reminder"] }, sealedTarget: { not: null }, channelId: { not: null } },
+        select: { incidentId: true, channelId: true },
+      })
+    ).map((r) => `${r.incidentId}|${r.channelId}`),
+  );
   const members = new Map<string, GroupMember>();
   for (const d of rows) {
+    if (d.event === "resolved" && raisedAtPager.has(`${d.incidentId}|${d.channelId}`)) continue;
     const key = parseDeliveryKey(d.dedupeKey);
     const channel = deliveryChannel(d);
     const incident = d.incidentId ? incidents.get(d.incidentId) : undefined;
@@ -130,17 +149,18 @@ async function leaseGroup(store: Store, d: DeliveryRow, due: DeliveryRow[], memb
   return leased;
 }
 
-async function attemptGroup(store: Store, secretKey: Buffer, settings: DeliverSettings, batch: DeliveryRow[], at: Date): Promise<AttemptOutcome> {
+async function attemptGroup(store: Store, secretKey: Buffer, settings: DeliverSettings, batch: DeliveryRow[], at: Date): Promise<Sent> {
+  let channel: Channel | undefined;
   try {
-    const channel = await channelOfDelivery(store, secretKey, batch[0]);
+    channel = await channelOfDelivery(store, secretKey, batch[0]);
     const incidents = await store.incident.findMany({ where: { id: { in: batch.map((b) => b.incidentId!) } }, orderBy: [{ openedAt: "asc" }, { id: "asc" }] });
     if (incidents.length === 0) throw new PermanentDeliveryError(`incidents of ${batch.map((b) => b.dedupeKey).join(", ")} no longer exist`);
     const items = await Promise.all(incidents.map((i) => alertContext(store, settings.publicUrl, i, batch[0].event as AlertEvent, at, settings.s3 ?? null)));
     items.sort((a, b) => (a.database ?? "").localeCompare(b.database ?? ""));
     const detail = await send(channel, groupContext(items), senders(settings));
-    return { ok: true, detail: `${detail} (one message for ${items.length} databases: ${items.map((i) => i.database).join(", ")})` };
+    return { ok: true, detail: `${detail} (one message for ${items.length} databases: ${items.map((i) => i.database).join(", ")})`, used: [channel] };
   } catch (err) {
-    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };
+    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, used: channel && [channel] };
   }
 }
 
@@ -164,7 +184,8 @@ async function waitsForEarlier(store: Store, d: DeliveryRow): Promise<boolean> {
   });
 }
 
-async function attempt(store: Store, secretKey: Buffer, settings: DeliverSettings, d: DeliveryRow, at: Date): Promise<AttemptOutcome> {
+async function attempt(store: Store, secretKey: Buffer, settings: DeliverSettings, d: DeliveryRow, at: Date): Promise<Sent> {
+  let used: Channel[] | undefined;
   try {
     if (d.event === "digest") {
       return { ok: true, detail: await sendDigest(store, settings, d.dedupeKey.slice("digest:".length), at) };
@@ -172,10 +193,26 @@ async function attempt(store: Store, secretKey: Buffer, settings: DeliverSetting
     if (!d.incidentId) throw new PermanentDeliveryError(`delivery ${d.dedupeKey} has no incident`);
     const incident = await store.incident.findUnique({ where: { id: d.incidentId } });
     if (!incident) throw new PermanentDeliveryError(`incident ${d.incidentId} no longer exists`);
-    const channel = await channelOfDelivery(store, secretKey, d);
+    used = await closeTargets(store, secretKey, d);
     const context = await alertContext(store, settings.publicUrl, incident, d.event, at, settings.s3 ?? null);
-    return { ok: true, detail: await send(channel, context, senders(settings)) };
+    const details: string[] = [];
+    for (const channel of used) details.push(await send(channel, context, senders(settings)));
+    return { ok: true, detail: details.join("; "), used };
   } catch (err) {
-    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError };
+    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, used };
   }
+}
+
+/**
+ * Where d goes: a close bound when its channel was deleted, to where it was raised; a resolve of a pager
+ * alert, to each target it was raised at on this channel (pager-closes.ts), whatever the channel points
+ * at now; anything else, the channel as it is.
+ */
+async function closeTargets(store: Store, secretKey: Buffer, d: DeliveryRow): Promise<Channel[]> {
+  const bound = boundChannel(secretKey, d);
+  if (bound) return [bound];
+  const channel = await channelOfDelivery(store, secretKey, d);
+  if (d.event !== "resolved" || !d.channelId || !d.incidentId) return [channel];
+  const raised = await raisedTargets(store, secretKey, d.incidentId, d.channelId);
+  return raised.length > 0 ? raised.map((r) => ({ id: channel.id, type: r.type, target: r.target, secret: null })) : [channel];
 }

@@ -79,8 +79,12 @@ describe("Delivery.target", () => {
     expect(channel.status).toBe(201);
     const { incident } = await openIncident(core.store, { projectId: p.id, databaseId: null, kind: "error", reason: "agent reports: access denied" }, new Date());
     await core.alerts.tick();
+    // A sent delivery shows what it used (recorded at its attempt), not the column as it is now; one not yet
+    // attempted shows the column: the recorded columns are cleared here to stand for that.
     const email = await core.store.delivery.findFirstOrThrow({ where: { incidentId: incident.id, channelId: null } });
-    await core.store.delivery.update({ where: { id: email.id }, data: { target: "shown@example.com" } });
+    expect(email.channelType).toBe("email");
+    expect(email.channelTarget).toBe("ops@example.com");
+    await core.store.delivery.update({ where: { id: email.id }, data: { target: "shown@example.com", channelType: null, channelTarget: null } });
     const res = await core.api("GET", `/api/v1/incidents/${incident.id}/deliveries`);
     expect(res.status).toBe(200);
     const byType = Object.fromEntries((res.body as { channel: { type: string; target: string | null } }[]).map((d) => [d.channel.type, d.channel.target]));

@@ -17,6 +17,7 @@ import { ChannelFieldError } from "../../alerts/channels/provider.ts";
 import { openSecret, openTarget, sealTarget, shownTarget } from "../../alerts/channels/sealed-target.ts";
 import { trimmedSecret } from "../../alerts/channels/secret-rules.ts";
 import { assertWellFormed } from "../well-formed.ts";
+import { bindClosesOfDeletedChannel } from "../../alerts/pager-closes.ts";
 
 const TypeField = Type.Union(CHANNEL_TYPES.map((t) => Type.Literal(t)));
 const Target = Type.String({
@@ -117,6 +118,15 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
     }
   }
 
+  /** A delivery's recorded display target (sealed at rest: pager-closes.ts usedColumns); "…" when it cannot be decrypted. */
+  function shownUsed(stored: string): string {
+    try {
+      return openTarget(app.secretKey, stored);
+    } catch {
+      return "…";
+    }
+  }
+
   async function channelOr404(id: string) {
     const row = await app.store.alertChannel.findUnique({ where: { id } });
     if (!row) throw notFound(`alert channel ${id}`);
@@ -177,6 +187,8 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
 
   app.delete("/api/v1/alert-channels/:id", { schema: { params: IdParams, response: { 204: NoContent, ...Errors }, tags: ["alerts"] } }, async (request, reply) => {
     const { id } = request.params;
+    // A pager's open alerts still close (its deliveries go with the row): closes bound to where each was raised.
+    await bindClosesOfDeletedChannel(app.store, app.secretKey, id, new Date());
     const { count } = await app.store.alertChannel.deleteMany({ where: { id } });
     if (count === 0) throw notFound(`alert channel ${id}`);
     return reply.code(204).send();
@@ -210,9 +222,12 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
         id: d.id,
         event: d.event,
         seq: key?.seq ?? 0,
-        channel: d.channel
-          ? { id: d.channel.id, type: d.channel.type, target: shownTarget(app.secretKey, d.channel.type, d.channel.target) }
-          : { id: null, type: "email", target: d.target },
+        // What the delivery used (recorded at its last attempt); until then, where it will go.
+        channel: d.channelType
+          ? { id: d.channelId, type: d.channelType, target: d.channelTarget ? shownUsed(d.channelTarget) : null }
+          : d.channel
+            ? { id: d.channel.id, type: d.channel.type, target: shownTarget(app.secretKey, d.channel.type, d.channel.target) }
+            : { id: null, type: "email", target: d.target },
         status: d.status,
         attempts: d.attempts,
         createdAt: d.createdAt,
