@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useDashboard } from "./support/use-dashboard.ts";
+import { signIn, useDashboard } from "./support/use-dashboard.ts";
+import { seedOverviewProjects } from "./support/overview-projects.ts";
 import { renderedIndexes, renderedNames, renderedRows, rowAt, scrollToRow } from "./support/virtual-rows.ts";
 import { count } from "../src/lib/format.ts";
 
@@ -27,21 +28,7 @@ const { core, page } = useDashboard({ BORELA_LOG_LEVEL: "warn", BORELA_SWEEP_INT
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const now = Date.now();
-  for (let from = 0; from < N; from += 1_000) {
-    await core.store.project.createMany({
-      data: Array.from({ length: 1_000 }, (_, k) => from + k).map((i) => ({
-        id: `ov-${i}`,
-        name: nameOf(i),
-        status: statusOf(i),
-        statusSince: new Date(now - i * 1000),
-        lastHeartbeatAt: new Date(now - (i % 50) * 1000),
-        drillSchedule: "0 3 * * 0",
-        badgeKey: `ov-badge-${i}`,
-        storagePrefix: `ov/${i}`,
-      })),
-    });
-  }
+  await seedOverviewProjects(core.store, N, (i, now) => ({ name: nameOf(i), status: statusOf(i), statusSince: new Date(now - i * 1000) }));
 }, 120_000);
 
 const rows = () => renderedRows(page);
@@ -52,10 +39,7 @@ const topRow = () =>
 
 describe(`the overview at ${count(N)} projects`, () => {
   it("renders only the rows in view while scrolling loads page after page", async () => {
-    await page.goto(`${core.url}/`);
-    const signIn = page.getByRole("region", { name: "Sign in to Borela" });
-    await signIn.getByLabel("Admin token").fill(core.adminToken);
-    await signIn.getByLabel("Admin token").press("Enter");
+    await signIn(page, core);
     await rows().first().waitFor({ timeout: 30_000 });
 
     const lists: number[] = [];

@@ -4,11 +4,9 @@
 // search ask the core, and an unchanged poll is answered 304 (If-None-Match) instead of the whole page again.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import { startTestCore, type TestCore } from "../../core/test/support/core-server.ts";
-import { ensureDashboardBuilt } from "./support/build.ts";
-import { launchBrowser, type TestBrowser } from "./support/browser.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { signIn, useDashboard } from "./support/use-dashboard.ts";
+import { seedOverviewProjects } from "./support/overview-projects.ts";
 import { renderedNames, renderedRows, rowAt, scrollToRow } from "./support/virtual-rows.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -17,38 +15,13 @@ const N = 1_500;
 const statusOf = (i: number) => (i % 10 === 0 ? "silent" : i % 25 === 1 ? "error" : i % 3 === 0 ? "stale" : "fresh");
 const SILENT = Math.floor((N - 1) / 10) + 1;
 
-let browser: TestBrowser;
-let core: TestCore;
-let page: Page;
+// The sweeper stays out of the way: the statuses below are written as they are.
+const { core, page } = useDashboard({ BORELA_LOG_LEVEL: "warn", BORELA_SWEEP_INTERVAL_SECONDS: "3600" });
 
 beforeAll(async () => {
-  await ensureDashboardBuilt();
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchBrowser();
-  // The sweeper stays out of the way: the statuses below are written as they are.
-  core = await startTestCore({ BORELA_LOG_LEVEL: "warn", BORELA_SWEEP_INTERVAL_SECONDS: "3600" });
-  const ids = Array.from({ length: N }, (_, i) => i);
-  const now = Date.now();
-  await core.store.project.createMany({
-    data: ids.map((i) => ({
-      id: `ov-${i}`,
-      name: `proj-${String(i).padStart(4, "0")}`,
-      status: statusOf(i),
-      statusSince: new Date(now - i * 60_000),
-      lastHeartbeatAt: new Date(now - (i % 50) * 1000),
-      drillSchedule: "0 3 * * 0",
-      badgeKey: `ov-badge-${i}`,
-      storagePrefix: `ov/${i}`,
-    })),
-  });
-  page = await browser.context.newPage();
+  await seedOverviewProjects(core.store, N, (i, now) => ({ name: `proj-${String(i).padStart(4, "0")}`, status: statusOf(i), statusSince: new Date(now - i * 60_000) }));
 }, 120_000);
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await core?.close();
-});
 
 const rows = () => renderedRows(page);
 const names = () => renderedNames(page);
@@ -56,10 +29,7 @@ const MAX_ROWS = 60; // rows in the DOM at any time
 
 describe(`the overview at ${N.toLocaleString("en")} projects`, () => {
   it("renders the summary and the first 100 failing projects first, then pages, filters and searches", async () => {
-    await page.goto(`${core.url}/`);
-    const signIn = page.getByRole("region", { name: "Sign in to Borela" });
-    await signIn.getByLabel("Admin token").fill(core.adminToken);
-    await signIn.getByLabel("Admin token").press("Enter");
+    await signIn(page, core);
     await rows().first().waitFor({ timeout: 30_000 });
 
     // A fresh load of the page, timed to the first row and the summary.

@@ -26,12 +26,17 @@ export function useDashboard(env: Record<string, string> = {}): { core: TestCore
   return { core: lazy("the test core", () => core), page: lazy("the page", () => page) };
 }
 
+/** Opens the overview on `page` and signs in with the admin token (does not wait for what the overview shows). */
+export async function signIn(page: Page, core: TestCore): Promise<void> {
+  await page.goto(`${core.url}/`);
+  const region = page.getByRole("region", { name: "Sign in to Borela" });
+  await region.getByLabel("Admin token").fill(core.adminToken);
+  await region.getByLabel("Admin token").press("Enter");
+}
+
 /** Signs in on `page` with the admin token, waits for the projects list, then opens the project's page. */
 export async function openProjectPage(page: Page, core: TestCore, projectId: string): Promise<void> {
-  await page.goto(`${core.url}/`);
-  const signIn = page.getByRole("region", { name: "Sign in to Borela" });
-  await signIn.getByLabel("Admin token").fill(core.adminToken);
-  await signIn.getByLabel("Admin token").press("Enter");
+  await signIn(page, core);
   await page.getByRole("heading", { name: "Projects" }).waitFor();
   await page.goto(`${core.url}/projects/${projectId}`);
 }
