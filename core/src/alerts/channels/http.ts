@@ -21,8 +21,8 @@ export interface HttpCall {
 
 /**
  * Sends the request; resolves with "HTTP <status> from <host>", throws on a non-2xx answer (with the first
- * 200 characters of the answer) or no answer within timeoutMs. A refused address throws
- * PermanentDeliveryError before anything is sent. Only the host is ever reported: Slack, Discord, Teams and
+ * 200 characters of the answer) or no answer within timeoutMs. A refused address, or a header value no
+ * HTTP header can carry, throws PermanentDeliveryError before anything is sent. Only the host is ever reported: Slack, Discord, Teams and
  * Telegram URLs carry their secret in the path or query.
  */
 export async function sendHttp(call: HttpCall): Promise<string> {
@@ -37,6 +37,9 @@ export async function sendHttp(call: HttpCall): Promise<string> {
   };
   const target = new URL(call.url);
   const host = target.host;
+  // A secret stored before secrets were checked (secret-rules.ts) may hold what no header can carry: say so, once.
+  const unsendable = Object.keys(call.headers ?? {}).find((name) => /[^\t\x20-\x7e]/.test(call.headers![name]));
+  if (unsendable) throw new PermanentDeliveryError(`${method} to ${host} refused: the ${unsendable} header (the channel's secret) holds a line break, a control or a non-ASCII character; save the channel's secret again`);
   const literal = hostProblem(target.hostname, allowPrivate);
   if (literal) throw new PermanentDeliveryError(`${method} to ${host} refused: ${literal}`);
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;

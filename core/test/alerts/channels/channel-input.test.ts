@@ -12,6 +12,9 @@ import { startTestCore, type TestCore } from "../../support/core-server.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook-receiver.ts";
 import { startServer } from "../../../src/server/start.ts";
 import { trimmedSecret } from "../../../src/alerts/channels/secret-rules.ts";
+import { send } from "../../../src/alerts/channels.ts";
+import { PermanentDeliveryError } from "../../../src/alerts/errors.ts";
+import { LOOPBACK, opened } from "./contexts.ts";
 
 const TG = "123456789:AASECRETweik6ad6PsVMRxjeQKqOsUNfmBDg";
 let core: TestCore;
@@ -60,6 +63,17 @@ describe("channel secrets", () => {
     const updated = await core.api("PATCH", `/api/v1/alert-channels/${good.body.id}`, { body: { secret } });
     expect(updated.status).toBe(400);
     expect(updated.body.message).toMatch(/^secret: /);
+  });
+});
+
+describe("a secret stored before secrets were checked", () => {
+  it("fails permanently, naming the header and what to do, without the secret, and nothing is sent", async () => {
+    const before = receiver.received.length;
+    const err = await send({ id: "c", type: "ntfy", target: `${base()}/borela`, secret: "tk_old\r\nX-Evil: 1" }, opened(), LOOPBACK).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(PermanentDeliveryError);
+    expect((err as Error).message).toContain("the authorization header (the channel's secret) holds a line break");
+    expect((err as Error).message).not.toContain("tk_old");
+    expect(receiver.received.length).toBe(before);
   });
 });
 
