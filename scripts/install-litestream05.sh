@@ -9,20 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LITESTREAM05_VERSION=v0.5.16
-cache="${BORELA_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/borela-tools}"
-bin="$cache/litestream-$LITESTREAM05_VERSION"
-if [ ! -x "$bin" ]; then
-  command -v go >/dev/null || { echo "install-litestream05: the Go toolchain is needed to build Litestream 0.5 (go not found)" >&2; exit 1; }
-  echo "building Litestream $LITESTREAM05_VERSION with $(go version | cut -d' ' -f3) (once per machine, a few minutes)"
-  build="$cache/build-litestream-$$"
-  mkdir -p "$build"
-  started=$(date +%s)
-  CGO_ENABLED=1 GOTOOLCHAIN=local GOBIN="$build" \
-    go install -ldflags "-s -w -X main.Version=$LITESTREAM05_VERSION" "github.com/benbjohnson/litestream/cmd/litestream@$LITESTREAM05_VERSION"
-  mv "$build/litestream" "$bin"
-  rmdir "$build"
-  echo "built Litestream $LITESTREAM05_VERSION in $(( $(date +%s) - started )) s ($(du -h "$bin" | cut -f1))"
-fi
+. scripts/go-build.sh
+bin="$tools_cache/litestream-$LITESTREAM05_VERSION"
+CGO_ENABLED=1 build_once "Litestream $LITESTREAM05_VERSION" "$bin" litestream "a few minutes" \
+  -ldflags "-s -w -X main.Version=$LITESTREAM05_VERSION" "github.com/benbjohnson/litestream/cmd/litestream@$LITESTREAM05_VERSION"
 mkdir -p .tools/bin
 if [ -L .tools/bin/litestream-0.5 ] || ! cmp -s "$bin" .tools/bin/litestream-0.5; then
   rm -f .tools/bin/litestream-0.5
