@@ -1,6 +1,6 @@
 require "erb"
 require "pathname"
-require "yaml"
+require "borela/rails/yaml_mapping"
 
 module Borela
   module Rails
@@ -29,13 +29,7 @@ module Borela
       def load(file)
         raise Error, "#{file} does not exist" unless File.exist?(file)
 
-        text = ERB.new(File.read(file), trim_mode: "-").result
-        config = YAML.safe_load(text, aliases: true) || {}
-        raise Error, "#{file} is not a YAML mapping (found #{config.class})" unless config.is_a?(Hash)
-
-        config
-      rescue Psych::Exception => e
-        raise Error, "#{file} is not valid YAML: #{e.message}"
+        YamlMapping.parse(ERB.new(File.read(file), trim_mode: "-").result, file, Error)
       end
 
       # One database ("adapter:" at the top) or several, Rails 6+ three-tier style.

@@ -1,4 +1,5 @@
 require "yaml"
+require "borela/rails/yaml_mapping"
 
 module Borela
   module Rails
@@ -17,12 +18,7 @@ module Borela
       module_function
 
       def parse(text, file = "config/deploy.yml")
-        deploy = YAML.safe_load(text, aliases: true) || {}
-        raise Error, "#{file} is not a YAML mapping (found #{deploy.class})" unless deploy.is_a?(Hash)
-
-        deploy
-      rescue Psych::Exception => e
-        raise Error, "#{file} is not valid YAML: #{e.message}"
+        YamlMapping.parse(text, file, Error)
       end
 
       def accessory?(deploy)
