@@ -9,7 +9,8 @@ import { useSmtp } from "../support/use-smtp.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.ts";
 import { newId } from "../../src/store/ids.ts";
 import { openIncident, resolveIncident } from "../../src/incidents/open-resolve.ts";
-import { alertConfig, clock, dispatcher, seedProject, tempStore, type TestStore } from "./fixtures.ts";
+import { alertConfig, clock, dispatcher, seedProject, tempStore, type Seeded, type TestStore } from "./fixtures.ts";
+import type { Store } from "../../src/store/db.ts";
 
 const T0 = new Date("2026-11-10T08:00:00Z");
 const smtp = useSmtp();
@@ -25,14 +26,20 @@ afterEach(async () => {
   await db?.close();
 });
 
+/** Project "ops": its seeded database (renamed `first` when given) and a second one, "lt". */
+async function opsWithLt(store: Store, first?: string): Promise<{ ops: Seeded; lt: string }> {
+  const ops = await seedProject(store, "ops");
+  if (first) await store.database.update({ where: { id: ops.databaseId }, data: { name: first } });
+  const lt = newId();
+  await store.database.create({ data: { id: lt, projectId: ops.projectId, name: "lt", path: "/data/lt.sqlite3" } });
+  return { ops, lt };
+}
+
 describe("a grouped alert over databases with different reasons", () => {
   it("names each database's own reason in subject and headline", async () => {
     db = await tempStore();
     const { store } = db;
-    const ops = await seedProject(store, "ops");
-    await store.database.update({ where: { id: ops.databaseId }, data: { name: "app" } });
-    const lt = newId();
-    await store.database.create({ data: { id: lt, projectId: ops.projectId, name: "lt", path: "/data/lt.sqlite3" } });
+    const { ops, lt } = await opsWithLt(store, "app");
     receiver = await startWebhookReceiver();
     await store.alertChannel.create({ data: { id: newId(), projectId: ops.projectId, type: "webhook", target: receiver.url } });
     const c = clock(T0);
@@ -52,9 +59,7 @@ describe("a grouped alert over databases with different reasons", () => {
   it("too long to name each reason in a subject: says how many reasons, each stays in the body", async () => {
     db = await tempStore();
     const { store } = db;
-    const ops = await seedProject(store, "ops");
-    const lt = newId();
-    await store.database.create({ data: { id: lt, projectId: ops.projectId, name: "lt", path: "/data/lt.sqlite3" } });
+    const { ops, lt } = await opsWithLt(store);
     const c = clock(T0);
     const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
     const long = (tag: string) => `${tag} the disk under the database filled up and Litestream cannot write its shadow WAL any more, free some space`;
@@ -68,10 +73,7 @@ describe("a grouped alert over databases with different reasons", () => {
   it("a grouped resolve of databases in error for 5 min and 1 min says both, not the longest for all", async () => {
     db = await tempStore();
     const { store } = db;
-    const ops = await seedProject(store, "ops");
-    await store.database.update({ where: { id: ops.databaseId }, data: { name: "app" } });
-    const lt = newId();
-    await store.database.create({ data: { id: lt, projectId: ops.projectId, name: "lt", path: "/data/lt.sqlite3" } });
+    const { ops, lt } = await opsWithLt(store, "app");
     const c = clock(T0);
     const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
     await openIncident(store, { projectId: ops.projectId, databaseId: ops.databaseId, kind: "error", reason: "reason AAA disk full" }, c.now());
