@@ -15,8 +15,8 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { startMinio, type MinioServer } from "../../core/test/storage/minio.ts";
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { minioClient, s3Outcome, startMinio, type MinioServer } from "../../core/test/storage/minio.ts";
 import { runAgent, startHarness, waitForStatus, type Harness, type TestAgent } from "../../core/test/agent/harness.ts";
 import { createDatabase, countRows } from "../../core/test/litestream/live.ts";
 import { startSqliteWriter } from "../../core/test/support/sqlite-writer.ts";
@@ -147,24 +147,8 @@ describe("managed mode with BORELA_S3_ROLE_ARN on MinIO", () => {
     await h?.close();
   });
 
-  function client(storage: NonNullable<AgentConfigResponse["storage"]>): S3Client {
-    return new S3Client({
-      endpoint: minio.endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      maxAttempts: 1,
-      credentials: { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey, sessionToken: storage.sessionToken ?? undefined },
-    });
-  }
-
-  async function outcome(p: Promise<unknown>): Promise<string> {
-    try {
-      await p;
-      return "allowed";
-    } catch (err) {
-      return (err as { name?: string }).name ?? String(err);
-    }
-  }
+  const client = (storage: NonNullable<AgentConfigResponse["storage"]>) => minioClient(minio, storage);
+  const outcome = s3Outcome;
 
   it("project A's credentials cannot list the bucket, read or restore B's rows, or write into B's prefix", async () => {
     const b = await h.core.createProject("sec-role-b", { staleAfterSeconds: 5, heartbeatGraceSeconds: 10 });

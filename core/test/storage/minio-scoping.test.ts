@@ -7,14 +7,14 @@
 // the same characters.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DeleteObjectCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { assumeRoleCredentials, type ReplicaCredentials } from "../../src/storage/scoped-credentials.ts";
 import type { S3Settings } from "../../src/config.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import { restore } from "../../src/litestream/commands.ts";
 import { addRows, replicate, seededDatabase, tableCounts } from "../drills/fixtures.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { startMinio, type MinioServer } from "./minio.ts";
+import { minioClient, s3Outcome, startMinio, type MinioServer } from "./minio.ts";
 
 const BUCKET = "borela-managed";
 let minio: MinioServer;
@@ -48,24 +48,8 @@ afterAll(async () => {
   await tmp?.remove();
 });
 
-function client(c: ReplicaCredentials): S3Client {
-  return new S3Client({
-    endpoint: minio.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken ?? undefined },
-  });
-}
-
-async function denied(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return (err as { name?: string }).name ?? String(err);
-  }
-  return "allowed";
-}
+const client = (c: ReplicaCredentials) => minioClient(minio, c);
+const denied = s3Outcome;
 
 function target(prefix: string, c: ReplicaCredentials): ReplicaTarget {
   return { type: "s3", bucket: BUCKET, path: `${prefix}/app`, endpoint: minio.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { ...c, expiresAt: c.expiresAt?.toISOString() ?? null } };

@@ -23,6 +23,27 @@ export interface MinioServer {
   stop(): Promise<void>;
 }
 
+/** An S3 client of `server` with `keys` (temporary ones carry a session token), one attempt per request. */
+export function minioClient(server: MinioServer, keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | null }): S3Client {
+  return new S3Client({
+    endpoint: server.endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, sessionToken: keys.sessionToken ?? undefined },
+  });
+}
+
+/** "allowed" when the request succeeds, else the S3 error's name (AccessDenied…). */
+export async function s3Outcome(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "allowed";
+  } catch (err) {
+    return (err as { name?: string }).name ?? String(err);
+  }
+}
+
 export async function startMinio(): Promise<MinioServer> {
   if (!existsSync(MINIO_BIN)) throw new Error(`no MinIO binary at ${MINIO_BIN}: run bash scripts/install-minio.sh`);
   const dir: TmpDir = await tmpDir("borela-minio-");
