@@ -5,8 +5,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signIn, useDashboard } from "./support/use-dashboard.ts";
-import { seedOverviewProjects } from "./support/overview-projects.ts";
+import { useDashboard } from "./support/use-dashboard.ts";
+import { seedOverviewProjects, timedOverviewLoad } from "./support/overview-projects.ts";
 import { renderedIndexes, renderedNames, renderedRows, rowAt, scrollToRow } from "./support/virtual-rows.ts";
 import { count } from "../src/lib/format.ts";
 
@@ -39,20 +39,8 @@ const topRow = () =>
 
 describe(`the overview at ${count(N)} projects`, () => {
   it("renders only the rows in view while scrolling loads page after page", async () => {
-    await signIn(page, core);
-    await rows().first().waitFor({ timeout: 30_000 });
-
-    const lists: number[] = [];
-    page.on("response", (res) => {
-      if (new URL(res.url()).pathname === "/api/v1/projects") lists.push(res.status());
-    });
-
     // A fresh load, timed to the first rows and the summary.
-    const t0 = Date.now();
-    await page.goto(`${core.url}/`);
-    await rows().first().waitFor({ timeout: 30_000 });
-    await page.locator('[data-filter="silent"]').waitFor();
-    const firstRowsMs = Date.now() - t0;
+    const { firstRowsMs, lists } = await timedOverviewLoad(page, core);
 
     // The summary counts every project, not the page.
     for (const s of STATUSES) {
