@@ -8,36 +8,11 @@
 // heartbeat, the oldest unreplicated change), not from when the incident
 // crossed its threshold and opened.
 import { formatDuration } from "../words/duration.ts";
-import type { AlertEvent } from "./decisions.ts";
+import type { AlertContext } from "./alert-context.ts";
+import { groupItems, groupReasons, lastedFor, seconds } from "./message-group.ts";
 import { plainWords } from "./plain-words.ts";
 
-export interface AlertContext {
-  /** "summary": several incidents this channel missed, in `items`. */
-  event: AlertEvent | "test" | "summary";
-  /** The incident this message is about (PagerDuty's dedup_key, Opsgenie's alias); absent for tests, groups and summaries, whose items carry theirs. */
-  incidentId?: string;
-  project: { id: string; name: string };
-  database: string | null;
-  kind: string;
-  reason: string;
-  /** When the trouble began (condition-start.ts); openedAt or earlier. */
-  startedAt: Date;
-  openedAt: Date;
-  resolvedAt: Date | null;
-  lastBackupAt: Date | null;
-  lastPassingDrillAt: Date | null;
-  restoreCommands: string[];
-  dashboardUrl: string;
-  now: Date;
-  /** The missed incidents a summary lists (event "missed" each). */
-  items?: AlertContext[];
-  /**
-   * The status ("fresh", "stale", "error", "silent", …) of the incident's database (or project) when the
-   * alert was built. Incidents do not record why they resolved: a stale incident that ended while this is
-   * "error" or "silent" ended because a worse status took over, not because the replica caught up.
-   */
-  statusNow?: string;
-}
+export type { AlertContext };
 
 const LABEL: Record<string, string> = {
   stale: "STALE",
@@ -62,46 +37,6 @@ export function stateLabel(kind: string): string {
 /** "project / database", or the project alone. */
 export function where(c: AlertContext): string {
   return c.database ? `${c.project.name} / ${c.database}` : c.project.name;
-}
-
-function seconds(from: Date, to: Date): number {
-  return (to.getTime() - from.getTime()) / 1000;
-}
-
-/** The databases of a grouped message (grouping.ts), each with its own context; null for one incident, a summary or a test. */
-function groupItems(c: AlertContext): AlertContext[] | null {
-  return c.event !== "summary" && c.event !== "test" && (c.items?.length ?? 0) > 1 ? c.items! : null;
-}
-
-function ownDuration(c: AlertContext): string {
-  return formatDuration(seconds(c.startedAt, c.resolvedAt ?? c.now));
-}
-
-/**
- * From when the trouble began to when it ended (or now, while open). A group whose databases lasted
- * differently says the range ("1 min to 5 min"): the earliest start to the latest end is no database's own.
- */
-function lastedFor(c: AlertContext): string {
-  const group = groupItems(c);
-  if (!group) return ownDuration(c);
-  const spans = group.map((i) => seconds(i.startedAt, i.resolvedAt ?? i.now));
-  const [shortest, longest] = [formatDuration(Math.min(...spans)), formatDuration(Math.max(...spans))];
-  return shortest === longest ? longest : `${shortest} to ${longest}`;
-}
-
-/**
- * A group's reasons when its databases have different ones: each database with its own ("app: disk
- * full; lt: credentials refused") when that fits `max`, else how many reasons ("2 reasons, one per
- * database below"). Null when there is one reason for all (or no group): the caller words that one.
- */
-function groupReasons(c: AlertContext, max: number, clause: (reason: string) => string): string | null {
-  const group = groupItems(c);
-  if (!group) return null;
-  const own = group.map((i) => clause(i.reason));
-  const distinct = new Set(own).size;
-  if (distinct === 1) return null;
-  const each = group.map((i, n) => `${i.database ?? i.project.name}: ${own[n]}`).join("; ");
-  return each.length <= max ? each : `${distinct} reasons, one per database (see each)`;
 }
 
 /** "2026-11-29 10:31:02 UTC". */
