@@ -35,6 +35,7 @@ import restoreRoutes from "./routes/restores.ts";
 import metricsRoutes from "./routes/metrics.ts";
 import pauseRoutes from "./routes/pause.ts";
 import type { DrillService } from "../drills/service.ts";
+import type { ProjectOrder } from "./project-order-cache.ts";
 
 /** What every route reaches through the app (Fastify decorations). */
 interface AppServices {
@@ -49,13 +50,18 @@ interface AppServices {
 
 declare module "fastify" {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface FastifyInstance extends AppServices {}
+  interface FastifyInstance extends AppServices {
+    /** The project list's kept order; null: the list reads it through Prisma on every call. */
+    projectOrder: ProjectOrder | null;
+  }
 }
 
 export interface AppDeps extends AppServices {
   /** Read on every admin request, so it can be set after the server starts listening. */
   adminTokenHash: () => string;
   logger?: Logger;
+  /** The project list's kept order, on the fast connection (start.ts); without it the list reads through Prisma. */
+  projectOrder?: ProjectOrder;
   /** Extra decorations and routes contributed by other parts (drills, alerts, dashboard). */
   extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
@@ -81,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("sweeper", deps.sweeper);
   app.decorate("secretKey", deps.secretKey);
   app.decorate("drills", deps.drills);
+  app.decorate("projectOrder", deps.projectOrder ?? null);
 
   await app.register(rateLimit, {
     global: false,

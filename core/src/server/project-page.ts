@@ -65,11 +65,15 @@ export function ordered(rows: readonly OrderRow[], query: Pick<ListQuery, "statu
 }
 
 export function page(rows: readonly OrderRow[], query: ListQuery): Page {
-  const keys = ordered(rows, query);
+  return pageOf(ordered(rows, query), summarize(rows), query);
+}
+
+/** The page `query` asks for out of `keys` (every matching key, worst first, as `ordered` returns them). */
+export function pageOf(keys: readonly OrderKey[], summary: ListSummary, query: Pick<ListQuery, "limit" | "cursor">): Page {
   const start = query.cursor === null ? 0 : firstAfter(keys, query.cursor);
   const slice = keys.slice(start, start + query.limit);
   const more = start + query.limit < keys.length;
-  return { ids: slice.map((k) => k.id), nextCursor: more ? slice[slice.length - 1]! : null, matched: keys.length, summary: summarize(rows) };
+  return { ids: slice.map((k) => k.id), nextCursor: more ? slice[slice.length - 1]! : null, matched: keys.length, summary };
 }
 
 /** Index of the first key after `cursor` (binary search): the cursor's own project may have moved or gone. */

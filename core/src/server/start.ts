@@ -17,6 +17,7 @@ import { pruneHeartbeats } from "../store/retention.ts";
 import { pruneHistoryOverBudget } from "../store/history-budget.ts";
 import { createDrillService } from "../drills/service.ts";
 import { createAlertDispatcher } from "../alerts/dispatcher.ts";
+import { createProjectOrder } from "./project-order-cache.ts";
 
 const PRUNE_EVERY_MS = 3_600_000;
 /** Often: a flooding agent writes ~150 MB a minute at the body and rate limits. */
@@ -72,7 +73,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let adminTokenHash = settled?.hash ?? "";
   const drills = createDrillService({ store, config, logger });
   sweeper.onStatusChange((projectId, status) => drills.onProjectStatus(projectId, status));
-  const app = await buildApp({ config, store, agentAuth: fast.auth, heartbeatIngest: fast.ingest, sweeper, secretKey, drills, adminTokenHash: () => adminTokenHash, logger });
+  const app = await buildApp({ config, store, agentAuth: fast.auth, heartbeatIngest: fast.ingest, sweeper, secretKey, drills, projectOrder: createProjectOrder(fast.order), adminTokenHash: () => adminTokenHash, logger });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

@@ -1,6 +1,6 @@
 // The heartbeat hot path's raw better-sqlite3 connection, beside Prisma's on
 // the same file, and the three things that use it: agent auth, heartbeat
-// ingest and the sweeper's reads and writes.
+// ingest, the sweeper's reads and writes, and the project list's order.
 import Sqlite from "better-sqlite3";
 import { AgentAuth } from "./agent-auth.ts";
 import { HeartbeatIngest, type HeartbeatIngestOptions } from "./heartbeat-ingest.ts";
@@ -8,6 +8,7 @@ import { SweepReads } from "./sweep-reads.ts";
 import { SweepWrites } from "./sweep-writes.ts";
 import { IncidentSweepWrites } from "../incidents/sweep-sql.ts";
 import { SweepMark } from "./sweep-mark.ts";
+import { OrderReads } from "./order-reads.ts";
 
 /** What the freshness sweeper reads and writes, on the fast connection. */
 export interface SweepStore {
@@ -22,6 +23,8 @@ export interface FastPath {
   auth: AgentAuth;
   ingest: HeartbeatIngest;
   sweep: SweepStore;
+  /** What the project list's order reads (server/project-order-cache.ts). */
+  order: OrderReads;
   close(): void;
 }
 
@@ -35,5 +38,5 @@ export function openFastPath(file: string, options: HeartbeatIngestOptions): Fas
   db.pragma("busy_timeout = 0");
   db.pragma("foreign_keys = ON");
   const auth = new AgentAuth(db);
-  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db, auth), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db), mark: new SweepMark(db) }, close: () => db.close() };
+  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db, auth), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db), mark: new SweepMark(db) }, order: new OrderReads(db), close: () => db.close() };
 }

@@ -113,7 +113,7 @@ export default async function projectRoutes(base: FastifyInstance) {
       const body =
         limit === undefined && cursor === undefined
           ? await listAll(app.store, filters)
-          : await listPage(app.store, { ...filters, limit: limit ?? 100, cursor: cursor === undefined ? null : readCursor(cursor) });
+          : await listPage(app.store, { ...filters, limit: limit ?? 100, cursor: cursor === undefined ? null : readCursor(cursor) }, app.projectOrder);
       const etag = weakEtag(body);
       reply.header("etag", etag).header("cache-control", "no-cache");
       if (notModified(request.headers["if-none-match"], etag)) return reply.code(304).send();
