@@ -1,0 +1,119 @@
+// The Lease table's SQL, the same on SQLite (several processes on one file in WAL mode) and PostgreSQL:
+// a claim is one conditional upsert, so two processes claiming at once get the lease once (SQLite runs
+// writes one at a time; PostgreSQL re-checks the WHERE on the row the first claim wrote). The terms
+// (length, renewal, who may claim) are pure, in lease-terms.ts.
+//
+//   const leases = new LeaseStore(store, "sqlite");
+//   await leases.claim("sweep", holder, new Date(), 45_000)   // "took" | "kept" | "held"
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { claimOutcome, type ClaimOutcome, type LeaseRow } from "./lease-terms.ts";
+import { storeTime } from "./time.ts";
+
+export type LeaseDialect = "sqlite" | "postgresql";
+
+/** The raw-SQL half of either Prisma client (store/db.ts, store/postgres-db.ts). */
+export interface RawSql {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/** A holder id for one core in this process: "<hostname>:<pid>:<8 hex>" (two cores in one test process differ). */
+export function newHolderId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+}
+
+type Time = string | Date;
+interface StoredRow {
+  name: string;
+  holder: string;
+  until: Time;
+  acquiredAt: Time;
+  renewedAt: Time;
+  lastRunAt: Time | null;
+  lastRunBy: string | null;
+  runs: number | bigint;
+}
+
+const asDate = (v: Time): Date => (v instanceof Date ? v : new Date(v));
+
+export class LeaseStore {
+  constructor(
+    private readonly sql: RawSql,
+    private readonly dialect: LeaseDialect,
+  ) {}
+
+  /** The n-th parameter (each used once, in order: SQLite's `?` binds by position); `time` casts it on PostgreSQL. */
+  private p(n: number, time = false): string {
+    if (this.dialect === "sqlite") return "?";
+    return time ? `$${n}::timestamp(3)` : `$${n}`;
+  }
+
+  /**
+   * Takes or renews lease `name` for `holder` until `now` + `lengthMs`, unless another holder's lease runs
+   * past `now` (lease-terms.ts mayClaim). Times are the caller's clock: cores on several hosts need clocks
+   * within a fraction of the lease length. Errors: the store's (SQLITE_BUSY past Prisma's busy timeout).
+   */
+  async claim(name: string, holder: string, now: Date, lengthMs: number): Promise<ClaimOutcome> {
+    const until = new Date(now.getTime() + lengthMs);
+    const p = (n: number, time = false) => this.p(n, time);
+    const rows = await this.sql.$queryRawUnsafe<{ acquiredAt: Time }[]>(
+      `INSERT INTO "Lease" ("name", "holder", "until", "acquiredAt", "renewedAt") VALUES (${p(1)}, ${p(2)}, ${p(3, true)}, ${p(4, true)}, ${p(5, true)})
+       ON CONFLICT ("name") DO UPDATE SET
+         "holder" = excluded."holder",
+         "until" = excluded."until",
+         "acquiredAt" = CASE WHEN "Lease"."holder" = excluded."holder" THEN "Lease"."acquiredAt" ELSE excluded."acquiredAt" END,
+         "renewedAt" = excluded."renewedAt"
+       WHERE "Lease"."until" < excluded."renewedAt" OR "Lease"."holder" = excluded."holder"
+       RETURNING "acquiredAt"`,
+      name,
+      holder,
+      this.time(until),
+      this.time(now),
+      this.time(now),
+    );
+    return claimOutcome(rows[0] ? asDate(rows[0].acquiredAt) : null, now);
+  }
+
+  /** Records a completed run of `name` by `holder` at `at` (counted in `runs`), whoever holds the lease now. */
+  async completed(name: string, holder: string, at: Date): Promise<void> {
+    await this.sql.$executeRawUnsafe(
+      `UPDATE "Lease" SET "lastRunAt" = ${this.p(1, true)}, "lastRunBy" = ${this.p(2)}, "runs" = "runs" + 1 WHERE "name" = ${this.p(3)}`,
+      this.time(at),
+      holder,
+      name,
+    );
+  }
+
+  /** Lets lease `name` go at `now` if `holder` holds it (a graceful stop): a peer, or this core restarted, takes it at its next tick. */
+  async release(name: string, holder: string, now: Date): Promise<void> {
+    await this.sql.$executeRawUnsafe(
+      `UPDATE "Lease" SET "until" = ${this.p(1, true)} WHERE "name" = ${this.p(2)} AND "holder" = ${this.p(3)}`,
+      this.time(new Date(now.getTime() - 1)),
+      name,
+      holder,
+    );
+  }
+
+  /** Every lease, by name. */
+  async list(): Promise<LeaseRow[]> {
+    const rows = await this.sql.$queryRawUnsafe<StoredRow[]>(
+      `SELECT "name", "holder", "until", "acquiredAt", "renewedAt", "lastRunAt", "lastRunBy", "runs" FROM "Lease" ORDER BY "name"`,
+    );
+    return rows.map((r) => ({
+      name: r.name,
+      holder: r.holder,
+      until: asDate(r.until),
+      acquiredAt: asDate(r.acquiredAt),
+      renewedAt: asDate(r.renewedAt),
+      lastRunAt: r.lastRunAt === null ? null : asDate(r.lastRunAt),
+      lastRunBy: r.lastRunBy,
+      runs: Number(r.runs),
+    }));
+  }
+
+  /** SQLite keeps Prisma's DateTime text (storeTime: sorts as it reads); PostgreSQL reads the same ISO text as timestamp(3), offset ignored (UTC). */
+  private time(at: Date): string {
+    return storeTime(at);
+  }
+}
