@@ -20,8 +20,10 @@ import { replicaReadProblem } from "./read-problem.ts";
 import { storedCredentials, type StoredCredentials } from "../storage/stored-credentials.ts";
 import type { DrillContext } from "./run-drill.ts";
 import { STORED_DRILLABLE_SQL, storedDrillable, storedReplicaName } from "./stored-subject.ts";
+import type { LeaseGate } from "../store/lease-gate.ts";
 
-const SCHEDULE_EVERY_MS = 30_000;
+/** How often the schedule ticks (ms): due schedules, overdue checks, the first-drill catch-up. */
+export const SCHEDULE_EVERY_MS = 30_000;
 // A project found overdue (its incident open) is looked at again this often, so its reason stays current.
 const OVERDUE_RECHECK_MS = 3_600_000;
 // A stored schedule that no longer parses (written before validation) is looked at again this often.
@@ -239,13 +241,15 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     redisHealth: (): Promise<RedisHealth | null> => connection?.ping() ?? Promise.resolve(null),
     /** Starts this process's BullMQ worker (`borela worker`, or serve's own); needs BORELA_REDIS_URL. Closed by stop(). */
     startWorker,
-    start(options: { worker?: boolean } = {}): void {
+    /** `gate`: with several cores on one store, the timer's ticks run only in the core holding the lease (store/lease-gate.ts). */
+    start(options: { worker?: boolean; gate?: LeaseGate } = {}): void {
       embedded?.start();
       if (redis && options.worker !== false) startWorker(1);
       redis?.start();
       const run = () => {
         if (running) return; // the previous tick is still going: skip this one rather than queue behind it
-        scheduleTick().catch((err) => logger.error({ err }, "drill schedule failed"));
+        const tick = options.gate ? options.gate(() => scheduleTick()) : scheduleTick();
+        tick.catch((err) => logger.error({ err }, "drill schedule failed"));
       };
       timer = setInterval(run, SCHEDULE_EVERY_MS);
       timer.unref();

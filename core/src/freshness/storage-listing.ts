@@ -22,6 +22,7 @@ import { openReplicaClient } from "../storage/replica-clients.ts";
 import { readTarget } from "../drills/replica-target.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
 import { missingDirectoryWords } from "./agentless.ts";
+import type { LeaseGate } from "../store/lease-gate.ts";
 
 export const LISTING_BATCH = 50;
 export const LISTING_TIMEOUT_MS = 15_000;
@@ -71,7 +72,8 @@ async function listOne(store: Store, config: Config, p: Row & { replicaUrl: stri
   }
 }
 
-export function createStorageLister(deps: { store: Store; config: Config; logger: Log; now?: () => Date }) {
+/** `gate`: with several cores on one store, only the core holding the "storage-listing" lease lists (store/lease-gate.ts). */
+export function createStorageLister(deps: { store: Store; config: Config; logger: Log; now?: () => Date; gate?: LeaseGate }) {
   const { store, config, logger } = deps;
   const now = deps.now ?? (() => new Date());
   let timer: NodeJS.Timeout | null = null;
@@ -93,7 +95,8 @@ export function createStorageLister(deps: { store: Store; config: Config; logger
   }
 
   function tick(): Promise<void> {
-    running ??= round()
+    running ??= (deps.gate ? deps.gate(round) : round())
+      .then(() => undefined)
       .catch((err) => logger.error({ err }, "storage listing failed"))
       .finally(() => (running = null));
     return running;

@@ -12,6 +12,7 @@ import { heardFromForJudging, inStartupGrace } from "./startup-grace.ts";
 import type { Log } from "../logger.ts";
 import { nextSweepAt } from "./deadline.ts";
 import type { SweptKind } from "../incidents/kinds.ts";
+import type { LeaseGate } from "../store/lease-gate.ts";
 
 /** Seconds a condition must stay away before its incident resolves, per kind. */
 export type HoldSeconds = (kind: SweptKind) => number;
@@ -119,8 +120,10 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * Sweeps the due projects on an interval, and one project on demand (coalesced).
  * `startedAt`: when this core started; every project gets its heartbeat grace from then (startup-grace.ts).
+ * `gate`: with several cores on one store, the interval sweep runs only in the core holding the "sweep"
+ * lease (store/lease-gate.ts); on-demand evaluations run in every core.
  */
-export function createSweeper(sweep: SweepStore, intervalSeconds: number, logger: Log, hold: HoldSeconds = () => 0, startedAt = new Date()) {
+export function createSweeper(sweep: SweepStore, intervalSeconds: number, logger: Log, hold: HoldSeconds = () => 0, startedAt = new Date(), gate?: LeaseGate) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   const queued = new Set<string>();
@@ -157,7 +160,8 @@ export function createSweeper(sweep: SweepStore, intervalSeconds: number, logger
   }
 
   function tick(): Promise<void> {
-    running ??= sweepDue()
+    running ??= (gate ? gate(sweepDue) : sweepDue())
+      .then(() => undefined)
       .catch((err) => logger.error({ err }, "freshness sweep failed"))
       .finally(() => (running = null));
     return running;

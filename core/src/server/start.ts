@@ -15,7 +15,9 @@ import { buildApp } from "./app.ts";
 import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
 import { pruneHeartbeats } from "../store/retention.ts";
 import { pruneHistoryOverBudget } from "../store/history-budget.ts";
-import { createDrillService } from "../drills/service.ts";
+import { createDrillService, SCHEDULE_EVERY_MS } from "../drills/service.ts";
+import { LeaseStore } from "../store/lease.ts";
+import { createLeases } from "../store/lease-gate.ts";
 import { createAlertDispatcher } from "../alerts/dispatcher.ts";
 import { createProjectOrder } from "./project-order-cache.ts";
 
@@ -61,7 +63,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const fast = openFastPath(databaseFile(config.dataDir), { maxDatabasesPerProject: config.maxDatabasesPerProject });
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold: HoldSeconds = (kind) => confirmSecondsFor(kind, config.alertConfirmSeconds);
-  const sweeper = createSweeper(fast.sweep, config.sweepIntervalSeconds, logger, hold);
+  // Several cores on one store: each periodic job runs in the one holding its lease (store/lease-gate.ts).
+  // The alert passes (digest included) run in every core: the delivery ledger's unique keys dedupe them.
+  // On Prisma's connection: a commit from another connection between a Prisma transaction's read and its
+  // write fails that transaction at once ("database is locked"), as a lease write at each run's end did.
+  const leases = createLeases({ store: new LeaseStore(store, "sqlite"), logger });
+  const sweeper = createSweeper(fast.sweep, config.sweepIntervalSeconds, logger, hold, new Date(), leases.gate("sweep", config.sweepIntervalSeconds * 1000));
   const selfHeartbeat = config.selfHeartbeatUrl ? createSelfHeartbeat(config.selfHeartbeatUrl, logger) : null;
   if (selfHeartbeat) sweeper.onSweepCompleted(() => selfHeartbeat.ping());
 
@@ -95,9 +102,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Listening on port 0 (tests): the default public URL names the port the system chose.
   if (config.publicUrl.endsWith(":0")) config.publicUrl = `http://${host}:${port}`;
   sweeper.start();
-  const lister = createStorageLister({ store, config, logger });
+  const lister = createStorageLister({ store, config, logger, gate: leases.gate("storage-listing", config.listingIntervalSeconds * 1000) });
   lister.start();
-  drills.start();
+  drills.start({ gate: leases.gate("drill-schedule", SCHEDULE_EVERY_MS) });
   const alerts = createAlertDispatcher({ store, config, secretKey, logger });
   alerts.start();
   const prune = () =>
@@ -132,6 +139,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await sweeper.stop();
       await selfHeartbeat?.idle();
       await lister.stop();
+      await leases.close();
       fast.close();
       await store.$disconnect();
     },

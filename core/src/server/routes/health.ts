@@ -2,12 +2,24 @@ import type { FastifyInstance } from "fastify";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { startEventLoopMonitor } from "../event-loop-health.ts";
 import { sweepHealth } from "../../freshness/sweep-health.ts";
+import { LeaseStore } from "../../store/lease.ts";
+import { currentHolder } from "../../store/lease-terms.ts";
 
 const EventLoop = Type.Object({ p50Ms: Type.Number(), p99Ms: Type.Number(), maxMs: Type.Number(), maxSinceStartMs: Type.Number(), windowSeconds: Type.Number() });
 const Sweep = Type.Object({ lastSweepAt: Type.Union([Type.String(), Type.Null()]), staleAfterSeconds: Type.Number() });
 // Present only with BORELA_REDIS_URL: a PING answered within 1 s, or why not (queue/redis.ts).
 const Redis = Type.Union([Type.Object({ ok: Type.Literal(true), latencyMs: Type.Number() }), Type.Object({ ok: Type.Literal(false), error: Type.String() })]);
-const Details = Type.Object({ eventLoop: EventLoop, sweep: Sweep, redis: Type.Optional(Redis) });
+// Per periodic job's lease (store/lease-gate.ts): the core holding it (null: ran out, a peer takes it at its next
+// tick), and the last run any core completed.
+const Lease = Type.Object({
+  name: Type.String(),
+  holder: Type.Union([Type.String(), Type.Null()]),
+  until: Type.String(),
+  lastRunAt: Type.Union([Type.String(), Type.Null()]),
+  lastRunBy: Type.Union([Type.String(), Type.Null()]),
+  runs: Type.Number(),
+});
+const Details = Type.Object({ eventLoop: EventLoop, sweep: Sweep, leases: Type.Array(Lease), redis: Type.Optional(Redis) });
 
 export default async function healthRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -32,11 +44,25 @@ export default async function healthRoutes(base: FastifyInstance) {
       const sweep = sweepHealth(sweeper.lastCompletedAt(), sweeper.startedAt, config.sweepIntervalSeconds, new Date());
       // Redis down keeps the answer 200: the core still watches freshness and alerts; only drills wait (queued in the store).
       const redis = request.query.details ? await app.drills.redisHealth() : null;
+      const leases = request.query.details ? await leaseDetails(app, new Date()) : [];
       const details = request.query.details
-        ? { details: { eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds }, ...(redis ? { redis } : {}) } }
+        ? { details: { eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds }, leases, ...(redis ? { redis } : {}) } }
         : {};
       if (!sweep.ok) return reply.code(503).send({ ok: false, error: "sweep_stale", message: sweep.reason ?? "sweep stale", lastSweepAt: sweep.lastSweepAt, ...details });
       return { ok: true, ...details };
     },
   );
+}
+
+/** The leases as /healthz shows them; an unreadable store shows none (the sweep's own health says more). */
+async function leaseDetails(app: FastifyInstance, now: Date) {
+  const rows = await new LeaseStore(app.store, "sqlite").list().catch(() => []);
+  return rows.map((r) => ({
+    name: r.name,
+    holder: currentHolder(r, now),
+    until: r.until.toISOString(),
+    lastRunAt: r.lastRunAt?.toISOString() ?? null,
+    lastRunBy: r.lastRunBy,
+    runs: r.runs,
+  }));
 }

@@ -1,0 +1,75 @@
+// Runs a periodic job only while this core holds the job's lease (lease.ts, terms in lease-terms.ts).
+// Each run claims first (one conditional upsert: a renewal when already held), renews every third of the
+// lease while the job lasts, and records its completion for /healthz. A single core always holds its
+// leases: its runs are as they were, after one small write. close() lets held leases go, so a core
+// restarted on the same store takes them at once; after a kill -9 a peer (or the restarted core) waits
+// for the lease to run out.
+//
+//   const leases = createLeases({ store: new LeaseStore(prisma, "sqlite"), logger });
+//   const gate = leases.gate("sweep", 15_000);
+//   await gate(() => sweepDue());      // the job's result, or null when a peer holds the lease; a store error throws
+import type { Log } from "../logger.ts";
+import { leaseLengthMs, renewEveryMs } from "./lease-terms.ts";
+import { newHolderId, type LeaseStore } from "./lease.ts";
+
+/** Runs `job` when this core holds (or can take) the lease; null, without running it, while a peer holds it. */
+export type LeaseGate = <T>(job: () => Promise<T>) => Promise<T | null>;
+
+export interface Leases {
+  /** This core's holder id ("<hostname>:<pid>:<8 hex>"). */
+  holder: string;
+  /** The gate of job `name`, which its loop runs every `periodMs` ms (the lease lasts lease-terms.ts leaseLengthMs). */
+  gate(name: string, periodMs: number): LeaseGate;
+  /** Lets every lease this core holds go (a graceful stop). Store errors are logged. */
+  close(): Promise<void>;
+}
+
+export function createLeases(deps: { store: LeaseStore; logger: Log; holder?: string; now?: () => Date }): Leases {
+  const { store, logger } = deps;
+  const holder = deps.holder ?? newHolderId();
+  const now = deps.now ?? (() => new Date());
+  const held = new Set<string>();
+  let closed = false;
+
+  /** Claims `name`; true when this core holds it now. Throws the store's error (the job's loop logs it as the job's failure). */
+  async function claim(name: string, lengthMs: number): Promise<boolean> {
+    const outcome = await store.claim(name, holder, now(), lengthMs);
+    if (outcome === "took") logger.info({ lease: name, holder, leaseMs: lengthMs }, "lease taken: this core runs the job");
+    if (outcome === "held" && held.has(name)) logger.warn({ lease: name, holder }, "lease lost to another core: it runs the job now");
+    if (outcome === "held") held.delete(name);
+    else held.add(name);
+    return outcome !== "held";
+  }
+
+  /** A renewal while the job runs; a store error is logged, the lease lasts until its `until`. */
+  function renew(name: string, lengthMs: number): void {
+    claim(name, lengthMs).catch((err) => logger.warn({ err, lease: name }, "cannot renew the lease while the job runs"));
+  }
+
+  return {
+    holder,
+    gate(name, periodMs) {
+      const lengthMs = leaseLengthMs(periodMs);
+      return async <T>(job: () => Promise<T>): Promise<T | null> => {
+        if (closed || !(await claim(name, lengthMs))) return null;
+        const renewal = setInterval(() => renew(name, lengthMs), renewEveryMs(lengthMs));
+        renewal.unref();
+        let result: T;
+        try {
+          result = await job();
+        } finally {
+          clearInterval(renewal);
+        }
+        await store.completed(name, holder, now()).catch((err) => logger.warn({ err, lease: name }, "cannot record the job's completed run"));
+        return result;
+      };
+    },
+    async close() {
+      closed = true;
+      for (const name of [...held]) {
+        await store.release(name, holder, now()).catch((err) => logger.warn({ err, lease: name }, "cannot let the lease go; a peer takes it when it runs out"));
+        held.delete(name);
+      }
+    },
+  };
+}
