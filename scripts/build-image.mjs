@@ -8,8 +8,8 @@
 //   LITESTREAM05=/path/to/litestream npm run image        another Litestream 0.5 binary as `litestream-0.5`
 //                                                         (default: scripts/install-litestream05.sh's build)
 //
-// Steps: the dashboard (vite build), the agent bundle (esbuild), the Prisma client (generated
-// here, never at run time), the core's bundles (scripts/bundle-core.mjs: the CLI and the drill
+// Steps: the dashboard (vite build), the Prisma client (generated here, never at run time), the
+// agent bundle (esbuild), the core's bundles (scripts/bundle-core.mjs: the CLI and the drill
 // child, with every dependency but better-sqlite3 inside), a staged context holding only what runs
 // (those bundles, the files they read beside them, better-sqlite3), then `docker build`.
 // The base image defaults to borela-base:slim-node24, built locally when missing
@@ -103,8 +103,9 @@ export async function buildImage(tagList, options = {}) {
   const base = process.env.BASE_IMAGE || LOCAL_BASE;
   if (base.startsWith("borela-base:")) run("bash", ["scripts/build-base-image.sh", base]);
   if (!agent) run(process.execPath, ["scripts/build-dashboard.mjs"]);
+  // Before the agent's bundle too: the agent reaches the schema's enums (config.ts → incidents/kinds.ts).
+  run("npx", ["prisma", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
   run(process.execPath, ["--import", "tsx", "core/src/agent/bundle.ts", "sidecar-image/build/agent.mjs"], { stdio: ["ignore", "ignore", "inherit"] });
-  if (!agent) run("npx", ["prisma", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
   const dir = path.join(root, "sidecar-image/build", `context-${process.pid}`);
   try {
     await stage(dir, agent);

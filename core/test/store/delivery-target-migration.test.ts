@@ -81,7 +81,7 @@ describe("migration 20270105000000_delivery_target on a database with deliveries
 
   it("an old row is sent to the recipients of its column, a channel row to its channel's target", async () => {
     const d2 = await store.delivery.findUniqueOrThrow({ where: { id: "d2" } });
-    expect(await channelOfDelivery(store, SECRET_KEY, d2)).toEqual({ id: null, type: "email", target: "ops@example.com,oncall@example.com", secret: null });
+    expect(await channelOfDelivery(store, SECRET_KEY, d2)).toEqual({ id: null, type: "email", target: "ops@example.com,oncall@example.com", secret: null, deliveryKey: d2.dedupeKey });
     const d6 = await store.delivery.findUniqueOrThrow({ where: { id: "d6" } });
     expect(await channelOfDelivery(store, SECRET_KEY, d6)).toMatchObject({ id: "ch1", type: "webhook", target: "https://hooks.example.com/T000/B000/secretpath" });
   });

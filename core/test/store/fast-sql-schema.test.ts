@@ -110,12 +110,12 @@ function unknownNames(sql: string, tables: Map<string, Set<string>>): { problems
 
 /**
  * The static SQL in core/src/store's source (template literals that begin with a statement and hold no ${…}),
- * as [file:line, sql]; the migration runner's ledger statements name Prisma's own table, not the schema's.
+ * as [file:line, sql]; the migration runners' ledger statements (SQLite and PostgreSQL) name Prisma's own table, not the schema's.
  */
 function storeStatements(): [string, string][] {
   const dir = path.resolve(import.meta.dirname, "../../src/store");
   const out: [string, string][] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") && !["migrate.ts", "prisma-ledger.ts", "fast-sql.ts"].includes(f))) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") && !["migrate.ts", "prisma-ledger.ts", "postgres-migrate.ts", "fast-sql.ts"].includes(f))) {
     const source = readFileSync(path.join(dir, file), "utf8");
     for (const m of source.matchAll(/`\s*((?:SELECT|INSERT|UPDATE|DELETE|WITH)\b[^`]*)`/g)) {
       if (m[1].includes("${")) continue;
