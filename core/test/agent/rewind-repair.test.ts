@@ -30,6 +30,23 @@ describe("the chain a restore would use (summarizeLtx.chainTxid)", () => {
   });
 });
 
+describe("a hole below the newest TXID is a problem of the replica (summarizeLtx.problems)", () => {
+  // ci33: LTX files 2–3 removed while Litestream went on to upload TXID 4: the replica never went back, so the
+  // rewind check saw nothing, and the project stayed fresh with a replica no restore can cross.
+  it("names the missing TXIDs and the replica while newer files keep arriving", () => {
+    const problems = summarizeLtx([f(0, 1, 1), f(0, 4, 4), f(0, 5, 5)], "file:///backups/app").problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^litestream restore of file:\/\/\/backups\/app would fail: TXIDs 0*2–0*3 are missing/);
+    expect(problems[0]).toContain("non-contiguous ltx files");
+  });
+
+  it("is none for a whole chain, a chain from a snapshot past an old hole, or an empty replica", () => {
+    expect(summarizeLtx([f(0, 1, 1), f(0, 2, 2), f(0, 3, 4)]).problems).toEqual([]);
+    expect(summarizeLtx([f(0, 1, 1), f(9, 1, 5), f(0, 6, 7)]).problems).toEqual([]);
+    expect(summarizeLtx([]).problems).toEqual([]);
+  });
+});
+
 describe("a repaired hole ends the rewind error", () => {
   const whole = [f(0, 1, 1), f(0, 2, 2), f(0, 3, 3), f(0, 4, 4), f(0, 5, 5)];
 

@@ -54,7 +54,8 @@ describe("agent on Litestream 0.5: a drill long after the newest LTX files were 
     const left = Math.max(...(await openReplicaClient({ type: "file", path: replica }).list()).ltx.map((f) => f.maxTXID));
     expect(left).toBeLessThan(high);
 
-    const error = await waitForStatus(h.core, p.id, "error", 10_000);
+    // Litestream's own compaction error may come first: wait for the rewind's reason itself.
+    const error = await waitForStatus(h.core, p.id, "error", 10_000, (x) => /the replica went back/.test(x.statusReasons.join("\n")));
     expect(error.statusReasons.join("\n")).toMatch(/the replica went back from TXID 0x[0-9a-f]+ to 0x[0-9a-f]+: LTX files were removed from storage/);
     // Two more heartbeats after the one that turned `error`, each reporting the lowered TXID.
     const lowered = new Set<string>();

@@ -38,7 +38,8 @@ describe("agent on Litestream 0.5: a hole in the replica, repaired", () => {
     }
     expect(moved.length).toBeGreaterThan(0);
     const t0 = Date.now();
-    const error = await waitForStatus(h.core, p.id, "error", 10_000);
+    // Litestream's own compaction error may come first: wait for the rewind's reason itself.
+    const error = await waitForStatus(h.core, p.id, "error", 10_000, (x) => /the replica went back/.test(x.statusReasons.join("\n")));
     const toError = (Date.now() - t0) / 1000;
     expect(error.statusReasons.join("\n")).toMatch(/the replica went back from TXID 0x[0-9a-f]+ to 0x[0-9a-f]+: LTX files were removed from storage/);
 
