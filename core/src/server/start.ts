@@ -16,7 +16,7 @@ import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
 import { pruneHeartbeats } from "../store/retention.ts";
 import { pruneHistoryOverBudget } from "../store/history-budget.ts";
 import { createDrillService, SCHEDULE_EVERY_MS } from "../drills/service.ts";
-import { LeaseStore } from "../store/lease.ts";
+import { openSqliteLeases } from "../store/lease-sqlite.ts";
 import { createLeases } from "../store/lease-gate.ts";
 import { createAlertDispatcher } from "../alerts/dispatcher.ts";
 import { createProjectOrder } from "./project-order-cache.ts";
@@ -65,9 +65,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const hold: HoldSeconds = (kind) => confirmSecondsFor(kind, config.alertConfirmSeconds);
   // Several cores on one store: each periodic job runs in the one holding its lease (store/lease-gate.ts).
   // The alert passes (digest included) run in every core: the delivery ledger's unique keys dedupe them.
-  // On Prisma's connection: a commit from another connection between a Prisma transaction's read and its
-  // write fails that transaction at once ("database is locked"), as a lease write at each run's end did.
-  const leases = createLeases({ store: new LeaseStore(store, "sqlite"), logger });
+  const leaseStore = openSqliteLeases(databaseFile(config.dataDir));
+  const leases = createLeases({ store: leaseStore.store, logger });
   const sweeper = createSweeper(fast.sweep, config.sweepIntervalSeconds, logger, hold, new Date(), leases.gate("sweep", config.sweepIntervalSeconds * 1000));
   const selfHeartbeat = config.selfHeartbeatUrl ? createSelfHeartbeat(config.selfHeartbeatUrl, logger) : null;
   if (selfHeartbeat) sweeper.onSweepCompleted(() => selfHeartbeat.ping());
@@ -86,6 +85,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   } catch (err) {
     await app.close().catch(() => undefined);
     fast.close();
+    leaseStore.close();
     await store.$disconnect();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new ListenError(`port ${config.port} on ${config.host} is already in use: stop what listens there, or choose another port with --port or BORELA_PORT`);
@@ -140,6 +140,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await selfHeartbeat?.idle();
       await lister.stop();
       await leases.close();
+      leaseStore.close();
       fast.close();
       await store.$disconnect();
     },

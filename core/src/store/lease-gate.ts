@@ -1,16 +1,16 @@
 // Runs a periodic job only while this core holds the job's lease (lease.ts, terms in lease-terms.ts).
 // Each run claims first (one conditional upsert: a renewal when already held), renews every third of the
-// lease while the job lasts, and records its completion for /healthz. A single core always holds its
-// leases: its runs are as they were, after one small write. close() lets held leases go, so a core
-// restarted on the same store takes them at once; after a kill -9 a peer (or the restarted core) waits
-// for the lease to run out.
+// lease while the job lasts; its completion is recorded with the next claim (or the release), for
+// /healthz. A single core always holds its leases: its runs are as they were, after one small write.
+// close() lets held leases go, so a core restarted on the same store takes them at once; after a kill -9
+// a peer (or the restarted core) waits for the lease to run out.
 //
 //   const leases = createLeases({ store: new LeaseStore(prisma, "sqlite"), logger });
 //   const gate = leases.gate("sweep", 15_000);
 //   await gate(() => sweepDue());      // the job's result, or null when a peer holds the lease; a store error throws
 import type { Log } from "../logger.ts";
 import { leaseLengthMs, renewEveryMs } from "./lease-terms.ts";
-import { newHolderId, type LeaseStore } from "./lease.ts";
+import { newHolderId, type CompletedRuns, type LeaseStore } from "./lease.ts";
 
 /** Runs `job` when this core holds (or can take) the lease; null, without running it, while a peer holds it. */
 export type LeaseGate = <T>(job: () => Promise<T>) => Promise<T | null>;
@@ -29,11 +29,16 @@ export function createLeases(deps: { store: LeaseStore; logger: Log; holder?: st
   const holder = deps.holder ?? newHolderId();
   const now = deps.now ?? (() => new Date());
   const held = new Set<string>();
+  // Completed runs not yet written, per lease: written with the next claim or the release.
+  const done = new Map<string, CompletedRuns>();
   let closed = false;
 
   /** Claims `name`; true when this core holds it now. Throws the store's error (the job's loop logs it as the job's failure). */
   async function claim(name: string, lengthMs: number): Promise<boolean> {
-    const outcome = await store.claim(name, holder, now(), lengthMs);
+    const pending = done.get(name) ?? null;
+    const outcome = await store.claim(name, holder, now(), lengthMs, pending);
+    // Written with a renewal; a lost lease drops them (the peer's runs count on).
+    if (done.get(name) === pending) done.delete(name);
     if (outcome === "took") logger.info({ lease: name, holder, leaseMs: lengthMs }, "lease taken: this core runs the job");
     if (outcome === "held" && held.has(name)) logger.warn({ lease: name, holder }, "lease lost to another core: it runs the job now");
     if (outcome === "held") held.delete(name);
@@ -60,14 +65,14 @@ export function createLeases(deps: { store: LeaseStore; logger: Log; holder?: st
         } finally {
           clearInterval(renewal);
         }
-        await store.completed(name, holder, now()).catch((err) => logger.warn({ err, lease: name }, "cannot record the job's completed run"));
+        done.set(name, { runs: (done.get(name)?.runs ?? 0) + 1, lastAt: now() });
         return result;
       };
     },
     async close() {
       closed = true;
       for (const name of [...held]) {
-        await store.release(name, holder, now()).catch((err) => logger.warn({ err, lease: name }, "cannot let the lease go; a peer takes it when it runs out"));
+        await store.release(name, holder, now(), done.get(name) ?? null).catch((err) => logger.warn({ err, lease: name }, "cannot let the lease go; a peer takes it when it runs out"));
         held.delete(name);
       }
     },

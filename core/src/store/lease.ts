@@ -23,6 +23,12 @@ export function newHolderId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 }
 
+/** Runs a holder completed since its last claim: how many, and when the last one ended. */
+export interface CompletedRuns {
+  runs: number;
+  lastAt: Date;
+}
+
 type Time = string | Date;
 interface StoredRow {
   name: string;
@@ -51,19 +57,25 @@ export class LeaseStore {
 
   /**
    * Takes or renews lease `name` for `holder` until `now` + `lengthMs`, unless another holder's lease runs
-   * past `now` (lease-terms.ts mayClaim). Times are the caller's clock: cores on several hosts need clocks
-   * within a fraction of the lease length. Errors: the store's (SQLITE_BUSY past Prisma's busy timeout).
+   * past `now` (lease-terms.ts mayClaim). `done`: runs this holder completed since its last claim, recorded
+   * with it (a write at each run's end would land while Prisma's transactions read). Times are the
+   * caller's clock: cores on several hosts need clocks within a fraction of the lease length.
+   * Errors: the store's (SQLITE_BUSY, a lost connection).
    */
-  async claim(name: string, holder: string, now: Date, lengthMs: number): Promise<ClaimOutcome> {
+  async claim(name: string, holder: string, now: Date, lengthMs: number, done: CompletedRuns | null = null): Promise<ClaimOutcome> {
     const until = new Date(now.getTime() + lengthMs);
     const p = (n: number, time = false) => this.p(n, time);
     const rows = await this.sql.$queryRawUnsafe<{ acquiredAt: Time }[]>(
-      `INSERT INTO "Lease" ("name", "holder", "until", "acquiredAt", "renewedAt") VALUES (${p(1)}, ${p(2)}, ${p(3, true)}, ${p(4, true)}, ${p(5, true)})
+      `INSERT INTO "Lease" ("name", "holder", "until", "acquiredAt", "renewedAt", "lastRunAt", "lastRunBy", "runs")
+       VALUES (${p(1)}, ${p(2)}, ${p(3, true)}, ${p(4, true)}, ${p(5, true)}, ${p(6, true)}, ${p(7)}, ${p(8)})
        ON CONFLICT ("name") DO UPDATE SET
          "holder" = excluded."holder",
          "until" = excluded."until",
          "acquiredAt" = CASE WHEN "Lease"."holder" = excluded."holder" THEN "Lease"."acquiredAt" ELSE excluded."acquiredAt" END,
-         "renewedAt" = excluded."renewedAt"
+         "renewedAt" = excluded."renewedAt",
+         "lastRunAt" = COALESCE(excluded."lastRunAt", "Lease"."lastRunAt"),
+         "lastRunBy" = COALESCE(excluded."lastRunBy", "Lease"."lastRunBy"),
+         "runs" = "Lease"."runs" + excluded."runs"
        WHERE "Lease"."until" < excluded."renewedAt" OR "Lease"."holder" = excluded."holder"
        RETURNING "acquiredAt"`,
       name,
@@ -71,25 +83,27 @@ export class LeaseStore {
       this.time(until),
       this.time(now),
       this.time(now),
+      done ? this.time(done.lastAt) : null,
+      done ? holder : null,
+      done?.runs ?? 0,
     );
     return claimOutcome(rows[0] ? asDate(rows[0].acquiredAt) : null, now);
   }
 
-  /** Records a completed run of `name` by `holder` at `at` (counted in `runs`), whoever holds the lease now. */
-  async completed(name: string, holder: string, at: Date): Promise<void> {
+  /**
+   * Lets lease `name` go at `now` if `holder` holds it (a graceful stop), recording `done`: a peer, or this
+   * core restarted, takes it at its next tick.
+   */
+  async release(name: string, holder: string, now: Date, done: CompletedRuns | null = null): Promise<void> {
+    const p = (n: number, time = false) => this.p(n, time);
     await this.sql.$executeRawUnsafe(
-      `UPDATE "Lease" SET "lastRunAt" = ${this.p(1, true)}, "lastRunBy" = ${this.p(2)}, "runs" = "runs" + 1 WHERE "name" = ${this.p(3)}`,
-      this.time(at),
-      holder,
-      name,
-    );
-  }
-
-  /** Lets lease `name` go at `now` if `holder` holds it (a graceful stop): a peer, or this core restarted, takes it at its next tick. */
-  async release(name: string, holder: string, now: Date): Promise<void> {
-    await this.sql.$executeRawUnsafe(
-      `UPDATE "Lease" SET "until" = ${this.p(1, true)} WHERE "name" = ${this.p(2)} AND "holder" = ${this.p(3)}`,
+      `UPDATE "Lease" SET "until" = ${p(1, true)}, "lastRunAt" = COALESCE(${p(2, true)}, "lastRunAt"), "lastRunBy" = COALESCE(${p(3)}, "lastRunBy"),
+         "runs" = "runs" + ${p(4)}
+       WHERE "name" = ${p(5)} AND "holder" = ${p(6)}`,
       this.time(new Date(now.getTime() - 1)),
+      done ? this.time(done.lastAt) : null,
+      done ? holder : null,
+      done?.runs ?? 0,
       name,
       holder,
     );

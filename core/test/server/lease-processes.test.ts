@@ -146,8 +146,9 @@ describe("two core processes on one SQLite store", () => {
       const sweep = health.body.details.leases.find((l: { name: string }) => l.name === "sweep");
       expect(sweep.holder).toMatch(holderId(holder));
       expect(sweep.lastRunBy).toMatch(holderId(holder));
-      expect(Date.now() - Date.parse(sweep.lastRunAt)).toBeLessThan(3_000);
-      expect(sweep.runs).toBeGreaterThanOrEqual(swept.length);
+      // A run is recorded with the holder's next claim: at most a period and a run behind.
+      expect(Date.now() - Date.parse(sweep.lastRunAt)).toBeLessThan(4_000);
+      expect(sweep.runs).toBeGreaterThanOrEqual(swept.length - 1);
       expect(health.body.details.leases.map((l: { name: string }) => l.name)).toEqual(["drill-schedule", "storage-listing", "sweep"]);
     }
 

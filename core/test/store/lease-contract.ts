@@ -42,11 +42,12 @@ export async function leaseContract(a: LeaseStore, b: LeaseStore): Promise<void>
   expect(renewed.until.getTime()).toBe(t(165).getTime());
   expect(renewed.acquiredAt.getTime()).toBe(t(0).getTime());
 
-  // Completed runs are counted, whoever reads them.
-  await a.completed("sweep", winner, t(121));
-  await a.completed("sweep", winner, t(136));
+  // Completed runs are recorded with the holder's next claim, whoever reads them; a peer's refused claim records nothing.
+  expect(await a.claim("sweep", winner, t(120), LENGTH, { runs: 2, lastAt: t(119) })).toBe("kept");
+  expect(await b.claim("sweep", "core-late", t(120), LENGTH, { runs: 5, lastAt: t(120) })).toBe("held");
+  expect(await a.claim("sweep", winner, t(120), LENGTH)).toBe("kept"); // nothing new: the last run stays
   expect(await row(b, "sweep")).toMatchObject({ runs: 2, lastRunBy: winner });
-  expect((await row(b, "sweep")).lastRunAt!.getTime()).toBe(t(136).getTime());
+  expect((await row(b, "sweep")).lastRunAt!.getTime()).toBe(t(119).getTime());
 
   // The winner stops renewing (kill -9): at `until` the lease is still its own, one ms later a peer takes it.
   expect(await claimChecked(b, "sweep", "core-late", t(165))).toBe("held");
@@ -55,12 +56,15 @@ export async function leaseContract(a: LeaseStore, b: LeaseStore): Promise<void>
   expect(taken.holder).toBe("core-late");
   expect(taken.acquiredAt.getTime()).toBe(t(165).getTime() + 1);
   expect(taken.runs).toBe(2); // the count is the job's, across holders
+  expect(taken.lastRunBy).toBe(winner);
   // The old holder comes back (a long pause): refused, it does not run.
   expect(await claimChecked(a, "sweep", winner, t(170))).toBe("held");
 
-  // A graceful stop lets it go: the next claim by anyone takes it at once.
-  await b.release("sweep", "core-late", t(171));
-  await a.release("sweep", winner, t(171)); // not the holder: changes nothing
+  // A graceful stop lets it go, recording its last runs: the next claim by anyone takes it at once.
+  await b.release("sweep", "core-late", t(171), { runs: 1, lastAt: t(170) });
+  await a.release("sweep", winner, t(171), { runs: 9, lastAt: t(171) }); // not the holder: changes nothing
+  expect(await row(a, "sweep")).toMatchObject({ holder: "core-late", runs: 3, lastRunBy: "core-late" });
+  expect((await row(a, "sweep")).lastRunAt!.getTime()).toBe(t(170).getTime());
   expect(await claimChecked(a, "sweep", winner, t(172))).toBe("took");
 
   // Leases are per job: another name is independent.

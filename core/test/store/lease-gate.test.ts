@@ -47,7 +47,8 @@ describe("lease gate", () => {
     expect(await a.leases.gate("sweep", 1_000)(job("a", done))).toBe("a");
     expect(await b.leases.gate("sweep", 1_000)(job("b", done))).toBeNull();
     expect(done).toEqual(["a", "a"]);
-    expect(await runs("sweep")).toMatchObject({ holder: "core-a", runs: 2, lastRunBy: "core-a" });
+    // A run is recorded with the next claim: the second is still to write.
+    expect(await runs("sweep")).toMatchObject({ holder: "core-a", runs: 1, lastRunBy: "core-a" });
     expect(a.lines.filter((l) => l.includes("lease taken"))).toHaveLength(1);
 
     // a stalls past its lease (10 s from its last claim at +5 s): b takes it; a's next tick runs nothing.
@@ -56,7 +57,9 @@ describe("lease gate", () => {
     expect(await a.leases.gate("sweep", 1_000)(job("a", done))).toBeNull();
     expect(done).toEqual(["a", "a", "b"]);
     expect(a.lines.filter((l) => l.startsWith("warn lease lost to another core"))).toHaveLength(1);
-    expect(await runs("sweep")).toMatchObject({ holder: "core-b", runs: 3, lastRunBy: "core-b" });
+    expect(await runs("sweep")).toMatchObject({ holder: "core-b", runs: 1, lastRunBy: "core-a" }); // a's lost run is dropped
+    await b.leases.close(); // writes b's run
+    expect(await runs("sweep")).toMatchObject({ runs: 2, lastRunBy: "core-b" });
   });
 
   it("a failing job throws and records no completed run; close() lets the lease go so a peer takes it at once", async () => {
@@ -85,6 +88,7 @@ describe("lease gate", () => {
     };
     expect(await a.leases.gate("long", 1_000)(long)).toBe("a");
     expect(peer).toBeNull();
+    await a.leases.close();
     const row = await runs("long");
     expect(row).toMatchObject({ holder: "core-e", runs: 1 });
     expect(row!.renewedAt.getTime()).toBe(T0 + 220_000);
