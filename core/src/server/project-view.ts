@@ -20,6 +20,7 @@ import { replicaReadProblem } from "../drills/read-problem.ts";
 import { sharedFileReplicaProblem } from "../drills/replica-claims.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
 import { restoreStorage } from "../storage/restore-storage.ts";
+import { replicaManager } from "../storage/replica-manager.ts";
 import type { DrillReport } from "../drills/report.ts";
 import type { Assertion } from "./schemas.ts";
 
@@ -285,7 +286,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
           id: r.id,
           type: r.type,
           url: r.url,
-          managedBy: r.managedBy,
+          managedBy: replicaManager(alert.s3 ?? null, p.storagePrefix, r.url),
           generation: r.generation,
           position: parseJson(r.position, null),
           pendingSince: r.pendingSince,

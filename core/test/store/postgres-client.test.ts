@@ -71,7 +71,6 @@ describe("the PostgreSQL Prisma client", () => {
     expect(project.lastHeartbeatAt).toEqual(at);
     expect(project.databases[0].sizeBytes).toBe(5_000_000_000n);
     expect(project.databases[0].replicas[0].highTxid).toBe(2n ** 40n);
-    expect(project.databases[0].replicas[0].managedBy).toBe("user");
     expect(project.heartbeats[0]).toMatchObject({ agentId: "agent-1", sequence: 7, storageBytes: 42n });
     expect(project.drills[0]).toMatchObject({ status: "passed", trigger: "schedule", finishedAt: at });
     expect(project.incidents[0]).toMatchObject({ kind: "drill_overdue", resolvedAt: null });

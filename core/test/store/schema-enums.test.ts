@@ -66,7 +66,7 @@ afterAll(async () => {
 describe("Prisma enums on SQLite and the raw fast path", () => {
   it("the schema declares the statuses, kinds and events as enums", () => {
     expect(columns.map((c) => `${c.table}.${c.column}`).sort()).toEqual(
-      ["AlertChannel.type", "Database.status", "Delivery.event", "Delivery.status", "Drill.status", "Drill.trigger", "Incident.kind", "IncidentTransition.event", "Project.checkPolicy", "Project.status", "Replica.managedBy"].sort(),
+      ["AlertChannel.type", "Database.status", "Delivery.event", "Delivery.status", "Drill.status", "Drill.trigger", "Incident.kind", "IncidentTransition.event", "Project.checkPolicy", "Project.status"].sort(),
     );
   });
 

@@ -3,6 +3,7 @@ import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Errors, IdParams, Snippets } from "../schemas.ts";
 import { notFound } from "../errors.ts";
 import { renderSnippet, SNIPPET_KINDS } from "../../snippets/render.ts";
+import { replicaManager } from "../../storage/replica-manager.ts";
 
 const Query = Type.Object(
   { database: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })), service: Type.Optional(Type.String({ maxLength: 100 })) },
@@ -18,7 +19,8 @@ export default async function snippetRoutes(base: FastifyInstance) {
     const project = await app.store.project.findUnique({ where: { id }, include: { databases: { include: { replicas: true }, orderBy: { name: "asc" } } } });
     if (!project) throw notFound(`project ${id}`);
     const databases = project.databases.length ? project.databases.map((d) => d.path) : [query.database ?? "/data/app.sqlite3"];
-    const managed = project.databases.every((d) => d.replicas.every((r) => r.managedBy === "borela"));
+    // Managed replicas are left out: an agent in managed mode takes its storage from the core (GET /api/v1/agent/config).
+    const managed = project.databases.every((d) => d.replicas.every((r) => replicaManager(app.config.s3, project.storagePrefix, r.url) === "borela"));
     const input = {
       projectName: project.name,
       serverUrl: app.config.publicUrl,

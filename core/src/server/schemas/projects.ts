@@ -3,7 +3,7 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { Position as ReportedPosition } from "../../protocol.ts";
 import { DateTime, Json, Nullable, type WireOf } from "./common.ts";
-import { CheckPolicy, ReplicaManager } from "../../generated/prisma/enums.ts";
+import { CheckPolicy } from "../../generated/prisma/enums.ts";
 
 export type Position = ReportedPosition;
 
@@ -99,7 +99,7 @@ export const Replica = Type.Object(
     id: Type.String(),
     type: Type.String(),
     url: Type.String(),
-    managedBy: Type.Enum(ReplicaManager),
+    managedBy: Type.Union([Type.Literal("user"), Type.Literal("borela")], { description: "who made the storage: borela for the project's own managed prefix, user otherwise" }),
     generation: Nullable(Type.String()),
     position: Json<Position | null>("Litestream's position {generation, index, offset} of the replica, or null"),
     pendingSince: Nullable(DateTime),
