@@ -1,25 +1,12 @@
 // Issue 20 item 2: the lease gate (store/lease-gate.ts) on a real SQLite store, two Prisma clients standing
 // for two cores, each with its own clock so leases run out without waiting.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore, type Store } from "../../src/store/db.ts";
+import { describe, expect, it } from "vitest";
+import type { Store } from "../../src/store/db.ts";
 import { LeaseStore } from "../../src/store/lease.ts";
 import { createLeases } from "../../src/store/lease-gate.ts";
-import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { useSharedStore } from "../support/use-store.ts";
 
-let dir: TmpDir;
-let one: Store;
-let two: Store;
-
-beforeAll(async () => {
-  dir = await tmpDir("borela-lease-gate-");
-  one = await openStore(dir.path);
-  two = await openStore(dir.path);
-});
-afterAll(async () => {
-  await one?.$disconnect();
-  await two?.$disconnect();
-  await dir?.remove();
-});
+const shared = useSharedStore("borela-lease-gate-");
 
 function core(store: Store, holder: string, start: number) {
   const lines: string[] = [];
@@ -30,12 +17,12 @@ function core(store: Store, holder: string, start: number) {
 }
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
-const runs = async (name: string) => (await new LeaseStore(one, "sqlite").list()).find((r) => r.name === name);
+const runs = async (name: string) => (await new LeaseStore(shared.one, "sqlite").list()).find((r) => r.name === name);
 
 describe("lease gate", () => {
   it("runs the job in the core holding the lease only; a lapsed holder loses it, says so, and runs nothing", async () => {
-    const a = core(one, "core-a", T0);
-    const b = core(two, "core-b", T0);
+    const a = core(shared.one, "core-a", T0);
+    const b = core(shared.two, "core-b", T0);
     const job = (who: string, done: string[]) => async () => {
       done.push(who);
       return who;
@@ -63,8 +50,8 @@ describe("lease gate", () => {
   });
 
   it("a failing job throws and records no completed run; close() lets the lease go so a peer takes it at once", async () => {
-    const a = core(one, "core-c", T0 + 100_000);
-    const b = core(two, "core-d", T0 + 100_000);
+    const a = core(shared.one, "core-c", T0 + 100_000);
+    const b = core(shared.two, "core-d", T0 + 100_000);
     await expect(a.leases.gate("listing", 1_000)(async () => Promise.reject(new Error("listing failed")))).rejects.toThrow("listing failed");
     expect(await runs("listing")).toMatchObject({ holder: "core-c", runs: 0, lastRunAt: null });
     expect(await b.leases.gate("listing", 1_000)(async () => "b")).toBeNull();
@@ -74,8 +61,8 @@ describe("lease gate", () => {
   });
 
   it("a run longer than the lease keeps it: the holder renews every third of the lease while the job lasts", async () => {
-    const a = core(one, "core-e", T0 + 200_000);
-    const b = core(two, "core-f", T0 + 200_000);
+    const a = core(shared.one, "core-e", T0 + 200_000);
+    const b = core(shared.two, "core-f", T0 + 200_000);
     let peer: string | null | undefined;
     // The lease is 10 s (its floor); its renewal fires after 3.3 s of real time, when a's clock says 20 s
     // passed: without it, the lease taken at +0 would have run out for b at +20 s.
