@@ -24,9 +24,6 @@ import { replicaManager } from "../storage/replica-manager.ts";
 import type { DrillReport } from "../drills/report.ts";
 import type { Assertion } from "./schemas.ts";
 
-// Kept for the callers that import it from here (alerts/context.ts).
-export { restoreCommands };
-
 type ProjectRow = NonNullable<Awaited<ReturnType<typeof loadProjects>>[number]>;
 
 export function loadProjects(store: Store, where: { id?: string | { in: string[] } } = {}) {
