@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentConfigResponse } from "../../src/protocol.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
-import { startS3, type S3Server } from "../support/s3.ts";
+import { managedStorageEnv, startS3, type S3Server } from "../support/s3.ts";
 import { startSqliteWriter } from "../support/sqlite-writer.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -24,14 +24,7 @@ beforeAll(async () => {
 afterAll(() => s3?.stop());
 
 describe("managed replica from the core", () => {
-  const h = useHarness(() => ({
-    BORELA_S3_BUCKET: "managed",
-    BORELA_S3_ENDPOINT: s3.endpoint,
-    BORELA_S3_REGION: "us-east-1",
-    BORELA_S3_ACCESS_KEY_ID: s3.accessKeyId,
-    BORELA_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    BORELA_S3_FORCE_PATH_STYLE: "true",
-  }));
+  const h = useHarness(() => managedStorageEnv(s3, "managed"));
 
   it("replicates to <bucket>/<project prefix>/<database> with the project's attached keys → fresh", async () => {
     const p = await h.core.createProject("managed", { staleAfterSeconds: 5, heartbeatGraceSeconds: 10 });

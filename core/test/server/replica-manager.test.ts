@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { heartbeat, startTestCore, type TestCore } from "../support/core-server.ts";
+import { managedStorageEnv } from "../support/s3.ts";
 import { useS3 } from "../support/use-s3.ts";
 
 const s3 = useS3("managed", "own-bucket");
@@ -14,12 +15,7 @@ let core: TestCore;
 beforeAll(async () => {
   core = await startTestCore({
     BORELA_PUBLIC_URL: "https://borela.example.com",
-    BORELA_S3_BUCKET: "managed",
-    BORELA_S3_ENDPOINT: s3.endpoint,
-    BORELA_S3_REGION: "us-east-1",
-    BORELA_S3_ACCESS_KEY_ID: s3.accessKeyId,
-    BORELA_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    BORELA_S3_FORCE_PATH_STYLE: "true",
+    ...managedStorageEnv(s3, "managed"),
   });
 });
 afterAll(async () => {

@@ -52,6 +52,18 @@ export interface S3Options {
 const HOST = "127.0.0.1";
 
 /** The access key id of a SigV4 request: Authorization header or presigned query. */
+/** The core's BORELA_S3_* settings for managed storage in `bucket` on a loopback S3 server (path style, its known keys). */
+export function managedStorageEnv(s3: Pick<S3Server, "endpoint" | "accessKeyId" | "secretAccessKey">, bucket: string): Record<string, string> {
+  return {
+    BORELA_S3_BUCKET: bucket,
+    BORELA_S3_ENDPOINT: s3.endpoint,
+    BORELA_S3_REGION: "us-east-1",
+    BORELA_S3_ACCESS_KEY_ID: s3.accessKeyId,
+    BORELA_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    BORELA_S3_FORCE_PATH_STYLE: "true",
+  };
+}
+
 export function accessKeyIdOf(headers: Record<string, string | string[] | undefined>, url: string): string | null {
   const auth = headers.authorization;
   const header = Array.isArray(auth) ? auth[0] : auth;
