@@ -13,7 +13,7 @@ import { alertContext } from "./context.ts";
 import type { AlertEvent } from "./decisions.ts";
 import { deliveryChannel, messageOrder, parseDeliveryKey } from "./delivery-key.ts";
 import { sendDigest, type DigestSettings } from "./digest.ts";
-import { PermanentDeliveryError } from "./errors.ts";
+import { KeyMismatchError, PermanentDeliveryError } from "./errors.ts";
 import { channelOfDelivery } from "./recipients.ts";
 import { missedContext } from "./missed.ts";
 import { isCatchUp, leaseCatchUp } from "./catch-up.ts";
@@ -101,7 +101,7 @@ async function attemptMissed(store: Store, secretKey: Buffer, settings: DeliverS
     const detail = await send(channel, context, senders(settings));
     return { ok: true, detail: incidents.length > 1 ? `${detail} (one summary of ${incidents.length} incidents that were over before this channel could be told)` : detail, used: [channel] };
   } catch (err) {
-    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, used: channel && [channel] };
+    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, waiting: err instanceof KeyMismatchError, used: channel && [channel] };
   }
 }
 
@@ -160,7 +160,7 @@ async function attemptGroup(store: Store, secretKey: Buffer, settings: DeliverSe
     const detail = await send(channel, groupContext(items), senders(settings));
     return { ok: true, detail: `${detail} (one message for ${items.length} databases: ${items.map((i) => i.database).join(", ")})`, used: [channel] };
   } catch (err) {
-    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, used: channel && [channel] };
+    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, waiting: err instanceof KeyMismatchError, used: channel && [channel] };
   }
 }
 
@@ -199,7 +199,7 @@ async function attempt(store: Store, secretKey: Buffer, settings: DeliverSetting
     for (const channel of used) details.push(await send(channel, context, senders(settings)));
     return { ok: true, detail: details.join("; "), used };
   } catch (err) {
-    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, used };
+    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, waiting: err instanceof KeyMismatchError, used };
   }
 }
 

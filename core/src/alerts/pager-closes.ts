@@ -10,7 +10,7 @@ import { newId } from "../store/ids.ts";
 import type { Channel } from "./channels/provider.ts";
 import { displayTarget, providerOf, type ChannelType } from "./channels/registry.ts";
 import { openTarget, sealTarget } from "./channels/sealed-target.ts";
-import { PermanentDeliveryError } from "./errors.ts";
+import { KeyMismatchError } from "./errors.ts";
 
 const RAISES = ["opened", "reminder"] as const;
 
@@ -51,8 +51,8 @@ export function distinctTargets(raised: { type: ChannelType; target: string }[])
 /**
  * Where an incident's pager alert was raised on a channel row: every attempted opened/reminder delivery
  * of it that recorded a sealed target, opened and de-duplicated, oldest first. Empty when it was never
- * raised at a pager (a chat channel, a channel that became a pager later). Throws PermanentDeliveryError
- * when a stored target cannot be decrypted (BORELA_SECRET_KEY changed).
+ * raised at a pager (a chat channel, a channel that became a pager later). Throws KeyMismatchError
+ * when a stored target cannot be decrypted (BORELA_SECRET_KEY changed): the close waits for the key.
  */
 export async function raisedTargets(store: Store, secretKey: Buffer, incidentId: string, channelId: string): Promise<{ type: ChannelType; target: string }[]> {
   const rows = await store.delivery.findMany({
@@ -67,7 +67,7 @@ function opened(secretKey: Buffer, sealed: string): string {
   try {
     return openTarget(secretKey, sealed);
   } catch (err) {
-    throw new PermanentDeliveryError(`the target a pager alert was raised at: ${(err as Error).message}`);
+    throw new KeyMismatchError(`the target a pager alert was raised at: ${(err as Error).message}`);
   }
 }
 

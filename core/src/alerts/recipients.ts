@@ -4,7 +4,7 @@
 import type { Store } from "../store/db.ts";
 import { openSecret, openTarget } from "./channels/sealed-target.ts";
 import type { Channel, ChannelType } from "./channels.ts";
-import { PermanentDeliveryError } from "./errors.ts";
+import { KeyMismatchError, PermanentDeliveryError } from "./errors.ts";
 
 /** A recipient as planning sees it: no secret decrypted, a channel row's target as stored (maybe sealed: channels/sealed-target.ts). */
 export interface Recipient {
@@ -58,7 +58,7 @@ export async function recipientsOfMany(store: Store, projects: Map<string, strin
   return out;
 }
 
-/** The channel a planned delivery goes to, secret decrypted; throws a permanent error when it is gone. */
+/** The channel a planned delivery goes to, secret decrypted; throws a permanent error when it is gone, KeyMismatchError when this key does not open it. */
 export async function channelOfDelivery(store: Store, secretKey: Buffer, delivery: { channelId: string | null; target: string | null; dedupeKey: string }): Promise<Channel> {
   if (delivery.channelId) {
     const row = await store.alertChannel.findUnique({ where: { id: delivery.channelId } });
@@ -68,14 +68,14 @@ export async function channelOfDelivery(store: Store, secretKey: Buffer, deliver
       try {
         secret = openSecret(secretKey, row.secretEnc);
       } catch (err) {
-        throw new PermanentDeliveryError(`alert channel ${row.id}: ${(err as Error).message}`);
+        throw new KeyMismatchError(`alert channel ${row.id}: ${(err as Error).message}`);
       }
     }
     let target: string;
     try {
       target = openTarget(secretKey, row.target);
     } catch (err) {
-      throw new PermanentDeliveryError(`alert channel ${row.id}: ${(err as Error).message}`);
+      throw new KeyMismatchError(`alert channel ${row.id}: ${(err as Error).message}`);
     }
     return { id: row.id, type: row.type as ChannelType, target, secret, deliveryKey: delivery.dedupeKey };
   }

@@ -132,7 +132,11 @@ describe("alert channel routes", () => {
     const patched = await core.api("PATCH", `/api/v1/alert-channels/${created.body.id}`, { body: { target: "https://hooks.example.com/v2", secret: null } });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ target: "https://hooks.example.com/v2…", signed: false });
-    const toSlack = await core.api("PATCH", `/api/v1/alert-channels/${created.body.id}`, { body: { type: "slack" } });
+    // A new type takes a new target: the stored one was checked, and is secret or not, as the old type's.
+    const retyped = await core.api("PATCH", `/api/v1/alert-channels/${created.body.id}`, { body: { type: "slack" } });
+    expect(retyped.status).toBe(400);
+    expect(retyped.body.message).toMatch(/^target: required when the type changes/);
+    const toSlack = await core.api("PATCH", `/api/v1/alert-channels/${created.body.id}`, { body: { type: "slack", target: "https://hooks.example.com/v2" } });
     expect(toSlack.body).toMatchObject({ type: "slack", target: "https://hooks.example.com/v2…" });
 
     expect((await core.api("DELETE", `/api/v1/alert-channels/${email.body.id}`)).status).toBe(204);

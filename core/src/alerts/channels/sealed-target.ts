@@ -6,6 +6,7 @@
 // (the weekly digest selects operator email channels by it).
 import { decryptSecret, encryptSecret } from "../../store/secrets.ts";
 import { displayTarget } from "./registry.ts";
+import { KeyMismatchError } from "../errors.ts";
 
 const SEALED = /^v1:[A-Za-z0-9+/]+={0,2}:[A-Za-z0-9+/]+={0,2}:[A-Za-z0-9+/]*={0,2}$/;
 
@@ -39,7 +40,7 @@ export function openTarget(key: Buffer, stored: string): string {
   try {
     return decryptSecret(key, stored);
   } catch {
-    throw new Error(undecryptable("target"));
+    throw new KeyMismatchError(undecryptable("target"));
   }
 }
 
@@ -48,7 +49,7 @@ export function openSecret(key: Buffer, secretEnc: string): string {
   try {
     return decryptSecret(key, secretEnc);
   } catch {
-    throw new Error(undecryptable("secret"));
+    throw new KeyMismatchError(undecryptable("secret"));
   }
 }
 

@@ -118,6 +118,21 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
     }
   }
 
+  /** A stored secret checked against `type`'s rule on a type change; 400 naming secret (never showing it). */
+  function storedSecretFor(type: ChannelType, secretEnc: string): void {
+    let stored: string;
+    try {
+      stored = openSecret(app.secretKey, secretEnc);
+    } catch (err) {
+      throw badRequest(`secret: ${(err as Error).message}`);
+    }
+    try {
+      checkSecret(type, stored);
+    } catch (err) {
+      throw badRequest(`secret: the stored secret does not suit a ${type} channel (${(err as Error).message}): send a new secret, or "secret": null, with the type`);
+    }
+  }
+
   /** A delivery's recorded display target (sealed at rest: pager-closes.ts usedColumns); "…" when it cannot be decrypted. */
   function shownUsed(stored: string): string {
     try {
@@ -172,6 +187,13 @@ export default async function alertChannelRoutes(base: FastifyInstance) {
     assertWellFormed(body);
     const row = await channelOr404(id);
     const type = body.type ?? (row.type as ChannelType);
+    const retyped = type !== row.type;
+    // A target is secret or not by its type (a Slack URL is a credential, a Gotify server URL is not): a new
+    // type takes a new target, and a kept secret must suit the new type's rule.
+    if (retyped && body.target === undefined) {
+      throw badRequest(`target: required when the type changes: the stored target (${shownTarget(app.secretKey, row.type, row.target)}) is a ${row.type} channel's; send the ${type} target with the type`);
+    }
+    if (retyped && body.secret === undefined && row.secretEnc) storedSecretFor(type, row.secretEnc);
     const secret = checkSecret(type, body.secret, row.secretEnc !== null);
     const target = body.target === undefined ? storedTargetFor(type, row) : validTarget(type, body.target, app.config.alertAllowPrivateTargets);
     const updated = await app.store.alertChannel.update({

@@ -87,6 +87,25 @@ describe("a type change the stored target does not suit", () => {
     expect(res.body.message).toContain(created.body.target);
     expect(res.body.message).not.toContain("AASECRET");
   });
+
+  it("needs a new target whatever the new type (retest19: slack → gotify showed the whole Slack URL)", async () => {
+    const slackUrl = `${base()}/services/T0AAAA/B0BBBB/RealSlackSecret123`;
+    const created = await core.api("POST", "/api/v1/alert-channels", { body: { type: "slack", target: slackUrl } });
+    expect(created.status).toBe(201);
+    const res = await core.api("PATCH", `/api/v1/alert-channels/${created.body.id}`, { body: { type: "gotify", secret: "abcdefgh12345" } });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^target: required when the type changes/);
+    expect(JSON.stringify(res.body)).not.toContain("RealSlackSecret123");
+  });
+
+  it("refuses a kept secret the new type cannot send (a webhook's signing secret with a space, to gotify)", async () => {
+    const created = await core.api("POST", "/api/v1/alert-channels", { body: { type: "webhook", target: `${base()}/hook`, secret: "my signing secret with spaces" } });
+    expect(created.status).toBe(201);
+    const res = await core.api("PATCH", `/api/v1/alert-channels/${created.body.id}`, { body: { type: "gotify", target: `${base()}/gotify` } });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^secret: the stored secret does not suit a gotify channel/);
+    expect(res.body.message).not.toContain("my signing secret");
+  });
 });
 
 describe("GET /api/v1/alert-channels?projectId", () => {
