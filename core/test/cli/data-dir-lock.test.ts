@@ -26,8 +26,14 @@ const start = async (dataDir: string) => {
   return { core, pid: core.child.pid!, port: new URL(core.url).port };
 };
 /** Every entry under dir with its size and mtime: "touching nothing" is this staying equal. */
+/**
+ * Every entry with its size and mtime; the running serve's own WAL and shared-memory file by name only: it
+ * writes them at any moment (sweep marks, lease claims every tick: ci35), and a refused command exits before
+ * it opens the store.
+ */
 function tree(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).sort().map((name) => {
+    if (name === "borela.db-wal" || name === "borela.db-shm") return name;
     const s = statSync(path.join(dir, name));
     return `${name} ${s.size} ${s.mtimeMs}`;
   });
