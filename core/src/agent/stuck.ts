@@ -11,6 +11,7 @@
 //   stuckMessage(state, input): string | null                          pure
 import { nextBackoffMs } from "./supervisor.ts";
 import { comparePositions, type WalPoint } from "./pending.ts";
+import { secondsBetween } from "../words/seconds.ts";
 
 export interface StuckState {
   /** The replica's last known point, and when it last changed (or was first seen). */
@@ -99,7 +100,7 @@ export function stuckMessage(
 ): string | null {
   const version = input.version ?? "0.3";
   if (!state.stuckSince || !state.movedAt) return null;
-  const seconds = Math.round((input.now.getTime() - state.movedAt.getTime()) / 1000);
+  const seconds = Math.round(secondsBetween(state.movedAt, input.now));
   const restarted = restartsWords(state.movedAt, input.restarts);
   const replica = state.point ? `replica stopped at ${at(state.point, version)}` : "replica position unknown";
   const ahead = input.database && (!state.point || comparePositions(input.database, state.point) > 0);

@@ -6,6 +6,7 @@ import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
 import { formatBytes } from "../words/bytes.ts";
 import { formatDuration } from "../words/duration.ts";
+import { secondsBetween } from "../words/seconds.ts";
 import { claimDelivery } from "./claim.ts";
 import { digestKey } from "./delivery-key.ts";
 import { digestDue, isoWeek } from "./digest-schedule.ts";
@@ -64,12 +65,12 @@ async function digestRows(store: Store, now: Date): Promise<DigestRow[]> {
     rows.push({
       project: p.name,
       status: p.status,
-      lastDrill: drill ? `${DRILL_WORDS[drill.status] ?? drill.status} ${formatDuration((now.getTime() - drill.finishedAt!.getTime()) / 1000)} ago` : "never drilled",
+      lastDrill: drill ? `${DRILL_WORDS[drill.status] ?? drill.status} ${formatDuration(secondsBetween(drill.finishedAt!, now))} ago` : "never drilled",
       rto: report?.restoreSeconds != null ? rtoWords(report.restoreSeconds) : "-",
       rpo: report?.rpoSeconds != null ? formatDuration(report.rpoSeconds) : "-",
       storage: newest ? `${formatBytes(storageNow)}${growth !== null ? ` (${growth >= 0 ? "+" : "-"}${formatBytes(Math.abs(growth))} this week)` : ""}` : "-",
       needsAttention: p.status !== "fresh" || drill?.status !== "passed",
-      paused: isPaused(p, now) ? `${pausedWords(p.pausedUntil!, p.pauseReason, now)} (paused ${formatDuration((now.getTime() - p.pausedAt!.getTime()) / 1000)} ago)` : null,
+      paused: isPaused(p, now) ? `${pausedWords(p.pausedUntil!, p.pauseReason, now)} (paused ${formatDuration(secondsBetween(p.pausedAt!, now))} ago)` : null,
     });
   }
   return rows;

@@ -1,12 +1,8 @@
 // A grouped message (grouping.ts): several databases of one project in one alert, each with its own
 // reason and duration; the group's words never pretend one database speaks for all.
 import { formatDuration } from "../words/duration.ts";
+import { secondsBetween } from "../words/seconds.ts";
 import type { AlertContext } from "./alert-context.ts";
-
-/** Seconds from `from` to `to`. */
-export function seconds(from: Date, to: Date): number {
-  return (to.getTime() - from.getTime()) / 1000;
-}
 
 /** The databases of a grouped message (grouping.ts), each with its own context; null for one incident, a summary or a test. */
 export function groupItems(c: AlertContext): AlertContext[] | null {
@@ -14,7 +10,7 @@ export function groupItems(c: AlertContext): AlertContext[] | null {
 }
 
 export function ownDuration(c: AlertContext): string {
-  return formatDuration(seconds(c.startedAt, c.resolvedAt ?? c.now));
+  return formatDuration(secondsBetween(c.startedAt, c.resolvedAt ?? c.now));
 }
 
 /**
@@ -24,7 +20,7 @@ export function ownDuration(c: AlertContext): string {
 export function lastedFor(c: AlertContext): string {
   const group = groupItems(c);
   if (!group) return ownDuration(c);
-  const spans = group.map((i) => seconds(i.startedAt, i.resolvedAt ?? i.now));
+  const spans = group.map((i) => secondsBetween(i.startedAt, i.resolvedAt ?? i.now));
   const [shortest, longest] = [formatDuration(Math.min(...spans)), formatDuration(Math.max(...spans))];
   return shortest === longest ? longest : `${shortest} to ${longest}`;
 }

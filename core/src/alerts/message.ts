@@ -9,8 +9,9 @@
 // crossed its threshold and opened.
 import { formatDuration } from "../words/duration.ts";
 import type { AlertContext } from "./alert-context.ts";
-import { groupItems, groupReasons, lastedFor, seconds } from "./message-group.ts";
+import { groupItems, groupReasons, lastedFor } from "./message-group.ts";
 import { plainWords } from "./plain-words.ts";
+import { secondsBetween } from "../words/seconds.ts";
 
 export type { AlertContext };
 
@@ -65,7 +66,7 @@ function drillCause(reason: string): string {
 }
 
 function overdueWords(c: AlertContext): string {
-  return c.lastPassingDrillAt ? `no passing drill for ${formatDuration(seconds(c.lastPassingDrillAt, c.now))}` : "no passing drill yet";
+  return c.lastPassingDrillAt ? `no passing drill for ${formatDuration(secondsBetween(c.lastPassingDrillAt, c.now))}` : "no passing drill yet";
 }
 
 /** The open condition in a few words, for subjects: no identifiers, no Litestream positions. */
@@ -226,7 +227,7 @@ export function headline(c: AlertContext): string {
 }
 
 function when(d: Date | null, now: Date): string {
-  return d ? `${formatTime(d)} (${formatDuration(seconds(d, now))} ago)` : "never";
+  return d ? `${formatTime(d)} (${formatDuration(secondsBetween(d, now))} ago)` : "never";
 }
 
 const START_LABEL: Record<string, string> = { stale: "Oldest unreplicated change", silent: "Last heartbeat" };

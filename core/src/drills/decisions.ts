@@ -1,6 +1,7 @@
 // Pure decisions of a drill: which check to run, what counts as a failure or
 // a warning, and the verdict.
 import { backoffMs } from "../backoff.ts";
+import { secondsBetween } from "../words/seconds.ts";
 import type { Position } from "../protocol.ts";
 import { NEWEST_LTX_MISSING } from "../litestream/ltx-damage.ts";
 import type { CheckPolicy } from "../generated/prisma/enums.ts";
@@ -118,7 +119,7 @@ export function rpoSeconds(input: {
   if (!restorePoint) return null;
   if (reachesLive(restored, live)) return 0;
   if (!changedAt) return null;
-  return Math.max(0, (changedAt.getTime() - restorePoint.getTime()) / 1000);
+  return Math.max(0, secondsBetween(restorePoint, changedAt));
 }
 
 /**

@@ -1,6 +1,7 @@
 // Pure schedule math: when a project's drill was last due, and whether the
 // proof is overdue (no passing drill within one period plus the grace).
 import { periodSeconds, previousFire } from "../schedule/cron.ts";
+import { secondsBetween } from "../words/seconds.ts";
 
 /** A scheduled drill is due when a fire time has passed since the last one we acted on. */
 export function dueFire(cron: string, lastHandled: Date | null, now: Date): Date | null {
@@ -17,7 +18,7 @@ export function overdueReason(
 ): string | null {
   const allowed = periodSeconds(cron, now) + graceSeconds;
   const from = lastPassedAt ?? since;
-  const waited = (now.getTime() - from.getTime()) / 1000;
+  const waited = secondsBetween(from, now);
   if (waited <= allowed) return null;
   return lastPassedAt
     ? `no passing drill since ${lastPassedAt.toISOString()} (schedule "${cron}" plus ${graceSeconds}s grace)`

@@ -14,6 +14,7 @@ import { formatDuration } from "../words/duration.ts";
 import { worstStatus, type Status } from "./severity.ts";
 import type { Thresholds, Verdict } from "./status.ts";
 import type { StorageListing } from "../store/storage-listing.ts";
+import { secondsBetween } from "../words/seconds.ts";
 
 export type { StorageListing };
 
@@ -78,7 +79,7 @@ interface Part {
 function pingPart(lastPingAt: Date | null, t: Thresholds, now: Date): Part {
   if (!lastPingAt) return { status: "unknown", reasons: [MISSING_SIGNAL.ping] };
   const allowed = pingSilentAfterSeconds(t.heartbeatGraceSeconds);
-  if ((now.getTime() - lastPingAt.getTime()) / 1000 > allowed) {
+  if (secondsBetween(lastPingAt, now) > allowed) {
     const grace = `grace ${formatDuration(t.heartbeatGraceSeconds)} after one ${PING_INTERVAL_LINE}`;
     return { status: "silent", reasons: [`${silentSince("Litestream ping", lastPingAt)}: is Litestream running? (${grace})`] };
   }

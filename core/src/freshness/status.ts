@@ -8,6 +8,7 @@ import { worstStatus, type Status } from "./severity.ts";
 import { replicaReach } from "./replica-reach.ts";
 import { noDatabasesVerdict, type RetiredDatabase } from "./retired.ts";
 import type { Position } from "../protocol.ts";
+import { secondsBetween } from "../words/seconds.ts";
 
 export { STATUSES, severity, worstStatus, type Status } from "./severity.ts";
 
@@ -54,10 +55,6 @@ export interface DatabaseState {
 export interface Verdict {
   status: Status;
   reasons: string[];
-}
-
-function secondsBetween(from: Date, to: Date): number {
-  return (to.getTime() - from.getTime()) / 1000;
 }
 
 export function silenceVerdict(lastHeartbeatAt: Date | null, t: Thresholds, now: Date): Verdict | null {

@@ -2,6 +2,7 @@
 // heartbeats and judges nothing: the silence Borela exists to catch, in Borela itself (issue 20).
 // /healthz answers 503 with the reason below once the last completed sweep (this process's or a
 // peer's) is older than a few sweep intervals; until a first sweep completes, the start counts.
+import { secondsBetween } from "../words/seconds.ts";
 
 /** Sweep intervals without a completed sweep before the core calls itself unhealthy. */
 export const STALE_AFTER_INTERVALS = 4;
@@ -30,7 +31,7 @@ export function staleAfterSeconds(intervalSeconds: number): number {
 export function sweepHealth(lastSweepAt: Date | null, startedAt: Date, intervalSeconds: number, now: Date): SweepHealth {
   const limit = staleAfterSeconds(intervalSeconds);
   const since = lastSweepAt && lastSweepAt > startedAt ? lastSweepAt : startedAt;
-  const ageSeconds = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000));
+  const ageSeconds = Math.max(0, Math.floor(secondsBetween(since, now)));
   const last = lastSweepAt ? lastSweepAt.toISOString() : null;
   if (ageSeconds <= limit) return { ok: true, lastSweepAt: last, staleAfterSeconds: limit };
   const reason = last

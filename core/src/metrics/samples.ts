@@ -3,6 +3,7 @@
 import { STATUSES } from "../freshness/severity.ts";
 import { isPaused } from "../alerts/pause.ts";
 import type { ScrapeRows } from "./scrape-rows.ts";
+import { secondsBetween } from "../words/seconds.ts";
 
 export type Labels = Record<string, string>;
 export interface Sample {
@@ -33,7 +34,7 @@ export type GaugeName = keyof typeof GAUGES;
 const DRILL_RESULTS = ["passed", "failed", "error"] as const;
 
 const unixSeconds = (t: string | Date) => new Date(t).getTime() / 1000;
-const ageSeconds = (t: string | Date, now: Date) => Math.max(0, (now.getTime() - new Date(t).getTime()) / 1000);
+const ageSeconds = (t: string | Date, now: Date) => Math.max(0, secondsBetween(new Date(t), now));
 
 /** One sample per status: 1 for `current`, 0 for the others (an unknown value counts as its own label). */
 function oneHot(base: Labels, key: string, values: readonly string[], current: string | null): Sample[] {

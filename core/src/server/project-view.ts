@@ -1,6 +1,7 @@
 // The JSON shapes of a project in the API (list and detail), built from rows.
 import { renderReasons } from "../words/reasons.ts";
 import { pausedWords } from "../words/pause.ts";
+import { secondsBetween } from "../words/seconds.ts";
 import { isPaused } from "../alerts/pause.ts";
 import { pingUrl } from "./routes/ping.ts";
 import { watchingSignals, watchingView } from "./watching-view.ts";
@@ -270,7 +271,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
         walBytes: Number(d.walBytes),
         position: parseJson(d.position, null),
         lastHeartbeatAt: d.lastHeartbeatAt,
-        lagSeconds: oldestPending ? Math.max(0, (now.getTime() - oldestPending.getTime()) / 1000) : 0,
+        lagSeconds: oldestPending ? Math.max(0, secondsBetween(oldestPending, now)) : 0,
         errors: parseJson<string[]>(d.errors, []),
         notes: parseJson<string[]>(d.notes, []),
         tableCounts: parseJson<Record<string, number> | null>(d.tableCounts, null),

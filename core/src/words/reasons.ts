@@ -7,6 +7,7 @@
 //   stored:   no heartbeat since 2026-11-29T10:31:02.000Z (grace 2 min): is the agent running?
 //   rendered: no heartbeat for 42s (grace 2 min): is the agent running?
 import { formatDuration } from "./duration.ts";
+import { secondsBetween } from "./seconds.ts";
 
 const ISO = "(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?Z)";
 
@@ -25,7 +26,7 @@ export function ltxWrittenAt(at: Date): string {
   return `newest LTX file written ${at.toISOString()}`;
 }
 
-const secondsSince = (iso: string, now: Date) => (now.getTime() - Date.parse(iso)) / 1000;
+const secondsSince = (iso: string, now: Date) => secondsBetween(new Date(iso), now);
 
 /** A stored reason as read at `now`: the moments above become durations; any other text is left as it is. */
 export function renderReason(reason: string, now: Date): string {

@@ -7,6 +7,7 @@ import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 import { oneLine } from "./text.ts";
+import { secondsBetween } from "../../words/seconds.ts";
 
 const TIMESTAMP_HEADER = "x-borela-timestamp";
 const SIGNATURE_HEADER = "x-borela-signature";
@@ -41,7 +42,7 @@ export function webhookPayload(c: AlertContext): Record<string, unknown> {
     startedAt: c.startedAt.toISOString(),
     openedAt: c.openedAt.toISOString(),
     resolvedAt: c.resolvedAt?.toISOString() ?? null,
-    durationSeconds: Math.round(((c.resolvedAt ?? c.now).getTime() - c.startedAt.getTime()) / 1000),
+    durationSeconds: Math.round(secondsBetween(c.startedAt, c.resolvedAt ?? c.now)),
     lastBackupAt: c.lastBackupAt?.toISOString() ?? null,
     lastPassingDrillAt: c.lastPassingDrillAt?.toISOString() ?? null,
     restoreCommands: c.restoreCommands,
