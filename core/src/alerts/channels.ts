@@ -16,15 +16,15 @@ export type { Channel, Senders } from "./channels/provider.ts";
 /**
  * Renders the alert for the channel's provider and sends it; resolves with what the receiver answered.
  * A type this core does not know, or a stored target its provider refuses, fails permanently. Reported text
- * reaches the provider without controls or bidi overrides (reported-text.ts). An error's message (which
- * may quote the receiver's answer) has every secret of the channel replaced by "[redacted]"
+ * reaches the provider without controls or bidi overrides (reported-text.ts). The channel's secrets go to
+ * the provider in `senders.secrets`: sendHttp redacts a receiver's answer before it cuts it. An error's message has every secret of the channel replaced by "[redacted]"
  * (channel-secrets.ts) and is cut to 500 characters before anyone logs, stores or returns it.
  */
 export async function send(channel: Channel, c: AlertContext, senders: Senders): Promise<string> {
   const provider = providerOf(channel.type);
   if (!provider) throw new PermanentDeliveryError(`alert channel ${channel.id ?? ""} has an unknown type ${JSON.stringify(channel.type)}`);
   try {
-    return await provider.send(channel, cleanReportedText(c), senders);
+    return await provider.send(channel, cleanReportedText(c), { ...senders, secrets: channelSecrets(channel) });
   } catch (err) {
     if (err instanceof ChannelFieldError) throw new PermanentDeliveryError(`${channel.type} channel: ${redacted(channel, err.message)}`);
     if (err instanceof Error) err.message = redacted(channel, err.message);

@@ -7,6 +7,7 @@ import { request as httpsRequest } from "node:https";
 import { PermanentDeliveryError } from "../errors.ts";
 import { checkedLookup, hostProblem, TargetAddressError } from "../target-address.ts";
 import type { Senders } from "./provider.ts";
+import { withoutSecrets } from "../../redact.ts";
 
 export interface HttpCall {
   method?: "POST" | "PUT";
@@ -17,13 +18,16 @@ export interface HttpCall {
   /** The whole request, in ms (10 s by default). */
   timeoutMs?: number;
   allowPrivateTargets?: boolean;
+  /** The channel's secret values (channel-secrets.ts): replaced in the receiver's answer before it is cut. */
+  secrets?: string[];
 }
 
 /**
  * Sends the request; resolves with "HTTP <status> from <host>", throws on a non-2xx answer (with the first
- * 200 characters of the answer) or no answer within timeoutMs. A refused address, or a header value no
- * HTTP header can carry, throws PermanentDeliveryError before anything is sent. Only the host is ever reported: Slack, Discord, Teams and
- * Telegram URLs carry their secret in the path or query.
+ * 200 characters of the answer, `secrets` redacted before the cut so that no cut leaves a secret's start)
+ * or no answer within timeoutMs. A refused address, or a header value no HTTP header can carry, throws
+ * PermanentDeliveryError before anything is sent. Only the host is ever reported: Slack, Discord, Teams
+ * and Telegram URLs carry their secret in the path or query.
  */
 export async function sendHttp(call: HttpCall): Promise<string> {
   const method = call.method ?? "POST";
@@ -61,12 +65,12 @@ export async function sendHttp(call: HttpCall): Promise<string> {
     if (err instanceof TargetAddressError) throw new PermanentDeliveryError(`${method} to ${host} refused: ${err.message}`);
     throw new Error(`${method} to ${host} failed: ${err.message}`);
   });
-  const shown = text.slice(0, 200).trim();
+  const shown = withoutSecrets(text, call.secrets ?? []).slice(0, 200).trim();
   if (status < 200 || status > 299) throw new Error(`${method} to ${host} answered HTTP ${status}${shown ? `: ${shown}` : ""}`);
   return `HTTP ${status} from ${host}`;
 }
 
 /** sendHttp with `payload` as the JSON body, under the senders' timeout and private-target rule; POST unless `method` is PUT. */
 export function postJson(s: Senders, url: string, payload: unknown, headers?: Record<string, string>, method?: "POST" | "PUT"): Promise<string> {
-  return sendHttp({ method, url, headers, body: JSON.stringify(payload), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
+  return sendHttp({ method, url, headers, body: JSON.stringify(payload), timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets, secrets: s.secrets });
 }

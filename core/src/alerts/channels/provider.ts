@@ -23,6 +23,8 @@ export interface Senders {
   timeoutMs?: number;
   /** BORELA_ALERT_ALLOW_PRIVATE_TARGETS: providers may be reached on loopback and private addresses (never link-local). */
   allowPrivateTargets?: boolean;
+  /** The channel's secret values (channel-secrets.ts), set by send() in channels.ts: sendHttp redacts them from an answer before cutting it. */
+  secrets?: string[];
 }
 
 /** A target or secret an admin gave is unusable; the message starts with the field's name ("target", "secret"). */

@@ -51,6 +51,6 @@ export const pushover: Provider = {
   send(channel, c, s) {
     const { base, keys } = api.parse(channel.target, s.allowPrivateTargets ?? false);
     const body = new URLSearchParams({ token: keys[0], user: keys[1], ...pushoverFields(c) }).toString();
-    return sendHttp({ url: `${base}/1/messages.json`, headers: { "content-type": "application/x-www-form-urlencoded" }, body, timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets });
+    return sendHttp({ url: `${base}/1/messages.json`, headers: { "content-type": "application/x-www-form-urlencoded" }, body, timeoutMs: s.timeoutMs, allowPrivateTargets: s.allowPrivateTargets, secrets: s.secrets });
   },
 };

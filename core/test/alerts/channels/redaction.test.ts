@@ -12,6 +12,7 @@ import { encryptSecret } from "../../../src/store/secrets.ts";
 import { newId } from "../../../src/store/ids.ts";
 import { send } from "../../../src/alerts/channels.ts";
 import { channelSecrets } from "../../../src/alerts/channels/channel-secrets.ts";
+import { sendHttp } from "../../../src/alerts/channels/http.ts";
 import { alertConfig, clock, deliveriesOf, dispatcher, open, SECRET_KEY, seedProject, tempStore, type TestStore } from "../fixtures.ts";
 import { LOOPBACK, opened } from "./contexts.ts";
 
@@ -57,6 +58,16 @@ describe("secrets in a provider's error answer", () => {
       expect(e.length).toBeLessThanOrEqual(500);
     }
     expect(errors[1]).toContain("Cannot POST /hooks/[redacted]");
+  });
+
+  it("are redacted from the receiver's answer before sendHttp cuts it to 200 characters", async () => {
+    // The token starts at character 190: a cut first would leave "tk_SECRETn" for nobody to recognise.
+    receiver = await startWebhookReceiver([401], () => `${"x".repeat(190)}${TOKEN} and more`);
+    const err = await sendHttp({ url: receiver.url, body: "{}", allowPrivateTargets: true, secrets: [TOKEN] }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    const message = (err as Error).message;
+    expect(message).toMatch(/answered HTTP 401: x{190}\[redacted\]$/);
+    expect(message).not.toContain(TOKEN.slice(0, 4));
   });
 
   it("never reach Delivery.log nor the core's log through the dispatcher", async () => {
