@@ -53,12 +53,29 @@ export async function claimDeliveries(store: Store, claims: DeliveryClaim[], at:
 
 /**
  * Takes a pending (or lease-expired) delivery for one attempt: moves it to "sending" with attempts + 1 and
- * the lease's end as nextAttemptAt, only if it is still as read. True when this call won it.
+ * the lease's end (at + leaseMs) as nextAttemptAt, only if it is still as read and, when "sending", its
+ * lease has still run out at `at` (its holder may have renewed it since it was read). True when this call won it.
  */
 export async function leaseDelivery(store: Store, d: { id: string; status: DeliveryStatus; attempts: number }, at: Date, leaseMs: number): Promise<boolean> {
   const { count } = await store.delivery.updateMany({
-    where: { id: d.id, status: d.status, attempts: d.attempts },
+    where: { id: d.id, status: d.status, attempts: d.attempts, ...(d.status === "sending" ? { nextAttemptAt: { lte: at } } : {}) },
     data: { status: "sending", attempts: d.attempts + 1, nextAttemptAt: new Date(at.getTime() + leaseMs) },
   });
   return count === 1;
+}
+
+/** A leased row as this process holds it: its id and the attempts count its lease wrote. */
+export interface HeldLease {
+  id: string;
+  attempts: number;
+}
+
+/**
+ * Moves the end of each lease this process still holds to at + leaseMs (a send that outlasts one lease
+ * period keeps its rows). A row another process took over (attempts moved on) is left alone.
+ */
+export async function renewLeases(store: Store, held: HeldLease[], at: Date, leaseMs: number): Promise<void> {
+  for (const h of held) {
+    await store.delivery.updateMany({ where: { id: h.id, status: "sending", attempts: h.attempts }, data: { nextAttemptAt: new Date(at.getTime() + leaseMs) } });
+  }
 }

@@ -17,7 +17,7 @@ import { KeyMismatchError, PermanentDeliveryError } from "./errors.ts";
 import { channelOfDelivery } from "./recipients.ts";
 import { missedContext } from "./missed.ts";
 import { isCatchUp, leaseCatchUp } from "./catch-up.ts";
-import { leaseDelivery } from "./claim.ts";
+import { leaseDelivery, renewLeases } from "./claim.ts";
 import { groupContext, groupKey, type GroupMember } from "./grouping.ts";
 import { countDelivery } from "../metrics/counters.ts";
 import { boundChannel, raisedTargets, usedColumns } from "./pager-closes.ts";
@@ -29,8 +29,12 @@ function usedData(secretKey: Buffer, used: Channel[] | undefined, event: string)
   return used?.length ? usedColumns(secretKey, used, event) : {};
 }
 
-/** A "sending" row whose process died is taken over after this long (longer than any send's timeouts). */
-const SEND_LEASE_MS = 120_000;
+/**
+ * A "sending" row whose process died is taken over after this long. The holder renews it every
+ * SEND_RENEW_MS while its attempt runs, so a slow send (several pager closes, SMTP stages) keeps it.
+ */
+export const SEND_LEASE_MS = 30_000;
+const SEND_RENEW_MS = 10_000;
 const BATCH = 50;
 
 export interface DeliverSettings extends DigestSettings {
@@ -45,6 +49,7 @@ export interface DeliveredAttempt {
   event: string;
   ok: boolean;
   detail: string;
+  /** "sent" | "pending" | "failed"; "taken over" when the attempt outlasted its lease and another process holds the row now. */
   status: string;
 }
 
@@ -71,19 +76,34 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
     if (taken.has(d.id)) continue;
     if (await waitsForEarlier(store, d)) continue;
     const catchUp = await isCatchUp(store, d);
-    if (!(await leaseDelivery(store, d, at, SEND_LEASE_MS))) continue;
+    // Each lease starts when it is taken, not when the pass began: a pass of slow sends must not hand out
+    // leases that have already run out (another core would send the same row at once).
+    if (!(await leaseDelivery(store, d, now(), SEND_LEASE_MS))) continue;
     // Everything this channel still owes about incidents that are already over rides in the same message;
     // so do the same news about other databases of the project due in this pass (grouping.ts).
-    const batch = catchUp ? [d, ...(await leaseCatchUp(store, d, at, SEND_LEASE_MS))] : [d, ...(await leaseGroup(store, d, rows, members, taken, at))];
+    const batch = catchUp ? [d, ...(await leaseCatchUp(store, d, now(), SEND_LEASE_MS))] : [d, ...(await leaseGroup(store, d, rows, members, taken, now()))];
     for (const b of batch) taken.add(b.id);
-    const outcome = catchUp
-      ? await attemptMissed(store, secretKey, settings, batch, now())
-      : batch.length > 1
-        ? await attemptGroup(store, secretKey, settings, batch, now())
-        : await attempt(store, secretKey, settings, d, now());
+    const held = batch.map((b) => ({ id: b.id, attempts: b.attempts + 1 }));
+    const renewal = setInterval(() => void renewLeases(store, held, now(), SEND_LEASE_MS).catch(() => undefined), SEND_RENEW_MS);
+    renewal.unref();
+    let outcome: Sent;
+    try {
+      outcome = catchUp
+        ? await attemptMissed(store, secretKey, settings, batch, now())
+        : batch.length > 1
+          ? await attemptGroup(store, secretKey, settings, batch, now())
+          : await attempt(store, secretKey, settings, d, now());
+    } finally {
+      clearInterval(renewal);
+    }
     for (const b of batch) {
       const update = afterAttempt(b.attempts + 1, b.log, outcome, now(), settings.retrySeconds);
-      await store.delivery.update({ where: { id: b.id }, data: { ...update, ...usedData(secretKey, outcome.used, b.event) } });
+      // Recorded only while this process still holds the lease: a row another core took over is its to record.
+      const { count } = await store.delivery.updateMany({ where: { id: b.id, status: "sending", attempts: b.attempts + 1 }, data: { ...update, ...usedData(secretKey, outcome.used, b.event) } });
+      if (count === 0) {
+        done.push({ id: b.id, event: b.event, ok: outcome.ok, detail: outcome.detail, status: "taken over" });
+        continue;
+      }
       countDelivery(outcome.ok);
       if (outcome.ok && b.incidentId) await markNotified(store, b.incidentId, update.sentAt);
       done.push({ id: b.id, event: b.event, ok: outcome.ok, detail: outcome.detail, status: update.status });

@@ -66,7 +66,8 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     await planDigest(store, settings, at);
     const done = await deliverPending(store, deps.secretKey, settings, now);
     for (const d of done) {
-      if (d.ok) logger.info({ deliveryId: d.id, event: d.event }, "alert delivered");
+      if (d.status === "taken over") logger.warn({ deliveryId: d.id, event: d.event, ok: d.ok }, "alert attempt outlasted its lease: another core took the delivery over and records it");
+      else if (d.ok) logger.info({ deliveryId: d.id, event: d.event }, "alert delivered");
       else logger.warn({ deliveryId: d.id, event: d.event, status: d.status, error: d.detail }, d.status === "failed" ? "alert delivery failed for good" : "alert delivery failed; will retry");
     }
     return done;
