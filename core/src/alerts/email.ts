@@ -17,6 +17,8 @@ export interface Mail {
   subject: string;
   text: string;
   html: string;
+  /** "<id@domain>"; nodemailer makes a random one when absent. */
+  messageId?: string;
 }
 
 export async function sendEmail(smtp: SmtpSettings, mail: Mail): Promise<string> {

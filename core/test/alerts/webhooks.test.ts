@@ -92,7 +92,12 @@ describe("signed webhooks", () => {
       dashboardUrl: `https://borela.example.com/projects/${hooked.projectId}`,
       subject: "[Borela] ERROR: hooked / primary — Litestream: access denied to s3://bucket/hooked",
       headline: "hooked: primary is in error: Litestream: access denied to s3://bucket/hooked.",
+      idempotencyKey: expect.stringMatching(/^borela-[0-9a-f]{32}$/),
     });
+    // Every attempt of the delivery carries one identity, in the header and in the signed body: a receiver
+    // that got the first attempt (even one it failed to answer) dedupes the rest.
+    const identities = receiver.received.map((r) => [String(r.headers["idempotency-key"]), JSON.parse(r.body).idempotencyKey]);
+    expect(new Set(identities.flat())).toEqual(new Set([identities[0][0]]));
     const [d] = await deliveriesOf(db.store, incident.id);
     expect(d).toMatchObject({ status: "sent", attempts: 3 });
     expect(d.log.map((l) => [l.ok, l.detail.replace(/:\d+/, ":PORT")])).toEqual([

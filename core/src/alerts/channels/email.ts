@@ -4,6 +4,7 @@ import { htmlBody, textBody } from "../email-body.ts";
 import { subject } from "../message.ts";
 import { ChannelFieldError, type Provider } from "./provider.ts";
 import { oneLine } from "./text.ts";
+import { deliveryMessageId } from "./delivery-identity.ts";
 
 const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+$/;
 
@@ -19,5 +20,13 @@ export const email: Provider = {
     return addresses.join(",");
   },
   render: (c) => ({ subject: oneLine(subject(c)), text: textBody(c), html: htmlBody(c) }),
-  send: (channel, c, senders) => sendEmail(senders, { to: channel.target, subject: oneLine(subject(c)), text: textBody(c), html: htmlBody(c) }),
+  // One Message-ID per delivery: a mail client or list shows a resend after a crash as the same message.
+  send: (channel, c, senders) =>
+    sendEmail(senders, {
+      to: channel.target,
+      subject: oneLine(subject(c)),
+      text: textBody(c),
+      html: htmlBody(c),
+      ...(channel.deliveryKey ? { messageId: deliveryMessageId(channel.deliveryKey, senders.mailFrom) } : {}),
+    }),
 };

@@ -6,7 +6,8 @@
 // so neither @room nor a name in reported text notifies anybody.
 //
 // Target: "<homeserver URL>/<room id>", e.g. "https://matrix.example.org/!abcdef:example.org".
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { deliveryIdentity } from "./delivery-identity.ts";
 import { escapeHtml } from "../../words/html.ts";
 import { textBody } from "../email-body.ts";
 import { facts, headline, subject, type AlertContext } from "../message.ts";
@@ -61,7 +62,7 @@ export function matrixRoom(target: string): { homeserver: string; room: string }
  * (https://spec.matrix.org/v1.11/client-server-api/#transaction-identifiers); a test send has no delivery: a fresh one.
  */
 export function matrixTxnId(deliveryKey: string | undefined): string {
-  return `borela-${deliveryKey ? createHash("sha256").update(deliveryKey).digest("hex").slice(0, 32) : randomUUID()}`;
+  return deliveryKey ? deliveryIdentity(deliveryKey) : `borela-${randomUUID()}`;
 }
 
 export const matrix: Provider = {

@@ -7,10 +7,12 @@ import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
 import { urlTarget } from "./target.ts";
 import { oneLine } from "./text.ts";
+import { deliveryIdentity } from "./delivery-identity.ts";
 import { secondsBetween } from "../../words/seconds.ts";
 
 const TIMESTAMP_HEADER = "x-borela-timestamp";
 const SIGNATURE_HEADER = "x-borela-signature";
+const IDEMPOTENCY_HEADER = "idempotency-key";
 
 /** HMAC-SHA256 over "<timestamp>.<body>" with the shared secret, as "sha256=<hex>". */
 export function signWebhook(secret: string, timestamp: string, body: string): string {
@@ -55,11 +57,12 @@ export function webhookPayload(c: AlertContext): Record<string, unknown> {
 
 /**
  * POSTs the payload as JSON, signed with X-Borela-Timestamp and X-Borela-Signature when secret is set;
- * "HTTP <status> from <host>" or throws as sendHttp does.
+ * with `idempotencyKey` (delivery-identity.ts), also in an Idempotency-Key header. "HTTP <status> from
+ * <host>" or throws as sendHttp does.
  */
-export function postWebhook(url: string, payload: unknown, secret: string | null, timeoutMs = 10_000, allowPrivateTargets = false): Promise<string> {
+export function postWebhook(url: string, payload: unknown, secret: string | null, timeoutMs = 10_000, allowPrivateTargets = false, idempotencyKey?: string): Promise<string> {
   const body = JSON.stringify(payload);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = idempotencyKey ? { [IDEMPOTENCY_HEADER]: idempotencyKey } : {};
   if (secret) {
     // Wall-clock time, not the dispatcher's clock: receivers compare it with theirs.
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -76,5 +79,9 @@ export const webhook: Provider = {
   display: (target) => maskedUrl(target),
   checkTarget: (target, allowPrivate) => urlTarget(target, "webhook", allowPrivate).toString(),
   render: (c) => webhookPayload(c),
-  send: (channel, c, s) => postWebhook(channel.target, webhookPayload(c), channel.secret, s.timeoutMs, s.allowPrivateTargets),
+  // The identity rides in the signed body too (idempotencyKey) and in the header; a test send has none.
+  send(channel, c, s) {
+    const id = channel.deliveryKey ? deliveryIdentity(channel.deliveryKey) : undefined;
+    return postWebhook(channel.target, { ...webhookPayload(c), ...(id ? { idempotencyKey: id } : {}) }, channel.secret, s.timeoutMs, s.allowPrivateTargets, id);
+  },
 };
