@@ -10,6 +10,9 @@ import { bearerToken, hashesEqual, hashToken } from "./tokens.ts";
 import type { AgentAuth, AgentIdentity } from "../store/agent-auth.ts";
 import { authOutcome, createAuthFailures, type AuthFailures } from "./failure-limiter.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
+import { authStateBackend } from "./auth-state/backend.ts";
+import { openAuthWindows } from "./auth-state/open.ts";
+import type { FailureWindows } from "./auth-state/windows.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -17,6 +20,8 @@ declare module "fastify" {
     requireAgent: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     /** Failed authentications per client address, shared by every route that checks a credential. */
     authFailures: AuthFailures;
+    /** The failure windows behind `authFailures` (memory, Redis or PostgreSQL), for the password guard. */
+    authWindows: FailureWindows;
   }
   interface FastifyRequest {
     agent: AgentIdentity | null;
@@ -39,8 +44,14 @@ export function tooManyFailures(reply: FastifyReply, retryAfterMs: number, what 
 }
 
 async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
-  const failures = createAuthFailures(opts.failuresPerMinute);
+  // Shared by the cores of one set-up: Redis when BORELA_REDIS_URL is set; the PostgreSQL store's table once
+  // the store can be PostgreSQL (config.ts refuses BORELA_DATABASE_URL=postgresql:// today); else memory.
+  const backend = authStateBackend({ redisUrl: app.config?.redisUrl ?? null, postgresUrl: null });
+  const windows = openAuthWindows(backend, { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) });
+  app.addHook("onClose", () => windows.close());
+  const failures = createAuthFailures(opts.failuresPerMinute, windows);
   app.decorate("authFailures", failures);
+  app.decorate("authWindows", windows);
   app.decorateRequest("agent", null);
 
   /**
@@ -48,9 +59,9 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
    * `guess`: an unknown credential counts towards the limit; a missing one, a known but revoked token or
    * a stale session cookie (a browser tab left open) does not.
    */
-  function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403, message: string, guess: boolean): never {
-    const blocked = failures.blockedFor(request.ip);
-    if (guess) failures.fail(request.ip);
+  async function refuse(request: FastifyRequest, reply: FastifyReply, status: 401 | 403, message: string, guess: boolean): Promise<never> {
+    const blocked = await failures.blockedFor(request.ip);
+    if (guess) await failures.fail(request.ip);
     if (authOutcome(false, blocked) === "throttle") throw tooManyFailures(reply, blocked);
     throw new ApiError(status, status === 401 ? "unauthorized" : "forbidden", message);
   }
@@ -60,25 +71,25 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
     const token = bearerToken(request.headers.authorization);
     if (token) {
       if (adminHash && hashesEqual(hashToken(token), adminHash)) return;
-      refuse(request, reply, 401, "invalid admin token", true);
+      return refuse(request, reply, 401, "invalid admin token", true);
     }
     const cookie = request.cookies?.[SESSION_COOKIE];
     if (cookie !== undefined) {
       if (adminHash && opts.adminSession && (await opts.adminSession(request))) return;
       // Ended (signed out elsewhere, revoked, expired, admin token changed): stop the browser sending it.
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
-      refuse(request, reply, 401, "the session has ended: sign in again", false);
+      return refuse(request, reply, 401, "the session has ended: sign in again", false);
     }
-    refuse(request, reply, 401, "missing admin credentials: send Authorization: Bearer <admin token>", false);
+    return refuse(request, reply, 401, "missing admin credentials: send Authorization: Bearer <admin token>", false);
   });
 
   app.decorate("requireAgent", async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request.headers.authorization);
-    if (!token) refuse(request, reply, 401, "missing agent token: send Authorization: Bearer <agent token>", false);
+    if (!token) return refuse(request, reply, 401, "missing agent token: send Authorization: Bearer <agent token>", false);
     const result = opts.agentAuth.authenticate(hashToken(token));
     if (!result.ok) {
       const unknown = result.reason === "unknown";
-      refuse(request, reply, 401, unknown ? "invalid agent token" : `agent token ${result.reason}`, unknown);
+      return refuse(request, reply, 401, unknown ? "invalid agent token" : `agent token ${result.reason}`, unknown);
     }
     request.agent = result.agent;
   });

@@ -4,8 +4,11 @@
 // at once, whatever other addresses failed. Distributed guessing is slowed by
 // making each address's wrong guess cost more while wrong passwords arrive
 // from everywhere at once (global pressure), never by blocking the password.
+// Across cores the counts, the pressure and the cooling live in the shared failure windows (auth-state/);
+// "one comparison at a time per address" stays per process: a guesser spreading concurrent guesses over N
+// cores gets at most N comparisons in flight, each still counted before that core compares again.
 import type { AuthFailures } from "./failure-limiter.ts";
-import { createFailureLimiter } from "./failure-limiter.ts";
+import { memoryWindows, type FailureWindows } from "./auth-state/windows.ts";
 
 /** Under global pressure, a wrong password blocks its address for this long (one guess per address per window). */
 export const PRESSURE_BLOCK_MS = 60_000;
@@ -19,49 +22,51 @@ export type PasswordTurn =
 
 export interface PasswordGuard {
   /** Asks to compare a password from `address`; on `ok` the caller must call `end` with the outcome. */
-  begin(address: string): PasswordTurn;
-  /** Records the outcome of a comparison that `begin` allowed. */
-  end(address: string, correct: boolean): void;
+  begin(address: string): Promise<PasswordTurn>;
+  /** Records the outcome of a comparison that `begin` allowed; the address's turn ends once it is counted. */
+  end(address: string, correct: boolean): Promise<void>;
 }
 
 /**
- * `failures`: the per-address counts shared with token checks (`failuresPerMinute` a minute). One comparison
- * at a time per address (concurrent guesses cannot slip past the count). While the wrong passwords of the
+ * `failures`: the per-address counts shared with token checks (`failuresPerMinute` a minute); `windows`: where
+ * the pressure and cooling windows live (the same backend as `failures`'). One comparison at a time per
+ * address in this process (concurrent guesses cannot slip past the count). While the wrong passwords of the
  * last minute from all addresses reach `PRESSURE_FACTOR × failuresPerMinute`, a wrong password also blocks its
  * address for `PRESSURE_BLOCK_MS`.
  */
-export function createPasswordGuard(failures: AuthFailures, failuresPerMinute: number, now = () => Date.now()): PasswordGuard {
-  const pressure = createFailureLimiter(PRESSURE_FACTOR * failuresPerMinute, 60_000, now);
-  const cooling = new Map<string, number>();
+export function createPasswordGuard(failures: AuthFailures, failuresPerMinute: number, windows: FailureWindows = memoryWindows()): PasswordGuard {
   const comparing = new Set<string>();
-  const MAX_COOLING = 10_000;
 
-  function coolingFor(address: string): number {
-    const until = cooling.get(address);
-    if (until === undefined) return 0;
-    if (until <= now()) {
-      cooling.delete(address);
-      return 0;
-    }
-    return until - now();
+  async function coolingFor(address: string): Promise<number> {
+    return (await windows.get(`cool:${address}`))?.leftMs ?? 0;
   }
 
   return {
-    begin(address) {
-      const blocked = Math.max(failures.blockedFor(address), coolingFor(address));
-      if (blocked > 0) return { ok: false, reason: "blocked", retryAfterMs: blocked };
+    async begin(address) {
+      // Taken before any await: a second request from the address must find it busy, not race past.
       if (comparing.has(address)) return { ok: false, reason: "busy", retryAfterMs: 1000 };
       comparing.add(address);
+      try {
+        const [counted, cooling] = await Promise.all([failures.blockedFor(address), coolingFor(address)]);
+        const blocked = Math.max(counted, cooling);
+        if (blocked > 0) {
+          comparing.delete(address);
+          return { ok: false, reason: "blocked", retryAfterMs: blocked };
+        }
+      } catch (err) {
+        comparing.delete(address);
+        throw err;
+      }
       return { ok: true };
     },
-    end(address, correct) {
-      comparing.delete(address);
-      if (correct) return;
-      failures.fail(address);
-      pressure.fail("password");
-      if (pressure.blockedFor("password") > 0) {
-        if (cooling.size >= MAX_COOLING) cooling.clear();
-        cooling.set(address, now() + PRESSURE_BLOCK_MS);
+    async end(address, correct) {
+      try {
+        if (correct) return;
+        await failures.fail(address);
+        const pressure = await windows.add("pressure", 60_000);
+        if (pressure.count >= PRESSURE_FACTOR * failuresPerMinute) await windows.add(`cool:${address}`, PRESSURE_BLOCK_MS);
+      } finally {
+        comparing.delete(address);
       }
     },
   };

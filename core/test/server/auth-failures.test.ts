@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { authOutcome, createAuthFailures } from "../../src/server/failure-limiter.ts";
 import { createPasswordGuard, PRESSURE_BLOCK_MS } from "../../src/server/password-guard.ts";
+import { memoryWindows } from "../../src/server/auth-state/windows.ts";
 import { fastifyTrustProxy } from "../../src/server/trust-proxy.ts";
 import { parseTrustProxy } from "../../src/trust-proxy-setting.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
@@ -18,75 +19,89 @@ describe("authOutcome", () => {
 });
 
 describe("createAuthFailures", () => {
-  it("blocks an address past the limit for the rest of its minute, and no other address", () => {
+  it("blocks an address past the limit for the rest of its minute, and no other address", async () => {
     let t = 1_000_000;
-    const failures = createAuthFailures(3, () => t);
+    const failures = createAuthFailures(3, memoryWindows(() => t));
     for (let i = 0; i < 3; i++) {
-      expect(failures.blockedFor("10.0.0.1")).toBe(0);
-      failures.fail("10.0.0.1");
+      expect(await failures.blockedFor("10.0.0.1")).toBe(0);
+      await failures.fail("10.0.0.1");
     }
     t += 10_000;
-    expect(failures.blockedFor("10.0.0.1")).toBe(50_000);
-    expect(failures.blockedFor("10.0.0.2")).toBe(0);
+    expect(await failures.blockedFor("10.0.0.1")).toBe(50_000);
+    expect(await failures.blockedFor("10.0.0.2")).toBe(0);
     t += 50_000;
-    expect(failures.blockedFor("10.0.0.1")).toBe(0);
+    expect(await failures.blockedFor("10.0.0.1")).toBe(0);
   });
-
 });
 
 describe("createPasswordGuard", () => {
-  function wrong(guard: ReturnType<typeof createPasswordGuard>, address: string) {
-    const turn = guard.begin(address);
-    if (turn.ok) guard.end(address, false);
+  function guardAt(clock: () => number) {
+    const windows = memoryWindows(clock);
+    return createPasswordGuard(createAuthFailures(3, windows), 3, windows);
+  }
+  async function wrong(guard: ReturnType<typeof createPasswordGuard>, address: string) {
+    const turn = await guard.begin(address);
+    if (turn.ok) await guard.end(address, false);
     return turn;
   }
 
-  it("wrong passwords from many addresses never hold back a right one from another address", () => {
+  it("wrong passwords from many addresses never hold back a right one from another address", async () => {
     let t = 1_000_000;
-    const guard = createPasswordGuard(createAuthFailures(3, () => t), 3, () => t);
-    for (let i = 0; i < 100; i++) expect(wrong(guard, `10.20.${i}.1`).ok).toBe(true);
-    expect(guard.begin("10.30.0.1")).toEqual({ ok: true });
-    guard.end("10.30.0.1", true);
+    const guard = guardAt(() => t);
+    for (let i = 0; i < 100; i++) expect((await wrong(guard, `10.20.${i}.1`)).ok).toBe(true);
+    expect(await guard.begin("10.30.0.1")).toEqual({ ok: true });
+    await guard.end("10.30.0.1", true);
     t += 1;
-    expect(guard.begin("10.30.0.1")).toEqual({ ok: true });
+    expect(await guard.begin("10.30.0.1")).toEqual({ ok: true });
   });
 
-  it("blocks an address past its own limit, for the rest of its minute", () => {
+  it("blocks an address past its own limit, for the rest of its minute", async () => {
     let t = 0;
-    const guard = createPasswordGuard(createAuthFailures(3, () => t), 3, () => t);
-    for (let i = 0; i < 3; i++) expect(wrong(guard, "10.0.0.1").ok).toBe(true);
+    const guard = guardAt(() => t);
+    for (let i = 0; i < 3; i++) expect((await wrong(guard, "10.0.0.1")).ok).toBe(true);
     t += 10_000;
-    expect(guard.begin("10.0.0.1")).toEqual({ ok: false, reason: "blocked", retryAfterMs: 50_000 });
+    expect(await guard.begin("10.0.0.1")).toEqual({ ok: false, reason: "blocked", retryAfterMs: 50_000 });
     t += 50_000;
-    expect(guard.begin("10.0.0.1").ok).toBe(true);
+    expect((await guard.begin("10.0.0.1")).ok).toBe(true);
   });
 
-  it("under global pressure a wrong password costs its address a whole minute: one guess per address", () => {
+  it("under global pressure a wrong password costs its address a whole minute: one guess per address", async () => {
     let t = 0;
-    const guard = createPasswordGuard(createAuthFailures(3, () => t), 3, () => t);
+    const guard = guardAt(() => t);
     // Below 4 x 3 wrong passwords a minute from everywhere, one wrong guess leaves its address free.
-    for (let i = 0; i < 11; i++) expect(wrong(guard, `10.1.${i}.1`).ok).toBe(true);
-    expect(guard.begin("10.1.0.1").ok).toBe(true);
-    guard.end("10.1.0.1", true);
+    for (let i = 0; i < 11; i++) expect((await wrong(guard, `10.1.${i}.1`)).ok).toBe(true);
+    expect((await guard.begin("10.1.0.1")).ok).toBe(true);
+    await guard.end("10.1.0.1", true);
     // The twelfth reaches the pressure mark: from now on each wrong guess blocks its own address.
-    expect(wrong(guard, "10.2.0.1").ok).toBe(true);
-    expect(guard.begin("10.2.0.1")).toEqual({ ok: false, reason: "blocked", retryAfterMs: PRESSURE_BLOCK_MS });
-    expect(wrong(guard, "10.2.1.1").ok).toBe(true);
-    expect(guard.begin("10.2.1.1").ok).toBe(false);
+    expect((await wrong(guard, "10.2.0.1")).ok).toBe(true);
+    expect(await guard.begin("10.2.0.1")).toEqual({ ok: false, reason: "blocked", retryAfterMs: PRESSURE_BLOCK_MS });
+    expect((await wrong(guard, "10.2.1.1")).ok).toBe(true);
+    expect((await guard.begin("10.2.1.1")).ok).toBe(false);
     // A fresh address is still compared, and its right password still gets in.
-    expect(guard.begin("10.3.0.1").ok).toBe(true);
-    guard.end("10.3.0.1", true);
+    expect((await guard.begin("10.3.0.1")).ok).toBe(true);
+    await guard.end("10.3.0.1", true);
     t += PRESSURE_BLOCK_MS;
-    expect(guard.begin("10.2.0.1").ok).toBe(true);
+    expect((await guard.begin("10.2.0.1")).ok).toBe(true);
   });
 
-  it("compares one password at a time per address, so concurrent guesses cannot slip past the count", () => {
-    const guard = createPasswordGuard(createAuthFailures(3, () => 0), 3, () => 0);
-    expect(guard.begin("10.0.0.1").ok).toBe(true);
-    expect(guard.begin("10.0.0.1")).toEqual({ ok: false, reason: "busy", retryAfterMs: 1000 });
-    expect(guard.begin("10.0.0.2").ok).toBe(true);
-    guard.end("10.0.0.1", false);
-    expect(guard.begin("10.0.0.1").ok).toBe(true);
+  it("compares one password at a time per address, so concurrent guesses cannot slip past the count", async () => {
+    const guard = guardAt(() => 0);
+    expect((await guard.begin("10.0.0.1")).ok).toBe(true);
+    expect(await guard.begin("10.0.0.1")).toEqual({ ok: false, reason: "busy", retryAfterMs: 1000 });
+    expect((await guard.begin("10.0.0.2")).ok).toBe(true);
+    await guard.end("10.0.0.1", false);
+    expect((await guard.begin("10.0.0.1")).ok).toBe(true);
+  });
+
+  it("two requests from one address arriving together: one is compared, the other is busy, even while the first awaits its count", async () => {
+    const guard = guardAt(() => 0);
+    const [first, second] = await Promise.all([guard.begin("10.0.0.1"), guard.begin("10.0.0.1")]);
+    expect([first.ok, second.ok]).toEqual([true, false]);
+    // The turn ends only once the wrong password is counted: a guess that begins meanwhile is busy.
+    const ending = guard.end("10.0.0.1", false);
+    expect((await guard.begin("10.0.0.1")).ok).toBe(false);
+    await ending;
+    expect((await guard.begin("10.0.0.1")).ok).toBe(true);
   });
 });
 

@@ -48,26 +48,26 @@ export default async function sessionRoutes(base: FastifyInstance, opts: Session
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const secure = app.config.publicUrl.startsWith("https:");
   const failures = app.authFailures;
-  const passwords = createPasswordGuard(failures, app.config.authFailuresPerMinute);
+  const passwords = createPasswordGuard(failures, app.config.authFailuresPerMinute, app.authWindows);
 
-  function refuse(request: FastifyRequest, reply: FastifyReply, message: string): never {
-    const blocked = failures.blockedFor(request.ip);
-    failures.fail(request.ip);
+  async function refuse(request: FastifyRequest, reply: FastifyReply, message: string): Promise<never> {
+    const blocked = await failures.blockedFor(request.ip);
+    await failures.fail(request.ip);
     if (authOutcome(false, blocked) === "throttle") throw tooManyFailures(reply, blocked, "failed sign-in attempts");
     throw new ApiError(401, "unauthorized", message);
   }
 
   /** The admin token is 160 random bits: checked first, and a right one is never held back by others' failures. */
-  function requireAdminToken(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  async function requireAdminToken(request: FastifyRequest, reply: FastifyReply, token: string): Promise<void> {
     const hash = opts.adminTokenHash();
-    if (!hash || !hashesEqual(hashToken(token), hash)) refuse(request, reply, "wrong admin token");
+    if (!hash || !hashesEqual(hashToken(token), hash)) return refuse(request, reply, "wrong admin token");
   }
 
   /** The password may be guessable: no comparison at all while its own address is blocked or already comparing one. */
   async function requirePassword(request: FastifyRequest, reply: FastifyReply, password: string): Promise<void> {
     const stored = await storedPasswordHash(app.store);
-    if (!stored) refuse(request, reply, "no password is set yet: sign in with the admin token");
-    const turn = passwords.begin(request.ip);
+    if (!stored) return refuse(request, reply, "no password is set yet: sign in with the admin token");
+    const turn = await passwords.begin(request.ip);
     if (!turn.ok) {
       if (turn.reason === "blocked") throw tooManyFailures(reply, turn.retryAfterMs, "failed sign-in attempts");
       reply.header("retry-after", Math.ceil(turn.retryAfterMs / 1000));
@@ -77,7 +77,7 @@ export default async function sessionRoutes(base: FastifyInstance, opts: Session
     try {
       correct = await verifyPassword(password, stored);
     } finally {
-      passwords.end(request.ip, correct);
+      await passwords.end(request.ip, correct);
     }
     if (!correct) throw new ApiError(401, "unauthorized", "wrong password");
   }
@@ -99,14 +99,14 @@ export default async function sessionRoutes(base: FastifyInstance, opts: Session
 
   app.post("/api/v1/session", { schema: { body: SignIn, response: { 200: SignedIn, ...Errors }, tags: ["session"] } }, async (request, reply) => {
     const { body } = request;
-    if (body.token !== undefined) requireAdminToken(request, reply, body.token);
+    if (body.token !== undefined) await requireAdminToken(request, reply, body.token);
     else await requirePassword(request, reply, body.password!);
     return signIn(request, reply);
   });
 
   app.post("/api/v1/session/password", { schema: { body: FirstPassword, response: { 201: SignedIn, ...Errors }, tags: ["session"] } }, async (request, reply) => {
     const { body } = request;
-    requireAdminToken(request, reply, body.adminToken);
+    await requireAdminToken(request, reply, body.adminToken);
     if (!(await setFirstPassword(app.store, body.password))) throw conflict("a dashboard password is already set: change it with PUT /api/v1/session/password");
     reply.code(201);
     return signIn(request, reply);
@@ -115,7 +115,7 @@ export default async function sessionRoutes(base: FastifyInstance, opts: Session
   /** Changes (or sets) the password with the current one or the admin token; every session ends, this browser gets a new one. */
   app.put("/api/v1/session/password", { schema: { body: PasswordChange, response: { 200: SignedIn, ...Errors }, tags: ["session"] } }, async (request, reply) => {
     const { body } = request;
-    if (body.adminToken !== undefined) requireAdminToken(request, reply, body.adminToken);
+    if (body.adminToken !== undefined) await requireAdminToken(request, reply, body.adminToken);
     else await requirePassword(request, reply, body.currentPassword!);
     await changePassword(app.store, body.password);
     return signIn(request, reply);
