@@ -2,6 +2,7 @@
 // project handed to `onsaved`, and the outcome for the form to show: `saved` ("Saved.") or `error`
 // (the core's message).
 import { api } from "./api.ts";
+import { reporting } from "./reporting.ts";
 import type { ProjectDetail } from "./types.ts";
 
 export class ProjectPatch {
@@ -11,12 +12,10 @@ export class ProjectPatch {
   async send(projectId: string, body: Record<string, unknown>, onsaved: (p: ProjectDetail) => void): Promise<void> {
     this.error = null;
     this.saved = "";
-    try {
+    await reporting((message) => (this.error = message), async () => {
       const updated = await api<ProjectDetail>("PATCH", `/api/v1/projects/${projectId}`, body);
       this.saved = "Saved.";
       onsaved(updated);
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    });
   }
 }
