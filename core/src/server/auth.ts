@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ApiError } from "./errors.ts";
 import { bearerToken, hashesEqual, hashToken } from "./tokens.ts";
-import type { AgentAuth, AgentIdentity } from "../store/agent-auth.ts";
+import type { AgentIdentity } from "../store/agent-auth.ts";
+import type { AgentAuthPart } from "../store/fast-path-types.ts";
 import { authOutcome, createAuthFailures, type AuthFailures } from "./failure-limiter.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
 import { authStateBackend } from "./auth-state/backend.ts";
@@ -31,7 +32,7 @@ declare module "fastify" {
 export interface AuthOptions {
   /** SHA-256 (hex) of the admin token; empty until the core has settled it, and then nothing signs in as admin. */
   adminTokenHash: () => string;
-  agentAuth: Pick<AgentAuth, "authenticate">;
+  agentAuth: Pick<AgentAuthPart, "authenticate">;
   /** Optional second way in for the dashboard: a session cookie checked by the sessions module. */
   adminSession?: (request: FastifyRequest) => Promise<boolean>;
   failuresPerMinute: number;
@@ -86,7 +87,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
   app.decorate("requireAgent", async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) return refuse(request, reply, 401, "missing agent token: send Authorization: Bearer <agent token>", false);
-    const result = opts.agentAuth.authenticate(hashToken(token));
+    const result = await opts.agentAuth.authenticate(hashToken(token));
     if (!result.ok) {
       const unknown = result.reason === "unknown";
       return refuse(request, reply, 401, unknown ? "invalid agent token" : `agent token ${result.reason}`, unknown);

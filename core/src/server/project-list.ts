@@ -24,7 +24,7 @@ type Summaries = Awaited<ReturnType<typeof projectSummaries>>;
  * `order`: the kept order (project-order-cache.ts); without it every call reads and sorts through Prisma.
  */
 export async function listPage(store: Store, query: ListQuery, order: ProjectOrder | null = null, now = new Date()): Promise<{ projects: Summaries; nextCursor: string | null; matched: number; summary: ListSummary }> {
-  const p = order ? order.page(query) : page(await orderRows(store), query);
+  const p = order ? await order.page(query) : page(await orderRows(store), query);
   const byId = new Map((await projectSummaries(store, now, p.ids)).map((s) => [s.id, s]));
   // A project deleted between the two reads is left out rather than failing the page.
   const projects = p.ids.flatMap((id) => byId.get(id) ?? []);

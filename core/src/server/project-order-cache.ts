@@ -1,13 +1,17 @@
 // The project list's order kept between polls: rebuilt only when the stamp of what it is computed from
-// changes (store/order-reads.ts), so a poll of an unchanged fleet reads one aggregate instead of
-// materializing and sorting every project.
+// changes (store/order-reads.ts, store/postgres/order-reads.ts), so a poll of an unchanged fleet reads one
+// aggregate instead of materializing and sorting every project.
 import { drillStatus } from "../drills/drill-status.ts";
 import type { OrderFacts } from "../store/order-reads.ts";
+import type { MaybePromise, OrderReadsPart } from "../store/fast-path-types.ts";
 import type { OrderKey } from "./project-order.ts";
 import { ordered, pageOf, summarize, type ListQuery, type ListSummary, type OrderRow, type Page } from "./project-page.ts";
 
 /** Where the order's facts come from: `stamp` is cheap and changes whenever `facts` may have. */
-export interface OrderSource {
+export type OrderSource = OrderReadsPart;
+
+/** A source answering at once (SQLite's): its order's pages are values, not promises. */
+export interface SyncOrderSource {
   stamp(): string;
   facts(): OrderFacts;
 }
@@ -24,37 +28,58 @@ export function orderRowsOf(facts: OrderFacts): OrderRow[] {
 /** Filters whose ordered keys are kept per stamp (the overview asks a handful: all, a status, a search). */
 const FILTERS_KEPT = 16;
 
-export interface ProjectOrder {
+export interface ProjectOrder<P extends MaybePromise<Page> = MaybePromise<Page>> {
   /** The page `query` asks for, from the order as the store holds it now. */
-  page(query: ListQuery): Page;
+  page(query: ListQuery): P;
   /** How many times the order was rebuilt from the store (for tests and the bench). */
   readonly rebuilds: number;
 }
 
+export function createProjectOrder(source: SyncOrderSource): ProjectOrder<Page>;
+export function createProjectOrder(source: OrderSource): ProjectOrder;
 export function createProjectOrder(source: OrderSource): ProjectOrder {
   let stamp: string | null = null;
   let rows: OrderRow[] = [];
   let summary: ListSummary = summarize([]);
   let byFilter = new Map<string, OrderKey[]>();
   let rebuilds = 0;
+
+  function rebuild(now: string, facts: OrderFacts): void {
+    rows = orderRowsOf(facts);
+    summary = summarize(rows);
+    byFilter = new Map();
+    stamp = now;
+    rebuilds++;
+  }
+
+  function kept(query: ListQuery): Page {
+    const filter = JSON.stringify([[...query.status].sort(), query.q]);
+    let keys = byFilter.get(filter);
+    if (keys === undefined) {
+      keys = ordered(rows, query);
+      if (byFilter.size >= FILTERS_KEPT) byFilter.delete(byFilter.keys().next().value!);
+      byFilter.set(filter, keys);
+    }
+    return pageOf(keys, summary, query);
+  }
+
+  function pageAt(now: string, query: ListQuery): MaybePromise<Page> {
+    if (now === stamp) return kept(query);
+    const facts = source.facts();
+    if (facts instanceof Promise) {
+      return facts.then((f) => {
+        rebuild(now, f);
+        return kept(query);
+      });
+    }
+    rebuild(now, facts);
+    return kept(query);
+  }
+
   return {
     page(query) {
       const now = source.stamp();
-      if (now !== stamp) {
-        rows = orderRowsOf(source.facts());
-        summary = summarize(rows);
-        byFilter = new Map();
-        stamp = now;
-        rebuilds++;
-      }
-      const filter = JSON.stringify([[...query.status].sort(), query.q]);
-      let keys = byFilter.get(filter);
-      if (keys === undefined) {
-        keys = ordered(rows, query);
-        if (byFilter.size >= FILTERS_KEPT) byFilter.delete(byFilter.keys().next().value!);
-        byFilter.set(filter, keys);
-      }
-      return pageOf(keys, summary, query);
+      return typeof now === "string" ? pageAt(now, query) : now.then((s) => pageAt(s, query));
     },
     get rebuilds() {
       return rebuilds;

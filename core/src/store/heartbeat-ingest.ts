@@ -8,6 +8,7 @@ import { storeTime } from "./time.ts";
 import { INGEST_SQL, prepareAll } from "./fast-sql.ts";
 import { groupCommit } from "./group-commit.ts";
 import { nextHighMark, reportedTxid } from "./replica-high-mark.ts";
+import type { HeartbeatIngestPart } from "./fast-path-types.ts";
 
 /** A heartbeat that would bring its project past BORELA_MAX_DATABASES_PER_PROJECT; nothing of it is written. */
 export class DatabaseLimitError extends Error {
@@ -36,7 +37,7 @@ interface Item {
   receivedAt: Date;
 }
 
-export class HeartbeatIngest {
+export class HeartbeatIngest implements HeartbeatIngestPart {
   private readonly stmts;
   private readonly commit: (item: Item) => Promise<Ingested>;
 

@@ -3,6 +3,7 @@
 import type Sqlite from "better-sqlite3";
 import { STORED_DRILLABLE_SQL } from "../drills/stored-subject.ts";
 import { prepareAll } from "./fast-sql.ts";
+import type { OrderReadsPart } from "./fast-path-types.ts";
 
 const DRILL_KINDS = `('drill_failed', 'drill_overdue')`;
 
@@ -47,7 +48,7 @@ export interface OrderFacts {
   openDrillIncidents: { projectId: string; kind: string }[];
 }
 
-export class OrderReads {
+export class OrderReads implements OrderReadsPart {
   private readonly stmts: Record<keyof typeof ORDER_SQL, Sqlite.Statement>;
   constructor(db: Sqlite.Database) {
     this.stmts = prepareAll(db, ORDER_SQL);

@@ -8,11 +8,12 @@ import Sqlite from "better-sqlite3";
 import { databaseFile } from "../../src/store/db.ts";
 import { OrderReads } from "../../src/store/order-reads.ts";
 import { createProjectOrder, type ProjectOrder } from "../../src/server/project-order-cache.ts";
+import type { Page } from "../../src/server/project-page.ts";
 import { tempStore, type TestStore } from "../support/use-store.ts";
 
 let db: TestStore;
 let fast: Sqlite.Database;
-let order: ProjectOrder;
+let order: ProjectOrder<Page>;
 
 const ALL = { limit: 100, cursor: null, status: [] as string[], q: null };
 const ids = () => order.page(ALL).ids;
