@@ -1,0 +1,77 @@
+// Agent token authentication on PostgreSQL: the same verdicts, cache and rejection memory as the
+// SQLite one (token-memory.ts). Lookups missing the cache in one tick share one query (hash = ANY),
+// and the lastUsedAt writes due in one tick one UPDATE, not awaited (advisory: a failed one is tried
+// again with the token's next lookup); concurrent lookups of one hash share its query.
+import type pg from "pg";
+import { TokenMemory, tokenVerdict, type AuthResult, type TokenRejection, type TokenRow } from "../token-memory.ts";
+import type { AgentAuthPart } from "../fast-path-types.ts";
+import { PG_AUTH_SQL } from "./sql.ts";
+import { pgTime } from "./pool.ts";
+
+export class PostgresAgentAuth implements AgentAuthPart {
+  private readonly memory = new TokenMemory();
+  /** Hashes waiting for the next lookup query, each with the promise its callers share. */
+  private touches = new Map<string, Date>();
+  private waiting = new Map<string, { promise: Promise<TokenRow | undefined>; resolve(row: TokenRow | undefined): void; reject(err: unknown): void }>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** `tokenHash`: SHA-256 hex of the bearer token. Cached for AUTH_CACHE_MS. Rejects with the query's error. */
+  async authenticate(tokenHash: string, now = new Date()): Promise<AuthResult> {
+    const cached = this.memory.cached(tokenHash, now);
+    if (cached) return this.memory.settle(tokenHash, cached, true, now);
+    const result = tokenVerdict(await this.row(tokenHash), now);
+    if (result.ok && this.memory.touchDue(result.agent.tokenId, now)) this.touch(result.agent.tokenId, now);
+    return this.memory.settle(tokenHash, result, false, now);
+  }
+
+  forgetTokens(): void {
+    this.memory.forget();
+  }
+
+  lastRejection(projectId: string): TokenRejection | null {
+    return this.memory.lastRejection(projectId);
+  }
+
+  rejectedSince(at: Date): string[] {
+    return this.memory.rejectedSince(at);
+  }
+
+  /** Queues the token's lastUsedAt; claimed at once, so one write per token and LAST_USED_EVERY_MS. */
+  private touch(tokenId: string, now: Date): void {
+    this.memory.touched(tokenId, now);
+    this.touches.set(tokenId, now);
+    if (this.touches.size > 1) return;
+    setImmediate(() => {
+      const batch = this.touches;
+      this.touches = new Map();
+      this.pool.query(PG_AUTH_SQL.touchTokens, [[...batch.keys()], [...batch.values()].map(pgTime)]).catch(() => {
+        for (const id of batch.keys()) this.memory.untouched(id);
+      });
+    });
+  }
+
+  /** The token row of `tokenHash`, read with every other hash asked for in the same tick. */
+  private row(tokenHash: string): Promise<TokenRow | undefined> {
+    const queued = this.waiting.get(tokenHash);
+    if (queued) return queued.promise;
+    let resolve!: (row: TokenRow | undefined) => void;
+    let reject!: (err: unknown) => void;
+    const promise = new Promise<TokenRow | undefined>((res, rej) => ((resolve = res), (reject = rej)));
+    this.waiting.set(tokenHash, { promise, resolve, reject });
+    if (this.waiting.size === 1) setImmediate(() => void this.lookup());
+    return promise;
+  }
+
+  private async lookup(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = new Map();
+    try {
+      const { rows } = await this.pool.query<TokenRow & { hash: string }>(PG_AUTH_SQL.tokens, [[...batch.keys()]]);
+      const byHash = new Map(rows.map((r) => [r.hash, r]));
+      for (const [hash, w] of batch) w.resolve(byHash.get(hash));
+    } catch (err) {
+      for (const w of batch.values()) w.reject(err);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+// Heartbeat ingest on PostgreSQL: the same rows and rules as store/heartbeat-ingest.ts on SQLite
+// (only a report measured after the stored one replaces it, missed-database counts, replica TXID
+// high marks, the database-per-project limit), for a batch of heartbeats in one transaction
+// (batch-commit.ts) with one statement per kind and round (ingest-rows.ts rounds), each heartbeat
+// acknowledged only after its transaction committed.
+import type pg from "pg";
+import type { HeartbeatPayload } from "../../protocol.ts";
+import { DatabaseLimitError, type HeartbeatIngestOptions, type Ingested } from "../heartbeat-ingest.ts";
+import type { HeartbeatIngestPart } from "../fast-path-types.ts";
+import { batchCommit } from "./batch-commit.ts";
+import { columns, databaseRow, databasesOf, heartbeatRow, measuredAt, overLimit, replicaRows, rounds, type IngestItem, type StoredReplica } from "./ingest-rows.ts";
+import { pgTime, retryable } from "./pool.ts";
+import { PG_INGEST_SQL as SQL } from "./sql.ts";
+
+/** Transactions retried after a deadlock or serialization failure (another core writing the same rows). */
+const RETRIES = 5;
+
+export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
+  private readonly commit: (item: IngestItem) => Promise<Ingested>;
+  /** Transactions committed (for tests and the bench). */
+  commits = 0;
+
+  constructor(private readonly pool: pg.Pool, private readonly options: HeartbeatIngestOptions) {
+    this.commit = batchCommit((batch) => this.transaction(batch));
+  }
+
+  /**
+   * Writes a heartbeat (already checked by schema and reported-values.ts); resolves once committed.
+   * Rejects with DatabaseLimitError when it names too many databases (nothing of it written).
+   */
+  ingest(projectId: string, hb: HeartbeatPayload, receivedAt: Date): Promise<Ingested> {
+    return this.commit({ projectId, hb, receivedAt });
+  }
+
+  private async transaction(batch: IngestItem[]): Promise<(Ingested | Error)[]> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        const out: (Ingested | Error)[] = [];
+        const at = new Map(batch.map((item, i) => [item, i]));
+        for (const round of rounds(batch)) {
+          const results = await this.writeRound(client, round);
+          round.forEach((item, i) => (out[at.get(item)!] = results[i]));
+        }
+        await client.query("COMMIT");
+        this.commits++;
+        return out;
+      } catch (err) {
+        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+        if (retryable(err) && attempt < RETRIES) continue;
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  /** One round (each project once): its statements, one per kind. */
+  private async writeRound(client: pg.PoolClient, round: IngestItem[]): Promise<(Ingested | Error)[]> {
+    const heartbeats = round.map(heartbeatRow);
+    const { rows: inserted } = await client.query<{ id: string }>(SQL.insertHeartbeats, columns(heartbeats, 8));
+    const insertedIds = new Set(inserted.map((r) => r.id));
+    const fresh = round.filter((_, i) => insertedIds.has(heartbeats[i][0] as string));
+
+    const stored = new Map<string, string[]>();
+    if (fresh.length > 0) {
+      const { rows } = await client.query<{ projectId: string; name: string }>(SQL.databaseNames, [fresh.map((i) => i.projectId)]);
+      for (const r of rows) (stored.get(r.projectId) ?? stored.set(r.projectId, []).get(r.projectId)!).push(r.name);
+    }
+    const refused = new Map<IngestItem, DatabaseLimitError>();
+    for (const item of fresh) {
+      const wouldHave = overLimit(stored.get(item.projectId) ?? [], item.hb, this.options.maxDatabasesPerProject);
+      if (wouldHave !== null) refused.set(item, new DatabaseLimitError(this.options.maxDatabasesPerProject, wouldHave));
+    }
+    if (refused.size > 0) {
+      await client.query(SQL.deleteHeartbeats, [round.flatMap((item, i) => (refused.has(item) ? [heartbeats[i][0]] : []))]);
+    }
+    const accepted = fresh.filter((item) => !refused.has(item));
+    if (accepted.length > 0) await this.writeState(client, accepted);
+    const written = new Set(fresh);
+    return round.map((item) => refused.get(item) ?? { projectId: item.projectId, duplicate: !written.has(item) });
+  }
+
+  /** Databases, replicas, missed counts and the project's last heartbeat of accepted heartbeats. */
+  private async writeState(client: pg.PoolClient, items: IngestItem[]): Promise<void> {
+    const reported = new Map(items.map((item) => [item.projectId, { item, databases: new Map(databasesOf(item.hb).map((d) => [d.name, d])) }]));
+    const dbRows = [...reported.values()].flatMap(({ item, databases }) => [...databases.values()].map((d) => databaseRow(item, d)));
+    if (dbRows.length > 0) {
+      const { rows: written } = await client.query<{ id: string; projectId: string; name: string }>(SQL.upsertDatabases, columns(dbRows, 14));
+      // Rows not returned: an older, queued heartbeat's report (history only).
+      if (written.length > 0) {
+        const { rows: replicas } = await client.query<StoredReplica>(SQL.replicas, [written.map((w) => w.id)]);
+        const byDatabase = new Map<string, StoredReplica[]>();
+        for (const r of replicas) (byDatabase.get(r.databaseId) ?? byDatabase.set(r.databaseId, []).get(r.databaseId)!).push(r);
+        const upserts: unknown[][] = [];
+        const gone: string[] = [];
+        for (const w of written) {
+          const { item, databases } = reported.get(w.projectId)!;
+          const out = replicaRows(item, w.id, databases.get(w.name)!, byDatabase.get(w.id) ?? []);
+          upserts.push(...out.rows);
+          gone.push(...out.gone);
+        }
+        if (upserts.length > 0) await client.query(SQL.upsertReplicas, columns(upserts, 14));
+        if (gone.length > 0) await client.query(SQL.deleteReplicas, [gone]);
+      }
+    }
+    await client.query(SQL.missDatabases, [
+      items.map((i) => i.projectId),
+      items.map((i) => pgTime(measuredAt(i))),
+      items.map((i) => JSON.stringify(i.hb.databases.map((d) => d.name))),
+    ]);
+    await client.query(SQL.touchProjects, [items.map((i) => i.projectId), items.map((i) => pgTime(i.receivedAt))]);
+  }
+}

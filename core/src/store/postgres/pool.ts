@@ -1,0 +1,32 @@
+// The hot path's pg pool: timestamp(3) columns (no zone; Prisma stores UTC) read as UTC Dates, where
+// pg's default would read them in the process's local zone; bigint read as text (callers bound it).
+//
+//   openPool(url, max): pg.Pool          url: postgresql://…; max: connections (≥ 1)
+//   pgTime(date): string                 a JS Date as the UTC text a timestamp(3) parameter takes
+import pg from "pg";
+
+const TIMESTAMP_OID = 1114;
+
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMP_OID && format !== "binary" ? (text: string) => new Date(text.replace(" ", "T") + "Z") : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+};
+
+export function openPool(url: string, max: number): pg.Pool {
+  if (!Number.isInteger(max) || max < 1) throw new Error(`maxConnections: ${max} is not a whole number ≥ 1`);
+  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000 });
+  // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  return pool;
+}
+
+/** A timestamp(3) parameter: ISO text, whose zone PostgreSQL ignores for `timestamp`, so UTC digits are stored. */
+export function pgTime(date: Date): string {
+  return date.toISOString();
+}
+
+/** True for the errors a transaction may be retried after: deadlock, serialization failure. */
+export function retryable(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === "40P01" || code === "40001";
+}

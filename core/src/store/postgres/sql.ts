@@ -1,0 +1,81 @@
+// Every raw SQL statement of the PostgreSQL hot path (agent auth, heartbeat ingest, the list's order),
+// in one place, so that test/store/postgres-fast-sql.test.ts checks their tables and columns against
+// prisma/schema.prisma and prepares them on a database the PostgreSQL migrations built.
+// Batched: a statement carries many rows as arrays ($n::type[] through unnest). Times go in as ISO
+// text cast to timestamp(3) (UTC, as Prisma stores DateTime) and come out as UTC Dates (pool.ts).
+import { STORED_DRILLABLE_SQL } from "../../drills/stored-subject.ts";
+
+/** agent-auth.ts: the tokens of many hashes at once, and their advisory lastUsedAt. */
+export const PG_AUTH_SQL = {
+  tokens: `SELECT t.id, t."projectId", t."revokedAt", t."expiresAt", t.hash, p."heartbeatGraceSeconds"
+    FROM "AgentToken" t JOIN "Project" p ON p.id = t."projectId" WHERE t.hash = ANY($1::text[])`,
+  touchTokens: `UPDATE "AgentToken" t SET "lastUsedAt" = v.at
+    FROM unnest($1::text[], $2::timestamp(3)[]) AS v(id, at) WHERE t.id = v.id`,
+} as const;
+
+/** heartbeat-ingest.ts: the rows of a round of heartbeats (each project once), one statement per kind. */
+export const PG_INGEST_SQL = {
+  // A heartbeat already stored (its agent's sequence) returns no id: a duplicate.
+  insertHeartbeats: `INSERT INTO "Heartbeat" (id, "projectId", "receivedAt", "sentAt", "agentId", sequence, "storageBytes", payload)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::timestamp(3)[], $4::timestamp(3)[], $5::text[], $6::int[], $7::bigint[], $8::text[])
+    ON CONFLICT DO NOTHING RETURNING id`,
+  // A heartbeat refused for the database limit after its row was inserted: as if never written.
+  deleteHeartbeats: `DELETE FROM "Heartbeat" WHERE id = ANY($1::text[])`,
+  databaseNames: `SELECT "projectId", name FROM "Database" WHERE "projectId" = ANY($1::text[])`,
+  // Only a report measured after the stored one replaces it; a row not returned is an older, queued heartbeat's.
+  upsertDatabases: `INSERT INTO "Database" AS d (id, "projectId", name, path, "sizeBytes", "walBytes", position, "lastHeartbeatAt", "exists", errors, notes, "tableCounts", "tableCountsAt", "markerEnabled")
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::timestamp(3)[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::timestamp(3)[], $14::boolean[])
+    ON CONFLICT ("projectId", name) DO UPDATE SET
+      path = excluded.path, "sizeBytes" = excluded."sizeBytes", "walBytes" = excluded."walBytes", position = excluded.position,
+      "lastHeartbeatAt" = excluded."lastHeartbeatAt", "exists" = excluded."exists", errors = excluded.errors, notes = excluded.notes,
+      "tableCounts" = COALESCE(excluded."tableCounts", d."tableCounts"),
+      "tableCountsAt" = COALESCE(excluded."tableCountsAt", d."tableCountsAt"),
+      "markerEnabled" = excluded."markerEnabled", "missedHeartbeats" = 0
+    WHERE d."lastHeartbeatAt" IS NULL OR d."lastHeartbeatAt" <= excluded."lastHeartbeatAt"
+    RETURNING id, "projectId", name`,
+  replicas: `SELECT id, "databaseId", url, "highTxid", "highTxidAt" FROM "Replica" WHERE "databaseId" = ANY($1::text[])`,
+  // highTxid, highTxidAt: computed from the stored row by store/replica-high-mark.ts.
+  upsertReplicas: `INSERT INTO "Replica" (id, "databaseId", type, url, generation, position, "pendingSince", "lastSnapshotAt", "lastWalAt", "storageBytes", "lastError", "highTxid", "highTxidAt", "updatedAt")
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp(3)[], $8::timestamp(3)[], $9::timestamp(3)[], $10::bigint[], $11::text[], $12::bigint[], $13::timestamp(3)[], $14::timestamp(3)[])
+    ON CONFLICT ("databaseId", url) DO UPDATE SET
+      type = excluded.type, generation = excluded.generation, position = excluded.position, "pendingSince" = excluded."pendingSince",
+      "lastSnapshotAt" = excluded."lastSnapshotAt", "lastWalAt" = excluded."lastWalAt", "storageBytes" = excluded."storageBytes",
+      "lastError" = excluded."lastError", "highTxid" = excluded."highTxid", "highTxidAt" = excluded."highTxidAt", "updatedAt" = excluded."updatedAt"`,
+  deleteReplicas: `DELETE FROM "Replica" WHERE id = ANY($1::text[])`,
+  // Only heartbeats measured after the database's own last report count as leaving it out. names: a JSON array of text.
+  missDatabases: `UPDATE "Database" d SET "missedHeartbeats" = d."missedHeartbeats" + 1
+    FROM unnest($1::text[], $2::timestamp(3)[], $3::jsonb[]) AS v(pid, at, names)
+    WHERE d."projectId" = v.pid AND (d."lastHeartbeatAt" IS NULL OR d."lastHeartbeatAt" < v.at) AND NOT (v.names ? d.name)`,
+  touchProjects: `UPDATE "Project" p SET "lastHeartbeatAt" = v.at
+    FROM unnest($1::text[], $2::timestamp(3)[]) AS v(id, at)
+    WHERE p.id = v.id AND (p."lastHeartbeatAt" IS NULL OR p."lastHeartbeatAt" < v.at)`,
+} as const;
+
+const DRILL_KINDS = `('drill_failed', 'drill_overdue')`;
+
+/**
+ * order-reads.ts: the same reads as store/order-reads.ts ORDER_SQL. PostgreSQL has no rowid: the stamp
+ * names rows by id (ordered, so equal contents give equal text) and weighs a finished drill's status by
+ * hashtext(id) where SQLite weighs it by rowid.
+ */
+export const PG_ORDER_SQL = {
+  stamp: `SELECT
+    (SELECT count(*) || ':' || coalesce(string_agg(p.id || ' ' || p.status || ' ' || ${STORED_DRILLABLE_SQL}::int || ' ' || p.name, chr(10) ORDER BY p.id), '') FROM "Project" p)
+    || '|' || (SELECT count(*) || ':' || coalesce(string_agg(id, ',' ORDER BY id), '') FROM "Database")
+    || '|' || (SELECT count(*) || ':' || coalesce(max(id), '') || ':' || coalesce(max("finishedAt")::text, '') || ':'
+         || coalesce(sum(hashtext(id)::bigint * CASE status WHEN 'passed' THEN 1 WHEN 'failed' THEN 2 ELSE 3 END), 0) || ':' || count(*) FILTER (WHERE "databaseId" IS NULL)
+         FROM "Drill" WHERE status IN ('passed', 'failed', 'error'))
+    || '|' || (SELECT count(*) || ':' || coalesce(string_agg(id || kind, ',' ORDER BY id), '') FROM "Incident" WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS})
+    AS stamp`,
+  projects: `SELECT id, name, status::text AS status FROM "Project"`,
+  lastDrills: `SELECT d."projectId" AS "projectId", l.status::text AS status FROM "Database" d JOIN (
+      SELECT "databaseId", status, ROW_NUMBER() OVER (PARTITION BY "databaseId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
+      WHERE status IN ('passed', 'failed', 'error') AND "databaseId" IS NOT NULL
+    ) l ON l."databaseId" = d.id AND l.rn = 1
+    UNION ALL
+    SELECT p.id AS "projectId", s.status::text AS status FROM "Project" p JOIN (
+      SELECT "projectId", status, ROW_NUMBER() OVER (PARTITION BY "projectId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
+      WHERE status IN ('passed', 'failed', 'error') AND "databaseId" IS NULL
+    ) s ON s."projectId" = p.id AND s.rn = 1 WHERE ${STORED_DRILLABLE_SQL}`,
+  openDrillIncidents: `SELECT "projectId", kind::text AS kind FROM "Incident" WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS}`,
+} as const;
