@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { openPostgresStore } from "../../../src/store/postgres-db.ts";
 import { postgresWindows } from "../../../src/server/auth-state/postgres-windows.ts";
+import { openAuthWindows } from "../../../src/server/auth-state/open.ts";
+import { createAuthFailures } from "../../../src/server/failure-limiter.ts";
 import { startPostgres, type PostgresCluster } from "../../support/postgres.ts";
 import { sleep } from "../../support/wait-for.ts";
 import { sharedWindowsContract } from "./window-contract.ts";
@@ -11,14 +13,17 @@ import { sharedWindowsContract } from "./window-contract.ts";
 let cluster: PostgresCluster;
 let one: pg.Pool;
 let two: pg.Pool;
+let url: string;
 
 beforeAll(async () => {
   cluster = await startPostgres();
-  const url = await cluster.createDatabase("auth_windows");
+  url = await cluster.createDatabase("auth_windows");
   // Migrates the database as a core on it does.
   await (await openPostgresStore(url)).$disconnect();
   one = new pg.Pool({ connectionString: url, max: 2 });
   two = new pg.Pool({ connectionString: url, max: 2 });
+  // The last test stops the server under the idle clients.
+  for (const pool of [one, two]) pool.on("error", () => undefined);
 }, 90_000);
 afterAll(async () => {
   await one?.end();
@@ -46,5 +51,25 @@ describe("failure windows in PostgreSQL", () => {
     const rows = async () => (await one.query(`SELECT "key" FROM "AuthWindow" WHERE "key" LIKE 'prune:%' ORDER BY "key"`)).rows.map((r) => r.key);
     for (let i = 0; i < 50 && (await rows()).includes("prune:old"); i++) await sleep(50);
     expect(await rows()).toEqual(["prune:open", "prune:trigger"]);
+  });
+
+  // Last: it stops the cluster.
+  it("PostgreSQL down: each process counts alone, so guesses stay limited, other addresses are free, and it is logged once", async () => {
+    const warnings: string[] = [];
+    const windows = openAuthWindows({ kind: "postgres", url }, { warn: (m) => warnings.push(m), info: () => undefined });
+    try {
+      const failures = createAuthFailures(3, windows);
+      await failures.fail("10.0.0.1");
+      expect((await one.query(`SELECT "count" FROM "AuthWindow" WHERE "key" = 'fail:10.0.0.1'`)).rows).toEqual([{ count: 1 }]);
+      await cluster.stop();
+      for (let i = 0; i < 3; i++) await failures.fail("10.0.0.1");
+      expect(await failures.blockedFor("10.0.0.1")).toBeGreaterThan(55_000);
+      expect(await failures.blockedFor("10.0.0.2")).toBe(0);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^PostgreSQL is unreachable for failed-login counts \(.+\): counting in this process only until it is back$/);
+      expect(warnings[0]).not.toContain(url);
+    } finally {
+      await windows.close();
+    }
   });
 });
