@@ -8,6 +8,7 @@ import { storeTime } from "./time.ts";
 import { INGEST_SQL, prepareAll } from "./fast-sql.ts";
 import { groupCommit } from "./group-commit.ts";
 import { nextHighMark, reportedTxid } from "./replica-high-mark.ts";
+import { reportedDatabases } from "./reported-databases.ts";
 import type { HeartbeatIngestPart } from "./fast-path-types.ts";
 
 /** A heartbeat that would bring its project past BORELA_MAX_DATABASES_PER_PROJECT; nothing of it is written. */
@@ -71,7 +72,10 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
       payload: JSON.stringify(hb),
     });
     if (inserted.changes === 0) return { projectId, duplicate: true };
-    this.checkDatabaseLimit(projectId, hb);
+    const names = hb.databases.map((d) => d.name);
+    const stored = reportedDatabases((this.stmts.databaseNames.all(projectId) as { name: string }[]).map((r) => r.name), names);
+    // Thrown inside the transaction: nothing of this heartbeat is stored.
+    if (stored.wouldHave > this.options.maxDatabasesPerProject) throw new DatabaseLimitError(this.options.maxDatabasesPerProject, stored.wouldHave);
 
     for (const d of hb.databases) {
       const row = this.stmts.upsertDatabase.get({
@@ -94,7 +98,7 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
       if (!row) continue; // an older, queued heartbeat: history only
       this.writeReplicas(row.id, d.replicas, reportedTxid(d.position), at, receivedAt);
     }
-    this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(hb.databases.map((d) => d.name)) });
+    if (stored.leavesOut) this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(names) });
     this.stmts.touchProject.run({ projectId, at: storeTime(receivedAt) });
     return { projectId, duplicate: false };
   }
@@ -132,12 +136,5 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
     for (const old of stored) {
       if (!reported.has(old.url)) this.stmts.deleteReplica.run(old.id);
     }
-  }
-
-  /** Throws DatabaseLimitError (rolling the transaction back) when the heartbeat names too many databases. */
-  private checkDatabaseLimit(projectId: string, hb: HeartbeatPayload): void {
-    const names = new Set((this.stmts.databaseNames.all(projectId) as { name: string }[]).map((r) => r.name));
-    for (const d of hb.databases) names.add(d.name);
-    if (names.size > this.options.maxDatabasesPerProject) throw new DatabaseLimitError(this.options.maxDatabasesPerProject, names.size);
   }
 }
