@@ -29,7 +29,7 @@ function flaky(now: () => number) {
 
 describe("withFallback", () => {
   it("answers from memory while the backend is down or hangs, logs the outage once and the recovery once", async () => {
-    const t = 0;
+    let t = 0;
     const shared = flaky(() => t);
     const log: string[] = [];
     const w = withFallback(shared.windows, "Redis", { warn: (m) => log.push(`warn ${m}`), info: (m) => log.push(`info ${m}`) }, { now: () => t, timeoutMs: 50 });
@@ -39,13 +39,23 @@ describe("withFallback", () => {
     shared.set("down");
     expect(await w.add("k", 60_000)).toMatchObject({ count: 2 }); // this process's own two
     expect(await w.add("k", 60_000)).toMatchObject({ count: 3 });
+    // Within a second of the last failure the backend is not asked again: a hang costs nothing.
     shared.set("hang");
-    const started = performance.now();
+    let started = performance.now();
     expect(await w.get("k")).toMatchObject({ count: 3 });
+    expect(performance.now() - started).toBeLessThan(20);
+    // A second later it is asked, and its hang is cut at the timeout (50 ms here).
+    t += 1_000;
+    started = performance.now();
+    expect(await w.get("k")).toMatchObject({ count: 3 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(log).toEqual(["warn Redis is unreachable for failed-login counts (connect ECONNREFUSED): counting in this process only until it is back"]);
     // Back: the worse of the two windows, so the failures counted alone keep their weight.
     shared.set("up");
+    expect(await w.get("k")).toMatchObject({ count: 3 });
+    expect(log).toHaveLength(1);
+    t += 1_000;
     expect(await w.get("k")).toMatchObject({ count: 3 });
     expect(log).toEqual([expect.stringMatching(/^warn /), "info failed-login counts are shared through Redis again"]);
     expect(await w.get("other")).toBeNull();
