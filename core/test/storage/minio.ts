@@ -10,6 +10,7 @@ import path from "node:path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { freePort } from "../support/ports.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { watchChild } from "../support/child-output.ts";
 
 export const MINIO_BIN = process.env.BORELA_MINIO_BIN ?? path.resolve(import.meta.dirname, "..", "..", "..", ".tools", "bin", "minio");
 
@@ -50,7 +51,6 @@ export async function startMinio(): Promise<MinioServer> {
   const port = await freePort();
   const rootUser = "borelaoperator";
   const rootPassword = `operator-secret-${Math.random().toString(36).slice(2)}`;
-  let output = "";
   const child: ChildProcess = spawn(MINIO_BIN, ["server", path.join(dir.path, "data"), "--address", `127.0.0.1:${port}`, "--quiet"], {
     env: {
       PATH: process.env.PATH,
@@ -65,22 +65,17 @@ export async function startMinio(): Promise<MinioServer> {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const keep = (c: Buffer) => {
-    if (output.length < 100_000) output += c.toString();
-  };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const { output, exited } = watchChild(child, 100_000);
   const endpoint = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 60_000;
   for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`MinIO exited (${child.exitCode}): ${output.slice(-2000)}`);
+    if (child.exitCode !== null) throw new Error(`MinIO exited (${child.exitCode}): ${output().slice(-2000)}`);
     const ready = await fetch(`${endpoint}/minio/health/ready`).then((r) => r.ok, () => false);
     if (ready) break;
     if (Date.now() > deadline || i > 600) {
       child.kill("SIGKILL");
-      throw new Error(`MinIO not ready on ${endpoint} within 60 s: ${output.slice(-2000)}`);
+      throw new Error(`MinIO not ready on ${endpoint} within 60 s: ${output().slice(-2000)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -97,7 +92,7 @@ export async function startMinio(): Promise<MinioServer> {
         client.destroy();
       }
     },
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode === null) {
         child.kill("SIGTERM");

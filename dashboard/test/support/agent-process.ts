@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
+import { watchChild } from "../../../core/test/support/child-output.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
 
@@ -30,7 +31,6 @@ async function childPids(parent: number): Promise<{ pid: number; comm: string }[
 }
 
 export function startAgentProcess(opts: { server: string; token: string; database: string; replicaUrl: string; dir: string; args?: string[] }): AgentProcess {
-  let output = "";
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "core", "bin", "borela.js"), "agent", ...(opts.args ?? [])], {
     cwd: ROOT,
     env: {
@@ -48,17 +48,12 @@ export function startAgentProcess(opts: { server: string; token: string; databas
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const keep = (chunk: Buffer) => {
-    if (output.length < 200_000) output += chunk.toString();
-  };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const { output, exited } = watchChild(child, 200_000);
   const pid = child.pid!;
 
   return {
     pid,
-    output: () => output,
+    output,
     async litestreamPid() {
       return (await childPids(pid)).find((c) => c.comm === "litestream" || c.comm.startsWith("litestream-0."))?.pid ?? null;
     },
