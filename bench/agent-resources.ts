@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { bundleAgent } from "../core/src/agent/bundle.ts";
+import { stopChild } from "../core/test/support/child-output.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const WINDOW_S = Number(process.env.BENCH_WINDOW_SECONDS ?? 30);
@@ -61,14 +62,7 @@ async function measure(pid: number, seconds: number): Promise<Measure> {
   return { peakRss, endRss, cpuPercent: ((cpuTicks(pid) - t0) / TICKS / elapsed) * 100 };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
+const stop = (child: ChildProcess) => stopChild(child, 15_000);
 
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 

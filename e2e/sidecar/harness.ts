@@ -8,6 +8,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { ensureDocker } from "../../core/test/support/docker.ts";
 import { waitFor } from "../../core/test/support/wait-for.ts";
+import { stopChild, watchChild } from "../../core/test/support/child-output.ts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 /** The line the image's agents run by default (0.5): plain restores of their replicas use its binary. */
@@ -146,19 +147,5 @@ export function writerApp(dbPath: string, everyMs: number): string[] {
 
 export function startDiscover(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
   const child = spawn(process.execPath, [path.join(root, "core/bin/borela.js"), "discover", ...args], { env });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<void>((r) => child.on("exit", () => r()));
-  return {
-    child,
-    output: () => out,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 40_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return { child, output: watchChild(child, 1_000_000).output, stop: () => stopChild(child, 40_000) };
 }

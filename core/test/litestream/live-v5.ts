@@ -9,6 +9,7 @@ import { resolveLitestreamBinFor } from "../../src/litestream/binary.ts";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { stopChild } from "../support/child-output.ts";
 
 export const litestream05 = () => resolveLitestreamBinFor("0.5", null);
 
@@ -106,14 +107,7 @@ export async function startLitestream05(dir: string, dbPath: string, replica: Re
         { timeoutMs, what: `a snapshot (level 9) in the replica (litestream: ${lines.slice(-3).join(" | ")})` },
       );
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, 5_000),
   };
 }
 

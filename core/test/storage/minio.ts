@@ -10,7 +10,7 @@ import path from "node:path";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { freePort } from "../support/ports.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { watchChild } from "../support/child-output.ts";
+import { stopChild, watchChild } from "../support/child-output.ts";
 
 export const MINIO_BIN = process.env.BORELA_MINIO_BIN ?? path.resolve(import.meta.dirname, "..", "..", "..", ".tools", "bin", "minio");
 
@@ -65,7 +65,7 @@ export async function startMinio(): Promise<MinioServer> {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const { output, exited } = watchChild(child, 100_000);
+  const { output } = watchChild(child, 100_000);
   const endpoint = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 60_000;
@@ -94,12 +94,7 @@ export async function startMinio(): Promise<MinioServer> {
     },
     output,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        const killed = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(killed);
-      }
+      await stopChild(child, 10_000);
       await dir.remove();
     },
   };

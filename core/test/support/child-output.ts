@@ -1,4 +1,5 @@
-// What a spawned helper process (MinIO, an agent) said and when it exited, for tests' error messages and stops.
+// A spawned helper process in tests and benchmarks (MinIO, an agent, Litestream): what it said, when it
+// exited, and stopping it.
 import type { ChildProcess } from "node:child_process";
 
 export interface ChildWatch {
@@ -17,4 +18,14 @@ export function watchChild(child: ChildProcess, max: number): ChildWatch {
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
   return { output: () => output, exited: new Promise<void>((resolve) => child.once("exit", () => resolve())) };
+}
+
+/** SIGTERM, then SIGKILL after `killAfterMs`; resolves once the child exited (at once when it already had). */
+export async function stopChild(child: ChildProcess, killAfterMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+  await exited;
+  clearTimeout(timer);
 }
