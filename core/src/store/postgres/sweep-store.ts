@@ -1,0 +1,52 @@
+// The freshness sweep's store on PostgreSQL (sweep-store.ts AsyncSweepStore) over a pg pool shared
+// with the hot path's other parts (postgres/fast-path.ts). A batch holds one pooled connection for
+// one transaction: lock the projects (in id order), read them all in one query, decide each, write
+// each kind of row in one statement, commit.
+//
+//   postgresSweepStore(pool, auth): AsyncSweepStore
+//     pool: openPool's (postgres/pool.ts), on a database the PostgreSQL migrations built
+//     auth: this process's agent auth, for token rejections (in memory, postgres/agent-auth.ts)
+import type pg from "pg";
+import type { AgentAuthPart } from "../fast-path-types.ts";
+import type { AsyncSweepStore, SweepDecision } from "../sweep-store.ts";
+import type { SweepInput } from "../sweep-reads.ts";
+import { PostgresSweepReads } from "./sweep-reads.ts";
+import { PostgresSweepWrites } from "./sweep-writes.ts";
+import { PostgresIncidentSweepWrites, applyIncidents } from "./incident-sweep-writes.ts";
+import { PostgresSweepMark } from "./sweep-mark.ts";
+import { inTransaction } from "./sweep-transaction.ts";
+import { PG_SWEEP_READ_SQL } from "./sweep-sql.ts";
+
+export function postgresSweepStore(pool: pg.Pool, auth: Pick<AgentAuthPart, "lastRejection" | "rejectedSince">): AsyncSweepStore {
+  const reads = new PostgresSweepReads(pool, auth);
+  return {
+    reads,
+    writes: new PostgresSweepWrites(pool),
+    incidents: new PostgresIncidentSweepWrites(pool),
+    mark: new PostgresSweepMark(pool),
+    batch<R>(projectIds: string[], now: Date, decide: (input: SweepInput) => SweepDecision<R>): Promise<Map<string, R>> {
+      const ids = [...new Set(projectIds)];
+      if (ids.length === 0) return Promise.resolve(new Map());
+      return inTransaction(pool, async (client) => {
+        await client.query(PG_SWEEP_READ_SQL.lock, [ids]);
+        const inputs = await reads.readMany(client, ids);
+        const results = new Map<string, R>();
+        const decided: { id: string; decision: SweepDecision<R> }[] = [];
+        for (const id of ids) {
+          const input = inputs.get(id);
+          if (!input) continue;
+          const decision = decide(input);
+          decided.push({ id, decision });
+          results.set(id, decision.result);
+        }
+        const writes = new PostgresSweepWrites(client);
+        await applyIncidents(client, decided.map(({ id, decision }) => ({ projectId: id, actions: decision.plan.incidents })), now);
+        await writes.projectStatuses(decided.flatMap(({ id, decision: { plan } }) => (plan.project ? [{ id, ...plan.project, now }] : [])));
+        await writes.databaseStatuses(decided.flatMap(({ decision }) => decision.plan.databases));
+        // Last: the incident writes above clear these projects' deadlines (triggers).
+        await writes.deadlines(decided.map(({ id, decision }) => ({ id, at: decision.plan.deadline })));
+        return results;
+      });
+    },
+  };
+}

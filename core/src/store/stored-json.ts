@@ -1,0 +1,25 @@
+// The JSON text columns the sweep reads, parsed as store/sweep-reads.ts parses them on SQLite (its
+// private copies stay until that file is next changed; these serve postgres/sweep-reads.ts).
+import type { Position } from "../protocol.ts";
+
+/** A stored Position (JSON written at ingest, protocol.ts); null when absent or not of that shape. */
+export function parsePosition(json: string | null): Position | null {
+  if (!json) return null;
+  try {
+    const v = JSON.parse(json) as Position;
+    const n = (x: unknown) => typeof x === "number" && Number.isFinite(x);
+    return v && (v.generation === null || typeof v.generation === "string") && n(v.index) && n(v.offset) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A stored errors column (JSON array of strings); [] when unreadable. */
+export function parseErrors(json: string): string[] {
+  try {
+    const v = JSON.parse(json);
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}
