@@ -41,7 +41,7 @@ function startCore(name: string): Promise<Core> {
   });
   let out = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`core ${name} did not start within 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`core ${name} did not start within 90 s:\n${out}`)), 90_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
@@ -73,7 +73,7 @@ beforeAll(async () => {
   dir = await tmpDir("borela-auth-processes-");
   redis = await startRedis();
   cores.push(...(await Promise.all([startCore("a"), startCore("b")])));
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   for (const c of cores) c.child.kill("SIGKILL");
   await Promise.all(cores.map((c) => (c.child.exitCode !== null || c.child.signalCode !== null ? undefined : new Promise((r) => c.child.once("exit", r)))));
@@ -105,8 +105,8 @@ describe("two core processes share sessions, token revocation and failed-login c
     expect((await call(b, "POST", "/api/v1/heartbeats", { token: project.agentToken, body: heartbeat({ sequence: 0 }) })).status).toBe(201);
 
     // The bound is on B's cache (a lookup is kept AUTH_CACHE_MS): no heartbeat sent to B 2 s or more after
-    // the revocation was asked for is accepted. Polling every 20 ms puts the first refusal at most a poll
-    // and a request later.
+    // the revocation was asked for is accepted (strict: B's lookup came before it). Polling every 20 ms puts
+    // the first refusal a poll and a request later (up to 500 ms allowed: a loaded machine's request).
     const revokedAt = performance.now();
     expect((await call(a, "DELETE", `/api/v1/projects/${project.id}/tokens/${token.id}`, { token: ADMIN })).status).toBe(204);
     let lastAccepted = 0;
@@ -125,7 +125,7 @@ describe("two core processes share sessions, token revocation and failed-login c
     console.log(`token revoked at A: last accepted at B ${Math.round(lastAccepted)} ms after, first refused ${Math.round(refused)} ms after`);
     expect(refused).toBeGreaterThan(0);
     expect(lastAccepted).toBeLessThan(REVOCATION_BOUND_MS);
-    expect(refused).toBeLessThanOrEqual(REVOCATION_BOUND_MS + 100);
+    expect(refused).toBeLessThanOrEqual(REVOCATION_BOUND_MS + 500);
   });
 
   it("failed logins at A count at B: 429 at B once the limit is reached across both; the right token still signs in", async () => {
