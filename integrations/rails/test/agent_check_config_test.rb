@@ -3,11 +3,8 @@ require "open3"
 
 # The agent itself reads what the generator writes: `borela agent --check-config`
 # accepts config/borela.yml, and refuses a relative path naming it.
-class AgentCheckConfigTest < Rails::Generators::TestCase
-  include GeneratorTestSupport
-  tests BorelaGenerator
+class AgentCheckConfigTest < BorelaGeneratorTestCase
   destination File.join(TMP_ROOT, "agent-check")
-  setup :prepare_destination
 
   BORELA = File.expand_path("../../../core/bin/borela.js", __dir__)
   ENV_VARS = { "BORELA_SERVER" => "http://127.0.0.1:9", "BORELA_AGENT_TOKEN" => "bra_test_value_not_a_secret" }.freeze

@@ -1,11 +1,8 @@
 require_relative "test_helper"
 
 # config/borela.yml from database.yml fixtures: which databases, which paths, which settings.
-class BorelaGeneratorTest < Rails::Generators::TestCase
-  include GeneratorTestSupport
-  tests BorelaGenerator
+class BorelaGeneratorTest < BorelaGeneratorTestCase
   destination File.join(TMP_ROOT, "agent-config")
-  setup :prepare_destination
 
   test "Rails 8 four-database layout: every production database at its path in the container" do
     app_with "config/database.yml" => "rails8_database.yml"

@@ -1,11 +1,8 @@
 require_relative "test_helper"
 
 # The compose service `bin/rails g borela` prints when the app has a compose file.
-class ComposeGeneratorTest < Rails::Generators::TestCase
-  include GeneratorTestSupport
-  tests BorelaGenerator
+class ComposeGeneratorTest < BorelaGeneratorTestCase
   destination File.join(TMP_ROOT, "compose")
-  setup :prepare_destination
 
   # The YAML document printed after "Add this service", up to the next steps.
   def printed_service(output)

@@ -1,11 +1,8 @@
 require_relative "test_helper"
 
 # The Kamal side of `bin/rails g borela`: the accessory in config/deploy.yml and the secret.
-class KamalGeneratorTest < Rails::Generators::TestCase
-  include GeneratorTestSupport
-  tests BorelaGenerator
+class KamalGeneratorTest < BorelaGeneratorTestCase
   destination File.join(TMP_ROOT, "kamal")
-  setup :prepare_destination
 
   def rails8_app
     app_with "config/database.yml" => "rails8_database.yml", "config/deploy.yml" => "rails8_deploy.yml",

@@ -43,3 +43,10 @@ module GeneratorTestSupport
        .sort.to_h { |f| [f, read(f)] }
   end
 end
+
+# The generator's test cases: each names its own destination folder under TMP_ROOT.
+class BorelaGeneratorTestCase < Rails::Generators::TestCase
+  include GeneratorTestSupport
+  tests BorelaGenerator
+  setup :prepare_destination
+end
