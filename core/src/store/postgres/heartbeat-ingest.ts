@@ -86,7 +86,7 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
   /** Databases, replicas, missed counts and the project's last heartbeat of accepted heartbeats. */
   private async writeState(client: pg.PoolClient, items: IngestItem[]): Promise<void> {
     const reported = new Map(items.map((item) => [item.projectId, { item, databases: new Map(databasesOf(item.hb).map((d) => [d.name, d])) }]));
-    const dbRows = [...reported.values()].flatMap(({ item, databases }) => [...databases.values()].map((d) => databaseRow(item, d)));
+    const dbRows = [...reported.values()].flatMap(({ item, databases }) => [...databases.values()].map((d) => databaseRow(item, d))).sort(byKey(1, 2));
     if (dbRows.length > 0) {
       const { rows: written } = await client.query<{ id: string; projectId: string; name: string }>(SQL.upsertDatabases, columns(dbRows, 14));
       // Rows not returned: an older, queued heartbeat's report (history only).
@@ -102,7 +102,7 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
           upserts.push(...out.rows);
           gone.push(...out.gone);
         }
-        if (upserts.length > 0) await client.query(SQL.upsertReplicas, columns(upserts, 14));
+        if (upserts.length > 0) await client.query(SQL.upsertReplicas, columns(upserts.sort(byKey(1, 3)), 14));
         if (gone.length > 0) await client.query(SQL.deleteReplicas, [gone]);
       }
     }
@@ -113,4 +113,10 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
     ]);
     await client.query(SQL.touchProjects, [items.map((i) => i.projectId), items.map((i) => pgTime(i.receivedAt))]);
   }
+}
+
+/** Orders rows by two text columns: the order every core locks them in. */
+function byKey(first: number, second: number): (a: unknown[], b: unknown[]) => number {
+  const text = (row: unknown[]) => `${row[first] as string}\u0000${row[second] as string}`;
+  return (a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0);
 }

@@ -15,7 +15,10 @@ export interface IngestItem {
 type ReportedDatabase = HeartbeatPayload["databases"][number];
 type ReportedReplica = ReportedDatabase["replicas"][number];
 
-/** The batch split, in arrival order, into rounds in which no project appears twice. Pure. */
+/**
+ * The batch split, in arrival order, into rounds in which no project appears twice, each round ordered
+ * by project id: every core then locks a round's rows in the same order (no deadlock between cores). Pure.
+ */
 export function rounds<T extends { projectId: string }>(batch: T[]): T[][] {
   const out: T[][] = [];
   const lastRound = new Map<string, number>();
@@ -25,6 +28,7 @@ export function rounds<T extends { projectId: string }>(batch: T[]): T[][] {
     (out[i] ??= []).push(item);
     lastRound.set(item.projectId, i);
   }
+  for (const round of out) round.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0));
   return out;
 }
 
