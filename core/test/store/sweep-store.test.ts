@@ -11,6 +11,8 @@ import { openFastPath, type FastPath } from "../../src/store/fast-path.ts";
 import { openPool } from "../../src/store/postgres/pool.ts";
 import { sqliteSweepStore } from "../../src/store/sqlite-sweep-store.ts";
 import { postgresSweepStore } from "../../src/store/postgres/sweep-store.ts";
+import { PostgresAgentAuth } from "../../src/store/postgres/agent-auth.ts";
+import type { AgentAuthPart } from "../../src/store/fast-path-types.ts";
 import type { AsyncSweepStore, SweepInput } from "../../src/store/sweep-store.ts";
 import { decideSweep } from "../../src/freshness/sweep-decision.ts";
 import { startPostgres, type PostgresCluster } from "../support/postgres.ts";
@@ -21,7 +23,6 @@ const T0 = new Date("2026-11-29T12:00:00.000Z");
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
 const noHold = () => 0;
 const decide = (now: Date) => (input: SweepInput) => decideSweep(input, now, noHold, null);
-const noAuth = { lastRejection: () => null, rejectedSince: () => [] };
 
 interface Side {
   name: "sqlite" | "postgres";
@@ -29,6 +30,8 @@ interface Side {
   store: AsyncSweepStore;
   /** A second core's store on the same database. */
   peer: AsyncSweepStore;
+  /** The agent auth whose rejections `store` reads. */
+  auth: AgentAuthPart;
 }
 
 let cluster: PostgresCluster;
@@ -44,10 +47,11 @@ beforeAll(async () => {
   const sqliteDb = await openStore(tmp.path);
   fast = [0, 1].map(() => openFastPath(databaseFile(tmp.path), { maxDatabasesPerProject: 4 }));
   pools = [0, 1].map(() => openPool(url, 4));
+  const pgAuth = [0, 1].map((i) => new PostgresAgentAuth(pools[i]));
   sides = [
-    { name: "sqlite", db: sqliteDb, store: sqliteSweepStore(fast[0].sweep), peer: sqliteSweepStore(fast[1].sweep) },
+    { name: "sqlite", db: sqliteDb, store: sqliteSweepStore(fast[0].sweep), peer: sqliteSweepStore(fast[1].sweep), auth: fast[0].auth },
     // The two generated clients have the same API; the SQLite one's types stand for both.
-    { name: "postgres", db: pgDb as unknown as Store, store: postgresSweepStore(pools[0], noAuth), peer: postgresSweepStore(pools[1], noAuth) },
+    { name: "postgres", db: pgDb as unknown as Store, store: postgresSweepStore(pools[0], pgAuth[0]), peer: postgresSweepStore(pools[1], pgAuth[1]), auth: pgAuth[0] },
   ];
 }, 90_000);
 
@@ -228,6 +232,19 @@ describe("the sweep's store, SQLite and PostgreSQL alike", () => {
     });
     expect(r.incidents).toHaveLength(ids.length);
     expect(r.transitions.filter((t) => t.event === "opened")).toHaveLength(ids.length);
+  });
+
+  it("a revoked token's rejection, remembered by the agent auth, is read with the project and listed by rejectedSince", async () => {
+    const p = "revoked1";
+    const hash = "ab".repeat(32);
+    const r = await same("rejection", async ({ db, store, auth }) => {
+      await seedProject(db, p, at(-5));
+      await db.agentToken.create({ data: { id: `${p}-t`, projectId: p, hash, hint: "ab", revokedAt: at(-60) } });
+      const before = { since: await store.reads.rejectedSince(at(-1)), token: (await store.reads.read(p))!.project.rejectedToken };
+      expect(await auth.authenticate(hash, T0)).toEqual({ ok: false, reason: "revoked", projectId: p });
+      return { before, since: await store.reads.rejectedSince(at(-1)), later: await store.reads.rejectedSince(at(1)), token: (await store.reads.read(p))!.project.rejectedToken };
+    });
+    expect(r).toEqual({ before: { since: [], token: null }, since: [p], later: [], token: { at: T0, reason: "revoked" } });
   });
 
   it("the sweep mark: a peer's later sweep is read, an earlier one never moves it back", async () => {
