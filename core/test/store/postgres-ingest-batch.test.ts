@@ -3,6 +3,7 @@
 // none is acknowledged before its transaction committed: a deferred trigger holds every COMMIT on an
 // advisory lock the test holds, and while it does, no ingest has resolved and no row is visible. A
 // heartbeat whose COMMIT fails is refused alone; the others of its batch are written and acknowledged.
+// Two cores (two pools) ingesting the same projects at once, in opposite orders, both get everything written.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { openPostgresStore, type PostgresStore } from "../../src/store/postgres-db.ts";
@@ -104,4 +105,26 @@ describe("heartbeat ingest on PostgreSQL, batched", () => {
     expect(await visible(`WHERE sequence = 10`)).toBe(3);
     expect(await visible(`WHERE sequence = 10 AND "projectId" = 'p2'`)).toBe(0);
   }, 30_000);
+
+  it("two cores ingesting the same projects at once, in opposite orders, write every heartbeat and keep the newest report", async () => {
+    const other = openPostgresFastPath(cluster.url("ingest_batch"), { maxDatabasesPerProject: 4, maxConnections: 4 });
+    try {
+      const ids = Array.from({ length: PROJECTS }, (_, p) => `p${p}`);
+      const pending: Promise<unknown>[] = [];
+      for (let wave = 0; wave < 5; wave++) {
+        const second = 20 + wave;
+        for (const id of ids) pending.push(fast.ingest.ingest(id, heartbeat(second, "core-a"), new Date(Date.UTC(2026, 10, 29, 12, 1, 0))));
+        for (const id of [...ids].reverse()) pending.push(other.ingest.ingest(id, heartbeat(second, "core-b"), new Date(Date.UTC(2026, 10, 29, 12, 1, 0))));
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(pending);
+      expect(await visible(`WHERE "agentId" IN ('core-a', 'core-b')`)).toBe(2 * 5 * PROJECTS);
+      const { rows } = await observer.query(`SELECT count(*) AS n FROM "Database" WHERE "lastHeartbeatAt" = $1::timestamp(3) AND "missedHeartbeats" = 0`, [
+        new Date(Date.UTC(2026, 10, 29, 12, 0, 24)).toISOString(),
+      ]);
+      expect(Number(rows[0].n)).toBe(PROJECTS);
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
 });
