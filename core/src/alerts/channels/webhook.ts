@@ -60,7 +60,7 @@ export function webhookPayload(c: AlertContext): Record<string, unknown> {
  * with `idempotencyKey` (delivery-identity.ts), also in an Idempotency-Key header. "HTTP <status> from
  * <host>" or throws as sendHttp does.
  */
-export function postWebhook(url: string, payload: unknown, secret: string | null, timeoutMs = 10_000, allowPrivateTargets = false, idempotencyKey?: string): Promise<string> {
+export function postWebhook(url: string, payload: unknown, secret: string | null, timeoutMs = 10_000, allowPrivateTargets = false, idempotencyKey?: string, secrets?: string[]): Promise<string> {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = idempotencyKey ? { [IDEMPOTENCY_HEADER]: idempotencyKey } : {};
   if (secret) {
@@ -69,7 +69,7 @@ export function postWebhook(url: string, payload: unknown, secret: string | null
     headers[TIMESTAMP_HEADER] = timestamp;
     headers[SIGNATURE_HEADER] = signWebhook(secret, timestamp, body);
   }
-  return sendHttp({ url, headers, body, timeoutMs, allowPrivateTargets });
+  return sendHttp({ url, headers, body, timeoutMs, allowPrivateTargets, secrets });
 }
 
 export const webhook: Provider = {
@@ -82,6 +82,6 @@ export const webhook: Provider = {
   // The identity rides in the signed body too (idempotencyKey) and in the header; a test send has none.
   send(channel, c, s) {
     const id = channel.deliveryKey ? deliveryIdentity(channel.deliveryKey) : undefined;
-    return postWebhook(channel.target, { ...webhookPayload(c), ...(id ? { idempotencyKey: id } : {}) }, channel.secret, s.timeoutMs, s.allowPrivateTargets, id);
+    return postWebhook(channel.target, { ...webhookPayload(c), ...(id ? { idempotencyKey: id } : {}) }, channel.secret, s.timeoutMs, s.allowPrivateTargets, id, s.secrets);
   },
 };
