@@ -46,6 +46,8 @@ export class TokenMemory {
   private readonly lastUsedWritten = new Map<string, number>();
   private readonly cache = new Map<string, { result: AuthResult; until: number }>();
   private readonly rejections = new Map<string, TokenRejection>();
+  /** Counts forget() calls: a lookup begun before one must not cache what it read (it may predate a revocation). */
+  epoch = 0;
 
   /** The cached verdict for `tokenHash` while younger than AUTH_CACHE_MS; undefined otherwise. */
   cached(tokenHash: string, now: Date): AuthResult | undefined {
@@ -53,9 +55,12 @@ export class TokenMemory {
     return hit && hit.until > now.getTime() ? hit.result : undefined;
   }
 
-  /** Records a verdict (cached anew unless it came from the cache) and a revoked or expired token's project. */
-  settle(tokenHash: string, result: AuthResult, fromCache: boolean, now: Date): AuthResult {
-    if (!fromCache) {
+  /**
+   * Records a verdict (cached anew unless it came from the cache, or its lookup began at an `epoch` before
+   * the last forget()) and a revoked or expired token's project.
+   */
+  settle(tokenHash: string, result: AuthResult, fromCache: boolean, now: Date, epoch = this.epoch): AuthResult {
+    if (!fromCache && epoch === this.epoch) {
       if (this.cache.size >= AUTH_CACHE_MAX) this.cache.clear();
       this.cache.set(tokenHash, { result, until: now.getTime() + AUTH_CACHE_MS });
     }
@@ -78,6 +83,7 @@ export class TokenMemory {
   }
 
   forget(): void {
+    this.epoch++;
     this.cache.clear();
   }
 

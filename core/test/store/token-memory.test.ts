@@ -27,6 +27,16 @@ describe("TokenMemory", () => {
     expect(m.cached("h", t(1))).toBeUndefined();
   });
 
+  it("does not cache a verdict whose lookup began before the last forget (it may predate a revocation)", () => {
+    const m = new TokenMemory();
+    const began = m.epoch;
+    m.forget(); // a token revoked while the lookup was in flight
+    expect(m.settle("h", tokenVerdict(row, t(0)), false, t(0), began).ok).toBe(true); // answered as read
+    expect(m.cached("h", t(1))).toBeUndefined();
+    m.settle("h", tokenVerdict(row, t(0)), false, t(0), m.epoch);
+    expect(m.cached("h", t(1))?.ok).toBe(true);
+  });
+
   it("has lastUsedAt due once per LAST_USED_EVERY_MS, and again after a failed write", () => {
     const m = new TokenMemory();
     expect(m.touchDue("t1", t(LAST_USED_EVERY_MS + 1))).toBe(true);

@@ -20,9 +20,10 @@ export class PostgresAgentAuth implements AgentAuthPart {
   async authenticate(tokenHash: string, now = new Date()): Promise<AuthResult> {
     const cached = this.memory.cached(tokenHash, now);
     if (cached) return this.memory.settle(tokenHash, cached, true, now);
+    const epoch = this.memory.epoch;
     const result = tokenVerdict(await this.row(tokenHash), now);
     if (result.ok && this.memory.touchDue(result.agent.tokenId, now)) this.touch(result.agent.tokenId, now);
-    return this.memory.settle(tokenHash, result, false, now);
+    return this.memory.settle(tokenHash, result, false, now, epoch);
   }
 
   forgetTokens(): void {
