@@ -247,6 +247,21 @@ describe("the sweep's store, SQLite and PostgreSQL alike", () => {
     expect(r).toEqual({ before: { since: [], token: null }, since: [p], later: [], token: { at: T0, reason: "revoked" } });
   });
 
+  it("a batch whose decision throws rejects and stores nothing of the batch", async () => {
+    const ids = ["atomic1", "atomic2"];
+    await same("rows kept", async ({ db, store }) => {
+      for (const id of ids) await seedProject(db, id, at(-600));
+      const before = await rows(db, ids);
+      const failing = store.batch(ids, T0, (input) => {
+        if (input.project.id === "atomic2") throw new Error("no verdict");
+        return decideSweep(input, T0, noHold, null);
+      });
+      await expect(failing).rejects.toThrow("no verdict");
+      expect(await rows(db, ids)).toEqual(before);
+      return before;
+    });
+  });
+
   it("the sweep mark: a peer's later sweep is read, an earlier one never moves it back", async () => {
     const r = await same("marks", async ({ db, store, peer }) => {
       const none = await store.mark.latest();
