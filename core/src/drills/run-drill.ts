@@ -33,6 +33,7 @@ import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";
 import { countDrillFinished } from "../metrics/counters.ts";
 import { liveState } from "./live-state.ts";
+import { secondsBetween } from "../words/seconds.ts";
 
 export { InfrastructureError };
 
@@ -267,7 +268,7 @@ async function restoreAndCheck(
     if (!drill.timestamp) report.rpoSeconds = rpoSeconds({ restorePoint, restored: source.restoredEnd, live: live.position, changedAt: live.changedAt });
     if (database.markerEnabled) {
       const marker = inspection.marker;
-      const age = marker ? (Date.now() - Date.parse(marker.at)) / 1000 : Infinity;
+      const age = marker ? secondsBetween(new Date(marker.at), new Date()) : Infinity;
       if (age > drill.project.staleAfterSeconds) {
         report.failures.push(marker ? `newest _borela_marker row is ${Math.round(age)}s old (threshold ${drill.project.staleAfterSeconds}s)` : "no _borela_marker row in the backup");
       } else {
