@@ -137,14 +137,36 @@ async function ingestSequence(s: FastPathUnderTest): Promise<void> {
   expect((await prisma.project.findUniqueOrThrow({ where: { id: "p1" } })).lastHeartbeatAt!.toISOString()).toBe(t(252).toISOString());
 }
 
-/** The order's stamp is stable while nothing it reads changes, and moves when a status does; the facts follow. */
-async function orderSequence(s: FastPathUnderTest): Promise<void> {
-  const before = await s.order.stamp();
-  expect(await s.order.stamp()).toBe(before);
-  await s.prisma.project.update({ where: { id: "p2" }, data: { status: "silent" } });
-  expect(await s.order.stamp()).not.toBe(before);
-  const facts = await s.order.facts();
+/**
+ * The order's stamp is stable while nothing it reads changes, and moves with a status, a finished drill, a
+ * drill's status changed in place and an open drill incident; returns the facts, sorted, for comparison.
+ */
+async function orderSequence(s: FastPathUnderTest): Promise<unknown> {
+  const { prisma, order } = s;
+  let stamp = await order.stamp();
+  const moved = async (what: string) => {
+    const now = await order.stamp();
+    expect(now, what).not.toBe(stamp);
+    expect(await order.stamp(), `${what}, read again`).toBe(now);
+    stamp = now;
+  };
+  expect(await order.stamp()).toBe(stamp);
+  await prisma.project.update({ where: { id: "p2" }, data: { status: "silent" } });
+  await moved("a status");
+  const a = await prisma.database.findFirstOrThrow({ where: { projectId: "p1", name: "a" } });
+  await prisma.drill.create({ data: { id: "dr1", projectId: "p1", databaseId: a.id, status: "passed", finishedAt: t(300) } });
+  await moved("a finished drill");
+  await prisma.drill.update({ where: { id: "dr1" }, data: { status: "failed" } });
+  await moved("a drill's status");
+  await prisma.incident.create({ data: { id: "in1", projectId: "p1", kind: "drill_failed", reason: "restore failed" } });
+  await moved("an open drill incident");
+  await prisma.database.update({ where: { id: a.id }, data: { walBytes: 1 } });
+  expect(await order.stamp(), "a heartbeat's columns").toBe(stamp);
+  const facts = await order.facts();
   expect(facts.projects.map((p) => [p.id, p.status]).sort()).toEqual([["p1", "unknown"], ["p2", "silent"]]);
+  expect(facts.lastDrills).toEqual([{ projectId: "p1", status: "failed" }]);
+  expect(facts.openDrillIncidents).toEqual([{ projectId: "p1", kind: "drill_failed" }]);
+  return { ...facts, projects: [...facts.projects].sort((x, y) => x.id.localeCompare(y.id)) };
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -154,11 +176,12 @@ export async function fastPathContract(s: FastPathUnderTest): Promise<unknown> {
   await seed(s.prisma);
   await authSequence(s);
   await ingestSequence(s);
-  await orderSequence(s);
+  const order = await orderSequence(s);
   const { prisma } = s;
   const heartbeats = await prisma.heartbeat.findMany({ orderBy: [{ projectId: "asc" }, { sequence: "asc" }] });
   const databases = await prisma.database.findMany({ orderBy: [{ projectId: "asc" }, { name: "asc" }], include: { replicas: { orderBy: { url: "asc" } } } });
   return {
+    order,
     tokens: (await prisma.agentToken.findMany({ orderBy: { id: "asc" } })).map((k) => [k.id, iso(k.lastUsedAt), iso(k.revokedAt)]),
     projects: (await prisma.project.findMany({ orderBy: { id: "asc" } })).map((p) => [p.id, iso(p.lastHeartbeatAt)]),
     heartbeats: heartbeats.map((h) => [h.projectId, h.sequence, h.agentId, iso(h.sentAt), iso(h.receivedAt), Number(h.storageBytes), h.payload]),
