@@ -1,0 +1,40 @@
+// The project list's kept order over a source that answers with promises (PostgreSQL's order reads):
+// pages resolve from the kept order while the stamp holds, and rebuild once when it moves.
+import { describe, expect, it } from "vitest";
+import { createProjectOrder } from "../../src/server/project-order-cache.ts";
+import type { OrderFacts } from "../../src/store/order-reads.ts";
+
+const ALL = { limit: 100, cursor: null, status: [] as string[], q: null };
+
+function source() {
+  let facts: OrderFacts = { projects: [{ id: "a", name: "alpha", status: "fresh" }, { id: "b", name: "bravo", status: "fresh" }], lastDrills: [], openDrillIncidents: [] };
+  let stamp = "1";
+  let factReads = 0;
+  return {
+    stamp: async () => stamp,
+    facts: async () => (factReads++, facts),
+    set(next: OrderFacts["projects"], s: string) {
+      facts = { ...facts, projects: next };
+      stamp = s;
+    },
+    get factReads() {
+      return factReads;
+    },
+  };
+}
+
+describe("the kept order over an asynchronous source", () => {
+  it("reads the facts once per stamp and rebuilds when it moves", async () => {
+    const src = source();
+    const order = createProjectOrder(src);
+    const first = order.page(ALL);
+    expect(first).toBeInstanceOf(Promise);
+    expect((await first).ids).toEqual(["a", "b"]);
+    expect((await order.page(ALL)).ids).toEqual(["a", "b"]);
+    expect(src.factReads).toBe(1);
+    src.set([{ id: "a", name: "alpha", status: "fresh" }, { id: "b", name: "bravo", status: "silent" }], "2");
+    expect((await order.page(ALL)).ids).toEqual(["b", "a"]);
+    expect((await order.page({ ...ALL, status: ["silent"] })).ids).toEqual(["b"]);
+    expect(order.rebuilds).toBe(2);
+  });
+});
