@@ -10,8 +10,9 @@ import { pgTime } from "./pool.ts";
 
 export class PostgresAgentAuth implements AgentAuthPart {
   private readonly memory = new TokenMemory();
-  /** Hashes waiting for the next lookup query, each with the promise its callers share. */
+  /** lastUsedAt writes waiting for the next UPDATE: token id → time. */
   private touches = new Map<string, Date>();
+  /** Hashes waiting for the next lookup query, each with the promise its callers share. */
   private waiting = new Map<string, { promise: Promise<TokenRow | undefined>; resolve(row: TokenRow | undefined): void; reject(err: unknown): void }>();
 
   constructor(private readonly pool: pg.Pool) {}
