@@ -8,7 +8,8 @@ import { newId } from "../../src/store/ids.ts";
 import { renewLeases } from "../../src/alerts/claim.ts";
 import { SEND_LEASE_MS } from "../../src/alerts/deliver.ts";
 import type { Store } from "../../src/store/db.ts";
-import { alertConfig, clock, deliveriesOf, dispatcher, open, seedProject, tempStore, type TestStore } from "./fixtures.ts";
+import { createAlertDispatcher } from "../../src/alerts/dispatcher.ts";
+import { SECRET_KEY, alertConfig, clock, deliveriesOf, dispatcher, open, seedProject, silentLogger, tempStore, type TestStore } from "./fixtures.ts";
 import { startHeldReceiver, type HeldReceiver } from "./held-receiver.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
 
@@ -91,6 +92,31 @@ describe("the send lease", () => {
     expect(d).toMatchObject({ status: "sent", attempts: 2 });
     expect(d.log.map((l) => l.attempt)).toEqual([2]);
   });
+
+  it("a send that outlasts the lease renews it: another core leaves the row to its live holder", async () => {
+    db = await tempStore();
+    receiver = await startHeldReceiver();
+    await operatorWebhook(db.store, receiver.url);
+    const c = clock(T0);
+    // A 20 s send timeout: the held request outlives one renewal period (10 s, real time).
+    const a = createAlertDispatcher({ store: db.store, config: alertConfig({}), secretKey: SECRET_KEY, logger: silentLogger, now: c.now, sendTimeoutMs: 20_000 });
+    const b = dispatcher(db.store, alertConfig({}), c);
+    const { incident } = await open(db.store, await seedProject(db.store, "long"), "error", "disk full", T0);
+
+    receiver.hold(true);
+    const aPass = a.tick();
+    await received(1);
+    c.advance(SEND_LEASE_MS / 1000 - 5);
+    await sleep(11_000); // one renewal: the lease now ends 30 s after T0 + 25 s
+    c.advance(10); // past the lease as first taken
+    expect(await b.tick()).toEqual([]);
+    expect(receiver.received).toHaveLength(1);
+    receiver.hold(false);
+    receiver.release();
+    expect(await aPass).toEqual([expect.objectContaining({ status: "sent" })]);
+    const [d] = await deliveriesOf(db.store, incident!.id);
+    expect(d).toMatchObject({ status: "sent", attempts: 1 });
+  }, 30_000);
 
   it("renewLeases moves the end of leases still held, and leaves a row another core took over", async () => {
     db = await tempStore();
