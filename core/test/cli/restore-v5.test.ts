@@ -8,11 +8,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
-import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
+import { restore05 } from "../litestream/live-v5.ts";
 import { cleanEnv, runBorela } from "../support/borela-cli.ts";
 import { useTestCore } from "../support/use-core.ts";
 import { useTmpDir } from "../support/use-tmp.ts";
-import { addRows, reportDatabase, seededDatabase, tableCounts } from "../drills/fixtures.ts";
+import { replicate05, reportDatabase, seededDatabase, tableCounts } from "../drills/fixtures.ts";
 
 const clean = cleanEnv();
 const core = useTestCore();
@@ -27,17 +27,7 @@ async function ltxProject(name: string) {
   const dir = path.join(tmp.path, name);
   const file = seededDatabase(dir);
   const target = { type: "file" as const, path: path.join(dir, "replica") };
-  const live = await startLitestream05(path.join(dir, "ls05"), file, target);
-  try {
-    await live.caughtUp();
-    await live.snapshotted();
-    for (let i = 0; i < 3; i++) {
-      addRows(file, 3 + i, 7 + i);
-      await live.caughtUp();
-    }
-  } finally {
-    await live.stop();
-  }
+  await replicate05(dir, file, target, 3);
   const project = await core.createProject(name);
   await reportDatabase(core, project.agentToken, file, `file://${target.path}`, undefined, { position: null });
   return { file, target };

@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { createDatabase, startLitestream } from "../litestream/live.ts";
+import { startLitestream05 } from "../litestream/live-v5.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import type { TestCore } from "../support/core-server.ts";
 import { newId } from "../../src/store/ids.ts";
@@ -42,6 +43,24 @@ export async function replicate(dir: string, file: string, replica: ReplicaTarge
     }
   } finally {
     await ls.stop();
+  }
+}
+
+/**
+ * Replicates with a running Litestream 0.5 (state in `<dir>/ls05`): caught up, its first snapshot, then
+ * `batches` batches of rows (batch i: 3 + i users, 7 + i orders), each waited for in the replica; stops it.
+ */
+export async function replicate05(dir: string, file: string, replica: ReplicaTarget, batches: number): Promise<void> {
+  const live = await startLitestream05(path.join(dir, "ls05"), file, replica);
+  try {
+    await live.caughtUp();
+    await live.snapshotted(); // Litestream 0.5 takes its first snapshot (level 9) about a second after it starts
+    for (let i = 0; i < batches; i++) {
+      addRows(file, 3 + i, 7 + i);
+      await live.caughtUp();
+    }
+  } finally {
+    await live.stop();
   }
 }
 

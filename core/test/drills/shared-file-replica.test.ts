@@ -8,9 +8,9 @@ import path from "node:path";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { sleep } from "../support/wait-for.ts";
-import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
+import { restore05 } from "../litestream/live-v5.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
-import { addRows, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
+import { replicate05, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 
 let core: TestCore;
 let tmp: TmpDir;
@@ -23,17 +23,6 @@ afterAll(async () => {
   await tmp?.remove();
 });
 
-async function replicate05(dir: string, file: string, replica: ReplicaTarget): Promise<void> {
-  const live = await startLitestream05(path.join(dir, "ls05"), file, replica);
-  try {
-    await live.caughtUp();
-    await live.snapshotted();
-    addRows(file, 4, 9);
-    await live.caughtUp();
-  } finally {
-    await live.stop();
-  }
-}
 
 async function plainRestore(replica: ReplicaTarget): Promise<Record<string, number>> {
   const output = path.join(tmp.path, "plain.sqlite3");
@@ -62,7 +51,7 @@ describe("a file replica reported by two projects", () => {
     const bDir = path.join(tmp.path, "b");
     const bFile = seededDatabase(bDir);
     const bReplica = { type: "file" as const, path: path.join(bDir, "replica") };
-    await replicate05(bDir, bFile, bReplica);
+    await replicate05(bDir, bFile, bReplica, 1);
     const bUrl = `file://${bReplica.path}`;
     const projB = await core.createProject("projB");
     await reportDatabase(core, projB.agentToken, bFile, bUrl, undefined, { position: null });

@@ -16,26 +16,11 @@ import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
 import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { writeAroundPointInTime } from "./point-in-time.ts";
-import { addRows, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
+import { addRows, replicate, replicate05, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 
 const core = useTestCore();
 const s3 = useS3("ltx-v5");
 const tmp = useTmpDir("borela-v5-drill-");
-
-/** Writes batches through a running Litestream 0.5, waiting for each to reach the replica. */
-async function replicate05(dir: string, file: string, replica: ReplicaTarget, batches: number): Promise<void> {
-  const live = await startLitestream05(path.join(dir, "ls05"), file, replica);
-  try {
-    await live.caughtUp();
-    await live.snapshotted(); // Litestream 0.5 takes its first snapshot (level 9) about a second after it starts
-    for (let i = 0; i < batches; i++) {
-      addRows(file, 3 + i, 7 + i);
-      await live.caughtUp();
-    }
-  } finally {
-    await live.stop();
-  }
-}
 
 let plainCount = 0;
 /** A plain `litestream restore` (0.5) of the replica: the counts it restores, or its error. */
