@@ -40,11 +40,13 @@ afterAll(async () => {
 describe("decideSweep writes what sweepOne writes", () => {
   it.each([
     { when: "first sweep", now: T0, startedAt: null },
-    { when: "a minute later, the stale replica caught up", now: at(60), startedAt: null, change: true },
+    { when: "a minute later, the stale replica caught up", now: at(60), startedAt: null, change: (db: Store) => db.replica.update({ where: { id: "stale-r" }, data: { pendingSince: null } }) },
     { when: "hold over, core restarted 10 s ago (startup grace)", now: at(130), startedAt: at(120) },
     { when: "after the grace", now: at(400), startedAt: at(120) },
-  ])("$when", async ({ now, startedAt, change }) => {
-    if (change) for (const s of stores) await s.store.replica.update({ where: { id: "stale-r" }, data: { pendingSince: null } });
+    // Still silent, in other words: only the reasons change, statusSince stays.
+    { when: "a heartbeat that does not end the silence", now: at(500), startedAt: at(120), change: (db: Store) => db.project.update({ where: { id: "silent" }, data: { lastHeartbeatAt: at(200) } }) },
+  ] as { when: string; now: Date; startedAt: Date | null; change?: (db: Store) => Promise<unknown> }[])("$when", async ({ now, startedAt, change }) => {
+    if (change) for (const s of stores) await change(s.store);
     const changes: string[] = [];
     const old = await sweepBatch(fast[0].sweep, IDS, now, hold, (id, status, previous) => changes.push(`${id}:${previous}->${status}`), startedAt);
     const decided = await sqliteSweepStore(fast[1].sweep).batch(IDS, now, (input) => decideSweep(input, now, hold, startedAt));
