@@ -13,8 +13,8 @@ import Docker from "dockerode";
 import { buildBorelaImage, docker } from "../support/docker.ts";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { restore05, startLitestream05 } from "../litestream/live-v5.ts";
-import { addRows, replicate, reportDatabase, runDrillWith, seededDatabase, tableCounts } from "./fixtures.ts";
+import { restore05 } from "../litestream/live-v5.ts";
+import { addRows, replicate, replicate05, reportDatabase, runDrillWith, seededDatabase, tableCounts } from "./fixtures.ts";
 import { containerSpec } from "../../src/drills/isolation/docker-runner.ts";
 import { defaultLimits } from "../../src/drills/isolation/sandbox.ts";
 
@@ -112,15 +112,7 @@ describe("drills in a container of the Borela image", () => {
     const dir = path.join(tmp.path, "docker-v5");
     const file = seededDatabase(dir);
     const replicaDir = path.join(dir, "replica");
-    const live = await startLitestream05(path.join(dir, "ls05"), file, { type: "file", path: replicaDir });
-    try {
-      await live.caughtUp();
-      await live.snapshotted();
-      addRows(file, 4, 9);
-      await live.caughtUp();
-    } finally {
-      await live.stop();
-    }
+    await replicate05(dir, file, { type: "file", path: replicaDir }, 1);
     const project = await core.createProject("docker-v5");
     await reportDatabase(core, project.agentToken, file, `file://${replicaDir}`);
     const inDocker = await runDrillWith(core, project.id, { isolation: { image } });
