@@ -5,6 +5,7 @@ import type { DeliveryEvent, DeliveryStatus } from "../generated/prisma/enums.ts
 import type { Store } from "../store/db.ts";
 import { newId } from "../store/ids.ts";
 import { storeTime } from "../store/time.ts";
+import { dialectOf, forDialect } from "../store/dialect.ts";
 
 export interface DeliveryClaim {
   dedupeKey: string;
@@ -38,13 +39,18 @@ const CLAIM_CHUNK = 100;
 export async function claimDeliveries(store: Store, claims: DeliveryClaim[], at: Date): Promise<number> {
   let created = 0;
   const t = storeTime(at);
+  const dialect = dialectOf(store);
   for (let i = 0; i < claims.length; i += CLAIM_CHUNK) {
     const chunk = claims.slice(i, i + CLAIM_CHUNK);
     const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, 'pending', ?, ?)").join(", ");
     const params = chunk.flatMap((c) => [newId(), c.incidentId, c.channelId, c.event, c.dedupeKey, c.target, t, t]);
+    // One statement for both stores: PostgreSQL reads the ISO text as timestamp(3) and the event as its enum.
     created += await store.$executeRawUnsafe(
-      `INSERT INTO "Delivery" ("id", "incidentId", "channelId", "event", "dedupeKey", "target", "status", "createdAt", "nextAttemptAt")
-       VALUES ${values} ON CONFLICT ("dedupeKey") DO NOTHING`,
+      forDialect(
+        dialect,
+        `INSERT INTO "Delivery" ("id", "incidentId", "channelId", "event", "dedupeKey", "target", "status", "createdAt", "nextAttemptAt")
+         VALUES ${values} ON CONFLICT ("dedupeKey") DO NOTHING`,
+      ),
       ...params,
     );
   }
@@ -75,7 +81,9 @@ export interface HeldLease {
  * period keeps its rows). A row another process took over (attempts moved on) is left alone.
  */
 export async function renewLeases(store: Store, held: HeldLease[], at: Date, leaseMs: number): Promise<void> {
-  for (const h of held) {
-    await store.delivery.updateMany({ where: { id: h.id, status: "sending", attempts: h.attempts }, data: { nextAttemptAt: new Date(at.getTime() + leaseMs) } });
+  // One statement per CLAIM_CHUNK rows (a catch-up message may hold thousands), 2 bound values each.
+  for (let i = 0; i < held.length; i += CLAIM_CHUNK) {
+    const chunk = held.slice(i, i + CLAIM_CHUNK).map((h) => ({ id: h.id, attempts: h.attempts }));
+    await store.delivery.updateMany({ where: { status: "sending", OR: chunk }, data: { nextAttemptAt: new Date(at.getTime() + leaseMs) } });
   }
 }
