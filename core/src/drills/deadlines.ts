@@ -4,10 +4,12 @@
 // migration 20261231000000_drill_deadlines after a schedule, grace, creation time or passing drill changed).
 import type { Store } from "../store/db.ts";
 import { storeTime } from "../store/time.ts";
+import { dialectOf, forDialect } from "../store/dialect.ts";
 import { STORED_DRILLABLE_SQL } from "./stored-subject.ts";
 
 // What a project drills: its databases, or the replica stored for a project without an agent (stored-subject.ts).
-const DRILLED_COUNT_SQL = `((SELECT COUNT(*) FROM "Database" d WHERE d."projectId" = p."id") + ${STORED_DRILLABLE_SQL})`;
+// CASE: PostgreSQL adds no boolean to a number.
+const DRILLED_COUNT_SQL = `((SELECT COUNT(*) FROM "Database" d WHERE d."projectId" = p."id") + CASE WHEN ${STORED_DRILLABLE_SQL} THEN 1 ELSE 0 END)`;
 
 /** Rows read per query; one tick reads at most MAX_BATCHES of them and yields to the event loop between. */
 // 100 rows cost about 20-50 ms of cron math (cron-parser: ~170 µs a parse on the 2-core machine).
@@ -38,8 +40,8 @@ const asDate = (v: Time): Date | null => (v === null ? null : new Date(v));
 export async function dueSchedules(store: Store, now: Date): Promise<DueSchedule[]> {
   // Raw SQL: Prisma's per-query overhead, paid ~4 times a batch, was most of a first tick at 10,000 projects.
   const rows = await store.$queryRawUnsafe<{ id: string; drillSchedule: string; nextDrillAt: Time; databases: number | bigint }[]>(
-    `SELECT p."id", p."drillSchedule", p."nextDrillAt", ${DRILLED_COUNT_SQL} AS databases
-     FROM "Project" p WHERE p."nextDrillAt" IS NULL OR p."nextDrillAt" <= ? LIMIT ${BATCH}`,
+    forDialect(dialectOf(store), `SELECT p."id", p."drillSchedule", p."nextDrillAt", ${DRILLED_COUNT_SQL} AS databases
+     FROM "Project" p WHERE p."nextDrillAt" IS NULL OR p."nextDrillAt" <= ? LIMIT ${BATCH}`),
     storeTime(now),
   );
   return rows.map((r) => ({ id: r.id, drillSchedule: r.drillSchedule, nextDrillAt: asDate(r.nextDrillAt), databases: Number(r.databases) }));
@@ -48,10 +50,10 @@ export async function dueSchedules(store: Store, now: Date): Promise<DueSchedule
 /** Projects whose overdue deadline passed or was cleared, at most BATCH, with their last passing drill's end. */
 export async function dueOverdueChecks(store: Store, now: Date): Promise<DueOverdueCheck[]> {
   const rows = await store.$queryRawUnsafe<{ id: string; drillSchedule: string; drillGraceSeconds: number | bigint; createdAt: Time; drillOverdueAt: Time; databases: number | bigint; lastPassedAt: Time }[]>(
-    `SELECT p."id", p."drillSchedule", p."drillGraceSeconds", p."createdAt", p."drillOverdueAt",
+    forDialect(dialectOf(store), `SELECT p."id", p."drillSchedule", p."drillGraceSeconds", p."createdAt", p."drillOverdueAt",
        ${DRILLED_COUNT_SQL} AS databases,
-       (SELECT MAX(x."finishedAt") FROM "Drill" x WHERE x."projectId" = p."id" AND x."status" = 'passed') AS lastPassedAt
-     FROM "Project" p WHERE p."drillOverdueAt" IS NULL OR p."drillOverdueAt" <= ? LIMIT ${BATCH}`,
+       (SELECT MAX(x."finishedAt") FROM "Drill" x WHERE x."projectId" = p."id" AND x."status" = 'passed') AS "lastPassedAt"
+     FROM "Project" p WHERE p."drillOverdueAt" IS NULL OR p."drillOverdueAt" <= ? LIMIT ${BATCH}`),
     storeTime(now),
   );
   return rows.map((r) => ({
@@ -79,6 +81,16 @@ export interface DeadlineWrite {
 export async function writeDeadlines(store: Store, column: "nextDrillAt" | "drillOverdueAt", writes: DeadlineWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const json = JSON.stringify(writes.map((w) => ({ id: w.id, was: w.was ? storeTime(w.was) : null, at: storeTime(w.at) })));
+  if (dialectOf(store) === "postgresql") {
+    // The batch as typed rows joined by primary key; IS NOT DISTINCT FROM is SQLite's null-safe IS.
+    await store.$executeRawUnsafe(
+      `UPDATE "Project" SET "${column}" = j."at"
+       FROM jsonb_to_recordset($1::jsonb) AS j("id" text, "was" timestamp(3), "at" timestamp(3))
+       WHERE "Project"."id" = j."id" AND "Project"."${column}" IS NOT DISTINCT FROM j."was"`,
+      json,
+    );
+    return;
+  }
   // `id IN (…)` finds the rows by primary key; an UPDATE … FROM json_each join scanned the whole table per batch.
   const field = (name: string) => `(SELECT json_extract(j.value, '$.${name}') FROM json_each(?) AS j WHERE json_extract(j.value, '$.id') = "Project"."id")`;
   await store.$executeRawUnsafe(

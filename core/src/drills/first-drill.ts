@@ -6,6 +6,8 @@
 // keeps only the projects still never drilled nor claimed, and the event loop
 // runs between batches.
 import type { Store } from "../store/db.ts";
+import { dialectOf, forDialect, jsonTextValues } from "../store/dialect.ts";
+import { STORED_DRILLABLE_SQL } from "./stored-subject.ts";
 
 /** Projects per batch (one query, then at most this many first-drill checks). */
 export const FIRST_DRILL_BATCH = 25;
@@ -18,11 +20,31 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export async function neverDrilled(store: Store, projectIds: string[]): Promise<string[]> {
   if (projectIds.length === 0) return [];
+  const dialect = dialectOf(store);
   const rows = await store.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT j.value AS id FROM json_each(?) j
-     WHERE NOT EXISTS (SELECT 1 FROM "Drill" x WHERE x."projectId" = j.value)
-       AND NOT EXISTS (SELECT 1 FROM "Setting" s WHERE s."key" = 'first-drill:' || j.value)`,
+    forDialect(
+      dialect,
+      `SELECT j.value AS "id" FROM ${jsonTextValues(dialect, "j")}
+       WHERE NOT EXISTS (SELECT 1 FROM "Drill" x WHERE x."projectId" = j.value)
+         AND NOT EXISTS (SELECT 1 FROM "Setting" s WHERE s."key" = 'first-drill:' || j.value)`,
+    ),
     JSON.stringify(projectIds),
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Projects that turned fresh with databases (or a stored replica) and were never drilled nor claimed: one
+ * indexed query, not a read of every project (the sweeper's hook queues them at once; this catches a restart).
+ * The same SQL on both stores.
+ */
+export async function firstDrillCandidates(store: Store): Promise<string[]> {
+  const rows = await store.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT p."id" FROM "Project" p
+     WHERE p."status" = 'fresh'
+       AND (EXISTS (SELECT 1 FROM "Database" d WHERE d."projectId" = p."id") OR ${STORED_DRILLABLE_SQL})
+       AND NOT EXISTS (SELECT 1 FROM "Drill" x WHERE x."projectId" = p."id")
+       AND NOT EXISTS (SELECT 1 FROM "Setting" s WHERE s."key" = 'first-drill:' || p."id")`,
   );
   return rows.map((r) => r.id);
 }

@@ -15,11 +15,11 @@ import { firstDrillDue, overdueDeadline, overdueReason } from "./schedule.ts";
 import { nextFire } from "../schedule/cron.ts";
 import { dueOverdueChecks, dueSchedules, walkDeadlines } from "./deadlines.ts";
 import { reclaimExpired } from "./leases.ts";
-import { createFirstDrillQueue } from "./first-drill.ts";
+import { createFirstDrillQueue, firstDrillCandidates } from "./first-drill.ts";
 import { replicaReadProblem } from "./read-problem.ts";
 import { storedCredentials, type StoredCredentials } from "../storage/stored-credentials.ts";
 import type { DrillContext } from "./run-drill.ts";
-import { STORED_DRILLABLE_SQL, storedDrillable, storedReplicaName } from "./stored-subject.ts";
+import { storedDrillable, storedReplicaName } from "./stored-subject.ts";
 import type { LeaseGate } from "../store/lease-gate.ts";
 
 /** How often the schedule ticks (ms): due schedules, overdue checks, the first-drill catch-up. */
@@ -128,21 +128,6 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     return ids;
   }
 
-  /**
-   * Projects that turned fresh with databases and were never drilled nor claimed: one indexed query,
-   * not a read of every project (the sweeper's hook queues them at once; this catches a restart).
-   */
-  async function firstDrillCandidates(): Promise<string[]> {
-    const rows = await store.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT p."id" FROM "Project" p
-       WHERE p."status" = 'fresh'
-         AND (EXISTS (SELECT 1 FROM "Database" d WHERE d."projectId" = p."id") OR ${STORED_DRILLABLE_SQL})
-         AND NOT EXISTS (SELECT 1 FROM "Drill" x WHERE x."projectId" = p."id")
-         AND NOT EXISTS (SELECT 1 FROM "Setting" s WHERE s."key" = 'first-drill:' || p."id")`,
-    );
-    return rows.map((r) => r.id);
-  }
-
   /** The next fire after `now`, or a later look when the stored cron cannot be read (logged). */
   function nextLook(projectId: string, cron: string, now: Date): Date {
     try {
@@ -199,7 +184,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     // Replicas the core cannot read stay candidates; looking at them every tick would cost a read each.
     if (lastCatchUp === null || now.getTime() - lastCatchUp >= FIRST_DRILL_CATCH_UP_MS || now.getTime() < lastCatchUp) {
       lastCatchUp = now.getTime();
-      for (const id of await firstDrillCandidates()) firstDrills.add(id);
+      for (const id of await firstDrillCandidates(store)) firstDrills.add(id);
       await firstDrills.idle();
     }
     await fireSchedules(now);

@@ -2,6 +2,8 @@
 // three statements whose SQL does not grow with the number of projects), then full summaries for one page.
 import type { Store } from "../store/db.ts";
 import { ORDER_SQL, type OrderFacts } from "../store/order-reads.ts";
+import { PG_ORDER_SQL } from "../store/postgres/sql.ts";
+import { dialectOf } from "../store/dialect.ts";
 import { orderRowsOf, type ProjectOrder } from "./project-order-cache.ts";
 import { projectSummaries } from "./project-view.ts";
 import { compareKeys } from "./project-order.ts";
@@ -9,9 +11,11 @@ import { encodeCursor, matches, orderKey, page, type ListQuery, type ListSummary
 
 /** id, name, status and drillStatus of every project, read through Prisma (an app built without the fast path). */
 export async function orderRows(store: Store): Promise<OrderRow[]> {
+  // The same statements each store's fast path reads the order with (ORDER_SQL leaves names unquoted: PostgreSQL would fold them).
+  const sql = dialectOf(store) === "sqlite" ? ORDER_SQL : PG_ORDER_SQL;
   const [projects, lastDrills, incidents] = await Promise.all([
-    store.$queryRawUnsafe<OrderFacts["projects"]>(`SELECT id, name, status FROM "Project"`),
-    store.$queryRawUnsafe<OrderFacts["lastDrills"]>(ORDER_SQL.lastDrills),
+    store.$queryRawUnsafe<OrderFacts["projects"]>(sql.projects),
+    store.$queryRawUnsafe<OrderFacts["lastDrills"]>(sql.lastDrills),
     store.incident.findMany({ where: { resolvedAt: null, kind: { in: ["drill_failed", "drill_overdue"] } }, select: { projectId: true, kind: true } }),
   ]);
   return orderRowsOf({ projects, lastDrills, openDrillIncidents: incidents });

@@ -7,6 +7,7 @@ import { pingUrl } from "./routes/ping.ts";
 import { watchingSignals, watchingView } from "./watching-view.ts";
 import type { Store } from "../store/db.ts";
 import { parseJson } from "../store/json.ts";
+import { dialectOf, forDialect, jsonTextValues, type Dialect } from "../store/dialect.ts";
 import { restoreCommands } from "../snippets/restore-commands.ts";
 import { drillStatus } from "../drills/drill-status.ts";
 import { storedDrillable } from "../drills/stored-subject.ts";
@@ -55,10 +56,10 @@ const asDate = (v: string | Date | null): Date | null => (v === null ? null : ne
 /** Which projects a read covers: one project's id, a page of ids (bound as one JSON array), or all (null). */
 type Scope = string | readonly string[] | null;
 
-function scopeSql(scope: Scope): { sql: string; args: string[] } {
+function scopeSql(dialect: Dialect, scope: Scope): { sql: string; args: string[] } {
   if (scope === null) return { sql: "", args: [] };
-  if (typeof scope === "string") return { sql: " AND projectId = ?", args: [scope] };
-  return { sql: " AND projectId IN (SELECT value FROM json_each(?))", args: [JSON.stringify(scope)] };
+  if (typeof scope === "string") return { sql: ` AND "projectId" = ?`, args: [scope] };
+  return { sql: ` AND "projectId" IN (SELECT ids.value FROM ${jsonTextValues(dialect, "ids")})`, args: [JSON.stringify(scope)] };
 }
 
 /**
@@ -67,12 +68,16 @@ function scopeSql(scope: Scope): { sql: string; args: string[] } {
  * id passed SQLite's bound-parameter limit at 995 projects (issue 18); a page's ids go in as one JSON array.
  */
 async function newestFinished(store: Store, partition: "projectId" | "databaseId", scope: Scope): Promise<FinishedDrill[]> {
-  const where = scopeSql(scope);
+  const dialect = dialectOf(store);
+  const where = scopeSql(dialect, scope);
   const rows = await store.$queryRawUnsafe<DrillRowText[]>(
-    `SELECT id, projectId, databaseId, databaseName, status, startedAt, finishedAt, report, error FROM (
-       SELECT *, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY finishedAt DESC) AS rn FROM "Drill"
-       WHERE status IN ('passed', 'failed', 'error')${partition === "databaseId" ? " AND databaseId IS NOT NULL" : ""}${where.sql}
-     ) WHERE rn = 1`,
+    forDialect(
+      dialect,
+      `SELECT "id", "projectId", "databaseId", "databaseName", "status", "startedAt", "finishedAt", "report", "error" FROM (
+         SELECT *, ROW_NUMBER() OVER (PARTITION BY "${partition}" ORDER BY "finishedAt" DESC NULLS LAST) AS rn FROM "Drill"
+         WHERE "status" IN ('passed', 'failed', 'error')${partition === "databaseId" ? ` AND "databaseId" IS NOT NULL` : ""}${where.sql}
+       ) AS ranked WHERE rn = 1`,
+    ),
     ...where.args,
   );
   return rows.map((r) => ({ ...r, startedAt: asDate(r.startedAt), finishedAt: asDate(r.finishedAt) }));

@@ -3,6 +3,7 @@
 // day-based retention alone would keep gigabytes of them. Pruned periodically,
 // oldest rows first, in short transactions, never the project's newest row.
 import type { Store } from "./db.ts";
+import { dialectOf, type Dialect } from "./dialect.ts";
 
 /** Rows deleted per transaction, like the sweeper's batches: no long write lock. */
 export const PRUNE_BATCH_ROWS = 200;
@@ -20,6 +21,21 @@ export const OVER_BUDGET_ROWS_SQL = `SELECT id FROM (
   ) WHERE kept > ? AND n > 1
   ORDER BY receivedAt ASC, id ASC LIMIT ?`;
 
+/** The same two statements for PostgreSQL (no INDEXED BY; names quoted, as PostgreSQL folds bare ones). */
+export const PG_OVER_BUDGET_PROJECTS_SQL = `SELECT "projectId" FROM "Heartbeat" GROUP BY "projectId" HAVING SUM(octet_length("payload")) > $1`;
+export const PG_OVER_BUDGET_ROWS_SQL = `SELECT "id" FROM (
+    SELECT "id", "receivedAt",
+      SUM(octet_length("payload")) OVER (ORDER BY "receivedAt" DESC, "id" DESC ROWS UNBOUNDED PRECEDING) AS kept,
+      ROW_NUMBER() OVER (ORDER BY "receivedAt" DESC, "id" DESC) AS n
+    FROM "Heartbeat" WHERE "projectId" = $1
+  ) AS sized WHERE kept > $2 AND n > 1
+  ORDER BY "receivedAt" ASC, "id" ASC LIMIT $3`;
+
+const SQL: Record<Dialect, { projects: string; rows: string }> = {
+  sqlite: { projects: OVER_BUDGET_PROJECTS_SQL, rows: OVER_BUDGET_ROWS_SQL },
+  postgresql: { projects: PG_OVER_BUDGET_PROJECTS_SQL, rows: PG_OVER_BUDGET_ROWS_SQL },
+};
+
 export interface HistoryPruneOptions {
   /** Bytes of stored payload (octet_length) a project's history may hold. */
   budgetBytes: number;
@@ -36,11 +52,11 @@ export interface HistoryPruneResult {
 /**
  * Deletes the oldest heartbeat rows of each project whose payloads sum past budgetBytes, until it fits
  * (its newest row is always kept, whatever its size), in transactions of PRUNE_BATCH_ROWS rows and at most
- * maxRows (default 10,000) rows per call. Sizes are SQLite's octet_length(payload), read from an index.
+ * maxRows (default 10,000) rows per call. Sizes are octet_length(payload): UTF-8 bytes on both stores, read from an index on SQLite.
  */
 export async function pruneHistoryOverBudget(store: Store, options: HistoryPruneOptions): Promise<HistoryPruneResult> {
   const maxRows = options.maxRows ?? 10_000;
-  const over = await store.$queryRawUnsafe<{ projectId: string }[]>(OVER_BUDGET_PROJECTS_SQL, options.budgetBytes);
+  const over = await store.$queryRawUnsafe<{ projectId: string }[]>(SQL[dialectOf(store)].projects, options.budgetBytes);
   let deleted = 0;
   for (const { projectId } of over) {
     const room = maxRows - deleted;
@@ -58,6 +74,6 @@ export async function pruneHistoryOverBudget(store: Store, options: HistoryPrune
 
 /** Up to `limit` ids of the project's oldest rows that lie past the budget counted from its newest row. */
 async function overBudgetRows(store: Store, projectId: string, budgetBytes: number, limit: number): Promise<string[]> {
-  const rows = await store.$queryRawUnsafe<{ id: string }[]>(OVER_BUDGET_ROWS_SQL, projectId, budgetBytes, limit);
+  const rows = await store.$queryRawUnsafe<{ id: string }[]>(SQL[dialectOf(store)].rows, projectId, budgetBytes, limit);
   return rows.map((r) => r.id);
 }

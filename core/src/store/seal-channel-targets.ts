@@ -6,6 +6,7 @@
 // the file is rewritten once so freed pages keep no plaintext; older backups
 // of the core's database still hold it (docs/security.md).
 import type { Store } from "./db.ts";
+import { dialectOf } from "./dialect.ts";
 import { countUndecryptable, isSealedTarget, sealsTarget, sealTarget } from "../alerts/channels/sealed-target.ts";
 
 /** Seals every plaintext target of a type that seals; resolves with how many rows it changed. */
@@ -21,12 +22,14 @@ export async function sealChannelTargets(store: Store, key: Buffer): Promise<num
 }
 
 /**
- * Rewrites the database file (VACUUM) after sealChannelTargets changed rows: SQLite keeps the bytes of
- * replaced rows and freed pages in the file, so the plaintext targets would otherwise stay readable there.
- * Takes as long as copying the file once; rejects when another process holds the database past busy_timeout.
+ * Rewrites the stored rows after sealChannelTargets changed some: SQLite keeps the bytes of replaced rows and
+ * freed pages in the file (VACUUM rewrites the file), PostgreSQL keeps dead row versions in the table's pages
+ * (VACUUM FULL "AlertChannel" writes the table anew and drops its old files; its WAL and base backups still
+ * hold them, like older SQLite backups). Takes as long as copying the file (table) once; rejects when another
+ * process holds the database past busy_timeout (SQLite) or the table (PostgreSQL's ACCESS EXCLUSIVE lock waits).
  */
 export async function compactAfterSealing(store: Store): Promise<void> {
-  await store.$executeRawUnsafe("VACUUM");
+  await store.$executeRawUnsafe(dialectOf(store) === "sqlite" ? "VACUUM" : `VACUUM FULL "AlertChannel"`);
 }
 
 /** How many stored channel targets and secrets this key cannot decrypt (a changed BORELA_SECRET_KEY or key file); for one warning at start. */
