@@ -25,21 +25,19 @@ export const INGEST_SQL = {
       markerEnabled = excluded.markerEnabled, missedHeartbeats = 0
     WHERE Database.lastHeartbeatAt IS NULL OR Database.lastHeartbeatAt <= excluded.lastHeartbeatAt
     RETURNING id`,
-  // highTxid, highTxidAt: computed from the stored row (stored) by store/replica-high-mark.ts.
+  // highTxid, highTxidAt: computed from replicaUrls' row by store/replica-high-mark.ts.
   upsertReplica: `INSERT INTO Replica (id, databaseId, type, url, generation, position, pendingSince, lastSnapshotAt, lastWalAt, storageBytes, lastError, highTxid, highTxidAt, updatedAt)
     VALUES (@id, @databaseId, @type, @url, @generation, @position, @pendingSince, @lastSnapshotAt, @lastWalAt, @storageBytes, @lastError, @highTxid, @highTxidAt, @at)
     ON CONFLICT (databaseId, url) DO UPDATE SET
       type = excluded.type, generation = excluded.generation, position = excluded.position, pendingSince = excluded.pendingSince,
       lastSnapshotAt = excluded.lastSnapshotAt, lastWalAt = excluded.lastWalAt, storageBytes = excluded.storageBytes,
       lastError = excluded.lastError, highTxid = excluded.highTxid, highTxidAt = excluded.highTxidAt, updatedAt = excluded.updatedAt`,
-  // The project's databases with their replicas (none: null columns), read once per heartbeat: the names
-  // decide the limit and the miss (reported-databases.ts), the replicas' marks and ids the replica writes.
-  stored: `SELECT d.id AS databaseId, d.name, r.id, r.url, r.highTxid, r.highTxidAt
-    FROM Database d LEFT JOIN Replica r ON r.databaseId = d.id WHERE d.projectId = ?`,
+  databaseNames: `SELECT name FROM Database WHERE projectId = ?`,
   // Only heartbeats measured after the database's own last report count as leaving it out.
   missDatabases: `UPDATE Database SET missedHeartbeats = missedHeartbeats + 1
     WHERE projectId = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)
       AND name NOT IN (SELECT value FROM json_each(@names))`,
+  replicaUrls: `SELECT id, url, highTxid, highTxidAt FROM Replica WHERE databaseId = ?`,
   deleteReplica: `DELETE FROM Replica WHERE id = ?`,
   touchProject: `UPDATE Project SET lastHeartbeatAt = @at WHERE id = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)`,
 } as const;

@@ -32,13 +32,6 @@ export interface Ingested {
   duplicate: boolean;
 }
 
-interface StoredReplica {
-  id: string;
-  url: string;
-  highTxid: number | bigint | null;
-  highTxidAt: string | null;
-}
-
 interface Item {
   projectId: string;
   hb: HeartbeatPayload;
@@ -80,15 +73,7 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
     });
     if (inserted.changes === 0) return { projectId, duplicate: true };
     const names = hb.databases.map((d) => d.name);
-    const replicasOf = new Map<string, StoredReplica[]>();
-    const storedNames = new Set<string>();
-    for (const row of this.stmts.stored.all(projectId) as (Omit<StoredReplica, "id" | "url"> & { databaseId: string; name: string; id: string | null; url: string | null })[]) {
-      storedNames.add(row.name);
-      const list = replicasOf.get(row.databaseId) ?? [];
-      if (row.id !== null && row.url !== null) list.push({ id: row.id, url: row.url, highTxid: row.highTxid, highTxidAt: row.highTxidAt });
-      replicasOf.set(row.databaseId, list);
-    }
-    const stored = reportedDatabases([...storedNames], names);
+    const stored = reportedDatabases((this.stmts.databaseNames.all(projectId) as { name: string }[]).map((r) => r.name), names);
     // Thrown inside the transaction: nothing of this heartbeat is stored.
     if (stored.wouldHave > this.options.maxDatabasesPerProject) throw new DatabaseLimitError(this.options.maxDatabasesPerProject, stored.wouldHave);
 
@@ -111,7 +96,7 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
         markerEnabled: d.marker ? 1 : 0,
       }) as { id: string } | undefined;
       if (!row) continue; // an older, queued heartbeat: history only
-      this.writeReplicas(row.id, replicasOf.get(row.id) ?? [], d.replicas, reportedTxid(d.position), at, receivedAt);
+      this.writeReplicas(row.id, d.replicas, reportedTxid(d.position), at, receivedAt);
     }
     if (stored.leavesOut) this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(names) });
     this.stmts.touchProject.run({ projectId, at: storeTime(receivedAt) });
@@ -119,11 +104,11 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
   }
 
   /**
-   * Upserts the reported replicas (with each one's TXID high mark, replica-high-mark.ts; `stored`: the
-   * database's replicas as read at the start of this heartbeat; `databaseTxid`: the database's own TXID in
-   * this heartbeat) and deletes the ones the database no longer reports.
+   * Upserts the reported replicas (with each one's TXID high mark, replica-high-mark.ts; `databaseTxid`:
+   * the database's own TXID in this heartbeat) and deletes the ones the database no longer reports.
    */
-  private writeReplicas(databaseId: string, stored: StoredReplica[], replicas: HeartbeatPayload["databases"][number]["replicas"], databaseTxid: number | null, at: string, receivedAt: Date): void {
+  private writeReplicas(databaseId: string, replicas: HeartbeatPayload["databases"][number]["replicas"], databaseTxid: number | null, at: string, receivedAt: Date): void {
+    const stored = this.stmts.replicaUrls.all(databaseId) as { id: string; url: string; highTxid: number | bigint | null; highTxidAt: string | null }[];
     const byUrl = new Map(stored.map((s) => [s.url, s]));
     const reported = new Set<string>();
     for (const r of replicas) {
