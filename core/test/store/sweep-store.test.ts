@@ -207,6 +207,34 @@ describe("the sweep's store, SQLite and PostgreSQL alike", () => {
     });
   });
 
+  it("a PostgreSQL batch of 25 silent projects is one transaction of a few statements, whatever its size", async () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `many${i}`);
+    const side = sides.find((s) => s.name === "postgres")!;
+    for (const id of ids) await seedProject(side.db, id, at(-600));
+    const statements: string[] = [];
+    const patched: [pg.PoolClient, pg.PoolClient["query"]][] = [];
+    const count = (client: pg.PoolClient) => {
+      const query = client.query;
+      patched.push([client, query]);
+      client.query = ((text: string, ...rest: unknown[]) => {
+        statements.push(text.trim().split(/\s+/).slice(0, 3).join(" "));
+        return (query as (...args: unknown[]) => unknown).call(client, text, ...rest);
+      }) as pg.PoolClient["query"];
+    };
+    pools[0].on("acquire", count);
+    try {
+      await side.store.batch(ids, T0, decide(T0));
+    } finally {
+      pools[0].off("acquire", count);
+      for (const [client, query] of patched) client.query = query;
+    }
+    // BEGIN, lock, read, open incidents, project statuses, database statuses, deadlines, COMMIT.
+    expect(statements).toHaveLength(8);
+    expect(statements[0]).toBe("BEGIN");
+    expect(statements.at(-1)).toBe("COMMIT");
+    expect((await rows(side.db, ids)).incidents.filter((i) => i.kind === "silent")).toHaveLength(25);
+  });
+
   it("the sweep mark: a peer's later sweep is read, an earlier one never moves it back", async () => {
     const r = await same("marks", async ({ db, store, peer }) => {
       const none = await store.mark.latest();
