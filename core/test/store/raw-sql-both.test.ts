@@ -2,7 +2,7 @@
 // Each case seeds the same rows through each store's Prisma client (SQLite in a temp dir, PostgreSQL on a
 // private cluster), runs the site's function on each, and checks the two answers equal each other and the
 // answer the rows call for (so an empty answer on both cannot pass).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -88,6 +88,31 @@ async function drilledProjects(store: Store) {
   await drill(store, "d4", "a", "a2", "queued", null);
   await drill(store, "d5", "c", null, "passed", T(6));
 }
+
+describe("the raw SQL sites", () => {
+  // A new $queryRaw/$executeRaw site must be written for both stores and seeded here; this list makes it seen.
+  it("are the ones this file covers (plus the lease store's, covered by its contract on both, and db.ts's PRAGMAs)", () => {
+    const src = path.resolve(import.meta.dirname, "../../src");
+    const files = (readdirSync(src, { recursive: true }) as string[])
+      .filter((f) => f.endsWith(".ts") && !f.startsWith("generated"))
+      .filter((f) => /\$(queryRaw|executeRaw)/.test(readFileSync(path.join(src, f), "utf8")))
+      .sort();
+    expect(files).toEqual([
+      "alerts/claim.ts",
+      "drills/deadlines.ts",
+      "drills/first-drill.ts",
+      "metrics/scrape-rows.ts",
+      "server/project-list.ts",
+      "server/project-view.ts",
+      "store/db.ts",
+      "store/history-budget.ts",
+      "store/history-page.ts",
+      "store/lease-sqlite.ts",
+      "store/lease.ts",
+      "store/seal-channel-targets.ts",
+    ]);
+  });
+});
 
 describe("dialectOf and numbered placeholders", () => {
   it("names each store's dialect, inside an interactive transaction too", async () => {
