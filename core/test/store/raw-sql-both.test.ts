@@ -102,8 +102,8 @@ describe("the raw SQL sites", () => {
       "drills/deadlines.ts",
       "drills/first-drill.ts",
       "metrics/scrape-rows.ts",
+      "server/drill-facts.ts",
       "server/project-list.ts",
-      "server/project-view.ts",
       "store/db.ts",
       "store/history-budget.ts",
       "store/history-page.ts",
@@ -127,7 +127,7 @@ describe("dialectOf and numbered placeholders", () => {
   });
 });
 
-describe("project views (server/project-view.ts newestFinished, server/project-list.ts orderRows)", () => {
+describe("project views (server/drill-facts.ts newestFinished, server/project-list.ts orderRows)", () => {
   it("give the same newest drills per project and per database, for a page of ids and for all", async () => {
     const got = await onBoth(drilledProjects, async (s) => ({
       page: await projectSummaries(s, T(30), ["a", "c"]),

@@ -47,24 +47,6 @@ export const PG_SWEEP_WRITE_SQL = {
   deadline: `UPDATE "Project" p SET "sweepAt" = v.at FROM unnest($1::text[], $2::timestamp(3)[]) AS v(id, at) WHERE p.id = v.id`,
 } as const;
 
-/** postgres/incident-sweep-writes.ts: the same rows as incidents/sweep-sql.ts INCIDENT_SWEEP_SQL. */
-export const PG_INCIDENT_SWEEP_SQL = {
-  // Each opened incident with its "opened" transition, in one statement.
-  open: `WITH opened AS (
-      INSERT INTO "Incident" (id, "projectId", "databaseId", kind, reason, "openedAt")
-      SELECT v.id, v.pid, v.did, v.kind::"IncidentKind", v.reason, v.at
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamp(3)[]) AS v(id, pid, did, kind, reason, at)
-      RETURNING id, "projectId", "openedAt")
-    INSERT INTO "IncidentTransition" ("incidentId", "projectId", event, at) SELECT id, "projectId", 'opened', "openedAt" FROM opened`,
-  reason: `UPDATE "Incident" i SET reason = v.reason FROM unnest($1::text[], $2::text[]) AS v(id, reason) WHERE i.id = v.id`,
-  cleared: `UPDATE "Incident" i SET "clearedAt" = v.at FROM unnest($1::text[], $2::timestamp(3)[]) AS v(id, at) WHERE i.id = v.id`,
-  // Guarded by "resolvedAt" IS NULL: a resolve that lost a race writes neither the time nor a transition.
-  resolve: `WITH resolved AS (
-      UPDATE "Incident" i SET "resolvedAt" = v.at FROM unnest($1::text[], $2::timestamp(3)[]) AS v(id, at)
-      WHERE i.id = v.id AND i."resolvedAt" IS NULL RETURNING i.id, i."projectId", i."resolvedAt")
-    INSERT INTO "IncidentTransition" ("incidentId", "projectId", event, at) SELECT id, "projectId", 'resolved', "resolvedAt" FROM resolved`,
-} as const;
-
 /** postgres/sweep-mark.ts: the Setting row of store/sweep-mark.ts (same key, same storeTime text). */
 export const PG_SWEEP_MARK_SQL = {
   // A peer's later mark is never moved back by a slower one; storeTime text compares as bytes.

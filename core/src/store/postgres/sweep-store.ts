@@ -12,7 +12,7 @@ import type { AsyncSweepStore, SweepDecision } from "../sweep-store.ts";
 import type { SweepInput } from "../sweep-reads.ts";
 import { PostgresSweepReads } from "./sweep-reads.ts";
 import { PostgresSweepWrites } from "./sweep-writes.ts";
-import { PostgresIncidentSweepWrites, applyIncidents } from "./incident-sweep-writes.ts";
+import { PostgresIncidentSweepWrites, applyIncidents } from "../../incidents/sweep-sql-postgres.ts";
 import { PostgresSweepMark } from "./sweep-mark.ts";
 import { inTransaction } from "./sweep-transaction.ts";
 import { PG_SWEEP_READ_SQL } from "./sweep-sql.ts";

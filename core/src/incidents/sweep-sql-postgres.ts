@@ -1,13 +1,32 @@
-// The freshness sweep's incident writes on PostgreSQL: the same rows and rules as
+// The freshness sweep's incident writes on PostgreSQL (store/postgres/sweep-store.ts runs them in its batch): the same rows and rules as
 // incidents/sweep-sql.ts on SQLite (an opening and a resolve each with its IncidentTransition, the
 // outbox the alert planner reads; a resolve guarded by resolvedAt IS NULL writes nothing when it lost
 // a race), for any number of projects at once: one statement per kind of action.
 import type pg from "pg";
-import { newId } from "../ids.ts";
-import type { AsyncIncidentSweepWrites } from "../sweep-store.ts";
-import type { IncidentAction } from "../../incidents/sweep-actions.ts";
-import { PG_INCIDENT_SWEEP_SQL as SQL } from "./sweep-sql.ts";
-import { inTransaction } from "./sweep-transaction.ts";
+import { newId } from "../store/ids.ts";
+import type { AsyncIncidentSweepWrites } from "../store/sweep-store.ts";
+import type { IncidentAction } from "./sweep-actions.ts";
+import { inTransaction } from "../store/postgres/sweep-transaction.ts";
+
+/** The same rows as sweep-sql.ts INCIDENT_SWEEP_SQL (SQLite). */
+export const PG_INCIDENT_SWEEP_SQL = {
+  // Each opened incident with its "opened" transition, in one statement.
+  open: `WITH opened AS (
+      INSERT INTO "Incident" (id, "projectId", "databaseId", kind, reason, "openedAt")
+      SELECT v.id, v.pid, v.did, v.kind::"IncidentKind", v.reason, v.at
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamp(3)[]) AS v(id, pid, did, kind, reason, at)
+      RETURNING id, "projectId", "openedAt")
+    INSERT INTO "IncidentTransition" ("incidentId", "projectId", event, at) SELECT id, "projectId", 'opened', "openedAt" FROM opened`,
+  reason: `UPDATE "Incident" i SET reason = v.reason FROM unnest($1::text[], $2::text[]) AS v(id, reason) WHERE i.id = v.id`,
+  cleared: `UPDATE "Incident" i SET "clearedAt" = v.at FROM unnest($1::text[], $2::timestamp(3)[]) AS v(id, at) WHERE i.id = v.id`,
+  // Guarded by "resolvedAt" IS NULL: a resolve that lost a race writes neither the time nor a transition.
+  resolve: `WITH resolved AS (
+      UPDATE "Incident" i SET "resolvedAt" = v.at FROM unnest($1::text[], $2::timestamp(3)[]) AS v(id, at)
+      WHERE i.id = v.id AND i."resolvedAt" IS NULL RETURNING i.id, i."projectId", i."resolvedAt")
+    INSERT INTO "IncidentTransition" ("incidentId", "projectId", event, at) SELECT id, "projectId", 'resolved', "resolvedAt" FROM resolved`,
+} as const;
+
+const SQL = PG_INCIDENT_SWEEP_SQL;
 
 /** One project's planned actions (freshness/incident-plan.ts). */
 export interface ProjectActions {
