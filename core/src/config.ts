@@ -36,7 +36,10 @@ export interface CliEnv {
 export interface Config extends ProcessEnv {
   host: string;
   port: number;
+  /** Holds the secret key, drills and, without databaseUrl, the SQLite store (borela.db). */
   dataDir: string;
+  /** BORELA_DATABASE_URL: the PostgreSQL store's postgresql:// URL (may hold a password: never log it); null: SQLite in dataDir. */
+  databaseUrl: string | null;
   adminToken: string | null;
   /** BORELA_METRICS_TOKEN: a bearer token that may read GET /metrics and nothing else; null when unset. */
   metricsToken: string | null;
@@ -162,24 +165,31 @@ export function cliEnv(env: Env = process.env): CliEnv {
 }
 
 /**
- * BORELA_DATABASE_URL: the core's store is SQLite in BORELA_DATA_DIR for now. PostgreSQL (issue 20) has
- * its schema, migrations and client (store/postgres-*.ts) but not the raw hot path, so a postgresql://
- * URL is refused at start rather than silently ignored. Errors: ConfigError naming the variable and the
- * URL's scheme only (the URL may hold a password).
+ * BORELA_DATABASE_URL: unset or empty, the core's store is SQLite in BORELA_DATA_DIR (null); a postgresql://
+ * or postgres:// URL selects PostgreSQL (store/open.ts), returned as given. The URL's shape is checked
+ * here; reaching the server is the store's first connection. Errors: ConfigError naming the variable and
+ * at most the URL's scheme (the URL may hold a password).
  */
-export function checkDatabaseUrl(raw: string | undefined): void {
-  if (raw === undefined || raw === "") return;
+export function parseDatabaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === "") return null;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase() ?? null;
-  if (scheme === "postgresql" || scheme === "postgres") {
-    throw new ConfigError(
-      "BORELA_DATABASE_URL is a postgresql:// URL, but PostgreSQL support is not finished: the core cannot run on it yet. Unset BORELA_DATABASE_URL to use the embedded SQLite store in BORELA_DATA_DIR",
-    );
+  if (scheme !== "postgresql" && scheme !== "postgres") {
+    throw new ConfigError(`BORELA_DATABASE_URL (scheme ${scheme ?? "none"}) is not supported: give a postgresql:// URL, or unset it to use the embedded SQLite store in BORELA_DATA_DIR`);
   }
-  throw new ConfigError(`BORELA_DATABASE_URL (scheme ${scheme ?? "none"}) is not supported: unset it to use the embedded SQLite store in BORELA_DATA_DIR`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("BORELA_DATABASE_URL is not a valid postgresql:// URL (postgresql://user[:password]@host[:port]/database)");
+  }
+  if (!url.hostname || url.pathname.length <= 1) {
+    throw new ConfigError("BORELA_DATABASE_URL names no host or no database (postgresql://user[:password]@host[:port]/database)");
+  }
+  return raw;
 }
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
-  checkDatabaseUrl(env.BORELA_DATABASE_URL);
+  const databaseUrl = parseDatabaseUrl(env.BORELA_DATABASE_URL);
   const dataDir = path.resolve(overrides.dataDir ?? env.BORELA_DATA_DIR ?? "./data");
   const port = overrides.port ?? readInt(env, "BORELA_PORT", 8787, 0, 65535);
   const host = overrides.host ?? env.BORELA_HOST ?? "127.0.0.1";
@@ -188,6 +198,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     host,
     port,
     dataDir,
+    databaseUrl,
     adminToken: env.BORELA_ADMIN_TOKEN || null,
     metricsToken: env.BORELA_METRICS_TOKEN || null,
     secretKey: env.BORELA_SECRET_KEY || null,

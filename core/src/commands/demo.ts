@@ -1,6 +1,6 @@
 import { parseFlags, UsageError } from "./args.ts";
 import { loadConfig } from "../config.ts";
-import { openStore } from "../store/db.ts";
+import { openConfiguredStore } from "../store/open.ts";
 import { resetDemo } from "../demo/demo.ts";
 import { DemoFilesError } from "../demo/remove-files.ts";
 import { lockOrSay } from "./data-dir.ts";
@@ -15,11 +15,11 @@ export async function run(args: string[]): Promise<number> {
   if (!lock) return 1;
   let removed: boolean;
   try {
-    const store = await openStore(config.dataDir);
+    const opened = await openConfiguredStore(config);
     try {
-      removed = await resetDemo(store, config.dataDir);
+      removed = await resetDemo(opened.store, config.dataDir);
     } finally {
-      await store.$disconnect();
+      await opened.close();
     }
   } catch (err) {
     if (!(err instanceof DemoFilesError)) throw err;

@@ -1,16 +1,17 @@
-// CLI commands that work on the core's store directly (BORELA_DATA_DIR), so
-// they run on the machine where the core runs, with or without it running.
+// CLI commands that work on the core's store directly (SQLite in BORELA_DATA_DIR, or PostgreSQL at
+// BORELA_DATABASE_URL), so they run where the core's store is reachable, with or without it running.
 import { loadConfig, type Config } from "../config.ts";
-import { openStore, type Store } from "../store/db.ts";
+import type { Store } from "../store/db.ts";
+import { openConfiguredStore } from "../store/open.ts";
 import { UsageError } from "./args.ts";
 
 export async function withStore<T>(fn: (store: Store, config: Config) => Promise<T>, dataDir?: string): Promise<T> {
   const config = loadConfig(undefined, dataDir ? { dataDir } : {});
-  const store = await openStore(config.dataDir);
+  const opened = await openConfiguredStore(config);
   try {
-    return await fn(store, config);
+    return await fn(opened.store, config);
   } finally {
-    await store.$disconnect();
+    await opened.close();
   }
 }
 

@@ -26,12 +26,14 @@ export async function run(args: string[]): Promise<number> {
     ...(values.port !== undefined ? { port: readInt({ port: values.port }, "port", 8787, 0, 65535) } : {}),
     ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
   };
-  const { dataDir, port } = loadConfig(undefined, overrides);
+  const { dataDir, port, databaseUrl } = loadConfig(undefined, overrides);
   // Before anything touches the data dir: a second serve on it is refused, and a start that fails
   // before serving leaves the dir as it found it.
   const before = entriesBefore(dataDir);
   // Port 0 is known only once bound (setPort below).
-  const lock = lockOrSay("borela serve", dataDir, { command: values.demo ? "borela serve --demo" : "borela serve", port: port || null });
+  // SQLite only: one core per store file. Cores on one PostgreSQL store share it (leases pick who runs each
+  // periodic job) and may share a data dir for its secret key.
+  const lock = databaseUrl ? { setPort: () => {}, release: () => {} } : lockOrSay("borela serve", dataDir, { command: values.demo ? "borela serve --demo" : "borela serve", port: port || null });
   if (!lock) return 1;
   let server: RunningServer;
   try {

@@ -1,7 +1,7 @@
 // borela worker [--concurrency N]: processes drills from the BullMQ queue (BORELA_REDIS_URL).
 import { parseFlags, UsageError } from "./args.ts";
 import { loadConfig, readInt } from "../config.ts";
-import { openStore } from "../store/db.ts";
+import { openConfiguredStore } from "../store/open.ts";
 import { withSecretKey } from "../store/secrets.ts";
 import { createLogger } from "../logger.ts";
 import { createDrillService } from "../drills/service.ts";
@@ -12,7 +12,8 @@ export async function run(args: string[]): Promise<number> {
   if (!loaded.redisUrl) throw new UsageError("borela worker needs BORELA_REDIS_URL (without Redis, `borela serve` runs drills itself)");
   const concurrency = readInt({ concurrency: values.concurrency }, "concurrency", 1, 1, 64);
   const logger = createLogger(loaded.logLevel, process.stderr);
-  const store = await openStore(loaded.dataDir);
+  const opened = await openConfiguredStore(loaded);
+  const store = opened.store;
   const config = withSecretKey(loaded);
   // The service's Redis connection carries the worker; the schedule tick stays with `borela serve`.
   const service = createDrillService({ store, config, logger });
@@ -23,6 +24,6 @@ export async function run(args: string[]): Promise<number> {
     process.once("SIGTERM", resolve);
   });
   await service.stop();
-  await store.$disconnect();
+  await opened.close();
   return 0;
 }

@@ -45,9 +45,9 @@ export function tooManyFailures(reply: FastifyReply, retryAfterMs: number, what 
 }
 
 async function authPlugin(app: FastifyInstance, opts: AuthOptions) {
-  // Shared by the cores of one set-up: Redis when BORELA_REDIS_URL is set; the PostgreSQL store's table once
-  // the store can be PostgreSQL (config.ts refuses BORELA_DATABASE_URL=postgresql:// today); else memory.
-  const backend = authStateBackend({ redisUrl: app.config?.redisUrl ?? null, postgresUrl: null });
+  // Shared by the cores of one set-up: Redis when BORELA_REDIS_URL is set; the PostgreSQL store's table when
+  // BORELA_DATABASE_URL selects PostgreSQL; else memory.
+  const backend = authStateBackend({ redisUrl: app.config?.redisUrl ?? null, postgresUrl: app.config?.databaseUrl ?? null });
   const windows = openAuthWindows(backend, { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) });
   app.addHook("onClose", () => windows.close());
   const failures = createAuthFailures(opts.failuresPerMinute, windows);

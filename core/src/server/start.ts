@@ -2,8 +2,9 @@
 // `borela serve` and by tests that need a real core on loopback.
 import type { FastifyInstance } from "fastify";
 import { loadConfig, type Config } from "../config.ts";
-import { openStore, databaseFile, type Store } from "../store/db.ts";
-import { openFastPath } from "../store/fast-path.ts";
+import type { Store } from "../store/db.ts";
+import { openConfiguredStore } from "../store/open.ts";
+import { openCoreParts } from "../store/core-parts.ts";
 import { createSweeper, type HoldSeconds } from "../freshness/sweeper.ts";
 import { createSelfHeartbeat } from "../freshness/self-heartbeat.ts";
 import { createStorageLister } from "../freshness/storage-listing.ts";
@@ -16,7 +17,6 @@ import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
 import { pruneHeartbeats } from "../store/retention.ts";
 import { pruneHistoryOverBudget } from "../store/history-budget.ts";
 import { createDrillService, SCHEDULE_EVERY_MS } from "../drills/service.ts";
-import { openSqliteLeases } from "../store/lease-sqlite.ts";
 import { createLeases } from "../store/lease-gate.ts";
 import { createAlertDispatcher } from "../alerts/dispatcher.ts";
 import { createProjectOrder } from "./project-order-cache.ts";
@@ -49,25 +49,26 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { env, logger: givenLogger, logStream, ...overrides } = options;
   const loaded = loadConfig(env, overrides);
   const logger = givenLogger ?? createLogger(loaded.logLevel, logStream);
-  const store = await openStore(loaded.dataDir);
+  const opened = await openConfiguredStore(loaded);
+  const store = opened.store;
   // The one read of the secret key: everything that reads or writes stored secrets is handed it.
   const config = withSecretKey(loaded);
   const secretKey = config.encryptionKey;
   const sealed = await sealChannelTargets(store, secretKey);
   if (sealed > 0) {
     logger.info({ channels: sealed }, "alert channel targets encrypted at rest (one-time upgrade); rewriting the database file so no plaintext copy stays in it");
-    await compactAfterSealing(store).catch((err) => logger.warn({ err }, "VACUUM after encrypting alert channel targets failed: run VACUUM on borela.db while Borela is stopped"));
+    await compactAfterSealing(store).catch((err) => logger.warn({ err }, opened.kind === "sqlite" ? "VACUUM after encrypting alert channel targets failed: run VACUUM on borela.db while Borela is stopped" : 'VACUUM FULL "AlertChannel" after encrypting alert channel targets failed: run it on the PostgreSQL database'));
   }
   const unreadable = await countUndecryptableChannelSecrets(store, secretKey);
   if (unreadable > 0) logger.warn({ count: unreadable }, `${unreadable} stored alert channel target(s) or secret(s) cannot be decrypted with this core's secret key (BORELA_SECRET_KEY, or secret.key in the data dir): those channels cannot send. Start with the key that sealed them, or save each channel again`);
-  const fast = openFastPath(databaseFile(config.dataDir), { maxDatabasesPerProject: config.maxDatabasesPerProject });
+  const fast = openCoreParts(opened, config);
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold: HoldSeconds = (kind) => confirmSecondsFor(kind, config.alertConfirmSeconds);
   // Several cores on one store: each periodic job runs in the one holding its lease (store/lease-gate.ts).
   // The alert passes (digest included) run in every core: the delivery ledger's unique keys dedupe them.
-  const leaseStore = openSqliteLeases(databaseFile(config.dataDir));
-  const leases = createLeases({ store: leaseStore.store, logger });
-  const sweeper = createSweeper(fast.sweep, config.sweepIntervalSeconds, logger, hold, new Date(), leases.gate("sweep", config.sweepIntervalSeconds * 1000));
+  const leases = createLeases({ store: fast.leases, logger });
+  if (!fast.sqliteSweep) throw new Error("BORELA_DATABASE_URL: the freshness sweeper does not run on PostgreSQL yet (it takes SQLite's synchronous sweep store)");
+  const sweeper = createSweeper(fast.sqliteSweep, config.sweepIntervalSeconds, logger, hold, new Date(), leases.gate("sweep", config.sweepIntervalSeconds * 1000));
   const selfHeartbeat = config.selfHeartbeatUrl ? createSelfHeartbeat(config.selfHeartbeatUrl, logger) : null;
   if (selfHeartbeat) sweeper.onSweepCompleted(() => selfHeartbeat.ping());
 
@@ -84,9 +85,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await app.close().catch(() => undefined);
-    fast.close();
-    leaseStore.close();
-    await store.$disconnect();
+    await fast.close();
+    await opened.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new ListenError(`port ${config.port} on ${config.host} is already in use: stop what listens there, or choose another port with --port or BORELA_PORT`);
     if (code === "EACCES") throw new ListenError(`port ${config.port} on ${config.host} is not allowed for this user: choose a port above 1023 with --port or BORELA_PORT`);
@@ -140,9 +140,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await selfHeartbeat?.idle();
       await lister.stop();
       await leases.close();
-      leaseStore.close();
-      fast.close();
-      await store.$disconnect();
+      await fast.close();
+      await opened.close();
     },
   };
 }

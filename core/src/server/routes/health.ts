@@ -4,6 +4,7 @@ import { startEventLoopMonitor } from "../event-loop-health.ts";
 import { sweepHealth } from "../../freshness/sweep-health.ts";
 import { LeaseStore } from "../../store/lease.ts";
 import { currentHolder } from "../../store/lease-terms.ts";
+import { dialectOf } from "../../store/dialect.ts";
 
 const EventLoop = Type.Object({ p50Ms: Type.Number(), p99Ms: Type.Number(), maxMs: Type.Number(), maxSinceStartMs: Type.Number(), windowSeconds: Type.Number() });
 const Sweep = Type.Object({ lastSweepAt: Type.Union([Type.String(), Type.Null()]), staleAfterSeconds: Type.Number() });
@@ -19,7 +20,9 @@ const Lease = Type.Object({
   lastRunBy: Type.Union([Type.String(), Type.Null()]),
   runs: Type.Number(),
 });
-const Details = Type.Object({ eventLoop: EventLoop, sweep: Sweep, leases: Type.Array(Lease), redis: Type.Optional(Redis) });
+// Which store the core runs on (store/open.ts): never its URL, which may hold a password.
+const StoreKind = Type.Union([Type.Literal("sqlite"), Type.Literal("postgresql")]);
+const Details = Type.Object({ store: StoreKind, eventLoop: EventLoop, sweep: Sweep, leases: Type.Array(Lease), redis: Type.Optional(Redis) });
 
 export default async function healthRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -46,7 +49,7 @@ export default async function healthRoutes(base: FastifyInstance) {
       const redis = request.query.details ? await app.drills.redisHealth() : null;
       const leases = request.query.details ? await leaseDetails(app, new Date()) : [];
       const details = request.query.details
-        ? { details: { eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds }, leases, ...(redis ? { redis } : {}) } }
+        ? { details: { store: dialectOf(app.store), eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds }, leases, ...(redis ? { redis } : {}) } }
         : {};
       if (!sweep.ok) return reply.code(503).send({ ok: false, error: "sweep_stale", message: sweep.reason ?? "sweep stale", lastSweepAt: sweep.lastSweepAt, ...details });
       return { ok: true, ...details };
@@ -56,7 +59,7 @@ export default async function healthRoutes(base: FastifyInstance) {
 
 /** The leases as /healthz shows them; an unreadable store shows none (the sweep's own health says more). */
 async function leaseDetails(app: FastifyInstance, now: Date) {
-  const rows = await new LeaseStore(app.store, "sqlite").list().catch(() => []);
+  const rows = await new LeaseStore(app.store, dialectOf(app.store)).list().catch(() => []);
   return rows.map((r) => ({
     name: r.name,
     holder: currentHolder(r, now),
