@@ -134,7 +134,8 @@ export async function startAgent(settings: AgentSettings, deps: AgentDeps = {}):
   // Held before Litestream starts and released after it exits: see wal-guard.ts.
   await walGuard.hold(watches.map((w) => w.path));
   if (managedWatches.length > 0) await managed.refresh();
-  await litestream.start();
+  // The first refresh may have started Litestream already (onTargets): a second start would restart it at once.
+  if (!litestream.running()) await litestream.start();
   timers.later(jitter(settings.sampleIntervalSeconds * 1000), sampleLoop);
   heartbeats.start(Math.min(1000, intervalMs));
 

@@ -40,6 +40,10 @@ describe("managed replica from the core", () => {
     expect(url).toMatch(/^s3:\/\/managed\/.+\/primary$/);
     expect(url).not.toContain(s3.secretAccessKey);
     expect(agent.agent.lastPayload()!.mode).toBe("managed");
+    // Started once: the first settings must not restart a Litestream that has just started (a tester saw a
+    // SIGTERM 2 ms after the start, and "exited without its final sync").
+    expect(agent.agent.supervisor!.status().restarts).toBe(0);
+    expect(agent.logs.join("")).not.toContain("restarting litestream");
     expect(s3.requestsByKey().get("PROJECTKEYMANAGED") ?? 0).toBeGreaterThan(0);
     // The core may use its own keys (drills, storage checks); the agent's Litestream never gets them.
     const stateDir = readdirSync(h.dir.path).find((f) => f.startsWith("agent-state-"))!;
