@@ -44,7 +44,8 @@ export default async function healthRoutes(base: FastifyInstance) {
     },
     async (request, reply) => {
       const { sweeper, config } = app;
-      const sweep = sweepHealth(sweeper.lastCompletedAt(), sweeper.startedAt, config.sweepIntervalSeconds, new Date());
+      // Awaited: the sweeper over the async sweep store reads the shared mark with a promise.
+      const sweep = sweepHealth(await sweeper.lastCompletedAt(), sweeper.startedAt, config.sweepIntervalSeconds, new Date());
       // Redis down keeps the answer 200: the core still watches freshness and alerts; only drills wait (queued in the store).
       const redis = request.query.details ? await app.drills.redisHealth() : null;
       const leases = request.query.details ? await leaseDetails(app, new Date()) : [];
