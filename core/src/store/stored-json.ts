@@ -1,5 +1,5 @@
-// The JSON text columns the sweep reads, parsed as store/sweep-reads.ts parses them on SQLite (its
-// private copies stay until that file is next changed; these serve postgres/sweep-reads.ts).
+// The JSON text columns the sweep reads, parsed alike on both stores (sweep-reads.ts on SQLite,
+// postgres/sweep-reads.ts on PostgreSQL).
 import type { Position } from "../protocol.ts";
 
 /** A stored Position (JSON written at ingest, protocol.ts); null when absent or not of that shape. */

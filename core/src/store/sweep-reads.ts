@@ -5,6 +5,7 @@ import type Sqlite from "better-sqlite3";
 import { SWEEP_SQL, prepareAll } from "./fast-sql.ts";
 import type { AgentAuth, TokenRejection } from "./agent-auth.ts";
 import { storeTime } from "./time.ts";
+import { parseErrors, parsePosition } from "./stored-json.ts";
 import type { StorageListing } from "./storage-listing.ts";
 import type { Position } from "../protocol.ts";
 import type { FreshnessStatus } from "../generated/prisma/enums.ts";
@@ -122,25 +123,4 @@ function date(s: string | null): Date | null {
 /** A time written by Prisma (routes/ping.ts, freshness/storage-listing.ts): a number of ms or an ISO string, as its SQLite driver stores it. */
 function prismaDate(v: string | number | null): Date | null {
   return v === null ? null : new Date(v);
-}
-
-/** A stored Position (JSON written at ingest, protocol.ts); null when absent or not of that shape. */
-function parsePosition(json: string | null): Position | null {
-  if (!json) return null;
-  try {
-    const v = JSON.parse(json) as Position;
-    const n = (x: unknown) => typeof x === "number" && Number.isFinite(x);
-    return v && (v.generation === null || typeof v.generation === "string") && n(v.index) && n(v.offset) ? v : null;
-  } catch {
-    return null;
-  }
-}
-
-function parseErrors(json: string): string[] {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
 }
