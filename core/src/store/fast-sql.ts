@@ -39,7 +39,9 @@ export const INGEST_SQL = {
       AND name NOT IN (SELECT value FROM json_each(@names))`,
   replicaUrls: `SELECT id, url, highTxid, highTxidAt FROM Replica WHERE databaseId = ?`,
   deleteReplica: `DELETE FROM Replica WHERE id = ?`,
-  touchProject: `UPDATE Project SET lastHeartbeatAt = @at WHERE id = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)`,
+  // Clears the sweep deadline itself (as the Project_sweep_inputs trigger would) and runs before the database
+  // and replica writes, so their triggers find it cleared and the Project row is written once per heartbeat.
+  touchProject: `UPDATE Project SET lastHeartbeatAt = @at, sweepAt = NULL WHERE id = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)`,
 } as const;
 
 /** sweep-reads.ts: what the freshness sweeper evaluates for one project. */

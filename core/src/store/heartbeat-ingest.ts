@@ -76,6 +76,7 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
     const stored = reportedDatabases((this.stmts.databaseNames.all(projectId) as { name: string }[]).map((r) => r.name), names);
     // Thrown inside the transaction: nothing of this heartbeat is stored.
     if (stored.wouldHave > this.options.maxDatabasesPerProject) throw new DatabaseLimitError(this.options.maxDatabasesPerProject, stored.wouldHave);
+    this.stmts.touchProject.run({ projectId, at: storeTime(receivedAt) });
 
     for (const d of hb.databases) {
       const row = this.stmts.upsertDatabase.get({
@@ -99,7 +100,6 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
       this.writeReplicas(row.id, d.replicas, reportedTxid(d.position), at, receivedAt);
     }
     if (stored.leavesOut) this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(names) });
-    this.stmts.touchProject.run({ projectId, at: storeTime(receivedAt) });
     return { projectId, duplicate: false };
   }
 

@@ -2,6 +2,7 @@
 // `verbose` hook (SQLite's trace: top-level statements, and the statements of the triggers they fire).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import Sqlite from "better-sqlite3";
+import { statSync } from "node:fs";
 import { tempStore, type TestStore } from "../support/use-store.ts";
 import { databaseFile } from "../../src/store/db.ts";
 import { DatabaseLimitError, HeartbeatIngest } from "../../src/store/heartbeat-ingest.ts";
@@ -82,5 +83,52 @@ describe("heartbeat ingest", () => {
     await expect(refused).rejects.toMatchObject({ limit: 2, wouldHave: 3 });
     expect(await t.store.heartbeat.count({ where: { projectId: "p" } })).toBe(1);
     expect((await t.store.database.findMany({ where: { projectId: "p" } })).map((r) => r.name).sort()).toEqual(["app", "jobs"]);
+  });
+});
+
+describe("heartbeat ingest writes", () => {
+  /** Sets every project's sweep deadline, as a sweep does between heartbeats (which the next one clears). */
+  function sweep(): void {
+    db.prepare(`UPDATE Project SET sweepAt = ?`).run(new Date(Date.now() + 3_600_000).toISOString());
+  }
+
+  it("writes the Project row once per steady heartbeat, however many rows fire a sweep-deadline trigger", async () => {
+    const ingest = new HeartbeatIngest(db, { maxDatabasesPerProject: 10 });
+    const first = Date.now() - 10_000;
+    await ingest.ingest("p", hb(["app", "jobs"], 1, new Date(first)), new Date(first));
+    db.exec(`CREATE TEMP TABLE projectWrites (n INTEGER); CREATE TEMP TRIGGER countProjectWrites AFTER UPDATE ON main.Project BEGIN INSERT INTO projectWrites VALUES (1); END;`);
+    const writes = () => (db.prepare(`SELECT count(*) AS n FROM projectWrites`).get() as { n: number }).n;
+    for (let i = 1; i <= 3; i++) {
+      sweep();
+      const before = writes();
+      await ingest.ingest("p", hb(["app", "jobs"], 1 + i, new Date(first + i * 1000)), new Date(first + i * 1000));
+      // Two databases and two replicas each fire a trigger; the unguarded triggers wrote the row 6 times.
+      expect(writes() - before).toBe(1);
+      const row = db.prepare(`SELECT sweepAt, lastHeartbeatAt FROM Project WHERE id = 'p'`).get() as { sweepAt: string | null; lastHeartbeatAt: string };
+      expect(row.sweepAt).toBeNull();
+      expect(Date.parse(row.lastHeartbeatAt)).toBe(first + i * 1000);
+    }
+  });
+
+  it("appends at most 8.5 WAL frames per steady heartbeat: one per b-tree it must change, and leaf splits", async () => {
+    db.pragma("wal_autocheckpoint = 0");
+    const ingest = new HeartbeatIngest(db, { maxDatabasesPerProject: 10 });
+    const first = Date.now() - 100_000;
+    await ingest.ingest("p", hb(["app"], 1, new Date(first)), new Date(first));
+    const wal = () => statSync(databaseFile(t.dir.path) + "-wal").size;
+    const frame = (db.pragma("page_size", { simple: true }) as number) + 24;
+    let frames = 0;
+    const N = 40;
+    for (let i = 1; i <= N; i++) {
+      sweep();
+      const before = wal();
+      await ingest.ingest("p", hb(["app"], 1 + i, new Date(first + i * 1000)), new Date(first + i * 1000));
+      frames += (wal() - before) / frame;
+    }
+    // Heartbeat (table, id, (projectId, agentId, sequence), (projectId, receivedAt, bytes)), Database, Replica,
+    // Project and its sweepAt index, plus a split now and then (8.325 measured); the duplicate
+    // (projectId, receivedAt) index made it 9.325.
+    expect(frames / N).toBeLessThanOrEqual(8.5);
+    expect(frames / N).toBeGreaterThanOrEqual(7);
   });
 });
