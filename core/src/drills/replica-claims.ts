@@ -7,13 +7,15 @@
 //     the other projects whose file directory or S3 prefix overlaps `url`'s ([] for a URL that does not parse);
 //     PATCH {"replicaUrl"} refuses a URL another project claims (server/stored-replica.ts)
 //   sharedFileReplicaProblem(store, projectId, url): Promise<string | null>
-//     null when `url` is not a file replica or no other project claims an overlapping directory;
-//     otherwise the admin-facing refusal naming the other projects (never for an agent's answer)
+//     null when `url` is not a file replica, no other project claims an overlapping directory, or this
+//     project claimed it first (replica-precedence.ts); otherwise the admin-facing refusal naming the
+//     projects that claimed it first (or every claimant when the order cannot be told; never for an agent's answer)
 import path from "node:path";
 import type { Store } from "../store/db.ts";
 import { parseReplicaUrl, redactReplicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import { realReplicaPath } from "./file-roots.ts";
-import { distinctClaimants, overlappingProjects, s3ReplicasOverlap, sharedFileReplicaWords, type Claimant, type ReplicaDirs } from "./replica-overlap.ts";
+import { dirsOverlap, distinctClaimants, laterClaimWords, s3ReplicasOverlap, sharedFileReplicaWords, type Claimant, type ReplicaDirs } from "./replica-overlap.ts";
+import { claimPrecedence, reportedAtFromId, type DatedClaim } from "./replica-precedence.ts";
 
 function parsed(url: string): ReplicaTarget | null {
   try {
@@ -30,52 +32,63 @@ async function fileDirs(target: ReplicaTarget): Promise<ReplicaDirs | null> {
   return { written, real: (await realReplicaPath(written)) ?? written };
 }
 
-/** Every other project's claimed replica URL: its agent's Replica rows and its stored replicaUrl. */
-async function otherClaims(store: Store, projectId: string): Promise<(Claimant & { url: string })[]> {
+type UrlClaim = DatedClaim & { url: string };
+
+/** Every other project's claimed replica URL: its agent's Replica rows (first reported when the row was made) and its stored replicaUrl. */
+async function otherClaims(store: Store, projectId: string): Promise<UrlClaim[]> {
   const rows = await store.replica.findMany({
     where: { database: { projectId: { not: projectId } } },
-    select: { url: true, database: { select: { project: { select: { name: true } } } } },
+    select: { id: true, url: true, database: { select: { project: { select: { name: true } } } } },
   });
   const stored = await store.project.findMany({ where: { id: { not: projectId }, replicaUrl: { not: null } }, select: { name: true, replicaUrl: true } });
   return [
-    ...rows.map((r) => ({ url: r.url, project: r.database.project.name, stored: false })),
-    ...stored.map((p) => ({ url: p.replicaUrl!, project: p.name, stored: true })),
+    ...rows.map((r) => ({ url: r.url, project: r.database.project.name, stored: false, firstAt: reportedAtFromId(r.id) })),
+    ...stored.map((p) => ({ url: p.replicaUrl!, project: p.name, stored: true, firstAt: null })),
   ];
 }
 
-export async function replicaClaimants(store: Store, projectId: string, url: string): Promise<Claimant[]> {
+/** The other projects' claims (one per row) overlapping `url` ([] for a URL that does not parse). */
+async function overlappingClaims(store: Store, projectId: string, url: string): Promise<UrlClaim[]> {
   const mine = parsed(url);
   if (!mine) return [];
   const others = await otherClaims(store, projectId);
   if (mine.type === "s3") {
-    return overlappingS3(mine, others);
-  }
-  const dirs = await fileDirs(mine);
-  return dirs ? overlappingProjects(dirs, await otherDirs(others)) : [];
-}
-
-function overlappingS3(mine: ReplicaTarget & { type: "s3" }, others: (Claimant & { url: string })[]): Claimant[] {
-  return distinctClaimants(
-    others.filter((o) => {
+    return others.filter((o) => {
       const t = parsed(o.url);
       return t?.type === "s3" && s3ReplicasOverlap(mine, t);
-    }),
-  );
-}
-
-async function otherDirs(others: (Claimant & { url: string })[]): Promise<(ReplicaDirs & Claimant)[]> {
+    });
+  }
+  const dirs = await fileDirs(mine);
+  if (!dirs) return [];
   const out = [];
   for (const o of others) {
     const t = parsed(o.url);
-    const dirs = t && (await fileDirs(t));
-    if (dirs) out.push({ ...dirs, project: o.project, stored: o.stored });
+    const theirs = t && (await fileDirs(t));
+    if (theirs && dirsOverlap(dirs, theirs)) out.push(o);
   }
   return out;
+}
+
+export async function replicaClaimants(store: Store, projectId: string, url: string): Promise<Claimant[]> {
+  return distinctClaimants(await overlappingClaims(store, projectId, url));
+}
+
+/** This project's own claim on `url`: stored when it is the project's replicaUrl, else first reported when its earliest row with `url` was made. */
+async function ownClaim(store: Store, projectId: string, url: string): Promise<DatedClaim> {
+  const project = await store.project.findUnique({ where: { id: projectId }, select: { name: true, replicaUrl: true } });
+  const rows = await store.replica.findMany({ where: { url, database: { projectId } }, select: { id: true } });
+  const times = rows.map((r) => reportedAtFromId(r.id));
+  const firstAt = times.length && times.every((t) => t !== null) ? Math.min(...(times as number[])) : null;
+  return { project: project?.name ?? projectId, stored: project?.replicaUrl === url, firstAt };
 }
 
 /** Null, or why drills and restores of project `projectId` refuse the file replica `url` (a Replica row's or a stored URL). */
 export async function sharedFileReplicaProblem(store: Store, projectId: string, url: string): Promise<string | null> {
   if (parsed(url)?.type !== "file") return null;
-  const claimants = await replicaClaimants(store, projectId, url);
-  return claimants.length ? sharedFileReplicaWords(redactReplicaUrl(url), claimants) : null;
+  const others = await overlappingClaims(store, projectId, url);
+  if (!others.length) return null;
+  const verdict = claimPrecedence(await ownClaim(store, projectId, url), others);
+  if (verdict.kind === "owner") return null;
+  const shown = redactReplicaUrl(url);
+  return verdict.kind === "later" ? laterClaimWords(shown, verdict.earlier) : sharedFileReplicaWords(shown, verdict.claimants);
 }

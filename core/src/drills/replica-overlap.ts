@@ -3,14 +3,16 @@
 // another project claims; for S3, the same endpoint and bucket with one key prefix equal to or
 // inside the other. An agent token may report only its own project's state (DESIGN.md "The trust
 // boundary"), and nothing but the claims says which project owns a directory under
-// BORELA_FILE_REPLICA_ROOTS, so a directory more than one project claims belongs to none of them
-// as far as drills and restores go, and storing one already claimed is refused.
+// BORELA_FILE_REPLICA_ROOTS, so a directory more than one project claims belongs to the one that
+// claimed it first (replica-precedence.ts decides; to none when that cannot be told) as far as
+// drills and restores go, and storing one already claimed is refused.
 //
 //   fileReplicasOverlap(a, b): boolean                         pure: equal, or one inside the other
 //   s3ReplicasOverlap(a, b): boolean                           pure: same endpoint and bucket, prefixes overlap
-//   overlappingProjects(mine, others): Claimant[]              pure: the others that overlap, each once
+//   dirsOverlap(mine, other): boolean                          pure: overlap as written or once resolved
 //   distinctClaimants(hit): Claimant[]                         pure: each claimant once, sorted
 //   sharedFileReplicaWords(shownUrl, claimants): string        the admin-facing refusal of a drill or restore
+//   laterClaimWords(shownUrl, earlier): string                 the refusal for the later claimant (replica-precedence.ts)
 import { isInside } from "./inside-dir.ts";
 
 /**
@@ -49,9 +51,9 @@ export interface Claimant {
   stored: boolean;
 }
 
-/** The distinct claimants (sorted by project, a report before a store) of the `others` whose directory overlaps `mine`, as written or once resolved. */
-export function overlappingProjects(mine: ReplicaDirs, others: (ReplicaDirs & Claimant)[]): Claimant[] {
-  return distinctClaimants(others.filter((o) => fileReplicasOverlap(mine.written, o.written) || fileReplicasOverlap(mine.real, o.real)));
+/** True when the directories `a` and `b` overlap as written or once symbolic links are resolved. */
+export function dirsOverlap(a: ReplicaDirs, b: ReplicaDirs): boolean {
+  return fileReplicasOverlap(a.written, b.written) || fileReplicasOverlap(a.real, b.real);
 }
 
 /** Each (project, stored) of `hit` once, sorted by project, a report before a store. */
@@ -73,4 +75,9 @@ export function claimantWords(claimants: Claimant[]): string {
 /** The refusal for a drill or a restore of `shownUrl` (already redacted): admin-facing, so it names the other projects. */
 export function sharedFileReplicaWords(shownUrl: string, claimants: Claimant[]): string {
   return `file replica ${shownUrl} is also ${claimantWords(claimants)}: drills and restores refuse it until only one project reports it`;
+}
+
+/** The refusal for a drill or a restore of `shownUrl` (already redacted) by a project that claimed it after the `earlier` ones. */
+export function laterClaimWords(shownUrl: string, earlier: Claimant[]): string {
+  return `file replica ${shownUrl} is also ${claimantWords(earlier)}, which claimed it first: drills and restores of this project refuse it while that claim stands`;
 }

@@ -1,6 +1,6 @@
 // The decision behind refusing a file replica more than one project reports (replica-overlap.ts), without I/O.
 import { describe, expect, it } from "vitest";
-import { claimantWords, fileReplicasOverlap, overlappingProjects, s3ReplicasOverlap, sharedFileReplicaWords } from "../../src/drills/replica-overlap.ts";
+import { claimantWords, dirsOverlap, distinctClaimants, fileReplicasOverlap, laterClaimWords, s3ReplicasOverlap, sharedFileReplicaWords, type Claimant, type ReplicaDirs } from "../../src/drills/replica-overlap.ts";
 
 const dirs = (p: string, real = p) => ({ written: p, real });
 const reported = (project: string) => ({ project, stored: false });
@@ -26,7 +26,9 @@ describe("fileReplicasOverlap", () => {
   });
 });
 
-describe("overlappingProjects", () => {
+const overlappingProjects = (mine: ReplicaDirs, others: (ReplicaDirs & Claimant)[]) => distinctClaimants(others.filter((o) => dirsOverlap(mine, o)));
+
+describe("dirsOverlap, each claimant once", () => {
   it("names each other project once, sorted, whose directory overlaps as written", () => {
     const others = [
       { ...dirs("/r/B"), ...reported("projB") },
@@ -83,5 +85,13 @@ describe("sharedFileReplicaWords", () => {
       'file replica file:///r/B is also stored on another project ("p1"): drills and restores refuse it until only one project reports it',
     );
     expect(claimantWords([reported("a"), reported("b"), { project: "c", stored: true }])).toBe('reported by another project ("a", "b") and stored on another project ("c")');
+  });
+});
+
+describe("laterClaimWords", () => {
+  it("names the project that claimed the replica first and says this project is the one refused", () => {
+    expect(laterClaimWords("file:///r/C", [reported("projC")])).toBe(
+      'file replica file:///r/C is also reported by another project ("projC"), which claimed it first: drills and restores of this project refuse it while that claim stands',
+    );
   });
 });

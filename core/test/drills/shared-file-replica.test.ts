@@ -1,8 +1,9 @@
-// A file replica directory that two projects report belongs to neither as far as drills and restores go:
+// A file replica directory that two projects report belongs to the one that reported it first:
 // project A's agent token reporting project B's real Litestream 0.5 replica (file://<root>/…/B, inside
-// BORELA_FILE_REPLICA_ROOTS) must not make A's drill restore B's rows, nor A's restore hand them out;
-// B's drill refuses too while A reports it, and passes again (with a plain `litestream restore`'s
-// counts) once only B reports it. A sibling directory with a common prefix (…/replica2) is no conflict.
+// BORELA_FILE_REPLICA_ROOTS) after B did must not make A's drill restore B's rows, nor A's restore hand
+// them out, and must not stop B's drills and restores either: A is refused naming B, B drills (with a
+// plain `litestream restore`'s counts) and restores as before. A replica an operator stored on an
+// agentless project outranks a later report. A sibling directory with a common prefix (…/replica2) is no conflict.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
@@ -43,11 +44,11 @@ async function restoreNow(projectId: string) {
   throw new Error("restore still running after 30 s");
 }
 
-const conflict = (url: string, other: string) =>
-  `file replica ${url} is also reported by another project ("${other}"): drills and restores refuse it until only one project reports it`;
+const later = (url: string, first: string, how = "reported by") =>
+  `file replica ${url} is also ${how} another project ("${first}"), which claimed it first: drills and restores of this project refuse it while that claim stands`;
 
 describe("a file replica reported by two projects", () => {
-  it("refuses drills and restores of both until only one project reports it", async () => {
+  it("refuses drills and restores of the later claimant only; the first one drills and restores on", async () => {
     const bDir = path.join(tmp.path, "b");
     const bFile = seededDatabase(bDir);
     const bReplica = { type: "file" as const, path: path.join(bDir, "replica") };
@@ -72,34 +73,43 @@ describe("a file replica reported by two projects", () => {
     await reportDatabase(core, projA.agentToken, aFile, `${bUrl}/`, undefined, { position: null });
     const aDrill = await runDrillNow(core, projA.id);
     expect(aDrill.status).toBe("failed");
-    expect(aDrill.report.error).toBe(conflict(`${bUrl}/`, "projB"));
+    expect(aDrill.report.error).toBe(later(`${bUrl}/`, "projB"));
     expect(aDrill.report.tables ?? {}).toEqual({});
 
+    // B reported it first: its drill and restore go on, with what a plain litestream restore brings back.
     const bDrill = await runDrillNow(core, projB.id);
-    expect(bDrill.status).toBe("failed");
-    expect(bDrill.report.error).toBe(conflict(bUrl, "projA"));
+    expect(bDrill.report.error ?? null).toBeNull();
+    expect(bDrill.status).toBe("passed");
+    expect(bDrill.report.tables).toEqual(plain);
+    const bRestore = await restoreNow(projB.id);
+    expect(bRestore.error).toBeNull();
+    expect(bRestore.status).toBe("ready");
 
     const aRestore = await restoreNow(projA.id);
     expect(aRestore.status).toBe("refused");
-    expect(aRestore.error).toContain(conflict(`${bUrl}/`, "projB"));
+    expect(aRestore.error).toContain(later(`${bUrl}/`, "projB"));
     expect(aRestore.outcome ?? null).toBeNull();
 
-    // The operator sees it before any drill runs.
+    // The operator sees it on the later claimant before any drill runs; the owner shows no problem.
     const aDetail = await core.api("GET", `/api/v1/projects/${projA.id}`);
-    expect(aDetail.body.databases[0].drillProblem).toBe(conflict(`${bUrl}/`, "projB"));
+    expect(aDetail.body.databases[0].drillProblem).toBe(later(`${bUrl}/`, "projB"));
     const bDetail = await core.api("GET", `/api/v1/projects/${projB.id}`);
-    expect(bDetail.body.databases[0].drillProblem).toBe(conflict(bUrl, "projA"));
+    expect(bDetail.body.databases[0].drillProblem ?? null).toBeNull();
 
-    // A reports a directory inside B's (nested) — still refused; then its own again: B drills as before.
+    // A reports a directory inside B's (nested): A still refused, B still drills.
     await reportDatabase(core, projA.agentToken, aFile, `${bUrl}/ltx`, undefined, { position: null });
-    expect((await runDrillNow(core, projB.id)).report.error).toBe(conflict(bUrl, "projA"));
-    await reportDatabase(core, projA.agentToken, aFile, `file://${path.join(aDir, "replica")}`, undefined, { position: null });
-    const again = await runDrillNow(core, projB.id);
-    expect(again.report.error ?? null).toBeNull();
-    expect(again.status).toBe("passed");
-    expect(again.report.tables).toEqual(plain);
-    const restored = await restoreNow(projB.id);
-    expect(restored.error).toBeNull();
-    expect(restored.status).toBe("ready");
+    expect((await runDrillNow(core, projA.id)).report.error).toBe(later(`${bUrl}/ltx`, "projB"));
+    const nested = await runDrillNow(core, projB.id);
+    expect(nested.report.error ?? null).toBeNull();
+    expect(nested.status).toBe("passed");
+    expect(nested.report.tables).toEqual(plain);
+
+    // A replica an operator stored on an agentless project outranks A's later report of it.
+    const sDir = path.join(tmp.path, "s-replica");
+    const projS = await core.createProject("projS");
+    const storedRes = await core.api("PATCH", `/api/v1/projects/${projS.id}`, { body: { replicaUrl: `file://${sDir}` } });
+    expect(storedRes.status).toBe(200);
+    await reportDatabase(core, projA.agentToken, aFile, `file://${sDir}`, undefined, { position: null });
+    expect((await runDrillNow(core, projA.id)).report.error).toBe(later(`file://${sDir}`, "projS", "stored on"));
   }, 120_000);
 });
