@@ -18,13 +18,15 @@ export const DATABASE_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
  * A position in Litestream's stream: 0.3's generation, WAL index and byte offset; 0.5 has neither
  * generations nor WAL indexes and sends `txid` (its transaction ID), also carried as { generation: null,
  * index: 0, offset: txid } so that positions of both lines compare the same way.
+ * Bounds: 0.3 writes a WAL index as 8 hex digits (a uint32); an offset and a TXID (a uint64 in LTX) are
+ * refused above Number.MAX_SAFE_INTEGER, the largest a JSON number carries exactly.
  */
 export const Position = Type.Object(
   {
     generation: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
-    index: Type.Integer({ minimum: 0 }),
-    offset: Type.Integer({ minimum: 0 }),
-    txid: Type.Optional(Type.Integer({ minimum: 0 })),
+    index: Type.Integer({ minimum: 0, maximum: 0xffff_ffff }),
+    offset: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    txid: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   },
   { additionalProperties: false },
 );
@@ -79,7 +81,7 @@ export const DatabaseReport = Type.Object(
     litestreamRunning: Type.Optional(Type.Boolean()),
     replicas: Type.Array(ReplicaReport, { maxItems: 8 }),
     tableCounts: Type.Optional(
-      Type.Union([Type.Record(Type.String({ maxLength: 200 }), Type.Integer({ minimum: 0 })), Type.Null()]),
+      Type.Union([Type.Record(Type.String({ maxLength: 200 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })), Type.Null()]),
     ),
     tableCountsAt: Type.Optional(Nullable(DateTime)),
     marker: Type.Optional(
@@ -106,7 +108,7 @@ export const HeartbeatPayload = Type.Object(
     /** When the agent measured this heartbeat; queued heartbeats keep their original time. */
     sentAt: DateTime,
     /** Agent-local counter; lets the core ignore a heartbeat delivered twice. */
-    sequence: Type.Optional(Type.Integer({ minimum: 0 })),
+    sequence: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
     agentId: Type.Optional(Type.String({ maxLength: 100 })),
     hostname: Type.Optional(Type.String({ maxLength: 255 })),
     mode: Type.Optional(Type.Union([Type.Literal("managed"), Type.Literal("byo"), Type.Literal("observe")])),

@@ -1,5 +1,5 @@
 // What an agent reports is data, checked at ingest beyond the JSON schema
-// (protocol.ts): database paths and replica URLs. An agent token may be in an
+// (protocol.ts): database paths, replica URLs and table names. An agent token may be in an
 // attacker's hands, so nothing here is trusted to be a safe path, endpoint or
 // shell word; these checks make it well-formed, and everything downstream
 // still quotes and escapes it.
@@ -7,7 +7,7 @@
 //   checkHeartbeat(payload): HeartbeatPayload   replica URLs normalised; throws ReportedValueError
 //   normaliseReplicaUrl(url): string            throws ReportedValueError (reason only)
 import type { HeartbeatPayload } from "./protocol.ts";
-import { CONTROL } from "./control.ts";
+import { CONTROL, markControls } from "./control.ts";
 
 export class ReportedValueError extends Error {
   /** field: where in the body, e.g. "body/databases/0/replicas/1/url". */
@@ -23,13 +23,16 @@ export class ReportedValueError extends Error {
 /** The query keys our replica URLs use (litestream/replica-url.ts); any other key is refused. */
 export const REPLICA_URL_KEYS = new Set(["endpoint", "region", "forcePathStyle", "force-path-style"]);
 
+/** JSON-quoted (C0 as \u escapes), DEL, C1 and bidi controls marked: safe to echo to whoever logs the answer. */
+const quoted = (s: string) => markControls(JSON.stringify(s));
+
 function hasDotDot(p: string): boolean {
   return p.split("/").includes("..");
 }
 
 /** Null when `p` is an absolute path without control characters, commas or ".." segments; otherwise why not. */
 export function databasePathProblem(p: string): string | null {
-  if (CONTROL.test(p)) return `holds a control character (${JSON.stringify(p)})`;
+  if (CONTROL.test(p)) return `holds a control character (${quoted(p)})`;
   if (!p.startsWith("/")) return `must be an absolute path (got ${JSON.stringify(p)})`;
   if (hasDotDot(p)) return `must not contain ".." segments (got ${JSON.stringify(p)})`;
   // BORELA_DATABASES and the dev.borela.databases label are comma-separated: in a snippet it would be two databases.
@@ -97,13 +100,25 @@ export function normaliseReplicaUrl(raw: string): string {
 }
 
 /**
- * Checks what the schema cannot say about a heartbeat that passed it (database paths, replica URLs) and
- * returns it with every replica URL normalised. Throws ReportedValueError naming the first bad field.
+ * Null when no table name holds a control character (control.ts CONTROL); otherwise why not. Refused like
+ * a database path, not marked: a name is an identifier the drill compares with the restored database's
+ * tables, and "\u001b[2J" marked as "�[2J" would no longer be the table's name.
+ */
+export function tableNamesProblem(tableCounts: Record<string, number> | null | undefined): string | null {
+  const bad = Object.keys(tableCounts ?? {}).find((name) => CONTROL.test(name));
+  return bad === undefined ? null : `holds a table name with a control character (${quoted(bad)})`;
+}
+
+/**
+ * Checks what the schema cannot say about a heartbeat that passed it (database paths, replica URLs, table
+ * names) and returns it with every replica URL normalised. Throws ReportedValueError naming the first bad field.
  */
 export function checkHeartbeat(payload: HeartbeatPayload): HeartbeatPayload {
   const databases = payload.databases.map((db, i) => {
     const pathProblem = databasePathProblem(db.path);
     if (pathProblem) throw new ReportedValueError(`body/databases/${i}/path`, pathProblem);
+    const tablesProblem = tableNamesProblem(db.tableCounts);
+    if (tablesProblem) throw new ReportedValueError(`body/databases/${i}/tableCounts`, tablesProblem);
     const replicas = db.replicas.map((r, j) => {
       try {
         return { ...r, url: normaliseReplicaUrl(r.url) };

@@ -1,4 +1,5 @@
 import { parseJson } from "../store/json.ts";
+import { markControls } from "../control.ts";
 import type { DrillReport } from "./report.ts";
 
 interface DrillRow {
@@ -16,7 +17,26 @@ interface DrillRow {
   report: string | null;
 }
 
-/** A drill as the API shows it. */
+const text = (s: string) => markControls(s, true);
+
+/**
+ * Pure: the report with controls and bidi overrides in its text marked (control.ts markControls): its
+ * warnings, failures, error and table names come from what the agent reported and from the restored
+ * database's own tables, and rows stored before this check still hold them raw. Names stay one line.
+ */
+export function shownReport(r: DrillReport): DrillReport {
+  return {
+    ...r,
+    tables: Object.fromEntries(Object.entries(r.tables ?? {}).map(([name, n]) => [markControls(name), n])),
+    integrity: text(r.integrity ?? ""),
+    assertions: (r.assertions ?? []).map((a) => (a.error === undefined ? a : { ...a, error: text(a.error) })),
+    warnings: (r.warnings ?? []).map(text),
+    failures: (r.failures ?? []).map(text),
+    ...(r.error !== undefined ? { error: text(r.error) } : {}),
+  };
+}
+
+/** A drill as the API shows it (reported text marked: shownReport). */
 export function drillView(d: DrillRow) {
   return {
     id: d.id,
@@ -29,7 +49,7 @@ export function drillView(d: DrillRow) {
     queuedAt: d.queuedAt,
     startedAt: d.startedAt,
     finishedAt: d.finishedAt,
-    progress: parseJson<{ step: string; message: string; at: string }[]>(d.progress, []),
-    report: parseJson<DrillReport | null>(d.report, null),
+    progress: parseJson<{ step: string; message: string; at: string }[]>(d.progress, []).map((p) => ({ ...p, message: text(p.message) })),
+    report: ((r) => (r ? shownReport(r) : null))(parseJson<DrillReport | null>(d.report, null)),
   };
 }

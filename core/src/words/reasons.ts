@@ -7,6 +7,7 @@
 //   stored:   no heartbeat since 2026-11-29T10:31:02.000Z (grace 2 min): is the agent running?
 //   rendered: no heartbeat for 42s (grace 2 min): is the agent running?
 import { formatDuration } from "./duration.ts";
+import { markControls } from "../control.ts";
 import { secondsBetween } from "./seconds.ts";
 
 const ISO = "(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?Z)";
@@ -28,9 +29,14 @@ export function ltxWrittenAt(at: Date): string {
 
 const secondsSince = (iso: string, now: Date) => secondsBetween(new Date(iso), now);
 
-/** A stored reason as read at `now`: the moments above become durations; any other text is left as it is. */
+/**
+ * A stored reason as read at `now`: the moments above become durations; controls and bidi overrides from
+ * reported text (an agent's error, a name) are marked "�" (control.ts markControls; line breaks kept), for
+ * reasons stored before any check too; the rest is left as it is. Every view of a reason (incidents,
+ * statusReasons, alerts) reads it through here.
+ */
 export function renderReason(reason: string, now: Date): string {
-  return reason
+  return markControls(reason, true)
     .replace(new RegExp(`no (heartbeat|Litestream ping) since ${ISO}`, "g"), (_m, what: string, iso: string) => `no ${what} for ${formatDuration(secondsSince(iso, now))}`)
     .replace(new RegExp(`Litestream pinged at ${ISO}`, "g"), (_m, iso: string) => `Litestream pinged ${formatDuration(secondsSince(iso, now))} ago`)
     .replace(new RegExp(`newest LTX file written ${ISO}`, "g"), (_m, iso: string) => `newest LTX file written ${formatDuration(secondsSince(iso, now))} ago`);
