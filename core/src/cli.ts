@@ -5,6 +5,7 @@
 import { ConfigError } from "./config.ts";
 import { UnknownOptionError, unknownOptionMessage, UsageError } from "./commands/args.ts";
 import { COMMANDS, commandHelp, commandList, helpTarget } from "./commands/table.ts";
+import { printLine } from "./commands/terminal-text.ts";
 
 /** Help text with `{init-targets}` replaced by the snippet kinds (render.ts is loaded only here). */
 async function withInitTargets(text: string): Promise<string> {
@@ -39,11 +40,11 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(args);
   } catch (err) {
     if (err instanceof UnknownOptionError) {
-      process.stderr.write(`borela ${name}: ${unknownOptionMessage(err.option, commandPath(name, args))}\n`);
+      printLine(process.stderr, `borela ${name}: ${unknownOptionMessage(err.option, commandPath(name, args))}`);
       return 2;
     }
     if (err instanceof UsageError || err instanceof ConfigError) {
-      process.stderr.write(`borela ${name}: ${err.message}\n`);
+      printLine(process.stderr, `borela ${name}: ${err.message}`);
       return 2;
     }
     throw err;

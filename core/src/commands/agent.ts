@@ -14,6 +14,7 @@ import { parseFlags } from "./args.ts";
 import { COMMANDS, commandHelp } from "./table.ts";
 import { fetchAgentConfig } from "../agent/core-client.ts";
 import { tokenHint } from "../server/tokens.ts";
+import { printLine } from "./terminal-text.ts";
 
 const OPTIONS = {
   config: { type: "string" },
@@ -128,7 +129,7 @@ export async function run(args: string[]): Promise<number> {
   if (checkConfig) {
     const core = await askCore(settings, settings.tokenSource);
     if (core.refused) {
-      process.stderr.write(`borela agent: ${core.refused}\n`);
+      printLine(process.stderr, `borela agent: ${core.refused}`);
       return 1;
     }
     process.stdout.write(await describe(settings, core.note));

@@ -12,6 +12,7 @@ import { parseFlags } from "./args.ts";
 import { cliEnv, loadConfig } from "../config.ts";
 import { LabelError, parseLabels, PREFIX } from "../../../integrations/docker/labels.ts";
 import { describe, plan, STOP_GRACE_SECONDS, type Action, type App, type Mount, type Sidecar } from "../../../integrations/docker/plan.ts";
+import { printLine } from "./terminal-text.ts";
 
 const RESYNC_MS = 180_000;
 
@@ -58,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function report(err: unknown) {
-  process.stderr.write(`borela discover: ${(err as Error).message}\n`);
+  printLine(process.stderr, `borela discover: ${(err as Error).message}`);
 }
 
 function tokenStore(file: string) {
@@ -100,14 +101,14 @@ async function sync(
   }));
   const actions = plan(apps, sidecars, opts.image, opts.server);
   for (const action of actions) {
-    process.stdout.write(`${opts.dryRun ? "would " : ""}${describe(action)}\n`);
+    printLine(process.stdout, `${opts.dryRun ? "would " : ""}${describe(action)}`);
     if (opts.dryRun) continue;
     const started = Date.now();
     try {
       const done = await apply(docker, action, opts);
-      process.stdout.write(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s${done ? `: ${done}` : ""}\n`);
+      printLine(process.stdout, `  done in ${((Date.now() - started) / 1000).toFixed(1)} s${done ? `: ${done}` : ""}`);
     } catch (err) {
-      process.stdout.write(`  failed: ${(err as Error).message}\n`);
+      printLine(process.stdout, `  failed: ${(err as Error).message}`);
     }
   }
   if (actions.length === 0 && opts.dryRun) process.stdout.write("nothing to change\n");

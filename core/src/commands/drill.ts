@@ -14,12 +14,13 @@ import { formatBytes } from "../words/bytes.ts";
 import { formatElapsed } from "../words/duration.ts";
 import type { DrillReport } from "../drills/report.ts";
 import type { Store } from "../store/db.ts";
+import { printLine } from "./terminal-text.ts";
 
 const FINAL = new Set(["passed", "failed", "error"]);
 const FOLLOW_MS = 6 * 3600_000;
 
 /** A drill as GET /api/v1/drills/:id answers it (dates as ISO strings). */
-interface DrillJson {
+export interface DrillJson {
   id: string;
   database: string | null;
   status: string;
@@ -37,7 +38,7 @@ export async function run(args: string[]): Promise<number> {
     if (sub === "list") return await listDrills(rest);
   } catch (err) {
     if (!(err instanceof CoreApiError)) throw err;
-    process.stderr.write(`borela drill: ${err.message}\n`);
+    printLine(process.stderr, `borela drill: ${err.message}`);
     return 1;
   }
   throw new UsageError(`unknown drill command ${JSON.stringify(sub ?? "")}: use \`borela drill run <project> [--wait]\` or \`borela drill list <project>\``);
@@ -68,7 +69,7 @@ async function runDrills(args: string[]): Promise<number> {
     if (err instanceof CoreApiError && err.status === 400) throw new UsageError(err.message);
     throw err;
   }
-  process.stdout.write(`queued ${ids.length} drill(s) for ${project.name}: ${ids.join(", ")}\n`);
+  printLine(process.stdout, `queued ${ids.length} drill(s) for ${project.name}: ${ids.join(", ")}`);
   if (!wait) return 0;
   const statuses = await follow(ids, (id) => api.json<DrillJson>("GET", `/api/v1/drills/${id}`));
   return statuses.every((s) => s === "passed") ? 0 : 1;
@@ -87,10 +88,10 @@ async function enqueueLocally(
     if (err instanceof DrillRequestError) throw new UsageError(err.message);
     throw err;
   }
-  process.stdout.write(`queued ${ids.length} drill(s) for ${project.name}: ${ids.join(", ")}\n`);
+  printLine(process.stdout, `queued ${ids.length} drill(s) for ${project.name}: ${ids.join(", ")}`);
   if (!options.wait) return 0;
   if (options.redisUrl && (await drills.workerCount()) === 0) {
-    process.stderr.write(`no drill worker is connected to ${new URL(options.redisUrl).host}: waiting for \`borela serve\` or \`borela worker\` to take the drill\n`);
+    printLine(process.stderr, `no drill worker is connected to ${new URL(options.redisUrl).host}: waiting for \`borela serve\` or \`borela worker\` to take the drill`);
   }
   // Without Redis this process runs its own drills, unless a running core claims them first
   // (the claim is conditional, so never both); either way the store shows the progress.
@@ -121,11 +122,11 @@ async function follow(ids: string[], read: (id: string) => Promise<DrillJson | n
       const view = await read(id);
       if (!view) continue;
       const seen = printed.get(id) ?? 0;
-      for (const p of view.progress.slice(seen)) process.stdout.write(`[${view.database}] ${p.step}: ${p.message}\n`);
+      for (const p of view.progress.slice(seen)) printLine(process.stdout, `[${view.database}] ${p.step}: ${p.message}`);
       printed.set(id, view.progress.length);
       if (FINAL.has(view.status)) {
         statuses.set(id, view.status);
-        printOutcome(view);
+        for (const line of outcomeLines(view)) printLine(process.stdout, line);
       }
     }
     if (statuses.size < ids.length) await new Promise((r) => setTimeout(r, 300));
@@ -133,13 +134,15 @@ async function follow(ids: string[], read: (id: string) => Promise<DrillJson | n
   return ids.map((id) => statuses.get(id) ?? "running");
 }
 
-function printOutcome(view: DrillJson): void {
+/** Pure: what `--wait` prints when a drill is final, one string per line, unescaped (printLine escapes). */
+export function outcomeLines(view: DrillJson): string[] {
   const r = view.report;
-  process.stdout.write(`[${view.database}] ${view.status.toUpperCase()}${r?.error ? `: ${r.error}` : ""}\n`);
-  if (!r) return;
-  if (r.restoreSeconds !== null) process.stdout.write(`  restore ${r.restoreSeconds.toFixed(2)}s, ${formatBytes(r.restoredBytes ?? 0)}; restore point ${r.restorePoint}; RPO ${r.rpoSeconds === null ? "not measured" : `${r.rpoSeconds}s`}\n`);
-  for (const [table, n] of Object.entries(r.tables)) process.stdout.write(`  ${table.padEnd(24)} ${n}\n`);
-  for (const w of r.warnings) process.stdout.write(`  warning: ${w}\n`);
+  const lines = [`[${view.database}] ${view.status.toUpperCase()}${r?.error ? `: ${r.error}` : ""}`];
+  if (!r) return lines;
+  if (r.restoreSeconds !== null) lines.push(`  restore ${r.restoreSeconds.toFixed(2)}s, ${formatBytes(r.restoredBytes ?? 0)}; restore point ${r.restorePoint}; RPO ${r.rpoSeconds === null ? "not measured" : `${r.rpoSeconds}s`}`);
+  for (const [table, n] of Object.entries(r.tables)) lines.push(`  ${table.padEnd(24)} ${n}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines;
 }
 
 async function listDrills(args: string[]): Promise<number> {
@@ -158,11 +161,12 @@ async function listDrills(args: string[]): Promise<number> {
     const project = await findProjectByApi(api, positionals[0]);
     rows = await api.json<DrillJson[]>("GET", `/api/v1/projects/${project.id}/drills?limit=${limit}`);
   }
-  process.stdout.write(`${"id".padEnd(28)} ${"database".padEnd(12)} ${"status".padEnd(8)} ${"queued".padEnd(24)} restore  error\n`);
+  printLine(process.stdout, `${"id".padEnd(28)} ${"database".padEnd(12)} ${"status".padEnd(8)} ${"queued".padEnd(24)} restore  error`);
   for (const d of rows) {
     const r = d.report;
-    process.stdout.write(
-      `${d.id.padEnd(28)} ${(d.database ?? "?").padEnd(12)} ${d.status.padEnd(8)} ${d.queuedAt.padEnd(24)} ${(r?.restoreSeconds != null ? formatElapsed(r.restoreSeconds) : "-").padEnd(8)} ${r?.error ?? ""}\n`,
+    printLine(
+      process.stdout,
+      `${d.id.padEnd(28)} ${(d.database ?? "?").padEnd(12)} ${d.status.padEnd(8)} ${d.queuedAt.padEnd(24)} ${(r?.restoreSeconds != null ? formatElapsed(r.restoreSeconds) : "-").padEnd(8)} ${r?.error ?? ""}`,
     );
   }
   return 0;

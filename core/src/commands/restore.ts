@@ -18,13 +18,14 @@ import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByA
 import { chooseDatabase, restoreDatabase, RestoreFailedError, RestoreRefusedError, RestoreRequestError, type RestoreOutcome } from "../drills/restore-database.ts";
 import type { RestoreJob } from "../drills/restore-jobs.ts";
 import { formatBytes } from "../words/bytes.ts";
+import { printLine } from "./terminal-text.ts";
 
 const POLL_MS = 300;
 const WAIT_MS = 6 * 3600_000;
 
 type JobJson = Omit<RestoreJob, "file" | "outcome"> & { outcome: Omit<RestoreOutcome, "file"> | null };
 
-const printStep = (step: string, message: string) => process.stdout.write(`  ${step}: ${message}\n`);
+const printStep = (step: string, message: string) => printLine(process.stdout, `  ${step}: ${message}`);
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
@@ -41,12 +42,12 @@ export async function run(args: string[]): Promise<number> {
   const options = { database: values.database, timestamp, force: values.force === true, output };
   try {
     const outcome = values["data-dir"] ? await restoreLocally(positionals[0], options, values["data-dir"]) : await restoreThroughApi(positionals[0], options, coreAccess(values, cliEnv()));
-    process.stdout.write(`restored ${formatBytes(outcome.bytes)} to ${output} in ${outcome.restoreSeconds.toFixed(2)}s (${outcome.generation ? `generation ${outcome.generation}` : `LTX up to TXID 0x${(outcome.txid ?? 0).toString(16)}`}, as of ${outcome.restorePoint})\n`);
+    printLine(process.stdout, `restored ${formatBytes(outcome.bytes)} to ${output} in ${outcome.restoreSeconds.toFixed(2)}s (${outcome.generation ? `generation ${outcome.generation}` : `LTX up to TXID 0x${(outcome.txid ?? 0).toString(16)}`}, as of ${outcome.restorePoint})`);
     return 0;
   } catch (err) {
     if (err instanceof RestoreRequestError) throw new UsageError(err.message);
     if (!(err instanceof RestoreRefusedError || err instanceof RestoreFailedError || err instanceof CoreApiError)) throw err;
-    process.stderr.write(`borela restore: ${err.message}\n`);
+    printLine(process.stderr, `borela restore: ${err.message}`);
     return 1;
   }
 }
@@ -57,7 +58,7 @@ async function restoreLocally(nameOrId: string | undefined, options: Options, da
   return withStore(async (store, config) => {
     const project = await findProject(store, nameOrId);
     const database = await chooseDatabase(store, project, options.database);
-    process.stdout.write(`restoring ${project.name}/${database.name}${options.timestamp ? ` as of ${options.timestamp.toISOString()}` : ""}\n`);
+    printLine(process.stdout, `restoring ${project.name}/${database.name}${options.timestamp ? ` as of ${options.timestamp.toISOString()}` : ""}`);
     await mkdir(config.drillDir, { recursive: true, mode: 0o700 });
     const scratch = await mkdtemp(path.join(config.drillDir, "restore-cli-"));
     try {
@@ -83,7 +84,7 @@ async function restoreThroughApi(nameOrId: string | undefined, options: Options,
     if (err instanceof CoreApiError && err.status === 400) throw new RestoreRequestError(err.message.replace(/^.*HTTP 400: /, ""));
     throw err;
   }
-  process.stdout.write(`restoring ${project.name}/${job.database}${options.timestamp ? ` as of ${options.timestamp.toISOString()}` : ""} on ${api.server}\n`);
+  printLine(process.stdout, `restoring ${project.name}/${job.database}${options.timestamp ? ` as of ${options.timestamp.toISOString()}` : ""} on ${api.server}`);
   let printed = 0;
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
