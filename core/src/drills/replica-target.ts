@@ -7,7 +7,7 @@
 //   bring-your-own S3: endpoint, region and keys from the storage credentials an
 //     admin stored for the project (PUT /api/v1/projects/:id/storage-credentials);
 //   file replicas: only under BORELA_FILE_REPLICA_ROOTS (file-roots.ts), and drills and restores
-//     refuse a directory another project reports too (replica-claims.ts).
+//     refuse a directory another project claimed first (replica-claims.ts, replica-precedence.ts).
 // A URL carrying credentials (user:pass@) is refused; messages show URLs redacted.
 import { parseReplicaUrl, redactReplicaUrl, type ReplicaTarget, type S3Replica } from "../litestream/replica-url.ts";
 import type { Config } from "../config.ts";
