@@ -5,10 +5,20 @@
 //   node24Binary(): string     this process's node when it is 24 or newer, else .tools/node24/bin/node
 //                              (installed on first use); throws Error naming the Node found when it cannot
 //   runOnNode24(script): void  when this Node is older than 24, runs `script` with the same arguments on
-//                              Node 24, forwards SIGINT/SIGTERM/SIGHUP, and exits with its code; else returns
+//                              Node 24 (launch) and never returns; on Node 24 it returns, after watchLauncher()
+//   launch(node, script, args) spawns the child in its own process group with an IPC channel, forwards
+//                              SIGINT/SIGTERM/SIGHUP to it once each time, and exits with its status
+//                              (128 + signal number when a signal ended it)
+//   watchLauncher(): void      in a child launch() started: when the launcher is gone (even by SIGKILL, which
+//                              it cannot forward) the IPC channel disconnects and the child sends itself SIGTERM,
+//                              so it stops the way it stops on a terminal's signal
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { constants } from "node:os";
 import path from "node:path";
+
+const LAUNCHED = "BORELA_LAUNCHED_BY_PID";
+const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 const REQUIRED_MAJOR = 24;
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -25,7 +35,10 @@ export function node24Binary() {
 }
 
 export function runOnNode24(script) {
-  if (Number(process.versions.node.split(".")[0]) >= REQUIRED_MAJOR) return;
+  if (Number(process.versions.node.split(".")[0]) >= REQUIRED_MAJOR) {
+    watchLauncher();
+    return;
+  }
   let node;
   try {
     node = node24Binary();
@@ -33,10 +46,32 @@ export function runOnNode24(script) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }
-  const child = spawn(node, [script, ...process.argv.slice(2)], { stdio: "inherit" });
-  // The terminal signals the whole group (this process and the child) at once: the child handles it.
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => { if (signal !== "SIGINT") child.kill(signal); });
-  child.on("exit", (code, signal) => process.exit(code ?? 128 + (signal === "SIGINT" ? 2 : signal === "SIGHUP" ? 1 : 15)));
+  launch(node, script, process.argv.slice(2));
   // Nothing else of the calling script may run on this Node: wait here for the child.
   return new Promise(() => {});
+}
+
+export function launch(node, script, args) {
+  // Its own process group: a terminal's Ctrl-C reaches this process only, and the child gets it once from
+  // here (in one group it got it twice, and a second SIGINT means "exit now" to the agent).
+  const child = spawn(node, [script, ...args], {
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
+    detached: true,
+    env: { ...process.env, [LAUNCHED]: String(process.pid) },
+  });
+  for (const signal of FORWARDED) process.on(signal, () => child.kill(signal));
+  child.on("error", (err) => {
+    process.stderr.write(`cannot start ${node}: ${err.message}\n`);
+    process.exit(1);
+  });
+  child.on("exit", (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 15)));
+  return child;
+}
+
+export function watchLauncher() {
+  if (!process.env[LAUNCHED] || !process.channel) return;
+  delete process.env[LAUNCHED];
+  // The channel only watches: it must not keep the child alive once its work is done.
+  process.channel.unref();
+  process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
 }

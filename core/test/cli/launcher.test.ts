@@ -1,0 +1,87 @@
+// `npx borela …` on a machine's older Node re-runs itself on Node 24 (bin/node24.js): a real process tree,
+// the launcher on the system's Node (v20 here) and `borela serve` under it on Node 24. Killing the launcher
+// stops the core: SIGTERM and SIGINT sent to the launcher alone are forwarded (it exits with the child's
+// status), and after SIGKILL, which no process can forward, the child notices its launcher is gone and
+// stops within seconds, releasing its port.
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { afterEach, expect, it } from "vitest";
+import { BORELA_BIN, cleanEnv } from "../support/borela-cli.ts";
+import { watchChild } from "../support/child-output.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+
+const OLD_NODE = "/usr/bin/node";
+const started: number[] = [];
+let tmp: TmpDir | undefined;
+
+afterEach(async () => {
+  for (const pid of started.splice(0)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
+  await tmp?.remove();
+});
+
+/** Pids whose parent is `ppid` (Linux /proc), zombies left out. */
+function childrenOf(ppid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, parent] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(parent) === ppid && state !== "Z") pids.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return pids;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+async function startServeUnderLauncher() {
+  tmp = await tmpDir("borela-launcher-");
+  const env = { ...cleanEnv(), BORELA_ADMIN_TOKEN: "bradm_launcher_test", BORELA_LOG_LEVEL: "warn" };
+  const launcher = spawn(OLD_NODE, [BORELA_BIN, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", tmp.path], { env, stdio: ["ignore", "pipe", "pipe"] });
+  started.push(launcher.pid!);
+  const watch = watchChild(launcher, 100_000);
+  const exit = new Promise<number | null>((resolve) => launcher.once("exit", (code) => resolve(code)));
+  const url = await waitFor(() => watch.output().match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1], { timeoutMs: 90_000, what: "borela serve to listen" });
+  const [child] = await waitFor(() => childrenOf(launcher.pid!).length === 1 && childrenOf(launcher.pid!), { what: "the Node 24 child" });
+  started.push(child);
+  expect(readFileSync(`/proc/${child}/cmdline`, "utf8")).toContain("node24");
+  expect((await fetch(`${url}/healthz`)).status).toBeLessThan(500);
+  return { launcher, child, url, watch, exit };
+}
+
+it("the system Node is older than 24, so borela.js launches a child", () => {
+  expect(existsSync(OLD_NODE)).toBe(true);
+  expect(Number(execFileSync(OLD_NODE, ["-p", "process.versions.node.split('.')[0]"], { encoding: "utf8" }).trim())).toBeLessThan(24);
+});
+
+it("after SIGKILL of the launcher the core stops within seconds and its port is free", async () => {
+  const { launcher, child, url } = await startServeUnderLauncher();
+  launcher.kill("SIGKILL");
+  await waitFor(() => !alive(child), { timeoutMs: 10_000, what: `child ${child} to exit after its launcher was killed` });
+  await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+}, 120_000);
+
+it.each(["SIGTERM", "SIGINT"] as const)("%s sent to the launcher alone reaches the core, which stops; the launcher exits with its status", async (signal) => {
+  const { launcher, child, watch, exit } = await startServeUnderLauncher();
+  launcher.kill(signal);
+  expect(await exit).toBe(0);
+  await waitFor(() => !alive(child), { timeoutMs: 10_000, what: `child ${child} to exit after ${signal}` });
+  expect(watch.output()).toContain("Borela is stopping");
+}, 120_000);
