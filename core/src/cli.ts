@@ -5,7 +5,7 @@
 import { ConfigError } from "./config.ts";
 import { UnknownOptionError, unknownOptionMessage, UsageError } from "./commands/args.ts";
 import { COMMANDS, commandHelp, commandList, helpTarget } from "./commands/table.ts";
-import { printLine } from "./commands/terminal-text.ts";
+import { printLine } from "./terminal-text.ts";
 
 /** Help text with `{init-targets}` replaced by the snippet kinds (render.ts is loaded only here). */
 async function withInitTargets(text: string): Promise<string> {

@@ -16,7 +16,7 @@ export const CONTROL_FREE = `^[^${CHARS}]*$`;
 //
 //   markControls(s: string, keepNewlines = false): string
 //     pure: each such character becomes "�" (U+FFFD); with keepNewlines, "\n" (and "\r\n" as "\n") stays
-//   SHOWN          RegExp (global): matches each such character (commands/terminal-text.ts escapes them)
+//   SHOWN          RegExp (global): matches each such character (terminal-text.ts escapes them)
 
 export const SHOWN = new RegExp(`[${CHARS}\\u202a-\\u202e\\u2066-\\u2069]`, "g");
 const SHOWN_BUT_NEWLINE = new RegExp(`[${CHARS.replace("\\u0000-\\u001f", "\\u0000-\\u0009\\u000b-\\u001f")}\\u202a-\\u202e\\u2066-\\u2069]`, "g");

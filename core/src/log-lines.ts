@@ -1,6 +1,7 @@
 // pino's JSON lines as a person reads them in a terminal: `npm start` and `borela serve` in a TTY.
 // Files and pipes (log collectors, tests) keep the JSON.
 import type { Writable } from "node:stream";
+import { terminalSafe } from "./terminal-text.ts";
 
 const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
 const HIDDEN = new Set(["level", "time", "msg", "pid", "hostname", "v"]);
@@ -13,9 +14,14 @@ function value(v: unknown): string {
 /**
  * One pino line (JSON `{level: number, time: epoch ms, msg, ...fields}`, pino's default format) as
  * `HH:MM:SS LEVEL msg key=value ...` (time in UTC, nested objects as JSON); text that is not such a
- * line comes back unchanged.
+ * line comes back unchanged. Either way terminal-safe (terminal-text.ts): JSON.parse turns a logged
+ * "\u001b" back into the escape itself, and messages carry what agents report.
  */
 export function prettyLogLine(line: string): string {
+  return terminalSafe(readable(line));
+}
+
+function readable(line: string): string {
   let entry: Record<string, unknown>;
   try {
     entry = JSON.parse(line) as Record<string, unknown>;

@@ -14,7 +14,7 @@ import { parseFlags } from "./args.ts";
 import { COMMANDS, commandHelp } from "./table.ts";
 import { fetchAgentConfig } from "../agent/core-client.ts";
 import { tokenHint } from "../server/tokens.ts";
-import { printLine } from "./terminal-text.ts";
+import { printLine } from "../terminal-text.ts";
 
 const OPTIONS = {
   config: { type: "string" },

@@ -1,6 +1,7 @@
 // What `borela serve` and `borela demo --reset` do first: hold the data dir,
 // or say which process holds it (server/data-dir-lock.ts).
 import { DataDirInUseError, lockDataDir, type DataDirLock } from "../server/data-dir-lock.ts";
+import { printLine } from "../terminal-text.ts";
 
 /**
  * The data dir's lock for `holder` (its command line and port, null when none is known yet); null after writing
@@ -11,7 +12,7 @@ export function lockOrSay(name: string, dataDir: string, holder: { command: stri
     return lockDataDir(dataDir, holder);
   } catch (err) {
     if (!(err instanceof DataDirInUseError)) throw err;
-    process.stderr.write(`${name}: ${err.message}\n`);
+    printLine(process.stderr, `${name}: ${err.message}`);
     return null;
   }
 }

@@ -4,6 +4,7 @@ import { openConfiguredStore } from "../store/open.ts";
 import { resetDemo } from "../demo/demo.ts";
 import { DemoFilesError } from "../demo/remove-files.ts";
 import { lockOrSay } from "./data-dir.ts";
+import { printLine } from "../terminal-text.ts";
 
 /** `borela demo --reset` removes the demo project and its files; `npm start` (serve --demo) creates it. */
 export async function run(args: string[]): Promise<number> {
@@ -23,7 +24,7 @@ export async function run(args: string[]): Promise<number> {
     }
   } catch (err) {
     if (!(err instanceof DemoFilesError)) throw err;
-    process.stderr.write(`borela demo: ${err.message}\n`);
+    printLine(process.stderr, `borela demo: ${err.message}`);
     return 1;
   } finally {
     lock.release();

@@ -12,7 +12,7 @@ import { parseFlags } from "./args.ts";
 import { cliEnv, loadConfig } from "../config.ts";
 import { LabelError, parseLabels, PREFIX } from "../../../integrations/docker/labels.ts";
 import { describe, plan, STOP_GRACE_SECONDS, type Action, type App, type Mount, type Sidecar } from "../../../integrations/docker/plan.ts";
-import { printLine } from "./terminal-text.ts";
+import { printLine } from "../terminal-text.ts";
 
 const RESYNC_MS = 180_000;
 

@@ -14,7 +14,7 @@ import { formatBytes } from "../words/bytes.ts";
 import { formatElapsed } from "../words/duration.ts";
 import type { DrillReport } from "../drills/report.ts";
 import type { Store } from "../store/db.ts";
-import { printLine } from "./terminal-text.ts";
+import { printLine } from "../terminal-text.ts";
 
 const FINAL = new Set(["passed", "failed", "error"]);
 const FOLLOW_MS = 6 * 3600_000;

@@ -18,7 +18,7 @@ import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByA
 import { chooseDatabase, restoreDatabase, RestoreFailedError, RestoreRefusedError, RestoreRequestError, type RestoreOutcome } from "../drills/restore-database.ts";
 import type { RestoreJob } from "../drills/restore-jobs.ts";
 import { formatBytes } from "../words/bytes.ts";
-import { printLine } from "./terminal-text.ts";
+import { printLine } from "../terminal-text.ts";
 
 const POLL_MS = 300;
 const WAIT_MS = 6 * 3600_000;

@@ -8,7 +8,7 @@
 //                                       and isolates) shown as a visible escape ("\x1b", "\x9b", "\u202e")
 //   printLine(stream, line): void       writes terminalSafe(line) and one "\n"
 
-import { SHOWN } from "../control.ts";
+import { SHOWN } from "./control.ts";
 
 export function terminalSafe(s: string): string {
   return s.replace(SHOWN, (c) => {
