@@ -59,7 +59,10 @@ async function startServeUnderLauncher() {
   const watch = watchChild(launcher, 100_000);
   const exit = new Promise<number | null>((resolve) => launcher.once("exit", (code) => resolve(code)));
   const url = await waitFor(() => watch.output().match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1], { timeoutMs: 90_000, what: "borela serve to listen" });
-  const [child] = await waitFor(() => childrenOf(launcher.pid!).length === 1 && childrenOf(launcher.pid!), { what: "the Node 24 child" });
+  const child = await waitFor(() => {
+    const pids = childrenOf(launcher.pid!);
+    return pids.length === 1 ? pids[0] : null;
+  }, { what: "the Node 24 child" });
   started.push(child);
   expect(readFileSync(`/proc/${child}/cmdline`, "utf8")).toContain("node24");
   expect((await fetch(`${url}/healthz`)).status).toBeLessThan(500);
