@@ -1,5 +1,6 @@
 // The JSON shapes of a project in the API (list and detail), built from rows.
 import { renderReasons } from "../words/reasons.ts";
+import { markControls } from "../control.ts";
 import { pausedWords } from "../words/pause.ts";
 import { secondsBetween } from "../words/seconds.ts";
 import { isPaused } from "../alerts/pause.ts";
@@ -51,6 +52,11 @@ function nextDrillAt(cron: string, stored: Date | null, now: Date): Date | null 
   }
 }
 
+// Reported text (an agent's errors and notes, table names, a drill's error and failures) shown with controls
+// and bidi overrides marked "�", rows stored before the ingest checks included (control.ts markControls).
+const shown = (s: string) => markControls(s, true);
+const shownKeys = (counts: Record<string, number> | null) => counts && Object.fromEntries(Object.entries(counts).map(([k, n]) => [markControls(k), n]));
+
 function drillSummary(d: FinishedDrill | undefined) {
   if (!d) return null;
   const report = parseJson<Partial<Pick<DrillReport, "restoreSeconds" | "rpoSeconds" | "error">>>(d.report, {});
@@ -62,7 +68,7 @@ function drillSummary(d: FinishedDrill | undefined) {
     finishedAt: d.finishedAt,
     restoreSeconds: report.restoreSeconds ?? null,
     rpoSeconds: report.rpoSeconds ?? null,
-    error: report.error ?? d.error ?? null,
+    error: ((e) => (typeof e === "string" ? shown(e) : null))(report.error ?? d.error ?? null),
   };
 }
 
@@ -81,11 +87,11 @@ function databaseDrill(d: Parameters<typeof drillSummary>[0]) {
   return {
     ...base,
     check: report.check ?? null,
-    integrity: report.integrity ?? null,
+    integrity: report.integrity == null ? null : shown(report.integrity),
     tables: Object.keys(tables).length,
     rows: Object.values(tables).reduce((a, b) => a + b, 0),
     restorePoint: report.restorePoint ?? null,
-    failures: report.failures ?? [],
+    failures: (report.failures ?? []).map(shown),
   };
 }
 
@@ -198,9 +204,9 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
         position: parseJson(d.position, null),
         lastHeartbeatAt: d.lastHeartbeatAt,
         lagSeconds: oldestPending ? Math.max(0, secondsBetween(oldestPending, now)) : 0,
-        errors: parseJson<string[]>(d.errors, []),
-        notes: parseJson<string[]>(d.notes, []),
-        tableCounts: parseJson<Record<string, number> | null>(d.tableCounts, null),
+        errors: parseJson<string[]>(d.errors, []).map(shown),
+        notes: parseJson<string[]>(d.notes, []).map(shown),
+        tableCounts: shownKeys(parseJson<Record<string, number> | null>(d.tableCounts, null)),
         tableCountsAt: d.tableCountsAt,
         markerEnabled: d.markerEnabled,
         lastDrill: databaseDrill(facts.perDatabase.get(d.id)),
@@ -217,7 +223,7 @@ export async function projectDetail(store: Store, id: string, alert: { smtpConfi
           lastSnapshotAt: r.lastSnapshotAt,
           lastWalAt: r.lastWalAt,
           storageBytes: Number(r.storageBytes),
-          lastError: r.lastError,
+          lastError: r.lastError === null ? null : shown(r.lastError),
         })),
       };
     }),

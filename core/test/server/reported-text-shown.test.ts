@@ -2,7 +2,8 @@
 // - a table name holding a terminal escape is refused at ingest, 400 naming body/databases/0/tableCounts;
 // - positions past what Litestream writes (txid 1e300, a WAL index over 32 bits) are refused naming the field;
 // - bidi overrides and controls in an agent's error text reach incident reasons and statusReasons marked "�",
-//   and a drill row stored raw (before any check) is served with its warnings, error and table names marked.
+//   and a drill row stored raw (before any check) is served with its warnings, error and table names marked;
+//   the project view marks a database's errors, notes, table names and last drill the same way.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyReport } from "../../src/drills/report.ts";
 import { heartbeat, startTestCore, type TestCore } from "../support/core-server.ts";
@@ -82,6 +83,24 @@ describe("shown marked", () => {
       expect(r).toContain("disk full \ufffdtxt.exe\ufffd[2J");
       expect(r).not.toMatch(/[\u001b\u202a-\u202e\u2066-\u2069]/);
     }
+  });
+
+  it("the project view marks a database's errors, notes, table names, replica error and last drill's error", async () => {
+    const p = await core.createProject("bidi-project-view");
+    const hb = heartbeat({ errors: [`e${RLO}1`], lastError: `denied${RLO}` }) as any;
+    hb.databases[0].notes = [`n${RLO}`];
+    hb.databases[0].tableCounts = { [`users${RLO}`]: 2 };
+    expect((await send(p.agentToken, hb)).status).toBe(201);
+    const databaseId = (await core.api("GET", `/api/v1/projects/${p.id}`)).body.databases[0].id;
+    const report = { ...emptyReport("app", null, null), error: `restore failed ${RLO}\u001b[2J`, failures: [`f${RLO}`], integrity: `bad${RLO}` };
+    const at = new Date();
+    await core.store.drill.create({ data: { id: "drill-raw-2", projectId: p.id, databaseId, databaseName: "app", status: "failed", startedAt: at, finishedAt: at, report: JSON.stringify(report) } });
+    const db = (await core.api("GET", `/api/v1/projects/${p.id}`)).body.databases[0];
+    expect(db.errors).toEqual(["e\ufffd1"]);
+    expect(db.notes).toEqual(["n\ufffd"]);
+    expect(Object.keys(db.tableCounts)).toEqual(["users\ufffd"]);
+    expect(db.replicas[0].lastError).toBe("denied\ufffd");
+    expect(db.lastDrill).toMatchObject({ error: "restore failed \ufffd\ufffd[2J", failures: ["f\ufffd"], integrity: "bad\ufffd" });
   });
 
   it("a drill row stored raw is served with its warnings, error, progress and table names marked", async () => {
