@@ -7,8 +7,8 @@
 //   runOnNode24(script): void  when this Node is older than 24, runs `script` with the same arguments on
 //                              Node 24 (launch) and never returns; on Node 24 it returns, after watchLauncher()
 //   launch(node, script, args) spawns the child in its own process group with an IPC channel, forwards
-//                              SIGINT/SIGTERM/SIGHUP to it once each time, and exits with its status
-//                              (128 + signal number when a signal ended it)
+//                              SIGINT/SIGTERM/SIGHUP to it (a repeat of the same signal within 500 ms once),
+//                              and exits with its status (128 + signal number when a signal ended it)
 //   watchLauncher(): void      in a child launch() started: when the launcher is gone (even by SIGKILL, which
 //                              it cannot forward) the IPC channel disconnects and the child sends itself SIGTERM,
 //                              so it stops the way it stops on a terminal's signal
@@ -59,7 +59,16 @@ export function launch(node, script, args) {
     detached: true,
     env: { ...process.env, [LAUNCHED]: String(process.pid) },
   });
-  for (const signal of FORWARDED) process.on(signal, () => child.kill(signal));
+  // npx forwards the terminal's signal too: the same signal again within 500 ms is that echo, not a second
+  // request (a second SIGINT tells the agent to stop without waiting for Litestream).
+  const last = new Map();
+  for (const signal of FORWARDED) {
+    process.on(signal, () => {
+      if (Date.now() - (last.get(signal) ?? -Infinity) < 500) return;
+      last.set(signal, Date.now());
+      child.kill(signal);
+    });
+  }
   child.on("error", (err) => {
     process.stderr.write(`cannot start ${node}: ${err.message}\n`);
     process.exit(1);

@@ -1,10 +1,12 @@
 // `npx borela …` on a machine's older Node re-runs itself on Node 24 (bin/node24.js): a real process tree,
 // the launcher on the system's Node (v20 here) and `borela serve` under it on Node 24. Killing the launcher
 // stops the core: SIGTERM and SIGINT sent to the launcher alone are forwarded (it exits with the child's
-// status), and after SIGKILL, which no process can forward, the child notices its launcher is gone and
-// stops within seconds, releasing its port.
+// status; npx's echo of a Ctrl-C is passed on once), and after SIGKILL, which no process can forward, the
+// child notices its launcher is gone and stops within seconds, releasing its port.
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
 import { BORELA_BIN, cleanEnv } from "../support/borela-cli.ts";
 import { watchChild } from "../support/child-output.ts";
@@ -87,4 +89,27 @@ it.each(["SIGTERM", "SIGINT"] as const)("%s sent to the launcher alone reaches t
   expect(await exit).toBe(0);
   await waitFor(() => !alive(child), { timeoutMs: 10_000, what: `child ${child} to exit after ${signal}` });
   expect(watch.output()).toContain("Borela is stopping");
+}, 120_000);
+
+it("SIGINT twice within 100 ms (npx echoing the terminal's Ctrl-C) reaches the agent once: Litestream gets its final sync", async () => {
+  tmp = await tmpDir("borela-launcher-");
+  const db = new Database(path.join(tmp.path, "app.sqlite3"));
+  db.pragma("journal_mode = WAL");
+  db.exec("CREATE TABLE t (x)");
+  db.close();
+  mkdirSync(path.join(tmp.path, "replica"));
+  const args = ["agent", "--server", "http://127.0.0.1:9", "--token", "bragt_launcher_test", "--database", path.join(tmp.path, "app.sqlite3"), "--replica-url", `file://${tmp.path}/replica`, "--state-dir", path.join(tmp.path, "state"), "--interval", "1"];
+  const launcher = spawn(OLD_NODE, [BORELA_BIN, ...args], { env: { ...cleanEnv(), BORELA_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
+  started.push(launcher.pid!);
+  const watch = watchChild(launcher, 100_000);
+  const exit = new Promise<number | null>((resolve) => launcher.once("exit", (code) => resolve(code)));
+  const litestream = Number(await waitFor(() => watch.output().match(/litestream started pid=(\d+)/)?.[1], { timeoutMs: 90_000, what: "the agent to start Litestream" }));
+  launcher.kill("SIGINT");
+  await new Promise((r) => setTimeout(r, 50));
+  launcher.kill("SIGINT");
+  expect(await exit).toBe(0);
+  expect(watch.output()).toContain("stopping litestream (final sync)");
+  expect(watch.output()).toContain("borela agent stopped");
+  expect(watch.output()).not.toContain("exiting without waiting for Litestream");
+  expect(alive(litestream)).toBe(false);
 }, 120_000);
