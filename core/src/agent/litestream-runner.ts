@@ -24,6 +24,11 @@ import type { AgentLog } from "./log.ts";
 import { freeLoopbackPort } from "./port.ts";
 import { inheritedEnvironment, type AgentSettings } from "./settings.ts";
 import { LitestreamSupervisor } from "./supervisor.ts";
+import { WalHold } from "./wal-hold.ts";
+import { framesLost, newestLocalLtx, readWalFacts, walRestartMessage } from "./wal-salt.ts";
+
+/** The longest the WAL is held across a Litestream 0.5 restart (stuck kill grace 10 s + backoff + first sync). */
+export const WAL_HOLD_MAX_MS = 60_000;
 
 export interface RunnerOptions {
   settings: AgentSettings;
@@ -31,6 +36,9 @@ export interface RunnerOptions {
   log: AgentLog;
   /** Restart backoff of the supervisor (ms). */
   backoff?: { initialMs: number; maxMs: number };
+  /** Litestream 0.5: hold the WAL across restarts (wal-hold.ts); false only in tests that show the loss. */
+  holdWal?: boolean;
+  walHoldMaxMs?: number;
 }
 
 export async function openLitestream(options: RunnerOptions): Promise<LitestreamRunner> {
@@ -49,6 +57,11 @@ export class LitestreamRunner {
   readonly supervisor: LitestreamSupervisor | null;
   metricsAddr: string | null;
   board: ErrorBoard = emptyBoard();
+  /** Litestream 0.5: databases whose WAL restarted while Litestream was down, until a snapshot (wal-salt.ts). */
+  private readonly walLoss = new Map<string, string>();
+  private readonly hold: WalHold;
+  /** The running Litestream is the one started after the last retire: its first sync ends the hold. */
+  private newChild = false;
 
   constructor(
     private readonly options: RunnerOptions,
@@ -59,6 +72,17 @@ export class LitestreamRunner {
     const { settings } = options;
     const observe = settings.mode === "observe";
     this.metricsAddr = observe ? (settings.litestreamConfig?.addr ?? null) : null;
+    this.hold = new WalHold(
+      (held) => {
+        options.log.info("wal hold ended", { files: held.files.join(","), heldMs: held.heldMs, reason: held.reason });
+        if (held.reason !== "limit") return;
+        for (const db of held.files) {
+          const message = `the agent held the WAL for ${Math.round(held.heldMs / 1000)}s across a Litestream restart and let go before the new Litestream synced`;
+          this.board = applyFinding(this.board, { kind: "note", db, message }, new Date());
+        }
+      },
+      (file, message) => options.log.warn("cannot hold the WAL across the Litestream restart", { file, error: message }),
+    );
     this.supervisor = observe || !bin ? null : this.supervise(bin);
   }
 
@@ -93,14 +117,59 @@ export class LitestreamRunner {
         const raw = withDatabasePath(classifyLogLine(line, settings.litestreamVersion), watches.map((w) => w.path));
         const finding = raw && shutdownFinding(raw, this.supervisor?.stopRequested() ?? false);
         if (finding) this.board = applyFinding(this.board, finding, new Date());
+        if (settings.litestreamVersion === "0.5") this.walEvents(line, finding);
         if (finding && finding.kind !== "ok") log.warn("litestream", { line: line.slice(0, 1000) });
         else log.debug("litestream", { line: line.slice(0, 1000) });
       },
       onStart: () => {
         this.board = restartBoard(this.board);
         for (const w of watches) w.resetIdentity();
+        if (settings.litestreamVersion !== "0.5") return;
+        this.newChild = true;
+        this.applyWalLoss();
+        // Held from here too (a crash or a first start had no hold): the salt read next then stays what the new Litestream's first sync sees.
+        void this.holdWal()
+          .then(() => this.detectWalRestart())
+          .catch((err) => log.warn("cannot compare the WAL with Litestream's last LTX file", { error: (err as Error).message }));
+      },
+      onRetire: async () => {
+        if (settings.litestreamVersion !== "0.5") return;
+        this.newChild = false;
+        await this.holdWal();
       },
     });
+  }
+
+  private async holdWal(): Promise<void> {
+    if (this.options.holdWal === false) return;
+    const paths = this.ready().map((w) => w.path);
+    await this.hold.begin(paths, this.options.walHoldMaxMs ?? WAL_HOLD_MAX_MS).catch((err) => this.options.log.warn("cannot hold the WAL", { error: (err as Error).message }));
+  }
+
+  /** The new Litestream's first replica sync ends the hold; a snapshot ends a WAL-restart loss. */
+  private walEvents(line: string, finding: ReturnType<typeof classifyLogLine>): void {
+    if (this.newChild && /msg="replica sync"/.test(line)) this.hold.end("synced");
+    if (finding?.kind === "ok" && finding.op === "snapshot") this.walLoss.delete(finding.db);
+  }
+
+  /** Before the new Litestream's first sync (the WAL held): did the WAL restart while it was down, past frames it never copied? */
+  private async detectWalRestart(): Promise<void> {
+    for (const w of this.ready()) {
+      const last = await newestLocalLtx(w.path);
+      const wal = last && (await readWalFacts(w.path, last.walEnd));
+      if (!last || !wal || !framesLost(last, wal)) continue;
+      this.walLoss.set(w.path, walRestartMessage(last, wal.salt));
+      this.options.log.warn("the WAL restarted while Litestream was down: the replica may be missing committed changes", { db: w.path, txid: last.txid });
+    }
+    this.applyWalLoss();
+  }
+
+  private applyWalLoss(): void {
+    for (const w of this.ready()) {
+      const message = this.walLoss.get(w.path);
+      if (!message) continue;
+      for (const replica of w.names) this.board = applyFinding(this.board, { kind: "error", db: w.path, replica, op: "snapshot", category: "other", message }, new Date());
+    }
   }
 
   async start(): Promise<void> {

@@ -8,6 +8,7 @@
 //     options.restart: false → a Litestream that exits stays down (tests: "Litestream died")
 //   start(): Promise<void> · restart(reason): Promise<void> · stop(graceMs?): Promise<void>
 //   status(): SupervisorStatus · kill(): void (SIGKILL the current child, for tests)
+//     options.onRetire(): before a restart stops Litestream, or after one exited that will be restarted
 //   stopRequested(): boolean   the agent is stopping or restarting Litestream now (its final-sync lines are expected)
 //   nextBackoffMs(failures, initialMs, maxMs): number   pure
 import { spawnReplicate, type ExitInfo, type ReplicateProcess } from "../litestream/replicate.ts";
@@ -21,6 +22,8 @@ export interface SupervisorOptions {
   onLine(line: string): void;
   /** After every successful spawn (a new Litestream opened the databases). */
   onStart?(pid: number | undefined): void;
+  /** Before a running Litestream is stopped for a restart, and when one that will be restarted exited by itself. */
+  onRetire?(): Promise<void>;
   log: AgentLog;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -117,6 +120,7 @@ export class LitestreamSupervisor {
     if (this.stopping || child === this.retiring) return;
     this.state.consecutiveFailures = ranMs >= (this.options.stableAfterMs ?? 30_000) ? 1 : this.state.consecutiveFailures + 1;
     this.options.log.warn("litestream exited", { code: exit.code, signal: exit.signal, error: exit.error, ranMs, restart: this.options.restart });
+    if (this.options.restart) void this.options.onRetire?.();
     this.scheduleRestart();
   }
 
@@ -144,6 +148,7 @@ export class LitestreamSupervisor {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       this.retiring = this.child;
+      if (this.child?.running()) await this.options.onRetire?.();
       await this.child?.stop(10_000);
       if (this.stopping) return;
       this.state.restarts++;

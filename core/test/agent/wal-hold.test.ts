@@ -6,7 +6,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { WalHold, type HoldEnd } from "../../src/agent/wal-hold.ts";
-import { ltxHeaderWal, readWalSalt, walHeaderSalt, walRestartMessage } from "../../src/agent/wal-salt.ts";
+import { framesLost, ltxHeaderWal, readWalSalt, walHeaderSalt, walRestartMessage, type LtxWal } from "../../src/agent/wal-salt.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "wal-hold-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,6 +36,21 @@ describe("header parsers", () => {
     expect(walRestartMessage(wal, "527d360f90c427a9")).toMatch(/salt 527d360e76321dce -> 527d360f90c427a9.*TXID 40.*snapshot is needed/);
     h.write("LTX0", 0, "latin1");
     expect(ltxHeaderWal(h)).toBeNull();
+  });
+});
+
+describe("framesLost (what Litestream 0.5.16's verify will do)", () => {
+  const last: LtxWal = { txid: 40, salt: "aaaa", walEnd: 32 + 10 * 4120 };
+  const wal = { salt: "bbbb", frameSize: 4120, lastCopied: "aaaa", next: "aaaa" };
+  it("the WAL restarted, its last copied frame still there, a later frame of the old WAL too: lost", () => {
+    expect(framesLost(last, wal)).toBe(true);
+  });
+  it("no restart, or the last copied frame overwritten (0.5 snapshots), or nothing written after the copy: not lost", () => {
+    expect(framesLost(last, { ...wal, salt: "aaaa" })).toBe(false);
+    expect(framesLost(last, { ...wal, lastCopied: "bbbb" })).toBe(false);
+    expect(framesLost(last, { ...wal, next: null })).toBe(false);
+    expect(framesLost(last, { ...wal, next: "bbbb" })).toBe(false);
+    expect(framesLost({ ...last, walEnd: 32 + 4120 }, wal)).toBe(false);
   });
 });
 
