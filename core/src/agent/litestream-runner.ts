@@ -29,6 +29,8 @@ import { framesLost, newestLocalLtx, readWalFacts, walRestartMessage } from "./w
 
 /** The longest the WAL is held across a Litestream 0.5 restart (stuck kill grace 10 s + backoff + first sync). */
 export const WAL_HOLD_MAX_MS = 60_000;
+/** After a WAL-restart loss: Litestream runs with this snapshot interval until a snapshot (read from the database file) completes. */
+export const CATCH_UP_SNAPSHOT_MS = 10_000;
 
 export interface RunnerOptions {
   settings: AgentSettings;
@@ -105,7 +107,7 @@ export class LitestreamRunner {
         const written = await writeLitestreamConfig(settings.stateDir, {
           line: settings.litestreamVersion,
           addr: this.metricsAddr,
-          snapshot: settings.litestreamConfig?.snapshot ?? null,
+          snapshot: this.walLoss.size > 0 ? { retentionMs: null, ...settings.litestreamConfig?.snapshot, intervalMs: CATCH_UP_SNAPSHOT_MS } : (settings.litestreamConfig?.snapshot ?? null),
           databases: ready.map((w) => ({ path: w.path, replicas: w.replicas.map((r) => ({ syncInterval: settings.syncInterval, ...r })) })),
         });
         if (settings.litestreamVersion !== "0.5") return { configPath: written.path, env: written.env };
@@ -146,10 +148,15 @@ export class LitestreamRunner {
     await this.hold.begin(paths, this.options.walHoldMaxMs ?? WAL_HOLD_MAX_MS).catch((err) => this.options.log.warn("cannot hold the WAL", { error: (err as Error).message }));
   }
 
-  /** The new Litestream's first replica sync ends the hold; a snapshot ends a WAL-restart loss. */
+  /**
+   * The new Litestream's first replica sync ends the hold. A snapshot ends a WAL-restart loss; when none is
+   * left, Litestream goes back to the configured snapshot interval.
+   */
   private walEvents(line: string, finding: ReturnType<typeof classifyLogLine>): void {
     if (this.newChild && /msg="replica sync"/.test(line)) this.hold.end("synced");
-    if (finding?.kind === "ok" && finding.op === "snapshot") this.walLoss.delete(finding.db);
+    if (finding?.kind !== "ok" || finding.op !== "snapshot" || !this.walLoss.delete(finding.db)) return;
+    this.options.log.info("snapshot taken after the WAL restart", { db: finding.db });
+    if (this.walLoss.size === 0) this.restart("snapshot taken after the WAL restart: back to the configured snapshot interval");
   }
 
   /** Before the new Litestream's first sync (the WAL held): did the WAL restart while it was down, past frames it never copied? */
@@ -158,8 +165,10 @@ export class LitestreamRunner {
       const last = await newestLocalLtx(w.path);
       const wal = last && (await readWalFacts(w.path, last.walEnd));
       if (!last || !wal || !framesLost(last, wal)) continue;
+      const first = this.walLoss.size === 0;
       this.walLoss.set(w.path, walRestartMessage(last, wal.salt));
       this.options.log.warn("the WAL restarted while Litestream was down: the replica may be missing committed changes", { db: w.path, txid: last.txid });
+      if (first) this.restart(`the WAL restarted while Litestream was down: snapshot every ${CATCH_UP_SNAPSHOT_MS / 1000}s until one is taken`);
     }
     this.applyWalLoss();
   }
