@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BORELA_BIN, cleanEnv, runBorela } from "../support/borela-cli.ts";
 import { heartbeat } from "../support/core-server.ts";
@@ -190,6 +191,16 @@ describe.each(STORES)("borela serve on %s", (kind) => {
       // No data dir lock on PostgreSQL: a second core on the same data dir and store starts and answers the same.
       const peer = await serve(env);
       await check(peer);
+      // Failed logins are counted in the shared store's AuthWindow table (server/auth-state/), not in one core's memory.
+      expect((await api(peer, "GET", "/api/v1/incidents", undefined, "bradm_wrong_token")).status).toBe(401);
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      try {
+        const { rows } = await db.query<{ key: string; count: number }>(`SELECT "key", "count" FROM "AuthWindow" WHERE "key" LIKE 'fail:%'`);
+        expect(rows).toEqual([{ key: "fail:127.0.0.1", count: 1 }]);
+      } finally {
+        await db.end();
+      }
       expect(await stop(peer)).toBe(0);
     }
 
