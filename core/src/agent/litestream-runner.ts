@@ -12,6 +12,8 @@
 //     start(): Promise<void>   starts, or restarts when the replica settings changed; no-op without ready databases
 //     restart(reason): void · running(): boolean | null (null: not supervised) · health(metricsError) (litestream-health.ts)
 //     noteMetrics(metrics) · noteReplicaTxids(Map<replicaKey, TXID>): fold evidence of success into the board
+//   Litestream 0.5: wal-restart-watch.ts holds the WAL across restarts and reports a WAL restart past uncopied
+//   frames; the runner restarts Litestream when it asks for a catch-up snapshot and when that is done.
 import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary.ts";
 import { writeLitestreamConfig } from "../litestream/config.ts";
 import { litestream05Env } from "../litestream/env05.ts";
@@ -22,15 +24,10 @@ import { applyFinding, applyMetrics, applyReplicaTxids, emptyBoard, replicaKey, 
 import { classifyLogLine, shutdownFinding } from "./log-lines.ts";
 import type { AgentLog } from "./log.ts";
 import { freeLoopbackPort } from "./port.ts";
+import type { SnapshotSettings } from "../litestream/snapshot-config.ts";
 import { inheritedEnvironment, type AgentSettings } from "./settings.ts";
 import { LitestreamSupervisor } from "./supervisor.ts";
-import { WalHold } from "./wal-hold.ts";
-import { framesLost, newestLocalLtx, readWalFacts, walRestartMessage } from "./wal-salt.ts";
-
-/** The longest the WAL is held across a Litestream 0.5 restart (stuck kill grace 10 s + backoff + first sync). */
-export const WAL_HOLD_MAX_MS = 60_000;
-/** After a WAL-restart loss: Litestream runs with this snapshot interval until a snapshot (read from the database file) completes. */
-export const CATCH_UP_SNAPSHOT_MS = 10_000;
+import { WalRestartWatch } from "./wal-restart-watch.ts";
 
 export interface RunnerOptions {
   settings: AgentSettings;
@@ -59,11 +56,7 @@ export class LitestreamRunner {
   readonly supervisor: LitestreamSupervisor | null;
   metricsAddr: string | null;
   board: ErrorBoard = emptyBoard();
-  /** Litestream 0.5: databases whose WAL restarted while Litestream was down, until a snapshot (wal-salt.ts). */
-  private readonly walLoss = new Map<string, string>();
-  private readonly hold: WalHold;
-  /** The running Litestream is the one started after the last retire: its first sync ends the hold. */
-  private newChild = false;
+  private readonly walRestarts: WalRestartWatch;
 
   constructor(
     private readonly options: RunnerOptions,
@@ -74,17 +67,12 @@ export class LitestreamRunner {
     const { settings } = options;
     const observe = settings.mode === "observe";
     this.metricsAddr = observe ? (settings.litestreamConfig?.addr ?? null) : null;
-    this.hold = new WalHold(
-      (held) => {
-        options.log.info("wal hold ended", { files: held.files.join(","), heldMs: held.heldMs, reason: held.reason });
-        if (held.reason !== "limit") return;
-        for (const db of held.files) {
-          const message = `the agent held the WAL for ${Math.round(held.heldMs / 1000)}s across a Litestream restart and let go before the new Litestream synced`;
-          this.board = applyFinding(this.board, { kind: "note", db, message }, new Date());
-        }
-      },
-      (file, message) => options.log.warn("cannot hold the WAL across the Litestream restart", { file, error: message }),
-    );
+    this.walRestarts = new WalRestartWatch({
+      log: options.log,
+      enabled: options.holdWal,
+      holdMaxMs: options.walHoldMaxMs,
+      note: (db, message) => (this.board = applyFinding(this.board, { kind: "note", db, message }, new Date())),
+    });
     this.supervisor = observe || !bin ? null : this.supervise(bin);
   }
 
@@ -107,7 +95,7 @@ export class LitestreamRunner {
         const written = await writeLitestreamConfig(settings.stateDir, {
           line: settings.litestreamVersion,
           addr: this.metricsAddr,
-          snapshot: this.walLoss.size > 0 ? { retentionMs: null, ...settings.litestreamConfig?.snapshot, intervalMs: CATCH_UP_SNAPSHOT_MS } : (settings.litestreamConfig?.snapshot ?? null),
+          snapshot: this.snapshotSettings(),
           databases: ready.map((w) => ({ path: w.path, replicas: w.replicas.map((r) => ({ syncInterval: settings.syncInterval, ...r })) })),
         });
         if (settings.litestreamVersion !== "0.5") return { configPath: written.path, env: written.env };
@@ -119,7 +107,9 @@ export class LitestreamRunner {
         const raw = withDatabasePath(classifyLogLine(line, settings.litestreamVersion), watches.map((w) => w.path));
         const finding = raw && shutdownFinding(raw, this.supervisor?.stopRequested() ?? false);
         if (finding) this.board = applyFinding(this.board, finding, new Date());
-        if (settings.litestreamVersion === "0.5") this.walEvents(line, finding);
+        if (settings.litestreamVersion === "0.5" && this.walRestarts.line(line, finding) === "snapshot-done") {
+          this.restart("snapshot taken after the WAL restart: back to the configured snapshot interval");
+        }
         if (finding && finding.kind !== "ok") log.warn("litestream", { line: line.slice(0, 1000) });
         else log.debug("litestream", { line: line.slice(0, 1000) });
       },
@@ -127,58 +117,27 @@ export class LitestreamRunner {
         this.board = restartBoard(this.board);
         for (const w of watches) w.resetIdentity();
         if (settings.litestreamVersion !== "0.5") return;
-        this.newChild = true;
-        this.applyWalLoss();
-        // Held from here too (a crash or a first start had no hold): the salt read next then stays what the new Litestream's first sync sees.
-        void this.holdWal()
-          .then(() => this.detectWalRestart())
+        const paths = this.ready().map((w) => w.path);
+        this.board = this.walRestarts.board(this.board, watches);
+        void this.walRestarts
+          .started(paths)
+          .then((ask) => {
+            this.board = this.walRestarts.board(this.board, watches);
+            if (ask === "snapshot") this.restart("the WAL restarted while Litestream was down: short snapshot interval until a snapshot is taken");
+          })
           .catch((err) => log.warn("cannot compare the WAL with Litestream's last LTX file", { error: (err as Error).message }));
       },
       onRetire: async () => {
-        if (settings.litestreamVersion !== "0.5") return;
-        this.newChild = false;
-        await this.holdWal();
+        if (settings.litestreamVersion === "0.5") await this.walRestarts.retire(this.ready().map((w) => w.path));
       },
     });
   }
 
-  private async holdWal(): Promise<void> {
-    if (this.options.holdWal === false) return;
-    const paths = this.ready().map((w) => w.path);
-    await this.hold.begin(paths, this.options.walHoldMaxMs ?? WAL_HOLD_MAX_MS).catch((err) => this.options.log.warn("cannot hold the WAL", { error: (err as Error).message }));
-  }
-
-  /**
-   * The new Litestream's first replica sync ends the hold. A snapshot ends a WAL-restart loss; when none is
-   * left, Litestream goes back to the configured snapshot interval.
-   */
-  private walEvents(line: string, finding: ReturnType<typeof classifyLogLine>): void {
-    if (this.newChild && /msg="replica sync"/.test(line)) this.hold.end("synced");
-    if (finding?.kind !== "ok" || finding.op !== "snapshot" || !this.walLoss.delete(finding.db)) return;
-    this.options.log.info("snapshot taken after the WAL restart", { db: finding.db });
-    if (this.walLoss.size === 0) this.restart("snapshot taken after the WAL restart: back to the configured snapshot interval");
-  }
-
-  /** Before the new Litestream's first sync (the WAL held): did the WAL restart while it was down, past frames it never copied? */
-  private async detectWalRestart(): Promise<void> {
-    for (const w of this.ready()) {
-      const last = await newestLocalLtx(w.path);
-      const wal = last && (await readWalFacts(w.path, last.walEnd));
-      if (!last || !wal || !framesLost(last, wal)) continue;
-      const first = this.walLoss.size === 0;
-      this.walLoss.set(w.path, walRestartMessage(last, wal.salt));
-      this.options.log.warn("the WAL restarted while Litestream was down: the replica may be missing committed changes", { db: w.path, txid: last.txid });
-      if (first) this.restart(`the WAL restarted while Litestream was down: snapshot every ${CATCH_UP_SNAPSHOT_MS / 1000}s until one is taken`);
-    }
-    this.applyWalLoss();
-  }
-
-  private applyWalLoss(): void {
-    for (const w of this.ready()) {
-      const message = this.walLoss.get(w.path);
-      if (!message) continue;
-      for (const replica of w.names) this.board = applyFinding(this.board, { kind: "error", db: w.path, replica, op: "snapshot", category: "other", message }, new Date());
-    }
+  /** The configured 0.5 `snapshot:` block, with a short interval while a WAL-restart loss waits for a snapshot. */
+  private snapshotSettings(): SnapshotSettings | null {
+    const configured = this.options.settings.litestreamConfig?.snapshot ?? null;
+    const intervalMs = this.walRestarts.snapshotIntervalMs();
+    return intervalMs ? { retentionMs: configured?.retentionMs ?? null, intervalMs } : configured;
   }
 
   async start(): Promise<void> {
