@@ -1,6 +1,5 @@
-// What one project's sweep writes, decided from what was read, without I/O: the body of sweeper.ts
-// sweepOne as a pure function, for store/sweep-store.ts `batch` on either store. (sweeper.ts keeps its
-// own copy until it moves to the async store; the two must stay alike until then.)
+// What one project's sweep writes, decided from what was read, without I/O: the sweeper
+// (sweeper.ts sweepBatch) passes it to store/sweep-store.ts `batch`, on either store.
 import type { SweepDecision, SweepInput } from "../store/sweep-store.ts";
 import { evaluateProject, type Status } from "./status.ts";
 import { conditionsOf, planIncidents } from "./incident-plan.ts";

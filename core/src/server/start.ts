@@ -67,8 +67,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Several cores on one store: each periodic job runs in the one holding its lease (store/lease-gate.ts).
   // The alert passes (digest included) run in every core: the delivery ledger's unique keys dedupe them.
   const leases = createLeases({ store: fast.leases, logger });
-  if (!fast.sqliteSweep) throw new Error("BORELA_DATABASE_URL: the freshness sweeper does not run on PostgreSQL yet (it takes SQLite's synchronous sweep store)");
-  const sweeper = createSweeper(fast.sqliteSweep, config.sweepIntervalSeconds, logger, hold, new Date(), leases.gate("sweep", config.sweepIntervalSeconds * 1000));
+  const sweeper = createSweeper(fast.sweep, config.sweepIntervalSeconds, logger, hold, new Date(), leases.gate("sweep", config.sweepIntervalSeconds * 1000));
   const selfHeartbeat = config.selfHeartbeatUrl ? createSelfHeartbeat(config.selfHeartbeatUrl, logger) : null;
   if (selfHeartbeat) sweeper.onSweepCompleted(() => selfHeartbeat.ping());
 

@@ -12,6 +12,7 @@ import type Sqlite from "better-sqlite3";
 import type { Store } from "../../src/store/db.ts";
 import type { FastPath } from "../../src/store/fast-path.ts";
 import { storeTime } from "../../src/store/time.ts";
+import { sqliteSweepStore } from "../../src/store/sqlite-sweep-store.ts";
 import { createSweeper } from "../../src/freshness/sweeper.ts";
 import { createAlertDispatcher, type AlertDispatcher } from "../../src/alerts/dispatcher.ts";
 import { createDrillService } from "../../src/drills/service.ts";
@@ -104,7 +105,7 @@ const load = () => loadavg()[0].toFixed(1);
 
 describe("a mass silence, after the sweep", () => {
   it(`${PROJECTS} silent projects: alert planning claims one opened email per project in batches, the loop keeps running, and the emails reach SMTP`, async () => {
-    await createSweeper(fast.sweep, 3600, logger, () => 0, startedAt).tick();
+    await createSweeper(sqliteSweepStore(fast.sweep), 3600, logger, () => 0, startedAt).tick();
     expect(count(`SELECT COUNT(*) AS n FROM "Incident" WHERE kind = 'silent' AND resolvedAt IS NULL`)).toBe(PROJECTS);
 
     const t0 = performance.now();
@@ -134,7 +135,7 @@ describe("a mass silence, after the sweep", () => {
   it(`${PROJECTS} projects heard again at once: the sweep's transitions to fresh and the drill service's first-drill and overdue looks run in batches`, async () => {
     const config = loadConfig({ BORELA_DATA_DIR: dir.path });
     const drills = createDrillService({ store, config, logger });
-    const sweeper = createSweeper(fast.sweep, 3600, logger, () => 0, startedAt);
+    const sweeper = createSweeper(sqliteSweepStore(fast.sweep), 3600, logger, () => 0, startedAt);
     sweeper.onStatusChange((id, status) => drills.onProjectStatus(id, status));
     const heard = storeTime(new Date());
     raw.prepare(`UPDATE "Project" SET lastHeartbeatAt = ?`).run(heard);

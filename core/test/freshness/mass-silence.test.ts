@@ -6,6 +6,7 @@ import type Sqlite from "better-sqlite3";
 import type { Store } from "../../src/store/db.ts";
 import type { FastPath } from "../../src/store/fast-path.ts";
 import { storeTime } from "../../src/store/time.ts";
+import { sqliteSweepStore } from "../../src/store/sqlite-sweep-store.ts";
 import { createSweeper, SWEEP_BATCH } from "../../src/freshness/sweeper.ts";
 import { silentFleet, type SilentFleet } from "./silent-fleet.ts";
 
@@ -15,7 +16,7 @@ const errors: unknown[] = [];
 const logger = { info() {}, warn() {}, error: (obj: object) => void errors.push(obj) };
 // The core started before the agents were last heard (else its startup grace excuses the silence).
 const startedAt = new Date(Date.now() - 3_600_000);
-const sweeperOf = (fast: FastPath) => createSweeper(fast.sweep, 3600, logger, () => 0, startedAt);
+const sweeperOf = (fast: FastPath) => createSweeper(sqliteSweepStore(fast.sweep), 3600, logger, () => 0, startedAt);
 
 let fleet: SilentFleet;
 let store: Store;
