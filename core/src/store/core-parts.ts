@@ -7,7 +7,7 @@
 //   openCoreParts(opened, config): CoreParts        opened: openConfiguredStore's; config: the core's
 import type { Config } from "../config.ts";
 import { databaseFile } from "./db.ts";
-import { openFastPath, type SweepStore } from "./fast-path.ts";
+import { openFastPath } from "./fast-path.ts";
 import type { AgentAuthPart, HeartbeatIngestPart, OrderReadsPart } from "./fast-path-types.ts";
 import { LeaseStore } from "./lease.ts";
 import { openSqliteLeases } from "./lease-sqlite.ts";
@@ -23,8 +23,6 @@ export interface CoreParts {
   order: OrderReadsPart;
   /** The sweeper's store, the same contract on both stores. */
   sweep: AsyncSweepStore;
-  /** SQLite's synchronous sweep parts (what `sweep` adapts); null on PostgreSQL. */
-  sqliteSweep: SweepStore | null;
   leases: LeaseStore;
   /** Closes the connections these parts opened (not the Prisma client: OpenedStore.close). */
   close(): Promise<void>;
@@ -39,7 +37,6 @@ export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir
       ingest: fast.ingest,
       order: fast.order,
       sweep: postgresSweepStore(fast.pool, fast.auth),
-      sqliteSweep: null,
       leases: new LeaseStore(opened.store, "postgresql"),
       close: () => fast.close(),
     };
@@ -52,7 +49,6 @@ export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir
     ingest: fast.ingest,
     order: fast.order,
     sweep: sqliteSweepStore(fast.sweep),
-    sqliteSweep: fast.sweep,
     leases: leases.store,
     async close() {
       leases.close();

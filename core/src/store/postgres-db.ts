@@ -1,6 +1,6 @@
 // Opens the PostgreSQL store: migrations applied (store/postgres-migrate.ts), then a Prisma client
 // over @prisma/adapter-pg, generated from prisma/postgresql/schema.prisma (the same models and enums
-// as the SQLite store's). Not selectable by BORELA_DATABASE_URL yet: the raw fast path is SQLite SQL.
+// as the SQLite store's). Selected by BORELA_DATABASE_URL through store/open.ts.
 //
 //   openPostgresStore(url): Promise<PostgresStore>     url: postgresql://user[:password]@host:port/database
 //   asStore(pg): Store                                  the same client, typed as the core's Store

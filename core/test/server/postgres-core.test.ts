@@ -122,10 +122,7 @@ function agentUp(core: Core, agentToken: string): { stop(): Promise<void> } {
 
 const silentHooks = (event: string) => hooks.filter((h) => h.kind === "silent" && h.event === event);
 
-// PostgreSQL joins once the sweeper takes the async sweep store (store/core-parts.ts sweep; start.ts).
-const STORES = [["sqlite"]] as ["postgresql" | "sqlite"][];
-
-describe.each(STORES)("borela serve on %s", (kind) => {
+describe.each([["postgresql"], ["sqlite"]] as const)("borela serve on %s", (kind) => {
   let dir: TmpDir;
   beforeAll(async () => {
     dir = await tmpDir(`borela-${kind}-core-`);

@@ -1,7 +1,6 @@
 // The heartbeat hot path on PostgreSQL: one pg pool and the three parts that use it (agent auth,
 // heartbeat ingest, the project list's order), the counterparts of store/fast-path.ts's. The sweep
-// parts (SweepStore) are composed by the caller onto the same `pool`. Not selected by
-// BORELA_DATABASE_URL yet.
+// parts (SweepStore) are composed by the caller onto the same `pool` (store/core-parts.ts).
 //
 //   openPostgresFastPath(url, options): PostgresFastPath
 //     url: postgresql://user[:password]@host:port/database, already migrated (postgres-db.ts openPostgresStore)
