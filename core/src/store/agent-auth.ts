@@ -4,16 +4,16 @@
 import type Sqlite from "better-sqlite3";
 import { storeTime } from "./time.ts";
 import { AUTH_SQL, prepareAll } from "./fast-sql.ts";
-import { TokenMemory, tokenVerdict, type AuthResult, type TokenRejection, type TokenRow } from "./token-memory.ts";
+import { RememberedTokens, tokenVerdict, type AuthResult, type TokenRow } from "./token-memory.ts";
 import type { AgentAuthPart } from "./fast-path-types.ts";
 
 export type { AgentIdentity, AuthResult, TokenRejection } from "./token-memory.ts";
 
-export class AgentAuth implements AgentAuthPart {
+export class AgentAuth extends RememberedTokens implements AgentAuthPart {
   private readonly stmts;
-  private readonly memory = new TokenMemory();
 
   constructor(db: Sqlite.Database) {
+    super();
     this.stmts = prepareAll(db, AUTH_SQL);
   }
 
@@ -21,21 +21,6 @@ export class AgentAuth implements AgentAuthPart {
   authenticate(tokenHash: string, now = new Date()): AuthResult {
     const cached = this.memory.cached(tokenHash, now);
     return this.memory.settle(tokenHash, cached ?? this.lookup(tokenHash, now), cached !== undefined, now);
-  }
-
-  /** Revocation and rotation call this so they take effect at once in this process. */
-  forgetTokens(): void {
-    this.memory.forget();
-  }
-
-  /** The last time the project's agent came with a revoked or expired token: the likely cause of its silence. */
-  lastRejection(projectId: string): TokenRejection | null {
-    return this.memory.lastRejection(projectId);
-  }
-
-  /** Projects whose agent came with a revoked or expired token after `at` (the sweeper words their silence anew). */
-  rejectedSince(at: Date): string[] {
-    return this.memory.rejectedSince(at);
   }
 
   private lookup(tokenHash: string, now: Date): AuthResult {

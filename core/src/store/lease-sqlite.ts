@@ -7,18 +7,12 @@
 //   const leases = openSqliteLeases(databaseFile(dataDir));   // { store: LeaseStore, close() }
 import Sqlite from "better-sqlite3";
 import { LeaseStore, type RawSql } from "./lease.ts";
+import { retryWhileBusy } from "./sqlite-busy.ts";
 
 const BUSY_RETRIES = 100;
 
-async function unlessBusy<T>(run: () => T): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return run();
-    } catch (err) {
-      if ((err as { code?: string }).code !== "SQLITE_BUSY" || attempt >= BUSY_RETRIES) throw err;
-      await new Promise((r) => setTimeout(r, Math.min(50, 1 + attempt)));
-    }
-  }
+function unlessBusy<T>(run: () => T): Promise<T> {
+  return retryWhileBusy(run, BUSY_RETRIES);
 }
 
 /** RawSql over a better-sqlite3 connection: positional `?` parameters; SQLITE_BUSY retried on timers. */

@@ -4,6 +4,7 @@
 import type { SweepStore } from "./fast-path.ts";
 import type { AsyncSweepStore, SweepDecision, SweepPlan } from "./sweep-store.ts";
 import type { SweepInput } from "./sweep-reads.ts";
+import { retryWhileBusy } from "./sqlite-busy.ts";
 
 /** SQLITE_BUSY retries of a batch (another connection holds the write lock), on timers, never a busy wait. */
 const BUSY_RETRIES = 200;
@@ -37,14 +38,7 @@ export function sqliteSweepStore(sweep: SweepStore): AsyncSweepStore {
           }
           return results;
         });
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return run();
-        } catch (err) {
-          if ((err as { code?: string }).code !== "SQLITE_BUSY" || attempt >= BUSY_RETRIES) throw err;
-          await new Promise((r) => setTimeout(r, Math.min(50, 1 + attempt)));
-        }
-      }
+      return retryWhileBusy(run, BUSY_RETRIES);
     },
   };
 }

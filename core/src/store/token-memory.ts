@@ -95,3 +95,23 @@ export class TokenMemory {
     return [...this.rejections].filter(([, r]) => r.at > at).map(([projectId]) => projectId);
   }
 }
+
+/** The part of agent auth both stores answer from their TokenMemory alone (agent-auth.ts, postgres/agent-auth.ts). */
+export abstract class RememberedTokens {
+  protected readonly memory = new TokenMemory();
+
+  /** Revocation and rotation call this so they take effect at once in this process. */
+  forgetTokens(): void {
+    this.memory.forget();
+  }
+
+  /** The last time the project's agent came with a revoked or expired token: the likely cause of its silence. */
+  lastRejection(projectId: string): TokenRejection | null {
+    return this.memory.lastRejection(projectId);
+  }
+
+  /** Projects whose agent came with a revoked or expired token after `at` (the sweeper words their silence anew). */
+  rejectedSince(at: Date): string[] {
+    return this.memory.rejectedSince(at);
+  }
+}

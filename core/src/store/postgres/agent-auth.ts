@@ -3,19 +3,20 @@
 // and the lastUsedAt writes due in one tick one UPDATE, not awaited (advisory: a failed one is tried
 // again with the token's next lookup); concurrent lookups of one hash share its query.
 import type pg from "pg";
-import { TokenMemory, tokenVerdict, type AuthResult, type TokenRejection, type TokenRow } from "../token-memory.ts";
+import { RememberedTokens, tokenVerdict, type AuthResult, type TokenRow } from "../token-memory.ts";
 import type { AgentAuthPart } from "../fast-path-types.ts";
 import { PG_AUTH_SQL } from "./sql.ts";
 import { pgTime } from "./pool.ts";
 
-export class PostgresAgentAuth implements AgentAuthPart {
-  private readonly memory = new TokenMemory();
+export class PostgresAgentAuth extends RememberedTokens implements AgentAuthPart {
   /** lastUsedAt writes waiting for the next UPDATE: token id → time. */
   private touches = new Map<string, Date>();
   /** Hashes waiting for the next lookup query, each with the promise its callers share. */
   private waiting = new Map<string, { promise: Promise<TokenRow | undefined>; resolve(row: TokenRow | undefined): void; reject(err: unknown): void }>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool) {
+    super();
+  }
 
   /** `tokenHash`: SHA-256 hex of the bearer token. Cached for AUTH_CACHE_MS. Rejects with the query's error. */
   async authenticate(tokenHash: string, now = new Date()): Promise<AuthResult> {
@@ -25,18 +26,6 @@ export class PostgresAgentAuth implements AgentAuthPart {
     const result = tokenVerdict(await this.row(tokenHash), now);
     if (result.ok && this.memory.touchDue(result.agent.tokenId, now)) this.touch(result.agent.tokenId, now);
     return this.memory.settle(tokenHash, result, false, now, epoch);
-  }
-
-  forgetTokens(): void {
-    this.memory.forget();
-  }
-
-  lastRejection(projectId: string): TokenRejection | null {
-    return this.memory.lastRejection(projectId);
-  }
-
-  rejectedSince(at: Date): string[] {
-    return this.memory.rejectedSince(at);
   }
 
   /** Queues the token's lastUsedAt; claimed at once, so one write per token and LAST_USED_EVERY_MS. */
