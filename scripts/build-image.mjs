@@ -104,7 +104,8 @@ export async function buildImage(tagList, options = {}) {
   if (base.startsWith("borela-base:")) run("bash", ["scripts/build-base-image.sh", base]);
   if (!agent) run(process.execPath, ["scripts/build-dashboard.mjs"]);
   // Before the agent's bundle too: the agent reaches the schema's enums (config.ts → incidents/kinds.ts).
-  run("npx", ["prisma", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
+  // Both clients: the core bundle holds the PostgreSQL store too (store/postgres-db.ts), selected by BORELA_DATABASE_URL.
+  run("npm", ["run", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
   run(process.execPath, ["--import", "tsx", "core/src/agent/bundle.ts", "sidecar-image/build/agent.mjs"], { stdio: ["ignore", "ignore", "inherit"] });
   const dir = path.join(root, "sidecar-image/build", `context-${process.pid}`);
   try {

@@ -58,7 +58,12 @@ describe.concurrent("both Litestream lines, one world", () => {
     const name = `matrix-${line.replace(".", "")}`;
     const s = await startScenario(world, name, {}, { litestream: line });
     scenarios.push(s);
-    const before = (await project(world.core, s.projectId)).databases[0].position!;
+    // Fresh can come from a heartbeat whose sample read no position of the database (its -wal mid-checkpoint
+    // under load, ci37): the position before the insert is the first one reported.
+    const before = await waitFor(async () => (await project(world.core, s.projectId)).databases[0].position, {
+      timeoutMs: 20_000,
+      what: `Litestream ${line}: the database's position before the insert`,
+    });
 
     const db = new Database(s.dbPath);
     db.prepare("INSERT INTO events (kind, payload, created_at) VALUES ('big', ?, ?)").run("x".repeat(6_000_000), new Date().toISOString());
