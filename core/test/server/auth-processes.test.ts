@@ -4,59 +4,29 @@
 // logins at A and B count together, so the address gets 429 at B once the limit is reached across both,
 // while the right admin token still signs in there. (The children run startServer, as `borela serve` does
 // once it holds the data dir: server/data-dir-lock.ts refuses two serve processes on one dir.)
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { heartbeat } from "../support/core-server.ts";
+import { startCoreProcess, type CoreProcess as Core } from "../support/core-process.ts";
 import { startRedis, type RedisServer } from "../support/redis.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { sleep } from "../support/wait-for.ts";
 
-const CORE_CHILD = path.resolve(import.meta.dirname, "../support/core-child.ts");
 const ADMIN = "bradm_auth_processes_test";
 const LIMIT = 4;
 const REVOCATION_BOUND_MS = 2_000; // store/agent-auth.ts AUTH_CACHE_MS
-
-interface Core {
-  child: ChildProcess;
-  url: string;
-}
 
 let dir: TmpDir;
 let redis: RedisServer;
 const cores: Core[] = [];
 
 function startCore(name: string): Promise<Core> {
-  const child = spawn(process.execPath, ["--import", "tsx", CORE_CHILD], {
-    env: {
-      ...process.env,
-      BORELA_DATA_DIR: dir.path,
-      BORELA_ADMIN_TOKEN: ADMIN,
-      BORELA_SECRET_KEY: "auth-processes-test-secret-key-0123456789",
-      BORELA_REDIS_URL: redis.url,
-      BORELA_AUTH_FAILURES_PER_MINUTE: String(LIMIT),
-      BORELA_LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`core ${name} did not start within 90 s:\n${out}`)), 90_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`core ${name} exited with ${code} before listening:\n${out}`));
-    });
-  });
+  return startCoreProcess(name, {
+    BORELA_DATA_DIR: dir.path,
+    BORELA_ADMIN_TOKEN: ADMIN,
+    BORELA_SECRET_KEY: "auth-processes-test-secret-key-0123456789",
+    BORELA_REDIS_URL: redis.url,
+    BORELA_AUTH_FAILURES_PER_MINUTE: String(LIMIT),
+  }, { entry: "child" });
 }
 
 async function call(core: Core, method: string, url: string, options: { body?: unknown; token?: string; cookie?: string } = {}) {
@@ -75,8 +45,7 @@ beforeAll(async () => {
   cores.push(...(await Promise.all([startCore("a"), startCore("b")])));
 }, 120_000);
 afterAll(async () => {
-  for (const c of cores) c.child.kill("SIGKILL");
-  await Promise.all(cores.map((c) => (c.child.exitCode !== null || c.child.signalCode !== null ? undefined : new Promise((r) => c.child.once("exit", r)))));
+  await Promise.all(cores.map((c) => c.kill9()));
   await redis?.stop();
   await dir?.remove();
 });

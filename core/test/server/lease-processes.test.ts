@@ -5,27 +5,18 @@
 // kill -9'd and the other takes the sweep over once the lease (10 s: the floor over 3 periods) ran out,
 // not before. A graceful stop lets the lease go. (Two `borela serve` on one data dir are refused by its
 // lock, server/data-dir-lock.ts: the children run startServer, which serve runs once it holds the dir.)
-import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseFile } from "../../src/store/db.ts";
 import { heartbeat } from "../support/core-server.ts";
+import { startCoreProcess, type CoreProcess as Core } from "../support/core-process.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
 
-const CORE_CHILD = path.resolve(import.meta.dirname, "../support/core-child.ts");
 const ADMIN = "bradm_lease_processes_test";
 const LEASE_MS = 10_000; // lease-terms.ts: max(MIN_LEASE_MS, 3 x 1 s)
-
-interface Core {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  out(): string;
-}
 
 const pings: Record<string, number[]> = { a: [], b: [] };
 let receiver: http.Server;
@@ -33,42 +24,15 @@ let dir: TmpDir;
 const cores: Core[] = [];
 
 function startCore(name: string, port: number): Promise<Core> {
-  const child = spawn(process.execPath, ["--import", "tsx", CORE_CHILD], {
-    env: {
-      ...process.env,
-      BORELA_DATA_DIR: dir.path,
-      BORELA_ADMIN_TOKEN: ADMIN,
-      // Cores sharing a store share its secret key; a generated key file is written by whoever starts first.
-      BORELA_SECRET_KEY: "lease-processes-test-secret-key-0123456789",
-      BORELA_SWEEP_INTERVAL_SECONDS: "1",
-      BORELA_SELF_HEARTBEAT_URL: `http://127.0.0.1:${port}/ping/${name}`,
-      BORELA_LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`core ${name} did not start within 30 s:\n${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ name, child, url: m[1], out: () => out });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`core ${name} exited with ${code} before listening:\n${out}`));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once("exit", () => resolve()));
+  return startCoreProcess(name, {
+    BORELA_DATA_DIR: dir.path,
+    BORELA_ADMIN_TOKEN: ADMIN,
+    // Cores sharing a store share its secret key; a generated key file is written by whoever starts first.
+    BORELA_SECRET_KEY: "lease-processes-test-secret-key-0123456789",
+    BORELA_SWEEP_INTERVAL_SECONDS: "1",
+    BORELA_SELF_HEARTBEAT_URL: `http://127.0.0.1:${port}/ping/${name}`,
+    BORELA_LOG_LEVEL: "info",
+  }, { entry: "child" });
 }
 
 async function api(core: Core, method: string, url: string, body?: unknown, token = ADMIN) {
@@ -99,8 +63,7 @@ beforeAll(async () => {
   dir = await tmpDir("borela-lease-processes-");
 });
 afterAll(async () => {
-  for (const c of cores) c.child.kill("SIGKILL");
-  await Promise.all(cores.map((c) => exited(c.child)));
+  await Promise.all(cores.map((c) => c.kill9()));
   receiver?.closeAllConnections();
   await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
   await dir?.remove();
@@ -154,21 +117,20 @@ describe("two core processes on one SQLite store", () => {
 
     // kill -9 the holder: the other takes the sweep over once the lease ran out, not before.
     const lastHolderPing = pings[holder.name].at(-1)!;
-    holder.child.kill("SIGKILL");
+    const killed = holder.kill9();
     const killedAt = Date.now();
-    await exited(holder.child);
+    await killed;
     const takeover = await waitFor(() => pings[other.name].find((t) => t > killedAt) ?? null, { timeoutMs: LEASE_MS + 8_000, intervalMs: 100, what: "the survivor's first sweep" });
     expect(takeover - killedAt).toBeLessThanOrEqual(LEASE_MS + 2_000);
     expect(takeover - lastHolderPing).toBeGreaterThanOrEqual(LEASE_MS - 1_000);
-    expect(other.out()).toMatch(/"lease":"sweep".*"msg":"lease taken: this core runs the job"/);
+    expect(other.output()).toMatch(/"lease":"sweep".*"msg":"lease taken: this core runs the job"/);
     await waitFor(() => pings[other.name].filter((t) => t > takeover).length >= 2 || null, { timeoutMs: 5_000, what: "the survivor sweeping on" });
     const survivor = (await api(other, "GET", "/healthz?details=true")).body.details.leases.find((l: { name: string }) => l.name === "sweep");
     expect(survivor.holder).toMatch(holderId(other));
     expect(survivor.lastRunBy).toMatch(holderId(other));
 
     // A graceful stop lets the lease go at once.
-    other.child.kill("SIGTERM");
-    await exited(other.child);
+    await other.stop();
     const [row] = query<{ until: string; holder: string }>(`SELECT "until", holder FROM "Lease" WHERE name = 'sweep'`);
     expect(row.holder).toMatch(holderId(other));
     expect(Date.parse(row.until)).toBeLessThanOrEqual(Date.now());
