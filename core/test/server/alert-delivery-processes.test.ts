@@ -5,29 +5,21 @@
 // Then the core whose webhook request the receiver holds open is kill -9'd: a survivor sends it once the
 // dead holder's 30 s lease ran out (not before, not much later), under the same identity and body; no row
 // stays pending or sending, and that resend is the only raw duplicate.
-import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseFile } from "../../src/store/db.ts";
 import { SEND_LEASE_MS } from "../../src/alerts/deliver.ts";
 import { heartbeat } from "../support/core-server.ts";
+import { startCoreProcess, type CoreProcess as Core } from "../support/core-process.ts";
+import { socketOwner } from "../support/socket-owner.ts";
 import { startSmtp, type SmtpSink } from "../support/smtp.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
 import { startHeldReceiver, type HeldHook, type HeldReceiver } from "../alerts/held-receiver.ts";
 
-const CORE_CHILD = path.resolve(import.meta.dirname, "../support/core-child.ts");
 const ADMIN = "bradm_alert_delivery_processes";
 const CYCLES = 3;
 const TICK_MS = 2_000; // dispatcher.ts DEFAULT_TICK_MS
-
-interface Core {
-  name: string;
-  child: ChildProcess;
-  url: string;
-}
 
 let dir: TmpDir;
 let receiver: HeldReceiver;
@@ -35,48 +27,20 @@ let smtp: SmtpSink;
 const cores: Core[] = [];
 
 function startCore(name: string): Promise<Core> {
-  const child = spawn(process.execPath, ["--import", "tsx", CORE_CHILD], {
-    env: {
-      ...process.env,
-      BORELA_DATA_DIR: dir.path,
-      BORELA_ADMIN_TOKEN: ADMIN,
-      BORELA_SECRET_KEY: "alert-delivery-processes-secret-key-0123456789",
-      BORELA_SWEEP_INTERVAL_SECONDS: "1",
-      BORELA_ALERT_CONFIRM_SECONDS: "0",
-      BORELA_ALERT_ALLOW_PRIVATE_TARGETS: "true",
-      BORELA_ALERT_RETRY_SECONDS: "1",
-      BORELA_SMTP_URL: smtp.url,
-      BORELA_MAIL_FROM: "borela@test.local",
-      // One address in front of all cores, as a user runs them.
-      BORELA_PUBLIC_URL: "https://borela.example.com",
-      BORELA_ALERT_EMAIL: "ops@example.com",
-      BORELA_LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`core ${name} did not start within 40 s:\n${out}`)), 40_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ name, child, url: m[1] });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`core ${name} exited with ${code} before listening:\n${out}`));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once("exit", () => resolve()));
+  return startCoreProcess(name, {
+    BORELA_DATA_DIR: dir.path,
+    BORELA_ADMIN_TOKEN: ADMIN,
+    BORELA_SECRET_KEY: "alert-delivery-processes-secret-key-0123456789",
+    BORELA_SWEEP_INTERVAL_SECONDS: "1",
+    BORELA_ALERT_CONFIRM_SECONDS: "0",
+    BORELA_ALERT_ALLOW_PRIVATE_TARGETS: "true",
+    BORELA_ALERT_RETRY_SECONDS: "1",
+    BORELA_SMTP_URL: smtp.url,
+    BORELA_MAIL_FROM: "borela@test.local",
+    // One address in front of all cores, as a user runs them.
+    BORELA_PUBLIC_URL: "https://borela.example.com",
+    BORELA_ALERT_EMAIL: "ops@example.com",
+  }, { entry: "child" });
 }
 
 async function api(core: Core, method: string, url: string, body?: unknown, token = ADMIN) {
@@ -97,28 +61,10 @@ function query<T>(sql: string, ...args: unknown[]): T[] {
   }
 }
 
-/** The child whose socket has local port `port` on loopback (Linux /proc: the TCP table's inode, then each child's fds). */
+/** The core whose socket has local port `port` on loopback. */
 function senderOf(port: number): Core | null {
-  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
-  const line = readFileSync("/proc/net/tcp", "utf8").split("\n").find((l) => l.trim().split(/\s+/)[1] === local);
-  const inode = line?.trim().split(/\s+/)[9];
-  if (!inode) return null;
-  return (
-    cores.find((c) => {
-      const fds = `/proc/${c.child.pid}/fd`;
-      try {
-        return readdirSync(fds).some((fd) => {
-          try {
-            return readlinkSync(`${fds}/${fd}`) === `socket:[${inode}]`;
-          } catch {
-            return false;
-          }
-        });
-      } catch {
-        return false;
-      }
-    }) ?? null
-  );
+  const pid = socketOwner(port, cores.map((c) => c.child.pid!));
+  return cores.find((c) => c.child.pid === pid) ?? null;
 }
 
 const identity = (h: HeldHook) => String(h.headers["idempotency-key"]);
@@ -132,7 +78,7 @@ function agentUp(agentToken: string): { stop(): Promise<void> } {
   let running = true;
   const loop = (async () => {
     for (let i = 0; running && i < 600; i++) {
-      const alive = cores.filter((c) => c.child.exitCode === null && c.child.signalCode === null);
+      const alive = cores.filter((c) => c.alive());
       const res = await api(alive[sequence % alive.length], "POST", "/api/v1/heartbeats", heartbeat({ sequence: sequence++, agentId: "agent-1" }), agentToken);
       if (res.status !== 201) throw new Error(`heartbeat answered ${res.status}`);
       await sleep(500);
@@ -152,8 +98,7 @@ beforeAll(async () => {
   smtp = await startSmtp();
 });
 afterAll(async () => {
-  for (const c of cores) c.child.kill("SIGKILL");
-  await Promise.all(cores.map((c) => exited(c.child)));
+  await Promise.all(cores.map((c) => c.kill9()));
   receiver?.release();
   await receiver?.close();
   await smtp?.close();
@@ -197,9 +142,9 @@ describe("three core processes delivering alerts from one store", () => {
     expect(holder).not.toBeNull();
     // Killed well inside its 10 s send timeout: the request reached the receiver, the answer never came back.
     receiver.hold(false);
-    holder!.child.kill("SIGKILL");
+    const killed = holder!.kill9();
     const killedAt = Date.now();
-    await exited(holder!.child);
+    await killed;
     const retry = await waitFor(() => receiver.received[before + 1] ?? null, { timeoutMs: SEND_LEASE_MS + 15_000, intervalMs: 100, what: "the survivor's resend" });
     const takeover = retry.at - killedAt;
     expect(takeover).toBeLessThanOrEqual(SEND_LEASE_MS + 2 * TICK_MS + 2_000);
