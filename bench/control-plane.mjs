@@ -259,12 +259,12 @@ function coreWatch(cores) {
   const times = [];
   return {
     times,
-    /** Reads every core once; returns the /healthz answers' times in ms. */
+    /** Reads every core once; the answers' times (ms) go to `times`. A core that is gone keeps its last peaks. */
     async read() {
       await Promise.all(
         cores.map(async (core, i) => {
           const r = await timed(`${core.url}/healthz?details=true`).catch(() => null);
-          rss[i] = Math.max(rss[i], rssMb(core.child.pid) ?? 0);
+          if (core.child.exitCode === null && core.child.signalCode === null) rss[i] = Math.max(rss[i], rssMb(core.child.pid) ?? 0);
           if (!r) return;
           times.push(r.ms);
           // A 503 (no sweep completed lately) carries the details too.
