@@ -107,8 +107,8 @@ export const HeartbeatPayload = Type.Object(
     litestreamVersion: Type.Optional(Nullable(Type.String({ maxLength: 50 }))),
     /** When the agent measured this heartbeat; queued heartbeats keep their original time. */
     sentAt: DateTime,
-    /** Agent-local counter; lets the core ignore a heartbeat delivered twice. */
-    sequence: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    /** Agent-local counter; lets the core ignore a heartbeat delivered twice. Stored as a 32-bit `Int` (PostgreSQL's integer). */
+    sequence: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
     agentId: Type.Optional(Type.String({ maxLength: 100 })),
     hostname: Type.Optional(Type.String({ maxLength: 255 })),
     mode: Type.Optional(Type.Union([Type.Literal("managed"), Type.Literal("byo"), Type.Literal("observe")])),

@@ -48,6 +48,8 @@ describe("ingest", () => {
       [(hb) => (hb.databases[0].position = { generation: null, index: 0, offset: 1, txid: Number.MAX_SAFE_INTEGER + 2 }), "body/databases/0/position/txid"],
       [(hb) => (hb.databases[0].replicas[0].position = { generation: "abc123", index: 2 ** 32, offset: 0 }), "body/databases/0/replicas/0/position/index"],
       [(hb) => (hb.databases[0].tableCounts = { users: 1e300 }), "body/databases/0/tableCounts"],
+      // Heartbeat.sequence is an Int: 2^31 was a 500 on PostgreSQL (found by the HA e2e test).
+      [(hb) => (hb.sequence = 2 ** 31), "body/sequence"],
     ];
     for (const [mutate, field] of cases) {
       const hb = heartbeat() as any;
@@ -59,6 +61,7 @@ describe("ingest", () => {
     const ok = heartbeat() as any;
     ok.databases[0].replicas[0].position = { generation: null, index: 0, offset: Number.MAX_SAFE_INTEGER, txid: Number.MAX_SAFE_INTEGER };
     ok.databases[0].position = { generation: "abc123", index: 0xffff_ffff, offset: 0 };
+    ok.sequence = 2 ** 31 - 1;
     expect((await send(p.agentToken, ok)).status).toBe(201);
   });
 });
