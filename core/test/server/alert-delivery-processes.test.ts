@@ -5,11 +5,11 @@
 // Then the core whose webhook request the receiver holds open is kill -9'd: a survivor sends it once the
 // dead holder's 30 s lease ran out (not before, not much later), under the same identity and body; no row
 // stays pending or sending, and that resend is the only raw duplicate.
-import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseFile } from "../../src/store/db.ts";
 import { SEND_LEASE_MS } from "../../src/alerts/deliver.ts";
 import { heartbeat } from "../support/core-server.ts";
+import { adminApi, readRows } from "../support/admin-api.ts";
 import { startCoreProcess, type CoreProcess as Core } from "../support/core-process.ts";
 import { socketOwner } from "../support/socket-owner.ts";
 import { startSmtp, type SmtpSink } from "../support/smtp.ts";
@@ -43,22 +43,10 @@ function startCore(name: string): Promise<Core> {
   }, { entry: "child" });
 }
 
-async function api(core: Core, method: string, url: string, body?: unknown, token = ADMIN) {
-  const res = await fetch(core.url + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const api = adminApi(ADMIN);
 
 function query<T>(sql: string, ...args: unknown[]): T[] {
-  const db = new Sqlite(databaseFile(dir.path), { readonly: true });
-  try {
-    return db.prepare(sql).all(...args) as T[];
-  } finally {
-    db.close();
-  }
+  return readRows<T>(databaseFile(dir.path), sql, ...args);
 }
 
 /** The core whose socket has local port `port` on loopback. */

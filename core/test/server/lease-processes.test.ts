@@ -7,10 +7,10 @@
 // lock, server/data-dir-lock.ts: the children run startServer, which serve runs once it holds the dir.)
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseFile } from "../../src/store/db.ts";
 import { heartbeat } from "../support/core-server.ts";
+import { adminApi, readRows } from "../support/admin-api.ts";
 import { startCoreProcess, type CoreProcess as Core } from "../support/core-process.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { sleep, waitFor } from "../support/wait-for.ts";
@@ -35,22 +35,10 @@ function startCore(name: string, port: number): Promise<Core> {
   }, { entry: "child" });
 }
 
-async function api(core: Core, method: string, url: string, body?: unknown, token = ADMIN) {
-  const res = await fetch(core.url + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const api = adminApi(ADMIN);
 
 function query<T>(sql: string, ...args: unknown[]): T[] {
-  const db = new Sqlite(databaseFile(dir.path), { readonly: true });
-  try {
-    return db.prepare(sql).all(...args) as T[];
-  } finally {
-    db.close();
-  }
+  return readRows<T>(databaseFile(dir.path), sql, ...args);
 }
 
 beforeAll(async () => {

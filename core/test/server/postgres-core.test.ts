@@ -14,6 +14,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BORELA_BIN, cleanEnv, runBorela } from "../support/borela-cli.ts";
 import { heartbeat } from "../support/core-server.ts";
+import { adminApi } from "../support/admin-api.ts";
 import { startPostgres, type PostgresCluster } from "../support/postgres.ts";
 import { startRedis, type RedisServer } from "../support/redis.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
@@ -92,14 +93,7 @@ async function stop(core: Core): Promise<number | null> {
   return exited;
 }
 
-async function api(core: Core, method: string, url: string, body?: unknown, token = ADMIN) {
-  const res = await fetch(core.url + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const api = adminApi(ADMIN);
 
 /** Heartbeats every 500 ms through POST /api/v1/heartbeats until stop() (at most 2 minutes). */
 function agentUp(core: Core, agentToken: string): { stop(): Promise<void> } {
