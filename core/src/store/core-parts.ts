@@ -36,7 +36,7 @@ export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir
       auth: fast.auth,
       ingest: fast.ingest,
       order: fast.order,
-      sweep: postgresSweepStore(fast.pool, fast.auth),
+      sweep: postgresSweepStore(fast.pool),
       leases: new LeaseStore(opened.store, "postgresql"),
       close: () => fast.close(),
     };

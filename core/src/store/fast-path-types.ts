@@ -2,20 +2,18 @@
 // fast-path.ts) and PostgreSQL's (pg, postgres/fast-path.ts). Callers await `authenticate`, `stamp`
 // and `facts`, which PostgreSQL answers with promises and SQLite with values.
 import type { HeartbeatPayload } from "../protocol.ts";
-import type { AuthResult, TokenRejection } from "./token-memory.ts";
+import type { AuthResult } from "./token-memory.ts";
 import type { Ingested } from "./heartbeat-ingest.ts";
 import type { OrderFacts } from "./order-reads.ts";
 
 export type MaybePromise<T> = T | Promise<T>;
 
-/** Agent token authentication (server/auth.ts); the rejection memory is this process's. */
+/** Agent token authentication (server/auth.ts); a rejected token's rejectedAt is written to the store, bounded (token-memory.ts). */
 export interface AgentAuthPart {
   /** `tokenHash`: SHA-256 hex of the bearer token; a verdict is cached for 2 s (token-memory.ts). */
   authenticate(tokenHash: string, now?: Date): MaybePromise<AuthResult>;
   /** Revocation and rotation call this so they take effect at once in this process. */
   forgetTokens(): void;
-  lastRejection(projectId: string): TokenRejection | null;
-  rejectedSince(at: Date): string[];
 }
 
 /** Heartbeat ingest (routes/heartbeats.ts): resolves once committed; rejects with DatabaseLimitError past the limit. */

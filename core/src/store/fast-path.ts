@@ -38,5 +38,5 @@ export function openFastPath(file: string, options: HeartbeatIngestOptions): Fas
   db.pragma("busy_timeout = 0");
   db.pragma("foreign_keys = ON");
   const auth = new AgentAuth(db);
-  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db, auth), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db), mark: new SweepMark(db) }, order: new OrderReads(db), close: () => db.close() };
+  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db), mark: new SweepMark(db) }, order: new OrderReads(db), close: () => db.close() };
 }

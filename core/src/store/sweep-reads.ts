@@ -3,7 +3,8 @@
 // open silent/error/stale incidents, and the agent auth's token rejections.
 import type Sqlite from "better-sqlite3";
 import { SWEEP_SQL, prepareAll } from "./fast-sql.ts";
-import type { AgentAuth, TokenRejection } from "./agent-auth.ts";
+import { TOKEN_REJECTION_SQL } from "./token-rejection-sql.ts";
+import type { TokenRejection } from "./token-memory.ts";
 import { storeTime } from "./time.ts";
 import { parseErrors, parsePosition } from "./stored-json.ts";
 import type { StorageListing } from "./storage-listing.ts";
@@ -67,9 +68,11 @@ type IncidentRow = { id: string; databaseId: string | null; kind: "silent" | "er
 
 export class SweepReads {
   private readonly stmts;
+  private readonly rejections;
 
-  constructor(db: Sqlite.Database, private readonly auth: Pick<AgentAuth, "lastRejection" | "rejectedSince">) {
+  constructor(db: Sqlite.Database) {
     this.stmts = prepareAll(db, SWEEP_SQL);
+    this.rejections = prepareAll(db, TOKEN_REJECTION_SQL);
   }
 
   /** Ids of the projects whose sweep deadline passed by `now` or was cleared (NULL), earliest first. */
@@ -77,9 +80,9 @@ export class SweepReads {
     return (this.stmts.due.all(storeTime(now)) as { id: string }[]).map((r) => r.id);
   }
 
-  /** Projects whose agent came with a revoked or expired token after `at` (agent-auth.ts). */
+  /** Projects whose agent came with a revoked or expired token after `at` (AgentToken.rejectedAt, written by agent-auth.ts of any core). */
   rejectedSince(at: Date): string[] {
-    return this.auth.rejectedSince(at);
+    return (this.rejections.rejectedSince.all(storeTime(at)) as { projectId: string }[]).map((r) => r.projectId);
   }
 
   /** One project's sweep input; null when the project does not exist (deleted meanwhile). */
@@ -93,7 +96,7 @@ export class SweepReads {
         lastHeartbeatAt: date(p.lastHeartbeatAt),
         lastPingAt: prismaDate(p.lastPingAt),
         listing: p.replicaUrl === null ? null : { url: p.replicaUrl, newestLtxAt: prismaDate(p.newestLtxAt), listedAt: prismaDate(p.listedAt), error: p.listError },
-        rejectedToken: this.auth.lastRejection(projectId),
+        rejectedToken: this.rejection(projectId),
         retired: p.retiredName === null || p.retiredAt === null ? null : { name: p.retiredName, at: prismaDate(p.retiredAt)! },
       },
       databases: (this.stmts.databases.all(projectId) as DatabaseRow[]).map((d) => ({
@@ -113,6 +116,11 @@ export class SweepReads {
       })),
       openIncidents: (this.stmts.openIncidents.all(projectId) as IncidentRow[]).map((i) => ({ ...i, clearedAt: date(i.clearedAt) })),
     };
+  }
+
+  private rejection(projectId: string): TokenRejection | null {
+    const r = this.rejections.rejection.get(projectId) as { at: string; reason: TokenRejection["reason"] } | undefined;
+    return r ? { at: new Date(r.at), reason: r.reason } : null;
   }
 }
 

@@ -33,7 +33,7 @@ export interface SweepDecision<R> {
 export interface AsyncSweepReads {
   /** Ids of the projects whose sweep deadline passed by `now` or was cleared (NULL): cleared first, then earliest first. */
   due(now: Date): Promise<string[]>;
-  /** Projects whose agent came with a revoked or expired token after `at` (this process's agent auth). */
+  /** Projects whose agent came with a revoked or expired token after `at` (AgentToken.rejectedAt, written by any core). */
   rejectedSince(at: Date): Promise<string[]>;
   /** One project's sweep input; null when the project does not exist. */
   read(projectId: string): Promise<SweepInput | null>;

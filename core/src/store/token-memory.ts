@@ -1,7 +1,7 @@
 // What agent token authentication decides and remembers, whichever store it reads (agent-auth.ts on
-// SQLite, postgres/agent-auth.ts): the verdict on a token row, a short cache of verdicts, when the
-// advisory lastUsedAt is due again, and which project's agent last came with a revoked or expired
-// token (sweep-reads.ts words a silence with it).
+// SQLite, postgres/agent-auth.ts): the verdict on a token row, a short cache of verdicts, and when a
+// token's lastUsedAt or rejectedAt is due another write. rejectedAt (an agent came with the token once
+// revoked or expired) lives in the store, so every core's sweep words a silence with it alike.
 
 export interface AgentIdentity {
   tokenId: string;
@@ -13,8 +13,9 @@ export interface AgentIdentity {
 export type AuthResult =
   | { ok: true; agent: AgentIdentity }
   | { ok: false; reason: "unknown" }
-  | { ok: false; reason: "revoked" | "expired"; projectId: string };
+  | { ok: false; reason: "revoked" | "expired"; projectId: string; tokenId: string };
 
+/** The project's latest rejected token as the store holds it (AgentToken.rejectedAt; revoked when revokedAt is set). */
 export interface TokenRejection {
   at: Date;
   reason: "revoked" | "expired";
@@ -30,6 +31,8 @@ export interface TokenRow {
 }
 
 export const LAST_USED_EVERY_MS = 60_000;
+// A hostile agent hammering a revoked token costs one rejectedAt write per token, core and this long.
+export const REJECTION_EVERY_MS = 30_000;
 // Another core process sharing the store sees a revocation within this long.
 export const AUTH_CACHE_MS = 2_000;
 const AUTH_CACHE_MAX = 10_000;
@@ -37,15 +40,15 @@ const AUTH_CACHE_MAX = 10_000;
 /** The verdict on a token found by its hash (undefined: none); expired when expiresAt <= now. Pure. */
 export function tokenVerdict(row: TokenRow | undefined, now: Date): AuthResult {
   if (!row) return { ok: false, reason: "unknown" };
-  if (row.revokedAt) return { ok: false, reason: "revoked", projectId: row.projectId };
-  if (row.expiresAt && new Date(row.expiresAt).getTime() <= now.getTime()) return { ok: false, reason: "expired", projectId: row.projectId };
+  if (row.revokedAt) return { ok: false, reason: "revoked", projectId: row.projectId, tokenId: row.id };
+  if (row.expiresAt && new Date(row.expiresAt).getTime() <= now.getTime()) return { ok: false, reason: "expired", projectId: row.projectId, tokenId: row.id };
   return { ok: true, agent: { tokenId: row.id, projectId: row.projectId, heartbeatGraceSeconds: row.heartbeatGraceSeconds } };
 }
 
 export class TokenMemory {
   private readonly lastUsedWritten = new Map<string, number>();
   private readonly cache = new Map<string, { result: AuthResult; until: number }>();
-  private readonly rejections = new Map<string, TokenRejection>();
+  private readonly rejectedWritten = new Map<string, number>();
   /** Counts forget() calls: a lookup begun before one must not cache what it read (it may predate a revocation). */
   epoch = 0;
 
@@ -55,17 +58,30 @@ export class TokenMemory {
     return hit && hit.until > now.getTime() ? hit.result : undefined;
   }
 
-  /**
-   * Records a verdict (cached anew unless it came from the cache, or its lookup began at an `epoch` before
-   * the last forget()) and a revoked or expired token's project.
-   */
+  /** Records a verdict: cached anew unless it came from the cache, or its lookup began at an `epoch` before the last forget(). */
   settle(tokenHash: string, result: AuthResult, fromCache: boolean, now: Date, epoch = this.epoch): AuthResult {
     if (!fromCache && epoch === this.epoch) {
       if (this.cache.size >= AUTH_CACHE_MAX) this.cache.clear();
       this.cache.set(tokenHash, { result, until: now.getTime() + AUTH_CACHE_MS });
     }
-    if (!result.ok && result.reason !== "unknown") this.rejections.set(result.projectId, { at: now, reason: result.reason });
     return result;
+  }
+
+  /**
+   * The token id whose rejectedAt is due a write for this verdict (a revoked or expired token not written by
+   * this core within REJECTION_EVERY_MS), claimed at once; null otherwise. Cached verdicts count too.
+   */
+  rejectionDue(result: AuthResult, now: Date): string | null {
+    if (result.ok || result.reason === "unknown") return null;
+    if (now.getTime() - (this.rejectedWritten.get(result.tokenId) ?? 0) <= REJECTION_EVERY_MS) return null;
+    if (this.rejectedWritten.size >= AUTH_CACHE_MAX) this.rejectedWritten.clear();
+    this.rejectedWritten.set(result.tokenId, now.getTime());
+    return result.tokenId;
+  }
+
+  /** A rejectedAt write that failed: due again at the token's next rejection. */
+  unrejected(tokenId: string): void {
+    this.rejectedWritten.delete(tokenId);
   }
 
   /** Whether the token's lastUsedAt is due a write (none within LAST_USED_EVERY_MS). */
@@ -87,13 +103,6 @@ export class TokenMemory {
     this.cache.clear();
   }
 
-  lastRejection(projectId: string): TokenRejection | null {
-    return this.rejections.get(projectId) ?? null;
-  }
-
-  rejectedSince(at: Date): string[] {
-    return [...this.rejections].filter(([, r]) => r.at > at).map(([projectId]) => projectId);
-  }
 }
 
 /** The part of agent auth both stores answer from their TokenMemory alone (agent-auth.ts, postgres/agent-auth.ts). */
@@ -103,15 +112,5 @@ export abstract class RememberedTokens {
   /** Revocation and rotation call this so they take effect at once in this process. */
   forgetTokens(): void {
     this.memory.forget();
-  }
-
-  /** The last time the project's agent came with a revoked or expired token: the likely cause of its silence. */
-  lastRejection(projectId: string): TokenRejection | null {
-    return this.memory.lastRejection(projectId);
-  }
-
-  /** Projects whose agent came with a revoked or expired token after `at` (the sweeper words their silence anew). */
-  rejectedSince(at: Date): string[] {
-    return this.memory.rejectedSince(at);
   }
 }

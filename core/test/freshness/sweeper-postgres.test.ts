@@ -8,7 +8,6 @@ import type pg from "pg";
 import { asStore, openPostgresStore, type PostgresStore } from "../../src/store/postgres-db.ts";
 import { openPool } from "../../src/store/postgres/pool.ts";
 import { postgresSweepStore } from "../../src/store/postgres/sweep-store.ts";
-import { PostgresAgentAuth } from "../../src/store/postgres/agent-auth.ts";
 import type { AsyncSweepStore } from "../../src/store/sweep-store.ts";
 import { createSweeper } from "../../src/freshness/sweeper.ts";
 import type { Log } from "../../src/logger.ts";
@@ -30,7 +29,7 @@ beforeAll(async () => {
   const url = await cluster.createDatabase("sweeper");
   db = await openPostgresStore(url);
   pools = [0, 1].map(() => openPool(url, 4));
-  stores = pools.map((pool) => postgresSweepStore(pool, new PostgresAgentAuth(pool)));
+  stores = pools.map((pool) => postgresSweepStore(pool));
 }, 90_000);
 
 afterAll(async () => {

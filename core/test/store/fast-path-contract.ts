@@ -55,6 +55,7 @@ async function seed(prisma: Store): Promise<void> {
   });
 }
 
+const rejected = async (prisma: Store, id: string) => (await prisma.agentToken.findUniqueOrThrow({ where: { id } })).rejectedAt?.toISOString() ?? null;
 const lastUsed = async (prisma: Store, id: string) => (await prisma.agentToken.findUniqueOrThrow({ where: { id } })).lastUsedAt?.toISOString() ?? null;
 
 /** Verdicts, the rejection memory, the cache and revocation, lastUsedAt written at most once a minute. */
@@ -67,22 +68,26 @@ async function authSequence(s: FastPathUnderTest): Promise<void> {
   expect((await auth.authenticate(hashToken("tok-1"), t(61))).ok).toBe(true);
   await waitFor(async () => (await lastUsed(prisma, "t1")) === t(61).toISOString(), { timeoutMs: 5_000, what: "t1 lastUsedAt after a minute" });
 
-  expect(await auth.authenticate(hashToken("tok-2"), t(1))).toEqual({ ok: false, reason: "revoked", projectId: "p1" });
-  expect(await auth.authenticate(hashToken("tok-3"), t(5))).toEqual({ ok: false, reason: "expired", projectId: "p2" });
+  expect(await auth.authenticate(hashToken("tok-2"), t(1))).toEqual({ ok: false, reason: "revoked", projectId: "p1", tokenId: "t2" });
+  expect(await auth.authenticate(hashToken("tok-3"), t(5))).toEqual({ ok: false, reason: "expired", projectId: "p2", tokenId: "t3" });
   expect(await auth.authenticate(hashToken("nobody"), t(1))).toEqual({ ok: false, reason: "unknown" });
-  expect(auth.lastRejection("p1")).toEqual({ at: t(1), reason: "revoked" });
-  expect(auth.rejectedSince(t(2)).sort()).toEqual(["p2"]);
+  // The rejections are stored (rejectedAt), at most once per token and REJECTION_EVERY_MS: a second one is not.
+  await waitFor(async () => (await rejected(prisma, "t2")) === t(1).toISOString() && (await rejected(prisma, "t3")) === t(5).toISOString(), { timeoutMs: 5_000, what: "rejectedAt" });
+  expect((await auth.authenticate(hashToken("tok-2"), t(20))).ok).toBe(false);
 
   // Revoked elsewhere: the cached verdict holds for its 2 s, forgetTokens ends it at once.
   await prisma.agentToken.update({ where: { id: "t1" }, data: { revokedAt: t(61) } });
   expect((await auth.authenticate(hashToken("tok-1"), t(62))).ok).toBe(true);
   auth.forgetTokens();
-  expect(await auth.authenticate(hashToken("tok-1"), t(62))).toEqual({ ok: false, reason: "revoked", projectId: "p1" });
+  expect(await auth.authenticate(hashToken("tok-1"), t(62))).toEqual({ ok: false, reason: "revoked", projectId: "p1", tokenId: "t1" });
+  await waitFor(async () => (await rejected(prisma, "t1")) === t(62).toISOString(), { timeoutMs: 5_000, what: "t1 rejectedAt" });
+  expect(await rejected(prisma, "t2")).toBe(t(1).toISOString());
 
   // Many lookups at once, of one token and of several: each gets its own verdict.
   const many = await Promise.all([...Array.from({ length: 20 }, () => "tok-4"), "tok-2", "nobody", "tok-4"].map((tok) => auth.authenticate(hashToken(tok), t(100))));
   expect(many.map((r) => (r.ok ? r.agent.tokenId : r.reason))).toEqual([...Array.from({ length: 20 }, () => "t4"), "revoked", "unknown", "t4"]);
   await waitFor(async () => (await lastUsed(prisma, "t4")) === t(100).toISOString(), { timeoutMs: 5_000, what: "t4 lastUsedAt" });
+  await waitFor(async () => (await rejected(prisma, "t2")) === t(100).toISOString(), { timeoutMs: 5_000, what: "t2 rejectedAt again" });
 }
 
 /** Ingest: newer reports replace older ones, missed databases are counted, replica high marks kept, the limit refused. */
@@ -182,7 +187,7 @@ export async function fastPathContract(s: FastPathUnderTest): Promise<unknown> {
   const databases = await prisma.database.findMany({ orderBy: [{ projectId: "asc" }, { name: "asc" }], include: { replicas: { orderBy: { url: "asc" } } } });
   return {
     order,
-    tokens: (await prisma.agentToken.findMany({ orderBy: { id: "asc" } })).map((k) => [k.id, iso(k.lastUsedAt), iso(k.revokedAt)]),
+    tokens: (await prisma.agentToken.findMany({ orderBy: { id: "asc" } })).map((k) => [k.id, iso(k.lastUsedAt), iso(k.revokedAt), iso(k.rejectedAt)]),
     projects: (await prisma.project.findMany({ orderBy: { id: "asc" } })).map((p) => [p.id, iso(p.lastHeartbeatAt)]),
     heartbeats: heartbeats.map((h) => [h.projectId, h.sequence, h.agentId, iso(h.sentAt), iso(h.receivedAt), Number(h.storageBytes), h.payload]),
     databases: databases.map((d) => ({

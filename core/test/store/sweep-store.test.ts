@@ -17,6 +17,7 @@ import type { AsyncSweepStore, SweepInput } from "../../src/store/sweep-store.ts
 import { decideSweep } from "../../src/freshness/sweep-decision.ts";
 import { startPostgres, type PostgresCluster } from "../support/postgres.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { at, rows, seedProject, T0 } from "../support/sweep-rows.ts";
 import type pg from "pg";
 
@@ -29,7 +30,7 @@ interface Side {
   store: AsyncSweepStore;
   /** A second core's store on the same database. */
   peer: AsyncSweepStore;
-  /** The agent auth whose rejections `store` reads. */
+  /** The agent auth of the first core (its rejections are stored for every core). */
   auth: AgentAuthPart;
 }
 
@@ -46,11 +47,11 @@ beforeAll(async () => {
   const sqliteDb = await openStore(tmp.path);
   fast = [0, 1].map(() => openFastPath(databaseFile(tmp.path), { maxDatabasesPerProject: 4 }));
   pools = [0, 1].map(() => openPool(url, 4));
-  const pgAuth = [0, 1].map((i) => new PostgresAgentAuth(pools[i]));
+  const pgAuth = new PostgresAgentAuth(pools[0]);
   sides = [
     { name: "sqlite", db: sqliteDb, store: sqliteSweepStore(fast[0].sweep), peer: sqliteSweepStore(fast[1].sweep), auth: fast[0].auth },
     // The two generated clients have the same API; the SQLite one's types stand for both.
-    { name: "postgres", db: pgDb as unknown as Store, store: postgresSweepStore(pools[0], pgAuth[0]), peer: postgresSweepStore(pools[1], pgAuth[1]), auth: pgAuth[0] },
+    { name: "postgres", db: pgDb as unknown as Store, store: postgresSweepStore(pools[0]), peer: postgresSweepStore(pools[1]), auth: pgAuth },
   ];
 }, 90_000);
 
@@ -179,15 +180,18 @@ describe("the sweep's store, SQLite and PostgreSQL alike", () => {
     expect(r.transitions.filter((t) => t.event === "opened")).toHaveLength(ids.length);
   });
 
-  it("a revoked token's rejection, remembered by the agent auth, is read with the project and listed by rejectedSince", async () => {
+  // Issue 20: the rejection was this core's memory, so a peer core's sweep worded the silence without it.
+  it("a revoked token's rejection seen by one core's agent auth is stored: the peer core reads it with the project and lists it by rejectedSince", async () => {
     const p = "revoked1";
     const hash = "ab".repeat(32);
-    const r = await same("rejection", async ({ db, store, auth }) => {
+    const r = await same("rejection", async ({ db, peer, auth }) => {
       await seedProject(db, p, at(-5));
       await db.agentToken.create({ data: { id: `${p}-t`, projectId: p, hash, hint: "ab", revokedAt: at(-60) } });
-      const before = { since: await store.reads.rejectedSince(at(-1)), token: (await store.reads.read(p))!.project.rejectedToken };
-      expect(await auth.authenticate(hash, T0)).toEqual({ ok: false, reason: "revoked", projectId: p });
-      return { before, since: await store.reads.rejectedSince(at(-1)), later: await store.reads.rejectedSince(at(1)), token: (await store.reads.read(p))!.project.rejectedToken };
+      const before = { since: await peer.reads.rejectedSince(at(-1)), token: (await peer.reads.read(p))!.project.rejectedToken };
+      expect(await auth.authenticate(hash, T0)).toEqual({ ok: false, reason: "revoked", projectId: p, tokenId: `${p}-t` });
+      // PostgreSQL writes rejectedAt beside the answer: wait for it, bounded.
+      await waitFor(async () => (await peer.reads.rejectedSince(at(-1))).includes(p), { timeoutMs: 5_000, what: "rejectedAt stored" });
+      return { before, since: await peer.reads.rejectedSince(at(-1)), later: await peer.reads.rejectedSince(at(1)), token: (await peer.reads.read(p))!.project.rejectedToken };
     });
     expect(r).toEqual({ before: { since: [], token: null }, since: [p], later: [], token: { at: T0, reason: "revoked" } });
   });

@@ -1,6 +1,6 @@
 // Agent token verdicts and what auth remembers between lookups, for both stores (store/token-memory.ts).
 import { describe, expect, it } from "vitest";
-import { AUTH_CACHE_MS, LAST_USED_EVERY_MS, TokenMemory, tokenVerdict } from "../../src/store/token-memory.ts";
+import { AUTH_CACHE_MS, LAST_USED_EVERY_MS, REJECTION_EVERY_MS, TokenMemory, tokenVerdict } from "../../src/store/token-memory.ts";
 
 const t = (ms: number) => new Date(Date.UTC(2026, 10, 29) + ms);
 const row = { id: "t1", projectId: "p1", revokedAt: null, expiresAt: null, heartbeatGraceSeconds: 90 };
@@ -9,7 +9,7 @@ describe("tokenVerdict", () => {
   it("accepts a live token, refuses a revoked or expired one (at its expiry) naming the project, and an unknown one", () => {
     expect(tokenVerdict(row, t(0))).toEqual({ ok: true, agent: { tokenId: "t1", projectId: "p1", heartbeatGraceSeconds: 90 } });
     expect(tokenVerdict(undefined, t(0))).toEqual({ ok: false, reason: "unknown" });
-    expect(tokenVerdict({ ...row, revokedAt: t(-1) }, t(0))).toEqual({ ok: false, reason: "revoked", projectId: "p1" });
+    expect(tokenVerdict({ ...row, revokedAt: t(-1) }, t(0))).toEqual({ ok: false, reason: "revoked", projectId: "p1", tokenId: "t1" });
     // Both stores' forms: storeTime text (SQLite) and Date (PostgreSQL).
     expect(tokenVerdict({ ...row, expiresAt: "2026-11-29T00:00:01.000+00:00" }, t(1000)).ok).toBe(false);
     expect(tokenVerdict({ ...row, expiresAt: t(1000) }, t(999)).ok).toBe(true);
@@ -47,13 +47,17 @@ describe("TokenMemory", () => {
     expect(m.touchDue("t1", t(LAST_USED_EVERY_MS + 2))).toBe(true);
   });
 
-  it("remembers the last revoked or expired token per project, cached verdicts included", () => {
+  it("has a rejected token's rejectedAt due once per REJECTION_EVERY_MS per token, cached verdicts included, and again after a failed write", () => {
     const m = new TokenMemory();
-    m.settle("h", { ok: false, reason: "revoked", projectId: "p1" }, false, t(10));
-    m.settle("h", { ok: false, reason: "revoked", projectId: "p1" }, true, t(20));
-    m.settle("u", { ok: false, reason: "unknown" }, false, t(30));
-    expect(m.lastRejection("p1")).toEqual({ at: t(20), reason: "revoked" });
-    expect(m.rejectedSince(t(15))).toEqual(["p1"]);
-    expect(m.rejectedSince(t(20))).toEqual([]);
+    const revoked = { ok: false, reason: "revoked", projectId: "p1", tokenId: "t1" } as const;
+    expect(m.rejectionDue(revoked, t(10))).toBe("t1");
+    // A hostile agent hammering the token, once a second: no further write within the interval.
+    for (let ms = 1_000; ms <= REJECTION_EVERY_MS; ms += 1_000) expect(m.rejectionDue(revoked, t(10 + ms))).toBeNull();
+    expect(m.rejectionDue({ ...revoked, tokenId: "t2", reason: "expired" }, t(11))).toBe("t2");
+    expect(m.rejectionDue(revoked, t(11 + REJECTION_EVERY_MS))).toBe("t1");
+    m.unrejected("t1");
+    expect(m.rejectionDue(revoked, t(12 + REJECTION_EVERY_MS))).toBe("t1");
+    expect(m.rejectionDue({ ok: false, reason: "unknown" }, t(100))).toBeNull();
+    expect(m.rejectionDue({ ok: true, agent: { tokenId: "t3", projectId: "p1", heartbeatGraceSeconds: 90 } }, t(100))).toBeNull();
   });
 });

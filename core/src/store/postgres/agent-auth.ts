@@ -1,7 +1,7 @@
-// Agent token authentication on PostgreSQL: the same verdicts, cache and rejection memory as the
+// Agent token authentication on PostgreSQL: the same verdicts, cache and bounded writes as the
 // SQLite one (token-memory.ts). Lookups missing the cache in one tick share one query (hash = ANY),
-// and the lastUsedAt writes due in one tick one UPDATE, not awaited (advisory: a failed one is tried
-// again with the token's next lookup); concurrent lookups of one hash share its query.
+// and the lastUsedAt (or rejectedAt) writes due in one tick one UPDATE, not awaited (advisory: a
+// failed one is tried again with the token's next lookup); concurrent lookups of one hash share its query.
 import type pg from "pg";
 import { RememberedTokens, tokenVerdict, type AuthResult, type TokenRow } from "../token-memory.ts";
 import type { AgentAuthPart } from "../fast-path-types.ts";
@@ -9,8 +9,8 @@ import { PG_AUTH_SQL } from "./sql.ts";
 import { pgTime } from "./pool.ts";
 
 export class PostgresAgentAuth extends RememberedTokens implements AgentAuthPart {
-  /** lastUsedAt writes waiting for the next UPDATE: token id → time. */
-  private touches = new Map<string, Date>();
+  /** lastUsedAt and rejectedAt writes waiting for their next UPDATE: token id → time. */
+  private readonly stamps = { touchTokens: new Map<string, Date>(), rejectTokens: new Map<string, Date>() };
   /** Hashes waiting for the next lookup query, each with the promise its callers share. */
   private waiting = new Map<string, { promise: Promise<TokenRow | undefined>; resolve(row: TokenRow | undefined): void; reject(err: unknown): void }>();
 
@@ -21,23 +21,27 @@ export class PostgresAgentAuth extends RememberedTokens implements AgentAuthPart
   /** `tokenHash`: SHA-256 hex of the bearer token. Cached for AUTH_CACHE_MS. Rejects with the query's error. */
   async authenticate(tokenHash: string, now = new Date()): Promise<AuthResult> {
     const cached = this.memory.cached(tokenHash, now);
-    if (cached) return this.memory.settle(tokenHash, cached, true, now);
     const epoch = this.memory.epoch;
-    const result = tokenVerdict(await this.row(tokenHash), now);
-    if (result.ok && this.memory.touchDue(result.agent.tokenId, now)) this.touch(result.agent.tokenId, now);
-    return this.memory.settle(tokenHash, result, false, now, epoch);
+    const result = cached ?? tokenVerdict(await this.row(tokenHash), now);
+    if (!cached && result.ok && this.memory.touchDue(result.agent.tokenId, now)) {
+      this.memory.touched(result.agent.tokenId, now);
+      this.stamp("touchTokens", result.agent.tokenId, now);
+    }
+    const rejected = this.memory.rejectionDue(result, now);
+    if (rejected) this.stamp("rejectTokens", rejected, now);
+    return this.memory.settle(tokenHash, result, cached !== undefined, now, epoch);
   }
 
-  /** Queues the token's lastUsedAt; claimed at once, so one write per token and LAST_USED_EVERY_MS. */
-  private touch(tokenId: string, now: Date): void {
-    this.memory.touched(tokenId, now);
-    this.touches.set(tokenId, now);
-    if (this.touches.size > 1) return;
+  /** Queues a token's lastUsedAt or rejectedAt (claimed in the memory by the caller, so bounded per token). */
+  private stamp(kind: keyof typeof this.stamps, tokenId: string, now: Date): void {
+    const queue = this.stamps[kind];
+    queue.set(tokenId, now);
+    if (queue.size > 1) return;
     setImmediate(() => {
-      const batch = this.touches;
-      this.touches = new Map();
-      this.pool.query(PG_AUTH_SQL.touchTokens, [[...batch.keys()], [...batch.values()].map(pgTime)]).catch(() => {
-        for (const id of batch.keys()) this.memory.untouched(id);
+      const batch = new Map(queue);
+      queue.clear();
+      this.pool.query(PG_AUTH_SQL[kind], [[...batch.keys()], [...batch.values()].map(pgTime)]).catch(() => {
+        for (const id of batch.keys()) (kind === "touchTokens" ? this.memory.untouched(id) : this.memory.unrejected(id));
       });
     });
   }

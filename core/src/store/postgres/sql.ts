@@ -11,6 +11,8 @@ export const PG_AUTH_SQL = {
     FROM "AgentToken" t JOIN "Project" p ON p.id = t."projectId" WHERE t.hash = ANY($1::text[])`,
   touchTokens: `UPDATE "AgentToken" t SET "lastUsedAt" = v.at
     FROM unnest($1::text[], $2::timestamp(3)[]) AS v(id, at) WHERE t.id = v.id`,
+  rejectTokens: `UPDATE "AgentToken" t SET "rejectedAt" = v.at
+    FROM unnest($1::text[], $2::timestamp(3)[]) AS v(id, at) WHERE t.id = v.id`,
 } as const;
 
 /** heartbeat-ingest.ts: the rows of a round of heartbeats (each project once), one statement per kind. */

@@ -1,7 +1,6 @@
 // What the freshness sweeper evaluates, read on PostgreSQL: the same SweepInput as store/sweep-reads.ts
 // reads on SQLite, for one project or a batch, in one query (sweep-sql.ts PG_SWEEP_READ_SQL.inputs).
 import type pg from "pg";
-import type { AgentAuthPart } from "../fast-path-types.ts";
 import type { AsyncSweepReads } from "../sweep-store.ts";
 import type { SweepInput } from "../sweep-reads.ts";
 import { parseErrors, parsePosition } from "../stored-json.ts";
@@ -42,21 +41,21 @@ interface InputJson {
     replicas: { url: string; pendingSince: JsonTime; lastError: string | null; position: string | null; lastSnapshotAt: JsonTime }[];
   }[];
   openIncidents: { id: string; databaseId: string | null; kind: "silent" | "error" | "stale"; reason: string; clearedAt: JsonTime }[];
+  rejectedToken: { at: string; reason: "revoked" | "expired" } | null;
 }
 
 export class PostgresSweepReads implements AsyncSweepReads {
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly auth: Pick<AgentAuthPart, "lastRejection" | "rejectedSince">,
-  ) {}
+  constructor(private readonly pool: pg.Pool) {}
 
   async due(now: Date): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(SQL.due, [now.toISOString()]);
     return rows.map((r) => r.id);
   }
 
+  /** Projects whose agent came with a revoked or expired token after `at` (AgentToken.rejectedAt, written by any core). */
   async rejectedSince(at: Date): Promise<string[]> {
-    return this.auth.rejectedSince(at);
+    const { rows } = await this.pool.query<{ projectId: string }>(SQL.rejectedSince, [at.toISOString()]);
+    return rows.map((r) => r.projectId);
   }
 
   async read(projectId: string): Promise<SweepInput | null> {
@@ -80,7 +79,7 @@ export class PostgresSweepReads implements AsyncSweepReads {
         lastHeartbeatAt: time(p.lastHeartbeatAt),
         lastPingAt: time(p.lastPingAt),
         listing: p.replicaUrl === null ? null : { url: p.replicaUrl, newestLtxAt: time(p.newestLtxAt), listedAt: time(p.listedAt), error: p.listError },
-        rejectedToken: this.auth.lastRejection(p.id),
+        rejectedToken: p.rejectedToken === null ? null : { at: time(p.rejectedToken.at)!, reason: p.rejectedToken.reason },
         retired: p.retiredName === null || p.retiredAt === null ? null : { name: p.retiredName, at: time(p.retiredAt)! },
       },
       databases: p.databases.map((d) => ({

@@ -9,6 +9,7 @@
 export const PG_SWEEP_READ_SQL = {
   // Cleared deadlines first, as SQLite sorts NULL; both arms are ranges of Project_sweepAt_idx.
   due: `SELECT id FROM "Project" WHERE "sweepAt" IS NULL OR "sweepAt" <= $1::timestamp(3) ORDER BY "sweepAt" NULLS FIRST`,
+  rejectedSince: `SELECT DISTINCT "projectId" FROM "AgentToken" WHERE "rejectedAt" > $1::timestamp(3)`,
   // A batch's projects locked in one order, so two cores sweeping the same projects wait instead of deadlocking
   // and neither plans from incidents the other is about to change. Its own statement: the read after it gets a
   // snapshot taken once the locks are held.
@@ -31,7 +32,9 @@ export const PG_SWEEP_READ_SQL = {
       'openIncidents', (SELECT coalesce(json_agg(json_build_object(
           'id', i.id, 'databaseId', i."databaseId", 'kind', i.kind, 'reason', i.reason, 'clearedAt', i."clearedAt"
         ) ORDER BY i."openedAt", i.id), '[]'::json)
-        FROM "Incident" i WHERE i."projectId" = p.id AND i."resolvedAt" IS NULL AND i.kind IN ('silent', 'error', 'stale'))
+        FROM "Incident" i WHERE i."projectId" = p.id AND i."resolvedAt" IS NULL AND i.kind IN ('silent', 'error', 'stale')),
+      'rejectedToken', (SELECT json_build_object('at', t."rejectedAt", 'reason', CASE WHEN t."revokedAt" IS NULL THEN 'expired' ELSE 'revoked' END)
+        FROM "AgentToken" t WHERE t."projectId" = p.id AND t."rejectedAt" IS NOT NULL ORDER BY t."rejectedAt" DESC LIMIT 1)
     ) AS input
     FROM "Project" p WHERE p.id = ANY($1::text[])`,
 } as const;

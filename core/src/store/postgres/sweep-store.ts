@@ -3,11 +3,9 @@
 // one transaction: lock the projects (in id order), read them all in one query, decide each, write
 // each kind of row in one statement, commit.
 //
-//   postgresSweepStore(pool, auth): AsyncSweepStore
+//   postgresSweepStore(pool): AsyncSweepStore
 //     pool: openPool's (postgres/pool.ts), on a database the PostgreSQL migrations built
-//     auth: this process's agent auth, for token rejections (in memory, postgres/agent-auth.ts)
 import type pg from "pg";
-import type { AgentAuthPart } from "../fast-path-types.ts";
 import type { AsyncSweepStore, SweepDecision } from "../sweep-store.ts";
 import type { SweepInput } from "../sweep-reads.ts";
 import { PostgresSweepReads } from "./sweep-reads.ts";
@@ -17,8 +15,8 @@ import { PostgresSweepMark } from "./sweep-mark.ts";
 import { inTransaction } from "./sweep-transaction.ts";
 import { PG_SWEEP_READ_SQL } from "./sweep-sql.ts";
 
-export function postgresSweepStore(pool: pg.Pool, auth: Pick<AgentAuthPart, "lastRejection" | "rejectedSince">): AsyncSweepStore {
-  const reads = new PostgresSweepReads(pool, auth);
+export function postgresSweepStore(pool: pg.Pool): AsyncSweepStore {
+  const reads = new PostgresSweepReads(pool);
   return {
     reads,
     writes: new PostgresSweepWrites(pool),
