@@ -1,4 +1,7 @@
-// borela worker [--concurrency N]: processes drills from the BullMQ queue (BORELA_REDIS_URL).
+// borela worker [--concurrency N]: processes drills from the BullMQ queue (BORELA_REDIS_URL). It records that
+// it is alive in the store (/healthz?details=true lists it) and in <data dir>/worker-status.json, which the
+// container's HEALTHCHECK reads (sidecar-image/healthcheck.mjs).
+import path from "node:path";
 import { parseFlags, UsageError } from "./args.ts";
 import { loadConfig, readInt } from "../config.ts";
 import { openConfiguredStore } from "../store/open.ts";
@@ -17,7 +20,7 @@ export async function run(args: string[]): Promise<number> {
   const config = withSecretKey(loaded);
   // The service's Redis connection carries the worker; the schedule tick stays with `borela serve`.
   const service = createDrillService({ store, config, logger });
-  service.startWorker(concurrency);
+  service.startWorker(concurrency, { statusFile: workerStatusFile(loaded.dataDir) });
   process.stderr.write(`borela worker ${process.pid}: processing drills from ${new URL(loaded.redisUrl).host} (concurrency ${concurrency})\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -27,3 +30,6 @@ export async function run(args: string[]): Promise<number> {
   await opened.close();
   return 0;
 }
+
+/** Where `borela worker` writes its status (drills/worker-beat.ts WorkerStatus); the healthcheck reads the same path. */
+export const workerStatusFile = (dataDir: string): string => path.join(dataDir, "worker-status.json");

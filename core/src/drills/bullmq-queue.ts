@@ -8,7 +8,8 @@ import type { Store } from "../store/db.ts";
 import type { RedisConnection } from "../queue/redis.ts";
 import type { DrillContext } from "./run-drill.ts";
 import { executeDrill, MAX_ATTEMPTS } from "./execute.ts";
-import { claimDrill, renewLease } from "./leases.ts";
+import { claimDrill, claimRetryMs, renewLease } from "./leases.ts";
+import { startWorkerBeat } from "./worker-beat.ts";
 
 export const QUEUE_NAME = "borela-drills";
 
@@ -76,11 +77,25 @@ export function createDrillQueue(connection: RedisConnection, store: Store, logg
   };
 }
 
+/** Claims `drillId` for `workerId`; a drill another worker holds is claimed once more after its lease (claimRetryMs). */
+async function claimOrTakeOver(store: Store, drillId: string, workerId: string, leaseMs: number): Promise<boolean> {
+  if (await claimDrill(store, drillId, workerId, leaseMs)) return true;
+  const row = await store.drill.findUnique({ where: { id: drillId }, select: { status: true, workerId: true, leaseUntil: true } });
+  const waitMs = claimRetryMs(row, workerId, leaseMs, new Date());
+  if (waitMs === null) return false;
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return claimDrill(store, drillId, workerId, leaseMs);
+}
+
 /**
  * A BullMQ worker on `connection` (BullMQ duplicates it for its blocking reads; the shared client is not
  * closed by worker.close()). Each job claims its Drill row first, so a job delivered twice runs once.
+ * While it runs, the worker records that it is alive every third of the drill lease (worker-beat.ts;
+ * `statusFile`: also written there, for `borela worker`'s container healthcheck); close() stops that.
+ * `workerId` is "<hostname>:<pid>": the Drill row's workerId names the process running it.
  */
-export function createDrillWorker(ctx: DrillContext & { logger: Logger }, connection: Redis, options: { workerId: string; concurrency: number }) {
+export function createDrillWorker(ctx: DrillContext & { logger: Logger }, connection: Redis, options: { workerId: string; concurrency: number; statusFile?: string }) {
+  const leaseMs = ctx.config.drillLeaseSeconds * 1000;
   const worker = new Worker<DrillJob>(
     QUEUE_NAME,
     async (job: Job<DrillJob>) => {
@@ -88,8 +103,8 @@ export function createDrillWorker(ctx: DrillContext & { logger: Logger }, connec
       // Jobs of older versions' schedulers name a project, not a drill: nothing to run (the core's tick fires schedules now).
       if (!drillId) return { skipped: "not a drill job" };
       // A stalled job comes back to another worker; the claim makes sure only one runs it.
-      if (!(await claimDrill(ctx.store, drillId, options.workerId, ctx.config.drillLeaseSeconds * 1000))) return { skipped: "already claimed or finished" };
-      const release = renewLease(ctx.store, drillId, options.workerId, ctx.config.drillLeaseSeconds * 1000);
+      if (!(await claimOrTakeOver(ctx.store, drillId, options.workerId, leaseMs))) return { skipped: "already claimed or finished" };
+      const release = renewLease(ctx.store, drillId, options.workerId, leaseMs);
       try {
         const result = await executeDrill(ctx, drillId, job.attemptsMade + 1);
         if (result === "retry") throw new Error("storage unreachable; retrying");
@@ -99,8 +114,19 @@ export function createDrillWorker(ctx: DrillContext & { logger: Logger }, connec
       }
     },
     // A killed worker's job is noticed as stalled after the drill lease, like the Drill row's own lease.
-    { connection, concurrency: options.concurrency, lockDuration: ctx.config.drillLeaseSeconds * 1000, stalledInterval: ctx.config.drillLeaseSeconds * 1000 },
+    { connection, concurrency: options.concurrency, lockDuration: leaseMs, stalledInterval: leaseMs },
   );
+  const beat = startWorkerBeat(ctx.store, options.workerId, {
+    everyMs: Math.max(1_000, Math.floor(leaseMs / 3)),
+    logger: ctx.logger,
+    statusFile: options.statusFile,
+    problem: () => (connection.status === "ready" ? null : `Redis not connected (${connection.status})`),
+  });
+  const close = worker.close.bind(worker);
+  worker.close = async (force?: boolean) => {
+    await beat.stop();
+    return close(force);
+  };
   worker.on("failed", (job, err) => ctx.logger.warn({ jobId: job?.id, err: err.message }, "drill job failed"));
   worker.on("error", (err) => ctx.logger.warn({ err: err.message }, "drill worker: Redis error"));
   return worker;

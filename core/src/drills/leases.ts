@@ -19,6 +19,18 @@ export async function claimDrill(store: Store, drillId: string, workerId: string
   return count === 1;
 }
 
+/**
+ * Pure: how long (ms) a worker handed a job for a drill another worker runs should wait before it claims once
+ * more, or null to let the job go. BullMQ hands a killed worker's job on when its lock runs out, which can be
+ * before the Drill row's lease does: waiting out the lease (at most `leaseMs` + 1 s) lets the new worker take
+ * the drill over at once, and a holder still alive has renewed by then (the second claim fails: skipped).
+ */
+export function claimRetryMs(row: { status: string; workerId: string | null; leaseUntil: Date | null } | null, workerId: string, leaseMs: number, now: Date): number | null {
+  if (row?.status !== "running" || row.leaseUntil === null || row.workerId === workerId) return null;
+  const left = row.leaseUntil.getTime() - now.getTime();
+  return left < 0 ? 0 : Math.min(left + 250, leaseMs + 1_000);
+}
+
 export function renewLease(store: Store, drillId: string, workerId: string, leaseMs: number) {
   const timer = setInterval(() => {
     void store.drill
@@ -35,11 +47,12 @@ export async function reclaimExpired(store: Store, drillDir: string, now = new D
   for (const d of expired) {
     await removeTempDirs(drillDir, d.id);
     if (d.attempts < MAX_ATTEMPTS) {
-      await store.drill.updateMany({ where: { id: d.id, status: "running" }, data: { status: "queued", leaseUntil: null, workerId: null } });
+      // Still expired: a worker that claimed it since the read keeps it.
+      await store.drill.updateMany({ where: { id: d.id, status: "running", leaseUntil: { lt: now } }, data: { status: "queued", leaseUntil: null, workerId: null } });
     } else {
       const report = { ...emptyReport(d.databaseName ?? "?", null, d.timestamp), error: `the worker stopped during the drill ${d.attempts} times; giving up` };
       const ended = await store.drill.updateMany({
-        where: { id: d.id, status: "running" },
+        where: { id: d.id, status: "running", leaseUntil: { lt: now } },
         data: { status: "error", finishedAt: now, leaseUntil: null, report: JSON.stringify(report), error: report.error },
       });
       if (ended.count) countDrillFinished("error");

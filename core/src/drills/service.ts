@@ -191,9 +191,9 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     await checkOverdue(now);
   }
 
-  function startWorker(concurrency: number): void {
+  function startWorker(concurrency: number, options: { statusFile?: string } = {}): void {
     if (!connection) throw new Error("a BullMQ worker needs BORELA_REDIS_URL");
-    worker ??= createDrillWorker(ctx, connection.client, { workerId, concurrency });
+    worker ??= createDrillWorker(ctx, connection.client, { workerId, concurrency, ...options });
   }
 
   let running: Promise<void> | null = null;

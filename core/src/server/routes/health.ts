@@ -5,6 +5,8 @@ import { sweepHealth } from "../../freshness/sweep-health.ts";
 import { LeaseStore } from "../../store/lease.ts";
 import { currentHolder } from "../../store/lease-terms.ts";
 import { dialectOf } from "../../store/dialect.ts";
+import type { LeaseRow } from "../../store/lease-terms.ts";
+import { drillWorkersHealth, isWorkerLease } from "../../drills/worker-seen.ts";
 
 const EventLoop = Type.Object({ p50Ms: Type.Number(), p99Ms: Type.Number(), maxMs: Type.Number(), maxSinceStartMs: Type.Number(), windowSeconds: Type.Number() });
 const Sweep = Type.Object({ lastSweepAt: Type.Union([Type.String(), Type.Null()]), staleAfterSeconds: Type.Number() });
@@ -22,7 +24,11 @@ const Lease = Type.Object({
 });
 // Which store the core runs on (store/open.ts): never its URL, which may hold a password.
 const StoreKind = Type.Union([Type.Literal("sqlite"), Type.Literal("postgresql")]);
-const Details = Type.Object({ store: StoreKind, eventLoop: EventLoop, sweep: Sweep, leases: Type.Array(Lease), redis: Type.Optional(Redis) });
+// Present only with BORELA_REDIS_URL: the drill workers seen in the last three beats (drills/worker-seen.ts);
+// `problem` says when drills are queued and no worker is seen (the core itself is fine: still 200).
+const SeenWorker = Type.Object({ id: Type.String(), host: Type.String(), pid: Type.Union([Type.Number(), Type.Null()]), lastSeenAt: Type.String(), drillsRunning: Type.Number() });
+const DrillWorkers = Type.Object({ workers: Type.Array(SeenWorker), queued: Type.Number(), problem: Type.Union([Type.String(), Type.Null()]) });
+const Details = Type.Object({ store: StoreKind, eventLoop: EventLoop, sweep: Sweep, leases: Type.Array(Lease), redis: Type.Optional(Redis), drillWorkers: Type.Optional(DrillWorkers) });
 
 export default async function healthRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -48,9 +54,11 @@ export default async function healthRoutes(base: FastifyInstance) {
       const sweep = sweepHealth(await sweeper.lastCompletedAt(), sweeper.startedAt, config.sweepIntervalSeconds, new Date());
       // Redis down keeps the answer 200: the core still watches freshness and alerts; only drills wait (queued in the store).
       const redis = request.query.details ? await app.drills.redisHealth() : null;
-      const leases = request.query.details ? await leaseDetails(app, new Date()) : [];
+      const leaseRows = request.query.details ? await readLeases(app) : [];
+      const leases = leaseDetails(leaseRows.filter((r) => !isWorkerLease(r.name)), new Date());
+      const drillWorkers = redis ? await drillWorkerDetails(app, leaseRows, new Date()) : null;
       const details = request.query.details
-        ? { details: { store: dialectOf(app.store), eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds }, leases, ...(redis ? { redis } : {}) } }
+        ? { details: { store: dialectOf(app.store), eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds }, leases, ...(redis ? { redis } : {}), ...(drillWorkers ? { drillWorkers } : {}) } }
         : {};
       if (!sweep.ok) return reply.code(503).send({ ok: false, error: "sweep_stale", message: sweep.reason ?? "sweep stale", lastSweepAt: sweep.lastSweepAt, ...details });
       return { ok: true, ...details };
@@ -58,9 +66,26 @@ export default async function healthRoutes(base: FastifyInstance) {
   );
 }
 
-/** The leases as /healthz shows them; an unreadable store shows none (the sweep's own health says more). */
-async function leaseDetails(app: FastifyInstance, now: Date) {
-  const rows = await new LeaseStore(app.store, dialectOf(app.store)).list().catch(() => []);
+/** The Lease table's rows; an unreadable store shows none (the sweep's own health says more). */
+async function readLeases(app: FastifyInstance): Promise<LeaseRow[]> {
+  return new LeaseStore(app.store, dialectOf(app.store)).list().catch(() => []);
+}
+
+/** Drill workers seen, the drills each runs, and the queued drills waiting; null when the store cannot be read. */
+async function drillWorkerDetails(app: FastifyInstance, rows: LeaseRow[], now: Date) {
+  try {
+    const [queued, running] = await Promise.all([
+      app.store.drill.count({ where: { status: "queued" } }),
+      app.store.drill.groupBy({ by: ["workerId"], where: { status: "running" }, _count: { _all: true } }),
+    ]);
+    return drillWorkersHealth(rows, new Map(running.map((r) => [r.workerId ?? "", r._count._all])), queued, now);
+  } catch {
+    return null;
+  }
+}
+
+/** The periodic jobs' leases as /healthz shows them. */
+function leaseDetails(rows: LeaseRow[], now: Date) {
   return rows.map((r) => ({
     name: r.name,
     holder: currentHolder(r, now),
