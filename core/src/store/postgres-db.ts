@@ -2,7 +2,8 @@
 // over @prisma/adapter-pg, generated from prisma/postgresql/schema.prisma (the same models and enums
 // as the SQLite store's). Selected by BORELA_DATABASE_URL through store/open.ts.
 //
-//   openPostgresStore(url): Promise<PostgresStore>     url: postgresql://user[:password]@host:port/database
+//   openPostgresStore(url): Promise<PostgresStore>     url: postgresql://user[:password]@host:port/database[?connection_limit=N]
+//     Prisma's pool opens at most connection_limit connections (postgres/connection-limit.ts; the hot path's pool too)
 //   asStore(pg): Store                                  the same client, typed as the core's Store
 // Errors: the migration's or the connection's, naming what failed (never the URL: it may hold a password).
 //
@@ -19,6 +20,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma as PgPrisma } from "../generated/prisma-pg/client.ts";
 import { Prisma as SqlitePrisma } from "../generated/prisma/client.ts";
 import { migratePostgres } from "./postgres-migrate.ts";
+import { connectionLimit } from "./postgres/connection-limit.ts";
 import type { Store } from "./db.ts";
 
 export type PostgresStore = PrismaClient;
@@ -38,7 +40,8 @@ const sameShape: {
 };
 void sameShape;
 
-export async function openPostgresStore(url: string): Promise<PostgresStore> {
+export async function openPostgresStore(databaseUrl: string): Promise<PostgresStore> {
+  const { url, limit } = connectionLimit(databaseUrl);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
@@ -46,7 +49,7 @@ export async function openPostgresStore(url: string): Promise<PostgresStore> {
   } finally {
     await client.end().catch(() => {});
   }
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: limit }) });
 }
 
 /** The PostgreSQL client as the `Store` the core's code takes (the cast is safe: see the head of this file). */

@@ -3,8 +3,8 @@
 // parts (SweepStore) are composed by the caller onto the same `pool` (store/core-parts.ts).
 //
 //   openPostgresFastPath(url, options): PostgresFastPath
-//     url: postgresql://user[:password]@host:port/database, already migrated (postgres-db.ts openPostgresStore)
-//     options.maxConnections: the pool's size (default 10)
+//     url: postgresql://user[:password]@host:port/database[?connection_limit=N], already migrated (postgres-db.ts openPostgresStore)
+//     options.maxConnections: the pool's size (default: the URL's connection_limit, else 5; connection-limit.ts)
 //   Connecting is lazy: a bad URL or a server down fails the first query, with pg's error (no URL in it).
 import type pg from "pg";
 import type { HeartbeatIngestOptions } from "../heartbeat-ingest.ts";
@@ -12,6 +12,7 @@ import { PostgresAgentAuth } from "./agent-auth.ts";
 import { PostgresHeartbeatIngest } from "./heartbeat-ingest.ts";
 import { PostgresOrderReads } from "./order-reads.ts";
 import { openPool } from "./pool.ts";
+import { connectionLimit } from "./connection-limit.ts";
 
 export interface PostgresFastPathOptions extends HeartbeatIngestOptions {
   maxConnections?: number;
@@ -29,7 +30,8 @@ export interface PostgresFastPath {
 }
 
 export function openPostgresFastPath(url: string, options: PostgresFastPathOptions): PostgresFastPath {
-  const pool = openPool(url, options.maxConnections ?? 10);
+  const limit = connectionLimit(url);
+  const pool = openPool(limit.url, options.maxConnections ?? limit.limit);
   return {
     auth: new PostgresAgentAuth(pool),
     ingest: new PostgresHeartbeatIngest(pool, options),
