@@ -1,8 +1,8 @@
 // Heartbeat ingest on PostgreSQL: the same rows and rules as store/heartbeat-ingest.ts on SQLite
 // (only a report measured after the stored one replaces it, missed-database counts, replica TXID
 // high marks, the database-per-project limit), for a batch of heartbeats in one transaction
-// (batch-commit.ts) with one statement per kind and round (ingest-rows.ts rounds), each heartbeat
-// acknowledged only after its transaction committed.
+// (batch-commit.ts) with one statement per kind and round (ingest-rows.ts rounds), pipelined into three
+// round trips a round (pool.ts), each heartbeat acknowledged only after its transaction committed.
 import type pg from "pg";
 import type { HeartbeatPayload } from "../../protocol.ts";
 import { DatabaseLimitError, type HeartbeatIngestOptions, type Ingested } from "../heartbeat-ingest.ts";
@@ -37,17 +37,17 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
       const client = await this.pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query("BEGIN");
         const out: (Ingested | Error)[] = [];
         const at = new Map(batch.map((item, i) => [item, i]));
-        for (const round of rounds(batch)) {
-          const results = await this.writeRound(client, round);
+        const all = rounds(batch);
+        for (const [n, round] of all.entries()) {
+          const results = await this.writeRound(client, round, n === 0, n === all.length - 1);
           round.forEach((item, i) => (out[at.get(item)!] = results[i]));
         }
-        await client.query("COMMIT");
         this.commits++;
         return out;
       } catch (err) {
+        // Queued after every statement still in flight (pool.ts pipelines): the connection is idle once it answers.
         await client.query("ROLLBACK").catch((e: Error) => (broken = e));
         if (retryable(err) && attempt < RETRIES) continue;
         throw err;
@@ -57,61 +57,81 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
     }
   }
 
-  /** One round (each project once): its statements, one per kind. */
-  private async writeRound(client: pg.PoolClient, round: IngestItem[]): Promise<(Ingested | Error)[]> {
+  /**
+   * One round (each project once) in three round trips of pipelined statements (pool.ts): the heartbeats
+   * with the stored database names (BEGIN before them in the first round), then the databases with their
+   * stored replicas, then replicas, missed counts and the projects' last heartbeat (COMMIT after them in the last).
+   */
+  private async writeRound(client: pg.PoolClient, round: IngestItem[], first: boolean, last: boolean): Promise<(Ingested | Error)[]> {
     const heartbeats = round.map(heartbeatRow);
-    const { rows: inserted } = await client.query<{ id: string }>(SQL.insertHeartbeats, columns(heartbeats, 8));
+    const [, { rows: inserted }, { rows: names }] = await Promise.all([
+      first ? client.query("BEGIN") : null,
+      client.query<{ id: string }>(SQL.insertHeartbeats, columns(heartbeats, 8)),
+      client.query<{ projectId: string; name: string }>(SQL.databaseNames, [round.map((i) => i.projectId)]),
+    ]);
     const insertedIds = new Set(inserted.map((r) => r.id));
     const fresh = round.filter((_, i) => insertedIds.has(heartbeats[i][0] as string));
 
     const stored = new Map<string, string[]>();
-    if (fresh.length > 0) {
-      const { rows } = await client.query<{ projectId: string; name: string }>(SQL.databaseNames, [fresh.map((i) => i.projectId)]);
-      for (const r of rows) (stored.get(r.projectId) ?? stored.set(r.projectId, []).get(r.projectId)!).push(r.name);
-    }
+    for (const r of names) (stored.get(r.projectId) ?? stored.set(r.projectId, []).get(r.projectId)!).push(r.name);
     const refused = new Map<IngestItem, DatabaseLimitError>();
     for (const item of fresh) {
       const wouldHave = overLimit(stored.get(item.projectId) ?? [], item.hb, this.options.maxDatabasesPerProject);
       if (wouldHave !== null) refused.set(item, new DatabaseLimitError(this.options.maxDatabasesPerProject, wouldHave));
     }
-    if (refused.size > 0) {
-      await client.query(SQL.deleteHeartbeats, [round.flatMap((item, i) => (refused.has(item) ? [heartbeats[i][0]] : []))]);
-    }
     const accepted = fresh.filter((item) => !refused.has(item));
-    if (accepted.length > 0) await this.writeState(client, accepted);
+    const deleted = refused.size > 0 ? client.query(SQL.deleteHeartbeats, [round.flatMap((item, i) => (refused.has(item) ? [heartbeats[i][0]] : []))]) : null;
+    await Promise.all([deleted, ...this.writeState(client, accepted, last)]);
     const written = new Set(fresh);
     return round.map((item) => refused.get(item) ?? { projectId: item.projectId, duplicate: !written.has(item) });
   }
 
-  /** Databases, replicas, missed counts and the project's last heartbeat of accepted heartbeats. */
-  private async writeState(client: pg.PoolClient, items: IngestItem[]): Promise<void> {
+  /**
+   * Databases, replicas, missed counts and the project's last heartbeat of accepted heartbeats, then COMMIT
+   * when `commit`: queued on `client` (the first round trip's statements at once); the promises to await.
+   */
+  private writeState(client: pg.PoolClient, items: IngestItem[], commit: boolean): Promise<unknown>[] {
     const reported = new Map(items.map((item) => [item.projectId, { item, databases: new Map(databasesOf(item.hb).map((d) => [d.name, d])) }]));
     const dbRows = [...reported.values()].flatMap(({ item, databases }) => [...databases.values()].map((d) => databaseRow(item, d))).sort(byKey(1, 2));
-    if (dbRows.length > 0) {
-      const { rows: written } = await client.query<{ id: string; projectId: string; name: string }>(SQL.upsertDatabases, columns(dbRows, 14));
-      // Rows not returned: an older, queued heartbeat's report (history only).
-      if (written.length > 0) {
-        const { rows: replicas } = await client.query<StoredReplica>(SQL.replicas, [written.map((w) => w.id)]);
-        const byDatabase = new Map<string, StoredReplica[]>();
-        for (const r of replicas) (byDatabase.get(r.databaseId) ?? byDatabase.set(r.databaseId, []).get(r.databaseId)!).push(r);
-        const upserts: unknown[][] = [];
-        const gone: string[] = [];
-        for (const w of written) {
-          const { item, databases } = reported.get(w.projectId)!;
-          const out = replicaRows(item, w.id, databases.get(w.name)!, byDatabase.get(w.id) ?? []);
-          upserts.push(...out.rows);
-          gone.push(...out.gone);
-        }
-        if (upserts.length > 0) await client.query(SQL.upsertReplicas, columns(upserts.sort(byKey(1, 3)), 14));
-        if (gone.length > 0) await client.query(SQL.deleteReplicas, [gone]);
+    const tail = (): Promise<unknown>[] => {
+      const out: Promise<unknown>[] = [];
+      if (items.length > 0) {
+        out.push(
+          client.query(SQL.missDatabases, [
+            items.map((i) => i.projectId),
+            items.map((i) => pgTime(measuredAt(i))),
+            items.map((i) => JSON.stringify(i.hb.databases.map((d) => d.name))),
+          ]),
+          client.query(SQL.touchProjects, [items.map((i) => i.projectId), items.map((i) => pgTime(i.receivedAt))]),
+        );
       }
-    }
-    await client.query(SQL.missDatabases, [
-      items.map((i) => i.projectId),
-      items.map((i) => pgTime(measuredAt(i))),
-      items.map((i) => JSON.stringify(i.hb.databases.map((d) => d.name))),
-    ]);
-    await client.query(SQL.touchProjects, [items.map((i) => i.projectId), items.map((i) => pgTime(i.receivedAt))]);
+      if (commit) out.push(client.query("COMMIT"));
+      return out;
+    };
+    if (dbRows.length === 0) return tail();
+    // The stored replicas are read after the upsert locked their databases (a later statement of the pipeline).
+    const upserted = Promise.all([
+      client.query<{ id: string; projectId: string; name: string }>(SQL.upsertDatabases, columns(dbRows, 14)),
+      client.query<StoredReplica>(SQL.projectReplicas, [[...reported.keys()]]),
+    ]).then(([{ rows: written }, { rows: replicas }]) => {
+      // Rows not returned: an older, queued heartbeat's report (history only).
+      const byDatabase = new Map<string, StoredReplica[]>();
+      for (const r of replicas) (byDatabase.get(r.databaseId) ?? byDatabase.set(r.databaseId, []).get(r.databaseId)!).push(r);
+      const upserts: unknown[][] = [];
+      const gone: string[] = [];
+      for (const w of written) {
+        const { item, databases } = reported.get(w.projectId)!;
+        const out = replicaRows(item, w.id, databases.get(w.name)!, byDatabase.get(w.id) ?? []);
+        upserts.push(...out.rows);
+        gone.push(...out.gone);
+      }
+      return Promise.all([
+        upserts.length > 0 ? client.query(SQL.upsertReplicas, columns(upserts.sort(byKey(1, 3)), 14)) : null,
+        gone.length > 0 ? client.query(SQL.deleteReplicas, [gone]) : null,
+        ...tail(),
+      ]);
+    });
+    return [upserted];
   }
 }
 

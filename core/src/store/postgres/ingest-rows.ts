@@ -82,7 +82,7 @@ export function databaseRow(item: IngestItem, d: ReportedDatabase): unknown[] {
   ];
 }
 
-/** A stored replica as the ingest reads it (PG_INGEST_SQL.replicas). */
+/** A stored replica as the ingest reads it (PG_INGEST_SQL.projectReplicas). */
 export interface StoredReplica {
   id: string;
   databaseId: string;

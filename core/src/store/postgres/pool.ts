@@ -1,5 +1,8 @@
 // The hot path's pg pool: timestamp(3) columns (no zone; Prisma stores UTC) read as UTC Dates, where
 // pg's default would read them in the process's local zone; bigint read as text (callers bound it).
+// Pipelined: the statements queued on a client before the first answer go out at once, so a transaction
+// whose statements do not wait on each other's results costs one round trip, not one per statement
+// (the server still runs them one after another, each seeing what the previous ones wrote).
 //
 //   openPool(url, max): pg.Pool          url: postgresql://…; max: connections (≥ 1)
 //   pgTime(date): string                 a JS Date as the UTC text a timestamp(3) parameter takes
@@ -14,7 +17,7 @@ const types = {
 
 export function openPool(url: string, max: number): pg.Pool {
   if (!Number.isInteger(max) || max < 1) throw new Error(`maxConnections: ${max} is not a whole number ≥ 1`);
-  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000, pipeline: true });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   return pool;

@@ -35,7 +35,9 @@ export const PG_INGEST_SQL = {
       "markerEnabled" = excluded."markerEnabled", "missedHeartbeats" = 0
     WHERE d."lastHeartbeatAt" IS NULL OR d."lastHeartbeatAt" <= excluded."lastHeartbeatAt"
     RETURNING id, "projectId", name`,
-  replicas: `SELECT id, "databaseId", url, "highTxid", "highTxidAt" FROM "Replica" WHERE "databaseId" = ANY($1::text[])`,
+  // The replicas of the projects' databases, by project: sent with the database upsert, before its ids are known.
+  projectReplicas: `SELECT r.id, r."databaseId", r.url, r."highTxid", r."highTxidAt" FROM "Replica" r
+    JOIN "Database" d ON d.id = r."databaseId" WHERE d."projectId" = ANY($1::text[])`,
   // highTxid, highTxidAt: computed from the stored row by store/replica-high-mark.ts.
   upsertReplicas: `INSERT INTO "Replica" (id, "databaseId", type, url, generation, position, "pendingSince", "lastSnapshotAt", "lastWalAt", "storageBytes", "lastError", "highTxid", "highTxidAt", "updatedAt")
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp(3)[], $8::timestamp(3)[], $9::timestamp(3)[], $10::bigint[], $11::text[], $12::bigint[], $13::timestamp(3)[], $14::timestamp(3)[])

@@ -1,7 +1,7 @@
 // The freshness sweep's store on PostgreSQL (sweep-store.ts AsyncSweepStore) over a pg pool shared
 // with the hot path's other parts (postgres/fast-path.ts). A batch holds one pooled connection for
 // one transaction: lock the projects (in id order), read them all in one query, decide each, write
-// each kind of row in one statement, commit.
+// each kind of row in one statement, commit; pipelined, two round trips when no incident changes.
 //
 //   postgresSweepStore(pool): AsyncSweepStore
 //     pool: openPool's (postgres/pool.ts), on a database the PostgreSQL migrations built
@@ -12,7 +12,7 @@ import { PostgresSweepReads } from "./sweep-reads.ts";
 import { PostgresSweepWrites } from "./sweep-writes.ts";
 import { PostgresIncidentSweepWrites, applyIncidents } from "../../incidents/sweep-sql-postgres.ts";
 import { PostgresSweepMark } from "./sweep-mark.ts";
-import { inTransaction } from "./sweep-transaction.ts";
+import { inPipelinedTransaction } from "./sweep-transaction.ts";
 import { PG_SWEEP_READ_SQL } from "./sweep-sql.ts";
 
 export function postgresSweepStore(pool: pg.Pool): AsyncSweepStore {
@@ -25,9 +25,9 @@ export function postgresSweepStore(pool: pg.Pool): AsyncSweepStore {
     batch<R>(projectIds: string[], now: Date, decide: (input: SweepInput) => SweepDecision<R>): Promise<Map<string, R>> {
       const ids = [...new Set(projectIds)];
       if (ids.length === 0) return Promise.resolve(new Map());
-      return inTransaction(pool, async (client) => {
-        await client.query(PG_SWEEP_READ_SQL.lock, [ids]);
-        const inputs = await reads.readMany(client, ids);
+      return inPipelinedTransaction(pool, async (client) => {
+        // Pipelined (pool.ts): the read runs after the locks are held, in the same round trip.
+        const [, inputs] = await Promise.all([client.query(PG_SWEEP_READ_SQL.lock, [ids]), reads.readMany(client, ids)]);
         const results = new Map<string, R>();
         const decided: { id: string; decision: SweepDecision<R> }[] = [];
         for (const id of ids) {
@@ -39,11 +39,14 @@ export function postgresSweepStore(pool: pg.Pool): AsyncSweepStore {
         }
         const writes = new PostgresSweepWrites(client);
         await applyIncidents(client, decided.map(({ id, decision }) => ({ projectId: id, actions: decision.plan.incidents })), now);
-        await writes.projectStatuses(decided.flatMap(({ id, decision: { plan } }) => (plan.project ? [{ id, ...plan.project, now }] : [])));
-        await writes.databaseStatuses(decided.flatMap(({ decision }) => decision.plan.databases));
-        // Last: the incident writes above clear these projects' deadlines (triggers).
-        await writes.deadlines(decided.map(({ id, decision }) => ({ id, at: decision.plan.deadline })));
-        return results;
+        // Queued in this order and left in flight: COMMIT follows them in one round trip.
+        const queued = [
+          writes.projectStatuses(decided.flatMap(({ id, decision: { plan } }) => (plan.project ? [{ id, ...plan.project, now }] : []))),
+          writes.databaseStatuses(decided.flatMap(({ decision }) => decision.plan.databases)),
+          // Last: the incident writes above clear these projects' deadlines (triggers).
+          writes.deadlines(decided.map(({ id, decision }) => ({ id, at: decision.plan.deadline }))),
+        ];
+        return { value: results, queued };
       });
     },
   };

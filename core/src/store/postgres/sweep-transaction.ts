@@ -1,24 +1,37 @@
 // One transaction on one pooled connection, for the sweep's PostgreSQL parts: BEGIN, `fn`, COMMIT;
 // ROLLBACK on any error. A deadlock or serialization failure (another core writing the same rows)
 // runs `fn` again on a fresh transaction, at most RETRIES times; `fn` must therefore only write
-// through its client and decide from what it reads there.
+// through its client and decide from what it reads there. The pool pipelines (pool.ts): BEGIN goes
+// out with `fn`'s first statements, and COMMIT with the statements `fn` queued without awaiting.
 import type pg from "pg";
 import { retryable } from "./pool.ts";
 
 const RETRIES = 5;
 
+/** What a pipelined transaction's `fn` hands back: its value, and the statements it queued last (awaited with COMMIT). */
+export interface Queued<T> {
+  value: T;
+  queued: Promise<unknown>[];
+}
+
 /** Resolves with `fn`'s value after COMMIT; rejects with the first non-retryable error (or the last one). */
-export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inPipelinedTransaction(pool, async (client) => ({ value: await fn(client), queued: [] }));
+}
+
+/** inTransaction whose `fn` may leave its last statements in flight: COMMIT is queued behind them, one round trip for both. */
+export async function inPipelinedTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<Queued<T>>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query("BEGIN");
-      const out = await fn(client);
-      await client.query("COMMIT");
-      return out;
+      // fn's first statement is queued synchronously, right behind BEGIN.
+      const [, { value, queued }] = await Promise.all([client.query("BEGIN"), fn(client)]);
+      await Promise.all([...queued, client.query("COMMIT")]);
+      return value;
     } catch (err) {
-      // A connection whose ROLLBACK failed is dropped from the pool, not handed to the next caller.
+      // Queued behind any statement still in flight. A connection whose ROLLBACK failed is dropped from
+      // the pool, not handed to the next caller.
       await client.query("ROLLBACK").catch((e: Error) => (broken = e));
       if (!retryable(err) || attempt >= RETRIES) throw err;
     } finally {
