@@ -90,6 +90,8 @@ function heartbeatBody(i) {
 // BENCH_CORE_NODE_ARGS: extra node arguments for the measured core only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 // (the profile is written when the core exits on the SIGTERM at the end).
 const CORE_NODE_ARGS = (process.env.BENCH_CORE_NODE_ARGS ?? "").split(" ").filter(Boolean);
+// BENCH_CPU_PROF=<dir>: the measured run's first core alone runs under `node --cpu-prof` and writes its profile there on exit.
+const CPU_PROF_ARGS = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
 
 /** The bundled CLI in a temp dir laid out as the image is (the assets it reads and node_modules beside it); its entry. */
 async function bundledCli(dir) {
@@ -144,9 +146,9 @@ function startCore(storeEnv, nodeArgs = []) {
  * `count` cores on `store`, each a child process listening on loopback; the first alone until it listens
  * (it applies the store's migrations), then the others at once. Children are pushed to `children` as they start.
  */
-async function startCores(store, count, children, nodeArgs = []) {
+async function startCores(store, count, children, nodeArgs = [], firstArgs = []) {
   const track = (core) => (children.push(core.child), core);
-  const first = track(await startCore(store.coreEnv(0), nodeArgs));
+  const first = track(await startCore(store.coreEnv(0), [...nodeArgs, ...firstArgs]));
   const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => startCore(store.coreEnv(i + 1), nodeArgs).then(track)));
   return [first, ...rest];
 }
@@ -325,7 +327,7 @@ try {
   console.log(`baseline (${BASELINE_PROJECTS} projects, ${RATE}/s for ${BASELINE_SECONDS} s): heartbeat p50 ${pct(baseline.latencies, 50)} ms, p99 ${baselineP99} ms (${baseline.failed} failed)`);
 
   const store = await openStore("main");
-  const cores = await startCores(store, CORES, children, CORE_NODE_ARGS);
+  const cores = await startCores(store, CORES, children, CORE_NODE_ARGS, CPU_PROF_ARGS);
   const urls = cores.map((c) => c.url);
   let t0 = performance.now();
   const tokens = await store.createProjects(PROJECTS, GRACE_SECONDS);
@@ -431,7 +433,7 @@ try {
       rssMbPerCore: result.rssMbPerCore.map((x, i) => Math.max(x, s.rssMbPerCore[i])),
     });
   }
-  await stopCores(cores, CORE_NODE_ARGS.length > 0);
+  await stopCores(cores, CORE_NODE_ARGS.length + CPU_PROF_ARGS.length > 0);
   console.log(
     `${PROJECTS} projects on ${STORE}, ${CORES} core${CORES > 1 ? "s" : ""}, ${RATE} heartbeats/s for ${DURATION} s: heartbeat p50 ${result.heartbeatP50Ms} ms, p99 ${result.heartbeatP99Ms} ms; ` +
       `longest stall ${result.eventLoopMaxStallMs} ms; list p95 ${result.listP95Ms} ms (${listBytes} bytes); RSS ${result.rssMbPerCore.join(" / ")} MB`,
