@@ -2,34 +2,56 @@
 // (better-sqlite3 is synchronous). Plain JavaScript: workers do not inherit
 // the TypeScript loader.
 //
-// `part` splits the work between workers: "check" runs statements of the
-// integrity check's plan (check-plan.ts), several such workers at once;
-// "data", beside them, the foreign keys, row counts and the marker;
-// "assertions" the project's queries from index `from` on, one message per
-// query (after a "ready" once open) so the parent can hold each to its own
-// time limit. Each opens its own read-only connection.
+// `part` says what a worker does: "pool" runs the jobs the parent hands it
+// one at a time (check-pool.ts): a statement of the integrity check's plan
+// (check-plan.ts) by index, or "data" (the foreign keys, row counts and the
+// marker), asking for the next by answering, until told to stop; several such
+// workers at once. "assertions" runs the project's queries from index `from`
+// on, one message per query (after a "ready" once open) so the parent can
+// hold each to its own time limit. Each opens its own read-only connection.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
-const { file, statements, claim, assertions, part, from = 0 } = workerData;
+const { file, statements, assertions, part, from = 0 } = workerData;
 const send = (msg) => parentPort.postMessage(msg);
 
 function quoteIdent(name) {
   return `"${String(name).replace(/"/g, '""')}"`;
 }
 
-// Takes statements of the check plan (check-plan.ts) by index from a counter
-// shared by every check worker, until none is left: one answer each.
-function integrity(db) {
-  const next = new Int32Array(claim);
-  for (let i = Atomics.add(next, 0, 1); i < statements.length; i = Atomics.add(next, 0, 1)) {
-    send({ step: `check ${i + 1}/${statements.length}` });
-    send({ answer: { index: i, lines: db.prepare(statements[i]).all().map((r) => String(Object.values(r)[0])) } });
-  }
-  return {};
+// One answer per job; the parent's reply to it is the next job or the stop.
+function pool(db) {
+  send({ ready: true });
+  parentPort.on("message", (msg) => {
+    try {
+      if (msg.stop) {
+        db.close();
+        send({ done: true });
+        parentPort.close();
+      } else if (msg.run === "data") {
+        send({ data: data(db, msg.pages === true) });
+      } else {
+        send({ step: `check ${msg.run + 1}/${statements.length}` });
+        send({ answer: { index: msg.run, lines: db.prepare(statements[msg.run]).all().map((r) => String(Object.values(r)[0])) } });
+      }
+    } catch (err) {
+      send({ failed: err.message });
+    }
+  });
 }
 
-function data(db) {
+// Each b-tree's pages first (when asked), so the parent can hand out the largest table checks early.
+function data(db, pages) {
+  if (pages) {
+    send({ step: "page counts" });
+    let counts = {};
+    try {
+      counts = Object.fromEntries(db.prepare("SELECT name, pageno FROM dbstat('main', 1)").raw(true).all());
+    } catch {
+      // A damaged b-tree is the checks' to report; without counts the plan order stands.
+    }
+    send({ pages: counts });
+  }
   send({ step: "foreign_keys" });
   const foreignKeyViolations = db.prepare("PRAGMA foreign_key_check").all().length;
   send({ step: "counts" });
@@ -64,13 +86,13 @@ try {
   // Reading the restored copy through a memory map and a larger cache makes the checks I/O-light.
   db.pragma("mmap_size = 4294967296");
   db.pragma("cache_size = -131072");
-  if (part === "assertions") {
+  if (part === "pool") pool(db);
+  else {
     send({ ready: true });
     for (let i = from; i < assertions.length; i++) send({ assertion: runAssertion(db, assertions[i].sql) });
+    db.close();
+    send({ done: {} });
   }
-  const result = part === "check" ? integrity(db) : part === "data" ? data(db) : {};
-  db.close();
-  send({ done: result });
 } catch (err) {
   send({ failed: err.message });
 }

@@ -2,7 +2,7 @@
 // limits: integrity (or quick) check, foreign keys, row counts, marker, and the
 // project's assertions, each assertion held to its own limit.
 import { Worker } from "node:worker_threads";
-import { InspectionTimeout, runIntegrityCheck, WORKER } from "./check-pool.ts";
+import { InspectionTimeout, runChecks, WORKER } from "./check-pool.ts";
 
 export { InspectionTimeout };
 
@@ -19,7 +19,7 @@ export interface Inspection {
 export interface InspectOptions {
   check: "integrity_check" | "quick_check";
   assertions: { sql: string }[];
-  /** Limit for the integrity check, and for foreign keys + counts. */
+  /** Limit for the integrity check, foreign keys and counts together. */
   timeoutMs: number;
   /** Limit for each assertion query. */
   assertionTimeoutMs?: number;
@@ -28,45 +28,17 @@ export interface InspectOptions {
   onPlan?: (plan: string[], threads: number) => void;
 }
 
-/** The integrity check (split over threads, check-plan.ts) and the data checks run side by side. */
+/**
+ * The integrity check (split over threads, check-plan.ts) and the data checks as one list of jobs
+ * (check-pool.ts); the assertions start once the data job has answered, beside the rest of the check.
+ */
 export async function inspectDatabase(file: string, options: InspectOptions): Promise<Inspection> {
-  const [checked, data] = await Promise.all([
-    runIntegrityCheck(file, options.check, options.timeoutMs, options.onStep, options.onPlan),
-    runData(file, options).then(async (d) => ({
-      ...d,
-      assertionValues: await runAssertions(file, options.assertions, options.assertionTimeoutMs ?? 60_000),
-    })),
+  const { integrity, data } = runChecks(file, options.check, options.timeoutMs, options.onStep, options.onPlan);
+  const [checked, found] = await Promise.all([
+    integrity,
+    data.then(async (d) => ({ ...d, assertionValues: await runAssertions(file, options.assertions, options.assertionTimeoutMs ?? 60_000) })),
   ]);
-  return { ...checked, ...data };
-}
-
-function runData(file: string, options: InspectOptions): Promise<Omit<Inspection, "integrity" | "assertionValues">> {
-  type Data = Omit<Inspection, "integrity" | "assertionValues">;
-  const worker = new Worker(WORKER, { workerData: { file, part: "data", assertions: [] } });
-  return new Promise((resolve, reject) => {
-    let step = "open";
-    const timer = setTimeout(() => {
-      void worker.terminate();
-      reject(new InspectionTimeout(`checks of the restored database did not finish within ${Math.round(options.timeoutMs / 1000)}s (stopped during ${step})`));
-    }, options.timeoutMs);
-    worker.on("message", (msg: { step?: string; done?: Data; failed?: string }) => {
-      if (msg.step) {
-        step = msg.step;
-        options.onStep?.(msg.step);
-      } else if (msg.done) {
-        clearTimeout(timer);
-        resolve(msg.done);
-      } else if (msg.failed !== undefined) {
-        clearTimeout(timer);
-        reject(new Error(`the restored database cannot be read: ${msg.failed}`));
-      }
-    });
-    worker.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    worker.on("exit", () => clearTimeout(timer));
-  });
+  return { integrity: checked, ...found };
 }
 
 const WORKER_START_MS = 10_000;

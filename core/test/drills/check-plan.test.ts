@@ -1,7 +1,7 @@
 // The integrity check's split (pure): which statements keep a full
 // integrity_check's guarantees, and how their answers become one verdict.
 import { describe, expect, it } from "vitest";
-import { mergeCheckLines, planCheck, spareThreads } from "../../src/drills/check-plan.ts";
+import { mergeCheckLines, nextCheck, planCheck, spareThreads } from "../../src/drills/check-plan.ts";
 
 describe("planCheck", () => {
   it("two threads and two tables or more: the whole-file quick_check plus integrity_check of each table", () => {
@@ -51,5 +51,32 @@ describe("spareThreads", () => {
     expect(spareThreads(4, null)).toBe(4);
     expect(spareThreads(4, "garbage")).toBe(4);
     expect(spareThreads(0, null)).toBe(1);
+  });
+});
+
+describe("nextCheck", () => {
+  const plan = planCheck("integrity_check", ["users", "orders", "events", "it's", "_litestream_seq"], 2);
+  // The bench's shape: as many orders as events, but events' rows are wider.
+  const pages = { users: 3305, users_email: 1200, orders: 40_000, orders_user: 11_000, events: 159_600, events_kind: 12_000, "it's": 10, _litestream_seq: 1 };
+  const indexes = { users: ["users_email"], orders: ["orders_user"], events: ["events_kind"] };
+
+  it("the whole-file pass first, whatever is known", () => {
+    expect(plan[nextCheck(plan, null, indexes)]).toBe("PRAGMA quick_check");
+    expect(plan[nextCheck(plan, pages, indexes)]).toBe("PRAGMA quick_check");
+  });
+
+  it("then the table check that reads the most pages (table and indexes), quotes and all", () => {
+    const tables = plan.slice(1);
+    expect(tables[nextCheck(tables, pages, indexes)]).toBe("PRAGMA integrity_check('events')");
+    const rest = tables.filter((s) => !s.includes("events"));
+    expect(rest[nextCheck(rest, pages, indexes)]).toBe("PRAGMA integrity_check('orders')");
+    expect(rest[nextCheck(rest, { ...pages, "it's": 60_000 }, indexes)]).toBe("PRAGMA integrity_check('it''s')");
+    expect(rest[nextCheck(rest, { ...pages, users: 30_000, users_email: 30_000 }, indexes)]).toBe("PRAGMA integrity_check('users')");
+  });
+
+  it("before the page counts, and between equals, plan order; -1 when nothing is left", () => {
+    expect(nextCheck(plan.slice(1), null, indexes)).toBe(0);
+    expect(nextCheck(["PRAGMA integrity_check('a')", "PRAGMA integrity_check('b')"], {}, indexes)).toBe(0);
+    expect(nextCheck([], pages, indexes)).toBe(-1);
   });
 });
