@@ -64,7 +64,7 @@ describe("PostgreSQL round trips", () => {
   it("a sweep batch is 3 round trips when it opens incidents and 2 when nothing changes", async () => {
     const ids = Array.from({ length: 10 }, (_, i) => `quiet${i}`);
     for (const id of ids) await seedProject(prisma, id, at(-600));
-    const sweep = postgresSweepStore(fast.pool, fast.auth);
+    const sweep = postgresSweepStore(fast.pool);
     const decide = (now: Date) => (input: SweepInput) => decideSweep(input, now, () => 0, null);
     await fast.pool.query("SELECT 1"); // the pool's one connection, open
     relay.reset();
