@@ -8,7 +8,7 @@ import type { Store } from "../store/db.ts";
 import type { RedisConnection } from "../queue/redis.ts";
 import type { DrillContext } from "./run-drill.ts";
 import { executeDrill, MAX_ATTEMPTS } from "./execute.ts";
-import { claimDrill, claimRetryMs, renewLease } from "./leases.ts";
+import { claimOrTakeOver, renewLease } from "./leases.ts";
 import { startWorkerBeat } from "./worker-beat.ts";
 
 export const QUEUE_NAME = "borela-drills";
@@ -75,16 +75,6 @@ export function createDrillQueue(connection: RedisConnection, store: Store, logg
       await queue.close();
     },
   };
-}
-
-/** Claims `drillId` for `workerId`; a drill another worker holds is claimed once more after its lease (claimRetryMs). */
-async function claimOrTakeOver(store: Store, drillId: string, workerId: string, leaseMs: number): Promise<boolean> {
-  if (await claimDrill(store, drillId, workerId, leaseMs)) return true;
-  const row = await store.drill.findUnique({ where: { id: drillId }, select: { status: true, workerId: true, leaseUntil: true } });
-  const waitMs = claimRetryMs(row, workerId, leaseMs, new Date());
-  if (waitMs === null) return false;
-  await new Promise((resolve) => setTimeout(resolve, waitMs));
-  return claimDrill(store, drillId, workerId, leaseMs);
 }
 
 /**

@@ -31,6 +31,19 @@ export function claimRetryMs(row: { status: string; workerId: string | null; lea
   return left < 0 ? 0 : Math.min(left + 250, leaseMs + 1_000);
 }
 
+/**
+ * Claims `drillId` for `workerId` (claimDrill); a drill another worker holds is claimed once more after that
+ * worker's lease (claimRetryMs: at most `leaseMs` + 1 s later). True when this worker holds it now.
+ */
+export async function claimOrTakeOver(store: Store, drillId: string, workerId: string, leaseMs: number): Promise<boolean> {
+  if (await claimDrill(store, drillId, workerId, leaseMs)) return true;
+  const row = await store.drill.findUnique({ where: { id: drillId }, select: { status: true, workerId: true, leaseUntil: true } });
+  const waitMs = claimRetryMs(row, workerId, leaseMs, new Date());
+  if (waitMs === null) return false;
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return claimDrill(store, drillId, workerId, leaseMs);
+}
+
 export function renewLease(store: Store, drillId: string, workerId: string, leaseMs: number) {
   const timer = setInterval(() => {
     void store.drill

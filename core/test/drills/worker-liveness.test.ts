@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { claimDrill, claimRetryMs, reclaimExpired } from "../../src/drills/leases.ts";
+import { claimDrill, claimOrTakeOver, claimRetryMs, reclaimExpired, renewLease } from "../../src/drills/leases.ts";
 import { startWorkerBeat, type WorkerStatus } from "../../src/drills/worker-beat.ts";
 import { drillWorkersHealth, parseWorkerId } from "../../src/drills/worker-seen.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -82,7 +82,8 @@ describe("the worker beat on a real store", () => {
     const leases = new LeaseStore(store, "sqlite");
     const first = await waitFor(async () => (await leases.list()).find((l) => l.name === "worker:host-a:123") ?? null, { timeoutMs: 5_000, what: "the liveness lease" });
     expect(first.until.getTime() - first.renewedAt.getTime()).toBe(3_000);
-    const status = JSON.parse(await readFile(statusFile, "utf8")) as WorkerStatus;
+    // Written after the lease.
+    const status = await waitFor(async () => JSON.parse(await readFile(statusFile, "utf8").catch(() => "null")) as WorkerStatus | null, { timeoutMs: 5_000, what: "the status file" });
     expect(status).toMatchObject({ ok: true, workerId: "host-a:123", everyMs: 1_000 });
     problem = "Redis not connected (reconnecting)";
     const renewed = await waitFor(async () => {
@@ -115,5 +116,27 @@ describe("reclaimExpired", () => {
     } as unknown as Store;
     expect(await reclaimExpired(racing, dir.path, now)).toEqual(["d1"]);
     expect(await store.drill.findUnique({ where: { id: "d1" }, select: { status: true, workerId: true } })).toEqual({ status: "running", workerId: "taker:2" });
+  });
+});
+
+describe("claimOrTakeOver", () => {
+  it("takes over a drill whose worker stopped renewing once its lease runs out, and leaves one whose worker renews", async () => {
+    const { store } = await stores.open();
+    await drillIn(store, "dead");
+    await drillIn(store, "alive");
+    // BullMQ hands the job on while the dead worker's Drill lease still runs (1.5 s left).
+    expect(await claimDrill(store, "dead", "dead:1", 1_500)).toBe(true);
+    expect(await claimDrill(store, "alive", "alive:1", 1_500)).toBe(true);
+    const renewing = renewLease(store, "alive", "alive:1", 1_500);
+    try {
+      const started = Date.now();
+      const [dead, alive] = await Promise.all([claimOrTakeOver(store, "dead", "me:2", 1_500), claimOrTakeOver(store, "alive", "me:2", 1_500)]);
+      expect([dead, alive]).toEqual([true, false]);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(await store.drill.findUnique({ where: { id: "dead" }, select: { workerId: true, attempts: true } })).toEqual({ workerId: "me:2", attempts: 2 });
+      expect((await store.drill.findUnique({ where: { id: "alive" }, select: { workerId: true } }))?.workerId).toBe("alive:1");
+    } finally {
+      renewing();
+    }
   });
 });
