@@ -11,6 +11,7 @@ import { decideSweep } from "./sweep-decision.ts";
 import type { Log } from "../logger.ts";
 import type { SweptKind } from "../incidents/kinds.ts";
 import type { LeaseGate } from "../store/lease-gate.ts";
+import { SweepDurations } from "./sweep-durations.ts";
 
 /** Seconds a condition must stay away before its incident resolves, per kind. */
 export type HoldSeconds = (kind: SweptKind) => number;
@@ -80,6 +81,7 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
   };
   let lastSweepAt = new Date(0);
   let completedAt: Date | null = null;
+  const durations = new SweepDurations();
   const completedListeners: Array<(at: Date) => void> = [];
 
   /** Marks a completed sweep in memory and in the store (for peers); a busy store keeps the memory mark until the next one. */
@@ -93,6 +95,7 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
 
   /** The due projects (and those whose agent came with a rejected token since the last sweep), SWEEP_BATCH at a time. */
   async function sweepDue(): Promise<void> {
+    const began = performance.now();
     const now = new Date();
     const [due, rejected] = await Promise.all([store.reads.due(now), store.reads.rejectedSince(lastSweepAt)]);
     const ids = [...new Set([...due, ...rejected])];
@@ -101,6 +104,7 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
       if (i > 0) await yieldToLoop();
       await sweepBatch(store, ids.slice(i, i + SWEEP_BATCH), new Date(), hold, changed, startedAt);
     }
+    durations.record(new Date(), performance.now() - began);
     await completed(new Date());
   }
 
@@ -134,6 +138,10 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
       const stored = await store.mark.latest().catch(() => null);
       if (!stored) return completedAt;
       return completedAt && completedAt > stored ? completedAt : stored;
+    },
+    /** This core's interval sweeps: the last one's duration and the longest within the last hour (sweep-durations.ts). */
+    sweepDurations(now = new Date()) {
+      return durations.figures(now);
     },
     /** Adds a listener told after every completed interval sweep (not after on-demand evaluations), with its end time. */
     onSweepCompleted(listener: (at: Date) => void): void {

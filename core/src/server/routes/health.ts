@@ -9,7 +9,10 @@ import type { LeaseRow } from "../../store/lease-terms.ts";
 import { drillWorkersHealth, isWorkerLease } from "../../drills/worker-seen.ts";
 
 const EventLoop = Type.Object({ p50Ms: Type.Number(), p99Ms: Type.Number(), maxMs: Type.Number(), maxSinceStartMs: Type.Number(), windowSeconds: Type.Number() });
-const Sweep = Type.Object({ lastSweepAt: Type.Union([Type.String(), Type.Null()]), staleAfterSeconds: Type.Number() });
+// sweepMs: this core's last completed interval sweep (ms); sweepMaxMs: its longest within the last hour. Null on
+// a core that completed none (a peer holds the sweep's lease): freshness/sweep-durations.ts.
+const Ms = Type.Union([Type.Number(), Type.Null()]);
+const Sweep = Type.Object({ lastSweepAt: Type.Union([Type.String(), Type.Null()]), staleAfterSeconds: Type.Number(), sweepMs: Ms, sweepMaxMs: Ms });
 // Present only with BORELA_REDIS_URL: a PING answered within 1 s, or why not (queue/redis.ts).
 const Redis = Type.Union([Type.Object({ ok: Type.Literal(true), latencyMs: Type.Number() }), Type.Object({ ok: Type.Literal(false), error: Type.String() })]);
 // Per periodic job's lease (store/lease-gate.ts): the core holding it (null: ran out, a peer takes it at its next
@@ -58,7 +61,7 @@ export default async function healthRoutes(base: FastifyInstance) {
       const leases = leaseDetails(leaseRows.filter((r) => !isWorkerLease(r.name)), new Date());
       const drillWorkers = redis ? await drillWorkerDetails(app, leaseRows, new Date()) : null;
       const details = request.query.details
-        ? { details: { store: dialectOf(app.store), eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds }, leases, ...(redis ? { redis } : {}), ...(drillWorkers ? { drillWorkers } : {}) } }
+        ? { details: { store: dialectOf(app.store), eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds, ...sweeper.sweepDurations() }, leases, ...(redis ? { redis } : {}), ...(drillWorkers ? { drillWorkers } : {}) } }
         : {};
       if (!sweep.ok) return reply.code(503).send({ ok: false, error: "sweep_stale", message: sweep.reason ?? "sweep stale", lastSweepAt: sweep.lastSweepAt, ...details });
       return { ok: true, ...details };
