@@ -204,6 +204,8 @@ describe("docs/compose/ha.yml under docker-compose", () => {
       }, { timeoutMs: 90_000, intervalMs: 1_000, what: "core-b to complete a sweep after core-a was killed" }),
     ]);
     expect(inspect(ids.a, "{{.State.Running}}")).toBe("false");
+    // Nothing crashed and came back under `restart: unless-stopped` (the worker starts beside a core still migrating).
+    expect([ids.a, ids.b, ids.worker].map((id) => inspect(id, "{{.RestartCount}}"))).toEqual(["0", "0", "0"]);
     expect((await api(CORE_B, "GET", "/healthz")).status).toBe(200);
     expect(takeover.holder).not.toBe(held.holder);
     expect(drill.status, JSON.stringify(drill).slice(0, 2000)).toBe("passed");
