@@ -96,5 +96,6 @@ export function runContainer(
 }
 
 export function removeContainer(id: string): void {
-  spawnSync("docker", ["rm", "-f", id], { stdio: "ignore" });
+  // -v: the image declares VOLUME /data, so every run leaves an anonymous volume unless removed with it.
+  spawnSync("docker", ["rm", "-f", "-v", id], { stdio: "ignore" });
 }
