@@ -95,24 +95,55 @@ async function enqueueLocally(
   }
   // Without Redis this process runs its own drills, unless a running core claims them first
   // (the claim is conditional, so never both); either way the store shows the progress.
+  // Each finished tick wakes the follower, and the follower's end wakes the runner: no poll interval
+  // is waited out once the drill is done.
+  const bell = doorbell();
   let following = true;
   const runner = (async () => {
     for (let round = 0; following && round < 100_000; round++) {
       await drills.tick(ids);
-      await new Promise((r) => setTimeout(r, 500));
+      bell.ring();
+      if (following) await bell.sleep(500);
     }
   })();
-  const statuses = await follow(ids, async (id) => {
-    const row = await store.drill.findUnique({ where: { id } });
-    return row ? asJson(drillView(row)) : null;
-  });
+  const statuses = await follow(
+    ids,
+    async (id) => {
+      const row = await store.drill.findUnique({ where: { id } });
+      return row ? asJson(drillView(row)) : null;
+    },
+    bell.sleep,
+  );
   following = false;
+  bell.ring();
   await runner;
   return statuses.every((s) => s === "passed") ? 0 : 1;
 }
 
-/** Prints each drill's new steps until all are final (at most FOLLOW_MS); the final statuses, "running" for any still going. */
-async function follow(ids: string[], read: (id: string) => Promise<DrillJson | null>): Promise<string[]> {
+/** Sleeps that end after their `ms` or at the next `ring()`, whichever comes first. */
+function doorbell(): { sleep(ms: number): Promise<void>; ring(): void } {
+  const sleepers = new Set<() => void>();
+  return {
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          sleepers.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, ms);
+        sleepers.add(wake);
+      }),
+    ring: () => {
+      for (const wake of [...sleepers]) wake();
+    },
+  };
+}
+
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Prints each drill's new steps until all are final (at most FOLLOW_MS), reading every 300 ms or when `sleep` ends sooner; the final statuses, "running" for any still going. */
+async function follow(ids: string[], read: (id: string) => Promise<DrillJson | null>, sleep: (ms: number) => Promise<void> = pause): Promise<string[]> {
   const printed = new Map<string, number>();
   const deadline = Date.now() + FOLLOW_MS;
   const statuses = new Map<string, string>();
@@ -129,7 +160,7 @@ async function follow(ids: string[], read: (id: string) => Promise<DrillJson | n
         for (const line of outcomeLines(view)) printLine(process.stdout, line);
       }
     }
-    if (statuses.size < ids.length) await new Promise((r) => setTimeout(r, 300));
+    if (statuses.size < ids.length) await sleep(300);
   }
   return ids.map((id) => statuses.get(id) ?? "running");
 }
