@@ -185,6 +185,7 @@ describe("a drill whose process is killed mid-drill", () => {
     }, { timeoutMs: 60_000, intervalMs: 250, what: "the drill to finish" });
     const finishedMs = Date.now() - killedAt;
     expect(done.status, JSON.stringify(done).slice(0, 2_000)).toBe("passed");
+    expect(done.workerId).toBe(taken.workerId); // the API names the process that ran it
     expect(done.report.assertions).toEqual([expect.objectContaining({ passed: true })]);
 
     // One Drill row for the manual drill (the first drill besides), none left queued or running.

@@ -10,6 +10,7 @@ interface DrillRow {
   status: string;
   trigger: string;
   attempts: number;
+  workerId?: string | null;
   queuedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -46,6 +47,7 @@ export function drillView(d: DrillRow) {
     status: d.status,
     trigger: d.trigger,
     attempts: d.attempts,
+    workerId: d.workerId ?? null,
     queuedAt: d.queuedAt,
     startedAt: d.startedAt,
     finishedAt: d.finishedAt,

@@ -17,6 +17,7 @@ export const Drill = Type.Object(
     status: Type.String({ description: "queued | running | passed | failed | error" }),
     trigger: Type.String(),
     attempts: Type.Number(),
+    workerId: Nullable(Type.String({ description: "the process running (or that last ran) the drill: <hostname>:<pid>" })),
     queuedAt: DateTime,
     startedAt: Nullable(DateTime),
     finishedAt: Nullable(DateTime),
