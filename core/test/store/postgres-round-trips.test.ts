@@ -2,9 +2,11 @@
 // the previous one's answer is a round trip through a busy event loop, with the transaction's row locks held
 // ("idle in transaction") in between. The pool pipelines (store/postgres/pool.ts): a steady heartbeat commits
 // in 3 round trips (was 9: BEGIN, 7 statements, COMMIT) and a sweep batch in 2 when no incident changes,
-// 3 when it opens incidents (was 8). Counted by a relay between the pool and the server (support/round-trips.ts).
+// 3 when it opens incidents (was 8); the tokens' lastUsedAt writes of a second share one UPDATE (was one per
+// lookup). Counted by a relay between the pool and the server (support/round-trips.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresStore, type PostgresStore } from "../../src/store/postgres-db.ts";
+import type { Store } from "../../src/store/db.ts";
 import { openPostgresFastPath, type PostgresFastPath } from "../../src/store/postgres/fast-path.ts";
 import { postgresSweepStore } from "../../src/store/postgres/sweep-store.ts";
 import { decideSweep } from "../../src/freshness/sweep-decision.ts";
@@ -13,6 +15,7 @@ import type { SweepInput } from "../../src/store/sweep-store.ts";
 import { startPostgres, type PostgresCluster } from "../support/postgres.ts";
 import { startRoundTrips, type RoundTrips } from "../support/round-trips.ts";
 import { at, rows, seedProject, T0 } from "../support/sweep-rows.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 let cluster: PostgresCluster;
 let prisma: PostgresStore;
@@ -63,16 +66,28 @@ describe("PostgreSQL round trips", () => {
 
   it("a sweep batch is 3 round trips when it opens incidents and 2 when nothing changes", async () => {
     const ids = Array.from({ length: 10 }, (_, i) => `quiet${i}`);
-    for (const id of ids) await seedProject(prisma, id, at(-600));
+    const db = prisma as unknown as Store; // the same models; sweep-rows.ts is typed for SQLite's client
+    for (const id of ids) await seedProject(db, id, at(-600));
     const sweep = postgresSweepStore(fast.pool);
     const decide = (now: Date) => (input: SweepInput) => decideSweep(input, now, () => 0, null);
     await fast.pool.query("SELECT 1"); // the pool's one connection, open
     relay.reset();
     await sweep.batch(ids, T0, decide(T0));
     expect(relay.count()).toBe(3);
-    expect((await rows(prisma, ids)).incidents.filter((i) => i.kind === "silent")).toHaveLength(ids.length);
+    expect((await rows(db, ids)).incidents.filter((i) => i.kind === "silent")).toHaveLength(ids.length);
     relay.reset();
     await sweep.batch(ids, at(1), decide(at(1)));
     expect(relay.count()).toBe(2);
+  });
+
+  it("lastUsedAt of 20 tokens looked up one after another is written in one UPDATE, not 20", async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `tok${i}`);
+    await prisma.agentToken.createMany({ data: ids.map((id) => ({ id, projectId: "steady", hash: `hash-${id}`, hint: "bra_…" })) });
+    await fast.pool.query("SELECT 1");
+    relay.reset();
+    for (const id of ids) expect((await fast.auth.authenticate(`hash-${id}`)).ok).toBe(true);
+    await waitFor(async () => (await prisma.agentToken.count({ where: { id: { in: ids }, lastUsedAt: { not: null } } })) === ids.length, { timeoutMs: 5_000, what: "lastUsedAt of every token" });
+    // One lookup each, then the one UPDATE (two when a loaded machine stretches the lookups past the window).
+    expect(relay.count()).toBeLessThanOrEqual(ids.length + 2);
   });
 });

@@ -1,12 +1,15 @@
 // Agent token authentication on PostgreSQL: the same verdicts, cache and bounded writes as the
 // SQLite one (token-memory.ts). Lookups missing the cache in one tick share one query (hash = ANY),
-// and the lastUsedAt (or rejectedAt) writes due in one tick one UPDATE, not awaited (advisory: a
+// and the lastUsedAt writes due in one TOUCH_WINDOW_MS (rejectedAt: in one tick) one UPDATE, not awaited (advisory: a
 // failed one is tried again with the token's next lookup); concurrent lookups of one hash share its query.
 import type pg from "pg";
 import { RememberedTokens, tokenVerdict, type AuthResult, type TokenRow } from "../token-memory.ts";
 import type { AgentAuthPart } from "../fast-path-types.ts";
 import { PG_AUTH_SQL } from "./sql.ts";
 import { pgTime } from "./pool.ts";
+
+/** How long lastUsedAt writes gather before their one UPDATE. */
+const TOUCH_WINDOW_MS = 1_000;
 
 export class PostgresAgentAuth extends RememberedTokens implements AgentAuthPart {
   /** lastUsedAt and rejectedAt writes waiting for their next UPDATE: token id → time. */
@@ -37,13 +40,17 @@ export class PostgresAgentAuth extends RememberedTokens implements AgentAuthPart
     const queue = this.stamps[kind];
     queue.set(tokenId, now);
     if (queue.size > 1) return;
-    setImmediate(() => {
+    const flush = () => {
       const batch = new Map(queue);
       queue.clear();
       this.pool.query(PG_AUTH_SQL[kind], [[...batch.keys()], [...batch.values()].map(pgTime)]).catch(() => {
         for (const id of batch.keys()) (kind === "touchTokens" ? this.memory.untouched(id) : this.memory.unrejected(id));
       });
-    });
+    };
+    // lastUsedAt gathers for a window, not a tick: under load nearly every lookup is due (a core sees a token
+    // less than once a minute), and one UPDATE a second replaces one a heartbeat.
+    if (kind === "touchTokens") setTimeout(flush, TOUCH_WINDOW_MS).unref();
+    else setImmediate(flush);
   }
 
   /** The token row of `tokenHash`, read with every other hash asked for in the same tick. */
