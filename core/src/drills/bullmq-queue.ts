@@ -110,7 +110,7 @@ export function createDrillWorker(ctx: DrillContext & { logger: Logger }, connec
     everyMs: Math.max(1_000, Math.floor(leaseMs / 3)),
     logger: ctx.logger,
     statusFile: options.statusFile,
-    problem: () => (connection.status === "ready" ? null : `Redis not connected (${connection.status})`),
+    problem: () => (connection.status !== "ready" ? `Redis not connected (${connection.status})` : worker.isPaused() ? "paused" : null),
   });
   const close = worker.close.bind(worker);
   worker.close = async (force?: boolean) => {

@@ -1,6 +1,7 @@
 // A drill worker records that it is alive: every interval it renews its liveness lease "worker:<workerId>"
 // in the shared Lease table (store/lease.ts) for three intervals, so /healthz?details=true on any core lists
-// it (worker-seen.ts) until it has not been seen for three intervals. `borela worker` also writes a status
+// it (worker-seen.ts) until it has not been seen for three intervals. Only a worker able to take drills
+// renews (Redis connected, not paused). `borela worker` also writes a status
 // file after every beat, which the container's HEALTHCHECK reads (sidecar-image/healthcheck.mjs).
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -29,7 +30,7 @@ export interface WorkerBeatOptions {
   logger: Logger;
   /** Written after every beat (atomically: a temp file renamed). */
   statusFile?: string;
-  /** Why the worker cannot take drills now (Redis not connected), or null; a beat with a problem writes ok: false. */
+  /** Why the worker cannot take drills now (Redis not connected, paused), or null; a beat with a problem renews nothing and writes ok: false. */
   problem?: () => string | null;
 }
 
@@ -48,7 +49,8 @@ export function startWorkerBeat(store: Store, workerId: string, options: WorkerB
     const now = new Date();
     let error = options.problem?.() ?? null;
     try {
-      await leases.claim(name, workerId, now, 3 * options.everyMs);
+      // A worker that cannot take drills now is not renewed: it drops out of /healthz after three beats.
+      if (error === null) await leases.claim(name, workerId, now, 3 * options.everyMs);
       failing = false;
     } catch (err) {
       error = `store: ${(err as Error).message}`;

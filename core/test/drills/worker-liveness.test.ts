@@ -85,14 +85,20 @@ describe("the worker beat on a real store", () => {
     // Written after the lease.
     const status = await waitFor(async () => JSON.parse(await readFile(statusFile, "utf8").catch(() => "null")) as WorkerStatus | null, { timeoutMs: 5_000, what: "the status file" });
     expect(status).toMatchObject({ ok: true, workerId: "host-a:123", everyMs: 1_000 });
+    expect(drillWorkersHealth([first], new Map(), 0, new Date()).workers.map((w) => w.id)).toEqual(["host-a:123"]);
+    // A worker that cannot take drills says why and is not renewed.
     problem = "Redis not connected (reconnecting)";
-    const renewed = await waitFor(async () => {
-      const l = (await leases.list()).find((r) => r.name === "worker:host-a:123");
-      return l && l.renewedAt > first.renewedAt ? l : null;
-    }, { timeoutMs: 5_000, what: "a renewal" });
-    expect(drillWorkersHealth([renewed], new Map(), 0, new Date()).workers.map((w) => w.id)).toEqual(["host-a:123"]);
     await waitFor(async () => (JSON.parse(await readFile(statusFile, "utf8")) as WorkerStatus).ok === false || null, { timeoutMs: 5_000, what: "a status with the problem" });
     expect(JSON.parse(await readFile(statusFile, "utf8")).error).toBe("Redis not connected (reconnecting)");
+    const held = await leases.list();
+    await new Promise((r) => setTimeout(r, 1_500)); // a beat and a half
+    expect((await leases.list()).find((l) => l.name === "worker:host-a:123")?.renewedAt).toEqual(held.find((l) => l.name === "worker:host-a:123")?.renewedAt);
+    expect(drillWorkersHealth(held, new Map(), 2, at(1e12)).problem).toMatch(/^2 drills queued and no drill worker seen/);
+    problem = null;
+    await waitFor(async () => {
+      const l = (await leases.list()).find((r) => r.name === "worker:host-a:123");
+      return l && l.renewedAt > held.find((h) => h.name === l.name)!.renewedAt ? l : null;
+    }, { timeoutMs: 5_000, what: "a renewal once the problem is gone" });
     await beat.stop();
     expect(drillWorkersHealth(await leases.list(), new Map(), 1, new Date()).workers).toEqual([]);
   });
