@@ -4,6 +4,7 @@ import type Docker from "dockerode";
 import type { Emit, IsolatedJob, IsolatedResult } from "./job.ts";
 import { runInChildProcess } from "./process-runner.ts";
 import { runInContainer } from "./docker-runner.ts";
+import { bundledChildEntry } from "./child-bundle.ts";
 import { defaultLimits, type IsolationLimits } from "./sandbox.ts";
 
 export { IsolationError } from "./process-runner.ts";
@@ -16,6 +17,14 @@ export interface IsolationSettings {
   /** Docker mode: the image (default borela/borela:latest) and the engine. */
   image?: string;
   docker?: Docker;
+}
+
+/**
+ * Builds what a process-mode run starts (the bundled child, ~0.1 s once per process) while the drill
+ * still reads the replica; a failure is runIsolated's to meet (it falls back to tsx).
+ */
+export function prepareIsolation(mode: IsolationSettings["mode"]): void {
+  if (mode === "process") void bundledChildEntry();
 }
 
 /**
