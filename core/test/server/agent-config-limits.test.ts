@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
-import { AGENT_CONFIG_BUDGET } from "../../src/server/routes/agent-config.ts";
+import { AGENT_CONFIG_BUDGET } from "../../src/server/agent-config-budget.ts";
 
 let sts: http.Server;
 let endpoint: string;
@@ -62,14 +62,14 @@ describe("GET /api/v1/agent/config called in a loop", () => {
       if (res.status === 200) keys.add(res.body.storage.accessKeyId);
       else throttled ??= res;
     }
-    expect(statuses.filter((s) => s === 200)).toHaveLength(AGENT_CONFIG_BUDGET.burst);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(150 - AGENT_CONFIG_BUDGET.burst);
-    expect(statuses.slice(0, AGENT_CONFIG_BUDGET.burst).every((s) => s === 200)).toBe(true);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(AGENT_CONFIG_BUDGET.calls);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(150 - AGENT_CONFIG_BUDGET.calls);
+    expect(statuses.slice(0, AGENT_CONFIG_BUDGET.calls).every((s) => s === 200)).toBe(true);
     expect(policies).toHaveLength(1);
     expect([...keys]).toEqual(["ASIASCOPED1"]);
     const retryAfter = Number(throttled!.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(AGENT_CONFIG_BUDGET.refillMs / 1000);
+    expect(retryAfter).toBeLessThanOrEqual(AGENT_CONFIG_BUDGET.windowMs / 1000);
     expect(throttled!.body.message).toMatch(/^too many agent config requests with this agent token; try again in \d+ s$/);
 
     // Another project's token has its own budget and its own credentials.

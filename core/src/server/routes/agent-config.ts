@@ -3,10 +3,10 @@
 // own keys never leave the core (storage/managed-credentials.ts decides): without a role
 // to assume and without keys an admin attached to the project, the answer is a
 // 409 whose message says what the operator must do; the agent reports it.
-// Each token's assumed credentials are reused until shortly before they expire
-// (storage/credential-cache.ts), and each token may call a limited number of times
-// (AGENT_CONFIG_BUDGET; an agent calls at start and every 10 minutes or before expiry):
-// past it, 429 with Retry-After, before the store or STS is touched.
+// Each token's assumed credentials are reused until shortly before they expire, by every core
+// on the store (storage/credential-cache.ts in memory, storage/shared-credentials.ts in the store), and each token may call a limited number of times, counted
+// across every core (agent-config-budget.ts): past it, 429 with Retry-After, before the store
+// or STS is touched.
 import type { FastifyInstance } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Errors } from "../schemas.ts";
@@ -16,22 +16,19 @@ import { managedCredentials } from "../../storage/managed-credentials.ts";
 import { managedUrlPrefix } from "../../storage/managed-replica.ts";
 import { assumeRoleCredentials } from "../../storage/scoped-credentials.ts";
 import { credentialCacheKey, ScopedCredentialCache } from "../../storage/credential-cache.ts";
-import { RequestBudget, type BudgetRule } from "../request-budget.ts";
+import { sharedCredentials } from "../../storage/shared-credentials.ts";
+import { AGENT_CONFIG_BUDGET, agentConfigKey, agentConfigWait } from "../agent-config-budget.ts";
 import type { S3Settings } from "../../config.ts";
-
-/** Per agent token: 20 calls at once, then one a minute (an agent needs about 6 an hour). */
-export const AGENT_CONFIG_BUDGET: BudgetRule = { burst: 20, refillMs: 60_000 };
 
 export default async function agentConfigRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const budget = new RequestBudget(AGENT_CONFIG_BUDGET);
   const cache = new ScopedCredentialCache();
   app.get(
     "/api/v1/agent/config",
     { onRequest: app.requireAgent, schema: { response: { 200: AgentConfigResponse, ...Errors }, tags: ["agent"] } },
     async (request, reply) => {
       const agent = request.agent!;
-      const waitMs = budget.take(agent.tokenId, Date.now());
+      const waitMs = agentConfigWait(await app.authWindows.add(agentConfigKey(agent.tokenId), AGENT_CONFIG_BUDGET.windowMs));
       if (waitMs > 0) {
         const seconds = Math.max(1, Math.ceil(waitMs / 1000));
         reply.header("retry-after", seconds);
@@ -40,8 +37,10 @@ export default async function agentConfigRoutes(base: FastifyInstance) {
       const project = await app.store.project.findUnique({ where: { id: agent.projectId } });
       if (!project) throw notFound("project");
       const s3 = app.config.s3;
-      const assume = (settings: S3Settings, prefix: string) =>
-        cache.get(credentialCacheKey(project.id, agent.tokenId, settings, prefix), Date.now(), () => assumeRoleCredentials(settings, prefix));
+      const assume = (settings: S3Settings, prefix: string) => {
+        const key = credentialCacheKey(project.id, agent.tokenId, settings, prefix);
+        return cache.get(key, Date.now(), () => sharedCredentials(app.store, app.secretKey, key, Date.now(), () => assumeRoleCredentials(settings, prefix)));
+      };
       const managed = await managedCredentials(app.store, app.secretKey, s3, project, assume);
       if (managed.kind === "refused") throw new ApiError(409, "managed_storage_refused", managed.message);
       if (managed.kind === "unavailable") {
