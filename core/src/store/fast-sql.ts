@@ -14,30 +14,30 @@ export const AUTH_SQL = {
 export const INGEST_SQL = {
   insertHeartbeat: `INSERT OR IGNORE INTO Heartbeat (id, projectId, receivedAt, sentAt, agentId, sequence, storageBytes, payload)
     VALUES (@id, @projectId, @receivedAt, @sentAt, @agentId, @sequence, @storageBytes, @payload)`,
-  // Only a report measured after the stored one replaces it; RETURNING nothing means an older, queued heartbeat.
-  upsertDatabase: `INSERT INTO Database (id, projectId, name, path, sizeBytes, walBytes, position, lastHeartbeatAt, "exists", errors, notes, tableCounts, tableCountsAt, markerEnabled)
-    VALUES (@id, @projectId, @name, @path, @sizeBytes, @walBytes, @position, @at, @exists, @errors, @notes, @tableCounts, @tableCountsAt, @markerEnabled)
-    ON CONFLICT (projectId, name) DO UPDATE SET
-      path = excluded.path, sizeBytes = excluded.sizeBytes, walBytes = excluded.walBytes, position = excluded.position,
-      lastHeartbeatAt = excluded.lastHeartbeatAt, "exists" = excluded."exists", errors = excluded.errors, notes = excluded.notes,
-      tableCounts = COALESCE(excluded.tableCounts, Database.tableCounts),
-      tableCountsAt = COALESCE(excluded.tableCountsAt, Database.tableCountsAt),
-      markerEnabled = excluded.markerEnabled, missedHeartbeats = 0
-    WHERE Database.lastHeartbeatAt IS NULL OR Database.lastHeartbeatAt <= excluded.lastHeartbeatAt
-    RETURNING id`,
-  // highTxid, highTxidAt: computed from replicaUrls' row by store/replica-high-mark.ts.
-  upsertReplica: `INSERT INTO Replica (id, databaseId, type, url, generation, position, pendingSince, lastSnapshotAt, lastWalAt, storageBytes, lastError, highTxid, highTxidAt, updatedAt)
-    VALUES (@id, @databaseId, @type, @url, @generation, @position, @pendingSince, @lastSnapshotAt, @lastWalAt, @storageBytes, @lastError, @highTxid, @highTxidAt, @at)
-    ON CONFLICT (databaseId, url) DO UPDATE SET
-      type = excluded.type, generation = excluded.generation, position = excluded.position, pendingSince = excluded.pendingSince,
-      lastSnapshotAt = excluded.lastSnapshotAt, lastWalAt = excluded.lastWalAt, storageBytes = excluded.storageBytes,
-      lastError = excluded.lastError, highTxid = excluded.highTxid, highTxidAt = excluded.highTxidAt, updatedAt = excluded.updatedAt`,
-  databaseNames: `SELECT name FROM Database WHERE projectId = ?`,
+  // A new database or replica is inserted; a stored one is updated by id (the ingest read its row first, in the
+  // same transaction): an upsert first tried the insert, a lookup of the new id and of the unique key each time.
+  insertDatabase: `INSERT INTO Database (id, projectId, name, path, sizeBytes, walBytes, position, lastHeartbeatAt, "exists", errors, notes, tableCounts, tableCountsAt, markerEnabled)
+    VALUES (@id, @projectId, @name, @path, @sizeBytes, @walBytes, @position, @at, @exists, @errors, @notes, @tableCounts, @tableCountsAt, @markerEnabled)`,
+  updateDatabase: `UPDATE Database SET path = @path, sizeBytes = @sizeBytes, walBytes = @walBytes, position = @position,
+      lastHeartbeatAt = @at, "exists" = @exists, errors = @errors, notes = @notes,
+      tableCounts = COALESCE(@tableCounts, tableCounts), tableCountsAt = COALESCE(@tableCountsAt, tableCountsAt),
+      markerEnabled = @markerEnabled, missedHeartbeats = 0
+    WHERE id = @id`,
+  // highTxid, highTxidAt: computed from replicas' row by store/replica-high-mark.ts.
+  insertReplica: `INSERT INTO Replica (id, databaseId, type, url, generation, position, pendingSince, lastSnapshotAt, lastWalAt, storageBytes, lastError, highTxid, highTxidAt, updatedAt)
+    VALUES (@id, @databaseId, @type, @url, @generation, @position, @pendingSince, @lastSnapshotAt, @lastWalAt, @storageBytes, @lastError, @highTxid, @highTxidAt, @at)`,
+  updateReplica: `UPDATE Replica SET type = @type, generation = @generation, position = @position, pendingSince = @pendingSince,
+      lastSnapshotAt = @lastSnapshotAt, lastWalAt = @lastWalAt, storageBytes = @storageBytes,
+      lastError = @lastError, highTxid = @highTxid, highTxidAt = @highTxidAt, updatedAt = @at
+    WHERE id = @id`,
+  // The project's databases: the names decide the limit and the miss (reported-databases.ts), the id and
+  // lastHeartbeatAt which row a report updates (only one measured at or after the stored one replaces it).
+  databases: `SELECT id, name, lastHeartbeatAt FROM Database WHERE projectId = ?`,
   // Only heartbeats measured after the database's own last report count as leaving it out.
   missDatabases: `UPDATE Database SET missedHeartbeats = missedHeartbeats + 1
     WHERE projectId = @projectId AND (lastHeartbeatAt IS NULL OR lastHeartbeatAt < @at)
       AND name NOT IN (SELECT value FROM json_each(@names))`,
-  replicaUrls: `SELECT id, url, highTxid, highTxidAt FROM Replica WHERE databaseId = ?`,
+  replicas: `SELECT id, url, highTxid, highTxidAt FROM Replica WHERE databaseId = ?`,
   deleteReplica: `DELETE FROM Replica WHERE id = ?`,
   // Clears the sweep deadline itself (as the Project_sweep_inputs trigger would) and runs before the database
   // and replica writes, so their triggers find it cleared and the Project row is written once per heartbeat.

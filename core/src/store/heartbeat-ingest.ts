@@ -32,6 +32,19 @@ export interface Ingested {
   duplicate: boolean;
 }
 
+interface StoredDatabase {
+  id: string;
+  name: string;
+  lastHeartbeatAt: string | null;
+}
+
+interface StoredReplica {
+  id: string;
+  url: string;
+  highTxid: number | bigint | null;
+  highTxidAt: string | null;
+}
+
 interface Item {
   projectId: string;
   hb: HeartbeatPayload;
@@ -73,14 +86,19 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
     });
     if (inserted.changes === 0) return { projectId, duplicate: true };
     const names = hb.databases.map((d) => d.name);
-    const stored = reportedDatabases((this.stmts.databaseNames.all(projectId) as { name: string }[]).map((r) => r.name), names);
+    const rows = this.stmts.databases.all(projectId) as StoredDatabase[];
+    const stored = reportedDatabases(rows.map((r) => r.name), names);
     // Thrown inside the transaction: nothing of this heartbeat is stored.
     if (stored.wouldHave > this.options.maxDatabasesPerProject) throw new DatabaseLimitError(this.options.maxDatabasesPerProject, stored.wouldHave);
     this.stmts.touchProject.run({ projectId, at: storeTime(receivedAt) });
 
+    const byName = new Map(rows.map((r) => [r.name, r]));
     for (const d of hb.databases) {
-      const row = this.stmts.upsertDatabase.get({
-        id: newId(receivedAt.getTime()),
+      const old = byName.get(d.name);
+      // An older, queued heartbeat: history only (the same text comparison the SQL made).
+      if (old && old.lastHeartbeatAt !== null && old.lastHeartbeatAt > at) continue;
+      const values = {
+        id: old?.id ?? newId(receivedAt.getTime()),
         projectId,
         name: d.name,
         path: d.path,
@@ -95,29 +113,35 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
         tableCountsAt: d.tableCounts ? storeTime(d.tableCountsAt ? new Date(d.tableCountsAt) : measuredAt) : null,
         // An agent that writes markers opts the database into the drill's round-trip proof.
         markerEnabled: d.marker ? 1 : 0,
-      }) as { id: string } | undefined;
-      if (!row) continue; // an older, queued heartbeat: history only
-      this.writeReplicas(row.id, d.replicas, reportedTxid(d.position), at, receivedAt);
+      };
+      if (old) this.stmts.updateDatabase.run(values);
+      else {
+        this.stmts.insertDatabase.run(values);
+        // A name reported twice: its second report updates this row, as it would a stored one.
+        byName.set(d.name, { id: values.id, name: d.name, lastHeartbeatAt: at });
+      }
+      this.writeReplicas(values.id, d.replicas, reportedTxid(d.position), at, receivedAt);
     }
     if (stored.leavesOut) this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(names) });
     return { projectId, duplicate: false };
   }
 
   /**
-   * Upserts the reported replicas (with each one's TXID high mark, replica-high-mark.ts; `databaseTxid`:
+   * Writes the reported replicas (inserts new URLs, updates stored ones by id; with each one's TXID high mark, replica-high-mark.ts; `databaseTxid`:
    * the database's own TXID in this heartbeat) and deletes the ones the database no longer reports.
    */
   private writeReplicas(databaseId: string, replicas: HeartbeatPayload["databases"][number]["replicas"], databaseTxid: number | null, at: string, receivedAt: Date): void {
-    const stored = this.stmts.replicaUrls.all(databaseId) as { id: string; url: string; highTxid: number | bigint | null; highTxidAt: string | null }[];
+    const stored = this.stmts.replicas.all(databaseId) as StoredReplica[];
     const byUrl = new Map(stored.map((s) => [s.url, s]));
-    const reported = new Set<string>();
+    const written = new Map<string, string>();
     for (const r of replicas) {
-      reported.add(r.url);
       const old = byUrl.get(r.url);
       const oldMark = old && old.highTxid !== null && old.highTxidAt ? { txid: Number(old.highTxid), at: old.highTxidAt } : null;
       const mark = nextHighMark(oldMark, reportedTxid(r.position), databaseTxid, at);
-      this.stmts.upsertReplica.run({
-        id: newId(receivedAt.getTime()),
+      // A URL reported twice: its second report updates the row its first one wrote.
+      const id = old?.id ?? written.get(r.url);
+      const values = {
+        id: id ?? newId(receivedAt.getTime()),
         databaseId,
         type: r.type,
         url: r.url,
@@ -131,10 +155,13 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
         highTxid: mark?.txid ?? null,
         highTxidAt: mark?.at ?? null,
         at,
-      });
+      };
+      if (id) this.stmts.updateReplica.run(values);
+      else this.stmts.insertReplica.run(values);
+      written.set(r.url, values.id);
     }
     for (const old of stored) {
-      if (!reported.has(old.url)) this.stmts.deleteReplica.run(old.id);
+      if (!written.has(old.url)) this.stmts.deleteReplica.run(old.id);
     }
   }
 }

@@ -64,7 +64,7 @@ describe("raw SQL of the fast path against prisma/schema.prisma", () => {
       .filter(([, sql]) => unknownNames(sql, renamed).problems.length > 0)
       .map(([name, sql]) => [name, unknownNames(sql, renamed).problems]);
     expect(failing).toEqual([
-      ["ingest.upsertDatabase", ["column missedHeartbeats (in Database)"]],
+      ["ingest.updateDatabase", ["column missedHeartbeats (in Database)"]],
       ["ingest.missDatabases", ["column missedHeartbeats (in Database)", "column missedHeartbeats (in Database)"]],
       ["sweep.databases", ["column missedHeartbeats (in Database)"]],
     ]);
@@ -73,7 +73,7 @@ describe("raw SQL of the fast path against prisma/schema.prisma", () => {
   it("a misspelt column or table in a statement fails the check", () => {
     expect(unknownNames(SWEEP_SQL.replicas.replace("r.lastError", "r.lastErr"), tables).problems).toEqual(["column Replica.lastErr"]);
     expect(unknownNames(AUTH_SQL.token.replace("AgentToken", "AgentTokens"), tables).problems).toContain("table AgentTokens");
-    expect(unknownNames(INGEST_SQL.upsertReplica.replace("excluded.lastWalAt", "excluded.lastWal"), tables).problems).toEqual(["column Replica.lastWal"]);
+    expect(unknownNames(INGEST_SQL.updateReplica.replace("lastWalAt = @lastWalAt", "lastWal = @lastWalAt"), tables).problems).toEqual(["column lastWal (in Replica)"]);
   });
 
   it("every other raw statement in core/src/store names only tables and columns the schema has", () => {

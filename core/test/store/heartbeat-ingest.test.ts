@@ -74,6 +74,18 @@ describe("heartbeat ingest", () => {
     expect(rows.map((r) => [r.name, r.missedHeartbeats])).toEqual([["app", 0], ["jobs", 2]]);
   });
 
+  it("stores a database and a replica reported twice in one heartbeat once, the second report's values", async () => {
+    const ingest = new HeartbeatIngest(db, { maxDatabasesPerProject: 10 });
+    const at = new Date(Date.now() - 10_000);
+    const payload = hb(["app"], 1, at);
+    const again = hb(["app"], 7, at).databases[0];
+    payload.databases[0].replicas.push({ ...again.replicas[0], storageBytes: 5 });
+    payload.databases.push({ ...again, replicas: [again.replicas[0], { ...again.replicas[0], storageBytes: 9 }] });
+    expect(await ingest.ingest("p", payload, at)).toEqual({ projectId: "p", duplicate: false });
+    const rows = await t.store.database.findMany({ where: { projectId: "p" }, include: { replicas: true } });
+    expect(rows.map((r) => [r.name, Number(r.sizeBytes), r.replicas.map((x) => Number(x.storageBytes))])).toEqual([["app", 4103, [9]]]);
+  });
+
   it("refuses a heartbeat that would pass the database limit and stores nothing of it", async () => {
     const ingest = new HeartbeatIngest(db, { maxDatabasesPerProject: 2 });
     const first = Date.now() - 10_000;
