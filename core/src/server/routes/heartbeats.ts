@@ -4,7 +4,6 @@ import { HeartbeatPayload } from "../../protocol.ts";
 import { Errors, Heartbeat, HeartbeatAccepted, IdParams } from "../schemas.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { DatabaseLimitError } from "../../store/heartbeat-ingest.ts";
-import { hashToken, bearerToken } from "../tokens.ts";
 import { checkHeartbeat, ReportedValueError } from "../../reported-values.ts";
 import { capReportedTimes } from "../../reported-times.ts";
 import { countHeartbeat } from "../../metrics/counters.ts";
@@ -29,10 +28,9 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
         rateLimit: {
           max: app.config.rateLimitPerMinute,
           timeWindow: 60_000,
-          keyGenerator: (request: { headers: { authorization?: string }; ip: string }) => {
-            const token = bearerToken(request.headers.authorization);
-            return token ? hashToken(token) : request.ip;
-          },
+          // The limit's hook runs after requireAgent (route hooks first), so the token is known by its id:
+          // no second SHA-256 of it per heartbeat.
+          keyGenerator: (request: { agent: { tokenId: string } | null; ip: string }) => (request.agent ? `token:${request.agent.tokenId}` : request.ip),
         },
       },
     },
