@@ -9,7 +9,7 @@ import { DatabaseLimitError, type HeartbeatIngestOptions, type Ingested } from "
 import type { HeartbeatIngestPart } from "../fast-path-types.ts";
 import { batchCommit } from "./batch-commit.ts";
 import { columns, databaseRow, databasesOf, heartbeatRow, measuredAt, overLimit, replicaRows, rounds, type IngestItem, type StoredReplica } from "./ingest-rows.ts";
-import { pgTime, retryable } from "./pool.ts";
+import { corked, pgTime, retryable } from "./pool.ts";
 import { PG_INGEST_SQL as SQL } from "./sql.ts";
 
 /** Transactions retried after a deadlock or serialization failure (another core writing the same rows). */
@@ -64,11 +64,13 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
    */
   private async writeRound(client: pg.PoolClient, round: IngestItem[], first: boolean, last: boolean): Promise<(Ingested | Error)[]> {
     const heartbeats = round.map(heartbeatRow);
-    const [, { rows: inserted }, { rows: names }] = await Promise.all([
-      first ? client.query("BEGIN") : null,
-      client.query<{ id: string }>(SQL.insertHeartbeats, columns(heartbeats, 8)),
-      client.query<{ projectId: string; name: string }>(SQL.databaseNames, [round.map((i) => i.projectId)]),
-    ]);
+    const [, { rows: inserted }, { rows: names }] = await Promise.all(
+      corked(client, () => [
+        first ? client.query("BEGIN") : null,
+        client.query<{ id: string }>(SQL.insertHeartbeats, columns(heartbeats, 8)),
+        client.query<{ projectId: string; name: string }>(SQL.databaseNames, [round.map((i) => i.projectId)]),
+      ]),
+    );
     const insertedIds = new Set(inserted.map((r) => r.id));
     const fresh = round.filter((_, i) => insertedIds.has(heartbeats[i][0] as string));
 
@@ -80,19 +82,27 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
       if (wouldHave !== null) refused.set(item, new DatabaseLimitError(this.options.maxDatabasesPerProject, wouldHave));
     }
     const accepted = fresh.filter((item) => !refused.has(item));
-    const deleted = refused.size > 0 ? client.query(SQL.deleteHeartbeats, [round.flatMap((item, i) => (refused.has(item) ? [heartbeats[i][0]] : []))]) : null;
-    await Promise.all([deleted, ...this.writeState(client, accepted, last)]);
+    await Promise.all(
+      corked(client, () => [
+        refused.size > 0 ? client.query(SQL.deleteHeartbeats, [round.flatMap((item, i) => (refused.has(item) ? [heartbeats[i][0]] : []))]) : null,
+        ...this.writeState(client, accepted, last),
+      ]),
+    );
     const written = new Set(fresh);
     return round.map((item) => refused.get(item) ?? { projectId: item.projectId, duplicate: !written.has(item) });
   }
 
   /**
    * Databases, replicas, missed counts and the project's last heartbeat of accepted heartbeats, then COMMIT
-   * when `commit`: queued on `client` (the first round trip's statements at once); the promises to await.
+   * when `commit`: queued on `client` (the first round trip's statements at once, for the caller's corked());
+   * the promises to await.
    */
   private writeState(client: pg.PoolClient, items: IngestItem[], commit: boolean): Promise<unknown>[] {
     const reported = new Map(items.map((item) => [item.projectId, { item, databases: new Map(databasesOf(item.hb).map((d) => [d.name, d])) }]));
     const dbRows = [...reported.values()].flatMap(({ item, databases }) => [...databases.values()].map((d) => databaseRow(item, d))).sort(byKey(1, 2));
+    // The project touch goes first: it clears sweepAt in the UPDATE that stores lastHeartbeatAt, so the Database
+    // and Replica rows' sweep-deadline triggers find it cleared and the Project row is written once, not twice.
+    const touched = items.length > 0 ? [client.query(SQL.touchProjects, [items.map((i) => i.projectId), items.map((i) => pgTime(i.receivedAt))])] : [];
     const tail = (): Promise<unknown>[] => {
       const out: Promise<unknown>[] = [];
       if (items.length > 0) {
@@ -102,13 +112,12 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
             items.map((i) => pgTime(measuredAt(i))),
             items.map((i) => JSON.stringify(i.hb.databases.map((d) => d.name))),
           ]),
-          client.query(SQL.touchProjects, [items.map((i) => i.projectId), items.map((i) => pgTime(i.receivedAt))]),
         );
       }
       if (commit) out.push(client.query("COMMIT"));
       return out;
     };
-    if (dbRows.length === 0) return tail();
+    if (dbRows.length === 0) return [...touched, ...tail()];
     // The stored replicas are read after the upsert locked their databases (a later statement of the pipeline).
     const upserted = Promise.all([
       client.query<{ id: string; projectId: string; name: string }>(SQL.upsertDatabases, columns(dbRows, 14)),
@@ -125,13 +134,15 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
         upserts.push(...out.rows);
         gone.push(...out.gone);
       }
-      return Promise.all([
-        upserts.length > 0 ? client.query(SQL.upsertReplicas, columns(upserts.sort(byKey(1, 3)), 14)) : null,
-        gone.length > 0 ? client.query(SQL.deleteReplicas, [gone]) : null,
-        ...tail(),
-      ]);
+      return Promise.all(
+        corked(client, () => [
+          upserts.length > 0 ? client.query(SQL.upsertReplicas, columns(upserts.sort(byKey(1, 3)), 14)) : null,
+          gone.length > 0 ? client.query(SQL.deleteReplicas, [gone]) : null,
+          ...tail(),
+        ]),
+      );
     });
-    return [upserted];
+    return [...touched, upserted];
   }
 }
 

@@ -23,6 +23,22 @@ export function openPool(url: string, max: number): pg.Pool {
   return pool;
 }
 
+/**
+ * Runs `queue` (which sends statements on `client` without awaiting them) with the client's socket corked,
+ * so the pipelined statements leave in one write, not one each: under load every write wakes the server
+ * (and often gives it our CPU) once per statement. Returns what `queue` returns.
+ */
+export function corked<T>(client: pg.PoolClient, queue: () => T): T {
+  // pg's Client keeps its socket at connection.stream (not in its types); without it, writes are just not merged.
+  const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+  stream?.cork?.();
+  try {
+    return queue();
+  } finally {
+    stream?.uncork?.();
+  }
+}
+
 /** A timestamp(3) parameter: ISO text, whose zone PostgreSQL ignores for `timestamp`, so UTC digits are stored. */
 export function pgTime(date: Date): string {
   return date.toISOString();

@@ -13,6 +13,7 @@ import { PostgresSweepWrites } from "./sweep-writes.ts";
 import { PostgresIncidentSweepWrites, applyIncidents } from "../../incidents/sweep-sql-postgres.ts";
 import { PostgresSweepMark } from "./sweep-mark.ts";
 import { inPipelinedTransaction } from "./sweep-transaction.ts";
+import { corked } from "./pool.ts";
 import { PG_SWEEP_READ_SQL } from "./sweep-sql.ts";
 
 export function postgresSweepStore(pool: pg.Pool): AsyncSweepStore {
@@ -27,7 +28,7 @@ export function postgresSweepStore(pool: pg.Pool): AsyncSweepStore {
       if (ids.length === 0) return Promise.resolve(new Map());
       return inPipelinedTransaction(pool, async (client) => {
         // Pipelined (pool.ts): the read runs after the locks are held, in the same round trip.
-        const [, inputs] = await Promise.all([client.query(PG_SWEEP_READ_SQL.lock, [ids]), reads.readMany(client, ids)]);
+        const [, inputs] = await Promise.all(corked(client, () => [client.query(PG_SWEEP_READ_SQL.lock, [ids]), reads.readMany(client, ids)] as const));
         const results = new Map<string, R>();
         const decided: { id: string; decision: SweepDecision<R> }[] = [];
         for (const id of ids) {
@@ -39,14 +40,14 @@ export function postgresSweepStore(pool: pg.Pool): AsyncSweepStore {
         }
         const writes = new PostgresSweepWrites(client);
         await applyIncidents(client, decided.map(({ id, decision }) => ({ projectId: id, actions: decision.plan.incidents })), now);
-        // Queued in this order and left in flight: COMMIT follows them in one round trip.
-        const queued = [
+        // Sent with COMMIT, in this order, in one write and one round trip.
+        const last = () => [
           writes.projectStatuses(decided.flatMap(({ id, decision: { plan } }) => (plan.project ? [{ id, ...plan.project, now }] : []))),
           writes.databaseStatuses(decided.flatMap(({ decision }) => decision.plan.databases)),
           // Last: the incident writes above clear these projects' deadlines (triggers).
           writes.deadlines(decided.map(({ id, decision }) => ({ id, at: decision.plan.deadline }))),
         ];
-        return { value: results, queued };
+        return { value: results, last };
       });
     },
   };
