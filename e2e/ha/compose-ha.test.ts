@@ -8,7 +8,7 @@
 // those ports (or the cores' 8787/8788) are taken the test fails saying so.
 // The replica is bring-your-own S3 (fauxqs on loopback, its keys stored for the project through the API):
 // the worker reads it with nothing mounted, as docs/scaling.md says.
-//   1. core-a starts first (it holds the sweep lease), then core-b; both turn healthy by compose's checks.
+//   1. core-a starts first (it holds the sweep lease), then core-b; both cores and the worker turn healthy by compose's checks.
 //   2. A project created at core-a is listed at core-b; a real `borela agent` on the host heartbeats to core-a
 //      and core-b sees it fresh; the agent stops and core-b sees it silent, with one incident.
 //   3. `docker kill` core-a: core-b answers /healthz and takes over the sweep; a drill queued through core-b
@@ -134,12 +134,12 @@ describe("docs/compose/ha.yml under docker-compose", () => {
     compose("up", "-d", "--no-deps", "core-b");
     const ids = { a: container("core-a"), b: container("core-b"), worker: container("worker") };
     // Compose's own healthchecks (30 s interval, 30 s start period, as the file says).
-    await waitFor(() => (inspect(ids.a, "{{.State.Health.Status}}") === "healthy" && inspect(ids.b, "{{.State.Health.Status}}") === "healthy") || null, {
+    const healthy = (id: string) => inspect(id, "{{.State.Health.Status}}") === "healthy";
+    await waitFor(() => (healthy(ids.a) && healthy(ids.b) && healthy(ids.worker)) || null, {
       timeoutMs: 90_000,
       intervalMs: 1_000,
-      what: "core-a and core-b healthy by their compose healthchecks",
+      what: "core-a, core-b and the worker healthy by their compose healthchecks",
     });
-    expect(inspect(ids.worker, "{{.State.Running}}")).toBe("true");
     expect((await api(CORE_B, "GET", "/healthz?details=true")).body.details.store).toBe("postgresql");
 
     // A project made at core-a is core-b's too; its bring-your-own S3 keys are stored through core-a.

@@ -111,7 +111,7 @@ describe("docs/compose/ha.yml", () => {
   });
 
   it("health-checks the stores and the cores; the cores wait for healthy stores", () => {
-    for (const name of ["postgres", "redis", "core-a", "core-b"]) expect([name, services[name].healthcheck?.test?.length ?? 0]).not.toEqual([name, 0]);
+    for (const name of ["postgres", "redis", "core-a", "core-b", "worker"]) expect([name, services[name].healthcheck?.test?.length ?? 0]).not.toEqual([name, 0]);
     for (const [name, s] of borela) expect([name, s.depends_on]).toEqual([name, { postgres: { condition: "service_healthy" }, redis: { condition: "service_healthy" } }]);
   });
 });
