@@ -50,7 +50,8 @@ export const PG_INGEST_SQL = {
   missDatabases: `UPDATE "Database" d SET "missedHeartbeats" = d."missedHeartbeats" + 1
     FROM unnest($1::text[], $2::timestamp(3)[], $3::jsonb[]) AS v(pid, at, names)
     WHERE d."projectId" = v.pid AND (d."lastHeartbeatAt" IS NULL OR d."lastHeartbeatAt" < v.at) AND NOT (v.names ? d.name)`,
-  touchProjects: `UPDATE "Project" p SET "lastHeartbeatAt" = v.at
+  // Clears the sweep deadline in the same write (as SQLite's touchProject): the deadline triggers then skip the row.
+  touchProjects: `UPDATE "Project" p SET "lastHeartbeatAt" = v.at, "sweepAt" = NULL
     FROM unnest($1::text[], $2::timestamp(3)[]) AS v(id, at)
     WHERE p.id = v.id AND (p."lastHeartbeatAt" IS NULL OR p."lastHeartbeatAt" < v.at)`,
 } as const;
