@@ -10,7 +10,7 @@
 //      no Delivery row is left pending or sending.
 //   3. With two cores dead, a drill queued through the survivor completes on a worker (passed, the same
 //      counts as a plain `litestream restore`); no drill is left queued or running, first drills included.
-//   (Not proved here: a worker kill -9'd mid-drill; e2e/crash/drill-kill.test.ts covers a core killed mid-restore.)
+//   (A process kill -9'd mid-drill and the drill taken over: e2e/ha/drill-takeover.test.ts; a core killed mid-restore: e2e/crash/drill-kill.test.ts.)
 //   4. Sessions signed in at each of the three cores (two of them dead now) are valid on the survivor.
 import path from "node:path";
 import pg from "pg";
