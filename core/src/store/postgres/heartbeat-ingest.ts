@@ -9,7 +9,7 @@ import { DatabaseLimitError, type HeartbeatIngestOptions, type Ingested } from "
 import type { HeartbeatIngestPart } from "../fast-path-types.ts";
 import { batchCommit } from "./batch-commit.ts";
 import { columns, databaseRow, databasesOf, heartbeatRow, measuredAt, overLimit, replicaRows, rounds, type IngestItem, type StoredReplica } from "./ingest-rows.ts";
-import { pgTime, retryable } from "./pool.ts";
+import { corked, pgTime, retryable } from "./pool.ts";
 import { PG_INGEST_SQL as SQL } from "./sql.ts";
 
 /** Transactions retried after a deadlock or serialization failure (another core writing the same rows). */
@@ -64,11 +64,13 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
    */
   private async writeRound(client: pg.PoolClient, round: IngestItem[], first: boolean, last: boolean): Promise<(Ingested | Error)[]> {
     const heartbeats = round.map(heartbeatRow);
-    const [, { rows: inserted }, { rows: names }] = await Promise.all([
-      first ? client.query("BEGIN") : null,
-      client.query<{ id: string }>(SQL.insertHeartbeats, columns(heartbeats, 8)),
-      client.query<{ projectId: string; name: string }>(SQL.databaseNames, [round.map((i) => i.projectId)]),
-    ]);
+    const [, { rows: inserted }, { rows: names }] = await Promise.all(
+      corked(client, () => [
+        first ? client.query("BEGIN") : null,
+        client.query<{ id: string }>(SQL.insertHeartbeats, columns(heartbeats, 8)),
+        client.query<{ projectId: string; name: string }>(SQL.databaseNames, [round.map((i) => i.projectId)]),
+      ]),
+    );
     const insertedIds = new Set(inserted.map((r) => r.id));
     const fresh = round.filter((_, i) => insertedIds.has(heartbeats[i][0] as string));
 
@@ -80,15 +82,20 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
       if (wouldHave !== null) refused.set(item, new DatabaseLimitError(this.options.maxDatabasesPerProject, wouldHave));
     }
     const accepted = fresh.filter((item) => !refused.has(item));
-    const deleted = refused.size > 0 ? client.query(SQL.deleteHeartbeats, [round.flatMap((item, i) => (refused.has(item) ? [heartbeats[i][0]] : []))]) : null;
-    await Promise.all([deleted, ...this.writeState(client, accepted, last)]);
+    await Promise.all(
+      corked(client, () => [
+        refused.size > 0 ? client.query(SQL.deleteHeartbeats, [round.flatMap((item, i) => (refused.has(item) ? [heartbeats[i][0]] : []))]) : null,
+        ...this.writeState(client, accepted, last),
+      ]),
+    );
     const written = new Set(fresh);
     return round.map((item) => refused.get(item) ?? { projectId: item.projectId, duplicate: !written.has(item) });
   }
 
   /**
    * Databases, replicas, missed counts and the project's last heartbeat of accepted heartbeats, then COMMIT
-   * when `commit`: queued on `client` (the first round trip's statements at once); the promises to await.
+   * when `commit`: queued on `client` (the first round trip's statements at once, for the caller's corked());
+   * the promises to await.
    */
   private writeState(client: pg.PoolClient, items: IngestItem[], commit: boolean): Promise<unknown>[] {
     const reported = new Map(items.map((item) => [item.projectId, { item, databases: new Map(databasesOf(item.hb).map((d) => [d.name, d])) }]));
@@ -127,11 +134,13 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
         upserts.push(...out.rows);
         gone.push(...out.gone);
       }
-      return Promise.all([
-        upserts.length > 0 ? client.query(SQL.upsertReplicas, columns(upserts.sort(byKey(1, 3)), 14)) : null,
-        gone.length > 0 ? client.query(SQL.deleteReplicas, [gone]) : null,
-        ...tail(),
-      ]);
+      return Promise.all(
+        corked(client, () => [
+          upserts.length > 0 ? client.query(SQL.upsertReplicas, columns(upserts.sort(byKey(1, 3)), 14)) : null,
+          gone.length > 0 ? client.query(SQL.deleteReplicas, [gone]) : null,
+          ...tail(),
+        ]),
+      );
     });
     return [...touched, upserted];
   }
