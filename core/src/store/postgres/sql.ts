@@ -60,14 +60,15 @@ const DRILL_KINDS = `('drill_failed', 'drill_overdue')`;
 
 /**
  * order-reads.ts: the same reads as store/order-reads.ts ORDER_SQL. PostgreSQL has no rowid: the stamp
- * names rows by id (ordered, so equal contents give equal text) and weighs a finished drill's status by
+ * sums 64-bit hashes of each project's and database's contents, and weighs a finished drill's status by
  * hashtext(id) where SQLite weighs it by rowid.
  */
 export const PG_ORDER_SQL = {
-  // md5 of the text: equal text, equal digest; 32 bytes a poll instead of ~60 bytes a project.
+  // Projects and databases as a count and a sum of 64-bit hashes (exact numeric sums, no sort, no text the size
+  // of the fleet: 16 ms at 2,000 projects with string_agg ... ORDER BY), all under md5: 32 bytes a poll.
   stamp: `SELECT md5(
-    (SELECT count(*) || ':' || coalesce(string_agg(p.id || ' ' || p.status || ' ' || ${STORED_DRILLABLE_SQL}::int || ' ' || p.name, chr(10) ORDER BY p.id), '') FROM "Project" p)
-    || '|' || (SELECT count(*) || ':' || coalesce(string_agg(id, ',' ORDER BY id), '') FROM "Database")
+    (SELECT count(*) || ':' || coalesce(sum(hashtextextended(p.id || ' ' || p.status || ' ' || ${STORED_DRILLABLE_SQL}::int || ' ' || p.name, 0)), 0) FROM "Project" p)
+    || '|' || (SELECT count(*) || ':' || coalesce(sum(hashtextextended(id, 0)), 0) FROM "Database")
     || '|' || (SELECT count(*) || ':' || coalesce(max(id), '') || ':' || coalesce(max("finishedAt")::text, '') || ':'
          || coalesce(sum(hashtext(id)::bigint * CASE status WHEN 'passed' THEN 1 WHEN 'failed' THEN 2 ELSE 3 END), 0) || ':' || count(*) FILTER (WHERE "databaseId" IS NULL)
          FROM "Drill" WHERE status IN ('passed', 'failed', 'error'))
