@@ -73,11 +73,12 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
     // An agent clock ahead of ours must not push state into the future.
     const measuredAt = new Date(Math.min(Date.parse(hb.sentAt), receivedAt.getTime()));
     const at = storeTime(measuredAt);
+    const received = storeTime(receivedAt);
     const storageBytes = hb.databases.reduce((sum, d) => sum + d.replicas.reduce((s, r) => s + (r.storageBytes ?? 0), 0), 0);
     const inserted = this.stmts.insertHeartbeat.run({
       id: newId(receivedAt.getTime()),
       projectId,
-      receivedAt: storeTime(receivedAt),
+      receivedAt: received,
       sentAt: at,
       agentId: hb.agentId ?? null,
       sequence: hb.sequence ?? null,
@@ -90,7 +91,7 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
     const stored = reportedDatabases(rows.map((r) => r.name), names);
     // Thrown inside the transaction: nothing of this heartbeat is stored.
     if (stored.wouldHave > this.options.maxDatabasesPerProject) throw new DatabaseLimitError(this.options.maxDatabasesPerProject, stored.wouldHave);
-    this.stmts.touchProject.run({ projectId, at: storeTime(receivedAt) });
+    this.stmts.touchProject.run({ projectId, at: received });
 
     const byName = new Map(rows.map((r) => [r.name, r]));
     for (const d of hb.databases) {
