@@ -62,7 +62,8 @@ export function tableNames(file: string): string[] {
  * `check` of `file` and the data job. `integrity`: "ok", or the problems found (at most 50 lines);
  * `data`: settles as soon as the data job has answered (the assertions may start then). Both reject with
  * InspectionTimeout past `timeoutMs` (every worker stopped), or "the restored database cannot be read: …".
- * The split plan is chosen from the threads spare before any worker starts (check-plan.ts's spareThreads).
+ * The split plan is chosen from the threads spare before any worker starts (spareNow): a worker of the
+ * drill's own, running then, would count against it.
  */
 export function runChecks(
   file: string,
@@ -71,20 +72,34 @@ export function runChecks(
   onStep?: (step: string) => void,
   onPlan?: (plan: CheckPlan, threads: number) => void,
 ): { integrity: Promise<string>; data: Promise<DataFindings> } {
-  let shapes;
-  try {
-    shapes = tableShapes(file);
-  } catch (err) {
-    const failed = Promise.reject(err as Error);
-    failed.catch(() => undefined);
-    return { integrity: failed, data: failed };
+  const started = (async () => {
+    const shapes = tableShapes(file);
+    const spare = await spareNow(availableParallelism(), readLoadavg);
+    const plan = planCheck(check, shapes.tables, spare);
+    // Two workers at least: the data job beside a one-pass check, as before the split existed.
+    const threads = Math.min(plan.length + 1, Math.max(2, spare));
+    onPlan?.(plan, threads);
+    return runJobs(file, plan, shapes.indexes, threads, timeoutMs, onStep);
+  })();
+  const integrity = started.then((r) => r.integrity);
+  const data = started.then((r) => r.data);
+  integrity.catch(() => undefined);
+  data.catch(() => undefined);
+  return { integrity, data };
+}
+
+/**
+ * The most threads spare (spareThreads) in up to `samples` readings of `read` (the text of /proc/loadavg)
+ * `gapMs` apart, stopping once all `cpus` are: a thread runnable for a moment (the drill's own parent
+ * writing a progress step as the check starts) does not decide the plan.
+ */
+export async function spareNow(cpus: number, read: () => string | null, samples = 4, gapMs = 10): Promise<number> {
+  let best = spareThreads(cpus, read());
+  for (let i = 1; i < samples && best < cpus; i++) {
+    await new Promise((r) => setTimeout(r, gapMs));
+    best = Math.max(best, spareThreads(cpus, read()));
   }
-  const spare = spareThreads(availableParallelism(), readLoadavg());
-  const plan = planCheck(check, shapes.tables, spare);
-  // Two workers at least: the data job beside a one-pass check, as before the split existed.
-  const threads = Math.min(plan.length + 1, Math.max(2, spare));
-  onPlan?.(plan, threads);
-  return runJobs(file, plan, shapes.indexes, threads, timeoutMs, onStep);
+  return best;
 }
 
 /** Runs `plan`'s statements and the data job on `threads` workers (at most one per job); answers as runChecks'. */
