@@ -3,12 +3,14 @@
 import type { Logger } from "../logger.ts";
 import { InfrastructureError, recordOutcome, runDrill, type DrillContext } from "./run-drill.ts";
 import { emptyReport } from "./report.ts";
+import { prepareIsolation } from "./isolation/run-isolated.ts";
 
 export const MAX_ATTEMPTS = 3;
 
 /** Returns "retry" when storage was unreachable and attempts remain; the Drill row then stays queued. */
 export async function executeDrill(ctx: DrillContext & { logger?: Logger }, drillId: string, attempt: number): Promise<"done" | "retry"> {
   try {
+    prepareIsolation(ctx.isolation?.mode ?? ctx.config.drillIsolation);
     const outcome = await runDrill(ctx, drillId);
     await recordOutcome(ctx.store, drillId, outcome);
     ctx.logger?.info({ drillId, status: outcome.status, error: outcome.report.error }, "drill finished");

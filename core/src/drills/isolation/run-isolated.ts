@@ -20,7 +20,7 @@ export interface IsolationSettings {
 
 /**
  * Builds what a process-mode run starts (the bundled child, ~0.1 s once per process) while the drill
- * still reads the replica; a failure is runIsolated's to meet (it falls back to tsx).
+ * still reads the replica (execute.ts calls it first); a failure is runIsolated's to meet (it falls back to tsx).
  */
 export function prepareIsolation(mode: IsolationSettings["mode"]): void {
   if (mode === "process") void bundledChildEntry();
