@@ -5,7 +5,8 @@ import type Sqlite from "better-sqlite3";
 import type { HeartbeatPayload } from "../protocol.ts";
 import { newId } from "./ids.ts";
 import { storeTime } from "./time.ts";
-import { INGEST_SQL, prepareAll } from "./fast-sql.ts";
+import { INGEST_SQL } from "./fast-sql.ts";
+import { prepareAllBound } from "./bound-statement.ts";
 import { groupCommit } from "./group-commit.ts";
 import { nextHighMark, reportedTxid } from "./replica-high-mark.ts";
 import { reportedDatabases } from "./reported-databases.ts";
@@ -56,7 +57,7 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
   private readonly commit: (item: Item) => Promise<Ingested>;
 
   constructor(db: Sqlite.Database, private readonly options: HeartbeatIngestOptions) {
-    this.stmts = prepareAll(db, INGEST_SQL);
+    this.stmts = prepareAllBound(db, INGEST_SQL);
     const transaction = db.transaction((batch: Item[]) => batch.map((item) => this.write(item)));
     this.commit = groupCommit(transaction);
   }

@@ -2,7 +2,8 @@
 // project's and its databases' statuses, and the project's next deadline
 // (freshness/deadline.ts). Called inside the sweep's batch transaction.
 import type Sqlite from "better-sqlite3";
-import { SWEEP_WRITE_SQL, prepareAll } from "./fast-sql.ts";
+import { SWEEP_WRITE_SQL } from "./fast-sql.ts";
+import { prepareAllBound } from "./bound-statement.ts";
 import { storeTime } from "./time.ts";
 import type { FreshnessStatus } from "../generated/prisma/enums.ts";
 
@@ -12,7 +13,7 @@ export class SweepWrites {
   readonly transaction: <T>(fn: () => T) => T;
 
   constructor(db: Sqlite.Database) {
-    this.stmts = prepareAll(db, SWEEP_WRITE_SQL);
+    this.stmts = prepareAllBound(db, SWEEP_WRITE_SQL);
     this.transaction = <T>(fn: () => T): T => db.transaction(fn)();
   }
 
