@@ -9,7 +9,6 @@ import type { Logger } from "../logger.ts";
 import type { Store } from "../store/db.ts";
 import { dialectOf } from "../store/dialect.ts";
 import { LeaseStore } from "../store/lease.ts";
-import { storeTime } from "../store/time.ts";
 import { WORKER_LEASE_PREFIX } from "./worker-seen.ts";
 
 /** Liveness leases of workers gone this long (ms) are deleted at a worker's start. */
@@ -79,13 +78,7 @@ export function startWorkerBeat(store: Store, workerId: string, options: WorkerB
 
 /** Deletes the liveness leases of workers not seen for a day (each process start beats under a new pid). */
 async function forgetGone(store: Store, now: Date): Promise<void> {
-  const dialect = dialectOf(store);
-  const before = storeTime(new Date(now.getTime() - FORGET_AFTER_MS));
-  const sql =
-    dialect === "sqlite"
-      ? `DELETE FROM "Lease" WHERE "name" LIKE ? AND "until" < ?`
-      : `DELETE FROM "Lease" WHERE "name" LIKE $1 AND "until" < $2::timestamp(3)`;
-  await store.$executeRawUnsafe(sql, `${WORKER_LEASE_PREFIX}%`, before);
+  await store.lease.deleteMany({ where: { name: { startsWith: WORKER_LEASE_PREFIX }, until: { lt: new Date(now.getTime() - FORGET_AFTER_MS) } } });
 }
 
 async function writeStatus(file: string, status: WorkerStatus): Promise<void> {

@@ -102,6 +102,22 @@ describe("the worker beat on a real store", () => {
     await beat.stop();
     expect(drillWorkersHealth(await leases.list(), new Map(), 1, new Date()).workers).toEqual([]);
   });
+
+  it("forgets at start the liveness leases of workers gone a day, and no other lease", async () => {
+    const { store } = await stores.open();
+    const leases = new LeaseStore(store, "sqlite");
+    const ago = (ms: number) => new Date(Date.now() - ms);
+    await leases.claim("worker:gone:1", "gone:1", ago(90_000_000), 3_000); // lease ran out 25 h ago
+    await leases.claim("worker:recent:2", "recent:2", ago(3_600_000), 3_000); // ran out an hour ago
+    await leases.claim("sweep", "core:9:x", ago(90_000_000), 3_000); // a job's lease, however old
+    const beat = startWorkerBeat(store, "host-b:456", { everyMs: 60_000, logger: createLogger("silent") });
+    const names = await waitFor(async () => {
+      const list = (await leases.list()).map((l) => l.name).sort();
+      return list.includes("worker:host-b:456") && !list.includes("worker:gone:1") ? list : null;
+    }, { timeoutMs: 5_000, what: "the gone worker's lease deleted" });
+    expect(names).toEqual(["sweep", "worker:host-b:456", "worker:recent:2"]);
+    await beat.stop();
+  });
 });
 
 describe("reclaimExpired", () => {
