@@ -10,6 +10,7 @@ import type { Store } from "../store/db.ts";
 import type { AgentAuthPart, HeartbeatIngestPart } from "../store/fast-path-types.ts";
 import type { Sweeper } from "../freshness/sweeper.ts";
 import authPlugin from "./auth.ts";
+import { forgetEmptyBodyType } from "./empty-body.ts";
 import { fastifyTrustProxy } from "./trust-proxy.ts";
 import cookie from "@fastify/cookie";
 import { sessionChecker } from "./sessions.ts";
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
+  app.addHook("onRequest", forgetEmptyBodyType);
 
   app.decorate("config", deps.config);
   app.decorate("store", deps.store);

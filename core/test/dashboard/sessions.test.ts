@@ -89,6 +89,18 @@ describe("sessions", () => {
     expect((await core.api("GET", "/api/v1/projects", withCookie(value))).status).toBe(401);
   });
 
+  it("logout with a JSON content type and no body signs out (curl -X DELETE -H 'content-type: application/json')", async () => {
+    const ok = await core.api("POST", "/api/v1/session", { token: null, body: { token: core.adminToken } });
+    const { value } = sessionCookie(ok.headers);
+    const res = await fetch(`${core.url}/api/v1/session`, { method: "DELETE", headers: { cookie: `borela_session=${value}`, "content-type": "application/json" } });
+    expect(res.status).toBe(204);
+    expect((await core.api("GET", "/api/v1/projects", withCookie(value))).status).toBe(401);
+    // A route that needs a body still names it.
+    const empty = await fetch(`${core.url}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json", "content-length": "0" } });
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { message: string }).message).toMatch(/body/);
+  });
+
   it("an expired session no longer signs in", async () => {
     const ok = await core.api("POST", "/api/v1/session", { token: null, body: { token: core.adminToken } });
     const { value } = sessionCookie(ok.headers);
