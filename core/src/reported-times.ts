@@ -26,10 +26,12 @@ export function capTime<T extends string | null | undefined>(at: T, receivedAt: 
  * A copy of `hb` with every time it reports corrected (capTime, skew = how far sentAt is ahead of
  * `receivedAt`, else 0): sentAt; per database changedAt, tableCountsAt, marker.at; per replica
  * pendingSince, lastSnapshotAt, lastWalAt. A heartbeat whose times are all in the core's past comes back
- * equal to the one given.
+ * equal to the one given (the same object).
  */
 export function capReportedTimes(hb: HeartbeatPayload, receivedAt: Date): HeartbeatPayload {
   const skewMs = Math.max(0, Date.parse(hb.sentAt) - receivedAt.getTime());
+  // The usual heartbeat: nothing ahead, nothing to copy.
+  if (skewMs === 0 && !anyAhead(hb, receivedAt.getTime())) return hb;
   const cap = <T extends string | null | undefined>(at: T) => capTime(at, receivedAt, skewMs) as T;
   return {
     ...hb,
@@ -47,4 +49,14 @@ export function capReportedTimes(hb: HeartbeatPayload, receivedAt: Date): Heartb
       })),
     })),
   };
+}
+
+/** Whether any time capReportedTimes corrects lies after `limitMs` (ms since the epoch). */
+function anyAhead(hb: HeartbeatPayload, limitMs: number): boolean {
+  const ahead = (at: string | null | undefined) => at !== null && at !== undefined && Date.parse(at) > limitMs;
+  for (const d of hb.databases) {
+    if (ahead(d.changedAt) || ahead(d.tableCountsAt) || (d.marker && ahead(d.marker.at))) return true;
+    for (const r of d.replicas) if (ahead(r.pendingSince) || ahead(r.lastSnapshotAt) || ahead(r.lastWalAt)) return true;
+  }
+  return false;
 }

@@ -26,8 +26,12 @@ export const REPLICA_URL_KEYS = new Set(["endpoint", "region", "forcePathStyle",
 /** JSON-quoted (C0 as \u escapes), DEL, C1 and bidi controls marked: safe to echo to whoever logs the answer. */
 const quoted = (s: string) => markControls(JSON.stringify(s));
 
+/** Whether a "/"-separated segment of `p` is exactly "..", without splitting `p` (checked on every reported path). */
 function hasDotDot(p: string): boolean {
-  return p.split("/").includes("..");
+  for (let i = p.indexOf(".."); i !== -1; i = p.indexOf("..", i + 1)) {
+    if ((i === 0 || p[i - 1] === "/") && (i + 2 === p.length || p[i + 2] === "/")) return true;
+  }
+  return false;
 }
 
 /** Null when `p` is an absolute path without control characters, commas or ".." segments; otherwise why not. */

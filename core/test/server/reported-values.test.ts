@@ -64,6 +64,11 @@ describe("names and paths", () => {
     expect(databasePathProblem("/data/../../etc/passwd")).toMatch(/"\.\."/);
   });
 
+  it("refuses a '..' segment wherever it stands, and only a whole segment", () => {
+    for (const p of ["/..", "/data/..", "/../data", "/a/../b", "/a/.../../b"]) expect(databasePathProblem(p), p).toMatch(/"\.\." segments/);
+    for (const p of ["/data/a..b", "/data/...", "/..data", "/data../x", "/a/.. b", "/x/..../y", "/a/.b./c"]) expect(databasePathProblem(p), p).toBeNull();
+  });
+
   it("checkHeartbeat names the bad field", () => {
     const hb = heartbeat() as any;
     hb.databases[0].replicas[0].url = "s3://K:S@b/x";

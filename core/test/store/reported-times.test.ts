@@ -58,6 +58,16 @@ describe("capReportedTimes", () => {
     expect(honest).toEqual(copy); // not mutated
   });
 
+  it("gives an honest heartbeat back as is, without copying it (the usual case, on every heartbeat)", () => {
+    const honest = hb({ sent: past(1), pending: null, snapshot: past(600), wal: receivedAt.toISOString(), changed: past(3), counts: past(30), marker: past(5) });
+    expect(capReportedTimes(honest, receivedAt)).toBe(honest);
+    // One time ahead, however deep, still gets a corrected copy.
+    const late = structuredClone(honest);
+    late.databases[0].replicas[1].lastWalAt = future(1);
+    expect(capReportedTimes(late, receivedAt)).not.toBe(late);
+    expect(capReportedTimes(late, receivedAt).databases[0].replicas[1].lastWalAt).toBe(receivedAt.toISOString());
+  });
+
   it("caps every reported time ahead of the receive time (pendingSince a year ahead, backups in 2027)", () => {
     const r = receivedAt.toISOString();
     const lying = hb({ sent: past(1), pending: future(365 * 86400), snapshot: "2027-01-01T00:00:00Z", wal: future(5), changed: future(1), counts: future(9), marker: future(7) });
