@@ -82,7 +82,7 @@ export class SweepReads {
 
   /** Projects whose agent came with a revoked or expired token after `at` (AgentToken.rejectedAt, written by agent-auth.ts of any core). */
   rejectedSince(at: Date): string[] {
-    return (this.rejections.rejectedSince.all(storeTime(at)) as { projectId: string }[]).map((r) => r.projectId);
+    return [...new Set((this.rejections.rejectedSince.all(storeTime(at)) as { projectId: string }[]).map((r) => r.projectId))];
   }
 
   /** One project's sweep input; null when the project does not exist (deleted meanwhile). */

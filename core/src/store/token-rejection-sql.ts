@@ -7,6 +7,7 @@ export const TOKEN_REJECTION_SQL = {
   // The project's latest rejected token (token-memory.ts TokenRejection): revoked when revokedAt is set.
   rejection: `SELECT rejectedAt AS at, CASE WHEN revokedAt IS NULL THEN 'expired' ELSE 'revoked' END AS reason
     FROM AgentToken WHERE projectId = ? AND rejectedAt IS NOT NULL ORDER BY rejectedAt DESC LIMIT 1`,
-  // By AgentToken_rejectedAt_idx.
-  rejectedSince: `SELECT DISTINCT projectId FROM AgentToken WHERE rejectedAt > ?`,
+  // A search of AgentToken_rejectedAt_idx; with DISTINCT, SQLite scanned every token by the projectId index
+  // instead (to get projectId in order), on every sweep. A project may come more than once.
+  rejectedSince: `SELECT projectId FROM AgentToken WHERE rejectedAt > ?`,
 } as const;
