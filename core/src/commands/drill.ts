@@ -5,7 +5,7 @@
 import { cliEnv } from "../config.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
-import { withSecretKey } from "../store/secrets.ts";
+import { checkedSecretKey } from "../store/secret-key-check.ts";
 import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByApi, type CoreApi } from "./core-api.ts";
 import { createDrillService, DrillRequestError, type DrillService } from "../drills/service.ts";
 import { createLogger } from "../logger.ts";
@@ -52,7 +52,7 @@ async function runDrills(args: string[]): Promise<number> {
     return withStore(async (store, config) => {
       const project = await findProject(store, positionals[0]);
       // Logs go to stderr only for warnings: the steps below are the output.
-      const drills = createDrillService({ store, config: withSecretKey(config), logger: createLogger("warn", process.stderr) });
+      const drills = createDrillService({ store, config: await checkedSecretKey(store, config), logger: createLogger("warn", process.stderr) });
       try {
         return await enqueueLocally(store, drills, project, { database: values.database, timestamp, wait, redisUrl: config.redisUrl });
       } finally {

@@ -13,7 +13,7 @@ import path from "node:path";
 import { cliEnv } from "../config.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { findProject, parseTimestamp, withStore } from "./local-store.ts";
-import { withSecretKey } from "../store/secrets.ts";
+import { checkedSecretKey } from "../store/secret-key-check.ts";
 import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByApi } from "./core-api.ts";
 import { chooseDatabase, restoreDatabase, RestoreFailedError, RestoreRefusedError, RestoreRequestError, type RestoreOutcome } from "../drills/restore-database.ts";
 import type { RestoreJob } from "../drills/restore-jobs.ts";
@@ -55,14 +55,15 @@ export async function run(args: string[]): Promise<number> {
 type Options = { database?: string; timestamp?: Date; force: boolean; output: string };
 
 async function restoreLocally(nameOrId: string | undefined, options: Options, dataDir: string): Promise<Omit<RestoreOutcome, "file">> {
-  return withStore(async (store, config) => {
+  return withStore(async (store, loaded) => {
+    const config = await checkedSecretKey(store, loaded);
     const project = await findProject(store, nameOrId);
     const database = await chooseDatabase(store, project, options.database);
     printLine(process.stdout, `restoring ${project.name}/${database.name}${options.timestamp ? ` as of ${options.timestamp.toISOString()}` : ""}`);
     await mkdir(config.drillDir, { recursive: true, mode: 0o700 });
     const scratch = await mkdtemp(path.join(config.drillDir, "restore-cli-"));
     try {
-      const outcome = await restoreDatabase({ store, config: withSecretKey(config) }, project, database, { ...options, scratch, onStep: printStep });
+      const outcome = await restoreDatabase({ store, config }, project, database, { ...options, scratch, onStep: printStep });
       await copyFile(outcome.file, options.output, constants.COPYFILE_EXCL);
       return outcome;
     } catch (err) {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseFlags, UsageError } from "./args.ts";
 import { loadConfig, readInt } from "../config.ts";
 import { openConfiguredStore } from "../store/open.ts";
-import { withSecretKey } from "../store/secrets.ts";
+import { checkedSecretKey } from "../store/secret-key-check.ts";
 import { createLogger } from "../logger.ts";
 import { createDrillService } from "../drills/service.ts";
 
@@ -17,7 +17,10 @@ export async function run(args: string[]): Promise<number> {
   const logger = createLogger(loaded.logLevel, process.stderr);
   const opened = await openConfiguredStore(loaded);
   const store = opened.store;
-  const config = withSecretKey(loaded);
+  const config = await checkedSecretKey(store, loaded).catch(async (err) => {
+    await opened.close();
+    throw err;
+  });
   // The service's Redis connection carries the worker; the schedule tick stays with `borela serve`.
   const service = createDrillService({ store, config, logger });
   service.startWorker(concurrency, { statusFile: workerStatusFile(loaded.dataDir) });

@@ -9,7 +9,7 @@ import { createSweeper, type HoldSeconds } from "../freshness/sweeper.ts";
 import { createSelfHeartbeat } from "../freshness/self-heartbeat.ts";
 import { createStorageLister } from "../freshness/storage-listing.ts";
 import { confirmSecondsFor } from "../alerts/confirm-delay.ts";
-import { withSecretKey } from "../store/secrets.ts";
+import { checkedSecretKey } from "../store/secret-key-check.ts";
 import { compactAfterSealing, countUndecryptableChannelSecrets, sealChannelTargets } from "../store/seal-channel-targets.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { buildApp } from "./app.ts";
@@ -51,8 +51,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const logger = givenLogger ?? createLogger(loaded.logLevel, logStream);
   const opened = await openConfiguredStore(loaded);
   const store = opened.store;
-  // The one read of the secret key: everything that reads or writes stored secrets is handed it.
-  const config = withSecretKey(loaded);
+  // The one read of the secret key, checked against the store's before anything is sealed with it: everything
+  // that reads or writes stored secrets is handed it.
+  const config = await checkedSecretKey(store, loaded).catch(async (err) => {
+    await opened.close();
+    throw err;
+  });
   const secretKey = config.encryptionKey;
   const sealed = await sealChannelTargets(store, secretKey);
   if (sealed > 0) {

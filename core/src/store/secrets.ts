@@ -8,13 +8,25 @@ import { ensurePrivateDir } from "./private-files.ts";
 
 const KEY_FILE = "secret.key";
 
-export function loadSecretKey(dataDir: string, configured: string | null): Buffer {
-  if (configured) return createHash("sha256").update(configured).digest();
+/** Where a core's secret key came from: the variable, the data dir's key file, or a key file this call generated. */
+export type SecretKeySource = "variable" | "file" | "generated";
+
+/**
+ * The 32-byte AES key (SHA-256 of BORELA_SECRET_KEY, else of <dataDir>/secret.key, generated when missing) and
+ * where it came from; `file` is the key file's path (used or not). Throws on an unreadable data dir.
+ */
+export function readSecretKey(dataDir: string, configured: string | null): { key: Buffer; source: SecretKeySource; file: string } {
   const file = path.join(dataDir, KEY_FILE);
+  if (configured) return { key: createHash("sha256").update(configured).digest(), source: "variable", file };
   ensurePrivateDir(dataDir);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+  const generated = !existsSync(file);
+  if (generated) writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
   chmodSync(file, 0o600);
-  return createHash("sha256").update(readFileSync(file, "utf8").trim()).digest();
+  return { key: createHash("sha256").update(readFileSync(file, "utf8").trim()).digest(), source: generated ? "generated" : "file", file };
+}
+
+export function loadSecretKey(dataDir: string, configured: string | null): Buffer {
+  return readSecretKey(dataDir, configured).key;
 }
 
 /** The config with its encryptionKey loaded (once, at the start of a process that reads or writes stored secrets). */

@@ -11,6 +11,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, type TestCore } from "../../support/core-server.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../../support/webhook-receiver.ts";
 import { startServer } from "../../../src/server/start.ts";
+import { createHash } from "node:crypto";
+import Sqlite from "better-sqlite3";
+import { databaseFile } from "../../../src/store/db.ts";
+import { KEY_CHECK_SETTING, keyCheckValue } from "../../../src/store/secret-key-check.ts";
 import { trimmedSecret } from "../../../src/alerts/channels/secret-rules.ts";
 import { send } from "../../../src/alerts/channels.ts";
 import { PermanentDeliveryError } from "../../../src/alerts/errors.ts";
@@ -145,6 +149,11 @@ describe("a data dir whose secret key changed", () => {
     expect(created.status).toBe(201);
     expect(first.logs()).not.toContain("cannot be decrypted");
     await first.server.close();
+    // A start with another key is refused (store/secret-key-check.ts); what stays possible is a channel row
+    // sealed under a key other than the store's (copied from another store): the check value says "second".
+    const db = new Sqlite(databaseFile(dataDir));
+    db.prepare(`UPDATE "Setting" SET value = ? WHERE key = ?`).run(keyCheckValue(createHash("sha256").update("second-key-0123456789").digest()), KEY_CHECK_SETTING);
+    db.close();
 
     const second = await start("second-key-0123456789");
     try {
