@@ -36,6 +36,7 @@ import metricsRoutes from "./routes/metrics.ts";
 import pauseRoutes from "./routes/pause.ts";
 import type { DrillService } from "../drills/service.ts";
 import type { ProjectOrder } from "./project-order-cache.ts";
+import { lazyRequestLogger } from "./request-logger.ts";
 
 /** What every route reaches through the app (Fastify decorations). */
 interface AppServices {
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: deps.config.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     trustProxy: fastifyTrustProxy(deps.config.trustProxy),
     ajv: { customOptions: { removeAdditional: false } },
     // Response schemas with a union (the project list's page or array) validate the branch with ajv; compiled
