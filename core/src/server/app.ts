@@ -37,6 +37,7 @@ import pauseRoutes from "./routes/pause.ts";
 import type { DrillService } from "../drills/service.ts";
 import type { ProjectOrder } from "./project-order-cache.ts";
 import { lazyRequestLogger } from "./request-logger.ts";
+import { createStoreReachability, storeLocation, type StoreReachability } from "../store/reachability.ts";
 
 /** What every route reaches through the app (Fastify decorations). */
 interface AppServices {
@@ -54,6 +55,8 @@ declare module "fastify" {
   interface FastifyInstance extends AppServices {
     /** The project list's kept order; null: the list reads it through Prisma on every call. */
     projectOrder: ProjectOrder | null;
+    /** Whether the store answers (store/reachability.ts): the error handler's 503s and /healthz. */
+    storeReachability: StoreReachability;
   }
 }
 
@@ -83,7 +86,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     serializerOpts: { compileValidators: true },
   });
   app.setValidatorCompiler(validatorCompiler);
-  registerErrorHandling(app);
+  const storeReachability = createStoreReachability({ store: deps.store, location: storeLocation(deps.config), log: app.log });
+  app.addHook("onClose", async () => storeReachability.stop());
+  registerErrorHandling(app, storeReachability);
   app.addHook("onRequest", forgetEmptyBodyType);
 
   app.decorate("config", deps.config);
@@ -93,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("sweeper", deps.sweeper);
   app.decorate("secretKey", deps.secretKey);
   app.decorate("drills", deps.drills);
+  app.decorate("storeReachability", storeReachability);
   app.decorate("projectOrder", deps.projectOrder ?? null);
 
   await app.register(rateLimit, {

@@ -1,7 +1,13 @@
-// Every error leaves the API as JSON {error, message} with a 4xx code; a 5xx
+// Every error leaves the API as JSON {error, message} with a 4xx code; a 500
 // is only ever our bug, logged with its stack and answered without details.
+// The one 503: the store cannot be reached (store/reachability.ts), answered with
+// Retry-After and logged once per outage, not per request.
 import type { FastifyError, FastifyInstance } from "fastify";
 import { CONTROL_FREE } from "../control.ts";
+import type { StoreReachability } from "../store/reachability.ts";
+
+/** Seconds a client is told to wait after a 503 store_unavailable. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
 
 export class ApiError extends Error {
   constructor(
@@ -46,12 +52,17 @@ export function validationMessage(context: string, issues: ValidationIssue[]): s
   return `${where} ${first.message ?? "is invalid"}`;
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** `reachability`: says which failures mean the store is unreachable (503 store_unavailable); without it every 5xx is a 500. */
+export function registerErrorHandling(app: FastifyInstance, reachability?: StoreReachability): void {
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof ApiError) {
       return reply.code(err.statusCode).send({ error: err.code, message: err.message });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const unavailable = status === 500 ? reachability?.failed(err) : null;
+    if (unavailable) {
+      return reply.code(503).header("retry-after", String(STORE_RETRY_AFTER_SECONDS)).send({ error: "store_unavailable", message: unavailable });
+    }
     if (status === 500) {
       request.log.error({ err }, "request failed");
       return reply.code(500).send({ error: "internal", message: "internal error; see the server log" });

@@ -6,6 +6,8 @@
 //
 //   startPostgres(): Promise<PostgresCluster>
 //   cluster.createDatabase(name): Promise<string>     a fresh database, its postgresql:// URL
+//   cluster.halt() / cluster.resume()                 an outage: pg_ctl stop -m fast (data kept), then the
+//                                                     same cluster on the same port again (answers SELECT 1)
 import { execFile, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { chown, mkdtemp, rm } from "node:fs/promises";
@@ -26,6 +28,10 @@ export interface PostgresCluster {
   /** postgresql://borela@127.0.0.1:<port>/<database> */
   url(database: string): string;
   createDatabase(name: string): Promise<string>;
+  /** Stops the server (pg_ctl stop -m fast), keeping the data dir: clients see connections refused. */
+  halt(): Promise<void>;
+  /** Starts the halted server again on the same port; resolves once it answers SELECT 1 (30 s at most). */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,9 +73,14 @@ export async function startPostgres(): Promise<PostgresCluster> {
     "-D", data, "-k", dir, "-h", "127.0.0.1", "-p", String(port),
     "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
   ]);
-  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  child.stderr?.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+  const launch = () => {
+    const c = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+    c.stderr?.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+    return c;
+  };
+  let child = launch();
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
   const url = (database: string) => `postgresql://${USER}@127.0.0.1:${port}/${database}`;
   const query = async (sql: string) => {
     const client = new pg.Client({ connectionString: url("postgres"), connectionTimeoutMillis: 2_000 });
@@ -80,34 +91,38 @@ export async function startPostgres(): Promise<PostgresCluster> {
       await client.end();
     }
   };
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      await run(...asPostgres(path.join(bin, "pg_ctl"), ["stop", "-D", data, "-m", "fast", "-w", "-t", "10"]), { timeout: 15_000 }).catch(() => {
-        // The child is runuser as root: the server's own pid is in postmaster.pid.
-        const pid = Number(readFileSafe(path.join(data, "postmaster.pid")).split("\n")[0]);
-        if (pid > 0) {
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {
-            // already gone
-          }
+  const halt = async () => {
+    if (gone()) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    await run(...asPostgres(path.join(bin, "pg_ctl"), ["stop", "-D", data, "-m", "fast", "-w", "-t", "10"]), { timeout: 15_000 }).catch(() => {
+      // The child is runuser as root: the server's own pid is in postmaster.pid.
+      const pid = Number(readFileSafe(path.join(data, "postmaster.pid")).split("\n")[0]);
+      if (pid > 0) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
         }
-        child.kill("SIGKILL");
-      });
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    }
+      }
+      child.kill("SIGKILL");
+    });
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  };
+  const stop = async () => {
+    await halt();
     await rm(dir, { recursive: true, force: true });
   };
-  try {
-    await waitFor(
+  const answers = () =>
+    waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`postgres exited ${child.exitCode}: ${stderr}`);
+        if (gone()) throw new Error(`postgres exited ${child.exitCode}: ${stderr}`);
         await query("SELECT 1");
         return true;
       },
       { timeoutMs: 30_000, what: `postgres on 127.0.0.1:${port}` },
     );
+  try {
+    await answers();
   } catch (err) {
     await stop();
     throw err;
@@ -120,6 +135,12 @@ export async function startPostgres(): Promise<PostgresCluster> {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name ${JSON.stringify(name)}: lower-case letters, digits and _ only`);
       await query(`CREATE DATABASE ${name}`);
       return url(name);
+    },
+    halt,
+    async resume() {
+      if (!gone()) return;
+      child = launch();
+      await answers();
     },
     stop,
   };

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { startEventLoopMonitor } from "../event-loop-health.ts";
-import { sweepHealth } from "../../freshness/sweep-health.ts";
+import { staleAfterSeconds, sweepHealth } from "../../freshness/sweep-health.ts";
+import { STORE_RETRY_AFTER_SECONDS } from "../errors.ts";
 import { LeaseStore } from "../../store/lease.ts";
 import { currentHolder } from "../../store/lease-terms.ts";
 import { dialectOf } from "../../store/dialect.ts";
@@ -31,7 +32,10 @@ const StoreKind = Type.Union([Type.Literal("sqlite"), Type.Literal("postgresql")
 // `problem` says when drills are queued and no worker is seen (the core itself is fine: still 200).
 const SeenWorker = Type.Object({ id: Type.String(), host: Type.String(), pid: Type.Union([Type.Number(), Type.Null()]), lastSeenAt: Type.String(), drillsRunning: Type.Number() });
 const DrillWorkers = Type.Object({ workers: Type.Array(SeenWorker), queued: Type.Number(), problem: Type.Union([Type.String(), Type.Null()]) });
-const Details = Type.Object({ store: StoreKind, eventLoop: EventLoop, sweep: Sweep, leases: Type.Array(Lease), redis: Type.Optional(Redis), drillWorkers: Type.Optional(DrillWorkers) });
+// Whether this core reached its store for this call (store/reachability.ts: SELECT 1 within 1 s, cached ≤ 1 s);
+// `since`: when the outage began, as this core saw it.
+const StoreReachable = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()), since: Type.Optional(Type.String()) });
+const Details = Type.Object({ store: StoreKind, storeReachable: StoreReachable, eventLoop: EventLoop, sweep: Sweep, leases: Type.Array(Lease), redis: Type.Optional(Redis), drillWorkers: Type.Optional(DrillWorkers) });
 
 export default async function healthRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -46,13 +50,24 @@ export default async function healthRoutes(base: FastifyInstance) {
         querystring: Type.Object({ details: Type.Optional(Type.Boolean()) }),
         response: {
           200: Type.Object({ ok: Type.Boolean(), details: Type.Optional(Details) }),
-          // The process answers, its judging loop does not (freshness/sweep-health.ts).
+          // The store cannot be reached (error "store_unavailable", checked first), or the process answers and its
+          // judging loop does not ("sweep_stale", freshness/sweep-health.ts).
           503: Type.Object({ ok: Type.Boolean(), error: Type.String(), message: Type.String(), lastSweepAt: Type.Union([Type.String(), Type.Null()]), details: Type.Optional(Details) }),
         },
       },
     },
     async (request, reply) => {
       const { sweeper, config } = app;
+      const reachable = await app.storeReachability.check();
+      const storeReachable = reachable.ok ? { ok: true } : { ok: false, error: reachable.error, since: reachable.since };
+      if (!reachable.ok) {
+        // Nothing more is read from the store: each read would wait for its own connection attempt.
+        const sweep = { lastSweepAt: null, staleAfterSeconds: staleAfterSeconds(config.sweepIntervalSeconds), ...sweeper.sweepDurations() };
+        const redis = request.query.details ? await app.drills.redisHealth() : null;
+        const details = request.query.details ? { details: { store: dialectOf(app.store), storeReachable, eventLoop: eventLoop.figures(), sweep, leases: [], ...(redis ? { redis } : {}) } } : {};
+        reply.header("retry-after", String(STORE_RETRY_AFTER_SECONDS));
+        return reply.code(503).send({ ok: false, error: "store_unavailable", message: reachable.error, lastSweepAt: null, ...details });
+      }
       // Awaited: the sweeper over the async sweep store reads the shared mark with a promise.
       const sweep = sweepHealth(await sweeper.lastCompletedAt(), sweeper.startedAt, config.sweepIntervalSeconds, new Date());
       // Redis down keeps the answer 200: the core still watches freshness and alerts; only drills wait (queued in the store).
@@ -61,7 +76,7 @@ export default async function healthRoutes(base: FastifyInstance) {
       const leases = leaseDetails(leaseRows.filter((r) => !isWorkerLease(r.name)), new Date());
       const drillWorkers = redis ? await drillWorkerDetails(app, leaseRows, new Date()) : null;
       const details = request.query.details
-        ? { details: { store: dialectOf(app.store), eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds, ...sweeper.sweepDurations() }, leases, ...(redis ? { redis } : {}), ...(drillWorkers ? { drillWorkers } : {}) } }
+        ? { details: { store: dialectOf(app.store), storeReachable, eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds, ...sweeper.sweepDurations() }, leases, ...(redis ? { redis } : {}), ...(drillWorkers ? { drillWorkers } : {}) } }
         : {};
       if (!sweep.ok) return reply.code(503).send({ ok: false, error: "sweep_stale", message: sweep.reason ?? "sweep stale", lastSweepAt: sweep.lastSweepAt, ...details });
       return { ok: true, ...details };

@@ -1,0 +1,138 @@
+// Whether this core can reach its store right now, shared by the error handler (server/errors.ts: a request
+// that failed because of it answers 503 store_unavailable) and /healthz (server/routes/health.ts).
+//
+//   storeLocation(config): string      "PostgreSQL at host:port" / "SQLite at <dataDir>/borela.db" (never a password)
+//   createStoreReachability({store, location, log, timeoutMs?, cacheMs?, recheckMs?}): StoreReachability
+//     failed(err): string | null       the 503 message when err means the store cannot be reached, else null
+//     check(): Promise<Reachability>   a probe (SELECT 1, timeoutMs = 1 s) at most once per cacheMs (1 s);
+//                                      concurrent callers share one probe
+//     stop()                           ends the recheck timer (at close)
+// Logs one warn line when an outage begins ("store unreachable since …") and one when it ends ("store
+// reachable again after N s"). While down it probes every recheckMs (1 s) by itself, so the end is seen
+// (and logged) even when no request and no /healthz call comes.
+import type { Config } from "../config.ts";
+import type { Log } from "../logger.ts";
+import { databaseFile, type Store } from "./db.ts";
+import { dialectOf } from "./dialect.ts";
+import { nextOutage, type Outage, type OutageEvent } from "./outage.ts";
+import { unreachableReason } from "./unreachable.ts";
+
+export type Reachability = { ok: true } | { ok: false; error: string; since: string };
+
+export interface StoreReachability {
+  location: string;
+  failed(err: unknown): string | null;
+  check(): Promise<Reachability>;
+  stop(): void;
+}
+
+/** Where the store is, as an operator names it; a PostgreSQL URL gives only its host and port. */
+export function storeLocation(config: Pick<Config, "dataDir" | "databaseUrl">): string {
+  if (!config.databaseUrl) return `SQLite at ${databaseFile(config.dataDir)}`;
+  try {
+    const url = new URL(config.databaseUrl);
+    return `PostgreSQL at ${url.hostname || "localhost"}:${url.port || "5432"}`;
+  } catch {
+    return "PostgreSQL";
+  }
+}
+
+/** The 503 message for the store at `location` failing with `reason`. */
+export function unavailableMessage(location: string, reason: string): string {
+  return `the store (${location}) cannot be reached: ${reason}; retry later`;
+}
+
+export interface ReachabilityDeps {
+  store: Store;
+  location: string;
+  log: Log;
+  timeoutMs?: number;
+  cacheMs?: number;
+  recheckMs?: number;
+}
+
+export function createStoreReachability(deps: ReachabilityDeps): StoreReachability {
+  const { store, location, log } = deps;
+  const timeoutMs = deps.timeoutMs ?? 1_000;
+  const cacheMs = deps.cacheMs ?? 1_000;
+  const recheckMs = deps.recheckMs ?? 1_000;
+  // SELECT 1 on SQLite never touches the file: read its schema page instead.
+  const probeSql = dialectOf(store) === "sqlite" ? "SELECT count(*) FROM sqlite_master" : "SELECT 1";
+  let outage: Outage | null = null;
+  let last: { at: number; result: Reachability } | null = null;
+  let inflight: Promise<Reachability> | null = null;
+  let recheck: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  function note(event: OutageEvent): void {
+    const step = nextOutage(outage, event, new Date());
+    outage = step.outage;
+    if (step.began && outage) {
+      last = null;
+      log.warn({ store: location, reason: outage.reason }, `store unreachable since ${outage.since.toISOString()}: ${unavailableMessage(location, outage.reason)}`);
+      scheduleRecheck();
+    }
+    if (step.endedAfterSeconds !== null) log.warn({ store: location, outageSeconds: step.endedAfterSeconds }, `store reachable again after ${step.endedAfterSeconds} s (${location})`);
+  }
+
+  function scheduleRecheck(): void {
+    if (recheck || stopped) return;
+    recheck = setTimeout(() => {
+      recheck = null;
+      void probe().then(() => {
+        if (outage) scheduleRecheck();
+      });
+    }, recheckMs);
+    recheck.unref();
+  }
+
+  async function probe(): Promise<Reachability> {
+    inflight ??= (async (): Promise<Reachability> => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`no answer to ${probeSql} within ${timeoutMs} ms`), { code: "PROBE_TIMEOUT" })), timeoutMs);
+      });
+      try {
+        await Promise.race([store.$queryRawUnsafe(probeSql), timeout]);
+        note({ ok: true });
+        return { ok: true };
+      } catch (err) {
+        const timedOut = (err as { code?: string }).code === "PROBE_TIMEOUT";
+        const reason = unreachableReason(err) ?? (timedOut ? (err as Error).message : `${probeSql} failed: ${lastLine(err)}`);
+        note({ ok: false, reason });
+        return { ok: false, error: unavailableMessage(location, reason), since: (outage?.since ?? new Date()).toISOString() };
+      } finally {
+        clearTimeout(timer);
+      }
+    })().then((result) => {
+      last = { at: Date.now(), result };
+      inflight = null;
+      return result;
+    });
+    return inflight;
+  }
+
+  return {
+    location,
+    failed(err) {
+      const reason = unreachableReason(err);
+      if (!reason) return null;
+      note({ ok: false, reason });
+      return unavailableMessage(location, reason);
+    },
+    async check() {
+      if (last && Date.now() - last.at < cacheMs && !inflight) return last.result;
+      return probe();
+    },
+    stop() {
+      stopped = true;
+      if (recheck) clearTimeout(recheck);
+      recheck = null;
+    },
+  };
+}
+
+/** The last non-empty line of an error's message (Prisma's start with a code excerpt of the caller). */
+function lastLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split("\n").filter((l) => l.trim()).at(-1) ?? "unknown error";
+}
