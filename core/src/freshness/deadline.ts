@@ -24,7 +24,7 @@ export interface DeadlineInput {
  * The next deadline after `now` (ms precision): a silence begins 1 ms after last heartbeat + grace (last
  * Litestream ping + one ping interval + grace, agentless.ts), for the project and for each database; a replica's change turns stale 1 ms after pendingSince +
  * threshold; a cleared incident resolves at clearedAt + its hold (`actions`: this sweep's plan, applied to
- * `open`); the core's startup grace ends at `graceEndsAt`. At most MAX_SWEEP_GAP_MS after `now`.
+ * `open`); the grace after the watcher regained sight (watching-since.ts) ends at `graceEndsAt`. At most MAX_SWEEP_GAP_MS after `now`.
  */
 export function nextSweepAt(
   p: DeadlineInput,

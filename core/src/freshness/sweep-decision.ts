@@ -3,7 +3,7 @@
 import type { SweepDecision, SweepInput } from "../store/sweep-store.ts";
 import { evaluateProject, type Status } from "./status.ts";
 import { conditionsOf, planIncidents } from "./incident-plan.ts";
-import { heardFromForJudging, inStartupGrace } from "./startup-grace.ts";
+import { heardFromForJudging, projectExcusedBy, type Sight } from "./watching-since.ts";
 import { nextSweepAt } from "./deadline.ts";
 import type { SweptKind } from "../incidents/kinds.ts";
 
@@ -14,19 +14,19 @@ export interface Swept {
 }
 
 /**
- * `hold(kind)`: seconds a condition must stay away before its incident resolves. `coreStartedAt`: when
- * this core started (startup-grace.ts), or null for no startup grace. Only real transitions are planned:
- * a status or reasons write only when either changed.
+ * `hold(kind)`: seconds a condition must stay away before its incident resolves. `sights`: the moments
+ * the watcher regained sight after a blind gap (watching-since.ts: this core's start, a store outage...),
+ * or null for none. Only real transitions are planned: a status or reasons write only when either changed.
  */
-export function decideSweep(input: SweepInput, now: Date, hold: (kind: SweptKind) => number, coreStartedAt: Date | null): SweepDecision<Swept> {
+export function decideSweep(input: SweepInput, now: Date, hold: (kind: SweptKind) => number, sights: readonly Sight[] | null): SweepDecision<Swept> {
   const { project } = input;
-  // Reports the agent queued while the core was down carry times from the downtime (startup-grace.ts).
-  const databases = coreStartedAt
-    ? input.databases.map((d) => ({ ...d, lastHeartbeatAt: heardFromForJudging(d.lastHeartbeatAt, coreStartedAt, project.heartbeatGraceSeconds, now) }))
-    : input.databases;
-  // The core's own downtime is no silence of the agent's: only the deadline moves, to the grace's end.
-  if (coreStartedAt && inStartupGrace(project, coreStartedAt, now)) {
-    const graceEndsAt = new Date(coreStartedAt.getTime() + project.heartbeatGraceSeconds * 1000 + 1);
+  const seen = sights ?? [];
+  // Reports the agent queued during a blind gap carry times from the gap (watching-since.ts).
+  const databases = seen.length === 0 ? input.databases : input.databases.map((d) => ({ ...d, lastHeartbeatAt: heardFromForJudging(d.lastHeartbeatAt, seen, project.heartbeatGraceSeconds, now) }));
+  // The watcher's blindness is no silence of the agent's: only the deadline moves, to the grace's end.
+  const excused = projectExcusedBy(project, seen, now);
+  if (excused) {
+    const graceEndsAt = new Date(excused.since.getTime() + project.heartbeatGraceSeconds * 1000 + 1);
     const deadline = nextSweepAt({ ...project, databases }, input.openIncidents, [], now, hold, graceEndsAt);
     return { plan: { incidents: [], project: null, databases: [], deadline }, result: { status: project.status, previous: project.status } };
   }

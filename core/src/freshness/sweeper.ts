@@ -12,6 +12,8 @@ import type { Log } from "../logger.ts";
 import type { SweptKind } from "../incidents/kinds.ts";
 import type { LeaseGate } from "../store/lease-gate.ts";
 import { SweepDurations } from "./sweep-durations.ts";
+import { blindAfterMs, type Sight } from "./watching-since.ts";
+import { createSightKeeper } from "./sight-keeper.ts";
 
 /** Seconds a condition must stay away before its incident resolves, per kind. */
 export type HoldSeconds = (kind: SweptKind) => number;
@@ -37,9 +39,9 @@ export async function sweepBatch(
   now: Date,
   hold: HoldSeconds = () => 0,
   onChange: StatusListener = () => {},
-  coreStartedAt: Date | null = null,
+  sights: readonly Sight[] | null = null,
 ): Promise<Map<string, Status>> {
-  const results = await store.batch(projectIds, now, (input) => decideSweep(input, now, hold, coreStartedAt));
+  const results = await store.batch(projectIds, now, (input) => decideSweep(input, now, hold, sights));
   const statuses = new Map<string, Status>();
   for (const [id, swept] of results) {
     statuses.set(id, swept.status);
@@ -55,9 +57,9 @@ export async function sweepProject(
   now = new Date(),
   hold: HoldSeconds = () => 0,
   onChange: StatusListener = () => {},
-  coreStartedAt: Date | null = null,
+  sights: readonly Sight[] | null = null,
 ): Promise<Status | null> {
-  return (await sweepBatch(store, [projectId], now, hold, onChange, coreStartedAt)).get(projectId) ?? null;
+  return (await sweepBatch(store, [projectId], now, hold, onChange, sights)).get(projectId) ?? null;
 }
 
 const EVALUATE_DELAY_MS = 100;
@@ -66,7 +68,10 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * Sweeps the due projects on an interval, and one project on demand (coalesced).
  * `store`: the sweep store (store/sqlite-sweep-store.ts or store/postgres/sweep-store.ts).
- * `startedAt`: when this core started; every project gets its heartbeat grace from then (startup-grace.ts).
+ * `startedAt`: when this core started: sight regained then (watching-since.ts). Before judging, a core also
+ * notes in the store when sight returned after a blind gap: no sweep completed by any core for longer than
+ * blindAfterMs (store down, every core down, a frozen loop, a dead lease holder), or its own store reads
+ * failed; every core honours the stored moment (a project the gap caught gets its grace from it).
  * `gate`: with several cores on one store, the interval sweep runs only in the core holding the "sweep"
  * lease (store/lease-gate.ts); on-demand evaluations run in every core.
  */
@@ -83,6 +88,9 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
   let completedAt: Date | null = null;
   const durations = new SweepDurations();
   const completedListeners: Array<(at: Date) => void> = [];
+  const sight = createSightKeeper(store, startedAt, blindAfterMs(intervalSeconds), logger);
+  let sweepBegan: Date | null = null;
+  const sightsAt = (now: Date) => sight.sightsAt(now, [completedAt, sweepBegan]);
 
   /** Marks a completed sweep in memory and in the store (for peers); a busy store keeps the memory mark until the next one. */
   async function completed(at: Date): Promise<void> {
@@ -97,22 +105,32 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
   async function sweepDue(): Promise<void> {
     const began = performance.now();
     const now = new Date();
+    const sights = await sightsAt(now);
+    sweepBegan = now;
     const [due, rejected] = await Promise.all([store.reads.due(now), store.reads.rejectedSince(lastSweepAt)]);
     const ids = [...new Set([...due, ...rejected])];
     lastSweepAt = now;
     for (let i = 0; i < ids.length; i += SWEEP_BATCH) {
       if (i > 0) await yieldToLoop();
-      await sweepBatch(store, ids.slice(i, i + SWEEP_BATCH), new Date(), hold, changed, startedAt);
+      await sweepBatch(store, ids.slice(i, i + SWEEP_BATCH), new Date(), hold, changed, sights);
     }
     durations.record(new Date(), performance.now() - began);
     await completed(new Date());
   }
 
   function tick(): Promise<void> {
-    running ??= (gate ? gate(sweepDue) : sweepDue())
+    // A blind core checks its sight even while a peer holds the sweep (its evaluations judge too).
+    running ??= (sight.blind ? sightsAt(new Date()) : Promise.resolve([]))
+      .then(() => (gate ? gate(sweepDue) : sweepDue()))
       .then(() => undefined)
-      .catch((err) => logger.error({ err }, "freshness sweep failed"))
-      .finally(() => (running = null));
+      .catch((err) => {
+        sight.failed();
+        logger.error({ err }, "freshness sweep failed");
+      })
+      .finally(() => {
+        running = null;
+        sweepBegan = null;
+      });
     return running;
   }
 
@@ -120,7 +138,13 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
     while (queued.size > 0) {
       const ids = [...queued].slice(0, SWEEP_BATCH);
       for (const id of ids) queued.delete(id);
-      await sweepBatch(store, ids, new Date(), hold, changed, startedAt).catch((err) => logger.error({ err, projects: ids.length }, "freshness sweep failed"));
+      const now = new Date();
+      await sightsAt(now)
+        .then((sights) => sweepBatch(store, ids, now, hold, changed, sights))
+        .catch((err) => {
+          sight.failed();
+          logger.error({ err, projects: ids.length }, "freshness sweep failed");
+        });
       if (queued.size > 0) await yieldToLoop();
     }
     draining = null;

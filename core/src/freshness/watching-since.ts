@@ -1,10 +1,24 @@
-// A core that was down heard no heartbeat, through no fault of the agent. Like
-// healthchecks.io after its own downtime, the sweeper gives every project a
-// fresh grace measured from the core's start before it judges anything from
-// what the project last said: a project last heard from before the start is
-// left as it was until a heartbeat (or ping) arrives or that grace runs out.
-// A real silence after a restart is still found, one grace later, and its
-// duration still runs from the last heartbeat.
+// One concept, "watching since": the watcher (the cores, through their store) hears heartbeats and judges
+// silences only while it can reach its store and run. After a gap in which it could not (a core's start
+// after downtime, a store outage, a frozen event loop, a sweep lease held by a dead core), it has regained
+// sight at some moment; what the agents said during the gap was refused or never read, through no fault
+// of theirs. Like healthchecks.io after its own downtime, a project the gap caught gets a fresh heartbeat
+// grace measured from the moment sight returned before it is judged; its queued heartbeats arrive in it.
+//
+// The rule, for a signal last heard at L with grace G (project: its latest heartbeat or ping; a
+// database: its latest report's time), and a sight {blindFrom B, since S} at `now`:
+//   excused  iff  L < S  and  now <= S + G  and  (B is null  or  L + G > B)
+// i.e. only a silence whose deadline (L + G) fell after the watcher last saw (inside the gap, or later)
+// waits; a silence whose deadline fell before the gap began was judged then and is judged as usual (an
+// open incident stays open, the project stays silent). B is null when unknown (a core's own start): every
+// project heard from before the start waits, and an excused project is left as it was, so an incident
+// already open stays open. A real silence is still found one grace after S, its duration from L.
+
+/** Sight regained at `since` after a blind gap that began at `blindFrom` (null: unknown, a core's start). */
+export interface Sight {
+  blindFrom: Date | null;
+  since: Date;
+}
 
 export interface LastSignal {
   lastHeartbeatAt: Date | null;
@@ -12,26 +26,53 @@ export interface LastSignal {
   heartbeatGraceSeconds: number;
 }
 
-/**
- * True while the project must not be judged: it was heard from (heartbeat or ping) before the core
- * started at `startedAt`, nothing since, and `now` is within its heartbeat grace of that start.
- * A project never heard from is judged as usual (there is no silence to excuse).
- */
-export function inStartupGrace(p: LastSignal, startedAt: Date, now: Date): boolean {
-  const times = [p.lastHeartbeatAt, p.lastPingAt ?? null].filter((t): t is Date => t !== null);
-  if (times.length === 0) return false;
-  const last = Math.max(...times.map((t) => t.getTime()));
-  if (last >= startedAt.getTime()) return false;
-  return now.getTime() - startedAt.getTime() <= p.heartbeatGraceSeconds * 1000;
+/** The sight (latest `since` first) under which a signal last heard at `last` is excused at `now` (rule above), or null. */
+export function excusingSight(last: Date | null, graceSeconds: number, sights: readonly Sight[], now: Date): Sight | null {
+  if (!last) return null;
+  const l = last.getTime();
+  const g = graceSeconds * 1000;
+  let best: Sight | null = null;
+  for (const s of sights) {
+    const since = s.since.getTime();
+    if (l >= since || now.getTime() - since > g) continue;
+    if (s.blindFrom !== null && l + g <= s.blindFrom.getTime()) continue;
+    if (!best || since > best.since.getTime()) best = s;
+  }
+  return best;
 }
 
 /**
- * When a database was last heard from, as the silence check should see it after the core's start: a
- * database's time is when its report was sent, so heartbeats the agent queued while the core was down
- * and sends on its return carry times from the downtime. While `now` is within `graceSeconds` of
- * `startedAt`, a time before the start counts as the start; afterwards (a real silence) the time itself.
+ * The sight that keeps the project from being judged at `now`, or null: judged as usual. Its signal is
+ * its latest heartbeat or ping; a project never heard from is judged as usual (no silence to excuse).
  */
-export function heardFromForJudging(lastHeartbeatAt: Date | null, startedAt: Date, graceSeconds: number, now: Date): Date | null {
-  if (!lastHeartbeatAt || lastHeartbeatAt.getTime() >= startedAt.getTime()) return lastHeartbeatAt;
-  return now.getTime() - startedAt.getTime() <= graceSeconds * 1000 ? startedAt : lastHeartbeatAt;
+export function projectExcusedBy(p: LastSignal, sights: readonly Sight[], now: Date): Sight | null {
+  const times = [p.lastHeartbeatAt, p.lastPingAt ?? null].filter((t): t is Date => t !== null);
+  if (times.length === 0) return null;
+  return excusingSight(new Date(Math.max(...times.map((t) => t.getTime()))), p.heartbeatGraceSeconds, sights, now);
+}
+
+/**
+ * When a database was last heard from, as the silence check should see it: a database's time is when
+ * its report was sent, so reports the agent queued during a blind gap and sends after it carry times
+ * from the gap. An excused time (rule above) counts as the excusing sight's `since`; otherwise the time itself.
+ */
+export function heardFromForJudging(lastHeartbeatAt: Date | null, sights: readonly Sight[], graceSeconds: number, now: Date): Date | null {
+  return excusingSight(lastHeartbeatAt, graceSeconds, sights, now)?.since ?? lastHeartbeatAt;
+}
+
+/**
+ * A blind gap seen from the store's sweep mark: when no sweep completed for longer than `boundMs` before
+ * `now` (`lastSeen`: the latest completed sweep, any core's, or this core's sweep in progress), sight returns
+ * now. Null when there was no gap, none is known (no sweep ever), or `recorded` (the stored sight) already
+ * covers this gap (its blindFrom is at or after `lastSeen`), so every core names one gap once.
+ */
+export function sightAfterGap(lastSeen: Date | null, recorded: Sight | null, now: Date, boundMs: number): Sight | null {
+  if (!lastSeen || now.getTime() - lastSeen.getTime() <= boundMs) return null;
+  if (recorded?.blindFrom && recorded.blindFrom.getTime() >= lastSeen.getTime()) return null;
+  return { blindFrom: lastSeen, since: now };
+}
+
+/** How long without a completed sweep counts as blind: two sweep intervals and 5 s of slack (a sweep's own length, timer jitter). */
+export function blindAfterMs(sweepIntervalSeconds: number): number {
+  return 2 * sweepIntervalSeconds * 1000 + 5_000;
 }

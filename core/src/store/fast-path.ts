@@ -7,7 +7,7 @@ import { HeartbeatIngest, type HeartbeatIngestOptions } from "./heartbeat-ingest
 import { SweepReads } from "./sweep-reads.ts";
 import { SweepWrites } from "./sweep-writes.ts";
 import { IncidentSweepWrites } from "../incidents/sweep-sql.ts";
-import { SweepMark } from "./sweep-mark.ts";
+import { SIGHT_KEY, SweepMark } from "./sweep-mark.ts";
 import { OrderReads } from "./order-reads.ts";
 
 /** What the freshness sweeper reads and writes, on the fast connection. */
@@ -17,6 +17,8 @@ export interface SweepStore {
   incidents: IncidentSweepWrites;
   /** When a sweep last completed, this process's or a peer's (sweep-mark.ts). */
   mark: SweepMark;
+  /** When the watcher last regained sight (sight-text.ts text under SIGHT_KEY). */
+  sight: SweepMark;
 }
 
 export interface FastPath {
@@ -38,5 +40,5 @@ export function openFastPath(file: string, options: HeartbeatIngestOptions): Fas
   db.pragma("busy_timeout = 0");
   db.pragma("foreign_keys = ON");
   const auth = new AgentAuth(db);
-  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db), mark: new SweepMark(db) }, order: new OrderReads(db), close: () => db.close() };
+  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db), mark: new SweepMark(db), sight: new SweepMark(db, SIGHT_KEY) }, order: new OrderReads(db), close: () => db.close() };
 }

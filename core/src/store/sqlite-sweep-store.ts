@@ -5,12 +5,13 @@ import type { SweepStore } from "./fast-path.ts";
 import type { AsyncSweepStore, SweepDecision, SweepPlan } from "./sweep-store.ts";
 import type { SweepInput } from "./sweep-reads.ts";
 import { retryWhileBusy } from "./sqlite-busy.ts";
+import { sightOfText, sightText } from "./sight-text.ts";
 
 /** SQLITE_BUSY retries of a batch (another connection holds the write lock), on timers, never a busy wait. */
 const BUSY_RETRIES = 200;
 
 export function sqliteSweepStore(sweep: SweepStore): AsyncSweepStore {
-  const { reads, writes, incidents, mark } = sweep;
+  const { reads, writes, incidents, mark, sight } = sweep;
   return {
     reads: {
       due: async (now) => reads.due(now),
@@ -24,6 +25,7 @@ export function sqliteSweepStore(sweep: SweepStore): AsyncSweepStore {
     },
     incidents: { apply: async (projectId, actions, now) => writes.transaction(() => incidents.apply(projectId, actions, now)) },
     mark: { record: async (at) => mark.record(at), latest: async () => mark.latest() },
+    sight: { record: async (s) => sight.recordText(sightText(s)), latest: async () => sightOfText(sight.latestText()) },
     async batch<R>(projectIds: string[], now: Date, decide: (input: SweepInput) => SweepDecision<R>): Promise<Map<string, R>> {
       const ids = [...new Set(projectIds)];
       const run = () =>

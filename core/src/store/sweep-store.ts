@@ -9,6 +9,7 @@
 import type { SweepInput } from "./sweep-reads.ts";
 import type { IncidentAction } from "../incidents/sweep-actions.ts";
 import type { FreshnessStatus } from "../generated/prisma/enums.ts";
+import type { Sight } from "../freshness/watching-since.ts";
 
 export type { SweepInput } from "./sweep-reads.ts";
 
@@ -59,11 +60,20 @@ export interface AsyncSweepMark {
   latest(): Promise<Date | null>;
 }
 
+export interface AsyncSightMark {
+  /** Stores `sight` unless one with a later `since` is stored (by any process). */
+  record(sight: Sight): Promise<void>;
+  /** The latest regained sight any process stored (sight-text.ts), or null. */
+  latest(): Promise<Sight | null>;
+}
+
 export interface AsyncSweepStore {
   reads: AsyncSweepReads;
   writes: AsyncSweepWrites;
   incidents: AsyncIncidentSweepWrites;
   mark: AsyncSweepMark;
+  /** When the watcher last regained sight after a blind gap (freshness/watching-since.ts), shared by every core. */
+  sight: AsyncSightMark;
   /**
    * One batch in one transaction at `now`: reads each project (once, in the order given), calls
    * `decide` on its input, writes the plan. Resolves after the commit with each existing project's

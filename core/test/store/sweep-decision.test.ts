@@ -50,7 +50,7 @@ describe("the sweeper's decisions, round by round", () => {
   ] as { when: string; now: Date; startedAt: Date | null; change?: (db: Store) => Promise<unknown>; statuses: Map<string, string>; told: string[] }[])("$when", async ({ now, startedAt, change, statuses, told }) => {
     if (change) await change(sqlite.store);
     const changes: string[] = [];
-    const swept = await sweepBatch(sqliteSweepStore(fast.sweep), [...IDS, "deleted"], now, hold, (id, status, previous) => changes.push(`${id}:${previous}->${status}`), startedAt);
+    const swept = await sweepBatch(sqliteSweepStore(fast.sweep), [...IDS, "deleted"], now, hold, (id, status, previous) => changes.push(`${id}:${previous}->${status}`), startedAt && [{ blindFrom: null, since: startedAt }]);
     expect(swept).toEqual(statuses);
     expect(changes).toEqual(told);
   });

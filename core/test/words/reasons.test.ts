@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { pingVerdict, silenceVerdict } from "../../src/freshness/status.ts";
 import { renderReason, renderReasons } from "../../src/words/reasons.ts";
-import { heardFromForJudging, inStartupGrace } from "../../src/freshness/startup-grace.ts";
+import { heardFromForJudging, projectExcusedBy } from "../../src/freshness/watching-since.ts";
 
 const t0 = new Date("2026-11-29T10:31:02.000Z");
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
@@ -37,6 +37,9 @@ describe("a silent reason is stored stable and worded when read", () => {
   });
 });
 
+const startedAt = (t: Date) => [{ blindFrom: null, since: t }];
+const inStartupGrace = (p: Parameters<typeof projectExcusedBy>[0], t: Date, now: Date) => projectExcusedBy(p, startedAt(t), now) !== null;
+
 describe("startup grace: the core's own downtime is no silence", () => {
   const started = at(100);
   it("a project last heard from before the core started is not judged within its grace of the start", () => {
@@ -54,12 +57,12 @@ describe("startup grace: the core's own downtime is no silence", () => {
 describe("a database's report queued while the core was down", () => {
   const started = at(100);
   it("counts from the core's start within the grace, so replayed reports make no silence", () => {
-    expect(heardFromForJudging(at(50), started, 30, at(101))).toEqual(started);
-    expect(silenceVerdict(heardFromForJudging(at(50), started, 30, at(101)), grace, at(101))).toBeNull();
+    expect(heardFromForJudging(at(50), startedAt(started), 30, at(101))).toEqual(started);
+    expect(silenceVerdict(heardFromForJudging(at(50), startedAt(started), 30, at(101)), grace, at(101))).toBeNull();
   });
   it("is its own time after the grace (a real silence) and for reports since the start", () => {
-    expect(heardFromForJudging(at(50), started, 30, at(131))).toEqual(at(50));
-    expect(heardFromForJudging(at(120), started, 30, at(125))).toEqual(at(120));
-    expect(heardFromForJudging(null, started, 30, at(125))).toBeNull();
+    expect(heardFromForJudging(at(50), startedAt(started), 30, at(131))).toEqual(at(50));
+    expect(heardFromForJudging(at(120), startedAt(started), 30, at(125))).toEqual(at(120));
+    expect(heardFromForJudging(null, startedAt(started), 30, at(125))).toBeNull();
   });
 });

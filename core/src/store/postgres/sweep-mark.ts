@@ -7,18 +7,32 @@ import { storeTime } from "../time.ts";
 import { PG_SWEEP_MARK_SQL as SQL } from "./sweep-sql.ts";
 
 export class PostgresSweepMark implements AsyncSweepMark {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly key = SWEEP_MARK_KEY,
+  ) {}
 
   /** Stores `at` unless a later mark is stored. Rejects with the query's error. */
   async record(at: Date): Promise<void> {
-    await this.pool.query(SQL.record, [SWEEP_MARK_KEY, storeTime(at)]);
+    await this.recordText(storeTime(at));
+  }
+
+  /** Stores `text` unless a greater one (byte order) is stored. Rejects with the query's error. */
+  async recordText(text: string): Promise<void> {
+    await this.pool.query(SQL.record, [this.key, text]);
+  }
+
+  /** The stored text, or null. */
+  async latestText(): Promise<string | null> {
+    const { rows } = await this.pool.query<{ value: string }>(SQL.latest, [this.key]);
+    return rows[0]?.value ?? null;
   }
 
   /** The latest stored mark, or null (none yet, or an unreadable value). */
   async latest(): Promise<Date | null> {
-    const { rows } = await this.pool.query<{ value: string }>(SQL.latest, [SWEEP_MARK_KEY]);
-    if (!rows[0]) return null;
-    const at = new Date(rows[0].value);
+    const value = await this.latestText();
+    if (!value) return null;
+    const at = new Date(value);
     return Number.isNaN(at.getTime()) ? null : at;
   }
 }

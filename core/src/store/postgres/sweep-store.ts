@@ -6,7 +6,7 @@
 //   postgresSweepStore(pool): AsyncSweepStore
 //     pool: openPool's (postgres/pool.ts), on a database the PostgreSQL migrations built
 import type pg from "pg";
-import type { AsyncSweepStore, SweepDecision } from "../sweep-store.ts";
+import type { AsyncSightMark, AsyncSweepStore, SweepDecision } from "../sweep-store.ts";
 import type { SweepInput } from "../sweep-reads.ts";
 import { PostgresSweepReads } from "./sweep-reads.ts";
 import { PostgresSweepWrites } from "./sweep-writes.ts";
@@ -15,6 +15,13 @@ import { PostgresSweepMark } from "./sweep-mark.ts";
 import { inPipelinedTransaction } from "./sweep-transaction.ts";
 import { corked } from "./pool.ts";
 import { PG_SWEEP_READ_SQL } from "./sweep-sql.ts";
+import { SIGHT_KEY } from "../sweep-mark.ts";
+import { sightOfText, sightText } from "../sight-text.ts";
+
+const postgresSight = (row: PostgresSweepMark): AsyncSightMark => ({
+  record: (s) => row.recordText(sightText(s)),
+  latest: async () => sightOfText(await row.latestText()),
+});
 
 export function postgresSweepStore(pool: pg.Pool): AsyncSweepStore {
   const reads = new PostgresSweepReads(pool);
@@ -23,6 +30,7 @@ export function postgresSweepStore(pool: pg.Pool): AsyncSweepStore {
     writes: new PostgresSweepWrites(pool),
     incidents: new PostgresIncidentSweepWrites(pool),
     mark: new PostgresSweepMark(pool),
+    sight: postgresSight(new PostgresSweepMark(pool, SIGHT_KEY)),
     batch<R>(projectIds: string[], now: Date, decide: (input: SweepInput) => SweepDecision<R>): Promise<Map<string, R>> {
       const ids = [...new Set(projectIds)];
       if (ids.length === 0) return Promise.resolve(new Map());
