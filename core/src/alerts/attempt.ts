@@ -14,8 +14,11 @@ export interface AttemptOutcome {
   detail: string;
   /** Retrying cannot help (no SMTP configured, channel deleted): fail at once. */
   permanent?: boolean;
-  /** This core's key does not open the channel (errors.ts KeyMismatchError): retried with backoff, never failed for good. */
-  waiting?: boolean;
+  /**
+   * This core lacks what the delivery needs (errors.ts NotSendableHereError: no SMTP, no digest recipients,
+   * not the key that sealed the channel): deliver.ts releases the row untouched for a core that can send it.
+   */
+  elsewhere?: boolean;
 }
 
 export interface DeliveryUpdate {
@@ -30,7 +33,7 @@ export interface DeliveryUpdate {
 export function afterAttempt(attempts: number, logJson: string, outcome: AttemptOutcome, now: Date, retrySeconds: number): DeliveryUpdate {
   const log = [...parseLog(logJson), { at: now.toISOString(), attempt: attempts, ok: outcome.ok, detail: outcome.detail }];
   if (outcome.ok) return { status: "sent", sentAt: now, lastError: null, log: JSON.stringify(log) };
-  if (outcome.permanent || (!outcome.waiting && attempts >= MAX_DELIVERY_ATTEMPTS)) return { status: "failed", lastError: outcome.detail, log: JSON.stringify(log) };
+  if (outcome.permanent || attempts >= MAX_DELIVERY_ATTEMPTS) return { status: "failed", lastError: outcome.detail, log: JSON.stringify(log) };
   return { status: "pending", nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts, retrySeconds)), lastError: outcome.detail, log: JSON.stringify(log) };
 }
 

@@ -9,16 +9,16 @@ import type { S3Settings } from "../config.ts";
 import { markNotified } from "../incidents/notified.ts";
 import { afterAttempt, type AttemptOutcome } from "./attempt.ts";
 import { send, type Channel, type Senders } from "./channels.ts";
-import { alertContext } from "./context.ts";
-import type { AlertEvent } from "./decisions.ts";
+import { composeMessage, messageDetail } from "./compose.ts";
 import { deliveryChannel, messageOrder, parseDeliveryKey } from "./delivery-key.ts";
 import { sendDigest, type DigestSettings } from "./digest.ts";
-import { KeyMismatchError, PermanentDeliveryError } from "./errors.ts";
+import { NotSendableHereError, PermanentDeliveryError } from "./errors.ts";
 import { channelOfDelivery } from "./recipients.ts";
-import { missedContext } from "./missed.ts";
 import { isCatchUp, leaseCatchUp } from "./catch-up.ts";
 import { leaseDelivery, renewLeases } from "./claim.ts";
-import { groupContext, groupKey, type GroupMember } from "./grouping.ts";
+import { groupKey, type GroupMember } from "./grouping.ts";
+import { coveredByText, freezeMessage, identityKey, isFrozen, mayHaveArrived, readMessage, type FrozenMessage, type MessageMode } from "./frozen-message.ts";
+import { digestExpired } from "./digest-schedule.ts";
 import { countDelivery } from "../metrics/counters.ts";
 import { boundChannel, raisedTargets, usedColumns } from "./pager-closes.ts";
 
@@ -49,7 +49,10 @@ export interface DeliveredAttempt {
   event: string;
   ok: boolean;
   detail: string;
-  /** "sent" | "pending" | "failed"; "taken over" when the attempt outlasted its lease and another process holds the row now. */
+  /**
+   * "sent" | "pending" | "failed"; "taken over" when the attempt outlasted its lease and another process
+   * holds the row now; "left for a peer" when this core cannot send it (reported once per row).
+   */
   status: string;
 }
 
@@ -60,46 +63,81 @@ function orderOf(dedupeKey: string): number {
 
 export type DeliveryRow = Awaited<ReturnType<Store["delivery"]["findFirstOrThrow"]>>;
 
-export async function deliverPending(store: Store, secretKey: Buffer, settings: DeliverSettings, now: () => Date): Promise<DeliveredAttempt[]> {
+/** How long a core leaves a delivery it cannot send (NotSendableHereError) before it looks at it again. */
+export const NOT_HERE_MS = 60_000;
+// Rows remembered as not sendable here; beyond this the memory starts over (each is then tried once more).
+const NOT_HERE_MAX = 10_000;
+
+/**
+ * The deliveries this process cannot send (id → until when, ms since the epoch): skipped until then, so a
+ * peer that can send them takes them. Owned by the dispatcher, kept across passes.
+ */
+export type NotHere = Map<string, number>;
+
+/**
+ * One pass: every due delivery gets one attempt under a lease. A delivery this core cannot send (no SMTP,
+ * no digest recipients, not the key that sealed its channel) is released untouched and left to a peer for
+ * NOT_HERE_MS (status "left for a peer", reported once per row); a digest nobody sent in its week is failed.
+ */
+export async function deliverPending(store: Store, secretKey: Buffer, settings: DeliverSettings, now: () => Date, notHere: NotHere = new Map()): Promise<DeliveredAttempt[]> {
   const at = now();
+  if (notHere.size > NOT_HERE_MAX) notHere.clear();
+  const skipped = [...notHere.values()].filter((until) => until > at.getTime()).length;
   const rows = await store.delivery.findMany({
     // A paused project's deliveries wait for its window to end (pause.ts), those claimed before it too.
     where: { status: { in: ["pending", "sending"] }, nextAttemptAt: { lte: at }, OR: [{ incidentId: null }, { incident: { project: { OR: [{ pausedUntil: null }, { pausedUntil: { lte: at } }] } } }] },
     orderBy: { id: "asc" },
-    take: BATCH,
+    // Rows left for a peer still come first by id: read past them.
+    take: BATCH + Math.min(skipped, 1_000),
   });
   rows.sort((a, b) => orderOf(a.dedupeKey) - orderOf(b.dedupeKey));
   const members = await membersOf(store, rows);
   const done: DeliveredAttempt[] = [];
   const taken = new Set<string>();
   for (const d of rows) {
-    if (taken.has(d.id)) continue;
+    if (taken.has(d.id) || (notHere.get(d.id) ?? 0) > now().getTime()) continue;
+    if (d.event === "digest" && digestExpired(d.dedupeKey.slice("digest:".length), d.createdAt, at)) {
+      if (await expireDigest(store, d)) done.push({ id: d.id, event: d.event, ok: false, detail: DIGEST_EXPIRED, status: "failed" });
+      continue;
+    }
+    const stored = readMessage(d.message);
+    // A row another row's message tells is sent, retried and settled with that row while it is unsent.
+    if (stored && !isFrozen(stored) && (await leadUnsent(store, stored.coveredBy))) continue;
     if (await waitsForEarlier(store, d)) continue;
-    const catchUp = await isCatchUp(store, d);
+    const frozen = isFrozen(stored) ? stored : null;
+    const catchUp = !frozen && (await isCatchUp(store, d));
     // Each lease starts when it is taken, not when the pass began: a pass of slow sends must not hand out
     // leases that have already run out (another core would send the same row at once).
     if (!(await leaseDelivery(store, d, now(), SEND_LEASE_MS))) continue;
-    // Everything this channel still owes about incidents that are already over rides in the same message;
-    // so do the same news about other databases of the project due in this pass (grouping.ts).
-    const batch = catchUp ? [d, ...(await leaseCatchUp(store, d, now(), SEND_LEASE_MS))] : [d, ...(await leaseGroup(store, d, rows, members, taken, now()))];
+    // A re-send carries exactly the rows its first attempt covered. A first attempt takes everything this
+    // channel still owes about incidents that are already over, or the same news about other databases of
+    // the project due in this pass (grouping.ts).
+    const batch = frozen
+      ? [d, ...(await leaseRows(store, frozen.cover, now()))]
+      : catchUp
+        ? [d, ...(await leaseCatchUp(store, d, now(), SEND_LEASE_MS))]
+        : [d, ...(await leaseGroup(store, d, rows, members, taken, now()))];
+    const mode: MessageMode = frozen?.mode ?? (catchUp ? "missed" : batch.length > 1 ? "group" : "one");
     for (const b of batch) taken.add(b.id);
     const held = batch.map((b) => ({ id: b.id, attempts: b.attempts + 1 }));
     const renewal = setInterval(() => void renewLeases(store, held, now(), SEND_LEASE_MS).catch(() => undefined), SEND_RENEW_MS);
     renewal.unref();
     let outcome: Sent;
     try {
-      outcome = catchUp
-        ? await attemptMissed(store, secretKey, settings, batch, now())
-        : batch.length > 1
-          ? await attemptGroup(store, secretKey, settings, batch, now())
-          : await attempt(store, secretKey, settings, d, now());
+      outcome = await attempt(store, secretKey, settings, mode, batch, frozen, now());
     } finally {
       clearInterval(renewal);
     }
+    if (outcome.elsewhere) {
+      done.push(...(await release(store, batch, outcome, notHere, now())));
+      continue;
+    }
     for (const b of batch) {
       const update = afterAttempt(b.attempts + 1, b.log, outcome, now(), settings.retrySeconds);
+      // A message the receiver refused is not re-sent as it was: the next attempt composes it anew (frozen-message.ts).
+      const refused = !outcome.ok && !mayHaveArrived(outcome.detail) ? { message: null } : {};
       // Recorded only while this process still holds the lease: a row another core took over is its to record.
-      const { count } = await store.delivery.updateMany({ where: { id: b.id, status: "sending", attempts: b.attempts + 1 }, data: { ...update, ...usedData(secretKey, outcome.used, b.event) } });
+      const { count } = await store.delivery.updateMany({ where: { id: b.id, status: "sending", attempts: b.attempts + 1 }, data: { ...update, ...refused, ...usedData(secretKey, outcome.used, b.event) } });
       if (count === 0) {
         done.push({ id: b.id, event: b.event, ok: outcome.ok, detail: outcome.detail, status: "taken over" });
         continue;
@@ -112,17 +150,62 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
   return done;
 }
 
-async function attemptMissed(store: Store, secretKey: Buffer, settings: DeliverSettings, batch: DeliveryRow[], at: Date): Promise<Sent> {
-  let channel: Channel | undefined;
-  try {
-    channel = await channelOfDelivery(store, secretKey, batch[0]);
-    const incidents = [...new Set(batch.map((b) => b.incidentId).filter((id): id is string => !!id))];
-    const context = await missedContext(store, settings.publicUrl, incidents, at);
-    const detail = await send(channel, context, senders(settings));
-    return { ok: true, detail: incidents.length > 1 ? `${detail} (one summary of ${incidents.length} incidents that were over before this channel could be told)` : detail, used: [channel] };
-  } catch (err) {
-    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, waiting: err instanceof KeyMismatchError, used: channel && [channel] };
+const DIGEST_EXPIRED = "expired: no core that could send it (BORELA_SMTP_URL and digest recipients) ran during its week";
+
+async function expireDigest(store: Store, d: DeliveryRow): Promise<boolean> {
+  const { count } = await store.delivery.updateMany({ where: { id: d.id, status: d.status, attempts: d.attempts }, data: { status: "failed", lastError: DIGEST_EXPIRED } });
+  return count === 1;
+}
+
+/**
+ * Gives rows this core could not send back as they were (pending, attempts and time unchanged: no attempt
+ * counted, a peer takes them at once), remembered in notHere. Reported once per row while remembered.
+ */
+async function release(store: Store, batch: DeliveryRow[], outcome: Sent, notHere: NotHere, at: Date): Promise<DeliveredAttempt[]> {
+  const out: DeliveredAttempt[] = [];
+  for (const b of batch) {
+    await store.delivery.updateMany({
+      where: { id: b.id, status: "sending", attempts: b.attempts + 1 },
+      data: { status: "pending", attempts: b.attempts, nextAttemptAt: b.nextAttemptAt, lastError: outcome.detail },
+    });
+    if (!notHere.has(b.id)) out.push({ id: b.id, event: b.event, ok: false, detail: outcome.detail, status: "left for a peer" });
+    notHere.set(b.id, at.getTime() + NOT_HERE_MS);
   }
+  return out;
+}
+
+/** True while the row whose message covers another is still to be sent (pending or sending). */
+async function leadUnsent(store: Store, leadId: string): Promise<boolean> {
+  return (await store.delivery.count({ where: { id: leadId, status: { in: ["pending", "sending"] } } })) > 0;
+}
+
+// Ids per query: under SQLite's 999 bound parameters.
+const ID_CHUNK = 500;
+
+/** Leases the rows of `ids` that are still unsent and not held by a live lease (a frozen message's cover). */
+async function leaseRows(store: Store, ids: string[], at: Date): Promise<DeliveryRow[]> {
+  const leased: DeliveryRow[] = [];
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const rows = await store.delivery.findMany({ where: { id: { in: ids.slice(i, i + ID_CHUNK) }, status: { in: ["pending", "sending"] } } });
+    for (const r of rows) {
+      if (r.status === "sending" && r.nextAttemptAt > at) continue;
+      if (await leaseDelivery(store, r, at, SEND_LEASE_MS)) leased.push(r);
+    }
+  }
+  return leased;
+}
+
+/**
+ * Writes the message about to be sent into the lead row (while this process holds its lease) and marks
+ * the other rows as told by it. False when the lead's lease was lost: nothing is sent then.
+ */
+async function freeze(store: Store, d: DeliveryRow, m: FrozenMessage): Promise<boolean> {
+  const { count } = await store.delivery.updateMany({ where: { id: d.id, status: "sending", attempts: d.attempts + 1 }, data: { message: freezeMessage(m) } });
+  if (count === 0) return false;
+  for (let i = 0; i < m.cover.length; i += ID_CHUNK) {
+    await store.delivery.updateMany({ where: { id: { in: m.cover.slice(i, i + ID_CHUNK) } }, data: { message: coveredByText(d.id) } });
+  }
+  return true;
 }
 
 /** Each due row's grouping facts (grouping.ts), its incident read once for the whole pass: one query, not one per pair of rows. */
@@ -169,21 +252,6 @@ async function leaseGroup(store: Store, d: DeliveryRow, due: DeliveryRow[], memb
   return leased;
 }
 
-async function attemptGroup(store: Store, secretKey: Buffer, settings: DeliverSettings, batch: DeliveryRow[], at: Date): Promise<Sent> {
-  let channel: Channel | undefined;
-  try {
-    channel = await channelOfDelivery(store, secretKey, batch[0]);
-    const incidents = await store.incident.findMany({ where: { id: { in: batch.map((b) => b.incidentId!) } }, orderBy: [{ openedAt: "asc" }, { id: "asc" }] });
-    if (incidents.length === 0) throw new PermanentDeliveryError(`incidents of ${batch.map((b) => b.dedupeKey).join(", ")} no longer exist`);
-    const items = await Promise.all(incidents.map((i) => alertContext(store, settings.publicUrl, i, batch[0].event as AlertEvent, at, settings.s3 ?? null)));
-    items.sort((a, b) => (a.database ?? "").localeCompare(b.database ?? ""));
-    const detail = await send(channel, groupContext(items), senders(settings));
-    return { ok: true, detail: `${detail} (one message for ${items.length} databases: ${items.map((i) => i.database).join(", ")})`, used: [channel] };
-  } catch (err) {
-    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, waiting: err instanceof KeyMismatchError, used: channel && [channel] };
-  }
-}
-
 function senders(settings: DeliverSettings): Senders {
   return { smtpUrl: settings.smtpUrl, mailFrom: settings.mailFrom, timeoutMs: settings.timeoutMs, allowPrivateTargets: settings.allowPrivateTargets };
 }
@@ -204,22 +272,29 @@ async function waitsForEarlier(store: Store, d: DeliveryRow): Promise<boolean> {
   });
 }
 
-async function attempt(store: Store, secretKey: Buffer, settings: DeliverSettings, d: DeliveryRow, at: Date): Promise<Sent> {
+/**
+ * One attempt at the message `batch` makes (its first row leads): the frozen one when a first attempt wrote
+ * it, else composed as of `at` and frozen before it is sent.
+ */
+async function attempt(store: Store, secretKey: Buffer, settings: DeliverSettings, mode: MessageMode, batch: DeliveryRow[], frozen: FrozenMessage | null, at: Date): Promise<Sent> {
+  const d = batch[0];
   let used: Channel[] | undefined;
   try {
     if (d.event === "digest") {
       return { ok: true, detail: await sendDigest(store, settings, d.dedupeKey.slice("digest:".length), at) };
     }
-    if (!d.incidentId) throw new PermanentDeliveryError(`delivery ${d.dedupeKey} has no incident`);
-    const incident = await store.incident.findUnique({ where: { id: d.incidentId } });
-    if (!incident) throw new PermanentDeliveryError(`incident ${d.incidentId} no longer exists`);
-    used = await closeTargets(store, secretKey, d);
-    const context = await alertContext(store, settings.publicUrl, incident, d.event, at, settings.s3 ?? null);
-    const details: string[] = [];
-    for (const channel of used) details.push(await send(channel, context, senders(settings)));
-    return { ok: true, detail: details.join("; "), used };
+    used = mode === "one" ? await closeTargets(store, secretKey, d) : [await channelOfDelivery(store, secretKey, d)];
+    let message = frozen;
+    if (!message) {
+      message = { mode, context: await composeMessage(store, settings, mode, batch, at), cover: batch.slice(1).map((b) => b.id), identity: identityKey(d.dedupeKey, d.attempts + 1) };
+      if (!(await freeze(store, d, message))) return { ok: false, detail: "the lease was lost before sending", used };
+    }
+    const { context, identity } = message;
+    const answers: string[] = [];
+    for (const channel of used) answers.push(await send({ ...channel, deliveryKey: identity }, context, senders(settings)));
+    return { ok: true, detail: messageDetail(mode, context, answers.join("; ")), used };
   } catch (err) {
-    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, waiting: err instanceof KeyMismatchError, used };
+    return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, elsewhere: err instanceof NotSendableHereError, used };
   }
 }
 

@@ -26,3 +26,13 @@ export function digestDue(cron: string, now: Date): DigestDue | null {
   if (now.getTime() - fireAt.getTime() > DIGEST_CATCH_UP_MS) return null;
   return { fireAt, week: isoWeek(fireAt) };
 }
+
+/**
+ * True when a claimed digest (its ISO week, when it was claimed) that no core has sent should be given up
+ * on at `now`: its week is over and the catch-up day since its claim has passed (the next week's digest
+ * takes over). A digest only a core that is gone could send (the others have no SMTP or no recipients)
+ * does not wait forever.
+ */
+export function digestExpired(week: string, claimedAt: Date, now: Date): boolean {
+  return isoWeek(now) !== week && now.getTime() - claimedAt.getTime() >= DIGEST_CATCH_UP_MS;
+}

@@ -11,7 +11,7 @@ import { claimDelivery } from "./claim.ts";
 import { digestKey } from "./delivery-key.ts";
 import { digestDue, isoWeek } from "./digest-schedule.ts";
 import { sendEmail } from "./email.ts";
-import { PermanentDeliveryError } from "./errors.ts";
+import { NotSendableHereError } from "./errors.ts";
 import { escapeHtml } from "../words/html.ts";
 import { splitEmails } from "./recipients.ts";
 import { isPaused } from "./pause.ts";
@@ -120,7 +120,8 @@ async function digestRecipients(store: Store, operatorEmails: string[]): Promise
 /** Renders the digest for a week as of now and emails it; resolves with the SMTP answer. */
 export async function sendDigest(store: Store, settings: DigestSettings, week: string, now: Date): Promise<string> {
   const to = await digestRecipients(store, settings.alertEmail);
-  if (to.length === 0) throw new PermanentDeliveryError("no digest recipients: set BORELA_ALERT_EMAIL or add an operator-level email channel");
+  // Another core (BORELA_ALERT_EMAIL set there) may have recipients: this one leaves the digest to it.
+  if (to.length === 0) throw new NotSendableHereError("no digest recipients: set BORELA_ALERT_EMAIL or add an operator-level email channel");
   const { subject, text, html } = renderDigest(await digestRows(store, now), week, settings.publicUrl);
   return sendEmail(settings, { to: to.join(","), subject, text, html });
 }

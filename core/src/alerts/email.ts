@@ -3,7 +3,7 @@
 // password never appears in either.
 import nodemailer from "nodemailer";
 import { withoutSecrets } from "../redact.ts";
-import { PermanentDeliveryError } from "./errors.ts";
+import { NotSendableHereError } from "./errors.ts";
 
 export interface SmtpSettings {
   smtpUrl: string | null;
@@ -22,7 +22,7 @@ export interface Mail {
 }
 
 export async function sendEmail(smtp: SmtpSettings, mail: Mail): Promise<string> {
-  if (!smtp.smtpUrl) throw new PermanentDeliveryError(`cannot email ${mail.to}: no SMTP server configured (set BORELA_SMTP_URL)`);
+  if (!smtp.smtpUrl) throw new NotSendableHereError(`cannot email ${mail.to}: no SMTP server configured (set BORELA_SMTP_URL)`);
   const timeout = smtp.timeoutMs ?? 10_000;
   const transport = nodemailer.createTransport({ url: smtp.smtpUrl, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
   try {

@@ -114,8 +114,6 @@ describe("retries", () => {
     ]);
     expect(afterAttempt(MAX_DELIVERY_ATTEMPTS, "[]", { ok: false, detail: "HTTP 500" }, now, 5).status).toBe("failed");
     expect(afterAttempt(1, "[]", { ok: false, detail: "no SMTP", permanent: true }, now, 5).status).toBe("failed");
-    // A channel this core's key cannot open waits for the right key: past the attempt limit, still pending.
-    expect(afterAttempt(MAX_DELIVERY_ATTEMPTS + 5, "[]", { ok: false, detail: "cannot be decrypted", waiting: true }, now, 5)).toMatchObject({ status: "pending" });
   });
 });
 
