@@ -18,6 +18,7 @@ import { pruneHeartbeats } from "../store/retention.ts";
 import { pruneHistoryOverBudget } from "../store/history-budget.ts";
 import { createDrillService, SCHEDULE_EVERY_MS } from "../drills/service.ts";
 import { createLeases } from "../store/lease-gate.ts";
+import { jobSettings } from "../store/lease-settings.ts";
 import { createAlertDispatcher } from "../alerts/dispatcher.ts";
 import { createProjectOrder } from "./project-order-cache.ts";
 
@@ -70,7 +71,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const hold: HoldSeconds = (kind) => confirmSecondsFor(kind, config.alertConfirmSeconds);
   // Several cores on one store: each periodic job runs in the one holding its lease (store/lease-gate.ts).
   // The alert passes (digest included) run in every core: the delivery ledger's unique keys dedupe them.
-  const leases = createLeases({ store: fast.leases, logger });
+  const leases = createLeases({ store: fast.leases, logger, settings: jobSettings(config) });
+  // Cores on one store run each shared job with its lease holder's settings: say so once when they differ.
+  const problems = await leases.settingsProblems().catch(() => []);
+  if (problems.length > 0) logger.warn({ problems }, `this core's settings differ from a peer's on this store: ${problems.join("; ")}`);
   const sweeper = createSweeper(fast.sweep, config.sweepIntervalSeconds, logger, hold, new Date(), leases.gate("sweep", config.sweepIntervalSeconds * 1000));
   const selfHeartbeat = config.selfHeartbeatUrl ? createSelfHeartbeat(config.selfHeartbeatUrl, logger) : null;
   if (selfHeartbeat) sweeper.onSweepCompleted(() => selfHeartbeat.ping());

@@ -11,6 +11,7 @@
 import type { Log } from "../logger.ts";
 import { leaseLengthMs, renewEveryMs } from "./lease-terms.ts";
 import { newHolderId, type CompletedRuns, type LeaseStore } from "./lease.ts";
+import { leaseSettingsProblem, type JobSettings } from "./lease-settings.ts";
 
 /** Runs `job` when this core holds (or can take) the lease; null, without running it, while a peer holds it. */
 export type LeaseGate = <T>(job: () => Promise<T>) => Promise<T | null>;
@@ -20,12 +21,16 @@ export interface Leases {
   holder: string;
   /** The gate of job `name`, which its loop runs every `periodMs` ms (the lease lasts lease-terms.ts leaseLengthMs). */
   gate(name: string, periodMs: number): LeaseGate;
+  /** Peers holding a lease with other job settings than this core's (lease-settings.ts), one line each. Errors: the store's. */
+  settingsProblems(): Promise<string[]>;
   /** Lets every lease this core holds go (a graceful stop). Store errors are logged. */
   close(): Promise<void>;
 }
 
-export function createLeases(deps: { store: LeaseStore; logger: Log; holder?: string; now?: () => Date }): Leases {
+/** settings: this core's shared-job settings (lease-settings.ts jobSettings), recorded with each lease it takes. */
+export function createLeases(deps: { store: LeaseStore; logger: Log; settings?: JobSettings; holder?: string; now?: () => Date }): Leases {
   const { store, logger } = deps;
+  const settings = deps.settings ?? {};
   const holder = deps.holder ?? newHolderId();
   const now = deps.now ?? (() => new Date());
   const held = new Set<string>();
@@ -39,7 +44,10 @@ export function createLeases(deps: { store: LeaseStore; logger: Log; holder?: st
     const outcome = await store.claim(name, holder, now(), lengthMs, pending);
     // Written with a renewal; a lost lease drops them (the peer's runs count on).
     if (done.get(name) === pending) done.delete(name);
-    if (outcome === "took") logger.info({ lease: name, holder, leaseMs: lengthMs }, "lease taken: this core runs the job");
+    if (outcome === "took") {
+      logger.info({ lease: name, holder, leaseMs: lengthMs }, "lease taken: this core runs the job");
+      await store.recordSettings(name, holder, settings).catch((err) => logger.warn({ err, lease: name }, "cannot record this core's job settings with the lease"));
+    }
     if (outcome === "held" && held.has(name)) logger.warn({ lease: name, holder }, "lease lost to another core: it runs the job now");
     if (outcome === "held") held.delete(name);
     else held.add(name);
@@ -68,6 +76,10 @@ export function createLeases(deps: { store: LeaseStore; logger: Log; holder?: st
         done.set(name, { runs: (done.get(name)?.runs ?? 0) + 1, lastAt: now() });
         return result;
       };
+    },
+    async settingsProblems() {
+      const [rows, recorded] = await Promise.all([store.list(), store.listSettings()]);
+      return rows.map((r) => leaseSettingsProblem(r, recorded.get(r.name), settings, holder, now())).filter((p): p is string => p !== null);
     },
     async close() {
       closed = true;

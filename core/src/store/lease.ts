@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { claimOutcome, type ClaimOutcome, type LeaseRow } from "./lease-terms.ts";
+import { parseHolderSettings, type HolderSettings, type JobSettings } from "./lease-settings.ts";
 import { storeTime } from "./time.ts";
 
 export type LeaseDialect = "sqlite" | "postgresql";
@@ -42,6 +43,8 @@ interface StoredRow {
 }
 
 const asDate = (v: Time): Date => (v instanceof Date ? v : new Date(v));
+/** The Setting row keeping what lease `name`'s holder recorded when it took it (lease-settings.ts). */
+const SETTINGS_PREFIX = "lease-settings:";
 
 export class LeaseStore {
   constructor(
@@ -124,6 +127,26 @@ export class LeaseStore {
       lastRunBy: r.lastRunBy,
       runs: Number(r.runs),
     }));
+  }
+
+  /** Records `holder`'s job settings for lease `name` (called when it takes the lease). Errors: the store's. */
+  async recordSettings(name: string, holder: string, settings: JobSettings): Promise<void> {
+    await this.sql.$executeRawUnsafe(
+      `INSERT INTO "Setting" ("key", "value") VALUES (${this.p(1)}, ${this.p(2)}) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"`,
+      SETTINGS_PREFIX + name,
+      JSON.stringify({ holder, settings } satisfies HolderSettings),
+    );
+  }
+
+  /** What each lease's holder recorded when it took it, by lease name. */
+  async listSettings(): Promise<Map<string, HolderSettings>> {
+    const rows = await this.sql.$queryRawUnsafe<{ key: string; value: string }[]>(`SELECT "key", "value" FROM "Setting" WHERE "key" LIKE '${SETTINGS_PREFIX}%'`);
+    const found = new Map<string, HolderSettings>();
+    for (const r of rows) {
+      const parsed = parseHolderSettings(r.value);
+      if (parsed) found.set(r.key.slice(SETTINGS_PREFIX.length), parsed);
+    }
+    return found;
   }
 
   /** SQLite keeps Prisma's DateTime text (storeTime: sorts as it reads); PostgreSQL reads the same ISO text as timestamp(3), offset ignored (UTC). */

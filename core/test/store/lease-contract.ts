@@ -70,4 +70,13 @@ export async function leaseContract(a: LeaseStore, b: LeaseStore): Promise<void>
   // Leases are per job: another name is independent.
   expect(await claimChecked(b, "drill-schedule", "core-late", t(172))).toBe("took");
   expect((await a.list()).map((r) => [r.name, r.holder])).toEqual([["drill-schedule", "core-late"], ["sweep", winner]]);
+
+  // Each taker records its job settings (lease-settings.ts): a peer reads the latest per lease.
+  await a.recordSettings("sweep", "core-x", { BORELA_SWEEP_INTERVAL_SECONDS: "15" });
+  await b.recordSettings("sweep", winner, { BORELA_SWEEP_INTERVAL_SECONDS: "5" });
+  await b.recordSettings("drill-schedule", "core-late", { BORELA_DIGEST_CRON: "0 8 * * 1" });
+  expect(Object.fromEntries(await a.listSettings())).toEqual({
+    sweep: { holder: winner, settings: { BORELA_SWEEP_INTERVAL_SECONDS: "5" } },
+    "drill-schedule": { holder: "core-late", settings: { BORELA_DIGEST_CRON: "0 8 * * 1" } },
+  });
 }

@@ -7,6 +7,7 @@ import { LeaseStore } from "../../store/lease.ts";
 import { currentHolder } from "../../store/lease-terms.ts";
 import { dialectOf } from "../../store/dialect.ts";
 import type { LeaseRow } from "../../store/lease-terms.ts";
+import { jobSettings, leaseSettingsProblem, type HolderSettings, type JobSettings } from "../../store/lease-settings.ts";
 import { drillWorkersHealth, isWorkerLease } from "../../drills/worker-seen.ts";
 
 const EventLoop = Type.Object({ p50Ms: Type.Number(), p99Ms: Type.Number(), maxMs: Type.Number(), maxSinceStartMs: Type.Number(), windowSeconds: Type.Number() });
@@ -25,6 +26,8 @@ const Lease = Type.Object({
   lastRunAt: Type.Union([Type.String(), Type.Null()]),
   lastRunBy: Type.Union([Type.String(), Type.Null()]),
   runs: Type.Number(),
+  // The holder runs the job with other settings than this core's (store/lease-settings.ts), naming them; else null.
+  problem: Type.Union([Type.String(), Type.Null()]),
 });
 // Which store the core runs on (store/open.ts): never its URL, which may hold a password.
 const StoreKind = Type.Union([Type.Literal("sqlite"), Type.Literal("postgresql")]);
@@ -73,7 +76,8 @@ export default async function healthRoutes(base: FastifyInstance) {
       // Redis down keeps the answer 200: the core still watches freshness and alerts; only drills wait (queued in the store).
       const redis = request.query.details ? await app.drills.redisHealth() : null;
       const leaseRows = request.query.details ? await readLeases(app) : [];
-      const leases = leaseDetails(leaseRows.filter((r) => !isWorkerLease(r.name)), new Date());
+      const recorded = request.query.details ? await new LeaseStore(app.store, dialectOf(app.store)).listSettings().catch(() => new Map()) : new Map();
+      const leases = leaseDetails(leaseRows.filter((r) => !isWorkerLease(r.name)), recorded, jobSettings(config), new Date());
       const drillWorkers = redis ? await drillWorkerDetails(app, leaseRows, new Date()) : null;
       const details = request.query.details
         ? { details: { store: dialectOf(app.store), storeReachable, eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds, ...sweeper.sweepDurations() }, leases, ...(redis ? { redis } : {}), ...(drillWorkers ? { drillWorkers } : {}) } }
@@ -102,8 +106,8 @@ async function drillWorkerDetails(app: FastifyInstance, rows: LeaseRow[], now: D
   }
 }
 
-/** The periodic jobs' leases as /healthz shows them. */
-function leaseDetails(rows: LeaseRow[], now: Date) {
+/** The periodic jobs' leases as /healthz shows them; `recorded`: what each holder recorded (LeaseStore.listSettings). */
+function leaseDetails(rows: LeaseRow[], recorded: Map<string, HolderSettings>, ours: JobSettings, now: Date) {
   return rows.map((r) => ({
     name: r.name,
     holder: currentHolder(r, now),
@@ -111,5 +115,6 @@ function leaseDetails(rows: LeaseRow[], now: Date) {
     lastRunAt: r.lastRunAt?.toISOString() ?? null,
     lastRunBy: r.lastRunBy,
     runs: r.runs,
+    problem: leaseSettingsProblem(r, recorded.get(r.name), ours, "", now),
   }));
 }
