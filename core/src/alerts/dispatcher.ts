@@ -9,8 +9,10 @@ import type { Config } from "../config.ts";
 import type { Log } from "../logger.ts";
 import type { Store } from "../store/db.ts";
 import type { ConfirmDelays } from "./confirm-delay.ts";
-import { deliverPending, type DeliveredAttempt } from "./deliver.ts";
+import { deliverPending, type DeliveredAttempt, type NotHere } from "./deliver.ts";
 import { planDigest } from "./digest.ts";
+import { digestDue } from "./digest-schedule.ts";
+import { passNeeded, readAlertProbe, type AlertProbe } from "./idle-probe.ts";
 import { planIncidentDeliveries } from "./plan.ts";
 import { createPlanScope } from "./plan-scope.ts";
 import { nextOutage, type Outage, type OutageEvent } from "../store/outage.ts";
@@ -57,6 +59,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
   };
   const plan = { confirm: config.alertConfirmSeconds, reminderHours: config.alertReminderHours, operatorEmails: config.alertEmail, emailReady: !!config.smtpUrl };
   const scope = createPlanScope(store);
+  const notHere: NotHere = new Map();
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<DeliveredAttempt[]> | null = null;
   // A store outage logs one line when it begins and one when it ends, not one per pass (every 2 s).
@@ -67,19 +70,26 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     if (step.began) logger.warn({ reason: step.outage?.reason }, `alert dispatch paused: the store cannot be reached (${step.outage?.reason}); no alert goes out until it answers`);
     if (step.endedAfterSeconds !== null) logger.warn({ outageSeconds: step.endedAfterSeconds }, `alert dispatch resumed: the store answers again after ${step.endedAfterSeconds} s`);
   };
+  // The probe read before the last pass that succeeded: an unchanged store and a quiet clock skip the pass.
+  let lastProbe: AlertProbe | null = null;
 
   async function pass(): Promise<DeliveredAttempt[]> {
     const at = now();
+    const probe = await readAlertProbe(store, digestCron && smtpUrl ? (digestDue(digestCron, at)?.week ?? null) : null);
+    if (!passNeeded(lastProbe, probe, at.getTime(), scope.quiet(at))) return [];
+    lastProbe = null;
     const s = await scope.next(at);
     const planned = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, plan, at, s.all ? undefined : s.projectIds) : null;
     scope.planned(s, planned?.nextDue ?? new Map());
     await planDigest(store, settings, at);
-    const done = await deliverPending(store, deps.secretKey, settings, now);
+    const done = await deliverPending(store, deps.secretKey, settings, now, notHere);
     for (const d of done) {
-      if (d.status === "taken over") logger.warn({ deliveryId: d.id, event: d.event, ok: d.ok }, "alert attempt outlasted its lease: another core took the delivery over and records it");
+      if (d.status === "left for a peer") logger.warn({ deliveryId: d.id, event: d.event, reason: d.detail }, "this core cannot send this alert: left, unattempted, for a core that can");
+      else if (d.status === "taken over") logger.warn({ deliveryId: d.id, event: d.event, ok: d.ok }, "alert attempt outlasted its lease: another core took the delivery over and records it");
       else if (d.ok) logger.info({ deliveryId: d.id, event: d.event }, "alert delivered");
       else logger.warn({ deliveryId: d.id, event: d.event, status: d.status, error: d.detail }, d.status === "failed" ? "alert delivery failed for good" : "alert delivery failed; will retry");
     }
+    lastProbe = probe;
     return done;
   }
 
