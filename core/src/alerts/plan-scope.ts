@@ -20,6 +20,8 @@ export interface PlanScope {
   next(at: Date): Promise<Scope>;
   /** After a pass over `scope` succeeded: each planned project's next due time (plan.ts's `nextDue`). */
   planned(scope: Scope, nextDue: Map<string, Date>): void;
+  /** True when the clock calls for nothing at `at`: no full pass due (first, after a failure, periodic) and no project's next notice. */
+  quiet(at: Date): boolean;
 }
 
 export function createPlanScope(store: Store, fullPassMs = FULL_PASS_MS): PlanScope {
@@ -61,6 +63,12 @@ export function createPlanScope(store: Store, fullPassMs = FULL_PASS_MS): PlanSc
       if (scope.all) due = new Map();
       else for (const projectId of scope.projectIds) due.delete(projectId);
       for (const [projectId, when] of nextDue) due.set(projectId, when.getTime());
+    },
+    quiet(at) {
+      const t = at.getTime();
+      if (unfinished || cursor === null || lastFullAt === null || t - lastFullAt >= fullPassMs || t < lastFullAt) return false;
+      for (const when of due.values()) if (when <= t) return false;
+      return true;
     },
   };
 }
