@@ -7,6 +7,10 @@ import { executeDrill } from "./execute.ts";
 import { claimDrill, reclaimExpired, renewLease } from "./leases.ts";
 import { retryDelayMs } from "./decisions.ts";
 
+// The poll's first look (both stores, index Drill(status)): ~0.1 ms of CPU where the two Prisma reads
+// below cost ~1.7 ms, every second on every core, and nearly always find nothing.
+const ANY_DRILL_SQL = `SELECT 1 AS "found" FROM "Drill" WHERE "status" IN ('queued', 'running') LIMIT 1`;
+
 export function createEmbeddedQueue(ctx: DrillContext & { logger: Logger }, workerId: string, pollMs = 1_000) {
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
@@ -15,6 +19,7 @@ export function createEmbeddedQueue(ctx: DrillContext & { logger: Logger }, work
   const notBefore = new Map<string, number>();
 
   async function next(only?: string[]): Promise<void> {
+    if (!only && (await ctx.store.$queryRawUnsafe<unknown[]>(ANY_DRILL_SQL)).length === 0) return;
     await reclaimExpired(ctx.store, ctx.config.drillDir);
     const queued = await ctx.store.drill.findMany({
       where: { status: "queued", ...(only ? { id: { in: only } } : {}) },
