@@ -4,7 +4,7 @@
 //   storeLocation(config): string      "PostgreSQL at host:port" / "SQLite at <dataDir>/borela.db" (never a password)
 //   createStoreReachability({store, location, log, timeoutMs?, cacheMs?, recheckMs?}): StoreReachability
 //     failed(err): string | null       the 503 message when err means the store cannot be reached, else null
-//     check(): Promise<Reachability>   a probe (SELECT 1, timeoutMs = 1 s) at most once per cacheMs (1 s);
+//     check(): Promise<Reachability>   a probe (SELECT 1, timeoutMs = 1 s) at most once per cacheMs (0.5 s);
 //                                      concurrent callers share one probe
 //     stop()                           ends the recheck timer (at close)
 // Logs one warn line when an outage begins ("store unreachable since …") and one when it ends ("store
@@ -54,7 +54,7 @@ export interface ReachabilityDeps {
 export function createStoreReachability(deps: ReachabilityDeps): StoreReachability {
   const { store, location, log } = deps;
   const timeoutMs = deps.timeoutMs ?? 1_000;
-  const cacheMs = deps.cacheMs ?? 1_000;
+  const cacheMs = deps.cacheMs ?? 500;
   const recheckMs = deps.recheckMs ?? 1_000;
   // SELECT 1 on SQLite never touches the file: read its schema page instead.
   const probeSql = dialectOf(store) === "sqlite" ? "SELECT count(*) FROM sqlite_master" : "SELECT 1";
