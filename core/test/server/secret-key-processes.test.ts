@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseFile } from "../../src/store/db.ts";
 import { KEY_CHECK_SETTING, keyCheckValue } from "../../src/store/secret-key-check.ts";
 import { adminApi, readRows } from "../support/admin-api.ts";
+import { cleanEnv, runBorela } from "../support/borela-cli.ts";
 import { startCoreProcess, startWorkerProcess, type CoreProcess } from "../support/core-process.ts";
 import { startPostgres, type PostgresCluster } from "../support/postgres.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
@@ -108,6 +109,7 @@ describe("one core on SQLite", () => {
     const dataDir = await dir();
     const a = await serve("sqlite-a", env(dataDir, {}));
     await sealSomething(a);
+    expect((await api(a, "POST", "/api/v1/projects", { name: "shop" })).status).toBe(201);
     await a.stop();
     const keyFile = path.join(dataDir, "secret.key");
     const original = readFileSync(keyFile, "utf8");
@@ -116,6 +118,11 @@ describe("one core on SQLite", () => {
     expect(out).toContain(`BORELA_SECRET_KEY is not set and the key file ${keyFile} does not match the key of this store`);
     expect(out).not.toContain("another-key-file");
     expect(out).not.toContain(original.trim());
+    // A CLI command on the store checks the same.
+    const drill = await runBorela(["drill", "run", "shop", "--data-dir", dataDir], { env: cleanEnv() });
+    expect(drill.code).toBe(2);
+    expect(drill.stderr).toContain("does not match the key of this store");
+    expect(drill.stderr).toContain("BORELA_SECRET_KEY");
     writeFileSync(keyFile, original);
     await (await serve("sqlite-c", env(dataDir, {}))).stop();
   }, 90_000);
