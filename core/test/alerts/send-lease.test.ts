@@ -65,7 +65,7 @@ describe("the send lease", () => {
     }
   });
 
-  it("a holder that outlasted its lease records nothing over the core that took the row over; both sends carry one identity", async () => {
+  it("a holder that outlasted its lease records nothing over the core that took the row over; both sends carry one identity and one body", async () => {
     db = await tempStore();
     receiver = await startHeldReceiver();
     await operatorWebhook(db.store, receiver.url);
@@ -88,6 +88,8 @@ describe("the send lease", () => {
     expect(bDone).toEqual([expect.objectContaining({ status: "sent", ok: true })]);
     expect(identity(receiver.received[0])).toMatch(/^borela-[0-9a-f]{32}$/);
     expect(identity(receiver.received[1])).toBe(identity(receiver.received[0]));
+    // 31 s later by the clock, still the body the first attempt sent (its durations too): one identity, one message.
+    expect(receiver.received[1].body).toBe(receiver.received[0].body);
     const [d] = await deliveriesOf(db.store, incident!.id);
     expect(d).toMatchObject({ status: "sent", attempts: 2 });
     expect(d.log.map((l) => l.attempt)).toEqual([2]);
