@@ -35,6 +35,10 @@ export const LAST_USED_EVERY_MS = 60_000;
 export const REJECTION_EVERY_MS = 30_000;
 // Another core process sharing the store sees a revocation within this long.
 export const AUTH_CACHE_MS = 2_000;
+// On PostgreSQL a verdict is kept this long (never past the token's expiresAt): the core reads the store's token
+// generation instead at most every GENERATION_EVERY_MS and drops every verdict when it moved (postgres/agent-auth.ts).
+export const GENERATION_CACHE_MS = 60_000;
+export const GENERATION_EVERY_MS = 1_000;
 const AUTH_CACHE_MAX = 10_000;
 
 /** The verdict on a token found by its hash (undefined: none); expired when expiresAt <= now. Pure. */
@@ -45,6 +49,16 @@ export function tokenVerdict(row: TokenRow | undefined, now: Date): AuthResult {
   return { ok: true, agent: { tokenId: row.id, projectId: row.projectId, heartbeatGraceSeconds: row.heartbeatGraceSeconds } };
 }
 
+/**
+ * Pure: until when (ms since the epoch) a verdict read from `row` at `now` may be used while the token generation
+ * stands still: `longMs` on, never past an accepted token's expiresAt; an unknown token only AUTH_CACHE_MS.
+ */
+export function verdictUntil(row: TokenRow | undefined, result: AuthResult, now: Date, longMs: number): number {
+  if (!result.ok && result.reason === "unknown") return now.getTime() + AUTH_CACHE_MS;
+  const until = now.getTime() + longMs;
+  return result.ok && row?.expiresAt ? Math.min(until, new Date(row.expiresAt).getTime()) : until;
+}
+
 export class TokenMemory {
   private readonly lastUsedWritten = new Map<string, number>();
   private readonly cache = new Map<string, { result: AuthResult; until: number }>();
@@ -52,17 +66,20 @@ export class TokenMemory {
   /** Counts forget() calls: a lookup begun before one must not cache what it read (it may predate a revocation). */
   epoch = 0;
 
-  /** The cached verdict for `tokenHash` while younger than AUTH_CACHE_MS; undefined otherwise. */
+  /** The cached verdict for `tokenHash` until its time (settle()); undefined otherwise. */
   cached(tokenHash: string, now: Date): AuthResult | undefined {
     const hit = this.cache.get(tokenHash);
     return hit && hit.until > now.getTime() ? hit.result : undefined;
   }
 
-  /** Records a verdict: cached anew unless it came from the cache, or its lookup began at an `epoch` before the last forget(). */
-  settle(tokenHash: string, result: AuthResult, fromCache: boolean, now: Date, epoch = this.epoch): AuthResult {
+  /**
+   * Records a verdict: cached anew until `until` (ms; default AUTH_CACHE_MS on) unless it came from the cache,
+   * or its lookup began at an `epoch` before the last forget().
+   */
+  settle(tokenHash: string, result: AuthResult, fromCache: boolean, now: Date, epoch = this.epoch, until = now.getTime() + AUTH_CACHE_MS): AuthResult {
     if (!fromCache && epoch === this.epoch) {
       if (this.cache.size >= AUTH_CACHE_MAX) this.cache.clear();
-      this.cache.set(tokenHash, { result, until: now.getTime() + AUTH_CACHE_MS });
+      this.cache.set(tokenHash, { result, until });
     }
     return result;
   }

@@ -1,9 +1,12 @@
-// Agent token authentication on PostgreSQL: the same verdicts, cache and bounded writes as the
-// SQLite one (token-memory.ts). Lookups missing the cache in one tick share one query (hash = ANY),
+// Agent token authentication on PostgreSQL: the same verdicts and bounded writes as the SQLite one
+// (token-memory.ts), but verdicts kept GENERATION_CACHE_MS (an agent comes back every 30 s: with a 2 s cache
+// nearly every heartbeat read its token) while the store's token generation, read at most every
+// GENERATION_EVERY_MS (token-generation.ts), stands still: a revocation at any core drops them. Lookups missing the cache in one tick share one query (hash = ANY),
 // and the lastUsedAt writes due in one TOUCH_WINDOW_MS (rejectedAt: in one tick) one UPDATE, not awaited (advisory: a
 // failed one is tried again with the token's next lookup); concurrent lookups of one hash share its query.
 import type pg from "pg";
-import { RememberedTokens, tokenVerdict, type AuthResult, type TokenRow } from "../token-memory.ts";
+import { GENERATION_CACHE_MS, GENERATION_EVERY_MS, RememberedTokens, tokenVerdict, verdictUntil, type AuthResult, type TokenRow } from "../token-memory.ts";
+import { TokenGeneration } from "./token-generation.ts";
 import type { AgentAuthPart } from "../fast-path-types.ts";
 import { PG_AUTH_SQL } from "./sql.ts";
 import { pgTime } from "./pool.ts";
@@ -17,22 +20,30 @@ export class PostgresAgentAuth extends RememberedTokens implements AgentAuthPart
   /** Hashes waiting for the next lookup query, each with the promise its callers share. */
   private waiting = new Map<string, { promise: Promise<TokenRow | undefined>; resolve(row: TokenRow | undefined): void; reject(err: unknown): void }>();
 
-  constructor(private readonly pool: pg.Pool) {
+  private readonly generation: TokenGeneration;
+
+  constructor(private readonly pool: pg.Pool, generationEveryMs = GENERATION_EVERY_MS) {
     super();
+    this.generation = new TokenGeneration(pool, generationEveryMs);
   }
 
-  /** `tokenHash`: SHA-256 hex of the bearer token. Cached for AUTH_CACHE_MS. Rejects with the query's error. */
+  /**
+   * `tokenHash`: SHA-256 hex of the bearer token. Cached up to GENERATION_CACHE_MS (never past the token's
+   * expiresAt) while the token generation stands still. Rejects with the query's error.
+   */
   async authenticate(tokenHash: string, now = new Date()): Promise<AuthResult> {
+    if (await this.generation.moved(now.getTime())) this.memory.forget();
     const cached = this.memory.cached(tokenHash, now);
     const epoch = this.memory.epoch;
-    const result = cached ?? tokenVerdict(await this.row(tokenHash), now);
+    const row = cached ? undefined : await this.row(tokenHash);
+    const result = cached ?? tokenVerdict(row, now);
     if (!cached && result.ok && this.memory.touchDue(result.agent.tokenId, now)) {
       this.memory.touched(result.agent.tokenId, now);
       this.stamp("touchTokens", result.agent.tokenId, now);
     }
     const rejected = this.memory.rejectionDue(result, now);
     if (rejected) this.stamp("rejectTokens", rejected, now);
-    return this.memory.settle(tokenHash, result, cached !== undefined, now, epoch);
+    return this.memory.settle(tokenHash, result, cached !== undefined, now, epoch, verdictUntil(row, result, now, GENERATION_CACHE_MS));
   }
 
   /** Queues a token's lastUsedAt or rejectedAt (claimed in the memory by the caller, so bounded per token). */
