@@ -255,4 +255,22 @@ describe("the sweep's store, SQLite and PostgreSQL alike", () => {
       row: { key: "sweep:last-completed", value: "2026-03-01T10:00:15.000+00:00" },
     });
   });
+
+  it("the regained sight: the latest `since` any core stored is read with its blindFrom; an earlier one never moves it back", async () => {
+    const t = (s: string) => new Date(`2026-03-01T10:00:${s}.000Z`);
+    const r = await same("sights", async ({ db, store, peer }) => {
+      const none = await store.sight.latest();
+      await store.sight.record({ blindFrom: t("00"), since: t("20") });
+      const first = await peer.sight.latest();
+      await peer.sight.record({ blindFrom: t("01"), since: t("21") });
+      await store.sight.record({ blindFrom: null, since: t("05") });
+      return { none, first, latest: await store.sight.latest(), row: await db.setting.findUnique({ where: { key: "sweep:watching-since" } }) };
+    });
+    expect(r).toEqual({
+      none: null,
+      first: { blindFrom: t("00"), since: t("20") },
+      latest: { blindFrom: t("01"), since: t("21") },
+      row: { key: "sweep:watching-since", value: "2026-03-01T10:00:21.000+00:00 2026-03-01T10:00:01.000+00:00" },
+    });
+  });
 });
