@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient as PgPrismaClient } from "../../src/generated/prisma-pg/client.ts";
 import { databaseFile, openStore } from "../../src/store/db.ts";
 import { unreachableReason } from "../../src/store/unreachable.ts";
+import { openPool } from "../../src/store/postgres/pool.ts";
 import { freePort } from "../support/ports.ts";
 import { startPostgres, type PostgresCluster } from "../support/postgres.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
@@ -86,6 +87,22 @@ describe("PostgreSQL: a running cluster", () => {
       await client.end().catch(() => {});
     }
   }, 30_000);
+
+  it("the hot path's pool survives its checked-out connection being ended between round trips; the next query there is unreachable", async () => {
+    // Without a listener on the checked-out client, pg emits the server's FATAL as an uncaught 'error' and the core exits.
+    const pool = openPool(url, 1);
+    const client = await pool.connect();
+    try {
+      await client.query("SELECT 1");
+      await terminateOthers();
+      await new Promise((r) => setTimeout(r, 300));
+      const err = await caught(() => client.query("SELECT 1"));
+      expect(unreachableReason(err)).not.toBeNull();
+    } finally {
+      client.release(true);
+      await pool.end();
+    }
+  });
 
   it("a pool with no free connection within its timeout is unreachable", async () => {
     const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 200 });

@@ -20,6 +20,10 @@ export function openPool(url: string, max: number): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000, pipeline: true });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
+  // Nor a checked-out one's: pg-pool listens only while a client is idle, and a server shutting down (57P01)
+  // between a transaction's round trips reaches the client with no query to fail. The next query on it
+  // rejects instead (unreachable.ts: "Client has encountered a connection error"), and the caller handles that.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 
