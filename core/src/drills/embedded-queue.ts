@@ -6,6 +6,7 @@ import type { DrillContext } from "./run-drill.ts";
 import { executeDrill } from "./execute.ts";
 import { claimDrill, reclaimExpired, renewLease } from "./leases.ts";
 import { retryDelayMs } from "./decisions.ts";
+import { createOutageLog } from "../store/outage.ts";
 
 // The poll's first look (both stores, index Drill(status)): ~0.1 ms of CPU where the two Prisma reads
 // below cost ~1.7 ms, every second on every core, and nearly always find nothing.
@@ -14,6 +15,8 @@ const ANY_DRILL_SQL = `SELECT 1 AS "found" FROM "Drill" WHERE "status" IN ('queu
 export function createEmbeddedQueue(ctx: DrillContext & { logger: Logger }, workerId: string, pollMs = 1_000) {
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
+  // A store outage: one line when it begins and one when it ends, not an error with a stack every poll.
+  const outages = createOutageLog(ctx.logger, "drill queue");
   let stopped = false;
   // A drill that could not reach storage waits before its next attempt (kept in memory: a restart retries at once).
   const notBefore = new Map<string, number>();
@@ -44,7 +47,10 @@ export function createEmbeddedQueue(ctx: DrillContext & { logger: Logger }, work
   /** Runs queued drills (only the given ones when named); a tick already under way is joined instead. */
   function tick(only?: string[]): Promise<void> {
     current ??= next(only)
-      .catch((err) => ctx.logger.error({ err }, "drill queue failed"))
+      .then(() => outages.ok())
+      .catch((err) => {
+        if (!outages.failed(err)) ctx.logger.error({ err }, "drill queue failed");
+      })
       .finally(() => (current = null));
     return current;
   }

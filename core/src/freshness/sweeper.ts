@@ -14,6 +14,7 @@ import type { LeaseGate } from "../store/lease-gate.ts";
 import { SweepDurations } from "./sweep-durations.ts";
 import { blindAfterMs, type Sight } from "./watching-since.ts";
 import { createSightKeeper } from "./sight-keeper.ts";
+import { createOutageLog } from "../store/outage.ts";
 
 /** Seconds a condition must stay away before its incident resolves, per kind. */
 export type HoldSeconds = (kind: SweptKind) => number;
@@ -78,6 +79,8 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, logger: Log, hold: HoldSeconds = () => 0, startedAt = new Date(), gate?: LeaseGate) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
+  // A store outage: one line when it begins and one when it ends, not an error with a stack every interval.
+  const outages = createOutageLog(logger, "freshness sweep");
   const queued = new Set<string>();
   let draining: Promise<void> | null = null;
   const listeners: StatusListener[] = [];
@@ -122,10 +125,10 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
     // A blind core checks its sight even while a peer holds the sweep (its evaluations judge too).
     running ??= (sight.blind ? sightsAt(new Date()) : Promise.resolve([]))
       .then(() => (gate ? gate(sweepDue) : sweepDue()))
-      .then(() => undefined)
+      .then(() => outages.ok())
       .catch((err) => {
         sight.failed();
-        logger.error({ err }, "freshness sweep failed");
+        if (!outages.failed(err)) logger.error({ err }, "freshness sweep failed");
       })
       .finally(() => {
         running = null;
@@ -141,9 +144,10 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
       const now = new Date();
       await sightsAt(now)
         .then((sights) => sweepBatch(store, ids, now, hold, changed, sights))
+        .then(() => outages.ok())
         .catch((err) => {
           sight.failed();
-          logger.error({ err, projects: ids.length }, "freshness sweep failed");
+          if (!outages.failed(err)) logger.error({ err, projects: ids.length }, "freshness sweep failed");
         });
       if (queued.size > 0) await yieldToLoop();
     }

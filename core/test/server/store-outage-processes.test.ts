@@ -4,7 +4,8 @@
 // - /healthz answers 503 store_unavailable on both cores within 2 s of the stop (was: 200 until the sweep went
 //   stale, and the two cores disagreed), 200 again within 5 s of the start;
 // - each core logs one "store unreachable since" and one "store reachable again" line, and its alert
-//   dispatcher one "paused" line and no per-pass failures; the URL's password shows in no answer and no log.
+//   dispatcher one "paused" line, its sweeper and drill queue at most one, and none a per-pass failure; the
+//   URL's password shows in no answer and no log.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminApi } from "../support/admin-api.ts";
 import { heartbeat } from "../support/core-server.ts";
@@ -56,7 +57,9 @@ const healthz = (core: Core) => get(core, "/healthz?details=true");
 async function allHealthz(status: 200 | 503, timeoutMs: number): Promise<number> {
   const start = Date.now();
   const answered = (h: { status: number; body: any }) => h.status === status && (status === 200 || h.body.error === "store_unavailable");
-  await waitFor(async () => (await Promise.all(cores.map(healthz))).every(answered), { timeoutMs, intervalMs: 100, what: `/healthz ${status} on every core` });
+  await waitFor(async () => (await Promise.all(cores.map(healthz))).every(answered), { timeoutMs, intervalMs: 100, what: `/healthz ${status} on every core` }).catch((err) => {
+    throw new Error(`${(err as Error).message}\n${cores.map((c) => `--- ${c.name} (alive: ${c.alive()})\n${c.output()}`).join("\n")}`);
+  });
   return Date.now() - start;
 }
 
@@ -108,6 +111,11 @@ describe("PostgreSQL stopped and started under two cores", () => {
       expect(count(/store reachable again after \d+ s/g), `${core.name}:\n${out}`).toBe(1);
       expect(count(/alert dispatch paused/g), `${core.name}:\n${out}`).toBe(1);
       expect(count(/alert dispatch failed/g), `${core.name}:\n${out}`).toBe(0);
+      // The other timers: at most one line each way, no error with a Prisma excerpt per pass.
+      expect(count(/freshness sweep paused/g), `${core.name}:\n${out}`).toBeLessThanOrEqual(1);
+      expect(count(/freshness sweep failed/g), `${core.name}:\n${out}`).toBe(0);
+      expect(count(/drill queue paused/g), `${core.name}:\n${out}`).toBeLessThanOrEqual(1);
+      expect(count(/drill queue failed/g), `${core.name}:\n${out}`).toBe(0);
       expect(count(/"request failed"/g), `${core.name}:\n${out}`).toBe(0);
       expect(out).not.toContain(PASSWORD);
     }
