@@ -17,7 +17,7 @@ import { channelOfDelivery } from "./recipients.ts";
 import { isCatchUp, leaseCatchUp } from "./catch-up.ts";
 import { leaseDelivery, renewLeases } from "./claim.ts";
 import { groupKey, type GroupMember } from "./grouping.ts";
-import { coveredByText, freezeMessage, identityKey, isFrozen, mayHaveArrived, readMessage, type FrozenMessage, type MessageMode } from "./frozen-message.ts";
+import { coveredByText, freezeMessage, identityKey, isFrozen, mayHaveArrived, readMessage, samePlan, type FrozenMessage, type MessageMode } from "./frozen-message.ts";
 import { digestExpired } from "./digest-schedule.ts";
 import { countDelivery } from "../metrics/counters.ts";
 import { boundChannel, raisedTargets, usedColumns } from "./pager-closes.ts";
@@ -104,7 +104,11 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
     // A row another row's message tells is sent, retried and settled with that row while it is unsent.
     if (stored && !isFrozen(stored) && (await leadUnsent(store, stored.coveredBy))) continue;
     if (await waitsForEarlier(store, d)) continue;
-    const frozen = isFrozen(stored) ? stored : null;
+    const stored0 = isFrozen(stored) ? stored : null;
+    // After the receiver refused the stored message it holds nothing under its identity: the message may be
+    // composed anew (a catch-up now, say), under an identity of its own. Otherwise it is re-sent as stored.
+    const refused = stored0 !== null && d.lastError !== null && !mayHaveArrived(d.lastError);
+    const frozen = refused ? null : stored0;
     const catchUp = !frozen && (await isCatchUp(store, d));
     // Each lease starts when it is taken, not when the pass began: a pass of slow sends must not hand out
     // leases that have already run out (another core would send the same row at once).
@@ -118,13 +122,16 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
         ? [d, ...(await leaseCatchUp(store, d, now(), SEND_LEASE_MS))]
         : [d, ...(await leaseGroup(store, d, rows, members, taken, now()))];
     const mode: MessageMode = frozen?.mode ?? (catchUp ? "missed" : batch.length > 1 ? "group" : "one");
+    // A refused message that would say the same again goes again as it was, under its identity.
+    const message = frozen ?? (stored0 && samePlan(stored0, mode, batch.slice(1).map((b) => b.id)) ? stored0 : null);
+    const identity = stored0 ? identityKey(d.dedupeKey, d.attempts + 1) : d.dedupeKey;
     for (const b of batch) taken.add(b.id);
     const held = batch.map((b) => ({ id: b.id, attempts: b.attempts + 1 }));
     const renewal = setInterval(() => void renewLeases(store, held, now(), SEND_LEASE_MS).catch(() => undefined), SEND_RENEW_MS);
     renewal.unref();
     let outcome: Sent;
     try {
-      outcome = await attempt(store, secretKey, settings, mode, batch, frozen, now());
+      outcome = await attempt(store, secretKey, settings, { mode, batch, message, identity }, now());
     } finally {
       clearInterval(renewal);
     }
@@ -134,10 +141,8 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
     }
     for (const b of batch) {
       const update = afterAttempt(b.attempts + 1, b.log, outcome, now(), settings.retrySeconds);
-      // A message the receiver refused is not re-sent as it was: the next attempt composes it anew (frozen-message.ts).
-      const refused = !outcome.ok && !mayHaveArrived(outcome.detail) ? { message: null } : {};
       // Recorded only while this process still holds the lease: a row another core took over is its to record.
-      const { count } = await store.delivery.updateMany({ where: { id: b.id, status: "sending", attempts: b.attempts + 1 }, data: { ...update, ...refused, ...usedData(secretKey, outcome.used, b.event) } });
+      const { count } = await store.delivery.updateMany({ where: { id: b.id, status: "sending", attempts: b.attempts + 1 }, data: { ...update, ...usedData(secretKey, outcome.used, b.event) } });
       if (count === 0) {
         done.push({ id: b.id, event: b.event, ok: outcome.ok, detail: outcome.detail, status: "taken over" });
         continue;
@@ -272,11 +277,20 @@ async function waitsForEarlier(store: Store, d: DeliveryRow): Promise<boolean> {
   });
 }
 
+/** What one attempt sends: the rows it tells (the first leads), the stored message to re-send or null to compose one, under `identity`. */
+interface Planned {
+  mode: MessageMode;
+  batch: DeliveryRow[];
+  message: FrozenMessage | null;
+  identity: string;
+}
+
 /**
- * One attempt at the message `batch` makes (its first row leads): the frozen one when a first attempt wrote
- * it, else composed as of `at` and frozen before it is sent.
+ * One attempt at the message `plan.batch` makes: the stored one, or one composed as of `at` and stored
+ * (frozen) before it is sent.
  */
-async function attempt(store: Store, secretKey: Buffer, settings: DeliverSettings, mode: MessageMode, batch: DeliveryRow[], frozen: FrozenMessage | null, at: Date): Promise<Sent> {
+async function attempt(store: Store, secretKey: Buffer, settings: DeliverSettings, plan: Planned, at: Date): Promise<Sent> {
+  const { mode, batch, identity } = plan;
   const d = batch[0];
   let used: Channel[] | undefined;
   try {
@@ -284,15 +298,14 @@ async function attempt(store: Store, secretKey: Buffer, settings: DeliverSetting
       return { ok: true, detail: await sendDigest(store, settings, d.dedupeKey.slice("digest:".length), at) };
     }
     used = mode === "one" ? await closeTargets(store, secretKey, d) : [await channelOfDelivery(store, secretKey, d)];
-    let message = frozen;
+    let message = plan.message;
     if (!message) {
-      message = { mode, context: await composeMessage(store, settings, mode, batch, at), cover: batch.slice(1).map((b) => b.id), identity: identityKey(d.dedupeKey, d.attempts + 1) };
+      message = { mode, context: await composeMessage(store, settings, mode, batch, at), cover: batch.slice(1).map((b) => b.id), identity };
       if (!(await freeze(store, d, message))) return { ok: false, detail: "the lease was lost before sending", used };
     }
-    const { context, identity } = message;
     const answers: string[] = [];
-    for (const channel of used) answers.push(await send({ ...channel, deliveryKey: identity }, context, senders(settings)));
-    return { ok: true, detail: messageDetail(mode, context, answers.join("; ")), used };
+    for (const channel of used) answers.push(await send({ ...channel, deliveryKey: message.identity }, message.context, senders(settings)));
+    return { ok: true, detail: messageDetail(mode, message.context, answers.join("; ")), used };
   } catch (err) {
     return { ok: false, detail: (err as Error).message, permanent: err instanceof PermanentDeliveryError, elsewhere: err instanceof NotSendableHereError, used };
   }

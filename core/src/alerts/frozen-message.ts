@@ -57,7 +57,7 @@ export function isFrozen(m: FrozenMessage | CoveredBy | null): m is FrozenMessag
 /**
  * What the identity of a message composed at attempt `attempt` (1 = the first) of the row `dedupeKey`
  * derives from: the dedupe key itself the first time, as every earlier version sent it; a message composed
- * anew after a failed attempt gets "<key>#<attempt>", so an identity never names two different messages.
+ * anew after a refused attempt gets "<key>#<attempt>", so an identity never names two different messages.
  */
 export function identityKey(dedupeKey: string, attempt: number): string {
   return attempt <= 1 ? dedupeKey : `${dedupeKey}#${attempt}`;
@@ -66,9 +66,15 @@ export function identityKey(dedupeKey: string, attempt: number): string {
 /**
  * Whether a failed attempt (its logged detail) may still have reached the receiver: no answer in time, a
  * connection cut mid-request, an SMTP failure other than a refusal. The next attempt then re-sends the
- * frozen message. A receiver's own error answer ("answered HTTP 503", every recipient rejected) or a refused
- * connection means it holds nothing under that identity: the next attempt composes anew (identityKey).
+ * stored message. A receiver's own error answer ("answered HTTP 503", every recipient rejected) or a refused
+ * connection means it holds nothing under that identity: a message that would now say something else (a
+ * catch-up of incidents over since) is composed anew, under a new identity (identityKey).
  */
 export function mayHaveArrived(detail: string): boolean {
   return !/answered HTTP \d{3}|ECONNREFUSED|rejected every recipient/.test(detail);
+}
+
+/** True when a message composed now (mode, the ids of the other rows it would cover) is the stored one's plan. */
+export function samePlan(m: FrozenMessage, mode: MessageMode, cover: string[]): boolean {
+  return m.mode === mode && m.cover.length === cover.length && cover.every((id) => m.cover.includes(id));
 }

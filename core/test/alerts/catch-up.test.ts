@@ -152,6 +152,7 @@ describe("catching up after a channel could not send", () => {
     }
     const failures = receiver.received.length;
     expect(failures).toBeGreaterThan(0);
+    const refused = receiver.received;
     await receiver.close();
     receiver = await startWebhookReceiver();
     await store.alertChannel.updateMany({ where: { projectId: hooked.projectId }, data: { target: receiver.url } });
@@ -160,6 +161,11 @@ describe("catching up after a channel could not send", () => {
     expect(receiver.received).toHaveLength(1);
     const body = JSON.parse(receiver.received[0].body);
     expect(body).toMatchObject({ event: "summary", subject: "[Borela] hooked: 3 incidents opened and resolved before they could be announced" });
+    // Messages composed anew as incidents ended got keys of their own: every key, refused or taken, names one body.
+    const bodies = new Map<string, Set<string>>();
+    for (const h of [...refused, ...receiver.received]) bodies.set(String(h.headers["idempotency-key"]), (bodies.get(String(h.headers["idempotency-key"])) ?? new Set()).add(h.body));
+    expect([...bodies.values()].every((b) => b.size === 1)).toBe(true);
+    expect(bodies.size).toBeGreaterThan(1);
     expect(body.incidents.map((i: { event: string; kind: string; reason: string; durationSeconds: number }) => [i.event, i.kind, i.reason, i.durationSeconds])).toEqual([
       ["missed", "error", "Litestream: access denied (0)", 120],
       ["missed", "error", "Litestream: access denied (1)", 120],

@@ -1,7 +1,7 @@
 // The stored message of a delivery (frozen-message.ts): read back with its dates, the identity a message
 // composed anew gets, and which failures may have reached the receiver (then the same body goes again).
 import { describe, expect, it } from "vitest";
-import { coveredByText, freezeMessage, identityKey, isFrozen, mayHaveArrived, readMessage } from "../../src/alerts/frozen-message.ts";
+import { coveredByText, freezeMessage, identityKey, isFrozen, mayHaveArrived, readMessage, samePlan } from "../../src/alerts/frozen-message.ts";
 import type { AlertContext } from "../../src/alerts/alert-context.ts";
 
 const at = new Date("2026-11-30T08:00:00.123Z");
@@ -35,6 +35,14 @@ describe("frozen messages", () => {
   it("a message composed anew after a failed attempt gets an identity of its own", () => {
     expect(identityKey("inc1:ch1:opened:0", 1)).toBe("inc1:ch1:opened:0");
     expect(identityKey("inc1:ch1:opened:0", 3)).toBe("inc1:ch1:opened:0#3");
+  });
+
+  it("a refused message is composed anew only when it would say something else", () => {
+    const m = { mode: "group" as const, context, cover: ["d2", "d3"], identity: "k" };
+    expect(samePlan(m, "group", ["d3", "d2"])).toBe(true);
+    expect(samePlan(m, "group", ["d2"])).toBe(false);
+    expect(samePlan(m, "group", ["d2", "d3", "d4"])).toBe(false);
+    expect(samePlan(m, "missed", ["d2", "d3"])).toBe(false);
   });
 
   it("only a receiver's own refusal lets the next attempt compose anew", () => {
