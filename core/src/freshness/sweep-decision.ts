@@ -26,7 +26,7 @@ export function decideSweep(input: SweepInput, now: Date, hold: (kind: SweptKind
   // The watcher's blindness is no silence of the agent's: only the deadline moves, to the grace's end.
   const excused = projectExcusedBy(project, seen, now);
   if (excused) {
-    const graceEndsAt = new Date(excused.since.getTime() + project.heartbeatGraceSeconds * 1000 + 1);
+    const graceEndsAt = new Date(excused.sight.since.getTime() + excused.graceSeconds * 1000 + 1);
     const deadline = nextSweepAt({ ...project, databases }, input.openIncidents, [], now, hold, graceEndsAt);
     return { plan: { incidents: [], project: null, databases: [], deadline }, result: { status: project.status, previous: project.status } };
   }

@@ -5,14 +5,16 @@
 // of theirs. Like healthchecks.io after its own downtime, a project the gap caught gets a fresh heartbeat
 // grace measured from the moment sight returned before it is judged; its queued heartbeats arrive in it.
 //
-// The rule, for a signal last heard at L with grace G (project: its latest heartbeat or ping; a
-// database: its latest report's time), and a sight {blindFrom B, since S} at `now`:
+// The rule, for a signal last heard at L with grace G (project: its heartbeat and its ping, none heard
+// since S; a database: its latest report's time), and a sight {blindFrom B, since S} at `now`:
 //   excused  iff  L < S  and  now <= S + G  and  (B is null  or  L + G > B)
 // i.e. only a silence whose deadline (L + G) fell after the watcher last saw (inside the gap, or later)
 // waits; a silence whose deadline fell before the gap began was judged then and is judged as usual (an
 // open incident stays open, the project stays silent). B is null when unknown (a core's own start): every
 // project heard from before the start waits, and an excused project is left as it was, so an incident
 // already open stays open. A real silence is still found one grace after S, its duration from L.
+// For a Litestream ping, G is one ping interval plus the grace, as its silence is judged (agentless.ts).
+import { pingSilentAfterSeconds } from "./agentless.ts";
 
 /** Sight regained at `since` after a blind gap that began at `blindFrom` (null: unknown, a core's start). */
 export interface Sight {
@@ -42,13 +44,23 @@ export function excusingSight(last: Date | null, graceSeconds: number, sights: r
 }
 
 /**
- * The sight that keeps the project from being judged at `now`, or null: judged as usual. Its signal is
- * its latest heartbeat or ping; a project never heard from is judged as usual (no silence to excuse).
+ * What keeps the project from being judged at `now`: the excusing sight and the window it grants (seconds
+ * from its `since`: the heartbeat grace, or for a Litestream ping one ping interval plus it, as silence is
+ * judged, agentless.ts), or null: judged as usual. A project never heard from, or heard from (heartbeat or
+ * ping) since sight returned, is judged as usual.
  */
-export function projectExcusedBy(p: LastSignal, sights: readonly Sight[], now: Date): Sight | null {
-  const times = [p.lastHeartbeatAt, p.lastPingAt ?? null].filter((t): t is Date => t !== null);
-  if (times.length === 0) return null;
-  return excusingSight(new Date(Math.max(...times.map((t) => t.getTime()))), p.heartbeatGraceSeconds, sights, now);
+export function projectExcusedBy(p: LastSignal, sights: readonly Sight[], now: Date): { sight: Sight; graceSeconds: number } | null {
+  const signals: [Date, number][] = [];
+  if (p.lastHeartbeatAt) signals.push([p.lastHeartbeatAt, p.heartbeatGraceSeconds]);
+  if (p.lastPingAt) signals.push([p.lastPingAt, pingSilentAfterSeconds(p.heartbeatGraceSeconds)]);
+  let best: { sight: Sight; graceSeconds: number } | null = null;
+  for (const [last, graceSeconds] of signals) {
+    const sight = excusingSight(last, graceSeconds, sights, now);
+    if (sight && (!best || sight.since > best.sight.since)) best = { sight, graceSeconds };
+  }
+  if (!best) return null;
+  const since = best.sight.since.getTime();
+  return signals.some(([last]) => last.getTime() >= since) ? null : best;
 }
 
 /**

@@ -36,9 +36,14 @@ describe("excusingSight", () => {
     expect(heardFromForJudging(at(60), [outage], 30, at(170))).toEqual(at(60));
   });
 
-  it("a project's signal is its latest heartbeat or ping", () => {
-    expect(projectExcusedBy({ lastHeartbeatAt: at(40), lastPingAt: at(95), heartbeatGraceSeconds: 30 }, [outage], at(161))).toBe(outage);
+  it("a project's signals are its heartbeat (grace) and its Litestream ping (one ping interval + grace)", () => {
+    expect(projectExcusedBy({ lastHeartbeatAt: at(95), lastPingAt: null, heartbeatGraceSeconds: 30 }, [outage], at(161))).toEqual({ sight: outage, graceSeconds: 30 });
     expect(projectExcusedBy({ lastHeartbeatAt: at(40), lastPingAt: null, heartbeatGraceSeconds: 30 }, [outage], at(161))).toBeNull();
+    // A ping at 20 s: silent after 20 + 60 + 30 = 110, inside the gap; waits until 160 + 90 s.
+    expect(projectExcusedBy({ lastHeartbeatAt: null, lastPingAt: at(20), heartbeatGraceSeconds: 30 }, [outage], at(250))).toEqual({ sight: outage, graceSeconds: 90 });
+    expect(projectExcusedBy({ lastHeartbeatAt: null, lastPingAt: at(20), heartbeatGraceSeconds: 30 }, [outage], at(251))).toBeNull();
+    // Heard from since sight returned: judged as usual.
+    expect(projectExcusedBy({ lastHeartbeatAt: at(95), lastPingAt: at(165), heartbeatGraceSeconds: 30 }, [outage], at(170))).toBeNull();
   });
 });
 
