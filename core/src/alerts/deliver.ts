@@ -17,7 +17,8 @@ import { channelOfDelivery } from "./recipients.ts";
 import { isCatchUp, leaseCatchUp } from "./catch-up.ts";
 import { leaseDelivery, renewLeases } from "./claim.ts";
 import { groupKey, type GroupMember } from "./grouping.ts";
-import { coveredByText, freezeMessage, identityKey, isFrozen, mayHaveArrived, readMessage, samePlan, type FrozenMessage, type MessageMode } from "./frozen-message.ts";
+import { identityKey, isFrozen, mayHaveArrived, readMessage, samePlan, type FrozenMessage, type MessageMode } from "./frozen-message.ts";
+import { DIGEST_EXPIRED, NOT_HERE_MAX, expireDigest, freeze, leadUnsent, leaseRows, release, type NotHere } from "./delivery-rows.ts";
 import { digestExpired } from "./digest-schedule.ts";
 import { countDelivery } from "../metrics/counters.ts";
 import { boundChannel, raisedTargets, usedColumns } from "./pager-closes.ts";
@@ -63,17 +64,6 @@ function orderOf(dedupeKey: string): number {
 
 export type DeliveryRow = Awaited<ReturnType<Store["delivery"]["findFirstOrThrow"]>>;
 
-/** How long a core leaves a delivery it cannot send (NotSendableHereError) before it looks at it again. */
-export const NOT_HERE_MS = 60_000;
-// Rows remembered as not sendable here; beyond this the memory starts over (each is then tried once more).
-const NOT_HERE_MAX = 10_000;
-
-/**
- * The deliveries this process cannot send (id → until when, ms since the epoch): skipped until then, so a
- * peer that can send them takes them. Owned by the dispatcher, kept across passes.
- */
-export type NotHere = Map<string, number>;
-
 /**
  * One pass: every due delivery gets one attempt under a lease. A delivery this core cannot send (no SMTP,
  * no digest recipients, not the key that sealed its channel) is released untouched and left to a peer for
@@ -117,7 +107,7 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
     // channel still owes about incidents that are already over, or the same news about other databases of
     // the project due in this pass (grouping.ts).
     const batch = frozen
-      ? [d, ...(await leaseRows(store, frozen.cover, now()))]
+      ? [d, ...(await leaseRows(store, frozen.cover, now(), SEND_LEASE_MS))]
       : catchUp
         ? [d, ...(await leaseCatchUp(store, d, now(), SEND_LEASE_MS))]
         : [d, ...(await leaseGroup(store, d, rows, members, taken, now()))];
@@ -136,7 +126,7 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
       clearInterval(renewal);
     }
     if (outcome.elsewhere) {
-      done.push(...(await release(store, batch, outcome, notHere, now())));
+      done.push(...(await release(store, batch, outcome.detail, notHere, now())));
       continue;
     }
     for (const b of batch) {
@@ -153,64 +143,6 @@ export async function deliverPending(store: Store, secretKey: Buffer, settings: 
     }
   }
   return done;
-}
-
-const DIGEST_EXPIRED = "expired: no core that could send it (BORELA_SMTP_URL and digest recipients) ran during its week";
-
-async function expireDigest(store: Store, d: DeliveryRow): Promise<boolean> {
-  const { count } = await store.delivery.updateMany({ where: { id: d.id, status: d.status, attempts: d.attempts }, data: { status: "failed", lastError: DIGEST_EXPIRED } });
-  return count === 1;
-}
-
-/**
- * Gives rows this core could not send back as they were (pending, attempts and time unchanged: no attempt
- * counted, a peer takes them at once), remembered in notHere. Reported once per row while remembered.
- */
-async function release(store: Store, batch: DeliveryRow[], outcome: Sent, notHere: NotHere, at: Date): Promise<DeliveredAttempt[]> {
-  const out: DeliveredAttempt[] = [];
-  for (const b of batch) {
-    await store.delivery.updateMany({
-      where: { id: b.id, status: "sending", attempts: b.attempts + 1 },
-      data: { status: "pending", attempts: b.attempts, nextAttemptAt: b.nextAttemptAt, lastError: outcome.detail },
-    });
-    if (!notHere.has(b.id)) out.push({ id: b.id, event: b.event, ok: false, detail: outcome.detail, status: "left for a peer" });
-    notHere.set(b.id, at.getTime() + NOT_HERE_MS);
-  }
-  return out;
-}
-
-/** True while the row whose message covers another is still to be sent (pending or sending). */
-async function leadUnsent(store: Store, leadId: string): Promise<boolean> {
-  return (await store.delivery.count({ where: { id: leadId, status: { in: ["pending", "sending"] } } })) > 0;
-}
-
-// Ids per query: under SQLite's 999 bound parameters.
-const ID_CHUNK = 500;
-
-/** Leases the rows of `ids` that are still unsent and not held by a live lease (a frozen message's cover). */
-async function leaseRows(store: Store, ids: string[], at: Date): Promise<DeliveryRow[]> {
-  const leased: DeliveryRow[] = [];
-  for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    const rows = await store.delivery.findMany({ where: { id: { in: ids.slice(i, i + ID_CHUNK) }, status: { in: ["pending", "sending"] } } });
-    for (const r of rows) {
-      if (r.status === "sending" && r.nextAttemptAt > at) continue;
-      if (await leaseDelivery(store, r, at, SEND_LEASE_MS)) leased.push(r);
-    }
-  }
-  return leased;
-}
-
-/**
- * Writes the message about to be sent into the lead row (while this process holds its lease) and marks
- * the other rows as told by it. False when the lead's lease was lost: nothing is sent then.
- */
-async function freeze(store: Store, d: DeliveryRow, m: FrozenMessage): Promise<boolean> {
-  const { count } = await store.delivery.updateMany({ where: { id: d.id, status: "sending", attempts: d.attempts + 1 }, data: { message: freezeMessage(m) } });
-  if (count === 0) return false;
-  for (let i = 0; i < m.cover.length; i += ID_CHUNK) {
-    await store.delivery.updateMany({ where: { id: { in: m.cover.slice(i, i + ID_CHUNK) } }, data: { message: coveredByText(d.id) } });
-  }
-  return true;
 }
 
 /** Each due row's grouping facts (grouping.ts), its incident read once for the whole pass: one query, not one per pair of rows. */
