@@ -6,6 +6,9 @@ import type { AsyncSweepStore } from "../store/sweep-store.ts";
 import type { Log } from "../logger.ts";
 import { sightAfterGap, type Sight } from "./watching-since.ts";
 
+/** How long one core reuses its read of the sweep mark and the stored sight (ms). */
+export const READ_REUSE_MS = 1_000;
+
 const latest = (times: (Date | null)[]) => times.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
 const earliest = (times: (Date | null)[]) => times.reduce<Date | null>((a, b) => (b && (!a || b < a) ? b : a), null);
 
@@ -13,8 +16,9 @@ export interface SightKeeper {
   /**
    * The sights to judge with at `now`: this core's start, the latest stored, and one ending at `now` when a
    * blind gap just ended (stored before it is returned). `ownSweep`: when this core's sweep in progress
-   * began, or when it last completed one (the store's mark may lag). Rejects with the store's error; the
-   * core then counts as blind until a read succeeds.
+   * began, or when it last completed one (the store's mark may lag). The store's rows are read at most once
+   * per READ_REUSE_MS of `now` while no failure was told. Rejects with the store's error; the core then
+   * counts as blind until a read succeeds.
    */
   sightsAt(now: Date, ownSweep: (Date | null)[]): Promise<Sight[]>;
   /** A store read or sweep failed: the core is blind from its last successful read. */
@@ -28,6 +32,8 @@ export function createSightKeeper(store: AsyncSweepStore, startedAt: Date, bound
   const started: Sight = { blindFrom: null, since: startedAt };
   let lastOkAt: Date | null = null;
   let failing = false;
+  // The last reads, reused for READ_REUSE_MS while the store answers: evaluations drain every 100 ms under load.
+  let read: { at: number; mark: Date | null; recorded: Sight | null } | null = null;
   return {
     get blind() {
       return failing;
@@ -37,11 +43,17 @@ export function createSightKeeper(store: AsyncSweepStore, startedAt: Date, bound
     },
     async sightsAt(now, ownSweep) {
       try {
-        const [mark, recorded] = await Promise.all([store.mark.latest(), store.sight.latest()]);
+        const t = now.getTime();
+        if (failing || !read || t < read.at || t - read.at >= READ_REUSE_MS) {
+          const [mark, stored] = await Promise.all([store.mark.latest(), store.sight.latest()]);
+          read = { at: t, mark, recorded: stored };
+        }
+        const { mark, recorded } = read;
         let regained = sightAfterGap(latest([mark, ...ownSweep]), recorded, now, boundMs);
         if (failing) regained = { blindFrom: earliest([regained?.blindFrom ?? null, lastOkAt]), since: now };
         if (regained) {
           await store.sight.record(regained);
+          read = { ...read, recorded: regained };
           logger.warn({ blindFrom: regained.blindFrom, since: regained.since }, "the watcher was blind (store unreachable, cores down or no sweep): projects whose silence began in the gap get their heartbeat grace from now");
         }
         failing = false;

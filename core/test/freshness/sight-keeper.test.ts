@@ -68,4 +68,18 @@ describe("createSightKeeper", () => {
     expect(await stores[1].sight.latest()).toEqual({ blindFrom: at(201), since: at(209) });
     expect(warned.length).toBeGreaterThanOrEqual(2);
   });
+
+  it("reads the store at most once a second of its clock while the store answers, at once after a failure", async () => {
+    let reads = 0;
+    const counted: AsyncSweepStore = { ...stores[0], mark: { record: stores[0].mark.record, latest: () => (reads++, stores[0].mark.latest()) } };
+    const k = createSightKeeper(counted, at(-600), BOUND, logger);
+    await stores[0].mark.record(at(300));
+    for (const ms of [0, 100, 500, 999]) await k.sightsAt(new Date(at(301).getTime() + ms), []);
+    expect(reads).toBe(1);
+    await k.sightsAt(at(302), []);
+    expect(reads).toBe(2);
+    k.failed();
+    await k.sightsAt(new Date(at(302).getTime() + 10), []);
+    expect(reads).toBe(3);
+  });
 });
