@@ -18,6 +18,8 @@ import { claimDeliveries, type DeliveryClaim } from "../../src/alerts/claim.ts";
 import { dueOverdueChecks, dueSchedules, writeDeadlines } from "../../src/drills/deadlines.ts";
 import { firstDrillCandidates, neverDrilled } from "../../src/drills/first-drill.ts";
 import { compactAfterSealing } from "../../src/store/seal-channel-targets.ts";
+import { readAlertProbe } from "../../src/alerts/idle-probe.ts";
+import { createStoreReachability } from "../../src/store/reachability.ts";
 import { startPostgres, type PostgresCluster } from "../support/postgres.ts";
 
 let cluster: PostgresCluster;
@@ -43,6 +45,7 @@ beforeEach(async () => {
     await store.delivery.deleteMany();
     await store.project.deleteMany();
     await store.setting.deleteMany();
+    await store.alertChannel.deleteMany();
   }
 });
 
@@ -99,7 +102,9 @@ describe("the raw SQL sites", () => {
       .sort();
     expect(files).toEqual([
       "alerts/claim.ts",
+      "alerts/idle-probe.ts",
       "drills/deadlines.ts",
+      "drills/embedded-queue.ts",
       "drills/first-drill.ts",
       "metrics/scrape-rows.ts",
       "server/drill-facts.ts",
@@ -109,6 +114,7 @@ describe("the raw SQL sites", () => {
       "store/history-page.ts",
       "store/lease-sqlite.ts",
       "store/lease.ts",
+      "store/reachability.ts",
       "store/seal-channel-targets.ts",
     ]);
   });
@@ -269,6 +275,38 @@ describe("bulk delivery claim (alerts/claim.ts claimDeliveries)", () => {
     const { created, again, rows } = got.sqlite as { created: number; again: number; rows: { dedupeKey: string; createdAt: string; status: string; event: string }[] };
     expect([created, again, rows.length]).toEqual([149, 0, 149]);
     expect(rows[0]).toMatchObject({ dedupeKey: "k000", event: "resolved", status: "pending", createdAt: at.toISOString(), nextAttemptAt: at.toISOString() });
+  });
+});
+
+describe("the alert pass's idle probe (alerts/idle-probe.ts readAlertProbe)", () => {
+  it("reads the same key and earliest waiting attempt, and a new delivery or channel changes the key", async () => {
+    const got = await onBoth(
+      async (s) => {
+        await project(s, "p", { updatedAt: T(7) });
+        await s.alertChannel.create({ data: { id: "ch1", projectId: "p", type: "webhook", target: "https://hooks.example.test/a", createdAt: T(1) } });
+        await s.delivery.create({ data: { id: "d-late", event: "opened", dedupeKey: "k-late", status: "pending", nextAttemptAt: T(30) } });
+        await s.delivery.create({ data: { id: "d-soon", event: "opened", dedupeKey: "k-soon", status: "sending", nextAttemptAt: T(25) } });
+        await s.delivery.create({ data: { id: "d-sent", event: "opened", dedupeKey: "k-sent", status: "sent", nextAttemptAt: T(2) } });
+      },
+      async (s) => {
+        const first = await readAlertProbe(s, "2026-W48");
+        await s.alertChannel.create({ data: { id: "ch2", type: "webhook", target: "https://hooks.example.test/b", createdAt: T(1) } });
+        const second = await readAlertProbe(s, "2026-W48");
+        return { first, changed: second.key !== first.key, digestChanges: (await readAlertProbe(s, null)).key !== second.key };
+      },
+    );
+    expect(got.postgresql).toEqual(got.sqlite);
+    expect(got.sqlite).toMatchObject({ first: { nextAttemptMs: T(25).getTime() }, changed: true, digestChanges: true });
+  });
+});
+
+describe("the store probe (store/reachability.ts)", () => {
+  it("answers reachable on both stores", async () => {
+    for (const store of Object.values(stores)) {
+      const reach = createStoreReachability({ store, location: dialectOf(store), log: { info: () => {}, warn: () => {}, error: () => {} } });
+      expect(await reach.check()).toEqual({ ok: true });
+      reach.stop();
+    }
   });
 });
 
