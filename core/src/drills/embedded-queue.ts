@@ -12,6 +12,11 @@ import { createOutageLog } from "../store/outage.ts";
 // below cost ~1.7 ms, every second on every core, and nearly always find nothing.
 const ANY_DRILL_SQL = `SELECT 1 AS "found" FROM "Drill" WHERE "status" IN ('queued', 'running') LIMIT 1`;
 
+/** Whether any Drill row is queued or running (one indexed read on either store). Rejects with the store's error. */
+export async function anyDrillWaiting(store: DrillContext["store"]): Promise<boolean> {
+  return (await store.$queryRawUnsafe<unknown[]>(ANY_DRILL_SQL)).length > 0;
+}
+
 export function createEmbeddedQueue(ctx: DrillContext & { logger: Logger }, workerId: string, pollMs = 1_000) {
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
@@ -22,7 +27,7 @@ export function createEmbeddedQueue(ctx: DrillContext & { logger: Logger }, work
   const notBefore = new Map<string, number>();
 
   async function next(only?: string[]): Promise<void> {
-    if (!only && (await ctx.store.$queryRawUnsafe<unknown[]>(ANY_DRILL_SQL)).length === 0) return;
+    if (!only && !(await anyDrillWaiting(ctx.store))) return;
     await reclaimExpired(ctx.store, ctx.config.drillDir);
     const queued = await ctx.store.drill.findMany({
       where: { status: "queued", ...(only ? { id: { in: only } } : {}) },

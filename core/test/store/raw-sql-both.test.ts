@@ -19,6 +19,7 @@ import { dueOverdueChecks, dueSchedules, writeDeadlines } from "../../src/drills
 import { firstDrillCandidates, neverDrilled } from "../../src/drills/first-drill.ts";
 import { compactAfterSealing } from "../../src/store/seal-channel-targets.ts";
 import { readAlertProbe } from "../../src/alerts/idle-probe.ts";
+import { anyDrillWaiting } from "../../src/drills/embedded-queue.ts";
 import { createStoreReachability } from "../../src/store/reachability.ts";
 import { startPostgres, type PostgresCluster } from "../support/postgres.ts";
 
@@ -297,6 +298,23 @@ describe("the alert pass's idle probe (alerts/idle-probe.ts readAlertProbe)", ()
     );
     expect(got.postgresql).toEqual(got.sqlite);
     expect(got.sqlite).toMatchObject({ first: { nextAttemptMs: T(25).getTime() }, changed: true, digestChanges: true });
+  });
+});
+
+describe("the embedded drill queue's first look (drills/embedded-queue.ts anyDrillWaiting)", () => {
+  it("sees a queued or running drill and nothing else, alike on both stores", async () => {
+    const got = await onBoth(
+      (s) => drilledProjects(s),
+      async (s) => {
+        const withQueued = await anyDrillWaiting(s);
+        await s.drill.update({ where: { id: "d4" }, data: { status: "running" } });
+        const withRunning = await anyDrillWaiting(s);
+        await s.drill.update({ where: { id: "d4" }, data: { status: "passed" } });
+        return [withQueued, withRunning, await anyDrillWaiting(s)];
+      },
+    );
+    expect(got.postgresql).toEqual(got.sqlite);
+    expect(got.sqlite).toEqual([true, true, false]);
   });
 });
 
