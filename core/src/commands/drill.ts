@@ -8,6 +8,7 @@ import { findProject, parseTimestamp, withStore } from "./local-store.ts";
 import { checkedSecretKey } from "../store/secret-key-check.ts";
 import { ACCESS_OPTIONS, coreAccess, CoreApiError, createCoreApi, findProjectByApi, type CoreApi } from "./core-api.ts";
 import { createDrillService, DrillRequestError, type DrillService } from "../drills/service.ts";
+import { loadRedisParts } from "../drills/redis-parts.ts";
 import { createLogger } from "../logger.ts";
 import { drillView } from "../drills/view.ts";
 import { formatBytes } from "../words/bytes.ts";
@@ -52,7 +53,8 @@ async function runDrills(args: string[]): Promise<number> {
     return withStore(async (store, config) => {
       const project = await findProject(store, positionals[0]);
       // Logs go to stderr only for warnings: the steps below are the output.
-      const drills = createDrillService({ store, config: await checkedSecretKey(store, config), logger: createLogger("warn", process.stderr) });
+      const checked = await checkedSecretKey(store, config);
+      const drills = createDrillService({ store, config: checked, logger: createLogger("warn", process.stderr), redisParts: await loadRedisParts(checked) });
       try {
         return await enqueueLocally(store, drills, project, { database: values.database, timestamp, wait, redisUrl: config.redisUrl });
       } finally {

@@ -8,6 +8,7 @@ import { openConfiguredStore } from "../store/open.ts";
 import { checkedSecretKey } from "../store/secret-key-check.ts";
 import { createLogger } from "../logger.ts";
 import { createDrillService } from "../drills/service.ts";
+import { loadRedisParts } from "../drills/redis-parts.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, { concurrency: { type: "string" }, "data-dir": { type: "string" } }, false);
@@ -22,7 +23,7 @@ export async function run(args: string[]): Promise<number> {
     throw err;
   });
   // The service's Redis connection carries the worker; the schedule tick stays with `borela serve`.
-  const service = createDrillService({ store, config, logger });
+  const service = createDrillService({ store, config, logger, redisParts: await loadRedisParts(config) });
   service.startWorker(concurrency, { statusFile: workerStatusFile(loaded.dataDir) });
   process.stderr.write(`borela worker ${process.pid}: processing drills from ${new URL(loaded.redisUrl).host} (concurrency ${concurrency})\n`);
   await new Promise<void>((resolve) => {

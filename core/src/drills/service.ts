@@ -9,8 +9,8 @@ import { newId } from "../store/ids.ts";
 import type { DrillTrigger } from "../generated/prisma/enums.ts";
 import { openIncident } from "../incidents/open-resolve.ts";
 import { createEmbeddedQueue } from "./embedded-queue.ts";
-import { createDrillQueue, createDrillWorker } from "./bullmq-queue.ts";
-import { openRedis, type RedisHealth } from "../queue/redis.ts";
+import type { RedisHealth } from "../queue/redis.ts";
+import type { RedisParts } from "./redis-parts.ts";
 import { firstDrillDue, overdueDeadline, overdueReason } from "./schedule.ts";
 import { nextFire } from "../schedule/cron.ts";
 import { dueOverdueChecks, dueSchedules, walkDeadlines } from "./deadlines.ts";
@@ -48,15 +48,21 @@ export interface EnqueueOptions {
   trigger?: DrillTrigger;
 }
 
-export function createDrillService(deps: { store: Store; config: Config; logger: Logger; context?: Partial<DrillContext> }) {
+/**
+ * `redisParts`: loadRedisParts(config) (drills/redis-parts.ts), required when config.redisUrl is set; throws
+ * without them then.
+ */
+export function createDrillService(deps: { store: Store; config: Config; logger: Logger; context?: Partial<DrillContext>; redisParts?: RedisParts | null }) {
   const { store, config, logger } = deps;
   const workerId = `${hostname()}:${process.pid}`;
   const ctx = { store, config, logger, ...deps.context };
   // With BORELA_REDIS_URL: one connection for the queue, this process's worker and /healthz (queue/redis.ts).
-  const connection = config.redisUrl ? openRedis(config.redisUrl) : null;
-  const redis = connection ? createDrillQueue(connection, store, logger) : null;
+  const parts = deps.redisParts ?? null;
+  if (config.redisUrl && !parts) throw new Error("createDrillService: BORELA_REDIS_URL is set but the Redis parts were not loaded (loadRedisParts)");
+  const connection = config.redisUrl && parts ? parts.openRedis(config.redisUrl) : null;
+  const redis = connection && parts ? parts.createDrillQueue(connection, store, logger) : null;
   const embedded = redis ? null : createEmbeddedQueue(ctx, workerId);
-  let worker: ReturnType<typeof createDrillWorker> | null = null;
+  let worker: ReturnType<RedisParts["createDrillWorker"]> | null = null;
   let timer: NodeJS.Timeout | null = null;
 
   /** Creates one drill per database (or the named one); returns their ids. */
@@ -192,8 +198,8 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
   }
 
   function startWorker(concurrency: number, options: { statusFile?: string } = {}): void {
-    if (!connection) throw new Error("a BullMQ worker needs BORELA_REDIS_URL");
-    worker ??= createDrillWorker(ctx, connection.client, { workerId, concurrency, ...options });
+    if (!connection || !parts) throw new Error("a BullMQ worker needs BORELA_REDIS_URL");
+    worker ??= parts.createDrillWorker(ctx, connection.client, { workerId, concurrency, ...options });
   }
 
   let running: Promise<void> | null = null;

@@ -17,6 +17,7 @@ import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
 import { pruneHeartbeats } from "../store/retention.ts";
 import { pruneHistoryOverBudget } from "../store/history-budget.ts";
 import { createDrillService, SCHEDULE_EVERY_MS } from "../drills/service.ts";
+import { loadRedisParts } from "../drills/redis-parts.ts";
 import { createLeases } from "../store/lease-gate.ts";
 import { jobSettings } from "../store/lease-settings.ts";
 import { createAlertDispatcher } from "../alerts/dispatcher.ts";
@@ -85,7 +86,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const settled = (await mustGenerateAdminToken(store, config.adminToken)) ? null : await ensureAdminToken(store, config.adminToken);
   // An empty hash matches no token: admin routes refuse until the token is settled.
   let adminTokenHash = settled?.hash ?? "";
-  const drills = createDrillService({ store, config, logger });
+  const drills = createDrillService({ store, config, logger, redisParts: await loadRedisParts(config) });
   sweeper.onStatusChange((projectId, status) => drills.onProjectStatus(projectId, status));
   const app = await buildApp({ config, store, agentAuth: fast.auth, heartbeatIngest: fast.ingest, sweeper, secretKey, drills, projectOrder: createProjectOrder(fast.order), adminTokenHash: () => adminTokenHash, logger });
   try {
