@@ -15,12 +15,9 @@
 // already open stays open. A real silence is still found one grace after S, its duration from L.
 // For a Litestream ping, G is one ping interval plus the grace, as its silence is judged (agentless.ts).
 import { pingSilentAfterSeconds } from "./agentless.ts";
+import type { Sight } from "../store/sight-text.ts";
 
-/** Sight regained at `since` after a blind gap that began at `blindFrom` (null: unknown, a core's start). */
-export interface Sight {
-  blindFrom: Date | null;
-  since: Date;
-}
+export type { Sight };
 
 export interface LastSignal {
   lastHeartbeatAt: Date | null;

@@ -1,8 +1,13 @@
-// The stored form of freshness/watching-since.ts Sight, one Setting row (sweep-mark.ts SIGHT_KEY) on
+// A regained sight (freshness/watching-since.ts: the rule that reads it) and its stored form, one Setting row (sweep-mark.ts SIGHT_KEY) on
 // either store: "<since> <blindFrom>" in storeTime text ("-" for an unknown blindFrom). The text sorts
 // by `since` first, so the mark's keep-the-greater upsert keeps the latest regained sight.
-import type { Sight } from "../freshness/watching-since.ts";
 import { storeTime } from "./time.ts";
+
+/** Sight regained at `since` after a blind gap that began at `blindFrom` (null: unknown, a core's start). */
+export interface Sight {
+  blindFrom: Date | null;
+  since: Date;
+}
 
 export function sightText(s: Sight): string {
   return `${storeTime(s.since)} ${s.blindFrom ? storeTime(s.blindFrom) : "-"}`;

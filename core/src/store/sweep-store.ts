@@ -9,7 +9,7 @@
 import type { SweepInput } from "./sweep-reads.ts";
 import type { IncidentAction } from "../incidents/sweep-actions.ts";
 import type { FreshnessStatus } from "../generated/prisma/enums.ts";
-import type { Sight } from "../freshness/watching-since.ts";
+import type { Sight } from "./sight-text.ts";
 
 export type { SweepInput } from "./sweep-reads.ts";
 
