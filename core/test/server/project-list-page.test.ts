@@ -2,6 +2,7 @@
 // list (limit, cursor, status, q) comes worst first with a summary of every project, walks every project
 // exactly once, and an unchanged poll costs a 304 (If-None-Match).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../support/wait-for.ts";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { urgency } from "../../src/server/project-order.ts";
 
@@ -20,6 +21,9 @@ beforeAll(async () => {
   // re-judge these projects, which have no heartbeat, mid-test).
   core = await startTestCore({ BORELA_LOG_LEVEL: "warn", BORELA_SWEEP_INTERVAL_SECONDS: "3600" });
   const { store } = core;
+  // The start's own writes (the first sweep and its mark, the leases) go first: a Prisma transaction that
+  // reads before it writes fails at once (SQLITE_BUSY) when another connection commits in between.
+  await waitFor(async () => ((await core.api("GET", "/healthz?details=true", { token: null })).body.details?.sweep?.lastSweepAt ? true : null), { timeoutMs: 20_000, what: "the start's first sweep" });
   const ids = Array.from({ length: N }, (_, i) => i);
   await store.project.createMany({
     data: ids.map((i) => ({
