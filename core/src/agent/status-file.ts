@@ -9,8 +9,7 @@
 //
 //   agentStatus(at: Date, heartbeatError: string | null, databases: Array<{ name, errors }>, unreachable?: UnreachableMark | null): AgentStatus   pure
 //   writeStatusFile(file: string, status: AgentStatus): Promise<void>
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { writeJsonFile } from "../json-file.ts";
 import type { UnreachableMark } from "./core-watch.ts";
 
 export interface AgentStatus {
@@ -34,8 +33,5 @@ export function agentStatus(at: Date, heartbeatError: string | null, databases: 
 }
 
 export async function writeStatusFile(file: string, status: AgentStatus): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(status)}\n`, { mode: 0o644 });
-  await rename(tmp, file);
+  await writeJsonFile(file, status);
 }

@@ -3,8 +3,7 @@
 // it (worker-seen.ts) until it has not been seen for three intervals. Only a worker able to take drills
 // renews (Redis connected, not paused). `borela worker` also writes a status
 // file after every beat, which the container's HEALTHCHECK reads (sidecar-image/healthcheck.mjs).
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { writeJsonFile } from "../json-file.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/db.ts";
 import { dialectOf } from "../store/dialect.ts";
@@ -58,7 +57,7 @@ export function startWorkerBeat(store: Store, workerId: string, options: WorkerB
     }
     if (options.statusFile) {
       const status: WorkerStatus = { ok: error === null, at: now.toISOString(), workerId, everyMs: options.everyMs, ...(error ? { error } : {}) };
-      await writeStatus(options.statusFile, status).catch((err) => options.logger.warn({ file: options.statusFile, err: (err as Error).message }, "drill worker: cannot write the status file"));
+      await writeJsonFile(options.statusFile, status).catch((err) => options.logger.warn({ file: options.statusFile, err: (err as Error).message }, "drill worker: cannot write the status file"));
     }
   }
   const run = () => {
@@ -79,11 +78,4 @@ export function startWorkerBeat(store: Store, workerId: string, options: WorkerB
 /** Deletes the liveness leases of workers not seen for a day (each process start beats under a new pid). */
 async function forgetGone(store: Store, now: Date): Promise<void> {
   await store.lease.deleteMany({ where: { name: { startsWith: WORKER_LEASE_PREFIX }, until: { lt: new Date(now.getTime() - FORGET_AFTER_MS) } } });
-}
-
-async function writeStatus(file: string, status: WorkerStatus): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(status)}\n`, { mode: 0o644 });
-  await rename(tmp, file);
 }
