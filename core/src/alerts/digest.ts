@@ -131,10 +131,20 @@ export function sendDigestNow(store: Store, settings: DigestSettings, now = new 
   return sendDigest(store, settings, isoWeek(now), now);
 }
 
+/**
+ * Whether any project existed at the digest's fire time. A core installed after the fire time (or whose
+ * first project came after it) has no week to report: it waits for the next fire instead of sending a
+ * catch-up digest the moment SMTP and a recipient are set.
+ */
+async function watchedAtFire(store: Store, fireAt: Date): Promise<boolean> {
+  return (await store.project.findFirst({ where: { createdAt: { lte: fireAt } }, select: { id: true } })) !== null;
+}
+
 /** Claims this week's digest when its fire time has come; the dispatcher sends it like any delivery. */
 export async function planDigest(store: Store, settings: DigestSettings, at: Date): Promise<boolean> {
   const due = digestDue(settings.digestCron, at);
   if (!due || !settings.smtpUrl) return false;
   if ((await digestRecipients(store, settings.alertEmail)).length === 0) return false;
+  if (!(await watchedAtFire(store, due.fireAt))) return false;
   return claimDelivery(store, { dedupeKey: digestKey(due.week), event: "digest", incidentId: null, channelId: null, target: null }, at);
 }

@@ -31,11 +31,14 @@ function cores(store: TestStore["store"], c: ReturnType<typeof clock>) {
   };
 }
 
+/** Projects existed before the fire time: a week no project was watched has no digest (digest.ts). */
+const BEFORE_FIRE = new Date(MONDAY_0800.getTime() - 86_400_000);
+
 describe("the weekly digest with cores of different alert settings", () => {
   it("reaches the sink once a week whichever core ticks first; the others never consume it", async () => {
     db = await tempStore();
     const { store } = db;
-    await seedProject(store, "alpha");
+    await seedProject(store, "alpha", { createdAt: BEFORE_FIRE });
     const c = clock(new Date(MONDAY_0800.getTime() + 1000));
     const { ableConfig, able, noRecipients, noSmtp } = cores(store, c);
 
@@ -73,7 +76,7 @@ describe("the weekly digest with cores of different alert settings", () => {
   it("a claimed digest no running core can send waits through its week, then expires", async () => {
     db = await tempStore();
     const { store } = db;
-    await seedProject(store, "alpha");
+    await seedProject(store, "alpha", { createdAt: BEFORE_FIRE });
     const c = clock(new Date(MONDAY_0800.getTime() + 1000));
     const { ableConfig, noRecipients, noSmtp } = cores(store, c);
     await planDigest(store, ableConfig, c.now()); // the able core claimed it and went away

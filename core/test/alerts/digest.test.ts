@@ -24,8 +24,9 @@ async function heartbeatAt(store: Store, projectId: string, at: Date, storageByt
 
 /** alpha: fresh, drilled (RTO 1.2 s, RPO 4 s), grew 8 KiB to 24 KiB this week; beta: stale, never drilled, no heartbeat. */
 async function seedTwo(store: Store, now: Date) {
-  const alpha = await seedProject(store, "alpha");
-  const beta = await seedProject(store, "beta");
+  const createdAt = new Date(now.getTime() - 10 * DAY);
+  const alpha = await seedProject(store, "alpha", { createdAt });
+  const beta = await seedProject(store, "beta", { createdAt });
   await store.project.update({ where: { id: beta.projectId }, data: { status: "stale" } });
   await heartbeatAt(store, alpha.projectId, new Date(now.getTime() - 9 * DAY), 4096);
   await heartbeatAt(store, alpha.projectId, new Date(now.getTime() - 6 * DAY), 8192);
@@ -116,6 +117,25 @@ describe("weekly digest", () => {
     const row = await db.store.delivery.findUniqueOrThrow({ where: { dedupeKey: "digest:2026-W49" } });
     expect(row).toMatchObject({ status: "sent", attempts: 3 });
     expect((JSON.parse(row.log) as { ok: boolean }[]).map((l) => l.ok)).toEqual([false, false, true]);
+  });
+
+  it("is not sent for a week no project existed at its fire time: a core set up after Monday 08:00 waits for the next Monday", async () => {
+    db = await tempStore();
+    // Installed on Monday at 10:00, SMTP and a recipient set at once: the W49 digest has nothing to report.
+    const installedAt = new Date(MONDAY_0800.getTime() + 2 * 3600_000);
+    await seedProject(db.store, "newcomer", { createdAt: installedAt });
+    const c = clock(new Date(installedAt.getTime() + 60_000));
+    const alerts = dispatcher(db.store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_EMAIL: "ops@example.com" }), c);
+    await alerts.tick();
+    c.advance(3600);
+    await alerts.tick();
+    expect(digests()).toHaveLength(0);
+    expect(await db.store.delivery.count({ where: { event: "digest" } })).toBe(0);
+    // The next Monday the project existed at the fire time: that digest goes out.
+    c.set(new Date(MONDAY_0800.getTime() + 7 * DAY + 1000));
+    await alerts.tick();
+    expect(digests().map((m) => m.subject)).toEqual(["[Borela] Weekly digest 2026-W50: 1 project, 1 needs attention"]);
+    await alerts.stop();
   });
 
   it("is not planned without recipients", async () => {

@@ -42,10 +42,10 @@ export interface Seeded {
 }
 
 /** A project with one database "primary" replicated to a file replica. */
-export async function seedProject(store: Store, name: string, options: { alertEmails?: string; lastWalAt?: Date } = {}): Promise<Seeded> {
+export async function seedProject(store: Store, name: string, options: { alertEmails?: string; lastWalAt?: Date; createdAt?: Date } = {}): Promise<Seeded> {
   const projectId = newId();
   await store.project.create({
-    data: { id: projectId, name, drillSchedule: "0 3 * * 0", badgeKey: newId(), storagePrefix: `p/${projectId}`, alertEmails: options.alertEmails ?? null, status: "fresh" },
+    data: { id: projectId, name, drillSchedule: "0 3 * * 0", badgeKey: newId(), storagePrefix: `p/${projectId}`, alertEmails: options.alertEmails ?? null, status: "fresh", createdAt: options.createdAt },
   });
   const databaseId = newId();
   await store.database.create({ data: { id: databaseId, projectId, name: "primary", path: "/data/primary.sqlite3" } });
