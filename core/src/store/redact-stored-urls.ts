@@ -26,11 +26,14 @@ const TEXTS: Array<[string, string, string]> = [
 ];
 
 export function redactStoredUrls(db: Database, now = new Date()): { replicas: number; texts: number } {
-  const done = db.prepare(`SELECT value FROM "Setting" WHERE key = ?`).get(DONE_KEY);
-  if (done) return { replicas: 0, texts: 0 };
+  const isDone = () => db.prepare(`SELECT value FROM "Setting" WHERE key = ?`).get(DONE_KEY) !== undefined;
+  if (isDone()) return { replicas: 0, texts: 0 };
   let replicas = 0;
   let texts = 0;
+  // IMMEDIATE, and asked again inside: several cores starting together on one store wait for the first
+  // one's cleanup and then find it done (a deferred transaction failed on its Setting row, or on its stale read).
   db.transaction(() => {
+    if (isDone()) return;
     const rows = db.prepare(`SELECT id, databaseId, url FROM "Replica" WHERE url LIKE '%://%@%'`).all() as { id: string; databaseId: string; url: string }[];
     for (const row of rows) {
       const url = withoutUserinfo(row.url);
@@ -52,6 +55,6 @@ export function redactStoredUrls(db: Database, now = new Date()): { replicas: nu
       }
     }
     db.prepare(`INSERT INTO "Setting" (key, value) VALUES (?, ?)`).run(DONE_KEY, now.toISOString());
-  })();
+  }).immediate();
   return { replicas, texts };
 }
