@@ -82,7 +82,8 @@ describe("agent beside a frozen Litestream 0.5", () => {
     // Metrics really timed out: the frozen process was asked and did not answer.
     expect(agent.agent.lastPayload()!.databases[0].notes!.join("\n")).toMatch(new RegExp(`Litestream metrics unavailable: .*no answer within ${METRICS_TIMEOUT_MS} ms`));
     // Its own metrics timeout, and at most one more when it queued behind a sample under way (the old agent: 4.3 s).
-    expect(sampleMs).toBeLessThan(2 * METRICS_TIMEOUT_MS + 300);
+    // The slack is for a loaded CI machine (1,855 ms seen with 300 ms of slack); the old agent stays well above it.
+    expect(sampleMs).toBeLessThan(2 * METRICS_TIMEOUT_MS + 1000);
     // Interval 2 s with ±10% jitter: at least 6 heartbeats in 16 s (the old agent sent ~3-4), mean gap near the interval.
     expect(during.length).toBeGreaterThanOrEqual(6);
     expect(meanGap).toBeLessThan(intervalSeconds * 1000 * 1.1 + 400);
