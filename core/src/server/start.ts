@@ -73,9 +73,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Several cores on one store: each periodic job runs in the one holding its lease (store/lease-gate.ts).
   // The alert passes (digest included) run in every core: the delivery ledger's unique keys dedupe them.
   const leases = createLeases({ store: fast.leases, logger, settings: jobSettings(config) });
-  // Cores on one store run each shared job with its lease holder's settings: say so once when they differ.
-  const problems = await leases.settingsProblems().catch(() => []);
-  if (problems.length > 0) logger.warn({ problems }, `this core's settings differ from a peer's on this store: ${problems.join("; ")}`);
+  // Cores on one store run each shared job with its lease holder's settings: say so once when they differ
+  // (and later, when a peer that took a lease after this start differs: lease-gate.ts).
+  await leases.warnSettingsProblems().catch(() => undefined);
   const sweeper = createSweeper(fast.sweep, config.sweepIntervalSeconds, logger, hold, new Date(), leases.gate("sweep", config.sweepIntervalSeconds * 1000));
   const selfHeartbeat = config.selfHeartbeatUrl ? createSelfHeartbeat(config.selfHeartbeatUrl, logger) : null;
   if (selfHeartbeat) sweeper.onSweepCompleted(() => selfHeartbeat.ping());

@@ -13,6 +13,9 @@ import { leaseLengthMs, renewEveryMs } from "./lease-terms.ts";
 import { newHolderId, type CompletedRuns, type LeaseStore } from "./lease.ts";
 import { leaseSettingsProblem, type JobSettings } from "./lease-settings.ts";
 
+/** How often a core whose leases a peer holds compares its job settings with the holder's. */
+const SETTINGS_CHECK_MS = 60_000;
+
 /** Runs `job` when this core holds (or can take) the lease; null, without running it, while a peer holds it. */
 export type LeaseGate = <T>(job: () => Promise<T>) => Promise<T | null>;
 
@@ -23,6 +26,12 @@ export interface Leases {
   gate(name: string, periodMs: number): LeaseGate;
   /** Peers holding a lease with other job settings than this core's (lease-settings.ts), one line each. Errors: the store's. */
   settingsProblems(): Promise<string[]>;
+  /**
+   * Logs each settingsProblems() line not logged before, once. Called at start, and by the gate whenever a peer
+   * holds a lease (at most once a minute): a peer that took the leases after this core started is noticed too.
+   * Errors: the store's.
+   */
+  warnSettingsProblems(): Promise<void>;
   /** Lets every lease this core holds go (a graceful stop). Store errors are logged. */
   close(): Promise<void>;
 }
@@ -34,6 +43,9 @@ export function createLeases(deps: { store: LeaseStore; logger: Log; settings?: 
   const holder = deps.holder ?? newHolderId();
   const now = deps.now ?? (() => new Date());
   const held = new Set<string>();
+  // Problem lines already logged, and when a peer's settings were last looked at.
+  const warned = new Set<string>();
+  let settingsCheckedMs = -Infinity;
   // Completed runs not yet written, per lease: written with the next claim or the release.
   const done = new Map<string, CompletedRuns>();
   let closed = false;
@@ -49,6 +61,9 @@ export function createLeases(deps: { store: LeaseStore; logger: Log; settings?: 
       await store.recordSettings(name, holder, settings).catch((err) => logger.warn({ err, lease: name }, "cannot record this core's job settings with the lease"));
     }
     if (outcome === "held" && held.has(name)) logger.warn({ lease: name, holder }, "lease lost to another core: it runs the job now");
+    if (outcome === "held" && now().getTime() - settingsCheckedMs >= SETTINGS_CHECK_MS) {
+      warnSettingsProblems().catch((err) => logger.warn({ err, lease: name }, "cannot compare this core's job settings with the lease holder's"));
+    }
     if (outcome === "held") held.delete(name);
     else held.add(name);
     return outcome !== "held";
@@ -57,6 +72,18 @@ export function createLeases(deps: { store: LeaseStore; logger: Log; settings?: 
   /** A renewal while the job runs; a store error is logged, the lease lasts until its `until`. */
   function renew(name: string, lengthMs: number): void {
     claim(name, lengthMs).catch((err) => logger.warn({ err, lease: name }, "cannot renew the lease while the job runs"));
+  }
+
+  async function settingsProblems(): Promise<string[]> {
+    const [rows, recorded] = await Promise.all([store.list(), store.listSettings()]);
+    return rows.map((r) => leaseSettingsProblem(r, recorded.get(r.name), settings, holder, now())).filter((p): p is string => p !== null);
+  }
+
+  async function warnSettingsProblems(): Promise<void> {
+    settingsCheckedMs = now().getTime();
+    const fresh = (await settingsProblems()).filter((p) => !warned.has(p));
+    for (const p of fresh) warned.add(p);
+    if (fresh.length > 0) logger.warn({ problems: fresh }, `this core's settings differ from a peer's on this store: ${fresh.join("; ")}`);
   }
 
   return {
@@ -77,10 +104,8 @@ export function createLeases(deps: { store: LeaseStore; logger: Log; settings?: 
         return result;
       };
     },
-    async settingsProblems() {
-      const [rows, recorded] = await Promise.all([store.list(), store.listSettings()]);
-      return rows.map((r) => leaseSettingsProblem(r, recorded.get(r.name), settings, holder, now())).filter((p): p is string => p !== null);
-    },
+    settingsProblems,
+    warnSettingsProblems,
     async close() {
       closed = true;
       for (const name of [...held]) {

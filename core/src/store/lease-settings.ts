@@ -2,7 +2,9 @@
 // the alert timings and the digest), recorded with each lease a core takes (lease.ts recordSettings). Cores
 // with different values silently behave per lease holder (t7 F5: a 5 s sweep ran every 15 s while the 15 s
 // core held the lease); a core compares its own with the holders' and says so, once at start and in
-// /healthz?details=true. Values are shown, never secrets: the SMTP URL and the recipients only as set/unset.
+// /healthz?details=true, and again whenever a peer that took a lease later differs (lease-gate.ts).
+// SMTP and the alert recipients are not compared: a core without them hands each send to a peer with them
+// (alerts/README.md), a set-up the docs describe, not a mismatch.
 import type { Config } from "../config.ts";
 import { currentHolder, type LeaseRow } from "./lease-terms.ts";
 
@@ -15,7 +17,7 @@ export interface HolderSettings {
   settings: JobSettings;
 }
 
-type SharedConfig = Pick<Config, "sweepIntervalSeconds" | "listingIntervalSeconds" | "alertConfirmSeconds" | "alertReminderHours" | "alertRetrySeconds" | "digestCron" | "smtpUrl" | "alertEmail">;
+type SharedConfig = Pick<Config, "sweepIntervalSeconds" | "listingIntervalSeconds" | "alertConfirmSeconds" | "alertReminderHours" | "alertRetrySeconds" | "digestCron">;
 
 /** This core's shared-job settings, by variable name. */
 export function jobSettings(config: SharedConfig): JobSettings {
@@ -26,8 +28,6 @@ export function jobSettings(config: SharedConfig): JobSettings {
     BORELA_ALERT_REMINDER_HOURS: String(config.alertReminderHours),
     BORELA_ALERT_RETRY_SECONDS: String(config.alertRetrySeconds),
     BORELA_DIGEST_CRON: config.digestCron,
-    BORELA_SMTP_URL: config.smtpUrl ? "set" : "unset",
-    BORELA_ALERT_EMAIL: config.alertEmail.length > 0 ? `${config.alertEmail.length} address(es)` : "unset",
   };
 }
 

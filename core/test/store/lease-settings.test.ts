@@ -8,17 +8,22 @@ import { differences, jobSettings, leaseSettingsProblem, parseHolderSettings } f
 import { loadConfig } from "../../src/config.ts";
 import { startServer, type RunningServer } from "../../src/server/start.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
+import { createLeases } from "../../src/store/lease-gate.ts";
+import { LeaseStore } from "../../src/store/lease.ts";
+import { useSharedStore } from "../support/use-store.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 const NOW = new Date(Date.UTC(2026, 10, 30, 6, 0, 0));
 const row = (holder: string, untilMs: number) => ({ name: "sweep", holder, until: new Date(NOW.getTime() + untilMs), acquiredAt: NOW, renewedAt: NOW, lastRunAt: null, lastRunBy: null, runs: 0 });
 
 describe("lease settings (pure)", () => {
-  it("shows no secret: the SMTP URL and recipients only as set/unset or a count", () => {
-    const s = jobSettings(loadConfig({ BORELA_DATA_DIR: "/tmp/x", BORELA_SMTP_URL: "smtp://user:pw-secret@127.0.0.1:25", BORELA_ALERT_EMAIL: "a@example.com,b@example.com" }));
-    expect(JSON.stringify(s)).not.toContain("pw-secret");
-    expect(JSON.stringify(s)).not.toContain("a@example.com");
-    expect(s).toMatchObject({ BORELA_SMTP_URL: "set", BORELA_ALERT_EMAIL: "2 address(es)", BORELA_SWEEP_INTERVAL_SECONDS: "15" });
+  it("leaves SMTP and the recipients out: a core without them hands its sends to a peer (s26 tester: they were listed as a problem)", () => {
+    const withSmtp = jobSettings(loadConfig({ BORELA_DATA_DIR: "/tmp/x", BORELA_SMTP_URL: "smtp://user:pw-secret@127.0.0.1:25", BORELA_ALERT_EMAIL: "a@example.com,b@example.com" }));
+    const without = jobSettings(loadConfig({ BORELA_DATA_DIR: "/tmp/x" }));
+    expect(JSON.stringify(withSmtp)).not.toContain("pw-secret");
+    expect(JSON.stringify(withSmtp)).not.toContain("a@example.com");
+    expect(withSmtp).toMatchObject({ BORELA_SWEEP_INTERVAL_SECONDS: "15" });
+    expect(differences(without, withSmtp)).toEqual([]);
   });
 
   it("names each differing setting; a live peer holder with other settings is a problem, itself or a lapsed lease is not", () => {
@@ -65,5 +70,31 @@ describe("two cores on one store with different sweep periods", () => {
     expect((await sweepLease(b.server))?.problem).toContain("BORELA_SWEEP_INTERVAL_SECONDS=15 (this core: 5)");
     expect((await sweepLease(a.server))?.problem).toBeNull();
     expect(a.logs()).not.toContain("settings differ");
+  });
+});
+
+describe("a peer with other settings that takes the leases after this core started", () => {
+  const shared = useSharedStore("borela-lease-settings-late-");
+
+  it("is named in one warning by this core within a minute of its next claim, not repeated (s26 tester: no line anywhere)", async () => {
+    const clock = { at: NOW.getTime() };
+    const lines: string[] = [];
+    const log = (level: string) => (obj: object, msg?: string) => lines.push(`${level} ${msg} ${JSON.stringify(obj)}`);
+    const quiet = { info() {}, warn() {}, error() {} };
+    const now = () => new Date(clock.at);
+    const a = createLeases({ store: new LeaseStore(shared.one, "sqlite"), logger: { info: log("info"), warn: log("warn"), error: log("error") }, holder: "core-a", now, settings: { BORELA_SWEEP_INTERVAL_SECONDS: "15" } });
+    const b = createLeases({ store: new LeaseStore(shared.two, "sqlite"), logger: quiet, holder: "core-b", now, settings: { BORELA_SWEEP_INTERVAL_SECONDS: "5" } });
+    await a.warnSettingsProblems(); // a's start: nobody holds a lease yet
+    expect(await b.gate("sweep", 5_000)(async () => "b")).toBe("b");
+    const warnings = () => lines.filter((l) => l.includes("settings differ from a peer's"));
+    for (let s = 0; s <= 120; s += 15) {
+      clock.at = NOW.getTime() + s * 1000;
+      expect(await b.gate("sweep", 5_000)(async () => "b")).toBe("b");
+      expect(await a.gate("sweep", 15_000)(async () => "a")).toBeNull();
+      await new Promise((r) => setTimeout(r, 20)); // the check runs beside the claim
+      if (s < 60) expect(warnings()).toHaveLength(0);
+    }
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toContain("core core-b runs sweep with BORELA_SWEEP_INTERVAL_SECONDS=5 (this core: 15)");
   });
 });
