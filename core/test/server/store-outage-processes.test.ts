@@ -18,6 +18,7 @@ const ADMIN = "bradm_store_outage_test";
 // The test cluster trusts loopback: the password is never checked, only looked for in answers and logs.
 const PASSWORD = "outage-pw-7Qx2";
 const api = adminApi(ADMIN);
+const METRICS_TOKEN = "brmet_store_outage_scrape_0123456789";
 
 let cluster: PostgresCluster;
 let dirs: TmpDir[] = [];
@@ -34,6 +35,7 @@ beforeAll(async () => {
     BORELA_ADMIN_TOKEN: ADMIN,
     BORELA_SECRET_KEY: "store-outage-test-secret-key-0123456789abcdef",
     BORELA_SWEEP_INTERVAL_SECONDS: "1",
+    BORELA_METRICS_TOKEN: METRICS_TOKEN,
   });
   cores.push(...(await Promise.all([startCoreProcess("a", env(0)), startCoreProcess("b", env(1))])));
 }, 180_000);
@@ -48,7 +50,8 @@ async function get(core: Core, path: string, init: RequestInit = {}) {
   const res = await fetch(core.url + path, init);
   const text = await res.text();
   bodies.push(text);
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: JSON.parse(text) as any };
+  const json = (res.headers.get("content-type") ?? "").includes("json");
+  return { status: res.status, retryAfter: res.headers.get("retry-after"), text, body: (json ? JSON.parse(text) : null) as any };
 }
 
 const healthz = (core: Core) => get(core, "/healthz?details=true");
@@ -92,6 +95,14 @@ describe("PostgreSQL stopped and started under two cores", () => {
       expect(list.body.error).toBe("store_unavailable");
       expect(list.retryAfter).toBe("5");
     }
+    // A scrape still answers and says the store is down (s26 tester: /metrics was 503 like the API).
+    for (const core of cores) {
+      const scrape = await get(core, "/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(scrape.status).toBe(200);
+      expect(scrape.text).toMatch(/^borela_store_up 0$/m);
+      expect(scrape.text).toMatch(/^process_cpu_user_seconds_total /m);
+      expect(scrape.text).not.toContain("borela_project_status");
+    }
     // A few dispatcher passes (every 2 s) and sweeps while down: none may log a line of its own.
     await new Promise((r) => setTimeout(r, 4_500));
 
@@ -99,6 +110,10 @@ describe("PostgreSQL stopped and started under two cores", () => {
     const upMs = await allHealthz(200, 5_000);
     expect((await postHeartbeat(a)).status).toBeLessThan(300);
     expect((await healthz(a)).body.details.storeReachable).toEqual({ ok: true });
+    const scrape = await get(a, "/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scrape.status).toBe(200);
+    expect(scrape.text).toMatch(/^borela_store_up 1$/m);
+    expect(scrape.text).toMatch(/^borela_project_status\{project="outage",status="fresh"\} [01]$/m);
     // The recovery lines come from the cores' own 1 s rechecks and the dispatcher's next pass.
     await waitFor(() => cores.every((c) => /store reachable again after \d+ s/.test(c.output()) && /alert dispatch resumed/.test(c.output())), { timeoutMs: 10_000, what: "the recovery lines" }).catch((err) => {
       throw new Error(`${(err as Error).message}\n${cores.map((c) => `--- ${c.name}\n${c.output()}`).join("\n")}`);

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest, FastifyReply } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Errors, Raw } from "../schemas.ts";
 import { bearerToken, hashesEqual, hashToken } from "../tokens.ts";
-import { METRICS_CONTENT_TYPE, scrapeMetrics } from "../../metrics/scrape.ts";
+import { METRICS_CONTENT_TYPE, scrapeMetrics, scrapeWithoutStore } from "../../metrics/scrape.ts";
 import { startProcessMetrics } from "../../metrics/counters.ts";
 
 export default async function metricsRoutes(base: FastifyInstance) {
@@ -22,6 +22,7 @@ export default async function metricsRoutes(base: FastifyInstance) {
   app.get(
     "/metrics",
     { onRequest: requireScraper, schema: { response: { 200: Raw(METRICS_CONTENT_TYPE, "Prometheus text format"), ...Errors }, tags: ["operator"] } },
-    async (_request, reply) => reply.type(METRICS_CONTENT_TYPE).send(await scrapeMetrics(app.store)),
+    // While the store cannot be reached a scrape still answers, with borela_store_up 0 (was: 503 like the API).
+    async (_request, reply) => reply.type(METRICS_CONTENT_TYPE).send((await app.storeReachability.check()).ok ? await scrapeMetrics(app.store) : await scrapeWithoutStore()),
   );
 }
