@@ -54,6 +54,12 @@ export interface FirstDrillQueue {
   add(projectId: string): void;
   /** Resolves once everything queued so far has been looked at. */
   idle(): Promise<void>;
+  /**
+   * Drops what is still queued and resolves once the batch under way is done; later adds are ignored. A stop
+   * does not wait for a backlog (thousands of projects turning fresh at once): the catch-up
+   * (firstDrillCandidates) finds the dropped ones at the next start.
+   */
+  stop(): Promise<void>;
 }
 
 /**
@@ -63,6 +69,7 @@ export interface FirstDrillQueue {
 export function createFirstDrillQueue(store: Store, check: (projectId: string) => Promise<unknown>, onError: (err: unknown, projectId: string | null) => void): FirstDrillQueue {
   const queued = new Set<string>();
   let draining: Promise<void> | null = null;
+  let stopped = false;
 
   async function drain(): Promise<void> {
     while (queued.size > 0) {
@@ -89,10 +96,16 @@ export function createFirstDrillQueue(store: Store, check: (projectId: string) =
 
   return {
     add(projectId) {
+      if (stopped) return;
       queued.add(projectId);
       kick();
     },
     async idle() {
+      while (draining) await draining;
+    },
+    async stop() {
+      stopped = true;
+      queued.clear();
       while (draining) await draining;
     },
   };

@@ -255,7 +255,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     },
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
-      await firstDrills.idle();
+      await firstDrills.stop();
       await embedded?.stop();
       // A graceful close waits for Redis forever when it is down: then force (a drill left running loses its lease).
       await worker?.close(connection?.client.status !== "ready");
