@@ -1,12 +1,15 @@
 // Reads the WAL segments a restore will apply, checks every LZ4 checksum and
-// returns their uncompressed sizes (for the continuity checks). A segment that
+// returns their uncompressed sizes (for the continuity checks). Each segment is
+// read in 4 MiB pieces and checked as it arrives (lz4VerifyChunks): the core
+// holds a few MiB whatever the segment's size, never the segment. A segment that
 // does not decode is damage, named by its file; a read that fails is storage
 // trouble (InfrastructureError, retried) — it may also be retention removing the
 // segment since the listing.
 //
 //   readSegments(target, files: ReplicaFile[]): Promise<Map<string /* key */, number /* bytes */>>
 import { openReplicaClient } from "../storage/replica-clients.ts";
-import { lz4Verify } from "../litestream/lz4.ts";
+import { Lz4Error, lz4VerifyChunks } from "../litestream/lz4.ts";
+import { readChunks } from "../litestream/client/chunks.ts";
 import type { ReplicaFile } from "../litestream/replica-files.ts";
 import { segmentName } from "../litestream/restore-plan.ts";
 import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
@@ -18,16 +21,13 @@ export async function readSegments(target: ReplicaTarget, files: ReplicaFile[]):
   const sizes = new Map<string, number>();
   const client = openReplicaClient(target);
   for (const file of files) {
-    let bytes: Uint8Array;
     try {
-      bytes = await client.read(file, { timeoutMs: 60_000, maxBytes: 256 * 1024 * 1024 });
+      sizes.set(file.key, await lz4VerifyChunks(readChunks(client, file, { timeoutMs: 60_000 })));
     } catch (err) {
+      if (err instanceof Lz4Error) {
+        throw new DamagedSegmentError(`WAL segment ${segmentName(file)} of generation ${file.generation} (${file.key}) cannot be read: ${err.message}`);
+      }
       throw new InfrastructureError(`cannot read WAL segment ${file.key} of ${replicaUrl(target)}: ${(err as Error).message}`);
-    }
-    try {
-      sizes.set(file.key, lz4Verify(bytes));
-    } catch (err) {
-      throw new DamagedSegmentError(`WAL segment ${segmentName(file)} of generation ${file.generation} (${file.key}) cannot be read: ${(err as Error).message}`);
     }
   }
   return sizes;

@@ -40,12 +40,15 @@ export function fileReplicaClient(target: FileReplica): ReplicaClient {
         throw fail(err);
       }
     },
-    async readStart(file, bytes) {
+    readStart(file, bytes) {
+      return this.readRange(file, 0, bytes);
+    },
+    async readRange(file, start, bytes, options = {}) {
       try {
         const handle = await open(file.key, "r");
         try {
-          const buf = Buffer.alloc(bytes);
-          const { bytesRead } = await handle.read(buf, 0, bytes, 0);
+          const buf = options.into && options.into.length >= bytes ? options.into : Buffer.alloc(bytes);
+          const { bytesRead } = await handle.read(buf, 0, bytes, start);
           return buf.subarray(0, bytesRead);
         } finally {
           await handle.close();

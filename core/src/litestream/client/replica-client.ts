@@ -10,6 +10,8 @@
 //   client.list(options?): Promise<ReplicaListing>   everything both layouts hold, one pass
 //   client.read(file, options?): Promise<Uint8Array>  one file's stored bytes
 //   client.readStart(file, bytes, options?)            its first bytes (an LTX header)
+//   client.readRange(file, start, bytes, options?)     `bytes` bytes from byte `start` (fewer at its end)
+//   readChunks(client, file: { key, size }, options?): AsyncIterable<Uint8Array>   (chunks.ts) the file in pieces
 // Errors: ReplicaReadError (replica-reader.ts) naming the replica without secrets, with S3's or the OS's code.
 import type { ReplicaFile } from "../replica-files.ts";
 import type { ReplicaTarget } from "../replica-url.ts";
@@ -53,6 +55,11 @@ export interface ReplicaClient {
   read(file: { key: string }, options?: ClientOptions & { maxBytes?: number }): Promise<Uint8Array>;
   /** The first `bytes` bytes of a file (fewer when it is shorter). */
   readStart(file: { key: string }, bytes: number, options?: ClientOptions): Promise<Uint8Array>;
+  /**
+   * `bytes` bytes from byte `start` (fewer when the file ends sooner; `start` must lie inside the file on S3).
+   * `into` (at least `bytes` long): where a file replica reads them, so a caller reading piece by piece reuses one buffer.
+   */
+  readRange(file: { key: string }, start: number, bytes: number, options?: ClientOptions & { into?: Uint8Array }): Promise<Uint8Array>;
 }
 
 /** Litestream's snapshot level. */

@@ -62,9 +62,12 @@ export function s3ReplicaClient(target: S3Replica, s3: S3Transport): ReplicaClie
         throw fail(err);
       }
     },
-    async readStart(file, bytes, options = {}) {
+    readStart(file, bytes, options = {}) {
+      return this.readRange(file, 0, bytes, options);
+    },
+    async readRange(file, start, bytes, { into: _into, ...options } = {}) {
       try {
-        return await s3.getObject(store, file.key, { timeoutMs: 30_000, ...options, range: [0, bytes - 1], maxBytes: bytes });
+        return await s3.getObject(store, file.key, { timeoutMs: 30_000, ...options, range: [start, start + bytes - 1], maxBytes: bytes });
       } catch (err) {
         throw fail(err);
       }
