@@ -38,6 +38,8 @@ import type { DrillService } from "../drills/service.ts";
 import type { ProjectOrder } from "./project-order-cache.ts";
 import { lazyRequestLogger } from "./request-logger.ts";
 import { createStoreReachability, storeLocation, type StoreReachability } from "../store/reachability.ts";
+import { dialectOf } from "../store/dialect.ts";
+import { knownOutageGate } from "./known-outage.ts";
 
 /** What every route reaches through the app (Fastify decorations). */
 interface AppServices {
@@ -89,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const storeReachability = createStoreReachability({ store: deps.store, location: storeLocation(deps.config), log: app.log });
   app.addHook("onClose", async () => storeReachability.stop());
   registerErrorHandling(app, storeReachability);
+  if (dialectOf(deps.store) === "postgresql") app.addHook("onRequest", knownOutageGate(storeReachability));
   app.addHook("onRequest", forgetEmptyBodyType);
 
   app.decorate("config", deps.config);

@@ -17,6 +17,7 @@
 // (Prisma.PrismaClientKnownRequestError is @prisma/client/runtime's in either generated client).
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { PG_QUERY_TIMEOUT_MS } from "./postgres/pool.ts";
 import { PrismaClient, type Prisma as PgPrisma } from "../generated/prisma-pg/client.ts";
 import { Prisma as SqlitePrisma } from "../generated/prisma/client.ts";
 import { migratePostgres } from "./postgres-migrate.ts";
@@ -49,7 +50,7 @@ export async function openPostgresStore(databaseUrl: string): Promise<PostgresSt
   } finally {
     await client.end().catch(() => {});
   }
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: limit }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: limit, connectionTimeoutMillis: 10_000, query_timeout: PG_QUERY_TIMEOUT_MS }) });
 }
 
 /** The PostgreSQL client as the `Store` the core's code takes (the cast is safe: see the head of this file). */

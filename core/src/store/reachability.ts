@@ -6,6 +6,7 @@
 //     failed(err): string | null       the 503 message when err means the store cannot be reached, else null
 //     check(): Promise<Reachability>   a probe (SELECT 1, timeoutMs = 1 s) at most once per cacheMs (0.5 s);
 //                                      concurrent callers share one probe
+//     outage(): string | null          the 503 message while an outage is known (no probe), else null
 //     stop()                           ends the recheck timer (at close)
 // Logs one warn line when an outage begins ("store unreachable since …") and one when it ends ("store
 // reachable again after N s"). While down it probes every recheckMs (1 s) by itself, so the end is seen
@@ -23,6 +24,8 @@ export interface StoreReachability {
   location: string;
   failed(err: unknown): string | null;
   check(): Promise<Reachability>;
+  /** The 503 message while an outage is known (a failed request or probe began it; a probe ends it), else null. No I/O. */
+  outage(): string | null;
   stop(): void;
 }
 
@@ -123,6 +126,9 @@ export function createStoreReachability(deps: ReachabilityDeps): StoreReachabili
     async check() {
       if (last && Date.now() - last.at < cacheMs && !inflight) return last.result;
       return probe();
+    },
+    outage() {
+      return outage ? unavailableMessage(location, outage.reason) : null;
     },
     stop() {
       stopped = true;

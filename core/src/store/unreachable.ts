@@ -11,7 +11,8 @@
 //   adapter's SQLITE_BUSY), TooManyConnections, or a `postgres` / `sqlite` kind with a code below.
 // - pg (the PostgreSQL hot path, store/postgres/pool.ts): Node's socket codes (ECONNREFUSED, ECONNRESET, ...),
 //   SQLSTATE class 08 (connection exception), 57P01/57P02/57P03 (admin or crash shutdown, starting up), 53300
-//   (too many connections), and pg / pg-pool's own connection messages (pool timeout, connection terminated).
+//   (too many connections), and pg / pg-pool's own connection messages (pool timeout, connection terminated,
+//   a query's read timeout).
 // - better-sqlite3 (the SQLite hot path): SQLITE_BUSY (past its retry: store/sqlite-busy.ts), SQLITE_LOCKED,
 //   SQLITE_IOERR*, SQLITE_CANTOPEN*, SQLITE_READONLY* (the file or disk went read-only) and their extended codes.
 // Reasons never carry a connection string: only codes and the drivers' fixed texts (pg's message for a
@@ -73,6 +74,8 @@ function reasonOf(e: Loose): string | null {
   const kind = text(e.kind);
   if (ADAPTER_KINDS[kind]) return ADAPTER_KINDS[kind];
   if (PRISMA_CODES[code]) return PRISMA_CODES[code];
+  // pg's client-side query_timeout (store/postgres/pool.ts): the server took the query and never answered.
+  if (message === "Query read timeout") return "no answer to a query within the query timeout (PostgreSQL hangs, or the network drops its packets)";
   if (PG_MESSAGES.some((re) => re.test(message))) return message.toLowerCase();
   return null;
 }

@@ -8,6 +8,8 @@
 //   cluster.createDatabase(name): Promise<string>     a fresh database, its postgresql:// URL
 //   cluster.halt() / cluster.resume()                 an outage: pg_ctl stop -m fast (data kept), then the
 //                                                     same cluster on the same port again (answers SELECT 1)
+//   cluster.freeze() / cluster.thaw()                 a hung server (a failover or a network partition): every
+//                                                     server process SIGSTOPped, connections open, no answer
 import { execFile, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { chown, mkdtemp, rm } from "node:fs/promises";
@@ -32,6 +34,10 @@ export interface PostgresCluster {
   halt(): Promise<void>;
   /** Starts the halted server again on the same port; resolves once it answers SELECT 1 (30 s at most). */
   resume(): Promise<void>;
+  /** SIGSTOPs the server and all its processes: sockets stay open and nothing answers. */
+  freeze(): void;
+  /** SIGCONTs what freeze() stopped. */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -108,7 +114,27 @@ export async function startPostgres(): Promise<PostgresCluster> {
     });
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   };
+  // The postmaster (its pid in postmaster.pid) and every process whose parent it is, from /proc.
+  const serverPids = (): number[] => {
+    const main = Number(readFileSafe(path.join(data, "postmaster.pid")).split("\n")[0]);
+    if (!(main > 0)) return [];
+    const children = readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => Number(readFileSafe(`/proc/${d}/stat`).split(") ")[1]?.split(" ")[1]) === main)
+      .map(Number);
+    return [...children, main];
+  };
+  const signalAll = (signal: NodeJS.Signals) => {
+    for (const pid of serverPids()) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  };
   const stop = async () => {
+    signalAll("SIGCONT");
     await halt();
     await rm(dir, { recursive: true, force: true });
   };
@@ -137,6 +163,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
       return url(name);
     },
     halt,
+    freeze: () => signalAll("SIGSTOP"),
+    thaw: () => signalAll("SIGCONT"),
     async resume() {
       if (!gone()) return;
       child = launch();

@@ -8,6 +8,14 @@
 //   pgTime(date): string                 a JS Date as the UTC text a timestamp(3) parameter takes
 import pg from "pg";
 
+/**
+ * ms a query on the store's pools may wait for its answer (pg's client-side query_timeout) before it fails as
+ * "the store cannot be reached": a hung server (failover, partition) answers nothing and refuses nothing, and
+ * without it a request would wait for ever. Well above the longest query the core runs (the list's facts at
+ * 100,000 projects: about a second).
+ */
+export const PG_QUERY_TIMEOUT_MS = 15_000;
+
 const TIMESTAMP_OID = 1114;
 
 const types = {
@@ -17,7 +25,7 @@ const types = {
 
 export function openPool(url: string, max: number): pg.Pool {
   if (!Number.isInteger(max) || max < 1) throw new Error(`maxConnections: ${max} is not a whole number ≥ 1`);
-  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000, pipeline: true });
+  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000, query_timeout: PG_QUERY_TIMEOUT_MS, pipeline: true });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   // Nor a checked-out one's: pg-pool listens only while a client is idle, and a server shutting down (57P01)
