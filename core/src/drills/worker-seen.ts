@@ -39,9 +39,10 @@ export const isWorkerLease = (name: string): boolean => name.startsWith(WORKER_L
 /**
  * Pure: the workers whose liveness lease runs past `now` (a worker renews it every interval for three
  * intervals: one not seen for three intervals drops out), sorted by id, with the drills each runs
- * (`running`: workerId → running Drill rows), and the problem when `queued` drills wait and none is seen.
+ * (`running`: workerId → running Drill rows), and the problem when `queued` drills wait and none is seen, or
+ * Redis (`redisError`: its ping's error, null when it answers) cannot be reached.
  */
-export function drillWorkersHealth(leases: LeaseRow[], running: Map<string, number>, queued: number, now: Date): DrillWorkersHealth {
+export function drillWorkersHealth(leases: LeaseRow[], running: Map<string, number>, queued: number, now: Date, redisError: string | null = null): DrillWorkersHealth {
   const workers = leases
     .filter((l) => isWorkerLease(l.name) && l.until.getTime() >= now.getTime())
     .map((l) => {
@@ -49,6 +50,12 @@ export function drillWorkersHealth(leases: LeaseRow[], running: Map<string, numb
       return { id, ...parseWorkerId(id), lastSeenAt: l.renewedAt.toISOString(), drillsRunning: running.get(id) ?? 0 };
     })
     .sort((a, b) => a.id.localeCompare(b.id));
-  const problem = workers.length === 0 && queued > 0 ? `${queued} drill${queued === 1 ? "" : "s"} queued and no drill worker seen: start \`borela worker\` or a core with BORELA_REDIS_URL` : null;
+  const drills = `${queued} drill${queued === 1 ? "" : "s"} queued`;
+  // Workers take drills through Redis: with Redis down, starting another worker would not help.
+  const problem =
+    queued === 0 ? null
+    : redisError !== null ? `${drills} and Redis cannot be reached (${redisError}): no worker can take them until it answers`
+    : workers.length === 0 ? `${drills} and no drill worker seen: start \`borela worker\` or a core with BORELA_REDIS_URL`
+    : null;
   return { workers, queued, problem };
 }

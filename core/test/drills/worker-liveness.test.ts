@@ -41,6 +41,11 @@ describe("drillWorkersHealth", () => {
   it("says so when drills are queued and no worker is seen; nothing queued is no problem", () => {
     expect(drillWorkersHealth([lease("worker:gone:9", -1)], new Map(), 3, now).problem).toMatch(/^3 drills queued and no drill worker seen/);
     expect(drillWorkersHealth([], new Map(), 0, now).problem).toBeNull();
+    // Redis down: the problem names it, not a missing worker (s26 tester), seen workers or not.
+    for (const leases of [[], [lease("worker:h:1", 1)]]) {
+      expect(drillWorkersHealth(leases, new Map(), 2, now, "connect ECONNREFUSED 127.0.0.1:6379").problem).toBe("2 drills queued and Redis cannot be reached (connect ECONNREFUSED 127.0.0.1:6379): no worker can take them until it answers");
+    }
+    expect(drillWorkersHealth([], new Map(), 0, now, "down").problem).toBeNull();
     expect(drillWorkersHealth([lease("worker:h:1", 1)], new Map(), 3, now).problem).toBeNull();
   });
 

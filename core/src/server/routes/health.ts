@@ -78,7 +78,7 @@ export default async function healthRoutes(base: FastifyInstance) {
       const leaseRows = request.query.details ? await readLeases(app) : [];
       const recorded = request.query.details ? await new LeaseStore(app.store, dialectOf(app.store)).listSettings().catch(() => new Map()) : new Map();
       const leases = leaseDetails(leaseRows.filter((r) => !isWorkerLease(r.name)), recorded, jobSettings(config), new Date());
-      const drillWorkers = redis ? await drillWorkerDetails(app, leaseRows, new Date()) : null;
+      const drillWorkers = redis ? await drillWorkerDetails(app, leaseRows, new Date(), redis.ok ? null : redis.error) : null;
       const details = request.query.details
         ? { details: { store: dialectOf(app.store), storeReachable, eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds, ...sweeper.sweepDurations() }, leases, ...(redis ? { redis } : {}), ...(drillWorkers ? { drillWorkers } : {}) } }
         : {};
@@ -94,13 +94,13 @@ async function readLeases(app: FastifyInstance): Promise<LeaseRow[]> {
 }
 
 /** Drill workers seen, the drills each runs, and the queued drills waiting; null when the store cannot be read. */
-async function drillWorkerDetails(app: FastifyInstance, rows: LeaseRow[], now: Date) {
+async function drillWorkerDetails(app: FastifyInstance, rows: LeaseRow[], now: Date, redisError: string | null) {
   try {
     const [queued, running] = await Promise.all([
       app.store.drill.count({ where: { status: "queued" } }),
       app.store.drill.groupBy({ by: ["workerId"], where: { status: "running" }, _count: { _all: true } }),
     ]);
-    return drillWorkersHealth(rows, new Map(running.map((r) => [r.workerId ?? "", r._count._all])), queued, now);
+    return drillWorkersHealth(rows, new Map(running.map((r) => [r.workerId ?? "", r._count._all])), queued, now, redisError);
   } catch {
     return null;
   }
