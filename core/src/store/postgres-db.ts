@@ -17,7 +17,7 @@
 // (Prisma.PrismaClientKnownRequestError is @prisma/client/runtime's in either generated client).
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PG_QUERY_TIMEOUT_MS } from "./postgres/pool.ts";
+import { PG_APPLICATION_NAME, PG_QUERY_TIMEOUT_MS } from "./postgres/pool.ts";
 import { PrismaClient, type Prisma as PgPrisma } from "../generated/prisma-pg/client.ts";
 import { Prisma as SqlitePrisma } from "../generated/prisma/client.ts";
 import { migratePostgres } from "./postgres-migrate.ts";
@@ -43,14 +43,14 @@ void sameShape;
 
 export async function openPostgresStore(databaseUrl: string): Promise<PostgresStore> {
   const { url, limit } = connectionLimit(databaseUrl);
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: PG_APPLICATION_NAME });
   try {
     await client.connect();
     await migratePostgres(client);
   } finally {
     await client.end().catch(() => {});
   }
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: limit, connectionTimeoutMillis: 10_000, query_timeout: PG_QUERY_TIMEOUT_MS }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: limit, connectionTimeoutMillis: 10_000, query_timeout: PG_QUERY_TIMEOUT_MS, application_name: PG_APPLICATION_NAME }) });
 }
 
 /** The PostgreSQL client as the `Store` the core's code takes (the cast is safe: see the head of this file). */

@@ -4,6 +4,7 @@
 // store's pools has a client-side timeout (store/postgres/pool.ts PG_QUERY_TIMEOUT_MS), a timed-out query means
 // the store cannot be reached (503 store_unavailable), and while an outage is known every /api request answers
 // 503 at once instead of joining the queue. The server is SIGSTOPped (support/postgres.ts freeze()).
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminApi } from "../support/admin-api.ts";
 import { heartbeat } from "../support/core-server.ts";
@@ -53,6 +54,13 @@ describe("a PostgreSQL that hangs under a core", () => {
     const beat = () => timed("/api/v1/heartbeats", { method: "POST", headers: { authorization: `Bearer ${project.agentToken}`, "content-type": "application/json" }, body: JSON.stringify(heartbeat()) });
     expect((await list()).status).toBe(200);
     expect((await beat()).status).toBeLessThan(300);
+
+    // The core's connections name themselves in pg_stat_activity (s26 tester: every application_name was empty).
+    const admin = new pg.Client({ connectionString: cluster.url("store_hang") });
+    await admin.connect();
+    const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = 'store_hang' AND application_name = 'borela'`);
+    await admin.end();
+    expect(Number(rows[0].n)).toBeGreaterThan(0);
 
     cluster.freeze();
     // Requests sent before anything noticed: each waits for the query timeout at most, then 503.

@@ -16,6 +16,9 @@ import pg from "pg";
  */
 export const PG_QUERY_TIMEOUT_MS = 15_000;
 
+/** How Borela's connections show in pg_stat_activity (an operator telling them from others'). */
+export const PG_APPLICATION_NAME = "borela";
+
 const TIMESTAMP_OID = 1114;
 
 const types = {
@@ -25,7 +28,7 @@ const types = {
 
 export function openPool(url: string, max: number): pg.Pool {
   if (!Number.isInteger(max) || max < 1) throw new Error(`maxConnections: ${max} is not a whole number ≥ 1`);
-  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000, query_timeout: PG_QUERY_TIMEOUT_MS, pipeline: true });
+  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000, query_timeout: PG_QUERY_TIMEOUT_MS, application_name: PG_APPLICATION_NAME, pipeline: true });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   // Nor a checked-out one's: pg-pool listens only while a client is idle, and a server shutting down (57P01)
