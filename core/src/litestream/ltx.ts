@@ -20,11 +20,14 @@
 //
 //   parseLtxHeader(bytes: Uint8Array): LtxHeader        first 100 bytes; throws LtxError naming the field
 //   verifyLtx(bytes: Uint8Array): LtxVerified           the whole file: header, every page, index, trailer, checksums
+//   verifyLtxChunks(chunks: AsyncIterable<Uint8Array>, size: number): Promise<LtxVerified>
+//                                                       the same over the file read in pieces (client/chunks.ts),
+//                                                       holding one page and one LZ4 block, never the file
 //   ltxFileName(min: number, max: number): string        "0000000000000001-0000000000000007.ltx"
 //   parseLtxFileName(name: string): { minTXID, maxTXID } | null
 // TXIDs are numbers: a TXID above 2^53 is refused (LtxError), never rounded.
 import { Crc64 } from "./crc64.ts";
-import { lz4DecodeBlock, lz4ReadFrame } from "./lz4.ts";
+import { lz4DecodeBlock, pullChunks, verifyFrames } from "./lz4.ts";
 
 export const LTX_HEADER_SIZE = 100;
 const LTX_TRAILER_SIZE = 16;
@@ -118,94 +121,121 @@ export function parseLtxHeader(bytes: Uint8Array): LtxHeader {
   return header;
 }
 
-function readUvarint(bytes: Uint8Array, at: number, end: number): [number, number] {
-  let value = 0;
-  let scale = 1;
-  for (let i = at; i < end && i < at + 10; i++) {
-    value += (bytes[i] & 0x7f) * scale;
-    if ((bytes[i] & 0x80) === 0) return [value, i + 1];
-    scale *= 128;
-  }
-  throw new LtxError(`page index: varint at byte ${at} runs past the index`);
-}
+/** Bytes of the page index read at a time. */
+const INDEX_PIECE = 64 * 1024;
 
 export function verifyLtx(bytes: Uint8Array): LtxVerified {
-  const header = parseLtxHeader(bytes);
-  if (bytes.length < LTX_HEADER_SIZE + PAGE_HEADER_SIZE + 8 + LTX_TRAILER_SIZE) throw new LtxError(`truncated: ${bytes.length} bytes cannot hold a page index and trailer`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const hash = new Crc64().update(bytes.subarray(0, LTX_HEADER_SIZE));
+  const verifier = ltxVerifier(bytes.length);
+  let at = 0;
+  for (let step = verifier.next(); ; ) {
+    if (step.done) return step.value;
+    const got = bytes.subarray(at, at + step.value);
+    at += got.length;
+    step = verifier.next(got);
+  }
+}
+
+/** `chunks`: the file's `size` bytes in pieces, each valid until the next is asked for (readChunks). */
+export function verifyLtxChunks(chunks: AsyncIterable<Uint8Array>, size: number): Promise<LtxVerified> {
+  return pullChunks(ltxVerifier(size), chunks);
+}
+
+/**
+ * verifyLtx over a file of `size` bytes, pulling its input: it yields how many bytes it wants next and is given
+ * them back (fewer only where the input ends), valid until it asks again. Holds one page and one LZ4 block.
+ */
+function* ltxVerifier(size: number): Generator<number, LtxVerified, Uint8Array> {
+  let pos = 0;
+  function* take(n: number): Generator<number, Uint8Array, Uint8Array> {
+    const got = n > 0 ? yield n : new Uint8Array(0);
+    pos += got.length;
+    return got;
+  }
+  const headerBytes = yield* take(LTX_HEADER_SIZE);
+  const header = parseLtxHeader(headerBytes);
+  if (size < LTX_HEADER_SIZE + PAGE_HEADER_SIZE + 8 + LTX_TRAILER_SIZE) throw new LtxError(`truncated: ${size} bytes cannot hold a page index and trailer`);
+  const hash = new Crc64().update(headerBytes);
   const lockPgno = Math.floor(PENDING_BYTE / header.pageSize) + 1;
   let dbChecksum = 0n;
   const pageHash = new Uint8Array(4 + header.pageSize);
   const page = new Uint8Array(header.pageSize);
-  let pos = LTX_HEADER_SIZE;
   let pages = 0;
   let prev = 0;
   for (;;) {
-    if (pos + PAGE_HEADER_SIZE > bytes.length) throw new LtxError(`truncated: page frame ${pages + 1} at byte ${pos} runs past the end of the file`);
-    const pgno = view.getUint32(pos);
-    const flags = view.getUint16(pos + 4);
-    hash.update(bytes.subarray(pos, pos + PAGE_HEADER_SIZE));
-    pos += PAGE_HEADER_SIZE;
+    if (pos + PAGE_HEADER_SIZE > size) throw new LtxError(`truncated: page frame ${pages + 1} at byte ${pos} runs past the end of the file`);
+    const frameHeader = yield* take(PAGE_HEADER_SIZE);
+    if (frameHeader.length < PAGE_HEADER_SIZE) throw new LtxError(`truncated: page frame ${pages + 1} at byte ${pos - frameHeader.length} runs past the end of the file`);
+    const pgno = u32be(frameHeader, 0);
+    const flags = (frameHeader[4] << 8) | frameHeader[5];
+    hash.update(frameHeader);
     if (pgno === 0 && flags === 0) break;
     const where = `page frame ${pages + 1} (page ${pgno}, byte ${pos - PAGE_HEADER_SIZE})`;
     if (pgno === 0) throw new LtxError(`${where}: page number 0`);
     if (pgno > header.commit) throw new LtxError(`${where}: page number beyond the database's ${header.commit} pages`);
     if (pgno <= prev) throw new LtxError(`${where}: page numbers out of order (after page ${prev})`);
     if (header.isSnapshot && pgno !== prev + 1 && !(prev + 1 === lockPgno && pgno === prev + 2)) throw new LtxError(`${where}: a snapshot must hold every page, page ${prev + 1} is missing`);
-    let data: Uint8Array;
+    let decoded: number;
     if ((flags & PAGE_FLAG_SIZE) === 0) {
+      decoded = 0;
+      const collect = (piece: Uint8Array) => {
+        if (decoded + piece.length <= page.length) page.set(piece, decoded);
+        decoded += piece.length;
+      };
       try {
-        const frame = lz4ReadFrame(bytes, pos);
-        data = frame.data;
-        pos = frame.end;
+        pos += (yield* verifyFrames(collect, true)).length;
       } catch (err) {
         throw new LtxError(`${where}: page data (an LZ4 frame, as Litestream before v0.5.16 writes it) does not decode (${(err as Error).message})`);
       }
     } else {
-      if (pos + 4 > bytes.length) throw new LtxError(`truncated: ${where} has no data size`);
-      const size = view.getUint32(pos);
-      hash.update(bytes.subarray(pos, pos + 4));
-      pos += 4;
-      if (pos + size > bytes.length) throw new LtxError(`truncated: ${where} has ${size} bytes of data, the file ends first`);
+      if (pos + 4 > size) throw new LtxError(`truncated: ${where} has no data size`);
+      const sizeBytes = yield* take(4);
+      if (sizeBytes.length < 4) throw new LtxError(`truncated: ${where} has no data size`);
+      const dataSize = u32be(sizeBytes, 0);
+      hash.update(sizeBytes);
+      if (pos + dataSize > size) throw new LtxError(`truncated: ${where} has ${dataSize} bytes of data, the file ends first`);
+      const block = yield* take(dataSize);
+      if (block.length < dataSize) throw new LtxError(`truncated: ${where} has ${dataSize} bytes of data, the file ends first`);
       try {
-        data = lz4DecodeBlock(bytes.subarray(pos, pos + size), header.pageSize, page);
+        decoded = lz4DecodeBlock(block, header.pageSize, page).length;
       } catch (err) {
         throw new LtxError(`${where}: page data does not decode (${(err as Error).message})`);
       }
-      pos += size;
     }
-    if (data.length !== header.pageSize) throw new LtxError(`${where}: page data decodes to ${data.length} bytes, expected the page size ${header.pageSize}`);
-    hash.update(data);
+    if (decoded !== header.pageSize) throw new LtxError(`${where}: page data decodes to ${decoded} bytes, expected the page size ${header.pageSize}`);
+    hash.update(page);
     if (header.isSnapshot && !header.noChecksum) {
       new DataView(pageHash.buffer).setUint32(0, pgno);
-      pageHash.set(data, 4);
+      pageHash.set(page, 4);
       dbChecksum ^= CHECKSUM_FLAG | new Crc64().update(pageHash).digest();
     }
     prev = pgno;
     pages++;
   }
   const indexStart = pos;
-  const trailerStart = bytes.length - LTX_TRAILER_SIZE;
+  const trailerStart = size - LTX_TRAILER_SIZE;
   if (trailerStart - 8 < indexStart) throw new LtxError(`truncated: no room for the page index and trailer after byte ${indexStart}`);
-  const indexSize = safe(view.getBigUint64(trailerStart - 8), "page index size");
+  // The index is read in pieces and its entries counted as they pass; its size (after it) is checked first, as
+  // it would be reading the file whole.
+  const index = indexCounter(indexStart);
+  for (let left = trailerStart - 8 - indexStart; left > 0; ) {
+    const piece = yield* take(Math.min(left, INDEX_PIECE));
+    if (piece.length === 0) break;
+    hash.update(piece);
+    index.update(piece);
+    left -= piece.length;
+  }
+  const tail = yield* take(8 + LTX_TRAILER_SIZE);
+  if (tail.length < 8 + LTX_TRAILER_SIZE) throw new LtxError(`truncated: the file ends at byte ${pos}, before its ${size} bytes`);
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  const indexSize = safe(view.getBigUint64(0), "page index size");
   if (indexStart + indexSize + 8 !== trailerStart) {
     throw new LtxError(`page index size ${indexSize} does not match the ${trailerStart - 8 - indexStart} bytes between the pages and the trailer (file truncated or extended)`);
   }
-  let at = indexStart;
-  let entries = 0;
-  for (;;) {
-    const [pgno, next] = readUvarint(bytes, at, trailerStart - 8);
-    at = next;
-    if (pgno === 0) break;
-    [, at] = readUvarint(bytes, at, trailerStart - 8);
-    [, at] = readUvarint(bytes, at, trailerStart - 8);
-    entries++;
-  }
+  const entries = index.entries();
   if (entries !== pages) throw new LtxError(`page index lists ${entries} page(s), the file holds ${pages}`);
-  hash.update(bytes.subarray(indexStart, trailerStart + 8));
-  const postApplyChecksum = view.getBigUint64(trailerStart);
-  const fileChecksum = view.getBigUint64(trailerStart + 8);
+  hash.update(tail.subarray(0, 16));
+  const postApplyChecksum = view.getBigUint64(8);
+  const fileChecksum = view.getBigUint64(16);
   const computed = CHECKSUM_FLAG | hash.digest();
   if (fileChecksum !== computed) {
     throw new LtxError(`file checksum mismatch: the trailer says ${hex16(fileChecksum)}, the content gives ${hex16(computed)} (CRC-64/ISO)`);
@@ -220,4 +250,44 @@ export function verifyLtx(bytes: Uint8Array): LtxVerified {
     }
   }
   return { header, postApplyChecksum, fileChecksum, pages };
+}
+
+const u32be = (b: Uint8Array, at: number) => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+
+/**
+ * Counts the page index's entries (uvarints pgno, offset, size, ended by pgno 0; bytes after the end mark are
+ * not read) from pieces of it. `entries()` throws LtxError when a uvarint runs past the index or past 10 bytes.
+ */
+function indexCounter(start: number) {
+  let at = start;
+  let field = 0; // 0 pgno, 1 offset, 2 size
+  let value = 0;
+  let varintStart = start;
+  let varintBytes = 0;
+  let count = 0;
+  let done = false;
+  let broken: number | null = null;
+  return {
+    update(piece: Uint8Array) {
+      for (let i = 0; i < piece.length && !done && broken === null; i++, at++) {
+        const byte = piece[i];
+        if (varintBytes === 0) varintStart = at;
+        value += (byte & 0x7f) * 128 ** varintBytes;
+        varintBytes++;
+        if (byte & 0x80) {
+          if (varintBytes === 10) broken = varintStart;
+          continue;
+        }
+        if (field === 0 && value === 0) done = true;
+        else if (field === 2) count++;
+        field = (field + 1) % 3;
+        value = 0;
+        varintBytes = 0;
+      }
+    },
+    entries(): number {
+      if (!done) throw new LtxError(`page index: varint at byte ${broken ?? (varintBytes > 0 ? varintStart : at)} runs past the index`);
+      return count;
+    },
+  };
 }

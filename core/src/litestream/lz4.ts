@@ -12,9 +12,9 @@
 //                                               in pieces; holds one block and a 64 KiB window, never
 //                                               the file or its content (a WAL segment may be GBs)
 //   lz4DecodeBlock(block: Uint8Array, maxSize: number, into?): Uint8Array   one raw LZ4 block (LTX page data)
-//   lz4ReadFrame(bytes: Uint8Array, at: number): { data, end }   the one frame starting at `at`, verified as
-//                                               lz4Verify does; `end`: the index after it (LTX pages of
-//                                               superfly/ltx v0.5.0–v0.5.1, Litestream v0.5.0–v0.5.15)
+//   verifyFrames(onContent?, once?)   the verifier lz4Verify runs, as a generator pulling its input (ltx.ts
+//                                     runs it once per page of superfly/ltx v0.5.0–v0.5.1, Litestream v0.5.0–v0.5.15)
+//   pullChunks(generator, chunks)     runs such a generator over pieces of a file
 // Format: the LZ4 frame and block specifications (github.com/lz4/lz4/blob/dev/doc).
 import { xxh32, xxh32Stream } from "./xxh32.ts";
 
@@ -55,29 +55,15 @@ function blockSize(buf: Uint8Array, start: number, end: number): number {
   return size;
 }
 
-/** One frame's descriptor, as walkFrames hands it to its visitor. */
-interface Descriptor {
-  maxBlock: number;
-  contentChecksum: boolean;
-}
-
-/** What walkFrames does with one frame's blocks: each block's bytes in place, then the frame's end. */
-interface FrameVisitor {
-  block(frame: Uint8Array, start: number, end: number, compressed: boolean): void;
-  /** `checksumAt`: where the content checksum starts (it is there), or null without one. */
-  end(checksumAt: number | null): void;
-}
-
 const BLOCK_MAX = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];
 /** How far back an LZ4 match may reach: the output kept between blocks. */
 const WINDOW = 64 * 1024;
 
 /**
- * Walks the frames of `frame` (skippable frames skipped), calling `visit` for each frame and the visitor for
- * each block. With `verify`, checks the descriptor (version, block size), its header checksum and every
- * block's checksum. Throws Lz4Error naming the byte where the frame is damaged.
+ * Walks the frames of `frame` (skippable frames skipped), calling `onBlock` for each block's bytes in place.
+ * Checks no checksum (verifyFrames does). Throws Lz4Error naming the byte where the frame is cut short.
  */
-function walkFrames(frame: Uint8Array, verify: boolean, visit: (d: Descriptor) => FrameVisitor, once = false): number {
+function walkFrames(frame: Uint8Array, onBlock: (frame: Uint8Array, start: number, end: number, compressed: boolean) => void): void {
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   let pos = 0;
   while (pos < frame.length) {
@@ -89,40 +75,29 @@ function walkFrames(frame: Uint8Array, verify: boolean, visit: (d: Descriptor) =
     }
     if (magic !== MAGIC) throw new Lz4Error(`not an LZ4 frame: magic 0x${magic.toString(16)} at byte ${pos}`);
     const flg = frame[pos + 4];
-    const maxBlock = BLOCK_MAX[(frame[pos + 5] >> 4) & 7];
-    if (verify && (flg >> 6 !== 1 || !maxBlock)) throw new Lz4Error(`unsupported frame descriptor at byte ${pos + 4}`);
     const blockChecksum = (flg & 0x10) !== 0;
     const contentChecksum = (flg & 0x04) !== 0;
     const descriptorEnd = pos + 6 + (flg & 0x08 ? 8 : 0) + (flg & 0x01 ? 4 : 0);
     if (descriptorEnd + 1 > frame.length) throw new Lz4Error(`truncated frame header at byte ${pos}`);
-    if (verify && ((xxh32(frame.subarray(pos + 4, descriptorEnd)) >>> 8) & 0xff) !== frame[descriptorEnd]) throw new Lz4Error(`invalid header checksum at byte ${descriptorEnd}`);
     pos = descriptorEnd + 1;
-    const visitor = visit({ maxBlock, contentChecksum });
     for (;;) {
       if (pos + 4 > frame.length) throw new Lz4Error(`truncated frame: no end mark`);
       const raw = view.getUint32(pos, true);
       pos += 4;
       if (raw === 0) break;
       const length = raw & 0x7fffffff;
-      if ((verify && length > maxBlock) || pos + length + (blockChecksum ? 4 : 0) > frame.length) throw new Lz4Error(`block of ${length} bytes at byte ${pos} runs past the frame`);
-      if (verify && blockChecksum && xxh32(frame.subarray(pos, pos + length)) !== view.getUint32(pos + length, true)) throw new Lz4Error(`invalid block checksum at byte ${pos}`);
-      visitor.block(frame, pos, pos + length, (raw & 0x80000000) === 0);
+      if (pos + length + (blockChecksum ? 4 : 0) > frame.length) throw new Lz4Error(`block of ${length} bytes at byte ${pos} runs past the frame`);
+      onBlock(frame, pos, pos + length, (raw & 0x80000000) === 0);
       pos += length + (blockChecksum ? 4 : 0);
     }
     if (contentChecksum && pos + 4 > frame.length) throw new Lz4Error(`truncated frame: no content checksum`);
-    visitor.end(contentChecksum ? pos : null);
     pos += contentChecksum ? 4 : 0;
-    if (once) break;
   }
-  return pos;
 }
 
 export function lz4ContentSize(frame: Uint8Array): number {
   let total = 0;
-  walkFrames(frame, false, () => ({
-    block: (buf, start, end, compressed) => void (total += compressed ? blockSize(buf, start, end) : end - start),
-    end: () => undefined,
-  }));
+  walkFrames(frame, (buf, start, end, compressed) => void (total += compressed ? blockSize(buf, start, end) : end - start));
   return total;
 }
 
@@ -170,39 +145,6 @@ export function lz4DecodeBlock(block: Uint8Array, maxSize: number, into?: Uint8A
   return out.subarray(0, decodeBlock(block, 0, block.length, out, 0));
 }
 
-/** Decodes every block of a frame (matches reach back across blocks), checks its content checksum and hands the content to `onContent`. */
-function contentVisitor(view: DataView, maxBlock: number, onContent: (content: Uint8Array) => void): FrameVisitor {
-  const blocks: Uint8Array[] = [];
-  let size = 0;
-  let window = new Uint8Array(0);
-  return {
-    block(buf, start, end, compressed) {
-      let block: Uint8Array;
-      if (!compressed) block = buf.slice(start, end);
-      else {
-        // Earlier output (up to 64 KiB) goes in front so matches can reach back across blocks.
-        const out = new Uint8Array(window.length + maxBlock);
-        out.set(window);
-        block = out.slice(window.length, decodeBlock(buf, start, end, out, window.length));
-      }
-      blocks.push(block);
-      size += block.length;
-      const joined = new Uint8Array(Math.min(WINDOW, window.length + block.length));
-      const tail = Math.min(block.length, joined.length);
-      joined.set(window.subarray(window.length - (joined.length - tail)), 0);
-      joined.set(block.subarray(block.length - tail), joined.length - tail);
-      window = joined;
-    },
-    end(checksumAt) {
-      const content = new Uint8Array(size);
-      let at = 0;
-      for (const b of blocks) content.set(b, (at += b.length) - b.length);
-      if (checksumAt !== null && xxh32(content) !== view.getUint32(checksumAt, true)) throw new Lz4Error(`invalid frame checksum: the content does not match it`);
-      onContent(content);
-    },
-  };
-}
-
 /** Bytes a skippable frame is passed over in at a time. */
 const SKIP_PIECE = 1024 * 1024;
 
@@ -210,10 +152,12 @@ const u32 = (b: Uint8Array, at = 0) => (b[at] | (b[at + 1] << 8) | (b[at + 2] <<
 
 /**
  * Verifies LZ4 frames as lz4Verify states, pulling its input: it yields how many bytes it wants next and is
- * given them back (fewer only where the input ends), valid until it asks again. Keeps one block's output and the 64 KiB window before it;
- * returns the content size. Throws Lz4Error naming the byte where the frames are damaged.
+ * given them back (fewer only where the input ends), valid until it asks again. Keeps one block's output and
+ * the 64 KiB window before it; hands each block's output to `onContent` (valid until it asks again). `once`:
+ * stops after the first frame that is not skippable (LTX page frames; Lz4Error when there is none). Returns
+ * the content size and the bytes it took. Throws Lz4Error naming the byte where the frames are damaged.
  */
-function* verifyFrames(): Generator<number, number, Uint8Array> {
+export function* verifyFrames(onContent?: (piece: Uint8Array) => void, once = false): Generator<number, { content: number; length: number }, Uint8Array> {
   let pos = 0;
   let total = 0;
   function* take(n: number): Generator<number, Uint8Array, Uint8Array> {
@@ -224,15 +168,18 @@ function* verifyFrames(): Generator<number, number, Uint8Array> {
   for (;;) {
     const start = pos;
     const magicBytes = yield* take(4);
-    if (magicBytes.length === 0) return total;
+    if (magicBytes.length === 0) {
+      if (once) throw new Lz4Error(`no LZ4 frame at byte ${start}`);
+      return { content: total, length: pos };
+    }
     if (magicBytes.length < 4) throw new Lz4Error(`truncated frame header at byte ${start}`);
     const magic = u32(magicBytes);
     if ((magic & 0xfffffff0) === 0x184d2a50) {
       const sizeBytes = yield* take(4);
-      if (sizeBytes.length < 4) return total;
+      if (sizeBytes.length < 4) return { content: total, length: pos };
       for (let left = u32(sizeBytes); left > 0; ) {
         const got = yield* take(Math.min(left, SKIP_PIECE));
-        if (got.length === 0) return total;
+        if (got.length === 0) return { content: total, length: pos };
         left -= got.length;
       }
       continue;
@@ -279,6 +226,7 @@ function* verifyFrames(): Generator<number, number, Uint8Array> {
         }
       }
       content?.update(out.subarray(window, end));
+      onContent?.(out.subarray(window, end));
       total += end - window;
       window = Math.min(WINDOW, end);
       out.copyWithin(0, end - window, end);
@@ -288,6 +236,7 @@ function* verifyFrames(): Generator<number, number, Uint8Array> {
       if (sum.length < 4) throw new Lz4Error(`truncated frame: no content checksum`);
       if (content.digest() !== u32(sum)) throw new Lz4Error(`invalid frame checksum: the content does not match it`);
     }
+    if (once) return { content: total, length: pos };
   }
 }
 
@@ -295,7 +244,7 @@ export function lz4Verify(frame: Uint8Array): number {
   const frames = verifyFrames();
   let at = 0;
   for (let step = frames.next(); ; ) {
-    if (step.done) return step.value;
+    if (step.done) return step.value.content;
     const got = frame.subarray(at, at + step.value);
     at += got.length;
     step = frames.next(got);
@@ -304,8 +253,15 @@ export function lz4Verify(frame: Uint8Array): number {
 
 /** `chunks`: each valid until the next is asked for (readChunks reuses one buffer). */
 export async function lz4VerifyChunks(chunks: AsyncIterable<Uint8Array>): Promise<number> {
+  return (await pullChunks(verifyFrames(), chunks)).content;
+}
+
+/**
+ * Runs a generator that yields how many bytes it wants (verifyFrames, ltx.ts's verifier) over `chunks`, each
+ * valid until the next is asked for; returns what it returns. Holds one chunk and at most one request's bytes.
+ */
+export async function pullChunks<T>(frames: Generator<number, T, Uint8Array>, chunks: AsyncIterable<Uint8Array>): Promise<T> {
   const source = chunks[Symbol.asyncIterator]();
-  const frames = verifyFrames();
   let chunk: Uint8Array = new Uint8Array(0);
   let at = 0;
   let ended = false;
@@ -343,13 +299,4 @@ export async function lz4VerifyChunks(chunks: AsyncIterable<Uint8Array>): Promis
   } finally {
     await source.return?.();
   }
-}
-
-export function lz4ReadFrame(bytes: Uint8Array, at: number): { data: Uint8Array; end: number } {
-  const frame = bytes.subarray(at);
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  const got: { data: Uint8Array | null } = { data: null };
-  const length = walkFrames(frame, true, ({ maxBlock }) => contentVisitor(view, maxBlock, (content) => void (got.data = content)), true);
-  if (!got.data) throw new Lz4Error(`no LZ4 frame at byte ${at}`);
-  return { data: got.data, end: at + length };
 }

@@ -1,5 +1,5 @@
 // Verifying the LTX files a Litestream 0.5 restore will apply, before it runs:
-// every file is read whole and checked (verifyLtx: header, pages, page index,
+// every file is read in 4 MiB pieces (client/chunks.ts) and checked as it passes (verifyLtx: header, pages, page index,
 // CRC-64/ISO file checksum, a snapshot's database checksum), its header must
 // state the TXID range its name states, and where one file starts right after
 // the one before it (min TXID = previous max + 1) and both track database
@@ -11,7 +11,8 @@
 //     throws ReplicaReadError when storage cannot be read (retried by drills as storage trouble).
 //   withHeaderTimes(client, files): Promise<LtxFile[]>   createdAt from each file's LTX header (point-in-time plans on S3)
 import type { ClientOptions, LtxFile, ReplicaClient } from "../client/replica-client.ts";
-import { LTX_HEADER_SIZE, LtxError, parseLtxHeader, verifyLtx, type LtxVerified } from "../ltx.ts";
+import { LTX_HEADER_SIZE, LtxError, parseLtxHeader, verifyLtxChunks, type LtxVerified } from "../ltx.ts";
+import { readChunks } from "../client/chunks.ts";
 import { ltxLabel, type LtxRestorePlan } from "../ltx-plan.ts";
 import { ReplicaReadError } from "../replica-files.ts";
 
@@ -45,21 +46,25 @@ export async function verifyLtxPlan(client: ReplicaClient, plan: LtxRestorePlan,
   let pages = 0;
   let previous: { file: LtxFile; verified: LtxVerified } | null = null;
   for (const file of plan.files) {
-    let data: Uint8Array;
+    // Set once the file ends before its listed size (a verifier stopping at damage reads no further).
+    let short: number | null = null;
+    const counted = async function* () {
+      let read = 0;
+      for await (const piece of readChunks(client, file, options)) {
+        read += piece.length;
+        yield piece;
+      }
+      if (read < file.size) short = read;
+    };
+    let verified: LtxVerified;
     try {
-      data = await client.read(file, options);
+      verified = await verifyLtxChunks(counted(), file.size);
     } catch (err) {
       const code = err instanceof ReplicaReadError ? err.code : "";
       if (code === "ENOENT" || code === "NoSuchKey") throw damaged(file, "is listed but gone: removed since the listing (compaction or retention), or lost");
-      throw err;
-    }
-    if (data.length !== file.size) throw damaged(file, `changed since the listing: ${data.length} bytes read, ${file.size} listed`);
-    let verified: LtxVerified;
-    try {
-      verified = verifyLtx(data);
-    } catch (err) {
-      if (err instanceof LtxError) throw damaged(file, `is damaged: ${err.message}`);
-      throw err;
+      if (!(err instanceof LtxError)) throw err;
+      if (short !== null) throw damaged(file, `changed since the listing: ${short} bytes read, ${file.size} listed`);
+      throw damaged(file, `is damaged: ${err.message}`);
     }
     const h = verified.header;
     if (h.minTXID !== file.minTXID || h.maxTXID !== file.maxTXID) {
@@ -71,7 +76,7 @@ export async function verifyLtxPlan(client: ReplicaClient, plan: LtxRestorePlan,
         `does not follow ${ltxLabel(previous.file)}: its pre-apply database checksum ${hex(h.preApplyChecksum)} is not the previous file's post-apply checksum ${hex(previous.verified.postApplyChecksum)} (files from different databases or histories)`,
       );
     }
-    bytes += data.length;
+    bytes += file.size;
     pages += verified.pages;
     previous = { file, verified };
     files.push(previous);
