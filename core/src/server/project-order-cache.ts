@@ -5,7 +5,7 @@ import { drillStatus } from "../drills/drill-status.ts";
 import type { OrderFacts } from "../store/order-reads.ts";
 import type { MaybePromise, OrderReadsPart } from "../store/fast-path-types.ts";
 import type { OrderKey } from "./project-order.ts";
-import { ordered, pageOf, summarize, type ListQuery, type ListSummary, type OrderRow, type Page } from "./project-page.ts";
+import { keptNameOrder, orderedFromNameOrder, pageOf, type NameOrder, summarize, type ListQuery, type ListSummary, type OrderRow, type Page } from "./project-page.ts";
 
 /** Where the order's facts come from: `stamp` is cheap and changes whenever `facts` may have. */
 export type OrderSource = OrderReadsPart;
@@ -40,12 +40,15 @@ export function createProjectOrder(source: OrderSource): ProjectOrder;
 export function createProjectOrder(source: OrderSource): ProjectOrder {
   let stamp: string | null = null;
   let rows: OrderRow[] = [];
+  let names: NameOrder = { rows: [], place: new Map() };
   let summary: ListSummary = summarize([]);
   let byFilter = new Map<string, OrderKey[]>();
   let rebuilds = 0;
 
   function rebuild(now: string, facts: OrderFacts): void {
-    rows = orderRowsOf(facts);
+    // Kept in name order between rebuilds: a rebuild after a drill or a sweep changed statuses sorts nothing.
+    names = keptNameOrder(names, orderRowsOf(facts));
+    rows = names.rows;
     summary = summarize(rows);
     byFilter = new Map();
     stamp = now;
@@ -56,7 +59,7 @@ export function createProjectOrder(source: OrderSource): ProjectOrder {
     const filter = JSON.stringify([[...query.status].sort(), query.q]);
     let keys = byFilter.get(filter);
     if (keys === undefined) {
-      keys = ordered(rows, query);
+      keys = orderedFromNameOrder(rows, query);
       if (byFilter.size >= FILTERS_KEPT) byFilter.delete(byFilter.keys().next().value!);
       byFilter.set(filter, keys);
     }
