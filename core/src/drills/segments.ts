@@ -8,7 +8,8 @@
 //
 //   readSegments(target, files: ReplicaFile[]): Promise<Map<string /* key */, number /* bytes */>>
 import { openReplicaClient } from "../storage/replica-clients.ts";
-import { Lz4Error, lz4VerifyChunks } from "../litestream/lz4.ts";
+import { Lz4Error } from "../litestream/lz4.ts";
+import { lz4VerifyChunks } from "../litestream/lz4-verify.ts";
 import { readChunks } from "../litestream/client/chunks.ts";
 import type { ReplicaFile } from "../litestream/replica-files.ts";
 import { segmentName } from "../litestream/restore-plan.ts";

@@ -27,7 +27,8 @@
 //   parseLtxFileName(name: string): { minTXID, maxTXID } | null
 // TXIDs are numbers: a TXID above 2^53 is refused (LtxError), never rounded.
 import { Crc64 } from "./crc64.ts";
-import { lz4DecodeBlock, pullChunks, verifyFrames } from "./lz4.ts";
+import { lz4DecodeBlock } from "./lz4.ts";
+import { pullChunks, verifyFrames } from "./lz4-verify.ts";
 
 export const LTX_HEADER_SIZE = 100;
 const LTX_TRAILER_SIZE = 16;

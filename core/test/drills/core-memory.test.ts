@@ -19,7 +19,7 @@ import { restore05 } from "../litestream/live-v5.ts";
 import { fileReplicaCase, plainRestorer } from "./file-replica-case.ts";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
 import { readChunks } from "../../src/litestream/client/chunks.ts";
-import { lz4Verify, lz4VerifyChunks } from "../../src/litestream/lz4.ts";
+import { lz4Verify, lz4VerifyChunks } from "../../src/litestream/lz4-verify.ts";
 import { verifyLtx, verifyLtxChunks } from "../../src/litestream/ltx.ts";
 
 const MiB = 1024 * 1024;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lz4ContentSize, Lz4Error, lz4Verify } from "../../src/litestream/lz4.ts";
+import { lz4ContentSize, Lz4Error } from "../../src/litestream/lz4.ts";
+import { lz4Verify } from "../../src/litestream/lz4-verify.ts";
 import { xxh32 } from "../../src/litestream/xxh32.ts";
 
 function frame(blocks: Uint8Array[], flags = 0x60): Uint8Array {
