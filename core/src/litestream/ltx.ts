@@ -28,7 +28,7 @@
 // TXIDs are numbers: a TXID above 2^53 is refused (LtxError), never rounded.
 import { Crc64 } from "./crc64.ts";
 import { lz4DecodeBlock } from "./lz4.ts";
-import { pullChunks, verifyFrames } from "./lz4-verify.ts";
+import { pullBytes, pullChunks, verifyFrames } from "./lz4-verify.ts";
 
 export const LTX_HEADER_SIZE = 100;
 const LTX_TRAILER_SIZE = 16;
@@ -126,14 +126,7 @@ export function parseLtxHeader(bytes: Uint8Array): LtxHeader {
 const INDEX_PIECE = 64 * 1024;
 
 export function verifyLtx(bytes: Uint8Array): LtxVerified {
-  const verifier = ltxVerifier(bytes.length);
-  let at = 0;
-  for (let step = verifier.next(); ; ) {
-    if (step.done) return step.value;
-    const got = bytes.subarray(at, at + step.value);
-    at += got.length;
-    step = verifier.next(got);
-  }
+  return pullBytes(ltxVerifier(bytes.length), bytes);
 }
 
 /** `chunks`: the file's `size` bytes in pieces, each valid until the next is asked for (readChunks). */

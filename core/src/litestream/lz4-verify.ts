@@ -7,7 +7,8 @@
 //                                               the file or its content (a WAL segment may be GBs)
 //   verifyFrames(onContent?, once?)   the verifier lz4Verify runs, as a generator pulling its input (ltx.ts
 //                                     runs it once per page of superfly/ltx v0.5.0–v0.5.1, Litestream v0.5.0–v0.5.15)
-//   pullChunks(generator, chunks)     runs such a generator over pieces of a file
+//   pullBytes(generator, bytes) / pullChunks(generator, chunks)   runs such a generator over bytes in memory /
+//                                     over pieces of a file
 // Format: the LZ4 frame and block specifications (github.com/lz4/lz4/blob/dev/doc).
 import { BLOCK_MAX, decodeBlock, Lz4Error, MAGIC, WINDOW } from "./lz4.ts";
 import { xxh32, xxh32Stream } from "./xxh32.ts";
@@ -108,14 +109,7 @@ export function* verifyFrames(onContent?: (piece: Uint8Array) => void, once = fa
 }
 
 export function lz4Verify(frame: Uint8Array): number {
-  const frames = verifyFrames();
-  let at = 0;
-  for (let step = frames.next(); ; ) {
-    if (step.done) return step.value.content;
-    const got = frame.subarray(at, at + step.value);
-    at += got.length;
-    step = frames.next(got);
-  }
+  return pullBytes(verifyFrames(), frame).content;
 }
 
 /** `chunks`: each valid until the next is asked for (readChunks reuses one buffer). */
@@ -123,8 +117,19 @@ export async function lz4VerifyChunks(chunks: AsyncIterable<Uint8Array>): Promis
   return (await pullChunks(verifyFrames(), chunks)).content;
 }
 
+/** Runs a generator that yields how many bytes it wants (verifyFrames, ltx.ts's verifier) over `bytes` in memory; returns what it returns. */
+export function pullBytes<T>(frames: Generator<number, T, Uint8Array>, bytes: Uint8Array): T {
+  let at = 0;
+  for (let step = frames.next(); ; ) {
+    if (step.done) return step.value;
+    const got = bytes.subarray(at, at + step.value);
+    at += got.length;
+    step = frames.next(got);
+  }
+}
+
 /**
- * Runs a generator that yields how many bytes it wants (verifyFrames, ltx.ts's verifier) over `chunks`, each
+ * The same over `chunks`, each
  * valid until the next is asked for; returns what it returns. Holds one chunk and at most one request's bytes.
  */
 export async function pullChunks<T>(frames: Generator<number, T, Uint8Array>, chunks: AsyncIterable<Uint8Array>): Promise<T> {
