@@ -68,9 +68,10 @@ export interface NameOrder {
 
 /** The rows sorted as compareKeys breaks ties of urgency: lower-cased name, name, id. */
 export function inNameOrder(rows: readonly OrderRow[]): NameOrder {
+  // Keys built once, not two objects per comparison.
   const sorted = rows
-    .map((r) => ({ r, lower: r.name.toLowerCase() }))
-    .sort((a, b) => compareKeys({ urgency: 0, name: a.r.name, id: a.r.id }, { urgency: 0, name: b.r.name, id: b.r.id }, a.lower, b.lower))
+    .map((r) => ({ r, key: { urgency: 0, name: r.name, id: r.id }, lower: r.name.toLowerCase() }))
+    .sort((a, b) => compareKeys(a.key, b.key, a.lower, b.lower))
     .map((x) => x.r);
   return { rows: sorted, place: new Map(sorted.map((r, i) => [r.id, i])) };
 }
