@@ -8,7 +8,7 @@
 //   LITESTREAM05=/path/to/litestream npm run image        another Litestream 0.5 binary as `litestream-0.5`
 //                                                         (default: scripts/install-litestream05.sh's build)
 //
-// Steps: the dashboard (vite build), the Prisma client (generated here, never at run time), the
+// Steps: the dashboard (vite build), the Prisma clients (generated when missing or older than the schema, never at run time), the
 // agent bundle (esbuild), the core's bundles (scripts/bundle-core.mjs: the CLI and the drill
 // child, with every dependency but better-sqlite3 inside), a staged context holding only what runs
 // (those bundles, the files they read beside them, better-sqlite3), then `docker build`.
@@ -20,6 +20,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rm
 import { createRequire } from "node:module";
 import path from "node:path";
 import { bundleCore } from "./bundle-core.mjs";
+import { ensurePrismaClients } from "../core/bin/prisma-clients.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const LOCAL_BASE = "borela-base:slim-node24";
@@ -105,7 +106,8 @@ export async function buildImage(tagList, options = {}) {
   if (!agent) run(process.execPath, ["scripts/build-dashboard.mjs"]);
   // Before the agent's bundle too: the agent reaches the schema's enums (config.ts → incidents/kinds.ts).
   // Both clients: the core bundle holds the PostgreSQL store too (store/postgres-db.ts), selected by BORELA_DATABASE_URL.
-  run("npm", ["run", "generate"], { cwd: path.join(root, "core"), stdio: ["ignore", "ignore", "inherit"] });
+  // Only when missing or older than the schema: tests build images while other tests import the clients.
+  await ensurePrismaClients(path.join(root, "core"));
   run(process.execPath, ["--import", "tsx", "core/src/agent/bundle.ts", "sidecar-image/build/agent.mjs"], { stdio: ["ignore", "ignore", "inherit"] });
   const dir = path.join(root, "sidecar-image/build", `context-${process.pid}`);
   try {

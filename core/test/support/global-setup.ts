@@ -1,13 +1,7 @@
-// Generates the Prisma client once before any suite imports it.
-import { execFileSync } from "node:child_process";
-import { createRequire } from "node:module";
+// Generates the Prisma clients once before any suite imports them, when missing or older than the schema.
 import path from "node:path";
+import { ensurePrismaClients } from "../../bin/prisma-clients.js";
 
-export default function setup(): void {
-  const require = createRequire(import.meta.url);
-  const prismaCli = path.join(path.dirname(require.resolve("prisma/package.json")), "build", "index.js");
-  execFileSync(process.execPath, [prismaCli, "generate"], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+export default async function setup(): Promise<void> {
+  await ensurePrismaClients(path.resolve(import.meta.dirname, "../.."));
 }

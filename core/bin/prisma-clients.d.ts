@@ -1,0 +1,2 @@
+/** See prisma-clients.js. */
+export function ensurePrismaClients(coreDir: string, options?: { force?: boolean }): Promise<boolean>;
