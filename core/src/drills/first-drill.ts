@@ -8,6 +8,7 @@
 import type { Store } from "../store/db.ts";
 import { dialectOf, forDialect, jsonTextValues } from "../store/dialect.ts";
 import { STORED_DRILLABLE_SQL } from "./stored-subject.ts";
+import { takeFirst } from "../take-first.ts";
 
 /** Projects per batch (one query, then at most this many first-drill checks). */
 export const FIRST_DRILL_BATCH = 25;
@@ -73,8 +74,7 @@ export function createFirstDrillQueue(store: Store, check: (projectId: string) =
 
   async function drain(): Promise<void> {
     while (queued.size > 0) {
-      const batch = [...queued].slice(0, FIRST_DRILL_BATCH);
-      for (const id of batch) queued.delete(id);
+      const batch = takeFirst(queued, FIRST_DRILL_BATCH);
       try {
         for (const id of await neverDrilled(store, batch)) await check(id).catch((err) => onError(err, id));
       } catch (err) {

@@ -15,6 +15,7 @@ import { SweepDurations } from "./sweep-durations.ts";
 import { blindAfterMs, type Sight } from "./watching-since.ts";
 import { createSightKeeper } from "./sight-keeper.ts";
 import { createOutageLog } from "../store/outage.ts";
+import { takeFirst } from "../take-first.ts";
 
 /** Seconds a condition must stay away before its incident resolves, per kind. */
 export type HoldSeconds = (kind: SweptKind) => number;
@@ -139,8 +140,7 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
 
   async function drain(): Promise<void> {
     while (queued.size > 0) {
-      const ids = [...queued].slice(0, SWEEP_BATCH);
-      for (const id of ids) queued.delete(id);
+      const ids = takeFirst(queued, SWEEP_BATCH);
       const now = new Date();
       await sightsAt(now)
         .then((sights) => sweepBatch(store, ids, now, hold, changed, sights))

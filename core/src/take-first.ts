@@ -1,0 +1,13 @@
+/**
+ * Removes and returns the first `n` values of `set` in insertion order, without copying the whole set
+ * (queues of project ids hold 100,000 at a mass recovery; `[...set].slice(0, n)` per batch is quadratic).
+ */
+export function takeFirst<T>(set: Set<T>, n: number): T[] {
+  const taken: T[] = [];
+  for (const value of set) {
+    if (taken.length === n) break;
+    taken.push(value);
+  }
+  for (const value of taken) set.delete(value);
+  return taken;
+}
