@@ -66,14 +66,33 @@ export function createProjectOrder(source: OrderSource): ProjectOrder {
     return pageOf(keys, summary, query);
   }
 
+  // A read of the facts under way for a stamp: polls that arrive meanwhile with the same stamp share it
+  // instead of each reading every project again (100,000 rows on PostgreSQL).
+  let reading: { stamp: string; done: Promise<void> } | null = null;
+  // Reads started and the latest one applied: a read that ends after a later one must not put older facts back.
+  let started = 0;
+  let applied = 0;
+
   function pageAt(now: string, query: ListQuery): MaybePromise<Page> {
     if (now === stamp) return kept(query);
+    if (reading?.stamp === now) return reading.done.then(() => kept(query));
     const facts = source.facts();
     if (facts instanceof Promise) {
-      return facts.then((f) => {
-        rebuild(now, f);
-        return kept(query);
-      });
+      const seq = ++started;
+      const read = {
+        stamp: now,
+        done: facts
+          .then((f) => {
+            if (seq < applied) return;
+            applied = seq;
+            rebuild(now, f);
+          })
+          .finally(() => {
+            if (reading === read) reading = null;
+          }),
+      };
+      reading = read;
+      return read.done.then(() => kept(query));
     }
     rebuild(now, facts);
     return kept(query);

@@ -37,4 +37,39 @@ describe("the kept order over an asynchronous source", () => {
     expect((await order.page({ ...ALL, status: ["silent"] })).ids).toEqual(["b"]);
     expect(order.rebuilds).toBe(2);
   });
+
+  it("polls that arrive while the facts are read for their stamp share that read", async () => {
+    const src = source();
+    const order = createProjectOrder(src);
+    const pages = await Promise.all(Array.from({ length: 20 }, () => order.page(ALL)));
+    expect(pages.every((p) => p.ids.join() === "a,b")).toBe(true);
+    expect(src.factReads).toBe(1);
+    expect(order.rebuilds).toBe(1);
+  });
+
+  it("a read that ends after a later one does not put its older facts back", async () => {
+    const older: OrderFacts = { projects: [{ id: "a", name: "alpha", status: "fresh" }], lastDrills: [], openDrillIncidents: [] };
+    const newer: OrderFacts = { projects: [{ id: "a", name: "alpha", status: "fresh" }, { id: "b", name: "bravo", status: "silent" }], lastDrills: [], openDrillIncidents: [] };
+    let stamp = "1";
+    const release: (() => void)[] = [];
+    const order = createProjectOrder({
+      stamp: async () => stamp,
+      facts: () => {
+        const facts = stamp === "1" ? older : newer;
+        return new Promise<OrderFacts>((resolve) => release.push(() => resolve(facts)));
+      },
+    });
+    const slow = order.page(ALL);
+    await new Promise((r) => setImmediate(r));
+    stamp = "2";
+    const fast = order.page(ALL);
+    await new Promise((r) => setImmediate(r));
+    expect(release).toHaveLength(2);
+    release[1]();
+    expect((await fast).ids).toEqual(["b", "a"]);
+    release[0]();
+    await slow;
+    expect((await order.page(ALL)).ids).toEqual(["b", "a"]);
+    expect(order.rebuilds).toBe(1);
+  });
 });
