@@ -3,6 +3,7 @@
 import { STATUSES } from "../freshness/severity.ts";
 import { DRILL_STATUSES } from "../drills/drill-status.ts";
 import { compareKeys, urgency, type OrderKey } from "./project-order.ts";
+import { runNow, sliceEnds, type Steps } from "../steps.ts";
 
 /** What ordering and counting need of a project. */
 export interface OrderRow {
@@ -37,15 +38,19 @@ export interface Page {
   summary: ListSummary;
 }
 
-export function summarize(rows: readonly OrderRow[]): ListSummary {
+export function* summarizeSteps(rows: readonly OrderRow[]): Steps<ListSummary> {
   const statuses: Record<string, number> = Object.fromEntries(STATUSES.map((s) => [s, 0]));
   const drillStatuses: Record<string, number> = Object.fromEntries(DRILL_STATUSES.map((s) => [s, 0]));
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    if (sliceEnds(i)) yield;
+    const r = rows[i];
     statuses[r.status] = (statuses[r.status] ?? 0) + 1;
     drillStatuses[r.drillStatus] = (drillStatuses[r.drillStatus] ?? 0) + 1;
   }
   return { total: rows.length, statuses, drillStatuses };
 }
+
+export const summarize = (rows: readonly OrderRow[]): ListSummary => runNow(summarizeSteps(rows));
 
 export const orderKey = (r: OrderRow): OrderKey => ({ urgency: urgency(r), name: r.name, id: r.id });
 
@@ -66,46 +71,111 @@ export interface NameOrder {
   place: Map<string, number>;
 }
 
-/** The rows sorted as compareKeys breaks ties of urgency: lower-cased name, name, id. */
-export function inNameOrder(rows: readonly OrderRow[]): NameOrder {
-  // Keys built once, not two objects per comparison.
-  const sorted = rows
-    .map((r) => ({ r, key: { urgency: 0, name: r.name, id: r.id }, lower: r.name.toLowerCase() }))
-    .sort((a, b) => compareKeys(a.key, b.key, a.lower, b.lower))
-    .map((x) => x.r);
-  return { rows: sorted, place: new Map(sorted.map((r, i) => [r.id, i])) };
+interface NameKey {
+  r: OrderRow;
+  key: OrderKey;
+  lower: string;
 }
 
-/**
- * `previous` with each row replaced by its new version when `next` holds the same projects under the same
- * names (only statuses changed, as when a drill finishes or a sweep runs): no sort, one lookup per project.
- * Else inNameOrder(next).
- */
-export function keptNameOrder(previous: NameOrder, next: readonly OrderRow[]): NameOrder {
-  if (previous.rows.length !== next.length) return inNameOrder(next);
-  const rows = new Array<OrderRow>(next.length);
-  for (const r of next) {
-    const at = previous.place.get(r.id);
-    if (at === undefined || previous.rows[at].name !== r.name || rows[at] !== undefined) return inNameOrder(next);
-    rows[at] = r;
+const nameKey = (r: OrderRow): NameKey => ({ r, key: { urgency: 0, name: r.name, id: r.id }, lower: r.name.toLowerCase() });
+
+/** Name order's comparison (compareKeys with equal urgencies) on keys built once, not two objects per comparison. */
+const byName = (a: NameKey, b: NameKey): number => compareKeys(a.key, b.key, a.lower, b.lower);
+
+function* sortedKeysSteps(rows: readonly OrderRow[]): Steps<NameKey[]> {
+  const keyed = new Array<NameKey>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    if (sliceEnds(i)) yield;
+    keyed[i] = nameKey(rows[i]);
   }
-  return { rows, place: previous.place };
+  // The one step that cannot be sliced: keptNameOrderSteps runs it only on renames and on what was added.
+  keyed.sort(byName);
+  yield;
+  return keyed;
 }
+
+function* nameOrderOfSteps(sorted: OrderRow[]): Steps<NameOrder> {
+  const place = new Map<string, number>();
+  for (let i = 0; i < sorted.length; i++) {
+    if (sliceEnds(i)) yield;
+    place.set(sorted[i].id, i);
+  }
+  return { rows: sorted, place };
+}
+
+/** The rows sorted as compareKeys breaks ties of urgency: lower-cased name, name, id. */
+export function* inNameOrderSteps(rows: readonly OrderRow[]): Steps<NameOrder> {
+  const keyed = yield* sortedKeysSteps(rows);
+  const sorted = new Array<OrderRow>(keyed.length);
+  for (let i = 0; i < keyed.length; i++) {
+    if (sliceEnds(i)) yield;
+    sorted[i] = keyed[i].r;
+  }
+  return yield* nameOrderOfSteps(sorted);
+}
+
+export const inNameOrder = (rows: readonly OrderRow[]): NameOrder => runNow(inNameOrderSteps(rows));
+
+/**
+ * The name order of `next`, from `previous` without sorting what it already ordered:
+ * - the same projects under the same names (only statuses changed, as when a drill finishes or a sweep
+ *   runs): each row replaced by its new version in place, one lookup per project;
+ * - projects added or removed, none renamed (projects created in bulk): the survivors in their order merged
+ *   with the added ones, which alone are sorted;
+ * - a rename or an id twice: inNameOrderSteps(next), a whole sort.
+ */
+export function* keptNameOrderSteps(previous: NameOrder, next: readonly OrderRow[]): Steps<NameOrder> {
+  const survivors = new Array<OrderRow | undefined>(previous.rows.length);
+  const added: OrderRow[] = [];
+  let kept = 0;
+  for (let i = 0; i < next.length; i++) {
+    if (sliceEnds(i)) yield;
+    const r = next[i];
+    const at = previous.place.get(r.id);
+    if (at === undefined) added.push(r);
+    else if (previous.rows[at].name !== r.name || survivors[at] !== undefined) return yield* inNameOrderSteps(next);
+    else {
+      survivors[at] = r;
+      kept++;
+    }
+  }
+  if (added.length === 0 && kept === previous.rows.length) return { rows: survivors as OrderRow[], place: previous.place };
+  const fresh = yield* sortedKeysSteps(added);
+  const merged: OrderRow[] = [];
+  let j = 0;
+  for (let i = 0; i < survivors.length; i++) {
+    if (sliceEnds(i)) yield;
+    const r = survivors[i];
+    if (r === undefined) continue;
+    const k = nameKey(r);
+    while (j < fresh.length && byName(fresh[j], k) < 0) merged.push(fresh[j++].r);
+    merged.push(r);
+  }
+  while (j < fresh.length) merged.push(fresh[j++].r);
+  return yield* nameOrderOfSteps(merged);
+}
+
+export const keptNameOrder = (previous: NameOrder, next: readonly OrderRow[]): NameOrder => runNow(keptNameOrderSteps(previous, next));
 
 /**
  * Every matching row's key, worst first, from rows already in name order (inNameOrder): a stable split by
  * urgency (an integer in 0..88, project-order.ts) keeps the name order within each, so no comparison sort runs
  * (at 100,000 projects the sort held the event loop for seconds on a loaded machine).
  */
-export function orderedFromNameOrder(rowsInNameOrder: readonly OrderRow[], query: Pick<ListQuery, "status" | "q">): OrderKey[] {
+export function* orderedFromNameOrderSteps(rowsInNameOrder: readonly OrderRow[], query: Pick<ListQuery, "status" | "q">): Steps<OrderKey[]> {
   const byUrgency: OrderKey[][] = [];
-  for (const r of rowsInNameOrder) {
+  for (let i = 0; i < rowsInNameOrder.length; i++) {
+    if (sliceEnds(i)) yield;
+    const r = rowsInNameOrder[i];
     if (!matches(r, query)) continue;
     const key = orderKey(r);
     (byUrgency[key.urgency] ??= []).push(key);
   }
   return byUrgency.flat();
 }
+
+export const orderedFromNameOrder = (rowsInNameOrder: readonly OrderRow[], query: Pick<ListQuery, "status" | "q">): OrderKey[] =>
+  runNow(orderedFromNameOrderSteps(rowsInNameOrder, query));
 
 export function page(rows: readonly OrderRow[], query: ListQuery): Page {
   return pageOf(ordered(rows, query), summarize(rows), query);

@@ -56,4 +56,16 @@ describe("the list's order from rows kept in name order", () => {
     const added = [...statusesChanged.slice(1), { id: "new", name: "Middle", status: "fresh", drillStatus: "none" }];
     expect(keptNameOrder(before, added)).toEqual(inNameOrder(added));
   });
+
+  it("merges projects created in bulk into the kept order (names equal to kept ones, case apart, included), and drops removed ones", () => {
+    const rnd = random(23);
+    const before = inNameOrder(fleet(2_000, rnd));
+    const twins = before.rows.slice(0, 50).map((r, i) => ({ ...r, id: `twin-${i}`, name: i % 2 ? r.name.toUpperCase() : r.name }));
+    const bulk = [...fleet(3_000, rnd).map((r) => ({ ...r, id: `bulk-${r.id}` })), ...twins];
+    const removedSome = before.rows.filter((_, i) => i % 7 !== 0);
+    for (const next of [[...before.rows, ...bulk], [...removedSome, ...bulk].reverse(), removedSome, bulk]) {
+      const kept = keptNameOrder(before, next);
+      expect(kept).toEqual(inNameOrder(next));
+    }
+  });
 });

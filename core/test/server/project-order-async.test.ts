@@ -1,7 +1,8 @@
 // The project list's kept order over a source that answers with promises (PostgreSQL's order reads):
 // pages resolve from the kept order while the stamp holds, and rebuild once when it moves.
 import { describe, expect, it } from "vitest";
-import { createProjectOrder } from "../../src/server/project-order-cache.ts";
+import { createProjectOrder, orderRowsOf } from "../../src/server/project-order-cache.ts";
+import { ordered, type OrderRow } from "../../src/server/project-page.ts";
 import type { OrderFacts } from "../../src/store/order-reads.ts";
 
 const ALL = { limit: 100, cursor: null, status: [] as string[], q: null };
@@ -27,9 +28,7 @@ describe("the kept order over an asynchronous source", () => {
   it("reads the facts once per stamp and rebuilds when it moves", async () => {
     const src = source();
     const order = createProjectOrder(src);
-    const first = order.page(ALL);
-    expect(first).toBeInstanceOf(Promise);
-    expect((await first).ids).toEqual(["a", "b"]);
+    expect((await order.page(ALL)).ids).toEqual(["a", "b"]);
     expect((await order.page(ALL)).ids).toEqual(["a", "b"]);
     expect(src.factReads).toBe(1);
     src.set([{ id: "a", name: "alpha", status: "fresh" }, { id: "b", name: "bravo", status: "silent" }], "2");
@@ -72,4 +71,40 @@ describe("the kept order over an asynchronous source", () => {
     expect((await order.page(ALL)).ids).toEqual(["b", "a"]);
     expect(order.rebuilds).toBe(1);
   });
+
+  it("rebuilds 20,000 projects in slices: the event loop turns between them, and the page is the whole sort's", async () => {
+    const n = 20_000;
+    const statuses = ["fresh", "stale", "silent", "error", "unknown"];
+    let facts: OrderFacts = {
+      projects: Array.from({ length: n }, (_, i) => ({ id: `p${i}`, name: `name-${(i * 7919) % n}`, status: statuses[i % 5] })),
+      lastDrills: Array.from({ length: n / 2 }, (_, i) => ({ projectId: `p${2 * i}`, status: i % 3 ? "passed" : "failed" })),
+      openDrillIncidents: [],
+    };
+    let stamp = "1";
+    // SQLite's source answers at once: the slicing is the order's own, not the source's.
+    const order = createProjectOrder({ stamp: () => stamp, facts: () => facts });
+    for (const round of [1, 2]) {
+      let turns = 0;
+      let counting = true;
+      const count = () => {
+        turns++;
+        if (counting) setImmediate(count);
+      };
+      setImmediate(count);
+      const page = await order.page({ ...ALL, limit: 5 });
+      counting = false;
+      expect(turns).toBeGreaterThanOrEqual(6);
+      expect(page.summary.total).toBe(n);
+      const reference = orderedFromRows(orderRowsOf(facts));
+      expect(page.ids).toEqual(reference.slice(0, 5));
+      // Round 2: half the projects change status (the kept name order, no sort).
+      facts = { ...facts, projects: facts.projects.map((p, i) => (i % 2 ? { ...p, status: statuses[(i + round) % 5] } : p)) };
+      stamp = String(round + 1);
+    }
+    expect(order.rebuilds).toBe(2);
+  });
 });
+
+function orderedFromRows(rows: OrderRow[]): string[] {
+  return ordered(rows, { status: [], q: null }).map((k) => k.id);
+}
