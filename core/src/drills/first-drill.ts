@@ -64,10 +64,10 @@ export interface FirstDrillQueue {
 }
 
 /**
- * Looks at queued projects FIRST_DRILL_BATCH at a time: `check` (the service's firstDrill) runs only
- * for those neverDrilled keeps; its errors go to `onError` and the queue goes on.
+ * Looks at queued projects FIRST_DRILL_BATCH at a time: `check` (the service's firstDrills) runs once per
+ * batch with those neverDrilled keeps; its errors go to `onError` and the queue goes on.
  */
-export function createFirstDrillQueue(store: Store, check: (projectId: string) => Promise<unknown>, onError: (err: unknown, projectId: string | null) => void): FirstDrillQueue {
+export function createFirstDrillQueue(store: Store, check: (projectIds: string[]) => Promise<unknown>, onError: (err: unknown) => void): FirstDrillQueue {
   const queued = new Set<string>();
   let draining: Promise<void> | null = null;
   let stopped = false;
@@ -76,9 +76,10 @@ export function createFirstDrillQueue(store: Store, check: (projectId: string) =
     while (queued.size > 0) {
       const batch = takeFirst(queued, FIRST_DRILL_BATCH);
       try {
-        for (const id of await neverDrilled(store, batch)) await check(id).catch((err) => onError(err, id));
+        const never = await neverDrilled(store, batch);
+        if (never.length > 0) await check(never);
       } catch (err) {
-        onError(err, null);
+        onError(err);
       }
       await yieldToLoop();
     }

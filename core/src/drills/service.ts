@@ -94,16 +94,22 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
   }
 
   /**
-   * Queues a drill of every database when the project's first drill is due (see firstDrillDue); returns
-   * the drill ids, or [] when nothing was due. The Setting row "first-drill:<project id>" is the claim:
-   * its key is unique, so two processes (or a sweep and a schedule tick) never queue it twice.
-   * A database whose replica the core cannot read (a file replica outside BORELA_FILE_REPLICA_ROOTS,
-   * bring-your-own S3 without stored read credentials) is left to the schedule, whose drill says why.
+   * Queues a drill of every database of each project whose first drill is due (see firstDrillDue); returns
+   * each such project's drill ids (none for a project where nothing was due). The Setting row
+   * "first-drill:<project id>" is the claim: its key is unique, so two processes (or a sweep and a schedule
+   * tick) never queue it twice. A database whose replica the core cannot read (a file replica outside
+   * BORELA_FILE_REPLICA_ROOTS, bring-your-own S3 without stored read credentials) is left to the schedule,
+   * whose drill says why. Two reads for the whole list (projects, then which of the due ones have stored
+   * credentials), not two per project: 100,000 projects turning fresh at once ask this in batches of 25.
+   * A project whose look fails is logged and skipped; the others go on.
    */
-  async function firstDrill(projectId: string, now = new Date()): Promise<string[]> {
-    const p = await store.project.findUnique({
-      where: { id: projectId },
+  async function firstDrills(projectIds: string[], now = new Date()): Promise<Map<string, string[]>> {
+    const queued = new Map<string, string[]>();
+    if (projectIds.length === 0) return queued;
+    const projects = await store.project.findMany({
+      where: { id: { in: projectIds } },
       select: {
+        id: true,
         status: true,
         storagePrefix: true,
         replicaUrl: true,
@@ -112,26 +118,42 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
         databases: { select: { name: true, replicas: { select: { url: true }, orderBy: { url: "asc" }, take: 1 } } },
       },
     });
-    if (p && p.databases.length === 0 && storedDrillable(p)) p.databases.push({ name: storedReplicaName(p.replicaUrl!), replicas: [{ url: p.replicaUrl! }] });
-    if (!p || !firstDrillDue({ status: p.status, databases: p.databases.length, drills: p._count.drills })) return [];
-    const stored = await storedCredentials(store, config.encryptionKey, projectId);
-    const readable = p.databases.filter((d) => {
-      const url = d.replicas[0]?.url;
-      return url !== undefined && coreCanRead(url, p.storagePrefix, config, stored);
-    });
-    if (readable.length === 0) return [];
-    const claimed = await store.setting
-      .create({ data: { key: `first-drill:${projectId}`, value: now.toISOString() } })
-      .then(() => true)
-      .catch((err: { code?: string }) => {
-        if (err.code === "P2002") return false;
-        throw err;
-      });
-    if (!claimed) return [];
-    const ids: string[] = [];
-    for (const d of readable) ids.push(...(await enqueue(projectId, { database: d.name, trigger: "first" })));
-    logger.info({ projectId, drills: ids }, "first drill queued: the project turned fresh and was never drilled");
-    return ids;
+    for (const p of projects) if (p.databases.length === 0 && storedDrillable(p)) p.databases.push({ name: storedReplicaName(p.replicaUrl!), replicas: [{ url: p.replicaUrl! }] });
+    const due = projects.filter((p) => firstDrillDue({ status: p.status, databases: p.databases.length, drills: p._count.drills }));
+    if (due.length === 0) return queued;
+    const credentialed = new Set(
+      (await store.storageCredential.findMany({ where: { projectId: { in: due.map((p) => p.id) } }, select: { projectId: true } })).map((c) => c.projectId),
+    );
+    for (const p of due) {
+      try {
+        const stored = credentialed.has(p.id) ? await storedCredentials(store, config.encryptionKey, p.id) : null;
+        const readable = p.databases.filter((d) => {
+          const url = d.replicas[0]?.url;
+          return url !== undefined && coreCanRead(url, p.storagePrefix, config, stored);
+        });
+        if (readable.length === 0) continue;
+        const claimed = await store.setting
+          .create({ data: { key: `first-drill:${p.id}`, value: now.toISOString() } })
+          .then(() => true)
+          .catch((err: { code?: string }) => {
+            if (err.code === "P2002") return false;
+            throw err;
+          });
+        if (!claimed) continue;
+        const ids: string[] = [];
+        for (const d of readable) ids.push(...(await enqueue(p.id, { database: d.name, trigger: "first" })));
+        logger.info({ projectId: p.id, drills: ids }, "first drill queued: the project turned fresh and was never drilled");
+        queued.set(p.id, ids);
+      } catch (err) {
+        logger.error({ err, projectId: p.id }, "first drill not queued");
+      }
+    }
+    return queued;
+  }
+
+  /** firstDrills for one project: its drill ids, or [] when nothing was due. */
+  async function firstDrill(projectId: string, now = new Date()): Promise<string[]> {
+    return (await firstDrills([projectId], now)).get(projectId) ?? [];
   }
 
   /** The next fire after `now`, or a later look when the stored cron cannot be read (logged). */
@@ -177,7 +199,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
   }
 
   // Transitions to fresh and the catch-up's candidates, looked at in batches (first-drill.ts).
-  const firstDrills = createFirstDrillQueue(store, (projectId) => firstDrill(projectId), (err, projectId) => logger.error({ err, projectId }, "first drill not queued"));
+  const firstDrillQueue = createFirstDrillQueue(store, (projectIds) => firstDrills(projectIds), (err) => logger.error({ err }, "first drills not queued"));
   let lastCatchUp: number | null = null;
   async function tickOnce(now: Date): Promise<void> {
     if (redis) {
@@ -190,8 +212,8 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     // Replicas the core cannot read stay candidates; looking at them every tick would cost a read each.
     if (lastCatchUp === null || now.getTime() - lastCatchUp >= FIRST_DRILL_CATCH_UP_MS || now.getTime() < lastCatchUp) {
       lastCatchUp = now.getTime();
-      for (const id of await firstDrillCandidates(store)) firstDrills.add(id);
-      await firstDrills.idle();
+      for (const id of await firstDrillCandidates(store)) firstDrillQueue.add(id);
+      await firstDrillQueue.idle();
     }
     await fireSchedules(now);
     await checkOverdue(now);
@@ -219,9 +241,10 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
   return {
     enqueue,
     firstDrill,
+    firstDrills,
     /** The sweeper's status-change hook: a project that turns fresh gets its first drill when it never had one. */
     onProjectStatus(projectId: string, status: string): void {
-      if (status === "fresh") firstDrills.add(projectId);
+      if (status === "fresh") firstDrillQueue.add(projectId);
     },
     scheduleTick,
     /** Runs what is queued now (only the named drills when given; embedded mode); tests and the CLI use it to wait. */
@@ -255,7 +278,7 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     },
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
-      await firstDrills.stop();
+      await firstDrillQueue.stop();
       await embedded?.stop();
       // A graceful close waits for Redis forever when it is down: then force (a drill left running loses its lease).
       await worker?.close(connection?.client.status !== "ready");

@@ -16,10 +16,10 @@ describe("the first-drill queue stopped with a backlog", () => {
     const started = new Promise<void>((resolve) => (firstCheck = resolve));
     const queue = createFirstDrillQueue(
       store,
-      async (id) => {
-        checked.push(id);
+      async (ids) => {
+        checked.push(...ids);
         firstCheck();
-        await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, 5 * ids.length));
       },
       (err) => {
         throw err;
