@@ -27,3 +27,32 @@ export async function runYielding<T>(steps: Steps<T>): Promise<T> {
     await nextTurn();
   }
 }
+
+/**
+ * `items` sorted by `compare` (a stable merge sort): slices of STEP_ROWS sorted one at a time, then merged
+ * pairwise, yielding every STEP_ROWS items placed. Returns a new array; `items` is left as it was.
+ */
+export function* sortSteps<T>(items: readonly T[], compare: (a: T, b: T) => number): Steps<T[]> {
+  let runs = items.slice();
+  for (let i = 0; i < runs.length; i += STEP_ROWS) {
+    const sorted = runs.slice(i, i + STEP_ROWS).sort(compare);
+    for (let k = 0; k < sorted.length; k++) runs[i + k] = sorted[k];
+    yield;
+  }
+  let placed = 0;
+  for (let width = STEP_ROWS; width < runs.length; width *= 2) {
+    const out = new Array<T>(runs.length);
+    for (let lo = 0; lo < runs.length; lo += 2 * width) {
+      const mid = Math.min(lo + width, runs.length);
+      const hi = Math.min(lo + 2 * width, runs.length);
+      let a = lo;
+      let b = mid;
+      for (let o = lo; o < hi; o++) {
+        out[o] = b >= hi || (a < mid && compare(runs[a], runs[b]) <= 0) ? runs[a++] : runs[b++];
+        if (++placed % STEP_ROWS === 0) yield;
+      }
+    }
+    runs = out;
+  }
+  return runs;
+}

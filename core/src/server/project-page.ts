@@ -3,7 +3,7 @@
 import { STATUSES } from "../freshness/severity.ts";
 import { DRILL_STATUSES } from "../drills/drill-status.ts";
 import { compareKeys, urgency, type OrderKey } from "./project-order.ts";
-import { runNow, sliceEnds, type Steps } from "../steps.ts";
+import { runNow, sliceEnds, sortSteps, type Steps } from "../steps.ts";
 
 /** What ordering and counting need of a project. */
 export interface OrderRow {
@@ -88,10 +88,8 @@ function* sortedKeysSteps(rows: readonly OrderRow[]): Steps<NameKey[]> {
     if (sliceEnds(i)) yield;
     keyed[i] = nameKey(rows[i]);
   }
-  // The one step that cannot be sliced: keptNameOrderSteps runs it only on renames and on what was added.
-  keyed.sort(byName);
-  yield;
-  return keyed;
+  // Whole sorts happen at the first read, on a rename, and for what was added (keptNameOrderSteps).
+  return yield* sortSteps(keyed, byName);
 }
 
 function* nameOrderOfSteps(sorted: OrderRow[]): Steps<NameOrder> {

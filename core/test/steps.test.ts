@@ -1,0 +1,40 @@
+import { expect, it } from "vitest";
+import { runNow, runYielding, sortSteps, STEP_ROWS } from "../src/steps.ts";
+
+function random(seed: number): () => number {
+  let x = seed;
+  return () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+it("sortSteps equals Array.prototype.sort (stable) for sizes around the slice and its powers of two", () => {
+  const rnd = random(5);
+  for (const n of [0, 1, 7, STEP_ROWS - 1, STEP_ROWS, STEP_ROWS + 1, 3 * STEP_ROWS + 17, 8 * STEP_ROWS]) {
+    // Few distinct keys, so stability shows: equal keys keep their input order.
+    const items = Array.from({ length: n }, (_, i) => ({ key: Math.floor(rnd() * 50), at: i }));
+    const cmp = (a: { key: number }, b: { key: number }) => a.key - b.key;
+    const before = items.slice();
+    expect(runNow(sortSteps(items, cmp))).toEqual(items.slice().sort(cmp));
+    expect(items).toEqual(before);
+  }
+});
+
+it("yields about once per slice of work, so the event loop turns while 40,000 items sort", async () => {
+  const rnd = random(9);
+  const items = Array.from({ length: 8 * STEP_ROWS }, () => rnd());
+  let yields = 0;
+  const steps = sortSteps(items, (a, b) => a - b);
+  for (let r = steps.next(); !r.done; r = steps.next()) yields++;
+  // 8 slices sorted, then 3 merge passes of 8 slices each.
+  expect(yields).toBe(8 + 3 * 8);
+  let turns = 0;
+  let counting = true;
+  const count = () => {
+    turns++;
+    if (counting) setImmediate(count);
+  };
+  setImmediate(count);
+  const sorted = await runYielding(sortSteps(items, (a, b) => a - b));
+  counting = false;
+  expect(turns).toBeGreaterThanOrEqual(20);
+  expect(sorted).toEqual(items.slice().sort((a, b) => a - b));
+});
