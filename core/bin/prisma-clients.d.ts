@@ -1,2 +1,2 @@
 /** See prisma-clients.js. */
-export function ensurePrismaClients(coreDir: string, options?: { force?: boolean }): Promise<boolean>;
+export function ensurePrismaClients(coreDir: string): Promise<boolean>;

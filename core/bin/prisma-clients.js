@@ -1,61 +1,100 @@
 // The Prisma clients (SQLite: src/generated/prisma, PostgreSQL: src/generated/prisma-pg) are generated
-// code, git-ignored. Generating rewrites their folders, so a process importing a client while another
-// regenerates it finds files missing: generation happens only when a client is missing or older than
-// prisma/schema.prisma, and one process at a time (a lock on the schema file; proper-lockfile takes
-// over a lock whose holder died, after `stale` ms without its refresh).
+// code, git-ignored. Generating deletes and rewrites their folders, so a process importing a client while
+// another regenerates it finds files missing: generation runs only when what the clients are generated from
+// changed, and one process at a time.
+// - What they are generated from: the schema, the PostgreSQL schema writer, both Prisma configs and the
+//   versions of prisma and @prisma/client, hashed (SHA-256). The hash is written to src/generated/.inputs
+//   after the last step succeeded and removed before the first, so an interrupted generation (Ctrl-C,
+//   kill -9) leaves no marker and the next start generates again. File times play no part: a checkout
+//   whose clock ran ahead does not regenerate on every start.
+// - One at a time: a lock on prisma/schema.prisma (proper-lockfile; a lock whose holder died is taken over
+//   after STALE_MS without its refresh). Every process checks again once it holds the lock.
+// To force a generation, delete src/generated.
 //
-//   ensurePrismaClients(coreDir, { force }): Promise<boolean>
-//       true when it generated, false when both clients were current (never with force: true);
-//       throws when a generation step fails or the lock stays held for over 5 minutes
-//   node bin/prisma-clients.js      (`npm run generate`, from core/): generates both, current or not
-import { existsSync, statSync } from "node:fs";
+//   ensurePrismaClients(coreDir): Promise<boolean>
+//       true when it generated, false when the clients were current; throws an Error naming the failed
+//       step (with Prisma's output), or the lock when another process held it for over 5 minutes
+//   node bin/prisma-clients.js      (`npm run generate`, from core/): the same, for scripts
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 
 const CLIENTS = ["src/generated/prisma/client.ts", "src/generated/prisma-pg/client.ts"];
+const MARKER = "src/generated/.inputs";
+const INPUT_FILES = ["prisma/schema.prisma", "prisma/postgresql/generate.ts", "src/store/postgres-schema.ts", "prisma.config.ts", "prisma.postgresql.config.ts"];
+const STALE_MS = 30_000;
 
-function current(coreDir) {
-  const schemaTime = statSync(path.join(coreDir, "prisma", "schema.prisma")).mtimeMs;
-  return CLIENTS.every((c) => {
-    const file = path.join(coreDir, c);
-    return existsSync(file) && statSync(file).mtimeMs >= schemaTime;
-  });
+/** SHA-256 hex of what the clients are generated from (see above). */
+function inputsHash(coreDir) {
+  const require = createRequire(path.join(coreDir, "package.json"));
+  const hash = createHash("sha256");
+  for (const f of INPUT_FILES) hash.update(`${f}\0`).update(readFileSync(path.join(coreDir, f))).update("\0");
+  for (const pkg of ["prisma", "@prisma/client"]) hash.update(`${pkg}@${JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), "utf8")).version}\0`);
+  return hash.digest("hex");
 }
 
+function current(coreDir, hash) {
+  const marker = path.join(coreDir, MARKER);
+  return existsSync(marker) && readFileSync(marker, "utf8") === hash && CLIENTS.every((c) => existsSync(path.join(coreDir, c)));
+}
+
+/** Runs `node args` in coreDir; rejects with an Error holding its output when it fails. */
 function runNode(coreDir, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: coreDir, stdio: ["ignore", "ignore", "inherit"] });
+    const child = spawn(process.execPath, args, { cwd: coreDir, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
     child.on("error", reject);
     child.on("exit", (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`node ${args.join(" ")} failed (${signal ?? `exit ${code}`})`)));
+      code === 0 ? resolve() : reject(new Error(`generating the Prisma clients failed: node ${args.map((a) => path.basename(a)).join(" ")} (${signal ?? `exit ${code}`}):\n${output.trim()}`)));
   });
 }
 
-/** `npm run generate`'s three steps, run with this Node (npm need not be on PATH). Asynchronous, so the
- * lock's refresh timer keeps running while Prisma works. */
-async function generate(coreDir) {
+/** `npm run generate`'s steps, run with this Node (npm need not be on PATH); asynchronous, so the lock's refresh runs. */
+async function generate(coreDir, hash) {
   const require = createRequire(path.join(coreDir, "package.json"));
   const prismaCli = path.join(path.dirname(require.resolve("prisma/package.json")), "build", "index.js");
+  rmSync(path.join(coreDir, MARKER), { force: true });
   await runNode(coreDir, [prismaCli, "generate"]);
   await runNode(coreDir, ["prisma/postgresql/generate.ts"]);
   await runNode(coreDir, [prismaCli, "generate", "--config", "prisma.postgresql.config.ts"]);
+  writeFileSync(path.join(coreDir, MARKER), hash);
 }
 
-export async function ensurePrismaClients(coreDir, { force = false } = {}) {
-  if (!force && current(coreDir)) return false;
-  const release = await lockfile.lock(path.join(coreDir, "prisma", "schema.prisma"), {
-    stale: 30_000,
-    retries: { retries: 600, minTimeout: 250, maxTimeout: 500, factor: 1.2 },
-  });
+async function takeLock(coreDir) {
+  const schema = path.join(coreDir, "prisma", "schema.prisma");
+  const options = { stale: STALE_MS };
   try {
-    if (!force && current(coreDir)) return false;
-    await generate(coreDir);
+    return await lockfile.lock(schema, options);
+  } catch (err) {
+    if (err.code !== "ELOCKED") throw err;
+  }
+  process.stderr.write("borela: waiting for another process that is generating the Prisma clients\n");
+  try {
+    return await lockfile.lock(schema, { ...options, retries: { retries: 600, minTimeout: 250, maxTimeout: 500, factor: 1.2 } });
+  } catch (err) {
+    if (err.code !== "ELOCKED") throw err;
+    throw new Error(`another process has held the lock for generating the Prisma clients for over 5 minutes (${schema}.lock); if none is running, delete that folder`);
+  }
+}
+
+export async function ensurePrismaClients(coreDir) {
+  const hash = inputsHash(coreDir);
+  if (current(coreDir, hash)) return false;
+  mkdirSync(path.join(coreDir, "src", "generated"), { recursive: true });
+  const release = await takeLock(coreDir);
+  try {
+    if (current(coreDir, hash)) return false;
+    process.stderr.write("borela: generating the Prisma clients (missing, or their schema or Prisma changed)\n");
+    await generate(coreDir, hash);
     return true;
   } finally {
     await release();
   }
 }
 
-if (process.argv[1] === import.meta.filename) await ensurePrismaClients(path.dirname(import.meta.dirname), { force: true });
+if (process.argv[1] === import.meta.filename) await ensurePrismaClients(path.dirname(import.meta.dirname));

@@ -26,3 +26,7 @@ it("100,000 queued ids drain in batches of 25 in linear time (the copy per batch
   // Generous: linear is ~30 ms here; the quadratic copy is over 10 s.
   expect(performance.now() - began).toBeLessThan(3_000);
 });
+
+it("refuses a batch size that would drain nothing or everything by mistake", () => {
+  for (const n of [0, -1, 1.5, Number.NaN]) expect(() => takeFirst(new Set([1, 2]), n)).toThrow(/positive integer/);
+});

@@ -1,9 +1,9 @@
 // bin/prisma-clients.js: the CLI launcher, the image build and the test set-up generate the Prisma
-// clients only when missing or older than the schema, one process at a time. Before, a test building an
+// clients only when what they are generated from changed (a hash written last), one process at a time. Before, a test building an
 // image regenerated them while a CLI test started `borela`, which then found prisma-pg/client.ts missing.
 // Real processes and the real Prisma CLI, in a copy of core/'s Prisma files (never the repo's clients).
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, statSync, symlinkSync, utimesSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, rmSync, statSync, symlinkSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
@@ -49,13 +49,22 @@ it("five processes at once on a fresh clone: one generates both clients, the oth
   for (const client of ["prisma", "prisma-pg"]) expect(existsSync(path.join(core, "src/generated", client, "client.ts"))).toBe(true);
   expect(existsSync(path.join(core, "prisma", "schema.prisma.lock"))).toBe(false);
 
-  // Current clients: nothing regenerated, nothing rewritten.
-  const before = statSync(path.join(core, "src/generated/prisma-pg/client.ts")).mtimeMs;
+  // Current clients: nothing regenerated, nothing rewritten, whatever the schema file's time says (a clock ahead).
+  const pgClient = path.join(core, "src/generated/prisma-pg/client.ts");
+  const before = statSync(pgClient).mtimeMs;
+  const ahead = new Date(Date.now() + 86_400_000);
+  utimesSync(path.join(core, "prisma", "schema.prisma"), ahead, ahead);
   expect(await ensureInProcess(core)).toBe("false");
-  expect(statSync(path.join(core, "src/generated/prisma-pg/client.ts")).mtimeMs).toBe(before);
+  expect(statSync(pgClient).mtimeMs).toBe(before);
 
-  // A schema edited after generation: generated again.
-  const later = new Date(Date.now() + 5_000);
-  utimesSync(path.join(core, "prisma", "schema.prisma"), later, later);
+  // An interrupted generation (killed after Prisma wrote client.ts, before the rest): no marker, generated again.
+  rmSync(path.join(core, "src/generated/.inputs"));
+  rmSync(path.join(core, "src/generated/prisma-pg/internal"), { recursive: true });
   expect(await ensureInProcess(core)).toBe("true");
-}, 120_000);
+  expect(existsSync(path.join(core, "src/generated/prisma-pg/internal"))).toBe(true);
+
+  // A schema whose content changed: generated again.
+  appendFileSync(path.join(core, "prisma", "schema.prisma"), "\n// edited\n");
+  expect(await ensureInProcess(core)).toBe("true");
+  expect(await ensureInProcess(core)).toBe("false");
+}, 180_000);
