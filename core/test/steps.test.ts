@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import { runNow, runYielding, sortSteps, STEP_ROWS } from "../src/steps.ts";
+import { loopTurnsDuring } from "./support/loop-turns.ts";
 
 function random(seed: number): () => number {
   let x = seed;
@@ -26,15 +27,7 @@ it("yields about once per slice of work, so the event loop turns while 40,000 it
   for (let r = steps.next(); !r.done; r = steps.next()) yields++;
   // 8 slices sorted, then 3 merge passes of 8 slices each.
   expect(yields).toBe(8 + 3 * 8);
-  let turns = 0;
-  let counting = true;
-  const count = () => {
-    turns++;
-    if (counting) setImmediate(count);
-  };
-  setImmediate(count);
-  const sorted = await runYielding(sortSteps(items, (a, b) => a - b));
-  counting = false;
+  const { result: sorted, turns } = await loopTurnsDuring(() => runYielding(sortSteps(items, (a, b) => a - b)));
   expect(turns).toBeGreaterThanOrEqual(20);
   expect(sorted).toEqual(items.slice().sort((a, b) => a - b));
 });

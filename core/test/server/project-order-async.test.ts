@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createProjectOrder, orderRowsOf } from "../../src/server/project-order-cache.ts";
 import { ordered, type OrderRow } from "../../src/server/project-page.ts";
+import { loopTurnsDuring } from "../support/loop-turns.ts";
 import type { OrderFacts } from "../../src/store/order-reads.ts";
 
 const ALL = { limit: 100, cursor: null, status: [] as string[], q: null };
@@ -84,15 +85,7 @@ describe("the kept order over an asynchronous source", () => {
     // SQLite's source answers at once: the slicing is the order's own, not the source's.
     const order = createProjectOrder({ stamp: () => stamp, facts: () => facts });
     for (const round of [1, 2]) {
-      let turns = 0;
-      let counting = true;
-      const count = () => {
-        turns++;
-        if (counting) setImmediate(count);
-      };
-      setImmediate(count);
-      const page = await order.page({ ...ALL, limit: 5 });
-      counting = false;
+      const { result: page, turns } = await loopTurnsDuring(() => order.page({ ...ALL, limit: 5 }));
       expect(turns).toBeGreaterThanOrEqual(6);
       expect(page.summary.total).toBe(n);
       const reference = orderedFromRows(orderRowsOf(facts));
