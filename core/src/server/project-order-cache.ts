@@ -40,17 +40,6 @@ export function* orderRowsSteps(facts: OrderFacts): Steps<OrderRow[]> {
 
 export const orderRowsOf = (facts: OrderFacts): OrderRow[] => runNow(orderRowsSteps(facts));
 
-/**
- * From this many projects each pass runs in slices; below it, at once: at 10,000 a pass takes 10–25 ms,
- * and the slices only made the list wait for the heartbeats run between them (list p95 45–54 ms against
- * 38–44 ms at once, with the target at 50).
- */
-export const SLICED_FROM = 20_000;
-
-function run<T>(steps: Steps<T>, projects: number): Promise<T> {
-  return projects >= SLICED_FROM ? runYielding(steps) : Promise.resolve(runNow(steps));
-}
-
 /** Filters whose ordered keys are kept per stamp (the overview asks a handful: all, a status, a search). */
 const FILTERS_KEPT = 16;
 
@@ -62,9 +51,8 @@ export interface ProjectOrder {
 }
 
 /**
- * The order kept for `source`. From SLICED_FROM projects on, rebuilding it and each filter's first page pass
- * over every project in slices (steps.ts) with the event loop turning between them: at 100,000 projects one
- * pass held it for 100–250 ms.
+ * The order kept for `source`. Rebuilding it and each filter's first page pass over every project in slices
+ * (steps.ts) with the event loop turning between them: at 100,000 projects one pass held it for 100–250 ms.
  */
 export function createProjectOrder(source: OrderSource): ProjectOrder {
   let stamp: string | null = null;
@@ -81,10 +69,9 @@ export function createProjectOrder(source: OrderSource): ProjectOrder {
 
   async function rebuild(now: string, facts: OrderFacts, seq: number): Promise<void> {
     // Kept in name order between rebuilds: a rebuild after a drill or a sweep changed statuses sorts nothing.
-    const n = facts.projects.length;
-    const rows = await run(orderRowsSteps(facts), n);
-    const nextNames = await run(keptNameOrderSteps(names, rows), n);
-    const nextSummary = await run(summarizeSteps(nextNames.rows), n);
+    const rows = await runYielding(orderRowsSteps(facts));
+    const nextNames = await runYielding(keptNameOrderSteps(names, rows));
+    const nextSummary = await runYielding(summarizeSteps(nextNames.rows));
     if (seq < applied) return;
     applied = seq;
     names = nextNames;
@@ -98,7 +85,7 @@ export function createProjectOrder(source: OrderSource): ProjectOrder {
     const filter = JSON.stringify([[...query.status].sort(), query.q]);
     let keys = byFilter.get(filter);
     if (keys === undefined) {
-      keys = run(orderedFromNameOrderSteps(names.rows, query), names.rows.length);
+      keys = runYielding(orderedFromNameOrderSteps(names.rows, query));
       if (byFilter.size >= FILTERS_KEPT) byFilter.delete(byFilter.keys().next().value!);
       byFilter.set(filter, keys);
     }
