@@ -16,7 +16,7 @@
 //       step (with Prisma's output), or the lock when another process held it for over 5 minutes
 //   node bin/prisma-clients.js      (`npm run generate`, from core/): the same, for scripts
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -85,7 +85,6 @@ async function takeLock(coreDir) {
 export async function ensurePrismaClients(coreDir) {
   const hash = inputsHash(coreDir);
   if (current(coreDir, hash)) return false;
-  mkdirSync(path.join(coreDir, "src", "generated"), { recursive: true });
   const release = await takeLock(coreDir);
   try {
     if (current(coreDir, hash)) return false;
