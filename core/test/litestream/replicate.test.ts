@@ -71,9 +71,19 @@ describe.each(replicas)("litestream replicate → restore through a %s replica",
   });
 
   it("reads the same position from storage as Litestream reports", async () => {
-    const m = await live.caughtUp();
     const generation = (await readFile(path.join(dir.path, ".app.sqlite3-litestream", "generation"), "utf8")).trim();
-    const state = await readReplica(replica);
+    // Litestream may still be copying the last writes into the shadow WAL: compare
+    // storage with a position Litestream reported both before and after the read.
+    const { m, state } = await waitFor(
+      async () => {
+        const before = await live.caughtUp();
+        const read = await readReplica(replica);
+        const after = await live.caughtUp();
+        const same = before.shadowWalIndex === after.shadowWalIndex && [...before.replicas.values()][0].walOffset === [...after.replicas.values()][0].walOffset;
+        return same ? { m: after, state: read } : null;
+      },
+      { timeoutMs: 30_000, intervalMs: 300, what: "Litestream's position unchanged across a read of storage" },
+    );
     expect(state.generation).toBe(generation);
     expect(state.position).toEqual({ generation, index: m.shadowWalIndex, offset: [...m.replicas.values()][0].walOffset });
     expect(state.storageBytes).toBeGreaterThan(0);
