@@ -7,8 +7,10 @@
 // when the alert channels changed (recipients of many projects), and at least
 // every `fullPassMs` (another core's progress, anything the outbox does not
 // carry); a project whose row changed (its alert emails, a pause, a status) is
-// planned on its own: one changed project never costs a pass over all of them.
+// planned on its own if it has an incident to plan: one changed project never
+// costs a pass over all of them, nor do many changed projects without incidents.
 import type { Store } from "../store/db.ts";
+import { plannedIncidents } from "./plan.ts";
 
 export const FULL_PASS_MS = 60_000;
 
@@ -51,9 +53,16 @@ export function createPlanScope(store: Store, fullPassMs = FULL_PASS_MS): PlanSc
       const moved = await store.incidentTransition.findMany({ where: { id: { gt: cursor! } }, orderBy: { id: "asc" }, select: { id: true, projectId: true } });
       if (moved.length > 0) cursor = moved[moved.length - 1].id;
       const projectIds = new Set(moved.map((m) => m.projectId));
-      for (const p of await store.project.findMany({ where: { updatedAt: { gt: projectsSeen! } }, select: { id: true, updatedAt: true } })) {
-        projectIds.add(p.id);
-        if (p.updatedAt > projectsSeen!) projectsSeen = p.updatedAt;
+      // Of the projects whose row changed, only those with an incident to plan: a mass status change
+      // (10,000 projects turning fresh) is one aggregate and an empty read, not 10,000 rows through Prisma.
+      const newest = (await store.project.aggregate({ _max: { updatedAt: true } }))._max.updatedAt;
+      if (newest && newest > projectsSeen!) {
+        const changed = await store.project.findMany({
+          where: { updatedAt: { gt: projectsSeen!, lte: newest }, incidents: { some: plannedIncidents(at) } },
+          select: { id: true },
+        });
+        for (const p of changed) projectIds.add(p.id);
+        projectsSeen = newest;
       }
       for (const [projectId, when] of due) if (when <= t) projectIds.add(projectId);
       return { all: false, projectIds: [...projectIds] };

@@ -32,6 +32,11 @@ export interface PlanResult {
   nextDue: Map<string, Date>;
 }
 
+/** The incidents a pass at `at` plans (a Prisma `where` on Incident): open ones, and ones resolved within RESOLVED_LOOKBACK_MS. */
+export function plannedIncidents(at: Date) {
+  return { OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }] };
+}
+
 /** Projects per batch: one read of their incidents and one of their recipients, then a turn for the event loop. */
 export const PLAN_BATCH = 50;
 
@@ -43,7 +48,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  * silence's thousands of new incidents are planned in short slices, not one long hold of the loop.
  */
 export async function planIncidentDeliveries(store: Store, settings: PlanSettings, at: Date, projectIds?: string[]): Promise<PlanResult> {
-  const recent = { OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }] };
+  const recent = plannedIncidents(at);
   const ids = projectIds ?? (await store.incident.findMany({ where: recent, select: { projectId: true }, distinct: ["projectId"], orderBy: { projectId: "asc" } })).map((r) => r.projectId);
   const result: PlanResult = { claimed: 0, nextDue: new Map() };
   for (let i = 0; i < ids.length; i += PLAN_BATCH) {

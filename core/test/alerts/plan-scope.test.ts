@@ -87,4 +87,28 @@ describe("plan scope", () => {
     expect(await pass(at(4))).toEqual({ scope: [projects[2].projectId], claimed: 1 });
     expect(await pass(at(6))).toEqual({ scope: [], claimed: 0 });
   });
+
+  it("projects whose row changed are planned only when they have an incident to plan (a mass status change reads no project without one)", async () => {
+    const { store } = await stores.open();
+    const projects = [];
+    for (let i = 0; i < 30; i++) projects.push(await seedProject(store, `m${i}`));
+    const [withOpen, withOld, withRecent] = projects;
+    await openIncident(store, { projectId: withOpen.projectId, databaseId: withOpen.databaseId, kind: "error", reason: "stuck" }, at(-3600));
+    await openIncident(store, { projectId: withOld.projectId, databaseId: withOld.databaseId, kind: "error", reason: "stuck" }, at(-4 * 86_400));
+    await resolveIncident(store, { projectId: withOld.projectId, databaseId: withOld.databaseId, kind: "error" }, at(-3 * 86_400));
+    await openIncident(store, { projectId: withRecent.projectId, databaseId: withRecent.databaseId, kind: "error", reason: "stuck" }, at(-7200));
+    await resolveIncident(store, { projectId: withRecent.projectId, databaseId: withRecent.databaseId, kind: "error" }, at(-3600));
+    const { pass } = scopedPlanner(store);
+    expect((await pass(at(0))).scope).toBe("all");
+    expect((await pass(at(2))).scope).toEqual([]);
+    // Every project's status changes (as a sweep writes it): only the two with an open or recently resolved incident are planned.
+    await store.project.updateMany({ data: { status: "fresh" } });
+    expect(((await pass(at(4))).scope as string[]).sort()).toEqual([withOpen.projectId, withRecent.projectId].sort());
+    expect((await pass(at(6))).scope).toEqual([]);
+    // One more change, to a project without incidents: nothing to plan, and the change is not read again.
+    await store.project.update({ where: { id: projects[10].projectId }, data: { alertEmails: "m10@example.com" } });
+    expect((await pass(at(8))).scope).toEqual([]);
+    await store.project.update({ where: { id: withOpen.projectId }, data: { alertEmails: "m0@example.com" } });
+    expect((await pass(at(10))).scope).toEqual([withOpen.projectId]);
+  });
 });
