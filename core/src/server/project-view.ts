@@ -28,6 +28,7 @@ import type { DrillReport } from "../drills/report.ts";
 import type { Assertion } from "./schemas.ts";
 
 type ProjectRow = NonNullable<Awaited<ReturnType<typeof loadProjects>>[number]>;
+type SummaryRow = NonNullable<Awaited<ReturnType<typeof loadSummaryRows>>[number]>;
 
 export function loadProjects(store: Store, where: { id?: string | { in: string[] } } = {}) {
   return store.project.findMany({
@@ -37,6 +38,28 @@ export function loadProjects(store: Store, where: { id?: string | { in: string[]
   });
 }
 
+/** The columns the list's summary shows (summary() below), of the projects `where` names, in name order: a page of 500 maps a fraction of loadProjects' rows. */
+function loadSummaryRows(store: Store, where: { id?: { in: string[] } }) {
+  return store.project.findMany({
+    where,
+    orderBy: { name: "asc" },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      statusSince: true,
+      lastHeartbeatAt: true,
+      lastPingAt: true,
+      replicaUrl: true,
+      drillSchedule: true,
+      nextDrillAt: true,
+      pausedAt: true,
+      pausedUntil: true,
+      pauseReason: true,
+      databases: { select: { id: true, replicas: { select: { lastWalAt: true, lastSnapshotAt: true, storageBytes: true } } } },
+    },
+  });
+}
 
 /**
  * The next scheduled drill in UTC, null when the stored cron cannot be read. The scheduler's stored
@@ -101,7 +124,7 @@ function newest(dates: (Date | null)[]): Date | null {
   return best;
 }
 
-function summary(p: ProjectRow, facts: DrillFacts, now: Date) {
+function summary(p: SummaryRow, facts: DrillFacts, now: Date) {
   const replicas = p.databases.flatMap((d) => d.replicas);
   // Without an agent the stored replica is the one drilled database (drills/stored-subject.ts).
   const lastPerDatabase = storedDrillable(p) && p.databases.length === 0
@@ -128,7 +151,7 @@ function summary(p: ProjectRow, facts: DrillFacts, now: Date) {
 
 /** The list's view of every project, or of the projects `ids` names (a page: at most a few hundred ids), in name order. */
 export async function projectSummaries(store: Store, now = new Date(), ids: readonly string[] | null = null) {
-  const projects = await loadProjects(store, ids === null ? {} : { id: { in: [...ids] } });
+  const projects = await loadSummaryRows(store, ids === null ? {} : { id: { in: [...ids] } });
   const facts = await drillFacts(store, ids);
   return projects.map((p) => summary(p, facts, now));
 }
