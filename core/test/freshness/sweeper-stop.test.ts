@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestCore, heartbeat, type TestCore } from "../support/core-server.ts";
 import { checkHeartbeat } from "../../src/reported-values.ts";
+import type { HeartbeatPayload } from "../../src/protocol.ts";
 
 let core: TestCore;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ it("stop() drops the evaluations not begun, and the next sweep finds each droppe
   await core.app.sweeper.idle();
   // Heartbeats stored as the route stores them (the ingest clears sweepAt), their evaluations asked for and
   // the core stopping in the same turn of the loop: no evaluation has begun (they wait EVALUATE_DELAY_MS).
-  for (const p of projects) await core.app.heartbeatIngest.ingest(p.id, checkHeartbeat(heartbeat()), new Date());
+  for (const p of projects) await core.app.heartbeatIngest.ingest(p.id, checkHeartbeat(heartbeat() as HeartbeatPayload), new Date());
   for (const p of projects) core.app.sweeper.evaluate(p.id);
   await core.app.sweeper.stop();
 
