@@ -28,11 +28,25 @@ type Summaries = Awaited<ReturnType<typeof projectSummaries>>;
  * `order`: the kept order (project-order-cache.ts); without it every call reads and sorts through Prisma.
  */
 export async function listPage(store: Store, query: ListQuery, order: ProjectOrder | null = null, now = new Date()): Promise<{ projects: Summaries; nextCursor: string | null; matched: number; summary: ListSummary }> {
-  const p = order ? await order.page(query) : page(await orderRows(store), query);
-  const byId = new Map((await projectSummaries(store, now, p.ids)).map((s) => [s.id, s]));
-  // A project deleted between the two reads is left out rather than failing the page.
-  const projects = p.ids.flatMap((id) => byId.get(id) ?? []);
-  return { projects, nextCursor: p.nextCursor && encodeCursor(p.nextCursor), matched: p.matched, summary: p.summary };
+  for (let attempt = 1; ; attempt++) {
+    const p = order ? await order.page(query) : page(await orderRows(store), query);
+    const byId = new Map((await projectSummaries(store, now, p.ids)).map((s) => [s.id, s]));
+    // A project deleted between the two reads is left out rather than failing the page.
+    const projects = p.ids.flatMap((id) => byId.get(id) ?? []);
+    // A status that changed between the order's read and the summaries' would show the project at its old
+    // place (or outside its filter): the order is read again once, which then holds the change.
+    if (attempt < 2 && !inPageOrder(projects, query)) continue;
+    return { projects, nextCursor: p.nextCursor && encodeCursor(p.nextCursor), matched: p.matched, summary: p.summary };
+  }
+}
+
+/** Whether summaries read after the order still match the query and come worst first. */
+function inPageOrder(projects: Summaries, query: Pick<ListQuery, "status" | "q">): boolean {
+  for (let i = 0; i < projects.length; i++) {
+    if (!matches(projects[i], query)) return false;
+    if (i > 0 && compareKeys(orderKey(projects[i - 1]), orderKey(projects[i])) > 0) return false;
+  }
+  return true;
 }
 
 /** The unpaged answer (the array callers read before paging existed), filtered alike and worst first. */
