@@ -6,14 +6,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PG_AUTH_SQL, PG_INGEST_SQL, PG_ORDER_SQL } from "../../src/store/postgres/sql.ts";
+import { PG_AUTH_SQL, PG_INGEST_SQL, PG_ORDER_BUCKET_SQL, PG_ORDER_SQL } from "../../src/store/postgres/sql.ts";
 import { migratePostgres } from "../../src/store/postgres-migrate.ts";
 import { startPostgres, type PostgresCluster } from "../support/postgres.ts";
 import { schemaTables, unknownNames } from "../support/sql-names.ts";
 
 const SCHEMA = readFileSync(path.resolve(import.meta.dirname, "../../prisma/schema.prisma"), "utf8");
 const STATEMENTS: Record<string, string> = Object.fromEntries(
-  Object.entries({ auth: PG_AUTH_SQL, ingest: PG_INGEST_SQL, order: PG_ORDER_SQL }).flatMap(([group, sql]) =>
+  Object.entries({ auth: PG_AUTH_SQL, ingest: PG_INGEST_SQL, order: PG_ORDER_SQL, orderBuckets: PG_ORDER_BUCKET_SQL }).flatMap(([group, sql]) =>
     Object.entries(sql as Record<string, string>).map(([k, v]) => [`${group}.${k}`, v]),
   ),
 );

@@ -86,3 +86,37 @@ export const PG_ORDER_SQL = {
     ) s ON s."projectId" = p.id AND s.rn = 1 WHERE ${STORED_DRILLABLE_SQL}`,
   openDrillIncidents: `SELECT "projectId", kind::text AS kind FROM "Incident" WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS}`,
 } as const;
+
+/** Buckets of project ids the order's facts are kept in (order-reads.ts): hashtext(projectId) & (ORDER_BUCKETS - 1). */
+export const ORDER_BUCKETS = 256;
+const bucketOf = (column: string) => `(hashtext(${column}) & ${ORDER_BUCKETS - 1})`;
+
+/**
+ * order-reads.ts: the facts of PG_ORDER_SQL by bucket. `stamps`: per bucket holding anything, a fingerprint of
+ * everything the order reads of its projects (each part a count and a sum of 64-bit row hashes, as the stamp
+ * above); the others: PG_ORDER_SQL's reads restricted to the buckets in $1, each row with its bucket.
+ */
+export const PG_ORDER_BUCKET_SQL = {
+  stamps: `SELECT b AS bucket,
+      coalesce(projects.part, '') || '|' || coalesce(databases.part, '') || '|' || coalesce(drills.part, '') || '|' || coalesce(incidents.part, '') AS stamp
+    FROM (SELECT ${bucketOf("p.id")} AS b, count(*) || ':' || sum(hashtextextended(p.id || ' ' || p.status || ' ' || ${STORED_DRILLABLE_SQL}::int || ' ' || p.name, 0)) AS part
+        FROM "Project" p GROUP BY 1) AS projects(b, part)
+    FULL JOIN (SELECT ${bucketOf('"projectId"')} AS b, count(*) || ':' || sum(hashtextextended(id, 0)) AS part FROM "Database" GROUP BY 1) AS databases(b, part) USING (b)
+    FULL JOIN (SELECT ${bucketOf('"projectId"')} AS b,
+          count(*) || ':' || sum(hashtextextended(id || ' ' || status || ' ' || coalesce("databaseId", '') || ' ' || coalesce("finishedAt"::text, ''), 0)) AS part
+        FROM "Drill" WHERE status IN ('passed', 'failed', 'error') GROUP BY 1) AS drills(b, part) USING (b)
+    FULL JOIN (SELECT ${bucketOf('"projectId"')} AS b, count(*) || ':' || sum(hashtextextended(id || ' ' || kind, 0)) AS part
+        FROM "Incident" WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS} GROUP BY 1) AS incidents(b, part) USING (b)`,
+  projects: `SELECT id, name, status::text AS status, ${bucketOf("id")} AS bucket FROM "Project" WHERE ${bucketOf("id")} = ANY($1::int[])`,
+  lastDrills: `SELECT d."projectId" AS "projectId", l.status::text AS status, ${bucketOf('d."projectId"')} AS bucket FROM "Database" d JOIN (
+      SELECT "databaseId", status, ROW_NUMBER() OVER (PARTITION BY "databaseId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
+      WHERE status IN ('passed', 'failed', 'error') AND "databaseId" IS NOT NULL AND ${bucketOf('"projectId"')} = ANY($1::int[])
+    ) l ON l."databaseId" = d.id AND l.rn = 1
+    UNION ALL
+    SELECT p.id AS "projectId", s.status::text AS status, ${bucketOf("p.id")} AS bucket FROM "Project" p JOIN (
+      SELECT "projectId", status, ROW_NUMBER() OVER (PARTITION BY "projectId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
+      WHERE status IN ('passed', 'failed', 'error') AND "databaseId" IS NULL AND ${bucketOf('"projectId"')} = ANY($1::int[])
+    ) s ON s."projectId" = p.id AND s.rn = 1 WHERE ${STORED_DRILLABLE_SQL}`,
+  openDrillIncidents: `SELECT "projectId", kind::text AS kind, ${bucketOf('"projectId"')} AS bucket FROM "Incident"
+    WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS} AND ${bucketOf('"projectId"')} = ANY($1::int[])`,
+} as const;
