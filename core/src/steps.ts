@@ -1,14 +1,21 @@
 // Work over every project (100,000 at the top of what a core carries) written once as a generator that
 // yields between slices of rows, then run either at once (runNow: tests, small lists) or with the event
-// loop turning between slices (runYielding: a serving core, where one pass held the loop for 100–250 ms
-// at 100,000 projects, more on a loaded machine).
+// loop turning every few milliseconds of work (runYielding: a serving core, where one pass held the loop
+// for 100–250 ms at 100,000 projects, more on a loaded machine).
 import { setImmediate as nextTurn } from "node:timers/promises";
 
 /** A computation that yields (nothing) between slices and returns its result. */
 export type Steps<T> = Generator<void, T, void>;
 
-/** Rows per slice: ~1 µs of work each, so a slice holds the loop for a few milliseconds. */
-export const STEP_ROWS = 5_000;
+/** Rows between the points where a pass may give the loop a turn: ~1 µs of work each. */
+export const STEP_ROWS = 2_000;
+
+/**
+ * How long runYielding lets a pass hold the event loop before it gives the loop a turn. A turn at every
+ * STEP_ROWS made a list rebuild of 100,000 projects wait for ~80 turns of a loaded loop (seconds) for
+ * passes that cost a few milliseconds each.
+ */
+export const SLICE_MS = 8;
 
 /** Whether row `i` ends a slice: `if (sliceEnds(i)) yield;` inside a loop over rows. */
 export const sliceEnds = (i: number): boolean => i % STEP_ROWS === STEP_ROWS - 1;
@@ -20,11 +27,15 @@ export function runNow<T>(steps: Steps<T>): T {
   }
 }
 
-export async function runYielding<T>(steps: Steps<T>): Promise<T> {
+/** Runs `steps`, giving the event loop a turn at the first yield after each `sliceMs` of work (0: at every yield). */
+export async function runYielding<T>(steps: Steps<T>, sliceMs = SLICE_MS): Promise<T> {
+  let began = performance.now();
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
+    if (performance.now() - began < sliceMs) continue;
     await nextTurn();
+    began = performance.now();
   }
 }
 

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { runNow, runYielding, sortSteps, STEP_ROWS } from "../src/steps.ts";
+import { runNow, runYielding, SLICE_MS, sliceEnds, sortSteps, STEP_ROWS, type Steps } from "../src/steps.ts";
 import { loopTurnsDuring } from "./support/loop-turns.ts";
 
 function random(seed: number): () => number {
@@ -19,7 +19,7 @@ it("sortSteps equals Array.prototype.sort (stable) for sizes around the slice an
   }
 });
 
-it("yields about once per slice of work, so the event loop turns while 40,000 items sort", async () => {
+it("yields about once per slice of work, so the event loop turns while 8 slices of items sort", async () => {
   const rnd = random(9);
   const items = Array.from({ length: 8 * STEP_ROWS }, () => rnd());
   let yields = 0;
@@ -27,7 +27,34 @@ it("yields about once per slice of work, so the event loop turns while 40,000 it
   for (let r = steps.next(); !r.done; r = steps.next()) yields++;
   // 8 slices sorted, then 3 merge passes of 8 slices each.
   expect(yields).toBe(8 + 3 * 8);
-  const { result: sorted, turns } = await loopTurnsDuring(() => runYielding(sortSteps(items, (a, b) => a - b)));
+  // A turn at every yield (sliceMs 0).
+  const { result: sorted, turns } = await loopTurnsDuring(() => runYielding(sortSteps(items, (a, b) => a - b), 0));
   expect(turns).toBeGreaterThanOrEqual(20);
   expect(sorted).toEqual(items.slice().sort((a, b) => a - b));
+});
+
+it("gives the loop a turn only after a slice's time budget of work, and at least once per budget", async () => {
+  // 200 yields of a few microseconds each: far less work than one SLICE_MS, so (nearly) no turn.
+  function* cheap(): Steps<number> {
+    let sum = 0;
+    for (let i = 0; i < 200 * STEP_ROWS; i++) {
+      if (sliceEnds(i)) yield;
+      sum += i;
+    }
+    return sum;
+  }
+  const quick = await loopTurnsDuring(() => runYielding(cheap()));
+  expect(quick.result).toBe(((200 * STEP_ROWS - 1) * 200 * STEP_ROWS) / 2);
+  expect(quick.turns).toBeLessThan(50);
+  // 30 yields of 3 ms each (90 ms of work): a turn at least every SLICE_MS of it.
+  function* slow(): Steps<void> {
+    for (let k = 0; k < 30; k++) {
+      const until = performance.now() + 3;
+      while (performance.now() < until);
+      yield;
+    }
+  }
+  const spread = await loopTurnsDuring(() => runYielding(slow()));
+  expect(spread.turns).toBeGreaterThanOrEqual(Math.floor(90 / (SLICE_MS + 3)) - 1);
+  expect(spread.turns).toBeLessThan(30);
 });

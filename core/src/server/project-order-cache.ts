@@ -76,9 +76,14 @@ export function createProjectOrder(source: OrderSource): ProjectOrder {
 
   async function rebuild(now: string, facts: OrderFacts, seq: number): Promise<void> {
     // Kept in name order between rebuilds: a rebuild after a drill or a sweep changed statuses sorts nothing.
-    const rows = await runYielding(orderRowsSteps(facts, names));
-    const nextNames = await runYielding(keptNameOrderSteps(names, rows));
-    const nextSummary = await runYielding(summarizeSteps(nextNames.rows));
+    // One run, so the time budget of a slice spans the passes (steps.ts SLICE_MS).
+    const { nextNames, nextSummary } = await runYielding(
+      (function* () {
+        const rows = yield* orderRowsSteps(facts, names);
+        const nextNames = yield* keptNameOrderSteps(names, rows);
+        return { nextNames, nextSummary: yield* summarizeSteps(nextNames.rows) };
+      })(),
+    );
     if (seq < applied) return;
     applied = seq;
     names = nextNames;

@@ -73,8 +73,8 @@ describe("the kept order over an asynchronous source", () => {
     expect(order.rebuilds).toBe(1);
   });
 
-  it("rebuilds 20,000 projects in slices: the event loop turns between them, and the page is the whole sort's", async () => {
-    const n = 20_000;
+  it("rebuilds 100,000 projects in slices: the event loop turns between them, and the page is the whole sort's", async () => {
+    const n = 100_000;
     const statuses = ["fresh", "stale", "silent", "error", "unknown"];
     let facts: OrderFacts = {
       projects: Array.from({ length: n }, (_, i) => ({ id: `p${i}`, name: `name-${(i * 7919) % n}`, status: statuses[i % 5] })),
@@ -86,7 +86,8 @@ describe("the kept order over an asynchronous source", () => {
     const order = createProjectOrder({ stamp: () => stamp, facts: () => facts });
     for (const round of [1, 2]) {
       const { result: page, turns } = await loopTurnsDuring(() => order.page({ ...ALL, limit: 5 }));
-      expect(turns).toBeGreaterThanOrEqual(6);
+      // Tens of milliseconds of work: at least a few turns of SLICE_MS.
+      expect(turns).toBeGreaterThanOrEqual(3);
       expect(page.summary.total).toBe(n);
       const reference = orderedFromRows(orderRowsOf(facts));
       expect(page.ids).toEqual(reference.slice(0, 5));
