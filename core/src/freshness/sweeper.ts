@@ -84,8 +84,6 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
   const outages = createOutageLog(logger, "freshness sweep");
   const queued = new Set<string>();
   let draining: Promise<void> | null = null;
-  // After stop(): evaluations asked for are left to the next sweep.
-  let stopped = false;
   const listeners: StatusListener[] = [];
   const changed: StatusListener = (...args) => {
     for (const listen of listeners) listen(...args);
@@ -183,7 +181,6 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
     },
     /** Evaluates the project soon: after each heartbeat, ping or threshold change; those within EVALUATE_DELAY_MS share one transaction. */
     evaluate(projectId: string): void {
-      if (stopped) return;
       queued.add(projectId);
       draining ??= new Promise<void>((resolve) => setTimeout(resolve, EVALUATE_DELAY_MS)).then(drain);
     },
@@ -195,15 +192,9 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
       timer.unref();
       void tick();
     },
-    /**
-     * Stops the interval sweeps and drops the evaluations not yet begun: each was asked for by a write that
-     * cleared its project's sweepAt (ingest, triggers), so the next sweep, a peer's or after a restart, evaluates it.
-     */
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = null;
-      stopped = true;
-      queued.clear();
       await Promise.all([running, draining]);
     },
   };
