@@ -3,7 +3,8 @@
 // default 30 s interval) for --duration seconds (default 60) over loopback while GET /api/v1/projects?limit=100
 // (the overview's first page) is polled. Reports heartbeat p50/p99, the longest event-loop stall (from /healthz?details=true),
 // list p95 and RSS (the stall of the 20 s after the first heartbeats, when every project turns fresh, apart
-// as settleStallMs); the baseline is heartbeat p99 at the same rate with 20 projects.
+// as settleStallMs); the baseline is heartbeat p99 at the same rate with 20 projects (with its own longest
+// stall, baselineEventLoopMaxStallMs: what the machine alone costs the loop at that rate and core count).
 // --silence: then stops every heartbeat and reports, while all N projects go silent, /healthz p99,
 // the longest stall and how long until the list shows every project silent.
 //
@@ -321,10 +322,16 @@ try {
   const baseUrls = baseCores.map((c) => c.url);
   const baseTokens = await baseStore.createProjects(BASELINE_PROJECTS, GRACE_SECONDS);
   await oneEach(baseUrls, baseTokens);
+  // The baseline's own longest stall: what the machine alone costs the event loop at this rate and core count.
+  const baseWatch = coreWatch(baseCores);
+  const baseHealth = poller(() => baseWatch.read(), 1_000);
   const baseline = await drive(baseUrls, baseTokens, RATE, BASELINE_SECONDS);
+  await baseHealth.stop();
+  await baseWatch.read();
   await stopCores(baseCores, false);
   const baselineP99 = pct(baseline.latencies, 99);
-  console.log(`baseline (${BASELINE_PROJECTS} projects, ${RATE}/s for ${BASELINE_SECONDS} s): heartbeat p50 ${pct(baseline.latencies, 50)} ms, p99 ${baselineP99} ms (${baseline.failed} failed)`);
+  const baselineStallMs = baseWatch.figures().eventLoopMaxStallMs;
+  console.log(`baseline (${BASELINE_PROJECTS} projects, ${RATE}/s for ${BASELINE_SECONDS} s): heartbeat p50 ${pct(baseline.latencies, 50)} ms, p99 ${baselineP99} ms (${baseline.failed} failed); longest stall ${baselineStallMs} ms`);
 
   const store = await openStore("main");
   const cores = await startCores(store, CORES, children, CORE_NODE_ARGS, CPU_PROF_ARGS);
@@ -386,6 +393,7 @@ try {
     runtime: BUNDLE ? "bundle" : "tsx",
     baseline: baselineP99,
     baselineProjects: BASELINE_PROJECTS,
+    baselineEventLoopMaxStallMs: baselineStallMs,
     ratio: baselineP99 && pct(load.latencies, 99) ? Number((baselineP99 / pct(load.latencies, 99)).toFixed(3)) : null,
     rate: RATE,
     durationSeconds: DURATION,
