@@ -97,16 +97,18 @@ const bucketOf = (column: string) => `(hashtext(${column}) & ${ORDER_BUCKETS - 1
  * above); the others: PG_ORDER_SQL's reads restricted to the buckets in $1, each row with its bucket.
  */
 export const PG_ORDER_BUCKET_SQL = {
-  stamps: `SELECT b AS bucket,
-      coalesce(projects.part, '') || '|' || coalesce(databases.part, '') || '|' || coalesce(drills.part, '') || '|' || coalesce(incidents.part, '') AS stamp
-    FROM (SELECT ${bucketOf("p.id")} AS b, count(*) || ':' || sum(hashtextextended(p.id || ' ' || p.status || ' ' || ${STORED_DRILLABLE_SQL}::int || ' ' || p.name, 0)) AS part
-        FROM "Project" p GROUP BY 1) AS projects(b, part)
-    FULL JOIN (SELECT ${bucketOf('"projectId"')} AS b, count(*) || ':' || sum(hashtextextended(id, 0)) AS part FROM "Database" GROUP BY 1) AS databases(b, part) USING (b)
-    FULL JOIN (SELECT ${bucketOf('"projectId"')} AS b,
-          count(*) || ':' || sum(hashtextextended(id || ' ' || status || ' ' || coalesce("databaseId", '') || ' ' || coalesce("finishedAt"::text, ''), 0)) AS part
-        FROM "Drill" WHERE status IN ('passed', 'failed', 'error') GROUP BY 1) AS drills(b, part) USING (b)
-    FULL JOIN (SELECT ${bucketOf('"projectId"')} AS b, count(*) || ':' || sum(hashtextextended(id || ' ' || kind, 0)) AS part
-        FROM "Incident" WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS} GROUP BY 1) AS incidents(b, part) USING (b)`,
+  // The four parts as rows tagged p, d, r, i, joined per bucket in that order: a FULL JOIN of the four made
+  // the planner expect billions of rows and JIT-compile the query (454 of its 594 ms at 100,000 projects).
+  stamps: `SELECT b AS bucket, string_agg(part, '|' ORDER BY part) AS stamp FROM (
+      SELECT ${bucketOf("p.id")} AS b, 'p' || count(*) || ':' || sum(hashtextextended(p.id || ' ' || p.status || ' ' || ${STORED_DRILLABLE_SQL}::int || ' ' || p.name, 0)) AS part
+        FROM "Project" p GROUP BY 1
+      UNION ALL SELECT ${bucketOf('"projectId"')}, 'd' || count(*) || ':' || sum(hashtextextended(id, 0)) FROM "Database" GROUP BY 1
+      UNION ALL SELECT ${bucketOf('"projectId"')},
+          'r' || count(*) || ':' || sum(hashtextextended(id || ' ' || status || ' ' || coalesce("databaseId", '') || ' ' || coalesce("finishedAt"::text, ''), 0))
+        FROM "Drill" WHERE status IN ('passed', 'failed', 'error') GROUP BY 1
+      UNION ALL SELECT ${bucketOf('"projectId"')}, 'i' || count(*) || ':' || sum(hashtextextended(id || ' ' || kind, 0))
+        FROM "Incident" WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS} GROUP BY 1
+    ) AS parts(b, part) GROUP BY b`,
   projects: `SELECT id, name, status::text AS status, ${bucketOf("id")} AS bucket FROM "Project" WHERE ${bucketOf("id")} = ANY($1::int[])`,
   lastDrills: `SELECT d."projectId" AS "projectId", l.status::text AS status, ${bucketOf('d."projectId"')} AS bucket FROM "Database" d JOIN (
       SELECT "databaseId", status, ROW_NUMBER() OVER (PARTITION BY "databaseId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
