@@ -118,7 +118,12 @@ export function tableNamesProblem(tableCounts: Record<string, number> | null | u
  * names) and returns it with every replica URL normalised. Throws ReportedValueError naming the first bad field.
  */
 export function checkHeartbeat(payload: HeartbeatPayload): HeartbeatPayload {
+  const named = new Map<string, number>();
   const databases = payload.databases.map((db, i) => {
+    // The agent refuses two databases of one name; a report that has them is not one of its own.
+    const first = named.get(db.name);
+    if (first !== undefined) throw new ReportedValueError(`body/databases/${i}/name`, `${quoted(db.name)} is reported twice (also databases/${first}): each database needs its own name`);
+    named.set(db.name, i);
     const pathProblem = databasePathProblem(db.path);
     if (pathProblem) throw new ReportedValueError(`body/databases/${i}/path`, pathProblem);
     const tablesProblem = tableNamesProblem(db.tableCounts);

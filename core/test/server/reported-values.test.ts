@@ -77,4 +77,12 @@ describe("names and paths", () => {
     const ok = heartbeat() as any;
     expect(checkHeartbeat(ok)).toEqual(ok);
   });
+
+  it("refuses two databases of one name in a heartbeat, naming the second (the agent never sends them)", () => {
+    const hb = heartbeat() as any;
+    hb.databases.push({ ...hb.databases[0], path: "/srv/second.db" });
+    expect(() => checkHeartbeat(hb)).toThrow(/^body\/databases\/1\/name "app" is reported twice \(also databases\/0\)/);
+    hb.databases[1].name = "second";
+    expect(checkHeartbeat(hb).databases.map((d) => d.name)).toEqual(["app", "second"]);
+  });
 });
