@@ -13,6 +13,13 @@ for tool in debootstrap docker-compose; do
   command -v "$tool" >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends "$tool" >/dev/null; }
 done
 if docker info >/dev/null 2>&1; then exit 0; fi
+# A dockerd that ended leaves its pid files; once another process has that pid, a new dockerd takes it for
+# its containerd and waits for a socket that never comes. Keep only files naming a live dockerd or containerd.
+for pidfile in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
+  [ -f "$pidfile" ] || continue
+  comm=$(cat "/proc/$(cat "$pidfile" 2>/dev/null)/comm" 2>/dev/null || true)
+  case "$comm" in dockerd | containerd) ;; *) rm -f "$pidfile" ;; esac
+done
 log=/var/log/borela-dockerd.log
 echo "starting dockerd (log: $log)"
 nohup dockerd --bridge=none --iptables=false --ip-masq=false >"$log" 2>&1 &
