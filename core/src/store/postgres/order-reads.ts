@@ -28,12 +28,13 @@ export function movedBuckets(held: ReadonlyMap<number, { stamp: string }>, now: 
   return moved;
 }
 
+/** The rows by bucket, each without its bucket column (the facts' rows are the same shape on both stores). */
 function byBucket<R>(rows: Bucketed<R>[]): Map<number, R[]> {
   const out = new Map<number, R[]>();
-  for (const row of rows) {
-    const list = out.get(row.bucket);
-    if (list) list.push(row);
-    else out.set(row.bucket, [row]);
+  for (const { bucket, ...row } of rows) {
+    const list = out.get(bucket);
+    if (list) list.push(row as R);
+    else out.set(bucket, [row as R]);
   }
   return out;
 }
