@@ -4,10 +4,10 @@
 // agentless watching (Project.replicaUrl).
 //
 //   replicaClaimants(store, projectId, url): Promise<Claimant[]>
-//     the other projects whose file directory or S3 prefix overlaps `url`'s ([] for a URL that does not parse);
+//     the other projects claiming `url`'s file directory or an S3 prefix overlapping its ([] for a URL that does not parse);
 //     PATCH {"replicaUrl"} refuses a URL another project claims (server/stored-replica.ts)
 //   sharedFileReplicaProblem(store, projectId, url): Promise<string | null>
-//     null when `url` is not a file replica, no other project claims an overlapping directory, or this
+//     null when `url` is not a file replica, no other project claims its directory, or this
 //     project claimed it first (replica-precedence.ts); otherwise the admin-facing refusal naming the
 //     projects that claimed it first (or every claimant when the order cannot be told; never for an agent's answer)
 import path from "node:path";

@@ -1,26 +1,29 @@
 // Whether two projects claim the same replica: a file directory one project's agent reports (or an
-// operator stored on a project without an agent) that equals, holds or lies inside a directory
-// another project claims; for S3, the same endpoint and bucket with one key prefix equal to or
-// inside the other. An agent token may report only its own project's state (DESIGN.md "The trust
-// boundary"), and nothing but the claims says which project owns a directory under
+// operator stored on a project without an agent) that is the directory another project claims, as
+// written or once symbolic links are resolved; for S3, the same endpoint and bucket with one key prefix
+// equal to or inside the other. An agent token may report only its own project's state (DESIGN.md "The
+// trust boundary"), and nothing but the claims says which project owns a directory under
 // BORELA_FILE_REPLICA_ROOTS, so a directory more than one project claims belongs to the one that
 // claimed it first (replica-precedence.ts decides; to none when that cannot be told) as far as
-// drills and restores go, and storing one already claimed is refused.
+// drills and restores go, and storing one already claimed is refused. Nested file directories are
+// different replicas: Litestream restores a file replica from the layout under its own directory
+// (generations/ in 0.3, ltx/ in 0.5), so a parent's restore never reads a child's files; counting them
+// as one let a token that reported a parent first (up to a root) refuse every later project below it.
 //
-//   fileReplicasOverlap(a, b): boolean                         pure: equal, or one inside the other
+//   fileReplicasOverlap(a, b): boolean                         pure: the same directory
 //   s3ReplicasOverlap(a, b): boolean                           pure: same endpoint and bucket, prefixes overlap
-//   dirsOverlap(mine, other): boolean                          pure: overlap as written or once resolved
+//   dirsOverlap(mine, other): boolean                          pure: the same directory as written or once resolved
 //   distinctClaimants(hit): Claimant[]                         pure: each claimant once, sorted
 //   sharedFileReplicaWords(shownUrl, claimants): string        the admin-facing refusal of a drill or restore
 //   laterClaimWords(shownUrl, earlier): string                 the refusal for the later claimant (replica-precedence.ts)
 import { isInside } from "./inside-dir.ts";
 
 /**
- * True when the absolute directories `a` and `b` are the same or one lies inside the other,
- * compared by whole segments after resolving "." / ".." and trailing slashes: /r/B and /r/B2 do not overlap.
+ * True when the absolute directories `a` and `b` are the same, compared by whole segments after resolving
+ * "." / ".." and trailing slashes: /r/B and /r/B/ overlap; /r/B and /r/B2, or /r and /r/B, do not.
  */
 export function fileReplicasOverlap(a: string, b: string): boolean {
-  return isInside(a, b) || isInside(b, a);
+  return isInside(a, b) && isInside(b, a);
 }
 
 /** An S3 replica as compared: endpoint (null for AWS), bucket, and key prefix without leading or trailing slash. */
@@ -51,7 +54,7 @@ export interface Claimant {
   stored: boolean;
 }
 
-/** True when the directories `a` and `b` overlap as written or once symbolic links are resolved. */
+/** True when the directories `a` and `b` are the same as written or once symbolic links are resolved. */
 export function dirsOverlap(a: ReplicaDirs, b: ReplicaDirs): boolean {
   return fileReplicasOverlap(a.written, b.written) || fileReplicasOverlap(a.real, b.real);
 }

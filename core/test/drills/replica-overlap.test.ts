@@ -13,10 +13,11 @@ describe("fileReplicasOverlap", () => {
     expect(fileReplicasOverlap("/r/B", "/r/B//")).toBe(true);
     expect(fileReplicasOverlap("/r/./B", "/r/x/../B")).toBe(true);
   });
-  it("a directory inside the other overlaps, either way round", () => {
-    expect(fileReplicasOverlap("/r/B", "/r/B/generations")).toBe(true);
-    expect(fileReplicasOverlap("/r/B/ltx/0", "/r/B/")).toBe(true);
-    expect(fileReplicasOverlap("/r", "/r/B")).toBe(true);
+  it("a directory inside the other is another replica, either way round (a restore reads only its own layout)", () => {
+    expect(fileReplicasOverlap("/r/B", "/r/B/generations")).toBe(false);
+    expect(fileReplicasOverlap("/r/B/ltx/0", "/r/B/")).toBe(false);
+    expect(fileReplicasOverlap("/r", "/r/B")).toBe(false);
+    expect(fileReplicasOverlap("/r/B/x/..", "/r/B")).toBe(true);
   });
   it("siblings with a common prefix do not overlap", () => {
     expect(fileReplicasOverlap("/r/B", "/r/B2")).toBe(false);
@@ -29,15 +30,16 @@ describe("fileReplicasOverlap", () => {
 const overlappingProjects = (mine: ReplicaDirs, others: (ReplicaDirs & Claimant)[]) => distinctClaimants(others.filter((o) => dirsOverlap(mine, o)));
 
 describe("dirsOverlap, each claimant once", () => {
-  it("names each other project once, sorted, whose directory overlaps as written", () => {
+  it("names each other project once, sorted, that claims the same directory as written; a parent claims nothing below it", () => {
     const others = [
       { ...dirs("/r/B"), ...reported("projB") },
       { ...dirs("/r/B/"), ...reported("projB") },
       { ...dirs("/r/B2"), ...reported("projB2") },
       { ...dirs("/r"), ...reported("projAll") },
     ];
-    expect(names(overlappingProjects(dirs("/r/B"), others))).toEqual(["projAll", "projB"]);
-    expect(names(overlappingProjects(dirs("/r/C"), others))).toEqual(["projAll"]);
+    expect(names(overlappingProjects(dirs("/r/B"), others))).toEqual(["projB"]);
+    expect(overlappingProjects(dirs("/r/C"), others)).toEqual([]);
+    expect(names(overlappingProjects(dirs("/r/"), others))).toEqual(["projAll"]);
     expect(overlappingProjects(dirs("/elsewhere"), others)).toEqual([]);
   });
   it("finds a directory reached through a symbolic link by its resolved path", () => {
@@ -47,7 +49,8 @@ describe("dirsOverlap, each claimant once", () => {
   it("keeps whether each project reports or stores the directory, a report first", () => {
     const others = [
       { ...dirs("/r/B"), project: "p", stored: true },
-      { ...dirs("/r/B/x"), project: "p", stored: false },
+      { ...dirs("/r/B/"), project: "p", stored: false },
+      { ...dirs("/r/B/x"), project: "q", stored: false },
       { ...dirs("/r/B"), project: "a", stored: true },
     ];
     expect(overlappingProjects(dirs("/r/B"), others)).toEqual([

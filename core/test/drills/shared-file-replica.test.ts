@@ -3,7 +3,8 @@
 // BORELA_FILE_REPLICA_ROOTS) after B did must not make A's drill restore B's rows, nor A's restore hand
 // them out, and must not stop B's drills and restores either: A is refused naming B, B drills (with a
 // plain `litestream restore`'s counts) and restores as before. A replica an operator stored on an
-// agentless project outranks a later report. A sibling directory with a common prefix (…/replica2) is no conflict.
+// agentless project outranks a later report. A sibling directory with a common prefix (…/replica2), or a
+// directory inside B's, is another replica: no conflict, and none of B's rows in A's drill.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
@@ -96,9 +97,15 @@ describe("a file replica reported by two projects", () => {
     const bDetail = await core.api("GET", `/api/v1/projects/${projB.id}`);
     expect(bDetail.body.databases[0].drillProblem ?? null).toBeNull();
 
-    // A reports a directory inside B's (nested): A still refused, B still drills.
+    // A reports a directory inside B's (nested): another replica, not B's. Litestream restores from the
+    // layout under the reported directory, so A's drill finds no backup and none of B's rows, and B still
+    // drills. (Counting nested directories as one replica let a token that reported a parent first refuse
+    // every later project below it.)
     await reportDatabase(core, projA.agentToken, aFile, `${bUrl}/ltx`, undefined, { position: null });
-    expect((await runDrillNow(core, projA.id)).report.error).toBe(later(`${bUrl}/ltx`, "projB"));
+    const inside = await runDrillNow(core, projA.id);
+    expect(inside.status).toBe("failed");
+    expect(inside.report.error).toMatch(/^no backup found in file:\/\/.*\/ltx$/);
+    expect(inside.report.tables ?? null).not.toEqual(plain);
     const nested = await runDrillNow(core, projB.id);
     expect(nested.report.error ?? null).toBeNull();
     expect(nested.status).toBe("passed");

@@ -1,8 +1,8 @@
 // PATCH /api/v1/projects/:id {"replicaUrl"} against a real core (BORELA_FILE_REPLICA_ROOTS: the OS temp dir,
 // as core-server.ts sets it), with bad input: a control character (raw or percent-encoded, NUL included, file
 // and S3 forms) is a 400 naming the field and changes nothing; a replica another project's agent reports, or
-// another project stores (equal, inside or holding it; S3: same endpoint, bucket and prefix) is a 400 naming
-// that project; a directory not made yet under a symlink leading outside the roots is refused like the link.
+// another project stores (the same directory, as written or through a symlink; S3: same endpoint, bucket and
+// prefix) is a 400 naming that project, and a directory inside or holding it is another replica; a directory not made yet under a symlink leading outside the roots is refused like the link.
 // The drill's refusal says "stored on" when the other side is a stored replicaUrl. The ping route answers a
 // short 404 for any wrong key, whatever its length or the request's content type.
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
@@ -63,13 +63,13 @@ it("a drill's check of a path holding a NUL refuses it instead of throwing the f
   expect(await sharedFileReplicaProblem(core.store, "none", `file://${replicas}/p3%00x`)).toBeNull();
 });
 
-it("refuses a directory another project's agent reports or another project stores (equal, inside or holding it), naming that project", async () => {
+it("refuses the directory another project's agent reports or another project stores, naming that project; one inside or holding it is another replica", async () => {
   const p1 = await core.createProject("input-p1");
   const hb = heartbeat() as any;
   hb.databases[0].replicas[0].url = `file://${replicas}/p1`;
   expect((await core.api("POST", "/api/v1/heartbeats", { token: p1.agentToken, body: hb })).status).toBe(201);
   const p3 = await core.createProject("input-p3b");
-  for (const dir of ["p1", "p1/", "p1/sub", "."]) {
+  for (const dir of ["p1", "p1/", "p1/sub/.."]) {
     const res = await patch(p3.id, { replicaUrl: `file://${path.join(replicas, dir)}` });
     expect(res.status, dir).toBe(400);
     expect(res.body.message).toMatch(/^replicaUrl: file:\/\/.* overlaps a replica reported by another project \("input-p1"\)/);
@@ -78,13 +78,23 @@ it("refuses a directory another project's agent reports or another project store
   symlinkSync(path.join(replicas, "p1"), path.join(replicas, "to-p1"));
   expect((await patch(p3.id, { replicaUrl: `file://${replicas}/to-p1` })).body.message).toMatch(/reported by another project \("input-p1"\)/);
   mkdirSync(path.join(replicas, "p1"));
-  expect((await patch(p3.id, { replicaUrl: `file://${replicas}/to-p1/x` })).body.message).toMatch(/reported by another project \("input-p1"\)/);
+  expect((await patch(p3.id, { replicaUrl: `file://${replicas}/to-p1/` })).body.message).toMatch(/reported by another project \("input-p1"\)/);
   expect(await stored(p3.id)).toBeNull();
+  // Inside p1, and the directory holding it: other replicas (Litestream restores from the layout under its own directory).
+  // (The replicas dir itself holds the symlink above, which a stored replica refuses: the tree under p1 stands for a holder.)
+  const hbTree = heartbeat() as any;
+  hbTree.databases[0].replicas[0].url = `file://${replicas}/p1/tree/inner`;
+  expect((await core.api("POST", "/api/v1/heartbeats", { token: p1.agentToken, body: hbTree })).status).toBe(201);
+  for (const dir of ["p1/sub", "p1/tree"]) {
+    const res = await patch(p3.id, { replicaUrl: `file://${path.join(replicas, dir)}` });
+    expect(res.status, `${dir}: ${res.body.message}`).toBe(200);
+  }
+  expect((await patch(p3.id, { replicaUrl: null })).status).toBe(200);
 
   const p4 = await core.createProject("input-p4");
   expect((await patch(p4.id, { replicaUrl: `file://${replicas}/p4` })).status).toBe(200);
   expect((await patch(p4.id, { replicaUrl: `file://${replicas}/p4/` })).status).toBe(200); // its own: fine
-  const taken = await patch(p3.id, { replicaUrl: `file://${replicas}/p4/inner` });
+  const taken = await patch(p3.id, { replicaUrl: `file://${replicas}/p4` });
   expect(taken.status).toBe(400);
   expect(taken.body.message).toMatch(/overlaps a replica stored on another project \("input-p4"\)/);
   // A sibling with a common prefix is another directory.
@@ -160,4 +170,26 @@ it("answers a wrong ping key with a short 404, however long the key and whatever
   expect((await fetch(`${core.url}/ping/${key}`, { method: "POST", headers: form, body: "a=b" })).status).toBe(200);
   expect((await fetch(`${core.url}/ping/${key}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" })).status).toBe(200);
   expect((await core.store.project.findUniqueOrThrow({ where: { id: p.id }, select: { lastPingAt: true } })).lastPingAt).not.toBeNull();
+});
+
+it("one agent token reporting a parent directory first (up to a root itself) blocks no later project's replica below it", async () => {
+  const squatter = await core.createProject("input-squatter");
+  const hb = heartbeat() as any;
+  // The root itself (core-server.ts sets BORELA_FILE_REPLICA_ROOTS to the OS temp dir) and the tree below it.
+  hb.databases[0].replicas[0].url = `file://${path.dirname(tmp.path)}`;
+  hb.databases[0].replicas.push({ ...hb.databases[0].replicas[0], url: `file://${replicas}` });
+  expect((await core.api("POST", "/api/v1/heartbeats", { token: squatter.agentToken, body: hb })).status).toBe(201);
+  const later = await core.createProject("input-later");
+  const own = heartbeat() as any;
+  own.databases[0].replicas[0].url = `file://${replicas}/later`;
+  expect((await core.api("POST", "/api/v1/heartbeats", { token: later.agentToken, body: own })).status).toBe(201);
+  expect(await sharedFileReplicaProblem(core.store, later.id, `file://${replicas}/later`)).toBeNull();
+  const storedBelow = await core.createProject("input-stored-below");
+  expect((await patch(storedBelow.id, { replicaUrl: `file://${replicas}/stored-below` })).status).toBe(200);
+  // The squatter's own directory, reported later by another project, is still the squatter's.
+  const copycat = await core.createProject("input-copycat");
+  const copy = heartbeat() as any;
+  copy.databases[0].replicas[0].url = `file://${replicas}`;
+  expect((await core.api("POST", "/api/v1/heartbeats", { token: copycat.agentToken, body: copy })).status).toBe(201);
+  expect(await sharedFileReplicaProblem(core.store, copycat.id, `file://${replicas}`)).toMatch(/claimed it first|input-squatter/);
 });
