@@ -36,7 +36,8 @@ async function real(p: string): Promise<string | null> {
     return await realpath(p);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return null;
+    // ENAMETOOLONG: a path that cannot exist here (a segment over NAME_MAX), judged like one not made yet.
+    if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP" || code === "ENAMETOOLONG") return null;
     throw err;
   }
 }

@@ -25,11 +25,15 @@ function parsed(url: string): ReplicaTarget | null {
   }
 }
 
-/** The directory of a file replica as written and with symlinks resolved (up to its deepest existing ancestor). */
+/**
+ * The directory of a file replica as written and with symlinks resolved (up to its deepest existing ancestor).
+ * A path the file system will not resolve (permissions, any error) is compared as written: one project's
+ * report must never make every other project's claims check throw.
+ */
 async function fileDirs(target: ReplicaTarget): Promise<ReplicaDirs | null> {
   if (target.type !== "file" || !path.isAbsolute(target.path)) return null;
   const written = path.resolve(target.path);
-  return { written, real: (await realReplicaPath(written)) ?? written };
+  return { written, real: (await realReplicaPath(written).catch(() => null)) ?? written };
 }
 
 type UrlClaim = DatedClaim & { url: string };

@@ -193,3 +193,19 @@ it("one agent token reporting a parent directory first (up to a root itself) blo
   expect((await core.api("POST", "/api/v1/heartbeats", { token: copycat.agentToken, body: copy })).status).toBe(201);
   expect(await sharedFileReplicaProblem(core.store, copycat.id, `file://${replicas}`)).toMatch(/claimed it first|input-squatter/);
 });
+
+it("a reported path the file system cannot resolve (a segment over 255 bytes) breaks no other project's claims check, detail or stored replica", async () => {
+  const long = await core.createProject("input-long-segment");
+  const hb = heartbeat() as any;
+  hb.databases[0].replicas[0].url = `file:///${"z".repeat(256)}`;
+  expect((await core.api("POST", "/api/v1/heartbeats", { token: long.agentToken, body: hb })).status).toBe(201);
+  const other = await core.createProject("input-after-long");
+  const own = heartbeat() as any;
+  own.databases[0].replicas[0].url = `file://${replicas}/after-long`;
+  expect((await core.api("POST", "/api/v1/heartbeats", { token: other.agentToken, body: own })).status).toBe(201);
+  expect(await sharedFileReplicaProblem(core.store, other.id, `file://${replicas}/after-long`)).toBeNull();
+  expect((await core.api("GET", `/api/v1/projects/${other.id}`)).status).toBe(200);
+  expect((await core.api("GET", `/api/v1/projects/${long.id}`)).status).toBe(200);
+  const agentless = await core.createProject("input-stored-after-long");
+  expect((await patch(agentless.id, { replicaUrl: `file://${replicas}/stored-after-long` })).status).toBe(200);
+});
