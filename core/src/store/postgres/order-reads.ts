@@ -22,7 +22,7 @@ interface HeldBucket {
 const EMPTY: HeldBucket = { stamp: "", projects: [], lastDrills: [], openDrillIncidents: [] };
 
 /** Buckets whose fingerprint in `now` (absent: empty) differs from the one held; ascending. */
-export function movedBuckets(held: ReadonlyMap<number, { stamp: string }>, now: ReadonlyMap<number, string>): number[] {
+function movedBuckets(held: ReadonlyMap<number, { stamp: string }>, now: ReadonlyMap<number, string>): number[] {
   const moved: number[] = [];
   for (let b = 0; b < ORDER_BUCKETS; b++) if ((now.get(b) ?? "") !== (held.get(b)?.stamp ?? "")) moved.push(b);
   return moved;

@@ -58,6 +58,32 @@ export const PG_INGEST_SQL = {
 
 const DRILL_KINDS = `('drill_failed', 'drill_overdue')`;
 
+/** Buckets of project ids the order's facts are kept in (order-reads.ts): hashtext(projectId) & (ORDER_BUCKETS - 1). */
+export const ORDER_BUCKETS = 256;
+const bucketOf = (column: string) => `(hashtext(${column}) & ${ORDER_BUCKETS - 1})`;
+
+/**
+ * The order's three fact reads (projects, each drilled database's or stored replica's newest finished drill,
+ * open drill incidents); `byBucket`: only the projects whose bucket is in $1, each row with its `bucket`.
+ */
+function orderFactsSql(byBucket: boolean) {
+  const bucket = (column: string) => (byBucket ? `, ${bucketOf(column)} AS bucket` : "");
+  const inBuckets = (column: string) => (byBucket ? ` AND ${bucketOf(column)} = ANY($1::int[])` : "");
+  return {
+    projects: `SELECT id, name, status::text AS status${bucket("id")} FROM "Project"${byBucket ? ` WHERE ${bucketOf("id")} = ANY($1::int[])` : ""}`,
+    lastDrills: `SELECT d."projectId" AS "projectId", l.status::text AS status${bucket('d."projectId"')} FROM "Database" d JOIN (
+      SELECT "databaseId", status, ROW_NUMBER() OVER (PARTITION BY "databaseId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
+      WHERE status IN ('passed', 'failed', 'error') AND "databaseId" IS NOT NULL${inBuckets('"projectId"')}
+    ) l ON l."databaseId" = d.id AND l.rn = 1
+    UNION ALL
+    SELECT p.id AS "projectId", s.status::text AS status${bucket("p.id")} FROM "Project" p JOIN (
+      SELECT "projectId", status, ROW_NUMBER() OVER (PARTITION BY "projectId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
+      WHERE status IN ('passed', 'failed', 'error') AND "databaseId" IS NULL${inBuckets('"projectId"')}
+    ) s ON s."projectId" = p.id AND s.rn = 1 WHERE ${STORED_DRILLABLE_SQL}`,
+    openDrillIncidents: `SELECT "projectId", kind::text AS kind${bucket('"projectId"')} FROM "Incident" WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS}${inBuckets('"projectId"')}`,
+  };
+}
+
 /**
  * order-reads.ts: the same reads as store/order-reads.ts ORDER_SQL. PostgreSQL has no rowid: the stamp
  * sums 64-bit hashes of each project's and database's contents, and weighs a finished drill's status by
@@ -74,22 +100,8 @@ export const PG_ORDER_SQL = {
          FROM "Drill" WHERE status IN ('passed', 'failed', 'error'))
     || '|' || (SELECT count(*) || ':' || coalesce(string_agg(id || kind, ',' ORDER BY id), '') FROM "Incident" WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS})
     ) AS stamp`,
-  projects: `SELECT id, name, status::text AS status FROM "Project"`,
-  lastDrills: `SELECT d."projectId" AS "projectId", l.status::text AS status FROM "Database" d JOIN (
-      SELECT "databaseId", status, ROW_NUMBER() OVER (PARTITION BY "databaseId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
-      WHERE status IN ('passed', 'failed', 'error') AND "databaseId" IS NOT NULL
-    ) l ON l."databaseId" = d.id AND l.rn = 1
-    UNION ALL
-    SELECT p.id AS "projectId", s.status::text AS status FROM "Project" p JOIN (
-      SELECT "projectId", status, ROW_NUMBER() OVER (PARTITION BY "projectId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
-      WHERE status IN ('passed', 'failed', 'error') AND "databaseId" IS NULL
-    ) s ON s."projectId" = p.id AND s.rn = 1 WHERE ${STORED_DRILLABLE_SQL}`,
-  openDrillIncidents: `SELECT "projectId", kind::text AS kind FROM "Incident" WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS}`,
+  ...orderFactsSql(false),
 } as const;
-
-/** Buckets of project ids the order's facts are kept in (order-reads.ts): hashtext(projectId) & (ORDER_BUCKETS - 1). */
-export const ORDER_BUCKETS = 256;
-const bucketOf = (column: string) => `(hashtext(${column}) & ${ORDER_BUCKETS - 1})`;
 
 /**
  * order-reads.ts: the facts of PG_ORDER_SQL by bucket. `stamps`: per bucket holding anything, a fingerprint of
@@ -109,16 +121,5 @@ export const PG_ORDER_BUCKET_SQL = {
       UNION ALL SELECT ${bucketOf('"projectId"')}, 'i' || count(*) || ':' || sum(hashtextextended(id || ' ' || kind, 0))
         FROM "Incident" WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS} GROUP BY 1
     ) AS parts(b, part) GROUP BY b`,
-  projects: `SELECT id, name, status::text AS status, ${bucketOf("id")} AS bucket FROM "Project" WHERE ${bucketOf("id")} = ANY($1::int[])`,
-  lastDrills: `SELECT d."projectId" AS "projectId", l.status::text AS status, ${bucketOf('d."projectId"')} AS bucket FROM "Database" d JOIN (
-      SELECT "databaseId", status, ROW_NUMBER() OVER (PARTITION BY "databaseId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
-      WHERE status IN ('passed', 'failed', 'error') AND "databaseId" IS NOT NULL AND ${bucketOf('"projectId"')} = ANY($1::int[])
-    ) l ON l."databaseId" = d.id AND l.rn = 1
-    UNION ALL
-    SELECT p.id AS "projectId", s.status::text AS status, ${bucketOf("p.id")} AS bucket FROM "Project" p JOIN (
-      SELECT "projectId", status, ROW_NUMBER() OVER (PARTITION BY "projectId" ORDER BY "finishedAt" DESC) AS rn FROM "Drill"
-      WHERE status IN ('passed', 'failed', 'error') AND "databaseId" IS NULL AND ${bucketOf('"projectId"')} = ANY($1::int[])
-    ) s ON s."projectId" = p.id AND s.rn = 1 WHERE ${STORED_DRILLABLE_SQL}`,
-  openDrillIncidents: `SELECT "projectId", kind::text AS kind, ${bucketOf('"projectId"')} AS bucket FROM "Incident"
-    WHERE "resolvedAt" IS NULL AND kind IN ${DRILL_KINDS} AND ${bucketOf('"projectId"')} = ANY($1::int[])`,
+  ...orderFactsSql(true),
 } as const;
