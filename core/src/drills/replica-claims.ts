@@ -8,14 +8,16 @@
 //     PATCH {"replicaUrl"} refuses a URL another project claims (server/stored-replica.ts)
 //   sharedFileReplicaProblem(store, projectId, url): Promise<string | null>
 //     null when `url` is not a file replica, no other project claims its directory, or this
-//     project claimed it first (replica-precedence.ts); otherwise the admin-facing refusal naming the
-//     projects that claimed it first (or every claimant when the order cannot be told; never for an agent's answer)
+//     project claimed it first (replica-precedence.ts; when each project first claimed the directory as it
+//     resolves now: replica-claim-records.ts); otherwise the admin-facing refusal naming the projects that
+//     claimed it first (or every claimant when the order cannot be told; never for an agent's answer)
 import path from "node:path";
 import type { Store } from "../store/db.ts";
 import { parseReplicaUrl, redactReplicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import { realReplicaPath } from "./file-roots.ts";
 import { dirsOverlap, distinctClaimants, laterClaimWords, s3ReplicasOverlap, sharedFileReplicaWords, type Claimant, type ReplicaDirs } from "./replica-overlap.ts";
-import { claimPrecedence, reportedAtFromId, type DatedClaim } from "./replica-precedence.ts";
+import { claimPrecedence, type DatedClaim } from "./replica-precedence.ts";
+import { firstClaimTimes } from "./replica-claim-records.ts";
 
 function parsed(url: string): ReplicaTarget | null {
   try {
@@ -36,18 +38,18 @@ async function fileDirs(target: ReplicaTarget): Promise<ReplicaDirs | null> {
   return { written, real: (await realReplicaPath(written).catch(() => null)) ?? written };
 }
 
-type UrlClaim = DatedClaim & { url: string };
+type UrlClaim = Claimant & { url: string; projectId: string };
 
-/** Every other project's claimed replica URL: its agent's Replica rows (first reported when the row was made) and its stored replicaUrl. */
+/** Every other project's claimed replica URL: its agent's Replica rows and its stored replicaUrl. */
 async function otherClaims(store: Store, projectId: string): Promise<UrlClaim[]> {
   const rows = await store.replica.findMany({
     where: { database: { projectId: { not: projectId } } },
-    select: { id: true, url: true, database: { select: { project: { select: { name: true } } } } },
+    select: { url: true, database: { select: { projectId: true, project: { select: { name: true } } } } },
   });
-  const stored = await store.project.findMany({ where: { id: { not: projectId }, replicaUrl: { not: null } }, select: { name: true, replicaUrl: true } });
+  const stored = await store.project.findMany({ where: { id: { not: projectId }, replicaUrl: { not: null } }, select: { id: true, name: true, replicaUrl: true } });
   return [
-    ...rows.map((r) => ({ url: r.url, project: r.database.project.name, stored: false, firstAt: reportedAtFromId(r.id) })),
-    ...stored.map((p) => ({ url: p.replicaUrl!, project: p.name, stored: true, firstAt: null })),
+    ...rows.map((r) => ({ url: r.url, projectId: r.database.projectId, project: r.database.project.name, stored: false })),
+    ...stored.map((p) => ({ url: p.replicaUrl!, projectId: p.id, project: p.name, stored: true })),
   ];
 }
 
@@ -77,21 +79,35 @@ export async function replicaClaimants(store: Store, projectId: string, url: str
   return distinctClaimants(await overlappingClaims(store, projectId, url));
 }
 
-/** This project's own claim on `url`: stored when it is the project's replicaUrl, else first reported when its earliest row with `url` was made. */
-async function ownClaim(store: Store, projectId: string, url: string): Promise<DatedClaim> {
+/**
+ * The claims dated: a stored claim outranks reports (its time is not needed); a report counts from when its
+ * project first claimed `dir`, the directory as it resolves now (replica-claim-records.ts).
+ */
+async function dated(store: Store, dir: string, mine: UrlClaim | null, others: UrlClaim[], now: Date): Promise<{ mine: DatedClaim; others: DatedClaim[] }> {
+  const reports = [...(mine && !mine.stored ? [mine] : []), ...others.filter((o) => !o.stored)];
+  const times = await firstClaimTimes(store, dir, reports, now);
+  const date = (c: UrlClaim): DatedClaim => ({ project: c.project, stored: c.stored, firstAt: c.stored ? null : (times.get(c.projectId) ?? null) });
+  return { mine: mine ? date(mine) : { project: "", stored: false, firstAt: null }, others: others.map(date) };
+}
+
+/** This project's own claim on `url`: stored when it is the project's replicaUrl, else a report when its agent reports `url`; null for neither. */
+async function ownClaim(store: Store, projectId: string, url: string): Promise<UrlClaim | null> {
   const project = await store.project.findUnique({ where: { id: projectId }, select: { name: true, replicaUrl: true } });
-  const rows = await store.replica.findMany({ where: { url, database: { projectId } }, select: { id: true } });
-  const times = rows.map((r) => reportedAtFromId(r.id));
-  const firstAt = times.length && times.every((t) => t !== null) ? Math.min(...(times as number[])) : null;
-  return { project: project?.name ?? projectId, stored: project?.replicaUrl === url, firstAt };
+  const name = project?.name ?? projectId;
+  if (project?.replicaUrl === url) return { url, projectId, project: name, stored: true };
+  const reported = await store.replica.count({ where: { url, database: { projectId } } });
+  return reported > 0 ? { url, projectId, project: name, stored: false } : null;
 }
 
 /** Null, or why drills and restores of project `projectId` refuse the file replica `url` (a Replica row's or a stored URL). */
-export async function sharedFileReplicaProblem(store: Store, projectId: string, url: string): Promise<string | null> {
-  if (parsed(url)?.type !== "file") return null;
+export async function sharedFileReplicaProblem(store: Store, projectId: string, url: string, now = new Date()): Promise<string | null> {
+  const target = parsed(url);
+  if (target?.type !== "file") return null;
   const others = await overlappingClaims(store, projectId, url);
   if (!others.length) return null;
-  const verdict = claimPrecedence(await ownClaim(store, projectId, url), others);
+  const dirs = (await fileDirs(target))!;
+  const claims = await dated(store, dirs.real, await ownClaim(store, projectId, url), others, now);
+  const verdict = claimPrecedence(claims.mine, claims.others);
   if (verdict.kind === "owner") return null;
   const shown = redactReplicaUrl(url);
   return verdict.kind === "later" ? laterClaimWords(shown, verdict.earlier) : sharedFileReplicaWords(shown, verdict.claimants);

@@ -1,13 +1,14 @@
 // Which project keeps a replica that several claim (replica-overlap.ts says which claims overlap):
 // the first claimant. A replica an operator stored on a project (Project.replicaUrl) outranks any
-// agent's report; between reports, the earlier first report wins, read from the Replica row's id
-// (store/ids.ts newId: its first 10 characters are the core's clock, in ms, when the row was
-// created, and an upsert never changes it). A later claimant is refused naming the earlier one, so
+// agent's report; between reports, the earlier first claim wins (replica-claim-records.ts: when the
+// core first saw the project claim the directory as it resolves now, kept when the project's Replica
+// rows are made again). A later claimant is refused naming the earlier one, so
 // another project's agent token cannot stop the owner's drills and restores. When the order cannot
 // be told (two stored claims, the same millisecond, an id without a time), every claimant is
 // refused, as before: a replica two projects really share never passes silently for both.
 //
-//   reportedAtFromId(id): number | null                        pure: ms since the epoch, or null for another id shape
+//   reportedAtFromId(id): number | null                        pure: ms since the epoch a Replica row's id carries (store/ids.ts
+//                                                              newId: its first 10 characters), null for another id shape
 //   claimPrecedence(mine, others): Precedence                  pure: owner, later (the earlier claimants) or undecided
 import { distinctClaimants, type Claimant } from "./replica-overlap.ts";
 

@@ -15,6 +15,7 @@ import { createLogger, type Logger } from "../logger.ts";
 import { buildApp } from "./app.ts";
 import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
 import { pruneHeartbeats } from "../store/retention.ts";
+import { pruneReplicaClaims, recordUnrecordedClaims } from "../drills/replica-claim-records.ts";
 import { pruneHistoryOverBudget } from "../store/history-budget.ts";
 import { createDrillService, SCHEDULE_EVERY_MS } from "../drills/service.ts";
 import { loadRedisParts } from "../drills/redis-parts.ts";
@@ -67,6 +68,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const unreadable = await countUndecryptableChannelSecrets(store, secretKey);
   if (unreadable > 0) logger.warn({ count: unreadable }, `${unreadable} stored alert channel target(s) or secret(s) cannot be decrypted with this core's secret key (BORELA_SECRET_KEY, or secret.key in the data dir): those channels cannot send. Start with the key that sealed them, or save each channel again`);
+  // Claims on file replica directories the core has not recorded (rows made before claims were recorded, or
+  // by a core stopped between a heartbeat's commit and its record): as of each row's creation.
+  await recordUnrecordedClaims(store, new Date()).catch((err) => logger.error({ err }, "recording file replica claims failed"));
   const fast = openCoreParts(opened, config);
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold: HoldSeconds = (kind) => confirmSecondsFor(kind, config.alertConfirmSeconds);
@@ -116,7 +120,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const alerts = createAlertDispatcher({ store, config, secretKey, logger });
   alerts.start();
   const prune = () =>
-    pruneHeartbeats(store, config.heartbeatRetentionDays).catch((err) => logger.error({ err }, "pruning heartbeats failed"));
+    Promise.all([
+      pruneHeartbeats(store, config.heartbeatRetentionDays).catch((err) => logger.error({ err }, "pruning heartbeats failed")),
+      pruneReplicaClaims(store, new Date()).catch((err) => logger.error({ err }, "pruning file replica claims failed")),
+    ]);
   void prune();
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref();
   let budgetPruning = false;

@@ -31,6 +31,8 @@ export interface HeartbeatIngestOptions {
 export interface Ingested {
   projectId: string;
   duplicate: boolean;
+  /** The URLs of the Replica rows this heartbeat made (a replica first reported, or reported again after its row went), for drills/replica-claim-records.ts. */
+  newReplicaUrls: string[];
 }
 
 interface StoredDatabase {
@@ -86,7 +88,7 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
       storageBytes,
       payload: JSON.stringify(hb),
     });
-    if (inserted.changes === 0) return { projectId, duplicate: true };
+    if (inserted.changes === 0) return { projectId, duplicate: true, newReplicaUrls: [] };
     const names = hb.databases.map((d) => d.name);
     const rows = this.stmts.databases.all(projectId) as StoredDatabase[];
     const stored = reportedDatabases(rows.map((r) => r.name), names);
@@ -95,6 +97,7 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
     this.stmts.touchProject.run({ projectId, at: received });
 
     const byName = new Map(rows.map((r) => [r.name, r]));
+    const newReplicaUrls: string[] = [];
     for (const d of hb.databases) {
       const old = byName.get(d.name);
       // An older, queued heartbeat: history only (the same text comparison the SQL made).
@@ -122,17 +125,18 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
         // A name reported twice: its second report updates this row, as it would a stored one.
         byName.set(d.name, { id: values.id, name: d.name, lastHeartbeatAt: at });
       }
-      this.writeReplicas(values.id, d.replicas, reportedTxid(d.position), at, receivedAt);
+      this.writeReplicas(values.id, d.replicas, reportedTxid(d.position), at, receivedAt, newReplicaUrls);
     }
     if (stored.leavesOut) this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(names) });
-    return { projectId, duplicate: false };
+    return { projectId, duplicate: false, newReplicaUrls };
   }
 
   /**
    * Writes the reported replicas (inserts new URLs, updates stored ones by id; with each one's TXID high mark, replica-high-mark.ts; `databaseTxid`:
-   * the database's own TXID in this heartbeat) and deletes the ones the database no longer reports.
+   * the database's own TXID in this heartbeat) and deletes the ones the database no longer reports. The URLs of rows
+   * it made are pushed to `made`.
    */
-  private writeReplicas(databaseId: string, replicas: HeartbeatPayload["databases"][number]["replicas"], databaseTxid: number | null, at: string, receivedAt: Date): void {
+  private writeReplicas(databaseId: string, replicas: HeartbeatPayload["databases"][number]["replicas"], databaseTxid: number | null, at: string, receivedAt: Date, made: string[]): void {
     const stored = this.stmts.replicas.all(databaseId) as StoredReplica[];
     const byUrl = new Map(stored.map((s) => [s.url, s]));
     const written = new Map<string, string>();
@@ -159,7 +163,10 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
         at,
       };
       if (id) this.stmts.updateReplica.run(values);
-      else this.stmts.insertReplica.run(values);
+      else {
+        this.stmts.insertReplica.run(values);
+        made.push(r.url);
+      }
       written.set(r.url, values.id);
     }
     for (const old of stored) {

@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import type { Store } from "../../src/store/db.ts";
 import type { AgentAuthPart, HeartbeatIngestPart, OrderReadsPart } from "../../src/store/fast-path-types.ts";
-import { DatabaseLimitError } from "../../src/store/heartbeat-ingest.ts";
+import { DatabaseLimitError, type Ingested } from "../../src/store/heartbeat-ingest.ts";
 import type { HeartbeatPayload } from "../../src/protocol.ts";
 import { hashToken } from "../../src/server/tokens.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -97,8 +97,10 @@ async function ingestSequence(s: FastPathUnderTest): Promise<void> {
     database("a", 10, [{ url: "file:///r/a", txid: 10 }], { tableCounts: { users: 3 }, marker: { value: "m", at: t(199).toISOString() } }),
     database("b", 20, [{ url: "file:///r/b1", txid: 20 }, { url: "file:///r/b2", txid: 19 }]),
   ]);
-  expect(await ingest.ingest("p1", first, t(201))).toEqual({ projectId: "p1", duplicate: false });
-  expect(await ingest.ingest("p1", first, t(202))).toEqual({ projectId: "p1", duplicate: true });
+  // The Replica rows a heartbeat made, by URL (drills/replica-claim-records.ts records their claims).
+  const made = (r: Ingested) => ({ ...r, newReplicaUrls: [...r.newReplicaUrls].sort() });
+  expect(made(await ingest.ingest("p1", first, t(201)))).toEqual({ projectId: "p1", duplicate: false, newReplicaUrls: ["file:///r/a", "file:///r/b1", "file:///r/b2"] });
+  expect(await ingest.ingest("p1", first, t(202))).toEqual({ projectId: "p1", duplicate: true, newReplicaUrls: [] });
 
   // b left out: counted missed; a's table counts kept when the report has none; the agent's errors join each database's.
   await ingest.ingest("p1", heartbeat(t(210), 2, [database("a", 12, [{ url: "file:///r/a", txid: 11 }])], ["config unreadable"]), t(211));
@@ -121,11 +123,11 @@ async function ingestSequence(s: FastPathUnderTest): Promise<void> {
     ingest.ingest("p2", heartbeat(t(260), 6, [database("x", 3, []), database("y", 1, []), database("z", 1, []), database("w", 1, [])]), t(255)),
   ].map((p) => p.then((r) => r, (e: Error) => e.constructor.name)));
   expect(together).toEqual([
-    { projectId: "p2", duplicate: false },
-    { projectId: "p2", duplicate: false },
-    { projectId: "p1", duplicate: false },
-    { projectId: "p2", duplicate: false },
-    { projectId: "p2", duplicate: true },
+    { projectId: "p2", duplicate: false, newReplicaUrls: ["file:///r/x"] },
+    { projectId: "p2", duplicate: false, newReplicaUrls: [] },
+    { projectId: "p1", duplicate: false, newReplicaUrls: [] },
+    { projectId: "p2", duplicate: false, newReplicaUrls: [] },
+    { projectId: "p2", duplicate: true, newReplicaUrls: [] },
     "DatabaseLimitError",
   ]);
 

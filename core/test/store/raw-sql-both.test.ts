@@ -17,6 +17,8 @@ import { pruneHistoryOverBudget } from "../../src/store/history-budget.ts";
 import { claimDeliveries, type DeliveryClaim } from "../../src/alerts/claim.ts";
 import { dueOverdueChecks, dueSchedules, writeDeadlines } from "../../src/drills/deadlines.ts";
 import { firstDrillCandidates, neverDrilled } from "../../src/drills/first-drill.ts";
+import { CLAIM_RETENTION_DAYS, pruneReplicaClaims, recordUnrecordedClaims } from "../../src/drills/replica-claim-records.ts";
+import { newId } from "../../src/store/ids.ts";
 import { compactAfterSealing } from "../../src/store/seal-channel-targets.ts";
 import { readAlertProbe } from "../../src/alerts/idle-probe.ts";
 import { anyDrillWaiting } from "../../src/drills/embedded-queue.ts";
@@ -107,6 +109,7 @@ describe("the raw SQL sites", () => {
       "drills/deadlines.ts",
       "drills/embedded-queue.ts",
       "drills/first-drill.ts",
+      "drills/replica-claim-records.ts",
       "metrics/scrape-rows.ts",
       "server/drill-facts.ts",
       "server/project-list.ts",
@@ -398,6 +401,46 @@ describe("first drills (drills/first-drill.ts)", () => {
     }));
     expect(got.postgresql).toEqual(got.sqlite);
     expect(got.sqlite).toEqual({ of: ["missing", "n1", "stale"], candidates: ["n1", "n2", "stored"] });
+  });
+});
+
+describe("file replica claims (drills/replica-claim-records.ts)", () => {
+  const now = new Date(Date.UTC(2026, 10, 30, 12));
+  const day = 86_400_000;
+  const seed = async (s: Store) => {
+    await project(s, "p");
+    await database(s, "p", "p1");
+    // Rows made before claims were recorded: recorded at the row's creation; an S3 row is no file claim.
+    await s.replica.create({ data: { id: newId(now.getTime() - 40 * day), databaseId: "p1", type: "file", url: "file:///backups/p1", updatedAt: now } });
+    await s.replica.create({ data: { id: newId(now.getTime() - 3 * day), databaseId: "p1", type: "file", url: "FILE:///backups/p1-upper", updatedAt: now } });
+    await s.replica.create({ data: { id: "r-s3", databaseId: "p1", type: "s3", url: "s3://bucket/p1", updatedAt: now } });
+    // Claims of URLs the project no longer reports: one seen 31 days ago (pruned), one 29 days ago (kept).
+    const claim = (url: string, seenDaysAgo: number) =>
+      s.replicaClaim.create({ data: { id: newId(), projectId: "p", url, dir: url.slice(7), firstAt: new Date(now.getTime() - 90 * day), seenAt: new Date(now.getTime() - seenDaysAgo * day) } });
+    await claim("file:///backups/old", CLAIM_RETENTION_DAYS + 1);
+    await claim("file:///backups/recent", CLAIM_RETENTION_DAYS - 1);
+  };
+
+  it("record the same unrecorded file rows at their creation, then mark live claims seen and prune the same unseen ones", async () => {
+    const got = await onBoth(seed, async (s) => {
+      const recorded = await recordUnrecordedClaims(s, now);
+      const again = await recordUnrecordedClaims(s, now);
+      const pruned = await pruneReplicaClaims(s, now);
+      const rows = (await s.replicaClaim.findMany({ select: { url: true, dir: true, firstAt: true, seenAt: true } })).sort((a, b) => (a.url < b.url ? -1 : 1));
+      return { recorded, again, pruned, rows };
+    });
+    expect(got.postgresql).toEqual(got.sqlite);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    expect(got.sqlite).toEqual({
+      recorded: 2,
+      again: 0,
+      pruned: 1,
+      rows: [
+        { url: "FILE:///backups/p1-upper", dir: "/backups/p1-upper", firstAt: iso(now.getTime() - 3 * day), seenAt: now.toISOString() },
+        { url: "file:///backups/p1", dir: "/backups/p1", firstAt: iso(now.getTime() - 40 * day), seenAt: now.toISOString() },
+        { url: "file:///backups/recent", dir: "/backups/recent", firstAt: iso(now.getTime() - 90 * day), seenAt: iso(now.getTime() - (CLAIM_RETENTION_DAYS - 1) * day) },
+      ],
+    });
   });
 });
 

@@ -8,6 +8,7 @@ import { checkHeartbeat, ReportedValueError } from "../../reported-values.ts";
 import { capReportedTimes } from "../../reported-times.ts";
 import { countHeartbeat } from "../../metrics/counters.ts";
 import { readHistoryPage } from "../../store/history-page.ts";
+import { recordReplicaClaims } from "../../drills/replica-claim-records.ts";
 
 const HistoryQuery = Type.Object(
   {
@@ -51,6 +52,10 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
         throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
       });
       countHeartbeat();
+      // A replica first reported: when its project claimed its directory, as that resolves now. Start catches up on a loss.
+      if (ingested.newReplicaUrls.length > 0) {
+        await recordReplicaClaims(app.store, projectId, ingested.newReplicaUrls, new Date()).catch((err) => request.log.error({ err }, "recording replica claims failed"));
+      }
       app.sweeper.evaluate(ingested.projectId);
       return reply.code(ingested.duplicate ? 200 : 201).send({ ok: true, duplicate: ingested.duplicate, heartbeatGraceSeconds: request.agent!.heartbeatGraceSeconds });
     },

@@ -82,22 +82,23 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
       if (wouldHave !== null) refused.set(item, new DatabaseLimitError(this.options.maxDatabasesPerProject, wouldHave));
     }
     const accepted = fresh.filter((item) => !refused.has(item));
+    const made = new Map<IngestItem, string[]>();
     await Promise.all(
       corked(client, () => [
         refused.size > 0 ? client.query(SQL.deleteHeartbeats, [round.flatMap((item, i) => (refused.has(item) ? [heartbeats[i][0]] : []))]) : null,
-        ...this.writeState(client, accepted, last),
+        ...this.writeState(client, accepted, last, made),
       ]),
     );
     const written = new Set(fresh);
-    return round.map((item) => refused.get(item) ?? { projectId: item.projectId, duplicate: !written.has(item) });
+    return round.map((item) => refused.get(item) ?? { projectId: item.projectId, duplicate: !written.has(item), newReplicaUrls: made.get(item) ?? [] });
   }
 
   /**
    * Databases, replicas, missed counts and the project's last heartbeat of accepted heartbeats, then COMMIT
    * when `commit`: queued on `client` (the first round trip's statements at once, for the caller's corked());
-   * the promises to await.
+   * the promises to await. The URLs of the Replica rows each heartbeat makes are set in `made`.
    */
-  private writeState(client: pg.PoolClient, items: IngestItem[], commit: boolean): Promise<unknown>[] {
+  private writeState(client: pg.PoolClient, items: IngestItem[], commit: boolean, made: Map<IngestItem, string[]>): Promise<unknown>[] {
     const reported = new Map(items.map((item) => [item.projectId, { item, databases: new Map(databasesOf(item.hb).map((d) => [d.name, d])) }]));
     const dbRows = [...reported.values()].flatMap(({ item, databases }) => [...databases.values()].map((d) => databaseRow(item, d))).sort(byKey(1, 2));
     // The project touch goes first: it clears sweepAt in the UPDATE that stores lastHeartbeatAt, so the Database
@@ -133,6 +134,7 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
         const out = replicaRows(item, w.id, databases.get(w.name)!, byDatabase.get(w.id) ?? []);
         upserts.push(...out.rows);
         gone.push(...out.gone);
+        if (out.made.length > 0) made.set(item, [...(made.get(item) ?? []), ...out.made]);
       }
       return Promise.all(
         corked(client, () => [

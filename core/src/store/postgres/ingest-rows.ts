@@ -93,9 +93,10 @@ export interface StoredReplica {
 
 /**
  * The rows for one database's reported replicas (a URL reported twice: its last entry), each with its
- * TXID high mark (replica-high-mark.ts) from the stored row, and the ids of stored replicas it no longer reports.
+ * TXID high mark (replica-high-mark.ts) from the stored row, the ids of stored replicas it no longer reports,
+ * and the URLs of the reported replicas with no stored row (rows the upsert makes).
  */
-export function replicaRows(item: IngestItem, databaseId: string, d: ReportedDatabase, stored: StoredReplica[]): { rows: unknown[][]; gone: string[] } {
+export function replicaRows(item: IngestItem, databaseId: string, d: ReportedDatabase, stored: StoredReplica[]): { rows: unknown[][]; gone: string[]; made: string[] } {
   const at = pgTime(measuredAt(item));
   const byUrl = new Map(stored.map((s) => [s.url, s]));
   const reported = new Map<string, ReportedReplica>();
@@ -122,7 +123,7 @@ export function replicaRows(item: IngestItem, databaseId: string, d: ReportedDat
       at,
     ];
   });
-  return { rows, gone: stored.filter((s) => !reported.has(s.url)).map((s) => s.id) };
+  return { rows, gone: stored.filter((s) => !reported.has(s.url)).map((s) => s.id), made: [...reported.keys()].filter((url) => !byUrl.has(url)) };
 }
 
 /** Rows (arrays of values) turned into one array per column, the parameters of an unnest(...) statement. */
