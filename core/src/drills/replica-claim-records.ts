@@ -1,51 +1,73 @@
-// When the core first saw a project claim a file replica directory (ReplicaClaim rows), kept apart from the
-// Replica rows so a claim keeps its place when those rows are made again (a database renamed, or retired and
-// reported again), and keyed by the directory as resolved when seen, so a path that later turns into a symlink
-// into another project's directory claims that directory only from when the core saw it lead there.
+// When the core first saw a project claim a file replica (ReplicaClaim rows), kept apart from the Replica rows
+// so a claim keeps its place when those rows are made again (a database renamed, or retired and reported
+// again). A claim is a place: the directory as the URL writes it (`path`, normalised so every spelling of one
+// path is one claim) and the directory it led to when seen (`dir`, symlinks resolved). Every heartbeat records
+// its file replicas' places in the transaction that stores it (new ones only: ON CONFLICT DO NOTHING), so a
+// path that later turns into a symlink into another project's directory claims that directory only from the
+// first heartbeat that saw it lead there (replica-claims.ts compares the claims).
 //
-//   fileReplicaDir(url): Promise<string | null>
-//     the directory a file replica URL names, symlinks resolved (file-roots.ts realReplicaPath; as written when it
-//     does not resolve); null for a URL that is not an absolute file replica
-//   recordReplicaClaims(store, projectId, urls, now): Promise<number>
-//     after a heartbeat made Replica rows: each file URL's claim on its directory as resolved now (kept when already recorded)
-//   recordUnrecordedClaims(store, now): Promise<number>
-//     at start: file Replica rows with no claim of their project and URL (made before claims were recorded, or by a
-//     core stopped between its commit and its record) recorded at the row's creation (store/ids.ts newId)
-//   firstClaimTimes(store, dir, claims, now): Promise<Map<projectId, ms>>
-//     each claiming project's first claim on `dir`; a claim the core never saw lead to `dir` is recorded as of `now`
-//   pruneReplicaClaims(store, now): Promise<number>
-//     marks claims whose project still has a Replica row with their URL as seen; deletes claims unseen for CLAIM_RETENTION_DAYS
+//   fileReplicaPath(url): string | null                    pure: the absolute directory a file replica URL names, normalised; null otherwise
+//   fileReplicaPlaces(hb): Promise<ReplicaPlaces>          the places of a heartbeat's file replicas, by URL (symlinks resolved now)
+//   claimTimes(store, dir, claimants, now): Promise<ClaimTimes>
+//     each claimant's first claim of its path and of `dir`; a claimant with none on `dir` is recorded as of `now`
+//   recordUnrecordedClaims(store, now): Promise<number>    at start: file Replica rows whose project has no claim of
+//     their path (rows made before claims were recorded), recorded as of the row's creation (store/ids.ts newId)
+//   pruneReplicaClaims(store, now): Promise<number>        marks live claims seen; deletes those unseen for CLAIM_RETENTION_DAYS
+//   capProjectClaims(store, projectId, now): Promise<number>  past MAX_CLAIMS_PER_PROJECT, deletes the project's oldest claims not live
+//
+// A claim is live while its project reports a URL of its path, or one whose path leads to its directory now.
 import path from "node:path";
 import type { Store } from "../store/db.ts";
+import type { HeartbeatPayload } from "../protocol.ts";
+import type { ReplicaPlaces } from "../store/fast-path-types.ts";
 import { newId } from "../store/ids.ts";
-import { dialectOf, forDialect } from "../store/dialect.ts";
-import { storeTime } from "../store/time.ts";
+import { dialectOf } from "../store/dialect.ts";
 import { parseReplicaUrl } from "../litestream/replica-url.ts";
 import { realReplicaPath } from "./file-roots.ts";
 import { reportedAtFromId } from "./replica-precedence.ts";
 
-/** Days a claim is kept after its project last had a Replica row with its URL. */
+/** Days a claim is kept after it was last live. */
 export const CLAIM_RETENTION_DAYS = 30;
+/** Claims a project keeps before its oldest ones not live are deleted (a heartbeat names at most 32 × 8 replicas). */
+export const MAX_CLAIMS_PER_PROJECT = 512;
+/** Claims not live a project keeps when it passes MAX_CLAIMS_PER_PROJECT (the newest seen). */
+const KEPT_NOT_LIVE = 64;
 
-export async function fileReplicaDir(url: string): Promise<string | null> {
-  let written: string;
+const FILE_URL = /^file:/i;
+
+export function fileReplicaPath(url: string): string | null {
+  if (!FILE_URL.test(url)) return null;
   try {
     const target = parseReplicaUrl(url);
-    if (target.type !== "file" || !path.isAbsolute(target.path)) return null;
-    written = path.resolve(target.path);
+    return target.type === "file" && path.isAbsolute(target.path) ? path.resolve(target.path) : null;
   } catch {
     return null;
   }
-  // Any resolve error compares the path as written: one project's report must never make another's check throw.
-  return (await realReplicaPath(written).catch(() => null)) ?? written;
 }
 
-/** Records (projectId, url, dir) first seen at `firstAt` unless recorded before; returns the stored first time. */
-async function recordClaim(store: Store, projectId: string, url: string, dir: string, firstAt: Date): Promise<Date> {
-  const key = { projectId, url, dir };
+/** Where `dir` (absolute) leads now, symlinks resolved; `dir` itself when it does not resolve (any error: one project's report must never make another's check throw). */
+async function placeOf(dir: string): Promise<string> {
+  return (await realReplicaPath(dir).catch(() => null)) ?? dir;
+}
+
+export async function fileReplicaPlaces(hb: HeartbeatPayload): Promise<ReplicaPlaces> {
+  const out = new Map<string, { path: string; dir: string }>();
+  for (const d of hb.databases) {
+    for (const r of d.replicas) {
+      if (out.has(r.url)) continue;
+      const p = fileReplicaPath(r.url);
+      if (p !== null) out.set(r.url, { path: p, dir: await placeOf(p) });
+    }
+  }
+  return out;
+}
+
+/** Records (projectId, path, dir) first seen at `firstAt` unless recorded before; returns the stored first time. */
+async function recordClaim(store: Store, projectId: string, claimPath: string, dir: string, firstAt: Date): Promise<Date> {
+  const key = { projectId, path: claimPath, dir };
   try {
     const row = await store.replicaClaim.upsert({
-      where: { projectId_url_dir: key },
+      where: { projectId_path_dir: key },
       create: { id: newId(), ...key, firstAt, seenAt: new Date() },
       update: {},
       select: { firstAt: true },
@@ -54,65 +76,115 @@ async function recordClaim(store: Store, projectId: string, url: string, dir: st
   } catch (err) {
     // Another core recorded it between the upsert's read and its insert (PostgreSQL): the stored row stands.
     if ((err as { code?: string }).code !== "P2002") throw err;
-    const row = await store.replicaClaim.findUniqueOrThrow({ where: { projectId_url_dir: key }, select: { firstAt: true } });
-    return row.firstAt;
+    return (await store.replicaClaim.findUniqueOrThrow({ where: { projectId_path_dir: key }, select: { firstAt: true } })).firstAt;
   }
 }
 
-export async function recordReplicaClaims(store: Store, projectId: string, urls: string[], now: Date): Promise<number> {
-  let recorded = 0;
-  for (const url of urls) {
-    const dir = await fileReplicaDir(url);
-    if (dir === null) continue;
-    await recordClaim(store, projectId, url, dir, now);
-    recorded++;
-  }
-  return recorded;
-}
-
-const UNRECORDED_SQL = `SELECT r."id", r."url", d."projectId" FROM "Replica" r JOIN "Database" d ON d."id" = r."databaseId"
-  WHERE lower(substr(r."url", 1, 5)) = 'file:'
-    AND NOT EXISTS (SELECT 1 FROM "ReplicaClaim" c WHERE c."projectId" = d."projectId" AND c."url" = r."url")`;
-
-export async function recordUnrecordedClaims(store: Store, now: Date): Promise<number> {
-  const rows = await store.$queryRawUnsafe<{ id: string; url: string; projectId: string }[]>(UNRECORDED_SQL);
-  let recorded = 0;
-  for (const r of rows) {
-    const dir = await fileReplicaDir(r.url);
-    if (dir === null) continue;
-    const made = reportedAtFromId(r.id);
-    await recordClaim(store, r.projectId, r.url, dir, made === null ? now : new Date(Math.min(made, now.getTime())));
-    recorded++;
-  }
-  return recorded;
+/** First claim times (ms, core clock) of the claimants of one directory. */
+export interface ClaimTimes {
+  /** When `projectId` first claimed the path `claimPath` (wherever it led), or null. */
+  ofPath(projectId: string, claimPath: string): number | null;
+  /** When `projectId` first claimed the directory (through any path), or null. */
+  ofDir(projectId: string): number | null;
 }
 
 /**
- * `claims`: the Replica rows (project id and URL) that claim the real directory `dir` now. Returns each
- * project's earliest recorded claim on `dir` (ms, core clock). A project with none (its path led elsewhere when
- * it was first reported, or the record was lost) is recorded now, so it ranks after every claim seen before.
+ * `claimants`: the projects (with the normalised path each reports) whose file replica leads to the directory
+ * `dir` now. A claimant with no claim on `dir` (its path led elsewhere when last recorded) is recorded as of `now`,
+ * so it ranks after every claim seen before.
  */
-export async function firstClaimTimes(store: Store, dir: string, claims: { projectId: string; url: string }[], now: Date): Promise<Map<string, number>> {
-  const projects = [...new Set(claims.map((c) => c.projectId))];
-  const out = new Map<string, number>();
-  if (projects.length === 0) return out;
-  const rows = await store.replicaClaim.findMany({ where: { dir, projectId: { in: projects } }, select: { projectId: true, firstAt: true } });
-  for (const r of rows) out.set(r.projectId, Math.min(out.get(r.projectId) ?? Infinity, r.firstAt.getTime()));
-  for (const c of claims) {
-    if (out.has(c.projectId)) continue;
-    out.set(c.projectId, (await recordClaim(store, c.projectId, c.url, dir, now)).getTime());
+export async function claimTimes(store: Store, dir: string, claimants: { projectId: string; path: string }[], now: Date): Promise<ClaimTimes> {
+  const projects = [...new Set(claimants.map((c) => c.projectId))];
+  const paths = [...new Set(claimants.map((c) => c.path))];
+  const byPath = new Map<string, number>();
+  const byDir = new Map<string, number>();
+  const keep = (map: Map<string, number>, key: string, t: number) => map.set(key, Math.min(map.get(key) ?? Infinity, t));
+  if (projects.length > 0) {
+    const rows = await store.replicaClaim.findMany({
+      where: { projectId: { in: projects }, OR: [{ dir }, { path: { in: paths } }] },
+      select: { projectId: true, path: true, dir: true, firstAt: true },
+    });
+    for (const r of rows) {
+      if (r.dir === dir) keep(byDir, r.projectId, r.firstAt.getTime());
+      keep(byPath, `${r.projectId}\u0000${r.path}`, r.firstAt.getTime());
+    }
   }
-  return out;
+  for (const c of claimants) {
+    if (byDir.has(c.projectId)) continue;
+    const t = (await recordClaim(store, c.projectId, c.path, dir, now)).getTime();
+    keep(byDir, c.projectId, t);
+    keep(byPath, `${c.projectId}\u0000${c.path}`, t);
+  }
+  return {
+    ofPath: (projectId, claimPath) => byPath.get(`${projectId}\u0000${claimPath}`) ?? null,
+    ofDir: (projectId) => byDir.get(projectId) ?? null,
+  };
 }
 
-const LIVE = `EXISTS (SELECT 1 FROM "Replica" r JOIN "Database" d ON d."id" = r."databaseId"
-  WHERE d."projectId" = "ReplicaClaim"."projectId" AND r."url" = "ReplicaClaim"."url")`;
+const FILE_ROWS_SQL = `SELECT r."id", r."url", d."projectId" FROM "Replica" r JOIN "Database" d ON d."id" = r."databaseId"
+  WHERE lower(substr(r."url", 1, 5)) = 'file:'`;
+
+type FileRow = { id: string; url: string; projectId: string };
+
+async function fileRows(store: Store, projectId: string | null): Promise<FileRow[]> {
+  const sql = projectId === null ? FILE_ROWS_SQL : `${FILE_ROWS_SQL} AND d."projectId" = ${dialectOf(store) === "sqlite" ? "?" : "$1"}`;
+  return projectId === null ? store.$queryRawUnsafe<FileRow[]>(sql) : store.$queryRawUnsafe<FileRow[]>(sql, projectId);
+}
+
+export async function recordUnrecordedClaims(store: Store, now: Date): Promise<number> {
+  const rows = await fileRows(store, null);
+  if (rows.length === 0) return 0;
+  const recorded = new Set((await store.replicaClaim.findMany({ select: { projectId: true, path: true } })).map((c) => `${c.projectId}\u0000${c.path}`));
+  let made = 0;
+  for (const r of rows) {
+    const p = fileReplicaPath(r.url);
+    if (p === null || recorded.has(`${r.projectId}\u0000${p}`)) continue;
+    const createdAt = reportedAtFromId(r.id);
+    await recordClaim(store, r.projectId, p, await placeOf(p), new Date(Math.min(createdAt ?? now.getTime(), now.getTime())));
+    recorded.add(`${r.projectId}\u0000${p}`);
+    made++;
+  }
+  return made;
+}
+
+/** The live keys of the projects' current file replicas: `project\0path` and `project\0\0dir`. */
+async function liveKeys(rows: FileRow[]): Promise<Set<string>> {
+  const live = new Set<string>();
+  const places = new Map<string, string>();
+  for (const r of rows) {
+    const p = fileReplicaPath(r.url);
+    if (p === null) continue;
+    if (!places.has(p)) places.set(p, await placeOf(p));
+    live.add(`${r.projectId}\u0000${p}`);
+    live.add(`${r.projectId}\u0000\u0000${places.get(p)}`);
+  }
+  return live;
+}
+
+const isLive = (live: Set<string>, c: { projectId: string; path: string; dir: string }) =>
+  live.has(`${c.projectId}\u0000${c.path}`) || live.has(`${c.projectId}\u0000\u0000${c.dir}`);
+
+const CHUNK = 500;
 
 export async function pruneReplicaClaims(store: Store, now: Date): Promise<number> {
-  const dialect = dialectOf(store);
-  const time = dialect === "sqlite" ? "?" : "?::timestamp(3)";
-  await store.$executeRawUnsafe(forDialect(dialect, `UPDATE "ReplicaClaim" SET "seenAt" = ${time} WHERE ${LIVE}`), storeTime(now));
+  const live = await liveKeys(await fileRows(store, null));
+  const claims = await store.replicaClaim.findMany({ select: { id: true, projectId: true, path: true, dir: true } });
+  const seen = claims.filter((c) => isLive(live, c)).map((c) => c.id);
+  for (let i = 0; i < seen.length; i += CHUNK) await store.replicaClaim.updateMany({ where: { id: { in: seen.slice(i, i + CHUNK) } }, data: { seenAt: now } });
   const cutoff = new Date(now.getTime() - CLAIM_RETENTION_DAYS * 86_400_000);
   const { count } = await store.replicaClaim.deleteMany({ where: { seenAt: { lt: cutoff } } });
   return count;
+}
+
+export async function capProjectClaims(store: Store, projectId: string, now: Date): Promise<number> {
+  if ((await store.replicaClaim.count({ where: { projectId } })) <= MAX_CLAIMS_PER_PROJECT) return 0;
+  const live = await liveKeys(await fileRows(store, projectId));
+  const claims = await store.replicaClaim.findMany({ where: { projectId }, orderBy: { seenAt: "desc" }, select: { id: true, projectId: true, path: true, dir: true } });
+  const notLive = claims.filter((c) => !isLive(live, c));
+  const gone = notLive.slice(KEPT_NOT_LIVE).map((c) => c.id);
+  const liveIds = claims.filter((c) => isLive(live, c)).map((c) => c.id);
+  for (let i = 0; i < liveIds.length; i += CHUNK) await store.replicaClaim.updateMany({ where: { id: { in: liveIds.slice(i, i + CHUNK) } }, data: { seenAt: now } });
+  let deleted = 0;
+  for (let i = 0; i < gone.length; i += CHUNK) deleted += (await store.replicaClaim.deleteMany({ where: { id: { in: gone.slice(i, i + CHUNK) } } })).count;
+  return deleted;
 }

@@ -16,8 +16,8 @@ import type { Store } from "../store/db.ts";
 import { parseReplicaUrl, redactReplicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import { realReplicaPath } from "./file-roots.ts";
 import { dirsOverlap, distinctClaimants, laterClaimWords, s3ReplicasOverlap, sharedFileReplicaWords, type Claimant, type ReplicaDirs } from "./replica-overlap.ts";
-import { claimPrecedence, type DatedClaim } from "./replica-precedence.ts";
-import { firstClaimTimes } from "./replica-claim-records.ts";
+import { pairPrecedence, type DatedClaim } from "./replica-precedence.ts";
+import { claimTimes, fileReplicaPath } from "./replica-claim-records.ts";
 
 function parsed(url: string): ReplicaTarget | null {
   try {
@@ -34,6 +34,7 @@ function parsed(url: string): ReplicaTarget | null {
  */
 async function fileDirs(target: ReplicaTarget): Promise<ReplicaDirs | null> {
   if (target.type !== "file" || !path.isAbsolute(target.path)) return null;
+  // The same normalisation as fileReplicaPath (claims are recorded by it).
   const written = path.resolve(target.path);
   return { written, real: (await realReplicaPath(written).catch(() => null)) ?? written };
 }
@@ -80,14 +81,24 @@ export async function replicaClaimants(store: Store, projectId: string, url: str
 }
 
 /**
- * The claims dated: a stored claim outranks reports (its time is not needed); a report counts from when its
- * project first claimed `dir`, the directory as it resolves now (replica-claim-records.ts).
+ * This project's claim dated against each other claim: a stored claim outranks reports (no time needed). Two
+ * reports of the same path count from when each project first reported that path, wherever it led (a
+ * directory moved behind an unchanged path keeps its first claimant); reports of different paths leading to
+ * the same directory count from when each was first seen leading to `dirs.real` (replica-claim-records.ts),
+ * so a path later turned into a symlink into another project's directory ranks from then.
  */
-async function dated(store: Store, dir: string, mine: UrlClaim | null, others: UrlClaim[], now: Date): Promise<{ mine: DatedClaim; others: DatedClaim[] }> {
+async function datedPairs(store: Store, dirs: ReplicaDirs, mine: UrlClaim | null, others: UrlClaim[], now: Date): Promise<{ mine: DatedClaim; other: DatedClaim }[]> {
+  const pathOf = (c: UrlClaim) => fileReplicaPath(c.url) ?? dirs.written;
   const reports = [...(mine && !mine.stored ? [mine] : []), ...others.filter((o) => !o.stored)];
-  const times = await firstClaimTimes(store, dir, reports, now);
-  const date = (c: UrlClaim): DatedClaim => ({ project: c.project, stored: c.stored, firstAt: c.stored ? null : (times.get(c.projectId) ?? null) });
-  return { mine: mine ? date(mine) : { project: "", stored: false, firstAt: null }, others: others.map(date) };
+  const times = await claimTimes(store, dirs.real, reports.map((c) => ({ projectId: c.projectId, path: pathOf(c) })), now);
+  return others.map((o) => {
+    const same = mine !== null && pathOf(o) === pathOf(mine);
+    const firstAt = (c: UrlClaim) => (c.stored ? null : same ? times.ofPath(c.projectId, pathOf(c)) : times.ofDir(c.projectId));
+    return {
+      mine: { project: mine?.project ?? "", stored: mine?.stored ?? false, firstAt: mine ? firstAt(mine) : null },
+      other: { project: o.project, stored: o.stored, firstAt: firstAt(o) },
+    };
+  });
 }
 
 /** This project's own claim on `url`: stored when it is the project's replicaUrl, else a report when its agent reports `url`; null for neither. */
@@ -106,8 +117,7 @@ export async function sharedFileReplicaProblem(store: Store, projectId: string, 
   const others = await overlappingClaims(store, projectId, url);
   if (!others.length) return null;
   const dirs = (await fileDirs(target))!;
-  const claims = await dated(store, dirs.real, await ownClaim(store, projectId, url), others, now);
-  const verdict = claimPrecedence(claims.mine, claims.others);
+  const verdict = pairPrecedence(await datedPairs(store, dirs, await ownClaim(store, projectId, url), others, now));
   if (verdict.kind === "owner") return null;
   const shown = redactReplicaUrl(url);
   return verdict.kind === "later" ? laterClaimWords(shown, verdict.earlier) : sharedFileReplicaWords(shown, verdict.claimants);

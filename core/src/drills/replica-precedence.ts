@@ -10,6 +10,7 @@
 //   reportedAtFromId(id): number | null                        pure: ms since the epoch a Replica row's id carries (store/ids.ts
 //                                                              newId: its first 10 characters), null for another id shape
 //   claimPrecedence(mine, others): Precedence                  pure: owner, later (the earlier claimants) or undecided
+//   pairPrecedence(pairs): Precedence                          pure: the same from claims dated pair by pair
 import { distinctClaimants, type Claimant } from "./replica-overlap.ts";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -47,12 +48,21 @@ function order(a: DatedClaim, b: DatedClaim): -1 | 0 | 1 {
  * A project's rows are taken together at their earliest first report (unknown when any row's is).
  */
 export function claimPrecedence(mine: DatedClaim, others: DatedClaim[]): Precedence {
+  return pairPrecedence(earliestPerClaimant(others).map((other) => ({ mine, other })));
+}
+
+/**
+ * The same verdict from pairs, each dating this project's claim against one other claim on what the two share
+ * (replica-claims.ts: the path both report, or the directory both lead to): `later` naming every claimant that
+ * came first in its pair, else `undecided` naming those whose pair cannot be told, else `owner`.
+ */
+export function pairPrecedence(pairs: { mine: DatedClaim; other: DatedClaim }[]): Precedence {
   const earlier: Claimant[] = [];
   const tied: Claimant[] = [];
-  for (const o of earliestPerClaimant(others)) {
-    const first = order(mine, o);
-    if (first === 1) earlier.push(o);
-    else if (first === 0) tied.push(o);
+  for (const { mine, other } of pairs) {
+    const first = order(mine, other);
+    if (first === 1) earlier.push(other);
+    else if (first === 0) tied.push(other);
   }
   if (earlier.length) return { kind: "later", earlier: distinctClaimants(earlier) };
   if (tied.length) return { kind: "undecided", claimants: distinctClaimants(tied) };

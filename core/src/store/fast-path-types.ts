@@ -16,9 +16,18 @@ export interface AgentAuthPart {
   forgetTokens(): void;
 }
 
-/** Heartbeat ingest (routes/heartbeats.ts): resolves once committed; rejects with DatabaseLimitError past the limit. */
+/**
+ * Where the file replicas a heartbeat reports lead, by URL as reported: `path`, the directory as written
+ * (normalised), and `dir`, where it led when the heartbeat came, symlinks resolved (drills/replica-claim-records.ts).
+ */
+export type ReplicaPlaces = ReadonlyMap<string, { path: string; dir: string }>;
+
+/**
+ * Heartbeat ingest (routes/heartbeats.ts): resolves once committed; rejects with DatabaseLimitError past the limit.
+ * A Replica row it makes for a URL in `places` records its project's claim on that place in the same transaction.
+ */
 export interface HeartbeatIngestPart {
-  ingest(projectId: string, hb: HeartbeatPayload, receivedAt: Date): Promise<Ingested>;
+  ingest(projectId: string, hb: HeartbeatPayload, receivedAt: Date, places?: ReplicaPlaces): Promise<Ingested>;
 }
 
 /** What the project list's order reads (server/project-order-cache.ts): `stamp` changes whenever `facts` may have. */

@@ -10,7 +10,7 @@ import { prepareAllBound } from "./bound-statement.ts";
 import { groupCommit } from "./group-commit.ts";
 import { nextHighMark, reportedTxid } from "./replica-high-mark.ts";
 import { reportedDatabases } from "./reported-databases.ts";
-import type { HeartbeatIngestPart } from "./fast-path-types.ts";
+import type { HeartbeatIngestPart, ReplicaPlaces } from "./fast-path-types.ts";
 
 /** A heartbeat that would bring its project past BORELA_MAX_DATABASES_PER_PROJECT; nothing of it is written. */
 export class DatabaseLimitError extends Error {
@@ -31,8 +31,8 @@ export interface HeartbeatIngestOptions {
 export interface Ingested {
   projectId: string;
   duplicate: boolean;
-  /** The URLs of the Replica rows this heartbeat made (a replica first reported, or reported again after its row went), for drills/replica-claim-records.ts. */
-  newReplicaUrls: string[];
+  /** File replica claims this heartbeat recorded (places new to its project: drills/replica-claim-records.ts). */
+  claimsMade: number;
 }
 
 interface StoredDatabase {
@@ -52,7 +52,10 @@ interface Item {
   projectId: string;
   hb: HeartbeatPayload;
   receivedAt: Date;
+  places: ReplicaPlaces | undefined;
 }
+
+const NO_PLACES: ReplicaPlaces = new Map();
 
 export class HeartbeatIngest implements HeartbeatIngestPart {
   private readonly stmts;
@@ -68,11 +71,11 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
    * Writes a heartbeat (already checked by schema and reported-values.ts); resolves once committed.
    * Rejects with DatabaseLimitError when it names too many databases.
    */
-  ingest(projectId: string, hb: HeartbeatPayload, receivedAt: Date): Promise<Ingested> {
-    return this.commit({ projectId, hb, receivedAt });
+  ingest(projectId: string, hb: HeartbeatPayload, receivedAt: Date, places?: ReplicaPlaces): Promise<Ingested> {
+    return this.commit({ projectId, hb, receivedAt, places });
   }
 
-  private write({ projectId, hb, receivedAt }: Item): Ingested {
+  private write({ projectId, hb, receivedAt, places }: Item): Ingested {
     // An agent clock ahead of ours must not push state into the future.
     const measuredAt = new Date(Math.min(Date.parse(hb.sentAt), receivedAt.getTime()));
     const at = storeTime(measuredAt);
@@ -88,7 +91,7 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
       storageBytes,
       payload: JSON.stringify(hb),
     });
-    if (inserted.changes === 0) return { projectId, duplicate: true, newReplicaUrls: [] };
+    if (inserted.changes === 0) return { projectId, duplicate: true, claimsMade: 0 };
     const names = hb.databases.map((d) => d.name);
     const rows = this.stmts.databases.all(projectId) as StoredDatabase[];
     const stored = reportedDatabases(rows.map((r) => r.name), names);
@@ -97,7 +100,6 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
     this.stmts.touchProject.run({ projectId, at: received });
 
     const byName = new Map(rows.map((r) => [r.name, r]));
-    const newReplicaUrls: string[] = [];
     for (const d of hb.databases) {
       const old = byName.get(d.name);
       // An older, queued heartbeat: history only (the same text comparison the SQL made).
@@ -125,18 +127,21 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
         // A name reported twice: its second report updates this row, as it would a stored one.
         byName.set(d.name, { id: values.id, name: d.name, lastHeartbeatAt: at });
       }
-      this.writeReplicas(values.id, d.replicas, reportedTxid(d.position), at, receivedAt, newReplicaUrls);
+      this.writeReplicas(values.id, d.replicas, reportedTxid(d.position), at, receivedAt);
+    }
+    let claimsMade = 0;
+    for (const place of (places ?? NO_PLACES).values()) {
+      claimsMade += this.stmts.insertClaim.run({ id: newId(receivedAt.getTime()), projectId, path: place.path, dir: place.dir, at: received }).changes;
     }
     if (stored.leavesOut) this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(names) });
-    return { projectId, duplicate: false, newReplicaUrls };
+    return { projectId, duplicate: false, claimsMade };
   }
 
   /**
    * Writes the reported replicas (inserts new URLs, updates stored ones by id; with each one's TXID high mark, replica-high-mark.ts; `databaseTxid`:
-   * the database's own TXID in this heartbeat) and deletes the ones the database no longer reports. The URLs of rows
-   * it made are pushed to `made`.
+   * the database's own TXID in this heartbeat) and deletes the ones the database no longer reports.
    */
-  private writeReplicas(databaseId: string, replicas: HeartbeatPayload["databases"][number]["replicas"], databaseTxid: number | null, at: string, receivedAt: Date, made: string[]): void {
+  private writeReplicas(databaseId: string, replicas: HeartbeatPayload["databases"][number]["replicas"], databaseTxid: number | null, at: string, receivedAt: Date): void {
     const stored = this.stmts.replicas.all(databaseId) as StoredReplica[];
     const byUrl = new Map(stored.map((s) => [s.url, s]));
     const written = new Map<string, string>();
@@ -163,10 +168,7 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
         at,
       };
       if (id) this.stmts.updateReplica.run(values);
-      else {
-        this.stmts.insertReplica.run(values);
-        made.push(r.url);
-      }
+      else this.stmts.insertReplica.run(values);
       written.set(r.url, values.id);
     }
     for (const old of stored) {

@@ -6,10 +6,16 @@
 //   directory, claims that directory only from when the core saw it lead there: the later one is refused.
 // Both failed on the code that read claim times from the ids of a project's current Replica rows: the
 // hostile token's drills and restores got the victim's rows, and the victim's were refused.
-import { mkdirSync, symlinkSync } from "node:fs";
+// And what a second tester found against the first version (claims by URL, recorded after the commit):
+// - a victim whose directory moves behind its unchanged path keeps it before a token that reports that path later;
+// - a victim that respells its URL (a trailing slash) keeps its claim through the 30-day prune;
+// - a token rotating new URLs every heartbeat keeps at most MAX_CLAIMS_PER_PROJECT claims;
+// - the claim is in the store when the heartbeat's 2xx comes (the same transaction).
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sharedFileReplicaProblem } from "../../src/drills/replica-claims.ts";
+import { CLAIM_RETENTION_DAYS, MAX_CLAIMS_PER_PROJECT, pruneReplicaClaims } from "../../src/drills/replica-claim-records.ts";
 import { heartbeat, startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 
@@ -25,11 +31,11 @@ afterAll(async () => {
 });
 
 let sequence = 0;
-/** One heartbeat from `token` reporting `names`, each database on the file replica `url`. */
-async function report(token: string, url: string, names: string[]): Promise<void> {
+/** One heartbeat from `token` reporting `names`, each database on the file replica `url` (or its own of `urls`). */
+async function report(token: string, url: string | string[], names: string[]): Promise<void> {
   const hb = heartbeat({ sequence: ++sequence }) as any;
   const template = hb.databases[0];
-  hb.databases = names.map((name) => ({ ...template, name, path: `/data/${name}.db`, replicas: [{ ...template.replicas[0], type: "file", url }] }));
+  hb.databases = names.map((name, i) => ({ ...template, name, path: `/data/${name}.db`, replicas: [{ ...template.replicas[0], type: "file", url: Array.isArray(url) ? url[i] : url }] }));
   const res = await core.api("POST", "/api/v1/heartbeats", { token, body: hb });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
@@ -99,5 +105,59 @@ describe("file replica claims kept apart from Replica rows", () => {
     expect((await core.api("DELETE", `/api/v1/projects/${first.id}`)).status).toBeLessThan(300);
     expect(await core.store.replicaClaim.count({ where: { projectId: first.id } })).toBe(0);
     expect(await sharedFileReplicaProblem(core.store, second.id, url)).toBeNull();
+  });
+
+  it("a victim whose directory moves behind its unchanged path keeps it before a token that reports the path later", async () => {
+    const cur = path.join(tmp.path, "move-cur");
+    mkdirSync(path.join(tmp.path, "move-vol1", "v"), { recursive: true });
+    mkdirSync(path.join(tmp.path, "move-vol2", "v"), { recursive: true });
+    symlinkSync(path.join(tmp.path, "move-vol1"), cur);
+    const url = `file://${cur}/v`;
+    const victim = await core.createProject("claims-victim-d");
+    const squatter = await core.createProject("claims-squatter-d");
+    await report(victim.agentToken, url, ["app"]);
+    // The operator moves the storage; the token reports the same path before the victim's next heartbeat.
+    rmSync(cur);
+    symlinkSync(path.join(tmp.path, "move-vol2"), cur);
+    await pause(5);
+    await report(squatter.agentToken, url, ["stolen"]);
+    expect(await sharedFileReplicaProblem(core.store, victim.id, url)).toBeNull();
+    expect(await sharedFileReplicaProblem(core.store, squatter.id, url)).toMatch(/claims-victim-d/);
+    await report(victim.agentToken, url, ["app"]);
+    expect(await sharedFileReplicaProblem(core.store, victim.id, url)).toBeNull();
+    expect(await sharedFileReplicaProblem(core.store, squatter.id, url)).toMatch(/claims-victim-d/);
+  });
+
+  it("a victim that respells its URL keeps its claim through the prune; the claim is stored when the 2xx comes", async () => {
+    const real = path.join(tmp.path, "respell-e");
+    const link = path.join(tmp.path, "squat-e");
+    mkdirSync(real);
+    const victim = await core.createProject("claims-victim-e");
+    const squatter = await core.createProject("claims-squatter-e");
+    await report(victim.agentToken, `file://${real}`, ["app"]);
+    expect(await core.store.replicaClaim.count({ where: { projectId: victim.id, path: real, dir: real } })).toBe(1);
+    symlinkSync(real, link);
+    await pause(5);
+    await report(squatter.agentToken, `file://${link}`, ["stolen"]);
+    await report(victim.agentToken, `file://${real}/`, ["app"]);
+    expect(await core.store.replicaClaim.count({ where: { projectId: victim.id } })).toBe(1);
+    const later = new Date(Date.now() + (CLAIM_RETENTION_DAYS + 1) * 86_400_000);
+    await pruneReplicaClaims(core.store, new Date());
+    expect(await pruneReplicaClaims(core.store, later)).toBe(0);
+    expect(await sharedFileReplicaProblem(core.store, victim.id, `file://${real}/`, later)).toBeNull();
+    expect(await sharedFileReplicaProblem(core.store, squatter.id, `file://${link}`, later)).toMatch(/claims-victim-e/);
+  });
+
+  it("a token rotating new URLs every heartbeat keeps at most MAX_CLAIMS_PER_PROJECT claims", async () => {
+    const churner = await core.createProject("claims-churn-f");
+    const names = Array.from({ length: 32 }, (_, i) => `db${i}`);
+    for (let round = 0; round < 20; round++) {
+      await report(churner.agentToken, names.map((n) => `file://${tmp.path}/churn/${round}/${n}`), names);
+    }
+    const kept = await core.store.replicaClaim.count({ where: { projectId: churner.id } });
+    expect(kept).toBeGreaterThan(32);
+    expect(kept).toBeLessThanOrEqual(MAX_CLAIMS_PER_PROJECT);
+    // Its current URLs' claims are among those kept.
+    expect(await core.store.replicaClaim.count({ where: { projectId: churner.id, path: { startsWith: `${tmp.path}/churn/19/` } } })).toBe(32);
   });
 });

@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import type { Store } from "../../src/store/db.ts";
 import type { AgentAuthPart, HeartbeatIngestPart, OrderReadsPart } from "../../src/store/fast-path-types.ts";
-import { DatabaseLimitError, type Ingested } from "../../src/store/heartbeat-ingest.ts";
+import { DatabaseLimitError } from "../../src/store/heartbeat-ingest.ts";
 import type { HeartbeatPayload } from "../../src/protocol.ts";
 import { hashToken } from "../../src/server/tokens.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -97,13 +97,23 @@ async function ingestSequence(s: FastPathUnderTest): Promise<void> {
     database("a", 10, [{ url: "file:///r/a", txid: 10 }], { tableCounts: { users: 3 }, marker: { value: "m", at: t(199).toISOString() } }),
     database("b", 20, [{ url: "file:///r/b1", txid: 20 }, { url: "file:///r/b2", txid: 19 }]),
   ]);
-  // The Replica rows a heartbeat made, by URL (drills/replica-claim-records.ts records their claims).
-  const made = (r: Ingested) => ({ ...r, newReplicaUrls: [...r.newReplicaUrls].sort() });
-  expect(made(await ingest.ingest("p1", first, t(201)))).toEqual({ projectId: "p1", duplicate: false, newReplicaUrls: ["file:///r/a", "file:///r/b1", "file:///r/b2"] });
-  expect(await ingest.ingest("p1", first, t(202))).toEqual({ projectId: "p1", duplicate: true, newReplicaUrls: [] });
+  // The file replicas' places (drills/replica-claim-records.ts): each place new to the project is its claim; /r/b1
+  // and /r/b2 lead to one directory here (a symlink), two claims of two paths.
+  const places = new Map([
+    ["file:///r/a", { path: "/r/a", dir: "/r/a" }],
+    ["file:///r/b1", { path: "/r/b1", dir: "/vol/b" }],
+    ["file:///r/b2", { path: "/r/b2", dir: "/vol/b" }],
+  ]);
+  expect(await ingest.ingest("p1", first, t(201), places)).toEqual({ projectId: "p1", duplicate: false, claimsMade: 3 });
+  expect(await ingest.ingest("p1", first, t(202), places)).toEqual({ projectId: "p1", duplicate: true, claimsMade: 0 });
 
   // b left out: counted missed; a's table counts kept when the report has none; the agent's errors join each database's.
-  await ingest.ingest("p1", heartbeat(t(210), 2, [database("a", 12, [{ url: "file:///r/a", txid: 11 }])], ["config unreadable"]), t(211));
+  // /r/a led elsewhere since: a new claim of the same path; a spelling of one place already claimed is none.
+  const moved = new Map([
+    ["file:///r/a", { path: "/r/a", dir: "/vol/a2" }],
+    ["file:///r/a/", { path: "/r/a", dir: "/vol/a2" }],
+  ]);
+  expect(await ingest.ingest("p1", heartbeat(t(210), 2, [database("a", 12, [{ url: "file:///r/a", txid: 11 }])], ["config unreadable"]), t(211), moved)).toEqual({ projectId: "p1", duplicate: false, claimsMade: 1 });
   // An older, queued heartbeat: history only (no database or replica change, no missed count).
   await ingest.ingest("p1", heartbeat(t(190), 0, [database("a", 1, [{ url: "file:///r/a", txid: 1 }])]), t(212));
   // The agent's clock ahead of ours: measured at our receive time.
@@ -115,7 +125,7 @@ async function ingestSequence(s: FastPathUnderTest): Promise<void> {
 
   // Heartbeats arriving together (one tick), two projects, a project several times: all written in order.
   const together = await Promise.all([
-    ingest.ingest("p2", heartbeat(t(240), 1, [database("x", 1, [{ url: "file:///r/x", txid: 1 }])]), t(241)),
+    ingest.ingest("p2", heartbeat(t(240), 1, [database("x", 1, [{ url: "file:///r/x", txid: 1 }])]), t(241), new Map([["file:///r/x", { path: "/r/x", dir: "/r/x" }]])),
     ingest.ingest("p2", heartbeat(t(250), 2, [database("x", 2, [{ url: "file:///r/x", txid: 2 }])]), t(251)),
     ingest.ingest("p1", heartbeat(t(250), 5, [database("a", 6, [{ url: "file:///r/a", txid: 6 }])]), t(252)),
     ingest.ingest("p2", heartbeat(t(245), 3, [database("x", 9, [{ url: "file:///r/x", txid: 9 }])]), t(253)),
@@ -123,12 +133,20 @@ async function ingestSequence(s: FastPathUnderTest): Promise<void> {
     ingest.ingest("p2", heartbeat(t(260), 6, [database("x", 3, []), database("y", 1, []), database("z", 1, []), database("w", 1, [])]), t(255)),
   ].map((p) => p.then((r) => r, (e: Error) => e.constructor.name)));
   expect(together).toEqual([
-    { projectId: "p2", duplicate: false, newReplicaUrls: ["file:///r/x"] },
-    { projectId: "p2", duplicate: false, newReplicaUrls: [] },
-    { projectId: "p1", duplicate: false, newReplicaUrls: [] },
-    { projectId: "p2", duplicate: false, newReplicaUrls: [] },
-    { projectId: "p2", duplicate: true, newReplicaUrls: [] },
+    { projectId: "p2", duplicate: false, claimsMade: 1 },
+    { projectId: "p2", duplicate: false, claimsMade: 0 },
+    { projectId: "p1", duplicate: false, claimsMade: 0 },
+    { projectId: "p2", duplicate: false, claimsMade: 0 },
+    { projectId: "p2", duplicate: true, claimsMade: 0 },
     "DatabaseLimitError",
+  ]);
+  const claims = (await prisma.replicaClaim.findMany()).map((c) => [c.projectId, c.path, c.dir, c.firstAt.toISOString(), c.seenAt.toISOString()]);
+  expect(claims.sort((a, b) => (a.join() < b.join() ? -1 : 1))).toEqual([
+    ["p1", "/r/a", "/r/a", t(201).toISOString(), t(201).toISOString()],
+    ["p1", "/r/a", "/vol/a2", t(211).toISOString(), t(211).toISOString()],
+    ["p1", "/r/b1", "/vol/b", t(201).toISOString(), t(201).toISOString()],
+    ["p1", "/r/b2", "/vol/b", t(201).toISOString(), t(201).toISOString()],
+    ["p2", "/r/x", "/r/x", t(241).toISOString(), t(241).toISOString()],
   ]);
 
   const a = await prisma.database.findFirstOrThrow({ where: { projectId: "p1", name: "a" }, include: { replicas: true } });
@@ -191,6 +209,7 @@ export async function fastPathContract(s: FastPathUnderTest): Promise<unknown> {
     order,
     tokens: (await prisma.agentToken.findMany({ orderBy: { id: "asc" } })).map((k) => [k.id, iso(k.lastUsedAt), iso(k.revokedAt), iso(k.rejectedAt)]),
     projects: (await prisma.project.findMany({ orderBy: { id: "asc" } })).map((p) => [p.id, iso(p.lastHeartbeatAt)]),
+    claims: (await prisma.replicaClaim.findMany()).map((c) => [c.projectId, c.path, c.dir, iso(c.firstAt), iso(c.seenAt)]).sort((a, b) => (a.join() < b.join() ? -1 : 1)),
     heartbeats: heartbeats.map((h) => [h.projectId, h.sequence, h.agentId, iso(h.sentAt), iso(h.receivedAt), Number(h.storageBytes), h.payload]),
     databases: databases.map((d) => ({
       row: [d.projectId, d.name, d.path, Number(d.sizeBytes), Number(d.walBytes), d.position, iso(d.lastHeartbeatAt), d.exists, d.errors, d.notes, d.tableCounts, iso(d.tableCountsAt), d.markerEnabled, d.missedHeartbeats],

@@ -81,7 +81,7 @@ describe("heartbeat ingest", () => {
     const again = hb(["app"], 7, at).databases[0];
     payload.databases[0].replicas.push({ ...again.replicas[0], storageBytes: 5 });
     payload.databases.push({ ...again, replicas: [again.replicas[0], { ...again.replicas[0], storageBytes: 9 }] });
-    expect(await ingest.ingest("p", payload, at)).toEqual({ projectId: "p", duplicate: false, newReplicaUrls: [payload.databases[0].replicas[0].url] });
+    expect(await ingest.ingest("p", payload, at)).toEqual({ projectId: "p", duplicate: false, claimsMade: 0 });
     const rows = await t.store.database.findMany({ where: { projectId: "p" }, include: { replicas: true } });
     expect(rows.map((r) => [r.name, Number(r.sizeBytes), r.replicas.map((x) => Number(x.storageBytes))])).toEqual([["app", 4103, [9]]]);
   });

@@ -58,7 +58,7 @@ describe("PostgreSQL round trips", () => {
     relay.reset();
     const ingested = await fast.ingest.ingest("steady", heartbeat(2), new Date());
     expect(relay.count()).toBe(3);
-    expect(ingested).toEqual({ projectId: "steady", duplicate: false, newReplicaUrls: [] });
+    expect(ingested).toEqual({ projectId: "steady", duplicate: false, claimsMade: 0 });
     const replica = await prisma.replica.findFirstOrThrow({ where: { database: { projectId: "steady" } } });
     expect(JSON.parse(replica.position!)).toMatchObject({ offset: 8192 });
     expect(await prisma.heartbeat.count({ where: { projectId: "steady" } })).toBe(2);

@@ -17,7 +17,7 @@ import { pruneHistoryOverBudget } from "../../src/store/history-budget.ts";
 import { claimDeliveries, type DeliveryClaim } from "../../src/alerts/claim.ts";
 import { dueOverdueChecks, dueSchedules, writeDeadlines } from "../../src/drills/deadlines.ts";
 import { firstDrillCandidates, neverDrilled } from "../../src/drills/first-drill.ts";
-import { CLAIM_RETENTION_DAYS, pruneReplicaClaims, recordUnrecordedClaims } from "../../src/drills/replica-claim-records.ts";
+import { CLAIM_RETENTION_DAYS, MAX_CLAIMS_PER_PROJECT, capProjectClaims, pruneReplicaClaims, recordUnrecordedClaims } from "../../src/drills/replica-claim-records.ts";
 import { newId } from "../../src/store/ids.ts";
 import { compactAfterSealing } from "../../src/store/seal-channel-targets.ts";
 import { readAlertProbe } from "../../src/alerts/idle-probe.ts";
@@ -407,39 +407,52 @@ describe("first drills (drills/first-drill.ts)", () => {
 describe("file replica claims (drills/replica-claim-records.ts)", () => {
   const now = new Date(Date.UTC(2026, 10, 30, 12));
   const day = 86_400_000;
+  const ago = (days: number) => new Date(now.getTime() - days * day);
   const seed = async (s: Store) => {
     await project(s, "p");
     await database(s, "p", "p1");
     // Rows made before claims were recorded: recorded at the row's creation; an S3 row is no file claim.
-    await s.replica.create({ data: { id: newId(now.getTime() - 40 * day), databaseId: "p1", type: "file", url: "file:///backups/p1", updatedAt: now } });
-    await s.replica.create({ data: { id: newId(now.getTime() - 3 * day), databaseId: "p1", type: "file", url: "FILE:///backups/p1-upper", updatedAt: now } });
+    await s.replica.create({ data: { id: newId(ago(40).getTime()), databaseId: "p1", type: "file", url: "file:///backups/p1", updatedAt: now } });
+    await s.replica.create({ data: { id: newId(ago(3).getTime()), databaseId: "p1", type: "file", url: "FILE:///backups/p1-upper/", updatedAt: now } });
     await s.replica.create({ data: { id: "r-s3", databaseId: "p1", type: "s3", url: "s3://bucket/p1", updatedAt: now } });
-    // Claims of URLs the project no longer reports: one seen 31 days ago (pruned), one 29 days ago (kept).
-    const claim = (url: string, seenDaysAgo: number) =>
-      s.replicaClaim.create({ data: { id: newId(), projectId: "p", url, dir: url.slice(7), firstAt: new Date(now.getTime() - 90 * day), seenAt: new Date(now.getTime() - seenDaysAgo * day) } });
-    await claim("file:///backups/old", CLAIM_RETENTION_DAYS + 1);
-    await claim("file:///backups/recent", CLAIM_RETENTION_DAYS - 1);
+    const claim = (projectId: string, path: string, dir: string, seenAt: Date, firstAt = ago(90)) => s.replicaClaim.create({ data: { id: newId(), projectId, path, dir, firstAt, seenAt } });
+    // Paths no longer reported: one unseen for 31 days (pruned), one for 29 (kept); one leading to a directory still reported (live).
+    await claim("p", "/backups/old", "/backups/old", ago(CLAIM_RETENTION_DAYS + 1));
+    await claim("p", "/backups/recent", "/backups/recent", ago(CLAIM_RETENTION_DAYS - 1));
+    await claim("p", "/backups/link", "/backups/p1", ago(CLAIM_RETENTION_DAYS + 1));
+    // A project past the cap: its one live claim and the newest not live are kept.
+    await project(s, "q");
+    await database(s, "q", "q1");
+    await s.replica.create({ data: { id: "r-q", databaseId: "q1", type: "file", url: "file:///q/live", updatedAt: now } });
+    await claim("q", "/q/live", "/q/live", ago(10));
+    await s.replicaClaim.createMany({ data: Array.from({ length: MAX_CLAIMS_PER_PROJECT + 20 }, (_, i) => ({ id: newId(), projectId: "q", path: `/q/${i}`, dir: `/q/${i}`, firstAt: ago(5), seenAt: new Date(ago(5).getTime() + i * 1000) })) });
   };
 
-  it("record the same unrecorded file rows at their creation, then mark live claims seen and prune the same unseen ones", async () => {
+  it("record the same unrecorded file rows at their creation, mark live claims seen, prune the same unseen ones, cap a project alike", async () => {
     const got = await onBoth(seed, async (s) => {
       const recorded = await recordUnrecordedClaims(s, now);
       const again = await recordUnrecordedClaims(s, now);
       const pruned = await pruneReplicaClaims(s, now);
-      const rows = (await s.replicaClaim.findMany({ select: { url: true, dir: true, firstAt: true, seenAt: true } })).sort((a, b) => (a.url < b.url ? -1 : 1));
-      return { recorded, again, pruned, rows };
+      const capped = await capProjectClaims(s, "q", now);
+      const rows = (await s.replicaClaim.findMany({ where: { projectId: "p" }, select: { path: true, dir: true, firstAt: true, seenAt: true } })).sort((a, b) => (a.path < b.path ? -1 : 1));
+      const q = (await s.replicaClaim.findMany({ where: { projectId: "q" }, select: { path: true } })).map((c) => c.path).sort();
+      return { recorded, again, pruned, capped, rows, q };
     });
     expect(got.postgresql).toEqual(got.sqlite);
-    const iso = (ms: number) => new Date(ms).toISOString();
+    const iso = (d: Date) => d.toISOString();
+    const newest = Array.from({ length: 64 }, (_, i) => `/q/${MAX_CLAIMS_PER_PROJECT + 20 - 1 - i}`);
     expect(got.sqlite).toEqual({
       recorded: 2,
       again: 0,
       pruned: 1,
+      capped: MAX_CLAIMS_PER_PROJECT + 20 - 64,
       rows: [
-        { url: "FILE:///backups/p1-upper", dir: "/backups/p1-upper", firstAt: iso(now.getTime() - 3 * day), seenAt: now.toISOString() },
-        { url: "file:///backups/p1", dir: "/backups/p1", firstAt: iso(now.getTime() - 40 * day), seenAt: now.toISOString() },
-        { url: "file:///backups/recent", dir: "/backups/recent", firstAt: iso(now.getTime() - 90 * day), seenAt: iso(now.getTime() - (CLAIM_RETENTION_DAYS - 1) * day) },
+        { path: "/backups/link", dir: "/backups/p1", firstAt: iso(ago(90)), seenAt: iso(now) },
+        { path: "/backups/p1", dir: "/backups/p1", firstAt: iso(ago(40)), seenAt: iso(now) },
+        { path: "/backups/p1-upper", dir: "/backups/p1-upper", firstAt: iso(ago(3)), seenAt: iso(now) },
+        { path: "/backups/recent", dir: "/backups/recent", firstAt: iso(ago(90)), seenAt: iso(ago(CLAIM_RETENTION_DAYS - 1)) },
       ],
+      q: ["/q/live", ...newest].sort(),
     });
   });
 });

@@ -6,7 +6,7 @@
 CREATE TABLE "ReplicaClaim" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "projectId" TEXT NOT NULL,
-    "url" TEXT NOT NULL,
+    "path" TEXT NOT NULL,
     "dir" TEXT NOT NULL,
     "firstAt" DATETIME NOT NULL,
     "seenAt" DATETIME NOT NULL,
@@ -15,4 +15,4 @@ CREATE TABLE "ReplicaClaim" (
 
 CREATE INDEX "ReplicaClaim_dir_idx" ON "ReplicaClaim"("dir");
 
-CREATE UNIQUE INDEX "ReplicaClaim_projectId_url_dir_key" ON "ReplicaClaim"("projectId", "url", "dir");
+CREATE UNIQUE INDEX "ReplicaClaim_projectId_path_dir_key" ON "ReplicaClaim"("projectId", "path", "dir");

@@ -8,7 +8,7 @@ import { checkHeartbeat, ReportedValueError } from "../../reported-values.ts";
 import { capReportedTimes } from "../../reported-times.ts";
 import { countHeartbeat } from "../../metrics/counters.ts";
 import { readHistoryPage } from "../../store/history-page.ts";
-import { recordReplicaClaims } from "../../drills/replica-claim-records.ts";
+import { capProjectClaims, fileReplicaPlaces } from "../../drills/replica-claim-records.ts";
 
 const HistoryQuery = Type.Object(
   {
@@ -48,13 +48,14 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
       const receivedAt = new Date();
       payload = capReportedTimes(payload, receivedAt);
       // One way: ingest (store/heartbeat-ingest.ts) → evaluate (freshness/sweeper.ts) → incidents/ → alerts/.
-      const ingested = await app.heartbeatIngest.ingest(projectId, payload, receivedAt).catch((err) => {
+      // Where its file replicas lead now: the ingest records each place new to the project as its claim (drills/replica-claim-records.ts).
+      const places = await fileReplicaPlaces(payload);
+      const ingested = await app.heartbeatIngest.ingest(projectId, payload, receivedAt, places).catch((err) => {
         throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
       });
       countHeartbeat();
-      // A replica first reported: when its project claimed its directory, as that resolves now. Start catches up on a loss.
-      if (ingested.newReplicaUrls.length > 0) {
-        await recordReplicaClaims(app.store, projectId, ingested.newReplicaUrls, new Date()).catch((err) => request.log.error({ err }, "recording replica claims failed"));
+      if (ingested.claimsMade > 0) {
+        await capProjectClaims(app.store, projectId, new Date()).catch((err: Error) => request.log.error({ err }, "capping the project's file replica claims failed"));
       }
       app.sweeper.evaluate(ingested.projectId);
       return reply.code(ingested.duplicate ? 200 : 201).send({ ok: true, duplicate: ingested.duplicate, heartbeatGraceSeconds: request.agent!.heartbeatGraceSeconds });

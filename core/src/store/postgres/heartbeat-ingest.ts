@@ -6,9 +6,9 @@
 import type pg from "pg";
 import type { HeartbeatPayload } from "../../protocol.ts";
 import { DatabaseLimitError, type HeartbeatIngestOptions, type Ingested } from "../heartbeat-ingest.ts";
-import type { HeartbeatIngestPart } from "../fast-path-types.ts";
+import type { HeartbeatIngestPart, ReplicaPlaces } from "../fast-path-types.ts";
 import { batchCommit } from "./batch-commit.ts";
-import { columns, databaseRow, databasesOf, heartbeatRow, measuredAt, overLimit, replicaRows, rounds, type IngestItem, type StoredReplica } from "./ingest-rows.ts";
+import { claimRows, columns, databaseRow, databasesOf, heartbeatRow, measuredAt, overLimit, replicaRows, rounds, type IngestItem, type StoredReplica } from "./ingest-rows.ts";
 import { corked, pgTime, retryable } from "./pool.ts";
 import { PG_INGEST_SQL as SQL } from "./sql.ts";
 
@@ -28,8 +28,8 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
    * Writes a heartbeat (already checked by schema and reported-values.ts); resolves once committed.
    * Rejects with DatabaseLimitError when it names too many databases (nothing of it written).
    */
-  ingest(projectId: string, hb: HeartbeatPayload, receivedAt: Date): Promise<Ingested> {
-    return this.commit({ projectId, hb, receivedAt });
+  ingest(projectId: string, hb: HeartbeatPayload, receivedAt: Date, places?: ReplicaPlaces): Promise<Ingested> {
+    return this.commit({ projectId, hb, receivedAt, places });
   }
 
   private async transaction(batch: IngestItem[]): Promise<(Ingested | Error)[]> {
@@ -82,23 +82,26 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
       if (wouldHave !== null) refused.set(item, new DatabaseLimitError(this.options.maxDatabasesPerProject, wouldHave));
     }
     const accepted = fresh.filter((item) => !refused.has(item));
-    const made = new Map<IngestItem, string[]>();
-    await Promise.all(
+    const claims = claimRows(accepted);
+    const [, { rows: claimed }] = await Promise.all(
       corked(client, () => [
         refused.size > 0 ? client.query(SQL.deleteHeartbeats, [round.flatMap((item, i) => (refused.has(item) ? [heartbeats[i][0]] : []))]) : null,
-        ...this.writeState(client, accepted, last, made),
+        claims.length > 0 ? client.query<{ projectId: string }>(SQL.insertClaims, columns(claims, 5)) : { rows: [] as { projectId: string }[] },
+        ...this.writeState(client, accepted, last),
       ]),
     );
     const written = new Set(fresh);
-    return round.map((item) => refused.get(item) ?? { projectId: item.projectId, duplicate: !written.has(item), newReplicaUrls: made.get(item) ?? [] });
+    const made = new Map<string, number>();
+    for (const c of claimed) made.set(c.projectId, (made.get(c.projectId) ?? 0) + 1);
+    return round.map((item) => refused.get(item) ?? { projectId: item.projectId, duplicate: !written.has(item), claimsMade: written.has(item) ? (made.get(item.projectId) ?? 0) : 0 });
   }
 
   /**
    * Databases, replicas, missed counts and the project's last heartbeat of accepted heartbeats, then COMMIT
    * when `commit`: queued on `client` (the first round trip's statements at once, for the caller's corked());
-   * the promises to await. The URLs of the Replica rows each heartbeat makes are set in `made`.
+   * the promises to await.
    */
-  private writeState(client: pg.PoolClient, items: IngestItem[], commit: boolean, made: Map<IngestItem, string[]>): Promise<unknown>[] {
+  private writeState(client: pg.PoolClient, items: IngestItem[], commit: boolean): Promise<unknown>[] {
     const reported = new Map(items.map((item) => [item.projectId, { item, databases: new Map(databasesOf(item.hb).map((d) => [d.name, d])) }]));
     const dbRows = [...reported.values()].flatMap(({ item, databases }) => [...databases.values()].map((d) => databaseRow(item, d))).sort(byKey(1, 2));
     // The project touch goes first: it clears sweepAt in the UPDATE that stores lastHeartbeatAt, so the Database
@@ -134,7 +137,6 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
         const out = replicaRows(item, w.id, databases.get(w.name)!, byDatabase.get(w.id) ?? []);
         upserts.push(...out.rows);
         gone.push(...out.gone);
-        if (out.made.length > 0) made.set(item, [...(made.get(item) ?? []), ...out.made]);
       }
       return Promise.all(
         corked(client, () => [

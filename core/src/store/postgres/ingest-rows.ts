@@ -1,6 +1,7 @@
 // What a batch of heartbeats writes on PostgreSQL, decided without I/O (postgres/heartbeat-ingest.ts
 // runs it): rounds that name each project once (a multi-row upsert may not touch one row twice), and
 // each statement's rows, with the same values store/heartbeat-ingest.ts writes on SQLite.
+import type { ReplicaPlaces } from "../fast-path-types.ts";
 import type { HeartbeatPayload } from "../../protocol.ts";
 import { newId } from "../ids.ts";
 import { nextHighMark, reportedTxid, type HighMark } from "../replica-high-mark.ts";
@@ -10,6 +11,22 @@ export interface IngestItem {
   projectId: string;
   hb: HeartbeatPayload;
   receivedAt: Date;
+  places?: ReplicaPlaces;
+}
+
+/**
+ * The claim rows (PG_INGEST_SQL.insertClaims: id, projectId, path, dir, firstAt) of the file replicas the heartbeats
+ * report, each place once, in the order every core locks them in (project, path, directory).
+ */
+export function claimRows(items: IngestItem[]): unknown[][] {
+  const rows = new Map<string, unknown[]>();
+  for (const item of items) {
+    for (const p of item.places?.values() ?? []) {
+      const key = `${item.projectId}\u0000${p.path}\u0000${p.dir}`;
+      if (!rows.has(key)) rows.set(key, [newId(item.receivedAt.getTime()), item.projectId, p.path, p.dir, pgTime(item.receivedAt)]);
+    }
+  }
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
 
 type ReportedDatabase = HeartbeatPayload["databases"][number];
@@ -93,10 +110,9 @@ export interface StoredReplica {
 
 /**
  * The rows for one database's reported replicas (a URL reported twice: its last entry), each with its
- * TXID high mark (replica-high-mark.ts) from the stored row, the ids of stored replicas it no longer reports,
- * and the URLs of the reported replicas with no stored row (rows the upsert makes).
+ * TXID high mark (replica-high-mark.ts) from the stored row, and the ids of stored replicas it no longer reports.
  */
-export function replicaRows(item: IngestItem, databaseId: string, d: ReportedDatabase, stored: StoredReplica[]): { rows: unknown[][]; gone: string[]; made: string[] } {
+export function replicaRows(item: IngestItem, databaseId: string, d: ReportedDatabase, stored: StoredReplica[]): { rows: unknown[][]; gone: string[] } {
   const at = pgTime(measuredAt(item));
   const byUrl = new Map(stored.map((s) => [s.url, s]));
   const reported = new Map<string, ReportedReplica>();
@@ -123,7 +139,7 @@ export function replicaRows(item: IngestItem, databaseId: string, d: ReportedDat
       at,
     ];
   });
-  return { rows, gone: stored.filter((s) => !reported.has(s.url)).map((s) => s.id), made: [...reported.keys()].filter((url) => !byUrl.has(url)) };
+  return { rows, gone: stored.filter((s) => !reported.has(s.url)).map((s) => s.id) };
 }
 
 /** Rows (arrays of values) turned into one array per column, the parameters of an unnest(...) statement. */

@@ -3,7 +3,7 @@
 CREATE TABLE "ReplicaClaim" (
     "id" TEXT NOT NULL,
     "projectId" TEXT NOT NULL,
-    "url" TEXT NOT NULL,
+    "path" TEXT NOT NULL,
     "dir" TEXT NOT NULL,
     "firstAt" TIMESTAMP(3) NOT NULL,
     "seenAt" TIMESTAMP(3) NOT NULL,
@@ -13,6 +13,6 @@ CREATE TABLE "ReplicaClaim" (
 
 CREATE INDEX "ReplicaClaim_dir_idx" ON "ReplicaClaim"("dir");
 
-CREATE UNIQUE INDEX "ReplicaClaim_projectId_url_dir_key" ON "ReplicaClaim"("projectId", "url", "dir");
+CREATE UNIQUE INDEX "ReplicaClaim_projectId_path_dir_key" ON "ReplicaClaim"("projectId", "path", "dir");
 
 ALTER TABLE "ReplicaClaim" ADD CONSTRAINT "ReplicaClaim_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
