@@ -5,6 +5,9 @@
 //   fileRootProblem(dir, roots): string | null          pure: the lexical check
 //   realReplicaPath(dir): Promise<string | null>       `dir` with symlinks resolved; for a path not made yet, its deepest
 //     existing ancestor resolved and the rest appended; null when it holds a control character
+//   replicaDirMade(dir): Promise<boolean>               whether the directory exists (a replica not made yet holds no backup)
+//   fileReplicaChange(dir): Promise<string | null>      after a read: why the directory resolveFileReplica returned is no
+//     longer what was checked (gone, or resolving elsewhere, or holding a link), or null
 //   resolveFileReplica(dir, roots): Promise<string>    the lexical check, then the same on real paths
 //     (symlinks resolved, up to the deepest existing ancestor), no symbolic link and no file with more than one hard link inside the replica;
 //     returns the real directory to read,
@@ -44,32 +47,46 @@ async function real(p: string): Promise<string | null> {
 
 /** Links followed while resolving a path not made yet before giving up (Linux's own limit). */
 const MAX_LINK_HOPS = 40;
+/**
+ * File system calls one resolution may make: a reported path is data, and one deep path not made yet (a
+ * call per missing segment) or one link loop (a walk per hop) must not cost seconds of every check that
+ * resolves it. A real replica directory takes a handful.
+ */
+export const MAX_RESOLVE_CALLS = 64;
+/** Longer paths cannot be opened (Linux's PATH_MAX). */
+const MAX_PATH_BYTES = 4096;
 
 /**
  * `dir` (absolute) with symbolic links resolved. When it does not exist yet, its deepest existing ancestor is
  * resolved and the missing segments appended (a dangling link among them followed), so a directory to be made
  * under a link leading elsewhere is judged where it would really be. Null for a path holding a control
- * character (the file system refuses a NUL).
+ * character (the file system refuses a NUL), and for one that does not resolve within MAX_RESOLVE_CALLS calls
+ * or MAX_PATH_BYTES (a link loop, a path of hundreds of missing segments).
  */
 export async function realReplicaPath(dir: string): Promise<string | null> {
   if (CONTROL.test(dir)) return null;
+  let calls = 0;
+  const call = async <T>(f: () => Promise<T>): Promise<T | undefined> => (++calls > MAX_RESOLVE_CALLS ? undefined : f());
   let p = path.resolve(dir);
   for (let hop = 0; hop < MAX_LINK_HOPS; hop++) {
+    if (Buffer.byteLength(p) > MAX_PATH_BYTES) return null;
     let existing = p;
     const missing: string[] = [];
-    let found: string | null;
-    while ((found = await real(existing)) === null) {
+    let found: string | null | undefined;
+    while ((found = await call(() => real(existing))) === null) {
       const parent = path.dirname(existing);
       if (parent === existing) return p;
       missing.unshift(path.basename(existing));
       existing = parent;
     }
+    if (found === undefined) return null;
     if (missing.length === 0) return found;
-    const link = await readlink(path.join(found, missing[0]!)).catch(() => null);
+    const link = await call(() => readlink(path.join(found as string, missing[0]!)).catch(() => null));
+    if (link === undefined) return null;
     if (link === null) return path.join(found, ...missing);
     p = path.resolve(found, link, ...missing.slice(1));
   }
-  return p;
+  return null;
 }
 
 /**
@@ -122,11 +139,31 @@ export async function resolveFileReplica(dir: string, roots: string[]): Promise<
   const lexical = fileRootProblem(dir, roots);
   if (lexical) throw new FileReplicaRefusedError(lexical);
   const made = (await real(dir)) !== null;
-  const realDir = (await realReplicaPath(dir))!;
+  const realDir = await realReplicaPath(dir);
+  if (realDir === null) {
+    throw new FileReplicaRefusedError(`file replica ${dir} does not resolve within ${MAX_RESOLVE_CALLS} file system calls (a symbolic link loop, or too deep a path not made yet): the core does not read it`);
+  }
   const realRoots = (await Promise.all(roots.map(real))).filter((r): r is string => r !== null);
   if (!realRoots.some((root) => isInside(root, realDir))) throw new FileReplicaRefusedError(`${outside(dir, roots)} (it resolves to ${realDir})`);
   if (!made) return path.resolve(dir);
   const refused = await firstRefused(realDir, 1);
   if (refused) throw new FileReplicaRefusedError(`file replica ${dir} ${refused}`);
   return realDir;
+}
+
+export async function replicaDirMade(dir: string): Promise<boolean> {
+  return (await real(dir).catch(() => null)) !== null;
+}
+
+/**
+ * After a drill or restore read the replica directory `dir` (as resolveFileReplica returned it): null when it
+ * still resolves to itself and holds no symbolic link or many-linked file, else why the read cannot be trusted.
+ * A directory swapped for a link between the check and the read (someone with write access under the roots)
+ * would have given another directory's files; this catches a swap that is still in place, not one undone in time.
+ */
+export async function fileReplicaChange(dir: string): Promise<string | null> {
+  const now = await real(dir).catch(() => null);
+  if (now !== dir) return `file replica ${dir} changed while it was read (it now ${now === null ? "does not resolve" : `resolves to ${now}`}): the result is discarded`;
+  const refused = await firstRefused(dir, 1).catch((err: Error) => `cannot be listed: ${err.message}`);
+  return refused ? `file replica ${dir} changed while it was read: it ${refused}; the result is discarded` : null;
 }

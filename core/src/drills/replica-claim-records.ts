@@ -2,9 +2,10 @@
 // so a claim keeps its place when those rows are made again (a database renamed, or retired and reported
 // again). A claim is a place: the directory as the URL writes it (`path`, normalised so every spelling of one
 // path is one claim) and the directory it led to when seen (`dir`, symlinks resolved). Every heartbeat records
-// its file replicas' places in the transaction that stores it (new ones only: ON CONFLICT DO NOTHING), so a
-// path that later turns into a symlink into another project's directory claims that directory only from the
-// first heartbeat that saw it lead there (replica-claims.ts compares the claims).
+// its file replicas' places in the transaction that stores it (a new place with its first time; a known one has
+// its seenAt moved), so a path that later turns into a symlink into another project's directory claims that
+// directory only from the first heartbeat that saw it lead there, and the place of a path seen last is where it
+// leads as of its project's last heartbeat (replica-claims.ts compares the claims).
 //
 //   fileReplicaPath(url): string | null                    pure: the absolute directory a file replica URL names, normalised; null otherwise
 //   fileReplicaPlaces(hb): Promise<ReplicaPlaces>          the places of a heartbeat's file replicas, by URL (symlinks resolved now)
@@ -12,10 +13,12 @@
 //     each claimant's first claim of its path and of `dir`; a claimant with none on `dir` is recorded as of `now`
 //   recordUnrecordedClaims(store, now): Promise<number>    at start: file Replica rows whose project has no claim of
 //     their path (rows made before claims were recorded), recorded as of the row's creation (store/ids.ts newId)
-//   pruneReplicaClaims(store, now): Promise<number>        marks live claims seen; deletes those unseen for CLAIM_RETENTION_DAYS
-//   capProjectClaims(store, projectId, now): Promise<number>  past MAX_CLAIMS_PER_PROJECT, deletes the project's oldest claims not live
+//   pruneReplicaClaims(store, now): Promise<number>        deletes the claims not live and unseen for CLAIM_RETENTION_DAYS
+//   capProjectClaims(store, projectId): Promise<number>    past MAX_CLAIMS_PER_PROJECT, deletes the project's oldest claims not live
 //
-// A claim is live while its project reports a URL of its path, or one whose path leads to its directory now.
+// A claim is live while its project reports a URL of its path, or one whose path led to its directory when
+// last seen: a path's older places stay (they date its first claim), and so do other paths' claims of a
+// directory a path of the project still leads to.
 import path from "node:path";
 import type { Store } from "../store/db.ts";
 import type { HeartbeatPayload } from "../protocol.ts";
@@ -45,8 +48,11 @@ export function fileReplicaPath(url: string): string | null {
   }
 }
 
-/** Where `dir` (absolute) leads now, symlinks resolved; `dir` itself when it does not resolve (any error: one project's report must never make another's check throw). */
-async function placeOf(dir: string): Promise<string> {
+/**
+ * Where `dir` (absolute) leads now, symlinks resolved; `dir` itself when it does not resolve (a link loop, too
+ * deep a path not made yet, any error: one project's report must never make another's check throw).
+ */
+export async function placeOf(dir: string): Promise<string> {
   return (await realReplicaPath(dir).catch(() => null)) ?? dir;
 }
 
@@ -62,13 +68,13 @@ export async function fileReplicaPlaces(hb: HeartbeatPayload): Promise<ReplicaPl
   return out;
 }
 
-/** Records (projectId, path, dir) first seen at `firstAt` unless recorded before; returns the stored first time. */
-async function recordClaim(store: Store, projectId: string, claimPath: string, dir: string, firstAt: Date): Promise<Date> {
+/** Records (projectId, path, dir) first seen at `firstAt` and seen at `seenAt` unless recorded before; returns the stored first time. */
+async function recordClaim(store: Store, projectId: string, claimPath: string, dir: string, firstAt: Date, seenAt: Date): Promise<Date> {
   const key = { projectId, path: claimPath, dir };
   try {
     const row = await store.replicaClaim.upsert({
       where: { projectId_path_dir: key },
-      create: { id: newId(), ...key, firstAt, seenAt: new Date() },
+      create: { id: newId(), ...key, firstAt, seenAt },
       update: {},
       select: { firstAt: true },
     });
@@ -111,7 +117,7 @@ export async function claimTimes(store: Store, dir: string, claimants: { project
   }
   for (const c of claimants) {
     if (byDir.has(c.projectId)) continue;
-    const t = (await recordClaim(store, c.projectId, c.path, dir, now)).getTime();
+    const t = (await recordClaim(store, c.projectId, c.path, dir, now, now)).getTime();
     keep(byDir, c.projectId, t);
     keep(byPath, `${c.projectId}\u0000${c.path}`, t);
   }
@@ -140,51 +146,56 @@ export async function recordUnrecordedClaims(store: Store, now: Date): Promise<n
     const p = fileReplicaPath(r.url);
     if (p === null || recorded.has(`${r.projectId}\u0000${p}`)) continue;
     const createdAt = reportedAtFromId(r.id);
-    await recordClaim(store, r.projectId, p, await placeOf(p), new Date(Math.min(createdAt ?? now.getTime(), now.getTime())));
+    await recordClaim(store, r.projectId, p, await placeOf(p), new Date(Math.min(createdAt ?? now.getTime(), now.getTime())), now);
     recorded.add(`${r.projectId}\u0000${p}`);
     made++;
   }
   return made;
 }
 
-/** The live keys of the projects' current file replicas: `project\0path` and `project\0\0dir`. */
-async function liveKeys(rows: FileRow[]): Promise<Set<string>> {
-  const live = new Set<string>();
-  const places = new Map<string, string>();
+type Claim = { id: string; projectId: string; path: string; dir: string; seenAt: Date };
+
+/** Of `claims`, the ids of the live ones (above), given the file Replica rows of their projects. */
+function liveClaims(claims: Claim[], rows: FileRow[]): Set<string> {
+  const key = (projectId: string, p: string) => `${projectId}\u0000${p}`;
+  const reported = new Set<string>();
   for (const r of rows) {
     const p = fileReplicaPath(r.url);
-    if (p === null) continue;
-    if (!places.has(p)) places.set(p, await placeOf(p));
-    live.add(`${r.projectId}\u0000${p}`);
-    live.add(`${r.projectId}\u0000\u0000${places.get(p)}`);
+    if (p !== null) reported.add(key(r.projectId, p));
   }
-  return live;
+  const latest = new Map<string, Claim>();
+  for (const c of claims) {
+    if (!reported.has(key(c.projectId, c.path))) continue;
+    const known = latest.get(key(c.projectId, c.path));
+    if (!known || c.seenAt > known.seenAt) latest.set(key(c.projectId, c.path), c);
+  }
+  const ledTo = new Set([...latest.values()].map((c) => key(c.projectId, c.dir)));
+  return new Set(claims.filter((c) => reported.has(key(c.projectId, c.path)) || ledTo.has(key(c.projectId, c.dir))).map((c) => c.id));
 }
-
-const isLive = (live: Set<string>, c: { projectId: string; path: string; dir: string }) =>
-  live.has(`${c.projectId}\u0000${c.path}`) || live.has(`${c.projectId}\u0000\u0000${c.dir}`);
 
 const CHUNK = 500;
+const CLAIM_COLUMNS = { id: true, projectId: true, path: true, dir: true, seenAt: true } as const;
 
-export async function pruneReplicaClaims(store: Store, now: Date): Promise<number> {
-  const live = await liveKeys(await fileRows(store, null));
-  const claims = await store.replicaClaim.findMany({ select: { id: true, projectId: true, path: true, dir: true } });
-  const seen = claims.filter((c) => isLive(live, c)).map((c) => c.id);
-  for (let i = 0; i < seen.length; i += CHUNK) await store.replicaClaim.updateMany({ where: { id: { in: seen.slice(i, i + CHUNK) } }, data: { seenAt: now } });
-  const cutoff = new Date(now.getTime() - CLAIM_RETENTION_DAYS * 86_400_000);
-  const { count } = await store.replicaClaim.deleteMany({ where: { seenAt: { lt: cutoff } } });
-  return count;
+async function deleteIds(store: Store, ids: string[]): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += CHUNK) deleted += (await store.replicaClaim.deleteMany({ where: { id: { in: ids.slice(i, i + CHUNK) } } })).count;
+  return deleted;
 }
 
-export async function capProjectClaims(store: Store, projectId: string, now: Date): Promise<number> {
+export async function pruneReplicaClaims(store: Store, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - CLAIM_RETENTION_DAYS * 86_400_000);
+  const old = await store.replicaClaim.findMany({ where: { seenAt: { lt: cutoff } }, select: { projectId: true } });
+  if (old.length === 0) return 0;
+  const projects = new Set(old.map((c) => c.projectId));
+  const claims = await store.replicaClaim.findMany({ where: { projectId: { in: [...projects] } }, select: CLAIM_COLUMNS });
+  const rows = (await fileRows(store, null)).filter((r) => projects.has(r.projectId));
+  const live = liveClaims(claims, rows);
+  return deleteIds(store, claims.filter((c) => c.seenAt < cutoff && !live.has(c.id)).map((c) => c.id));
+}
+
+export async function capProjectClaims(store: Store, projectId: string): Promise<number> {
   if ((await store.replicaClaim.count({ where: { projectId } })) <= MAX_CLAIMS_PER_PROJECT) return 0;
-  const live = await liveKeys(await fileRows(store, projectId));
-  const claims = await store.replicaClaim.findMany({ where: { projectId }, orderBy: { seenAt: "desc" }, select: { id: true, projectId: true, path: true, dir: true } });
-  const notLive = claims.filter((c) => !isLive(live, c));
-  const gone = notLive.slice(KEPT_NOT_LIVE).map((c) => c.id);
-  const liveIds = claims.filter((c) => isLive(live, c)).map((c) => c.id);
-  for (let i = 0; i < liveIds.length; i += CHUNK) await store.replicaClaim.updateMany({ where: { id: { in: liveIds.slice(i, i + CHUNK) } }, data: { seenAt: now } });
-  let deleted = 0;
-  for (let i = 0; i < gone.length; i += CHUNK) deleted += (await store.replicaClaim.deleteMany({ where: { id: { in: gone.slice(i, i + CHUNK) } } })).count;
-  return deleted;
+  const claims = await store.replicaClaim.findMany({ where: { projectId }, orderBy: { seenAt: "desc" }, select: CLAIM_COLUMNS });
+  const live = liveClaims(claims, await fileRows(store, projectId));
+  return deleteIds(store, claims.filter((c) => !live.has(c.id)).slice(KEPT_NOT_LIVE).map((c) => c.id));
 }

@@ -36,6 +36,7 @@ import { requiredFreeBytes } from "./decisions.ts";
 import { readTarget } from "./replica-target.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
 import { sharedFileReplicaProblem } from "./replica-claims.ts";
+import { fileReplicaChange, replicaDirMade } from "./file-roots.ts";
 import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
 import { IsolationError, runIsolated } from "./isolation/run-isolated.ts";
 import { storedDatabase } from "./stored-subject.ts";
@@ -95,8 +96,10 @@ export async function restoreDatabase(
   } catch (err) {
     throw new RestoreRefusedError(`cannot restore ${what}: ${(err as Error).message}`);
   }
-  const shared = target.type === "file" ? await sharedFileReplicaProblem(ctx.store, project.id, replica.url) : null;
+  // The claims are judged on the directory resolved above, the one read below.
+  const shared = target.type === "file" ? await sharedFileReplicaProblem(ctx.store, project.id, replica.url, { dir: target.path }) : null;
   if (shared) throw new RestoreRefusedError(`cannot restore ${what}: ${shared}`);
+  if (target.type === "file" && !(await replicaDirMade(target.path))) throw new RestoreRefusedError(`cannot restore ${what}: no backup found (its directory does not exist)`);
   step("inspect-replica", `reading ${shown}`);
   const client = openReplicaClient(target);
   const listing = await client.list({ timeoutMs: 60_000 });
@@ -145,6 +148,8 @@ export async function restoreDatabase(
     if (err instanceof IsolationError) throw new RestoreFailedError(`cannot restore ${what}: ${err.message}`);
     throw err;
   }
+  const changed = target.type === "file" ? await fileReplicaChange(target.path) : null;
+  if (changed) throw new RestoreFailedError(`cannot restore ${what}: ${changed}`);
   if (!result.ok && result.stage === "restore") throw new RestoreFailedError(`cannot restore ${what}: ${source.nameFiles(result.message)}`);
   if (!result.ok) {
     step("check", `warning: the restored copy could not be checked: ${result.message}`);

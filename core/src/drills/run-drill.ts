@@ -28,6 +28,7 @@ import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError } from "./replica-target.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
 import { sharedFileReplicaProblem } from "./replica-claims.ts";
+import { fileReplicaChange, replicaDirMade } from "./file-roots.ts";
 import { storedDatabase, type DrilledDatabase } from "./stored-subject.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";
@@ -92,8 +93,10 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
     if (err instanceof MissingCredentialsError || err instanceof ReplicaRefusedError) return finish("failed", err.message);
     return finish("failed", `replica ${shown} cannot be used: ${(err as Error).message}`);
   }
-  const shared = target.type === "file" ? await sharedFileReplicaProblem(ctx.store, drill.projectId, replica.url) : null;
+  // The claims are judged on the directory resolved above, the one read below.
+  const shared = target.type === "file" ? await sharedFileReplicaProblem(ctx.store, drill.projectId, replica.url, { dir: target.path }) : null;
   if (shared) return finish("failed", shared);
+  if (target.type === "file" && !(await replicaDirMade(target.path))) return finish("failed", `no backup found in ${shown}: its directory does not exist`);
 
   await step("inspect-replica", `reading ${shown}`);
   const client = openReplicaClient(target);
@@ -213,6 +216,8 @@ async function restoreAndCheck(
       if (err instanceof IsolationError) return finish("failed", err.message);
       throw err;
     }
+    const changed = target.type === "file" ? await fileReplicaChange(target.path) : null;
+    if (changed) return finish("failed", changed);
     const verified = await verification;
     if (verified && !verified.ok) throw new InfrastructureError(verified.err.message);
     if (verified && "damaged" in verified.v) return finish("failed", verified.v.damaged);

@@ -26,9 +26,11 @@ export const INGEST_SQL = {
   // highTxid, highTxidAt: computed from replicas' row by store/replica-high-mark.ts.
   insertReplica: `INSERT INTO Replica (id, databaseId, type, url, generation, position, pendingSince, lastSnapshotAt, lastWalAt, storageBytes, lastError, highTxid, highTxidAt, updatedAt)
     VALUES (@id, @databaseId, @type, @url, @generation, @position, @pendingSince, @lastSnapshotAt, @lastWalAt, @storageBytes, @lastError, @highTxid, @highTxidAt, @at)`,
-  // A file replica first reported: its project's claim on the directory its path leads to (drills/replica-claim-records.ts).
-  insertClaim: `INSERT INTO ReplicaClaim (id, projectId, path, dir, firstAt, seenAt) VALUES (@id, @projectId, @path, @dir, @at, @at)
-    ON CONFLICT (projectId, path, dir) DO NOTHING`,
+  // A reported file replica's place (drills/replica-claim-records.ts): a new one with its first time, a known one
+  // seen again. Returns firstAt when written: a row whose firstAt is this heartbeat's time is new.
+  upsertClaim: `INSERT INTO ReplicaClaim (id, projectId, path, dir, firstAt, seenAt) VALUES (@id, @projectId, @path, @dir, @at, @at)
+    ON CONFLICT (projectId, path, dir) DO UPDATE SET seenAt = excluded.seenAt WHERE excluded.seenAt > ReplicaClaim.seenAt
+    RETURNING firstAt`,
   updateReplica: `UPDATE Replica SET type = @type, generation = @generation, position = @position, pendingSince = @pendingSince,
       lastSnapshotAt = @lastSnapshotAt, lastWalAt = @lastWalAt, storageBytes = @storageBytes,
       lastError = @lastError, highTxid = @highTxid, highTxidAt = @highTxidAt, updatedAt = @at

@@ -31,7 +31,7 @@ export interface HeartbeatIngestOptions {
 export interface Ingested {
   projectId: string;
   duplicate: boolean;
-  /** File replica claims this heartbeat recorded (places new to its project: drills/replica-claim-records.ts). */
+  /** File replica places new to its project this heartbeat recorded (drills/replica-claim-records.ts). */
   claimsMade: number;
 }
 
@@ -131,7 +131,8 @@ export class HeartbeatIngest implements HeartbeatIngestPart {
     }
     let claimsMade = 0;
     for (const place of (places ?? NO_PLACES).values()) {
-      claimsMade += this.stmts.insertClaim.run({ id: newId(receivedAt.getTime()), projectId, path: place.path, dir: place.dir, at: received }).changes;
+      const written = this.stmts.upsertClaim.get({ id: newId(receivedAt.getTime()), projectId, path: place.path, dir: place.dir, at: received }) as { firstAt: string } | undefined;
+      if (written?.firstAt === received) claimsMade++;
     }
     if (stored.leavesOut) this.stmts.missDatabases.run({ projectId, at, names: JSON.stringify(names) });
     return { projectId, duplicate: false, claimsMade };

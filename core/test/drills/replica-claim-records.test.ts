@@ -11,6 +11,11 @@
 // - a victim that respells its URL (a trailing slash) keeps its claim through the 30-day prune;
 // - a token rotating new URLs every heartbeat keeps at most MAX_CLAIMS_PER_PROJECT claims;
 // - the claim is in the store when the heartbeat's 2xx comes (the same transaction).
+// And a third tester's:
+// - a victim that reported a link first and then switches to the directory's own path (which a token reported
+//   in between) keeps it;
+// - a check judges the directory the drill will read, not one resolved again later (a link flipped between);
+// - a token's link loops make only its own checks slow: the victim's detail page does not resolve them.
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -144,8 +149,8 @@ describe("file replica claims kept apart from Replica rows", () => {
     const later = new Date(Date.now() + (CLAIM_RETENTION_DAYS + 1) * 86_400_000);
     await pruneReplicaClaims(core.store, new Date());
     expect(await pruneReplicaClaims(core.store, later)).toBe(0);
-    expect(await sharedFileReplicaProblem(core.store, victim.id, `file://${real}/`, later)).toBeNull();
-    expect(await sharedFileReplicaProblem(core.store, squatter.id, `file://${link}`, later)).toMatch(/claims-victim-e/);
+    expect(await sharedFileReplicaProblem(core.store, victim.id, `file://${real}/`, { now: later })).toBeNull();
+    expect(await sharedFileReplicaProblem(core.store, squatter.id, `file://${link}`, { now: later })).toMatch(/claims-victim-e/);
   });
 
   it("a token rotating new URLs every heartbeat keeps at most MAX_CLAIMS_PER_PROJECT claims", async () => {
@@ -159,5 +164,62 @@ describe("file replica claims kept apart from Replica rows", () => {
     expect(kept).toBeLessThanOrEqual(MAX_CLAIMS_PER_PROJECT);
     // Its current URLs' claims are among those kept.
     expect(await core.store.replicaClaim.count({ where: { projectId: churner.id, path: { startsWith: `${tmp.path}/churn/19/` } } })).toBe(32);
+  });
+
+  it("a victim that reported a link first keeps the directory when it switches to the path a token reported in between", async () => {
+    const vol = path.join(tmp.path, "spell-vol", "v");
+    mkdirSync(vol, { recursive: true });
+    symlinkSync(path.join(tmp.path, "spell-vol"), path.join(tmp.path, "spell-cur"));
+    const victim = await core.createProject("claims-victim-g");
+    const squatter = await core.createProject("claims-squatter-g");
+    await report(victim.agentToken, `file://${tmp.path}/spell-cur/v`, ["app"]);
+    await pause(5);
+    await report(squatter.agentToken, `file://${vol}`, ["stolen"]);
+    await report(victim.agentToken, `file://${vol}`, ["app"]);
+    expect(await sharedFileReplicaProblem(core.store, victim.id, `file://${vol}`)).toBeNull();
+    expect(await sharedFileReplicaProblem(core.store, squatter.id, `file://${vol}`)).toMatch(/claims-victim-g/);
+  });
+
+  it("judges the directory the drill resolved: a link flipped to the victim's directory is refused, whatever it leads to when checked", async () => {
+    const own = path.join(tmp.path, "flip-own");
+    const real = path.join(tmp.path, "flip-victim");
+    const link = path.join(tmp.path, "flip-link");
+    mkdirSync(own);
+    mkdirSync(real);
+    symlinkSync(own, link);
+    const victim = await core.createProject("claims-victim-h");
+    const squatter = await core.createProject("claims-squatter-h");
+    await report(victim.agentToken, `file://${real}`, ["app"]);
+    await report(squatter.agentToken, `file://${link}`, ["stolen"]);
+    expect(await sharedFileReplicaProblem(core.store, squatter.id, `file://${link}`)).toBeNull();
+    // A drill resolved the link while it led to the victim's directory; it leads back to its own when checked.
+    expect(await sharedFileReplicaProblem(core.store, squatter.id, `file://${link}`, { dir: real })).toMatch(/claims-victim-h/);
+    expect(await sharedFileReplicaProblem(core.store, victim.id, `file://${real}`)).toBeNull();
+  });
+
+  it("a token's link loops and deep paths cost the victim's detail page nothing", async () => {
+    const victim = await core.createProject("claims-victim-i");
+    const hostile = await core.createProject("claims-hostile-i");
+    const real = path.join(tmp.path, "loop-victim");
+    mkdirSync(real);
+    await report(victim.agentToken, `file://${real}`, ["app"]);
+    const timeDetail = async () => {
+      const started = performance.now();
+      expect((await core.api("GET", `/api/v1/projects/${victim.id}`)).status).toBe(200);
+      return performance.now() - started;
+    };
+    const before = Math.min(await timeDetail(), await timeDetail());
+    const loop = path.join(tmp.path, "loop-L");
+    const names = Array.from({ length: 32 }, (_, i) => `db${i}`);
+    const deep = Array.from({ length: 200 }, (_, i) => `s${i}`).join("/");
+    await report(hostile.agentToken, names.map((n, i) => (i % 2 ? `file://${loop}/${n}` : `file://${tmp.path}/loop-missing/${n}/${deep}`)), names);
+    symlinkSync(path.join(loop, ...Array.from({ length: 60 }, () => "a")), loop);
+    const started = performance.now();
+    await report(hostile.agentToken, names.map((n, i) => (i % 2 ? `file://${loop}/${n}` : `file://${tmp.path}/loop-missing/${n}/${deep}`)), names);
+    const hostileMs = performance.now() - started;
+    const after = Math.min(await timeDetail(), await timeDetail());
+    console.log(`[claims] victim detail ${before.toFixed(0)} ms before, ${after.toFixed(0)} ms after 32 looping or deep paths; the token's own heartbeat ${hostileMs.toFixed(0)} ms`);
+    expect(after).toBeLessThan(before + 500);
+    expect(hostileMs).toBeLessThan(5_000);
   });
 });

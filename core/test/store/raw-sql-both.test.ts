@@ -416,7 +416,8 @@ describe("file replica claims (drills/replica-claim-records.ts)", () => {
     await s.replica.create({ data: { id: newId(ago(3).getTime()), databaseId: "p1", type: "file", url: "FILE:///backups/p1-upper/", updatedAt: now } });
     await s.replica.create({ data: { id: "r-s3", databaseId: "p1", type: "s3", url: "s3://bucket/p1", updatedAt: now } });
     const claim = (projectId: string, path: string, dir: string, seenAt: Date, firstAt = ago(90)) => s.replicaClaim.create({ data: { id: newId(), projectId, path, dir, firstAt, seenAt } });
-    // Paths no longer reported: one unseen for 31 days (pruned), one for 29 (kept); one leading to a directory still reported (live).
+    // Paths no longer reported: one unseen for 31 days (pruned), one for 29 (kept); one that led to a directory a
+    // reported path still leads to (live: kept however old).
     await claim("p", "/backups/old", "/backups/old", ago(CLAIM_RETENTION_DAYS + 1));
     await claim("p", "/backups/recent", "/backups/recent", ago(CLAIM_RETENTION_DAYS - 1));
     await claim("p", "/backups/link", "/backups/p1", ago(CLAIM_RETENTION_DAYS + 1));
@@ -428,12 +429,12 @@ describe("file replica claims (drills/replica-claim-records.ts)", () => {
     await s.replicaClaim.createMany({ data: Array.from({ length: MAX_CLAIMS_PER_PROJECT + 20 }, (_, i) => ({ id: newId(), projectId: "q", path: `/q/${i}`, dir: `/q/${i}`, firstAt: ago(5), seenAt: new Date(ago(5).getTime() + i * 1000) })) });
   };
 
-  it("record the same unrecorded file rows at their creation, mark live claims seen, prune the same unseen ones, cap a project alike", async () => {
+  it("record the same unrecorded file rows at their creation, prune the same claims not live and unseen, cap a project alike", async () => {
     const got = await onBoth(seed, async (s) => {
       const recorded = await recordUnrecordedClaims(s, now);
       const again = await recordUnrecordedClaims(s, now);
       const pruned = await pruneReplicaClaims(s, now);
-      const capped = await capProjectClaims(s, "q", now);
+      const capped = await capProjectClaims(s, "q");
       const rows = (await s.replicaClaim.findMany({ where: { projectId: "p" }, select: { path: true, dir: true, firstAt: true, seenAt: true } })).sort((a, b) => (a.path < b.path ? -1 : 1));
       const q = (await s.replicaClaim.findMany({ where: { projectId: "q" }, select: { path: true } })).map((c) => c.path).sort();
       return { recorded, again, pruned, capped, rows, q };
@@ -447,7 +448,7 @@ describe("file replica claims (drills/replica-claim-records.ts)", () => {
       pruned: 1,
       capped: MAX_CLAIMS_PER_PROJECT + 20 - 64,
       rows: [
-        { path: "/backups/link", dir: "/backups/p1", firstAt: iso(ago(90)), seenAt: iso(now) },
+        { path: "/backups/link", dir: "/backups/p1", firstAt: iso(ago(90)), seenAt: iso(ago(CLAIM_RETENTION_DAYS + 1)) },
         { path: "/backups/p1", dir: "/backups/p1", firstAt: iso(ago(40)), seenAt: iso(now) },
         { path: "/backups/p1-upper", dir: "/backups/p1-upper", firstAt: iso(ago(3)), seenAt: iso(now) },
         { path: "/backups/recent", dir: "/backups/recent", firstAt: iso(ago(90)), seenAt: iso(ago(CLAIM_RETENTION_DAYS - 1)) },

@@ -55,7 +55,7 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
       });
       countHeartbeat();
       if (ingested.claimsMade > 0) {
-        await capProjectClaims(app.store, projectId, new Date()).catch((err: Error) => request.log.error({ err }, "capping the project's file replica claims failed"));
+        await capProjectClaims(app.store, projectId).catch((err: Error) => request.log.error({ err }, "capping the project's file replica claims failed"));
       }
       app.sweeper.evaluate(ingested.projectId);
       return reply.code(ingested.duplicate ? 200 : 201).send({ ok: true, duplicate: ingested.duplicate, heartbeatGraceSeconds: request.agent!.heartbeatGraceSeconds });

@@ -86,13 +86,13 @@ export class PostgresHeartbeatIngest implements HeartbeatIngestPart {
     const [, { rows: claimed }] = await Promise.all(
       corked(client, () => [
         refused.size > 0 ? client.query(SQL.deleteHeartbeats, [round.flatMap((item, i) => (refused.has(item) ? [heartbeats[i][0]] : []))]) : null,
-        claims.length > 0 ? client.query<{ projectId: string }>(SQL.insertClaims, columns(claims, 5)) : { rows: [] as { projectId: string }[] },
+        claims.length > 0 ? client.query<{ projectId: string; made: boolean }>(SQL.upsertClaims, columns(claims, 5)) : { rows: [] as { projectId: string; made: boolean }[] },
         ...this.writeState(client, accepted, last),
       ]),
     );
     const written = new Set(fresh);
     const made = new Map<string, number>();
-    for (const c of claimed) made.set(c.projectId, (made.get(c.projectId) ?? 0) + 1);
+    for (const c of claimed) if (c.made) made.set(c.projectId, (made.get(c.projectId) ?? 0) + 1);
     return round.map((item) => refused.get(item) ?? { projectId: item.projectId, duplicate: !written.has(item), claimsMade: written.has(item) ? (made.get(item.projectId) ?? 0) : 0 });
   }
 

@@ -46,10 +46,12 @@ export const PG_INGEST_SQL = {
       "lastSnapshotAt" = excluded."lastSnapshotAt", "lastWalAt" = excluded."lastWalAt", "storageBytes" = excluded."storageBytes",
       "lastError" = excluded."lastError", "highTxid" = excluded."highTxid", "highTxidAt" = excluded."highTxidAt", "updatedAt" = excluded."updatedAt"`,
   deleteReplicas: `DELETE FROM "Replica" WHERE id = ANY($1::text[])`,
-  // File replicas first reported: their projects' claims on the directories their paths lead to (drills/replica-claim-records.ts).
-  insertClaims: `INSERT INTO "ReplicaClaim" (id, "projectId", path, dir, "firstAt", "seenAt")
+  // Reported file replicas' places (drills/replica-claim-records.ts): new ones with their first time, known ones
+  // seen again; `made` tells a new row (only a row just inserted has its first time as its last seen).
+  upsertClaims: `INSERT INTO "ReplicaClaim" (id, "projectId", path, dir, "firstAt", "seenAt")
     SELECT v.id, v.pid, v.path, v.dir, v.at, v.at FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[]) AS v(id, pid, path, dir, at)
-    ON CONFLICT ("projectId", path, dir) DO NOTHING RETURNING "projectId"`,
+    ON CONFLICT ("projectId", path, dir) DO UPDATE SET "seenAt" = GREATEST("ReplicaClaim"."seenAt", excluded."seenAt")
+    RETURNING "projectId", "firstAt" = "seenAt" AS made`,
   // Only heartbeats measured after the database's own last report count as leaving it out. names: a JSON array of text.
   missDatabases: `UPDATE "Database" d SET "missedHeartbeats" = d."missedHeartbeats" + 1
     FROM unnest($1::text[], $2::timestamp(3)[], $3::jsonb[]) AS v(pid, at, names)
