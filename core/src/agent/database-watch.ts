@@ -24,7 +24,7 @@ import { initialOutsideWrite, outsideWriteMessage, stepOutsideWrite, type Outsid
 import { initialOutsideWriteLtx, LTX_RULES, outsideWriteLtxMessage, type TxidKey } from "./outside-write-ltx.ts";
 import { databaseReach, initialStuck, stepStuck, stuckMessage, type RestartRecord, type StuckState } from "./stuck.ts";
 import { replicaKey } from "./log-errors.ts";
-import { initialRewind, rewindMessage, stepRewind, type RewindState } from "./replica-rewind.ts";
+import { foreignMessage, initialRewind, rewindMessage, stepRewind, type RewindState } from "./replica-rewind.ts";
 import { initialProbe, probeDirectories, probeDue, stepProbe, type ProbeState } from "./replica-probe.ts";
 import { redactSecrets } from "./redact.ts";
 import { CountsAndMarker } from "./counts-and-marker.ts";
@@ -173,6 +173,7 @@ export class DatabaseWatch {
         stepRewind(state, {
           replicaTxid: points[i].stored === undefined ? undefined : (points[i].stored?.offset ?? 0),
           chainTxid: points[i].stored === undefined ? null : (this.stored[i].state?.chainTxid ?? null),
+          chainStart: points[i].stored === undefined ? null : (this.stored[i].state?.chainStart ?? null),
           databaseTxid: live?.txid ?? null,
         }),
       );
@@ -245,7 +246,7 @@ export class DatabaseWatch {
     for (const probe of this.probes) if (probe.failure) errors.push(probe.failure);
     const outside = this.line === "0.5" ? outsideWriteLtxMessage(this.outsideLtx, this.path) : outsideWriteMessage(this.outside, this.path, litestreamMetaDir(this.path));
     if (outside) errors.push(outside);
-    errors.push(...this.rewinds.flatMap((state) => rewindMessage(state) ?? []));
+    errors.push(...this.rewinds.flatMap((state) => [rewindMessage(state), foreignMessage(state)].filter((m): m is string => m !== null)));
     const known = ctx.live?.txid ?? this.txid ?? this.localTxid;
     const database = this.line === "0.5" ? (known !== null ? { index: 0, offset: known } : null) : databaseReach(this.shadow, this.file?.exists ? this.file.walBytes : null);
     this.stuck.forEach((state, i) => {

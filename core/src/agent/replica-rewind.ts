@@ -8,8 +8,18 @@
 // restore starts there, past the hole); or until the database itself goes back
 // (a restore or a new database: a new history).
 //
+// The other way round, a replica whose latest restore reaches past the database's own TXID holds another
+// history: Litestream's state was reset (or the database replaced by an older copy) over a replica that already
+// held later TXIDs. Litestream 0.5 then counts from the database's TXID again while a restore still starts
+// from the old history's files: it gives the old data, and once the new TXIDs pass the old ones, fails on pages
+// of two histories. That is an error once two storage reads in a row see it (the database's TXID below what the
+// first read found stored: a sync between reading the database and its replica shows a replica briefly
+// ahead), until a latest restore starts from another file than it did then (a new snapshot past the old
+// history, or the replica emptied).
+//
 //   stepRewind(state: RewindState, obs: RewindObservation): RewindState   pure
 //   rewindMessage(state: RewindState): string | null                      pure
+//   foreignMessage(state: RewindState): string | null                     pure: the other-history error
 //   txidLabel(txid: number): string   "0x0c": Litestream's hexadecimal, at least two digits  pure
 
 export interface RewindState {
@@ -19,6 +29,10 @@ export interface RewindState {
   databaseTxid: number | null;
   /** Set while the replica is behind what it once held: from the high mark to the lowest seen since. */
   rewound: { from: number; to: number } | null;
+  /** The chain's end at the last storage read when it was past the database's TXID, and the file it started from. */
+  ahead?: { chainTxid: number; chainStart: string | null } | null;
+  /** Set while the replica holds another history: where its restore ended and started when first seen, and the database's TXID since. */
+  foreign?: { chainTxid: number; chainStart: string | null; databaseTxid: number } | null;
 }
 
 export interface RewindObservation {
@@ -28,11 +42,32 @@ export interface RewindObservation {
   chainTxid: number | null;
   /** The database's TXID (litestream_txid); null when unknown. */
   databaseTxid: number | null;
+  /** The file a latest restore starts from (LtxState.chainStart); null when unknown or storage was not read. */
+  chainStart?: string | null;
 }
 
 export const initialRewind: RewindState = { high: null, databaseTxid: null, rewound: null };
 
 export function stepRewind(state: RewindState, obs: RewindObservation): RewindState {
+  return { ...stepBehind(state, obs), ...stepForeign(state, obs) };
+}
+
+function stepForeign(state: RewindState, obs: RewindObservation): Pick<RewindState, "ahead" | "foreign"> {
+  const kept = { ahead: state.ahead ?? null, foreign: state.foreign ?? null };
+  if (obs.replicaTxid === undefined) return kept;
+  const db = obs.databaseTxid;
+  const start = obs.chainStart ?? null;
+  let foreign = kept.foreign;
+  // A latest restore no longer starts where it did: the other history is not what it gives any more.
+  if (foreign && obs.chainTxid !== null && start !== foreign.chainStart) foreign = null;
+  const ahead = db !== null && db > 0 && obs.chainTxid !== null && obs.chainTxid > db;
+  if (!foreign && ahead && kept.ahead && db < kept.ahead.chainTxid && start === kept.ahead.chainStart) {
+    foreign = { chainTxid: kept.ahead.chainTxid, chainStart: start, databaseTxid: db };
+  } else if (foreign && db !== null && db > 0) foreign = { ...foreign, databaseTxid: db };
+  return { ahead: ahead ? { chainTxid: obs.chainTxid!, chainStart: start } : null, foreign };
+}
+
+function stepBehind(state: RewindState, obs: RewindObservation): Pick<RewindState, "high" | "databaseTxid" | "rewound"> {
   const databaseTxid = obs.databaseTxid ?? state.databaseTxid;
   if (obs.databaseTxid !== null && state.databaseTxid !== null && obs.databaseTxid < state.databaseTxid) {
     return { high: obs.replicaTxid ?? null, databaseTxid, rewound: null };
@@ -53,4 +88,15 @@ export const txidLabel = (txid: number): string => `0x${txid.toString(16).padSta
 export function rewindMessage(state: RewindState): string | null {
   if (!state.rewound) return null;
   return `the replica went back from TXID ${txidLabel(state.rewound.from)} to ${txidLabel(state.rewound.to)}: LTX files were removed from storage`;
+}
+
+export function foreignMessage(state: RewindState): string | null {
+  const f = state.foreign;
+  if (!f) return null;
+  return (
+    `the replica holds another history: a latest restore reaches TXID ${txidLabel(f.chainTxid)} but the database was at ${txidLabel(f.databaseTxid)} ` +
+    `(Litestream's state was reset, or the database replaced by an older copy, over a replica that already held later TXIDs), ` +
+    `so a restore gives that other history, not this database; stop the agent, empty the replica or give it a new path, ` +
+    `run litestream reset on the database, and start the agent again: Litestream then writes a new snapshot`
+  );
 }

@@ -166,6 +166,28 @@ export function ltxBelowReplica(input: {
   return `storage holds up to TXID ${hexTxid(input.restoredTxid)} but the agent saw the replica reach TXID ${hexTxid(seen)}${at}: ${NEWEST_LTX_MISSING} (${missing}), and a restore now would not bring back the data they held`;
 }
 
+/** Clock difference allowed between the storage's file times and the agent's report time. */
+const REPORT_CLOCK_SLACK_MS = 10_000;
+
+/**
+ * Why a latest restore gives another history than the live database's (Litestream 0.5), or null: the restore
+ * ends at `restoredTxid`, past the database's TXID `live` as the agent reported it at `liveAt`, and its newest
+ * file (`restorePoint`, storage time) was made before that report. In one history no file made before a report
+ * holds a TXID the database had not reached, so these files are another history's: Litestream's state reset over
+ * a replica that held later TXIDs, or the database replaced by an older copy (agent/replica-rewind.ts names the
+ * live error). A restore's newer files, or a point-in-time drill (`timestamp`), are no reason.
+ */
+export function ltxPastDatabase(input: { restoredTxid: number; restorePoint: Date | null; live: Position | null; liveAt: Date | null; timestamp: Date | null }): string | null {
+  const liveTxid = positionTxid(input.live);
+  if (input.timestamp || liveTxid === null || liveTxid <= 0 || input.restoredTxid <= liveTxid || !input.restorePoint || !input.liveAt) return null;
+  if (input.restorePoint.getTime() > input.liveAt.getTime() - REPORT_CLOCK_SLACK_MS) return null;
+  return (
+    `the backup reaches TXID ${hexTxid(input.restoredTxid)}, past the database's TXID ${hexTxid(liveTxid)} the agent reported at ${input.liveAt.toISOString()}, ` +
+    `with files made before that report (the newest at ${input.restorePoint.toISOString()}): the replica holds another history of this database ` +
+    `(Litestream's state reset, or the database replaced by an older copy), and a restore gives that history, not this database's data`
+  );
+}
+
 /**
  * Bytes a restore needs free. The restored file is as large as the live
  * database the agent last reported (plus its WAL, which the restore replays);

@@ -32,7 +32,9 @@ import { segmentName } from "../litestream/restore-plan.ts";
 import { resolveLitestreamBinFor } from "../litestream/binary.ts";
 import { freeSpace } from "./disk.ts";
 import { formatBytes } from "../words/bytes.ts";
-import { requiredFreeBytes } from "./decisions.ts";
+import { ltxPastDatabase, requiredFreeBytes } from "./decisions.ts";
+import { parseJson } from "../store/json.ts";
+import type { Position } from "../protocol.ts";
 import { readTarget } from "./replica-target.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
 import { sharedFileReplicaProblem } from "./replica-claims.ts";
@@ -82,7 +84,7 @@ export async function chooseDatabase(store: Store, project: Project, name: strin
 export async function restoreDatabase(
   ctx: { store: Store; config: Config },
   project: Project,
-  database: { name: string; sizeBytes: bigint; walBytes: bigint; replicas: { url: string }[] },
+  database: { name: string; sizeBytes: bigint; walBytes: bigint; position?: string | null; lastHeartbeatAt?: Date | null; replicas: { url: string }[] },
   options: { scratch: string; timestamp?: Date; force?: boolean; onStep?: (step: string, message: string) => void },
 ): Promise<RestoreOutcome> {
   const step = options.onStep ?? (() => undefined);
@@ -114,7 +116,8 @@ export async function restoreDatabase(
   } catch (err) {
     throw new RestoreFailedError(`cannot restore ${what} (${choice.layout}) without Litestream ${line}: ${(err as Error).message}`);
   }
-  const source = choice.layout === "ltx" ? await ltxSource(client, listing, choice, timestamp, what, step) : await generationsSource(target, listing.generations, timestamp, what, step);
+  const live = { position: parseJson<Position | null>(database.position ?? null, null), at: database.lastHeartbeatAt ?? null };
+  const source = choice.layout === "ltx" ? await ltxSource(client, listing, choice, timestamp, what, step, live) : await generationsSource(target, listing.generations, timestamp, what, step);
   if (source.problem) {
     if (source.noForce) throw new RestoreRefusedError(`refusing to restore ${what}: ${source.problem}; ${source.noForce}`);
     if (!options.force) throw new RestoreRefusedError(`refusing to restore ${what}: ${source.problem} (--force restores anyway; the result may lack rows)`);
@@ -206,7 +209,7 @@ async function generationsSource(target: ReplicaTarget, files: ReplicaFile[], ti
   };
 }
 
-async function ltxSource(client: ReplicaClient, listing: ReplicaListing, choice: LayoutChoice, timestamp: Date | null, what: string, step: Step): Promise<Source> {
+async function ltxSource(client: ReplicaClient, listing: ReplicaListing, choice: LayoutChoice, timestamp: Date | null, what: string, step: Step, live: { position: Position | null; at: Date | null }): Promise<Source> {
   const prepared = await prepareLtxRestore(client, listing, choice, timestamp);
   if ("failed" in prepared) throw new RestoreRefusedError(`cannot restore ${what}: ${prepared.failed}`);
   step("inspect-replica", prepared.summary);
@@ -223,5 +226,6 @@ async function ltxSource(client: ReplicaClient, listing: ReplicaListing, choice:
     step("check", verified.summary);
     restorePoint = verified.restorePoint;
   }
+  problem ??= ltxPastDatabase({ restoredTxid: prepared.txid ?? 0, restorePoint: prepared.restorePoint, live: live.position, liveAt: live.at, timestamp });
   return { generation: "", txid: prepared.txid, timestamp: prepared.timestamp, restorePoint, bytes: prepared.bytes, problem, noForce, nameFiles: prepared.nameFiles };
 }

@@ -20,7 +20,7 @@ import type { RestoreSource } from "./restore-source.ts";
 import type { LiveState } from "./live-state.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import { prepareGenerationsRestore } from "./generations-source.ts";
-import { compare, compareWithLive, compareWithPrevious, isStorageUnreachable, ltxBelowReplica, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
+import { compare, compareWithLive, compareWithPrevious, isStorageUnreachable, ltxBelowReplica, ltxPastDatabase, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
 import { freeSpace as systemFreeSpace, type FreeSpace } from "./disk.ts";
 import { formatBytes } from "../words/bytes.ts";
 import { IsolationError, runIsolated, type IsolationSettings } from "./isolation/run-isolated.ts";
@@ -133,6 +133,11 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
     if (below) {
       report.txid = prepared.txid;
       return finish("failed", below);
+    }
+    const past = ltxPastDatabase({ restoredTxid: prepared.txid ?? 0, restorePoint: prepared.restorePoint, live: live.position, liveAt: database.lastHeartbeatAt, timestamp: drill.timestamp });
+    if (past) {
+      report.txid = prepared.txid;
+      return finish("failed", past);
     }
     return restoreAndCheck(run, prepared, live);
   }

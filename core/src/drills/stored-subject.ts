@@ -18,6 +18,8 @@ export interface DrilledDatabase {
   projectId: string;
   name: string;
   position: string | null;
+  /** When the agent measured `position` (its last report); null for a stored replica. */
+  lastHeartbeatAt: Date | null;
   sizeBytes: bigint;
   walBytes: bigint;
   tableCounts: string | null;
@@ -62,6 +64,7 @@ export function storedDatabase(p: StoredProject): DrilledDatabase | null {
     projectId: p.id,
     name: storedReplicaName(p.replicaUrl!),
     position: null,
+    lastHeartbeatAt: null,
     sizeBytes: 0n,
     walBytes: 0n,
     tableCounts: null,

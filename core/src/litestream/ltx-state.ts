@@ -7,6 +7,7 @@
 //     compare with pending.ts's comparePositions unchanged); null for an empty replica.
 //     lastSnapshotAt: newest level-9 file; snapshotTxid: its highest max TXID (null: none); lastWalAt: newest file of levels 0–8; storageBytes: all files.
 //     chainTxid: where a latest restore's contiguous chain ends (planLtxRestore); null when it would fail (a hole, no start).
+//     chainStart: the file that chain starts from, "<level>/<name>@<createdAt ISO>"; null when it would fail.
 //     problems: [] or, when a latest restore would fail, its reason (as the 0.3 reader names a failing plan): a hole
 //     below the newest TXID is an error even while newer TXIDs keep arriving (the replica never "went back").
 //   readLtxReplica(target: ReplicaTarget, options?): Promise<ReplicaState>
@@ -35,6 +36,7 @@ export function summarizeLtx(files: LtxFile[], url = "the replica"): ReplicaStat
     position: files.length > 0 ? { generation: null, index: 0, offset: maxTXID, txid: maxTXID } : null,
     snapshotTxid: snapshots.length > 0 ? snapshots.reduce((acc, f) => Math.max(acc, f.maxTXID), 0) : null,
     chainTxid: planned?.ok ? planned.plan.maxTXID : null,
+    chainStart: planned?.ok && planned.plan.files[0] ? `${planned.plan.files[0].level}/${planned.plan.files[0].name}@${planned.plan.files[0].createdAt.toISOString()}` : null,
     problems: planned && !planned.ok ? [`litestream restore of ${url} would fail: ${planned.reason}`] : [],
   };
 }

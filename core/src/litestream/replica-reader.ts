@@ -38,6 +38,8 @@ export interface ReplicaState extends ReplicaSummary {
   snapshotTxid?: number | null;
   /** Litestream 0.5: the TXID a latest restore reaches over the contiguous LTX chain (ltx-plan.ts); null when no restore would succeed; absent on 0.3. */
   chainTxid?: number | null;
+  /** Litestream 0.5: the file a latest restore starts from ("<level>/<name>@<created ISO>"), which names one history's start; null when no restore would succeed; absent on 0.3. */
+  chainStart?: string | null;
   /** Problems in words, e.g. "overlapping WAL segments at index 3 of generation …: two processes replicate to this path",
    *  "litestream restore of <url> would fail: generation …, the one a restore uses, has no snapshot …". */
   problems: string[];

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { applyFinding, applyReplicaTxids, currentErrors, emptyBoard, replicaKey } from "../../src/agent/log-errors.ts";
 import { classifyLogLine, shutdownFinding } from "../../src/agent/log-lines.ts";
-import { initialRewind, rewindMessage, stepRewind, type RewindObservation } from "../../src/agent/replica-rewind.ts";
+import { foreignMessage, initialRewind, rewindMessage, stepRewind, type RewindObservation } from "../../src/agent/replica-rewind.ts";
 import { initialStuck, stepStuck, stuckMessage } from "../../src/agent/stuck.ts";
 import { COMMANDS, commandHelp } from "../../src/commands/table.ts";
 
@@ -129,6 +129,42 @@ describe("a replica going back in TXID (0.5)", () => {
     let s = stepRewind(initialRewind, obs(0, 5));
     for (const txid of [1, 2, 2, 7]) s = stepRewind(s, obs(txid, 7));
     expect(rewindMessage(s)).toBeNull();
+  });
+});
+
+describe("a replica holding another history (0.5): its latest restore past the database's TXID", () => {
+  // A new-user tester's finding: litestream reset over a replica that held a snapshot up to 0x61; Litestream
+  // counted again from 0x01 and Borela said "replicas caught up" while a restore gave the old snapshot's rows.
+  const OLD = "9/0000000000000001-0000000000000061.ltx@2026-11-30T18:00:00.000Z";
+  const obs = (databaseTxid: number | null, chainTxid: number | null, chainStart: string | null = OLD, replicaTxid: number | undefined = chainTxid ?? 0): RewindObservation => ({ replicaTxid, databaseTxid, chainTxid, chainStart });
+
+  it("is an error once two reads see the database below what the first found stored, and stays as the new TXIDs pass the old ones", () => {
+    let s = stepRewind(initialRewind, obs(0x61, 0x61));
+    s = stepRewind(s, obs(0x01, 0x61)); // the reset: the database counts from 1 again
+    expect(foreignMessage(s)).toBeNull();
+    s = stepRewind(s, obs(0x0d, 0x61));
+    expect(foreignMessage(s)).toMatch(/^the replica holds another history: a latest restore reaches TXID 0x61 but the database was at 0x0d \(Litestream's state was reset/);
+    s = stepRewind(s, obs(null, null, null, undefined)); // no storage read: kept
+    expect(foreignMessage(s)).not.toBeNull();
+    s = stepRewind(s, obs(0x70, 0x70)); // new TXIDs past the old ones: a restore still starts from the old snapshot
+    expect(foreignMessage(s)).toMatch(/reaches TXID 0x61 but the database was at 0x70/);
+  });
+
+  it("ends when a latest restore starts from another file: a new snapshot past the old history, or the replica emptied", () => {
+    const flagged = () => stepRewind(stepRewind(stepRewind(initialRewind, obs(0x61, 0x61)), obs(0x01, 0x61)), obs(0x0d, 0x61));
+    expect(foreignMessage(flagged())).not.toBeNull();
+    expect(foreignMessage(stepRewind(flagged(), obs(0x80, 0x80, "9/0000000000000001-0000000000000080.ltx@2026-11-30T19:00:00.000Z")))).toBeNull();
+    expect(foreignMessage(stepRewind(flagged(), obs(0x0e, 0x0e, "0/0000000000000001-0000000000000001.ltx@2026-11-30T19:00:00.000Z")))).toBeNull();
+  });
+
+  it("is no error for a replica read briefly ahead of its database (a sync between the two reads), an unknown TXID, or 0", () => {
+    let s = initialRewind;
+    for (let db = 10; db < 60; db += 5) s = stepRewind(s, obs(db, db + 3)); // a steady writer: ahead at every read, caught up by the next
+    expect(foreignMessage(s)).toBeNull();
+    s = stepRewind(stepRewind(initialRewind, obs(0, 0xc8)), obs(0, 0xc8)); // right after an agent restart
+    expect(foreignMessage(s)).toBeNull();
+    s = stepRewind(stepRewind(initialRewind, obs(null, 0xc8)), obs(null, 0xc8));
+    expect(foreignMessage(s)).toBeNull();
   });
 });
 

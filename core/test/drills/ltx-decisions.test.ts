@@ -3,7 +3,7 @@
 // 0.3's generationMismatch), and RPO is 0 when the restore reaches the
 // database's TXID.
 import { describe, expect, it } from "vitest";
-import { ltxBelowReplica, positionTxid, reachesLive, rpoSeconds } from "../../src/drills/decisions.ts";
+import { ltxBelowReplica, ltxPastDatabase, positionTxid, reachesLive, rpoSeconds } from "../../src/drills/decisions.ts";
 
 const tx = (txid: number) => ({ generation: null, index: 0, offset: txid, txid });
 const seenAt = new Date("2026-11-29T10:00:00Z");
@@ -41,6 +41,22 @@ describe("ltxBelowReplica", () => {
     expect(ltxBelowReplica({ restoredTxid: 3, replica: tx(0x13), seenAt, timestamp: new Date("2026-11-29T09:00:00Z") })).toBeNull();
     expect(ltxBelowReplica({ restoredTxid: 3, replica: { generation: "1111111111111111", index: 9, offset: 4152 }, seenAt, timestamp: null })).toBeNull();
     expect(ltxBelowReplica({ restoredTxid: 3, replica: null, seenAt: null, timestamp: null })).toBeNull();
+  });
+});
+
+describe("ltxPastDatabase: a restore of another history (Litestream's state reset over a replica that held later TXIDs)", () => {
+  const live = (txid: number) => ({ generation: null, index: 0, offset: txid, txid });
+  const at = (s: number) => new Date(Date.UTC(2026, 10, 30, 18, 0, s));
+  it("fails a restore past the database's TXID whose newest file was made before the report", () => {
+    const why = ltxPastDatabase({ restoredTxid: 0x61, restorePoint: at(0), live: live(0x0d), liveAt: at(40), timestamp: null });
+    expect(why).toMatch(/^the backup reaches TXID 0x0*61, past the database's TXID 0x0*d the agent reported at 2026-11-30T18:00:40\.000Z, with files made before that report .*another history/);
+  });
+  it("passes a restore whose newer files came after the report (a busy writer), one at or below the database, a point in time, or no report", () => {
+    expect(ltxPastDatabase({ restoredTxid: 0x61, restorePoint: at(35), live: live(0x5a), liveAt: at(40), timestamp: null })).toBeNull();
+    expect(ltxPastDatabase({ restoredTxid: 0x61, restorePoint: at(0), live: live(0x61), liveAt: at(40), timestamp: null })).toBeNull();
+    expect(ltxPastDatabase({ restoredTxid: 0x61, restorePoint: at(0), live: live(0x0d), liveAt: at(40), timestamp: at(1) })).toBeNull();
+    expect(ltxPastDatabase({ restoredTxid: 0x61, restorePoint: at(0), live: null, liveAt: at(40), timestamp: null })).toBeNull();
+    expect(ltxPastDatabase({ restoredTxid: 0x61, restorePoint: at(0), live: live(0), liveAt: at(40), timestamp: null })).toBeNull();
   });
 });
 
