@@ -83,11 +83,15 @@ function stepBehind(state: RewindState, obs: RewindObservation): Pick<RewindStat
   return { high: state.high, databaseTxid, rewound: healed ? null : rewound };
 }
 
+/** Starting the replica over: what ends either error when the files cannot be put back (Litestream's reset alone makes another history). */
+const START_OVER = "stop the agent, empty the replica or give it a new path, run litestream reset on the database, and start the agent again: Litestream then writes a new snapshot";
+const REPAIR = `put the files back, or start the replica over: ${START_OVER}`;
+
 export const txidLabel = (txid: number): string => `0x${txid.toString(16).padStart(2, "0")}`;
 
 export function rewindMessage(state: RewindState): string | null {
   if (!state.rewound) return null;
-  return `the replica went back from TXID ${txidLabel(state.rewound.from)} to ${txidLabel(state.rewound.to)}: LTX files were removed from storage`;
+  return `the replica went back from TXID ${txidLabel(state.rewound.from)} to ${txidLabel(state.rewound.to)}: LTX files were removed from storage; ${REPAIR}`;
 }
 
 export function foreignMessage(state: RewindState): string | null {
@@ -96,7 +100,6 @@ export function foreignMessage(state: RewindState): string | null {
   return (
     `the replica holds another history: a latest restore reaches TXID ${txidLabel(f.chainTxid)} but the database was at ${txidLabel(f.databaseTxid)} ` +
     `(Litestream's state was reset, or the database replaced by an older copy, over a replica that already held later TXIDs), ` +
-    `so a restore gives that other history, not this database; stop the agent, empty the replica or give it a new path, ` +
-    `run litestream reset on the database, and start the agent again: Litestream then writes a new snapshot`
+    `so a restore gives that other history, not this database; ${START_OVER}`
   );
 }

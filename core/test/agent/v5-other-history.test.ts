@@ -43,7 +43,7 @@ describe("agent on Litestream 0.5: its state reset over a replica that held late
 
     // Litestream's state reset (its own hint: `litestream reset`, or delete the .<db>-litestream directory), the agent started again.
     rmSync(litestreamMetaDir(file), { recursive: true, force: true });
-    await h.runAgent(run);
+    const third = await h.runAgent(run);
     addRows(file, 5, 5);
     await sleep(5000);
     console.log(`[v5-other-history] after the reset: ${listing()}`);
@@ -67,5 +67,19 @@ describe("agent on Litestream 0.5: its state reset over a replica that held late
     expect(drill.status).toBe("failed");
     expect(drill.report.error).toMatch(/^the backup reaches TXID 0x[0-9a-f]+, past the database's TXID 0x[0-9a-f]+ the agent reported at \S+Z, with files made before that report .*another history/);
     console.log(`[v5-other-history] old TXID ${oldHigh}, database at ${dbTxid}; plain restore ${total(plain)} rows, live ${total(live)}; drill: ${drill.report.error.slice(0, 80)}…`);
+
+    // The remedy the reason names: the replica started over (emptied, Litestream's state reset, the agent started).
+    await third.stop();
+    rmSync(replica, { recursive: true, force: true });
+    rmSync(litestreamMetaDir(file), { recursive: true, force: true });
+    await h.runAgent(run);
+    const fresh = await waitForStatus(h.core, p.id, "fresh", 60_000, (x) => x.databases[0].errors.length === 0 && x.databases[0].replicas[0].position?.offset === x.databases[0].position?.offset);
+    expect(fresh.statusReasons.join("\n")).not.toMatch(/another history/);
+    const passed = await runDrillNow(h.core, p.id);
+    expect(passed.status).toBe("passed");
+    const again = path.join(h.dir.path, `${name}-again.sqlite3`);
+    expect(await restore05(path.join(h.dir.path, `${name}-again`), { type: "file", path: replica }, again)).toBeNull();
+    expect(passed.report.tables).toEqual(tableCounts(again));
+    expect(tableCounts(again)).toEqual(tableCounts(file));
   }, 180_000);
 });
