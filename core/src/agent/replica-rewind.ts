@@ -31,7 +31,7 @@ export interface RewindState {
   rewound: { from: number; to: number } | null;
   /** The chain's end at the last storage read when it was past the database's TXID, and the file it started from. */
   ahead?: { chainTxid: number; chainStart: string | null } | null;
-  /** Set while the replica holds another history: where its restore ended and started when first seen, and the database's TXID since. */
+  /** Set while the replica holds another history: where its restore ended and started, and the database's TXID, when first seen. */
   foreign?: { chainTxid: number; chainStart: string | null; databaseTxid: number } | null;
 }
 
@@ -61,9 +61,10 @@ function stepForeign(state: RewindState, obs: RewindObservation): Pick<RewindSta
   // A latest restore no longer starts where it did: the other history is not what it gives any more.
   if (foreign && obs.chainTxid !== null && start !== foreign.chainStart) foreign = null;
   const ahead = db !== null && db > 0 && obs.chainTxid !== null && obs.chainTxid > db;
+  // Kept as first seen: once the new history's TXIDs pass the old ones, a restore still starts from the old files.
   if (!foreign && ahead && kept.ahead && db < kept.ahead.chainTxid && start === kept.ahead.chainStart) {
     foreign = { chainTxid: kept.ahead.chainTxid, chainStart: start, databaseTxid: db };
-  } else if (foreign && db !== null && db > 0) foreign = { ...foreign, databaseTxid: db };
+  }
   return { ahead: ahead ? { chainTxid: obs.chainTxid!, chainStart: start } : null, foreign };
 }
 
@@ -98,7 +99,7 @@ export function foreignMessage(state: RewindState): string | null {
   const f = state.foreign;
   if (!f) return null;
   return (
-    `the replica holds another history: a latest restore reaches TXID ${txidLabel(f.chainTxid)} but the database was at ${txidLabel(f.databaseTxid)} ` +
+    `the replica holds another history: a latest restore reached TXID ${txidLabel(f.chainTxid)} while the database was at ${txidLabel(f.databaseTxid)} ` +
     `(Litestream's state was reset, or the database replaced by an older copy, over a replica that already held later TXIDs), ` +
     `so a restore gives that other history, not this database; ${START_OVER}`
   );

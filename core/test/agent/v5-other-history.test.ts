@@ -49,7 +49,7 @@ describe("agent on Litestream 0.5: its state reset over a replica that held late
     console.log(`[v5-other-history] after the reset: ${listing()}`);
     const error = await waitForStatus(h.core, p.id, "error", 60_000, (x) => /another history/.test(x.statusReasons.join("\n")));
     const reason = error.statusReasons.join("\n");
-    expect(reason).toMatch(new RegExp(`the replica holds another history: a latest restore reaches TXID 0x0*${oldHigh.toString(16)} but the database was at 0x[0-9a-f]+`));
+    expect(reason).toMatch(new RegExp(`the replica holds another history: a latest restore reached TXID 0x0*${oldHigh.toString(16)} while the database was at 0x[0-9a-f]+`));
     const dbTxid = error.databases[0].position!.offset;
     expect(dbTxid).toBeLessThan(oldHigh);
 

@@ -143,11 +143,11 @@ describe("a replica holding another history (0.5): its latest restore past the d
     s = stepRewind(s, obs(0x01, 0x61)); // the reset: the database counts from 1 again
     expect(foreignMessage(s)).toBeNull();
     s = stepRewind(s, obs(0x0d, 0x61));
-    expect(foreignMessage(s)).toMatch(/^the replica holds another history: a latest restore reaches TXID 0x61 but the database was at 0x0d \(Litestream's state was reset/);
+    expect(foreignMessage(s)).toMatch(/^the replica holds another history: a latest restore reached TXID 0x61 while the database was at 0x0d \(Litestream's state was reset/);
     s = stepRewind(s, obs(null, null, null, undefined)); // no storage read: kept
     expect(foreignMessage(s)).not.toBeNull();
     s = stepRewind(s, obs(0x70, 0x70)); // new TXIDs past the old ones: a restore still starts from the old snapshot
-    expect(foreignMessage(s)).toMatch(/reaches TXID 0x61 but the database was at 0x70/);
+    expect(foreignMessage(s)).toMatch(/reached TXID 0x61 while the database was at 0x0d/); // as first seen: no "0x61 but at 0x70"
   });
 
   it("ends when a latest restore starts from another file: a new snapshot past the old history, or the replica emptied", () => {
