@@ -37,8 +37,8 @@ import { parseJson } from "../store/json.ts";
 import type { Position } from "../protocol.ts";
 import { readTarget } from "./replica-target.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
-import { sharedFileReplicaProblem } from "./replica-claims.ts";
-import { fileReplicaChange, replicaDirMade } from "./file-roots.ts";
+import { fileReplicaReadProblem } from "./file-replica-read.ts";
+import { fileReplicaChange } from "./file-roots.ts";
 import { checkWalSegments, nameFiles, planFromListing } from "./restore-check.ts";
 import { IsolationError, runIsolated } from "./isolation/run-isolated.ts";
 import { storedDatabase } from "./stored-subject.ts";
@@ -98,10 +98,8 @@ export async function restoreDatabase(
   } catch (err) {
     throw new RestoreRefusedError(`cannot restore ${what}: ${(err as Error).message}`);
   }
-  // The claims are judged on the directory resolved above, the one read below.
-  const shared = target.type === "file" ? await sharedFileReplicaProblem(ctx.store, project.id, replica.url, { dir: target.path }) : null;
-  if (shared) throw new RestoreRefusedError(`cannot restore ${what}: ${shared}`);
-  if (target.type === "file" && !(await replicaDirMade(target.path))) throw new RestoreRefusedError(`cannot restore ${what}: no backup found (its directory does not exist)`);
+  const unreadable = target.type === "file" ? await fileReplicaReadProblem(ctx.store, project.id, replica.url, target.path) : null;
+  if (unreadable) throw new RestoreRefusedError(`cannot restore ${what}: ${unreadable}`);
   step("inspect-replica", `reading ${shown}`);
   const client = openReplicaClient(target);
   const listing = await client.list({ timeoutMs: 60_000 });

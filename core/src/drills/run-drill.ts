@@ -6,7 +6,7 @@
 // below the replica TXID of the agent's latest heartbeat fails before restoring
 // (ltxBelowReplica, 0.3's live-generation rule in TXIDs). No agent: the stored replica (stored-subject.ts).
 import { parseJson } from "../store/json.ts";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
@@ -20,15 +20,15 @@ import type { RestoreSource } from "./restore-source.ts";
 import type { LiveState } from "./live-state.ts";
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import { prepareGenerationsRestore } from "./generations-source.ts";
-import { compare, compareWithLive, compareWithPrevious, isStorageUnreachable, ltxBelowReplica, ltxPastDatabase, requiredFreeBytes, rpoSeconds } from "./decisions.ts";
-import { freeSpace as systemFreeSpace, type FreeSpace } from "./disk.ts";
+import { compare, compareWithLive, compareWithPrevious, isStorageUnreachable, ltxBelowReplica, ltxPastDatabase, rpoSeconds } from "./decisions.ts";
+import { drillDisk, freeSpace as systemFreeSpace, type FreeSpace } from "./disk.ts";
 import { formatBytes } from "../words/bytes.ts";
 import { IsolationError, runIsolated, type IsolationSettings } from "./isolation/run-isolated.ts";
 import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError } from "./replica-target.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
-import { sharedFileReplicaProblem } from "./replica-claims.ts";
-import { fileReplicaChange, replicaDirMade } from "./file-roots.ts";
+import { fileReplicaReadProblem } from "./file-replica-read.ts";
+import { fileReplicaChange } from "./file-roots.ts";
 import { storedDatabase, type DrilledDatabase } from "./stored-subject.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";
@@ -93,10 +93,8 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
     if (err instanceof MissingCredentialsError || err instanceof ReplicaRefusedError) return finish("failed", err.message);
     return finish("failed", `replica ${shown} cannot be used: ${(err as Error).message}`);
   }
-  // The claims are judged on the directory resolved above, the one read below.
-  const shared = target.type === "file" ? await sharedFileReplicaProblem(ctx.store, drill.projectId, replica.url, { dir: target.path }) : null;
-  if (shared) return finish("failed", shared);
-  if (target.type === "file" && !(await replicaDirMade(target.path))) return finish("failed", `no backup found in ${shown}: its directory does not exist`);
+  const unreadable = target.type === "file" ? await fileReplicaReadProblem(ctx.store, drill.projectId, replica.url, target.path) : null;
+  if (unreadable) return finish("failed", unreadable);
 
   await step("inspect-replica", `reading ${shown}`);
   const client = openReplicaClient(target);
@@ -129,15 +127,13 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
       throw new InfrastructureError((err as Error).message);
     }
     if ("failed" in prepared) return finish("failed", prepared.failed);
-    const below = ltxBelowReplica({ restoredTxid: prepared.txid ?? 0, replica: live.replica?.position ?? null, seenAt: live.replica?.seenAt ?? null, high: live.replicaHigh, timestamp: drill.timestamp });
-    if (below) {
+    const restoredTxid = prepared.txid ?? 0;
+    const short =
+      ltxBelowReplica({ restoredTxid, replica: live.replica?.position ?? null, seenAt: live.replica?.seenAt ?? null, high: live.replicaHigh, timestamp: drill.timestamp }) ??
+      ltxPastDatabase({ restoredTxid, restorePoint: prepared.restorePoint, live: live.position, liveAt: database.lastHeartbeatAt, timestamp: drill.timestamp });
+    if (short) {
       report.txid = prepared.txid;
-      return finish("failed", below);
-    }
-    const past = ltxPastDatabase({ restoredTxid: prepared.txid ?? 0, restorePoint: prepared.restorePoint, live: live.position, liveAt: database.lastHeartbeatAt, timestamp: drill.timestamp });
-    if (past) {
-      report.txid = prepared.txid;
-      return finish("failed", past);
+      return finish("failed", short);
     }
     return restoreAndCheck(run, prepared, live);
   }
@@ -180,17 +176,11 @@ async function restoreAndCheck(
     (err: Error) => ({ ok: false as const, err }),
   );
   let restorePoint = source.restorePoint;
-  await mkdir(ctx.config.drillDir, { recursive: true, mode: 0o700 });
-  const free = await (ctx.freeSpace ?? systemFreeSpace)(ctx.config.drillDir);
   const liveBytes = database.sizeBytes > 0n ? Number(database.sizeBytes + database.walBytes) : null;
-  const needed = requiredFreeBytes(source.bytes, liveBytes);
-  if (free < needed) {
-    return finish(
-      "failed",
-      `not enough free disk in ${ctx.config.drillDir}: ${formatBytes(free)} free, ${formatBytes(needed)} needed to restore ${formatBytes(source.bytes)} of backup`,
-    );
-  }
-  await step("disk", `${formatBytes(free)} free in ${ctx.config.drillDir}, ${formatBytes(needed)} needed`);
+  const disk = await drillDisk(ctx.config.drillDir, source.bytes, liveBytes, ctx.freeSpace ?? systemFreeSpace);
+  if (disk.refusal) return finish("failed", disk.refusal);
+  await step("disk", disk.words);
+  const free = disk.free;
 
   const dir = await mkdtemp(path.join(ctx.config.drillDir, `drill-${drillId}-`));
   try {
