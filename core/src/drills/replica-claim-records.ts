@@ -9,16 +9,19 @@
 //
 //   fileReplicaPath(url): string | null                    pure: the absolute directory a file replica URL names, normalised; null otherwise
 //   fileReplicaPlaces(hb): Promise<ReplicaPlaces>          the places of a heartbeat's file replicas, by URL (symlinks resolved now)
-//   claimTimes(store, dir, claimants, now): Promise<ClaimTimes>
-//     each claimant's first claim of its path and of `dir`; a claimant with none on `dir` is recorded as of `now`
+//   otherPlaceTimes(store, projectId, path, dir): Promise<Map<projectId, PlaceTimes>>
+//     every other project's earliest claims of `dir` and of `path` (two grouped reads)
+//   ownPlaceTimes(store, projectId, path, dir, now): Promise<PlaceTimes>
+//     this project's; with none of `dir`, recorded as of `now`
 //   recordUnrecordedClaims(store, now): Promise<number>    at start: file Replica rows whose project has no claim of
 //     their path (rows made before claims were recorded), recorded as of the row's creation (store/ids.ts newId)
 //   pruneReplicaClaims(store, now): Promise<number>        deletes the claims not live and unseen for CLAIM_RETENTION_DAYS
 //   capProjectClaims(store, projectId): Promise<number>    past MAX_CLAIMS_PER_PROJECT, deletes the project's oldest claims not live
 //
-// A claim is live while its project reports a URL of its path, or one whose path led to its directory when
-// last seen: a path's older places stay (they date its first claim), and so do other paths' claims of a
-// directory a path of the project still leads to.
+// A claim is live while it dates what its project still reports (liveClaims): a reported path's first claim and
+// its last place, and the first claim of the directory that place is. The others are pruned CLAIM_RETENTION_DAYS
+// after they were last seen, and still count as claims until then (a project that stopped reporting a replica,
+// or retired its database, keeps its place that long).
 import path from "node:path";
 import type { Store } from "../store/db.ts";
 import type { HeartbeatPayload } from "../protocol.ts";
@@ -86,45 +89,41 @@ async function recordClaim(store: Store, projectId: string, claimPath: string, d
   }
 }
 
-/** First claim times (ms, core clock) of the claimants of one directory. */
-export interface ClaimTimes {
-  /** When `projectId` first claimed the path `claimPath` (wherever it led), or null. */
-  ofPath(projectId: string, claimPath: string): number | null;
-  /** When `projectId` first claimed the directory (through any path), or null. */
-  ofDir(projectId: string): number | null;
+/** A project's earliest claims (ms, core clock) of one directory and of one path; null: none. */
+export interface PlaceTimes {
+  dirAt: number | null;
+  pathAt: number | null;
+}
+
+const minOf = (row: { _min: { firstAt: Date | null } }) => row._min.firstAt?.getTime() ?? null;
+
+/**
+ * Every other project's earliest claims of the directory `dir` and of the path `claimPath`, by project id (only
+ * projects with one or the other): two grouped reads, one row per project however many claims a project made.
+ */
+export async function otherPlaceTimes(store: Store, projectId: string, claimPath: string, dir: string): Promise<Map<string, PlaceTimes>> {
+  const [byDir, byPath] = await Promise.all([
+    store.replicaClaim.groupBy({ by: ["projectId"], where: { dir, projectId: { not: projectId } }, _min: { firstAt: true } }),
+    store.replicaClaim.groupBy({ by: ["projectId"], where: { path: claimPath, projectId: { not: projectId } }, _min: { firstAt: true } }),
+  ]);
+  const out = new Map<string, PlaceTimes>();
+  for (const r of byDir) out.set(r.projectId, { dirAt: minOf(r), pathAt: null });
+  for (const r of byPath) out.set(r.projectId, { dirAt: out.get(r.projectId)?.dirAt ?? null, pathAt: minOf(r) });
+  return out;
 }
 
 /**
- * `claimants`: the projects (with the normalised path each reports) whose file replica leads to the directory
- * `dir` now. A claimant with no claim on `dir` (its path led elsewhere when last recorded) is recorded as of `now`,
- * so it ranks after every claim seen before.
+ * This project's earliest claims of the directory `dir` and of its path `claimPath`. With none of `dir` (its path
+ * led elsewhere at its last heartbeat), its claim of `dir` is recorded as of `now`: it ranks after every claim seen before.
  */
-export async function claimTimes(store: Store, dir: string, claimants: { projectId: string; path: string }[], now: Date): Promise<ClaimTimes> {
-  const projects = [...new Set(claimants.map((c) => c.projectId))];
-  const paths = [...new Set(claimants.map((c) => c.path))];
-  const byPath = new Map<string, number>();
-  const byDir = new Map<string, number>();
-  const keep = (map: Map<string, number>, key: string, t: number) => map.set(key, Math.min(map.get(key) ?? Infinity, t));
-  if (projects.length > 0) {
-    const rows = await store.replicaClaim.findMany({
-      where: { projectId: { in: projects }, OR: [{ dir }, { path: { in: paths } }] },
-      select: { projectId: true, path: true, dir: true, firstAt: true },
-    });
-    for (const r of rows) {
-      if (r.dir === dir) keep(byDir, r.projectId, r.firstAt.getTime());
-      keep(byPath, `${r.projectId}\u0000${r.path}`, r.firstAt.getTime());
-    }
-  }
-  for (const c of claimants) {
-    if (byDir.has(c.projectId)) continue;
-    const t = (await recordClaim(store, c.projectId, c.path, dir, now, now)).getTime();
-    keep(byDir, c.projectId, t);
-    keep(byPath, `${c.projectId}\u0000${c.path}`, t);
-  }
-  return {
-    ofPath: (projectId, claimPath) => byPath.get(`${projectId}\u0000${claimPath}`) ?? null,
-    ofDir: (projectId) => byDir.get(projectId) ?? null,
-  };
+export async function ownPlaceTimes(store: Store, projectId: string, claimPath: string, dir: string, now: Date): Promise<PlaceTimes> {
+  const [byDir, byPath] = await Promise.all([
+    store.replicaClaim.aggregate({ where: { projectId, dir }, _min: { firstAt: true } }),
+    store.replicaClaim.aggregate({ where: { projectId, path: claimPath }, _min: { firstAt: true } }),
+  ]);
+  const dirAt = minOf(byDir) ?? (await recordClaim(store, projectId, claimPath, dir, now, now)).getTime();
+  const pathAt = minOf(byPath);
+  return { dirAt, pathAt: pathAt === null ? dirAt : Math.min(pathAt, dirAt) };
 }
 
 const FILE_ROWS_SQL = `SELECT r."id", r."url", d."projectId" FROM "Replica" r JOIN "Database" d ON d."id" = r."databaseId"
@@ -153,9 +152,14 @@ export async function recordUnrecordedClaims(store: Store, now: Date): Promise<n
   return made;
 }
 
-type Claim = { id: string; projectId: string; path: string; dir: string; seenAt: Date };
+type Claim = { id: string; projectId: string; path: string; dir: string; firstAt: Date; seenAt: Date };
 
-/** Of `claims`, the ids of the live ones (above), given the file Replica rows of their projects. */
+/**
+ * Of `claims`, the ids of the live ones, given the file Replica rows of their projects: for each path a project
+ * reports, its earliest claim (the path's first claim) and its claim seen last (where it leads); for each
+ * directory those lead to, the project's earliest claim of it. At most three per reported path, however many
+ * other paths once led there.
+ */
 function liveClaims(claims: Claim[], rows: FileRow[]): Set<string> {
   const key = (projectId: string, p: string) => `${projectId}\u0000${p}`;
   const reported = new Set<string>();
@@ -163,18 +167,25 @@ function liveClaims(claims: Claim[], rows: FileRow[]): Set<string> {
     const p = fileReplicaPath(r.url);
     if (p !== null) reported.add(key(r.projectId, p));
   }
-  const latest = new Map<string, Claim>();
+  const first = new Map<string, Claim>();
+  const last = new Map<string, Claim>();
   for (const c of claims) {
-    if (!reported.has(key(c.projectId, c.path))) continue;
-    const known = latest.get(key(c.projectId, c.path));
-    if (!known || c.seenAt > known.seenAt) latest.set(key(c.projectId, c.path), c);
+    const k = key(c.projectId, c.path);
+    if (!reported.has(k)) continue;
+    if (!first.has(k) || c.firstAt < first.get(k)!.firstAt) first.set(k, c);
+    if (!last.has(k) || c.seenAt > last.get(k)!.seenAt) last.set(k, c);
   }
-  const ledTo = new Set([...latest.values()].map((c) => key(c.projectId, c.dir)));
-  return new Set(claims.filter((c) => reported.has(key(c.projectId, c.path)) || ledTo.has(key(c.projectId, c.dir))).map((c) => c.id));
+  const ledTo = new Set([...last.values()].map((c) => key(c.projectId, c.dir)));
+  const firstOfDir = new Map<string, Claim>();
+  for (const c of claims) {
+    const k = key(c.projectId, c.dir);
+    if (ledTo.has(k) && (!firstOfDir.has(k) || c.firstAt < firstOfDir.get(k)!.firstAt)) firstOfDir.set(k, c);
+  }
+  return new Set([...first.values(), ...last.values(), ...firstOfDir.values()].map((c) => c.id));
 }
 
 const CHUNK = 500;
-const CLAIM_COLUMNS = { id: true, projectId: true, path: true, dir: true, seenAt: true } as const;
+const CLAIM_COLUMNS = { id: true, projectId: true, path: true, dir: true, firstAt: true, seenAt: true } as const;
 
 async function deleteIds(store: Store, ids: string[]): Promise<number> {
   let deleted = 0;

@@ -16,6 +16,11 @@
 //   in between) keeps it;
 // - a check judges the directory the drill will read, not one resolved again later (a link flipped between);
 // - a token's link loops make only its own checks slow: the victim's detail page does not resolve them.
+// And a fourth tester's:
+// - a victim that stopped reporting its replica (replicas [] or its database retired) keeps its place: a later
+//   link into its directory is refused (it had drilled the victim's rows);
+// - a token reporting hundreds of paths that all lead to the victim's directory: the victim's detail page kept
+//   working (it had turned 500 past ~500 claims: one bound parameter per claim) and the token's claims stay capped.
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -221,5 +226,60 @@ describe("file replica claims kept apart from Replica rows", () => {
     console.log(`[claims] victim detail ${before.toFixed(0)} ms before, ${after.toFixed(0)} ms after 32 looping or deep paths; the token's own heartbeat ${hostileMs.toFixed(0)} ms`);
     expect(after).toBeLessThan(before + 500);
     expect(hostileMs).toBeLessThan(5_000);
+  });
+
+  it("a victim that stopped reporting its replica, or retired its database, keeps its place before a later link", async () => {
+    for (const how of ["no replicas", "retired"] as const) {
+      const real = path.join(tmp.path, `quiet-${how.replace(" ", "-")}`);
+      const link = path.join(tmp.path, `quiet-link-${how.replace(" ", "-")}`);
+      mkdirSync(real);
+      const victim = await core.createProject(`claims-victim-j-${how.replace(" ", "-")}`);
+      const squatter = await core.createProject(`claims-squatter-j-${how.replace(" ", "-")}`);
+      await report(victim.agentToken, `file://${real}`, ["app"]);
+      if (how === "retired") {
+        const db = await core.store.database.findFirstOrThrow({ where: { projectId: victim.id } });
+        expect((await core.api("DELETE", `/api/v1/projects/${victim.id}/databases/${db.id}`)).status).toBe(200);
+      } else {
+        const hb = heartbeat({ sequence: ++sequence }) as any;
+        hb.databases[0] = { ...hb.databases[0], name: "app", replicas: [] };
+        expect((await core.api("POST", "/api/v1/heartbeats", { token: victim.agentToken, body: hb })).status).toBe(201);
+      }
+      expect(await core.store.replica.count({ where: { database: { projectId: victim.id } } })).toBe(0);
+      symlinkSync(real, link);
+      await pause(5);
+      await report(squatter.agentToken, `file://${link}`, ["stolen"]);
+      expect(await sharedFileReplicaProblem(core.store, squatter.id, `file://${link}`), how).toMatch(new RegExp(victim.name));
+    }
+  });
+
+  it("hundreds of a token's paths leading to the victim's directory leave the victim's page working and the token's claims capped", async () => {
+    const real = path.join(tmp.path, "many-victim");
+    mkdirSync(real);
+    const victim = await core.createProject("claims-victim-k");
+    const hostile = await core.createProject("claims-hostile-k");
+    await report(victim.agentToken, `file://${real}`, ["app"]);
+    const hb = path.join(tmp.path, "many-hb");
+    mkdirSync(hb);
+    for (let i = 0; i < 16; i++) symlinkSync(tmp.path, path.join(hb, `u${i}`));
+    const names = Array.from({ length: 32 }, (_, i) => `db${i}`);
+    for (let round = 0; round < 4; round++) {
+      for (let part = 0; part < 8; part++) {
+        const urls = names.map((_, d) => {
+          const n = part * 32 + d;
+          return `file://${hb}/u${round}/many-hb/u${n % 16}/many-hb/u${Math.floor(n / 16)}/many-victim`;
+        });
+        await report(hostile.agentToken, urls, names);
+      }
+    }
+    const claims = await core.store.replicaClaim.count({ where: { projectId: hostile.id } });
+    expect(claims).toBeLessThanOrEqual(MAX_CLAIMS_PER_PROJECT);
+    const started = performance.now();
+    const detail = await core.api("GET", `/api/v1/projects/${victim.id}`);
+    const ms = performance.now() - started;
+    expect(detail.status).toBe(200);
+    expect(detail.body.databases[0].drillProblem).toBeNull();
+    expect(await sharedFileReplicaProblem(core.store, hostile.id, `file://${hb}/u0/many-hb/u0/many-hb/u0/many-victim`)).toMatch(/claims-victim-k/);
+    console.log(`[claims] a token's 1,024 paths to the victim's directory: ${claims} of its claims kept; the victim's detail page ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThan(2_000);
   });
 });

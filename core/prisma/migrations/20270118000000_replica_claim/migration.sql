@@ -15,4 +15,6 @@ CREATE TABLE "ReplicaClaim" (
 
 CREATE INDEX "ReplicaClaim_dir_idx" ON "ReplicaClaim"("dir");
 
+CREATE INDEX "ReplicaClaim_path_idx" ON "ReplicaClaim"("path");
+
 CREATE UNIQUE INDEX "ReplicaClaim_projectId_path_dir_key" ON "ReplicaClaim"("projectId", "path", "dir");

@@ -13,6 +13,8 @@ CREATE TABLE "ReplicaClaim" (
 
 CREATE INDEX "ReplicaClaim_dir_idx" ON "ReplicaClaim"("dir");
 
+CREATE INDEX "ReplicaClaim_path_idx" ON "ReplicaClaim"("path");
+
 CREATE UNIQUE INDEX "ReplicaClaim_projectId_path_dir_key" ON "ReplicaClaim"("projectId", "path", "dir");
 
 ALTER TABLE "ReplicaClaim" ADD CONSTRAINT "ReplicaClaim_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
