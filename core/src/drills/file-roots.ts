@@ -53,6 +53,11 @@ const MAX_LINK_HOPS = 40;
  * resolves it. A real replica directory takes a handful.
  */
 export const MAX_RESOLVE_CALLS = 64;
+/** File system calls left for several resolutions together (one heartbeat's paths); each resolution also stops at MAX_RESOLVE_CALLS. */
+export interface ResolveBudget {
+  calls: number;
+}
+
 /** Longer paths cannot be opened (Linux's PATH_MAX). */
 const MAX_PATH_BYTES = 4096;
 
@@ -61,12 +66,13 @@ const MAX_PATH_BYTES = 4096;
  * resolved and the missing segments appended (a dangling link among them followed), so a directory to be made
  * under a link leading elsewhere is judged where it would really be. Null for a path holding a control
  * character (the file system refuses a NUL), and for one that does not resolve within MAX_RESOLVE_CALLS calls
- * or MAX_PATH_BYTES (a link loop, a path of hundreds of missing segments).
+ * or MAX_PATH_BYTES (a link loop, a path of hundreds of missing segments), or within `budget` (shared by the
+ * resolutions of one heartbeat).
  */
-export async function realReplicaPath(dir: string): Promise<string | null> {
+export async function realReplicaPath(dir: string, budget: ResolveBudget = { calls: MAX_RESOLVE_CALLS }): Promise<string | null> {
   if (CONTROL.test(dir)) return null;
   let calls = 0;
-  const call = async <T>(f: () => Promise<T>): Promise<T | undefined> => (++calls > MAX_RESOLVE_CALLS ? undefined : f());
+  const call = async <T>(f: () => Promise<T>): Promise<T | undefined> => (++calls > MAX_RESOLVE_CALLS || budget.calls-- <= 0 ? undefined : f());
   let p = path.resolve(dir);
   for (let hop = 0; hop < MAX_LINK_HOPS; hop++) {
     if (Buffer.byteLength(p) > MAX_PATH_BYTES) return null;

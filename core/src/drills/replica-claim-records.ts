@@ -13,6 +13,7 @@
 //     every other project's earliest claims of `dir` and of `path` (two grouped reads)
 //   ownPlaceTimes(store, projectId, path, dir, now): Promise<PlaceTimes>
 //     this project's; with none of `dir`, recorded as of `now`
+//   recordStoredClaim(store, projectId, url, now): Promise<void>   an operator's stored replica's claim
 //   recordUnrecordedClaims(store, now): Promise<number>    at start: file Replica rows whose project has no claim of
 //     their path (rows made before claims were recorded), recorded as of the row's creation (store/ids.ts newId)
 //   pruneReplicaClaims(store, now): Promise<number>        deletes the claims not live and unseen for CLAIM_RETENTION_DAYS
@@ -29,7 +30,7 @@ import type { ReplicaPlaces } from "../store/fast-path-types.ts";
 import { newId } from "../store/ids.ts";
 import { dialectOf } from "../store/dialect.ts";
 import { parseReplicaUrl } from "../litestream/replica-url.ts";
-import { realReplicaPath } from "./file-roots.ts";
+import { realReplicaPath, type ResolveBudget } from "./file-roots.ts";
 import { reportedAtFromId } from "./replica-precedence.ts";
 
 /** Days a claim is kept after it was last live. */
@@ -55,17 +56,25 @@ export function fileReplicaPath(url: string): string | null {
  * Where `dir` (absolute) leads now, symlinks resolved; `dir` itself when it does not resolve (a link loop, too
  * deep a path not made yet, any error: one project's report must never make another's check throw).
  */
-export async function placeOf(dir: string): Promise<string> {
-  return (await realReplicaPath(dir).catch(() => null)) ?? dir;
+export async function placeOf(dir: string, budget?: ResolveBudget): Promise<string> {
+  return (await realReplicaPath(dir, budget).catch(() => null)) ?? dir;
 }
+
+/**
+ * File system calls one heartbeat's places may take together: a few per replica of an honest agent, so a token
+ * naming 256 paths of deep missing segments or link loops costs the core milliseconds, not a second. Places past
+ * it are recorded as written: a token's own path, which its own drills resolve again.
+ */
+export const HEARTBEAT_RESOLVE_CALLS = 256;
 
 export async function fileReplicaPlaces(hb: HeartbeatPayload): Promise<ReplicaPlaces> {
   const out = new Map<string, { path: string; dir: string }>();
+  const budget = { calls: HEARTBEAT_RESOLVE_CALLS };
   for (const d of hb.databases) {
     for (const r of d.replicas) {
       if (out.has(r.url)) continue;
       const p = fileReplicaPath(r.url);
-      if (p !== null) out.set(r.url, { path: p, dir: await placeOf(p) });
+      if (p !== null) out.set(r.url, { path: p, dir: await placeOf(p, budget) });
     }
   }
   return out;
@@ -114,25 +123,35 @@ export async function otherPlaceTimes(store: Store, projectId: string, claimPath
 
 /**
  * This project's earliest claims of the directory `dir` and of its path `claimPath`. With none of `dir` (its path
- * led elsewhere at its last heartbeat), its claim of `dir` is recorded as of `now`: it ranks after every claim seen before.
+ * led elsewhere at its last heartbeat), its claim of `dir` is recorded as of `now` (it ranks after every claim seen
+ * before), or with `now` null left unknown.
  */
-export async function ownPlaceTimes(store: Store, projectId: string, claimPath: string, dir: string, now: Date): Promise<PlaceTimes> {
+export async function ownPlaceTimes(store: Store, projectId: string, claimPath: string, dir: string, now: Date | null): Promise<PlaceTimes> {
   const [byDir, byPath] = await Promise.all([
     store.replicaClaim.aggregate({ where: { projectId, dir }, _min: { firstAt: true } }),
     store.replicaClaim.aggregate({ where: { projectId, path: claimPath }, _min: { firstAt: true } }),
   ]);
-  const dirAt = minOf(byDir) ?? (await recordClaim(store, projectId, claimPath, dir, now, now)).getTime();
+  const dirAt = minOf(byDir) ?? (now ? (await recordClaim(store, projectId, claimPath, dir, now, now)).getTime() : null);
   const pathAt = minOf(byPath);
-  return { dirAt, pathAt: pathAt === null ? dirAt : Math.min(pathAt, dirAt) };
+  return { dirAt, pathAt: pathAt === null || dirAt === null ? (pathAt ?? dirAt) : Math.min(pathAt, dirAt) };
 }
 
-const FILE_ROWS_SQL = `SELECT r."id", r."url", d."projectId" FROM "Replica" r JOIN "Database" d ON d."id" = r."databaseId"
-  WHERE lower(substr(r."url", 1, 5)) = 'file:'`;
+// The file replicas projects claim now: their agents' Replica rows and the replicas operators stored on them.
+/** An operator storing the file replica `url` on a project (PATCH replicaUrl): its claim of the place, as of `now` unless recorded before. */
+export async function recordStoredClaim(store: Store, projectId: string, url: string, now: Date): Promise<void> {
+  const p = fileReplicaPath(url);
+  if (p !== null) await recordClaim(store, projectId, p, await placeOf(p), now, now);
+}
+
+const FILE_ROWS_SQL = `SELECT "id", "url", "projectId" FROM (
+    SELECT r."id" AS "id", r."url" AS "url", d."projectId" AS "projectId" FROM "Replica" r JOIN "Database" d ON d."id" = r."databaseId"
+    UNION ALL SELECT p."id" AS "id", p."replicaUrl" AS "url", p."id" AS "projectId" FROM "Project" p WHERE p."replicaUrl" IS NOT NULL
+  ) f WHERE lower(substr(f."url", 1, 5)) = 'file:'`;
 
 type FileRow = { id: string; url: string; projectId: string };
 
 async function fileRows(store: Store, projectId: string | null): Promise<FileRow[]> {
-  const sql = projectId === null ? FILE_ROWS_SQL : `${FILE_ROWS_SQL} AND d."projectId" = ${dialectOf(store) === "sqlite" ? "?" : "$1"}`;
+  const sql = projectId === null ? FILE_ROWS_SQL : `${FILE_ROWS_SQL} AND f."projectId" = ${dialectOf(store) === "sqlite" ? "?" : "$1"}`;
   return projectId === null ? store.$queryRawUnsafe<FileRow[]>(sql) : store.$queryRawUnsafe<FileRow[]>(sql, projectId);
 }
 

@@ -7,9 +7,11 @@
 // Replicas operators stored for agentless watching (Project.replicaUrl) are resolved when checked; S3 replicas
 // are compared by endpoint, bucket and prefix.
 //
-//   replicaClaimants(store, projectId, url): Promise<Claimant[]>
-//     the other projects claiming `url`'s file directory or an S3 prefix overlapping its ([] for a URL that does not parse);
-//     PATCH {"replicaUrl"} refuses a URL another project claims (server/stored-replica.ts)
+//   earlierClaimants(store, projectId, url): Promise<Claimant[]>
+//     the other projects whose claim of `url`'s file directory came before this project's own (every one when this
+//     project never claimed it; every stored one), or whose S3 prefix overlaps its ([] for a URL that does not
+//     parse); PATCH {"replicaUrl"} refuses a URL another project claimed first (server/stored-replica.ts), and
+//     accepts the project's own URL saved again
 //   sharedFileReplicaProblem(store, projectId, url, options?): Promise<string | null>
 //     null when `url` is not a file replica, no other project claims its directory, or this project claimed it
 //     first; otherwise the admin-facing refusal naming the projects that claimed it first (or every claimant when
@@ -65,15 +67,17 @@ async function s3Claims(store: Store, projectId: string, target: ReplicaTarget):
 
 /** The other projects claiming the file replica `dirs`: by claim records, and by stored replicas resolved now. */
 async function fileClaims(store: Store, projectId: string, dirs: ReplicaDirs): Promise<FileClaim[]> {
-  const recorded = await otherPlaceTimes(store, projectId, dirs.written, dirs.real);
-  const names = recorded.size ? await projectNames(store, [...recorded.keys()]) : new Map<string, string>();
-  const claims: FileClaim[] = [...recorded].map(([id, times]) => ({ projectId: id, project: names.get(id) ?? id, stored: false, times }));
+  const stored: FileClaim[] = [];
   for (const o of await storedClaims(store, projectId)) {
     const t = parsed(o.url);
     const theirs = t && (await fileDirs(t));
-    if (theirs && dirsOverlap(dirs, theirs)) claims.push({ projectId: o.projectId, project: o.project, stored: true, times: null });
+    if (theirs && dirsOverlap(dirs, theirs)) stored.push({ projectId: o.projectId, project: o.project, stored: true, times: null });
   }
-  return claims;
+  // A project's stored replica is its claim (it is recorded too: the record alone would name it twice).
+  const recorded = await otherPlaceTimes(store, projectId, dirs.written, dirs.real);
+  for (const s of stored) recorded.delete(s.projectId);
+  const names = recorded.size ? await projectNames(store, [...recorded.keys()]) : new Map<string, string>();
+  return [...[...recorded].map(([id, times]) => ({ projectId: id, project: names.get(id) ?? id, stored: false, times })), ...stored];
 }
 
 async function projectNames(store: Store, ids: string[]): Promise<Map<string, string>> {
@@ -84,13 +88,24 @@ async function projectNames(store: Store, ids: string[]): Promise<Map<string, st
   return out;
 }
 
-export async function replicaClaimants(store: Store, projectId: string, url: string): Promise<Claimant[]> {
+export async function earlierClaimants(store: Store, projectId: string, url: string): Promise<Claimant[]> {
   const target = parsed(url);
   if (!target) return [];
   if (target.type === "s3") return distinctClaimants(await s3Claims(store, projectId, target));
   const dirs = await fileDirs(target);
-  return dirs ? distinctClaimants(await fileClaims(store, projectId, dirs)) : [];
+  if (!dirs) return [];
+  const others = await fileClaims(store, projectId, dirs);
+  if (!others.length) return [];
+  const mine = await ownPlaceTimes(store, projectId, dirs.written, dirs.real, null);
+  const mineAt = earliest(mine.pathAt, mine.dirAt);
+  const theirAt = (o: FileClaim) => (!o.times ? null : o.times.pathAt !== null && mine.pathAt !== null ? earliest(o.times.pathAt, o.times.dirAt) : o.times.dirAt);
+  return distinctClaimants(others.filter((o) => o.stored || mineAt === null || (theirAt(o) ?? Infinity) <= mineAt));
 }
+
+const earliest = (...ts: (number | null)[]) => {
+  const known = ts.filter((t): t is number => t !== null);
+  return known.length ? Math.min(...known) : null;
+};
 
 /**
  * This project's claim dated against each other claim: a stored claim outranks reports (no time needed). Two
@@ -100,10 +115,6 @@ export async function replicaClaimants(store: Store, projectId: string, url: str
  * leading to it, so a path later turned into a symlink into another project's directory ranks from then.
  */
 function datedPairs(mine: { claim: Claimant; times: PlaceTimes | null }, others: FileClaim[]): { mine: DatedClaim; other: DatedClaim }[] {
-  const earliest = (...ts: (number | null)[]) => {
-    const known = ts.filter((t): t is number => t !== null);
-    return known.length ? Math.min(...known) : null;
-  };
   return others.map((o) => {
     const same = o.times?.pathAt != null && mine.times?.pathAt != null;
     const firstAt = (stored: boolean, t: PlaceTimes | null) => (stored || !t ? null : same ? earliest(t.pathAt, t.dirAt) : t.dirAt);
@@ -133,7 +144,7 @@ export async function sharedFileReplicaProblem(store: Store, projectId: string, 
   const others = await fileClaims(store, projectId, dirs);
   if (!others.length) return null;
   const own = await ownClaim(store, projectId, url);
-  const times = own && !own.stored ? await ownPlaceTimes(store, projectId, dirs.written, dirs.real, options.now ?? new Date()) : null;
+  const times = own ? await ownPlaceTimes(store, projectId, dirs.written, dirs.real, options.now ?? new Date()) : null;
   const verdict = pairPrecedence(datedPairs({ claim: own ?? { project: "", stored: false }, times }, others));
   if (verdict.kind === "owner") return null;
   const shown = redactReplicaUrl(url);

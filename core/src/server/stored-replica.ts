@@ -18,7 +18,8 @@ import type { Store } from "../store/db.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError } from "../drills/replica-target.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
 import { CONTROL } from "../control.ts";
-import { replicaClaimants } from "../drills/replica-claims.ts";
+import { earlierClaimants } from "../drills/replica-claims.ts";
+import { recordStoredClaim } from "../drills/replica-claim-records.ts";
 import { claimantWords } from "../drills/replica-overlap.ts";
 import { parseReplicaUrl, redactReplicaUrl, replicaUrl, ReplicaUrlError, type ReplicaTarget } from "../litestream/replica-url.ts";
 import { badRequest, notFound } from "./errors.ts";
@@ -57,7 +58,7 @@ function listedUrl(url: string, target: ReplicaTarget): string {
  * The Project columns to write for `url` (null: stop listing): the URL the core lists, and the last listing's columns
  * cleared, so nothing found at the previous URL is judged against the new one.
  * Throws ApiError 400 naming replicaUrl (a URL the core would not read, one with a control character, one another
- * project claims, or a project with an agent),
+ * project claimed first, or a project with an agent),
  * or 404 when the project does not exist.
  */
 export async function storedReplicaData(store: Store, config: Config, projectId: string, url: string | null) {
@@ -69,9 +70,11 @@ export async function storedReplicaData(store: Store, config: Config, projectId:
   const read = await readProblem(store, config, projectId, project.storagePrefix, url);
   if ("problem" in read) throw badRequest(`replicaUrl: ${read.problem}`);
   const listed = listedUrl(url, read.target);
-  const claimants = await replicaClaimants(store, projectId, listed);
+  const claimants = await earlierClaimants(store, projectId, listed);
   if (claimants.length) {
-    throw badRequest(`replicaUrl: ${redactReplicaUrl(listed)} overlaps a replica ${claimantWords(claimants)}: a replica belongs to one project, and drills of both would fail`);
+    throw badRequest(`replicaUrl: ${redactReplicaUrl(listed)} overlaps a replica ${claimantWords(claimants)}: a replica belongs to the project that claimed it first`);
   }
+  // The operator's claim, dated now unless the project claimed the place before: a later report cannot take it.
+  if (read.target.type === "file") await recordStoredClaim(store, projectId, listed, new Date());
   return { ...cleared, replicaUrl: listed };
 }

@@ -21,6 +21,11 @@
 //   link into its directory is refused (it had drilled the victim's rows);
 // - a token reporting hundreds of paths that all lead to the victim's directory: the victim's detail page kept
 //   working (it had turned 500 past ~500 claims: one bound parameter per claim) and the token's claims stay capped.
+// And a fifth's:
+// - an operator's stored replica is a recorded claim: saved again (or respelled, or cleared and put back) after a
+//   token reported it, it stays the project's, and the token stays refused (the re-save had been refused naming
+//   the token, and once cleared the token drilled it);
+// - one heartbeat's paths share one budget of file system calls (256 paths of deep missing segments took 1–3 s of CPU).
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -281,5 +286,48 @@ describe("file replica claims kept apart from Replica rows", () => {
     expect(await sharedFileReplicaProblem(core.store, hostile.id, `file://${hb}/u0/many-hb/u0/many-hb/u0/many-victim`)).toMatch(/claims-victim-k/);
     console.log(`[claims] a token's 1,024 paths to the victim's directory: ${claims} of its claims kept; the victim's detail page ${ms.toFixed(0)} ms`);
     expect(ms).toBeLessThan(2_000);
+  });
+
+  it("an operator's stored replica saved again, respelled, or cleared and put back after a token reported it stays the project's", async () => {
+    const real = path.join(tmp.path, "stored-victim");
+    mkdirSync(real);
+    const url = `file://${real}`;
+    const victim = await core.createProject("claims-victim-l");
+    const hostile = await core.createProject("claims-hostile-l");
+    const patch = (body: object) => core.api("PATCH", `/api/v1/projects/${victim.id}`, { body });
+    expect((await patch({ replicaUrl: url })).status).toBe(200);
+    await pause(5);
+    await report(hostile.agentToken, url, ["stolen"]);
+    expect(await sharedFileReplicaProblem(core.store, hostile.id, url)).toMatch(/claims-victim-l/);
+    for (const body of [{ replicaUrl: url }, { replicaUrl: `${url}/` }, { replicaUrl: null }]) {
+      const res = await patch(body);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(await sharedFileReplicaProblem(core.store, hostile.id, url), JSON.stringify(body)).toMatch(/claims-victim-l/);
+    }
+    expect((await patch({ replicaUrl: url })).status).toBe(200);
+    // A project storing a directory a token reported first is refused, naming it.
+    const late = await core.createProject("claims-late-l");
+    const taken = path.join(tmp.path, "stored-taken");
+    mkdirSync(taken);
+    await report(hostile.agentToken, `file://${taken}`, ["first"]);
+    const refused = await core.api("PATCH", `/api/v1/projects/${late.id}`, { body: { replicaUrl: `file://${taken}` } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/reported by another project \("claims-hostile-l"\)/);
+  });
+
+  it("one heartbeat's 256 deep paths not made share one budget of file system calls", async () => {
+    const hostile = await core.createProject("claims-hostile-m");
+    const names = Array.from({ length: 32 }, (_, i) => `db${i}`);
+    const deep = Array.from({ length: 70 }, (_, i) => `s${i}`).join("/");
+    const hb = heartbeat({ sequence: ++sequence }) as any;
+    const template = hb.databases[0];
+    hb.databases = names.map((name, d) => ({ ...template, name, path: `/data/${name}.db`, replicas: Array.from({ length: 8 }, (_, r) => ({ ...template.replicas[0], type: "file", url: `file://${tmp.path}/budget-missing-${d}-${r}/${deep}` })) }));
+    const started = performance.now();
+    const res = await core.api("POST", "/api/v1/heartbeats", { token: hostile.agentToken, body: hb });
+    const ms = performance.now() - started;
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    console.log(`[claims] a heartbeat of 256 paths of 70 missing segments: ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThan(1_000);
+    expect(await core.store.replicaClaim.count({ where: { projectId: hostile.id } })).toBe(256);
   });
 });
