@@ -61,33 +61,43 @@ export async function placeOf(dir: string, budget?: ResolveBudget): Promise<stri
 }
 
 /**
- * File system calls one heartbeat's places may take together: a few per replica of an honest agent, so a token
- * naming 256 paths of deep missing segments or link loops costs the core milliseconds, not a second. Places past
- * it are recorded as written: a token's own path, which its own drills resolve again.
+ * File system calls one heartbeat's places may take together: one to five per replica of an honest agent (a
+ * directory made, or a few segments not made yet), so a token naming 256 paths of deep missing segments or link
+ * loops costs the core tens of milliseconds, not seconds. A path whose resolution the budget cuts short gets no
+ * place this heartbeat (a wrong one would date its project's claim of the real directory too late); a later
+ * heartbeat records it.
  */
-export const HEARTBEAT_RESOLVE_CALLS = 256;
+export const HEARTBEAT_RESOLVE_CALLS = 1024;
 
 export async function fileReplicaPlaces(hb: HeartbeatPayload): Promise<ReplicaPlaces> {
   const out = new Map<string, { path: string; dir: string }>();
   const budget = { calls: HEARTBEAT_RESOLVE_CALLS };
+  const byPath = new Map<string, string | null>();
   for (const d of hb.databases) {
     for (const r of d.replicas) {
       if (out.has(r.url)) continue;
       const p = fileReplicaPath(r.url);
-      if (p !== null) out.set(r.url, { path: p, dir: await placeOf(p, budget) });
+      if (p === null) continue;
+      if (!byPath.has(p)) {
+        const dir = await realReplicaPath(p, budget).catch(() => undefined);
+        // Cut short by the heartbeat's budget (not by the path's own bound): no place rather than a wrong one.
+        byPath.set(p, dir === null && budget.calls <= 0 ? null : (dir ?? p));
+      }
+      const dir = byPath.get(p);
+      if (dir !== null && dir !== undefined) out.set(r.url, { path: p, dir });
     }
   }
   return out;
 }
 
 /** Records (projectId, path, dir) first seen at `firstAt` and seen at `seenAt` unless recorded before; returns the stored first time. */
-async function recordClaim(store: Store, projectId: string, claimPath: string, dir: string, firstAt: Date, seenAt: Date): Promise<Date> {
+async function recordClaim(store: Store, projectId: string, claimPath: string, dir: string, firstAt: Date, seenAt: Date, stored = false): Promise<Date> {
   const key = { projectId, path: claimPath, dir };
   try {
     const row = await store.replicaClaim.upsert({
       where: { projectId_path_dir: key },
-      create: { id: newId(), ...key, firstAt, seenAt },
-      update: {},
+      create: { id: newId(), ...key, firstAt, seenAt, stored },
+      update: stored ? { stored: true } : {},
       select: { firstAt: true },
     });
     return row.firstAt;
@@ -133,14 +143,24 @@ export async function ownPlaceTimes(store: Store, projectId: string, claimPath: 
   ]);
   const dirAt = minOf(byDir) ?? (now ? (await recordClaim(store, projectId, claimPath, dir, now, now)).getTime() : null);
   const pathAt = minOf(byPath);
-  return { dirAt, pathAt: pathAt === null || dirAt === null ? (pathAt ?? dirAt) : Math.min(pathAt, dirAt) };
+  return { dirAt, pathAt: pathAt ?? (now ? dirAt : null) };
 }
 
 // The file replicas projects claim now: their agents' Replica rows and the replicas operators stored on them.
+/** Whether an operator stored `claimPath` on `projectId` while it led to `dir` (recordStoredClaim). */
+export async function storedThere(store: Store, projectId: string, claimPath: string, dir: string): Promise<boolean> {
+  return (await store.replicaClaim.count({ where: { projectId, path: claimPath, dir, stored: true } })) > 0;
+}
+
+/** Records that `projectId`'s path `claimPath` leads to `dir`, first seen `now` unless recorded before; returns the stored first time. */
+export function recordPlace(store: Store, projectId: string, claimPath: string, dir: string, now: Date): Promise<Date> {
+  return recordClaim(store, projectId, claimPath, dir, now, now);
+}
+
 /** An operator storing the file replica `url` on a project (PATCH replicaUrl): its claim of the place, as of `now` unless recorded before. */
 export async function recordStoredClaim(store: Store, projectId: string, url: string, now: Date): Promise<void> {
   const p = fileReplicaPath(url);
-  if (p !== null) await recordClaim(store, projectId, p, await placeOf(p), now, now);
+  if (p !== null) await recordClaim(store, projectId, p, await placeOf(p), now, now, true);
 }
 
 const FILE_ROWS_SQL = `SELECT "id", "url", "projectId" FROM (

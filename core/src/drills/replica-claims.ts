@@ -22,7 +22,7 @@ import type { Store } from "../store/db.ts";
 import { parseReplicaUrl, redactReplicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import { dirsOverlap, distinctClaimants, laterClaimWords, s3ReplicasOverlap, sharedFileReplicaWords, type Claimant, type ReplicaDirs } from "./replica-overlap.ts";
 import { pairPrecedence, type DatedClaim } from "./replica-precedence.ts";
-import { otherPlaceTimes, ownPlaceTimes, placeOf, type PlaceTimes } from "./replica-claim-records.ts";
+import { fileReplicaPath, otherPlaceTimes, ownPlaceTimes, placeOf, recordPlace, storedThere, type PlaceTimes } from "./replica-claim-records.ts";
 
 function parsed(url: string): ReplicaTarget | null {
   try {
@@ -65,17 +65,27 @@ async function s3Claims(store: Store, projectId: string, target: ReplicaTarget):
   });
 }
 
-/** The other projects claiming the file replica `dirs`: by claim records, and by stored replicas resolved now. */
-async function fileClaims(store: Store, projectId: string, dirs: ReplicaDirs): Promise<FileClaim[]> {
+/**
+ * The other projects claiming the file replica `dirs`: by claim records, and by stored replicas resolved now. A
+ * stored replica outranks reports only where it led when it was stored (its claim of that directory is recorded);
+ * one that leads here through a link made since is dated like a report, from `now` on.
+ */
+async function fileClaims(store: Store, projectId: string, dirs: ReplicaDirs, now: Date | null): Promise<FileClaim[]> {
+  const recorded = await otherPlaceTimes(store, projectId, dirs.written, dirs.real);
   const stored: FileClaim[] = [];
   for (const o of await storedClaims(store, projectId)) {
     const t = parsed(o.url);
     const theirs = t && (await fileDirs(t));
-    if (theirs && dirsOverlap(dirs, theirs)) stored.push({ projectId: o.projectId, project: o.project, stored: true, times: null });
+    if (!theirs || !dirsOverlap(dirs, theirs)) continue;
+    const times = recorded.get(o.projectId);
+    // Its stored replica is its claim: the record alone would name it twice.
+    recorded.delete(o.projectId);
+    if (await storedThere(store, o.projectId, theirs.written, dirs.real)) stored.push({ projectId: o.projectId, project: o.project, stored: true, times: null });
+    else {
+      const dirAt = times?.dirAt ?? (now ? (await recordPlace(store, o.projectId, theirs.written, dirs.real, now)).getTime() : null);
+      stored.push({ projectId: o.projectId, project: o.project, stored: false, times: { dirAt, pathAt: times?.pathAt ?? null } });
+    }
   }
-  // A project's stored replica is its claim (it is recorded too: the record alone would name it twice).
-  const recorded = await otherPlaceTimes(store, projectId, dirs.written, dirs.real);
-  for (const s of stored) recorded.delete(s.projectId);
   const names = recorded.size ? await projectNames(store, [...recorded.keys()]) : new Map<string, string>();
   return [...[...recorded].map(([id, times]) => ({ projectId: id, project: names.get(id) ?? id, stored: false, times })), ...stored];
 }
@@ -94,7 +104,7 @@ export async function earlierClaimants(store: Store, projectId: string, url: str
   if (target.type === "s3") return distinctClaimants(await s3Claims(store, projectId, target));
   const dirs = await fileDirs(target);
   if (!dirs) return [];
-  const others = await fileClaims(store, projectId, dirs);
+  const others = await fileClaims(store, projectId, dirs, null);
   if (!others.length) return [];
   const mine = await ownPlaceTimes(store, projectId, dirs.written, dirs.real, null);
   const mineAt = earliest(mine.pathAt, mine.dirAt);
@@ -125,11 +135,12 @@ function datedPairs(mine: { claim: Claimant; times: PlaceTimes | null }, others:
   });
 }
 
-/** This project's own claim on `url`: stored when it is the project's replicaUrl, else a report when its agent reports `url`; null for neither. */
+/** This project's own claim on `url`: stored when it is the project's replicaUrl (any spelling of its path), else a report when its agent reports `url`; null for neither. */
 async function ownClaim(store: Store, projectId: string, url: string): Promise<Claimant | null> {
   const project = await store.project.findUnique({ where: { id: projectId }, select: { name: true, replicaUrl: true } });
   const name = project?.name ?? projectId;
-  if (project?.replicaUrl === url) return { project: name, stored: true };
+  const storedPath = project?.replicaUrl ? fileReplicaPath(project.replicaUrl) : null;
+  if (project?.replicaUrl === url || (storedPath !== null && storedPath === fileReplicaPath(url))) return { project: name, stored: true };
   const reported = await store.replica.count({ where: { url, database: { projectId } } });
   return reported > 0 ? { project: name, stored: false } : null;
 }
@@ -141,10 +152,14 @@ export async function sharedFileReplicaProblem(store: Store, projectId: string, 
   const found = await fileDirs(target);
   if (!found) return null;
   const dirs = options.dir === undefined ? found : { written: found.written, real: options.dir };
-  const others = await fileClaims(store, projectId, dirs);
+  const now = options.now ?? new Date();
+  const others = await fileClaims(store, projectId, dirs, now);
   if (!others.length) return null;
-  const own = await ownClaim(store, projectId, url);
-  const times = own ? await ownPlaceTimes(store, projectId, dirs.written, dirs.real, options.now ?? new Date()) : null;
+  let own = await ownClaim(store, projectId, url);
+  let times = own ? await ownPlaceTimes(store, projectId, dirs.written, dirs.real, null) : null;
+  // As for others: a stored replica outranks reports only where it led when it was stored.
+  if (own?.stored && !(await storedThere(store, projectId, dirs.written, dirs.real))) own = { ...own, stored: false };
+  if (own && times?.dirAt == null) times = await ownPlaceTimes(store, projectId, dirs.written, dirs.real, now);
   const verdict = pairPrecedence(datedPairs({ claim: own ?? { project: "", stored: false }, times }, others));
   if (verdict.kind === "owner") return null;
   const shown = redactReplicaUrl(url);

@@ -100,11 +100,13 @@ it("refuses the directory another project's agent reports or another project sto
   // A sibling with a common prefix is another directory.
   expect((await patch(p3.id, { replicaUrl: `file://${replicas}/p4b` })).status).toBe(200);
 
-  // Stored before this check existed: the drill's refusal says "stored on".
+  // Stored before this check existed (written past PATCH, no claim recorded): it ranks from its first check,
+  // after p4's stored claim, and the drill's refusal says "stored on".
   await core.store.project.update({ where: { id: p3.id }, data: { replicaUrl: `file://${replicas}/p4` } });
   expect(await sharedFileReplicaProblem(core.store, p3.id, `file://${replicas}/p4`)).toBe(
-    `file replica file://${replicas}/p4 is also stored on another project ("input-p4"): drills and restores refuse it until only one project reports it`,
+    `file replica file://${replicas}/p4 is also stored on another project ("input-p4"), which claimed it first: drills and restores of this project refuse it while that claim stands`,
   );
+  expect(await sharedFileReplicaProblem(core.store, p4.id, `file://${replicas}/p4`)).toBeNull();
   expect(await sharedFileReplicaProblem(core.store, p1.id, `file://${replicas}/p1`)).toBeNull();
 });
 

@@ -10,6 +10,7 @@ CREATE TABLE "ReplicaClaim" (
     "dir" TEXT NOT NULL,
     "firstAt" DATETIME NOT NULL,
     "seenAt" DATETIME NOT NULL,
+    "stored" BOOLEAN NOT NULL DEFAULT false,
     CONSTRAINT "ReplicaClaim_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 

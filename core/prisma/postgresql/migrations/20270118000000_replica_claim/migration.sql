@@ -7,6 +7,7 @@ CREATE TABLE "ReplicaClaim" (
     "dir" TEXT NOT NULL,
     "firstAt" TIMESTAMP(3) NOT NULL,
     "seenAt" TIMESTAMP(3) NOT NULL,
+    "stored" BOOLEAN NOT NULL DEFAULT false,
 
     CONSTRAINT "ReplicaClaim_pkey" PRIMARY KEY ("id")
 );
