@@ -14,8 +14,8 @@
 //   ownPlaceTimes(store, projectId, path, dir, now): Promise<PlaceTimes>
 //     this project's; with none of `dir`, recorded as of `now`
 //   recordStoredClaim(store, projectId, url, now): Promise<void>   an operator's stored replica's claim
-//   recordUnrecordedClaims(store, now): Promise<number>    at start: file Replica rows whose project has no claim of
-//     their path (rows made before claims were recorded), recorded as of the row's creation (store/ids.ts newId)
+//   recordUnrecordedClaims(store, now): Promise<number>    at start: file replicas whose project has no claim of
+//     their path (made before claims were recorded), recorded as of the row's creation (store/ids.ts newId)
 //   pruneReplicaClaims(store, now): Promise<number>        deletes the claims not live and unseen for CLAIM_RETENTION_DAYS
 //   capProjectClaims(store, projectId): Promise<number>    past MAX_CLAIMS_PER_PROJECT, deletes the project's oldest claims not live
 //
@@ -146,7 +146,6 @@ export async function ownPlaceTimes(store: Store, projectId: string, claimPath: 
   return { dirAt, pathAt: pathAt ?? (now ? dirAt : null) };
 }
 
-// The file replicas projects claim now: their agents' Replica rows and the replicas operators stored on them.
 /** Whether an operator stored `claimPath` on `projectId` while it led to `dir` (recordStoredClaim). */
 export async function storedThere(store: Store, projectId: string, claimPath: string, dir: string): Promise<boolean> {
   return (await store.replicaClaim.count({ where: { projectId, path: claimPath, dir, stored: true } })) > 0;
@@ -163,6 +162,7 @@ export async function recordStoredClaim(store: Store, projectId: string, url: st
   if (p !== null) await recordClaim(store, projectId, p, await placeOf(p), now, now, true);
 }
 
+// The file replicas projects claim now: their agents' Replica rows and the replicas operators stored on them.
 const FILE_ROWS_SQL = `SELECT "id", "url", "projectId" FROM (
     SELECT r."id" AS "id", r."url" AS "url", d."projectId" AS "projectId" FROM "Replica" r JOIN "Database" d ON d."id" = r."databaseId"
     UNION ALL SELECT p."id" AS "id", p."replicaUrl" AS "url", p."id" AS "projectId" FROM "Project" p WHERE p."replicaUrl" IS NOT NULL

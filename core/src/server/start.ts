@@ -68,8 +68,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const unreadable = await countUndecryptableChannelSecrets(store, secretKey);
   if (unreadable > 0) logger.warn({ count: unreadable }, `${unreadable} stored alert channel target(s) or secret(s) cannot be decrypted with this core's secret key (BORELA_SECRET_KEY, or secret.key in the data dir): those channels cannot send. Start with the key that sealed them, or save each channel again`);
-  // Claims on file replica directories the core has not recorded (rows made before claims were recorded, or
-  // by a core stopped between a heartbeat's commit and its record): as of each row's creation.
+  // Claims on file replica directories the core has not recorded (made before claims were recorded, in a
+  // heartbeat's own transaction since): as of each row's creation.
   await recordUnrecordedClaims(store, new Date()).catch((err) => logger.error({ err }, "recording file replica claims failed"));
   const fast = openCoreParts(opened, config);
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.

@@ -24,7 +24,7 @@ export type ReplicaPlaces = ReadonlyMap<string, { path: string; dir: string }>;
 
 /**
  * Heartbeat ingest (routes/heartbeats.ts): resolves once committed; rejects with DatabaseLimitError past the limit.
- * A Replica row it makes for a URL in `places` records its project's claim on that place in the same transaction.
+ * Each of `places` is recorded as its project's claim of that place in the same transaction (new, or seen again).
  */
 export interface HeartbeatIngestPart {
   ingest(projectId: string, hb: HeartbeatPayload, receivedAt: Date, places?: ReplicaPlaces): Promise<Ingested>;
