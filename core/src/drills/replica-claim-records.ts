@@ -163,12 +163,13 @@ export async function recordStoredClaim(store: Store, projectId: string, url: st
 }
 
 // The file replicas projects claim now: their agents' Replica rows and the replicas operators stored on them.
-const FILE_ROWS_SQL = `SELECT "id", "url", "projectId" FROM (
-    SELECT r."id" AS "id", r."url" AS "url", d."projectId" AS "projectId" FROM "Replica" r JOIN "Database" d ON d."id" = r."databaseId"
-    UNION ALL SELECT p."id" AS "id", p."replicaUrl" AS "url", p."id" AS "projectId" FROM "Project" p WHERE p."replicaUrl" IS NOT NULL
+const FILE_ROWS_SQL = `SELECT "id", "url", "projectId", "stored" FROM (
+    SELECT r."id" AS "id", r."url" AS "url", d."projectId" AS "projectId", 0 AS "stored" FROM "Replica" r JOIN "Database" d ON d."id" = r."databaseId"
+    UNION ALL SELECT p."id" AS "id", p."replicaUrl" AS "url", p."id" AS "projectId", 1 AS "stored" FROM "Project" p WHERE p."replicaUrl" IS NOT NULL
   ) f WHERE lower(substr(f."url", 1, 5)) = 'file:'`;
 
-type FileRow = { id: string; url: string; projectId: string };
+/** `stored`: 1 for a replica an operator stored on the project (Project.replicaUrl), 0 for an agent's Replica row. */
+type FileRow = { id: string; url: string; projectId: string; stored: number | bigint };
 
 async function fileRows(store: Store, projectId: string | null): Promise<FileRow[]> {
   const sql = projectId === null ? FILE_ROWS_SQL : `${FILE_ROWS_SQL} AND f."projectId" = ${dialectOf(store) === "sqlite" ? "?" : "$1"}`;
@@ -180,11 +181,12 @@ export async function recordUnrecordedClaims(store: Store, now: Date): Promise<n
   if (rows.length === 0) return 0;
   const recorded = new Set((await store.replicaClaim.findMany({ select: { projectId: true, path: true } })).map((c) => `${c.projectId}\u0000${c.path}`));
   let made = 0;
-  for (const r of rows) {
+  // Stored replicas first: a path a project both stores and reports is recorded once, as stored (recordStoredClaim's claim).
+  for (const r of [...rows].sort((a, b) => Number(b.stored) - Number(a.stored))) {
     const p = fileReplicaPath(r.url);
     if (p === null || recorded.has(`${r.projectId}\u0000${p}`)) continue;
     const createdAt = reportedAtFromId(r.id);
-    await recordClaim(store, r.projectId, p, await placeOf(p), new Date(Math.min(createdAt ?? now.getTime(), now.getTime())), now);
+    await recordClaim(store, r.projectId, p, await placeOf(p), new Date(Math.min(createdAt ?? now.getTime(), now.getTime())), now, Number(r.stored) === 1);
     recorded.add(`${r.projectId}\u0000${p}`);
     made++;
   }

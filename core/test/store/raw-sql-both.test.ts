@@ -97,7 +97,7 @@ async function drilledProjects(store: Store) {
 
 describe("the raw SQL sites", () => {
   // A new $queryRaw/$executeRaw site must be written for both stores and seeded here; this list makes it seen.
-  it("are the ones this file covers (plus the lease store's, covered by its contract on both, and db.ts's PRAGMAs)", () => {
+  it("are the ones this file covers (plus the lease store's, covered by its contract on both, and the SQLite PRAGMAs of db.ts and core-parts.ts)", () => {
     const src = path.resolve(import.meta.dirname, "../../src");
     const files = (readdirSync(src, { recursive: true }) as string[])
       .filter((f) => f.endsWith(".ts") && !f.startsWith("generated"))
@@ -113,6 +113,7 @@ describe("the raw SQL sites", () => {
       "metrics/scrape-rows.ts",
       "server/drill-facts.ts",
       "server/project-list.ts",
+      "store/core-parts.ts",
       "store/db.ts",
       "store/history-budget.ts",
       "store/history-page.ts",
@@ -455,6 +456,22 @@ describe("file replica claims (drills/replica-claim-records.ts)", () => {
       ],
       q: ["/q/live", ...newest].sort(),
     });
+  });
+
+  it("record a stored replica made before claims were recorded as stored, once, when its agent reports the same path", async () => {
+    const got = await onBoth(
+      async (s) => {
+        await project(s, "st", { replicaUrl: "file:///stored/st" });
+        await database(s, "st", "st1");
+        await s.replica.create({ data: { id: newId(ago(2).getTime()), databaseId: "st1", type: "file", url: "file:///stored/st/", updatedAt: now } });
+      },
+      async (s) => {
+        await recordUnrecordedClaims(s, now);
+        return (await s.replicaClaim.findMany({ where: { projectId: "st" }, select: { path: true, dir: true, stored: true } }));
+      },
+    );
+    expect(got.postgresql).toEqual(got.sqlite);
+    expect(got.sqlite).toEqual([{ path: "/stored/st", dir: "/stored/st", stored: true }]);
   });
 });
 
