@@ -20,7 +20,7 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..");
 
 /** What the bundles read beside their modules at run time (repository-relative). */
-export const CORE_ASSETS = ["core/prisma/migrations", "core/prisma/postgresql/migrations", "dashboard/dist", "core/src/drills/inspect-worker.mjs", "node_modules/@fastify/swagger-ui/static"];
+export const CORE_ASSETS = ["core/prisma/migrations", "core/prisma/postgresql/migrations", "dashboard/dist", "core/src/drills/inspect-worker.mjs", "core/src/store/checkpoint-worker.mjs", "node_modules/@fastify/swagger-ui/static"];
 
 /** Rewrites a module's references to its own place into places relative to the bundle's (see above). */
 function ownPlace(bundleDir) {

@@ -3,14 +3,16 @@
 // leases. SQLite: one raw better-sqlite3 connection for the hot path and sweep (fast-path.ts) plus one for
 // the leases (lease-sqlite.ts). PostgreSQL: one pg pool for the hot path and sweep (postgres/fast-path.ts),
 // the leases through the Prisma client (several cores share the store; each claims with one upsert).
+// On SQLite the WAL is checkpointed by a worker thread, not by the connections' commits (checkpointer.ts).
 //
-//   openCoreParts(opened, config): CoreParts        opened: openConfiguredStore's; config: the core's
+//   openCoreParts(opened, config, onCheckpointError?): CoreParts        opened: openConfiguredStore's; config: the core's
 import type { Config } from "../config.ts";
 import { databaseFile } from "./db.ts";
 import { openFastPath } from "./fast-path.ts";
 import type { AgentAuthPart, HeartbeatIngestPart, OrderReadsPart } from "./fast-path-types.ts";
 import { LeaseStore } from "./lease.ts";
 import { openSqliteLeases } from "./lease-sqlite.ts";
+import { startCheckpointer, type CheckpointerOptions } from "./checkpointer.ts";
 import type { OpenedStore } from "./open.ts";
 import { openPostgresFastPath } from "./postgres/fast-path.ts";
 import { postgresSweepStore } from "./postgres/sweep-store.ts";
@@ -28,7 +30,7 @@ export interface CoreParts {
   close(): Promise<void>;
 }
 
-export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir" | "databaseUrl" | "maxDatabasesPerProject">): CoreParts {
+export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir" | "databaseUrl" | "maxDatabasesPerProject">, onCheckpointError?: CheckpointerOptions["onError"]): CoreParts {
   const ingestOptions = { maxDatabasesPerProject: config.maxDatabasesPerProject };
   if (opened.kind === "postgresql" && config.databaseUrl) {
     const fast = openPostgresFastPath(config.databaseUrl, ingestOptions);
@@ -44,6 +46,9 @@ export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir
   const file = databaseFile(config.dataDir);
   const fast = openFastPath(file, ingestOptions);
   const leases = openSqliteLeases(file);
+  const prismaAutocheckpoint = (pages: number) =>
+    opened.store.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${pages}`).catch((err: Error) => onCheckpointError?.(`setting Prisma's wal_autocheckpoint: ${err.message}`, false));
+  const checkpointer = startCheckpointer(file, [fast.autocheckpoint, leases.autocheckpoint, prismaAutocheckpoint], { onError: onCheckpointError });
   return {
     auth: fast.auth,
     ingest: fast.ingest,
@@ -51,6 +56,7 @@ export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir
     sweep: sqliteSweepStore(fast.sweep),
     leases: leases.store,
     async close() {
+      await checkpointer.stop();
       leases.close();
       fast.close();
     },

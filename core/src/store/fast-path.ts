@@ -27,6 +27,8 @@ export interface FastPath {
   sweep: SweepStore;
   /** What the project list's order reads (server/project-order-cache.ts). */
   order: OrderReads;
+  /** Sets the connection's wal_autocheckpoint (pages; 0: none, the checkpointer's worker does them: checkpointer.ts). */
+  autocheckpoint(pages: number): void;
   close(): void;
 }
 
@@ -40,5 +42,5 @@ export function openFastPath(file: string, options: HeartbeatIngestOptions): Fas
   db.pragma("busy_timeout = 0");
   db.pragma("foreign_keys = ON");
   const auth = new AgentAuth(db);
-  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db), mark: new SweepMark(db), sight: new SweepMark(db, SIGHT_KEY) }, order: new OrderReads(db), close: () => db.close() };
+  return { auth, ingest: new HeartbeatIngest(db, options), sweep: { reads: new SweepReads(db), writes: new SweepWrites(db), incidents: new IncidentSweepWrites(db), mark: new SweepMark(db), sight: new SweepMark(db, SIGHT_KEY) }, order: new OrderReads(db), autocheckpoint: (pages) => db.pragma(`wal_autocheckpoint = ${pages}`), close: () => db.close() };
 }

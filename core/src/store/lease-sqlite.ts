@@ -28,8 +28,8 @@ export function sqliteRawSql(db: Sqlite.Database): RawSql {
 }
 
 /** `file`: the core's SQLite database (db.ts databaseFile), already migrated by openStore. */
-export function openSqliteLeases(file: string): { store: LeaseStore; close(): void } {
+export function openSqliteLeases(file: string): { store: LeaseStore; autocheckpoint(pages: number): void; close(): void } {
   const db = new Sqlite(file);
   db.pragma("busy_timeout = 0");
-  return { store: new LeaseStore(sqliteRawSql(db), "sqlite"), close: () => db.close() };
+  return { store: new LeaseStore(sqliteRawSql(db), "sqlite"), autocheckpoint: (pages) => db.pragma(`wal_autocheckpoint = ${pages}`), close: () => db.close() };
 }

@@ -1,0 +1,79 @@
+// The core's WAL checkpoints, off the event loop. SQLite's automatic checkpoint runs inside the COMMIT that
+// takes the WAL past 1,000 pages, on the thread that commits: under a steady heartbeat load that was every
+// fifteenth group commit, and its page copy and fsyncs blocked the event loop for a third of the ingest's
+// time (docs/benchmarks.md, heartbeat-ingest). A serving core turns that off on its own connections and
+// checkpoints on a worker thread instead (checkpoint-worker.mjs: PASSIVE, the same kind of checkpoint).
+//
+//   startCheckpointer(file, connections, { intervalMs, onError }): Checkpointer
+//     file: the core's SQLite database (db.ts databaseFile); connections: each sets a connection's
+//     wal_autocheckpoint (pages), called with 0 now and with SQLite's default, 1,000, when the worker is lost
+//     (it failed or exited unasked), so the WAL is never left without a checkpointer.
+import { Worker } from "node:worker_threads";
+
+const WORKER = new URL("./checkpoint-worker.mjs", import.meta.url);
+/** SQLite's default automatic checkpoint threshold (pages), put back if the worker is lost. */
+export const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+/** How often the worker checkpoints (ms): a checkpoint with nothing to copy costs about 20 µs. */
+export const CHECKPOINT_INTERVAL_MS = 100;
+
+/** The last checkpoint's figures, in WAL frames (pages). */
+export interface CheckpointRound {
+  /** Frames in the WAL. */
+  log: number;
+  /** Frames of it copied into the database file. */
+  checkpointed: number;
+}
+
+export interface Checkpointer {
+  /** The last round that copied something, or null before one. */
+  last(): CheckpointRound | null;
+  /** Rounds that copied something since the start. */
+  rounds(): number;
+  /** Ends the worker; the connections are left as they are (the caller closes them). */
+  stop(): Promise<void>;
+}
+
+export interface CheckpointerOptions {
+  intervalMs?: number;
+  /** A failed round (the message), or the worker lost (then the connections checkpoint again themselves). */
+  onError?: (message: string, lost: boolean) => void;
+}
+
+export function startCheckpointer(file: string, connections: Array<(pages: number) => unknown>, options: CheckpointerOptions = {}): Checkpointer {
+  const worker = new Worker(WORKER, { workerData: { file, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS } });
+  // Ends with the process like any timer the core does not wait for.
+  worker.unref();
+  for (const set of connections) set(0);
+  let last: CheckpointRound | null = null;
+  let rounds = 0;
+  let stopping = false;
+  let lost = false;
+  const loseIt = (message: string) => {
+    if (stopping || lost) return;
+    lost = true;
+    for (const set of connections) set(SQLITE_AUTOCHECKPOINT_PAGES);
+    options.onError?.(message, true);
+  };
+  worker.on("message", (msg: CheckpointRound | { error: string }) => {
+    if ("error" in msg) options.onError?.(msg.error, false);
+    else {
+      last = msg;
+      rounds++;
+    }
+  });
+  worker.on("error", (err) => loseIt(err.message));
+  worker.on("exit", (code) => loseIt(`the checkpoint worker exited (code ${code})`));
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  return {
+    last: () => last,
+    rounds: () => rounds,
+    async stop() {
+      if (stopping) return exited;
+      stopping = true;
+      // Held until it has exited: an unref'd worker alone would let the process end with this await unsettled.
+      worker.ref();
+      worker.postMessage({ stop: true });
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// The WAL checkpoints of a serving core on SQLite run on a worker thread (store/checkpointer.ts), not inside
+// the commits of its connections: a real file, a writer whose own automatic checkpoint is turned off by the
+// checkpointer, and the worker's PASSIVE checkpoints copying its pages into the database file.
+import { statSync } from "node:fs";
+import path from "node:path";
+import Sqlite from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SQLITE_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from "../../src/store/checkpointer.ts";
+import { tmpDir, type TmpDir } from "../support/tmp.ts";
+
+let dir: TmpDir;
+let file: string;
+let writer: Sqlite.Database;
+let checkpointer: Checkpointer | null = null;
+const setPages = (pages: number) => writer.pragma(`wal_autocheckpoint = ${pages}`);
+const autocheckpoint = () => writer.pragma("wal_autocheckpoint", { simple: true }) as number;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeEach(async () => {
+  dir = await tmpDir("borela-checkpointer-");
+  file = path.join(dir.path, "borela.db");
+  writer = new Sqlite(file);
+  writer.pragma("journal_mode = WAL");
+  writer.pragma("synchronous = NORMAL");
+  writer.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, blob BLOB)");
+});
+afterEach(async () => {
+  await checkpointer?.stop();
+  checkpointer = null;
+  writer.close();
+  await dir.remove();
+});
+
+/** 40 transactions of 40 pages each (4 KiB blobs), with a turn of the event loop between them; bytes written. */
+async function writeLoad(): Promise<number> {
+  const insert = writer.prepare("INSERT INTO t (blob) VALUES (randomblob(4000))");
+  const batch = writer.transaction(() => {
+    for (let i = 0; i < 40; i++) insert.run();
+  });
+  for (let i = 0; i < 40; i++) {
+    batch();
+    await sleep(15);
+  }
+  return 40 * 40 * 4096;
+}
+
+describe("startCheckpointer", () => {
+  it("turns the connections' own checkpoints off and copies the WAL into the database file on its worker", async () => {
+    checkpointer = startCheckpointer(file, [setPages], { intervalMs: 20 });
+    expect(autocheckpoint()).toBe(0);
+    const written = await writeLoad();
+    const deadline = Date.now() + 10_000;
+    while (checkpointer.rounds() === 0 && Date.now() < deadline) await sleep(20);
+    expect(checkpointer.rounds()).toBeGreaterThan(0);
+    expect(checkpointer.last()!.checkpointed).toBeGreaterThan(0);
+    // Nothing else checkpoints (the writer's own is off): the pages in the database file are the worker's copies.
+    expect(statSync(file).size).toBeGreaterThan(written / 2);
+    // Copied frames let the writer start the WAL over: it stays far below what was written.
+    expect(statSync(`${file}-wal`).size).toBeLessThan(written / 2);
+  });
+
+  it("without it, the same load with the connection's checkpoint off leaves every page in the WAL (the control)", async () => {
+    setPages(0);
+    const written = await writeLoad();
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(written);
+    expect(statSync(file).size).toBeLessThan(written / 10);
+  });
+
+  it("gives the connections their own checkpoints back when its worker is lost, and says so", async () => {
+    const errors: Array<{ message: string; lost: boolean }> = [];
+    // A worker that cannot open its file fails at once (fileMustExist), as one that crashed would.
+    checkpointer = startCheckpointer(path.join(dir.path, "missing.db"), [setPages], { intervalMs: 20, onError: (message, lost) => errors.push({ message, lost }) });
+    const deadline = Date.now() + 10_000;
+    while (errors.length === 0 && Date.now() < deadline) await sleep(20);
+    expect(errors[0]?.lost).toBe(true);
+    expect(errors[0]?.message).toMatch(/missing\.db|unable to open|does not exist/i);
+    expect(autocheckpoint()).toBe(SQLITE_AUTOCHECKPOINT_PAGES);
+  });
+
+  it("stops on request without handing checkpoints back (the caller closes its connections)", async () => {
+    const errors: string[] = [];
+    checkpointer = startCheckpointer(file, [setPages], { intervalMs: 20, onError: (message) => errors.push(message) });
+    await sleep(100);
+    await checkpointer.stop();
+    expect(errors).toEqual([]);
+    expect(autocheckpoint()).toBe(0);
+  });
+});
