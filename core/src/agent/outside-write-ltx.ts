@@ -17,7 +17,7 @@
 //   outsideWriteLtxMessage(state, file: string): string | null   pure
 import path from "node:path";
 import type { OutsideWriteState, PositionRules } from "./outside-write.ts";
-import { txidLabel } from "./replica-rewind.ts";
+import { txidLabel } from "../litestream/txid-label.ts";
 
 export interface TxidKey {
   /** The database's TXID. */

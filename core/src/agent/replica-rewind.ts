@@ -20,7 +20,8 @@
 //   stepRewind(state: RewindState, obs: RewindObservation): RewindState   pure
 //   rewindMessage(state: RewindState): string | null                      pure
 //   foreignMessage(state: RewindState): string | null                     pure: the other-history error
-//   txidLabel(txid: number): string   "0x0c": Litestream's hexadecimal, at least two digits  pure
+
+import { txidLabel } from "../litestream/txid-label.ts";
 
 export interface RewindState {
   /** The highest stored TXID seen since the database's history began (null before the first read). */
@@ -88,7 +89,6 @@ function stepBehind(state: RewindState, obs: RewindObservation): Pick<RewindStat
 const START_OVER = "stop the agent, empty the replica or give it a new path, run litestream reset on the database, and start the agent again: Litestream then writes a new snapshot";
 const REPAIR = `put the files back, or start the replica over: ${START_OVER}`;
 
-export const txidLabel = (txid: number): string => `0x${txid.toString(16).padStart(2, "0")}`;
 
 export function rewindMessage(state: RewindState): string | null {
   if (!state.rewound) return null;

@@ -19,6 +19,7 @@ import { chooseDatabase, restoreDatabase, RestoreFailedError, RestoreRefusedErro
 import type { RestoreJob } from "../drills/restore-jobs.ts";
 import { formatBytes } from "../words/bytes.ts";
 import { printLine } from "../terminal-text.ts";
+import { txidLabel } from "../litestream/txid-label.ts";
 
 const POLL_MS = 300;
 const WAIT_MS = 6 * 3600_000;
@@ -42,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
   const options = { database: values.database, timestamp, force: values.force === true, output };
   try {
     const outcome = values["data-dir"] ? await restoreLocally(positionals[0], options, values["data-dir"]) : await restoreThroughApi(positionals[0], options, coreAccess(values, cliEnv()));
-    printLine(process.stdout, `restored ${formatBytes(outcome.bytes)} to ${output} in ${outcome.restoreSeconds.toFixed(2)}s (${outcome.generation ? `generation ${outcome.generation}` : `LTX up to TXID 0x${(outcome.txid ?? 0).toString(16)}`}, as of ${outcome.restorePoint})`);
+    printLine(process.stdout, `restored ${formatBytes(outcome.bytes)} to ${output} in ${outcome.restoreSeconds.toFixed(2)}s (${outcome.generation ? `generation ${outcome.generation}` : `LTX up to TXID ${txidLabel(outcome.txid ?? 0)}`}, as of ${outcome.restorePoint})`);
     return 0;
   } catch (err) {
     if (err instanceof RestoreRequestError) throw new UsageError(err.message);

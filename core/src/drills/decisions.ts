@@ -4,6 +4,7 @@ import { backoffMs } from "../backoff.ts";
 import { secondsBetween } from "../words/seconds.ts";
 import type { Position } from "../protocol.ts";
 import { NEWEST_LTX_MISSING } from "../litestream/ltx-damage.ts";
+import { txidLabel } from "../litestream/txid-label.ts";
 import type { CheckPolicy } from "../generated/prisma/enums.ts";
 
 /** Above this size "auto" runs quick_check: integrity_check reads every index entry. */
@@ -133,8 +134,6 @@ export function generationMismatch(restored: string, live: string | null, inRepl
   return `restored generation ${restored}, but the live database is on generation ${live} (${where}): a restore now would not bring back the live data`;
 }
 
-const hexTxid = (n: number) => `0x${n.toString(16)}`;
-
 /**
  * The 0.5 counterpart of generationMismatch: why a restore of the latest
  * backup brings back less than storage held. `restoredTxid`: where the restore
@@ -162,8 +161,8 @@ export function ltxBelowReplica(input: {
   const seenAt = fromHigh ? input.high!.seenAt : input.seenAt;
   if (input.timestamp || seen === null || input.restoredTxid >= seen) return null;
   const at = seenAt ? ` at ${seenAt.toISOString()}` : "";
-  const missing = input.restoredTxid + 1 === seen ? `TXID ${hexTxid(seen)}` : `TXIDs ${hexTxid(input.restoredTxid + 1)}–${hexTxid(seen)}`;
-  return `storage holds up to TXID ${hexTxid(input.restoredTxid)} but the agent saw the replica reach TXID ${hexTxid(seen)}${at}: ${NEWEST_LTX_MISSING} (${missing}), and a restore now would not bring back the data they held`;
+  const missing = input.restoredTxid + 1 === seen ? `TXID ${txidLabel(seen)}` : `TXIDs ${txidLabel(input.restoredTxid + 1)}–${txidLabel(seen)}`;
+  return `storage holds up to TXID ${txidLabel(input.restoredTxid)} but the agent saw the replica reach TXID ${txidLabel(seen)}${at}: ${NEWEST_LTX_MISSING} (${missing}), and a restore now would not bring back the data they held`;
 }
 
 /** Clock difference allowed between the storage's file times and the agent's report time. */
@@ -182,7 +181,7 @@ export function ltxPastDatabase(input: { restoredTxid: number; restorePoint: Dat
   if (input.timestamp || liveTxid === null || liveTxid <= 0 || input.restoredTxid <= liveTxid || !input.restorePoint || !input.liveAt) return null;
   if (input.restorePoint.getTime() > input.liveAt.getTime() - REPORT_CLOCK_SLACK_MS) return null;
   return (
-    `the backup reaches TXID ${hexTxid(input.restoredTxid)}, past the database's TXID ${hexTxid(liveTxid)} the agent reported at ${input.liveAt.toISOString()}, ` +
+    `the backup reaches TXID ${txidLabel(input.restoredTxid)}, past the database's TXID ${txidLabel(liveTxid)} the agent reported at ${input.liveAt.toISOString()}, ` +
     `with files made before that report (the newest at ${input.restorePoint.toISOString()}): the replica holds another history of this database ` +
     `(Litestream's state reset, or the database replaced by an older copy), and a restore gives that history, not this database's data`
   );

@@ -15,6 +15,7 @@
 //     the restore plan at the damaged file's time (ltx-plan.ts), when it exists and leaves the file out
 import type { LtxFile } from "./client/replica-client.ts";
 import { planLtxRestore } from "./ltx-plan.ts";
+import { txidLabel } from "./txid-label.ts";
 
 /** How a drill names newest LTX files lost after the agent saw them stored (drills/decisions.ts ltxBelowReplica): a restore does not refuse that. */
 export const NEWEST_LTX_MISSING = "the newest LTX files are missing";
@@ -42,5 +43,5 @@ export function restoreBefore(files: LtxFile[], damaged: LtxFile): LtxEscape | n
 export function damageEscapeWords(escape: LtxEscape | null): string {
   const why = "litestream restore fails on this file too, so --force cannot help";
   if (!escape) return `${why}; no earlier point in time can be restored from the files stored either (each restore plan before it lacks files)`;
-  return `${why}; restore the state before it with --timestamp ${escape.timestamp.toISOString()} (up to TXID 0x${escape.txid.toString(16)}, as of ${escape.restorePoint.toISOString()})`;
+  return `${why}; restore the state before it with --timestamp ${escape.timestamp.toISOString()} (up to TXID ${txidLabel(escape.txid)}, as of ${escape.restorePoint.toISOString()})`;
 }

@@ -24,7 +24,7 @@ import { addRows, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts
 const core = useTestCore();
 const tmp = useTmpDir("borela-v5-txid-");
 
-const hex = (n: number) => `0x${n.toString(16)}`;
+const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
 const heartbeat = (token: string, file: string, replicaDir: string, databaseTxid: number, replicaTxid: number, changedAt: Date) =>
   postV5Heartbeat(core, token, file, replicaDir, databaseTxid, replicaTxid, changedAt);
 

@@ -34,7 +34,7 @@ describe("restoreBefore", () => {
     const escape = restoreBefore(files, files[3]);
     expect(escape).toEqual({ timestamp: files[3].createdAt, txid: 5, restorePoint: files[2].createdAt });
     expect(damageEscapeWords(escape)).toBe(
-      `litestream restore fails on this file too, so --force cannot help; restore the state before it with --timestamp ${files[3].createdAt.toISOString()} (up to TXID 0x5, as of ${files[2].createdAt.toISOString()})`,
+      `litestream restore fails on this file too, so --force cannot help; restore the state before it with --timestamp ${files[3].createdAt.toISOString()} (up to TXID 0x05, as of ${files[2].createdAt.toISOString()})`,
     );
   });
 
