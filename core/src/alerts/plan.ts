@@ -4,8 +4,9 @@ import type { Store } from "../store/db.ts";
 import { endedInSilence, staleAwaitsHeartbeat, supersedingError } from "./cause.ts";
 import { claimDeliveries, type DeliveryClaim } from "./claim.ts";
 import { confirmSecondsFor, type ConfirmDelays } from "./confirm-delay.ts";
-import { dueNotifications, nextPlanAt, type AlertTiming } from "./decisions.ts";
-import { channelKey, deliveryChannel, deliveryKey, deliveryTarget } from "./delivery-key.ts";
+import { dueNotifications, nextPlanAt, type AlertTiming, type ChannelHistory } from "./decisions.ts";
+import { deliveryKey, deliveryTarget } from "./delivery-key.ts";
+import { recipientParts } from "./recipient-parts.ts";
 import { recipientsOfMany } from "./recipients.ts";
 import { pauseDecision, type PauseSpan } from "./pause.ts";
 import { parseJson } from "../store/json.ts";
@@ -87,15 +88,15 @@ async function planBatch(store: Store, settings: PlanSettings, at: Date, project
     if (supersedingError(incident, incidents)) return false;
     if (!announcedAnywhere && endedInSilence(incident, incidents, at)) return false;
     if (incident.kind === "stale" && !incident.resolvedAt && !announcedAnywhere && (await awaitsHeartbeat(store, incident))) return false;
-    for (const channel of byProject.get(incident.projectId) ?? []) {
-      if (channel.type === "email" && !settings.emailReady) continue;
-      const key = channelKey(channel);
-      const opened = incident.deliveries.find((d) => d.event === "opened" && deliveryChannel(d) === key);
-      const due = dueNotifications(incident, { openedClaimedAt: opened?.createdAt ?? null, createdAt: channel.createdAt }, announcedAnywhere, timing, at);
-      for (const n of due) {
-        const dedupeKey = deliveryKey(incident.id, channel, n.event, n.seq);
-        if (taken.has(dedupeKey)) continue;
-        claims.push({ dedupeKey, event: n.event, incidentId: incident.id, channelId: channel.id, target: deliveryTarget(channel) });
+    const dueTo = (history: ChannelHistory) => dueNotifications(incident, history, announcedAnywhere, timing, at);
+    for (const recipient of byProject.get(incident.projectId) ?? []) {
+      if (recipient.type === "email" && !settings.emailReady) continue;
+      for (const { channel, due } of recipientParts(recipient, incident.deliveries, dueTo)) {
+        for (const n of due) {
+          const dedupeKey = deliveryKey(incident.id, channel, n.event, n.seq);
+          if (taken.has(dedupeKey)) continue;
+          claims.push({ dedupeKey, event: n.event, incidentId: incident.id, channelId: channel.id, target: deliveryTarget(channel) });
+        }
       }
     }
     return true;

@@ -180,6 +180,38 @@ describe("email alerts", () => {
     expect(await subjects(1)).toEqual(["[Borela] SILENT", "[Borela] STILL SILENT", "[Borela] STILL SILENT", "[Borela] STILL SILENT", "[Borela] RESOLVED"]);
   });
 
+  it("an address added to the alert emails while an incident is open is told it opened; the others are not told again", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const grow = await seedProject(store, "grow", { alertEmails: "first@example.com" });
+    const c = clock(T0);
+    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_REMINDER_HOURS: "6" }), c);
+    await open(store, grow, "silent", "no heartbeat for 10 min (grace 2 min): is the agent running?", T0);
+    await alerts.tick();
+    const sent = () => mailsFor("grow").map((m) => [m.subject!.split(":")[0], envelopeOf(m.subject!)]);
+    expect(sent()).toEqual([["[Borela] SILENT", ["first@example.com"]]]);
+
+    await store.project.update({ where: { id: grow.projectId }, data: { alertEmails: "first@example.com,second@example.com" } });
+    c.advance(60);
+    await alerts.tick();
+    await alerts.tick();
+    expect(mailsFor("grow").map((m) => m.subject!.split(":")[0])).toEqual(["[Borela] SILENT", "[Borela] SILENT"]);
+    expect(smtp.envelopes.slice(-1)).toEqual([["second@example.com"]]);
+
+    // Both heard it open: one reminder and one resolution, each one message to both.
+    c.advance(6 * HOUR);
+    await alerts.tick();
+    await resolve(store, grow, "silent", c.now());
+    c.advance(1);
+    await alerts.tick();
+    const last = mailsFor("grow").slice(2);
+    expect(last.map((m) => m.subject!.split(":")[0])).toEqual(["[Borela] STILL SILENT", "[Borela] RESOLVED"]);
+    expect(smtp.envelopes.slice(-2)).toEqual([
+      ["first@example.com", "second@example.com"],
+      ["first@example.com", "second@example.com"],
+    ]);
+  });
+
   it("waits out the confirmation delay: a flap shorter than it sends nothing, errors go at once", async () => {
     db = await tempStore();
     const { store } = db;

@@ -1,0 +1,56 @@
+// Who of one recipient is due which notices about one incident. A channel row is one party. An alert-email
+// recipient (a project's alertEmails, or BORELA_ALERT_EMAIL: one message to a list of addresses) is as many
+// parties as it has addresses, each with its own history, since the list can change while an incident is
+// open: an address added then is told the incident opened, and the addresses told already are not told
+// again (the list's new text made a new recipient, and every address heard the opening twice). Addresses due
+// the same notices share one message, so an unchanged list is one message under the key it always had.
+//
+//   recipientParts(recipient, deliveries, due): RecipientPart[]   pure
+import type { ChannelHistory, DueNotification } from "./decisions.ts";
+import { channelKey, deliveryChannel, emailTargetOf, type ChannelRef } from "./delivery-key.ts";
+import { splitEmails, type Recipient } from "./recipients.ts";
+
+/** An incident's delivery as planning reads it (Delivery columns). */
+export interface PlannedDelivery {
+  event: string;
+  createdAt: Date;
+  channelId: string | null;
+  target: string | null;
+}
+
+export interface RecipientPart {
+  /** Where its notices go: the recipient itself, or the addresses of its list due the same notices. */
+  channel: ChannelRef & { id: string | null };
+  due: DueNotification[];
+}
+
+/**
+ * `due`: the notices due to a party with this history (decisions.ts dueNotifications, bound to the incident).
+ * Returns the parts with something due, each with its notices; addresses keep the list's order.
+ */
+export function recipientParts(recipient: Recipient, deliveries: PlannedDelivery[], due: (history: ChannelHistory) => DueNotification[]): RecipientPart[] {
+  if (recipient.id !== null || recipient.type !== "email") {
+    const key = channelKey(recipient);
+    const opened = deliveries.find((d) => d.event === "opened" && deliveryChannel(d) === key);
+    const notices = due({ openedClaimedAt: opened?.createdAt ?? null, createdAt: recipient.createdAt });
+    return notices.length > 0 ? [{ channel: recipient, due: notices }] : [];
+  }
+  const openedTo = deliveries.filter((d) => d.event === "opened" && d.channelId === null).map((d) => ({ at: d.createdAt, to: addressesOf(d) }));
+  const groups = new Map<string, { addresses: string[]; due: DueNotification[] }>();
+  for (const address of splitEmails(recipient.target)) {
+    const heard = openedTo.filter((o) => o.to.has(address.toLowerCase())).map((o) => o.at.getTime());
+    const notices = due({ openedClaimedAt: heard.length > 0 ? new Date(Math.min(...heard)) : null, createdAt: null });
+    if (notices.length === 0) continue;
+    const key = JSON.stringify(notices);
+    const group = groups.get(key) ?? { addresses: [], due: notices };
+    group.addresses.push(address);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => ({ channel: { id: null, type: "email", target: g.addresses.join(",") }, due: g.due }));
+}
+
+/** The addresses an email delivery went to, lower-cased (its target; rows made before the column: its key's). */
+function addressesOf(d: PlannedDelivery): Set<string> {
+  const list = d.target ?? emailTargetOf(deliveryChannel(d) ?? "") ?? "";
+  return new Set(splitEmails(list).map((a) => a.toLowerCase()));
+}
