@@ -1,17 +1,19 @@
 // Who of one recipient is due which notices about one incident. A channel row is one party. An alert-email
 // recipient (a project's alertEmails, or BORELA_ALERT_EMAIL: one message to a list of addresses) is as many
 // parties as it has addresses, each with its own history, since the list can change while an incident is
-// open: an address added then is told the incident opened, and the addresses told already are not told
-// again (the list's new text made a new recipient, and every address heard the opening twice). Addresses due
-// the same notices share one message, so an unchanged list is one message under the key it always had.
+// open: an address added then is told the incident opened, and no address is told a notice twice, whatever
+// the list became (before, the list's new text made a new recipient and every address heard the opening
+// again). Addresses due the same notices share one message, so an unchanged list is one message under the
+// key it always had.
 //
 //   recipientParts(recipient, deliveries, due): RecipientPart[]   pure
 import type { ChannelHistory, DueNotification } from "./decisions.ts";
-import { channelKey, deliveryChannel, emailTargetOf, type ChannelRef } from "./delivery-key.ts";
+import { channelKey, deliveryChannel, emailTargetOf, parseDeliveryKey, type ChannelRef } from "./delivery-key.ts";
 import { splitEmails, type Recipient } from "./recipients.ts";
 
 /** An incident's delivery as planning reads it (Delivery columns). */
 export interface PlannedDelivery {
+  dedupeKey: string;
   event: string;
   createdAt: Date;
   channelId: string | null;
@@ -35,11 +37,12 @@ export function recipientParts(recipient: Recipient, deliveries: PlannedDelivery
     const notices = due({ openedClaimedAt: opened?.createdAt ?? null, createdAt: recipient.createdAt });
     return notices.length > 0 ? [{ channel: recipient, due: notices }] : [];
   }
-  const openedTo = deliveries.filter((d) => d.event === "opened" && d.channelId === null).map((d) => ({ at: d.createdAt, to: addressesOf(d) }));
+  const emails = deliveries.filter((d) => d.channelId === null).map((d) => ({ ...d, to: addressesOf(d), seq: parseDeliveryKey(d.dedupeKey)?.seq ?? 0 }));
   const groups = new Map<string, { addresses: string[]; due: DueNotification[] }>();
   for (const address of splitEmails(recipient.target)) {
-    const heard = openedTo.filter((o) => o.to.has(address.toLowerCase())).map((o) => o.at.getTime());
-    const notices = due({ openedClaimedAt: heard.length > 0 ? new Date(Math.min(...heard)) : null, createdAt: null });
+    const told = emails.filter((e) => e.to.has(address.toLowerCase()));
+    const heard = told.filter((e) => e.event === "opened").map((e) => e.createdAt.getTime());
+    const notices = due({ openedClaimedAt: heard.length > 0 ? new Date(Math.min(...heard)) : null, createdAt: null }).filter((n) => !told.some((e) => e.event === n.event && e.seq === n.seq));
     if (notices.length === 0) continue;
     const key = JSON.stringify(notices);
     const group = groups.get(key) ?? { addresses: [], due: notices };
