@@ -71,8 +71,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Claims on file replica directories the core has not recorded (made before claims were recorded, in a
   // heartbeat's own transaction since): as of each row's creation.
   await recordUnrecordedClaims(store, new Date()).catch((err) => logger.error({ err }, "recording file replica claims failed"));
-  const fast = openCoreParts(opened, config, (message, lost) =>
-    lost ? logger.error({ err: message }, "the WAL checkpoint worker stopped: the core's connections checkpoint again themselves") : logger.warn({ err: message }, "a WAL checkpoint failed"));
+  const fast = openCoreParts(opened, config, (message) => logger.error({ err: message }, "the WAL checkpoint worker stopped: the core's connections checkpoint again themselves"));
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold: HoldSeconds = (kind) => confirmSecondsFor(kind, config.alertConfirmSeconds);
   // Several cores on one store: each periodic job runs in the one holding its lease (store/lease-gate.ts).

@@ -2,12 +2,14 @@
 // takes the WAL past 1,000 pages, on the thread that commits: under a steady heartbeat load that was every
 // fifteenth group commit, and its page copy and fsyncs blocked the event loop for a third of the ingest's
 // time (docs/benchmarks.md, heartbeat-ingest). A serving core turns that off on its own connections and
-// checkpoints on a worker thread instead (checkpoint-worker.mjs: PASSIVE, the same kind of checkpoint).
+// checkpoints on a worker thread instead (checkpoint-worker.mjs: PASSIVE rounds, and a RESTART one once the
+// WAL holds SQLite's threshold, so the WAL starts over as it did).
 //
-//   startCheckpointer(file, connections, { intervalMs, onError }): Checkpointer
+//   startCheckpointer(file, connections, { intervalMs, onLost }): Checkpointer
 //     file: the core's SQLite database (db.ts databaseFile); connections: each sets a connection's
 //     wal_autocheckpoint (pages), called with 0 now and with SQLite's default, 1,000, when the worker is lost
-//     (it failed or exited unasked), so the WAL is never left without a checkpointer.
+//     (a checkpoint failed with anything but SQLITE_BUSY, or it exited unasked), so the WAL is never left
+//     without a checkpointer.
 import { Worker } from "node:worker_threads";
 
 const WORKER = new URL("./checkpoint-worker.mjs", import.meta.url);
@@ -15,6 +17,8 @@ const WORKER = new URL("./checkpoint-worker.mjs", import.meta.url);
 export const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 /** How often the worker checkpoints (ms): a checkpoint with nothing to copy costs about 20 µs. */
 export const CHECKPOINT_INTERVAL_MS = 100;
+/** WAL frames from which a round ends with a RESTART checkpoint, so the WAL starts over (SQLite's automatic threshold). */
+export const RESTART_FRAMES = SQLITE_AUTOCHECKPOINT_PAGES;
 
 /** The last checkpoint's figures, in WAL frames (pages). */
 export interface CheckpointRound {
@@ -35,12 +39,12 @@ export interface Checkpointer {
 
 export interface CheckpointerOptions {
   intervalMs?: number;
-  /** A failed round (the message), or the worker lost (then the connections checkpoint again themselves). */
-  onError?: (message: string, lost: boolean) => void;
+  /** The worker lost (why): the connections checkpoint again themselves from then on. */
+  onLost?: (message: string) => void;
 }
 
 export function startCheckpointer(file: string, connections: Array<(pages: number) => unknown>, options: CheckpointerOptions = {}): Checkpointer {
-  const worker = new Worker(WORKER, { workerData: { file, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS } });
+  const worker = new Worker(WORKER, { workerData: { file, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_FRAMES } });
   // Ends with the process like any timer the core does not wait for.
   worker.unref();
   for (const set of connections) set(0);
@@ -52,14 +56,11 @@ export function startCheckpointer(file: string, connections: Array<(pages: numbe
     if (stopping || lost) return;
     lost = true;
     for (const set of connections) set(SQLITE_AUTOCHECKPOINT_PAGES);
-    options.onError?.(message, true);
+    options.onLost?.(message);
   };
-  worker.on("message", (msg: CheckpointRound | { error: string }) => {
-    if ("error" in msg) options.onError?.(msg.error, false);
-    else {
-      last = msg;
-      rounds++;
-    }
+  worker.on("message", (msg: CheckpointRound) => {
+    last = msg;
+    rounds++;
   });
   worker.on("error", (err) => loseIt(err.message));
   worker.on("exit", (code) => loseIt(`the checkpoint worker exited (code ${code})`));

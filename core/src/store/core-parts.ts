@@ -5,7 +5,7 @@
 // the leases through the Prisma client (several cores share the store; each claims with one upsert).
 // On SQLite the WAL is checkpointed by a worker thread, not by the connections' commits (checkpointer.ts).
 //
-//   openCoreParts(opened, config, onCheckpointError?): CoreParts        opened: openConfiguredStore's; config: the core's
+//   openCoreParts(opened, config, onCheckpointerLost?): CoreParts        opened: openConfiguredStore's; config: the core's
 import type { Config } from "../config.ts";
 import { databaseFile } from "./db.ts";
 import { openFastPath } from "./fast-path.ts";
@@ -30,7 +30,7 @@ export interface CoreParts {
   close(): Promise<void>;
 }
 
-export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir" | "databaseUrl" | "maxDatabasesPerProject">, onCheckpointError?: CheckpointerOptions["onError"]): CoreParts {
+export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir" | "databaseUrl" | "maxDatabasesPerProject">, onCheckpointerLost?: CheckpointerOptions["onLost"]): CoreParts {
   const ingestOptions = { maxDatabasesPerProject: config.maxDatabasesPerProject };
   if (opened.kind === "postgresql" && config.databaseUrl) {
     const fast = openPostgresFastPath(config.databaseUrl, ingestOptions);
@@ -47,8 +47,8 @@ export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir
   const fast = openFastPath(file, ingestOptions);
   const leases = openSqliteLeases(file);
   const prismaAutocheckpoint = (pages: number) =>
-    opened.store.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${pages}`).catch((err: Error) => onCheckpointError?.(`setting Prisma's wal_autocheckpoint: ${err.message}`, false));
-  const checkpointer = startCheckpointer(file, [fast.autocheckpoint, leases.autocheckpoint, prismaAutocheckpoint], { onError: onCheckpointError });
+    opened.store.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${pages}`).catch(() => undefined);
+  const checkpointer = startCheckpointer(file, [fast.autocheckpoint, leases.autocheckpoint, prismaAutocheckpoint], { onLost: onCheckpointerLost });
   return {
     auth: fast.auth,
     ingest: fast.ingest,

@@ -59,6 +59,29 @@ describe("startCheckpointer", () => {
     expect(statSync(`${file}-wal`).size).toBeLessThan(written / 2);
   });
 
+  it("keeps the WAL short under commits back to back, at its own 100 ms rounds: each time it holds 1,000 frames, the WAL starts over", async () => {
+    checkpointer = startCheckpointer(file, [setPages]);
+    const insert = writer.prepare("INSERT INTO t (blob) VALUES (randomblob(1500))");
+    const commit = writer.transaction(() => {
+      for (let i = 0; i < 20; i++) insert.run();
+    });
+    // A commit every 2 ms for 6 s (the group commit's pace under a heartbeat load): a commit lands in nearly every round.
+    let commits = 0;
+    let largestWal = 0;
+    const end = Date.now() + 6_000;
+    while (Date.now() < end) {
+      commit();
+      commits++;
+      if (commits % 50 === 0) largestWal = Math.max(largestWal, statSync(`${file}-wal`).size);
+      await sleep(2);
+    }
+    const written = commits * 20 * 1500;
+    expect(written).toBeGreaterThan(40 * 1024 * 1024);
+    expect(checkpointer.rounds()).toBeGreaterThan(10);
+    // The RESTART threshold is 1,000 frames (4 MiB) plus what commits in one round; passive rounds alone grew it past 100 MiB.
+    expect(largestWal).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it("without it, the same load with the connection's checkpoint off leaves every page in the WAL (the control)", async () => {
     setPages(0);
     const written = await writeLoad();
@@ -67,19 +90,20 @@ describe("startCheckpointer", () => {
   });
 
   it("gives the connections their own checkpoints back when its worker is lost, and says so", async () => {
-    const errors: Array<{ message: string; lost: boolean }> = [];
-    // A worker that cannot open its file fails at once (fileMustExist), as one that crashed would.
-    checkpointer = startCheckpointer(path.join(dir.path, "missing.db"), [setPages], { intervalMs: 20, onError: (message, lost) => errors.push({ message, lost }) });
+    const lost: string[] = [];
+    // A worker that cannot open its file fails at once (fileMustExist), as one that crashed or met an I/O error would.
+    checkpointer = startCheckpointer(path.join(dir.path, "missing.db"), [setPages], { intervalMs: 20, onLost: (message) => lost.push(message) });
     const deadline = Date.now() + 10_000;
-    while (errors.length === 0 && Date.now() < deadline) await sleep(20);
-    expect(errors[0]?.lost).toBe(true);
-    expect(errors[0]?.message).toMatch(/missing\.db|unable to open|does not exist/i);
+    while (lost.length === 0 && Date.now() < deadline) await sleep(20);
+    await sleep(100);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatch(/missing\.db|unable to open|does not exist/i);
     expect(autocheckpoint()).toBe(SQLITE_AUTOCHECKPOINT_PAGES);
   });
 
   it("stops on request without handing checkpoints back (the caller closes its connections)", async () => {
     const errors: string[] = [];
-    checkpointer = startCheckpointer(file, [setPages], { intervalMs: 20, onError: (message) => errors.push(message) });
+    checkpointer = startCheckpointer(file, [setPages], { intervalMs: 20, onLost: (message) => errors.push(message) });
     await sleep(100);
     await checkpointer.stop();
     expect(errors).toEqual([]);
