@@ -7,6 +7,7 @@ import type { Store } from "../store/db.ts";
 import { leaseDelivery } from "./claim.ts";
 import { deliveryChannel } from "./delivery-key.ts";
 import type { DeliveryRow } from "./deliver.ts";
+import { sameRecipients } from "./email-addresses.ts";
 
 /** True when d tells this channel of an incident that is already over and that it never heard open. */
 export async function isCatchUp(store: Store, d: DeliveryRow): Promise<boolean> {
@@ -22,10 +23,12 @@ export async function isCatchUp(store: Store, d: DeliveryRow): Promise<boolean> 
  */
 export async function leaseCatchUp(store: Store, d: DeliveryRow, at: Date, leaseMs: number): Promise<DeliveryRow[]> {
   if (!deliveryChannel(d)) return [];
-  const candidates = await store.delivery.findMany({
-    where: { id: { not: d.id }, status: { in: ["pending", "sending"] }, incident: { resolvedAt: { not: null } }, ...sameChannel(d) },
-    orderBy: { id: "asc" },
-  });
+  const candidates = (
+    await store.delivery.findMany({
+      where: { id: { not: d.id }, status: { in: ["pending", "sending"] }, incident: { resolvedAt: { not: null } }, ...sameChannel(d) },
+      orderBy: { id: "asc" },
+    })
+  ).filter((c) => sameRecipients(c, d));
   const heardOpen = new Map<string, boolean>();
   const leased: DeliveryRow[] = [];
   for (const c of candidates) {
@@ -40,10 +43,11 @@ export async function leaseCatchUp(store: Store, d: DeliveryRow, at: Date, lease
 }
 
 async function heardItOpen(store: Store, incidentId: string, d: DeliveryRow): Promise<boolean> {
-  return (await store.delivery.count({ where: { incidentId, event: "opened", status: "sent", ...sameChannel(d) } })) > 0;
+  const sent = await store.delivery.findMany({ where: { incidentId, event: "opened", status: "sent", ...sameChannel(d) }, select: { channelId: true, target: true } });
+  return sent.some((s) => sameRecipients(s, d));
 }
 
-/** The rows to d's channel: the same channel row, or no row and the same alert-email recipients. */
-function sameChannel(d: { channelId: string | null; target: string | null }) {
-  return d.channelId ? { channelId: d.channelId } : { channelId: null, target: d.target };
+/** The rows to d's channel row, or (no row) to alert-email recipients; sameRecipients narrows those to d's addresses. */
+function sameChannel(d: { channelId: string | null }) {
+  return d.channelId ? { channelId: d.channelId } : { channelId: null, target: { not: null } };
 }

@@ -15,6 +15,7 @@ import { sendDigest, type DigestSettings } from "./digest.ts";
 import { NotSendableHereError, PermanentDeliveryError } from "./errors.ts";
 import { channelOfDelivery } from "./recipients.ts";
 import { isCatchUp, leaseCatchUp } from "./catch-up.ts";
+import { sameRecipients } from "./email-addresses.ts";
 import { leaseDelivery, renewLeases } from "./claim.ts";
 import { groupKey, type GroupMember } from "./grouping.ts";
 import { identityKey, isFrozen, mayHaveArrived, readMessage, samePlan, type FrozenMessage, type MessageMode } from "./frozen-message.ts";
@@ -197,11 +198,13 @@ function senders(settings: DeliverSettings): Senders {
 async function waitsForEarlier(store: Store, d: DeliveryRow): Promise<boolean> {
   const key = parseDeliveryKey(d.dedupeKey);
   if (!d.incidentId || !key) return false;
-  // The same channel: the same channel row, or (no row) the same alert-email recipients, read from the columns.
-  const siblings = await store.delivery.findMany({
-    where: { incidentId: d.incidentId, id: { not: d.id }, status: { in: ["pending", "sending"] }, channelId: d.channelId, target: d.target },
-    select: { dedupeKey: true },
-  });
+  // The same channel: the same channel row, or (no row) alert-email recipients with an address in common.
+  const siblings = (
+    await store.delivery.findMany({
+      where: { incidentId: d.incidentId, id: { not: d.id }, status: { in: ["pending", "sending"] }, channelId: d.channelId },
+      select: { dedupeKey: true, channelId: true, target: true },
+    })
+  ).filter((s) => sameRecipients(s, d));
   const mine = messageOrder(key.event, key.seq);
   return siblings.some((s) => {
     const k = parseDeliveryKey(s.dedupeKey);

@@ -10,6 +10,7 @@
 import type { ChannelHistory, DueNotification } from "./decisions.ts";
 import { channelKey, deliveryChannel, emailTargetOf, parseDeliveryKey, type ChannelRef } from "./delivery-key.ts";
 import { splitEmails, type Recipient } from "./recipients.ts";
+import { addressSet } from "./email-addresses.ts";
 
 /** An incident's delivery as planning reads it (Delivery columns). */
 export interface PlannedDelivery {
@@ -54,6 +55,5 @@ export function recipientParts(recipient: Recipient, deliveries: PlannedDelivery
 
 /** The addresses an email delivery went to, lower-cased (its target; rows made before the column: its key's). */
 function addressesOf(d: PlannedDelivery): Set<string> {
-  const list = d.target ?? emailTargetOf(deliveryChannel(d) ?? "") ?? "";
-  return new Set(splitEmails(list).map((a) => a.toLowerCase()));
+  return addressSet(d.target ?? emailTargetOf(deliveryChannel(d) ?? ""));
 }

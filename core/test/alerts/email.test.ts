@@ -326,6 +326,48 @@ describe("email alerts", () => {
     expect(mailsFor("smtpdown")).toHaveLength(1);
   });
 
+  it("SMTP down while the alert emails change: an incident that ended meanwhile is one message per address, and no reminder overtakes its opening", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const moved = await seedProject(store, "listmoved", { alertEmails: "a@example.com,b@example.com" });
+    const c = clock(T0);
+    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url }), c);
+    await smtp.stop();
+    await open(store, moved, "error", "Litestream: InvalidAccessKeyId", T0);
+    await alerts.tick();
+    // Reordered and respelled while its opening waits for SMTP; then it ends.
+    await store.project.update({ where: { id: moved.projectId }, data: { alertEmails: "B@example.com,a@example.com" } });
+    c.advance(120);
+    await resolve(store, moved, "error", c.now());
+    await alerts.tick();
+    await smtp.restart();
+    for (let i = 0; i < 4; i++) {
+      c.advance(600);
+      await alerts.tick();
+    }
+    expect(mailsFor("listmoved").map((m) => m.subject)).toEqual(["[Borela] RESOLVED: listmoved / primary — no longer in error, after 2 min (not announced while open)"]);
+
+    // An address added while an opening waits in backoff: the others' reminder waits for it.
+    const late = await seedProject(store, "listgrew", { alertEmails: "a@example.com" });
+    const hourly = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url, BORELA_ALERT_REMINDER_HOURS: "1", BORELA_ALERT_RETRY_SECONDS: "600" }), c);
+    const start = c.now();
+    await smtp.stop();
+    await open(store, late, "error", "Litestream: InvalidAccessKeyId", start);
+    for (const minutes of [0, 30, 21]) {
+      c.advance(minutes * 60);
+      await hourly.tick();
+    }
+    await smtp.restart();
+    await store.project.update({ where: { id: late.projectId }, data: { alertEmails: "a@example.com,b@example.com" } });
+    for (const minutes of [1, 9, 30, 30]) {
+      c.advance(minutes * 60);
+      await hourly.tick();
+    }
+    // Subjects repeat (a's and b's openings): each message's envelope by its index.
+    const toA = smtp.messages.flatMap((m, i) => (m.subject?.includes(" listgrew ") && smtp.envelopes[i].includes("a@example.com") ? [m.subject.split(":")[0]] : []));
+    expect(toA).toEqual(["[Borela] ERROR", "[Borela] STILL IN ERROR", "[Borela] STILL IN ERROR"]);
+  });
+
   it("gives up after a bounded number of attempts, with backoff between them", async () => {
     db = await tempStore();
     const { store } = db;
