@@ -91,7 +91,7 @@ async function planBatch(store: Store, settings: PlanSettings, at: Date, project
     const dueTo = (history: ChannelHistory) => dueNotifications(incident, history, announcedAnywhere, timing, at);
     for (const recipient of byProject.get(incident.projectId) ?? []) {
       if (recipient.type === "email" && !settings.emailReady) continue;
-      for (const { channel, due } of recipientParts(recipient, incident.deliveries, dueTo)) {
+      for (const { channel, due } of recipientParts(recipient, incident.deliveries, dueTo, incident.openedAt)) {
         for (const n of due) {
           const dedupeKey = deliveryKey(incident.id, channel, n.event, n.seq);
           if (taken.has(dedupeKey)) continue;

@@ -6,7 +6,11 @@
 // again). Addresses due the same notices share one message, so an unchanged list is one message under the
 // key it always had.
 //
-//   recipientParts(recipient, deliveries, due): RecipientPart[]   pure
+// An address no message about the incident went to while other addresses of an alert-email list were told
+// of it was not on the list then: like a channel made after the incident opened, it is not told of it once
+// it is over (decisions.ts: no "missed" summary for a story the others were told).
+//
+//   recipientParts(recipient, deliveries, due, openedAt): RecipientPart[]   pure
 import type { ChannelHistory, DueNotification } from "./decisions.ts";
 import { channelKey, deliveryChannel, emailTargetOf, parseDeliveryKey, type ChannelRef } from "./delivery-key.ts";
 import { splitEmails, type Recipient } from "./recipients.ts";
@@ -28,10 +32,11 @@ export interface RecipientPart {
 }
 
 /**
- * `due`: the notices due to a party with this history (decisions.ts dueNotifications, bound to the incident).
- * Returns the parts with something due, each with its notices; addresses keep the list's order.
+ * `due`: the notices due to a party with this history (decisions.ts dueNotifications, bound to the incident);
+ * `openedAt`: the incident's. Returns the parts with something due, each with its notices; addresses keep the
+ * list's order.
  */
-export function recipientParts(recipient: Recipient, deliveries: PlannedDelivery[], due: (history: ChannelHistory) => DueNotification[]): RecipientPart[] {
+export function recipientParts(recipient: Recipient, deliveries: PlannedDelivery[], due: (history: ChannelHistory) => DueNotification[], openedAt: Date): RecipientPart[] {
   if (recipient.id !== null || recipient.type !== "email") {
     const key = channelKey(recipient);
     const opened = deliveries.find((d) => d.event === "opened" && deliveryChannel(d) === key);
@@ -43,7 +48,9 @@ export function recipientParts(recipient: Recipient, deliveries: PlannedDelivery
   for (const address of splitEmails(recipient.target)) {
     const told = emails.filter((e) => e.to.has(address.toLowerCase()));
     const heard = told.filter((e) => e.event === "opened").map((e) => e.createdAt.getTime());
-    const notices = due({ openedClaimedAt: heard.length > 0 ? new Date(Math.min(...heard)) : null, createdAt: null }).filter((n) => !told.some((e) => e.event === n.event && e.seq === n.seq));
+    // Not on the list when the others were told: as if added just after the incident opened.
+    const joinedLate = told.length === 0 && emails.length > 0 ? new Date(openedAt.getTime() + 1) : null;
+    const notices = due({ openedClaimedAt: heard.length > 0 ? new Date(Math.min(...heard)) : null, createdAt: joinedLate }).filter((n) => !told.some((e) => e.event === n.event && e.seq === n.seq));
     if (notices.length === 0) continue;
     const key = JSON.stringify(notices);
     const group = groups.get(key) ?? { addresses: [], due: notices };

@@ -326,6 +326,25 @@ describe("email alerts", () => {
     expect(mailsFor("smtpdown")).toHaveLength(1);
   });
 
+  it("an address added to the alert emails after an incident ended is not told of it; the list told of it is not told again", async () => {
+    db = await tempStore();
+    const { store } = db;
+    const after = await seedProject(store, "addedafter", { alertEmails: "a@example.com" });
+    const c = clock(T0);
+    const alerts = dispatcher(store, alertConfig({ BORELA_SMTP_URL: smtp.url }), c);
+    await open(store, after, "error", "Litestream: InvalidAccessKeyId", T0);
+    await alerts.tick();
+    c.advance(300);
+    await resolve(store, after, "error", c.now());
+    await alerts.tick();
+    expect(mailsFor("addedafter").map((m) => m.subject!.split(":")[0])).toEqual(["[Borela] ERROR", "[Borela] RESOLVED"]);
+    c.advance(HOUR);
+    await store.project.update({ where: { id: after.projectId }, data: { alertEmails: "a@example.com,late@example.com" } });
+    await alerts.tick();
+    await alerts.tick();
+    expect(mailsFor("addedafter")).toHaveLength(2);
+  });
+
   it("SMTP down while the alert emails change: an incident that ended meanwhile is one message per address, and no reminder overtakes its opening", async () => {
     db = await tempStore();
     const { store } = db;
