@@ -28,7 +28,7 @@ function checkpoint(mode) {
     return db.pragma(`wal_checkpoint(${mode})`)[0];
   } catch (err) {
     // Another connection holds the checkpoint lock (a CLI, a worker process): the next round tries again.
-    if (err.code === "SQLITE_BUSY") return null;
+    if (String(err.code).startsWith("SQLITE_BUSY")) return null;
     throw err;
   }
 }

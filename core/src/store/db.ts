@@ -11,6 +11,13 @@ import { ensurePrivateDir, ensurePrivateFile, restrictIfExists } from "./private
 
 export type Store = PrismaClient;
 
+/**
+ * Bytes a WAL file is cut back to when a connection starts it over (PRAGMA journal_size_limit). SQLite reuses
+ * the file and never shrinks it otherwise: a long read transaction under load left a 1.2 GB borela.db-wal for
+ * good (a tester). Steady load keeps the WAL at tens of MB (checkpointer.ts).
+ */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 export function databaseFile(dataDir: string): string {
   return path.join(dataDir, "borela.db");
 }
@@ -31,6 +38,7 @@ export async function openStore(dataDir: string): Promise<Store> {
   await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  await prisma.$queryRawUnsafe(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   // Closed only once Prisma holds the file: closing the last connection would checkpoint and delete the
   // WAL, and a Litestream replicating this database would then start a new generation.
   raw.close();

@@ -2,6 +2,7 @@
 // the same file, and the three things that use it: agent auth, heartbeat
 // ingest, the sweeper's reads and writes, and the project list's order.
 import Sqlite from "better-sqlite3";
+import { WAL_SIZE_LIMIT_BYTES } from "./db.ts";
 import { AgentAuth } from "./agent-auth.ts";
 import { HeartbeatIngest, type HeartbeatIngestOptions } from "./heartbeat-ingest.ts";
 import { SweepReads } from "./sweep-reads.ts";
@@ -37,6 +38,7 @@ export function openFastPath(file: string, options: HeartbeatIngestOptions): Fas
   const db = new Sqlite(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   // No busy wait: a synchronous wait here would block the event loop while a
   // Prisma transaction on the same file waits for that loop to commit.
   db.pragma("busy_timeout = 0");

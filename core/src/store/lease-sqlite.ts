@@ -8,6 +8,7 @@
 import Sqlite from "better-sqlite3";
 import { LeaseStore, type RawSql } from "./lease.ts";
 import { retryWhileBusy } from "./sqlite-busy.ts";
+import { WAL_SIZE_LIMIT_BYTES } from "./db.ts";
 
 const BUSY_RETRIES = 100;
 
@@ -31,5 +32,6 @@ export function sqliteRawSql(db: Sqlite.Database): RawSql {
 export function openSqliteLeases(file: string): { store: LeaseStore; autocheckpoint(pages: number): void; close(): void } {
   const db = new Sqlite(file);
   db.pragma("busy_timeout = 0");
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   return { store: new LeaseStore(sqliteRawSql(db), "sqlite"), autocheckpoint: (pages) => db.pragma(`wal_autocheckpoint = ${pages}`), close: () => db.close() };
 }

@@ -2,6 +2,8 @@
 // connections checkpoints inside a commit, yet heartbeats' pages reach the database file while it serves.
 import { statSync } from "node:fs";
 import path from "node:path";
+import Sqlite from "better-sqlite3";
+import { WAL_SIZE_LIMIT_BYTES } from "../../src/store/db.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { heartbeat, startTestCore, type TestCore } from "../support/core-server.ts";
 
@@ -26,5 +28,31 @@ describe("a serving core's WAL checkpoints", () => {
     const deadline = Date.now() + 10_000;
     while (statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(statSync(file).size).toBeGreaterThan(before);
+  });
+
+  it("cut the WAL file back once a long read transaction ends: SQLite reuses it and never shrinks it otherwise", async () => {
+    const file = path.join(core.config.dataDir, "borela.db");
+    const wal = () => statSync(`${file}-wal`).size;
+    await core.store.$executeRawUnsafe('CREATE TABLE "bulk" ("x" BLOB)');
+    const reader = new Sqlite(file, { readonly: true });
+    try {
+      // A reader holding its snapshot: nothing can be copied past it, so the WAL grows past the limit.
+      reader.exec("BEGIN");
+      reader.prepare('SELECT count(*) FROM "Project"').get();
+      for (let i = 0; wal() < WAL_SIZE_LIMIT_BYTES * 1.25 && i < 200; i++) {
+        await core.store.$executeRawUnsafe('INSERT INTO "bulk" ("x") SELECT randomblob(4000) FROM (WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 500) SELECT k FROM n)');
+      }
+      expect(wal()).toBeGreaterThan(WAL_SIZE_LIMIT_BYTES);
+      reader.exec("COMMIT");
+    } finally {
+      reader.close();
+    }
+    // Writes go on: the worker copies everything, a write starts the WAL over and cuts the file back.
+    const deadline = Date.now() + 20_000;
+    while (wal() > WAL_SIZE_LIMIT_BYTES && Date.now() < deadline) {
+      await core.store.$executeRawUnsafe('INSERT INTO "bulk" ("x") VALUES (randomblob(100))');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(wal()).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
   });
 });
