@@ -40,6 +40,7 @@ import { lazyRequestLogger } from "./request-logger.ts";
 import { createStoreReachability, storeLocation, type StoreReachability } from "../store/reachability.ts";
 import { dialectOf } from "../store/dialect.ts";
 import { knownOutageGate } from "./known-outage.ts";
+import type { WalCheckpoints } from "../store/checkpointer.ts";
 
 /** What every route reaches through the app (Fastify decorations). */
 interface AppServices {
@@ -59,6 +60,8 @@ declare module "fastify" {
     projectOrder: ProjectOrder | null;
     /** Whether the store answers (store/reachability.ts): the error handler's 503s and /healthz. */
     storeReachability: StoreReachability;
+    /** SQLite: the WAL checkpoint worker's state for /healthz (store/checkpointer.ts); null otherwise. */
+    walCheckpoints: (() => WalCheckpoints) | null;
   }
 }
 
@@ -68,6 +71,8 @@ export interface AppDeps extends AppServices {
   logger?: Logger;
   /** The project list's kept order, on the fast connection (start.ts); without it the list reads through Prisma. */
   projectOrder?: ProjectOrder;
+  /** SQLite: the WAL checkpoint worker's state (store/core-parts.ts). */
+  walCheckpoints?: () => WalCheckpoints;
   /** Extra decorations and routes contributed by other parts (drills, alerts, dashboard). */
   extensions?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
@@ -103,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("drills", deps.drills);
   app.decorate("storeReachability", storeReachability);
   app.decorate("projectOrder", deps.projectOrder ?? null);
+  app.decorate("walCheckpoints", deps.walCheckpoints ?? null);
 
   await app.register(rateLimit, {
     global: false,

@@ -92,7 +92,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let adminTokenHash = settled?.hash ?? "";
   const drills = createDrillService({ store, config, logger, redisParts: await loadRedisParts(config) });
   sweeper.onStatusChange((projectId, status) => drills.onProjectStatus(projectId, status));
-  const app = await buildApp({ config, store, agentAuth: fast.auth, heartbeatIngest: fast.ingest, sweeper, secretKey, drills, projectOrder: createProjectOrder(fast.order), adminTokenHash: () => adminTokenHash, logger });
+  const app = await buildApp({ config, store, agentAuth: fast.auth, heartbeatIngest: fast.ingest, sweeper, secretKey, drills, projectOrder: createProjectOrder(fast.order), walCheckpoints: fast.walCheckpoints, adminTokenHash: () => adminTokenHash, logger });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

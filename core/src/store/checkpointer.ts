@@ -28,11 +28,22 @@ export interface CheckpointRound {
   checkpointed: number;
 }
 
+/** What /healthz?details=true says of the checkpoints (SQLite only). */
+export interface WalCheckpoints {
+  /** "lost": the worker stopped; the connections checkpoint themselves again. */
+  worker: "running" | "lost";
+  /** Rounds that copied something since the start. */
+  rounds: number;
+  /** The last such round's figures, or null before one. */
+  last: CheckpointRound | null;
+}
+
 export interface Checkpointer {
   /** The last round that copied something, or null before one. */
   last(): CheckpointRound | null;
   /** Rounds that copied something since the start. */
   rounds(): number;
+  status(): WalCheckpoints;
   /** Ends the worker; the connections are left as they are (the caller closes them). */
   stop(): Promise<void>;
 }
@@ -68,6 +79,7 @@ export function startCheckpointer(file: string, connections: Array<(pages: numbe
   return {
     last: () => last,
     rounds: () => rounds,
+    status: () => ({ worker: lost ? "lost" : "running", rounds, last }),
     async stop() {
       if (stopping) return exited;
       stopping = true;

@@ -12,7 +12,7 @@ import { openFastPath } from "./fast-path.ts";
 import type { AgentAuthPart, HeartbeatIngestPart, OrderReadsPart } from "./fast-path-types.ts";
 import { LeaseStore } from "./lease.ts";
 import { openSqliteLeases } from "./lease-sqlite.ts";
-import { startCheckpointer, type CheckpointerOptions } from "./checkpointer.ts";
+import { startCheckpointer, type CheckpointerOptions, type WalCheckpoints } from "./checkpointer.ts";
 import type { OpenedStore } from "./open.ts";
 import { openPostgresFastPath } from "./postgres/fast-path.ts";
 import { postgresSweepStore } from "./postgres/sweep-store.ts";
@@ -26,6 +26,8 @@ export interface CoreParts {
   /** The sweeper's store, the same contract on both stores. */
   sweep: AsyncSweepStore;
   leases: LeaseStore;
+  /** SQLite: the checkpoint worker's state (checkpointer.ts); undefined on PostgreSQL. */
+  walCheckpoints?: () => WalCheckpoints;
   /** Closes the connections these parts opened (not the Prisma client: OpenedStore.close). */
   close(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir
     order: fast.order,
     sweep: sqliteSweepStore(fast.sweep),
     leases: leases.store,
+    walCheckpoints: () => checkpointer.status(),
     async close() {
       await checkpointer.stop();
       leases.close();

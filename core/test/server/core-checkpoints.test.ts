@@ -28,6 +28,10 @@ describe("a serving core's WAL checkpoints", () => {
     const deadline = Date.now() + 10_000;
     while (statSync(file).size <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(statSync(file).size).toBeGreaterThan(before);
+    const health = await core.api<{ details: { walCheckpoints: { worker: string; rounds: number; last: { log: number; checkpointed: number } | null } } }>("GET", "/healthz?details=true", { token: null });
+    expect(health.body.details.walCheckpoints.worker).toBe("running");
+    expect(health.body.details.walCheckpoints.rounds).toBeGreaterThan(0);
+    expect(health.body.details.walCheckpoints.last!.checkpointed).toBeGreaterThan(0);
   });
 
   it("cut the WAL file back once a long read transaction ends: SQLite reuses it and never shrinks it otherwise", async () => {

@@ -99,6 +99,7 @@ describe("startCheckpointer", () => {
     expect(lost).toHaveLength(1);
     expect(lost[0]).toMatch(/missing\.db|unable to open|does not exist/i);
     expect(autocheckpoint()).toBe(SQLITE_AUTOCHECKPOINT_PAGES);
+    expect(checkpointer.status()).toEqual({ worker: "lost", rounds: 0, last: null });
   });
 
   it("stops on request without handing checkpoints back (the caller closes its connections)", async () => {

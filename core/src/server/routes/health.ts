@@ -38,7 +38,14 @@ const DrillWorkers = Type.Object({ workers: Type.Array(SeenWorker), queued: Type
 // Whether this core reached its store for this call (store/reachability.ts: SELECT 1 within 1 s, cached ≤ 1 s);
 // `since`: when the outage began, as this core saw it.
 const StoreReachable = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()), since: Type.Optional(Type.String()) });
-const Details = Type.Object({ store: StoreKind, storeReachable: StoreReachable, eventLoop: EventLoop, sweep: Sweep, leases: Type.Array(Lease), redis: Type.Optional(Redis), drillWorkers: Type.Optional(DrillWorkers) });
+// SQLite only: the WAL checkpoint worker (store/checkpointer.ts); "lost": the core's connections checkpoint themselves
+// again; rounds that copied frames, and the last one's WAL frames and frames copied.
+const WalCheckpoints = Type.Object({
+  worker: Type.Union([Type.Literal("running"), Type.Literal("lost")]),
+  rounds: Type.Number(),
+  last: Type.Union([Type.Object({ log: Type.Number(), checkpointed: Type.Number() }), Type.Null()]),
+});
+const Details = Type.Object({ store: StoreKind, storeReachable: StoreReachable, eventLoop: EventLoop, sweep: Sweep, leases: Type.Array(Lease), redis: Type.Optional(Redis), drillWorkers: Type.Optional(DrillWorkers), walCheckpoints: Type.Optional(WalCheckpoints) });
 
 export default async function healthRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -61,13 +68,14 @@ export default async function healthRoutes(base: FastifyInstance) {
     },
     async (request, reply) => {
       const { sweeper, config } = app;
+      const walCheckpoints = () => (app.walCheckpoints ? { walCheckpoints: app.walCheckpoints() } : {});
       const reachable = await app.storeReachability.check();
       const storeReachable = reachable.ok ? { ok: true } : { ok: false, error: reachable.error, since: reachable.since };
       if (!reachable.ok) {
         // Nothing more is read from the store: each read would wait for its own connection attempt.
         const sweep = { lastSweepAt: null, staleAfterSeconds: staleAfterSeconds(config.sweepIntervalSeconds), ...sweeper.sweepDurations() };
         const redis = request.query.details ? await app.drills.redisHealth() : null;
-        const details = request.query.details ? { details: { store: dialectOf(app.store), storeReachable, eventLoop: eventLoop.figures(), sweep, leases: [], ...(redis ? { redis } : {}) } } : {};
+        const details = request.query.details ? { details: { store: dialectOf(app.store), storeReachable, eventLoop: eventLoop.figures(), sweep, leases: [], ...(redis ? { redis } : {}), ...walCheckpoints() } } : {};
         reply.header("retry-after", String(STORE_RETRY_AFTER_SECONDS));
         return reply.code(503).send({ ok: false, error: "store_unavailable", message: reachable.error, lastSweepAt: null, ...details });
       }
@@ -80,7 +88,7 @@ export default async function healthRoutes(base: FastifyInstance) {
       const leases = leaseDetails(leaseRows.filter((r) => !isWorkerLease(r.name)), recorded, jobSettings(config), new Date());
       const drillWorkers = redis ? await drillWorkerDetails(app, leaseRows, new Date(), redis.ok ? null : redis.error) : null;
       const details = request.query.details
-        ? { details: { store: dialectOf(app.store), storeReachable, eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds, ...sweeper.sweepDurations() }, leases, ...(redis ? { redis } : {}), ...(drillWorkers ? { drillWorkers } : {}) } }
+        ? { details: { store: dialectOf(app.store), storeReachable, eventLoop: eventLoop.figures(), sweep: { lastSweepAt: sweep.lastSweepAt, staleAfterSeconds: sweep.staleAfterSeconds, ...sweeper.sweepDurations() }, leases, ...(redis ? { redis } : {}), ...(drillWorkers ? { drillWorkers } : {}), ...walCheckpoints() } }
         : {};
       if (!sweep.ok) return reply.code(503).send({ ok: false, error: "sweep_stale", message: sweep.reason ?? "sweep stale", lastSweepAt: sweep.lastSweepAt, ...details });
       return { ok: true, ...details };
