@@ -1,23 +1,30 @@
-// Runs in a worker thread (store/checkpointer.ts): keeps the core's SQLite WAL short on its own connection,
-// so the copy of WAL pages into the database file and its fsyncs never run on the event loop. Plain
-// JavaScript: workers do not inherit the TypeScript loader.
+// Runs in a worker thread (store/checkpointer.ts): SQLite's automatic checkpoint, moved off the event loop.
+// Copying WAL pages into the database file and its fsyncs happen here, on the worker's own connection.
+// Plain JavaScript: workers do not inherit the TypeScript loader.
 //
-// Every `intervalMs`, a PASSIVE checkpoint (what SQLite's automatic checkpoint runs: it copies what no
-// reader still needs and never waits for a lock) copies the frames committed since the last round. That
-// alone never lets the WAL start over under a steady load: SQLite rewinds the WAL only when a write begins
-// with every frame copied, and a commit lands during nearly every round. So once the WAL holds
-// `restartFrames` or more, a RESTART checkpoint follows at once: it takes the write lock only to copy the
-// few frames committed since the PASSIVE one (with no busy wait: a writer holding it makes it a PASSIVE
-// one), after which the next write rewinds the WAL. A reader that still needs old frames (a Litestream
-// replicating the file holds one) makes it return busy; a later round tries again.
+// When: as SQLite's own (sqlite3_wal_autocheckpoint), once the WAL holds `thresholdFrames` frames, read every
+// `intervalMs` from the WAL-index header in the -shm file (https://www.sqlite.org/walformat.html, "The
+// WAL-Index Header": mxFrame, a u32 in the host's byte order at byte 16; nBackfill, frames already copied,
+// at byte 96). Checkpointing sooner is not harmless: after a checkpoint that copies everything, the next
+// write starts the WAL over, and a Litestream that was not running then (a restart: the core starts before
+// its agent) finds its position gone and starts a new generation. Reading those 100 bytes costs a few µs.
+//
+// How: a PASSIVE checkpoint (what the automatic one runs: it copies what no reader still needs and never
+// waits for a lock), then at once a RESTART one, which takes the write lock only to copy what was committed
+// meanwhile (with no busy wait: a writer holding it makes it a passive one), so the next write starts the
+// WAL over. PASSIVE rounds alone never let it: a commit landed during nearly every round, and the WAL grew
+// without bound under load. A reader that still needs old frames (a Litestream holds one) makes RESTART
+// return busy; the next round tries again.
 //
 // A round that copied frames posts { log, checkpointed } (frames in the WAL, frames of it copied); any error
 // but SQLITE_BUSY is thrown, which ends the worker: the parent then hands checkpoints back to the connections.
 // { stop: true } from the parent ends the loop and closes.
 import { parentPort, workerData } from "node:worker_threads";
+import { closeSync, openSync, readSync } from "node:fs";
+import { endianness } from "node:os";
 import Database from "better-sqlite3";
 
-const { file, intervalMs, restartFrames } = workerData;
+const { file, intervalMs, thresholdFrames } = workerData;
 const db = new Database(file, { fileMustExist: true });
 db.pragma("busy_timeout = 0");
 db.pragma("synchronous = NORMAL");
@@ -33,11 +40,31 @@ function checkpoint(mode) {
   }
 }
 
+const header = Buffer.alloc(100);
+const u32 = endianness() === "LE" ? (at) => header.readUInt32LE(at) : (at) => header.readUInt32BE(at);
+/** Frames in the WAL not yet copied, once it holds thresholdFrames or more; 0 otherwise; null when the -shm cannot be read. */
+function framesDue() {
+  let fd;
+  try {
+    fd = openSync(`${file}-shm`, "r");
+    if (readSync(fd, header, 0, 100, 0) < 100) return null;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  const mxFrame = u32(16);
+  const nBackfill = u32(96);
+  return mxFrame >= thresholdFrames && nBackfill < mxFrame ? mxFrame - nBackfill : 0;
+}
+
 let timer = null;
 let posted = -1;
 function round() {
-  let result = checkpoint("PASSIVE");
-  if (result && result.log >= restartFrames) result = checkpoint("RESTART") ?? result;
+  const due = framesDue();
+  // An unreadable -shm (none yet, another VFS): checkpoint as if due, PASSIVE then RESTART as below.
+  let result = due === 0 ? null : checkpoint("PASSIVE");
+  if (result && result.log >= thresholdFrames) result = checkpoint("RESTART") ?? result;
   // Only news: a round with nothing new to copy is the idle case, ten times a second.
   if (result && result.checkpointed > 0 && result.checkpointed !== posted) parentPort.postMessage({ log: result.log, checkpointed: result.checkpointed });
   posted = result?.checkpointed ?? posted;

@@ -2,8 +2,8 @@
 // takes the WAL past 1,000 pages, on the thread that commits: under a steady heartbeat load that was every
 // fifteenth group commit, and its page copy and fsyncs blocked the event loop for a third of the ingest's
 // time (docs/benchmarks.md, heartbeat-ingest). A serving core turns that off on its own connections and
-// checkpoints on a worker thread instead (checkpoint-worker.mjs: PASSIVE rounds, and a RESTART one once the
-// WAL holds SQLite's threshold, so the WAL starts over as it did).
+// checkpoints on a worker thread instead, at the same threshold (checkpoint-worker.mjs: once the WAL holds
+// 1,000 frames, a PASSIVE checkpoint and a RESTART one, so the WAL starts over as it did).
 //
 //   startCheckpointer(file, connections, { intervalMs, onLost }): Checkpointer
 //     file: the core's SQLite database (db.ts databaseFile); connections: each sets a connection's
@@ -13,12 +13,10 @@
 import { Worker } from "node:worker_threads";
 
 const WORKER = new URL("./checkpoint-worker.mjs", import.meta.url);
-/** SQLite's default automatic checkpoint threshold (pages), put back if the worker is lost. */
+/** SQLite's default automatic checkpoint threshold (pages): the worker's too, and put back on the connections if it is lost. */
 export const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
-/** How often the worker checkpoints (ms): a checkpoint with nothing to copy costs about 20 µs. */
+/** How often the worker looks at the WAL (ms): reading the WAL-index header costs a few µs. */
 export const CHECKPOINT_INTERVAL_MS = 100;
-/** WAL frames from which a round ends with a RESTART checkpoint, so the WAL starts over (SQLite's automatic threshold). */
-export const RESTART_FRAMES = SQLITE_AUTOCHECKPOINT_PAGES;
 
 /** The last checkpoint's figures, in WAL frames (pages). */
 export interface CheckpointRound {
@@ -55,7 +53,7 @@ export interface CheckpointerOptions {
 }
 
 export function startCheckpointer(file: string, connections: Array<(pages: number) => unknown>, options: CheckpointerOptions = {}): Checkpointer {
-  const worker = new Worker(WORKER, { workerData: { file, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_FRAMES } });
+  const worker = new Worker(WORKER, { workerData: { file, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS, thresholdFrames: SQLITE_AUTOCHECKPOINT_PAGES } });
   // Ends with the process like any timer the core does not wait for.
   worker.unref();
   for (const set of connections) set(0);

@@ -18,7 +18,7 @@ import { writePastSnapshot } from "./writes-past-snapshot.ts";
 
 const h = useHarness();
 
-const hex = (n: number) => `0x${n.toString(16)}`;
+const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
 
 async function plainRestoreCounts(name: string, replica: string): Promise<Record<string, number>> {
   const output = path.join(h.dir.path, `${name}.sqlite3`);

@@ -33,7 +33,8 @@ const start = async (dataDir: string) => {
  */
 function tree(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).sort().map((name) => {
-    if (name === "borela.db-wal" || name === "borela.db-shm") return name;
+    // The running serve writes its store in the background (its WAL, and the checkpoint worker's copies into borela.db).
+    if (name === "borela.db" || name === "borela.db-wal" || name === "borela.db-shm") return name;
     const s = statSync(path.join(dir, name));
     return `${name} ${s.size} ${s.mtimeMs}`;
   });

@@ -31,17 +31,17 @@ afterEach(async () => {
   await dir.remove();
 });
 
-/** 40 transactions of 40 pages each (4 KiB blobs), with a turn of the event loop between them; bytes written. */
-async function writeLoad(): Promise<number> {
+/** `commits` transactions of 40 pages each (4 KiB blobs), with a pause between them; bytes written. */
+async function writeLoad(commits = 100): Promise<number> {
   const insert = writer.prepare("INSERT INTO t (blob) VALUES (randomblob(4000))");
   const batch = writer.transaction(() => {
     for (let i = 0; i < 40; i++) insert.run();
   });
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < commits; i++) {
     batch();
     await sleep(15);
   }
-  return 40 * 40 * 4096;
+  return commits * 40 * 4096;
 }
 
 describe("startCheckpointer", () => {
@@ -57,6 +57,19 @@ describe("startCheckpointer", () => {
     expect(statSync(file).size).toBeGreaterThan(written / 2);
     // Copied frames let the writer start the WAL over: it stays far below what was written.
     expect(statSync(`${file}-wal`).size).toBeLessThan(written / 2);
+  });
+
+  it("leaves a WAL under SQLite's 1,000-frame threshold alone, as SQLite's own checkpoint would (a Litestream not running keeps its position)", async () => {
+    checkpointer = startCheckpointer(file, [setPages], { intervalMs: 20 });
+    const before = statSync(file).size;
+    await writeLoad(20);
+    await sleep(300);
+    expect(checkpointer.rounds()).toBe(0);
+    expect(statSync(file).size).toBe(before);
+    await writeLoad(10);
+    const deadline = Date.now() + 10_000;
+    while (checkpointer.rounds() === 0 && Date.now() < deadline) await sleep(20);
+    expect(checkpointer.last()!.log).toBeGreaterThanOrEqual(SQLITE_AUTOCHECKPOINT_PAGES);
   });
 
   it("keeps the WAL short under commits back to back, at its own 100 ms rounds: each time it holds 1,000 frames, the WAL starts over", async () => {
