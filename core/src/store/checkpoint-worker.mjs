@@ -5,7 +5,8 @@
 // When: as SQLite's own (sqlite3_wal_autocheckpoint), once the WAL holds `thresholdFrames` frames, read every
 // `intervalMs` from the WAL-index header in the -shm file (https://www.sqlite.org/walformat.html, "The
 // WAL-Index Header": mxFrame, a u32 in the host's byte order at byte 16; nBackfill, frames already copied,
-// at byte 96). Checkpointing sooner is not harmless: after a checkpoint that copies everything, the next
+// at byte 96; a -shm that cannot be opened ends the worker, and the connections checkpoint themselves again).
+// Checkpointing sooner is not harmless: after a checkpoint that copies everything, the next
 // write starts the WAL over, and a Litestream that was not running then (a restart: the core starts before
 // its agent) finds its position gone and starts a new generation. Reading those 100 bytes costs a few µs.
 //
@@ -20,7 +21,7 @@
 // but SQLITE_BUSY is thrown, which ends the worker: the parent then hands checkpoints back to the connections.
 // { stop: true } from the parent ends the loop and closes.
 import { parentPort, workerData } from "node:worker_threads";
-import { closeSync, openSync, readSync } from "node:fs";
+import { openSync, readSync } from "node:fs";
 import { endianness } from "node:os";
 import Database from "better-sqlite3";
 
@@ -42,17 +43,15 @@ function checkpoint(mode) {
 
 const header = Buffer.alloc(100);
 const u32 = endianness() === "LE" ? (at) => header.readUInt32LE(at) : (at) => header.readUInt32BE(at);
-/** Frames in the WAL not yet copied, once it holds thresholdFrames or more; 0 otherwise; null when the -shm cannot be read. */
+// Opened once and never closed while the process lives: POSIX record locks belong to the process, and closing
+// any descriptor of a file drops every lock the process holds on it, SQLite's own on the -shm included (a
+// tester: another process opening borela.db then rebuilt the -shm under the core, which died of SIGBUS;
+// https://www.sqlite.org/howtocorrupt.html, "Posix advisory locks canceled by a separate thread doing close()").
+const shm = openSync(`${file}-shm`, "r");
+
+/** Frames in the WAL not yet copied, once it holds thresholdFrames or more; 0 otherwise (a -shm read short: this round). */
 function framesDue() {
-  let fd;
-  try {
-    fd = openSync(`${file}-shm`, "r");
-    if (readSync(fd, header, 0, 100, 0) < 100) return null;
-  } catch {
-    return null;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  if (readSync(shm, header, 0, 100, 0) < 100) return 0;
   const mxFrame = u32(16);
   const nBackfill = u32(96);
   return mxFrame >= thresholdFrames && nBackfill < mxFrame ? mxFrame - nBackfill : 0;
@@ -61,9 +60,7 @@ function framesDue() {
 let timer = null;
 let posted = -1;
 function round() {
-  const due = framesDue();
-  // An unreadable -shm (none yet, another VFS): checkpoint as if due, PASSIVE then RESTART as below.
-  let result = due === 0 ? null : checkpoint("PASSIVE");
+  let result = framesDue() === 0 ? null : checkpoint("PASSIVE");
   if (result && result.log >= thresholdFrames) result = checkpoint("RESTART") ?? result;
   // Only news: a round with nothing new to copy is the idle case, ten times a second.
   if (result && result.checkpointed > 0 && result.checkpointed !== posted) parentPort.postMessage({ log: result.log, checkpointed: result.checkpointed });

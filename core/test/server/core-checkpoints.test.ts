@@ -1,6 +1,7 @@
 // A serving core on SQLite checkpoints its WAL on a worker thread (store/checkpointer.ts): none of its
 // connections checkpoints inside a commit, yet heartbeats' pages reach the database file while it serves.
-import { statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { WAL_SIZE_LIMIT_BYTES } from "../../src/store/db.ts";
@@ -58,5 +59,25 @@ describe("a serving core's WAL checkpoints", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(wal()).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+  });
+
+  it("survive another process opening borela.db while heartbeats are written (it must find the core's locks on the -shm in place)", async () => {
+    const file = path.join(core.config.dataDir, "borela.db");
+    const p = await core.createProject("checkpoints-visitor");
+    const reader = `const Sqlite = require("better-sqlite3"); const db = new Sqlite(process.argv[1]); db.prepare('SELECT count(*) FROM "Heartbeat"').get(); db.close();`;
+    let sent = 0;
+    for (let round = 0; round < 6; round++) {
+      const load = Promise.all(Array.from({ length: 40 }, () => core.api("POST", "/api/v1/heartbeats", { token: p.agentToken, body: heartbeat() }).then((r) => expect(r.status).toBe(201))));
+      // A CLI command, a worker process or Litestream opening the store, as the core writes.
+      execFileSync(process.execPath, ["-e", reader, file], { cwd: path.resolve(import.meta.dirname, "../../.."), timeout: 20_000 });
+      await load;
+      sent += 40;
+    }
+    expect(sent).toBe(240);
+    expect((await core.api("GET", "/healthz")).status).toBe(200);
+    // The cause, checked directly: this process (the core) still holds its POSIX locks on the -shm after the worker's reads.
+    const inode = String(statSync(`${file}-shm`).ino);
+    const locks = readFileSync("/proc/locks", "utf8").split("\n").filter((l) => l.includes(" POSIX ") && l.split(/\s+/)[4] === String(process.pid) && l.split(/\s+/)[5]?.split(":")[2] === inode);
+    expect(locks.length).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 // The WAL checkpoints of a serving core on SQLite run on a worker thread (store/checkpointer.ts), not inside
 // the commits of its connections: a real file, a writer whose own automatic checkpoint is turned off by the
 // checkpointer, and the worker's PASSIVE checkpoints copying its pages into the database file.
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -70,6 +70,19 @@ describe("startCheckpointer", () => {
     const deadline = Date.now() + 10_000;
     while (checkpointer.rounds() === 0 && Date.now() < deadline) await sleep(20);
     expect(checkpointer.last()!.log).toBeGreaterThanOrEqual(SQLITE_AUTOCHECKPOINT_PAGES);
+  });
+
+  it("leaves this process's SQLite locks on the -shm in place while it reads the WAL-index header (a closed descriptor would drop them all)", async () => {
+    const shmLocks = () => {
+      const inode = statSync(`${file}-shm`).ino;
+      // /proc/locks: "1: POSIX  ADVISORY  READ 1234 fd:01:5678 128 128", the inode after the device.
+      return readFileSync("/proc/locks", "utf8").split("\n").filter((l) => l.includes(" POSIX ") && l.split(/\s+/)[4] === String(process.pid) && l.split(/\s+/)[5]?.split(":")[2] === String(inode));
+    };
+    expect(shmLocks().length).toBeGreaterThan(0);
+    checkpointer = startCheckpointer(file, [setPages], { intervalMs: 10 });
+    await writeLoad(30);
+    expect(checkpointer.rounds()).toBeGreaterThan(0);
+    expect(shmLocks().length).toBeGreaterThan(0);
   });
 
   it("keeps the WAL short under commits back to back, at its own 100 ms rounds: each time it holds 1,000 frames, the WAL starts over", async () => {
