@@ -89,7 +89,6 @@ function stepBehind(state: RewindState, obs: RewindObservation): Pick<RewindStat
 const START_OVER = "stop the agent, empty the replica or give it a new path, run litestream reset on the database, and start the agent again: Litestream then writes a new snapshot";
 const REPAIR = `put the files back, or start the replica over: ${START_OVER}`;
 
-
 export function rewindMessage(state: RewindState): string | null {
   if (!state.rewound) return null;
   return `the replica went back from TXID ${txidLabel(state.rewound.from)} to ${txidLabel(state.rewound.to)}: LTX files were removed from storage; ${REPAIR}`;

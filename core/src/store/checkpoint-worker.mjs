@@ -62,7 +62,7 @@ let posted = -1;
 function round() {
   let result = framesDue() === 0 ? null : checkpoint("PASSIVE");
   if (result && result.log >= thresholdFrames) result = checkpoint("RESTART") ?? result;
-  // Only news: a round with nothing new to copy is the idle case, ten times a second.
+  // Only news: while a reader holds old frames (a Litestream), rounds repeat the same figures.
   if (result && result.checkpointed > 0 && result.checkpointed !== posted) parentPort.postMessage({ log: result.log, checkpointed: result.checkpointed });
   posted = result?.checkpointed ?? posted;
   timer = setTimeout(round, intervalMs);

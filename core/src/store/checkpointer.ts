@@ -37,10 +37,6 @@ export interface WalCheckpoints {
 }
 
 export interface Checkpointer {
-  /** The last round that copied something, or null before one. */
-  last(): CheckpointRound | null;
-  /** Rounds that copied something since the start. */
-  rounds(): number;
   status(): WalCheckpoints;
   /** Ends the worker; the connections are left as they are (the caller closes them). */
   stop(): Promise<void>;
@@ -75,8 +71,6 @@ export function startCheckpointer(file: string, connections: Array<(pages: numbe
   worker.on("exit", (code) => loseIt(`the checkpoint worker exited (code ${code})`));
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   return {
-    last: () => last,
-    rounds: () => rounds,
     status: () => ({ worker: lost ? "lost" : "running", rounds, last }),
     async stop() {
       if (stopping) return exited;

@@ -48,6 +48,7 @@ export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir
   const file = databaseFile(config.dataDir);
   const fast = openFastPath(file, ingestOptions);
   const leases = openSqliteLeases(file);
+  // A PRAGMA Prisma refuses leaves its connection on SQLite's own checkpoints: safe, only slower.
   const prismaAutocheckpoint = (pages: number) =>
     opened.store.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${pages}`).catch(() => undefined);
   const checkpointer = startCheckpointer(file, [fast.autocheckpoint, leases.autocheckpoint, prismaAutocheckpoint], { onLost: onCheckpointerLost });

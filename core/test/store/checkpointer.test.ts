@@ -50,9 +50,9 @@ describe("startCheckpointer", () => {
     expect(autocheckpoint()).toBe(0);
     const written = await writeLoad();
     const deadline = Date.now() + 10_000;
-    while (checkpointer.rounds() === 0 && Date.now() < deadline) await sleep(20);
-    expect(checkpointer.rounds()).toBeGreaterThan(0);
-    expect(checkpointer.last()!.checkpointed).toBeGreaterThan(0);
+    while (checkpointer.status().rounds === 0 && Date.now() < deadline) await sleep(20);
+    expect(checkpointer.status().rounds).toBeGreaterThan(0);
+    expect(checkpointer.status().last!.checkpointed).toBeGreaterThan(0);
     // Nothing else checkpoints (the writer's own is off): the pages in the database file are the worker's copies.
     expect(statSync(file).size).toBeGreaterThan(written / 2);
     // Copied frames let the writer start the WAL over: it stays far below what was written.
@@ -64,12 +64,12 @@ describe("startCheckpointer", () => {
     const before = statSync(file).size;
     await writeLoad(20);
     await sleep(300);
-    expect(checkpointer.rounds()).toBe(0);
+    expect(checkpointer.status().rounds).toBe(0);
     expect(statSync(file).size).toBe(before);
     await writeLoad(10);
     const deadline = Date.now() + 10_000;
-    while (checkpointer.rounds() === 0 && Date.now() < deadline) await sleep(20);
-    expect(checkpointer.last()!.log).toBeGreaterThanOrEqual(SQLITE_AUTOCHECKPOINT_PAGES);
+    while (checkpointer.status().rounds === 0 && Date.now() < deadline) await sleep(20);
+    expect(checkpointer.status().last!.log).toBeGreaterThanOrEqual(SQLITE_AUTOCHECKPOINT_PAGES);
   });
 
   it("leaves this process's SQLite locks on the -shm in place while it reads the WAL-index header (a closed descriptor would drop them all)", async () => {
@@ -81,7 +81,7 @@ describe("startCheckpointer", () => {
     expect(shmLocks().length).toBeGreaterThan(0);
     checkpointer = startCheckpointer(file, [setPages], { intervalMs: 10 });
     await writeLoad(30);
-    expect(checkpointer.rounds()).toBeGreaterThan(0);
+    expect(checkpointer.status().rounds).toBeGreaterThan(0);
     expect(shmLocks().length).toBeGreaterThan(0);
   });
 
@@ -103,7 +103,7 @@ describe("startCheckpointer", () => {
     }
     const written = commits * 20 * 1500;
     expect(written).toBeGreaterThan(40 * 1024 * 1024);
-    expect(checkpointer.rounds()).toBeGreaterThan(10);
+    expect(checkpointer.status().rounds).toBeGreaterThan(10);
     // The RESTART threshold is 1,000 frames (4 MiB) plus what commits in one round; passive rounds alone grew it past 100 MiB.
     expect(largestWal).toBeLessThan(16 * 1024 * 1024);
   });
