@@ -60,6 +60,15 @@ const BANNER = [
   "const __borelaDir = (u) => __borelaDirname(__borelaPath(u));",
 ].join(" ");
 
+// `serve` re-runs itself with its heap flags (core/bin/serve-heap.js) before the CLI's modules load.
+const CLI_ENTRY = [
+  'import { fileURLToPath } from "node:url";',
+  'import { execServeWithHeap } from "./core/bin/serve-heap.js";',
+  "execServeWithHeap(fileURLToPath(import.meta.url));",
+  'const { main } = await import("./core/src/cli.ts");',
+  "process.exitCode = await main(process.argv.slice(2));",
+].join("\n");
+
 async function bundle(outDir, { entry, stdin, outfile }) {
   const out = path.join(outDir, outfile);
   const result = await build({
@@ -84,7 +93,7 @@ async function bundle(outDir, { entry, stdin, outfile }) {
 
 export async function bundleCore(outDir) {
   const files = [
-    await bundle(outDir, { stdin: 'import { main } from "./core/src/cli.ts";\nprocess.exitCode = await main(process.argv.slice(2));\n', outfile: "core/bin/borela.js" }),
+    await bundle(outDir, { stdin: CLI_ENTRY, outfile: "core/bin/borela.js" }),
     await bundle(outDir, { entry: "core/src/drills/isolation/child.ts", outfile: "core/src/drills/isolation/drill-child.mjs" }),
   ];
   return { files, assets: CORE_ASSETS };

@@ -6,7 +6,8 @@
 //                              (installed on first use); throws Error naming the Node found when it cannot
 //   runOnNode24(script): void  when this Node is older than 24, runs `script` with the same arguments on
 //                              Node 24 (launch) and never returns; on Node 24 it returns, after watchLauncher()
-//   launch(node, script, args) spawns the child in its own process group with an IPC channel, forwards
+//   launch(node, script, args) spawns the child in its own process group with an IPC channel (`serve` with its
+//                              heap flags: serve-heap.js), forwards
 //                              SIGINT/SIGTERM/SIGHUP to it (a repeat of the same signal within 500 ms once),
 //                              and exits with its status (128 + signal number when a signal ended it)
 //   watchLauncher(): void      in a child launch() started: when the launcher is gone (even by SIGKILL, which
@@ -16,6 +17,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
+import { serveHeapArgv } from "./serve-heap.js";
 
 const LAUNCHED = "BORELA_LAUNCHED_BY_PID";
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -54,7 +56,7 @@ export function runOnNode24(script) {
 export function launch(node, script, args) {
   // Its own process group: a terminal's Ctrl-C reaches this process only, and the child gets it once from
   // here (in one group it got it twice, and a second SIGINT means "exit now" to the agent).
-  const child = spawn(node, [script, ...args], {
+  const child = spawn(node, [...(serveHeapArgv(args, []) ?? []), script, ...args], {
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     detached: true,
     env: { ...process.env, [LAUNCHED]: String(process.pid) },

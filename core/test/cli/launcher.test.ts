@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
+import { SERVE_V8_FLAGS } from "../../bin/serve-heap.js";
 import { BORELA_BIN, cleanEnv } from "../support/borela-cli.ts";
 import { watchChild } from "../support/child-output.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -66,7 +67,10 @@ async function startServeUnderLauncher() {
     return pids.length === 1 ? pids[0] : null;
   }, { what: "the Node 24 child" });
   started.push(child);
-  expect(readFileSync(`/proc/${child}/cmdline`, "utf8")).toContain("node24");
+  const args = readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0");
+  expect(args[0]).toContain("node24");
+  // The launcher starts serve with its heap flags itself (bin/serve-heap.js): the child does not re-run.
+  expect(args.slice(1, 1 + SERVE_V8_FLAGS.length)).toEqual(SERVE_V8_FLAGS);
   expect((await fetch(`${url}/healthz`)).status).toBeLessThan(500);
   return { launcher, child, url, watch, exit };
 }
