@@ -8,7 +8,7 @@
 //
 // V8 sizes its young generation once, at start (v8.setFlagsFromString later changed nothing: measured),
 // and NODE_OPTIONS refuses --min-semi-space-size, so a `serve` started without them replaces itself with
-// one that has them: process.execve keeps the PID, the descriptors and the environment, so whatever
+// one that has them: process.execve keeps the PID, stdin, stdout, stderr and the environment, so whatever
 // started it (a terminal, npm start, Docker, systemd, a test) sees one process throughout.
 //
 //   SERVE_V8_FLAGS: string[]                           the flags `serve` runs with
@@ -17,7 +17,8 @@
 //                                                      when execArgv sizes the semi-spaces itself (ours, or the
 //                                                      user's own sizing, kept as given)
 //   execServeWithHeap(script): void                    re-executes this process with them when due; returns
-//                                                      when not due, or when this Node has no process.execve
+//                                                      when not due, when started with an IPC channel, or when
+//                                                      this Node has no process.execve or execve(2) fails
 export const SERVE_V8_FLAGS = ["--min-semi-space-size=8", "--max-semi-space-size=8"];
 
 export function serveHeapArgv(args, execArgv) {
@@ -28,6 +29,12 @@ export function serveHeapArgv(args, execArgv) {
 
 export function execServeWithHeap(script) {
   const options = serveHeapArgv(process.argv.slice(2), process.execArgv);
-  if (!options || typeof process.execve !== "function") return;
-  process.execve(process.execPath, [process.execPath, ...options, script, ...process.argv.slice(2)], process.env);
+  // execve keeps only stdin, stdout and stderr: a parent's IPC channel (node24.js launch passes the flags
+  // itself) would be lost.
+  if (!options || typeof process.execve !== "function" || process.env.NODE_CHANNEL_FD !== undefined) return;
+  try {
+    process.execve(process.execPath, [process.execPath, ...options, script, ...process.argv.slice(2)], process.env);
+  } catch {
+    // execve(2) refused (this process is unchanged): serve runs with V8's default sizes.
+  }
 }
