@@ -25,7 +25,13 @@ else
     echo "borela: this is the agent-only image (borela/borela:agent): it runs the agent alone, not \`$1\`; use borela/borela:latest" >&2
     exit 2
   fi
-  set -- node /app/core/bin/borela.js "$@"
+  # serve's heap flags (core/bin/serve-heap.js SERVE_V8_FLAGS; a test keeps the two the same): given here,
+  # serve does not re-execute itself and parse the bundle twice.
+  if [ "$1" = "serve" ]; then
+    set -- node --min-semi-space-size=8 --max-semi-space-size=8 /app/core/bin/borela.js "$@"
+  else
+    set -- node /app/core/bin/borela.js "$@"
+  fi
   target=${BORELA_DATA_DIR:-/data}
 fi
 if [ "$(id -u)" = 0 ] && [ -n "$target" ] && owner=$(stat -c %u:%g "$target" 2>/dev/null) && [ "$owner" != "0:0" ]; then

@@ -9,8 +9,8 @@ import { runOnNode24 } from "./node24.js";
 import { ensurePrismaClients } from "./prisma-clients.js";
 import { execServeWithHeap } from "./serve-heap.js";
 
-execServeWithHeap(fileURLToPath(import.meta.url));
 await runOnNode24(fileURLToPath(import.meta.url));
+execServeWithHeap(fileURLToPath(import.meta.url));
 await ensurePrismaClients(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 const { register } = await import("tsx/esm/api");
 register();

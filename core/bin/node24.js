@@ -56,7 +56,7 @@ export function runOnNode24(script) {
 export function launch(node, script, args) {
   // Its own process group: a terminal's Ctrl-C reaches this process only, and the child gets it once from
   // here (in one group it got it twice, and a second SIGINT means "exit now" to the agent).
-  const child = spawn(node, [...(serveHeapArgv(args, []) ?? []), script, ...args], {
+  const child = spawn(node, [...(serveHeapArgv(args, [], process.env.NODE_OPTIONS ?? "") ?? []), script, ...args], {
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     detached: true,
     env: { ...process.env, [LAUNCHED]: String(process.pid) },

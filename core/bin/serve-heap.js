@@ -9,32 +9,39 @@
 // V8 sizes its young generation once, at start (v8.setFlagsFromString later changed nothing: measured),
 // and NODE_OPTIONS refuses --min-semi-space-size, so a `serve` started without them replaces itself with
 // one that has them: process.execve keeps the PID, stdin, stdout, stderr and the environment, so whatever
-// started it (a terminal, npm start, Docker, systemd, a test) sees one process throughout.
+// started it (a terminal, npm start, systemd, a test) sees one process throughout. The image's entrypoint
+// (sidecar-image/entrypoint.sh) and the old-Node launcher (node24.js) start serve with them instead.
 //
-//   SERVE_V8_FLAGS: string[]                           the flags `serve` runs with
-//   serveHeapArgv(args, execArgv): string[] | null     the node options to start `borela <args>` with:
-//                                                      SERVE_V8_FLAGS, then execArgv; null when not `serve`, or
-//                                                      when execArgv sizes the semi-spaces itself (ours, or the
-//                                                      user's own sizing, kept as given)
-//   execServeWithHeap(script): void                    re-executes this process with them when due; returns
-//                                                      when not due, when started with an IPC channel, or when
-//                                                      this Node has no process.execve or execve(2) fails
+// No re-exec, V8's default sizes instead, when what started serve would not survive one: a parent's IPC
+// channel (`node --watch`, fork: execve keeps only stdio), a debugger (--inspect-brk would pause twice),
+// preloaded modules (-r, --import: an agent they start would start twice). Nor when the user sized the
+// semi-spaces (node options or NODE_OPTIONS), which is kept as given. Node 24 aborts the process when
+// execve(2) itself fails (E2BIG from an environment over the kernel's limits, say): an exec that is
+// refused before that (the permission model) leaves serve running on the default sizes.
+//
+//   SERVE_V8_FLAGS: string[]                                the flags serve runs with
+//   serveHeapArgv(args, execArgv, nodeOptions): string[] | null
+//       the node options to start `borela <args>` with (SERVE_V8_FLAGS, then execArgv), or null when no
+//       re-exec is due (not serve, or any reason above; nodeOptions: NODE_OPTIONS's text, "" when unset)
+//   execServeWithHeap(script): void   re-executes this process with them when due (and this process has no
+//                                     IPC channel and this Node has process.execve); else returns
 export const SERVE_V8_FLAGS = ["--min-semi-space-size=8", "--max-semi-space-size=8"];
 
-export function serveHeapArgv(args, execArgv) {
+const KEEP_AS_STARTED = /^(--(min|max)[-_]semi[-_]space[-_]size|--inspect|--debug|-r$|--require|--import|--loader|--experimental[-_]loader)/;
+
+export function serveHeapArgv(args, execArgv, nodeOptions) {
   if (args[0] !== "serve") return null;
-  if (execArgv.some((option) => /^--(min|max)[-_]semi[-_]space[-_]size\b/.test(option))) return null;
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)];
+  if (given.some((option) => KEEP_AS_STARTED.test(option))) return null;
   return [...SERVE_V8_FLAGS, ...execArgv];
 }
 
 export function execServeWithHeap(script) {
-  const options = serveHeapArgv(process.argv.slice(2), process.execArgv);
-  // execve keeps only stdin, stdout and stderr: a parent's IPC channel (node24.js launch passes the flags
-  // itself) would be lost.
-  if (!options || typeof process.execve !== "function" || process.env.NODE_CHANNEL_FD !== undefined) return;
+  const options = serveHeapArgv(process.argv.slice(2), process.execArgv, process.env.NODE_OPTIONS ?? "");
+  if (!options || process.channel || typeof process.execve !== "function") return;
   try {
     process.execve(process.execPath, [process.execPath, ...options, script, ...process.argv.slice(2)], process.env);
   } catch {
-    // execve(2) refused (this process is unchanged): serve runs with V8's default sizes.
+    // Refused before execve(2) (this process is unchanged): serve runs on V8's default sizes.
   }
 }
