@@ -16,6 +16,7 @@ import { blindAfterMs, type Sight } from "./watching-since.ts";
 import { createSightKeeper } from "./sight-keeper.ts";
 import { createOutageLog } from "../store/outage.ts";
 import { takeFirst } from "../take-first.ts";
+import { isSqliteBusy } from "../store/sqlite-busy.ts";
 
 /** Seconds a condition must stay away before its incident resolves, per kind. */
 export type HoldSeconds = (kind: SweptKind) => number;
@@ -100,7 +101,7 @@ export function createSweeper(store: AsyncSweepStore, intervalSeconds: number, l
   async function completed(at: Date): Promise<void> {
     completedAt = at;
     await store.mark.record(at).catch((err: { code?: string }) => {
-      if (err?.code !== "SQLITE_BUSY") logger.warn({ err }, "cannot store the time of the last completed sweep");
+      if (!isSqliteBusy(err)) logger.warn({ err }, "cannot store the time of the last completed sweep");
     });
     for (const listen of completedListeners) listen(at);
   }

@@ -2,6 +2,7 @@
 // (token-memory.ts, shared with postgres/agent-auth.ts), and the rejected token's rejectedAt.
 import type Sqlite from "better-sqlite3";
 import { storeTime } from "./time.ts";
+import { isSqliteBusy } from "./sqlite-busy.ts";
 import { AUTH_SQL, prepareAll } from "./fast-sql.ts";
 import { TOKEN_REJECTION_SQL } from "./token-rejection-sql.ts";
 import { RememberedTokens, tokenVerdict, type AuthResult, type TokenRow } from "./token-memory.ts";
@@ -33,7 +34,7 @@ export class AgentAuth extends RememberedTokens implements AgentAuthPart {
     try {
       write();
     } catch (err) {
-      if ((err as { code?: string }).code !== "SQLITE_BUSY") throw err;
+      if (!isSqliteBusy(err)) throw err;
       busy();
     }
   }

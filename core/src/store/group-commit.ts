@@ -1,6 +1,8 @@
 // Group commit for a synchronous better-sqlite3 transaction: items arriving
 // in the same tick share one transaction. While another connection holds the
 // file's lock it retries on timers, never blocking the event loop.
+import { isSqliteBusy } from "./sqlite-busy.ts";
+
 const BUSY_RETRIES = 500;
 
 interface Pending<I, R> {
@@ -14,7 +16,7 @@ interface Pending<I, R> {
  * result per item, in order (e.g. `db.transaction(...)`). Returns a function
  * that resolves once its item is committed. One failing item (a constraint, a
  * thrown error) fails alone: the batch is then retried item by item.
- * SQLITE_BUSY is retried up to BUSY_RETRIES times, waiting 1..50 ms.
+ * A busy file (SQLITE_BUSY and its extended codes: sqlite-busy.ts) is retried up to BUSY_RETRIES times, waiting 1..50 ms.
  */
 export function groupCommit<I, R>(transaction: (batch: I[]) => R[]): (item: I) => Promise<R> {
   let pending: Pending<I, R>[] = [];
@@ -27,7 +29,7 @@ export function groupCommit<I, R>(transaction: (batch: I[]) => R[]): (item: I) =
     try {
       results = transaction(batch.map((p) => p.item));
     } catch (err) {
-      if ((err as { code?: string }).code === "SQLITE_BUSY" && attempt < BUSY_RETRIES) {
+      if (isSqliteBusy(err) && attempt < BUSY_RETRIES) {
         pending = batch.concat(pending);
         await new Promise((r) => setTimeout(r, Math.min(50, 1 + attempt)));
         return flush(attempt + 1);
