@@ -6,6 +6,7 @@
 // Usage and options: the agent entry of commands/table.ts.
 // Environment: see src/agent/settings.ts (BORELA_SERVER, BORELA_AGENT_TOKEN, BORELA_DATABASES, ...).
 import { stat } from "node:fs/promises";
+import { keepRunningWithoutOutput } from "../output-closed.ts";
 import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary.ts";
 import { replicaUrl } from "../litestream/replica-url.ts";
 import { startAgent } from "../agent/agent.ts";
@@ -135,6 +136,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(await describe(settings, core.note));
     return 0;
   }
+  keepRunningWithoutOutput();
   const agent = await startAgent(settings);
   await new Promise<void>((resolve) => {
     const seen = new Set<NodeJS.Signals>();

@@ -5,6 +5,7 @@ import { loadConfig, readInt, type Config } from "../config.ts";
 import { startDemo, type RunningDemo } from "../demo/demo.ts";
 import { lockOrSay } from "./data-dir.ts";
 import { entriesBefore, removeLeftovers } from "../server/start-leftovers.ts";
+import { keepRunningWithoutOutput } from "../output-closed.ts";
 
 // V8's heap growth tuned for memory: the core's live heap is ~85 MB at 10,000 projects, but with the default
 // growing factor the heap reserved 250–300 MB for garbage between collections (polls, heartbeats). Measured
@@ -15,6 +16,7 @@ const SERVE_V8_FLAGS = "--optimize-for-size";
 
 export async function run(args: string[]): Promise<number> {
   v8.setFlagsFromString(SERVE_V8_FLAGS);
+  keepRunningWithoutOutput();
   const { values } = parseFlags(args, {
     host: { type: "string" },
     port: { type: "string" },
@@ -72,9 +74,9 @@ export async function run(args: string[]): Promise<number> {
   return 0;
 }
 
+/** SIGINT, SIGTERM, or SIGHUP (its terminal closed: without a handler Node ended it with no stop at all). */
 function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve());
   });
 }

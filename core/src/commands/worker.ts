@@ -9,9 +9,11 @@ import { checkedSecretKey } from "../store/secret-key-check.ts";
 import { createLogger } from "../logger.ts";
 import { createDrillService } from "../drills/service.ts";
 import { loadRedisParts } from "../drills/redis-parts.ts";
+import { keepRunningWithoutOutput } from "../output-closed.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, { concurrency: { type: "string" }, "data-dir": { type: "string" } }, false);
+  keepRunningWithoutOutput();
   const loaded = loadConfig(undefined, values["data-dir"] ? { dataDir: values["data-dir"] } : {});
   if (!loaded.redisUrl) throw new UsageError("borela worker needs BORELA_REDIS_URL (without Redis, `borela serve` runs drills itself)");
   const concurrency = readInt({ concurrency: values.concurrency }, "concurrency", 1, 1, 64);
@@ -27,8 +29,7 @@ export async function run(args: string[]): Promise<number> {
   service.startWorker(concurrency, { statusFile: workerStatusFile(loaded.dataDir) });
   process.stderr.write(`borela worker ${process.pid}: processing drills from ${new URL(loaded.redisUrl).host} (concurrency ${concurrency})\n`);
   await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, resolve);
   });
   await service.stop();
   await opened.close();
