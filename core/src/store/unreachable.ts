@@ -14,7 +14,8 @@
 //   (too many connections), and pg / pg-pool's own connection messages (pool timeout, connection terminated,
 //   a query's read timeout).
 // - better-sqlite3 (the SQLite hot path): SQLITE_BUSY (past its retry: store/sqlite-busy.ts), SQLITE_LOCKED,
-//   SQLITE_IOERR*, SQLITE_CANTOPEN*, SQLITE_READONLY* (the file or disk went read-only) and their extended codes.
+//   SQLITE_IOERR*, SQLITE_CANTOPEN*, SQLITE_READONLY* (the file or disk went read-only), SQLITE_FULL (the disk
+//   is full: a tester's 500 on every heartbeat until space came back) and their extended codes.
 // Reasons never carry a connection string: only codes and the drivers' fixed texts (pg's message for a
 // refused socket names host:port, never the user or password).
 
@@ -53,7 +54,7 @@ const ADAPTER_KINDS: Record<string, string> = {
 // pg's and pg-pool's fixed texts for a connection that failed or went away.
 const PG_MESSAGES = [/^timeout exceeded when trying to connect$/, /^Connection terminated( unexpectedly| due to connection timeout)?$/, /^Client has encountered a connection error/];
 
-const SQLITE_CODE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|READONLY)(_[A-Z_]+)?$/;
+const SQLITE_CODE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|READONLY|FULL)(_[A-Z_]+)?$/;
 
 type Loose = { code?: unknown; message?: unknown; meta?: unknown; cause?: unknown; kind?: unknown; originalCode?: unknown };
 

@@ -158,6 +158,27 @@ describe("SQLite", () => {
     }
   });
 
+  it("a full disk (SQLITE_FULL, made with max_page_count) is unreachable, through better-sqlite3 and through Prisma", async () => {
+    const db = new Sqlite(":memory:");
+    db.exec("CREATE TABLE t (x TEXT)");
+    db.pragma(`max_page_count = ${db.pragma("page_count", { simple: true })}`);
+    const rawErr = await caught(() => db.prepare("INSERT INTO t VALUES (?)").run("x".repeat(100_000)));
+    expect((rawErr as { code?: string }).code).toBe("SQLITE_FULL");
+    expect(unreachableReason(rawErr)).toBe("SQLITE_FULL: database or disk is full");
+    db.close();
+    const full = await tmpDir("borela-unreachable-full-");
+    const store = await openStore(full.path);
+    try {
+      const pages = Number(((await store.$queryRawUnsafe("PRAGMA page_count")) as { page_count: number | bigint }[])[0].page_count);
+      await store.$queryRawUnsafe(`PRAGMA max_page_count = ${pages}`);
+      const prismaErr = await caught(() => store.$executeRawUnsafe(`CREATE TABLE filler AS SELECT randomblob(100000) AS b`));
+      expect(unreachableReason(prismaErr)).toMatch(/SQLITE_FULL|full/);
+    } finally {
+      await store.$disconnect();
+      await full.remove();
+    }
+  });
+
   it("a path that cannot be opened as a database file (a directory) is SQLITE_CANTOPEN", async () => {
     const directory = await caught(() => new Sqlite(dir.path).prepare("SELECT count(*) FROM sqlite_master").get());
     expect(unreachableReason(directory)).toMatch(/^SQLITE_CANTOPEN/);
