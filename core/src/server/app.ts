@@ -37,7 +37,7 @@ import pauseRoutes from "./routes/pause.ts";
 import type { DrillService } from "../drills/service.ts";
 import type { ProjectOrder } from "./project-order-cache.ts";
 import { lazyRequestLogger } from "./request-logger.ts";
-import { createStoreReachability, storeLocation, type StoreReachability } from "../store/reachability.ts";
+import { createStoreReachability, freeBytesAt, storeLocation, type StoreReachability } from "../store/reachability.ts";
 import { dialectOf } from "../store/dialect.ts";
 import { knownOutageGate } from "./known-outage.ts";
 import type { WalCheckpoints } from "../store/checkpointer.ts";
@@ -93,7 +93,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     serializerOpts: { compileValidators: true },
   });
   app.setValidatorCompiler(validatorCompiler);
-  const storeReachability = createStoreReachability({ store: deps.store, location: storeLocation(deps.config), log: app.log });
+  const storeReachability = createStoreReachability({
+    store: deps.store,
+    location: storeLocation(deps.config),
+    log: app.log,
+    freeBytes: deps.config.databaseUrl ? undefined : () => freeBytesAt(deps.config.dataDir),
+  });
   app.addHook("onClose", async () => storeReachability.stop());
   registerErrorHandling(app, storeReachability);
   if (dialectOf(deps.store) === "postgresql") app.addHook("onRequest", knownOutageGate(storeReachability));

@@ -2,7 +2,8 @@
 // that failed because of it answers 503 store_unavailable) and /healthz (server/routes/health.ts).
 //
 //   storeLocation(config): string      "PostgreSQL at host:port" / "SQLite at <dataDir>/borela.db" (never a password)
-//   createStoreReachability({store, location, log, timeoutMs?, cacheMs?, recheckMs?}): StoreReachability
+//   freeBytesAt(dir): number | null     bytes free on dir's file system (statfs), null when unreadable
+//   createStoreReachability({store, location, log, freeBytes?, timeoutMs?, cacheMs?, recheckMs?}): StoreReachability
 //     failed(err): string | null       the 503 message when err means the store cannot be reached, else null
 //     check(): Promise<Reachability>   a probe (SELECT 1, timeoutMs = 1 s) at most once per cacheMs (0.5 s);
 //                                      concurrent callers share one probe
@@ -10,13 +11,19 @@
 //     stop()                           ends the recheck timer (at close)
 // Logs one warn line when an outage begins ("store unreachable since …") and one when it ends ("store
 // reachable again after N s"). While down it probes every recheckMs (1 s) by itself, so the end is seen
-// (and logged) even when no request and no /healthz call comes.
+// (and logged) even when no request and no /healthz call comes. A full disk (SQLITE_FULL) reads fine: its
+// outage ends only once the probe reads and the store's file system has FULL_ENDS_AT_BYTES free (freeBytes:
+// statfs of the SQLite data dir), else it began again at every write, a warn line each way every second.
+import { statfsSync } from "node:fs";
 import type { Config } from "../config.ts";
 import type { Log } from "../logger.ts";
 import { databaseFile, type Store } from "./db.ts";
 import { dialectOf } from "./dialect.ts";
 import { nextOutage, type Outage, type OutageEvent } from "./outage.ts";
 import { unreachableReason } from "./unreachable.ts";
+
+/** Free space on a full store's file system that ends its outage (a group commit's WAL frames need some). */
+export const FULL_ENDS_AT_BYTES = 8 * 1024 * 1024;
 
 export type Reachability = { ok: true } | { ok: false; error: string; since: string };
 
@@ -40,6 +47,16 @@ export function storeLocation(config: Pick<Config, "dataDir" | "databaseUrl">): 
   }
 }
 
+/** Bytes free to an unprivileged writer on the file system holding `dir`, or null when it cannot be read. */
+export function freeBytesAt(dir: string): number | null {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null;
+  }
+}
+
 /** The 503 message for the store at `location` failing with `reason`. */
 export function unavailableMessage(location: string, reason: string): string {
   return `the store (${location}) cannot be reached: ${reason}; retry later`;
@@ -49,6 +66,8 @@ export interface ReachabilityDeps {
   store: Store;
   location: string;
   log: Log;
+  /** Bytes free for the store's files (SQLite: statfs of the data dir), null when unknown or not on this machine. */
+  freeBytes?: () => number | null;
   timeoutMs?: number;
   cacheMs?: number;
   recheckMs?: number;
@@ -89,6 +108,13 @@ export function createStoreReachability(deps: ReachabilityDeps): StoreReachabili
     recheck.unref();
   }
 
+  /** During a full-disk outage, its reason while the file system has not got FULL_ENDS_AT_BYTES free; else null. */
+  function stillFullReason(): string | null {
+    if (!outage?.reason.startsWith("SQLITE_FULL")) return null;
+    const free = deps.freeBytes?.() ?? null;
+    return free !== null && free < FULL_ENDS_AT_BYTES ? outage.reason : null;
+  }
+
   async function probe(): Promise<Reachability> {
     inflight ??= (async (): Promise<Reachability> => {
       let timer: NodeJS.Timeout | undefined;
@@ -97,6 +123,11 @@ export function createStoreReachability(deps: ReachabilityDeps): StoreReachabili
       });
       try {
         await Promise.race([store.$queryRawUnsafe(probeSql), timeout]);
+        const stillFull = stillFullReason();
+        if (stillFull) {
+          note({ ok: false, reason: stillFull });
+          return { ok: false, error: unavailableMessage(location, stillFull), since: (outage?.since ?? new Date()).toISOString() };
+        }
         note({ ok: true });
         return { ok: true };
       } catch (err) {

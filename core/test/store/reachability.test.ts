@@ -4,7 +4,7 @@ import Sqlite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { databaseFile } from "../../src/store/db.ts";
 import { nextOutage } from "../../src/store/outage.ts";
-import { createStoreReachability, storeLocation } from "../../src/store/reachability.ts";
+import { createStoreReachability, freeBytesAt, FULL_ENDS_AT_BYTES, storeLocation } from "../../src/store/reachability.ts";
 import { useTempStores } from "../support/use-store.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -63,5 +63,39 @@ describe("createStoreReachability over SQLite", () => {
     } finally {
       reach.stop();
     }
+  });
+
+  it("a full disk's outage lasts while its file system is short of space, though reads work: no line each way every second", async () => {
+    const { store, dir } = await stores.open();
+    const lines: string[] = [];
+    const log = { info: () => {}, error: () => {}, debug: () => {}, warn: (_o: object, m?: string) => void lines.push(m ?? "") };
+    let free = 1024 * 1024;
+    const reach = createStoreReachability({ store, location: storeLocation({ dataDir: dir.path, databaseUrl: null }), log: log as never, freeBytes: () => free, cacheMs: 0, recheckMs: 50 });
+    try {
+      const full = Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
+      expect(reach.failed(full)).toMatch(/cannot be reached: SQLITE_FULL/);
+      for (let i = 0; i < 5; i++) expect((await reach.check()).ok).toBe(false);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(reach.failed(full)).toMatch(/SQLITE_FULL/);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/store unreachable since .*SQLITE_FULL/);
+      free = FULL_ENDS_AT_BYTES;
+      await waitFor(() => lines.length >= 2, { timeoutMs: 5_000, what: "the reachable-again line" });
+      expect(lines[1]).toMatch(/store reachable again after \d+ s/);
+      expect(await reach.check()).toEqual({ ok: true });
+      // Another outage's end needs no free space: a lock, say.
+      free = 0;
+      reach.failed(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }));
+      expect(await reach.check()).toEqual({ ok: true });
+      expect(lines).toHaveLength(4);
+    } finally {
+      reach.stop();
+    }
+  });
+
+  it("freeBytesAt reads the data dir's file system, and null for a path that is not there", async () => {
+    const { dir } = await stores.open();
+    expect(freeBytesAt(dir.path)).toBeGreaterThan(0);
+    expect(freeBytesAt(`${dir.path}/not-there`)).toBeNull();
   });
 });
