@@ -2,7 +2,7 @@
 // that failed because of it answers 503 store_unavailable) and /healthz (server/routes/health.ts).
 //
 //   storeLocation(config): string      "PostgreSQL at host:port" / "SQLite at <dataDir>/borela.db" (never a password)
-//   freeBytesAt(dir): number | null     bytes free on dir's file system (statfs), null when unreadable
+//   freeBytesAt(dir): number | null     bytes this process may write on dir's file system (statfs), null when unreadable
 //   createStoreReachability({store, location, log, freeBytes?, timeoutMs?, cacheMs?, recheckMs?}): StoreReachability
 //     failed(err): string | null       the 503 message when err means the store cannot be reached, else null
 //     check(): Promise<Reachability>   a probe (SELECT 1, timeoutMs = 1 s) at most once per cacheMs (0.5 s);
@@ -47,11 +47,11 @@ export function storeLocation(config: Pick<Config, "dataDir" | "databaseUrl">): 
   }
 }
 
-/** Bytes free to an unprivileged writer on the file system holding `dir`, or null when it cannot be read. */
+/** Bytes this process may write on the file system holding `dir` (root: the reserved blocks too), or null when it cannot be read. */
 export function freeBytesAt(dir: string): number | null {
   try {
     const fs = statfsSync(dir);
-    return fs.bavail * fs.bsize;
+    return (process.getuid?.() === 0 ? fs.bfree : fs.bavail) * fs.bsize;
   } catch {
     return null;
   }
