@@ -5,7 +5,7 @@ import { loadConfig, readInt, type Config } from "../config.ts";
 import { startDemo, type RunningDemo } from "../demo/demo.ts";
 import { lockOrSay } from "./data-dir.ts";
 import { entriesBefore, removeLeftovers } from "../server/start-leftovers.ts";
-import { keepRunningWithoutOutput } from "../output-closed.ts";
+import { ignoreRepeatedHangups, keepRunningWithoutOutput } from "../output-closed.ts";
 
 // V8's heap growth tuned for memory: the core's live heap is ~85 MB at 10,000 projects, but with the default
 // growing factor the heap reserved 250–300 MB for garbage between collections (polls, heartbeats). Measured
@@ -77,6 +77,8 @@ export async function run(args: string[]): Promise<number> {
 /** SIGINT, SIGTERM, or SIGHUP (its terminal closed: without a handler Node ended it with no stop at all). */
 function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve());
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+    ignoreRepeatedHangups(resolve);
   });
 }

@@ -9,7 +9,7 @@ import { checkedSecretKey } from "../store/secret-key-check.ts";
 import { createLogger } from "../logger.ts";
 import { createDrillService } from "../drills/service.ts";
 import { loadRedisParts } from "../drills/redis-parts.ts";
-import { keepRunningWithoutOutput } from "../output-closed.ts";
+import { ignoreRepeatedHangups, keepRunningWithoutOutput } from "../output-closed.ts";
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(args, { concurrency: { type: "string" }, "data-dir": { type: "string" } }, false);
@@ -29,7 +29,9 @@ export async function run(args: string[]): Promise<number> {
   service.startWorker(concurrency, { statusFile: workerStatusFile(loaded.dataDir) });
   process.stderr.write(`borela worker ${process.pid}: processing drills from ${new URL(loaded.redisUrl).host} (concurrency ${concurrency})\n`);
   await new Promise<void>((resolve) => {
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, resolve);
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+    ignoreRepeatedHangups(resolve);
   });
   await service.stop();
   await opened.close();

@@ -1,8 +1,9 @@
 // `borela serve` outlives whatever reads its output (output-closed.ts), and a closed terminal (SIGHUP) stops
-// it the way SIGTERM does. A tester: `borela serve | head -c 10` took the core down with an unhandled EPIPE at
+// it the way SIGTERM does, once: a terminal's hang-up comes twice (the kernel, then the shell). A tester: `borela serve | head -c 10` took the core down with an unhandled EPIPE at
 // the first log line after the pipe closed; SIGHUP ended it with no stop (no "stopping" line, no drain).
 import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { ignoreRepeatedHangups } from "../../src/output-closed.ts";
 import { BORELA_BIN, cleanEnv } from "../support/borela-cli.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor, sleep } from "../support/wait-for.ts";
@@ -61,6 +62,25 @@ describe("borela serve's output and terminal", () => {
     const core = await serve();
     core.child.kill("SIGHUP");
     expect(await core.exit).toBe(0);
-    expect(core.stderr()).toContain("Borela is stopping...");
+    expect(core.stderr().match(/Borela is stopping\.\.\./g)).toHaveLength(1);
   }, 90_000);
+});
+
+describe("ignoreRepeatedHangups", () => {
+  it("stops at the first SIGHUP and stays listening, so a closed terminal's second one cannot end the stop halfway", () => {
+    const before = process.listeners("SIGHUP");
+    let stops = 0;
+    ignoreRepeatedHangups(() => stops++);
+    const ours = process.listeners("SIGHUP").filter((l) => !before.includes(l));
+    try {
+      expect(ours).toHaveLength(1);
+      process.emit("SIGHUP");
+      process.emit("SIGHUP");
+      process.emit("SIGHUP");
+      expect(stops).toBe(1);
+      expect(process.listeners("SIGHUP")).toContain(ours[0]);
+    } finally {
+      for (const l of ours) process.removeListener("SIGHUP", l);
+    }
+  });
 });
