@@ -121,23 +121,22 @@ export function createStoreReachability(deps: ReachabilityDeps): StoreReachabili
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(Object.assign(new Error(`no answer to ${probeSql} within ${timeoutMs} ms`), { code: "PROBE_TIMEOUT" })), timeoutMs);
       });
+      let reason: string | null;
       try {
         await Promise.race([store.$queryRawUnsafe(probeSql), timeout]);
-        const stillFull = stillFullReason();
-        if (stillFull) {
-          note({ ok: false, reason: stillFull });
-          return { ok: false, error: unavailableMessage(location, stillFull), since: (outage?.since ?? new Date()).toISOString() };
-        }
-        note({ ok: true });
-        return { ok: true };
+        reason = stillFullReason();
       } catch (err) {
         const timedOut = (err as { code?: string }).code === "PROBE_TIMEOUT";
-        const reason = unreachableReason(err) ?? (timedOut ? (err as Error).message : `${probeSql} failed: ${lastLine(err)}`);
-        note({ ok: false, reason });
-        return { ok: false, error: unavailableMessage(location, reason), since: (outage?.since ?? new Date()).toISOString() };
+        reason = unreachableReason(err) ?? (timedOut ? (err as Error).message : `${probeSql} failed: ${lastLine(err)}`);
       } finally {
         clearTimeout(timer);
       }
+      if (reason === null) {
+        note({ ok: true });
+        return { ok: true };
+      }
+      note({ ok: false, reason });
+      return { ok: false, error: unavailableMessage(location, reason), since: (outage?.since ?? new Date()).toISOString() };
     })().then((result) => {
       last = { at: Date.now(), result };
       inflight = null;
