@@ -21,6 +21,7 @@ import { storedCredentials, type StoredCredentials } from "../storage/stored-cre
 import type { DrillContext } from "./run-drill.ts";
 import { storedDrillable, storedReplicaName } from "./stored-subject.ts";
 import type { LeaseGate } from "../store/lease-gate.ts";
+import { createOutageLog } from "../store/outage.ts";
 
 /** How often the schedule ticks (ms): due schedules, overdue checks, the first-drill catch-up. */
 export const SCHEDULE_EVERY_MS = 30_000;
@@ -257,13 +258,13 @@ export function createDrillService(deps: { store: Store; config: Config; logger:
     startWorker,
     /** `gate`: with several cores on one store, the timer's ticks run only in the core holding the lease (store/lease-gate.ts). */
     start(options: { worker?: boolean; gate?: LeaseGate } = {}): void {
+      const scheduleOutages = createOutageLog(logger, "drill scheduling");
       embedded?.start();
       if (redis && options.worker !== false) startWorker(1);
       redis?.start();
       const run = () => {
         if (running) return; // the previous tick is still going: skip this one rather than queue behind it
-        const tick = options.gate ? options.gate(() => scheduleTick()) : scheduleTick();
-        tick.catch((err) => logger.error({ err }, "drill schedule failed"));
+        void scheduleOutages.settle(options.gate ? options.gate(() => scheduleTick()) : scheduleTick(), "drill schedule failed");
       };
       timer = setInterval(run, SCHEDULE_EVERY_MS);
       timer.unref();

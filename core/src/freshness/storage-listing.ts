@@ -23,6 +23,7 @@ import { readTarget } from "../drills/replica-target.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
 import { missingDirectoryWords } from "./agentless.ts";
 import type { LeaseGate } from "../store/lease-gate.ts";
+import { createOutageLog } from "../store/outage.ts";
 
 export const LISTING_BATCH = 50;
 export const LISTING_TIMEOUT_MS = 15_000;
@@ -79,6 +80,7 @@ export function createStorageLister(deps: { store: Store; config: Config; logger
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let stopped = false;
+  const outages = createOutageLog(logger, "storage listing");
 
   async function round(): Promise<void> {
     const projects = await store.project.findMany({
@@ -95,10 +97,7 @@ export function createStorageLister(deps: { store: Store; config: Config; logger
   }
 
   function tick(): Promise<void> {
-    running ??= (deps.gate ? deps.gate(round) : round())
-      .then(() => undefined)
-      .catch((err) => logger.error({ err }, "storage listing failed"))
-      .finally(() => (running = null));
+    running ??= outages.settle(deps.gate ? deps.gate(round) : round(), "storage listing failed").finally(() => (running = null));
     return running;
   }
 

@@ -23,6 +23,7 @@ import { createLeases } from "../store/lease-gate.ts";
 import { jobSettings } from "../store/lease-settings.ts";
 import { createAlertDispatcher } from "../alerts/dispatcher.ts";
 import { createProjectOrder } from "./project-order-cache.ts";
+import { createOutageLog } from "../store/outage.ts";
 
 const PRUNE_EVERY_MS = 3_600_000;
 /** Often: a flooding agent writes ~150 MB a minute at the body and rate limits. */
@@ -119,10 +120,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   drills.start({ gate: leases.gate("drill-schedule", SCHEDULE_EVERY_MS) });
   const alerts = createAlertDispatcher({ store, config, secretKey, logger });
   alerts.start();
+  const pruneOutages = createOutageLog(logger, "pruning");
   const prune = () =>
     Promise.all([
-      pruneHeartbeats(store, config.heartbeatRetentionDays).catch((err) => logger.error({ err }, "pruning heartbeats failed")),
-      pruneReplicaClaims(store, new Date()).catch((err) => logger.error({ err }, "pruning file replica claims failed")),
+      pruneOutages.settle(pruneHeartbeats(store, config.heartbeatRetentionDays), "pruning heartbeats failed"),
+      pruneOutages.settle(pruneReplicaClaims(store, new Date()), "pruning file replica claims failed"),
     ]);
   void prune();
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref();
@@ -130,8 +132,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const budgetTimer = setInterval(() => {
     if (budgetPruning) return;
     budgetPruning = true;
-    pruneHistoryOverBudget(store, { budgetBytes: config.heartbeatHistoryBytesPerProject })
-      .catch((err) => logger.error({ err }, "pruning heartbeat history over budget failed"))
+    void pruneOutages
+      .settle(pruneHistoryOverBudget(store, { budgetBytes: config.heartbeatHistoryBytesPerProject }), "pruning heartbeat history over budget failed")
       .finally(() => (budgetPruning = false));
   }, BUDGET_PRUNE_EVERY_MS).unref();
 

@@ -4,7 +4,8 @@
 //   nextOutage(current, event, now): OutageStep
 //     current: the outage in progress or null; event: {ok: true} (the store answered) or {ok: false, reason}
 //     began: true when this event starts an outage; endedAfterSeconds: set when this event ends one (whole s)
-//   createOutageLog(log, what): OutageLog      a timer's shell over it: ok() after a pass, failed(err) on an error
+//   createOutageLog(log, what): OutageLog      a timer's shell over it: ok() after a pass, failed(err) on an error,
+//                                             or settle(pass, message) for both (other errors: one error line each)
 import { unreachableReason } from "./unreachable.ts";
 
 export interface Outage {
@@ -36,10 +37,12 @@ export interface OutageLog {
   ok(): void;
   /** True when `err` means the store cannot be reached (unreachable.ts), logged once per outage; false for any other error, which the caller logs. */
   failed(err: unknown): boolean;
+  /** Waits for a pass: ok() when it resolves; on rejection failed(err), and any other error is logged at error level with `message`. Never rejects. */
+  settle(pass: Promise<unknown>, message: string): Promise<void>;
 }
 
 /** One warn line "<what> paused: the store cannot be reached (reason)" per outage, one "<what> resumed … after N s". */
-export function createOutageLog(log: { warn(obj: object, msg?: string): void }, what: string, now: () => Date = () => new Date()): OutageLog {
+export function createOutageLog(log: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void }, what: string, now: () => Date = () => new Date()): OutageLog {
   let outage: Outage | null = null;
   const note = (event: OutageEvent) => {
     const step = nextOutage(outage, event, now());
@@ -47,12 +50,20 @@ export function createOutageLog(log: { warn(obj: object, msg?: string): void }, 
     if (step.began) log.warn({ reason: step.outage?.reason }, `${what} paused: the store cannot be reached (${step.outage?.reason})`);
     if (step.endedAfterSeconds !== null) log.warn({ outageSeconds: step.endedAfterSeconds }, `${what} resumed: the store answers again after ${step.endedAfterSeconds} s`);
   };
+  const failed = (err: unknown): boolean => {
+    const reason = unreachableReason(err);
+    if (reason) note({ ok: false, reason });
+    return reason !== null;
+  };
   return {
     ok: () => note({ ok: true }),
-    failed(err) {
-      const reason = unreachableReason(err);
-      if (reason) note({ ok: false, reason });
-      return reason !== null;
-    },
+    failed,
+    settle: (pass, message) =>
+      pass.then(
+        () => note({ ok: true }),
+        (err: unknown) => {
+          if (!failed(err)) log.error({ err }, message);
+        },
+      ),
   };
 }

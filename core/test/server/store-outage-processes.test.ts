@@ -4,7 +4,7 @@
 // - /healthz answers 503 store_unavailable on both cores within 2 s of the stop (was: 200 until the sweep went
 //   stale, and the two cores disagreed), 200 again within 5 s of the start;
 // - each core logs one "store unreachable since" and one "store reachable again" line, and its alert
-//   dispatcher one "paused" line, its sweeper and drill queue at most one, and none a per-pass failure; the
+//   dispatcher one "paused" line, its sweeper, drill queue and storage listing at most one, and none a per-pass failure; the
 //   URL's password shows in no answer and no log.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminApi } from "../support/admin-api.ts";
@@ -35,6 +35,8 @@ beforeAll(async () => {
     BORELA_ADMIN_TOKEN: ADMIN,
     BORELA_SECRET_KEY: "store-outage-test-secret-key-0123456789abcdef",
     BORELA_SWEEP_INTERVAL_SECONDS: "1",
+    // The storage listing's timer runs through the outage too (was: one error line with a stack per pass).
+    BORELA_LISTING_INTERVAL_SECONDS: "1",
     BORELA_METRICS_TOKEN: METRICS_TOKEN,
   });
   cores.push(...(await Promise.all([startCoreProcess("a", env(0)), startCoreProcess("b", env(1))])));
@@ -131,6 +133,8 @@ describe("PostgreSQL stopped and started under two cores", () => {
       expect(count(/freshness sweep failed/g), `${core.name}:\n${out}`).toBe(0);
       expect(count(/drill queue paused/g), `${core.name}:\n${out}`).toBeLessThanOrEqual(1);
       expect(count(/drill queue failed/g), `${core.name}:\n${out}`).toBe(0);
+      expect(count(/storage listing paused/g), `${core.name}:\n${out}`).toBeLessThanOrEqual(1);
+      expect(count(/storage listing failed/g), `${core.name}:\n${out}`).toBe(0);
       expect(count(/"request failed"/g), `${core.name}:\n${out}`).toBe(0);
       expect(out).not.toContain(PASSWORD);
     }
