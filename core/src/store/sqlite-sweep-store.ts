@@ -25,7 +25,8 @@ export function sqliteSweepStore(sweep: SweepStore): AsyncSweepStore {
     },
     incidents: { apply: async (projectId, actions, now) => writes.transaction(() => incidents.apply(projectId, actions, now)) },
     mark: { record: async (at) => mark.record(at), latest: async () => mark.latest() },
-    sight: { record: async (s) => sight.recordText(sightText(s)), latest: async () => sightOfText(sight.latestText()) },
+    // A regained sight must be stored before it is judged with (sight-keeper.ts): a busy file is waited out, not an outage.
+    sight: { record: (s) => retryWhileBusy(() => sight.recordText(sightText(s)), BUSY_RETRIES), latest: async () => sightOfText(sight.latestText()) },
     async batch<R>(projectIds: string[], now: Date, decide: (input: SweepInput) => SweepDecision<R>): Promise<Map<string, R>> {
       const ids = [...new Set(projectIds)];
       const run = () =>

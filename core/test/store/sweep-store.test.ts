@@ -20,6 +20,7 @@ import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { at, rows, seedProject, T0 } from "../support/sweep-rows.ts";
 import type pg from "pg";
+import Sqlite from "better-sqlite3";
 
 const noHold = () => 0;
 const decide = (now: Date) => (input: SweepInput) => decideSweep(input, now, noHold, null);
@@ -272,5 +273,23 @@ describe("the sweep's store, SQLite and PostgreSQL alike", () => {
       latest: { blindFrom: t("01"), since: t("21") },
       row: { key: "sweep:watching-since", value: "2026-03-01T10:00:21.000+00:00 2026-03-01T10:00:01.000+00:00" },
     });
+  });
+
+  it("SQLite: a regained sight is stored once another connection's write lock is released, not refused as an outage", async () => {
+    const holder = new Sqlite(databaseFile(tmp.path));
+    holder.pragma("busy_timeout = 0");
+    holder.exec("BEGIN IMMEDIATE");
+    const release = setTimeout(() => holder.exec("COMMIT"), 150);
+    try {
+      const since = new Date("2026-03-01T10:01:00.000Z");
+      const began = Date.now();
+      await sides[0].store.sight.record({ blindFrom: null, since });
+      expect(Date.now() - began).toBeGreaterThanOrEqual(100);
+      expect(await sides[0].peer.sight.latest()).toEqual({ blindFrom: null, since });
+    } finally {
+      clearTimeout(release);
+      if (holder.inTransaction) holder.exec("ROLLBACK");
+      holder.close();
+    }
   });
 });
