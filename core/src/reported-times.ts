@@ -53,10 +53,14 @@ export function capReportedTimes(hb: HeartbeatPayload, receivedAt: Date): Heartb
 
 /** Whether any time capReportedTimes corrects lies after `limitMs` (ms since the epoch). */
 function anyAhead(hb: HeartbeatPayload, limitMs: number): boolean {
-  const ahead = (at: string | null | undefined) => at !== null && at !== undefined && Date.parse(at) > limitMs;
   for (const d of hb.databases) {
-    if (ahead(d.changedAt) || ahead(d.tableCountsAt) || (d.marker && ahead(d.marker.at))) return true;
-    for (const r of d.replicas) if (ahead(r.pendingSince) || ahead(r.lastSnapshotAt) || ahead(r.lastWalAt)) return true;
+    if (ahead(d.changedAt, limitMs) || ahead(d.tableCountsAt, limitMs) || (d.marker && ahead(d.marker.at, limitMs))) return true;
+    for (const r of d.replicas) if (ahead(r.pendingSince, limitMs) || ahead(r.lastSnapshotAt, limitMs) || ahead(r.lastWalAt, limitMs)) return true;
   }
   return false;
+}
+
+// At module level, not a closure per call: the TypeScript loader's keepNames names each closure it creates (a defineProperty, about 1 µs).
+function ahead(at: string | null | undefined, limitMs: number): boolean {
+  return at !== null && at !== undefined && Date.parse(at) > limitMs;
 }

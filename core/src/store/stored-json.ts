@@ -7,11 +7,14 @@ export function parsePosition(json: string | null): Position | null {
   if (!json) return null;
   try {
     const v = JSON.parse(json) as Position;
-    const n = (x: unknown) => typeof x === "number" && Number.isFinite(x);
-    return v && (v.generation === null || typeof v.generation === "string") && n(v.index) && n(v.offset) ? v : null;
+    return v && (v.generation === null || typeof v.generation === "string") && finiteNumber(v.index) && finiteNumber(v.offset) ? v : null;
   } catch {
     return null;
   }
+}
+
+function finiteNumber(x: unknown): boolean {
+  return typeof x === "number" && Number.isFinite(x);
 }
 
 /** A stored errors column (JSON array of strings); [] when unreadable. */
