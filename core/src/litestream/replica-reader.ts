@@ -9,7 +9,7 @@
 // (planRestore's choice: the one with the newest file): its newest WAL segment,
 // its newest snapshot time. ReplicaState.position is where that generation ends:
 // offset = newest segment's offset + its uncompressed size (read from the
-// segment's LZ4 frame) — the figure Litestream reports as
+// segment's LZ4 frame, read in pieces, its checksums checked) — the figure Litestream reports as
 // litestream_replica_wal_offset. ReplicaState.problems names what a restore
 // would suffer, in words: a restore that would fail (planRestore's reason), and
 // overlapping WAL segments (two processes replicating to one path; see
@@ -22,7 +22,8 @@
 // Storage is read through the agent's replica client (client/signed.ts: the small signer for S3),
 // which alone knows where the files live; this module only decides what to read.
 import type { Position } from "../protocol.ts";
-import { lz4ContentSize } from "./lz4.ts";
+import { lz4VerifyChunks } from "./lz4-verify.ts";
+import { readChunks } from "./client/chunks.ts";
 import { planRestore } from "./restore-plan.ts";
 import type { ReplicaTarget } from "./replica-url.ts";
 import { summarizeReplica, type ReplicaFile, type ReplicaSummary } from "./replica-files.ts";
@@ -76,7 +77,9 @@ async function readSizes(client: ReplicaClient, segments: ReplicaFile[], newest:
     while (next < batch.length) {
       const f = batch[next++];
       try {
-        sizes.set(f, lz4ContentSize(await client.read(f, { ...clientOptions(options), maxBytes: 256 * 1024 * 1024 })));
+        // In 4 MiB pieces, checksums checked: the agent beside the app holds one piece per read, not the segment (a bulk load's
+        // first sync makes one as large as its changes; read whole, eight at a time, they took the agent's memory).
+        sizes.set(f, await lz4VerifyChunks(readChunks(client, f, clientOptions(options))));
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (f !== newest && (code === "ENOENT" || code === "NoSuchKey")) continue; // removed by retention meanwhile
