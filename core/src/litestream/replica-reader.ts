@@ -11,7 +11,8 @@
 // offset = newest segment's offset + its uncompressed size (read from the
 // segment's LZ4 frame, read in pieces, its checksums checked) — the figure Litestream reports as
 // litestream_replica_wal_offset. ReplicaState.problems names what a restore
-// would suffer, in words: a restore that would fail (planRestore's reason), and
+// would suffer, in words: a restore that would fail (planRestore's reason, or a
+// WAL segment whose LZ4 frame does not decode: its checksums are checked), and
 // overlapping WAL segments (two processes replicating to one path; see
 // wal-continuity.ts) in ANY index the restore applies — from its snapshot's index
 // through the newest segment — not only the newest one. Each segment's size is
@@ -24,6 +25,8 @@
 import type { Position } from "../protocol.ts";
 import { lz4VerifyChunks } from "./lz4-verify.ts";
 import { readChunks } from "./client/chunks.ts";
+import { Lz4Error } from "./lz4.ts";
+import { segmentName } from "./restore-plan.ts";
 import { planRestore } from "./restore-plan.ts";
 import type { ReplicaTarget } from "./replica-url.ts";
 import { summarizeReplica, type ReplicaFile, type ReplicaSummary } from "./replica-files.ts";
@@ -59,12 +62,16 @@ export interface ReadOptions {
 
 const clientOptions = (o: ReadOptions): ClientOptions => ({ ...(o.timeoutMs !== undefined && { timeoutMs: o.timeoutMs }), ...(o.signal && { signal: o.signal }) });
 
-/** Reads the uncompressed size of each segment not in the cache, newest first, at most `budget` of them, 8 at a time. */
-async function readSizes(client: ReplicaClient, segments: ReplicaFile[], newest: ReplicaFile, options: ReadOptions): Promise<Map<ReplicaFile, number>> {
+/**
+ * Reads the uncompressed size of each segment not in the cache, newest first, at most `budget` of them, 8 at a time.
+ * A segment that does not decode (Lz4Error) has no size and is named in `damaged`, in words.
+ */
+async function readSizes(client: ReplicaClient, segments: ReplicaFile[], newest: ReplicaFile, options: ReadOptions): Promise<{ sizes: Map<ReplicaFile, number>; damaged: string[] }> {
   const cache = options.sizeCache ?? new Map<string, number>();
   const keyOf = (f: ReplicaFile) => `${f.key}:${f.size}`;
   const sizes = new Map<ReplicaFile, number>();
   const toRead: ReplicaFile[] = [];
+  const damaged: string[] = [];
   for (const f of segments) {
     const size = cache.get(keyOf(f));
     if (size !== undefined) sizes.set(f, size);
@@ -81,6 +88,10 @@ async function readSizes(client: ReplicaClient, segments: ReplicaFile[], newest:
         // first sync makes one as large as its changes; read whole, eight at a time, they took the agent's memory).
         sizes.set(f, await lz4VerifyChunks(readChunks(client, f, clientOptions(options))));
       } catch (err) {
+        if (err instanceof Lz4Error) {
+          damaged.push(`litestream restore of ${client.url} would fail: WAL segment ${segmentName(f)} of generation ${f.generation} is damaged (${err.message})`);
+          continue;
+        }
         const code = (err as { code?: string }).code;
         if (f !== newest && (code === "ENOENT" || code === "NoSuchKey")) continue; // removed by retention meanwhile
         throw err;
@@ -90,7 +101,7 @@ async function readSizes(client: ReplicaClient, segments: ReplicaFile[], newest:
   await Promise.all(Array.from({ length: Math.min(8, batch.length) }, worker));
   cache.clear(); // only segments a restore applies are asked for again
   for (const [f, size] of sizes) cache.set(keyOf(f), size);
-  return sizes;
+  return { sizes, damaged };
 }
 
 export async function readReplica(target: ReplicaTarget, options: ReadOptions = {}): Promise<ReplicaState> {
@@ -108,7 +119,8 @@ export async function readReplica(target: ReplicaTarget, options: ReadOptions = 
   }
   const applied = planned?.ok ? planned.plan.wal : [];
   const segments = applied.includes(newest) ? applied : [...applied, newest];
-  const sizes = await readSizes(client, segments, newest, options);
-  const position = { generation: newest.generation, index: newest.index, offset: newest.offset + sizes.get(newest)! };
-  return { ...summary, position, problems: [...problems, ...overlappingSegments(applied, (f) => sizes.get(f))] };
+  const { sizes, damaged } = await readSizes(client, segments, newest, options);
+  // A damaged newest segment: the replica is known to reach its start, no further.
+  const position = { generation: newest.generation, index: newest.index, offset: newest.offset + (sizes.get(newest) ?? 0) };
+  return { ...summary, position, problems: [...problems, ...damaged, ...overlappingSegments(applied, (f) => sizes.get(f))] };
 }
