@@ -8,13 +8,12 @@
 // (the core) samples its ArrayBuffer memory; each drill's counts are a plain
 // `litestream restore`'s.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { addRows, replicate, replicate05, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
+import { arrayBufferPeak } from "../support/array-buffer-peak.ts";
+import { addRows, bulkLoad, replicate, replicate05, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 import { restore05 } from "../litestream/live-v5.ts";
 import { fileReplicaCase, plainRestorer } from "./file-replica-case.ts";
 import { openReplicaClient } from "../../src/storage/replica-clients.ts";
@@ -38,17 +37,6 @@ afterAll(async () => {
 
 const plainRestore = plainRestorer(() => tmp.path);
 
-/** Inserts `bytes` of random blobs in one transaction: one WAL segment of about that size once Litestream syncs it. */
-function bulkLoad(file: string, bytes: number): void {
-  const db = new Database(file);
-  db.pragma("busy_timeout = 5000");
-  db.exec("CREATE TABLE IF NOT EXISTS blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
-  const insert = db.prepare("INSERT INTO blobs (data) VALUES (?)");
-  db.transaction(() => {
-    for (let i = 0; i < bytes / (64 * 1024); i++) insert.run(randomBytes(64 * 1024));
-  })();
-  db.close();
-}
 
 /** The WAL segments and snapshots of a file replica (paths). */
 function replicaFiles(replicaDir: string, kind: "wal" | "snapshots"): string[] {
@@ -72,23 +60,6 @@ function verifyWhole(file: string): number | string {
   }
 }
 
-/** Runs a drill of the project while sampling this process's ArrayBuffer bytes every 5 ms: the drill and the peak's growth. */
-async function sampledDrill(projectId: string) {
-  const base = process.memoryUsage().arrayBuffers;
-  let peak = base;
-  let samples = 0;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().arrayBuffers);
-    samples++;
-  }, 5);
-  try {
-    const drill = await runDrillNow(core, projectId);
-    peak = Math.max(peak, process.memoryUsage().arrayBuffers);
-    return { drill, growth: peak - base, samples };
-  } finally {
-    clearInterval(sampler);
-  }
-}
 
 describe("a drill's memory in the core", () => {
   it("stays a few MiB while the core checks a WAL segment as large as the database", async () => {
@@ -99,7 +70,7 @@ describe("a drill's memory in the core", () => {
     const source = tableCounts(s.file);
     await reportDatabase(core, s.project.agentToken, s.file, s.url, source);
 
-    const { drill, growth, samples } = await sampledDrill(s.project.id);
+    const { result: drill, growth, samples } = await arrayBufferPeak(() => runDrillNow(core, s.project.id));
     console.log(`0.3: core ArrayBuffer growth during the drill: ${(growth / MiB).toFixed(1)} MiB (${samples} samples; segment ${(largestSegment(s.replicaDir) / MiB).toFixed(1)} MiB)`);
 
     expect(drill.report.error ?? null).toBeNull();
@@ -150,7 +121,7 @@ describe("a drill's memory in the core", () => {
     const project = await core.createProject("big-ltx");
     await reportDatabase(core, project.agentToken, file, `file://${target.path}`, undefined, { position: null });
 
-    const { drill, growth, samples } = await sampledDrill(project.id);
+    const { result: drill, growth, samples } = await arrayBufferPeak(() => runDrillNow(core, project.id));
     console.log(`0.5: core ArrayBuffer growth during the drill: ${(growth / MiB).toFixed(1)} MiB (${samples} samples; LTX files ${ltx.map((f) => `L${f.level} ${(f.size / MiB).toFixed(1)} MiB`).join(", ")})`);
 
     expect(drill.report.error ?? null).toBeNull();

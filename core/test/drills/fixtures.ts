@@ -1,5 +1,6 @@
 // A source database replicated for real by Litestream to a file replica, and
 // a core that knows it through a heartbeat — what a drill starts from.
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -62,6 +63,18 @@ export async function replicate05(dir: string, file: string, replica: ReplicaTar
   } finally {
     await live.stop();
   }
+}
+
+/** Inserts `bytes` of random blobs in one transaction: one 0.3 WAL segment (or 0.5 LTX file) of about that size once Litestream syncs it. */
+export function bulkLoad(file: string, bytes: number): void {
+  const db = new Database(file);
+  db.pragma("busy_timeout = 5000");
+  db.exec("CREATE TABLE IF NOT EXISTS blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
+  const insert = db.prepare("INSERT INTO blobs (data) VALUES (?)");
+  db.transaction(() => {
+    for (let i = 0; i < bytes / (64 * 1024); i++) insert.run(randomBytes(64 * 1024));
+  })();
+  db.close();
 }
 
 export function seededDatabase(dir: string): string {

@@ -4,12 +4,11 @@
 // each is read in 4 MiB pieces with its checksums checked. Here the real Litestream 0.3 replicates 64 MiB of
 // incompressible rows; this process (standing for the agent) samples its ArrayBuffer memory while it reads.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { addRows, replicate, seededDatabase } from "../drills/fixtures.ts";
+import { arrayBufferPeak } from "../support/array-buffer-peak.ts";
+import { addRows, bulkLoad, replicate, seededDatabase } from "../drills/fixtures.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
 import { lz4ContentSize } from "../../src/litestream/lz4.ts";
 import { parseReplicaKey } from "../../src/litestream/replica-files.ts";
@@ -25,17 +24,6 @@ afterAll(async () => {
   await tmp?.remove();
 });
 
-/** Inserts `bytes` of random blobs in one transaction: one WAL segment of about that size once Litestream syncs it. */
-function bulkLoad(file: string, bytes: number): void {
-  const db = new Database(file);
-  db.pragma("busy_timeout = 5000");
-  db.exec("CREATE TABLE IF NOT EXISTS blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
-  const insert = db.prepare("INSERT INTO blobs (data) VALUES (?)");
-  db.transaction(() => {
-    for (let i = 0; i < bytes / (64 * 1024); i++) insert.run(randomBytes(64 * 1024));
-  })();
-  db.close();
-}
 
 /** The WAL segments of a file replica, as paths. */
 function segments(replicaDir: string): string[] {
@@ -50,23 +38,6 @@ function newestSegment(replicaDir: string): string {
   return parsed[0].f;
 }
 
-/** Runs `read` while sampling this process's ArrayBuffer bytes every 5 ms: its result and the peak's growth. */
-async function sampled<T>(read: () => Promise<T>) {
-  const base = process.memoryUsage().arrayBuffers;
-  let peak = base;
-  let samples = 0;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().arrayBuffers);
-    samples++;
-  }, 5);
-  try {
-    const result = await read();
-    peak = Math.max(peak, process.memoryUsage().arrayBuffers);
-    return { result, growth: peak - base, samples };
-  } finally {
-    clearInterval(sampler);
-  }
-}
 
 describe("the agent's read of a Litestream 0.3 replica", () => {
   it("holds a few MiB while it sizes a WAL segment as large as the load, and ends the replica where the segment's content ends", async () => {
@@ -79,7 +50,7 @@ describe("the agent's read of a Litestream 0.3 replica", () => {
     const largest = Math.max(...segments(replicaDir).map((f) => statSync(f).size));
     expect(largest).toBeGreaterThan(LOAD_BYTES * 0.9);
 
-    const { result: state, growth, samples } = await sampled(() => readReplica(target));
+    const { result: state, growth, samples } = await arrayBufferPeak(() => readReplica(target));
     console.log(`0.3 replica read: ArrayBuffer growth ${(growth / MiB).toFixed(1)} MiB (${samples} samples; largest segment ${(largest / MiB).toFixed(1)} MiB)`);
 
     const newest = newestSegment(replicaDir);
