@@ -8,14 +8,15 @@ import { dialectOf, type Dialect } from "./dialect.ts";
 /** Rows deleted per transaction, like the sweeper's batches: no long write lock. */
 export const PRUNE_BATCH_ROWS = 200;
 
-// Sizes come from the index on (projectId, receivedAt, octet_length(payload)) (migration
-// 20270106000000_heartbeat_bytes): neither statement reads a payload.
+// Sizes come from the index on (projectId, receivedAt, length(CAST(payload AS BLOB))) (migration
+// 20270119000000_heartbeat_bytes_portable: octet_length's figure, in any SQLite an operator has): neither
+// statement reads a payload. The expression must stay the index's, letter for letter.
 /** Projects whose history passes the budget (parameter: bytes). */
-export const OVER_BUDGET_PROJECTS_SQL = `SELECT projectId FROM Heartbeat GROUP BY projectId HAVING SUM(octet_length(payload)) > ?`;
+export const OVER_BUDGET_PROJECTS_SQL = `SELECT projectId FROM Heartbeat GROUP BY projectId HAVING SUM(length(CAST(payload AS BLOB))) > ?`;
 /** A project's oldest rows past the budget counted from its newest row, which never counts as past (parameters: projectId, bytes, limit). */
 export const OVER_BUDGET_ROWS_SQL = `SELECT id FROM (
     SELECT id, receivedAt,
-      SUM(octet_length(payload)) OVER (ORDER BY receivedAt DESC, id DESC ROWS UNBOUNDED PRECEDING) AS kept,
+      SUM(length(CAST(payload AS BLOB))) OVER (ORDER BY receivedAt DESC, id DESC ROWS UNBOUNDED PRECEDING) AS kept,
       ROW_NUMBER() OVER (ORDER BY receivedAt DESC, id DESC) AS n
     FROM Heartbeat INDEXED BY Heartbeat_projectId_receivedAt_bytes_idx WHERE projectId = ?
   ) WHERE kept > ? AND n > 1

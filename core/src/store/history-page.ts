@@ -10,11 +10,11 @@ export const HISTORY_PAGE_MAX_BYTES = 2 * 1024 * 1024;
 
 /**
  * Payload sizes of some of a project's rows (parameters: projectId, the ids as one JSON array). SQLite reads
- * them from the index of migration 20270106000000_heartbeat_bytes, named (its planner would read the payloads);
+ * them from the index of migration 20270119000000_heartbeat_bytes_portable, named (its planner would read the payloads);
  * PostgreSQL finds the rows by primary key and reads octet_length from their (TOAST-compressed) headers.
  */
 const SIZES_SQL: Record<Dialect, string> = {
-  sqlite: `SELECT id, octet_length(payload) AS bytes FROM Heartbeat INDEXED BY Heartbeat_projectId_receivedAt_bytes_idx
+  sqlite: `SELECT id, length(CAST(payload AS BLOB)) AS bytes FROM Heartbeat INDEXED BY Heartbeat_projectId_receivedAt_bytes_idx
      WHERE projectId = ? AND id IN (SELECT value FROM json_each(?))`,
   postgresql: `SELECT "id", octet_length("payload") AS "bytes" FROM "Heartbeat"
      WHERE "projectId" = $1 AND "id" IN (SELECT jsonb_array_elements_text($2::jsonb))`,
