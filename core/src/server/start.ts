@@ -17,6 +17,7 @@ import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
 import { pruneHeartbeats } from "../store/retention.ts";
 import { pruneReplicaClaims, recordUnrecordedClaims } from "../drills/replica-claim-records.ts";
 import { pruneHistoryOverBudget } from "../store/history-budget.ts";
+import { pruneIncidentHistory } from "../store/incident-history.ts";
 import { createDrillService, SCHEDULE_EVERY_MS } from "../drills/service.ts";
 import { loadRedisParts } from "../drills/redis-parts.ts";
 import { createLeases } from "../store/lease-gate.ts";
@@ -132,9 +133,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const budgetTimer = setInterval(() => {
     if (budgetPruning) return;
     budgetPruning = true;
-    void pruneOutages
-      .settle(pruneHistoryOverBudget(store, { budgetBytes: config.heartbeatHistoryBytesPerProject }), "pruning heartbeat history over budget failed")
-      .finally(() => (budgetPruning = false));
+    void Promise.all([
+      pruneOutages.settle(pruneHistoryOverBudget(store, { budgetBytes: config.heartbeatHistoryBytesPerProject }), "pruning heartbeat history over budget failed"),
+      pruneOutages.settle(pruneIncidentHistory(store, new Date()), "pruning resolved incidents past the count kept failed"),
+    ]).finally(() => (budgetPruning = false));
   }, BUDGET_PRUNE_EVERY_MS).unref();
 
   let closed = false;
