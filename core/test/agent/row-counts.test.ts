@@ -2,6 +2,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countTableRows } from "../../src/agent/row-counts.ts";
+import { tableNamesProblem } from "../../src/reported-values.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 
 let dir: TmpDir;
@@ -11,7 +12,7 @@ beforeAll(async () => {
   file = path.join(dir.path, "app.sqlite3");
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
-  db.exec(`CREATE TABLE users (id INTEGER PRIMARY KEY); CREATE TABLE "odd ""name""" (x); CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER);
+  db.exec(`CREATE TABLE users (id INTEGER PRIMARY KEY); CREATE TABLE "odd ""name""" (x); CREATE TABLE "\x1b]0;title\x07t" (x); CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER);
            CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT);`);
   for (let i = 0; i < 7; i++) db.prepare("INSERT INTO users DEFAULT VALUES").run();
   for (let i = 0; i < 3; i++) db.prepare("INSERT INTO posts (body) VALUES ('x')").run();
@@ -21,8 +22,11 @@ beforeAll(async () => {
 afterAll(() => dir.remove());
 
 describe("countTableRows", () => {
-  it("counts every app table, leaving out SQLite's and Litestream's own", async () => {
-    expect(await countTableRows(file, 1e9, 4096)).toEqual({ counts: { 'odd "name"': 1, posts: 3, users: 7 }, skipped: null });
+  it("counts every app table, leaving out SQLite's and Litestream's own, and names the core would refuse the heartbeat for", async () => {
+    const result = await countTableRows(file, 1e9, 4096);
+    expect(result).toEqual({ counts: { 'odd "name"': 1, posts: 3, users: 7 }, skipped: null });
+    // The heartbeat carrying them passes the core's check (a control character in one name refused every heartbeat).
+    expect(tableNamesProblem(result.counts)).toBeNull();
   });
 
   it("skips a database above the size limit, saying why", async () => {
