@@ -146,19 +146,31 @@ WantedBy=multi-user.target
 /**
  * KEY=value lines for systemd's EnvironmentFile (and `node --env-file`). A value holding a line break or
  * any other control character would add a line (another variable, e.g. NODE_OPTIONS): refused with SnippetError.
+ * Other values are written so both parsers read them back as given (envFileValue).
  */
 export function envFile(r: ResolvedInput): string {
   const env = agentEnvironment(r);
-  for (const [k, v] of Object.entries(env)) {
+  const lines = Object.entries(env).map(([k, v]) => {
     if (CONTROL.test(v)) throw new SnippetError(`${k} holds a control character (${JSON.stringify(v)}); it cannot be written to an env file`);
-  }
-  return (
-    "# Borela agent settings (mode 0600: it holds the agent token)\n" +
-    Object.entries(env)
-      .map(([k, v]) => (k === "BORELA_AGENT_TOKEN" ? `${k}=paste-the-project-agent-token-here` : `${k}=${v}`))
-      .join("\n") +
-    "\n"
-  );
+    return k === "BORELA_AGENT_TOKEN" ? `${k}=paste-the-project-agent-token-here` : `${k}=${envFileValue(k, v)}`;
+  });
+  return "# Borela agent settings (mode 0600: it holds the agent token)\n" + lines.join("\n") + "\n";
+}
+
+// Read alike unquoted by systemd and Node: Node cuts an unquoted value at "#", systemd takes "\\" as an escape
+// and trims spaces at the ends.
+const ENV_FILE_PLAIN = /^[A-Za-z0-9_@%+=:,.\/~-]+$/;
+
+/**
+ * `value` as systemd's EnvironmentFile and `node --env-file` both read it back: plain when it can be, else in
+ * single quotes (literal to both), else in double quotes when it holds a ' but no ", \, $ or ` (literal to both
+ * there). A value that fits none is refused with SnippetError naming it.
+ */
+export function envFileValue(key: string, value: string): string {
+  if (ENV_FILE_PLAIN.test(value)) return value;
+  if (!value.includes("'")) return `'${value}'`;
+  if (!/["\\$`]/.test(value)) return `"${value}"`;
+  throw new SnippetError(`${key} holds both a ' and one of " \\ $ \` (${JSON.stringify(value)}); systemd and Node would not read it back alike from an env file`);
 }
 
 export function renderSnippet(kind: SnippetKind, input: SnippetInput, options: { agentCommand?: string } = {}): string {
