@@ -69,9 +69,9 @@ export async function placeOf(dir: string, budget?: ResolveBudget): Promise<stri
  */
 export const HEARTBEAT_RESOLVE_CALLS = 1024;
 
-export async function fileReplicaPlaces(hb: HeartbeatPayload): Promise<ReplicaPlaces> {
+/** Where each reported file replica leads now, spending at most `budget`'s calls (left in it: what was not spent, or below 0). */
+export async function fileReplicaPlaces(hb: HeartbeatPayload, budget: ResolveBudget = { calls: HEARTBEAT_RESOLVE_CALLS }): Promise<ReplicaPlaces> {
   const out = new Map<string, { path: string; dir: string }>();
-  const budget = { calls: HEARTBEAT_RESOLVE_CALLS };
   const byPath = new Map<string, string | null>();
   for (const d of hb.databases) {
     for (const r of d.replicas) {

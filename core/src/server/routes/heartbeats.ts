@@ -8,7 +8,8 @@ import { checkHeartbeat, ReportedValueError } from "../../reported-values.ts";
 import { capReportedTimes } from "../../reported-times.ts";
 import { countHeartbeat } from "../../metrics/counters.ts";
 import { readHistoryPage } from "../../store/history-page.ts";
-import { capProjectClaims, fileReplicaPlaces } from "../../drills/replica-claim-records.ts";
+import { capProjectClaims, fileReplicaPlaces, HEARTBEAT_RESOLVE_CALLS } from "../../drills/replica-claim-records.ts";
+import { createResolveAllowance } from "../../drills/resolve-allowance.ts";
 
 const HistoryQuery = Type.Object(
   {
@@ -20,6 +21,8 @@ const HistoryQuery = Type.Object(
 
 export default async function heartbeatRoutes(base: FastifyInstance) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  // File system calls per project for resolving reported file replica paths (drills/resolve-allowance.ts).
+  const resolveAllowance = createResolveAllowance();
   app.post(
     "/api/v1/heartbeats",
     {
@@ -49,7 +52,10 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
       payload = capReportedTimes(payload, receivedAt);
       // One way: ingest (store/heartbeat-ingest.ts) → evaluate (freshness/sweeper.ts) → incidents/ → alerts/.
       // Where its file replicas lead now: the ingest records each place new to the project as its claim (drills/replica-claim-records.ts).
-      const places = await fileReplicaPlaces(payload);
+      const budget = { calls: resolveAllowance.take(projectId, HEARTBEAT_RESOLVE_CALLS) };
+      const given = budget.calls;
+      const places = await fileReplicaPlaces(payload, budget);
+      resolveAllowance.giveBack(projectId, Math.min(given, Math.max(0, budget.calls)));
       const ingested = await app.heartbeatIngest.ingest(projectId, payload, receivedAt, places).catch((err) => {
         throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
       });

@@ -1,0 +1,56 @@
+// How many file system calls one project's heartbeats may spend resolving their file replica paths
+// (replica-claim-records.ts fileReplicaPlaces), as a token bucket per project: each heartbeat may take up to
+// HEARTBEAT_RESOLVE_CALLS, but a project's heartbeats together no more than PROJECT_RESOLVE_CALLS_PER_MINUTE.
+// An honest agent spends one to five calls per replica per heartbeat; a tester's one token sending 32
+// databases × 8 new, deep, missing paths at its rate limit kept a CPU of the core busy (56 s in 60 s), its
+// refused heartbeats included. A path the allowance cuts short gets no place that heartbeat; a later one
+// records it.
+//
+//   refill(bucket, now, capacity, perMinute): Bucket   pure
+//   createResolveAllowance(options?): ResolveAllowance   the per-project buckets of one core (in memory)
+
+/** Calls a project's heartbeats may spend per minute, and the most a bucket holds. */
+export const PROJECT_RESOLVE_CALLS_PER_MINUTE = 4096;
+
+export interface Bucket {
+  calls: number;
+  /** When `calls` was last brought up to date (ms since the epoch). */
+  at: number;
+}
+
+/** `bucket` refilled at `perMinute` calls a minute up to `capacity` by `nowMs`; a new bucket (null) is full. */
+export function refill(bucket: Bucket | null, nowMs: number, capacity: number, perMinute: number): Bucket {
+  if (!bucket) return { calls: capacity, at: nowMs };
+  const elapsed = Math.max(0, nowMs - bucket.at);
+  return { calls: Math.min(capacity, bucket.calls + (elapsed * perMinute) / 60_000), at: nowMs };
+}
+
+export interface ResolveAllowance {
+  /** The calls `projectId`'s heartbeat may spend now: at most `perHeartbeat`, at most what its bucket holds. */
+  take(projectId: string, perHeartbeat: number): number;
+  /** Gives back what a heartbeat did not spend of what take() gave it. */
+  giveBack(projectId: string, unspent: number): void;
+}
+
+export function createResolveAllowance(options: { perMinute?: number; now?: () => number } = {}): ResolveAllowance {
+  const perMinute = options.perMinute ?? PROJECT_RESOLVE_CALLS_PER_MINUTE;
+  const now = options.now ?? Date.now;
+  const buckets = new Map<string, Bucket>();
+  return {
+    take(projectId, perHeartbeat) {
+      const bucket = refill(buckets.get(projectId) ?? null, now(), perMinute, perMinute);
+      const given = Math.max(0, Math.min(perHeartbeat, Math.floor(bucket.calls)));
+      bucket.calls -= given;
+      // A full bucket is the same as none: only projects spending now are kept.
+      if (bucket.calls >= perMinute) buckets.delete(projectId);
+      else buckets.set(projectId, bucket);
+      return given;
+    },
+    giveBack(projectId, unspent) {
+      const bucket = buckets.get(projectId);
+      if (!bucket || unspent <= 0) return;
+      bucket.calls = Math.min(perMinute, bucket.calls + unspent);
+      if (bucket.calls >= perMinute) buckets.delete(projectId);
+    },
+  };
+}
