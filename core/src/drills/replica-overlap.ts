@@ -17,6 +17,7 @@
 //   sharedFileReplicaWords(shownUrl, claimants): string        the admin-facing refusal of a drill or restore
 //   laterClaimWords(shownUrl, earlier): string                 the refusal for the later claimant (replica-precedence.ts)
 import { isInside } from "./inside-dir.ts";
+import { CLAIM_RETENTION_DAYS } from "./replica-claim-records.ts";
 
 /**
  * True when the absolute directories `a` and `b` are the same, compared by whole segments after resolving
@@ -82,5 +83,5 @@ export function sharedFileReplicaWords(shownUrl: string, claimants: Claimant[]):
 
 /** The refusal for a drill or a restore of `shownUrl` (already redacted) by a project that claimed it after the `earlier` ones. */
 export function laterClaimWords(shownUrl: string, earlier: Claimant[]): string {
-  return `file replica ${shownUrl} is also ${claimantWords(earlier)}, which claimed it first: drills and restores of this project refuse it while that claim stands`;
+  return `file replica ${shownUrl} is also ${claimantWords(earlier)}, which claimed it first: drills and restores of this project refuse it while that claim stands (${CLAIM_RETENTION_DAYS} days after that project last reported or stored it, or until that project is deleted)`;
 }

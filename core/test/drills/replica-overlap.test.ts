@@ -94,7 +94,7 @@ describe("sharedFileReplicaWords", () => {
 describe("laterClaimWords", () => {
   it("names the project that claimed the replica first and says this project is the one refused", () => {
     expect(laterClaimWords("file:///r/C", [reported("projC")])).toBe(
-      'file replica file:///r/C is also reported by another project ("projC"), which claimed it first: drills and restores of this project refuse it while that claim stands',
+      'file replica file:///r/C is also reported by another project ("projC"), which claimed it first: drills and restores of this project refuse it while that claim stands (30 days after that project last reported or stored it, or until that project is deleted)',
     );
   });
 });

@@ -46,7 +46,7 @@ async function restoreNow(projectId: string) {
 }
 
 const later = (url: string, first: string, how = "reported by") =>
-  `file replica ${url} is also ${how} another project ("${first}"), which claimed it first: drills and restores of this project refuse it while that claim stands`;
+  `file replica ${url} is also ${how} another project ("${first}"), which claimed it first: drills and restores of this project refuse it while that claim stands (30 days after that project last reported or stored it, or until that project is deleted)`;
 
 describe("a file replica reported by two projects", () => {
   it("refuses drills and restores of the later claimant only; the first one drills and restores on", async () => {

@@ -104,7 +104,7 @@ it("refuses the directory another project's agent reports or another project sto
   // after p4's stored claim, and the drill's refusal says "stored on".
   await core.store.project.update({ where: { id: p3.id }, data: { replicaUrl: `file://${replicas}/p4` } });
   expect(await sharedFileReplicaProblem(core.store, p3.id, `file://${replicas}/p4`)).toBe(
-    `file replica file://${replicas}/p4 is also stored on another project ("input-p4"), which claimed it first: drills and restores of this project refuse it while that claim stands`,
+    `file replica file://${replicas}/p4 is also stored on another project ("input-p4"), which claimed it first: drills and restores of this project refuse it while that claim stands (30 days after that project last reported or stored it, or until that project is deleted)`,
   );
   expect(await sharedFileReplicaProblem(core.store, p4.id, `file://${replicas}/p4`)).toBeNull();
   expect(await sharedFileReplicaProblem(core.store, p1.id, `file://${replicas}/p1`)).toBeNull();
