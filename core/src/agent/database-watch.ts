@@ -84,7 +84,7 @@ export class DatabaseWatch {
   private outside: OutsideWriteState = initialOutsideWrite;
   private outsideLtx: OutsideWriteState<TxidKey> = initialOutsideWriteLtx;
   private stored: Stored[] = [];
-  private sizeCaches: Array<Map<string, number>> = [];
+  private sizeCaches: Array<Map<string, number | string>> = [];
   private readonly countsAndMarker = new CountsAndMarker();
 
   constructor(

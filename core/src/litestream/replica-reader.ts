@@ -54,8 +54,11 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Read the newest index's WAL segments to state the exact end offset and find overlaps (default true). */
   exactPosition?: boolean;
-  /** Uncompressed sizes of segments already read, by `<key>:<stored size>`; pass the same map between reads (it keeps those a restore applies). */
-  sizeCache?: Map<string, number>;
+  /**
+   * Uncompressed sizes of segments already read, by `<key>:<stored size>`, or the words naming one as damaged; pass
+   * the same map between reads (it keeps those a restore applies): a damaged segment is not read again either.
+   */
+  sizeCache?: Map<string, number | string>;
   /** Uncached segments read per call at most (default 1000); the rest wait for the next call. */
   maxSegmentReads?: number;
 }
@@ -67,14 +70,15 @@ const clientOptions = (o: ReadOptions): ClientOptions => ({ ...(o.timeoutMs !== 
  * A segment that does not decode (Lz4Error) has no size and is named in `damaged`, in words.
  */
 async function readSizes(client: ReplicaClient, segments: ReplicaFile[], newest: ReplicaFile, options: ReadOptions): Promise<{ sizes: Map<ReplicaFile, number>; damaged: string[] }> {
-  const cache = options.sizeCache ?? new Map<string, number>();
+  const cache = options.sizeCache ?? new Map<string, number | string>();
   const keyOf = (f: ReplicaFile) => `${f.key}:${f.size}`;
   const sizes = new Map<ReplicaFile, number>();
   const toRead: ReplicaFile[] = [];
-  const damaged: string[] = [];
+  const damaged = new Map<ReplicaFile, string>();
   for (const f of segments) {
     const size = cache.get(keyOf(f));
-    if (size !== undefined) sizes.set(f, size);
+    if (typeof size === "number") sizes.set(f, size);
+    else if (typeof size === "string") damaged.set(f, size);
     else toRead.push(f);
   }
   toRead.sort((a, b) => b.index - a.index || b.offset - a.offset);
@@ -89,7 +93,7 @@ async function readSizes(client: ReplicaClient, segments: ReplicaFile[], newest:
         sizes.set(f, await lz4VerifyChunks(readChunks(client, f, clientOptions(options))));
       } catch (err) {
         if (err instanceof Lz4Error) {
-          damaged.push(`litestream restore of ${client.url} would fail: WAL segment ${segmentName(f)} of generation ${f.generation} is damaged (${err.message})`);
+          damaged.set(f, `litestream restore of ${client.url} would fail: WAL segment ${segmentName(f)} of generation ${f.generation} is damaged (${err.message})`);
           continue;
         }
         const code = (err as { code?: string }).code;
@@ -101,7 +105,8 @@ async function readSizes(client: ReplicaClient, segments: ReplicaFile[], newest:
   await Promise.all(Array.from({ length: Math.min(8, batch.length) }, worker));
   cache.clear(); // only segments a restore applies are asked for again
   for (const [f, size] of sizes) cache.set(keyOf(f), size);
-  return { sizes, damaged };
+  for (const [f, words] of damaged) cache.set(keyOf(f), words);
+  return { sizes, damaged: [...damaged.values()] };
 }
 
 export async function readReplica(target: ReplicaTarget, options: ReadOptions = {}): Promise<ReplicaState> {

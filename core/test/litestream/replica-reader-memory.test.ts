@@ -69,13 +69,19 @@ describe("the agent's read of a Litestream 0.3 replica", () => {
     const target = { type: "file" as const, path: replicaDir };
     await replicate(dir, file, target, [(f) => addRows(f, 1, 1), (f) => bulkLoad(f, 2 * MiB)]);
     const newest = newestSegment(replicaDir);
-    const bytes = readFileSync(newest);
+    const good = readFileSync(newest);
+    const bytes = Buffer.from(good);
     bytes[Math.floor(bytes.length / 2)] ^= 0xff;
     writeFileSync(newest, bytes);
     const key = parseReplicaKey(newest)!;
-    const state = await readReplica(target);
+    const cache = new Map<string, number | string>();
+    const state = await readReplica(target, { sizeCache: cache });
     expect(state.problems).toHaveLength(1);
     expect(state.problems[0]).toMatch(new RegExp(`^litestream restore of file://.* would fail: WAL segment ${key.index.toString(16).padStart(8, "0")}_${key.offset.toString(16).padStart(8, "0")}.* of generation ${key.generation} is damaged \\(.*(checksum|offset|runs past)`));
     expect(state.position).toEqual({ generation: key.generation, index: key.index, offset: key.offset });
+    // The agent's next read (same cache) names it again without reading it: the good bytes put back are not seen.
+    writeFileSync(newest, good);
+    const again = await readReplica(target, { sizeCache: cache });
+    expect({ problems: again.problems, position: again.position }).toEqual({ problems: state.problems, position: state.position });
   }, 60_000);
 });
