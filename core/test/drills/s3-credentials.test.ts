@@ -7,7 +7,9 @@ import path from "node:path";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { startS3, type S3Server } from "../support/s3.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
-import { addRows, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { readReplica } from "../../src/litestream/replica-reader.ts";
+import { addRows, postDatabaseHeartbeat, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 
 let core: TestCore;
 let s3: S3Server;
@@ -53,6 +55,42 @@ describe("drills of a bring-your-own S3 replica", () => {
     expect(passed.report.error ?? null).toBeNull();
     expect(passed.status).toBe("passed");
     expect(passed.report.tables).toEqual(tableCounts(file));
+  });
+
+  it("a fresh project never drilled gets its first drill when its read credentials are stored (the README's order: agent first, credentials after)", async () => {
+    const dir = path.join(tmp.path, "late-credentials");
+    const file = seededDatabase(dir);
+    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
+    const target = { type: "s3" as const, bucket: "byo", path: "late/app", endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials };
+    await replicate(dir, file, target, [(f) => addRows(f, 2, 4)]);
+    const url = `s3://byo/late/app?endpoint=${encodeURIComponent(s3.endpoint)}&region=us-east-1`;
+    const p = await core.createProject("late-credentials");
+    // The agent's view (it reads the replica with its own keys): the database where its replica ends, a snapshot stored.
+    const replica = await readReplica(target);
+    const now = new Date().toISOString();
+    const sent = await postDatabaseHeartbeat(core, p.agentToken, now, {
+      path: file,
+      position: replica.position,
+      replicas: [{ type: "s3", url, generation: replica.position!.generation, position: replica.position, pendingSince: null, lastSnapshotAt: now, lastWalAt: now }],
+    });
+    expect(sent.status).toBe(201);
+    await core.app.sweeper.idle();
+    expect((await core.api("GET", `/api/v1/projects/${p.id}`)).body).toMatchObject({ status: "fresh", lastDrill: null });
+    // Fresh but unreadable by the core: no first drill yet (it would fail for want of credentials, not of a backup).
+    await core.app.drills.tick();
+    expect((await core.api("GET", `/api/v1/projects/${p.id}/drills`)).body).toEqual([]);
+
+    expect((await core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: { ...credentials, bucket: "byo", endpoint: s3.endpoint } })).status).toBe(204);
+    const queued = await waitFor(async () => {
+      const drills = (await core.api("GET", `/api/v1/projects/${p.id}/drills`)).body as { id: string; trigger: string }[];
+      return drills.length > 0 ? drills : null;
+    }, { timeoutMs: 10_000, what: "the first drill queued by the credentials" });
+    expect(queued.map((d) => d.trigger)).toEqual(["first"]);
+    await core.app.drills.tick();
+    const drill = (await core.api("GET", `/api/v1/drills/${queued[0].id}`)).body;
+    expect(drill.report.error ?? null).toBeNull();
+    expect(drill.status).toBe("passed");
+    expect(drill.report.tables).toEqual(tableCounts(file));
   });
 
   it("refuses bad credential input with a 400 and keeps nothing", async () => {

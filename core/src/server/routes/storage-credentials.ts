@@ -50,6 +50,10 @@ export default async function storageCredentialRoutes(base: FastifyInstance) {
         },
       }),
     ]);
+    // A fresh project never drilled because the core could not read its replica yet gets its first drill now,
+    // not at its next scheduled one (a tester: the README's order, agent first and credentials after, waited days).
+    const project = await app.store.project.findUnique({ where: { id }, select: { status: true } });
+    if (project) app.drills.onProjectStatus(id, project.status);
     return reply.code(204).send();
   });
 
