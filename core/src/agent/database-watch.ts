@@ -19,7 +19,7 @@ import { replicaUrl, type ReplicaTarget } from "../litestream/replica-url.ts";
 import type { DatabaseReport, Position } from "../protocol.ts";
 import { identityProblem, statDatabase, type FileState } from "./database-file.ts";
 import { initialPending, stepPending, type PendingState } from "./pending.ts";
-import { livePoints, txidPoints } from "./live-points.ts";
+import { databaseTxid, livePoints, txidPoints } from "./live-points.ts";
 import { initialOutsideWrite, outsideWriteMessage, stepOutsideWrite, type OutsideWriteState } from "./outside-write.ts";
 import { initialOutsideWriteLtx, LTX_RULES, outsideWriteLtxMessage, type TxidKey } from "./outside-write-ltx.ts";
 import { databaseReach, initialStuck, stepStuck, stuckMessage, type RestartRecord, type StuckState } from "./stuck.ts";
@@ -164,17 +164,18 @@ export class DatabaseWatch {
       const stored = storageRead && !this.stored[i].error ? (this.stored[i].state?.position ?? null) : undefined;
       // 0.5: between reads the replica is where it was last read (it only moves forward; a read is due whenever the database is ahead).
       const lastRead = this.stored[i].error ? undefined : (this.stored[i].state?.position ?? null);
-      return { stored, live: this.line === "0.5" ? txidPoints(live, storageRead ? stored : lastRead) : livePoints(live, this.shadow, this.names[i]) };
+      return { stored, live: this.line === "0.5" ? txidPoints(live, storageRead ? stored : lastRead, this.localTxid) : livePoints(live, this.shadow, this.names[i]) };
     });
     this.pending = this.pending.map((state, i) => stepPending(state, { now, databaseChanged: changed, live: points[i].live, stored: points[i].stored }));
     if (this.line === "0.5") {
-      if (live?.txid != null) this.txid = live.txid;
+      // 0 is a Litestream that has not synced since it started (live-points.ts), never a TXID.
+      if (live?.txid) this.txid = live.txid;
       this.rewinds = this.rewinds.map((state, i) =>
         stepRewind(state, {
           replicaTxid: points[i].stored === undefined ? undefined : (points[i].stored?.offset ?? 0),
           chainTxid: points[i].stored === undefined ? null : (this.stored[i].state?.chainTxid ?? null),
           chainStart: points[i].stored === undefined ? null : (this.stored[i].state?.chainStart ?? null),
-          databaseTxid: live?.txid ?? null,
+          databaseTxid: live?.txid || null,
         }),
       );
     }
@@ -188,7 +189,7 @@ export class DatabaseWatch {
     } else this.stuck = this.stuck.map((s) => ({ ...s, restartNow: false }));
     const seen = { now, stamp: this.file?.exists ? this.file.mainStamp : null, windowMs: ctx.outsideWriteWindowMs };
     if (this.line === "0.5") {
-      const txid = live?.txid ?? this.localTxid;
+      const txid = databaseTxid(live, this.localTxid);
       const position = txid === null ? null : { txid, snapshotTxid: this.stored[0]?.state?.snapshotTxid ?? null };
       this.outsideLtx = stepOutsideWrite(this.outsideLtx, { ...seen, position, litestreamLive: ctx.litestreamRunning && position !== null }, LTX_RULES);
     } else this.outside = stepOutsideWrite(this.outside, { ...seen, position: this.shadow, litestreamLive: ctx.litestreamRunning && live !== null });
@@ -247,7 +248,7 @@ export class DatabaseWatch {
     const outside = this.line === "0.5" ? outsideWriteLtxMessage(this.outsideLtx, this.path) : outsideWriteMessage(this.outside, this.path, litestreamMetaDir(this.path));
     if (outside) errors.push(outside);
     errors.push(...this.rewinds.flatMap((state) => [rewindMessage(state), foreignMessage(state)].filter((m): m is string => m !== null)));
-    const known = ctx.live?.txid ?? this.txid ?? this.localTxid;
+    const known = databaseTxid(ctx.live, this.txid ?? this.localTxid);
     const database = this.line === "0.5" ? (known !== null ? { index: 0, offset: known } : null) : databaseReach(this.shadow, this.file?.exists ? this.file.walBytes : null);
     this.stuck.forEach((state, i) => {
       const message = stuckMessage(state, { now: ctx.now, url: replicaUrl(this.replicas[i]), database, version: this.line, restarts: ctx.restarts });
@@ -257,7 +258,7 @@ export class DatabaseWatch {
     const live = ctx.live;
     const generation = this.shadow?.generation ?? null;
     // 0.5 without metrics (observe mode, no addr): Litestream's local L0 holds the same TXID.
-    const txid = this.line === "0.5" ? (ctx.live?.txid ?? this.localTxid) : null;
+    const txid = this.line === "0.5" ? databaseTxid(ctx.live, this.localTxid) : null;
     const position: Position | null = this.shadow ? { ...this.shadow } : txid !== null ? { generation: null, index: 0, offset: txid, txid } : null;
 
     const replicas = this.replicas.map((target, i) => {

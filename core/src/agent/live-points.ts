@@ -18,10 +18,21 @@ export function livePoints(live: DatabaseMetrics | null, shadow: ShadowPosition 
 
 /**
  * Litestream 0.5: the database's TXID (litestream_txid) against the replica's newest LTX max TXID read
- * from storage at this step, as { index: 0, offset: txid } (see ltx-state.ts); null while litestream_txid is 0.
+ * from storage at this step, as { index: 0, offset: txid } (see ltx-state.ts). While litestream_txid is 0,
+ * the newest TXID in Litestream's local L0 (`localTxid`, local-ltx.ts) stands for the database; null when
+ * neither is known, or without metrics (Litestream not running).
  */
-export function txidPoints(live: DatabaseMetrics | null, stored: Position | null | undefined): { database: WalPoint; replica: WalPoint } | null {
-  // 0: a Litestream just (re)started has not synced the database yet (the gauge's zero value), not a database that went back.
-  if (!live?.txid || stored === undefined) return null;
-  return { database: { index: 0, offset: live.txid }, replica: { index: 0, offset: stored?.offset ?? 0 } };
+export function txidPoints(live: DatabaseMetrics | null, stored: Position | null | undefined, localTxid: number | null = null): { database: WalPoint; replica: WalPoint } | null {
+  // 0: a Litestream just (re)started has not synced the database yet (the gauge's zero value), not a database that
+  // went back. Its local L0 still holds what it had synced: without it, a storage advance by the first upload after
+  // a restart counted as the replica catching up with every change seen (a tester: "replicas caught up" at TXID
+  // 318 of 353, the error's resolution sent a heartbeat early).
+  const txid = live ? databaseTxid(live, localTxid) : null;
+  if (!txid || stored === undefined) return null;
+  return { database: { index: 0, offset: txid }, replica: { index: 0, offset: stored?.offset ?? 0 } };
+}
+
+/** Litestream 0.5: the database's TXID as Litestream's metrics say it, or its local L0 while the metric reads 0; null when neither is known. */
+export function databaseTxid(live: DatabaseMetrics | null, localTxid: number | null): number | null {
+  return live?.txid || localTxid || null;
 }

@@ -189,6 +189,22 @@ describe("stepPending across a Litestream restart (finding 1: lag jumped from 1 
     expect(states.map((s) => s.pendingSince)).toEqual([t(0), t(0), t(0), t(5), null]);
   });
 
+  it("a new Litestream not synced yet (litestream_txid 0) uploading part of the backlog is not caught up: its local L0 stands for the database", () => {
+    // A tester: MinIO down, Litestream restarted by the agent at 353 with the replica at 316; the first upload
+    // after the restart took storage to 318 and the project read "replicas caught up" for a heartbeat.
+    const states = run([
+      { at: 0, databaseChanged: true, live: txidPoints(metrics(353), stored(316), 353), stored: stored(316) },
+      { at: 5, databaseChanged: false, live: null, stored: stored(316) }, // restarting: no metrics
+      { at: 10, databaseChanged: true, live: txidPoints(metrics(0), stored(318), 353), stored: stored(318) },
+      { at: 15, databaseChanged: true, live: txidPoints(metrics(354), stored(340), 354), stored: stored(340) },
+      { at: 20, databaseChanged: false, live: txidPoints(metrics(354), stored(354), 354), stored: stored(354) },
+    ]);
+    expect(states.map((s) => s.pendingSince)).toEqual([t(0), t(0), t(0), t(0), null]);
+    // Neither metric nor local L0 known: no live view, as before.
+    expect(txidPoints(metrics(0), stored(318), null)).toBeNull();
+    expect(txidPoints(null, stored(318), 353)).toBeNull();
+  });
+
   it("a storage advance during the stretch without metrics still counts as progress", () => {
     const states = run([
       { at: 0, databaseChanged: true, live: live([0, 170], [0, 160]), stored: stored(160) },
