@@ -5,7 +5,7 @@
 // memory, and a wall-clock kill that leaves nothing behind.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { startTestCore, type TestCore } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
@@ -13,6 +13,7 @@ import { addRows, replicate, reportDatabase, runDrillWith, seededDatabase, table
 import { childEnv, hiddenDirs, othersMayRead, sandboxCommand, wallClockMs, defaultLimits } from "../../src/drills/isolation/sandbox.ts";
 import { checkResult, ChildProtocolError, parseChildLine } from "../../src/drills/isolation/protocol.ts";
 import { sandboxSupport } from "../../src/drills/isolation/process-runner.ts";
+import { othersMayReach } from "../../src/drills/isolation/others-reach.ts";
 
 const LITESTREAM = path.resolve("node_modules/@flydotio/litestream-linux-x64/litestream");
 
@@ -140,6 +141,26 @@ describe("drills in an isolated process", () => {
       ["has users", true, null],
     ]);
     expect(drill.report.tables).toEqual(s.plain);
+  });
+
+  it("a Litestream binary out of nobody's reach (a checkout under a 0700 directory, as /root is) keeps uid 0 without capabilities and passes", async () => {
+    // A tester: the core as root in such a checkout; every S3 drill ended "spawn … EACCES", told as a failed backup.
+    const s = await replicated("owner-only-tools");
+    const ownerOnly = path.join(tmp.path, "owner-only");
+    mkdirSync(path.join(ownerOnly, "bin"), { recursive: true });
+    chmodSync(ownerOnly, 0o700);
+    const bin = path.join(ownerOnly, "bin", "litestream");
+    copyFileSync(LITESTREAM, bin);
+    chmodSync(bin, 0o755);
+    const drill = await runDrillWith(core, s.project.id, { config: { ...core.config, litestreamBin: bin }, isolation: { mode: "process" } });
+    expect(drill.report.error ?? null).toBeNull();
+    expect(drill.status).toBe("passed");
+    expect(drill.report.tables).toEqual(s.plain);
+    expect(drill.progress.map((p: any) => p.message)).toContainEqual(`${bin} is out of reach of user nobody (a directory on its path lets only its owner in): the isolated process stays uid 0 without capabilities, every mount read-only`);
+    expect(othersMayReach({ dirs: [0o40755, 0o40711], file: 0o100755, exec: true })).toBe(true);
+    expect(othersMayReach({ dirs: [0o40755, 0o40700], file: 0o100755, exec: true })).toBe(false);
+    expect(othersMayReach({ dirs: [0o40755], file: 0o100750, exec: true })).toBe(false);
+    expect(othersMayReach({ dirs: [0o40755], file: 0o100644, exec: false })).toBe(true);
   });
 
   it("kills the whole child at the wall-clock limit and removes its temp dir", async () => {

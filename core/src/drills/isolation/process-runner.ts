@@ -20,9 +20,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmod, chown, mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import type { Emit, IsolatedJob, IsolatedResult } from "./job.ts";
 import { bundledChildEntry } from "./child-bundle.ts";
 import { readChildOutput } from "./child-output.ts";
+import { firstOutOfReach } from "./others-reach.ts";
 import { childEnv, NOBODY, othersMayRead, SANDBOX_REPLICA, SANDBOX_WORK, sandboxCommand, type IsolationLimits } from "./sandbox.ts";
 
 /** The modes along a file replica's generation: its dir, generations/, the generation, its snapshots and WAL segments. */
@@ -45,6 +47,16 @@ async function replicaModes(dir: string, generation: string): Promise<{ dir: boo
 }
 
 export class IsolationError extends Error {}
+
+/** What the child runs: Node, its entry, better-sqlite3 (its package: the native module's place varies), the Litestream binary (when named). */
+function childTools(entry: string, litestreamBin: string | null): { path: string; exec: boolean }[] {
+  return [
+    { path: process.execPath, exec: true },
+    { path: entry, exec: false },
+    { path: createRequire(import.meta.url).resolve("better-sqlite3/package.json"), exec: false },
+    ...(litestreamBin ? [{ path: litestreamBin, exec: true }] : []),
+  ];
+}
 
 export const ENTRY = fileURLToPath(new URL("./entry.mjs", import.meta.url));
 
@@ -71,8 +83,12 @@ export interface ChildProcessOptions {
 export async function runInChildProcess(job: IsolatedJob, options: ChildProcessOptions): Promise<IsolatedResult> {
   const support = sandboxSupport();
   const replicaDir = job.replica.type === "file" ? job.replica.path : null;
-  // nobody cannot read a replica that only its owner may read (a database in a 0700 dir is replicated 0700).
-  const keepRoot = support.namespace && replicaDir !== null && !othersMayRead(await replicaModes(replicaDir, job.generation));
+  const entry = options.entry ?? (await bundledChildEntry()) ?? ENTRY;
+  // nobody cannot read a replica that only its owner may read (a database in a 0700 dir is replicated 0700),
+  // nor run programs installed where only their owner may enter (a checkout under /root).
+  const ownerOnlyReplica = support.namespace && replicaDir !== null && !othersMayRead(await replicaModes(replicaDir, job.generation));
+  const ownerOnlyTool = support.namespace && !ownerOnlyReplica ? await firstOutOfReach(childTools(entry, job.litestreamBin)) : null;
+  const keepRoot = ownerOnlyReplica || ownerOnlyTool !== null;
   if (support.namespace && !keepRoot) {
     await chown(options.scratch, NOBODY.uid, NOBODY.gid);
   }
@@ -83,7 +99,7 @@ export async function runInChildProcess(job: IsolatedJob, options: ChildProcessO
   await chmod(options.scratch, 0o700);
   const plan = sandboxCommand({
     node: process.execPath,
-    entry: options.entry ?? (await bundledChildEntry()) ?? ENTRY,
+    entry,
     scratch: options.scratch,
     replicaDir,
     hide: options.hide,
@@ -92,7 +108,8 @@ export async function runInChildProcess(job: IsolatedJob, options: ChildProcessO
     prlimit: support.prlimit,
     keepRoot,
   });
-  if (keepRoot) options.onStep("restore", "the replica is readable only by its owner: the isolated process stays uid 0 without capabilities, every mount read-only");
+  if (ownerOnlyReplica) options.onStep("restore", "the replica is readable only by its owner: the isolated process stays uid 0 without capabilities, every mount read-only");
+  if (ownerOnlyTool) options.onStep("restore", `${ownerOnlyTool} is out of reach of user nobody (a directory on its path lets only its owner in): the isolated process stays uid 0 without capabilities, every mount read-only`);
   const sent: IsolatedJob = plan.replicaDir && job.replica.type === "file" ? { ...job, replica: { ...job.replica, path: plan.replicaDir } } : job;
   const child = spawn(plan.command, plan.args, { cwd: options.scratch, env: childEnv(plan.workDir), detached: true, stdio: ["pipe", "pipe", "pipe"] });
   const output = readChildOutput(child.stdout, child.stderr, options.onStep);
