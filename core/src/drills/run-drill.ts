@@ -283,7 +283,12 @@ async function restoreAndCheck(
   }
 }
 
-/** Records the outcome on the Drill row and opens or resolves the drill_failed incident. */
+/**
+ * Records the outcome on the Drill row and opens or resolves the drill_failed incident. A drill in error (it
+ * could not run: storage unreachable after its attempts, no disk, no Litestream) opens it too, saying so: no
+ * verdict on the backup, but no proof either, and nothing else would say so before the drill is overdue (a week
+ * and its grace on the default schedule; a tester's MinIO resetting every read of a damaged file went unheard).
+ */
 export async function recordOutcome(store: Store, drillId: string, outcome: Outcome, now = new Date()): Promise<void> {
   const drill = await store.drill.update({
     where: { id: drillId },
@@ -296,5 +301,7 @@ export async function recordOutcome(store: Store, drillId: string, outcome: Outc
     await resolveIncident(store, { projectId: drill.projectId, kind: "drill_overdue" }, now);
   } else if (outcome.status === "failed") {
     await openIncident(store, { ...key, reason: `drill of ${outcome.report.database} failed: ${outcome.report.error ?? "see the report"}` }, now);
+  } else if (outcome.status === "error") {
+    await openIncident(store, { ...key, reason: `drill of ${outcome.report.database} could not run: ${outcome.report.error ?? "see the report"}` }, now);
   }
 }

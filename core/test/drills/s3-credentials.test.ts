@@ -9,6 +9,8 @@ import { startS3, type S3Server } from "../support/s3.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { readReplica } from "../../src/litestream/replica-reader.ts";
+import { executeDrill, MAX_ATTEMPTS } from "../../src/drills/execute.ts";
+import { newId } from "../../src/store/ids.ts";
 import { addRows, postDatabaseHeartbeat, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
 
 let core: TestCore;
@@ -91,6 +93,40 @@ describe("drills of a bring-your-own S3 replica", () => {
     expect(drill.report.error ?? null).toBeNull();
     expect(drill.status).toBe("passed");
     expect(drill.report.tables).toEqual(tableCounts(file));
+  });
+
+  it("a drill that cannot run after its last attempt opens a drill_failed incident saying so; a passing drill resolves it", async () => {
+    // A tester: MinIO resetting every read of a damaged file made each drill end in error, with no incident and no
+    // alert; on the default weekly schedule nothing said so until the drill was overdue, eight days on.
+    const dir = path.join(tmp.path, "cannot-run");
+    const file = seededDatabase(dir);
+    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
+    await replicate(dir, file, { type: "s3", bucket: "byo", path: "cannot/app", endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials }, [(f) => addRows(f, 1, 2)]);
+    const p = await core.createProject("cannot-run");
+    const refused = "http://127.0.0.1:1";
+    const urlAt = (endpoint: string) => `s3://byo/cannot/app?endpoint=${encodeURIComponent(endpoint)}&region=us-east-1`;
+    const store = (endpoint: string) => core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: { ...credentials, bucket: "byo", endpoint } });
+    const lastAttempt = async () => {
+      const database = await core.store.database.findFirstOrThrow({ where: { projectId: p.id } });
+      const id = newId();
+      await core.store.drill.create({ data: { id, projectId: p.id, databaseId: database.id, databaseName: database.name, status: "running", workerId: "test", attempts: MAX_ATTEMPTS, startedAt: new Date(), leaseUntil: new Date(Date.now() + 3_600_000) } });
+      await executeDrill({ store: core.store, config: core.config }, id, MAX_ATTEMPTS);
+      return (await core.api("GET", `/api/v1/drills/${id}`)).body;
+    };
+    const incidents = async () => (await core.store.incident.findMany({ where: { projectId: p.id, kind: "drill_failed" }, orderBy: { openedAt: "asc" } })).map((i) => ({ reason: i.reason, resolved: i.resolvedAt !== null }));
+
+    expect((await store(refused)).status).toBe(204);
+    await reportDatabase(core, p.agentToken, file, urlAt(refused));
+    const errored = await lastAttempt();
+    expect(errored.status).toBe("error");
+    expect(await incidents()).toEqual([{ reason: expect.stringMatching(/^drill of app could not run: .*127\.0\.0\.1:1/), resolved: false }]);
+
+    expect((await store(s3.endpoint)).status).toBe(204);
+    await reportDatabase(core, p.agentToken, file, urlAt(s3.endpoint));
+    const passed = await lastAttempt();
+    expect(passed.report.error ?? null).toBeNull();
+    expect(passed.status).toBe("passed");
+    expect(await incidents()).toEqual([{ reason: expect.stringMatching(/^drill of app could not run/), resolved: true }]);
   });
 
   it("refuses bad credential input with a 400 and keeps nothing", async () => {
