@@ -2,9 +2,12 @@
 // token whose 32 databases flip in and out of error every heartbeat opened and resolved 32 incidents a
 // flip, each with its deliveries and transitions, about 100 MB a minute at the rate limit, and nothing
 // deleted them (a tester). The newest KEPT_RESOLVED_INCIDENTS per project stay; older ones go with their
-// deliveries and transitions (the schema's ON DELETE CASCADE). Never pruned: an open incident, one with a
-// delivery still pending, and one resolved within SETTLED_AFTER_MS (its resolution is still being planned:
-// alerts/plan.ts). Prisma only, so both stores run the same code.
+// deliveries and transitions (the schema's ON DELETE CASCADE). Only settled ones go (settledWhere): never an
+// open incident, one resolved within SETTLED_AFTER_MS (its resolution is still being planned: alerts/plan.ts),
+// one with a delivery pending or sending (a crashed sender's lease), one announced whose resolution is not
+// written yet (a paused project's pager close waits for the pause: a tester saw it lost), nor any of a project
+// paused now. Incidents never announced while email had no SMTP are summed up once it has: past the newest
+// 1,000, those go uncounted. Prisma only, so both stores run the same code.
 import type { Store } from "./db.ts";
 import { PRUNE_BATCH_ROWS } from "./history-budget.ts";
 
@@ -14,6 +17,16 @@ export const KEPT_RESOLVED_INCIDENTS = 1_000;
 /** A resolved incident younger than this is kept whatever the count (ms). */
 export const SETTLED_AFTER_MS = 10 * 60_000;
 
+/** The resolved incidents nothing will be sent about any more (a Prisma `where` on Incident). */
+export function settledWhere(now: Date) {
+  return {
+    resolvedAt: { not: null, lt: new Date(now.getTime() - SETTLED_AFTER_MS) },
+    deliveries: { none: { status: { in: ["pending" as const, "sending" as const] } } },
+    NOT: { AND: [{ deliveries: { some: { event: { in: ["opened" as const, "reminder" as const] } } } }, { deliveries: { none: { event: "resolved" as const } } }] },
+    project: { OR: [{ pausedUntil: null }, { pausedUntil: { lte: now } }] },
+  };
+}
+
 /** What one call did: incidents deleted, and whether a project over the count is left for the next call. */
 export interface IncidentPruneResult {
   deleted: number;
@@ -22,12 +35,13 @@ export interface IncidentPruneResult {
 
 /**
  * Deletes each project's resolved incidents past the newest `keep` (settled ones only: see above), oldest
- * first, PRUNE_BATCH_ROWS per statement and at most `maxRows` (default 10,000) per call.
+ * first, PRUNE_BATCH_ROWS per statement and at most `maxRows` (default 100,000) per call.
  */
 export async function pruneIncidentHistory(store: Store, now: Date, options: { keep?: number; maxRows?: number } = {}): Promise<IncidentPruneResult> {
   const keep = options.keep ?? KEPT_RESOLVED_INCIDENTS;
-  const maxRows = options.maxRows ?? 10_000;
-  const settled = { resolvedAt: { not: null, lt: new Date(now.getTime() - SETTLED_AFTER_MS) }, deliveries: { none: { status: "pending" as const } } };
+  // Deletes are cheap by index (Delivery_incidentId_idx): a minute's worth of several flipping tokens fits one call.
+  const maxRows = options.maxRows ?? 100_000;
+  const settled = settledWhere(now);
   const over = await store.incident.groupBy({ by: ["projectId"], where: settled, having: { projectId: { _count: { gt: keep } } } });
   let deleted = 0;
   for (const { projectId } of over) {
