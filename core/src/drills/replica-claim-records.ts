@@ -69,23 +69,28 @@ export async function placeOf(dir: string, budget?: ResolveBudget): Promise<stri
  */
 export const HEARTBEAT_RESOLVE_CALLS = 1024;
 
-/** Where each reported file replica leads now, spending at most `budget`'s calls (left in it: what was not spent, or below 0). */
-export async function fileReplicaPlaces(hb: HeartbeatPayload, budget: ResolveBudget = { calls: HEARTBEAT_RESOLVE_CALLS }): Promise<ReplicaPlaces> {
+/**
+ * Where each reported file replica leads now, spending at most `budget`'s calls (left in it: what was not spent, or
+ * below 0). The walk starts at replica `start` (mod their count) and wraps: a caller whose calls run short turns the
+ * start from heartbeat to heartbeat, so the same first paths do not take them every time (a tester: 11 of 64 paths
+ * recorded after a minute of 1 s heartbeats).
+ */
+export async function fileReplicaPlaces(hb: HeartbeatPayload, budget: ResolveBudget = { calls: HEARTBEAT_RESOLVE_CALLS }, start = 0): Promise<ReplicaPlaces> {
   const out = new Map<string, { path: string; dir: string }>();
   const byPath = new Map<string, string | null>();
-  for (const d of hb.databases) {
-    for (const r of d.replicas) {
-      if (out.has(r.url)) continue;
-      const p = fileReplicaPath(r.url);
-      if (p === null) continue;
-      if (!byPath.has(p)) {
-        const dir = await realReplicaPath(p, budget).catch(() => undefined);
-        // Cut short by the heartbeat's budget (not by the path's own bound): no place rather than a wrong one.
-        byPath.set(p, dir === null && budget.calls <= 0 ? null : (dir ?? p));
-      }
-      const dir = byPath.get(p);
-      if (dir !== null && dir !== undefined) out.set(r.url, { path: p, dir });
+  const all = hb.databases.flatMap((d) => d.replicas);
+  const from = all.length > 0 ? ((start % all.length) + all.length) % all.length : 0;
+  for (const r of [...all.slice(from), ...all.slice(0, from)]) {
+    if (out.has(r.url)) continue;
+    const p = fileReplicaPath(r.url);
+    if (p === null) continue;
+    if (!byPath.has(p)) {
+      const dir = await realReplicaPath(p, budget).catch(() => undefined);
+      // Cut short by the heartbeat's budget (not by the path's own bound): no place rather than a wrong one.
+      byPath.set(p, dir === null && budget.calls <= 0 ? null : (dir ?? p));
     }
+    const dir = byPath.get(p);
+    if (dir !== null && dir !== undefined) out.set(r.url, { path: p, dir });
   }
   return out;
 }

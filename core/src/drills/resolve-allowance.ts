@@ -28,6 +28,10 @@ export function refill(bucket: Bucket | null, nowMs: number, capacity: number, p
 export interface ResolveAllowance {
   /** The calls `projectId`'s heartbeat may spend now: at most `perHeartbeat`, at most what its bucket holds. */
   take(projectId: string, perHeartbeat: number): number;
+  /** Where this heartbeat's walk over its replicas starts (fileReplicaPlaces `start`): one further each time the project's calls ran short. */
+  start(projectId: string): number;
+  /** The heartbeat's walk was cut short by its calls: the next one starts `resolved` replicas further on. */
+  cutShort(projectId: string, resolved: number): void;
   /** Gives back what a heartbeat did not spend of what take() gave it. */
   giveBack(projectId: string, unspent: number): void;
 }
@@ -36,7 +40,14 @@ export function createResolveAllowance(options: { perMinute?: number; now?: () =
   const perMinute = options.perMinute ?? PROJECT_RESOLVE_CALLS_PER_MINUTE;
   const now = options.now ?? Date.now;
   const buckets = new Map<string, Bucket>();
+  // Only projects whose calls ran short (a few): their next walk's start.
+  const starts = new Map<string, number>();
   return {
+    start: (projectId) => starts.get(projectId) ?? 0,
+    cutShort(projectId, resolved) {
+      starts.set(projectId, (starts.get(projectId) ?? 0) + Math.max(1, resolved));
+      if (starts.size > 10_000) starts.clear();
+    },
     take(projectId, perHeartbeat) {
       const bucket = refill(buckets.get(projectId) ?? null, now(), perMinute, perMinute);
       const given = Math.max(0, Math.min(perHeartbeat, Math.floor(bucket.calls)));

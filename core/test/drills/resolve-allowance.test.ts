@@ -2,6 +2,7 @@
 // replica paths (drills/resolve-allowance.ts), on top of each heartbeat's HEARTBEAT_RESOLVE_CALLS: a tester's
 // one token sending heartbeats of 32 databases × 8 new, deep, missing paths kept the core's CPU busy (56 s in
 // 60 s). Here real paths under a temp dir, resolved by fileReplicaPlaces with the route's take/giveBack.
+import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResolveAllowance, PROJECT_RESOLVE_CALLS_PER_MINUTE, refill } from "../../src/drills/resolve-allowance.ts";
@@ -62,6 +63,40 @@ describe("resolve allowance", () => {
     // A minute later the flood's project may spend again.
     now += 60_000;
     expect((await heartbeatOf("flood", 101)).given).toBe(HEARTBEAT_RESOLVE_CALLS);
+  });
+
+  it("calls running short every heartbeat still reach every path in turn: each walk starts where the last was cut", async () => {
+    // A tester: 64 paths behind a link made late, heartbeats every second, the bucket drained: 11 of 64 paths
+    // had a place after a minute, always the first ones in the report's order.
+    mkdirSync(path.join(tmp.path, "target"), { recursive: true });
+    symlinkSync(path.join(tmp.path, "target"), path.join(tmp.path, "late-link"));
+    const hb = heartbeat() as any;
+    const template = hb.databases[0];
+    hb.databases = Array.from({ length: 32 }, (_, d) => ({
+      ...template,
+      name: `db${d}`,
+      path: `/data/db${d}.db`,
+      replicas: [0, 1].map((r) => ({ ...template.replicas[0], type: "file", url: `file://${tmp.path}/late-link/deeper/still/db${d}/r${r}` })),
+    }));
+    let now = 0;
+    const allowance = createResolveAllowance({ now: () => now, perMinute: 1200 });
+    // Drained, as by the heartbeats before: from here on 20 calls a second, a few paths a heartbeat.
+    allowance.take("late", 1200);
+    const placed = new Set<string>();
+    let heartbeats = 0;
+    for (; heartbeats < 40 && placed.size < 64; heartbeats++, now += 1000) {
+      const given = allowance.take("late", HEARTBEAT_RESOLVE_CALLS);
+      const budget = { calls: given };
+      const places = await fileReplicaPlaces(hb, budget, allowance.start("late"));
+      if (budget.calls <= 0) allowance.cutShort("late", places.size);
+      allowance.giveBack("late", Math.min(given, Math.max(0, budget.calls)));
+      for (const [url, place] of places) {
+        expect(place.dir.startsWith(path.join(tmp.path, "target"))).toBe(true);
+        placed.add(url);
+      }
+    }
+    console.log(`[allowance] 64 paths behind a link, a drained bucket of 1,200 calls a minute: all placed after ${heartbeats} heartbeats`);
+    expect(placed.size).toBe(64);
   });
 
   it("an honest heartbeat's unspent calls go back: heartbeats of a few shallow paths never run the bucket down", async () => {

@@ -54,7 +54,8 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
       // Where its file replicas lead now: the ingest records each place new to the project as its claim (drills/replica-claim-records.ts).
       const budget = { calls: resolveAllowance.take(projectId, HEARTBEAT_RESOLVE_CALLS) };
       const given = budget.calls;
-      const places = await fileReplicaPlaces(payload, budget);
+      const places = await fileReplicaPlaces(payload, budget, resolveAllowance.start(projectId));
+      if (budget.calls <= 0) resolveAllowance.cutShort(projectId, places.size);
       resolveAllowance.giveBack(projectId, Math.min(given, Math.max(0, budget.calls)));
       const ingested = await app.heartbeatIngest.ingest(projectId, payload, receivedAt, places).catch((err) => {
         throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
