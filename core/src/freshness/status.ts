@@ -91,7 +91,8 @@ export function evaluateDatabase(db: DatabaseState, t: Thresholds, now: Date): V
   if (!db.exists && !db.errors.some((e) => e.includes(db.path))) errors.push(`database file missing at ${db.path}`);
   errors.push(...db.errors);
   if (db.replicas.length === 0) errors.push(`no replica configured for ${db.path}`);
-  for (const r of db.replicas) if (r.lastError) errors.push(`replica ${r.url}: ${r.lastError}`);
+  // An error that names its replica already ("cannot read replica s3://…: …") is not prefixed with it again.
+  for (const r of db.replicas) if (r.lastError) errors.push(r.lastError.includes(r.url) ? r.lastError : `replica ${r.url}: ${r.lastError}`);
   if (errors.length > 0) return { status: "error", reasons: dedupe(byCause(errors)) };
 
   const stale: string[] = [];

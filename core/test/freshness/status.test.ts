@@ -24,6 +24,12 @@ describe("evaluateDatabase", () => {
     expect(v.reasons.join("\n")).toMatch(reason);
   });
 
+  it("a replica error that names its replica already is not prefixed with it again (a tester: 'replica s3://…: cannot read replica s3://…: …')", () => {
+    const url = "s3://b/a?endpoint=http%3A%2F%2F127.0.0.1%3A9000";
+    const v = evaluateDatabase(db({ replicas: [rep({ url, pendingSince: null, lastError: `cannot read replica ${url}: ECONNREFUSED` })] }), t, now);
+    expect(v).toEqual({ status: "error", reasons: [`cannot read replica ${url}: ECONNREFUSED`] });
+  });
+
   it("one stale replica among two makes the database stale", () => {
     const v = evaluateDatabase(
       db({
