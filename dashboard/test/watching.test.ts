@@ -53,6 +53,10 @@ it("shows the heartbeat-url line to paste, the signals the project has, and stor
   const agentRow = page.locator('tr[data-project="watching-ui-agent"]');
   expect(await agentRow.getByTestId("last-heard").getAttribute("data-label")).toBe("Last heartbeat");
   expect(await agentRow.getByTestId("last-heard").textContent()).toMatch(/\(agent heartbeat\)$/);
+  // A project with an agent is not told to store a replica (no form is offered: the core would refuse it).
+  await page.goto(`${core.url}/projects/${agent.id}`);
+  await expect.poll(() => panel.getByTestId("signals").textContent(), { timeout: 10_000 }).toContain("Storage listing: none — the agent reads the replica itself");
+  expect(await panel.getByLabel(/Replica the core lists/).count()).toBe(0);
   await page.goto(`${core.url}/projects/${p.id}`);
   await panel.waitFor();
 
