@@ -42,7 +42,10 @@ export async function pruneIncidentHistory(store: Store, now: Date, options: { k
   // Deletes are cheap by index (Delivery_incidentId_idx): a minute's worth of several flipping tokens fits one call.
   const maxRows = options.maxRows ?? 100_000;
   const settled = settledWhere(now);
-  const over = await store.incident.groupBy({ by: ["projectId"], where: settled, having: { projectId: { _count: { gt: keep } } } });
+  // Only projects with more resolved incidents than are kept at all, found without weighing each incident (weighing
+  // 100,000 resolved incidents of 10,000 projects took 0.7 s, on the event loop on SQLite); their settled ones are
+  // weighed one project at a time below.
+  const over = await store.incident.groupBy({ by: ["projectId"], where: { resolvedAt: { not: null } }, having: { projectId: { _count: { gt: keep } } } });
   let deleted = 0;
   for (const { projectId } of over) {
     for (;;) {
