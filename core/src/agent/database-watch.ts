@@ -168,8 +168,7 @@ export class DatabaseWatch {
     });
     this.pending = this.pending.map((state, i) => stepPending(state, { now, databaseChanged: changed, live: points[i].live, stored: points[i].stored }));
     if (this.line === "0.5") {
-      // 0 is a Litestream that has not synced since it started (live-points.ts), never a TXID.
-      if (live?.txid) this.txid = live.txid;
+      if (live?.txid) this.txid = live.txid; // 0: not synced since it started (live-points.ts), never a TXID
       this.rewinds = this.rewinds.map((state, i) =>
         stepRewind(state, {
           replicaTxid: points[i].stored === undefined ? undefined : (points[i].stored?.offset ?? 0),

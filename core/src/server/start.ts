@@ -17,7 +17,7 @@ import { ensureAdminToken, mustGenerateAdminToken } from "./admin-token.ts";
 import { pruneHeartbeats } from "../store/retention.ts";
 import { pruneReplicaClaims, recordUnrecordedClaims } from "../drills/replica-claim-records.ts";
 import { pruneHistoryOverBudget } from "../store/history-budget.ts";
-import { pruneIncidentHistory } from "../store/incident-history.ts";
+import { pruneIncidentHistory } from "../incidents/history-prune.ts";
 import { createDrillService, SCHEDULE_EVERY_MS } from "../drills/service.ts";
 import { loadRedisParts } from "../drills/redis-parts.ts";
 import { createLeases } from "../store/lease-gate.ts";

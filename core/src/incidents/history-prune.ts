@@ -8,8 +8,8 @@
 // written yet (a paused project's pager close waits for the pause: a tester saw it lost), nor any of a project
 // paused now. Incidents never announced while email had no SMTP are summed up once it has: past the newest
 // 1,000, those go uncounted. Prisma only, so both stores run the same code.
-import type { Store } from "./db.ts";
-import { PRUNE_BATCH_ROWS } from "./history-budget.ts";
+import type { Store } from "../store/db.ts";
+import { PRUNE_BATCH_ROWS } from "../store/history-budget.ts";
 
 /** Resolved incidents a project keeps (with their deliveries); the incident list shows at most this much history. */
 export const KEPT_RESOLVED_INCIDENTS = 1_000;

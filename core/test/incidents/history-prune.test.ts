@@ -1,4 +1,4 @@
-// One project's resolved incidents are kept up to KEPT_RESOLVED_INCIDENTS (store/incident-history.ts): a
+// One project's resolved incidents are kept up to KEPT_RESOLVED_INCIDENTS (incidents/history-prune.ts): a
 // tester's single agent token flipping 32 databases in and out of error stored 4,383 incidents and 4,959
 // deliveries (51 MB) in 90 s, and nothing ever deleted them. On SQLite and on PostgreSQL (the same Prisma
 // code): the newest kept, older ones deleted with their deliveries and transitions; never an open
@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/db.ts";
 import { openPostgresStore } from "../../src/store/postgres-db.ts";
-import { pruneIncidentHistory, SETTLED_AFTER_MS } from "../../src/store/incident-history.ts";
+import { pruneIncidentHistory, SETTLED_AFTER_MS } from "../../src/incidents/history-prune.ts";
 import { startPostgres, type PostgresCluster } from "../support/postgres.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 
