@@ -60,9 +60,14 @@ function sentence(s: string): string {
   return /[.?!]$/.test(s) ? s : `${s}.`;
 }
 
-/** What a failed drill's reason says after "drill of <db> failed: ". */
+/** What a failed drill's reason says after "drill of <db> failed: " (or "could not run: "). */
 function drillCause(reason: string): string {
-  return reason.replace(/^drill of .+? failed: /, "");
+  return reason.replace(/^drill of .+? (failed|could not run): /, "");
+}
+
+/** A drill_failed incident opened by a drill that could not run (drills/outcome.ts): no verdict on the backup, and said so. */
+function couldNotRun(c: AlertContext): boolean {
+  return c.kind === "drill_failed" && /^drill of .+? could not run: /.test(c.reason);
 }
 
 function overdueWords(c: AlertContext): string {
@@ -123,7 +128,7 @@ function recoveryWords(c: AlertContext): string {
     case "error":
       return `no longer in error, after ${lasted}`;
     case "drill_failed":
-      return `restore drill passes again after ${lasted} failing`;
+      return couldNotRun(c) ? `restore drill passes again after ${lasted} unable to run` : `restore drill passes again after ${lasted} failing`;
     case "drill_overdue":
       return `a restore drill passed after ${lasted} overdue`;
     default:
@@ -145,10 +150,11 @@ export function subject(c: AlertContext): string {
       return `[Borela] RESOLVED: ${where(c)} — ${recoveryWords(c)} (not announced while open)`;
     case "reminder": {
       const duration = c.kind === "stale" || c.kind === "silent" || c.kind === "drill_overdue" ? "" : ` (for ${lastedFor(c)})`;
-      return `[Borela] ${REMINDER_LABEL[c.kind] ?? `STILL ${stateLabel(c.kind)}`}: ${where(c)} — ${problemWords(c)}${duration}`;
+      const label = couldNotRun(c) ? "DRILL STILL CANNOT RUN" : (REMINDER_LABEL[c.kind] ?? `STILL ${stateLabel(c.kind)}`);
+      return `[Borela] ${label}: ${where(c)} — ${problemWords(c)}${duration}`;
     }
     default:
-      return `[Borela] ${stateLabel(c.kind)}: ${where(c)} — ${problemWords(c)}`;
+      return `[Borela] ${couldNotRun(c) ? "DRILL COULD NOT RUN" : stateLabel(c.kind)}: ${where(c)} — ${problemWords(c)}`;
   }
 }
 
@@ -169,7 +175,7 @@ function problemSentence(c: AlertContext, still: boolean): string {
       if (pingSilence(c)) return `${c.project.name}: Litestream ${is} silent: no Litestream ping since ${since}: is Litestream running?`;
       return `${c.project.name}: the agent ${is} silent: no heartbeat since ${since}`;
     case "drill_failed":
-      return `${c.project.name}: the restore drill of ${db} failed${still ? ` ${lastedFor(c)} ago and none has passed since` : ""}: ${reasonsInSentence(c, (r) => firstClause(plainWords(drillCause(r)), 300))}`;
+      return `${c.project.name}: the restore drill of ${db} ${couldNotRun(c) ? "could not run" : "failed"}${still ? ` ${lastedFor(c)} ago and none has passed since` : ""}: ${reasonsInSentence(c, (r) => firstClause(plainWords(drillCause(r)), 300))}`;
     case "drill_overdue":
       return `${c.project.name}: the restore drill ${is} overdue: ${overdueWords(c)}`;
     default: {
@@ -199,7 +205,7 @@ function recoverySentence(c: AlertContext): string {
       if (pingSilence(c)) return `${c.project.name}: Litestream pinged again after ${lasted} of silence`;
       return `${c.project.name}: the agent is heard from again after ${lasted} of silence`;
     case "drill_failed":
-      return `${c.project.name}: a restore drill of ${db} passed again, ${lasted} after one failed`;
+      return `${c.project.name}: a restore drill of ${db} passed again, ${lasted} after one ${couldNotRun(c) ? "could not run" : "failed"}`;
     case "drill_overdue":
       return `${c.project.name}: a restore drill passed; drills were overdue for ${lasted}`;
     default:

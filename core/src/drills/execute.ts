@@ -1,7 +1,8 @@
 // One attempt at a drill, shared by both queues: run it, record the outcome,
 // and tell the queue whether another attempt is worth it.
 import type { Logger } from "../logger.ts";
-import { InfrastructureError, recordOutcome, runDrill, type DrillContext } from "./run-drill.ts";
+import { InfrastructureError, runDrill, type DrillContext } from "./run-drill.ts";
+import { recordOutcome } from "./outcome.ts";
 import { emptyReport } from "./report.ts";
 import { prepareIsolation } from "./isolation/run-isolated.ts";
 

@@ -10,7 +10,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/db.ts";
-import { openIncident, resolveIncident } from "../incidents/open-resolve.ts";
 import { litestreamVersion, resolveLitestreamBinFor } from "../litestream/binary.ts";
 import { ReplicaReadError } from "../litestream/replica-files.ts";
 import { openReplicaClient } from "../storage/replica-clients.ts";
@@ -24,7 +23,8 @@ import { compare, compareWithLive, compareWithPrevious, isStorageUnreachable, lt
 import { drillDisk, freeSpace as systemFreeSpace, type FreeSpace } from "./disk.ts";
 import { formatBytes } from "../words/bytes.ts";
 import { IsolationError, runIsolated, type IsolationSettings } from "./isolation/run-isolated.ts";
-import { emptyReport, type DrillReport, type DrillStatus } from "./report.ts";
+import { emptyReport, type DrillReport } from "./report.ts";
+import type { Outcome } from "./outcome.ts";
 import { MissingCredentialsError, readTarget, ReplicaRefusedError } from "./replica-target.ts";
 import { storedCredentials } from "../storage/stored-credentials.ts";
 import { fileReplicaReadProblem } from "./file-replica-read.ts";
@@ -32,7 +32,6 @@ import { fileReplicaChange } from "./file-roots.ts";
 import { storedDatabase, type DrilledDatabase } from "./stored-subject.ts";
 import { redactReplicaUrl } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";
-import { countDrillFinished } from "../metrics/counters.ts";
 import { liveState } from "./live-state.ts";
 import { secondsBetween } from "../words/seconds.ts";
 
@@ -56,10 +55,6 @@ export interface DrillContext {
   onProgress?: (drillId: string, event: ProgressEvent) => void;
 }
 
-interface Outcome {
-  status: Exclude<DrillStatus, "queued" | "running">;
-  report: DrillReport;
-}
 
 const loadDrill = (store: Store, id: string) => store.drill.findUniqueOrThrow({ where: { id }, include: { project: true } });
 const loadDatabase = (store: Store, id: string) => store.database.findUnique({ where: { id }, include: { replicas: { orderBy: { url: "asc" } } } });
@@ -280,28 +275,5 @@ async function restoreAndCheck(
     return finish(status, report.failures.length ? report.failures.join("; ") : undefined);
   } finally {
     await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/**
- * Records the outcome on the Drill row and opens or resolves the drill_failed incident. A drill in error (it
- * could not run: storage unreachable after its attempts, no disk, no Litestream) opens it too, saying so: no
- * verdict on the backup, but no proof either, and nothing else would say so before the drill is overdue (a week
- * and its grace on the default schedule; a tester's MinIO resetting every read of a damaged file went unheard).
- */
-export async function recordOutcome(store: Store, drillId: string, outcome: Outcome, now = new Date()): Promise<void> {
-  const drill = await store.drill.update({
-    where: { id: drillId },
-    data: { status: outcome.status, finishedAt: now, leaseUntil: null, report: JSON.stringify(outcome.report), error: outcome.report.error ?? null },
-  });
-  countDrillFinished(outcome.status);
-  const key = { projectId: drill.projectId, databaseId: drill.databaseId, kind: "drill_failed" as const };
-  if (outcome.status === "passed") {
-    await resolveIncident(store, key, now);
-    await resolveIncident(store, { projectId: drill.projectId, kind: "drill_overdue" }, now);
-  } else if (outcome.status === "failed") {
-    await openIncident(store, { ...key, reason: `drill of ${outcome.report.database} failed: ${outcome.report.error ?? "see the report"}` }, now);
-  } else if (outcome.status === "error") {
-    await openIncident(store, { ...key, reason: `drill of ${outcome.report.database} could not run: ${outcome.report.error ?? "see the report"}` }, now);
   }
 }

@@ -81,6 +81,16 @@ describe("alert messages", () => {
     );
   });
 
+  it("a drill that could not run reads as such, not as a failed backup (a tester read DRILL FAILED for unreachable storage)", () => {
+    const cannot = { ...base, kind: "drill_failed" as const, reason: "drill of primary could not run: cannot read replica s3://bucket/shop: ECONNREFUSED" };
+    expect(subject(cannot)).toBe("[Borela] DRILL COULD NOT RUN: shop / primary — cannot read replica s3://bucket/shop: ECONNREFUSED");
+    expect(textBody(cannot).split("\n")[0]).toBe("shop: the restore drill of primary could not run: cannot read replica s3://bucket/shop: ECONNREFUSED.");
+    expect(subject({ ...cannot, event: "reminder", now: new Date(openedAt.getTime() + 86_400_000) })).toMatch(/^\[Borela\] DRILL STILL CANNOT RUN: shop \/ primary — cannot read replica/);
+    expect(subject({ ...cannot, event: "resolved", resolvedAt: new Date(openedAt.getTime() + 3_600_000) })).toBe("[Borela] RESOLVED: shop / primary — restore drill passes again after 60 min unable to run");
+    // A failure keeps its words.
+    expect(subject({ ...cannot, reason: "drill of primary failed: integrity_check: row 12 missing" })).toMatch(/^\[Borela\] DRILL FAILED: shop \/ primary — /);
+  });
+
   it("say what happened, since when, the newest upload and the last drill, and how to restore, in text and HTML", () => {
     const text = textBody(stale);
     expect(text.split("\n").slice(0, 6)).toEqual([

@@ -121,12 +121,35 @@ describe("drills of a bring-your-own S3 replica", () => {
     expect(errored.status).toBe("error");
     expect(await incidents()).toEqual([{ reason: expect.stringMatching(/^drill of app could not run: .*127\.0\.0\.1:1/), resolved: false }]);
 
+    // A failure while "could not run" is open is news of its own: that one resolves, a new one opens (its own alert).
+    expect((await store(s3.endpoint)).status).toBe(204);
+    await reportDatabase(core, p.agentToken, file, urlAt(s3.endpoint));
+    await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { assertions: [{ name: "impossible", sql: "SELECT count(*) FROM users", op: "=", value: -1 }] } });
+    expect((await lastAttempt()).status).toBe("failed");
+    const failedReason = expect.stringMatching(/^drill of app failed: .*impossible/);
+    expect(await incidents()).toEqual([
+      { reason: expect.stringMatching(/^drill of app could not run/), resolved: true },
+      { reason: failedReason, resolved: false },
+    ]);
+    // A drill that cannot run says nothing of the backup: the failure's verdict stands, word for word (a tester saw it overwritten).
+    expect((await store(refused)).status).toBe(204);
+    await reportDatabase(core, p.agentToken, file, urlAt(refused));
+    expect((await lastAttempt()).status).toBe("error");
+    expect(await incidents()).toEqual([
+      { reason: expect.stringMatching(/^drill of app could not run/), resolved: true },
+      { reason: failedReason, resolved: false },
+    ]);
+
+    await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { assertions: [] } });
     expect((await store(s3.endpoint)).status).toBe(204);
     await reportDatabase(core, p.agentToken, file, urlAt(s3.endpoint));
     const passed = await lastAttempt();
     expect(passed.report.error ?? null).toBeNull();
     expect(passed.status).toBe("passed");
-    expect(await incidents()).toEqual([{ reason: expect.stringMatching(/^drill of app could not run/), resolved: true }]);
+    expect(await incidents()).toEqual([
+      { reason: expect.stringMatching(/^drill of app could not run/), resolved: true },
+      { reason: failedReason, resolved: true },
+    ]);
   });
 
   it("refuses bad credential input with a 400 and keeps nothing", async () => {
