@@ -128,7 +128,8 @@ function recoveryWords(c: AlertContext): string {
     case "error":
       return `no longer in error, after ${lasted}`;
     case "drill_failed":
-      return couldNotRun(c) ? `restore drill passes again after ${lasted} unable to run` : `restore drill passes again after ${lasted} failing`;
+      // Ended by a drill that ran: it passed, or it failed and says so in its own alert (drills/outcome.ts).
+      return couldNotRun(c) ? `a restore drill ran again after ${lasted} unable to run` : `restore drill passes again after ${lasted} failing`;
     case "drill_overdue":
       return `a restore drill passed after ${lasted} overdue`;
     default:
@@ -205,7 +206,8 @@ function recoverySentence(c: AlertContext): string {
       if (pingSilence(c)) return `${c.project.name}: Litestream pinged again after ${lasted} of silence`;
       return `${c.project.name}: the agent is heard from again after ${lasted} of silence`;
     case "drill_failed":
-      return `${c.project.name}: a restore drill of ${db} passed again, ${lasted} after one ${couldNotRun(c) ? "could not run" : "failed"}`;
+      if (couldNotRun(c)) return `${c.project.name}: a restore drill of ${db} ran again, ${lasted} after one could not run (a failure is told in its own alert)`;
+      return `${c.project.name}: a restore drill of ${db} passed again, ${lasted} after one failed`;
     case "drill_overdue":
       return `${c.project.name}: a restore drill passed; drills were overdue for ${lasted}`;
     default:

@@ -86,7 +86,7 @@ describe("alert messages", () => {
     expect(subject(cannot)).toBe("[Borela] DRILL COULD NOT RUN: shop / primary — cannot read replica s3://bucket/shop: ECONNREFUSED");
     expect(textBody(cannot).split("\n")[0]).toBe("shop: the restore drill of primary could not run: cannot read replica s3://bucket/shop: ECONNREFUSED.");
     expect(subject({ ...cannot, event: "reminder", now: new Date(openedAt.getTime() + 86_400_000) })).toMatch(/^\[Borela\] DRILL STILL CANNOT RUN: shop \/ primary — cannot read replica/);
-    expect(subject({ ...cannot, event: "resolved", resolvedAt: new Date(openedAt.getTime() + 3_600_000) })).toBe("[Borela] RESOLVED: shop / primary — restore drill passes again after 60 min unable to run");
+    expect(subject({ ...cannot, event: "resolved", resolvedAt: new Date(openedAt.getTime() + 3_600_000) })).toBe("[Borela] RESOLVED: shop / primary — a restore drill ran again after 60 min unable to run");
     // A failure keeps its words.
     expect(subject({ ...cannot, reason: "drill of primary failed: integrity_check: row 12 missing" })).toMatch(/^\[Borela\] DRILL FAILED: shop \/ primary — /);
   });
