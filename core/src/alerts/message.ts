@@ -65,9 +65,14 @@ function drillCause(reason: string): string {
   return reason.replace(/^drill of .+? (failed|could not run): /, "");
 }
 
-/** A drill_failed incident opened by a drill that could not run (drills/outcome.ts): no verdict on the backup, and said so. */
+/** A drill_failed incident opened by a drill that could not run (drills/outcome.ts), each of a group's: no verdict on the backup, and said so. */
 function couldNotRun(c: AlertContext): boolean {
-  return c.kind === "drill_failed" && /^drill of .+? could not run: /.test(c.reason);
+  return c.kind === "drill_failed" && (groupItems(c) ?? [c]).every((i) => /^drill of .+? could not run: /.test(i.reason));
+}
+
+/** The alert's state in capitals, as subjects and the webhook's `state` say it: the kind's, or DRILL COULD NOT RUN. */
+export function alertLabel(c: AlertContext): string {
+  return couldNotRun(c) ? "DRILL COULD NOT RUN" : stateLabel(c.kind);
 }
 
 function overdueWords(c: AlertContext): string {
@@ -155,7 +160,7 @@ export function subject(c: AlertContext): string {
       return `[Borela] ${label}: ${where(c)} — ${problemWords(c)}${duration}`;
     }
     default:
-      return `[Borela] ${couldNotRun(c) ? "DRILL COULD NOT RUN" : stateLabel(c.kind)}: ${where(c)} — ${problemWords(c)}`;
+      return `[Borela] ${alertLabel(c)}: ${where(c)} — ${problemWords(c)}`;
   }
 }
 
@@ -254,7 +259,7 @@ function newestUpload(c: AlertContext): string {
 /** A summary's line for one missed incident. */
 function summaryLine(i: AlertContext): [string, string] {
   const span = `${formatTime(i.startedAt)} to ${i.resolvedAt ? formatTime(i.resolvedAt) : "now"}`;
-  return [where(i), `${stateLabel(i.kind).toLowerCase()}, ${recoveryWords(i)} (${span})`];
+  return [where(i), `${alertLabel(i).toLowerCase()}, ${recoveryWords(i)} (${span})`];
 }
 
 /** A summary lists this many incidents, then a count of the rest (Discord takes at most 25 fields). */

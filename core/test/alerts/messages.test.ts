@@ -7,7 +7,7 @@ import { discordPayload } from "../../src/alerts/channels/discord.ts";
 import { slackPayload } from "../../src/alerts/channels/slack.ts";
 import { summaryOf } from "../../src/alerts/missed.ts";
 import { redact } from "../../src/alerts/email.ts";
-import { signWebhook, verifyWebhook } from "../../src/alerts/channels/webhook.ts";
+import { signWebhook, verifyWebhook, webhookPayload } from "../../src/alerts/channels/webhook.ts";
 
 const openedAt = new Date("2026-11-02T10:00:00Z");
 const base: AlertContext = {
@@ -89,6 +89,20 @@ describe("alert messages", () => {
     expect(subject({ ...cannot, event: "resolved", resolvedAt: new Date(openedAt.getTime() + 3_600_000) })).toBe("[Borela] RESOLVED: shop / primary — a restore drill ran again after 60 min unable to run");
     // A failure keeps its words.
     expect(subject({ ...cannot, reason: "drill of primary failed: integrity_check: row 12 missing" })).toMatch(/^\[Borela\] DRILL FAILED: shop \/ primary — /);
+    expect(webhookPayload(cannot).state).toBe("DRILL COULD NOT RUN");
+    expect(webhookPayload({ ...cannot, reason: "drill of primary failed: x" }).state).toBe("DRILL FAILED");
+  });
+
+  it("a group of databases whose drills could not run reads so too; a group with one failure among them reads as failed (a tester: storage down for every database at once)", () => {
+    const item = (db: string, reason: string): AlertContext => ({ ...base, kind: "drill_failed", database: db, reason });
+    const b1 = item("b1", "drill of b1 could not run: cannot read replica s3://bucket/b1: ECONNREFUSED");
+    const b2 = item("b2", "drill of b2 could not run: cannot read replica s3://bucket/b2: ECONNREFUSED");
+    const group: AlertContext = { ...b1, database: "b1 and b2", reason: `b1: ${b1.reason}; b2: ${b2.reason}`, items: [b1, b2] };
+    expect(subject(group)).toMatch(/^\[Borela\] DRILL COULD NOT RUN: shop \/ b1 and b2 — /);
+    expect(textBody(group).split("\n")[0]).toMatch(/^shop: the restore drill of b1 and b2 could not run: /);
+    expect(webhookPayload(group).state).toBe("DRILL COULD NOT RUN");
+    const mixed: AlertContext = { ...group, items: [b1, item("b2", "drill of b2 failed: integrity_check: row 3 missing")] };
+    expect(subject(mixed)).toMatch(/^\[Borela\] DRILL FAILED: /);
   });
 
   it("say what happened, since when, the newest upload and the last drill, and how to restore, in text and HTML", () => {

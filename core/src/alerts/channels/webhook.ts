@@ -1,7 +1,7 @@
 // Generic webhooks: Borela's own JSON, POSTed and signed when the channel has
 // a secret. See core/src/alerts/README.md for how a receiver verifies it.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { headline, stateLabel, subject, type AlertContext } from "../message.ts";
+import { alertLabel, headline, subject, type AlertContext } from "../message.ts";
 import { sendHttp } from "./http.ts";
 import { maskedUrl } from "./display.ts";
 import type { Provider } from "./provider.ts";
@@ -37,7 +37,7 @@ export function webhookPayload(c: AlertContext): Record<string, unknown> {
   return {
     event: c.event,
     kind: c.kind,
-    state: stateLabel(c.kind),
+    state: alertLabel(c),
     project: c.project,
     database: c.database,
     reason: c.reason,
