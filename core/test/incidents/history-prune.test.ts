@@ -66,18 +66,19 @@ describe.each(["sqlite", "postgres"])("resolved incidents past the count kept, o
     const first = await pruneIncidentHistory(s, NOW, { keep: KEEP, maxRows: 20 });
     expect(first).toEqual({ deleted: 20, more: true });
     const second = await pruneIncidentHistory(s, NOW, { keep: KEEP });
-    expect(second).toEqual({ deleted: 12, more: false });
+    // The newest 30 resolved stay: just-resolved and i0..i28; of the older ones, the settled go.
+    expect(second).toEqual({ deleted: 13, more: false });
     expect(await pruneIncidentHistory(s, NOW, { keep: KEEP })).toEqual({ deleted: 0, more: false });
 
     const left = (await s.incident.findMany({ where: { projectId: "flood" }, select: { id: true } })).map((r) => r.id).sort();
-    const expected = [...Array.from({ length: KEEP }, (_v, i) => `i${i}`), "just-resolved", "open", "owed-close", "pending-delivery", "sending-delivery"].sort();
+    const expected = [...Array.from({ length: KEEP - 1 }, (_v, i) => `i${i}`), "just-resolved", "open", "owed-close", "pending-delivery", "sending-delivery"].sort();
     expect(left).toEqual(expected);
     expect(await s.incident.count({ where: { projectId: "calm" } })).toBe(5);
     expect(await s.incident.count({ where: { projectId: "paused" } })).toBe(40);
     // The deleted incidents' rows went with them; every kept one still has its own.
     expect(await s.incidentTransition.count()).toBe(expected.length + 5 + 40);
-    expect(await s.delivery.count({ where: { incidentId: { in: ["i30", "i59", "i61"] } } })).toBe(0);
-    expect(await s.delivery.count({ where: { incidentId: { in: expected } } })).toBe(KEEP * 2 + 2 + 1 + 2 + 2 + 1);
+    expect(await s.delivery.count({ where: { incidentId: { in: ["i29", "i59", "i61"] } } })).toBe(0);
+    expect(await s.delivery.count({ where: { incidentId: { in: expected } } })).toBe((KEEP - 1) * 2 + 2 + 1 + 2 + 2 + 1);
     // The cascade finds an incident's deliveries by index (a tester: 25,000 incidents pruned without one stalled a core 25 s).
     const indexes =
       name === "sqlite"
