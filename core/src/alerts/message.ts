@@ -10,6 +10,7 @@
 import { formatDuration } from "../words/duration.ts";
 import type { AlertContext } from "./alert-context.ts";
 import { groupItems, groupReasons, lastedFor } from "./message-group.ts";
+import { couldNotRun, drillCause } from "../incidents/drill-reasons.ts";
 import { plainWords } from "./plain-words.ts";
 import { secondsBetween } from "../words/seconds.ts";
 
@@ -60,19 +61,14 @@ function sentence(s: string): string {
   return /[.?!]$/.test(s) ? s : `${s}.`;
 }
 
-/** What a failed drill's reason says after "drill of <db> failed: " (or "could not run: "). */
-function drillCause(reason: string): string {
-  return reason.replace(/^drill of .+? (failed|could not run): /, "");
-}
-
 /** A drill_failed incident opened by a drill that could not run (drills/outcome.ts), each of a group's: no verdict on the backup, and said so. */
-function couldNotRun(c: AlertContext): boolean {
-  return c.kind === "drill_failed" && (groupItems(c) ?? [c]).every((i) => /^drill of .+? could not run: /.test(i.reason));
+function couldNotRunAlert(c: AlertContext): boolean {
+  return c.kind === "drill_failed" && (groupItems(c) ?? [c]).every((i) => couldNotRun(i.reason));
 }
 
 /** The alert's state in capitals, as subjects and the webhook's `state` say it: the kind's, or DRILL COULD NOT RUN. */
 export function alertLabel(c: AlertContext): string {
-  return couldNotRun(c) ? "DRILL COULD NOT RUN" : stateLabel(c.kind);
+  return couldNotRunAlert(c) ? "DRILL COULD NOT RUN" : stateLabel(c.kind);
 }
 
 function overdueWords(c: AlertContext): string {
@@ -134,7 +130,7 @@ function recoveryWords(c: AlertContext): string {
       return `no longer in error, after ${lasted}`;
     case "drill_failed":
       // Ended by a drill that ran: it passed, or it failed and says so in its own alert (drills/outcome.ts).
-      return couldNotRun(c) ? `a restore drill ran again after ${lasted} unable to run` : `restore drill passes again after ${lasted} failing`;
+      return couldNotRunAlert(c) ? `a restore drill ran again after ${lasted} unable to run` : `restore drill passes again after ${lasted} failing`;
     case "drill_overdue":
       return `a restore drill passed after ${lasted} overdue`;
     default:
@@ -156,7 +152,7 @@ export function subject(c: AlertContext): string {
       return `[Borela] RESOLVED: ${where(c)} — ${recoveryWords(c)} (not announced while open)`;
     case "reminder": {
       const duration = c.kind === "stale" || c.kind === "silent" || c.kind === "drill_overdue" ? "" : ` (for ${lastedFor(c)})`;
-      const label = couldNotRun(c) ? "DRILL STILL CANNOT RUN" : (REMINDER_LABEL[c.kind] ?? `STILL ${stateLabel(c.kind)}`);
+      const label = couldNotRunAlert(c) ? "DRILL STILL CANNOT RUN" : (REMINDER_LABEL[c.kind] ?? `STILL ${stateLabel(c.kind)}`);
       return `[Borela] ${label}: ${where(c)} — ${problemWords(c)}${duration}`;
     }
     default:
@@ -181,7 +177,7 @@ function problemSentence(c: AlertContext, still: boolean): string {
       if (pingSilence(c)) return `${c.project.name}: Litestream ${is} silent: no Litestream ping since ${since}: is Litestream running?`;
       return `${c.project.name}: the agent ${is} silent: no heartbeat since ${since}`;
     case "drill_failed":
-      return `${c.project.name}: the restore drill of ${db} ${couldNotRun(c) ? "could not run" : "failed"}${still ? ` ${lastedFor(c)} ago and none has passed since` : ""}: ${reasonsInSentence(c, (r) => firstClause(plainWords(drillCause(r)), 300))}`;
+      return `${c.project.name}: the restore drill of ${db} ${couldNotRunAlert(c) ? "could not run" : "failed"}${still ? ` ${lastedFor(c)} ago and none has passed since` : ""}: ${reasonsInSentence(c, (r) => firstClause(plainWords(drillCause(r)), 300))}`;
     case "drill_overdue":
       return `${c.project.name}: the restore drill ${is} overdue: ${overdueWords(c)}`;
     default: {
@@ -211,7 +207,7 @@ function recoverySentence(c: AlertContext): string {
       if (pingSilence(c)) return `${c.project.name}: Litestream pinged again after ${lasted} of silence`;
       return `${c.project.name}: the agent is heard from again after ${lasted} of silence`;
     case "drill_failed":
-      if (couldNotRun(c)) return `${c.project.name}: a restore drill of ${db} ran again, ${lasted} after one could not run (a failure is told in its own alert)`;
+      if (couldNotRunAlert(c)) return `${c.project.name}: a restore drill of ${db} ran again, ${lasted} after one could not run (a failure is told in its own alert)`;
       return `${c.project.name}: a restore drill of ${db} passed again, ${lasted} after one failed`;
     case "drill_overdue":
       return `${c.project.name}: a restore drill passed; drills were overdue for ${lasted}`;

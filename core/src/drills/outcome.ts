@@ -3,6 +3,7 @@
 import type { Store } from "../store/db.ts";
 import { openIncident, resolveIncident } from "../incidents/open-resolve.ts";
 import { countDrillFinished } from "../metrics/counters.ts";
+import { couldNotRun, drillReason } from "../incidents/drill-reasons.ts";
 import type { DrillReport, DrillStatus } from "./report.ts";
 
 export interface Outcome {
@@ -28,17 +29,16 @@ export async function recordOutcome(store: Store, drillId: string, outcome: Outc
     await resolveIncident(store, { projectId: drill.projectId, kind: "drill_overdue" }, now);
   } else if (outcome.status === "failed") {
     // A failure while "could not run" is open is news of its own: that one ends, this one is announced.
-    if (couldNotRun(await openReason(store, key))) await resolveIncident(store, key, now);
-    await openIncident(store, { ...key, reason: `drill of ${outcome.report.database} failed: ${outcome.report.error ?? "see the report"}` }, now);
+    const open = await openReason(store, key);
+    if (open !== null && couldNotRun(open)) await resolveIncident(store, key, now);
+    await openIncident(store, { ...key, reason: drillReason("failed", outcome.report.database, outcome.report.error ?? "see the report") }, now);
   } else if (outcome.status === "error") {
     // A drill that could not run says nothing of the backup: an open failure's verdict stands (a tester saw it overwritten).
     const open = await openReason(store, key);
     if (open !== null && !couldNotRun(open)) return;
-    await openIncident(store, { ...key, reason: `drill of ${outcome.report.database} could not run: ${outcome.report.error ?? "see the report"}` }, now);
+    await openIncident(store, { ...key, reason: drillReason("error", outcome.report.database, outcome.report.error ?? "see the report") }, now);
   }
 }
-
-const couldNotRun = (reason: string | null) => reason !== null && /^drill of .+? could not run: /.test(reason);
 
 /** The reason of the open drill_failed incident of `key`, or null when none is open. */
 async function openReason(store: Store, key: { projectId: string; databaseId: string | null; kind: "drill_failed" }): Promise<string | null> {
