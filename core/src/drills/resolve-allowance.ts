@@ -8,6 +8,10 @@
 //
 //   refill(bucket, now, capacity, perMinute): Bucket   pure
 //   createResolveAllowance(options?): ResolveAllowance   the per-project buckets of one core (in memory)
+//   placesWithin(allowance, projectId, hb): Promise<{ places, given, spent }>   fileReplicaPlaces within them
+import type { HeartbeatPayload } from "../protocol.ts";
+import type { ReplicaPlaces } from "../store/fast-path-types.ts";
+import { fileReplicaPlaces, HEARTBEAT_RESOLVE_CALLS } from "./replica-claim-records.ts";
 
 /** Calls a project's heartbeats may spend per minute, and the most a bucket holds. */
 export const PROJECT_RESOLVE_CALLS_PER_MINUTE = 4096;
@@ -64,4 +68,19 @@ export function createResolveAllowance(options: { perMinute?: number; now?: () =
       if (bucket.calls >= perMinute) buckets.delete(projectId);
     },
   };
+}
+
+/**
+ * The heartbeat's file replica places (fileReplicaPlaces) within `projectId`'s allowance: it takes at most
+ * HEARTBEAT_RESOLVE_CALLS, starts where the project's last walk was cut, and gives back what it did not spend.
+ * `given`, `spent`: the calls it was given and spent.
+ */
+export async function placesWithin(allowance: ResolveAllowance, projectId: string, hb: HeartbeatPayload): Promise<{ places: ReplicaPlaces; given: number; spent: number }> {
+  const given = allowance.take(projectId, HEARTBEAT_RESOLVE_CALLS);
+  const budget = { calls: given };
+  const places = await fileReplicaPlaces(hb, budget, allowance.start(projectId));
+  if (budget.calls <= 0) allowance.cutShort(projectId, places.size);
+  const unspent = Math.min(given, Math.max(0, budget.calls));
+  allowance.giveBack(projectId, unspent);
+  return { places, given, spent: given - unspent };
 }

@@ -1,12 +1,12 @@
 // One project's heartbeats share PROJECT_RESOLVE_CALLS_PER_MINUTE file system calls for resolving their file
 // replica paths (drills/resolve-allowance.ts), on top of each heartbeat's HEARTBEAT_RESOLVE_CALLS: a tester's
 // one token sending heartbeats of 32 databases × 8 new, deep, missing paths kept the core's CPU busy (56 s in
-// 60 s). Here real paths under a temp dir, resolved by fileReplicaPlaces with the route's take/giveBack.
+// 60 s). Here real paths under a temp dir, resolved by placesWithin, as the heartbeat route does.
 import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createResolveAllowance, PROJECT_RESOLVE_CALLS_PER_MINUTE, refill } from "../../src/drills/resolve-allowance.ts";
-import { fileReplicaPlaces, HEARTBEAT_RESOLVE_CALLS } from "../../src/drills/replica-claim-records.ts";
+import { createResolveAllowance, placesWithin, PROJECT_RESOLVE_CALLS_PER_MINUTE, refill } from "../../src/drills/resolve-allowance.ts";
+import { HEARTBEAT_RESOLVE_CALLS } from "../../src/drills/replica-claim-records.ts";
 import { heartbeat } from "../support/core-server.ts";
 import { tmpDir, type TmpDir } from "../support/tmp.ts";
 
@@ -43,11 +43,7 @@ describe("resolve allowance", () => {
     let now = 0;
     const allowance = createResolveAllowance({ now: () => now });
     const heartbeatOf = async (projectId: string, round: number) => {
-      const given = allowance.take(projectId, HEARTBEAT_RESOLVE_CALLS);
-      const budget = { calls: given };
-      const places = await fileReplicaPlaces(deepHeartbeat(round, 70), budget);
-      const spent = given - Math.max(0, budget.calls);
-      allowance.giveBack(projectId, Math.min(given, Math.max(0, budget.calls)));
+      const { given, spent, places } = await placesWithin(allowance, projectId, deepHeartbeat(round, 70));
       return { given, spent, places: places.size };
     };
     const rounds = [];
@@ -85,11 +81,7 @@ describe("resolve allowance", () => {
     const placed = new Set<string>();
     let heartbeats = 0;
     for (; heartbeats < 40 && placed.size < 64; heartbeats++, now += 1000) {
-      const given = allowance.take("late", HEARTBEAT_RESOLVE_CALLS);
-      const budget = { calls: given };
-      const places = await fileReplicaPlaces(hb, budget, allowance.start("late"));
-      if (budget.calls <= 0) allowance.cutShort("late", places.size);
-      allowance.giveBack("late", Math.min(given, Math.max(0, budget.calls)));
+      const { places } = await placesWithin(allowance, "late", hb);
       for (const [url, place] of places) {
         expect(place.dir.startsWith(path.join(tmp.path, "target"))).toBe(true);
         placed.add(url);
@@ -101,14 +93,12 @@ describe("resolve allowance", () => {
 
   it("an honest heartbeat's unspent calls go back: heartbeats of a few shallow paths never run the bucket down", async () => {
     const allowance = createResolveAllowance({ now: () => 0 });
+    const hb = heartbeat() as any;
+    hb.databases[0].replicas = [{ ...hb.databases[0].replicas[0], type: "file", url: `file://${path.join(tmp.path, "honest")}` }];
     for (let i = 0; i < 100; i++) {
-      const given = allowance.take("honest", HEARTBEAT_RESOLVE_CALLS);
+      const { given, spent } = await placesWithin(allowance, "honest", hb);
       expect(given).toBe(HEARTBEAT_RESOLVE_CALLS);
-      const budget = { calls: given };
-      const hb = heartbeat() as any;
-      hb.databases[0].replicas = [{ ...hb.databases[0].replicas[0], type: "file", url: `file://${path.join(tmp.path, "honest")}` }];
-      await fileReplicaPlaces(hb, budget);
-      allowance.giveBack("honest", Math.min(given, Math.max(0, budget.calls)));
+      expect(spent).toBeGreaterThan(0);
     }
   });
 });

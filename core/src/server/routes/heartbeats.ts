@@ -8,8 +8,8 @@ import { checkHeartbeat, ReportedValueError } from "../../reported-values.ts";
 import { capReportedTimes } from "../../reported-times.ts";
 import { countHeartbeat } from "../../metrics/counters.ts";
 import { readHistoryPage } from "../../store/history-page.ts";
-import { capProjectClaims, fileReplicaPlaces, HEARTBEAT_RESOLVE_CALLS } from "../../drills/replica-claim-records.ts";
-import { createResolveAllowance } from "../../drills/resolve-allowance.ts";
+import { capProjectClaims } from "../../drills/replica-claim-records.ts";
+import { createResolveAllowance, placesWithin } from "../../drills/resolve-allowance.ts";
 
 const HistoryQuery = Type.Object(
   {
@@ -52,11 +52,7 @@ export default async function heartbeatRoutes(base: FastifyInstance) {
       payload = capReportedTimes(payload, receivedAt);
       // One way: ingest (store/heartbeat-ingest.ts) → evaluate (freshness/sweeper.ts) → incidents/ → alerts/.
       // Where its file replicas lead now: the ingest records each place new to the project as its claim (drills/replica-claim-records.ts).
-      const budget = { calls: resolveAllowance.take(projectId, HEARTBEAT_RESOLVE_CALLS) };
-      const given = budget.calls;
-      const places = await fileReplicaPlaces(payload, budget, resolveAllowance.start(projectId));
-      if (budget.calls <= 0) resolveAllowance.cutShort(projectId, places.size);
-      resolveAllowance.giveBack(projectId, Math.min(given, Math.max(0, budget.calls)));
+      const { places } = await placesWithin(resolveAllowance, projectId, payload);
       const ingested = await app.heartbeatIngest.ingest(projectId, payload, receivedAt, places).catch((err) => {
         throw err instanceof DatabaseLimitError ? badRequest(err.message) : err;
       });
