@@ -51,12 +51,7 @@ export function createEmbeddedQueue(ctx: DrillContext & { logger: Logger }, work
 
   /** Runs queued drills (only the given ones when named); a tick already under way is joined instead. */
   function tick(only?: string[]): Promise<void> {
-    current ??= next(only)
-      .then(() => outages.ok())
-      .catch((err) => {
-        if (!outages.failed(err)) ctx.logger.error({ err }, "drill queue failed");
-      })
-      .finally(() => (current = null));
+    current ??= outages.settle(next(only), "drill queue failed").finally(() => (current = null));
     return current;
   }
 

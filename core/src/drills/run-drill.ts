@@ -55,7 +55,6 @@ export interface DrillContext {
   onProgress?: (drillId: string, event: ProgressEvent) => void;
 }
 
-
 const loadDrill = (store: Store, id: string) => store.drill.findUniqueOrThrow({ where: { id }, include: { project: true } });
 const loadDatabase = (store: Store, id: string) => store.database.findUnique({ where: { id }, include: { replicas: { orderBy: { url: "asc" } } } });
 
