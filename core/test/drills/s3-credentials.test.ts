@@ -32,12 +32,27 @@ afterAll(async () => {
   await tmp?.remove();
 });
 
+/** The keys the test S3 server takes; what an admin stores, and what Litestream writes the replica with. */
+const keys = () => ({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
+
+/**
+ * A seeded database in tmp/<name>, `rows` added, replicated by the real Litestream 0.3 to s3://byo/<name>/app:
+ * its file, Litestream's target, and the URL an agent reports for it at `endpoint` (the test server's by default).
+ */
+async function byoReplica(name: string, rows: [number, number]) {
+  const dir = path.join(tmp.path, name);
+  const file = seededDatabase(dir);
+  const target = { type: "s3" as const, bucket: "byo", path: `${name}/app`, endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials: keys() };
+  await replicate(dir, file, target, [(f) => addRows(f, ...rows)]);
+  const urlAt = (endpoint = s3.endpoint) => `s3://byo/${name}/app?endpoint=${encodeURIComponent(endpoint)}&region=us-east-1`;
+  return { file, target, urlAt };
+}
+
 describe("drills of a bring-your-own S3 replica", () => {
   it("fails without read credentials, then passes with credentials stored through the API", async () => {
-    const file = seededDatabase(tmp.path);
-    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
-    await replicate(tmp.path, file, { type: "s3", bucket: "byo", path: "shop/app", endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials }, [(f) => addRows(f, 3, 3)]);
-    const url = `s3://byo/shop/app?endpoint=${encodeURIComponent(s3.endpoint)}&region=us-east-1`;
+    const { file, urlAt } = await byoReplica("shop", [3, 3]);
+    const url = urlAt();
+    const credentials = keys();
     const p = await core.createProject("byo-s3");
     await reportDatabase(core, p.agentToken, file, url);
 
@@ -60,12 +75,9 @@ describe("drills of a bring-your-own S3 replica", () => {
   });
 
   it("a fresh project never drilled gets its first drill when its read credentials are stored (the README's order: agent first, credentials after)", async () => {
-    const dir = path.join(tmp.path, "late-credentials");
-    const file = seededDatabase(dir);
-    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
-    const target = { type: "s3" as const, bucket: "byo", path: "late/app", endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials };
-    await replicate(dir, file, target, [(f) => addRows(f, 2, 4)]);
-    const url = `s3://byo/late/app?endpoint=${encodeURIComponent(s3.endpoint)}&region=us-east-1`;
+    const { file, target, urlAt } = await byoReplica("late", [2, 4]);
+    const url = urlAt();
+    const credentials = keys();
     const p = await core.createProject("late-credentials");
     // The agent's view (it reads the replica with its own keys): the database where its replica ends, a snapshot stored.
     const replica = await readReplica(target);
@@ -98,13 +110,10 @@ describe("drills of a bring-your-own S3 replica", () => {
   it("a drill that cannot run after its last attempt opens a drill_failed incident saying so; a passing drill resolves it", async () => {
     // A tester: MinIO resetting every read of a damaged file made each drill end in error, with no incident and no
     // alert; on the default weekly schedule nothing said so until the drill was overdue, eight days on.
-    const dir = path.join(tmp.path, "cannot-run");
-    const file = seededDatabase(dir);
-    const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
-    await replicate(dir, file, { type: "s3", bucket: "byo", path: "cannot/app", endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials }, [(f) => addRows(f, 1, 2)]);
+    const { file, urlAt } = await byoReplica("cannot", [1, 2]);
+    const credentials = keys();
     const p = await core.createProject("cannot-run");
     const refused = "http://127.0.0.1:1";
-    const urlAt = (endpoint: string) => `s3://byo/cannot/app?endpoint=${encodeURIComponent(endpoint)}&region=us-east-1`;
     const store = (endpoint: string) => core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: { ...credentials, bucket: "byo", endpoint } });
     const lastAttempt = async () => {
       const database = await core.store.database.findFirstOrThrow({ where: { projectId: p.id } });
