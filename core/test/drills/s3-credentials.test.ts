@@ -48,6 +48,26 @@ async function byoReplica(name: string, rows: [number, number]) {
   return { file, target, urlAt };
 }
 
+interface ListedDrill {
+  id: string;
+  trigger: string;
+  status: string;
+  report: { error?: string | null; tables?: Record<string, number> };
+}
+
+/** The project's drills with trigger "credentials" (queued by PUT …/storage-credentials), once `count` of them have ended. */
+async function credentialsDrills(projectId: string, count: number): Promise<ListedDrill[]> {
+  return waitFor(
+    async () => {
+      const drills = ((await core.api("GET", `/api/v1/projects/${projectId}/drills`)).body as ListedDrill[]).filter((d) => d.trigger === "credentials");
+      const ended = drills.filter((d) => d.status !== "queued" && d.status !== "running");
+      return ended.length >= count && ended.length === drills.length ? drills : null;
+    },
+    // An error is tried MAX_ATTEMPTS times, 2 s then 4 s apart.
+    { timeoutMs: 60_000, intervalMs: 200, what: `${count} drill(s) queued by stored credentials, ended` },
+  );
+}
+
 describe("drills of a bring-your-own S3 replica", () => {
   it("fails without read credentials, then passes with credentials stored through the API", async () => {
     const { file, urlAt } = await byoReplica("shop", [3, 3]);
@@ -68,10 +88,14 @@ describe("drills of a bring-your-own S3 replica", () => {
     const raw = readFileSync(path.join(core.config.dataDir, "borela.db"));
     expect(raw.includes(Buffer.from(s3.secretAccessKey))).toBe(false);
 
-    const passed = await runDrillNow(core, p.id);
+    // The failed drill is tried again with the stored credentials at once, not at the next scheduled drill.
+    const [passed] = await credentialsDrills(p.id, 1);
     expect(passed.report.error ?? null).toBeNull();
     expect(passed.status).toBe("passed");
     expect(passed.report.tables).toEqual(tableCounts(file));
+    // Storing the same credentials again over a passed drill queues nothing.
+    expect((await core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: { ...credentials, bucket: "byo", endpoint: s3.endpoint } })).status).toBe(204);
+    expect((await core.api("GET", `/api/v1/projects/${p.id}/drills`)).body).toHaveLength(2);
   });
 
   it("a fresh project never drilled gets its first drill when its read credentials are stored (the README's order: agent first, credentials after)", async () => {
@@ -130,31 +154,35 @@ describe("drills of a bring-your-own S3 replica", () => {
     expect(errored.status).toBe("error");
     expect(await incidents()).toEqual([{ reason: expect.stringMatching(/^drill of app could not run: .*127\.0\.0\.1:1/), resolved: false }]);
 
+    // From here each PUT lands over a drill that failed or could not run: it queues a drill (trigger "credentials"),
+    // run by the core's own queue with its retries.
     // A failure while "could not run" is open is news of its own: that one resolves, a new one opens (its own alert).
-    expect((await store(s3.endpoint)).status).toBe(204);
     await reportDatabase(core, p.agentToken, file, urlAt(s3.endpoint));
     await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { assertions: [{ name: "impossible", sql: "SELECT count(*) FROM users", op: "=", value: -1 }] } });
-    expect((await lastAttempt()).status).toBe("failed");
+    expect((await store(s3.endpoint)).status).toBe(204);
+    expect((await credentialsDrills(p.id, 1)).map((d) => d.status)).toEqual(["failed"]);
     const failedReason = expect.stringMatching(/^drill of app failed: .*impossible/);
     expect(await incidents()).toEqual([
       { reason: expect.stringMatching(/^drill of app could not run/), resolved: true },
       { reason: failedReason, resolved: false },
     ]);
     // A drill that cannot run says nothing of the backup: the failure's verdict stands, word for word (a tester saw it overwritten).
-    expect((await store(refused)).status).toBe(204);
     await reportDatabase(core, p.agentToken, file, urlAt(refused));
-    expect((await lastAttempt()).status).toBe("error");
+    expect((await store(refused)).status).toBe(204);
+    expect((await credentialsDrills(p.id, 2)).map((d) => d.status).sort()).toEqual(["error", "failed"]);
     expect(await incidents()).toEqual([
       { reason: expect.stringMatching(/^drill of app could not run/), resolved: true },
       { reason: failedReason, resolved: false },
     ]);
 
+    // The right credentials after a drill that could not run: tried again at once, and it resolves the failure.
     await core.api("PATCH", `/api/v1/projects/${p.id}`, { body: { assertions: [] } });
-    expect((await store(s3.endpoint)).status).toBe(204);
     await reportDatabase(core, p.agentToken, file, urlAt(s3.endpoint));
-    const passed = await lastAttempt();
+    expect((await store(s3.endpoint)).status).toBe(204);
+    const drills = await credentialsDrills(p.id, 3);
+    const passed = drills.find((d) => d.status === "passed")!;
     expect(passed.report.error ?? null).toBeNull();
-    expect(passed.status).toBe("passed");
+    expect(passed.report.tables).toEqual(tableCounts(file));
     expect(await incidents()).toEqual([
       { reason: expect.stringMatching(/^drill of app could not run/), resolved: true },
       { reason: failedReason, resolved: true },

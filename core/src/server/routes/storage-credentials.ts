@@ -9,6 +9,7 @@ import { assertWellFormed } from "../well-formed.ts";
 import { newId } from "../../store/ids.ts";
 import { decryptSecret, encryptSecret } from "../../store/secrets.ts";
 import agentStorageKeyRoutes from "./agent-storage-keys.ts";
+import { drillAfterCredentials } from "../../drills/credentials-drill.ts";
 
 const Body = Type.Object(
   {
@@ -54,6 +55,9 @@ export default async function storageCredentialRoutes(base: FastifyInstance) {
     // not at its next scheduled one (a tester: the README's order, agent first and credentials after, waited days).
     const project = await app.store.project.findUnique({ where: { id }, select: { status: true } });
     if (project) app.drills.onProjectStatus(id, project.status);
+    // A drill that failed or could not run (wrong keys, wrong bucket) is tried again with these, not a week later.
+    const ids = await drillAfterCredentials(app.store, app.drills.enqueue, id);
+    if (ids.length > 0) request.log.info({ projectId: id, drills: ids }, "drill queued: read credentials stored over a drill that failed or could not run");
     return reply.code(204).send();
   });
 
