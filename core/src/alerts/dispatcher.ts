@@ -15,7 +15,7 @@ import { planDigest } from "./digest.ts";
 import { digestDue } from "./digest-schedule.ts";
 import { passNeeded, readAlertProbe, type AlertProbe } from "./idle-probe.ts";
 import { planIncidentDeliveries } from "./plan.ts";
-import { createPlanScope } from "./plan-scope.ts";
+import { createPlanScope, planTarget } from "./plan-scope.ts";
 import { nextOutage, type Outage, type OutageEvent } from "../store/outage.ts";
 import { unreachableReason } from "../store/unreachable.ts";
 
@@ -80,8 +80,8 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     if (!passNeeded(lastProbe, probe, at.getTime(), scope.quiet(at))) return [];
     lastProbe = null;
     const s = await scope.next(at);
-    const planned = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, plan, at, s.all ? undefined : s.projectIds) : null;
-    scope.planned(s, planned?.nextDue ?? new Map());
+    const planned = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, plan, at, planTarget(s)) : null;
+    scope.planned(s, planned?.nextDue ?? new Map(), planned?.projects);
     await planDigest(store, settings, at);
     const done = await deliverPending(store, deps.secretKey, settings, now, notHere);
     for (const d of done) {

@@ -29,6 +29,8 @@ export interface PlanSettings {
 export interface PlanResult {
   /** How many deliveries this call claimed. */
   claimed: number;
+  /** The projects this call planned. */
+  projects: string[];
   /** Per project planned, the earliest time one of its open incidents needs planning again (plan-scope.ts); absent: none. */
   nextDue: Map<string, Date>;
 }
@@ -38,25 +40,44 @@ export function plannedIncidents(at: Date) {
   return { OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }] };
 }
 
+/**
+ * Which projects a pass plans: these ids, or every project with an incident open or resolved after
+ * `resolvedSince` (and within RESOLVED_LOOKBACK_MS; every recent one without it). A planned project's incidents
+ * are all read either way (open, and resolved within the lookback): the decisions compare them (cause.ts).
+ */
+export type PlanTarget = string[] | { resolvedSince?: Date };
+
 /** Projects per batch: one read of their incidents and one of their recipients, then a turn for the event loop. */
 export const PLAN_BATCH = 50;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Plans the incidents of `projectIds` (every project with an incident open or recently resolved when
- * undefined), PLAN_BATCH projects at a time with a yield to the event loop between batches: a mass
- * silence's thousands of new incidents are planned in short slices, not one long hold of the loop.
+ * Plans the incidents of the projects `target` names (PlanTarget; default: every project with an incident
+ * open or recently resolved), PLAN_BATCH projects at a time with a yield to the event loop between batches:
+ * a mass silence's thousands of new incidents are planned in short slices, not one long hold of the loop.
  */
-export async function planIncidentDeliveries(store: Store, settings: PlanSettings, at: Date, projectIds?: string[]): Promise<PlanResult> {
+export async function planIncidentDeliveries(store: Store, settings: PlanSettings, at: Date, target: PlanTarget = {}): Promise<PlanResult> {
   const recent = plannedIncidents(at);
-  const ids = projectIds ?? (await store.incident.findMany({ where: recent, select: { projectId: true }, distinct: ["projectId"], orderBy: { projectId: "asc" } })).map((r) => r.projectId);
-  const result: PlanResult = { claimed: 0, nextDue: new Map() };
+  const ids = Array.isArray(target) ? target : await projectsWithIncidents(store, at, target.resolvedSince);
+  const result: PlanResult = { claimed: 0, projects: ids, nextDue: new Map() };
   for (let i = 0; i < ids.length; i += PLAN_BATCH) {
     if (i > 0) await yieldToLoop();
     await planBatch(store, settings, at, ids.slice(i, i + PLAN_BATCH), recent, result);
   }
   return result;
+}
+
+async function projectsWithIncidents(store: Store, at: Date, resolvedSince: Date | undefined): Promise<string[]> {
+  const lookback = new Date(at.getTime() - RESOLVED_LOOKBACK_MS);
+  const since = resolvedSince && resolvedSince > lookback ? resolvedSince : lookback;
+  const rows = await store.incident.findMany({
+    where: { OR: [{ resolvedAt: null }, { resolvedAt: { gt: since } }] },
+    select: { projectId: true },
+    distinct: ["projectId"],
+    orderBy: { projectId: "asc" },
+  });
+  return rows.map((r) => r.projectId);
 }
 
 async function planBatch(store: Store, settings: PlanSettings, at: Date, projectIds: string[], recent: object, result: PlanResult): Promise<void> {

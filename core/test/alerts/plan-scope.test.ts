@@ -4,7 +4,7 @@
 // recipients change, after a failed pass, and every FULL_PASS_MS.
 import { describe, expect, it } from "vitest";
 import { nextPlanAt } from "../../src/alerts/decisions.ts";
-import { createPlanScope, FULL_PASS_MS } from "../../src/alerts/plan-scope.ts";
+import { createPlanScope, FULL_PASS_MS, planTarget } from "../../src/alerts/plan-scope.ts";
 import { planIncidentDeliveries } from "../../src/alerts/plan.ts";
 import { openIncident, resolveIncident } from "../../src/incidents/open-resolve.ts";
 import { newId } from "../../src/store/ids.ts";
@@ -23,11 +23,13 @@ function scopedPlanner(store: Store) {
   const scope = createPlanScope(store, FULL_PASS_MS * 10);
   const pass = async (t: Date) => {
     const s = await scope.next(t);
-    const result = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, settings, t, s.all ? undefined : s.projectIds) : null;
-    scope.planned(s, result?.nextDue ?? new Map());
+    const result = s.all || s.projectIds.length > 0 ? await planIncidentDeliveries(store, settings, t, planTarget(s)) : null;
+    scope.planned(s, result?.nextDue ?? new Map(), result?.projects);
+    lastPlanned = result?.projects ?? [];
     return { scope: s.all ? "all" : s.projectIds, claimed: result?.claimed ?? 0 };
   };
-  return { scope, pass };
+  let lastPlanned: string[] = [];
+  return { scope, pass, planned: () => [...lastPlanned].sort() };
 }
 
 describe("nextPlanAt", () => {
@@ -110,5 +112,36 @@ describe("plan scope", () => {
     expect((await pass(at(8))).scope).toEqual([]);
     await store.project.update({ where: { id: withOpen.projectId }, data: { alertEmails: "m0@example.com" } });
     expect((await pass(at(10))).scope).toEqual([withOpen.projectId]);
+  });
+
+  it("the periodic full pass plans the projects with an incident open or resolved since the one before; a paused project keeps its due time", async () => {
+    // A day of resolved incidents at 10,000 projects was read again every minute: ~1 s of the loop a minute.
+    const { store } = await stores.open();
+    const [open, old, fresh, paused] = [await seedProject(store, "open"), await seedProject(store, "old"), await seedProject(store, "fresh"), await seedProject(store, "paused")];
+    await openIncident(store, { projectId: open.projectId, databaseId: open.databaseId, kind: "error", reason: "stuck" }, at(-3600));
+    await openIncident(store, { projectId: old.projectId, databaseId: old.databaseId, kind: "error", reason: "stuck" }, at(-7200));
+    await resolveIncident(store, { projectId: old.projectId, databaseId: old.databaseId, kind: "error" }, at(-3600));
+    await openIncident(store, { projectId: paused.projectId, databaseId: paused.databaseId, kind: "error", reason: "stuck" }, at(-3600));
+    const { pass, planned } = scopedPlanner(store);
+    const period = (FULL_PASS_MS * 10) / 1000;
+
+    expect(await pass(at(0))).toEqual({ scope: "all", claimed: 3 });
+    expect(planned()).toEqual([open.projectId, old.projectId, paused.projectId].sort());
+    // Paused from 10 s to 4 periods on; its incident, announced before, resolves inside the window: held till then.
+    await store.project.update({ where: { id: paused.projectId }, data: { pausedAt: at(10), pausedUntil: at(4 * period) } });
+    await resolveIncident(store, { projectId: paused.projectId, databaseId: paused.databaseId, kind: "error" }, at(20));
+    expect(await pass(at(21))).toEqual({ scope: [paused.projectId], claimed: 0 });
+    await openIncident(store, { projectId: fresh.projectId, databaseId: fresh.databaseId, kind: "error", reason: "stuck" }, at(30));
+    await resolveIncident(store, { projectId: fresh.projectId, databaseId: fresh.databaseId, kind: "error" }, at(40));
+    expect(await pass(at(41))).toEqual({ scope: [fresh.projectId], claimed: 1 });
+
+    // The first periodic pass: a margin of one period before the last full pass; the old project's day-old resolution is left out.
+    expect(await pass(at(period + 1))).toEqual({ scope: "all", claimed: 0 });
+    expect(planned()).toEqual([open.projectId, fresh.projectId, paused.projectId].sort());
+    expect(await pass(at(2 * period + 2))).toEqual({ scope: "all", claimed: 0 });
+    expect(await pass(at(3 * period + 3))).toEqual({ scope: "all", claimed: 0 });
+    expect(planned()).toEqual([open.projectId]);
+    // The window ends: the paused project, left out of that pass, still gets its resolve notice on time.
+    expect(await pass(at(4 * period))).toEqual({ scope: [paused.projectId], claimed: 1 });
   });
 });
