@@ -73,7 +73,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Claims on file replica directories the core has not recorded (made before claims were recorded, in a
   // heartbeat's own transaction since): as of each row's creation.
   await recordUnrecordedClaims(store, new Date()).catch((err) => logger.error({ err }, "recording file replica claims failed"));
-  const fast = openCoreParts(opened, config, (message) => logger.error({ err: message }, "the WAL checkpoint worker stopped: the core's connections checkpoint again themselves"));
+  const fast = openCoreParts(opened, config, {
+    onLost: (message, retryInMs) =>
+      logger.error({ err: message, retryInSeconds: Math.round(retryInMs / 1000) }, `the WAL checkpoint worker stopped: the core's connections checkpoint themselves; it starts again in ${Math.round(retryInMs / 1000)} s`),
+    onBack: () => logger.warn("the WAL checkpoint worker is back: checkpoints run off the event loop again"),
+  });
   // A condition must stay away as long as its kind's alert confirmation delay before its incident resolves.
   const hold: HoldSeconds = (kind) => confirmSecondsFor(kind, config.alertConfirmSeconds);
   // Several cores on one store: each periodic job runs in the one holding its lease (store/lease-gate.ts).

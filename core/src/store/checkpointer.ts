@@ -9,8 +9,10 @@
 //     file: the core's SQLite database (db.ts databaseFile); connections: each sets a connection's
 //     wal_autocheckpoint (pages), called with 0 now and with SQLite's default, 1,000, when the worker is lost
 //     (a checkpoint failed with anything but SQLITE_BUSY, or it exited unasked), so the WAL is never left
-//     without a checkpointer.
+//     without a checkpointer. A lost worker is started again after a backoff (30 s, doubling to 10 min, while
+//     it keeps failing): a full or read-only disk that comes back gets its checkpoints off the event loop again.
 import { Worker } from "node:worker_threads";
+import { backoffMs } from "../backoff.ts";
 
 const WORKER = new URL("./checkpoint-worker.mjs", import.meta.url);
 /** SQLite's default automatic checkpoint threshold (pages): the worker's too, and put back on the connections if it is lost. */
@@ -26,10 +28,15 @@ export interface CheckpointRound {
   checkpointed: number;
 }
 
+/** How long a lost worker waits before it is started again (ms), by losses in a row. */
+export const restartDelayMs = (losses: number) => backoffMs(losses, 30_000, 600_000);
+
 /** What /healthz?details=true says of the checkpoints (SQLite only). */
 export interface WalCheckpoints {
-  /** "lost": the worker stopped; the connections checkpoint themselves again. */
+  /** "lost": the worker stopped; the connections checkpoint themselves until it is started again. */
   worker: "running" | "lost";
+  /** Times the worker was started again after a loss. */
+  restarts: number;
   /** Rounds that copied something since the start. */
   rounds: number;
   /** The last such round's figures, or null before one. */
@@ -44,37 +51,70 @@ export interface Checkpointer {
 
 export interface CheckpointerOptions {
   intervalMs?: number;
-  /** The worker lost (why): the connections checkpoint again themselves from then on. */
-  onLost?: (message: string) => void;
+  /** The worker lost (why), and the ms until it is started again: the connections checkpoint themselves meanwhile. */
+  onLost?: (message: string, retryInMs: number) => void;
+  /** The worker started again after a loss has checkpointed: the connections' own checkpoints are off again. */
+  onBack?: () => void;
+  /** restartDelayMs by default. */
+  restartDelay?: (losses: number) => number;
 }
 
 export function startCheckpointer(file: string, connections: Array<(pages: number) => unknown>, options: CheckpointerOptions = {}): Checkpointer {
-  const worker = new Worker(WORKER, { workerData: { file, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS, thresholdFrames: SQLITE_AUTOCHECKPOINT_PAGES } });
-  // Ends with the process like any timer the core does not wait for.
-  worker.unref();
-  for (const set of connections) set(0);
+  const restartDelay = options.restartDelay ?? restartDelayMs;
   let last: CheckpointRound | null = null;
   let rounds = 0;
+  let restarts = 0;
   let stopping = false;
   let lost = false;
-  const loseIt = (message: string) => {
-    if (stopping || lost) return;
-    lost = true;
-    for (const set of connections) set(SQLITE_AUTOCHECKPOINT_PAGES);
-    options.onLost?.(message);
-  };
-  worker.on("message", (msg: CheckpointRound) => {
-    last = msg;
-    rounds++;
-  });
-  worker.on("error", (err) => loseIt(err.message));
-  worker.on("exit", (code) => loseIt(`the checkpoint worker exited (code ${code})`));
-  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  // Losses since the worker last checkpointed: the backoff's count.
+  let losses = 0;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let worker: Worker;
+  let exited: Promise<void>;
+
+  function start(): void {
+    const current = new Worker(WORKER, { workerData: { file, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS, thresholdFrames: SQLITE_AUTOCHECKPOINT_PAGES } });
+    worker = current;
+    // Ends with the process like any timer the core does not wait for.
+    current.unref();
+    for (const set of connections) set(0);
+    lost = false;
+    const loseIt = (message: string) => {
+      if (stopping || lost || current !== worker) return;
+      lost = true;
+      losses++;
+      for (const set of connections) set(SQLITE_AUTOCHECKPOINT_PAGES);
+      const wait = restartDelay(losses);
+      options.onLost?.(message, wait);
+      restartTimer = setTimeout(() => {
+        restartTimer = null;
+        if (stopping) return;
+        restarts++;
+        start();
+      }, wait);
+      restartTimer.unref();
+    };
+    current.on("message", (msg: CheckpointRound) => {
+      last = msg;
+      rounds++;
+      if (losses > 0) {
+        losses = 0;
+        options.onBack?.();
+      }
+    });
+    current.on("error", (err) => loseIt(err.message));
+    current.on("exit", (code) => loseIt(`the checkpoint worker exited (code ${code})`));
+    exited = new Promise<void>((resolve) => current.once("exit", () => resolve()));
+  }
+  start();
+
   return {
-    status: () => ({ worker: lost ? "lost" : "running", rounds, last }),
+    status: () => ({ worker: lost ? "lost" : "running", restarts, rounds, last }),
     async stop() {
       if (stopping) return exited;
       stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      if (lost) return;
       // Held until it has exited: an unref'd worker alone would let the process end with this await unsettled.
       worker.ref();
       worker.postMessage({ stop: true });

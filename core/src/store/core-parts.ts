@@ -32,7 +32,7 @@ export interface CoreParts {
   close(): Promise<void>;
 }
 
-export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir" | "databaseUrl" | "maxDatabasesPerProject">, onCheckpointerLost?: CheckpointerOptions["onLost"]): CoreParts {
+export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir" | "databaseUrl" | "maxDatabasesPerProject">, checkpointerEvents: Pick<CheckpointerOptions, "onLost" | "onBack"> = {}): CoreParts {
   const ingestOptions = { maxDatabasesPerProject: config.maxDatabasesPerProject };
   if (opened.kind === "postgresql" && config.databaseUrl) {
     const fast = openPostgresFastPath(config.databaseUrl, ingestOptions);
@@ -51,7 +51,7 @@ export function openCoreParts(opened: OpenedStore, config: Pick<Config, "dataDir
   // A PRAGMA Prisma refuses leaves its connection on SQLite's own checkpoints: safe, only slower.
   const prismaAutocheckpoint = (pages: number) =>
     opened.store.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${pages}`).catch(() => undefined);
-  const checkpointer = startCheckpointer(file, [fast.autocheckpoint, leases.autocheckpoint, prismaAutocheckpoint], { onLost: onCheckpointerLost });
+  const checkpointer = startCheckpointer(file, [fast.autocheckpoint, leases.autocheckpoint, prismaAutocheckpoint], checkpointerEvents);
   return {
     auth: fast.auth,
     ingest: fast.ingest,

@@ -125,7 +125,45 @@ describe("startCheckpointer", () => {
     expect(lost).toHaveLength(1);
     expect(lost[0]).toMatch(/missing\.db|unable to open|does not exist/i);
     expect(autocheckpoint()).toBe(SQLITE_AUTOCHECKPOINT_PAGES);
-    expect(checkpointer.status()).toEqual({ worker: "lost", rounds: 0, last: null });
+    expect(checkpointer.status()).toEqual({ worker: "lost", restarts: 0, rounds: 0, last: null });
+  });
+
+  it("starts a lost worker again after a backoff, and once it checkpoints the connections' own checkpoints are off again (a full disk freed)", async () => {
+    const events: string[] = [];
+    const waits: number[] = [];
+    const missing = path.join(dir.path, "later.db");
+    checkpointer = startCheckpointer(missing, [setPages], {
+      intervalMs: 20,
+      restartDelay: (losses) => 100 * losses,
+      onLost: (message, retryInMs) => {
+        events.push("lost");
+        waits.push(retryInMs);
+      },
+      onBack: () => events.push("back"),
+    });
+    const until = async (ok: () => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!ok() && Date.now() < deadline) await sleep(20);
+    };
+    await until(() => events.length >= 2);
+    // It keeps failing while the file is missing: each loss waits longer, and the connections checkpoint meanwhile.
+    expect(events.slice(0, 2)).toEqual(["lost", "lost"]);
+    expect(waits.slice(0, 2)).toEqual([100, 200]);
+    expect(autocheckpoint()).toBe(SQLITE_AUTOCHECKPOINT_PAGES);
+    // The file comes back (as space does): the next start stays, checkpoints, and hands nothing back.
+    writer.close();
+    writer = new Sqlite(missing);
+    writer.pragma("journal_mode = WAL");
+    writer.pragma("synchronous = NORMAL");
+    writer.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, blob BLOB)");
+    const restartsBefore = checkpointer.status().restarts;
+    await until(() => checkpointer!.status().restarts > restartsBefore && checkpointer!.status().worker === "running");
+    await writeLoad(40);
+    await until(() => events.includes("back"));
+    expect(events.at(-1)).toBe("back");
+    expect(checkpointer.status()).toMatchObject({ worker: "running", rounds: expect.any(Number) });
+    expect(checkpointer.status().rounds).toBeGreaterThan(0);
+    expect(autocheckpoint()).toBe(0);
   });
 
   it("stops on request without handing checkpoints back (the caller closes its connections)", async () => {

@@ -39,9 +39,10 @@ const DrillWorkers = Type.Object({ workers: Type.Array(SeenWorker), queued: Type
 // `since`: when the outage began, as this core saw it.
 const StoreReachable = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()), since: Type.Optional(Type.String()) });
 // SQLite only: the WAL checkpoint worker (store/checkpointer.ts); "lost": the core's connections checkpoint themselves
-// again; rounds that copied frames, and the last one's WAL frames and frames copied.
+// until it starts again (restarts: how many times it did); rounds that copied frames, and the last one's WAL frames and frames copied.
 const WalCheckpoints = Type.Object({
   worker: Type.Union([Type.Literal("running"), Type.Literal("lost")]),
+  restarts: Type.Number(),
   rounds: Type.Number(),
   last: Type.Union([Type.Object({ log: Type.Number(), checkpointed: Type.Number() }), Type.Null()]),
 });
