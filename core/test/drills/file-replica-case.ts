@@ -3,6 +3,7 @@
 import path from "node:path";
 import { restore } from "../../src/litestream/commands.ts";
 import type { TestCore } from "../support/core-server.ts";
+import type { ReplicaTarget } from "../../src/litestream/replica-url.ts";
 import { seededDatabase, tableCounts } from "./fixtures.ts";
 
 export type FileReplicaCase = Awaited<ReturnType<typeof fileReplicaCase>>;
@@ -17,15 +18,16 @@ export async function fileReplicaCase(core: TestCore, root: string, name: string
 }
 
 /**
- * Returns `plainRestore(replicaDir, timestamp?)`: a plain `litestream restore` of the replica
- * into `<root()>/plain-<n>.sqlite3` (30 s at most), giving the table counts it restored or its error.
+ * Returns `plainRestore(replica, timestamp?)`: a plain `litestream restore` (0.3) of the replica (a file
+ * replica's directory, or any target: S3 with its credentials) into `<root()>/plain-<n>.sqlite3` (30 s at
+ * most), giving the table counts it restored or its error.
  */
 export function plainRestorer(root: () => string) {
   let count = 0;
-  return async function plainRestore(replicaDir: string, timestamp?: Date): Promise<{ tables: Record<string, number> } | { error: string }> {
+  return async function plainRestore(replica: string | ReplicaTarget, timestamp?: Date): Promise<{ tables: Record<string, number> } | { error: string }> {
     const output = path.join(root(), `plain-${++count}.sqlite3`);
     try {
-      await restore({ replica: { type: "file", path: replicaDir } }, { outputPath: output, timestamp, timeoutMs: 30_000 });
+      await restore({ replica: typeof replica === "string" ? { type: "file", path: replica } : replica }, { outputPath: output, timestamp, timeoutMs: 30_000 });
       return { tables: tableCounts(output) };
     } catch (err) {
       return { error: (err as Error).message };

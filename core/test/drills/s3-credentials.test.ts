@@ -12,10 +12,13 @@ import { readReplica } from "../../src/litestream/replica-reader.ts";
 import { executeDrill, MAX_ATTEMPTS } from "../../src/drills/execute.ts";
 import { newId } from "../../src/store/ids.ts";
 import { addRows, postDatabaseHeartbeat, replicate, reportDatabase, runDrillNow, seededDatabase, tableCounts } from "./fixtures.ts";
+import { plainRestorer } from "./file-replica-case.ts";
 
 let core: TestCore;
 let s3: S3Server;
 let tmp: TmpDir;
+// A plain `litestream restore` of the same replica: what a passing drill's counts are compared with.
+const plainRestore = plainRestorer(() => tmp.path);
 beforeAll(async () => {
   delete process.env.AWS_ACCESS_KEY_ID;
   delete process.env.AWS_SECRET_ACCESS_KEY;
@@ -70,7 +73,7 @@ async function credentialsDrills(projectId: string, count: number): Promise<List
 
 describe("drills of a bring-your-own S3 replica", () => {
   it("fails without read credentials, then passes with credentials stored through the API", async () => {
-    const { file, urlAt } = await byoReplica("shop", [3, 3]);
+    const { file, target, urlAt } = await byoReplica("shop", [3, 3]);
     const url = urlAt();
     const credentials = keys();
     const p = await core.createProject("byo-s3");
@@ -93,6 +96,7 @@ describe("drills of a bring-your-own S3 replica", () => {
     expect(passed.report.error ?? null).toBeNull();
     expect(passed.status).toBe("passed");
     expect(passed.report.tables).toEqual(tableCounts(file));
+    expect(await plainRestore(target)).toEqual({ tables: passed.report.tables });
     // Storing the same credentials again over a passed drill queues nothing.
     expect((await core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: { ...credentials, bucket: "byo", endpoint: s3.endpoint } })).status).toBe(204);
     expect((await core.api("GET", `/api/v1/projects/${p.id}/drills`)).body).toHaveLength(2);
@@ -129,12 +133,13 @@ describe("drills of a bring-your-own S3 replica", () => {
     expect(drill.report.error ?? null).toBeNull();
     expect(drill.status).toBe("passed");
     expect(drill.report.tables).toEqual(tableCounts(file));
+    expect(await plainRestore(target)).toEqual({ tables: drill.report.tables });
   });
 
   it("a drill that cannot run after its last attempt opens a drill_failed incident saying so; a passing drill resolves it", async () => {
     // A tester: MinIO resetting every read of a damaged file made each drill end in error, with no incident and no
     // alert; on the default weekly schedule nothing said so until the drill was overdue, eight days on.
-    const { file, urlAt } = await byoReplica("cannot", [1, 2]);
+    const { file, target, urlAt } = await byoReplica("cannot", [1, 2]);
     const credentials = keys();
     const p = await core.createProject("cannot-run");
     const refused = "http://127.0.0.1:1";
@@ -183,6 +188,7 @@ describe("drills of a bring-your-own S3 replica", () => {
     const passed = drills.find((d) => d.status === "passed")!;
     expect(passed.report.error ?? null).toBeNull();
     expect(passed.report.tables).toEqual(tableCounts(file));
+    expect(await plainRestore(target)).toEqual({ tables: passed.report.tables });
     expect(await incidents()).toEqual([
       { reason: expect.stringMatching(/^drill of app could not run/), resolved: true },
       { reason: failedReason, resolved: true },
