@@ -9,7 +9,7 @@
 // carry). That periodic pass skips the projects whose incidents all resolved
 // before the previous one: a resolved incident's notices depend on nothing
 // but its deliveries and recipients, planned when it resolved (a day of
-// resolved incidents at 10,000 projects held the loop ~1 s a minute). A
+// resolved incidents at 10,000 projects: 3-4 s of CPU a minute, in slices). A
 // project whose row changed (its alert emails, a pause, a status) is
 // planned on its own if it has an incident to plan: one changed project never
 // costs a pass over all of them, nor do many changed projects without incidents.
