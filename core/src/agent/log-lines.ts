@@ -58,9 +58,15 @@ export function categorize(error: string): { category: ErrorCategory; summary: s
   return { category: "other", summary: null };
 }
 
-/** First line of a Go error, without AWS's request ids. */
+/**
+ * First line of a Go error, without AWS's request ids ("request id: X" of aws-sdk-go v1; "RequestID: X, HostID: Y"
+ * of v2, which Litestream 0.5 uses): they change with every request, and an error's words must not while it lasts.
+ */
 function firstLine(error: string): string {
-  return error.split("\n")[0].replace(/,?\s*request id: \S+/gi, "").trim();
+  return error
+    .split("\n")[0]
+    .replace(/,?\s*(request ?id|host ?id):\s*[^,\s)]+/gi, "")
+    .trim();
 }
 
 /** Which operation a Litestream error line reports on, from its msg (and the error's first words). */
@@ -75,7 +81,9 @@ function operationOf(msg: string, error: string, replica: string | null): Operat
 /** The words a person reads: what fails, what it means, then Litestream's own error in brackets. */
 function wording(op: Operation, category: ErrorCategory, summary: string | null, detail: string, msg: string, version: LitestreamVersionLine): string {
   if (op === "retention") {
-    if (category === "denied" || category === "auth") return `deletes denied: retention is not running; storage grows (${detail})`;
+    if (category === "denied") return `deletes denied: retention is not running; storage grows (${detail})`;
+    // Refused credentials refuse every write too: nothing grows, the upload's error says the rest.
+    if (category === "auth") return `retention failed: ${summary} (${detail})`;
     const old = version === "0.5" ? "old LTX files are" : "old snapshots and WAL segments are";
     return `retention failed: ${old} not deleted; storage grows (${detail})`;
   }
