@@ -36,7 +36,8 @@ export function restoreTarget(url: string, storagePrefix: string, config: Config
     );
   }
   if (target.path.split("/").some((s) => s === "." || s === "..")) throw new ReplicaRefusedError(`replica URL ${shown} has "." or ".." segments in its path`);
-  const base = { type: "s3" as const, bucket: target.bucket, path: target.path, url: shown };
+  // No `url`: messages then show the bucket, path and endpoint the core reads (replicaUrl), not the reported endpoint.
+  const base = { type: "s3" as const, bucket: target.bucket, path: target.path };
   if (config.s3 && inManagedPrefix(config.s3, storagePrefix, target)) {
     const s3 = config.s3;
     return { ...base, endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } } satisfies S3Replica;
@@ -49,6 +50,11 @@ export function restoreTarget(url: string, storagePrefix: string, config: Config
       forcePathStyle: stored.endpoint ? true : null,
       credentials: { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey },
     } satisfies S3Replica;
+  }
+  if (stored) {
+    throw new MissingCredentialsError(
+      `the read credentials stored for this project are for bucket ${stored.bucket}, and replica ${shown} is in bucket ${target.bucket}: store them again with bucket ${target.bucket} (PUT /api/v1/projects/<id>/storage-credentials)`,
+    );
   }
   if (config.s3 && target.bucket === config.s3.bucket) {
     throw new MissingCredentialsError(`replica ${shown} is in the managed bucket outside this project's prefix ${storagePrefix}/: the core reads only the project's own prefix there`);

@@ -27,7 +27,7 @@ import { chooseLayout, type LayoutChoice } from "../litestream/layout/detect.ts"
 import type { ReplicaTarget } from "../litestream/replica-url.ts";
 import { prepareLtxRestore } from "./ltx-check.ts";
 import { damageEscapeWords, litestreamFailsOnDamage, restoreBefore } from "../litestream/ltx-damage.ts";
-import { redactReplicaUrl } from "../litestream/replica-url.ts";
+import { redactReplicaUrl, replicaUrl } from "../litestream/replica-url.ts";
 import { segmentName } from "../litestream/restore-plan.ts";
 import { resolveLitestreamBinFor } from "../litestream/binary.ts";
 import { freeSpace } from "./disk.ts";
@@ -100,7 +100,7 @@ export async function restoreDatabase(
   }
   const unreadable = target.type === "file" ? await fileReplicaReadProblem(ctx.store, project.id, replica.url, target.path) : null;
   if (unreadable) throw new RestoreRefusedError(`cannot restore ${what}: ${unreadable}`);
-  step("inspect-replica", `reading ${shown}`);
+  step("inspect-replica", `reading ${replicaUrl(target)}`);
   const client = openReplicaClient(target);
   const listing = await client.list({ timeoutMs: 60_000 });
   const timestamp = options.timestamp ?? null;

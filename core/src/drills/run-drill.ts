@@ -30,7 +30,7 @@ import { storedCredentials } from "../storage/stored-credentials.ts";
 import { fileReplicaReadProblem } from "./file-replica-read.ts";
 import { fileReplicaChange } from "./file-roots.ts";
 import { storedDatabase, type DrilledDatabase } from "./stored-subject.ts";
-import { redactReplicaUrl } from "../litestream/replica-url.ts";
+import { redactReplicaUrl, replicaUrl } from "../litestream/replica-url.ts";
 import { InfrastructureError } from "./errors.ts";
 import { liveState } from "./live-state.ts";
 import { secondsBetween } from "../words/seconds.ts";
@@ -84,20 +84,24 @@ export async function runDrill(ctx: DrillContext, drillId: string): Promise<Outc
   try {
     target = await readTarget(replica.url, drill.project.storagePrefix, ctx.config, await storedCredentials(ctx.store, ctx.config.encryptionKey, drill.projectId));
   } catch (err) {
-    if (err instanceof MissingCredentialsError || err instanceof ReplicaRefusedError) return finish("failed", err.message);
+    // The core cannot read it: the drill could not run, which says nothing of the backup (an operator's keys to fix).
+    if (err instanceof MissingCredentialsError) return finish("error", err.message);
+    if (err instanceof ReplicaRefusedError) return finish("failed", err.message);
     return finish("failed", `replica ${shown} cannot be used: ${(err as Error).message}`);
   }
   const unreadable = target.type === "file" ? await fileReplicaReadProblem(ctx.store, drill.projectId, replica.url, target.path) : null;
   if (unreadable) return finish("failed", unreadable);
 
-  await step("inspect-replica", `reading ${shown}`);
+  await step("inspect-replica", `reading ${replicaUrl(target)}`);
   const client = openReplicaClient(target);
   let listing;
   try {
     listing = await client.list({ timeoutMs: 30_000 });
   } catch (err) {
     const code = err instanceof ReplicaReadError ? err.code : "";
-    if (/InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|NoSuchBucket/.test(code)) return finish("failed", (err as Error).message);
+    // Refused keys: the core's credentials, not the backup (could not run, no retry); a bucket that does not exist: the backup is gone.
+    if (/InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied/.test(code)) return finish("error", (err as Error).message);
+    if (/NoSuchBucket/.test(code)) return finish("failed", (err as Error).message);
     throw new InfrastructureError((err as Error).message);
   }
   const choice = chooseLayout(listing, drill.timestamp);

@@ -165,5 +165,5 @@ export function replicaUrl(target: ReplicaTarget): string {
   if (target.url) return redactReplicaUrl(target.url);
   if (target.type === "file") return pathToFileURL(target.path).href;
   const query = target.endpoint ? `?endpoint=${encodeURIComponent(target.endpoint)}` : "";
-  return `s3://${target.bucket}${target.path ? `/${target.path}` : ""}${query}`;
+  return redactReplicaUrl(`s3://${target.bucket}${target.path ? `/${target.path}` : ""}${query}`);
 }

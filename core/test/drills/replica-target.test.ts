@@ -59,8 +59,12 @@ describe("restoreTarget", () => {
     process.env.AWS_ACCESS_KEY_ID = "ENV";
     process.env.AWS_SECRET_ACCESS_KEY = "env-secret";
     try {
-      expect(() => restoreTarget(`s3://other/app?endpoint=${trap}`, "p1", noOperator, stored)).toThrow(
+      expect(() => restoreTarget(`s3://other/app?endpoint=${trap}`, "p1", noOperator, null)).toThrow(
         /^no read credentials for replica s3:\/\/other\/app\?endpoint=.*: store them with PUT \/api\/v1\/projects\/<id>\/storage-credentials \(bucket other;/,
+      );
+      // Credentials stored for another bucket: the message names both buckets.
+      expect(() => restoreTarget(`s3://other/app?endpoint=${trap}`, "p1", noOperator, stored)).toThrow(
+        /^the read credentials stored for this project are for bucket byo, and replica s3:\/\/other\/app\?endpoint=.* is in bucket other: store them again with bucket other/,
       );
     } finally {
       process.env = before;

@@ -79,8 +79,9 @@ describe("drills of a bring-your-own S3 replica", () => {
     const p = await core.createProject("byo-s3");
     await reportDatabase(core, p.agentToken, file, url);
 
+    // The core cannot read it: the drill could not run, which says nothing of the backup.
     const without = await runDrillNow(core, p.id);
-    expect(without.status).toBe("failed");
+    expect(without.status).toBe("error");
     expect(without.report.error).toMatch(/no read credentials for replica s3:\/\/byo\/shop\/app.*PUT \/api\/v1\/projects\/<id>\/storage-credentials/);
 
     const put = await core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: { ...credentials, bucket: "byo", endpoint: s3.endpoint } });
@@ -97,9 +98,31 @@ describe("drills of a bring-your-own S3 replica", () => {
     expect(passed.status).toBe("passed");
     expect(passed.report.tables).toEqual(tableCounts(file));
     expect(await plainRestore(target)).toEqual({ tables: passed.report.tables });
-    // Storing the same credentials again over a passed drill queues nothing.
-    expect((await core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: { ...credentials, bucket: "byo", endpoint: s3.endpoint } })).status).toBe(204);
-    expect((await core.api("GET", `/api/v1/projects/${p.id}/drills`)).body).toHaveLength(2);
+    // Good keys swapped for wrong ones are drilled at once too: the drill could not run, and says why.
+    expect((await core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: { accessKeyId: "NOSUCHKEYID42", secretAccessKey: "not-the-secret-key", bucket: "byo", endpoint: s3.endpoint } })).status).toBe(204);
+    const swapped = (await credentialsDrills(p.id, 2)).find((d) => d.id !== passed.id)!;
+    expect(swapped.status).toBe("error");
+    expect(swapped.report.error).toMatch(/InvalidAccessKeyId/);
+    expect(JSON.stringify(swapped)).not.toContain("not-the-secret-key");
+  });
+
+  it("refuses read credentials for a bucket none of the project's replicas is in, naming the buckets they are in, and keeps the stored ones", async () => {
+    // A tester: a typo in the bucket was a 204, then no drill (the core ignores keys for another bucket) and a message saying no credentials were stored.
+    const { file, urlAt } = await byoReplica("typo", [1, 1]);
+    const p = await core.createProject("bucket-typo");
+    const put = (bucket: string) => core.api("PUT", `/api/v1/projects/${p.id}/storage-credentials`, { body: { ...keys(), bucket, endpoint: s3.endpoint } });
+    // Before the agent reports a replica, any bucket is taken (nothing to compare with).
+    expect((await put("byo-before-agent")).status).toBe(204);
+    await reportDatabase(core, p.agentToken, file, urlAt());
+    const refused = await put("byoo");
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/^bucket: "byoo" holds none of this project's replicas \(they are in byo\)/);
+    expect((await core.api("GET", `/api/v1/projects/${p.id}/storage-credentials`)).body).toMatchObject({ configured: true, bucket: "byo-before-agent" });
+    // Credentials already stored for another bucket: the drill says which bucket they are for.
+    const drill = await runDrillNow(core, p.id);
+    expect(drill.status).toBe("error");
+    expect(drill.report.error).toMatch(/^the read credentials stored for this project are for bucket byo-before-agent, and replica s3:\/\/byo\/typo\/app.* is in bucket byo: store them again with bucket byo/);
+    expect((await put("byo")).status).toBe(204);
   });
 
   it("a fresh project never drilled gets its first drill when its read credentials are stored (the README's order: agent first, credentials after)", async () => {

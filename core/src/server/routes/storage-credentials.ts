@@ -4,12 +4,14 @@
 import type { FastifyInstance } from "fastify";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Errors, IdParams, NoContent, StorageCredentialView } from "../schemas.ts";
-import { notFound } from "../errors.ts";
+import { badRequest, notFound } from "../errors.ts";
 import { assertWellFormed } from "../well-formed.ts";
 import { newId } from "../../store/ids.ts";
 import { decryptSecret, encryptSecret } from "../../store/secrets.ts";
 import agentStorageKeyRoutes from "./agent-storage-keys.ts";
 import { drillAfterCredentials } from "../../drills/credentials-drill.ts";
+import { credentialsBucketProblem } from "../../drills/credentials-bucket.ts";
+import { inManagedPrefix } from "../../storage/managed-replica.ts";
 
 const Body = Type.Object(
   {
@@ -36,7 +38,14 @@ export default async function storageCredentialRoutes(base: FastifyInstance) {
     const { id } = request.params;
     const { body } = request;
     assertWellFormed(body);
-    await requireProject(id);
+    const known = await app.store.project.findUnique({
+      where: { id },
+      select: { storagePrefix: true, replicaUrl: true, databases: { select: { replicas: { select: { url: true } } } } },
+    });
+    if (!known) throw notFound(`project ${id}`);
+    const urls = [...known.databases.flatMap((d) => d.replicas.map((r) => r.url)), ...(known.replicaUrl ? [known.replicaUrl] : [])];
+    const problem = credentialsBucketProblem(body.bucket, urls, (target) => inManagedPrefix(app.config.s3 ?? null, known.storagePrefix, target));
+    if (problem) throw badRequest(problem);
     await app.store.$transaction([
       app.store.storageCredential.deleteMany({ where: { projectId: id } }),
       app.store.storageCredential.create({
@@ -55,9 +64,9 @@ export default async function storageCredentialRoutes(base: FastifyInstance) {
     // not at its next scheduled one (a tester: the README's order, agent first and credentials after, waited days).
     const project = await app.store.project.findUnique({ where: { id }, select: { status: true } });
     if (project) app.drills.onProjectStatus(id, project.status);
-    // A drill that failed or could not run (wrong keys, wrong bucket) is tried again with these, not a week later.
+    // Each database drilled before is drilled again with these: wrong keys fixed, or good ones swapped for wrong ones, show now.
     const ids = await drillAfterCredentials(app.store, app.drills.enqueue, id);
-    if (ids.length > 0) request.log.info({ projectId: id, drills: ids }, "drill queued: read credentials stored over a drill that failed or could not run");
+    if (ids.length > 0) request.log.info({ projectId: id, drills: ids }, "drills queued: read credentials stored");
     return reply.code(204).send();
   });
 
