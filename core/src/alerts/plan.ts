@@ -35,9 +35,14 @@ export interface PlanResult {
   nextDue: Map<string, Date>;
 }
 
-/** The incidents a pass at `at` plans (a Prisma `where` on Incident): open ones, and ones resolved within RESOLVED_LOOKBACK_MS. */
-export function plannedIncidents(at: Date) {
-  return { OR: [{ resolvedAt: null }, { resolvedAt: { gt: new Date(at.getTime() - RESOLVED_LOOKBACK_MS) } }] };
+/**
+ * The incidents a pass at `at` plans (a Prisma `where` on Incident): open ones, and ones resolved within
+ * RESOLVED_LOOKBACK_MS (and after `resolvedSince`, when that is later).
+ */
+export function plannedIncidents(at: Date, resolvedSince?: Date) {
+  const lookback = new Date(at.getTime() - RESOLVED_LOOKBACK_MS);
+  const since = resolvedSince && resolvedSince > lookback ? resolvedSince : lookback;
+  return { OR: [{ resolvedAt: null }, { resolvedAt: { gt: since } }] };
 }
 
 /**
@@ -69,10 +74,8 @@ export async function planIncidentDeliveries(store: Store, settings: PlanSetting
 }
 
 async function projectsWithIncidents(store: Store, at: Date, resolvedSince: Date | undefined): Promise<string[]> {
-  const lookback = new Date(at.getTime() - RESOLVED_LOOKBACK_MS);
-  const since = resolvedSince && resolvedSince > lookback ? resolvedSince : lookback;
   const rows = await store.incident.findMany({
-    where: { OR: [{ resolvedAt: null }, { resolvedAt: { gt: since } }] },
+    where: plannedIncidents(at, resolvedSince),
     select: { projectId: true },
     distinct: ["projectId"],
     orderBy: { projectId: "asc" },

@@ -40,7 +40,7 @@ export default async function storageCredentialRoutes(base: FastifyInstance) {
     assertWellFormed(body);
     const known = await app.store.project.findUnique({
       where: { id },
-      select: { storagePrefix: true, replicaUrl: true, databases: { select: { replicas: { select: { url: true } } } } },
+      select: { status: true, storagePrefix: true, replicaUrl: true, databases: { select: { replicas: { select: { url: true } } } } },
     });
     if (!known) throw notFound(`project ${id}`);
     const urls = [...known.databases.flatMap((d) => d.replicas.map((r) => r.url)), ...(known.replicaUrl ? [known.replicaUrl] : [])];
@@ -62,8 +62,7 @@ export default async function storageCredentialRoutes(base: FastifyInstance) {
     ]);
     // A fresh project never drilled because the core could not read its replica yet gets its first drill now,
     // not at its next scheduled one (a tester: the README's order, agent first and credentials after, waited days).
-    const project = await app.store.project.findUnique({ where: { id }, select: { status: true } });
-    if (project) app.drills.onProjectStatus(id, project.status);
+    app.drills.onProjectStatus(id, known.status);
     // Each database drilled before is drilled again with these: wrong keys fixed, or good ones swapped for wrong ones, show now.
     const ids = await drillAfterCredentials(app.store, app.drills.enqueue, id);
     if (ids.length > 0) request.log.info({ projectId: id, drills: ids }, "drills queued: read credentials stored");
